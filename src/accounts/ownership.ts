@@ -1,0 +1,28 @@
+import type { Ref } from '@mikro-orm/core';
+import type { Actor, RequestContext } from '../core/context';
+import { Forbidden, Unauthenticated } from '../core/errors';
+import { Provider } from './provider.entity';
+import { Role } from './role';
+
+export function requireActor(ctx: RequestContext): Actor {
+  if (!ctx.actor) throw new Unauthenticated();
+  return ctx.actor;
+}
+
+/** The provider profile of the calling user. */
+export async function actingProvider(ctx: RequestContext): Promise<Provider> {
+  const actor = requireActor(ctx);
+  const provider = await ctx.em.findOne(Provider, { user: actor.userId });
+  if (!provider) throw new Forbidden('Only providers can do this');
+  return provider;
+}
+
+/** A provider manages only what is its own; an admin manages everything. */
+export async function assertManages(ctx: RequestContext, owner: Ref<Provider>): Promise<void> {
+  const actor = requireActor(ctx);
+  if (actor.role === Role.ADMIN) return;
+  const provider = await owner.load();
+  if (actor.role !== Role.PROVIDER || provider?.user.id !== actor.userId) {
+    throw new Forbidden('This belongs to another provider');
+  }
+}

@@ -1,0 +1,27 @@
+import { Collection, Entity, OneToMany, OneToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { User } from './user.entity';
+import { Service } from '../catalog/service.entity';
+
+/** The public profile of a user who publishes services. */
+@ObjectType('Provider')
+@Entity()
+export class Provider {
+  @Field(() => ID)
+  @PrimaryKey()
+  id!: number;
+
+  @OneToOne(() => User, { owner: true, ref: true, unique: true, deleteRule: 'cascade' })
+  user!: Ref<User>;
+
+  @Field()
+  @Property({ length: 200 })
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  bio?: string | null;
+
+  @OneToMany(() => Service, (service) => service.provider)
+  services = new Collection<Service>(this);
+}

@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config';
+import { systemClock, type Clock } from './core/clock';
+import { openDatabase } from './core/database';
+import { openOrm } from './core/orm';
+import { createDomain } from './domain';
+import { createHttpServer } from './server/http';
+import { buildGraphQLSchema } from './server/schema';
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+/** The composition root: database, migrations, domain, schema, HTTP; `stop` undoes them in reverse. */
+export async function startApp(config: Config, clock: Clock = systemClock): Promise<RunningApp> {
+  const log = pino({ level: config.logLevel });
+  const database = await openDatabase(config.databaseUrl, config.dataDir, log);
+  try {
+    const orm = await openOrm(database.url, log);
+    const domain = createDomain(config);
+    if (config.adminEmail && config.adminPassword) {
+      await domain.accounts.ensureAdmin(orm.em.fork(), config.adminEmail, config.adminPassword);
+    }
+    const { server, apollo } = await createHttpServer({ orm, schema: buildGraphQLSchema(domain), tokens: domain.tokens, clock, log });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, resolve);
+    });
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://localhost:${port}/graphql`;
+    return {
+      url,
+      port,
+      log,
+      async stop() {
+        await apollo.stop(); // stops accepting, lets in-flight requests finish, closes the HTTP server
+        await orm.close();
+        await database.stop();
+      },
+    };
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,63 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Provider } from '../accounts/provider.entity';
+import { Role } from '../accounts/role';
+import type { RequestContext } from '../core/context';
+import type { CatalogService } from './catalog.service';
+import { ServiceInput, ServiceUpdateInput } from './service.inputs';
+import { Service } from './service.entity';
+
+@Resolver(() => Service)
+export class ServiceResolver {
+  constructor(private readonly catalog: CatalogService) {}
+
+  @Query(() => [Service])
+  services(
+    @Ctx() ctx: RequestContext,
+    @Arg('search', () => String, { nullable: true }) search?: string | null,
+    @Arg('category', () => String, { nullable: true }) category?: string | null,
+    @Arg('providerId', () => ID, { nullable: true }) providerId?: string | null,
+  ): Promise<Service[]> {
+    return this.catalog.listServices(ctx, { search, category, providerId });
+  }
+
+  @Query(() => Service, { nullable: true })
+  service(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Service | null> {
+    return this.catalog.findService(ctx, id);
+  }
+
+  @Authorized(Role.PROVIDER)
+  @Mutation(() => Service)
+  createService(@Ctx() ctx: RequestContext, @Arg('input', () => ServiceInput) input: ServiceInput): Promise<Service> {
+    return this.catalog.createService(ctx, input);
+  }
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Mutation(() => Service)
+  updateService(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => ServiceUpdateInput) input: ServiceUpdateInput,
+  ): Promise<Service> {
+    return this.catalog.updateService(ctx, id, input);
+  }
+
+  @FieldResolver(() => Provider)
+  async provider(@Root() service: Service): Promise<Provider> {
+    return service.provider.loadOrFail();
+  }
+}
+
+@Resolver(() => Provider)
+export class ProviderResolver {
+  constructor(private readonly catalog: CatalogService) {}
+
+  @Query(() => Provider, { nullable: true })
+  provider(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Provider | null> {
+    return this.catalog.findProvider(ctx, id);
+  }
+
+  @FieldResolver(() => [Service])
+  services(@Ctx() ctx: RequestContext, @Root() provider: Provider): Promise<Service[]> {
+    return this.catalog.providerServices(ctx, provider);
+  }
+}

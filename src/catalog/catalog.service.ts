@@ -1,0 +1,96 @@
+import { ref, type FilterQuery } from '@mikro-orm/core';
+import { actingProvider, assertManages } from '../accounts/ownership';
+import { Provider } from '../accounts/provider.entity';
+import type { RequestContext } from '../core/context';
+import { BadInput, NotFound } from '../core/errors';
+import { parseId } from '../core/ids';
+import { parseAmount, parseCurrency } from '../core/money';
+import { intInRange, optionalText, rate, text } from '../core/validate';
+import { parseZone } from '../core/zoned-time';
+import type { ServiceInput, ServiceUpdateInput } from './service.inputs';
+import { Service } from './service.entity';
+
+export const LIMITS = {
+  capacity: 100_000,
+  durationMinutes: 7 * 24 * 60,
+  cutoffHours: 24 * 365,
+  advanceDays: 3 * 366,
+};
+
+/** Copies the given fields, each checked and named, onto the service: never a blind assignment. */
+function applyTerms(service: Service, input: ServiceUpdateInput): void {
+  if (input.name != null) service.name = text('name', input.name, 200, { singleLine: true });
+  if (input.description !== undefined) service.description = optionalText('description', input.description, 10_000);
+  if (input.category !== undefined) service.category = optionalText('category', input.category, 100)?.toLowerCase() ?? null;
+  if (input.durationMinutes != null) service.durationMinutes = intInRange('durationMinutes', input.durationMinutes, 1, LIMITS.durationMinutes);
+  if (input.capacity != null) service.capacity = intInRange('capacity', input.capacity, 1, LIMITS.capacity);
+  if (input.priceAmount != null) service.priceAmount = parseAmount('priceAmount', input.priceAmount, service.currency);
+  if (input.childRate != null) service.childRateValue = rate('childRate', input.childRate, 1);
+  if (input.infantRate != null) service.infantRateValue = rate('infantRate', input.infantRate, 1);
+  if (input.taxRate != null) service.taxRateValue = rate('taxRate', input.taxRate, 1);
+  if (input.bookingMode != null) service.bookingMode = input.bookingMode;
+  if (input.requiresPayment != null) service.requiresPayment = input.requiresPayment;
+  if (input.minPartySize != null) service.minPartySize = intInRange('minPartySize', input.minPartySize, 1, LIMITS.capacity);
+  if (input.maxPartySize != null) service.maxPartySize = intInRange('maxPartySize', input.maxPartySize, 1, LIMITS.capacity);
+  if (input.cutoffHours != null) service.cutoffHours = intInRange('cutoffHours', input.cutoffHours, 0, LIMITS.cutoffHours);
+  if (input.advanceDays != null) service.advanceDays = intInRange('advanceDays', input.advanceDays, 1, LIMITS.advanceDays);
+  if (input.meetingProvider != null) service.meetingProvider = input.meetingProvider;
+  if (input.active != null) service.active = input.active;
+  if (service.minPartySize > service.maxPartySize) throw new BadInput('minPartySize', 'must not exceed maxPartySize');
+}
+
+/** What can be booked: services and the providers who publish them. */
+export class CatalogService {
+  async createService(ctx: RequestContext, input: ServiceInput): Promise<Service> {
+    const provider = await actingProvider(ctx);
+    const service = new Service();
+    service.provider = ref(provider);
+    service.timezone = parseZone('timezone', input.timezone);
+    service.currency = parseCurrency('currency', input.currency);
+    service.maxPartySize = input.maxPartySize ?? intInRange('capacity', input.capacity, 1, LIMITS.capacity);
+    applyTerms(service, input);
+    await ctx.em.transactional(async (em) => em.persist(service));
+    return service;
+  }
+
+  async updateService(ctx: RequestContext, id: string, input: ServiceUpdateInput): Promise<Service> {
+    return ctx.em.transactional(async (em) => {
+      const service = await this.getService(ctx, id);
+      await assertManages(ctx, service.provider);
+      applyTerms(service, input);
+      await em.flush();
+      return service;
+    });
+  }
+
+  async getService(ctx: RequestContext, id: string): Promise<Service> {
+    const service = await ctx.em.findOne(Service, parseId('id', id));
+    if (!service) throw new NotFound('Service', id);
+    return service;
+  }
+
+  async findService(ctx: RequestContext, id: string): Promise<Service | null> {
+    return ctx.em.findOne(Service, parseId('id', id));
+  }
+
+  /** Active services matching a name/description search, a category and a provider. */
+  async listServices(ctx: RequestContext, filter: { search?: string | null; category?: string | null; providerId?: string | null }): Promise<Service[]> {
+    const where: FilterQuery<Service> = { active: true };
+    if (filter.search?.trim()) {
+      const pattern = `%${filter.search.trim().slice(0, 200).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.$or = [{ name: { $ilike: pattern } }, { description: { $ilike: pattern } }];
+    }
+    if (filter.category?.trim()) where.category = filter.category.trim().toLowerCase();
+    if (filter.providerId) where.provider = parseId('providerId', filter.providerId);
+    return ctx.em.find(Service, where, { orderBy: { id: 'asc' }, limit: 500 });
+  }
+
+  async findProvider(ctx: RequestContext, id: string): Promise<Provider | null> {
+    return ctx.em.findOne(Provider, parseId('id', id));
+  }
+
+  async providerServices(ctx: RequestContext, provider: Provider): Promise<Service[]> {
+    const services = await provider.services.load();
+    return services.getItems().filter((service) => service.active);
+  }
+}

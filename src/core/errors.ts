@@ -1,0 +1,51 @@
+/** Stable error codes of the public API (CONTRACT.md, "Transport"). */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'SLOT_UNAVAILABLE'
+  | 'CAPACITY_EXCEEDED'
+  | 'HAS_BOOKINGS'
+  | 'OWN_SERVICE'
+  | 'APPROVAL_REQUIRED'
+  | 'INVALID_TRANSITION'
+  | 'PAYMENT_REQUIRED'
+  | 'PAYMENTS_NOT_CONFIGURED'
+  | 'RATE_LIMITED';
+
+/** Raised by the domain; the GraphQL layer turns it into `extensions.code`. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export class BadInput extends DomainError {
+  constructor(field: string, problem: string) {
+    super('BAD_USER_INPUT', `${field}: ${problem}`, { field });
+  }
+}
+
+export class NotFound extends DomainError {
+  constructor(what: string, id: string | number) {
+    super('NOT_FOUND', `${what} ${id} not found`);
+  }
+}
+
+export class Forbidden extends DomainError {
+  constructor(message = 'Not allowed') {
+    super('FORBIDDEN', message);
+  }
+}
+
+export class Unauthenticated extends DomainError {
+  constructor(message = 'Sign in first') {
+    super('UNAUTHENTICATED', message);
+  }
+}

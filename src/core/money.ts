@@ -1,0 +1,30 @@
+import Decimal from 'decimal.js';
+import { BadInput } from './errors';
+
+/** Digits after the decimal point in an ISO 4217 currency (2 for EUR, 0 for JPY, 3 for BHD). */
+export function minorDigits(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+export function parseCurrency(field: string, value: string): string {
+  const code = value.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code) || !Intl.supportedValuesOf('currency').includes(code)) {
+    throw new BadInput(field, `"${value}" is not an ISO 4217 currency code`);
+  }
+  return code;
+}
+
+/** A non-negative decimal amount with no more digits than the currency allows, as a normalised string. */
+export function parseAmount(field: string, value: string, currency: string): string {
+  const digits = minorDigits(currency);
+  const pattern = digits === 0 ? /^[0-9]{1,12}$/ : new RegExp(`^[0-9]{1,12}(\\.[0-9]{1,${digits}})?$`);
+  if (!pattern.test(value.trim())) {
+    throw new BadInput(field, `"${value.slice(0, 40)}" is not a decimal amount with at most ${digits} decimals`);
+  }
+  return new Decimal(value.trim()).toFixed(digits);
+}
+
+/** Rounds half-up to the currency's minor unit and formats with exactly that many digits. */
+export function formatAmount(value: Decimal.Value, currency: string): string {
+  return new Decimal(value).toDecimalPlaces(minorDigits(currency), Decimal.ROUND_HALF_UP).toFixed(minorDigits(currency));
+}

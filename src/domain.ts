@@ -1,0 +1,26 @@
+import { AccountService } from './accounts/account.service';
+import { CatalogService } from './catalog/catalog.service';
+import type { Config } from './config';
+import { BlackoutService } from './scheduling/blackout.service';
+import { SchedulingService } from './scheduling/scheduling.service';
+import { Tokens } from './server/tokens';
+
+/** The domain services, made once per process and shared by every request. */
+export interface Domain {
+  tokens: Tokens;
+  accounts: AccountService;
+  catalog: CatalogService;
+  scheduling: SchedulingService;
+  blackouts: BlackoutService;
+}
+
+export function createDomain(config: Config): Domain {
+  const catalog = new CatalogService();
+  return {
+    tokens: new Tokens(config.jwtSecret, config.tokenTtlHours),
+    accounts: new AccountService(),
+    catalog,
+    scheduling: new SchedulingService(catalog),
+    blackouts: new BlackoutService(catalog),
+  };
+}

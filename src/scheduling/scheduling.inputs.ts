@@ -1,0 +1,48 @@
+import { Field, InputType, Int, ObjectType, ID } from 'type-graphql';
+import { DateScalar } from '../core/scalars';
+import { AvailabilityLevel, BlackoutKind, Frequency, Weekday } from './scheduling.enums';
+
+@InputType('RecurrenceInput')
+export class RecurrenceInput {
+  @Field(() => Frequency) frequency!: Frequency;
+  @Field(() => Int, { nullable: true, defaultValue: 1 }) interval?: number | null;
+  @Field(() => [Weekday], { nullable: true }) weekdays?: Weekday[] | null;
+  @Field(() => String, { nullable: true }) rrule?: string | null;
+}
+
+@InputType('ScheduleInput')
+export class ScheduleInput {
+  @Field(() => String, { nullable: true }) name?: string | null;
+  @Field(() => RecurrenceInput) recurrence!: RecurrenceInput;
+  @Field() startTime!: string;
+  @Field(() => Int, { nullable: true }) durationMinutes?: number | null;
+  @Field(() => Int, { nullable: true }) capacity?: number | null;
+  @Field(() => String, { nullable: true }) priceAmount?: string | null;
+  @Field(() => DateScalar) validFrom!: string;
+  @Field(() => DateScalar, { nullable: true }) validUntil?: string | null;
+}
+
+@InputType('BlackoutInput')
+export class BlackoutInput {
+  @Field(() => ID, { nullable: true }) serviceId?: string | null;
+  @Field(() => DateScalar) startsOn!: string;
+  @Field(() => DateScalar) endsOn!: string;
+  @Field(() => BlackoutKind) kind!: BlackoutKind;
+  @Field() name!: string;
+  @Field(() => String, { nullable: true }) description?: string | null;
+}
+
+@ObjectType('DayAvailability')
+export class DayAvailability {
+  @Field(() => DateScalar) date!: string;
+  @Field(() => Int) slotCount!: number;
+  @Field(() => Int) availableSpots!: number;
+  @Field(() => AvailabilityLevel) level!: AvailabilityLevel;
+  @Field() blackout!: boolean;
+}
+
+@ObjectType('MonthAvailability')
+export class MonthAvailability {
+  @Field() month!: string;
+  @Field(() => [DayAvailability]) days!: DayAvailability[];
+}

@@ -1,0 +1,155 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Role } from '../accounts/role';
+import type { CatalogService } from '../catalog/catalog.service';
+import { Service } from '../catalog/service.entity';
+import type { RequestContext } from '../core/context';
+import { Money } from '../core/money.type';
+import { DateScalar } from '../core/scalars';
+import { Blackout } from './blackout.entity';
+import type { BlackoutService } from './blackout.service';
+import { BlackoutInput, MonthAvailability, ScheduleInput } from './scheduling.inputs';
+import type { SchedulingService } from './scheduling.service';
+import { Schedule } from './schedule.entity';
+import { Slot } from './slot.entity';
+
+@Resolver(() => Schedule)
+export class ScheduleResolver {
+  constructor(private readonly scheduling: SchedulingService) {}
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Mutation(() => Schedule)
+  createSchedule(
+    @Ctx() ctx: RequestContext,
+    @Arg('serviceId', () => ID) serviceId: string,
+    @Arg('input', () => ScheduleInput) input: ScheduleInput,
+  ): Promise<Schedule> {
+    return this.scheduling.createSchedule(ctx, serviceId, input);
+  }
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Mutation(() => [Slot])
+  generateSlots(
+    @Ctx() ctx: RequestContext,
+    @Arg('scheduleId', () => ID) scheduleId: string,
+    @Arg('from', () => DateScalar) from: string,
+    @Arg('to', () => DateScalar) to: string,
+  ): Promise<Slot[]> {
+    return this.scheduling.generateSlots(ctx, scheduleId, from, to);
+  }
+
+  @FieldResolver(() => Service)
+  service(@Root() schedule: Schedule): Promise<Service> {
+    return schedule.service.loadOrFail();
+  }
+
+  @FieldResolver(() => Money, { nullable: true })
+  async price(@Root() schedule: Schedule): Promise<Money | null> {
+    if (schedule.priceAmount == null) return null;
+    return Money.of(schedule.priceAmount, (await schedule.service.loadOrFail()).currency);
+  }
+}
+
+@Resolver(() => Slot)
+export class SlotResolver {
+  constructor(
+    private readonly scheduling: SchedulingService,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  @Query(() => [Slot])
+  async slots(
+    @Ctx() ctx: RequestContext,
+    @Arg('serviceId', () => ID) serviceId: string,
+    @Arg('from', () => Date) from: Date,
+    @Arg('to', () => Date) to: Date,
+  ): Promise<Slot[]> {
+    return this.scheduling.listSlots(ctx, await this.catalog.getService(ctx, serviceId), from, to);
+  }
+
+  @Query(() => MonthAvailability)
+  async availability(
+    @Ctx() ctx: RequestContext,
+    @Arg('serviceId', () => ID) serviceId: string,
+    @Arg('month', () => String) month: string,
+  ): Promise<MonthAvailability> {
+    return this.scheduling.monthAvailability(ctx, await this.catalog.getService(ctx, serviceId), month);
+  }
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Mutation(() => Slot)
+  createSlot(
+    @Ctx() ctx: RequestContext,
+    @Arg('serviceId', () => ID) serviceId: string,
+    @Arg('startsAt', () => Date) startsAt: Date,
+    @Arg('endsAt', () => Date) endsAt: Date,
+    @Arg('capacity', () => Int, { nullable: true }) capacity?: number | null,
+  ): Promise<Slot> {
+    return this.scheduling.createSlot(ctx, serviceId, startsAt, endsAt, capacity);
+  }
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Mutation(() => [Slot])
+  setAvailability(
+    @Ctx() ctx: RequestContext,
+    @Arg('serviceId', () => ID) serviceId: string,
+    @Arg('from', () => Date) from: Date,
+    @Arg('to', () => Date) to: Date,
+    @Arg('open', () => Boolean) open: boolean,
+  ): Promise<Slot[]> {
+    return this.scheduling.setAvailability(ctx, serviceId, from, to, open);
+  }
+
+  @FieldResolver(() => Service)
+  service(@Root() slot: Slot): Promise<Service> {
+    return slot.service.loadOrFail();
+  }
+
+  @FieldResolver(() => Int)
+  available(@Ctx() ctx: RequestContext, @Root() slot: Slot): number {
+    return slot.seatsAvailable(ctx.clock.now());
+  }
+
+  @FieldResolver(() => Money)
+  async price(@Root() slot: Slot): Promise<Money> {
+    const service = await slot.service.loadOrFail();
+    return Money.of(slot.priceAmount ?? service.priceAmount, service.currency);
+  }
+}
+
+/** The calendar fields of a service. */
+@Resolver(() => Service)
+export class ServiceCalendarResolver {
+  constructor(private readonly scheduling: SchedulingService) {}
+
+  @FieldResolver(() => [Slot])
+  slots(@Ctx() ctx: RequestContext, @Root() service: Service, @Arg('from', () => Date) from: Date, @Arg('to', () => Date) to: Date): Promise<Slot[]> {
+    return this.scheduling.listSlots(ctx, service, from, to);
+  }
+
+  @FieldResolver(() => MonthAvailability)
+  availability(@Ctx() ctx: RequestContext, @Root() service: Service, @Arg('month', () => String) month: string): Promise<MonthAvailability> {
+    return this.scheduling.monthAvailability(ctx, service, month);
+  }
+}
+
+@Resolver(() => Blackout)
+export class BlackoutResolver {
+  constructor(private readonly blackouts: BlackoutService) {}
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Mutation(() => Blackout)
+  createBlackout(@Ctx() ctx: RequestContext, @Arg('input', () => BlackoutInput) input: BlackoutInput): Promise<Blackout> {
+    return this.blackouts.createBlackout(ctx, input);
+  }
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Mutation(() => Boolean)
+  deleteBlackout(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+    return this.blackouts.deleteBlackout(ctx, id);
+  }
+
+  @FieldResolver(() => Service, { nullable: true })
+  service(@Root() blackout: Blackout): Promise<Service | null> | null {
+    return blackout.service ? blackout.service.load() : null;
+  }
+}

@@ -1,0 +1,169 @@
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { assertManages } from '../accounts/ownership';
+import type { CatalogService } from '../catalog/catalog.service';
+import { LIMITS } from '../catalog/catalog.service';
+import type { Service } from '../catalog/service.entity';
+import type { RequestContext } from '../core/context';
+import { BadInput, DomainError, NotFound } from '../core/errors';
+import { parseId } from '../core/ids';
+import { parseAmount } from '../core/money';
+import { intInRange, optionalText } from '../core/validate';
+import { daysBetween, localDate, parseWallTime } from '../core/zoned-time';
+import { monthRange, summariseMonth, type DaySummary } from './availability';
+import { Blackout } from './blackout.entity';
+import { occurrences, ruleFor } from './recurrence';
+import type { ScheduleInput } from './scheduling.inputs';
+import { SlotStatus } from './scheduling.enums';
+import { Schedule } from './schedule.entity';
+import { Slot } from './slot.entity';
+
+const MAX_RANGE_DAYS = 366;
+
+function dateRange(from: string, to: string): void {
+  const days = daysBetween(from, to);
+  if (days < 0) throw new BadInput('to', 'must not be before from');
+  if (days > MAX_RANGE_DAYS) throw new BadInput('to', `must be at most ${MAX_RANGE_DAYS} days after from`);
+}
+
+function instantRange(from: Date, to: Date): void {
+  if (to <= from) throw new BadInput('to', 'must be after from');
+  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
+    throw new BadInput('to', `must be at most ${MAX_RANGE_DAYS} days after from`);
+  }
+}
+
+/** Blackouts of one service or of its whole provider that touch [from, to]. */
+export function blackoutsOf(em: EntityManager, service: Service, from: string, to: string): Promise<Blackout[]> {
+  return em.find(Blackout, {
+    provider: service.provider.id,
+    $or: [{ service: null }, { service: service.id }],
+    startsOn: { $lte: to },
+    endsOn: { $gte: from },
+  });
+}
+
+/** Schedules, the slots they make, and the open or closed state of slots. */
+export class SchedulingService {
+  constructor(private readonly catalog: CatalogService) {}
+
+  private async managedService(ctx: RequestContext, serviceId: string): Promise<Service> {
+    const service = await this.catalog.getService(ctx, serviceId);
+    await assertManages(ctx, service.provider);
+    return service;
+  }
+
+  async createSchedule(ctx: RequestContext, serviceId: string, input: ScheduleInput): Promise<Schedule> {
+    const service = await this.managedService(ctx, serviceId);
+    parseWallTime('startTime', input.startTime);
+    if (input.validUntil && input.validUntil < input.validFrom) throw new BadInput('validUntil', 'must not be before validFrom');
+    const schedule = ctx.em.create(Schedule, {
+      service,
+      name: optionalText('name', input.name, 200),
+      rrule: ruleFor(input.recurrence),
+      startTime: input.startTime,
+      durationMinutes: intInRange('durationMinutes', input.durationMinutes ?? service.durationMinutes, 1, LIMITS.durationMinutes),
+      capacity: intInRange('capacity', input.capacity ?? service.capacity, 1, LIMITS.capacity),
+      priceAmount: input.priceAmount == null ? null : parseAmount('priceAmount', input.priceAmount, service.currency),
+      validFrom: input.validFrom,
+      validUntil: input.validUntil ?? null,
+    });
+    await ctx.em.transactional(async (em) => em.persist(schedule));
+    return schedule;
+  }
+
+  /** One slot per occurrence in [from, to] and in the schedule's validity, outside blackouts; idempotent. */
+  async generateSlots(ctx: RequestContext, scheduleId: string, from: string, to: string): Promise<Slot[]> {
+    dateRange(from, to);
+    const schedule = await ctx.em.findOne(Schedule, parseId('scheduleId', scheduleId), { populate: ['service'] });
+    if (!schedule) throw new NotFound('Schedule', scheduleId);
+    const service = schedule.service.getEntity();
+    await assertManages(ctx, service.provider);
+    const first = from > schedule.validFrom ? from : schedule.validFrom;
+    const last = schedule.validUntil && schedule.validUntil < to ? schedule.validUntil : to;
+    if (!schedule.active || first > last) return [];
+
+    return ctx.em.transactional(async (em) => {
+      const blackouts = await blackoutsOf(em, service, first, last);
+      const wanted = occurrences(schedule.rrule, schedule.validFrom, parseWallTime('startTime', schedule.startTime), service.timezone, first, last)
+        .filter((occurrence) => !blackouts.some((b) => b.startsOn <= occurrence.localDate && occurrence.localDate <= b.endsOn));
+      if (wanted.length === 0) return [];
+      await em
+        .createQueryBuilder(Slot)
+        .insert(
+          wanted.map((occurrence) => ({
+            service: service.id,
+            schedule: schedule.id,
+            startsAt: occurrence.startsAt,
+            endsAt: new Date(occurrence.startsAt.getTime() + schedule.durationMinutes * 60_000),
+            localDate: occurrence.localDate,
+            capacity: schedule.capacity,
+            priceAmount: schedule.priceAmount ?? null,
+          })),
+        )
+        .onConflict(['service_id', 'starts_at'])
+        .ignore()
+        .execute();
+      return em.find(Slot, { service: service.id, startsAt: { $in: wanted.map((o) => o.startsAt) } }, { orderBy: { startsAt: 'asc' } });
+    });
+  }
+
+  async createSlot(ctx: RequestContext, serviceId: string, startsAt: Date, endsAt: Date, capacity?: number | null): Promise<Slot> {
+    const service = await this.managedService(ctx, serviceId);
+    if (endsAt <= startsAt) throw new BadInput('endsAt', 'must be after startsAt');
+    if (endsAt.getTime() - startsAt.getTime() > LIMITS.durationMinutes * 60_000) throw new BadInput('endsAt', 'the slot is longer than 7 days');
+    const slot = ctx.em.create(Slot, {
+      service,
+      startsAt,
+      endsAt,
+      localDate: localDate(startsAt, service.timezone),
+      capacity: intInRange('capacity', capacity ?? service.capacity, 1, LIMITS.capacity),
+    });
+    try {
+      await ctx.em.transactional(async (em) => em.persist(slot));
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw new BadInput('startsAt', 'the service already has a slot starting then');
+      throw error;
+    }
+    await ctx.em.refresh(slot);
+    return slot;
+  }
+
+  /**
+   * Closes (or reopens) every slot starting in [from, to). Closing refuses with HAS_BOOKINGS when any of
+   * them has booked or held seats; the rows stay locked until commit, so no booking slips in between.
+   */
+  async setAvailability(ctx: RequestContext, serviceId: string, from: Date, to: Date, open: boolean): Promise<Slot[]> {
+    instantRange(from, to);
+    const service = await this.managedService(ctx, serviceId);
+    return ctx.em.transactional(async (em) => {
+      const where = { service: service.id, startsAt: { $gte: from, $lt: to } };
+      const slots = await em.find(Slot, where, { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE });
+      const target = open ? SlotStatus.OPEN : SlotStatus.CLOSED;
+      const changing = slots.filter((slot) => slot.status === (open ? SlotStatus.CLOSED : SlotStatus.OPEN));
+      const taken = changing.find((slot) => slot.booked + slot.held > 0);
+      if (!open && taken) {
+        throw new DomainError('HAS_BOOKINGS', `The slot at ${taken.startsAt.toISOString()} has booked or held seats`, { slotId: String(taken.id) });
+      }
+      changing.forEach((slot) => (slot.status = target));
+      await em.flush();
+      return slots.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+    });
+  }
+
+  async listSlots(ctx: RequestContext, service: Service, from: Date, to: Date): Promise<Slot[]> {
+    instantRange(from, to);
+    return ctx.em.find(Slot, { service: service.id, startsAt: { $gte: from, $lt: to } }, { orderBy: { startsAt: 'asc' } });
+  }
+
+  async monthAvailability(ctx: RequestContext, service: Service, month: string): Promise<{ month: string; days: DaySummary[] }> {
+    const { first, last } = monthRange(month);
+    const [slots, blackouts] = await Promise.all([
+      ctx.em.find(Slot, { service: service.id, localDate: { $gte: first, $lte: last } }),
+      blackoutsOf(ctx.em, service, first, last),
+    ]);
+    const now = ctx.clock.now();
+    const seats = slots.map((slot) => ({ localDate: slot.localDate, status: slot.status, capacity: slot.capacity, seatsAvailable: slot.seatsAvailable(now) }));
+    return { month, days: summariseMonth(month, seats, blackouts) };
+  }
+}

@@ -1,0 +1,46 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+import { AuthenticationError, AuthorizationError } from 'type-graphql';
+import { DomainError } from '../core/errors';
+import { InvalidScalarValue } from '../core/scalars';
+
+/** Codes that graphql-js and Apollo produce for a bad request: the client's fault, safe to show. */
+const REQUEST_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+function codeOf(error: unknown): string | undefined {
+  return error instanceof GraphQLError ? (error.extensions?.code as string | undefined) : undefined;
+}
+
+/**
+ * Maps every error to a stable `extensions.code`. Domain errors and request errors keep their message;
+ * anything else is logged and answered as INTERNAL_SERVER_ERROR with an opaque message.
+ */
+export function errorFormatter(log: Logger) {
+  return (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
+    const error = unwrapResolverError(raw);
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    if (error instanceof DomainError) {
+      return { ...base, message: error.message, extensions: { code: error.code, ...error.details } };
+    }
+    if (error instanceof AuthenticationError) return { ...base, extensions: { code: 'UNAUTHENTICATED' } };
+    if (error instanceof AuthorizationError) return { ...base, message: 'Not allowed for your role', extensions: { code: 'FORBIDDEN' } };
+    const original = error instanceof GraphQLError ? error.originalError : undefined;
+    if (original instanceof InvalidScalarValue) return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
+    const code = codeOf(error) ?? formatted.extensions?.code;
+    // A request error that wraps an unexpected exception is not the client's fault.
+    if (typeof code === 'string' && REQUEST_CODES.has(code) && (!original || original instanceof GraphQLError)) {
+      return { ...base, extensions: { code } };
+    }
+    log.error({ err: error }, 'unexpected error');
+    return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

@@ -1,0 +1,38 @@
+import { printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchemaSync, type ContainerType, type NonEmptyArray } from 'type-graphql';
+import { AccountResolver } from '../accounts/account.resolver';
+import { ProviderResolver, ServiceResolver } from '../catalog/catalog.resolver';
+import { DateTimeScalar } from '../core/scalars';
+import { BlackoutResolver, ScheduleResolver, ServiceCalendarResolver, SlotResolver } from '../scheduling/scheduling.resolver';
+import type { Domain } from '../domain';
+import { authChecker } from './auth-checker';
+
+type Factory = [resolver: Function, make: (domain: Domain) => object];
+
+/** Every resolver class with how it is made from the domain services it calls. */
+const RESOLVERS: Factory[] = [
+  [AccountResolver, (d) => new AccountResolver(d.accounts, d.tokens)],
+  [ServiceResolver, (d) => new ServiceResolver(d.catalog)],
+  [ProviderResolver, (d) => new ProviderResolver(d.catalog)],
+  [ServiceCalendarResolver, (d) => new ServiceCalendarResolver(d.scheduling)],
+  [ScheduleResolver, (d) => new ScheduleResolver(d.scheduling)],
+  [SlotResolver, (d) => new SlotResolver(d.scheduling, d.catalog)],
+  [BlackoutResolver, (d) => new BlackoutResolver(d.blackouts)],
+];
+
+/** The served schema. Without a domain it can only be printed (resolvers are made on first use). */
+export function buildGraphQLSchema(domain?: Domain): GraphQLSchema {
+  const instances = new Map(domain ? RESOLVERS.map(([resolver, make]) => [resolver, make(domain)]) : []);
+  const container: ContainerType = { get: (resolver) => instances.get(resolver as Function) };
+  return buildSchemaSync({
+    resolvers: RESOLVERS.map(([resolver]) => resolver) as NonEmptyArray<Function>,
+    container,
+    authChecker,
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    validate: false,
+  });
+}
+
+export function schemaText(): string {
+  return `${printSchema(buildGraphQLSchema())}\n`;
+}

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { Client } from 'pg';
+import { startApp, type RunningApp } from '../../src/app';
+import { loadConfig, type Config } from '../../src/config';
+
+export const ADMIN = { email: 'admin@example.test', password: 'admin-password' };
+export const JWT_SECRET = 'test-secret-shared-by-every-test-process';
+
+export interface GraphQLResult<T> {
+  data?: T | null;
+  errors?: { message: string; path?: string[]; extensions: { code: string; [key: string]: unknown } }[];
+}
+
+function serverUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is set by the jest global setup');
+  return url;
+}
+
+/** A fresh database on the test PostgreSQL server; dropped again by the returned function. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: serverUrl() });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl());
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new Client({ connectionString: serverUrl() });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+export function testConfig(databaseUrl: string, overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig({ NODE_ENV: 'test' }),
+    databaseUrl,
+    port: 0,
+    jwtSecret: JWT_SECRET,
+    adminEmail: ADMIN.email,
+    adminPassword: ADMIN.password,
+    logLevel: 'silent',
+    ...overrides,
+  };
+}
+
+export class TestServer {
+  constructor(
+    readonly app: RunningApp,
+    readonly databaseUrl: string,
+    private readonly dropDatabase: () => Promise<void>,
+  ) {}
+
+  get url(): string {
+    return this.app.url;
+  }
+
+  /** Sends one typed operation over real HTTP. */
+  async request<T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<GraphQLResult<T>> {
+    const response = await fetch(this.app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query: print(document), variables }),
+    });
+    return (await response.json()) as GraphQLResult<T>;
+  }
+
+  /** The data of an operation that must succeed. */
+  async ok<T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<T> {
+    const result = await this.request(document, variables, token);
+    if (result.errors?.length || !result.data) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+    return result.data;
+  }
+
+  /** Runs SQL on the server's database (fixtures and checks that the API does not expose). */
+  async sql<R extends Record<string, unknown> = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<R[]> {
+    const client = new Client({ connectionString: this.databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query(text, params)).rows as R[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.app.stop();
+    await this.dropDatabase();
+  }
+}
+
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const app = await startApp(testConfig(database.url, overrides));
+  return new TestServer(app, database.url, database.drop);
+}
+
+/** The error codes of a result, in order. */
+export function codes(result: GraphQLResult<unknown>): string[] {
+  return (result.errors ?? []).map((error) => error.extensions.code);
+}
