@@ -1,7 +1,7 @@
 import { ref, type FilterQuery } from '@mikro-orm/core';
 import { actingProvider, assertManages } from '../accounts/ownership';
 import { Provider } from '../accounts/provider.entity';
-import type { RequestContext } from '../core/context';
+import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { parseAmount, parseCurrency } from '../core/money';
@@ -42,23 +42,24 @@ function applyTerms(service: Service, input: ServiceUpdateInput): void {
 /** What can be booked: services and the providers who publish them. */
 export class CatalogService {
   async createService(ctx: RequestContext, input: ServiceInput): Promise<Service> {
-    const provider = await actingProvider(ctx);
-    const service = new Service();
-    service.provider = ref(provider);
-    service.timezone = parseZone('timezone', input.timezone);
-    service.currency = parseCurrency('currency', input.currency);
-    service.maxPartySize = input.maxPartySize ?? intInRange('capacity', input.capacity, 1, LIMITS.capacity);
-    applyTerms(service, input);
-    await ctx.em.transactional(async (em) => em.persist(service));
-    return service;
+    return inTransaction(ctx, async (tx) => {
+      const service = new Service();
+      service.provider = ref(await actingProvider(tx));
+      service.timezone = parseZone('timezone', input.timezone);
+      service.currency = parseCurrency('currency', input.currency);
+      service.maxPartySize = input.maxPartySize ?? intInRange('capacity', input.capacity, 1, LIMITS.capacity);
+      applyTerms(service, input);
+      tx.em.persist(service);
+      return service;
+    });
   }
 
   async updateService(ctx: RequestContext, id: string, input: ServiceUpdateInput): Promise<Service> {
-    return ctx.em.transactional(async (em) => {
-      const service = await this.getService(ctx, id);
-      await assertManages(ctx, service.provider);
+    return inTransaction(ctx, async (tx) => {
+      const service = await this.getService(tx, id);
+      await assertManages(tx, service.provider);
       applyTerms(service, input);
-      await em.flush();
+      await tx.em.flush();
       return service;
     });
   }

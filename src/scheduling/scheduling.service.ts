@@ -4,7 +4,7 @@ import { assertManages } from '../accounts/ownership';
 import type { CatalogService } from '../catalog/catalog.service';
 import { LIMITS } from '../catalog/catalog.service';
 import type { Service } from '../catalog/service.entity';
-import type { RequestContext } from '../core/context';
+import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, DomainError, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { parseAmount } from '../core/money';
@@ -54,41 +54,41 @@ export class SchedulingService {
   }
 
   async createSchedule(ctx: RequestContext, serviceId: string, input: ScheduleInput): Promise<Schedule> {
-    const service = await this.managedService(ctx, serviceId);
     parseWallTime('startTime', input.startTime);
     if (input.validUntil && input.validUntil < input.validFrom) throw new BadInput('validUntil', 'must not be before validFrom');
-    const schedule = ctx.em.create(Schedule, {
-      service,
-      name: optionalText('name', input.name, 200),
-      rrule: ruleFor(input.recurrence),
-      startTime: input.startTime,
-      durationMinutes: intInRange('durationMinutes', input.durationMinutes ?? service.durationMinutes, 1, LIMITS.durationMinutes),
-      capacity: intInRange('capacity', input.capacity ?? service.capacity, 1, LIMITS.capacity),
-      priceAmount: input.priceAmount == null ? null : parseAmount('priceAmount', input.priceAmount, service.currency),
-      validFrom: input.validFrom,
-      validUntil: input.validUntil ?? null,
+    return inTransaction(ctx, async (tx) => {
+      const service = await this.managedService(tx, serviceId);
+      return tx.em.create(Schedule, {
+        service,
+        name: optionalText('name', input.name, 200),
+        rrule: ruleFor(input.recurrence),
+        startTime: input.startTime,
+        durationMinutes: intInRange('durationMinutes', input.durationMinutes ?? service.durationMinutes, 1, LIMITS.durationMinutes),
+        capacity: intInRange('capacity', input.capacity ?? service.capacity, 1, LIMITS.capacity),
+        priceAmount: input.priceAmount == null ? null : parseAmount('priceAmount', input.priceAmount, service.currency),
+        validFrom: input.validFrom,
+        validUntil: input.validUntil ?? null,
+      });
     });
-    await ctx.em.transactional(async (em) => em.persist(schedule));
-    return schedule;
   }
 
   /** One slot per occurrence in [from, to] and in the schedule's validity, outside blackouts; idempotent. */
   async generateSlots(ctx: RequestContext, scheduleId: string, from: string, to: string): Promise<Slot[]> {
     dateRange(from, to);
-    const schedule = await ctx.em.findOne(Schedule, parseId('scheduleId', scheduleId), { populate: ['service'] });
-    if (!schedule) throw new NotFound('Schedule', scheduleId);
-    const service = schedule.service.getEntity();
-    await assertManages(ctx, service.provider);
-    const first = from > schedule.validFrom ? from : schedule.validFrom;
-    const last = schedule.validUntil && schedule.validUntil < to ? schedule.validUntil : to;
-    if (!schedule.active || first > last) return [];
+    return inTransaction(ctx, async (tx) => {
+      const schedule = await tx.em.findOne(Schedule, parseId('scheduleId', scheduleId), { populate: ['service'] });
+      if (!schedule) throw new NotFound('Schedule', scheduleId);
+      const service = schedule.service.getEntity();
+      await assertManages(tx, service.provider);
+      const first = from > schedule.validFrom ? from : schedule.validFrom;
+      const last = schedule.validUntil && schedule.validUntil < to ? schedule.validUntil : to;
+      if (!schedule.active || first > last) return [];
 
-    return ctx.em.transactional(async (em) => {
-      const blackouts = await blackoutsOf(em, service, first, last);
+      const blackouts = await blackoutsOf(tx.em, service, first, last);
       const wanted = occurrences(schedule.rrule, schedule.validFrom, parseWallTime('startTime', schedule.startTime), service.timezone, first, last)
         .filter((occurrence) => !blackouts.some((b) => b.startsOn <= occurrence.localDate && occurrence.localDate <= b.endsOn));
       if (wanted.length === 0) return [];
-      await em
+      await tx.em
         .createQueryBuilder(Slot)
         .insert(
           wanted.map((occurrence) => ({
@@ -104,29 +104,30 @@ export class SchedulingService {
         .onConflict(['service_id', 'starts_at'])
         .ignore()
         .execute();
-      return em.find(Slot, { service: service.id, startsAt: { $in: wanted.map((o) => o.startsAt) } }, { orderBy: { startsAt: 'asc' } });
+      return tx.em.find(Slot, { service: service.id, startsAt: { $in: wanted.map((o) => o.startsAt) } }, { orderBy: { startsAt: 'asc' } });
     });
   }
 
   async createSlot(ctx: RequestContext, serviceId: string, startsAt: Date, endsAt: Date, capacity?: number | null): Promise<Slot> {
-    const service = await this.managedService(ctx, serviceId);
     if (endsAt <= startsAt) throw new BadInput('endsAt', 'must be after startsAt');
     if (endsAt.getTime() - startsAt.getTime() > LIMITS.durationMinutes * 60_000) throw new BadInput('endsAt', 'the slot is longer than 7 days');
-    const slot = ctx.em.create(Slot, {
-      service,
-      startsAt,
-      endsAt,
-      localDate: localDate(startsAt, service.timezone),
-      capacity: intInRange('capacity', capacity ?? service.capacity, 1, LIMITS.capacity),
-    });
     try {
-      await ctx.em.transactional(async (em) => em.persist(slot));
+      const slot = await inTransaction(ctx, async (tx) => {
+        const service = await this.managedService(tx, serviceId);
+        return tx.em.create(Slot, {
+          service,
+          startsAt,
+          endsAt,
+          localDate: localDate(startsAt, service.timezone),
+          capacity: intInRange('capacity', capacity ?? service.capacity, 1, LIMITS.capacity),
+        });
+      });
+      // Reads the blackout formula, which only the database computes.
+      return ctx.em.findOneOrFail(Slot, slot.id, { refresh: true });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw new BadInput('startsAt', 'the service already has a slot starting then');
       throw error;
     }
-    await ctx.em.refresh(slot);
-    return slot;
   }
 
   /**
@@ -135,10 +136,10 @@ export class SchedulingService {
    */
   async setAvailability(ctx: RequestContext, serviceId: string, from: Date, to: Date, open: boolean): Promise<Slot[]> {
     instantRange(from, to);
-    const service = await this.managedService(ctx, serviceId);
-    return ctx.em.transactional(async (em) => {
+    return inTransaction(ctx, async (tx) => {
+      const service = await this.managedService(tx, serviceId);
       const where = { service: service.id, startsAt: { $gte: from, $lt: to } };
-      const slots = await em.find(Slot, where, { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE });
+      const slots = await tx.em.find(Slot, where, { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE });
       const target = open ? SlotStatus.OPEN : SlotStatus.CLOSED;
       const changing = slots.filter((slot) => slot.status === (open ? SlotStatus.CLOSED : SlotStatus.OPEN));
       const taken = changing.find((slot) => slot.booked + slot.held > 0);
@@ -146,7 +147,6 @@ export class SchedulingService {
         throw new DomainError('HAS_BOOKINGS', `The slot at ${taken.startsAt.toISOString()} has booked or held seats`, { slotId: String(taken.id) });
       }
       changing.forEach((slot) => (slot.status = target));
-      await em.flush();
       return slots.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
     });
   }

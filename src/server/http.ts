@@ -29,6 +29,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
     schema: deps.schema,
     formatError: errorFormatter(deps.log),
     includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false, // main.ts owns shutdown: HTTP, then the ORM, then the database
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server })],
   });
   await apollo.start();
