@@ -1,4 +1,6 @@
 import { AccountService } from './accounts/account.service';
+import { BookingQueryService } from './booking/booking-query.service';
+import { BookingService } from './booking/booking.service';
 import { CatalogService } from './catalog/catalog.service';
 import type { Config } from './config';
 import { BlackoutService } from './scheduling/blackout.service';
@@ -12,6 +14,8 @@ export interface Domain {
   catalog: CatalogService;
   scheduling: SchedulingService;
   blackouts: BlackoutService;
+  bookings: BookingService;
+  bookingQueries: BookingQueryService;
 }
 
 export function createDomain(config: Config): Domain {
@@ -22,5 +26,7 @@ export function createDomain(config: Config): Domain {
     catalog,
     scheduling: new SchedulingService(catalog),
     blackouts: new BlackoutService(catalog),
+    bookings: new BookingService(),
+    bookingQueries: new BookingQueryService(),
   };
 }

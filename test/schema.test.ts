@@ -8,13 +8,11 @@ import { schemaText } from '../src/server/schema';
  * and the test fails on any other difference.
  */
 const NOT_BUILT_YET = [
-  'AuditEntry', 'Booking', 'BookingStatus', 'Party', 'PartyInput', 'Payment', 'PaymentStatus', 'PriceBreakdown',
-  'BookInput', 'ModifyBookingInput', 'Proposal', 'ProposalInput', 'ProposalStatus', 'Review', 'WaitlistEntry',
-  'WaitlistInput', 'WaitlistStatus', 'Message', 'SlotChange', 'SlotChangeReason', 'JSON', 'Subscription',
+  'Payment', 'PaymentStatus', 'Booking.payment', 'Proposal', 'ProposalInput', 'ProposalStatus', 'Review', 'WaitlistEntry',
+  'WaitlistInput', 'WaitlistStatus', 'Message', 'SlotChange', 'SlotChangeReason', 'Subscription',
   'Provider.rating', 'Provider.reviewCount', 'Provider.reviews',
-  'Query.booking', 'Query.bookingByReference', 'Query.myBookings', 'Query.providerBookings', 'Query.proposals',
+  'Query.proposals',
   'Query.myWaitlist', 'Query.myMessages',
-  'Mutation.book', 'Mutation.modifyBooking', 'Mutation.cancelBooking', 'Mutation.completeBooking', 'Mutation.refundBooking',
   'Mutation.propose', 'Mutation.acceptProposal', 'Mutation.declineProposal', 'Mutation.withdrawProposal',
   'Mutation.joinWaitlist', 'Mutation.leaveWaitlist', 'Mutation.claimWaitlistOffer', 'Mutation.createReview',
 ];

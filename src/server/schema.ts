@@ -1,6 +1,7 @@
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type ContainerType, type NonEmptyArray } from 'type-graphql';
 import { AccountResolver } from '../accounts/account.resolver';
+import { AuditEntryResolver, BookingResolver } from '../booking/booking.resolver';
 import { ProviderResolver, ServiceResolver } from '../catalog/catalog.resolver';
 import { DateTimeScalar } from '../core/scalars';
 import { BlackoutResolver, ScheduleResolver, ServiceCalendarResolver, SlotResolver } from '../scheduling/scheduling.resolver';
@@ -18,6 +19,8 @@ const RESOLVERS: Factory[] = [
   [ScheduleResolver, (d) => new ScheduleResolver(d.scheduling)],
   [SlotResolver, (d) => new SlotResolver(d.scheduling, d.catalog)],
   [BlackoutResolver, (d) => new BlackoutResolver(d.blackouts)],
+  [BookingResolver, (d) => new BookingResolver(d.bookings, d.bookingQueries)],
+  [AuditEntryResolver, () => new AuditEntryResolver()],
 ];
 
 /** The served schema. Without a domain it can only be printed (resolvers are made on first use). */

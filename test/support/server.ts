@@ -47,7 +47,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
     jwtSecret: JWT_SECRET,
     adminEmail: ADMIN.email,
     adminPassword: ADMIN.password,
-    logLevel: 'silent',
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   };
 }

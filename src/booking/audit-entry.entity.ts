@@ -1,0 +1,49 @@
+import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { User } from '../accounts/user.entity';
+import { JSONScalar } from '../core/scalars';
+import { Booking } from './booking.entity';
+
+/** One change to a booking: who, what it was before and after, why, and from where. */
+@ObjectType('AuditEntry')
+@Entity()
+export class AuditEntry {
+  [OptionalProps]?: 'createdAt';
+
+  @Field(() => ID)
+  @PrimaryKey()
+  id!: number;
+
+  @ManyToOne(() => Booking, { ref: true, index: true, deleteRule: 'cascade' })
+  booking!: Ref<Booking>;
+
+  @Field()
+  @Property({ length: 50 })
+  action!: string;
+
+  /** Null when the server acted on its own (expiry, webhooks). */
+  @ManyToOne(() => User, { ref: true, nullable: true })
+  actor?: Ref<User> | null;
+
+  @Field(() => JSONScalar, { nullable: true })
+  @Property({ type: 'json', nullable: true })
+  before?: object | null;
+
+  @Field(() => JSONScalar, { nullable: true })
+  @Property({ type: 'json', nullable: true })
+  after?: object | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  reason?: string | null;
+
+  @Property({ length: 64, nullable: true })
+  ip?: string | null;
+
+  @Property({ length: 500, nullable: true })
+  userAgent?: string | null;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}

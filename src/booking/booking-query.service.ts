@@ -1,0 +1,46 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { actingProvider, requireActor } from '../accounts/ownership';
+import { Role } from '../accounts/role';
+import type { RequestContext } from '../core/context';
+import { BadInput } from '../core/errors';
+import { parseId } from '../core/ids';
+import { assertParticipant } from './booking-access';
+import { Booking } from './booking.entity';
+import type { BookingStatus } from './booking.enums';
+
+const LIST_LIMIT = 500;
+
+/** Reading bookings: one by id or reference for those who may see it, and the lists of customers and providers. */
+export class BookingQueryService {
+  private async visible(ctx: RequestContext, booking: Booking | null): Promise<Booking | null> {
+    if (booking) await assertParticipant(ctx, booking);
+    return booking;
+  }
+
+  async byId(ctx: RequestContext, id: string): Promise<Booking | null> {
+    requireActor(ctx);
+    return this.visible(ctx, await ctx.em.findOne(Booking, parseId('id', id)));
+  }
+
+  async byReference(ctx: RequestContext, reference: string): Promise<Booking | null> {
+    requireActor(ctx);
+    return this.visible(ctx, await ctx.em.findOne(Booking, { reference: reference.trim().toUpperCase().slice(0, 20) }));
+  }
+
+  async mine(ctx: RequestContext, status?: BookingStatus | null): Promise<Booking[]> {
+    const actor = requireActor(ctx);
+    const where: FilterQuery<Booking> = { customer: actor.userId, ...(status ? { status } : {}) };
+    return ctx.em.find(Booking, where, { orderBy: { startsAt: 'asc', id: 'asc' }, limit: LIST_LIMIT });
+  }
+
+  /** Bookings on the provider's services (every service for an admin) starting in [from, to). */
+  async ofProvider(ctx: RequestContext, filter: { from?: Date | null; to?: Date | null; status?: BookingStatus | null }): Promise<Booking[]> {
+    const actor = requireActor(ctx);
+    if (filter.from && filter.to && filter.to <= filter.from) throw new BadInput('to', 'must be after from');
+    const where: FilterQuery<Booking> = {};
+    if (actor.role !== Role.ADMIN) where.service = { provider: (await actingProvider(ctx)).id };
+    if (filter.status) where.status = filter.status;
+    if (filter.from || filter.to) where.startsAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
+    return ctx.em.find(Booking, where, { orderBy: { startsAt: 'asc', id: 'asc' }, limit: LIST_LIMIT });
+  }
+}

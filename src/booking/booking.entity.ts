@@ -1,0 +1,126 @@
+import { Check, Collection, Entity, Enum, Index, ManyToOne, OneToMany, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { User } from '../accounts/user.entity';
+import { Service } from '../catalog/service.entity';
+import { Slot } from '../scheduling/slot.entity';
+import { AuditEntry } from './audit-entry.entity';
+import { BookingStatus } from './booking.enums';
+
+/** Seats taken by a party on one or more slots of one service. */
+@ObjectType('Booking')
+@Entity()
+@Index({ properties: ['customer', 'startsAt'] })
+@Index({ properties: ['service', 'startsAt'] })
+@Check({ name: 'booking_party_check', expression: 'adults >= 1 and children >= 0 and infants >= 0' })
+export class Booking {
+  [OptionalProps]?: 'discount' | 'createdAt' | 'updatedAt' | 'children' | 'infants' | 'partySize';
+
+  @Field(() => ID)
+  @PrimaryKey()
+  id!: number;
+
+  @Field()
+  @Property({ length: 20, unique: true })
+  reference!: string;
+
+  @ManyToOne(() => Service, { ref: true })
+  service!: Ref<Service>;
+
+  @ManyToOne(() => User, { ref: true })
+  customer!: Ref<User>;
+
+  @Field(() => BookingStatus)
+  @Enum({ items: () => BookingStatus, nativeEnumName: 'booking_status' })
+  status!: BookingStatus;
+
+  /** First start and last end of its slots, kept for lists and filters. */
+  @Field()
+  @Property({ type: 'timestamptz' })
+  startsAt!: Date;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  endsAt!: Date;
+
+  @Property()
+  adults!: number;
+
+  @Property()
+  children: number = 0;
+
+  @Property()
+  infants: number = 0;
+
+  @Property({ type: 'decimal', precision: 14, scale: 4 })
+  subtotal!: string;
+
+  @Property({ type: 'decimal', precision: 14, scale: 4 })
+  discount: string = '0';
+
+  @Property({ type: 'decimal', precision: 14, scale: 4 })
+  tax!: string;
+
+  @Property({ type: 'decimal', precision: 14, scale: 4 })
+  total!: string;
+
+  @Property({ length: 3 })
+  currency!: string;
+
+  /** Money given back so far, for refunds recorded without a card payment. */
+  @Property({ type: 'decimal', precision: 14, scale: 4, nullable: true })
+  refundedAmount?: string | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  holdExpiresAt?: Date | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ length: 500, nullable: true })
+  meetingUrl?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  notes?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  specialRequirements?: string | null;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+
+  @OneToMany(() => BookingSlot, (bookingSlot) => bookingSlot.booking, { orderBy: { slot: 'asc' }, orphanRemoval: true })
+  slots = new Collection<BookingSlot>(this);
+
+  @OneToMany(() => AuditEntry, (entry) => entry.booking, { orderBy: { id: 'asc' } })
+  history = new Collection<AuditEntry>(this);
+
+  get partySize(): number {
+    return this.adults + this.children + this.infants;
+  }
+}
+
+/** One slot of a booking, with the seats it takes there and the unit price it was sold at. */
+@Entity()
+@Unique({ properties: ['booking', 'slot'] })
+@Index({ properties: ['slot'] })
+export class BookingSlot {
+  @PrimaryKey()
+  id!: number;
+
+  @ManyToOne(() => Booking, { ref: true, deleteRule: 'cascade' })
+  booking!: Ref<Booking>;
+
+  @ManyToOne(() => Slot, { ref: true })
+  slot!: Ref<Slot>;
+
+  @Property()
+  seats!: number;
+
+  @Property({ type: 'decimal', precision: 14, scale: 4 })
+  unitPrice!: string;
+}

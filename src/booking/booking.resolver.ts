@@ -1,0 +1,140 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Role } from '../accounts/role';
+import { User } from '../accounts/user.entity';
+import { Service } from '../catalog/service.entity';
+import type { RequestContext } from '../core/context';
+import { Money } from '../core/money.type';
+import { Slot } from '../scheduling/slot.entity';
+import { AuditEntry } from './audit-entry.entity';
+import type { BookingQueryService } from './booking-query.service';
+import { Booking } from './booking.entity';
+import { BookingStatus } from './booking.enums';
+import { BookInput, ModifyBookingInput, Party, PriceBreakdown } from './booking.inputs';
+import type { BookingService } from './booking.service';
+
+@Resolver(() => Booking)
+export class BookingResolver {
+  constructor(
+    private readonly bookings: BookingService,
+    private readonly queries: BookingQueryService,
+  ) {}
+
+  @Query(() => Booking, { nullable: true })
+  booking(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Booking | null> {
+    return this.queries.byId(ctx, id);
+  }
+
+  @Query(() => Booking, { nullable: true })
+  bookingByReference(@Ctx() ctx: RequestContext, @Arg('reference', () => String) reference: string): Promise<Booking | null> {
+    return this.queries.byReference(ctx, reference);
+  }
+
+  @Authorized()
+  @Query(() => [Booking])
+  myBookings(@Ctx() ctx: RequestContext, @Arg('status', () => BookingStatus, { nullable: true }) status?: BookingStatus | null): Promise<Booking[]> {
+    return this.queries.mine(ctx, status);
+  }
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Query(() => [Booking])
+  providerBookings(
+    @Ctx() ctx: RequestContext,
+    @Arg('from', () => Date, { nullable: true }) from?: Date | null,
+    @Arg('to', () => Date, { nullable: true }) to?: Date | null,
+    @Arg('status', () => BookingStatus, { nullable: true }) status?: BookingStatus | null,
+  ): Promise<Booking[]> {
+    return this.queries.ofProvider(ctx, { from, to, status });
+  }
+
+  @Authorized()
+  @Mutation(() => Booking)
+  book(@Ctx() ctx: RequestContext, @Arg('input', () => BookInput) input: BookInput): Promise<Booking> {
+    return this.bookings.book(ctx, input);
+  }
+
+  @Authorized()
+  @Mutation(() => Booking)
+  modifyBooking(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => ModifyBookingInput) input: ModifyBookingInput,
+  ): Promise<Booking> {
+    return this.bookings.modify(ctx, id, input);
+  }
+
+  @Authorized()
+  @Mutation(() => Booking)
+  cancelBooking(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('reason', () => String, { nullable: true }) reason?: string | null,
+  ): Promise<Booking> {
+    return this.bookings.cancel(ctx, id, reason);
+  }
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Mutation(() => Booking)
+  completeBooking(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('noShow', () => Boolean, { nullable: true, defaultValue: false }) noShow?: boolean | null,
+  ): Promise<Booking> {
+    return this.bookings.complete(ctx, id, noShow ?? false);
+  }
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Mutation(() => Booking)
+  refundBooking(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('amount', () => String, { nullable: true }) amount?: string | null,
+  ): Promise<Booking> {
+    return this.bookings.refund(ctx, id, amount);
+  }
+
+  @FieldResolver(() => Service)
+  service(@Root() booking: Booking): Promise<Service> {
+    return booking.service.loadOrFail();
+  }
+
+  @FieldResolver(() => User)
+  customer(@Root() booking: Booking): Promise<User> {
+    return booking.customer.loadOrFail();
+  }
+
+  @FieldResolver(() => [Slot])
+  async slots(@Root() booking: Booking): Promise<Slot[]> {
+    const entries = await booking.slots.load();
+    const slots = await Promise.all(entries.getItems().map((entry) => entry.slot.loadOrFail()));
+    return slots.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  }
+
+  @FieldResolver(() => Party)
+  party(@Root() booking: Booking): Party {
+    return { adults: booking.adults, children: booking.children, infants: booking.infants, total: booking.partySize };
+  }
+
+  @FieldResolver(() => PriceBreakdown)
+  price(@Root() booking: Booking): PriceBreakdown {
+    const money = (amount: string) => Money.of(amount, booking.currency);
+    return { subtotal: money(booking.subtotal), discount: money(booking.discount), tax: money(booking.tax), total: money(booking.total) };
+  }
+
+  @FieldResolver(() => Money, { nullable: true, description: 'Money given back so far (null when nothing was refunded).' })
+  refunded(@Root() booking: Booking): Money | null {
+    return booking.refundedAmount ? Money.of(booking.refundedAmount, booking.currency) : null;
+  }
+
+  @FieldResolver(() => [AuditEntry])
+  async history(@Root() booking: Booking): Promise<AuditEntry[]> {
+    return (await booking.history.load()).getItems();
+  }
+}
+
+@Resolver(() => AuditEntry)
+export class AuditEntryResolver {
+  @FieldResolver(() => User, { nullable: true })
+  actor(@Root() entry: AuditEntry): Promise<User | null> | null {
+    return entry.actor ? entry.actor.load() : null;
+  }
+}

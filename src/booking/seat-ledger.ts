@@ -1,0 +1,33 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DomainError } from '../core/errors';
+import { Slot } from '../scheduling/slot.entity';
+import { capacityExceeded } from './booking-rules';
+
+export type SeatColumn = 'held' | 'booked';
+
+/**
+ * Changes seat counters slot by slot in id order, so that two multi-slot bookings never wait on each
+ * other in a cycle. Taking seats is one conditional UPDATE per slot: it succeeds only while the slot is
+ * open and has room, and the slot's CHECK constraint is the last word. Each new row is merged into the
+ * identity map so that the answer shows the committed counters.
+ */
+export async function changeSeats(em: EntityManager, column: SeatColumn, deltas: Map<number, number>): Promise<void> {
+  const ordered = [...deltas].filter(([, delta]) => delta !== 0).sort(([a], [b]) => a - b);
+  for (const [slotId, delta] of ordered) {
+    const rows: Record<string, unknown>[] =
+      delta > 0
+        ? await em.execute(
+            `update slot set ${column} = ${column} + ? where id = ? and status = 'OPEN' and booked + held + ? <= capacity returning *`,
+            [delta, slotId, delta],
+          )
+        : await em.execute(`update slot set ${column} = ${column} + ? where id = ? returning *`, [delta, slotId]);
+    if (rows.length === 0) {
+      const [slot] = await em.execute<{ status: string }[]>('select status from slot where id = ?', [slotId]);
+      if (slot && slot.status !== 'OPEN') {
+        throw new DomainError('SLOT_UNAVAILABLE', `Slot ${slotId} is ${slot.status.toLowerCase()}`, { slotId: String(slotId) });
+      }
+      throw capacityExceeded(slotId);
+    }
+    em.map(Slot, rows[0]);
+  }
+}

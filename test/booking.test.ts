@@ -1,0 +1,254 @@
+import {
+  BookDocument,
+  BookingByReferenceDocument,
+  BookingDocument,
+  CancelBookingDocument,
+  CompleteBookingDocument,
+  CreateBlackoutDocument,
+  CreateSlotDocument,
+  ModifyBookingDocument,
+  MyBookingsDocument,
+  ProviderBookingsDocument,
+  RefundBookingDocument,
+  SetAvailabilityDocument,
+  SlotsDocument,
+  type BookInput,
+} from './generated/graphql';
+import { createService, dailySlots, daysFromNow, logInAdmin, signUp, type Account } from './support/fixtures';
+import { codes, startTestServer, type TestServer } from './support/server';
+
+let server: TestServer;
+let owner: Account;
+let customer: Account;
+beforeAll(async () => {
+  server = await startTestServer();
+  [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
+});
+afterAll(() => server.stop());
+
+/** A service of the owner with `days` daily slots starting `offset` days from now. */
+async function serviceWithSlots(days = 3, service: Parameters<typeof createService>[2] = {}, offset = 5) {
+  const created = await createService(server, owner, service);
+  const slots = await dailySlots(server, owner, created.id, daysFromNow(offset), daysFromNow(offset + days - 1));
+  return { service: created, slots };
+}
+
+const book = (input: BookInput, who: Account = customer) => server.request(BookDocument, { input }, who.token);
+
+describe('book', () => {
+  it('confirms a free-to-pay booking at once, takes the seats and writes the audit trail', async () => {
+    const { service, slots } = await serviceWithSlots(2, { meetingProvider: 'JITSI' });
+    const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [slots[0].id, slots[1].id], party: { adults: 2, children: 1 }, notes: 'Near the sea' } }, customer.token);
+    expect(booking).toMatchObject({
+      status: 'CONFIRMED',
+      notes: 'Near the sea',
+      service: { id: service.id },
+      customer: { id: customer.userId },
+      party: { adults: 2, children: 1, infants: 0, total: 3 },
+      startsAt: slots[0].startsAt,
+      endsAt: slots[1].endsAt,
+      holdExpiresAt: null,
+    });
+    expect(booking.reference).toMatch(/^BK-\d{8}-[2-9A-HJKMNP-Z]{6}$/);
+    expect(booking.meetingUrl).toBe(`https://meet.jit.si/${booking.reference}`);
+    expect(booking.slots.map((s) => [s.booked, s.held, s.available])).toEqual([[3, 0, 7], [3, 0, 7]]);
+    const { booking: read } = await server.ok(BookingDocument, { id: booking.id }, customer.token);
+    expect(read!.history).toEqual([expect.objectContaining({ action: 'booking.created', actor: { id: customer.userId }, before: null })]);
+    expect(read!.history[0].after).toMatchObject({ status: 'CONFIRMED', slotIds: [slots[0].id, slots[1].id], party: { adults: 2, children: 1, infants: 0 } });
+    const [row] = await server.sql<{ ip: string; user_agent: string }>('select ip, user_agent from audit_entry where booking_id = $1', [booking.id]);
+    expect(row.ip).toMatch(/127\.0\.0\.1/);
+    expect(row.user_agent).toBeTruthy();
+  });
+
+  it('prices adults, children, infants, several slots and tax to the cent, half-up', async () => {
+    const service = await createService(server, owner, { priceAmount: '25.50', childRate: 0.5, infantRate: 0.1, taxRate: 0.1 });
+    const [first] = await dailySlots(server, owner, service.id, daysFromNow(6), daysFromNow(6));
+    const [second] = await dailySlots(server, owner, service.id, daysFromNow(7), daysFromNow(7), { priceAmount: '30.00' });
+    // per slot: 2 adults + 1 child x 0.5 + 1 infant x 0.1 = 2.6 seats' worth; (25.50 + 30.00) x 2.6 = 144.30
+    const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [first.id, second.id], party: { adults: 2, children: 1, infants: 1 } } }, customer.token);
+    expect(booking.price).toEqual({
+      subtotal: { amount: '144.30', currency: 'EUR' },
+      discount: { amount: '0.00' },
+      tax: { amount: '14.43' },
+      total: { amount: '158.73', currency: 'EUR' },
+    });
+    const halfUp = await createService(server, owner, { priceAmount: '10.05', taxRate: 0.05 });
+    const [slot] = await dailySlots(server, owner, halfUp.id, daysFromNow(6), daysFromNow(6));
+    const { book: small } = await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, customer.token);
+    expect([small.price.tax.amount, small.price.total.amount]).toEqual(['0.50', '10.55']); // 0.5025 -> 0.50
+    const [slot2] = await dailySlots(server, owner, halfUp.id, daysFromNow(8), daysFromNow(8), { priceAmount: '10.10' });
+    const { book: up } = await server.ok(BookDocument, { input: { slotIds: [slot2.id], party: { adults: 1 } } }, customer.token);
+    expect([up.price.tax.amount, up.price.total.amount]).toEqual(['0.51', '10.61']); // 0.505 -> 0.51, never 0.50 from 0.50499..
+  });
+
+  it('refuses its own service, approval services and paid services without Stripe', async () => {
+    const { slots } = await serviceWithSlots(1);
+    expect(codes(await book({ slotIds: [slots[0].id], party: { adults: 1 } }, owner))).toEqual(['OWN_SERVICE']);
+    const approval = await serviceWithSlots(1, { bookingMode: 'APPROVAL' });
+    expect(codes(await book({ slotIds: [approval.slots[0].id], party: { adults: 1 } }))).toEqual(['APPROVAL_REQUIRED']);
+    const paid = await serviceWithSlots(1, { requiresPayment: true });
+    expect(codes(await book({ slotIds: [paid.slots[0].id], party: { adults: 1 } }))).toEqual(['PAYMENTS_NOT_CONFIGURED']);
+    expect(codes(await server.request(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 1 } } }))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('refuses slots inside the cutoff, beyond the advance window, closed, blacked out or past', async () => {
+    const near = await createService(server, owner, { cutoffHours: 48, advanceDays: 10, timezone: 'UTC' });
+    const [tomorrow] = await dailySlots(server, owner, near.id, daysFromNow(1, 'UTC'), daysFromNow(1, 'UTC'), { startTime: '23:00' });
+    const [far] = await dailySlots(server, owner, near.id, daysFromNow(20, 'UTC'), daysFromNow(20, 'UTC'));
+    const [fine, closed] = await dailySlots(server, owner, near.id, daysFromNow(4, 'UTC'), daysFromNow(5, 'UTC'));
+    await server.ok(SetAvailabilityDocument, { serviceId: near.id, from: closed.startsAt, to: closed.endsAt, open: false }, owner.token);
+    const past = new Date(Date.now() - 3_600_000);
+    const { createSlot: gone } = await server.ok(CreateSlotDocument, { serviceId: near.id, startsAt: past.toISOString(), endsAt: new Date(past.getTime() + 60_000).toISOString() }, owner.token);
+    for (const slot of [tomorrow, far, closed, gone]) {
+      const result = await book({ slotIds: [fine.id, slot.id], party: { adults: 1 } });
+      expect([slot.id, result.errors?.[0].extensions]).toEqual([slot.id, expect.objectContaining({ code: 'SLOT_UNAVAILABLE', slotId: slot.id })]);
+    }
+    const day = daysFromNow(6);
+    const blacked = await serviceWithSlots(1, {}, 6);
+    await server.ok(CreateBlackoutDocument, { input: { serviceId: blacked.service.id, startsOn: day, endsOn: day, kind: 'WEATHER', name: 'Storm' } }, owner.token);
+    expect((await book({ slotIds: [blacked.slots[0].id], party: { adults: 1 } })).errors![0].extensions).toMatchObject({ code: 'SLOT_UNAVAILABLE', slotId: blacked.slots[0].id });
+    expect((await server.ok(SlotsDocument, { serviceId: near.id, from: fine.startsAt, to: fine.endsAt })).slots[0].booked).toBe(0);
+  });
+
+  it('names the field of bad slot lists and parties, and changes nothing', async () => {
+    const { service, slots } = await serviceWithSlots(2, { capacity: 4, maxPartySize: 4, minPartySize: 1 });
+    const other = await serviceWithSlots(1);
+    const cases: [BookInput, string, string][] = [
+      [{ slotIds: [], party: { adults: 1 } }, 'BAD_USER_INPUT', 'slotIds'],
+      [{ slotIds: [slots[0].id, slots[0].id], party: { adults: 1 } }, 'BAD_USER_INPUT', 'slotIds'],
+      [{ slotIds: Array.from({ length: 10_000 }, (_, i) => String(i + 1)), party: { adults: 1 } }, 'BAD_USER_INPUT', 'slotIds'],
+      [{ slotIds: ['abc'], party: { adults: 1 } }, 'BAD_USER_INPUT', 'slotIds'],
+      [{ slotIds: [slots[0].id, other.slots[0].id], party: { adults: 1 } }, 'BAD_USER_INPUT', 'slotIds'],
+      [{ slotIds: [slots[0].id], party: { adults: 0, children: 2 } }, 'BAD_USER_INPUT', 'party.adults'],
+      [{ slotIds: [slots[0].id], party: { adults: 1, children: -1 } }, 'BAD_USER_INPUT', 'party.children'],
+      [{ slotIds: [slots[0].id], party: { adults: 3, infants: 2 } }, 'BAD_USER_INPUT', 'party'],
+      [{ slotIds: [slots[0].id], party: { adults: 1 }, notes: 'x'.repeat(1_000_000) }, 'BAD_USER_INPUT', 'notes'],
+    ];
+    for (const [input, code, field] of cases) {
+      const result = await book(input);
+      expect([field, result.errors?.[0].extensions]).toEqual([field, expect.objectContaining({ code, field })]);
+    }
+    expect(codes(await book({ slotIds: ['2147483000'], party: { adults: 1 } }))).toEqual(['NOT_FOUND']);
+    expect(await server.sql('select id from booking where service_id = $1', [service.id])).toHaveLength(0);
+    expect((await server.ok(SlotsDocument, { serviceId: service.id, from: slots[0].startsAt, to: slots[1].endsAt })).slots.map((s) => s.booked)).toEqual([0, 0]);
+  });
+});
+
+describe('modify, cancel, complete, refund', () => {
+  it('moves a booking to other slots and another party atomically, repricing it', async () => {
+    const { service, slots } = await serviceWithSlots(3, { capacity: 4 });
+    const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 2 } } }, customer.token);
+    const { modifyBooking: moved } = await server.ok(
+      ModifyBookingDocument,
+      { id: booking.id, input: { slotIds: [slots[1].id, slots[2].id], party: { adults: 3 }, reason: 'Staying longer' } },
+      customer.token,
+    );
+    expect(moved.slots.map((s) => [s.id, s.booked])).toEqual([[slots[1].id, 3], [slots[2].id, 3]]);
+    expect(moved.price.total.amount).toBe('120.00');
+    expect(moved.reference).toBe(booking.reference);
+    const range = { serviceId: service.id, from: slots[0].startsAt, to: slots[2].endsAt };
+    expect((await server.ok(SlotsDocument, range)).slots.map((s) => s.booked)).toEqual([0, 3, 3]);
+
+    // Another customer fills slot 0; moving back there for 3 people fails and changes nothing.
+    const other = await signUp(server, 'CUSTOMER');
+    await server.ok(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 2 } } }, other.token);
+    const refused = await server.request(ModifyBookingDocument, { id: booking.id, input: { slotIds: [slots[2].id, slots[0].id] } }, customer.token);
+    expect(refused.errors![0].extensions).toMatchObject({ code: 'CAPACITY_EXCEEDED', slotId: slots[0].id });
+    expect((await server.ok(SlotsDocument, range)).slots.map((s) => s.booked)).toEqual([2, 3, 3]);
+
+    const { booking: read } = await server.ok(BookingDocument, { id: booking.id }, owner.token);
+    expect(read!.history.map((e) => e.action)).toEqual(['booking.created', 'booking.modified']);
+    expect(read!.history[1]).toMatchObject({ reason: 'Staying longer', before: { slotIds: [slots[0].id], party: { adults: 2 } }, after: { party: { adults: 3 } } });
+  });
+
+  it('cancels once, freeing the seats; only participants may', async () => {
+    const { slots } = await serviceWithSlots(1);
+    const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 4 } } }, customer.token);
+    const stranger = await signUp(server, 'CUSTOMER');
+    expect(codes(await server.request(CancelBookingDocument, { id: booking.id }, stranger.token))).toEqual(['FORBIDDEN']);
+    const { cancelBooking } = await server.ok(CancelBookingDocument, { id: booking.id, reason: 'Rain' }, customer.token);
+    expect(cancelBooking).toMatchObject({ status: 'CANCELLED', slots: [{ booked: 0, available: 10 }] });
+    expect(codes(await server.request(CancelBookingDocument, { id: booking.id }, customer.token))).toEqual(['INVALID_TRANSITION']);
+    expect(codes(await server.request(ModifyBookingDocument, { id: booking.id, input: { party: { adults: 1 } } }, customer.token))).toEqual(['INVALID_TRANSITION']);
+  });
+
+  it('completes only after the start, by the provider; records refunds; refuses other moves', async () => {
+    const { slots } = await serviceWithSlots(2);
+    const { book: first } = await server.ok(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 2 } } }, customer.token);
+    const { book: second } = await server.ok(BookDocument, { input: { slotIds: [slots[1].id], party: { adults: 1 } } }, customer.token);
+    expect(codes(await server.request(CompleteBookingDocument, { id: first.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
+    // The slots are moved into the past directly: the clock is not ours to turn in an HTTP test.
+    await server.sql(`update slot set starts_at = starts_at - interval '30 days', ends_at = ends_at - interval '30 days' where id = any($1)`, [[slots[0].id, slots[1].id]]);
+    await server.sql(`update booking set starts_at = starts_at - interval '30 days', ends_at = ends_at - interval '30 days' where id = any($1)`, [[first.id, second.id]]);
+    expect(codes(await server.request(CompleteBookingDocument, { id: first.id }, customer.token))).toEqual(['FORBIDDEN']);
+    expect((await server.ok(CompleteBookingDocument, { id: first.id }, owner.token)).completeBooking.status).toBe('COMPLETED');
+    expect((await server.ok(CompleteBookingDocument, { id: second.id, noShow: true }, owner.token)).completeBooking.status).toBe('NO_SHOW');
+    expect(codes(await server.request(CompleteBookingDocument, { id: first.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
+    expect(codes(await server.request(RefundBookingDocument, { id: second.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
+    expect(codes(await server.request(CancelBookingDocument, { id: first.id }, customer.token))).toEqual(['INVALID_TRANSITION']);
+    expect((await server.request(RefundBookingDocument, { id: first.id, amount: '99.00' }, owner.token)).errors![0].extensions.field).toBe('amount');
+    const { refundBooking } = await server.ok(RefundBookingDocument, { id: first.id, amount: '15' }, owner.token);
+    expect(refundBooking).toEqual({ id: first.id, status: 'REFUNDED', refunded: { amount: '15.00' } });
+    expect(codes(await server.request(RefundBookingDocument, { id: first.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
+  });
+
+  it('keeps booked slots from being closed (HAS_BOOKINGS) and keeps bookings under a later blackout', async () => {
+    const { service, slots } = await serviceWithSlots(1, {}, 9);
+    const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 1 } } }, customer.token);
+    const close = await server.request(SetAvailabilityDocument, { serviceId: service.id, from: slots[0].startsAt, to: slots[0].endsAt, open: false }, owner.token);
+    expect(close.errors![0].extensions).toMatchObject({ code: 'HAS_BOOKINGS', slotId: slots[0].id });
+    await server.ok(CreateBlackoutDocument, { input: { startsOn: daysFromNow(9), endsOn: daysFromNow(9), kind: 'WEATHER', name: 'Storm' } }, owner.token);
+    const { booking: kept } = await server.ok(BookingDocument, { id: booking.id }, customer.token);
+    expect(kept).toMatchObject({ status: 'CONFIRMED', slots: [{ booked: 1, available: 0 }] });
+  });
+});
+
+describe('reading bookings', () => {
+  it('shows a booking to its customer, its provider and admins only', async () => {
+    const { slots } = await serviceWithSlots(1);
+    const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 1 } } }, customer.token);
+    const [stranger, rival, admin] = [await signUp(server, 'CUSTOMER'), await signUp(server, 'PROVIDER'), await logInAdmin(server)];
+    for (const who of [customer, owner, admin]) expect((await server.ok(BookingDocument, { id: booking.id }, who.token)).booking!.id).toBe(booking.id);
+    for (const who of [stranger, rival]) expect(codes(await server.request(BookingDocument, { id: booking.id }, who.token))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.request(BookingDocument, { id: booking.id }))).toEqual(['UNAUTHENTICATED']);
+    expect((await server.ok(BookingByReferenceDocument, { reference: booking.reference.toLowerCase() }, customer.token)).bookingByReference!.id).toBe(booking.id);
+    expect(codes(await server.request(BookingByReferenceDocument, { reference: booking.reference }, stranger.token))).toEqual(['FORBIDDEN']);
+    expect((await server.ok(BookingDocument, { id: '2000000000' }, customer.token)).booking).toBeNull();
+  });
+
+  it('lists a customer’s and a provider’s bookings with filters', async () => {
+    const provider = await signUp(server, 'PROVIDER');
+    const buyer = await signUp(server, 'CUSTOMER');
+    const service = await createService(server, provider);
+    const slots = await dailySlots(server, provider, service.id, daysFromNow(3), daysFromNow(5));
+    const made = [];
+    for (const slot of slots) made.push((await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, buyer.token)).book);
+    await server.ok(CancelBookingDocument, { id: made[1].id }, buyer.token);
+    expect((await server.ok(MyBookingsDocument, {}, buyer.token)).myBookings.map((b) => b.id)).toEqual(made.map((b) => b.id));
+    expect((await server.ok(MyBookingsDocument, { status: 'CANCELLED' }, buyer.token)).myBookings.map((b) => b.id)).toEqual([made[1].id]);
+    const mine = (vars: object) => server.ok(ProviderBookingsDocument, vars, provider.token).then((r) => r.providerBookings.map((b) => b.id));
+    expect(await mine({})).toEqual(made.map((b) => b.id));
+    expect(await mine({ from: slots[1].startsAt, status: 'CONFIRMED' })).toEqual([made[2].id]);
+    expect(await mine({ to: slots[1].startsAt })).toEqual([made[0].id]);
+    expect((await server.ok(ProviderBookingsDocument, {}, owner.token)).providerBookings.map((b) => b.id)).not.toContain(made[0].id);
+    expect(codes(await server.request(ProviderBookingsDocument, {}, buyer.token))).toEqual(['FORBIDDEN']);
+  });
+
+  it('lists bookings with their slots, service, customer and history in a fixed number of statements', async () => {
+    const [buyer, seller] = [await signUp(server, 'CUSTOMER'), await signUp(server, 'PROVIDER')];
+    const service = await createService(server, seller);
+    const slots = await dailySlots(server, seller, service.id, daysFromNow(5), daysFromNow(16));
+    const statements = async () => {
+      const before = await metric();
+      await server.ok(MyBookingsDocument, {}, buyer.token);
+      return (await metric()) - before;
+    };
+    const metric = async () => Number(/^db_statements_total (\d+)/m.exec(await (await fetch(server.url.replace('/graphql', '/metrics'))).text())![1]);
+    await server.ok(BookDocument, { input: { slotIds: [slots[0].id, slots[1].id], party: { adults: 1 } } }, buyer.token);
+    const one = await statements();
+    for (let i = 2; i < 12; i += 2) await server.ok(BookDocument, { input: { slotIds: [slots[i].id, slots[i + 1].id], party: { adults: 1 } } }, buyer.token);
+    const six = await statements();
+    expect({ one, six }).toEqual({ one, six: one });
+    expect(six).toBeLessThanOrEqual(7); // bookings, their slot links, slots, services, customers, history, actors
+  });
+});
