@@ -12,7 +12,7 @@ import { optionalText } from '../core/validate';
 import { Slot } from '../scheduling/slot.entity';
 import { audit, snapshot } from './audit';
 import { assertParticipant, assertProviderOf } from './booking-access';
-import { MAX_NOTE_LENGTH, checkSlots, parseParty, parseSlotIds, partySize } from './booking-rules';
+import { MAX_NOTE_LENGTH, capacityExceeded, checkSlots, parseParty, parseSlotIds, partySize } from './booking-rules';
 import { Booking, BookingSlot } from './booking.entity';
 import { BookingStatus } from './booking.enums';
 import type { BookInput, ModifyBookingInput } from './booking.inputs';
@@ -82,7 +82,9 @@ export class BookingService {
       if (service.requiresPayment) {
         throw new DomainError('PAYMENTS_NOT_CONFIGURED', 'This service takes card payments, which this server is not set up for');
       }
-      await changeSeats(tx.em, 'booked', new Map(slots.map((slot) => [slot.id, partySize(party)])));
+      // A slot already full fails at once, without queueing for its row lock; the conditional update decides the rest.
+      const full = slots.find((slot) => slot.capacity - slot.booked - slot.held < partySize(party));
+      if (full) throw capacityExceeded(full.id);
       const booking = tx.em.create(Booking, {
         reference: newReference(tx.clock.now()),
         service,
@@ -101,6 +103,9 @@ export class BookingService {
       fill(tx, booking, service, slots, party);
       if (service.meetingProvider === MeetingProvider.JITSI) booking.meetingUrl = `https://meet.jit.si/${booking.reference}`;
       audit(tx, booking, 'booking.created', null);
+      // Rows are written first and the seats taken last, so that each slot stays locked only until commit.
+      await tx.em.flush();
+      await changeSeats(tx.em, 'booked', new Map(slots.map((slot) => [slot.id, partySize(party)])));
       return booking;
     });
   }

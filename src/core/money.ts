@@ -1,9 +1,17 @@
 import Decimal from 'decimal.js';
 import { BadInput } from './errors';
 
+const digitsByCurrency = new Map<string, number>();
+
 /** Digits after the decimal point in an ISO 4217 currency (2 for EUR, 0 for JPY, 3 for BHD). */
 export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    // Building a NumberFormat is slow, and prices are formatted on every booking and slot.
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsByCurrency.set(currency, digits);
+  }
+  return digits;
 }
 
 export function parseCurrency(field: string, value: string): string {

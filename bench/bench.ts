@@ -1,0 +1,193 @@
+/**
+ * npm run bench: measures the booking server on its own database and prints the figures as tables.
+ *   1. contention: 200 concurrent one-seat `book` requests on one capacity-20 slot, split across two
+ *      server processes;
+ *   2. throughput: bookings per second on distinct slots with 16 concurrent HTTP clients, beside the same
+ *      transaction sent straight to PostgreSQL with `pg` (the floor no API can beat).
+ * BENCH_DATABASE_URL (a server URL, e.g. postgres://postgres@127.0.0.1:5432/postgres) uses that server;
+ * unset, an embedded PostgreSQL is started in a temporary folder and removed afterwards.
+ */
+import 'reflect-metadata';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { print } from 'graphql';
+import { Pool } from 'pg';
+import pino from 'pino';
+import { Role } from '../src/accounts/role';
+import { startEmbeddedPostgres, createDatabaseIfMissing } from '../src/core/database';
+import { Tokens } from '../src/server/tokens';
+import { BookDocument } from '../test/generated/graphql';
+import { startServerProcess, type ServerProcess } from '../test/support/process';
+import { JWT_SECRET } from '../test/support/server';
+
+const CONTENTION_REQUESTS = 200;
+const CONTENTION_CAPACITY = 20;
+const CLIENTS = 16;
+const THROUGHPUT_BOOKINGS = 3_000;
+
+interface Outcome {
+  code: string;
+  ms: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function table(title: string, rows: [string, string | number][]): void {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  console.log(`\n${title}\n${'-'.repeat(title.length)}`);
+  for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
+}
+
+async function book(url: string, token: string, slotId: number): Promise<Outcome> {
+  const started = performance.now();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: print(BookDocument), variables: { input: { slotIds: [String(slotId)], party: { adults: 1 } } } }),
+  });
+  const body = (await response.json()) as { errors?: { extensions: { code: string } }[] };
+  return { code: body.errors ? body.errors[0].extensions.code : 'BOOKED', ms: performance.now() - started };
+}
+
+/** Runs `count` jobs with `clients` workers; returns the seconds it took. */
+async function pool(count: number, clients: number, job: (index: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < count) await job(next++);
+    }),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+async function seed(db: Pool, customers: number, slots: number, capacity: number): Promise<{ customerIds: number[]; slotIds: number[] }> {
+  const suffix = Math.random().toString(36).slice(2, 8);
+  const [{ id: userId }] = (await db.query(`insert into app_user (email, password_hash, name, role, timezone, created_at) values ($1, 'x', 'Bench owner', 'PROVIDER', 'UTC', now()) returning id`, [`owner-${suffix}@bench.test`])).rows;
+  const [{ id: providerId }] = (await db.query(`insert into provider (user_id, name) values ($1, 'Bench owner') returning id`, [userId])).rows;
+  const [{ id: serviceId }] = (
+    await db.query(
+      `insert into service (provider_id, name, timezone, duration_minutes, capacity, price_amount, currency, max_party_size, created_at)
+       values ($1, 'Bench service', 'UTC', 60, $2, '10.00', 'EUR', 10, now()) returning id`,
+      [providerId, capacity],
+    )
+  ).rows;
+  const customerIds = (
+    await db.query(
+      `insert into app_user (email, password_hash, name, role, timezone, created_at)
+       select 'c' || g || '-' || $2 || '@bench.test', 'x', 'Customer', 'CUSTOMER', 'UTC', now() from generate_series(1, $1) g returning id`,
+      [customers, suffix],
+    )
+  ).rows.map((row) => row.id as number);
+  const slotIds = (
+    await db.query(
+      `insert into slot (service_id, starts_at, ends_at, local_date, capacity)
+       select $1, date_trunc('hour', now()) + (g || ' hours')::interval + interval '2 days',
+              date_trunc('hour', now()) + (g || ' hours')::interval + interval '2 days 1 hour',
+              (date_trunc('hour', now()) + (g || ' hours')::interval + interval '2 days')::date, $3
+       from generate_series(1, $2) g returning id`,
+      [serviceId, slots, capacity],
+    )
+  ).rows.map((row) => row.id as number);
+  return { customerIds, slotIds: slotIds.sort((a, b) => a - b) };
+}
+
+/** The transaction `book` makes, sent straight to PostgreSQL: the floor for any API. */
+async function bookDirectly(db: Pool, customerId: number, slotId: number): Promise<void> {
+  const client = await db.connect();
+  try {
+    await client.query('begin');
+    const taken = await client.query(`update slot set booked = booked + 1 where id = $1 and status = 'OPEN' and booked + held + 1 <= capacity returning service_id, starts_at, ends_at`, [slotId]);
+    if (!taken.rowCount) throw new Error('slot full');
+    const { service_id: serviceId, starts_at: startsAt, ends_at: endsAt } = taken.rows[0];
+    const reference = `BK-BENCH-${Math.random().toString(36).slice(2, 12).toUpperCase()}`;
+    const booking = await client.query(
+      `insert into booking (reference, service_id, customer_id, status, starts_at, ends_at, adults, children, infants, subtotal, discount, tax, total, currency, created_at, updated_at)
+       values ($1, $2, $3, 'CONFIRMED', $4, $5, 1, 0, 0, '10', '0', '0', '10', 'EUR', now(), now()) returning id`,
+      [reference, serviceId, customerId, startsAt, endsAt],
+    );
+    const bookingId = booking.rows[0].id;
+    await client.query(`insert into booking_slot (booking_id, slot_id, seats, unit_price) values ($1, $2, 1, '10')`, [bookingId, slotId]);
+    await client.query(`insert into audit_entry (booking_id, action, actor_id, after, created_at) values ($1, 'booking.created', $2, '{}', now())`, [bookingId, customerId]);
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function main(): Promise<void> {
+  const log = pino({ level: 'warn' });
+  let serverUrl = process.env.BENCH_DATABASE_URL;
+  let cleanup = async () => {};
+  if (!serverUrl) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'booking-bench-'));
+    fs.chmodSync(dir, 0o755);
+    const { cluster, port } = await startEmbeddedPostgres(path.join(dir, 'postgres'), log);
+    serverUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+    cleanup = async () => {
+      await cluster.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+  }
+  const dbName = `bench_${Date.now()}`;
+  await createDatabaseIfMissing(serverUrl, dbName);
+  const databaseUrl = serverUrl.replace(/\/[^/]*$/, `/${dbName}`);
+  const servers: ServerProcess[] = [];
+  const db = new Pool({ connectionString: databaseUrl, max: CLIENTS });
+  try {
+    servers.push(await startServerProcess({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'info' }));
+    servers.push(await startServerProcess({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'info' }));
+    const tokens = new Tokens(JWT_SECRET, 1);
+    const tokenOf = (userId: number) => tokens.issue({ userId, role: Role.CUSTOMER }, new Date());
+
+    // 1. Contention.
+    const contention = await seed(db, CONTENTION_REQUESTS, 2, CONTENTION_CAPACITY);
+    const contentionTokens = await Promise.all(contention.customerIds.map(tokenOf));
+    for (const server of servers) await book(server.url, contentionTokens[0], contention.slotIds[1]); // warm-up on the other slot
+    const outcomes = await Promise.all(contentionTokens.map((token, i) => book(servers[i % 2].url, token, contention.slotIds[0])));
+    const latencies = outcomes.map((o) => o.ms).sort((a, b) => a - b);
+    const byCode = outcomes.reduce<Record<string, number>>((counts, o) => ({ ...counts, [o.code]: (counts[o.code] ?? 0) + 1 }), {});
+    const [{ booked }] = (await db.query('select booked from slot where id = $1', [contention.slotIds[0]])).rows;
+    table(`1. Contention: ${CONTENTION_REQUESTS} concurrent one-seat bookings, one capacity-${CONTENTION_CAPACITY} slot, two server processes`, [
+      ['bookings made', `${byCode.BOOKED ?? 0} (slot.booked = ${booked})`],
+      ...Object.entries(byCode).filter(([code]) => code !== 'BOOKED').map(([code, n]): [string, number] => [`error ${code}`, n]),
+      ['latency p50', `${percentile(latencies, 50).toFixed(1)} ms`],
+      ['latency p99', `${percentile(latencies, 99).toFixed(1)} ms`],
+    ]);
+
+    // 2. Throughput on distinct slots.
+    const http = await seed(db, THROUGHPUT_BOOKINGS, THROUGHPUT_BOOKINGS, 10);
+    const httpTokens = await Promise.all(http.customerIds.map(tokenOf));
+    await pool(200, CLIENTS, (i) => book(servers[0].url, httpTokens[i], http.slotIds[i])); // warm-up
+    const httpFailures: string[] = [];
+    const httpSeconds = await pool(THROUGHPUT_BOOKINGS - 200, CLIENTS, async (i) => {
+      const outcome = await book(servers[0].url, httpTokens[i + 200], http.slotIds[i + 200]);
+      if (outcome.code !== 'BOOKED') httpFailures.push(outcome.code);
+    });
+    const direct = await seed(db, THROUGHPUT_BOOKINGS, THROUGHPUT_BOOKINGS, 10);
+    await pool(200, CLIENTS, (i) => bookDirectly(db, direct.customerIds[i], direct.slotIds[i]));
+    const directSeconds = await pool(THROUGHPUT_BOOKINGS - 200, CLIENTS, (i) => bookDirectly(db, direct.customerIds[i + 200], direct.slotIds[i + 200]));
+    const httpRate = (THROUGHPUT_BOOKINGS - 200) / httpSeconds;
+    const directRate = (THROUGHPUT_BOOKINGS - 200) / directSeconds;
+    table(`2. Throughput: distinct slots, ${CLIENTS} concurrent clients, ${THROUGHPUT_BOOKINGS - 200} bookings after 200 warm-up`, [
+      ['GraphQL over HTTP (one process)', `${httpRate.toFixed(0)} bookings/s${httpFailures.length ? ` (${httpFailures.length} failed)` : ''}`],
+      ['same transaction via pg', `${directRate.toFixed(0)} bookings/s`],
+      ['ratio HTTP / pg', `${(httpRate / directRate).toFixed(2)}`],
+    ]);
+  } finally {
+    await db.end();
+    await Promise.all(servers.map((server) => server.stop()));
+    await cleanup();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
