@@ -6,7 +6,11 @@ import { systemClock, type Clock } from './core/clock';
 import { openDatabase } from './core/database';
 import { openOrm } from './core/orm';
 import { createDomain } from './domain';
+import { LiveHub } from './live/live-hub';
+import { LiveListener } from './live/live-listener';
+import { LiveService } from './live/live.service';
 import { createHttpServer } from './server/http';
+import { attachWebSocket } from './server/websocket';
 import { buildGraphQLSchema } from './server/schema';
 
 export interface RunningApp {
@@ -26,7 +30,12 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
     if (config.adminEmail && config.adminPassword) {
       await domain.accounts.ensureAdmin(orm.em.fork(), config.adminEmail, config.adminPassword);
     }
-    const { server, apollo } = await createHttpServer({ orm, schema: buildGraphQLSchema(domain), tokens: domain.tokens, clock, log });
+    const schema = buildGraphQLSchema(domain);
+    const { server, apollo } = await createHttpServer({ orm, schema, tokens: domain.tokens, clock, log });
+    const hub = new LiveHub(orm, log);
+    const listener = new LiveListener(database.url, (channel, payload) => void hub.receive(channel, payload), log);
+    await listener.start();
+    const sockets = attachWebSocket({ server, schema, orm, tokens: domain.tokens, clock, live: new LiveService(hub), log });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, resolve);
@@ -38,6 +47,8 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
       port,
       log,
       async stop() {
+        await sockets.close(); // ends every subscription and closes the sockets
+        await listener.stop();
         await apollo.stop(); // stops accepting, lets in-flight requests finish, closes the HTTP server
         await orm.close();
         await database.stop();

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../core/context';
 import { User } from '../accounts/user.entity';
+import { announceBooking } from '../live/live-events';
 import { AuditEntry } from './audit-entry.entity';
 import type { Booking } from './booking.entity';
 
@@ -15,8 +16,8 @@ export function snapshot(booking: Booking): object {
   };
 }
 
-/** Writes the audit entry of one change, in the transaction that makes it. */
-export function audit(tx: RequestContext, booking: Booking, action: string, before: object | null, reason?: string | null): void {
+/** Writes the audit entry of one change and announces the booking to live subscribers, in the transaction that makes it. */
+export async function recordChange(tx: RequestContext, booking: Booking, action: string, before: object | null, reason?: string | null): Promise<void> {
   tx.em.create(AuditEntry, {
     booking,
     action,
@@ -27,4 +28,5 @@ export function audit(tx: RequestContext, booking: Booking, action: string, befo
     ip: tx.ip?.slice(0, 64) ?? null,
     userAgent: tx.userAgent?.slice(0, 500) ?? null,
   });
+  await announceBooking(tx.em, booking.id, tx.clock.now());
 }

@@ -10,7 +10,7 @@ import { parseId } from '../core/ids';
 import { formatAmount, parseAmount } from '../core/money';
 import { optionalText } from '../core/validate';
 import { Slot } from '../scheduling/slot.entity';
-import { audit, snapshot } from './audit';
+import { recordChange, snapshot } from './audit';
 import { assertParticipant, assertProviderOf } from './booking-access';
 import { MAX_NOTE_LENGTH, capacityExceeded, checkSlots, parseParty, parseSlotIds, partySize } from './booking-rules';
 import { Booking, BookingSlot } from './booking.entity';
@@ -102,10 +102,10 @@ export class BookingService {
       });
       fill(tx, booking, service, slots, party);
       if (service.meetingProvider === MeetingProvider.JITSI) booking.meetingUrl = `https://meet.jit.si/${booking.reference}`;
-      audit(tx, booking, 'booking.created', null);
       // Rows are written first and the seats taken last, so that each slot stays locked only until commit.
       await tx.em.flush();
-      await changeSeats(tx.em, 'booked', new Map(slots.map((slot) => [slot.id, partySize(party)])));
+      await changeSeats(tx.em, 'booked', new Map(slots.map((slot) => [slot.id, partySize(party)])), tx.clock.now());
+      await recordChange(tx, booking, 'booking.created', null);
       return booking;
     });
   }
@@ -135,9 +135,9 @@ export class BookingService {
       const deltas = new Map<number, number>();
       for (const [slotId, count] of oldSeats) deltas.set(slotId, -count);
       for (const slotId of ids) deltas.set(slotId, (deltas.get(slotId) ?? 0) + seats);
-      await changeSeats(tx.em, column, deltas);
+      await changeSeats(tx.em, column, deltas, tx.clock.now());
       fill(tx, booking, service, slots, party);
-      audit(tx, booking, 'booking.modified', before, reason);
+      await recordChange(tx, booking, 'booking.modified', before, reason);
       return booking;
     });
   }
@@ -150,9 +150,9 @@ export class BookingService {
       const column = seatColumn(booking.status);
       assertMove(booking.status, BookingStatus.CANCELLED);
       const before = snapshot(booking);
-      await changeSeats(tx.em, column!, new Map(booking.slots.getItems().map((entry) => [entry.slot.id, -entry.seats])));
+      await changeSeats(tx.em, column!, new Map(booking.slots.getItems().map((entry) => [entry.slot.id, -entry.seats])), tx.clock.now());
       booking.status = BookingStatus.CANCELLED;
-      audit(tx, booking, 'booking.cancelled', before, reason);
+      await recordChange(tx, booking, 'booking.cancelled', before, reason);
       return booking;
     });
   }
@@ -167,7 +167,7 @@ export class BookingService {
       if (booking.startsAt > tx.clock.now()) throw new DomainError('INVALID_TRANSITION', 'A booking can be completed only after it starts');
       const before = snapshot(booking);
       booking.status = target;
-      audit(tx, booking, noShow ? 'booking.no_show' : 'booking.completed', before);
+      await recordChange(tx, booking, noShow ? 'booking.no_show' : 'booking.completed', before);
       return booking;
     });
   }
@@ -183,7 +183,7 @@ export class BookingService {
       const before = snapshot(booking);
       booking.status = BookingStatus.REFUNDED;
       booking.refundedAmount = amount;
-      audit(tx, booking, 'booking.refunded', before);
+      await recordChange(tx, booking, 'booking.refunded', before);
       return booking;
     });
   }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../core/errors';
+import { announceSlots, SlotChangeReason } from '../live/live-events';
 import { Slot } from '../scheduling/slot.entity';
 import { capacityExceeded } from './booking-rules';
 
@@ -9,10 +10,11 @@ export type SeatColumn = 'held' | 'booked';
  * Changes seat counters slot by slot in id order, so that two multi-slot bookings never wait on each
  * other in a cycle. Taking seats is one conditional UPDATE per slot: it succeeds only while the slot is
  * open and has room, and the slot's CHECK constraint is the last word. Each new row is merged into the
- * identity map so that the answer shows the committed counters.
+ * identity map so that the answer shows the committed counters, and announced to live calendars.
  */
-export async function changeSeats(em: EntityManager, column: SeatColumn, deltas: Map<number, number>): Promise<void> {
+export async function changeSeats(em: EntityManager, column: SeatColumn, deltas: Map<number, number>, at: Date): Promise<void> {
   const ordered = [...deltas].filter(([, delta]) => delta !== 0).sort(([a], [b]) => a - b);
+  const changed: { serviceId: number; slotId: number; reason: SlotChangeReason }[] = [];
   for (const [slotId, delta] of ordered) {
     const rows: Record<string, unknown>[] =
       delta > 0
@@ -28,6 +30,9 @@ export async function changeSeats(em: EntityManager, column: SeatColumn, deltas:
       }
       throw capacityExceeded(slotId);
     }
-    em.map(Slot, rows[0]);
+    const slot = em.map(Slot, rows[0]);
+    const taken = column === 'held' ? SlotChangeReason.HELD : SlotChangeReason.BOOKED;
+    changed.push({ serviceId: slot.service.id, slotId, reason: delta > 0 ? taken : SlotChangeReason.RELEASED });
   }
+  for (const { serviceId, slotId, reason } of changed) await announceSlots(em, serviceId, [slotId], reason, at);
 }

@@ -7,8 +7,25 @@ import { BadInput, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { optionalText, text } from '../core/validate';
 import { daysBetween } from '../core/zoned-time';
+import { announceSlots, SlotChangeReason } from '../live/live-events';
 import { Blackout } from './blackout.entity';
+import { Slot } from './slot.entity';
 import type { BlackoutInput } from './scheduling.inputs';
+
+/** Tells live calendars about the slots a blackout covers, which become unavailable or available again. */
+async function announceCoveredSlots(tx: RequestContext, blackout: Blackout): Promise<void> {
+  const slots = await tx.em.find(
+    Slot,
+    {
+      service: blackout.service ? blackout.service.id : { provider: blackout.provider.id },
+      localDate: { $gte: blackout.startsOn, $lte: blackout.endsOn },
+    },
+    { fields: ['id', 'service'] },
+  );
+  const byService = new Map<number, number[]>();
+  for (const slot of slots) byService.set(slot.service.id, [...(byService.get(slot.service.id) ?? []), slot.id]);
+  for (const [serviceId, slotIds] of byService) await announceSlots(tx.em, serviceId, slotIds, SlotChangeReason.UPDATED, tx.clock.now());
+}
 
 /** Dates on which a service, or all of a provider's services, cannot be booked. */
 export class BlackoutService {
@@ -33,6 +50,7 @@ export class BlackoutService {
       blackout.name = text('name', input.name, 200, { singleLine: true });
       blackout.description = optionalText('description', input.description, 10_000);
       tx.em.persist(blackout);
+      await announceCoveredSlots(tx, blackout);
       return blackout;
     });
   }
@@ -43,6 +61,7 @@ export class BlackoutService {
       if (!blackout) throw new NotFound('Blackout', id);
       await assertManages(tx, blackout.provider);
       tx.em.remove(blackout);
+      await announceCoveredSlots(tx, blackout);
       return true;
     });
   }

@@ -10,6 +10,7 @@ import { parseId } from '../core/ids';
 import { parseAmount } from '../core/money';
 import { intInRange, optionalText } from '../core/validate';
 import { daysBetween, localDate, parseWallTime } from '../core/zoned-time';
+import { announceSlots, SlotChangeReason } from '../live/live-events';
 import { monthRange, summariseMonth, type DaySummary } from './availability';
 import { Blackout } from './blackout.entity';
 import { occurrences, ruleFor } from './recurrence';
@@ -88,7 +89,7 @@ export class SchedulingService {
       const wanted = occurrences(schedule.rrule, schedule.validFrom, parseWallTime('startTime', schedule.startTime), service.timezone, first, last)
         .filter((occurrence) => !blackouts.some((b) => b.startsOn <= occurrence.localDate && occurrence.localDate <= b.endsOn));
       if (wanted.length === 0) return [];
-      await tx.em
+      const inserted = await tx.em
         .createQueryBuilder(Slot)
         .insert(
           wanted.map((occurrence) => ({
@@ -103,7 +104,9 @@ export class SchedulingService {
         )
         .onConflict(['service_id', 'starts_at'])
         .ignore()
-        .execute();
+        .returning('id')
+        .execute('all');
+      await announceSlots(tx.em, service.id, inserted.map((row: { id: number }) => row.id), SlotChangeReason.CREATED, tx.clock.now());
       return tx.em.find(Slot, { service: service.id, startsAt: { $in: wanted.map((o) => o.startsAt) } }, { orderBy: { startsAt: 'asc' } });
     });
   }
@@ -114,13 +117,16 @@ export class SchedulingService {
     try {
       const slot = await inTransaction(ctx, async (tx) => {
         const service = await this.managedService(tx, serviceId);
-        return tx.em.create(Slot, {
+        const created = tx.em.create(Slot, {
           service,
           startsAt,
           endsAt,
           localDate: localDate(startsAt, service.timezone),
           capacity: intInRange('capacity', capacity ?? service.capacity, 1, LIMITS.capacity),
         });
+        await tx.em.flush();
+        await announceSlots(tx.em, service.id, [created.id], SlotChangeReason.CREATED, tx.clock.now());
+        return created;
       });
       // Reads the blackout formula, which only the database computes.
       return ctx.em.findOneOrFail(Slot, slot.id, { refresh: true });
@@ -147,6 +153,8 @@ export class SchedulingService {
         throw new DomainError('HAS_BOOKINGS', `The slot at ${taken.startsAt.toISOString()} has booked or held seats`, { slotId: String(taken.id) });
       }
       changing.forEach((slot) => (slot.status = target));
+      const reason = open ? SlotChangeReason.OPENED : SlotChangeReason.CLOSED;
+      await announceSlots(tx.em, service.id, changing.map((slot) => slot.id), reason, tx.clock.now());
       return slots.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
     });
   }

@@ -28,8 +28,9 @@ export function errorFormatter(log: Logger) {
   return (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
     const error = unwrapResolverError(raw);
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
-    if (error instanceof DomainError) {
-      return { ...base, message: error.message, extensions: { code: error.code, ...error.details } };
+    const domain = error instanceof DomainError ? error : error instanceof GraphQLError ? error.originalError : undefined;
+    if (domain instanceof DomainError) {
+      return { ...base, message: domain.message, extensions: { code: domain.code, ...domain.details } };
     }
     if (error instanceof AuthenticationError) return { ...base, extensions: { code: 'UNAUTHENTICATED' } };
     if (error instanceof AuthorizationError) return { ...base, message: 'Not allowed for your role', extensions: { code: 'FORBIDDEN' } };

@@ -1,9 +1,10 @@
 import { printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchemaSync, type ContainerType, type NonEmptyArray } from 'type-graphql';
+import { buildSchemaSync, type ContainerType, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { AccountResolver } from '../accounts/account.resolver';
 import { AuditEntryResolver, BookingResolver } from '../booking/booking.resolver';
 import { ProviderResolver, ServiceResolver } from '../catalog/catalog.resolver';
 import { DateTimeScalar } from '../core/scalars';
+import { LiveResolver } from '../live/live.resolver';
 import { BlackoutResolver, ScheduleResolver, ServiceCalendarResolver, SlotResolver } from '../scheduling/scheduling.resolver';
 import type { Domain } from '../domain';
 import { authChecker } from './auth-checker';
@@ -21,7 +22,21 @@ const RESOLVERS: Factory[] = [
   [BlackoutResolver, (d) => new BlackoutResolver(d.blackouts)],
   [BookingResolver, (d) => new BookingResolver(d.bookings, d.bookingQueries)],
   [AuditEntryResolver, () => new AuditEntryResolver()],
+  [LiveResolver, () => new LiveResolver()],
 ];
+
+/**
+ * type-graphql insists on a PubSub even when, as here, every subscription brings its own `subscribe`
+ * (events come from PostgreSQL through the LiveHub); this one refuses to be used.
+ */
+const topicsAreNotUsed: PubSub = {
+  publish: () => {
+    throw new Error('Subscriptions are fed by PostgreSQL NOTIFY, not by topics');
+  },
+  subscribe: () => {
+    throw new Error('Subscriptions are fed by PostgreSQL NOTIFY, not by topics');
+  },
+};
 
 /** The served schema. Without a domain it can only be printed (resolvers are made on first use). */
 export function buildGraphQLSchema(domain?: Domain): GraphQLSchema {
@@ -33,6 +48,7 @@ export function buildGraphQLSchema(domain?: Domain): GraphQLSchema {
     authChecker,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
+    pubSub: topicsAreNotUsed,
   });
 }
 

@@ -1,0 +1,102 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { Gauge } from 'prom-client';
+import { Booking } from '../booking/booking.entity';
+import { metrics } from '../core/metrics';
+import { Slot } from '../scheduling/slot.entity';
+import { CHANNELS, type BookingNotice, type SlotsNotice } from './live-events';
+import { SlotChange } from './slot-change.type';
+import { SubscriberQueue } from './subscriber-queue';
+
+const subscriptionsGauge = new Gauge({ name: 'live_subscriptions', help: 'Open subscriptions on this process', registers: [metrics] });
+
+class Topics<T> {
+  private readonly byKey = new Map<number, Set<SubscriberQueue<T>>>();
+
+  add(keys: number[], queue: SubscriberQueue<T>): void {
+    for (const key of keys) {
+      const set = this.byKey.get(key) ?? new Set();
+      set.add(queue);
+      this.byKey.set(key, set);
+    }
+  }
+
+  remove(keys: number[], queue: SubscriberQueue<T>): void {
+    for (const key of keys) {
+      const set = this.byKey.get(key);
+      set?.delete(queue);
+      if (set?.size === 0) this.byKey.delete(key);
+    }
+  }
+
+  subscribers(key: number): Set<SubscriberQueue<T>> | undefined {
+    return this.byKey.get(key);
+  }
+
+  get keyCount(): number {
+    return this.byKey.size;
+  }
+}
+
+/**
+ * This process's subscribers, by service and by booking. A notice from PostgreSQL is loaded once, with
+ * an EntityManager of its own, and the result is handed to every subscriber it concerns.
+ */
+export class LiveHub {
+  private readonly slots = new Topics<SlotChange>();
+  private readonly bookings = new Topics<Booking>();
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly log: Logger,
+  ) {}
+
+  private open<T>(topics: Topics<T>, keys: number[]): SubscriberQueue<T> {
+    const queue: SubscriberQueue<T> = new SubscriberQueue<T>(() => {
+      topics.remove(keys, queue);
+      subscriptionsGauge.dec();
+    });
+    topics.add(keys, queue);
+    subscriptionsGauge.inc();
+    return queue;
+  }
+
+  availability(serviceIds: number[]): SubscriberQueue<SlotChange> {
+    return this.open(this.slots, serviceIds);
+  }
+
+  booking(bookingId: number): SubscriberQueue<Booking> {
+    return this.open(this.bookings, [bookingId]);
+  }
+
+  /** Services and bookings that someone on this process follows. */
+  get followed(): { services: number; bookings: number } {
+    return { services: this.slots.keyCount, bookings: this.bookings.keyCount };
+  }
+
+  async receive(channel: string, payload: string): Promise<void> {
+    try {
+      if (channel === CHANNELS.slots) await this.slotsChanged(JSON.parse(payload) as SlotsNotice);
+      if (channel === CHANNELS.bookings) await this.bookingChanged(JSON.parse(payload) as BookingNotice);
+    } catch (error) {
+      this.log.error({ err: error, channel }, 'live notice could not be delivered');
+    }
+  }
+
+  private async slotsChanged(notice: SlotsNotice): Promise<void> {
+    const subscribers = this.slots.subscribers(notice.serviceId);
+    if (!subscribers?.size) return;
+    const slots = await this.orm.em.fork().find(Slot, { id: { $in: notice.slotIds } }, { populate: ['service'], orderBy: { startsAt: 'asc' } });
+    for (const slot of slots) {
+      const change = Object.assign(new SlotChange(), { serviceId: String(notice.serviceId), slot, reason: notice.reason, at: new Date(notice.at) });
+      for (const subscriber of subscribers) subscriber.push(change);
+    }
+  }
+
+  private async bookingChanged(notice: BookingNotice): Promise<void> {
+    const subscribers = this.bookings.subscribers(notice.bookingId);
+    if (!subscribers?.size) return;
+    const booking = await this.orm.em.fork().findOne(Booking, notice.bookingId);
+    if (booking) for (const subscriber of subscribers) subscriber.push(booking);
+  }
+}

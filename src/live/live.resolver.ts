@@ -1,0 +1,31 @@
+import { Arg, ID, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { Booking } from '../booking/booking.entity';
+import type { RequestContext } from '../core/context';
+import type { LiveService } from './live.service';
+import { SlotChange } from './slot-change.type';
+
+/** The context of a subscription: a request context that also reaches the live service. */
+export interface LiveContext extends RequestContext {
+  live: LiveService;
+}
+
+type SubscribeData = SubscribeResolverData<unknown, Record<string, unknown>, LiveContext>;
+
+@Resolver()
+export class LiveResolver {
+  @Subscription(() => SlotChange, {
+    description: 'Public: one SlotChange per changed slot of these services, after the change commits.',
+    subscribe: ({ args, context }: SubscribeData) => context.live.followAvailability(context, args.serviceIds as string[]),
+  })
+  availabilityChanged(@Root() change: SlotChange, @Arg('serviceIds', () => [ID]) _serviceIds: string[]): SlotChange {
+    return change;
+  }
+
+  @Subscription(() => Booking, {
+    description: "For the booking's customer, its provider and admins.",
+    subscribe: ({ args, context }: SubscribeData) => context.live.followBooking(context, args.id as string),
+  })
+  bookingChanged(@Root() booking: Booking, @Arg('id', () => ID) _id: string): Booking {
+    return booking;
+  }
+}

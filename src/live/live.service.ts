@@ -1,0 +1,35 @@
+import { requireActor } from '../accounts/ownership';
+import { assertParticipant } from '../booking/booking-access';
+import { Booking } from '../booking/booking.entity';
+import { Service } from '../catalog/service.entity';
+import type { RequestContext } from '../core/context';
+import { BadInput, NotFound } from '../core/errors';
+import { parseId } from '../core/ids';
+import type { LiveHub } from './live-hub';
+import type { SlotChange } from './slot-change.type';
+
+export const MAX_SERVICES_PER_SUBSCRIPTION = 100;
+
+/** Who may follow what: checked when a subscription starts, before it joins the hub. */
+export class LiveService {
+  constructor(readonly hub: LiveHub) {}
+
+  async followAvailability(ctx: RequestContext, ids: string[]): Promise<AsyncIterableIterator<SlotChange>> {
+    if (ids.length === 0 || ids.length > MAX_SERVICES_PER_SUBSCRIPTION) {
+      throw new BadInput('serviceIds', `name 1 to ${MAX_SERVICES_PER_SUBSCRIPTION} services`);
+    }
+    const serviceIds = [...new Set(ids.map((id) => parseId('serviceIds', id)))];
+    const found = await ctx.em.find(Service, { id: { $in: serviceIds } }, { fields: ['id'] });
+    const missing = serviceIds.find((id) => !found.some((service) => service.id === id));
+    if (missing) throw new NotFound('Service', missing);
+    return this.hub.availability(serviceIds);
+  }
+
+  async followBooking(ctx: RequestContext, id: string): Promise<AsyncIterableIterator<Booking>> {
+    requireActor(ctx);
+    const booking = await ctx.em.findOne(Booking, parseId('id', id));
+    if (!booking) throw new NotFound('Booking', id);
+    await assertParticipant(ctx, booking);
+    return this.hub.booking(booking.id);
+  }
+}

@@ -1,0 +1,83 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { GraphQLResult } from './server';
+
+/** A real graphql-ws client on a server's /graphql. */
+export function liveClient(httpUrl: string, token?: string, onClose?: (code: number, reason: string) => void): Client {
+  return createClient({
+    url: httpUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : undefined,
+    retryAttempts: 0,
+    lazy: false,
+    onNonLazyError: () => {}, // a refused connection is what some tests expect; they watch `closed`
+    on: onClose ? { closed: (event) => onClose((event as { code: number }).code, String((event as { reason: unknown }).reason)) } : undefined,
+  });
+}
+
+/** The results of one subscription as they come, with a way to wait for the next. */
+export class Subscription<T, V = Record<string, unknown>> {
+  readonly results: GraphQLResult<T>[] = [];
+  private waiters: (() => void)[] = [];
+  private readonly dispose: () => void;
+  completed = false;
+
+  constructor(client: Client, document: TypedDocumentNode<T, V>, variables: V) {
+    this.dispose = client.subscribe<T>(
+      { query: print(document), variables: variables as Record<string, unknown> },
+      {
+        next: (result) => this.add(result as GraphQLResult<T>),
+        error: (error) => this.add({ errors: Array.isArray(error) ? error : [{ message: String(error), extensions: { code: 'CLOSED' } }] } as GraphQLResult<T>),
+        complete: () => {
+          this.completed = true;
+          this.wake();
+        },
+      },
+    );
+  }
+
+  private add(result: GraphQLResult<T>): void {
+    this.results.push(result);
+    this.wake();
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    waiters.forEach((wake) => wake());
+  }
+
+  /** Resolves once `count` results have arrived, or rejects after `ms`. */
+  async waitFor(count: number, ms = 10_000): Promise<GraphQLResult<T>[]> {
+    const deadline = Date.now() + ms;
+    while (this.results.length < count) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`expected ${count} results, got ${JSON.stringify(this.results)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.results;
+  }
+
+  stop(): void {
+    this.dispose();
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it holds, or fails after `ms`. */
+export async function eventually(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(100);
+  }
+}
