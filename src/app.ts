@@ -9,6 +9,8 @@ import { createDomain } from './domain';
 import { LiveHub } from './live/live-hub';
 import { LiveListener } from './live/live-listener';
 import { LiveService } from './live/live.service';
+import { Mailer } from './notifications/mailer';
+import { migrateJobQueue, startWorker } from './notifications/worker';
 import { createHttpServer } from './server/http';
 import { attachWebSocket } from './server/websocket';
 import { buildGraphQLSchema } from './server/schema';
@@ -26,7 +28,10 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
   const database = await openDatabase(config.databaseUrl, config.dataDir, log);
   try {
     const orm = await openOrm(database.url, log);
+    await migrateJobQueue(database.url, log);
     const domain = createDomain(config);
+    const mailer = new Mailer(config.smtpUrl, config.mailFrom, log);
+    const worker = config.runWorker ? await startWorker(database.url, orm, mailer, domain.notifications, log) : undefined;
     if (config.adminEmail && config.adminPassword) {
       await domain.accounts.ensureAdmin(orm.em.fork(), config.adminEmail, config.adminPassword);
     }
@@ -50,6 +55,8 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
         await sockets.close(); // ends every subscription and closes the sockets
         await listener.stop();
         await apollo.stop(); // stops accepting, lets in-flight requests finish, closes the HTTP server
+        await worker?.stop(); // lets running jobs finish
+        mailer.close();
         await orm.close();
         await database.stop();
       },

@@ -11,6 +11,10 @@ export interface Config {
   adminEmail?: string;
   adminPassword?: string;
   publicUrl: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  /** Whether this process also runs the background jobs (WORKER=off leaves them to `npm run worker`). */
+  runWorker: boolean;
   logLevel: string;
 }
 
@@ -34,6 +38,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminEmail: env.ADMIN_EMAIL || undefined,
     adminPassword: env.ADMIN_PASSWORD || undefined,
     publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM || 'Bookings <bookings@localhost>',
+    runWorker: env.WORKER !== 'off',
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'warn' : 'info'),
   };
 }

@@ -3,9 +3,10 @@ import { User } from './accounts/user.entity';
 import { AuditEntry } from './booking/audit-entry.entity';
 import { Booking, BookingSlot } from './booking/booking.entity';
 import { Service } from './catalog/service.entity';
+import { Message } from './notifications/message.entity';
 import { Blackout } from './scheduling/blackout.entity';
 import { Schedule } from './scheduling/schedule.entity';
 import { Slot } from './scheduling/slot.entity';
 
 /** Every entity the ORM maps; migrations are generated from these. */
-export const ENTITIES = [User, Provider, Service, Schedule, Slot, Blackout, Booking, BookingSlot, AuditEntry];
+export const ENTITIES = [User, Provider, Service, Schedule, Slot, Blackout, Booking, BookingSlot, AuditEntry, Message];

@@ -14,7 +14,7 @@ import {
   SlotsDocument,
   type BookInput,
 } from './generated/graphql';
-import { createService, dailySlots, daysFromNow, logInAdmin, signUp, type Account } from './support/fixtures';
+import { createService, dailySlots, daysFromNow, jobsSettled, logInAdmin, signUp, type Account } from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -239,6 +239,7 @@ describe('reading bookings', () => {
     const service = await createService(server, seller);
     const slots = await dailySlots(server, seller, service.id, daysFromNow(5), daysFromNow(16));
     const statements = async () => {
+      await jobsSettled(server);
       const before = await metric();
       await server.ok(MyBookingsDocument, {}, buyer.token);
       return (await metric()) - before;

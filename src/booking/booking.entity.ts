@@ -13,7 +13,7 @@ import { BookingStatus } from './booking.enums';
 @Index({ properties: ['service', 'startsAt'] })
 @Check({ name: 'booking_party_check', expression: 'adults >= 1 and children >= 0 and infants >= 0' })
 export class Booking {
-  [OptionalProps]?: 'discount' | 'createdAt' | 'updatedAt' | 'children' | 'infants' | 'partySize';
+  [OptionalProps]?: 'discount' | 'createdAt' | 'updatedAt' | 'children' | 'infants' | 'partySize' | 'inviteSequence';
 
   @Field(() => ID)
   @PrimaryKey()
@@ -85,6 +85,10 @@ export class Booking {
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   specialRequirements?: string | null;
+
+  /** SEQUENCE of the booking's calendar invite: 0 when made, one more with each change or cancellation. */
+  @Property()
+  inviteSequence: number = 0;
 
   @Field()
   @Property({ type: 'timestamptz' })

@@ -10,6 +10,7 @@ import { parseId } from '../core/ids';
 import { formatAmount, parseAmount } from '../core/money';
 import { optionalText } from '../core/validate';
 import { Slot } from '../scheduling/slot.entity';
+import type { NotificationService } from '../notifications/notification.service';
 import { recordChange, snapshot } from './audit';
 import { assertParticipant, assertProviderOf } from './booking-access';
 import { MAX_NOTE_LENGTH, capacityExceeded, checkSlots, parseParty, parseSlotIds, partySize } from './booking-rules';
@@ -52,6 +53,14 @@ function fill(tx: RequestContext, booking: Booking, service: Service, slots: Slo
 
 /** Book, modify, cancel, complete and refund: each one transaction that moves seats and writes its audit entry. */
 export class BookingService {
+  constructor(private readonly notifications: NotificationService) {}
+
+  /** What every change leaves behind, in its transaction: the audit entry, the live notice, the emails. */
+  private async changed(tx: RequestContext, booking: Booking, action: string, before: object | null, reason?: string | null): Promise<void> {
+    await recordChange(tx, booking, action, before, reason);
+    await this.notifications.bookingChanged(tx.em, booking, action);
+  }
+
   /** The booking, locked for the rest of the transaction so that changes to it happen one at a time. */
   private async lockBooking(tx: RequestContext, id: string): Promise<Booking> {
     const booking = await tx.em.findOne(Booking, parseId('id', id), { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -105,7 +114,7 @@ export class BookingService {
       // Rows are written first and the seats taken last, so that each slot stays locked only until commit.
       await tx.em.flush();
       await changeSeats(tx.em, 'booked', new Map(slots.map((slot) => [slot.id, partySize(party)])), tx.clock.now());
-      await recordChange(tx, booking, 'booking.created', null);
+      await this.changed(tx, booking, 'booking.created', null);
       return booking;
     });
   }
@@ -137,7 +146,7 @@ export class BookingService {
       for (const slotId of ids) deltas.set(slotId, (deltas.get(slotId) ?? 0) + seats);
       await changeSeats(tx.em, column, deltas, tx.clock.now());
       fill(tx, booking, service, slots, party);
-      await recordChange(tx, booking, 'booking.modified', before, reason);
+      await this.changed(tx, booking, 'booking.modified', before, reason);
       return booking;
     });
   }
@@ -152,7 +161,7 @@ export class BookingService {
       const before = snapshot(booking);
       await changeSeats(tx.em, column!, new Map(booking.slots.getItems().map((entry) => [entry.slot.id, -entry.seats])), tx.clock.now());
       booking.status = BookingStatus.CANCELLED;
-      await recordChange(tx, booking, 'booking.cancelled', before, reason);
+      await this.changed(tx, booking, 'booking.cancelled', before, reason);
       return booking;
     });
   }
@@ -167,7 +176,7 @@ export class BookingService {
       if (booking.startsAt > tx.clock.now()) throw new DomainError('INVALID_TRANSITION', 'A booking can be completed only after it starts');
       const before = snapshot(booking);
       booking.status = target;
-      await recordChange(tx, booking, noShow ? 'booking.no_show' : 'booking.completed', before);
+      await this.changed(tx, booking, noShow ? 'booking.no_show' : 'booking.completed', before);
       return booking;
     });
   }
@@ -183,7 +192,7 @@ export class BookingService {
       const before = snapshot(booking);
       booking.status = BookingStatus.REFUNDED;
       booking.refundedAmount = amount;
-      await recordChange(tx, booking, 'booking.refunded', before);
+      await this.changed(tx, booking, 'booking.refunded', before);
       return booking;
     });
   }

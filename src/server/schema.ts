@@ -5,6 +5,7 @@ import { AuditEntryResolver, BookingResolver } from '../booking/booking.resolver
 import { ProviderResolver, ServiceResolver } from '../catalog/catalog.resolver';
 import { DateTimeScalar } from '../core/scalars';
 import { LiveResolver } from '../live/live.resolver';
+import { MessageResolver } from '../notifications/message.resolver';
 import { BlackoutResolver, ScheduleResolver, ServiceCalendarResolver, SlotResolver } from '../scheduling/scheduling.resolver';
 import type { Domain } from '../domain';
 import { authChecker } from './auth-checker';
@@ -23,6 +24,7 @@ const RESOLVERS: Factory[] = [
   [BookingResolver, (d) => new BookingResolver(d.bookings, d.bookingQueries)],
   [AuditEntryResolver, () => new AuditEntryResolver()],
   [LiveResolver, () => new LiveResolver()],
+  [MessageResolver, (d) => new MessageResolver(d.notifications)],
 ];
 
 /**

@@ -66,3 +66,13 @@ export async function dailySlots(
 export function daysFromNow(days: number, zone = 'Europe/Rome'): string {
   return DateTime.now().setZone(zone).plus({ days }).toISODate()!;
 }
+
+/** Waits until no background job is due, so that statement counts see only the request measured. */
+export async function jobsSettled(server: TestServer): Promise<void> {
+  for (let tries = 0; tries < 100; tries += 1) {
+    const [{ due }] = await server.sql<{ due: string }>(`select count(*) as due from graphile_worker.jobs where run_at <= now() and attempts < max_attempts`);
+    if (due === '0') return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('background jobs did not settle');
+}

@@ -1,0 +1,39 @@
+import { DateTime } from 'luxon';
+import type { Booking } from '../booking/booking.entity';
+import type { Service } from '../catalog/service.entity';
+import { formatAmount } from '../core/money';
+
+export type BookingMailKind = 'created' | 'changed' | 'cancelled' | 'reminder';
+
+const SUBJECTS: Record<BookingMailKind, string> = {
+  created: 'Booking confirmed',
+  changed: 'Booking changed',
+  cancelled: 'Booking cancelled',
+  reminder: 'Reminder: your booking is tomorrow',
+};
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Header values never carry line breaks, whatever users typed. */
+export const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ').trim();
+
+/** Subject, plain text and HTML of a booking email, with times in the service's zone and a link back. */
+export function bookingMail(kind: BookingMailKind, booking: Booking, service: Service, link: string): { subject: string; text: string; html: string } {
+  const when = (date: Date) => DateTime.fromJSDate(date, { zone: service.timezone }).setLocale('en').toFormat("ccc d LLL yyyy, HH:mm '('ZZZZ')'");
+  const subject = oneLine(`${SUBJECTS[kind]}: ${service.name} (${booking.reference})`);
+  const lines = [
+    `${SUBJECTS[kind]}.`,
+    '',
+    `Service: ${service.name}`,
+    `Reference: ${booking.reference}`,
+    `From: ${when(booking.startsAt)}`,
+    `To: ${when(booking.endsAt)}`,
+    `Party: ${booking.adults} adult(s), ${booking.children} child(ren), ${booking.infants} infant(s)`,
+    `Total: ${formatAmount(booking.total, booking.currency)} ${booking.currency}`,
+    ...(booking.meetingUrl ? [`Meeting: ${booking.meetingUrl}`] : []),
+    ...(booking.notes ? [`Notes: ${booking.notes}`] : []),
+    '',
+    `See it at ${link}`,
+  ];
+  const html = `<p>${lines.filter((line) => line !== '').map(escapeHtml).join('<br>\n')}</p>\n<p><a href="${escapeHtml(link)}">Open booking ${escapeHtml(booking.reference)}</a></p>`;
+  return { subject, text: lines.join('\n'), html };
+}

@@ -1,0 +1,51 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Logger } from 'pino';
+import type { Message } from './message.entity';
+import { oneLine } from './booking-mail';
+
+export type Delivery = { outcome: 'sent' | 'logged' } | { outcome: 'refused'; error: string };
+
+/** Sends stored messages over SMTP_URL; without it, logs them instead. */
+export class Mailer {
+  private readonly transport?: Transporter;
+
+  constructor(
+    smtpUrl: string | undefined,
+    private readonly from: string,
+    private readonly log: Logger,
+  ) {
+    this.transport = smtpUrl ? nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as never) : undefined;
+  }
+
+  /**
+   * Delivers one message. A permanent refusal (an SMTP 5xx answer) is returned, not thrown: retrying
+   * cannot help. A server that is down or slow throws, so that the job is retried with backoff.
+   */
+  async deliver(message: Message): Promise<Delivery> {
+    if (!this.transport) {
+      this.log.info({ to: message.to, subject: message.subject }, 'no SMTP_URL: message stored and logged, not sent');
+      return { outcome: 'logged' };
+    }
+    const method = message.calendar ? /METHOD:(\w+)/.exec(message.calendar)?.[1] : undefined;
+    try {
+      await this.transport.sendMail({
+        from: this.from,
+        to: oneLine(message.to),
+        subject: oneLine(message.subject),
+        text: message.text,
+        html: message.html,
+        icalEvent: message.calendar ? { method, filename: 'invite.ics', content: message.calendar } : undefined,
+        headers: { 'X-Message-Id': String(message.id) },
+      });
+      return { outcome: 'sent' };
+    } catch (error) {
+      const code = (error as { responseCode?: number }).responseCode;
+      if (code !== undefined && code >= 500 && code < 600) return { outcome: 'refused', error: (error as Error).message };
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.transport?.close();
+  }
+}

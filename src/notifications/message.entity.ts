@@ -1,0 +1,58 @@
+import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { User } from '../accounts/user.entity';
+
+export type MessageStatus = 'PENDING' | 'SENT' | 'FAILED' | 'LOGGED';
+
+/** A notification, stored before it is sent so that none is lost; a job sends it and records the outcome. */
+@ObjectType('Message')
+@Entity()
+@Index({ properties: ['recipient', 'createdAt'] })
+export class Message {
+  [OptionalProps]?: 'status' | 'attempts' | 'createdAt';
+
+  @Field(() => ID)
+  @PrimaryKey()
+  id!: number;
+
+  @ManyToOne(() => User, { ref: true, nullable: true })
+  recipient?: Ref<User> | null;
+
+  @Field()
+  @Property({ length: 254 })
+  to!: string;
+
+  @Field()
+  @Property({ length: 300 })
+  subject!: string;
+
+  @Field()
+  @Property({ type: 'text' })
+  text!: string;
+
+  @Property({ type: 'text' })
+  html!: string;
+
+  /** The iCalendar invite sent with the message, if any. */
+  @Property({ type: 'text', nullable: true })
+  calendar?: string | null;
+
+  /** PENDING until sent; SENT; FAILED after a permanent refusal or the last retry; LOGGED when no SMTP_URL is set. */
+  @Field()
+  @Property({ length: 10 })
+  status: MessageStatus = 'PENDING';
+
+  @Property()
+  attempts: number = 0;
+
+  @Property({ type: 'text', nullable: true })
+  lastError?: string | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  sentAt?: Date | null;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}

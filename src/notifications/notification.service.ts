@@ -1,0 +1,80 @@
+import { requireActor } from '../accounts/ownership';
+import { User } from '../accounts/user.entity';
+import { Booking } from '../booking/booking.entity';
+import { BookingStatus } from '../booking/booking.enums';
+import type { RequestContext } from '../core/context';
+import { addJob, removeJob } from '../core/jobs';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { bookingMail, type BookingMailKind } from './booking-mail';
+import { invite } from './invite';
+import { Message } from './message.entity';
+
+export const SEND_MESSAGE = 'send_message';
+export const BOOKING_REMINDER = 'booking_reminder';
+const REMINDER_LEAD_MS = 24 * 3_600_000;
+const reminderKey = (bookingId: number) => `booking-reminder:${bookingId}`;
+
+/** Which email, if any, a booking change sends. */
+const MAIL_FOR_ACTION: Record<string, BookingMailKind | undefined> = {
+  'booking.created': 'created',
+  'booking.modified': 'changed',
+  'booking.cancelled': 'cancelled',
+};
+
+/** Stores the emails of a change and queues their sending, in the transaction of the change. */
+export class NotificationService {
+  constructor(private readonly publicUrl: string) {}
+
+  async bookingChanged(em: EntityManager, booking: Booking, action: string): Promise<void> {
+    const kind = MAIL_FOR_ACTION[action];
+    if (!kind) return;
+    if (kind !== 'created') booking.inviteSequence += 1;
+    await this.mailBooking(em, booking, kind);
+    const remindAt = new Date(booking.startsAt.getTime() - REMINDER_LEAD_MS);
+    if (kind === 'cancelled') await removeJob(em, reminderKey(booking.id));
+    else if (remindAt > new Date()) await addJob(em, BOOKING_REMINDER, { bookingId: booking.id, startsAt: booking.startsAt.toISOString() }, { runAt: remindAt, jobKey: reminderKey(booking.id) });
+  }
+
+  /** The reminder job: sends only if the booking still stands and still starts when the reminder was set for. */
+  async remind(em: EntityManager, bookingId: number, startsAt: string): Promise<void> {
+    await em.transactional(async (tx) => {
+      const booking = await tx.findOne(Booking, bookingId);
+      if (!booking || booking.status !== BookingStatus.CONFIRMED || booking.startsAt.toISOString() !== startsAt) return;
+      await this.mailBooking(tx as EntityManager, booking, 'reminder');
+    });
+  }
+
+  private async mailBooking(em: EntityManager, booking: Booking, kind: BookingMailKind): Promise<void> {
+    const service = await booking.service.loadOrFail();
+    const provider = await service.provider.loadOrFail();
+    const [customer, owner] = await Promise.all([booking.customer.loadOrFail(), provider.user.loadOrFail()]);
+    const link = `${this.publicUrl}/bookings/${booking.reference}`;
+    const { subject, text, html } = bookingMail(kind, booking, service, link);
+    const calendar =
+      kind === 'reminder'
+        ? null
+        : invite({
+            uid: `${booking.reference}@booking-calendar-api`,
+            sequence: booking.inviteSequence,
+            cancelled: kind === 'cancelled',
+            start: booking.startsAt,
+            end: booking.endsAt,
+            timezone: service.timezone,
+            summary: `${service.name} (${booking.reference})`,
+            description: text,
+            organizer: { name: provider.name, email: owner.email },
+            attendee: { name: customer.name, email: customer.email },
+            url: link,
+          });
+    for (const recipient of kind === 'reminder' ? [customer] : [customer, owner]) {
+      const message = em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar });
+      await em.flush();
+      await addJob(em, SEND_MESSAGE, { messageId: message.id }, { jobKey: `message:${message.id}` });
+    }
+  }
+
+  async myMessages(ctx: RequestContext): Promise<Message[]> {
+    const actor = requireActor(ctx);
+    return ctx.em.find(Message, { recipient: ctx.em.getReference(User, actor.userId) }, { orderBy: { id: 'desc' }, limit: 200 });
+  }
+}

@@ -1,0 +1,32 @@
+/** npm run worker: runs only the background jobs, for servers started with WORKER=off. */
+import 'reflect-metadata';
+import pino from 'pino';
+import { loadConfig } from './config';
+import { openOrm } from './core/orm';
+import { createDomain } from './domain';
+import { Mailer } from './notifications/mailer';
+import { migrateJobQueue, startWorker } from './notifications/worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = pino({ level: config.logLevel });
+  if (!config.databaseUrl) throw new Error('npm run worker needs DATABASE_URL: the database the servers use');
+  const orm = await openOrm(config.databaseUrl, log);
+  await migrateJobQueue(config.databaseUrl, log);
+  const mailer = new Mailer(config.smtpUrl, config.mailFrom, log);
+  const worker = await startWorker(config.databaseUrl, orm, mailer, createDomain(config).notifications, log);
+  log.info('Worker ready');
+  const stop = async () => {
+    await worker.stop();
+    mailer.close();
+    await orm.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
