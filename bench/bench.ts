@@ -25,7 +25,7 @@ import { CHANNELS, SlotChangeReason, type SlotsNotice } from '../src/live/live-e
 import { Tokens } from '../src/server/tokens';
 import { BookDocument } from '../test/generated/graphql';
 import { startServerProcess, type ServerProcess } from '../test/support/process';
-import { JWT_SECRET } from '../test/support/server';
+import { JWT_SECRET, serverMetric } from '../test/support/server';
 
 const CONTENTION_REQUESTS = 200;
 const CONTENTION_CAPACITY = 20;
@@ -128,11 +128,6 @@ async function bookDirectly(db: Pool, customerId: number, slotId: number): Promi
   } finally {
     client.release();
   }
-}
-
-async function serverMetric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(url.replace('/graphql', '/metrics'))).text();
-  return Number(new RegExp(`^${name} ([0-9.e+]+)`, 'm').exec(text)?.[1] ?? NaN);
 }
 
 async function fanOut(db: Pool, url: string): Promise<void> {

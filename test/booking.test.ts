@@ -14,7 +14,7 @@ import {
   SlotsDocument,
   type BookInput,
 } from './generated/graphql';
-import { createService, dailySlots, daysFromNow, jobsSettled, logInAdmin, signUp, type Account } from './support/fixtures';
+import { createService, dailySlots, daysFromNow, logInAdmin, signUp, statementsDuring, type Account } from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -238,13 +238,7 @@ describe('reading bookings', () => {
     const [buyer, seller] = [await signUp(server, 'CUSTOMER'), await signUp(server, 'PROVIDER')];
     const service = await createService(server, seller);
     const slots = await dailySlots(server, seller, service.id, daysFromNow(5), daysFromNow(16));
-    const statements = async () => {
-      await jobsSettled(server);
-      const before = await metric();
-      await server.ok(MyBookingsDocument, {}, buyer.token);
-      return (await metric()) - before;
-    };
-    const metric = async () => Number(/^db_statements_total (\d+)/m.exec(await (await fetch(server.url.replace('/graphql', '/metrics'))).text())![1]);
+    const statements = () => statementsDuring(server, () => server.ok(MyBookingsDocument, {}, buyer.token));
     await server.ok(BookDocument, { input: { slotIds: [slots[0].id, slots[1].id], party: { adults: 1 } } }, buyer.token);
     const one = await statements();
     for (let i = 2; i < 12; i += 2) await server.ok(BookDocument, { input: { slotIds: [slots[i].id, slots[i + 1].id], party: { adults: 1 } } }, buyer.token);

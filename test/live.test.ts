@@ -10,7 +10,7 @@ import {
 import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
 import { Subscription, eventually, liveClient, sleep } from './support/live';
 import { startServerProcess, type ServerProcess } from './support/process';
-import { startTestServer, type TestServer } from './support/server';
+import { serverMetric, startTestServer, type TestServer } from './support/server';
 
 let a: TestServer;
 let b: ServerProcess;
@@ -35,10 +35,7 @@ function connect(url: string, token?: string, onClose?: (code: number, reason: s
   return client;
 }
 
-async function openSubscriptions(url: string): Promise<number> {
-  const text = await (await fetch(url.replace('/graphql', '/metrics'))).text();
-  return Number(/^live_subscriptions (\d+)/m.exec(text)?.[1] ?? 0);
-}
+const openSubscriptions = (url: string) => serverMetric(url, 'live_subscriptions');
 
 /** Subscribes to availability on a process and waits until the server holds the subscription. */
 async function follow(url: string, serviceIds: string[]) {

@@ -11,7 +11,7 @@ import {
   SlotsDocument,
   type RecurrenceInput,
 } from './generated/graphql';
-import { createService, dailySlots, daysFromNow, logInAdmin, signUp, type Account } from './support/fixtures';
+import { createService, dailySlots, daysFromNow, logInAdmin, signUp, statementsDuring, type Account } from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -212,12 +212,7 @@ describe('availability', () => {
   it('costs the same few SQL statements for a day or a year of slots', async () => {
     const service = await createService(server, owner, { timezone: 'UTC' });
     await dailySlots(server, owner, service.id, '2031-01-01', '2031-12-31');
-    const statements = async (run: () => Promise<unknown>) => {
-      const read = async () => Number(/^db_statements_total (\d+)/m.exec(await (await fetch(server.url.replace('/graphql', '/metrics'))).text())![1]);
-      const before = await read();
-      await run();
-      return (await read()) - before;
-    };
+    const statements = (run: () => Promise<unknown>) => statementsDuring(server, run);
     const day = await statements(() => server.ok(SlotsDocument, { serviceId: service.id, from: '2031-01-01T00:00:00Z', to: '2031-01-02T00:00:00Z' }));
     const year = await statements(async () => {
       const { slots } = await server.ok(SlotsDocument, { serviceId: service.id, from: '2031-01-01T00:00:00Z', to: '2031-12-31T23:00:00Z' });

@@ -8,10 +8,8 @@ import type { Booking } from './booking.entity';
 export async function assertParticipant(ctx: RequestContext, booking: Booking): Promise<void> {
   const actor = requireActor(ctx);
   if (actor.role === Role.ADMIN || booking.customer.id === actor.userId) return;
-  const service = await booking.service.loadOrFail();
-  await assertManages(ctx, service.provider).catch(() => {
-    throw new Forbidden('This booking is not yours');
-  });
+  const provider = await (await booking.service.loadOrFail()).provider.loadOrFail();
+  if (provider.user.id !== actor.userId) throw new Forbidden('This booking is not yours');
 }
 
 export async function assertProviderOf(ctx: RequestContext, booking: Booking): Promise<void> {

@@ -4,6 +4,7 @@ import { User } from '../accounts/user.entity';
 import { Service } from '../catalog/service.entity';
 import { Slot } from '../scheduling/slot.entity';
 import { AuditEntry } from './audit-entry.entity';
+import { partySize } from './booking-rules';
 import { BookingStatus } from './booking.enums';
 
 /** Seats taken by a party on one or more slots of one service. */
@@ -104,7 +105,7 @@ export class Booking {
   history = new Collection<AuditEntry>(this);
 
   get partySize(): number {
-    return this.adults + this.children + this.infants;
+    return partySize(this);
   }
 }
 

@@ -30,25 +30,29 @@ function rates(service: Service) {
   return { childRate: service.childRateValue, infantRate: service.infantRateValue, taxRate: service.taxRateValue, currency: service.currency };
 }
 
-/** Sets the party, the slots with their seats and prices, the time span and the price of a booking. */
-function fill(tx: RequestContext, booking: Booking, service: Service, slots: Slot[], party: PartySize): void {
-  const seats = partySize(party);
-  const wanted = new Map(slots.map((slot) => [slot.id, slot]));
+/** What a booking's slots and party decide: the party, the time span and the price. */
+function terms(service: Service, slots: Slot[], party: PartySize) {
+  return {
+    ...party,
+    startsAt: new Date(Math.min(...slots.map((slot) => slot.startsAt.getTime()))),
+    endsAt: new Date(Math.max(...slots.map((slot) => slot.endsAt.getTime()))),
+    ...priceBooking(slots.map((slot) => slotPrice(slot, service)), party, rates(service)),
+    currency: service.currency,
+  };
+}
+
+/** Makes the booking's slot links match `slots`, each with `seats` seats at the slot's current price. */
+function linkSlots(tx: RequestContext, booking: Booking, service: Service, slots: Slot[], seats: number): void {
+  const wanted = new Set(slots.map((slot) => slot.id));
   for (const entry of booking.slots.getItems()) {
     if (!wanted.has(entry.slot.id)) booking.slots.remove(entry);
   }
   const kept = new Map(booking.slots.getItems().map((entry) => [entry.slot.id, entry]));
   for (const slot of slots) {
-    const entry = kept.get(slot.id) ?? tx.em.create(BookingSlot, { booking, slot, seats, unitPrice: slotPrice(slot, service) });
-    entry.seats = seats;
-    entry.unitPrice = slotPrice(slot, service);
-    if (!kept.has(slot.id)) booking.slots.add(entry);
+    const entry = kept.get(slot.id);
+    if (entry) Object.assign(entry, { seats, unitPrice: slotPrice(slot, service) });
+    else booking.slots.add(tx.em.create(BookingSlot, { booking, slot, seats, unitPrice: slotPrice(slot, service) }));
   }
-  Object.assign(booking, party);
-  booking.startsAt = new Date(Math.min(...slots.map((slot) => slot.startsAt.getTime())));
-  booking.endsAt = new Date(Math.max(...slots.map((slot) => slot.endsAt.getTime())));
-  Object.assign(booking, priceBooking(slots.map((slot) => slotPrice(slot, service)), party, rates(service)));
-  booking.currency = service.currency;
 }
 
 /** Book, modify, cancel, complete and refund: each one transaction that moves seats and writes its audit entry. */
@@ -58,7 +62,7 @@ export class BookingService {
   /** What every change leaves behind, in its transaction: the audit entry, the live notice, the emails. */
   private async changed(tx: RequestContext, booking: Booking, action: string, before: object | null, reason?: string | null): Promise<void> {
     await recordChange(tx, booking, action, before, reason);
-    await this.notifications.bookingChanged(tx.em, booking, action);
+    await this.notifications.bookingChanged(tx, booking, action);
   }
 
   /** The booking, locked for the rest of the transaction so that changes to it happen one at a time. */
@@ -87,33 +91,29 @@ export class BookingService {
       if (service.bookingMode === BookingMode.APPROVAL) throw new DomainError('APPROVAL_REQUIRED', 'This service takes proposals: use propose');
       if (!service.active) throw new DomainError('SLOT_UNAVAILABLE', 'This service is not bookable now', { slotId: String(slotIds[0]) });
       const party = parseParty(input.party, service);
-      const slots = checkSlots(slotIds, found, service, partySize(party), tx.clock.now());
+      const seats = partySize(party);
+      const slots = checkSlots(slotIds, found, service, seats, tx.clock.now());
       if (service.requiresPayment) {
         throw new DomainError('PAYMENTS_NOT_CONFIGURED', 'This service takes card payments, which this server is not set up for');
       }
       // A slot already full fails at once, without queueing for its row lock; the conditional update decides the rest.
-      const full = slots.find((slot) => slot.capacity - slot.booked - slot.held < partySize(party));
+      const full = slots.find((slot) => slot.capacity - slot.booked - slot.held < seats);
       if (full) throw capacityExceeded(full.id);
+      const reference = newReference(tx.clock.now());
       const booking = tx.em.create(Booking, {
-        reference: newReference(tx.clock.now()),
+        reference,
         service,
         customer: tx.em.getReference(User, actor.userId),
         status: BookingStatus.CONFIRMED,
         notes,
         specialRequirements,
-        adults: party.adults,
-        startsAt: slots[0].startsAt,
-        endsAt: slots[0].endsAt,
-        subtotal: '0',
-        tax: '0',
-        total: '0',
-        currency: service.currency,
+        meetingUrl: service.meetingProvider === MeetingProvider.JITSI ? `https://meet.jit.si/${reference}` : null,
+        ...terms(service, slots, party),
       });
-      fill(tx, booking, service, slots, party);
-      if (service.meetingProvider === MeetingProvider.JITSI) booking.meetingUrl = `https://meet.jit.si/${booking.reference}`;
+      linkSlots(tx, booking, service, slots, seats);
       // Rows are written first and the seats taken last, so that each slot stays locked only until commit.
       await tx.em.flush();
-      await changeSeats(tx.em, 'booked', new Map(slots.map((slot) => [slot.id, partySize(party)])), tx.clock.now());
+      await changeSeats(tx.em, 'booked', new Map(slots.map((slot) => [slot.id, seats])), tx.clock.now());
       await this.changed(tx, booking, 'booking.created', null);
       return booking;
     });
@@ -145,7 +145,8 @@ export class BookingService {
       for (const [slotId, count] of oldSeats) deltas.set(slotId, -count);
       for (const slotId of ids) deltas.set(slotId, (deltas.get(slotId) ?? 0) + seats);
       await changeSeats(tx.em, column, deltas, tx.clock.now());
-      fill(tx, booking, service, slots, party);
+      linkSlots(tx, booking, service, slots, seats);
+      Object.assign(booking, terms(service, slots, party));
       await this.changed(tx, booking, 'booking.modified', before, reason);
       return booking;
     });

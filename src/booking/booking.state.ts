@@ -14,12 +14,8 @@ const NEXT: Record<BookingStatus, readonly BookingStatus[]> = {
   [REFUNDED]: [],
 };
 
-export function canMove(from: BookingStatus, to: BookingStatus): boolean {
-  return NEXT[from].includes(to);
-}
-
 export function assertMove(from: BookingStatus, to: BookingStatus): void {
-  if (!canMove(from, to)) throw new DomainError('INVALID_TRANSITION', `A ${from} booking cannot become ${to}`, { from, to });
+  if (!NEXT[from].includes(to)) throw new DomainError('INVALID_TRANSITION', `A ${from} booking cannot become ${to}`, { from, to });
 }
 
 /** Statuses whose seats count on their slots: `held` while awaiting payment, `booked` once confirmed. */

@@ -14,7 +14,7 @@ export type SeatColumn = 'held' | 'booked';
  */
 export async function changeSeats(em: EntityManager, column: SeatColumn, deltas: Map<number, number>, at: Date): Promise<void> {
   const ordered = [...deltas].filter(([, delta]) => delta !== 0).sort(([a], [b]) => a - b);
-  const changed: { serviceId: number; slotId: number; reason: SlotChangeReason }[] = [];
+  const changed = new Map<string, { serviceId: number; reason: SlotChangeReason; slotIds: number[] }>();
   for (const [slotId, delta] of ordered) {
     const rows: Record<string, unknown>[] =
       delta > 0
@@ -32,7 +32,11 @@ export async function changeSeats(em: EntityManager, column: SeatColumn, deltas:
     }
     const slot = em.map(Slot, rows[0]);
     const taken = column === 'held' ? SlotChangeReason.HELD : SlotChangeReason.BOOKED;
-    changed.push({ serviceId: slot.service.id, slotId, reason: delta > 0 ? taken : SlotChangeReason.RELEASED });
+    const reason = delta > 0 ? taken : SlotChangeReason.RELEASED;
+    const key = `${slot.service.id}:${reason}`;
+    const group = changed.get(key) ?? { serviceId: slot.service.id, reason, slotIds: [] };
+    group.slotIds.push(slotId);
+    changed.set(key, group);
   }
-  for (const { serviceId, slotId, reason } of changed) await announceSlots(em, serviceId, [slotId], reason, at);
+  for (const { serviceId, reason, slotIds } of changed.values()) await announceSlots(em, serviceId, slotIds, reason, at);
 }

@@ -32,10 +32,6 @@ class Topics<T> {
   subscribers(key: number): Set<SubscriberQueue<T>> | undefined {
     return this.byKey.get(key);
   }
-
-  get keyCount(): number {
-    return this.byKey.size;
-  }
 }
 
 /**
@@ -67,11 +63,6 @@ export class LiveHub {
 
   booking(bookingId: number): SubscriberQueue<Booking> {
     return this.open(this.bookings, [bookingId]);
-  }
-
-  /** Services and bookings that someone on this process follows. */
-  get followed(): { services: number; bookings: number } {
-    return { services: this.slots.keyCount, bookings: this.bookings.keyCount };
   }
 
   async receive(channel: string, payload: string): Promise<void> {

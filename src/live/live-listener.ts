@@ -2,7 +2,8 @@ import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { CHANNELS } from './live-events';
 
-export const LISTENER_APPLICATION_NAME = 'booking-live-listener';
+/** The name tests and operators find the connection by in pg_stat_activity. */
+const LISTENER_APPLICATION_NAME = 'booking-live-listener';
 
 /**
  * One LISTEN connection per process. When the connection drops it reconnects with backoff and listens

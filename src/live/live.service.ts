@@ -8,11 +8,11 @@ import { parseId } from '../core/ids';
 import type { LiveHub } from './live-hub';
 import type { SlotChange } from './slot-change.type';
 
-export const MAX_SERVICES_PER_SUBSCRIPTION = 100;
+const MAX_SERVICES_PER_SUBSCRIPTION = 100;
 
 /** Who may follow what: checked when a subscription starts, before it joins the hub. */
 export class LiveService {
-  constructor(readonly hub: LiveHub) {}
+  constructor(private readonly hub: LiveHub) {}
 
   async followAvailability(ctx: RequestContext, ids: string[]): Promise<AsyncIterableIterator<SlotChange>> {
     if (ids.length === 0 || ids.length > MAX_SERVICES_PER_SUBSCRIPTION) {

@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Logger } from 'pino';
 import type { Message } from './message.entity';
 import { oneLine } from './booking-mail';
@@ -14,7 +15,8 @@ export class Mailer {
     private readonly from: string,
     private readonly log: Logger,
   ) {
-    this.transport = smtpUrl ? nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as never) : undefined;
+    const options: SMTPTransport.Options = { url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 };
+    this.transport = smtpUrl ? nodemailer.createTransport(options) : undefined;
   }
 
   /**

@@ -3,7 +3,7 @@ import { User } from '../accounts/user.entity';
 import { Booking } from '../booking/booking.entity';
 import { BookingStatus } from '../booking/booking.enums';
 import type { RequestContext } from '../core/context';
-import { addJob, removeJob } from '../core/jobs';
+import { addJobs, removeJob, type Job } from '../core/jobs';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { bookingMail, type BookingMailKind } from './booking-mail';
 import { invite } from './invite';
@@ -25,14 +25,17 @@ const MAIL_FOR_ACTION: Record<string, BookingMailKind | undefined> = {
 export class NotificationService {
   constructor(private readonly publicUrl: string) {}
 
-  async bookingChanged(em: EntityManager, booking: Booking, action: string): Promise<void> {
+  async bookingChanged(tx: RequestContext, booking: Booking, action: string): Promise<void> {
     const kind = MAIL_FOR_ACTION[action];
     if (!kind) return;
     if (kind !== 'created') booking.inviteSequence += 1;
-    await this.mailBooking(em, booking, kind);
+    const jobs = await this.mailBooking(tx.em, booking, kind);
     const remindAt = new Date(booking.startsAt.getTime() - REMINDER_LEAD_MS);
-    if (kind === 'cancelled') await removeJob(em, reminderKey(booking.id));
-    else if (remindAt > new Date()) await addJob(em, BOOKING_REMINDER, { bookingId: booking.id, startsAt: booking.startsAt.toISOString() }, { runAt: remindAt, jobKey: reminderKey(booking.id) });
+    if (kind === 'cancelled') await removeJob(tx.em, reminderKey(booking.id));
+    else if (remindAt > tx.clock.now()) {
+      jobs.push({ task: BOOKING_REMINDER, payload: { bookingId: booking.id, startsAt: booking.startsAt.toISOString() }, runAt: remindAt, jobKey: reminderKey(booking.id) });
+    }
+    await addJobs(tx.em, jobs);
   }
 
   /** The reminder job: sends only if the booking still stands and still starts when the reminder was set for. */
@@ -40,14 +43,17 @@ export class NotificationService {
     await em.transactional(async (tx) => {
       const booking = await tx.findOne(Booking, bookingId);
       if (!booking || booking.status !== BookingStatus.CONFIRMED || booking.startsAt.toISOString() !== startsAt) return;
-      await this.mailBooking(tx as EntityManager, booking, 'reminder');
+      await addJobs(tx as EntityManager, await this.mailBooking(tx as EntityManager, booking, 'reminder'));
     });
   }
 
-  private async mailBooking(em: EntityManager, booking: Booking, kind: BookingMailKind): Promise<void> {
+  /** Stores the messages of one booking email and returns the jobs that will send them. */
+  private async mailBooking(em: EntityManager, booking: Booking, kind: BookingMailKind): Promise<Job[]> {
     const service = await booking.service.loadOrFail();
     const provider = await service.provider.loadOrFail();
-    const [customer, owner] = await Promise.all([booking.customer.loadOrFail(), provider.user.loadOrFail()]);
+    const people = await em.find(User, { id: { $in: [booking.customer.id, provider.user.id] } });
+    const customer = people.find((user) => user.id === booking.customer.id)!;
+    const owner = people.find((user) => user.id === provider.user.id)!;
     const link = `${this.publicUrl}/bookings/${booking.reference}`;
     const { subject, text, html } = bookingMail(kind, booking, service, link);
     const calendar =
@@ -66,11 +72,10 @@ export class NotificationService {
             attendee: { name: customer.name, email: customer.email },
             url: link,
           });
-    for (const recipient of kind === 'reminder' ? [customer] : [customer, owner]) {
-      const message = em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar });
-      await em.flush();
-      await addJob(em, SEND_MESSAGE, { messageId: message.id }, { jobKey: `message:${message.id}` });
-    }
+    const recipients = kind === 'reminder' ? [customer] : [customer, owner];
+    const messages = recipients.map((recipient) => em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar }));
+    await em.flush(); // the jobs name the messages by id
+    return messages.map((message) => ({ task: SEND_MESSAGE, payload: { messageId: message.id }, jobKey: `message:${message.id}` }));
   }
 
   async myMessages(ctx: RequestContext): Promise<Message[]> {

@@ -23,7 +23,11 @@ async function announceCoveredSlots(tx: RequestContext, blackout: Blackout): Pro
     { fields: ['id', 'service'] },
   );
   const byService = new Map<number, number[]>();
-  for (const slot of slots) byService.set(slot.service.id, [...(byService.get(slot.service.id) ?? []), slot.id]);
+  for (const slot of slots) {
+    const ids = byService.get(slot.service.id) ?? [];
+    ids.push(slot.id);
+    byService.set(slot.service.id, ids);
+  }
   for (const [serviceId, slotIds] of byService) await announceSlots(tx.em, serviceId, slotIds, SlotChangeReason.UPDATED, tx.clock.now());
 }
 

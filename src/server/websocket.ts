@@ -13,7 +13,7 @@ import type { LiveService } from '../live/live.service';
 import { errorFormatter } from './errors';
 import type { Tokens } from './tokens';
 
-export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
+const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
 const KEEP_ALIVE_MS = 12_000;
 
 export interface WebSocketDeps {

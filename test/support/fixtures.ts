@@ -10,7 +10,7 @@ import {
   type ScheduleInput,
   type ServiceInput,
 } from '../generated/graphql';
-import { ADMIN, type TestServer } from './server';
+import { ADMIN, serverMetric, type TestServer } from './server';
 
 export interface Account {
   token: string;
@@ -65,6 +65,14 @@ export async function dailySlots(
 /** A local date `days` from today in a zone: tests never depend on today's date. */
 export function daysFromNow(days: number, zone = 'Europe/Rome'): string {
   return DateTime.now().setZone(zone).plus({ days }).toISODate()!;
+}
+
+/** SQL statements the server sends while `run` runs, once background jobs have settled. */
+export async function statementsDuring(server: TestServer, run: () => Promise<unknown>): Promise<number> {
+  await jobsSettled(server);
+  const before = await serverMetric(server.url, 'db_statements_total');
+  await run();
+  return (await serverMetric(server.url, 'db_statements_total')) - before;
 }
 
 /** Waits until no background job is due, so that statement counts see only the request measured. */

@@ -103,6 +103,12 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   return new TestServer(app, database.url, database.drop);
 }
 
+/** One value from a server's /metrics, given its GraphQL URL (a process of ours or a spawned one). */
+export async function serverMetric(graphqlUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(graphqlUrl.replace('/graphql', '/metrics'))).text();
+  return Number(new RegExp(`^${name} ([0-9.e+]+)`, 'm').exec(text)?.[1] ?? NaN);
+}
+
 /** The error codes of a result, in order. */
 export function codes(result: GraphQLResult<unknown>): string[] {
   return (result.errors ?? []).map((error) => error.extensions.code);
