@@ -5,15 +5,16 @@ import type { Config } from './config';
 import { systemClock, type Clock } from './core/clock';
 import { openDatabase } from './core/database';
 import { openOrm } from './core/orm';
+import { migrateJobQueue, startWorker } from './core/worker';
 import { createDomain } from './domain';
 import { LiveHub } from './live/live-hub';
 import { LiveListener } from './live/live-listener';
 import { LiveService } from './live/live.service';
 import { Mailer } from './notifications/mailer';
-import { migrateJobQueue, startWorker } from './notifications/worker';
 import { createHttpServer } from './server/http';
 import { attachWebSocket } from './server/websocket';
 import { buildGraphQLSchema } from './server/schema';
+import { taskList } from './tasks';
 
 export interface RunningApp {
   url: string;
@@ -29,14 +30,14 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
   try {
     const orm = await openOrm(database.url, log);
     await migrateJobQueue(database.url, log);
-    const domain = createDomain(config);
+    const domain = createDomain(config, clock, log);
     const mailer = new Mailer(config.smtpUrl, config.mailFrom, log);
-    const worker = config.runWorker ? await startWorker(database.url, orm, mailer, domain.notifications, log) : undefined;
+    const worker = config.runWorker ? await startWorker(database.url, taskList(orm, domain, mailer), log) : undefined;
     if (config.adminEmail && config.adminPassword) {
       await domain.accounts.ensureAdmin(orm.em.fork(), config.adminEmail, config.adminPassword);
     }
     const schema = buildGraphQLSchema(domain);
-    const { server, apollo } = await createHttpServer({ orm, schema, tokens: domain.tokens, clock, log });
+    const { server, apollo } = await createHttpServer({ orm, schema, tokens: domain.tokens, clock, log, paymentEvents: domain.paymentEvents, stripe: domain.payments.stripe });
     const hub = new LiveHub(orm, log);
     const listener = new LiveListener(database.url, (channel, payload) => void hub.receive(channel, payload), log);
     await listener.start();

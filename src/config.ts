@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import type { StripeSettings } from './payments/stripe-gateway';
 
 /** Settings from the environment (CONTRACT.md, "Settings"). */
 export interface Config {
@@ -13,6 +14,12 @@ export interface Config {
   publicUrl: string;
   smtpUrl?: string;
   mailFrom: string;
+  /** Card payments are on only with a Stripe secret key; STRIPE_API_URL points the client at another host (tests). */
+  stripe?: StripeSettings;
+  /** How long seats stay held for a payment, a proposal waits, and a waitlist offer stands. */
+  holdMinutes: number;
+  proposalTtlHours: number;
+  waitlistOfferHours: number;
   /** Whether this process also runs the background jobs (WORKER=off leaves them to `npm run worker`). */
   runWorker: boolean;
   logLevel: string;
@@ -40,6 +47,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || 'Bookings <bookings@localhost>',
+    stripe: env.STRIPE_SECRET_KEY
+      ? {
+          secretKey: env.STRIPE_SECRET_KEY,
+          webhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
+          apiUrl: env.STRIPE_API_URL || undefined,
+          timeoutMs: positiveNumber(env, 'STRIPE_TIMEOUT_MS', 10_000),
+        }
+      : undefined,
+    holdMinutes: positiveNumber(env, 'HOLD_MINUTES', 15),
+    proposalTtlHours: positiveNumber(env, 'PROPOSAL_TTL_HOURS', 48),
+    waitlistOfferHours: positiveNumber(env, 'WAITLIST_OFFER_HOURS', 24),
     runWorker: env.WORKER !== 'off',
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'warn' : 'info'),
   };

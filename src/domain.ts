@@ -1,9 +1,15 @@
+import type { Logger } from 'pino';
 import { AccountService } from './accounts/account.service';
+import { BookingChanges } from './booking/booking-changes';
 import { BookingQueryService } from './booking/booking-query.service';
 import { BookingService } from './booking/booking.service';
 import { CatalogService } from './catalog/catalog.service';
 import type { Config } from './config';
+import type { Clock } from './core/clock';
 import { NotificationService } from './notifications/notification.service';
+import { PaymentEventService } from './payments/payment-events.service';
+import { PaymentService } from './payments/payment.service';
+import { StripeGateway } from './payments/stripe-gateway';
 import { BlackoutService } from './scheduling/blackout.service';
 import { SchedulingService } from './scheduling/scheduling.service';
 import { Tokens } from './server/tokens';
@@ -18,19 +24,25 @@ export interface Domain {
   bookings: BookingService;
   bookingQueries: BookingQueryService;
   notifications: NotificationService;
+  payments: PaymentService;
+  paymentEvents: PaymentEventService;
 }
 
-export function createDomain(config: Config): Domain {
+export function createDomain(config: Config, clock: Clock, log: Logger): Domain {
   const catalog = new CatalogService();
   const notifications = new NotificationService(config.publicUrl);
+  const payments = new PaymentService(config.stripe ? new StripeGateway(config.stripe) : undefined, config.holdMinutes, log);
+  const changes = new BookingChanges(notifications, async () => {});
   return {
     tokens: new Tokens(config.jwtSecret, config.tokenTtlHours),
     accounts: new AccountService(),
     catalog,
     scheduling: new SchedulingService(catalog),
     blackouts: new BlackoutService(catalog),
-    bookings: new BookingService(notifications),
+    bookings: new BookingService(changes, payments),
     bookingQueries: new BookingQueryService(),
     notifications,
+    payments,
+    paymentEvents: new PaymentEventService(payments, changes, clock, log),
   };
 }

@@ -4,9 +4,12 @@ import { AuditEntry } from './booking/audit-entry.entity';
 import { Booking, BookingSlot } from './booking/booking.entity';
 import { Service } from './catalog/service.entity';
 import { Message } from './notifications/message.entity';
+import { Payment } from './payments/payment.entity';
+import { Refund } from './payments/refund.entity';
+import { StripeEvent } from './payments/stripe-event.entity';
 import { Blackout } from './scheduling/blackout.entity';
 import { Schedule } from './scheduling/schedule.entity';
 import { Slot } from './scheduling/slot.entity';
 
 /** Every entity the ORM maps; migrations are generated from these. */
-export const ENTITIES = [User, Provider, Service, Schedule, Slot, Blackout, Booking, BookingSlot, AuditEntry, Message];
+export const ENTITIES = [User, Provider, Service, Schedule, Slot, Blackout, Booking, BookingSlot, AuditEntry, Message, Payment, Refund, StripeEvent];

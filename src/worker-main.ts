@@ -2,10 +2,12 @@
 import 'reflect-metadata';
 import pino from 'pino';
 import { loadConfig } from './config';
+import { systemClock } from './core/clock';
 import { openOrm } from './core/orm';
 import { createDomain } from './domain';
 import { Mailer } from './notifications/mailer';
-import { migrateJobQueue, startWorker } from './notifications/worker';
+import { migrateJobQueue, startWorker } from './core/worker';
+import { taskList } from './tasks';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -14,7 +16,7 @@ async function main(): Promise<void> {
   const orm = await openOrm(config.databaseUrl, log);
   await migrateJobQueue(config.databaseUrl, log);
   const mailer = new Mailer(config.smtpUrl, config.mailFrom, log);
-  const worker = await startWorker(config.databaseUrl, orm, mailer, createDomain(config).notifications, log);
+  const worker = await startWorker(config.databaseUrl, taskList(orm, createDomain(config, systemClock, log), mailer), log);
   log.info('Worker ready');
   const stop = async () => {
     await worker.stop();

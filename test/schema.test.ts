@@ -8,7 +8,7 @@ import { schemaText } from '../src/server/schema';
  * and the test fails on any other difference.
  */
 const NOT_BUILT_YET = [
-  'Payment', 'PaymentStatus', 'Booking.payment', 'Proposal', 'ProposalInput', 'ProposalStatus', 'Review', 'WaitlistEntry',
+  'Proposal', 'ProposalInput', 'ProposalStatus', 'Review', 'WaitlistEntry',
   'WaitlistInput', 'WaitlistStatus', 'Subscription.proposalChanged',
   'Provider.rating', 'Provider.reviewCount', 'Provider.reviews',
   'Query.proposals',

@@ -1,7 +1,8 @@
-import { Check, Collection, Entity, Enum, Index, ManyToOne, OneToMany, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Check, Collection, Entity, Enum, Index, ManyToOne, OneToMany, OneToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../accounts/user.entity';
 import { Service } from '../catalog/service.entity';
+import { Payment } from '../payments/payment.entity';
 import { Slot } from '../scheduling/slot.entity';
 import { AuditEntry } from './audit-entry.entity';
 import { partySize } from './booking-rules';
@@ -67,7 +68,11 @@ export class Booking {
   @Property({ length: 3 })
   currency!: string;
 
-  /** Money given back so far, for refunds recorded without a card payment. */
+  /** The card payment of a paid booking. */
+  @OneToOne(() => Payment, { owner: true, ref: true, nullable: true, unique: true })
+  payment?: Ref<Payment> | null;
+
+  /** Money given back so far (by card or recorded by the provider). */
   @Property({ type: 'decimal', precision: 14, scale: 4, nullable: true })
   refundedAmount?: string | null;
 

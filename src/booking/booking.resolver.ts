@@ -4,6 +4,7 @@ import { User } from '../accounts/user.entity';
 import { Service } from '../catalog/service.entity';
 import type { RequestContext } from '../core/context';
 import { Money } from '../core/money.type';
+import { Payment } from '../payments/payment.entity';
 import { Slot } from '../scheduling/slot.entity';
 import { AuditEntry } from './audit-entry.entity';
 import type { BookingQueryService } from './booking-query.service';
@@ -100,6 +101,11 @@ export class BookingResolver {
   @FieldResolver(() => User)
   customer(@Root() booking: Booking): Promise<User> {
     return booking.customer.loadOrFail();
+  }
+
+  @FieldResolver(() => Payment, { nullable: true })
+  payment(@Root() booking: Booking): Promise<Payment | null> | null {
+    return booking.payment ? booking.payment.load() : null;
   }
 
   @FieldResolver(() => [Slot])

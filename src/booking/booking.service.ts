@@ -10,8 +10,11 @@ import { parseId } from '../core/ids';
 import { formatAmount, parseAmount } from '../core/money';
 import { optionalText } from '../core/validate';
 import { Slot } from '../scheduling/slot.entity';
-import type { NotificationService } from '../notifications/notification.service';
-import { recordChange, snapshot } from './audit';
+import type { Payment } from '../payments/payment.entity';
+import { PaymentStatus } from '../payments/payment.enums';
+import type { PaymentService } from '../payments/payment.service';
+import { snapshot } from './audit';
+import type { BookingChanges } from './booking-changes';
 import { assertParticipant, assertProviderOf } from './booking-access';
 import { MAX_NOTE_LENGTH, capacityExceeded, checkSlots, parseParty, parseSlotIds, partySize } from './booking-rules';
 import { Booking, BookingSlot } from './booking.entity';
@@ -55,15 +58,24 @@ function linkSlots(tx: RequestContext, booking: Booking, service: Service, slots
   }
 }
 
+/** What a new booking is made of, whether it comes from `book`, an accepted proposal or a waitlist offer. */
+export interface NewBooking {
+  service: Service;
+  customerId: number;
+  slots: Slot[];
+  party: PartySize;
+  notes?: string | null;
+  specialRequirements?: string | null;
+  /** The seats are already held for this customer (a waitlist offer); otherwise they are taken now. */
+  seatsHeld?: boolean;
+}
+
 /** Book, modify, cancel, complete and refund: each one transaction that moves seats and writes its audit entry. */
 export class BookingService {
-  constructor(private readonly notifications: NotificationService) {}
-
-  /** What every change leaves behind, in its transaction: the audit entry, the live notice, the emails. */
-  private async changed(tx: RequestContext, booking: Booking, action: string, before: object | null, reason?: string | null): Promise<void> {
-    await recordChange(tx, booking, action, before, reason);
-    await this.notifications.bookingChanged(tx, booking, action);
-  }
+  constructor(
+    private readonly changes: BookingChanges,
+    private readonly payments: PaymentService,
+  ) {}
 
   /** The booking, locked for the rest of the transaction so that changes to it happen one at a time. */
   private async lockBooking(tx: RequestContext, id: string): Promise<Booking> {
@@ -83,40 +95,69 @@ export class BookingService {
     const notes = optionalText('notes', input.notes, MAX_NOTE_LENGTH);
     const specialRequirements = optionalText('specialRequirements', input.specialRequirements, MAX_NOTE_LENGTH);
     return inTransaction(ctx, async (tx) => {
-      const found = await this.loadSlots(tx, slotIds);
-      if (found.length === 0) throw new NotFound('Slot', slotIds[0]);
-      const service = await found[0].service.loadOrFail();
-      const provider = await service.provider.loadOrFail();
-      if (provider.user.id === actor.userId) throw new DomainError('OWN_SERVICE', 'You cannot book your own service');
+      const { service, slots, party } = await this.checkRequest(tx, actor.userId, slotIds, input.party);
       if (service.bookingMode === BookingMode.APPROVAL) throw new DomainError('APPROVAL_REQUIRED', 'This service takes proposals: use propose');
-      if (!service.active) throw new DomainError('SLOT_UNAVAILABLE', 'This service is not bookable now', { slotId: String(slotIds[0]) });
-      const party = parseParty(input.party, service);
-      const seats = partySize(party);
-      const slots = checkSlots(slotIds, found, service, seats, tx.clock.now());
-      if (service.requiresPayment) {
-        throw new DomainError('PAYMENTS_NOT_CONFIGURED', 'This service takes card payments, which this server is not set up for');
-      }
-      // A slot already full fails at once, without queueing for its row lock; the conditional update decides the rest.
-      const full = slots.find((slot) => slot.capacity - slot.booked - slot.held < seats);
-      if (full) throw capacityExceeded(full.id);
-      const reference = newReference(tx.clock.now());
-      const booking = tx.em.create(Booking, {
-        reference,
-        service,
-        customer: tx.em.getReference(User, actor.userId),
-        status: BookingStatus.CONFIRMED,
-        notes,
-        specialRequirements,
-        meetingUrl: service.meetingProvider === MeetingProvider.JITSI ? `https://meet.jit.si/${reference}` : null,
-        ...terms(service, slots, party),
-      });
-      linkSlots(tx, booking, service, slots, seats);
-      // Rows are written first and the seats taken last, so that each slot stays locked only until commit.
-      await tx.em.flush();
-      await changeSeats(tx.em, 'booked', new Map(slots.map((slot) => [slot.id, seats])), tx.clock.now());
-      await this.changed(tx, booking, 'booking.created', null);
-      return booking;
+      return this.open(tx, { service, customerId: actor.userId, slots, party, notes, specialRequirements });
     });
+  }
+
+  /**
+   * The checks `book` and `propose` share: the slots exist, belong to one active service that is not the
+   * caller's own, are bookable now, and can seat the party now.
+   */
+  async checkRequest(tx: RequestContext, customerId: number, slotIds: number[], partyInput: BookInput['party']): Promise<{ service: Service; slots: Slot[]; party: PartySize }> {
+    const found = await this.loadSlots(tx, slotIds);
+    if (found.length === 0) throw new NotFound('Slot', slotIds[0]);
+    const service = await found[0].service.loadOrFail();
+    const provider = await service.provider.loadOrFail();
+    if (provider.user.id === customerId) throw new DomainError('OWN_SERVICE', 'You cannot book your own service');
+    if (!service.active) throw new DomainError('SLOT_UNAVAILABLE', 'This service is not bookable now', { slotId: String(slotIds[0]) });
+    const party = parseParty(partyInput, service);
+    const slots = checkSlots(slotIds, found, service, partySize(party), tx.clock.now());
+    // A slot already full fails at once, without queueing for its row lock; the conditional update decides the rest.
+    const full = slots.find((slot) => slot.capacity - slot.booked - slot.held < partySize(party));
+    if (full) throw capacityExceeded(full.id);
+    return { service, slots, party };
+  }
+
+  /**
+   * Makes a booking: CONFIRMED with booked seats when free, PENDING_PAYMENT with held seats and a Stripe
+   * PaymentIntent when paid. Rows are written first and the seats taken last, so that each slot stays
+   * locked only until commit; the PaymentIntent is created before the seats, so no slot waits on Stripe.
+   */
+  async open(tx: RequestContext, request: NewBooking): Promise<Booking> {
+    const { service, slots, party } = request;
+    const seats = partySize(party);
+    const reference = newReference(tx.clock.now());
+    const priced = terms(service, slots, party);
+    const paid = service.requiresPayment && new Decimal(priced.total).gt(0);
+    if (paid) this.payments.assertConfigured();
+    const booking = tx.em.create(Booking, {
+      reference,
+      service,
+      customer: tx.em.getReference(User, request.customerId),
+      status: paid ? BookingStatus.PENDING_PAYMENT : BookingStatus.CONFIRMED,
+      notes: request.notes,
+      specialRequirements: request.specialRequirements,
+      meetingUrl: service.meetingProvider === MeetingProvider.JITSI ? `https://meet.jit.si/${reference}` : null,
+      ...priced,
+    });
+    linkSlots(tx, booking, service, slots, seats);
+    await tx.em.flush();
+    const payment = paid ? await this.payments.open(tx, booking) : null;
+    try {
+      const wanted = new Map(slots.map((slot) => [slot.id, seats]));
+      if (!request.seatsHeld) await changeSeats(tx.em, paid ? 'held' : 'booked', wanted, tx.clock.now());
+      else if (!paid) {
+        await changeSeats(tx.em, 'held', new Map(slots.map((slot) => [slot.id, -seats])), tx.clock.now());
+        await changeSeats(tx.em, 'booked', wanted, tx.clock.now());
+      }
+      await this.changes.record(tx, booking, 'booking.created', null);
+    } catch (error) {
+      if (payment) this.payments.abandon(payment.intentId);
+      throw error;
+    }
+    return booking;
   }
 
   /** Moves a booking to other slots and/or another party: old seats freed and new ones taken together, or nothing. */
@@ -140,31 +181,74 @@ export class BookingService {
       const slots = ids.map((slotId) => found.find((slot) => slot.id === slotId)!);
       const tooSmall = slots.find((slot) => seats > slot.capacity);
       if (tooSmall) throw new BadInput('party', `a party of ${seats} is larger than slot ${tooSmall.id}`);
+      const next = terms(service, slots, party);
+      const difference = new Decimal(next.total).minus(booking.total);
+      if (booking.payment && !difference.isZero()) await this.settleDifference(tx, booking, difference);
 
       const deltas = new Map<number, number>();
       for (const [slotId, count] of oldSeats) deltas.set(slotId, -count);
       for (const slotId of ids) deltas.set(slotId, (deltas.get(slotId) ?? 0) + seats);
       await changeSeats(tx.em, column, deltas, tx.clock.now());
       linkSlots(tx, booking, service, slots, seats);
-      Object.assign(booking, terms(service, slots, party));
-      await this.changed(tx, booking, 'booking.modified', before, reason);
+      Object.assign(booking, next);
+      await this.changes.offerFreed(tx, [...deltas].filter(([, delta]) => delta < 0).map(([slotId]) => slotId));
+      await this.changes.record(tx, booking, 'booking.modified', before, reason);
       return booking;
     });
   }
 
+  /**
+   * The price rules of a change to a card-paid booking: a lower total gives the difference back; a higher
+   * one needs a new payment (PAYMENT_REQUIRED). A payment still in progress keeps its amount.
+   */
+  private async settleDifference(tx: RequestContext, booking: Booking, difference: Decimal): Promise<void> {
+    const payment = await booking.payment!.loadOrFail();
+    if (difference.gt(0)) {
+      throw new DomainError('PAYMENT_REQUIRED', `This change costs ${formatAmount(difference, booking.currency)} ${booking.currency} more: cancel and book the new slots instead`, {
+        amount: formatAmount(difference, booking.currency),
+      });
+    }
+    if (payment.status !== PaymentStatus.SUCCEEDED) {
+      throw new DomainError('PAYMENT_REQUIRED', 'The payment of this booking is in progress for its current price: change it once it is paid, or cancel and book again');
+    }
+    await this.payments.refund(tx, booking, payment, difference.neg());
+  }
+
+  /**
+   * Frees the seats. A card payment in progress is stopped; one made is refunded in full when the provider
+   * cancels or the customer cancels at least cutoffHours before the start (the booking then ends REFUNDED).
+   */
   async cancel(ctx: RequestContext, id: string, reasonInput?: string | null): Promise<Booking> {
     const reason = optionalText('reason', reasonInput, MAX_NOTE_LENGTH);
     return inTransaction(ctx, async (tx) => {
       const booking = await this.lockBooking(tx, id);
       await assertParticipant(tx, booking);
-      const column = seatColumn(booking.status);
       assertMove(booking.status, BookingStatus.CANCELLED);
       const before = snapshot(booking);
-      await changeSeats(tx.em, column!, new Map(booking.slots.getItems().map((entry) => [entry.slot.id, -entry.seats])), tx.clock.now());
+      await this.changes.releaseSeats(tx, booking);
+      booking.holdExpiresAt = null;
       booking.status = BookingStatus.CANCELLED;
-      await this.changed(tx, booking, 'booking.cancelled', before, reason);
+      await this.changes.record(tx, booking, 'booking.cancelled', before, reason);
+      const payment = await booking.payment?.loadOrFail();
+      if (!payment) return booking;
+      if (payment.status !== PaymentStatus.SUCCEEDED) {
+        await this.payments.stop(tx, payment, PaymentStatus.CANCELED);
+        return booking;
+      }
+      const service = await booking.service.loadOrFail();
+      const byCustomer = booking.customer.id === tx.actor?.userId;
+      const inTime = booking.startsAt.getTime() - tx.clock.now().getTime() >= service.cutoffHours * 3_600_000;
+      if (!byCustomer || inTime) await this.refundWith(tx, booking, payment, this.payments.refundable(payment, booking), 'cancelled: refunded in full');
       return booking;
     });
+  }
+
+  private async refundWith(tx: RequestContext, booking: Booking, payment: Payment | null, amount: Decimal, reason: string | null): Promise<void> {
+    const before = snapshot(booking);
+    if (payment) await this.payments.refund(tx, booking, payment, amount);
+    else booking.refundedAmount = new Decimal(booking.refundedAmount ?? 0).plus(amount).toFixed();
+    booking.status = BookingStatus.REFUNDED;
+    await this.changes.record(tx, booking, 'booking.refunded', before, reason);
   }
 
   /** The provider marks a started booking COMPLETED, or NO_SHOW. */
@@ -177,23 +261,26 @@ export class BookingService {
       if (booking.startsAt > tx.clock.now()) throw new DomainError('INVALID_TRANSITION', 'A booking can be completed only after it starts');
       const before = snapshot(booking);
       booking.status = target;
-      await this.changed(tx, booking, noShow ? 'booking.no_show' : 'booking.completed', before);
+      await this.changes.record(tx, booking, noShow ? 'booking.no_show' : 'booking.completed', before);
       return booking;
     });
   }
 
-  /** Records money given back outside card payments (cash, transfer): the whole total unless an amount is given. */
+  /**
+   * Gives money back on a cancelled or completed booking: all that is left unless an amount is given. A card
+   * payment is refunded through Stripe; otherwise the refund is recorded (cash, transfer).
+   */
   async refund(ctx: RequestContext, id: string, amountInput?: string | null): Promise<Booking> {
     return inTransaction(ctx, async (tx) => {
       const booking = await this.lockBooking(tx, id);
       await assertProviderOf(tx, booking);
       assertMove(booking.status, BookingStatus.REFUNDED);
-      const amount = amountInput == null ? formatAmount(booking.total, booking.currency) : parseAmount('amount', amountInput, booking.currency);
-      if (new Decimal(amount).gt(booking.total)) throw new BadInput('amount', `must not exceed the total ${formatAmount(booking.total, booking.currency)}`);
-      const before = snapshot(booking);
-      booking.status = BookingStatus.REFUNDED;
-      booking.refundedAmount = amount;
-      await this.changed(tx, booking, 'booking.refunded', before);
+      const payment = (await booking.payment?.loadOrFail()) ?? null;
+      const charged = payment && payment.status !== PaymentStatus.SUCCEEDED ? new Decimal(0) : new Decimal(payment?.amount ?? booking.total);
+      const left = Decimal.max(0, charged.minus(booking.refundedAmount ?? 0));
+      const amount = amountInput == null ? left : new Decimal(parseAmount('amount', amountInput, booking.currency));
+      if (amount.gt(left)) throw new BadInput('amount', `must not exceed what is left to refund, ${formatAmount(left, booking.currency)}`);
+      await this.refundWith(tx, booking, payment, amount, null);
       return booking;
     });
   }

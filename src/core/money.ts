@@ -36,3 +36,12 @@ export function parseAmount(field: string, value: string, currency: string): str
 export function formatAmount(value: Decimal.Value, currency: string): string {
   return new Decimal(value).toDecimalPlaces(minorDigits(currency), Decimal.ROUND_HALF_UP).toFixed(minorDigits(currency));
 }
+
+/** An amount in the currency's minor unit (cents), as card networks count it. */
+export function toMinor(value: Decimal.Value, currency: string): number {
+  return new Decimal(value).times(new Decimal(10).pow(minorDigits(currency))).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber();
+}
+
+export function fromMinor(minor: number, currency: string): string {
+  return new Decimal(minor).div(new Decimal(10).pow(minorDigits(currency))).toFixed(minorDigits(currency));
+}

@@ -3,13 +3,15 @@ import type { Booking } from '../booking/booking.entity';
 import type { Service } from '../catalog/service.entity';
 import { formatAmount } from '../core/money';
 
-export type BookingMailKind = 'created' | 'changed' | 'cancelled' | 'reminder';
+export type BookingMailKind = 'created' | 'changed' | 'cancelled' | 'reminder' | 'payment_failed' | 'refunded';
 
 const SUBJECTS: Record<BookingMailKind, string> = {
   created: 'Booking confirmed',
   changed: 'Booking changed',
   cancelled: 'Booking cancelled',
   reminder: 'Reminder: your booking is tomorrow',
+  payment_failed: 'Payment not completed, booking released',
+  refunded: 'Refund issued',
 };
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -29,6 +31,7 @@ export function bookingMail(kind: BookingMailKind, booking: Booking, service: Se
     `To: ${when(booking.endsAt)}`,
     `Party: ${booking.adults} adult(s), ${booking.children} child(ren), ${booking.infants} infant(s)`,
     `Total: ${formatAmount(booking.total, booking.currency)} ${booking.currency}`,
+    ...(kind === 'refunded' && booking.refundedAmount ? [`Refunded: ${formatAmount(booking.refundedAmount, booking.currency)} ${booking.currency}`] : []),
     ...(booking.meetingUrl ? [`Meeting: ${booking.meetingUrl}`] : []),
     ...(booking.notes ? [`Notes: ${booking.notes}`] : []),
     '',

@@ -14,24 +14,41 @@ export const BOOKING_REMINDER = 'booking_reminder';
 const REMINDER_LEAD_MS = 24 * 3_600_000;
 const reminderKey = (bookingId: number) => `booking-reminder:${bookingId}`;
 
-/** Which email, if any, a booking change sends. */
-const MAIL_FOR_ACTION: Record<string, BookingMailKind | undefined> = {
-  'booking.created': 'created',
-  'booking.modified': 'changed',
-  'booking.cancelled': 'cancelled',
-};
+/** Which email, if any, a booking change sends. A booking awaiting payment is mailed once it is paid. */
+function mailFor(action: string, booking: Booking): BookingMailKind | undefined {
+  switch (action) {
+    case 'booking.created':
+      return booking.status === BookingStatus.CONFIRMED ? 'created' : undefined;
+    case 'booking.confirmed':
+      return 'created';
+    case 'booking.modified':
+      return 'changed';
+    case 'booking.cancelled':
+      return 'cancelled';
+    case 'booking.expired':
+      return 'payment_failed';
+    case 'booking.refunded':
+    case 'booking.payment_refunded':
+      return 'refunded';
+    default:
+      return undefined;
+  }
+}
+
+/** Emails that carry the calendar invite and go to both sides; the others are the customer's alone. */
+const INVITES: ReadonlySet<BookingMailKind> = new Set(['created', 'changed', 'cancelled']);
 
 /** Stores the emails of a change and queues their sending, in the transaction of the change. */
 export class NotificationService {
   constructor(private readonly publicUrl: string) {}
 
   async bookingChanged(tx: RequestContext, booking: Booking, action: string): Promise<void> {
-    const kind = MAIL_FOR_ACTION[action];
+    const kind = mailFor(action, booking);
     if (!kind) return;
-    if (kind !== 'created') booking.inviteSequence += 1;
+    if (kind === 'changed' || kind === 'cancelled') booking.inviteSequence += 1;
     const jobs = await this.mailBooking(tx.em, booking, kind);
     const remindAt = new Date(booking.startsAt.getTime() - REMINDER_LEAD_MS);
-    if (kind === 'cancelled') await removeJob(tx.em, reminderKey(booking.id));
+    if (booking.status !== BookingStatus.CONFIRMED) await removeJob(tx.em, reminderKey(booking.id));
     else if (remindAt > tx.clock.now()) {
       jobs.push({ task: BOOKING_REMINDER, payload: { bookingId: booking.id, startsAt: booking.startsAt.toISOString() }, runAt: remindAt, jobKey: reminderKey(booking.id) });
     }
@@ -56,23 +73,22 @@ export class NotificationService {
     const owner = people.find((user) => user.id === provider.user.id)!;
     const link = `${this.publicUrl}/bookings/${booking.reference}`;
     const { subject, text, html } = bookingMail(kind, booking, service, link);
-    const calendar =
-      kind === 'reminder'
-        ? null
-        : invite({
-            uid: `${booking.reference}@booking-calendar-api`,
-            sequence: booking.inviteSequence,
-            cancelled: kind === 'cancelled',
-            start: booking.startsAt,
-            end: booking.endsAt,
-            timezone: service.timezone,
-            summary: `${service.name} (${booking.reference})`,
-            description: text,
-            organizer: { name: provider.name, email: owner.email },
-            attendee: { name: customer.name, email: customer.email },
-            url: link,
-          });
-    const recipients = kind === 'reminder' ? [customer] : [customer, owner];
+    const calendar = !INVITES.has(kind)
+      ? null
+      : invite({
+          uid: `${booking.reference}@booking-calendar-api`,
+          sequence: booking.inviteSequence,
+          cancelled: kind === 'cancelled',
+          start: booking.startsAt,
+          end: booking.endsAt,
+          timezone: service.timezone,
+          summary: `${service.name} (${booking.reference})`,
+          description: text,
+          organizer: { name: provider.name, email: owner.email },
+          attendee: { name: customer.name, email: customer.email },
+          url: link,
+        });
+    const recipients = INVITES.has(kind) ? [customer, owner] : [customer];
     const messages = recipients.map((recipient) => em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar }));
     await em.flush(); // the jobs name the messages by id
     return messages.map((message) => ({ task: SEND_MESSAGE, payload: { messageId: message.id }, jobKey: `message:${message.id}` }));

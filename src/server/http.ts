@@ -10,6 +10,9 @@ import type { Clock } from '../core/clock';
 import type { RequestContext } from '../core/context';
 import { metrics } from '../core/metrics';
 import { errorFormatter } from './errors';
+import type { PaymentEventService } from '../payments/payment-events.service';
+import type { StripeGateway } from '../payments/stripe-gateway';
+import { stripeWebhook } from './stripe-webhook';
 import type { Tokens } from './tokens';
 
 export interface HttpDeps {
@@ -18,9 +21,11 @@ export interface HttpDeps {
   tokens: Tokens;
   clock: Clock;
   log: Logger;
+  paymentEvents: PaymentEventService;
+  stripe?: StripeGateway;
 }
 
-/** The HTTP server: GraphQL on /graphql, /health and /metrics. Apollo drains it on stop. */
+/** The HTTP server: GraphQL on /graphql, /health, /metrics and the Stripe webhook. Apollo drains it on stop. */
 export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.Server; apollo: ApolloServer<RequestContext> }> {
   const app = express();
   app.disable('x-powered-by');
@@ -46,6 +51,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
+
+  app.use(stripeWebhook({ orm: deps.orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log: deps.log }));
 
   app.use(
     '/graphql',

@@ -6,6 +6,7 @@ import { ProviderResolver, ServiceResolver } from '../catalog/catalog.resolver';
 import { DateTimeScalar } from '../core/scalars';
 import { LiveResolver } from '../live/live.resolver';
 import { MessageResolver } from '../notifications/message.resolver';
+import { PaymentResolver } from '../payments/payment.resolver';
 import { BlackoutResolver, ScheduleResolver, ServiceCalendarResolver, SlotResolver } from '../scheduling/scheduling.resolver';
 import type { Domain } from '../domain';
 import { authChecker } from './auth-checker';
@@ -25,6 +26,7 @@ const RESOLVERS: Factory[] = [
   [AuditEntryResolver, () => new AuditEntryResolver()],
   [LiveResolver, () => new LiveResolver()],
   [MessageResolver, (d) => new MessageResolver(d.notifications)],
+  [PaymentResolver, () => new PaymentResolver()],
 ];
 
 /**

@@ -4,6 +4,7 @@ import { print } from 'graphql';
 import { Client } from 'pg';
 import { startApp, type RunningApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
+import { systemClock, type Clock } from '../../src/core/clock';
 
 export const ADMIN = { email: 'admin@example.test', password: 'admin-password' };
 export const JWT_SECRET = 'test-secret-shared-by-every-test-process';
@@ -91,15 +92,32 @@ export class TestServer {
     }
   }
 
+  /** Makes the waiting jobs of these tasks due now (after a test clock moved ahead) and waits until they have run. */
+  async runJobsNow(...tasks: string[]): Promise<void> {
+    await this.sql(
+      `update graphile_worker._private_jobs set run_at = now() where locked_at is null and task_id in (select id from graphile_worker._private_tasks where identifier = any($1))`,
+      [tasks],
+    );
+    for (let tries = 0; tries < 100; tries += 1) {
+      const [{ due }] = await this.sql<{ due: string }>(
+        `select count(*) as due from graphile_worker.jobs where run_at <= now() and attempts < max_attempts and task_identifier = any($1)`,
+        [tasks],
+      );
+      if (due === '0') return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`jobs ${tasks.join(', ')} did not run`);
+  }
+
   async stop(): Promise<void> {
     await this.app.stop();
     await this.dropDatabase();
   }
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, clock: Clock = systemClock): Promise<TestServer> {
   const database = await createTestDatabase();
-  const app = await startApp(testConfig(database.url, overrides));
+  const app = await startApp(testConfig(database.url, overrides), clock);
   return new TestServer(app, database.url, database.drop);
 }
 

@@ -1,0 +1,50 @@
+import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { User } from '../accounts/user.entity';
+import { PaymentStatus } from './payment.enums';
+
+/** A card payment of one booking: a Stripe PaymentIntent and what the bank has said of it so far. */
+@ObjectType('Payment')
+@Entity()
+export class Payment {
+  [OptionalProps]?: 'refundedAmount' | 'provider' | 'createdAt' | 'updatedAt';
+
+  @Field(() => ID)
+  @PrimaryKey()
+  id!: number;
+
+  /** The booking's customer: the only one shown the client secret. */
+  @ManyToOne(() => User, { ref: true })
+  payer!: Ref<User>;
+
+  @Field(() => PaymentStatus)
+  @Enum({ items: () => PaymentStatus, nativeEnumName: 'payment_status' })
+  status!: PaymentStatus;
+
+  @Property({ type: 'decimal', precision: 14, scale: 4 })
+  amount!: string;
+
+  @Property({ length: 3 })
+  currency!: string;
+
+  /** Money the bank has confirmed given back. */
+  @Property({ type: 'decimal', precision: 14, scale: 4 })
+  refundedAmount: string = '0';
+
+  @Property({ length: 255, unique: true })
+  intentId!: string;
+
+  @Field(() => String, { nullable: true, description: "For the customer's browser to confirm the payment with Stripe.js; shown only to the customer." })
+  @Property({ length: 500, nullable: true })
+  clientSecret?: string | null;
+
+  @Field()
+  @Property({ length: 20 })
+  provider: string = 'stripe';
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

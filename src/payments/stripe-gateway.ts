@@ -1,0 +1,67 @@
+import Stripe from 'stripe';
+
+export interface StripeSettings {
+  secretKey: string;
+  webhookSecret?: string;
+  apiUrl?: string;
+  timeoutMs?: number;
+}
+
+/** A PaymentIntent as far as we use it. */
+export interface Intent {
+  id: string;
+  clientSecret: string | null;
+  status: string;
+}
+
+/**
+ * The parts of Stripe's API this server uses. Every call that moves money carries an idempotency key, so a
+ * retry (Stripe's own network retries, or a job run again after a crash) never charges or refunds twice.
+ */
+export class StripeGateway {
+  private readonly stripe: Stripe;
+
+  constructor(private readonly settings: StripeSettings) {
+    const url = settings.apiUrl ? new URL(settings.apiUrl) : undefined;
+    this.stripe = new Stripe(settings.secretKey, {
+      ...(url ? { host: url.hostname, port: url.port || undefined, protocol: url.protocol === 'http:' ? 'http' : 'https' } : {}),
+      timeout: settings.timeoutMs ?? 10_000,
+      maxNetworkRetries: 2,
+      telemetry: false,
+    });
+  }
+
+  async createIntent(input: { amountMinor: number; currency: string; metadata: Record<string, string>; idempotencyKey: string }): Promise<Intent> {
+    const intent = await this.stripe.paymentIntents.create(
+      { amount: input.amountMinor, currency: input.currency.toLowerCase(), metadata: input.metadata, automatic_payment_methods: { enabled: true } },
+      { idempotencyKey: input.idempotencyKey },
+    );
+    return { id: intent.id, clientSecret: intent.client_secret, status: intent.status };
+  }
+
+  /** Cancels an intent that can still be cancelled; one already succeeded or cancelled is left as it is. */
+  async cancelIntent(id: string): Promise<void> {
+    try {
+      await this.stripe.paymentIntents.cancel(id);
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'payment_intent_unexpected_state') return;
+      throw error;
+    }
+  }
+
+  async refund(input: { intentId: string; amountMinor: number; idempotencyKey: string }): Promise<{ id: string; status: string | null }> {
+    const refund = await this.stripe.refunds.create({ payment_intent: input.intentId, amount: input.amountMinor }, { idempotencyKey: input.idempotencyKey });
+    return { id: refund.id, status: refund.status };
+  }
+
+  /** The event, if `signature` proves Stripe sent exactly this body; throws otherwise. */
+  verifyEvent(rawBody: Buffer, signature: string | undefined): Stripe.Event {
+    if (!this.settings.webhookSecret) throw new Error('STRIPE_WEBHOOK_SECRET is not set');
+    if (!signature) throw new Error('No Stripe-Signature header');
+    return this.stripe.webhooks.constructEvent(rawBody, signature, this.settings.webhookSecret);
+  }
+
+  get acceptsWebhooks(): boolean {
+    return Boolean(this.settings.webhookSecret);
+  }
+}
