@@ -3,6 +3,7 @@ import { Migration20261121050849 } from './Migration20261121050849';
 import { Migration20261121052953 } from './Migration20261121052953';
 import { Migration20261121060238 } from './Migration20261121060238';
 import { Migration20261121064758_payments } from './Migration20261121064758_payments';
+import { Migration20261121065152_proposals } from './Migration20261121065152_proposals';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261121052953', class: Migration20261121052953 }, // bookings and their audit trail
   { name: 'Migration20261121060238', class: Migration20261121060238 }, // messages, invite sequence
   { name: 'Migration20261121064758_payments', class: Migration20261121064758_payments }, // payments, refunds, Stripe events
+  { name: 'Migration20261121065152_proposals', class: Migration20261121065152_proposals }, // proposals and their slots
 ];

@@ -9,6 +9,7 @@ import type { Clock } from './core/clock';
 import { NotificationService } from './notifications/notification.service';
 import { PaymentEventService } from './payments/payment-events.service';
 import { PaymentService } from './payments/payment.service';
+import { ProposalService } from './proposals/proposal.service';
 import { StripeGateway } from './payments/stripe-gateway';
 import { BlackoutService } from './scheduling/blackout.service';
 import { SchedulingService } from './scheduling/scheduling.service';
@@ -26,6 +27,7 @@ export interface Domain {
   notifications: NotificationService;
   payments: PaymentService;
   paymentEvents: PaymentEventService;
+  proposals: ProposalService;
 }
 
 export function createDomain(config: Config, clock: Clock, log: Logger): Domain {
@@ -33,16 +35,18 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const notifications = new NotificationService(config.publicUrl);
   const payments = new PaymentService(config.stripe ? new StripeGateway(config.stripe) : undefined, config.holdMinutes, log);
   const changes = new BookingChanges(notifications, async () => {});
+  const bookings = new BookingService(changes, payments);
   return {
     tokens: new Tokens(config.jwtSecret, config.tokenTtlHours),
     accounts: new AccountService(),
     catalog,
     scheduling: new SchedulingService(catalog),
     blackouts: new BlackoutService(catalog),
-    bookings: new BookingService(changes, payments),
+    bookings,
     bookingQueries: new BookingQueryService(),
     notifications,
     payments,
     paymentEvents: new PaymentEventService(payments, changes, clock, log),
+    proposals: new ProposalService(bookings, notifications, config.proposalTtlHours, clock),
   };
 }

@@ -5,6 +5,7 @@ import type { Mailer } from './notifications/mailer';
 import { BOOKING_REMINDER, SEND_MESSAGE } from './notifications/notification.service';
 import { sendMessage } from './notifications/send-message';
 import { APPLY_STRIPE_EVENT } from './payments/payment-events.service';
+import { EXPIRE_PROPOSAL } from './proposals/proposal.service';
 import { CANCEL_PAYMENT_INTENT, EXPIRE_PAYMENT_HOLD, SEND_REFUND } from './payments/payment.service';
 
 /** Every background job, each a call into the domain with an EntityManager of its own. */
@@ -19,6 +20,7 @@ export function taskList(orm: MikroORM, domain: Domain, mailer: Mailer): TaskLis
     [APPLY_STRIPE_EVENT]: (payload) => domain.paymentEvents.apply(em(), (payload as { eventId: string }).eventId),
     [EXPIRE_PAYMENT_HOLD]: (payload) => domain.paymentEvents.expireHold(em(), (payload as { bookingId: number }).bookingId),
     [CANCEL_PAYMENT_INTENT]: (payload) => domain.payments.cancelIntent((payload as { intentId: string }).intentId),
+    [EXPIRE_PROPOSAL]: (payload) => domain.proposals.expire(em(), (payload as { proposalId: number }).proposalId),
     [SEND_REFUND]: (payload) => domain.payments.sendRefund(em(), (payload as { refundId: number }).refundId),
   };
 }

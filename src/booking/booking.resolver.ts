@@ -5,7 +5,7 @@ import { Service } from '../catalog/service.entity';
 import type { RequestContext } from '../core/context';
 import { Money } from '../core/money.type';
 import { Payment } from '../payments/payment.entity';
-import { Slot } from '../scheduling/slot.entity';
+import { byStart, Slot } from '../scheduling/slot.entity';
 import { AuditEntry } from './audit-entry.entity';
 import type { BookingQueryService } from './booking-query.service';
 import { Booking } from './booking.entity';
@@ -112,7 +112,7 @@ export class BookingResolver {
   async slots(@Root() booking: Booking): Promise<Slot[]> {
     const entries = await booking.slots.load();
     const slots = await Promise.all(entries.getItems().map((entry) => entry.slot.loadOrFail()));
-    return slots.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+    return slots.sort(byStart);
   }
 
   @FieldResolver(() => Party)

@@ -14,7 +14,7 @@ export enum SlotChangeReason {
 registerEnumType(SlotChangeReason, { name: 'SlotChangeReason' });
 
 /** PostgreSQL channels; NOTIFY inside a transaction is delivered only on commit, to every listening process. */
-export const CHANNELS = { slots: 'live_slots', bookings: 'live_bookings' } as const;
+export const CHANNELS = { slots: 'live_slots', bookings: 'live_bookings', proposals: 'live_proposals' } as const;
 
 /** What travels in a NOTIFY: ids only, far below PostgreSQL's 8,000-byte limit; listeners load the rest. */
 export interface SlotsNotice {
@@ -26,6 +26,14 @@ export interface SlotsNotice {
 
 export interface BookingNotice {
   bookingId: number;
+  at: string;
+}
+
+/** A proposal changed; it goes to its customer, its provider's user and admins. */
+export interface ProposalNotice {
+  proposalId: number;
+  customerId: number;
+  providerUserId: number;
   at: string;
 }
 
@@ -47,4 +55,9 @@ export async function announceSlots(em: EntityManager, serviceId: number, slotId
 export async function announceBooking(em: EntityManager, bookingId: number, at: Date): Promise<void> {
   const notice: BookingNotice = { bookingId, at: at.toISOString() };
   await notify(em, CHANNELS.bookings, notice);
+}
+
+/** Announces a changed proposal, in the caller's transaction. */
+export async function announceProposal(em: EntityManager, notice: ProposalNotice): Promise<void> {
+  await notify(em, CHANNELS.proposals, notice);
 }

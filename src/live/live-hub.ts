@@ -4,7 +4,8 @@ import { Gauge } from 'prom-client';
 import { Booking } from '../booking/booking.entity';
 import { metrics } from '../core/metrics';
 import { Slot } from '../scheduling/slot.entity';
-import { CHANNELS, type BookingNotice, type SlotsNotice } from './live-events';
+import { Proposal } from '../proposals/proposal.entity';
+import { CHANNELS, type BookingNotice, type ProposalNotice, type SlotsNotice } from './live-events';
 import { SlotChange } from './slot-change.type';
 import { SubscriberQueue } from './subscriber-queue';
 
@@ -34,13 +35,17 @@ class Topics<T> {
   }
 }
 
+/** The key under which admins follow every proposal (user ids start at 1). */
+export const ALL_PROPOSALS = 0;
+
 /**
- * This process's subscribers, by service and by booking. A notice from PostgreSQL is loaded once, with
+ * This process's subscribers, by service, by booking, and by user for proposals. A notice from PostgreSQL is loaded once, with
  * an EntityManager of its own, and the result is handed to every subscriber it concerns.
  */
 export class LiveHub {
   private readonly slots = new Topics<SlotChange>();
   private readonly bookings = new Topics<Booking>();
+  private readonly proposals = new Topics<Proposal>();
 
   constructor(
     private readonly orm: MikroORM,
@@ -65,10 +70,16 @@ export class LiveHub {
     return this.open(this.bookings, [bookingId]);
   }
 
+  /** Proposals seen by one user (their own and those on their services), or by admins with ALL_PROPOSALS. */
+  proposalsOf(userId: number): SubscriberQueue<Proposal> {
+    return this.open(this.proposals, [userId]);
+  }
+
   async receive(channel: string, payload: string): Promise<void> {
     try {
       if (channel === CHANNELS.slots) await this.slotsChanged(JSON.parse(payload) as SlotsNotice);
       if (channel === CHANNELS.bookings) await this.bookingChanged(JSON.parse(payload) as BookingNotice);
+      if (channel === CHANNELS.proposals) await this.proposalChanged(JSON.parse(payload) as ProposalNotice);
     } catch (error) {
       this.log.error({ err: error, channel }, 'live notice could not be delivered');
     }
@@ -89,5 +100,12 @@ export class LiveHub {
     if (!subscribers?.size) return;
     const booking = await this.orm.em.fork().findOne(Booking, notice.bookingId);
     if (booking) for (const subscriber of subscribers) subscriber.push(booking);
+  }
+
+  private async proposalChanged(notice: ProposalNotice): Promise<void> {
+    const subscribers = new Set([notice.customerId, notice.providerUserId, ALL_PROPOSALS].flatMap((key) => [...(this.proposals.subscribers(key) ?? [])]));
+    if (!subscribers.size) return;
+    const proposal = await this.orm.em.fork().findOne(Proposal, notice.proposalId);
+    if (proposal) for (const subscriber of subscribers) subscriber.push(proposal);
   }
 }

@@ -1,6 +1,7 @@
 import { Arg, ID, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { Booking } from '../booking/booking.entity';
 import type { RequestContext } from '../core/context';
+import { Proposal } from '../proposals/proposal.entity';
 import type { LiveService } from './live.service';
 import { SlotChange } from './slot-change.type';
 
@@ -27,5 +28,13 @@ export class LiveResolver {
   })
   bookingChanged(@Root() booking: Booking, @Arg('id', () => ID) _id: string): Booking {
     return booking;
+  }
+
+  @Subscription(() => Proposal, {
+    description: 'A provider gets the proposals on its services, a customer its own, an admin all.',
+    subscribe: ({ context }: SubscribeData) => context.live.followProposals(context),
+  })
+  proposalChanged(@Root() proposal: Proposal): Proposal {
+    return proposal;
   }
 }

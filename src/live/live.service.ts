@@ -5,7 +5,9 @@ import { Service } from '../catalog/service.entity';
 import type { RequestContext } from '../core/context';
 import { BadInput, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
-import type { LiveHub } from './live-hub';
+import { Role } from '../accounts/role';
+import type { Proposal } from '../proposals/proposal.entity';
+import { ALL_PROPOSALS, type LiveHub } from './live-hub';
 import type { SlotChange } from './slot-change.type';
 
 const MAX_SERVICES_PER_SUBSCRIPTION = 100;
@@ -31,5 +33,11 @@ export class LiveService {
     if (!booking) throw new NotFound('Booking', id);
     await assertParticipant(ctx, booking);
     return this.hub.booking(booking.id);
+  }
+
+  /** A provider follows the proposals on its services, a customer its own, an admin all. */
+  followProposals(ctx: RequestContext): AsyncIterableIterator<Proposal> {
+    const actor = requireActor(ctx);
+    return this.hub.proposalsOf(actor.role === Role.ADMIN ? ALL_PROPOSALS : actor.userId);
   }
 }

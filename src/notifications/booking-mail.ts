@@ -37,6 +37,11 @@ export function bookingMail(kind: BookingMailKind, booking: Booking, service: Se
     '',
     `See it at ${link}`,
   ];
-  const html = `<p>${lines.filter((line) => line !== '').map(escapeHtml).join('<br>\n')}</p>\n<p><a href="${escapeHtml(link)}">Open booking ${escapeHtml(booking.reference)}</a></p>`;
-  return { subject, text: lines.join('\n'), html };
+  return { subject, ...mailBody(lines, link, `Open booking ${booking.reference}`) };
+}
+
+/** Plain text and HTML of an email from its lines, with a link at the end. */
+export function mailBody(lines: string[], link: string, linkLabel: string): { text: string; html: string } {
+  const html = `<p>${lines.filter((line) => line !== '').map(escapeHtml).join('<br>\n')}</p>\n<p><a href="${escapeHtml(link)}">${escapeHtml(linkLabel)}</a></p>`;
+  return { text: lines.join('\n'), html };
 }

@@ -6,7 +6,10 @@ import type { RequestContext } from '../core/context';
 import { addJobs, removeJob, type Job } from '../core/jobs';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { bookingMail, type BookingMailKind } from './booking-mail';
+import { PROPOSAL_MAIL_TO, proposalMail, type ProposalMailKind } from './proposal-mail';
+import type { Proposal } from '../proposals/proposal.entity';
 import { invite } from './invite';
+import { byStart } from '../scheduling/slot.entity';
 import { Message } from './message.entity';
 
 export const SEND_MESSAGE = 'send_message';
@@ -55,6 +58,16 @@ export class NotificationService {
     await addJobs(tx.em, jobs);
   }
 
+  /** Stores the email of a proposal change for the side that has to know, and queues its sending. */
+  async proposalChanged(tx: RequestContext, proposal: Proposal, kind: ProposalMailKind): Promise<void> {
+    const service = await proposal.service.loadOrFail();
+    const provider = await service.provider.loadOrFail();
+    const recipient = await tx.em.findOneOrFail(User, PROPOSAL_MAIL_TO[kind] === 'provider' ? provider.user.id : proposal.customer.id);
+    const slots = (await proposal.slots.load()).getItems().sort(byStart);
+    const { subject, text, html } = proposalMail(kind, proposal, service, slots, `${this.publicUrl}/proposals/${proposal.id}`);
+    await this.store(tx.em, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
+  }
+
   /** The reminder job: sends only if the booking still stands and still starts when the reminder was set for. */
   async remind(em: EntityManager, bookingId: number, startsAt: string): Promise<void> {
     await em.transactional(async (tx) => {
@@ -89,9 +102,18 @@ export class NotificationService {
           url: link,
         });
     const recipients = INVITES.has(kind) ? [customer, owner] : [customer];
-    const messages = recipients.map((recipient) => em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar }));
+    return this.sendLater(em, recipients.map((recipient) => em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar })));
+  }
+
+  /** The jobs that will send these new messages. */
+  private async sendLater(em: EntityManager, messages: Message[]): Promise<Job[]> {
     await em.flush(); // the jobs name the messages by id
     return messages.map((message) => ({ task: SEND_MESSAGE, payload: { messageId: message.id }, jobKey: `message:${message.id}` }));
+  }
+
+  /** Stores new messages and queues their sending, in the caller's transaction. */
+  async store(em: EntityManager, messages: Message[]): Promise<void> {
+    await addJobs(em, await this.sendLater(em, messages));
   }
 
   async myMessages(ctx: RequestContext): Promise<Message[]> {

@@ -73,3 +73,6 @@ export class Slot {
     return this.capacity - this.booked - this.held;
   }
 }
+
+/** Orders slots by their start. */
+export const byStart = (a: Slot, b: Slot): number => a.startsAt.getTime() - b.startsAt.getTime();

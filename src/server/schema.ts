@@ -7,6 +7,7 @@ import { DateTimeScalar } from '../core/scalars';
 import { LiveResolver } from '../live/live.resolver';
 import { MessageResolver } from '../notifications/message.resolver';
 import { PaymentResolver } from '../payments/payment.resolver';
+import { ProposalResolver } from '../proposals/proposal.resolver';
 import { BlackoutResolver, ScheduleResolver, ServiceCalendarResolver, SlotResolver } from '../scheduling/scheduling.resolver';
 import type { Domain } from '../domain';
 import { authChecker } from './auth-checker';
@@ -27,6 +28,7 @@ const RESOLVERS: Factory[] = [
   [LiveResolver, () => new LiveResolver()],
   [MessageResolver, (d) => new MessageResolver(d.notifications)],
   [PaymentResolver, () => new PaymentResolver()],
+  [ProposalResolver, (d) => new ProposalResolver(d.proposals)],
 ];
 
 /**

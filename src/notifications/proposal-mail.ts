@@ -1,0 +1,41 @@
+import { DateTime } from 'luxon';
+import type { Service } from '../catalog/service.entity';
+import type { Proposal } from '../proposals/proposal.entity';
+import type { Slot } from '../scheduling/slot.entity';
+import { mailBody, oneLine } from './booking-mail';
+
+export type ProposalMailKind = 'received' | 'accepted' | 'declined' | 'withdrawn' | 'expired';
+
+const SUBJECTS: Record<ProposalMailKind, string> = {
+  received: 'New booking proposal',
+  accepted: 'Your proposal was accepted',
+  declined: 'Your proposal was declined',
+  withdrawn: 'A proposal was withdrawn',
+  expired: 'Your proposal expired without an answer',
+};
+
+/** Who reads each proposal email: the provider learns of new and withdrawn ones, the customer of the answer. */
+export const PROPOSAL_MAIL_TO: Record<ProposalMailKind, 'provider' | 'customer'> = {
+  received: 'provider',
+  withdrawn: 'provider',
+  accepted: 'customer',
+  declined: 'customer',
+  expired: 'customer',
+};
+
+export function proposalMail(kind: ProposalMailKind, proposal: Proposal, service: Service, slots: Slot[], link: string): { subject: string; text: string; html: string } {
+  const when = (date: Date) => DateTime.fromJSDate(date, { zone: service.timezone }).setLocale('en').toFormat("ccc d LLL yyyy, HH:mm '('ZZZZ')'");
+  const lines = [
+    `${SUBJECTS[kind]}.`,
+    '',
+    `Service: ${service.name}`,
+    ...slots.map((slot) => `Slot: ${when(slot.startsAt)} to ${when(slot.endsAt)}`),
+    `Party: ${proposal.adults} adult(s), ${proposal.children} child(ren), ${proposal.infants} infant(s)`,
+    ...(proposal.message ? [`Message: ${proposal.message}`] : []),
+    ...(kind === 'declined' && proposal.declineReason ? [`Reason: ${proposal.declineReason}`] : []),
+    ...(kind === 'received' ? [`Answer by: ${when(proposal.expiresAt)}`] : []),
+    '',
+    `See it at ${link}`,
+  ];
+  return { subject: oneLine(`${SUBJECTS[kind]}: ${service.name}`), ...mailBody(lines, link, 'Open proposal') };
+}

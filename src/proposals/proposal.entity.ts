@@ -1,0 +1,64 @@
+import { Collection, Entity, Enum, Index, ManyToMany, ManyToOne, OneToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { User } from '../accounts/user.entity';
+import { Booking } from '../booking/booking.entity';
+import { Service } from '../catalog/service.entity';
+import { Slot } from '../scheduling/slot.entity';
+import { ProposalStatus } from './proposal.enums';
+
+/** A customer's request to book slots of an APPROVAL service; it takes no seats until the provider accepts. */
+@ObjectType('Proposal')
+@Entity()
+@Index({ properties: ['service', 'createdAt'] })
+@Index({ properties: ['customer', 'createdAt'] })
+export class Proposal {
+  [OptionalProps]?: 'status' | 'children' | 'infants' | 'createdAt' | 'updatedAt';
+
+  @Field(() => ID)
+  @PrimaryKey()
+  id!: number;
+
+  @ManyToOne(() => Service, { ref: true })
+  service!: Ref<Service>;
+
+  @ManyToOne(() => User, { ref: true })
+  customer!: Ref<User>;
+
+  @ManyToMany(() => Slot, undefined, { owner: true, pivotTable: 'proposal_slot' })
+  slots = new Collection<Slot>(this);
+
+  @Property()
+  adults!: number;
+
+  @Property()
+  children: number = 0;
+
+  @Property()
+  infants: number = 0;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  message?: string | null;
+
+  @Field(() => ProposalStatus)
+  @Enum({ items: () => ProposalStatus, nativeEnumName: 'proposal_status' })
+  status: ProposalStatus = ProposalStatus.PENDING;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  expiresAt!: Date;
+
+  /** The booking made when the provider accepted. */
+  @OneToOne(() => Booking, { owner: true, ref: true, nullable: true, unique: true })
+  booking?: Ref<Booking> | null;
+
+  @Property({ type: 'text', nullable: true })
+  declineReason?: string | null;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,145 @@
+import {
+  AcceptProposalDocument,
+  BookingDocument,
+  DeclineProposalDocument,
+  ProposalChangedDocument,
+  ProposalsDocument,
+  ProposeDocument,
+  WithdrawProposalDocument,
+  type ProposalInput,
+} from './generated/graphql';
+import { TestClock } from './support/clock';
+import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
+import { createService, dailySlots, daysFromNow, jobsSettled, signUp, type Account } from './support/fixtures';
+import { liveClient, sleep, Subscription } from './support/live';
+import { codes, startTestServer, type TestServer } from './support/server';
+
+let stripe: FakeStripe;
+let server: TestServer;
+let owner: Account;
+let customer: Account;
+const clock = new TestClock();
+
+beforeAll(async () => {
+  stripe = await FakeStripe.start();
+  server = await startTestServer({ stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url }, proposalTtlHours: 48 }, clock);
+  [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
+});
+afterAll(async () => {
+  await server.stop();
+  await stripe.stop();
+});
+
+async function approvalSlots(input: Parameters<typeof createService>[2] = {}) {
+  const service = await createService(server, owner, { bookingMode: 'APPROVAL', capacity: 4, ...input });
+  return dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(6));
+}
+
+const propose = (input: ProposalInput, who: Account = customer) => server.request(ProposeDocument, { input }, who.token);
+const mailsTo = (email: string) => server.sql<{ subject: string; text: string }>('select subject, text from message where "to" = $1 order by id', [email]);
+
+describe('proposals', () => {
+  it('go from proposal to acceptance to payment to a confirmed booking, live for both sides and for nobody else', async () => {
+    const slots = await approvalSlots({ requiresPayment: true, priceAmount: '30.00' });
+    const stranger = await signUp(server, 'CUSTOMER');
+    const clients = [owner, customer, stranger].map((who) => liveClient(server.url, who.token));
+    const [ownerFeed, customerFeed, strangerFeed] = clients.map((client) => new Subscription(client, ProposalChangedDocument, {}));
+    await sleep(200); // subscribed
+
+    const { propose: proposal } = await server.ok(ProposeDocument, { input: { slotIds: [slots[0].id, slots[1].id], party: { adults: 2 }, message: 'Two days, please' } }, customer.token);
+    expect(proposal).toMatchObject({ status: 'PENDING', message: 'Two days, please', booking: null, party: { adults: 2, total: 2 } });
+    expect(proposal.slots.map((slot) => [slot.id, slot.booked, slot.held])).toEqual([[slots[0].id, 0, 0], [slots[1].id, 0, 0]]);
+    expect((await server.ok(ProposalsDocument, { incoming: true }, owner.token)).proposals.map((p) => p.id)).toContain(proposal.id);
+    expect((await server.ok(ProposalsDocument, { incoming: false }, customer.token)).proposals.map((p) => p.id)).toEqual([proposal.id]);
+    expect((await server.ok(ProposalsDocument, { incoming: false, status: 'ACCEPTED' }, customer.token)).proposals).toEqual([]);
+    expect((await mailsTo(owner.email)).at(-1)).toMatchObject({ subject: 'New booking proposal: Beach sector A', text: expect.stringContaining('Message: Two days, please') });
+
+    const { acceptProposal } = await server.ok(AcceptProposalDocument, { id: proposal.id }, owner.token);
+    expect(acceptProposal).toMatchObject({ status: 'ACCEPTED', booking: { status: 'PENDING_PAYMENT', payment: { status: 'REQUIRES_ACTION', clientSecret: null } } });
+    expect(acceptProposal.slots.map((slot) => slot.held)).toEqual([2, 2]);
+    expect((await mailsTo(customer.email)).at(-1)).toMatchObject({ subject: 'Your proposal was accepted: Beach sector A' });
+    const { booking } = await server.ok(BookingDocument, { id: acceptProposal.booking!.id }, customer.token);
+    expect(booking!.payment!.clientSecret).toMatch(/^pi_/);
+    expect(booking!.price.total.amount).toBe('120.00');
+
+    const intentId = booking!.payment!.clientSecret!.split('_secret_')[0];
+    expect((await stripe.deliver(server.url, stripe.settle(intentId, 'succeeded'))).status).toBe(200);
+    await jobsSettled(server);
+    const { booking: paid } = await server.ok(BookingDocument, { id: booking!.id }, customer.token);
+    expect(paid).toMatchObject({ status: 'CONFIRMED' });
+    expect(paid!.slots.map((slot) => [slot.booked, slot.held])).toEqual([[2, 0], [2, 0]]);
+
+    await ownerFeed.waitFor(2);
+    await customerFeed.waitFor(2);
+    await sleep(200);
+    expect(ownerFeed.results.map((result) => result.data?.proposalChanged.status)).toEqual(['PENDING', 'ACCEPTED']);
+    expect(customerFeed.results.map((result) => result.data?.proposalChanged.status)).toEqual(['PENDING', 'ACCEPTED']);
+    expect(strangerFeed.results).toEqual([]);
+    await Promise.all(clients.map((client) => client.dispose()));
+  });
+
+  it('refuses to accept when the seats are gone, leaving the proposal pending', async () => {
+    const slots = await approvalSlots({ capacity: 3 });
+    const rival = await signUp(server, 'CUSTOMER');
+    const { propose: first } = await server.ok(ProposeDocument, { input: { slotIds: [slots[0].id], party: { adults: 2 } } }, customer.token);
+    const { propose: second } = await server.ok(ProposeDocument, { input: { slotIds: [slots[0].id], party: { adults: 2 } } }, rival.token);
+    const { acceptProposal } = await server.ok(AcceptProposalDocument, { id: first.id }, owner.token);
+    expect(acceptProposal.booking).toMatchObject({ status: 'CONFIRMED' });
+    const refused = await server.request(AcceptProposalDocument, { id: second.id }, owner.token);
+    expect(codes(refused)).toEqual(['CAPACITY_EXCEEDED']);
+    expect((await server.ok(ProposalsDocument, { incoming: false }, rival.token)).proposals).toEqual([expect.objectContaining({ id: second.id, status: 'PENDING', booking: null })]);
+    // A new proposal for a full slot is refused at once, as book would.
+    expect(codes(await propose({ slotIds: [slots[0].id], party: { adults: 2 } }, rival))).toEqual(['CAPACITY_EXCEEDED']);
+  });
+
+  it('refuses proposals to oneself, on instant services, and answers by the rules of who may do what', async () => {
+    const slots = await approvalSlots();
+    expect(codes(await propose({ slotIds: [slots[0].id], party: { adults: 1 } }, owner))).toEqual(['OWN_SERVICE']);
+    const instant = await createService(server, owner, {});
+    const [instantSlot] = await dailySlots(server, owner, instant.id, daysFromNow(5), daysFromNow(5));
+    expect(codes(await propose({ slotIds: [instantSlot.id], party: { adults: 1 } }))).toEqual(['BAD_USER_INPUT']);
+
+    const { propose: proposal } = await server.ok(ProposeDocument, { input: { slotIds: [slots[0].id], party: { adults: 1 } } }, customer.token);
+    const otherOwner = await signUp(server, 'PROVIDER');
+    const stranger = await signUp(server, 'CUSTOMER');
+    expect(codes(await server.request(AcceptProposalDocument, { id: proposal.id }, otherOwner.token))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.request(AcceptProposalDocument, { id: proposal.id }, customer.token))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.request(WithdrawProposalDocument, { id: proposal.id }, stranger.token))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.request(WithdrawProposalDocument, { id: proposal.id }, owner.token))).toEqual(['FORBIDDEN']);
+
+    const { declineProposal } = await server.ok(DeclineProposalDocument, { id: proposal.id, reason: 'Closed for a private event' }, owner.token);
+    expect(declineProposal).toMatchObject({ status: 'DECLINED', booking: null });
+    expect((await mailsTo(customer.email)).at(-1)).toMatchObject({ subject: 'Your proposal was declined: Beach sector A', text: expect.stringContaining('Reason: Closed for a private event') });
+    expect(codes(await server.request(AcceptProposalDocument, { id: proposal.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
+    expect(codes(await server.request(WithdrawProposalDocument, { id: proposal.id }, customer.token))).toEqual(['INVALID_TRANSITION']);
+
+    const { propose: another } = await server.ok(ProposeDocument, { input: { slotIds: [slots[1].id], party: { adults: 1 } } }, customer.token);
+    const { withdrawProposal } = await server.ok(WithdrawProposalDocument, { id: another.id }, customer.token);
+    expect(withdrawProposal.status).toBe('WITHDRAWN');
+    expect((await mailsTo(owner.email)).at(-1)).toMatchObject({ subject: 'A proposal was withdrawn: Beach sector A' });
+    expect(codes(await server.request(DeclineProposalDocument, { id: another.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
+  });
+
+  it('expires at the earlier of the time to live and the first slot cutoff, by the server on its own', async () => {
+    const near = await approvalSlots({ cutoffHours: 24 * 4 });
+    const { propose: early } = await server.ok(ProposeDocument, { input: { slotIds: [near[0].id], party: { adults: 1 } } }, customer.token);
+    expect(new Date(early.expiresAt).getTime()).toBe(new Date(near[0].startsAt).getTime() - 96 * 3_600_000);
+
+    const slots = await approvalSlots();
+    const before = clock.now().getTime();
+    const { propose: proposal } = await server.ok(ProposeDocument, { input: { slotIds: [slots[0].id], party: { adults: 1 } } }, customer.token);
+    const ttl = new Date(proposal.expiresAt).getTime() - before;
+    expect(ttl).toBeGreaterThanOrEqual(48 * 3_600_000);
+    expect(ttl).toBeLessThan(48 * 3_600_000 + 5_000);
+
+    clock.advance(47 * 3_600_000);
+    await server.runJobsNow('expire_proposal'); // early by the clock: nothing happens
+    expect((await server.ok(ProposalsDocument, { incoming: false, status: 'PENDING' }, customer.token)).proposals.map((p) => p.id)).toContain(proposal.id);
+    clock.advance(2 * 3_600_000);
+    await server.runJobsNow('expire_proposal');
+    const expired = (await server.ok(ProposalsDocument, { incoming: false, status: 'EXPIRED' }, customer.token)).proposals.map((p) => p.id);
+    expect(expired).toEqual(expect.arrayContaining([proposal.id, early.id]));
+    expect((await mailsTo(customer.email)).at(-1)).toMatchObject({ subject: 'Your proposal expired without an answer: Beach sector A' });
+    expect(codes(await server.request(AcceptProposalDocument, { id: proposal.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
+  });
+});
