@@ -14,6 +14,8 @@ import { StripeGateway } from './payments/stripe-gateway';
 import { BlackoutService } from './scheduling/blackout.service';
 import { SchedulingService } from './scheduling/scheduling.service';
 import { Tokens } from './server/tokens';
+import { WaitlistOffers } from './waitlist/waitlist-offers';
+import { WaitlistService } from './waitlist/waitlist.service';
 
 /** The domain services, made once per process and shared by every request. */
 export interface Domain {
@@ -28,25 +30,29 @@ export interface Domain {
   payments: PaymentService;
   paymentEvents: PaymentEventService;
   proposals: ProposalService;
+  waitlist: WaitlistService;
 }
 
 export function createDomain(config: Config, clock: Clock, log: Logger): Domain {
   const catalog = new CatalogService();
   const notifications = new NotificationService(config.publicUrl);
   const payments = new PaymentService(config.stripe ? new StripeGateway(config.stripe) : undefined, config.holdMinutes, log);
-  const changes = new BookingChanges(notifications, async () => {});
+  const offers = new WaitlistOffers(notifications, config.waitlistOfferHours, clock);
+  const seatsFreed = offers.seatsFreed.bind(offers);
+  const changes = new BookingChanges(notifications, seatsFreed);
   const bookings = new BookingService(changes, payments);
   return {
     tokens: new Tokens(config.jwtSecret, config.tokenTtlHours),
     accounts: new AccountService(),
     catalog,
-    scheduling: new SchedulingService(catalog),
-    blackouts: new BlackoutService(catalog),
+    scheduling: new SchedulingService(catalog, seatsFreed),
+    blackouts: new BlackoutService(catalog, seatsFreed),
     bookings,
     bookingQueries: new BookingQueryService(),
     notifications,
     payments,
     paymentEvents: new PaymentEventService(payments, changes, clock, log),
     proposals: new ProposalService(bookings, notifications, config.proposalTtlHours, clock),
+    waitlist: new WaitlistService(catalog, bookings, offers),
   };
 }

@@ -8,9 +8,10 @@ import { Payment } from './payments/payment.entity';
 import { Refund } from './payments/refund.entity';
 import { StripeEvent } from './payments/stripe-event.entity';
 import { Proposal } from './proposals/proposal.entity';
+import { WaitlistEntry } from './waitlist/waitlist-entry.entity';
 import { Blackout } from './scheduling/blackout.entity';
 import { Schedule } from './scheduling/schedule.entity';
 import { Slot } from './scheduling/slot.entity';
 
 /** Every entity the ORM maps; migrations are generated from these. */
-export const ENTITIES = [User, Provider, Service, Schedule, Slot, Blackout, Booking, BookingSlot, AuditEntry, Message, Payment, Refund, StripeEvent, Proposal];
+export const ENTITIES = [User, Provider, Service, Schedule, Slot, Blackout, Booking, BookingSlot, AuditEntry, Message, Payment, Refund, StripeEvent, Proposal, WaitlistEntry];

@@ -6,6 +6,7 @@ import { BOOKING_REMINDER, SEND_MESSAGE } from './notifications/notification.ser
 import { sendMessage } from './notifications/send-message';
 import { APPLY_STRIPE_EVENT } from './payments/payment-events.service';
 import { EXPIRE_PROPOSAL } from './proposals/proposal.service';
+import { EXPIRE_WAITLIST_OFFER } from './waitlist/waitlist-offers';
 import { CANCEL_PAYMENT_INTENT, EXPIRE_PAYMENT_HOLD, SEND_REFUND } from './payments/payment.service';
 
 /** Every background job, each a call into the domain with an EntityManager of its own. */
@@ -21,6 +22,7 @@ export function taskList(orm: MikroORM, domain: Domain, mailer: Mailer): TaskLis
     [EXPIRE_PAYMENT_HOLD]: (payload) => domain.paymentEvents.expireHold(em(), (payload as { bookingId: number }).bookingId),
     [CANCEL_PAYMENT_INTENT]: (payload) => domain.payments.cancelIntent((payload as { intentId: string }).intentId),
     [EXPIRE_PROPOSAL]: (payload) => domain.proposals.expire(em(), (payload as { proposalId: number }).proposalId),
+    [EXPIRE_WAITLIST_OFFER]: (payload) => domain.waitlist.expireOffer(em(), (payload as { entryId: number }).entryId),
     [SEND_REFUND]: (payload) => domain.payments.sendRefund(em(), (payload as { refundId: number }).refundId),
   };
 }

@@ -8,6 +8,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { bookingMail, type BookingMailKind } from './booking-mail';
 import { PROPOSAL_MAIL_TO, proposalMail, type ProposalMailKind } from './proposal-mail';
 import type { Proposal } from '../proposals/proposal.entity';
+import type { Slot } from '../scheduling/slot.entity';
+import type { WaitlistEntry } from '../waitlist/waitlist-entry.entity';
+import type { Service } from '../catalog/service.entity';
+import { waitlistOfferMail } from './waitlist-mail';
 import { invite } from './invite';
 import { byStart } from '../scheduling/slot.entity';
 import { Message } from './message.entity';
@@ -65,6 +69,13 @@ export class NotificationService {
     const recipient = await tx.em.findOneOrFail(User, PROPOSAL_MAIL_TO[kind] === 'provider' ? provider.user.id : proposal.customer.id);
     const slots = (await proposal.slots.load()).getItems().sort(byStart);
     const { subject, text, html } = proposalMail(kind, proposal, service, slots, `${this.publicUrl}/proposals/${proposal.id}`);
+    await this.store(tx.em, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
+  }
+
+  /** Stores the email of a waitlist offer for its customer and queues its sending. */
+  async waitlistOffered(tx: RequestContext, entry: WaitlistEntry, slot: Slot, service: Service): Promise<void> {
+    const recipient = await tx.em.findOneOrFail(User, entry.customer.id);
+    const { subject, text, html } = waitlistOfferMail(entry, slot, service, `${this.publicUrl}/waitlist/${entry.id}`);
     await this.store(tx.em, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
   }
 

@@ -11,9 +11,10 @@ import { announceSlots, SlotChangeReason } from '../live/live-events';
 import { Blackout } from './blackout.entity';
 import { Slot } from './slot.entity';
 import type { BlackoutInput } from './scheduling.inputs';
+import type { SeatsFreed } from '../booking/booking-changes';
 
-/** Tells live calendars about the slots a blackout covers, which become unavailable or available again. */
-async function announceCoveredSlots(tx: RequestContext, blackout: Blackout): Promise<void> {
+/** Tells live calendars about the slots a blackout covers, which become unavailable or available again; returns their ids. */
+async function announceCoveredSlots(tx: RequestContext, blackout: Blackout): Promise<number[]> {
   const slots = await tx.em.find(
     Slot,
     {
@@ -29,11 +30,15 @@ async function announceCoveredSlots(tx: RequestContext, blackout: Blackout): Pro
     byService.set(slot.service.id, ids);
   }
   for (const [serviceId, slotIds] of byService) await announceSlots(tx.em, serviceId, slotIds, SlotChangeReason.UPDATED, tx.clock.now());
+  return slots.map((slot) => slot.id);
 }
 
 /** Dates on which a service, or all of a provider's services, cannot be booked. */
 export class BlackoutService {
-  constructor(private readonly catalog: CatalogService) {}
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly seatsFreed: SeatsFreed,
+  ) {}
 
   async createBlackout(ctx: RequestContext, input: BlackoutInput): Promise<Blackout> {
     if (daysBetween(input.startsOn, input.endsOn) < 0) throw new BadInput('endsOn', 'must not be before startsOn');
@@ -65,7 +70,8 @@ export class BlackoutService {
       if (!blackout) throw new NotFound('Blackout', id);
       await assertManages(tx, blackout.provider);
       tx.em.remove(blackout);
-      await announceCoveredSlots(tx, blackout);
+      await tx.em.flush(); // the slots' blackout formula must see it gone
+      await this.seatsFreed(tx, await announceCoveredSlots(tx, blackout));
       return true;
     });
   }

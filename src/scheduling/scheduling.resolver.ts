@@ -99,6 +99,12 @@ export class SlotResolver {
     return this.scheduling.setAvailability(ctx, serviceId, from, to, open);
   }
 
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Mutation(() => Slot, { description: 'Not below its booked and held seats (HAS_BOOKINGS); added seats go to the waitlist first.' })
+  setSlotCapacity(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('capacity', () => Int) capacity: number): Promise<Slot> {
+    return this.scheduling.setSlotCapacity(ctx, id, capacity);
+  }
+
   @FieldResolver(() => Service)
   service(@Root() slot: Slot): Promise<Service> {
     return slot.service.loadOrFail();

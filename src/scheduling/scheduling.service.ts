@@ -17,7 +17,8 @@ import { occurrences, ruleFor } from './recurrence';
 import type { ScheduleInput } from './scheduling.inputs';
 import { SlotStatus } from './scheduling.enums';
 import { Schedule } from './schedule.entity';
-import { Slot } from './slot.entity';
+import { byStart, Slot } from './slot.entity';
+import type { SeatsFreed } from '../booking/booking-changes';
 
 const MAX_RANGE_DAYS = 366;
 
@@ -46,7 +47,10 @@ export function blackoutsOf(em: EntityManager, service: Service, from: string, t
 
 /** Schedules, the slots they make, and the open or closed state of slots. */
 export class SchedulingService {
-  constructor(private readonly catalog: CatalogService) {}
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly seatsFreed: SeatsFreed,
+  ) {}
 
   private async managedService(ctx: RequestContext, serviceId: string): Promise<Service> {
     const service = await this.catalog.getService(ctx, serviceId);
@@ -155,7 +159,34 @@ export class SchedulingService {
       changing.forEach((slot) => (slot.status = target));
       const reason = open ? SlotChangeReason.OPENED : SlotChangeReason.CLOSED;
       await announceSlots(tx.em, service.id, changing.map((slot) => slot.id), reason, tx.clock.now());
-      return slots.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+      if (open && changing.length > 0) {
+        await tx.em.flush();
+        await this.seatsFreed(tx, changing.map((slot) => slot.id));
+      }
+      return slots.sort(byStart);
+    });
+  }
+
+  /**
+   * Sets one slot's capacity. It cannot go below the seats booked and held (HAS_BOOKINGS); seats it adds
+   * are offered to the waitlist at once.
+   */
+  async setSlotCapacity(ctx: RequestContext, slotId: string, capacity: number): Promise<Slot> {
+    const value = intInRange('capacity', capacity, 1, LIMITS.capacity);
+    return inTransaction(ctx, async (tx) => {
+      const slot = await tx.em.findOne(Slot, parseId('id', slotId), { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!slot) throw new NotFound('Slot', slotId);
+      const service = await slot.service.loadOrFail();
+      await assertManages(tx, service.provider);
+      if (value < slot.booked + slot.held) {
+        throw new DomainError('HAS_BOOKINGS', `The slot has ${slot.booked + slot.held} seats booked or held`, { slotId: String(slot.id) });
+      }
+      const raised = value > slot.capacity;
+      slot.capacity = value;
+      await tx.em.flush();
+      await announceSlots(tx.em, service.id, [slot.id], SlotChangeReason.UPDATED, tx.clock.now());
+      if (raised) await this.seatsFreed(tx, [slot.id]);
+      return slot;
     });
   }
 

@@ -8,6 +8,7 @@ import { LiveResolver } from '../live/live.resolver';
 import { MessageResolver } from '../notifications/message.resolver';
 import { PaymentResolver } from '../payments/payment.resolver';
 import { ProposalResolver } from '../proposals/proposal.resolver';
+import { WaitlistResolver } from '../waitlist/waitlist.resolver';
 import { BlackoutResolver, ScheduleResolver, ServiceCalendarResolver, SlotResolver } from '../scheduling/scheduling.resolver';
 import type { Domain } from '../domain';
 import { authChecker } from './auth-checker';
@@ -29,6 +30,7 @@ const RESOLVERS: Factory[] = [
   [MessageResolver, (d) => new MessageResolver(d.notifications)],
   [PaymentResolver, () => new PaymentResolver()],
   [ProposalResolver, (d) => new ProposalResolver(d.proposals)],
+  [WaitlistResolver, (d) => new WaitlistResolver(d.waitlist)],
 ];
 
 /**

@@ -1,0 +1,84 @@
+import { Check, Entity, Enum, Index, ManyToOne, OneToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { User } from '../accounts/user.entity';
+import { Booking } from '../booking/booking.entity';
+import { Service } from '../catalog/service.entity';
+import { DateScalar } from '../core/scalars';
+import { Slot } from '../scheduling/slot.entity';
+import { WaitlistStatus } from './waitlist.enums';
+
+/**
+ * A customer queued for one slot, or for any slot of a service on a local date. When seats are freed the
+ * first fitting entry is OFFERED: seats are held for it on `offeredSlot` until `offerExpiresAt`.
+ * The database keeps one live (ACTIVE or OFFERED) entry per customer and slot or date.
+ */
+@ObjectType('WaitlistEntry')
+@Entity()
+@Index({ properties: ['slot', 'status'] })
+@Index({ properties: ['service', 'date', 'status'] })
+@Index({ properties: ['customer', 'createdAt'] })
+@Unique({
+  name: 'waitlist_entry_live_slot_unique',
+  expression: `create unique index "waitlist_entry_live_slot_unique" on "waitlist_entry" ("customer_id", "slot_id") where "status" in ('ACTIVE', 'OFFERED') and "slot_id" is not null`,
+})
+@Unique({
+  name: 'waitlist_entry_live_date_unique',
+  expression: `create unique index "waitlist_entry_live_date_unique" on "waitlist_entry" ("customer_id", "service_id", "date") where "status" in ('ACTIVE', 'OFFERED') and "date" is not null`,
+})
+@Check({ name: 'waitlist_entry_target_check', expression: '(slot_id is null) <> (date is null)' })
+@Check({ name: 'waitlist_entry_party_check', expression: 'party_size > 0' })
+export class WaitlistEntry {
+  [OptionalProps]?: 'priority' | 'status' | 'createdAt' | 'updatedAt';
+
+  @Field(() => ID)
+  @PrimaryKey()
+  id!: number;
+
+  @ManyToOne(() => Service, { ref: true })
+  service!: Ref<Service>;
+
+  @ManyToOne(() => User, { ref: true })
+  customer!: Ref<User>;
+
+  @ManyToOne(() => Slot, { ref: true, nullable: true })
+  slot?: Ref<Slot> | null;
+
+  @Field(() => DateScalar, { nullable: true })
+  @Property({ type: 'date', nullable: true })
+  date?: string | null;
+
+  @Field(() => Int)
+  @Property()
+  partySize!: number;
+
+  /** Higher first; set by the provider or an admin. */
+  @Field(() => Int)
+  @Property()
+  priority: number = 0;
+
+  @Field(() => WaitlistStatus)
+  @Enum({ items: () => WaitlistStatus, nativeEnumName: 'waitlist_status' })
+  status: WaitlistStatus = WaitlistStatus.ACTIVE;
+
+  /** The slot whose seats are held for an offer (the entry's own slot, or one on its date). */
+  @ManyToOne(() => Slot, { ref: true, nullable: true })
+  offeredSlot?: Ref<Slot> | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  offerExpiresAt?: Date | null;
+
+  @OneToOne(() => Booking, { owner: true, ref: true, nullable: true, unique: true })
+  booking?: Ref<Booking> | null;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+
+  /** 1-based rank among the ACTIVE entries of the same slot or date; computed when read, not stored. */
+  @Field(() => Int, { nullable: true })
+  position?: number | null;
+}

@@ -1,0 +1,10 @@
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { DateScalar } from '../core/scalars';
+
+@InputType('WaitlistInput')
+export class WaitlistInput {
+  @Field(() => ID) serviceId!: string;
+  @Field(() => ID, { nullable: true }) slotId?: string | null;
+  @Field(() => DateScalar, { nullable: true }) date?: string | null;
+  @Field(() => Int) partySize!: number;
+}

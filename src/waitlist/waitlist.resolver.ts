@@ -1,0 +1,71 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Role } from '../accounts/role';
+import { Booking } from '../booking/booking.entity';
+import { Service } from '../catalog/service.entity';
+import type { RequestContext } from '../core/context';
+import { Slot } from '../scheduling/slot.entity';
+import { WaitlistEntry } from './waitlist-entry.entity';
+import { WaitlistStatus } from './waitlist.enums';
+import { WaitlistInput } from './waitlist.inputs';
+import type { WaitlistService } from './waitlist.service';
+
+@Resolver(() => WaitlistEntry)
+export class WaitlistResolver {
+  constructor(private readonly waitlist: WaitlistService) {}
+
+  @Authorized()
+  @Query(() => [WaitlistEntry])
+  myWaitlist(@Ctx() ctx: RequestContext): Promise<WaitlistEntry[]> {
+    return this.waitlist.mine(ctx);
+  }
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Query(() => [WaitlistEntry], { description: "A service's waitlist in offer order (ACTIVE and OFFERED entries unless a status is given); for its provider and admins." })
+  serviceWaitlist(
+    @Ctx() ctx: RequestContext,
+    @Arg('serviceId', () => ID) serviceId: string,
+    @Arg('status', () => WaitlistStatus, { nullable: true }) status?: WaitlistStatus | null,
+  ): Promise<WaitlistEntry[]> {
+    return this.waitlist.ofService(ctx, serviceId, status);
+  }
+
+  @Authorized()
+  @Mutation(() => WaitlistEntry)
+  joinWaitlist(@Ctx() ctx: RequestContext, @Arg('input', () => WaitlistInput) input: WaitlistInput): Promise<WaitlistEntry> {
+    return this.waitlist.join(ctx, input);
+  }
+
+  @Authorized()
+  @Mutation(() => WaitlistEntry)
+  leaveWaitlist(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<WaitlistEntry> {
+    return this.waitlist.leave(ctx, id);
+  }
+
+  @Authorized()
+  @Mutation(() => Booking)
+  claimWaitlistOffer(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Booking> {
+    return this.waitlist.claim(ctx, id);
+  }
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Mutation(() => WaitlistEntry, { description: 'Higher priorities are offered first (-1000 to 1000, default 0); for the provider and admins.' })
+  setWaitlistPriority(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('priority', () => Int) priority: number): Promise<WaitlistEntry> {
+    return this.waitlist.setPriority(ctx, id, priority);
+  }
+
+  @FieldResolver(() => Service)
+  service(@Root() entry: WaitlistEntry): Promise<Service> {
+    return entry.service.loadOrFail();
+  }
+
+  @FieldResolver(() => Slot, { nullable: true, description: 'The slot queued for, or, for a date entry, the slot of its offer.' })
+  slot(@Root() entry: WaitlistEntry): Promise<Slot | null> | null {
+    const slot = entry.slot ?? entry.offeredSlot;
+    return slot ? slot.load() : null;
+  }
+
+  @FieldResolver(() => Booking, { nullable: true })
+  booking(@Root() entry: WaitlistEntry): Promise<Booking | null> | null {
+    return entry.booking ? entry.booking.load() : null;
+  }
+}

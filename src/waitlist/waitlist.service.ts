@@ -1,0 +1,195 @@
+import { LockMode, ref, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { assertManages, requireActor } from '../accounts/ownership';
+import { Role } from '../accounts/role';
+import { User } from '../accounts/user.entity';
+import type { Booking } from '../booking/booking.entity';
+import type { BookingService } from '../booking/booking.service';
+import type { CatalogService } from '../catalog/catalog.service';
+import type { Service } from '../catalog/service.entity';
+import { inTransaction, type RequestContext } from '../core/context';
+import { BadInput, DomainError, Forbidden, NotFound } from '../core/errors';
+import { parseId } from '../core/ids';
+import { addJobs, removeJob } from '../core/jobs';
+import { intInRange } from '../core/validate';
+import { localDate } from '../core/zoned-time';
+import { Slot } from '../scheduling/slot.entity';
+import { WaitlistEntry } from './waitlist-entry.entity';
+import { WaitlistStatus } from './waitlist.enums';
+import type { WaitlistInput } from './waitlist.inputs';
+import { EXPIRE_WAITLIST_OFFER, offerJobKey, QUEUE_ORDER, type WaitlistOffers } from './waitlist-offers';
+
+const MAX_PRIORITY = 1_000;
+const LIVE = [WaitlistStatus.ACTIVE, WaitlistStatus.OFFERED];
+
+function alreadyQueued(field: string): BadInput {
+  return new BadInput(field, 'you are already on this waitlist');
+}
+
+/** Joining, leaving, ranking and claiming waitlist entries; offers themselves are made by WaitlistOffers. */
+export class WaitlistService {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly bookings: BookingService,
+    private readonly offers: WaitlistOffers,
+  ) {}
+
+  /**
+   * Queues the caller for one slot or a local date of a service. Only a full slot or date can be joined:
+   * where the party fits now, the customer books instead.
+   */
+  async join(ctx: RequestContext, input: WaitlistInput): Promise<WaitlistEntry> {
+    const actor = requireActor(ctx);
+    if ((input.slotId == null) === (input.date == null)) throw new BadInput('slotId', 'name either a slot or a date');
+    const field = input.slotId != null ? 'slotId' : 'date';
+    try {
+      return await inTransaction(ctx, async (tx) => {
+        const service = await this.catalog.getService(tx, input.serviceId);
+        const provider = await service.provider.loadOrFail();
+        if (provider.user.id === actor.userId) throw new DomainError('OWN_SERVICE', 'You cannot queue for your own service');
+        const partySize = intInRange('partySize', input.partySize, service.minPartySize, service.maxPartySize);
+        const slots = await this.targetSlots(tx, service, input, partySize);
+        const now = tx.clock.now();
+        if (slots.some((slot) => slot.seatsAvailable(now) >= partySize)) throw new BadInput(field, 'there are free seats for this party: book instead');
+        const target = input.slotId != null ? { slot: slots[0].id } : { date: input.date! };
+        if (await tx.em.count(WaitlistEntry, { customer: actor.userId, service: service.id, status: { $in: LIVE }, ...target })) throw alreadyQueued(field);
+        const entry = tx.em.create(WaitlistEntry, {
+          service,
+          customer: tx.em.getReference(User, actor.userId),
+          slot: input.slotId != null ? slots[0] : null,
+          date: input.date ?? null,
+          partySize,
+        });
+        await tx.em.flush();
+        return (await this.withPositions(tx.em, [entry]))[0];
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw alreadyQueued(field); // a twin request won the race
+      throw error;
+    }
+  }
+
+  /** The slot of a slot entry, or the slots of a date entry's date; either must be able to seat the party at all. */
+  private async targetSlots(tx: RequestContext, service: Service, input: WaitlistInput, partySize: number): Promise<Slot[]> {
+    const now = tx.clock.now();
+    if (input.slotId != null) {
+      const slot = await tx.em.findOne(Slot, parseId('slotId', input.slotId));
+      if (!slot || slot.service.id !== service.id) throw new NotFound('Slot', input.slotId);
+      if (slot.startsAt <= now) throw new DomainError('SLOT_UNAVAILABLE', `Slot ${slot.id} has started`, { slotId: String(slot.id) });
+      if (partySize > slot.capacity) throw new BadInput('partySize', `a party of ${partySize} is larger than the slot (${slot.capacity} seats)`);
+      return [slot];
+    }
+    if (input.date! < localDate(now, service.timezone)) throw new BadInput('date', 'is in the past');
+    const slots = await tx.em.find(Slot, { service: service.id, localDate: input.date! });
+    const largest = Math.max(service.capacity, ...slots.map((slot) => slot.capacity));
+    if (partySize > largest) throw new BadInput('partySize', `a party of ${partySize} is larger than any slot (${largest} seats)`);
+    return slots;
+  }
+
+  /** Leaves the queue; an entry holding an offer gives its seats to the next in line. */
+  async leave(ctx: RequestContext, id: string): Promise<WaitlistEntry> {
+    return inTransaction(ctx, async (tx) => {
+      const entry = await this.lockOwn(tx, id);
+      if (entry.status === WaitlistStatus.OFFERED) {
+        await removeJob(tx.em, offerJobKey(entry.id));
+        await this.offers.endOffer(tx, entry, WaitlistStatus.CANCELLED);
+      } else if (entry.status === WaitlistStatus.ACTIVE) entry.status = WaitlistStatus.CANCELLED;
+      else throw new DomainError('INVALID_TRANSITION', `This entry is already ${entry.status.toLowerCase()}`);
+      return entry;
+    });
+  }
+
+  /**
+   * Turns an offer into a booking on the seats already held, exactly as `book` would make it (a paid
+   * service starts its payment). The entry is locked, so of two concurrent claims one books and one is refused.
+   */
+  async claim(ctx: RequestContext, id: string): Promise<Booking> {
+    return inTransaction(ctx, async (tx) => {
+      const entry = await this.lockOwn(tx, id);
+      if (entry.status !== WaitlistStatus.OFFERED) throw new DomainError('INVALID_TRANSITION', `This entry is ${entry.status.toLowerCase()}, not offered`);
+      if (entry.offerExpiresAt! <= tx.clock.now()) throw new DomainError('INVALID_TRANSITION', 'This offer has expired');
+      const slot = await entry.offeredSlot!.loadOrFail();
+      const service = await entry.service.loadOrFail();
+      const booking = await this.bookings.open(tx, {
+        service,
+        customerId: entry.customer.id,
+        slots: [slot],
+        party: { adults: entry.partySize, children: 0, infants: 0 },
+        seatsHeld: true,
+      });
+      entry.status = WaitlistStatus.CONVERTED;
+      entry.booking = ref(booking);
+      await removeJob(tx.em, offerJobKey(entry.id));
+      return booking;
+    });
+  }
+
+  /** The EXPIRE_WAITLIST_OFFER job: an unclaimed offer ends, and its seats go to the next in line. */
+  async expireOffer(em: EntityManager, entryId: number): Promise<void> {
+    await em.transactional(async (txEm) => {
+      const tx: RequestContext = { em: txEm as EntityManager, clock: this.offers.clock };
+      const entry = await txEm.findOne(WaitlistEntry, entryId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!entry || entry.status !== WaitlistStatus.OFFERED) return;
+      if (entry.offerExpiresAt! > tx.clock.now()) {
+        // Not due by the server's clock yet: come back then.
+        await addJobs(tx.em, [{ task: EXPIRE_WAITLIST_OFFER, payload: { entryId }, runAt: entry.offerExpiresAt!, jobKey: offerJobKey(entryId) }]);
+        return;
+      }
+      await this.offers.endOffer(tx, entry, WaitlistStatus.EXPIRED);
+    });
+  }
+
+  async mine(ctx: RequestContext): Promise<WaitlistEntry[]> {
+    const actor = requireActor(ctx);
+    const entries = await ctx.em.find(WaitlistEntry, { customer: actor.userId }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 200 });
+    return this.withPositions(ctx.em, entries);
+  }
+
+  /** A service's queue as its provider (or an admin) sees it, in the order offers are made. */
+  async ofService(ctx: RequestContext, serviceId: string, status?: WaitlistStatus | null): Promise<WaitlistEntry[]> {
+    const service = await this.catalog.getService(ctx, serviceId);
+    await assertManages(ctx, service.provider);
+    const entries = await ctx.em.find(WaitlistEntry, { service: service.id, status: status ?? { $in: LIVE } }, { orderBy: QUEUE_ORDER, limit: 1_000 });
+    return this.withPositions(ctx.em, entries);
+  }
+
+  /** The provider or an admin moves an entry up (higher) or down; offers follow the new order from then on. */
+  async setPriority(ctx: RequestContext, id: string, priority: number): Promise<WaitlistEntry> {
+    const value = intInRange('priority', priority, -MAX_PRIORITY, MAX_PRIORITY);
+    return inTransaction(ctx, async (tx) => {
+      const entry = await tx.em.findOne(WaitlistEntry, parseId('id', id), { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!entry) throw new NotFound('WaitlistEntry', id);
+      await assertManages(tx, (await entry.service.loadOrFail()).provider);
+      entry.priority = value;
+      await tx.em.flush();
+      return (await this.withPositions(tx.em, [entry]))[0];
+    });
+  }
+
+  /** The caller's own entry (an admin may act on any), locked. */
+  private async lockOwn(tx: RequestContext, id: string): Promise<WaitlistEntry> {
+    const actor = requireActor(tx);
+    const entry = await tx.em.findOne(WaitlistEntry, parseId('id', id), { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!entry) throw new NotFound('WaitlistEntry', id);
+    if (entry.customer.id !== actor.userId && actor.role !== Role.ADMIN) throw new Forbidden('This waitlist entry is not yours');
+    return entry;
+  }
+
+  /** Sets `position` on the ACTIVE entries, counting those ahead in their queue, in one query. */
+  private async withPositions(em: EntityManager, entries: WaitlistEntry[]): Promise<WaitlistEntry[]> {
+    const active = entries.filter((entry) => entry.status === WaitlistStatus.ACTIVE);
+    const rows: { id: number; position: string }[] = active.length
+      ? await em.execute(
+          `select e.id, 1 + (select count(*) from waitlist_entry o
+              where o.status = 'ACTIVE' and o.service_id = e.service_id
+                and o.slot_id is not distinct from e.slot_id and o.date is not distinct from e.date
+                and (o.priority > e.priority or (o.priority = e.priority and (o.created_at, o.id) < (e.created_at, e.id)))) as position
+            from waitlist_entry e where e.id in (?)`,
+          [active.map((entry) => entry.id)],
+        )
+      : [];
+    const positions = new Map(rows.map((row) => [row.id, Number(row.position)]));
+    for (const entry of entries) entry.position = positions.get(entry.id) ?? null;
+    return entries;
+  }
+}
