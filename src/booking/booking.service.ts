@@ -95,22 +95,31 @@ export class BookingService {
     const notes = optionalText('notes', input.notes, MAX_NOTE_LENGTH);
     const specialRequirements = optionalText('specialRequirements', input.specialRequirements, MAX_NOTE_LENGTH);
     return inTransaction(ctx, async (tx) => {
-      const { service, slots, party } = await this.checkRequest(tx, actor.userId, slotIds, input.party);
-      if (service.bookingMode === BookingMode.APPROVAL) throw new DomainError('APPROVAL_REQUIRED', 'This service takes proposals: use propose');
+      const { service, slots, party } = await this.checkRequest(tx, actor.userId, slotIds, input.party, BookingMode.INSTANT);
       return this.open(tx, { service, customerId: actor.userId, slots, party, notes, specialRequirements });
     });
   }
 
   /**
-   * The checks `book` and `propose` share: the slots exist, belong to one active service that is not the
-   * caller's own, are bookable now, and can seat the party now.
+   * The checks `book` (INSTANT) and `propose` (APPROVAL) share: the slots exist, belong to one active
+   * service of that mode that is not the caller's own, are bookable now, and can seat the party now.
    */
-  async checkRequest(tx: RequestContext, customerId: number, slotIds: number[], partyInput: BookInput['party']): Promise<{ service: Service; slots: Slot[]; party: PartySize }> {
+  async checkRequest(
+    tx: RequestContext,
+    customerId: number,
+    slotIds: number[],
+    partyInput: BookInput['party'],
+    mode: BookingMode,
+  ): Promise<{ service: Service; slots: Slot[]; party: PartySize }> {
     const found = await this.loadSlots(tx, slotIds);
     if (found.length === 0) throw new NotFound('Slot', slotIds[0]);
     const service = await found[0].service.loadOrFail();
     const provider = await service.provider.loadOrFail();
     if (provider.user.id === customerId) throw new DomainError('OWN_SERVICE', 'You cannot book your own service');
+    if (service.bookingMode !== mode) {
+      if (mode === BookingMode.INSTANT) throw new DomainError('APPROVAL_REQUIRED', 'This service takes proposals: use propose');
+      throw new BadInput('slotIds', 'this service books instantly: use book');
+    }
     if (!service.active) throw new DomainError('SLOT_UNAVAILABLE', 'This service is not bookable now', { slotId: String(slotIds[0]) });
     const party = parseParty(partyInput, service);
     const slots = checkSlots(slotIds, found, service, partySize(party), tx.clock.now());

@@ -9,7 +9,7 @@ import type { BookingService } from '../booking/booking.service';
 import { BookingMode } from '../catalog/service.enums';
 import type { Clock } from '../core/clock';
 import { inTransaction, type RequestContext } from '../core/context';
-import { BadInput, DomainError, Forbidden, NotFound } from '../core/errors';
+import { DomainError, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { addJobs, removeJob } from '../core/jobs';
 import { optionalText } from '../core/validate';
@@ -38,8 +38,7 @@ export class ProposalService {
     const slotIds = parseSlotIds(input.slotIds);
     const message = optionalText('message', input.message, MAX_NOTE_LENGTH);
     return inTransaction(ctx, async (tx) => {
-      const { service, slots, party } = await this.bookings.checkRequest(tx, actor.userId, slotIds, input.party);
-      if (service.bookingMode !== BookingMode.APPROVAL) throw new BadInput('slotIds', 'this service books instantly: use book');
+      const { service, slots, party } = await this.bookings.checkRequest(tx, actor.userId, slotIds, input.party, BookingMode.APPROVAL);
       const now = tx.clock.now().getTime();
       const firstStart = Math.min(...slots.map((slot) => slot.startsAt.getTime()));
       const expiresAt = new Date(Math.min(now + this.ttlHours * 3_600_000, firstStart - service.cutoffHours * 3_600_000));
