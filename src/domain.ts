@@ -37,7 +37,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const catalog = new CatalogService();
   const notifications = new NotificationService(config.publicUrl);
   const payments = new PaymentService(config.stripe ? new StripeGateway(config.stripe) : undefined, config.holdMinutes, log);
-  const offers = new WaitlistOffers(notifications, config.waitlistOfferHours, clock);
+  const offers = new WaitlistOffers(notifications, config.waitlistOfferHours);
   const seatsFreed = offers.seatsFreed.bind(offers);
   const changes = new BookingChanges(notifications, seatsFreed);
   const bookings = new BookingService(changes, payments);
@@ -53,6 +53,6 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     payments,
     paymentEvents: new PaymentEventService(payments, changes, clock, log),
     proposals: new ProposalService(bookings, notifications, config.proposalTtlHours, clock),
-    waitlist: new WaitlistService(catalog, bookings, offers),
+    waitlist: new WaitlistService(catalog, bookings, offers, clock),
   };
 }

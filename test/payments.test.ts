@@ -1,7 +1,7 @@
 import { BookDocument, BookingDocument, CancelBookingDocument, ModifyBookingDocument, MyMessagesDocument, RefundBookingDocument, SlotsDocument, type BookInput } from './generated/graphql';
 import { TestClock } from './support/clock';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
-import { createService, dailySlots, daysFromNow, jobsSettled, signUp, type Account } from './support/fixtures';
+import { createService, dailySlots, daysFromNow, jobsSettled, runJobsNow, signUp, type Account } from './support/fixtures';
 import { eventually } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
 
@@ -124,7 +124,7 @@ describe('paid bookings', () => {
     const [slot] = await paidSlots(1, 2);
     const { booking, intentId } = await pendingBooking(slot.id);
     clock.advance(16 * 60_000);
-    await server.runJobsNow('expire_payment_hold');
+    await runJobsNow(server, 'expire_payment_hold');
     expect(await readBooking(booking.id)).toMatchObject({ status: 'EXPIRED', payment: { status: 'CANCELED' } });
     expect(await slotCounts(slot.id)).toEqual({ booked: 0, held: 0 });
     await eventually(async () => stripe.calls(new RegExp(`/v1/payment_intents/${intentId}/cancel`)).length > 0);
@@ -140,7 +140,7 @@ describe('paid bookings', () => {
     const [other] = await paidSlots(1, 2);
     const { booking: lost, intentId: lostIntent } = await pendingBooking(other.id);
     clock.advance(16 * 60_000);
-    await server.runJobsNow('expire_payment_hold');
+    await runJobsNow(server, 'expire_payment_hold');
     const rival = await signUp(server, 'CUSTOMER');
     await confirmedBooking(other.id, rival);
     stripe.intents.get(lostIntent)!.status = 'succeeded';

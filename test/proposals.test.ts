@@ -10,7 +10,7 @@ import {
 } from './generated/graphql';
 import { TestClock } from './support/clock';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
-import { createService, dailySlots, daysFromNow, jobsSettled, signUp, type Account } from './support/fixtures';
+import { createService, dailySlots, daysFromNow, jobsSettled, runJobsNow, signUp, type Account } from './support/fixtures';
 import { liveClient, sleep, Subscription } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
 
@@ -133,10 +133,10 @@ describe('proposals', () => {
     expect(ttl).toBeLessThan(48 * 3_600_000 + 5_000);
 
     clock.advance(47 * 3_600_000);
-    await server.runJobsNow('expire_proposal'); // early by the clock: nothing happens
+    await runJobsNow(server, 'expire_proposal'); // early by the clock: nothing happens
     expect((await server.ok(ProposalsDocument, { incoming: false, status: 'PENDING' }, customer.token)).proposals.map((p) => p.id)).toContain(proposal.id);
     clock.advance(2 * 3_600_000);
-    await server.runJobsNow('expire_proposal');
+    await runJobsNow(server, 'expire_proposal');
     const expired = (await server.ok(ProposalsDocument, { incoming: false, status: 'EXPIRED' }, customer.token)).proposals.map((p) => p.id);
     expect(expired).toEqual(expect.arrayContaining([proposal.id, early.id]));
     expect((await mailsTo(customer.email)).at(-1)).toMatchObject({ subject: 'Your proposal expired without an answer: Beach sector A' });

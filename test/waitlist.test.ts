@@ -15,7 +15,7 @@ import {
 } from './generated/graphql';
 import { TestClock } from './support/clock';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
-import { createService, dailySlots, daysFromNow, jobsSettled, signUp, type Account } from './support/fixtures';
+import { createService, dailySlots, daysFromNow, jobsSettled, runJobsNow, signUp, type Account } from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';
 
 let stripe: FakeStripe;
@@ -82,10 +82,10 @@ describe('waitlist', () => {
     expect(codes(await server.request(ClaimWaitlistOfferDocument, { id: e3.id }, w3.token))).toEqual(['INVALID_TRANSITION']);
 
     clock.advance(23 * HOUR);
-    await server.runJobsNow('expire_waitlist_offer');
+    await runJobsNow(server, 'expire_waitlist_offer');
     expect((await entryOf(w2)).status).toBe('OFFERED');
     clock.advance(2 * HOUR);
-    await server.runJobsNow('expire_waitlist_offer');
+    await runJobsNow(server, 'expire_waitlist_offer');
     expect((await entryOf(w2)).status).toBe('EXPIRED');
     expect(codes(await server.request(ClaimWaitlistOfferDocument, { id: w2Entry.id }, w2.token))).toEqual(['INVALID_TRANSITION']);
     // The seat went on: w1 (3) still does not fit, w4 (1) does.

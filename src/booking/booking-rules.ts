@@ -67,3 +67,9 @@ export function checkSlots(ids: number[], found: Slot[], service: Service, seats
 export function capacityExceeded(slotId: number): DomainError {
   return new DomainError('CAPACITY_EXCEEDED', `Slot ${slotId} has not enough free seats`, { slotId: String(slotId), waitlistAvailable: true });
 }
+
+/** A slot already full fails at once, without queueing for its row lock; the conditional update decides the rest. */
+export function assertRoom(slots: Slot[], seats: number): void {
+  const full = slots.find((slot) => slot.capacity - slot.booked - slot.held < seats);
+  if (full) throw capacityExceeded(full.id);
+}

@@ -16,7 +16,7 @@ import type { PaymentService } from '../payments/payment.service';
 import { snapshot } from './audit';
 import type { BookingChanges } from './booking-changes';
 import { assertParticipant, assertProviderOf } from './booking-access';
-import { MAX_NOTE_LENGTH, capacityExceeded, checkSlots, parseParty, parseSlotIds, partySize } from './booking-rules';
+import { MAX_NOTE_LENGTH, assertRoom, checkSlots, parseParty, parseSlotIds, partySize } from './booking-rules';
 import { Booking, BookingSlot } from './booking.entity';
 import { BookingStatus } from './booking.enums';
 import type { BookInput, ModifyBookingInput } from './booking.inputs';
@@ -58,6 +58,13 @@ function linkSlots(tx: RequestContext, booking: Booking, service: Service, slots
   }
 }
 
+/** The booking with its slots, locked for the rest of the transaction so that changes to it happen one at a time. */
+export async function lockBooking(tx: RequestContext, where: { id: number } | { payment: Payment }): Promise<Booking | null> {
+  const booking = await tx.em.findOne(Booking, where, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (booking) await booking.slots.init({ populate: ['slot'] });
+  return booking;
+}
+
 /** What a new booking is made of, whether it comes from `book`, an accepted proposal or a waitlist offer. */
 export interface NewBooking {
   service: Service;
@@ -77,11 +84,9 @@ export class BookingService {
     private readonly payments: PaymentService,
   ) {}
 
-  /** The booking, locked for the rest of the transaction so that changes to it happen one at a time. */
   private async lockBooking(tx: RequestContext, id: string): Promise<Booking> {
-    const booking = await tx.em.findOne(Booking, parseId('id', id), { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const booking = await lockBooking(tx, { id: parseId('id', id) });
     if (!booking) throw new NotFound('Booking', id);
-    await booking.slots.init({ populate: ['slot'] });
     return booking;
   }
 
@@ -123,9 +128,7 @@ export class BookingService {
     if (!service.active) throw new DomainError('SLOT_UNAVAILABLE', 'This service is not bookable now', { slotId: String(slotIds[0]) });
     const party = parseParty(partyInput, service);
     const slots = checkSlots(slotIds, found, service, partySize(party), tx.clock.now());
-    // A slot already full fails at once, without queueing for its row lock; the conditional update decides the rest.
-    const full = slots.find((slot) => slot.capacity - slot.booked - slot.held < partySize(party));
-    if (full) throw capacityExceeded(full.id);
+    assertRoom(slots, partySize(party));
     return { service, slots, party };
   }
 

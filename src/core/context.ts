@@ -21,3 +21,8 @@ export interface RequestContext {
 export function inTransaction<T>(ctx: RequestContext, work: (tx: RequestContext) => Promise<T>): Promise<T> {
   return ctx.em.transactional((em) => work({ ...ctx, em: em as EntityManager }));
 }
+
+/** The transaction of a background job: the server's clock and no actor (the system acts). */
+export function inJobTransaction<T>(em: EntityManager, clock: Clock, work: (tx: RequestContext) => Promise<T>): Promise<T> {
+  return em.transactional((txEm) => work({ em: txEm as EntityManager, clock }));
+}

@@ -25,3 +25,13 @@ export async function addJobs(em: EntityManager, jobs: Job[]): Promise<void> {
 export async function removeJob(em: EntityManager, jobKey: string): Promise<void> {
   await em.execute('select graphile_worker.remove_job(?)', [jobKey]);
 }
+
+/**
+ * An expiry job can run before its time by the server's clock (after a clock change): it is then queued
+ * again for its time and `true` says there is nothing to do yet.
+ */
+export async function requeuedIfEarly(tx: { em: EntityManager; clock: { now(): Date } }, job: Job & { runAt: Date }): Promise<boolean> {
+  if (job.runAt <= tx.clock.now()) return false;
+  await addJobs(tx.em, [job]);
+  return true;
+}

@@ -5,12 +5,13 @@ import type Stripe from 'stripe';
 import type { Logger } from 'pino';
 import { snapshot } from '../booking/audit';
 import type { BookingChanges } from '../booking/booking-changes';
-import { Booking } from '../booking/booking.entity';
+import type { Booking } from '../booking/booking.entity';
 import { BookingStatus } from '../booking/booking.enums';
 import { changeSeats } from '../booking/seat-ledger';
+import { lockBooking } from '../booking/booking.service';
 import type { Clock } from '../core/clock';
-import type { RequestContext } from '../core/context';
-import { addJobs, removeJob } from '../core/jobs';
+import { inJobTransaction, type RequestContext } from '../core/context';
+import { addJobs, removeJob, requeuedIfEarly } from '../core/jobs';
 import { PaymentStatus } from './payment.enums';
 import { Payment } from './payment.entity';
 import { EXPIRE_PAYMENT_HOLD, holdJobKey, type PaymentService } from './payment.service';
@@ -57,29 +58,22 @@ export class PaymentEventService {
 
   /** The APPLY_STRIPE_EVENT job. */
   async apply(em: EntityManager, eventId: string): Promise<void> {
-    await em.transactional(async (txEm) => {
-      const tx: RequestContext = { em: txEm as EntityManager, clock: this.clock };
-      const event = await txEm.findOne(StripeEvent, eventId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    await inJobTransaction(em, this.clock, async (tx) => {
+      const event = await tx.em.findOne(StripeEvent, eventId, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!event || event.processedAt) return;
       const object = (event.payload as { data: { object: IntentObject } }).data.object;
       const intentId = object.object === 'payment_intent' ? object.id : typeof object.payment_intent === 'string' ? object.payment_intent : object.payment_intent?.id;
       let outcome = 'ignored';
       if (intentId && (event.type.startsWith('payment_intent.') || event.type === 'charge.refunded')) {
-        const payment = await txEm.findOne(Payment, { intentId });
+        const payment = await tx.em.findOne(Payment, { intentId });
         if (!payment) throw new UnknownIntent(`No payment for PaymentIntent ${intentId} (yet)`);
-        const booking = await this.lockBooking(tx, { payment });
+        const booking = await lockBooking(tx, { payment });
         outcome = await this.applyTo(tx, event.type, object, payment, booking);
       }
       event.processedAt = tx.clock.now();
       event.outcome = outcome;
       this.log.info({ eventId, type: event.type, outcome }, 'Stripe event applied');
     });
-  }
-
-  private async lockBooking(tx: RequestContext, where: { payment: Payment } | { id: number }): Promise<Booking | null> {
-    const booking = await tx.em.findOne(Booking, where, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (booking) await booking.slots.init({ populate: ['slot'] });
-    return booking;
   }
 
   private async applyTo(tx: RequestContext, type: string, object: IntentObject, payment: Payment, booking: Booking | null): Promise<string> {
@@ -177,15 +171,10 @@ export class PaymentEventService {
 
   /** The EXPIRE_PAYMENT_HOLD job: a booking still awaiting payment when its hold ends is EXPIRED and its seats freed. */
   async expireHold(em: EntityManager, bookingId: number): Promise<void> {
-    await em.transactional(async (txEm) => {
-      const tx: RequestContext = { em: txEm as EntityManager, clock: this.clock };
-      const booking = await this.lockBooking(tx, { id: bookingId });
+    await inJobTransaction(em, this.clock, async (tx) => {
+      const booking = await lockBooking(tx, { id: bookingId });
       if (!booking || booking.status !== BookingStatus.PENDING_PAYMENT || !booking.holdExpiresAt) return;
-      if (booking.holdExpiresAt > tx.clock.now()) {
-        // Not due by the server's clock yet (a job may run early after a clock change): come back then.
-        await addJobs(tx.em, [{ task: EXPIRE_PAYMENT_HOLD, payload: { bookingId }, runAt: booking.holdExpiresAt, jobKey: holdJobKey(bookingId) }]);
-        return;
-      }
+      if (await requeuedIfEarly(tx, { task: EXPIRE_PAYMENT_HOLD, payload: { bookingId }, runAt: booking.holdExpiresAt, jobKey: holdJobKey(bookingId) })) return;
       const payment = await booking.payment!.loadOrFail();
       await this.expire(tx, booking, payment, PaymentStatus.CANCELED, 'the hold ended before the payment succeeded');
     });

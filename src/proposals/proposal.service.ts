@@ -4,14 +4,14 @@ import { assertManages, requireActor } from '../accounts/ownership';
 import { Provider } from '../accounts/provider.entity';
 import { Role } from '../accounts/role';
 import { User } from '../accounts/user.entity';
-import { MAX_NOTE_LENGTH, capacityExceeded, checkSlots, parseSlotIds, partySize } from '../booking/booking-rules';
+import { MAX_NOTE_LENGTH, assertRoom, checkSlots, parseSlotIds, partySize } from '../booking/booking-rules';
 import type { BookingService } from '../booking/booking.service';
 import { BookingMode } from '../catalog/service.enums';
 import type { Clock } from '../core/clock';
-import { inTransaction, type RequestContext } from '../core/context';
+import { inJobTransaction, inTransaction, type RequestContext } from '../core/context';
 import { DomainError, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
-import { addJobs, removeJob } from '../core/jobs';
+import { addJobs, removeJob, requeuedIfEarly, type Job } from '../core/jobs';
 import { optionalText } from '../core/validate';
 import { announceProposal } from '../live/live-events';
 import type { ProposalMailKind } from '../notifications/proposal-mail';
@@ -45,7 +45,7 @@ export class ProposalService {
       const proposal = tx.em.create(Proposal, { service, customer: tx.em.getReference(User, actor.userId), ...party, message, expiresAt });
       proposal.slots.set(slots);
       await tx.em.flush();
-      await addJobs(tx.em, [{ task: EXPIRE_PROPOSAL, payload: { proposalId: proposal.id }, runAt: expiresAt, jobKey: expiryKey(proposal.id) }]);
+      await addJobs(tx.em, [this.expiryJob(proposal)]);
       await this.changed(tx, proposal, 'received');
       return proposal;
     });
@@ -60,8 +60,7 @@ export class ProposalService {
       const party = { adults: proposal.adults, children: proposal.children, infants: proposal.infants };
       const slotIds = proposal.slots.getItems().map((slot) => slot.id);
       const slots = checkSlots(slotIds, proposal.slots.getItems(), service, partySize(party), tx.clock.now());
-      const full = slots.find((slot) => slot.capacity - slot.booked - slot.held < partySize(party));
-      if (full) throw capacityExceeded(full.id);
+      assertRoom(slots, partySize(party));
       const booking = await this.bookings.open(tx, { service, customerId: proposal.customer.id, slots, party, notes: proposal.message });
       proposal.status = ProposalStatus.ACCEPTED;
       proposal.booking = ref(booking);
@@ -98,18 +97,17 @@ export class ProposalService {
 
   /** The EXPIRE_PROPOSAL job: a proposal still pending at its expiry becomes EXPIRED. */
   async expire(em: EntityManager, proposalId: number): Promise<void> {
-    await em.transactional(async (txEm) => {
-      const tx: RequestContext = { em: txEm as EntityManager, clock: this.clock };
-      const proposal = await txEm.findOne(Proposal, proposalId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    await inJobTransaction(em, this.clock, async (tx) => {
+      const proposal = await tx.em.findOne(Proposal, proposalId, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!proposal || proposal.status !== ProposalStatus.PENDING) return;
-      if (proposal.expiresAt > tx.clock.now()) {
-        // Not due by the server's clock yet: come back then.
-        await addJobs(tx.em, [{ task: EXPIRE_PROPOSAL, payload: { proposalId }, runAt: proposal.expiresAt, jobKey: expiryKey(proposalId) }]);
-        return;
-      }
+      if (await requeuedIfEarly(tx, this.expiryJob(proposal))) return;
       proposal.status = ProposalStatus.EXPIRED;
       await this.changed(tx, proposal, 'expired');
     });
+  }
+
+  private expiryJob(proposal: Proposal): Job & { runAt: Date } {
+    return { task: EXPIRE_PROPOSAL, payload: { proposalId: proposal.id }, runAt: proposal.expiresAt, jobKey: expiryKey(proposal.id) };
   }
 
   /** Incoming: the proposals on the caller's services (all, for an admin). Otherwise the caller's own. */

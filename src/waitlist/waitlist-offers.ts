@@ -1,7 +1,6 @@
 import { LockMode, ref } from '@mikro-orm/core';
-import type { Clock } from '../core/clock';
 import type { RequestContext } from '../core/context';
-import { addJobs } from '../core/jobs';
+import { addJobs, type Job } from '../core/jobs';
 import { changeSeats } from '../booking/seat-ledger';
 import type { NotificationService } from '../notifications/notification.service';
 import { Slot } from '../scheduling/slot.entity';
@@ -10,6 +9,10 @@ import { WaitlistStatus } from './waitlist.enums';
 
 export const EXPIRE_WAITLIST_OFFER = 'expire_waitlist_offer';
 export const offerJobKey = (entryId: number) => `waitlist-offer:${entryId}`;
+
+export function offerExpiryJob(entry: WaitlistEntry): Job & { runAt: Date } {
+  return { task: EXPIRE_WAITLIST_OFFER, payload: { entryId: entry.id }, runAt: entry.offerExpiresAt!, jobKey: offerJobKey(entry.id) };
+}
 
 /** Queue order: priority high first, then first come (id breaks ties of the same instant). */
 export const QUEUE_ORDER = { priority: 'desc', createdAt: 'asc', id: 'asc' } as const;
@@ -23,7 +26,6 @@ export class WaitlistOffers {
   constructor(
     private readonly notifications: NotificationService,
     private readonly offerHours: number,
-    readonly clock: Clock,
   ) {}
 
   async seatsFreed(tx: RequestContext, slotIds: number[]): Promise<void> {
@@ -44,7 +46,7 @@ export class WaitlistOffers {
         entry.status = WaitlistStatus.OFFERED;
         entry.offeredSlot = ref(slot);
         entry.offerExpiresAt = new Date(now.getTime() + this.offerHours * 3_600_000);
-        await addJobs(tx.em, [{ task: EXPIRE_WAITLIST_OFFER, payload: { entryId: entry.id }, runAt: entry.offerExpiresAt, jobKey: offerJobKey(entry.id) }]);
+        await addJobs(tx.em, [offerExpiryJob(entry)]);
         await this.notifications.waitlistOffered(tx, entry, slot, slot.service.getEntity());
         free -= entry.partySize;
         if (free === 0) break;

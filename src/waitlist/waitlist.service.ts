@@ -7,17 +7,18 @@ import type { Booking } from '../booking/booking.entity';
 import type { BookingService } from '../booking/booking.service';
 import type { CatalogService } from '../catalog/catalog.service';
 import type { Service } from '../catalog/service.entity';
-import { inTransaction, type RequestContext } from '../core/context';
+import type { Clock } from '../core/clock';
+import { inJobTransaction, inTransaction, type RequestContext } from '../core/context';
 import { BadInput, DomainError, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
-import { addJobs, removeJob } from '../core/jobs';
+import { removeJob, requeuedIfEarly } from '../core/jobs';
 import { intInRange } from '../core/validate';
 import { localDate } from '../core/zoned-time';
 import { Slot } from '../scheduling/slot.entity';
 import { WaitlistEntry } from './waitlist-entry.entity';
 import { WaitlistStatus } from './waitlist.enums';
 import type { WaitlistInput } from './waitlist.inputs';
-import { EXPIRE_WAITLIST_OFFER, offerJobKey, QUEUE_ORDER, type WaitlistOffers } from './waitlist-offers';
+import { offerExpiryJob, offerJobKey, QUEUE_ORDER, type WaitlistOffers } from './waitlist-offers';
 
 const MAX_PRIORITY = 1_000;
 const LIVE = [WaitlistStatus.ACTIVE, WaitlistStatus.OFFERED];
@@ -32,6 +33,7 @@ export class WaitlistService {
     private readonly catalog: CatalogService,
     private readonly bookings: BookingService,
     private readonly offers: WaitlistOffers,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -126,15 +128,10 @@ export class WaitlistService {
 
   /** The EXPIRE_WAITLIST_OFFER job: an unclaimed offer ends, and its seats go to the next in line. */
   async expireOffer(em: EntityManager, entryId: number): Promise<void> {
-    await em.transactional(async (txEm) => {
-      const tx: RequestContext = { em: txEm as EntityManager, clock: this.offers.clock };
-      const entry = await txEm.findOne(WaitlistEntry, entryId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    await inJobTransaction(em, this.clock, async (tx) => {
+      const entry = await tx.em.findOne(WaitlistEntry, entryId, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!entry || entry.status !== WaitlistStatus.OFFERED) return;
-      if (entry.offerExpiresAt! > tx.clock.now()) {
-        // Not due by the server's clock yet: come back then.
-        await addJobs(tx.em, [{ task: EXPIRE_WAITLIST_OFFER, payload: { entryId }, runAt: entry.offerExpiresAt!, jobKey: offerJobKey(entryId) }]);
-        return;
-      }
+      if (await requeuedIfEarly(tx, offerExpiryJob(entry))) return;
       await this.offers.endOffer(tx, entry, WaitlistStatus.EXPIRED);
     });
   }

@@ -75,12 +75,24 @@ export async function statementsDuring(server: TestServer, run: () => Promise<un
   return (await serverMetric(server.url, 'db_statements_total')) - before;
 }
 
-/** Waits until no background job is due, so that statement counts see only the request measured. */
-export async function jobsSettled(server: TestServer): Promise<void> {
+/** Waits until no background job (of these tasks, if named) is due, e.g. so that statement counts see only the request measured. */
+export async function jobsSettled(server: TestServer, tasks?: string[]): Promise<void> {
   for (let tries = 0; tries < 100; tries += 1) {
-    const [{ due }] = await server.sql<{ due: string }>(`select count(*) as due from graphile_worker.jobs where run_at <= now() and attempts < max_attempts`);
+    const [{ due }] = await server.sql<{ due: string }>(
+      `select count(*) as due from graphile_worker.jobs where run_at <= now() and attempts < max_attempts and ($1::text[] is null or task_identifier = any($1))`,
+      [tasks ?? null],
+    );
     if (due === '0') return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('background jobs did not settle');
+}
+
+/** Makes the waiting jobs of these tasks due now (after a test clock moved ahead) and waits until they have run. */
+export async function runJobsNow(server: TestServer, ...tasks: string[]): Promise<void> {
+  await server.sql(
+    `update graphile_worker._private_jobs set run_at = now() where locked_at is null and task_id in (select id from graphile_worker._private_tasks where identifier = any($1))`,
+    [tasks],
+  );
+  await jobsSettled(server, tasks);
 }

@@ -92,23 +92,6 @@ export class TestServer {
     }
   }
 
-  /** Makes the waiting jobs of these tasks due now (after a test clock moved ahead) and waits until they have run. */
-  async runJobsNow(...tasks: string[]): Promise<void> {
-    await this.sql(
-      `update graphile_worker._private_jobs set run_at = now() where locked_at is null and task_id in (select id from graphile_worker._private_tasks where identifier = any($1))`,
-      [tasks],
-    );
-    for (let tries = 0; tries < 100; tries += 1) {
-      const [{ due }] = await this.sql<{ due: string }>(
-        `select count(*) as due from graphile_worker.jobs where run_at <= now() and attempts < max_attempts and task_identifier = any($1)`,
-        [tasks],
-      );
-      if (due === '0') return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`jobs ${tasks.join(', ')} did not run`);
-  }
-
   async stop(): Promise<void> {
     await this.app.stop();
     await this.dropDatabase();
