@@ -1,25 +1,30 @@
 import type { Logger } from 'pino';
+import { Counter } from 'prom-client';
 import { AccountService } from './accounts/account.service';
-import { BookingChanges } from './booking/booking-changes';
+import { auditTrail } from './booking/audit';
+import type { BookingChanged } from './booking/booking-events';
+import { BookingLifecycle } from './booking/booking-lifecycle';
 import { BookingQueryService } from './booking/booking-query.service';
 import { BookingService } from './booking/booking.service';
 import { CatalogService } from './catalog/catalog.service';
 import type { Config } from './config';
-import type { Clock } from './core/clock';
+import type { TxContext } from './core/context';
+import { EventBus } from './core/event-bus';
+import { metrics } from './core/metrics';
+import type { DomainEvents } from './events';
+import { announceBooking, announceProposal } from './live/live-events';
 import { NotificationService } from './notifications/notification.service';
 import { PaymentEventService } from './payments/payment-events.service';
 import { PaymentService } from './payments/payment.service';
-import { ProposalService } from './proposals/proposal.service';
 import { StripeGateway } from './payments/stripe-gateway';
+import { ProposalService } from './proposals/proposal.service';
 import { BlackoutService } from './scheduling/blackout.service';
 import { SchedulingService } from './scheduling/scheduling.service';
-import { Tokens } from './server/tokens';
 import { WaitlistOffers } from './waitlist/waitlist-offers';
 import { WaitlistService } from './waitlist/waitlist.service';
 
-/** The domain services, made once per process and shared by every request. */
+/** The domain services, made once per process and shared by every request and job. */
 export interface Domain {
-  tokens: Tokens;
   accounts: AccountService;
   catalog: CatalogService;
   scheduling: SchedulingService;
@@ -31,28 +36,50 @@ export interface Domain {
   paymentEvents: PaymentEventService;
   proposals: ProposalService;
   waitlist: WaitlistService;
+  /** The Stripe client, when card payments are configured (the webhook verifies events with it). */
+  stripe?: StripeGateway;
 }
 
-export function createDomain(config: Config, clock: Clock, log: Logger): Domain {
+const bookingChanges = new Counter({ name: 'booking_changes_total', help: 'Committed booking changes, by action', labelNames: ['action'], registers: [metrics] });
+
+/** Listener: counts a booking change once it committed. */
+function countChange(tx: TxContext, change: BookingChanged): void {
+  tx.effects.afterCommit(() => bookingChanges.inc({ action: change.action }));
+}
+
+/**
+ * The composition root of the domain: services made with plain `new`, and the ONE place where reactions
+ * to domain events are registered, in the order they run inside the change's transaction. To react to a
+ * booking change (calendar sync, webhooks, ...), add a listener here.
+ */
+export function createDomain(config: Config, log: Logger): Domain {
+  const events = new EventBus<DomainEvents>();
   const catalog = new CatalogService();
   const notifications = new NotificationService(config.publicUrl);
-  const payments = new PaymentService(config.stripe ? new StripeGateway(config.stripe) : undefined, config.holdMinutes, log);
-  const offers = new WaitlistOffers(notifications, config.waitlistOfferHours);
-  const seatsFreed = offers.seatsFreed.bind(offers);
-  const changes = new BookingChanges(notifications, seatsFreed);
-  const bookings = new BookingService(changes, payments);
+  const lifecycle = new BookingLifecycle(events);
+  const stripe = config.stripe ? new StripeGateway(config.stripe) : undefined;
+  const payments = new PaymentService(stripe, config.holdMinutes, lifecycle, log);
+  const offers = new WaitlistOffers(events, config.waitlistOfferHours);
+  const bookings = new BookingService(lifecycle, payments);
+
+  events
+    .on('bookingChanged', auditTrail, (tx, change) => announceBooking(tx, change.booking.id), (tx, change) => notifications.bookingChanged(tx, change), countChange)
+    .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
+    .on('proposalChanged', (tx, change) => notifications.proposalChanged(tx, change), (tx, { proposalId, customerId, providerUserId }) => announceProposal(tx, { proposalId, customerId, providerUserId }))
+    .on('waitlistOffered', (tx, offer) => notifications.waitlistOffered(tx, offer));
+
   return {
-    tokens: new Tokens(config.jwtSecret, config.tokenTtlHours),
     accounts: new AccountService(),
     catalog,
-    scheduling: new SchedulingService(catalog, seatsFreed),
-    blackouts: new BlackoutService(catalog, seatsFreed),
+    scheduling: new SchedulingService(catalog, lifecycle),
+    blackouts: new BlackoutService(catalog, lifecycle),
     bookings,
     bookingQueries: new BookingQueryService(),
     notifications,
     payments,
-    paymentEvents: new PaymentEventService(payments, changes, clock, log),
-    proposals: new ProposalService(bookings, notifications, config.proposalTtlHours, clock),
-    waitlist: new WaitlistService(catalog, bookings, offers, clock),
+    paymentEvents: new PaymentEventService(payments, lifecycle, log),
+    proposals: new ProposalService(bookings, events, config.proposalTtlHours),
+    waitlist: new WaitlistService(catalog, bookings, offers),
+    stripe,
   };
 }

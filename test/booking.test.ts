@@ -187,8 +187,12 @@ describe('modify, cancel, complete, refund', () => {
     expect(codes(await server.request(RefundBookingDocument, { id: second.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
     expect(codes(await server.request(CancelBookingDocument, { id: first.id }, customer.token))).toEqual(['INVALID_TRANSITION']);
     expect((await server.request(RefundBookingDocument, { id: first.id, amount: '99.00' }, owner.token)).errors![0].extensions.field).toBe('amount');
-    const { refundBooking } = await server.ok(RefundBookingDocument, { id: first.id, amount: '15' }, owner.token);
-    expect(refundBooking).toEqual({ id: first.id, status: 'REFUNDED', refunded: { amount: '15.00' } });
+    // Partial refunds add up; the booking reads REFUNDED only once all it cost (2 x 20.00) came back.
+    const { refundBooking: part } = await server.ok(RefundBookingDocument, { id: first.id, amount: '15' }, owner.token);
+    expect(part).toEqual({ id: first.id, status: 'COMPLETED', refunded: { amount: '15.00' } });
+    expect((await server.request(RefundBookingDocument, { id: first.id, amount: '25.01' }, owner.token)).errors![0].message).toContain('25.00');
+    const { refundBooking: rest } = await server.ok(RefundBookingDocument, { id: first.id }, owner.token);
+    expect(rest).toEqual({ id: first.id, status: 'REFUNDED', refunded: { amount: '40.00' } });
     expect(codes(await server.request(RefundBookingDocument, { id: first.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
   });
 

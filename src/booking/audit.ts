@@ -1,32 +1,17 @@
-import type { RequestContext } from '../core/context';
-import { User } from '../accounts/user.entity';
-import { announceBooking } from '../live/live-events';
-import { AuditEntry } from './audit-entry.entity';
-import type { Booking } from './booking.entity';
+import type { TxContext } from '../core/context';
+import type { BookingChanged } from './booking-events';
 
-/** What an audit entry keeps of a booking before and after a change. */
-export function snapshot(booking: Booking): object {
-  return {
-    status: booking.status,
-    slotIds: booking.slots.getItems().map((entry) => String(entry.slot.id)),
-    party: { adults: booking.adults, children: booking.children, infants: booking.infants },
-    total: booking.total,
-    currency: booking.currency,
-    ...(booking.refundedAmount ? { refundedAmount: booking.refundedAmount } : {}),
-  };
-}
-
-/** Writes the audit entry of one change and announces the booking to live subscribers, in the transaction that makes it. */
-export async function recordChange(tx: RequestContext, booking: Booking, action: string, before: object | null, reason?: string | null): Promise<void> {
-  tx.em.create(AuditEntry, {
-    booking,
-    action,
-    actor: tx.actor ? tx.em.getReference(User, tx.actor.userId) : null,
-    before,
-    after: snapshot(booking),
-    reason: reason ?? null,
+/** Listener: the audit entry of every booking change (who, before, after, why, from where), written with the change. */
+export function auditTrail(tx: TxContext, change: BookingChanged): void {
+  tx.effects.audit({
+    bookingId: change.booking.id,
+    action: change.action,
+    actorId: tx.actor?.userId ?? null,
+    before: change.before,
+    after: change.after,
+    reason: change.reason,
     ip: tx.ip?.slice(0, 64) ?? null,
     userAgent: tx.userAgent?.slice(0, 500) ?? null,
+    at: tx.clock.now(),
   });
-  await announceBooking(tx.em, booking.id, tx.clock.now());
 }

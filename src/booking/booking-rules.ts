@@ -36,9 +36,11 @@ export function partySize(party: PartySize): number {
   return party.adults + party.children + party.infants;
 }
 
-function unavailable(slot: Slot, why: string): DomainError {
-  return new DomainError('SLOT_UNAVAILABLE', `Slot ${slot.id} ${why}`, { slotId: String(slot.id) });
+export function slotUnavailable(slotId: number, why: string): DomainError {
+  return new DomainError('SLOT_UNAVAILABLE', `Slot ${slotId} ${why}`, { slotId: String(slotId) });
 }
+
+const unavailable = (slot: Slot, why: string) => slotUnavailable(slot.id, why);
 
 /**
  * The named slots, all of `service`, each open, outside blackouts, at least cutoffHours and at most

@@ -1,25 +1,24 @@
-import { DomainError } from '../core/errors';
+import { StateTable } from '../core/state-table';
 import { BookingStatus } from './booking.enums';
 
 const { PENDING_PAYMENT, CONFIRMED, CANCELLED, EXPIRED, COMPLETED, NO_SHOW, REFUNDED } = BookingStatus;
 
-/** The only moves a booking's status can make (CONTRACT.md, "Booking"). */
-const NEXT: Record<BookingStatus, readonly BookingStatus[]> = {
-  [PENDING_PAYMENT]: [CONFIRMED, CANCELLED, EXPIRED],
-  [CONFIRMED]: [COMPLETED, NO_SHOW, CANCELLED],
-  [CANCELLED]: [REFUNDED],
-  [COMPLETED]: [REFUNDED],
-  [EXPIRED]: [],
-  [NO_SHOW]: [],
-  [REFUNDED]: [],
-};
+/** The only moves a booking's status can make, and who makes them (CONTRACT.md, "Booking"). */
+export const BOOKING_STATES = new StateTable<BookingStatus>('booking', {
+  [PENDING_PAYMENT]: { [CONFIRMED]: ['bank'], [CANCELLED]: ['user'], [EXPIRED]: ['bank', 'server'] },
+  [CONFIRMED]: { [COMPLETED]: ['user'], [NO_SHOW]: ['user'], [CANCELLED]: ['user', 'bank'] },
+  [CANCELLED]: { [REFUNDED]: ['user', 'bank'] },
+  [COMPLETED]: { [REFUNDED]: ['user', 'bank'] },
+  // Paid after the hold ended while every seat was still free (README, "Payments").
+  [EXPIRED]: { [CONFIRMED]: ['bank'] },
+  [NO_SHOW]: {},
+  [REFUNDED]: {},
+});
 
-export function assertMove(from: BookingStatus, to: BookingStatus): void {
-  if (!NEXT[from].includes(to)) throw new DomainError('INVALID_TRANSITION', `A ${from} booking cannot become ${to}`, { from, to });
-}
+export type SeatColumn = 'held' | 'booked';
 
-/** Statuses whose seats count on their slots: `held` while awaiting payment, `booked` once confirmed. */
-export function seatColumn(status: BookingStatus): 'held' | 'booked' | null {
+/** Where a status keeps its seats: `held` while awaiting payment, `booked` once confirmed, none otherwise. */
+export function seatColumn(status: BookingStatus): SeatColumn | null {
   if (status === PENDING_PAYMENT) return 'held';
   if (status === CONFIRMED) return 'booked';
   return null;

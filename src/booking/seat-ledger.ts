@@ -1,42 +1,85 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { TxContext } from '../core/context';
 import { DomainError } from '../core/errors';
 import { announceSlots, SlotChangeReason } from '../live/live-events';
+import { capacityExceeded, slotUnavailable } from './booking-rules';
+import type { SeatColumn } from './booking.state';
 import { Slot } from '../scheduling/slot.entity';
-import { capacityExceeded } from './booking-rules';
 
-export type SeatColumn = 'held' | 'booked';
+/** How one slot's counters change. */
+export interface SeatDelta {
+  held: number;
+  booked: number;
+}
+
+export type SeatDeltas = Map<number, SeatDelta>;
+
+/** Seats moved from one place to another on each slot: taken (from none), released (to none) or converted (held to booked). */
+export function seatMove(seats: Map<number, number>, from: SeatColumn | null, to: SeatColumn | null): SeatDeltas {
+  const deltas: SeatDeltas = new Map();
+  for (const [slotId, count] of seats) {
+    const delta = { held: 0, booked: 0 };
+    if (from) delta[from] -= count;
+    if (to) delta[to] += count;
+    if (delta.held !== 0 || delta.booked !== 0) deltas.set(slotId, delta);
+  }
+  return deltas;
+}
+
+/** A PostgreSQL array literal of numbers or decimal strings (they never need quoting). */
+export const pgArray = (values: readonly (number | string)[]) => `{${values.join(',')}}`;
+
+/** The call of `take_seats` (see its migration) for these deltas, as SQL and parameters. */
+export function takeSeatsCall(deltas: SeatDeltas): { sql: string; params: unknown[] } {
+  const ids = [...deltas.keys()];
+  return {
+    sql: 'take_seats(?::int[], ?::int[], ?::int[])',
+    params: [pgArray(ids), pgArray(ids.map((id) => deltas.get(id)!.held)), pgArray(ids.map((id) => deltas.get(id)!.booked))],
+  };
+}
+
+/** What `take_seats` answers for each slot it changed. */
+export interface SlotCounters {
+  id: number;
+  booked: number;
+  held: number;
+}
+
+/** Puts the committed counters into the slots this request already holds, so that its answer shows them. */
+export function showCounters(tx: TxContext, changed: SlotCounters[]): void {
+  for (const counters of changed) tx.em.map(Slot, counters);
+}
+
+/** `take_seats` refuses with its own SQLSTATEs; they become the domain's errors. */
+export function seatRefusal(error: unknown): DomainError | undefined {
+  const { code, detail, hint } = error as { code?: string; detail?: string; hint?: string };
+  if (code === 'BK002') return capacityExceeded(Number(detail));
+  if (code === 'BK001') return slotUnavailable(Number(detail), `is ${(hint ?? 'missing').toLowerCase()}`);
+  return undefined;
+}
+
+/** Announces the changed slots to live calendars when the transaction commits. */
+export function announceSeats(tx: TxContext, serviceId: number, deltas: SeatDeltas): void {
+  const byReason = new Map<SlotChangeReason, number[]>();
+  for (const [slotId, { held, booked }] of deltas) {
+    const reason = booked > 0 ? SlotChangeReason.BOOKED : held > 0 ? SlotChangeReason.HELD : SlotChangeReason.RELEASED;
+    byReason.set(reason, [...(byReason.get(reason) ?? []), slotId]);
+  }
+  for (const [reason, slotIds] of byReason) announceSlots(tx, serviceId, slotIds, reason);
+}
 
 /**
- * Changes seat counters slot by slot in id order, so that two multi-slot bookings never wait on each
- * other in a cycle. Taking seats is one conditional UPDATE per slot: it succeeds only while the slot is
- * open and has room, and the slot's CHECK constraint is the last word. Each new row is merged into the
- * identity map so that the answer shows the committed counters, and announced to live calendars.
+ * Changes seat counters of slots of one service in one statement, in slot-id order (the lock order of every
+ * seat change), or refuses with CAPACITY_EXCEEDED / SLOT_UNAVAILABLE and changes nothing.
  */
-export async function changeSeats(em: EntityManager, column: SeatColumn, deltas: Map<number, number>, at: Date): Promise<void> {
-  const ordered = [...deltas].filter(([, delta]) => delta !== 0).sort(([a], [b]) => a - b);
-  const changed = new Map<string, { serviceId: number; reason: SlotChangeReason; slotIds: number[] }>();
-  for (const [slotId, delta] of ordered) {
-    const rows: Record<string, unknown>[] =
-      delta > 0
-        ? await em.execute(
-            `update slot set ${column} = ${column} + ? where id = ? and status = 'OPEN' and booked + held + ? <= capacity returning *`,
-            [delta, slotId, delta],
-          )
-        : await em.execute(`update slot set ${column} = ${column} + ? where id = ? returning *`, [delta, slotId]);
-    if (rows.length === 0) {
-      const [slot] = await em.execute<{ status: string }[]>('select status from slot where id = ?', [slotId]);
-      if (slot && slot.status !== 'OPEN') {
-        throw new DomainError('SLOT_UNAVAILABLE', `Slot ${slotId} is ${slot.status.toLowerCase()}`, { slotId: String(slotId) });
-      }
-      throw capacityExceeded(slotId);
-    }
-    const slot = em.map(Slot, rows[0]);
-    const taken = column === 'held' ? SlotChangeReason.HELD : SlotChangeReason.BOOKED;
-    const reason = delta > 0 ? taken : SlotChangeReason.RELEASED;
-    const key = `${slot.service.id}:${reason}`;
-    const group = changed.get(key) ?? { serviceId: slot.service.id, reason, slotIds: [] };
-    group.slotIds.push(slotId);
-    changed.set(key, group);
+export async function changeSeats(tx: TxContext, serviceId: number, deltas: SeatDeltas): Promise<void> {
+  if (deltas.size === 0) return;
+  const call = takeSeatsCall(deltas);
+  let changed: SlotCounters[];
+  try {
+    [{ changed }] = await tx.em.execute(`select ${call.sql} as changed`, call.params);
+  } catch (error) {
+    throw seatRefusal(error) ?? error;
   }
-  for (const { serviceId, reason, slotIds } of changed.values()) await announceSlots(em, serviceId, slotIds, reason, at);
+  showCounters(tx, changed);
+  announceSeats(tx, serviceId, deltas);
 }

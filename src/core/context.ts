@@ -1,28 +1,87 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { DeadlockException, LockWaitTimeoutException, TransactionPropagation } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Role } from '../accounts/role';
 import type { Clock } from './clock';
+import { DomainError } from './errors';
+import { Effects } from './effects';
 
 export interface Actor {
   userId: number;
   role: Role;
 }
 
-/** Everything a use case needs to know about the request it serves; the first argument of every service method. */
+/**
+ * Everything a use case needs to know about the request or job it serves; the first argument of every
+ * service method. Requests carry an actor; background jobs act as the server (no actor).
+ */
 export interface RequestContext {
-  /** A fork of the EntityManager made for this request alone. */
+  /** A fork of the EntityManager made for this request or job alone. */
   em: EntityManager;
   actor?: Actor;
   clock: Clock;
   ip?: string;
   userAgent?: string;
+  /** Inside a transaction: the audit rows, NOTIFYs and jobs it will write just before commit. */
+  effects?: Effects;
 }
 
-/** Runs one use case in one transaction; `tx.em` is the transaction's EntityManager, to be used for everything inside. */
-export function inTransaction<T>(ctx: RequestContext, work: (tx: RequestContext) => Promise<T>): Promise<T> {
-  return ctx.em.transactional((em) => work({ ...ctx, em: em as EntityManager }));
+/** A context inside a transaction: its effects are written with it. */
+export type TxContext = RequestContext & { effects: Effects };
+
+/** The context of a background job: a fresh EntityManager, the server's clock, no actor (the server acts). */
+export function systemContext(orm: MikroORM, clock: Clock): RequestContext {
+  return { em: orm.em.fork(), clock };
 }
 
-/** The transaction of a background job: the server's clock and no actor (the system acts). */
-export function inJobTransaction<T>(em: EntityManager, clock: Clock, work: (tx: RequestContext) => Promise<T>): Promise<T> {
-  return em.transactional((txEm) => work({ em: txEm as EntityManager, clock }));
+const ATTEMPTS = 4;
+
+/** A lock cycle or a serialization failure: PostgreSQL undid the whole transaction, so it can simply run again. */
+function retryable(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return error instanceof DeadlockException || error instanceof LockWaitTimeoutException || code === '40P01' || code === '40001';
+}
+
+/**
+ * Runs one use case in one transaction; `tx.em` is the transaction's EntityManager, to be used for
+ * everything inside. The effects collected on `tx` are written just before commit. Called inside
+ * another use case's transaction, it joins it. A deadlock or serialization failure is retried here,
+ * never shown to the caller: the work runs again from the start on a fresh EntityManager.
+ */
+export async function inTransaction<T>(ctx: RequestContext, work: (tx: TxContext) => Promise<T>): Promise<T> {
+  if (ctx.effects) return work(ctx as TxContext);
+  for (let attempt = 1; ; attempt += 1) {
+    const effects = new Effects();
+    const em = attempt === 1 ? ctx.em : ctx.em.fork({ clear: true });
+    try {
+      const result = await em.transactional(
+        async (txEm) => {
+          const tx: TxContext = { ...ctx, em: txEm as EntityManager, effects };
+          const value = await work(tx);
+          await tx.em.flush();
+          await effects.write(tx.em);
+          return value;
+        },
+        { propagation: TransactionPropagation.REQUIRED },
+      );
+      effects.runAfterCommit();
+      return result;
+    } catch (error) {
+      if (attempt >= ATTEMPTS || error instanceof DomainError || !retryable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
+}
+
+/**
+ * Tries `work` in a savepoint: a domain refusal (or the CHECK on seats) undoes only what it did and
+ * answers false; any other error fails the whole transaction.
+ */
+export async function trySavepoint(tx: TxContext, work: (tx: TxContext) => Promise<void>): Promise<boolean> {
+  try {
+    await tx.em.transactional((em) => work({ ...tx, em: em as EntityManager }), { propagation: TransactionPropagation.NESTED });
+    return true;
+  } catch (error) {
+    if (error instanceof DomainError) return false;
+    throw error;
+  }
 }

@@ -6,6 +6,7 @@ import { Counter } from 'prom-client';
 import { migrations } from '../../migrations';
 import { ENTITIES } from '../entities';
 import { metrics } from './metrics';
+import { migrate } from './migrate';
 
 const sqlStatements = new Counter({
   name: 'db_statements_total',
@@ -38,8 +39,9 @@ export function ormOptions(clientUrl: string, write: (message: string) => void =
   };
 }
 
+/** The ORM with our schema and graphile-worker's brought up to date, under a lock shared by every process. */
 export async function openOrm(clientUrl: string, log: Logger): Promise<MikroORM> {
   const orm = await MikroORM.init(ormOptions(clientUrl, (message) => log.debug(message)));
-  await orm.getMigrator().up();
+  await migrate(clientUrl, orm, log);
   return orm;
 }

@@ -1,5 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { registerEnumType } from 'type-graphql';
+import type { TxContext } from '../core/context';
 
 export enum SlotChangeReason {
   CREATED = 'CREATED',
@@ -13,7 +13,7 @@ export enum SlotChangeReason {
 }
 registerEnumType(SlotChangeReason, { name: 'SlotChangeReason' });
 
-/** PostgreSQL channels; NOTIFY inside a transaction is delivered only on commit, to every listening process. */
+/** PostgreSQL channels; NOTIFY inside a transaction (written with its effects) is delivered only on commit, to every listening process. */
 export const CHANNELS = { slots: 'live_slots', bookings: 'live_bookings', proposals: 'live_proposals' } as const;
 
 /** What travels in a NOTIFY: ids only, far below PostgreSQL's 8,000-byte limit; listeners load the rest. */
@@ -39,25 +39,22 @@ export interface ProposalNotice {
 
 const IDS_PER_NOTICE = 500;
 
-async function notify(em: EntityManager, channel: string, payload: object): Promise<void> {
-  await em.execute('select pg_notify(?, ?)', [channel, JSON.stringify(payload)]);
-}
-
-/** Announces changed slots of one service, in the caller's transaction. */
-export async function announceSlots(em: EntityManager, serviceId: number, slotIds: number[], reason: SlotChangeReason, at: Date): Promise<void> {
+/** Announces changed slots of one service when the caller's transaction commits. */
+export function announceSlots(tx: TxContext, serviceId: number, slotIds: number[], reason: SlotChangeReason): void {
+  const at = tx.clock.now().toISOString();
   for (let start = 0; start < slotIds.length; start += IDS_PER_NOTICE) {
-    const notice: SlotsNotice = { serviceId, slotIds: slotIds.slice(start, start + IDS_PER_NOTICE), reason, at: at.toISOString() };
-    await notify(em, CHANNELS.slots, notice);
+    const notice: SlotsNotice = { serviceId, slotIds: slotIds.slice(start, start + IDS_PER_NOTICE), reason, at };
+    tx.effects.notify(CHANNELS.slots, notice);
   }
 }
 
-/** Announces a changed booking, in the caller's transaction. */
-export async function announceBooking(em: EntityManager, bookingId: number, at: Date): Promise<void> {
-  const notice: BookingNotice = { bookingId, at: at.toISOString() };
-  await notify(em, CHANNELS.bookings, notice);
+/** Announces a changed booking when the caller's transaction commits. */
+export function announceBooking(tx: TxContext, bookingId: number): void {
+  const notice: BookingNotice = { bookingId, at: tx.clock.now().toISOString() };
+  tx.effects.notify(CHANNELS.bookings, notice);
 }
 
-/** Announces a changed proposal, in the caller's transaction. */
-export async function announceProposal(em: EntityManager, notice: ProposalNotice): Promise<void> {
-  await notify(em, CHANNELS.proposals, notice);
+/** Announces a changed proposal when the caller's transaction commits. */
+export function announceProposal(tx: TxContext, notice: Omit<ProposalNotice, 'at'>): void {
+  tx.effects.notify(CHANNELS.proposals, { ...notice, at: tx.clock.now().toISOString() });
 }

@@ -3,7 +3,7 @@ import type { Booking } from '../booking/booking.entity';
 import type { Service } from '../catalog/service.entity';
 import { formatAmount } from '../core/money';
 
-export type BookingMailKind = 'created' | 'changed' | 'cancelled' | 'reminder' | 'payment_failed' | 'refunded';
+export type BookingMailKind = 'created' | 'changed' | 'cancelled' | 'reminder' | 'payment_failed' | 'refunded' | 'refund_failed';
 
 const SUBJECTS: Record<BookingMailKind, string> = {
   created: 'Booking confirmed',
@@ -12,6 +12,7 @@ const SUBJECTS: Record<BookingMailKind, string> = {
   reminder: 'Reminder: your booking is tomorrow',
   payment_failed: 'Payment not completed, booking released',
   refunded: 'Refund issued',
+  refund_failed: 'A refund was refused by the bank',
 };
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -32,6 +33,7 @@ export function bookingMail(kind: BookingMailKind, booking: Booking, service: Se
     `Party: ${booking.adults} adult(s), ${booking.children} child(ren), ${booking.infants} infant(s)`,
     `Total: ${formatAmount(booking.total, booking.currency)} ${booking.currency}`,
     ...(kind === 'refunded' && booking.refundedAmount ? [`Refunded: ${formatAmount(booking.refundedAmount, booking.currency)} ${booking.currency}`] : []),
+    ...(kind === 'refund_failed' ? ['The bank refused a refund of this booking; the customer has not been paid back. Refund by other means or try again.'] : []),
     ...(booking.meetingUrl ? [`Meeting: ${booking.meetingUrl}`] : []),
     ...(booking.notes ? [`Notes: ${booking.notes}`] : []),
     '',

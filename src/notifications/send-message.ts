@@ -1,10 +1,13 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../core/context';
 import type { Mailer } from './mailer';
 import { Message } from './message.entity';
 
-/** Sends one stored message; idempotent: a message already sent or failed is left alone. A throw is retried. */
-export async function sendMessage(em: EntityManager, mailer: Mailer, messageId: number, lastAttempt: boolean): Promise<void> {
-  const message = await em.findOne(Message, messageId);
+/**
+ * The send_message job: sends one stored message; idempotent (a message already sent or failed is left
+ * alone). A throw is retried. No transaction is held open while the mail server answers.
+ */
+export async function sendMessage(ctx: RequestContext, mailer: Mailer, messageId: number, lastAttempt: boolean): Promise<void> {
+  const message = await ctx.em.findOne(Message, messageId);
   if (!message || message.status !== 'PENDING') return;
   message.attempts += 1;
   try {
@@ -19,8 +22,8 @@ export async function sendMessage(em: EntityManager, mailer: Mailer, messageId: 
   } catch (error) {
     message.lastError = (error as Error).message;
     if (lastAttempt) message.status = 'FAILED';
-    await em.flush();
+    await ctx.em.flush();
     throw error;
   }
-  await em.flush();
+  await ctx.em.flush();
 }

@@ -1,23 +1,20 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import Decimal from 'decimal.js';
-import type Stripe from 'stripe';
 import type { Logger } from 'pino';
-import { snapshot } from '../booking/audit';
-import type { BookingChanges } from '../booking/booking-changes';
+import type Stripe from 'stripe';
+import type { BookingLifecycle } from '../booking/booking-lifecycle';
+import { snapshot } from '../booking/booking-lifecycle';
+import { lockBookingWhere } from '../booking/booking-locks';
 import type { Booking } from '../booking/booking.entity';
 import { BookingStatus } from '../booking/booking.enums';
-import { changeSeats } from '../booking/seat-ledger';
-import { lockBooking } from '../booking/booking.service';
-import type { Clock } from '../core/clock';
-import { inJobTransaction, type RequestContext } from '../core/context';
-import { addJobs, removeJob, requeuedIfEarly } from '../core/jobs';
+import { inTransaction, trySavepoint, type RequestContext, type TxContext } from '../core/context';
+import { requeuedIfEarly } from '../core/jobs';
+import { jobs } from '../jobs';
 import { PaymentStatus } from './payment.enums';
 import { Payment } from './payment.entity';
-import { EXPIRE_PAYMENT_HOLD, holdJobKey, type PaymentService } from './payment.service';
+import type { PaymentService } from './payment.service';
+import { PAYMENT_STATES } from './payment.state';
 import { StripeEvent } from './stripe-event.entity';
-
-export const APPLY_STRIPE_EVENT = 'apply_stripe_event';
 
 /** Thrown while an event names a PaymentIntent we do not know yet: its booking may still be committing. */
 class UnknownIntent extends Error {}
@@ -25,7 +22,6 @@ class UnknownIntent extends Error {}
 interface IntentObject {
   id: string;
   object: string;
-  status?: string;
   payment_intent?: string | { id: string };
   amount_refunded?: number;
   last_payment_error?: { message?: string } | null;
@@ -33,32 +29,29 @@ interface IntentObject {
 
 /**
  * What the bank's answers do to bookings. Webhook events are stored once by id and applied by a job, one
- * at a time per booking (its row is locked), and only ever forward: the rules for late or repeated events
- * are in the README ("Payments").
+ * at a time per booking (its row is locked), and only ever forward: every status change goes through the
+ * state tables, with the bank as the mover. The rules for late or repeated events are in the README ("Payments").
  */
 export class PaymentEventService {
   constructor(
     private readonly payments: PaymentService,
-    private readonly changes: BookingChanges,
-    private readonly clock: Clock,
+    private readonly lifecycle: BookingLifecycle,
     private readonly log: Logger,
   ) {}
 
-  /** Stores a verified event and queues the job that applies it, in one transaction; a replay is a no-op. */
+  /** Stores a verified event and queues the job that applies it, in one statement; a replay is a no-op. */
   async receive(em: EntityManager, event: Stripe.Event): Promise<void> {
-    await em.transactional(async (tx) => {
-      const inserted = await tx.execute(
-        'insert into stripe_event (id, type, payload, received_at) values (?, ?, ?, now()) on conflict (id) do nothing returning id',
-        [event.id, event.type, JSON.stringify(event)],
-      );
-      if (inserted.length === 0) return;
-      await addJobs(tx as EntityManager, [{ task: APPLY_STRIPE_EVENT, payload: { eventId: event.id }, jobKey: `stripe-event:${event.id}`, maxAttempts: 10 }]);
-    });
+    const job = jobs.applyStripeEvent(event.id);
+    await em.execute(
+      `with stored as (insert into stripe_event (id, type, payload, received_at) values (?, ?, ?, now()) on conflict (id) do nothing returning id)
+       select graphile_worker.add_job(?, ?::json, job_key => ?, max_attempts => ?) from stored`,
+      [event.id, event.type, JSON.stringify(event), job.task, JSON.stringify(job.payload), job.jobKey, job.maxAttempts],
+    );
   }
 
-  /** The APPLY_STRIPE_EVENT job. */
-  async apply(em: EntityManager, eventId: string): Promise<void> {
-    await inJobTransaction(em, this.clock, async (tx) => {
+  /** The apply_stripe_event job. */
+  async apply(ctx: RequestContext, eventId: string): Promise<void> {
+    await inTransaction(ctx, async (tx) => {
       const event = await tx.em.findOne(StripeEvent, eventId, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!event || event.processedAt) return;
       const object = (event.payload as { data: { object: IntentObject } }).data.object;
@@ -67,8 +60,8 @@ export class PaymentEventService {
       if (intentId && (event.type.startsWith('payment_intent.') || event.type === 'charge.refunded')) {
         const payment = await tx.em.findOne(Payment, { intentId });
         if (!payment) throw new UnknownIntent(`No payment for PaymentIntent ${intentId} (yet)`);
-        const booking = await lockBooking(tx, { payment });
-        outcome = await this.applyTo(tx, event.type, object, payment, booking);
+        const booking = await lockBookingWhere(tx, { payment });
+        outcome = booking ? await this.applyTo(tx, event.type, object, payment, booking) : 'no booking';
       }
       event.processedAt = tx.clock.now();
       event.outcome = outcome;
@@ -76,8 +69,7 @@ export class PaymentEventService {
     });
   }
 
-  private async applyTo(tx: RequestContext, type: string, object: IntentObject, payment: Payment, booking: Booking | null): Promise<string> {
-    if (!booking) return 'no booking';
+  private async applyTo(tx: TxContext, type: string, object: IntentObject, payment: Payment, booking: Booking): Promise<string> {
     switch (type) {
       case 'payment_intent.succeeded':
         return this.succeeded(tx, payment, booking);
@@ -86,97 +78,58 @@ export class PaymentEventService {
       case 'payment_intent.canceled':
         return this.ended(tx, payment, booking, PaymentStatus.CANCELED, 'the payment was cancelled');
       case 'payment_intent.processing':
-      case 'payment_intent.requires_action':
-        if (payment.status !== PaymentStatus.REQUIRES_ACTION && payment.status !== PaymentStatus.PROCESSING) return 'stale';
-        payment.status = type === 'payment_intent.processing' ? PaymentStatus.PROCESSING : PaymentStatus.REQUIRES_ACTION;
+      case 'payment_intent.requires_action': {
+        const to = type === 'payment_intent.processing' ? PaymentStatus.PROCESSING : PaymentStatus.REQUIRES_ACTION;
+        if (!PAYMENT_STATES.canMove(payment.status, to, 'bank')) return 'stale';
+        this.payments.move(payment, to, 'bank');
         return 'payment status updated';
+      }
       case 'charge.refunded':
-        return this.refunded(tx, payment, booking, object.amount_refunded ?? 0);
+        await this.payments.bankReturnedMinor(tx, booking, payment, object.amount_refunded ?? 0);
+        return 'refund recorded';
       default:
         return 'ignored';
     }
   }
 
   /** Held seats become booked. After the hold ended, the booking is confirmed only if its seats are still free; else the money goes back. */
-  private async succeeded(tx: RequestContext, payment: Payment, booking: Booking): Promise<string> {
-    if (payment.status === PaymentStatus.SUCCEEDED || payment.status === PaymentStatus.REFUNDED) return 'already succeeded';
-    payment.status = PaymentStatus.SUCCEEDED;
-    const before = snapshot(booking);
-    const seats = new Map(booking.slots.getItems().map((entry) => [entry.slot.id, entry.seats]));
+  private async succeeded(tx: TxContext, payment: Payment, booking: Booking): Promise<string> {
+    if (!PAYMENT_STATES.canMove(payment.status, PaymentStatus.SUCCEEDED, 'bank')) return 'already succeeded';
+    this.payments.move(payment, PaymentStatus.SUCCEEDED, 'bank');
     if (booking.status === BookingStatus.PENDING_PAYMENT) {
-      await changeSeats(tx.em, 'held', new Map([...seats].map(([slotId, count]) => [slotId, -count])), tx.clock.now());
-      await changeSeats(tx.em, 'booked', seats, tx.clock.now());
-      await this.confirm(tx, booking, before, null);
+      await this.lifecycle.move(tx, booking, BookingStatus.CONFIRMED, 'bank');
       return 'confirmed';
     }
-    if (booking.status === BookingStatus.EXPIRED) {
-      const rebooked = await tx.em
-        .transactional((savepoint) => changeSeats(savepoint as EntityManager, 'booked', seats, tx.clock.now()))
-        .then(() => true)
-        .catch(() => false);
-      if (rebooked) {
-        await this.confirm(tx, booking, before, 'paid after the hold ended; the seats were still free');
-        return 'confirmed late';
-      }
+    const late = 'paid after the hold ended; the seats were still free';
+    if (booking.status === BookingStatus.EXPIRED && (await trySavepoint(tx, (inner) => this.lifecycle.move(inner, booking, BookingStatus.CONFIRMED, 'bank', late)))) {
+      return 'confirmed late';
     }
-    await this.payments.refund(tx, booking, payment, this.payments.refundable(payment, booking));
-    await this.changes.record(tx, booking, 'booking.payment_refunded', before, `paid while ${booking.status.toLowerCase()}: refunded in full`);
+    const before = snapshot(booking);
+    await this.lifecycle.changed(tx, booking, 'booking.payment_refunded', before, `paid while ${booking.status.toLowerCase()}: refunded in full`);
+    await this.payments.refund(tx, booking, payment, this.payments.refundable(booking, payment), null);
     return 'refunded: booking no longer stands';
   }
 
-  private async confirm(tx: RequestContext, booking: Booking, before: object, reason: string | null): Promise<void> {
-    booking.status = BookingStatus.CONFIRMED;
-    booking.holdExpiresAt = null;
-    await removeJob(tx.em, holdJobKey(booking.id));
-    await this.changes.record(tx, booking, 'booking.confirmed', before, reason);
-  }
-
   /** A failed or cancelled payment ends a booking still awaiting it; after a success it changes nothing. */
-  private async ended(tx: RequestContext, payment: Payment, booking: Booking, status: PaymentStatus.FAILED | PaymentStatus.CANCELED, reason: string): Promise<string> {
+  private async ended(tx: TxContext, payment: Payment, booking: Booking, status: PaymentStatus.FAILED | PaymentStatus.CANCELED, reason: string): Promise<string> {
+    if (!PAYMENT_STATES.canMove(payment.status, status, 'bank')) return 'stale';
     if (booking.status !== BookingStatus.PENDING_PAYMENT) {
-      if (payment.status === PaymentStatus.SUCCEEDED || payment.status === PaymentStatus.REFUNDED) return 'stale';
-      payment.status = status;
+      this.payments.move(payment, status, 'bank');
       return 'payment status updated';
     }
-    await this.expire(tx, booking, payment, status, reason);
+    await this.lifecycle.move(tx, booking, BookingStatus.EXPIRED, 'bank', reason);
+    this.payments.stop(tx, payment, status, 'bank');
     return 'expired';
   }
 
-  private async expire(tx: RequestContext, booking: Booking, payment: Payment, status: PaymentStatus.FAILED | PaymentStatus.CANCELED, reason: string): Promise<void> {
-    const before = snapshot(booking);
-    await this.changes.releaseSeats(tx, booking);
-    booking.status = BookingStatus.EXPIRED;
-    await removeJob(tx.em, holdJobKey(booking.id));
-    await this.payments.stop(tx, payment, status);
-    await this.changes.record(tx, booking, 'booking.expired', before, reason);
-  }
-
-  /** Money given back at Stripe, by us or from its dashboard. A full refund of a standing booking also cancels it. */
-  private async refunded(tx: RequestContext, payment: Payment, booking: Booking, amountRefundedMinor: number): Promise<string> {
-    this.payments.refundedByBank(payment, amountRefundedMinor);
-    const before = snapshot(booking);
-    if (new Decimal(payment.refundedAmount).gt(booking.refundedAmount ?? 0)) booking.refundedAmount = payment.refundedAmount;
-    const full = payment.status === PaymentStatus.REFUNDED;
-    if (full && booking.status === BookingStatus.CONFIRMED) {
-      await this.changes.releaseSeats(tx, booking);
-      booking.status = BookingStatus.CANCELLED;
-    }
-    if (full && (booking.status === BookingStatus.CANCELLED || booking.status === BookingStatus.COMPLETED)) {
-      booking.status = BookingStatus.REFUNDED;
-      await this.changes.record(tx, booking, 'booking.refunded', before, 'refunded at Stripe');
-      return 'booking refunded';
-    }
-    return 'refund recorded';
-  }
-
-  /** The EXPIRE_PAYMENT_HOLD job: a booking still awaiting payment when its hold ends is EXPIRED and its seats freed. */
-  async expireHold(em: EntityManager, bookingId: number): Promise<void> {
-    await inJobTransaction(em, this.clock, async (tx) => {
-      const booking = await lockBooking(tx, { id: bookingId });
+  /** The expire_payment_hold job: a booking still awaiting payment when its hold ends is EXPIRED and its seats freed. */
+  async expireHold(ctx: RequestContext, bookingId: number): Promise<void> {
+    await inTransaction(ctx, async (tx) => {
+      const booking = await lockBookingWhere(tx, { id: bookingId });
       if (!booking || booking.status !== BookingStatus.PENDING_PAYMENT || !booking.holdExpiresAt) return;
-      if (await requeuedIfEarly(tx, { task: EXPIRE_PAYMENT_HOLD, payload: { bookingId }, runAt: booking.holdExpiresAt, jobKey: holdJobKey(bookingId) })) return;
-      const payment = await booking.payment!.loadOrFail();
-      await this.expire(tx, booking, payment, PaymentStatus.CANCELED, 'the hold ended before the payment succeeded');
+      if (requeuedIfEarly(tx, jobs.holdExpiry(bookingId, booking.holdExpiresAt))) return;
+      await this.lifecycle.move(tx, booking, BookingStatus.EXPIRED, 'server', 'the hold ended before the payment succeeded');
+      this.payments.stop(tx, await booking.payment!.loadOrFail(), PaymentStatus.CANCELED, 'server');
     });
   }
 }

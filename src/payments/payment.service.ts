@@ -1,35 +1,33 @@
-import { ref } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode } from '@mikro-orm/core';
 import Decimal from 'decimal.js';
 import type { Logger } from 'pino';
+import type { BookingLifecycle } from '../booking/booking-lifecycle';
+import { snapshot } from '../booking/booking-lifecycle';
+import { lockBookingWhere } from '../booking/booking-locks';
 import type { Booking } from '../booking/booking.entity';
-import type { RequestContext } from '../core/context';
+import { BookingStatus } from '../booking/booking.enums';
+import { BOOKING_STATES } from '../booking/booking.state';
+import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { DomainError } from '../core/errors';
-import { addJobs } from '../core/jobs';
 import { fromMinor, toMinor } from '../core/money';
+import type { Mover } from '../core/state-table';
+import { jobs } from '../jobs';
 import { PaymentStatus, RefundStatus } from './payment.enums';
 import { Payment } from './payment.entity';
+import { PAYMENT_STATES, REFUND_STATES } from './payment.state';
 import { Refund } from './refund.entity';
-import type { StripeGateway } from './stripe-gateway';
+import type { Intent, StripeGateway } from './stripe-gateway';
 
-export const EXPIRE_PAYMENT_HOLD = 'expire_payment_hold';
-export const CANCEL_PAYMENT_INTENT = 'cancel_payment_intent';
-export const SEND_REFUND = 'send_refund';
-export const holdJobKey = (bookingId: number) => `payment-hold:${bookingId}`;
+const PAID = new Set([PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED]);
 
-const FINAL = new Set([PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED]);
-
-/** Card money of bookings: starting a payment, cancelling one, and giving money back, through Stripe. */
+/** Card money of bookings through Stripe: starting a payment, stopping one, and giving money back. */
 export class PaymentService {
   constructor(
     private readonly gateway: StripeGateway | undefined,
-    private readonly holdMinutes: number,
+    readonly holdMinutes: number,
+    private readonly lifecycle: BookingLifecycle,
     private readonly log: Logger,
   ) {}
-
-  get stripe(): StripeGateway | undefined {
-    return this.gateway;
-  }
 
   assertConfigured(): StripeGateway {
     if (!this.gateway) throw new DomainError('PAYMENTS_NOT_CONFIGURED', 'This service takes card payments, which this server is not set up for (no STRIPE_SECRET_KEY)');
@@ -37,16 +35,13 @@ export class PaymentService {
   }
 
   /**
-   * Starts the card payment of a new booking awaiting payment, before its seats are held: the
-   * PaymentIntent (its idempotency key is the booking's, so Stripe's retries reuse it), the Payment, the
-   * hold's end and the job that ends it. If Stripe fails, the whole booking rolls back.
+   * Creates the PaymentIntent of a booking about to be made, before its transaction: no transaction waits
+   * on Stripe. Its idempotency key is the booking's, so Stripe's retries reuse it.
    */
-  async open(tx: RequestContext, booking: Booking): Promise<Payment> {
+  async startIntent(booking: { id: number; reference: string; total: string; currency: string }): Promise<Intent> {
     const gateway = this.assertConfigured();
-    booking.holdExpiresAt = new Date(tx.clock.now().getTime() + this.holdMinutes * 60_000);
-    let intent;
     try {
-      intent = await gateway.createIntent({
+      return await gateway.createIntent({
         amountMinor: toMinor(booking.total, booking.currency),
         currency: booking.currency,
         metadata: { bookingId: String(booking.id), reference: booking.reference },
@@ -56,76 +51,130 @@ export class PaymentService {
       this.log.warn({ err: error, bookingId: booking.id }, 'Stripe did not create the PaymentIntent');
       throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', 'The card payment could not be started, so nothing was booked. Please try again in a moment.');
     }
-    const payment = tx.em.create(Payment, {
-      payer: booking.customer,
-      status: PaymentStatus.REQUIRES_ACTION,
-      amount: booking.total,
-      currency: booking.currency,
-      intentId: intent.id,
-      clientSecret: intent.clientSecret,
-    });
-    booking.payment = ref(payment);
-    await addJobs(tx.em, [{ task: EXPIRE_PAYMENT_HOLD, payload: { bookingId: booking.id }, runAt: booking.holdExpiresAt, jobKey: holdJobKey(booking.id) }]);
-    return payment;
   }
 
   /**
-   * After a booking whose PaymentIntent was created failed to commit: nobody got the intent's secret, so it
-   * cannot be paid; cancelling it only keeps the Stripe dashboard tidy, so a failure is logged and left.
+   * Runs `work` (the transaction that makes the booking of `intent`); if it fails, nobody got the intent's
+   * secret, so it cannot be paid: it is cancelled at Stripe, after the transaction, to keep the dashboard tidy.
    */
-  abandon(intentId: string): void {
-    this.gateway?.cancelIntent(intentId).catch((error) => this.log.warn({ err: error, intentId }, 'abandoned PaymentIntent not cancelled'));
+  async withIntent<T>(intent: Intent | null, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (intent) this.gateway?.cancelIntent(intent.id).catch((cancelError) => this.log.warn({ err: cancelError, intentId: intent.id }, 'abandoned PaymentIntent not cancelled'));
+      throw error;
+    }
   }
 
-  /** Stops a payment that has not succeeded: the intent is cancelled at Stripe by a retried job. */
-  async stop(tx: RequestContext, payment: Payment, status: PaymentStatus.CANCELED | PaymentStatus.FAILED): Promise<void> {
-    if (FINAL.has(payment.status)) return;
+  /** Moves a payment's status through its state table. */
+  move(payment: Payment, to: PaymentStatus, by: Mover): void {
+    PAYMENT_STATES.assertMove(payment.status, to, by);
+    payment.status = to;
+  }
+
+  /** Stops a payment that has not succeeded; the intent is cancelled at Stripe by a retried job. */
+  stop(tx: TxContext, payment: Payment, status: PaymentStatus.CANCELED | PaymentStatus.FAILED, by: Mover): void {
+    if (!PAYMENT_STATES.canMove(payment.status, status, by)) return;
     payment.status = status;
-    await addJobs(tx.em, [{ task: CANCEL_PAYMENT_INTENT, payload: { intentId: payment.intentId }, jobKey: `cancel-intent:${payment.intentId}` }]);
+    tx.effects.addJob(jobs.cancelIntent(payment.intentId));
   }
 
-  /** Money the payment can still give back. */
-  refundable(payment: Payment, booking: Booking): Decimal {
-    return Decimal.max(0, new Decimal(payment.amount).minus(booking.refundedAmount ?? 0));
+  /** Money paid for a booking that can still be given back: what was paid, less what was refunded or asked for. */
+  refundable(booking: Booking, payment: Payment | null): Decimal {
+    const paid = payment ? (PAID.has(payment.status) ? payment.amount : 0) : booking.total;
+    return Decimal.max(0, new Decimal(paid).minus(booking.refundedAmount ?? 0));
   }
 
-  /** Decides a refund in the booking's transaction; a retried job asks Stripe for it. */
-  async refund(tx: RequestContext, booking: Booking, payment: Payment, amount: Decimal.Value): Promise<void> {
-    if (new Decimal(amount).lte(0)) return;
-    const refund = tx.em.create(Refund, { payment, amount: new Decimal(amount).toFixed() });
+  /**
+   * Gives `amount` back. By card: recorded as asked at once (`refunded` adds up) and sent to Stripe by a
+   * retried job; the bank's answer decides the rest. Without a card payment (cash, transfer) the provider's
+   * word is the confirmation.
+   */
+  async refund(tx: TxContext, booking: Booking, payment: Payment | null, amount: Decimal, reason: string | null): Promise<void> {
+    if (amount.lte(0)) return;
+    const before = snapshot(booking);
     booking.refundedAmount = new Decimal(booking.refundedAmount ?? 0).plus(amount).toFixed();
+    if (!payment) {
+      await this.refundConfirmed(tx, booking, null, 'user', reason);
+      return;
+    }
+    const refund = tx.em.create(Refund, { payment, amount: amount.toFixed(), createdAt: tx.clock.now() });
     await tx.em.flush(); // the job names the refund by id
-    await addJobs(tx.em, [{ task: SEND_REFUND, payload: { refundId: refund.id }, jobKey: `refund:${refund.id}` }]);
+    tx.effects.addJob(jobs.sendRefund(refund.id));
+    await this.lifecycle.changed(tx, booking, 'booking.refund_requested', before, reason);
   }
 
-  /** The SEND_REFUND job: one Stripe refund per Refund row, whatever the number of attempts. */
-  async sendRefund(em: EntityManager, refundId: number): Promise<void> {
-    const gateway = this.assertConfigured();
-    await em.transactional(async (tx) => {
-      const refund = await tx.findOne(Refund, refundId, { populate: ['payment'] });
-      if (!refund || refund.status !== RefundStatus.PENDING || refund.stripeRefundId) return;
-      const payment = refund.payment.getEntity();
-      const answer = await gateway.refund({ intentId: payment.intentId, amountMinor: toMinor(refund.amount, payment.currency), idempotencyKey: `refund-${refund.id}` });
-      refund.stripeRefundId = answer.id;
-      refund.status = answer.status === 'failed' || answer.status === 'canceled' ? RefundStatus.FAILED : RefundStatus.SUCCEEDED;
-      if (refund.status === RefundStatus.SUCCEEDED) this.moneyReturned(payment, new Decimal(payment.refundedAmount).plus(refund.amount));
-      else this.log.error({ refundId, stripeRefundId: answer.id }, 'Stripe refused a refund');
-    });
+  /** Once all that was paid came back, the booking is REFUNDED; before that, the customer hears of the part refunded. */
+  private async refundConfirmed(tx: TxContext, booking: Booking, payment: Payment | null, by: Mover, reason: string | null): Promise<void> {
+    const paid = new Decimal(payment ? payment.amount : booking.total);
+    const returned = new Decimal(payment ? payment.refundedAmount : booking.refundedAmount ?? 0);
+    if (returned.gte(paid) && BOOKING_STATES.canMove(booking.status, BookingStatus.REFUNDED, by)) {
+      await this.lifecycle.move(tx, booking, BookingStatus.REFUNDED, by, reason);
+    } else {
+      await this.lifecycle.changed(tx, booking, 'booking.refund_succeeded', null, reason);
+    }
   }
 
-  /** Records what the bank has given back in all (it only grows); fully refunded payments become REFUNDED. */
-  moneyReturned(payment: Payment, total: Decimal.Value): void {
-    const refunded = Decimal.min(payment.amount, Decimal.max(payment.refundedAmount, total));
-    payment.refundedAmount = refunded.toFixed();
-    if (refunded.gte(payment.amount)) payment.status = PaymentStatus.REFUNDED;
+  /**
+   * The bank's word on how much of a payment came back in all (it only grows): the payment becomes
+   * REFUNDED when all of it did, and the booking follows. A refund made from Stripe's dashboard counts too.
+   */
+  async bankReturned(tx: TxContext, booking: Booking, payment: Payment, total: Decimal.Value, reason: string): Promise<void> {
+    const returned = Decimal.min(payment.amount, Decimal.max(payment.refundedAmount, total));
+    if (returned.lte(payment.refundedAmount)) return;
+    payment.refundedAmount = returned.toFixed();
+    if (returned.gt(booking.refundedAmount ?? 0)) booking.refundedAmount = returned.toFixed();
+    const full = returned.gte(payment.amount);
+    if (full && PAYMENT_STATES.canMove(payment.status, PaymentStatus.REFUNDED, 'bank')) this.move(payment, PaymentStatus.REFUNDED, 'bank');
+    if (full && booking.status === BookingStatus.CONFIRMED) await this.lifecycle.move(tx, booking, BookingStatus.CANCELLED, 'bank', 'refunded in full at Stripe');
+    await this.refundConfirmed(tx, booking, payment, 'bank', reason);
   }
 
   /** Stripe's word on a charge's refunds, in minor units. */
-  refundedByBank(payment: Payment, amountRefundedMinor: number): void {
-    this.moneyReturned(payment, fromMinor(amountRefundedMinor, payment.currency));
+  bankReturnedMinor(tx: TxContext, booking: Booking, payment: Payment, amountRefundedMinor: number): Promise<void> {
+    return this.bankReturned(tx, booking, payment, fromMinor(amountRefundedMinor, payment.currency), 'refunded at Stripe');
   }
 
-  /** The CANCEL_PAYMENT_INTENT job. */
+  /**
+   * The send_refund job: one Stripe refund per Refund row, asked outside any transaction, then recorded in
+   * one. An error is retried by the job; a refusal by the bank (or the last failed attempt) is shown on the
+   * booking, taken out of `refunded` and reported to the provider, never shown as done.
+   */
+  async sendRefund(ctx: RequestContext, refundId: number, lastAttempt: boolean): Promise<void> {
+    const gateway = this.assertConfigured();
+    const refund = await ctx.em.findOne(Refund, refundId, { populate: ['payment'] });
+    if (!refund || refund.status !== RefundStatus.PENDING) return;
+    const payment = refund.payment.getEntity();
+    let answer: { id: string | null; status: string | null; error?: string };
+    try {
+      answer = await gateway.refund({ intentId: payment.intentId, amountMinor: toMinor(refund.amount, payment.currency), idempotencyKey: `refund-${refund.id}` });
+    } catch (error) {
+      if (!lastAttempt) throw error;
+      answer = { id: null, status: 'failed', error: (error as Error).message };
+    }
+    await inTransaction(ctx, async (tx) => {
+      const booking = (await lockBookingWhere(tx, { payment: payment.id }))!;
+      const row = await tx.em.findOneOrFail(Refund, refundId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      if (row.status !== RefundStatus.PENDING) return;
+      const refused = answer.status === 'failed' || answer.status === 'canceled';
+      REFUND_STATES.assertMove(row.status, refused ? RefundStatus.FAILED : RefundStatus.SUCCEEDED, 'bank');
+      row.status = refused ? RefundStatus.FAILED : RefundStatus.SUCCEEDED;
+      row.stripeRefundId = answer.id;
+      if (refused) {
+        row.lastError = answer.error ?? `Stripe answered ${answer.status}`;
+        const before = snapshot(booking);
+        booking.refundedAmount = Decimal.max(0, new Decimal(booking.refundedAmount ?? 0).minus(row.amount)).toFixed();
+        this.log.error({ refundId, stripeRefundId: answer.id }, 'Stripe refused a refund');
+        await this.lifecycle.changed(tx, booking, 'booking.refund_failed', before, row.lastError);
+        return;
+      }
+      const succeeded = await tx.em.find(Refund, { payment: row.payment, status: RefundStatus.SUCCEEDED });
+      const total = succeeded.reduce((sum, done) => sum.plus(done.amount), new Decimal(0));
+      await this.bankReturned(tx, booking, await row.payment.loadOrFail(), total, 'refund confirmed by Stripe');
+    });
+  }
+
+  /** The cancel_payment_intent job. */
   async cancelIntent(intentId: string): Promise<void> {
     await this.assertConfigured().cancelIntent(intentId);
   }

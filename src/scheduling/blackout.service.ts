@@ -2,7 +2,7 @@ import { ref } from '@mikro-orm/core';
 import { actingProvider, assertManages } from '../accounts/ownership';
 import { Role } from '../accounts/role';
 import type { CatalogService } from '../catalog/catalog.service';
-import { inTransaction, type RequestContext } from '../core/context';
+import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { BadInput, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { optionalText, text } from '../core/validate';
@@ -11,10 +11,10 @@ import { announceSlots, SlotChangeReason } from '../live/live-events';
 import { Blackout } from './blackout.entity';
 import { Slot } from './slot.entity';
 import type { BlackoutInput } from './scheduling.inputs';
-import type { SeatsFreed } from '../booking/booking-changes';
+import type { BookingLifecycle } from '../booking/booking-lifecycle';
 
 /** Tells live calendars about the slots a blackout covers, which become unavailable or available again; returns their ids. */
-async function announceCoveredSlots(tx: RequestContext, blackout: Blackout): Promise<number[]> {
+async function announceCoveredSlots(tx: TxContext, blackout: Blackout): Promise<number[]> {
   const slots = await tx.em.find(
     Slot,
     {
@@ -29,7 +29,7 @@ async function announceCoveredSlots(tx: RequestContext, blackout: Blackout): Pro
     ids.push(slot.id);
     byService.set(slot.service.id, ids);
   }
-  for (const [serviceId, slotIds] of byService) await announceSlots(tx.em, serviceId, slotIds, SlotChangeReason.UPDATED, tx.clock.now());
+  for (const [serviceId, slotIds] of byService) announceSlots(tx, serviceId, slotIds, SlotChangeReason.UPDATED);
   return slots.map((slot) => slot.id);
 }
 
@@ -37,7 +37,7 @@ async function announceCoveredSlots(tx: RequestContext, blackout: Blackout): Pro
 export class BlackoutService {
   constructor(
     private readonly catalog: CatalogService,
-    private readonly seatsFreed: SeatsFreed,
+    private readonly lifecycle: BookingLifecycle,
   ) {}
 
   async createBlackout(ctx: RequestContext, input: BlackoutInput): Promise<Blackout> {
@@ -71,7 +71,7 @@ export class BlackoutService {
       await assertManages(tx, blackout.provider);
       tx.em.remove(blackout);
       await tx.em.flush(); // the slots' blackout formula must see it gone
-      await this.seatsFreed(tx, await announceCoveredSlots(tx, blackout));
+      await this.lifecycle.seatsFreed(tx, await announceCoveredSlots(tx, blackout));
       return true;
     });
   }

@@ -1,4 +1,5 @@
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { lockSlots } from './slot-locks';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertManages } from '../accounts/ownership';
 import type { CatalogService } from '../catalog/catalog.service';
@@ -18,7 +19,7 @@ import type { ScheduleInput } from './scheduling.inputs';
 import { SlotStatus } from './scheduling.enums';
 import { Schedule } from './schedule.entity';
 import { byStart, Slot } from './slot.entity';
-import type { SeatsFreed } from '../booking/booking-changes';
+import type { BookingLifecycle } from '../booking/booking-lifecycle';
 
 const MAX_RANGE_DAYS = 366;
 
@@ -49,7 +50,7 @@ export function blackoutsOf(em: EntityManager, service: Service, from: string, t
 export class SchedulingService {
   constructor(
     private readonly catalog: CatalogService,
-    private readonly seatsFreed: SeatsFreed,
+    private readonly lifecycle: BookingLifecycle,
   ) {}
 
   private async managedService(ctx: RequestContext, serviceId: string): Promise<Service> {
@@ -110,7 +111,7 @@ export class SchedulingService {
         .ignore()
         .returning('id')
         .execute('all');
-      await announceSlots(tx.em, service.id, inserted.map((row: { id: number }) => row.id), SlotChangeReason.CREATED, tx.clock.now());
+      announceSlots(tx, service.id, inserted.map((row: { id: number }) => row.id), SlotChangeReason.CREATED);
       return tx.em.find(Slot, { service: service.id, startsAt: { $in: wanted.map((o) => o.startsAt) } }, { orderBy: { startsAt: 'asc' } });
     });
   }
@@ -129,7 +130,7 @@ export class SchedulingService {
           capacity: intInRange('capacity', capacity ?? service.capacity, 1, LIMITS.capacity),
         });
         await tx.em.flush();
-        await announceSlots(tx.em, service.id, [created.id], SlotChangeReason.CREATED, tx.clock.now());
+        announceSlots(tx, service.id, [created.id], SlotChangeReason.CREATED);
         return created;
       });
       // Reads the blackout formula, which only the database computes.
@@ -148,8 +149,7 @@ export class SchedulingService {
     instantRange(from, to);
     return inTransaction(ctx, async (tx) => {
       const service = await this.managedService(tx, serviceId);
-      const where = { service: service.id, startsAt: { $gte: from, $lt: to } };
-      const slots = await tx.em.find(Slot, where, { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE });
+      const slots = await lockSlots(tx, { serviceId: service.id, from, to });
       const target = open ? SlotStatus.OPEN : SlotStatus.CLOSED;
       const changing = slots.filter((slot) => slot.status === (open ? SlotStatus.CLOSED : SlotStatus.OPEN));
       const taken = changing.find((slot) => slot.booked + slot.held > 0);
@@ -158,10 +158,10 @@ export class SchedulingService {
       }
       changing.forEach((slot) => (slot.status = target));
       const reason = open ? SlotChangeReason.OPENED : SlotChangeReason.CLOSED;
-      await announceSlots(tx.em, service.id, changing.map((slot) => slot.id), reason, tx.clock.now());
+      announceSlots(tx, service.id, changing.map((slot) => slot.id), reason);
       if (open && changing.length > 0) {
         await tx.em.flush();
-        await this.seatsFreed(tx, changing.map((slot) => slot.id));
+        await this.lifecycle.seatsFreed(tx, changing.map((slot) => slot.id));
       }
       return slots.sort(byStart);
     });
@@ -174,7 +174,7 @@ export class SchedulingService {
   async setSlotCapacity(ctx: RequestContext, slotId: string, capacity: number): Promise<Slot> {
     const value = intInRange('capacity', capacity, 1, LIMITS.capacity);
     return inTransaction(ctx, async (tx) => {
-      const slot = await tx.em.findOne(Slot, parseId('id', slotId), { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const [slot] = await lockSlots(tx, { ids: [parseId('id', slotId)] });
       if (!slot) throw new NotFound('Slot', slotId);
       const service = await slot.service.loadOrFail();
       await assertManages(tx, service.provider);
@@ -184,8 +184,8 @@ export class SchedulingService {
       const raised = value > slot.capacity;
       slot.capacity = value;
       await tx.em.flush();
-      await announceSlots(tx.em, service.id, [slot.id], SlotChangeReason.UPDATED, tx.clock.now());
-      if (raised) await this.seatsFreed(tx, [slot.id]);
+      announceSlots(tx, service.id, [slot.id], SlotChangeReason.UPDATED);
+      if (raised) await this.lifecycle.seatsFreed(tx, [slot.id]);
       return slot;
     });
   }

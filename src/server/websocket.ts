@@ -28,8 +28,8 @@ export interface WebSocketDeps {
 
 /**
  * graphql-ws (graphql-transport-ws) on the HTTP server's /graphql. The token is read once at
- * connection_init: a bad one closes the socket with 4403; no token is anonymous. Each subscription's
- * context hands out a fresh EntityManager on every use, so none lives as long as the subscription.
+ * connection_init: a bad one closes the socket with 4403; no token is anonymous. Each operation gets an
+ * EntityManager of its own.
  */
 export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> } {
   const wss = new WebSocketServer({ server: deps.server, path: '/graphql', maxPayload: 256 * 1024 });
@@ -54,14 +54,14 @@ export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> }
         }
       },
       context: (ctx): LiveContext => {
-        const context = {
+        return {
+          em: deps.orm.em.fork(), // one per operation: built once per subscribe, so it lives as long as the subscription
           actor: ctx.extra.actor,
           clock: deps.clock,
           live: deps.live,
           ip: ctx.extra.request.socket.remoteAddress,
           userAgent: ctx.extra.request.headers['user-agent'],
         };
-        return Object.defineProperty(context, 'em', { get: () => deps.orm.em.fork(), enumerable: true }) as LiveContext;
       },
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatAll(result.errors) } : undefined),
       onError: (_ctx, _id, _payload, errors) => formatAll(errors),

@@ -51,6 +51,16 @@ export class WaitlistEntry {
   @Property()
   partySize!: number;
 
+  /** Who the seats are for, priced as a booking of that party when the offer is claimed. */
+  @Property()
+  adults!: number;
+
+  @Property()
+  children!: number;
+
+  @Property()
+  infants!: number;
+
   /** Higher first; set by the provider or an admin. */
   @Field(() => Int)
   @Property()

@@ -1,37 +1,40 @@
 import { LockMode, ref } from '@mikro-orm/core';
-import type { RequestContext } from '../core/context';
-import { addJobs, type Job } from '../core/jobs';
+import type { SeatsFreed } from '../booking/booking-events';
 import { changeSeats } from '../booking/seat-ledger';
-import type { NotificationService } from '../notifications/notification.service';
-import { Slot } from '../scheduling/slot.entity';
+import type { TxContext } from '../core/context';
+import type { Mover } from '../core/state-table';
+import type { Events } from '../events';
+import { jobs } from '../jobs';
+import { lockSlots } from '../scheduling/slot-locks';
+import type { Slot } from '../scheduling/slot.entity';
 import { WaitlistEntry } from './waitlist-entry.entity';
 import { WaitlistStatus } from './waitlist.enums';
-
-export const EXPIRE_WAITLIST_OFFER = 'expire_waitlist_offer';
-export const offerJobKey = (entryId: number) => `waitlist-offer:${entryId}`;
-
-export function offerExpiryJob(entry: WaitlistEntry): Job & { runAt: Date } {
-  return { task: EXPIRE_WAITLIST_OFFER, payload: { entryId: entry.id }, runAt: entry.offerExpiresAt!, jobKey: offerJobKey(entry.id) };
-}
+import { WAITLIST_STATES } from './waitlist.state';
 
 /** Queue order: priority high first, then first come (id breaks ties of the same instant). */
 export const QUEUE_ORDER = { priority: 'desc', createdAt: 'asc', id: 'asc' } as const;
 
+/** Moves an entry's status through the waitlist's state table. */
+export function moveEntry(entry: WaitlistEntry, to: WaitlistStatus, by: Mover): void {
+  WAITLIST_STATES.assertMove(entry.status, to, by);
+  entry.status = to;
+}
+
 /**
- * Turns freed seats into offers, inside the transaction that freed them: for each slot, the ACTIVE entries
- * for it or for its date are taken in queue order, each whose party fits gets its seats held, and one that
- * does not fit is passed over and keeps its place.
+ * Turns freed seats into offers, inside the transaction that freed them (the listener of seatsFreed): for
+ * each slot, the ACTIVE entries for it or for its date are taken in queue order, each whose party fits gets
+ * its seats held, and one that does not fit is passed over and keeps its place.
  */
 export class WaitlistOffers {
   constructor(
-    private readonly notifications: NotificationService,
+    private readonly events: Events,
     private readonly offerHours: number,
   ) {}
 
-  async seatsFreed(tx: RequestContext, slotIds: number[]): Promise<void> {
+  async seatsFreed(tx: TxContext, { slotIds }: SeatsFreed): Promise<void> {
     const now = tx.clock.now();
-    // Locked in id order, as every seat change takes them, so that the free seats counted here stay free.
-    const slots = await tx.em.find(Slot, { id: { $in: slotIds } }, { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true, populate: ['service'] });
+    // Locked in id order with the lock seat changes take, so that the free seats counted here stay free.
+    const slots = await lockSlots(tx, { ids: slotIds });
     for (const slot of slots) {
       let free = slot.seatsAvailable(now);
       if (free <= 0) continue;
@@ -42,24 +45,28 @@ export class WaitlistOffers {
       );
       for (const entry of waiting) {
         if (entry.partySize > free) continue;
-        await changeSeats(tx.em, 'held', new Map([[slot.id, entry.partySize]]), now);
-        entry.status = WaitlistStatus.OFFERED;
-        entry.offeredSlot = ref(slot);
-        entry.offerExpiresAt = new Date(now.getTime() + this.offerHours * 3_600_000);
-        await addJobs(tx.em, [offerExpiryJob(entry)]);
-        await this.notifications.waitlistOffered(tx, entry, slot, slot.service.getEntity());
+        await this.offer(tx, entry, slot);
         free -= entry.partySize;
         if (free === 0) break;
       }
     }
   }
 
+  private async offer(tx: TxContext, entry: WaitlistEntry, slot: Slot): Promise<void> {
+    await changeSeats(tx, slot.service.id, new Map([[slot.id, { held: entry.partySize, booked: 0 }]]));
+    moveEntry(entry, WaitlistStatus.OFFERED, 'server');
+    entry.offeredSlot = ref(slot);
+    entry.offerExpiresAt = new Date(tx.clock.now().getTime() + this.offerHours * 3_600_000);
+    tx.effects.addJob(jobs.offerExpiry(entry.id, entry.offerExpiresAt));
+    await this.events.publish(tx, 'waitlistOffered', { entryId: entry.id, customerId: entry.customer.id, serviceId: slot.service.id, slotId: slot.id });
+  }
+
   /** Ends an offer (expired, or left by its customer): its seats are freed and offered to the next in line. */
-  async endOffer(tx: RequestContext, entry: WaitlistEntry, status: WaitlistStatus.EXPIRED | WaitlistStatus.CANCELLED): Promise<void> {
+  async endOffer(tx: TxContext, entry: WaitlistEntry, status: WaitlistStatus.EXPIRED | WaitlistStatus.CANCELLED, by: Mover): Promise<void> {
     const slotId = entry.offeredSlot!.id;
-    await changeSeats(tx.em, 'held', new Map([[slotId, -entry.partySize]]), tx.clock.now());
-    entry.status = status;
+    await changeSeats(tx, entry.service.id, new Map([[slotId, { held: -entry.partySize, booked: 0 }]]));
+    moveEntry(entry, status, by);
     await tx.em.flush();
-    await this.seatsFreed(tx, [slotId]);
+    await this.events.publish(tx, 'seatsFreed', { slotIds: [slotId] });
   }
 }

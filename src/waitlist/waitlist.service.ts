@@ -7,18 +7,19 @@ import type { Booking } from '../booking/booking.entity';
 import type { BookingService } from '../booking/booking.service';
 import type { CatalogService } from '../catalog/catalog.service';
 import type { Service } from '../catalog/service.entity';
-import type { Clock } from '../core/clock';
-import { inJobTransaction, inTransaction, type RequestContext } from '../core/context';
+import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, DomainError, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
-import { removeJob, requeuedIfEarly } from '../core/jobs';
+import { requeuedIfEarly } from '../core/jobs';
+import { jobKeys, jobs } from '../jobs';
+import { parseParty } from '../booking/booking-rules';
 import { intInRange } from '../core/validate';
 import { localDate } from '../core/zoned-time';
 import { Slot } from '../scheduling/slot.entity';
 import { WaitlistEntry } from './waitlist-entry.entity';
 import { WaitlistStatus } from './waitlist.enums';
 import type { WaitlistInput } from './waitlist.inputs';
-import { offerExpiryJob, offerJobKey, QUEUE_ORDER, type WaitlistOffers } from './waitlist-offers';
+import { moveEntry, QUEUE_ORDER, type WaitlistOffers } from './waitlist-offers';
 
 const MAX_PRIORITY = 1_000;
 const LIVE = [WaitlistStatus.ACTIVE, WaitlistStatus.OFFERED];
@@ -33,7 +34,6 @@ export class WaitlistService {
     private readonly catalog: CatalogService,
     private readonly bookings: BookingService,
     private readonly offers: WaitlistOffers,
-    private readonly clock: Clock,
   ) {}
 
   /**
@@ -50,6 +50,8 @@ export class WaitlistService {
         const provider = await service.provider.loadOrFail();
         if (provider.user.id === actor.userId) throw new DomainError('OWN_SERVICE', 'You cannot queue for your own service');
         const partySize = intInRange('partySize', input.partySize, service.minPartySize, service.maxPartySize);
+        const party = input.party ? parseParty(input.party, service) : { adults: partySize, children: 0, infants: 0 };
+        if (partySize !== party.adults + party.children + party.infants) throw new BadInput('party', `must add up to partySize (${partySize})`);
         const slots = await this.targetSlots(tx, service, input, partySize);
         const now = tx.clock.now();
         if (slots.some((slot) => slot.seatsAvailable(now) >= partySize)) throw new BadInput(field, 'there are free seats for this party: book instead');
@@ -61,6 +63,7 @@ export class WaitlistService {
           slot: input.slotId != null ? slots[0] : null,
           date: input.date ?? null,
           partySize,
+          ...party,
         });
         await tx.em.flush();
         return (await this.withPositions(tx.em, [entry]))[0];
@@ -91,48 +94,49 @@ export class WaitlistService {
   /** Leaves the queue; an entry holding an offer gives its seats to the next in line. */
   async leave(ctx: RequestContext, id: string): Promise<WaitlistEntry> {
     return inTransaction(ctx, async (tx) => {
-      const entry = await this.lockOwn(tx, id);
+      const entry = await this.own(tx, id, true);
       if (entry.status === WaitlistStatus.OFFERED) {
-        await removeJob(tx.em, offerJobKey(entry.id));
-        await this.offers.endOffer(tx, entry, WaitlistStatus.CANCELLED);
-      } else if (entry.status === WaitlistStatus.ACTIVE) entry.status = WaitlistStatus.CANCELLED;
-      else throw new DomainError('INVALID_TRANSITION', `This entry is already ${entry.status.toLowerCase()}`);
+        tx.effects.removeJob(jobKeys.offerExpiry(entry.id));
+        await this.offers.endOffer(tx, entry, WaitlistStatus.CANCELLED, 'user');
+      } else moveEntry(entry, WaitlistStatus.CANCELLED, 'user');
       return entry;
     });
   }
 
   /**
-   * Turns an offer into a booking on the seats already held, exactly as `book` would make it (a paid
-   * service starts its payment). The entry is locked, so of two concurrent claims one books and one is refused.
+   * Turns an offer into a booking on the seats already held, priced for the entry's party exactly as `book`
+   * would (a paid service starts its payment first). The entry is locked, so of two concurrent claims one
+   * books and one is refused.
    */
   async claim(ctx: RequestContext, id: string): Promise<Booking> {
-    return inTransaction(ctx, async (tx) => {
-      const entry = await this.lockOwn(tx, id);
-      if (entry.status !== WaitlistStatus.OFFERED) throw new DomainError('INVALID_TRANSITION', `This entry is ${entry.status.toLowerCase()}, not offered`);
-      if (entry.offerExpiresAt! <= tx.clock.now()) throw new DomainError('INVALID_TRANSITION', 'This offer has expired');
-      const slot = await entry.offeredSlot!.loadOrFail();
-      const service = await entry.service.loadOrFail();
-      const booking = await this.bookings.open(tx, {
-        service,
-        customerId: entry.customer.id,
-        slots: [slot],
-        party: { adults: entry.partySize, children: 0, infants: 0 },
-        seatsHeld: true,
-      });
-      entry.status = WaitlistStatus.CONVERTED;
-      entry.booking = ref(booking);
-      await removeJob(tx.em, offerJobKey(entry.id));
+    const entry = this.assertClaimable(ctx, await this.own(ctx, id, false));
+    const slot = await entry.offeredSlot!.loadOrFail();
+    const service = await entry.service.loadOrFail();
+    const party = { adults: entry.adults, children: entry.children, infants: entry.infants };
+    const plan = this.bookings.planFor(ctx, service, entry.customer.id, [slot], party, true);
+    return this.bookings.place(ctx, plan, async (tx, place) => {
+      const locked = this.assertClaimable(tx, await this.own(tx, id, true));
+      const booking = await place(tx);
+      moveEntry(locked, WaitlistStatus.CONVERTED, 'user');
+      locked.booking = ref(booking);
+      tx.effects.removeJob(jobKeys.offerExpiry(locked.id));
       return booking;
     });
   }
 
-  /** The EXPIRE_WAITLIST_OFFER job: an unclaimed offer ends, and its seats go to the next in line. */
-  async expireOffer(em: EntityManager, entryId: number): Promise<void> {
-    await inJobTransaction(em, this.clock, async (tx) => {
+  private assertClaimable(ctx: RequestContext, entry: WaitlistEntry): WaitlistEntry {
+    if (entry.status !== WaitlistStatus.OFFERED) throw new DomainError('INVALID_TRANSITION', `This entry is ${entry.status.toLowerCase()}, not offered`);
+    if (entry.offerExpiresAt! <= ctx.clock.now()) throw new DomainError('INVALID_TRANSITION', 'This offer has expired');
+    return entry;
+  }
+
+  /** The expire_waitlist_offer job: an unclaimed offer ends, and its seats go to the next in line. */
+  async expireOffer(ctx: RequestContext, entryId: number): Promise<void> {
+    await inTransaction(ctx, async (tx) => {
       const entry = await tx.em.findOne(WaitlistEntry, entryId, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!entry || entry.status !== WaitlistStatus.OFFERED) return;
-      if (await requeuedIfEarly(tx, offerExpiryJob(entry))) return;
-      await this.offers.endOffer(tx, entry, WaitlistStatus.EXPIRED);
+      if (requeuedIfEarly(tx, jobs.offerExpiry(entry.id, entry.offerExpiresAt!))) return;
+      await this.offers.endOffer(tx, entry, WaitlistStatus.EXPIRED, 'server');
     });
   }
 
@@ -163,10 +167,10 @@ export class WaitlistService {
     });
   }
 
-  /** The caller's own entry (an admin may act on any), locked. */
-  private async lockOwn(tx: RequestContext, id: string): Promise<WaitlistEntry> {
-    const actor = requireActor(tx);
-    const entry = await tx.em.findOne(WaitlistEntry, parseId('id', id), { lockMode: LockMode.PESSIMISTIC_WRITE });
+  /** The caller's own entry (an admin may act on any), locked when asked (inside a transaction). */
+  private async own(ctx: RequestContext, id: string, lock: boolean): Promise<WaitlistEntry> {
+    const actor = requireActor(ctx);
+    const entry = await ctx.em.findOne(WaitlistEntry, parseId('id', id), lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {});
     if (!entry) throw new NotFound('WaitlistEntry', id);
     if (entry.customer.id !== actor.userId && actor.role !== Role.ADMIN) throw new Forbidden('This waitlist entry is not yours');
     return entry;

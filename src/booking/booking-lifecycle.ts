@@ -1,0 +1,88 @@
+import type { TxContext } from '../core/context';
+import type { Mover } from '../core/state-table';
+import type { Events } from '../events';
+import { jobKeys } from '../jobs';
+import type { BookingAction, BookingFacts, BookingSnapshot } from './booking-events';
+import type { Booking } from './booking.entity';
+import { BookingStatus } from './booking.enums';
+import { BOOKING_STATES, seatColumn } from './booking.state';
+import { changeSeats, seatMove } from './seat-ledger';
+
+/** What an audit entry keeps of a booking before and after a change. */
+export function snapshot(booking: Booking): BookingSnapshot {
+  return {
+    status: booking.status,
+    slotIds: booking.slots.getItems().map((entry) => String(entry.slot.id)),
+    party: { adults: booking.adults, children: booking.children, infants: booking.infants },
+    total: booking.total,
+    currency: booking.currency,
+    ...(booking.refundedAmount ? { refundedAmount: booking.refundedAmount } : {}),
+  };
+}
+
+export function facts(booking: Booking): BookingFacts {
+  return {
+    id: booking.id,
+    reference: booking.reference,
+    status: booking.status,
+    customerId: booking.customer.id,
+    serviceId: booking.service.id,
+    startsAt: booking.startsAt,
+    inviteSequence: booking.inviteSequence,
+  };
+}
+
+/** Seats per slot of a booking whose slots are loaded. */
+export function seatsOf(booking: Booking): Map<number, number> {
+  return new Map(booking.slots.getItems().map((entry) => [entry.slot.id, entry.seats]));
+}
+
+const ACTION_ON_ENTER: Record<BookingStatus, BookingAction> = {
+  [BookingStatus.PENDING_PAYMENT]: 'booking.created',
+  [BookingStatus.CONFIRMED]: 'booking.confirmed',
+  [BookingStatus.CANCELLED]: 'booking.cancelled',
+  [BookingStatus.EXPIRED]: 'booking.expired',
+  [BookingStatus.COMPLETED]: 'booking.completed',
+  [BookingStatus.NO_SHOW]: 'booking.no_show',
+  [BookingStatus.REFUNDED]: 'booking.refunded',
+};
+
+/**
+ * The only writer of `booking.status`: a move is checked against the state table, the seats follow it
+ * (held to booked, freed, or taken again), and the change is published as a typed event in the same
+ * transaction. Freed seats are published too, so that the waitlist offers them on.
+ */
+export class BookingLifecycle {
+  constructor(private readonly events: Events) {}
+
+  async move(tx: TxContext, booking: Booking, to: BookingStatus, by: Mover, reason: string | null = null): Promise<void> {
+    BOOKING_STATES.assertMove(booking.status, to, by);
+    const before = snapshot(booking);
+    const from = seatColumn(booking.status);
+    const next = seatColumn(to);
+    const seats = seatsOf(booking);
+    await changeSeats(tx, booking.service.id, seatMove(seats, from, next));
+    booking.status = to;
+    if (next !== 'held' && booking.holdExpiresAt) {
+      booking.holdExpiresAt = null;
+      tx.effects.removeJob(jobKeys.hold(booking.id));
+    }
+    if (to === BookingStatus.CANCELLED) booking.inviteSequence += 1; // the invite's METHOD:CANCEL
+    await this.changed(tx, booking, ACTION_ON_ENTER[to], before, reason);
+    if (from && !next) await this.seatsFreed(tx, [...seats.keys()]);
+  }
+
+  /** Publishes a change of a booking other than its status (modified, refunds). */
+  async changed(tx: TxContext, booking: Booking, action: BookingAction, before: BookingSnapshot | null, reason: string | null = null): Promise<void> {
+    await this.events.publish(tx, 'bookingChanged', { action, booking: facts(booking), before, after: snapshot(booking), reason });
+  }
+
+  /** Publishes a booking being made, from its facts (it is written in the same statement as its effects). */
+  async placed(tx: TxContext, booking: BookingFacts, after: BookingSnapshot): Promise<void> {
+    await this.events.publish(tx, 'bookingChanged', { action: 'booking.created', booking, before: null, after, reason: null });
+  }
+
+  async seatsFreed(tx: TxContext, slotIds: number[]): Promise<void> {
+    if (slotIds.length > 0) await this.events.publish(tx, 'seatsFreed', { slotIds });
+  }
+}

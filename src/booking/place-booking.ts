@@ -1,0 +1,78 @@
+import { MeetingProvider } from '../catalog/service.enums';
+import type { TxContext } from '../core/context';
+import { statement, type StatementParts } from '../core/effects';
+import { jobs } from '../jobs';
+import type { Intent } from '../payments/stripe-gateway';
+import type { BookingFacts } from './booking-events';
+import type { BookingLifecycle } from './booking-lifecycle';
+import type { BookingPlan } from './booking-plan';
+import { Booking } from './booking.entity';
+import { BookingStatus } from './booking.enums';
+import { announceSeats, pgArray, seatMove, seatRefusal, showCounters, takeSeatsCall, type SlotCounters } from './seat-ledger';
+
+export interface Placement {
+  /** Taken from the booking id sequence before, so that effects and the PaymentIntent can name it. */
+  id: number;
+  reference: string;
+  plan: BookingPlan;
+  intent: Intent | null;
+  holdMinutes: number;
+}
+
+/**
+ * Writes a new booking in ONE statement: its seats taken (`take_seats`, slot-id order, or a named
+ * refusal that undoes everything), the booking, its slot links with their agreed unit prices, its
+ * payment, and every effect its listeners asked for (audit entry, live notices, jobs). Alone it is a
+ * transaction of its own; inside a use case's transaction it is one of its statements. No entity is
+ * hydrated from a query: the booking answered is the row the insert returned.
+ */
+export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, placement: Placement): Promise<Booking> {
+  const { id, reference, plan, intent } = placement;
+  const { terms, service } = plan;
+  const now = tx.clock.now();
+  const status = intent ? BookingStatus.PENDING_PAYMENT : BookingStatus.CONFIRMED;
+  const holdExpiresAt = intent ? new Date(now.getTime() + placement.holdMinutes * 60_000) : null;
+  const seats = new Map(plan.slots.map((slot) => [slot.id, terms.seats]));
+  const deltas = seatMove(seats, plan.seatsHeld ? 'held' : null, intent ? 'held' : 'booked');
+  const facts: BookingFacts = { id, reference, status, customerId: plan.customerId, serviceId: service.id, startsAt: terms.startsAt, inviteSequence: 0 };
+  await lifecycle.placed(tx, facts, {
+    status,
+    slotIds: plan.slots.map((slot) => String(slot.id)),
+    party: { adults: terms.adults, children: terms.children, infants: terms.infants },
+    total: terms.total,
+    currency: terms.currency,
+  });
+  announceSeats(tx, service.id, deltas);
+  if (holdExpiresAt) tx.effects.addJob(jobs.holdExpiry(id, holdExpiresAt));
+
+  const seatCall = takeSeatsCall(deltas);
+  const booking: StatementParts = { ctes: [`seats as (select ${seatCall.sql} as changed)`], cteParams: [...seatCall.params], calls: ['b.*', '(select count(*) from links) as fx_links', '(select changed from seats) as fx_seats'], callParams: [] };
+  if (intent) {
+    booking.ctes.push(`pay as (insert into payment (payer_id, status, amount, currency, intent_id, client_secret, provider, refunded_amount, created_at, updated_at)
+      select ?, 'REQUIRES_ACTION', ?, ?, ?, ?, 'stripe', 0, ?, ? from seats returning id)`);
+    booking.cteParams.push(plan.customerId, terms.total, terms.currency, intent.id, intent.clientSecret, now, now);
+  }
+  booking.ctes.push(
+    `b as (insert into booking (id, reference, service_id, customer_id, status, starts_at, ends_at, adults, children, infants, subtotal, discount, tax, total,
+        currency, payment_id, hold_expires_at, meeting_url, notes, special_requirements, invite_sequence, created_at, updated_at)
+      select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${intent ? '(select id from pay)' : 'null'}, ?, ?, ?, ?, 0, ?, ? from seats returning *)`,
+    `links as (insert into booking_slot (booking_id, slot_id, seats, unit_price)
+      select b.id, u.slot_id, ?, u.unit_price from b, unnest(?::int[], ?::numeric[]) as u(slot_id, unit_price) returning 1)`,
+  );
+  booking.cteParams.push(
+    id, reference, service.id, plan.customerId, status, terms.startsAt, terms.endsAt, terms.adults, terms.children, terms.infants,
+    terms.subtotal, terms.discount, terms.tax, terms.total, terms.currency, holdExpiresAt,
+    service.meetingProvider === MeetingProvider.JITSI ? `https://meet.jit.si/${reference}` : null,
+    plan.notes ?? null, plan.specialRequirements ?? null, now, now,
+    terms.seats, pgArray([...terms.unitPrices.keys()]), pgArray([...terms.unitPrices.values()]),
+  );
+  const { sql, params } = statement([booking, tx.effects.take()], 'b');
+  let row: Record<string, unknown>;
+  try {
+    [row] = await tx.em.execute(sql, params);
+  } catch (error) {
+    throw seatRefusal(error) ?? error;
+  }
+  showCounters(tx, row.fx_seats as SlotCounters[]);
+  return tx.em.map(Booking, Object.fromEntries(Object.entries(row).filter(([key]) => !key.startsWith('fx_'))));
+}

@@ -1,0 +1,14 @@
+import type { BookingChanged, SeatsFreed } from './booking/booking-events';
+import { EventBus } from './core/event-bus';
+import type { ProposalChanged } from './proposals/proposal-events';
+import type { WaitlistOffered } from './waitlist/waitlist-events';
+
+/** Every domain event by name; `domain.ts` registers the listeners of each. */
+export interface DomainEvents {
+  bookingChanged: BookingChanged;
+  seatsFreed: SeatsFreed;
+  proposalChanged: ProposalChanged;
+  waitlistOffered: WaitlistOffered;
+}
+
+export type Events = EventBus<DomainEvents>;

@@ -1,0 +1,89 @@
+/**
+ * Every background job: its name, its payload, and its key (a job with the same key replaces or removes
+ * the waiting one), declared once. graphile-worker's `GraphileWorker.Tasks` types each task's payload;
+ * `tasks.ts` runs them, the domain queues them with the builders below.
+ */
+import type { BookingMailKind } from './notifications/booking-mail';
+import type { ProposalMailKind } from './notifications/proposal-mail';
+
+declare global {
+  namespace GraphileWorker {
+    interface Tasks {
+      /** Builds and stores the emails (and invites) of one booking change, then queues their sending. */
+      booking_mail: { bookingId: number; kind: BookingMailKind; sequence: number };
+      booking_reminder: { bookingId: number; startsAt: string };
+      proposal_mail: { proposalId: number; kind: ProposalMailKind };
+      waitlist_offer_mail: { entryId: number };
+      send_message: { messageId: number };
+      apply_stripe_event: { eventId: string };
+      expire_payment_hold: { bookingId: number };
+      cancel_payment_intent: { intentId: string };
+      send_refund: { refundId: number };
+      expire_proposal: { proposalId: number };
+      expire_waitlist_offer: { entryId: number };
+    }
+  }
+}
+
+export type TaskName = keyof GraphileWorker.Tasks;
+
+export interface Job<K extends TaskName = TaskName> {
+  task: K;
+  payload: GraphileWorker.Tasks[K];
+  runAt?: Date;
+  /** A job with the same key replaces the waiting one (how a reminder moves with its booking). */
+  jobKey?: string;
+  maxAttempts?: number;
+}
+
+/** A job that must not run before its time: expiry jobs check the server's clock and queue themselves again. */
+export type TimedJob<K extends TaskName = TaskName> = Job<K> & { runAt: Date };
+
+export const jobKeys = {
+  reminder: (bookingId: number) => `booking-reminder:${bookingId}`,
+  hold: (bookingId: number) => `payment-hold:${bookingId}`,
+  proposalExpiry: (proposalId: number) => `proposal-expiry:${proposalId}`,
+  offerExpiry: (entryId: number) => `waitlist-offer:${entryId}`,
+};
+
+export const jobs = {
+  bookingMail: (bookingId: number, kind: BookingMailKind, sequence: number): Job<'booking_mail'> => ({
+    task: 'booking_mail',
+    payload: { bookingId, kind, sequence },
+  }),
+  reminder: (bookingId: number, startsAt: Date, runAt: Date): Job<'booking_reminder'> => ({
+    task: 'booking_reminder',
+    payload: { bookingId, startsAt: startsAt.toISOString() },
+    runAt,
+    jobKey: jobKeys.reminder(bookingId),
+  }),
+  proposalMail: (proposalId: number, kind: ProposalMailKind): Job<'proposal_mail'> => ({ task: 'proposal_mail', payload: { proposalId, kind } }),
+  waitlistOfferMail: (entryId: number): Job<'waitlist_offer_mail'> => ({ task: 'waitlist_offer_mail', payload: { entryId } }),
+  sendMessage: (messageId: number): Job<'send_message'> => ({ task: 'send_message', payload: { messageId }, jobKey: `message:${messageId}` }),
+  applyStripeEvent: (eventId: string): Job<'apply_stripe_event'> => ({
+    task: 'apply_stripe_event',
+    payload: { eventId },
+    jobKey: `stripe-event:${eventId}`,
+    maxAttempts: 10,
+  }),
+  holdExpiry: (bookingId: number, runAt: Date): TimedJob<'expire_payment_hold'> => ({
+    task: 'expire_payment_hold',
+    payload: { bookingId },
+    runAt,
+    jobKey: jobKeys.hold(bookingId),
+  }),
+  cancelIntent: (intentId: string): Job<'cancel_payment_intent'> => ({ task: 'cancel_payment_intent', payload: { intentId }, jobKey: `cancel-intent:${intentId}` }),
+  sendRefund: (refundId: number): Job<'send_refund'> => ({ task: 'send_refund', payload: { refundId }, jobKey: `refund:${refundId}` }),
+  proposalExpiry: (proposalId: number, runAt: Date): TimedJob<'expire_proposal'> => ({
+    task: 'expire_proposal',
+    payload: { proposalId },
+    runAt,
+    jobKey: jobKeys.proposalExpiry(proposalId),
+  }),
+  offerExpiry: (entryId: number, runAt: Date): TimedJob<'expire_waitlist_offer'> => ({
+    task: 'expire_waitlist_offer',
+    payload: { entryId },
+    runAt,
+    jobKey: jobKeys.offerExpiry(entryId),
+  }),
+};
