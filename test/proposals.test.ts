@@ -36,7 +36,11 @@ async function approvalSlots(input: Parameters<typeof createService>[2] = {}) {
 }
 
 const propose = (input: ProposalInput, who: Account = customer) => server.request(ProposeDocument, { input }, who.token);
-const mailsTo = (email: string) => server.sql<{ subject: string; text: string }>('select subject, text from message where "to" = $1 order by id', [email]);
+/** The stored emails of one address, once the jobs that build them have run. */
+async function mailsTo(email: string) {
+  await jobsSettled(server);
+  return server.sql<{ subject: string; text: string }>('select subject, text from message where "to" = $1 order by id', [email]);
+}
 
 describe('proposals', () => {
   it('go from proposal to acceptance to payment to a confirmed booking, live for both sides and for nobody else', async () => {

@@ -133,6 +133,7 @@ export class BookingService {
       this.relink(tx, booking, next.seats, next.unitPrices);
       const { unitPrices: _prices, seats: _seats, ...columns } = next;
       Object.assign(booking, columns);
+      booking.inviteSequence += 1; // the invite is sent again with the new times
       await this.lifecycle.changed(tx, booking, 'booking.modified', before, reason);
       await this.lifecycle.seatsFreed(tx, [...deltas].filter(([, delta]) => delta < 0).map(([slotId]) => slotId));
       return booking;
