@@ -163,7 +163,8 @@ export class PaymentService {
       if (refused) {
         row.lastError = answer.error ?? `Stripe answered ${answer.status}`;
         const before = snapshot(booking);
-        booking.refundedAmount = Decimal.max(0, new Decimal(booking.refundedAmount ?? 0).minus(row.amount)).toFixed();
+        const asked = Decimal.max(0, new Decimal(booking.refundedAmount ?? 0).minus(row.amount));
+        booking.refundedAmount = asked.isZero() ? null : asked.toFixed();
         this.log.error({ refundId, stripeRefundId: answer.id }, 'Stripe refused a refund');
         await this.lifecycle.changed(tx, booking, 'booking.refund_failed', before, row.lastError);
         return;

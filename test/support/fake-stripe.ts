@@ -35,6 +35,8 @@ export class FakeStripe {
   readonly requests: Recorded[] = [];
   /** What the next requests get: normal answers, HTTP 500, or no answer at all. */
   mode: 'ok' | 'error' | 'hang' = 'ok';
+  /** What the bank says of new refunds: granted, or refused (a closed card account). */
+  refundOutcome: 'succeeded' | 'failed' = 'succeeded';
   private readonly replays = new Map<string, { status: number; body: unknown }>();
   private readonly stripe = new Stripe(SECRET_KEY);
 
@@ -108,6 +110,7 @@ export class FakeStripe {
       if (intent.status !== 'succeeded' || amount > intent.amount - intent.amount_refunded) {
         return [400, { error: { type: 'invalid_request_error', code: 'charge_already_refunded', message: 'Cannot refund that much' } }];
       }
+      if (this.refundOutcome === 'failed') return [200, { id: id('re'), object: 'refund', amount, payment_intent: intent.id, status: 'failed', failure_reason: 'expired_or_canceled_card' }];
       intent.amount_refunded += amount;
       return [200, { id: id('re'), object: 'refund', amount, payment_intent: intent.id, status: 'succeeded' }];
     }
