@@ -9,7 +9,10 @@ import { Booking } from './booking.entity';
  * entries: one lock order.
  */
 export async function lockBookingWhere(tx: RequestContext, where: { id: number } | { payment: Payment | number }): Promise<Booking | null> {
-  const booking = await tx.em.findOne(Booking, where, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-  if (booking) await booking.slots.init({ populate: ['slot'] });
-  return booking;
+  // One query: the booking row locked (and only it), with what every change reads of it joined in.
+  return tx.em.findOne(Booking, where, {
+    lockMode: LockMode.PESSIMISTIC_WRITE,
+    lockTableAliases: ['b0'],
+    populate: ['slots', 'service.provider', 'payment'],
+  });
 }

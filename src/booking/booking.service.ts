@@ -3,14 +3,13 @@ import { requireActor } from '../accounts/ownership';
 import { Role } from '../accounts/role';
 import type { Service } from '../catalog/service.entity';
 import { BookingMode } from '../catalog/service.enums';
-import { inTransaction, type RequestContext, type TxContext } from '../core/context';
+import { inOneStatement, inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { BadInput, DomainError, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { formatAmount, parseAmount } from '../core/money';
 import { optionalText } from '../core/validate';
 import { PaymentStatus } from '../payments/payment.enums';
 import type { PaymentService } from '../payments/payment.service';
-import type { Intent } from '../payments/stripe-gateway';
 import { Slot } from '../scheduling/slot.entity';
 import { assertParticipant, assertProviderOf } from './booking-access';
 import { snapshot, seatsOf, type BookingLifecycle } from './booking-lifecycle';
@@ -53,7 +52,7 @@ export class BookingService {
     const notes = optionalText('notes', input.notes, MAX_NOTE_LENGTH);
     const specialRequirements = optionalText('specialRequirements', input.specialRequirements, MAX_NOTE_LENGTH);
     const plan = await this.plan(ctx, actor.userId, slotIds, input.party, BookingMode.INSTANT);
-    return this.place(ctx, { ...plan, notes, specialRequirements }, (tx, place) => place(tx));
+    return this.place(ctx, { ...plan, notes, specialRequirements });
   }
 
   /**
@@ -87,16 +86,19 @@ export class BookingService {
 
   /**
    * Makes the booking of a plan: CONFIRMED with booked seats when free; PENDING_PAYMENT with held seats
-   * when paid, its PaymentIntent created first, outside any transaction. `write` runs the placement in the
-   * caller's own transaction (an accepted proposal, a claimed offer) or alone as one statement (`book`).
+   * when paid, its PaymentIntent created first, outside any transaction. Alone (`book`) the booking is
+   * written in one statement; `within` runs it in a use case's own transaction instead (an accepted
+   * proposal, a claimed offer), given the placement to call where it belongs.
    */
-  async place<T>(ctx: RequestContext, plan: BookingPlan, write: (tx: TxContext, place: (tx: TxContext) => Promise<Booking>) => Promise<T>): Promise<T> {
+  place(ctx: RequestContext, plan: BookingPlan): Promise<Booking>;
+  place<T>(ctx: RequestContext, plan: BookingPlan, within: (tx: TxContext, place: (tx: TxContext) => Promise<Booking>) => Promise<T>): Promise<T>;
+  async place<T>(ctx: RequestContext, plan: BookingPlan, within?: (tx: TxContext, place: (tx: TxContext) => Promise<Booking>) => Promise<T>): Promise<T | Booking> {
     const [{ id }] = await ctx.em.execute<{ id: number }[]>(`select nextval(pg_get_serial_sequence('booking', 'id'))::int as id`);
     const reference = newReference(ctx.clock.now());
-    let intent: Intent | null = null;
-    if (isPaid(plan)) intent = await this.payments.startIntent({ id, reference, total: plan.terms.total, currency: plan.terms.currency });
+    const intent = isPaid(plan) ? await this.payments.startIntent({ id, reference, total: plan.terms.total, currency: plan.terms.currency }) : null;
     const placement = { id, reference, plan, intent, holdMinutes: this.payments.holdMinutes };
-    return this.payments.withIntent(intent, () => inTransaction(ctx, (tx) => write(tx, (inner) => placeBooking(inner, this.lifecycle, placement))));
+    const place = (tx: TxContext) => placeBooking(tx, this.lifecycle, placement);
+    return this.payments.withIntent<T | Booking>(intent, () => (within ? inTransaction(ctx, (tx) => within(tx, place)) : inOneStatement(ctx, place)));
   }
 
   /**

@@ -1,3 +1,4 @@
+import { wrap } from '@mikro-orm/core';
 import type { TxContext } from '../core/context';
 import { DomainError } from '../core/errors';
 import { announceSlots, SlotChangeReason } from '../live/live-events';
@@ -46,7 +47,10 @@ export interface SlotCounters {
 
 /** Puts the committed counters into the slots this request already holds, so that its answer shows them. */
 export function showCounters(tx: TxContext, changed: SlotCounters[]): void {
-  for (const counters of changed) tx.em.map(Slot, counters);
+  for (const counters of changed) {
+    const slot = tx.em.getUnitOfWork().getById<Slot>(Slot.name, counters.id);
+    if (slot && wrap(slot).isInitialized()) tx.em.map(Slot, counters);
+  }
 }
 
 /** `take_seats` refuses with its own SQLSTATEs; they become the domain's errors. */

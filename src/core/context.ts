@@ -42,34 +42,56 @@ function retryable(error: unknown): boolean {
 }
 
 /**
+ * Runs `attempt` again when PostgreSQL undid its transaction for a lock cycle or a serialization failure,
+ * so the caller never sees one: each attempt starts from scratch on a fresh EntityManager.
+ */
+async function retried<T>(ctx: RequestContext, attempt: (em: EntityManager) => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await attempt(tries === 1 ? ctx.em : ctx.em.fork({ clear: true }));
+    } catch (error) {
+      if (tries >= ATTEMPTS || error instanceof DomainError || !retryable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * tries));
+    }
+  }
+}
+
+/**
  * Runs one use case in one transaction; `tx.em` is the transaction's EntityManager, to be used for
  * everything inside. The effects collected on `tx` are written just before commit. Called inside
- * another use case's transaction, it joins it. A deadlock or serialization failure is retried here,
- * never shown to the caller: the work runs again from the start on a fresh EntityManager.
+ * another use case's transaction, it joins it.
  */
 export async function inTransaction<T>(ctx: RequestContext, work: (tx: TxContext) => Promise<T>): Promise<T> {
   if (ctx.effects) return work(ctx as TxContext);
-  for (let attempt = 1; ; attempt += 1) {
+  return retried(ctx, async (em) => {
     const effects = new Effects();
-    const em = attempt === 1 ? ctx.em : ctx.em.fork({ clear: true });
-    try {
-      const result = await em.transactional(
-        async (txEm) => {
-          const tx: TxContext = { ...ctx, em: txEm as EntityManager, effects };
-          const value = await work(tx);
-          await tx.em.flush();
-          await effects.write(tx.em);
-          return value;
-        },
-        { propagation: TransactionPropagation.REQUIRED },
-      );
-      effects.runAfterCommit();
-      return result;
-    } catch (error) {
-      if (attempt >= ATTEMPTS || error instanceof DomainError || !retryable(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-    }
-  }
+    const result = await em.transactional(
+      async (txEm) => {
+        const tx: TxContext = { ...ctx, em: txEm as EntityManager, effects };
+        const value = await work(tx);
+        await tx.em.flush();
+        await effects.write(tx.em);
+        return value;
+      },
+      { propagation: TransactionPropagation.REQUIRED },
+    );
+    effects.runAfterCommit();
+    return result;
+  });
+}
+
+/**
+ * Runs a use case whose writes are ONE statement, atomic by itself, so that it needs no BEGIN and COMMIT
+ * round trips; that statement must carry every effect collected (`effects.take()`).
+ */
+export async function inOneStatement<T>(ctx: RequestContext, work: (tx: TxContext) => Promise<T>): Promise<T> {
+  return retried(ctx, async (em) => {
+    const effects = new Effects();
+    const result = await work({ ...ctx, em, effects });
+    if (!effects.empty) throw new Error('a one-statement use case left effects unwritten');
+    effects.runAfterCommit();
+    return result;
+  });
 }
 
 /**

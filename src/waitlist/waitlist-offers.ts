@@ -1,6 +1,6 @@
 import { LockMode, ref } from '@mikro-orm/core';
 import type { SeatsFreed } from '../booking/booking-events';
-import { changeSeats } from '../booking/seat-ledger';
+import { changeSeats, pgArray } from '../booking/seat-ledger';
 import type { TxContext } from '../core/context';
 import type { Mover } from '../core/state-table';
 import type { Events } from '../events';
@@ -32,6 +32,7 @@ export class WaitlistOffers {
   ) {}
 
   async seatsFreed(tx: TxContext, { slotIds }: SeatsFreed): Promise<void> {
+    if (!(await this.anyoneWaiting(tx, slotIds))) return;
     const now = tx.clock.now();
     // Locked in id order with the lock seat changes take, so that the free seats counted here stay free.
     const slots = await lockSlots(tx, { ids: slotIds });
@@ -50,6 +51,16 @@ export class WaitlistOffers {
         if (free === 0) break;
       }
     }
+  }
+
+  /** Whether any entry waits for these slots or their dates: most freed seats have no queue, and cost one query. */
+  private async anyoneWaiting(tx: TxContext, slotIds: number[]): Promise<boolean> {
+    const [{ waiting }] = await tx.em.execute<{ waiting: boolean }[]>(
+      `select exists (select 1 from slot s join waitlist_entry e on e.service_id = s.service_id and e.status = 'ACTIVE'
+         and (e.slot_id = s.id or (e.slot_id is null and e.date = s.local_date)) where s.id = any(?::int[])) as waiting`,
+      [pgArray(slotIds)],
+    );
+    return waiting;
   }
 
   private async offer(tx: TxContext, entry: WaitlistEntry, slot: Slot): Promise<void> {
