@@ -42,11 +42,8 @@ export function slotUnavailable(slotId: number, why: string): DomainError {
 
 const unavailable = (slot: Slot, why: string) => slotUnavailable(slot.id, why);
 
-/**
- * The named slots, all of `service`, each open, outside blackouts, at least cutoffHours and at most
- * advanceDays ahead, and able to seat the party at all.
- */
-export function checkSlots(ids: number[], found: Slot[], service: Service, seats: number, now: Date): Slot[] {
+/** The named slots, all of `service`, each open, outside blackouts, at least cutoffHours and at most advanceDays ahead. */
+export function checkSlots(ids: number[], found: Slot[], service: Service, now: Date): Slot[] {
   const byId = new Map(found.map((slot) => [slot.id, slot]));
   const slots = ids.map((id) => {
     const slot = byId.get(id);
@@ -61,7 +58,6 @@ export function checkSlots(ids: number[], found: Slot[], service: Service, seats
     if (slot.blackedOut) throw unavailable(slot, 'falls on a blackout');
     if (slot.startsAt.getTime() < earliest) throw unavailable(slot, `starts within ${service.cutoffHours} hours or has started`);
     if (slot.startsAt.getTime() > latest) throw unavailable(slot, `starts more than ${service.advanceDays} days ahead`);
-    if (seats > slot.capacity) throw new BadInput('party', `a party of ${seats} is larger than slot ${slot.id} (${slot.capacity} seats)`);
   }
   return slots;
 }

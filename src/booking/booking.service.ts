@@ -71,7 +71,7 @@ export class BookingService {
     }
     if (!service.active) throw new DomainError('SLOT_UNAVAILABLE', 'This service is not bookable now', { slotId: String(slotIds[0]) });
     const party = parseParty(partyInput, service);
-    return this.planFor(ctx, service, customerId, checkSlots(slotIds, found, service, 0, ctx.clock.now()), party);
+    return this.planFor(ctx, service, customerId, checkSlots(slotIds, found, service, ctx.clock.now()), party);
   }
 
   /** The plan of a party on slots already checked as bookable; a slot already full fails here, before anything is written. */
@@ -120,7 +120,7 @@ export class BookingService {
       const party = input.party ? parseParty(input.party, service) : { adults: booking.adults, children: booking.children, infants: booking.infants };
       const ids = newIds ?? [...oldSeats.keys()];
       const found = await tx.em.find(Slot, { id: { $in: ids } });
-      checkSlots(ids.filter((slotId) => !oldSeats.has(slotId)), found, service, 0, tx.clock.now());
+      checkSlots(ids.filter((slotId) => !oldSeats.has(slotId)), found, service, tx.clock.now());
       const slots = ids.map((slotId) => found.find((slot) => slot.id === slotId)!);
       const agreed = new Map(booking.slots.getItems().map((entry) => [entry.slot.id, entry.unitPrice]));
       const next = bookingTerms(service, slots, party, agreed);

@@ -8,7 +8,8 @@ import type { BookingLifecycle } from './booking-lifecycle';
 import type { BookingPlan } from './booking-plan';
 import { Booking } from './booking.entity';
 import { BookingStatus } from './booking.enums';
-import { announceSeats, pgArray, seatMove, seatRefusal, showCounters, takeSeatsCall, type SlotCounters } from './seat-ledger';
+import { pgArray } from '../core/sql';
+import { announceSeats, seatMove, seatRefusal, showCounters, takeSeatsCall, type SlotCounters } from './seat-ledger';
 
 export interface Placement {
   /** Taken from the booking id sequence before, so that effects and the PaymentIntent can name it. */

@@ -1,5 +1,6 @@
 import { wrap } from '@mikro-orm/core';
 import type { TxContext } from '../core/context';
+import { pgArray } from '../core/sql';
 import { DomainError } from '../core/errors';
 import { announceSlots, SlotChangeReason } from '../live/live-events';
 import { capacityExceeded, slotUnavailable } from './booking-rules';
@@ -25,9 +26,6 @@ export function seatMove(seats: Map<number, number>, from: SeatColumn | null, to
   }
   return deltas;
 }
-
-/** A PostgreSQL array literal of numbers or decimal strings (they never need quoting). */
-export const pgArray = (values: readonly (number | string)[]) => `{${values.join(',')}}`;
 
 /** The call of `take_seats` (see its migration) for these deltas, as SQL and parameters. */
 export function takeSeatsCall(deltas: SeatDeltas): { sql: string; params: unknown[] } {

@@ -53,7 +53,7 @@ export class ProposalService {
     await assertManages(ctx, service.provider);
     const party = { adults: proposal.adults, children: proposal.children, infants: proposal.infants };
     const slotIds = proposal.slots.getItems().map((slot) => slot.id);
-    const slots = checkSlots(slotIds, proposal.slots.getItems(), service, 0, ctx.clock.now());
+    const slots = checkSlots(slotIds, proposal.slots.getItems(), service, ctx.clock.now());
     const plan = { ...this.bookings.planFor(ctx, service, proposal.customer.id, slots, party), notes: proposal.message };
     return this.bookings.place(ctx, plan, async (tx, place) => {
       const locked = await this.pending(tx, id, true);

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../core/context';
-import { pgArray } from '../booking/seat-ledger';
+import { pgArray } from '../core/sql';
 import { Slot } from './slot.entity';
 
 /**

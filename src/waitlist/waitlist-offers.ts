@@ -1,6 +1,7 @@
 import { LockMode, ref } from '@mikro-orm/core';
 import type { SeatsFreed } from '../booking/booking-events';
-import { changeSeats, pgArray } from '../booking/seat-ledger';
+import { changeSeats } from '../booking/seat-ledger';
+import { pgArray } from '../core/sql';
 import type { TxContext } from '../core/context';
 import type { Mover } from '../core/state-table';
 import type { Events } from '../events';
