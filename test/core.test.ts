@@ -62,6 +62,23 @@ describe('the booking core', () => {
     await seatsAddUp(slot.id);
   });
 
+  it('never deadlocks cancellations that hand seats to the waitlist against bookings of the same slot', async () => {
+    const service = await createService(server, owner, { capacity: 12, cutoffHours: 1 });
+    const [slot] = await dailySlots(server, owner, service.id, daysFromNow(6), daysFromNow(6));
+    const holders = await Promise.all(Array.from({ length: 12 }, () => signUp(server, 'CUSTOMER')));
+    const bookings = await Promise.all(holders.map((who) => server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, who.token)));
+    const waiting = await Promise.all(Array.from({ length: 4 }, () => signUp(server, 'CUSTOMER')));
+    for (const who of waiting) await server.ok(JoinWaitlistDocument, { input: { serviceId: service.id, slotId: slot.id, partySize: 3 } }, who.token);
+    const rivals = await Promise.all(Array.from({ length: 12 }, () => signUp(server, 'CUSTOMER')));
+    const results = await Promise.all([
+      ...bookings.map(({ book }, i) => server.request(CancelBookingDocument, { id: book.id }, holders[i].token)),
+      ...rivals.map((who) => server.request(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, who.token)),
+    ]);
+    expect(unexpected(results)).toEqual([]);
+    expect(results.slice(0, 12).every((result) => !result.errors)).toBe(true);
+    await seatsAddUp(slot.id);
+  });
+
   it('rolls the whole change back when writing one of its listeners’ effects fails, and sends nothing', async () => {
     const service = await createService(server, owner, { capacity: 3 });
     const [slot] = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5));
