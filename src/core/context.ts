@@ -95,12 +95,14 @@ export async function inOneStatement<T>(ctx: RequestContext, work: (tx: TxContex
 }
 
 /**
- * Tries `work` in a savepoint: a domain refusal (or the CHECK on seats) undoes only what it did and
+ * Tries `work` in a savepoint: a domain refusal undoes only what it did (its rows and its effects) and
  * answers false; any other error fails the whole transaction.
  */
 export async function trySavepoint(tx: TxContext, work: (tx: TxContext) => Promise<void>): Promise<boolean> {
+  const effects = new Effects(); // kept only if the savepoint stands
   try {
-    await tx.em.transactional((em) => work({ ...tx, em: em as EntityManager }), { propagation: TransactionPropagation.NESTED });
+    await tx.em.transactional((em) => work({ ...tx, em: em as EntityManager, effects }), { propagation: TransactionPropagation.NESTED });
+    tx.effects.absorb(effects);
     return true;
   } catch (error) {
     if (error instanceof DomainError) return false;

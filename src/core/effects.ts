@@ -67,6 +67,14 @@ export class Effects {
     this.committed.push(run);
   }
 
+  /** Takes over what a savepoint's work collected, once that work stood. */
+  absorb(other: Effects): void {
+    this.audits.push(...other.audits);
+    this.notices.push(...other.notices);
+    this.jobOps.push(...other.jobOps);
+    this.committed.push(...other.committed);
+  }
+
   get empty(): boolean {
     return this.audits.length + this.notices.length + this.jobOps.length === 0;
   }
