@@ -5,6 +5,7 @@ import { Migration20261121060238 } from './Migration20261121060238';
 import { Migration20261121064758_payments } from './Migration20261121064758_payments';
 import { Migration20261121065152_proposals } from './Migration20261121065152_proposals';
 import { Migration20261121065627_waitlist } from './Migration20261121065627_waitlist';
+import { Migration20261123100000_tokens } from './Migration20261123100000_tokens';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261121064758_payments', class: Migration20261121064758_payments }, // payments, refunds, Stripe events
   { name: 'Migration20261121065152_proposals', class: Migration20261121065152_proposals }, // proposals and their slots
   { name: 'Migration20261121065627_waitlist', class: Migration20261121065627_waitlist }, // waitlist entries
+  { name: 'Migration20261123100000_tokens', class: Migration20261123100000_tokens }, // sessions, deactivated accounts, rate-limit counters
 ];

@@ -12,6 +12,7 @@ import { LiveListener } from './live/live-listener';
 import { LiveService } from './live/live.service';
 import { Mailer } from './notifications/mailer';
 import { createHttpServer } from './server/http';
+import { chargeMutations } from './server/mutation-budget';
 import { attachWebSocket } from './server/websocket';
 import { buildGraphQLSchema } from './server/schema';
 import { taskList } from './tasks';
@@ -36,7 +37,7 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
     if (config.adminEmail && config.adminPassword) {
       await domain.accounts.ensureAdmin(orm.em.fork(), config.adminEmail, config.adminPassword);
     }
-    const schema = buildGraphQLSchema(domain);
+    const schema = chargeMutations(buildGraphQLSchema(domain), domain.rateLimits);
     const { server, apollo } = await createHttpServer({ orm, schema, tokens: domain.tokens, clock, log, paymentEvents: domain.paymentEvents, stripe: domain.payments.stripe });
     const hub = new LiveHub(orm, log);
     const listener = new LiveListener(database.url, (channel, payload) => void hub.receive(channel, payload), log);

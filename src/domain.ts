@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/account.service';
+import { RateLimits } from './accounts/rate-limits';
+import { SessionService } from './accounts/session.service';
 import { BookingChanges } from './booking/booking-changes';
 import { BookingQueryService } from './booking/booking-query.service';
 import { BookingService } from './booking/booking.service';
@@ -20,6 +22,8 @@ import { WaitlistService } from './waitlist/waitlist.service';
 /** The domain services, made once per process and shared by every request. */
 export interface Domain {
   tokens: Tokens;
+  sessions: SessionService;
+  rateLimits: RateLimits;
   accounts: AccountService;
   catalog: CatalogService;
   scheduling: SchedulingService;
@@ -41,9 +45,14 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const seatsFreed = offers.seatsFreed.bind(offers);
   const changes = new BookingChanges(notifications, seatsFreed);
   const bookings = new BookingService(changes, payments);
+  const tokens = new Tokens(config.jwtSecret, config.accessTokenMinutes, clock);
+  const sessions = new SessionService(tokens, config.refreshTokenDays);
+  const rateLimits = new RateLimits(config.rateLimits);
   return {
-    tokens: new Tokens(config.jwtSecret, config.tokenTtlHours),
-    accounts: new AccountService(),
+    tokens,
+    sessions,
+    rateLimits,
+    accounts: new AccountService(sessions, rateLimits),
     catalog,
     scheduling: new SchedulingService(catalog, seatsFreed),
     blackouts: new BlackoutService(catalog, seatsFreed),

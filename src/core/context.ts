@@ -5,6 +5,8 @@ import type { Clock } from './clock';
 export interface Actor {
   userId: number;
   role: Role;
+  /** The session the access token belongs to (logOut ends it). */
+  sessionId: number;
 }
 
 /** Everything a use case needs to know about the request it serves; the first argument of every service method. */

@@ -17,7 +17,7 @@ type Factory = [resolver: Function, make: (domain: Domain) => object];
 
 /** Every resolver class with how it is made from the domain services it calls. */
 const RESOLVERS: Factory[] = [
-  [AccountResolver, (d) => new AccountResolver(d.accounts, d.tokens)],
+  [AccountResolver, (d) => new AccountResolver(d.accounts, d.sessions)],
   [ServiceResolver, (d) => new ServiceResolver(d.catalog)],
   [ProviderResolver, (d) => new ProviderResolver(d.catalog)],
   [ServiceCalendarResolver, (d) => new ServiceCalendarResolver(d.scheduling)],
