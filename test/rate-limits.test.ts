@@ -8,13 +8,16 @@ import { codes, createTestDatabase, startTestServer, type GraphQLResult, type Te
 const PASSWORD = 'password123';
 const DEFAULTS = loadConfig({}).rateLimits;
 
-const servers: TestServer[] = [];
+// One server per test, stopped after it: each holds its own connections to PostgreSQL.
+let running: TestServer | undefined;
 async function serverWith(limits: Partial<RateLimitSettings>): Promise<TestServer> {
-  const server = await startTestServer({ rateLimits: { ...DEFAULTS, ...limits } });
-  servers.push(server);
-  return server;
+  running = await startTestServer({ rateLimits: { ...DEFAULTS, ...limits } });
+  return running;
 }
-afterAll(() => Promise.all(servers.map((server) => server.stop())));
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+});
 
 async function accountOn(server: TestServer) {
   const email = `r-${Math.random().toString(36).slice(2)}@example.test`;
