@@ -5,7 +5,7 @@ import type { Config } from './config';
 import { systemClock, type Clock } from './core/clock';
 import { openDatabase } from './core/database';
 import { openOrm } from './core/orm';
-import { migrateJobQueue, startWorker } from './core/worker';
+import { startWorker } from './core/worker';
 import { createDomain } from './domain';
 import { LiveHub } from './live/live-hub';
 import { LiveListener } from './live/live-listener';
@@ -30,7 +30,6 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
   const database = await openDatabase(config.databaseUrl, config.dataDir, log);
   try {
     const orm = await openOrm(database.url, log);
-    await migrateJobQueue(database.url, log);
     const domain = createDomain(config, clock, log);
     const mailer = new Mailer(config.smtpUrl, config.mailFrom, log);
     const worker = config.runWorker ? await startWorker(database.url, taskList(orm, domain, mailer), log) : undefined;

@@ -6,7 +6,7 @@ import { systemClock } from './core/clock';
 import { openOrm } from './core/orm';
 import { createDomain } from './domain';
 import { Mailer } from './notifications/mailer';
-import { migrateJobQueue, startWorker } from './core/worker';
+import { startWorker } from './core/worker';
 import { taskList } from './tasks';
 
 async function main(): Promise<void> {
@@ -14,7 +14,6 @@ async function main(): Promise<void> {
   const log = pino({ level: config.logLevel });
   if (!config.databaseUrl) throw new Error('npm run worker needs DATABASE_URL: the database the servers use');
   const orm = await openOrm(config.databaseUrl, log);
-  await migrateJobQueue(config.databaseUrl, log);
   const mailer = new Mailer(config.smtpUrl, config.mailFrom, log);
   const worker = await startWorker(config.databaseUrl, taskList(orm, createDomain(config, systemClock, log), mailer), log);
   log.info('Worker ready');

@@ -137,7 +137,8 @@ describe('across server processes', () => {
   });
 
   it('start together on one new database, and share one counter of failed logIns', async () => {
-    processes = await Promise.all([1, 2].map(() => startServerProcess({ DATABASE_URL: database.url })));
+    const env = { DATABASE_URL: database.url, ADMIN_EMAIL: 'root@example.test', ADMIN_PASSWORD: 'root-password' };
+    processes = await Promise.all([1, 2].map(() => startServerProcess(env)));
     const [a, b] = processes;
     const email = 'shared@example.test';
     const signed = await fetch(a.url, {

@@ -10,9 +10,10 @@ import {
   ServicesDocument,
   SignUpDocument,
 } from './generated/graphql';
-import { SERVICE, signUp, statementsDuring } from './support/fixtures';
+import { startApp } from '../src/app';
+import { SERVICE, logInAdmin, signUp, statementsDuring } from './support/fixtures';
 import { TestClock } from './support/clock';
-import { codes, startTestServer, type TestServer } from './support/server';
+import { ADMIN, codes, startTestServer, testConfig, type TestServer } from './support/server';
 
 const MINUTE = 60_000;
 const clock = new TestClock();
@@ -173,5 +174,23 @@ describe('changePassword', () => {
     expect(short.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'next' });
     expect(await me(laptop.token)).toEqual([]);
     expect(codes(await server.request(LogInDocument, { email: phone.email, password: PASSWORD }))).toEqual([]);
+  });
+});
+
+describe('the administrator', () => {
+  /** Starts and stops another server on the same database, as a restart with these settings would. */
+  async function restartWith(adminPassword: string): Promise<void> {
+    const app = await startApp(testConfig(server.databaseUrl, { adminPassword }), clock);
+    await app.stop();
+  }
+
+  it('keeps its sessions over a restart with the same ADMIN_PASSWORD, and loses them to a new one', async () => {
+    const admin = await logInAdmin(server);
+    await restartWith(ADMIN.password);
+    expect(await me(admin.token)).toEqual([]);
+    await restartWith('rotated-admin-password');
+    expect(await me(admin.token)).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await server.request(LogInDocument, ADMIN))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await server.request(LogInDocument, { email: ADMIN.email, password: 'rotated-admin-password' }))).toEqual([]);
   });
 });

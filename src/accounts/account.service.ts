@@ -10,6 +10,7 @@ import { hashPassword, passwordMatches } from './passwords';
 import { Provider } from './provider.entity';
 import type { RateLimits } from './rate-limits';
 import { Role } from './role';
+import { Session } from './session.entity';
 import type { SessionService } from './session.service';
 import { User } from './user.entity';
 
@@ -87,18 +88,33 @@ export class AccountService {
     return ctx.actor ? ctx.em.findOne(User, ctx.actor.userId) : null;
   }
 
-  /** Creates the administrator from ADMIN_EMAIL/ADMIN_PASSWORD, or brings its password and role up to date. */
+  /**
+   * Creates the administrator from ADMIN_EMAIL/ADMIN_PASSWORD, or brings its password up to date: a new
+   * password ends the sessions opened with the old one. Processes starting together may race to create
+   * it; the loser finds it made.
+   */
   async ensureAdmin(em: EntityManager, emailInput: string, password: string): Promise<void> {
     const email = parseEmail(emailInput);
-    const passwordHash = await hashPassword(parsePassword('password', password));
+    parsePassword('password', password);
+    try {
+      await this.upsertAdmin(em, email, password);
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintViolationException)) throw error;
+      await this.upsertAdmin(em, email, password);
+    }
+  }
+
+  private async upsertAdmin(em: EntityManager, email: string, password: string): Promise<void> {
     await em.transactional(async (tx) => {
-      const existing = await tx.findOne(User, { email });
-      if (existing) {
-        if (existing.role !== Role.ADMIN) throw new DomainError('FORBIDDEN', `${email} exists and is not an admin`);
-        existing.passwordHash = passwordHash;
-      } else {
-        tx.create(User, { email, name: 'Administrator', role: Role.ADMIN, timezone: 'UTC', passwordHash });
+      const existing = await tx.findOne(User, { email }, { populate: ['passwordHash'] });
+      if (!existing) {
+        tx.create(User, { email, name: 'Administrator', role: Role.ADMIN, timezone: 'UTC', passwordHash: await hashPassword(password) });
+        return;
       }
+      if (existing.role !== Role.ADMIN) throw new DomainError('FORBIDDEN', `${email} exists and is not an admin`);
+      if (await passwordMatches(password, existing.passwordHash)) return;
+      existing.passwordHash = await hashPassword(password);
+      await tx.nativeUpdate(Session, { user: existing, revokedAt: null }, { revokedAt: new Date() });
     });
   }
 }

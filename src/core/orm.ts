@@ -7,6 +7,7 @@ import { Counter } from 'prom-client';
 import { migrations } from '../../migrations';
 import { ENTITIES } from '../entities';
 import { metrics } from './metrics';
+import { migrateJobQueue } from './worker';
 
 const sqlStatements = new Counter({
   name: 'db_statements_total',
@@ -44,20 +45,25 @@ export function ormOptions(clientUrl: string, write: (message: string) => void =
 // Any number, the same in every process of this server.
 const MIGRATION_LOCK = 20_261_123;
 
-/** Processes starting together on one database take turns: the first migrates, the next find nothing left to do. */
-async function migrateInTurn(orm: MikroORM, clientUrl: string): Promise<void> {
+/**
+ * Our migrations, then graphile-worker's. Processes starting together on one database take turns (neither
+ * migrator is safe against another running at once): the first migrates, the next find nothing left to do.
+ */
+async function migrateInTurn(orm: MikroORM, clientUrl: string, log: Logger): Promise<void> {
   const lock = new Client({ connectionString: clientUrl });
   await lock.connect();
   try {
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await orm.getMigrator().up();
+    await migrateJobQueue(clientUrl, log);
   } finally {
     await lock.end(); // ending the session releases the lock
   }
 }
 
+/** The ORM on a database brought up to date. */
 export async function openOrm(clientUrl: string, log: Logger): Promise<MikroORM> {
   const orm = await MikroORM.init(ormOptions(clientUrl, (message) => log.debug(message)));
-  await migrateInTurn(orm, clientUrl);
+  await migrateInTurn(orm, clientUrl, log);
   return orm;
 }
