@@ -20,7 +20,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { Pool } from 'pg';
 import WebSocket from 'ws';
 import pino from 'pino';
-import { Role } from '../src/accounts/role';
+import { systemClock } from '../src/core/clock';
 import { startEmbeddedPostgres, createDatabaseIfMissing } from '../src/core/database';
 import { CHANNELS, SlotChangeReason, type SlotsNotice } from '../src/live/live-events';
 import { Tokens } from '../src/server/tokens';
@@ -242,8 +242,15 @@ async function main(): Promise<void> {
   try {
     servers.push(await startServerProcess({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', WORKER: 'off' }));
     servers.push(await startServerProcess({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', WORKER: 'off' }));
-    const tokens = new Tokens(JWT_SECRET, 1);
-    const tokenOf = (userId: number) => tokens.issue({ userId, role: Role.CUSTOMER }, new Date());
+    const tokens = new Tokens(JWT_SECRET, 60, systemClock);
+    // Customers are seeded in SQL, and so are their sessions.
+    const tokenOf = async (userId: number) => {
+      const session = await db.query(
+        `insert into session (user_id, refresh_hash, created_at, expires_at) values ($1, md5(random()::text), now(), now() + interval '1 day') returning id`,
+        [userId],
+      );
+      return (await tokens.issue(userId, session.rows[0].id)).token;
+    };
 
     // 1. Contention.
     const contention = await seed(db, CONTENTION_REQUESTS, 2, CONTENTION_CAPACITY);

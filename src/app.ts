@@ -12,9 +12,9 @@ import { LiveListener } from './live/live-listener';
 import { LiveService } from './live/live.service';
 import { Mailer } from './notifications/mailer';
 import { createHttpServer } from './server/http';
+import { chargeMutations } from './server/mutation-budget';
 import { attachWebSocket } from './server/websocket';
 import { buildGraphQLSchema } from './server/schema';
-import { Tokens } from './server/tokens';
 import { taskList } from './tasks';
 
 export interface RunningApp {
@@ -30,19 +30,18 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
   const database = await openDatabase(config.databaseUrl, config.dataDir, log);
   try {
     const orm = await openOrm(database.url, log);
-    const domain = createDomain(config, log);
-    const tokens = new Tokens(config.jwtSecret, config.tokenTtlHours);
+    const domain = createDomain(config, clock, log);
     const mailer = new Mailer(config.smtpUrl, config.mailFrom, log);
     const worker = config.runWorker ? await startWorker(database.url, taskList(orm, domain, mailer, clock), log) : undefined;
     if (config.adminEmail && config.adminPassword) {
       await domain.accounts.ensureAdmin(orm.em.fork(), config.adminEmail, config.adminPassword);
     }
-    const schema = buildGraphQLSchema(domain, tokens);
-    const { server, apollo } = await createHttpServer({ orm, schema, tokens, clock, log, paymentEvents: domain.paymentEvents, stripe: domain.stripe });
+    const schema = chargeMutations(buildGraphQLSchema(domain), domain.rateLimits);
+    const { server, apollo } = await createHttpServer({ orm, schema, tokens: domain.tokens, clock, log, paymentEvents: domain.paymentEvents, stripe: domain.stripe });
     const hub = new LiveHub(orm, log);
     const listener = new LiveListener(database.url, (channel, payload) => void hub.receive(channel, payload), log);
     await listener.start();
-    const sockets = attachWebSocket({ server, schema, orm, tokens, clock, live: new LiveService(hub), log });
+    const sockets = attachWebSocket({ server, schema, orm, tokens: domain.tokens, clock, live: new LiveService(hub), log });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, resolve);

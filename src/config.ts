@@ -8,7 +8,10 @@ export interface Config {
   dataDir: string;
   port: number;
   jwtSecret: string;
-  tokenTtlHours: number;
+  /** How long an access token (`token`) and a refresh token stay valid. */
+  accessTokenMinutes: number;
+  refreshTokenDays: number;
+  rateLimits: RateLimitSettings;
   adminEmail?: string;
   adminPassword?: string;
   publicUrl: string;
@@ -23,6 +26,19 @@ export interface Config {
   /** Whether this process also runs the background jobs (WORKER=off leaves them to `npm run worker`). */
   runWorker: boolean;
   logLevel: string;
+}
+
+/** Counts per window, shared by every process through PostgreSQL; a count of 0 turns that limit off. */
+export interface RateLimitSettings {
+  /** Failed `logIn`s (and `changePassword`s) per account, and per client address, in one window. */
+  loginPerAccount: number;
+  loginPerAddress: number;
+  loginWindowSeconds: number;
+  signUpPerAddress: number;
+  signUpWindowSeconds: number;
+  /** Mutations per client: per account when signed in, else per address. */
+  mutationsPerClient: number;
+  mutationsWindowSeconds: number;
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -41,7 +57,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     // Without JWT_SECRET tokens are signed with a key that lives as long as the process.
     jwtSecret: env.JWT_SECRET || randomBytes(32).toString('hex'),
-    tokenTtlHours: positiveNumber(env, 'TOKEN_TTL_HOURS', 24 * 7),
+    accessTokenMinutes: positiveNumber(env, 'ACCESS_TOKEN_MINUTES', 15),
+    refreshTokenDays: positiveNumber(env, 'REFRESH_TOKEN_DAYS', 30),
+    rateLimits: {
+      loginPerAccount: positiveNumber(env, 'RATE_LIMIT_LOGIN_PER_ACCOUNT', 10),
+      loginPerAddress: positiveNumber(env, 'RATE_LIMIT_LOGIN_PER_ADDRESS', 100),
+      loginWindowSeconds: positiveNumber(env, 'RATE_LIMIT_LOGIN_WINDOW_SECONDS', 60),
+      signUpPerAddress: positiveNumber(env, 'RATE_LIMIT_SIGNUP_PER_ADDRESS', 20),
+      signUpWindowSeconds: positiveNumber(env, 'RATE_LIMIT_SIGNUP_WINDOW_SECONDS', 3600),
+      mutationsPerClient: positiveNumber(env, 'RATE_LIMIT_MUTATIONS_PER_CLIENT', 300),
+      mutationsWindowSeconds: positiveNumber(env, 'RATE_LIMIT_MUTATIONS_WINDOW_SECONDS', 60),
+    },
     adminEmail: env.ADMIN_EMAIL || undefined,
     adminPassword: env.ADMIN_PASSWORD || undefined,
     publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { AccountService } from './accounts/account.service';
+import { RateLimits } from './accounts/rate-limits';
+import { SessionService } from './accounts/session.service';
 import { auditTrail } from './booking/audit';
 import type { BookingChanged } from './booking/booking-events';
 import { BookingLifecycle } from './booking/booking-lifecycle';
@@ -8,6 +10,7 @@ import { BookingQueryService } from './booking/booking-query.service';
 import { BookingService } from './booking/booking.service';
 import { CatalogService } from './catalog/catalog.service';
 import type { Config } from './config';
+import type { Clock } from './core/clock';
 import type { TxContext } from './core/context';
 import { EventBus } from './core/event-bus';
 import { metrics } from './core/metrics';
@@ -22,9 +25,13 @@ import { BlackoutService } from './scheduling/blackout.service';
 import { SchedulingService } from './scheduling/scheduling.service';
 import { WaitlistOffers } from './waitlist/waitlist-offers';
 import { WaitlistService } from './waitlist/waitlist.service';
+import { Tokens } from './server/tokens';
 
 /** The domain services, made once per process and shared by every request and job. */
 export interface Domain {
+  tokens: Tokens;
+  sessions: SessionService;
+  rateLimits: RateLimits;
   accounts: AccountService;
   catalog: CatalogService;
   scheduling: SchedulingService;
@@ -52,8 +59,11 @@ function countChange(tx: TxContext, change: BookingChanged): void {
  * to domain events are registered, in the order they run inside the change's transaction. To react to a
  * booking change (calendar sync, webhooks, ...), add a listener here.
  */
-export function createDomain(config: Config, log: Logger): Domain {
+export function createDomain(config: Config, clock: Clock, log: Logger): Domain {
   const events = new EventBus<DomainEvents>();
+  const tokens = new Tokens(config.jwtSecret, config.accessTokenMinutes, clock);
+  const sessions = new SessionService(tokens, config.refreshTokenDays);
+  const rateLimits = new RateLimits(config.rateLimits);
   const catalog = new CatalogService();
   const notifications = new NotificationService(config.publicUrl);
   const lifecycle = new BookingLifecycle(events);
@@ -69,7 +79,10 @@ export function createDomain(config: Config, log: Logger): Domain {
     .on('waitlistOffered', (tx, offer) => notifications.waitlistOffered(tx, offer));
 
   return {
-    accounts: new AccountService(),
+    tokens,
+    sessions,
+    rateLimits,
+    accounts: new AccountService(sessions, rateLimits),
     catalog,
     scheduling: new SchedulingService(catalog, lifecycle),
     blackouts: new BlackoutService(catalog, lifecycle),

@@ -1,4 +1,5 @@
 import { Provider } from './accounts/provider.entity';
+import { Session } from './accounts/session.entity';
 import { User } from './accounts/user.entity';
 import { AuditEntry } from './booking/audit-entry.entity';
 import { Booking, BookingSlot } from './booking/booking.entity';
@@ -14,4 +15,4 @@ import { Schedule } from './scheduling/schedule.entity';
 import { Slot } from './scheduling/slot.entity';
 
 /** Every entity the ORM maps; migrations are generated from these. */
-export const ENTITIES = [User, Provider, Service, Schedule, Slot, Blackout, Booking, BookingSlot, AuditEntry, Message, Payment, Refund, StripeEvent, Proposal, WaitlistEntry];
+export const ENTITIES = [User, Session, Provider, Service, Schedule, Slot, Blackout, Booking, BookingSlot, AuditEntry, Message, Payment, Refund, StripeEvent, Proposal, WaitlistEntry];

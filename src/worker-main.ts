@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) throw new Error('npm run worker needs DATABASE_URL: the database the servers use');
   const orm = await openOrm(config.databaseUrl, log);
   const mailer = new Mailer(config.smtpUrl, config.mailFrom, log);
-  const worker = await startWorker(config.databaseUrl, taskList(orm, createDomain(config, log), mailer, systemClock), log);
+  const worker = await startWorker(config.databaseUrl, taskList(orm, createDomain(config, systemClock, log), mailer, systemClock), log);
   log.info('Worker ready');
   const stop = async () => {
     await worker.stop();

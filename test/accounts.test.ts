@@ -1,6 +1,6 @@
 import { LogInDocument, MeDocument, SignUpDocument } from './generated/graphql';
 import { logInAdmin, signUp } from './support/fixtures';
-import { ADMIN, codes, startTestServer, type TestServer } from './support/server';
+import { ADMIN, codes, startTestServer, type GraphQLResult, type TestServer } from './support/server';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -54,15 +54,53 @@ describe('sign up and log in', () => {
     expect(logIn.user.role).toBe('CUSTOMER');
   });
 
-  it('treats a forged or missing token as anonymous', async () => {
+  it('refuses a malformed or forged token on the whole request, and takes no token as anonymous', async () => {
     const account = await signUp(server, 'CUSTOMER');
     const forged = account.token.slice(0, -4) + 'AAAA';
-    expect((await server.ok(MeDocument, {}, forged)).me).toBeNull();
+    for (const authorization of [`Bearer ${forged}`, 'Bearer', `Basic ${account.token}`, 'Bearer not.a.token']) {
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body: JSON.stringify({ query: '{ services { id } }' }),
+      });
+      expect(response.status).toBe(401);
+      const body = (await response.json()) as GraphQLResult<unknown>;
+      expect([body.data, codes(body)]).toEqual([undefined, ['UNAUTHENTICATED']]);
+      expect(body.errors![0].message).not.toMatch(/Context creation|jws|signature/i);
+    }
     expect((await server.ok(MeDocument, {})).me).toBeNull();
+    expect((await server.ok(MeDocument, {}, account.token)).me).toMatchObject({ id: account.userId });
   });
 
   it('creates the admin from ADMIN_EMAIL and ADMIN_PASSWORD', async () => {
     const admin = await logInAdmin(server);
     expect((await server.ok(MeDocument, {}, admin.token)).me).toMatchObject({ email: ADMIN.email, role: 'ADMIN' });
+  });
+});
+
+describe('emails', () => {
+  it('are stored as NFKC, trimmed and lower-cased, and found again in any of those forms', async () => {
+    const { signUp: account } = await server.ok(SignUpDocument, { input: input('  Ｃａｒｌ@Ｅｘａｍｐｌｅ.test ') });
+    expect(account.user.email).toBe('carl@example.test');
+    const { logIn } = await server.ok(LogInDocument, { email: 'CARL@example.ｔｅｓｔ', password: 'password123' });
+    expect(logIn.user.id).toBe(account.user.id);
+    const dup = await server.request(SignUpDocument, { input: input('carl@ｅｘａｍｐｌｅ.test') });
+    expect(dup.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'email' });
+  });
+
+  it.each([
+    ['a zero-width space', 'dan\u200b@example.test'],
+    ['a zero-width joiner', 'dan@exa\u200dmple.test'],
+    ['a soft hyphen', 'd\u00adan@example.test'],
+    ['a right-to-left mark', 'dan\u200f@example.test'],
+    ['a byte-order mark', 'dan@\ufeffexample.test'],
+    ['a Hangul filler', 'dan\u3164@example.test'],
+    ['a control character', 'dan\u0007@example.test'],
+  ])('refuses %s with BAD_USER_INPUT on email, and signs nobody up', async (_what, email) => {
+    const result = await server.request(SignUpDocument, { input: input(email) });
+    expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'email' });
+    expect(await server.sql(`select 1 from app_user where email like 'dan%' or email like '%dan@%'`)).toEqual([]);
+    const logIn = await server.request(LogInDocument, { email, password: 'password123' });
+    expect(logIn.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'email' });
   });
 });

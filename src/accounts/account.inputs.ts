@@ -22,8 +22,15 @@ export class SignUpInput {
 
 @ObjectType('AuthPayload')
 export class AuthPayload {
+  /** The access token, for `Authorization: Bearer <token>`, valid until `expiresAt`. */
   @Field()
   token!: string;
+
+  @Field({ description: 'Single use: `refreshToken(refreshToken)` trades it for a new pair.' })
+  refreshToken!: string;
+
+  @Field(() => Date, { description: 'When `token` expires.' })
+  expiresAt!: Date;
 
   @Field(() => User)
   user!: User;

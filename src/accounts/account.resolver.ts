@@ -1,22 +1,17 @@
-import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../core/context';
-import type { Tokens } from '../server/tokens';
 import { AuthPayload, SignUpInput } from './account.inputs';
 import type { AccountService } from './account.service';
 import { Provider } from './provider.entity';
+import type { SessionService } from './session.service';
 import { User } from './user.entity';
 
 @Resolver(() => User)
 export class AccountResolver {
   constructor(
     private readonly accounts: AccountService,
-    private readonly tokens: Tokens,
+    private readonly sessions: SessionService,
   ) {}
-
-  private async payload(ctx: RequestContext, user: User): Promise<AuthPayload> {
-    const token = await this.tokens.issue({ userId: user.id, role: user.role }, ctx.clock.now());
-    return Object.assign(new AuthPayload(), { token, user });
-  }
 
   @Query(() => User, { nullable: true })
   me(@Ctx() ctx: RequestContext): Promise<User | null> {
@@ -24,17 +19,39 @@ export class AccountResolver {
   }
 
   @Mutation(() => AuthPayload)
-  async signUp(@Ctx() ctx: RequestContext, @Arg('input', () => SignUpInput) input: SignUpInput): Promise<AuthPayload> {
-    return this.payload(ctx, await this.accounts.signUp(ctx, input));
+  signUp(@Ctx() ctx: RequestContext, @Arg('input', () => SignUpInput) input: SignUpInput): Promise<AuthPayload> {
+    return this.accounts.signUp(ctx, input);
   }
 
   @Mutation(() => AuthPayload)
-  async logIn(
+  logIn(
     @Ctx() ctx: RequestContext,
     @Arg('email', () => String) email: string,
     @Arg('password', () => String) password: string,
   ): Promise<AuthPayload> {
-    return this.payload(ctx, await this.accounts.logIn(ctx, email, password));
+    return this.accounts.logIn(ctx, email, password);
+  }
+
+  @Mutation(() => AuthPayload, { description: 'Trades a refresh token (single use) for a new access token and refresh token.' })
+  refreshToken(@Ctx() ctx: RequestContext, @Arg('refreshToken', () => String) refreshToken: string): Promise<AuthPayload> {
+    return this.sessions.refresh(ctx, refreshToken);
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, { description: "Ends the caller's session: its refresh token and access tokens stop working." })
+  async logOut(@Ctx() ctx: RequestContext): Promise<boolean> {
+    await this.accounts.logOut(ctx);
+    return true;
+  }
+
+  @Authorized()
+  @Mutation(() => AuthPayload, { description: "Changes the caller's password and ends every other session." })
+  changePassword(
+    @Ctx() ctx: RequestContext,
+    @Arg('current', () => String) current: string,
+    @Arg('next', () => String) next: string,
+  ): Promise<AuthPayload> {
+    return this.accounts.changePassword(ctx, current, next);
   }
 
   @FieldResolver(() => Provider, { nullable: true })

@@ -1,21 +1,18 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../core/context';
+import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, DomainError, Forbidden, Unauthenticated } from '../core/errors';
 import { parseZone } from '../core/zoned-time';
-import type { SignUpInput } from './account.inputs';
+import type { AuthPayload, SignUpInput } from './account.inputs';
+import { parseEmail } from './email';
+import { requireActor } from './ownership';
 import { hashPassword, passwordMatches } from './passwords';
 import { Provider } from './provider.entity';
+import type { RateLimits } from './rate-limits';
 import { Role } from './role';
+import { Session } from './session.entity';
+import type { SessionService } from './session.service';
 import { User } from './user.entity';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-function parseEmail(value: string): string {
-  const email = value.trim().toLowerCase();
-  if (email.length > 254 || !EMAIL.test(email)) throw new BadInput('email', 'is not an email address');
-  return email;
-}
 
 function parseName(value: string): string {
   const name = value.trim();
@@ -23,26 +20,31 @@ function parseName(value: string): string {
   return name;
 }
 
-function parsePassword(value: string): string {
-  if (value.length < 8 || value.length > 200) throw new BadInput('password', 'must be 8 to 200 characters');
+function parsePassword(field: string, value: string): string {
+  if (value.length < 8 || value.length > 200) throw new BadInput(field, 'must be 8 to 200 characters');
   return value;
 }
 
-/** Sign-up, log-in and the administrator account. */
+/** Sign-up, log-in, password changes and the administrator account. */
 export class AccountService {
-  async signUp(ctx: RequestContext, input: SignUpInput): Promise<User> {
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly limits: RateLimits,
+  ) {}
+
+  async signUp(ctx: RequestContext, input: SignUpInput): Promise<AuthPayload> {
+    await this.limits.signUp(ctx);
     if (input.role === Role.ADMIN) throw new Forbidden('ADMIN accounts cannot be signed up for');
     const email = parseEmail(input.email);
     const name = parseName(input.name);
-    const password = parsePassword(input.password);
+    const password = parsePassword('password', input.password);
     const timezone = parseZone('timezone', input.timezone ?? 'UTC');
     const passwordHash = await hashPassword(password);
     try {
-      return await ctx.em.transactional(async (em) => {
-        const user = em.create(User, { email, name, role: input.role, timezone, passwordHash });
-        if (input.role === Role.PROVIDER) em.create(Provider, { user, name });
-        await em.flush();
-        return user;
+      return await inTransaction(ctx, async (tx) => {
+        const user = tx.em.create(User, { email, name, role: input.role, timezone, passwordHash });
+        if (input.role === Role.PROVIDER) tx.em.create(Provider, { user, name });
+        return this.sessions.open(tx, user);
       });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw new BadInput('email', 'is already registered');
@@ -50,30 +52,69 @@ export class AccountService {
     }
   }
 
-  async logIn(ctx: RequestContext, emailInput: string, password: string): Promise<User> {
-    const user = await ctx.em.findOne(User, { email: emailInput.trim().toLowerCase() }, { populate: ['passwordHash'] });
-    if (!(await passwordMatches(password, user?.passwordHash))) {
-      throw new Unauthenticated('Wrong email or password');
-    }
-    return user!;
+  /** Failed attempts are limited per account and per address (RATE_LIMITED); a right password is not counted. */
+  async logIn(ctx: RequestContext, emailInput: string, password: string): Promise<AuthPayload> {
+    const email = parseEmail(emailInput);
+    const user = await this.limits.passwordAttempt(ctx, email, async () => {
+      const found = await ctx.em.findOne(User, { email }, { populate: ['passwordHash'] });
+      if (!(await passwordMatches(password, found?.passwordHash))) throw new Unauthenticated('Wrong email or password');
+      return found!;
+    });
+    if (user.deactivatedAt) throw new Unauthenticated('This account is deactivated');
+    return this.sessions.open(ctx, user);
+  }
+
+  /** Ends the caller's session. */
+  async logOut(ctx: RequestContext): Promise<void> {
+    await this.sessions.end(ctx, requireActor(ctx).sessionId);
+  }
+
+  /** Checks the current password as a log-in would (and counts failures alike), then ends every other session. */
+  async changePassword(ctx: RequestContext, current: string, next: string): Promise<AuthPayload> {
+    const actor = requireActor(ctx);
+    parsePassword('next', next);
+    const user = await ctx.em.findOneOrFail(User, actor.userId, { populate: ['passwordHash'] });
+    await this.limits.passwordAttempt(ctx, user.email, async () => {
+      if (!(await passwordMatches(current, user.passwordHash))) throw new Unauthenticated('The current password is wrong');
+    });
+    const passwordHash = await hashPassword(next);
+    return inTransaction(ctx, async (tx) => {
+      await tx.em.nativeUpdate(User, { id: user.id }, { passwordHash });
+      return this.sessions.keepOnly(tx, user, actor.sessionId);
+    });
   }
 
   async me(ctx: RequestContext): Promise<User | null> {
     return ctx.actor ? ctx.em.findOne(User, ctx.actor.userId) : null;
   }
 
-  /** Creates the administrator from ADMIN_EMAIL/ADMIN_PASSWORD, or brings its password and role up to date. */
+  /**
+   * Creates the administrator from ADMIN_EMAIL/ADMIN_PASSWORD, or brings its password up to date: a new
+   * password ends the sessions opened with the old one. Processes starting together may race to create
+   * it; the loser finds it made.
+   */
   async ensureAdmin(em: EntityManager, emailInput: string, password: string): Promise<void> {
     const email = parseEmail(emailInput);
-    const passwordHash = await hashPassword(parsePassword(password));
+    parsePassword('password', password);
+    try {
+      await this.upsertAdmin(em, email, password);
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintViolationException)) throw error;
+      await this.upsertAdmin(em, email, password);
+    }
+  }
+
+  private async upsertAdmin(em: EntityManager, email: string, password: string): Promise<void> {
     await em.transactional(async (tx) => {
-      const existing = await tx.findOne(User, { email });
-      if (existing) {
-        if (existing.role !== Role.ADMIN) throw new DomainError('FORBIDDEN', `${email} exists and is not an admin`);
-        existing.passwordHash = passwordHash;
-      } else {
-        tx.create(User, { email, name: 'Administrator', role: Role.ADMIN, timezone: 'UTC', passwordHash });
+      const existing = await tx.findOne(User, { email }, { populate: ['passwordHash'] });
+      if (!existing) {
+        tx.create(User, { email, name: 'Administrator', role: Role.ADMIN, timezone: 'UTC', passwordHash: await hashPassword(password) });
+        return;
       }
+      if (existing.role !== Role.ADMIN) throw new DomainError('FORBIDDEN', `${email} exists and is not an admin`);
+      if (await passwordMatches(password, existing.passwordHash)) return;
+      existing.passwordHash = await hashPassword(password);
+      await tx.nativeUpdate(Session, { user: existing, revokedAt: null }, { revokedAt: new Date() });
     });
   }
 }

@@ -6,7 +6,7 @@ import { Provider } from './provider.entity';
 @ObjectType('User')
 @Entity({ tableName: 'app_user' })
 export class User {
-  [OptionalProps]?: 'createdAt';
+  [OptionalProps]?: 'createdAt' | 'deactivatedAt';
 
   @Field(() => ID)
   @PrimaryKey()
@@ -37,4 +37,8 @@ export class User {
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
+
+  /** A deactivated account can neither log in nor use the tokens it already has. */
+  @Property({ type: 'timestamptz', nullable: true })
+  deactivatedAt?: Date | null;
 }

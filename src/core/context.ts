@@ -8,6 +8,8 @@ import { Effects } from './effects';
 export interface Actor {
   userId: number;
   role: Role;
+  /** The session the access token belongs to (logOut ends it). */
+  sessionId: number;
 }
 
 /**

@@ -59,13 +59,12 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
     // Larger than any valid request, so that long notes are refused by the domain with a named field.
     express.json({ limit: '4mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }): Promise<RequestContext> => ({
-        em: deps.orm.em.fork(),
-        actor: await deps.tokens.fromHeader(req.headers.authorization),
-        clock: deps.clock,
-        ip: req.ip,
-        userAgent: req.get('user-agent'),
-      }),
+      context: async ({ req }): Promise<RequestContext> => {
+        const em = deps.orm.em.fork();
+        // A bad, expired or revoked token refuses the whole request (401); no token is anonymous.
+        const actor = await deps.tokens.authenticate(em, req.headers.authorization);
+        return { em, actor, clock: deps.clock, ip: req.ip, userAgent: req.get('user-agent') };
+      },
     }),
   );
   return { server, apollo };

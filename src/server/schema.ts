@@ -11,14 +11,13 @@ import { ProposalResolver } from '../proposals/proposal.resolver';
 import { WaitlistResolver } from '../waitlist/waitlist.resolver';
 import { BlackoutResolver, ScheduleResolver, ServiceCalendarResolver, SlotResolver } from '../scheduling/scheduling.resolver';
 import type { Domain } from '../domain';
-import type { Tokens } from './tokens';
 import { authChecker } from './auth-checker';
 
-type Factory = [resolver: Function, make: (domain: Domain, tokens: Tokens) => object];
+type Factory = [resolver: Function, make: (domain: Domain) => object];
 
 /** Every resolver class with how it is made from the domain services it calls. */
 const RESOLVERS: Factory[] = [
-  [AccountResolver, (d, tokens) => new AccountResolver(d.accounts, tokens)],
+  [AccountResolver, (d) => new AccountResolver(d.accounts, d.sessions)],
   [ServiceResolver, (d) => new ServiceResolver(d.catalog)],
   [ProviderResolver, (d) => new ProviderResolver(d.catalog)],
   [ServiceCalendarResolver, (d) => new ServiceCalendarResolver(d.scheduling)],
@@ -48,8 +47,8 @@ const topicsAreNotUsed: PubSub = {
 };
 
 /** The served schema. Without a domain it can only be printed (resolvers are made on first use). */
-export function buildGraphQLSchema(domain?: Domain, tokens?: Tokens): GraphQLSchema {
-  const instances = new Map(domain && tokens ? RESOLVERS.map(([resolver, make]) => [resolver, make(domain, tokens)]) : []);
+export function buildGraphQLSchema(domain?: Domain): GraphQLSchema {
+  const instances = new Map(domain ? RESOLVERS.map(([resolver, make]) => [resolver, make(domain)]) : []);
   const container: ContainerType = { get: (resolver) => instances.get(resolver as Function) };
   return buildSchemaSync({
     resolvers: RESOLVERS.map(([resolver]) => resolver) as NonEmptyArray<Function>,

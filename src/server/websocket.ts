@@ -27,9 +27,9 @@ export interface WebSocketDeps {
 }
 
 /**
- * graphql-ws (graphql-transport-ws) on the HTTP server's /graphql. The token is read once at
- * connection_init: a bad one closes the socket with 4403; no token is anonymous. Each operation gets an
- * EntityManager of its own.
+ * graphql-ws (graphql-transport-ws) on the HTTP server's /graphql. The token is checked once at
+ * connection_init, as on HTTP: a bad, expired or revoked one closes the socket with 4403; no token is
+ * anonymous. Each operation gets an EntityManager of its own.
  */
 export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> } {
   const wss = new WebSocketServer({ server: deps.server, path: '/graphql', maxPayload: 256 * 1024 });
@@ -39,12 +39,13 @@ export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> }
     {
       schema: deps.schema,
       onConnect: async (ctx) => {
-        const header = ctx.connectionParams?.authorization;
-        if (header === undefined) return true;
-        const actor = await deps.tokens.fromHeader(header);
-        if (!actor) return false;
-        ctx.extra.actor = actor;
-        return true;
+        try {
+          ctx.extra.actor = await deps.tokens.authenticate(deps.orm.em.fork(), ctx.connectionParams?.authorization);
+          return true;
+        } catch (error) {
+          if (error instanceof GraphQLError) return false; // refused: close 4403
+          throw error;
+        }
       },
       onSubscribe: (ctx) => {
         // The count already includes the subscription being started.

@@ -1,0 +1,90 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimitSettings } from '../config';
+import type { RequestContext } from '../core/context';
+import { DomainError } from '../core/errors';
+
+type Limit = 'loginPerAccount' | 'loginPerAddress' | 'signUpPerAddress' | 'mutationsPerClient';
+
+const WINDOWS: Record<Limit, keyof RateLimitSettings> = {
+  loginPerAccount: 'loginWindowSeconds',
+  loginPerAddress: 'loginWindowSeconds',
+  signUpPerAddress: 'signUpWindowSeconds',
+  mutationsPerClient: 'mutationsWindowSeconds',
+};
+
+function limited(res: RateLimiterRes): DomainError {
+  const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+  return new DomainError('RATE_LIMITED', `Too many attempts: try again in ${retryAfter} seconds`, { retryAfter });
+}
+
+const addressOf = (ctx: RequestContext) => ctx.ip ?? 'unknown';
+
+/**
+ * Fixed-window counters in PostgreSQL (rate-limiter-flexible's RateLimiterPostgres on the table that
+ * migration 20261123100000 makes), so that every server process on the database shares them.
+ */
+export class RateLimits {
+  private limiters?: Partial<Record<Limit, RateLimiterPostgres>>;
+
+  constructor(private readonly settings: RateLimitSettings) {}
+
+  /**
+   * Runs a password check as one attempt on the account and the caller's address. The attempt is
+   * counted before the check, so that concurrent guesses cannot slip past the limit together, and given
+   * back when the password was right: only failures use up the budget.
+   */
+  async passwordAttempt<T>(ctx: RequestContext, account: string, check: () => Promise<T>): Promise<T> {
+    const charges: [Limit, string][] = [['loginPerAddress', addressOf(ctx)], ['loginPerAccount', account]];
+    for (const [limit, key] of charges) await this.consume(ctx, limit, key);
+    const result = await check();
+    await Promise.all(charges.map(([limit, key]) => this.limiter(ctx, limit)?.reward(key, 1)));
+    return result;
+  }
+
+  signUp(ctx: RequestContext): Promise<void> {
+    return this.consume(ctx, 'signUpPerAddress', addressOf(ctx));
+  }
+
+  /** One mutation of the caller: a signed-in account, else an address. */
+  mutation(ctx: RequestContext): Promise<void> {
+    return this.consume(ctx, 'mutationsPerClient', ctx.actor ? `user:${ctx.actor.userId}` : `address:${addressOf(ctx)}`);
+  }
+
+  private async consume(ctx: RequestContext, limit: Limit, key: string): Promise<void> {
+    try {
+      await this.limiter(ctx, limit)?.consume(key);
+    } catch (error) {
+      throw error instanceof RateLimiterRes ? limited(error) : error;
+    }
+  }
+
+  /** A limit's counter, or none when its setting is 0. Made on first use, on the ORM's own connection pool. */
+  private limiter(ctx: RequestContext, limit: Limit): RateLimiterPostgres | undefined {
+    this.limiters ??= this.make(ctx.em.getKnex());
+    return this.limiters[limit];
+  }
+
+  private make(knex: Knex): Partial<Record<Limit, RateLimiterPostgres>> {
+    const limits = Object.keys(WINDOWS) as Limit[];
+    return Object.fromEntries(
+      limits
+        .filter((limit) => this.settings[limit] > 0)
+        .map((limit, i) => [
+          limit,
+          new RateLimiterPostgres({
+            storeClient: knex,
+            storeType: 'knex',
+            schemaName: 'rate_limit',
+            tableName: 'counter',
+            tableCreated: true,
+            // One limiter deletes the expired rows of all (every five minutes, those expired an hour ago).
+            clearExpiredByTimeout: i === 0,
+            keyPrefix: limit,
+            points: this.settings[limit],
+            duration: this.settings[WINDOWS[limit]],
+          }),
+        ]),
+    );
+  }
+}

@@ -1,0 +1,72 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { RequestContext } from '../core/context';
+import { Unauthenticated } from '../core/errors';
+import type { Tokens } from '../server/tokens';
+import { AuthPayload } from './account.inputs';
+import { Session } from './session.entity';
+import { User } from './user.entity';
+
+const DAY_MS = 86_400_000;
+
+const newRefreshToken = () => randomBytes(32).toString('base64url');
+const digest = (refreshToken: string) => createHash('sha256').update(refreshToken).digest('hex');
+
+/** Sessions: a refresh token per signed-in device, rotated on every use, and the access tokens it yields. */
+export class SessionService {
+  constructor(
+    private readonly tokens: Tokens,
+    private readonly refreshDays: number,
+  ) {}
+
+  /** Starts a session for a user who has just proved who they are. */
+  async open(ctx: RequestContext, user: User): Promise<AuthPayload> {
+    const refreshToken = newRefreshToken();
+    const session = ctx.em.create(Session, { user, refreshHash: digest(refreshToken), createdAt: ctx.clock.now(), expiresAt: this.expiry(ctx) });
+    await ctx.em.flush();
+    return this.payload(user, session.id, refreshToken);
+  }
+
+  /**
+   * Trades a refresh token for a new pair. One conditional update takes the token, so of two uses of
+   * the same token only one succeeds; a token already traded in (a copy in someone else's hands, or a
+   * replay) ends its session.
+   */
+  async refresh(ctx: RequestContext, refreshToken: string): Promise<AuthPayload> {
+    const presented = digest(refreshToken);
+    const next = newRefreshToken();
+    const [row] = await ctx.em.execute<{ id: number; user_id: number }[]>(
+      `update session s set refresh_hash = ?, previous_refresh_hash = s.refresh_hash, expires_at = ?
+        from app_user u
+        where s.refresh_hash = ? and u.id = s.user_id and s.revoked_at is null and s.expires_at > ? and u.deactivated_at is null
+        returning s.id, s.user_id`,
+      [digest(next), this.expiry(ctx), presented, ctx.clock.now()],
+    );
+    if (!row) {
+      await ctx.em.nativeUpdate(Session, { previousRefreshHash: presented, revokedAt: null }, { revokedAt: ctx.clock.now() });
+      throw new Unauthenticated('The refresh token is invalid, used or expired: sign in again');
+    }
+    return this.payload(await ctx.em.findOneOrFail(User, row.user_id), row.id, next);
+  }
+
+  /** Ends a session: its refresh token and every access token it gave stop working. */
+  async end(ctx: RequestContext, sessionId: number): Promise<void> {
+    await ctx.em.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: ctx.clock.now() });
+  }
+
+  /** Ends every session of the user but `keep`, and gives `keep` a new refresh token (after a password change). */
+  async keepOnly(ctx: RequestContext, user: User, keep: number): Promise<AuthPayload> {
+    await ctx.em.nativeUpdate(Session, { user, id: { $ne: keep }, revokedAt: null }, { revokedAt: ctx.clock.now() });
+    const refreshToken = newRefreshToken();
+    await ctx.em.nativeUpdate(Session, { id: keep }, { refreshHash: digest(refreshToken), previousRefreshHash: null, expiresAt: this.expiry(ctx) });
+    return this.payload(user, keep, refreshToken);
+  }
+
+  private expiry(ctx: RequestContext): Date {
+    return new Date(ctx.clock.now().getTime() + this.refreshDays * DAY_MS);
+  }
+
+  private async payload(user: User, sessionId: number, refreshToken: string): Promise<AuthPayload> {
+    const { token, expiresAt } = await this.tokens.issue(user.id, sessionId);
+    return Object.assign(new AuthPayload(), { token, refreshToken, expiresAt, user });
+  }
+}
