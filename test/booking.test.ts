@@ -208,6 +208,23 @@ describe('modify, cancel, complete, refund', () => {
 });
 
 describe('reading bookings', () => {
+  it('names who changed a booking by display name and role; the account only to admins and to that account', async () => {
+    const { slots } = await serviceWithSlots(1);
+    const { book } = await server.ok(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 1 } } }, customer.token);
+    await server.ok(CancelBookingDocument, { id: book.id, reason: 'closed' }, owner.token);
+    const seenByCustomer = (await server.ok(BookingDocument, { id: book.id }, customer.token)).booking!.history;
+    expect(seenByCustomer.map((entry) => [entry.action, entry.actor, entry.actorRole])).toEqual([
+      ['booking.created', { id: customer.userId }, 'CUSTOMER'],
+      ['booking.cancelled', null, 'PROVIDER'],
+    ]);
+    expect(seenByCustomer[1].actorName).toBe('Test User');
+    expect(JSON.stringify(seenByCustomer)).not.toContain(owner.email);
+    const admin = await logInAdmin(server);
+    const seenByAdmin = (await server.ok(BookingDocument, { id: book.id }, admin.token)).booking!.history;
+    expect(seenByAdmin[1].actor).toEqual({ id: owner.userId });
+  });
+
+
   it('shows a booking to its customer, its provider and admins only', async () => {
     const { slots } = await serviceWithSlots(1);
     const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 1 } } }, customer.token);

@@ -137,10 +137,26 @@ export class BookingResolver {
   }
 }
 
+/**
+ * Who made a change is named by display name and role; the account itself (and its login email) only to
+ * admins and to the actor. Null where the server acted on its own.
+ */
 @Resolver(() => AuditEntry)
 export class AuditEntryResolver {
-  @FieldResolver(() => User, { nullable: true })
-  actor(@Root() entry: AuditEntry): Promise<User | null> | null {
-    return entry.actor ? entry.actor.load() : null;
+  @FieldResolver(() => User, { nullable: true, description: "The account that made the change: shown to admins and to that account only (see actorName and actorRole)." })
+  actor(@Root() entry: AuditEntry, @Ctx() ctx: RequestContext): Promise<User | null> | null {
+    const viewer = ctx.actor;
+    if (!entry.actor || !viewer || (viewer.role !== Role.ADMIN && viewer.userId !== entry.actor.id)) return null;
+    return entry.actor.load();
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The display name of who made the change; null when the server acted on its own.' })
+  async actorName(@Root() entry: AuditEntry): Promise<string | null> {
+    return entry.actor ? (await entry.actor.loadOrFail()).name : null;
+  }
+
+  @FieldResolver(() => Role, { nullable: true, description: 'The role of who made the change; null when the server acted on its own.' })
+  async actorRole(@Root() entry: AuditEntry): Promise<Role | null> {
+    return entry.actor ? (await entry.actor.loadOrFail()).role : null;
   }
 }
