@@ -1,4 +1,5 @@
 import {
+  UpdateServiceDocument,
   BookDocument,
   BookingByReferenceDocument,
   BookingDocument,
@@ -204,6 +205,37 @@ describe('modify, cancel, complete, refund', () => {
     await server.ok(CreateBlackoutDocument, { input: { startsOn: daysFromNow(9), endsOn: daysFromNow(9), kind: 'WEATHER', name: 'Storm' } }, owner.token);
     const { booking: kept } = await server.ok(BookingDocument, { id: booking.id }, customer.token);
     expect(kept).toMatchObject({ status: 'CONFIRMED', slots: [{ booked: 1, available: 0 }] });
+  });
+});
+
+describe('per-customer limits', () => {
+  it('holds a customer to the service’s number of live bookings, also under concurrent requests', async () => {
+    const { slots } = await serviceWithSlots(6, { maxActiveBookingsPerCustomer: 2 });
+    const results = await Promise.all(slots.map((slot) => book({ slotIds: [slot.id], party: { adults: 1 } })));
+    const refused = results.filter((result) => result.errors);
+    expect(results.length - refused.length).toBe(2);
+    expect(refused.map((result) => [codes(result)[0], result.errors![0].extensions.rule])).toEqual(Array(4).fill(['BAD_USER_INPUT', 'MAX_ACTIVE_BOOKINGS']));
+    const held = results.find((result) => !result.errors)!.data!.book;
+    await server.ok(CancelBookingDocument, { id: held.id }, customer.token);
+    const free = slots.find((slot) => !results.some((result) => result.data?.book.slots[0].id === slot.id))!;
+    expect((await book({ slotIds: [free.id], party: { adults: 1 } })).errors).toBeUndefined(); // a cancelled booking no longer counts
+  });
+
+  it('refuses a customer two live bookings of one service that overlap in time, unless the service allows it', async () => {
+    const { service, slots } = await serviceWithSlots(1);
+    const later = new Date(new Date(slots[0].startsAt).getTime() + 30 * 60_000);
+    const { createSlot: overlapping } = await server.ok(
+      CreateSlotDocument,
+      { serviceId: service.id, startsAt: later.toISOString(), endsAt: new Date(later.getTime() + 3_600_000).toISOString() },
+      owner.token,
+    );
+    const both = await Promise.all([slots[0], overlapping].map((slot) => book({ slotIds: [slot.id], party: { adults: 1 } })));
+    expect(both.filter((result) => result.errors).map((result) => result.errors![0].extensions.rule)).toEqual(['NO_OVERLAP']);
+    const other = await signUp(server, 'CUSTOMER');
+    expect((await book({ slotIds: [overlapping.id], party: { adults: 1 } }, other)).errors).toBeUndefined();
+    await server.ok(UpdateServiceDocument, { id: service.id, input: { allowOverlappingBookings: true } }, owner.token);
+    const refusedSlot = both[0].errors ? slots[0] : overlapping;
+    expect((await book({ slotIds: [refusedSlot.id], party: { adults: 1 } })).errors).toBeUndefined();
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Service } from '../catalog/service.entity';
-import { BadInput, DomainError, NotFound } from '../core/errors';
+import { BadInput, NotFound } from '../core/errors';
+import { capacityExceeded, slotUnavailable } from '../core/refusals';
 import { parseId } from '../core/ids';
 import type { Slot } from '../scheduling/slot.entity';
 import { SlotStatus } from '../scheduling/scheduling.enums';
@@ -36,10 +37,6 @@ export function partySize(party: PartySize): number {
   return party.adults + party.children + party.infants;
 }
 
-export function slotUnavailable(slotId: number, why: string): DomainError {
-  return new DomainError('SLOT_UNAVAILABLE', `Slot ${slotId} ${why}`, { slotId: String(slotId) });
-}
-
 const unavailable = (slot: Slot, why: string) => slotUnavailable(slot.id, why);
 
 /** The named slots, all of `service`, each open, outside blackouts, at least cutoffHours and at most advanceDays ahead. */
@@ -60,10 +57,6 @@ export function checkSlots(ids: number[], found: Slot[], service: Service, now: 
     if (slot.startsAt.getTime() > latest) throw unavailable(slot, `starts more than ${service.advanceDays} days ahead`);
   }
   return slots;
-}
-
-export function capacityExceeded(slotId: number): DomainError {
-  return new DomainError('CAPACITY_EXCEEDED', `Slot ${slotId} has not enough free seats`, { slotId: String(slotId), waitlistAvailable: true });
 }
 
 /** A slot already full fails at once, without queueing for its row lock; the conditional update decides the rest. */

@@ -8,8 +8,9 @@ import type { BookingLifecycle } from './booking-lifecycle';
 import type { BookingPlan } from './booking-plan';
 import { Booking } from './booking.entity';
 import { BookingStatus } from './booking.enums';
+import { databaseRefusal } from '../core/refusals';
 import { pgArray } from '../core/sql';
-import { announceSeats, seatMove, seatRefusal, showCounters, takeSeatsCall, type SlotCounters } from './seat-ledger';
+import { announceSeats, seatMove, showCounters, takeSeatsCall, type SlotCounters } from './seat-ledger';
 
 export interface Placement {
   /** Taken from the booking id sequence before, so that effects and the PaymentIntent can name it. */
@@ -72,7 +73,7 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
   try {
     [row] = await tx.em.execute(sql, params);
   } catch (error) {
-    throw seatRefusal(error) ?? error;
+    throw databaseRefusal(error) ?? error;
   }
   showCounters(tx, row.fx_seats as SlotCounters[]);
   return tx.em.map(Booking, Object.fromEntries(Object.entries(row).filter(([key]) => !key.startsWith('fx_'))));

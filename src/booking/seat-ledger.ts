@@ -1,9 +1,8 @@
 import { wrap } from '@mikro-orm/core';
 import type { TxContext } from '../core/context';
+import { databaseRefusal } from '../core/refusals';
 import { pgArray } from '../core/sql';
-import { DomainError } from '../core/errors';
 import { announceSlots, SlotChangeReason } from '../live/live-events';
-import { capacityExceeded, slotUnavailable } from './booking-rules';
 import type { SeatColumn } from './booking.state';
 import { Slot } from '../scheduling/slot.entity';
 
@@ -51,14 +50,6 @@ export function showCounters(tx: TxContext, changed: SlotCounters[]): void {
   }
 }
 
-/** `take_seats` refuses with its own SQLSTATEs; they become the domain's errors. */
-export function seatRefusal(error: unknown): DomainError | undefined {
-  const { code, detail, hint } = error as { code?: string; detail?: string; hint?: string };
-  if (code === 'BK002') return capacityExceeded(Number(detail));
-  if (code === 'BK001') return slotUnavailable(Number(detail), `is ${(hint ?? 'missing').toLowerCase()}`);
-  return undefined;
-}
-
 /** Announces the changed slots to live calendars when the transaction commits. */
 export function announceSeats(tx: TxContext, serviceId: number, deltas: SeatDeltas): void {
   const byReason = new Map<SlotChangeReason, number[]>();
@@ -80,7 +71,7 @@ export async function changeSeats(tx: TxContext, serviceId: number, deltas: Seat
   try {
     [{ changed }] = await tx.em.execute(`select ${call.sql} as changed`, call.params);
   } catch (error) {
-    throw seatRefusal(error) ?? error;
+    throw databaseRefusal(error) ?? error;
   }
   showCounters(tx, changed);
   announceSeats(tx, serviceId, deltas);

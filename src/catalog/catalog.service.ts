@@ -35,6 +35,10 @@ function applyTerms(service: Service, input: ServiceUpdateInput): void {
   if (input.cutoffHours != null) service.cutoffHours = intInRange('cutoffHours', input.cutoffHours, 0, LIMITS.cutoffHours);
   if (input.advanceDays != null) service.advanceDays = intInRange('advanceDays', input.advanceDays, 1, LIMITS.advanceDays);
   if (input.meetingProvider != null) service.meetingProvider = input.meetingProvider;
+  if (input.maxActiveBookingsPerCustomer != null) {
+    service.maxActiveBookingsPerCustomer = intInRange('maxActiveBookingsPerCustomer', input.maxActiveBookingsPerCustomer, 0, LIMITS.capacity);
+  }
+  if (input.allowOverlappingBookings != null) service.allowOverlappingBookings = input.allowOverlappingBookings;
   if (input.active != null) service.active = input.active;
   if (service.minPartySize > service.maxPartySize) throw new BadInput('minPartySize', 'must not exceed maxPartySize');
 }

@@ -8,7 +8,7 @@ import { BookingMode, MeetingProvider } from './service.enums';
 @ObjectType('Service')
 @Entity()
 export class Service {
-  [OptionalProps]?: 'childRateValue' | 'infantRateValue' | 'taxRateValue' | 'bookingMode' | 'requiresPayment' | 'minPartySize' | 'cutoffHours' | 'advanceDays' | 'meetingProvider' | 'active' | 'createdAt' | 'price' | 'childRate' | 'infantRate' | 'taxRate';
+  [OptionalProps]?: 'childRateValue' | 'infantRateValue' | 'taxRateValue' | 'bookingMode' | 'requiresPayment' | 'minPartySize' | 'cutoffHours' | 'advanceDays' | 'meetingProvider' | 'maxActiveBookingsPerCustomer' | 'allowOverlappingBookings' | 'active' | 'createdAt' | 'price' | 'childRate' | 'infantRate' | 'taxRate';
 
   @Field(() => ID)
   @PrimaryKey()
@@ -82,6 +82,14 @@ export class Service {
   @Field(() => Int)
   @Property()
   advanceDays: number = 365;
+
+  @Field(() => Int, { description: 'At most this many bookings awaiting payment or confirmed per customer at once; 0 means no limit.' })
+  @Property()
+  maxActiveBookingsPerCustomer: number = 0;
+
+  @Field({ description: 'Whether one customer may hold bookings of this service that overlap in time (false by default).' })
+  @Property()
+  allowOverlappingBookings: boolean = false;
 
   @Field(() => MeetingProvider)
   @Enum({ items: () => MeetingProvider, nativeEnumName: 'meeting_provider' })

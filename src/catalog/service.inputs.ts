@@ -21,6 +21,8 @@ export class ServiceInput {
   @Field(() => Int, { nullable: true }) cutoffHours?: number | null;
   @Field(() => Int, { nullable: true }) advanceDays?: number | null;
   @Field(() => MeetingProvider, { nullable: true }) meetingProvider?: MeetingProvider | null;
+  @Field(() => Int, { nullable: true }) maxActiveBookingsPerCustomer?: number | null;
+  @Field(() => Boolean, { nullable: true }) allowOverlappingBookings?: boolean | null;
 }
 
 @InputType('ServiceUpdateInput')
@@ -41,5 +43,7 @@ export class ServiceUpdateInput {
   @Field(() => Int, { nullable: true }) cutoffHours?: number | null;
   @Field(() => Int, { nullable: true }) advanceDays?: number | null;
   @Field(() => MeetingProvider, { nullable: true }) meetingProvider?: MeetingProvider | null;
+  @Field(() => Int, { nullable: true }) maxActiveBookingsPerCustomer?: number | null;
+  @Field(() => Boolean, { nullable: true }) allowOverlappingBookings?: boolean | null;
   @Field(() => Boolean, { nullable: true }) active?: boolean | null;
 }

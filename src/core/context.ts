@@ -4,6 +4,7 @@ import type { Role } from '../accounts/role';
 import type { Clock } from './clock';
 import { DomainError } from './errors';
 import { Effects } from './effects';
+import { databaseRefusal } from './refusals';
 
 export interface Actor {
   userId: number;
@@ -52,6 +53,8 @@ async function retried<T>(ctx: RequestContext, attempt: (em: EntityManager) => P
     try {
       return await attempt(tries === 1 ? ctx.em : ctx.em.fork({ clear: true }));
     } catch (error) {
+      const refusal = databaseRefusal(error);
+      if (refusal) throw refusal;
       if (tries >= ATTEMPTS || error instanceof DomainError || !retryable(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * tries));
     }

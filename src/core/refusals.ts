@@ -1,0 +1,32 @@
+import { DomainError } from './errors';
+
+export function slotUnavailable(slotId: number, why: string): DomainError {
+  return new DomainError('SLOT_UNAVAILABLE', `Slot ${slotId} ${why}`, { slotId: String(slotId) });
+}
+
+export function capacityExceeded(slotId: number): DomainError {
+  return new DomainError('CAPACITY_EXCEEDED', `Slot ${slotId} has not enough free seats`, { slotId: String(slotId), waitlistAvailable: true });
+}
+
+/**
+ * The refusals the database itself makes (SQLSTATEs raised by `take_seats` and the booking limits
+ * trigger, see their migrations), as the domain's errors; undefined for anything else.
+ */
+export function databaseRefusal(error: unknown): DomainError | undefined {
+  const { code, detail, hint } = error as { code?: string; detail?: string; hint?: string };
+  switch (code) {
+    case 'BK001':
+      return slotUnavailable(Number(detail), `is ${(hint ?? 'missing').toLowerCase()}`);
+    case 'BK002':
+      return capacityExceeded(Number(detail));
+    case 'BK003':
+      return new DomainError('BAD_USER_INPUT', `slotIds: this service takes at most ${detail} live booking(s) per customer, and you hold them`, {
+        field: 'slotIds',
+        rule: 'MAX_ACTIVE_BOOKINGS',
+      });
+    case 'BK004':
+      return new DomainError('BAD_USER_INPUT', 'slotIds: you already hold a booking of this service at that time', { field: 'slotIds', rule: 'NO_OVERLAP' });
+    default:
+      return undefined;
+  }
+}
