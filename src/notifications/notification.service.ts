@@ -15,6 +15,7 @@ import { waitlistOfferMail } from './waitlist-mail';
 import { invite } from './invite';
 import { byStart } from '../scheduling/slot.entity';
 import { Message } from './message.entity';
+import { MAX_ROWS } from '../core/limits';
 
 export const SEND_MESSAGE = 'send_message';
 export const BOOKING_REMINDER = 'booking_reminder';
@@ -129,6 +130,6 @@ export class NotificationService {
 
   async myMessages(ctx: RequestContext): Promise<Message[]> {
     const actor = requireActor(ctx);
-    return ctx.em.find(Message, { recipient: ctx.em.getReference(User, actor.userId) }, { orderBy: { id: 'desc' }, limit: 200 });
+    return ctx.em.find(Message, { recipient: ctx.em.getReference(User, actor.userId) }, { orderBy: { id: 'desc' }, limit: MAX_ROWS.messages });
   }
 }

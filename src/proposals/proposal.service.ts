@@ -19,6 +19,7 @@ import type { NotificationService } from '../notifications/notification.service'
 import { Proposal } from './proposal.entity';
 import { ProposalStatus } from './proposal.enums';
 import type { ProposalInput } from './proposal.inputs';
+import { MAX_ROWS } from '../core/limits';
 
 export const EXPIRE_PROPOSAL = 'expire_proposal';
 const expiryKey = (proposalId: number) => `proposal-expiry:${proposalId}`;
@@ -120,7 +121,7 @@ export class ProposalService {
       if (!provider) return [];
       where.service = { provider };
     }
-    return ctx.em.find(Proposal, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 200 });
+    return ctx.em.find(Proposal, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: MAX_ROWS.proposals });
   }
 
   /** A pending proposal, locked; one already answered or past its expiry is INVALID_TRANSITION. */
