@@ -21,7 +21,13 @@ class CountingLogger extends DefaultLogger {
   }
 }
 
-export function ormOptions(clientUrl: string, write: (message: string) => void = () => {}, debug: LoggerNamespace[] = []): Options {
+/** knex's hook on each new pooled connection: sets its statement_timeout (0 leaves PostgreSQL's default, none). */
+function statementTimeout(ms: number) {
+  return (connection: { query(sql: string, done: (error?: Error) => void): void }, done: (error: Error | undefined, connection: unknown) => void) =>
+    connection.query(`set statement_timeout = ${Math.round(ms)}`, (error) => done(error, connection));
+}
+
+export function ormOptions(clientUrl: string, write: (message: string) => void = () => {}, debug: LoggerNamespace[] = [], statementTimeoutMs = 0): Options {
   return {
     clientUrl,
     entities: ENTITIES,
@@ -34,12 +40,22 @@ export function ormOptions(clientUrl: string, write: (message: string) => void =
     logger: write,
     colors: false,
     loggerFactory: (options: LoggerOptions) => new CountingLogger(options),
-    pool: { min: 0, max: 10 },
+    pool: { min: 0, max: 10, afterCreate: statementTimeout(statementTimeoutMs) },
   };
 }
 
-export async function openOrm(clientUrl: string, log: Logger): Promise<MikroORM> {
-  const orm = await MikroORM.init(ormOptions(clientUrl, (message) => log.debug(message)));
-  await orm.getMigrator().up();
-  return orm;
+/**
+ * Migrates, then opens the ORM whose every statement (requests and jobs) is cancelled after
+ * `statementTimeoutMs`. Migrations run on a pool of their own without that limit: an index on a large
+ * table may take longer than any request should.
+ */
+export async function openOrm(clientUrl: string, log: Logger, statementTimeoutMs: number): Promise<MikroORM> {
+  const write = (message: string) => log.debug(message);
+  const migrating = await MikroORM.init(ormOptions(clientUrl, write));
+  try {
+    await migrating.getMigrator().up();
+  } finally {
+    await migrating.close();
+  }
+  return MikroORM.init(ormOptions(clientUrl, write, [], statementTimeoutMs));
 }
