@@ -1,8 +1,12 @@
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { DomainError } from '../core/errors';
 
-/** When each running operation must stop, keyed by its context object (HTTP request or WebSocket operation). */
-const deadlines = new WeakMap<object, { at: number; ms: number }>();
+/**
+ * When an operation must stop, kept on its context object under a symbol: Apollo runs each operation on
+ * a copy of the context (own properties, symbols included), so the object itself cannot be the key.
+ */
+const DEADLINE = Symbol('deadline');
+type WithDeadline = { [DEADLINE]?: { at: number; ms: number } };
 
 export class OperationTimedOut extends DomainError {
   constructor(ms: number) {
@@ -12,13 +16,14 @@ export class OperationTimedOut extends DomainError {
 
 /** Gives an operation's context `ms` from now; fields it reaches later are refused. */
 export function startDeadline(context: object, ms: number): void {
-  deadlines.set(context, { at: Date.now() + ms, ms });
+  (context as WithDeadline)[DEADLINE] = { at: Date.now() + ms, ms };
 }
 
 /**
- * graphql-js cannot abort an execution, so every field resolver of the schema first checks its
- * operation's deadline: once passed, no further resolver (and so no further SQL) starts. A statement
- * already running is bounded by PostgreSQL's statement_timeout. Subscriptions get no deadline.
+ * graphql-js cannot abort an execution, so field resolvers first check their operation's deadline: once
+ * it has passed, no further resolver (and so no further SQL) starts. A query is cut at any field; a
+ * mutation only between its root fields, so that what a finished mutation did is still answered. A
+ * statement already running is bounded by PostgreSQL's statement_timeout. Subscriptions get no deadline.
  */
 export function enforceDeadlines(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
@@ -27,8 +32,9 @@ export function enforceDeadlines(schema: GraphQLSchema): GraphQLSchema {
       const resolve = field.resolve;
       if (!resolve) continue;
       field.resolve = (source, args, context, info) => {
-        const deadline = deadlines.get(context);
-        if (deadline && Date.now() > deadline.at) throw new OperationTimedOut(deadline.ms);
+        const deadline = (context as WithDeadline | undefined)?.[DEADLINE];
+        const cuttable = info.operation.operation === 'query' || info.parentType === info.schema.getMutationType();
+        if (deadline && cuttable && Date.now() > deadline.at) throw new OperationTimedOut(deadline.ms);
         return resolve(source, args, context, info);
       };
     }

@@ -18,9 +18,9 @@ export class QueryTooComplex extends DomainError {
 /** graphql-js stops parsing past this many tokens, so a huge document costs no more than a small one. */
 export const PARSE_OPTIONS: ParseOptions = { maxTokens: OPERATION_LIMITS.tokens };
 
-/** graphql-js's own token-limit syntax error, which it raises without a code of its own. */
+/** graphql-js's own token-limit syntax error, which has no code of its own ("more that N tokens" in 16.x). */
 export function isTokenLimitError(error: GraphQLError): boolean {
-  return /^Syntax Error: Document contains more than \d+ tokens/.test(error.message);
+  return /^Syntax Error: Document contains more th\w+ \d+ tokens\. Parsing aborted\.$/.test(error.message);
 }
 
 export function tooComplex(message: string): GraphQLError {
