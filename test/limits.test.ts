@@ -75,6 +75,7 @@ describe('operation limits', () => {
     ['lists inside lists, within depth and aliases', `{ services { provider { services { slots(from: "2027-03-01T00:00:00Z", to: "2027-04-01T00:00:00Z") { id } availability(month: "2027-03") { month } } } } }`],
     ['11 directives', `{ services { ${'id @include(if: true) '.repeat(11)} } }`],
     ['2,100 tokens', `{ services { ${'id '.repeat(2_100)} } }`],
+    ['a fragment that doubles 40 times', `{ services { ...F39 } } fragment F0 on Service { id } ${Array.from({ length: 39 }, (_, i) => `fragment F${i + 1} on Service { ...F${i} ...F${i} }`).join(' ')}`],
   ];
 
   it('refuses each over HTTP and over WebSocket with QUERY_TOO_COMPLEX, before any SQL', async () => {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { AuthenticationError, AuthorizationError } from 'type-graphql';
 import { DomainError } from '../core/errors';
 import { InvalidScalarValue } from '../core/scalars';
-import { isTokenLimitError, tooComplex } from './operation-limits';
+import { asTokenLimit } from './operation-limits';
 
 /** Codes that graphql-js and Apollo produce for a bad request: the client's fault, safe to show. */
 const REQUEST_CODES = new Set([
@@ -39,7 +39,7 @@ export function errorBody(message: string, code: string) {
 export function errorFormatter(log: Logger) {
   return (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
     let error = unwrapResolverError(raw);
-    if (error instanceof GraphQLError && isTokenLimitError(error)) error = tooComplex(error.message.replace(/^Syntax Error: /, ''));
+    if (error instanceof GraphQLError) error = asTokenLimit(error) ?? error;
     const base = { message: withoutSuggestions(formatted.message), locations: formatted.locations, path: formatted.path };
     const domain = error instanceof DomainError ? error : error instanceof GraphQLError ? error.originalError : undefined;
     if (domain instanceof DomainError) {

@@ -65,6 +65,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     schema: deps.schema,
     formatError: errorFormatter(deps.log),
     includeStacktraceInErrorResponses: false,
+    logger: deps.log,
     parseOptions: PARSE_OPTIONS,
     validationRules: LIMIT_RULES,
     stopOnTerminationSignals: false, // main.ts owns shutdown: HTTP, then the ORM, then the database

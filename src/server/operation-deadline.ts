@@ -8,7 +8,7 @@ import { DomainError } from '../core/errors';
 const DEADLINE = Symbol('deadline');
 type WithDeadline = { [DEADLINE]?: { at: number; ms: number } };
 
-export class OperationTimedOut extends DomainError {
+class OperationTimedOut extends DomainError {
   constructor(ms: number) {
     super('TIMEOUT', `The operation ran longer than ${ms / 1000} s and was stopped; the fields it had not reached were not resolved`);
   }

@@ -9,7 +9,7 @@ import { DomainError } from '../core/errors';
 import { OPERATION_LIMITS } from '../core/limits';
 
 /** An operation over one of OPERATION_LIMITS; raised while parsing or validating, before any resolver runs. */
-export class QueryTooComplex extends DomainError {
+class QueryTooComplex extends DomainError {
   constructor(message: string) {
     super('QUERY_TOO_COMPLEX', message);
   }
@@ -18,13 +18,14 @@ export class QueryTooComplex extends DomainError {
 /** graphql-js stops parsing past this many tokens, so a huge document costs no more than a small one. */
 export const PARSE_OPTIONS: ParseOptions = { maxTokens: OPERATION_LIMITS.tokens };
 
-/** graphql-js's own token-limit syntax error, which has no code of its own ("more that N tokens" in 16.x). */
-export function isTokenLimitError(error: GraphQLError): boolean {
-  return /^Syntax Error: Document contains more th\w+ \d+ tokens\. Parsing aborted\.$/.test(error.message);
+function tooComplex(message: string): GraphQLError {
+  return new GraphQLError(message, { originalError: new QueryTooComplex(message) });
 }
 
-export function tooComplex(message: string): GraphQLError {
-  return new GraphQLError(message, { originalError: new QueryTooComplex(message) });
+/** graphql-js's token-limit syntax error (no code of its own; "more that N tokens" in 16.x) as the refusal it is. */
+export function asTokenLimit(error: GraphQLError): GraphQLError | undefined {
+  const match = /^Syntax Error: (Document contains more th\w+ \d+ tokens)\. Parsing aborted\.$/.exec(error.message);
+  return match ? tooComplex(`${match[1]}.`) : undefined;
 }
 
 // graphql-armor names its refusals "Syntax Error: …"; they are not syntax errors.

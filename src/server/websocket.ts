@@ -13,7 +13,7 @@ import type { LiveContext } from '../live/live.resolver';
 import type { LiveService } from '../live/live.service';
 import { errorFormatter } from './errors';
 import { startDeadline } from './operation-deadline';
-import { costError, isTokenLimitError, LIMIT_RULES, PARSE_OPTIONS, tooComplex } from './operation-limits';
+import { costError, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits';
 import type { Tokens } from './tokens';
 
 const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
@@ -46,7 +46,7 @@ function checkOperation(schema: GraphQLSchema, payload: SubscribePayload): Execu
     document = parse(payload.query, PARSE_OPTIONS);
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
-    return [isTokenLimitError(error) ? tooComplex(error.message.replace(/^Syntax Error: /, '')) : requestError(error, 'GRAPHQL_PARSE_FAILED')];
+    return [requestError(error, 'GRAPHQL_PARSE_FAILED')]; // the error formatter tells the token limit apart
   }
   const invalid = validate(schema, document, [...specifiedRules, ...LIMIT_RULES]);
   if (invalid.length) return invalid.map((error) => (error.originalError ? error : requestError(error, 'GRAPHQL_VALIDATION_FAILED')));
