@@ -4,6 +4,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import {
   Kind,
+  getIntrospectionQuery,
   isEnumType,
   isInputObjectType,
   isListType,
@@ -86,6 +87,12 @@ describe('operation limits', () => {
       expect(http.data ?? undefined).toBeUndefined();
       expect(await serverMetric(server.url, 'db_statements_total')).toBe(before);
     }
+  });
+
+  it("lets the explorer's introspection query through", async () => {
+    const result = await overHttp(server, getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true }));
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.__schema).toBeDefined();
   });
 
   it('lets every operation the tests use through, at half of each limit at most', () => {
