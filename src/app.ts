@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Config } from './config';
 import { systemClock, type Clock } from './core/clock';
 import { openDatabase } from './core/database';
+import { createLogger } from './core/logger';
 import { openOrm } from './core/orm';
 import { startWorker } from './core/worker';
 import { createDomain } from './domain';
@@ -26,10 +27,11 @@ export interface RunningApp {
 
 /** The composition root: database, migrations, domain, schema, HTTP; `stop` undoes them in reverse. */
 export async function startApp(config: Config, clock: Clock = systemClock): Promise<RunningApp> {
-  const log = pino({ level: config.logLevel });
+  const log = createLogger(config.logLevel);
+  if (config.jwtSecretGenerated) log.warn('JWT_SECRET is not set: tokens are signed with a random key and stop working when this process ends');
   const database = await openDatabase(config.databaseUrl, config.dataDir, log);
   try {
-    const orm = await openOrm(database.url, log);
+    const orm = await openOrm(database.url, log, config.statementTimeoutMs);
     const domain = createDomain(config, clock, log);
     const mailer = new Mailer(config.smtpUrl, config.mailFrom, log);
     const worker = config.runWorker ? await startWorker(database.url, taskList(orm, domain, mailer, clock), log) : undefined;
@@ -37,11 +39,14 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
       await domain.accounts.ensureAdmin(orm.em.fork(), config.adminEmail, config.adminPassword);
     }
     const schema = chargeMutations(buildGraphQLSchema(domain), domain.rateLimits);
-    const { server, apollo } = await createHttpServer({ orm, schema, tokens: domain.tokens, clock, log, paymentEvents: domain.paymentEvents, stripe: domain.stripe });
+    const { server, apollo, clientAddress } = await createHttpServer({ orm, schema, tokens: domain.tokens, clock, log, paymentEvents: domain.paymentEvents, stripe: domain.stripe, settings: config });
     const hub = new LiveHub(orm, log);
     const listener = new LiveListener(database.url, (channel, payload) => void hub.receive(channel, payload), log);
     await listener.start();
-    const sockets = attachWebSocket({ server, schema, orm, tokens: domain.tokens, clock, live: new LiveService(hub), log });
+    const sockets = attachWebSocket({
+      server, schema, orm, tokens: domain.tokens, clock, live: new LiveService(hub), log, clientAddress,
+      maxSocketsPerClient: config.maxSocketsPerClient, operationTimeoutMs: config.operationTimeoutMs,
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, resolve);

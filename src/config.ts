@@ -26,6 +26,20 @@ export interface Config {
   /** Whether this process also runs the background jobs (WORKER=off leaves them to `npm run worker`). */
   runWorker: boolean;
   logLevel: string;
+  /** NODE_ENV=production: refuses a random JWT secret and hides /metrics unless METRICS_TOKEN is set. */
+  production: boolean;
+  /** True when JWT_SECRET was not given and tokens are signed with a key that dies with the process. */
+  jwtSecretGenerated: boolean;
+  /** The Bearer token GET /metrics asks for; unset, /metrics is open outside production and off in it. */
+  metricsToken?: string;
+  /** Express `trust proxy`: which proxies' X-Forwarded-For gives the client's address (audit IP, socket cap). */
+  trustProxy: boolean | number | string;
+  /** Concurrent WebSocket connections one client address may hold; the next is refused with 429. */
+  maxSocketsPerClient: number;
+  /** How long one GraphQL operation may run before the fields left are refused with TIMEOUT. */
+  operationTimeoutMs: number;
+  /** PostgreSQL statement_timeout of every ORM connection (requests and jobs). */
+  statementTimeoutMs: number;
 }
 
 /** Counts per window, shared by every process through PostgreSQL; a count of 0 turns that limit off. */
@@ -40,6 +54,8 @@ export interface RateLimitSettings {
   mutationsPerClient: number;
   mutationsWindowSeconds: number;
 }
+/** A setting that makes starting pointless; main prints its message alone. */
+export class ConfigError extends Error {}
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -49,8 +65,17 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
   return value;
 }
 
+/** TRUST_PROXY as Express takes it: true/false, a hop count, or a list of addresses and subnets. */
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (!raw || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = positiveNumber(env, 'PORT', 4000);
+  const production = env.NODE_ENV === 'production';
+  if (production && !env.JWT_SECRET) throw new ConfigError('JWT_SECRET must be set when NODE_ENV=production (tokens signed with a random key die with the process)');
   return {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.DATA_DIR || '.data'),
@@ -86,5 +111,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     waitlistOfferHours: positiveNumber(env, 'WAITLIST_OFFER_HOURS', 24),
     runWorker: env.WORKER !== 'off',
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+    production,
+    jwtSecretGenerated: !env.JWT_SECRET,
+    metricsToken: env.METRICS_TOKEN || undefined,
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    maxSocketsPerClient: positiveNumber(env, 'MAX_SOCKETS_PER_CLIENT', 50),
+    operationTimeoutMs: positiveNumber(env, 'OPERATION_TIMEOUT_MS', 20_000),
+    statementTimeoutMs: positiveNumber(env, 'STATEMENT_TIMEOUT_MS', 10_000),
   };
 }

@@ -1,5 +1,5 @@
 import { startApp } from './app';
-import { loadConfig } from './config';
+import { ConfigError, loadConfig } from './config';
 
 async function main(): Promise<void> {
   const app = await startApp(loadConfig());
@@ -22,6 +22,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error);
+  console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 /** npm run worker: runs only the background jobs, for servers started with WORKER=off. */
 import 'reflect-metadata';
-import pino from 'pino';
+import { createLogger } from './core/logger';
 import { loadConfig } from './config';
 import { systemClock } from './core/clock';
 import { openOrm } from './core/orm';
@@ -11,9 +11,9 @@ import { taskList } from './tasks';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = pino({ level: config.logLevel });
+  const log = createLogger(config.logLevel);
   if (!config.databaseUrl) throw new Error('npm run worker needs DATABASE_URL: the database the servers use');
-  const orm = await openOrm(config.databaseUrl, log);
+  const orm = await openOrm(config.databaseUrl, log, config.statementTimeoutMs);
   const mailer = new Mailer(config.smtpUrl, config.mailFrom, log);
   const worker = await startWorker(config.databaseUrl, taskList(orm, createDomain(config, systemClock, log), mailer, systemClock), log);
   log.info('Worker ready');

@@ -4,11 +4,10 @@ import { Role } from '../accounts/role';
 import type { RequestContext } from '../core/context';
 import { BadInput } from '../core/errors';
 import { parseId } from '../core/ids';
+import { MAX_ROWS } from '../core/limits';
 import { assertParticipant } from './booking-access';
 import { Booking } from './booking.entity';
 import type { BookingStatus } from './booking.enums';
-
-const LIST_LIMIT = 500;
 
 /** Reading bookings: one by id or reference for those who may see it, and the lists of customers and providers. */
 export class BookingQueryService {
@@ -30,7 +29,7 @@ export class BookingQueryService {
   async mine(ctx: RequestContext, status?: BookingStatus | null): Promise<Booking[]> {
     const actor = requireActor(ctx);
     const where: FilterQuery<Booking> = { customer: actor.userId, ...(status ? { status } : {}) };
-    return ctx.em.find(Booking, where, { orderBy: { startsAt: 'asc', id: 'asc' }, limit: LIST_LIMIT });
+    return ctx.em.find(Booking, where, { orderBy: { startsAt: 'asc', id: 'asc' }, limit: MAX_ROWS.bookings });
   }
 
   /** Bookings on the provider's services (every service for an admin) starting in [from, to). */
@@ -41,6 +40,6 @@ export class BookingQueryService {
     if (actor.role !== Role.ADMIN) where.service = { provider: (await actingProvider(ctx)).id };
     if (filter.status) where.status = filter.status;
     if (filter.from || filter.to) where.startsAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
-    return ctx.em.find(Booking, where, { orderBy: { startsAt: 'asc', id: 'asc' }, limit: LIST_LIMIT });
+    return ctx.em.find(Booking, where, { orderBy: { startsAt: 'asc', id: 'asc' }, limit: MAX_ROWS.bookings });
   }
 }

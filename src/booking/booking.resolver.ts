@@ -12,6 +12,7 @@ import { Booking } from './booking.entity';
 import { BookingStatus } from './booking.enums';
 import { BookInput, ModifyBookingInput, Party, PriceBreakdown } from './booking.inputs';
 import type { BookingService } from './booking.service';
+import { listCost, MAX_ROWS } from '../core/limits';
 
 @Resolver(() => Booking)
 export class BookingResolver {
@@ -31,13 +32,13 @@ export class BookingResolver {
   }
 
   @Authorized()
-  @Query(() => [Booking])
+  @Query(() => [Booking], { description: `The caller's bookings by start; at most ${MAX_ROWS.bookings}.`, complexity: listCost(10) })
   myBookings(@Ctx() ctx: RequestContext, @Arg('status', () => BookingStatus, { nullable: true }) status?: BookingStatus | null): Promise<Booking[]> {
     return this.queries.mine(ctx, status);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Query(() => [Booking])
+  @Query(() => [Booking], { description: `Bookings on the caller's services (admins: all) by start; at most ${MAX_ROWS.bookings}.`, complexity: listCost(10) })
   providerBookings(
     @Ctx() ctx: RequestContext,
     @Arg('from', () => Date, { nullable: true }) from?: Date | null,
@@ -108,7 +109,7 @@ export class BookingResolver {
     return booking.payment ? booking.payment.load() : null;
   }
 
-  @FieldResolver(() => [Slot])
+  @FieldResolver(() => [Slot], { complexity: listCost(1) })
   async slots(@Root() booking: Booking): Promise<Slot[]> {
     const entries = await booking.slots.load();
     const slots = await Promise.all(entries.getItems().map((entry) => entry.slot.loadOrFail()));
@@ -131,7 +132,7 @@ export class BookingResolver {
     return booking.refundedAmount ? Money.of(booking.refundedAmount, booking.currency) : null;
   }
 
-  @FieldResolver(() => [AuditEntry])
+  @FieldResolver(() => [AuditEntry], { complexity: listCost(1) })
   async history(@Root() booking: Booking): Promise<AuditEntry[]> {
     return (await booking.history.load()).getItems();
   }

@@ -5,12 +5,13 @@ import type { RequestContext } from '../core/context';
 import type { CatalogService } from './catalog.service';
 import { ServiceInput, ServiceUpdateInput } from './service.inputs';
 import { Service } from './service.entity';
+import { listCost, MAX_ROWS } from '../core/limits';
 
 @Resolver(() => Service)
 export class ServiceResolver {
   constructor(private readonly catalog: CatalogService) {}
 
-  @Query(() => [Service])
+  @Query(() => [Service], { description: `Active services, by id; at most ${MAX_ROWS.services}.`, complexity: listCost(10) })
   services(
     @Ctx() ctx: RequestContext,
     @Arg('search', () => String, { nullable: true }) search?: string | null,
@@ -56,7 +57,7 @@ export class ProviderResolver {
     return this.catalog.findProvider(ctx, id);
   }
 
-  @FieldResolver(() => [Service])
+  @FieldResolver(() => [Service], { complexity: listCost(10) })
   services(@Ctx() ctx: RequestContext, @Root() provider: Provider): Promise<Service[]> {
     return this.catalog.providerServices(ctx, provider);
   }

@@ -9,6 +9,7 @@ import { intInRange, optionalText, rate, text } from '../core/validate';
 import { parseZone } from '../core/zoned-time';
 import type { ServiceInput, ServiceUpdateInput } from './service.inputs';
 import { Service } from './service.entity';
+import { MAX_ROWS } from '../core/limits';
 
 export const LIMITS = {
   capacity: 100_000,
@@ -87,7 +88,7 @@ export class CatalogService {
     }
     if (filter.category?.trim()) where.category = filter.category.trim().toLowerCase();
     if (filter.providerId) where.provider = parseId('providerId', filter.providerId);
-    return ctx.em.find(Service, where, { orderBy: { id: 'asc' }, limit: 500 });
+    return ctx.em.find(Service, where, { orderBy: { id: 'asc' }, limit: MAX_ROWS.services });
   }
 
   async findProvider(ctx: RequestContext, id: string): Promise<Provider | null> {

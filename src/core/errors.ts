@@ -14,7 +14,11 @@ export type ErrorCode =
   | 'PAYMENTS_NOT_CONFIGURED'
   /** Stripe could not be reached or failed while a payment was being started; nothing was booked. */
   | 'PAYMENT_PROVIDER_UNAVAILABLE'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  /** The operation is over a depth, alias, directive, token or cost limit; nothing of it ran. */
+  | 'QUERY_TOO_COMPLEX'
+  /** The operation, or one database statement of it, ran out of time and was stopped. */
+  | 'TIMEOUT';
 
 /** Raised by the domain; the GraphQL layer turns it into `extensions.code`. */
 export class DomainError extends Error {

@@ -1,7 +1,6 @@
 import { DataloaderType, DefaultLogger, type LogContext, type LoggerNamespace, type LoggerOptions } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
-import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { migrations } from '../../migrations';
@@ -23,7 +22,13 @@ class CountingLogger extends DefaultLogger {
   }
 }
 
-export function ormOptions(clientUrl: string, write: (message: string) => void = () => {}, debug: LoggerNamespace[] = []): Options {
+/** knex's hook on each new pooled connection: sets its statement_timeout (0 leaves PostgreSQL's default, none). */
+function statementTimeout(ms: number) {
+  return (connection: { query(sql: string, done: (error?: Error) => void): void }, done: (error: Error | undefined, connection: unknown) => void) =>
+    connection.query(`set statement_timeout = ${Math.round(ms)}`, (error) => done(error, connection));
+}
+
+export function ormOptions(clientUrl: string, write: (message: string) => void = () => {}, debug: LoggerNamespace[] = [], statementTimeoutMs = 0): Options {
   return {
     clientUrl,
     entities: ENTITIES,
@@ -38,13 +43,22 @@ export function ormOptions(clientUrl: string, write: (message: string) => void =
     logger: write,
     colors: false,
     loggerFactory: (options: LoggerOptions) => new CountingLogger(options),
-    pool: { min: 0, max: 10 },
+    pool: { min: 0, max: 10, afterCreate: statementTimeout(statementTimeoutMs) },
   };
 }
 
-/** The ORM with our schema and graphile-worker's brought up to date, under a lock shared by every process. */
-export async function openOrm(clientUrl: string, log: Logger): Promise<MikroORM> {
-  const orm = await MikroORM.init(ormOptions(clientUrl, (message) => log.debug(message)));
-  await migrate(clientUrl, orm, log);
-  return orm;
+/**
+ * Migrates (ours and graphile-worker's, under a lock shared by every process), then opens the ORM whose
+ * every statement (requests and jobs) is cancelled after `statementTimeoutMs`. Migrations run on a pool of
+ * their own without that limit: an index on a large table may take longer than any request should.
+ */
+export async function openOrm(clientUrl: string, log: Logger, statementTimeoutMs: number): Promise<MikroORM> {
+  const write = (message: string) => log.debug(message);
+  const migrating = await MikroORM.init(ormOptions(clientUrl, write));
+  try {
+    await migrate(clientUrl, migrating, log);
+  } finally {
+    await migrating.close();
+  }
+  return MikroORM.init(ormOptions(clientUrl, write, [], statementTimeoutMs));
 }

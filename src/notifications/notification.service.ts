@@ -15,6 +15,7 @@ import { invite } from './invite';
 import { Message } from './message.entity';
 import { PROPOSAL_MAIL_TO, proposalMail, type ProposalMailKind } from './proposal-mail';
 import { waitlistOfferMail } from './waitlist-mail';
+import { MAX_ROWS } from '../core/limits';
 
 const REMINDER_LEAD_MS = 24 * 3_600_000;
 
@@ -146,6 +147,6 @@ export class NotificationService {
 
   async myMessages(ctx: RequestContext): Promise<Message[]> {
     const actor = requireActor(ctx);
-    return ctx.em.find(Message, { recipient: ctx.em.getReference(User, actor.userId) }, { orderBy: { id: 'desc' }, limit: 200 });
+    return ctx.em.find(Message, { recipient: ctx.em.getReference(User, actor.userId) }, { orderBy: { id: 'desc' }, limit: MAX_ROWS.messages });
   }
 }

@@ -11,13 +11,17 @@ import { Proposal } from './proposal.entity';
 import { ProposalStatus } from './proposal.enums';
 import { ProposalInput } from './proposal.inputs';
 import type { ProposalService } from './proposal.service';
+import { listCost, MAX_ROWS } from '../core/limits';
 
 @Resolver(() => Proposal)
 export class ProposalResolver {
   constructor(private readonly proposalService: ProposalService) {}
 
   @Authorized()
-  @Query(() => [Proposal], { description: "incoming: true lists the proposals on the caller's services; false, the caller's own." })
+  @Query(() => [Proposal], {
+    description: `incoming: true lists the proposals on the caller's services; false, the caller's own. Newest first; at most ${MAX_ROWS.proposals}.`,
+    complexity: listCost(10),
+  })
   proposals(
     @Ctx() ctx: RequestContext,
     @Arg('incoming', () => Boolean) incoming: boolean,
@@ -64,7 +68,7 @@ export class ProposalResolver {
     return proposal.customer.loadOrFail();
   }
 
-  @FieldResolver(() => [Slot])
+  @FieldResolver(() => [Slot], { complexity: listCost(1) })
   async slots(@Root() proposal: Proposal): Promise<Slot[]> {
     return (await proposal.slots.load()).getItems().sort(byStart);
   }

@@ -18,6 +18,7 @@ import { Proposal } from './proposal.entity';
 import { ProposalStatus } from './proposal.enums';
 import { PROPOSAL_STATES } from './proposal.state';
 import type { ProposalInput } from './proposal.inputs';
+import { MAX_ROWS } from '../core/limits';
 
 /** Proposals on APPROVAL services: the customer proposes, the provider accepts or declines, time ends the rest. */
 export class ProposalService {
@@ -116,7 +117,7 @@ export class ProposalService {
       if (!provider) return [];
       where.service = { provider };
     }
-    return ctx.em.find(Proposal, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 200 });
+    return ctx.em.find(Proposal, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: MAX_ROWS.proposals });
   }
 
   /** A pending proposal (locked inside a transaction); one already answered or past its expiry is INVALID_TRANSITION. */

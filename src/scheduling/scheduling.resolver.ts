@@ -11,6 +11,7 @@ import { BlackoutInput, MonthAvailability, ScheduleInput } from './scheduling.in
 import type { SchedulingService } from './scheduling.service';
 import { Schedule } from './schedule.entity';
 import { Slot } from './slot.entity';
+import { AVAILABILITY_COST, listCost } from '../core/limits';
 
 @Resolver(() => Schedule)
 export class ScheduleResolver {
@@ -27,7 +28,7 @@ export class ScheduleResolver {
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => [Slot])
+  @Mutation(() => [Slot], { complexity: listCost(20) })
   generateSlots(
     @Ctx() ctx: RequestContext,
     @Arg('scheduleId', () => ID) scheduleId: string,
@@ -56,7 +57,7 @@ export class SlotResolver {
     private readonly catalog: CatalogService,
   ) {}
 
-  @Query(() => [Slot])
+  @Query(() => [Slot], { description: 'Slots starting in [from, to), every status; at most 366 days.', complexity: listCost(20) })
   async slots(
     @Ctx() ctx: RequestContext,
     @Arg('serviceId', () => ID) serviceId: string,
@@ -66,7 +67,7 @@ export class SlotResolver {
     return this.scheduling.listSlots(ctx, await this.catalog.getService(ctx, serviceId), from, to);
   }
 
-  @Query(() => MonthAvailability)
+  @Query(() => MonthAvailability, { complexity: AVAILABILITY_COST })
   async availability(
     @Ctx() ctx: RequestContext,
     @Arg('serviceId', () => ID) serviceId: string,
@@ -88,7 +89,7 @@ export class SlotResolver {
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => [Slot])
+  @Mutation(() => [Slot], { complexity: listCost(20) })
   setAvailability(
     @Ctx() ctx: RequestContext,
     @Arg('serviceId', () => ID) serviceId: string,
@@ -127,12 +128,12 @@ export class SlotResolver {
 export class ServiceCalendarResolver {
   constructor(private readonly scheduling: SchedulingService) {}
 
-  @FieldResolver(() => [Slot])
+  @FieldResolver(() => [Slot], { description: 'Slots starting in [from, to), every status; at most 366 days.', complexity: listCost(20) })
   slots(@Ctx() ctx: RequestContext, @Root() service: Service, @Arg('from', () => Date) from: Date, @Arg('to', () => Date) to: Date): Promise<Slot[]> {
     return this.scheduling.listSlots(ctx, service, from, to);
   }
 
-  @FieldResolver(() => MonthAvailability)
+  @FieldResolver(() => MonthAvailability, { complexity: AVAILABILITY_COST })
   availability(@Ctx() ctx: RequestContext, @Root() service: Service, @Arg('month', () => String) month: string): Promise<MonthAvailability> {
     return this.scheduling.monthAvailability(ctx, service, month);
   }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { AuthenticationError, AuthorizationError } from 'type-graphql';
 import { DomainError } from '../core/errors';
 import { InvalidScalarValue } from '../core/scalars';
+import { asTokenLimit } from './operation-limits';
 
 /** Codes that graphql-js and Apollo produce for a bad request: the client's fault, safe to show. */
 const REQUEST_CODES = new Set([
@@ -20,14 +21,26 @@ function codeOf(error: unknown): string | undefined {
   return error instanceof GraphQLError ? (error.extensions?.code as string | undefined) : undefined;
 }
 
+/** PostgreSQL's query_canceled: here, always statement_timeout (the server cancels nothing else). */
+const isStatementTimeout = (error: unknown) => error instanceof Error && (error as { code?: unknown }).code === '57014';
+
+/** graphql-js suggests names that exist ("Did you mean …?"): that describes the schema, so it is cut. */
+const withoutSuggestions = (message: string) => message.replace(/ ?Did you mean [^?]*\?/g, '');
+
+/** The body of an HTTP answer that is not GraphQL's own: GraphQL-shaped, so every answer is JSON with a code. */
+export function errorBody(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
 /**
  * Maps every error to a stable `extensions.code`. Domain errors and request errors keep their message;
  * anything else is logged and answered as INTERNAL_SERVER_ERROR with an opaque message.
  */
 export function errorFormatter(log: Logger) {
   return (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
-    const error = unwrapResolverError(raw);
-    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    let error = unwrapResolverError(raw);
+    if (error instanceof GraphQLError) error = asTokenLimit(error) ?? error;
+    const base = { message: withoutSuggestions(formatted.message), locations: formatted.locations, path: formatted.path };
     const domain = error instanceof DomainError ? error : error instanceof GraphQLError ? error.originalError : undefined;
     if (domain instanceof DomainError) {
       return { ...base, message: domain.message, extensions: { code: domain.code, ...domain.details } };
@@ -35,6 +48,10 @@ export function errorFormatter(log: Logger) {
     if (error instanceof AuthenticationError) return { ...base, extensions: { code: 'UNAUTHENTICATED' } };
     if (error instanceof AuthorizationError) return { ...base, message: 'Not allowed for your role', extensions: { code: 'FORBIDDEN' } };
     const original = error instanceof GraphQLError ? error.originalError : undefined;
+    if (isStatementTimeout(error) || isStatementTimeout(original)) {
+      log.warn({ err: error }, 'statement timed out');
+      return { ...base, message: 'A database statement took too long and was cancelled; what it was part of was not saved', extensions: { code: 'TIMEOUT' } };
+    }
     if (original instanceof InvalidScalarValue) return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
     const code = codeOf(error) ?? formatted.extensions?.code;
     // A request error that wraps an unexpected exception is not the client's fault.

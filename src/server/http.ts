@@ -3,17 +3,29 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import proxyAddr from 'proxy-addr';
+import type { Config } from '../config';
 import type { Clock } from '../core/clock';
 import type { RequestContext } from '../core/context';
 import { metrics } from '../core/metrics';
-import { errorFormatter } from './errors';
+import { errorBody, errorFormatter } from './errors';
+import { metricsAccess } from './metrics-access';
+import { startDeadline } from './operation-deadline';
+import { costLimitPlugin, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits';
 import type { PaymentEventService } from '../payments/payment-events.service';
 import type { StripeGateway } from '../payments/stripe-gateway';
 import { stripeWebhook } from './stripe-webhook';
 import type { Tokens } from './tokens';
+
+/** Larger than any valid request, so that long notes are refused by the domain with a named field. */
+const MAX_BODY = '4mb';
+/** How long a client may take to send a whole request (Node's default is 5 minutes). */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export type HttpSettings = Pick<Config, 'trustProxy' | 'metricsToken' | 'production' | 'operationTimeoutMs'>;
 
 export interface HttpDeps {
   orm: MikroORM;
@@ -23,19 +35,41 @@ export interface HttpDeps {
   log: Logger;
   paymentEvents: PaymentEventService;
   stripe?: StripeGateway;
+  settings: HttpSettings;
+}
+
+export interface HttpServer {
+  server: http.Server;
+  apollo: ApolloServer<RequestContext>;
+  /** The client's address as Express sees it (TRUST_PROXY applied), for requests Express does not route. */
+  clientAddress(request: http.IncomingMessage): string;
+}
+
+/** What the client did wrong, in our words: body-parser's own messages quote the body. */
+function describeRequestError(error: { status?: number; type?: string }): { status: number; message: string } {
+  const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+  if (error.type === 'entity.parse.failed') return { status, message: 'The body is not valid JSON' };
+  if (error.type === 'entity.too.large') return { status, message: `The body is larger than ${MAX_BODY}` };
+  if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') return { status, message: 'The body must be UTF-8 JSON' };
+  return { status, message: status === 500 ? 'Internal server error' : 'Bad request' };
 }
 
 /** The HTTP server: GraphQL on /graphql, /health, /metrics and the Stripe webhook. Apollo drains it on stop. */
-export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.Server; apollo: ApolloServer<RequestContext> }> {
+export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.settings.trustProxy);
   const server = http.createServer(app);
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
   const apollo = new ApolloServer<RequestContext>({
     schema: deps.schema,
     formatError: errorFormatter(deps.log),
     includeStacktraceInErrorResponses: false,
+    logger: deps.log,
+    parseOptions: PARSE_OPTIONS,
+    validationRules: LIMIT_RULES,
     stopOnTerminationSignals: false, // main.ts owns shutdown: HTTP, then the ORM, then the database
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), costLimitPlugin],
   });
   await apollo.start();
 
@@ -48,7 +82,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
     }
   });
 
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAccess(deps.settings), async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
 
@@ -56,16 +90,27 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
 
   app.use(
     '/graphql',
-    // Larger than any valid request, so that long notes are refused by the domain with a named field.
-    express.json({ limit: '4mb' }),
+    express.json({ limit: MAX_BODY }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RequestContext> => {
         const em = deps.orm.em.fork();
         // A bad, expired or revoked token refuses the whole request (401); no token is anonymous.
         const actor = await deps.tokens.authenticate(em, req.headers.authorization);
-        return { em, actor, clock: deps.clock, ip: req.ip, userAgent: req.get('user-agent') };
+        const context: RequestContext = { em, actor, clock: deps.clock, ip: req.ip, userAgent: req.get('user-agent') };
+        startDeadline(context, deps.settings.operationTimeoutMs);
+        return context;
       },
     }),
   );
-  return { server, apollo };
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json(errorBody('Not found', 'NOT_FOUND'));
+  });
+  // Express's own handler answers HTML with the stack outside production: every error is answered here.
+  app.use((error: { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const { status, message } = describeRequestError(error);
+    if (status === 500) deps.log.error({ err: error }, 'request failed');
+    res.status(status).json(errorBody(message, status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST'));
+  });
+  return { server, apollo, clientAddress: (request) => proxyAddr(request, app.get('trust proxy fn')) };
 }

@@ -12,6 +12,7 @@ import { WaitlistResolver } from '../waitlist/waitlist.resolver';
 import { BlackoutResolver, ScheduleResolver, ServiceCalendarResolver, SlotResolver } from '../scheduling/scheduling.resolver';
 import type { Domain } from '../domain';
 import { authChecker } from './auth-checker';
+import { enforceDeadlines } from './operation-deadline';
 
 type Factory = [resolver: Function, make: (domain: Domain) => object];
 
@@ -50,14 +51,14 @@ const topicsAreNotUsed: PubSub = {
 export function buildGraphQLSchema(domain?: Domain): GraphQLSchema {
   const instances = new Map(domain ? RESOLVERS.map(([resolver, make]) => [resolver, make(domain)]) : []);
   const container: ContainerType = { get: (resolver) => instances.get(resolver as Function) };
-  return buildSchemaSync({
+  return enforceDeadlines(buildSchemaSync({
     resolvers: RESOLVERS.map(([resolver]) => resolver) as NonEmptyArray<Function>,
     container,
     authChecker,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
     pubSub: topicsAreNotUsed,
-  });
+  }));
 }
 
 export function schemaText(): string {

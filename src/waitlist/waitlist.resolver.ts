@@ -8,19 +8,23 @@ import { WaitlistEntry } from './waitlist-entry.entity';
 import { WaitlistStatus } from './waitlist.enums';
 import { WaitlistInput } from './waitlist.inputs';
 import type { WaitlistService } from './waitlist.service';
+import { listCost, MAX_ROWS } from '../core/limits';
 
 @Resolver(() => WaitlistEntry)
 export class WaitlistResolver {
   constructor(private readonly waitlist: WaitlistService) {}
 
   @Authorized()
-  @Query(() => [WaitlistEntry])
+  @Query(() => [WaitlistEntry], { description: `The caller's waitlist entries, newest first; at most ${MAX_ROWS.myWaitlist}.`, complexity: listCost(10) })
   myWaitlist(@Ctx() ctx: RequestContext): Promise<WaitlistEntry[]> {
     return this.waitlist.mine(ctx);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Query(() => [WaitlistEntry], { description: "A service's waitlist in offer order (ACTIVE and OFFERED entries unless a status is given); for its provider and admins." })
+  @Query(() => [WaitlistEntry], {
+    description: `A service's waitlist in offer order (ACTIVE and OFFERED entries unless a status is given); for its provider and admins. At most ${MAX_ROWS.serviceWaitlist}.`,
+    complexity: listCost(10),
+  })
   serviceWaitlist(
     @Ctx() ctx: RequestContext,
     @Arg('serviceId', () => ID) serviceId: string,

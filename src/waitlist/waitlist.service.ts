@@ -20,6 +20,7 @@ import { WaitlistEntry } from './waitlist-entry.entity';
 import { WaitlistStatus } from './waitlist.enums';
 import type { WaitlistInput } from './waitlist.inputs';
 import { moveEntry, QUEUE_ORDER, type WaitlistOffers } from './waitlist-offers';
+import { MAX_ROWS } from '../core/limits';
 
 const MAX_PRIORITY = 1_000;
 const LIVE = [WaitlistStatus.ACTIVE, WaitlistStatus.OFFERED];
@@ -142,7 +143,7 @@ export class WaitlistService {
 
   async mine(ctx: RequestContext): Promise<WaitlistEntry[]> {
     const actor = requireActor(ctx);
-    const entries = await ctx.em.find(WaitlistEntry, { customer: actor.userId }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 200 });
+    const entries = await ctx.em.find(WaitlistEntry, { customer: actor.userId }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: MAX_ROWS.myWaitlist });
     return this.withPositions(ctx.em, entries);
   }
 
@@ -150,7 +151,7 @@ export class WaitlistService {
   async ofService(ctx: RequestContext, serviceId: string, status?: WaitlistStatus | null): Promise<WaitlistEntry[]> {
     const service = await this.catalog.getService(ctx, serviceId);
     await assertManages(ctx, service.provider);
-    const entries = await ctx.em.find(WaitlistEntry, { service: service.id, status: status ?? { $in: LIVE } }, { orderBy: QUEUE_ORDER, limit: 1_000 });
+    const entries = await ctx.em.find(WaitlistEntry, { service: service.id, status: status ?? { $in: LIVE } }, { orderBy: QUEUE_ORDER, limit: MAX_ROWS.serviceWaitlist });
     return this.withPositions(ctx.em, entries);
   }
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { JWT_SECRET } from './server';
+import { JWT_SECRET, METRICS_TOKEN } from './server';
 
 export interface ServerProcess {
   url: string;
@@ -13,7 +13,7 @@ export interface ServerProcess {
 /** Runs the built server (`node dist/src/main.js`, as `npm start` does) as a separate process. */
 export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, [path.resolve('dist/src/main.js')], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', JWT_SECRET, LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: '0', JWT_SECRET, METRICS_TOKEN, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

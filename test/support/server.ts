@@ -8,6 +8,8 @@ import { systemClock, type Clock } from '../../src/core/clock';
 
 export const ADMIN = { email: 'admin@example.test', password: 'admin-password' };
 export const JWT_SECRET = 'test-secret-shared-by-every-test-process';
+/** GET /metrics asks every test server (in-process or spawned) for this Bearer token. */
+export const METRICS_TOKEN = 'test-metrics-token';
 
 export interface GraphQLResult<T> {
   data?: T | null;
@@ -47,6 +49,8 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
     databaseUrl,
     port: 0,
     jwtSecret: JWT_SECRET,
+    jwtSecretGenerated: false,
+    metricsToken: METRICS_TOKEN,
     adminEmail: ADMIN.email,
     adminPassword: ADMIN.password,
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -111,7 +115,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, clock: Cl
 
 /** One value from a server's /metrics, given its GraphQL URL (a process of ours or a spawned one). */
 export async function serverMetric(graphqlUrl: string, name: string): Promise<number> {
-  const text = await (await fetch(graphqlUrl.replace('/graphql', '/metrics'))).text();
+  const response = await fetch(graphqlUrl.replace('/graphql', '/metrics'), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  const text = await response.text();
   return Number(new RegExp(`^${name} ([0-9.e+]+)`, 'm').exec(text)?.[1] ?? NaN);
 }
 

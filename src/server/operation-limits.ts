@@ -1,0 +1,73 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { GraphQLError, getOperationAST, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationContext, type ValidationRule } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { DomainError } from '../core/errors';
+import { OPERATION_LIMITS } from '../core/limits';
+
+/** An operation over one of OPERATION_LIMITS; raised while parsing or validating, before any resolver runs. */
+class QueryTooComplex extends DomainError {
+  constructor(message: string) {
+    super('QUERY_TOO_COMPLEX', message);
+  }
+}
+
+/** graphql-js stops parsing past this many tokens, so a huge document costs no more than a small one. */
+export const PARSE_OPTIONS: ParseOptions = { maxTokens: OPERATION_LIMITS.tokens };
+
+function tooComplex(message: string): GraphQLError {
+  return new GraphQLError(message, { originalError: new QueryTooComplex(message) });
+}
+
+/** graphql-js's token-limit syntax error (no code of its own; "more that N tokens" in 16.x) as the refusal it is. */
+export function asTokenLimit(error: GraphQLError): GraphQLError | undefined {
+  const match = /^Syntax Error: (Document contains more th\w+ \d+ tokens)\. Parsing aborted\.$/.exec(error.message);
+  return match ? tooComplex(`${match[1]}.`) : undefined;
+}
+
+// graphql-armor names its refusals "Syntax Error: …"; they are not syntax errors.
+const reject = (context: ValidationContext | null, error: GraphQLError) => context?.reportError(tooComplex(error.message.replace(/^Syntax Error: /, '')));
+const armor = { propagateOnRejection: false, onReject: [reject] };
+
+/** Depth (fragments flattened), alias and directive limits, as validation rules for both transports. */
+export const LIMIT_RULES: ValidationRule[] = [
+  maxDepthRule({ ...armor, n: OPERATION_LIMITS.depth, flattenFragments: true }),
+  maxAliasesRule({ ...armor, n: OPERATION_LIMITS.aliases }),
+  maxDirectivesRule({ ...armor, n: OPERATION_LIMITS.directives }),
+];
+
+/** Each field costs its `complexity` (list fields: see core/limits.ts), else 1, plus its selection. */
+const ESTIMATORS = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+
+/**
+ * The cost refusal of a valid operation, if it is over the limit. Variables must coerce first: bad ones
+ * are left to execution, which names them (BAD_USER_INPUT). Fragments that expand past
+ * graphql-query-complexity's node limit are refused too.
+ */
+export function costError(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null): GraphQLError | undefined {
+  const operation = getOperationAST(document, operationName);
+  if (!operation || getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors) return undefined;
+  let cost: number;
+  try {
+    cost = getComplexity({ schema, query: document, variables, operationName: operationName ?? undefined, estimators: ESTIMATORS });
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    return tooComplex(`Query cost limit of ${OPERATION_LIMITS.cost} exceeded: ${error.message}`);
+  }
+  return cost > OPERATION_LIMITS.cost ? tooComplex(`Query cost limit of ${OPERATION_LIMITS.cost} exceeded, found ${cost}.`) : undefined;
+}
+
+/** Apollo checks the cost once the operation and its variables are known, before executing it. */
+export const costLimitPlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ request, document, schema }) {
+        const error = costError(schema, document, request.variables, request.operationName);
+        if (error) throw error;
+      },
+    };
+  },
+};

@@ -1,0 +1,235 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import {
+  Kind,
+  getIntrospectionQuery,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  typeFromAST,
+} from 'graphql';
+import type { Client } from 'graphql-ws';
+import { Client as PgClient } from 'pg';
+import { OPERATION_LIMITS } from '../src/core/limits';
+import { buildGraphQLSchema } from '../src/server/schema';
+import { costError } from '../src/server/operation-limits';
+import { createService, dailySlots, daysFromNow, signUp } from './support/fixtures';
+import { liveClient } from './support/live';
+import { codes, serverMetric, startTestServer, type GraphQLResult, type TestServer } from './support/server';
+
+/** One operation sent as text over HTTP. */
+async function overHttp(server: TestServer, query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResult<Record<string, unknown>>> {
+  const response = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphQLResult<Record<string, unknown>>;
+}
+
+/** One operation over the socket: its last result, or the errors graphql-ws answered instead. */
+function overSocket(client: Client, query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<Record<string, unknown>>> {
+  return new Promise((resolve) => {
+    let last: GraphQLResult<Record<string, unknown>> = {};
+    client.subscribe(
+      { query, variables },
+      {
+        next: (result) => {
+          last = result as GraphQLResult<Record<string, unknown>>;
+        },
+        error: (errors) => resolve({ errors: errors as GraphQLResult<unknown>['errors'] }),
+        complete: () => resolve(last),
+      },
+    );
+  });
+}
+
+const nested = (levels: number) => `{ ${'services { provider { '.repeat(levels)}id${' } }'.repeat(levels)} }`;
+
+describe('operation limits', () => {
+  let server: TestServer;
+  let socket: Client;
+  let serviceId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    socket = liveClient(server.url);
+    serviceId = (await createService(server, await signUp(server, 'PROVIDER'))).id;
+  });
+  afterAll(async () => {
+    await socket.dispose();
+    await server.stop();
+  });
+
+  const attacks = (): [string, string][] => [
+    ['16 levels of services { provider { services … } }', nested(16)],
+    ['25 aliases of availability', `{ ${Array.from({ length: 25 }, (_, i) => `a${i}: availability(serviceId: ${serviceId}, month: "2027-03") { month }`).join(' ')} }`],
+    ['lists inside lists, within depth and aliases', `{ services { provider { services { slots(from: "2027-03-01T00:00:00Z", to: "2027-04-01T00:00:00Z") { id } availability(month: "2027-03") { month } } } } }`],
+    ['11 directives', `{ services { ${'id @include(if: true) '.repeat(11)} } }`],
+    ['2,100 tokens', `{ services { ${'id '.repeat(2_100)} } }`],
+    ['a fragment that doubles 40 times', `{ services { ...F39 } } fragment F0 on Service { id } ${Array.from({ length: 39 }, (_, i) => `fragment F${i + 1} on Service { ...F${i} ...F${i} }`).join(' ')}`],
+  ];
+
+  it('refuses each over HTTP and over WebSocket with QUERY_TOO_COMPLEX, before any SQL', async () => {
+    for (const [name, query] of attacks()) {
+      const before = await serverMetric(server.url, 'db_statements_total');
+      const [http, ws] = await Promise.all([overHttp(server, query), overSocket(socket, query)]);
+      expect({ name, http: codes(http), ws: codes(ws) }).toEqual({ name, http: ['QUERY_TOO_COMPLEX'], ws: ['QUERY_TOO_COMPLEX'] });
+      expect(http.data ?? undefined).toBeUndefined();
+      expect(await serverMetric(server.url, 'db_statements_total')).toBe(before);
+    }
+  });
+
+  it("lets the explorer's introspection query through", async () => {
+    const result = await overHttp(server, getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true }));
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.__schema).toBeDefined();
+  });
+
+  it('lets every operation the tests use through, at half of each limit at most', () => {
+    const schema = buildGraphQLSchema();
+    const dir = path.resolve('test/operations');
+    const documents = fs.readdirSync(dir).map((file) => parse(fs.readFileSync(path.join(dir, file), 'utf8')));
+    const halfLimits = [
+      maxDepthRule({ n: OPERATION_LIMITS.depth / 2, flattenFragments: true }),
+      maxAliasesRule({ n: OPERATION_LIMITS.aliases / 2 }),
+    ];
+    const fragments = documents.flatMap((document) => document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION));
+    const operations = documents.flatMap((document) => document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION));
+    expect(operations.length).toBeGreaterThan(40);
+    for (const operation of operations) {
+      const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] };
+      expect({ name: operation.name?.value, errors: validate(schema, document, halfLimits).map(String) }).toEqual({ name: operation.name?.value, errors: [] });
+      const halfCost = costError(schema, document, sampleVariables(schema, operation), operation.name?.value);
+      expect({ name: operation.name?.value, cost: halfCost?.message }).toEqual({ name: operation.name?.value, cost: undefined });
+    }
+  });
+});
+
+describe('errors over WebSocket', () => {
+  let server: TestServer;
+  let socket: Client;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    socket = liveClient(server.url);
+  });
+  afterAll(async () => {
+    await socket.dispose();
+    await server.stop();
+  });
+
+  it('carry the codes HTTP gives, and name no field the caller did not', async () => {
+    const cases: [string, string, Record<string, unknown> | undefined, string][] = [
+      ['unknown field', '{ servces { id } }', undefined, 'GRAPHQL_VALIDATION_FAILED'],
+      ['unknown argument', '{ services(serch: "x") { id } }', undefined, 'GRAPHQL_VALIDATION_FAILED'],
+      ['missing variable', 'query ($id: ID!) { service(id: $id) { id } }', {}, 'BAD_USER_INPUT'],
+      ['variable of the wrong type', 'query ($id: ID!) { service(id: $id) { id } }', { id: { a: 1 } }, 'BAD_USER_INPUT'],
+      ['syntax error', '{ services { id }', undefined, 'GRAPHQL_PARSE_FAILED'],
+    ];
+    for (const [name, query, variables, code] of cases) {
+      const [http, ws] = await Promise.all([overHttp(server, query, variables), overSocket(socket, query, variables)]);
+      expect({ name, http: codes(http), ws: codes(ws) }).toEqual({ name, http: [code], ws: [code] });
+      expect(JSON.stringify([http, ws])).not.toMatch(/Did you mean|services"|search/);
+    }
+  });
+});
+
+describe('time-outs', () => {
+  let server: TestServer;
+  let lock: PgClient;
+  let slotIds: string[];
+  let customer: string;
+
+  /** Holds a slot's row lock, as a long transaction would, until released. */
+  async function holdSlot(id: string): Promise<() => Promise<void>> {
+    await lock.query('begin');
+    await lock.query('select id from slot where id = $1 for update', [id]);
+    return async () => {
+      await lock.query('rollback');
+    };
+  }
+
+  /** Resolves once a statement of the server has waited on a lock for longer than `ms`. */
+  async function statementWaiting(ms: number): Promise<void> {
+    for (;;) {
+      const { rows } = await lock.query(
+        `select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and clock_timestamp() - query_start > $1 * interval '1 millisecond'`,
+        [ms],
+      );
+      if (rows[0].waiting > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  const bookOne = (id: string) => `book(input: { slotIds: [${id}], party: { adults: 1 } }) { id }`;
+  const booked = async (id: string) => (await server.sql<{ booked: number }>('select booked from slot where id = $1', [id]))[0].booked;
+
+  async function start(overrides: { statementTimeoutMs: number; operationTimeoutMs: number }) {
+    server = await startTestServer(overrides);
+    const provider = await signUp(server, 'PROVIDER');
+    const service = await createService(server, provider);
+    slotIds = (await dailySlots(server, provider, service.id, daysFromNow(2), daysFromNow(6))).map((slot) => slot.id);
+    customer = (await signUp(server, 'CUSTOMER')).token;
+    lock = new PgClient({ connectionString: server.databaseUrl });
+    await lock.connect();
+  }
+  afterEach(async () => {
+    await lock.end();
+    await server.stop();
+  });
+
+  it('cancels a statement that runs past STATEMENT_TIMEOUT_MS: TIMEOUT, nothing saved', async () => {
+    await start({ statementTimeoutMs: 300, operationTimeoutMs: 60_000 });
+    const release = await holdSlot(slotIds[0]);
+    const result = await overHttp(server, `mutation { ${bookOne(slotIds[0])} }`, undefined, customer);
+    await release();
+    expect(codes(result)).toEqual(['TIMEOUT']);
+    expect(JSON.stringify(result)).not.toMatch(/select|update|insert|slot"|\bat /i);
+    expect(await booked(slotIds[0])).toBe(0);
+    expect(await server.sql('select id from booking')).toEqual([]);
+  });
+
+  it('stops an operation past OPERATION_TIMEOUT_MS: fields not reached answer TIMEOUT, over HTTP and WebSocket', async () => {
+    await start({ statementTimeoutMs: 0, operationTimeoutMs: 300 });
+    const socket = liveClient(server.url, customer);
+    const transports: [string, (query: string) => Promise<GraphQLResult<Record<string, unknown>>>][] = [
+      ['http', (query) => overHttp(server, query, undefined, customer)],
+      ['ws', (query) => overSocket(socket, query)],
+    ];
+    for (const [index, [transport, send]] of transports.entries()) {
+      const [first, second] = [slotIds[2 * index], slotIds[2 * index + 1]];
+      const release = await holdSlot(first);
+      // Mutations run one after the other: the second starts once the first, held on the lock, has finished.
+      const answer = send(`mutation { first: ${bookOne(first)} second: ${bookOne(second)} }`);
+      await statementWaiting(400);
+      await release();
+      const result = await answer;
+      expect({ transport, codes: codes(result), path: result.errors?.[0].path }).toEqual({ transport, codes: ['TIMEOUT'], path: ['second'] });
+      expect([await booked(first), await booked(second)]).toEqual([1, 0]);
+    }
+    await socket.dispose();
+  });
+});
+
+/** Valid values for an operation's variables, so that its cost can be computed as the server does. */
+function sampleVariables(schema: GraphQLSchema, operation: OperationDefinitionNode): Record<string, unknown> {
+  const scalars: Record<string, unknown> = { ID: '1', String: 'x', Int: 1, Float: 1, Boolean: true, DateTime: '2027-03-01T09:00:00Z', Date: '2027-03-01', JSON: {} };
+  const sample = (type: GraphQLInputType): unknown => {
+    if (isNonNullType(type)) return sample(type.ofType);
+    if (isListType(type)) return [sample(type.ofType)];
+    if (isEnumType(type)) return type.getValues()[0].name;
+    if (isInputObjectType(type)) return Object.fromEntries(Object.values(type.getFields()).filter((field) => isNonNullType(field.type)).map((field) => [field.name, sample(field.type)]));
+    return scalars[type.name];
+  };
+  return Object.fromEntries((operation.variableDefinitions ?? []).map((definition) => [definition.variable.name.value, sample(typeFromAST(schema, definition.type) as GraphQLInputType)]));
+}
