@@ -214,7 +214,7 @@ describe('per-customer limits', () => {
     const results = await Promise.all(slots.map((slot) => book({ slotIds: [slot.id], party: { adults: 1 } })));
     const refused = results.filter((result) => result.errors);
     expect(results.length - refused.length).toBe(2);
-    expect(refused.map((result) => [codes(result)[0], result.errors![0].extensions.rule])).toEqual(Array(4).fill(['BAD_USER_INPUT', 'MAX_ACTIVE_BOOKINGS']));
+    expect(refused.map((result) => [codes(result)[0], result.errors![0].extensions.rule])).toEqual(Array(slots.length - 2).fill(['BAD_USER_INPUT', 'MAX_ACTIVE_BOOKINGS']));
     const held = results.find((result) => !result.errors)!.data!.book;
     await server.ok(CancelBookingDocument, { id: held.id }, customer.token);
     const free = slots.find((slot) => !results.some((result) => result.data?.book.slots[0].id === slot.id))!;
