@@ -23,6 +23,10 @@ export interface Config {
   /** Whether this process also runs the background jobs (WORKER=off leaves them to `npm run worker`). */
   runWorker: boolean;
   logLevel: string;
+  /** How long opening a connection to PostgreSQL may take before it counts as unreachable. */
+  dbConnectTimeoutMs: number;
+  /** How long stopping may take in all, even with PostgreSQL gone; a step still running then is abandoned. */
+  shutdownTimeoutMs: number;
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -60,5 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     waitlistOfferHours: positiveNumber(env, 'WAITLIST_OFFER_HOURS', 24),
     runWorker: env.WORKER !== 'off',
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+    dbConnectTimeoutMs: positiveNumber(env, 'DB_CONNECT_TIMEOUT_MS', 5_000),
+    shutdownTimeoutMs: positiveNumber(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
   };
 }

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { migrations } from '../../migrations';
 import { ENTITIES } from '../entities';
+import { CONNECT_TIMEOUT_MS, connectionSettings } from './database';
 import { metrics } from './metrics';
 
 const sqlStatements = new Counter({
@@ -21,7 +22,7 @@ class CountingLogger extends DefaultLogger {
   }
 }
 
-export function ormOptions(clientUrl: string, write: (message: string) => void = () => {}, debug: LoggerNamespace[] = []): Options {
+export function ormOptions(clientUrl: string, write: (message: string) => void = () => {}, debug: LoggerNamespace[] = [], connectTimeoutMs = CONNECT_TIMEOUT_MS): Options {
   return {
     clientUrl,
     entities: ENTITIES,
@@ -35,11 +36,12 @@ export function ormOptions(clientUrl: string, write: (message: string) => void =
     colors: false,
     loggerFactory: (options: LoggerOptions) => new CountingLogger(options),
     pool: { min: 0, max: 10 },
+    driverOptions: { connection: connectionSettings(connectTimeoutMs) },
   };
 }
 
-export async function openOrm(clientUrl: string, log: Logger): Promise<MikroORM> {
-  const orm = await MikroORM.init(ormOptions(clientUrl, (message) => log.debug(message)));
+export async function openOrm(clientUrl: string, log: Logger, connectTimeoutMs: number): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormOptions(clientUrl, (message) => log.debug(message), [], connectTimeoutMs));
   await orm.getMigrator().up();
   return orm;
 }
