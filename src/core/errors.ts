@@ -14,7 +14,9 @@ export type ErrorCode =
   | 'PAYMENTS_NOT_CONFIGURED'
   /** Stripe could not be reached or failed while a payment was being started; nothing was booked. */
   | 'PAYMENT_PROVIDER_UNAVAILABLE'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  /** The database cannot be reached for now (a restart, a network failure): retry in a moment. */
+  | 'SERVICE_UNAVAILABLE';
 
 /** Raised by the domain; the GraphQL layer turns it into `extensions.code`. */
 export class DomainError extends Error {
