@@ -65,7 +65,7 @@ describe('a PostgreSQL restart', () => {
     });
 
     // The LISTEN connection comes back by itself; changes committed before it did are not pushed (README).
-    await eventually(async () => (await server.sql(`select 1 from pg_stat_activity where application_name = 'booking-live-listener'`)).length === 1);
+    await eventually(async () => (await server.sql(`select 1 from pg_stat_activity where application_name = 'booking-live-listener' and datname = current_database()`)).length === 1);
     const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 2 } } }, customer.token);
     expect(booking).toMatchObject({ status: 'CONFIRMED', slots: [{ booked: 2 }] });
     const [event] = await live.waitFor(1);

@@ -1,3 +1,4 @@
+import type { QueryResultRow } from 'pg';
 import type { Logger } from 'pino';
 import { PersistentConnection } from './persistent-connection';
 
@@ -15,6 +16,7 @@ const LEASE_GRACE_MS = 5_000;
  */
 export class WorkerLeases {
   private readonly held = new Set<string>();
+  private last: Promise<unknown> = Promise.resolve();
   private readonly connection: PersistentConnection;
 
   constructor(url: string, log: Logger, connectTimeoutMs: number) {
@@ -38,33 +40,41 @@ export class WorkerLeases {
     return this.connection.stop();
   }
 
-  /** A worker of ours started. While the connection is down, the reconnect takes the lease. */
+  /**
+   * Runs one statement at a time on the lease connection (pg no longer wants to queue them itself).
+   * While the connection is down there is nothing to do: a reconnect takes the held leases again.
+   */
+  private query<R extends QueryResultRow>(text: string, params: unknown[]): Promise<R[]> {
+    const run = this.last.then(async () => (await this.connection.client?.query<R>(text, params))?.rows ?? []);
+    this.last = run.catch(() => {});
+    return run;
+  }
+
+  /** A worker of ours started. */
   async take(workerId: string): Promise<void> {
     this.held.add(workerId);
-    await this.connection.client?.query(LOCK, [workerId]);
+    await this.query(LOCK, [workerId]);
   }
 
   /** A worker of ours stopped (normally, or because it lost the database mid-job). */
   async give(workerId: string): Promise<void> {
     this.held.delete(workerId);
-    await this.connection.client?.query(UNLOCK, [workerId]);
+    await this.query(UNLOCK, [workerId]);
   }
 
-  private connected() {
-    const client = this.connection.client;
-    if (!client) throw new Error('the job lease connection is down');
-    return client;
+  private assertConnected(): void {
+    if (!this.connection.client) throw new Error('the job lease connection is down');
   }
 
   /** Workers that lock jobs but whose lease is free now. */
   private async withoutLease(): Promise<string[]> {
-    const client = this.connected();
-    const { rows } = await client.query<{ locked_by: string }>('select distinct locked_by from graphile_worker.jobs where locked_by is not null');
+    this.assertConnected();
+    const rows = await this.query<{ locked_by: string }>('select distinct locked_by from graphile_worker.jobs where locked_by is not null', []);
     const free: string[] = [];
     for (const { locked_by: workerId } of rows) {
-      if (this.held.has(workerId) || !(await client.query<{ free: boolean }>(TRY_LOCK, [workerId])).rows[0].free) continue;
+      if (this.held.has(workerId) || !(await this.query<{ free: boolean }>(TRY_LOCK, [workerId]))[0]?.free) continue;
       free.push(workerId);
-      await client.query(UNLOCK, [workerId]);
+      await this.query(UNLOCK, [workerId]);
     }
     return free;
   }
@@ -77,9 +87,11 @@ export class WorkerLeases {
   async releaseDeadWorkersJobs(): Promise<string[]> {
     const suspects = await this.withoutLease();
     if (!suspects.length) return [];
-    await new Promise((resolve) => setTimeout(resolve, LEASE_GRACE_MS));
+    await new Promise((resolve) => setTimeout(resolve, LEASE_GRACE_MS).unref());
     const dead = (await this.withoutLease()).filter((workerId) => suspects.includes(workerId));
-    if (dead.length) await this.connected().query('select graphile_worker.force_unlock_workers($1::text[])', [dead]);
+    if (!dead.length) return [];
+    this.assertConnected();
+    await this.query('select graphile_worker.force_unlock_workers($1::text[])', [dead]);
     return dead;
   }
 }

@@ -106,8 +106,9 @@ export class JobRunner {
       await this.runner?.stop().catch((error) => this.options.log.warn({ err: error }, 'damaged job runner did not stop cleanly'));
       this.runner = await this.whenDatabaseAnswers('job runner not restarted yet', async () => {
         const runner = await this.run();
-        if (this.stopped) await runner.stop();
-        return runner;
+        if (!this.stopped) return runner;
+        await runner.stop(); // stopped meanwhile
+        return undefined;
       });
     }
     await this.whenDatabaseAnswers('dead job workers not looked for yet', () => this.sweep()); // frees the jobs the lost workers held
