@@ -6,10 +6,11 @@ import { systemClock, type Clock } from './core/clock';
 import { openDatabase } from './core/database';
 import { createLogger } from './core/logger';
 import { openOrm } from './core/orm';
-import { startWorker } from './core/worker';
+import { assertStopped, stopInOrder } from './core/shutdown';
+import { JobRunner } from './core/worker';
 import { createDomain } from './domain';
 import { LiveHub } from './live/live-hub';
-import { LiveListener } from './live/live-listener';
+import { liveListener } from './live/live-listener';
 import { LiveService } from './live/live.service';
 import { Mailer } from './notifications/mailer';
 import { createHttpServer } from './server/http';
@@ -31,17 +32,19 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
   if (config.jwtSecretGenerated) log.warn('JWT_SECRET is not set: tokens are signed with a random key and stop working when this process ends');
   const database = await openDatabase(config.databaseUrl, config.dataDir, log);
   try {
-    const orm = await openOrm(database.url, log, config.statementTimeoutMs);
+    const orm = await openOrm(database.url, log, config);
     const domain = createDomain(config, clock, log);
     const mailer = new Mailer(config.smtpUrl, config.mailFrom, log);
-    const worker = config.runWorker ? await startWorker(database.url, taskList(orm, domain, mailer, clock), log) : undefined;
+    const worker = config.runWorker
+      ? await JobRunner.start({ databaseUrl: database.url, taskList: taskList(orm, domain, mailer, clock), log, connectTimeoutMs: config.dbConnectTimeoutMs })
+      : undefined;
     if (config.adminEmail && config.adminPassword) {
       await domain.accounts.ensureAdmin(orm.em.fork(), config.adminEmail, config.adminPassword);
     }
     const schema = chargeMutations(buildGraphQLSchema(domain), domain.rateLimits);
     const { server, apollo, clientAddress } = await createHttpServer({ orm, schema, tokens: domain.tokens, clock, log, paymentEvents: domain.paymentEvents, stripe: domain.stripe, settings: config });
     const hub = new LiveHub(orm, log);
-    const listener = new LiveListener(database.url, (channel, payload) => void hub.receive(channel, payload), log);
+    const listener = liveListener(database.url, (channel, payload) => void hub.receive(channel, payload), log, config.dbConnectTimeoutMs);
     await listener.start();
     const sockets = attachWebSocket({
       server, schema, orm, tokens: domain.tokens, clock, live: new LiveService(hub), log, clientAddress,
@@ -57,14 +60,23 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
       url,
       port,
       log,
+      // Each step is bounded (SHUTDOWN_TIMEOUT_MS in all), so that a database that is gone cannot hold it; the
+      // embedded PostgreSQL, stopped last, gets a bound of its own.
       async stop() {
-        await sockets.close(); // ends every subscription and closes the sockets
-        await listener.stop();
-        await apollo.stop(); // stops accepting, lets in-flight requests finish, closes the HTTP server
-        await worker?.stop(); // lets running jobs finish
-        mailer.close();
-        await orm.close();
-        await database.stop();
+        const unfinished = await stopInOrder(
+          [
+            ['subscriptions', () => sockets.close()], // ends every subscription and closes the sockets
+            ['live listener', () => listener.stop()],
+            ['http', () => apollo.stop()], // stops accepting, lets in-flight requests finish, closes the HTTP server
+            ['jobs', () => worker?.stop()], // lets running jobs finish
+            ['mailer', () => mailer.close()],
+            ['orm', () => orm.close()],
+          ],
+          config.shutdownTimeoutMs,
+          log,
+        );
+        unfinished.push(...(await stopInOrder([['database', () => database.stop()]], config.shutdownTimeoutMs, log)));
+        assertStopped(unfinished);
       },
     };
   } catch (error) {

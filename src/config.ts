@@ -40,6 +40,10 @@ export interface Config {
   operationTimeoutMs: number;
   /** PostgreSQL statement_timeout of every ORM connection (requests and jobs). */
   statementTimeoutMs: number;
+  /** How long opening a connection to PostgreSQL may take before it counts as unreachable. */
+  dbConnectTimeoutMs: number;
+  /** How long stopping may take in all, even with PostgreSQL gone; a step still running then is abandoned. */
+  shutdownTimeoutMs: number;
 }
 
 /** Counts per window, shared by every process through PostgreSQL; a count of 0 turns that limit off. */
@@ -118,5 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxSocketsPerClient: positiveNumber(env, 'MAX_SOCKETS_PER_CLIENT', 50),
     operationTimeoutMs: positiveNumber(env, 'OPERATION_TIMEOUT_MS', 20_000),
     statementTimeoutMs: positiveNumber(env, 'STATEMENT_TIMEOUT_MS', 10_000),
+    dbConnectTimeoutMs: positiveNumber(env, 'DB_CONNECT_TIMEOUT_MS', 5_000),
+    shutdownTimeoutMs: positiveNumber(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
   };
 }

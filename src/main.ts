@@ -6,7 +6,8 @@ async function main(): Promise<void> {
   app.log.info(`Booking API ready at ${app.url}`);
   let stopping = false;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    // A second signal while stopping means "now": the operator has stopped waiting.
+    if (stopping) process.exit(1);
     stopping = true;
     app.log.info({ signal }, 'shutting down');
     app.stop().then(

@@ -4,27 +4,38 @@ import { createLogger } from './core/logger';
 import { loadConfig } from './config';
 import { systemClock } from './core/clock';
 import { openOrm } from './core/orm';
+import { stopInOrder } from './core/shutdown';
 import { createDomain } from './domain';
 import { Mailer } from './notifications/mailer';
-import { startWorker } from './core/worker';
+import { JobRunner } from './core/worker';
 import { taskList } from './tasks';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   if (!config.databaseUrl) throw new Error('npm run worker needs DATABASE_URL: the database the servers use');
-  const orm = await openOrm(config.databaseUrl, log, config.statementTimeoutMs);
+  const orm = await openOrm(config.databaseUrl, log, config);
   const mailer = new Mailer(config.smtpUrl, config.mailFrom, log);
-  const worker = await startWorker(config.databaseUrl, taskList(orm, createDomain(config, systemClock, log), mailer, systemClock), log);
+  const tasks = taskList(orm, createDomain(config, systemClock, log), mailer, systemClock);
+  const worker = await JobRunner.start({ databaseUrl: config.databaseUrl, taskList: tasks, log, connectTimeoutMs: config.dbConnectTimeoutMs });
   log.info('Worker ready');
+  let stopping = false;
   const stop = async () => {
-    await worker.stop();
-    mailer.close();
-    await orm.close();
-    process.exit(0);
+    if (stopping) process.exit(1); // a second signal: stop now
+    stopping = true;
+    const unfinished = await stopInOrder(
+      [
+        ['jobs', () => worker.stop()],
+        ['mailer', () => mailer.close()],
+        ['orm', () => orm.close()],
+      ],
+      config.shutdownTimeoutMs,
+      log,
+    );
+    process.exit(unfinished.length ? 1 : 0); // each unfinished step was logged
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error) => {

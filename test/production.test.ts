@@ -132,7 +132,7 @@ describe('outside production without JWT_SECRET', () => {
 describe('error logs', () => {
   it('keep the class, the code and PostgreSQL sentence of a failed statement, not its values', async () => {
     const database = await createTestDatabase();
-    const orm = await openOrm(database.url, pino({ level: 'silent' }), 0);
+    const orm = await openOrm(database.url, pino({ level: 'silent' }), { statementTimeoutMs: 0, dbConnectTimeoutMs: 5_000 });
     try {
       await orm.em.getConnection().execute('create table guest (email text primary key, passport text)');
       const insert = `insert into guest (email, passport) values ('secret@example.test', 'secret-passport')`;

@@ -13,6 +13,33 @@ export interface Database {
 
 const EMBEDDED_DB = 'booking';
 
+/** The default of DB_CONNECT_TIMEOUT_MS. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * How every connection to PostgreSQL is opened (the ORM's pool, the job queue's, the LISTEN and lease
+ * connections): a connection attempt gives up after `connectTimeoutMs` (0: never), and idle connections
+ * send TCP keep-alives, so that a server that vanished is noticed.
+ */
+export function connectionSettings(connectTimeoutMs: number) {
+  return { connectionTimeoutMillis: connectTimeoutMs, keepAlive: true, keepAliveInitialDelayMillis: 10_000 };
+}
+
+/** Socket errors, and the SQLSTATEs of a server shutting down, crashed or starting up. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03']);
+/** pg's errors for a connection that ended or never opened carry no code, only these messages. */
+const UNAVAILABLE_MESSAGE = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
+
+/** Whether an error (or one it wraps) says PostgreSQL cannot be reached right now, as during a restart. */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  // Duck-typed: errors raised by Node's sockets need not be `instanceof` this realm's Error (Jest's sandbox).
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const { code, name, message, cause, originalError } = error as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; originalError?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true; // class 08: connection exception
+  if (name === 'KnexTimeoutError' || (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message))) return true;
+  return isDatabaseUnavailable(cause, depth + 1) || isDatabaseUnavailable(originalError, depth + 1);
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
@@ -50,7 +77,7 @@ export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<{
 }
 
 export async function createDatabaseIfMissing(serverUrl: string, name: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl });
+  const client = new Client({ connectionString: serverUrl, ...connectionSettings(CONNECT_TIMEOUT_MS) });
   await client.connect();
   try {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);

@@ -18,7 +18,9 @@ export type ErrorCode =
   /** The operation is over a depth, alias, directive, token or cost limit; nothing of it ran. */
   | 'QUERY_TOO_COMPLEX'
   /** The operation, or one database statement of it, ran out of time and was stopped. */
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  /** The database cannot be reached for now (a restart, a network failure): retry in a moment. */
+  | 'SERVICE_UNAVAILABLE';
 
 /** Raised by the domain; the GraphQL layer turns it into `extensions.code`. */
 export class DomainError extends Error {

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { migrations } from '../../migrations';
 import { ENTITIES } from '../entities';
+import { CONNECT_TIMEOUT_MS, connectionSettings } from './database';
 import { metrics } from './metrics';
 import { migrate } from './migrate';
 
@@ -28,7 +29,7 @@ function statementTimeout(ms: number) {
     connection.query(`set statement_timeout = ${Math.round(ms)}`, (error) => done(error, connection));
 }
 
-export function ormOptions(clientUrl: string, write: (message: string) => void = () => {}, debug: LoggerNamespace[] = [], statementTimeoutMs = 0): Options {
+export function ormOptions(clientUrl: string, write: (message: string) => void = () => {}, debug: LoggerNamespace[] = [], statementTimeoutMs = 0, connectTimeoutMs = CONNECT_TIMEOUT_MS): Options {
   return {
     clientUrl,
     entities: ENTITIES,
@@ -44,6 +45,7 @@ export function ormOptions(clientUrl: string, write: (message: string) => void =
     colors: false,
     loggerFactory: (options: LoggerOptions) => new CountingLogger(options),
     pool: { min: 0, max: 10, afterCreate: statementTimeout(statementTimeoutMs) },
+    driverOptions: { connection: connectionSettings(connectTimeoutMs) },
   };
 }
 
@@ -52,13 +54,13 @@ export function ormOptions(clientUrl: string, write: (message: string) => void =
  * every statement (requests and jobs) is cancelled after `statementTimeoutMs`. Migrations run on a pool of
  * their own without that limit: an index on a large table may take longer than any request should.
  */
-export async function openOrm(clientUrl: string, log: Logger, statementTimeoutMs: number): Promise<MikroORM> {
+export async function openOrm(clientUrl: string, log: Logger, settings: { statementTimeoutMs: number; dbConnectTimeoutMs: number }): Promise<MikroORM> {
   const write = (message: string) => log.debug(message);
-  const migrating = await MikroORM.init(ormOptions(clientUrl, write));
+  const migrating = await MikroORM.init(ormOptions(clientUrl, write, [], 0, settings.dbConnectTimeoutMs));
   try {
     await migrate(clientUrl, migrating, log);
   } finally {
     await migrating.close();
   }
-  return MikroORM.init(ormOptions(clientUrl, write, [], statementTimeoutMs));
+  return MikroORM.init(ormOptions(clientUrl, write, [], settings.statementTimeoutMs, settings.dbConnectTimeoutMs));
 }

@@ -2,7 +2,8 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { AuthenticationError, AuthorizationError } from 'type-graphql';
-import { DomainError } from '../core/errors';
+import { isDatabaseUnavailable } from '../core/database';
+import { DomainError, type ErrorCode } from '../core/errors';
 import { InvalidScalarValue } from '../core/scalars';
 import { asTokenLimit } from './operation-limits';
 
@@ -44,6 +45,11 @@ export function errorFormatter(log: Logger) {
     const domain = error instanceof DomainError ? error : error instanceof GraphQLError ? error.originalError : undefined;
     if (domain instanceof DomainError) {
       return { ...base, message: domain.message, extensions: { code: domain.code, ...domain.details } };
+    }
+    if (isDatabaseUnavailable(error)) {
+      log.warn({ err: error }, 'database unavailable');
+      const message = 'The service cannot reach its database right now. Please retry in a moment.';
+      return { ...base, message, extensions: { code: 'SERVICE_UNAVAILABLE' satisfies ErrorCode } };
     }
     if (error instanceof AuthenticationError) return { ...base, extensions: { code: 'UNAUTHENTICATED' } };
     if (error instanceof AuthorizationError) return { ...base, message: 'Not allowed for your role', extensions: { code: 'FORBIDDEN' } };

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { JWT_SECRET, METRICS_TOKEN } from './server';
+import pino from 'pino';
+import { JWT_SECRET, METRICS_TOKEN, TestServer } from './server';
 
 export interface ServerProcess {
   url: string;
@@ -42,4 +43,10 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
       reject(new Error(`server exited with ${code} before it was ready:\n${output}`));
     });
   });
+}
+
+/** A server process seen as a TestServer, so that the fixtures work on it; its `stop` sends SIGTERM. */
+export function asTestServer(server: ServerProcess, databaseUrl: string): TestServer {
+  const app = { url: server.url, port: Number(new URL(server.url).port), log: pino({ level: 'silent' }), stop: async () => void (await server.stop()) };
+  return new TestServer(app, databaseUrl, async () => {});
 }
