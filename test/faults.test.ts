@@ -48,7 +48,7 @@ async function restartPostgres(whileDown: () => Promise<void>): Promise<void> {
 
 describe('a PostgreSQL restart', () => {
   it('is answered with SERVICE_UNAVAILABLE and a 503 health while it lasts; then requests, live updates and jobs work again', async () => {
-    const service = await createService(server, owner, { capacity: 5 });
+    const service = await createService(server, owner, { capacity: 5, allowOverlappingBookings: true });
     const [slot] = await dailySlots(server, owner, service.id, daysFromNow(3), daysFromNow(3));
     const before = await serverMetric(server.url, 'live_subscriptions');
     const client = liveClient(server.url);
@@ -77,7 +77,7 @@ describe('a PostgreSQL restart', () => {
   });
 
   it('replaces job workers that lost the database mid-job, and runs their jobs again', async () => {
-    const service = await createService(server, owner, { capacity: 10, requiresPayment: true, priceAmount: '30.00' });
+    const service = await createService(server, owner, { capacity: 10, requiresPayment: true, priceAmount: '30.00', allowOverlappingBookings: true });
     const [slot] = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5));
     const bookings = [];
     for (let i = 0; i < 4; i += 1) bookings.push((await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, customer.token)).book);
