@@ -1,18 +1,25 @@
 import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { printable } from './validate';
 
-/** Checks every string inside an argument value (lists and input objects included), naming its path. */
+/** graphql-js coerces input objects to objects without a prototype (scalars may return a Date, never one of these). */
+const isInputObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && [null, Object.prototype].includes(Object.getPrototypeOf(value));
+
+/**
+ * Checks every string inside an argument value (lists and input objects included), naming it as the
+ * domain does: by its path inside the argument (`recurrence.rrule` inside `input`), or the argument's name.
+ */
 function checkStrings(path: string, value: unknown): void {
   if (typeof value === 'string') printable(path, value);
   else if (Array.isArray(value)) value.forEach((item) => checkStrings(path, item));
-  else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const [key, item] of Object.entries(value)) checkStrings(`${path}.${key}`, item);
+  else if (isInputObject(value)) {
+    for (const [key, item] of Object.entries(value)) checkStrings(path ? `${path}.${key}` : key, item);
   }
 }
 
 function guarded<T>(resolve: GraphQLFieldResolver<unknown, T>): GraphQLFieldResolver<unknown, T> {
   return (source, args: Record<string, unknown>, context, info) => {
-    for (const [name, value] of Object.entries(args)) checkStrings(name, value);
+    for (const [name, value] of Object.entries(args)) checkStrings(isInputObject(value) ? '' : name, value);
     return resolve(source, args, context, info);
   };
 }
