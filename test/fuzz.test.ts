@@ -103,11 +103,11 @@ const ID: Record<string, unknown> = {
   fraction: 0.5,
 };
 
-/** What is tried in a place of this type: its own kind of wrong values and a few of every other kind. */
-function wrongValuesFor(typeName: string, next: () => number): [string, unknown][] {
+/** What is tried in a place: the wrong values of its kind, and a few of every other kind. */
+function wrongValuesFor(name: string, typeName: string, next: () => number): [string, unknown][] {
   const own: Record<string, unknown> =
     typeName === 'String'
-      ? { ...TEXT, ...TIME }
+      ? { ...TEXT, ...(/month|time/i.test(name) ? TIME : {}) }
       : typeName === 'ID'
         ? ID
         : typeName === 'Date' || typeName === 'DateTime'
@@ -116,7 +116,7 @@ function wrongValuesFor(typeName: string, next: () => number): [string, unknown]
             ? NUMBER
             : {};
   const others = Object.entries({ ...TEXT, ...TIME, ...NUMBER, ...SHAPE }).filter(([label]) => !(label in own));
-  return [...Object.entries(own), ...others.filter(() => next() < 0.15)];
+  return [...Object.entries(own), ...others.filter(() => next() < 0.06)];
 }
 
 interface Fixtures {
@@ -256,7 +256,7 @@ function corpus(fx: Fixtures): { right: Case[]; wrong: Case[] } {
       const base = () => Object.fromEntries(field.args.map((arg) => [arg.name, validValue(arg.name, arg.type, fx, field.name, (serial += 1))]));
       right.push({ field: field.name, operation, args: base(), inline: false, label: 'right', draw: 0 });
       for (const { path, typeName } of leaves(field, base())) {
-        for (const [label, value] of wrongValuesFor(typeName, next)) {
+        for (const [label, value] of wrongValuesFor(path[path.length - 1], typeName, next)) {
           wrong.push({ field: field.name, operation, args: replaced(base(), path, value), inline: next() < 0.2, label: `${path.join('.')}=${label}`, draw: next() });
         }
       }
@@ -351,17 +351,25 @@ interface Answer {
 
 async function send(c: Case, role: Role): Promise<Answer> {
   const token = tokens[role];
-  const response = await fetch(server.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: requestBody(c),
-  });
+  const failure = (status: number, errors: unknown) => ({ key: `${c.field} ${c.label}`, role, status, errors, variables: JSON.stringify(c.args).slice(0, 300) });
+  const post = () =>
+    fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: requestBody(c),
+    });
+  let response: Response;
+  try {
+    // Once more on a socket that was closed under it: a kept-alive connection can time out as it is reused.
+    response = await post().catch(post);
+  } catch (error) {
+    return { failure: failure(0, String((error as Error).cause ?? error)), admitted: true }; // no answer at all
+  }
   const body = (await response.json().catch(() => ({}))) as { errors?: { message: string; extensions?: { code?: string } }[] };
   const codes = (body.errors ?? []).map((error) => error.extensions?.code);
   const admitted = !codes.includes('UNAUTHENTICATED') && !codes.includes('FORBIDDEN');
   if (response.status < 500 && !codes.includes('INTERNAL_SERVER_ERROR')) return { failure: null, admitted };
-  const failure = { key: `${c.field} ${c.label}`, role, status: response.status, errors: body.errors, variables: JSON.stringify(c.args).slice(0, 300) };
-  return { failure, admitted };
+  return { failure: failure(response.status, body.errors), admitted };
 }
 
 /** Runs the requests a few at a time, as clients would. */
@@ -390,7 +398,7 @@ describe('fuzzing every query and mutation', () => {
       return roles.length > 0 ? roles : ROLES;
     };
     const requests = wrong.map((c): [Case, Role] => [c, admitted(c.field)[Math.floor(c.draw * admitted(c.field).length)]]);
-    expect(asEveryRole.length + requests.length).toBeLessThan(3_000);
+    expect(asEveryRole.length + requests.length).toBeLessThan(2_000);
     const answers = [...rightAnswers, ...(await sendAll(requests, 4))];
 
     const failures = answers.flatMap((answer) => (answer.failure ? [answer.failure] : []));
@@ -402,5 +410,5 @@ describe('fuzzing every query and mutation', () => {
     expect(health.status).toBe(200);
     const { services } = await server.ok(ServicesDocument, {});
     expect(services.map((service) => service.id)).toContain(fixtures.ids.service);
-  });
+  }, 180_000); // bounded by its ~1,700 requests; a busy machine only makes them slower
 });
