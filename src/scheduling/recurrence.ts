@@ -135,13 +135,14 @@ function pinDerivedDays(options: Partial<Options>, dtstart: Date): Partial<Optio
  * least one interval before `from`, once the days it implied are pinned. What it skips is before `from`.
  */
 function ruleNear(options: Partial<Options>, validFrom: string, from: string): RRule {
-  const start = DateTime.fromISO(validFrom, { zone: 'UTC' });
+  const dtstart = floating(validFrom);
   const unit = options.freq === undefined ? undefined : PERIOD[options.freq as keyof typeof PERIOD];
-  if (options.count != null || unit === undefined) return new RRule({ ...options, dtstart: start.toJSDate() });
+  if (options.count != null || unit === undefined) return new RRule({ ...options, dtstart });
   const interval = options.interval ?? 1;
+  const start = DateTime.fromJSDate(dtstart, { zone: 'UTC' });
   const intervals = Math.floor(DateTime.fromISO(from, { zone: 'UTC' }).diff(start, unit).get(unit) / interval) - 1;
-  if (intervals <= 0) return new RRule({ ...options, dtstart: start.toJSDate() });
-  return new RRule({ ...pinDerivedDays(options, start.toJSDate()), dtstart: start.plus({ [unit]: intervals * interval }).toJSDate() });
+  if (intervals <= 0) return new RRule({ ...options, dtstart });
+  return new RRule({ ...pinDerivedDays(options, dtstart), dtstart: start.plus({ [unit]: intervals * interval }).toJSDate() });
 }
 
 /**
