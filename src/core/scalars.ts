@@ -41,23 +41,26 @@ export const DateTimeScalar = new GraphQLScalarType({
 
 export const JSONScalar = new GraphQLScalarType({ ...JSONResolver.toConfig(), name: 'JSON' });
 
-function parseCalendarDate(value: unknown): string {
-  if (
-    typeof value !== 'string' ||
-    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
-    !inYears(CALENDAR_YEARS, Number(value.slice(0, 4))) ||
-    !Luxon.fromISO(value, { zone: 'UTC' }).isValid
-  ) {
-    throw badInput(`Date: ${shown(value)} is not a calendar date YYYY-MM-DD in the years ${CALENDAR_YEARS.first} to ${CALENDAR_YEARS.last}`);
+function calendarDate(value: unknown): string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || !Luxon.fromISO(value, { zone: 'UTC' }).isValid) {
+    throw badInput(`Date: ${shown(value)} is not a calendar date YYYY-MM-DD`);
   }
   return value;
+}
+
+/** What the API takes; what it gives back (already stored) is only checked for its shape. */
+function parseCalendarDate(value: unknown): string {
+  if (!inYears(CALENDAR_YEARS, Number(calendarDate(value).slice(0, 4)))) {
+    throw badInput(`Date: ${shown(value)} is not in the years ${CALENDAR_YEARS.first} to ${CALENDAR_YEARS.last}`);
+  }
+  return value as string;
 }
 
 /** A calendar date with no zone, kept as its YYYY-MM-DD text. */
 export const DateScalar = new GraphQLScalarType({
   name: 'Date',
   description: `calendar date, YYYY-MM-DD, in the years ${CALENDAR_YEARS.first} to ${CALENDAR_YEARS.last}`,
-  serialize: (value) => parseCalendarDate(value),
+  serialize: calendarDate,
   parseValue: parseCalendarDate,
   parseLiteral(ast) {
     if (ast.kind !== Kind.STRING) throw badInput('Date: expected a string YYYY-MM-DD');
