@@ -87,7 +87,7 @@ describe('booking emails with calendar invites', () => {
     const { signUp: refused } = await server.ok(SignUpDocument, { input: { email: 'refused@example.test', password: 'password123', name: 'Ref Used', role: 'CUSTOMER' } });
     const service = await createService(server, owner);
     const [slot] = await dailySlots(server, owner, service.id, daysFromNow(8), daysFromNow(8));
-    const { book } = await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 }, notes: 'Hi\r\nBcc: victim@example.test\r\n\r\nInjected' } }, refused.token);
+    const { book } = await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 }, notes: 'Hi\nBcc: victim@example.test\n\nInjected' } }, refused.token);
     await eventually(async () => {
       const rows = await server.sql<{ status: string; attempts: number; last_error: string }>(`select status, attempts, last_error from message where "to" = 'refused@example.test'`);
       return rows.length === 1 && rows[0].status === 'FAILED';

@@ -18,11 +18,13 @@ export async function actingProvider(ctx: RequestContext): Promise<Provider> {
 }
 
 /** A provider manages only what is its own; an admin manages everything. */
+export async function manages(ctx: RequestContext, owner: Ref<Provider>): Promise<boolean> {
+  if (ctx.actor?.role === Role.ADMIN) return true;
+  if (ctx.actor?.role !== Role.PROVIDER) return false;
+  return (await owner.load())?.user.id === ctx.actor.userId;
+}
+
 export async function assertManages(ctx: RequestContext, owner: Ref<Provider>): Promise<void> {
-  const actor = requireActor(ctx);
-  if (actor.role === Role.ADMIN) return;
-  const provider = await owner.load();
-  if (actor.role !== Role.PROVIDER || provider?.user.id !== actor.userId) {
-    throw new Forbidden('This belongs to another provider');
-  }
+  requireActor(ctx);
+  if (!(await manages(ctx, owner))) throw new Forbidden('This belongs to another provider');
 }

@@ -1,5 +1,5 @@
 import { ref, type FilterQuery } from '@mikro-orm/core';
-import { actingProvider, assertManages } from '../accounts/ownership';
+import { actingProvider, assertManages, manages } from '../accounts/ownership';
 import { Provider } from '../accounts/provider.entity';
 import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, NotFound } from '../core/errors';
@@ -44,6 +44,11 @@ function applyTerms(service: Service, input: ServiceUpdateInput): void {
   if (service.minPartySize > service.maxPartySize) throw new BadInput('minPartySize', 'must not exceed maxPartySize');
 }
 
+/** Whether the caller may see a service: an inactive (unpublished) one only its provider and admins may. */
+export async function isVisible(ctx: RequestContext, service: Pick<Service, 'active' | 'provider'>): Promise<boolean> {
+  return service.active || manages(ctx, service.provider);
+}
+
 /** What can be booked: services and the providers who publish them. */
 export class CatalogService {
   async createService(ctx: RequestContext, input: ServiceInput): Promise<Service> {
@@ -69,14 +74,16 @@ export class CatalogService {
     });
   }
 
+  /** A service the caller may see (see isVisible), else NOT_FOUND: an unpublished one is not shown to exist. */
   async getService(ctx: RequestContext, id: string): Promise<Service> {
-    const service = await ctx.em.findOne(Service, parseId('id', id));
+    const service = await this.findService(ctx, id);
     if (!service) throw new NotFound('Service', id);
     return service;
   }
 
   async findService(ctx: RequestContext, id: string): Promise<Service | null> {
-    return ctx.em.findOne(Service, parseId('id', id));
+    const service = await ctx.em.findOne(Service, parseId('id', id));
+    return service && (await isVisible(ctx, service)) ? service : null;
   }
 
   /** Active services matching a name/description search, a category and a provider. */
@@ -95,8 +102,9 @@ export class CatalogService {
     return ctx.em.findOne(Provider, parseId('id', id));
   }
 
+  /** The provider's active services; to the provider itself and admins, the inactive ones too. */
   async providerServices(ctx: RequestContext, provider: Provider): Promise<Service[]> {
-    const services = await provider.services.load();
-    return services.getItems().filter((service) => service.active);
+    const services = (await provider.services.load()).getItems();
+    return (await manages(ctx, ref(provider))) ? services : services.filter((service) => service.active);
   }
 }

@@ -22,13 +22,15 @@ export function parseCurrency(field: string, value: string): string {
   return code;
 }
 
+/** Digits before the point that every money column (decimal(14,4)) can hold. */
+const MAX_WHOLE_DIGITS = 10;
+
 /** A non-negative decimal amount with no more digits than the currency allows, as a normalised string. */
 export function parseAmount(field: string, value: string, currency: string): string {
   const digits = minorDigits(currency);
-  const pattern = digits === 0 ? /^[0-9]{1,12}$/ : new RegExp(`^[0-9]{1,12}(\\.[0-9]{1,${digits}})?$`);
-  if (!pattern.test(value.trim())) {
-    throw new BadInput(field, `"${value.slice(0, 40)}" is not a decimal amount with at most ${digits} decimals`);
-  }
+  const match = new RegExp(`^([0-9]+)${digits === 0 ? '' : `(\\.[0-9]{1,${digits}})?`}$`).exec(value.trim());
+  if (!match) throw new BadInput(field, `"${value.slice(0, 40)}" is not a decimal amount with at most ${digits} decimals`);
+  if (match[1].replace(/^0+/, '').length > MAX_WHOLE_DIGITS) throw new BadInput(field, `must have at most ${MAX_WHOLE_DIGITS} digits before the point`);
   return new Decimal(value.trim()).toFixed(digits);
 }
 

@@ -1,5 +1,11 @@
 import { BadInput } from './errors';
 
+/**
+ * C0 and C1 control characters and DEL, except tab and line feed (multi-line texts keep those).
+ * PostgreSQL cannot store NUL in text; the others garble logs, mail headers and screens.
+ */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+
 /** Small checks that name the field they refuse. */
 export function intInRange(field: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -14,11 +20,17 @@ export function rate(field: string, value: number, max: number): string {
   return String(value);
 }
 
+/** Any string the API takes: no control characters but tab and line feed. */
+export function printable(field: string, value: string): string {
+  if (CONTROL_CHARACTER.test(value)) throw new BadInput(field, 'must not contain control characters');
+  return value;
+}
+
 export function text(field: string, value: string, max: number, opts: { singleLine?: boolean } = {}): string {
-  const trimmed = value.trim();
+  const trimmed = printable(field, value).trim();
   if (!trimmed) throw new BadInput(field, 'must not be empty');
   if (trimmed.length > max) throw new BadInput(field, `must be at most ${max} characters`);
-  if (opts.singleLine && /[\r\n]/.test(trimmed)) throw new BadInput(field, 'must be on one line');
+  if (opts.singleLine && /[\t\n]/.test(trimmed)) throw new BadInput(field, 'must be one line, without tabs');
   return trimmed;
 }
 

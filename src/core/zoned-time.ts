@@ -1,6 +1,33 @@
 import { DateTime, IANAZone } from 'luxon';
 import { BadInput } from './errors';
 
+export interface YearRange {
+  first: number;
+  last: number;
+}
+
+/** Any date or instant the API takes: PostgreSQL has no year 0, and YYYY text ends with 9999. */
+export const CALENDAR_YEARS: YearRange = { first: 1970, last: 9999 };
+
+/** Schedules and slots: wide enough for any booking, narrow enough that expanding a schedule stays cheap. */
+export const SLOT_YEARS: YearRange = { first: 2000, last: 2100 };
+
+export function inYears(range: YearRange, year: number): boolean {
+  return Number.isInteger(year) && range.first <= year && year <= range.last;
+}
+
+/** A YYYY-MM-DD date (already well formed) whose year lies in the range. */
+export function dateInYears(field: string, date: string, range: YearRange): string {
+  if (!inYears(range, Number(date.slice(0, 4)))) throw new BadInput(field, `must be in the years ${range.first} to ${range.last}`);
+  return date;
+}
+
+/** An instant whose UTC year lies in the range. */
+export function instantInYears(field: string, instant: Date, range: YearRange): Date {
+  if (!inYears(range, instant.getUTCFullYear())) throw new BadInput(field, `must be in the years ${range.first} to ${range.last}`);
+  return instant;
+}
+
 export function parseZone(field: string, zone: string): string {
   if (!zone || !IANAZone.isValidZone(zone) || !zone.includes('/') && zone !== 'UTC') {
     throw new BadInput(field, `"${String(zone).slice(0, 64)}" is not an IANA time zone`);
@@ -38,10 +65,11 @@ export function daysBetween(from: string, to: string): number {
   return DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days;
 }
 
-/** Every date from `from` to `to`, inclusive. */
+/** Every date from `from` to `to`, inclusive. Compares dates, not their text: year 10000 is "+010000". */
 export function datesInRange(from: string, to: string): string[] {
   const dates: string[] = [];
-  for (let day = DateTime.fromISO(from, { zone: 'UTC' }); day.toISODate()! <= to; day = day.plus({ days: 1 })) {
+  const last = DateTime.fromISO(to, { zone: 'UTC' });
+  for (let day = DateTime.fromISO(from, { zone: 'UTC' }); day <= last; day = day.plus({ days: 1 })) {
     dates.push(day.toISODate()!);
   }
   return dates;

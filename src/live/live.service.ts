@@ -1,6 +1,7 @@
 import { requireActor } from '../accounts/ownership';
 import { assertParticipant } from '../booking/booking-access';
 import { Booking } from '../booking/booking.entity';
+import { isVisible } from '../catalog/catalog.service';
 import { Service } from '../catalog/service.entity';
 import type { RequestContext } from '../core/context';
 import { BadInput, NotFound } from '../core/errors';
@@ -21,8 +22,9 @@ export class LiveService {
       throw new BadInput('serviceIds', `name 1 to ${MAX_SERVICES_PER_SUBSCRIPTION} services`);
     }
     const serviceIds = [...new Set(ids.map((id) => parseId('serviceIds', id)))];
-    const found = await ctx.em.find(Service, { id: { $in: serviceIds } }, { fields: ['id'] });
-    const missing = serviceIds.find((id) => !found.some((service) => service.id === id));
+    const found = await ctx.em.find(Service, { id: { $in: serviceIds } }, { fields: ['id', 'active', 'provider'] });
+    const visible = await Promise.all(found.map(async (service) => ((await isVisible(ctx, service)) ? service.id : null)));
+    const missing = serviceIds.find((id) => !visible.includes(id));
     if (missing) throw new NotFound('Service', missing);
     return this.hub.availability(serviceIds);
   }

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { BadInput } from '../core/errors';
-import { datesInRange } from '../core/zoned-time';
+import { CALENDAR_YEARS, dateInYears, datesInRange } from '../core/zoned-time';
 import { AvailabilityLevel, SlotStatus } from './scheduling.enums';
 
 export interface SlotSeats {
@@ -23,11 +23,11 @@ export interface DaySummary {
   blackout: boolean;
 }
 
-/** The first and last date of a "YYYY-MM" month. */
+/** The first and last date of a "YYYY-MM" month, in the years every date of the API lies in. */
 export function monthRange(month: string): { first: string; last: string } {
   const start = /^\d{4}-(0[1-9]|1[0-2])$/.test(month) ? DateTime.fromISO(`${month}-01`, { zone: 'UTC' }) : null;
   if (!start?.isValid) throw new BadInput('month', `"${month.slice(0, 20)}" is not a month YYYY-MM`);
-  return { first: start.toISODate()!, last: start.endOf('month').toISODate()! };
+  return { first: dateInYears('month', start.toISODate()!, CALENDAR_YEARS), last: start.endOf('month').toISODate()! };
 }
 
 /** NONE at 0, HIGH from 50% of the day's capacity, MEDIUM from 20%, else LOW. */

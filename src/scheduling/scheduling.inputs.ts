@@ -4,7 +4,8 @@ import { AvailabilityLevel, BlackoutKind, Frequency, Weekday } from './schedulin
 
 @InputType('RecurrenceInput')
 export class RecurrenceInput {
-  @Field(() => Frequency) frequency!: Frequency;
+  /** Required without `rrule`; ignored with it. */
+  @Field(() => Frequency, { nullable: true }) frequency?: Frequency | null;
   @Field(() => Int, { nullable: true, defaultValue: 1 }) interval?: number | null;
   @Field(() => [Weekday], { nullable: true }) weekdays?: Weekday[] | null;
   @Field(() => String, { nullable: true }) rrule?: string | null;

@@ -10,7 +10,7 @@ import { BadInput, DomainError, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { parseAmount } from '../core/money';
 import { intInRange, optionalText } from '../core/validate';
-import { daysBetween, localDate, parseWallTime } from '../core/zoned-time';
+import { dateInYears, daysBetween, instantInYears, localDate, parseWallTime, SLOT_YEARS } from '../core/zoned-time';
 import { announceSlots, SlotChangeReason } from '../live/live-events';
 import { monthRange, summariseMonth, type DaySummary } from './availability';
 import { Blackout } from './blackout.entity';
@@ -24,6 +24,8 @@ import type { BookingLifecycle } from '../booking/booking-lifecycle';
 const MAX_RANGE_DAYS = 366;
 
 function dateRange(from: string, to: string): void {
+  dateInYears('from', from, SLOT_YEARS);
+  dateInYears('to', to, SLOT_YEARS);
   const days = daysBetween(from, to);
   if (days < 0) throw new BadInput('to', 'must not be before from');
   if (days > MAX_RANGE_DAYS) throw new BadInput('to', `must be at most ${MAX_RANGE_DAYS} days after from`);
@@ -61,13 +63,15 @@ export class SchedulingService {
 
   async createSchedule(ctx: RequestContext, serviceId: string, input: ScheduleInput): Promise<Schedule> {
     parseWallTime('startTime', input.startTime);
+    dateInYears('validFrom', input.validFrom, SLOT_YEARS);
+    if (input.validUntil) dateInYears('validUntil', input.validUntil, SLOT_YEARS);
     if (input.validUntil && input.validUntil < input.validFrom) throw new BadInput('validUntil', 'must not be before validFrom');
     return inTransaction(ctx, async (tx) => {
       const service = await this.managedService(tx, serviceId);
       return tx.em.create(Schedule, {
         service,
         name: optionalText('name', input.name, 200),
-        rrule: ruleFor(input.recurrence),
+        rrule: ruleFor(input.recurrence, input.validFrom),
         startTime: input.startTime,
         durationMinutes: intInRange('durationMinutes', input.durationMinutes ?? service.durationMinutes, 1, LIMITS.durationMinutes),
         capacity: intInRange('capacity', input.capacity ?? service.capacity, 1, LIMITS.capacity),
@@ -117,6 +121,7 @@ export class SchedulingService {
   }
 
   async createSlot(ctx: RequestContext, serviceId: string, startsAt: Date, endsAt: Date, capacity?: number | null): Promise<Slot> {
+    instantInYears('startsAt', startsAt, SLOT_YEARS);
     if (endsAt <= startsAt) throw new BadInput('endsAt', 'must be after startsAt');
     if (endsAt.getTime() - startsAt.getTime() > LIMITS.durationMinutes * 60_000) throw new BadInput('endsAt', 'the slot is longer than 7 days');
     try {

@@ -3,6 +3,7 @@ import { buildSchemaSync, type ContainerType, type NonEmptyArray, type PubSub } 
 import { AccountResolver } from '../accounts/account.resolver';
 import { AuditEntryResolver, BookingResolver } from '../booking/booking.resolver';
 import { ProviderResolver, ServiceResolver } from '../catalog/catalog.resolver';
+import { refuseControlCharacters } from '../core/argument-guard';
 import { DateTimeScalar } from '../core/scalars';
 import { LiveResolver } from '../live/live.resolver';
 import { MessageResolver } from '../notifications/message.resolver';
@@ -51,14 +52,15 @@ const topicsAreNotUsed: PubSub = {
 export function buildGraphQLSchema(domain?: Domain): GraphQLSchema {
   const instances = new Map(domain ? RESOLVERS.map(([resolver, make]) => [resolver, make(domain)]) : []);
   const container: ContainerType = { get: (resolver) => instances.get(resolver as Function) };
-  return enforceDeadlines(buildSchemaSync({
+  const schema = buildSchemaSync({
     resolvers: RESOLVERS.map(([resolver]) => resolver) as NonEmptyArray<Function>,
     container,
     authChecker,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
     pubSub: topicsAreNotUsed,
-  }));
+  });
+  return enforceDeadlines(refuseControlCharacters(schema));
 }
 
 export function schemaText(): string {

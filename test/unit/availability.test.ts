@@ -33,4 +33,11 @@ describe('summariseMonth', () => {
     expect(() => monthRange('2028-00')).toThrow('month');
     expect(monthRange('2027-12')).toEqual({ first: '2027-12-01', last: '2027-12-31' });
   });
+
+  it('ends the last month of year 9999 on its last day, and refuses years before 1970', () => {
+    const days = summariseMonth('9999-12', [], []);
+    expect([days.length, days[30].date]).toEqual([31, '9999-12-31']);
+    expect(() => monthRange('0000-01')).toThrow('month: must be in the years 1970 to 9999');
+    expect(() => monthRange('1969-12')).toThrow('month: must be in the years 1970 to 9999');
+  });
 });
