@@ -6,6 +6,7 @@ import { Migration20261121064758_payments } from './Migration20261121064758_paym
 import { Migration20261121065152_proposals } from './Migration20261121065152_proposals';
 import { Migration20261121065627_waitlist } from './Migration20261121065627_waitlist';
 import { Migration20261123070000_core } from './Migration20261123070000_core';
+import { Migration20261123110000_integrations } from './Migration20261123110000_integrations';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261121065152_proposals', class: Migration20261121065152_proposals }, // proposals and their slots
   { name: 'Migration20261121065627_waitlist', class: Migration20261121065627_waitlist }, // waitlist entries
   { name: 'Migration20261123070000_core', class: Migration20261123070000_core }, // take_seats, waitlist parties
+  { name: 'Migration20261123110000_integrations', class: Migration20261123110000_integrations }, // webhooks, idempotency keys, counter-proposals
 ];

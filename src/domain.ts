@@ -22,6 +22,8 @@ import { BlackoutService } from './scheduling/blackout.service';
 import { SchedulingService } from './scheduling/scheduling.service';
 import { WaitlistOffers } from './waitlist/waitlist-offers';
 import { WaitlistService } from './waitlist/waitlist.service';
+import { webhookListeners } from './webhooks/webhook-events';
+import { WebhookService } from './webhooks/webhook.service';
 
 /** The domain services, made once per process and shared by every request and job. */
 export interface Domain {
@@ -36,6 +38,7 @@ export interface Domain {
   paymentEvents: PaymentEventService;
   proposals: ProposalService;
   waitlist: WaitlistService;
+  webhooks: WebhookService;
   /** The Stripe client, when card payments are configured (the webhook verifies events with it). */
   stripe?: StripeGateway;
 }
@@ -63,10 +66,10 @@ export function createDomain(config: Config, log: Logger): Domain {
   const bookings = new BookingService(lifecycle, payments);
 
   events
-    .on('bookingChanged', auditTrail, (tx, change) => announceBooking(tx, change.booking.id), (tx, change) => notifications.bookingChanged(tx, change), countChange)
+    .on('bookingChanged', auditTrail, (tx, change) => announceBooking(tx, change.booking.id), (tx, change) => notifications.bookingChanged(tx, change), webhookListeners.bookingChanged, countChange)
     .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
-    .on('proposalChanged', (tx, change) => notifications.proposalChanged(tx, change), (tx, { proposalId, customerId, providerUserId }) => announceProposal(tx, { proposalId, customerId, providerUserId }))
-    .on('waitlistOffered', (tx, offer) => notifications.waitlistOffered(tx, offer));
+    .on('proposalChanged', (tx, change) => notifications.proposalChanged(tx, change), (tx, { proposalId, customerId, providerUserId }) => announceProposal(tx, { proposalId, customerId, providerUserId }), webhookListeners.proposalChanged)
+    .on('waitlistOffered', (tx, offer) => notifications.waitlistOffered(tx, offer), webhookListeners.waitlistOffered);
 
   return {
     accounts: new AccountService(),
@@ -80,6 +83,7 @@ export function createDomain(config: Config, log: Logger): Domain {
     paymentEvents: new PaymentEventService(payments, lifecycle, log),
     proposals: new ProposalService(bookings, events, config.proposalTtlHours),
     waitlist: new WaitlistService(catalog, bookings, offers),
+    webhooks: new WebhookService(config.webhooks),
     stripe,
   };
 }
