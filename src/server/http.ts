@@ -10,6 +10,7 @@ import type { Clock } from '../core/clock';
 import type { RequestContext } from '../core/context';
 import { metrics } from '../core/metrics';
 import { errorFormatter } from './errors';
+import { idempotency } from './idempotency';
 import type { PaymentEventService } from '../payments/payment-events.service';
 import type { StripeGateway } from '../payments/stripe-gateway';
 import { stripeWebhook } from './stripe-webhook';
@@ -58,6 +59,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
     '/graphql',
     // Larger than any valid request, so that long notes are refused by the domain with a named field.
     express.json({ limit: '4mb' }),
+    idempotency({ orm: deps.orm, clock: deps.clock, log: deps.log, tokens: deps.tokens }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RequestContext> => ({
         em: deps.orm.em.fork(),
