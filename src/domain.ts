@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { Counter } from 'prom-client';
 import { AccountService } from './accounts/account.service';
 import { auditTrail } from './booking/audit';
 import type { BookingChanged } from './booking/booking-events';
@@ -10,7 +9,7 @@ import { CatalogService } from './catalog/catalog.service';
 import type { Config } from './config';
 import type { TxContext } from './core/context';
 import { EventBus } from './core/event-bus';
-import { metrics } from './core/metrics';
+import { businessMetrics } from './core/metrics';
 import type { DomainEvents } from './events';
 import { announceBooking, announceProposal } from './live/live-events';
 import { NotificationService } from './notifications/notification.service';
@@ -43,11 +42,18 @@ export interface Domain {
   stripe?: StripeGateway;
 }
 
-const bookingChanges = new Counter({ name: 'booking_changes_total', help: 'Committed booking changes, by action', labelNames: ['action'], registers: [metrics] });
-
 /** Listener: counts a booking change once it committed. */
-function countChange(tx: TxContext, change: BookingChanged): void {
-  tx.effects.afterCommit(() => bookingChanges.inc({ action: change.action }));
+function countChange(tx: TxContext, { action }: BookingChanged): void {
+  tx.effects.afterCommit(() => {
+    businessMetrics.bookingChanges.inc({ action });
+    if (action === 'booking.created') businessMetrics.bookingsCreated.inc();
+    if (action === 'booking.cancelled') businessMetrics.bookingsCancelled.inc();
+  });
+}
+
+/** Listener: counts a waitlist offer once it committed. */
+function countOffer(tx: TxContext): void {
+  tx.effects.afterCommit(() => businessMetrics.waitlistOffers.inc());
 }
 
 /**
@@ -69,7 +75,7 @@ export function createDomain(config: Config, log: Logger): Domain {
     .on('bookingChanged', auditTrail, (tx, change) => announceBooking(tx, change.booking.id), (tx, change) => notifications.bookingChanged(tx, change), webhookListeners.bookingChanged, countChange)
     .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
     .on('proposalChanged', (tx, change) => notifications.proposalChanged(tx, change), (tx, { proposalId, customerId, providerUserId }) => announceProposal(tx, { proposalId, customerId, providerUserId }), webhookListeners.proposalChanged)
-    .on('waitlistOffered', (tx, offer) => notifications.waitlistOffered(tx, offer), webhookListeners.waitlistOffered);
+    .on('waitlistOffered', (tx, offer) => notifications.waitlistOffered(tx, offer), webhookListeners.waitlistOffered, countOffer);
 
   return {
     accounts: new AccountService(),

@@ -2,6 +2,7 @@ import { wrap } from '@mikro-orm/core';
 import type { TxContext } from '../core/context';
 import { pgArray } from '../core/sql';
 import { DomainError } from '../core/errors';
+import { businessMetrics } from '../core/metrics';
 import { announceSlots, SlotChangeReason } from '../live/live-events';
 import { capacityExceeded, slotUnavailable } from './booking-rules';
 import type { SeatColumn } from './booking.state';
@@ -54,7 +55,10 @@ export function showCounters(tx: TxContext, changed: SlotCounters[]): void {
 /** `take_seats` refuses with its own SQLSTATEs; they become the domain's errors. */
 export function seatRefusal(error: unknown): DomainError | undefined {
   const { code, detail, hint } = error as { code?: string; detail?: string; hint?: string };
-  if (code === 'BK002') return capacityExceeded(Number(detail));
+  if (code === 'BK002') {
+    businessMetrics.capacityErrors.inc();
+    return capacityExceeded(Number(detail));
+  }
   if (code === 'BK001') return slotUnavailable(Number(detail), `is ${(hint ?? 'missing').toLowerCase()}`);
   return undefined;
 }

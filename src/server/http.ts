@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
 import type { RequestContext } from '../core/context';
 import { metrics } from '../core/metrics';
+import { bookingMetrics } from './booking-metrics';
 import { errorFormatter } from './errors';
 import { idempotency } from './idempotency';
 import type { PaymentEventService } from '../payments/payment-events.service';
@@ -36,7 +37,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
     formatError: errorFormatter(deps.log),
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false, // main.ts owns shutdown: HTTP, then the ORM, then the database
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), bookingMetrics(deps.orm, deps.clock)],
   });
   await apollo.start();
 
