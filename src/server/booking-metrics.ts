@@ -7,14 +7,17 @@ import { businessMetrics, measureSlotUtilization } from '../core/metrics';
 
 const UTILIZATION_DAYS = 30;
 
-/** The share (0 to 100) of the seats of open slots starting in the next 30 days that are booked or held. */
+/**
+ * The share (0 to 100) of the seats of open slots starting in the next 30 days that are booked or held.
+ * Sent through knex, around the ORM's statement counter, so that a scrape does not count itself in db_statements_total.
+ */
 async function slotUtilization(orm: MikroORM, now: Date): Promise<number> {
-  const [row] = await orm.em.fork().getConnection().execute<{ percentage: string | null }[]>(
+  const { rows } = await orm.em.getConnection().getKnex().raw<{ rows: { percentage: string | null }[] }>(
     `select 100.0 * sum(booked + held) / nullif(sum(capacity), 0) as percentage from slot
       where status = 'OPEN' and starts_at >= ? and starts_at < ?`,
     [now, new Date(now.getTime() + UTILIZATION_DAYS * 86_400_000)],
   );
-  return Number(row?.percentage ?? 0);
+  return Number(rows[0]?.percentage ?? 0);
 }
 
 /**
