@@ -44,7 +44,7 @@ async function deliveries(endpointId: string, who: Account = owner) {
 
 async function slotsOf(provider: Account, input: Parameters<typeof createService>[2] = {}) {
   const service = await createService(server, provider, input);
-  return dailySlots(server, provider, service.id, daysFromNow(5), daysFromNow(7));
+  return dailySlots(server, provider, service.id, daysFromNow(5), daysFromNow(8));
 }
 
 const book = (slotId: string, adults = 1, who: Account = customer) => server.request(BookDocument, { input: { slotIds: [slotId], party: { adults } } }, who.token);
@@ -139,6 +139,9 @@ describe('outgoing webhooks', () => {
     receiver.answer = 'endless';
     await runJobsNow(server, 'deliver_webhook');
     expect((await deliveries(hook.id))[0]).toMatchObject({ status: 'DELIVERED', responseStatus: 200 });
+    receiver.answer = 'stall'; // headers, then nothing: the time-out ends the read, and the 200 stands
+    await book(slots[3].id);
+    expect((await deliveries(hook.id))[0]).toMatchObject({ status: 'DELIVERED', responseStatus: 200 });
 
     receiver.answer = 410;
     await book(slots[1].id);
@@ -146,7 +149,7 @@ describe('outgoing webhooks', () => {
     expect(gone).toMatchObject({ status: 'FAILED', attempts: 1, responseStatus: 410 });
     expect((await server.ok(WebhookEndpointsDocument, {}, owner.token)).webhookEndpoints).toEqual([expect.objectContaining({ id: hook.id, active: false })]);
     await book(slots[2].id);
-    expect(await deliveries(hook.id)).toHaveLength(2); // nothing more is queued for it
+    expect(await deliveries(hook.id)).toHaveLength(3); // nothing more is queued for it
     expect(codes(await server.request(RedeliverWebhookDocument, { deliveryId: gone.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
     await server.ok(DeleteWebhookEndpointDocument, { id: hook.id }, owner.token);
   });

@@ -39,6 +39,13 @@ export async function postSigned(settings: WebhookSettings, url: string, body: s
   const host = target.hostname.replace(/^\[|\]$/g, '');
   if (!settings.allowHttp && (target.protocol !== 'https:' || (net.isIP(host) && !isPublicAddress(host)))) return outcome(null, 'the receiver is not a public https address');
   return new Promise((resolve) => {
+    let status: number | null = null;
+    let text = '';
+    // The first of: the whole answer, the cap, the time-out or a failure; a status already received stands.
+    const finish = (failure?: Error) => {
+      if (status !== null) resolve(outcome(status, status >= 200 && status < 300 ? null : `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`));
+      else resolve(outcome(null, failure?.name === 'AbortError' ? `no answer within ${settings.timeoutMs} ms` : (failure?.message ?? 'the connection closed without an answer')));
+    };
     const request = (target.protocol === 'https:' ? https : http).request(target, {
       method: 'POST',
       headers: {
@@ -47,27 +54,23 @@ export async function postSigned(settings: WebhookSettings, url: string, body: s
         'user-agent': 'booking-calendar-api-webhooks',
         'webhook-signature': signature(secret, body, at),
       },
+      agent: false, // a connection of its own, closed with the delivery
       signal: AbortSignal.timeout(settings.timeoutMs),
       ...(settings.allowHttp ? {} : { lookup: publicOnlyLookup }),
     });
     request.on('response', (response) => {
-      const status = response.statusCode ?? null;
+      status = response.statusCode ?? null;
       let read = 0;
-      let text = '';
-      const done = () => {
-        response.destroy();
-        const ok = status !== null && status >= 200 && status < 300;
-        resolve(outcome(status, ok ? null : `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`));
-      };
       response.on('data', (chunk: Buffer) => {
         text += chunk.subarray(0, Math.max(0, MAX_RESPONSE_BYTES - read)).toString('utf8');
         read += chunk.length;
-        if (read >= MAX_RESPONSE_BYTES) done();
+        if (read >= MAX_RESPONSE_BYTES) response.destroy();
       });
-      response.on('end', done);
-      response.on('error', done);
+      response.on('end', () => finish());
+      response.on('error', () => finish());
+      response.on('close', () => finish()); // also after the cap or the time-out cut the body
     });
-    request.on('error', (error) => resolve(outcome(null, error.name === 'AbortError' || error.name === 'TimeoutError' ? `no answer within ${settings.timeoutMs} ms` : error.message)));
+    request.on('error', finish);
     request.end(body);
   });
 }

@@ -7,8 +7,8 @@ export interface Received {
   body: string;
 }
 
-/** How the receiver answers: a status, no answer at all, or a 200 whose body never ends. */
-export type Answer = number | 'hang' | 'endless';
+/** How the receiver answers: a status, no answer at all, a 200 whose body never ends, or a 200 whose body never comes. */
+export type Answer = number | 'hang' | 'endless' | 'stall';
 
 /**
  * The README's verification, as a receiver writes it: the HMAC of "t.body" under the endpoint's secret,
@@ -61,8 +61,9 @@ export class Receiver {
 
   private respond(res: http.ServerResponse): void {
     const answer = this.answer;
-    if (answer === 'hang') {
+    if (answer === 'hang' || answer === 'stall') {
       this.open.add(res);
+      if (answer === 'stall') res.writeHead(200, { 'content-type': 'text/plain' }).flushHeaders();
       return;
     }
     if (answer !== 'endless') {
