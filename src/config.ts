@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { StripeSettings } from './payments/stripe-gateway';
+import type { WebhookSettings } from './webhooks/webhook-sender';
 
 /** Settings from the environment (CONTRACT.md, "Settings"). */
 export interface Config {
@@ -23,6 +24,8 @@ export interface Config {
   holdMinutes: number;
   proposalTtlHours: number;
   waitlistOfferHours: number;
+  /** Outgoing webhooks: plain http and private addresses (development), the time one delivery may take, the key that seals endpoint secrets. */
+  webhooks: WebhookSettings;
   /** Whether this process also runs the background jobs (WORKER=off leaves them to `npm run worker`). */
   runWorker: boolean;
   logLevel: string;
@@ -113,6 +116,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     holdMinutes: positiveNumber(env, 'HOLD_MINUTES', 15),
     proposalTtlHours: positiveNumber(env, 'PROPOSAL_TTL_HOURS', 48),
     waitlistOfferHours: positiveNumber(env, 'WAITLIST_OFFER_HOURS', 24),
+    webhooks: {
+      allowHttp: env.WEBHOOKS_ALLOW_HTTP === '1',
+      timeoutMs: positiveNumber(env, 'WEBHOOK_TIMEOUT_MS', 10_000),
+      encryptionKey: env.WEBHOOK_ENCRYPTION_KEY || undefined,
+    },
     runWorker: env.WORKER !== 'off',
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     production,

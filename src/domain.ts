@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { Counter } from 'prom-client';
 import { AccountService } from './accounts/account.service';
 import { RateLimits } from './accounts/rate-limits';
 import { SessionService } from './accounts/session.service';
@@ -13,7 +12,7 @@ import type { Config } from './config';
 import type { Clock } from './core/clock';
 import type { TxContext } from './core/context';
 import { EventBus } from './core/event-bus';
-import { metrics } from './core/metrics';
+import { businessMetrics } from './core/metrics';
 import type { DomainEvents } from './events';
 import { announceBooking, announceProposal } from './live/live-events';
 import { NotificationService } from './notifications/notification.service';
@@ -26,6 +25,8 @@ import { SchedulingService } from './scheduling/scheduling.service';
 import { WaitlistOffers } from './waitlist/waitlist-offers';
 import { WaitlistService } from './waitlist/waitlist.service';
 import { Tokens } from './server/tokens';
+import { webhookListeners } from './webhooks/webhook-events';
+import { WebhookService } from './webhooks/webhook.service';
 
 /** The domain services, made once per process and shared by every request and job. */
 export interface Domain {
@@ -43,15 +44,23 @@ export interface Domain {
   paymentEvents: PaymentEventService;
   proposals: ProposalService;
   waitlist: WaitlistService;
+  webhooks: WebhookService;
   /** The Stripe client, when card payments are configured (the webhook verifies events with it). */
   stripe?: StripeGateway;
 }
 
-const bookingChanges = new Counter({ name: 'booking_changes_total', help: 'Committed booking changes, by action', labelNames: ['action'], registers: [metrics] });
-
 /** Listener: counts a booking change once it committed. */
-function countChange(tx: TxContext, change: BookingChanged): void {
-  tx.effects.afterCommit(() => bookingChanges.inc({ action: change.action }));
+function countChange(tx: TxContext, { action }: BookingChanged): void {
+  tx.effects.afterCommit(() => {
+    businessMetrics.bookingChanges.inc({ action });
+    if (action === 'booking.created') businessMetrics.bookingsCreated.inc();
+    if (action === 'booking.cancelled') businessMetrics.bookingsCancelled.inc();
+  });
+}
+
+/** Listener: counts a waitlist offer once it committed. */
+function countOffer(tx: TxContext): void {
+  tx.effects.afterCommit(() => businessMetrics.waitlistOffers.inc());
 }
 
 /**
@@ -73,10 +82,10 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const bookings = new BookingService(lifecycle, payments);
 
   events
-    .on('bookingChanged', auditTrail, (tx, change) => announceBooking(tx, change.booking.id), (tx, change) => notifications.bookingChanged(tx, change), countChange)
+    .on('bookingChanged', auditTrail, (tx, change) => announceBooking(tx, change.booking.id), (tx, change) => notifications.bookingChanged(tx, change), webhookListeners.bookingChanged, countChange)
     .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
-    .on('proposalChanged', (tx, change) => notifications.proposalChanged(tx, change), (tx, { proposalId, customerId, providerUserId }) => announceProposal(tx, { proposalId, customerId, providerUserId }))
-    .on('waitlistOffered', (tx, offer) => notifications.waitlistOffered(tx, offer));
+    .on('proposalChanged', (tx, change) => notifications.proposalChanged(tx, change), (tx, { proposalId, customerId, providerUserId }) => announceProposal(tx, { proposalId, customerId, providerUserId }), webhookListeners.proposalChanged)
+    .on('waitlistOffered', (tx, offer) => notifications.waitlistOffered(tx, offer), webhookListeners.waitlistOffered, countOffer);
 
   return {
     tokens,
@@ -93,6 +102,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     paymentEvents: new PaymentEventService(payments, lifecycle, log),
     proposals: new ProposalService(bookings, events, config.proposalTtlHours),
     waitlist: new WaitlistService(catalog, bookings, offers),
+    webhooks: new WebhookService(config.webhooks),
     stripe,
   };
 }

@@ -13,6 +13,7 @@ import { WaitlistEntry } from './waitlist/waitlist-entry.entity';
 import { Blackout } from './scheduling/blackout.entity';
 import { Schedule } from './scheduling/schedule.entity';
 import { Slot } from './scheduling/slot.entity';
+import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhooks/webhook.entity';
 
 /** Every entity the ORM maps; migrations are generated from these. */
-export const ENTITIES = [User, Session, Provider, Service, Schedule, Slot, Blackout, Booking, BookingSlot, AuditEntry, Message, Payment, Refund, StripeEvent, Proposal, WaitlistEntry];
+export const ENTITIES = [User, Session, Provider, Service, Schedule, Slot, Blackout, Booking, BookingSlot, AuditEntry, Message, Payment, Refund, StripeEvent, Proposal, WaitlistEntry, WebhookEndpoint, WebhookDelivery, WebhookAttempt];

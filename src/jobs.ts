@@ -21,6 +21,8 @@ declare global {
       send_refund: { refundId: number };
       expire_proposal: { proposalId: number };
       expire_waitlist_offer: { entryId: number };
+      /** POSTs one webhook delivery; retried by graphile-worker's exponential backoff for about 3 days. */
+      deliver_webhook: { deliveryId: number };
     }
   }
 }
@@ -44,7 +46,15 @@ export const jobKeys = {
   hold: (bookingId: number) => `payment-hold:${bookingId}`,
   proposalExpiry: (proposalId: number) => `proposal-expiry:${proposalId}`,
   offerExpiry: (entryId: number) => `waitlist-offer:${entryId}`,
+  webhookDelivery: (deliveryId: number | string) => `webhook-delivery:${deliveryId}`,
 };
+
+/**
+ * Attempts of one webhook delivery. graphile-worker waits exp(min(attempt, 10)) seconds after a failed
+ * attempt: 3 s, 7 s, 20 s, 55 s, 2.5 min, 7 min, 18 min, 50 min, 2.3 h, then every 6.1 h; the 21st and
+ * last attempt comes about 71 hours (2.95 days) after the first.
+ */
+export const WEBHOOK_ATTEMPTS = 21;
 
 export const jobs = {
   bookingMail: (bookingId: number, kind: BookingMailKind, sequence: number): Job<'booking_mail'> => ({
@@ -85,5 +95,11 @@ export const jobs = {
     payload: { entryId },
     runAt,
     jobKey: jobKeys.offerExpiry(entryId),
+  }),
+  deliverWebhook: (deliveryId: number): Job<'deliver_webhook'> => ({
+    task: 'deliver_webhook',
+    payload: { deliveryId },
+    jobKey: jobKeys.webhookDelivery(deliveryId),
+    maxAttempts: WEBHOOK_ATTEMPTS,
   }),
 };

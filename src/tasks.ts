@@ -25,5 +25,6 @@ export function taskList(orm: MikroORM, domain: Domain, mailer: Mailer, clock: C
     send_refund: ({ refundId }, helpers) => domain.payments.sendRefund(ctx(), refundId, helpers.job.attempts >= helpers.job.max_attempts),
     expire_proposal: ({ proposalId }) => domain.proposals.expire(ctx(), proposalId),
     expire_waitlist_offer: ({ entryId }) => domain.waitlist.expireOffer(ctx(), entryId),
+    deliver_webhook: ({ deliveryId }, helpers) => domain.webhooks.deliver(ctx(), deliveryId, helpers.job.attempts >= helpers.job.max_attempts),
   };
 }

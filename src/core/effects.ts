@@ -46,6 +46,7 @@ export class Effects {
   private readonly notices: { channel: string; payload: string }[] = [];
   private readonly jobOps: JobOp[] = [];
   private readonly committed: (() => void)[] = [];
+  private readonly rows: StatementParts[] = [];
 
   audit(row: AuditRow): void {
     this.audits.push(row);
@@ -63,6 +64,14 @@ export class Effects {
     this.jobOps.push({ remove: jobKey });
   }
 
+  /**
+   * Rows a listener writes with SQL of its own (e.g. an insert ... select and jobs for what it inserted),
+   * carried in the same statement as every other effect; `name` is unique in that statement, for its CTEs.
+   */
+  writeRows(build: (name: string) => StatementParts): void {
+    this.rows.push(build(`fx_rows_${this.rows.length}`));
+  }
+
   afterCommit(run: () => void): void {
     this.committed.push(run);
   }
@@ -76,7 +85,7 @@ export class Effects {
   }
 
   get empty(): boolean {
-    return this.audits.length + this.notices.length + this.jobOps.length === 0;
+    return this.audits.length + this.notices.length + this.jobOps.length + this.rows.length === 0;
   }
 
   /**
@@ -108,9 +117,16 @@ export class Effects {
       parts.callParams.push(task, JSON.stringify(payload), runAt?.toISOString() ?? null, jobKey ?? null, maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
       parts.calls.push(`(graphile_worker.add_job(?, ?::json, run_at => coalesce(?::timestamptz, now()), job_key => ?, max_attempts => ?)).id as fx_${parts.calls.length}`);
     }
+    for (const rows of this.rows) {
+      parts.ctes.push(...rows.ctes);
+      parts.cteParams.push(...rows.cteParams);
+      parts.calls.push(...rows.calls);
+      parts.callParams.push(...rows.callParams);
+    }
     this.audits.length = 0;
     this.notices.length = 0;
     this.jobOps.length = 0;
+    this.rows.length = 0;
     return parts;
   }
 

@@ -1,4 +1,5 @@
 import { DomainError } from './errors';
+import { businessMetrics } from './metrics';
 
 export function slotUnavailable(slotId: number, why: string): DomainError {
   return new DomainError('SLOT_UNAVAILABLE', `Slot ${slotId} ${why}`, { slotId: String(slotId) });
@@ -18,6 +19,7 @@ export function databaseRefusal(error: unknown): DomainError | undefined {
     case 'BK001':
       return slotUnavailable(Number(detail), `is ${(hint ?? 'missing').toLowerCase()}`);
     case 'BK002':
+      businessMetrics.capacityErrors.inc(); // a race lost after the read check passed
       return capacityExceeded(Number(detail));
     case 'BK003':
       return new DomainError('BAD_USER_INPUT', `slotIds: this service takes at most ${detail} live booking(s) per customer, and you hold them`, {

@@ -91,7 +91,7 @@ export class NotificationService {
   /** The proposal_mail job: the email for the side that has to know. */
   async mailProposal(ctx: RequestContext, proposalId: number, kind: ProposalMailKind): Promise<void> {
     await inTransaction(ctx, async (tx) => {
-      const proposal = await tx.em.findOne(Proposal, proposalId, { populate: ['service.provider', 'slots'] });
+      const proposal = await tx.em.findOne(Proposal, proposalId, { populate: ['service.provider', 'slots', 'counterSlots'] });
       if (!proposal) return;
       const service = proposal.service.getEntity();
       const recipient = await tx.em.findOneOrFail(User, PROPOSAL_MAIL_TO[kind] === 'provider' ? service.provider.getEntity().user.id : proposal.customer.id);

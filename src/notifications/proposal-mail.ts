@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon';
 import type { Service } from '../catalog/service.entity';
 import type { Proposal } from '../proposals/proposal.entity';
-import type { Slot } from '../scheduling/slot.entity';
+import { byStart, type Slot } from '../scheduling/slot.entity';
 import { mailBody, oneLine } from './booking-mail';
 
-export type ProposalMailKind = 'received' | 'accepted' | 'declined' | 'withdrawn' | 'expired';
+export type ProposalMailKind = 'received' | 'accepted' | 'declined' | 'withdrawn' | 'expired' | 'countered' | 'counter_accepted';
 
 const SUBJECTS: Record<ProposalMailKind, string> = {
   received: 'New booking proposal',
@@ -12,6 +12,8 @@ const SUBJECTS: Record<ProposalMailKind, string> = {
   declined: 'Your proposal was declined',
   withdrawn: 'A proposal was withdrawn',
   expired: 'Your proposal expired without an answer',
+  countered: 'Your proposal has a counter-offer',
+  counter_accepted: 'Your counter-offer was accepted',
 };
 
 /** Who reads each proposal email: the provider learns of new and withdrawn ones, the customer of the answer. */
@@ -21,7 +23,20 @@ export const PROPOSAL_MAIL_TO: Record<ProposalMailKind, 'provider' | 'customer'>
   accepted: 'customer',
   declined: 'customer',
   expired: 'customer',
+  countered: 'customer',
+  counter_accepted: 'provider',
 };
+
+/** The slots the provider offers instead, its message, and until when the customer may accept. */
+function counterOffer(proposal: Proposal, when: (date: Date) => string): string[] {
+  return [
+    '',
+    'Offered instead:',
+    ...proposal.counterSlots.getItems().sort(byStart).map((slot) => `Slot: ${when(slot.startsAt)} to ${when(slot.endsAt)}`),
+    ...(proposal.counterMessage ? [`Their message: ${proposal.counterMessage}`] : []),
+    `Accept by: ${when(proposal.expiresAt)}`,
+  ];
+}
 
 export function proposalMail(kind: ProposalMailKind, proposal: Proposal, service: Service, slots: Slot[], link: string): { subject: string; text: string; html: string } {
   const when = (date: Date) => DateTime.fromJSDate(date, { zone: service.timezone }).setLocale('en').toFormat("ccc d LLL yyyy, HH:mm '('ZZZZ')'");
@@ -34,6 +49,7 @@ export function proposalMail(kind: ProposalMailKind, proposal: Proposal, service
     ...(proposal.message ? [`Message: ${proposal.message}`] : []),
     ...(kind === 'declined' && proposal.declineReason ? [`Reason: ${proposal.declineReason}`] : []),
     ...(kind === 'received' ? [`Answer by: ${when(proposal.expiresAt)}`] : []),
+    ...(kind === 'countered' ? counterOffer(proposal, when) : []),
     '',
     `See it at ${link}`,
   ];

@@ -27,6 +27,10 @@ export class Proposal {
   @ManyToMany(() => Slot, undefined, { owner: true, pivotTable: 'proposal_slot' })
   slots = new Collection<Slot>(this);
 
+  /** The provider's counter-offer: other slots of the service for the same party. */
+  @ManyToMany(() => Slot, undefined, { owner: true, pivotTable: 'proposal_counter_slot' })
+  counterSlots = new Collection<Slot>(this);
+
   @Property()
   adults!: number;
 
@@ -39,6 +43,10 @@ export class Proposal {
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   message?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The provider's message with a counter-offer." })
+  @Property({ type: 'text', nullable: true })
+  counterMessage?: string | null;
 
   @Field(() => ProposalStatus)
   @Enum({ items: () => ProposalStatus, nativeEnumName: 'proposal_status' })

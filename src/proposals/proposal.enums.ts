@@ -6,5 +6,7 @@ export enum ProposalStatus {
   DECLINED = 'DECLINED',
   WITHDRAWN = 'WITHDRAWN',
   EXPIRED = 'EXPIRED',
+  /** The provider offered other slots (`counterSlots`); the customer accepts them, withdraws, or it expires. */
+  COUNTERED = 'COUNTERED',
 }
 registerEnumType(ProposalStatus, { name: 'ProposalStatus' });

@@ -52,6 +52,23 @@ export class ProposalResolver {
     return this.proposalService.decline(ctx, id, reason);
   }
 
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Mutation(() => Proposal, { description: 'The provider offers other slots of the service instead (COUNTERED).' })
+  counterPropose(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('slotIds', () => [ID]) slotIds: string[],
+    @Arg('message', () => String, { nullable: true }) message?: string | null,
+  ): Promise<Proposal> {
+    return this.proposalService.counter(ctx, id, slotIds, message);
+  }
+
+  @Authorized()
+  @Mutation(() => Proposal, { description: "The customer books the provider's counter-offer, as acceptProposal would." })
+  acceptCounterProposal(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Proposal> {
+    return this.proposalService.acceptCounter(ctx, id);
+  }
+
   @Authorized()
   @Mutation(() => Proposal)
   withdrawProposal(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Proposal> {
@@ -71,6 +88,11 @@ export class ProposalResolver {
   @FieldResolver(() => [Slot], { complexity: listCost(1) })
   async slots(@Root() proposal: Proposal): Promise<Slot[]> {
     return (await proposal.slots.load()).getItems().sort(byStart);
+  }
+
+  @FieldResolver(() => [Slot], { description: "The provider's counter-offer, when COUNTERED (and after it was accepted)." })
+  async counterSlots(@Root() proposal: Proposal): Promise<Slot[]> {
+    return (await proposal.counterSlots.load()).getItems().sort(byStart);
   }
 
   @FieldResolver(() => Party)

@@ -5,22 +5,27 @@ import { Role } from '../accounts/role';
 import { User } from '../accounts/user.entity';
 import { MAX_NOTE_LENGTH, checkSlots, parseSlotIds } from '../booking/booking-rules';
 import type { BookingService } from '../booking/booking.service';
+import type { Service } from '../catalog/service.entity';
 import { BookingMode } from '../catalog/service.enums';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
-import { DomainError, Forbidden, NotFound } from '../core/errors';
+import { BadInput, DomainError, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { requeuedIfEarly } from '../core/jobs';
 import type { Events } from '../events';
 import { jobKeys, jobs } from '../jobs';
 import { optionalText } from '../core/validate';
 import type { ProposalMailKind } from '../notifications/proposal-mail';
+import type { Slot } from '../scheduling/slot.entity';
 import { Proposal } from './proposal.entity';
 import { ProposalStatus } from './proposal.enums';
 import { PROPOSAL_STATES } from './proposal.state';
 import type { ProposalInput } from './proposal.inputs';
 import { MAX_ROWS } from '../core/limits';
 
-/** Proposals on APPROVAL services: the customer proposes, the provider accepts or declines, time ends the rest. */
+/** Statuses in which a proposal still waits for an answer (and its expiry job stands). */
+const LIVE: readonly ProposalStatus[] = [ProposalStatus.PENDING, ProposalStatus.COUNTERED];
+
+/** Proposals on APPROVAL services: the customer proposes, the provider accepts, declines or counters, time ends the rest. */
 export class ProposalService {
   constructor(
     private readonly bookings: BookingService,
@@ -35,9 +40,8 @@ export class ProposalService {
     const message = optionalText('message', input.message, MAX_NOTE_LENGTH);
     const { service, slots, terms } = await this.bookings.plan(ctx, actor.userId, slotIds, input.party, BookingMode.APPROVAL);
     return inTransaction(ctx, async (tx) => {
-      const now = tx.clock.now().getTime();
-      const expiresAt = new Date(Math.min(now + this.ttlHours * 3_600_000, terms.startsAt.getTime() - service.cutoffHours * 3_600_000));
       const party = { adults: terms.adults, children: terms.children, infants: terms.infants };
+      const expiresAt = this.expiry(tx, terms.startsAt, service);
       const proposal = tx.em.create(Proposal, { service, customer: tx.em.getReference(User, actor.userId), ...party, message, expiresAt });
       proposal.slots.set(slots);
       await tx.em.flush();
@@ -49,19 +53,57 @@ export class ProposalService {
 
   /** Makes the booking exactly as `book` would (CAPACITY_EXCEEDED if the seats are gone; the proposal then stays PENDING). */
   async accept(ctx: RequestContext, id: string): Promise<Proposal> {
-    const proposal = await this.pending(ctx, id, false);
+    const proposal = await this.live(ctx, id, false, [ProposalStatus.PENDING]);
+    await assertManages(ctx, (await proposal.service.loadOrFail()).provider);
+    return this.book(ctx, id, proposal, proposal.slots.getItems(), ProposalStatus.PENDING, 'accepted');
+  }
+
+  /**
+   * The provider offers other slots of the service to the same party instead, checked as a proposal's are;
+   * the customer then has until the new expiry (the time to live, or the first new slot's cutoff) to accept.
+   */
+  async counter(ctx: RequestContext, id: string, slotIdsInput: string[], messageInput?: string | null): Promise<Proposal> {
+    const slotIds = parseSlotIds(slotIdsInput);
+    const message = optionalText('message', messageInput, MAX_NOTE_LENGTH);
+    const proposal = await this.live(ctx, id, false, [ProposalStatus.PENDING]);
     const service = await proposal.service.loadOrFail();
     await assertManages(ctx, service.provider);
     const party = { adults: proposal.adults, children: proposal.children, infants: proposal.infants };
-    const slotIds = proposal.slots.getItems().map((slot) => slot.id);
-    const slots = checkSlots(slotIds, proposal.slots.getItems(), service, ctx.clock.now());
-    const plan = { ...this.bookings.planFor(ctx, service, proposal.customer.id, slots, party), notes: proposal.message };
+    const plan = await this.bookings.plan(ctx, proposal.customer.id, slotIds, party, BookingMode.APPROVAL);
+    if (plan.service.id !== service.id) throw new BadInput('slotIds', "must be slots of the proposal's service");
+    return inTransaction(ctx, async (tx) => {
+      const locked = await this.live(tx, id, true, [ProposalStatus.PENDING]);
+      this.move(locked, ProposalStatus.COUNTERED);
+      locked.counterSlots.set(plan.slots);
+      locked.counterMessage = message;
+      locked.expiresAt = this.expiry(tx, plan.terms.startsAt, service);
+      tx.effects.addJob(jobs.proposalExpiry(locked.id, locked.expiresAt));
+      await this.changed(tx, locked, 'countered');
+      return locked;
+    });
+  }
+
+  /** The customer takes the counter-offer: its slots are booked exactly as `acceptProposal` books a proposal's. */
+  async acceptCounter(ctx: RequestContext, id: string): Promise<Proposal> {
+    const actor = requireActor(ctx);
+    const proposal = await this.live(ctx, id, false, [ProposalStatus.COUNTERED]);
+    if (proposal.customer.id !== actor.userId) throw new Forbidden('Only the customer who proposed can accept the counter-offer');
+    await proposal.counterSlots.init();
+    return this.book(ctx, id, proposal, proposal.counterSlots.getItems(), ProposalStatus.COUNTERED, 'counter_accepted');
+  }
+
+  /** Books `slots` for the proposal's party and marks it ACCEPTED, if it is still in status `from` once locked. */
+  private async book(ctx: RequestContext, id: string, proposal: Proposal, slots: Slot[], from: ProposalStatus, kind: ProposalMailKind): Promise<Proposal> {
+    const service = await proposal.service.loadOrFail();
+    const party = { adults: proposal.adults, children: proposal.children, infants: proposal.infants };
+    const checked = checkSlots(slots.map((slot) => slot.id), slots, service, ctx.clock.now());
+    const plan = { ...this.bookings.planFor(ctx, service, proposal.customer.id, checked, party), notes: proposal.message };
     return this.bookings.place(ctx, plan, async (tx, place) => {
-      const locked = await this.pending(tx, id, true);
+      const locked = await this.live(tx, id, true, [from]);
       const booking = await place(tx);
       this.move(locked, ProposalStatus.ACCEPTED);
       locked.booking = ref(booking);
-      await this.changed(tx, locked, 'accepted');
+      await this.changed(tx, locked, kind);
       return locked;
     });
   }
@@ -69,7 +111,7 @@ export class ProposalService {
   async decline(ctx: RequestContext, id: string, reasonInput?: string | null): Promise<Proposal> {
     const reason = optionalText('reason', reasonInput, MAX_NOTE_LENGTH);
     return inTransaction(ctx, async (tx) => {
-      const proposal = await this.pending(tx, id, true);
+      const proposal = await this.live(tx, id, true, [ProposalStatus.PENDING]);
       await assertManages(tx, (await proposal.service.loadOrFail()).provider);
       this.move(proposal, ProposalStatus.DECLINED);
       proposal.declineReason = reason;
@@ -81,7 +123,7 @@ export class ProposalService {
   async withdraw(ctx: RequestContext, id: string): Promise<Proposal> {
     const actor = requireActor(ctx);
     return inTransaction(ctx, async (tx) => {
-      const proposal = await this.pending(tx, id, true);
+      const proposal = await this.live(tx, id, true, LIVE);
       if (proposal.customer.id !== actor.userId) throw new Forbidden('Only the customer who proposed can withdraw');
       this.move(proposal, ProposalStatus.WITHDRAWN);
       await this.changed(tx, proposal, 'withdrawn');
@@ -89,11 +131,11 @@ export class ProposalService {
     });
   }
 
-  /** The expire_proposal job: a proposal still pending at its expiry becomes EXPIRED. */
+  /** The expire_proposal job: a proposal still pending (or countered) at its expiry becomes EXPIRED. */
   async expire(ctx: RequestContext, proposalId: number): Promise<void> {
     await inTransaction(ctx, async (tx) => {
       const proposal = await tx.em.findOne(Proposal, proposalId, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!proposal || proposal.status !== ProposalStatus.PENDING) return;
+      if (!proposal || !LIVE.includes(proposal.status)) return;
       if (requeuedIfEarly(tx, jobs.proposalExpiry(proposal.id, proposal.expiresAt))) return;
       PROPOSAL_STATES.assertMove(proposal.status, ProposalStatus.EXPIRED, 'server');
       proposal.status = ProposalStatus.EXPIRED;
@@ -101,7 +143,12 @@ export class ProposalService {
     });
   }
 
-  /** A person's answer to a pending proposal; the expiry job is then no longer needed. */
+  /** The earlier of the time to live from now and the cutoff of the first slot. */
+  private expiry(ctx: RequestContext, startsAt: Date, service: Service): Date {
+    return new Date(Math.min(ctx.clock.now().getTime() + this.ttlHours * 3_600_000, startsAt.getTime() - service.cutoffHours * 3_600_000));
+  }
+
+  /** A person's move on a live proposal. */
   private move(proposal: Proposal, to: ProposalStatus): void {
     PROPOSAL_STATES.assertMove(proposal.status, to, 'user');
     proposal.status = to;
@@ -120,12 +167,12 @@ export class ProposalService {
     return ctx.em.find(Proposal, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: MAX_ROWS.proposals });
   }
 
-  /** A pending proposal (locked inside a transaction); one already answered or past its expiry is INVALID_TRANSITION. */
-  private async pending(ctx: RequestContext, id: string, lock: boolean): Promise<Proposal> {
+  /** A proposal in one of `statuses` (locked inside a transaction); any other, or one past its expiry, is INVALID_TRANSITION. */
+  private async live(ctx: RequestContext, id: string, lock: boolean, statuses: readonly ProposalStatus[]): Promise<Proposal> {
     const proposal = await ctx.em.findOne(Proposal, parseId('id', id), lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {});
     if (!proposal) throw new NotFound('Proposal', id);
     await this.assertParty(ctx, proposal);
-    if (proposal.status !== ProposalStatus.PENDING) throw new DomainError('INVALID_TRANSITION', `This proposal is already ${proposal.status.toLowerCase()}`);
+    if (!statuses.includes(proposal.status)) throw new DomainError('INVALID_TRANSITION', `This proposal is ${proposal.status.toLowerCase()}`);
     if (proposal.expiresAt <= ctx.clock.now()) throw new DomainError('INVALID_TRANSITION', 'This proposal has expired');
     await proposal.slots.init();
     return proposal;
@@ -140,8 +187,16 @@ export class ProposalService {
   }
 
   private async changed(tx: TxContext, proposal: Proposal, kind: ProposalMailKind): Promise<void> {
-    if (proposal.status !== ProposalStatus.PENDING) tx.effects.removeJob(jobKeys.proposalExpiry(proposal.id));
-    const provider = await (await proposal.service.loadOrFail()).provider.loadOrFail();
-    await this.events.publish(tx, 'proposalChanged', { proposalId: proposal.id, customerId: proposal.customer.id, providerUserId: provider.user.id, kind });
+    if (!LIVE.includes(proposal.status)) tx.effects.removeJob(jobKeys.proposalExpiry(proposal.id));
+    const service = await proposal.service.loadOrFail();
+    const provider = await service.provider.loadOrFail();
+    await this.events.publish(tx, 'proposalChanged', {
+      proposalId: proposal.id,
+      status: proposal.status,
+      serviceId: service.id,
+      customerId: proposal.customer.id,
+      providerUserId: provider.user.id,
+      kind,
+    });
   }
 }

@@ -11,7 +11,9 @@ import type { Config } from '../config';
 import type { Clock } from '../core/clock';
 import type { RequestContext } from '../core/context';
 import { metrics } from '../core/metrics';
+import { bookingMetrics } from './booking-metrics';
 import { errorBody, errorFormatter } from './errors';
+import { idempotency } from './idempotency';
 import { metricsAccess } from './metrics-access';
 import { startDeadline } from './operation-deadline';
 import { costLimitPlugin, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits';
@@ -69,7 +71,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     parseOptions: PARSE_OPTIONS,
     validationRules: LIMIT_RULES,
     stopOnTerminationSignals: false, // main.ts owns shutdown: HTTP, then the ORM, then the database
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), costLimitPlugin],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), costLimitPlugin, bookingMetrics(deps.orm, deps.clock)],
   });
   await apollo.start();
 
@@ -91,6 +93,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   app.use(
     '/graphql',
     express.json({ limit: MAX_BODY }),
+    idempotency({ orm: deps.orm, clock: deps.clock, log: deps.log, tokens: deps.tokens }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RequestContext> => {
         const em = deps.orm.em.fork();

@@ -10,6 +10,7 @@ import { MessageResolver } from '../notifications/message.resolver';
 import { PaymentResolver } from '../payments/payment.resolver';
 import { ProposalResolver } from '../proposals/proposal.resolver';
 import { WaitlistResolver } from '../waitlist/waitlist.resolver';
+import { WebhookDeliveryResolver, WebhookResolver } from '../webhooks/webhook.resolver';
 import { BlackoutResolver, ScheduleResolver, ServiceCalendarResolver, SlotResolver } from '../scheduling/scheduling.resolver';
 import type { Domain } from '../domain';
 import { authChecker } from './auth-checker';
@@ -33,6 +34,8 @@ const RESOLVERS: Factory[] = [
   [PaymentResolver, () => new PaymentResolver()],
   [ProposalResolver, (d) => new ProposalResolver(d.proposals)],
   [WaitlistResolver, (d) => new WaitlistResolver(d.waitlist)],
+  [WebhookResolver, (d) => new WebhookResolver(d.webhooks)],
+  [WebhookDeliveryResolver, (d) => new WebhookDeliveryResolver(d.webhooks)],
 ];
 
 /**

@@ -10,6 +10,7 @@ import type { Service } from '../catalog/service.entity';
 import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, DomainError, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
+import { businessMetrics } from '../core/metrics';
 import { requeuedIfEarly } from '../core/jobs';
 import { jobKeys, jobs } from '../jobs';
 import { parseParty } from '../booking/booking-rules';
@@ -121,6 +122,7 @@ export class WaitlistService {
       moveEntry(locked, WaitlistStatus.CONVERTED, 'user');
       locked.booking = ref(booking);
       tx.effects.removeJob(jobKeys.offerExpiry(locked.id));
+      tx.effects.afterCommit(() => businessMetrics.waitlistConversions.inc());
       return booking;
     });
   }

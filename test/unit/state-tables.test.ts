@@ -6,6 +6,7 @@ import type { Mover, StateTable } from '../../src/core/state-table';
 import { PAYMENT_STATES, REFUND_STATES } from '../../src/payments/payment.state';
 import { PROPOSAL_STATES } from '../../src/proposals/proposal.state';
 import { WAITLIST_STATES } from '../../src/waitlist/waitlist.state';
+import { WEBHOOK_DELIVERY_STATES } from '../../src/webhooks/webhook.state';
 
 const MOVERS: Mover[] = ['user', 'bank', 'server'];
 const { PENDING_PAYMENT, CONFIRMED, CANCELLED, EXPIRED, COMPLETED, NO_SHOW, REFUNDED } = BookingStatus;
@@ -33,7 +34,14 @@ const ALLOWED: [StateTable<string>, string[]][] = [
     ],
   ],
   [REFUND_STATES as StateTable<string>, ['PENDING>SUCCEEDED:bank', 'PENDING>FAILED:bank']],
-  [PROPOSAL_STATES as StateTable<string>, ['PENDING>ACCEPTED:user', 'PENDING>DECLINED:user', 'PENDING>WITHDRAWN:user', 'PENDING>EXPIRED:server']],
+  [
+    PROPOSAL_STATES as StateTable<string>,
+    [
+      'PENDING>ACCEPTED:user', 'PENDING>DECLINED:user', 'PENDING>WITHDRAWN:user', 'PENDING>EXPIRED:server', 'PENDING>COUNTERED:user',
+      'COUNTERED>ACCEPTED:user', 'COUNTERED>WITHDRAWN:user', 'COUNTERED>EXPIRED:server',
+    ],
+  ],
+  [WEBHOOK_DELIVERY_STATES as StateTable<string>, ['PENDING>DELIVERED:server', 'PENDING>FAILED:server']],
   [WAITLIST_STATES as StateTable<string>, ['ACTIVE>OFFERED:server', 'ACTIVE>CANCELLED:user', 'OFFERED>CONVERTED:user', 'OFFERED>EXPIRED:server', 'OFFERED>CANCELLED:user']],
 ];
 
@@ -58,10 +66,10 @@ function sources(dir: string): string[] {
   });
 }
 
-it('lets no code outside the lifecycle and the state helpers assign a booking, payment, refund, proposal or waitlist status', () => {
-  const writers = new Set(['src/booking/booking-lifecycle.ts', 'src/payments/payment.service.ts', 'src/proposals/proposal.service.ts', 'src/waitlist/waitlist-offers.ts']);
+it('lets no code outside the lifecycle and the state helpers assign a booking, payment, refund, proposal, waitlist or webhook delivery status', () => {
+  const writers = new Set(['src/booking/booking-lifecycle.ts', 'src/payments/payment.service.ts', 'src/proposals/proposal.service.ts', 'src/waitlist/waitlist-offers.ts', 'src/webhooks/webhook.service.ts']);
   const offenders = sources('src')
     .filter((file) => !writers.has(file))
-    .filter((file) => /\b(booking|payment|refund|row|proposal|locked|entry)\.status\s*=[^=]/.test(fs.readFileSync(file, 'utf8')));
+    .filter((file) => /\b(booking|payment|refund|row|proposal|locked|entry|delivery)\.status\s*=[^=]/.test(fs.readFileSync(file, 'utf8')));
   expect(offenders).toEqual([]);
 });

@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { NextFunction, Request, Response } from 'express';
+import { Kind, parse, type OperationDefinitionNode } from 'graphql';
+import type { Logger } from 'pino';
+import type { Clock } from '../core/clock';
+import type { Tokens } from './tokens';
+
+const HEADER = 'Idempotency-Key';
+const MAX_KEY_LENGTH = 255;
+/** How long a key and its answer are kept. */
+const KEPT_MS = 24 * 3_600_000;
+/** How long a first request may go unanswered before a repeat runs instead (its process died). */
+const IN_FLIGHT_MS = 120_000;
+/** How often a repeat looks for the first request's answer. */
+const POLL_MS = 50;
+/** Expired keys removed with each new key, so that the table never needs a sweeper of its own. */
+const PURGE_BATCH = 20;
+/** Refusals after which nothing was done: not kept, so that the client may try the same key again. */
+const NOTHING_DONE = new Set(['INTERNAL_SERVER_ERROR', 'PAYMENT_PROVIDER_UNAVAILABLE', 'RATE_LIMITED']);
+
+export interface IdempotencyDeps {
+  orm: MikroORM;
+  clock: Clock;
+  log: Logger;
+  tokens: Tokens;
+}
+
+interface StoredKey {
+  fingerprint: string;
+  status_code: number | null;
+  body: string | null;
+}
+
+/** Whether a GraphQL request body runs a mutation (a body that does not parse is Apollo's to refuse). */
+function isMutation(body: unknown): boolean {
+  const { query, operationName } = (body ?? {}) as { query?: unknown; operationName?: unknown };
+  if (typeof query !== 'string') return false;
+  try {
+    const operations = parse(query).definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+    const operation = typeof operationName === 'string' ? operations.find((candidate) => candidate.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+    return operation?.operation === 'mutation';
+  } catch {
+    return false;
+  }
+}
+
+/** An answer that left nothing behind: a server failure, or only refusals that say "try again". */
+function nothingDone(status: number, body: string): boolean {
+  if (status >= 500) return true;
+  try {
+    const { data, errors } = JSON.parse(body) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] };
+    const someDone = Object.values(data ?? {}).some((value) => value !== null);
+    return !someDone && !!errors?.length && errors.every((error) => NOTHING_DONE.has(error.extensions?.code ?? ''));
+  } catch {
+    return false;
+  }
+}
+
+function refuse(res: Response, status: number, problem: string): void {
+  res.status(status).json({ errors: [{ message: `${HEADER}: ${problem}`, extensions: { code: 'BAD_USER_INPUT', field: HEADER } }] });
+}
+
+/**
+ * `Idempotency-Key` on GraphQL mutations over HTTP: per caller and key, the first request runs and its
+ * answer is kept for 24 hours; a repeat with the same body gets that answer (waiting for it while the
+ * first still runs), one with another body is refused. The key row is inserted before the request runs,
+ * so of concurrent twins exactly one runs.
+ */
+export function idempotency(deps: IdempotencyDeps) {
+  const sql = <T extends object>(text: string, params: unknown[]) => deps.orm.em.fork().getConnection().execute<T[]>(text, params);
+
+  /** Inserts the key (or takes over an expired or abandoned one): true when this request is to run. */
+  async function claim(caller: string, key: string, fingerprint: string): Promise<boolean> {
+    const now = deps.clock.now();
+    const expired = new Date(now.getTime() - KEPT_MS);
+    const abandoned = new Date(now.getTime() - IN_FLIGHT_MS);
+    const rows = await sql(
+      `with purge as (
+         delete from idempotency_key where ctid in (
+           select ctid from idempotency_key where created_at < ? and not (caller = ? and key = ?) order by created_at limit ${PURGE_BATCH} for update skip locked))
+       insert into idempotency_key (caller, key, fingerprint, created_at) values (?, ?, ?, ?)
+       on conflict (caller, key) do update set fingerprint = excluded.fingerprint, status_code = null, body = null, created_at = excluded.created_at
+         where idempotency_key.created_at < ? or (idempotency_key.body is null and idempotency_key.created_at < ? and idempotency_key.fingerprint = excluded.fingerprint)
+       returning 1`,
+      [expired, caller, key, caller, key, fingerprint, now, expired, abandoned],
+    );
+    return rows.length === 1;
+  }
+
+  /** Runs this request, or answers with the first one's (waiting for it): undefined means "run it". */
+  async function settle(caller: string, key: string, fingerprint: string): Promise<StoredKey | undefined> {
+    for (;;) {
+      if (await claim(caller, key, fingerprint)) return undefined;
+      const [row] = await sql<StoredKey>('select fingerprint, status_code, body from idempotency_key where caller = ? and key = ?', [caller, key]);
+      if (row && (row.fingerprint !== fingerprint || row.body !== null)) return row;
+      if (row) await sleep(POLL_MS); // the first request is still running; without a row it gave the key back
+    }
+  }
+
+  /** Keeps the answer once the request is done, just before it is sent; an answer that did nothing gives the key back. */
+  function keepAnswer(res: Response, caller: string, key: string): void {
+    const send = res.send.bind(res);
+    res.send = (payload?: unknown) => {
+      const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+      const kept = nothingDone(res.statusCode, body)
+        ? sql('delete from idempotency_key where caller = ? and key = ?', [caller, key])
+        : sql('update idempotency_key set status_code = ?, body = ? where caller = ? and key = ?', [res.statusCode, body, caller, key]);
+      kept.then(
+        () => send(body),
+        (error: unknown) => {
+          deps.log.error({ err: error }, 'could not keep an idempotent answer');
+          send(body);
+        },
+      );
+      return res;
+    };
+  }
+
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const key = req.get(HEADER);
+    if (key === undefined || req.method !== 'POST' || !isMutation(req.body)) return next();
+    if (key.length === 0 || key.length > MAX_KEY_LENGTH) return refuse(res, 400, `must be 1 to ${MAX_KEY_LENGTH} characters`);
+    // A bad token is refused by the GraphQL request itself (401); nothing is kept for it.
+    const actor = await deps.tokens.authenticate(deps.orm.em.fork(), req.headers.authorization).catch(() => null);
+    if (actor === null) return next();
+    const caller = actor ? `user:${actor.userId}` : `ip:${req.ip}`; // whose key it is
+    const fingerprint = createHash('sha256').update(JSON.stringify(req.body)).digest('hex');
+    const stored = await settle(caller, key, fingerprint);
+    if (!stored) {
+      keepAnswer(res, caller, key);
+      return next();
+    }
+    if (stored.fingerprint !== fingerprint) return refuse(res, 422, 'was already used with another request; use a new key');
+    res.status(stored.status_code!).set('idempotent-replayed', 'true').type('application/json').send(stored.body);
+  };
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { BookingChanged } from '../booking/booking-events';
+import type { TxContext } from '../core/context';
+import { jobKeys, WEBHOOK_ATTEMPTS, type TaskName } from '../jobs';
+import type { ProposalChanged } from '../proposals/proposal-events';
+import type { WaitlistOffered } from '../waitlist/waitlist-events';
+import type { WebhookEvent } from './webhook.enums';
+
+/**
+ * Queues one event for every active endpoint that subscribed to it: the provider's of the service and the
+ * admins' (which receive every provider's). The rows and their jobs are written in the change's own
+ * statement, so an event exists exactly when its change committed; with no endpoint it inserts nothing.
+ */
+function queue(tx: TxContext, type: WebhookEvent, serviceId: number, data: object): void {
+  tx.effects.writeRows((name) => ({
+    ctes: [
+      `${name} as (insert into webhook_delivery (endpoint_id, event_id, event, payload, status, attempts, created_at)
+        select e.id, ?::uuid, ?, ?::jsonb, 'PENDING', 0, ?::timestamptz from webhook_endpoint e
+        where e.active and ? = any(e.events) and (e.provider_id is null or e.provider_id = (select s.provider_id from service s where s.id = ?))
+        returning id)`,
+    ],
+    cteParams: [randomUUID(), type, JSON.stringify(data), tx.clock.now().toISOString(), type, serviceId],
+    calls: [`(select count(graphile_worker.add_job(?, json_build_object('deliveryId', id), job_key => ? || id, max_attempts => ?)) from ${name}) as ${name}`],
+    callParams: ['deliver_webhook' satisfies TaskName, jobKeys.webhookDelivery(''), WEBHOOK_ATTEMPTS],
+  }));
+}
+
+/** Which webhook event a booking change is: made, cancelled, or any other change (with its action). */
+function bookingEvent(change: BookingChanged): WebhookEvent {
+  if (change.action === 'booking.created') return 'booking.created';
+  return change.action === 'booking.cancelled' ? 'booking.cancelled' : 'booking.changed';
+}
+
+/** The listeners that turn domain events into webhook deliveries (registered in `domain.ts`). */
+export const webhookListeners = {
+  bookingChanged(tx: TxContext, change: BookingChanged): void {
+    const { booking, after, before, action, reason } = change;
+    queue(tx, bookingEvent(change), booking.serviceId, {
+      action,
+      booking: { id: String(booking.id), reference: booking.reference, serviceId: String(booking.serviceId), customerId: String(booking.customerId), startsAt: booking.startsAt, ...after },
+      before,
+      reason,
+    });
+  },
+
+  proposalChanged(tx: TxContext, change: ProposalChanged): void {
+    queue(tx, 'proposal.changed', change.serviceId, {
+      kind: change.kind,
+      proposal: { id: String(change.proposalId), status: change.status, serviceId: String(change.serviceId), customerId: String(change.customerId) },
+    });
+  },
+
+  waitlistOffered(tx: TxContext, offer: WaitlistOffered): void {
+    queue(tx, 'waitlist.offered', offer.serviceId, {
+      entry: { id: String(offer.entryId), serviceId: String(offer.serviceId), slotId: String(offer.slotId), customerId: String(offer.customerId) },
+    });
+  },
+};

@@ -1,0 +1,76 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import { isPublicAddress, publicOnlyLookup } from './webhook-address';
+
+export interface WebhookSettings {
+  /** WEBHOOKS_ALLOW_HTTP=1: plain http and loopback or private receivers (development and tests). */
+  allowHttp: boolean;
+  /** WEBHOOK_TIMEOUT_MS: how long one POST may take, from connecting to the last byte read. */
+  timeoutMs: number;
+  /** WEBHOOK_ENCRYPTION_KEY: seals endpoint secrets at rest. */
+  encryptionKey?: string;
+}
+
+/** What is kept of a receiver's answer: enough to see why it refused, never enough to hold a worker. */
+const MAX_RESPONSE_BYTES = 1_024;
+
+export interface SendOutcome {
+  responseStatus: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, as receivers verify it (README, "Webhooks"). */
+export function signature(secret: string, body: string, at: Date): string {
+  const t = Math.floor(at.getTime() / 1000);
+  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+}
+
+/**
+ * POSTs one signed body. No redirect is followed, the whole exchange is bounded by `timeoutMs`, and at most
+ * MAX_RESPONSE_BYTES of the answer are read before the connection is dropped. Never throws: a failure is an outcome.
+ */
+export async function postSigned(settings: WebhookSettings, url: string, body: string, secret: string, at: Date): Promise<SendOutcome> {
+  const started = Date.now();
+  const outcome = (responseStatus: number | null, error: string | null): SendOutcome => ({ responseStatus, error, durationMs: Date.now() - started });
+  const target = new URL(url);
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  if (!settings.allowHttp && (target.protocol !== 'https:' || (net.isIP(host) && !isPublicAddress(host)))) return outcome(null, 'the receiver is not a public https address');
+  return new Promise((resolve) => {
+    let status: number | null = null;
+    let text = '';
+    // The first of: the whole answer, the cap, the time-out or a failure; a status already received stands.
+    const finish = (failure?: Error) => {
+      if (status !== null) resolve(outcome(status, status >= 200 && status < 300 ? null : `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`));
+      else resolve(outcome(null, failure?.name === 'AbortError' ? `no answer within ${settings.timeoutMs} ms` : (failure?.message ?? 'the connection closed without an answer')));
+    };
+    const request = (target.protocol === 'https:' ? https : http).request(target, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        'user-agent': 'booking-calendar-api-webhooks',
+        'webhook-signature': signature(secret, body, at),
+      },
+      agent: false, // a connection of its own, closed with the delivery
+      signal: AbortSignal.timeout(settings.timeoutMs),
+      ...(settings.allowHttp ? {} : { lookup: publicOnlyLookup }),
+    });
+    request.on('response', (response) => {
+      status = response.statusCode ?? null;
+      let read = 0;
+      response.on('data', (chunk: Buffer) => {
+        text += chunk.subarray(0, Math.max(0, MAX_RESPONSE_BYTES - read)).toString('utf8');
+        read += chunk.length;
+        if (read >= MAX_RESPONSE_BYTES) response.destroy();
+      });
+      response.on('end', () => finish());
+      response.on('error', () => finish());
+      response.on('close', () => finish()); // also after the cap or the time-out cut the body
+    });
+    request.on('error', finish);
+    request.end(body);
+  });
+}
