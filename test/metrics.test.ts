@@ -39,7 +39,7 @@ async function movedBy(run: () => Promise<unknown>): Promise<Partial<Record<Name
 }
 
 async function oneSlot(capacity: number, day: number) {
-  const service = await createService(server, owner, { capacity });
+  const service = await createService(server, owner, { capacity, allowOverlappingBookings: true });
   const [slot] = await dailySlots(server, owner, service.id, daysFromNow(day), daysFromNow(day));
   return { service, slot };
 }

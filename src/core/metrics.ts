@@ -28,7 +28,8 @@ new Gauge({
   help: 'Seats booked or held of the seats of open slots starting in the next 30 days, read on each scrape',
   registers: [metrics],
   async collect() {
-    if (readUtilization) this.set(await readUtilization());
+    // While the database is away the other figures still answer (the gauge keeps its last value).
+    if (readUtilization) await readUtilization().then((value) => this.set(value), () => undefined);
   },
 });
 
