@@ -38,11 +38,11 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
       await domain.accounts.ensureAdmin(orm.em.fork(), config.adminEmail, config.adminPassword);
     }
     const schema = buildGraphQLSchema(domain, tokens);
-    const { server, apollo } = await createHttpServer({ orm, schema, tokens, clock, log, paymentEvents: domain.paymentEvents, stripe: domain.stripe });
+    const { server, apollo } = await createHttpServer({ orm, schema, tokens, clock, log, paymentEvents: domain.paymentEvents, stripe: domain.stripe, explorer: config.explorer, corsOrigins: config.corsOrigins });
     const hub = new LiveHub(orm, log);
     const listener = new LiveListener(database.url, (channel, payload) => void hub.receive(channel, payload), log);
     await listener.start();
-    const sockets = attachWebSocket({ server, schema, orm, tokens, clock, live: new LiveService(hub), log });
+    const sockets = attachWebSocket({ server, schema, orm, tokens, clock, live: new LiveService(hub), log, introspection: config.explorer });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, resolve);

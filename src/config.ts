@@ -23,6 +23,10 @@ export interface Config {
   /** Whether this process also runs the background jobs (WORKER=off leaves them to `npm run worker`). */
   runWorker: boolean;
   logLevel: string;
+  /** The GraphQL explorer at GET /graphql and introspection (EXPLORER=off turns both off). */
+  explorer: boolean;
+  /** Origins (scheme://host[:port]) whose pages may call the API; empty: no cross-origin access. */
+  corsOrigins: string[];
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -31,6 +35,15 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
   return value;
+}
+
+function origins(env: NodeJS.ProcessEnv, name: string): string[] {
+  const list = (env[name] ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of list) {
+    // A browser sends its origin exactly so: a trailing slash or a path would never match.
+    if (URL.parse(origin)?.origin !== origin) throw new Error(`${name} must list origins such as https://app.example.com, got "${origin}"`);
+  }
+  return list;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -60,5 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     waitlistOfferHours: positiveNumber(env, 'WAITLIST_OFFER_HOURS', 24),
     runWorker: env.WORKER !== 'off',
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+    explorer: env.EXPLORER !== 'off',
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
   };
 }

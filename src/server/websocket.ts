@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import type { Disposable } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
@@ -24,6 +24,7 @@ export interface WebSocketDeps {
   clock: Clock;
   live: LiveService;
   log: Logger;
+  introspection: boolean;
 }
 
 /**
@@ -38,6 +39,7 @@ export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> }
   const disposable: Disposable = useServer<Record<string, unknown>, { actor?: Actor }>(
     {
       schema: deps.schema,
+      validate: deps.introspection ? undefined : (schema, document) => validate(schema, document, [...specifiedRules, NoSchemaIntrospectionCustomRule]),
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization;
         if (header === undefined) return true;
