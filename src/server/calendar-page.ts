@@ -1,12 +1,14 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import escapeHtml from 'escape-html';
 import { Router, type Response } from 'express';
-import { graphql, GraphQLError, type GraphQLSchema } from 'graphql';
+import { graphql, type GraphQLSchema } from 'graphql';
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
 import type { RequestContext } from '../core/context';
 import { BadInput } from '../core/errors';
+import { parseId } from '../core/ids';
+import { monthRange } from '../scheduling/availability';
 import { cellView, type CalendarDay } from './pages/calendar-cell';
 import { WEB_ASSETS_PATH } from './web-assets';
 
@@ -50,18 +52,19 @@ export function calendarPage(deps: CalendarPageDeps): Router {
   router.get('/calendar/:providerId', async (req, res) => {
     res.set('content-security-policy', CONTENT_SECURITY_POLICY);
     const providerId = req.params.providerId;
+    const asked = typeof req.query.month === 'string' ? req.query.month : undefined;
     try {
+      parseId('providerId', providerId);
+      if (asked !== undefined) monthRange(asked);
       const { provider } = await query<{ provider: { name: string; services: ServiceRow[] } | null }>(SERVICES, { providerId });
       if (!provider) return notFound(res, providerId);
-      const month = typeof req.query.month === 'string' ? req.query.month : currentMonth(deps.clock, provider.services[0]?.timezone ?? 'UTC');
+      const month = asked ?? currentMonth(deps.clock, provider.services[0]?.timezone ?? 'UTC');
       const { provider: days } = await query<{ provider: { services: { id: string; availability: { days: CalendarDay[] } }[] } }>(AVAILABILITY, { providerId, month });
       const daysOf = new Map(days.services.map((service) => [service.id, service.availability.days]));
       return page(res, 200, `${provider.name}: ${monthTitle(month)}`, calendarBody(provider.name, month, provider.services, daysOf));
     } catch (error) {
-      const input = error instanceof GraphQLError && error.originalError instanceof BadInput ? error.originalError : undefined;
-      // The API checks the month and the id: a bad month is the visitor's to fix, a bad id names no provider.
-      if (input?.details.field === 'month') return page(res, 400, 'Bad month', `<p>${escapeHtml(input.message)}</p>`);
-      if (input) return notFound(res, providerId);
+      // A bad month is the visitor's to fix; an id that is no id names no provider.
+      if (error instanceof BadInput) return error.details.field === 'month' ? page(res, 400, 'Bad month', `<p>${escapeHtml(error.message)}</p>`) : notFound(res, providerId);
       deps.log.error({ err: error, providerId }, 'calendar page failed');
       return page(res, 500, 'Something went wrong', '<p>The calendar could not be read. Try again in a moment.</p>');
     }
