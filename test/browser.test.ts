@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
-import { BookDocument } from './generated/graphql';
+import { BookDocument, CancelBookingDocument } from './generated/graphql';
 import { OfflineBrowser } from './support/browser';
 import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
 import { eventually } from './support/live';
@@ -71,14 +71,17 @@ describe('the explorer', () => {
     await page.close();
   });
 
-  it('runs a subscription over graphql-ws', async () => {
+  it('runs a subscription over graphql-ws, signed in with the token of the Headers tab', async () => {
     const service = await createService(server, owner, { name: 'Explorer-live' });
     const [slot] = await dailySlots(server, owner, service.id, daysFromNow(4), daysFromNow(4));
+    const { book } = await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 3 } } }, customer.token);
     const page = await browser.newPage();
     await page.goto(server.url);
-    await subscribed(() => run(page, 'subscription ($ids: [ID!]!) { availabilityChanged(serviceIds: $ids) { reason slot { available } } }', JSON.stringify({ ids: [service.id] })));
-    await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 3 } } }, customer.token);
-    await page.locator('.graphiql-response').getByText('"BOOKED"').waitFor();
+    await page.getByRole('button', { name: 'Headers' }).click();
+    await write(page, '.graphiql-editor-tool', JSON.stringify({ Authorization: `Bearer ${customer.token}` }));
+    await subscribed(() => run(page, 'subscription ($id: ID!) { bookingChanged(id: $id) { reference status } }', JSON.stringify({ id: book.id })));
+    await server.ok(CancelBookingDocument, { id: book.id }, customer.token);
+    await page.locator('.graphiql-response').getByText('"CANCELLED"').waitFor();
     await page.close();
   });
 });
