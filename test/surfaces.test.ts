@@ -73,7 +73,9 @@ describe('the explorer', () => {
     const overHttp = (await (await post(closed, { query: '{ __schema { queryType { name } } }' })).json()) as { errors: { extensions: { code: string } }[] };
     expect(overHttp.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(await (await post(closed, { query: '{ __typename }' })).json()).toEqual({ data: { __typename: 'Query' } });
-    const client = liveClient(closed.url);
+    let socketClosed!: () => void;
+    const closing = new Promise<void>((resolve) => (socketClosed = resolve));
+    const client = liveClient(closed.url, undefined, () => socketClosed());
     try {
       const overSocket = await new Promise<{ data?: unknown }[]>((resolve) => {
         client.subscribe({ query: '{ __schema { queryType { name } } }' }, { next: (result) => resolve([result]), error: (errors) => resolve(errors as []), complete: () => {} });
@@ -83,6 +85,7 @@ describe('the explorer', () => {
       expect(overSocket.some((item) => item.data)).toBe(false);
     } finally {
       await client.dispose();
+      await closing; // no socket left half-closed behind the test
     }
   });
 });
