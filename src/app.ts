@@ -48,7 +48,7 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
     await listener.start();
     const sockets = attachWebSocket({
       server, schema, orm, tokens: domain.tokens, clock, live: new LiveService(hub), log, clientAddress,
-      maxSocketsPerClient: config.maxSocketsPerClient, operationTimeoutMs: config.operationTimeoutMs,
+      maxSocketsPerClient: config.maxSocketsPerClient, operationTimeoutMs: config.operationTimeoutMs, introspection: config.explorer,
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -47,6 +47,10 @@ export interface Config {
   dbConnectTimeoutMs: number;
   /** How long stopping may take in all, even with PostgreSQL gone; a step still running then is abandoned. */
   shutdownTimeoutMs: number;
+  /** The GraphQL explorer at GET /graphql and introspection (EXPLORER=off turns both off). */
+  explorer: boolean;
+  /** Origins (scheme://host[:port]) whose pages may call the API; empty: no cross-origin access. */
+  corsOrigins: string[];
 }
 
 /** Counts per window, shared by every process through PostgreSQL; a count of 0 turns that limit off. */
@@ -77,6 +81,16 @@ function trustProxy(raw: string | undefined): boolean | number | string {
   if (!raw || raw === 'false') return false;
   if (raw === 'true') return true;
   return /^\d+$/.test(raw) ? Number(raw) : raw;
+}
+
+/** CORS_ORIGINS: the origins allowed to call the API from a browser, each exactly as browsers send it. */
+function origins(env: NodeJS.ProcessEnv, name: string): string[] {
+  const list = (env[name] ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of list) {
+    // A browser sends its origin exactly so: a trailing slash or a path would never match.
+    if (URL.parse(origin)?.origin !== origin) throw new ConfigError(`${name} must list origins such as https://app.example.com, got "${origin}"`);
+  }
+  return list;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -132,5 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statementTimeoutMs: positiveNumber(env, 'STATEMENT_TIMEOUT_MS', 10_000),
     dbConnectTimeoutMs: positiveNumber(env, 'DB_CONNECT_TIMEOUT_MS', 5_000),
     shutdownTimeoutMs: positiveNumber(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
+    explorer: env.EXPLORER !== 'off',
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
   };
 }

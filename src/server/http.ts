@@ -1,8 +1,10 @@
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -17,17 +19,20 @@ import { idempotency } from './idempotency';
 import { metricsAccess } from './metrics-access';
 import { startDeadline } from './operation-deadline';
 import { costLimitPlugin, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits';
+import { calendarPage } from './calendar-page';
+import { explorerPage } from './explorer';
 import type { PaymentEventService } from '../payments/payment-events.service';
 import type { StripeGateway } from '../payments/stripe-gateway';
 import { stripeWebhook } from './stripe-webhook';
 import type { Tokens } from './tokens';
+import { WEB_ASSETS_PATH, webAssets } from './web-assets';
 
 /** Larger than any valid request, so that long notes are refused by the domain with a named field. */
 const MAX_BODY = '4mb';
 /** How long a client may take to send a whole request (Node's default is 5 minutes). */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-export type HttpSettings = Pick<Config, 'trustProxy' | 'metricsToken' | 'production' | 'operationTimeoutMs'>;
+export type HttpSettings = Pick<Config, 'trustProxy' | 'metricsToken' | 'production' | 'operationTimeoutMs' | 'explorer' | 'corsOrigins'>;
 
 export interface HttpDeps {
   orm: MikroORM;
@@ -56,7 +61,7 @@ function describeRequestError(error: { status?: number; type?: string }): { stat
   return { status, message: status === 500 ? 'Internal server error' : 'Bad request' };
 }
 
-/** The HTTP server: GraphQL on /graphql, /health, /metrics and the Stripe webhook. Apollo drains it on stop. */
+/** The HTTP server: GraphQL (and its explorer) on /graphql, /health, /metrics, the calendar pages and the Stripe webhook. Apollo drains it on stop. */
 export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
@@ -71,7 +76,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     parseOptions: PARSE_OPTIONS,
     validationRules: LIMIT_RULES,
     stopOnTerminationSignals: false, // main.ts owns shutdown: HTTP, then the ORM, then the database
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), costLimitPlugin, bookingMetrics(deps.orm, deps.clock)],
+    introspection: deps.settings.explorer,
+    // Apollo's landing page loads Sandbox from a CDN; ours is bundled (explorer.ts).
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled(), costLimitPlugin, bookingMetrics(deps.orm, deps.clock)],
   });
   await apollo.start();
 
@@ -88,8 +95,13 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
 
+  app.use(WEB_ASSETS_PATH, webAssets());
+  app.use(calendarPage({ schema: deps.schema, orm: deps.orm, clock: deps.clock, log: deps.log }));
   app.use(stripeWebhook({ orm: deps.orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log: deps.log }));
 
+  // Only the listed origins get CORS headers (preflights included); others get none, so browsers refuse them.
+  app.use('/graphql', cors({ origin: (origin, allow) => allow(null, origin !== undefined && deps.settings.corsOrigins.includes(origin)), methods: ['GET', 'POST'], maxAge: 600 }));
+  if (deps.settings.explorer) app.get('/graphql', explorerPage());
   app.use(
     '/graphql',
     express.json({ limit: MAX_BODY }),

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, parse, specifiedRules, validate, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import type { Disposable, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -31,6 +31,8 @@ export interface WebSocketDeps {
   clientAddress(request: http.IncomingMessage): string;
   maxSocketsPerClient: number;
   operationTimeoutMs: number;
+  /** Whether introspection is allowed (EXPLORER=off turns it off). */
+  introspection: boolean;
 }
 
 const requestError = (error: GraphQLError, code: string) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code } });
@@ -40,7 +42,7 @@ const requestError = (error: GraphQLError, code: string) => new GraphQLError(err
  * depth, alias and directive limits), coerce the variables, then check the cost. Errors carry the codes
  * HTTP gives them; a valid operation comes back ready to execute.
  */
-function checkOperation(schema: GraphQLSchema, payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] {
+function checkOperation(schema: GraphQLSchema, payload: SubscribePayload, introspection: boolean): ExecutionArgs | readonly GraphQLError[] {
   let document;
   try {
     document = parse(payload.query, PARSE_OPTIONS);
@@ -48,7 +50,7 @@ function checkOperation(schema: GraphQLSchema, payload: SubscribePayload): Execu
     if (!(error instanceof GraphQLError)) throw error;
     return [requestError(error, 'GRAPHQL_PARSE_FAILED')]; // the error formatter tells the token limit apart
   }
-  const invalid = validate(schema, document, [...specifiedRules, ...LIMIT_RULES]);
+  const invalid = validate(schema, document, [...specifiedRules, ...LIMIT_RULES, ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])]);
   if (invalid.length) return invalid.map((error) => (error.originalError ? error : requestError(error, 'GRAPHQL_VALIDATION_FAILED')));
   const operation = getOperationAST(document, payload.operationName);
   if (!operation) return [new GraphQLError('Name the operation to run (operationName)', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
@@ -111,7 +113,7 @@ export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> }
           const message = `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`;
           return [new GraphQLError(message, { originalError: new DomainError('RATE_LIMITED', message) })];
         }
-        return checkOperation(deps.schema, payload);
+        return checkOperation(deps.schema, payload, deps.introspection);
       },
       context: (ctx, _id, _payload, args): LiveContext => {
         const context: LiveContext = {
