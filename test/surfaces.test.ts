@@ -39,7 +39,7 @@ const post = (target: TestServer, body: unknown, headers: Record<string, string>
 describe('settings', () => {
   it('reads EXPLORER and CORS_ORIGINS, and refuses an origin that a browser would never send', () => {
     expect(loadConfig({})).toMatchObject({ explorer: true, corsOrigins: [] });
-    expect(loadConfig({ NODE_ENV: 'production', EXPLORER: 'off', CORS_ORIGINS: ' https://a.example , http://localhost:3000' })).toMatchObject({
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-secret', EXPLORER: 'off', CORS_ORIGINS: ' https://a.example , http://localhost:3000' })).toMatchObject({
       explorer: false,
       corsOrigins: ['https://a.example', 'http://localhost:3000'],
     });

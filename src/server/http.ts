@@ -32,7 +32,7 @@ const MAX_BODY = '4mb';
 /** How long a client may take to send a whole request (Node's default is 5 minutes). */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-export type HttpSettings = Pick<Config, 'trustProxy' | 'metricsToken' | 'production' | 'operationTimeoutMs' | 'explorer' | 'corsOrigins'>;
+export type HttpSettings = Pick<Config, 'trustProxy' | 'metricsToken' | 'production' | 'operationTimeoutMs' | 'explorer' | 'corsOrigins' | 'shutdownTimeoutMs'>;
 
 export interface HttpDeps {
   orm: MikroORM;
@@ -78,7 +78,13 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     stopOnTerminationSignals: false, // main.ts owns shutdown: HTTP, then the ORM, then the database
     introspection: deps.settings.explorer,
     // Apollo's landing page loads Sandbox from a CDN; ours is bundled (explorer.ts).
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled(), costLimitPlugin, bookingMetrics(deps.orm, deps.clock)],
+    plugins: [
+      // In-flight requests get half of the shutdown time; then their connections are closed, so stopping ends in time.
+      ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: deps.settings.shutdownTimeoutMs / 2 }),
+      ApolloServerPluginLandingPageDisabled(),
+      costLimitPlugin,
+      bookingMetrics(deps.orm, deps.clock),
+    ],
   });
   await apollo.start();
 
