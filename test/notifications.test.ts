@@ -1,7 +1,7 @@
 import ICAL from 'ical.js';
 import type { ParsedMail } from 'mailparser';
 import { BookDocument, CancelBookingDocument, CreateSlotDocument, ModifyBookingDocument, MyMessagesDocument, SignUpDocument } from './generated/graphql';
-import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
+import { createService, dailySlots, daysFromNow, jobsSettled, signUp, type Account } from './support/fixtures';
 import { eventually } from './support/live';
 import { Mailbox } from './support/mailbox';
 import { startTestServer, type TestServer } from './support/server';
@@ -63,6 +63,7 @@ describe('booking emails with calendar invites', () => {
     const cancelled = inviteOf(forBooking(book.reference, customer.email)[2]);
     expect(cancelled).toMatchObject({ method: 'CANCEL', uid: created.uid, sequence: 2 });
 
+    await jobsSettled(server); // the mail arrived; the job records SENT right after
     const { myMessages } = await server.ok(MyMessagesDocument, {}, customer.token);
     expect(myMessages.filter((m) => m.subject.includes(book.reference)).map((m) => m.status)).toEqual(['SENT', 'SENT', 'SENT']);
   });
