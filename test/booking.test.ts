@@ -208,6 +208,15 @@ describe('modify, cancel, complete, refund', () => {
   });
 });
 
+describe('totals', () => {
+  it('refuses a booking whose total the money columns could not hold, naming the party', async () => {
+    const { slots } = await serviceWithSlots(1, { priceAmount: '9999999999.99', allowOverlappingBookings: true });
+    const tooDear = await book({ slotIds: [slots[0].id], party: { adults: 2 } });
+    expect([codes(tooDear), tooDear.errors![0].extensions.field]).toEqual([['BAD_USER_INPUT'], 'party']);
+    expect((await book({ slotIds: [slots[0].id], party: { adults: 1 } })).errors).toBeUndefined();
+  });
+});
+
 describe('per-customer limits', () => {
   it('holds a customer to the service’s number of live bookings, also under concurrent requests', async () => {
     const { slots } = await serviceWithSlots(6, { maxActiveBookingsPerCustomer: 2 });

@@ -6,7 +6,7 @@ import { BookingMode } from '../catalog/service.enums';
 import { inOneStatement, inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { BadInput, DomainError, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
-import { formatAmount, parseAmount } from '../core/money';
+import { MAX_AMOUNT, formatAmount, parseAmount } from '../core/money';
 import { optionalText } from '../core/validate';
 import { PaymentStatus } from '../payments/payment.enums';
 import type { PaymentService } from '../payments/payment.service';
@@ -69,7 +69,7 @@ export class BookingService {
       if (mode === BookingMode.INSTANT) throw new DomainError('APPROVAL_REQUIRED', 'This service takes proposals: use propose');
       throw new BadInput('slotIds', 'this service books instantly: use book');
     }
-    if (!service.active) throw new DomainError('SLOT_UNAVAILABLE', 'This service is not bookable now', { slotId: String(slotIds[0]) });
+    if (!service.active) throw new NotFound('Slot', slotIds[0]); // an unpublished service does not show its slots
     const party = parseParty(partyInput, service);
     return this.planFor(ctx, service, customerId, checkSlots(slotIds, found, service, ctx.clock.now()), party);
   }
@@ -77,6 +77,7 @@ export class BookingService {
   /** The plan of a party on slots already checked as bookable; a slot already full fails here, before anything is written. */
   planFor(ctx: RequestContext, service: Service, customerId: number, slots: Slot[], party: PartySize, seatsHeld = false): BookingPlan {
     const terms = bookingTerms(service, slots, party);
+    if (new Decimal(terms.total).gt(MAX_AMOUNT)) throw new BadInput('party', `the total would exceed ${MAX_AMOUNT.toFixed(2)} ${terms.currency}: book fewer seats or slots`);
     for (const slot of slots) {
       if (terms.seats > slot.capacity) throw new BadInput('party', `a party of ${terms.seats} is larger than slot ${slot.id} (${slot.capacity} seats)`);
     }

@@ -25,6 +25,9 @@ export function parseCurrency(field: string, value: string): string {
 /** Digits before the point that every money column (decimal(14,4)) can hold. */
 const MAX_WHOLE_DIGITS = 10;
 
+/** The largest amount the money columns (decimal(14,4)) hold. */
+export const MAX_AMOUNT = new Decimal(10).pow(MAX_WHOLE_DIGITS).minus('0.0001');
+
 /** A non-negative decimal amount with no more digits than the currency allows, as a normalised string. */
 export function parseAmount(field: string, value: string, currency: string): string {
   const digits = minorDigits(currency);

@@ -70,7 +70,7 @@ export class SchedulingService {
       const service = await this.managedService(tx, serviceId);
       return tx.em.create(Schedule, {
         service,
-        name: optionalText('name', input.name, 200),
+        name: optionalText('name', input.name, 200, { singleLine: true }),
         rrule: ruleFor(input.recurrence, input.validFrom),
         startTime: input.startTime,
         durationMinutes: intInRange('durationMinutes', input.durationMinutes ?? service.durationMinutes, 1, LIMITS.durationMinutes),
