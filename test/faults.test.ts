@@ -112,7 +112,8 @@ describe('stopping', () => {
     const request = stuck.request(SlotsDocument, { serviceId: '1', from: '2030-01-01T00:00:00Z', to: '2030-01-02T00:00:00Z' }).catch(() => undefined);
     await silenced; // the request's query went into the silence
     expect(await process.stop('SIGTERM')).toBe(1);
-    expect(process.output()).toMatch(/Shutdown did not finish: http/);
+    // The hung request's connection is closed after half the time (the drain); its database connection is what is left.
+    expect(process.output()).toMatch(/Shutdown did not finish: (http|orm)/);
     await proxy.close();
     await request;
   });
