@@ -240,8 +240,10 @@ async function main(): Promise<void> {
   const servers: ServerProcess[] = [];
   const db = new Pool({ connectionString: databaseUrl, max: CLIENTS });
   try {
-    servers.push(await startServerProcess({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', WORKER: 'off' }));
-    servers.push(await startServerProcess({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', WORKER: 'off' }));
+    // Every bench client comes from one address: the per-client socket cap is lifted for the fan-out.
+    const env = { DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', WORKER: 'off', MAX_SOCKETS_PER_CLIENT: String(FANOUT_SUBSCRIBERS + 100) };
+    servers.push(await startServerProcess(env));
+    servers.push(await startServerProcess(env));
     const tokens = new Tokens(JWT_SECRET, 60, systemClock);
     // Customers are seeded in SQL, and so are their sessions.
     const tokenOf = async (userId: number) => {
