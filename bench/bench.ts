@@ -9,6 +9,7 @@
  *   3. fan-out: FANOUT_SUBSCRIBERS idle graphql-ws subscribers on one process, FANOUT_HOT of them on the
  *      service that changes; a series of seat changes committed with their NOTIFY, and the time from each
  *      COMMIT to its arrival at every subscriber of that service, with the server's memory per subscriber.
+ * The servers run without the in-process worker (WORKER=off), so that only requests are measured and counted.
  * BENCH_DATABASE_URL (a server URL, e.g. postgres://postgres@127.0.0.1:5432/postgres) uses that server;
  * unset, an embedded PostgreSQL is started in a temporary folder and removed afterwards.
  */
@@ -158,10 +159,6 @@ async function bookInOneStatement(db: Pool, customerId: number, slotId: number):
 }
 
 async function fanOut(db: Pool, url: string): Promise<void> {
-  // Let the emails of the throughput section go out first, so that they do not crowd this measure.
-  while (Number((await db.query('select count(*) from graphile_worker.jobs where run_at <= now()')).rows[0].count) > 0) {
-    await new Promise((r) => setTimeout(r, 500));
-  }
   const hot = await seed(db, 1, FANOUT_CHANGES, 1_000);
   const quiet = await seed(db, 1, 1, 10);
   const [{ service_id: hotService }] = (await db.query('select service_id from slot where id = $1', [hot.slotIds[0]])).rows;
