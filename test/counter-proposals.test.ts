@@ -9,7 +9,7 @@ import {
   WithdrawProposalDocument,
 } from './generated/graphql';
 import { TestClock } from './support/clock';
-import { createService, dailySlots, daysFromNow, jobsSettled, runJobsNow, signUp, type Account } from './support/fixtures';
+import { createService, dailySlots, daysFromNow, runJobsNow, signUp, storedMails, type Account } from './support/fixtures';
 import { liveClient, sleep, Subscription } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
 
@@ -37,11 +37,7 @@ async function lastMailTo(email: string) {
   return (await mailsTo(email)).at(-1)!;
 }
 
-/** Every stored email of one address once the jobs that build them ran (jobs of one change may run in any order). */
-async function mailsTo(email: string) {
-  await jobsSettled(server);
-  return server.sql<{ subject: string; text: string }>('select subject, text from message where "to" = $1 order by id', [email]);
-}
+const mailsTo = (email: string) => storedMails(server, email);
 
 describe('counter-proposals', () => {
   it('let the provider offer other slots, which the customer books as acceptProposal would, told by email and live', async () => {

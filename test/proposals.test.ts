@@ -10,7 +10,7 @@ import {
 } from './generated/graphql';
 import { TestClock } from './support/clock';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
-import { createService, dailySlots, daysFromNow, jobsSettled, runJobsNow, signUp, type Account } from './support/fixtures';
+import { createService, dailySlots, daysFromNow, jobsSettled, runJobsNow, signUp, storedMails, type Account } from './support/fixtures';
 import { liveClient, sleep, Subscription } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
 
@@ -36,11 +36,7 @@ async function approvalSlots(input: Parameters<typeof createService>[2] = {}) {
 }
 
 const propose = (input: ProposalInput, who: Account = customer) => server.request(ProposeDocument, { input }, who.token);
-/** The stored emails of one address, once the jobs that build them have run. */
-async function mailsTo(email: string) {
-  await jobsSettled(server);
-  return server.sql<{ subject: string; text: string }>('select subject, text from message where "to" = $1 order by id', [email]);
-}
+const mailsTo = (email: string) => storedMails(server, email);
 
 describe('proposals', () => {
   it('go from proposal to acceptance to payment to a confirmed booking, live for both sides and for nobody else', async () => {

@@ -18,7 +18,7 @@ export interface BookingTerms extends PriceBreakdownAmounts {
 }
 
 /** Today's price of a slot: its own, else its service's. */
-export function currentUnitPrice(slot: Slot, service: Service): string {
+function currentUnitPrice(slot: Slot, service: Service): string {
   return slot.priceAmount ?? service.priceAmount;
 }
 

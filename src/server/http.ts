@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import proxyAddr from 'proxy-addr';
 import type { Config } from '../config';
 import type { Clock } from '../core/clock';
-import type { RequestContext } from '../core/context';
+import type { Actor, RequestContext } from '../core/context';
 import { metrics } from '../core/metrics';
 import { bookingMetrics } from './booking-metrics';
 import { errorBody, errorFormatter } from './errors';
@@ -113,10 +113,10 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     express.json({ limit: MAX_BODY }),
     idempotency({ orm: deps.orm, clock: deps.clock, log: deps.log, tokens: deps.tokens }),
     expressMiddleware(apollo, {
-      context: async ({ req }): Promise<RequestContext> => {
+      context: async ({ req, res }): Promise<RequestContext> => {
         const em = deps.orm.em.fork();
         // A bad, expired or revoked token refuses the whole request (401); no token is anonymous.
-        const actor = await deps.tokens.authenticate(em, req.headers.authorization);
+        const actor = 'actor' in res.locals ? (res.locals.actor as Actor | undefined) : await deps.tokens.authenticate(em, req.headers.authorization);
         const context: RequestContext = { em, actor, clock: deps.clock, ip: req.ip, userAgent: req.get('user-agent') };
         startDeadline(context, deps.settings.operationTimeoutMs);
         return context;

@@ -125,6 +125,7 @@ export function idempotency(deps: IdempotencyDeps) {
     // A bad token is refused by the GraphQL request itself (401); nothing is kept for it.
     const actor = await deps.tokens.authenticate(deps.orm.em.fork(), req.headers.authorization).catch(() => null);
     if (actor === null) return next();
+    res.locals.actor = actor; // the GraphQL context takes it from here: one session check per request
     const caller = actor ? `user:${actor.userId}` : `ip:${req.ip}`; // whose key it is
     const fingerprint = createHash('sha256').update(JSON.stringify(req.body)).digest('hex');
     const stored = await settle(caller, key, fingerprint);

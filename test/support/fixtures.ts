@@ -96,3 +96,9 @@ export async function runJobsNow(server: TestServer, ...tasks: string[]): Promis
   );
   await jobsSettled(server, tasks);
 }
+
+/** The stored emails of one address, oldest first, once the jobs that build them have run (the jobs of one change run in any order). */
+export async function storedMails(server: TestServer, email: string): Promise<{ subject: string; text: string }[]> {
+  await jobsSettled(server);
+  return server.sql<{ subject: string; text: string }>('select subject, text from message where "to" = $1 order by id', [email]);
+}
