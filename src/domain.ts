@@ -7,6 +7,7 @@ import type { BookingChanged } from './booking/booking-events';
 import { BookingLifecycle } from './booking/booking-lifecycle';
 import { BookingQueryService } from './booking/booking-query.service';
 import { BookingService } from './booking/booking.service';
+import { CalendarFeedService } from './calendars/feed.service';
 import { CatalogService } from './catalog/catalog.service';
 import type { Config } from './config';
 import type { Clock } from './core/clock';
@@ -45,6 +46,7 @@ export interface Domain {
   proposals: ProposalService;
   waitlist: WaitlistService;
   webhooks: WebhookService;
+  feeds: CalendarFeedService;
   /** The Stripe client, when card payments are configured (the webhook verifies events with it). */
   stripe?: StripeGateway;
 }
@@ -103,6 +105,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     proposals: new ProposalService(bookings, events, config.proposalTtlHours),
     waitlist: new WaitlistService(catalog, bookings, offers),
     webhooks: new WebhookService(config.webhooks),
+    feeds: new CalendarFeedService(config.publicUrl, config.jwtSecret),
     stripe,
   };
 }

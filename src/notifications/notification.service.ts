@@ -123,7 +123,7 @@ export class NotificationService {
     const calendar = !INVITES.has(kind)
       ? null
       : invite({
-          uid: `${booking.reference}@booking-calendar-api`,
+          reference: booking.reference,
           sequence,
           cancelled: kind === 'cancelled',
           start: booking.startsAt,
@@ -134,6 +134,7 @@ export class NotificationService {
           organizer: { name: provider.name, email: owner.email },
           attendee: { name: customer.name, email: customer.email },
           url: link,
+          location: booking.meetingUrl,
         });
     const recipients = INVITES.has(kind) ? [customer, owner] : kind === 'refund_failed' ? [owner] : [customer];
     return recipients.map((recipient) => tx.em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar }));

@@ -12,6 +12,8 @@ import proxyAddr from 'proxy-addr';
 import type { Config } from '../config';
 import type { Clock } from '../core/clock';
 import type { Actor, RequestContext } from '../core/context';
+import type { CalendarFeedService } from '../calendars/feed.service';
+import { feedRoute } from '../calendars/feed-route';
 import { metrics } from '../core/metrics';
 import { bookingMetrics } from './booking-metrics';
 import { errorBody, errorFormatter } from './errors';
@@ -42,6 +44,7 @@ export interface HttpDeps {
   log: Logger;
   paymentEvents: PaymentEventService;
   stripe?: StripeGateway;
+  feeds: CalendarFeedService;
   settings: HttpSettings;
 }
 
@@ -103,6 +106,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
 
   app.use(WEB_ASSETS_PATH, webAssets());
   app.use(calendarPage({ schema: deps.schema, orm: deps.orm, clock: deps.clock, log: deps.log }));
+  app.use(feedRoute({ orm: deps.orm, clock: deps.clock, log: deps.log, feeds: deps.feeds }));
   app.use(stripeWebhook({ orm: deps.orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log: deps.log }));
 
   // Only the listed origins get CORS headers (preflights included); others get none, so browsers refuse them.

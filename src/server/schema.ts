@@ -2,6 +2,7 @@ import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type ContainerType, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { AccountResolver } from '../accounts/account.resolver';
 import { AuditEntryResolver, BookingResolver } from '../booking/booking.resolver';
+import { CalendarFeedResolver } from '../calendars/feed.resolver';
 import { ProviderResolver, ServiceResolver } from '../catalog/catalog.resolver';
 import { refuseControlCharacters } from '../core/argument-guard';
 import { DateTimeScalar } from '../core/scalars';
@@ -36,6 +37,7 @@ const RESOLVERS: Factory[] = [
   [WaitlistResolver, (d) => new WaitlistResolver(d.waitlist)],
   [WebhookResolver, (d) => new WebhookResolver(d.webhooks)],
   [WebhookDeliveryResolver, (d) => new WebhookDeliveryResolver(d.webhooks)],
+  [CalendarFeedResolver, (d) => new CalendarFeedResolver(d.feeds)],
 ];
 
 /**

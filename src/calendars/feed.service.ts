@@ -1,0 +1,176 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import ical, { ICalCalendarMethod } from 'ical-generator';
+import { requireActor } from '../accounts/ownership';
+import { Role } from '../accounts/role';
+import { BookingStatus } from '../booking/booking.enums';
+import { inOneStatement, inTransaction, type RequestContext } from '../core/context';
+import { addBookingEvent, PRODUCT_ID } from '../notifications/invite';
+
+const DAY_MS = 24 * 3_600_000;
+/** A provider's feed (and a customer's) shows bookings that start from 30 days ago to 365 days ahead. */
+export const FEED_WINDOW = { pastDays: 30, futureDays: 365 };
+/** The most events one feed holds, the earliest first; a provider with more in the window sees the first ones. */
+const MAX_EVENTS = 5_000;
+/** How often calendar apps are asked to fetch the feed again (REFRESH-INTERVAL and X-PUBLISHED-TTL). */
+const REFRESH_SECONDS = 3_600;
+/** Bookings never confirmed (awaiting payment, or whose hold ran out) are not in any calendar. */
+const SHOWN: BookingStatus[] = [BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW, BookingStatus.CANCELLED, BookingStatus.REFUNDED];
+const CANCELLED: ReadonlySet<string> = new Set([BookingStatus.CANCELLED, BookingStatus.REFUNDED]);
+/** 32 bytes of HMAC, base64url: what a feed URL carries. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+interface FeedOwner {
+  user_id: number;
+  user_name: string;
+  role: Role;
+  timezone: string;
+  provider_id: number | null;
+  provider_name: string | null;
+  created_at: Date;
+}
+
+interface FeedRow {
+  reference: string;
+  status: BookingStatus;
+  starts_at: Date;
+  ends_at: Date;
+  adults: number;
+  children: number;
+  infants: number;
+  meeting_url: string | null;
+  notes: string | null;
+  invite_sequence: number;
+  updated_at: Date;
+  service_name: string;
+  provider_name: string;
+  customer_name: string;
+  customer_email: string;
+}
+
+/** An ICS feed as served: the calendar text and when what it shows last changed. */
+export interface RenderedFeed {
+  body: string;
+  lastModified: Date;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Secret ICS feeds (`GET /calendars/<token>.ics`): a provider's bookings, or a customer's own, readable by
+ * any calendar app by URL alone. One feed per user; rotating it makes the old URL answer 404.
+ */
+export class CalendarFeedService {
+  private readonly key: Buffer;
+
+  /** `secret` is the server's signing key (JWT_SECRET): a feed token can be derived only with it. */
+  constructor(
+    private readonly publicUrl: string,
+    secret: string,
+  ) {
+    this.key = createHmac('sha256', secret).update('calendar-feed').digest();
+  }
+
+  private token(userId: number, nonce: string): string {
+    return createHmac('sha256', this.key).update(`${userId}:${nonce}`).digest('base64url');
+  }
+
+  private url(token: string): string {
+    return `${this.publicUrl}/calendars/${token}.ics`;
+  }
+
+  /** The caller's feed URL, made on first use; the same URL until it is rotated. */
+  async feedUrl(ctx: RequestContext): Promise<string> {
+    const { userId } = requireActor(ctx);
+    return inTransaction(ctx, async (tx) => {
+      const nonce = randomBytes(16).toString('hex');
+      // Made by the first call; a concurrent first call waits for it and then reads the row it made.
+      await tx.em.execute(`insert into calendar_feed (user_id, nonce, token_hash, created_at) values (?, ?, ?, ?) on conflict (user_id) do nothing`, [
+        userId,
+        nonce,
+        sha256(this.token(userId, nonce)),
+        tx.clock.now(),
+      ]);
+      const [row] = await tx.em.execute<{ nonce: string; token_hash: string }[]>('select nonce, token_hash from calendar_feed where user_id = ?', [userId]);
+      const token = this.token(userId, row.nonce);
+      // A feed made under another server key (JWT_SECRET changed) can no longer be shown: it is replaced.
+      return sha256(token) === row.token_hash ? this.url(token) : this.replace(tx, userId);
+    });
+  }
+
+  /** A new secret URL for the caller's feed; the old one answers 404 from now on. */
+  async rotate(ctx: RequestContext): Promise<string> {
+    const { userId } = requireActor(ctx);
+    return inOneStatement(ctx, (tx) => this.replace(tx, userId));
+  }
+
+  private async replace(ctx: RequestContext, userId: number): Promise<string> {
+    const nonce = randomBytes(16).toString('hex');
+    const token = this.token(userId, nonce);
+    await ctx.em.execute(
+      `insert into calendar_feed (user_id, nonce, token_hash, created_at) values (?, ?, ?, ?)
+       on conflict (user_id) do update set nonce = excluded.nonce, token_hash = excluded.token_hash, created_at = excluded.created_at`,
+      [userId, nonce, sha256(token), ctx.clock.now()],
+    );
+    return this.url(token);
+  }
+
+  /** The feed a token names, in two queries (its owner, then its bookings), or null when no feed has that token. */
+  async render(ctx: RequestContext, token: string): Promise<RenderedFeed | null> {
+    if (!TOKEN_SHAPE.test(token)) return null;
+    const [owner] = await ctx.em.execute<FeedOwner[]>(
+      `select u.id as user_id, u.name as user_name, u.role, u.timezone, p.id as provider_id, p.name as provider_name, f.created_at
+       from calendar_feed f join app_user u on u.id = f.user_id and u.deactivated_at is null left join provider p on p.user_id = u.id
+       where f.token_hash = ?`,
+      [sha256(token)],
+    );
+    if (!owner) return null;
+    const asProvider = owner.role === Role.PROVIDER && owner.provider_id !== null;
+    const now = ctx.clock.now().getTime();
+    const rows = await ctx.em.execute<FeedRow[]>(
+      `select b.reference, b.status, b.starts_at, b.ends_at, b.adults, b.children, b.infants, b.meeting_url, b.notes, b.invite_sequence, b.updated_at,
+         s.name as service_name, p.name as provider_name, c.name as customer_name, c.email as customer_email
+       from booking b join service s on s.id = b.service_id join provider p on p.id = s.provider_id join app_user c on c.id = b.customer_id
+       where ${asProvider ? 's.provider_id' : 'b.customer_id'} = ? and b.status = any(?::booking_status[]) and b.starts_at >= ? and b.starts_at < ?
+       order by b.starts_at, b.id limit ?`,
+      [asProvider ? owner.provider_id : owner.user_id, `{${SHOWN.join(',')}}`, new Date(now - FEED_WINDOW.pastDays * DAY_MS), new Date(now + FEED_WINDOW.futureDays * DAY_MS), MAX_EVENTS],
+    );
+    const calendar = ical({
+      prodId: PRODUCT_ID,
+      method: ICalCalendarMethod.PUBLISH,
+      name: asProvider ? `${owner.provider_name} bookings` : `${owner.user_name}'s bookings`,
+      ttl: REFRESH_SECONDS,
+    });
+    // Times are written in UTC; the owner's zone is named for clients that show wall time.
+    calendar.x('X-WR-TIMEZONE', owner.timezone);
+    let lastModified = new Date(owner.created_at);
+    for (const row of rows) {
+      const updatedAt = new Date(row.updated_at);
+      if (updatedAt > lastModified) lastModified = updatedAt;
+      addBookingEvent(calendar, {
+        reference: row.reference,
+        sequence: row.invite_sequence,
+        cancelled: CANCELLED.has(row.status),
+        start: new Date(row.starts_at),
+        end: new Date(row.ends_at),
+        summary: asProvider ? `${row.service_name}: ${row.customer_name} (${row.reference})` : `${row.service_name} (${row.reference})`,
+        description: this.description(row, asProvider),
+        url: `${this.publicUrl}/bookings/${row.reference}`,
+        location: row.meeting_url,
+        stamp: updatedAt,
+      });
+    }
+    return { body: calendar.toString(), lastModified };
+  }
+
+  private description(row: FeedRow, asProvider: boolean): string {
+    return [
+      asProvider ? `Customer: ${row.customer_name} <${row.customer_email}>` : `With: ${row.provider_name}`,
+      `Reference: ${row.reference}`,
+      `Status: ${row.status}`,
+      `Party: ${row.adults} adult(s), ${row.children} child(ren), ${row.infants} infant(s)`,
+      ...(row.meeting_url ? [`Meeting: ${row.meeting_url}`] : []),
+      ...(row.notes ? [`Notes: ${row.notes}`] : []),
+      `See it at ${this.publicUrl}/bookings/${row.reference}`,
+    ].join('\n');
+  }
+}
