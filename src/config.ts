@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { StripeSettings } from './payments/stripe-gateway';
 import type { WebhookSettings } from './webhooks/webhook-sender';
+import type { ZoomSettings } from './calendars/zoom-client';
 
 /** Settings from the environment (CONTRACT.md, "Settings"). */
 export interface Config {
@@ -20,6 +21,8 @@ export interface Config {
   mailFrom: string;
   /** Card payments are on only with a Stripe secret key; STRIPE_API_URL points the client at another host (tests). */
   stripe?: StripeSettings;
+  /** Zoom meetings for ZOOM services: on only with all three credentials; ZOOM_API_URL points every call at another host (tests). */
+  zoom?: ZoomSettings;
   /** How long seats stay held for a payment, a proposal waits, and a waitlist offer stands. */
   holdMinutes: number;
   proposalTtlHours: number;
@@ -67,6 +70,14 @@ export interface RateLimitSettings {
 }
 /** A setting that makes starting pointless; main prints its message alone. */
 export class ConfigError extends Error {}
+
+/** ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET: all three, or none (Zoom off). */
+function zoom(env: NodeJS.ProcessEnv): ZoomSettings | undefined {
+  const [accountId, clientId, clientSecret] = [env.ZOOM_ACCOUNT_ID, env.ZOOM_CLIENT_ID, env.ZOOM_CLIENT_SECRET];
+  if (!accountId && !clientId && !clientSecret) return undefined;
+  if (!accountId || !clientId || !clientSecret) throw new ConfigError('ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET must be set together');
+  return { accountId, clientId, clientSecret, apiUrl: env.ZOOM_API_URL || undefined, timeoutMs: positiveNumber(env, 'ZOOM_TIMEOUT_MS', 10_000) };
+}
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -127,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           timeoutMs: positiveNumber(env, 'STRIPE_TIMEOUT_MS', 10_000),
         }
       : undefined,
+    zoom: zoom(env),
     holdMinutes: positiveNumber(env, 'HOLD_MINUTES', 15),
     proposalTtlHours: positiveNumber(env, 'PROPOSAL_TTL_HOURS', 48),
     waitlistOfferHours: positiveNumber(env, 'WAITLIST_OFFER_HOURS', 24),

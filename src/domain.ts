@@ -8,6 +8,8 @@ import { BookingLifecycle } from './booking/booking-lifecycle';
 import { BookingQueryService } from './booking/booking-query.service';
 import { BookingService } from './booking/booking.service';
 import { CalendarFeedService } from './calendars/feed.service';
+import { ZoomClient } from './calendars/zoom-client';
+import { ZoomMeetings } from './calendars/zoom.service';
 import { CatalogService } from './catalog/catalog.service';
 import type { Config } from './config';
 import type { Clock } from './core/clock';
@@ -47,6 +49,7 @@ export interface Domain {
   waitlist: WaitlistService;
   webhooks: WebhookService;
   feeds: CalendarFeedService;
+  zoom: ZoomMeetings;
   /** The Stripe client, when card payments are configured (the webhook verifies events with it). */
   stripe?: StripeGateway;
 }
@@ -75,16 +78,17 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const tokens = new Tokens(config.jwtSecret, config.accessTokenMinutes, clock);
   const sessions = new SessionService(tokens, config.refreshTokenDays);
   const rateLimits = new RateLimits(config.rateLimits);
-  const catalog = new CatalogService();
-  const notifications = new NotificationService(config.publicUrl);
   const lifecycle = new BookingLifecycle(events);
+  const zoom = new ZoomMeetings(config.zoom ? new ZoomClient(config.zoom) : undefined, lifecycle);
+  const catalog = new CatalogService(zoom.configured);
+  const notifications = new NotificationService(config.publicUrl);
   const stripe = config.stripe ? new StripeGateway(config.stripe) : undefined;
   const payments = new PaymentService(stripe, config.holdMinutes, lifecycle, log);
   const offers = new WaitlistOffers(events, config.waitlistOfferHours);
   const bookings = new BookingService(lifecycle, payments);
 
   events
-    .on('bookingChanged', auditTrail, (tx, change) => announceBooking(tx, change.booking.id), (tx, change) => notifications.bookingChanged(tx, change), webhookListeners.bookingChanged, countChange)
+    .on('bookingChanged', auditTrail, (tx, change) => announceBooking(tx, change.booking.id), (tx, change) => notifications.bookingChanged(tx, change), webhookListeners.bookingChanged, (tx, change) => zoom.bookingChanged(tx, change), countChange)
     .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
     .on('proposalChanged', (tx, change) => notifications.proposalChanged(tx, change), (tx, { proposalId, customerId, providerUserId }) => announceProposal(tx, { proposalId, customerId, providerUserId }), webhookListeners.proposalChanged)
     .on('waitlistOffered', (tx, offer) => notifications.waitlistOffered(tx, offer), webhookListeners.waitlistOffered, countOffer);
@@ -106,6 +110,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     waitlist: new WaitlistService(catalog, bookings, offers),
     webhooks: new WebhookService(config.webhooks),
     feeds: new CalendarFeedService(config.publicUrl, config.jwtSecret),
+    zoom,
     stripe,
   };
 }

@@ -23,6 +23,8 @@ declare global {
       expire_waitlist_offer: { entryId: number };
       /** POSTs one webhook delivery; retried by graphile-worker's exponential backoff for about 3 days. */
       deliver_webhook: { deliveryId: number };
+      /** Makes, moves or deletes the Zoom meeting of one booking so that it matches the booking. */
+      zoom_meeting: { bookingId: number };
     }
   }
 }
@@ -47,6 +49,7 @@ export const jobKeys = {
   proposalExpiry: (proposalId: number) => `proposal-expiry:${proposalId}`,
   offerExpiry: (entryId: number) => `waitlist-offer:${entryId}`,
   webhookDelivery: (deliveryId: number | string) => `webhook-delivery:${deliveryId}`,
+  zoomMeeting: (bookingId: number) => `zoom-meeting:${bookingId}`,
 };
 
 /**
@@ -55,6 +58,9 @@ export const jobKeys = {
  * last attempt comes about 71 hours (2.95 days) after the first.
  */
 export const WEBHOOK_ATTEMPTS = 21;
+
+/** Attempts of one Zoom meeting change, with the same backoff: the last comes about three days after the first. */
+export const ZOOM_ATTEMPTS = 21;
 
 export const jobs = {
   bookingMail: (bookingId: number, kind: BookingMailKind, sequence: number): Job<'booking_mail'> => ({

@@ -26,5 +26,6 @@ export function taskList(orm: MikroORM, domain: Domain, mailer: Mailer, clock: C
     expire_proposal: ({ proposalId }) => domain.proposals.expire(ctx(), proposalId),
     expire_waitlist_offer: ({ entryId }) => domain.waitlist.expireOffer(ctx(), entryId),
     deliver_webhook: ({ deliveryId }, helpers) => domain.webhooks.deliver(ctx(), deliveryId, helpers.job.attempts >= helpers.job.max_attempts),
+    zoom_meeting: ({ bookingId }) => domain.zoom.sync(ctx(), bookingId),
   };
 }

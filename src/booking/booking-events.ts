@@ -13,7 +13,9 @@ export type BookingAction =
   | 'booking.refund_succeeded'
   | 'booking.refund_failed'
   | 'booking.refunded'
-  | 'booking.payment_refunded';
+  | 'booking.payment_refunded'
+  /** The booking's meeting link arrived after it was made (a Zoom meeting is made by a job). */
+  | 'booking.meeting_linked';
 
 /** What an audit entry keeps of a booking before and after a change. */
 export interface BookingSnapshot {

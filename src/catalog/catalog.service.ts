@@ -9,6 +9,7 @@ import { intInRange, optionalText, rate, text } from '../core/validate';
 import { parseZone } from '../core/zoned-time';
 import type { ServiceInput, ServiceUpdateInput } from './service.inputs';
 import { Service } from './service.entity';
+import { MeetingProvider } from './service.enums';
 import { MAX_ROWS } from '../core/limits';
 
 export const LIMITS = {
@@ -19,7 +20,7 @@ export const LIMITS = {
 };
 
 /** Copies the given fields, each checked and named, onto the service: never a blind assignment. */
-function applyTerms(service: Service, input: ServiceUpdateInput): void {
+function applyTerms(service: Service, input: ServiceUpdateInput, zoomConfigured: boolean): void {
   if (input.name != null) service.name = text('name', input.name, 200, { singleLine: true });
   if (input.description !== undefined) service.description = optionalText('description', input.description, 10_000);
   if (input.category !== undefined) service.category = optionalText('category', input.category, 100)?.toLowerCase() ?? null;
@@ -35,6 +36,9 @@ function applyTerms(service: Service, input: ServiceUpdateInput): void {
   if (input.maxPartySize != null) service.maxPartySize = intInRange('maxPartySize', input.maxPartySize, 1, LIMITS.capacity);
   if (input.cutoffHours != null) service.cutoffHours = intInRange('cutoffHours', input.cutoffHours, 0, LIMITS.cutoffHours);
   if (input.advanceDays != null) service.advanceDays = intInRange('advanceDays', input.advanceDays, 1, LIMITS.advanceDays);
+  if (input.meetingProvider === MeetingProvider.ZOOM && !zoomConfigured) {
+    throw new BadInput('meetingProvider', 'ZOOM is not available: this server has no Zoom account configured (ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET)');
+  }
   if (input.meetingProvider != null) service.meetingProvider = input.meetingProvider;
   if (input.maxActiveBookingsPerCustomer != null) {
     service.maxActiveBookingsPerCustomer = intInRange('maxActiveBookingsPerCustomer', input.maxActiveBookingsPerCustomer, 0, LIMITS.capacity);
@@ -51,6 +55,9 @@ export async function isVisible(ctx: RequestContext, service: Pick<Service, 'act
 
 /** What can be booked: services and the providers who publish them. */
 export class CatalogService {
+  /** `zoomConfigured`: whether services may choose ZOOM meetings. */
+  constructor(private readonly zoomConfigured = false) {}
+
   async createService(ctx: RequestContext, input: ServiceInput): Promise<Service> {
     return inTransaction(ctx, async (tx) => {
       const service = new Service();
@@ -58,7 +65,7 @@ export class CatalogService {
       service.timezone = parseZone('timezone', input.timezone);
       service.currency = parseCurrency('currency', input.currency);
       service.maxPartySize = input.maxPartySize ?? intInRange('capacity', input.capacity, 1, LIMITS.capacity);
-      applyTerms(service, input);
+      applyTerms(service, input, this.zoomConfigured);
       tx.em.persist(service);
       return service;
     });
@@ -68,7 +75,7 @@ export class CatalogService {
     return inTransaction(ctx, async (tx) => {
       const service = await this.getService(tx, id);
       await assertManages(tx, service.provider);
-      applyTerms(service, input);
+      applyTerms(service, input, this.zoomConfigured);
       await tx.em.flush();
       return service;
     });

@@ -10,5 +10,9 @@ export enum MeetingProvider {
   NONE = 'NONE',
   JITSI = 'JITSI',
   GOOGLE_MEET = 'GOOGLE_MEET',
+  ZOOM = 'ZOOM',
 }
-registerEnumType(MeetingProvider, { name: 'MeetingProvider' });
+registerEnumType(MeetingProvider, {
+  name: 'MeetingProvider',
+  valuesConfig: { ZOOM: { description: 'A Zoom meeting made for each booking (the server needs Zoom credentials); its link follows on the booking, by email and in the invite.' } },
+});

@@ -3,7 +3,7 @@ import type { Booking } from '../booking/booking.entity';
 import type { Service } from '../catalog/service.entity';
 import { formatAmount } from '../core/money';
 
-export type BookingMailKind = 'created' | 'changed' | 'cancelled' | 'reminder' | 'payment_failed' | 'refunded' | 'refund_failed';
+export type BookingMailKind = 'created' | 'changed' | 'cancelled' | 'reminder' | 'payment_failed' | 'refunded' | 'refund_failed' | 'meeting_link';
 
 const SUBJECTS: Record<BookingMailKind, string> = {
   created: 'Booking confirmed',
@@ -13,6 +13,7 @@ const SUBJECTS: Record<BookingMailKind, string> = {
   payment_failed: 'Payment not completed, booking released',
   refunded: 'Refund issued',
   refund_failed: 'A refund was refused by the bank',
+  meeting_link: 'Your meeting link',
 };
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

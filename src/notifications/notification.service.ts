@@ -28,13 +28,14 @@ const MAIL_FOR: Partial<Record<BookingAction, BookingMailKind>> = {
   'booking.refund_succeeded': 'refunded',
   'booking.refunded': 'refunded',
   'booking.refund_failed': 'refund_failed',
+  'booking.meeting_linked': 'meeting_link',
 };
 
 /** Changes after which the booking's start may differ: the reminder is set again. */
 const RESCHEDULES: ReadonlySet<BookingAction> = new Set(['booking.created', 'booking.confirmed', 'booking.modified']);
 
 /** Emails that carry the calendar invite and go to both sides; a refused refund is the provider's; the rest the customer's. */
-const INVITES: ReadonlySet<BookingMailKind> = new Set(['created', 'changed', 'cancelled']);
+const INVITES: ReadonlySet<BookingMailKind> = new Set(['created', 'changed', 'cancelled', 'meeting_link']);
 
 function mailFor({ action, booking }: BookingChanged): BookingMailKind | undefined {
   if (action === 'booking.created') return booking.status === BookingStatus.CONFIRMED ? 'created' : undefined;

@@ -1,0 +1,144 @@
+import type { BookingAction, BookingChanged } from '../booking/booking-events';
+import { snapshot, type BookingLifecycle } from '../booking/booking-lifecycle';
+import { BookingStatus } from '../booking/booking.enums';
+import { lockBookingWhere } from '../booking/booking-locks';
+import { MeetingProvider } from '../catalog/service.enums';
+import { inOneStatement, inTransaction, type RequestContext, type TxContext } from '../core/context';
+import { jobKeys, ZOOM_ATTEMPTS, type TaskName } from '../jobs';
+import type { ZoomClient, ZoomMeeting, ZoomMeetingTerms } from './zoom-client';
+
+/** Changes after which a booking's meeting may have to be made, moved or deleted. */
+const RELEVANT: ReadonlySet<BookingAction> = new Set(['booking.created', 'booking.confirmed', 'booking.modified', 'booking.cancelled', 'booking.expired']);
+/** A booking in one of these no longer takes place: its meeting is deleted. */
+const GONE: ReadonlySet<string> = new Set([BookingStatus.CANCELLED, BookingStatus.EXPIRED, BookingStatus.REFUNDED]);
+
+interface MeetingState {
+  status: BookingStatus;
+  reference: string;
+  starts_at: Date;
+  ends_at: Date;
+  service_name: string;
+  timezone: string;
+  meeting_provider: MeetingProvider;
+  provider_name: string;
+  meeting_id: string | null;
+  requested_at: Date | null;
+  meeting_starts_at: Date | null;
+  duration_minutes: number | null;
+  topic: string | null;
+}
+
+/** How a meeting's topic ends: the booking's reference, unique, so that a meeting made by a lost call is found again. */
+const marker = (reference: string) => ` (${reference})`;
+
+/**
+ * Zoom meetings of ZOOM services. A booking is confirmed without waiting for Zoom: a listener queues the
+ * `zoom_meeting` job in the change's transaction, and the job makes, moves or deletes the meeting until it
+ * matches the booking, retried with backoff while Zoom fails. Jobs of one booking run one at a time (their
+ * own queue). Before a create the job records that it asked; a retry after a lost answer first looks for
+ * the meeting by its topic's marker, so that it never makes a second one.
+ */
+export class ZoomMeetings {
+  constructor(
+    private readonly client: ZoomClient | undefined,
+    private readonly lifecycle: BookingLifecycle,
+  ) {}
+
+  /** Whether services may choose ZOOM: Zoom credentials are set. */
+  get configured(): boolean {
+    return this.client !== undefined;
+  }
+
+  /** Listener of bookingChanged: the job, for a ZOOM service's booking or one that has (or may have) a meeting. */
+  bookingChanged(tx: TxContext, { action, booking }: BookingChanged): void {
+    if (!this.client || !RELEVANT.has(action) || (action === 'booking.created' && booking.status !== BookingStatus.CONFIRMED)) return;
+    tx.effects.writeRows((name) => ({
+      ctes: [],
+      cteParams: [],
+      calls: [
+        `(select (graphile_worker.add_job(?, json_build_object('bookingId', ?::int), queue_name => ?, job_key => ?, max_attempts => ?)).id
+          where (select meeting_provider from service where id = ?) = ? or exists (select 1 from zoom_meeting where booking_id = ?)) as ${name}`,
+      ],
+      callParams: ['zoom_meeting' satisfies TaskName, booking.id, jobKeys.zoomMeeting(booking.id), jobKeys.zoomMeeting(booking.id), ZOOM_ATTEMPTS, booking.serviceId, MeetingProvider.ZOOM, booking.id],
+    }));
+  }
+
+  /** The zoom_meeting job: brings the booking's meeting in line with the booking. Throws (and is retried) while Zoom fails. */
+  async sync(ctx: RequestContext, bookingId: number): Promise<void> {
+    const state = await this.read(ctx, bookingId);
+    if (!this.client || !state) return;
+    const terms: ZoomMeetingTerms = {
+      topic: `${state.service_name}${marker(state.reference)}`,
+      agenda: `Booking ${state.reference} with ${state.provider_name}`,
+      start: new Date(state.starts_at),
+      durationMinutes: Math.max(1, Math.round((new Date(state.ends_at).getTime() - new Date(state.starts_at).getTime()) / 60_000)),
+      timezone: state.timezone,
+    };
+    if (state.status === BookingStatus.CONFIRMED && terms.start.getTime() + terms.durationMinutes * 60_000 > ctx.clock.now().getTime()) {
+      if (state.meeting_id) {
+        if (!sameTerms(state, terms)) {
+          await this.client.updateMeeting(state.meeting_id, terms);
+          await this.linked(ctx, bookingId, { id: state.meeting_id, joinUrl: '', topic: terms.topic }, terms);
+        }
+        return;
+      }
+      if (state.meeting_provider !== MeetingProvider.ZOOM) return;
+      let meeting = state.requested_at ? await this.client.findMeeting(marker(state.reference)) : null;
+      if (meeting) await this.client.updateMeeting(meeting.id, terms); // made by a lost call, maybe for times since changed
+      else {
+        await this.requested(ctx, bookingId);
+        meeting = await this.client.createMeeting(terms);
+      }
+      await this.linked(ctx, bookingId, meeting, terms);
+    } else if (GONE.has(state.status) && (state.meeting_id || state.requested_at)) {
+      const id = state.meeting_id ?? (await this.client.findMeeting(marker(state.reference)))?.id;
+      if (id) await this.client.deleteMeeting(id);
+      await inOneStatement(ctx, (tx) => tx.em.execute('delete from zoom_meeting where booking_id = ?', [bookingId]));
+    }
+  }
+
+  private async read(ctx: RequestContext, bookingId: number): Promise<MeetingState | undefined> {
+    const [state] = await ctx.em.execute<MeetingState[]>(
+      `select b.status, b.reference, b.starts_at, b.ends_at, s.name as service_name, s.timezone, s.meeting_provider, p.name as provider_name,
+         z.meeting_id, z.requested_at, z.starts_at as meeting_starts_at, z.duration_minutes, z.topic
+       from booking b join service s on s.id = b.service_id join provider p on p.id = s.provider_id left join zoom_meeting z on z.booking_id = b.id
+       where b.id = ?`,
+      [bookingId],
+    );
+    return state;
+  }
+
+  /** Recorded before a create is sent, so that a retry knows a meeting may exist although no answer came. */
+  private async requested(ctx: RequestContext, bookingId: number): Promise<void> {
+    await inOneStatement(ctx, (tx) =>
+      tx.em.execute(
+        `insert into zoom_meeting (booking_id, requested_at, updated_at) values (?, ?, ?) on conflict (booking_id) do update set requested_at = excluded.requested_at, updated_at = excluded.updated_at`,
+        [bookingId, tx.clock.now(), tx.clock.now()],
+      ),
+    );
+  }
+
+  /**
+   * Records the meeting as Zoom has it. A new link goes on the booking (a booking that was cancelled meanwhile
+   * keeps only the meeting id, for its own job to delete it), with its invite SEQUENCE one higher, published
+   * as `booking.meeting_linked`: the "Your meeting link" email and the updated invite follow from it.
+   */
+  private async linked(ctx: RequestContext, bookingId: number, meeting: ZoomMeeting, terms: ZoomMeetingTerms): Promise<void> {
+    await inTransaction(ctx, async (tx) => {
+      const booking = await lockBookingWhere(tx, { id: bookingId });
+      await tx.em.execute(
+        `update zoom_meeting set meeting_id = ?, join_url = coalesce(nullif(?, ''), join_url), starts_at = ?, duration_minutes = ?, topic = ?, updated_at = ? where booking_id = ?`,
+        [meeting.id, meeting.joinUrl, terms.start, terms.durationMinutes, terms.topic.slice(0, 200), tx.clock.now(), bookingId],
+      );
+      if (!booking || booking.status !== BookingStatus.CONFIRMED || !meeting.joinUrl || booking.meetingUrl === meeting.joinUrl) return;
+      const before = snapshot(booking);
+      booking.meetingUrl = meeting.joinUrl;
+      booking.inviteSequence += 1; // the invite now carries the link
+      await this.lifecycle.changed(tx, booking, 'booking.meeting_linked', before);
+    });
+  }
+}
+
+function sameTerms(state: MeetingState, terms: ZoomMeetingTerms): boolean {
+  return state.meeting_starts_at !== null && new Date(state.meeting_starts_at).getTime() === terms.start.getTime() && state.duration_minutes === terms.durationMinutes && state.topic === terms.topic;
+}
