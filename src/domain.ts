@@ -7,6 +7,9 @@ import type { BookingChanged } from './booking/booking-events';
 import { BookingLifecycle } from './booking/booking-lifecycle';
 import { BookingQueryService } from './booking/booking-query.service';
 import { BookingService } from './booking/booking.service';
+import { calendarListener, CalendarSyncer } from './calendars/calendar-sync';
+import { CalendarService } from './calendars/calendar.service';
+import { GoogleApi } from './calendars/google-client';
 import { CatalogService } from './catalog/catalog.service';
 import type { Config } from './config';
 import type { Clock } from './core/clock';
@@ -25,6 +28,7 @@ import { SchedulingService } from './scheduling/scheduling.service';
 import { WaitlistOffers } from './waitlist/waitlist-offers';
 import { WaitlistService } from './waitlist/waitlist.service';
 import { Tokens } from './server/tokens';
+import { SecretBox } from './core/secret-box';
 import { webhookListeners } from './webhooks/webhook-events';
 import { WebhookService } from './webhooks/webhook.service';
 
@@ -45,6 +49,9 @@ export interface Domain {
   proposals: ProposalService;
   waitlist: WaitlistService;
   webhooks: WebhookService;
+  calendars: CalendarService;
+  /** The calendar jobs (sync, resync, busy times, revoke); without Google settings there is no connection to run them for. */
+  calendarSync?: CalendarSyncer;
   /** The Stripe client, when card payments are configured (the webhook verifies events with it). */
   stripe?: StripeGateway;
 }
@@ -80,9 +87,12 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const payments = new PaymentService(stripe, config.holdMinutes, lifecycle, log);
   const offers = new WaitlistOffers(events, config.waitlistOfferHours);
   const bookings = new BookingService(lifecycle, payments);
+  const google = config.google ? new GoogleApi(config.google, `${config.publicUrl}/oauth/google/callback`) : undefined;
+  const calendarTokens = new SecretBox(config.google?.tokenKey, 'CALENDAR_TOKEN_KEY');
+  const calendarSync = google ? new CalendarSyncer(google, calendarTokens, notifications, config.publicUrl) : undefined;
 
   events
-    .on('bookingChanged', auditTrail, (tx, change) => announceBooking(tx, change.booking.id), (tx, change) => notifications.bookingChanged(tx, change), webhookListeners.bookingChanged, countChange)
+    .on('bookingChanged', auditTrail, (tx, change) => announceBooking(tx, change.booking.id), (tx, change) => notifications.bookingChanged(tx, change), webhookListeners.bookingChanged, calendarListener, countChange)
     .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
     .on('proposalChanged', (tx, change) => notifications.proposalChanged(tx, change), (tx, { proposalId, customerId, providerUserId }) => announceProposal(tx, { proposalId, customerId, providerUserId }), webhookListeners.proposalChanged)
     .on('waitlistOffered', (tx, offer) => notifications.waitlistOffered(tx, offer), webhookListeners.waitlistOffered, countOffer);
@@ -103,6 +113,8 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     proposals: new ProposalService(bookings, events, config.proposalTtlHours),
     waitlist: new WaitlistService(catalog, bookings, offers),
     webhooks: new WebhookService(config.webhooks),
+    calendars: new CalendarService(google, calendarTokens),
+    calendarSync,
     stripe,
   };
 }

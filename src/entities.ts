@@ -3,6 +3,7 @@ import { Session } from './accounts/session.entity';
 import { User } from './accounts/user.entity';
 import { AuditEntry } from './booking/audit-entry.entity';
 import { Booking, BookingSlot } from './booking/booking.entity';
+import { CalendarBusy, CalendarConnection, CalendarSync, OAuthState } from './calendars/calendar.entity';
 import { Service } from './catalog/service.entity';
 import { Message } from './notifications/message.entity';
 import { Payment } from './payments/payment.entity';
@@ -16,4 +17,4 @@ import { Slot } from './scheduling/slot.entity';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhooks/webhook.entity';
 
 /** Every entity the ORM maps; migrations are generated from these. */
-export const ENTITIES = [User, Session, Provider, Service, Schedule, Slot, Blackout, Booking, BookingSlot, AuditEntry, Message, Payment, Refund, StripeEvent, Proposal, WaitlistEntry, WebhookEndpoint, WebhookDelivery, WebhookAttempt];
+export const ENTITIES = [User, Session, Provider, Service, Schedule, Slot, Blackout, Booking, BookingSlot, AuditEntry, Message, Payment, Refund, StripeEvent, Proposal, WaitlistEntry, WebhookEndpoint, WebhookDelivery, WebhookAttempt, CalendarConnection, CalendarSync, OAuthState, CalendarBusy];
