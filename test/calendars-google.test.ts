@@ -82,7 +82,7 @@ describe('Google Calendar', () => {
     expect(consent.searchParams.get('scope')).toContain('https://www.googleapis.com/auth/calendar');
     expect(consent.searchParams.get('redirect_uri')).toBe('http://localhost:4000/oauth/google/callback');
     expect(state.length).toBeGreaterThanOrEqual(40);
-    expect(response.status).toBe(200);
+    if (response.status !== 200) throw new Error(html);
     expect(html).toContain('Google Calendar connected');
 
     const [connection] = await connections(provider);

@@ -66,7 +66,7 @@ export class GoogleApi {
       clientId: this.settings.clientId,
       clientSecret: this.settings.clientSecret,
       redirectUri: this.redirectUri,
-      transporterOptions: { timeout: this.settings.timeoutMs },
+      transporterOptions: { timeout: this.settings.timeoutMs, fetchImplementation: fetch },
       ...(this.base
         ? { endpoints: { oauth2AuthBaseUrl: `${this.base}/o/oauth2/v2/auth`, oauth2TokenUrl: `${this.base}/token`, oauth2RevokeUrl: `${this.base}/revoke`, tokenInfoUrl: `${this.base}/tokeninfo` } }
         : {}),
@@ -76,7 +76,8 @@ export class GoogleApi {
   }
 
   private options(refreshToken?: string) {
-    return { auth: this.client(refreshToken), timeout: this.settings.timeoutMs, retry: false, ...(this.base ? { rootUrl: `${this.base}/` } : {}) };
+    // Node's own fetch: gaxios would otherwise import node-fetch on first use.
+    return { auth: this.client(refreshToken), timeout: this.settings.timeoutMs, retry: false, fetchImplementation: fetch, ...(this.base ? { rootUrl: `${this.base}/` } : {}) };
   }
 
   private calendar(refreshToken: string): calendar_v3.Calendar {
@@ -94,7 +95,7 @@ export class GoogleApi {
     const { tokens } = await client.getToken(code);
     if (!tokens.refresh_token) throw new Error('Google gave no refresh token');
     client.setCredentials(tokens);
-    const { data } = await oauth2({ version: 'v2', auth: client, timeout: this.settings.timeoutMs, retry: false, ...(this.base ? { rootUrl: `${this.base}/` } : {}) }).userinfo.get();
+    const { data } = await oauth2({ version: 'v2', ...this.options(), auth: client }).userinfo.get();
     if (!data.email) throw new Error('Google did not tell the account address');
     return { refreshToken: tokens.refresh_token, email: data.email.toLowerCase() };
   }
