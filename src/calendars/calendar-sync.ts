@@ -92,7 +92,12 @@ export class CalendarSyncer {
     const row = await ctx.em.findOne(CalendarSync, { booking: bookingId, connection: connectionId }, { populate: ['connection'] });
     if (!row || row.status !== PENDING) return;
     const connection = row.connection.getEntity();
-    if (connection.status !== ACTIVE || !connection.calendarId) return;
+    if (connection.status !== ACTIVE || !connection.calendarId) {
+      // Queued before the account needed the provider: it cannot succeed until they reconnect (which resyncs).
+      const lastError = connection.status === DISCONNECTED ? 'the account was disconnected' : 'needs reconnect: Google refused the grant';
+      await ctx.em.nativeUpdate(CalendarSync, { id: row.id, status: PENDING, generation: row.generation }, { status: FAILED, lastError, updatedAt: ctx.clock.now() });
+      return;
+    }
     const booking = await ctx.em.findOne(Booking, bookingId, { populate: ['service', 'customer'] });
     const token = await this.token(ctx, connection);
     let outcome: SyncOutcome;
