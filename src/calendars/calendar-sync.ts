@@ -208,10 +208,10 @@ export class CalendarSyncer {
         // Bookings already in step (also those made before the account was connected) read SYNCED; a queued sync is left to run.
         await tx.em.execute(
           `insert into calendar_sync (booking_id, connection_id, status, external_event_id, attempts, generation, updated_at)
-           select b.id, ?, 'SYNCED', 'booking' || b.id, 0, 0, ? from booking b where b.id = any(?::int[])
+           select pair.id, ?, 'SYNCED', pair.event_id, 0, 0, ? from unnest(?::int[], ?::text[]) as pair (id, event_id)
            on conflict (booking_id, connection_id) do update set status = 'SYNCED', external_event_id = excluded.external_event_id, last_error = null, updated_at = excluded.updated_at
            where calendar_sync.status <> 'PENDING'`,
-          [connectionId, now.toISOString(), `{${inStep.join(',')}}`],
+          [connectionId, now.toISOString(), `{${inStep.join(',')}}`, `{${inStep.map(eventIdOf).join(',')}}`],
         );
       }
     });
