@@ -10,6 +10,7 @@ import { Migration20261123100000_tokens } from './Migration20261123100000_tokens
 import { Migration20261123110500_customer_limits } from './Migration20261123110500_customer_limits';
 import { Migration20261123110000_integrations } from './Migration20261123110000_integrations';
 import { Migration20261123130000_feeds_zoom } from './Migration20261123130000_feeds_zoom';
+import { Migration20261123120000_google_calendar } from './Migration20261123120000_google_calendar';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -24,4 +25,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261123110500_customer_limits', class: Migration20261123110500_customer_limits }, // active bookings per customer, overlaps
   { name: 'Migration20261123110000_integrations', class: Migration20261123110000_integrations }, // webhooks, idempotency keys, counter-proposals
   { name: 'Migration20261123130000_feeds_zoom', class: Migration20261123130000_feeds_zoom }, // ICS feeds, Zoom meetings
+  { name: 'Migration20261123120000_google_calendar', class: Migration20261123120000_google_calendar }, // Google Calendar connections, syncs, busy times
 ];

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import type { GoogleSettings } from './calendars/google-client';
 import type { StripeSettings } from './payments/stripe-gateway';
 import type { WebhookSettings } from './webhooks/webhook-sender';
 import type { ZoomSettings } from './calendars/zoom-client';
@@ -29,6 +30,8 @@ export interface Config {
   waitlistOfferHours: number;
   /** Outgoing webhooks: plain http and private addresses (development), the time one delivery may take, the key that seals endpoint secrets. */
   webhooks: WebhookSettings;
+  /** Google Calendar is on only with GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET, and then needs CALENDAR_TOKEN_KEY; GOOGLE_API_URL points every Google call at another host (tests). */
+  google?: GoogleSettings;
   /** Whether this process also runs the background jobs (WORKER=off leaves them to `npm run worker`). */
   runWorker: boolean;
   logLevel: string;
@@ -104,6 +107,20 @@ function origins(env: NodeJS.ProcessEnv, name: string): string[] {
   return list;
 }
 
+/** Google's OAuth client; refresh tokens are never stored readable, so a key to seal them is required with it. */
+function google(env: NodeJS.ProcessEnv): GoogleSettings | undefined {
+  if (!env.GOOGLE_CLIENT_ID && !env.GOOGLE_CLIENT_SECRET) return undefined;
+  if (!env.GOOGLE_CLIENT_ID || !env.GOOGLE_CLIENT_SECRET) throw new ConfigError('GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together');
+  if (!env.CALENDAR_TOKEN_KEY) throw new ConfigError('CALENDAR_TOKEN_KEY must be set with GOOGLE_CLIENT_ID: it seals the Google refresh tokens at rest');
+  return {
+    clientId: env.GOOGLE_CLIENT_ID,
+    clientSecret: env.GOOGLE_CLIENT_SECRET,
+    apiUrl: env.GOOGLE_API_URL || undefined,
+    timeoutMs: positiveNumber(env, 'GOOGLE_TIMEOUT_MS', 10_000),
+    tokenKey: env.CALENDAR_TOKEN_KEY,
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = positiveNumber(env, 'PORT', 4000);
   const production = env.NODE_ENV === 'production';
@@ -147,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: positiveNumber(env, 'WEBHOOK_TIMEOUT_MS', 10_000),
       encryptionKey: env.WEBHOOK_ENCRYPTION_KEY || undefined,
     },
+    google: google(env),
     runWorker: env.WORKER !== 'off',
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     production,

@@ -10,6 +10,9 @@ import { BookingService } from './booking/booking.service';
 import { CalendarFeedService } from './calendars/feed.service';
 import { ZoomClient } from './calendars/zoom-client';
 import { ZoomMeetings } from './calendars/zoom.service';
+import { calendarListener, CalendarSyncer } from './calendars/calendar-sync';
+import { CalendarService } from './calendars/calendar.service';
+import { GoogleApi } from './calendars/google-client';
 import { CatalogService } from './catalog/catalog.service';
 import type { Config } from './config';
 import type { Clock } from './core/clock';
@@ -28,6 +31,7 @@ import { SchedulingService } from './scheduling/scheduling.service';
 import { WaitlistOffers } from './waitlist/waitlist-offers';
 import { WaitlistService } from './waitlist/waitlist.service';
 import { Tokens } from './server/tokens';
+import { SecretBox } from './core/secret-box';
 import { webhookListeners } from './webhooks/webhook-events';
 import { WebhookService } from './webhooks/webhook.service';
 
@@ -50,6 +54,9 @@ export interface Domain {
   webhooks: WebhookService;
   feeds: CalendarFeedService;
   zoom: ZoomMeetings;
+  calendars: CalendarService;
+  /** The calendar jobs (sync, resync, busy times, revoke); without Google settings there is no connection to run them for. */
+  calendarSync?: CalendarSyncer;
   /** The Stripe client, when card payments are configured (the webhook verifies events with it). */
   stripe?: StripeGateway;
 }
@@ -86,9 +93,12 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const payments = new PaymentService(stripe, config.holdMinutes, lifecycle, log);
   const offers = new WaitlistOffers(events, config.waitlistOfferHours);
   const bookings = new BookingService(lifecycle, payments);
+  const google = config.google ? new GoogleApi(config.google, `${config.publicUrl}/oauth/google/callback`) : undefined;
+  const calendarTokens = new SecretBox(config.google?.tokenKey, 'CALENDAR_TOKEN_KEY');
+  const calendarSync = google ? new CalendarSyncer(google, calendarTokens, notifications, config.publicUrl) : undefined;
 
   events
-    .on('bookingChanged', auditTrail, (tx, change) => announceBooking(tx, change.booking.id), (tx, change) => notifications.bookingChanged(tx, change), webhookListeners.bookingChanged, (tx, change) => zoom.bookingChanged(tx, change), countChange)
+    .on('bookingChanged', auditTrail, (tx, change) => announceBooking(tx, change.booking.id), (tx, change) => notifications.bookingChanged(tx, change), webhookListeners.bookingChanged, (tx, change) => zoom.bookingChanged(tx, change), calendarListener, countChange)
     .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
     .on('proposalChanged', (tx, change) => notifications.proposalChanged(tx, change), (tx, { proposalId, customerId, providerUserId }) => announceProposal(tx, { proposalId, customerId, providerUserId }), webhookListeners.proposalChanged)
     .on('waitlistOffered', (tx, offer) => notifications.waitlistOffered(tx, offer), webhookListeners.waitlistOffered, countOffer);
@@ -111,6 +121,8 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     webhooks: new WebhookService(config.webhooks),
     feeds: new CalendarFeedService(config.publicUrl, config.jwtSecret),
     zoom,
+    calendars: new CalendarService(google, calendarTokens),
+    calendarSync,
     stripe,
   };
 }

@@ -4,6 +4,7 @@ import { User } from './accounts/user.entity';
 import { AuditEntry } from './booking/audit-entry.entity';
 import { Booking, BookingSlot } from './booking/booking.entity';
 import { CalendarFeed } from './calendars/feed.entity';
+import { CalendarBusy, CalendarConnection, CalendarSync, OAuthState } from './calendars/calendar.entity';
 import { Service } from './catalog/service.entity';
 import { Message } from './notifications/message.entity';
 import { Payment } from './payments/payment.entity';
@@ -17,4 +18,4 @@ import { Slot } from './scheduling/slot.entity';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhooks/webhook.entity';
 
 /** Every entity the ORM maps; migrations are generated from these. */
-export const ENTITIES = [User, Session, Provider, Service, Schedule, Slot, Blackout, Booking, BookingSlot, AuditEntry, Message, Payment, Refund, StripeEvent, Proposal, WaitlistEntry, WebhookEndpoint, WebhookDelivery, WebhookAttempt, CalendarFeed];
+export const ENTITIES = [User, Session, Provider, Service, Schedule, Slot, Blackout, Booking, BookingSlot, AuditEntry, Message, Payment, Refund, StripeEvent, Proposal, WaitlistEntry, WebhookEndpoint, WebhookDelivery, WebhookAttempt, CalendarFeed, CalendarConnection, CalendarSync, OAuthState, CalendarBusy];

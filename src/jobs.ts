@@ -25,6 +25,14 @@ declare global {
       deliver_webhook: { deliveryId: number };
       /** Makes, moves or deletes the Zoom meeting of one booking so that it matches the booking. */
       zoom_meeting: { bookingId: number };
+      /** Puts one booking's event in one connection's calendar in step with the booking as it is when the job runs. */
+      calendar_sync: { bookingId: number; connectionId: number };
+      /** Compares a connection's calendar with every future booking and queues calendar_sync for what differs. */
+      calendar_resync: { connectionId: number };
+      /** Reads a blocking connection's busy times (free/busy), then queues itself again. */
+      calendar_busy: { connectionId: number };
+      /** Revokes a disconnected account's grant at Google and forgets its token. */
+      calendar_revoke: { connectionId: number };
     }
   }
 }
@@ -50,7 +58,14 @@ export const jobKeys = {
   offerExpiry: (entryId: number) => `waitlist-offer:${entryId}`,
   webhookDelivery: (deliveryId: number | string) => `webhook-delivery:${deliveryId}`,
   zoomMeeting: (bookingId: number) => `zoom-meeting:${bookingId}`,
+  /** One job per (booking, connection): changes while one waits coalesce, and it reads the booking when it runs. */
+  calendarSync: (bookingId: number, connectionId: number | string) => `calendar-sync:${bookingId}:${connectionId}`,
+  calendarResync: (connectionId: number) => `calendar-resync:${connectionId}`,
+  calendarBusy: (connectionId: number) => `calendar-busy:${connectionId}`,
 };
+
+/** Calendar jobs queue themselves again with their own backoff; these attempts only cover unexpected failures (the database away). */
+export const CALENDAR_JOB_ATTEMPTS = 25;
 
 /**
  * Attempts of one webhook delivery. graphile-worker waits exp(min(attempt, 10)) seconds after a failed
@@ -108,4 +123,26 @@ export const jobs = {
     jobKey: jobKeys.webhookDelivery(deliveryId),
     maxAttempts: WEBHOOK_ATTEMPTS,
   }),
+  calendarSync: (bookingId: number, connectionId: number, runAt?: Date): Job<'calendar_sync'> => ({
+    task: 'calendar_sync',
+    payload: { bookingId, connectionId },
+    runAt,
+    jobKey: jobKeys.calendarSync(bookingId, connectionId),
+    maxAttempts: CALENDAR_JOB_ATTEMPTS,
+  }),
+  calendarResync: (connectionId: number, runAt?: Date): Job<'calendar_resync'> => ({
+    task: 'calendar_resync',
+    payload: { connectionId },
+    runAt,
+    jobKey: jobKeys.calendarResync(connectionId),
+    maxAttempts: CALENDAR_JOB_ATTEMPTS,
+  }),
+  calendarBusy: (connectionId: number, runAt?: Date): Job<'calendar_busy'> => ({
+    task: 'calendar_busy',
+    payload: { connectionId },
+    runAt,
+    jobKey: jobKeys.calendarBusy(connectionId),
+    maxAttempts: CALENDAR_JOB_ATTEMPTS,
+  }),
+  calendarRevoke: (connectionId: number): Job<'calendar_revoke'> => ({ task: 'calendar_revoke', payload: { connectionId }, jobKey: `calendar-revoke:${connectionId}`, maxAttempts: CALENDAR_JOB_ATTEMPTS }),
 };

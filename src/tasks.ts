@@ -27,5 +27,9 @@ export function taskList(orm: MikroORM, domain: Domain, mailer: Mailer, clock: C
     expire_waitlist_offer: ({ entryId }) => domain.waitlist.expireOffer(ctx(), entryId),
     deliver_webhook: ({ deliveryId }, helpers) => domain.webhooks.deliver(ctx(), deliveryId, helpers.job.attempts >= helpers.job.max_attempts),
     zoom_meeting: ({ bookingId }) => domain.zoom.sync(ctx(), bookingId),
+    calendar_sync: async ({ bookingId, connectionId }) => domain.calendarSync?.sync(ctx(), bookingId, connectionId),
+    calendar_resync: async ({ connectionId }) => domain.calendarSync?.resync(ctx(), connectionId),
+    calendar_busy: async ({ connectionId }) => domain.calendarSync?.readBusy(ctx(), connectionId),
+    calendar_revoke: async ({ connectionId }) => domain.calendarSync?.revoke(ctx(), connectionId),
   };
 }

@@ -53,6 +53,7 @@ export function checkSlots(ids: number[], found: Slot[], service: Service, now: 
     if (slot.service.id !== service.id) throw new BadInput('slotIds', 'all slots must belong to one service');
     if (slot.status !== SlotStatus.OPEN) throw unavailable(slot, `is ${slot.status.toLowerCase()}`);
     if (slot.blackedOut) throw unavailable(slot, 'falls on a blackout');
+    if (slot.calendarBusy) throw unavailable(slot, "overlaps a busy time in the provider's calendar");
     if (slot.startsAt.getTime() < earliest) throw unavailable(slot, `starts within ${service.cutoffHours} hours or has started`);
     if (slot.startsAt.getTime() > latest) throw unavailable(slot, `starts more than ${service.advanceDays} days ahead`);
   }

@@ -1,6 +1,7 @@
 import { Check, Collection, Entity, Enum, Index, ManyToOne, OneToMany, OneToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../accounts/user.entity';
+import { CalendarSync } from '../calendars/calendar.entity';
 import { Service } from '../catalog/service.entity';
 import { Payment } from '../payments/payment.entity';
 import { Slot } from '../scheduling/slot.entity';
@@ -108,6 +109,10 @@ export class Booking {
 
   @OneToMany(() => AuditEntry, (entry) => entry.booking, { orderBy: { id: 'asc' } })
   history = new Collection<AuditEntry>(this);
+
+  /** Its event's state in each connected calendar of the provider. */
+  @OneToMany(() => CalendarSync, (sync) => sync.booking, { orderBy: { connection: 'asc' } })
+  calendarSyncs = new Collection<CalendarSync>(this);
 
   get partySize(): number {
     return partySize(this);

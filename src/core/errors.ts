@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'INVALID_TRANSITION'
   | 'PAYMENT_REQUIRED'
   | 'PAYMENTS_NOT_CONFIGURED'
+  /** Google Calendar is not set up on this server (no GOOGLE_CLIENT_ID). */
+  | 'CALENDARS_NOT_CONFIGURED'
   /** Stripe could not be reached or failed while a payment was being started; nothing was booked. */
   | 'PAYMENT_PROVIDER_UNAVAILABLE'
   | 'RATE_LIMITED'

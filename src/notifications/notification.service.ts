@@ -11,6 +11,7 @@ import { byStart } from '../scheduling/slot.entity';
 import type { WaitlistOffered } from '../waitlist/waitlist-events';
 import { WaitlistEntry } from '../waitlist/waitlist-entry.entity';
 import { bookingMail, type BookingMailKind } from './booking-mail';
+import { calendarReconnectMail } from './calendar-mail';
 import { invite } from './invite';
 import { Message } from './message.entity';
 import { PROPOSAL_MAIL_TO, proposalMail, type ProposalMailKind } from './proposal-mail';
@@ -110,6 +111,13 @@ export class NotificationService {
       const { subject, text, html } = waitlistOfferMail(entry, entry.offeredSlot.getEntity(), entry.service.getEntity(), `${this.publicUrl}/waitlist/${entry.id}`);
       await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
     });
+  }
+
+  /** Tells a provider, in the caller's transaction, that a calendar account must be connected again. */
+  async calendarNeedsReconnect(tx: TxContext, providerUserId: number, accountEmail: string): Promise<void> {
+    const recipient = await tx.em.findOneOrFail(User, providerUserId);
+    const { subject, text, html } = calendarReconnectMail(accountEmail, `${this.publicUrl}/account/calendars`);
+    await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
   }
 
   /** The messages of one booking email: with the invite to both sides, or to the one side it concerns. */

@@ -1,5 +1,6 @@
 import { OptionalProps, Check, Entity, Enum, Formula, Index, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { calendarBusySql } from '../calendars/calendar-busy';
 import { Service } from '../catalog/service.entity';
 import { Schedule } from './schedule.entity';
 import { SlotStatus } from './scheduling.enums';
@@ -13,7 +14,7 @@ import { SlotStatus } from './scheduling.enums';
 @Check({ name: 'slot_capacity_check', expression: 'capacity > 0' })
 @Check({ name: 'slot_time_check', expression: 'ends_at > starts_at' })
 export class Slot {
-  [OptionalProps]?: 'booked' | 'held' | 'status' | 'blackedOut';
+  [OptionalProps]?: 'booked' | 'held' | 'status' | 'blackedOut' | 'calendarBusy';
 
   @Field(() => ID)
   @PrimaryKey()
@@ -67,9 +68,13 @@ export class Slot {
   )
   blackedOut: boolean = false;
 
+  /** Whether a busy time in one of the provider's blocking calendar accounts overlaps it. */
+  @Formula((alias) => calendarBusySql(`${alias}`), { lazy: false })
+  calendarBusy: boolean = false;
+
   /** Seats that can still be taken now (CONTRACT.md, "Catalog, schedules, slots"). */
   seatsAvailable(now: Date): number {
-    if (this.status !== SlotStatus.OPEN || this.blackedOut || this.startsAt <= now) return 0;
+    if (this.status !== SlotStatus.OPEN || this.blackedOut || this.calendarBusy || this.startsAt <= now) return 0;
     return this.capacity - this.booked - this.held;
   }
 }

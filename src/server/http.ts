@@ -26,6 +26,8 @@ import { explorerPage } from './explorer';
 import type { PaymentEventService } from '../payments/payment-events.service';
 import type { StripeGateway } from '../payments/stripe-gateway';
 import { stripeWebhook } from './stripe-webhook';
+import { googleCallback } from '../calendars/google-callback';
+import type { CalendarService } from '../calendars/calendar.service';
 import type { Tokens } from './tokens';
 import { WEB_ASSETS_PATH, webAssets } from './web-assets';
 
@@ -43,6 +45,7 @@ export interface HttpDeps {
   clock: Clock;
   log: Logger;
   paymentEvents: PaymentEventService;
+  calendars: CalendarService;
   stripe?: StripeGateway;
   feeds: CalendarFeedService;
   settings: HttpSettings;
@@ -108,6 +111,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   app.use(calendarPage({ schema: deps.schema, orm: deps.orm, clock: deps.clock, log: deps.log }));
   app.use(feedRoute({ orm: deps.orm, clock: deps.clock, log: deps.log, feeds: deps.feeds }));
   app.use(stripeWebhook({ orm: deps.orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log: deps.log }));
+  app.use(googleCallback({ orm: deps.orm, clock: deps.clock, log: deps.log, calendars: deps.calendars }));
 
   // Only the listed origins get CORS headers (preflights included); others get none, so browsers refuse them.
   app.use('/graphql', cors({ origin: (origin, allow) => allow(null, origin !== undefined && deps.settings.corsOrigins.includes(origin)), methods: ['GET', 'POST'], maxAge: 600 }));

@@ -13,6 +13,7 @@ import { ProposalResolver } from '../proposals/proposal.resolver';
 import { WaitlistResolver } from '../waitlist/waitlist.resolver';
 import { WebhookDeliveryResolver, WebhookResolver } from '../webhooks/webhook.resolver';
 import { BlackoutResolver, ScheduleResolver, ServiceCalendarResolver, SlotResolver } from '../scheduling/scheduling.resolver';
+import { BookingCalendarResolver, CalendarResolver, CalendarSyncResolver } from '../calendars/calendar.resolver';
 import type { Domain } from '../domain';
 import { authChecker } from './auth-checker';
 import { enforceDeadlines } from './operation-deadline';
@@ -38,6 +39,9 @@ const RESOLVERS: Factory[] = [
   [WebhookResolver, (d) => new WebhookResolver(d.webhooks)],
   [WebhookDeliveryResolver, (d) => new WebhookDeliveryResolver(d.webhooks)],
   [CalendarFeedResolver, (d) => new CalendarFeedResolver(d.feeds)],
+  [CalendarResolver, (d) => new CalendarResolver(d.calendars)],
+  [CalendarSyncResolver, () => new CalendarSyncResolver()],
+  [BookingCalendarResolver, (d) => new BookingCalendarResolver(d.calendars)],
 ];
 
 /**

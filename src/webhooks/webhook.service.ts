@@ -6,7 +6,7 @@ import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, DomainError, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { jobs } from '../jobs';
-import { SecretBox } from './secret-box';
+import { SecretBox } from '../core/secret-box';
 import { parseReceiverUrl } from './webhook-address';
 import { postSigned, type SendOutcome, type WebhookSettings } from './webhook-sender';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhook.entity';
@@ -40,7 +40,7 @@ export class WebhookService {
   private readonly secrets: SecretBox;
 
   constructor(private readonly settings: WebhookSettings) {
-    this.secrets = new SecretBox(settings.encryptionKey);
+    this.secrets = new SecretBox(settings.encryptionKey, 'WEBHOOK_ENCRYPTION_KEY');
   }
 
   /** Registers a receiver; its signing secret is answered here once and never shown again. */

@@ -1,5 +1,5 @@
 import { WEBHOOK_ATTEMPTS } from '../../src/jobs';
-import { SecretBox } from '../../src/webhooks/secret-box';
+import { SecretBox } from '../../src/core/secret-box';
 import { isPublicAddress, parseReceiverUrl, publicOnlyLookup } from '../../src/webhooks/webhook-address';
 import { signature } from '../../src/webhooks/webhook-sender';
 import { verifySignature } from '../support/receiver';
@@ -66,7 +66,7 @@ describe('webhook signing', () => {
     expect(sealed).not.toContain('whsec_abc');
     expect(new SecretBox('key-one').open(sealed)).toBe('whsec_abc');
     expect(() => new SecretBox('key-two').open(sealed)).toThrow();
-    expect(() => new SecretBox().open(sealed)).toThrow(/WEBHOOK_ENCRYPTION_KEY/);
+    expect(() => new SecretBox(undefined, 'WEBHOOK_ENCRYPTION_KEY').open(sealed)).toThrow(/WEBHOOK_ENCRYPTION_KEY/);
     expect(new SecretBox().open(new SecretBox().seal('whsec_abc'))).toBe('whsec_abc');
   });
 

@@ -1,0 +1,140 @@
+import { Entity, Enum, Formula, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Provider } from '../accounts/provider.entity';
+import { Booking } from '../booking/booking.entity';
+import { CalendarConnectionStatus, CalendarSyncStatus } from './calendar.enums';
+
+/** A provider's Google account: its sealed refresh token and the dedicated calendar made in it. */
+@ObjectType('CalendarConnection', { description: "A provider's connected calendar account and the dedicated calendar the server keeps in step with its bookings." })
+@Entity()
+@Unique({ properties: ['provider', 'kind', 'accountEmail'] })
+export class CalendarConnection {
+  [OptionalProps]?: 'kind' | 'status' | 'blocksAvailability' | 'sharedWith' | 'createdAt' | 'pendingSyncs';
+
+  @Field(() => ID, { description: 'The connection id, for disconnectCalendar, setCalendarBlocking and resyncCalendar.' })
+  @PrimaryKey()
+  id!: number;
+
+  @Index()
+  @ManyToOne(() => Provider, { ref: true, deleteRule: 'cascade' })
+  provider!: Ref<Provider>;
+
+  @Field({ description: 'The calendar service: "google".' })
+  @Property({ length: 20 })
+  kind: string = 'google';
+
+  @Field({ description: 'The address of the connected Google account.' })
+  @Property({ length: 254 })
+  accountEmail!: string;
+
+  /** The refresh token sealed with CALENDAR_TOKEN_KEY (core/secret-box.ts); null once revoked. */
+  @Property({ type: 'text', nullable: true })
+  refreshToken?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The id of the dedicated calendar "<provider name> bookings" made in the account.' })
+  @Property({ length: 1024, nullable: true })
+  calendarId?: string | null;
+
+  @Field(() => [String], { description: 'The addresses the dedicated calendar is shared with by ACL (role writer).' })
+  @Property({ type: 'text[]' })
+  sharedWith: string[] = [];
+
+  @Field(() => CalendarConnectionStatus, { description: 'Whether the server can use the account.' })
+  @Enum({ items: () => CalendarConnectionStatus, nativeEnumName: 'calendar_connection_status' })
+  status: CalendarConnectionStatus = CalendarConnectionStatus.ACTIVE;
+
+  @Field({ description: "Whether busy times in the account's other calendars close the provider's overlapping slots." })
+  @Property()
+  blocksAvailability: boolean = false;
+
+  @Field(() => Int, { description: 'Bookings whose event in this calendar is not yet in step (queued or being retried).' })
+  @Formula((alias) => `(select count(*)::int from calendar_sync cs where cs.connection_id = ${alias}.id and cs.status = 'PENDING')`, { lazy: false })
+  pendingSyncs: number = 0;
+
+  @Field(() => Date, { nullable: true, description: 'When a call to this calendar last succeeded.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  lastSyncedAt?: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'What the last failed call to this account said; null after a success.' })
+  @Property({ type: 'text', nullable: true })
+  lastError?: string | null;
+
+  /** When its busy times were last read (free/busy). */
+  @Property({ type: 'timestamptz', nullable: true })
+  busyReadAt?: Date | null;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}
+
+/** The state of one booking's event in one connection's dedicated calendar. */
+@ObjectType('CalendarSync', { description: "A booking's event in one connected calendar." })
+@Entity()
+@Unique({ properties: ['booking', 'connection'] })
+@Index({ properties: ['connection', 'status'] })
+export class CalendarSync {
+  [OptionalProps]?: 'status' | 'attempts' | 'generation' | 'updatedAt';
+
+  @PrimaryKey()
+  id!: number;
+
+  @ManyToOne(() => Booking, { ref: true, deleteRule: 'cascade' })
+  booking!: Ref<Booking>;
+
+  @ManyToOne(() => CalendarConnection, { ref: true, deleteRule: 'cascade' })
+  connection!: Ref<CalendarConnection>;
+
+  @Field(() => CalendarSyncStatus, { description: 'PENDING while its calls are queued or retried, SYNCED once the calendar matches the booking, FAILED when only the provider can mend it.' })
+  @Enum({ items: () => CalendarSyncStatus, nativeEnumName: 'calendar_sync_status' })
+  status: CalendarSyncStatus = CalendarSyncStatus.PENDING;
+
+  @Field(() => String, { nullable: true, description: "The event's id in the calendar (derived from the booking), once written." })
+  @Property({ length: 1024, nullable: true })
+  externalEventId?: string | null;
+
+  @Field(() => Int, { description: 'Calls made for this booking in this calendar since it was last in step.' })
+  @Property()
+  attempts: number = 0;
+
+  @Field(() => String, { nullable: true, description: 'What the last failed call said; null once in step.' })
+  @Property({ type: 'text', nullable: true })
+  lastError?: string | null;
+
+  /** Raised by every booking change: a job records its outcome only if no change came while it called Google. */
+  @Property()
+  generation: number = 0;
+
+  @Property({ type: 'timestamptz' })
+  updatedAt: Date = new Date();
+}
+
+/** A single-use `state` of a started Google consent, stored hashed: it binds the callback to the provider. */
+@Entity({ tableName: 'oauth_state' })
+export class OAuthState {
+  /** SHA-256 (hex) of the state sent to Google. */
+  @PrimaryKey({ type: 'character', length: 64 })
+  hash!: string;
+
+  @ManyToOne(() => Provider, { ref: true, deleteRule: 'cascade' })
+  provider!: Ref<Provider>;
+
+  @Property({ type: 'timestamptz' })
+  expiresAt!: Date;
+}
+
+/** A busy interval read from a connection's calendars (free/busy); it closes the provider's overlapping slots. */
+@Entity()
+@Index({ properties: ['connection', 'startsAt'] })
+export class CalendarBusy {
+  @PrimaryKey()
+  id!: number;
+
+  @ManyToOne(() => CalendarConnection, { ref: true, deleteRule: 'cascade' })
+  connection!: Ref<CalendarConnection>;
+
+  @Property({ type: 'timestamptz' })
+  startsAt!: Date;
+
+  @Property({ type: 'timestamptz' })
+  endsAt!: Date;
+}

@@ -1,0 +1,31 @@
+import { registerEnumType } from 'type-graphql';
+
+export enum CalendarConnectionStatus {
+  ACTIVE = 'ACTIVE',
+  NEEDS_REAUTH = 'NEEDS_REAUTH',
+  DISCONNECTED = 'DISCONNECTED',
+}
+registerEnumType(CalendarConnectionStatus, {
+  name: 'CalendarConnectionStatus',
+  description: 'Whether the server can use a connected calendar account.',
+  valuesConfig: {
+    ACTIVE: { description: 'Bookings are written to its dedicated calendar and its busy times are read.' },
+    NEEDS_REAUTH: { description: 'Google refused the grant (revoked or expired): connect the same account again to resume.' },
+    DISCONNECTED: { description: 'The provider disconnected it; the token was revoked and no call is made for it.' },
+  },
+});
+
+export enum CalendarSyncStatus {
+  PENDING = 'PENDING',
+  SYNCED = 'SYNCED',
+  FAILED = 'FAILED',
+}
+registerEnumType(CalendarSyncStatus, {
+  name: 'CalendarSyncStatus',
+  description: "Whether a booking's event in one connected calendar matches the booking.",
+  valuesConfig: {
+    PENDING: { description: 'Its calls are queued or being retried.' },
+    SYNCED: { description: 'The calendar matches the booking.' },
+    FAILED: { description: 'It cannot succeed without the provider (the grant is gone or the calendar was deleted).' },
+  },
+});

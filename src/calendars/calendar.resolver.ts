@@ -1,0 +1,67 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Role } from '../accounts/role';
+import { Booking } from '../booking/booking.entity';
+import type { RequestContext } from '../core/context';
+import { CalendarConnection, CalendarSync } from './calendar.entity';
+import type { CalendarService } from './calendar.service';
+
+@Resolver()
+export class CalendarResolver {
+  constructor(private readonly calendars: CalendarService) {}
+
+  @Authorized(Role.PROVIDER)
+  @Query(() => [CalendarConnection], { description: "The calling provider's connected calendar accounts, oldest first." })
+  myCalendarConnections(@Ctx() ctx: RequestContext): Promise<CalendarConnection[]> {
+    return this.calendars.mine(ctx);
+  }
+
+  @Authorized(Role.PROVIDER)
+  @Mutation(() => String, {
+    description:
+      "Google's consent URL to open in the provider's browser (offline access to calendars, valid 10 minutes, usable once); GET /oauth/google/callback completes the connection. CALENDARS_NOT_CONFIGURED when the server has no Google client.",
+  })
+  connectGoogleCalendar(@Ctx() ctx: RequestContext): Promise<string> {
+    return this.calendars.connect(ctx);
+  }
+
+  @Authorized(Role.PROVIDER)
+  @Mutation(() => Boolean, { description: 'Stops syncing with the account and revokes its grant at Google; the events already written stay in its calendar.' })
+  disconnectCalendar(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The connection to disconnect.' }) id: string): Promise<boolean> {
+    return this.calendars.disconnect(ctx, id);
+  }
+
+  @Authorized(Role.PROVIDER)
+  @Mutation(() => CalendarConnection, { description: "Whether busy times in the account's other calendars close the provider's overlapping slots; turning it on reads them at once." })
+  setCalendarBlocking(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The connection to change.' }) id: string,
+    @Arg('blocksAvailability', () => Boolean, { description: 'True: its busy times close overlapping slots; false: they no longer do.' }) blocksAvailability: boolean,
+  ): Promise<CalendarConnection> {
+    return this.calendars.setBlocking(ctx, id, blocksAvailability);
+  }
+
+  @Authorized(Role.PROVIDER)
+  @Mutation(() => CalendarConnection, { description: 'Compares every future booking with the dedicated calendar and mends what differs, in the background (watch pendingSyncs).' })
+  resyncCalendar(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The ACTIVE connection to check.' }) id: string): Promise<CalendarConnection> {
+    return this.calendars.resync(ctx, id);
+  }
+}
+
+@Resolver(() => CalendarSync)
+export class CalendarSyncResolver {
+  @FieldResolver(() => CalendarConnection, { description: 'The calendar account this is about.' })
+  connection(@Root() sync: CalendarSync): Promise<CalendarConnection> {
+    return sync.connection.loadOrFail();
+  }
+}
+
+/** The calendar fields of a booking. */
+@Resolver(() => Booking)
+export class BookingCalendarResolver {
+  constructor(private readonly calendars: CalendarService) {}
+
+  @FieldResolver(() => [CalendarSync], { description: "The booking's event in each of the provider's connected calendars: shown to the provider and admins; empty for the customer." })
+  calendarSyncs(@Ctx() ctx: RequestContext, @Root() booking: Booking): Promise<CalendarSync[]> {
+    return this.calendars.syncsOf(ctx, booking);
+  }
+}

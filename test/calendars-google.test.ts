@@ -1,0 +1,311 @@
+import {
+  BookDocument,
+  BookingCalendarSyncsDocument,
+  CancelBookingDocument,
+  ConnectGoogleCalendarDocument,
+  DisconnectCalendarDocument,
+  ModifyBookingDocument,
+  MyCalendarConnectionsDocument,
+  ResyncCalendarDocument,
+  SetCalendarBlockingDocument,
+  SlotsDocument,
+} from './generated/graphql';
+import { createService, dailySlots, daysFromNow, jobsSettled, logInAdmin, runJobsNow, signUp, storedMails, type Account } from './support/fixtures';
+import { FakeGoogle } from './support/fake-google';
+import { codes, startTestServer, type TestServer } from './support/server';
+
+const TASKS = ['calendar_sync', 'calendar_resync', 'calendar_busy', 'calendar_revoke'];
+
+let google: FakeGoogle;
+let server: TestServer;
+let customer: Account;
+
+beforeAll(async () => {
+  google = await FakeGoogle.start();
+  server = await startTestServer({ google: { clientId: 'client-id', clientSecret: 'client-secret', apiUrl: google.url, timeoutMs: 1_000, tokenKey: 'calendar-key-one' } });
+  customer = await signUp(server, 'CUSTOMER', 'Cora Customer');
+});
+afterAll(async () => {
+  await server.stop();
+  await google.stop();
+});
+afterEach(() => {
+  google.fault = undefined;
+});
+
+const base = () => server.url.replace(/\/graphql$/, '');
+
+/** Runs the calendar jobs until none is waiting, also those queued for later (retries, refreshes). */
+async function settle(): Promise<void> {
+  for (let round = 0; round < 8; round += 1) {
+    await runJobsNow(server, ...TASKS.filter((task) => task !== 'calendar_busy'));
+    const [{ waiting }] = await server.sql<{ waiting: string }>(
+      `select count(*) as waiting from graphile_worker.jobs where task_identifier = any($1) and attempts < max_attempts`,
+      [TASKS.filter((task) => task !== 'calendar_busy')],
+    );
+    if (waiting === '0') return;
+  }
+  throw new Error('calendar jobs did not settle');
+}
+
+/** Goes through the consent as a browser would: the consent URL, then Google's redirect to the callback. */
+async function connect(provider: Account, email: string) {
+  const { connectGoogleCalendar: consent } = await server.ok(ConnectGoogleCalendarDocument, {}, provider.token);
+  const url = new URL(consent);
+  const state = url.searchParams.get('state')!;
+  const response = await fetch(`${base()}/oauth/google/callback?code=${encodeURIComponent(google.consent(email))}&state=${encodeURIComponent(state)}`);
+  return { consent: url, state, response, html: await response.text() };
+}
+
+async function connections(provider: Account) {
+  return (await server.ok(MyCalendarConnectionsDocument, {}, provider.token)).myCalendarConnections;
+}
+
+async function providerWithSlots(name: string, input: Parameters<typeof createService>[2] = {}) {
+  const provider = await signUp(server, 'PROVIDER', name);
+  const service = await createService(server, provider, { capacity: 1, ...input });
+  const slots = await dailySlots(server, provider, service.id, daysFromNow(3), daysFromNow(9));
+  return { provider, service, slots };
+}
+
+const book = async (slotId: string) => (await server.ok(BookDocument, { input: { slotIds: [slotId], party: { adults: 1 } } }, customer.token)).book;
+
+const syncs = async (bookingId: string, who: Account) => (await server.ok(BookingCalendarSyncsDocument, { id: bookingId }, who.token)).booking!;
+
+describe('Google Calendar', () => {
+  it('connects through the consent page: the dedicated calendar is made and shared; a reused, forged or declined state stores nothing', async () => {
+    const { provider } = await providerWithSlots('Paula Provider');
+    const { consent, state, response, html } = await connect(provider, 'paula.work@gmail.test');
+    expect(consent.origin + consent.pathname).toBe(`${google.url}/o/oauth2/v2/auth`);
+    expect(consent.searchParams.get('access_type')).toBe('offline');
+    expect(consent.searchParams.get('prompt')).toBe('consent');
+    expect(consent.searchParams.get('scope')).toContain('https://www.googleapis.com/auth/calendar');
+    expect(consent.searchParams.get('redirect_uri')).toBe('http://localhost:4000/oauth/google/callback');
+    expect(state.length).toBeGreaterThanOrEqual(40);
+    if (response.status !== 200) throw new Error(html);
+    expect(html).toContain('Google Calendar connected');
+
+    const [connection] = await connections(provider);
+    expect(connection).toMatchObject({ kind: 'google', accountEmail: 'paula.work@gmail.test', status: 'ACTIVE', blocksAvailability: false, sharedWith: [provider.email] });
+    const [calendar] = google.dedicated('paula.work@gmail.test');
+    expect(calendar).toMatchObject({ id: connection.calendarId, summary: 'Paula Provider bookings' });
+    expect(calendar.acl).toEqual([{ role: 'writer', scope: { type: 'user', value: provider.email } }]);
+
+    // The same state again, a forged one, a declined consent: a clear page, nothing stored.
+    const again = await fetch(`${base()}/oauth/google/callback?code=${google.consent('other@gmail.test')}&state=${state}`);
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain('already used');
+    const forged = await fetch(`${base()}/oauth/google/callback?code=${google.consent('other@gmail.test')}&state=forged-state`);
+    expect(forged.status).toBe(400);
+    const { connectGoogleCalendar } = await server.ok(ConnectGoogleCalendarDocument, {}, provider.token);
+    const declined = await fetch(`${base()}/oauth/google/callback?error=access_denied&state=${new URL(connectGoogleCalendar).searchParams.get('state')}`);
+    expect(declined.status).toBe(400);
+    expect(await declined.text()).toContain('declined');
+    expect(await connections(provider)).toHaveLength(1);
+    expect(google.dedicated('other@gmail.test')).toHaveLength(0);
+  });
+
+  it('keeps one event per booking through booking, moving and cancelling; the customer sees no syncs', async () => {
+    const { provider, slots } = await providerWithSlots('Sam Sync');
+    await connect(provider, 'sam@gmail.test');
+    await settle();
+    const booking = await book(slots[0].id);
+    await settle();
+    const [calendar] = google.dedicated('sam@gmail.test');
+    expect(google.live(calendar)).toEqual([expect.objectContaining({ id: `booking${booking.id}`, start: expect.objectContaining({ dateTime: slots[0].startsAt }) })]);
+    const view = await syncs(booking.id, provider);
+    expect(view.calendarSyncs).toEqual([expect.objectContaining({ status: 'SYNCED', externalEventId: `booking${booking.id}`, lastError: null })]);
+    expect((await syncs(booking.id, customer)).calendarSyncs).toEqual([]);
+
+    await server.ok(ModifyBookingDocument, { id: booking.id, input: { slotIds: [slots[1].id] } }, customer.token);
+    await settle();
+    expect(google.live(calendar)).toEqual([expect.objectContaining({ id: `booking${booking.id}`, start: expect.objectContaining({ dateTime: slots[1].startsAt }) })]);
+
+    await server.ok(CancelBookingDocument, { id: booking.id }, customer.token);
+    await settle();
+    expect(google.live(calendar)).toEqual([]);
+    expect((await connections(provider))[0]).toMatchObject({ pendingSyncs: 0, lastSyncedAt: expect.any(String), lastError: null });
+  });
+
+  it('ends with exactly one event per live booking through Google down, 500s, 429s, a lost answer and a hung call', async () => {
+    const { provider, slots } = await providerWithSlots('Fay Faults');
+    await connect(provider, 'fay@gmail.test');
+    await settle();
+    const [calendar] = google.dedicated('fay@gmail.test');
+    const booked = [];
+    for (const [index, kind] of (['down', '500', '429', 'lose', 'hang'] as const).entries()) {
+      google.fault = { kind, times: 1, retryAfter: 2 };
+      const booking = await book(slots[index].id);
+      booked.push(booking);
+      await jobsSettled(server, ['calendar_sync']);
+      if (kind !== 'lose') {
+        const [sync] = (await syncs(booking.id, provider)).calendarSyncs;
+        expect(sync).toMatchObject({ status: 'PENDING', attempts: 1, lastError: expect.any(String) });
+      }
+      if (kind === '429') {
+        // Google's Retry-After (2 s) decides when the next try comes.
+        const [job] = await server.sql<{ wait: number }>(`select extract(epoch from run_at - now())::float as wait from graphile_worker.jobs where key = $1`, [`calendar-sync:${booking.id}:${(await connections(provider))[0].id}`]);
+        expect(job.wait).toBeGreaterThan(0.5);
+        expect(job.wait).toBeLessThanOrEqual(2.5);
+      }
+      await settle();
+    }
+    expect(google.live(calendar).map((event) => event.id).sort()).toEqual(booked.map((booking) => `booking${booking.id}`).sort());
+    for (const booking of booked) expect((await syncs(booking.id, provider)).calendarSyncs[0].status).toBe('SYNCED');
+    expect((await connections(provider))[0].pendingSyncs).toBe(0);
+  });
+
+  it('resyncCalendar mends hand edits and copies bookings made before the account was connected', async () => {
+    const { provider, slots } = await providerWithSlots('Rita Resync');
+    const early = await book(slots[0].id);
+    const moved = await book(slots[1].id);
+    const removed = await book(slots[2].id);
+    await connect(provider, 'rita@gmail.test');
+    await settle();
+    const [calendar] = google.dedicated('rita@gmail.test');
+    expect(google.live(calendar).map((event) => event.id).sort()).toEqual([early, moved, removed].map((b) => `booking${b.id}`).sort());
+    expect((await syncs(early.id, provider)).calendarSyncs[0].status).toBe('SYNCED');
+
+    // By hand in Google: one event moved, one deleted, one of a cancelled booking put back.
+    const cancelled = await book(slots[3].id);
+    await server.ok(CancelBookingDocument, { id: cancelled.id }, customer.token);
+    await settle();
+    calendar.events.get(`booking${moved.id}`)!.start = { dateTime: '2030-01-01T10:00:00.000Z' };
+    calendar.events.get(`booking${removed.id}`)!.status = 'cancelled';
+    calendar.events.set(`booking${cancelled.id}`, { id: `booking${cancelled.id}`, status: 'confirmed', end: { dateTime: slots[3].endsAt } });
+    const [connection] = await connections(provider);
+    await server.ok(ResyncCalendarDocument, { id: connection.id }, provider.token);
+    await settle();
+    const live = google.live(calendar);
+    expect(live.map((event) => event.id).sort()).toEqual([early, moved, removed].map((b) => `booking${b.id}`).sort());
+    expect(live.find((event) => event.id === `booking${moved.id}`)!.start!.dateTime).toBe(slots[1].startsAt);
+  });
+
+  it('invalid_grant: NEEDS_REAUTH, the syncs FAILED, one email; connecting again resumes the sync', async () => {
+    const { provider, slots } = await providerWithSlots('Nina Reauth');
+    await connect(provider, 'nina@gmail.test');
+    await settle();
+    google.revokeAll('nina@gmail.test');
+    const first = await book(slots[0].id);
+    const second = await book(slots[1].id);
+    await settle();
+    const [connection] = await connections(provider);
+    expect(connection).toMatchObject({ status: 'NEEDS_REAUTH', lastError: expect.stringContaining('invalid_grant') });
+    for (const booking of [first, second]) expect((await syncs(booking.id, provider)).calendarSyncs[0]).toMatchObject({ status: 'FAILED', lastError: expect.stringContaining('reconnect') });
+    await book(slots[2].id); // no sync is even tried for a connection that needs the provider
+    await settle();
+    const mails = (await storedMails(server, provider.email)).filter((mail) => mail.subject.includes('Reconnect your Google Calendar'));
+    expect(mails).toHaveLength(1);
+    expect(codes(await server.request(ResyncCalendarDocument, { id: connection.id }, provider.token))).toEqual(['INVALID_TRANSITION']);
+
+    await connect(provider, 'nina@gmail.test');
+    await settle();
+    const after = await connections(provider);
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ id: connection.id, status: 'ACTIVE', calendarId: connection.calendarId, pendingSyncs: 0 });
+    expect(google.live(google.dedicated('nina@gmail.test')[0])).toHaveLength(3);
+    expect((await syncs(first.id, provider)).calendarSyncs[0].status).toBe('SYNCED');
+  });
+
+  it('keeps two accounts in step; disconnecting one revokes its grant and stops every call for it', async () => {
+    const { provider, slots } = await providerWithSlots('Tom Two');
+    await connect(provider, 'tom.home@gmail.test');
+    await connect(provider, 'tom.work@gmail.test');
+    await settle();
+    const booking = await book(slots[0].id);
+    await settle();
+    const [home, work] = await connections(provider);
+    expect((await syncs(booking.id, provider)).calendarSyncs.map((sync) => sync.connection.accountEmail).sort()).toEqual(['tom.home@gmail.test', 'tom.work@gmail.test']);
+    expect(google.live(google.dedicated('tom.home@gmail.test')[0])).toHaveLength(1);
+    expect(google.live(google.dedicated('tom.work@gmail.test')[0])).toHaveLength(1);
+
+    expect((await server.ok(DisconnectCalendarDocument, { id: work.id }, provider.token)).disconnectCalendar).toBe(true);
+    await settle();
+    const [token] = google.tokensOf('tom.work@gmail.test');
+    expect(google.revoked.has(token)).toBe(true);
+    const [stored] = await server.sql<{ refresh_token: string | null }>('select refresh_token from calendar_connection where id = $1', [work.id]);
+    expect(stored.refresh_token).toBeNull();
+    const callsBefore = google.requests.length;
+    const later = await book(slots[1].id);
+    await settle();
+    expect(google.live(google.dedicated('tom.home@gmail.test')[0])).toHaveLength(2);
+    expect(google.live(google.dedicated('tom.work@gmail.test')[0])).toHaveLength(1);
+    expect((await syncs(later.id, provider)).calendarSyncs.map((sync) => sync.connection.id)).toEqual([home.id]);
+    expect(google.calls(/calendars\/[^/]*work/)).toBe(0);
+    expect(google.requests.length).toBeGreaterThan(callsBefore); // the home account's calls
+    expect((await connections(provider)).map((c) => c.status)).toEqual(['ACTIVE', 'DISCONNECTED']);
+  });
+
+  it("busy times of the account's other calendars close overlapping slots until blocking is turned off", async () => {
+    const { provider, service, slots } = await providerWithSlots('Bea Busy');
+    await connect(provider, 'bea@gmail.test');
+    await settle();
+    google.calendars.get('bea@gmail.test')!.busy = [{ start: slots[1].startsAt, end: slots[1].endsAt }];
+    const [connection] = await connections(provider);
+    const available = async () => {
+      const { slots: now } = await server.ok(SlotsDocument, { serviceId: service.id, from: slots[0].startsAt, to: slots[2].endsAt }, customer.token);
+      return now.map((slot) => slot.available);
+    };
+    expect(await available()).toEqual([1, 1, 1]);
+    await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: true }, provider.token);
+    await jobsSettled(server, ['calendar_busy']);
+    expect(await available()).toEqual([1, 0, 1]);
+    expect(codes(await server.request(BookDocument, { input: { slotIds: [slots[1].id], party: { adults: 1 } } }, customer.token))).toEqual(['SLOT_UNAVAILABLE']);
+    // The next refresh is queued a few minutes ahead.
+    const [next] = await server.sql<{ wait: number }>(`select extract(epoch from run_at - now())::float as wait from graphile_worker.jobs where key = $1`, [`calendar-busy:${connection.id}`]);
+    expect(next.wait).toBeGreaterThan(200);
+
+    await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: false }, provider.token);
+    expect(await available()).toEqual([1, 1, 1]);
+    await book(slots[1].id);
+  });
+
+  it('stores a Meet link from the event of a GOOGLE_MEET service on the booking', async () => {
+    const { provider, slots } = await providerWithSlots('Mia Meet', { meetingProvider: 'GOOGLE_MEET' });
+    await connect(provider, 'mia@gmail.test');
+    await settle();
+    const booking = await book(slots[0].id);
+    expect(booking.status).toBe('CONFIRMED');
+    await settle();
+    expect((await syncs(booking.id, customer)).meetingUrl).toMatch(/^https:\/\/meet\.google\.com\//);
+  });
+
+  it('keeps refresh tokens unreadable in every table, and one provider cannot see or touch another one’s connection', async () => {
+    const { provider } = await providerWithSlots('Olga Owner');
+    await connect(provider, 'olga@gmail.test');
+    const tokens = google.tokensOf('olga@gmail.test');
+    const columns = await server.sql<{ table_schema: string; table_name: string; column_name: string }>(
+      `select table_schema, table_name, column_name from information_schema.columns where table_schema in ('public', 'graphile_worker') and data_type in ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY')`,
+    );
+    for (const { table_schema, table_name, column_name } of columns) {
+      const hits = await server.sql(`select 1 from "${table_schema}"."${table_name}" where "${column_name}"::text like any($1) limit 1`, [tokens.map((token) => `%${token}%`)]);
+      expect({ table: `${table_name}.${column_name}`, hits: hits.length }).toEqual({ table: `${table_name}.${column_name}`, hits: 0 });
+    }
+    const [stored] = await server.sql<{ refresh_token: string }>(`select refresh_token from calendar_connection where account_email = 'olga@gmail.test'`);
+    expect(stored.refresh_token).toMatch(/^gcm:/);
+
+    const [connection] = await connections(provider);
+    const intruder = await signUp(server, 'PROVIDER', 'Ivan Intruder');
+    expect(await connections(intruder)).toEqual([]);
+    expect(codes(await server.request(DisconnectCalendarDocument, { id: connection.id }, intruder.token))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.request(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: true }, intruder.token))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.request(ResyncCalendarDocument, { id: connection.id }, intruder.token))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.request(ResyncCalendarDocument, { id: '999999' }, intruder.token))).toEqual(['NOT_FOUND']);
+    expect(codes(await server.request(MyCalendarConnectionsDocument, {}, customer.token))).toEqual(['FORBIDDEN']);
+    expect((await connections(provider))[0].status).toBe('ACTIVE');
+    const admin = await logInAdmin(server);
+    expect(admin.token).toBeTruthy();
+  });
+});
+
+describe('Google Calendar without settings', () => {
+  it('answers CALENDARS_NOT_CONFIGURED', async () => {
+    const plain = await startTestServer();
+    try {
+      const provider = await signUp(plain, 'PROVIDER');
+      expect(codes(await plain.request(ConnectGoogleCalendarDocument, {}, provider.token))).toEqual(['CALENDARS_NOT_CONFIGURED']);
+    } finally {
+      await plain.stop();
+    }
+  });
+});
