@@ -20,6 +20,8 @@ import { PaymentEventService } from './payments/payment-events.service';
 import { PaymentService } from './payments/payment.service';
 import { StripeGateway } from './payments/stripe-gateway';
 import { ProposalService } from './proposals/proposal.service';
+import { auditReview } from './reviews/review-events';
+import { ReviewService } from './reviews/review.service';
 import { BlackoutService } from './scheduling/blackout.service';
 import { SchedulingService } from './scheduling/scheduling.service';
 import { WaitlistOffers } from './waitlist/waitlist-offers';
@@ -45,6 +47,7 @@ export interface Domain {
   proposals: ProposalService;
   waitlist: WaitlistService;
   webhooks: WebhookService;
+  reviews: ReviewService;
   /** The Stripe client, when card payments are configured (the webhook verifies events with it). */
   stripe?: StripeGateway;
 }
@@ -85,7 +88,8 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     .on('bookingChanged', auditTrail, (tx, change) => announceBooking(tx, change.booking.id), (tx, change) => notifications.bookingChanged(tx, change), webhookListeners.bookingChanged, countChange)
     .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
     .on('proposalChanged', (tx, change) => notifications.proposalChanged(tx, change), (tx, { proposalId, customerId, providerUserId }) => announceProposal(tx, { proposalId, customerId, providerUserId }), webhookListeners.proposalChanged)
-    .on('waitlistOffered', (tx, offer) => notifications.waitlistOffered(tx, offer), webhookListeners.waitlistOffered, countOffer);
+    .on('waitlistOffered', (tx, offer) => notifications.waitlistOffered(tx, offer), webhookListeners.waitlistOffered, countOffer)
+    .on('reviewCreated', auditReview, (tx, review) => notifications.reviewCreated(tx, review), webhookListeners.reviewCreated);
 
   return {
     tokens,
@@ -103,6 +107,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     proposals: new ProposalService(bookings, events, config.proposalTtlHours),
     waitlist: new WaitlistService(catalog, bookings, offers),
     webhooks: new WebhookService(config.webhooks),
+    reviews: new ReviewService(events),
     stripe,
   };
 }

@@ -9,6 +9,7 @@ import { LiveResolver } from '../live/live.resolver';
 import { MessageResolver } from '../notifications/message.resolver';
 import { PaymentResolver } from '../payments/payment.resolver';
 import { ProposalResolver } from '../proposals/proposal.resolver';
+import { ProviderReviewsResolver, ReviewResolver, ServiceReviewsResolver } from '../reviews/review.resolver';
 import { WaitlistResolver } from '../waitlist/waitlist.resolver';
 import { WebhookDeliveryResolver, WebhookResolver } from '../webhooks/webhook.resolver';
 import { BlackoutResolver, ScheduleResolver, ServiceCalendarResolver, SlotResolver } from '../scheduling/scheduling.resolver';
@@ -36,6 +37,9 @@ const RESOLVERS: Factory[] = [
   [WaitlistResolver, (d) => new WaitlistResolver(d.waitlist)],
   [WebhookResolver, (d) => new WebhookResolver(d.webhooks)],
   [WebhookDeliveryResolver, (d) => new WebhookDeliveryResolver(d.webhooks)],
+  [ReviewResolver, (d) => new ReviewResolver(d.reviews)],
+  [ServiceReviewsResolver, (d) => new ServiceReviewsResolver(d.reviews)],
+  [ProviderReviewsResolver, (d) => new ProviderReviewsResolver(d.reviews)],
 ];
 
 /**
