@@ -12,6 +12,8 @@ import type { Config } from './config';
 import type { Clock } from './core/clock';
 import type { TxContext } from './core/context';
 import { EventBus } from './core/event-bus';
+import { imageStorage } from './images/image-storage';
+import { ImageService } from './images/image.service';
 import { businessMetrics } from './core/metrics';
 import type { DomainEvents } from './events';
 import { announceBooking, announceProposal } from './live/live-events';
@@ -48,6 +50,7 @@ export interface Domain {
   waitlist: WaitlistService;
   webhooks: WebhookService;
   reviews: ReviewService;
+  images: ImageService;
   /** The Stripe client, when card payments are configured (the webhook verifies events with it). */
   stripe?: StripeGateway;
 }
@@ -108,6 +111,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     waitlist: new WaitlistService(catalog, bookings, offers),
     webhooks: new WebhookService(config.webhooks),
     reviews: new ReviewService(events),
+    images: new ImageService(imageStorage(config.images), config.publicUrl, catalog),
     stripe,
   };
 }

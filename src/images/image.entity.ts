@@ -9,7 +9,7 @@ export type ImageFormat = keyof typeof IMAGE_FORMATS;
 /** An uploaded picture, re-encoded; its bytes are in the image storage under `key`, never in the database. */
 @Entity()
 export class Image {
-  [OptionalProps]?: 'createdAt';
+  [OptionalProps]?: 'createdAt' | 'key';
 
   /** Random and unguessable: the stored object's name and its URL. */
   @PrimaryKey({ type: 'uuid' })

@@ -24,6 +24,9 @@ import { explorerPage } from './explorer';
 import type { PaymentEventService } from '../payments/payment-events.service';
 import type { StripeGateway } from '../payments/stripe-gateway';
 import { stripeWebhook } from './stripe-webhook';
+import type { ImageService } from '../images/image.service';
+import type { RateLimits } from '../accounts/rate-limits';
+import { imageRoutes } from './uploads';
 import type { Tokens } from './tokens';
 import { WEB_ASSETS_PATH, webAssets } from './web-assets';
 
@@ -42,6 +45,8 @@ export interface HttpDeps {
   log: Logger;
   paymentEvents: PaymentEventService;
   stripe?: StripeGateway;
+  images: ImageService;
+  rateLimits: RateLimits;
   settings: HttpSettings;
 }
 
@@ -103,6 +108,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
 
   app.use(WEB_ASSETS_PATH, webAssets());
   app.use(calendarPage({ schema: deps.schema, orm: deps.orm, clock: deps.clock, log: deps.log }));
+  app.use(imageRoutes({ orm: deps.orm, tokens: deps.tokens, clock: deps.clock, images: deps.images, rateLimits: deps.rateLimits, log: deps.log }));
   app.use(stripeWebhook({ orm: deps.orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log: deps.log }));
 
   // Only the listed origins get CORS headers (preflights included); others get none, so browsers refuse them.

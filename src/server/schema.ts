@@ -8,6 +8,7 @@ import { DateTimeScalar } from '../core/scalars';
 import { LiveResolver } from '../live/live.resolver';
 import { MessageResolver } from '../notifications/message.resolver';
 import { PaymentResolver } from '../payments/payment.resolver';
+import { ImageResolver, ProviderAvatarResolver, ServiceImagesResolver } from '../images/image.resolver';
 import { ProposalResolver } from '../proposals/proposal.resolver';
 import { ProviderReviewsResolver, ReviewResolver, ServiceReviewsResolver } from '../reviews/review.resolver';
 import { WaitlistResolver } from '../waitlist/waitlist.resolver';
@@ -40,6 +41,9 @@ const RESOLVERS: Factory[] = [
   [ReviewResolver, (d) => new ReviewResolver(d.reviews)],
   [ServiceReviewsResolver, (d) => new ServiceReviewsResolver(d.reviews)],
   [ProviderReviewsResolver, (d) => new ProviderReviewsResolver(d.reviews)],
+  [ImageResolver, (d) => new ImageResolver(d.images)],
+  [ServiceImagesResolver, (d) => new ServiceImagesResolver(d.images)],
+  [ProviderAvatarResolver, (d) => new ProviderAvatarResolver(d.images)],
 ];
 
 /**
