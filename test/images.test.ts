@@ -83,6 +83,17 @@ describe('image uploads', () => {
     const large = await upload(server, noise, 'big.png', 'image/png', owner.token);
     expect(large.status).toBe(413);
     expect(large.json.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'file' });
+    // Sent chunked, with no length to refuse it by: cut off once 5 MB of the file were read.
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(noise)], { type: 'image/png' }), 'big.png');
+    const encoded = new Request('http://localhost/', { method: 'POST', body: form });
+    const streamed = await fetch(`${base(server)}/uploads`, {
+      method: 'POST',
+      body: encoded.body,
+      headers: { authorization: `Bearer ${owner.token}`, 'content-type': encoded.headers.get('content-type')! },
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
     const anonymous = await upload(server, await photo(), 'beach.jpg', 'image/jpeg');
     expect([anonymous.status, anonymous.json.errors![0].extensions.code]).toEqual([401, 'UNAUTHENTICATED']);
     const empty = await fetch(`${base(server)}/uploads`, { method: 'POST', body: new FormData(), headers: { authorization: `Bearer ${owner.token}` } });
