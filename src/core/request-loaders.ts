@@ -13,7 +13,8 @@ export function requestLoader<K, V>(em: EntityManager, name: string, batch: (key
   if (!loaders) perRequest.set(em, (loaders = new Map()));
   let loader = loaders.get(name) as DataLoader<K, V> | undefined;
   if (!loader) {
-    loader = new DataLoader<K, V>(batch);
+    // Batching only, no memo: a later mutation field of the same operation must read what the earlier one wrote.
+    loader = new DataLoader<K, V>(batch, { cache: false });
     loaders.set(name, loader as DataLoader<unknown, unknown>);
   }
   return loader;

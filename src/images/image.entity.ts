@@ -6,6 +6,9 @@ import { Service } from '../catalog/service.entity';
 export const IMAGE_FORMATS = { jpeg: { ext: 'jpg', contentType: 'image/jpeg' }, png: { ext: 'png', contentType: 'image/png' }, webp: { ext: 'webp', contentType: 'image/webp' } } as const;
 export type ImageFormat = keyof typeof IMAGE_FORMATS;
 
+/** The object's name in storage and the last part of its URL: the image's id and its format's extension. */
+export const imageKey = (id: string, format: ImageFormat) => `${id}.${IMAGE_FORMATS[format].ext}`;
+
 /** An uploaded picture, re-encoded; its bytes are in the image storage under `key`, never in the database. */
 @Entity()
 export class Image {
@@ -34,9 +37,8 @@ export class Image {
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 
-  /** The object's name in storage and the last part of its URL. */
   get key(): string {
-    return `${this.id}.${IMAGE_FORMATS[this.format].ext}`;
+    return imageKey(this.id, this.format);
   }
 }
 

@@ -11,7 +11,7 @@ import { requestLoader } from '../core/request-loaders';
 import { optionalText } from '../core/validate';
 import { reencode } from './image-processing';
 import type { ImageStorage, StoredObject } from './image-storage';
-import { Image, IMAGE_FORMATS, ServiceImage, type ImageFormat } from './image.entity';
+import { Image, IMAGE_FORMATS, imageKey, ServiceImage, type ImageFormat } from './image.entity';
 import type { ImageView } from './image.types';
 
 /** An image's file name in URLs and storage: its id and the extension of its format. */
@@ -35,17 +35,19 @@ export class ImageService {
   async upload(ctx: RequestContext, bytes: Buffer): Promise<ImageView> {
     const actor = requireActor(ctx);
     const processed = await reencode(bytes);
-    const image = ctx.em.create(Image, {
-      id: randomUUID(),
-      uploader: ctx.em.getReference(User, actor.userId),
-      format: processed.format,
-      width: processed.width,
-      height: processed.height,
-      bytes: processed.data.length,
-      createdAt: ctx.clock.now(),
-    });
-    await this.storage.put(image.key, processed.data, IMAGE_FORMATS[processed.format].contentType);
-    await inTransaction(ctx, async (tx) => tx.em.persist(image));
+    const id = randomUUID();
+    await this.storage.put(imageKey(id, processed.format), processed.data, IMAGE_FORMATS[processed.format].contentType);
+    const image = await inTransaction(ctx, async (tx) =>
+      tx.em.create(Image, {
+        id,
+        uploader: tx.em.getReference(User, actor.userId),
+        format: processed.format,
+        width: processed.width,
+        height: processed.height,
+        bytes: processed.data.length,
+        createdAt: tx.clock.now(),
+      }),
+    );
     return this.view(image);
   }
 
