@@ -11,6 +11,7 @@ import { Migration20261123110500_customer_limits } from './Migration202611231105
 import { Migration20261123110000_integrations } from './Migration20261123110000_integrations';
 import { Migration20261123130000_feeds_zoom } from './Migration20261123130000_feeds_zoom';
 import { Migration20261123120000_google_calendar } from './Migration20261123120000_google_calendar';
+import { Migration20261123140000_reviews_images } from './Migration20261123140000_reviews_images';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261123110000_integrations', class: Migration20261123110000_integrations }, // webhooks, idempotency keys, counter-proposals
   { name: 'Migration20261123130000_feeds_zoom', class: Migration20261123130000_feeds_zoom }, // ICS feeds, Zoom meetings
   { name: 'Migration20261123120000_google_calendar', class: Migration20261123120000_google_calendar }, // Google Calendar connections, syncs, busy times
+  { name: 'Migration20261123140000_reviews_images', class: Migration20261123140000_reviews_images }, // reviews, images, service images, provider avatars
 ];

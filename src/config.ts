@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { GoogleSettings } from './calendars/google-client';
+import type { ImageSettings } from './images/image-storage';
 import type { StripeSettings } from './payments/stripe-gateway';
 import type { WebhookSettings } from './webhooks/webhook-sender';
 import type { ZoomSettings } from './calendars/zoom-client';
@@ -57,6 +58,8 @@ export interface Config {
   explorer: boolean;
   /** Origins (scheme://host[:port]) whose pages may call the API; empty: no cross-origin access. */
   corsOrigins: string[];
+  /** Uploaded images: a folder (UPLOADS_DIR, by default DATA_DIR/uploads) or an S3 bucket (S3_BUCKET). */
+  images: ImageSettings;
 }
 
 /** Counts per window, shared by every process through PostgreSQL; a count of 0 turns that limit off. */
@@ -70,6 +73,9 @@ export interface RateLimitSettings {
   /** Mutations per client: per account when signed in, else per address. */
   mutationsPerClient: number;
   mutationsWindowSeconds: number;
+  /** Image uploads (POST /uploads) per account. */
+  uploadsPerAccount: number;
+  uploadsWindowSeconds: number;
 }
 /** A setting that makes starting pointless; main prints its message alone. */
 export class ConfigError extends Error {}
@@ -141,6 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signUpWindowSeconds: positiveNumber(env, 'RATE_LIMIT_SIGNUP_WINDOW_SECONDS', 3600),
       mutationsPerClient: positiveNumber(env, 'RATE_LIMIT_MUTATIONS_PER_CLIENT', 300),
       mutationsWindowSeconds: positiveNumber(env, 'RATE_LIMIT_MUTATIONS_WINDOW_SECONDS', 60),
+      uploadsPerAccount: positiveNumber(env, 'RATE_LIMIT_UPLOADS_PER_ACCOUNT', 100),
+      uploadsWindowSeconds: positiveNumber(env, 'RATE_LIMIT_UPLOADS_WINDOW_SECONDS', 3600),
     },
     adminEmail: env.ADMIN_EMAIL || undefined,
     adminPassword: env.ADMIN_PASSWORD || undefined,
@@ -178,5 +186,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: positiveNumber(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
     explorer: env.EXPLORER !== 'off',
     corsOrigins: origins(env, 'CORS_ORIGINS'),
+    images: {
+      uploadsDir: path.resolve(env.UPLOADS_DIR || path.join(env.DATA_DIR || '.data', 'uploads')),
+      s3: env.S3_BUCKET
+        ? {
+            bucket: env.S3_BUCKET,
+            endpoint: env.S3_ENDPOINT || undefined,
+            region: env.S3_REGION || env.AWS_REGION || 'us-east-1',
+            forcePathStyle: env.S3_FORCE_PATH_STYLE === '1' || env.S3_FORCE_PATH_STYLE === 'true',
+          }
+        : undefined,
+    },
   };
 }

@@ -18,6 +18,8 @@ import type { Config } from './config';
 import type { Clock } from './core/clock';
 import type { TxContext } from './core/context';
 import { EventBus } from './core/event-bus';
+import { imageStorage } from './images/image-storage';
+import { ImageService } from './images/image.service';
 import { businessMetrics } from './core/metrics';
 import type { DomainEvents } from './events';
 import { announceBooking, announceProposal } from './live/live-events';
@@ -26,6 +28,8 @@ import { PaymentEventService } from './payments/payment-events.service';
 import { PaymentService } from './payments/payment.service';
 import { StripeGateway } from './payments/stripe-gateway';
 import { ProposalService } from './proposals/proposal.service';
+import { auditReview } from './reviews/review-events';
+import { ReviewService } from './reviews/review.service';
 import { BlackoutService } from './scheduling/blackout.service';
 import { SchedulingService } from './scheduling/scheduling.service';
 import { WaitlistOffers } from './waitlist/waitlist-offers';
@@ -57,6 +61,8 @@ export interface Domain {
   calendars: CalendarService;
   /** The calendar jobs (sync, resync, busy times, revoke); without Google settings there is no connection to run them for. */
   calendarSync?: CalendarSyncer;
+  reviews: ReviewService;
+  images: ImageService;
   /** The Stripe client, when card payments are configured (the webhook verifies events with it). */
   stripe?: StripeGateway;
 }
@@ -101,7 +107,8 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     .on('bookingChanged', auditTrail, (tx, change) => announceBooking(tx, change.booking.id), (tx, change) => notifications.bookingChanged(tx, change), webhookListeners.bookingChanged, (tx, change) => zoom.bookingChanged(tx, change), calendarListener, countChange)
     .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
     .on('proposalChanged', (tx, change) => notifications.proposalChanged(tx, change), (tx, { proposalId, customerId, providerUserId }) => announceProposal(tx, { proposalId, customerId, providerUserId }), webhookListeners.proposalChanged)
-    .on('waitlistOffered', (tx, offer) => notifications.waitlistOffered(tx, offer), webhookListeners.waitlistOffered, countOffer);
+    .on('waitlistOffered', (tx, offer) => notifications.waitlistOffered(tx, offer), webhookListeners.waitlistOffered, countOffer)
+    .on('reviewCreated', auditReview, (tx, review) => notifications.reviewCreated(tx, review), webhookListeners.reviewCreated);
 
   return {
     tokens,
@@ -123,6 +130,8 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     zoom,
     calendars: new CalendarService(google, calendarTokens),
     calendarSync,
+    reviews: new ReviewService(events),
+    images: new ImageService(imageStorage(config.images), config.publicUrl, catalog),
     stripe,
   };
 }

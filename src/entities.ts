@@ -16,6 +16,8 @@ import { Blackout } from './scheduling/blackout.entity';
 import { Schedule } from './scheduling/schedule.entity';
 import { Slot } from './scheduling/slot.entity';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhooks/webhook.entity';
+import { Image, ServiceImage } from './images/image.entity';
+import { Review } from './reviews/review.entity';
 
 /** Every entity the ORM maps; migrations are generated from these. */
-export const ENTITIES = [User, Session, Provider, Service, Schedule, Slot, Blackout, Booking, BookingSlot, AuditEntry, Message, Payment, Refund, StripeEvent, Proposal, WaitlistEntry, WebhookEndpoint, WebhookDelivery, WebhookAttempt, CalendarFeed, CalendarConnection, CalendarSync, OAuthState, CalendarBusy];
+export const ENTITIES = [User, Session, Provider, Service, Schedule, Slot, Blackout, Booking, BookingSlot, AuditEntry, Message, Payment, Refund, StripeEvent, Proposal, WaitlistEntry, WebhookEndpoint, WebhookDelivery, WebhookAttempt, CalendarFeed, CalendarConnection, CalendarSync, OAuthState, CalendarBusy, Review, Image, ServiceImage];

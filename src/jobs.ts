@@ -14,6 +14,8 @@ declare global {
       booking_reminder: { bookingId: number; startsAt: string };
       proposal_mail: { proposalId: number; kind: ProposalMailKind };
       waitlist_offer_mail: { entryId: number };
+      /** Tells the provider of a new review. */
+      review_mail: { reviewId: number };
       send_message: { messageId: number };
       apply_stripe_event: { eventId: string };
       expire_payment_hold: { bookingId: number };
@@ -90,6 +92,7 @@ export const jobs = {
   }),
   proposalMail: (proposalId: number, kind: ProposalMailKind): Job<'proposal_mail'> => ({ task: 'proposal_mail', payload: { proposalId, kind } }),
   waitlistOfferMail: (entryId: number): Job<'waitlist_offer_mail'> => ({ task: 'waitlist_offer_mail', payload: { entryId } }),
+  reviewMail: (reviewId: number): Job<'review_mail'> => ({ task: 'review_mail', payload: { reviewId }, jobKey: `review-mail:${reviewId}` }),
   sendMessage: (messageId: number): Job<'send_message'> => ({ task: 'send_message', payload: { messageId }, jobKey: `message:${messageId}` }),
   applyStripeEvent: (eventId: string): Job<'apply_stripe_event'> => ({
     task: 'apply_stripe_event',

@@ -18,6 +18,7 @@ export function taskList(orm: MikroORM, domain: Domain, mailer: Mailer, clock: C
     booking_reminder: ({ bookingId, startsAt }) => domain.notifications.remind(ctx(), bookingId, startsAt),
     proposal_mail: ({ proposalId, kind }) => domain.notifications.mailProposal(ctx(), proposalId, kind),
     waitlist_offer_mail: ({ entryId }) => domain.notifications.mailWaitlistOffer(ctx(), entryId),
+    review_mail: ({ reviewId }) => domain.notifications.mailReview(ctx(), reviewId),
     send_message: ({ messageId }, helpers) => sendMessage(ctx(), mailer, messageId, helpers.job.attempts >= helpers.job.max_attempts),
     apply_stripe_event: ({ eventId }) => domain.paymentEvents.apply(ctx(), eventId),
     expire_payment_hold: ({ bookingId }) => domain.paymentEvents.expireHold(ctx(), bookingId),

@@ -1,7 +1,8 @@
-import { Collection, Entity, OneToMany, OneToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { Collection, Entity, ManyToOne, OneToMany, OneToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from './user.entity';
 import { Service } from '../catalog/service.entity';
+import { Image } from '../images/image.entity';
 
 /** The public profile of a user who publishes services. */
 @ObjectType('Provider')
@@ -24,4 +25,8 @@ export class Provider {
 
   @OneToMany(() => Service, (service) => service.provider)
   services = new Collection<Service>(this);
+
+  /** The profile picture, an image the provider's user uploaded (setProviderAvatar). */
+  @ManyToOne(() => Image, { ref: true, nullable: true, deleteRule: 'set null' })
+  avatar?: Ref<Image> | null;
 }

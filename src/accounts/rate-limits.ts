@@ -4,13 +4,14 @@ import type { RateLimitSettings } from '../config';
 import type { RequestContext } from '../core/context';
 import { DomainError } from '../core/errors';
 
-type Limit = 'loginPerAccount' | 'loginPerAddress' | 'signUpPerAddress' | 'mutationsPerClient';
+type Limit = 'loginPerAccount' | 'loginPerAddress' | 'signUpPerAddress' | 'mutationsPerClient' | 'uploadsPerAccount';
 
 const WINDOWS: Record<Limit, keyof RateLimitSettings> = {
   loginPerAccount: 'loginWindowSeconds',
   loginPerAddress: 'loginWindowSeconds',
   signUpPerAddress: 'signUpWindowSeconds',
   mutationsPerClient: 'mutationsWindowSeconds',
+  uploadsPerAccount: 'uploadsWindowSeconds',
 };
 
 function limited(res: RateLimiterRes): DomainError {
@@ -49,6 +50,11 @@ export class RateLimits {
   /** One mutation of the caller: a signed-in account, else an address. */
   mutation(ctx: RequestContext): Promise<void> {
     return this.consume(ctx, 'mutationsPerClient', ctx.actor ? `user:${ctx.actor.userId}` : `address:${addressOf(ctx)}`);
+  }
+
+  /** One image upload of a signed-in account. */
+  upload(ctx: RequestContext, userId: number): Promise<void> {
+    return this.consume(ctx, 'uploadsPerAccount', `user:${userId}`);
   }
 
   private async consume(ctx: RequestContext, limit: Limit, key: string): Promise<void> {

@@ -1,17 +1,19 @@
+import type { AuditRow } from '../core/effects';
 import type { TxContext } from '../core/context';
 import type { BookingChanged } from './booking-events';
 
-/** Listener: the audit entry of every booking change (who, before, after, why, from where), written with the change. */
-export function auditTrail(tx: TxContext, change: BookingChanged): void {
+/** Appends an audit entry of a booking to the transaction: who (the actor), from where, when, and the given what and why. */
+export function recordAudit(tx: TxContext, entry: Pick<AuditRow, 'bookingId' | 'action' | 'before' | 'after' | 'reason'>): void {
   tx.effects.audit({
-    bookingId: change.booking.id,
-    action: change.action,
+    ...entry,
     actorId: tx.actor?.userId ?? null,
-    before: change.before,
-    after: change.after,
-    reason: change.reason,
     ip: tx.ip?.slice(0, 64) ?? null,
     userAgent: tx.userAgent?.slice(0, 500) ?? null,
     at: tx.clock.now(),
   });
+}
+
+/** Listener: the audit entry of every booking change (who, before, after, why, from where), written with the change. */
+export function auditTrail(tx: TxContext, change: BookingChanged): void {
+  recordAudit(tx, { bookingId: change.booking.id, action: change.action, before: change.before, after: change.after, reason: change.reason });
 }

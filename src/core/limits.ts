@@ -8,6 +8,10 @@ export const MAX_ROWS = {
   messages: 200,
   myWaitlist: 200,
   serviceWaitlist: 1_000,
+  /** Newest visible reviews listed per provider or service. */
+  reviews: 100,
+  /** Images attached to one service. */
+  serviceImages: 20,
 } as const;
 
 /**

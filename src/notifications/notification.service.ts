@@ -16,6 +16,9 @@ import { invite } from './invite';
 import { Message } from './message.entity';
 import { PROPOSAL_MAIL_TO, proposalMail, type ProposalMailKind } from './proposal-mail';
 import { waitlistOfferMail } from './waitlist-mail';
+import type { ReviewCreated } from '../reviews/review-events';
+import { Review } from '../reviews/review.entity';
+import { reviewMail } from './review-mail';
 import { MAX_ROWS } from '../core/limits';
 
 const REMINDER_LEAD_MS = 24 * 3_600_000;
@@ -98,6 +101,23 @@ export class NotificationService {
       const service = proposal.service.getEntity();
       const recipient = await tx.em.findOneOrFail(User, PROPOSAL_MAIL_TO[kind] === 'provider' ? service.provider.getEntity().user.id : proposal.customer.id);
       const { subject, text, html } = proposalMail(kind, proposal, service, proposal.slots.getItems().sort(byStart), `${this.publicUrl}/proposals/${proposal.id}`);
+      await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
+    });
+  }
+
+  /** Listener of reviewCreated. */
+  reviewCreated(tx: TxContext, review: ReviewCreated): void {
+    tx.effects.addJob(jobs.reviewMail(review.reviewId));
+  }
+
+  /** The review_mail job: the provider learns of a new review. */
+  async mailReview(ctx: RequestContext, reviewId: number): Promise<void> {
+    await inTransaction(ctx, async (tx) => {
+      const review = await tx.em.findOne(Review, reviewId, { populate: ['booking', 'service', 'provider.user', 'author'] });
+      if (!review) return;
+      const recipient = review.provider.getEntity().user.getEntity();
+      const booking = review.booking.getEntity();
+      const { subject, text, html } = reviewMail(review, review.author.getEntity().name, booking, review.service.getEntity(), `${this.publicUrl}/bookings/${booking.reference}`);
       await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
     });
   }

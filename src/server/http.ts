@@ -28,6 +28,9 @@ import type { StripeGateway } from '../payments/stripe-gateway';
 import { stripeWebhook } from './stripe-webhook';
 import { googleCallback } from '../calendars/google-callback';
 import type { CalendarService } from '../calendars/calendar.service';
+import type { ImageService } from '../images/image.service';
+import type { RateLimits } from '../accounts/rate-limits';
+import { imageRoutes } from './uploads';
 import type { Tokens } from './tokens';
 import { WEB_ASSETS_PATH, webAssets } from './web-assets';
 
@@ -48,6 +51,8 @@ export interface HttpDeps {
   calendars: CalendarService;
   stripe?: StripeGateway;
   feeds: CalendarFeedService;
+  images: ImageService;
+  rateLimits: RateLimits;
   settings: HttpSettings;
 }
 
@@ -110,6 +115,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   app.use(WEB_ASSETS_PATH, webAssets());
   app.use(calendarPage({ schema: deps.schema, orm: deps.orm, clock: deps.clock, log: deps.log }));
   app.use(feedRoute({ orm: deps.orm, clock: deps.clock, log: deps.log, feeds: deps.feeds }));
+  app.use(imageRoutes({ orm: deps.orm, tokens: deps.tokens, clock: deps.clock, images: deps.images, rateLimits: deps.rateLimits, log: deps.log }));
   app.use(stripeWebhook({ orm: deps.orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log: deps.log }));
   app.use(googleCallback({ orm: deps.orm, clock: deps.clock, log: deps.log, calendars: deps.calendars }));
 

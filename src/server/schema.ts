@@ -9,7 +9,9 @@ import { DateTimeScalar } from '../core/scalars';
 import { LiveResolver } from '../live/live.resolver';
 import { MessageResolver } from '../notifications/message.resolver';
 import { PaymentResolver } from '../payments/payment.resolver';
+import { ImageResolver, ProviderAvatarResolver, ServiceImagesResolver } from '../images/image.resolver';
 import { ProposalResolver } from '../proposals/proposal.resolver';
+import { ProviderReviewsResolver, ReviewResolver, ServiceReviewsResolver } from '../reviews/review.resolver';
 import { WaitlistResolver } from '../waitlist/waitlist.resolver';
 import { WebhookDeliveryResolver, WebhookResolver } from '../webhooks/webhook.resolver';
 import { BlackoutResolver, ScheduleResolver, ServiceCalendarResolver, SlotResolver } from '../scheduling/scheduling.resolver';
@@ -42,6 +44,12 @@ const RESOLVERS: Factory[] = [
   [CalendarResolver, (d) => new CalendarResolver(d.calendars)],
   [CalendarSyncResolver, () => new CalendarSyncResolver()],
   [BookingCalendarResolver, (d) => new BookingCalendarResolver(d.calendars)],
+  [ReviewResolver, (d) => new ReviewResolver(d.reviews)],
+  [ServiceReviewsResolver, (d) => new ServiceReviewsResolver(d.reviews)],
+  [ProviderReviewsResolver, (d) => new ProviderReviewsResolver(d.reviews)],
+  [ImageResolver, (d) => new ImageResolver(d.images)],
+  [ServiceImagesResolver, (d) => new ServiceImagesResolver(d.images)],
+  [ProviderAvatarResolver, (d) => new ProviderAvatarResolver(d.images)],
 ];
 
 /**

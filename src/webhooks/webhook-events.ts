@@ -3,6 +3,7 @@ import type { BookingChanged } from '../booking/booking-events';
 import type { TxContext } from '../core/context';
 import { jobKeys, WEBHOOK_ATTEMPTS, type TaskName } from '../jobs';
 import type { ProposalChanged } from '../proposals/proposal-events';
+import type { ReviewCreated } from '../reviews/review-events';
 import type { WaitlistOffered } from '../waitlist/waitlist-events';
 import type { WebhookEvent } from './webhook.enums';
 
@@ -47,6 +48,12 @@ export const webhookListeners = {
     queue(tx, 'proposal.changed', change.serviceId, {
       kind: change.kind,
       proposal: { id: String(change.proposalId), status: change.status, serviceId: String(change.serviceId), customerId: String(change.customerId) },
+    });
+  },
+
+  reviewCreated(tx: TxContext, review: ReviewCreated): void {
+    queue(tx, 'review.created', review.serviceId, {
+      review: { id: String(review.reviewId), bookingId: String(review.bookingId), serviceId: String(review.serviceId), rating: review.rating, comment: review.comment },
     });
   },
 

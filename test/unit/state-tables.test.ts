@@ -5,6 +5,7 @@ import { BookingStatus } from '../../src/booking/booking.enums';
 import type { Mover, StateTable } from '../../src/core/state-table';
 import { PAYMENT_STATES, REFUND_STATES } from '../../src/payments/payment.state';
 import { PROPOSAL_STATES } from '../../src/proposals/proposal.state';
+import { REVIEW_STATES } from '../../src/reviews/review.state';
 import { WAITLIST_STATES } from '../../src/waitlist/waitlist.state';
 import { WEBHOOK_DELIVERY_STATES } from '../../src/webhooks/webhook.state';
 
@@ -43,6 +44,7 @@ const ALLOWED: [StateTable<string>, string[]][] = [
   ],
   [WEBHOOK_DELIVERY_STATES as StateTable<string>, ['PENDING>DELIVERED:server', 'PENDING>FAILED:server']],
   [WAITLIST_STATES as StateTable<string>, ['ACTIVE>OFFERED:server', 'ACTIVE>CANCELLED:user', 'OFFERED>CONVERTED:user', 'OFFERED>EXPIRED:server', 'OFFERED>CANCELLED:user']],
+  [REVIEW_STATES as StateTable<string>, ['VISIBLE>HIDDEN:user']],
 ];
 
 describe.each(ALLOWED.map(([table, allowed]) => [table.name, table, allowed] as const))('the %s state table', (_name, table, allowed) => {

@@ -1,0 +1,21 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** Loaders live as long as the request (or job) whose EntityManager fork they read with. */
+const perRequest = new WeakMap<EntityManager, Map<string, DataLoader<unknown, unknown>>>();
+
+/**
+ * The request's loader named `name`: every key asked for in one tick is read by ONE call of `batch`
+ * (which answers in the order of the keys), so that a list resolves its rows' fields without a query per row.
+ */
+export function requestLoader<K, V>(em: EntityManager, name: string, batch: (keys: readonly K[]) => Promise<V[]>): DataLoader<K, V> {
+  let loaders = perRequest.get(em);
+  if (!loaders) perRequest.set(em, (loaders = new Map()));
+  let loader = loaders.get(name) as DataLoader<K, V> | undefined;
+  if (!loader) {
+    // Batching only, no memo: a later mutation field of the same operation must read what the earlier one wrote.
+    loader = new DataLoader<K, V>(batch, { cache: false });
+    loaders.set(name, loader as DataLoader<unknown, unknown>);
+  }
+  return loader;
+}
