@@ -8,7 +8,7 @@ import { addBookingEvent, PRODUCT_ID } from '../notifications/invite';
 
 const DAY_MS = 24 * 3_600_000;
 /** A provider's feed (and a customer's) shows bookings that start from 30 days ago to 365 days ahead. */
-export const FEED_WINDOW = { pastDays: 30, futureDays: 365 };
+const FEED_WINDOW = { pastDays: 30, futureDays: 365 };
 /** The most events one feed holds, the earliest first; a provider with more in the window sees the first ones. */
 const MAX_EVENTS = 5_000;
 /** How often calendar apps are asked to fetch the feed again (REFRESH-INTERVAL and X-PUBLISHED-TTL). */

@@ -65,8 +65,9 @@ export class ZoomMeetings {
 
   /** The zoom_meeting job: brings the booking's meeting in line with the booking. Throws (and is retried) while Zoom fails. */
   async sync(ctx: RequestContext, bookingId: number): Promise<void> {
+    if (!this.client) return; // queued before Zoom was switched off: nothing can be done
     const state = await this.read(ctx, bookingId);
-    if (!this.client || !state) return;
+    if (!state) return;
     const terms: ZoomMeetingTerms = {
       topic: `${state.service_name}${marker(state.reference)}`,
       agenda: `Booking ${state.reference} with ${state.provider_name}`,
