@@ -15,6 +15,7 @@ import { EventBus } from './core/event-bus';
 import { businessMetrics } from './core/metrics';
 import type { DomainEvents } from './events';
 import { announceBooking, announceProposal } from './live/live-events';
+import { Links } from './notifications/links';
 import { NotificationService } from './notifications/notification.service';
 import { PaymentEventService } from './payments/payment-events.service';
 import { PaymentService } from './payments/payment.service';
@@ -40,6 +41,8 @@ export interface Domain {
   bookings: BookingService;
   bookingQueries: BookingQueryService;
   notifications: NotificationService;
+  /** The links emails carry; the server's booking page checks its signatures with them. */
+  links: Links;
   payments: PaymentService;
   paymentEvents: PaymentEventService;
   proposals: ProposalService;
@@ -74,7 +77,8 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const sessions = new SessionService(tokens, config.refreshTokenDays);
   const rateLimits = new RateLimits(config.rateLimits);
   const catalog = new CatalogService();
-  const notifications = new NotificationService(config.publicUrl);
+  const links = new Links(config);
+  const notifications = new NotificationService(links, config.followUpHours);
   const lifecycle = new BookingLifecycle(events);
   const stripe = config.stripe ? new StripeGateway(config.stripe) : undefined;
   const payments = new PaymentService(stripe, config.holdMinutes, lifecycle, log);
@@ -98,6 +102,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     bookings,
     bookingQueries: new BookingQueryService(),
     notifications,
+    links,
     payments,
     paymentEvents: new PaymentEventService(payments, lifecycle, log),
     proposals: new ProposalService(bookings, events, config.proposalTtlHours),

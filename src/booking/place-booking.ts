@@ -36,7 +36,7 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
   const holdExpiresAt = intent ? new Date(now.getTime() + placement.holdMinutes * 60_000) : null;
   const seats = new Map(plan.slots.map((slot) => [slot.id, terms.seats]));
   const deltas = seatMove(seats, plan.seatsHeld ? 'held' : null, intent ? 'held' : 'booked');
-  const facts: BookingFacts = { id, reference, status, customerId: plan.customerId, serviceId: service.id, startsAt: terms.startsAt, inviteSequence: 0 };
+  const facts: BookingFacts = { id, reference, status, customerId: plan.customerId, serviceId: service.id, startsAt: terms.startsAt, endsAt: terms.endsAt, inviteSequence: 0 };
   await lifecycle.placed(tx, facts, {
     status,
     slotIds: plan.slots.map((slot) => String(slot.id)),

@@ -20,8 +20,6 @@ export function invite(details: InviteDetails): string {
     prodId: { company: 'booking-calendar-api', product: 'bookings', language: 'EN' },
     method: details.cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
   });
-  // Times are written in UTC; the service's zone is named for clients that show wall time.
-  calendar.x('X-WR-TIMEZONE', details.timezone);
   calendar.createEvent({
     id: details.uid,
     sequence: details.sequence,
@@ -34,5 +32,15 @@ export function invite(details: InviteDetails): string {
     attendees: [{ ...details.attendee, rsvp: false }],
     url: details.url ?? undefined,
   });
-  return calendar.toString();
+  return withZoneHeader(calendar.toString(), details.timezone);
+}
+
+/**
+ * Times are written in UTC; the service's zone is named for clients that show wall time. X-WR-TIMEZONE is
+ * a calendar property that clients read before the events, but ical-generator writes its x-properties
+ * after them (and its `timezone` option would write floating local times instead of UTC), so the line is
+ * put after the calendar's own properties here.
+ */
+function withZoneHeader(text: string, zone: string): string {
+  return text.replace('BEGIN:VEVENT\r\n', `X-WR-TIMEZONE:${zone}\r\nBEGIN:VEVENT\r\n`);
 }

@@ -19,8 +19,10 @@ import { idempotency } from './idempotency';
 import { metricsAccess } from './metrics-access';
 import { startDeadline } from './operation-deadline';
 import { costLimitPlugin, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits';
+import { bookingPage } from './booking-page';
 import { calendarPage } from './calendar-page';
 import { explorerPage } from './explorer';
+import type { Links } from '../notifications/links';
 import type { PaymentEventService } from '../payments/payment-events.service';
 import type { StripeGateway } from '../payments/stripe-gateway';
 import { stripeWebhook } from './stripe-webhook';
@@ -42,6 +44,7 @@ export interface HttpDeps {
   log: Logger;
   paymentEvents: PaymentEventService;
   stripe?: StripeGateway;
+  links: Links;
   settings: HttpSettings;
 }
 
@@ -103,6 +106,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
 
   app.use(WEB_ASSETS_PATH, webAssets());
   app.use(calendarPage({ schema: deps.schema, orm: deps.orm, clock: deps.clock, log: deps.log }));
+  app.use(bookingPage({ orm: deps.orm, links: deps.links, log: deps.log }));
   app.use(stripeWebhook({ orm: deps.orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log: deps.log }));
 
   // Only the listed origins get CORS headers (preflights included); others get none, so browsers refuse them.
