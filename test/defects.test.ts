@@ -18,12 +18,12 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-/** A slot `days` ahead of a new service of capacity 1, booked full by someone. */
-async function fullSlot(days: number) {
+/** A slot `days` ahead of a new service of capacity 1, booked full by someone unless `empty`. */
+async function fullSlot(days: number, empty = false) {
   const service = await createService(server, owner, { capacity: 1 });
   const [slot] = await dailySlots(server, owner, service.id, daysFromNow(days), daysFromNow(days));
   const first = await signUp(server, 'CUSTOMER');
-  await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, first.token);
+  if (!empty) await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, first.token);
   return { service, slot, date: daysFromNow(days) };
 }
 
@@ -41,7 +41,7 @@ describe('waitlist positions', () => {
 
 describe('joining the waitlist of a slot that cannot be booked', () => {
   it('is refused with the error book gives, for a closed and for a blacked-out slot', async () => {
-    const closed = await fullSlot(6);
+    const closed = await fullSlot(6, true);
     const customer = await signUp(server, 'CUSTOMER');
     await server.ok(SetAvailabilityDocument, { serviceId: closed.service.id, from: closed.slot.startsAt, to: closed.slot.endsAt, open: false }, owner.token);
     const booking = await server.request(BookDocument, { input: { slotIds: [closed.slot.id], party: { adults: 1 } } }, customer.token);
@@ -50,7 +50,7 @@ describe('joining the waitlist of a slot that cannot be booked', () => {
     expect(codes(joining)).toEqual(['SLOT_UNAVAILABLE']);
     expect(joining.errors![0].message).toBe(booking.errors![0].message);
 
-    const dark = await fullSlot(7);
+    const dark = await fullSlot(7, true);
     await server.ok(CreateBlackoutDocument, { input: { serviceId: dark.service.id, startsOn: dark.date, endsOn: dark.date, kind: 'WEATHER', name: 'Storm' } }, owner.token);
     const refused = await server.request(JoinWaitlistDocument, { input: { serviceId: dark.service.id, slotId: dark.slot.id, partySize: 1 } }, customer.token);
     expect(codes(refused)).toEqual(['SLOT_UNAVAILABLE']);

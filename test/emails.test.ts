@@ -158,7 +158,7 @@ describe('completion, no-show and the follow-up', () => {
     expect(followUp.text).toContain('review it at');
     const page = await fetch(onServer(server, linkIn(followUp)));
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain(`createReview(bookingId: &quot;${attended.id}&quot;`);
+    expect(await page.text()).toContain(`createReview(bookingId: "${attended.id}"`);
     expect(mailbox.to(customer.email).filter((mail) => mail.subject?.startsWith('How was it?') && mail.subject.includes(absent.reference))).toHaveLength(0);
   });
 
