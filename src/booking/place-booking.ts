@@ -48,14 +48,13 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
   if (holdExpiresAt) tx.effects.addJob(jobs.holdExpiry(id, holdExpiresAt));
 
   const seatCall = takeSeatsCall(deltas);
-  // Every slot of a new booking changes the same way; its live notice carries the counters take_seats answers.
-  const notice = slotsNoticeCall(tx, service.id, [...deltas.keys()], seatReason([...deltas.values()][0]), '(select changed from seats)');
-  const booking: StatementParts = {
-    ctes: [`seats as (select ${seatCall.sql} as changed)`],
-    cteParams: [...seatCall.params],
-    calls: ['b.*', '(select count(*) from links) as fx_links', '(select changed from seats) as fx_seats', `${notice.sql} as fx_notice`],
-    callParams: [...notice.params],
-  };
+  const booking: StatementParts = { ctes: [`seats as (select ${seatCall.sql} as changed)`], cteParams: [...seatCall.params], calls: ['b.*', '(select count(*) from links) as fx_links', '(select changed from seats) as fx_seats'], callParams: [] };
+  if (deltas.size > 0) {
+    // Every slot of a new booking changes the same way; its live notice carries the counters take_seats answers.
+    const notice = slotsNoticeCall(tx, service.id, [...deltas.keys()], seatReason([...deltas.values()][0]), '(select changed from seats)');
+    booking.calls.push(`${notice.sql} as fx_notice`);
+    booking.callParams.push(...notice.params);
+  }
   if (intent) {
     booking.ctes.push(`pay as (insert into payment (payer_id, status, amount, currency, intent_id, client_secret, provider, refunded_amount, created_at, updated_at)
       select ?, 'REQUIRES_ACTION', ?, ?, ?, ?, 'stripe', 0, ?, ? from seats returning id)`);
