@@ -42,7 +42,7 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
       await domain.accounts.ensureAdmin(orm.em.fork(), config.adminEmail, config.adminPassword);
     }
     const schema = chargeMutations(buildGraphQLSchema(domain), domain.rateLimits);
-    const { server, apollo, clientAddress } = await createHttpServer({ orm, schema, tokens: domain.tokens, clock, log, paymentEvents: domain.paymentEvents, stripe: domain.stripe, feeds: domain.feeds, calendars: domain.calendars, images: domain.images, rateLimits: domain.rateLimits, settings: config });
+    const { server, apollo, clientAddress } = await createHttpServer({ orm, schema, tokens: domain.tokens, clock, log, paymentEvents: domain.paymentEvents, stripe: domain.stripe, feeds: domain.feeds, calendars: domain.calendars, images: domain.images, rateLimits: domain.rateLimits, links: domain.links, settings: config });
     const hub = new LiveHub(orm, log);
     const listener = liveListener(database.url, (channel, payload) => void hub.receive(channel, payload), log, config.dbConnectTimeoutMs);
     await listener.start();

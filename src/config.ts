@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { GoogleSettings } from './calendars/google-client';
 import type { ImageSettings } from './images/image-storage';
@@ -19,6 +19,12 @@ export interface Config {
   adminEmail?: string;
   adminPassword?: string;
   publicUrl: string;
+  /** Where the front end is: email links then point at its pages (`/bookings/<id>`) instead of the server's signed booking page. */
+  appUrl?: string;
+  /** The key that signs the booking page links in emails; derived from JWT_SECRET when unset. */
+  linkSecret: string;
+  /** Hours after a booking ends that its follow-up email (with the review link) is sent; 0 sends none. */
+  followUpHours: number;
   smtpUrl?: string;
   mailFrom: string;
   /** Card payments are on only with a Stripe secret key; STRIPE_API_URL points the client at another host (tests). */
@@ -127,16 +133,24 @@ function google(env: NodeJS.ProcessEnv): GoogleSettings | undefined {
   };
 }
 
+/** APP_URL: an http(s) base URL, kept without its trailing slash so that paths join to it. */
+function appUrl(raw: string): string {
+  const url = URL.parse(raw);
+  if (!url || !['http:', 'https:'].includes(url.protocol)) throw new ConfigError(`APP_URL must be an http(s) URL such as https://app.example.com, got "${raw}"`);
+  return raw.replace(/\/+$/, '');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = positiveNumber(env, 'PORT', 4000);
   const production = env.NODE_ENV === 'production';
   if (production && !env.JWT_SECRET) throw new ConfigError('JWT_SECRET must be set when NODE_ENV=production (tokens signed with a random key die with the process)');
+  // Without JWT_SECRET tokens are signed with a key that lives as long as the process.
+  const jwtSecret = env.JWT_SECRET || randomBytes(32).toString('hex');
   return {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     port,
-    // Without JWT_SECRET tokens are signed with a key that lives as long as the process.
-    jwtSecret: env.JWT_SECRET || randomBytes(32).toString('hex'),
+    jwtSecret,
     accessTokenMinutes: positiveNumber(env, 'ACCESS_TOKEN_MINUTES', 15),
     refreshTokenDays: positiveNumber(env, 'REFRESH_TOKEN_DAYS', 30),
     rateLimits: {
@@ -153,6 +167,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminEmail: env.ADMIN_EMAIL || undefined,
     adminPassword: env.ADMIN_PASSWORD || undefined,
     publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,
+    appUrl: env.APP_URL ? appUrl(env.APP_URL) : undefined,
+    linkSecret: env.LINK_SECRET || createHmac('sha256', jwtSecret).update('booking-links').digest('hex'),
+    followUpHours: positiveNumber(env, 'FOLLOW_UP_HOURS', 2),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || 'Bookings <bookings@localhost>',
     stripe: env.STRIPE_SECRET_KEY

@@ -23,6 +23,7 @@ import { ImageService } from './images/image.service';
 import { businessMetrics } from './core/metrics';
 import type { DomainEvents } from './events';
 import { announceBooking, announceProposal } from './live/live-events';
+import { Links } from './notifications/links';
 import { NotificationService } from './notifications/notification.service';
 import { PaymentEventService } from './payments/payment-events.service';
 import { PaymentService } from './payments/payment.service';
@@ -51,6 +52,8 @@ export interface Domain {
   bookings: BookingService;
   bookingQueries: BookingQueryService;
   notifications: NotificationService;
+  /** The links emails carry; the server's booking page checks its signatures with them. */
+  links: Links;
   payments: PaymentService;
   paymentEvents: PaymentEventService;
   proposals: ProposalService;
@@ -91,17 +94,18 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const tokens = new Tokens(config.jwtSecret, config.accessTokenMinutes, clock);
   const sessions = new SessionService(tokens, config.refreshTokenDays);
   const rateLimits = new RateLimits(config.rateLimits);
+  const links = new Links(config);
+  const notifications = new NotificationService(links, config.followUpHours);
   const lifecycle = new BookingLifecycle(events);
   const zoom = new ZoomMeetings(config.zoom ? new ZoomClient(config.zoom) : undefined, lifecycle);
   const catalog = new CatalogService(zoom.configured);
-  const notifications = new NotificationService(config.publicUrl);
   const stripe = config.stripe ? new StripeGateway(config.stripe) : undefined;
   const payments = new PaymentService(stripe, config.holdMinutes, lifecycle, log);
   const offers = new WaitlistOffers(events, config.waitlistOfferHours);
   const bookings = new BookingService(lifecycle, payments);
   const google = config.google ? new GoogleApi(config.google, `${config.publicUrl}/oauth/google/callback`) : undefined;
   const calendarTokens = new SecretBox(config.google?.tokenKey, 'CALENDAR_TOKEN_KEY');
-  const calendarSync = google ? new CalendarSyncer(google, calendarTokens, notifications, config.publicUrl) : undefined;
+  const calendarSync = google ? new CalendarSyncer(google, calendarTokens, notifications, links) : undefined;
 
   events
     .on('bookingChanged', auditTrail, (tx, change) => announceBooking(tx, change.booking.id), (tx, change) => notifications.bookingChanged(tx, change), webhookListeners.bookingChanged, (tx, change) => zoom.bookingChanged(tx, change), calendarListener, countChange)
@@ -121,12 +125,13 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     bookings,
     bookingQueries: new BookingQueryService(),
     notifications,
+    links,
     payments,
     paymentEvents: new PaymentEventService(payments, lifecycle, log),
     proposals: new ProposalService(bookings, events, config.proposalTtlHours),
     waitlist: new WaitlistService(catalog, bookings, offers),
     webhooks: new WebhookService(config.webhooks),
-    feeds: new CalendarFeedService(config.publicUrl, config.jwtSecret),
+    feeds: new CalendarFeedService(config.publicUrl, config.jwtSecret, links),
     zoom,
     calendars: new CalendarService(google, calendarTokens),
     calendarSync,

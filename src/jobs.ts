@@ -3,6 +3,7 @@
  * the waiting one), declared once. graphile-worker's `GraphileWorker.Tasks` types each task's payload;
  * `tasks.ts` runs them, the domain queues them with the builders below.
  */
+import type { BookingSnapshot } from './booking/booking-events';
 import type { BookingMailKind } from './notifications/booking-mail';
 import type { ProposalMailKind } from './notifications/proposal-mail';
 
@@ -10,8 +11,10 @@ declare global {
   namespace GraphileWorker {
     interface Tasks {
       /** Builds and stores the emails (and invites) of one booking change, then queues their sending. */
-      booking_mail: { bookingId: number; kind: BookingMailKind; sequence: number };
+      booking_mail: { bookingId: number; kind: BookingMailKind; sequence: number; change?: MailedChange };
       booking_reminder: { bookingId: number; startsAt: string };
+      /** The email a while after a booking ended, inviting a review; sent only if it still ended then and was not cancelled or a no-show. */
+      booking_follow_up: { bookingId: number; endsAt: string };
       proposal_mail: { proposalId: number; kind: ProposalMailKind };
       waitlist_offer_mail: { entryId: number };
       /** Tells the provider of a new review. */
@@ -41,6 +44,13 @@ declare global {
 
 export type TaskName = keyof GraphileWorker.Tasks;
 
+/** The facts of a change that its email tells: who made it (null: the server or the bank), why, and what the booking was before. */
+export interface MailedChange {
+  actorId: number | null;
+  reason: string | null;
+  before: BookingSnapshot | null;
+}
+
 export interface Job<K extends TaskName = TaskName> {
   task: K;
   payload: GraphileWorker.Tasks[K];
@@ -55,6 +65,7 @@ export type TimedJob<K extends TaskName = TaskName> = Job<K> & { runAt: Date };
 
 export const jobKeys = {
   reminder: (bookingId: number) => `booking-reminder:${bookingId}`,
+  followUp: (bookingId: number) => `booking-follow-up:${bookingId}`,
   hold: (bookingId: number) => `payment-hold:${bookingId}`,
   proposalExpiry: (proposalId: number) => `proposal-expiry:${proposalId}`,
   offerExpiry: (entryId: number) => `waitlist-offer:${entryId}`,
@@ -80,15 +91,21 @@ export const WEBHOOK_ATTEMPTS = 21;
 export const ZOOM_ATTEMPTS = 21;
 
 export const jobs = {
-  bookingMail: (bookingId: number, kind: BookingMailKind, sequence: number): Job<'booking_mail'> => ({
+  bookingMail: (bookingId: number, kind: BookingMailKind, sequence: number, change?: MailedChange): Job<'booking_mail'> => ({
     task: 'booking_mail',
-    payload: { bookingId, kind, sequence },
+    payload: { bookingId, kind, sequence, ...(change ? { change } : {}) },
   }),
   reminder: (bookingId: number, startsAt: Date, runAt: Date): Job<'booking_reminder'> => ({
     task: 'booking_reminder',
     payload: { bookingId, startsAt: startsAt.toISOString() },
     runAt,
     jobKey: jobKeys.reminder(bookingId),
+  }),
+  followUp: (bookingId: number, endsAt: Date, runAt: Date): TimedJob<'booking_follow_up'> => ({
+    task: 'booking_follow_up',
+    payload: { bookingId, endsAt: endsAt.toISOString() },
+    runAt,
+    jobKey: jobKeys.followUp(bookingId),
   }),
   proposalMail: (proposalId: number, kind: ProposalMailKind): Job<'proposal_mail'> => ({ task: 'proposal_mail', payload: { proposalId, kind } }),
   waitlistOfferMail: (entryId: number): Job<'waitlist_offer_mail'> => ({ task: 'waitlist_offer_mail', payload: { entryId } }),

@@ -14,8 +14,9 @@ import { sendMessage } from './notifications/send-message';
 export function taskList(orm: MikroORM, domain: Domain, mailer: Mailer, clock: Clock): { [K in TaskName]: Task<K> } {
   const ctx = () => systemContext(orm, clock);
   return {
-    booking_mail: ({ bookingId, kind, sequence }) => domain.notifications.mailBooking(ctx(), bookingId, kind, sequence),
+    booking_mail: ({ bookingId, kind, sequence, change }) => domain.notifications.mailBooking(ctx(), bookingId, kind, sequence, change),
     booking_reminder: ({ bookingId, startsAt }) => domain.notifications.remind(ctx(), bookingId, startsAt),
+    booking_follow_up: ({ bookingId, endsAt }) => domain.notifications.followUp(ctx(), bookingId, endsAt),
     proposal_mail: ({ proposalId, kind }) => domain.notifications.mailProposal(ctx(), proposalId, kind),
     waitlist_offer_mail: ({ entryId }) => domain.notifications.mailWaitlistOffer(ctx(), entryId),
     review_mail: ({ reviewId }) => domain.notifications.mailReview(ctx(), reviewId),

@@ -133,18 +133,18 @@ describe('waitlist', () => {
     expect(await entryOf(byDate)).toMatchObject({ status: 'OFFERED', slot: { id: slot.id } });
     expect(codes(await server.request(SetSlotCapacityDocument, { id: slot.id, capacity: 2 }, owner.token))).toEqual(['HAS_BOOKINGS']);
 
-    // A closed slot with a free seat reopens: the seat goes to the queue first.
+    // A closed slot with a free seat reopens: the seat goes to the queue first (the day's queue: a closed slot has none of its own).
     const other = await fullSlot(1);
     await server.ok(CancelBookingDocument, { id: other.booking.id }, other.first.token);
     await server.ok(SetAvailabilityDocument, { serviceId: other.service.id, from: other.slot.startsAt, to: other.slot.endsAt, open: false }, owner.token);
-    await joined({ serviceId: other.service.id, slotId: other.slot.id, partySize: 1 }, bySlot);
+    await joined({ serviceId: other.service.id, date, partySize: 1 }, bySlot);
     await server.ok(SetAvailabilityDocument, { serviceId: other.service.id, from: other.slot.startsAt, to: other.slot.endsAt, open: true }, owner.token);
     expect(await entryOf(bySlot)).toMatchObject({ status: 'OFFERED' });
 
     const third = await fullSlot(1);
     await server.ok(CancelBookingDocument, { id: third.booking.id }, third.first.token);
     const { createBlackout } = await server.ok(CreateBlackoutDocument, { input: { serviceId: third.service.id, startsOn: date, endsOn: date, kind: 'WEATHER', name: 'Storm' } }, owner.token);
-    await joined({ serviceId: third.service.id, slotId: third.slot.id, partySize: 1 }, second);
+    await joined({ serviceId: third.service.id, date, partySize: 1 }, second);
     expect(await entryOf(second)).toMatchObject({ status: 'ACTIVE' });
     await server.ok(DeleteBlackoutDocument, { id: createBlackout.id }, owner.token);
     expect(await entryOf(second)).toMatchObject({ status: 'OFFERED' });

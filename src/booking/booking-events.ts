@@ -35,6 +35,7 @@ export interface BookingFacts {
   customerId: number;
   serviceId: number;
   startsAt: Date;
+  endsAt: Date;
   inviteSequence: number;
 }
 

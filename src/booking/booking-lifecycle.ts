@@ -28,6 +28,7 @@ export function facts(booking: Booking): BookingFacts {
     customerId: booking.customer.id,
     serviceId: booking.service.id,
     startsAt: booking.startsAt,
+    endsAt: booking.endsAt,
     inviteSequence: booking.inviteSequence,
   };
 }

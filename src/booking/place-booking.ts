@@ -10,7 +10,8 @@ import { Booking } from './booking.entity';
 import { BookingStatus } from './booking.enums';
 import { databaseRefusal } from '../core/refusals';
 import { pgArray } from '../core/sql';
-import { announceSeats, seatMove, showCounters, takeSeatsCall, type SlotCounters } from './seat-ledger';
+import { slotsNoticeCall } from '../live/live-events';
+import { seatMove, seatReason, showCounters, takeSeatsCall, type SlotCounters } from './seat-ledger';
 
 export interface Placement {
   /** Taken from the booking id sequence before, so that effects and the PaymentIntent can name it. */
@@ -36,7 +37,7 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
   const holdExpiresAt = intent ? new Date(now.getTime() + placement.holdMinutes * 60_000) : null;
   const seats = new Map(plan.slots.map((slot) => [slot.id, terms.seats]));
   const deltas = seatMove(seats, plan.seatsHeld ? 'held' : null, intent ? 'held' : 'booked');
-  const facts: BookingFacts = { id, reference, status, customerId: plan.customerId, serviceId: service.id, startsAt: terms.startsAt, inviteSequence: 0 };
+  const facts: BookingFacts = { id, reference, status, customerId: plan.customerId, serviceId: service.id, startsAt: terms.startsAt, endsAt: terms.endsAt, inviteSequence: 0 };
   await lifecycle.placed(tx, facts, {
     status,
     slotIds: plan.slots.map((slot) => String(slot.id)),
@@ -44,11 +45,16 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
     total: terms.total,
     currency: terms.currency,
   });
-  announceSeats(tx, service.id, deltas);
   if (holdExpiresAt) tx.effects.addJob(jobs.holdExpiry(id, holdExpiresAt));
 
   const seatCall = takeSeatsCall(deltas);
   const booking: StatementParts = { ctes: [`seats as (select ${seatCall.sql} as changed)`], cteParams: [...seatCall.params], calls: ['b.*', '(select count(*) from links) as fx_links', '(select changed from seats) as fx_seats'], callParams: [] };
+  if (deltas.size > 0) {
+    // Every slot of a new booking changes the same way; its live notice carries the counters take_seats answers.
+    const notice = slotsNoticeCall(tx, service.id, [...deltas.keys()], seatReason([...deltas.values()][0]), '(select changed from seats)');
+    booking.calls.push(`${notice.sql} as fx_notice`);
+    booking.callParams.push(...notice.params);
+  }
   if (intent) {
     booking.ctes.push(`pay as (insert into payment (payer_id, status, amount, currency, intent_id, client_secret, provider, refunded_amount, created_at, updated_at)
       select ?, 'REQUIRES_ACTION', ?, ?, ?, ?, 'stripe', 0, ?, ? from seats returning id)`);

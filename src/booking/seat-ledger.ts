@@ -2,7 +2,7 @@ import { wrap } from '@mikro-orm/core';
 import type { TxContext } from '../core/context';
 import { databaseRefusal } from '../core/refusals';
 import { pgArray } from '../core/sql';
-import { announceSlots, SlotChangeReason } from '../live/live-events';
+import { announceSlots, SlotChangeReason, type SeatCounters } from '../live/live-events';
 import type { SeatColumn } from './booking.state';
 import { Slot } from '../scheduling/slot.entity';
 
@@ -36,11 +36,7 @@ export function takeSeatsCall(deltas: SeatDeltas): { sql: string; params: unknow
 }
 
 /** What `take_seats` answers for each slot it changed. */
-export interface SlotCounters {
-  id: number;
-  booked: number;
-  held: number;
-}
+export type SlotCounters = SeatCounters;
 
 /** Puts the committed counters into the slots this request already holds, so that its answer shows them. */
 export function showCounters(tx: TxContext, changed: SlotCounters[]): void {
@@ -50,14 +46,16 @@ export function showCounters(tx: TxContext, changed: SlotCounters[]): void {
   }
 }
 
-/** Announces the changed slots to live calendars when the transaction commits. */
-export function announceSeats(tx: TxContext, serviceId: number, deltas: SeatDeltas): void {
+/** Why a slot changed, as live calendars are told. */
+export function seatReason({ held, booked }: SeatDelta): SlotChangeReason {
+  return booked > 0 ? SlotChangeReason.BOOKED : held > 0 ? SlotChangeReason.HELD : SlotChangeReason.RELEASED;
+}
+
+/** Announces the changed slots to live calendars when the transaction commits, with the counters the change left. */
+export function announceSeats(tx: TxContext, serviceId: number, deltas: SeatDeltas, changed: SlotCounters[]): void {
   const byReason = new Map<SlotChangeReason, number[]>();
-  for (const [slotId, { held, booked }] of deltas) {
-    const reason = booked > 0 ? SlotChangeReason.BOOKED : held > 0 ? SlotChangeReason.HELD : SlotChangeReason.RELEASED;
-    byReason.set(reason, [...(byReason.get(reason) ?? []), slotId]);
-  }
-  for (const [reason, slotIds] of byReason) announceSlots(tx, serviceId, slotIds, reason);
+  for (const [slotId, delta] of deltas) byReason.set(seatReason(delta), [...(byReason.get(seatReason(delta)) ?? []), slotId]);
+  for (const [reason, slotIds] of byReason) announceSlots(tx, serviceId, slotIds, reason, changed);
 }
 
 /**
@@ -74,5 +72,5 @@ export async function changeSeats(tx: TxContext, serviceId: number, deltas: Seat
     throw databaseRefusal(error) ?? error;
   }
   showCounters(tx, changed);
-  announceSeats(tx, serviceId, deltas);
+  announceSeats(tx, serviceId, deltas, changed);
 }

@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import { Booking } from '../booking/booking.entity';
+import type { Links } from '../notifications/links';
 import type { BookingChanged } from '../booking/booking-events';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import type { StatementParts } from '../core/effects';
@@ -77,8 +78,12 @@ export class CalendarSyncer {
     private readonly google: GoogleApi,
     private readonly tokens: SecretBox,
     private readonly notifications: NotificationService,
-    private readonly publicUrl: string,
+    private readonly links: Links,
   ) {}
+
+  private providerLink(booking: Booking): string {
+    return this.links.booking(booking.id, booking.service.getEntity().provider.getEntity().user.id);
+  }
 
   /** The refresh token of a connection; one sealed with an older CALENDAR_TOKEN_KEY is sealed again with the newest. */
   async token(ctx: RequestContext, connection: CalendarConnection): Promise<string> {
@@ -98,12 +103,12 @@ export class CalendarSyncer {
       await ctx.em.nativeUpdate(CalendarSync, { id: row.id, status: PENDING, generation: row.generation }, { status: FAILED, lastError, updatedAt: ctx.clock.now() });
       return;
     }
-    const booking = await ctx.em.findOne(Booking, bookingId, { populate: ['service', 'customer'] });
+    const booking = await ctx.em.findOne(Booking, bookingId, { populate: ['service.provider', 'customer'] });
     const token = await this.token(ctx, connection);
     let outcome: SyncOutcome;
     try {
       if (booking && hasEvent(booking.status)) {
-        const event = await this.google.putEvent(token, connection.calendarId, eventOf(booking, booking.service.getEntity(), booking.customer.getEntity(), this.publicUrl));
+        const event = await this.google.putEvent(token, connection.calendarId, eventOf(booking, booking.service.getEntity(), booking.customer.getEntity(), this.providerLink(booking)));
         outcome = { eventId: event.id ?? eventIdOf(bookingId), meetUrl: meetLinkOf(event) };
       } else {
         await this.google.deleteEvent(token, connection.calendarId, eventIdOf(bookingId));
@@ -174,7 +179,7 @@ export class CalendarSyncer {
     if (!connection || connection.status !== ACTIVE || !connection.calendarId) return;
     const now = ctx.clock.now();
     const token = await this.token(ctx, connection);
-    const bookings = await ctx.em.find(Booking, { service: { provider: connection.provider.id }, endsAt: { $gt: now } }, { populate: ['service', 'customer'] });
+    const bookings = await ctx.em.find(Booking, { service: { provider: connection.provider.id }, endsAt: { $gt: now } }, { populate: ['service.provider', 'customer'] });
     let events;
     try {
       events = await this.google.listEvents(token, connection.calendarId, now);
@@ -187,7 +192,7 @@ export class CalendarSyncer {
     for (const booking of bookings) {
       const event = found.get(eventIdOf(booking.id));
       const live = event !== undefined && event.status !== 'cancelled';
-      const matches = hasEvent(booking.status) ? live && !differs(event, eventOf(booking, booking.service.getEntity(), booking.customer.getEntity(), this.publicUrl)) : !live;
+      const matches = hasEvent(booking.status) ? live && !differs(event, eventOf(booking, booking.service.getEntity(), booking.customer.getEntity(), this.providerLink(booking))) : !live;
       (matches ? inStep : stale).push(booking.id);
     }
     const known = new Set(bookings.map((booking) => booking.id));

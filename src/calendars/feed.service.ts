@@ -4,7 +4,8 @@ import { requireActor } from '../accounts/ownership';
 import { Role } from '../accounts/role';
 import { BookingStatus } from '../booking/booking.enums';
 import { inOneStatement, inTransaction, type RequestContext } from '../core/context';
-import { addBookingEvent, PRODUCT_ID } from '../notifications/invite';
+import type { Links } from '../notifications/links';
+import { addBookingEvent, PRODUCT_ID, withZoneHeader } from '../notifications/invite';
 
 const DAY_MS = 24 * 3_600_000;
 /** A provider's feed (and a customer's) shows bookings that start from 30 days ago to 365 days ahead. */
@@ -30,6 +31,7 @@ interface FeedOwner {
 }
 
 interface FeedRow {
+  id: number;
   reference: string;
   status: BookingStatus;
   starts_at: Date;
@@ -66,6 +68,7 @@ export class CalendarFeedService {
   constructor(
     private readonly publicUrl: string,
     secret: string,
+    private readonly links: Links,
   ) {
     this.key = createHmac('sha256', secret).update('calendar-feed').digest();
   }
@@ -127,7 +130,7 @@ export class CalendarFeedService {
     const asProvider = owner.role === Role.PROVIDER && owner.provider_id !== null;
     const now = ctx.clock.now().getTime();
     const rows = await ctx.em.execute<FeedRow[]>(
-      `select b.reference, b.status, b.starts_at, b.ends_at, b.adults, b.children, b.infants, b.meeting_url, b.notes, b.invite_sequence, b.updated_at,
+      `select b.id, b.reference, b.status, b.starts_at, b.ends_at, b.adults, b.children, b.infants, b.meeting_url, b.notes, b.invite_sequence, b.updated_at,
          s.name as service_name, p.name as provider_name, c.name as customer_name, c.email as customer_email
        from booking b join service s on s.id = b.service_id join provider p on p.id = s.provider_id join app_user c on c.id = b.customer_id
        where ${asProvider ? 's.provider_id' : 'b.customer_id'} = ? and b.status = any(?::booking_status[]) and b.starts_at >= ? and b.starts_at < ?
@@ -140,8 +143,6 @@ export class CalendarFeedService {
       name: asProvider ? `${owner.provider_name} bookings` : `${owner.user_name}'s bookings`,
       ttl: REFRESH_SECONDS,
     });
-    // Times are written in UTC; the owner's zone is named for clients that show wall time.
-    calendar.x('X-WR-TIMEZONE', owner.timezone);
     let lastModified = new Date(owner.created_at);
     for (const row of rows) {
       const updatedAt = new Date(row.updated_at);
@@ -153,16 +154,16 @@ export class CalendarFeedService {
         start: new Date(row.starts_at),
         end: new Date(row.ends_at),
         summary: asProvider ? `${row.service_name}: ${row.customer_name} (${row.reference})` : `${row.service_name} (${row.reference})`,
-        description: this.description(row, asProvider),
-        url: `${this.publicUrl}/bookings/${row.reference}`,
+        description: this.description(row, asProvider, owner.user_id),
+        url: this.links.booking(row.id, owner.user_id),
         location: row.meeting_url,
         stamp: updatedAt,
       });
     }
-    return { body: calendar.toString(), lastModified };
+    return { body: withZoneHeader(calendar.toString(), owner.timezone), lastModified };
   }
 
-  private description(row: FeedRow, asProvider: boolean): string {
+  private description(row: FeedRow, asProvider: boolean, readerId: number): string {
     return [
       asProvider ? `Customer: ${row.customer_name} <${row.customer_email}>` : `With: ${row.provider_name}`,
       `Reference: ${row.reference}`,
@@ -170,7 +171,7 @@ export class CalendarFeedService {
       `Party: ${row.adults} adult(s), ${row.children} child(ren), ${row.infants} infant(s)`,
       ...(row.meeting_url ? [`Meeting: ${row.meeting_url}`] : []),
       ...(row.notes ? [`Notes: ${row.notes}`] : []),
-      `See it at ${this.publicUrl}/bookings/${row.reference}`,
+      `See it at ${this.links.booking(row.id, readerId)}`,
     ].join('\n');
   }
 }

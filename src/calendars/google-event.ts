@@ -31,8 +31,8 @@ export function bookingIdOfEvent(eventId: string | null | undefined): number | n
 }
 
 /** The event a live booking should be. */
-export function eventOf(booking: Booking, service: Service, customer: User, publicUrl: string): EventBody {
-  const link = `${publicUrl}/bookings/${booking.reference}`;
+/** `link` is the provider's own link to the booking's page. */
+export function eventOf(booking: Booking, service: Service, customer: User, link: string): EventBody {
   const meet = service.meetingProvider === MeetingProvider.GOOGLE_MEET;
   const description = [
     `Booking ${booking.reference} for ${customer.name} <${customer.email}>, party of ${booking.partySize}.`,

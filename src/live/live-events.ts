@@ -22,6 +22,15 @@ export interface SlotsNotice {
   slotIds: number[];
   reason: SlotChangeReason;
   at: string;
+  /** A seat change's counters as the change left them: each event shows its own state, not the state when it is read. */
+  counters?: SeatCounters[];
+}
+
+/** A slot's seat counters right after a change (what `take_seats` answers). */
+export interface SeatCounters {
+  id: number;
+  booked: number;
+  held: number;
 }
 
 export interface BookingNotice {
@@ -38,14 +47,27 @@ export interface ProposalNotice {
 }
 
 const IDS_PER_NOTICE = 500;
+/** Fewer per notice when each carries its counters, to stay under the limit. */
+const COUNTED_PER_NOTICE = 100;
 
-/** Announces changed slots of one service when the caller's transaction commits. */
-export function announceSlots(tx: TxContext, serviceId: number, slotIds: number[], reason: SlotChangeReason): void {
+/** Announces changed slots of one service when the caller's transaction commits, with their counters after a seat change. */
+export function announceSlots(tx: TxContext, serviceId: number, slotIds: number[], reason: SlotChangeReason, counters?: SeatCounters[]): void {
   const at = tx.clock.now().toISOString();
-  for (let start = 0; start < slotIds.length; start += IDS_PER_NOTICE) {
-    const notice: SlotsNotice = { serviceId, slotIds: slotIds.slice(start, start + IDS_PER_NOTICE), reason, at };
+  const size = counters ? COUNTED_PER_NOTICE : IDS_PER_NOTICE;
+  for (let start = 0; start < slotIds.length; start += size) {
+    const ids = slotIds.slice(start, start + size);
+    const notice: SlotsNotice = { serviceId, slotIds: ids, reason, at, ...(counters ? { counters: counters.filter((slot) => ids.includes(slot.id)) } : {}) };
     tx.effects.notify(CHANNELS.slots, notice);
   }
+}
+
+/**
+ * The NOTIFY of a seat change made in the same statement, as a select-list call: its counters are only
+ * known there, from `countersSql` (the jsonb that `take_seats` answers).
+ */
+export function slotsNoticeCall(tx: TxContext, serviceId: number, slotIds: number[], reason: SlotChangeReason, countersSql: string): { sql: string; params: unknown[] } {
+  const notice: SlotsNotice = { serviceId, slotIds, reason, at: tx.clock.now().toISOString() };
+  return { sql: `pg_notify(?, (?::jsonb || jsonb_build_object('counters', ${countersSql}))::text)`, params: [CHANNELS.slots, JSON.stringify(notice)] };
 }
 
 /** Announces a changed booking when the caller's transaction commits. */

@@ -89,7 +89,10 @@ export class LiveHub {
     const subscribers = this.slots.subscribers(notice.serviceId);
     if (!subscribers?.size) return;
     const slots = await this.orm.em.fork().find(Slot, { id: { $in: notice.slotIds } }, { populate: ['service'], orderBy: { startsAt: 'asc' } });
+    const counters = new Map(notice.counters?.map((seats) => [seats.id, seats]));
     for (const slot of slots) {
+      const asChanged = counters.get(slot.id);
+      if (asChanged) Object.assign(slot, { booked: asChanged.booked, held: asChanged.held });
       const change = Object.assign(new SlotChange(), { serviceId: String(notice.serviceId), slot, reason: notice.reason, at: new Date(notice.at) });
       for (const subscriber of subscribers) subscriber.push(change);
     }

@@ -1,9 +1,21 @@
-import { DateTime } from 'luxon';
+import Decimal from 'decimal.js';
 import type { Booking } from '../booking/booking.entity';
 import type { Service } from '../catalog/service.entity';
 import { formatAmount } from '../core/money';
+import { readerTime } from './mail-time';
 
-export type BookingMailKind = 'created' | 'changed' | 'cancelled' | 'reminder' | 'payment_failed' | 'refunded' | 'refund_failed' | 'meeting_link';
+export type BookingMailKind =
+  | 'created'
+  | 'changed'
+  | 'cancelled'
+  | 'reminder'
+  | 'payment_failed'
+  | 'refunded'
+  | 'refund_failed'
+  | 'meeting_link'
+  | 'completed'
+  | 'no_show'
+  | 'follow_up';
 
 const SUBJECTS: Record<BookingMailKind, string> = {
   created: 'Booking confirmed',
@@ -14,37 +26,133 @@ const SUBJECTS: Record<BookingMailKind, string> = {
   refunded: 'Refund issued',
   refund_failed: 'A refund was refused by the bank',
   meeting_link: 'Your meeting link',
+  completed: 'Booking completed',
+  no_show: 'Booking marked as a no-show',
+  follow_up: 'How was it? Review your booking',
 };
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 /** Header values never carry line breaks, whatever users typed. */
 export const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ').trim();
 
-/** Subject, plain text and HTML of a booking email, with times in the service's zone and a link back. */
-export function bookingMail(kind: BookingMailKind, booking: Booking, service: Service, link: string): { subject: string; text: string; html: string } {
-  const when = (date: Date) => DateTime.fromJSDate(date, { zone: service.timezone }).setLocale('en').toFormat("ccc d LLL yyyy, HH:mm '('ZZZZ')'");
+/** Who made a change, as the email names them. */
+export type ChangeActor = 'customer' | 'provider' | 'admin' | 'system';
+
+/** One reader of a booking email: the customer (or, later, the contact it is for) or the provider. */
+export interface MailReader {
+  side: 'customer' | 'provider';
+  /** The reader's own zone (`User.timezone`): every time in the email is written in it. */
+  zone: string;
+  /** The reader's link to the booking and, for the customer, to its review. */
+  link: string;
+  reviewLink: string;
+}
+
+/** What one booking email says besides the booking itself: the people, and the facts of the change. */
+export interface BookingMailFacts {
+  customerName: string;
+  providerName: string;
+  /** Who made the change (a cancellation, a change), and why, when they said. */
+  actor?: ChangeActor;
+  reason?: string | null;
+  /** A cancellation's consequence for the money paid. */
+  refund?: string | null;
+  /** What a changed booking was before the change. */
+  before?: BookingBefore;
+}
+
+export interface BookingBefore {
+  startsAt: Date;
+  endsAt: Date;
+  party: { adults: number; children: number; infants: number };
+  total: string;
+}
+
+const partyText = (party: BookingBefore['party']) => `${party.adults} adult(s), ${party.children} child(ren), ${party.infants} infant(s)`;
+
+/** A change's differences, one line each, in the reader's time. */
+function changeLines(booking: Booking, before: BookingBefore, when: (date: Date) => string): string[] {
+  const lines: string[] = [];
+  if (before.startsAt.getTime() !== booking.startsAt.getTime() || before.endsAt.getTime() !== booking.endsAt.getTime()) {
+    lines.push(`Time: was ${when(before.startsAt)} to ${when(before.endsAt)}; now ${when(booking.startsAt)} to ${when(booking.endsAt)}`);
+  }
+  const party = partyText(booking);
+  if (partyText(before.party) !== party) lines.push(`Party: was ${partyText(before.party)}; now ${party}`);
+  if (!new Decimal(before.total).eq(booking.total)) {
+    lines.push(`Total: was ${formatAmount(before.total, booking.currency)} ${booking.currency}; now ${formatAmount(booking.total, booking.currency)} ${booking.currency}`);
+  }
+  return lines;
+}
+
+const ACTOR_NAMES: Record<ChangeActor, (facts: BookingMailFacts) => string> = {
+  customer: (facts) => `the customer (${facts.customerName})`,
+  provider: (facts) => `the provider (${facts.providerName})`,
+  admin: () => 'an administrator',
+  system: () => 'the system',
+};
+
+/** The lines only one kind of email has, for one reader. */
+function kindLines(kind: BookingMailKind, booking: Booking, service: Service, facts: BookingMailFacts, reader: MailReader, when: (date: Date) => string): string[] {
+  const by = facts.actor ? [`${kind === 'cancelled' ? 'Cancelled' : 'Changed'} by: ${ACTOR_NAMES[facts.actor](facts)}`] : [];
+  const reason = facts.reason ? [`Reason: ${facts.reason}`] : [];
+  switch (kind) {
+    case 'cancelled':
+      return [...by, ...reason, ...(facts.refund ? [`Refund: ${facts.refund}`] : [])];
+    case 'changed':
+      return [...by, ...reason, ...(facts.before ? ['What changed:', ...changeLines(booking, facts.before, when).map((line) => `- ${line}`)] : [])];
+    case 'payment_failed':
+      return ['Released by: the system (the payment was not completed in time)'];
+    case 'refunded':
+      return booking.refundedAmount ? [`Refunded: ${formatAmount(booking.refundedAmount, booking.currency)} ${booking.currency}`] : [];
+    case 'refund_failed':
+      return ['The bank refused a refund of this booking; the customer has not been paid back. Refund by other means or try again.'];
+    case 'completed':
+      return [`Thank you for booking with ${facts.providerName}.`, `You can review it at ${reader.reviewLink}`];
+    case 'no_show':
+      return [`${facts.providerName} marked this booking as a no-show. If you did attend, contact them.`, ...(booking.payment ? ['A no-show is not refunded.'] : [])];
+    case 'follow_up':
+      return [`We hope you enjoyed ${service.name}. Tell others how it was: review it at ${reader.reviewLink}`];
+    default:
+      return [];
+  }
+}
+
+/** Who the email is with: the provider names the customer (and their party and needs), the customer the provider. */
+function otherParty(booking: Booking, facts: BookingMailFacts, reader: MailReader): string[] {
+  if (reader.side === 'customer') return [`With: ${facts.providerName}`];
+  return [
+    `Booked by: ${facts.customerName}`,
+    ...(booking.specialRequirements ? [`Needs: ${booking.specialRequirements}`] : []),
+  ];
+}
+
+/** Subject, plain text and HTML of a booking email for one reader, with times in the reader's zone and a link back. */
+export function bookingMail(kind: BookingMailKind, booking: Booking, service: Service, facts: BookingMailFacts, reader: MailReader): { subject: string; text: string; html: string } {
+  const when = (date: Date) => readerTime(date, reader.zone, service.timezone);
   const subject = oneLine(`${SUBJECTS[kind]}: ${service.name} (${booking.reference})`);
   const lines = [
     `${SUBJECTS[kind]}.`,
     '',
+    ...kindLines(kind, booking, service, facts, reader, when),
+    '',
     `Service: ${service.name}`,
+    ...otherParty(booking, facts, reader),
     `Reference: ${booking.reference}`,
     `From: ${when(booking.startsAt)}`,
     `To: ${when(booking.endsAt)}`,
-    `Party: ${booking.adults} adult(s), ${booking.children} child(ren), ${booking.infants} infant(s)`,
+    `Party: ${partyText(booking)}`,
     `Total: ${formatAmount(booking.total, booking.currency)} ${booking.currency}`,
-    ...(kind === 'refunded' && booking.refundedAmount ? [`Refunded: ${formatAmount(booking.refundedAmount, booking.currency)} ${booking.currency}`] : []),
-    ...(kind === 'refund_failed' ? ['The bank refused a refund of this booking; the customer has not been paid back. Refund by other means or try again.'] : []),
     ...(booking.meetingUrl ? [`Meeting: ${booking.meetingUrl}`] : []),
     ...(booking.notes ? [`Notes: ${booking.notes}`] : []),
     '',
-    `See it at ${link}`,
+    `See it at ${reader.link}`,
   ];
-  return { subject, ...mailBody(lines, link, `Open booking ${booking.reference}`) };
+  return { subject, ...mailBody(lines.filter((line, index) => line !== '' || lines[index - 1] !== ''), reader.link, `Open booking ${booking.reference}`) };
 }
 
-/** Plain text and HTML of an email from its lines, with a link at the end. */
-export function mailBody(lines: string[], link: string, linkLabel: string): { text: string; html: string } {
-  const html = `<p>${lines.filter((line) => line !== '').map(escapeHtml).join('<br>\n')}</p>\n<p><a href="${escapeHtml(link)}">${escapeHtml(linkLabel)}</a></p>`;
+/** Plain text and HTML of an email from its lines, with a link at the end when there is a page to link to. */
+export function mailBody(lines: string[], link: string | null, linkLabel: string): { text: string; html: string } {
+  const paragraph = `<p>${lines.filter((line) => line !== '').map(escapeHtml).join('<br>\n')}</p>`;
+  const html = link ? `${paragraph}\n<p><a href="${escapeHtml(link)}">${escapeHtml(linkLabel)}</a></p>` : paragraph;
   return { text: lines.join('\n'), html };
 }

@@ -49,8 +49,18 @@ export const PRODUCT_ID = { company: 'booking-calendar-api', product: 'bookings'
 /** An iCalendar invite: one UID per booking, SEQUENCE rising with each change, METHOD:CANCEL on cancel. */
 export function invite(details: InviteDetails): string {
   const calendar = ical({ prodId: PRODUCT_ID, method: details.cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST });
-  // Times are written in UTC; the service's zone is named for clients that show wall time.
-  calendar.x('X-WR-TIMEZONE', details.timezone);
   addBookingEvent(calendar, details).organizer(details.organizer).attendees([{ ...details.attendee, rsvp: false }]);
-  return calendar.toString();
+  return withZoneHeader(calendar.toString(), details.timezone);
+}
+
+/**
+ * Times are written in UTC; the zone is named for clients that show wall time. X-WR-TIMEZONE is a calendar
+ * property that clients read before the events, but ical-generator writes its x-properties after them (and
+ * its `timezone` option would write floating local times instead of UTC), so the line is put after the
+ * calendar's own properties here.
+ */
+export function withZoneHeader(text: string, zone: string): string {
+  const at = text.indexOf('BEGIN:VEVENT\r\n');
+  const end = at < 0 ? text.lastIndexOf('END:VCALENDAR') : at;
+  return `${text.slice(0, end)}X-WR-TIMEZONE:${zone}\r\n${text.slice(end)}`;
 }

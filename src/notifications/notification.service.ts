@@ -1,18 +1,25 @@
+import Decimal from 'decimal.js';
 import { requireActor } from '../accounts/ownership';
+import { Role } from '../accounts/role';
 import { User } from '../accounts/user.entity';
-import type { BookingAction, BookingChanged } from '../booking/booking-events';
+import type { BookingAction, BookingChanged, BookingSnapshot } from '../booking/booking-events';
 import { Booking } from '../booking/booking.entity';
 import { BookingStatus } from '../booking/booking.enums';
+import type { Service } from '../catalog/service.entity';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
-import { jobKeys, jobs } from '../jobs';
+import { requeuedIfEarly } from '../core/jobs';
+import { formatAmount } from '../core/money';
+import { jobKeys, jobs, type MailedChange } from '../jobs';
+import { PaymentStatus } from '../payments/payment.enums';
 import type { ProposalChanged } from '../proposals/proposal-events';
 import { Proposal } from '../proposals/proposal.entity';
-import { byStart } from '../scheduling/slot.entity';
+import { byStart, Slot } from '../scheduling/slot.entity';
 import type { WaitlistOffered } from '../waitlist/waitlist-events';
 import { WaitlistEntry } from '../waitlist/waitlist-entry.entity';
-import { bookingMail, type BookingMailKind } from './booking-mail';
+import { bookingMail, type BookingBefore, type BookingMailFacts, type BookingMailKind, type ChangeActor, type MailReader } from './booking-mail';
 import { calendarReconnectMail } from './calendar-mail';
 import { invite } from './invite';
+import type { Links } from './links';
 import { Message } from './message.entity';
 import { PROPOSAL_MAIL_TO, proposalMail, type ProposalMailKind } from './proposal-mail';
 import { waitlistOfferMail } from './waitlist-mail';
@@ -22,6 +29,7 @@ import { reviewMail } from './review-mail';
 import { MAX_ROWS } from '../core/limits';
 
 const REMINDER_LEAD_MS = 24 * 3_600_000;
+const HOUR_MS = 3_600_000;
 
 /** Which email each booking change sends; a booking awaiting payment is mailed once it is paid. */
 const MAIL_FOR: Partial<Record<BookingAction, BookingMailKind>> = {
@@ -29,6 +37,8 @@ const MAIL_FOR: Partial<Record<BookingAction, BookingMailKind>> = {
   'booking.modified': 'changed',
   'booking.cancelled': 'cancelled',
   'booking.expired': 'payment_failed',
+  'booking.completed': 'completed',
+  'booking.no_show': 'no_show',
   'booking.refund_succeeded': 'refunded',
   'booking.refunded': 'refunded',
   'booking.refund_failed': 'refund_failed',
@@ -41,6 +51,12 @@ const RESCHEDULES: ReadonlySet<BookingAction> = new Set(['booking.created', 'boo
 /** Emails that carry the calendar invite and go to both sides; a refused refund is the provider's; the rest the customer's. */
 const INVITES: ReadonlySet<BookingMailKind> = new Set(['created', 'changed', 'cancelled', 'meeting_link']);
 
+/** Emails that say who made the change and why: the job carries those facts. */
+const TELLS_CHANGE: ReadonlySet<BookingMailKind> = new Set(['changed', 'cancelled']);
+
+/** Statuses after which a follow-up still makes sense (checked again when it comes due). */
+const FOLLOWED_UP: ReadonlySet<BookingStatus> = new Set([BookingStatus.CONFIRMED, BookingStatus.COMPLETED]);
+
 function mailFor({ action, booking }: BookingChanged): BookingMailKind | undefined {
   if (action === 'booking.created') return booking.status === BookingStatus.CONFIRMED ? 'created' : undefined;
   return MAIL_FOR[action];
@@ -48,22 +64,35 @@ function mailFor({ action, booking }: BookingChanged): BookingMailKind | undefin
 
 /**
  * Emails. In the transaction of a change, listeners only queue a job; the worker builds the messages and
- * invites, stores them and queues their sending, so no request spends time on them.
+ * invites, stores them and queues their sending, so no request spends time on them. Each reader gets
+ * times in their own zone and a link of their own.
  */
 export class NotificationService {
-  constructor(private readonly publicUrl: string) {}
+  constructor(
+    private readonly links: Links,
+    private readonly followUpHours: number,
+  ) {}
 
-  /** Listener of bookingChanged: the email job, and the reminder set, moved or removed. */
+  /** Listener of bookingChanged: the email job, and the reminder and follow-up set, moved or removed. */
   bookingChanged(tx: TxContext, change: BookingChanged): void {
     const { booking } = change;
     const kind = mailFor(change);
-    if (kind) tx.effects.addJob(jobs.bookingMail(booking.id, kind, booking.inviteSequence));
+    const told: MailedChange | undefined = kind && TELLS_CHANGE.has(kind) ? { actorId: tx.actor?.userId ?? null, reason: change.reason, before: change.before } : undefined;
+    if (kind) tx.effects.addJob(jobs.bookingMail(booking.id, kind, booking.inviteSequence, told));
     if (booking.status !== BookingStatus.CONFIRMED) tx.effects.removeJob(jobKeys.reminder(booking.id));
     else if (RESCHEDULES.has(change.action)) {
       const remindAt = new Date(booking.startsAt.getTime() - REMINDER_LEAD_MS);
       if (remindAt > tx.clock.now()) tx.effects.addJob(jobs.reminder(booking.id, booking.startsAt, remindAt));
       else tx.effects.removeJob(jobKeys.reminder(booking.id));
     }
+    if (!FOLLOWED_UP.has(booking.status)) tx.effects.removeJob(jobKeys.followUp(booking.id));
+    else if (this.followUpHours > 0 && RESCHEDULES.has(change.action) && booking.status === BookingStatus.CONFIRMED) {
+      tx.effects.addJob(this.followUpJob(booking.id, booking.endsAt));
+    }
+  }
+
+  private followUpJob(bookingId: number, endsAt: Date) {
+    return jobs.followUp(bookingId, endsAt, new Date(endsAt.getTime() + this.followUpHours * HOUR_MS));
   }
 
   /** Listener of proposalChanged. */
@@ -77,10 +106,10 @@ export class NotificationService {
   }
 
   /** The booking_mail job: the messages of one change, with the invite at the sequence the change had. */
-  async mailBooking(ctx: RequestContext, bookingId: number, kind: BookingMailKind, sequence: number): Promise<void> {
+  async mailBooking(ctx: RequestContext, bookingId: number, kind: BookingMailKind, sequence: number, change?: MailedChange): Promise<void> {
     await inTransaction(ctx, async (tx) => {
       const booking = await tx.em.findOne(Booking, bookingId, { populate: ['service.provider'] });
-      if (booking) await this.store(tx, await this.bookingMessages(tx, booking, kind, sequence));
+      if (booking) await this.store(tx, await this.bookingMessages(tx, booking, kind, sequence, change));
     });
   }
 
@@ -93,6 +122,19 @@ export class NotificationService {
     });
   }
 
+  /**
+   * The follow-up job: sends only if the booking still ends when the follow-up was set for, took place
+   * (COMPLETED, or still CONFIRMED: the provider need not mark it) and was not refunded or a no-show.
+   */
+  async followUp(ctx: RequestContext, bookingId: number, endsAt: string): Promise<void> {
+    await inTransaction(ctx, async (tx) => {
+      const booking = await tx.em.findOne(Booking, bookingId, { populate: ['service.provider'] });
+      if (!booking || !FOLLOWED_UP.has(booking.status) || booking.endsAt.toISOString() !== endsAt) return;
+      if (requeuedIfEarly(tx, this.followUpJob(booking.id, booking.endsAt))) return;
+      await this.store(tx, await this.bookingMessages(tx, booking, 'follow_up', booking.inviteSequence));
+    });
+  }
+
   /** The proposal_mail job: the email for the side that has to know. */
   async mailProposal(ctx: RequestContext, proposalId: number, kind: ProposalMailKind): Promise<void> {
     await inTransaction(ctx, async (tx) => {
@@ -100,7 +142,7 @@ export class NotificationService {
       if (!proposal) return;
       const service = proposal.service.getEntity();
       const recipient = await tx.em.findOneOrFail(User, PROPOSAL_MAIL_TO[kind] === 'provider' ? service.provider.getEntity().user.id : proposal.customer.id);
-      const { subject, text, html } = proposalMail(kind, proposal, service, proposal.slots.getItems().sort(byStart), `${this.publicUrl}/proposals/${proposal.id}`);
+      const { subject, text, html } = proposalMail(kind, proposal, service, proposal.slots.getItems().sort(byStart), this.links.proposal(proposal.id), recipient.timezone);
       await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
     });
   }
@@ -117,7 +159,7 @@ export class NotificationService {
       if (!review) return;
       const recipient = review.provider.getEntity().user.getEntity();
       const booking = review.booking.getEntity();
-      const { subject, text, html } = reviewMail(review, review.author.getEntity().name, booking, review.service.getEntity(), `${this.publicUrl}/bookings/${booking.reference}`);
+      const { subject, text, html } = reviewMail(review, review.author.getEntity().name, booking, review.service.getEntity(), this.links.booking(booking.id, recipient.id));
       await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
     });
   }
@@ -128,45 +170,60 @@ export class NotificationService {
       const entry = await tx.em.findOne(WaitlistEntry, entryId, { populate: ['service', 'offeredSlot', 'customer'] });
       if (!entry?.offeredSlot) return;
       const recipient = entry.customer.getEntity();
-      const { subject, text, html } = waitlistOfferMail(entry, entry.offeredSlot.getEntity(), entry.service.getEntity(), `${this.publicUrl}/waitlist/${entry.id}`);
+      const link = this.links.waitlistEntry(entry.id);
+      const { subject, text, html } = waitlistOfferMail(entry, entry.offeredSlot.getEntity(), entry.service.getEntity(), link, recipient.timezone);
       await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
+    });
+  }
+
+  /** The messages of one booking email: with the invite to both sides, or to the one side it concerns, each in its reader's words. */
+  private async bookingMessages(tx: TxContext, booking: Booking, kind: BookingMailKind, sequence: number, change?: MailedChange): Promise<Message[]> {
+    const service = booking.service.getEntity();
+    const provider = service.provider.getEntity();
+    const ids = [booking.customer.id, provider.user.id, ...(change?.actorId != null ? [change.actorId] : [])];
+    const people = await tx.em.find(User, { id: { $in: ids } });
+    const customer = people.find((user) => user.id === booking.customer.id)!;
+    const owner = people.find((user) => user.id === provider.user.id)!;
+    const facts: BookingMailFacts = { customerName: customer.name, providerName: provider.name };
+    if (change) {
+      facts.actor = actorOf(change.actorId, customer, owner, people.find((user) => user.id === change.actorId));
+      facts.reason = change.reason;
+      if (kind === 'cancelled') facts.refund = await refundConsequence(booking, service);
+      if (kind === 'changed' && change.before) facts.before = await bookingBefore(tx, change.before);
+    }
+    const recipients: [User, MailReader['side']][] = INVITES.has(kind)
+      ? [[customer, 'customer'], [owner, 'provider']]
+      : kind === 'refund_failed'
+        ? [[owner, 'provider']]
+        : [[customer, 'customer']];
+    return recipients.map(([recipient, side]) => {
+      const reader: MailReader = { side, zone: recipient.timezone, link: this.links.booking(booking.id, recipient.id), reviewLink: this.links.review(booking.id, recipient.id) };
+      const { subject, text, html } = bookingMail(kind, booking, service, facts, reader);
+      const calendar = !INVITES.has(kind)
+        ? null
+        : invite({
+            reference: booking.reference,
+            sequence,
+            cancelled: kind === 'cancelled',
+            start: booking.startsAt,
+            end: booking.endsAt,
+            timezone: service.timezone,
+            summary: `${service.name} (${booking.reference})`,
+            description: text,
+            organizer: { name: provider.name, email: owner.email },
+            attendee: { name: customer.name, email: customer.email },
+            url: reader.link,
+            location: booking.meetingUrl,
+          });
+      return tx.em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar });
     });
   }
 
   /** Tells a provider, in the caller's transaction, that a calendar account must be connected again. */
   async calendarNeedsReconnect(tx: TxContext, providerUserId: number, accountEmail: string): Promise<void> {
     const recipient = await tx.em.findOneOrFail(User, providerUserId);
-    const { subject, text, html } = calendarReconnectMail(accountEmail, `${this.publicUrl}/account/calendars`);
+    const { subject, text, html } = calendarReconnectMail(accountEmail, this.links.calendars());
     await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
-  }
-
-  /** The messages of one booking email: with the invite to both sides, or to the one side it concerns. */
-  private async bookingMessages(tx: TxContext, booking: Booking, kind: BookingMailKind, sequence: number): Promise<Message[]> {
-    const service = booking.service.getEntity();
-    const provider = service.provider.getEntity();
-    const people = await tx.em.find(User, { id: { $in: [booking.customer.id, provider.user.id] } });
-    const customer = people.find((user) => user.id === booking.customer.id)!;
-    const owner = people.find((user) => user.id === provider.user.id)!;
-    const link = `${this.publicUrl}/bookings/${booking.reference}`;
-    const { subject, text, html } = bookingMail(kind, booking, service, link);
-    const calendar = !INVITES.has(kind)
-      ? null
-      : invite({
-          reference: booking.reference,
-          sequence,
-          cancelled: kind === 'cancelled',
-          start: booking.startsAt,
-          end: booking.endsAt,
-          timezone: service.timezone,
-          summary: `${service.name} (${booking.reference})`,
-          description: text,
-          organizer: { name: provider.name, email: owner.email },
-          attendee: { name: customer.name, email: customer.email },
-          url: link,
-          location: booking.meetingUrl,
-        });
-    const recipients = INVITES.has(kind) ? [customer, owner] : kind === 'refund_failed' ? [owner] : [customer];
-    return recipients.map((recipient) => tx.em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar }));
   }
 
   /** Stores new messages and queues their sending, in the caller's transaction. */
@@ -179,4 +236,34 @@ export class NotificationService {
     const actor = requireActor(ctx);
     return ctx.em.find(Message, { recipient: ctx.em.getReference(User, actor.userId) }, { orderBy: { id: 'desc' }, limit: MAX_ROWS.messages });
   }
+}
+
+/** Who made a change, from the audit's actor: none is the server or the bank (an expired hold, Stripe's word). */
+function actorOf(actorId: number | null, customer: User, owner: User, actor: User | undefined): ChangeActor {
+  if (actorId === null) return 'system';
+  if (actor?.role === Role.ADMIN) return 'admin';
+  if (actorId === customer.id) return 'customer';
+  return actorId === owner.id ? 'provider' : 'admin';
+}
+
+/** What a cancellation did to the money paid, as the booking's cancel left it (CONTRACT.md, "Money rules"). */
+async function refundConsequence(booking: Booking, service: Service): Promise<string | null> {
+  const amount = (value: Decimal.Value) => `${formatAmount(value, booking.currency)} ${booking.currency}`;
+  const payment = (await booking.payment?.loadOrFail()) ?? null;
+  if (!payment) return new Decimal(booking.total).isZero() ? null : 'no card payment was taken here; money paid in other ways is refunded by the provider';
+  const refunded = new Decimal(booking.refundedAmount ?? 0);
+  if (refunded.gt(0)) return `${amount(refunded)}${refunded.gte(payment.amount) ? ' (the full amount)' : ''} is being refunded to the card`;
+  if (payment.status !== PaymentStatus.SUCCEEDED && payment.status !== PaymentStatus.REFUNDED) return 'the card payment was stopped; nothing was charged';
+  return `none: the booking was cancelled less than ${service.cutoffHours} hours before it starts (the refund policy); the provider may still refund by hand`;
+}
+
+/** What a changed booking was: its times from the slots it had, its party and total from the change's snapshot. */
+async function bookingBefore(tx: TxContext, before: BookingSnapshot): Promise<BookingBefore> {
+  const slots = await tx.em.find(Slot, { id: { $in: before.slotIds.map(Number) } });
+  return {
+    startsAt: new Date(Math.min(...slots.map((slot) => slot.startsAt.getTime()))),
+    endsAt: new Date(Math.max(...slots.map((slot) => slot.endsAt.getTime()))),
+    party: before.party,
+    total: before.total,
+  };
 }

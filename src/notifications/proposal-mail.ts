@@ -1,8 +1,8 @@
-import { DateTime } from 'luxon';
 import type { Service } from '../catalog/service.entity';
 import type { Proposal } from '../proposals/proposal.entity';
 import { byStart, type Slot } from '../scheduling/slot.entity';
 import { mailBody, oneLine } from './booking-mail';
+import { readerTime } from './mail-time';
 
 export type ProposalMailKind = 'received' | 'accepted' | 'declined' | 'withdrawn' | 'expired' | 'countered' | 'counter_accepted';
 
@@ -38,8 +38,16 @@ function counterOffer(proposal: Proposal, when: (date: Date) => string): string[
   ];
 }
 
-export function proposalMail(kind: ProposalMailKind, proposal: Proposal, service: Service, slots: Slot[], link: string): { subject: string; text: string; html: string } {
-  const when = (date: Date) => DateTime.fromJSDate(date, { zone: service.timezone }).setLocale('en').toFormat("ccc d LLL yyyy, HH:mm '('ZZZZ')'");
+/** What the reader can do about the proposal, through the API, when there is no front end to link to. */
+const API_ACTIONS: Partial<Record<ProposalMailKind, string>> = {
+  received: 'acceptProposal or declineProposal',
+  countered: 'acceptCounterProposal',
+};
+
+/** A proposal email in the reader's zone; `link` is the front end's proposal page, or null when there is none (the API call is named instead). */
+export function proposalMail(kind: ProposalMailKind, proposal: Proposal, service: Service, slots: Slot[], link: string | null, readerZone: string): { subject: string; text: string; html: string } {
+  const when = (date: Date) => readerTime(date, readerZone, service.timezone);
+  const action = API_ACTIONS[kind];
   const lines = [
     `${SUBJECTS[kind]}.`,
     '',
@@ -51,7 +59,7 @@ export function proposalMail(kind: ProposalMailKind, proposal: Proposal, service
     ...(kind === 'received' ? [`Answer by: ${when(proposal.expiresAt)}`] : []),
     ...(kind === 'countered' ? counterOffer(proposal, when) : []),
     '',
-    `See it at ${link}`,
+    link ? `See it at ${link}` : `Proposal id: ${proposal.id}${action ? ` (answer with ${action} in the API)` : ''}`,
   ];
   return { subject: oneLine(`${SUBJECTS[kind]}: ${service.name}`), ...mailBody(lines, link, 'Open proposal') };
 }

@@ -1,12 +1,15 @@
-import { DateTime } from 'luxon';
 import type { Service } from '../catalog/service.entity';
 import type { Slot } from '../scheduling/slot.entity';
 import type { WaitlistEntry } from '../waitlist/waitlist-entry.entity';
 import { mailBody, oneLine } from './booking-mail';
+import { readerTime } from './mail-time';
 
-/** The email telling a waiting customer that seats are held for them until the offer ends. */
-export function waitlistOfferMail(entry: WaitlistEntry, slot: Slot, service: Service, link: string): { subject: string; text: string; html: string } {
-  const when = (date: Date) => DateTime.fromJSDate(date, { zone: service.timezone }).setLocale('en').toFormat("ccc d LLL yyyy, HH:mm '('ZZZZ')'");
+/**
+ * The email telling a waiting customer that seats are held for them until the offer ends, in their zone;
+ * `link` is the front end's page, or null when there is none (the API call is named instead).
+ */
+export function waitlistOfferMail(entry: WaitlistEntry, slot: Slot, service: Service, link: string | null, readerZone: string): { subject: string; text: string; html: string } {
+  const when = (date: Date) => readerTime(date, readerZone, service.timezone);
   const lines = [
     `A place is free for you: ${entry.partySize} seat(s) are held for you.`,
     '',
@@ -14,7 +17,7 @@ export function waitlistOfferMail(entry: WaitlistEntry, slot: Slot, service: Ser
     `Slot: ${when(slot.startsAt)} to ${when(slot.endsAt)}`,
     `Claim it before: ${when(entry.offerExpiresAt!)}`,
     '',
-    `Claim it at ${link}`,
+    link ? `Claim it at ${link}` : `Claim it with claimWaitlistOffer(id: "${entry.id}") in the API.`,
   ];
   return { subject: oneLine(`A place is free for you: ${service.name}`), ...mailBody(lines, link, 'Claim your place') };
 }

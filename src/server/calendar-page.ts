@@ -34,7 +34,7 @@ const AVAILABILITY = `query CalendarAvailability($providerId: ID!, $month: Strin
 }`;
 
 // Only the page's own scripts, styles and socket: a name that slipped past escaping still could not run.
-const CONTENT_SECURITY_POLICY = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+export const CONTENT_SECURITY_POLICY = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /**
  * The public live calendar of a provider, GET /calendar/:providerId?month=YYYY-MM: its active services in
@@ -118,7 +118,8 @@ function notFound(res: Response, providerId: string): void {
   page(res, 404, 'No such calendar', `<p>There is no provider ${escapeHtml(providerId)}.</p>`);
 }
 
-function page(res: Response, status: number, title: string, body: string): void {
+/** A whole HTML page of the server's own (calendar, booking): `title` is escaped here, `body` is the caller's escaped HTML. */
+export function page(res: Response, status: number, title: string, body: string): void {
   res.status(status).type('html').send(`<!doctype html>
 <html lang="en">
 <head>

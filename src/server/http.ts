@@ -21,8 +21,10 @@ import { idempotency } from './idempotency';
 import { metricsAccess } from './metrics-access';
 import { startDeadline } from './operation-deadline';
 import { costLimitPlugin, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits';
+import { bookingPage } from './booking-page';
 import { calendarPage } from './calendar-page';
 import { explorerPage } from './explorer';
+import type { Links } from '../notifications/links';
 import type { PaymentEventService } from '../payments/payment-events.service';
 import type { StripeGateway } from '../payments/stripe-gateway';
 import { stripeWebhook } from './stripe-webhook';
@@ -53,6 +55,7 @@ export interface HttpDeps {
   feeds: CalendarFeedService;
   images: ImageService;
   rateLimits: RateLimits;
+  links: Links;
   settings: HttpSettings;
 }
 
@@ -116,6 +119,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   app.use(calendarPage({ schema: deps.schema, orm: deps.orm, clock: deps.clock, log: deps.log }));
   app.use(feedRoute({ orm: deps.orm, clock: deps.clock, log: deps.log, feeds: deps.feeds }));
   app.use(imageRoutes({ orm: deps.orm, tokens: deps.tokens, clock: deps.clock, images: deps.images, rateLimits: deps.rateLimits, log: deps.log }));
+  app.use(bookingPage({ orm: deps.orm, links: deps.links, log: deps.log }));
   app.use(stripeWebhook({ orm: deps.orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log: deps.log }));
   app.use(googleCallback({ orm: deps.orm, clock: deps.clock, log: deps.log, calendars: deps.calendars }));
 

@@ -13,7 +13,7 @@ import { parseId } from '../core/ids';
 import { businessMetrics } from '../core/metrics';
 import { requeuedIfEarly } from '../core/jobs';
 import { jobKeys, jobs } from '../jobs';
-import { parseParty } from '../booking/booking-rules';
+import { checkSlots, parseParty } from '../booking/booking-rules';
 import { intInRange } from '../core/validate';
 import { localDate } from '../core/zoned-time';
 import { Slot } from '../scheduling/slot.entity';
@@ -82,7 +82,8 @@ export class WaitlistService {
     if (input.slotId != null) {
       const slot = await tx.em.findOne(Slot, parseId('slotId', input.slotId));
       if (!slot || slot.service.id !== service.id) throw new NotFound('Slot', input.slotId);
-      if (slot.startsAt <= now) throw new DomainError('SLOT_UNAVAILABLE', `Slot ${slot.id} has started`, { slotId: String(slot.id) });
+      // A slot that could not be booked even with free seats (closed, cancelled, blacked out, past) has no queue.
+      checkSlots([slot.id], [slot], service, now);
       if (partySize > slot.capacity) throw new BadInput('partySize', `a party of ${partySize} is larger than the slot (${slot.capacity} seats)`);
       return [slot];
     }
@@ -179,16 +180,21 @@ export class WaitlistService {
     return entry;
   }
 
-  /** Sets `position` on the ACTIVE entries, counting those ahead in their queue, in one query. */
+  /**
+   * Sets `position` on the ACTIVE entries, counting those ahead that compete for the same seats, in one
+   * query: a slot entry competes with that slot's entries and the entries for its local date; a date
+   * entry with every entry of that date, for any of its slots.
+   */
   private async withPositions(em: EntityManager, entries: WaitlistEntry[]): Promise<WaitlistEntry[]> {
     const active = entries.filter((entry) => entry.status === WaitlistStatus.ACTIVE);
     const rows: { id: number; position: string }[] = active.length
       ? await em.execute(
-          `select e.id, 1 + (select count(*) from waitlist_entry o
+          `select e.id, 1 + (select count(*) from waitlist_entry o left join slot os on os.id = o.slot_id
               where o.status = 'ACTIVE' and o.service_id = e.service_id
-                and o.slot_id is not distinct from e.slot_id and o.date is not distinct from e.date
+                and coalesce(o.date, os.local_date) = coalesce(e.date, es.local_date)
+                and (e.slot_id is null or o.slot_id is null or o.slot_id = e.slot_id)
                 and (o.priority > e.priority or (o.priority = e.priority and (o.created_at, o.id) < (e.created_at, e.id)))) as position
-            from waitlist_entry e where e.id in (?)`,
+            from waitlist_entry e left join slot es on es.id = e.slot_id where e.id in (?)`,
           [active.map((entry) => entry.id)],
         )
       : [];

@@ -1,0 +1,64 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export interface LinkSettings {
+  /** The server's own address (PUBLIC_URL): its signed booking page. */
+  publicUrl: string;
+  /** The front end's address (APP_URL), when there is one: links then point at its pages. */
+  appUrl?: string;
+  linkSecret: string;
+}
+
+/**
+ * Every link an email carries, each to a page that exists. With APP_URL, the front end's pages:
+ * `/bookings/<id>`, `/bookings/<id>/review`, `/proposals/<id>`, `/waitlist/<id>`. Without it, the server's
+ * booking page `GET /bookings/<id>?sig=<reader>.<hmac>`, signed for the participant who reads the email
+ * (no login needed, read-only); proposals and waitlist offers then have no page, and their emails name
+ * the API call instead of a link.
+ */
+export class Links {
+  constructor(private readonly settings: LinkSettings) {}
+
+  get toFrontEnd(): boolean {
+    return this.settings.appUrl !== undefined;
+  }
+
+  /** The booking as `readerId` (its customer or its provider's user) may open it. */
+  booking(bookingId: number, readerId: number): string {
+    if (this.settings.appUrl) return `${this.settings.appUrl}/bookings/${bookingId}`;
+    return `${this.settings.publicUrl}/bookings/${bookingId}?sig=${this.sign(bookingId, readerId)}`;
+  }
+
+  /** Where the customer reviews a completed booking: the front end's form, or the booking page (which says how). */
+  review(bookingId: number, readerId: number): string {
+    if (this.settings.appUrl) return `${this.settings.appUrl}/bookings/${bookingId}/review`;
+    return this.booking(bookingId, readerId);
+  }
+
+  proposal(proposalId: number): string | null {
+    return this.settings.appUrl ? `${this.settings.appUrl}/proposals/${proposalId}` : null;
+  }
+
+  /** Where a provider manages calendar connections: only the front end has such a page. */
+  calendars(): string | null {
+    return this.settings.appUrl ? `${this.settings.appUrl}/account/calendars` : null;
+  }
+
+  waitlistEntry(entryId: number): string | null {
+    return this.settings.appUrl ? `${this.settings.appUrl}/waitlist/${entryId}` : null;
+  }
+
+  /** The reader a booking page signature was made for, or null when it is not ours (forged, altered, another booking's). */
+  reader(bookingId: number, signature: string): number | null {
+    const match = /^(\d{1,10})\.([A-Za-z0-9_-]{43})$/.exec(signature);
+    if (!match) return null;
+    const readerId = Number(match[1]);
+    const expected = Buffer.from(this.sign(bookingId, readerId).split('.')[1]);
+    const given = Buffer.from(match[2]);
+    return expected.length === given.length && timingSafeEqual(expected, given) ? readerId : null;
+  }
+
+  private sign(bookingId: number, readerId: number): string {
+    const mac = createHmac('sha256', this.settings.linkSecret).update(`booking-page:${bookingId}:${readerId}`).digest('base64url');
+    return `${readerId}.${mac}`;
+  }
+}
