@@ -9,6 +9,7 @@ import { Migration20261123070000_core } from './Migration20261123070000_core';
 import { Migration20261123100000_tokens } from './Migration20261123100000_tokens';
 import { Migration20261123110500_customer_limits } from './Migration20261123110500_customer_limits';
 import { Migration20261123110000_integrations } from './Migration20261123110000_integrations';
+import { Migration20261123150000_management } from './Migration20261123150000_management';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261123100000_tokens', class: Migration20261123100000_tokens }, // sessions, deactivated accounts, rate-limit counters
   { name: 'Migration20261123110500_customer_limits', class: Migration20261123110500_customer_limits }, // active bookings per customer, overlaps
   { name: 'Migration20261123110000_integrations', class: Migration20261123110000_integrations }, // webhooks, idempotency keys, counter-proposals
+  { name: 'Migration20261123150000_management', class: Migration20261123150000_management }, // buffers, provider_busy, cancelled slots, booking contact
 ];

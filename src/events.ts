@@ -1,6 +1,7 @@
 import type { BookingChanged, SeatsFreed } from './booking/booking-events';
 import { EventBus } from './core/event-bus';
 import type { ProposalChanged } from './proposals/proposal-events';
+import type { SlotCancelled } from './scheduling/slot-events';
 import type { WaitlistOffered } from './waitlist/waitlist-events';
 
 /** Every domain event by name; `domain.ts` registers the listeners of each. */
@@ -9,6 +10,7 @@ export interface DomainEvents {
   seatsFreed: SeatsFreed;
   proposalChanged: ProposalChanged;
   waitlistOffered: WaitlistOffered;
+  slotCancelled: SlotCancelled;
 }
 
 export type Events = EventBus<DomainEvents>;

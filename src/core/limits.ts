@@ -8,6 +8,9 @@ export const MAX_ROWS = {
   messages: 200,
   myWaitlist: 200,
   serviceWaitlist: 1_000,
+  providers: 500,
+  schedules: 500,
+  blackouts: 500,
 } as const;
 
 /**

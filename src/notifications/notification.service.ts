@@ -136,7 +136,11 @@ export class NotificationService {
           url: link,
         });
     const recipients = INVITES.has(kind) ? [customer, owner] : kind === 'refund_failed' ? [owner] : [customer];
-    return recipients.map((recipient) => tx.em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar }));
+    const messages = recipients.map((recipient) => tx.em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar }));
+    // The guest the booking is for hears what its customer hears (CONTRACT.md: "emails go to both").
+    const guest = booking.contact?.email;
+    if (guest && recipients.includes(customer) && guest !== customer.email) messages.push(tx.em.create(Message, { recipient: null, to: guest, subject, text, html, calendar }));
+    return messages;
   }
 
   /** Stores new messages and queues their sending, in the caller's transaction. */
