@@ -1,6 +1,7 @@
-import { BookDocument, CancelBookingDocument, CreateServiceDocument, CreateSlotDocument, ModifyBookingDocument, SlotsDocument, UpdateServiceDocument } from './generated/graphql';
+import { AvailabilityChangedDocument, BookDocument, CancelBookingDocument, CreateServiceDocument, CreateSlotDocument, ModifyBookingDocument, SlotsDocument, UpdateServiceDocument } from './generated/graphql';
 import { SERVICE, createService, signUp, type Account } from './support/fixtures';
-import { startTestServer, type TestServer } from './support/server';
+import { Subscription, eventually, liveClient } from './support/live';
+import { serverMetric, startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
 let provider: Account;
@@ -91,6 +92,26 @@ describe("a provider's time across its appointment services", () => {
        and y.status in ('PENDING_PAYMENT', 'CONFIRMED') and x.starts_at < y.ends_at and y.starts_at < x.ends_at`,
     );
     expect(overlaps).toEqual([]);
+  });
+
+  it("tells live calendars of the other services' slots a booking closes and frees", async () => {
+    const c = await slot(consult, 20 * 24 * 60, 30);
+    const d = await slot(demo, 20 * 24 * 60, 60);
+    const before = await serverMetric(server.url, 'live_subscriptions');
+    const client = liveClient(server.url);
+    const live = new Subscription(client, AvailabilityChangedDocument, { serviceIds: [demo] });
+    try {
+      await eventually(async () => (await serverMetric(server.url, 'live_subscriptions')) > before);
+      const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [c], party: { adults: 1 } } }, customers[0].token);
+      const [closed] = await live.waitFor(1);
+      expect(closed.data?.availabilityChanged).toMatchObject({ serviceId: demo, reason: 'CLOSED', slot: { id: d, available: 0 } });
+      await server.ok(CancelBookingDocument, { id: booking.id }, customers[0].token);
+      const [, opened] = await live.waitFor(2);
+      expect(opened.data?.availabilityChanged).toMatchObject({ serviceId: demo, reason: 'OPENED', slot: { id: d, available: 1 } });
+    } finally {
+      live.stop();
+      await client.dispose();
+    }
   });
 
   it('takes buffers from 0 to 1440 minutes and refuses others by name', async () => {

@@ -35,6 +35,9 @@ export class WaitlistOffers {
 
   async seatsFreed(tx: TxContext, { slotIds }: SeatsFreed): Promise<void> {
     if (!(await this.anyoneWaiting(tx, slotIds))) return;
+    // The change that freed the seats must reach the database first: a booking's new status frees the
+    // provider's time (provider_busy, kept by a trigger) that the slots read below take into account.
+    await tx.em.flush();
     const now = tx.clock.now();
     // Locked in id order with the lock seat changes take, so that the free seats counted here stay free.
     const slots = await lockSlots(tx, { ids: slotIds });
