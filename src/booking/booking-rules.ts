@@ -57,7 +57,8 @@ export function checkSlots(ids: number[], found: Slot[], service: Service, now: 
     if (slot.service.id !== service.id) throw new BadInput('slotIds', 'all slots must belong to one service');
     if (slot.status !== SlotStatus.OPEN) throw unavailable(slot, `is ${slot.status.toLowerCase()}`);
     if (slot.blackedOut) throw unavailable(slot, 'falls on a blackout');
-    if (slot.providerBusy && !moving) throw slotUnavailable(slot.id, 'is taken: the provider is booked at that time (buffers included)', PROVIDER_BUSY);
+    // A slot its own bookings fill is full (CAPACITY_EXCEEDED, the waitlist's case), not the provider's time taken elsewhere.
+    if (slot.providerBusy && !moving && slot.booked + slot.held < slot.capacity) throw slotUnavailable(slot.id, 'is taken: the provider is booked at that time (buffers included)', PROVIDER_BUSY);
     if (slot.startsAt.getTime() < earliest) throw unavailable(slot, `starts within ${service.cutoffHours} hours or has started`);
     if (slot.startsAt.getTime() > latest) throw unavailable(slot, `starts more than ${service.advanceDays} days ahead`);
   }
