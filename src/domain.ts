@@ -112,7 +112,8 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
     .on('proposalChanged', (tx, change) => notifications.proposalChanged(tx, change), (tx, { proposalId, customerId, providerUserId }) => announceProposal(tx, { proposalId, customerId, providerUserId }), webhookListeners.proposalChanged)
     .on('waitlistOffered', (tx, offer) => notifications.waitlistOffered(tx, offer), webhookListeners.waitlistOffered, countOffer)
-    .on('reviewCreated', auditReview, (tx, review) => notifications.reviewCreated(tx, review), webhookListeners.reviewCreated);
+    .on('reviewCreated', auditReview, (tx, review) => notifications.reviewCreated(tx, review), webhookListeners.reviewCreated)
+    .on('slotCancelled', (tx, cancelled) => offers.slotCancelled(tx, cancelled));
 
   return {
     tokens,
@@ -120,7 +121,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     rateLimits,
     accounts: new AccountService(sessions, rateLimits),
     catalog,
-    scheduling: new SchedulingService(catalog, lifecycle),
+    scheduling: new SchedulingService(catalog, lifecycle, bookings, events),
     blackouts: new BlackoutService(catalog, lifecycle),
     bookings,
     bookingQueries: new BookingQueryService(),

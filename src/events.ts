@@ -2,6 +2,7 @@ import type { BookingChanged, SeatsFreed } from './booking/booking-events';
 import { EventBus } from './core/event-bus';
 import type { ProposalChanged } from './proposals/proposal-events';
 import type { ReviewCreated } from './reviews/review-events';
+import type { SlotCancelled } from './scheduling/slot-events';
 import type { WaitlistOffered } from './waitlist/waitlist-events';
 
 /** Every domain event by name; `domain.ts` registers the listeners of each. */
@@ -11,6 +12,7 @@ export interface DomainEvents {
   proposalChanged: ProposalChanged;
   waitlistOffered: WaitlistOffered;
   reviewCreated: ReviewCreated;
+  slotCancelled: SlotCancelled;
 }
 
 export type Events = EventBus<DomainEvents>;

@@ -34,9 +34,13 @@ afterAll(async () => {
   await stripe.stop();
 });
 
+/** Each full slot starts an hour after the last: the owner's capacity-1 services share its time (README, "Appointments and buffers"). */
+let nextHour = 10; // after the 09:00 slots the other tests make
+
 async function fullSlot(capacity: number, input: Parameters<typeof createService>[2] = {}) {
   const service = await createService(server, owner, { capacity, ...input });
-  const [slot] = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5));
+  const startTime = `${String(nextHour++).padStart(2, '0')}:00`;
+  const [slot] = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5), { startTime });
   const first = await signUp(server, 'CUSTOMER');
   const { book } = await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: capacity } } }, first.token);
   return { service, slot, first, booking: book };

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../core/context';
-import { AuthPayload, SignUpInput } from './account.inputs';
+import { AuthPayload, MeInput, SignUpInput } from './account.inputs';
 import type { AccountService } from './account.service';
 import { Provider } from './provider.entity';
 import type { SessionService } from './session.service';
@@ -52,6 +52,12 @@ export class AccountResolver {
     @Arg('next', () => String) next: string,
   ): Promise<AuthPayload> {
     return this.accounts.changePassword(ctx, current, next);
+  }
+
+  @Authorized()
+  @Mutation(() => User, { description: "Changes the caller's display name and time zone; the zone must be an IANA zone (BAD_USER_INPUT on `timezone`)." })
+  updateMe(@Ctx() ctx: RequestContext, @Arg('input', () => MeInput, { description: 'The fields to change.' }) input: MeInput): Promise<User> {
+    return this.accounts.updateMe(ctx, input);
   }
 
   @FieldResolver(() => Provider, { nullable: true })

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, DomainError, Forbidden, Unauthenticated } from '../core/errors';
 import { parseZone } from '../core/zoned-time';
-import type { AuthPayload, SignUpInput } from './account.inputs';
+import type { AuthPayload, MeInput, SignUpInput } from './account.inputs';
 import { parseEmail } from './email';
 import { requireActor } from './ownership';
 import { hashPassword, passwordMatches } from './passwords';
@@ -14,7 +14,7 @@ import { Session } from './session.entity';
 import type { SessionService } from './session.service';
 import { User } from './user.entity';
 
-function parseName(value: string): string {
+export function parseName(value: string): string {
   const name = value.trim();
   if (!name || name.length > 200 || /[\r\n]/.test(name)) throw new BadInput('name', 'must be 1 to 200 characters on one line');
   return name;
@@ -86,6 +86,19 @@ export class AccountService {
 
   async me(ctx: RequestContext): Promise<User | null> {
     return ctx.actor ? ctx.em.findOne(User, ctx.actor.userId) : null;
+  }
+
+  /** Changes the caller's display name and time zone (an IANA zone, checked with luxon). */
+  async updateMe(ctx: RequestContext, input: MeInput): Promise<User> {
+    const actor = requireActor(ctx);
+    const name = input.name == null ? null : parseName(input.name);
+    const timezone = input.timezone == null ? null : parseZone('timezone', input.timezone);
+    return inTransaction(ctx, async (tx) => {
+      const user = await tx.em.findOneOrFail(User, actor.userId);
+      if (name) user.name = name;
+      if (timezone) user.timezone = timezone;
+      return user;
+    });
   }
 
   /**

@@ -6,10 +6,10 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // private-use, unassigned and lone surrogates. Two addresses that look alike must be the same address.
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}]/u;
 
-/** An email as stored and compared: NFKC, trimmed, lower-cased; BAD_USER_INPUT on `email` when it cannot be one. */
-export function parseEmail(value: string): string {
+/** An email as stored and compared: NFKC, trimmed, lower-cased; BAD_USER_INPUT on `field` when it cannot be one. */
+export function parseEmail(value: string, field = 'email'): string {
   const email = value.normalize('NFKC').trim().toLowerCase();
-  if (INVISIBLE.test(email)) throw new BadInput('email', 'must not contain invisible or control characters');
-  if (email.length > 254 || !EMAIL.test(email)) throw new BadInput('email', 'is not an email address');
+  if (INVISIBLE.test(email)) throw new BadInput(field, 'must not contain invisible or control characters');
+  if (email.length > 254 || !EMAIL.test(email)) throw new BadInput(field, 'is not an email address');
   return email;
 }

@@ -4,12 +4,19 @@ import type { RequestContext } from '../core/context';
 import { Forbidden } from '../core/errors';
 import type { Booking } from './booking.entity';
 
+/** Whether the caller is the booking's customer, its service's provider or an admin. */
+export async function isParticipant(ctx: RequestContext, booking: Booking): Promise<boolean> {
+  const actor = ctx.actor;
+  if (!actor) return false;
+  if (actor.role === Role.ADMIN || booking.customer.id === actor.userId) return true;
+  const provider = await (await booking.service.loadOrFail()).provider.loadOrFail();
+  return provider.user.id === actor.userId;
+}
+
 /** A booking is its customer's, its service's provider's and the admins'; anyone else is FORBIDDEN. */
 export async function assertParticipant(ctx: RequestContext, booking: Booking): Promise<void> {
-  const actor = requireActor(ctx);
-  if (actor.role === Role.ADMIN || booking.customer.id === actor.userId) return;
-  const provider = await (await booking.service.loadOrFail()).provider.loadOrFail();
-  if (provider.user.id !== actor.userId) throw new Forbidden('This booking is not yours');
+  requireActor(ctx);
+  if (!(await isParticipant(ctx, booking))) throw new Forbidden('This booking is not yours');
 }
 
 export async function assertProviderOf(ctx: RequestContext, booking: Booking): Promise<void> {

@@ -2,6 +2,7 @@ import Decimal from 'decimal.js';
 import type { Service } from '../catalog/service.entity';
 import type { Slot } from '../scheduling/slot.entity';
 import { partySize } from './booking-rules';
+import type { Contact } from './contact';
 import { priceBooking, type PartySize, type PriceBreakdownAmounts } from './pricing';
 
 /** What a booking's slots, party and agreed unit prices decide: the seats, the time span and the price. */
@@ -48,6 +49,9 @@ export interface BookingPlan {
   terms: BookingTerms;
   notes?: string | null;
   specialRequirements?: string | null;
+  contact?: Contact | null;
+  dietaryRestrictions?: string | null;
+  accessibilityNeeds?: string | null;
   /** The seats are already held for this customer (a waitlist offer); otherwise they are taken now. */
   seatsHeld?: boolean;
 }

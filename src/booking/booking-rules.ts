@@ -1,6 +1,6 @@
 import type { Service } from '../catalog/service.entity';
 import { BadInput, NotFound } from '../core/errors';
-import { capacityExceeded, slotUnavailable } from '../core/refusals';
+import { capacityExceeded, PROVIDER_BUSY, slotUnavailable } from '../core/refusals';
 import { parseId } from '../core/ids';
 import type { Slot } from '../scheduling/slot.entity';
 import { SlotStatus } from '../scheduling/scheduling.enums';
@@ -39,8 +39,12 @@ export function partySize(party: PartySize): number {
 
 const unavailable = (slot: Slot, why: string) => slotUnavailable(slot.id, why);
 
-/** The named slots, all of `service`, each open, outside blackouts, at least cutoffHours and at most advanceDays ahead. */
-export function checkSlots(ids: number[], found: Slot[], service: Service, now: Date): Slot[] {
+/**
+ * The named slots, all of `service`, each open, outside blackouts and the provider's taken time, at least
+ * cutoffHours and at most advanceDays ahead. A booking being moved holds some of that time itself: for it
+ * (`moving`) the database alone judges the provider's time.
+ */
+export function checkSlots(ids: number[], found: Slot[], service: Service, now: Date, moving = false): Slot[] {
   const byId = new Map(found.map((slot) => [slot.id, slot]));
   const slots = ids.map((id) => {
     const slot = byId.get(id);
@@ -54,6 +58,8 @@ export function checkSlots(ids: number[], found: Slot[], service: Service, now: 
     if (slot.status !== SlotStatus.OPEN) throw unavailable(slot, `is ${slot.status.toLowerCase()}`);
     if (slot.blackedOut) throw unavailable(slot, 'falls on a blackout');
     if (slot.calendarBusy) throw unavailable(slot, "overlaps a busy time in the provider's calendar");
+    // A slot its own bookings fill is full (CAPACITY_EXCEEDED, the waitlist's case), not the provider's time taken elsewhere.
+    if (slot.providerBusy && !moving && slot.booked + slot.held < slot.capacity) throw slotUnavailable(slot.id, 'is taken: the provider is booked at that time (buffers included)', PROVIDER_BUSY);
     if (slot.startsAt.getTime() < earliest) throw unavailable(slot, `starts within ${service.cutoffHours} hours or has started`);
     if (slot.startsAt.getTime() > latest) throw unavailable(slot, `starts more than ${service.advanceDays} days ahead`);
   }

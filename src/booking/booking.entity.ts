@@ -8,6 +8,7 @@ import { Slot } from '../scheduling/slot.entity';
 import { AuditEntry } from './audit-entry.entity';
 import { partySize } from './booking-rules';
 import { BookingStatus } from './booking.enums';
+import type { Contact } from './contact';
 
 /** Seats taken by a party on one or more slots of one service. */
 @ObjectType('Booking')
@@ -92,6 +93,20 @@ export class Booking {
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   specialRequirements?: string | null;
+
+  /** Who the booking is for when not the account holder; the `contact` field shows it to participants only. */
+  @Property({ type: 'json', nullable: true })
+  contact?: Contact | null;
+
+  @Property({ type: 'text', nullable: true })
+  dietaryRestrictions?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  accessibilityNeeds?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the booking was cancelled, as its canceller (or the provider cancelling its slot) gave it.' })
+  @Property({ type: 'text', nullable: true })
+  cancellationReason?: string | null;
 
   /** SEQUENCE of the booking's calendar invite: 0 when made, one more with each change or cancellation. */
   @Property()

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Money } from '../core/money.type';
+import { ContactInput } from './contact';
 
 @InputType('PartyInput')
 export class PartyInput {
@@ -14,6 +15,12 @@ export class BookInput {
   @Field(() => PartyInput) party!: PartyInput;
   @Field(() => String, { nullable: true }) notes?: string | null;
   @Field(() => String, { nullable: true }) specialRequirements?: string | null;
+  @Field(() => ContactInput, { nullable: true, description: 'Who the booking is for, when not the account holder: booking emails go to this address too.' })
+  contact?: ContactInput | null;
+  @Field(() => String, { nullable: true, description: 'Dietary restrictions of the party, at most 2,000 characters; shown to the booking\'s participants only.' })
+  dietaryRestrictions?: string | null;
+  @Field(() => String, { nullable: true, description: 'Accessibility needs of the party, at most 2,000 characters; shown to the booking\'s participants only.' })
+  accessibilityNeeds?: string | null;
 }
 
 @InputType('ModifyBookingInput')

@@ -11,6 +11,8 @@ import type { BookingQueryService } from './booking-query.service';
 import { Booking } from './booking.entity';
 import { BookingStatus } from './booking.enums';
 import { BookInput, ModifyBookingInput, Party, PriceBreakdown } from './booking.inputs';
+import { isParticipant } from './booking-access';
+import { Contact } from './contact';
 import type { BookingService } from './booking.service';
 import { listCost, MAX_ROWS } from '../core/limits';
 
@@ -130,6 +132,21 @@ export class BookingResolver {
   @FieldResolver(() => Money, { nullable: true, description: 'Money given back so far (null when nothing was refunded).' })
   refunded(@Root() booking: Booking): Money | null {
     return booking.refundedAmount ? Money.of(booking.refundedAmount, booking.currency) : null;
+  }
+
+  @FieldResolver(() => Contact, { nullable: true, description: "Who the booking is for, when not the account holder: the booking's participants (its customer, its provider, admins) only; null for anyone else." })
+  async contact(@Ctx() ctx: RequestContext, @Root() booking: Booking): Promise<Contact | null> {
+    return booking.contact && (await isParticipant(ctx, booking)) ? booking.contact : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "The party's dietary restrictions: the booking's participants only; null for anyone else." })
+  async dietaryRestrictions(@Ctx() ctx: RequestContext, @Root() booking: Booking): Promise<string | null> {
+    return booking.dietaryRestrictions && (await isParticipant(ctx, booking)) ? booking.dietaryRestrictions : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "The party's accessibility needs: the booking's participants only; null for anyone else." })
+  async accessibilityNeeds(@Ctx() ctx: RequestContext, @Root() booking: Booking): Promise<string | null> {
+    return booking.accessibilityNeeds && (await isParticipant(ctx, booking)) ? booking.accessibilityNeeds : null;
   }
 
   @FieldResolver(() => [AuditEntry], { complexity: listCost(1) })

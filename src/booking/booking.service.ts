@@ -17,6 +17,7 @@ import { lockBookingWhere } from './booking-locks';
 import { bookingTerms, isPaid, type BookingPlan } from './booking-plan';
 import { MAX_NOTE_LENGTH, assertRoom, checkSlots, parseParty, parseSlotIds } from './booking-rules';
 import { Booking, BookingSlot } from './booking.entity';
+import { parseContact } from './contact';
 import { BookingStatus } from './booking.enums';
 import type { BookInput, ModifyBookingInput, PartyInput } from './booking.inputs';
 import { BOOKING_STATES, seatColumn } from './booking.state';
@@ -51,8 +52,11 @@ export class BookingService {
     const slotIds = parseSlotIds(input.slotIds);
     const notes = optionalText('notes', input.notes, MAX_NOTE_LENGTH);
     const specialRequirements = optionalText('specialRequirements', input.specialRequirements, MAX_NOTE_LENGTH);
+    const contact = parseContact(input.contact);
+    const dietaryRestrictions = optionalText('dietaryRestrictions', input.dietaryRestrictions, MAX_NOTE_LENGTH);
+    const accessibilityNeeds = optionalText('accessibilityNeeds', input.accessibilityNeeds, MAX_NOTE_LENGTH);
     const plan = await this.plan(ctx, actor.userId, slotIds, input.party, BookingMode.INSTANT);
-    return this.place(ctx, { ...plan, notes, specialRequirements });
+    return this.place(ctx, { ...plan, notes, specialRequirements, contact, dietaryRestrictions, accessibilityNeeds });
   }
 
   /**
@@ -121,7 +125,7 @@ export class BookingService {
       const party = input.party ? parseParty(input.party, service) : { adults: booking.adults, children: booking.children, infants: booking.infants };
       const ids = newIds ?? [...oldSeats.keys()];
       const found = await tx.em.find(Slot, { id: { $in: ids } });
-      checkSlots(ids.filter((slotId) => !oldSeats.has(slotId)), found, service, tx.clock.now());
+      checkSlots(ids.filter((slotId) => !oldSeats.has(slotId)), found, service, tx.clock.now(), true);
       const slots = ids.map((slotId) => found.find((slot) => slot.id === slotId)!);
       const agreed = new Map(booking.slots.getItems().map((entry) => [entry.slot.id, entry.unitPrice]));
       const next = bookingTerms(service, slots, party, agreed);
@@ -189,19 +193,28 @@ export class BookingService {
       if (byCustomer && booking.startsAt <= tx.clock.now()) {
         throw new DomainError('INVALID_TRANSITION', 'This booking has started: only the provider can cancel it now', { rule: 'STARTED' });
       }
-      const service = await booking.service.loadOrFail();
-      await this.lifecycle.move(tx, booking, BookingStatus.CANCELLED, 'user', reason);
-      const payment = (await booking.payment?.loadOrFail()) ?? null;
-      if (!payment) return booking;
-      if (payment.status !== PaymentStatus.SUCCEEDED) {
-        this.payments.stop(tx, payment, PaymentStatus.CANCELED, 'user');
-        return booking;
-      }
-      if (!byCustomer || beforeCutoff(booking, service, tx.clock.now())) {
-        await this.payments.refund(tx, booking, payment, this.payments.refundable(booking, payment), 'cancelled: refunded in full');
-      }
+      await this.cancelLocked(tx, booking, reason, byCustomer);
       return booking;
     });
+  }
+
+  /**
+   * Cancels a booking the caller locked: its seats freed, its reason kept, a card payment in progress
+   * stopped, one made refunded in full unless the customer (`byCustomer`) cancels inside the cutoff.
+   */
+  async cancelLocked(tx: TxContext, booking: Booking, reason: string | null, byCustomer: boolean): Promise<void> {
+    const service = await booking.service.loadOrFail();
+    booking.cancellationReason = reason;
+    await this.lifecycle.move(tx, booking, BookingStatus.CANCELLED, 'user', reason);
+    const payment = (await booking.payment?.loadOrFail()) ?? null;
+    if (!payment) return;
+    if (payment.status !== PaymentStatus.SUCCEEDED) {
+      this.payments.stop(tx, payment, PaymentStatus.CANCELED, 'user');
+      return;
+    }
+    if (!byCustomer || beforeCutoff(booking, service, tx.clock.now())) {
+      await this.payments.refund(tx, booking, payment, this.payments.refundable(booking, payment), 'cancelled: refunded in full');
+    }
   }
 
   /** The provider marks a started booking COMPLETED, or NO_SHOW. */

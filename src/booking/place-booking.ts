@@ -62,8 +62,8 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
   }
   booking.ctes.push(
     `b as (insert into booking (id, reference, service_id, customer_id, status, starts_at, ends_at, adults, children, infants, subtotal, discount, tax, total,
-        currency, payment_id, hold_expires_at, meeting_url, notes, special_requirements, invite_sequence, created_at, updated_at)
-      select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${intent ? '(select id from pay)' : 'null'}, ?, ?, ?, ?, 0, ?, ? from seats returning *)`,
+        currency, payment_id, hold_expires_at, meeting_url, notes, special_requirements, contact, dietary_restrictions, accessibility_needs, invite_sequence, created_at, updated_at)
+      select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${intent ? '(select id from pay)' : 'null'}, ?, ?, ?, ?, ?::jsonb, ?, ?, 0, ?, ? from seats returning *)`,
     `links as (insert into booking_slot (booking_id, slot_id, seats, unit_price)
       select b.id, u.slot_id, ?, u.unit_price from b, unnest(?::int[], ?::numeric[]) as u(slot_id, unit_price) returning 1)`,
   );
@@ -71,7 +71,7 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
     id, reference, service.id, plan.customerId, status, terms.startsAt, terms.endsAt, terms.adults, terms.children, terms.infants,
     terms.subtotal, terms.discount, terms.tax, terms.total, terms.currency, holdExpiresAt,
     service.meetingProvider === MeetingProvider.JITSI ? `https://meet.jit.si/${reference}` : null,
-    plan.notes ?? null, plan.specialRequirements ?? null, now, now,
+    plan.notes ?? null, plan.specialRequirements ?? null, plan.contact ? JSON.stringify(plan.contact) : null, plan.dietaryRestrictions ?? null, plan.accessibilityNeeds ?? null, now, now,
     terms.seats, pgArray([...terms.unitPrices.keys()]), pgArray([...terms.unitPrices.values()]),
   );
   const { sql, params } = statement([booking, tx.effects.take()], 'b');

@@ -4,6 +4,7 @@ import { Role } from '../accounts/role';
 import type { RequestContext } from '../core/context';
 import type { CatalogService } from './catalog.service';
 import { ServiceInput, ServiceUpdateInput } from './service.inputs';
+import { ProviderProfileInput } from '../accounts/account.inputs';
 import { Service } from './service.entity';
 import { listCost, MAX_ROWS } from '../core/limits';
 
@@ -55,6 +56,21 @@ export class ProviderResolver {
   @Query(() => Provider, { nullable: true })
   provider(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Provider | null> {
     return this.catalog.findProvider(ctx, id);
+  }
+
+  @Query(() => [Provider], { description: `Providers with at least one active service, by name; at most ${MAX_ROWS.providers}.`, complexity: listCost(10) })
+  providers(
+    @Ctx() ctx: RequestContext,
+    @Arg('search', () => String, { nullable: true, description: "Only providers whose name or bio contains this text (case-insensitive)." }) search?: string | null,
+    @Arg('category', () => String, { nullable: true, description: 'Only providers with an active service in this category.' }) category?: string | null,
+  ): Promise<Provider[]> {
+    return this.catalog.listProviders(ctx, { search, category });
+  }
+
+  @Authorized(Role.PROVIDER)
+  @Mutation(() => Provider, { description: "Changes the calling provider's public name and bio." })
+  updateProviderProfile(@Ctx() ctx: RequestContext, @Arg('input', () => ProviderProfileInput, { description: 'The fields to change.' }) input: ProviderProfileInput): Promise<Provider> {
+    return this.catalog.updateProviderProfile(ctx, input);
   }
 
   @FieldResolver(() => [Service], { complexity: listCost(10) })

@@ -17,6 +17,7 @@ export const LIMITS = {
   durationMinutes: 7 * 24 * 60,
   cutoffHours: 24 * 365,
   advanceDays: 3 * 366,
+  bufferMinutes: 24 * 60,
 };
 
 /** Copies the given fields, each checked and named, onto the service: never a blind assignment. */
@@ -44,9 +45,18 @@ function applyTerms(service: Service, input: ServiceUpdateInput, zoomConfigured:
     service.maxActiveBookingsPerCustomer = intInRange('maxActiveBookingsPerCustomer', input.maxActiveBookingsPerCustomer, 0, LIMITS.capacity);
   }
   if (input.allowOverlappingBookings != null) service.allowOverlappingBookings = input.allowOverlappingBookings;
+  if (input.bufferBeforeMinutes != null) service.bufferBeforeMinutes = intInRange('bufferBeforeMinutes', input.bufferBeforeMinutes, 0, LIMITS.bufferMinutes);
+  if (input.bufferAfterMinutes != null) service.bufferAfterMinutes = intInRange('bufferAfterMinutes', input.bufferAfterMinutes, 0, LIMITS.bufferMinutes);
   if (input.active != null) service.active = input.active;
   if (service.minPartySize > service.maxPartySize) throw new BadInput('minPartySize', 'must not exceed maxPartySize');
 }
+
+/** An ILIKE pattern for a search text (its own % and _ match literally); null for no search. */
+function likePattern(search: string | null | undefined): string | null {
+  return search?.trim() ? `%${search.trim().slice(0, 200).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+}
+
+const BIO_LENGTH = 5_000;
 
 /** Whether the caller may see a service: an inactive (unpublished) one only its provider and admins may. */
 export async function isVisible(ctx: RequestContext, service: Pick<Service, 'active' | 'provider'>): Promise<boolean> {
@@ -96,13 +106,37 @@ export class CatalogService {
   /** Active services matching a name/description search, a category and a provider. */
   async listServices(ctx: RequestContext, filter: { search?: string | null; category?: string | null; providerId?: string | null }): Promise<Service[]> {
     const where: FilterQuery<Service> = { active: true };
-    if (filter.search?.trim()) {
-      const pattern = `%${filter.search.trim().slice(0, 200).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.$or = [{ name: { $ilike: pattern } }, { description: { $ilike: pattern } }];
-    }
+    const pattern = likePattern(filter.search);
+    if (pattern) where.$or = [{ name: { $ilike: pattern } }, { description: { $ilike: pattern } }, { provider: { name: { $ilike: pattern } } }];
     if (filter.category?.trim()) where.category = filter.category.trim().toLowerCase();
     if (filter.providerId) where.provider = parseId('providerId', filter.providerId);
     return ctx.em.find(Service, where, { orderBy: { id: 'asc' }, limit: MAX_ROWS.services });
+  }
+
+  /** Providers with at least one active service (in `category`, if given) whose name or bio matches `search`, by name. */
+  async listProviders(ctx: RequestContext, filter: { search?: string | null; category?: string | null }): Promise<Provider[]> {
+    const category = filter.category?.trim().toLowerCase() || null;
+    const pattern = likePattern(filter.search);
+    const qb = ctx.em
+      .createQueryBuilder(Provider, 'p')
+      .select('p.*')
+      .where(`exists (select 1 from service s where s.provider_id = p.id and s.active and (?::text is null or s.category = ?))`, [category, category])
+      .orderBy({ name: 'asc', id: 'asc' })
+      .limit(MAX_ROWS.providers);
+    if (pattern) qb.andWhere('(p.name ilike ? or p.bio ilike ?)', [pattern, pattern]);
+    return qb.getResultList();
+  }
+
+  /** The calling provider changes its public name and bio. */
+  async updateProviderProfile(ctx: RequestContext, input: { name?: string | null; bio?: string | null }): Promise<Provider> {
+    const name = input.name == null ? null : text('name', input.name, 200, { singleLine: true });
+    const bio = input.bio === undefined ? undefined : optionalText('bio', input.bio, BIO_LENGTH);
+    return inTransaction(ctx, async (tx) => {
+      const provider = await actingProvider(tx);
+      if (name) provider.name = name;
+      if (bio !== undefined) provider.bio = bio;
+      return provider;
+    });
   }
 
   async findProvider(ctx: RequestContext, id: string): Promise<Provider | null> {

@@ -8,7 +8,7 @@ import { BookingMode, MeetingProvider } from './service.enums';
 @ObjectType('Service')
 @Entity()
 export class Service {
-  [OptionalProps]?: 'childRateValue' | 'infantRateValue' | 'taxRateValue' | 'bookingMode' | 'requiresPayment' | 'minPartySize' | 'cutoffHours' | 'advanceDays' | 'meetingProvider' | 'maxActiveBookingsPerCustomer' | 'allowOverlappingBookings' | 'active' | 'createdAt' | 'price' | 'childRate' | 'infantRate' | 'taxRate';
+  [OptionalProps]?: 'childRateValue' | 'infantRateValue' | 'taxRateValue' | 'bookingMode' | 'requiresPayment' | 'minPartySize' | 'cutoffHours' | 'advanceDays' | 'meetingProvider' | 'maxActiveBookingsPerCustomer' | 'allowOverlappingBookings' | 'bufferBeforeMinutes' | 'bufferAfterMinutes' | 'active' | 'createdAt' | 'price' | 'childRate' | 'infantRate' | 'taxRate';
 
   @Field(() => ID)
   @PrimaryKey()
@@ -90,6 +90,14 @@ export class Service {
   @Field({ description: 'Whether one customer may hold bookings of this service that overlap in time (false by default).' })
   @Property()
   allowOverlappingBookings: boolean = false;
+
+  @Field(() => Int, { description: "Minutes kept free before each appointment of this service (capacity-1 services share the provider's time; README, \"Appointments and buffers\")." })
+  @Property()
+  bufferBeforeMinutes: number = 0;
+
+  @Field(() => Int, { description: 'Minutes kept free after each appointment of this service, before the provider can be booked again.' })
+  @Property()
+  bufferAfterMinutes: number = 0;
 
   @Field(() => MeetingProvider)
   @Enum({ items: () => MeetingProvider, nativeEnumName: 'meeting_provider' })

@@ -23,6 +23,8 @@ export class ServiceInput {
   @Field(() => MeetingProvider, { nullable: true }) meetingProvider?: MeetingProvider | null;
   @Field(() => Int, { nullable: true }) maxActiveBookingsPerCustomer?: number | null;
   @Field(() => Boolean, { nullable: true }) allowOverlappingBookings?: boolean | null;
+  @Field(() => Int, { nullable: true, description: 'Minutes kept free before each appointment, 0 to 1440 (default 0).' }) bufferBeforeMinutes?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Minutes kept free after each appointment, 0 to 1440 (default 0).' }) bufferAfterMinutes?: number | null;
 }
 
 @InputType('ServiceUpdateInput')
@@ -45,5 +47,7 @@ export class ServiceUpdateInput {
   @Field(() => MeetingProvider, { nullable: true }) meetingProvider?: MeetingProvider | null;
   @Field(() => Int, { nullable: true }) maxActiveBookingsPerCustomer?: number | null;
   @Field(() => Boolean, { nullable: true }) allowOverlappingBookings?: boolean | null;
+  @Field(() => Int, { nullable: true, description: 'Minutes kept free before each appointment, 0 to 1440 (default 0).' }) bufferBeforeMinutes?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Minutes kept free after each appointment, 0 to 1440 (default 0).' }) bufferAfterMinutes?: number | null;
   @Field(() => Boolean, { nullable: true }) active?: boolean | null;
 }

@@ -12,6 +12,9 @@ export const MAX_ROWS = {
   reviews: 100,
   /** Images attached to one service. */
   serviceImages: 20,
+  providers: 500,
+  schedules: 500,
+  blackouts: 500,
 } as const;
 
 /**

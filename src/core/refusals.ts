@@ -1,9 +1,12 @@
 import { DomainError } from './errors';
 import { businessMetrics } from './metrics';
 
-export function slotUnavailable(slotId: number, why: string): DomainError {
-  return new DomainError('SLOT_UNAVAILABLE', `Slot ${slotId} ${why}`, { slotId: String(slotId) });
+export function slotUnavailable(slotId: number, why: string, reason?: string): DomainError {
+  return new DomainError('SLOT_UNAVAILABLE', `Slot ${slotId} ${why}`, { slotId: String(slotId), ...(reason ? { reason } : {}) });
 }
+
+/** The provider's time is taken (README, "Appointments and buffers"): why a slot reads `available: 0` without being full. */
+export const PROVIDER_BUSY = 'PROVIDER_BUSY';
 
 export function capacityExceeded(slotId: number): DomainError {
   return new DomainError('CAPACITY_EXCEEDED', `Slot ${slotId} has not enough free seats`, { slotId: String(slotId), waitlistAvailable: true });
@@ -11,7 +14,7 @@ export function capacityExceeded(slotId: number): DomainError {
 
 /**
  * The refusals the database itself makes (SQLSTATEs raised by `take_seats` and the booking limits
- * trigger, see their migrations), as the domain's errors; undefined for anything else.
+ * trigger and the provider's time, see their migrations), as the domain's errors; undefined for anything else.
  */
 export function databaseRefusal(error: unknown): DomainError | undefined {
   const { code, detail, hint } = error as { code?: string; detail?: string; hint?: string };
@@ -28,6 +31,9 @@ export function databaseRefusal(error: unknown): DomainError | undefined {
       });
     case 'BK004':
       return new DomainError('BAD_USER_INPUT', 'slotIds: you already hold a booking of this service at that time', { field: 'slotIds', rule: 'NO_OVERLAP' });
+    case 'BK005':
+      businessMetrics.capacityErrors.inc(); // a race for the provider's time lost after the read check passed
+      return new DomainError('SLOT_UNAVAILABLE', 'The provider is already booked at that time (buffers included)', { reason: PROVIDER_BUSY });
     default:
       return undefined;
   }

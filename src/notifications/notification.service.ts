@@ -196,7 +196,7 @@ export class NotificationService {
       : kind === 'refund_failed'
         ? [[owner, 'provider']]
         : [[customer, 'customer']];
-    return recipients.map(([recipient, side]) => {
+    return recipients.flatMap(([recipient, side]) => {
       const reader: MailReader = { side, zone: recipient.timezone, link: this.links.booking(booking.id, recipient.id), reviewLink: this.links.review(booking.id, recipient.id) };
       const { subject, text, html } = bookingMail(kind, booking, service, facts, reader);
       const calendar = !INVITES.has(kind)
@@ -215,7 +215,10 @@ export class NotificationService {
             url: reader.link,
             location: booking.meetingUrl,
           });
-      return tx.em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar });
+      const message = tx.em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar });
+      // The guest the booking is for hears what its customer hears (CONTRACT.md: "emails go to both").
+      const guest = side === 'customer' ? booking.contact?.email : undefined;
+      return guest && guest !== recipient.email ? [message, tx.em.create(Message, { recipient: null, to: guest, subject, text, html, calendar })] : [message];
     });
   }
 

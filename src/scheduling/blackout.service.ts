@@ -1,10 +1,11 @@
-import { ref } from '@mikro-orm/core';
-import { actingProvider, assertManages } from '../accounts/ownership';
+import { ref, type FilterQuery } from '@mikro-orm/core';
+import { actingProvider, assertManages, requireActor } from '../accounts/ownership';
 import { Role } from '../accounts/role';
 import type { CatalogService } from '../catalog/catalog.service';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { BadInput, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
+import { MAX_ROWS } from '../core/limits';
 import { optionalText, text } from '../core/validate';
 import { daysBetween } from '../core/zoned-time';
 import { announceSlots, SlotChangeReason } from '../live/live-events';
@@ -62,6 +63,24 @@ export class BlackoutService {
       await announceCoveredSlots(tx, blackout);
       return blackout;
     });
+  }
+
+  /**
+   * Blackouts touching [from, to], by first date: of one service (its own and its provider's whole-provider
+   * ones), else all of the calling provider's (an admin's: everyone's). Only those who manage them see them.
+   */
+  async list(ctx: RequestContext, filter: { serviceId?: string | null; from?: string | null; to?: string | null }): Promise<Blackout[]> {
+    const actor = requireActor(ctx);
+    if (filter.from && filter.to && daysBetween(filter.from, filter.to) < 0) throw new BadInput('to', 'must not be before from');
+    const where: FilterQuery<Blackout> = {};
+    if (filter.serviceId) {
+      const service = await this.catalog.getService(ctx, filter.serviceId);
+      await assertManages(ctx, service.provider);
+      Object.assign(where, { provider: service.provider.id, $or: [{ service: null }, { service: service.id }] });
+    } else if (actor.role !== Role.ADMIN) where.provider = (await actingProvider(ctx)).id;
+    if (filter.to) where.startsOn = { $lte: filter.to };
+    if (filter.from) where.endsOn = { $gte: filter.from };
+    return ctx.em.find(Blackout, where, { orderBy: { startsOn: 'asc', id: 'asc' }, limit: MAX_ROWS.blackouts });
   }
 
   async deleteBlackout(ctx: RequestContext, id: string): Promise<boolean> {

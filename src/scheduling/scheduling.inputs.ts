@@ -23,6 +23,17 @@ export class ScheduleInput {
   @Field(() => DateScalar, { nullable: true }) validUntil?: string | null;
 }
 
+@InputType('ScheduleUpdateInput', { description: "Changes to a schedule; fields left out stay. Future slots of the schedule with no seats taken follow the change; slots with seats taken keep theirs (README, \"Managing schedules and slots\")." })
+export class ScheduleUpdateInput {
+  @Field(() => String, { nullable: true, description: 'A new name, at most 200 characters.' }) name?: string | null;
+  @Field(() => String, { nullable: true, description: "A new wall time HH:mm in the service's zone: future free slots move to it." }) startTime?: string | null;
+  @Field(() => Int, { nullable: true, description: 'A new length of each slot in minutes: future free slots take it.' }) durationMinutes?: number | null;
+  @Field(() => Int, { nullable: true, description: 'New seats per slot: future free slots take it.' }) capacity?: number | null;
+  @Field(() => String, { nullable: true, description: "A new price per seat (exact decimal in the service's currency): future free slots take it." }) priceAmount?: string | null;
+  @Field(() => DateScalar, { nullable: true, description: 'A new last date (not before validFrom): future free slots after it are closed.' }) validUntil?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'false deactivates the schedule: it generates nothing more and its future free slots are closed.' }) active?: boolean | null;
+}
+
 @InputType('BlackoutInput')
 export class BlackoutInput {
   @Field(() => ID, { nullable: true }) serviceId?: string | null;

@@ -7,11 +7,11 @@ import { Money } from '../core/money.type';
 import { DateScalar } from '../core/scalars';
 import { Blackout } from './blackout.entity';
 import type { BlackoutService } from './blackout.service';
-import { BlackoutInput, MonthAvailability, ScheduleInput } from './scheduling.inputs';
+import { BlackoutInput, MonthAvailability, ScheduleInput, ScheduleUpdateInput } from './scheduling.inputs';
 import type { SchedulingService } from './scheduling.service';
 import { Schedule } from './schedule.entity';
 import { Slot } from './slot.entity';
-import { AVAILABILITY_COST, listCost } from '../core/limits';
+import { AVAILABILITY_COST, listCost, MAX_ROWS } from '../core/limits';
 
 @Resolver(() => Schedule)
 export class ScheduleResolver {
@@ -25,6 +25,22 @@ export class ScheduleResolver {
     @Arg('input', () => ScheduleInput) input: ScheduleInput,
   ): Promise<Schedule> {
     return this.scheduling.createSchedule(ctx, serviceId, input);
+  }
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Query(() => [Schedule], { description: `The schedules of a service, active or not, by id: its provider and admins only; at most ${MAX_ROWS.schedules}.`, complexity: listCost(5) })
+  schedules(@Ctx() ctx: RequestContext, @Arg('serviceId', () => ID, { description: 'The service whose schedules to list.' }) serviceId: string): Promise<Schedule[]> {
+    return this.scheduling.schedules(ctx, serviceId);
+  }
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Mutation(() => Schedule, { description: 'Edits or deactivates a schedule; its future slots with no seats taken follow, booked ones keep their terms (README, "Managing schedules and slots").' })
+  updateSchedule(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The schedule to change.' }) id: string,
+    @Arg('input', () => ScheduleUpdateInput, { description: 'The fields to change; those left out stay.' }) input: ScheduleUpdateInput,
+  ): Promise<Schedule> {
+    return this.scheduling.updateSchedule(ctx, id, input);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
@@ -106,6 +122,18 @@ export class SlotResolver {
     return this.scheduling.setSlotCapacity(ctx, id, capacity);
   }
 
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Mutation(() => Slot, {
+    description: 'Cancels one departure for good: the slot becomes CANCELLED with the reason, every booking on it is cancelled by the provider with a full refund and told why, and its waitlist entries end.',
+  })
+  cancelSlot(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The slot to cancel; it must not have started.' }) id: string,
+    @Arg('reason', () => String, { description: 'Why, told to every customer booked on it (at most 2,000 characters).' }) reason: string,
+  ): Promise<Slot> {
+    return this.scheduling.cancelSlot(ctx, id, reason);
+  }
+
   @FieldResolver(() => Service)
   service(@Root() slot: Slot): Promise<Service> {
     return slot.service.loadOrFail();
@@ -141,18 +169,32 @@ export class ServiceCalendarResolver {
 
 @Resolver(() => Blackout)
 export class BlackoutResolver {
-  constructor(private readonly blackouts: BlackoutService) {}
+  constructor(private readonly blackoutService: BlackoutService) {}
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Query(() => [Blackout], {
+    description: `Blackouts touching [from, to], by first date: of one service (with its provider's whole-provider ones), else all of the caller's (an admin's: all); at most ${MAX_ROWS.blackouts}.`,
+    complexity: listCost(5),
+  })
+  blackouts(
+    @Ctx() ctx: RequestContext,
+    @Arg('serviceId', () => ID, { nullable: true, description: 'Only this service\'s blackouts and its provider\'s whole-provider ones.' }) serviceId?: string | null,
+    @Arg('from', () => DateScalar, { nullable: true, description: 'Only blackouts ending on or after this date.' }) from?: string | null,
+    @Arg('to', () => DateScalar, { nullable: true, description: 'Only blackouts starting on or before this date.' }) to?: string | null,
+  ): Promise<Blackout[]> {
+    return this.blackoutService.list(ctx, { serviceId, from, to });
+  }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Mutation(() => Blackout)
   createBlackout(@Ctx() ctx: RequestContext, @Arg('input', () => BlackoutInput) input: BlackoutInput): Promise<Blackout> {
-    return this.blackouts.createBlackout(ctx, input);
+    return this.blackoutService.createBlackout(ctx, input);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Mutation(() => Boolean)
   deleteBlackout(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<boolean> {
-    return this.blackouts.deleteBlackout(ctx, id);
+    return this.blackoutService.deleteBlackout(ctx, id);
   }
 
   @FieldResolver(() => Service, { nullable: true })

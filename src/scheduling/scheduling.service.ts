@@ -1,25 +1,34 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { BookingService } from '../booking/booking.service';
+import { lockBookingWhere } from '../booking/booking-locks';
+import type { Booking } from '../booking/booking.entity';
+import { MAX_NOTE_LENGTH } from '../booking/booking-rules';
+import type { Events } from '../events';
+import { MAX_ROWS } from '../core/limits';
+import { pgArray } from '../core/sql';
 import { lockSlots } from './slot-locks';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertManages } from '../accounts/ownership';
 import type { CatalogService } from '../catalog/catalog.service';
 import { LIMITS } from '../catalog/catalog.service';
 import type { Service } from '../catalog/service.entity';
-import { inTransaction, type RequestContext } from '../core/context';
+import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { BadInput, DomainError, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { parseAmount } from '../core/money';
-import { intInRange, optionalText } from '../core/validate';
-import { dateInYears, daysBetween, instantInYears, localDate, parseWallTime, SLOT_YEARS } from '../core/zoned-time';
+import { intInRange, optionalText, text } from '../core/validate';
+import { dateInYears, daysBetween, instantInYears, localDate, parseWallTime, SLOT_YEARS, zonedInstant } from '../core/zoned-time';
 import { announceSlots, SlotChangeReason } from '../live/live-events';
 import { monthRange, summariseMonth, type DaySummary } from './availability';
 import { Blackout } from './blackout.entity';
 import { occurrences, ruleFor } from './recurrence';
-import type { ScheduleInput } from './scheduling.inputs';
+import type { ScheduleInput, ScheduleUpdateInput } from './scheduling.inputs';
 import { SlotStatus } from './scheduling.enums';
 import { Schedule } from './schedule.entity';
 import { byStart, Slot } from './slot.entity';
+import { moveSlot } from './slot.state';
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
+import { seatColumn } from '../booking/booking.state';
 
 const MAX_RANGE_DAYS = 366;
 
@@ -53,6 +62,8 @@ export class SchedulingService {
   constructor(
     private readonly catalog: CatalogService,
     private readonly lifecycle: BookingLifecycle,
+    private readonly bookings: BookingService,
+    private readonly events: Events,
   ) {}
 
   private async managedService(ctx: RequestContext, serviceId: string): Promise<Service> {
@@ -82,7 +93,119 @@ export class SchedulingService {
     });
   }
 
-  /** One slot per occurrence in [from, to] and in the schedule's validity, outside blackouts; idempotent. */
+  /** The schedules of a service, for its provider and admins. */
+  async schedules(ctx: RequestContext, serviceId: string): Promise<Schedule[]> {
+    const service = await this.managedService(ctx, serviceId);
+    return ctx.em.find(Schedule, { service: service.id }, { orderBy: { id: 'asc' }, limit: MAX_ROWS.schedules });
+  }
+
+  /**
+   * Edits or deactivates a schedule. Its future slots with no seats taken follow at once (new time, length,
+   * seats and price; closed when outside its validity or when it is deactivated); slots with seats taken
+   * keep what was booked, and past slots are never touched.
+   */
+  async updateSchedule(ctx: RequestContext, id: string, input: ScheduleUpdateInput): Promise<Schedule> {
+    if (input.startTime != null) parseWallTime('startTime', input.startTime);
+    if (input.validUntil) dateInYears('validUntil', input.validUntil, SLOT_YEARS);
+    try {
+      return await inTransaction(ctx, async (tx) => {
+        const schedule = await tx.em.findOne(Schedule, parseId('id', id), { populate: ['service'] });
+        if (!schedule) throw new NotFound('Schedule', id);
+        const service = schedule.service.getEntity();
+        await assertManages(tx, service.provider);
+        if (input.name !== undefined) schedule.name = optionalText('name', input.name, 200, { singleLine: true });
+        if (input.startTime != null) schedule.startTime = input.startTime;
+        if (input.durationMinutes != null) schedule.durationMinutes = intInRange('durationMinutes', input.durationMinutes, 1, LIMITS.durationMinutes);
+        if (input.capacity != null) schedule.capacity = intInRange('capacity', input.capacity, 1, LIMITS.capacity);
+        if (input.priceAmount !== undefined) schedule.priceAmount = input.priceAmount == null ? null : parseAmount('priceAmount', input.priceAmount, service.currency);
+        if (input.validUntil !== undefined) {
+          if (input.validUntil && input.validUntil < schedule.validFrom) throw new BadInput('validUntil', 'must not be before validFrom');
+          schedule.validUntil = input.validUntil ?? null;
+        }
+        if (input.active != null) schedule.active = input.active;
+        await this.followSchedule(tx, schedule, service);
+        return schedule;
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw new BadInput('startTime', 'a slot of the service already starts at one of the new times');
+      throw error;
+    }
+  }
+
+  /** Brings the schedule's future slots with no seats taken in line with it (see updateSchedule). */
+  private async followSchedule(tx: TxContext, schedule: Schedule, service: Service): Promise<void> {
+    const now = tx.clock.now();
+    const rows: { id: number }[] = await tx.em.execute(`select id from slot where schedule_id = ? and starts_at > ? and status <> 'CANCELLED'`, [schedule.id, now]);
+    const slots = await lockSlots(tx, { ids: rows.map((row) => row.id) });
+    const time = parseWallTime('startTime', schedule.startTime);
+    const closed: number[] = [];
+    const changed: number[] = [];
+    for (const slot of slots.filter((candidate) => candidate.booked + candidate.held === 0)) {
+      if (!schedule.active || (schedule.validUntil && slot.localDate > schedule.validUntil)) {
+        if (slot.status === SlotStatus.OPEN) {
+          moveSlot(slot, SlotStatus.CLOSED);
+          closed.push(slot.id);
+        }
+        continue;
+      }
+      const startsAt = zonedInstant(slot.localDate, time, service.timezone);
+      if (startsAt <= now) continue; // moved into the past: left as it was rather than made unbookable
+      const next = { startsAt, endsAt: new Date(startsAt.getTime() + schedule.durationMinutes * 60_000), capacity: schedule.capacity, priceAmount: schedule.priceAmount ?? null };
+      const same = slot.startsAt.getTime() === next.startsAt.getTime() && slot.endsAt.getTime() === next.endsAt.getTime() && slot.capacity === next.capacity && slot.priceAmount === next.priceAmount;
+      if (same) continue;
+      Object.assign(slot, next);
+      changed.push(slot.id);
+    }
+    await tx.em.flush();
+    announceSlots(tx, service.id, closed, SlotChangeReason.CLOSED);
+    announceSlots(tx, service.id, changed, SlotChangeReason.UPDATED);
+    await this.lifecycle.seatsFreed(tx, changed); // more seats, or seats at a new time, go to the waitlist first
+  }
+
+  /**
+   * Cancels one departure: the slot becomes CANCELLED with its reason, every live booking on it is
+   * cancelled by the provider with a full refund and that reason, and its waitlist entries end
+   * (slotCancelled). Locks bookings first, then the slot, as every booking change does.
+   */
+  async cancelSlot(ctx: RequestContext, id: string, reasonInput: string): Promise<Slot> {
+    const slotId = parseId('id', id);
+    const reason = text('reason', reasonInput, MAX_NOTE_LENGTH);
+    return inTransaction(ctx, async (tx) => {
+      const found = await tx.em.findOne(Slot, slotId, { populate: ['service'] });
+      if (!found) throw new NotFound('Slot', id);
+      const service = found.service.getEntity();
+      await assertManages(tx, service.provider);
+      const bookings = await this.lockLiveBookings(tx, slotId, []);
+      const [slot] = await lockSlots(tx, { ids: [slotId] });
+      // A booking committed between the first look and the slot's lock: no other can come now.
+      bookings.push(...(await this.lockLiveBookings(tx, slotId, bookings)));
+      if (slot.startsAt <= tx.clock.now()) throw new DomainError('INVALID_TRANSITION', 'This slot has started: cancel its bookings one by one', { rule: 'STARTED' });
+      moveSlot(slot, SlotStatus.CANCELLED);
+      slot.cancellationReason = reason;
+      await tx.em.flush();
+      announceSlots(tx, service.id, [slot.id], SlotChangeReason.CANCELLED);
+      for (const booking of bookings) await this.bookings.cancelLocked(tx, booking, reason, false);
+      await this.events.publish(tx, 'slotCancelled', { slotId, serviceId: service.id, reason });
+      return slot;
+    });
+  }
+
+  /** The live bookings on a slot not in `known`, each locked, in id order. */
+  private async lockLiveBookings(tx: TxContext, slotId: number, known: Booking[]): Promise<Booking[]> {
+    const rows: { id: number }[] = await tx.em.execute(
+      `select distinct b.id from booking_slot bs join booking b on b.id = bs.booking_id
+       where bs.slot_id = ? and b.status in ('PENDING_PAYMENT', 'CONFIRMED') and not (b.id = any(?::int[])) order by b.id`,
+      [slotId, pgArray(known.map((booking) => booking.id))],
+    );
+    const locked: Booking[] = [];
+    for (const { id } of rows) {
+      const booking = await lockBookingWhere(tx, { id });
+      if (booking && seatColumn(booking.status)) locked.push(booking);
+    }
+    return locked;
+  }
+
+  /** One slot per future occurrence in [from, to] and in the schedule's validity, outside blackouts; idempotent. */
   async generateSlots(ctx: RequestContext, scheduleId: string, from: string, to: string): Promise<Slot[]> {
     dateRange(from, to);
     return inTransaction(ctx, async (tx) => {
@@ -95,8 +218,10 @@ export class SchedulingService {
       if (!schedule.active || first > last) return [];
 
       const blackouts = await blackoutsOf(tx.em, service, first, last);
+      const now = tx.clock.now();
+      // Past occurrences make no slot: nobody could book one (README, "Managing schedules and slots").
       const wanted = occurrences(schedule.rrule, schedule.validFrom, parseWallTime('startTime', schedule.startTime), service.timezone, first, last)
-        .filter((occurrence) => !blackouts.some((b) => b.startsOn <= occurrence.localDate && occurrence.localDate <= b.endsOn));
+        .filter((occurrence) => occurrence.startsAt > now && !blackouts.some((b) => b.startsOn <= occurrence.localDate && occurrence.localDate <= b.endsOn));
       if (wanted.length === 0) return [];
       const inserted = await tx.em
         .createQueryBuilder(Slot)
@@ -161,7 +286,7 @@ export class SchedulingService {
       if (!open && taken) {
         throw new DomainError('HAS_BOOKINGS', `The slot at ${taken.startsAt.toISOString()} has booked or held seats`, { slotId: String(taken.id) });
       }
-      changing.forEach((slot) => (slot.status = target));
+      changing.forEach((slot) => moveSlot(slot, target));
       const reason = open ? SlotChangeReason.OPENED : SlotChangeReason.CLOSED;
       announceSlots(tx, service.id, changing.map((slot) => slot.id), reason);
       if (open && changing.length > 0) {

@@ -5,6 +5,19 @@ import { Service } from '../catalog/service.entity';
 import { Schedule } from './schedule.entity';
 import { SlotStatus } from './scheduling.enums';
 
+/**
+ * Whether a slot of an appointment service (capacity 1) overlaps, widened by its service's buffers, a time
+ * of its provider held by a live booking (`provider_busy`, README "Appointments and buffers"): such a slot
+ * is closed for booking. The slot's own booking counts too; the slot is full then anyway.
+ */
+export function providerBusySql(alias: string): string {
+  return (
+    `exists (select 1 from service v join provider_busy pb on pb.provider_id = v.provider_id ` +
+    `where v.id = ${alias}.service_id and v.capacity = 1 ` +
+    `and pb.during && tstzrange(${alias}.starts_at - make_interval(mins => v.buffer_before_minutes), ${alias}.ends_at + make_interval(mins => v.buffer_after_minutes)))`
+  );
+}
+
 /** One bookable occurrence with its seat counters; the database refuses to oversell it. */
 @ObjectType('Slot')
 @Entity()
@@ -14,7 +27,7 @@ import { SlotStatus } from './scheduling.enums';
 @Check({ name: 'slot_capacity_check', expression: 'capacity > 0' })
 @Check({ name: 'slot_time_check', expression: 'ends_at > starts_at' })
 export class Slot {
-  [OptionalProps]?: 'booked' | 'held' | 'status' | 'blackedOut' | 'calendarBusy';
+  [OptionalProps]?: 'booked' | 'held' | 'status' | 'blackedOut' | 'calendarBusy' | 'providerBusy';
 
   @Field(() => ID)
   @PrimaryKey()
@@ -54,6 +67,10 @@ export class Slot {
   @Enum({ items: () => SlotStatus, nativeEnumName: 'slot_status' })
   status: SlotStatus = SlotStatus.OPEN;
 
+  @Field(() => String, { nullable: true, description: 'Why the provider cancelled this slot (`cancelSlot`); null unless CANCELLED that way.' })
+  @Property({ type: 'text', nullable: true })
+  cancellationReason?: string | null;
+
   /** The slot's own price, else (at generation) its schedule's; null means the service's. */
   @Property({ type: 'decimal', precision: 14, scale: 4, nullable: true })
   priceAmount?: string | null;
@@ -72,9 +89,13 @@ export class Slot {
   @Formula((alias) => calendarBusySql(`${alias}`), { lazy: false })
   calendarBusy: boolean = false;
 
+  /** Whether the provider's time is taken here: see providerBusySql. */
+  @Formula((alias) => providerBusySql(String(alias)), { lazy: false })
+  providerBusy: boolean = false;
+
   /** Seats that can still be taken now (CONTRACT.md, "Catalog, schedules, slots"). */
   seatsAvailable(now: Date): number {
-    if (this.status !== SlotStatus.OPEN || this.blackedOut || this.calendarBusy || this.startsAt <= now) return 0;
+    if (this.status !== SlotStatus.OPEN || this.blackedOut || this.calendarBusy || this.providerBusy || this.startsAt <= now) return 0;
     return this.capacity - this.booked - this.held;
   }
 }

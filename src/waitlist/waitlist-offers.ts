@@ -5,7 +5,8 @@ import { pgArray } from '../core/sql';
 import type { TxContext } from '../core/context';
 import type { Mover } from '../core/state-table';
 import type { Events } from '../events';
-import { jobs } from '../jobs';
+import { jobKeys, jobs } from '../jobs';
+import type { SlotCancelled } from '../scheduling/slot-events';
 import { lockSlots } from '../scheduling/slot-locks';
 import type { Slot } from '../scheduling/slot.entity';
 import { WaitlistEntry } from './waitlist-entry.entity';
@@ -34,6 +35,9 @@ export class WaitlistOffers {
 
   async seatsFreed(tx: TxContext, { slotIds }: SeatsFreed): Promise<void> {
     if (!(await this.anyoneWaiting(tx, slotIds))) return;
+    // The change that freed the seats must reach the database first: a booking's new status frees the
+    // provider's time (provider_busy, kept by a trigger) that the slots read below take into account.
+    await tx.em.flush();
     const now = tx.clock.now();
     // Locked in id order with the lock seat changes take, so that the free seats counted here stay free.
     const slots = await lockSlots(tx, { ids: slotIds });
@@ -71,6 +75,24 @@ export class WaitlistOffers {
     entry.offerExpiresAt = new Date(tx.clock.now().getTime() + this.offerHours * 3_600_000);
     tx.effects.addJob(jobs.offerExpiry(entry.id, entry.offerExpiresAt));
     await this.events.publish(tx, 'waitlistOffered', { entryId: entry.id, customerId: entry.customer.id, serviceId: slot.service.id, slotId: slot.id });
+  }
+
+  /**
+   * Listener of slotCancelled: every live entry for the slot ends (CANCELLED), an offer's held seats are
+   * freed with it; a whole-day entry offered this slot ends too, as its offer does.
+   */
+  async slotCancelled(tx: TxContext, { slotId }: SlotCancelled): Promise<void> {
+    const entries = await tx.em.find(
+      WaitlistEntry,
+      { $or: [{ slot: slotId, status: WaitlistStatus.ACTIVE }, { offeredSlot: slotId, status: WaitlistStatus.OFFERED }] },
+      { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    for (const entry of entries) {
+      if (entry.status === WaitlistStatus.OFFERED) {
+        await this.endOffer(tx, entry, WaitlistStatus.CANCELLED, 'user');
+        tx.effects.removeJob(jobKeys.offerExpiry(entry.id));
+      } else moveEntry(entry, WaitlistStatus.CANCELLED, 'user');
+    }
   }
 
   /** Ends an offer (expired, or left by its customer): its seats are freed and offered to the next in line. */

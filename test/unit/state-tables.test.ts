@@ -6,6 +6,7 @@ import type { Mover, StateTable } from '../../src/core/state-table';
 import { PAYMENT_STATES, REFUND_STATES } from '../../src/payments/payment.state';
 import { PROPOSAL_STATES } from '../../src/proposals/proposal.state';
 import { REVIEW_STATES } from '../../src/reviews/review.state';
+import { SLOT_STATES } from '../../src/scheduling/slot.state';
 import { WAITLIST_STATES } from '../../src/waitlist/waitlist.state';
 import { WEBHOOK_DELIVERY_STATES } from '../../src/webhooks/webhook.state';
 
@@ -43,6 +44,7 @@ const ALLOWED: [StateTable<string>, string[]][] = [
     ],
   ],
   [WEBHOOK_DELIVERY_STATES as StateTable<string>, ['PENDING>DELIVERED:server', 'PENDING>FAILED:server']],
+  [SLOT_STATES as StateTable<string>, ['OPEN>CLOSED:user', 'OPEN>CANCELLED:user', 'CLOSED>OPEN:user', 'CLOSED>CANCELLED:user']],
   [WAITLIST_STATES as StateTable<string>, ['ACTIVE>OFFERED:server', 'ACTIVE>CANCELLED:user', 'OFFERED>CONVERTED:user', 'OFFERED>EXPIRED:server', 'OFFERED>CANCELLED:user']],
   [REVIEW_STATES as StateTable<string>, ['VISIBLE>HIDDEN:user']],
 ];
@@ -68,10 +70,10 @@ function sources(dir: string): string[] {
   });
 }
 
-it('lets no code outside the lifecycle and the state helpers assign a booking, payment, refund, proposal, waitlist or webhook delivery status', () => {
-  const writers = new Set(['src/booking/booking-lifecycle.ts', 'src/payments/payment.service.ts', 'src/proposals/proposal.service.ts', 'src/waitlist/waitlist-offers.ts', 'src/webhooks/webhook.service.ts']);
+it('lets no code outside the lifecycle and the state helpers assign a booking, payment, refund, proposal, waitlist, webhook delivery or slot status', () => {
+  const writers = new Set(['src/scheduling/slot.state.ts', 'src/booking/booking-lifecycle.ts', 'src/payments/payment.service.ts', 'src/proposals/proposal.service.ts', 'src/waitlist/waitlist-offers.ts', 'src/webhooks/webhook.service.ts']);
   const offenders = sources('src')
     .filter((file) => !writers.has(file))
-    .filter((file) => /\b(booking|payment|refund|row|proposal|locked|entry|delivery)\.status\s*=[^=]/.test(fs.readFileSync(file, 'utf8')));
+    .filter((file) => /\b(booking|payment|refund|row|proposal|locked|entry|delivery|slot)\.status\s*=[^=]/.test(fs.readFileSync(file, 'utf8')));
   expect(offenders).toEqual([]);
 });
