@@ -24,8 +24,9 @@ export interface SlotRow {
 interface RawSlot {
   id: number;
   service_id: number;
-  starts_at: Date | string;
-  ends_at: Date | string;
+  /** Milliseconds since the epoch: the ORM's driver reads timestamps as text. */
+  starts_at: number;
+  ends_at: number;
   capacity: number;
   booked: number;
   held: number;
@@ -35,15 +36,15 @@ interface RawSlot {
   currency: string;
 }
 
-const SLOTS = `select s.id, s.service_id, s.starts_at, s.ends_at, s.capacity, s.booked, s.held, s.status,
+const SLOTS = `select s.id, s.service_id, (extract(epoch from s.starts_at) * 1000)::float8 as starts_at, (extract(epoch from s.ends_at) * 1000)::float8 as ends_at, s.capacity, s.booked, s.held, s.status,
     ${seatsAvailableSql('s', '?')} as available, coalesce(s.price_amount, svc.price_amount) as price_amount, svc.currency
   from slot s join service svc on svc.id = s.service_id
-  where s.service_id = any(?) and s.starts_at >= ? and s.starts_at < ?
+  where s.service_id = any(?::int[]) and s.starts_at >= ? and s.starts_at < ?
   order by s.service_id, s.starts_at`;
 
 /** The slots of these services starting in [from, to), by service and start, in one statement. */
 export async function readSlots(em: EntityManager, serviceIds: readonly number[], from: Date, to: Date, now: Date): Promise<Map<number, SlotRow[]>> {
-  const rows = await em.execute<RawSlot[]>(SLOTS, [now, [...serviceIds], from, to]);
+  const rows = await em.execute<RawSlot[]>(SLOTS, [now, `{${serviceIds.join(',')}}`, from, to]);
   const byService = new Map<number, SlotRow[]>(serviceIds.map((id) => [id, []]));
   for (const row of rows) {
     byService.get(row.service_id)?.push({

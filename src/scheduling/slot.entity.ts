@@ -6,9 +6,9 @@ import { SlotStatus } from './scheduling.enums';
 
 /** SQL: whether a blackout of the slot's service or of its whole provider covers the slot's local date. */
 export const blackedOutSql = (alias: string): string =>
-  `exists (select 1 from blackout b join service s on s.id = ${alias}.service_id ` +
-  `where b.provider_id = s.provider_id and (b.service_id is null or b.service_id = ${alias}.service_id) ` +
-  `and ${alias}.local_date between b.starts_on and b.ends_on)`;
+  `exists (select 1 from blackout covering join service covered on covered.id = ${alias}.service_id ` +
+  `where covering.provider_id = covered.provider_id and (covering.service_id is null or covering.service_id = ${alias}.service_id) ` +
+  `and ${alias}.local_date between covering.starts_on and covering.ends_on)`;
 
 /**
  * SQL: the seats of slot `alias` that can still be taken at the instant `at` (a placeholder or literal):
