@@ -47,7 +47,7 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
     const listener = liveListener(database.url, (channel, payload) => void hub.receive(channel, payload), log, config.dbConnectTimeoutMs);
     await listener.start();
     const sockets = attachWebSocket({
-      server, schema, orm, tokens: domain.tokens, clock, live: new LiveService(hub), log, clientAddress,
+      server, schema, orm, tokens: domain.tokens, clock, live: new LiveService(hub, orm), log, clientAddress,
       maxSocketsPerClient: config.maxSocketsPerClient, operationTimeoutMs: config.operationTimeoutMs, introspection: config.explorer,
     });
     await new Promise<void>((resolve, reject) => {

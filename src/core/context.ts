@@ -31,6 +31,30 @@ export interface RequestContext {
 /** A context inside a transaction: its effects are written with it. */
 export type TxContext = RequestContext & { effects: Effects };
 
+/**
+ * A request's context: its EntityManager is forked the first time a resolver asks for it, so that an
+ * answer that reads no entity (a slot list, `{ __typename }`) makes none. The getter lives on the
+ * prototype, so the copies Apollo makes of a context (Object.assign onto the same prototype) stay lazy.
+ */
+export class LazyContext implements RequestContext {
+  private forked?: EntityManager;
+  actor?: Actor;
+  ip?: string;
+  userAgent?: string;
+
+  constructor(
+    private readonly orm: MikroORM,
+    readonly clock: Clock,
+    fields: Pick<RequestContext, 'actor' | 'ip' | 'userAgent'> = {},
+  ) {
+    Object.assign(this, fields);
+  }
+
+  get em(): EntityManager {
+    return (this.forked ??= this.orm.em.fork());
+  }
+}
+
 /** The context of a background job: a fresh EntityManager, the server's clock, no actor (the server acts). */
 export function systemContext(orm: MikroORM, clock: Clock): RequestContext {
   return { em: orm.em.fork(), clock };

@@ -4,6 +4,8 @@ import { CALENDAR_YEARS, dateInYears, datesInRange } from '../core/zoned-time';
 import { AvailabilityLevel, SlotStatus } from './scheduling.enums';
 
 export interface SlotSeats {
+  /** How many slots the entry stands for (a date's totals read grouped); 1 when absent. */
+  slots?: number;
   localDate: string;
   status: SlotStatus;
   capacity: number;
@@ -45,7 +47,7 @@ export function summariseMonth(month: string, slots: SlotSeats[], blackouts: Dat
   for (const slot of slots) {
     if (slot.status !== SlotStatus.OPEN) continue;
     const day = byDate.get(slot.localDate) ?? { slotCount: 0, capacity: 0, availableSpots: 0 };
-    day.slotCount += 1;
+    day.slotCount += slot.slots ?? 1;
     day.capacity += slot.capacity;
     day.availableSpots += slot.seatsAvailable;
     byDate.set(slot.localDate, day);

@@ -11,6 +11,7 @@ import { BlackoutInput, MonthAvailability, ScheduleInput, ScheduleUpdateInput } 
 import type { SchedulingService } from './scheduling.service';
 import { Schedule } from './schedule.entity';
 import { Slot } from './slot.entity';
+import type { SlotRow } from './slot-reads';
 import { AVAILABILITY_COST, listCost, MAX_ROWS } from '../core/limits';
 
 @Resolver(() => Schedule)
@@ -79,7 +80,7 @@ export class SlotResolver {
     @Arg('serviceId', () => ID) serviceId: string,
     @Arg('from', () => Date) from: Date,
     @Arg('to', () => Date) to: Date,
-  ): Promise<Slot[]> {
+  ): Promise<SlotRow[]> {
     return this.scheduling.listSlots(ctx, await this.catalog.getService(ctx, serviceId), from, to);
   }
 
@@ -134,18 +135,20 @@ export class SlotResolver {
     return this.scheduling.cancelSlot(ctx, id, reason);
   }
 
+  // A slot is a loaded entity (answers of mutations, live changes) or a row the calendar read (slot-reads.ts).
   @FieldResolver(() => Service)
-  service(@Root() slot: Slot): Promise<Service> {
-    return slot.service.loadOrFail();
+  service(@Ctx() ctx: RequestContext, @Root() slot: Slot | SlotRow): Promise<Service> {
+    return slot instanceof Slot ? slot.service.loadOrFail() : ctx.em.findOneOrFail(Service, slot.serviceId);
   }
 
   @FieldResolver(() => Int)
-  available(@Ctx() ctx: RequestContext, @Root() slot: Slot): number {
-    return slot.seatsAvailable(ctx.clock.now());
+  available(@Ctx() ctx: RequestContext, @Root() slot: Slot | SlotRow): number {
+    return slot instanceof Slot ? slot.seatsAvailable(ctx.clock.now()) : slot.available;
   }
 
   @FieldResolver(() => Money)
-  async price(@Root() slot: Slot): Promise<Money> {
+  async price(@Root() slot: Slot | SlotRow): Promise<Money> {
+    if (!(slot instanceof Slot)) return slot.price;
     const service = await slot.service.loadOrFail();
     return Money.of(slot.priceAmount ?? service.priceAmount, service.currency);
   }
@@ -157,7 +160,7 @@ export class ServiceCalendarResolver {
   constructor(private readonly scheduling: SchedulingService) {}
 
   @FieldResolver(() => [Slot], { description: 'Slots starting in [from, to), every status; at most 366 days.', complexity: listCost(20) })
-  slots(@Ctx() ctx: RequestContext, @Root() service: Service, @Arg('from', () => Date) from: Date, @Arg('to', () => Date) to: Date): Promise<Slot[]> {
+  slots(@Ctx() ctx: RequestContext, @Root() service: Service, @Arg('from', () => Date) from: Date, @Arg('to', () => Date) to: Date): Promise<SlotRow[]> {
     return this.scheduling.listSlots(ctx, service, from, to);
   }
 

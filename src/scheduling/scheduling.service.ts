@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { BookingService } from '../booking/booking.service';
 import { lockBookingWhere } from '../booking/booking-locks';
@@ -27,10 +28,14 @@ import { SlotStatus } from './scheduling.enums';
 import { Schedule } from './schedule.entity';
 import { byStart, Slot } from './slot.entity';
 import { moveSlot } from './slot.state';
+import { readDayTotals, readSlots, type SlotRow } from './slot-reads';
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import { seatColumn } from '../booking/booking.state';
 
 const MAX_RANGE_DAYS = 366;
+
+/** Per request (its context object), per range: the batched slot reads of Service.slots. */
+const slotLoaders = new WeakMap<RequestContext, Map<string, DataLoader<number, SlotRow[]>>>();
 
 function dateRange(from: string, to: string): void {
   dateInYears('from', from, SLOT_YEARS);
@@ -320,19 +325,29 @@ export class SchedulingService {
     });
   }
 
-  async listSlots(ctx: RequestContext, service: Service, from: Date, to: Date): Promise<Slot[]> {
+  /**
+   * The slots of a service starting in [from, to), as rows. The services of one request asking for the
+   * same range are read together: a list of services with their slots costs one statement.
+   */
+  async listSlots(ctx: RequestContext, service: Service, from: Date, to: Date): Promise<SlotRow[]> {
     instantRange(from, to);
-    return ctx.em.find(Slot, { service: service.id, startsAt: { $gte: from, $lt: to } }, { orderBy: { startsAt: 'asc' } });
+    const loaders = slotLoaders.get(ctx) ?? new Map<string, DataLoader<number, SlotRow[]>>();
+    slotLoaders.set(ctx, loaders);
+    const range = `${from.toISOString()}/${to.toISOString()}`;
+    let loader = loaders.get(range);
+    if (!loader) {
+      loader = new DataLoader(async (ids) => {
+        const byService = await readSlots(ctx.em, ids, from, to, ctx.clock.now());
+        return ids.map((id) => byService.get(id) ?? []);
+      });
+      loaders.set(range, loader);
+    }
+    return loader.load(service.id);
   }
 
   async monthAvailability(ctx: RequestContext, service: Service, month: string): Promise<{ month: string; days: DaySummary[] }> {
     const { first, last } = monthRange(month);
-    const [slots, blackouts] = await Promise.all([
-      ctx.em.find(Slot, { service: service.id, localDate: { $gte: first, $lte: last } }),
-      blackoutsOf(ctx.em, service, first, last),
-    ]);
-    const now = ctx.clock.now();
-    const seats = slots.map((slot) => ({ localDate: slot.localDate, status: slot.status, capacity: slot.capacity, seatsAvailable: slot.seatsAvailable(now) }));
-    return { month, days: summariseMonth(month, seats, blackouts) };
+    const [days, blackouts] = await Promise.all([readDayTotals(ctx.em, service.id, first, last, ctx.clock.now()), blackoutsOf(ctx.em, service, first, last)]);
+    return { month, days: summariseMonth(month, days, blackouts) };
   }
 }

@@ -18,6 +18,23 @@ export function providerBusySql(alias: string): string {
   );
 }
 
+/** SQL: whether a blackout of the slot's service or of its whole provider covers the slot's local date. */
+export const blackedOutSql = (alias: string): string =>
+  `exists (select 1 from blackout covering join service covered on covered.id = ${alias}.service_id ` +
+  `where covering.provider_id = covered.provider_id and (covering.service_id is null or covering.service_id = ${alias}.service_id) ` +
+  `and ${alias}.local_date between covering.starts_on and covering.ends_on)`;
+
+/**
+ * SQL: the seats of slot `alias` that can still be taken at the instant `at` (a placeholder or literal):
+ * none when the slot is closed (not OPEN, blacked out, busy in a blocking calendar, the provider's time taken
+ * by another appointment, or started). The one SQL place for "closed" that
+ * the reads share; Slot.seatsAvailable says the same for a loaded slot.
+ */
+export const seatsAvailableSql = (alias: string, at: string): string =>
+  `case when ${alias}.status = 'OPEN' and ${alias}.starts_at > ${at} and not ${blackedOutSql(alias)} ` +
+  `and not ${calendarBusySql(alias)} and not ${providerBusySql(alias)} ` +
+  `then ${alias}.capacity - ${alias}.booked - ${alias}.held else 0 end`;
+
 /** One bookable occurrence with its seat counters; the database refuses to oversell it. */
 @ObjectType('Slot')
 @Entity()
@@ -76,13 +93,7 @@ export class Slot {
   priceAmount?: string | null;
 
   /** Whether a blackout of its service or of the whole provider covers its local date. */
-  @Formula(
-    (alias) =>
-      `exists (select 1 from blackout b join service s on s.id = ${alias}.service_id ` +
-      `where b.provider_id = s.provider_id and (b.service_id is null or b.service_id = ${alias}.service_id) ` +
-      `and ${alias}.local_date between b.starts_on and b.ends_on)`,
-    { lazy: false },
-  )
+  @Formula((alias) => blackedOutSql(`${alias}`), { lazy: false })
   blackedOut: boolean = false;
 
   /** Whether a busy time in one of the provider's blocking calendar accounts overlaps it. */

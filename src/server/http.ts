@@ -1,7 +1,13 @@
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import cors from 'cors';
@@ -11,9 +17,9 @@ import type { Logger } from 'pino';
 import proxyAddr from 'proxy-addr';
 import type { Config } from '../config';
 import type { Clock } from '../core/clock';
-import type { Actor, RequestContext } from '../core/context';
 import type { CalendarFeedService } from '../calendars/feed.service';
 import { feedRoute } from '../calendars/feed-route';
+import { LazyContext, type Actor, type RequestContext } from '../core/context';
 import { metrics } from '../core/metrics';
 import { bookingMetrics } from './booking-metrics';
 import { errorBody, errorFormatter } from './errors';
@@ -96,11 +102,37 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
       // In-flight requests get half of the shutdown time; then their connections are closed, so stopping ends in time.
       ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: deps.settings.shutdownTimeoutMs / 2 }),
       ApolloServerPluginLandingPageDisabled(),
+      // Apollo's default plugins serve Apollo's cloud and HTTP caches, neither used here; cache control alone
+      // wraps every field resolver.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
       costLimitPlugin,
       bookingMetrics(deps.orm, deps.clock),
     ],
   });
   await apollo.start();
+
+  // GraphQL first: its requests, nearly all of them, pass no other route on the way.
+  // Only the listed origins get CORS headers (preflights included); others get none, so browsers refuse them.
+  app.use('/graphql', cors({ origin: (origin, allow) => allow(null, origin !== undefined && deps.settings.corsOrigins.includes(origin)), methods: ['GET', 'POST'], maxAge: 600 }));
+  if (deps.settings.explorer) app.get('/graphql', explorerPage());
+  app.use(
+    '/graphql',
+    express.json({ limit: MAX_BODY }),
+    idempotency({ orm: deps.orm, clock: deps.clock, log: deps.log, tokens: deps.tokens }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<RequestContext> => {
+        // A bad, expired or revoked token refuses the whole request (401); no token is anonymous. The session
+        // check is one raw statement: it needs no EntityManager of the request's own.
+        const actor = 'actor' in res.locals ? (res.locals.actor as Actor | undefined) : await deps.tokens.authenticate(deps.orm.em, req.headers.authorization);
+        const context = new LazyContext(deps.orm, deps.clock, { actor, ip: req.ip, userAgent: req.get('user-agent') });
+        startDeadline(context, deps.settings.operationTimeoutMs);
+        return context;
+      },
+    }),
+  );
 
   app.get('/health', async (_req, res) => {
     try {
@@ -122,25 +154,6 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   app.use(bookingPage({ orm: deps.orm, links: deps.links, log: deps.log }));
   app.use(stripeWebhook({ orm: deps.orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log: deps.log }));
   app.use(googleCallback({ orm: deps.orm, clock: deps.clock, log: deps.log, calendars: deps.calendars }));
-
-  // Only the listed origins get CORS headers (preflights included); others get none, so browsers refuse them.
-  app.use('/graphql', cors({ origin: (origin, allow) => allow(null, origin !== undefined && deps.settings.corsOrigins.includes(origin)), methods: ['GET', 'POST'], maxAge: 600 }));
-  if (deps.settings.explorer) app.get('/graphql', explorerPage());
-  app.use(
-    '/graphql',
-    express.json({ limit: MAX_BODY }),
-    idempotency({ orm: deps.orm, clock: deps.clock, log: deps.log, tokens: deps.tokens }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<RequestContext> => {
-        const em = deps.orm.em.fork();
-        // A bad, expired or revoked token refuses the whole request (401); no token is anonymous.
-        const actor = 'actor' in res.locals ? (res.locals.actor as Actor | undefined) : await deps.tokens.authenticate(em, req.headers.authorization);
-        const context: RequestContext = { em, actor, clock: deps.clock, ip: req.ip, userAgent: req.get('user-agent') };
-        startDeadline(context, deps.settings.operationTimeoutMs);
-        return context;
-      },
-    }),
-  );
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json(errorBody('Not found', 'NOT_FOUND'));

@@ -1,23 +1,26 @@
 import type http from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, parse, specifiedRules, validate, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, createSourceEventStream, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import type { Disposable, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Actor } from '../core/context';
+import { LazyContext, type Actor } from '../core/context';
 import type { Clock } from '../core/clock';
 import { DomainError } from '../core/errors';
 import type { LiveContext } from '../live/live.resolver';
 import type { LiveService } from '../live/live.service';
 import { errorFormatter } from './errors';
 import { startDeadline } from './operation-deadline';
+import { SubscriptionRelay, type RelayTarget } from './subscription-relay';
 import { costError, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits';
 import type { Tokens } from './tokens';
 
 const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
 const KEEP_ALIVE_MS = 12_000;
+/** Distinct operation texts whose parse and validation are kept; thousands of calendars send the same few. */
+const CHECKED_DOCUMENTS = 500;
 
 export interface WebSocketDeps {
   server: http.Server;
@@ -40,25 +43,38 @@ const requestError = (error: GraphQLError, code: string) => new GraphQLError(err
 /**
  * What Apollo does for HTTP, done for a subscribe message: parse (token limit), validate (with the
  * depth, alias and directive limits), coerce the variables, then check the cost. Errors carry the codes
- * HTTP gives them; a valid operation comes back ready to execute.
+ * HTTP gives them; a valid operation comes back ready to execute. Parse and validation depend on the
+ * text alone and are kept for the most recent CHECKED_DOCUMENTS texts.
  */
-function checkOperation(schema: GraphQLSchema, payload: SubscribePayload, introspection: boolean): ExecutionArgs | readonly GraphQLError[] {
-  let document;
-  try {
-    document = parse(payload.query, PARSE_OPTIONS);
-  } catch (error) {
-    if (!(error instanceof GraphQLError)) throw error;
-    return [requestError(error, 'GRAPHQL_PARSE_FAILED')]; // the error formatter tells the token limit apart
-  }
-  const invalid = validate(schema, document, [...specifiedRules, ...LIMIT_RULES, ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])]);
-  if (invalid.length) return invalid.map((error) => (error.originalError ? error : requestError(error, 'GRAPHQL_VALIDATION_FAILED')));
-  const operation = getOperationAST(document, payload.operationName);
-  if (!operation) return [new GraphQLError('Name the operation to run (operationName)', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
-  const variables = payload.variables ?? {};
-  const badVariables = getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors;
-  if (badVariables) return badVariables.map((error) => requestError(error, 'BAD_USER_INPUT'));
-  const tooCostly = costError(schema, document, variables, payload.operationName);
-  return tooCostly ? [tooCostly] : { schema, document, variableValues: variables, operationName: payload.operationName };
+function operationChecker(schema: GraphQLSchema, introspection: boolean) {
+  const checked = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  const rules = [...specifiedRules, ...LIMIT_RULES, ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  const checkDocument = (query: string): DocumentNode | readonly GraphQLError[] => {
+    let document;
+    try {
+      document = parse(query, PARSE_OPTIONS);
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      return [requestError(error, 'GRAPHQL_PARSE_FAILED')]; // the error formatter tells the token limit apart
+    }
+    const invalid = validate(schema, document, rules);
+    return invalid.length ? invalid.map((error) => (error.originalError ? error : requestError(error, 'GRAPHQL_VALIDATION_FAILED'))) : document;
+  };
+  return (payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] => {
+    let document = checked.get(payload.query);
+    if (document) checked.delete(payload.query); // re-added below as the most recent
+    else document = checkDocument(payload.query);
+    checked.set(payload.query, document);
+    if (checked.size > CHECKED_DOCUMENTS) checked.delete(checked.keys().next().value!);
+    if (Array.isArray(document)) return document;
+    const operation = getOperationAST(document as DocumentNode, payload.operationName);
+    if (!operation) return [new GraphQLError('Name the operation to run (operationName)', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+    const variables = payload.variables ?? {};
+    const badVariables = getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors;
+    if (badVariables) return badVariables.map((error) => requestError(error, 'BAD_USER_INPUT'));
+    const tooCostly = costError(schema, document as DocumentNode, variables, payload.operationName);
+    return tooCostly ? [tooCostly] : { schema, document: document as DocumentNode, variableValues: variables, operationName: payload.operationName };
+  };
 }
 
 /** Open sockets per client address; a client at the limit is refused at the handshake with 429. */
@@ -87,7 +103,9 @@ class SocketCap {
 /**
  * graphql-ws (graphql-transport-ws) on the HTTP server's /graphql. The token is checked once at
  * connection_init, as on HTTP: a bad, expired or revoked one closes the socket with 4403; no token is
- * anonymous. Each operation gets an EntityManager of its own.
+ * anonymous. Each operation gets a context of its own, whose EntityManager is made only if a resolver
+ * asks for one. A subscription's events are relayed (subscription-relay.ts): executed and serialized
+ * once per event and subscription shape, not once per subscriber.
  */
 export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> } {
   const cap = new SocketCap(deps);
@@ -95,12 +113,15 @@ export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> }
   wss.on('connection', cap.track);
   const format = errorFormatter(deps.log);
   const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => format(error.toJSON(), error));
+  const checkOperation = operationChecker(deps.schema, deps.introspection);
+  const relayTargets = new WeakMap<object, RelayTarget>();
   const disposable: Disposable = useServer<Record<string, unknown>, { actor?: Actor }>(
     {
       schema: deps.schema,
       onConnect: async (ctx) => {
         try {
-          ctx.extra.actor = await deps.tokens.authenticate(deps.orm.em.fork(), ctx.connectionParams?.authorization);
+          // The session check is one raw statement: no EntityManager of its own per connection.
+          ctx.extra.actor = await deps.tokens.authenticate(deps.orm.em, ctx.connectionParams?.authorization);
           return true;
         } catch (error) {
           if (error instanceof GraphQLError) return false; // refused: close 4403
@@ -113,20 +134,28 @@ export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> }
           const message = `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`;
           return [new GraphQLError(message, { originalError: new DomainError('RATE_LIMITED', message) })];
         }
-        return checkOperation(deps.schema, payload, deps.introspection);
+        return checkOperation(payload);
       },
-      context: (ctx, _id, _payload, args): LiveContext => {
-        const context: LiveContext = {
-          em: deps.orm.em.fork(), // one per operation: built once per subscribe, so it lives as long as the subscription
-          actor: ctx.extra.actor,
-          clock: deps.clock,
-          live: deps.live,
-          ip: deps.clientAddress(ctx.extra.request),
-          userAgent: ctx.extra.request.headers['user-agent'],
-        };
-        // A query or mutation sent over the socket has the same time limit as over HTTP; a subscription has none.
-        if (getOperationAST(args.document, args.operationName)?.operation !== 'subscription') startDeadline(context, deps.operationTimeoutMs);
+      context: (ctx, id, payload, args): LiveContext => {
+        const actor = ctx.extra.actor;
+        const base = new LazyContext(deps.orm, deps.clock, { actor, ip: deps.clientAddress(ctx.extra.request), userAgent: ctx.extra.request.headers['user-agent'] });
+        const context: LiveContext = Object.assign(base, { live: deps.live });
+        if (getOperationAST(args.document, args.operationName)?.operation === 'subscription') {
+          relayTargets.set(context, {
+            socket: ctx.extra.socket,
+            id,
+            shape: JSON.stringify([payload.query, payload.operationName ?? null, payload.variables ?? {}, actor ? actor.userId : null]),
+            formatErrors: formatAll,
+          });
+        } else {
+          startDeadline(context, deps.operationTimeoutMs); // a query or mutation sent over the socket has the time limit it has over HTTP
+        }
         return context;
+      },
+      // The subscription's resolver runs (who may follow what, joining the hub); its events go through the relay.
+      subscribe: async (args) => {
+        const stream = await createSourceEventStream(args);
+        return Symbol.asyncIterator in stream ? new SubscriptionRelay(stream as AsyncIterableIterator<unknown>, args, relayTargets.get(args.contextValue as object)!) : stream;
       },
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatAll(result.errors) } : undefined),
       onError: (_ctx, _id, _payload, errors) => formatAll(errors),
