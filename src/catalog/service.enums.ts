@@ -4,11 +4,26 @@ export enum BookingMode {
   INSTANT = 'INSTANT',
   APPROVAL = 'APPROVAL',
 }
-registerEnumType(BookingMode, { name: 'BookingMode' });
+registerEnumType(BookingMode, {
+  name: 'BookingMode',
+  description: 'How a service is booked.',
+  valuesConfig: {
+    INSTANT: { description: 'Customers book open slots directly with `book`.' },
+    APPROVAL: { description: 'Customers `propose`; the provider accepts (which books), declines or counter-proposes. `book` answers APPROVAL_REQUIRED.' },
+  },
+});
 
 export enum MeetingProvider {
   NONE = 'NONE',
   JITSI = 'JITSI',
   GOOGLE_MEET = 'GOOGLE_MEET',
 }
-registerEnumType(MeetingProvider, { name: 'MeetingProvider' });
+registerEnumType(MeetingProvider, {
+  name: 'MeetingProvider',
+  description: 'Where the online meeting of a booking takes place.',
+  valuesConfig: {
+    NONE: { description: 'No online meeting (an in-person service).' },
+    JITSI: { description: 'A Jitsi Meet link made per booking; needs no account.' },
+    GOOGLE_MEET: { description: "A Google Meet link from the provider's connected Google Calendar event." },
+  },
+});
