@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { z } from 'zod';
 import type { StripeSettings } from './payments/stripe-gateway';
 import type { WebhookSettings } from './webhooks/webhook-sender';
 
@@ -68,85 +69,129 @@ export interface RateLimitSettings {
 /** A setting that makes starting pointless; main prints its message alone. */
 export class ConfigError extends Error {}
 
-function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
-  return value;
-}
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** TRUST_PROXY as Express takes it: true/false, a hop count, or a list of addresses and subnets. */
-function trustProxy(raw: string | undefined): boolean | number | string {
-  if (!raw || raw === 'false') return false;
-  if (raw === 'true') return true;
-  return /^\d+$/.test(raw) ? Number(raw) : raw;
-}
+/** An unset or empty variable takes the default. */
+const blank = (raw: unknown) => (typeof raw === 'string' && raw.trim() === '' ? undefined : raw);
+const number = (fallback: number) => z.preprocess(blank, z.coerce.number({ error: 'must be a non-negative number' }).finite('must be a non-negative number').nonnegative('must be a non-negative number').default(fallback));
+const text = () => z.preprocess(blank, z.string().optional());
+const onOff = (fallback: 'on' | 'off') => z.preprocess(blank, z.enum(['on', 'off'], { error: 'must be on or off' }).default(fallback));
 
 /** CORS_ORIGINS: the origins allowed to call the API from a browser, each exactly as browsers send it. */
-function origins(env: NodeJS.ProcessEnv, name: string): string[] {
-  const list = (env[name] ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
-  for (const origin of list) {
-    // A browser sends its origin exactly so: a trailing slash or a path would never match.
-    if (URL.parse(origin)?.origin !== origin) throw new ConfigError(`${name} must list origins such as https://app.example.com, got "${origin}"`);
-  }
-  return list;
+const origins = z
+  .string()
+  .default('')
+  .transform((raw) => raw.split(',').map((origin) => origin.trim()).filter(Boolean))
+  // A browser sends its origin exactly so: a trailing slash or a path would never match.
+  .refine((list) => list.every((origin) => URL.parse(origin)?.origin === origin), 'must list origins such as https://app.example.com');
+
+/** TRUST_PROXY as Express takes it: true/false, a hop count, or a list of addresses and subnets. */
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((raw): boolean | number | string => (!raw || raw === 'false' ? false : raw === 'true' ? true : /^\d+$/.test(raw) ? Number(raw) : raw));
+
+/**
+ * Every environment variable the server reads, checked at start: a bad value stops it with one line
+ * naming the variable. A new setting is one line here (and one in `loadConfig` and the README).
+ */
+const ENV = z.object({
+  NODE_ENV: text(),
+  DATABASE_URL: text(),
+  DATA_DIR: z.preprocess(blank, z.string().default('.data')),
+  PORT: z.preprocess(blank, z.coerce.number({ error: 'must be a port number (0 to 65535)' }).int('must be a port number (0 to 65535)').min(0, 'must be a port number (0 to 65535)').max(65_535, 'must be a port number (0 to 65535)').default(4000)),
+  JWT_SECRET: text(),
+  ACCESS_TOKEN_MINUTES: number(15),
+  REFRESH_TOKEN_DAYS: number(30),
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: number(10),
+  RATE_LIMIT_LOGIN_PER_ADDRESS: number(100),
+  RATE_LIMIT_LOGIN_WINDOW_SECONDS: number(60),
+  RATE_LIMIT_SIGNUP_PER_ADDRESS: number(20),
+  RATE_LIMIT_SIGNUP_WINDOW_SECONDS: number(3600),
+  RATE_LIMIT_MUTATIONS_PER_CLIENT: number(300),
+  RATE_LIMIT_MUTATIONS_WINDOW_SECONDS: number(60),
+  ADMIN_EMAIL: text(),
+  ADMIN_PASSWORD: text(),
+  PUBLIC_URL: z.preprocess(blank, z.url('must be a URL such as https://bookings.example.com').optional()),
+  SMTP_URL: text(),
+  MAIL_FROM: z.preprocess(blank, z.string().default('Bookings <bookings@localhost>')),
+  STRIPE_SECRET_KEY: text(),
+  STRIPE_WEBHOOK_SECRET: text(),
+  STRIPE_API_URL: text(),
+  STRIPE_TIMEOUT_MS: number(10_000),
+  HOLD_MINUTES: number(15),
+  PROPOSAL_TTL_HOURS: number(48),
+  WAITLIST_OFFER_HOURS: number(24),
+  WEBHOOKS_ALLOW_HTTP: z.preprocess(blank, z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('0')),
+  WEBHOOK_TIMEOUT_MS: number(10_000),
+  WEBHOOK_ENCRYPTION_KEY: text(),
+  WORKER: onOff('on'),
+  LOG_LEVEL: z.preprocess(blank, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
+  METRICS_TOKEN: text(),
+  TRUST_PROXY: trustProxy,
+  MAX_SOCKETS_PER_CLIENT: number(50),
+  OPERATION_TIMEOUT_MS: number(20_000),
+  STATEMENT_TIMEOUT_MS: number(10_000),
+  DB_CONNECT_TIMEOUT_MS: number(5_000),
+  SHUTDOWN_TIMEOUT_MS: number(10_000),
+  EXPLORER: onOff('on'),
+  CORS_ORIGINS: origins,
+});
+
+/** The settings, or a ConfigError naming the first bad variable and its value in one line. */
+function parseEnv(env: NodeJS.ProcessEnv): z.infer<typeof ENV> {
+  const parsed = ENV.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const name = String(issue.path[0]);
+  throw new ConfigError(`${name} ${issue.message}, got "${env[name]}"`);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = positiveNumber(env, 'PORT', 4000);
-  const production = env.NODE_ENV === 'production';
-  if (production && !env.JWT_SECRET) throw new ConfigError('JWT_SECRET must be set when NODE_ENV=production (tokens signed with a random key die with the process)');
+  const e = parseEnv(env);
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.JWT_SECRET) throw new ConfigError('JWT_SECRET must be set when NODE_ENV=production (tokens signed with a random key die with the process)');
   return {
-    databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: path.resolve(env.DATA_DIR || '.data'),
-    port,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    port: e.PORT,
     // Without JWT_SECRET tokens are signed with a key that lives as long as the process.
-    jwtSecret: env.JWT_SECRET || randomBytes(32).toString('hex'),
-    accessTokenMinutes: positiveNumber(env, 'ACCESS_TOKEN_MINUTES', 15),
-    refreshTokenDays: positiveNumber(env, 'REFRESH_TOKEN_DAYS', 30),
+    jwtSecret: e.JWT_SECRET || randomBytes(32).toString('hex'),
+    accessTokenMinutes: e.ACCESS_TOKEN_MINUTES,
+    refreshTokenDays: e.REFRESH_TOKEN_DAYS,
     rateLimits: {
-      loginPerAccount: positiveNumber(env, 'RATE_LIMIT_LOGIN_PER_ACCOUNT', 10),
-      loginPerAddress: positiveNumber(env, 'RATE_LIMIT_LOGIN_PER_ADDRESS', 100),
-      loginWindowSeconds: positiveNumber(env, 'RATE_LIMIT_LOGIN_WINDOW_SECONDS', 60),
-      signUpPerAddress: positiveNumber(env, 'RATE_LIMIT_SIGNUP_PER_ADDRESS', 20),
-      signUpWindowSeconds: positiveNumber(env, 'RATE_LIMIT_SIGNUP_WINDOW_SECONDS', 3600),
-      mutationsPerClient: positiveNumber(env, 'RATE_LIMIT_MUTATIONS_PER_CLIENT', 300),
-      mutationsWindowSeconds: positiveNumber(env, 'RATE_LIMIT_MUTATIONS_WINDOW_SECONDS', 60),
+      loginPerAccount: e.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+      loginPerAddress: e.RATE_LIMIT_LOGIN_PER_ADDRESS,
+      loginWindowSeconds: e.RATE_LIMIT_LOGIN_WINDOW_SECONDS,
+      signUpPerAddress: e.RATE_LIMIT_SIGNUP_PER_ADDRESS,
+      signUpWindowSeconds: e.RATE_LIMIT_SIGNUP_WINDOW_SECONDS,
+      mutationsPerClient: e.RATE_LIMIT_MUTATIONS_PER_CLIENT,
+      mutationsWindowSeconds: e.RATE_LIMIT_MUTATIONS_WINDOW_SECONDS,
     },
-    adminEmail: env.ADMIN_EMAIL || undefined,
-    adminPassword: env.ADMIN_PASSWORD || undefined,
-    publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,
-    smtpUrl: env.SMTP_URL || undefined,
-    mailFrom: env.MAIL_FROM || 'Bookings <bookings@localhost>',
-    stripe: env.STRIPE_SECRET_KEY
-      ? {
-          secretKey: env.STRIPE_SECRET_KEY,
-          webhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
-          apiUrl: env.STRIPE_API_URL || undefined,
-          timeoutMs: positiveNumber(env, 'STRIPE_TIMEOUT_MS', 10_000),
-        }
+    adminEmail: e.ADMIN_EMAIL,
+    adminPassword: e.ADMIN_PASSWORD,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    stripe: e.STRIPE_SECRET_KEY
+      ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL, timeoutMs: e.STRIPE_TIMEOUT_MS }
       : undefined,
-    holdMinutes: positiveNumber(env, 'HOLD_MINUTES', 15),
-    proposalTtlHours: positiveNumber(env, 'PROPOSAL_TTL_HOURS', 48),
-    waitlistOfferHours: positiveNumber(env, 'WAITLIST_OFFER_HOURS', 24),
-    webhooks: {
-      allowHttp: env.WEBHOOKS_ALLOW_HTTP === '1',
-      timeoutMs: positiveNumber(env, 'WEBHOOK_TIMEOUT_MS', 10_000),
-      encryptionKey: env.WEBHOOK_ENCRYPTION_KEY || undefined,
-    },
-    runWorker: env.WORKER !== 'off',
-    logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+    holdMinutes: e.HOLD_MINUTES,
+    proposalTtlHours: e.PROPOSAL_TTL_HOURS,
+    waitlistOfferHours: e.WAITLIST_OFFER_HOURS,
+    webhooks: { allowHttp: e.WEBHOOKS_ALLOW_HTTP === '1', timeoutMs: e.WEBHOOK_TIMEOUT_MS, encryptionKey: e.WEBHOOK_ENCRYPTION_KEY },
+    runWorker: e.WORKER === 'on',
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
     production,
-    jwtSecretGenerated: !env.JWT_SECRET,
-    metricsToken: env.METRICS_TOKEN || undefined,
-    trustProxy: trustProxy(env.TRUST_PROXY),
-    maxSocketsPerClient: positiveNumber(env, 'MAX_SOCKETS_PER_CLIENT', 50),
-    operationTimeoutMs: positiveNumber(env, 'OPERATION_TIMEOUT_MS', 20_000),
-    statementTimeoutMs: positiveNumber(env, 'STATEMENT_TIMEOUT_MS', 10_000),
-    dbConnectTimeoutMs: positiveNumber(env, 'DB_CONNECT_TIMEOUT_MS', 5_000),
-    shutdownTimeoutMs: positiveNumber(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
-    explorer: env.EXPLORER !== 'off',
-    corsOrigins: origins(env, 'CORS_ORIGINS'),
+    jwtSecretGenerated: !e.JWT_SECRET,
+    metricsToken: e.METRICS_TOKEN,
+    trustProxy: e.TRUST_PROXY,
+    maxSocketsPerClient: e.MAX_SOCKETS_PER_CLIENT,
+    operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
+    statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
+    dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    explorer: e.EXPLORER === 'on',
+    corsOrigins: e.CORS_ORIGINS,
   };
 }
