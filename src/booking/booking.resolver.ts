@@ -1,7 +1,8 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../accounts/role';
 import { User } from '../accounts/user.entity';
 import { Service } from '../catalog/service.entity';
+import { connectionType, PageArgs, type Page } from '../core/connection';
 import type { RequestContext } from '../core/context';
 import { Money } from '../core/money.type';
 import { Payment } from '../payments/payment.entity';
@@ -13,6 +14,8 @@ import { BookingStatus } from './booking.enums';
 import { BookInput, ModifyBookingInput, Party, PriceBreakdown } from './booking.inputs';
 import type { BookingService } from './booking.service';
 import { listCost, MAX_ROWS } from '../core/limits';
+
+const BookingConnection = connectionType(Booking, 'Booking');
 
 @Resolver(() => Booking)
 export class BookingResolver {
@@ -32,13 +35,31 @@ export class BookingResolver {
   }
 
   @Authorized()
-  @Query(() => [Booking], { description: `The caller's bookings by start; at most ${MAX_ROWS.bookings}.`, complexity: listCost(10) })
+  @Query(() => [Booking], {
+    description: `The caller's bookings by start; at most ${MAX_ROWS.bookings}, the rest cut off silently (myBookingsConnection reads them all).`,
+    deprecationReason: 'use myBookingsConnection',
+    complexity: listCost(10),
+  })
   myBookings(@Ctx() ctx: RequestContext, @Arg('status', () => BookingStatus, { description: 'Only bookings in this status; all statuses when omitted.', nullable: true }) status?: BookingStatus | null): Promise<Booking[]> {
     return this.queries.mine(ctx, status);
   }
 
+  @Authorized()
+  @Query(() => BookingConnection, { description: "The caller's bookings by start, a page at a time.", complexity: listCost(10) })
+  myBookingsConnection(
+    @Ctx() ctx: RequestContext,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('status', () => BookingStatus, { description: 'Only bookings in this status; all statuses when omitted.', nullable: true }) status?: BookingStatus | null,
+  ): Promise<Page<Booking>> {
+    return this.queries.mineConnection(ctx, status, page);
+  }
+
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Query(() => [Booking], { description: `Bookings on the caller's services (admins: all) by start; at most ${MAX_ROWS.bookings}.`, complexity: listCost(10) })
+  @Query(() => [Booking], {
+    description: `Bookings on the caller's services (admins: all) by start; at most ${MAX_ROWS.bookings}, the rest cut off silently (providerBookingsConnection reads them all).`,
+    deprecationReason: 'use providerBookingsConnection',
+    complexity: listCost(10),
+  })
   providerBookings(
     @Ctx() ctx: RequestContext,
     @Arg('from', () => Date, { description: 'Only bookings starting at or after this instant.', nullable: true }) from?: Date | null,
@@ -46,6 +67,18 @@ export class BookingResolver {
     @Arg('status', () => BookingStatus, { description: 'Only bookings in this status; all statuses when omitted.', nullable: true }) status?: BookingStatus | null,
   ): Promise<Booking[]> {
     return this.queries.ofProvider(ctx, { from, to, status });
+  }
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Query(() => BookingConnection, { description: "Bookings on the caller's services (admins: all) by start, a page at a time.", complexity: listCost(10) })
+  providerBookingsConnection(
+    @Ctx() ctx: RequestContext,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('from', () => Date, { description: 'Only bookings starting at or after this instant.', nullable: true }) from?: Date | null,
+    @Arg('to', () => Date, { description: 'Only bookings starting before this instant.', nullable: true }) to?: Date | null,
+    @Arg('status', () => BookingStatus, { description: 'Only bookings in this status; all statuses when omitted.', nullable: true }) status?: BookingStatus | null,
+  ): Promise<Page<Booking>> {
+    return this.queries.ofProviderConnection(ctx, { from, to, status }, page);
   }
 
   @Authorized()

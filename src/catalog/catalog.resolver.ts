@@ -1,17 +1,24 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Provider } from '../accounts/provider.entity';
 import { Role } from '../accounts/role';
+import { connectionType, PageArgs, type Page } from '../core/connection';
 import type { RequestContext } from '../core/context';
 import type { CatalogService } from './catalog.service';
 import { ServiceInput, ServiceUpdateInput } from './service.inputs';
 import { Service } from './service.entity';
 import { listCost, MAX_ROWS } from '../core/limits';
 
+const ServiceConnection = connectionType(Service, 'Service');
+
 @Resolver(() => Service)
 export class ServiceResolver {
   constructor(private readonly catalog: CatalogService) {}
 
-  @Query(() => [Service], { description: `Active services, by id; at most ${MAX_ROWS.services}.`, complexity: listCost(10) })
+  @Query(() => [Service], {
+    description: `Active services, by id; at most ${MAX_ROWS.services}, the rest cut off silently (servicesConnection reads them all).`,
+    deprecationReason: 'use servicesConnection',
+    complexity: listCost(10),
+  })
   services(
     @Ctx() ctx: RequestContext,
     @Arg('search', () => String, { description: "Case-insensitive text found in the service's name or description (up to 200 characters are used).", nullable: true }) search?: string | null,
@@ -19,6 +26,17 @@ export class ServiceResolver {
     @Arg('providerId', () => ID, { description: 'Only the services of this provider.', nullable: true }) providerId?: string | null,
   ): Promise<Service[]> {
     return this.catalog.listServices(ctx, { search, category, providerId });
+  }
+
+  @Query(() => ServiceConnection, { description: 'Active services, by id, a page at a time.', complexity: listCost(10) })
+  servicesConnection(
+    @Ctx() ctx: RequestContext,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('search', () => String, { description: "Case-insensitive text found in the service's name or description (up to 200 characters are used).", nullable: true }) search?: string | null,
+    @Arg('category', () => String, { description: 'Only services in this category (case-insensitive).', nullable: true }) category?: string | null,
+    @Arg('providerId', () => ID, { description: 'Only the services of this provider.', nullable: true }) providerId?: string | null,
+  ): Promise<Page<Service>> {
+    return this.catalog.listServicesConnection(ctx, { search, category, providerId }, page);
   }
 
   @Query(() => Service, { description: 'One service by id, public; null when it does not exist or is not published (inactive services are seen only by their provider and admins).', nullable: true })

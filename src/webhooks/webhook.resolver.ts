@@ -1,10 +1,14 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../accounts/role';
+import { connectionType, PageArgs, type Page } from '../core/connection';
 import type { RequestContext } from '../core/context';
+import { listCost } from '../core/limits';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhook.entity';
 import { WebhookDeliveryStatus } from './webhook.enums';
 import type { WebhookService } from './webhook.service';
 import { WebhookEndpointCreated } from './webhook.types';
+
+const WebhookDeliveryConnection = connectionType(WebhookDelivery, 'WebhookDelivery');
 
 @Resolver()
 export class WebhookResolver {
@@ -17,13 +21,27 @@ export class WebhookResolver {
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Query(() => [WebhookDelivery], { description: 'Deliveries to one endpoint, newest first (at most 200).' })
+  @Query(() => [WebhookDelivery], {
+    description: 'Deliveries to one endpoint, newest first; at most 200, older ones cut off silently (webhookDeliveriesConnection reads them all).',
+    deprecationReason: 'use webhookDeliveriesConnection',
+  })
   webhookDeliveries(
     @Ctx() ctx: RequestContext,
     @Arg('endpointId', () => ID, { description: "The endpoint (one of the caller's own, or any for an admin)." }) endpointId: string,
     @Arg('status', () => WebhookDeliveryStatus, { description: 'Only deliveries in this status; all when omitted.', nullable: true }) status?: WebhookDeliveryStatus | null,
   ): Promise<WebhookDelivery[]> {
     return this.webhooks.deliveries(ctx, endpointId, status);
+  }
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Query(() => WebhookDeliveryConnection, { description: 'Deliveries to one endpoint, newest first, a page at a time.', complexity: listCost(10) })
+  webhookDeliveriesConnection(
+    @Ctx() ctx: RequestContext,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('endpointId', () => ID, { description: "The endpoint (one of the caller's own, or any for an admin)." }) endpointId: string,
+    @Arg('status', () => WebhookDeliveryStatus, { description: 'Only deliveries in this status; all when omitted.', nullable: true }) status?: WebhookDeliveryStatus | null,
+  ): Promise<Page<WebhookDelivery>> {
+    return this.webhooks.deliveriesConnection(ctx, endpointId, status, page);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
