@@ -398,7 +398,7 @@ describe('fuzzing every query and mutation', () => {
       return roles.length > 0 ? roles : ROLES;
     };
     const requests = wrong.map((c): [Case, Role] => [c, admitted(c.field)[Math.floor(c.draw * admitted(c.field).length)]]);
-    expect(asEveryRole.length + requests.length).toBeLessThan(2_000);
+    expect(asEveryRole.length + requests.length).toBeLessThan(3_000); // grows with the schema (the connections added ~250)
     const answers = [...rightAnswers, ...(await sendAll(requests, 4))];
 
     const failures = answers.flatMap((answer) => (answer.failure ? [answer.failure] : []));
