@@ -3,9 +3,9 @@
  * over graphql-ws. Pass it typed documents (TypedDocumentNode, e.g. made by `npm run codegen` from
  * schema.graphql) and the answers and variables are typed.
  */
-import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { print } from "graphql";
-import { createClient, type Client, type ClientOptions } from "graphql-ws";
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { createClient, type Client, type ClientOptions } from 'graphql-ws';
 
 /** One error of an answer: `extensions.code` is stable (UNAUTHENTICATED, BAD_USER_INPUT with `field`, …). */
 export interface GraphQLError {
@@ -37,18 +37,12 @@ export class BookingClient {
   }
 
   /** Runs a query or mutation over HTTP POST; GraphQL errors come back in `errors`, not as exceptions. */
-  async request<T, V>(
-    document: TypedDocumentNode<T, V>,
-    variables?: V,
-    headers: Record<string, string> = {},
-  ): Promise<GraphQLResponse<T>> {
+  async request<T, V>(document: TypedDocumentNode<T, V>, variables?: V, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
     const response = await fetch(this.options.url, {
-      method: "POST",
+      method: 'POST',
       headers: {
-        "content-type": "application/json",
-        ...(this.options.token
-          ? { authorization: `Bearer ${this.options.token}` }
-          : {}),
+        'content-type': 'application/json',
+        ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
         ...this.options.headers,
         ...headers,
       },
@@ -58,13 +52,9 @@ export class BookingClient {
   }
 
   /** The data of an operation that must succeed; throws with the errors otherwise. */
-  async data<T, V>(
-    document: TypedDocumentNode<T, V>,
-    variables?: V,
-  ): Promise<T> {
+  async data<T, V>(document: TypedDocumentNode<T, V>, variables?: V): Promise<T> {
     const result = await this.request(document, variables);
-    if (result.errors?.length || !result.data)
-      throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+    if (result.errors?.length || !result.data) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
     return result.data;
   }
 
@@ -74,10 +64,8 @@ export class BookingClient {
    */
   socket(options: Partial<ClientOptions> = {}): Client {
     return createClient({
-      url: this.options.url.replace(/^http/, "ws"),
-      connectionParams: this.options.token
-        ? { authorization: `Bearer ${this.options.token}` }
-        : undefined,
+      url: this.options.url.replace(/^http/, 'ws'),
+      connectionParams: this.options.token ? { authorization: `Bearer ${this.options.token}` } : undefined,
       ...options,
     });
   }

@@ -1,29 +1,17 @@
-import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import type { Client } from "graphql-ws";
-import { BookingClient, subscribe } from "../../client";
-import WebSocket from "ws";
-import type { GraphQLResult } from "./server";
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { Client } from 'graphql-ws';
+import { BookingClient, subscribe } from '../../client';
+import WebSocket from 'ws';
+import type { GraphQLResult } from './server';
 
 /** A real graphql-ws client on a server's /graphql. */
-export function liveClient(
-  httpUrl: string,
-  token?: string,
-  onClose?: (code: number, reason: string) => void,
-): Client {
+export function liveClient(httpUrl: string, token?: string, onClose?: (code: number, reason: string) => void): Client {
   return new BookingClient({ url: httpUrl, token }).socket({
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     lazy: false,
     onNonLazyError: () => {}, // a refused connection is what some tests expect; they watch `closed`
-    on: onClose
-      ? {
-          closed: (event) =>
-            onClose(
-              (event as { code: number }).code,
-              String((event as { reason: unknown }).reason),
-            ),
-        }
-      : undefined,
+    on: onClose ? { closed: (event) => onClose((event as { code: number }).code, String((event as { reason: unknown }).reason)) } : undefined,
   });
 }
 
@@ -37,12 +25,7 @@ export class Subscription<T, V = Record<string, unknown>> {
   constructor(client: Client, document: TypedDocumentNode<T, V>, variables: V) {
     this.dispose = subscribe(client, document, variables, {
       next: (result) => this.add(result as GraphQLResult<T>),
-      error: (error) =>
-        this.add({
-          errors: Array.isArray(error)
-            ? error
-            : [{ message: String(error), extensions: { code: "CLOSED" } }],
-        } as GraphQLResult<T>),
+      error: (error) => this.add({ errors: Array.isArray(error) ? error : [{ message: String(error), extensions: { code: 'CLOSED' } }] } as GraphQLResult<T>),
       complete: () => {
         this.completed = true;
         this.wake();
@@ -66,10 +49,7 @@ export class Subscription<T, V = Record<string, unknown>> {
     const deadline = Date.now() + ms;
     while (this.results.length < count) {
       const left = deadline - Date.now();
-      if (left <= 0)
-        throw new Error(
-          `expected ${count} results, got ${JSON.stringify(this.results)}`,
-        );
+      if (left <= 0) throw new Error(`expected ${count} results, got ${JSON.stringify(this.results)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -86,17 +66,13 @@ export class Subscription<T, V = Record<string, unknown>> {
   }
 }
 
-export const sleep = (ms: number) =>
-  new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it holds, or fails after `ms`. */
-export async function eventually(
-  check: () => Promise<boolean>,
-  ms = 10_000,
-): Promise<void> {
+export async function eventually(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
+    if (Date.now() > deadline) throw new Error('condition not met in time');
     await sleep(100);
   }
 }

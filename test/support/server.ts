@@ -1,41 +1,30 @@
-import { randomBytes } from "node:crypto";
-import { BookingClient } from "../../client";
-import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { Client } from "pg";
-import { startApp, type RunningApp } from "../../src/app";
-import { loadConfig, type Config } from "../../src/config";
-import { systemClock, type Clock } from "../../src/core/clock";
+import { randomBytes } from 'node:crypto';
+import { BookingClient } from '../../client';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { Client } from 'pg';
+import { startApp, type RunningApp } from '../../src/app';
+import { loadConfig, type Config } from '../../src/config';
+import { systemClock, type Clock } from '../../src/core/clock';
 
-export const ADMIN = {
-  email: "admin@example.test",
-  password: "admin-password",
-};
-export const JWT_SECRET = "test-secret-shared-by-every-test-process";
+export const ADMIN = { email: 'admin@example.test', password: 'admin-password' };
+export const JWT_SECRET = 'test-secret-shared-by-every-test-process';
 /** GET /metrics asks every test server (in-process or spawned) for this Bearer token. */
-export const METRICS_TOKEN = "test-metrics-token";
+export const METRICS_TOKEN = 'test-metrics-token';
 
 export interface GraphQLResult<T> {
   data?: T | null;
-  errors?: {
-    message: string;
-    path?: string[];
-    extensions: { code: string; [key: string]: unknown };
-  }[];
+  errors?: { message: string; path?: string[]; extensions: { code: string; [key: string]: unknown } }[];
 }
 
 function serverUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url)
-    throw new Error("TEST_DATABASE_URL is set by the jest global setup");
+  if (!url) throw new Error('TEST_DATABASE_URL is set by the jest global setup');
   return url;
 }
 
 /** A fresh database on the test PostgreSQL server; dropped again by the returned function. */
-export async function createTestDatabase(): Promise<{
-  url: string;
-  drop(): Promise<void>;
-}> {
-  const name = `t_${process.pid}_${randomBytes(4).toString("hex")}`;
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl() });
   await admin.connect();
   await admin.query(`create database ${name}`);
@@ -53,11 +42,8 @@ export async function createTestDatabase(): Promise<{
   };
 }
 
-export function testConfig(
-  databaseUrl: string,
-  overrides: Partial<Config> = {},
-): Config {
-  const defaults = loadConfig({ NODE_ENV: "test" });
+export function testConfig(databaseUrl: string, overrides: Partial<Config> = {}): Config {
+  const defaults = loadConfig({ NODE_ENV: 'test' });
   return {
     ...defaults,
     databaseUrl,
@@ -67,15 +53,11 @@ export function testConfig(
     metricsToken: METRICS_TOKEN,
     adminEmail: ADMIN.email,
     adminPassword: ADMIN.password,
-    logLevel: process.env.TEST_LOG_LEVEL ?? "silent",
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     // Tests move their clocks by hours and sign up many accounts from one address: tokens outlive
     // that, and only the limits that test/rate-limits.test.ts sets apply to sign-ups and mutations.
     accessTokenMinutes: 7 * 24 * 60,
-    rateLimits: {
-      ...defaults.rateLimits,
-      signUpPerAddress: 0,
-      mutationsPerClient: 0,
-    },
+    rateLimits: { ...defaults.rateLimits, signUpPerAddress: 0, mutationsPerClient: 0 },
     ...overrides,
   };
 }
@@ -92,34 +74,17 @@ export class TestServer {
   }
 
   /** Sends one typed operation over real HTTP, with the integrators' client (client/index.ts). */
-  async request<T, V>(
-    document: TypedDocumentNode<T, V>,
-    variables?: V,
-    token?: string,
-  ): Promise<GraphQLResult<T>> {
-    return (await new BookingClient({ url: this.app.url, token }).request(
-      document,
-      variables,
-    )) as GraphQLResult<T>;
+  async request<T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<GraphQLResult<T>> {
+    return (await new BookingClient({ url: this.app.url, token }).request(document, variables)) as GraphQLResult<T>;
   }
 
   /** The data of an operation that must succeed. */
-  ok<T, V>(
-    document: TypedDocumentNode<T, V>,
-    variables?: V,
-    token?: string,
-  ): Promise<T> {
-    return new BookingClient({ url: this.app.url, token }).data(
-      document,
-      variables,
-    );
+  ok<T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<T> {
+    return new BookingClient({ url: this.app.url, token }).data(document, variables);
   }
 
   /** Runs SQL on the server's database (fixtures and checks that the API does not expose). */
-  async sql<R extends Record<string, unknown> = Record<string, unknown>>(
-    text: string,
-    params: unknown[] = [],
-  ): Promise<R[]> {
+  async sql<R extends Record<string, unknown> = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<R[]> {
     const client = new Client({ connectionString: this.databaseUrl });
     await client.connect();
     try {
@@ -135,25 +100,17 @@ export class TestServer {
   }
 }
 
-export async function startTestServer(
-  overrides: Partial<Config> = {},
-  clock: Clock = systemClock,
-): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, clock: Clock = systemClock): Promise<TestServer> {
   const database = await createTestDatabase();
   const app = await startApp(testConfig(database.url, overrides), clock);
   return new TestServer(app, database.url, database.drop);
 }
 
 /** One value from a server's /metrics, given its GraphQL URL (a process of ours or a spawned one). */
-export async function serverMetric(
-  graphqlUrl: string,
-  name: string,
-): Promise<number> {
-  const response = await fetch(graphqlUrl.replace("/graphql", "/metrics"), {
-    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
-  });
+export async function serverMetric(graphqlUrl: string, name: string): Promise<number> {
+  const response = await fetch(graphqlUrl.replace('/graphql', '/metrics'), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   const text = await response.text();
-  return Number(new RegExp(`^${name} ([0-9.e+]+)`, "m").exec(text)?.[1] ?? NaN);
+  return Number(new RegExp(`^${name} ([0-9.e+]+)`, 'm').exec(text)?.[1] ?? NaN);
 }
 
 /** The error codes of a result, in order. */
