@@ -1,10 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { z } from 'zod';
 import type { GoogleSettings } from './calendars/google-client';
+import type { ZoomSettings } from './calendars/zoom-client';
 import type { ImageSettings } from './images/image-storage';
 import type { StripeSettings } from './payments/stripe-gateway';
 import type { WebhookSettings } from './webhooks/webhook-sender';
-import type { ZoomSettings } from './calendars/zoom-client';
 
 /** Settings from the environment (CONTRACT.md, "Settings"). */
 export interface Config {
@@ -86,133 +87,187 @@ export interface RateLimitSettings {
 /** A setting that makes starting pointless; main prints its message alone. */
 export class ConfigError extends Error {}
 
-/** ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET: all three, or none (Zoom off). */
-function zoom(env: NodeJS.ProcessEnv): ZoomSettings | undefined {
-  const [accountId, clientId, clientSecret] = [env.ZOOM_ACCOUNT_ID, env.ZOOM_CLIENT_ID, env.ZOOM_CLIENT_SECRET];
-  if (!accountId && !clientId && !clientSecret) return undefined;
-  if (!accountId || !clientId || !clientSecret) throw new ConfigError('ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET must be set together');
-  return { accountId, clientId, clientSecret, apiUrl: env.ZOOM_API_URL || undefined, timeoutMs: positiveNumber(env, 'ZOOM_TIMEOUT_MS', 10_000) };
-}
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
-  return value;
-}
-
-/** TRUST_PROXY as Express takes it: true/false, a hop count, or a list of addresses and subnets. */
-function trustProxy(raw: string | undefined): boolean | number | string {
-  if (!raw || raw === 'false') return false;
-  if (raw === 'true') return true;
-  return /^\d+$/.test(raw) ? Number(raw) : raw;
-}
+/** An unset or empty variable takes the default. */
+const blank = (raw: unknown) => (typeof raw === 'string' && raw.trim() === '' ? undefined : raw);
+const number = (fallback: number) => z.preprocess(blank, z.coerce.number({ error: 'must be a non-negative number' }).finite('must be a non-negative number').nonnegative('must be a non-negative number').default(fallback));
+const text = () => z.preprocess(blank, z.string().optional());
+const onOff = (fallback: 'on' | 'off') => z.preprocess(blank, z.enum(['on', 'off'], { error: 'must be on or off' }).default(fallback));
 
 /** CORS_ORIGINS: the origins allowed to call the API from a browser, each exactly as browsers send it. */
-function origins(env: NodeJS.ProcessEnv, name: string): string[] {
-  const list = (env[name] ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
-  for (const origin of list) {
-    // A browser sends its origin exactly so: a trailing slash or a path would never match.
-    if (URL.parse(origin)?.origin !== origin) throw new ConfigError(`${name} must list origins such as https://app.example.com, got "${origin}"`);
-  }
-  return list;
+const origins = z
+  .string()
+  .default('')
+  .transform((raw) => raw.split(',').map((origin) => origin.trim()).filter(Boolean))
+  // A browser sends its origin exactly so: a trailing slash or a path would never match.
+  .refine((list) => list.every((origin) => URL.parse(origin)?.origin === origin), 'must list origins such as https://app.example.com');
+
+/** TRUST_PROXY as Express takes it: true/false, a hop count, or a list of addresses and subnets. */
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((raw): boolean | number | string => (!raw || raw === 'false' ? false : raw === 'true' ? true : /^\d+$/.test(raw) ? Number(raw) : raw));
+
+/**
+ * Every environment variable the server reads, checked at start: a bad value stops it with one line
+ * naming the variable. A new setting is one line here (and one in `loadConfig` and the README).
+ */
+const ENV = z.object({
+  NODE_ENV: text(),
+  DATABASE_URL: text(),
+  DATA_DIR: z.preprocess(blank, z.string().default('.data')),
+  PORT: z.preprocess(blank, z.coerce.number({ error: 'must be a port number (0 to 65535)' }).int('must be a port number (0 to 65535)').min(0, 'must be a port number (0 to 65535)').max(65_535, 'must be a port number (0 to 65535)').default(4000)),
+  JWT_SECRET: text(),
+  ACCESS_TOKEN_MINUTES: number(15),
+  REFRESH_TOKEN_DAYS: number(30),
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: number(10),
+  RATE_LIMIT_LOGIN_PER_ADDRESS: number(100),
+  RATE_LIMIT_LOGIN_WINDOW_SECONDS: number(60),
+  RATE_LIMIT_SIGNUP_PER_ADDRESS: number(20),
+  RATE_LIMIT_SIGNUP_WINDOW_SECONDS: number(3600),
+  RATE_LIMIT_MUTATIONS_PER_CLIENT: number(300),
+  RATE_LIMIT_MUTATIONS_WINDOW_SECONDS: number(60),
+  RATE_LIMIT_UPLOADS_PER_ACCOUNT: number(100),
+  RATE_LIMIT_UPLOADS_WINDOW_SECONDS: number(3600),
+  ADMIN_EMAIL: text(),
+  ADMIN_PASSWORD: text(),
+  PUBLIC_URL: z.preprocess(blank, z.url('must be a URL such as https://bookings.example.com').optional()),
+  APP_URL: z.preprocess(blank, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://app.example.com' }).optional()),
+  LINK_SECRET: text(),
+  FOLLOW_UP_HOURS: number(2),
+  SMTP_URL: text(),
+  MAIL_FROM: z.preprocess(blank, z.string().default('Bookings <bookings@localhost>')),
+  STRIPE_SECRET_KEY: text(),
+  STRIPE_WEBHOOK_SECRET: text(),
+  STRIPE_API_URL: text(),
+  STRIPE_TIMEOUT_MS: number(10_000),
+  ZOOM_ACCOUNT_ID: text(),
+  ZOOM_CLIENT_ID: text(),
+  ZOOM_CLIENT_SECRET: text(),
+  ZOOM_API_URL: text(),
+  ZOOM_TIMEOUT_MS: number(10_000),
+  GOOGLE_CLIENT_ID: text(),
+  GOOGLE_CLIENT_SECRET: text(),
+  GOOGLE_API_URL: text(),
+  GOOGLE_TIMEOUT_MS: number(10_000),
+  CALENDAR_TOKEN_KEY: text(),
+  UPLOADS_DIR: text(),
+  S3_BUCKET: text(),
+  S3_ENDPOINT: text(),
+  S3_REGION: text(),
+  AWS_REGION: text(),
+  S3_FORCE_PATH_STYLE: z.preprocess(blank, z.enum(['0', '1', 'true', 'false'], { error: 'must be 0, 1, true or false' }).default('0')),
+  HOLD_MINUTES: number(15),
+  PROPOSAL_TTL_HOURS: number(48),
+  WAITLIST_OFFER_HOURS: number(24),
+  WEBHOOKS_ALLOW_HTTP: z.preprocess(blank, z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('0')),
+  WEBHOOK_TIMEOUT_MS: number(10_000),
+  WEBHOOK_ENCRYPTION_KEY: text(),
+  WORKER: onOff('on'),
+  LOG_LEVEL: z.preprocess(blank, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
+  METRICS_TOKEN: text(),
+  TRUST_PROXY: trustProxy,
+  MAX_SOCKETS_PER_CLIENT: number(50),
+  OPERATION_TIMEOUT_MS: number(20_000),
+  STATEMENT_TIMEOUT_MS: number(10_000),
+  DB_CONNECT_TIMEOUT_MS: number(5_000),
+  SHUTDOWN_TIMEOUT_MS: number(10_000),
+  EXPLORER: onOff('on'),
+  CORS_ORIGINS: origins,
+});
+
+type Env = z.infer<typeof ENV>;
+
+/** ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET: all three, or none (Zoom off). */
+function zoom(e: Env): ZoomSettings | undefined {
+  const [accountId, clientId, clientSecret] = [e.ZOOM_ACCOUNT_ID, e.ZOOM_CLIENT_ID, e.ZOOM_CLIENT_SECRET];
+  if (!accountId && !clientId && !clientSecret) return undefined;
+  if (!accountId || !clientId || !clientSecret) throw new ConfigError('ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET must be set together');
+  return { accountId, clientId, clientSecret, apiUrl: e.ZOOM_API_URL, timeoutMs: e.ZOOM_TIMEOUT_MS };
 }
 
 /** Google's OAuth client; refresh tokens are never stored readable, so a key to seal them is required with it. */
-function google(env: NodeJS.ProcessEnv): GoogleSettings | undefined {
-  if (!env.GOOGLE_CLIENT_ID && !env.GOOGLE_CLIENT_SECRET) return undefined;
-  if (!env.GOOGLE_CLIENT_ID || !env.GOOGLE_CLIENT_SECRET) throw new ConfigError('GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together');
-  if (!env.CALENDAR_TOKEN_KEY) throw new ConfigError('CALENDAR_TOKEN_KEY must be set with GOOGLE_CLIENT_ID: it seals the Google refresh tokens at rest');
+function google(e: Env): GoogleSettings | undefined {
+  if (!e.GOOGLE_CLIENT_ID && !e.GOOGLE_CLIENT_SECRET) return undefined;
+  if (!e.GOOGLE_CLIENT_ID || !e.GOOGLE_CLIENT_SECRET) throw new ConfigError('GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together');
+  if (!e.CALENDAR_TOKEN_KEY) throw new ConfigError('CALENDAR_TOKEN_KEY must be set with GOOGLE_CLIENT_ID: it seals the Google refresh tokens at rest');
+  return { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET, apiUrl: e.GOOGLE_API_URL, timeoutMs: e.GOOGLE_TIMEOUT_MS, tokenKey: e.CALENDAR_TOKEN_KEY };
+}
+
+/** Uploaded images: a folder (UPLOADS_DIR, by default DATA_DIR/uploads) or an S3 bucket (S3_BUCKET). */
+function images(e: Env): ImageSettings {
   return {
-    clientId: env.GOOGLE_CLIENT_ID,
-    clientSecret: env.GOOGLE_CLIENT_SECRET,
-    apiUrl: env.GOOGLE_API_URL || undefined,
-    timeoutMs: positiveNumber(env, 'GOOGLE_TIMEOUT_MS', 10_000),
-    tokenKey: env.CALENDAR_TOKEN_KEY,
+    uploadsDir: path.resolve(e.UPLOADS_DIR ?? path.join(e.DATA_DIR, 'uploads')),
+    s3: e.S3_BUCKET
+      ? { bucket: e.S3_BUCKET, endpoint: e.S3_ENDPOINT, region: e.S3_REGION ?? e.AWS_REGION ?? 'us-east-1', forcePathStyle: e.S3_FORCE_PATH_STYLE === '1' || e.S3_FORCE_PATH_STYLE === 'true' }
+      : undefined,
   };
 }
 
-/** APP_URL: an http(s) base URL, kept without its trailing slash so that paths join to it. */
-function appUrl(raw: string): string {
-  const url = URL.parse(raw);
-  if (!url || !['http:', 'https:'].includes(url.protocol)) throw new ConfigError(`APP_URL must be an http(s) URL such as https://app.example.com, got "${raw}"`);
-  return raw.replace(/\/+$/, '');
+/** The settings, or a ConfigError naming the first bad variable and its value in one line. */
+function parseEnv(env: NodeJS.ProcessEnv): Env {
+  const parsed = ENV.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const name = String(issue.path[0]);
+  throw new ConfigError(`${name} ${issue.message}, got "${env[name]}"`);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = positiveNumber(env, 'PORT', 4000);
-  const production = env.NODE_ENV === 'production';
-  if (production && !env.JWT_SECRET) throw new ConfigError('JWT_SECRET must be set when NODE_ENV=production (tokens signed with a random key die with the process)');
+  const e = parseEnv(env);
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.JWT_SECRET) throw new ConfigError('JWT_SECRET must be set when NODE_ENV=production (tokens signed with a random key die with the process)');
   // Without JWT_SECRET tokens are signed with a key that lives as long as the process.
-  const jwtSecret = env.JWT_SECRET || randomBytes(32).toString('hex');
+  const jwtSecret = e.JWT_SECRET || randomBytes(32).toString('hex');
   return {
-    databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: path.resolve(env.DATA_DIR || '.data'),
-    port,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    port: e.PORT,
     jwtSecret,
-    accessTokenMinutes: positiveNumber(env, 'ACCESS_TOKEN_MINUTES', 15),
-    refreshTokenDays: positiveNumber(env, 'REFRESH_TOKEN_DAYS', 30),
+    accessTokenMinutes: e.ACCESS_TOKEN_MINUTES,
+    refreshTokenDays: e.REFRESH_TOKEN_DAYS,
     rateLimits: {
-      loginPerAccount: positiveNumber(env, 'RATE_LIMIT_LOGIN_PER_ACCOUNT', 10),
-      loginPerAddress: positiveNumber(env, 'RATE_LIMIT_LOGIN_PER_ADDRESS', 100),
-      loginWindowSeconds: positiveNumber(env, 'RATE_LIMIT_LOGIN_WINDOW_SECONDS', 60),
-      signUpPerAddress: positiveNumber(env, 'RATE_LIMIT_SIGNUP_PER_ADDRESS', 20),
-      signUpWindowSeconds: positiveNumber(env, 'RATE_LIMIT_SIGNUP_WINDOW_SECONDS', 3600),
-      mutationsPerClient: positiveNumber(env, 'RATE_LIMIT_MUTATIONS_PER_CLIENT', 300),
-      mutationsWindowSeconds: positiveNumber(env, 'RATE_LIMIT_MUTATIONS_WINDOW_SECONDS', 60),
-      uploadsPerAccount: positiveNumber(env, 'RATE_LIMIT_UPLOADS_PER_ACCOUNT', 100),
-      uploadsWindowSeconds: positiveNumber(env, 'RATE_LIMIT_UPLOADS_WINDOW_SECONDS', 3600),
+      loginPerAccount: e.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+      loginPerAddress: e.RATE_LIMIT_LOGIN_PER_ADDRESS,
+      loginWindowSeconds: e.RATE_LIMIT_LOGIN_WINDOW_SECONDS,
+      signUpPerAddress: e.RATE_LIMIT_SIGNUP_PER_ADDRESS,
+      signUpWindowSeconds: e.RATE_LIMIT_SIGNUP_WINDOW_SECONDS,
+      mutationsPerClient: e.RATE_LIMIT_MUTATIONS_PER_CLIENT,
+      mutationsWindowSeconds: e.RATE_LIMIT_MUTATIONS_WINDOW_SECONDS,
+      uploadsPerAccount: e.RATE_LIMIT_UPLOADS_PER_ACCOUNT,
+      uploadsWindowSeconds: e.RATE_LIMIT_UPLOADS_WINDOW_SECONDS,
     },
-    adminEmail: env.ADMIN_EMAIL || undefined,
-    adminPassword: env.ADMIN_PASSWORD || undefined,
-    publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,
-    appUrl: env.APP_URL ? appUrl(env.APP_URL) : undefined,
-    linkSecret: env.LINK_SECRET || createHmac('sha256', jwtSecret).update('booking-links').digest('hex'),
-    followUpHours: positiveNumber(env, 'FOLLOW_UP_HOURS', 2),
-    smtpUrl: env.SMTP_URL || undefined,
-    mailFrom: env.MAIL_FROM || 'Bookings <bookings@localhost>',
-    stripe: env.STRIPE_SECRET_KEY
-      ? {
-          secretKey: env.STRIPE_SECRET_KEY,
-          webhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
-          apiUrl: env.STRIPE_API_URL || undefined,
-          timeoutMs: positiveNumber(env, 'STRIPE_TIMEOUT_MS', 10_000),
-        }
+    adminEmail: e.ADMIN_EMAIL,
+    adminPassword: e.ADMIN_PASSWORD,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    appUrl: e.APP_URL?.replace(/\/+$/, ''),
+    linkSecret: e.LINK_SECRET || createHmac('sha256', jwtSecret).update('booking-links').digest('hex'),
+    followUpHours: e.FOLLOW_UP_HOURS,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    stripe: e.STRIPE_SECRET_KEY
+      ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL, timeoutMs: e.STRIPE_TIMEOUT_MS }
       : undefined,
-    zoom: zoom(env),
-    holdMinutes: positiveNumber(env, 'HOLD_MINUTES', 15),
-    proposalTtlHours: positiveNumber(env, 'PROPOSAL_TTL_HOURS', 48),
-    waitlistOfferHours: positiveNumber(env, 'WAITLIST_OFFER_HOURS', 24),
-    webhooks: {
-      allowHttp: env.WEBHOOKS_ALLOW_HTTP === '1',
-      timeoutMs: positiveNumber(env, 'WEBHOOK_TIMEOUT_MS', 10_000),
-      encryptionKey: env.WEBHOOK_ENCRYPTION_KEY || undefined,
-    },
-    google: google(env),
-    runWorker: env.WORKER !== 'off',
-    logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+    zoom: zoom(e),
+    google: google(e),
+    holdMinutes: e.HOLD_MINUTES,
+    proposalTtlHours: e.PROPOSAL_TTL_HOURS,
+    waitlistOfferHours: e.WAITLIST_OFFER_HOURS,
+    webhooks: { allowHttp: e.WEBHOOKS_ALLOW_HTTP === '1', timeoutMs: e.WEBHOOK_TIMEOUT_MS, encryptionKey: e.WEBHOOK_ENCRYPTION_KEY },
+    runWorker: e.WORKER === 'on',
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
     production,
-    jwtSecretGenerated: !env.JWT_SECRET,
-    metricsToken: env.METRICS_TOKEN || undefined,
-    trustProxy: trustProxy(env.TRUST_PROXY),
-    maxSocketsPerClient: positiveNumber(env, 'MAX_SOCKETS_PER_CLIENT', 50),
-    operationTimeoutMs: positiveNumber(env, 'OPERATION_TIMEOUT_MS', 20_000),
-    statementTimeoutMs: positiveNumber(env, 'STATEMENT_TIMEOUT_MS', 10_000),
-    dbConnectTimeoutMs: positiveNumber(env, 'DB_CONNECT_TIMEOUT_MS', 5_000),
-    shutdownTimeoutMs: positiveNumber(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
-    explorer: env.EXPLORER !== 'off',
-    corsOrigins: origins(env, 'CORS_ORIGINS'),
-    images: {
-      uploadsDir: path.resolve(env.UPLOADS_DIR || path.join(env.DATA_DIR || '.data', 'uploads')),
-      s3: env.S3_BUCKET
-        ? {
-            bucket: env.S3_BUCKET,
-            endpoint: env.S3_ENDPOINT || undefined,
-            region: env.S3_REGION || env.AWS_REGION || 'us-east-1',
-            forcePathStyle: env.S3_FORCE_PATH_STYLE === '1' || env.S3_FORCE_PATH_STYLE === 'true',
-          }
-        : undefined,
-    },
+    jwtSecretGenerated: !e.JWT_SECRET,
+    metricsToken: e.METRICS_TOKEN,
+    trustProxy: e.TRUST_PROXY,
+    maxSocketsPerClient: e.MAX_SOCKETS_PER_CLIENT,
+    operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
+    statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
+    dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    explorer: e.EXPLORER === 'on',
+    corsOrigins: e.CORS_ORIGINS,
+    images: images(e),
   };
 }

@@ -67,7 +67,7 @@ describe('the explorer', () => {
     const docs = page.locator('.graphiql-doc-explorer');
     await docs.getByRole('link', { name: 'Query', exact: true }).click();
     // A field's description, as our schema writes it: it can only have come from the server.
-    await docs.getByText("The caller's notifications, newest first; at most 200.").waitFor();
+    await docs.getByText("The caller's notifications, newest first, a page at a time.").waitFor();
     await page.close();
   });
 

@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import pino from 'pino';
 import WebSocket from 'ws';
 import { errorForLog } from '../src/core/logger';
 import { openOrm } from '../src/core/orm';
 import { createService, dailySlots, daysFromNow, signUp } from './support/fixtures';
-import { startServerProcess } from './support/process';
+import { runUntilExit, startServerProcess } from './support/process';
 import { createTestDatabase, METRICS_TOKEN, startTestServer, type TestServer } from './support/server';
 
 /** What an answer must never show: HTML, a stack frame, an install path. */
@@ -95,12 +93,7 @@ describe('a server outside production', () => {
 
 describe('NODE_ENV=production', () => {
   it('refuses to start without JWT_SECRET, in one line', async () => {
-    const child = spawn(process.execPath, [path.resolve('dist/src/main.js')], { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise((resolve) => child.once('exit', resolve));
-    expect({ code, lines: output.trim().split('\n') }).toEqual({ code: 1, lines: [expect.stringContaining('JWT_SECRET must be set')] });
+    expect(await runUntilExit({ NODE_ENV: 'production' })).toEqual({ code: 1, lines: [expect.stringContaining('JWT_SECRET must be set')] });
   });
 
   it('hides /metrics without METRICS_TOKEN and answers bad requests with JSON', async () => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LogInDocument, SignUpDocument } from './generated/graphql';
 import { print } from 'graphql';
-import { startServerProcess } from './support/process';
+import { runUntilExit, startServerProcess } from './support/process';
 
 async function post(url: string, document: typeof SignUpDocument | typeof LogInDocument, variables: object) {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: print(document), variables }) });
@@ -39,5 +39,29 @@ describe('npm start without DATABASE_URL', () => {
     expect(login.errors).toBeUndefined();
     expect(await second.stop('SIGINT')).toBe(0);
     expect(postgresRunningIn(dataDir)).toBe(false);
+  });
+});
+
+describe('settings', () => {
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT must be a port number (0 to 65535), got "eighty"'],
+    [{ PORT: '70000' }, 'PORT must be a port number (0 to 65535), got "70000"'],
+    [{ WORKER: 'no' }, 'WORKER must be on or off, got "no"'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
+    [{ HOLD_MINUTES: '-1' }, 'HOLD_MINUTES must be a non-negative number, got "-1"'],
+    [{ CORS_ORIGINS: 'https://a.example/' }, 'CORS_ORIGINS must list origins such as https://app.example.com, got "https://a.example/"'],
+  ])('refuses %j at start in one line naming the variable', async (env, message) => {
+    expect(await runUntilExit({ DATABASE_URL: 'postgres://unused@127.0.0.1:1/none', ...env })).toEqual({ code: 1, lines: [message] });
+  });
+
+  it('says in one line that the embedded PostgreSQL cannot reach a 0700 folder, instead of an initdb stack', async () => {
+    if (process.getuid?.() !== 0) return; // only root hands the database to another user
+    const hidden = fs.mkdtempSync(path.join(os.tmpdir(), 'booking-hidden-')); // 0700, as mktemp -d makes
+    try {
+      const { code, lines } = await runUntilExit({ DATA_DIR: path.join(hidden, 'data'), JWT_SECRET: 'a-secret' });
+      expect({ code, lines }).toEqual({ code: 1, lines: [expect.stringContaining(`cannot enter ${hidden} (mode 700): run \`chmod o+x ${hidden}\``)] });
+    } finally {
+      fs.rmSync(hidden, { recursive: true, force: true });
+    }
   });
 });

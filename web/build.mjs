@@ -1,10 +1,27 @@
 // Bundles the browser pages (the GraphQL explorer and the live calendar) into dist/web: no CDN at run time.
+import fs from 'node:fs';
+import path from 'node:path';
 import { build } from 'esbuild';
+
+/** Newest modification time under the given files and folders (0 when none exists). */
+function newest(paths) {
+  let time = 0;
+  for (const entry of paths) {
+    if (!fs.existsSync(entry)) continue;
+    const stat = fs.statSync(entry);
+    time = Math.max(time, stat.isDirectory() ? newest(fs.readdirSync(entry).map((name) => path.join(entry, name))) : stat.mtimeMs);
+  }
+  return time;
+}
+
+const outputs = ['explorer.js', 'calendar.js', 'editor.worker.js', 'json.worker.js', 'graphql.worker.js'].map((name) => path.join('dist/web', name));
+// `npm start` builds first: a bundle newer than its sources and the lock file is kept, so starting takes no bundling.
+const current = outputs.every((file) => fs.existsSync(file)) && Math.min(...outputs.map((file) => fs.statSync(file).mtimeMs)) > newest(['web', 'package-lock.json']);
 
 const common = { bundle: true, minify: true, logLevel: 'warning', define: { 'process.env.NODE_ENV': '"production"' } };
 const monaco = 'monaco-editor/esm/vs';
 
-await Promise.all([
+if (!current) await Promise.all([
   build({
     ...common,
     entryPoints: { explorer: 'web/explorer.tsx', calendar: 'web/calendar.ts' },

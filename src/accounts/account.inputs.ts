@@ -2,21 +2,21 @@ import { Field, InputType, ObjectType } from 'type-graphql';
 import { Role } from './role';
 import { User } from './user.entity';
 
-@InputType('SignUpInput')
+@InputType('SignUpInput', { description: 'A new account.' })
 export class SignUpInput {
-  @Field()
+  @Field({ description: 'Sign-in address; unique case-insensitively (BAD_USER_INPUT when taken or malformed).' })
   email!: string;
 
-  @Field()
+  @Field({ description: 'At least 8 characters; stored only as an argon2id hash.' })
   password!: string;
 
-  @Field()
+  @Field({ description: 'Display name, one line.' })
   name!: string;
 
-  @Field(() => Role)
+  @Field(() => Role, { description: 'CUSTOMER or PROVIDER (ADMIN is FORBIDDEN).' })
   role!: Role;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'IANA time zone, e.g. Europe/Rome; UTC when omitted.', nullable: true })
   timezone?: string | null;
 }
 
@@ -38,10 +38,10 @@ export class ProviderProfileInput {
   bio?: string | null;
 }
 
-@ObjectType('AuthPayload')
+@ObjectType('AuthPayload', { description: 'A session: an access token for the Authorization header and a refresh token to renew it.' })
 export class AuthPayload {
   /** The access token, for `Authorization: Bearer <token>`, valid until `expiresAt`. */
-  @Field()
+  @Field({ description: 'Access token: send as `Authorization: Bearer <token>` (HTTP) or connectionParams.authorization (WebSocket); valid until expiresAt.' })
   token!: string;
 
   @Field({ description: 'Single use: `refreshToken(refreshToken)` trades it for a new pair.' })
@@ -50,6 +50,6 @@ export class AuthPayload {
   @Field(() => Date, { description: 'When `token` expires.' })
   expiresAt!: Date;
 
-  @Field(() => User)
+  @Field(() => User, { description: 'The signed-in account.' })
   user!: User;
 }

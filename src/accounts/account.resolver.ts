@@ -13,27 +13,27 @@ export class AccountResolver {
     private readonly sessions: SessionService,
   ) {}
 
-  @Query(() => User, { nullable: true })
+  @Query(() => User, { description: 'The signed-in account (from the Bearer token); null without a token.', nullable: true })
   me(@Ctx() ctx: RequestContext): Promise<User | null> {
     return this.accounts.me(ctx);
   }
 
-  @Mutation(() => AuthPayload)
-  signUp(@Ctx() ctx: RequestContext, @Arg('input', () => SignUpInput) input: SignUpInput): Promise<AuthPayload> {
+  @Mutation(() => AuthPayload, { description: 'Makes a CUSTOMER or PROVIDER account (a provider also gets a Provider profile) and signs it in. ADMIN is FORBIDDEN; a taken email is BAD_USER_INPUT; limited per address (RATE_LIMITED).' })
+  signUp(@Ctx() ctx: RequestContext, @Arg('input', () => SignUpInput, { description: 'The new account.' }) input: SignUpInput): Promise<AuthPayload> {
     return this.accounts.signUp(ctx, input);
   }
 
-  @Mutation(() => AuthPayload)
+  @Mutation(() => AuthPayload, { description: 'Signs in with email and password; a wrong pair is UNAUTHENTICATED. Failed attempts are limited per account and per address (RATE_LIMITED with extensions.retryAfter).' })
   logIn(
     @Ctx() ctx: RequestContext,
-    @Arg('email', () => String) email: string,
-    @Arg('password', () => String) password: string,
+    @Arg('email', () => String, { description: "The account's email, any case." }) email: string,
+    @Arg('password', () => String, { description: "The account's password." }) password: string,
   ): Promise<AuthPayload> {
     return this.accounts.logIn(ctx, email, password);
   }
 
   @Mutation(() => AuthPayload, { description: 'Trades a refresh token (single use) for a new access token and refresh token.' })
-  refreshToken(@Ctx() ctx: RequestContext, @Arg('refreshToken', () => String) refreshToken: string): Promise<AuthPayload> {
+  refreshToken(@Ctx() ctx: RequestContext, @Arg('refreshToken', () => String, { description: 'The refresh token from the last AuthPayload; a used or expired one is UNAUTHENTICATED.' }) refreshToken: string): Promise<AuthPayload> {
     return this.sessions.refresh(ctx, refreshToken);
   }
 
@@ -48,8 +48,8 @@ export class AccountResolver {
   @Mutation(() => AuthPayload, { description: "Changes the caller's password and ends every other session." })
   changePassword(
     @Ctx() ctx: RequestContext,
-    @Arg('current', () => String) current: string,
-    @Arg('next', () => String) next: string,
+    @Arg('current', () => String, { description: "The caller's current password (a wrong one is UNAUTHENTICATED)." }) current: string,
+    @Arg('next', () => String, { description: 'The new password, at least 8 characters.' }) next: string,
   ): Promise<AuthPayload> {
     return this.accounts.changePassword(ctx, current, next);
   }
@@ -60,7 +60,7 @@ export class AccountResolver {
     return this.accounts.updateMe(ctx, input);
   }
 
-  @FieldResolver(() => Provider, { nullable: true })
+  @FieldResolver(() => Provider, { description: 'The provider profile of a PROVIDER account; null for customers and admins.', nullable: true })
   provider(@Root() user: User): Promise<Provider | null> | null {
     return user.provider ? user.provider.load() : null;
   }

@@ -5,21 +5,21 @@ import { Service } from '../catalog/service.entity';
 import { Image } from '../images/image.entity';
 
 /** The public profile of a user who publishes services. */
-@ObjectType('Provider')
+@ObjectType('Provider', { description: 'The public profile of a business or person that offers services.' })
 @Entity()
 export class Provider {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable identifier of the provider profile.' })
   @PrimaryKey()
   id!: number;
 
   @OneToOne(() => User, { owner: true, ref: true, unique: true, deleteRule: 'cascade' })
   user!: Ref<User>;
 
-  @Field()
+  @Field({ description: 'Display name shown to customers.' })
   @Property({ length: 200 })
   name!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'Free-text presentation; null when not written.', nullable: true })
   @Property({ type: 'text', nullable: true })
   bio?: string | null;
 

@@ -3,32 +3,32 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { Role } from './role';
 import { Provider } from './provider.entity';
 
-@ObjectType('User')
+@ObjectType('User', { description: 'An account: a customer, a provider or an admin.' })
 @Entity({ tableName: 'app_user' })
 export class User {
   [OptionalProps]?: 'createdAt' | 'deactivatedAt';
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable identifier of the account.' })
   @PrimaryKey()
   id!: number;
 
   /** Stored trimmed and lower-cased, so that the unique key is case-insensitive. */
-  @Field()
+  @Field({ description: 'Sign-in address, unique case-insensitively; also where notifications go.' })
   @Property({ unique: true, length: 254 })
   email!: string;
 
   @Property({ hidden: true, lazy: true })
   passwordHash!: string;
 
-  @Field()
+  @Field({ description: 'Display name.' })
   @Property({ length: 200 })
   name!: string;
 
-  @Field(() => Role)
+  @Field(() => Role, { description: 'What the account may do: CUSTOMER books, PROVIDER offers services, ADMIN manages everything.' })
   @Enum({ items: () => Role, nativeEnumName: 'role' })
   role!: Role;
 
-  @Field()
+  @Field({ description: 'IANA time zone (e.g. Europe/Rome) used to show times in emails; UTC when not given at sign-up.' })
   @Property({ length: 64 })
   timezone!: string;
 

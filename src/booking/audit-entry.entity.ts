@@ -5,19 +5,19 @@ import { JSONScalar } from '../core/scalars';
 import { Booking } from './booking.entity';
 
 /** One change to a booking: who, what it was before and after, why, and from where. */
-@ObjectType('AuditEntry')
+@ObjectType('AuditEntry', { description: 'One recorded change to a booking: who, what, when and why.' })
 @Entity()
 export class AuditEntry {
   [OptionalProps]?: 'createdAt';
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable identifier of the entry.' })
   @PrimaryKey()
   id!: number;
 
   @ManyToOne(() => Booking, { ref: true, index: true, deleteRule: 'cascade' })
   booking!: Ref<Booking>;
 
-  @Field()
+  @Field({ description: 'What happened, e.g. "booking.created", "booking.cancelled".' })
   @Property({ length: 50 })
   action!: string;
 
@@ -25,15 +25,15 @@ export class AuditEntry {
   @ManyToOne(() => User, { ref: true, nullable: true })
   actor?: Ref<User> | null;
 
-  @Field(() => JSONScalar, { nullable: true })
+  @Field(() => JSONScalar, { description: "The booking's relevant fields before the change (null on creation).", nullable: true })
   @Property({ type: 'json', nullable: true })
   before?: object | null;
 
-  @Field(() => JSONScalar, { nullable: true })
+  @Field(() => JSONScalar, { description: "The booking's relevant fields after the change.", nullable: true })
   @Property({ type: 'json', nullable: true })
   after?: object | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The reason given with the change, if any.', nullable: true })
   @Property({ type: 'text', nullable: true })
   reason?: string | null;
 
@@ -43,7 +43,7 @@ export class AuditEntry {
   @Property({ length: 500, nullable: true })
   userAgent?: string | null;
 
-  @Field()
+  @Field({ description: 'When the change was made.' })
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 }

@@ -2,12 +2,16 @@ import type { FilterQuery } from '@mikro-orm/core';
 import { actingProvider, requireActor } from '../accounts/ownership';
 import { Role } from '../accounts/role';
 import type { RequestContext } from '../core/context';
+import { paginate, type Page, type PageArgs } from '../core/connection';
 import { BadInput } from '../core/errors';
 import { parseId } from '../core/ids';
 import { MAX_ROWS } from '../core/limits';
 import { assertParticipant } from './booking-access';
 import { Booking } from './booking.entity';
 import type { BookingStatus } from './booking.enums';
+
+type ProviderFilter = { from?: Date | null; to?: Date | null; status?: BookingStatus | null };
+const BY_START = { startsAt: 'asc', id: 'asc' } as const;
 
 /** Reading bookings: one by id or reference for those who may see it, and the lists of customers and providers. */
 export class BookingQueryService {
@@ -27,19 +31,33 @@ export class BookingQueryService {
   }
 
   async mine(ctx: RequestContext, status?: BookingStatus | null): Promise<Booking[]> {
-    const actor = requireActor(ctx);
-    const where: FilterQuery<Booking> = { customer: actor.userId, ...(status ? { status } : {}) };
-    return ctx.em.find(Booking, where, { orderBy: { startsAt: 'asc', id: 'asc' }, limit: MAX_ROWS.bookings });
+    return ctx.em.find(Booking, this.mineWhere(ctx, status), { orderBy: BY_START, limit: MAX_ROWS.bookings });
+  }
+
+  mineConnection(ctx: RequestContext, status: BookingStatus | null | undefined, page: PageArgs): Promise<Page<Booking>> {
+    return paginate(ctx.em, Booking, this.mineWhere(ctx, status), BY_START, page);
+  }
+
+  async ofProvider(ctx: RequestContext, filter: ProviderFilter): Promise<Booking[]> {
+    return ctx.em.find(Booking, await this.providerWhere(ctx, filter), { orderBy: BY_START, limit: MAX_ROWS.bookings });
+  }
+
+  async ofProviderConnection(ctx: RequestContext, filter: ProviderFilter, page: PageArgs): Promise<Page<Booking>> {
+    return paginate(ctx.em, Booking, await this.providerWhere(ctx, filter), BY_START, page);
+  }
+
+  private mineWhere(ctx: RequestContext, status?: BookingStatus | null): FilterQuery<Booking> {
+    return { customer: requireActor(ctx).userId, ...(status ? { status } : {}) };
   }
 
   /** Bookings on the provider's services (every service for an admin) starting in [from, to). */
-  async ofProvider(ctx: RequestContext, filter: { from?: Date | null; to?: Date | null; status?: BookingStatus | null }): Promise<Booking[]> {
+  private async providerWhere(ctx: RequestContext, filter: ProviderFilter): Promise<FilterQuery<Booking>> {
     const actor = requireActor(ctx);
     if (filter.from && filter.to && filter.to <= filter.from) throw new BadInput('to', 'must be after from');
     const where: FilterQuery<Booking> = {};
     if (actor.role !== Role.ADMIN) where.service = { provider: (await actingProvider(ctx)).id };
     if (filter.status) where.status = filter.status;
     if (filter.from || filter.to) where.startsAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
-    return ctx.em.find(Booking, where, { orderBy: { startsAt: 'asc', id: 'asc' }, limit: MAX_ROWS.bookings });
+    return where;
   }
 }

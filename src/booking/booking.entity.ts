@@ -11,7 +11,7 @@ import { BookingStatus } from './booking.enums';
 import type { Contact } from './contact';
 
 /** Seats taken by a party on one or more slots of one service. */
-@ObjectType('Booking')
+@ObjectType('Booking', { description: 'Seats on one or more slots of one service for a party. Visible to its customer, the provider of its service and admins.' })
 @Entity()
 @Index({ properties: ['customer', 'startsAt'] })
 @Index({ properties: ['service', 'startsAt'] })
@@ -19,11 +19,11 @@ import type { Contact } from './contact';
 export class Booking {
   [OptionalProps]?: 'discount' | 'createdAt' | 'updatedAt' | 'children' | 'infants' | 'partySize' | 'inviteSequence';
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable identifier of the booking.' })
   @PrimaryKey()
   id!: number;
 
-  @Field()
+  @Field({ description: 'Unique readable reference for people, e.g. BK-20261201-7KQ2ZD.' })
   @Property({ length: 20, unique: true })
   reference!: string;
 
@@ -33,16 +33,16 @@ export class Booking {
   @ManyToOne(() => User, { ref: true })
   customer!: Ref<User>;
 
-  @Field(() => BookingStatus)
+  @Field(() => BookingStatus, { description: 'Where the booking is in its life; changes only along the allowed transitions (else INVALID_TRANSITION).' })
   @Enum({ items: () => BookingStatus, nativeEnumName: 'booking_status' })
   status!: BookingStatus;
 
   /** First start and last end of its slots, kept for lists and filters. */
-  @Field()
+  @Field({ description: 'Start of its first slot.' })
   @Property({ type: 'timestamptz' })
   startsAt!: Date;
 
-  @Field()
+  @Field({ description: 'End of its last slot.' })
   @Property({ type: 'timestamptz' })
   endsAt!: Date;
 
@@ -78,19 +78,19 @@ export class Booking {
   @Property({ type: 'decimal', precision: 14, scale: 4, nullable: true })
   refundedAmount?: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'While PENDING_PAYMENT: when the held seats are released and the booking EXPIRES unless paid; null otherwise.', nullable: true })
   @Property({ type: 'timestamptz', nullable: true })
   holdExpiresAt?: Date | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'Link of the online meeting (Jitsi, Google Meet, Zoom) when the service has one; null otherwise or until made.', nullable: true })
   @Property({ length: 500, nullable: true })
   meetingUrl?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "The customer's notes for the provider.", nullable: true })
   @Property({ type: 'text', nullable: true })
   notes?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'Accessibility, diet or other needs the customer stated.', nullable: true })
   @Property({ type: 'text', nullable: true })
   specialRequirements?: string | null;
 
@@ -112,7 +112,7 @@ export class Booking {
   @Property()
   inviteSequence: number = 0;
 
-  @Field()
+  @Field({ description: 'When the booking was made.' })
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 

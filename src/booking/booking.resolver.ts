@@ -1,7 +1,8 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../accounts/role';
 import { User } from '../accounts/user.entity';
 import { Service } from '../catalog/service.entity';
+import { connectionType, PageArgs, type Page } from '../core/connection';
 import type { RequestContext } from '../core/context';
 import { Money } from '../core/money.type';
 import { Payment } from '../payments/payment.entity';
@@ -16,6 +17,8 @@ import { Contact } from './contact';
 import type { BookingService } from './booking.service';
 import { listCost, MAX_ROWS } from '../core/limits';
 
+const BookingConnection = connectionType(Booking, 'Booking');
+
 @Resolver(() => Booking)
 export class BookingResolver {
   constructor(
@@ -23,107 +26,137 @@ export class BookingResolver {
     private readonly queries: BookingQueryService,
   ) {}
 
-  @Query(() => Booking, { nullable: true })
-  booking(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Booking | null> {
+  @Query(() => Booking, { description: 'One booking, for its customer, the provider of its service and admins (anyone else: FORBIDDEN). Null when no booking has this id.', nullable: true })
+  booking(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: "The booking's id." }) id: string): Promise<Booking | null> {
     return this.queries.byId(ctx, id);
   }
 
-  @Query(() => Booking, { nullable: true })
-  bookingByReference(@Ctx() ctx: RequestContext, @Arg('reference', () => String) reference: string): Promise<Booking | null> {
+  @Query(() => Booking, { description: 'One booking by its readable reference (e.g. BK-20261201-7KQ2ZD); visible as `booking` is.', nullable: true })
+  bookingByReference(@Ctx() ctx: RequestContext, @Arg('reference', () => String, { description: 'The reference printed on the confirmation, e.g. BK-20261201-7KQ2ZD.' }) reference: string): Promise<Booking | null> {
     return this.queries.byReference(ctx, reference);
   }
 
   @Authorized()
-  @Query(() => [Booking], { description: `The caller's bookings by start; at most ${MAX_ROWS.bookings}.`, complexity: listCost(10) })
-  myBookings(@Ctx() ctx: RequestContext, @Arg('status', () => BookingStatus, { nullable: true }) status?: BookingStatus | null): Promise<Booking[]> {
+  @Query(() => [Booking], {
+    description: `The caller's bookings by start; at most ${MAX_ROWS.bookings}, the rest cut off silently (myBookingsConnection reads them all).`,
+    deprecationReason: 'use myBookingsConnection',
+    complexity: listCost(10),
+  })
+  myBookings(@Ctx() ctx: RequestContext, @Arg('status', () => BookingStatus, { description: 'Only bookings in this status; all statuses when omitted.', nullable: true }) status?: BookingStatus | null): Promise<Booking[]> {
     return this.queries.mine(ctx, status);
   }
 
+  @Authorized()
+  @Query(() => BookingConnection, { description: "The caller's bookings by start, a page at a time.", complexity: listCost(10) })
+  myBookingsConnection(
+    @Ctx() ctx: RequestContext,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('status', () => BookingStatus, { description: 'Only bookings in this status; all statuses when omitted.', nullable: true }) status?: BookingStatus | null,
+  ): Promise<Page<Booking>> {
+    return this.queries.mineConnection(ctx, status, page);
+  }
+
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Query(() => [Booking], { description: `Bookings on the caller's services (admins: all) by start; at most ${MAX_ROWS.bookings}.`, complexity: listCost(10) })
+  @Query(() => [Booking], {
+    description: `Bookings on the caller's services (admins: all) by start; at most ${MAX_ROWS.bookings}, the rest cut off silently (providerBookingsConnection reads them all).`,
+    deprecationReason: 'use providerBookingsConnection',
+    complexity: listCost(10),
+  })
   providerBookings(
     @Ctx() ctx: RequestContext,
-    @Arg('from', () => Date, { nullable: true }) from?: Date | null,
-    @Arg('to', () => Date, { nullable: true }) to?: Date | null,
-    @Arg('status', () => BookingStatus, { nullable: true }) status?: BookingStatus | null,
+    @Arg('from', () => Date, { description: 'Only bookings starting at or after this instant.', nullable: true }) from?: Date | null,
+    @Arg('to', () => Date, { description: 'Only bookings starting before this instant.', nullable: true }) to?: Date | null,
+    @Arg('status', () => BookingStatus, { description: 'Only bookings in this status; all statuses when omitted.', nullable: true }) status?: BookingStatus | null,
   ): Promise<Booking[]> {
     return this.queries.ofProvider(ctx, { from, to, status });
   }
 
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Query(() => BookingConnection, { description: "Bookings on the caller's services (admins: all) by start, a page at a time.", complexity: listCost(10) })
+  providerBookingsConnection(
+    @Ctx() ctx: RequestContext,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('from', () => Date, { description: 'Only bookings starting at or after this instant.', nullable: true }) from?: Date | null,
+    @Arg('to', () => Date, { description: 'Only bookings starting before this instant.', nullable: true }) to?: Date | null,
+    @Arg('status', () => BookingStatus, { description: 'Only bookings in this status; all statuses when omitted.', nullable: true }) status?: BookingStatus | null,
+  ): Promise<Page<Booking>> {
+    return this.queries.ofProviderConnection(ctx, { from, to, status }, page);
+  }
+
   @Authorized()
-  @Mutation(() => Booking)
-  book(@Ctx() ctx: RequestContext, @Arg('input', () => BookInput) input: BookInput): Promise<Booking> {
+  @Mutation(() => Booking, { description: "Books seats on open slots of one INSTANT service for a party (customers and admins; not on one's own service: OWN_SERVICE). Free services confirm at once; paid ones start PENDING_PAYMENT with seats held. Errors: SLOT_UNAVAILABLE (extensions.slotId), CAPACITY_EXCEEDED (extensions.waitlistAvailable), APPROVAL_REQUIRED, PAYMENT_PROVIDER_UNAVAILABLE." })
+  book(@Ctx() ctx: RequestContext, @Arg('input', () => BookInput, { description: 'The slots and the party.' }) input: BookInput): Promise<Booking> {
     return this.bookings.book(ctx, input);
   }
 
   @Authorized()
-  @Mutation(() => Booking)
+  @Mutation(() => Booking, { description: 'Moves a CONFIRMED or PENDING_PAYMENT booking to other slots and/or another party at once, or changes nothing; the price is recomputed (a lower paid total refunds the difference within the policy; a higher one is PAYMENT_REQUIRED). Its customer, its provider or an admin.' })
   modifyBooking(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => ModifyBookingInput) input: ModifyBookingInput,
+    @Arg('id', () => ID, { description: 'The booking to change.' }) id: string,
+    @Arg('input', () => ModifyBookingInput, { description: 'What changes; omitted fields stay.' }) input: ModifyBookingInput,
   ): Promise<Booking> {
     return this.bookings.modify(ctx, id, input);
   }
 
   @Authorized()
-  @Mutation(() => Booking)
+  @Mutation(() => Booking, { description: 'Cancels a booking and frees its seats. A paid booking is refunded in full when the provider cancels or the customer cancels at least cutoffHours before the start. Its customer, its provider or an admin.' })
   cancelBooking(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('reason', () => String, { nullable: true }) reason?: string | null,
+    @Arg('id', () => ID, { description: 'The booking to cancel.' }) id: string,
+    @Arg('reason', () => String, { description: 'Why, told to the other side and kept in the history.', nullable: true }) reason?: string | null,
   ): Promise<Booking> {
     return this.bookings.cancel(ctx, id, reason);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Booking)
+  @Mutation(() => Booking, { description: 'The provider (or an admin) marks a CONFIRMED booking as COMPLETED, or NO_SHOW, after it started.' })
   completeBooking(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('noShow', () => Boolean, { nullable: true, defaultValue: false }) noShow?: boolean | null,
+    @Arg('id', () => ID, { description: 'The booking.' }) id: string,
+    @Arg('noShow', () => Boolean, { description: 'true: the customer did not come (NO_SHOW).', nullable: true, defaultValue: false }) noShow?: boolean | null,
   ): Promise<Booking> {
     return this.bookings.complete(ctx, id, noShow ?? false);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Booking)
+  @Mutation(() => Booking, { description: 'The provider (or an admin) gives money back on a paid booking; partial refunds add up in `refunded` until the amount paid is used up. The booking reads REFUNDED only once the bank confirmed everything.' })
   refundBooking(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('amount', () => String, { nullable: true }) amount?: string | null,
+    @Arg('id', () => ID, { description: 'The booking.' }) id: string,
+    @Arg('amount', () => String, { description: 'Decimal amount in the booking\'s currency, e.g. "20.00"; omitted: everything not yet refunded.', nullable: true }) amount?: string | null,
   ): Promise<Booking> {
     return this.bookings.refund(ctx, id, amount);
   }
 
-  @FieldResolver(() => Service)
+  @FieldResolver(() => Service, { description: 'The service booked.' })
   service(@Root() booking: Booking): Promise<Service> {
     return booking.service.loadOrFail();
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, { description: 'The account that booked.' })
   customer(@Root() booking: Booking): Promise<User> {
     return booking.customer.loadOrFail();
   }
 
-  @FieldResolver(() => Payment, { nullable: true })
+  @FieldResolver(() => Payment, { description: 'The card payment of a paid booking; null for free bookings.', nullable: true })
   payment(@Root() booking: Booking): Promise<Payment | null> | null {
     return booking.payment ? booking.payment.load() : null;
   }
 
-  @FieldResolver(() => [Slot], { complexity: listCost(1) })
+  @FieldResolver(() => [Slot], { description: 'The slots whose seats it takes, by start.', complexity: listCost(1) })
   async slots(@Root() booking: Booking): Promise<Slot[]> {
     const entries = await booking.slots.load();
     const slots = await Promise.all(entries.getItems().map((entry) => entry.slot.loadOrFail()));
     return slots.sort(byStart);
   }
 
-  @FieldResolver(() => Party)
+  @FieldResolver(() => Party, { description: 'Who comes: adults, children, infants; each person takes a seat.' })
   party(@Root() booking: Booking): Party {
     return { adults: booking.adults, children: booking.children, infants: booking.infants, total: booking.partySize };
   }
 
-  @FieldResolver(() => PriceBreakdown)
+  @FieldResolver(() => PriceBreakdown, { description: 'What it costs, computed with exact decimals when booked or modified.' })
   price(@Root() booking: Booking): PriceBreakdown {
     const money = (amount: string) => Money.of(amount, booking.currency);
     return { subtotal: money(booking.subtotal), discount: money(booking.discount), tax: money(booking.tax), total: money(booking.total) };
@@ -149,7 +182,7 @@ export class BookingResolver {
     return booking.accessibilityNeeds && (await isParticipant(ctx, booking)) ? booking.accessibilityNeeds : null;
   }
 
-  @FieldResolver(() => [AuditEntry], { complexity: listCost(1) })
+  @FieldResolver(() => [AuditEntry], { description: 'Every change to the booking (audit trail), oldest first.', complexity: listCost(1) })
   async history(@Root() booking: Booking): Promise<AuditEntry[]> {
     return (await booking.history.load()).getItems();
   }

@@ -1,6 +1,7 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Provider } from '../accounts/provider.entity';
 import { Role } from '../accounts/role';
+import { connectionType, PageArgs, type Page } from '../core/connection';
 import type { RequestContext } from '../core/context';
 import type { CatalogService } from './catalog.service';
 import { ServiceInput, ServiceUpdateInput } from './service.inputs';
@@ -8,42 +9,59 @@ import { ProviderProfileInput } from '../accounts/account.inputs';
 import { Service } from './service.entity';
 import { listCost, MAX_ROWS } from '../core/limits';
 
+const ServiceConnection = connectionType(Service, 'Service');
+
 @Resolver(() => Service)
 export class ServiceResolver {
   constructor(private readonly catalog: CatalogService) {}
 
-  @Query(() => [Service], { description: `Active services, by id; at most ${MAX_ROWS.services}.`, complexity: listCost(10) })
+  @Query(() => [Service], {
+    description: `Active services, by id; at most ${MAX_ROWS.services}, the rest cut off silently (servicesConnection reads them all).`,
+    deprecationReason: 'use servicesConnection',
+    complexity: listCost(10),
+  })
   services(
     @Ctx() ctx: RequestContext,
-    @Arg('search', () => String, { nullable: true }) search?: string | null,
-    @Arg('category', () => String, { nullable: true }) category?: string | null,
-    @Arg('providerId', () => ID, { nullable: true }) providerId?: string | null,
+    @Arg('search', () => String, { description: "Case-insensitive text found in the service's name or description (up to 200 characters are used).", nullable: true }) search?: string | null,
+    @Arg('category', () => String, { description: 'Only services in this category (case-insensitive).', nullable: true }) category?: string | null,
+    @Arg('providerId', () => ID, { description: 'Only the services of this provider.', nullable: true }) providerId?: string | null,
   ): Promise<Service[]> {
     return this.catalog.listServices(ctx, { search, category, providerId });
   }
 
-  @Query(() => Service, { nullable: true })
-  service(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Service | null> {
+  @Query(() => ServiceConnection, { description: 'Active services, by id, a page at a time.', complexity: listCost(10) })
+  servicesConnection(
+    @Ctx() ctx: RequestContext,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('search', () => String, { description: "Case-insensitive text found in the service's name or description (up to 200 characters are used).", nullable: true }) search?: string | null,
+    @Arg('category', () => String, { description: 'Only services in this category (case-insensitive).', nullable: true }) category?: string | null,
+    @Arg('providerId', () => ID, { description: 'Only the services of this provider.', nullable: true }) providerId?: string | null,
+  ): Promise<Page<Service>> {
+    return this.catalog.listServicesConnection(ctx, { search, category, providerId }, page);
+  }
+
+  @Query(() => Service, { description: 'One service by id, public; null when it does not exist or is not published (inactive services are seen only by their provider and admins).', nullable: true })
+  service(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: "The service's id." }) id: string): Promise<Service | null> {
     return this.catalog.findService(ctx, id);
   }
 
   @Authorized(Role.PROVIDER)
-  @Mutation(() => Service)
-  createService(@Ctx() ctx: RequestContext, @Arg('input', () => ServiceInput) input: ServiceInput): Promise<Service> {
+  @Mutation(() => Service, { description: 'A provider creates a service, active at once.' })
+  createService(@Ctx() ctx: RequestContext, @Arg('input', () => ServiceInput, { description: 'The new service.' }) input: ServiceInput): Promise<Service> {
     return this.catalog.createService(ctx, input);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Service)
+  @Mutation(() => Service, { description: 'Changes a service (its provider or an admin); omitted fields stay. Bookings already made keep their price.' })
   updateService(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => ServiceUpdateInput) input: ServiceUpdateInput,
+    @Arg('id', () => ID, { description: 'The service to change.' }) id: string,
+    @Arg('input', () => ServiceUpdateInput, { description: 'The fields to change.' }) input: ServiceUpdateInput,
   ): Promise<Service> {
     return this.catalog.updateService(ctx, id, input);
   }
 
-  @FieldResolver(() => Provider)
+  @FieldResolver(() => Provider, { description: 'Who offers the service.' })
   async provider(@Root() service: Service): Promise<Provider> {
     return service.provider.loadOrFail();
   }
@@ -53,8 +71,8 @@ export class ServiceResolver {
 export class ProviderResolver {
   constructor(private readonly catalog: CatalogService) {}
 
-  @Query(() => Provider, { nullable: true })
-  provider(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Provider | null> {
+  @Query(() => Provider, { description: "A provider's public profile; null when no provider has this id.", nullable: true })
+  provider(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: "The provider's id (User.provider.id of a PROVIDER account)." }) id: string): Promise<Provider | null> {
     return this.catalog.findProvider(ctx, id);
   }
 
@@ -73,7 +91,7 @@ export class ProviderResolver {
     return this.catalog.updateProviderProfile(ctx, input);
   }
 
-  @FieldResolver(() => [Service], { complexity: listCost(10) })
+  @FieldResolver(() => [Service], { description: "The provider's active services, by id (its own inactive ones too when the provider or an admin asks).", complexity: listCost(10) })
   services(@Ctx() ctx: RequestContext, @Root() provider: Provider): Promise<Service[]> {
     return this.catalog.providerServices(ctx, provider);
   }

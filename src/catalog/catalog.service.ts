@@ -1,6 +1,7 @@
 import { ref, type FilterQuery } from '@mikro-orm/core';
 import { actingProvider, assertManages, manages } from '../accounts/ownership';
 import { Provider } from '../accounts/provider.entity';
+import { paginate, type Page, type PageArgs } from '../core/connection';
 import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
@@ -63,6 +64,20 @@ export async function isVisible(ctx: RequestContext, service: Pick<Service, 'act
   return service.active || manages(ctx, service.provider);
 }
 
+type ServiceFilter = { search?: string | null; category?: string | null; providerId?: string | null };
+const BY_ID = { id: 'asc' } as const;
+
+function servicesWhere(filter: ServiceFilter): FilterQuery<Service> {
+  const where: FilterQuery<Service> = { active: true };
+  const pattern = likePattern(filter.search);
+  if (pattern) {
+    where.$or = [{ name: { $ilike: pattern } }, { description: { $ilike: pattern } }, { provider: { name: { $ilike: pattern } } }];
+  }
+  if (filter.category?.trim()) where.category = filter.category.trim().toLowerCase();
+  if (filter.providerId) where.provider = parseId('providerId', filter.providerId);
+  return where;
+}
+
 /** What can be booked: services and the providers who publish them. */
 export class CatalogService {
   /** `zoomConfigured`: whether services may choose ZOOM meetings. */
@@ -104,13 +119,12 @@ export class CatalogService {
   }
 
   /** Active services matching a name/description search, a category and a provider. */
-  async listServices(ctx: RequestContext, filter: { search?: string | null; category?: string | null; providerId?: string | null }): Promise<Service[]> {
-    const where: FilterQuery<Service> = { active: true };
-    const pattern = likePattern(filter.search);
-    if (pattern) where.$or = [{ name: { $ilike: pattern } }, { description: { $ilike: pattern } }, { provider: { name: { $ilike: pattern } } }];
-    if (filter.category?.trim()) where.category = filter.category.trim().toLowerCase();
-    if (filter.providerId) where.provider = parseId('providerId', filter.providerId);
-    return ctx.em.find(Service, where, { orderBy: { id: 'asc' }, limit: MAX_ROWS.services });
+  async listServices(ctx: RequestContext, filter: ServiceFilter): Promise<Service[]> {
+    return ctx.em.find(Service, servicesWhere(filter), { orderBy: BY_ID, limit: MAX_ROWS.services });
+  }
+
+  listServicesConnection(ctx: RequestContext, filter: ServiceFilter, page: PageArgs): Promise<Page<Service>> {
+    return paginate(ctx.em, Service, servicesWhere(filter), BY_ID, page);
   }
 
   /** Providers with at least one active service (in `category`, if given) whose name or bio matches `search`, by name. */

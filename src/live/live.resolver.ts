@@ -18,7 +18,7 @@ export class LiveResolver {
     description: 'Public: one SlotChange per changed slot of these services, after the change commits.',
     subscribe: ({ args, context }: SubscribeData) => context.live.followAvailability(context, args.serviceIds as string[]),
   })
-  availabilityChanged(@Root() change: SlotChange, @Arg('serviceIds', () => [ID]) _serviceIds: string[]): SlotChange {
+  availabilityChanged(@Root() change: SlotChange, @Arg('serviceIds', () => [ID], { description: 'The services to watch (at least one).' }) _serviceIds: string[]): SlotChange {
     return change;
   }
 
@@ -26,7 +26,7 @@ export class LiveResolver {
     description: "For the booking's customer, its provider and admins.",
     subscribe: ({ args, context }: SubscribeData) => context.live.followBooking(context, args.id as string),
   })
-  bookingChanged(@Root() booking: Booking, @Arg('id', () => ID) _id: string): Booking {
+  bookingChanged(@Root() booking: Booking, @Arg('id', () => ID, { description: 'The booking to watch.' }) _id: string): Booking {
     return booking;
   }
 

@@ -1,4 +1,6 @@
 import Decimal from 'decimal.js';
+import type { FilterQuery } from '@mikro-orm/core';
+import { paginate, type Page, type PageArgs } from '../core/connection';
 import { requireActor } from '../accounts/ownership';
 import { Role } from '../accounts/role';
 import { User } from '../accounts/user.entity';
@@ -61,6 +63,8 @@ function mailFor({ action, booking }: BookingChanged): BookingMailKind | undefin
   if (action === 'booking.created') return booking.status === BookingStatus.CONFIRMED ? 'created' : undefined;
   return MAIL_FOR[action];
 }
+
+const NEWEST_FIRST = { id: 'desc' } as const;
 
 /**
  * Emails. In the transaction of a change, listeners only queue a job; the worker builds the messages and
@@ -236,8 +240,15 @@ export class NotificationService {
   }
 
   async myMessages(ctx: RequestContext): Promise<Message[]> {
-    const actor = requireActor(ctx);
-    return ctx.em.find(Message, { recipient: ctx.em.getReference(User, actor.userId) }, { orderBy: { id: 'desc' }, limit: MAX_ROWS.messages });
+    return ctx.em.find(Message, this.mine(ctx), { orderBy: NEWEST_FIRST, limit: MAX_ROWS.messages });
+  }
+
+  myMessagesConnection(ctx: RequestContext, page: PageArgs): Promise<Page<Message>> {
+    return paginate(ctx.em, Message, this.mine(ctx), NEWEST_FIRST, page);
+  }
+
+  private mine(ctx: RequestContext): FilterQuery<Message> {
+    return { recipient: ctx.em.getReference(User, requireActor(ctx).userId) };
   }
 }
 

@@ -4,12 +4,12 @@ import { User } from '../accounts/user.entity';
 import { PaymentStatus } from './payment.enums';
 
 /** A card payment of one booking: a Stripe PaymentIntent and what the bank has said of it so far. */
-@ObjectType('Payment')
+@ObjectType('Payment', { description: 'The card payment of a paid booking (a Stripe PaymentIntent).' })
 @Entity()
 export class Payment {
   [OptionalProps]?: 'refundedAmount' | 'provider' | 'createdAt' | 'updatedAt';
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable identifier of the payment.' })
   @PrimaryKey()
   id!: number;
 
@@ -17,7 +17,7 @@ export class Payment {
   @ManyToOne(() => User, { ref: true })
   payer!: Ref<User>;
 
-  @Field(() => PaymentStatus)
+  @Field(() => PaymentStatus, { description: 'Where the payment is, as Stripe reported it.' })
   @Enum({ items: () => PaymentStatus, nativeEnumName: 'payment_status' })
   status!: PaymentStatus;
 
@@ -38,7 +38,7 @@ export class Payment {
   @Property({ length: 500, nullable: true })
   clientSecret?: string | null;
 
-  @Field()
+  @Field({ description: 'Who processes it: "stripe".' })
   @Property({ length: 20 })
   provider: string = 'stripe';
 

@@ -5,7 +5,7 @@ import { Payment } from './payment.entity';
 
 @Resolver(() => Payment)
 export class PaymentResolver {
-  @FieldResolver(() => Money)
+  @FieldResolver(() => Money, { description: 'The amount charged.' })
   amount(@Root() payment: Payment): Money {
     return Money.of(payment.amount, payment.currency);
   }

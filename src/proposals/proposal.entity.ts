@@ -7,14 +7,14 @@ import { Slot } from '../scheduling/slot.entity';
 import { ProposalStatus } from './proposal.enums';
 
 /** A customer's request to book slots of an APPROVAL service; it takes no seats until the provider accepts. */
-@ObjectType('Proposal')
+@ObjectType('Proposal', { description: "A customer's request to book slots of an APPROVAL service; the provider accepts (which books), declines or counter-proposes." })
 @Entity()
 @Index({ properties: ['service', 'createdAt'] })
 @Index({ properties: ['customer', 'createdAt'] })
 export class Proposal {
   [OptionalProps]?: 'status' | 'children' | 'infants' | 'createdAt' | 'updatedAt';
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable identifier of the proposal.' })
   @PrimaryKey()
   id!: number;
 
@@ -40,7 +40,7 @@ export class Proposal {
   @Property()
   infants: number = 0;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "The customer's message to the provider.", nullable: true })
   @Property({ type: 'text', nullable: true })
   message?: string | null;
 
@@ -48,11 +48,11 @@ export class Proposal {
   @Property({ type: 'text', nullable: true })
   counterMessage?: string | null;
 
-  @Field(() => ProposalStatus)
+  @Field(() => ProposalStatus, { description: 'Where the proposal is.' })
   @Enum({ items: () => ProposalStatus, nativeEnumName: 'proposal_status' })
   status: ProposalStatus = ProposalStatus.PENDING;
 
-  @Field()
+  @Field({ description: "When it EXPIRES unless answered: the earlier of PROPOSAL_TTL_HOURS after it was made and the first slot's cutoff." })
   @Property({ type: 'timestamptz' })
   expiresAt!: Date;
 
@@ -63,7 +63,7 @@ export class Proposal {
   @Property({ type: 'text', nullable: true })
   declineReason?: string | null;
 
-  @Field()
+  @Field({ description: 'When it was made.' })
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 

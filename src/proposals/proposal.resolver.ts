@@ -24,30 +24,30 @@ export class ProposalResolver {
   })
   proposals(
     @Ctx() ctx: RequestContext,
-    @Arg('incoming', () => Boolean) incoming: boolean,
-    @Arg('status', () => ProposalStatus, { nullable: true }) status?: ProposalStatus | null,
+    @Arg('incoming', () => Boolean, { description: "true: the proposals customers made on the caller's services (a provider; an admin sees all); false: the proposals the caller made." }) incoming: boolean,
+    @Arg('status', () => ProposalStatus, { description: 'Only proposals in this status; all statuses when omitted.', nullable: true }) status?: ProposalStatus | null,
   ): Promise<Proposal[]> {
     return this.proposalService.list(ctx, incoming, status);
   }
 
   @Authorized()
-  @Mutation(() => Proposal)
-  propose(@Ctx() ctx: RequestContext, @Arg('input', () => ProposalInput) input: ProposalInput): Promise<Proposal> {
+  @Mutation(() => Proposal, { description: 'A customer asks for slots of an APPROVAL service (checked like `book`, no seats taken); the provider answers before expiresAt.' })
+  propose(@Ctx() ctx: RequestContext, @Arg('input', () => ProposalInput, { description: 'The slots, party and message.' }) input: ProposalInput): Promise<Proposal> {
     return this.proposalService.propose(ctx, input);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Proposal)
-  acceptProposal(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Proposal> {
+  @Mutation(() => Proposal, { description: 'The provider (or an admin) accepts a PENDING proposal: seats are taken and a booking is made as `book` would (CAPACITY_EXCEEDED if gone).' })
+  acceptProposal(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The proposal.' }) id: string): Promise<Proposal> {
     return this.proposalService.accept(ctx, id);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Proposal)
+  @Mutation(() => Proposal, { description: 'The provider (or an admin) declines a PENDING proposal.' })
   declineProposal(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('reason', () => String, { nullable: true }) reason?: string | null,
+    @Arg('id', () => ID, { description: 'The proposal.' }) id: string,
+    @Arg('reason', () => String, { description: 'Why, told to the customer.', nullable: true }) reason?: string | null,
   ): Promise<Proposal> {
     return this.proposalService.decline(ctx, id, reason);
   }
@@ -56,36 +56,36 @@ export class ProposalResolver {
   @Mutation(() => Proposal, { description: 'The provider offers other slots of the service instead (COUNTERED).' })
   counterPropose(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('slotIds', () => [ID]) slotIds: string[],
-    @Arg('message', () => String, { nullable: true }) message?: string | null,
+    @Arg('id', () => ID, { description: 'The PENDING proposal.' }) id: string,
+    @Arg('slotIds', () => [ID], { description: 'Other slots of the same service offered instead.' }) slotIds: string[],
+    @Arg('message', () => String, { description: 'A message to the customer with the offer.', nullable: true }) message?: string | null,
   ): Promise<Proposal> {
     return this.proposalService.counter(ctx, id, slotIds, message);
   }
 
   @Authorized()
   @Mutation(() => Proposal, { description: "The customer books the provider's counter-offer, as acceptProposal would." })
-  acceptCounterProposal(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Proposal> {
+  acceptCounterProposal(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The COUNTERED proposal.' }) id: string): Promise<Proposal> {
     return this.proposalService.acceptCounter(ctx, id);
   }
 
   @Authorized()
-  @Mutation(() => Proposal)
-  withdrawProposal(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Proposal> {
+  @Mutation(() => Proposal, { description: 'The customer withdraws a PENDING or COUNTERED proposal.' })
+  withdrawProposal(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The proposal.' }) id: string): Promise<Proposal> {
     return this.proposalService.withdraw(ctx, id);
   }
 
-  @FieldResolver(() => Service)
+  @FieldResolver(() => Service, { description: 'The service asked for.' })
   service(@Root() proposal: Proposal): Promise<Service> {
     return proposal.service.loadOrFail();
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, { description: 'The customer who proposed.' })
   customer(@Root() proposal: Proposal): Promise<User> {
     return proposal.customer.loadOrFail();
   }
 
-  @FieldResolver(() => [Slot], { complexity: listCost(1) })
+  @FieldResolver(() => [Slot], { description: 'The slots asked for, by start.', complexity: listCost(1) })
   async slots(@Root() proposal: Proposal): Promise<Slot[]> {
     return (await proposal.slots.load()).getItems().sort(byStart);
   }
@@ -95,12 +95,12 @@ export class ProposalResolver {
     return (await proposal.counterSlots.load()).getItems().sort(byStart);
   }
 
-  @FieldResolver(() => Party)
+  @FieldResolver(() => Party, { description: 'Who would come.' })
   party(@Root() proposal: Proposal): Party {
     return { adults: proposal.adults, children: proposal.children, infants: proposal.infants, total: partySize(proposal) };
   }
 
-  @FieldResolver(() => Booking, { nullable: true })
+  @FieldResolver(() => Booking, { description: 'The booking made when it was accepted; null before.', nullable: true })
   booking(@Root() proposal: Proposal): Promise<Booking | null> | null {
     return proposal.booking ? proposal.booking.load() : null;
   }

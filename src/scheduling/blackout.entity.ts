@@ -6,14 +6,14 @@ import { BlackoutKind } from './scheduling.enums';
 import { DateScalar } from '../core/scalars';
 
 /** Whole local dates on which one service, or every service of a provider, cannot be booked. */
-@ObjectType('Blackout')
+@ObjectType('Blackout', { description: "Whole local dates on which a service (or all of a provider's services) cannot be booked." })
 @Entity()
 @Index({ properties: ['provider', 'startsOn', 'endsOn'] })
 @Check({ name: 'blackout_dates_check', expression: 'ends_on >= starts_on' })
 export class Blackout {
   [OptionalProps]?: 'createdAt';
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable identifier of the blackout.' })
   @PrimaryKey()
   id!: number;
 
@@ -24,23 +24,23 @@ export class Blackout {
   @ManyToOne(() => Service, { ref: true, nullable: true, deleteRule: 'cascade' })
   service?: Ref<Service> | null;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: 'First local date covered (inclusive).' })
   @Property({ type: 'date' })
   startsOn!: string;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: 'Last local date covered (inclusive).' })
   @Property({ type: 'date' })
   endsOn!: string;
 
-  @Field(() => BlackoutKind)
+  @Field(() => BlackoutKind, { description: 'Why the dates are blocked.' })
   @Enum({ items: () => BlackoutKind, nativeEnumName: 'blackout_kind' })
   kind!: BlackoutKind;
 
-  @Field()
+  @Field({ description: 'Short label shown to customers, e.g. "Christmas".' })
   @Property({ length: 200 })
   name!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'Longer explanation; null when none.', nullable: true })
   @Property({ type: 'text', nullable: true })
   description?: string | null;
 

@@ -6,7 +6,16 @@ export enum Frequency {
   WEEKLY = 'WEEKLY',
   MONTHLY = 'MONTHLY',
 }
-registerEnumType(Frequency, { name: 'Frequency' });
+registerEnumType(Frequency, {
+  name: 'Frequency',
+  description: 'How often a schedule repeats.',
+  valuesConfig: {
+    ONCE: { description: 'A single occurrence on validFrom.' },
+    DAILY: { description: 'Every interval days.' },
+    WEEKLY: { description: 'Every interval weeks, on the weekdays given.' },
+    MONTHLY: { description: "Every interval months, on validFrom's day of the month." },
+  },
+});
 
 export enum Weekday {
   MO = 'MO',
@@ -17,14 +26,34 @@ export enum Weekday {
   SA = 'SA',
   SU = 'SU',
 }
-registerEnumType(Weekday, { name: 'Weekday' });
+registerEnumType(Weekday, {
+  name: 'Weekday',
+  description: 'A day of the week, as RFC 5545 writes it.',
+  valuesConfig: {
+    MO: { description: 'Monday.' },
+    TU: { description: 'Tuesday.' },
+    WE: { description: 'Wednesday.' },
+    TH: { description: 'Thursday.' },
+    FR: { description: 'Friday.' },
+    SA: { description: 'Saturday.' },
+    SU: { description: 'Sunday.' },
+  },
+});
 
 export enum SlotStatus {
   OPEN = 'OPEN',
   CLOSED = 'CLOSED',
   CANCELLED = 'CANCELLED',
 }
-registerEnumType(SlotStatus, { name: 'SlotStatus' });
+registerEnumType(SlotStatus, {
+  name: 'SlotStatus',
+  description: 'Whether a slot takes bookings.',
+  valuesConfig: {
+    OPEN: { description: 'Takes bookings while seats are left.' },
+    CLOSED: { description: 'Closed by the provider (`setAvailability(open: false)`); may be reopened.' },
+    CANCELLED: { description: 'The departure was cancelled; its bookings were cancelled and refunded.' },
+  },
+});
 
 export enum BlackoutKind {
   HOLIDAY = 'HOLIDAY',
@@ -32,7 +61,16 @@ export enum BlackoutKind {
   WEATHER = 'WEATHER',
   CUSTOM = 'CUSTOM',
 }
-registerEnumType(BlackoutKind, { name: 'BlackoutKind' });
+registerEnumType(BlackoutKind, {
+  name: 'BlackoutKind',
+  description: 'Why dates are blocked.',
+  valuesConfig: {
+    HOLIDAY: { description: 'A public or company holiday.' },
+    MAINTENANCE: { description: 'Maintenance of the place or equipment.' },
+    WEATHER: { description: 'Weather conditions.' },
+    CUSTOM: { description: 'Any other reason (see name and description).' },
+  },
+});
 
 export enum AvailabilityLevel {
   HIGH = 'HIGH',
@@ -40,4 +78,13 @@ export enum AvailabilityLevel {
   LOW = 'LOW',
   NONE = 'NONE',
 }
-registerEnumType(AvailabilityLevel, { name: 'AvailabilityLevel' });
+registerEnumType(AvailabilityLevel, {
+  name: 'AvailabilityLevel',
+  description: "How much of a day's capacity is still free.",
+  valuesConfig: {
+    HIGH: { description: "50% or more of the day's capacity is free." },
+    MEDIUM: { description: '20% or more (and under 50%) is free.' },
+    LOW: { description: 'Some seats are free, under 20%.' },
+    NONE: { description: 'No seat is free (or there is no open slot).' },
+  },
+});

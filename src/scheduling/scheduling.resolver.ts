@@ -19,11 +19,11 @@ export class ScheduleResolver {
   constructor(private readonly scheduling: SchedulingService) {}
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Schedule)
+  @Mutation(() => Schedule, { description: 'Adds a recurrence to a service (its provider or an admin); `generateSlots` then makes its slots.' })
   createSchedule(
     @Ctx() ctx: RequestContext,
-    @Arg('serviceId', () => ID) serviceId: string,
-    @Arg('input', () => ScheduleInput) input: ScheduleInput,
+    @Arg('serviceId', () => ID, { description: 'The service.' }) serviceId: string,
+    @Arg('input', () => ScheduleInput, { description: 'The recurrence, times, capacity and price.' }) input: ScheduleInput,
   ): Promise<Schedule> {
     return this.scheduling.createSchedule(ctx, serviceId, input);
   }
@@ -45,22 +45,22 @@ export class ScheduleResolver {
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => [Slot], { complexity: listCost(20) })
+  @Mutation(() => [Slot], { description: "Makes one slot per occurrence of the schedule whose local date lies in [from, to] and in the schedule's validity, skipping blackouts; idempotent (existing slots stay). Answers the slots of the range.", complexity: listCost(20) })
   generateSlots(
     @Ctx() ctx: RequestContext,
-    @Arg('scheduleId', () => ID) scheduleId: string,
-    @Arg('from', () => DateScalar) from: string,
-    @Arg('to', () => DateScalar) to: string,
+    @Arg('scheduleId', () => ID, { description: 'The schedule.' }) scheduleId: string,
+    @Arg('from', () => DateScalar, { description: 'First local date (inclusive).' }) from: string,
+    @Arg('to', () => DateScalar, { description: 'Last local date (inclusive).' }) to: string,
   ): Promise<Slot[]> {
     return this.scheduling.generateSlots(ctx, scheduleId, from, to);
   }
 
-  @FieldResolver(() => Service)
+  @FieldResolver(() => Service, { description: 'The service it makes slots for.' })
   service(@Root() schedule: Schedule): Promise<Service> {
     return schedule.service.loadOrFail();
   }
 
-  @FieldResolver(() => Money, { nullable: true })
+  @FieldResolver(() => Money, { description: "Adult price of its slots; null: the service's.", nullable: true })
   async price(@Root() schedule: Schedule): Promise<Money | null> {
     if (schedule.priceAmount == null) return null;
     return Money.of(schedule.priceAmount, (await schedule.service.loadOrFail()).currency);
@@ -77,49 +77,49 @@ export class SlotResolver {
   @Query(() => [Slot], { description: 'Slots starting in [from, to), every status; at most 366 days.', complexity: listCost(20) })
   async slots(
     @Ctx() ctx: RequestContext,
-    @Arg('serviceId', () => ID) serviceId: string,
-    @Arg('from', () => Date) from: Date,
-    @Arg('to', () => Date) to: Date,
+    @Arg('serviceId', () => ID, { description: 'The service whose slots are listed.' }) serviceId: string,
+    @Arg('from', () => Date, { description: 'Start of the window (inclusive), an instant.' }) from: Date,
+    @Arg('to', () => Date, { description: 'End of the window (exclusive); at most 366 days after `from` (BAD_USER_INPUT otherwise).' }) to: Date,
   ): Promise<SlotRow[]> {
     return this.scheduling.listSlots(ctx, await this.catalog.getService(ctx, serviceId), from, to);
   }
 
-  @Query(() => MonthAvailability, { complexity: AVAILABILITY_COST })
+  @Query(() => MonthAvailability, { description: "A month of a service's availability, one entry per local date of the service's time zone; public. The data behind a booking calendar.", complexity: AVAILABILITY_COST })
   async availability(
     @Ctx() ctx: RequestContext,
-    @Arg('serviceId', () => ID) serviceId: string,
-    @Arg('month', () => String) month: string,
+    @Arg('serviceId', () => ID, { description: 'The service whose availability is computed.' }) serviceId: string,
+    @Arg('month', () => String, { description: "The month as YYYY-MM, in the service's time zone (BAD_USER_INPUT otherwise)." }) month: string,
   ): Promise<MonthAvailability> {
     return this.scheduling.monthAvailability(ctx, await this.catalog.getService(ctx, serviceId), month);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Slot)
+  @Mutation(() => Slot, { description: 'Adds one slot by hand (its provider or an admin); a slot is unique per service and start.' })
   createSlot(
     @Ctx() ctx: RequestContext,
-    @Arg('serviceId', () => ID) serviceId: string,
-    @Arg('startsAt', () => Date) startsAt: Date,
-    @Arg('endsAt', () => Date) endsAt: Date,
-    @Arg('capacity', () => Int, { nullable: true }) capacity?: number | null,
+    @Arg('serviceId', () => ID, { description: 'The service.' }) serviceId: string,
+    @Arg('startsAt', () => Date, { description: 'When it starts.' }) startsAt: Date,
+    @Arg('endsAt', () => Date, { description: 'When it ends; after startsAt.' }) endsAt: Date,
+    @Arg('capacity', () => Int, { description: "Seats; the service's capacity when omitted.", nullable: true }) capacity?: number | null,
   ): Promise<Slot> {
     return this.scheduling.createSlot(ctx, serviceId, startsAt, endsAt, capacity);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => [Slot], { complexity: listCost(20) })
+  @Mutation(() => [Slot], { description: 'Closes (or reopens) every slot of a service starting in [from, to). Closing fails with HAS_BOOKINGS, changing nothing, if any has booked or held seats.', complexity: listCost(20) })
   setAvailability(
     @Ctx() ctx: RequestContext,
-    @Arg('serviceId', () => ID) serviceId: string,
-    @Arg('from', () => Date) from: Date,
-    @Arg('to', () => Date) to: Date,
-    @Arg('open', () => Boolean) open: boolean,
+    @Arg('serviceId', () => ID, { description: 'The service.' }) serviceId: string,
+    @Arg('from', () => Date, { description: 'Start of the window (inclusive).' }) from: Date,
+    @Arg('to', () => Date, { description: 'End of the window (exclusive).' }) to: Date,
+    @Arg('open', () => Boolean, { description: 'false closes the slots, true reopens them.' }) open: boolean,
   ): Promise<Slot[]> {
     return this.scheduling.setAvailability(ctx, serviceId, from, to, open);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Mutation(() => Slot, { description: 'Not below its booked and held seats (HAS_BOOKINGS); added seats go to the waitlist first.' })
-  setSlotCapacity(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('capacity', () => Int) capacity: number): Promise<Slot> {
+  setSlotCapacity(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The slot.' }) id: string, @Arg('capacity', () => Int, { description: 'The new number of seats.' }) capacity: number): Promise<Slot> {
     return this.scheduling.setSlotCapacity(ctx, id, capacity);
   }
 
@@ -136,17 +136,17 @@ export class SlotResolver {
   }
 
   // A slot is a loaded entity (answers of mutations, live changes) or a row the calendar read (slot-reads.ts).
-  @FieldResolver(() => Service)
+  @FieldResolver(() => Service, { description: 'The service this slot belongs to.' })
   service(@Ctx() ctx: RequestContext, @Root() slot: Slot | SlotRow): Promise<Service> {
     return slot instanceof Slot ? slot.service.loadOrFail() : ctx.em.findOneOrFail(Service, slot.serviceId);
   }
 
-  @FieldResolver(() => Int)
+  @FieldResolver(() => Int, { description: 'Seats that can be booked now: capacity - booked - held while OPEN, not under a blackout, not closed by a blocking calendar or by the provider\'s time taken by another appointment, and not started; otherwise 0.' })
   available(@Ctx() ctx: RequestContext, @Root() slot: Slot | SlotRow): number {
     return slot instanceof Slot ? slot.seatsAvailable(ctx.clock.now()) : slot.available;
   }
 
-  @FieldResolver(() => Money)
+  @FieldResolver(() => Money, { description: "Price of one adult seat: the slot's own, else its schedule's, else the service's." })
   async price(@Root() slot: Slot | SlotRow): Promise<Money> {
     if (!(slot instanceof Slot)) return slot.price;
     const service = await slot.service.loadOrFail();
@@ -160,12 +160,12 @@ export class ServiceCalendarResolver {
   constructor(private readonly scheduling: SchedulingService) {}
 
   @FieldResolver(() => [Slot], { description: 'Slots starting in [from, to), every status; at most 366 days.', complexity: listCost(20) })
-  slots(@Ctx() ctx: RequestContext, @Root() service: Service, @Arg('from', () => Date) from: Date, @Arg('to', () => Date) to: Date): Promise<SlotRow[]> {
+  slots(@Ctx() ctx: RequestContext, @Root() service: Service, @Arg('from', () => Date, { description: 'Start of the window (inclusive), an instant.' }) from: Date, @Arg('to', () => Date, { description: 'End of the window (exclusive); at most 366 days after `from`.' }) to: Date): Promise<SlotRow[]> {
     return this.scheduling.listSlots(ctx, service, from, to);
   }
 
-  @FieldResolver(() => MonthAvailability, { complexity: AVAILABILITY_COST })
-  availability(@Ctx() ctx: RequestContext, @Root() service: Service, @Arg('month', () => String) month: string): Promise<MonthAvailability> {
+  @FieldResolver(() => MonthAvailability, { description: "A month of this service's availability, one entry per local date; see Query.availability.", complexity: AVAILABILITY_COST })
+  availability(@Ctx() ctx: RequestContext, @Root() service: Service, @Arg('month', () => String, { description: "The month as YYYY-MM, in the service's time zone." }) month: string): Promise<MonthAvailability> {
     return this.scheduling.monthAvailability(ctx, service, month);
   }
 }
@@ -189,18 +189,18 @@ export class BlackoutResolver {
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Blackout)
-  createBlackout(@Ctx() ctx: RequestContext, @Arg('input', () => BlackoutInput) input: BlackoutInput): Promise<Blackout> {
+  @Mutation(() => Blackout, { description: "Blocks whole local dates of one service, or of all the provider's services: no slots are generated there and existing ones are unavailable (bookings stay)." })
+  createBlackout(@Ctx() ctx: RequestContext, @Arg('input', () => BlackoutInput, { description: 'The dates and what they are.' }) input: BlackoutInput): Promise<Blackout> {
     return this.blackoutService.createBlackout(ctx, input);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Boolean)
-  deleteBlackout(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+  @Mutation(() => Boolean, { description: 'Removes a blackout; its dates become bookable again. True when done.' })
+  deleteBlackout(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The blackout.' }) id: string): Promise<boolean> {
     return this.blackoutService.deleteBlackout(ctx, id);
   }
 
-  @FieldResolver(() => Service, { nullable: true })
+  @FieldResolver(() => Service, { description: 'The service covered; null: every service of the provider.', nullable: true })
   service(@Root() blackout: Blackout): Promise<Service | null> | null {
     return blackout.service ? blackout.service.load() : null;
   }

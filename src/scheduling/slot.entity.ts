@@ -36,7 +36,7 @@ export const seatsAvailableSql = (alias: string, at: string): string =>
   `then ${alias}.capacity - ${alias}.booked - ${alias}.held else 0 end`;
 
 /** One bookable occurrence with its seat counters; the database refuses to oversell it. */
-@ObjectType('Slot')
+@ObjectType('Slot', { description: 'One bookable occurrence of a service: a start, an end and a number of seats.' })
 @Entity()
 @Unique({ properties: ['service', 'startsAt'] })
 @Index({ properties: ['service', 'localDate'] })
@@ -46,7 +46,7 @@ export const seatsAvailableSql = (alias: string, at: string): string =>
 export class Slot {
   [OptionalProps]?: 'booked' | 'held' | 'status' | 'blackedOut' | 'calendarBusy' | 'providerBusy';
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable identifier of the slot; what `book` and `propose` take.' })
   @PrimaryKey()
   id!: number;
 
@@ -56,11 +56,11 @@ export class Slot {
   @ManyToOne(() => Schedule, { ref: true, nullable: true, deleteRule: 'set null' })
   schedule?: Ref<Schedule> | null;
 
-  @Field()
+  @Field({ description: 'When the slot starts.' })
   @Property({ type: 'timestamptz' })
   startsAt!: Date;
 
-  @Field()
+  @Field({ description: 'When the slot ends.' })
   @Property({ type: 'timestamptz' })
   endsAt!: Date;
 
@@ -68,19 +68,19 @@ export class Slot {
   @Property({ type: 'date' })
   localDate!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Seats in all.' })
   @Property()
   capacity!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Seats taken by CONFIRMED bookings.' })
   @Property()
   booked: number = 0;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Seats frozen by bookings awaiting payment and by waitlist offers.' })
   @Property()
   held: number = 0;
 
-  @Field(() => SlotStatus)
+  @Field(() => SlotStatus, { description: 'Whether the slot takes bookings.' })
   @Enum({ items: () => SlotStatus, nativeEnumName: 'slot_status' })
   status: SlotStatus = SlotStatus.OPEN;
 

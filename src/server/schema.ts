@@ -1,5 +1,5 @@
 import { printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchemaSync, type ContainerType, type NonEmptyArray, type PubSub } from 'type-graphql';
+import { buildSchemaSync, getMetadataStorage, type ContainerType, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { AccountResolver } from '../accounts/account.resolver';
 import { AuditEntryResolver, BookingResolver } from '../booking/booking.resolver';
 import { CalendarFeedResolver } from '../calendars/feed.resolver';
@@ -65,8 +65,19 @@ const topicsAreNotUsed: PubSub = {
   },
 };
 
+/** type-graphql gives the root types no description option. */
+const ROOT_DESCRIPTIONS = {
+  Query: 'Every read. A plain list states its bound in its description; a *Connection field pages through all rows.',
+  Mutation:
+    'Every change. Each mutation is one transaction: a failed one changes nothing. Errors carry extensions.code (UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT with extensions.field, ...).',
+  Subscription:
+    'Live updates over WebSocket (graphql-transport-ws protocol) on /graphql; sign in with connectionParams { authorization: "Bearer <token>" }.',
+};
+
 /** The served schema. Without a domain it can only be printed (resolvers are made on first use). */
 export function buildGraphQLSchema(domain?: Domain): GraphQLSchema {
+  // Parameter decorators run last to first, so type-graphql would list arguments backwards (logIn(password, email)).
+  getMetadataStorage().params.sort((a, b) => a.index - b.index);
   const instances = new Map(domain ? RESOLVERS.map(([resolver, make]) => [resolver, make(domain)]) : []);
   const container: ContainerType = { get: (resolver) => instances.get(resolver as Function) };
   const schema = buildSchemaSync({
@@ -77,6 +88,9 @@ export function buildGraphQLSchema(domain?: Domain): GraphQLSchema {
     validate: false,
     pubSub: topicsAreNotUsed,
   });
+  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+    if (root) root.description = ROOT_DESCRIPTIONS[root.name as keyof typeof ROOT_DESCRIPTIONS];
+  }
   return enforceDeadlines(refuseControlCharacters(schema));
 }
 

@@ -12,7 +12,7 @@ import { WaitlistStatus } from './waitlist.enums';
  * first fitting entry is OFFERED: seats are held for it on `offeredSlot` until `offerExpiresAt`.
  * The database keeps one live (ACTIVE or OFFERED) entry per customer and slot or date.
  */
-@ObjectType('WaitlistEntry')
+@ObjectType('WaitlistEntry', { description: 'A customer queued for one slot, or for any slot of a service on a local date; offered freed seats in order.' })
 @Entity()
 @Index({ properties: ['slot', 'status'] })
 @Index({ properties: ['service', 'date', 'status'] })
@@ -30,7 +30,7 @@ import { WaitlistStatus } from './waitlist.enums';
 export class WaitlistEntry {
   [OptionalProps]?: 'priority' | 'status' | 'createdAt' | 'updatedAt';
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable identifier of the entry.' })
   @PrimaryKey()
   id!: number;
 
@@ -43,11 +43,11 @@ export class WaitlistEntry {
   @ManyToOne(() => Slot, { ref: true, nullable: true })
   slot?: Ref<Slot> | null;
 
-  @Field(() => DateScalar, { nullable: true })
+  @Field(() => DateScalar, { description: 'For a date entry: the local date queued for; null for a slot entry.', nullable: true })
   @Property({ type: 'date', nullable: true })
   date?: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Seats wanted.' })
   @Property()
   partySize!: number;
 
@@ -62,11 +62,11 @@ export class WaitlistEntry {
   infants!: number;
 
   /** Higher first; set by the provider or an admin. */
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Higher is offered first (-1000 to 1000, default 0); set by the provider.' })
   @Property()
   priority: number = 0;
 
-  @Field(() => WaitlistStatus)
+  @Field(() => WaitlistStatus, { description: 'Where the entry is.' })
   @Enum({ items: () => WaitlistStatus, nativeEnumName: 'waitlist_status' })
   status: WaitlistStatus = WaitlistStatus.ACTIVE;
 
@@ -74,14 +74,14 @@ export class WaitlistEntry {
   @ManyToOne(() => Slot, { ref: true, nullable: true })
   offeredSlot?: Ref<Slot> | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'While OFFERED: when the held seats are released unless claimed.', nullable: true })
   @Property({ type: 'timestamptz', nullable: true })
   offerExpiresAt?: Date | null;
 
   @OneToOne(() => Booking, { owner: true, ref: true, nullable: true, unique: true })
   booking?: Ref<Booking> | null;
 
-  @Field()
+  @Field({ description: 'When the customer joined; breaks ties of priority (older first).' })
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 
@@ -89,6 +89,6 @@ export class WaitlistEntry {
   updatedAt: Date = new Date();
 
   /** 1-based rank among the ACTIVE entries of the same slot or date; computed when read, not stored. */
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { description: '1-based rank among the ACTIVE entries of the same slot or date; null when not ACTIVE.', nullable: true })
   position?: number | null;
 }

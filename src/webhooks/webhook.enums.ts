@@ -5,7 +5,15 @@ export enum WebhookDeliveryStatus {
   DELIVERED = 'DELIVERED',
   FAILED = 'FAILED',
 }
-registerEnumType(WebhookDeliveryStatus, { name: 'WebhookDeliveryStatus' });
+registerEnumType(WebhookDeliveryStatus, {
+  name: 'WebhookDeliveryStatus',
+  description: 'Where a webhook delivery is.',
+  valuesConfig: {
+    PENDING: { description: 'Not yet answered with 2xx; retried with backoff for 3 days.' },
+    DELIVERED: { description: 'The endpoint answered 2xx.' },
+    FAILED: { description: 'Retries gave up.' },
+  },
+});
 
 /** The events an endpoint can subscribe to (CONTRACT.md, "Integrations"). */
 export const WEBHOOK_EVENTS = ['booking.created', 'booking.changed', 'booking.cancelled', 'proposal.changed', 'waitlist.offered', 'review.created'] as const;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import { actingProvider, requireActor } from '../accounts/ownership';
 import { Role } from '../accounts/role';
+import { paginate, type Page, type PageArgs } from '../core/connection';
 import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, DomainError, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
@@ -16,6 +17,7 @@ import type { WebhookEndpointCreated } from './webhook.types';
 
 const MAX_ENDPOINTS = 20;
 const LIST_LIMIT = 200;
+const NEWEST_FIRST = { createdAt: 'desc', id: 'desc' } as const;
 
 /** One or more known event names, each once. */
 function parseEvents(events: readonly string[]): WebhookEvent[] {
@@ -71,8 +73,15 @@ export class WebhookService {
 
   /** An endpoint's deliveries, newest first. */
   async deliveries(ctx: RequestContext, endpointId: string, status?: WebhookDeliveryStatus | null): Promise<WebhookDelivery[]> {
-    const endpoint = await this.endpoint(ctx, endpointId, 'endpointId');
-    return ctx.em.find(WebhookDelivery, { endpoint, ...(status ? { status } : {}) }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: LIST_LIMIT });
+    return ctx.em.find(WebhookDelivery, await this.deliveriesWhere(ctx, endpointId, status), { orderBy: NEWEST_FIRST, limit: LIST_LIMIT });
+  }
+
+  async deliveriesConnection(ctx: RequestContext, endpointId: string, status: WebhookDeliveryStatus | null | undefined, page: PageArgs): Promise<Page<WebhookDelivery>> {
+    return paginate(ctx.em, WebhookDelivery, await this.deliveriesWhere(ctx, endpointId, status), NEWEST_FIRST, page);
+  }
+
+  private async deliveriesWhere(ctx: RequestContext, endpointId: string, status?: WebhookDeliveryStatus | null): Promise<FilterQuery<WebhookDelivery>> {
+    return { endpoint: await this.endpoint(ctx, endpointId, 'endpointId'), ...(status ? { status } : {}) };
   }
 
   attemptLog(ctx: RequestContext, delivery: WebhookDelivery): Promise<WebhookAttempt[]> {

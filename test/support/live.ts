@@ -1,15 +1,13 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
+import { BookingClient, subscribe } from '../../client';
 import WebSocket from 'ws';
 import type { GraphQLResult } from './server';
 
 /** A real graphql-ws client on a server's /graphql. */
 export function liveClient(httpUrl: string, token?: string, onClose?: (code: number, reason: string) => void): Client {
-  return createClient({
-    url: httpUrl.replace(/^http/, 'ws'),
+  return new BookingClient({ url: httpUrl, token }).socket({
     webSocketImpl: WebSocket,
-    connectionParams: token ? { authorization: `Bearer ${token}` } : undefined,
     retryAttempts: 0,
     lazy: false,
     onNonLazyError: () => {}, // a refused connection is what some tests expect; they watch `closed`
@@ -25,17 +23,14 @@ export class Subscription<T, V = Record<string, unknown>> {
   completed = false;
 
   constructor(client: Client, document: TypedDocumentNode<T, V>, variables: V) {
-    this.dispose = client.subscribe<T>(
-      { query: print(document), variables: variables as Record<string, unknown> },
-      {
-        next: (result) => this.add(result as GraphQLResult<T>),
-        error: (error) => this.add({ errors: Array.isArray(error) ? error : [{ message: String(error), extensions: { code: 'CLOSED' } }] } as GraphQLResult<T>),
-        complete: () => {
-          this.completed = true;
-          this.wake();
-        },
+    this.dispose = subscribe(client, document, variables, {
+      next: (result) => this.add(result as GraphQLResult<T>),
+      error: (error) => this.add({ errors: Array.isArray(error) ? error : [{ message: String(error), extensions: { code: 'CLOSED' } }] } as GraphQLResult<T>),
+      complete: () => {
+        this.completed = true;
+        this.wake();
       },
-    );
+    });
   }
 
   private add(result: GraphQLResult<T>): void {

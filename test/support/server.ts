@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { BookingClient } from '../../client';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
 import { Client } from 'pg';
 import { startApp, type RunningApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
@@ -73,21 +73,14 @@ export class TestServer {
     return this.app.url;
   }
 
-  /** Sends one typed operation over real HTTP. */
+  /** Sends one typed operation over real HTTP, with the integrators' client (client/index.ts). */
   async request<T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<GraphQLResult<T>> {
-    const response = await fetch(this.app.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query: print(document), variables }),
-    });
-    return (await response.json()) as GraphQLResult<T>;
+    return (await new BookingClient({ url: this.app.url, token }).request(document, variables)) as GraphQLResult<T>;
   }
 
   /** The data of an operation that must succeed. */
-  async ok<T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<T> {
-    const result = await this.request(document, variables, token);
-    if (result.errors?.length || !result.data) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
-    return result.data;
+  ok<T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<T> {
+    return new BookingClient({ url: this.app.url, token }).data(document, variables);
   }
 
   /** Runs SQL on the server's database (fixtures and checks that the API does not expose). */
