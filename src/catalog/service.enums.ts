@@ -21,14 +21,11 @@ export enum MeetingProvider {
 }
 registerEnumType(MeetingProvider, {
   name: 'MeetingProvider',
-  valuesConfig: { ZOOM: { description: 'A Zoom meeting made for each booking (the server needs Zoom credentials); its link follows on the booking, by email and in the invite.' } },
-});
-registerEnumType(MeetingProvider, {
-  name: 'MeetingProvider',
   description: 'Where the online meeting of a booking takes place.',
   valuesConfig: {
     NONE: { description: 'No online meeting (an in-person service).' },
     JITSI: { description: 'A Jitsi Meet link made per booking; needs no account.' },
     GOOGLE_MEET: { description: "A Google Meet link from the provider's connected Google Calendar event." },
+    ZOOM: { description: 'A Zoom meeting made for each booking (the server needs Zoom credentials); its link follows on the booking, by email and in the invite.' },
   },
 });
