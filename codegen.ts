@@ -1,11 +1,14 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-/** Typed documents for the operations in test/operations, checked against schema.graphql. */
+/**
+ * The typed client's operations: every query, mutation and subscription of the API (client/operations),
+ * checked against schema.graphql and written as typed documents to client/generated/graphql.ts.
+ */
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: 'test/operations/**/*.graphql',
+  documents: 'client/operations/**/*.graphql',
   generates: {
-    'test/generated/graphql.ts': {
+    'client/generated/graphql.ts': {
       plugins: ['typescript-operations', 'typed-document-node'],
       config: {
         scalars: { DateTime: 'string', Date: 'string', JSON: 'unknown' },

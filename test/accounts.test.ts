@@ -1,4 +1,4 @@
-import { LogInDocument, MeDocument, SignUpDocument } from './generated/graphql';
+import { LogInDocument, MeDocument, SignUpDocument } from '../client/generated/graphql';
 import { logInAdmin, signUp } from './support/fixtures';
 import { ADMIN, codes, startTestServer, type GraphQLResult, type TestServer } from './support/server';
 

@@ -14,7 +14,7 @@ import {
   SignUpDocument,
   SlotsDocument,
   UpdateServiceDocument,
-} from './generated/graphql';
+} from '../client/generated/graphql';
 import { SERVICE, createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
 import { codes, startTestServer, type GraphQLResult, type TestServer } from './support/server';
 

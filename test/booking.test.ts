@@ -14,7 +14,7 @@ import {
   SetAvailabilityDocument,
   SlotsDocument,
   type BookInput,
-} from './generated/graphql';
+} from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, logInAdmin, signUp, statementsDuring, type Account } from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';
 

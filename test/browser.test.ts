@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
-import { BookDocument, CancelBookingDocument } from './generated/graphql';
+import { BookDocument, CancelBookingDocument } from '../client/generated/graphql';
 import { OfflineBrowser } from './support/browser';
 import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
 import { eventually } from './support/live';

@@ -1,4 +1,4 @@
-import { AvailabilityChangedDocument, BookDocument, CancelBookingDocument, CreateServiceDocument, CreateSlotDocument, ModifyBookingDocument, SlotsDocument, UpdateServiceDocument } from './generated/graphql';
+import { AvailabilityChangedDocument, BookDocument, CancelBookingDocument, CreateServiceDocument, CreateSlotDocument, ModifyBookingDocument, SlotsDocument, UpdateServiceDocument } from '../client/generated/graphql';
 import { SERVICE, createService, signUp, type Account } from './support/fixtures';
 import { Subscription, eventually, liveClient } from './support/live';
 import { serverMetric, startTestServer, type TestServer } from './support/server';

@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import nodeIcal, { type VEvent } from 'node-ical';
-import { BookDocument, CalendarFeedUrlDocument, CancelBookingDocument, ModifyBookingDocument, RotateCalendarFeedDocument } from './generated/graphql';
+import { BookDocument, CalendarFeedUrlDocument, CancelBookingDocument, ModifyBookingDocument, RotateCalendarFeedDocument } from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, jobsSettled, signUp, statementsDuring, type Account } from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';
 

@@ -9,7 +9,7 @@ import {
   ResyncCalendarDocument,
   SetCalendarBlockingDocument,
   SlotsDocument,
-} from './generated/graphql';
+} from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, jobsSettled, logInAdmin, runJobsNow, signUp, storedMails, type Account } from './support/fixtures';
 import { FakeGoogle } from './support/fake-google';
 import { codes, startTestServer, type TestServer } from './support/server';

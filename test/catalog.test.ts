@@ -1,4 +1,4 @@
-import { CreateServiceDocument, ProviderDocument, ServiceDocument, ServicesDocument, UpdateServiceDocument } from './generated/graphql';
+import { CreateServiceDocument, ProviderDocument, ServiceDocument, ServicesDocument, UpdateServiceDocument } from '../client/generated/graphql';
 import { SERVICE, createService, logInAdmin, signUp, type Account } from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';
 

@@ -1,4 +1,4 @@
-import { BookDocument, SlotsDocument } from './generated/graphql';
+import { BookDocument, SlotsDocument } from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
 import { startServerProcess, type ServerProcess } from './support/process';
 import { codes, startTestServer, type GraphQLResult, type TestServer } from './support/server';

@@ -1,4 +1,4 @@
-import { BookDocument, MyBookingsPageDocument, ProviderBookingsPageDocument, ServicesPageDocument, type MyBookingsPageQuery, type ProviderBookingsPageQuery } from './generated/graphql';
+import { BookDocument, MyBookingsPageDocument, ProviderBookingsPageDocument, ServicesPageDocument, type MyBookingsPageQuery, type ProviderBookingsPageQuery } from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, signUp, statementsDuring, type Account } from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';
 

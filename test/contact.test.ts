@@ -1,4 +1,4 @@
-import { BookDocument, BookingDetailsDocument, CancelBookingDocument } from './generated/graphql';
+import { BookDocument, BookingDetailsDocument, CancelBookingDocument } from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, signUp, storedMails, type Account } from './support/fixtures';
 import { startTestServer, type TestServer } from './support/server';
 

@@ -1,4 +1,4 @@
-import { AvailabilityChangedDocument, BookDocument, CancelBookingDocument, ClaimWaitlistOfferDocument, JoinWaitlistDocument, ModifyBookingDocument } from './generated/graphql';
+import { AvailabilityChangedDocument, BookDocument, CancelBookingDocument, ClaimWaitlistOfferDocument, JoinWaitlistDocument, ModifyBookingDocument } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
 import { createService, dailySlots, daysFromNow, jobsSettled, runJobsNow, signUp, type Account } from './support/fixtures';
 import { Subscription, eventually, liveClient } from './support/live';

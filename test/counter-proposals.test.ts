@@ -7,7 +7,7 @@ import {
   ProposalsDocument,
   ProposeDocument,
   WithdrawProposalDocument,
-} from './generated/graphql';
+} from '../client/generated/graphql';
 import { TestClock } from './support/clock';
 import { createService, dailySlots, daysFromNow, runJobsNow, signUp, storedMails, type Account } from './support/fixtures';
 import { liveClient, sleep, Subscription } from './support/live';

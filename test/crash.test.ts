@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { BookDocument, BookingDocument } from './generated/graphql';
+import { BookDocument, BookingDocument } from '../client/generated/graphql';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
 import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
 import { eventually } from './support/live';

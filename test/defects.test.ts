@@ -4,7 +4,7 @@ import {
   CreateBlackoutDocument,
   JoinWaitlistDocument,
   SetAvailabilityDocument,
-} from './generated/graphql';
+} from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
 import { liveClient, Subscription } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';

@@ -1,5 +1,5 @@
 import type { ParsedMail } from 'mailparser';
-import { BookDocument, CancelBookingDocument, CompleteBookingDocument, CreateSlotDocument, ModifyBookingDocument, SignUpDocument } from './generated/graphql';
+import { BookDocument, CancelBookingDocument, CompleteBookingDocument, CreateSlotDocument, ModifyBookingDocument, SignUpDocument } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
 import { createService, runJobsNow, signUp, type Account } from './support/fixtures';
 import { eventually } from './support/live';

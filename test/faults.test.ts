@@ -1,4 +1,4 @@
-import { AvailabilityChangedDocument, BookDocument, CancelBookingDocument, SlotsDocument } from './generated/graphql';
+import { AvailabilityChangedDocument, BookDocument, CancelBookingDocument, SlotsDocument } from '../client/generated/graphql';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
 import { createService, dailySlots, daysFromNow, jobsSettled, signUp, type Account } from './support/fixtures';
 import { Subscription, eventually, liveClient } from './support/live';

@@ -14,7 +14,7 @@ import {
   type GraphQLOutputType,
   type GraphQLSchema,
 } from 'graphql';
-import { BookDocument, CreateBlackoutDocument, JoinWaitlistDocument, ProposeDocument, ServicesDocument } from './generated/graphql';
+import { BookDocument, CreateBlackoutDocument, JoinWaitlistDocument, ProposeDocument, ServicesDocument } from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, logInAdmin, signUp, type Account } from './support/fixtures';
 import { startTestServer, type TestServer } from './support/server';
 

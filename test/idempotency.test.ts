@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { BookDocument, MyBookingsDocument, SignUpDocument } from './generated/graphql';
+import { BookDocument, MyBookingsDocument, SignUpDocument } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
 import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';

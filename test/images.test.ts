@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { AttachServiceImageDocument, RemoveServiceImageDocument, ServiceImagesDocument, SetProviderAvatarDocument } from './generated/graphql';
+import { AttachServiceImageDocument, RemoveServiceImageDocument, ServiceImagesDocument, SetProviderAvatarDocument } from '../client/generated/graphql';
 import { FakeS3 } from './support/fake-s3';
 import { createService, signUp, type Account } from './support/fixtures';
 import { startTestServer, type GraphQLResult, type TestServer } from './support/server';

@@ -97,7 +97,7 @@ describe('operation limits', () => {
 
   it('lets every operation the tests use through, at half of each limit at most', () => {
     const schema = buildGraphQLSchema();
-    const dir = path.resolve('test/operations');
+    const dir = path.resolve('client/operations');
     const documents = fs.readdirSync(dir).map((file) => parse(fs.readFileSync(path.join(dir, file), 'utf8')));
     const halfLimits = [
       maxDepthRule({ n: OPERATION_LIMITS.depth / 2, flattenFragments: true }),

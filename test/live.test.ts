@@ -6,7 +6,7 @@ import {
   CancelBookingDocument,
   ModifyBookingDocument,
   SetAvailabilityDocument,
-} from './generated/graphql';
+} from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
 import { Subscription, eventually, liveClient, sleep } from './support/live';
 import { startServerProcess, type ServerProcess } from './support/process';

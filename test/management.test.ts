@@ -17,7 +17,7 @@ import {
   UpdateProviderProfileDocument,
   UpdateScheduleDocument,
   UpdateServiceDocument,
-} from './generated/graphql';
+} from '../client/generated/graphql';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
 import { createService, dailySlots, daysFromNow, jobsSettled, logInAdmin, signUp, storedMails, type Account } from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';

@@ -1,4 +1,4 @@
-import { BookDocument, CancelBookingDocument, ClaimWaitlistOfferDocument, JoinWaitlistDocument, ModifyBookingDocument } from './generated/graphql';
+import { BookDocument, CancelBookingDocument, ClaimWaitlistOfferDocument, JoinWaitlistDocument, ModifyBookingDocument } from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
 import { codes, serverMetric, startTestServer, type TestServer } from './support/server';
 

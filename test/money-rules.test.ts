@@ -8,7 +8,7 @@ import {
   MyWaitlistDocument,
   RefundBookingDocument,
   UpdateServiceDocument,
-} from './generated/graphql';
+} from '../client/generated/graphql';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
 import { createService, dailySlots, daysFromNow, jobsSettled, signUp, type Account } from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';

@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import type { ParsedMail } from 'mailparser';
-import { BookDocument, CancelBookingDocument, CreateSlotDocument, ModifyBookingDocument, MyMessagesDocument, SignUpDocument } from './generated/graphql';
+import { BookDocument, CancelBookingDocument, CreateSlotDocument, ModifyBookingDocument, MyMessagesDocument, SignUpDocument } from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, jobsSettled, signUp, type Account } from './support/fixtures';
 import { eventually } from './support/live';
 import { Mailbox } from './support/mailbox';

@@ -1,4 +1,4 @@
-import { BookDocument, BookingDocument, CancelBookingDocument, ModifyBookingDocument, MyMessagesDocument, RefundBookingDocument, SlotsDocument, type BookInput } from './generated/graphql';
+import { BookDocument, BookingDocument, CancelBookingDocument, ModifyBookingDocument, MyMessagesDocument, RefundBookingDocument, SlotsDocument, type BookInput } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
 import { createService, dailySlots, daysFromNow, jobsSettled, runJobsNow, signUp, type Account } from './support/fixtures';

@@ -7,7 +7,7 @@ import {
   ProposeDocument,
   WithdrawProposalDocument,
   type ProposalInput,
-} from './generated/graphql';
+} from '../client/generated/graphql';
 import { TestClock } from './support/clock';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
 import { createService, dailySlots, daysFromNow, jobsSettled, runJobsNow, signUp, storedMails, type Account } from './support/fixtures';

@@ -1,6 +1,6 @@
 import { print } from 'graphql';
 import { loadConfig, type RateLimitSettings } from '../src/config';
-import { ChangePasswordDocument, CreateServiceDocument, LogInDocument, SignUpDocument } from './generated/graphql';
+import { ChangePasswordDocument, CreateServiceDocument, LogInDocument, SignUpDocument } from '../client/generated/graphql';
 import { SERVICE, signUp } from './support/fixtures';
 import { startServerProcess, type ServerProcess } from './support/process';
 import { codes, createTestDatabase, startTestServer, type GraphQLResult, type TestServer } from './support/server';

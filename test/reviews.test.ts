@@ -8,7 +8,7 @@ import {
   ReplyToReviewDocument,
   ServiceReviewsDocument,
   ServicesWithRatingsDocument,
-} from './generated/graphql';
+} from '../client/generated/graphql';
 import { TestClock } from './support/clock';
 import { createService, dailySlots, daysFromNow, logInAdmin, signUp, statementsDuring, storedMails, type Account } from './support/fixtures';
 import { codes, startTestServer, type GraphQLResult, type TestServer } from './support/server';

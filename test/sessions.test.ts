@@ -9,7 +9,7 @@ import {
   RefreshTokenDocument,
   ServicesDocument,
   SignUpDocument,
-} from './generated/graphql';
+} from '../client/generated/graphql';
 import { startApp } from '../src/app';
 import { SERVICE, logInAdmin, signUp, statementsDuring } from './support/fixtures';
 import { TestClock } from './support/clock';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LogInDocument, SignUpDocument } from './generated/graphql';
+import { LogInDocument, SignUpDocument } from '../client/generated/graphql';
 import { print } from 'graphql';
 import { runUntilExit, startServerProcess } from './support/process';
 

@@ -1,7 +1,7 @@
 import { getIntrospectionQuery } from 'graphql';
 import { DateTime } from 'luxon';
 import { loadConfig } from '../src/config';
-import { UpdateServiceDocument } from './generated/graphql';
+import { UpdateServiceDocument } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
 import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
 import { liveClient } from './support/live';

@@ -8,7 +8,7 @@ import {
   ServicesDocument,
   SlotsDocument,
   UpdateServiceDocument,
-} from './generated/graphql';
+} from '../client/generated/graphql';
 import { liveClient, Subscription } from './support/live';
 import { createService, dailySlots, daysFromNow, logInAdmin, signUp, type Account } from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';

@@ -12,7 +12,7 @@ import {
   SetSlotCapacityDocument,
   SetWaitlistPriorityDocument,
   type WaitlistInput,
-} from './generated/graphql';
+} from '../client/generated/graphql';
 import { TestClock } from './support/clock';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
 import { createService, dailySlots, daysFromNow, jobsSettled, runJobsNow, signUp, type Account } from './support/fixtures';

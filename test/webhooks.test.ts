@@ -8,7 +8,7 @@ import {
   RedeliverWebhookDocument,
   WebhookDeliveriesDocument,
   WebhookEndpointsDocument,
-} from './generated/graphql';
+} from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, jobsSettled, logInAdmin, runJobsNow, signUp, type Account } from './support/fixtures';
 import { Receiver, verifySignature } from './support/receiver';
 import { codes, startTestServer, type TestServer } from './support/server';

@@ -1,5 +1,5 @@
 import ICAL from 'ical.js';
-import { BookDocument, BookingDocument, CancelBookingDocument, CreateServiceDocument, ModifyBookingDocument, UpdateServiceDocument } from './generated/graphql';
+import { BookDocument, BookingDocument, CancelBookingDocument, CreateServiceDocument, ModifyBookingDocument, UpdateServiceDocument } from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, jobsSettled, runJobsNow, SERVICE, signUp, storedMails, type Account } from './support/fixtures';
 import { FakeZoom, ZOOM_CREDENTIALS } from './support/fake-zoom';
 import { codes, startTestServer, type TestServer } from './support/server';

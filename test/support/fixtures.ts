@@ -9,7 +9,7 @@ import {
   type Role,
   type ScheduleInput,
   type ServiceInput,
-} from '../generated/graphql';
+} from '../../client/generated/graphql';
 import { ADMIN, serverMetric, type TestServer } from './server';
 
 export interface Account {
