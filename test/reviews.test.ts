@@ -5,6 +5,8 @@ import {
   CreateWebhookEndpointDocument,
   HideReviewDocument,
   ProviderReviewsDocument,
+  ProviderReviewsPageDocument,
+  type ProviderReviewsPageQuery,
   ReplyToReviewDocument,
   ServiceReviewsDocument,
   ServicesWithRatingsDocument,
@@ -146,6 +148,18 @@ describe('reviews', () => {
     // The provider's rating spans its services' visible reviews: kayak 4, 5, 5 (race) and snorkel 5, 3.
     const { provider } = await server.ok(ProviderReviewsDocument, { id: owner.providerId! });
     expect(provider).toMatchObject({ rating: (4 + 5 + 5 + 5 + 3) / 5, reviewCount: 5 });
+    // Paged two at a time, newest first, the same five visible reviews as the list.
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 3; page += 1) {
+      const answer: ProviderReviewsPageQuery = await server.ok(ProviderReviewsPageDocument, { id: owner.providerId!, first: 2, after: cursor });
+      const { reviewsConnection } = answer.provider!;
+      expect(reviewsConnection.totalCount).toBe(5);
+      paged.push(...reviewsConnection.nodes.map((r) => r.id));
+      expect(reviewsConnection.pageInfo.hasNextPage).toBe(page < 2);
+      cursor = reviewsConnection.pageInfo.endCursor;
+    }
+    expect(paged).toEqual(provider!.reviews.map((r) => r.id));
     expect((await server.ok(ProviderReviewsDocument, { id: otherOwner.providerId! })).provider).toMatchObject({ rating: null, reviewCount: 0, reviews: [] });
   });
 

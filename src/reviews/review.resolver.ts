@@ -1,12 +1,15 @@
-import { Arg, Authorized, Ctx, FieldResolver, Float, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Float, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { Provider } from '../accounts/provider.entity';
 import { Role } from '../accounts/role';
 import { Booking } from '../booking/booking.entity';
 import { Service } from '../catalog/service.entity';
+import { connectionType, PageArgs, type Page } from '../core/connection';
 import type { RequestContext } from '../core/context';
 import { listCost, MAX_ROWS } from '../core/limits';
 import { Review } from './review.entity';
 import type { ReviewService } from './review.service';
+
+const ReviewConnection = connectionType(Review, 'Review');
 
 @Resolver(() => Review)
 export class ReviewResolver {
@@ -59,9 +62,18 @@ export class ReviewResolver {
 export class ServiceReviewsResolver {
   constructor(private readonly reviewService: ReviewService) {}
 
-  @FieldResolver(() => [Review], { description: `The service's visible reviews, newest first; at most ${MAX_ROWS.reviews}.`, complexity: listCost(5) })
+  @FieldResolver(() => [Review], {
+    description: `The service's visible reviews, newest first; at most ${MAX_ROWS.reviews}, the rest cut off silently (reviewsConnection reads them all).`,
+    deprecationReason: 'use reviewsConnection',
+    complexity: listCost(5),
+  })
   reviews(@Ctx() ctx: RequestContext, @Root() service: Service): Promise<Review[]> {
     return this.reviewService.latest(ctx, 'service', service);
+  }
+
+  @FieldResolver(() => ReviewConnection, { description: "The service's visible reviews, newest first, a page at a time.", complexity: listCost(5) })
+  reviewsConnection(@Ctx() ctx: RequestContext, @Root() service: Service, @Args(() => PageArgs) page: PageArgs): Promise<Page<Review>> {
+    return this.reviewService.page(ctx, 'service', service, page);
   }
 
   @FieldResolver(() => Float, { nullable: true, description: 'The mean rating of the visible reviews; null with none.' })
@@ -79,9 +91,18 @@ export class ServiceReviewsResolver {
 export class ProviderReviewsResolver {
   constructor(private readonly reviewService: ReviewService) {}
 
-  @FieldResolver(() => [Review], { description: `The visible reviews of all the provider's services, newest first; at most ${MAX_ROWS.reviews}.`, complexity: listCost(5) })
+  @FieldResolver(() => [Review], {
+    description: `The visible reviews of all the provider's services, newest first; at most ${MAX_ROWS.reviews}, the rest cut off silently (reviewsConnection reads them all).`,
+    deprecationReason: 'use reviewsConnection',
+    complexity: listCost(5),
+  })
   reviews(@Ctx() ctx: RequestContext, @Root() provider: Provider): Promise<Review[]> {
     return this.reviewService.latest(ctx, 'provider', provider);
+  }
+
+  @FieldResolver(() => ReviewConnection, { description: "The visible reviews of all the provider's services, newest first, a page at a time.", complexity: listCost(5) })
+  reviewsConnection(@Ctx() ctx: RequestContext, @Root() provider: Provider, @Args(() => PageArgs) page: PageArgs): Promise<Page<Review>> {
+    return this.reviewService.page(ctx, 'provider', provider, page);
   }
 
   @FieldResolver(() => Float, { nullable: true, description: "The mean rating of the visible reviews of the provider's services; null with none." })

@@ -1,4 +1,4 @@
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import { actingProvider, requireActor } from '../accounts/ownership';
 import type { Provider } from '../accounts/provider.entity';
 import { Role } from '../accounts/role';
@@ -7,6 +7,7 @@ import { lockBookingWhere } from '../booking/booking-locks';
 import type { Booking } from '../booking/booking.entity';
 import { BookingStatus } from '../booking/booking.enums';
 import type { Service } from '../catalog/service.entity';
+import { paginate, type Page, type PageArgs } from '../core/connection';
 import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
@@ -97,6 +98,11 @@ export class ReviewService {
   /** The newest visible reviews of a service or a provider (batched per request). */
   latest(ctx: RequestContext, owner: ReviewOwner, of: Service | Provider): Promise<Review[]> {
     return latestReviews(ctx.em, owner, of.id);
+  }
+
+  /** A page of the visible reviews of a service or a provider, newest first. */
+  page(ctx: RequestContext, owner: ReviewOwner, of: Service | Provider, page: PageArgs): Promise<Page<Review>> {
+    return paginate(ctx.em, Review, { [owner]: of.id, status: ReviewStatus.VISIBLE } as FilterQuery<Review>, { createdAt: 'desc', id: 'desc' }, page);
   }
 
   /** The reviewed booking, for its customer (the author), its provider and admins; null for anyone else. */
