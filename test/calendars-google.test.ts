@@ -1,4 +1,5 @@
 import {
+  AvailabilityChangedDocument,
   BookDocument,
   BookingCalendarSyncsDocument,
   CancelBookingDocument,
@@ -12,6 +13,7 @@ import {
 } from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, jobsSettled, logInAdmin, runJobsNow, signUp, storedMails, type Account } from './support/fixtures';
 import { FakeGoogle } from './support/fake-google';
+import { liveClient, sleep, Subscription } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
 
 const TASKS = ['calendar_sync', 'calendar_resync', 'calendar_busy', 'calendar_revoke'];
@@ -247,9 +249,15 @@ describe('Google Calendar', () => {
       return now.map((slot) => slot.available);
     };
     expect(await available()).toEqual([1, 1, 1]);
+    const client = liveClient(server.url);
+    const live = new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] });
+    await sleep(300); // the subscription has joined the hub
     await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: true }, provider.token);
     await jobsSettled(server, ['calendar_busy']);
     expect(await available()).toEqual([1, 0, 1]);
+    // Open calendars hear of it: the busy slot closed (and, below, reopened), no other.
+    const [closed] = await live.waitFor(1);
+    expect(closed.data!.availabilityChanged).toMatchObject({ reason: 'CLOSED', slot: { id: slots[1].id, available: 0 } });
     expect(codes(await server.request(BookDocument, { input: { slotIds: [slots[1].id], party: { adults: 1 } } }, customer.token))).toEqual(['SLOT_UNAVAILABLE']);
     // The next refresh is queued a few minutes ahead.
     const [next] = await server.sql<{ wait: number }>(`select extract(epoch from run_at - now())::float as wait from graphile_worker.jobs where key = $1`, [`calendar-busy:${connection.id}`]);
@@ -257,6 +265,11 @@ describe('Google Calendar', () => {
 
     await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: false }, provider.token);
     expect(await available()).toEqual([1, 1, 1]);
+    const results = await live.waitFor(2);
+    expect(results[1].data!.availabilityChanged).toMatchObject({ reason: 'OPENED', slot: { id: slots[1].id, available: 1 } });
+    live.stop();
+    await client.dispose();
+    expect(live.results).toHaveLength(2);
     await book(slots[1].id);
   });
 

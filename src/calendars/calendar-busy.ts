@@ -1,3 +1,6 @@
+import type { TxContext } from '../core/context';
+import { announceSlots, SlotChangeReason } from '../live/live-events';
+
 /**
  * Whether a busy interval read from one of the provider's ACTIVE blocking calendar connections overlaps
  * the slot (`alias` is the slot's table alias): such a slot cannot be booked. Kept as one SQL piece beside
@@ -9,4 +12,31 @@ export function calendarBusySql(alias: string): string {
     `where cc.provider_id = cs.provider_id and cc.status = 'ACTIVE' and cc.blocks_availability ` +
     `and cb.starts_at < ${alias}.ends_at and cb.ends_at > ${alias}.starts_at)`
   );
+}
+
+/** The future slots of a provider that a busy time closes now, with their service. */
+async function busySlots(tx: TxContext, providerId: number): Promise<Map<number, number>> {
+  const rows = await tx.em.execute<{ id: number; service_id: number }[]>(
+    `select s.id, s.service_id from slot s join service v on v.id = s.service_id where v.provider_id = ? and s.starts_at > ? and ${calendarBusySql('s')}`,
+    [providerId, tx.clock.now()],
+  );
+  return new Map(rows.map((row) => [row.id, row.service_id]));
+}
+
+/**
+ * Runs a change of a provider's busy times (read anew, blocking turned off, an account disconnected) and
+ * announces the slots it closed or reopened, so that open calendars follow without a reload.
+ */
+export async function changingBusyTimes(tx: TxContext, providerId: number, change: () => Promise<void>): Promise<void> {
+  const before = await busySlots(tx, providerId);
+  await change();
+  await tx.em.flush();
+  const after = await busySlots(tx, providerId);
+  const announce = (from: Map<number, number>, to: Map<number, number>, reason: SlotChangeReason) => {
+    const byService = new Map<number, number[]>();
+    for (const [slotId, serviceId] of from) if (!to.has(slotId)) byService.set(serviceId, [...(byService.get(serviceId) ?? []), slotId]);
+    for (const [serviceId, slotIds] of byService) announceSlots(tx, serviceId, slotIds, reason);
+  };
+  announce(after, before, SlotChangeReason.CLOSED);
+  announce(before, after, SlotChangeReason.OPENED);
 }

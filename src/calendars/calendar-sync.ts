@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import { Booking } from '../booking/booking.entity';
 import type { Links } from '../notifications/links';
+import { changingBusyTimes } from './calendar-busy';
 import type { BookingChanged } from '../booking/booking-events';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import type { StatementParts } from '../core/effects';
@@ -237,8 +238,10 @@ export class CalendarSyncer {
     await inTransaction(ctx, async (tx) => {
       const row = await tx.em.findOne(CalendarConnection, connectionId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       if (row?.status !== ACTIVE || !row.blocksAvailability) return;
-      await tx.em.nativeDelete(CalendarBusy, { connection: connectionId });
-      for (const period of periods) tx.em.create(CalendarBusy, { connection: row, startsAt: period.start, endsAt: period.end });
+      await changingBusyTimes(tx, row.provider.id, async () => {
+        await tx.em.nativeDelete(CalendarBusy, { connection: connectionId });
+        for (const period of periods) tx.em.create(CalendarBusy, { connection: row, startsAt: period.start, endsAt: period.end });
+      });
       Object.assign(row, { busyReadAt: now, lastError: null });
       tx.effects.addJob(jobs.calendarBusy(connectionId, new Date(now.getTime() + BUSY_REFRESH_MS)));
     });

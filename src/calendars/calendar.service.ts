@@ -9,6 +9,7 @@ import { DomainError, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { SecretBox } from '../core/secret-box';
 import { jobs } from '../jobs';
+import { changingBusyTimes } from './calendar-busy';
 import { CalendarBusy, CalendarConnection, CalendarSync, OAuthState } from './calendar.entity';
 import { CalendarConnectionStatus, CalendarSyncStatus } from './calendar.enums';
 import { CALENDAR_CONNECTION_STATES } from './calendar.state';
@@ -125,8 +126,10 @@ export class CalendarService {
       const connection = await this.owned(tx, id);
       if (connection.status === DISCONNECTED) return true;
       CALENDAR_CONNECTION_STATES.assertMove(connection.status, DISCONNECTED, 'user');
-      connection.status = DISCONNECTED;
-      await tx.em.nativeDelete(CalendarBusy, { connection });
+      await changingBusyTimes(tx, connection.provider.id, async () => {
+        connection.status = DISCONNECTED;
+        await tx.em.nativeDelete(CalendarBusy, { connection });
+      });
       await tx.em.nativeUpdate(CalendarSync, { connection, status: CalendarSyncStatus.PENDING }, { status: CalendarSyncStatus.FAILED, lastError: 'the account was disconnected', updatedAt: tx.clock.now() });
       tx.effects.addJob(jobs.calendarRevoke(connection.id));
       return true;
@@ -137,9 +140,15 @@ export class CalendarService {
   async setBlocking(ctx: RequestContext, id: string, blocks: boolean): Promise<CalendarConnection> {
     return inTransaction(ctx, async (tx) => {
       const connection = await this.owned(tx, id);
-      connection.blocksAvailability = blocks;
-      if (!blocks) await tx.em.nativeDelete(CalendarBusy, { connection });
-      else if (connection.status === ACTIVE) tx.effects.addJob(jobs.calendarBusy(connection.id));
+      if (!blocks) {
+        await changingBusyTimes(tx, connection.provider.id, async () => {
+          connection.blocksAvailability = false;
+          await tx.em.nativeDelete(CalendarBusy, { connection });
+        });
+      } else {
+        connection.blocksAvailability = true;
+        if (connection.status === ACTIVE) tx.effects.addJob(jobs.calendarBusy(connection.id));
+      }
       return connection;
     });
   }
