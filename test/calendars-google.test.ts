@@ -280,7 +280,14 @@ describe('Google Calendar', () => {
     const booking = await book(slots[0].id);
     expect(booking.status).toBe('CONFIRMED');
     await settle();
-    expect((await syncs(booking.id, customer)).meetingUrl).toMatch(/^https:\/\/meet\.google\.com\//);
+    const { meetingUrl } = await syncs(booking.id, customer);
+    expect(meetingUrl).toMatch(/^https:\/\/meet\.google\.com\//);
+    // Both sides are sent the link, as with Zoom.
+    for (const who of [customer, provider]) {
+      const linked = (await storedMails(server, who.email)).filter((mail) => mail.subject.startsWith('Your meeting link'));
+      expect(linked).toHaveLength(1);
+      expect(linked[0].text).toContain(meetingUrl!);
+    }
   });
 
   it('keeps refresh tokens unreadable in every table, and one provider cannot see or touch another one’s connection', async () => {

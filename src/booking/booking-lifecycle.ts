@@ -74,6 +74,19 @@ export class BookingLifecycle {
   }
 
   /** Publishes a change of a booking other than its status (modified, refunds). */
+  /**
+   * A meeting link arrived after the booking (Zoom's meeting, Google's Meet): it goes on a confirmed booking
+   * with its invite SEQUENCE one higher, published as `booking.meeting_linked`, so that both sides get the
+   * "Your meeting link" email and the updated invite, and open views and webhooks hear of it.
+   */
+  async linkMeeting(tx: TxContext, booking: Booking, url: string): Promise<void> {
+    if (booking.status !== BookingStatus.CONFIRMED || booking.meetingUrl === url) return;
+    const before = snapshot(booking);
+    booking.meetingUrl = url;
+    booking.inviteSequence += 1;
+    await this.changed(tx, booking, 'booking.meeting_linked', before);
+  }
+
   async changed(tx: TxContext, booking: Booking, action: BookingAction, before: BookingSnapshot | null, reason: string | null = null): Promise<void> {
     await this.events.publish(tx, 'bookingChanged', { action, booking: facts(booking), before, after: snapshot(booking), reason });
   }

@@ -1,5 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import { Booking } from '../booking/booking.entity';
+import type { BookingLifecycle } from '../booking/booking-lifecycle';
+import { lockBookingWhere } from '../booking/booking-locks';
 import type { Links } from '../notifications/links';
 import { changingBusyTimes } from './calendar-busy';
 import type { BookingChanged } from '../booking/booking-events';
@@ -80,6 +82,7 @@ export class CalendarSyncer {
     private readonly tokens: SecretBox,
     private readonly notifications: NotificationService,
     private readonly links: Links,
+    private readonly lifecycle: BookingLifecycle,
   ) {}
 
   private providerLink(booking: Booking): string {
@@ -139,8 +142,8 @@ export class CalendarSyncer {
       await tx.em.nativeUpdate(CalendarConnection, { id: connectionId }, { lastSyncedAt: now, lastError: null });
       if (current) Object.assign(sync, { status: SYNCED, externalEventId: outcome.eventId, attempts: sync.attempts + 1, lastError: null, updatedAt: now });
       if (outcome.meetUrl) {
-        const booking = await tx.em.findOne(Booking, bookingId);
-        if (booking && booking.meetingUrl !== outcome.meetUrl) booking.meetingUrl = outcome.meetUrl;
+        const booking = await lockBookingWhere(tx, { id: bookingId });
+        if (booking) await this.lifecycle.linkMeeting(tx, booking, outcome.meetUrl);
       }
     });
   }

@@ -1,5 +1,5 @@
 import type { BookingAction, BookingChanged } from '../booking/booking-events';
-import { snapshot, type BookingLifecycle } from '../booking/booking-lifecycle';
+import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import { BookingStatus } from '../booking/booking.enums';
 import { lockBookingWhere } from '../booking/booking-locks';
 import { MeetingProvider } from '../catalog/service.enums';
@@ -120,9 +120,8 @@ export class ZoomMeetings {
   }
 
   /**
-   * Records the meeting as Zoom has it. A new link goes on the booking (a booking that was cancelled meanwhile
-   * keeps only the meeting id, for its own job to delete it), with its invite SEQUENCE one higher, published
-   * as `booking.meeting_linked`: the "Your meeting link" email and the updated invite follow from it.
+   * Records the meeting as Zoom has it, and a new link on the booking (BookingLifecycle.linkMeeting; a
+   * booking that was cancelled meanwhile keeps only the meeting id, for its own job to delete it).
    */
   private async linked(ctx: RequestContext, bookingId: number, meeting: ZoomMeeting, terms: ZoomMeetingTerms): Promise<void> {
     await inTransaction(ctx, async (tx) => {
@@ -131,11 +130,7 @@ export class ZoomMeetings {
         `update zoom_meeting set meeting_id = ?, join_url = coalesce(nullif(?, ''), join_url), starts_at = ?, duration_minutes = ?, topic = ?, updated_at = ? where booking_id = ?`,
         [meeting.id, meeting.joinUrl, terms.start, terms.durationMinutes, terms.topic.slice(0, 200), tx.clock.now(), bookingId],
       );
-      if (!booking || booking.status !== BookingStatus.CONFIRMED || !meeting.joinUrl || booking.meetingUrl === meeting.joinUrl) return;
-      const before = snapshot(booking);
-      booking.meetingUrl = meeting.joinUrl;
-      booking.inviteSequence += 1; // the invite now carries the link
-      await this.lifecycle.changed(tx, booking, 'booking.meeting_linked', before);
+      if (booking && meeting.joinUrl) await this.lifecycle.linkMeeting(tx, booking, meeting.joinUrl);
     });
   }
 }

@@ -138,7 +138,8 @@ export class SlotResolver {
   // A slot is a loaded entity (answers of mutations, live changes) or a row the calendar read (slot-reads.ts).
   @FieldResolver(() => Service, { description: 'The service this slot belongs to.' })
   service(@Ctx() ctx: RequestContext, @Root() slot: Slot | SlotRow): Promise<Service> {
-    return slot instanceof Slot ? slot.service.loadOrFail() : ctx.em.findOneOrFail(Service, slot.serviceId);
+    // A reference load: the rows of one list share one batched read of their services (the ORM's dataloader).
+    return (slot instanceof Slot ? slot.service : ctx.em.getReference(Service, slot.serviceId, { wrapped: true })).loadOrFail();
   }
 
   @FieldResolver(() => Int, { description: 'Seats that can be booked now: capacity - booked - held while OPEN, not under a blackout, not closed by a blocking calendar or by the provider\'s time taken by another appointment, and not started; otherwise 0.' })

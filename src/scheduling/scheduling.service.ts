@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { BookingService } from '../booking/booking.service';
 import { lockBookingWhere } from '../booking/booking-locks';
@@ -6,6 +5,7 @@ import type { Booking } from '../booking/booking.entity';
 import { MAX_NOTE_LENGTH } from '../booking/booking-rules';
 import type { Events } from '../events';
 import { MAX_ROWS } from '../core/limits';
+import { requestLoader } from '../core/request-loaders';
 import { pgArray } from '../core/sql';
 import { lockSlots } from './slot-locks';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -33,9 +33,6 @@ import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import { seatColumn } from '../booking/booking.state';
 
 const MAX_RANGE_DAYS = 366;
-
-/** Per request (its context object), per range: the batched slot reads of Service.slots. */
-const slotLoaders = new WeakMap<RequestContext, Map<string, DataLoader<number, SlotRow[]>>>();
 
 function dateRange(from: string, to: string): void {
   dateInYears('from', from, SLOT_YEARS);
@@ -331,17 +328,10 @@ export class SchedulingService {
    */
   async listSlots(ctx: RequestContext, service: Service, from: Date, to: Date): Promise<SlotRow[]> {
     instantRange(from, to);
-    const loaders = slotLoaders.get(ctx) ?? new Map<string, DataLoader<number, SlotRow[]>>();
-    slotLoaders.set(ctx, loaders);
-    const range = `${from.toISOString()}/${to.toISOString()}`;
-    let loader = loaders.get(range);
-    if (!loader) {
-      loader = new DataLoader(async (ids) => {
-        const byService = await readSlots(ctx.em, ids, from, to, ctx.clock.now());
-        return ids.map((id) => byService.get(id) ?? []);
-      });
-      loaders.set(range, loader);
-    }
+    const loader = requestLoader<number, SlotRow[]>(ctx.em, `slots:${from.toISOString()}/${to.toISOString()}`, async (ids) => {
+      const byService = await readSlots(ctx.em, ids, from, to, ctx.clock.now());
+      return ids.map((id) => byService.get(id) ?? []);
+    });
     return loader.load(service.id);
   }
 
