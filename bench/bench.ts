@@ -21,44 +21,25 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createClient, type Client } from 'graphql-ws';
 import { Pool } from 'pg';
-import WebSocket from 'ws';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
-import { seatsAvailableSql } from '../src/scheduling/slot.entity';
 import pino from 'pino';
 import { systemClock } from '../src/core/clock';
 import { startEmbeddedPostgres, createDatabaseIfMissing } from '../src/core/database';
-import { CHANNELS, SlotChangeReason, type SlotsNotice } from '../src/live/live-events';
 import { Tokens } from '../src/server/tokens';
 import { startServerProcess, type ServerProcess } from '../test/support/process';
 import { JWT_SECRET, serverMetric } from '../test/support/server';
+import { fanOut, FANOUT_SUBSCRIBERS } from './fanout';
+import { reads } from './reads';
+import { percentile, pool, seed, table } from './support';
 
 const CONTENTION_REQUESTS = 200;
 const CONTENTION_CAPACITY = 20;
 const CLIENTS = 16;
 const THROUGHPUT_BOOKINGS = 3_000;
-const FANOUT_SUBSCRIBERS = Number(process.env.FANOUT_SUBSCRIBERS ?? 5_000);
-const FANOUT_HOT = 1_000;
-const FANOUT_CHANGES = 20;
 
 interface Outcome {
   code: string;
   ms: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function table(title: string, rows: [string, string | number][]): void {
-  const width = Math.max(...rows.map(([label]) => label.length));
-  console.log(`\n${title}\n${'-'.repeat(title.length)}`);
-  for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
 }
 
 /** What a client that books needs back; richer selections add the reads of their fields. */
@@ -73,49 +54,6 @@ async function book(url: string, token: string, slotId: number): Promise<Outcome
   });
   const body = (await response.json()) as { errors?: { extensions: { code: string } }[] };
   return { code: body.errors ? body.errors[0].extensions.code : 'BOOKED', ms: performance.now() - started };
-}
-
-/** Runs `count` jobs with `clients` workers; returns the seconds it took. */
-async function pool(count: number, clients: number, job: (index: number) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (next < count) await job(next++);
-    }),
-  );
-  return (performance.now() - started) / 1000;
-}
-
-async function seed(db: Pool, customers: number, slots: number, capacity: number): Promise<{ customerIds: number[]; slotIds: number[] }> {
-  const suffix = Math.random().toString(36).slice(2, 8);
-  const [{ id: userId }] = (await db.query(`insert into app_user (email, password_hash, name, role, timezone, created_at) values ($1, 'x', 'Bench owner', 'PROVIDER', 'UTC', now()) returning id`, [`owner-${suffix}@bench.test`])).rows;
-  const [{ id: providerId }] = (await db.query(`insert into provider (user_id, name) values ($1, 'Bench owner') returning id`, [userId])).rows;
-  const [{ id: serviceId }] = (
-    await db.query(
-      `insert into service (provider_id, name, timezone, duration_minutes, capacity, price_amount, currency, max_party_size, created_at)
-       values ($1, 'Bench service', 'UTC', 60, $2, '10.00', 'EUR', 10, now()) returning id`,
-      [providerId, capacity],
-    )
-  ).rows;
-  const customerIds = (
-    await db.query(
-      `insert into app_user (email, password_hash, name, role, timezone, created_at)
-       select 'c' || g || '-' || $2 || '@bench.test', 'x', 'Customer', 'CUSTOMER', 'UTC', now() from generate_series(1, $1) g returning id`,
-      [customers, suffix],
-    )
-  ).rows.map((row) => row.id as number);
-  const slotIds = (
-    await db.query(
-      `insert into slot (service_id, starts_at, ends_at, local_date, capacity)
-       select $1, date_trunc('hour', now()) + (g || ' hours')::interval + interval '2 days',
-              date_trunc('hour', now()) + (g || ' hours')::interval + interval '2 days 1 hour',
-              (date_trunc('hour', now()) + (g || ' hours')::interval + interval '2 days')::date, $3
-       from generate_series(1, $2) g returning id`,
-      [serviceId, slots, capacity],
-    )
-  ).rows.map((row) => row.id as number);
-  return { customerIds, slotIds: slotIds.sort((a, b) => a - b) };
 }
 
 /** What `book` writes (seats, booking, slot link, audit, live notices, the mail and reminder jobs), as separate statements in a transaction. */
@@ -166,175 +104,6 @@ async function bookInOneStatement(db: Pool, customerId: number, slotId: number):
     [slotId, reference(), customerId],
   );
   if (!rowCount) throw new Error('slot full');
-}
-
-async function fanOut(db: Pool, url: string): Promise<void> {
-  const hot = await seed(db, 1, FANOUT_CHANGES, 1_000);
-  const quiet = await seed(db, 1, 1, 10);
-  const [{ service_id: hotService }] = (await db.query('select service_id from slot where id = $1', [hot.slotIds[0]])).rows;
-  const [{ service_id: quietService }] = (await db.query('select service_id from slot where id = $1', [quiet.slotIds[0]])).rows;
-  const rssBefore = await serverMetric(url, 'process_resident_memory_bytes');
-  const heapBefore = await serverMetric(url, 'nodejs_heap_size_used_bytes');
-  const query = 'subscription($ids: [ID!]!) { availabilityChanged(serviceIds: $ids) { slot { id booked } } }';
-  const received = new Map<number, number[]>(); // slot id -> arrival times
-  const clients: Client[] = [];
-  for (let i = 0; i < FANOUT_SUBSCRIBERS; i += 1) {
-    const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => {} });
-    const serviceId = i < FANOUT_HOT ? hotService : quietService;
-    client.subscribe<{ availabilityChanged: { slot: { id: string } } }>(
-      { query, variables: { ids: [String(serviceId)] } },
-      {
-        next: (result) => {
-          const slotId = Number(result.data?.availabilityChanged.slot.id);
-          received.set(slotId, [...(received.get(slotId) ?? []), performance.now()]);
-        },
-        error: () => {},
-        complete: () => {},
-      },
-    );
-    clients.push(client);
-  }
-  const deadline = Date.now() + 120_000;
-  while ((await serverMetric(url, 'live_subscriptions')) < FANOUT_SUBSCRIBERS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
-  const held = await serverMetric(url, 'live_subscriptions');
-  const rssAfter = await serverMetric(url, 'process_resident_memory_bytes');
-  const heapAfter = await serverMetric(url, 'nodejs_heap_size_used_bytes');
-
-  const latencies: number[] = [];
-  for (const slotId of hot.slotIds) {
-    const client = await db.connect();
-    await client.query('begin');
-    await client.query('update slot set booked = booked + 1 where id = $1', [slotId]);
-    const notice: SlotsNotice = { serviceId: hotService, slotIds: [slotId], reason: SlotChangeReason.BOOKED, at: new Date().toISOString() };
-    await client.query('select pg_notify($1, $2)', [CHANNELS.slots, JSON.stringify(notice)]);
-    const committing = performance.now();
-    await client.query('commit');
-    client.release();
-    const until = Date.now() + 10_000;
-    while ((received.get(slotId)?.length ?? 0) < FANOUT_HOT && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
-    latencies.push(...(received.get(slotId) ?? []).map((at) => at - committing));
-  }
-  latencies.sort((x, y) => x - y);
-  const delivered = latencies.length;
-  await Promise.all(clients.map((client) => client.dispose()));
-  table(`3. Fan-out: ${FANOUT_SUBSCRIBERS} idle subscribers on one process, ${FANOUT_HOT} on the service that changes, ${FANOUT_CHANGES} changes`, [
-    ['subscriptions held by the server', held],
-    ['events delivered', `${delivered} of ${FANOUT_HOT * FANOUT_CHANGES}`],
-    ['commit-to-delivery p50', `${percentile(latencies, 50).toFixed(1)} ms`],
-    ['commit-to-delivery p99', `${percentile(latencies, 99).toFixed(1)} ms`],
-    ['server memory per subscriber (RSS)', `${((rssAfter - rssBefore) / held / 1024).toFixed(1)} KiB`],
-    ['server memory per subscriber (heap)', `${((heapAfter - heapBefore) / held / 1024).toFixed(1)} KiB`],
-  ]);
-}
-
-const READ_CLIENTS = 8;
-const READ_REQUESTS = 240;
-
-/** Requests per second of `request` sent READ_REQUESTS times by READ_CLIENTS clients, after a warm-up. */
-async function rate(request: () => Promise<unknown>): Promise<number> {
-  await pool(READ_CLIENTS * 2, READ_CLIENTS, request);
-  return READ_REQUESTS / (await pool(READ_REQUESTS, READ_CLIENTS, request));
-}
-
-async function postJson(url: string, body: unknown): Promise<unknown> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const answer = (await response.json()) as { errors?: unknown };
-  if (answer.errors) throw new Error(JSON.stringify(answer.errors));
-  return answer;
-}
-
-async function listen(server: http.Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-/**
- * The anchor of the reads: a bare node:http server that sends the same SQL through `pg` and shapes the
- * same JSON answer (GraphQL's `data` envelope, the same fields), without GraphQL.
- */
-async function sqlAnchor(db: Pool): Promise<{ url: string; close(): void }> {
-  const server = http.createServer(async (req, res) => {
-    const url = new URL(req.url!, 'http://x');
-    const serviceId = Number(url.searchParams.get('service'));
-    let data: unknown;
-    if (url.pathname === '/slots') {
-      const { rows } = await db.query(
-        `select s.id::text, s.starts_at, s.ends_at, s.capacity, s.booked, s.held, s.status, ${seatsAvailableSql('s', '$4')} as available,
-                json_build_object('amount', coalesce(s.price_amount, v.price_amount)::numeric(14,2)::text, 'currency', v.currency) as price
-           from slot s join service v on v.id = s.service_id where s.service_id = $1 and s.starts_at >= $2 and s.starts_at < $3 order by s.starts_at`,
-        [serviceId, url.searchParams.get('from'), url.searchParams.get('to'), new Date()],
-      );
-      data = { slots: rows.map((row) => ({ id: row.id, startsAt: row.starts_at, endsAt: row.ends_at, capacity: row.capacity, booked: row.booked, held: row.held, status: row.status, available: row.available, price: row.price })) };
-    } else {
-      const month = url.searchParams.get('month')!;
-      const { rows } = await db.query(
-        `select d::date::text as date, count(s.id)::int as "slotCount", coalesce(sum(${seatsAvailableSql('s', '$3')}), 0)::int as "availableSpots",
-                case when coalesce(sum(${seatsAvailableSql('s', '$3')}), 0) <= 0 or coalesce(sum(s.capacity), 0) <= 0 then 'NONE'
-                     when sum(${seatsAvailableSql('s', '$3')}) * 2 >= sum(s.capacity) then 'HIGH'
-                     when sum(${seatsAvailableSql('s', '$3')}) * 5 >= sum(s.capacity) then 'MEDIUM' else 'LOW' end as level,
-                exists (select 1 from blackout b join service v on v.id = $1 where b.provider_id = v.provider_id and (b.service_id is null or b.service_id = $1) and d::date between b.starts_on and b.ends_on) as blackout
-           from generate_series($2::date, ($2::date + interval '1 month' - interval '1 day'), interval '1 day') d
-           left join slot s on s.service_id = $1 and s.local_date = d::date and s.status = 'OPEN'
-          group by d order by d`,
-        [serviceId, `${month}-01`, new Date()],
-      );
-      data = { availability: { month, days: rows } };
-    }
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ data }));
-  });
-  const url = await listen(server);
-  return { url, close: () => server.close() };
-}
-
-/** A bare Apollo Server 5 on Express 5 with a one-field schema: the anchor of `{ __typename }`. */
-async function bareApollo(): Promise<{ url: string; close(): Promise<void> }> {
-  const apollo = new ApolloServer({ typeDefs: 'type Query { ok: Boolean }' });
-  await apollo.start();
-  const app = express();
-  app.use('/graphql', express.json(), expressMiddleware(apollo));
-  const server = http.createServer(app);
-  const url = await listen(server);
-  return { url: `${url}/graphql`, close: async () => { await apollo.stop(); server.close(); } };
-}
-
-const SLOTS_QUERY = 'query($id: ID!, $from: DateTime!, $to: DateTime!) { slots(serviceId: $id, from: $from, to: $to) { id startsAt endsAt capacity booked held status available price { amount currency } } }';
-const AVAILABILITY_QUERY = 'query($id: ID!, $month: String!) { availability(serviceId: $id, month: $month) { month days { date slotCount availableSpots level blackout } } }';
-
-async function reads(db: Pool, url: string): Promise<void> {
-  const anchor = await sqlAnchor(db);
-  const apollo = await bareApollo();
-  try {
-    const month = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 7);
-    const from = `${month}-01T00:00:00Z`;
-    const to = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1)).toISOString();
-    const rows: [string, string | number][] = [];
-    for (const size of [1_000, 10_000, 100_000]) {
-      const seeded = await seed(db, 1, size, 10); // hourly from two days ahead: the month measured is full at every size
-      const [{ service_id: service }] = (await db.query('select service_id from slot where id = $1', [seeded.slotIds[0]])).rows;
-      const slots = await rate(() => postJson(url, { query: SLOTS_QUERY, variables: { id: String(service), from, to } }));
-      const availability = await rate(() => postJson(url, { query: AVAILABILITY_QUERY, variables: { id: String(service), month } }));
-      if (size === 10_000) {
-        const sqlSlots = await rate(() => fetch(`${anchor.url}/slots?service=${service}&from=${from}&to=${to}`).then((r) => r.json()));
-        const sqlAvailability = await rate(() => fetch(`${anchor.url}/availability?service=${service}&month=${month}`).then((r) => r.json()));
-        rows.push(
-          ['month slot list: server / same SQL via pg', `${slots.toFixed(0)} / ${sqlSlots.toFixed(0)} req/s`],
-          ['  ratio (goal >= 1.0)', (slots / sqlSlots).toFixed(2)],
-          ['month availability: server / same SQL via pg', `${availability.toFixed(0)} / ${sqlAvailability.toFixed(0)} req/s`],
-          ['  ratio (goal >= 1.0)', (availability / sqlAvailability).toFixed(2)],
-        );
-      }
-      rows.push([`slot list / availability at ${size} slots (goal: flat)`, `${slots.toFixed(0)} / ${availability.toFixed(0)} req/s`]);
-    }
-    const ours = await rate(() => postJson(url, { query: '{ __typename }' }));
-    const bare = await rate(() => postJson(apollo.url, { query: '{ __typename }' }));
-    rows.push(['{ __typename }: server / bare Apollo 5 on Express 5', `${ours.toFixed(0)} / ${bare.toFixed(0)} req/s`], ['  ratio (goal >= 0.8)', (ours / bare).toFixed(2)]);
-    rows.push(['load average (1, 5, 15 min)', os.loadavg().map((x) => x.toFixed(1)).join(', ')]);
-    table(`4. Reads and HTTP: ${READ_CLIENTS} clients, ${READ_REQUESTS} requests per figure; anchors in this process`, rows);
-  } finally {
-    anchor.close();
-    await apollo.close();
-  }
 }
 
 async function main(): Promise<void> {
