@@ -148,10 +148,10 @@ export class SlotResolver {
   }
 
   @FieldResolver(() => Money, { description: "Price of one adult seat: the slot's own, else its schedule's, else the service's." })
-  async price(@Root() slot: Slot | SlotRow): Promise<Money> {
+  price(@Root() slot: Slot | SlotRow): Money | Promise<Money> {
+    // A row answers at once: a promise per row of a month's list would cost graphql-js a deferred object each.
     if (!(slot instanceof Slot)) return slot.price;
-    const service = await slot.service.loadOrFail();
-    return Money.of(slot.priceAmount ?? service.priceAmount, service.currency);
+    return slot.service.loadOrFail().then((service) => Money.of(slot.priceAmount ?? service.priceAmount, service.currency));
   }
 }
 

@@ -25,6 +25,7 @@ import { bookingMetrics } from './booking-metrics';
 import { errorBody, errorFormatter } from './errors';
 import { idempotency } from './idempotency';
 import { metricsAccess } from './metrics-access';
+import { compiledExecution } from './compiled-execution';
 import { startDeadline } from './operation-deadline';
 import { costLimitPlugin, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits';
 import { bookingPage } from './booking-page';
@@ -89,7 +90,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   const server = http.createServer(app);
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   const apollo = new ApolloServer<RequestContext>({
-    schema: deps.schema,
+    gateway: compiledExecution(deps.schema),
     formatError: errorFormatter(deps.log),
     includeStacktraceInErrorResponses: false,
     logger: deps.log,

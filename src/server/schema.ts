@@ -77,7 +77,14 @@ const ROOT_DESCRIPTIONS = {
 /** The served schema. Without a domain it can only be printed (resolvers are made on first use). */
 export function buildGraphQLSchema(domain?: Domain): GraphQLSchema {
   // Parameter decorators run last to first, so type-graphql would list arguments backwards (logIn(password, email)).
-  getMetadataStorage().params.sort((a, b) => a.index - b.index);
+  const metadata = getMetadataStorage();
+  metadata.params.sort((a, b) => a.index - b.index);
+  // A field that only reads its property needs no resolver of type-graphql's (a middleware chain per
+  // value); graphql-js reads it. Field resolvers, guarded and renamed fields keep theirs.
+  const guarded = [...metadata.authorizedFields, ...metadata.middlewares];
+  for (const field of metadata.fields) {
+    if (field.schemaName === field.name && !guarded.some((it) => it.target === field.target && it.fieldName === field.name)) field.simple = true;
+  }
   const instances = new Map(domain ? RESOLVERS.map(([resolver, make]) => [resolver, make(domain)]) : []);
   const container: ContainerType = { get: (resolver) => instances.get(resolver as Function) };
   const schema = buildSchemaSync({
