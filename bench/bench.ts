@@ -132,7 +132,11 @@ async function main(): Promise<void> {
   const db = new Pool({ connectionString: databaseUrl, max: CLIENTS });
   try {
     // Every bench client comes from one address: the per-client socket cap is lifted for the fan-out.
-    const env = { DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', WORKER: 'off', MAX_SOCKETS_PER_CLIENT: String(FANOUT_SUBSCRIBERS + 100) };
+    // BENCH_NODE_OPTIONS (e.g. --cpu-prof) reaches our server processes, to profile them under the bench.
+    const env = {
+      DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', WORKER: 'off', MAX_SOCKETS_PER_CLIENT: String(FANOUT_SUBSCRIBERS + 100),
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+    };
     if (process.env.BENCH_ONLY === 'live') {
       await (await startServerProcess(env)).stop(); // a server migrates the database as it starts
       await fanOut(db, env);

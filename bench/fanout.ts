@@ -57,7 +57,7 @@ async function measure(db: Pool, url: string, seeded: Seeded): Promise<Figures> 
   }
   const deadline = Date.now() + 120_000;
   let held = 0;
-  while ((held = await serverMetric(url, 'live_subscriptions')) < FANOUT_SUBSCRIBERS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while ((held = await serverMetric(url, 'live_subscriptions')) < FANOUT_SUBSCRIBERS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   const connectSeconds = (performance.now() - connecting) / 1000;
   await new Promise((r) => setTimeout(r, 1_000)); // the connection bursts settle before memory is read
   const rssAfter = await serverMetric(url, 'process_resident_memory_bytes');
