@@ -11,9 +11,11 @@
  *      default execute per subscriber). Each runs as a fresh process of its own, one after the other, on the
  *      same seeded services with the same client code: FANOUT_SUBSCRIBERS graphql-ws clients subscribe at once,
  *      FANOUT_HOT of them to the service that changes; the time until the server holds them all (goal <= 1.5x
- *      the anchor), its RSS and heap growth per idle subscriber (goal <= 1.2x), then a series of seat changes
- *      committed with their NOTIFY and the time from each COMMIT to its arrival at every subscriber of that
- *      service (p99 goal <= 100 ms and <= 1.5x the anchor). BENCH_ONLY=live runs only this section.
+ *      the anchor), its RSS and heap growth per idle subscriber, read after a full garbage collection (goal
+ *      <= 1.2x), then a series of seat changes committed with their NOTIFY and the time from each COMMIT to
+ *      its arrival at every subscriber of that service (p99 goal <= 100 ms and <= 1.5x the anchor).
+ *      BENCH_ONLY=live runs only this section, BENCH_ONLY=reads only section 4; BENCH_NODE_OPTIONS reaches
+ *      our server processes (e.g. `--require` a profiler).
  *   4. reads and HTTP: a month of one service's slots and its month availability, requests/s against an
  *      anchor in the same run: the same SQL sent through `pg` by a bare node:http server with the same JSON
  *      shaping (PostGraphile is not used); the same at 1k, 10k and 100k slots of the service; and
@@ -132,7 +134,7 @@ async function main(): Promise<void> {
   const db = new Pool({ connectionString: databaseUrl, max: CLIENTS });
   try {
     // Every bench client comes from one address: the per-client socket cap is lifted for the fan-out.
-    // BENCH_NODE_OPTIONS (e.g. --cpu-prof) reaches our server processes, to profile them under the bench.
+    // BENCH_NODE_OPTIONS reaches our server processes, to profile them under the bench (node refuses --cpu-prof there).
     const env = {
       DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', WORKER: 'off', MAX_SOCKETS_PER_CLIENT: String(FANOUT_SUBSCRIBERS + 100),
       ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),

@@ -33,7 +33,9 @@ interface Seeded {
  * service that changes), the time until the server holds them all and its memory per subscriber; then
  * FANOUT_CHANGES seat changes, each committed with its NOTIFY, timed from COMMIT to every arrival.
  */
-async function measure(db: Pool, url: string, seeded: Seeded): Promise<Figures> {
+async function measure(db: Pool, server: ServerProcess, seeded: Seeded): Promise<Figures> {
+  const url = server.url;
+  await collectGarbage(server);
   const rssBefore = await serverMetric(url, 'process_resident_memory_bytes');
   const heapBefore = await serverMetric(url, 'nodejs_heap_size_used_bytes');
   const query = 'subscription($ids: [ID!]!) { availabilityChanged(serviceIds: $ids) { slot { id booked } } }';
@@ -59,7 +61,7 @@ async function measure(db: Pool, url: string, seeded: Seeded): Promise<Figures> 
   let held = 0;
   while ((held = await serverMetric(url, 'live_subscriptions')) < FANOUT_SUBSCRIBERS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   const connectSeconds = (performance.now() - connecting) / 1000;
-  await new Promise((r) => setTimeout(r, 1_000)); // the connection bursts settle before memory is read
+  await collectGarbage(server);
   const rssAfter = await serverMetric(url, 'process_resident_memory_bytes');
   const heapAfter = await serverMetric(url, 'nodejs_heap_size_used_bytes');
 
@@ -92,10 +94,24 @@ async function measure(db: Pool, url: string, seeded: Seeded): Promise<Figures> 
   };
 }
 
-async function measured(db: Pool, start: () => Promise<ServerProcess>, seeded: Seeded): Promise<Figures> {
-  const server = await start();
+/**
+ * A full garbage collection in the server, through its inspector (`--inspect=127.0.0.1:0`), before its
+ * memory is read: what the subscribers hold, not the garbage their connecting left behind.
+ */
+async function collectGarbage(server: ServerProcess): Promise<void> {
+  const inspector = /Debugger listening on (ws:\/\/\S+)/.exec(server.output())?.[1];
+  if (!inspector) throw new Error('the server was started without --inspect');
+  const socket = new WebSocket(inspector);
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  socket.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
+  await new Promise((resolve) => socket.on('message', (data) => JSON.parse(String(data)).id === 1 && resolve(undefined)));
+  socket.close();
+}
+
+async function measured(db: Pool, script: string | undefined, env: Record<string, string>, seeded: Seeded): Promise<Figures> {
+  const server = await startServerProcess({ ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:0`.trim() }, script);
   try {
-    return await measure(db, server.url, seeded);
+    return await measure(db, server, seeded);
   } finally {
     await server.stop();
   }
@@ -110,8 +126,8 @@ export async function fanOut(db: Pool, env: Record<string, string>): Promise<voi
   const quiet = await seed(db, 1, 1, 10);
   const serviceOf = async (slotId: number) => (await db.query('select service_id from slot where id = $1', [slotId])).rows[0].service_id as number;
   const seeded: Seeded = { hotService: await serviceOf(hot.slotIds[0]), quietService: await serviceOf(quiet.slotIds[0]), hotSlots: hot.slotIds };
-  const anchor = await measured(db, () => startServerProcess({ DATABASE_URL: env.DATABASE_URL }, 'dist/bench/bare-live.js'), seeded);
-  const ours = await measured(db, () => startServerProcess(env), seeded);
+  const anchor = await measured(db, 'dist/bench/bare-live.js', { DATABASE_URL: env.DATABASE_URL }, seeded);
+  const ours = await measured(db, undefined, env, seeded);
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
   const ms = (value: number) => `${value.toFixed(1)} ms`;
   const versus = (label: string, mine: number, bare: number, show: (value: number) => string, goal?: number): [string, string] => [
