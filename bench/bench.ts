@@ -6,9 +6,16 @@
  *      sent straight to PostgreSQL with `pg`: the same writes as `book` as a transaction of separate
  *      statements, and a one-statement floor (take the seat, insert booking, slot link and audit row,
  *      notify); with the SQL round trips one `book` costs;
- *   3. fan-out: FANOUT_SUBSCRIBERS idle graphql-ws subscribers on one process, FANOUT_HOT of them on the
- *      service that changes; a series of seat changes committed with their NOTIFY, and the time from each
- *      COMMIT to its arrival at every subscriber of that service, with the server's memory per subscriber.
+ *   3. fan-out, against an anchor: a bare graphql-ws 6 server on ws 8 (bench/bare-live.ts), fed the same way
+ *      (LISTEN on the slots channel, the changed rows loaded once per notice, an in-memory pub/sub, graphql-ws's
+ *      default execute per subscriber). Each runs as a fresh process of its own, one after the other, on the
+ *      same seeded services with the same client code: FANOUT_SUBSCRIBERS graphql-ws clients subscribe at once,
+ *      FANOUT_HOT of them to the service that changes; the time until the server holds them all (goal <= 1.5x
+ *      the anchor), its RSS and heap growth per idle subscriber, read after a full garbage collection (goal
+ *      <= 1.2x), then a series of seat changes committed with their NOTIFY and the time from each COMMIT to
+ *      its arrival at every subscriber of that service (p99 goal <= 100 ms and <= 1.5x the anchor).
+ *      BENCH_ONLY=live runs only this section, BENCH_ONLY=reads only section 4; BENCH_NODE_OPTIONS reaches
+ *      our server processes (e.g. `--require` a profiler).
  *   4. reads and HTTP: a month of one service's slots and its month availability, requests/s against an
  *      anchor in the same run: the same SQL sent through `pg` by a bare node:http server with the same JSON
  *      shaping (PostGraphile is not used); the same at 1k, 10k and 100k slots of the service; and
@@ -127,7 +134,16 @@ async function main(): Promise<void> {
   const db = new Pool({ connectionString: databaseUrl, max: CLIENTS });
   try {
     // Every bench client comes from one address: the per-client socket cap is lifted for the fan-out.
-    const env = { DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', WORKER: 'off', MAX_SOCKETS_PER_CLIENT: String(FANOUT_SUBSCRIBERS + 100) };
+    // BENCH_NODE_OPTIONS reaches our server processes, to profile them under the bench (node refuses --cpu-prof there).
+    const env = {
+      DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', WORKER: 'off', MAX_SOCKETS_PER_CLIENT: String(FANOUT_SUBSCRIBERS + 100),
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+    };
+    if (process.env.BENCH_ONLY === 'live') {
+      await (await startServerProcess(env)).stop(); // a server migrates the database as it starts
+      await fanOut(db, env);
+      return;
+    }
     servers.push(await startServerProcess(env));
     servers.push(await startServerProcess(env));
     const tokens = new Tokens(JWT_SECRET, 60, systemClock);
@@ -187,7 +203,7 @@ async function main(): Promise<void> {
       ['SQL round trips per book (goal <= 3)', `${(statements / (THROUGHPUT_BOOKINGS - 200)).toFixed(1)}`],
     ]);
 
-    if (process.env.BENCH_ONLY !== 'reads') await fanOut(db, servers[0].url);
+    await fanOut(db, env);
     await reads(db, servers[1].url);
   } finally {
     await db.end();

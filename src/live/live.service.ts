@@ -14,13 +14,16 @@ import { ALL_PROPOSALS, type LiveHub } from './live-hub';
 import type { SlotChange } from './slot-change.type';
 
 const MAX_SERVICES_PER_SUBSCRIPTION = 100;
+/** How long a subscription waits for others to share its services' read: unnoticeable to a client. */
+const SERVICE_BATCH_MS = 10;
 
 /** Who may follow what: checked when a subscription starts, before it joins the hub. */
 export class LiveService {
   /**
-   * The services named by subscriptions that start in the same turn of the event loop, read in one
-   * statement: thousands of calendars opening at once cost a few reads, not one each. Nothing is
-   * cached, so an unpublished service is refused from its next subscription on.
+   * The services named by subscriptions that start within SERVICE_BATCH_MS of each other, read in one
+   * statement: thousands of calendars opening at once cost a few reads, not one each (batching only
+   * one turn of the event loop still made one read per handful of sockets). Nothing is cached, so an
+   * unpublished service is refused from its next subscription on.
    */
   private readonly services: DataLoader<number, Pick<Service, 'id' | 'active' | 'provider'> | undefined>;
 
@@ -33,7 +36,7 @@ export class LiveService {
         const found = await orm.em.fork().find(Service, { id: { $in: [...ids] } }, { fields: ['id', 'active', 'provider'] });
         return ids.map((id) => found.find((service) => service.id === id));
       },
-      { cache: false, batchScheduleFn: (run) => setImmediate(run) },
+      { cache: false, batchScheduleFn: (run) => setTimeout(run, SERVICE_BATCH_MS) },
     );
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, createSourceEventStream, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
@@ -40,14 +41,29 @@ export interface WebSocketDeps {
 
 const requestError = (error: GraphQLError, code: string) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code } });
 
+/** What `make` answers for a key, made once and kept while the key is among the `size` most recently used. */
+function recentlyUsed<V>(size: number): (key: string, make: () => V) => V {
+  const kept = new Map<string, V>();
+  return (key, make) => {
+    const found = kept.has(key);
+    const value = found ? kept.get(key)! : make();
+    if (found) kept.delete(key); // re-added below as the most recent
+    kept.set(key, value);
+    if (kept.size > size) kept.delete(kept.keys().next().value!);
+    return value;
+  };
+}
+
 /**
  * What Apollo does for HTTP, done for a subscribe message: parse (token limit), validate (with the
  * depth, alias and directive limits), coerce the variables, then check the cost. Errors carry the codes
  * HTTP gives them; a valid operation comes back ready to execute. Parse and validation depend on the
- * text alone and are kept for the most recent CHECKED_DOCUMENTS texts.
+ * text alone, the cost on the text, operation and variables: both are kept for the most recent
+ * CHECKED_DOCUMENTS (the cost by a digest of what it depends on, so large variables are not kept).
  */
 function operationChecker(schema: GraphQLSchema, introspection: boolean) {
-  const checked = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  const documents = recentlyUsed<DocumentNode | readonly GraphQLError[]>(CHECKED_DOCUMENTS);
+  const costs = recentlyUsed<GraphQLError | undefined>(CHECKED_DOCUMENTS);
   const rules = [...specifiedRules, ...LIMIT_RULES, ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
   const checkDocument = (query: string): DocumentNode | readonly GraphQLError[] => {
     let document;
@@ -61,18 +77,15 @@ function operationChecker(schema: GraphQLSchema, introspection: boolean) {
     return invalid.length ? invalid.map((error) => (error.originalError ? error : requestError(error, 'GRAPHQL_VALIDATION_FAILED'))) : document;
   };
   return (payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] => {
-    let document = checked.get(payload.query);
-    if (document) checked.delete(payload.query); // re-added below as the most recent
-    else document = checkDocument(payload.query);
-    checked.set(payload.query, document);
-    if (checked.size > CHECKED_DOCUMENTS) checked.delete(checked.keys().next().value!);
+    const document = documents(payload.query, () => checkDocument(payload.query));
     if (Array.isArray(document)) return document;
     const operation = getOperationAST(document as DocumentNode, payload.operationName);
     if (!operation) return [new GraphQLError('Name the operation to run (operationName)', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
     const variables = payload.variables ?? {};
     const badVariables = getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors;
     if (badVariables) return badVariables.map((error) => requestError(error, 'BAD_USER_INPUT'));
-    const tooCostly = costError(schema, document as DocumentNode, variables, payload.operationName);
+    const costKey = createHash('sha256').update(JSON.stringify([payload.query, payload.operationName ?? null, variables])).digest('base64');
+    const tooCostly = costs(costKey, () => costError(schema, document as DocumentNode, variables, payload.operationName));
     return tooCostly ? [tooCostly] : { schema, document: document as DocumentNode, variableValues: variables, operationName: payload.operationName };
   };
 }

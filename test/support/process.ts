@@ -21,9 +21,9 @@ export async function runUntilExit(env: Record<string, string>): Promise<{ code:
   return { code, lines: output.trim().split('\n') };
 }
 
-/** Runs the built server (`node dist/src/main.js`, as `npm start` does) as a separate process. */
-export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [path.resolve('dist/src/main.js')], {
+/** Runs the built server (`node dist/src/main.js`, as `npm start` does), or another built `script` that logs `ready at <url>`, as a separate process. */
+export function startServerProcess(env: Record<string, string>, script = 'dist/src/main.js'): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [path.resolve(script)], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', JWT_SECRET, METRICS_TOKEN, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
