@@ -9,10 +9,13 @@
  *   3. fan-out: FANOUT_SUBSCRIBERS idle graphql-ws subscribers on one process, FANOUT_HOT of them on the
  *      service that changes; a series of seat changes committed with their NOTIFY, and the time from each
  *      COMMIT to its arrival at every subscriber of that service, with the server's memory per subscriber.
- *   4. reads and HTTP: a month of one service's slots and its month availability, requests/s against an
- *      anchor in the same run: the same SQL sent through `pg` by a bare node:http server with the same JSON
- *      shaping (PostGraphile is not used); the same at 1k, 10k and 100k slots of the service; and
- *      `{ __typename }` against a bare Apollo Server 5 on Express 5.
+ *   4. reads and HTTP: a month of one service's slots and its month availability, requests/s against
+ *      PostGraphile v4 (a dev dependency) on the same tables in the same run: a set-returning SQL function of
+ *      the month's slots with computed columns for free seats and price, and an SQL function of the month's
+ *      days with our day totals and blackout rule (bench/postgraphile.ts); beside it, as information, the
+ *      same SQL as our server sent through `pg` by a bare node:http server with the same JSON shaping; each
+ *      anchor in its own process, their answers checked equal to ours before measuring; the same at 1k, 10k
+ *      and 100k slots of the service; and `{ __typename }` against a bare Apollo Server 5 on Express 5.
  * The servers run without the in-process worker (WORKER=off), so that only requests are measured and counted.
  * BENCH_DATABASE_URL (a server URL, e.g. postgres://postgres@127.0.0.1:5432/postgres) uses that server;
  * unset, an embedded PostgreSQL is started in a temporary folder and removed afterwards.
@@ -141,7 +144,7 @@ async function main(): Promise<void> {
     };
 
     if (process.env.BENCH_ONLY === 'reads') {
-      await reads(db, servers[1].url);
+      await reads(db, databaseUrl, servers[1].url);
       return;
     }
     // 1. Contention.
@@ -188,7 +191,7 @@ async function main(): Promise<void> {
     ]);
 
     if (process.env.BENCH_ONLY !== 'reads') await fanOut(db, servers[0].url);
-    await reads(db, servers[1].url);
+    await reads(db, databaseUrl, servers[1].url);
   } finally {
     await db.end();
     await Promise.all(servers.map((server) => server.stop()));
