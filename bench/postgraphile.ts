@@ -1,63 +1,31 @@
 /**
- * The anchor of the bench's month reads (issue 15): PostGraphile v4 over the bench's database, in its own
- * process (`node dist/bench/postgraphile.js`, DATABASE_URL set; started by bench/reads.ts). It installs
- * schema bench_anchor and serves only that schema, then prints `ready {"url": ...}`:
- *   - a view `slot` of our slot table, with computed columns `available` (our seatsAvailableSql) and
- *     `price` (amount rounded to the currency's minor unit as our Money serialises it, and currency);
- *   - `bench_month_slots(service_id, from, to)`: the slots of a service starting in [from, to), by start;
- *   - `bench_month_availability(service_id, month)`: one row per day of the month, from our server's day
- *     totals statement (src/scheduling/slot-reads.ts DAY_TOTALS) and blackout rule (availability.ts).
- * The schema lives only in the bench's database: our migrations know nothing of it.
+ * The anchor of the bench's month reads (issue 15): PostGraphile v4 serving schema bench_anchor
+ * (bench/anchor-schema.ts) of the bench's database, in its own process (`node dist/bench/postgraphile.js`,
+ * DATABASE_URL set; started by bench/reads.ts), which prints `ready {"url": ...}`.
  */
-import 'reflect-metadata';
+import Module from 'node:module';
 import http from 'node:http';
+import path from 'node:path';
 import { Pool } from 'pg';
-import { postgraphile } from 'postgraphile';
-import { minorDigits } from '../src/core/money';
-import { seatsAvailableSql } from '../src/scheduling/slot.entity';
-import { DAY_TOTALS_SQL } from './day-totals';
 import { announceReady, listen } from './support';
 
-/** The currencies whose minor unit is not 2 digits, as Intl (and so our Money) knows them. */
-const minorDigitsSql = (currency: string): string => {
-  const odd = Intl.supportedValuesOf('currency').filter((code) => minorDigits(code) !== 2);
-  return `case ${currency} ${odd.map((code) => `when '${code}' then ${minorDigits(code)}`).join(' ')} else 2 end`;
+/**
+ * npm nests PostGraphile's graphql 15 twice beside our graphql 16 (once under postgraphile, once under
+ * graphile-build-pg, with a graphile-build each): one copy of each for the whole process, else its schema's
+ * types come from two realms. This process loads nothing of ours that needs graphql 16.
+ */
+const postgraphileDir = path.dirname(require.resolve('postgraphile/package.json'));
+const resolveFilename = (Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string })._resolveFilename;
+(Module as unknown as { _resolveFilename: unknown })._resolveFilename = function (this: unknown, request: string, parent: unknown, isMain: boolean, options?: { paths?: string[] }) {
+  const oneCopy = !options?.paths && ['graphql', 'graphile-build'].includes(request.split('/')[0]);
+  return resolveFilename.call(this, request, parent, isMain, oneCopy ? { paths: [postgraphileDir] } : options);
 };
-
-/** Non-strict, stable SQL functions: PostgreSQL inlines them into the statement PostGraphile sends. */
-const SCHEMA = `
-  drop schema if exists bench_anchor cascade;
-  create schema bench_anchor;
-  create view bench_anchor.slot as select * from public.slot;
-  create type bench_anchor.money as (amount text, currency text);
-  create function bench_anchor.slot_available(s bench_anchor.slot) returns int language sql stable as $$
-    select ${seatsAvailableSql('s', 'now()')}
-  $$;
-  create function bench_anchor.slot_price(s bench_anchor.slot) returns bench_anchor.money language sql stable as $$
-    select round(coalesce(s.price_amount, v.price_amount), ${minorDigitsSql('v.currency')})::text, v.currency from public.service v where v.id = s.service_id
-  $$;
-  create function bench_anchor.bench_month_slots(service_id int, "from" timestamptz, "to" timestamptz) returns setof bench_anchor.slot language sql stable as $$
-    select s.* from bench_anchor.slot s where s.service_id = $1 and s.starts_at >= $2 and s.starts_at < $3 order by s.starts_at
-  $$;
-  create type bench_anchor.day_availability as (date date, slot_count int, available_spots int, level text, blackout boolean);
-  create function bench_anchor.bench_month_availability(service_id int, month text) returns setof bench_anchor.day_availability language sql stable as $$
-    with totals as (${DAY_TOTALS_SQL.replace('$2::date', "($2 || '-01')::date").replace('$3::date', "(($2 || '-01')::date + interval '1 month - 1 day')::date")})
-    select d::date, coalesce(t.slots, 0), coalesce(t.seats_available, 0),
-           case when coalesce(t.seats_available, 0) <= 0 or coalesce(t.capacity, 0) <= 0 then 'NONE'
-                when t.seats_available * 2 >= t.capacity then 'HIGH'
-                when t.seats_available * 5 >= t.capacity then 'MEDIUM' else 'LOW' end,
-           exists (select 1 from blackout b join service v on v.id = $1
-                    where b.provider_id = v.provider_id and (b.service_id is null or b.service_id = $1) and d::date between b.starts_on and b.ends_on)
-      from generate_series(($2 || '-01')::date, ($2 || '-01')::date + interval '1 month - 1 day', interval '1 day') d
-      left join totals t on t.local_date = d::date::text
-     order by d
-  $$;`;
 
 async function main(): Promise<void> {
   // As many connections as our server's ORM pool (src/core/orm.ts).
   const db = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-  await db.query(SCHEMA);
   // PostGraphile's production settings: no GraphiQL, no watch, no query log, no stack traces, read-only.
+  const { postgraphile } = await import('postgraphile'); // after the hook above
   const middleware = postgraphile(db, 'bench_anchor', {
     graphiql: false,
     watchPg: false,

@@ -1,12 +1,13 @@
 import os from 'node:os';
 import type { Pool } from 'pg';
+import { installAnchorSchema } from './anchor-schema';
 import { postJson, rate, READ_CLIENTS, READ_REQUESTS, seed, startChild, table } from './support';
 
 const SLOTS_QUERY = 'query($id: ID!, $from: DateTime!, $to: DateTime!) { slots(serviceId: $id, from: $from, to: $to) { id startsAt endsAt capacity booked held status available price { amount currency } } }';
 const AVAILABILITY_QUERY = 'query($id: ID!, $month: String!) { availability(serviceId: $id, month: $month) { month days { date slotCount availableSpots level blackout } } }';
-/** The same reads of PostGraphile (bench/postgraphile.ts). */
-const PG_SLOTS_QUERY = 'query($id: Int!, $from: Datetime!, $to: Datetime!) { benchMonthSlots(serviceId: $id, from: $from, to: $to) { id startsAt endsAt capacity booked held status available price { amount currency } } }';
-const PG_AVAILABILITY_QUERY = 'query($id: Int!, $month: String!) { benchMonthAvailability(serviceId: $id, month: $month) { date slotCount availableSpots level blackout } }';
+/** The same reads of PostGraphile (bench/postgraphile.ts, bench/anchor-schema.ts). */
+const PG_SLOTS_QUERY = 'query($id: Int!, $from: Datetime!, $to: Datetime!) { benchMonthSlotsList(serviceId: $id, from: $from, to: $to) { id startsAt endsAt capacity booked held status available price { amount currency } } }';
+const PG_AVAILABILITY_QUERY = 'query($id: Int!, $month: String!) { benchMonthAvailabilityList(serviceId: $id, month: $month) { date slotCount availableSpots level blackout } }';
 
 interface SlotAnswer {
   id: string | number;
@@ -54,18 +55,19 @@ async function checkAnswers(db: Pool, reads: { ours: string; postgraphile: strin
     [service, `${month}-01`],
   );
   const ours = (await postJson(reads.ours, { query: SLOTS_QUERY, variables: { id: String(service), from, to } })) as { data: { slots: SlotAnswer[] } };
-  const graphile = (await postJson(reads.postgraphile, { query: PG_SLOTS_QUERY, variables: { id: service, from, to } })) as { data: { benchMonthSlots: SlotAnswer[] } };
+  const graphile = (await postJson(reads.postgraphile, { query: PG_SLOTS_QUERY, variables: { id: service, from, to } })) as { data: { benchMonthSlotsList: SlotAnswer[] } };
   const sql = (await getJson(`${reads.sql}/slots?service=${service}&from=${from}&to=${to}`)) as { data: { slots: SlotAnswer[] } };
-  sameRows('PostGraphile month slots', ours.data.slots.map(slotValues), graphile.data.benchMonthSlots.map(slotValues));
+  sameRows('PostGraphile month slots', ours.data.slots.map(slotValues), graphile.data.benchMonthSlotsList.map(slotValues));
   sameRows('pg anchor month slots', ours.data.slots.map(slotValues), sql.data.slots.map(slotValues));
   const ourDays = (await postJson(reads.ours, { query: AVAILABILITY_QUERY, variables: { id: String(service), month } })) as { data: { availability: { days: DayAnswer[] } } };
-  const graphileDays = (await postJson(reads.postgraphile, { query: PG_AVAILABILITY_QUERY, variables: { id: service, month } })) as { data: { benchMonthAvailability: DayAnswer[] } };
+  const graphileDays = (await postJson(reads.postgraphile, { query: PG_AVAILABILITY_QUERY, variables: { id: service, month } })) as { data: { benchMonthAvailabilityList: DayAnswer[] } };
   const sqlDays = (await getJson(`${reads.sql}/availability?service=${service}&month=${month}`)) as { data: { availability: { days: DayAnswer[] } } };
-  sameRows('PostGraphile month availability', ourDays.data.availability.days.map(dayValues), graphileDays.data.benchMonthAvailability.map(dayValues));
+  sameRows('PostGraphile month availability', ourDays.data.availability.days.map(dayValues), graphileDays.data.benchMonthAvailabilityList.map(dayValues));
   sameRows('pg anchor month availability', ourDays.data.availability.days.map(dayValues), sqlDays.data.availability.days.map(dayValues));
 }
 
 export async function reads(db: Pool, databaseUrl: string, url: string): Promise<void> {
+  await installAnchorSchema(db);
   const [postgraphile, anchors] = await Promise.all([
     startChild<{ url: string }>('postgraphile', { DATABASE_URL: databaseUrl }),
     startChild<{ sql: string; apollo: string }>('anchors', { DATABASE_URL: databaseUrl }),
