@@ -4,6 +4,7 @@
  *   - a view `slot` of our slot table, with computed columns `available` (our seatsAvailableSql) and
  *     `price` (amount rounded to the currency's minor unit as our Money serialises it, and currency);
  *   - `bench_month_slots(service_id, from, to)`: the slots of a service starting in [from, to), by start;
+ *   - `bench_month_slot_rows(service_id, from, to)`: the same with free seats and price in each row;
  *   - `bench_month_availability(service_id, month)`: one row per day of the month, from our server's day
  *     totals statement (src/scheduling/slot-reads.ts DAY_TOTALS) and blackout rule (availability.ts).
  */
@@ -18,7 +19,12 @@ const minorDigitsSql = (currency: string): string => {
   return `case ${currency} ${odd.map((code) => `when '${code}' then ${minorDigits(code)}`).join(' ')} else 2 end`;
 };
 
-/** Non-strict, stable SQL functions: PostgreSQL inlines them into the statement PostGraphile sends. */
+/**
+ * Non-strict, stable SQL functions, so that PostgreSQL can inline the set-returning ones into the statement
+ * PostGraphile sends. The computed columns are not inlined (their bodies hold subqueries): PostgreSQL calls
+ * them once per row. So the month's slots are offered a second way too, `bench_month_slot_rows`, rows that
+ * carry their free seats and price, worked out in one statement as our server does.
+ */
 const SCHEMA = `
   drop schema if exists bench_anchor cascade;
   create schema bench_anchor;
@@ -32,6 +38,13 @@ const SCHEMA = `
   $$;
   create function bench_anchor.bench_month_slots(service_id int, "from" timestamptz, "to" timestamptz) returns setof bench_anchor.slot language sql stable as $$
     select s.* from bench_anchor.slot s where s.service_id = $1 and s.starts_at >= $2 and s.starts_at < $3 order by s.starts_at
+  $$;
+  create type bench_anchor.slot_row as (id int, starts_at timestamptz, ends_at timestamptz, capacity int, booked int, held int, status text, available int, price bench_anchor.money);
+  create function bench_anchor.bench_month_slot_rows(service_id int, "from" timestamptz, "to" timestamptz) returns setof bench_anchor.slot_row language sql stable as $$
+    select s.id, s.starts_at, s.ends_at, s.capacity, s.booked, s.held, s.status, ${seatsAvailableSql('s', 'now()')},
+           row(round(coalesce(s.price_amount, v.price_amount), ${minorDigitsSql('v.currency')})::text, v.currency)::bench_anchor.money
+      from public.slot s join public.service v on v.id = s.service_id
+     where s.service_id = $1 and s.starts_at >= $2 and s.starts_at < $3 order by s.starts_at
   $$;
   create type bench_anchor.day_availability as (date date, slot_count int, available_spots int, level text, blackout boolean);
   create function bench_anchor.bench_month_availability(service_id int, month text) returns setof bench_anchor.day_availability language sql stable as $$

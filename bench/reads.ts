@@ -7,6 +7,7 @@ const SLOTS_QUERY = 'query($id: ID!, $from: DateTime!, $to: DateTime!) { slots(s
 const AVAILABILITY_QUERY = 'query($id: ID!, $month: String!) { availability(serviceId: $id, month: $month) { month days { date slotCount availableSpots level blackout } } }';
 /** The same reads of PostGraphile (bench/postgraphile.ts, bench/anchor-schema.ts). */
 const PG_SLOTS_QUERY = 'query($id: Int!, $from: Datetime!, $to: Datetime!) { benchMonthSlotsList(serviceId: $id, from: $from, to: $to) { id startsAt endsAt capacity booked held status available price { amount currency } } }';
+const PG_SLOT_ROWS_QUERY = 'query($id: Int!, $from: Datetime!, $to: Datetime!) { benchMonthSlotRowsList(serviceId: $id, from: $from, to: $to) { id startsAt endsAt capacity booked held status available price { amount currency } } }';
 const PG_AVAILABILITY_QUERY = 'query($id: Int!, $month: String!) { benchMonthAvailabilityList(serviceId: $id, month: $month) { date slotCount availableSpots level blackout } }';
 
 interface SlotAnswer {
@@ -56,8 +57,10 @@ async function checkAnswers(db: Pool, reads: { ours: string; postgraphile: strin
   );
   const ours = (await postJson(reads.ours, { query: SLOTS_QUERY, variables: { id: String(service), from, to } })) as { data: { slots: SlotAnswer[] } };
   const graphile = (await postJson(reads.postgraphile, { query: PG_SLOTS_QUERY, variables: { id: service, from, to } })) as { data: { benchMonthSlotsList: SlotAnswer[] } };
+  const graphileRows = (await postJson(reads.postgraphile, { query: PG_SLOT_ROWS_QUERY, variables: { id: service, from, to } })) as { data: { benchMonthSlotRowsList: SlotAnswer[] } };
   const sql = (await getJson(`${reads.sql}/slots?service=${service}&from=${from}&to=${to}`)) as { data: { slots: SlotAnswer[] } };
   sameRows('PostGraphile month slots', ours.data.slots.map(slotValues), graphile.data.benchMonthSlotsList.map(slotValues));
+  sameRows('PostGraphile month slot rows', ours.data.slots.map(slotValues), graphileRows.data.benchMonthSlotRowsList.map(slotValues));
   sameRows('pg anchor month slots', ours.data.slots.map(slotValues), sql.data.slots.map(slotValues));
   const ourDays = (await postJson(reads.ours, { query: AVAILABILITY_QUERY, variables: { id: String(service), month } })) as { data: { availability: { days: DayAnswer[] } } };
   const graphileDays = (await postJson(reads.postgraphile, { query: PG_AVAILABILITY_QUERY, variables: { id: service, month } })) as { data: { benchMonthAvailabilityList: DayAnswer[] } };
@@ -86,11 +89,13 @@ export async function reads(db: Pool, databaseUrl: string, url: string): Promise
       if (size === 10_000) {
         const graphileSlots = await rate(() => postJson(postgraphile.ready.url, { query: PG_SLOTS_QUERY, variables: { id: service, from, to } }));
         const graphileAvailability = await rate(() => postJson(postgraphile.ready.url, { query: PG_AVAILABILITY_QUERY, variables: { id: service, month } }));
+        const graphileSlotRows = await rate(() => postJson(postgraphile.ready.url, { query: PG_SLOT_ROWS_QUERY, variables: { id: service, from, to } }));
         const sqlSlots = await rate(() => getJson(`${anchors.ready.sql}/slots?service=${service}&from=${from}&to=${to}`));
         const sqlAvailability = await rate(() => getJson(`${anchors.ready.sql}/availability?service=${service}&month=${month}`));
         rows.push(
           ['month slot list: server / PostGraphile v4 / same SQL via pg', `${slots.toFixed(0)} / ${graphileSlots.toFixed(0)} / ${sqlSlots.toFixed(0)} req/s`],
           ['  ratio to PostGraphile (goal >= 1.0)', (slots / graphileSlots).toFixed(2)],
+          ['  ratio to PostGraphile, free seats and price in the function\'s rows', `${(slots / graphileSlotRows).toFixed(2)} (${graphileSlotRows.toFixed(0)} req/s)`],
           ['  ratio to pg', (slots / sqlSlots).toFixed(2)],
           ['month availability: server / PostGraphile v4 / same SQL via pg', `${availability.toFixed(0)} / ${graphileAvailability.toFixed(0)} / ${sqlAvailability.toFixed(0)} req/s`],
           ['  ratio to PostGraphile (goal >= 1.0)', (availability / graphileAvailability).toFixed(2)],
