@@ -16,10 +16,13 @@
  *      its arrival at every subscriber of that service (p99 goal <= 100 ms and <= 1.5x the anchor).
  *      BENCH_ONLY=live runs only this section, BENCH_ONLY=reads only section 4; BENCH_NODE_OPTIONS reaches
  *      our server processes (e.g. `--require` a profiler).
- *   4. reads and HTTP: a month of one service's slots and its month availability, requests/s against an
- *      anchor in the same run: the same SQL sent through `pg` by a bare node:http server with the same JSON
- *      shaping (PostGraphile is not used); the same at 1k, 10k and 100k slots of the service; and
- *      `{ __typename }` against a bare Apollo Server 5 on Express 5.
+ *   4. reads and HTTP: a month of one service's slots and its month availability, requests/s against
+ *      PostGraphile v4 (a dev dependency) on the same tables in the same run: a set-returning SQL function of
+ *      the month's slots with computed columns for free seats and price, and an SQL function of the month's
+ *      days with our day totals and blackout rule (bench/postgraphile.ts); beside it, as information, the
+ *      same SQL as our server sent through `pg` by a bare node:http server with the same JSON shaping; each
+ *      anchor in its own process, their answers checked equal to ours before measuring; the same at 1k, 10k
+ *      and 100k slots of the service; and `{ __typename }` against a bare Apollo Server 5 on Express 5.
  * The servers run without the in-process worker (WORKER=off), so that only requests are measured and counted.
  * BENCH_DATABASE_URL (a server URL, e.g. postgres://postgres@127.0.0.1:5432/postgres) uses that server;
  * unset, an embedded PostgreSQL is started in a temporary folder and removed afterwards.
@@ -157,7 +160,7 @@ async function main(): Promise<void> {
     };
 
     if (process.env.BENCH_ONLY === 'reads') {
-      await reads(db, servers[1].url);
+      await reads(db, databaseUrl, servers[1].url);
       return;
     }
     // 1. Contention.
@@ -204,7 +207,7 @@ async function main(): Promise<void> {
     ]);
 
     await fanOut(db, env);
-    await reads(db, servers[1].url);
+    await reads(db, databaseUrl, servers[1].url);
   } finally {
     await db.end();
     await Promise.all(servers.map((server) => server.stop()));

@@ -1,5 +1,7 @@
 /** What the bench's sections share: seeding, concurrent clients, rates and the printed tables. */
+import { spawn } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Pool } from 'pg';
 
@@ -76,4 +78,34 @@ export async function postJson(url: string, body: unknown): Promise<unknown> {
 export async function listen(server: http.Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+export interface Child<T> {
+  ready: T;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs a compiled bench script (`dist/bench/<name>.js`) in its own process, so that what it serves does not
+ * share the bench client's event loop; resolves with what it prints on its `ready <json>` line.
+ */
+export function startChild<T>(name: string, env: Record<string, string>): Promise<Child<T>> {
+  const child = spawn(process.execPath, [path.join(__dirname, `${name}.js`)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /^ready (.*)$/m.exec(output);
+      if (ready) resolve({ ready: JSON.parse(ready[1]) as T, stop: () => (child.kill('SIGTERM'), exited) });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then(() => reject(new Error(`${name} exited before it was ready:\n${output}`)));
+  });
+}
+
+/** Says a bench child is ready, with what the bench needs from it (its URLs). */
+export function announceReady(value: unknown): void {
+  console.log(`ready ${JSON.stringify(value)}`);
 }

@@ -1,0 +1,65 @@
+/**
+ * Schema bench_anchor, what PostGraphile serves in the bench (bench/postgraphile.ts), installed by the bench
+ * in its own database only (our migrations know nothing of it):
+ *   - a view `slot` of our slot table, with computed columns `available` (our seatsAvailableSql) and
+ *     `price` (amount rounded to the currency's minor unit as our Money serialises it, and currency);
+ *   - `bench_month_slots(service_id, from, to)`: the slots of a service starting in [from, to), by start;
+ *   - `bench_month_slot_rows(service_id, from, to)`: the same with free seats and price in each row;
+ *   - `bench_month_availability(service_id, month)`: one row per day of the month, from our server's day
+ *     totals statement (src/scheduling/slot-reads.ts DAY_TOTALS) and blackout rule (availability.ts).
+ */
+import type { Pool } from 'pg';
+import { minorDigits } from '../src/core/money';
+import { seatsAvailableSql } from '../src/scheduling/slot.entity';
+import { DAY_TOTALS_SQL } from './day-totals';
+
+/** The currencies whose minor unit is not 2 digits, as Intl (and so our Money) knows them. */
+const minorDigitsSql = (currency: string): string => {
+  const odd = Intl.supportedValuesOf('currency').filter((code) => minorDigits(code) !== 2);
+  return `case ${currency} ${odd.map((code) => `when '${code}' then ${minorDigits(code)}`).join(' ')} else 2 end`;
+};
+
+/**
+ * Non-strict, stable SQL functions, so that PostgreSQL can inline the set-returning ones into the statement
+ * PostGraphile sends. The computed columns are not inlined (their bodies hold subqueries): PostgreSQL calls
+ * them once per row. So the month's slots are offered a second way too, `bench_month_slot_rows`, rows that
+ * carry their free seats and price, worked out in one statement as our server does.
+ */
+const SCHEMA = `
+  drop schema if exists bench_anchor cascade;
+  create schema bench_anchor;
+  create view bench_anchor.slot as select * from public.slot;
+  create type bench_anchor.money as (amount text, currency text);
+  create function bench_anchor.slot_available(s bench_anchor.slot) returns int language sql stable as $$
+    select ${seatsAvailableSql('s', 'now()')}
+  $$;
+  create function bench_anchor.slot_price(s bench_anchor.slot) returns bench_anchor.money language sql stable as $$
+    select round(coalesce(s.price_amount, v.price_amount), ${minorDigitsSql('v.currency')})::text, v.currency from public.service v where v.id = s.service_id
+  $$;
+  create function bench_anchor.bench_month_slots(service_id int, "from" timestamptz, "to" timestamptz) returns setof bench_anchor.slot language sql stable as $$
+    select s.* from bench_anchor.slot s where s.service_id = $1 and s.starts_at >= $2 and s.starts_at < $3 order by s.starts_at
+  $$;
+  create type bench_anchor.slot_row as (id int, starts_at timestamptz, ends_at timestamptz, capacity int, booked int, held int, status text, available int, price bench_anchor.money);
+  create function bench_anchor.bench_month_slot_rows(service_id int, "from" timestamptz, "to" timestamptz) returns setof bench_anchor.slot_row language sql stable as $$
+    select s.id, s.starts_at, s.ends_at, s.capacity, s.booked, s.held, s.status, ${seatsAvailableSql('s', 'now()')},
+           row(round(coalesce(s.price_amount, v.price_amount), ${minorDigitsSql('v.currency')})::text, v.currency)::bench_anchor.money
+      from public.slot s join public.service v on v.id = s.service_id
+     where s.service_id = $1 and s.starts_at >= $2 and s.starts_at < $3 order by s.starts_at
+  $$;
+  create type bench_anchor.day_availability as (date date, slot_count int, available_spots int, level text, blackout boolean);
+  create function bench_anchor.bench_month_availability(service_id int, month text) returns setof bench_anchor.day_availability language sql stable as $$
+    with totals as (${DAY_TOTALS_SQL.replace('$2::date', "($2 || '-01')::date").replace('$3::date', "(($2 || '-01')::date + interval '1 month - 1 day')::date")})
+    select d::date, coalesce(t.slots, 0), coalesce(t.seats_available, 0),
+           case when coalesce(t.seats_available, 0) <= 0 or coalesce(t.capacity, 0) <= 0 then 'NONE'
+                when t.seats_available * 2 >= t.capacity then 'HIGH'
+                when t.seats_available * 5 >= t.capacity then 'MEDIUM' else 'LOW' end,
+           exists (select 1 from blackout b join service v on v.id = $1
+                    where b.provider_id = v.provider_id and (b.service_id is null or b.service_id = $1) and d::date between b.starts_on and b.ends_on)
+      from generate_series(($2 || '-01')::date, ($2 || '-01')::date + interval '1 month - 1 day', interval '1 day') d
+      left join totals t on t.local_date = d::date::text
+     order by d
+  $$;`;
+
+export async function installAnchorSchema(db: Pool): Promise<void> {
+  await db.query(SCHEMA);
+}

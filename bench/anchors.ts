@@ -1,0 +1,87 @@
+/**
+ * The bench's other read anchors, in one process of their own (`node dist/bench/anchors.js`, DATABASE_URL
+ * set; started by bench/reads.ts), which prints `ready {"sql": ..., "apollo": ...}`:
+ *   - sql: a bare node:http server sending our server's read statements through `pg` and shaping the same
+ *     JSON answer (GraphQL's `data` envelope, the same fields and values), without GraphQL;
+ *   - apollo: a bare Apollo Server 5 on Express 5 with a one-field schema, the anchor of `{ __typename }`.
+ */
+import 'reflect-metadata';
+import http from 'node:http';
+import express from 'express';
+import { Pool } from 'pg';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { Money } from '../src/core/money.type';
+import { monthRange, summariseMonth } from '../src/scheduling/availability';
+import { SlotStatus } from '../src/scheduling/scheduling.enums';
+import { seatsAvailableSql } from '../src/scheduling/slot.entity';
+import { DAY_TOTALS_SQL } from './day-totals';
+import { announceReady, listen } from './support';
+
+/** Our server's slot read (src/scheduling/slot-reads.ts SLOTS) for one service, at now(). */
+const SLOTS_SQL = `select s.id, (extract(epoch from s.starts_at) * 1000)::float8 as starts_at, (extract(epoch from s.ends_at) * 1000)::float8 as ends_at, s.capacity, s.booked, s.held, s.status,
+    ${seatsAvailableSql('s', 'now()')} as available, coalesce(s.price_amount, svc.price_amount) as price_amount, svc.currency
+  from slot s join service svc on svc.id = s.service_id
+  where s.service_id = $1 and s.starts_at >= $2 and s.starts_at < $3
+  order by s.starts_at`;
+
+/** The blackouts of the service or its whole provider touching [$2, $3], as our server's blackoutsOf reads them. */
+const BLACKOUTS_SQL = `select b.starts_on::text as "startsOn", b.ends_on::text as "endsOn" from blackout b join service v on v.id = $1
+  where b.provider_id = v.provider_id and (b.service_id is null or b.service_id = $1) and b.starts_on <= $3::date and b.ends_on >= $2::date`;
+
+async function slots(db: Pool, serviceId: number, from: string, to: string): Promise<unknown> {
+  const { rows } = await db.query(SLOTS_SQL, [serviceId, from, to]);
+  return {
+    slots: rows.map((row) => ({
+      id: String(row.id),
+      startsAt: new Date(row.starts_at).toISOString(),
+      endsAt: new Date(row.ends_at).toISOString(),
+      capacity: row.capacity,
+      booked: row.booked,
+      held: row.held,
+      status: row.status,
+      available: row.available,
+      price: Money.of(row.price_amount, row.currency),
+    })),
+  };
+}
+
+async function availability(db: Pool, serviceId: number, month: string): Promise<unknown> {
+  const { first, last } = monthRange(month);
+  const [totals, blackouts] = await Promise.all([db.query(DAY_TOTALS_SQL, [serviceId, first, last]), db.query(BLACKOUTS_SQL, [serviceId, first, last])]);
+  const days = totals.rows.map((row) => ({ localDate: row.local_date, slots: row.slots, status: SlotStatus.OPEN, capacity: row.capacity, seatsAvailable: row.seats_available }));
+  return { availability: { month, days: summariseMonth(month, days, blackouts.rows) } };
+}
+
+async function sqlAnchor(db: Pool): Promise<string> {
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url!, 'http://x');
+    const serviceId = Number(url.searchParams.get('service'));
+    const data =
+      url.pathname === '/slots'
+        ? await slots(db, serviceId, url.searchParams.get('from')!, url.searchParams.get('to')!)
+        : await availability(db, serviceId, url.searchParams.get('month')!);
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ data }));
+  });
+  return listen(server);
+}
+
+async function bareApollo(): Promise<string> {
+  const apollo = new ApolloServer({ typeDefs: 'type Query { ok: Boolean }' });
+  await apollo.start();
+  const app = express();
+  app.use('/graphql', express.json(), expressMiddleware(apollo));
+  return `${await listen(http.createServer(app))}/graphql`;
+}
+
+async function main(): Promise<void> {
+  // As many connections as our server's ORM pool (src/core/orm.ts).
+  const db = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+  announceReady({ sql: await sqlAnchor(db), apollo: await bareApollo() });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
