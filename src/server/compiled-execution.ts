@@ -7,9 +7,9 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 const CACHED_OPERATIONS = 500;
 
 /**
- * Executes operations with graphql-jit: each operation text is compiled once to a function, which a month
- * of slots (about 7,000 fields) runs several times faster than graphql-js walks it. Apollo's only way to
- * take another executor is its gateway interface, which hands the executor the parsed, validated document.
+ * Executes operations with graphql-jit: each operation text is compiled once to a function, which runs a
+ * month of slots (about 7,000 fields) faster than graphql-js walks it. Apollo's only way to take another
+ * executor is its gateway interface, which hands the executor the parsed, validated document.
  */
 export function compiledExecution(schema: GraphQLSchema): ApolloServerOptionsWithGateway<object>['gateway'] {
   const compiled = new Map<string, CompiledQuery>();
