@@ -6,12 +6,12 @@
  *   - `bench_month_slots(service_id, from, to)`: the slots of a service starting in [from, to), by start;
  *   - `bench_month_slot_rows(service_id, from, to)`: the same with free seats and price in each row;
  *   - `bench_month_availability(service_id, month)`: one row per day of the month, from our server's day
- *     totals statement (src/scheduling/slot-reads.ts DAY_TOTALS) and blackout rule (availability.ts).
+ *     totals statement (src/scheduling/slot-reads.ts dayTotalsSql) and blackout rule (availability.ts).
  */
 import type { Pool } from 'pg';
 import { minorDigits } from '../src/core/money';
 import { seatsAvailableSql } from '../src/scheduling/slot.entity';
-import { DAY_TOTALS_SQL } from './day-totals';
+import { dayTotalsSql } from '../src/scheduling/slot-reads';
 
 /** The currencies whose minor unit is not 2 digits, as Intl (and so our Money) knows them. */
 const minorDigitsSql = (currency: string): string => {
@@ -48,7 +48,7 @@ const SCHEMA = `
   $$;
   create type bench_anchor.day_availability as (date date, slot_count int, available_spots int, level text, blackout boolean);
   create function bench_anchor.bench_month_availability(service_id int, month text) returns setof bench_anchor.day_availability language sql stable as $$
-    with totals as (${DAY_TOTALS_SQL.replace('$2::date', "($2 || '-01')::date").replace('$3::date', "(($2 || '-01')::date + interval '1 month - 1 day')::date")})
+    with totals as (${dayTotalsSql('now()', '$1', "($2 || '-01')::date", "(($2 || '-01')::date + interval '1 month - 1 day')::date")})
     select d::date, coalesce(t.slots, 0), coalesce(t.seats_available, 0),
            case when coalesce(t.seats_available, 0) <= 0 or coalesce(t.capacity, 0) <= 0 then 'NONE'
                 when t.seats_available * 2 >= t.capacity then 'HIGH'

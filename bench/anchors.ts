@@ -11,19 +11,13 @@ import express from 'express';
 import { Pool } from 'pg';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { Money } from '../src/core/money.type';
 import { monthRange, summariseMonth } from '../src/scheduling/availability';
-import { SlotStatus } from '../src/scheduling/scheduling.enums';
-import { seatsAvailableSql } from '../src/scheduling/slot.entity';
-import { DAY_TOTALS_SQL } from './day-totals';
+import { daySeatsOf, dayTotalsSql, slotRowOf, slotsSql } from '../src/scheduling/slot-reads';
 import { announceReady, listen } from './support';
 
-/** Our server's slot read (src/scheduling/slot-reads.ts SLOTS) for one service, at now(). */
-const SLOTS_SQL = `select s.id, (extract(epoch from s.starts_at) * 1000)::float8 as starts_at, (extract(epoch from s.ends_at) * 1000)::float8 as ends_at, s.capacity, s.booked, s.held, s.status,
-    ${seatsAvailableSql('s', 'now()')} as available, coalesce(s.price_amount, svc.price_amount) as price_amount, svc.currency
-  from slot s join service svc on svc.id = s.service_id
-  where s.service_id = $1 and s.starts_at >= $2 and s.starts_at < $3
-  order by s.starts_at`;
+/** Our server's read statements (src/scheduling/slot-reads.ts) for one service, at now(). */
+const SLOTS_SQL = slotsSql('now()', 'array[$1::int]', '$2', '$3');
+const DAY_TOTALS_SQL = dayTotalsSql('now()', '$1', '$2::date', '$3::date');
 
 /** The blackouts of the service or its whole provider touching [$2, $3], as our server's blackoutsOf reads them. */
 const BLACKOUTS_SQL = `select b.starts_on::text as "startsOn", b.ends_on::text as "endsOn" from blackout b join service v on v.id = $1
@@ -31,26 +25,14 @@ const BLACKOUTS_SQL = `select b.starts_on::text as "startsOn", b.ends_on::text a
 
 async function slots(db: Pool, serviceId: number, from: string, to: string): Promise<unknown> {
   const { rows } = await db.query(SLOTS_SQL, [serviceId, from, to]);
-  return {
-    slots: rows.map((row) => ({
-      id: String(row.id),
-      startsAt: new Date(row.starts_at).toISOString(),
-      endsAt: new Date(row.ends_at).toISOString(),
-      capacity: row.capacity,
-      booked: row.booked,
-      held: row.held,
-      status: row.status,
-      available: row.available,
-      price: Money.of(row.price_amount, row.currency),
-    })),
-  };
+  // The answer's fields: the row less its service, the id as GraphQL's ID (text); dates and Money serialise as ours do.
+  return { slots: rows.map(slotRowOf).map(({ serviceId: _service, ...row }) => ({ ...row, id: String(row.id) })) };
 }
 
 async function availability(db: Pool, serviceId: number, month: string): Promise<unknown> {
   const { first, last } = monthRange(month);
   const [totals, blackouts] = await Promise.all([db.query(DAY_TOTALS_SQL, [serviceId, first, last]), db.query(BLACKOUTS_SQL, [serviceId, first, last])]);
-  const days = totals.rows.map((row) => ({ localDate: row.local_date, slots: row.slots, status: SlotStatus.OPEN, capacity: row.capacity, seatsAvailable: row.seats_available }));
-  return { availability: { month, days: summariseMonth(month, days, blackouts.rows) } };
+  return { availability: { month, days: summariseMonth(month, totals.rows.map(daySeatsOf), blackouts.rows) } };
 }
 
 async function sqlAnchor(db: Pool): Promise<string> {

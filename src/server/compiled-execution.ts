@@ -2,8 +2,9 @@ import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import { GraphQLError, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { recentlyUsed } from '../core/recently-used';
 
-/** Compiled operations kept; the oldest leaves first. */
+/** Compiled operations kept; the least recently used leaves first. */
 const CACHED_OPERATIONS = 500;
 
 /**
@@ -12,24 +13,19 @@ const CACHED_OPERATIONS = 500;
  * executor is its gateway interface, which hands the executor the parsed, validated document.
  */
 export function compiledExecution(schema: GraphQLSchema): ApolloServerOptionsWithGateway<object>['gateway'] {
-  const compiled = new Map<string, CompiledQuery>();
+  const compiled = recentlyUsed<CompiledQuery | ExecutionResult>(CACHED_OPERATIONS);
   return {
     load: async () => ({
       schema,
       executor: async (request) => {
-        // Variables are coerced by graphql-js first: its errors are the ones Apollo answers as BAD_USER_INPUT (400).
+        // Variables are checked by graphql-js first: its errors name the variable's node, which is how Apollo
+        // answers them as BAD_USER_INPUT (400); graphql-jit's do not. The compiled query coerces them itself.
         const operation = request.operation as OperationDefinitionNode;
-        const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.request.variables ?? {});
-        if (coerced.errors) return { errors: coerced.errors };
+        const badVariables = getVariableValues(schema, operation.variableDefinitions ?? [], request.request.variables ?? {}).errors;
+        if (badVariables) return { errors: badVariables };
         const key = `${request.queryHash}:${request.operationName ?? ''}`;
-        let query = compiled.get(key);
-        if (!query) {
-          const result = compileQuery(schema, request.document, request.operationName ?? undefined);
-          if (!isCompiledQuery(result)) return result;
-          query = result;
-          if (compiled.size >= CACHED_OPERATIONS) compiled.delete(compiled.keys().next().value!);
-          compiled.set(key, query);
-        }
+        const query = compiled(key, () => compileQuery(schema, request.document, request.operationName ?? undefined));
+        if (!isCompiledQuery(query)) return query;
         return asGraphQLErrors(await query.query(undefined, request.context, request.request.variables));
       },
     }),

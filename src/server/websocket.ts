@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { recentlyUsed } from '../core/recently-used';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, createSourceEventStream, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import type { Disposable, SubscribePayload } from 'graphql-ws';
@@ -40,19 +41,6 @@ export interface WebSocketDeps {
 }
 
 const requestError = (error: GraphQLError, code: string) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code } });
-
-/** What `make` answers for a key, made once and kept while the key is among the `size` most recently used. */
-function recentlyUsed<V>(size: number): (key: string, make: () => V) => V {
-  const kept = new Map<string, V>();
-  return (key, make) => {
-    const found = kept.has(key);
-    const value = found ? kept.get(key)! : make();
-    if (found) kept.delete(key); // re-added below as the most recent
-    kept.set(key, value);
-    if (kept.size > size) kept.delete(kept.keys().next().value!);
-    return value;
-  };
-}
 
 /**
  * What Apollo does for HTTP, done for a subscribe message: parse (token limit), validate (with the
