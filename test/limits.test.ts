@@ -160,10 +160,13 @@ describe('time-outs', () => {
     };
   }
 
-  /** Resolves once a statement of the server has waited on a lock for longer than `ms`. */
+  /**
+   * Resolves once a statement of the server has waited on a lock for longer than `ms`. It reads outside the lock
+   * holder's transaction, where pg_stat_activity would stay the snapshot taken at its first read.
+   */
   async function statementWaiting(ms: number): Promise<void> {
     for (;;) {
-      const { rows } = await lock.query(
+      const rows = await server.sql<{ waiting: number }>(
         `select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and clock_timestamp() - query_start > $1 * interval '1 millisecond'`,
         [ms],
       );

@@ -31,13 +31,14 @@ describe('npm start without DATABASE_URL', () => {
     expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
     const user = { email: 'keeper@example.test', password: 'password123', name: 'Keeper', role: 'CUSTOMER' };
     expect((await post(first.url, SignUpDocument, { input: user })).errors).toBeUndefined();
-    expect(await first.stop('SIGTERM')).toBe(0);
+    // The output is in the comparison so that a failed stop says which step failed.
+    expect({ code: await first.stop('SIGTERM'), output: first.output() }).toEqual({ code: 0, output: expect.not.stringMatching(/shutdown step/) });
     expect(postgresRunningIn(dataDir)).toBe(false);
 
     const second = await startServerProcess({ DATA_DIR: dataDir });
     const login = await post(second.url, LogInDocument, { email: user.email, password: user.password });
     expect(login.errors).toBeUndefined();
-    expect(await second.stop('SIGINT')).toBe(0);
+    expect({ code: await second.stop('SIGINT'), output: second.output() }).toEqual({ code: 0, output: expect.not.stringMatching(/shutdown step/) });
     expect(postgresRunningIn(dataDir)).toBe(false);
   });
 });
