@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
@@ -6,6 +7,7 @@ import { GraphQLError, getOperationAST, type DocumentNode, type GraphQLSchema, t
 import { getVariableValues } from 'graphql/execution/values';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { DomainError } from '../core/errors';
+import { recentlyUsed } from '../core/recently-used';
 import { OPERATION_LIMITS } from '../core/limits';
 
 /** An operation over one of OPERATION_LIMITS; raised while parsing or validating, before any resolver runs. */
@@ -60,12 +62,28 @@ export function costError(schema: GraphQLSchema, document: DocumentNode, variabl
   return cost > OPERATION_LIMITS.cost ? tooComplex(`Query cost limit of ${OPERATION_LIMITS.cost} exceeded, found ${cost}.`) : undefined;
 }
 
+/** How many operations' costs each schema keeps (see cachedCostError). */
+const KEPT_COSTS = 500;
+const keptCosts = new WeakMap<GraphQLSchema, (key: string, make: () => GraphQLError | undefined) => GraphQLError | undefined>();
+
+/**
+ * costError of an operation given by its text, kept for the KEPT_COSTS most recent operations of the schema:
+ * the cost depends on the text, the operation and the variables alone, so it is kept by a digest of them
+ * (large variables are not kept), and a calendar that asks the same month again is not costed again.
+ */
+export function cachedCostError(schema: GraphQLSchema, query: string, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null): GraphQLError | undefined {
+  let costs = keptCosts.get(schema);
+  if (!costs) keptCosts.set(schema, (costs = recentlyUsed<GraphQLError | undefined>(KEPT_COSTS)));
+  const key = createHash('sha256').update(JSON.stringify([query, operationName ?? null, variables ?? {}])).digest('base64');
+  return costs(key, () => costError(schema, document, variables, operationName));
+}
+
 /** Apollo checks the cost once the operation and its variables are known, before executing it. */
 export const costLimitPlugin: ApolloServerPlugin = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ request, document, schema }) {
-        const error = costError(schema, document, request.variables, request.operationName);
+      async didResolveOperation({ request, document, schema, source }) {
+        const error = cachedCostError(schema, source, document, request.variables, request.operationName);
         if (error) throw error;
       },
     };

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { recentlyUsed } from '../core/recently-used';
@@ -16,7 +15,7 @@ import type { LiveService } from '../live/live.service';
 import { errorFormatter } from './errors';
 import { startDeadline } from './operation-deadline';
 import { SubscriptionRelay, type RelayTarget } from './subscription-relay';
-import { costError, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits';
+import { cachedCostError, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits';
 import type { Tokens } from './tokens';
 
 const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
@@ -46,12 +45,10 @@ const requestError = (error: GraphQLError, code: string) => new GraphQLError(err
  * What Apollo does for HTTP, done for a subscribe message: parse (token limit), validate (with the
  * depth, alias and directive limits), coerce the variables, then check the cost. Errors carry the codes
  * HTTP gives them; a valid operation comes back ready to execute. Parse and validation depend on the
- * text alone, the cost on the text, operation and variables: both are kept for the most recent
- * CHECKED_DOCUMENTS (the cost by a digest of what it depends on, so large variables are not kept).
+ * text alone, and are kept for the most recent CHECKED_DOCUMENTS; the cost is kept as for HTTP (cachedCostError).
  */
 function operationChecker(schema: GraphQLSchema, introspection: boolean) {
   const documents = recentlyUsed<DocumentNode | readonly GraphQLError[]>(CHECKED_DOCUMENTS);
-  const costs = recentlyUsed<GraphQLError | undefined>(CHECKED_DOCUMENTS);
   const rules = [...specifiedRules, ...LIMIT_RULES, ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
   const checkDocument = (query: string): DocumentNode | readonly GraphQLError[] => {
     let document;
@@ -72,8 +69,7 @@ function operationChecker(schema: GraphQLSchema, introspection: boolean) {
     const variables = payload.variables ?? {};
     const badVariables = getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors;
     if (badVariables) return badVariables.map((error) => requestError(error, 'BAD_USER_INPUT'));
-    const costKey = createHash('sha256').update(JSON.stringify([payload.query, payload.operationName ?? null, variables])).digest('base64');
-    const tooCostly = costs(costKey, () => costError(schema, document as DocumentNode, variables, payload.operationName));
+    const tooCostly = cachedCostError(schema, payload.query, document as DocumentNode, variables, payload.operationName);
     return tooCostly ? [tooCostly] : { schema, document: document as DocumentNode, variableValues: variables, operationName: payload.operationName };
   };
 }
