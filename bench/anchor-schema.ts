@@ -5,19 +5,26 @@
  *     `price` (amount rounded to the currency's minor unit as our Money serialises it, and currency);
  *   - `bench_month_slots(service_id, from, to)`: the slots of a service starting in [from, to), by start;
  *   - `bench_month_slot_rows(service_id, from, to)`: the same with free seats and price in each row;
- *   - `bench_month_availability(service_id, month)`: one row per day of the month, from our server's day
- *     totals statement (src/scheduling/slot-reads.ts dayTotalsSql) and blackout rule (availability.ts).
+ *   - `bench_month_availability(service_id, month)`: one row per day of the month, as a PostGraphile user
+ *     would write it: our seat rule (seatsAvailableSql) for each open slot, summed by date, our level rule,
+ *     and the blackout test of our rule for each date;
+ *   - `bench_month_statement(service_id, month)`: the same answer from our server's own month statement
+ *     (src/scheduling/slot-reads.ts monthSql), which looks for the service-level parts of the rule once.
  */
 import type { Pool } from 'pg';
 import { minorDigits } from '../src/core/money';
-import { seatsAvailableSql } from '../src/scheduling/slot.entity';
-import { dayTotalsSql } from '../src/scheduling/slot-reads';
+import { seatsAvailableSql, serviceBlackoutsSql } from '../src/scheduling/slot.entity';
+import { monthSql } from '../src/scheduling/slot-reads';
 
 /** The currencies whose minor unit is not 2 digits, as Intl (and so our Money) knows them. */
 const minorDigitsSql = (currency: string): string => {
   const odd = Intl.supportedValuesOf('currency').filter((code) => minorDigits(code) !== 2);
   return `case ${currency} ${odd.map((code) => `when '${code}' then ${minorDigits(code)}`).join(' ')} else 2 end`;
 };
+
+/** Our level rule (src/scheduling/availability.ts availabilityLevel) in SQL. */
+const levelSql = (seats: string, capacity: string): string =>
+  `case when coalesce(${seats}, 0) <= 0 or coalesce(${capacity}, 0) <= 0 then 'NONE' when ${seats} * 2 >= ${capacity} then 'HIGH' when ${seats} * 5 >= ${capacity} then 'MEDIUM' else 'LOW' end`;
 
 /**
  * Non-strict, stable SQL functions, so that PostgreSQL can inline the set-returning ones into the statement
@@ -48,16 +55,20 @@ const SCHEMA = `
   $$;
   create type bench_anchor.day_availability as (date date, slot_count int, available_spots int, level text, blackout boolean);
   create function bench_anchor.bench_month_availability(service_id int, month text) returns setof bench_anchor.day_availability language sql stable as $$
-    with totals as (${dayTotalsSql('now()', '$1', "($2 || '-01')::date", "(($2 || '-01')::date + interval '1 month - 1 day')::date")})
-    select d::date, coalesce(t.slots, 0), coalesce(t.seats_available, 0),
-           case when coalesce(t.seats_available, 0) <= 0 or coalesce(t.capacity, 0) <= 0 then 'NONE'
-                when t.seats_available * 2 >= t.capacity then 'HIGH'
-                when t.seats_available * 5 >= t.capacity then 'MEDIUM' else 'LOW' end,
-           exists (select 1 from blackout b join service v on v.id = $1
-                    where b.provider_id = v.provider_id and (b.service_id is null or b.service_id = $1) and d::date between b.starts_on and b.ends_on)
+    with totals as (
+      select s.local_date, count(*)::int as slots, sum(s.capacity)::int as capacity, sum(${seatsAvailableSql('s', 'now()')})::int as seats_available
+        from public.slot s where s.service_id = $1 and s.status = 'OPEN'
+         and s.local_date between ($2 || '-01')::date and ($2 || '-01')::date + interval '1 month - 1 day'
+       group by s.local_date)
+    select d::date, coalesce(t.slots, 0), coalesce(t.seats_available, 0), ${levelSql('t.seats_available', 't.capacity')},
+           exists (select 1 from public.service v, ${serviceBlackoutsSql('v')} and v.id = $1 and d::date between covering.starts_on and covering.ends_on)
       from generate_series(($2 || '-01')::date, ($2 || '-01')::date + interval '1 month - 1 day', interval '1 day') d
-      left join totals t on t.local_date = d::date::text
+      left join totals t on t.local_date = d::date
      order by d
+  $$;
+  create function bench_anchor.bench_month_statement(service_id int, month text) returns setof bench_anchor.day_availability language sql stable as $$
+    select m.local_date::date, m.slots, m.seats_available, ${levelSql('m.seats_available', 'm.capacity')}, m.blackout
+      from (${monthSql('now()', '$1', "($2 || '-01')::date", "(($2 || '-01')::date + interval '1 month - 1 day')::date")}) m
   $$;`;
 
 export async function installAnchorSchema(db: Pool): Promise<void> {

@@ -11,17 +11,14 @@ import express from 'express';
 import { Pool } from 'pg';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { monthRange, summariseMonth } from '../src/scheduling/availability';
-import { daySeatsOf, dayTotalsSql, slotRowOf, slotsSql } from '../src/scheduling/slot-reads';
+import { monthRange } from '../src/scheduling/availability';
+import { daySummaryOf, monthSql, slotRowOf, slotsSql, type RawMonthDay } from '../src/scheduling/slot-reads';
 import { announceReady, listen } from './support';
 
 /** Our server's read statements (src/scheduling/slot-reads.ts) for one service, at now(). */
 const SLOTS_SQL = slotsSql('now()', 'array[$1::int]', '$2', '$3');
-const DAY_TOTALS_SQL = dayTotalsSql('now()', '$1', '$2::date', '$3::date');
-
-/** The blackouts of the service or its whole provider touching [$2, $3], as our server's blackoutsOf reads them. */
-const BLACKOUTS_SQL = `select b.starts_on::text as "startsOn", b.ends_on::text as "endsOn" from blackout b join service v on v.id = $1
-  where b.provider_id = v.provider_id and (b.service_id is null or b.service_id = $1) and b.starts_on <= $3::date and b.ends_on >= $2::date`;
+/** Sent as a named prepared statement, as the server sends it (src/core/orm.ts preparedRead). */
+const MONTH_SQL = monthSql('now()', '$1', '$2::date', '$3::date');
 
 async function slots(db: Pool, serviceId: number, from: string, to: string): Promise<unknown> {
   const { rows } = await db.query(SLOTS_SQL, [serviceId, from, to]);
@@ -31,8 +28,8 @@ async function slots(db: Pool, serviceId: number, from: string, to: string): Pro
 
 async function availability(db: Pool, serviceId: number, month: string): Promise<unknown> {
   const { first, last } = monthRange(month);
-  const [totals, blackouts] = await Promise.all([db.query(DAY_TOTALS_SQL, [serviceId, first, last]), db.query(BLACKOUTS_SQL, [serviceId, first, last])]);
-  return { availability: { month, days: summariseMonth(month, totals.rows.map(daySeatsOf), blackouts.rows) } };
+  const { rows } = await db.query<RawMonthDay>({ name: 'month', text: MONTH_SQL, values: [serviceId, first, last] });
+  return { availability: { month, days: rows.map(daySummaryOf) } };
 }
 
 async function sqlAnchor(db: Pool): Promise<string> {

@@ -1,5 +1,5 @@
 import { AvailabilityChangedDocument, BookDocument, CancelBookingDocument, CreateServiceDocument, CreateSlotDocument, ModifyBookingDocument, SlotsDocument, UpdateServiceDocument } from '../client/generated/graphql';
-import { SERVICE, createService, signUp, type Account } from './support/fixtures';
+import { SERVICE, createService, expectMonthAsSlots, signUp, type Account } from './support/fixtures';
 import { Subscription, eventually, liveClient } from './support/live';
 import { serverMetric, startTestServer, type TestServer } from './support/server';
 
@@ -51,6 +51,7 @@ describe("a provider's time across its appointment services", () => {
     expect(booked.errors).toBeUndefined();
     expect(await available(demo)).toMatchObject({ [d10]: 0, [d40]: 0, [d55]: 1 });
     expect((await available(tour))[t10]).toBe(10);
+    for (const service of [demo, tour]) await expectMonthAsSlots(server, service, at(0).slice(0, 7));
 
     const refused = await book(customers[1], d10);
     expect(refused.errors?.[0].extensions).toMatchObject({ code: 'SLOT_UNAVAILABLE', reason: 'PROVIDER_BUSY' });
@@ -59,6 +60,7 @@ describe("a provider's time across its appointment services", () => {
 
     await server.ok(CancelBookingDocument, { id: booked.data!.book.id }, customers[0].token);
     expect(await available(demo)).toMatchObject({ [d10]: 1, [d40]: 1, [d55]: 1 });
+    await expectMonthAsSlots(server, demo, at(0).slice(0, 7));
     expect(await server.sql('select * from provider_busy')).toHaveLength(0);
   });
 

@@ -11,7 +11,7 @@ import {
   SetCalendarBlockingDocument,
   SlotsDocument,
 } from '../client/generated/graphql';
-import { createService, dailySlots, daysFromNow, jobsSettled, logInAdmin, runJobsNow, signUp, storedMails, type Account } from './support/fixtures';
+import { createService, dailySlots, daysFromNow, expectMonthAsSlots, jobsSettled, logInAdmin, runJobsNow, signUp, storedMails, type Account } from './support/fixtures';
 import { FakeGoogle } from './support/fake-google';
 import { liveClient, sleep, Subscription } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
@@ -255,6 +255,7 @@ describe('Google Calendar', () => {
     await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: true }, provider.token);
     await jobsSettled(server, ['calendar_busy']);
     expect(await available()).toEqual([1, 0, 1]);
+    await expectMonthAsSlots(server, service.id, slots[1].startsAt.slice(0, 7), customer.token);
     // Open calendars hear of it: the busy slot closed (and, below, reopened), no other.
     const [closed] = await live.waitFor(1);
     expect(closed.data!.availabilityChanged).toMatchObject({ reason: 'CLOSED', slot: { id: slots[1].id, available: 0 } });

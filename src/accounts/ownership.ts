@@ -17,11 +17,16 @@ export async function actingProvider(ctx: RequestContext): Promise<Provider> {
   return provider;
 }
 
+/** Whether the caller manages what the provider whose user is `ownerUserId` owns: a provider its own, an admin everything. */
+export function managesUserOf(ctx: RequestContext, ownerUserId: number | undefined): boolean {
+  if (ctx.actor?.role === Role.ADMIN) return true;
+  return ctx.actor?.role === Role.PROVIDER && ownerUserId === ctx.actor.userId;
+}
+
 /** A provider manages only what is its own; an admin manages everything. */
 export async function manages(ctx: RequestContext, owner: Ref<Provider>): Promise<boolean> {
-  if (ctx.actor?.role === Role.ADMIN) return true;
-  if (ctx.actor?.role !== Role.PROVIDER) return false;
-  return (await owner.load())?.user.id === ctx.actor.userId;
+  // The owner is loaded only when its user decides.
+  return managesUserOf(ctx, ctx.actor?.role === Role.PROVIDER ? (await owner.load())?.user.id : undefined);
 }
 
 export async function assertManages(ctx: RequestContext, owner: Ref<Provider>): Promise<void> {

@@ -1,23 +1,11 @@
 import type { TxContext } from '../core/context';
 import { announceSlots, SlotChangeReason } from '../live/live-events';
-
-/**
- * Whether a busy interval read from one of the provider's ACTIVE blocking calendar connections overlaps
- * the slot (`alias` is the slot's table alias): such a slot cannot be booked. Kept as one SQL piece beside
- * the blackout condition of `Slot`.
- */
-export function calendarBusySql(alias: string): string {
-  return (
-    `exists (select 1 from calendar_busy cb join calendar_connection cc on cc.id = cb.connection_id join service cs on cs.id = ${alias}.service_id ` +
-    `where cc.provider_id = cs.provider_id and cc.status = 'ACTIVE' and cc.blocks_availability ` +
-    `and cb.starts_at < ${alias}.ends_at and cb.ends_at > ${alias}.starts_at)`
-  );
-}
+import { calendarBusySql } from '../scheduling/slot.entity';
 
 /** The future slots of a provider that a busy time closes now, with their service. */
 async function busySlots(tx: TxContext, providerId: number): Promise<Map<number, number>> {
   const rows = await tx.em.execute<{ id: number; service_id: number }[]>(
-    `select s.id, s.service_id from slot s join service v on v.id = s.service_id where v.provider_id = ? and s.starts_at > ? and ${calendarBusySql('s')}`,
+    `select s.id, s.service_id from slot s join service v on v.id = s.service_id where v.provider_id = ? and s.starts_at > ? and ${calendarBusySql('s', 'v')}`,
     [providerId, tx.clock.now()],
   );
   return new Map(rows.map((row) => [row.id, row.service_id]));

@@ -1,5 +1,5 @@
 import { ref, type FilterQuery } from '@mikro-orm/core';
-import { actingProvider, assertManages, manages } from '../accounts/ownership';
+import { actingProvider, assertManages, manages, managesUserOf } from '../accounts/ownership';
 import { Provider } from '../accounts/provider.entity';
 import { paginate, type Page, type PageArgs } from '../core/connection';
 import { inTransaction, type RequestContext } from '../core/context';
@@ -63,6 +63,9 @@ const BIO_LENGTH = 5_000;
 export async function isVisible(ctx: RequestContext, service: Pick<Service, 'active' | 'provider'>): Promise<boolean> {
   return service.active || manages(ctx, service.provider);
 }
+
+/** isVisible for a service read as a row: whether it is active, and its provider's user. */
+export const isVisibleRow = (ctx: RequestContext, active: boolean, ownerUserId: number): boolean => active || managesUserOf(ctx, ownerUserId);
 
 type ServiceFilter = { search?: string | null; category?: string | null; providerId?: string | null };
 const BY_ID = { id: 'asc' } as const;

@@ -1,5 +1,5 @@
 import { DeadlockException, LockWaitTimeoutException, TransactionPropagation } from '@mikro-orm/core';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex, MikroORM } from '@mikro-orm/postgresql';
 import type { Role } from '../accounts/role';
 import type { Clock } from './clock';
 import { DomainError } from './errors';
@@ -20,6 +20,8 @@ export interface Actor {
 export interface RequestContext {
   /** A fork of the EntityManager made for this request or job alone. */
   em: EntityManager;
+  /** The ORM's connection pool, for statements outside the unit of work (preparedRead); else em's. */
+  readonly knex?: Knex;
   actor?: Actor;
   clock: Clock;
   ip?: string;
@@ -52,6 +54,11 @@ export class LazyContext implements RequestContext {
 
   get em(): EntityManager {
     return (this.forked ??= this.orm.em.fork());
+  }
+
+  /** Needs no fork: a read sent past the unit of work (a month of availability) makes none. */
+  get knex(): Knex {
+    return this.orm.em.getKnex();
   }
 }
 

@@ -41,16 +41,18 @@ export const DateTimeScalar = new GraphQLScalarType({
 
 export const JSONScalar = new GraphQLScalarType({ ...JSONResolver.toConfig(), name: 'JSON' });
 
-function calendarDate(value: unknown): string {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || !Luxon.fromISO(value, { zone: 'UTC' }).isValid) {
-    throw badInput(`Date: ${shown(value)} is not a calendar date YYYY-MM-DD`);
-  }
+const notCalendarDate = (value: unknown) => badInput(`Date: ${shown(value)} is not a calendar date YYYY-MM-DD`);
+
+/** What the API gives back (already stored as a date) is only checked for its shape. */
+function calendarDateShape(value: unknown): string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw notCalendarDate(value);
   return value;
 }
 
-/** What the API takes; what it gives back (already stored) is only checked for its shape. */
+/** What the API takes must be a date of the calendar in its years. */
 function parseCalendarDate(value: unknown): string {
-  if (!inYears(CALENDAR_YEARS, Number(calendarDate(value).slice(0, 4)))) {
+  if (!Luxon.fromISO(calendarDateShape(value), { zone: 'UTC' }).isValid) throw notCalendarDate(value);
+  if (!inYears(CALENDAR_YEARS, Number((value as string).slice(0, 4)))) {
     throw badInput(`Date: ${shown(value)} is not in the years ${CALENDAR_YEARS.first} to ${CALENDAR_YEARS.last}`);
   }
   return value as string;
@@ -60,7 +62,7 @@ function parseCalendarDate(value: unknown): string {
 export const DateScalar = new GraphQLScalarType({
   name: 'Date',
   description: `calendar date, YYYY-MM-DD, in the years ${CALENDAR_YEARS.first} to ${CALENDAR_YEARS.last}`,
-  serialize: calendarDate,
+  serialize: calendarDateShape,
   parseValue: parseCalendarDate,
   parseLiteral(ast) {
     if (ast.kind !== Kind.STRING) throw badInput('Date: expected a string YYYY-MM-DD');

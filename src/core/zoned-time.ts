@@ -65,12 +65,3 @@ export function daysBetween(from: string, to: string): number {
   return DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days;
 }
 
-/** Every date from `from` to `to`, inclusive. Compares dates, not their text: year 10000 is "+010000". */
-export function datesInRange(from: string, to: string): string[] {
-  const dates: string[] = [];
-  const last = DateTime.fromISO(to, { zone: 'UTC' });
-  for (let day = DateTime.fromISO(from, { zone: 'UTC' }); day <= last; day = day.plus({ days: 1 })) {
-    dates.push(day.toISODate()!);
-  }
-  return dates;
-}

@@ -1,21 +1,6 @@
-import { DateTime } from 'luxon';
 import { BadInput } from '../core/errors';
-import { CALENDAR_YEARS, dateInYears, datesInRange } from '../core/zoned-time';
-import { AvailabilityLevel, SlotStatus } from './scheduling.enums';
-
-export interface SlotSeats {
-  /** How many slots the entry stands for (a date's totals read grouped); 1 when absent. */
-  slots?: number;
-  localDate: string;
-  status: SlotStatus;
-  capacity: number;
-  seatsAvailable: number;
-}
-
-export interface DateSpan {
-  startsOn: string;
-  endsOn: string;
-}
+import { CALENDAR_YEARS, dateInYears } from '../core/zoned-time';
+import { AvailabilityLevel } from './scheduling.enums';
 
 export interface DaySummary {
   date: string;
@@ -27,9 +12,10 @@ export interface DaySummary {
 
 /** The first and last date of a "YYYY-MM" month, in the years every date of the API lies in. */
 export function monthRange(month: string): { first: string; last: string } {
-  const start = /^\d{4}-(0[1-9]|1[0-2])$/.test(month) ? DateTime.fromISO(`${month}-01`, { zone: 'UTC' }) : null;
-  if (!start?.isValid) throw new BadInput('month', `"${month.slice(0, 20)}" is not a month YYYY-MM`);
-  return { first: dateInYears('month', start.toISODate()!, CALENDAR_YEARS), last: start.endOf('month').toISODate()! };
+  const parts = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
+  if (!parts) throw new BadInput('month', `"${month.slice(0, 20)}" is not a month YYYY-MM`);
+  const days = new Date(Date.UTC(Number(parts[1]), Number(parts[2]), 0)).getUTCDate(); // day 0 of the next month
+  return { first: dateInYears('month', `${month}-01`, CALENDAR_YEARS), last: `${month}-${days}` };
 }
 
 /** NONE at 0, HIGH from 50% of the day's capacity, MEDIUM from 20%, else LOW. */
@@ -38,28 +24,4 @@ export function availabilityLevel(availableSpots: number, capacity: number): Ava
   if (availableSpots * 2 >= capacity) return AvailabilityLevel.HIGH;
   if (availableSpots * 5 >= capacity) return AvailabilityLevel.MEDIUM;
   return AvailabilityLevel.LOW;
-}
-
-/** One summary per date of the month, from the month's slots and the blackouts that touch it. */
-export function summariseMonth(month: string, slots: SlotSeats[], blackouts: DateSpan[]): DaySummary[] {
-  const { first, last } = monthRange(month);
-  const byDate = new Map<string, { slotCount: number; capacity: number; availableSpots: number }>();
-  for (const slot of slots) {
-    if (slot.status !== SlotStatus.OPEN) continue;
-    const day = byDate.get(slot.localDate) ?? { slotCount: 0, capacity: 0, availableSpots: 0 };
-    day.slotCount += slot.slots ?? 1;
-    day.capacity += slot.capacity;
-    day.availableSpots += slot.seatsAvailable;
-    byDate.set(slot.localDate, day);
-  }
-  return datesInRange(first, last).map((date) => {
-    const day = byDate.get(date) ?? { slotCount: 0, capacity: 0, availableSpots: 0 };
-    return {
-      date,
-      slotCount: day.slotCount,
-      availableSpots: day.availableSpots,
-      level: availabilityLevel(day.availableSpots, day.capacity),
-      blackout: blackouts.some((span) => span.startsOn <= date && date <= span.endsOn),
-    };
-  });
 }

@@ -90,7 +90,7 @@ export class SlotResolver {
     @Arg('serviceId', () => ID, { description: 'The service whose availability is computed.' }) serviceId: string,
     @Arg('month', () => String, { description: "The month as YYYY-MM, in the service's time zone (BAD_USER_INPUT otherwise)." }) month: string,
   ): Promise<MonthAvailability> {
-    return this.scheduling.monthAvailability(ctx, await this.catalog.getService(ctx, serviceId), month);
+    return this.scheduling.monthAvailability(ctx, serviceId, month);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)

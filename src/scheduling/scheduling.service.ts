@@ -11,7 +11,7 @@ import { lockSlots } from './slot-locks';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertManages } from '../accounts/ownership';
 import type { CatalogService } from '../catalog/catalog.service';
-import { LIMITS } from '../catalog/catalog.service';
+import { isVisibleRow, LIMITS } from '../catalog/catalog.service';
 import type { Service } from '../catalog/service.entity';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { BadInput, DomainError, NotFound } from '../core/errors';
@@ -20,7 +20,7 @@ import { parseAmount } from '../core/money';
 import { intInRange, optionalText, text } from '../core/validate';
 import { dateInYears, daysBetween, instantInYears, localDate, parseWallTime, SLOT_YEARS, zonedInstant } from '../core/zoned-time';
 import { announceSlots, SlotChangeReason } from '../live/live-events';
-import { monthRange, summariseMonth, type DaySummary } from './availability';
+import { monthRange, type DaySummary } from './availability';
 import { Blackout } from './blackout.entity';
 import { occurrences, ruleFor } from './recurrence';
 import type { ScheduleInput, ScheduleUpdateInput } from './scheduling.inputs';
@@ -28,7 +28,7 @@ import { SlotStatus } from './scheduling.enums';
 import { Schedule } from './schedule.entity';
 import { byStart, Slot } from './slot.entity';
 import { moveSlot } from './slot.state';
-import { readDayTotals, readSlots, type SlotRow } from './slot-reads';
+import { daySummaryOf, readMonth, readSlots, type SlotRow } from './slot-reads';
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import { seatColumn } from '../booking/booking.state';
 
@@ -335,9 +335,16 @@ export class SchedulingService {
     return loader.load(service.id);
   }
 
-  async monthAvailability(ctx: RequestContext, service: Service, month: string): Promise<{ month: string; days: DaySummary[] }> {
+  /**
+   * A month of a service, in one statement: of a service given by id, one the caller may see (NOT_FOUND
+   * otherwise, as getService); of a loaded service, one the caller has been shown already.
+   */
+  async monthAvailability(ctx: RequestContext, service: string | Service, month: string): Promise<{ month: string; days: DaySummary[] }> {
     const { first, last } = monthRange(month);
-    const [days, blackouts] = await Promise.all([readDayTotals(ctx.em, service.id, first, last, ctx.clock.now()), blackoutsOf(ctx.em, service, first, last)]);
-    return { month, days: summariseMonth(month, days, blackouts) };
+    const byId = typeof service === 'string';
+    const days = await readMonth(ctx, byId ? parseId('serviceId', service) : service.id, first, last);
+    const [day] = days;
+    if (!day || (byId && !isVisibleRow(ctx, day.active, day.owner_user_id))) throw new NotFound('Service', byId ? service : service.id);
+    return { month, days: days.map(daySummaryOf) };
   }
 }

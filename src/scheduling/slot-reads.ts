@@ -1,8 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Money } from '../core/money.type';
 import { SlotStatus } from './scheduling.enums';
-import { seatsAvailableSql } from './slot.entity';
-import type { SlotSeats } from './availability';
+import type { RequestContext } from '../core/context';
+import { preparedRead } from '../core/orm';
+import { availabilityLevel, type DaySummary } from './availability';
+import { closureGuardsSql, seatsAvailableSql, serviceBlackoutsSql } from './slot.entity';
 
 /**
  * A slot as the calendar reads it: a plain row with its free seats and price worked out by PostgreSQL,
@@ -41,7 +43,7 @@ export interface RawSlot {
  * [from, to) the window of starts. The server binds them as parameters; the bench sends the same statement.
  */
 export const slotsSql = (at: string, serviceIds: string, from: string, to: string) => `select s.id, s.service_id, (extract(epoch from s.starts_at) * 1000)::float8 as starts_at, (extract(epoch from s.ends_at) * 1000)::float8 as ends_at, s.capacity, s.booked, s.held, s.status,
-    ${seatsAvailableSql('s', at)} as available, coalesce(s.price_amount, svc.price_amount) as price_amount, svc.currency
+    ${seatsAvailableSql('s', at, { alias: 'svc' })} as available, coalesce(s.price_amount, svc.price_amount) as price_amount, svc.currency
   from slot s join service svc on svc.id = s.service_id
   where s.service_id = any(${serviceIds}) and s.starts_at >= ${from} and s.starts_at < ${to}
   order by s.service_id, s.starts_at`;
@@ -71,26 +73,46 @@ export async function readSlots(em: EntityManager, serviceIds: readonly number[]
   return byService;
 }
 
-/** The day totals of a month, with SQL for its inputs: `at` the instant of "now", the service, [first, last] as dates. */
-export const dayTotalsSql = (at: string, serviceId: string, first: string, last: string) => `select s.local_date::text as local_date, count(*)::int as slots, sum(s.capacity)::int as capacity,
-    sum(${seatsAvailableSql('s', at)})::int as seats_available
-  from slot s where s.service_id = ${serviceId} and s.local_date between ${first} and ${last} and s.status = 'OPEN'
-  group by s.local_date`;
+/**
+ * A month of one service, with SQL for its inputs: `at` the instant of "now", the service, [first, last] as
+ * dates. One row per date (none when the service does not exist): its open slots, their seats and free seats,
+ * whether a blackout covers it, and who may see the service. The service-level parts of "closed" are looked
+ * for once (closureGuardsSql), so a month without blackouts or busy times costs a scan of its slots.
+ */
+export const monthSql = (at: string, serviceId: string, first: string, last: string): string => {
+  const guards = closureGuardsSql('v', at, first, last);
+  return `with v as materialized (select v.id, v.provider_id, v.capacity, v.buffer_before_minutes, v.buffer_after_minutes, v.active, p.user_id as owner_user_id
+      from service v join provider p on p.id = v.provider_id where v.id = ${serviceId}),
+    g as materialized (select ${guards.blackedOut} as blacked_out, ${guards.calendarBusy} as calendar_busy, ${guards.providerBusy} as provider_busy from v),
+    totals as (select s.local_date, count(*)::int as slots, sum(s.capacity)::int as capacity,
+        sum(${seatsAvailableSql('s', at, { alias: 'v', guards: { blackedOut: 'g.blacked_out', calendarBusy: 'g.calendar_busy', providerBusy: 'g.provider_busy' } })})::int as seats_available
+      from v cross join g join slot s on s.service_id = v.id
+      where s.local_date between ${first} and ${last} and s.status = 'OPEN' group by s.local_date)
+  select d::date::text as local_date, coalesce(t.slots, 0) as slots, coalesce(t.capacity, 0) as capacity, coalesce(t.seats_available, 0) as seats_available,
+      g.blacked_out and exists (select 1 from ${serviceBlackoutsSql('v')} and d::date between covering.starts_on and covering.ends_on) as blackout,
+      v.active, v.owner_user_id
+    from v cross join g cross join generate_series(${first}, ${last}, interval '1 day') d
+    left join totals t on t.local_date = d::date
+    order by d`;
+};
 
-const DAY_TOTALS = dayTotalsSql('?', '?', '?::date', '?::date');
+const MONTH = monthSql('$1', '$2', '$3::date', '$4::date');
 
-export interface RawDayTotals {
+export interface RawMonthDay {
   local_date: string;
   slots: number;
   capacity: number;
   seats_available: number;
+  blackout: boolean;
+  active: boolean;
+  owner_user_id: number;
 }
 
-export function daySeatsOf(row: RawDayTotals): SlotSeats {
-  return { localDate: row.local_date, slots: row.slots, status: SlotStatus.OPEN, capacity: row.capacity, seatsAvailable: row.seats_available };
+export function daySummaryOf(row: RawMonthDay): DaySummary {
+  return { date: row.local_date, slotCount: row.slots, availableSpots: row.seats_available, level: availabilityLevel(row.seats_available, row.capacity), blackout: row.blackout };
 }
 
-/** The open slots of one service on each date of [first, last], totalled by PostgreSQL (one row per date). */
-export async function readDayTotals(em: EntityManager, serviceId: number, first: string, last: string, now: Date): Promise<SlotSeats[]> {
-  return (await em.execute<RawDayTotals[]>(DAY_TOTALS, [now, serviceId, first, last])).map(daySeatsOf);
+/** The month [first, last] of a service, a row per date; none when the service does not exist. */
+export function readMonth(ctx: RequestContext, serviceId: number, first: string, last: string): Promise<RawMonthDay[]> {
+  return preparedRead<RawMonthDay>(ctx, 'month', MONTH, [ctx.clock.now(), serviceId, first, last]);
 }

@@ -1,39 +1,88 @@
 import { OptionalProps, Check, Entity, Enum, Formula, Index, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { calendarBusySql } from '../calendars/calendar-busy';
 import { Service } from '../catalog/service.entity';
 import { Schedule } from './schedule.entity';
 import { SlotStatus } from './scheduling.enums';
+
+/**
+ * `rule` about the slot's service, given as SQL over a service alias: over `service` when the statement has
+ * joined the slot's service, else over the service looked up for each slot.
+ */
+const overService = (slot: string, service: string | undefined, rule: (service: string) => string): string =>
+  service ? rule(service) : `exists (select 1 from service own where own.id = ${slot}.service_id and ${rule('own')})`;
+
+/** FROM and WHERE of the blackouts that apply to the service `service`: its own and its whole provider's. */
+export const serviceBlackoutsSql = (service: string): string =>
+  `blackout covering where covering.provider_id = ${service}.provider_id and (covering.service_id is null or covering.service_id = ${service}.id)`;
+
+/** FROM and WHERE of the times of the provider of `service` held by live bookings. */
+const providerTimeSql = (service: string): string => `provider_busy pb where pb.provider_id = ${service}.provider_id`;
+
+/** FROM and WHERE of the busy times read from the ACTIVE blocking calendar connections of the provider of `service`. */
+const blockingBusySql = (service: string): string =>
+  `calendar_busy cb join calendar_connection cc on cc.id = cb.connection_id ` +
+  `where cc.provider_id = ${service}.provider_id and cc.status = 'ACTIVE' and cc.blocks_availability`;
+
+/** SQL: whether a busy interval read from one of the provider's blocking calendars overlaps the slot. */
+export const calendarBusySql = (slot: string, service?: string): string =>
+  overService(slot, service, (v) => `exists (select 1 from ${blockingBusySql(v)} and cb.starts_at < ${slot}.ends_at and cb.ends_at > ${slot}.starts_at)`);
+
+/** SQL: whether a blackout of the slot's service or of its whole provider covers the slot's local date. */
+export const blackedOutSql = (slot: string, service?: string): string =>
+  overService(slot, service, (v) => `exists (select 1 from ${serviceBlackoutsSql(v)} and ${slot}.local_date between covering.starts_on and covering.ends_on)`);
 
 /**
  * Whether a slot of an appointment service (capacity 1) overlaps, widened by its service's buffers, a time
  * of its provider held by a live booking (`provider_busy`, README "Appointments and buffers"): such a slot
  * is closed for booking. The slot's own booking counts too; the slot is full then anyway.
  */
-export function providerBusySql(alias: string): string {
-  return (
-    `exists (select 1 from service v join provider_busy pb on pb.provider_id = v.provider_id ` +
-    `where v.id = ${alias}.service_id and v.capacity = 1 ` +
-    `and pb.during && tstzrange(${alias}.starts_at - make_interval(mins => v.buffer_before_minutes), ${alias}.ends_at + make_interval(mins => v.buffer_after_minutes)))`
+export const providerBusySql = (slot: string, service?: string): string =>
+  overService(
+    slot,
+    service,
+    (v) =>
+      `(${v}.capacity = 1 and exists (select 1 from ${providerTimeSql(v)} ` +
+      `and pb.during && tstzrange(${slot}.starts_at - make_interval(mins => ${v}.buffer_before_minutes), ${slot}.ends_at + make_interval(mins => ${v}.buffer_after_minutes))))`,
   );
-}
-
-/** SQL: whether a blackout of the slot's service or of its whole provider covers the slot's local date. */
-export const blackedOutSql = (alias: string): string =>
-  `exists (select 1 from blackout covering join service covered on covered.id = ${alias}.service_id ` +
-  `where covering.provider_id = covered.provider_id and (covering.service_id is null or covering.service_id = ${alias}.service_id) ` +
-  `and ${alias}.local_date between covering.starts_on and covering.ends_on)`;
 
 /**
- * SQL: the seats of slot `alias` that can still be taken at the instant `at` (a placeholder or literal):
- * none when the slot is closed (not OPEN, blacked out, busy in a blocking calendar, the provider's time taken
- * by another appointment, or started). The one SQL place for "closed" that
- * the reads share; Slot.seatsAvailable says the same for a loaded slot.
+ * For a read of many slots of one service, all with local dates in [first, last]: SQL over the service alias
+ * `service` saying whether anything could close one of them that starts after `at`. Each guard is implied by
+ * its test in the rule for every such slot, so where a guard is false PostgreSQL skips that test per slot.
  */
-export const seatsAvailableSql = (alias: string, at: string): string =>
-  `case when ${alias}.status = 'OPEN' and ${alias}.starts_at > ${at} and not ${blackedOutSql(alias)} ` +
-  `and not ${calendarBusySql(alias)} and not ${providerBusySql(alias)} ` +
-  `then ${alias}.capacity - ${alias}.booked - ${alias}.held else 0 end`;
+export const closureGuardsSql = (service: string, at: string, first: string, last: string): ClosureGuards => ({
+  blackedOut: `exists (select 1 from ${serviceBlackoutsSql(service)} and covering.starts_on <= ${last} and covering.ends_on >= ${first})`,
+  calendarBusy: `exists (select 1 from ${blockingBusySql(service)} and cb.ends_at > ${at})`,
+  providerBusy: `(${service}.capacity = 1 and exists (select 1 from ${providerTimeSql(service)} and upper(pb.during) > ${at} - make_interval(mins => ${service}.buffer_before_minutes)))`,
+});
+
+export interface ClosureGuards {
+  blackedOut: string;
+  calendarBusy: string;
+  providerBusy: string;
+}
+
+/** How a statement gives the rule the slot's service: the alias it joined, and guards it worked out once. */
+export interface SlotServiceSql {
+  alias: string;
+  guards?: ClosureGuards;
+}
+
+/**
+ * SQL: the seats of slot `slot` that can still be taken at the instant `at` (a placeholder or literal):
+ * none when the slot is closed (not OPEN, blacked out, busy in a blocking calendar, the provider's time taken
+ * by another appointment, or started). The one SQL place for "closed" that the reads share;
+ * Slot.seatsAvailable says the same for a loaded slot.
+ */
+export function seatsAvailableSql(slot: string, at: string, service?: SlotServiceSql): string {
+  const guarded = (guard: string | undefined, test: string) => (guard ? `(${guard} and ${test})` : test);
+  const { alias, guards } = service ?? {};
+  return (
+    `case when ${slot}.status = 'OPEN' and ${slot}.starts_at > ${at} and not ${guarded(guards?.blackedOut, blackedOutSql(slot, alias))} ` +
+    `and not ${guarded(guards?.calendarBusy, calendarBusySql(slot, alias))} and not ${guarded(guards?.providerBusy, providerBusySql(slot, alias))} ` +
+    `then ${slot}.capacity - ${slot}.booked - ${slot}.held else 0 end`
+  );
+}
 
 /** One bookable occurrence with its seat counters; the database refuses to oversell it. */
 @ObjectType('Slot', { description: 'One bookable occurrence of a service: a start, an end and a number of seats.' })

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import {
+  AvailabilityDocument,
   CreateScheduleDocument,
   CreateServiceDocument,
   GenerateSlotsDocument,
   LogInDocument,
   SignUpDocument,
+  SlotsDocument,
   type Role,
   type ScheduleInput,
   type ServiceInput,
@@ -101,4 +103,23 @@ export async function runJobsNow(server: TestServer, ...tasks: string[]): Promis
 export async function storedMails(server: TestServer, email: string): Promise<{ subject: string; text: string }[]> {
   await jobsSettled(server);
   return server.sql<{ subject: string; text: string }>('select subject, text from message where "to" = $1 order by id', [email]);
+}
+
+/**
+ * Expects a service's availability for `month` to say, date by date, what its slot list says (OPEN slots
+ * and their free seats, by local date): the month read's shortcuts must not change an answer.
+ */
+export async function expectMonthAsSlots(server: TestServer, serviceId: string, month: string, token?: string): Promise<void> {
+  const [{ timezone }] = await server.sql<{ timezone: string }>('select timezone from service where id = $1', [serviceId]);
+  const start = DateTime.fromISO(`${month}-01`, { zone: timezone });
+  const { slots } = await server.ok(SlotsDocument, { serviceId, from: start.toISO()!, to: start.plus({ months: 1 }).toISO()! }, token);
+  const byDate = new Map<string, [number, number]>();
+  for (const slot of slots.filter((s) => s.status === 'OPEN')) {
+    const date = DateTime.fromISO(slot.startsAt, { zone: timezone }).toISODate()!;
+    const [count, free] = byDate.get(date) ?? [0, 0];
+    byDate.set(date, [count + 1, free + slot.available]);
+  }
+  const { availability } = await server.ok(AvailabilityDocument, { serviceId, month }, token);
+  const days = availability.days.filter((day) => day.slotCount > 0).map((day) => [day.date, day.slotCount, day.availableSpots]);
+  expect(days).toEqual([...byDate].sort(([a], [b]) => a.localeCompare(b)).map(([date, [count, free]]) => [date, count, free]));
 }
