@@ -13,7 +13,7 @@ import {
 } from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, expectMonthAsSlots, jobsSettled, logInAdmin, runJobsNow, signUp, storedMails, type Account } from './support/fixtures';
 import { FakeGoogle } from './support/fake-google';
-import { liveClient, sleep, Subscription } from './support/live';
+import { eventually, liveClient, sleep, Subscription } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
 
 const TASKS = ['calendar_sync', 'calendar_resync', 'calendar_busy', 'calendar_revoke'];
@@ -272,6 +272,32 @@ describe('Google Calendar', () => {
     await client.dispose();
     expect(live.results).toHaveLength(2);
     await book(slots[1].id);
+  });
+
+  it('a lost grant reopens the slots its busy times closed, and open calendars hear of it', async () => {
+    const { provider, service, slots } = await providerWithSlots('Lena Lost');
+    await connect(provider, 'lena@gmail.test');
+    await settle();
+    google.calendars.get('lena@gmail.test')!.busy = [{ start: slots[1].startsAt, end: slots[1].endsAt }];
+    const [connection] = await connections(provider);
+    await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: true }, provider.token);
+    await jobsSettled(server, ['calendar_busy']);
+    const available = async () => (await server.ok(SlotsDocument, { serviceId: service.id, from: slots[1].startsAt, to: slots[1].endsAt })).slots[0].available;
+    expect(await available()).toBe(0);
+    const client = liveClient(server.url);
+    const live = new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] });
+    await sleep(300); // the subscription has joined the hub
+    google.revokeAll('lena@gmail.test');
+    await book(slots[0].id); // its calendar sync meets the refused grant
+    await settle();
+    expect((await connections(provider))[0].status).toBe('NEEDS_REAUTH');
+    expect(await available()).toBe(1);
+    await eventually(async () => live.results.some((result) => result.data?.availabilityChanged.slot.id === slots[1].id));
+    expect(live.results.filter((result) => result.data?.availabilityChanged.slot.id === slots[1].id).map((result) => result.data!.availabilityChanged)).toEqual([
+      expect.objectContaining({ reason: 'OPENED', slot: expect.objectContaining({ available: 1 }) }),
+    ]);
+    live.stop();
+    await client.dispose();
   });
 
   it('stores a Meet link from the event of a GOOGLE_MEET service on the booking', async () => {

@@ -150,7 +150,8 @@ export class CalendarSyncer {
 
   /**
    * Google refused the grant: the connection needs the provider (NEEDS_REAUTH), its waiting syncs cannot
-   * succeed until then, and the provider is told once (the move happens once, under the row's lock).
+   * succeed until then, and the provider is told once (the move happens once, under the row's lock). Its
+   * busy times stop blocking, and open calendars hear of the slots that reopen.
    */
   private async lostGrant(tx: TxContext, connectionId: number, message: string): Promise<void> {
     const connection = await tx.em.findOne(CalendarConnection, connectionId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true, populate: ['provider'] });
@@ -158,8 +159,10 @@ export class CalendarSyncer {
     await tx.em.nativeUpdate(CalendarSync, { connection: connectionId, status: PENDING }, { status: FAILED, lastError: 'needs reconnect: Google refused the grant', updatedAt: tx.clock.now() });
     if (connection.status !== ACTIVE) return;
     CALENDAR_CONNECTION_STATES.assertMove(connection.status, NEEDS_REAUTH, 'server');
-    connection.status = NEEDS_REAUTH;
-    connection.lastError = message;
+    await changingBusyTimes(tx, connection.provider.id, async () => {
+      connection.status = NEEDS_REAUTH;
+      connection.lastError = message;
+    });
     await this.notifications.calendarNeedsReconnect(tx, connection.provider.getEntity().user.id, connection.accountEmail);
   }
 
