@@ -209,6 +209,29 @@ describe('Google Calendar', () => {
     expect((await syncs(first.id, provider)).calendarSyncs[0].status).toBe('SYNCED');
   });
 
+  it('connecting again after the dedicated calendar was deleted in Google makes a new one with every live booking', async () => {
+    const { provider, slots } = await providerWithSlots('Dora Deleted');
+    await connect(provider, 'dora@gmail.test');
+    await settle();
+    const first = await book(slots[0].id);
+    await settle();
+    const [old] = google.dedicated('dora@gmail.test');
+    google.calendars.delete(old.id); // the owner deleted it in Google
+    const second = await book(slots[1].id);
+    await settle();
+    expect((await syncs(second.id, provider)).calendarSyncs[0]).toMatchObject({ status: 'FAILED' });
+
+    await connect(provider, 'dora@gmail.test');
+    await settle();
+    const [connection] = await connections(provider);
+    const [made] = google.dedicated('dora@gmail.test');
+    expect(connection).toMatchObject({ status: 'ACTIVE', calendarId: made.id });
+    expect(made.id).not.toBe(old.id);
+    expect(made.acl.map((rule) => rule.scope.value)).toEqual([provider.email]);
+    expect(google.live(made)).toHaveLength(2);
+    for (const booking of [first, second]) expect((await syncs(booking.id, provider)).calendarSyncs[0].status).toBe('SYNCED');
+  });
+
   it('keeps two accounts in step; disconnecting one revokes its grant and stops every call for it', async () => {
     const { provider, slots } = await providerWithSlots('Tom Two');
     await connect(provider, 'tom.home@gmail.test');

@@ -86,9 +86,11 @@ export class CalendarService {
     try {
       account = await google.exchange(answer.code);
       const existing = await ctx.em.findOne(CalendarConnection, { provider, kind: 'google', accountEmail: account.email });
-      // A reconnected account keeps its calendar; the owner of the account needs no share of its own calendar.
+      // A reconnected account keeps its calendar unless it was deleted in Google meanwhile (the resync queued
+      // below then fills a new one); the owner of the account needs no share of its own calendar.
       sharedWith = existing?.sharedWith ?? (owner.email.toLowerCase() === account.email ? [] : [owner.email]);
-      calendarId = existing?.calendarId ?? (await google.createCalendar(account.refreshToken, `${provider.name} bookings`, owner.timezone, sharedWith));
+      const kept = existing?.calendarId && (await google.calendarExists(account.refreshToken, existing.calendarId)) ? existing.calendarId : undefined;
+      calendarId = kept ?? (await google.createCalendar(account.refreshToken, `${provider.name} bookings`, owner.timezone, sharedWith));
     } catch (error) {
       const failure = googleFailure(error);
       return { status: 502, title: 'Google Calendar was not connected', message: `Google could not complete the connection (${failure.message}). Start again from your account page.` };

@@ -100,6 +100,17 @@ export class GoogleApi {
     return { refreshToken: tokens.refresh_token, email: data.email.toLowerCase() };
   }
 
+  /** Whether the calendar is still in the account: its owner may have deleted it in Google. */
+  async calendarExists(refreshToken: string, calendarId: string): Promise<boolean> {
+    try {
+      await this.calendar(refreshToken).calendars.get({ calendarId });
+      return true;
+    } catch (error) {
+      if (googleFailure(error).kind === 'gone') return false;
+      throw error;
+    }
+  }
+
   /** Makes the dedicated calendar and shares it (role writer) with each address. */
   async createCalendar(refreshToken: string, summary: string, timeZone: string, shareWith: string[]): Promise<string> {
     const api = this.calendar(refreshToken);
