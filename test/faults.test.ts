@@ -1,4 +1,4 @@
-import { AvailabilityChangedDocument, BookDocument, CancelBookingDocument, SlotsDocument } from '../client/generated/graphql';
+import { AvailabilityChangedDocument, AvailabilityDocument, BookDocument, CancelBookingDocument, SlotsDocument } from '../client/generated/graphql';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
 import { createService, dailySlots, daysFromNow, jobsSettled, signUp, type Account } from './support/fixtures';
 import { Subscription, eventually, liveClient } from './support/live';
@@ -55,12 +55,16 @@ describe('a PostgreSQL restart', () => {
     const live = new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] });
     await eventually(async () => (await serverMetric(server.url, 'live_subscriptions')) > before);
     const book = () => server.request(BookDocument, { input: { slotIds: [slot.id], party: { adults: 2 } } }, customer.token);
+    // A month is a prepared statement on a pooled connection: the connections after the restart prepare it again.
+    const month = () => server.request(AvailabilityDocument, { serviceId: service.id, month: slot.startsAt.slice(0, 7) });
+    expect((await month()).errors).toBeUndefined();
 
     await restartPostgres(async () => {
       const refused = await book();
       expect(codes(refused)).toEqual(['SERVICE_UNAVAILABLE']);
       expect(refused.errors![0].message).toMatch(/retry/);
       expect(codes(await server.request(SlotsDocument, { serviceId: service.id, from: slot.startsAt, to: slot.endsAt }))).toEqual(['SERVICE_UNAVAILABLE']);
+      expect(codes(await month())).toEqual(['SERVICE_UNAVAILABLE']);
       expect(await health()).toBe(503);
     });
 
@@ -68,6 +72,8 @@ describe('a PostgreSQL restart', () => {
     await eventually(async () => (await server.sql(`select 1 from pg_stat_activity where application_name = 'booking-live-listener' and datname = current_database()`)).length === 1);
     const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 2 } } }, customer.token);
     expect(booking).toMatchObject({ status: 'CONFIRMED', slots: [{ booked: 2 }] });
+    const months = await Promise.all(Array.from({ length: 12 }, month)); // at once: more than one pooled connection
+    expect(months.map((answer) => answer.errors)).toEqual(Array(12).fill(undefined));
     const [event] = await live.waitFor(1);
     expect(event.data!.availabilityChanged).toMatchObject({ reason: 'BOOKED', slot: { id: slot.id, booked: 2 } });
     await jobsSettled(server);
