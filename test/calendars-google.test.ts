@@ -70,6 +70,14 @@ async function providerWithSlots(name: string, input: Parameters<typeof createSe
   return { provider, service, slots };
 }
 
+/** A provider with slots whose Google account is connected, its first jobs run. */
+async function connectedProvider(name: string, email: string, input: Parameters<typeof createService>[2] = {}) {
+  const made = await providerWithSlots(name, input);
+  await connect(made.provider, email);
+  await settle();
+  return made;
+}
+
 const book = async (slotId: string) => (await server.ok(BookDocument, { input: { slotIds: [slotId], party: { adults: 1 } } }, customer.token)).book;
 
 const syncs = async (bookingId: string, who: Account) => (await server.ok(BookingCalendarSyncsDocument, { id: bookingId }, who.token)).booking!;
@@ -108,9 +116,7 @@ describe('Google Calendar', () => {
   });
 
   it('keeps one event per booking through booking, moving and cancelling; the customer sees no syncs', async () => {
-    const { provider, slots } = await providerWithSlots('Sam Sync');
-    await connect(provider, 'sam@gmail.test');
-    await settle();
+    const { provider, slots } = await connectedProvider('Sam Sync', 'sam@gmail.test');
     const booking = await book(slots[0].id);
     await settle();
     const [calendar] = google.dedicated('sam@gmail.test');
@@ -130,9 +136,7 @@ describe('Google Calendar', () => {
   });
 
   it('ends with exactly one event per live booking through Google down, 500s, 429s, a lost answer and a hung call', async () => {
-    const { provider, slots } = await providerWithSlots('Fay Faults');
-    await connect(provider, 'fay@gmail.test');
-    await settle();
+    const { provider, slots } = await connectedProvider('Fay Faults', 'fay@gmail.test');
     const [calendar] = google.dedicated('fay@gmail.test');
     const booked = [];
     for (const [index, kind] of (['down', '500', '429', 'lose', 'hang'] as const).entries()) {
@@ -184,9 +188,7 @@ describe('Google Calendar', () => {
   });
 
   it('invalid_grant: NEEDS_REAUTH, the syncs FAILED, one email; connecting again resumes the sync', async () => {
-    const { provider, slots } = await providerWithSlots('Nina Reauth');
-    await connect(provider, 'nina@gmail.test');
-    await settle();
+    const { provider, slots } = await connectedProvider('Nina Reauth', 'nina@gmail.test');
     google.revokeAll('nina@gmail.test');
     const first = await book(slots[0].id);
     const second = await book(slots[1].id);
@@ -210,9 +212,7 @@ describe('Google Calendar', () => {
   });
 
   it('connecting again after the dedicated calendar was deleted in Google makes a new one with every live booking', async () => {
-    const { provider, slots } = await providerWithSlots('Dora Deleted');
-    await connect(provider, 'dora@gmail.test');
-    await settle();
+    const { provider, slots } = await connectedProvider('Dora Deleted', 'dora@gmail.test');
     const first = await book(slots[0].id);
     await settle();
     const [old] = google.dedicated('dora@gmail.test');
@@ -262,9 +262,7 @@ describe('Google Calendar', () => {
   });
 
   it("busy times of the account's other calendars close overlapping slots until blocking is turned off", async () => {
-    const { provider, service, slots } = await providerWithSlots('Bea Busy');
-    await connect(provider, 'bea@gmail.test');
-    await settle();
+    const { provider, service, slots } = await connectedProvider('Bea Busy', 'bea@gmail.test');
     google.calendars.get('bea@gmail.test')!.busy = [{ start: slots[1].startsAt, end: slots[1].endsAt }];
     const [connection] = await connections(provider);
     const available = async () => {
@@ -298,9 +296,7 @@ describe('Google Calendar', () => {
   });
 
   it('a lost grant reopens the slots its busy times closed, and open calendars hear of it', async () => {
-    const { provider, service, slots } = await providerWithSlots('Lena Lost');
-    await connect(provider, 'lena@gmail.test');
-    await settle();
+    const { provider, service, slots } = await connectedProvider('Lena Lost', 'lena@gmail.test');
     google.calendars.get('lena@gmail.test')!.busy = [{ start: slots[1].startsAt, end: slots[1].endsAt }];
     const [connection] = await connections(provider);
     await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: true }, provider.token);
@@ -324,9 +320,7 @@ describe('Google Calendar', () => {
   });
 
   it('stores a Meet link from the event of a GOOGLE_MEET service on the booking', async () => {
-    const { provider, slots } = await providerWithSlots('Mia Meet', { meetingProvider: 'GOOGLE_MEET' });
-    await connect(provider, 'mia@gmail.test');
-    await settle();
+    const { provider, slots } = await connectedProvider('Mia Meet', 'mia@gmail.test', { meetingProvider: 'GOOGLE_MEET' });
     const booking = await book(slots[0].id);
     expect(booking.status).toBe('CONFIRMED');
     await settle();

@@ -51,11 +51,12 @@ function calendarDateShape(value: unknown): string {
 
 /** What the API takes must be a date of the calendar in its years. */
 function parseCalendarDate(value: unknown): string {
-  if (!Luxon.fromISO(calendarDateShape(value), { zone: 'UTC' }).isValid) throw notCalendarDate(value);
-  if (!inYears(CALENDAR_YEARS, Number((value as string).slice(0, 4)))) {
+  const date = calendarDateShape(value);
+  if (!Luxon.fromISO(date, { zone: 'UTC' }).isValid) throw notCalendarDate(value);
+  if (!inYears(CALENDAR_YEARS, Number(date.slice(0, 4)))) {
     throw badInput(`Date: ${shown(value)} is not in the years ${CALENDAR_YEARS.first} to ${CALENDAR_YEARS.last}`);
   }
-  return value as string;
+  return date;
 }
 
 /** A calendar date with no zone, kept as its YYYY-MM-DD text. */

@@ -1,6 +1,5 @@
 import type http from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { recentlyUsed } from '../core/recently-used';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, createSourceEventStream, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import type { Disposable, SubscribePayload } from 'graphql-ws';
@@ -10,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { LazyContext, type Actor } from '../core/context';
 import type { Clock } from '../core/clock';
 import { DomainError } from '../core/errors';
+import { recentlyUsed } from '../core/recently-used';
 import type { LiveContext } from '../live/live.resolver';
 import type { LiveService } from '../live/live.service';
 import { errorFormatter } from './errors';
