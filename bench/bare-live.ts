@@ -8,7 +8,15 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GraphQLBoolean, GraphQLID, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema } from 'graphql';
+import {
+  GraphQLBoolean,
+  GraphQLID,
+  GraphQLInt,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { Client } from 'pg';
 import { WebSocketServer } from 'ws';
@@ -39,7 +47,10 @@ function subscribe(serviceIds: number[]): AsyncIterableIterator<SlotChange> {
     return Promise.resolve({ value: undefined, done: true });
   };
   return {
-    next: () => (queue.length ? Promise.resolve({ value: queue.shift()!, done: false }) : new Promise((resolve) => (parked = resolve))),
+    next: () =>
+      queue.length
+        ? Promise.resolve({ value: queue.shift()!, done: false })
+        : new Promise((resolve) => (parked = resolve)),
     return: done,
     [Symbol.asyncIterator]() {
       return this;
@@ -47,8 +58,14 @@ function subscribe(serviceIds: number[]): AsyncIterableIterator<SlotChange> {
   };
 }
 
-const Slot = new GraphQLObjectType({ name: 'Slot', fields: { id: { type: new GraphQLNonNull(GraphQLID) }, booked: { type: new GraphQLNonNull(GraphQLInt) } } });
-const SlotChangeType = new GraphQLObjectType({ name: 'SlotChange', fields: { slot: { type: new GraphQLNonNull(Slot) } } });
+const Slot = new GraphQLObjectType({
+  name: 'Slot',
+  fields: { id: { type: new GraphQLNonNull(GraphQLID) }, booked: { type: new GraphQLNonNull(GraphQLInt) } },
+});
+const SlotChangeType = new GraphQLObjectType({
+  name: 'SlotChange',
+  fields: { slot: { type: new GraphQLNonNull(Slot) } },
+});
 const schema = new GraphQLSchema({
   query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLBoolean } } }),
   subscription: new GraphQLObjectType({
@@ -73,7 +90,9 @@ async function main(): Promise<void> {
     const notice = JSON.parse(message.payload ?? '{}') as SlotsNotice;
     const targets = subscribers.get(notice.serviceId);
     if (!targets?.size) return;
-    const { rows } = await db.query('select id::text, booked from slot where id = any($1) order by starts_at', [notice.slotIds]);
+    const { rows } = await db.query('select id::text, booked from slot where id = any($1) order by starts_at', [
+      notice.slotIds,
+    ]);
     for (const row of rows) {
       const change: SlotChange = { slot: { id: row.id, booked: row.booked } };
       for (const push of targets) push(change);
@@ -85,7 +104,9 @@ async function main(): Promise<void> {
   const server = http.createServer((req, res) => {
     if (req.url !== '/metrics') return void res.writeHead(404).end();
     const memory = process.memoryUsage();
-    res.end(`process_resident_memory_bytes ${memory.rss}\nnodejs_heap_size_used_bytes ${memory.heapUsed}\nlive_subscriptions ${held}\n`);
+    res.end(
+      `process_resident_memory_bytes ${memory.rss}\nnodejs_heap_size_used_bytes ${memory.heapUsed}\nlive_subscriptions ${held}\n`,
+    );
   });
   useServer({ schema }, new WebSocketServer({ server, path: '/graphql' }));
   await new Promise<void>((resolve) => server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', resolve));

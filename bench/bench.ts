@@ -71,7 +71,10 @@ async function bookDirectly(db: Pool, customerId: number, slotId: number): Promi
   const client = await db.connect();
   try {
     await client.query('begin');
-    const taken = await client.query(`update slot set booked = booked + 1 where id = $1 and status = 'OPEN' and booked + held + 1 <= capacity returning service_id, starts_at, ends_at`, [slotId]);
+    const taken = await client.query(
+      `update slot set booked = booked + 1 where id = $1 and status = 'OPEN' and booked + held + 1 <= capacity returning service_id, starts_at, ends_at`,
+      [slotId],
+    );
     if (!taken.rowCount) throw new Error('slot full');
     const { service_id: serviceId, starts_at: startsAt, ends_at: endsAt } = taken.rows[0];
     const booking = await client.query(
@@ -80,8 +83,14 @@ async function bookDirectly(db: Pool, customerId: number, slotId: number): Promi
       [reference(), serviceId, customerId, startsAt, endsAt],
     );
     const bookingId = booking.rows[0].id;
-    await client.query(`insert into booking_slot (booking_id, slot_id, seats, unit_price) values ($1, $2, 1, '10')`, [bookingId, slotId]);
-    await client.query(`insert into audit_entry (booking_id, action, actor_id, after, created_at) values ($1, 'booking.created', $2, '{}', now())`, [bookingId, customerId]);
+    await client.query(`insert into booking_slot (booking_id, slot_id, seats, unit_price) values ($1, $2, 1, '10')`, [
+      bookingId,
+      slotId,
+    ]);
+    await client.query(
+      `insert into audit_entry (booking_id, action, actor_id, after, created_at) values ($1, 'booking.created', $2, '{}', now())`,
+      [bookingId, customerId],
+    );
     await client.query(`select pg_notify('live_slots', $1), pg_notify('live_bookings', $2)`, [
       JSON.stringify({ serviceId, slotIds: [slotId], reason: 'BOOKED', at: new Date().toISOString() }),
       JSON.stringify({ bookingId, at: new Date().toISOString() }),
@@ -139,7 +148,10 @@ async function main(): Promise<void> {
     // Every bench client comes from one address: the per-client socket cap is lifted for the fan-out.
     // BENCH_NODE_OPTIONS reaches our server processes, to profile them under the bench (node refuses --cpu-prof there).
     const env = {
-      DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', WORKER: 'off', MAX_SOCKETS_PER_CLIENT: String(FANOUT_SUBSCRIBERS + 100),
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'info',
+      WORKER: 'off',
+      MAX_SOCKETS_PER_CLIENT: String(FANOUT_SUBSCRIBERS + 100),
       ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     };
     if (process.env.BENCH_ONLY === 'live') {
@@ -167,16 +179,26 @@ async function main(): Promise<void> {
     const contention = await seed(db, CONTENTION_REQUESTS, 2, CONTENTION_CAPACITY);
     const contentionTokens = await Promise.all(contention.customerIds.map(tokenOf));
     for (const server of servers) await book(server.url, contentionTokens[0], contention.slotIds[1]); // warm-up on the other slot
-    const outcomes = await Promise.all(contentionTokens.map((token, i) => book(servers[i % 2].url, token, contention.slotIds[0])));
+    const outcomes = await Promise.all(
+      contentionTokens.map((token, i) => book(servers[i % 2].url, token, contention.slotIds[0])),
+    );
     const latencies = outcomes.map((o) => o.ms).sort((a, b) => a - b);
-    const byCode = outcomes.reduce<Record<string, number>>((counts, o) => ({ ...counts, [o.code]: (counts[o.code] ?? 0) + 1 }), {});
+    const byCode = outcomes.reduce<Record<string, number>>(
+      (counts, o) => ({ ...counts, [o.code]: (counts[o.code] ?? 0) + 1 }),
+      {},
+    );
     const [{ booked }] = (await db.query('select booked from slot where id = $1', [contention.slotIds[0]])).rows;
-    table(`1. Contention: ${CONTENTION_REQUESTS} concurrent one-seat bookings, one capacity-${CONTENTION_CAPACITY} slot, two server processes`, [
-      ['bookings made', `${byCode.BOOKED ?? 0} (slot.booked = ${booked})`],
-      ...Object.entries(byCode).filter(([code]) => code !== 'BOOKED').map(([code, n]): [string, number] => [`error ${code}`, n]),
-      ['latency p50', `${percentile(latencies, 50).toFixed(1)} ms`],
-      ['latency p99 (goal <= 250 ms)', `${percentile(latencies, 99).toFixed(1)} ms`],
-    ]);
+    table(
+      `1. Contention: ${CONTENTION_REQUESTS} concurrent one-seat bookings, one capacity-${CONTENTION_CAPACITY} slot, two server processes`,
+      [
+        ['bookings made', `${byCode.BOOKED ?? 0} (slot.booked = ${booked})`],
+        ...Object.entries(byCode)
+          .filter(([code]) => code !== 'BOOKED')
+          .map(([code, n]): [string, number] => [`error ${code}`, n]),
+        ['latency p50', `${percentile(latencies, 50).toFixed(1)} ms`],
+        ['latency p99 (goal <= 250 ms)', `${percentile(latencies, 99).toFixed(1)} ms`],
+      ],
+    );
 
     // 2. Throughput on distinct slots.
     const http = await seed(db, THROUGHPUT_BOOKINGS, THROUGHPUT_BOOKINGS, 10);
@@ -192,19 +214,30 @@ async function main(): Promise<void> {
     const floor = async (write: (db: Pool, customerId: number, slotId: number) => Promise<void>) => {
       const seeded = await seed(db, THROUGHPUT_BOOKINGS, THROUGHPUT_BOOKINGS, 10);
       await pool(200, CLIENTS, (i) => write(db, seeded.customerIds[i], seeded.slotIds[i]));
-      return (THROUGHPUT_BOOKINGS - 200) / (await pool(THROUGHPUT_BOOKINGS - 200, CLIENTS, (i) => write(db, seeded.customerIds[i + 200], seeded.slotIds[i + 200])));
+      return (
+        (THROUGHPUT_BOOKINGS - 200) /
+        (await pool(THROUGHPUT_BOOKINGS - 200, CLIENTS, (i) =>
+          write(db, seeded.customerIds[i + 200], seeded.slotIds[i + 200]),
+        ))
+      );
     };
     const directRate = await floor(bookDirectly);
     const oneStatementRate = await floor(bookInOneStatement);
     const httpRate = (THROUGHPUT_BOOKINGS - 200) / httpSeconds;
-    table(`2. Throughput: distinct slots, ${CLIENTS} concurrent clients, ${THROUGHPUT_BOOKINGS - 200} bookings after 200 warm-up`, [
-      ['GraphQL over HTTP (one process)', `${httpRate.toFixed(0)} bookings/s${httpFailures.length ? ` (${httpFailures.length} failed)` : ''}`],
-      ['same writes via pg, statement by statement', `${directRate.toFixed(0)} bookings/s`],
-      ['one-statement floor via pg', `${oneStatementRate.toFixed(0)} bookings/s`],
-      ['ratio HTTP / same writes', `${(httpRate / directRate).toFixed(2)}`],
-      ['ratio HTTP / one statement (goal >= 0.5)', `${(httpRate / oneStatementRate).toFixed(2)}`],
-      ['SQL round trips per book (goal <= 3)', `${(statements / (THROUGHPUT_BOOKINGS - 200)).toFixed(1)}`],
-    ]);
+    table(
+      `2. Throughput: distinct slots, ${CLIENTS} concurrent clients, ${THROUGHPUT_BOOKINGS - 200} bookings after 200 warm-up`,
+      [
+        [
+          'GraphQL over HTTP (one process)',
+          `${httpRate.toFixed(0)} bookings/s${httpFailures.length ? ` (${httpFailures.length} failed)` : ''}`,
+        ],
+        ['same writes via pg, statement by statement', `${directRate.toFixed(0)} bookings/s`],
+        ['one-statement floor via pg', `${oneStatementRate.toFixed(0)} bookings/s`],
+        ['ratio HTTP / same writes', `${(httpRate / directRate).toFixed(2)}`],
+        ['ratio HTTP / one statement (goal >= 0.5)', `${(httpRate / oneStatementRate).toFixed(2)}`],
+        ['SQL round trips per book (goal <= 3)', `${(statements / (THROUGHPUT_BOOKINGS - 200)).toFixed(1)}`],
+      ],
+    );
 
     await fanOut(db, env);
     await reads(db, databaseUrl, servers[1].url);

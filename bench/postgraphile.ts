@@ -15,8 +15,15 @@ import { announceReady, listen } from './support';
  * types come from two realms. This process loads nothing of ours that needs graphql 16.
  */
 const postgraphileDir = path.dirname(require.resolve('postgraphile/package.json'));
-const resolveFilename = (Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string })._resolveFilename;
-(Module as unknown as { _resolveFilename: unknown })._resolveFilename = function (this: unknown, request: string, parent: unknown, isMain: boolean, options?: { paths?: string[] }) {
+const resolveFilename = (Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string })
+  ._resolveFilename;
+(Module as unknown as { _resolveFilename: unknown })._resolveFilename = function (
+  this: unknown,
+  request: string,
+  parent: unknown,
+  isMain: boolean,
+  options?: { paths?: string[] },
+) {
   const oneCopy = !options?.paths && ['graphql', 'graphile-build'].includes(request.split('/')[0]);
   return resolveFilename.call(this, request, parent, isMain, oneCopy ? { paths: [postgraphileDir] } : options);
 };

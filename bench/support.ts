@@ -27,10 +27,22 @@ export async function pool(count: number, clients: number, job: (index: number) 
   return (performance.now() - started) / 1000;
 }
 
-export async function seed(db: Pool, customers: number, slots: number, capacity: number): Promise<{ customerIds: number[]; slotIds: number[] }> {
+export async function seed(
+  db: Pool,
+  customers: number,
+  slots: number,
+  capacity: number,
+): Promise<{ customerIds: number[]; slotIds: number[] }> {
   const suffix = Math.random().toString(36).slice(2, 8);
-  const [{ id: userId }] = (await db.query(`insert into app_user (email, password_hash, name, role, timezone, created_at) values ($1, 'x', 'Bench owner', 'PROVIDER', 'UTC', now()) returning id`, [`owner-${suffix}@bench.test`])).rows;
-  const [{ id: providerId }] = (await db.query(`insert into provider (user_id, name) values ($1, 'Bench owner') returning id`, [userId])).rows;
+  const [{ id: userId }] = (
+    await db.query(
+      `insert into app_user (email, password_hash, name, role, timezone, created_at) values ($1, 'x', 'Bench owner', 'PROVIDER', 'UTC', now()) returning id`,
+      [`owner-${suffix}@bench.test`],
+    )
+  ).rows;
+  const [{ id: providerId }] = (
+    await db.query(`insert into provider (user_id, name) values ($1, 'Bench owner') returning id`, [userId])
+  ).rows;
   const [{ id: serviceId }] = (
     await db.query(
       `insert into service (provider_id, name, timezone, duration_minutes, capacity, price_amount, currency, max_party_size, created_at)
@@ -58,7 +70,6 @@ export async function seed(db: Pool, customers: number, slots: number, capacity:
   return { customerIds, slotIds: slotIds.sort((a, b) => a - b) };
 }
 
-
 export const READ_CLIENTS = 8;
 export const READ_REQUESTS = 240;
 
@@ -69,7 +80,11 @@ export async function rate(request: () => Promise<unknown>): Promise<number> {
 }
 
 export async function postJson(url: string, body: unknown): Promise<unknown> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const answer = (await response.json()) as { errors?: unknown };
   if (answer.errors) throw new Error(JSON.stringify(answer.errors));
   return answer;
@@ -90,7 +105,10 @@ export interface Child<T> {
  * share the bench client's event loop; resolves with what it prints on its `ready <json>` line.
  */
 export function startChild<T>(name: string, env: Record<string, string>): Promise<Child<T>> {
-  const child = spawn(process.execPath, [path.join(__dirname, `${name}.js`)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(__dirname, `${name}.js`)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {

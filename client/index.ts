@@ -37,7 +37,11 @@ export class BookingClient {
   }
 
   /** Runs a query or mutation over HTTP POST; GraphQL errors come back in `errors`, not as exceptions. */
-  async request<T, V>(document: TypedDocumentNode<T, V>, variables?: V, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+  async request<T, V>(
+    document: TypedDocumentNode<T, V>,
+    variables?: V,
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResponse<T>> {
     const response = await fetch(this.options.url, {
       method: 'POST',
       headers: {

@@ -37,14 +37,22 @@ begin
   -- The new counters, so that the answer shows the committed seats.
   return changed;
 end $$;`);
-    this.addSql(`alter table "waitlist_entry" add column "adults" int null, add column "children" int null, add column "infants" int null;`);
+    this.addSql(
+      `alter table "waitlist_entry" add column "adults" int null, add column "children" int null, add column "infants" int null;`,
+    );
     this.addSql(`update "waitlist_entry" set "adults" = "party_size", "children" = 0, "infants" = 0;`);
-    this.addSql(`alter table "waitlist_entry" alter column "adults" set not null, alter column "children" set not null, alter column "infants" set not null;`);
-    this.addSql(`alter table "waitlist_entry" add constraint "waitlist_entry_party_parts_check" check (adults >= 1 and children >= 0 and infants >= 0 and adults + children + infants = party_size);`);
+    this.addSql(
+      `alter table "waitlist_entry" alter column "adults" set not null, alter column "children" set not null, alter column "infants" set not null;`,
+    );
+    this.addSql(
+      `alter table "waitlist_entry" add constraint "waitlist_entry_party_parts_check" check (adults >= 1 and children >= 0 and infants >= 0 and adults + children + infants = party_size);`,
+    );
   }
 
   override async down(): Promise<void> {
-    this.addSql(`alter table "waitlist_entry" drop constraint "waitlist_entry_party_parts_check", drop column "adults", drop column "children", drop column "infants";`);
+    this.addSql(
+      `alter table "waitlist_entry" drop constraint "waitlist_entry_party_parts_check", drop column "adults", drop column "children", drop column "infants";`,
+    );
     this.addSql(`drop function take_seats(int[], int[], int[]);`);
   }
 }

@@ -9,8 +9,12 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261123110500_customer_limits extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`alter table "service" add column "max_active_bookings_per_customer" int not null default 0, add column "allow_overlapping_bookings" boolean not null default false;`);
-    this.addSql(`alter table "service" add constraint "service_max_active_check" check (max_active_bookings_per_customer >= 0);`);
+    this.addSql(
+      `alter table "service" add column "max_active_bookings_per_customer" int not null default 0, add column "allow_overlapping_bookings" boolean not null default false;`,
+    );
+    this.addSql(
+      `alter table "service" add constraint "service_max_active_check" check (max_active_bookings_per_customer >= 0);`,
+    );
     this.addSql(`
 create function booking_customer_limits() returns trigger language plpgsql as $$
 declare
@@ -30,12 +34,16 @@ begin
   end if;
   return new;
 end $$;`);
-    this.addSql(`create trigger booking_customer_limits before insert or update of status, starts_at, ends_at on booking for each row execute function booking_customer_limits();`);
+    this.addSql(
+      `create trigger booking_customer_limits before insert or update of status, starts_at, ends_at on booking for each row execute function booking_customer_limits();`,
+    );
   }
 
   override async down(): Promise<void> {
     this.addSql(`drop trigger booking_customer_limits on booking;`);
     this.addSql(`drop function booking_customer_limits();`);
-    this.addSql(`alter table "service" drop constraint "service_max_active_check", drop column "max_active_bookings_per_customer", drop column "allow_overlapping_bookings";`);
+    this.addSql(
+      `alter table "service" drop constraint "service_max_active_check", drop column "max_active_bookings_per_customer", drop column "allow_overlapping_bookings";`,
+    );
   }
 }

@@ -11,15 +11,25 @@ export class Migration20261123140000_reviews_images extends Migration {
       constraint "image_format_check" check (format in ('jpeg', 'png', 'webp')),
       constraint "image_size_check" check (width between 1 and 2000 and height >= 1 and bytes >= 1));`);
     this.addSql(`create index "image_uploader_id_index" on "image" ("uploader_id");`);
-    this.addSql(`alter table "image" add constraint "image_uploader_id_foreign" foreign key ("uploader_id") references "app_user" ("id") on update cascade on delete cascade;`);
+    this.addSql(
+      `alter table "image" add constraint "image_uploader_id_foreign" foreign key ("uploader_id") references "app_user" ("id") on update cascade on delete cascade;`,
+    );
 
-    this.addSql(`create table "service_image" ("service_id" int not null, "image_id" uuid not null, "alt" varchar(300) null, "created_at" timestamptz not null, constraint "service_image_pkey" primary key ("service_id", "image_id"));`);
+    this.addSql(
+      `create table "service_image" ("service_id" int not null, "image_id" uuid not null, "alt" varchar(300) null, "created_at" timestamptz not null, constraint "service_image_pkey" primary key ("service_id", "image_id"));`,
+    );
     this.addSql(`create index "service_image_image_id_index" on "service_image" ("image_id");`);
-    this.addSql(`alter table "service_image" add constraint "service_image_service_id_foreign" foreign key ("service_id") references "service" ("id") on update cascade on delete cascade;`);
-    this.addSql(`alter table "service_image" add constraint "service_image_image_id_foreign" foreign key ("image_id") references "image" ("id") on update cascade on delete cascade;`);
+    this.addSql(
+      `alter table "service_image" add constraint "service_image_service_id_foreign" foreign key ("service_id") references "service" ("id") on update cascade on delete cascade;`,
+    );
+    this.addSql(
+      `alter table "service_image" add constraint "service_image_image_id_foreign" foreign key ("image_id") references "image" ("id") on update cascade on delete cascade;`,
+    );
 
     this.addSql(`alter table "provider" add column "avatar_id" uuid null;`);
-    this.addSql(`alter table "provider" add constraint "provider_avatar_id_foreign" foreign key ("avatar_id") references "image" ("id") on update cascade on delete set null;`);
+    this.addSql(
+      `alter table "provider" add constraint "provider_avatar_id_foreign" foreign key ("avatar_id") references "image" ("id") on update cascade on delete set null;`,
+    );
 
     this.addSql(`create type "review_status" as enum ('VISIBLE', 'HIDDEN');`);
     this.addSql(`create table "review" ("id" serial primary key, "booking_id" int not null, "service_id" int not null, "provider_id" int not null, "author_id" int not null,
@@ -29,14 +39,28 @@ export class Migration20261123140000_reviews_images extends Migration {
       constraint "review_rating_check" check (rating between 1 and 5),
       constraint "review_comment_check" check (char_length(comment) <= 2000),
       constraint "review_reply_check" check (char_length(reply) <= 2000));`);
-    this.addSql(`create index "review_service_id_index" on "review" ("service_id", "created_at") where status = 'VISIBLE';`);
-    this.addSql(`create index "review_provider_id_index" on "review" ("provider_id", "created_at") where status = 'VISIBLE';`);
+    this.addSql(
+      `create index "review_service_id_index" on "review" ("service_id", "created_at") where status = 'VISIBLE';`,
+    );
+    this.addSql(
+      `create index "review_provider_id_index" on "review" ("provider_id", "created_at") where status = 'VISIBLE';`,
+    );
     this.addSql(`create index "review_author_id_index" on "review" ("author_id");`);
-    this.addSql(`alter table "review" add constraint "review_booking_id_foreign" foreign key ("booking_id") references "booking" ("id") on update cascade on delete cascade;`);
-    this.addSql(`alter table "review" add constraint "review_service_id_foreign" foreign key ("service_id") references "service" ("id") on update cascade on delete cascade;`);
-    this.addSql(`alter table "review" add constraint "review_provider_id_foreign" foreign key ("provider_id") references "provider" ("id") on update cascade on delete cascade;`);
-    this.addSql(`alter table "review" add constraint "review_author_id_foreign" foreign key ("author_id") references "app_user" ("id") on update cascade on delete cascade;`);
-    this.addSql(`alter table "review" add constraint "review_hidden_by_id_foreign" foreign key ("hidden_by_id") references "app_user" ("id") on update cascade on delete set null;`);
+    this.addSql(
+      `alter table "review" add constraint "review_booking_id_foreign" foreign key ("booking_id") references "booking" ("id") on update cascade on delete cascade;`,
+    );
+    this.addSql(
+      `alter table "review" add constraint "review_service_id_foreign" foreign key ("service_id") references "service" ("id") on update cascade on delete cascade;`,
+    );
+    this.addSql(
+      `alter table "review" add constraint "review_provider_id_foreign" foreign key ("provider_id") references "provider" ("id") on update cascade on delete cascade;`,
+    );
+    this.addSql(
+      `alter table "review" add constraint "review_author_id_foreign" foreign key ("author_id") references "app_user" ("id") on update cascade on delete cascade;`,
+    );
+    this.addSql(
+      `alter table "review" add constraint "review_hidden_by_id_foreign" foreign key ("hidden_by_id") references "app_user" ("id") on update cascade on delete set null;`,
+    );
     this.addSql(`
 create function review_rules() returns trigger language plpgsql as $$
 begin
@@ -51,7 +75,9 @@ begin
   end if;
   return new;
 end $$;`);
-    this.addSql(`create trigger review_rules before insert or update of reply on review for each row execute function review_rules();`);
+    this.addSql(
+      `create trigger review_rules before insert or update of reply on review for each row execute function review_rules();`,
+    );
   }
 
   override async down(): Promise<void> {

@@ -11,12 +11,22 @@ export class Migration20261123150000_management extends Migration {
   override async up(): Promise<void> {
     // btree_gist lets one GiST index compare the provider id with = and the interval with &&.
     this.addSql(`create extension if not exists btree_gist;`);
-    this.addSql(`alter table "service" add column "buffer_before_minutes" int not null default 0, add column "buffer_after_minutes" int not null default 0;`);
-    this.addSql(`alter table "service" add constraint "service_buffers_check" check (buffer_before_minutes between 0 and 1440 and buffer_after_minutes between 0 and 1440);`);
+    this.addSql(
+      `alter table "service" add column "buffer_before_minutes" int not null default 0, add column "buffer_after_minutes" int not null default 0;`,
+    );
+    this.addSql(
+      `alter table "service" add constraint "service_buffers_check" check (buffer_before_minutes between 0 and 1440 and buffer_after_minutes between 0 and 1440);`,
+    );
     this.addSql(`alter table "slot" add column "cancellation_reason" text null;`);
-    this.addSql(`alter table "slot" add constraint "slot_cancellation_reason_check" check (cancellation_reason is null or status = 'CANCELLED');`);
-    this.addSql(`alter table "booking" add column "contact" jsonb null, add column "dietary_restrictions" text null, add column "accessibility_needs" text null, add column "cancellation_reason" text null;`);
-    this.addSql(`alter table "booking" add constraint "booking_contact_check" check (contact is null or (jsonb_typeof(contact->'name') = 'string' and jsonb_typeof(contact->'email') = 'string'));`);
+    this.addSql(
+      `alter table "slot" add constraint "slot_cancellation_reason_check" check (cancellation_reason is null or status = 'CANCELLED');`,
+    );
+    this.addSql(
+      `alter table "booking" add column "contact" jsonb null, add column "dietary_restrictions" text null, add column "accessibility_needs" text null, add column "cancellation_reason" text null;`,
+    );
+    this.addSql(
+      `alter table "booking" add constraint "booking_contact_check" check (contact is null or (jsonb_typeof(contact->'name') = 'string' and jsonb_typeof(contact->'email') = 'string'));`,
+    );
     this.addSql(`
 create table "provider_busy" (
   "booking_id" int primary key references "booking" ("id") on delete cascade,
@@ -61,15 +71,23 @@ end $$;`);
     this.addSql(`insert into provider_busy (booking_id, provider_id, during)
       select b.id, v.provider_id, tstzrange(b.starts_at, b.ends_at) from booking b join service v on v.id = b.service_id
       where v.capacity = 1 and b.status in ('PENDING_PAYMENT', 'CONFIRMED') order by b.id on conflict do nothing;`);
-    this.addSql(`create trigger booking_provider_busy after insert or update of status, starts_at, ends_at on booking for each row execute function booking_provider_busy();`);
+    this.addSql(
+      `create trigger booking_provider_busy after insert or update of status, starts_at, ends_at on booking for each row execute function booking_provider_busy();`,
+    );
   }
 
   override async down(): Promise<void> {
     this.addSql(`drop trigger booking_provider_busy on booking;`);
     this.addSql(`drop function booking_provider_busy();`);
     this.addSql(`drop table "provider_busy";`);
-    this.addSql(`alter table "booking" drop constraint "booking_contact_check", drop column "contact", drop column "dietary_restrictions", drop column "accessibility_needs", drop column "cancellation_reason";`);
-    this.addSql(`alter table "slot" drop constraint "slot_cancellation_reason_check", drop column "cancellation_reason";`);
-    this.addSql(`alter table "service" drop constraint "service_buffers_check", drop column "buffer_before_minutes", drop column "buffer_after_minutes";`);
+    this.addSql(
+      `alter table "booking" drop constraint "booking_contact_check", drop column "contact", drop column "dietary_restrictions", drop column "accessibility_needs", drop column "cancellation_reason";`,
+    );
+    this.addSql(
+      `alter table "slot" drop constraint "slot_cancellation_reason_check", drop column "cancellation_reason";`,
+    );
+    this.addSql(
+      `alter table "service" drop constraint "service_buffers_check", drop column "buffer_before_minutes", drop column "buffer_after_minutes";`,
+    );
   }
 }

@@ -29,26 +29,60 @@ export interface RunningApp {
 /** The composition root: database, migrations, domain, schema, HTTP; `stop` undoes them in reverse. */
 export async function startApp(config: Config, clock: Clock = systemClock): Promise<RunningApp> {
   const log = createLogger(config.logLevel);
-  if (config.jwtSecretGenerated) log.warn('JWT_SECRET is not set: tokens are signed with a random key and stop working when this process ends');
+  if (config.jwtSecretGenerated)
+    log.warn('JWT_SECRET is not set: tokens are signed with a random key and stop working when this process ends');
   const database = await openDatabase(config.databaseUrl, config.dataDir, log);
   try {
     const orm = await openOrm(database.url, log, config);
     const domain = createDomain(config, clock, log);
     const mailer = new Mailer(config.smtpUrl, config.mailFrom, log);
     const worker = config.runWorker
-      ? await JobRunner.start({ databaseUrl: database.url, taskList: taskList(orm, domain, mailer, clock), log, connectTimeoutMs: config.dbConnectTimeoutMs })
+      ? await JobRunner.start({
+          databaseUrl: database.url,
+          taskList: taskList(orm, domain, mailer, clock),
+          log,
+          connectTimeoutMs: config.dbConnectTimeoutMs,
+        })
       : undefined;
     if (config.adminEmail && config.adminPassword) {
       await domain.accounts.ensureAdmin(orm.em.fork(), config.adminEmail, config.adminPassword);
     }
     const schema = chargeMutations(buildGraphQLSchema(domain), domain.rateLimits);
-    const { server, apollo, clientAddress } = await createHttpServer({ orm, schema, tokens: domain.tokens, clock, log, paymentEvents: domain.paymentEvents, stripe: domain.stripe, feeds: domain.feeds, calendars: domain.calendars, images: domain.images, rateLimits: domain.rateLimits, links: domain.links, settings: config });
+    const { server, apollo, clientAddress } = await createHttpServer({
+      orm,
+      schema,
+      tokens: domain.tokens,
+      clock,
+      log,
+      paymentEvents: domain.paymentEvents,
+      stripe: domain.stripe,
+      feeds: domain.feeds,
+      calendars: domain.calendars,
+      images: domain.images,
+      rateLimits: domain.rateLimits,
+      links: domain.links,
+      settings: config,
+    });
     const hub = new LiveHub(orm, log);
-    const listener = liveListener(database.url, (channel, payload) => void hub.receive(channel, payload), log, config.dbConnectTimeoutMs);
+    const listener = liveListener(
+      database.url,
+      (channel, payload) => void hub.receive(channel, payload),
+      log,
+      config.dbConnectTimeoutMs,
+    );
     await listener.start();
     const sockets = attachWebSocket({
-      server, schema, orm, tokens: domain.tokens, clock, live: new LiveService(hub, orm), log, clientAddress,
-      maxSocketsPerClient: config.maxSocketsPerClient, operationTimeoutMs: config.operationTimeoutMs, introspection: config.explorer,
+      server,
+      schema,
+      orm,
+      tokens: domain.tokens,
+      clock,
+      live: new LiveService(hub, orm),
+      log,
+      clientAddress,
+      maxSocketsPerClient: config.maxSocketsPerClient,
+      operationTimeoutMs: config.operationTimeoutMs,
+      introspection: config.explorer,
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

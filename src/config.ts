@@ -91,23 +91,42 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /** An unset or empty variable takes the default. */
 const blank = (raw: unknown) => (typeof raw === 'string' && raw.trim() === '' ? undefined : raw);
-const number = (fallback: number) => z.preprocess(blank, z.coerce.number({ error: 'must be a non-negative number' }).finite('must be a non-negative number').nonnegative('must be a non-negative number').default(fallback));
+const number = (fallback: number) =>
+  z.preprocess(
+    blank,
+    z.coerce
+      .number({ error: 'must be a non-negative number' })
+      .finite('must be a non-negative number')
+      .nonnegative('must be a non-negative number')
+      .default(fallback),
+  );
 const text = () => z.preprocess(blank, z.string().optional());
-const onOff = (fallback: 'on' | 'off') => z.preprocess(blank, z.enum(['on', 'off'], { error: 'must be on or off' }).default(fallback));
+const onOff = (fallback: 'on' | 'off') =>
+  z.preprocess(blank, z.enum(['on', 'off'], { error: 'must be on or off' }).default(fallback));
 
 /** CORS_ORIGINS: the origins allowed to call the API from a browser, each exactly as browsers send it. */
 const origins = z
   .string()
   .default('')
-  .transform((raw) => raw.split(',').map((origin) => origin.trim()).filter(Boolean))
+  .transform((raw) =>
+    raw
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  )
   // A browser sends its origin exactly so: a trailing slash or a path would never match.
-  .refine((list) => list.every((origin) => URL.parse(origin)?.origin === origin), 'must list origins such as https://app.example.com');
+  .refine(
+    (list) => list.every((origin) => URL.parse(origin)?.origin === origin),
+    'must list origins such as https://app.example.com',
+  );
 
 /** TRUST_PROXY as Express takes it: true/false, a hop count, or a list of addresses and subnets. */
 const trustProxy = z
   .string()
   .optional()
-  .transform((raw): boolean | number | string => (!raw || raw === 'false' ? false : raw === 'true' ? true : /^\d+$/.test(raw) ? Number(raw) : raw));
+  .transform((raw): boolean | number | string =>
+    !raw || raw === 'false' ? false : raw === 'true' ? true : /^\d+$/.test(raw) ? Number(raw) : raw,
+  );
 
 /**
  * Every environment variable the server reads, checked at start: a bad value stops it with one line
@@ -117,7 +136,15 @@ const ENV = z.object({
   NODE_ENV: text(),
   DATABASE_URL: text(),
   DATA_DIR: z.preprocess(blank, z.string().default('.data')),
-  PORT: z.preprocess(blank, z.coerce.number({ error: 'must be a port number (0 to 65535)' }).int('must be a port number (0 to 65535)').min(0, 'must be a port number (0 to 65535)').max(65_535, 'must be a port number (0 to 65535)').default(4000)),
+  PORT: z.preprocess(
+    blank,
+    z.coerce
+      .number({ error: 'must be a port number (0 to 65535)' })
+      .int('must be a port number (0 to 65535)')
+      .min(0, 'must be a port number (0 to 65535)')
+      .max(65_535, 'must be a port number (0 to 65535)')
+      .default(4000),
+  ),
   JWT_SECRET: text(),
   ACCESS_TOKEN_MINUTES: number(15),
   REFRESH_TOKEN_DAYS: number(30),
@@ -133,7 +160,10 @@ const ENV = z.object({
   ADMIN_EMAIL: text(),
   ADMIN_PASSWORD: text(),
   PUBLIC_URL: z.preprocess(blank, z.url('must be a URL such as https://bookings.example.com').optional()),
-  APP_URL: z.preprocess(blank, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://app.example.com' }).optional()),
+  APP_URL: z.preprocess(
+    blank,
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://app.example.com' }).optional(),
+  ),
   LINK_SECRET: text(),
   FOLLOW_UP_HOURS: number(2),
   SMTP_URL: text(),
@@ -157,7 +187,10 @@ const ENV = z.object({
   S3_ENDPOINT: text(),
   S3_REGION: text(),
   AWS_REGION: text(),
-  S3_FORCE_PATH_STYLE: z.preprocess(blank, z.enum(['0', '1', 'true', 'false'], { error: 'must be 0, 1, true or false' }).default('0')),
+  S3_FORCE_PATH_STYLE: z.preprocess(
+    blank,
+    z.enum(['0', '1', 'true', 'false'], { error: 'must be 0, 1, true or false' }).default('0'),
+  ),
   HOLD_MINUTES: number(15),
   PROPOSAL_TTL_HOURS: number(48),
   WAITLIST_OFFER_HOURS: number(24),
@@ -183,16 +216,27 @@ type Env = z.infer<typeof ENV>;
 function zoom(e: Env): ZoomSettings | undefined {
   const [accountId, clientId, clientSecret] = [e.ZOOM_ACCOUNT_ID, e.ZOOM_CLIENT_ID, e.ZOOM_CLIENT_SECRET];
   if (!accountId && !clientId && !clientSecret) return undefined;
-  if (!accountId || !clientId || !clientSecret) throw new ConfigError('ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET must be set together');
+  if (!accountId || !clientId || !clientSecret)
+    throw new ConfigError('ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET must be set together');
   return { accountId, clientId, clientSecret, apiUrl: e.ZOOM_API_URL, timeoutMs: e.ZOOM_TIMEOUT_MS };
 }
 
 /** Google's OAuth client; refresh tokens are never stored readable, so a key to seal them is required with it. */
 function google(e: Env): GoogleSettings | undefined {
   if (!e.GOOGLE_CLIENT_ID && !e.GOOGLE_CLIENT_SECRET) return undefined;
-  if (!e.GOOGLE_CLIENT_ID || !e.GOOGLE_CLIENT_SECRET) throw new ConfigError('GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together');
-  if (!e.CALENDAR_TOKEN_KEY) throw new ConfigError('CALENDAR_TOKEN_KEY must be set with GOOGLE_CLIENT_ID: it seals the Google refresh tokens at rest');
-  return { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET, apiUrl: e.GOOGLE_API_URL, timeoutMs: e.GOOGLE_TIMEOUT_MS, tokenKey: e.CALENDAR_TOKEN_KEY };
+  if (!e.GOOGLE_CLIENT_ID || !e.GOOGLE_CLIENT_SECRET)
+    throw new ConfigError('GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together');
+  if (!e.CALENDAR_TOKEN_KEY)
+    throw new ConfigError(
+      'CALENDAR_TOKEN_KEY must be set with GOOGLE_CLIENT_ID: it seals the Google refresh tokens at rest',
+    );
+  return {
+    clientId: e.GOOGLE_CLIENT_ID,
+    clientSecret: e.GOOGLE_CLIENT_SECRET,
+    apiUrl: e.GOOGLE_API_URL,
+    timeoutMs: e.GOOGLE_TIMEOUT_MS,
+    tokenKey: e.CALENDAR_TOKEN_KEY,
+  };
 }
 
 /** Uploaded images: a folder (UPLOADS_DIR, by default DATA_DIR/uploads) or an S3 bucket (S3_BUCKET). */
@@ -200,7 +244,12 @@ function images(e: Env): ImageSettings {
   return {
     uploadsDir: path.resolve(e.UPLOADS_DIR ?? path.join(e.DATA_DIR, 'uploads')),
     s3: e.S3_BUCKET
-      ? { bucket: e.S3_BUCKET, endpoint: e.S3_ENDPOINT, region: e.S3_REGION ?? e.AWS_REGION ?? 'us-east-1', forcePathStyle: e.S3_FORCE_PATH_STYLE === '1' || e.S3_FORCE_PATH_STYLE === 'true' }
+      ? {
+          bucket: e.S3_BUCKET,
+          endpoint: e.S3_ENDPOINT,
+          region: e.S3_REGION ?? e.AWS_REGION ?? 'us-east-1',
+          forcePathStyle: e.S3_FORCE_PATH_STYLE === '1' || e.S3_FORCE_PATH_STYLE === 'true',
+        }
       : undefined,
   };
 }
@@ -217,7 +266,10 @@ function parseEnv(env: NodeJS.ProcessEnv): Env {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parseEnv(env);
   const production = e.NODE_ENV === 'production';
-  if (production && !e.JWT_SECRET) throw new ConfigError('JWT_SECRET must be set when NODE_ENV=production (tokens signed with a random key die with the process)');
+  if (production && !e.JWT_SECRET)
+    throw new ConfigError(
+      'JWT_SECRET must be set when NODE_ENV=production (tokens signed with a random key die with the process)',
+    );
   // Without JWT_SECRET tokens are signed with a key that lives as long as the process.
   const jwtSecret = e.JWT_SECRET || randomBytes(32).toString('hex');
   return {
@@ -247,14 +299,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     stripe: e.STRIPE_SECRET_KEY
-      ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL, timeoutMs: e.STRIPE_TIMEOUT_MS }
+      ? {
+          secretKey: e.STRIPE_SECRET_KEY,
+          webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+          apiUrl: e.STRIPE_API_URL,
+          timeoutMs: e.STRIPE_TIMEOUT_MS,
+        }
       : undefined,
     zoom: zoom(e),
     google: google(e),
     holdMinutes: e.HOLD_MINUTES,
     proposalTtlHours: e.PROPOSAL_TTL_HOURS,
     waitlistOfferHours: e.WAITLIST_OFFER_HOURS,
-    webhooks: { allowHttp: e.WEBHOOKS_ALLOW_HTTP === '1', timeoutMs: e.WEBHOOK_TIMEOUT_MS, encryptionKey: e.WEBHOOK_ENCRYPTION_KEY },
+    webhooks: {
+      allowHttp: e.WEBHOOKS_ALLOW_HTTP === '1',
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      encryptionKey: e.WEBHOOK_ENCRYPTION_KEY,
+    },
     runWorker: e.WORKER === 'on',
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
     production,

@@ -108,11 +108,36 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const calendarSync = google ? new CalendarSyncer(google, calendarTokens, notifications, links, lifecycle) : undefined;
 
   events
-    .on('bookingChanged', auditTrail, (tx, change) => announceBooking(tx, change.booking.id), (tx, change) => notifications.bookingChanged(tx, change), webhookListeners.bookingChanged, (tx, change) => zoom.bookingChanged(tx, change), calendarListener, countChange)
+    .on(
+      'bookingChanged',
+      auditTrail,
+      (tx, change) => announceBooking(tx, change.booking.id),
+      (tx, change) => notifications.bookingChanged(tx, change),
+      webhookListeners.bookingChanged,
+      (tx, change) => zoom.bookingChanged(tx, change),
+      calendarListener,
+      countChange,
+    )
     .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
-    .on('proposalChanged', (tx, change) => notifications.proposalChanged(tx, change), (tx, { proposalId, customerId, providerUserId }) => announceProposal(tx, { proposalId, customerId, providerUserId }), webhookListeners.proposalChanged)
-    .on('waitlistOffered', (tx, offer) => notifications.waitlistOffered(tx, offer), webhookListeners.waitlistOffered, countOffer)
-    .on('reviewCreated', auditReview, (tx, review) => notifications.reviewCreated(tx, review), webhookListeners.reviewCreated)
+    .on(
+      'proposalChanged',
+      (tx, change) => notifications.proposalChanged(tx, change),
+      (tx, { proposalId, customerId, providerUserId }) =>
+        announceProposal(tx, { proposalId, customerId, providerUserId }),
+      webhookListeners.proposalChanged,
+    )
+    .on(
+      'waitlistOffered',
+      (tx, offer) => notifications.waitlistOffered(tx, offer),
+      webhookListeners.waitlistOffered,
+      countOffer,
+    )
+    .on(
+      'reviewCreated',
+      auditReview,
+      (tx, review) => notifications.reviewCreated(tx, review),
+      webhookListeners.reviewCreated,
+    )
     .on('slotCancelled', (tx, cancelled) => offers.slotCancelled(tx, cancelled));
 
   return {

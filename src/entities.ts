@@ -20,4 +20,32 @@ import { Image, ServiceImage } from './images/image.entity';
 import { Review } from './reviews/review.entity';
 
 /** Every entity the ORM maps; migrations are generated from these. */
-export const ENTITIES = [User, Session, Provider, Service, Schedule, Slot, Blackout, Booking, BookingSlot, AuditEntry, Message, Payment, Refund, StripeEvent, Proposal, WaitlistEntry, WebhookEndpoint, WebhookDelivery, WebhookAttempt, CalendarFeed, CalendarConnection, CalendarSync, OAuthState, CalendarBusy, Review, Image, ServiceImage];
+export const ENTITIES = [
+  User,
+  Session,
+  Provider,
+  Service,
+  Schedule,
+  Slot,
+  Blackout,
+  Booking,
+  BookingSlot,
+  AuditEntry,
+  Message,
+  Payment,
+  Refund,
+  StripeEvent,
+  Proposal,
+  WaitlistEntry,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookAttempt,
+  CalendarFeed,
+  CalendarConnection,
+  CalendarSync,
+  OAuthState,
+  CalendarBusy,
+  Review,
+  Image,
+  ServiceImage,
+];

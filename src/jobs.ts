@@ -91,7 +91,12 @@ export const WEBHOOK_ATTEMPTS = 21;
 export const ZOOM_ATTEMPTS = 21;
 
 export const jobs = {
-  bookingMail: (bookingId: number, kind: BookingMailKind, sequence: number, change?: MailedChange): Job<'booking_mail'> => ({
+  bookingMail: (
+    bookingId: number,
+    kind: BookingMailKind,
+    sequence: number,
+    change?: MailedChange,
+  ): Job<'booking_mail'> => ({
     task: 'booking_mail',
     payload: { bookingId, kind, sequence, ...(change ? { change } : {}) },
   }),
@@ -107,10 +112,24 @@ export const jobs = {
     runAt,
     jobKey: jobKeys.followUp(bookingId),
   }),
-  proposalMail: (proposalId: number, kind: ProposalMailKind): Job<'proposal_mail'> => ({ task: 'proposal_mail', payload: { proposalId, kind } }),
-  waitlistOfferMail: (entryId: number): Job<'waitlist_offer_mail'> => ({ task: 'waitlist_offer_mail', payload: { entryId } }),
-  reviewMail: (reviewId: number): Job<'review_mail'> => ({ task: 'review_mail', payload: { reviewId }, jobKey: `review-mail:${reviewId}` }),
-  sendMessage: (messageId: number): Job<'send_message'> => ({ task: 'send_message', payload: { messageId }, jobKey: `message:${messageId}` }),
+  proposalMail: (proposalId: number, kind: ProposalMailKind): Job<'proposal_mail'> => ({
+    task: 'proposal_mail',
+    payload: { proposalId, kind },
+  }),
+  waitlistOfferMail: (entryId: number): Job<'waitlist_offer_mail'> => ({
+    task: 'waitlist_offer_mail',
+    payload: { entryId },
+  }),
+  reviewMail: (reviewId: number): Job<'review_mail'> => ({
+    task: 'review_mail',
+    payload: { reviewId },
+    jobKey: `review-mail:${reviewId}`,
+  }),
+  sendMessage: (messageId: number): Job<'send_message'> => ({
+    task: 'send_message',
+    payload: { messageId },
+    jobKey: `message:${messageId}`,
+  }),
   applyStripeEvent: (eventId: string): Job<'apply_stripe_event'> => ({
     task: 'apply_stripe_event',
     payload: { eventId },
@@ -123,8 +142,16 @@ export const jobs = {
     runAt,
     jobKey: jobKeys.hold(bookingId),
   }),
-  cancelIntent: (intentId: string): Job<'cancel_payment_intent'> => ({ task: 'cancel_payment_intent', payload: { intentId }, jobKey: `cancel-intent:${intentId}` }),
-  sendRefund: (refundId: number): Job<'send_refund'> => ({ task: 'send_refund', payload: { refundId }, jobKey: `refund:${refundId}` }),
+  cancelIntent: (intentId: string): Job<'cancel_payment_intent'> => ({
+    task: 'cancel_payment_intent',
+    payload: { intentId },
+    jobKey: `cancel-intent:${intentId}`,
+  }),
+  sendRefund: (refundId: number): Job<'send_refund'> => ({
+    task: 'send_refund',
+    payload: { refundId },
+    jobKey: `refund:${refundId}`,
+  }),
   proposalExpiry: (proposalId: number, runAt: Date): TimedJob<'expire_proposal'> => ({
     task: 'expire_proposal',
     payload: { proposalId },
@@ -164,5 +191,10 @@ export const jobs = {
     jobKey: jobKeys.calendarBusy(connectionId),
     maxAttempts: CALENDAR_JOB_ATTEMPTS,
   }),
-  calendarRevoke: (connectionId: number): Job<'calendar_revoke'> => ({ task: 'calendar_revoke', payload: { connectionId }, jobKey: `calendar-revoke:${connectionId}`, maxAttempts: CALENDAR_JOB_ATTEMPTS }),
+  calendarRevoke: (connectionId: number): Job<'calendar_revoke'> => ({
+    task: 'calendar_revoke',
+    payload: { connectionId },
+    jobKey: `calendar-revoke:${connectionId}`,
+    maxAttempts: CALENDAR_JOB_ATTEMPTS,
+  }),
 };

@@ -14,20 +14,24 @@ import { sendMessage } from './notifications/send-message';
 export function taskList(orm: MikroORM, domain: Domain, mailer: Mailer, clock: Clock): { [K in TaskName]: Task<K> } {
   const ctx = () => systemContext(orm, clock);
   return {
-    booking_mail: ({ bookingId, kind, sequence, change }) => domain.notifications.mailBooking(ctx(), bookingId, kind, sequence, change),
+    booking_mail: ({ bookingId, kind, sequence, change }) =>
+      domain.notifications.mailBooking(ctx(), bookingId, kind, sequence, change),
     booking_reminder: ({ bookingId, startsAt }) => domain.notifications.remind(ctx(), bookingId, startsAt),
     booking_follow_up: ({ bookingId, endsAt }) => domain.notifications.followUp(ctx(), bookingId, endsAt),
     proposal_mail: ({ proposalId, kind }) => domain.notifications.mailProposal(ctx(), proposalId, kind),
     waitlist_offer_mail: ({ entryId }) => domain.notifications.mailWaitlistOffer(ctx(), entryId),
     review_mail: ({ reviewId }) => domain.notifications.mailReview(ctx(), reviewId),
-    send_message: ({ messageId }, helpers) => sendMessage(ctx(), mailer, messageId, helpers.job.attempts >= helpers.job.max_attempts),
+    send_message: ({ messageId }, helpers) =>
+      sendMessage(ctx(), mailer, messageId, helpers.job.attempts >= helpers.job.max_attempts),
     apply_stripe_event: ({ eventId }) => domain.paymentEvents.apply(ctx(), eventId),
     expire_payment_hold: ({ bookingId }) => domain.paymentEvents.expireHold(ctx(), bookingId),
     cancel_payment_intent: ({ intentId }) => domain.payments.cancelIntent(intentId),
-    send_refund: ({ refundId }, helpers) => domain.payments.sendRefund(ctx(), refundId, helpers.job.attempts >= helpers.job.max_attempts),
+    send_refund: ({ refundId }, helpers) =>
+      domain.payments.sendRefund(ctx(), refundId, helpers.job.attempts >= helpers.job.max_attempts),
     expire_proposal: ({ proposalId }) => domain.proposals.expire(ctx(), proposalId),
     expire_waitlist_offer: ({ entryId }) => domain.waitlist.expireOffer(ctx(), entryId),
-    deliver_webhook: ({ deliveryId }, helpers) => domain.webhooks.deliver(ctx(), deliveryId, helpers.job.attempts >= helpers.job.max_attempts),
+    deliver_webhook: ({ deliveryId }, helpers) =>
+      domain.webhooks.deliver(ctx(), deliveryId, helpers.job.attempts >= helpers.job.max_attempts),
     zoom_meeting: ({ bookingId }) => domain.zoom.sync(ctx(), bookingId),
     calendar_sync: async ({ bookingId, connectionId }) => domain.calendarSync?.sync(ctx(), bookingId, connectionId),
     calendar_resync: async ({ connectionId }) => domain.calendarSync?.resync(ctx(), connectionId),

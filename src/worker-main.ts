@@ -17,7 +17,12 @@ async function main(): Promise<void> {
   const orm = await openOrm(config.databaseUrl, log, config);
   const mailer = new Mailer(config.smtpUrl, config.mailFrom, log);
   const tasks = taskList(orm, createDomain(config, systemClock, log), mailer, systemClock);
-  const worker = await JobRunner.start({ databaseUrl: config.databaseUrl, taskList: tasks, log, connectTimeoutMs: config.dbConnectTimeoutMs });
+  const worker = await JobRunner.start({
+    databaseUrl: config.databaseUrl,
+    taskList: tasks,
+    log,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+  });
   log.info('Worker ready');
   let stopping = false;
   const stop = async () => {

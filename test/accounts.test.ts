@@ -8,39 +8,67 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const input = (email: string, extra: object = {}) => ({ email, password: 'password123', name: 'Ann', role: 'CUSTOMER' as const, ...extra });
+const input = (email: string, extra: object = {}) => ({
+  email,
+  password: 'password123',
+  name: 'Ann',
+  role: 'CUSTOMER' as const,
+  ...extra,
+});
 
 describe('sign up and log in', () => {
   it('makes customers and providers; a provider gets a profile', async () => {
     const { signUp: customer } = await server.ok(SignUpDocument, { input: input('ann@example.test') });
-    expect(customer.user).toMatchObject({ email: 'ann@example.test', role: 'CUSTOMER', timezone: 'UTC', provider: null });
+    expect(customer.user).toMatchObject({
+      email: 'ann@example.test',
+      role: 'CUSTOMER',
+      timezone: 'UTC',
+      provider: null,
+    });
     const { signUp: provider } = await server.ok(SignUpDocument, {
       input: input('Bob@Example.test', { role: 'PROVIDER', name: 'Bob Tours', timezone: 'Europe/Rome' }),
     });
-    expect(provider.user).toMatchObject({ email: 'bob@example.test', role: 'PROVIDER', timezone: 'Europe/Rome', provider: { name: 'Bob Tours' } });
+    expect(provider.user).toMatchObject({
+      email: 'bob@example.test',
+      role: 'PROVIDER',
+      timezone: 'Europe/Rome',
+      provider: { name: 'Bob Tours' },
+    });
     const me = await server.ok(MeDocument, {}, provider.token);
     expect(me.me).toMatchObject({ id: provider.user.id, provider: { id: provider.user.provider!.id } });
   });
 
   it('stores only an argon2id hash', async () => {
     await server.ok(SignUpDocument, { input: input('hash@example.test') });
-    const [row] = await server.sql<{ password_hash: string }>(`select password_hash from app_user where email = 'hash@example.test'`);
+    const [row] = await server.sql<{ password_hash: string }>(
+      `select password_hash from app_user where email = 'hash@example.test'`,
+    );
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
     expect(row.password_hash).not.toContain('password123');
   });
 
   it('refuses ADMIN, duplicate emails in any case, short passwords, bad emails and zones', async () => {
-    expect(codes(await server.request(SignUpDocument, { input: input('x@example.test', { role: 'ADMIN' }) }))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.request(SignUpDocument, { input: input('x@example.test', { role: 'ADMIN' }) }))).toEqual([
+      'FORBIDDEN',
+    ]);
     await server.ok(SignUpDocument, { input: input('dup@example.test') });
     const dup = await server.request(SignUpDocument, { input: input('DUP@example.TEST') });
     expect(codes(dup)).toEqual(['BAD_USER_INPUT']);
     expect(dup.errors![0].message).toMatch(/^email/);
-    const short = await server.request(SignUpDocument, { input: { ...input('short@example.test'), password: 'seven77' } });
+    const short = await server.request(SignUpDocument, {
+      input: { ...input('short@example.test'), password: 'seven77' },
+    });
     expect(short.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'password' } });
-    expect((await server.request(SignUpDocument, { input: input('not-an-email') })).errors![0].extensions.field).toBe('email');
-    const zone = await server.request(SignUpDocument, { input: input('zone@example.test', { timezone: 'Mars/Olympus' }) });
+    expect((await server.request(SignUpDocument, { input: input('not-an-email') })).errors![0].extensions.field).toBe(
+      'email',
+    );
+    const zone = await server.request(SignUpDocument, {
+      input: input('zone@example.test', { timezone: 'Mars/Olympus' }),
+    });
     expect(zone.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'timezone' });
-    const [{ count }] = await server.sql<{ count: string }>(`select count(*) from app_user where email in ('short@example.test', 'zone@example.test')`);
+    const [{ count }] = await server.sql<{ count: string }>(
+      `select count(*) from app_user where email in ('short@example.test', 'zone@example.test')`,
+    );
     expect(count).toBe('0');
   });
 

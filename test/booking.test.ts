@@ -15,7 +15,15 @@ import {
   SlotsDocument,
   type BookInput,
 } from '../client/generated/graphql';
-import { createService, dailySlots, daysFromNow, logInAdmin, signUp, statementsDuring, type Account } from './support/fixtures';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  logInAdmin,
+  signUp,
+  statementsDuring,
+  type Account,
+} from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -39,7 +47,11 @@ const book = (input: BookInput, who: Account = customer) => server.request(BookD
 describe('book', () => {
   it('confirms a free-to-pay booking at once, takes the seats and writes the audit trail', async () => {
     const { service, slots } = await serviceWithSlots(2, { meetingProvider: 'JITSI' });
-    const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [slots[0].id, slots[1].id], party: { adults: 2, children: 1 }, notes: 'Near the sea' } }, customer.token);
+    const { book: booking } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slots[0].id, slots[1].id], party: { adults: 2, children: 1 }, notes: 'Near the sea' } },
+      customer.token,
+    );
     expect(booking).toMatchObject({
       status: 'CONFIRMED',
       notes: 'Near the sea',
@@ -52,21 +64,44 @@ describe('book', () => {
     });
     expect(booking.reference).toMatch(/^BK-\d{8}-[2-9A-HJKMNP-Z]{6}$/);
     expect(booking.meetingUrl).toBe(`https://meet.jit.si/${booking.reference}`);
-    expect(booking.slots.map((s) => [s.booked, s.held, s.available])).toEqual([[3, 0, 7], [3, 0, 7]]);
+    expect(booking.slots.map((s) => [s.booked, s.held, s.available])).toEqual([
+      [3, 0, 7],
+      [3, 0, 7],
+    ]);
     const { booking: read } = await server.ok(BookingDocument, { id: booking.id }, customer.token);
-    expect(read!.history).toEqual([expect.objectContaining({ action: 'booking.created', actor: { id: customer.userId }, before: null })]);
-    expect(read!.history[0].after).toMatchObject({ status: 'CONFIRMED', slotIds: [slots[0].id, slots[1].id], party: { adults: 2, children: 1, infants: 0 } });
-    const [row] = await server.sql<{ ip: string; user_agent: string }>('select ip, user_agent from audit_entry where booking_id = $1', [booking.id]);
+    expect(read!.history).toEqual([
+      expect.objectContaining({ action: 'booking.created', actor: { id: customer.userId }, before: null }),
+    ]);
+    expect(read!.history[0].after).toMatchObject({
+      status: 'CONFIRMED',
+      slotIds: [slots[0].id, slots[1].id],
+      party: { adults: 2, children: 1, infants: 0 },
+    });
+    const [row] = await server.sql<{ ip: string; user_agent: string }>(
+      'select ip, user_agent from audit_entry where booking_id = $1',
+      [booking.id],
+    );
     expect(row.ip).toMatch(/127\.0\.0\.1/);
     expect(row.user_agent).toBeTruthy();
   });
 
   it('prices adults, children, infants, several slots and tax to the cent, half-up', async () => {
-    const service = await createService(server, owner, { priceAmount: '25.50', childRate: 0.5, infantRate: 0.1, taxRate: 0.1 });
+    const service = await createService(server, owner, {
+      priceAmount: '25.50',
+      childRate: 0.5,
+      infantRate: 0.1,
+      taxRate: 0.1,
+    });
     const [first] = await dailySlots(server, owner, service.id, daysFromNow(6), daysFromNow(6));
-    const [second] = await dailySlots(server, owner, service.id, daysFromNow(7), daysFromNow(7), { priceAmount: '30.00' });
+    const [second] = await dailySlots(server, owner, service.id, daysFromNow(7), daysFromNow(7), {
+      priceAmount: '30.00',
+    });
     // per slot: 2 adults + 1 child x 0.5 + 1 infant x 0.1 = 2.6 seats' worth; (25.50 + 30.00) x 2.6 = 144.30
-    const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [first.id, second.id], party: { adults: 2, children: 1, infants: 1 } } }, customer.token);
+    const { book: booking } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [first.id, second.id], party: { adults: 2, children: 1, infants: 1 } } },
+      customer.token,
+    );
     expect(booking.price).toEqual({
       subtotal: { amount: '144.30', currency: 'EUR' },
       discount: { amount: '0.00' },
@@ -75,10 +110,20 @@ describe('book', () => {
     });
     const halfUp = await createService(server, owner, { priceAmount: '10.05', taxRate: 0.05 });
     const [slot] = await dailySlots(server, owner, halfUp.id, daysFromNow(6), daysFromNow(6));
-    const { book: small } = await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, customer.token);
+    const { book: small } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slot.id], party: { adults: 1 } } },
+      customer.token,
+    );
     expect([small.price.tax.amount, small.price.total.amount]).toEqual(['0.50', '10.55']); // 0.5025 -> 0.50
-    const [slot2] = await dailySlots(server, owner, halfUp.id, daysFromNow(8), daysFromNow(8), { priceAmount: '10.10' });
-    const { book: up } = await server.ok(BookDocument, { input: { slotIds: [slot2.id], party: { adults: 1 } } }, customer.token);
+    const [slot2] = await dailySlots(server, owner, halfUp.id, daysFromNow(8), daysFromNow(8), {
+      priceAmount: '10.10',
+    });
+    const { book: up } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slot2.id], party: { adults: 1 } } },
+      customer.token,
+    );
     expect([up.price.tax.amount, up.price.total.amount]).toEqual(['0.51', '10.61']); // 0.505 -> 0.51, never 0.50 from 0.50499..
   });
 
@@ -88,27 +133,53 @@ describe('book', () => {
     const approval = await serviceWithSlots(1, { bookingMode: 'APPROVAL' });
     expect(codes(await book({ slotIds: [approval.slots[0].id], party: { adults: 1 } }))).toEqual(['APPROVAL_REQUIRED']);
     const paid = await serviceWithSlots(1, { requiresPayment: true });
-    expect(codes(await book({ slotIds: [paid.slots[0].id], party: { adults: 1 } }))).toEqual(['PAYMENTS_NOT_CONFIGURED']);
-    expect(codes(await server.request(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 1 } } }))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await book({ slotIds: [paid.slots[0].id], party: { adults: 1 } }))).toEqual([
+      'PAYMENTS_NOT_CONFIGURED',
+    ]);
+    expect(
+      codes(await server.request(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 1 } } })),
+    ).toEqual(['UNAUTHENTICATED']);
   });
 
   it('refuses slots inside the cutoff, beyond the advance window, closed, blacked out or past', async () => {
     const near = await createService(server, owner, { cutoffHours: 48, advanceDays: 10, timezone: 'UTC' });
-    const [tomorrow] = await dailySlots(server, owner, near.id, daysFromNow(1, 'UTC'), daysFromNow(1, 'UTC'), { startTime: '23:00' });
+    const [tomorrow] = await dailySlots(server, owner, near.id, daysFromNow(1, 'UTC'), daysFromNow(1, 'UTC'), {
+      startTime: '23:00',
+    });
     const [far] = await dailySlots(server, owner, near.id, daysFromNow(20, 'UTC'), daysFromNow(20, 'UTC'));
     const [fine, closed] = await dailySlots(server, owner, near.id, daysFromNow(4, 'UTC'), daysFromNow(5, 'UTC'));
-    await server.ok(SetAvailabilityDocument, { serviceId: near.id, from: closed.startsAt, to: closed.endsAt, open: false }, owner.token);
+    await server.ok(
+      SetAvailabilityDocument,
+      { serviceId: near.id, from: closed.startsAt, to: closed.endsAt, open: false },
+      owner.token,
+    );
     const past = new Date(Date.now() - 3_600_000);
-    const { createSlot: gone } = await server.ok(CreateSlotDocument, { serviceId: near.id, startsAt: past.toISOString(), endsAt: new Date(past.getTime() + 60_000).toISOString() }, owner.token);
+    const { createSlot: gone } = await server.ok(
+      CreateSlotDocument,
+      { serviceId: near.id, startsAt: past.toISOString(), endsAt: new Date(past.getTime() + 60_000).toISOString() },
+      owner.token,
+    );
     for (const slot of [tomorrow, far, closed, gone]) {
       const result = await book({ slotIds: [fine.id, slot.id], party: { adults: 1 } });
-      expect([slot.id, result.errors?.[0].extensions]).toEqual([slot.id, expect.objectContaining({ code: 'SLOT_UNAVAILABLE', slotId: slot.id })]);
+      expect([slot.id, result.errors?.[0].extensions]).toEqual([
+        slot.id,
+        expect.objectContaining({ code: 'SLOT_UNAVAILABLE', slotId: slot.id }),
+      ]);
     }
     const day = daysFromNow(6);
     const blacked = await serviceWithSlots(1, {}, 6);
-    await server.ok(CreateBlackoutDocument, { input: { serviceId: blacked.service.id, startsOn: day, endsOn: day, kind: 'WEATHER', name: 'Storm' } }, owner.token);
-    expect((await book({ slotIds: [blacked.slots[0].id], party: { adults: 1 } })).errors![0].extensions).toMatchObject({ code: 'SLOT_UNAVAILABLE', slotId: blacked.slots[0].id });
-    expect((await server.ok(SlotsDocument, { serviceId: near.id, from: fine.startsAt, to: fine.endsAt })).slots[0].booked).toBe(0);
+    await server.ok(
+      CreateBlackoutDocument,
+      { input: { serviceId: blacked.service.id, startsOn: day, endsOn: day, kind: 'WEATHER', name: 'Storm' } },
+      owner.token,
+    );
+    expect((await book({ slotIds: [blacked.slots[0].id], party: { adults: 1 } })).errors![0].extensions).toMatchObject({
+      code: 'SLOT_UNAVAILABLE',
+      slotId: blacked.slots[0].id,
+    });
+    expect(
+      (await server.ok(SlotsDocument, { serviceId: near.id, from: fine.startsAt, to: fine.endsAt })).slots[0].booked,
+    ).toBe(0);
   });
 
   it('names the field of bad slot lists and parties, and changes nothing', async () => {
@@ -117,7 +188,11 @@ describe('book', () => {
     const cases: [BookInput, string, string][] = [
       [{ slotIds: [], party: { adults: 1 } }, 'BAD_USER_INPUT', 'slotIds'],
       [{ slotIds: [slots[0].id, slots[0].id], party: { adults: 1 } }, 'BAD_USER_INPUT', 'slotIds'],
-      [{ slotIds: Array.from({ length: 10_000 }, (_, i) => String(i + 1)), party: { adults: 1 } }, 'BAD_USER_INPUT', 'slotIds'],
+      [
+        { slotIds: Array.from({ length: 10_000 }, (_, i) => String(i + 1)), party: { adults: 1 } },
+        'BAD_USER_INPUT',
+        'slotIds',
+      ],
       [{ slotIds: ['abc'], party: { adults: 1 } }, 'BAD_USER_INPUT', 'slotIds'],
       [{ slotIds: [slots[0].id, other.slots[0].id], party: { adults: 1 } }, 'BAD_USER_INPUT', 'slotIds'],
       [{ slotIds: [slots[0].id], party: { adults: 0, children: 2 } }, 'BAD_USER_INPUT', 'party.adults'],
@@ -131,20 +206,34 @@ describe('book', () => {
     }
     expect(codes(await book({ slotIds: ['2147483000'], party: { adults: 1 } }))).toEqual(['NOT_FOUND']);
     expect(await server.sql('select id from booking where service_id = $1', [service.id])).toHaveLength(0);
-    expect((await server.ok(SlotsDocument, { serviceId: service.id, from: slots[0].startsAt, to: slots[1].endsAt })).slots.map((s) => s.booked)).toEqual([0, 0]);
+    expect(
+      (
+        await server.ok(SlotsDocument, { serviceId: service.id, from: slots[0].startsAt, to: slots[1].endsAt })
+      ).slots.map((s) => s.booked),
+    ).toEqual([0, 0]);
   });
 });
 
 describe('modify, cancel, complete, refund', () => {
   it('moves a booking to other slots and another party atomically, repricing it', async () => {
     const { service, slots } = await serviceWithSlots(3, { capacity: 4 });
-    const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 2 } } }, customer.token);
-    const { modifyBooking: moved } = await server.ok(
-      ModifyBookingDocument,
-      { id: booking.id, input: { slotIds: [slots[1].id, slots[2].id], party: { adults: 3 }, reason: 'Staying longer' } },
+    const { book: booking } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slots[0].id], party: { adults: 2 } } },
       customer.token,
     );
-    expect(moved.slots.map((s) => [s.id, s.booked])).toEqual([[slots[1].id, 3], [slots[2].id, 3]]);
+    const { modifyBooking: moved } = await server.ok(
+      ModifyBookingDocument,
+      {
+        id: booking.id,
+        input: { slotIds: [slots[1].id, slots[2].id], party: { adults: 3 }, reason: 'Staying longer' },
+      },
+      customer.token,
+    );
+    expect(moved.slots.map((s) => [s.id, s.booked])).toEqual([
+      [slots[1].id, 3],
+      [slots[2].id, 3],
+    ]);
     expect(moved.price.total.amount).toBe('120.00');
     expect(moved.reference).toBe(booking.reference);
     const range = { serviceId: service.id, from: slots[0].startsAt, to: slots[2].endsAt };
@@ -153,56 +242,131 @@ describe('modify, cancel, complete, refund', () => {
     // Another customer fills slot 0; moving back there for 3 people fails and changes nothing.
     const other = await signUp(server, 'CUSTOMER');
     await server.ok(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 2 } } }, other.token);
-    const refused = await server.request(ModifyBookingDocument, { id: booking.id, input: { slotIds: [slots[2].id, slots[0].id] } }, customer.token);
+    const refused = await server.request(
+      ModifyBookingDocument,
+      { id: booking.id, input: { slotIds: [slots[2].id, slots[0].id] } },
+      customer.token,
+    );
     expect(refused.errors![0].extensions).toMatchObject({ code: 'CAPACITY_EXCEEDED', slotId: slots[0].id });
     expect((await server.ok(SlotsDocument, range)).slots.map((s) => s.booked)).toEqual([2, 3, 3]);
 
     const { booking: read } = await server.ok(BookingDocument, { id: booking.id }, owner.token);
     expect(read!.history.map((e) => e.action)).toEqual(['booking.created', 'booking.modified']);
-    expect(read!.history[1]).toMatchObject({ reason: 'Staying longer', before: { slotIds: [slots[0].id], party: { adults: 2 } }, after: { party: { adults: 3 } } });
+    expect(read!.history[1]).toMatchObject({
+      reason: 'Staying longer',
+      before: { slotIds: [slots[0].id], party: { adults: 2 } },
+      after: { party: { adults: 3 } },
+    });
   });
 
   it('cancels once, freeing the seats; only participants may', async () => {
     const { slots } = await serviceWithSlots(1);
-    const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 4 } } }, customer.token);
+    const { book: booking } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slots[0].id], party: { adults: 4 } } },
+      customer.token,
+    );
     const stranger = await signUp(server, 'CUSTOMER');
-    expect(codes(await server.request(CancelBookingDocument, { id: booking.id }, stranger.token))).toEqual(['FORBIDDEN']);
-    const { cancelBooking } = await server.ok(CancelBookingDocument, { id: booking.id, reason: 'Rain' }, customer.token);
+    expect(codes(await server.request(CancelBookingDocument, { id: booking.id }, stranger.token))).toEqual([
+      'FORBIDDEN',
+    ]);
+    const { cancelBooking } = await server.ok(
+      CancelBookingDocument,
+      { id: booking.id, reason: 'Rain' },
+      customer.token,
+    );
     expect(cancelBooking).toMatchObject({ status: 'CANCELLED', slots: [{ booked: 0, available: 10 }] });
-    expect(codes(await server.request(CancelBookingDocument, { id: booking.id }, customer.token))).toEqual(['INVALID_TRANSITION']);
-    expect(codes(await server.request(ModifyBookingDocument, { id: booking.id, input: { party: { adults: 1 } } }, customer.token))).toEqual(['INVALID_TRANSITION']);
+    expect(codes(await server.request(CancelBookingDocument, { id: booking.id }, customer.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
+    expect(
+      codes(
+        await server.request(
+          ModifyBookingDocument,
+          { id: booking.id, input: { party: { adults: 1 } } },
+          customer.token,
+        ),
+      ),
+    ).toEqual(['INVALID_TRANSITION']);
   });
 
   it('completes only after the start, by the provider; records refunds; refuses other moves', async () => {
     const { slots } = await serviceWithSlots(2);
-    const { book: first } = await server.ok(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 2 } } }, customer.token);
-    const { book: second } = await server.ok(BookDocument, { input: { slotIds: [slots[1].id], party: { adults: 1 } } }, customer.token);
-    expect(codes(await server.request(CompleteBookingDocument, { id: first.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
+    const { book: first } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slots[0].id], party: { adults: 2 } } },
+      customer.token,
+    );
+    const { book: second } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slots[1].id], party: { adults: 1 } } },
+      customer.token,
+    );
+    expect(codes(await server.request(CompleteBookingDocument, { id: first.id }, owner.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
     // The slots are moved into the past directly: the clock is not ours to turn in an HTTP test.
-    await server.sql(`update slot set starts_at = starts_at - interval '30 days', ends_at = ends_at - interval '30 days' where id = any($1)`, [[slots[0].id, slots[1].id]]);
-    await server.sql(`update booking set starts_at = starts_at - interval '30 days', ends_at = ends_at - interval '30 days' where id = any($1)`, [[first.id, second.id]]);
-    expect(codes(await server.request(CompleteBookingDocument, { id: first.id }, customer.token))).toEqual(['FORBIDDEN']);
-    expect((await server.ok(CompleteBookingDocument, { id: first.id }, owner.token)).completeBooking.status).toBe('COMPLETED');
-    expect((await server.ok(CompleteBookingDocument, { id: second.id, noShow: true }, owner.token)).completeBooking.status).toBe('NO_SHOW');
-    expect(codes(await server.request(CompleteBookingDocument, { id: first.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
-    expect(codes(await server.request(RefundBookingDocument, { id: second.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
-    expect(codes(await server.request(CancelBookingDocument, { id: first.id }, customer.token))).toEqual(['INVALID_TRANSITION']);
-    expect((await server.request(RefundBookingDocument, { id: first.id, amount: '99.00' }, owner.token)).errors![0].extensions.field).toBe('amount');
+    await server.sql(
+      `update slot set starts_at = starts_at - interval '30 days', ends_at = ends_at - interval '30 days' where id = any($1)`,
+      [[slots[0].id, slots[1].id]],
+    );
+    await server.sql(
+      `update booking set starts_at = starts_at - interval '30 days', ends_at = ends_at - interval '30 days' where id = any($1)`,
+      [[first.id, second.id]],
+    );
+    expect(codes(await server.request(CompleteBookingDocument, { id: first.id }, customer.token))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect((await server.ok(CompleteBookingDocument, { id: first.id }, owner.token)).completeBooking.status).toBe(
+      'COMPLETED',
+    );
+    expect(
+      (await server.ok(CompleteBookingDocument, { id: second.id, noShow: true }, owner.token)).completeBooking.status,
+    ).toBe('NO_SHOW');
+    expect(codes(await server.request(CompleteBookingDocument, { id: first.id }, owner.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
+    expect(codes(await server.request(RefundBookingDocument, { id: second.id }, owner.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
+    expect(codes(await server.request(CancelBookingDocument, { id: first.id }, customer.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
+    expect(
+      (await server.request(RefundBookingDocument, { id: first.id, amount: '99.00' }, owner.token)).errors![0]
+        .extensions.field,
+    ).toBe('amount');
     // Partial refunds add up; the booking reads REFUNDED only once all it cost (2 x 20.00) came back.
     const { refundBooking: part } = await server.ok(RefundBookingDocument, { id: first.id, amount: '15' }, owner.token);
     expect(part).toEqual({ id: first.id, status: 'COMPLETED', refunded: { amount: '15.00' } });
-    expect((await server.request(RefundBookingDocument, { id: first.id, amount: '25.01' }, owner.token)).errors![0].message).toContain('25.00');
+    expect(
+      (await server.request(RefundBookingDocument, { id: first.id, amount: '25.01' }, owner.token)).errors![0].message,
+    ).toContain('25.00');
     const { refundBooking: rest } = await server.ok(RefundBookingDocument, { id: first.id }, owner.token);
     expect(rest).toEqual({ id: first.id, status: 'REFUNDED', refunded: { amount: '40.00' } });
-    expect(codes(await server.request(RefundBookingDocument, { id: first.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
+    expect(codes(await server.request(RefundBookingDocument, { id: first.id }, owner.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
   });
 
   it('keeps booked slots from being closed (HAS_BOOKINGS) and keeps bookings under a later blackout', async () => {
     const { service, slots } = await serviceWithSlots(1, {}, 9);
-    const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 1 } } }, customer.token);
-    const close = await server.request(SetAvailabilityDocument, { serviceId: service.id, from: slots[0].startsAt, to: slots[0].endsAt, open: false }, owner.token);
+    const { book: booking } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slots[0].id], party: { adults: 1 } } },
+      customer.token,
+    );
+    const close = await server.request(
+      SetAvailabilityDocument,
+      { serviceId: service.id, from: slots[0].startsAt, to: slots[0].endsAt, open: false },
+      owner.token,
+    );
     expect(close.errors![0].extensions).toMatchObject({ code: 'HAS_BOOKINGS', slotId: slots[0].id });
-    await server.ok(CreateBlackoutDocument, { input: { startsOn: daysFromNow(9), endsOn: daysFromNow(9), kind: 'WEATHER', name: 'Storm' } }, owner.token);
+    await server.ok(
+      CreateBlackoutDocument,
+      { input: { startsOn: daysFromNow(9), endsOn: daysFromNow(9), kind: 'WEATHER', name: 'Storm' } },
+      owner.token,
+    );
     const { booking: kept } = await server.ok(BookingDocument, { id: booking.id }, customer.token);
     expect(kept).toMatchObject({ status: 'CONFIRMED', slots: [{ booked: 1, available: 0 }] });
   });
@@ -223,7 +387,9 @@ describe('per-customer limits', () => {
     const results = await Promise.all(slots.map((slot) => book({ slotIds: [slot.id], party: { adults: 1 } })));
     const refused = results.filter((result) => result.errors);
     expect(results.length - refused.length).toBe(2);
-    expect(refused.map((result) => [codes(result)[0], result.errors![0].extensions.rule])).toEqual(Array(slots.length - 2).fill(['BAD_USER_INPUT', 'MAX_ACTIVE_BOOKINGS']));
+    expect(refused.map((result) => [codes(result)[0], result.errors![0].extensions.rule])).toEqual(
+      Array(slots.length - 2).fill(['BAD_USER_INPUT', 'MAX_ACTIVE_BOOKINGS']),
+    );
     const held = results.find((result) => !result.errors)!.data!.book;
     await server.ok(CancelBookingDocument, { id: held.id }, customer.token);
     const free = slots.find((slot) => !results.some((result) => result.data?.book.slots[0].id === slot.id))!;
@@ -235,11 +401,19 @@ describe('per-customer limits', () => {
     const later = new Date(new Date(slots[0].startsAt).getTime() + 30 * 60_000);
     const { createSlot: overlapping } = await server.ok(
       CreateSlotDocument,
-      { serviceId: service.id, startsAt: later.toISOString(), endsAt: new Date(later.getTime() + 3_600_000).toISOString() },
+      {
+        serviceId: service.id,
+        startsAt: later.toISOString(),
+        endsAt: new Date(later.getTime() + 3_600_000).toISOString(),
+      },
       owner.token,
     );
-    const both = await Promise.all([slots[0], overlapping].map((slot) => book({ slotIds: [slot.id], party: { adults: 1 } })));
-    expect(both.filter((result) => result.errors).map((result) => result.errors![0].extensions.rule)).toEqual(['NO_OVERLAP']);
+    const both = await Promise.all(
+      [slots[0], overlapping].map((slot) => book({ slotIds: [slot.id], party: { adults: 1 } })),
+    );
+    expect(both.filter((result) => result.errors).map((result) => result.errors![0].extensions.rule)).toEqual([
+      'NO_OVERLAP',
+    ]);
     const other = await signUp(server, 'CUSTOMER');
     expect((await book({ slotIds: [overlapping.id], party: { adults: 1 } }, other)).errors).toBeUndefined();
     await server.ok(UpdateServiceDocument, { id: service.id, input: { allowOverlappingBookings: true } }, owner.token);
@@ -251,7 +425,11 @@ describe('per-customer limits', () => {
 describe('reading bookings', () => {
   it('names who changed a booking by display name and role; the account only to admins and to that account', async () => {
     const { slots } = await serviceWithSlots(1);
-    const { book } = await server.ok(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 1 } } }, customer.token);
+    const { book } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slots[0].id], party: { adults: 1 } } },
+      customer.token,
+    );
     await server.ok(CancelBookingDocument, { id: book.id, reason: 'closed' }, owner.token);
     const seenByCustomer = (await server.ok(BookingDocument, { id: book.id }, customer.token)).booking!.history;
     expect(seenByCustomer.map((entry) => [entry.action, entry.actor, entry.actorRole])).toEqual([
@@ -265,16 +443,30 @@ describe('reading bookings', () => {
     expect(seenByAdmin[1].actor).toEqual({ id: owner.userId });
   });
 
-
   it('shows a booking to its customer, its provider and admins only', async () => {
     const { slots } = await serviceWithSlots(1);
-    const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 1 } } }, customer.token);
-    const [stranger, rival, admin] = [await signUp(server, 'CUSTOMER'), await signUp(server, 'PROVIDER'), await logInAdmin(server)];
-    for (const who of [customer, owner, admin]) expect((await server.ok(BookingDocument, { id: booking.id }, who.token)).booking!.id).toBe(booking.id);
-    for (const who of [stranger, rival]) expect(codes(await server.request(BookingDocument, { id: booking.id }, who.token))).toEqual(['FORBIDDEN']);
+    const { book: booking } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slots[0].id], party: { adults: 1 } } },
+      customer.token,
+    );
+    const [stranger, rival, admin] = [
+      await signUp(server, 'CUSTOMER'),
+      await signUp(server, 'PROVIDER'),
+      await logInAdmin(server),
+    ];
+    for (const who of [customer, owner, admin])
+      expect((await server.ok(BookingDocument, { id: booking.id }, who.token)).booking!.id).toBe(booking.id);
+    for (const who of [stranger, rival])
+      expect(codes(await server.request(BookingDocument, { id: booking.id }, who.token))).toEqual(['FORBIDDEN']);
     expect(codes(await server.request(BookingDocument, { id: booking.id }))).toEqual(['UNAUTHENTICATED']);
-    expect((await server.ok(BookingByReferenceDocument, { reference: booking.reference.toLowerCase() }, customer.token)).bookingByReference!.id).toBe(booking.id);
-    expect(codes(await server.request(BookingByReferenceDocument, { reference: booking.reference }, stranger.token))).toEqual(['FORBIDDEN']);
+    expect(
+      (await server.ok(BookingByReferenceDocument, { reference: booking.reference.toLowerCase() }, customer.token))
+        .bookingByReference!.id,
+    ).toBe(booking.id);
+    expect(
+      codes(await server.request(BookingByReferenceDocument, { reference: booking.reference }, stranger.token)),
+    ).toEqual(['FORBIDDEN']);
     expect((await server.ok(BookingDocument, { id: '2000000000' }, customer.token)).booking).toBeNull();
   });
 
@@ -284,15 +476,25 @@ describe('reading bookings', () => {
     const service = await createService(server, provider);
     const slots = await dailySlots(server, provider, service.id, daysFromNow(3), daysFromNow(5));
     const made = [];
-    for (const slot of slots) made.push((await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, buyer.token)).book);
+    for (const slot of slots)
+      made.push(
+        (await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, buyer.token)).book,
+      );
     await server.ok(CancelBookingDocument, { id: made[1].id }, buyer.token);
-    expect((await server.ok(MyBookingsDocument, {}, buyer.token)).myBookings.map((b) => b.id)).toEqual(made.map((b) => b.id));
-    expect((await server.ok(MyBookingsDocument, { status: 'CANCELLED' }, buyer.token)).myBookings.map((b) => b.id)).toEqual([made[1].id]);
-    const mine = (vars: object) => server.ok(ProviderBookingsDocument, vars, provider.token).then((r) => r.providerBookings.map((b) => b.id));
+    expect((await server.ok(MyBookingsDocument, {}, buyer.token)).myBookings.map((b) => b.id)).toEqual(
+      made.map((b) => b.id),
+    );
+    expect(
+      (await server.ok(MyBookingsDocument, { status: 'CANCELLED' }, buyer.token)).myBookings.map((b) => b.id),
+    ).toEqual([made[1].id]);
+    const mine = (vars: object) =>
+      server.ok(ProviderBookingsDocument, vars, provider.token).then((r) => r.providerBookings.map((b) => b.id));
     expect(await mine({})).toEqual(made.map((b) => b.id));
     expect(await mine({ from: slots[1].startsAt, status: 'CONFIRMED' })).toEqual([made[2].id]);
     expect(await mine({ to: slots[1].startsAt })).toEqual([made[0].id]);
-    expect((await server.ok(ProviderBookingsDocument, {}, owner.token)).providerBookings.map((b) => b.id)).not.toContain(made[0].id);
+    expect(
+      (await server.ok(ProviderBookingsDocument, {}, owner.token)).providerBookings.map((b) => b.id),
+    ).not.toContain(made[0].id);
     expect(codes(await server.request(ProviderBookingsDocument, {}, buyer.token))).toEqual(['FORBIDDEN']);
   });
 
@@ -301,9 +503,18 @@ describe('reading bookings', () => {
     const service = await createService(server, seller);
     const slots = await dailySlots(server, seller, service.id, daysFromNow(5), daysFromNow(16));
     const statements = () => statementsDuring(server, () => server.ok(MyBookingsDocument, {}, buyer.token));
-    await server.ok(BookDocument, { input: { slotIds: [slots[0].id, slots[1].id], party: { adults: 1 } } }, buyer.token);
+    await server.ok(
+      BookDocument,
+      { input: { slotIds: [slots[0].id, slots[1].id], party: { adults: 1 } } },
+      buyer.token,
+    );
     const one = await statements();
-    for (let i = 2; i < 12; i += 2) await server.ok(BookDocument, { input: { slotIds: [slots[i].id, slots[i + 1].id], party: { adults: 1 } } }, buyer.token);
+    for (let i = 2; i < 12; i += 2)
+      await server.ok(
+        BookDocument,
+        { input: { slotIds: [slots[i].id, slots[i + 1].id], party: { adults: 1 } } },
+        buyer.token,
+      );
     const six = await statements();
     // The token's session, then bookings, their slot links, slots, services, customers, history, actors:
     // customers and actors share one batch when their loads fall in the same tick, so the count is 7 or 8,

@@ -53,11 +53,17 @@ describe('the explorer', () => {
   it('runs a query with variables and a bearer token, and documents the schema from introspection', async () => {
     const service = await createService(server, owner, { name: 'Explorer-sector' });
     const page = await browser.newPage();
-    const introspected = page.waitForRequest((request) => request.method() === 'POST' && /__schema/.test(request.postData() ?? ''));
+    const introspected = page.waitForRequest(
+      (request) => request.method() === 'POST' && /__schema/.test(request.postData() ?? ''),
+    );
     await page.goto(server.url);
     await page.getByRole('button', { name: 'Headers' }).click();
     await write(page, '.graphiql-editor-tool', JSON.stringify({ authorization: `Bearer ${customer.token}` }));
-    await run(page, 'query ($id: ID!) { service(id: $id) { name capacity } me { email } }', JSON.stringify({ id: service.id }));
+    await run(
+      page,
+      'query ($id: ID!) { service(id: $id) { name capacity } me { email } }',
+      JSON.stringify({ id: service.id }),
+    );
     const response = page.locator('.graphiql-response');
     await response.getByText('"Explorer-sector"').waitFor();
     await response.getByText(`"${customer.email}"`).waitFor();
@@ -74,12 +80,22 @@ describe('the explorer', () => {
   it('runs a subscription over graphql-ws, signed in with the token of the Headers tab', async () => {
     const service = await createService(server, owner, { name: 'Explorer-live' });
     const [slot] = await dailySlots(server, owner, service.id, daysFromNow(4), daysFromNow(4));
-    const { book } = await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 3 } } }, customer.token);
+    const { book } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slot.id], party: { adults: 3 } } },
+      customer.token,
+    );
     const page = await browser.newPage();
     await page.goto(server.url);
     await page.getByRole('button', { name: 'Headers' }).click();
     await write(page, '.graphiql-editor-tool', JSON.stringify({ Authorization: `Bearer ${customer.token}` }));
-    await subscribed(() => run(page, 'subscription ($id: ID!) { bookingChanged(id: $id) { reference status } }', JSON.stringify({ id: book.id })));
+    await subscribed(() =>
+      run(
+        page,
+        'subscription ($id: ID!) { bookingChanged(id: $id) { reference status } }',
+        JSON.stringify({ id: book.id }),
+      ),
+    );
     await server.ok(CancelBookingDocument, { id: book.id }, customer.token);
     await page.locator('.graphiql-response').getByText('"CANCELLED"').waitFor();
     await page.close();
@@ -98,9 +114,12 @@ describe('the calendar page', () => {
 
     const page = await browser.newPage();
     await subscribed(() => page.goto(server.url.replace('/graphql', `/calendar/${owner.providerId}?month=${month}`)));
-    const cell = (serviceId: string, date: string) => page.locator(`td[data-service-id="${serviceId}"][data-date="${date}"]`);
+    const cell = (serviceId: string, date: string) =>
+      page.locator(`td[data-service-id="${serviceId}"][data-date="${date}"]`);
     await expect(page.locator(`tr[data-service-id="${umbrellas.id}"] th`).textContent()).resolves.toBe(name);
-    await expect(page.locator(`td[data-service-id="${umbrellas.id}"]`).count()).resolves.toBe(DateTime.fromISO(`${month}-01`).daysInMonth);
+    await expect(page.locator(`td[data-service-id="${umbrellas.id}"]`).count()).resolves.toBe(
+      DateTime.fromISO(`${month}-01`).daysInMonth,
+    );
     await expect(cell(umbrellas.id, day).getAttribute('data-available')).resolves.toBe('10');
     await expect(cell(umbrellas.id, day).getAttribute('class')).resolves.toBe('level-high');
     await expect(cell(loungers.id, day).getAttribute('data-available')).resolves.toBe('4');

@@ -1,4 +1,13 @@
-import { AvailabilityChangedDocument, BookDocument, CancelBookingDocument, CreateServiceDocument, CreateSlotDocument, ModifyBookingDocument, SlotsDocument, UpdateServiceDocument } from '../client/generated/graphql';
+import {
+  AvailabilityChangedDocument,
+  BookDocument,
+  CancelBookingDocument,
+  CreateServiceDocument,
+  CreateSlotDocument,
+  ModifyBookingDocument,
+  SlotsDocument,
+  UpdateServiceDocument,
+} from '../client/generated/graphql';
 import { SERVICE, createService, expectMonthAsSlots, signUp, type Account } from './support/fixtures';
 import { Subscription, eventually, liveClient } from './support/live';
 import { serverMetric, startTestServer, type TestServer } from './support/server';
@@ -20,7 +29,11 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 async function slot(serviceId: string, startMinutes: number, minutes: number): Promise<string> {
-  const { createSlot } = await server.ok(CreateSlotDocument, { serviceId, startsAt: at(startMinutes), endsAt: at(startMinutes + minutes) }, provider.token);
+  const { createSlot } = await server.ok(
+    CreateSlotDocument,
+    { serviceId, startsAt: at(startMinutes), endsAt: at(startMinutes + minutes) },
+    provider.token,
+  );
   return createSlot.id;
 }
 
@@ -29,15 +42,25 @@ async function available(serviceId: string): Promise<Record<string, number>> {
   return Object.fromEntries(slots.map((s) => [s.id, s.available]));
 }
 
-const book = (customer: Account, slotId: string) => server.request(BookDocument, { input: { slotIds: [slotId], party: { adults: 1 } } }, customer.token);
+const book = (customer: Account, slotId: string) =>
+  server.request(BookDocument, { input: { slotIds: [slotId], party: { adults: 1 } } }, customer.token);
 
 describe("a provider's time across its appointment services", () => {
   let consult: string;
   let demo: string;
   let tour: string;
   beforeAll(async () => {
-    consult = (await createService(server, provider, { name: 'Consultation', capacity: 1, durationMinutes: 30, bufferAfterMinutes: 15 })).id;
-    demo = (await createService(server, provider, { name: 'Demo', capacity: 1, durationMinutes: 60, bufferBeforeMinutes: 5 })).id;
+    consult = (
+      await createService(server, provider, {
+        name: 'Consultation',
+        capacity: 1,
+        durationMinutes: 30,
+        bufferAfterMinutes: 15,
+      })
+    ).id;
+    demo = (
+      await createService(server, provider, { name: 'Demo', capacity: 1, durationMinutes: 60, bufferBeforeMinutes: 5 })
+    ).id;
     tour = (await createService(server, provider, { name: 'Group tour', capacity: 10, durationMinutes: 60 })).id;
   });
 
@@ -70,7 +93,11 @@ describe("a provider's time across its appointment services", () => {
     const d1 = await slot(demo, 24 * 60, 60);
     const d2 = await slot(demo, 24 * 60 + 120, 60);
     const c3 = await slot(consult, 24 * 60 + 120, 30);
-    const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [c1], party: { adults: 1 } } }, customers[0].token);
+    const { book: booking } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [c1], party: { adults: 1 } } },
+      customers[0].token,
+    );
     await server.ok(ModifyBookingDocument, { id: booking.id, input: { slotIds: [c2] } }, customers[0].token);
     expect((await available(demo))[d1]).toBe(0);
     await server.ok(ModifyBookingDocument, { id: booking.id, input: { slotIds: [c3] } }, customers[0].token);
@@ -104,12 +131,24 @@ describe("a provider's time across its appointment services", () => {
     const live = new Subscription(client, AvailabilityChangedDocument, { serviceIds: [demo] });
     try {
       await eventually(async () => (await serverMetric(server.url, 'live_subscriptions')) > before);
-      const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [c], party: { adults: 1 } } }, customers[0].token);
+      const { book: booking } = await server.ok(
+        BookDocument,
+        { input: { slotIds: [c], party: { adults: 1 } } },
+        customers[0].token,
+      );
       const [closed] = await live.waitFor(1);
-      expect(closed.data?.availabilityChanged).toMatchObject({ serviceId: demo, reason: 'CLOSED', slot: { id: d, available: 0 } });
+      expect(closed.data?.availabilityChanged).toMatchObject({
+        serviceId: demo,
+        reason: 'CLOSED',
+        slot: { id: d, available: 0 },
+      });
       await server.ok(CancelBookingDocument, { id: booking.id }, customers[0].token);
       const [, opened] = await live.waitFor(2);
-      expect(opened.data?.availabilityChanged).toMatchObject({ serviceId: demo, reason: 'OPENED', slot: { id: d, available: 1 } });
+      expect(opened.data?.availabilityChanged).toMatchObject({
+        serviceId: demo,
+        reason: 'OPENED',
+        slot: { id: d, available: 1 },
+      });
     } finally {
       live.stop();
       await client.dispose();
@@ -117,11 +156,18 @@ describe("a provider's time across its appointment services", () => {
   });
 
   it('takes buffers from 0 to 1440 minutes and refuses others by name', async () => {
-    for (const [input, field] of [[{ bufferBeforeMinutes: -1 }, 'bufferBeforeMinutes'], [{ bufferAfterMinutes: 1441 }, 'bufferAfterMinutes']] as const) {
+    for (const [input, field] of [
+      [{ bufferBeforeMinutes: -1 }, 'bufferBeforeMinutes'],
+      [{ bufferAfterMinutes: 1441 }, 'bufferAfterMinutes'],
+    ] as const) {
       const result = await server.request(CreateServiceDocument, { input: { ...SERVICE, ...input } }, provider.token);
       expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }
-    const { updateService } = await server.ok(UpdateServiceDocument, { id: consult, input: { bufferBeforeMinutes: 10, bufferAfterMinutes: 0 } }, provider.token);
+    const { updateService } = await server.ok(
+      UpdateServiceDocument,
+      { id: consult, input: { bufferBeforeMinutes: 10, bufferAfterMinutes: 0 } },
+      provider.token,
+    );
     expect(updateService).toMatchObject({ bufferBeforeMinutes: 10, bufferAfterMinutes: 0 });
   });
 });

@@ -1,7 +1,21 @@
 import ICAL from 'ical.js';
 import nodeIcal, { type VEvent } from 'node-ical';
-import { BookDocument, CalendarFeedUrlDocument, CancelBookingDocument, ModifyBookingDocument, RotateCalendarFeedDocument } from '../client/generated/graphql';
-import { createService, dailySlots, daysFromNow, jobsSettled, signUp, statementsDuring, type Account } from './support/fixtures';
+import {
+  BookDocument,
+  CalendarFeedUrlDocument,
+  CancelBookingDocument,
+  ModifyBookingDocument,
+  RotateCalendarFeedDocument,
+} from '../client/generated/graphql';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  jobsSettled,
+  signUp,
+  statementsDuring,
+  type Account,
+} from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -29,13 +43,15 @@ beforeAll(async () => {
   const slots = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(9));
   const other = await createService(server, otherOwner, { name: 'Massage' });
   const [otherSlot] = await dailySlots(server, otherOwner, other.id, daysFromNow(6), daysFromNow(6));
-  const book = async (who: Account, slotId: string) => (await server.ok(BookDocument, { input: { slotIds: [slotId], party: { adults: 1 } } }, who.token)).book;
+  const book = async (who: Account, slotId: string) =>
+    (await server.ok(BookDocument, { input: { slotIds: [slotId], party: { adults: 1 } } }, who.token)).book;
   const first = await book(alice, slots[0].id);
   cancelled = await book(alice, slots[1].id);
   bobs = await book(bob, slots[2].id);
   elsewhere = await book(alice, otherSlot.id);
   await server.ok(CancelBookingDocument, { id: cancelled.id }, alice.token);
-  moved = (await server.ok(ModifyBookingDocument, { id: first.id, input: { slotIds: [slots[3].id] } }, alice.token)).modifyBooking;
+  moved = (await server.ok(ModifyBookingDocument, { id: first.id, input: { slotIds: [slots[3].id] } }, alice.token))
+    .modifyBooking;
   await jobsSettled(server);
 });
 afterAll(async () => {
@@ -115,17 +131,34 @@ describe('ICS feeds', () => {
     expect(body).toContain('X-PUBLISHED-TTL:PT1H');
 
     const found = events(body);
-    expect(found.map((event) => event.uid).sort()).toEqual([uid(moved.reference), uid(cancelled.reference), uid(bobs.reference)].sort());
+    expect(found.map((event) => event.uid).sort()).toEqual(
+      [uid(moved.reference), uid(cancelled.reference), uid(bobs.reference)].sort(),
+    );
     const movedEvent = found.find((event) => event.uid === uid(moved.reference))!;
     expect(moved.meetingUrl).toMatch(/^https:\/\/meet\.jit\.si\//);
-    expect(movedEvent).toMatchObject({ status: 'CONFIRMED', sequence: 1, start: new Date(moved.startsAt), location: moved.meetingUrl });
+    expect(movedEvent).toMatchObject({
+      status: 'CONFIRMED',
+      sequence: 1,
+      start: new Date(moved.startsAt),
+      location: moved.meetingUrl,
+    });
     expect(movedEvent.summary).toBe(`Consultation: Alice (${moved.reference})`);
-    expect(found.find((event) => event.uid === uid(cancelled.reference))).toMatchObject({ status: 'CANCELLED', sequence: 1 });
+    expect(found.find((event) => event.uid === uid(cancelled.reference))).toMatchObject({
+      status: 'CANCELLED',
+      sequence: 1,
+    });
 
     // The invite emailed for the move names the same event, at the same SEQUENCE.
-    const [invite] = await server.sql<{ calendar: string }>(`select calendar from message where calendar like $1 and subject like 'Booking changed%' limit 1`, [`%${moved.reference}%`]);
+    const [invite] = await server.sql<{ calendar: string }>(
+      `select calendar from message where calendar like $1 and subject like 'Booking changed%' limit 1`,
+      [`%${moved.reference}%`],
+    );
     const invited = new ICAL.Event(new ICAL.Component(ICAL.parse(invite.calendar)).getFirstSubcomponent('vevent')!);
-    expect([invited.uid, invited.sequence, invited.location]).toEqual([movedEvent.uid, movedEvent.sequence, movedEvent.location]);
+    expect([invited.uid, invited.sequence, invited.location]).toEqual([
+      movedEvent.uid,
+      movedEvent.sequence,
+      movedEvent.location,
+    ]);
 
     // Two reads at most: the feed's owner, then its bookings (no query per booking).
     expect(await statementsDuring(server, () => fetchFeed(url).then((again) => again.text()))).toBe(2);
@@ -137,16 +170,28 @@ describe('ICS feeds', () => {
     const body = await (await fetchFeed(url)).text();
     expect(body).toContain("X-WR-CALNAME:Alice's bookings");
     const found = events(body);
-    expect(found.map((event) => event.uid).sort()).toEqual([uid(moved.reference), uid(cancelled.reference), uid(elsewhere.reference)].sort());
-    expect(found.find((event) => event.uid === uid(moved.reference))!.summary).toBe(`Consultation (${moved.reference})`);
+    expect(found.map((event) => event.uid).sort()).toEqual(
+      [uid(moved.reference), uid(cancelled.reference), uid(elsewhere.reference)].sort(),
+    );
+    expect(found.find((event) => event.uid === uid(moved.reference))!.summary).toBe(
+      `Consultation (${moved.reference})`,
+    );
     expect(body).not.toContain(bob.email);
 
     // A booking that started 31 days ago has left the window.
-    await server.sql(`update booking set starts_at = starts_at - interval '400 days', ends_at = ends_at - interval '400 days' where id = $1`, [elsewhere.id]);
+    await server.sql(
+      `update booking set starts_at = starts_at - interval '400 days', ends_at = ends_at - interval '400 days' where id = $1`,
+      [elsewhere.id],
+    );
     try {
-      expect(events(await (await fetchFeed(url)).text()).map((event) => event.uid)).not.toContain(uid(elsewhere.reference));
+      expect(events(await (await fetchFeed(url)).text()).map((event) => event.uid)).not.toContain(
+        uid(elsewhere.reference),
+      );
     } finally {
-      await server.sql(`update booking set starts_at = starts_at + interval '400 days', ends_at = ends_at + interval '400 days' where id = $1`, [elsewhere.id]);
+      await server.sql(
+        `update booking set starts_at = starts_at + interval '400 days', ends_at = ends_at + interval '400 days' where id = $1`,
+        [elsewhere.id],
+      );
     }
   });
 
@@ -170,7 +215,9 @@ describe('ICS feeds', () => {
     const changed = await fetchFeed(url, { ...revalidate, 'if-none-match': etag });
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).not.toBe(etag);
-    expect(events(await changed.text())).toEqual([expect.objectContaining({ uid: uid(bobs.reference), status: 'CANCELLED', sequence: 1 })]);
+    expect(events(await changed.text())).toEqual([
+      expect.objectContaining({ uid: uid(bobs.reference), status: 'CANCELLED', sequence: 1 }),
+    ]);
   });
 
   it('kill the old URL on rotation, answer 404 to unknown tokens, and store no token', async () => {

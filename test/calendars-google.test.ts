@@ -11,7 +11,18 @@ import {
   SetCalendarBlockingDocument,
   SlotsDocument,
 } from '../client/generated/graphql';
-import { createService, dailySlots, daysFromNow, expectMonthAsSlots, jobsSettled, logInAdmin, runJobsNow, signUp, storedMails, type Account } from './support/fixtures';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  expectMonthAsSlots,
+  jobsSettled,
+  logInAdmin,
+  runJobsNow,
+  signUp,
+  storedMails,
+  type Account,
+} from './support/fixtures';
 import { FakeGoogle } from './support/fake-google';
 import { eventually, liveClient, sleep, Subscription } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
@@ -24,7 +35,15 @@ let customer: Account;
 
 beforeAll(async () => {
   google = await FakeGoogle.start();
-  server = await startTestServer({ google: { clientId: 'client-id', clientSecret: 'client-secret', apiUrl: google.url, timeoutMs: 1_000, tokenKey: 'calendar-key-one' } });
+  server = await startTestServer({
+    google: {
+      clientId: 'client-id',
+      clientSecret: 'client-secret',
+      apiUrl: google.url,
+      timeoutMs: 1_000,
+      tokenKey: 'calendar-key-one',
+    },
+  });
   customer = await signUp(server, 'CUSTOMER', 'Cora Customer');
 });
 afterAll(async () => {
@@ -55,7 +74,9 @@ async function connect(provider: Account, email: string) {
   const { connectGoogleCalendar: consent } = await server.ok(ConnectGoogleCalendarDocument, {}, provider.token);
   const url = new URL(consent);
   const state = url.searchParams.get('state')!;
-  const response = await fetch(`${base()}/oauth/google/callback?code=${encodeURIComponent(google.consent(email))}&state=${encodeURIComponent(state)}`);
+  const response = await fetch(
+    `${base()}/oauth/google/callback?code=${encodeURIComponent(google.consent(email))}&state=${encodeURIComponent(state)}`,
+  );
   return { consent: url, state, response, html: await response.text() };
 }
 
@@ -78,9 +99,11 @@ async function connectedProvider(name: string, email: string, input: Parameters<
   return made;
 }
 
-const book = async (slotId: string) => (await server.ok(BookDocument, { input: { slotIds: [slotId], party: { adults: 1 } } }, customer.token)).book;
+const book = async (slotId: string) =>
+  (await server.ok(BookDocument, { input: { slotIds: [slotId], party: { adults: 1 } } }, customer.token)).book;
 
-const syncs = async (bookingId: string, who: Account) => (await server.ok(BookingCalendarSyncsDocument, { id: bookingId }, who.token)).booking!;
+const syncs = async (bookingId: string, who: Account) =>
+  (await server.ok(BookingCalendarSyncsDocument, { id: bookingId }, who.token)).booking!;
 
 describe('Google Calendar', () => {
   it('connects through the consent page: the dedicated calendar is made and shared; a reused, forged or declined state stores nothing', async () => {
@@ -96,19 +119,31 @@ describe('Google Calendar', () => {
     expect(html).toContain('Google Calendar connected');
 
     const [connection] = await connections(provider);
-    expect(connection).toMatchObject({ kind: 'google', accountEmail: 'paula.work@gmail.test', status: 'ACTIVE', blocksAvailability: false, sharedWith: [provider.email] });
+    expect(connection).toMatchObject({
+      kind: 'google',
+      accountEmail: 'paula.work@gmail.test',
+      status: 'ACTIVE',
+      blocksAvailability: false,
+      sharedWith: [provider.email],
+    });
     const [calendar] = google.dedicated('paula.work@gmail.test');
     expect(calendar).toMatchObject({ id: connection.calendarId, summary: 'Paula Provider bookings' });
     expect(calendar.acl).toEqual([{ role: 'writer', scope: { type: 'user', value: provider.email } }]);
 
     // The same state again, a forged one, a declined consent: a clear page, nothing stored.
-    const again = await fetch(`${base()}/oauth/google/callback?code=${google.consent('other@gmail.test')}&state=${state}`);
+    const again = await fetch(
+      `${base()}/oauth/google/callback?code=${google.consent('other@gmail.test')}&state=${state}`,
+    );
     expect(again.status).toBe(400);
     expect(await again.text()).toContain('already used');
-    const forged = await fetch(`${base()}/oauth/google/callback?code=${google.consent('other@gmail.test')}&state=forged-state`);
+    const forged = await fetch(
+      `${base()}/oauth/google/callback?code=${google.consent('other@gmail.test')}&state=forged-state`,
+    );
     expect(forged.status).toBe(400);
     const { connectGoogleCalendar } = await server.ok(ConnectGoogleCalendarDocument, {}, provider.token);
-    const declined = await fetch(`${base()}/oauth/google/callback?error=access_denied&state=${new URL(connectGoogleCalendar).searchParams.get('state')}`);
+    const declined = await fetch(
+      `${base()}/oauth/google/callback?error=access_denied&state=${new URL(connectGoogleCalendar).searchParams.get('state')}`,
+    );
     expect(declined.status).toBe(400);
     expect(await declined.text()).toContain('declined');
     expect(await connections(provider)).toHaveLength(1);
@@ -120,19 +155,35 @@ describe('Google Calendar', () => {
     const booking = await book(slots[0].id);
     await settle();
     const [calendar] = google.dedicated('sam@gmail.test');
-    expect(google.live(calendar)).toEqual([expect.objectContaining({ id: `booking${booking.id}`, start: expect.objectContaining({ dateTime: slots[0].startsAt }) })]);
+    expect(google.live(calendar)).toEqual([
+      expect.objectContaining({
+        id: `booking${booking.id}`,
+        start: expect.objectContaining({ dateTime: slots[0].startsAt }),
+      }),
+    ]);
     const view = await syncs(booking.id, provider);
-    expect(view.calendarSyncs).toEqual([expect.objectContaining({ status: 'SYNCED', externalEventId: `booking${booking.id}`, lastError: null })]);
+    expect(view.calendarSyncs).toEqual([
+      expect.objectContaining({ status: 'SYNCED', externalEventId: `booking${booking.id}`, lastError: null }),
+    ]);
     expect((await syncs(booking.id, customer)).calendarSyncs).toEqual([]);
 
     await server.ok(ModifyBookingDocument, { id: booking.id, input: { slotIds: [slots[1].id] } }, customer.token);
     await settle();
-    expect(google.live(calendar)).toEqual([expect.objectContaining({ id: `booking${booking.id}`, start: expect.objectContaining({ dateTime: slots[1].startsAt }) })]);
+    expect(google.live(calendar)).toEqual([
+      expect.objectContaining({
+        id: `booking${booking.id}`,
+        start: expect.objectContaining({ dateTime: slots[1].startsAt }),
+      }),
+    ]);
 
     await server.ok(CancelBookingDocument, { id: booking.id }, customer.token);
     await settle();
     expect(google.live(calendar)).toEqual([]);
-    expect((await connections(provider))[0]).toMatchObject({ pendingSyncs: 0, lastSyncedAt: expect.any(String), lastError: null });
+    expect((await connections(provider))[0]).toMatchObject({
+      pendingSyncs: 0,
+      lastSyncedAt: expect.any(String),
+      lastError: null,
+    });
   });
 
   it('ends with exactly one event per live booking through Google down, 500s, 429s, a lost answer and a hung call', async () => {
@@ -150,13 +201,21 @@ describe('Google Calendar', () => {
       }
       if (kind === '429') {
         // Google's Retry-After (2 s) decides when the next try comes.
-        const [job] = await server.sql<{ wait: number }>(`select extract(epoch from run_at - now())::float as wait from graphile_worker.jobs where key = $1`, [`calendar-sync:${booking.id}:${(await connections(provider))[0].id}`]);
+        const [job] = await server.sql<{ wait: number }>(
+          `select extract(epoch from run_at - now())::float as wait from graphile_worker.jobs where key = $1`,
+          [`calendar-sync:${booking.id}:${(await connections(provider))[0].id}`],
+        );
         expect(job.wait).toBeGreaterThan(0.5);
         expect(job.wait).toBeLessThanOrEqual(2.5);
       }
       await settle();
     }
-    expect(google.live(calendar).map((event) => event.id).sort()).toEqual(booked.map((booking) => `booking${booking.id}`).sort());
+    expect(
+      google
+        .live(calendar)
+        .map((event) => event.id)
+        .sort(),
+    ).toEqual(booked.map((booking) => `booking${booking.id}`).sort());
     for (const booking of booked) expect((await syncs(booking.id, provider)).calendarSyncs[0].status).toBe('SYNCED');
     expect((await connections(provider))[0].pendingSyncs).toBe(0);
   });
@@ -169,7 +228,12 @@ describe('Google Calendar', () => {
     await connect(provider, 'rita@gmail.test');
     await settle();
     const [calendar] = google.dedicated('rita@gmail.test');
-    expect(google.live(calendar).map((event) => event.id).sort()).toEqual([early, moved, removed].map((b) => `booking${b.id}`).sort());
+    expect(
+      google
+        .live(calendar)
+        .map((event) => event.id)
+        .sort(),
+    ).toEqual([early, moved, removed].map((b) => `booking${b.id}`).sort());
     expect((await syncs(early.id, provider)).calendarSyncs[0].status).toBe('SYNCED');
 
     // By hand in Google: one event moved, one deleted, one of a cancelled booking put back.
@@ -178,7 +242,11 @@ describe('Google Calendar', () => {
     await settle();
     calendar.events.get(`booking${moved.id}`)!.start = { dateTime: '2030-01-01T10:00:00.000Z' };
     calendar.events.get(`booking${removed.id}`)!.status = 'cancelled';
-    calendar.events.set(`booking${cancelled.id}`, { id: `booking${cancelled.id}`, status: 'confirmed', end: { dateTime: slots[3].endsAt } });
+    calendar.events.set(`booking${cancelled.id}`, {
+      id: `booking${cancelled.id}`,
+      status: 'confirmed',
+      end: { dateTime: slots[3].endsAt },
+    });
     const [connection] = await connections(provider);
     await server.ok(ResyncCalendarDocument, { id: connection.id }, provider.token);
     await settle();
@@ -195,18 +263,31 @@ describe('Google Calendar', () => {
     await settle();
     const [connection] = await connections(provider);
     expect(connection).toMatchObject({ status: 'NEEDS_REAUTH', lastError: expect.stringContaining('invalid_grant') });
-    for (const booking of [first, second]) expect((await syncs(booking.id, provider)).calendarSyncs[0]).toMatchObject({ status: 'FAILED', lastError: expect.stringContaining('reconnect') });
+    for (const booking of [first, second])
+      expect((await syncs(booking.id, provider)).calendarSyncs[0]).toMatchObject({
+        status: 'FAILED',
+        lastError: expect.stringContaining('reconnect'),
+      });
     await book(slots[2].id); // no sync is even tried for a connection that needs the provider
     await settle();
-    const mails = (await storedMails(server, provider.email)).filter((mail) => mail.subject.includes('Reconnect your Google Calendar'));
+    const mails = (await storedMails(server, provider.email)).filter((mail) =>
+      mail.subject.includes('Reconnect your Google Calendar'),
+    );
     expect(mails).toHaveLength(1);
-    expect(codes(await server.request(ResyncCalendarDocument, { id: connection.id }, provider.token))).toEqual(['INVALID_TRANSITION']);
+    expect(codes(await server.request(ResyncCalendarDocument, { id: connection.id }, provider.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
 
     await connect(provider, 'nina@gmail.test');
     await settle();
     const after = await connections(provider);
     expect(after).toHaveLength(1);
-    expect(after[0]).toMatchObject({ id: connection.id, status: 'ACTIVE', calendarId: connection.calendarId, pendingSyncs: 0 });
+    expect(after[0]).toMatchObject({
+      id: connection.id,
+      status: 'ACTIVE',
+      calendarId: connection.calendarId,
+      pendingSyncs: 0,
+    });
     expect(google.live(google.dedicated('nina@gmail.test')[0])).toHaveLength(3);
     expect((await syncs(first.id, provider)).calendarSyncs[0].status).toBe('SYNCED');
   });
@@ -229,7 +310,8 @@ describe('Google Calendar', () => {
     expect(made.id).not.toBe(old.id);
     expect(made.acl.map((rule) => rule.scope.value)).toEqual([provider.email]);
     expect(google.live(made)).toHaveLength(2);
-    for (const booking of [first, second]) expect((await syncs(booking.id, provider)).calendarSyncs[0].status).toBe('SYNCED');
+    for (const booking of [first, second])
+      expect((await syncs(booking.id, provider)).calendarSyncs[0].status).toBe('SYNCED');
   });
 
   it('keeps two accounts in step; disconnecting one revokes its grant and stops every call for it', async () => {
@@ -240,15 +322,22 @@ describe('Google Calendar', () => {
     const booking = await book(slots[0].id);
     await settle();
     const [home, work] = await connections(provider);
-    expect((await syncs(booking.id, provider)).calendarSyncs.map((sync) => sync.connection.accountEmail).sort()).toEqual(['tom.home@gmail.test', 'tom.work@gmail.test']);
+    expect(
+      (await syncs(booking.id, provider)).calendarSyncs.map((sync) => sync.connection.accountEmail).sort(),
+    ).toEqual(['tom.home@gmail.test', 'tom.work@gmail.test']);
     expect(google.live(google.dedicated('tom.home@gmail.test')[0])).toHaveLength(1);
     expect(google.live(google.dedicated('tom.work@gmail.test')[0])).toHaveLength(1);
 
-    expect((await server.ok(DisconnectCalendarDocument, { id: work.id }, provider.token)).disconnectCalendar).toBe(true);
+    expect((await server.ok(DisconnectCalendarDocument, { id: work.id }, provider.token)).disconnectCalendar).toBe(
+      true,
+    );
     await settle();
     const [token] = google.tokensOf('tom.work@gmail.test');
     expect(google.revoked.has(token)).toBe(true);
-    const [stored] = await server.sql<{ refresh_token: string | null }>('select refresh_token from calendar_connection where id = $1', [work.id]);
+    const [stored] = await server.sql<{ refresh_token: string | null }>(
+      'select refresh_token from calendar_connection where id = $1',
+      [work.id],
+    );
     expect(stored.refresh_token).toBeNull();
     const callsBefore = google.requests.length;
     const later = await book(slots[1].id);
@@ -266,7 +355,11 @@ describe('Google Calendar', () => {
     google.calendars.get('bea@gmail.test')!.busy = [{ start: slots[1].startsAt, end: slots[1].endsAt }];
     const [connection] = await connections(provider);
     const available = async () => {
-      const { slots: now } = await server.ok(SlotsDocument, { serviceId: service.id, from: slots[0].startsAt, to: slots[2].endsAt }, customer.token);
+      const { slots: now } = await server.ok(
+        SlotsDocument,
+        { serviceId: service.id, from: slots[0].startsAt, to: slots[2].endsAt },
+        customer.token,
+      );
       return now.map((slot) => slot.available);
     };
     expect(await available()).toEqual([1, 1, 1]);
@@ -279,16 +372,29 @@ describe('Google Calendar', () => {
     await expectMonthAsSlots(server, service.id, slots[1].startsAt.slice(0, 7), customer.token);
     // Open calendars hear of it: the busy slot closed (and, below, reopened), no other.
     const [closed] = await live.waitFor(1);
-    expect(closed.data!.availabilityChanged).toMatchObject({ reason: 'CLOSED', slot: { id: slots[1].id, available: 0 } });
-    expect(codes(await server.request(BookDocument, { input: { slotIds: [slots[1].id], party: { adults: 1 } } }, customer.token))).toEqual(['SLOT_UNAVAILABLE']);
+    expect(closed.data!.availabilityChanged).toMatchObject({
+      reason: 'CLOSED',
+      slot: { id: slots[1].id, available: 0 },
+    });
+    expect(
+      codes(
+        await server.request(BookDocument, { input: { slotIds: [slots[1].id], party: { adults: 1 } } }, customer.token),
+      ),
+    ).toEqual(['SLOT_UNAVAILABLE']);
     // The next refresh is queued a few minutes ahead.
-    const [next] = await server.sql<{ wait: number }>(`select extract(epoch from run_at - now())::float as wait from graphile_worker.jobs where key = $1`, [`calendar-busy:${connection.id}`]);
+    const [next] = await server.sql<{ wait: number }>(
+      `select extract(epoch from run_at - now())::float as wait from graphile_worker.jobs where key = $1`,
+      [`calendar-busy:${connection.id}`],
+    );
     expect(next.wait).toBeGreaterThan(200);
 
     await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: false }, provider.token);
     expect(await available()).toEqual([1, 1, 1]);
     const results = await live.waitFor(2);
-    expect(results[1].data!.availabilityChanged).toMatchObject({ reason: 'OPENED', slot: { id: slots[1].id, available: 1 } });
+    expect(results[1].data!.availabilityChanged).toMatchObject({
+      reason: 'OPENED',
+      slot: { id: slots[1].id, available: 1 },
+    });
     live.stop();
     await client.dispose();
     expect(live.results).toHaveLength(2);
@@ -301,7 +407,9 @@ describe('Google Calendar', () => {
     const [connection] = await connections(provider);
     await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: true }, provider.token);
     await jobsSettled(server, ['calendar_busy']);
-    const available = async () => (await server.ok(SlotsDocument, { serviceId: service.id, from: slots[1].startsAt, to: slots[1].endsAt })).slots[0].available;
+    const available = async () =>
+      (await server.ok(SlotsDocument, { serviceId: service.id, from: slots[1].startsAt, to: slots[1].endsAt })).slots[0]
+        .available;
     expect(await available()).toBe(0);
     const client = liveClient(server.url);
     const live = new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] });
@@ -311,16 +419,22 @@ describe('Google Calendar', () => {
     await settle();
     expect((await connections(provider))[0].status).toBe('NEEDS_REAUTH');
     expect(await available()).toBe(1);
-    await eventually(async () => live.results.some((result) => result.data?.availabilityChanged.slot.id === slots[1].id));
-    expect(live.results.filter((result) => result.data?.availabilityChanged.slot.id === slots[1].id).map((result) => result.data!.availabilityChanged)).toEqual([
-      expect.objectContaining({ reason: 'OPENED', slot: expect.objectContaining({ available: 1 }) }),
-    ]);
+    await eventually(async () =>
+      live.results.some((result) => result.data?.availabilityChanged.slot.id === slots[1].id),
+    );
+    expect(
+      live.results
+        .filter((result) => result.data?.availabilityChanged.slot.id === slots[1].id)
+        .map((result) => result.data!.availabilityChanged),
+    ).toEqual([expect.objectContaining({ reason: 'OPENED', slot: expect.objectContaining({ available: 1 }) })]);
     live.stop();
     await client.dispose();
   });
 
   it('stores a Meet link from the event of a GOOGLE_MEET service on the booking', async () => {
-    const { provider, slots } = await connectedProvider('Mia Meet', 'mia@gmail.test', { meetingProvider: 'GOOGLE_MEET' });
+    const { provider, slots } = await connectedProvider('Mia Meet', 'mia@gmail.test', {
+      meetingProvider: 'GOOGLE_MEET',
+    });
     const booking = await book(slots[0].id);
     expect(booking.status).toBe('CONFIRMED');
     await settle();
@@ -328,7 +442,9 @@ describe('Google Calendar', () => {
     expect(meetingUrl).toMatch(/^https:\/\/meet\.google\.com\//);
     // Both sides are sent the link, as with Zoom.
     for (const who of [customer, provider]) {
-      const linked = (await storedMails(server, who.email)).filter((mail) => mail.subject.startsWith('Your meeting link'));
+      const linked = (await storedMails(server, who.email)).filter((mail) =>
+        mail.subject.startsWith('Your meeting link'),
+      );
       expect(linked).toHaveLength(1);
       expect(linked[0].text).toContain(meetingUrl!);
     }
@@ -342,19 +458,41 @@ describe('Google Calendar', () => {
       `select table_schema, table_name, column_name from information_schema.columns where table_schema in ('public', 'graphile_worker') and data_type in ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY')`,
     );
     for (const { table_schema, table_name, column_name } of columns) {
-      const hits = await server.sql(`select 1 from "${table_schema}"."${table_name}" where "${column_name}"::text like any($1) limit 1`, [tokens.map((token) => `%${token}%`)]);
-      expect({ table: `${table_name}.${column_name}`, hits: hits.length }).toEqual({ table: `${table_name}.${column_name}`, hits: 0 });
+      const hits = await server.sql(
+        `select 1 from "${table_schema}"."${table_name}" where "${column_name}"::text like any($1) limit 1`,
+        [tokens.map((token) => `%${token}%`)],
+      );
+      expect({ table: `${table_name}.${column_name}`, hits: hits.length }).toEqual({
+        table: `${table_name}.${column_name}`,
+        hits: 0,
+      });
     }
-    const [stored] = await server.sql<{ refresh_token: string }>(`select refresh_token from calendar_connection where account_email = 'olga@gmail.test'`);
+    const [stored] = await server.sql<{ refresh_token: string }>(
+      `select refresh_token from calendar_connection where account_email = 'olga@gmail.test'`,
+    );
     expect(stored.refresh_token).toMatch(/^gcm:/);
 
     const [connection] = await connections(provider);
     const intruder = await signUp(server, 'PROVIDER', 'Ivan Intruder');
     expect(await connections(intruder)).toEqual([]);
-    expect(codes(await server.request(DisconnectCalendarDocument, { id: connection.id }, intruder.token))).toEqual(['FORBIDDEN']);
-    expect(codes(await server.request(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: true }, intruder.token))).toEqual(['FORBIDDEN']);
-    expect(codes(await server.request(ResyncCalendarDocument, { id: connection.id }, intruder.token))).toEqual(['FORBIDDEN']);
-    expect(codes(await server.request(ResyncCalendarDocument, { id: '999999' }, intruder.token))).toEqual(['NOT_FOUND']);
+    expect(codes(await server.request(DisconnectCalendarDocument, { id: connection.id }, intruder.token))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(
+      codes(
+        await server.request(
+          SetCalendarBlockingDocument,
+          { id: connection.id, blocksAvailability: true },
+          intruder.token,
+        ),
+      ),
+    ).toEqual(['FORBIDDEN']);
+    expect(codes(await server.request(ResyncCalendarDocument, { id: connection.id }, intruder.token))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(codes(await server.request(ResyncCalendarDocument, { id: '999999' }, intruder.token))).toEqual([
+      'NOT_FOUND',
+    ]);
     expect(codes(await server.request(MyCalendarConnectionsDocument, {}, customer.token))).toEqual(['FORBIDDEN']);
     expect((await connections(provider))[0].status).toBe('ACTIVE');
     const admin = await logInAdmin(server);
@@ -367,7 +505,9 @@ describe('Google Calendar without settings', () => {
     const plain = await startTestServer();
     try {
       const provider = await signUp(plain, 'PROVIDER');
-      expect(codes(await plain.request(ConnectGoogleCalendarDocument, {}, provider.token))).toEqual(['CALENDARS_NOT_CONFIGURED']);
+      expect(codes(await plain.request(ConnectGoogleCalendarDocument, {}, provider.token))).toEqual([
+        'CALENDARS_NOT_CONFIGURED',
+      ]);
     } finally {
       await plain.stop();
     }

@@ -1,4 +1,10 @@
-import { CreateServiceDocument, ProviderDocument, ServiceDocument, ServicesDocument, UpdateServiceDocument } from '../client/generated/graphql';
+import {
+  CreateServiceDocument,
+  ProviderDocument,
+  ServiceDocument,
+  ServicesDocument,
+  UpdateServiceDocument,
+} from '../client/generated/graphql';
 import { SERVICE, createService, logInAdmin, signUp, type Account } from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';
 
@@ -8,13 +14,22 @@ let rival: Account;
 let customer: Account;
 beforeAll(async () => {
   server = await startTestServer();
-  [owner, rival, customer] = await Promise.all([signUp(server, 'PROVIDER', 'Owner'), signUp(server, 'PROVIDER', 'Rival'), signUp(server, 'CUSTOMER')]);
+  [owner, rival, customer] = await Promise.all([
+    signUp(server, 'PROVIDER', 'Owner'),
+    signUp(server, 'PROVIDER', 'Rival'),
+    signUp(server, 'CUSTOMER'),
+  ]);
 });
 afterAll(() => server.stop());
 
 describe('services', () => {
   it('creates a service with defaults and exact money', async () => {
-    const service = await createService(server, owner, { category: 'Beach', priceAmount: '19.5', childRate: 0.5, taxRate: 0.1 });
+    const service = await createService(server, owner, {
+      category: 'Beach',
+      priceAmount: '19.5',
+      childRate: 0.5,
+      taxRate: 0.1,
+    });
     expect(service).toMatchObject({
       price: { amount: '19.50', currency: 'EUR' },
       category: 'beach',
@@ -48,7 +63,11 @@ describe('services', () => {
       [{ minPartySize: 5, maxPartySize: 2 }, 'minPartySize'],
     ];
     for (const [input, field] of cases) {
-      const result = await server.request(CreateServiceDocument, { input: { ...SERVICE, name: 'Refused', ...input } }, owner.token);
+      const result = await server.request(
+        CreateServiceDocument,
+        { input: { ...SERVICE, name: 'Refused', ...input } },
+        owner.token,
+      );
       expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
       expect(result.errors?.[0].message).toContain(field);
     }
@@ -57,21 +76,41 @@ describe('services', () => {
 
   it('lets only providers create, and only the owner or an admin update', async () => {
     expect(codes(await server.request(CreateServiceDocument, { input: SERVICE }))).toEqual(['UNAUTHENTICATED']);
-    expect(codes(await server.request(CreateServiceDocument, { input: SERVICE }, customer.token))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.request(CreateServiceDocument, { input: SERVICE }, customer.token))).toEqual([
+      'FORBIDDEN',
+    ]);
     const service = await createService(server, owner);
-    expect(codes(await server.request(UpdateServiceDocument, { id: service.id, input: { name: 'Stolen' } }, rival.token))).toEqual(['FORBIDDEN']);
-    expect(codes(await server.request(UpdateServiceDocument, { id: service.id, input: { name: 'Stolen' } }, customer.token))).toEqual(['FORBIDDEN']);
-    const { updateService } = await server.ok(UpdateServiceDocument, { id: service.id, input: { name: 'Renamed', capacity: 12, priceAmount: '30' } }, owner.token);
+    expect(
+      codes(await server.request(UpdateServiceDocument, { id: service.id, input: { name: 'Stolen' } }, rival.token)),
+    ).toEqual(['FORBIDDEN']);
+    expect(
+      codes(await server.request(UpdateServiceDocument, { id: service.id, input: { name: 'Stolen' } }, customer.token)),
+    ).toEqual(['FORBIDDEN']);
+    const { updateService } = await server.ok(
+      UpdateServiceDocument,
+      { id: service.id, input: { name: 'Renamed', capacity: 12, priceAmount: '30' } },
+      owner.token,
+    );
     expect(updateService).toMatchObject({ name: 'Renamed', capacity: 12, price: { amount: '30.00' } });
     const admin = await logInAdmin(server);
-    const { updateService: byAdmin } = await server.ok(UpdateServiceDocument, { id: service.id, input: { active: false } }, admin.token);
+    const { updateService: byAdmin } = await server.ok(
+      UpdateServiceDocument,
+      { id: service.id, input: { active: false } },
+      admin.token,
+    );
     expect(byAdmin.active).toBe(false);
-    expect(codes(await server.request(UpdateServiceDocument, { id: '999999', input: { name: 'x' } }, owner.token))).toEqual(['NOT_FOUND']);
+    expect(
+      codes(await server.request(UpdateServiceDocument, { id: '999999', input: { name: 'x' } }, owner.token)),
+    ).toEqual(['NOT_FOUND']);
   });
 
   it('searches by text, category and provider, showing active services only', async () => {
     const seller = await signUp(server, 'PROVIDER', 'Seller');
-    const kayak = await createService(server, seller, { name: 'Kayak tour', category: 'Tours', description: 'Paddle the caves' });
+    const kayak = await createService(server, seller, {
+      name: 'Kayak tour',
+      category: 'Tours',
+      description: 'Paddle the caves',
+    });
     const hidden = await createService(server, seller, { name: 'Kayak night', category: 'tours' });
     await server.ok(UpdateServiceDocument, { id: hidden.id, input: { active: false } }, seller.token);
     await createService(server, seller, { name: 'Massage', category: 'wellness' });

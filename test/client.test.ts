@@ -28,7 +28,9 @@ describe('the typed client', () => {
       ['mutation', schema.getMutationType()],
       ['subscription', schema.getSubscriptionType()],
     ] as const;
-    const missing = roots.flatMap(([operation, type]) => Object.keys(type?.getFields() ?? {}).map((field) => `${operation}.${field}`)).filter((field) => !covered.has(field));
+    const missing = roots
+      .flatMap(([operation, type]) => Object.keys(type?.getFields() ?? {}).map((field) => `${operation}.${field}`))
+      .filter((field) => !covered.has(field));
     expect(missing).toEqual([]);
   });
 });

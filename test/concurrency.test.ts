@@ -21,7 +21,11 @@ afterAll(async () => {
 });
 
 /** The same `book` over HTTP to a given process. */
-async function bookVia(url: string, token: string, slotIds: string[]): Promise<GraphQLResult<{ book: { id: string } }>> {
+async function bookVia(
+  url: string,
+  token: string,
+  slotIds: string[],
+): Promise<GraphQLResult<{ book: { id: string } }>> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -48,31 +52,47 @@ describe('never overbooks', () => {
     const { service, slot } = await slotWithCapacity(7);
     const results = await Promise.all(customers.slice(0, 40).map((c) => bookVia(server.url, c.token, [slot.id])));
     expect(tally(results)).toEqual({ BOOKED: 7, CAPACITY_EXCEEDED: 33 });
-    expect(results.find((r) => r.errors)!.errors![0].extensions).toMatchObject({ waitlistAvailable: true, slotId: slot.id });
+    expect(results.find((r) => r.errors)!.errors![0].extensions).toMatchObject({
+      waitlistAvailable: true,
+      slotId: slot.id,
+    });
     const { slots } = await server.ok(SlotsDocument, { serviceId: service.id, from: slot.startsAt, to: slot.endsAt });
     expect(slots[0]).toMatchObject({ booked: 7, held: 0, available: 0 });
   });
 
   it('holds across two server processes on one database', async () => {
     const { service, slot } = await slotWithCapacity(11);
-    const results = await Promise.all(customers.map((c, i) => bookVia(i % 2 ? second.url : server.url, c.token, [slot.id])));
+    const results = await Promise.all(
+      customers.map((c, i) => bookVia(i % 2 ? second.url : server.url, c.token, [slot.id])),
+    );
     expect(tally(results)).toEqual({ BOOKED: 11, CAPACITY_EXCEEDED: 49 });
     const [row] = await server.sql<{ booked: number; bookings: string }>(
       `select s.booked, (select count(*) from booking_slot bs where bs.slot_id = s.id) as bookings from slot s where s.id = $1`,
       [slot.id],
     );
     expect(row).toEqual({ booked: 11, bookings: '11' });
-    expect((await server.ok(SlotsDocument, { serviceId: service.id, from: slot.startsAt, to: slot.endsAt })).slots[0].available).toBe(0);
+    expect(
+      (await server.ok(SlotsDocument, { serviceId: service.id, from: slot.startsAt, to: slot.endsAt })).slots[0]
+        .available,
+    ).toBe(0);
   });
 
   it('takes seats on every slot or on none, and multi-slot bookings in any order never deadlock', async () => {
     const service = await createService(server, owner, { capacity: 5 });
     const [a, b, c] = await dailySlots(server, owner, service.id, daysFromNow(6), daysFromNow(8));
     // Opposite orders of the same three slots, all at once: every request ends booked or CAPACITY_EXCEEDED.
-    const orders = [[a.id, b.id, c.id], [c.id, b.id, a.id], [b.id, c.id, a.id]];
-    const results = await Promise.all(customers.slice(0, 30).map((cust, i) => bookVia(i % 2 ? second.url : server.url, cust.token, orders[i % 3])));
+    const orders = [
+      [a.id, b.id, c.id],
+      [c.id, b.id, a.id],
+      [b.id, c.id, a.id],
+    ];
+    const results = await Promise.all(
+      customers.slice(0, 30).map((cust, i) => bookVia(i % 2 ? second.url : server.url, cust.token, orders[i % 3])),
+    );
     expect(tally(results)).toEqual({ BOOKED: 5, CAPACITY_EXCEEDED: 25 });
-    const counts = await server.sql<{ booked: number }>('select booked from slot where id = any($1) order by id', [[a.id, b.id, c.id]]);
+    const counts = await server.sql<{ booked: number }>('select booked from slot where id = any($1) order by id', [
+      [a.id, b.id, c.id],
+    ]);
     expect(counts.map((r) => r.booked)).toEqual([5, 5, 5]);
 
     const [d, e] = await dailySlots(server, owner, service.id, daysFromNow(9), daysFromNow(10));
@@ -84,7 +104,9 @@ describe('never overbooks', () => {
 
   it('lets the database itself refuse booked + held above capacity', async () => {
     const { slot } = await slotWithCapacity(3);
-    await expect(server.sql('update slot set booked = 2, held = 2 where id = $1', [slot.id])).rejects.toThrow(/slot_seats_check/);
+    await expect(server.sql('update slot set booked = 2, held = 2 where id = $1', [slot.id])).rejects.toThrow(
+      /slot_seats_check/,
+    );
     await expect(server.sql('update slot set held = -1 where id = $1', [slot.id])).rejects.toThrow(/slot_seats_check/);
   });
 });

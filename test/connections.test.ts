@@ -1,4 +1,11 @@
-import { BookDocument, MyBookingsPageDocument, ProviderBookingsPageDocument, ServicesPageDocument, type MyBookingsPageQuery, type ProviderBookingsPageQuery } from '../client/generated/graphql';
+import {
+  BookDocument,
+  MyBookingsPageDocument,
+  ProviderBookingsPageDocument,
+  ServicesPageDocument,
+  type MyBookingsPageQuery,
+  type ProviderBookingsPageQuery,
+} from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, signUp, statementsDuring, type Account } from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';
 
@@ -12,13 +19,19 @@ describe('connections', () => {
 
   /** Books `count` one-seat bookings on a slot through the API. */
   async function book(slotId: string, count: number): Promise<string[]> {
-    const booked = await Promise.all(Array.from({ length: count }, () => server.ok(BookDocument, { input: { slotIds: [slotId], party: { adults: 1 } } }, customer.token)));
+    const booked = await Promise.all(
+      Array.from({ length: count }, () =>
+        server.ok(BookDocument, { input: { slotIds: [slotId], party: { adults: 1 } } }, customer.token),
+      ),
+    );
     return booked.map(({ book }) => book.id);
   }
 
   /** `count` copies of a booking made through the API, in one statement: only the lists read them. */
   async function copies(bookingId: string, count: number, tag: string) {
-    const rows = await server.sql<{ column_name: string }>("select column_name from information_schema.columns where table_name = 'booking' and column_name not in ('id', 'reference')");
+    const rows = await server.sql<{ column_name: string }>(
+      "select column_name from information_schema.columns where table_name = 'booking' and column_name not in ('id', 'reference')",
+    );
     const columns = rows.map((row) => `"${row.column_name}"`).join(', ');
     await server.sql(
       `insert into booking (reference, ${columns}) select 'BK-${tag}-' || lpad(n::text, 6, '0'), ${columns} from booking, generate_series(1, $2) as n where id = $1`,
@@ -31,7 +44,11 @@ describe('connections', () => {
     const edges: Edge[] = [];
     const totals: number[] = [];
     for (;;) {
-      const { myBookingsConnection: page } = await server.ok(MyBookingsPageDocument, { first: 100, after }, customer.token);
+      const { myBookingsConnection: page } = await server.ok(
+        MyBookingsPageDocument,
+        { first: 100, after },
+        customer.token,
+      );
       edges.push(...page.edges);
       totals.push(page.totalCount);
       if (!page.pageInfo.hasNextPage) return { edges, totals };
@@ -43,7 +60,11 @@ describe('connections', () => {
     server = await startTestServer();
     provider = await signUp(server, 'PROVIDER');
     customer = await signUp(server, 'CUSTOMER');
-    const service = await createService(server, provider, { capacity: 1000, maxPartySize: 10, allowOverlappingBookings: true });
+    const service = await createService(server, provider, {
+      capacity: 1000,
+      maxPartySize: 10,
+      allowOverlappingBookings: true,
+    });
     slotIds = (await dailySlots(server, provider, service.id, daysFromNow(2), daysFromNow(4))).map((slot) => slot.id);
     const [early] = await book(slotIds[1], 1);
     const [late] = await book(slotIds[2], 1);
@@ -63,7 +84,11 @@ describe('connections', () => {
     const providerIds: string[] = [];
     let after: string | null = null;
     for (let hasNext = true; hasNext; ) {
-      const { providerBookingsConnection: page }: ProviderBookingsPageQuery = await server.ok(ProviderBookingsPageDocument, { first: 100, after }, provider.token);
+      const { providerBookingsConnection: page }: ProviderBookingsPageQuery = await server.ok(
+        ProviderBookingsPageDocument,
+        { first: 100, after },
+        provider.token,
+      );
       providerIds.push(...page.nodes.map((node) => node.id));
       expect(page.totalCount).toBe(600);
       ({ hasNextPage: hasNext, endCursor: after } = page.pageInfo);
@@ -85,7 +110,9 @@ describe('connections', () => {
 
   it('costs the same few statements whatever the page size (no query per row)', async () => {
     const small = await statementsDuring(server, () => server.ok(MyBookingsPageDocument, { first: 2 }, customer.token));
-    const large = await statementsDuring(server, () => server.ok(MyBookingsPageDocument, { first: 100 }, customer.token));
+    const large = await statementsDuring(server, () =>
+      server.ok(MyBookingsPageDocument, { first: 100 }, customer.token),
+    );
     expect(large).toBe(small);
   });
 
@@ -94,7 +121,11 @@ describe('connections', () => {
       const result = await server.request(MyBookingsPageDocument, { first }, customer.token);
       expect([codes(result), result.errors?.[0].extensions?.field]).toEqual([['BAD_USER_INPUT'], 'first']);
     }
-    for (const after of ['not-a-cursor', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[1]').toString('base64url')]) {
+    for (const after of [
+      'not-a-cursor',
+      Buffer.from('{"a":1}').toString('base64url'),
+      Buffer.from('[1]').toString('base64url'),
+    ]) {
       const result = await server.request(MyBookingsPageDocument, { first: 10, after }, customer.token);
       expect([codes(result), result.errors?.[0].extensions?.field]).toEqual([['BAD_USER_INPUT'], 'after']);
     }
@@ -103,7 +134,10 @@ describe('connections', () => {
   it('pages through services the same way', async () => {
     const { servicesConnection: page } = await server.ok(ServicesPageDocument, { first: 1 });
     expect(page.nodes).toHaveLength(1);
-    const { servicesConnection: next } = await server.ok(ServicesPageDocument, { first: 1, after: page.pageInfo.endCursor });
+    const { servicesConnection: next } = await server.ok(ServicesPageDocument, {
+      first: 1,
+      after: page.pageInfo.endCursor,
+    });
     expect(next.nodes.map((node) => node.id)).not.toContain(page.nodes[0].id);
     expect(page.totalCount).toBeGreaterThanOrEqual(1);
   });

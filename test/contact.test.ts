@@ -10,7 +10,11 @@ let slotIds: string[];
 
 beforeAll(async () => {
   server = await startTestServer();
-  [owner, customer, stranger] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER', 'Assistant'), signUp(server, 'CUSTOMER')]);
+  [owner, customer, stranger] = await Promise.all([
+    signUp(server, 'PROVIDER'),
+    signUp(server, 'CUSTOMER', 'Assistant'),
+    signUp(server, 'CUSTOMER'),
+  ]);
   const service = await createService(server, owner);
   slotIds = (await dailySlots(server, owner, service.id, daysFromNow(3), daysFromNow(6))).map((slot) => slot.id);
 });
@@ -22,10 +26,22 @@ describe('a booking for someone else', () => {
   it('keeps the contact and needs, shows them to participants only, and emails the contact too', async () => {
     const { book } = await server.ok(
       BookDocument,
-      { input: { slotIds: [slotIds[0]], party: { adults: 1 }, contact, dietaryRestrictions: 'No nuts', accessibilityNeeds: 'Step-free access' } },
+      {
+        input: {
+          slotIds: [slotIds[0]],
+          party: { adults: 1 },
+          contact,
+          dietaryRestrictions: 'No nuts',
+          accessibilityNeeds: 'Step-free access',
+        },
+      },
       customer.token,
     );
-    const expected = { contact: { ...contact, email: 'grace@example.test' }, dietaryRestrictions: 'No nuts', accessibilityNeeds: 'Step-free access' };
+    const expected = {
+      contact: { ...contact, email: 'grace@example.test' },
+      dietaryRestrictions: 'No nuts',
+      accessibilityNeeds: 'Step-free access',
+    };
     expect((await server.ok(BookingDetailsDocument, { id: book.id }, customer.token)).booking).toMatchObject(expected);
     expect((await server.ok(BookingDetailsDocument, { id: book.id }, owner.token)).booking).toMatchObject(expected);
     const peek = await server.request(BookingDetailsDocument, { id: book.id }, stranger.token);
@@ -33,7 +49,10 @@ describe('a booking for someone else', () => {
     expect(JSON.stringify(peek)).not.toContain('grace');
 
     await server.ok(CancelBookingDocument, { id: book.id, reason: 'Plans changed' }, customer.token);
-    expect((await server.ok(BookingDetailsDocument, { id: book.id }, owner.token)).booking).toMatchObject({ status: 'CANCELLED', cancellationReason: 'Plans changed' });
+    expect((await server.ok(BookingDetailsDocument, { id: book.id }, owner.token)).booking).toMatchObject({
+      status: 'CANCELLED',
+      cancellationReason: 'Plans changed',
+    });
     const toGuest = (await storedMails(server, 'grace@example.test')).map((mail) => mail.subject);
     expect(toGuest).toEqual([expect.stringMatching(/^Booking confirmed/), expect.stringMatching(/^Booking cancelled/)]);
     expect((await storedMails(server, customer.email)).map((mail) => mail.subject)).toEqual(toGuest);
@@ -49,9 +68,17 @@ describe('a booking for someone else', () => {
       [{ accessibilityNeeds: 'x'.repeat(2_001) }, 'accessibilityNeeds'],
     ];
     for (const [extra, field] of cases) {
-      const result = await server.request(BookDocument, { input: { slotIds: [slotIds[1]], party: { adults: 1 }, ...extra } }, customer.token);
+      const result = await server.request(
+        BookDocument,
+        { input: { slotIds: [slotIds[1]], party: { adults: 1 }, ...extra } },
+        customer.token,
+      );
       expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }
-    expect(await server.sql('select b.id from booking b join booking_slot s on s.booking_id = b.id where s.slot_id = $1', [slotIds[1]])).toEqual([]);
+    expect(
+      await server.sql('select b.id from booking b join booking_slot s on s.booking_id = b.id where s.slot_id = $1', [
+        slotIds[1],
+      ]),
+    ).toEqual([]);
   });
 });

@@ -1,9 +1,31 @@
-import { AvailabilityChangedDocument, BookDocument, CancelBookingDocument, ClaimWaitlistOfferDocument, JoinWaitlistDocument, ModifyBookingDocument } from '../client/generated/graphql';
+import {
+  AvailabilityChangedDocument,
+  BookDocument,
+  CancelBookingDocument,
+  ClaimWaitlistOfferDocument,
+  JoinWaitlistDocument,
+  ModifyBookingDocument,
+} from '../client/generated/graphql';
 import { TestClock } from './support/clock';
-import { createService, dailySlots, daysFromNow, jobsSettled, runJobsNow, signUp, type Account } from './support/fixtures';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  jobsSettled,
+  runJobsNow,
+  signUp,
+  type Account,
+} from './support/fixtures';
 import { Subscription, eventually, liveClient } from './support/live';
 import { startServerProcess } from './support/process';
-import { codes, createTestDatabase, serverMetric, startTestServer, type GraphQLResult, type TestServer } from './support/server';
+import {
+  codes,
+  createTestDatabase,
+  serverMetric,
+  startTestServer,
+  type GraphQLResult,
+  type TestServer,
+} from './support/server';
 
 let server: TestServer;
 let owner: Account;
@@ -22,12 +44,17 @@ const unexpected = (results: GraphQLResult<unknown>[]) => results.flatMap(codes)
 
 /** booked + held on the slot equals the seats of the bookings and offers that hold them. */
 async function seatsAddUp(slotId: string): Promise<void> {
-  const [slot] = await server.sql<{ booked: number; held: number }>('select booked, held from slot where id = $1', [slotId]);
+  const [slot] = await server.sql<{ booked: number; held: number }>('select booked, held from slot where id = $1', [
+    slotId,
+  ]);
   const [{ booked }] = await server.sql<{ booked: string }>(
     `select coalesce(sum(bs.seats), 0) as booked from booking_slot bs join booking b on b.id = bs.booking_id where bs.slot_id = $1 and b.status = 'CONFIRMED'`,
     [slotId],
   );
-  const [{ held }] = await server.sql<{ held: string }>(`select coalesce(sum(party_size), 0) as held from waitlist_entry where offered_slot_id = $1 and status = 'OFFERED'`, [slotId]);
+  const [{ held }] = await server.sql<{ held: string }>(
+    `select coalesce(sum(party_size), 0) as held from waitlist_entry where offered_slot_id = $1 and status = 'OFFERED'`,
+    [slotId],
+  );
   expect(slot).toEqual({ booked: Number(booked), held: Number(held) });
 }
 
@@ -37,10 +64,12 @@ describe('the booking core', () => {
     const [slot] = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5));
     const people = await Promise.all(Array.from({ length: 18 }, () => signUp(server, 'CUSTOMER')));
     const [a, b, c, d, e, f, g, ...rivals] = people;
-    const book = (who: Account, adults = 1) => server.request(BookDocument, { input: { slotIds: [slot.id], party: { adults } } }, who.token);
+    const book = (who: Account, adults = 1) =>
+      server.request(BookDocument, { input: { slotIds: [slot.id], party: { adults } } }, who.token);
     const booked = await Promise.all([a, b, c, d].map((who) => book(who)));
     await book(e, 2); // full: 6 of 6
-    const join = (who: Account) => server.ok(JoinWaitlistDocument, { input: { serviceId: service.id, slotId: slot.id, partySize: 1 } }, who.token);
+    const join = (who: Account) =>
+      server.ok(JoinWaitlistDocument, { input: { serviceId: service.id, slotId: slot.id, partySize: 1 } }, who.token);
     const [{ joinWaitlist: first }, { joinWaitlist: second }] = [await join(f), await join(g)];
     await server.ok(CancelBookingDocument, { id: booked[0].data!.book.id }, a.token); // offered to f
     clock.advance(12 * 3_600_000);
@@ -66,13 +95,22 @@ describe('the booking core', () => {
     const service = await createService(server, owner, { capacity: 12, cutoffHours: 1 });
     const [slot] = await dailySlots(server, owner, service.id, daysFromNow(6), daysFromNow(6));
     const holders = await Promise.all(Array.from({ length: 12 }, () => signUp(server, 'CUSTOMER')));
-    const bookings = await Promise.all(holders.map((who) => server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, who.token)));
+    const bookings = await Promise.all(
+      holders.map((who) => server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, who.token)),
+    );
     const waiting = await Promise.all(Array.from({ length: 4 }, () => signUp(server, 'CUSTOMER')));
-    for (const who of waiting) await server.ok(JoinWaitlistDocument, { input: { serviceId: service.id, slotId: slot.id, partySize: 3 } }, who.token);
+    for (const who of waiting)
+      await server.ok(
+        JoinWaitlistDocument,
+        { input: { serviceId: service.id, slotId: slot.id, partySize: 3 } },
+        who.token,
+      );
     const rivals = await Promise.all(Array.from({ length: 12 }, () => signUp(server, 'CUSTOMER')));
     const results = await Promise.all([
       ...bookings.map(({ book }, i) => server.request(CancelBookingDocument, { id: book.id }, holders[i].token)),
-      ...rivals.map((who) => server.request(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, who.token)),
+      ...rivals.map((who) =>
+        server.request(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, who.token),
+      ),
     ]);
     expect(unexpected(results)).toEqual([]);
     expect(results.slice(0, 12).every((result) => !result.errors)).toBe(true);
@@ -87,17 +125,27 @@ describe('the booking core', () => {
     await eventually(async () => (await serverMetric(server.url, 'live_subscriptions')) >= 1);
     const jobsBefore = await server.sql<{ n: string }>('select count(*) as n from graphile_worker.jobs');
     // The audit trail's store refuses: the audit listener's entry cannot be written.
-    await server.sql(`create function refuse_audit() returns trigger language plpgsql as $$ begin raise exception 'audit store is down'; end $$`);
-    await server.sql('create trigger refuse_audit before insert on audit_entry for each row execute function refuse_audit()');
+    await server.sql(
+      `create function refuse_audit() returns trigger language plpgsql as $$ begin raise exception 'audit store is down'; end $$`,
+    );
+    await server.sql(
+      'create trigger refuse_audit before insert on audit_entry for each row execute function refuse_audit()',
+    );
     try {
-      const failed = await server.request(BookDocument, { input: { slotIds: [slot.id], party: { adults: 2 } } }, customer.token);
+      const failed = await server.request(
+        BookDocument,
+        { input: { slotIds: [slot.id], party: { adults: 2 } } },
+        customer.token,
+      );
       expect(codes(failed)).toEqual(['INTERNAL_SERVER_ERROR']);
       expect(JSON.stringify(failed)).not.toContain('audit store');
     } finally {
       await server.sql('drop trigger refuse_audit on audit_entry');
     }
     expect(await server.sql('select id from booking where service_id = $1', [service.id])).toEqual([]);
-    expect(await server.sql('select booked, held from slot where id = $1', [slot.id])).toEqual([{ booked: 0, held: 0 }]);
+    expect(await server.sql('select booked, held from slot where id = $1', [slot.id])).toEqual([
+      { booked: 0, held: 0 },
+    ]);
     expect(await server.sql<{ n: string }>('select count(*) as n from graphile_worker.jobs')).toEqual(jobsBefore);
     // The next change is the first thing the live calendar hears.
     await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, customer.token);
@@ -117,7 +165,9 @@ describe('start-up', () => {
         expect(health.map((response) => response.status)).toEqual([200, 200, 200]);
         const client = new (await import('pg')).Client({ connectionString: database.url });
         await client.connect();
-        const { rows } = await client.query('select name, count(*)::int as runs from mikro_orm_migrations group by name');
+        const { rows } = await client.query(
+          'select name, count(*)::int as runs from mikro_orm_migrations group by name',
+        );
         await client.end();
         expect(rows.length).toBeGreaterThan(0);
         expect(rows.every((row: { runs: number }) => row.runs === 1)).toBe(true);

@@ -9,7 +9,15 @@ import {
   WithdrawProposalDocument,
 } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
-import { createService, dailySlots, daysFromNow, runJobsNow, signUp, storedMails, type Account } from './support/fixtures';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  runJobsNow,
+  signUp,
+  storedMails,
+  type Account,
+} from './support/fixtures';
 import { liveClient, sleep, Subscription } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
 
@@ -30,7 +38,8 @@ async function approvalSlots(capacity = 4) {
 }
 
 async function proposal(slotId: string, adults = 2) {
-  return (await server.ok(ProposeDocument, { input: { slotIds: [slotId], party: { adults } } }, customer.token)).propose;
+  return (await server.ok(ProposeDocument, { input: { slotIds: [slotId], party: { adults } } }, customer.token))
+    .propose;
 }
 
 async function lastMailTo(email: string) {
@@ -47,9 +56,20 @@ describe('counter-proposals', () => {
     await sleep(200); // subscribed
     const asked = await proposal(slots[0].id);
 
-    const { counterPropose } = await server.ok(CounterProposeDocument, { id: asked.id, slotIds: [slots[2].id, slots[1].id], message: 'Mornings are full; how about these?' }, owner.token);
-    expect(counterPropose).toMatchObject({ status: 'COUNTERED', counterMessage: 'Mornings are full; how about these?', booking: null });
-    expect(counterPropose.counterSlots.map((slot) => [slot.id, slot.booked])).toEqual([[slots[1].id, 0], [slots[2].id, 0]]);
+    const { counterPropose } = await server.ok(
+      CounterProposeDocument,
+      { id: asked.id, slotIds: [slots[2].id, slots[1].id], message: 'Mornings are full; how about these?' },
+      owner.token,
+    );
+    expect(counterPropose).toMatchObject({
+      status: 'COUNTERED',
+      counterMessage: 'Mornings are full; how about these?',
+      booking: null,
+    });
+    expect(counterPropose.counterSlots.map((slot) => [slot.id, slot.booked])).toEqual([
+      [slots[1].id, 0],
+      [slots[2].id, 0],
+    ]);
     expect(counterPropose.slots.map((slot) => slot.id)).toEqual([slots[0].id]);
     const countered = await lastMailTo(customer.email);
     expect(countered.subject).toBe('Your proposal has a counter-offer: Beach sector A');
@@ -57,22 +77,42 @@ describe('counter-proposals', () => {
     expect(countered.text).toContain('Their message: Mornings are full; how about these?');
 
     // The provider's own answers are over; the customer's is awaited.
-    expect(codes(await server.request(AcceptProposalDocument, { id: asked.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
-    expect(codes(await server.request(DeclineProposalDocument, { id: asked.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
-    expect(codes(await server.request(CounterProposeDocument, { id: asked.id, slotIds: [slots[3].id] }, owner.token))).toEqual(['INVALID_TRANSITION']);
-    expect(codes(await server.request(AcceptCounterProposalDocument, { id: asked.id }, owner.token))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.request(AcceptProposalDocument, { id: asked.id }, owner.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
+    expect(codes(await server.request(DeclineProposalDocument, { id: asked.id }, owner.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
+    expect(
+      codes(await server.request(CounterProposeDocument, { id: asked.id, slotIds: [slots[3].id] }, owner.token)),
+    ).toEqual(['INVALID_TRANSITION']);
+    expect(codes(await server.request(AcceptCounterProposalDocument, { id: asked.id }, owner.token))).toEqual([
+      'FORBIDDEN',
+    ]);
 
     const { acceptCounterProposal } = await server.ok(AcceptCounterProposalDocument, { id: asked.id }, customer.token);
     expect(acceptCounterProposal).toMatchObject({ status: 'ACCEPTED', booking: { status: 'CONFIRMED' } });
     expect(acceptCounterProposal.counterSlots.map((slot) => slot.booked)).toEqual([2, 2]);
     expect(acceptCounterProposal.slots.map((slot) => slot.booked)).toEqual([0]);
-    expect((await mailsTo(owner.email)).map((mail) => mail.subject)).toContain('Your counter-offer was accepted: Beach sector A');
-    expect(codes(await server.request(AcceptCounterProposalDocument, { id: asked.id }, customer.token))).toEqual(['INVALID_TRANSITION']);
+    expect((await mailsTo(owner.email)).map((mail) => mail.subject)).toContain(
+      'Your counter-offer was accepted: Beach sector A',
+    );
+    expect(codes(await server.request(AcceptCounterProposalDocument, { id: asked.id }, customer.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
 
     await ownerFeed.waitFor(3);
     await customerFeed.waitFor(3);
-    expect(customerFeed.results.map((result) => result.data?.proposalChanged.status)).toEqual(['PENDING', 'COUNTERED', 'ACCEPTED']);
-    expect(ownerFeed.results.map((result) => result.data?.proposalChanged.status)).toEqual(['PENDING', 'COUNTERED', 'ACCEPTED']);
+    expect(customerFeed.results.map((result) => result.data?.proposalChanged.status)).toEqual([
+      'PENDING',
+      'COUNTERED',
+      'ACCEPTED',
+    ]);
+    expect(ownerFeed.results.map((result) => result.data?.proposalChanged.status)).toEqual([
+      'PENDING',
+      'COUNTERED',
+      'ACCEPTED',
+    ]);
     await Promise.all(clients.map((client) => client.dispose()));
   });
 
@@ -81,21 +121,49 @@ describe('counter-proposals', () => {
     const elsewhere = await approvalSlots();
     const asked = await proposal(slots[0].id);
     const rival = await signUp(server, 'PROVIDER');
-    const counter = (slotIds: string[], who: Account = owner) => server.request(CounterProposeDocument, { id: asked.id, slotIds }, who.token);
-    expect((await counter([elsewhere[0].id])).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'slotIds' });
+    const counter = (slotIds: string[], who: Account = owner) =>
+      server.request(CounterProposeDocument, { id: asked.id, slotIds }, who.token);
+    expect((await counter([elsewhere[0].id])).errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'slotIds',
+    });
     expect((await counter([])).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'slotIds' });
     expect(codes(await counter([slots[1].id], rival))).toEqual(['FORBIDDEN']);
     expect(codes(await counter([slots[1].id], customer))).toEqual(['FORBIDDEN']);
     const other = await signUp(server, 'CUSTOMER');
-    await server.ok(AcceptProposalDocument, { id: (await server.ok(ProposeDocument, { input: { slotIds: [slots[1].id], party: { adults: 2 } } }, other.token)).propose.id }, owner.token);
+    await server.ok(
+      AcceptProposalDocument,
+      {
+        id: (await server.ok(ProposeDocument, { input: { slotIds: [slots[1].id], party: { adults: 2 } } }, other.token))
+          .propose.id,
+      },
+      owner.token,
+    );
     expect(codes(await counter([slots[1].id]))).toEqual(['CAPACITY_EXCEEDED']);
-    expect((await server.ok(ProposalsDocument, { incoming: false, status: 'PENDING' }, customer.token)).proposals.map((p) => p.id)).toContain(asked.id);
+    expect(
+      (await server.ok(ProposalsDocument, { incoming: false, status: 'PENDING' }, customer.token)).proposals.map(
+        (p) => p.id,
+      ),
+    ).toContain(asked.id);
 
     // Seats gone between the counter-offer and its acceptance: refused, and it stays COUNTERED.
     await server.ok(CounterProposeDocument, { id: asked.id, slotIds: [slots[2].id] }, owner.token);
-    await server.ok(AcceptProposalDocument, { id: (await server.ok(ProposeDocument, { input: { slotIds: [slots[2].id], party: { adults: 2 } } }, other.token)).propose.id }, owner.token);
-    expect(codes(await server.request(AcceptCounterProposalDocument, { id: asked.id }, customer.token))).toEqual(['CAPACITY_EXCEEDED']);
-    expect((await server.ok(ProposalsDocument, { incoming: false, status: 'COUNTERED' }, customer.token)).proposals.map((p) => p.id)).toEqual([asked.id]);
+    await server.ok(
+      AcceptProposalDocument,
+      {
+        id: (await server.ok(ProposeDocument, { input: { slotIds: [slots[2].id], party: { adults: 2 } } }, other.token))
+          .propose.id,
+      },
+      owner.token,
+    );
+    expect(codes(await server.request(AcceptCounterProposalDocument, { id: asked.id }, customer.token))).toEqual([
+      'CAPACITY_EXCEEDED',
+    ]);
+    expect(
+      (await server.ok(ProposalsDocument, { incoming: false, status: 'COUNTERED' }, customer.token)).proposals.map(
+        (p) => p.id,
+      ),
+    ).toEqual([asked.id]);
     const { withdrawProposal } = await server.ok(WithdrawProposalDocument, { id: asked.id }, customer.token);
     expect(withdrawProposal.status).toBe('WITHDRAWN');
   });
@@ -106,8 +174,14 @@ describe('counter-proposals', () => {
     await server.ok(CounterProposeDocument, { id: asked.id, slotIds: [slots[1].id] }, owner.token);
     clock.advance(49 * 3_600_000);
     await runJobsNow(server, 'expire_proposal');
-    expect((await server.ok(ProposalsDocument, { incoming: false, status: 'EXPIRED' }, customer.token)).proposals.map((p) => p.id)).toContain(asked.id);
+    expect(
+      (await server.ok(ProposalsDocument, { incoming: false, status: 'EXPIRED' }, customer.token)).proposals.map(
+        (p) => p.id,
+      ),
+    ).toContain(asked.id);
     expect((await lastMailTo(customer.email)).subject).toBe('Your proposal expired without an answer: Beach sector A');
-    expect(codes(await server.request(AcceptCounterProposalDocument, { id: asked.id }, customer.token))).toEqual(['INVALID_TRANSITION']);
+    expect(codes(await server.request(AcceptCounterProposalDocument, { id: asked.id }, customer.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
   });
 });

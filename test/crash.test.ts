@@ -45,7 +45,10 @@ async function paidSlots(days: number) {
   return { service, slots: await dailySlots(api, owner, service.id, daysFromNow(4), daysFromNow(4 + days - 1)) };
 }
 
-const book = (slotId: string) => api.ok(BookDocument, { input: { slotIds: [slotId], party: { adults: 2 } } }, customer.token).then((data) => data.book);
+const book = (slotId: string) =>
+  api
+    .ok(BookDocument, { input: { slotIds: [slotId], party: { adults: 2 } } }, customer.token)
+    .then((data) => data.book);
 
 /** On every slot of the service, booked and held seats are exactly those of its confirmed and pending bookings. */
 async function expectSeatsConsistent(serviceId: string): Promise<void> {
@@ -58,11 +61,12 @@ async function expectSeatsConsistent(serviceId: string): Promise<void> {
     [serviceId],
   );
   expect(slots.length).toBeGreaterThan(0);
-  for (const slot of slots) expect({ booked: slot.booked, held: slot.held }).toEqual({ booked: slot.confirmed, held: slot.pending });
+  for (const slot of slots)
+    expect({ booked: slot.booked, held: slot.held }).toEqual({ booked: slot.confirmed, held: slot.pending });
 }
 
 describe('a server killed with kill -9', () => {
-  it('while Stripe creates a booking\'s PaymentIntent leaves no booking and no held seat, and another process books the seats', async () => {
+  it("while Stripe creates a booking's PaymentIntent leaves no booking and no held seat, and another process books the seats", async () => {
     const { service, slots } = await paidSlots(1);
     stripe.mode = 'hang';
     const intentsBefore = stripe.calls(/^\/v1\/payment_intents$/).length;
@@ -83,7 +87,10 @@ describe('a server killed with kill -9', () => {
   it('while its jobs apply a payment and expire a hold leaves them to the next process, which finishes both', async () => {
     const { service, slots } = await paidSlots(2);
     const [expiring, paid] = [await book(slots[0].id), await book(slots[1].id)];
-    const [{ intent_id: paidIntent }] = await api.sql<{ intent_id: string }>('select p.intent_id from payment p join booking b on b.payment_id = p.id where b.id = $1', [paid.id]);
+    const [{ intent_id: paidIntent }] = await api.sql<{ intent_id: string }>(
+      'select p.intent_id from payment p join booking b on b.payment_id = p.id where b.id = $1',
+      [paid.id],
+    );
 
     // The test holds both slots' rows, so that the two jobs stop mid-way, inside their transactions.
     const blocker = new Client({ connectionString: database.url });
@@ -91,9 +98,12 @@ describe('a server killed with kill -9', () => {
     await blocker.query('begin');
     await blocker.query('select 1 from slot where id = any($1) for update', [[slots[0].id, slots[1].id]]);
     await api.sql(`update booking set hold_expires_at = now() - interval '1 second' where id = $1`, [expiring.id]);
-    await api.sql('update graphile_worker._private_jobs set run_at = now() where key = $1', [`payment-hold:${expiring.id}`]);
+    await api.sql('update graphile_worker._private_jobs set run_at = now() where key = $1', [
+      `payment-hold:${expiring.id}`,
+    ]);
     expect((await stripe.deliver(api.url, stripe.settle(paidIntent, 'succeeded'))).status).toBe(200);
-    const waiting = () => api.sql(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+    const waiting = () =>
+      api.sql(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
     await eventually(async () => (await waiting()).length === 2);
 
     await killProcess();
@@ -102,8 +112,21 @@ describe('a server killed with kill -9', () => {
     await startProcess();
 
     const status = async (id: string) => (await api.ok(BookingDocument, { id }, customer.token)).booking!.status;
-    await eventually(async () => (await status(expiring.id)) === 'EXPIRED' && (await status(paid.id)) === 'CONFIRMED', 30_000);
+    await eventually(
+      async () => (await status(expiring.id)) === 'EXPIRED' && (await status(paid.id)) === 'CONFIRMED',
+      30_000,
+    );
     await expectSeatsConsistent(service.id);
-    await eventually(async () => stripe.intents.get((await api.sql<{ intent_id: string }>('select p.intent_id from payment p join booking b on b.payment_id = p.id where b.id = $1', [expiring.id]))[0].intent_id)!.status === 'canceled');
+    await eventually(
+      async () =>
+        stripe.intents.get(
+          (
+            await api.sql<{ intent_id: string }>(
+              'select p.intent_id from payment p join booking b on b.payment_id = p.id where b.id = $1',
+              [expiring.id],
+            )
+          )[0].intent_id,
+        )!.status === 'canceled',
+    );
   });
 });

@@ -1,5 +1,12 @@
 import type { ParsedMail } from 'mailparser';
-import { BookDocument, CancelBookingDocument, CompleteBookingDocument, CreateSlotDocument, ModifyBookingDocument, SignUpDocument } from '../client/generated/graphql';
+import {
+  BookDocument,
+  CancelBookingDocument,
+  CompleteBookingDocument,
+  CreateSlotDocument,
+  ModifyBookingDocument,
+  SignUpDocument,
+} from '../client/generated/graphql';
 import { TestClock } from './support/clock';
 import { createService, runJobsNow, signUp, type Account } from './support/fixtures';
 import { eventually } from './support/live';
@@ -18,13 +25,18 @@ let customer: Account;
 /** A customer whose account is set to a zone of their own. */
 async function customerIn(target: TestServer, timezone: string, name: string): Promise<Account> {
   const email = `${name.toLowerCase()}-${Math.random().toString(36).slice(2, 8)}@example.test`;
-  const { signUp: payload } = await target.ok(SignUpDocument, { input: { email, password: 'password123', name, role: 'CUSTOMER', timezone } });
+  const { signUp: payload } = await target.ok(SignUpDocument, {
+    input: { email, password: 'password123', name, role: 'CUSTOMER', timezone },
+  });
   return { token: payload.token, userId: payload.user.id, email };
 }
 
 beforeAll(async () => {
   const smtpUrl = `smtp://127.0.0.1:${await mailbox.start()}`;
-  [server, appServer] = await Promise.all([startTestServer({ smtpUrl }, clock), startTestServer({ smtpUrl, appUrl: APP_URL })]);
+  [server, appServer] = await Promise.all([
+    startTestServer({ smtpUrl }, clock),
+    startTestServer({ smtpUrl, appUrl: APP_URL }),
+  ]);
   owner = await signUp(server, 'PROVIDER', 'Lido Azzurro');
   customer = await customerIn(server, 'America/New_York', 'Ann');
 });
@@ -35,13 +47,18 @@ afterAll(async () => {
 
 /** A slot of a service at an exact instant (tests pick winter and summer dates). */
 async function slotAt(target: TestServer, provider: Account, serviceId: string, startsAt: Date, hours = 1) {
-  const { createSlot } = await target.ok(CreateSlotDocument, { serviceId, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + hours * HOUR).toISOString() }, provider.token);
+  const { createSlot } = await target.ok(
+    CreateSlotDocument,
+    { serviceId, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + hours * HOUR).toISOString() },
+    provider.token,
+  );
   return createSlot;
 }
 
 /** The mails of one booking to one address whose subject starts so, once they arrived. */
 async function mailsOf(reference: string, address: string, subject: string, count = 1): Promise<ParsedMail[]> {
-  const found = () => mailbox.to(address).filter((mail) => mail.subject?.startsWith(subject) && mail.subject.includes(reference));
+  const found = () =>
+    mailbox.to(address).filter((mail) => mail.subject?.startsWith(subject) && mail.subject.includes(reference));
   await eventually(async () => found().length >= count, 15_000);
   return found();
 }
@@ -59,13 +76,25 @@ describe("emails in the reader's time zone", () => {
     const service = await createService(server, owner, { name: 'Gondola ride' });
     const winter = await slotAt(server, owner, service.id, new Date('2027-01-15T08:00:00Z')); // 09:00 in Rome
     const summer = await slotAt(server, owner, service.id, new Date('2027-07-15T07:00:00Z')); // 09:00 in Rome
-    const { book: cold } = await server.ok(BookDocument, { input: { slotIds: [winter.id], party: { adults: 1 } } }, customer.token);
-    const { book: warm } = await server.ok(BookDocument, { input: { slotIds: [summer.id], party: { adults: 1 } } }, customer.token);
+    const { book: cold } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [winter.id], party: { adults: 1 } } },
+      customer.token,
+    );
+    const { book: warm } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [summer.id], party: { adults: 1 } } },
+      customer.token,
+    );
 
     const [toAnnWinter] = await mailsOf(cold.reference, customer.email, 'Booking confirmed');
-    expect(toAnnWinter.text).toContain('From: Fri 15 Jan 2027, 03:00 (EST); at the service: Fri 15 Jan 2027, 09:00 (CET)');
+    expect(toAnnWinter.text).toContain(
+      'From: Fri 15 Jan 2027, 03:00 (EST); at the service: Fri 15 Jan 2027, 09:00 (CET)',
+    );
     const [toAnnSummer] = await mailsOf(warm.reference, customer.email, 'Booking confirmed');
-    expect(toAnnSummer.text).toContain('From: Thu 15 Jul 2027, 03:00 (EDT); at the service: Thu 15 Jul 2027, 09:00 (CEST)');
+    expect(toAnnSummer.text).toContain(
+      'From: Thu 15 Jul 2027, 03:00 (EDT); at the service: Thu 15 Jul 2027, 09:00 (CEST)',
+    );
     expect(toAnnSummer.text).not.toMatch(/GMT\+/);
 
     // The provider's account is in UTC: its own zone first, then the service's.
@@ -76,19 +105,30 @@ describe("emails in the reader's time zone", () => {
   it('names X-WR-TIMEZONE before the event in the invite', async () => {
     const service = await createService(server, owner);
     const slot = await slotAt(server, owner, service.id, new Date('2027-02-01T09:00:00Z'));
-    const { book } = await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, customer.token);
+    const { book } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slot.id], party: { adults: 1 } } },
+      customer.token,
+    );
     await mailsOf(book.reference, customer.email, 'Booking confirmed');
-    const [{ calendar }] = await server.sql<{ calendar: string }>(`select calendar from message where subject like $1 limit 1`, [`%${book.reference}%`]);
+    const [{ calendar }] = await server.sql<{ calendar: string }>(
+      `select calendar from message where subject like $1 limit 1`,
+      [`%${book.reference}%`],
+    );
     expect(calendar.indexOf('X-WR-TIMEZONE:Europe/Rome')).toBeGreaterThan(0);
     expect(calendar.indexOf('X-WR-TIMEZONE:Europe/Rome')).toBeLessThan(calendar.indexOf('BEGIN:VEVENT'));
   });
 });
 
 describe('emails that name the other party, who acted and why', () => {
-  it("tells the provider who booked and what they need, and the customer whom they booked with", async () => {
+  it('tells the provider who booked and what they need, and the customer whom they booked with', async () => {
     const service = await createService(server, owner, { name: 'Boat trip' });
     const slot = await slotAt(server, owner, service.id, new Date('2027-03-01T09:00:00Z'));
-    const { book } = await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 2, children: 1 }, specialRequirements: 'Wheelchair access' } }, customer.token);
+    const { book } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slot.id], party: { adults: 2, children: 1 }, specialRequirements: 'Wheelchair access' } },
+      customer.token,
+    );
     const [toOwner] = await mailsOf(book.reference, owner.email, 'Booking confirmed');
     expect(toOwner.text).toContain('Booked by: Ann');
     expect(toOwner.text).toContain('Needs: Wheelchair access');
@@ -102,14 +142,24 @@ describe('emails that name the other party, who acted and why', () => {
     const service = await createService(server, owner);
     const first = await slotAt(server, owner, service.id, new Date('2027-04-01T08:00:00Z'));
     const second = await slotAt(server, owner, service.id, new Date('2027-04-02T08:00:00Z'));
-    const { book } = await server.ok(BookDocument, { input: { slotIds: [first.id], party: { adults: 1 } } }, customer.token);
-    await server.ok(ModifyBookingDocument, { id: book.id, input: { slotIds: [second.id], party: { adults: 2 }, reason: 'a friend joins' } }, customer.token);
+    const { book } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [first.id], party: { adults: 1 } } },
+      customer.token,
+    );
+    await server.ok(
+      ModifyBookingDocument,
+      { id: book.id, input: { slotIds: [second.id], party: { adults: 2 }, reason: 'a friend joins' } },
+      customer.token,
+    );
     const [changed] = await mailsOf(book.reference, owner.email, 'Booking changed');
     expect(changed.text).toContain('Changed by: the customer (Ann)');
     expect(changed.text).toContain('Reason: a friend joins');
     expect(changed.text).toContain('- Time: was Thu 1 Apr 2027, 08:00 (UTC)');
     expect(changed.text).toContain('now Fri 2 Apr 2027, 08:00 (UTC)');
-    expect(changed.text).toContain('- Party: was 1 adult(s), 0 child(ren), 0 infant(s); now 2 adult(s), 0 child(ren), 0 infant(s)');
+    expect(changed.text).toContain(
+      '- Party: was 1 adult(s), 0 child(ren), 0 infant(s); now 2 adult(s), 0 child(ren), 0 infant(s)',
+    );
     expect(changed.text).toContain('- Total: was 20.00 EUR; now 40.00 EUR');
 
     await server.ok(CancelBookingDocument, { id: book.id, reason: 'Storm warning' }, owner.token);
@@ -118,7 +168,11 @@ describe('emails that name the other party, who acted and why', () => {
     expect(cancelled.text).toContain('Reason: Storm warning');
     expect(cancelled.text).toContain('Refund: no card payment was taken here');
 
-    const { book: second2 } = await server.ok(BookDocument, { input: { slotIds: [first.id], party: { adults: 1 } } }, customer.token);
+    const { book: second2 } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [first.id], party: { adults: 1 } } },
+      customer.token,
+    );
     await server.ok(CancelBookingDocument, { id: second2.id }, customer.token);
     const [byCustomer] = await mailsOf(second2.reference, owner.email, 'Booking cancelled');
     expect(byCustomer.text).toContain('Cancelled by: the customer (Ann)');
@@ -131,13 +185,21 @@ describe('completion, no-show and the follow-up', () => {
     const service = await createService(server, owner, { name: 'Cooking class' });
     const done = await slotAt(server, owner, service.id, new Date(clock.now().getTime() + 2 * HOUR));
     const missed = await slotAt(server, owner, service.id, new Date(clock.now().getTime() + 4 * HOUR));
-    const { book: attended } = await server.ok(BookDocument, { input: { slotIds: [done.id], party: { adults: 1 } } }, customer.token);
-    const { book: absent } = await server.ok(BookDocument, { input: { slotIds: [missed.id], party: { adults: 1 } } }, customer.token);
+    const { book: attended } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [done.id], party: { adults: 1 } } },
+      customer.token,
+    );
+    const { book: absent } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [missed.id], party: { adults: 1 } } },
+      customer.token,
+    );
     const followUps = async () =>
-      server.sql<{ key: string; run_at: Date }>(`select key, run_at from graphile_worker.jobs where task_identifier = 'booking_follow_up' and key in ($1, $2) order by key`, [
-        `booking-follow-up:${attended.id}`,
-        `booking-follow-up:${absent.id}`,
-      ]);
+      server.sql<{ key: string; run_at: Date }>(
+        `select key, run_at from graphile_worker.jobs where task_identifier = 'booking_follow_up' and key in ($1, $2) order by key`,
+        [`booking-follow-up:${attended.id}`, `booking-follow-up:${absent.id}`],
+      );
     expect((await followUps()).length).toBe(2);
     const [job] = (await followUps()).filter((row) => row.key === `booking-follow-up:${attended.id}`);
     expect(job.run_at.toISOString()).toBe(new Date(Date.parse(done.endsAt) + 2 * HOUR).toISOString()); // FOLLOW_UP_HOURS defaults to 2
@@ -159,15 +221,25 @@ describe('completion, no-show and the follow-up', () => {
     const page = await fetch(onServer(server, linkIn(followUp)));
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(`createReview(bookingId: "${attended.id}"`);
-    expect(mailbox.to(customer.email).filter((mail) => mail.subject?.startsWith('How was it?') && mail.subject.includes(absent.reference))).toHaveLength(0);
+    expect(
+      mailbox
+        .to(customer.email)
+        .filter((mail) => mail.subject?.startsWith('How was it?') && mail.subject.includes(absent.reference)),
+    ).toHaveLength(0);
   });
 
   it('sends no follow-up for a booking cancelled before it ended', async () => {
     const service = await createService(server, owner);
     const slot = await slotAt(server, owner, service.id, new Date(clock.now().getTime() + 3 * HOUR));
-    const { book } = await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, customer.token);
+    const { book } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slot.id], party: { adults: 1 } } },
+      customer.token,
+    );
     await server.ok(CancelBookingDocument, { id: book.id }, customer.token);
-    expect(await server.sql(`select 1 from graphile_worker.jobs where key = $1`, [`booking-follow-up:${book.id}`])).toEqual([]);
+    expect(
+      await server.sql(`select 1 from graphile_worker.jobs where key = $1`, [`booking-follow-up:${book.id}`]),
+    ).toEqual([]);
   });
 });
 
@@ -176,8 +248,16 @@ describe('the booking page behind a signed link', () => {
     const service = await createService(server, owner, { name: 'Sunset <script>alert(1)</script> cruise' });
     const slot = await slotAt(server, owner, service.id, new Date('2027-05-10T16:00:00Z'));
     const other = await slotAt(server, owner, service.id, new Date('2027-05-11T16:00:00Z'));
-    const { book } = await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, customer.token);
-    const { book: second } = await server.ok(BookDocument, { input: { slotIds: [other.id], party: { adults: 1 } } }, customer.token);
+    const { book } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slot.id], party: { adults: 1 } } },
+      customer.token,
+    );
+    const { book: second } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [other.id], party: { adults: 1 } } },
+      customer.token,
+    );
     await server.ok(CancelBookingDocument, { id: book.id, reason: 'Engine <b>trouble</b>' }, owner.token);
     const [mail] = await mailsOf(book.reference, customer.email, 'Booking cancelled');
     const link = linkIn(mail);
@@ -200,7 +280,12 @@ describe('the booking page behind a signed link', () => {
     const sig = new URL(link).searchParams.get('sig')!;
     const forged = `${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`;
     const origin = new URL(server.url).origin;
-    for (const bad of [`/bookings/${book.id}?sig=${forged}`, `/bookings/${second.id}?sig=${sig}`, `/bookings/${book.id}?sig=${owner.userId}.${sig.split('.')[1]}`, `/bookings/${book.id}`]) {
+    for (const bad of [
+      `/bookings/${book.id}?sig=${forged}`,
+      `/bookings/${second.id}?sig=${sig}`,
+      `/bookings/${book.id}?sig=${owner.userId}.${sig.split('.')[1]}`,
+      `/bookings/${book.id}`,
+    ]) {
       const refused = await fetch(`${origin}${bad}`);
       expect(refused.status).toBe(404);
       expect(await refused.text()).not.toContain(book.reference);
@@ -212,7 +297,11 @@ describe('the booking page behind a signed link', () => {
     const booker = await signUp(appServer, 'CUSTOMER', 'Bea');
     const service = await createService(appServer, provider);
     const slot = await slotAt(appServer, provider, service.id, new Date('2027-06-01T08:00:00Z'));
-    const { book } = await appServer.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, booker.token);
+    const { book } = await appServer.ok(
+      BookDocument,
+      { input: { slotIds: [slot.id], party: { adults: 1 } } },
+      booker.token,
+    );
     const [mail] = await mailsOf(book.reference, booker.email, 'Booking confirmed');
     expect(linkIn(mail)).toBe(`${APP_URL}/bookings/${book.id}`);
     expect(mail.html).toContain(`href="${APP_URL}/bookings/${book.id}"`);

@@ -1,4 +1,10 @@
-import { AvailabilityChangedDocument, AvailabilityDocument, BookDocument, CancelBookingDocument, SlotsDocument } from '../client/generated/graphql';
+import {
+  AvailabilityChangedDocument,
+  AvailabilityDocument,
+  BookDocument,
+  CancelBookingDocument,
+  SlotsDocument,
+} from '../client/generated/graphql';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
 import { createService, dailySlots, daysFromNow, jobsSettled, signUp, type Account } from './support/fixtures';
 import { Subscription, eventually, liveClient } from './support/live';
@@ -15,7 +21,11 @@ let owner: Account;
 let customer: Account;
 
 /** A server process (as `npm start` runs it) on a database of the private cluster, reached through `port`. */
-async function startServer(name: string, env: Record<string, string> = {}, port = postgres.port): Promise<{ process: ServerProcess; server: TestServer }> {
+async function startServer(
+  name: string,
+  env: Record<string, string> = {},
+  port = postgres.port,
+): Promise<{ process: ServerProcess; server: TestServer }> {
   const url = (await postgres.database(name)).replace(`:${postgres.port}/`, `:${port}/`);
   const process = await startServerProcess({ DATABASE_URL: url, ...env });
   processes.push(process);
@@ -24,7 +34,12 @@ async function startServer(name: string, env: Record<string, string> = {}, port 
 
 beforeAll(async () => {
   [postgres, stripe] = await Promise.all([PrivatePostgres.start(), FakeStripe.start()]);
-  ({ server } = await startServer('faults', { STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: stripe.url, STRIPE_TIMEOUT_MS: '300' }));
+  ({ server } = await startServer('faults', {
+    STRIPE_SECRET_KEY: SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    STRIPE_API_URL: stripe.url,
+    STRIPE_TIMEOUT_MS: '300',
+  }));
   [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
 });
 afterAll(async () => {
@@ -54,40 +69,68 @@ describe('a PostgreSQL restart', () => {
     const client = liveClient(server.url);
     const live = new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] });
     await eventually(async () => (await serverMetric(server.url, 'live_subscriptions')) > before);
-    const book = () => server.request(BookDocument, { input: { slotIds: [slot.id], party: { adults: 2 } } }, customer.token);
+    const book = () =>
+      server.request(BookDocument, { input: { slotIds: [slot.id], party: { adults: 2 } } }, customer.token);
     // A month is a prepared statement on a pooled connection: the connections after the restart prepare it again.
-    const month = () => server.request(AvailabilityDocument, { serviceId: service.id, month: slot.startsAt.slice(0, 7) });
+    const month = () =>
+      server.request(AvailabilityDocument, { serviceId: service.id, month: slot.startsAt.slice(0, 7) });
     expect((await month()).errors).toBeUndefined();
 
     await restartPostgres(async () => {
       const refused = await book();
       expect(codes(refused)).toEqual(['SERVICE_UNAVAILABLE']);
       expect(refused.errors![0].message).toMatch(/retry/);
-      expect(codes(await server.request(SlotsDocument, { serviceId: service.id, from: slot.startsAt, to: slot.endsAt }))).toEqual(['SERVICE_UNAVAILABLE']);
+      expect(
+        codes(await server.request(SlotsDocument, { serviceId: service.id, from: slot.startsAt, to: slot.endsAt })),
+      ).toEqual(['SERVICE_UNAVAILABLE']);
       expect(codes(await month())).toEqual(['SERVICE_UNAVAILABLE']);
       expect(await health()).toBe(503);
     });
 
     // The LISTEN connection comes back by itself; changes committed before it did are not pushed (README).
-    await eventually(async () => (await server.sql(`select 1 from pg_stat_activity where application_name = 'booking-live-listener' and datname = current_database()`)).length === 1);
-    const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 2 } } }, customer.token);
+    await eventually(
+      async () =>
+        (
+          await server.sql(
+            `select 1 from pg_stat_activity where application_name = 'booking-live-listener' and datname = current_database()`,
+          )
+        ).length === 1,
+    );
+    const { book: booking } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slot.id], party: { adults: 2 } } },
+      customer.token,
+    );
     expect(booking).toMatchObject({ status: 'CONFIRMED', slots: [{ booked: 2 }] });
     const months = await Promise.all(Array.from({ length: 12 }, month)); // at once: more than one pooled connection
     expect(months.map((answer) => answer.errors)).toEqual(Array(12).fill(undefined));
     const [event] = await live.waitFor(1);
     expect(event.data!.availabilityChanged).toMatchObject({ reason: 'BOOKED', slot: { id: slot.id, booked: 2 } });
     await jobsSettled(server);
-    const mails = await server.sql<{ status: string }>('select status from message where subject like $1', [`%${booking.reference}%`]);
+    const mails = await server.sql<{ status: string }>('select status from message where subject like $1', [
+      `%${booking.reference}%`,
+    ]);
     expect(mails.map((mail) => mail.status)).toEqual(['LOGGED', 'LOGGED']);
     await client.dispose();
   });
 
   it('replaces job workers that lost the database mid-job, and runs their jobs again', async () => {
-    const service = await createService(server, owner, { capacity: 10, requiresPayment: true, priceAmount: '30.00', allowOverlappingBookings: true });
+    const service = await createService(server, owner, {
+      capacity: 10,
+      requiresPayment: true,
+      priceAmount: '30.00',
+      allowOverlappingBookings: true,
+    });
     const [slot] = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5));
     const bookings = [];
-    for (let i = 0; i < 4; i += 1) bookings.push((await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, customer.token)).book);
-    const intents = await server.sql<{ intent_id: string }>('select p.intent_id from payment p join booking b on b.payment_id = p.id where b.id = any($1)', [bookings.map((b) => b.id)]);
+    for (let i = 0; i < 4; i += 1)
+      bookings.push(
+        (await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, customer.token)).book,
+      );
+    const intents = await server.sql<{ intent_id: string }>(
+      'select p.intent_id from payment p join booking b on b.payment_id = p.id where b.id = any($1)',
+      [bookings.map((b) => b.id)],
+    );
     // Stripe stops answering: each of the four job workers is busy cancelling an intent when PostgreSQL stops.
     const lostBefore = await serverMetric(server.url, 'job_workers_lost_total');
     stripe.mode = 'hang';
@@ -100,11 +143,26 @@ describe('a PostgreSQL restart', () => {
       stripe.mode = 'ok';
     });
 
-    await eventually(async () => intents.every(({ intent_id }) => stripe.intents.get(intent_id)!.status === 'canceled'), 30_000);
-    const [after] = await dailySlots(server, owner, (await createService(server, owner)).id, daysFromNow(6), daysFromNow(6));
-    const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [after.id], party: { adults: 1 } } }, customer.token);
+    await eventually(
+      async () => intents.every(({ intent_id }) => stripe.intents.get(intent_id)!.status === 'canceled'),
+      30_000,
+    );
+    const [after] = await dailySlots(
+      server,
+      owner,
+      (await createService(server, owner)).id,
+      daysFromNow(6),
+      daysFromNow(6),
+    );
+    const { book: booking } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [after.id], party: { adults: 1 } } },
+      customer.token,
+    );
     await jobsSettled(server);
-    const mails = await server.sql<{ status: string }>('select status from message where subject like $1', [`%${booking.reference}%`]);
+    const mails = await server.sql<{ status: string }>('select status from message where subject like $1', [
+      `%${booking.reference}%`,
+    ]);
     expect(mails.map((mail) => mail.status)).toEqual(['LOGGED', 'LOGGED']);
   });
 });
@@ -112,10 +170,16 @@ describe('a PostgreSQL restart', () => {
 describe('stopping', () => {
   it('ends within SHUTDOWN_TIMEOUT_MS when PostgreSQL stops answering mid-request', async () => {
     const proxy = await SilentProxy.start(postgres.port);
-    const { process, server: stuck } = await startServer('silent', { WORKER: 'off', SHUTDOWN_TIMEOUT_MS: '500' }, proxy.port);
+    const { process, server: stuck } = await startServer(
+      'silent',
+      { WORKER: 'off', SHUTDOWN_TIMEOUT_MS: '500' },
+      proxy.port,
+    );
     await signUp(stuck, 'CUSTOMER');
     const silenced = proxy.silence();
-    const request = stuck.request(SlotsDocument, { serviceId: '1', from: '2030-01-01T00:00:00Z', to: '2030-01-02T00:00:00Z' }).catch(() => undefined);
+    const request = stuck
+      .request(SlotsDocument, { serviceId: '1', from: '2030-01-01T00:00:00Z', to: '2030-01-02T00:00:00Z' })
+      .catch(() => undefined);
     await silenced; // the request's query went into the silence
     expect(await process.stop('SIGTERM')).toBe(1);
     // The hung request's connection is closed after half the time (the drain); its database connection is what is left.

@@ -14,7 +14,13 @@ import {
   type GraphQLOutputType,
   type GraphQLSchema,
 } from 'graphql';
-import { BookDocument, CreateBlackoutDocument, JoinWaitlistDocument, ProposeDocument, ServicesDocument } from '../client/generated/graphql';
+import {
+  BookDocument,
+  CreateBlackoutDocument,
+  JoinWaitlistDocument,
+  ProposeDocument,
+  ServicesDocument,
+} from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, logInAdmin, signUp, type Account } from './support/fixtures';
 import { startTestServer, type TestServer } from './support/server';
 
@@ -134,9 +140,15 @@ function validValue(name: string, type: GraphQLInputType, fx: Fixtures, field: s
   if (isListType(nullable)) return [validValue(name.replace(/s$/, ''), nullable.ofType, fx, field, serial)];
   const named = getNamedType(type);
   if (isInputObjectType(named)) {
-    return Object.fromEntries(Object.values(named.getFields()).map((input) => [input.name, validValue(input.name, input.type, fx, field, serial)]));
+    return Object.fromEntries(
+      Object.values(named.getFields()).map((input) => [
+        input.name,
+        validValue(input.name, input.type, fx, field, serial),
+      ]),
+    );
   }
-  if (isEnumType(named)) return named.name === 'Role' ? 'CUSTOMER' : named.getValues()[named.name === 'Frequency' ? 1 : 0].value;
+  if (isEnumType(named))
+    return named.name === 'Role' ? 'CUSTOMER' : named.getValues()[named.name === 'Frequency' ? 1 : 0].value;
   const byName: Record<string, unknown> = {
     id: fx.ids[field] ?? fx.ids.service,
     serviceId: fx.ids.service,
@@ -193,19 +205,26 @@ function selection(type: GraphQLOutputType, nested = false): string {
   if (!isObjectType(named)) return '';
   const fields = Object.values(named.getFields()).filter((field) => !field.args.some((arg) => isNonNullType(arg.type)));
   if (nested) return `{ __typename${fields.some((field) => field.name === 'id') ? ' id' : ''} }`;
-  const parts = fields.map((field) => (isLeafType(getNamedType(field.type)) ? field.name : `${field.name} ${selection(field.type, true)}`));
+  const parts = fields.map((field) =>
+    isLeafType(getNamedType(field.type)) ? field.name : `${field.name} ${selection(field.type, true)}`,
+  );
   return `{ __typename ${parts.join(' ')} }`;
 }
 
 /** Every argument and input field (lists by their first item): its path and the name of its type. */
-function leaves(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): { path: string[]; typeName: string }[] {
+function leaves(
+  field: GraphQLField<unknown, unknown>,
+  args: Record<string, unknown>,
+): { path: string[]; typeName: string }[] {
   const found: { path: string[]; typeName: string }[] = [];
   const walk = (type: GraphQLInputType, value: unknown, path: string[]) => {
     found.push({ path, typeName: getNamedType(type).name });
     const nullable = getNullableType(type);
-    if (isListType(nullable) && Array.isArray(value) && value.length > 0) walk(nullable.ofType, value[0], [...path, '0']);
+    if (isListType(nullable) && Array.isArray(value) && value.length > 0)
+      walk(nullable.ofType, value[0], [...path, '0']);
     if (isInputObjectType(nullable) && value !== null && typeof value === 'object') {
-      for (const input of Object.values(nullable.getFields())) walk(input.type, (value as Record<string, unknown>)[input.name], [...path, input.name]);
+      for (const input of Object.values(nullable.getFields()))
+        walk(input.type, (value as Record<string, unknown>)[input.name], [...path, input.name]);
     }
   };
   for (const arg of field.args) walk(arg.type, args[arg.name], [arg.name]);
@@ -223,7 +242,10 @@ function replaced(args: Record<string, unknown>, path: string[], value: unknown)
 /** A GraphQL literal of any JSON value, for requests that send arguments inline rather than as variables. */
 function literal(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
-  if (value !== null && typeof value === 'object') return `{${Object.entries(value).map(([key, item]) => `${key}: ${literal(item)}`).join(', ')}}`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${key}: ${literal(item)}`)
+      .join(', ')}}`;
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '0';
   return JSON.stringify(value);
 }
@@ -253,11 +275,21 @@ function corpus(fx: Fixtures): { right: Case[]; wrong: Case[] } {
   for (const operation of ['query', 'mutation'] as const) {
     const root = operation === 'query' ? schema.getQueryType()! : schema.getMutationType()!;
     for (const field of Object.values(root.getFields()) as GraphQLField<unknown, unknown>[]) {
-      const base = () => Object.fromEntries(field.args.map((arg) => [arg.name, validValue(arg.name, arg.type, fx, field.name, (serial += 1))]));
+      const base = () =>
+        Object.fromEntries(
+          field.args.map((arg) => [arg.name, validValue(arg.name, arg.type, fx, field.name, (serial += 1))]),
+        );
       right.push({ field: field.name, operation, args: base(), inline: false, label: 'right', draw: 0 });
       for (const { path, typeName } of leaves(field, base())) {
         for (const [label, value] of wrongValuesFor(path[path.length - 1], typeName, next)) {
-          wrong.push({ field: field.name, operation, args: replaced(base(), path, value), inline: next() < 0.2, label: `${path.join('.')}=${label}`, draw: next() });
+          wrong.push({
+            field: field.name,
+            operation,
+            args: replaced(base(), path, value),
+            inline: next() < 0.2,
+            label: `${path.join('.')}=${label}`,
+            draw: next(),
+          });
         }
       }
     }
@@ -292,7 +324,6 @@ interface Failure {
   variables: string;
 }
 
-
 let server: TestServer;
 let fixtures: Fixtures;
 const tokens: Partial<Record<Role, string>> = {};
@@ -310,16 +341,38 @@ beforeAll(async () => {
   const approval = await createService(server, provider, { bookingMode: 'APPROVAL' });
   const [slot, full] = await dailySlots(server, provider, service.id, daysFromNow(3), daysFromNow(4));
   const [approvalSlot] = await dailySlots(server, provider, approval.id, daysFromNow(3), daysFromNow(3));
-  const { book } = await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, customer.token);
+  const { book } = await server.ok(
+    BookDocument,
+    { input: { slotIds: [slot.id], party: { adults: 1 } } },
+    customer.token,
+  );
   await server.ok(BookDocument, { input: { slotIds: [full.id], party: { adults: 1 } } }, other.token);
-  const { propose } = await server.ok(ProposeDocument, { input: { slotIds: [approvalSlot.id], party: { adults: 1 } } }, customer.token);
-  const { joinWaitlist } = await server.ok(JoinWaitlistDocument, { input: { serviceId: service.id, slotId: full.id, partySize: 1 } }, customer.token);
+  const { propose } = await server.ok(
+    ProposeDocument,
+    { input: { slotIds: [approvalSlot.id], party: { adults: 1 } } },
+    customer.token,
+  );
+  const { joinWaitlist } = await server.ok(
+    JoinWaitlistDocument,
+    { input: { serviceId: service.id, slotId: full.id, partySize: 1 } },
+    customer.token,
+  );
   const { createBlackout } = await server.ok(
     CreateBlackoutDocument,
-    { input: { serviceId: service.id, startsOn: daysFromNow(80), endsOn: daysFromNow(80), kind: 'HOLIDAY', name: 'Closed' } },
+    {
+      input: {
+        serviceId: service.id,
+        startsOn: daysFromNow(80),
+        endsOn: daysFromNow(80),
+        kind: 'HOLIDAY',
+        name: 'Closed',
+      },
+    },
     provider.token,
   );
-  const [{ id: schedule }] = await server.sql<{ id: number }>('select id from schedule where service_id = $1', [service.id]);
+  const [{ id: schedule }] = await server.sql<{ id: number }>('select id from schedule where service_id = $1', [
+    service.id,
+  ]);
   const bookingFields = ['booking', 'modifyBooking', 'cancelBooking', 'completeBooking', 'refundBooking'];
   const proposalFields = ['acceptProposal', 'declineProposal', 'withdrawProposal'];
   const waitlistFields = ['leaveWaitlist', 'claimWaitlistOffer', 'setWaitlistPriority'];
@@ -351,7 +404,13 @@ interface Answer {
 
 async function send(c: Case, role: Role): Promise<Answer> {
   const token = tokens[role];
-  const failure = (status: number, errors: unknown) => ({ key: `${c.field} ${c.label}`, role, status, errors, variables: JSON.stringify(c.args).slice(0, 300) });
+  const failure = (status: number, errors: unknown) => ({
+    key: `${c.field} ${c.label}`,
+    role,
+    status,
+    errors,
+    variables: JSON.stringify(c.args).slice(0, 300),
+  });
   const post = () =>
     fetch(server.url, {
       method: 'POST',
@@ -365,7 +424,9 @@ async function send(c: Case, role: Role): Promise<Answer> {
   } catch (error) {
     return { failure: failure(0, String((error as Error).cause ?? error)), admitted: true }; // no answer at all
   }
-  const body = (await response.json().catch(() => ({}))) as { errors?: { message: string; extensions?: { code?: string } }[] };
+  const body = (await response.json().catch(() => ({}))) as {
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
   const codes = (body.errors ?? []).map((error) => error.extensions?.code);
   const admitted = !codes.includes('UNAUTHENTICATED') && !codes.includes('FORBIDDEN');
   if (response.status < 500 && !codes.includes('INTERNAL_SERVER_ERROR')) return { failure: null, admitted };
@@ -394,10 +455,15 @@ describe('fuzzing every query and mutation', () => {
     const rightAnswers = await sendAll(asEveryRole, 4);
     // Wrong values go as a role the field lets in, so that they reach the checks behind authorisation.
     const admitted = (field: string) => {
-      const roles = asEveryRole.filter(([c], index) => c.field === field && rightAnswers[index].admitted).map(([, role]) => role);
+      const roles = asEveryRole
+        .filter(([c], index) => c.field === field && rightAnswers[index].admitted)
+        .map(([, role]) => role);
       return roles.length > 0 ? roles : ROLES;
     };
-    const requests = wrong.map((c): [Case, Role] => [c, admitted(c.field)[Math.floor(c.draw * admitted(c.field).length)]]);
+    const requests = wrong.map((c): [Case, Role] => [
+      c,
+      admitted(c.field)[Math.floor(c.draw * admitted(c.field).length)],
+    ]);
     // A bound on the run, raised as the API grows (wave 2 adds reviews and images, and more).
     expect(asEveryRole.length + requests.length).toBeLessThan(3_000);
     const answers = [...rightAnswers, ...(await sendAll(requests, 4))];

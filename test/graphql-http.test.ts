@@ -13,7 +13,9 @@ describe.each([
   afterAll(() => server.stop());
 
   it('passes every MUST of the graphql-http audit', async () => {
-    const musts = serverAudits({ url: () => server.url, fetchFn: fetch }).filter((audit) => audit.name.startsWith('MUST'));
+    const musts = serverAudits({ url: () => server.url, fetchFn: fetch }).filter((audit) =>
+      audit.name.startsWith('MUST'),
+    );
     expect(musts.length).toBeGreaterThanOrEqual(13);
     const failures: string[] = [];
     for (const audit of musts) {

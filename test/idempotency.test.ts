@@ -15,7 +15,10 @@ const clock = new TestClock();
 
 beforeAll(async () => {
   stripe = await FakeStripe.start();
-  server = await startTestServer({ stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 2_000 } }, clock);
+  server = await startTestServer(
+    { stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 2_000 } },
+    clock,
+  );
   [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
 });
 afterAll(async () => {
@@ -31,14 +34,28 @@ interface Answer<T> {
 }
 
 /** One operation over HTTP with an Idempotency-Key, keeping the raw answer. */
-async function send<T, V>(key: string, document: TypedDocumentNode<T, V>, variables: V, token?: string): Promise<Answer<T>> {
+async function send<T, V>(
+  key: string,
+  document: TypedDocumentNode<T, V>,
+  variables: V,
+  token?: string,
+): Promise<Answer<T>> {
   const response = await fetch(server.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': key, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      'idempotency-key': key,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({ query: print(document), variables }),
   });
   const text = await response.text();
-  return { status: response.status, replayed: response.headers.get('idempotent-replayed') === 'true', text, result: JSON.parse(text) as GraphQLResult<T> };
+  return {
+    status: response.status,
+    replayed: response.headers.get('idempotent-replayed') === 'true',
+    text,
+    result: JSON.parse(text) as GraphQLResult<T>,
+  };
 }
 
 const newKey = () => `key-${randomBytes(6).toString('hex')}`;
@@ -75,18 +92,39 @@ describe('Idempotency-Key', () => {
     const [first, second] = await slots();
     const key = newKey();
     await send(key, BookDocument, { input: { slotIds: [first.id], party: { adults: 1 } } }, customer.token);
-    const other = await send(key, BookDocument, { input: { slotIds: [second.id], party: { adults: 1 } } }, customer.token);
+    const other = await send(
+      key,
+      BookDocument,
+      { input: { slotIds: [second.id], party: { adults: 1 } } },
+      customer.token,
+    );
     expect(other.status).toBe(422);
-    expect(other.result.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^Idempotency-Key: /), extensions: { code: 'BAD_USER_INPUT', field: 'Idempotency-Key' } });
+    expect(other.result.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^Idempotency-Key: /),
+      extensions: { code: 'BAD_USER_INPUT', field: 'Idempotency-Key' },
+    });
 
     const someoneElse = await signUp(server, 'CUSTOMER');
-    const theirs = await send(key, BookDocument, { input: { slotIds: [second.id], party: { adults: 1 } } }, someoneElse.token);
+    const theirs = await send(
+      key,
+      BookDocument,
+      { input: { slotIds: [second.id], party: { adults: 1 } } },
+      someoneElse.token,
+    );
     expect([theirs.replayed, theirs.result.data?.book.status]).toEqual([false, 'CONFIRMED']);
     const [{ booked }] = await server.sql<{ booked: number }>('select booked from slot where id = $1', [second.id]);
     expect(booked).toBe(1); // the other caller's booking only: the refused request did nothing
 
-    const tooLong = await send('k'.repeat(256), BookDocument, { input: { slotIds: [second.id], party: { adults: 1 } } }, customer.token);
-    expect([tooLong.status, tooLong.result.errors?.[0].extensions]).toEqual([400, { code: 'BAD_USER_INPUT', field: 'Idempotency-Key' }]);
+    const tooLong = await send(
+      'k'.repeat(256),
+      BookDocument,
+      { input: { slotIds: [second.id], party: { adults: 1 } } },
+      customer.token,
+    );
+    expect([tooLong.status, tooLong.result.errors?.[0].extensions]).toEqual([
+      400,
+      { code: 'BAD_USER_INPUT', field: 'Idempotency-Key' },
+    ]);
   });
 
   it('keys an anonymous caller by address, and ignores the header on queries', async () => {
@@ -98,7 +136,9 @@ describe('Idempotency-Key', () => {
     expect([second.replayed, second.text]).toEqual([true, first.text]);
     const query = await send(key, MyBookingsDocument, {}, customer.token);
     expect([query.replayed, codes(query.result)]).toEqual([false, []]);
-    const [{ count }] = await server.sql<{ count: string }>('select count(*) from idempotency_key where key = $1', [key]);
+    const [{ count }] = await server.sql<{ count: string }>('select count(*) from idempotency_key where key = $1', [
+      key,
+    ]);
     expect(count).toBe('1');
   });
 
@@ -108,7 +148,9 @@ describe('Idempotency-Key', () => {
     const input = { input: { slotIds: [paid.id], party: { adults: 1 } } };
     stripe.mode = 'error';
     try {
-      expect(codes((await send(key, BookDocument, input, customer.token)).result)).toEqual(['PAYMENT_PROVIDER_UNAVAILABLE']);
+      expect(codes((await send(key, BookDocument, input, customer.token)).result)).toEqual([
+        'PAYMENT_PROVIDER_UNAVAILABLE',
+      ]);
     } finally {
       stripe.mode = 'ok';
     }

@@ -3,7 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { AttachServiceImageDocument, RemoveServiceImageDocument, ServiceImagesDocument, SetProviderAvatarDocument } from '../client/generated/graphql';
+import {
+  AttachServiceImageDocument,
+  RemoveServiceImageDocument,
+  ServiceImagesDocument,
+  SetProviderAvatarDocument,
+} from '../client/generated/graphql';
 import { FakeS3 } from './support/fake-s3';
 import { createService, signUp, type Account } from './support/fixtures';
 import { startTestServer, type GraphQLResult, type TestServer } from './support/server';
@@ -22,7 +27,9 @@ beforeAll(async () => {
   process.env.AWS_ACCESS_KEY_ID = 'test-key';
   process.env.AWS_SECRET_ACCESS_KEY = 'test-secret';
   server = await startTestServer({ images: { uploadsDir } });
-  s3Server = await startTestServer({ images: { uploadsDir, s3: { bucket: 'pictures', endpoint: s3.url, region: 'eu-south-1', forcePathStyle: true } } });
+  s3Server = await startTestServer({
+    images: { uploadsDir, s3: { bucket: 'pictures', endpoint: s3.url, region: 'eu-south-1', forcePathStyle: true } },
+  });
   [owner, other] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'PROVIDER')]);
 });
 afterAll(async () => {
@@ -35,10 +42,20 @@ const base = (on: TestServer) => on.url.replace('/graphql', '');
 /** An answered URL (on PUBLIC_URL) as served by this test server, which listens on a port of its own. */
 const local = (on: TestServer, url: unknown) => `${base(on)}${new URL(String(url)).pathname}`;
 
-async function upload(on: TestServer, body: Buffer, name: string, type: string, token?: string): Promise<{ status: number; json: Record<string, unknown> & GraphQLResult<unknown> }> {
+async function upload(
+  on: TestServer,
+  body: Buffer,
+  name: string,
+  type: string,
+  token?: string,
+): Promise<{ status: number; json: Record<string, unknown> & GraphQLResult<unknown> }> {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(body)], { type }), name);
-  const response = await fetch(`${base(on)}/uploads`, { method: 'POST', body: form, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const response = await fetch(`${base(on)}/uploads`, {
+    method: 'POST',
+    body: form,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> & GraphQLResult<unknown> };
 }
 
@@ -49,13 +66,19 @@ const photo = () =>
     .jpeg()
     .toBuffer();
 
-const imageRows = async (on: TestServer) => Number((await on.sql<{ n: string }>('select count(*) as n from image'))[0].n);
+const imageRows = async (on: TestServer) =>
+  Number((await on.sql<{ n: string }>('select count(*) as n from image'))[0].n);
 
 describe('image uploads', () => {
   it('re-encode a JPEG at most 2,000 px wide without metadata, stored on disk and served for a year with an ETag', async () => {
     const { status, json } = await upload(server, await photo(), 'beach.jpg', 'image/jpeg', owner.token);
     expect(status).toBe(201);
-    expect(json).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), url: `http://localhost:4000/images/${json.id}.jpg`, width: 2000, height: 1000 });
+    expect(json).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      url: `http://localhost:4000/images/${json.id}.jpg`,
+      width: 2000,
+      height: 1000,
+    });
     expect(fs.existsSync(path.join(uploadsDir, `${json.id}.jpg`))).toBe(true);
     const response = await fetch(local(server, json.url));
     expect(response.status).toBe(200);
@@ -68,17 +91,28 @@ describe('image uploads', () => {
     expect(served.exif).toBeUndefined();
     expect((await fetch(local(server, json.url), { headers: { 'if-none-match': etag! } })).status).toBe(304);
     expect((await fetch(`${base(server)}/images/${randomBytes(4).toString('hex')}.jpg`)).status).toBe(404);
-    const [row] = await server.sql<{ uploader_id: number; format: string }>('select uploader_id, format from image where id = $1', [json.id]);
+    const [row] = await server.sql<{ uploader_id: number; format: string }>(
+      'select uploader_id, format from image where id = $1',
+      [json.id],
+    );
     expect(row).toEqual({ uploader_id: Number(owner.userId), format: 'jpeg' });
   });
 
   it('refuse a text file named .png, a 6 MB image and a caller who is not signed in, storing nothing', async () => {
     const before = await imageRows(server);
-    const text = await upload(server, Buffer.from('just some words, not a picture\n'.repeat(20)), 'cat.png', 'image/png', owner.token);
+    const text = await upload(
+      server,
+      Buffer.from('just some words, not a picture\n'.repeat(20)),
+      'cat.png',
+      'image/png',
+      owner.token,
+    );
     expect(text.status).toBe(400);
     expect(text.json.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'file' });
     // Noise does not compress: a PNG of it is over 6 MB.
-    const noise = await sharp(randomBytes(1500 * 1400 * 3), { raw: { width: 1500, height: 1400, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+    const noise = await sharp(randomBytes(1500 * 1400 * 3), { raw: { width: 1500, height: 1400, channels: 3 } })
+      .png({ compressionLevel: 0 })
+      .toBuffer();
     expect(noise.length).toBeGreaterThan(6_000_000);
     const large = await upload(server, noise, 'big.png', 'image/png', owner.token);
     expect(large.status).toBe(413);
@@ -96,46 +130,105 @@ describe('image uploads', () => {
     expect(streamed.status).toBe(413);
     const anonymous = await upload(server, await photo(), 'beach.jpg', 'image/jpeg');
     expect([anonymous.status, anonymous.json.errors![0].extensions.code]).toEqual([401, 'UNAUTHENTICATED']);
-    const empty = await fetch(`${base(server)}/uploads`, { method: 'POST', body: new FormData(), headers: { authorization: `Bearer ${owner.token}` } });
-    expect([empty.status, ((await empty.json()) as GraphQLResult<unknown>).errors![0].extensions.field]).toEqual([400, 'file']);
+    const empty = await fetch(`${base(server)}/uploads`, {
+      method: 'POST',
+      body: new FormData(),
+      headers: { authorization: `Bearer ${owner.token}` },
+    });
+    expect([empty.status, ((await empty.json()) as GraphQLResult<unknown>).errors![0].extensions.field]).toEqual([
+      400,
+      'file',
+    ]);
     expect(await imageRows(server)).toBe(before);
   });
 
   it('are attached to a service and set as an avatar by their uploader only', async () => {
     const service = await createService(server, owner);
-    const png = await sharp({ create: { width: 400, height: 300, channels: 4, background: '#ff000080' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 400, height: 300, channels: 4, background: '#ff000080' } })
+      .png()
+      .toBuffer();
     const mine = (await upload(server, png, 'a.png', 'image/png', owner.token)).json;
     const theirs = (await upload(server, png, 'b.png', 'image/png', other.token)).json;
     expect(mine).toMatchObject({ width: 400, height: 300, url: expect.stringMatching(/\.png$/) });
 
-    const refused = await server.request(AttachServiceImageDocument, { serviceId: service.id, imageId: String(theirs.id) }, owner.token);
+    const refused = await server.request(
+      AttachServiceImageDocument,
+      { serviceId: service.id, imageId: String(theirs.id) },
+      owner.token,
+    );
     expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'imageId' });
-    expect((await server.request(AttachServiceImageDocument, { serviceId: service.id, imageId: String(theirs.id) }, other.token)).errors![0].extensions.code).toBe('FORBIDDEN');
-    const { attachServiceImage } = await server.ok(AttachServiceImageDocument, { serviceId: service.id, imageId: String(mine.id), alt: 'The red boat' }, owner.token);
-    expect(attachServiceImage.images).toEqual([{ id: mine.id, url: mine.url, width: 400, height: 300, alt: 'The red boat' }]);
+    expect(
+      (
+        await server.request(
+          AttachServiceImageDocument,
+          { serviceId: service.id, imageId: String(theirs.id) },
+          other.token,
+        )
+      ).errors![0].extensions.code,
+    ).toBe('FORBIDDEN');
+    const { attachServiceImage } = await server.ok(
+      AttachServiceImageDocument,
+      { serviceId: service.id, imageId: String(mine.id), alt: 'The red boat' },
+      owner.token,
+    );
+    expect(attachServiceImage.images).toEqual([
+      { id: mine.id, url: mine.url, width: 400, height: 300, alt: 'The red boat' },
+    ]);
     const { services } = await server.ok(ServiceImagesDocument, { providerId: owner.providerId! });
-    expect(services.find((s) => s.id === service.id)?.images).toEqual([{ id: mine.id, url: mine.url, alt: 'The red boat' }]);
+    expect(services.find((s) => s.id === service.id)?.images).toEqual([
+      { id: mine.id, url: mine.url, alt: 'The red boat' },
+    ]);
 
-    expect((await server.request(SetProviderAvatarDocument, { imageId: String(theirs.id) }, owner.token)).errors![0].extensions.field).toBe('imageId');
-    expect((await server.ok(SetProviderAvatarDocument, { imageId: String(mine.id) }, owner.token)).setProviderAvatar.avatar).toEqual({ id: mine.id, url: mine.url, width: 400, height: 300 });
-    expect((await server.ok(SetProviderAvatarDocument, { imageId: null }, owner.token)).setProviderAvatar.avatar).toBeNull();
+    expect(
+      (await server.request(SetProviderAvatarDocument, { imageId: String(theirs.id) }, owner.token)).errors![0]
+        .extensions.field,
+    ).toBe('imageId');
+    expect(
+      (await server.ok(SetProviderAvatarDocument, { imageId: String(mine.id) }, owner.token)).setProviderAvatar.avatar,
+    ).toEqual({ id: mine.id, url: mine.url, width: 400, height: 300 });
+    expect(
+      (await server.ok(SetProviderAvatarDocument, { imageId: null }, owner.token)).setProviderAvatar.avatar,
+    ).toBeNull();
 
-    expect((await server.ok(RemoveServiceImageDocument, { serviceId: service.id, imageId: String(mine.id) }, owner.token)).removeServiceImage.images).toEqual([]);
-    expect((await server.request(RemoveServiceImageDocument, { serviceId: service.id, imageId: String(mine.id) }, owner.token)).errors![0].extensions.field).toBe('imageId');
+    expect(
+      (await server.ok(RemoveServiceImageDocument, { serviceId: service.id, imageId: String(mine.id) }, owner.token))
+        .removeServiceImage.images,
+    ).toEqual([]);
+    expect(
+      (
+        await server.request(
+          RemoveServiceImageDocument,
+          { serviceId: service.id, imageId: String(mine.id) },
+          owner.token,
+        )
+      ).errors![0].extensions.field,
+    ).toBe('imageId');
   });
 
   it('are stored in S3 with the AWS SDK when S3_BUCKET is set, and served from there', async () => {
     const uploader = await signUp(s3Server, 'CUSTOMER');
-    const webp = await sharp({ create: { width: 120, height: 80, channels: 3, background: '#00aa00' } }).webp().toBuffer();
+    const webp = await sharp({ create: { width: 120, height: 80, channels: 3, background: '#00aa00' } })
+      .webp()
+      .toBuffer();
     const { status, json } = await upload(s3Server, webp, 'green.webp', 'application/octet-stream', uploader.token);
     expect([status, json.width, json.height]).toEqual([201, 120, 80]);
     const stored = s3.objects.get(`/pictures/${json.id}.webp`);
     expect(stored?.contentType).toBe('image/webp');
-    expect(s3.requests.find((request) => request.method === 'PUT')?.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=test-key\//);
+    expect(s3.requests.find((request) => request.method === 'PUT')?.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=test-key\//,
+    );
     expect(fs.existsSync(path.join(uploadsDir, `${json.id}.webp`))).toBe(false);
     const response = await fetch(local(s3Server, json.url));
     expect([response.status, response.headers.get('content-type')]).toEqual([200, 'image/webp']);
     expect(Buffer.from(await response.arrayBuffer()).equals(stored!.body)).toBe(true);
-    expect((await fetch(`${base(s3Server)}/images/${randomBytes(16).toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5')}.webp`)).status).toBe(404);
+    expect(
+      (
+        await fetch(
+          `${base(s3Server)}/images/${randomBytes(16)
+            .toString('hex')
+            .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5')}.webp`,
+        )
+      ).status,
+    ).toBe(404);
   });
 });

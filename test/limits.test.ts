@@ -27,7 +27,12 @@ import { liveClient } from './support/live';
 import { codes, serverMetric, startTestServer, type GraphQLResult, type TestServer } from './support/server';
 
 /** One operation sent as text over HTTP. */
-async function overHttp(server: TestServer, query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResult<Record<string, unknown>>> {
+async function overHttp(
+  server: TestServer,
+  query: string,
+  variables?: Record<string, unknown>,
+  token?: string,
+): Promise<GraphQLResult<Record<string, unknown>>> {
   const response = await fetch(server.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -37,7 +42,11 @@ async function overHttp(server: TestServer, query: string, variables?: Record<st
 }
 
 /** One operation over the socket: its last result, or the errors graphql-ws answered instead. */
-function overSocket(client: Client, query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<Record<string, unknown>>> {
+function overSocket(
+  client: Client,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GraphQLResult<Record<string, unknown>>> {
   return new Promise((resolve) => {
     let last: GraphQLResult<Record<string, unknown>> = {};
     client.subscribe(
@@ -72,11 +81,20 @@ describe('operation limits', () => {
 
   const attacks = (): [string, string][] => [
     ['16 levels of services { provider { services … } }', nested(16)],
-    ['25 aliases of availability', `{ ${Array.from({ length: 25 }, (_, i) => `a${i}: availability(serviceId: ${serviceId}, month: "2027-03") { month }`).join(' ')} }`],
-    ['lists inside lists, within depth and aliases', `{ services { provider { services { slots(from: "2027-03-01T00:00:00Z", to: "2027-04-01T00:00:00Z") { id } availability(month: "2027-03") { month } } } } }`],
+    [
+      '25 aliases of availability',
+      `{ ${Array.from({ length: 25 }, (_, i) => `a${i}: availability(serviceId: ${serviceId}, month: "2027-03") { month }`).join(' ')} }`,
+    ],
+    [
+      'lists inside lists, within depth and aliases',
+      `{ services { provider { services { slots(from: "2027-03-01T00:00:00Z", to: "2027-04-01T00:00:00Z") { id } availability(month: "2027-03") { month } } } } }`,
+    ],
     ['11 directives', `{ services { ${'id @include(if: true) '.repeat(11)} } }`],
     ['2,100 tokens', `{ services { ${'id '.repeat(2_100)} } }`],
-    ['a fragment that doubles 40 times', `{ services { ...F39 } } fragment F0 on Service { id } ${Array.from({ length: 39 }, (_, i) => `fragment F${i + 1} on Service { ...F${i} ...F${i} }`).join(' ')}`],
+    [
+      'a fragment that doubles 40 times',
+      `{ services { ...F39 } } fragment F0 on Service { id } ${Array.from({ length: 39 }, (_, i) => `fragment F${i + 1} on Service { ...F${i} ...F${i} }`).join(' ')}`,
+    ],
   ];
 
   it('refuses each over HTTP and over WebSocket with QUERY_TOO_COMPLEX, before any SQL', async () => {
@@ -84,14 +102,27 @@ describe('operation limits', () => {
       const before = await serverMetric(server.url, 'db_statements_total');
       const [http, ws] = await Promise.all([overHttp(server, query), overSocket(socket, query)]);
       const wsAgain = await overSocket(socket, query); // answered from what the socket's checker kept
-      expect({ name, http: codes(http), ws: codes(ws), wsAgain: codes(wsAgain) }).toEqual({ name, http: ['QUERY_TOO_COMPLEX'], ws: ['QUERY_TOO_COMPLEX'], wsAgain: ['QUERY_TOO_COMPLEX'] });
+      expect({ name, http: codes(http), ws: codes(ws), wsAgain: codes(wsAgain) }).toEqual({
+        name,
+        http: ['QUERY_TOO_COMPLEX'],
+        ws: ['QUERY_TOO_COMPLEX'],
+        wsAgain: ['QUERY_TOO_COMPLEX'],
+      });
       expect(http.data ?? undefined).toBeUndefined();
       expect(await serverMetric(server.url, 'db_statements_total')).toBe(before);
     }
   });
 
   it("lets the explorer's introspection query through", async () => {
-    const result = await overHttp(server, getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true }));
+    const result = await overHttp(
+      server,
+      getIntrospectionQuery({
+        descriptions: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        inputValueDeprecation: true,
+      }),
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data?.__schema).toBeDefined();
   });
@@ -104,14 +135,26 @@ describe('operation limits', () => {
       maxDepthRule({ n: OPERATION_LIMITS.depth / 2, flattenFragments: true }),
       maxAliasesRule({ n: OPERATION_LIMITS.aliases / 2 }),
     ];
-    const fragments = documents.flatMap((document) => document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION));
-    const operations = documents.flatMap((document) => document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION));
+    const fragments = documents.flatMap((document) =>
+      document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION),
+    );
+    const operations = documents.flatMap((document) =>
+      document.definitions.filter(
+        (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+      ),
+    );
     expect(operations.length).toBeGreaterThan(40);
     for (const operation of operations) {
       const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] };
-      expect({ name: operation.name?.value, errors: validate(schema, document, halfLimits).map(String) }).toEqual({ name: operation.name?.value, errors: [] });
+      expect({ name: operation.name?.value, errors: validate(schema, document, halfLimits).map(String) }).toEqual({
+        name: operation.name?.value,
+        errors: [],
+      });
       const halfCost = costError(schema, document, sampleVariables(schema, operation), operation.name?.value);
-      expect({ name: operation.name?.value, cost: halfCost?.message }).toEqual({ name: operation.name?.value, cost: undefined });
+      expect({ name: operation.name?.value, cost: halfCost?.message }).toEqual({
+        name: operation.name?.value,
+        cost: undefined,
+      });
     }
   });
 });
@@ -134,7 +177,12 @@ describe('errors over WebSocket', () => {
       ['unknown field', '{ servces { id } }', undefined, 'GRAPHQL_VALIDATION_FAILED'],
       ['unknown argument', '{ services(serch: "x") { id } }', undefined, 'GRAPHQL_VALIDATION_FAILED'],
       ['missing variable', 'query ($id: ID!) { service(id: $id) { id } }', {}, 'BAD_USER_INPUT'],
-      ['variable of the wrong type', 'query ($id: ID!) { service(id: $id) { id } }', { id: { a: 1 } }, 'BAD_USER_INPUT'],
+      [
+        'variable of the wrong type',
+        'query ($id: ID!) { service(id: $id) { id } }',
+        { id: { a: 1 } },
+        'BAD_USER_INPUT',
+      ],
       ['syntax error', '{ services { id }', undefined, 'GRAPHQL_PARSE_FAILED'],
     ];
     for (const [name, query, variables, code] of cases) {
@@ -176,7 +224,8 @@ describe('time-outs', () => {
   }
 
   const bookOne = (id: string) => `book(input: { slotIds: [${id}], party: { adults: 1 } }) { id }`;
-  const booked = async (id: string) => (await server.sql<{ booked: number }>('select booked from slot where id = $1', [id]))[0].booked;
+  const booked = async (id: string) =>
+    (await server.sql<{ booked: number }>('select booked from slot where id = $1', [id]))[0].booked;
 
   async function start(overrides: { statementTimeoutMs: number; operationTimeoutMs: number }) {
     server = await startTestServer(overrides);
@@ -220,7 +269,11 @@ describe('time-outs', () => {
       await Promise.race([statementWaiting(3_200), answer]);
       await release();
       const result = await answer;
-      expect({ transport, codes: codes(result), path: result.errors?.[0].path }).toEqual({ transport, codes: ['TIMEOUT'], path: ['second'] });
+      expect({ transport, codes: codes(result), path: result.errors?.[0].path }).toEqual({
+        transport,
+        codes: ['TIMEOUT'],
+        path: ['second'],
+      });
       expect([await booked(first), await booked(second)]).toEqual([1, 0]);
     }
     await socket.dispose();
@@ -229,13 +282,32 @@ describe('time-outs', () => {
 
 /** Valid values for an operation's variables, so that its cost can be computed as the server does. */
 function sampleVariables(schema: GraphQLSchema, operation: OperationDefinitionNode): Record<string, unknown> {
-  const scalars: Record<string, unknown> = { ID: '1', String: 'x', Int: 1, Float: 1, Boolean: true, DateTime: '2027-03-01T09:00:00Z', Date: '2027-03-01', JSON: {} };
+  const scalars: Record<string, unknown> = {
+    ID: '1',
+    String: 'x',
+    Int: 1,
+    Float: 1,
+    Boolean: true,
+    DateTime: '2027-03-01T09:00:00Z',
+    Date: '2027-03-01',
+    JSON: {},
+  };
   const sample = (type: GraphQLInputType): unknown => {
     if (isNonNullType(type)) return sample(type.ofType);
     if (isListType(type)) return [sample(type.ofType)];
     if (isEnumType(type)) return type.getValues()[0].name;
-    if (isInputObjectType(type)) return Object.fromEntries(Object.values(type.getFields()).filter((field) => isNonNullType(field.type)).map((field) => [field.name, sample(field.type)]));
+    if (isInputObjectType(type))
+      return Object.fromEntries(
+        Object.values(type.getFields())
+          .filter((field) => isNonNullType(field.type))
+          .map((field) => [field.name, sample(field.type)]),
+      );
     return scalars[type.name];
   };
-  return Object.fromEntries((operation.variableDefinitions ?? []).map((definition) => [definition.variable.name.value, sample(typeFromAST(schema, definition.type) as GraphQLInputType)]));
+  return Object.fromEntries(
+    (operation.variableDefinitions ?? []).map((definition) => [
+      definition.variable.name.value,
+      sample(typeFromAST(schema, definition.type) as GraphQLInputType),
+    ]),
+  );
 }

@@ -70,22 +70,36 @@ describe('availabilityChanged', () => {
     const { service, slots } = await serviceWithSlots(3, 2);
     const other = await serviceWithSlots(1);
     const live = await follow(b.url, [service.id]);
-    const { book } = await a.ok(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 2 } } }, customer.token);
+    const { book } = await a.ok(
+      BookDocument,
+      { input: { slotIds: [slots[0].id], party: { adults: 2 } } },
+      customer.token,
+    );
     await live.waitFor(1);
     const rival = await signUp(a, 'CUSTOMER');
     await a.ok(BookDocument, { input: { slotIds: [slots[2].id], party: { adults: 2 } } }, rival.token);
     await live.waitFor(2);
     // Moving to [slot 1, slot 2]: slot 1's seats are taken (and announced) before slot 2 fails; all rolls back.
-    const failed = await a.request(ModifyBookingDocument, { id: book.id, input: { slotIds: [slots[1].id, slots[2].id] } }, customer.token);
+    const failed = await a.request(
+      ModifyBookingDocument,
+      { id: book.id, input: { slotIds: [slots[1].id, slots[2].id] } },
+      customer.token,
+    );
     expect(failed.errors![0].extensions.code).toBe('CAPACITY_EXCEEDED');
-    const full = await a.request(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 1 } } }, rival.token);
+    const full = await a.request(
+      BookDocument,
+      { input: { slotIds: [slots[0].id], party: { adults: 1 } } },
+      rival.token,
+    );
     expect(full.errors![0].extensions.code).toBe('CAPACITY_EXCEEDED');
     await a.ok(BookDocument, { input: { slotIds: [other.slots[0].id], party: { adults: 1 } } }, rival.token);
     // The marker: a real change that must be the next thing this subscriber hears.
     await a.ok(CancelBookingDocument, { id: book.id }, customer.token);
     const results = await live.waitFor(3);
     await sleep(300);
-    expect(live.results.slice(2).map((r) => [r.data!.availabilityChanged.reason, r.data!.availabilityChanged.slot.id])).toEqual([['RELEASED', slots[0].id]]);
+    expect(
+      live.results.slice(2).map((r) => [r.data!.availabilityChanged.reason, r.data!.availabilityChanged.slot.id]),
+    ).toEqual([['RELEASED', slots[0].id]]);
     expect(results.every((r) => r.data!.availabilityChanged.serviceId === service.id)).toBe(true);
     live.stop();
   });
@@ -110,9 +124,14 @@ describe('availabilityChanged', () => {
   it('keeps working after the listener connection is killed', async () => {
     const { service, slots } = await serviceWithSlots(2);
     const live = await follow(b.url, [service.id]);
-    const listeners = () => a.sql<{ pid: number }>(`select pid from pg_stat_activity where application_name = 'booking-live-listener' and datname = current_database()`);
+    const listeners = () =>
+      a.sql<{ pid: number }>(
+        `select pid from pg_stat_activity where application_name = 'booking-live-listener' and datname = current_database()`,
+      );
     expect(await listeners()).toHaveLength(2);
-    await a.sql(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'booking-live-listener' and datname = current_database()`);
+    await a.sql(
+      `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'booking-live-listener' and datname = current_database()`,
+    );
     await eventually(async () => (await listeners()).length === 2);
     await a.ok(BookDocument, { input: { slotIds: [slots[1].id], party: { adults: 1 } } }, customer.token);
     const [event] = await live.waitFor(1);
@@ -132,7 +151,9 @@ describe('availabilityChanged', () => {
 
   it('refuses too many services, unknown ids, and too many subscriptions on one connection', async () => {
     const client = connect(a.url);
-    const many = new Subscription(client, AvailabilityChangedDocument, { serviceIds: Array.from({ length: 101 }, (_, i) => String(i + 1)) });
+    const many = new Subscription(client, AvailabilityChangedDocument, {
+      serviceIds: Array.from({ length: 101 }, (_, i) => String(i + 1)),
+    });
     const unknown = new Subscription(client, AvailabilityChangedDocument, { serviceIds: ['999999'] });
     const notAnId = new Subscription(client, AvailabilityChangedDocument, { serviceIds: ['x'] });
     await Promise.all([many.waitFor(1), unknown.waitFor(1), notAnId.waitFor(1)]);
@@ -142,7 +163,10 @@ describe('availabilityChanged', () => {
 
     const { service } = await serviceWithSlots(1);
     const crowded = connect(a.url);
-    const subscriptions = Array.from({ length: 21 }, () => new Subscription(crowded, AvailabilityChangedDocument, { serviceIds: [service.id] }));
+    const subscriptions = Array.from(
+      { length: 21 },
+      () => new Subscription(crowded, AvailabilityChangedDocument, { serviceIds: [service.id] }),
+    );
     await eventually(async () => subscriptions.some((s) => s.results.length > 0));
     expect(subscriptions.flatMap((s) => s.results).map((r) => r.errors?.[0].extensions.code)).toEqual(['RATE_LIMITED']);
   });
@@ -151,7 +175,11 @@ describe('availabilityChanged', () => {
 describe('bookingChanged', () => {
   it('follows a booking for its customer and provider, and refuses strangers and bad tokens', async () => {
     const { slots } = await serviceWithSlots(1);
-    const { book } = await a.ok(BookDocument, { input: { slotIds: [slots[0].id], party: { adults: 1 } } }, customer.token);
+    const { book } = await a.ok(
+      BookDocument,
+      { input: { slotIds: [slots[0].id], party: { adults: 1 } } },
+      customer.token,
+    );
     const stranger = await signUp(a, 'CUSTOMER');
     const refused = new Subscription(connect(a.url, stranger.token), BookingChangedDocument, { id: book.id });
     const anonymous = new Subscription(connect(a.url), BookingChangedDocument, { id: book.id });
@@ -169,7 +197,9 @@ describe('bookingChanged', () => {
       expect(live.results[0].data!.bookingChanged).toEqual({ id: book.id, status: 'CANCELLED', party: { total: 1 } });
     }
 
-    const closed = new Promise<number>((resolve) => connect(a.url, 'Bearer forged.token.value', (code) => resolve(code)));
+    const closed = new Promise<number>((resolve) =>
+      connect(a.url, 'Bearer forged.token.value', (code) => resolve(code)),
+    );
     expect(await closed).toBe(4403);
   });
 });

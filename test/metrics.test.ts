@@ -1,4 +1,10 @@
-import { BookDocument, CancelBookingDocument, ClaimWaitlistOfferDocument, JoinWaitlistDocument, ModifyBookingDocument } from '../client/generated/graphql';
+import {
+  BookDocument,
+  CancelBookingDocument,
+  ClaimWaitlistOfferDocument,
+  JoinWaitlistDocument,
+  ModifyBookingDocument,
+} from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
 import { codes, serverMetric, startTestServer, type TestServer } from './support/server';
 
@@ -35,7 +41,12 @@ async function movedBy(run: () => Promise<unknown>): Promise<Partial<Record<Name
   const before = await snapshot();
   await run();
   const after = await snapshot();
-  return Object.fromEntries(NAMES.filter((name) => name !== 'slot_utilization_percentage' && after[name] !== before[name]).map((name) => [name, after[name] - before[name]]));
+  return Object.fromEntries(
+    NAMES.filter((name) => name !== 'slot_utilization_percentage' && after[name] !== before[name]).map((name) => [
+      name,
+      after[name] - before[name],
+    ]),
+  );
 }
 
 async function oneSlot(capacity: number, day: number) {
@@ -44,7 +55,8 @@ async function oneSlot(capacity: number, day: number) {
   return { service, slot };
 }
 
-const book = (slotId: string, adults: number, who: Account = customer) => server.request(BookDocument, { input: { slotIds: [slotId], party: { adults } } }, who.token);
+const book = (slotId: string, adults: number, who: Account = customer) =>
+  server.request(BookDocument, { input: { slotIds: [slotId], party: { adults } } }, who.token);
 
 describe('business metrics', () => {
   it('show the share of seats taken in the next 30 days', async () => {
@@ -64,7 +76,9 @@ describe('business metrics', () => {
         await book(slot.id, 1);
       }),
     ).toEqual({ bookings_created_total: 2, average_booking_time_seconds_count: 2 });
-    expect(await movedBy(() => server.ok(CancelBookingDocument, { id: bookingId }, customer.token))).toEqual({ bookings_cancelled_total: 1 });
+    expect(await movedBy(() => server.ok(CancelBookingDocument, { id: bookingId }, customer.token))).toEqual({
+      bookings_cancelled_total: 1,
+    });
   });
 
   it('count seats asked for that were not free, and the races the database decided', async () => {
@@ -80,7 +94,11 @@ describe('business metrics', () => {
     // A modification takes its new seats with the write alone: the database refuses it.
     const mine = (await book(other.id, 1)).data!.book;
     const moved = await movedBy(async () => {
-      const refused = await server.request(ModifyBookingDocument, { id: mine.id, input: { slotIds: [small.id] } }, customer.token);
+      const refused = await server.request(
+        ModifyBookingDocument,
+        { id: mine.id, input: { slotIds: [small.id] } },
+        customer.token,
+      );
       expect(codes(refused)).toEqual(['CAPACITY_EXCEEDED']);
     });
     expect(moved).toEqual({ booking_conflicts_total: 1, capacity_errors_total: 1 });
@@ -90,8 +108,17 @@ describe('business metrics', () => {
     const { service, slot } = await oneSlot(2, 8);
     const rival = await signUp(server, 'CUSTOMER');
     const taken = (await book(slot.id, 2, rival)).data!.book;
-    const { joinWaitlist } = await server.ok(JoinWaitlistDocument, { input: { serviceId: service.id, slotId: slot.id, partySize: 2 } }, customer.token);
-    expect(await movedBy(() => server.ok(CancelBookingDocument, { id: taken.id }, rival.token))).toEqual({ bookings_cancelled_total: 1, waitlist_offers_total: 1 });
-    expect(await movedBy(() => server.ok(ClaimWaitlistOfferDocument, { id: joinWaitlist.id }, customer.token))).toEqual({ bookings_created_total: 1, waitlist_conversions_total: 1 });
+    const { joinWaitlist } = await server.ok(
+      JoinWaitlistDocument,
+      { input: { serviceId: service.id, slotId: slot.id, partySize: 2 } },
+      customer.token,
+    );
+    expect(await movedBy(() => server.ok(CancelBookingDocument, { id: taken.id }, rival.token))).toEqual({
+      bookings_cancelled_total: 1,
+      waitlist_offers_total: 1,
+    });
+    expect(await movedBy(() => server.ok(ClaimWaitlistOfferDocument, { id: joinWaitlist.id }, customer.token))).toEqual(
+      { bookings_created_total: 1, waitlist_conversions_total: 1 },
+    );
   });
 });

@@ -1,7 +1,24 @@
-import { BookDocument, BookingDocument, CancelBookingDocument, ModifyBookingDocument, MyMessagesDocument, RefundBookingDocument, SlotsDocument, type BookInput } from '../client/generated/graphql';
+import {
+  BookDocument,
+  BookingDocument,
+  CancelBookingDocument,
+  ModifyBookingDocument,
+  MyMessagesDocument,
+  RefundBookingDocument,
+  SlotsDocument,
+  type BookInput,
+} from '../client/generated/graphql';
 import { TestClock } from './support/clock';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
-import { createService, dailySlots, daysFromNow, jobsSettled, runJobsNow, signUp, type Account } from './support/fixtures';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  jobsSettled,
+  runJobsNow,
+  signUp,
+  type Account,
+} from './support/fixtures';
 import { eventually } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
 
@@ -13,7 +30,13 @@ const clock = new TestClock();
 
 beforeAll(async () => {
   stripe = await FakeStripe.start();
-  server = await startTestServer({ stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 300 }, holdMinutes: 15 }, clock);
+  server = await startTestServer(
+    {
+      stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 300 },
+      holdMinutes: 15,
+    },
+    clock,
+  );
   [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
 });
 afterAll(async () => {
@@ -22,14 +45,27 @@ afterAll(async () => {
 });
 
 async function paidSlots(days = 1, capacity = 10, cutoffHours = 24) {
-  const service = await createService(server, owner, { requiresPayment: true, priceAmount: '40.00', capacity, cutoffHours });
+  const service = await createService(server, owner, {
+    requiresPayment: true,
+    priceAmount: '40.00',
+    capacity,
+    cutoffHours,
+  });
   return dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5 + days - 1));
 }
 
 const book = (input: BookInput, who: Account = customer) => server.request(BookDocument, { input }, who.token);
-const readBooking = async (id: string, who: Account = customer) => (await server.ok(BookingDocument, { id }, who.token)).booking!;
-const intentOf = async (bookingId: string) => (await server.sql<{ intent_id: string }>('select p.intent_id from payment p join booking b on b.payment_id = p.id where b.id = $1', [bookingId]))[0].intent_id;
-const slotCounts = async (slotId: string) => (await server.sql<{ booked: number; held: number }>('select booked, held from slot where id = $1', [slotId]))[0];
+const readBooking = async (id: string, who: Account = customer) =>
+  (await server.ok(BookingDocument, { id }, who.token)).booking!;
+const intentOf = async (bookingId: string) =>
+  (
+    await server.sql<{ intent_id: string }>(
+      'select p.intent_id from payment p join booking b on b.payment_id = p.id where b.id = $1',
+      [bookingId],
+    )
+  )[0].intent_id;
+const slotCounts = async (slotId: string) =>
+  (await server.sql<{ booked: number; held: number }>('select booked, held from slot where id = $1', [slotId]))[0];
 
 /** Delivers a signed event and waits until its job has applied it. */
 async function deliver(event: Parameters<FakeStripe['deliver']>[1]): Promise<void> {
@@ -39,7 +75,11 @@ async function deliver(event: Parameters<FakeStripe['deliver']>[1]): Promise<voi
 }
 
 async function pendingBooking(slotId: string, who: Account = customer, adults = 2) {
-  const { book: booking } = await server.ok(BookDocument, { input: { slotIds: [slotId], party: { adults } } }, who.token);
+  const { book: booking } = await server.ok(
+    BookDocument,
+    { input: { slotIds: [slotId], party: { adults } } },
+    who.token,
+  );
   return { booking, intentId: await intentOf(booking.id) };
 }
 
@@ -54,11 +94,16 @@ describe('paid bookings', () => {
     const [slot] = await paidSlots();
     const before = clock.now().getTime();
     const { booking, intentId } = await pendingBooking(slot.id);
-    expect(booking).toMatchObject({ status: 'PENDING_PAYMENT', payment: { status: 'REQUIRES_ACTION', provider: 'stripe', amount: { amount: '80.00', currency: 'EUR' } } });
+    expect(booking).toMatchObject({
+      status: 'PENDING_PAYMENT',
+      payment: { status: 'REQUIRES_ACTION', provider: 'stripe', amount: { amount: '80.00', currency: 'EUR' } },
+    });
     expect(booking.payment!.clientSecret).toMatch(new RegExp(`^${intentId}_secret_`));
     expect(new Date(booking.holdExpiresAt!).getTime() - before).toBeGreaterThanOrEqual(15 * 60_000 - 1_000);
     expect(booking.slots[0]).toMatchObject({ booked: 0, held: 2, available: 8 });
-    const [create] = stripe.requests.filter((request) => request.path === '/v1/payment_intents' && request.params['metadata[bookingId]'] === booking.id);
+    const [create] = stripe.requests.filter(
+      (request) => request.path === '/v1/payment_intents' && request.params['metadata[bookingId]'] === booking.id,
+    );
     expect(create).toMatchObject({
       idempotencyKey: `booking-${booking.id}-payment`,
       params: { amount: '8000', currency: 'eur', 'metadata[reference]': booking.reference },
@@ -81,10 +126,17 @@ describe('paid bookings', () => {
     expect(confirmed).toMatchObject({ status: 'CONFIRMED', holdExpiresAt: null, payment: { status: 'SUCCEEDED' } });
     expect(confirmed.slots[0]).toMatchObject({ booked: 2, held: 0 });
     expect(confirmed.history.map((entry) => entry.action)).toEqual(['booking.created', 'booking.confirmed']);
-    const [{ count }] = await server.sql<{ count: string }>('select count(*) from stripe_event where id = $1', [succeeded.id]);
+    const [{ count }] = await server.sql<{ count: string }>('select count(*) from stripe_event where id = $1', [
+      succeeded.id,
+    ]);
     expect(count).toBe('1');
-    const mails = await server.sql<{ subject: string }>('select subject from message where subject like $1', [`%${booking.reference}%`]);
-    expect(mails.map((mail) => mail.subject)).toEqual([`Booking confirmed: Beach sector A (${booking.reference})`, `Booking confirmed: Beach sector A (${booking.reference})`]); // customer and provider
+    const mails = await server.sql<{ subject: string }>('select subject from message where subject like $1', [
+      `%${booking.reference}%`,
+    ]);
+    expect(mails.map((mail) => mail.subject)).toEqual([
+      `Booking confirmed: Beach sector A (${booking.reference})`,
+      `Booking confirmed: Beach sector A (${booking.reference})`,
+    ]); // customer and provider
   });
 
   it('frees the seats when the payment fails, so that another customer can book them; a later failure cannot undo a success', async () => {
@@ -95,16 +147,32 @@ describe('paid bookings', () => {
     await deliver(stripe.settle(intentId, 'payment_failed'));
     const expired = await readBooking(booking.id);
     expect(expired).toMatchObject({ status: 'EXPIRED', payment: { status: 'FAILED' } });
-    expect(expired.history.at(-1)).toMatchObject({ action: 'booking.expired', reason: 'the payment failed: Your card was declined.' });
+    expect(expired.history.at(-1)).toMatchObject({
+      action: 'booking.expired',
+      reason: 'the payment failed: Your card was declined.',
+    });
     expect(await slotCounts(slot.id)).toEqual({ booked: 0, held: 0 });
     await eventually(async () => stripe.calls(new RegExp(`/v1/payment_intents/${intentId}/cancel`)).length > 0);
-    const mails = await server.sql<{ subject: string; to: string }>('select subject, "to" from message where subject like $1', [`%${booking.reference}%`]);
-    expect(mails).toEqual([{ subject: `Payment not completed, booking released: Beach sector A (${booking.reference})`, to: customer.email }]);
+    const mails = await server.sql<{ subject: string; to: string }>(
+      'select subject, "to" from message where subject like $1',
+      [`%${booking.reference}%`],
+    );
+    expect(mails).toEqual([
+      { subject: `Payment not completed, booking released: Beach sector A (${booking.reference})`, to: customer.email },
+    ]);
 
     const { booking: second, intentId: secondIntent } = await pendingBooking(slot.id, rival);
     await deliver(stripe.settle(secondIntent, 'succeeded'));
-    await deliver(stripe.event('payment_intent.payment_failed', { ...stripe.intents.get(secondIntent), status: 'requires_payment_method' }));
-    expect(await readBooking(second.id, rival)).toMatchObject({ status: 'CONFIRMED', payment: { status: 'SUCCEEDED' } });
+    await deliver(
+      stripe.event('payment_intent.payment_failed', {
+        ...stripe.intents.get(secondIntent),
+        status: 'requires_payment_method',
+      }),
+    );
+    expect(await readBooking(second.id, rival)).toMatchObject({
+      status: 'CONFIRMED',
+      payment: { status: 'SUCCEEDED' },
+    });
     expect(await slotCounts(slot.id)).toEqual({ booked: 2, held: 0 });
   });
 
@@ -113,7 +181,11 @@ describe('paid bookings', () => {
     const customers = await Promise.all(Array.from({ length: 12 }, () => signUp(server, 'CUSTOMER')));
     const results = await Promise.all(customers.map((who) => book({ slotIds: [slot.id], party: { adults: 1 } }, who)));
     const made = results.filter((result) => result.data?.book);
-    expect(made.map((result) => result.data!.book.status)).toEqual(['PENDING_PAYMENT', 'PENDING_PAYMENT', 'PENDING_PAYMENT']);
+    expect(made.map((result) => result.data!.book.status)).toEqual([
+      'PENDING_PAYMENT',
+      'PENDING_PAYMENT',
+      'PENDING_PAYMENT',
+    ]);
     expect(results.filter((result) => codes(result)[0] === 'CAPACITY_EXCEEDED')).toHaveLength(9);
     expect(await slotCounts(slot.id)).toEqual({ booked: 0, held: 3 });
     // A free-to-book rival cannot take them either.
@@ -133,7 +205,10 @@ describe('paid bookings', () => {
     await deliver(stripe.event('payment_intent.succeeded', { ...stripe.intents.get(intentId), status: 'succeeded' }));
     const late = await readBooking(booking.id);
     expect(late).toMatchObject({ status: 'CONFIRMED', payment: { status: 'SUCCEEDED' } });
-    expect(late.history.at(-1)).toMatchObject({ action: 'booking.confirmed', reason: 'paid after the hold ended; the seats were still free' });
+    expect(late.history.at(-1)).toMatchObject({
+      action: 'booking.confirmed',
+      reason: 'paid after the hold ended; the seats were still free',
+    });
     expect(await slotCounts(slot.id)).toEqual({ booked: 2, held: 0 });
 
     // Another one, whose seats were taken meanwhile: refunded in full, and the booking stays EXPIRED.
@@ -153,7 +228,9 @@ describe('paid bookings', () => {
       { action: 'booking.refund_requested' },
       { action: 'booking.refund_succeeded', reason: 'refund confirmed by Stripe' },
     ]);
-    expect(stripe.calls(/^\/v1\/refunds$/).filter((call) => call.params.payment_intent === lostIntent)).toEqual([expect.objectContaining({ params: { payment_intent: lostIntent, amount: '8000' } })]);
+    expect(stripe.calls(/^\/v1\/refunds$/).filter((call) => call.params.payment_intent === lostIntent)).toEqual([
+      expect.objectContaining({ params: { payment_intent: lostIntent, amount: '8000' } }),
+    ]);
     expect(await slotCounts(other.id)).toEqual({ booked: 2, held: 0 });
   });
 });
@@ -162,7 +239,11 @@ describe('refunds', () => {
   it('refunds in full when the customer cancels in time, and marks the payment refunded when Stripe says so', async () => {
     const [slot] = await paidSlots();
     const { booking, intentId } = await confirmedBooking(slot.id);
-    const { cancelBooking } = await server.ok(CancelBookingDocument, { id: booking.id, reason: 'plans changed' }, customer.token);
+    const { cancelBooking } = await server.ok(
+      CancelBookingDocument,
+      { id: booking.id, reason: 'plans changed' },
+      customer.token,
+    );
     // Asked for at once; REFUNDED only once the bank confirmed all of it.
     expect(cancelBooking).toMatchObject({ status: 'CANCELLED', refunded: { amount: '80.00' } });
     expect(cancelBooking.slots[0]).toMatchObject({ booked: 0, held: 0 });
@@ -178,32 +259,64 @@ describe('refunds', () => {
     const [slot] = await paidSlots();
     const { booking, intentId } = await confirmedBooking(slot.id);
     // The provider's cutoff grows to 10 days: the start, 5 days away, is now inside it.
-    await server.sql('update service set cutoff_hours = 240 where id = (select service_id from slot where id = $1)', [slot.id]);
+    await server.sql('update service set cutoff_hours = 240 where id = (select service_id from slot where id = $1)', [
+      slot.id,
+    ]);
     const { cancelBooking } = await server.ok(CancelBookingDocument, { id: booking.id }, customer.token);
     expect(cancelBooking).toMatchObject({ status: 'CANCELLED', refunded: null });
     const { refundBooking } = await server.ok(RefundBookingDocument, { id: booking.id, amount: '15.50' }, owner.token);
     expect(refundBooking).toMatchObject({ status: 'CANCELLED', refunded: { amount: '15.50' } });
     await jobsSettled(server);
-    expect(stripe.calls(/^\/v1\/refunds$/).filter((call) => call.params.payment_intent === intentId)).toEqual([expect.objectContaining({ params: { payment_intent: intentId, amount: '1550' } })]);
+    expect(stripe.calls(/^\/v1\/refunds$/).filter((call) => call.params.payment_intent === intentId)).toEqual([
+      expect.objectContaining({ params: { payment_intent: intentId, amount: '1550' } }),
+    ]);
     await deliver(stripe.refundedEvent(intentId));
     // A part came back: the booking stays CANCELLED and another part may follow, up to what was paid.
-    expect(await readBooking(booking.id)).toMatchObject({ status: 'CANCELLED', refunded: { amount: '15.50' }, payment: { status: 'SUCCEEDED' } });
+    expect(await readBooking(booking.id)).toMatchObject({
+      status: 'CANCELLED',
+      refunded: { amount: '15.50' },
+      payment: { status: 'SUCCEEDED' },
+    });
     const { refundBooking: rest } = await server.ok(RefundBookingDocument, { id: booking.id }, owner.token);
     expect(rest).toMatchObject({ status: 'CANCELLED', refunded: { amount: '80.00' } });
     await jobsSettled(server);
-    expect(await readBooking(booking.id)).toMatchObject({ status: 'REFUNDED', refunded: { amount: '80.00' }, payment: { status: 'REFUNDED' } });
+    expect(await readBooking(booking.id)).toMatchObject({
+      status: 'REFUNDED',
+      refunded: { amount: '80.00' },
+      payment: { status: 'REFUNDED' },
+    });
   });
 
   it('refunds the difference of a cheaper change and asks for payment for a dearer one', async () => {
     const [slot] = await paidSlots();
     const { booking, intentId } = await confirmedBooking(slot.id, customer, 3);
-    const { modifyBooking } = await server.ok(ModifyBookingDocument, { id: booking.id, input: { party: { adults: 2 } } }, customer.token);
-    expect(modifyBooking).toMatchObject({ status: 'CONFIRMED', price: { total: { amount: '80.00' } }, refunded: { amount: '40.00' } });
+    const { modifyBooking } = await server.ok(
+      ModifyBookingDocument,
+      { id: booking.id, input: { party: { adults: 2 } } },
+      customer.token,
+    );
+    expect(modifyBooking).toMatchObject({
+      status: 'CONFIRMED',
+      price: { total: { amount: '80.00' } },
+      refunded: { amount: '40.00' },
+    });
     await jobsSettled(server);
-    expect(stripe.calls(/^\/v1\/refunds$/).filter((call) => call.params.payment_intent === intentId).map((call) => call.params.amount)).toEqual(['4000']);
-    const dearer = await server.request(ModifyBookingDocument, { id: booking.id, input: { party: { adults: 4 } } }, customer.token);
+    expect(
+      stripe
+        .calls(/^\/v1\/refunds$/)
+        .filter((call) => call.params.payment_intent === intentId)
+        .map((call) => call.params.amount),
+    ).toEqual(['4000']);
+    const dearer = await server.request(
+      ModifyBookingDocument,
+      { id: booking.id, input: { party: { adults: 4 } } },
+      customer.token,
+    );
     expect(codes(dearer)).toEqual(['PAYMENT_REQUIRED']);
-    expect(await readBooking(booking.id)).toMatchObject({ party: { adults: 2 }, price: { total: { amount: '80.00' } } });
+    expect(await readBooking(booking.id)).toMatchObject({
+      party: { adults: 2 },
+      price: { total: { amount: '80.00' } },
+    });
   });
 });
 
@@ -215,7 +328,10 @@ describe('webhook and Stripe failures', () => {
     expect((await stripe.deliver(server.url, event, 't=1,v1=deadbeef')).status).toBe(400);
     expect((await stripe.deliver(server.url, event, null)).status).toBe(400);
     const forged = { ...event, data: { object: { ...stripe.intents.get(intentId), amount: 1 } } };
-    const signedOriginal = (await import('stripe')).default.webhooks.generateTestHeaderString({ payload: JSON.stringify(event), secret: WEBHOOK_SECRET });
+    const signedOriginal = (await import('stripe')).default.webhooks.generateTestHeaderString({
+      payload: JSON.stringify(event),
+      secret: WEBHOOK_SECRET,
+    });
     expect((await stripe.deliver(server.url, JSON.stringify(forged), signedOriginal)).status).toBe(400);
     expect((await stripe.deliver(server.url, `{"id":"evt_big","pad":"${'x'.repeat(2_000_000)}"}`)).status).toBe(413);
     expect(await server.sql('select id from stripe_event where id in ($1, $2)', [event.id, 'evt_big'])).toEqual([]);
@@ -223,13 +339,24 @@ describe('webhook and Stripe failures', () => {
   });
 
   it('keeps an event for an unknown PaymentIntent and retries it without changing anything', async () => {
-    const event = stripe.event('payment_intent.succeeded', { id: 'pi_unknown', object: 'payment_intent', status: 'succeeded', amount: 100, currency: 'eur' });
+    const event = stripe.event('payment_intent.succeeded', {
+      id: 'pi_unknown',
+      object: 'payment_intent',
+      status: 'succeeded',
+      amount: 100,
+      currency: 'eur',
+    });
     expect((await stripe.deliver(server.url, event)).status).toBe(200);
     await eventually(async () => {
-      const [job] = await server.sql<{ attempts: number; last_error: string }>(`select attempts, last_error from graphile_worker.jobs where key = $1`, [`stripe-event:${event.id}`]);
+      const [job] = await server.sql<{ attempts: number; last_error: string }>(
+        `select attempts, last_error from graphile_worker.jobs where key = $1`,
+        [`stripe-event:${event.id}`],
+      );
       return job?.attempts >= 1 && /pi_unknown/.test(job.last_error);
     });
-    expect(await server.sql('select processed_at from stripe_event where id = $1', [event.id])).toEqual([{ processed_at: null }]);
+    expect(await server.sql('select processed_at from stripe_event where id = $1', [event.id])).toEqual([
+      { processed_at: null },
+    ]);
   });
 
   it.each([
@@ -248,7 +375,13 @@ describe('webhook and Stripe failures', () => {
     }
     expect(await server.sql<{ count: string }>('select count(*) from booking')).toEqual([{ count: bookingsBefore }]);
     expect(await slotCounts(slot.id)).toEqual({ booked: 0, held: 0 });
-    const { slots } = await server.ok(SlotsDocument, { serviceId: (await server.sql<{ service_id: number }>('select service_id from slot where id = $1', [slot.id]))[0].service_id.toString(), from: slot.startsAt, to: slot.endsAt });
+    const { slots } = await server.ok(SlotsDocument, {
+      serviceId: (
+        await server.sql<{ service_id: number }>('select service_id from slot where id = $1', [slot.id])
+      )[0].service_id.toString(),
+      from: slot.startsAt,
+      to: slot.endsAt,
+    });
     expect(slots[0].available).toBe(10);
   });
 });

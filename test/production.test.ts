@@ -15,18 +15,31 @@ async function answer(response: Response) {
 
 /** Malformed JSON, a body over the limit, a body that is not JSON, an unknown route. */
 async function badRequests(graphqlUrl: string) {
-  const post = (body: string, type = 'application/json') => fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': type }, body });
+  const post = (body: string, type = 'application/json') =>
+    fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': type }, body });
   return {
     malformed: await answer(await post('{"query": "{ services { id } }"')),
-    tooLarge: await answer(await post(JSON.stringify({ query: '{ services { id } }', variables: { pad: 'x'.repeat(5 * 1024 * 1024) } }))),
-    notJson: await answer(await post('query=%7B%20services%20%7B%20id%20%7D%20%7D', 'application/x-www-form-urlencoded')),
+    tooLarge: await answer(
+      await post(JSON.stringify({ query: '{ services { id } }', variables: { pad: 'x'.repeat(5 * 1024 * 1024) } })),
+    ),
+    notJson: await answer(
+      await post('query=%7B%20services%20%7B%20id%20%7D%20%7D', 'application/x-www-form-urlencoded'),
+    ),
     unknownRoute: await answer(await fetch(graphqlUrl.replace('/graphql', '/nowhere'))),
   };
 }
 
-function expectSafeJson(answers: Record<string, { status: number; type: string; text: string }>, statuses: Record<string, number>) {
+function expectSafeJson(
+  answers: Record<string, { status: number; type: string; text: string }>,
+  statuses: Record<string, number>,
+) {
   for (const [name, { status, type, text }] of Object.entries(answers)) {
-    expect({ name, status, type: type.split(';')[0], leaks: LEAKS.test(text) }).toEqual({ name, status: statuses[name], type: 'application/json', leaks: false });
+    expect({ name, status, type: type.split(';')[0], leaks: LEAKS.test(text) }).toEqual({
+      name,
+      status: statuses[name],
+      type: 'application/json',
+      leaks: false,
+    });
     expect(JSON.parse(text).errors[0].extensions.code).toEqual(expect.any(String));
   }
 }
@@ -36,7 +49,9 @@ const STATUSES = { malformed: 400, tooLarge: 413, notJson: 400, unknownRoute: 40
 /** Opens a graphql-ws socket; resolves with the HTTP status that refused it, or 101 once open. */
 function openSocket(httpUrl: string, forwardedFor?: string): Promise<{ status: number; socket?: WebSocket }> {
   return new Promise((resolve) => {
-    const socket = new WebSocket(httpUrl.replace(/^http/, 'ws'), 'graphql-transport-ws', { headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} });
+    const socket = new WebSocket(httpUrl.replace(/^http/, 'ws'), 'graphql-transport-ws', {
+      headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {},
+    });
     socket.once('open', () => resolve({ status: 101, socket }));
     socket.once('unexpected-response', (_request, response) => resolve({ status: response.statusCode ?? 0 }));
   });
@@ -56,7 +71,9 @@ describe('a server outside production', () => {
   it('serves /metrics only with its Bearer token; /health stays public', async () => {
     const metricsUrl = server.url.replace('/graphql', '/metrics');
     const statuses = await Promise.all(
-      [undefined, 'Bearer wrong', `Bearer ${METRICS_TOKEN}`].map(async (authorization) => (await fetch(metricsUrl, { headers: authorization ? { authorization } : {} })).status),
+      [undefined, 'Bearer wrong', `Bearer ${METRICS_TOKEN}`].map(
+        async (authorization) => (await fetch(metricsUrl, { headers: authorization ? { authorization } : {} })).status,
+      ),
     );
     expect(statuses).toEqual([401, 401, 200]);
     expect((await fetch(server.url.replace('/graphql', '/health'))).status).toBe(200);
@@ -64,12 +81,24 @@ describe('a server outside production', () => {
 
   it('records the client address a trusted proxy forwards (TRUST_PROXY)', async () => {
     const provider = await signUp(server, 'PROVIDER');
-    const [slot] = await dailySlots(server, provider, (await createService(server, provider)).id, daysFromNow(2), daysFromNow(2));
+    const [slot] = await dailySlots(
+      server,
+      provider,
+      (await createService(server, provider)).id,
+      daysFromNow(2),
+      daysFromNow(2),
+    );
     const customer = await signUp(server, 'CUSTOMER');
     const response = await fetch(server.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${customer.token}`, 'x-forwarded-for': '203.0.113.7' },
-      body: JSON.stringify({ query: `mutation { book(input: { slotIds: [${slot.id}], party: { adults: 1 } }) { id } }` }),
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${customer.token}`,
+        'x-forwarded-for': '203.0.113.7',
+      },
+      body: JSON.stringify({
+        query: `mutation { book(input: { slotIds: [${slot.id}], party: { adults: 1 } }) { id } }`,
+      }),
     });
     expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
     expect(await server.sql('select ip from audit_entry')).toEqual([{ ip: '203.0.113.7' }]);
@@ -93,7 +122,10 @@ describe('a server outside production', () => {
 
 describe('NODE_ENV=production', () => {
   it('refuses to start without JWT_SECRET, in one line', async () => {
-    expect(await runUntilExit({ NODE_ENV: 'production' })).toEqual({ code: 1, lines: [expect.stringContaining('JWT_SECRET must be set')] });
+    expect(await runUntilExit({ NODE_ENV: 'production' })).toEqual({
+      code: 1,
+      lines: [expect.stringContaining('JWT_SECRET must be set')],
+    });
   });
 
   it('hides /metrics without METRICS_TOKEN and answers bad requests with JSON', async () => {
@@ -125,14 +157,24 @@ describe('outside production without JWT_SECRET', () => {
 describe('error logs', () => {
   it('keep the class, the code and PostgreSQL sentence of a failed statement, not its values', async () => {
     const database = await createTestDatabase();
-    const orm = await openOrm(database.url, pino({ level: 'silent' }), { statementTimeoutMs: 0, dbConnectTimeoutMs: 5_000 });
+    const orm = await openOrm(database.url, pino({ level: 'silent' }), {
+      statementTimeoutMs: 0,
+      dbConnectTimeoutMs: 5_000,
+    });
     try {
       await orm.em.getConnection().execute('create table guest (email text primary key, passport text)');
       const insert = `insert into guest (email, passport) values ('secret@example.test', 'secret-passport')`;
       await orm.em.getConnection().execute(insert);
-      const failure = await orm.em.getConnection().execute(insert).catch((error: unknown) => error);
+      const failure = await orm.em
+        .getConnection()
+        .execute(insert)
+        .catch((error: unknown) => error);
       const logged = JSON.stringify(errorForLog(failure));
-      expect(JSON.parse(logged)).toMatchObject({ code: '23505', message: expect.stringContaining('duplicate key value'), constraint: expect.any(String) });
+      expect(JSON.parse(logged)).toMatchObject({
+        code: '23505',
+        message: expect.stringContaining('duplicate key value'),
+        constraint: expect.any(String),
+      });
       expect(logged).not.toMatch(/secret|insert into/);
     } finally {
       await orm.close();

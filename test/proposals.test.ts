@@ -10,7 +10,16 @@ import {
 } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
-import { createService, dailySlots, daysFromNow, jobsSettled, runJobsNow, signUp, storedMails, type Account } from './support/fixtures';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  jobsSettled,
+  runJobsNow,
+  signUp,
+  storedMails,
+  type Account,
+} from './support/fixtures';
 import { liveClient, sleep, Subscription } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
 
@@ -22,7 +31,10 @@ const clock = new TestClock();
 
 beforeAll(async () => {
   stripe = await FakeStripe.start();
-  server = await startTestServer({ stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url }, proposalTtlHours: 48 }, clock);
+  server = await startTestServer(
+    { stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url }, proposalTtlHours: 48 },
+    clock,
+  );
   [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
 });
 afterAll(async () => {
@@ -35,7 +47,8 @@ async function approvalSlots(input: Parameters<typeof createService>[2] = {}) {
   return dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(6));
 }
 
-const propose = (input: ProposalInput, who: Account = customer) => server.request(ProposeDocument, { input }, who.token);
+const propose = (input: ProposalInput, who: Account = customer) =>
+  server.request(ProposeDocument, { input }, who.token);
 const mailsTo = (email: string) => storedMails(server, email);
 
 describe('proposals', () => {
@@ -43,21 +56,49 @@ describe('proposals', () => {
     const slots = await approvalSlots({ requiresPayment: true, priceAmount: '30.00' });
     const stranger = await signUp(server, 'CUSTOMER');
     const clients = [owner, customer, stranger].map((who) => liveClient(server.url, who.token));
-    const [ownerFeed, customerFeed, strangerFeed] = clients.map((client) => new Subscription(client, ProposalChangedDocument, {}));
+    const [ownerFeed, customerFeed, strangerFeed] = clients.map(
+      (client) => new Subscription(client, ProposalChangedDocument, {}),
+    );
     await sleep(200); // subscribed
 
-    const { propose: proposal } = await server.ok(ProposeDocument, { input: { slotIds: [slots[0].id, slots[1].id], party: { adults: 2 }, message: 'Two days, please' } }, customer.token);
-    expect(proposal).toMatchObject({ status: 'PENDING', message: 'Two days, please', booking: null, party: { adults: 2, total: 2 } });
-    expect(proposal.slots.map((slot) => [slot.id, slot.booked, slot.held])).toEqual([[slots[0].id, 0, 0], [slots[1].id, 0, 0]]);
-    expect((await server.ok(ProposalsDocument, { incoming: true }, owner.token)).proposals.map((p) => p.id)).toContain(proposal.id);
-    expect((await server.ok(ProposalsDocument, { incoming: false }, customer.token)).proposals.map((p) => p.id)).toEqual([proposal.id]);
-    expect((await server.ok(ProposalsDocument, { incoming: false, status: 'ACCEPTED' }, customer.token)).proposals).toEqual([]);
-    expect((await mailsTo(owner.email)).at(-1)).toMatchObject({ subject: 'New booking proposal: Beach sector A', text: expect.stringContaining('Message: Two days, please') });
+    const { propose: proposal } = await server.ok(
+      ProposeDocument,
+      { input: { slotIds: [slots[0].id, slots[1].id], party: { adults: 2 }, message: 'Two days, please' } },
+      customer.token,
+    );
+    expect(proposal).toMatchObject({
+      status: 'PENDING',
+      message: 'Two days, please',
+      booking: null,
+      party: { adults: 2, total: 2 },
+    });
+    expect(proposal.slots.map((slot) => [slot.id, slot.booked, slot.held])).toEqual([
+      [slots[0].id, 0, 0],
+      [slots[1].id, 0, 0],
+    ]);
+    expect((await server.ok(ProposalsDocument, { incoming: true }, owner.token)).proposals.map((p) => p.id)).toContain(
+      proposal.id,
+    );
+    expect(
+      (await server.ok(ProposalsDocument, { incoming: false }, customer.token)).proposals.map((p) => p.id),
+    ).toEqual([proposal.id]);
+    expect(
+      (await server.ok(ProposalsDocument, { incoming: false, status: 'ACCEPTED' }, customer.token)).proposals,
+    ).toEqual([]);
+    expect((await mailsTo(owner.email)).at(-1)).toMatchObject({
+      subject: 'New booking proposal: Beach sector A',
+      text: expect.stringContaining('Message: Two days, please'),
+    });
 
     const { acceptProposal } = await server.ok(AcceptProposalDocument, { id: proposal.id }, owner.token);
-    expect(acceptProposal).toMatchObject({ status: 'ACCEPTED', booking: { status: 'PENDING_PAYMENT', payment: { status: 'REQUIRES_ACTION', clientSecret: null } } });
+    expect(acceptProposal).toMatchObject({
+      status: 'ACCEPTED',
+      booking: { status: 'PENDING_PAYMENT', payment: { status: 'REQUIRES_ACTION', clientSecret: null } },
+    });
     expect(acceptProposal.slots.map((slot) => slot.held)).toEqual([2, 2]);
-    expect((await mailsTo(customer.email)).at(-1)).toMatchObject({ subject: 'Your proposal was accepted: Beach sector A' });
+    expect((await mailsTo(customer.email)).at(-1)).toMatchObject({
+      subject: 'Your proposal was accepted: Beach sector A',
+    });
     const { booking } = await server.ok(BookingDocument, { id: acceptProposal.booking!.id }, customer.token);
     expect(booking!.payment!.clientSecret).toMatch(/^pi_/);
     expect(booking!.price.total.amount).toBe('120.00');
@@ -67,7 +108,10 @@ describe('proposals', () => {
     await jobsSettled(server);
     const { booking: paid } = await server.ok(BookingDocument, { id: booking!.id }, customer.token);
     expect(paid).toMatchObject({ status: 'CONFIRMED' });
-    expect(paid!.slots.map((slot) => [slot.booked, slot.held])).toEqual([[2, 0], [2, 0]]);
+    expect(paid!.slots.map((slot) => [slot.booked, slot.held])).toEqual([
+      [2, 0],
+      [2, 0],
+    ]);
 
     await ownerFeed.waitFor(2);
     await customerFeed.waitFor(2);
@@ -81,15 +125,27 @@ describe('proposals', () => {
   it('refuses to accept when the seats are gone, leaving the proposal pending', async () => {
     const slots = await approvalSlots({ capacity: 3 });
     const rival = await signUp(server, 'CUSTOMER');
-    const { propose: first } = await server.ok(ProposeDocument, { input: { slotIds: [slots[0].id], party: { adults: 2 } } }, customer.token);
-    const { propose: second } = await server.ok(ProposeDocument, { input: { slotIds: [slots[0].id], party: { adults: 2 } } }, rival.token);
+    const { propose: first } = await server.ok(
+      ProposeDocument,
+      { input: { slotIds: [slots[0].id], party: { adults: 2 } } },
+      customer.token,
+    );
+    const { propose: second } = await server.ok(
+      ProposeDocument,
+      { input: { slotIds: [slots[0].id], party: { adults: 2 } } },
+      rival.token,
+    );
     const { acceptProposal } = await server.ok(AcceptProposalDocument, { id: first.id }, owner.token);
     expect(acceptProposal.booking).toMatchObject({ status: 'CONFIRMED' });
     const refused = await server.request(AcceptProposalDocument, { id: second.id }, owner.token);
     expect(codes(refused)).toEqual(['CAPACITY_EXCEEDED']);
-    expect((await server.ok(ProposalsDocument, { incoming: false }, rival.token)).proposals).toEqual([expect.objectContaining({ id: second.id, status: 'PENDING', booking: null })]);
+    expect((await server.ok(ProposalsDocument, { incoming: false }, rival.token)).proposals).toEqual([
+      expect.objectContaining({ id: second.id, status: 'PENDING', booking: null }),
+    ]);
     // A new proposal for a full slot is refused at once, as book would.
-    expect(codes(await propose({ slotIds: [slots[0].id], party: { adults: 2 } }, rival))).toEqual(['CAPACITY_EXCEEDED']);
+    expect(codes(await propose({ slotIds: [slots[0].id], party: { adults: 2 } }, rival))).toEqual([
+      'CAPACITY_EXCEEDED',
+    ]);
   });
 
   it('refuses proposals to oneself, on instant services, and answers by the rules of who may do what', async () => {
@@ -99,47 +155,94 @@ describe('proposals', () => {
     const [instantSlot] = await dailySlots(server, owner, instant.id, daysFromNow(5), daysFromNow(5));
     expect(codes(await propose({ slotIds: [instantSlot.id], party: { adults: 1 } }))).toEqual(['BAD_USER_INPUT']);
 
-    const { propose: proposal } = await server.ok(ProposeDocument, { input: { slotIds: [slots[0].id], party: { adults: 1 } } }, customer.token);
+    const { propose: proposal } = await server.ok(
+      ProposeDocument,
+      { input: { slotIds: [slots[0].id], party: { adults: 1 } } },
+      customer.token,
+    );
     const otherOwner = await signUp(server, 'PROVIDER');
     const stranger = await signUp(server, 'CUSTOMER');
-    expect(codes(await server.request(AcceptProposalDocument, { id: proposal.id }, otherOwner.token))).toEqual(['FORBIDDEN']);
-    expect(codes(await server.request(AcceptProposalDocument, { id: proposal.id }, customer.token))).toEqual(['FORBIDDEN']);
-    expect(codes(await server.request(WithdrawProposalDocument, { id: proposal.id }, stranger.token))).toEqual(['FORBIDDEN']);
-    expect(codes(await server.request(WithdrawProposalDocument, { id: proposal.id }, owner.token))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.request(AcceptProposalDocument, { id: proposal.id }, otherOwner.token))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(codes(await server.request(AcceptProposalDocument, { id: proposal.id }, customer.token))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(codes(await server.request(WithdrawProposalDocument, { id: proposal.id }, stranger.token))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(codes(await server.request(WithdrawProposalDocument, { id: proposal.id }, owner.token))).toEqual([
+      'FORBIDDEN',
+    ]);
 
-    const { declineProposal } = await server.ok(DeclineProposalDocument, { id: proposal.id, reason: 'Closed for a private event' }, owner.token);
+    const { declineProposal } = await server.ok(
+      DeclineProposalDocument,
+      { id: proposal.id, reason: 'Closed for a private event' },
+      owner.token,
+    );
     expect(declineProposal).toMatchObject({ status: 'DECLINED', booking: null });
-    expect((await mailsTo(customer.email)).at(-1)).toMatchObject({ subject: 'Your proposal was declined: Beach sector A', text: expect.stringContaining('Reason: Closed for a private event') });
-    expect(codes(await server.request(AcceptProposalDocument, { id: proposal.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
-    expect(codes(await server.request(WithdrawProposalDocument, { id: proposal.id }, customer.token))).toEqual(['INVALID_TRANSITION']);
+    expect((await mailsTo(customer.email)).at(-1)).toMatchObject({
+      subject: 'Your proposal was declined: Beach sector A',
+      text: expect.stringContaining('Reason: Closed for a private event'),
+    });
+    expect(codes(await server.request(AcceptProposalDocument, { id: proposal.id }, owner.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
+    expect(codes(await server.request(WithdrawProposalDocument, { id: proposal.id }, customer.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
 
-    const { propose: another } = await server.ok(ProposeDocument, { input: { slotIds: [slots[1].id], party: { adults: 1 } } }, customer.token);
+    const { propose: another } = await server.ok(
+      ProposeDocument,
+      { input: { slotIds: [slots[1].id], party: { adults: 1 } } },
+      customer.token,
+    );
     const { withdrawProposal } = await server.ok(WithdrawProposalDocument, { id: another.id }, customer.token);
     expect(withdrawProposal.status).toBe('WITHDRAWN');
     expect((await mailsTo(owner.email)).at(-1)).toMatchObject({ subject: 'A proposal was withdrawn: Beach sector A' });
-    expect(codes(await server.request(DeclineProposalDocument, { id: another.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
+    expect(codes(await server.request(DeclineProposalDocument, { id: another.id }, owner.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
   });
 
   it('expires at the earlier of the time to live and the first slot cutoff, by the server on its own', async () => {
     const near = await approvalSlots({ cutoffHours: 24 * 4 });
-    const { propose: early } = await server.ok(ProposeDocument, { input: { slotIds: [near[0].id], party: { adults: 1 } } }, customer.token);
+    const { propose: early } = await server.ok(
+      ProposeDocument,
+      { input: { slotIds: [near[0].id], party: { adults: 1 } } },
+      customer.token,
+    );
     expect(new Date(early.expiresAt).getTime()).toBe(new Date(near[0].startsAt).getTime() - 96 * 3_600_000);
 
     const slots = await approvalSlots();
     const before = clock.now().getTime();
-    const { propose: proposal } = await server.ok(ProposeDocument, { input: { slotIds: [slots[0].id], party: { adults: 1 } } }, customer.token);
+    const { propose: proposal } = await server.ok(
+      ProposeDocument,
+      { input: { slotIds: [slots[0].id], party: { adults: 1 } } },
+      customer.token,
+    );
     const ttl = new Date(proposal.expiresAt).getTime() - before;
     expect(ttl).toBeGreaterThanOrEqual(48 * 3_600_000);
     expect(ttl).toBeLessThan(48 * 3_600_000 + 5_000);
 
     clock.advance(47 * 3_600_000);
     await runJobsNow(server, 'expire_proposal'); // early by the clock: nothing happens
-    expect((await server.ok(ProposalsDocument, { incoming: false, status: 'PENDING' }, customer.token)).proposals.map((p) => p.id)).toContain(proposal.id);
+    expect(
+      (await server.ok(ProposalsDocument, { incoming: false, status: 'PENDING' }, customer.token)).proposals.map(
+        (p) => p.id,
+      ),
+    ).toContain(proposal.id);
     clock.advance(2 * 3_600_000);
     await runJobsNow(server, 'expire_proposal');
-    const expired = (await server.ok(ProposalsDocument, { incoming: false, status: 'EXPIRED' }, customer.token)).proposals.map((p) => p.id);
+    const expired = (
+      await server.ok(ProposalsDocument, { incoming: false, status: 'EXPIRED' }, customer.token)
+    ).proposals.map((p) => p.id);
     expect(expired).toEqual(expect.arrayContaining([proposal.id, early.id]));
-    expect((await mailsTo(customer.email)).at(-1)).toMatchObject({ subject: 'Your proposal expired without an answer: Beach sector A' });
-    expect(codes(await server.request(AcceptProposalDocument, { id: proposal.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
+    expect((await mailsTo(customer.email)).at(-1)).toMatchObject({
+      subject: 'Your proposal expired without an answer: Beach sector A',
+    });
+    expect(codes(await server.request(AcceptProposalDocument, { id: proposal.id }, owner.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
   });
 });

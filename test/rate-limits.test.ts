@@ -1,6 +1,11 @@
 import { print } from 'graphql';
 import { loadConfig, type RateLimitSettings } from '../src/config';
-import { ChangePasswordDocument, CreateServiceDocument, LogInDocument, SignUpDocument } from '../client/generated/graphql';
+import {
+  ChangePasswordDocument,
+  CreateServiceDocument,
+  LogInDocument,
+  SignUpDocument,
+} from '../client/generated/graphql';
 import { SERVICE, signUp } from './support/fixtures';
 import { startServerProcess, type ServerProcess } from './support/process';
 import { codes, createTestDatabase, startTestServer, type GraphQLResult, type TestServer } from './support/server';
@@ -74,7 +79,9 @@ describe('failed logIns', () => {
   it('are limited more loosely per address, across accounts and unknown emails', async () => {
     const server = await serverWith({ loginPerAccount: 10, loginPerAddress: 5 });
     const email = await accountOn(server);
-    const sprayed = await Promise.all(Array.from({ length: 8 }, (_, i) => logIn(server.url, `nobody-${i}@example.test`, 'wrong-password')));
+    const sprayed = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => logIn(server.url, `nobody-${i}@example.test`, 'wrong-password')),
+    );
     expect(tally(sprayed)).toEqual({ UNAUTHENTICATED: 5, RATE_LIMITED: 3 });
     expect(codes(await logIn(server.url, email, PASSWORD))).toEqual(['RATE_LIMITED']);
   });
@@ -83,7 +90,9 @@ describe('failed logIns', () => {
     const server = await serverWith({ loginPerAccount: 3 });
     const { token, email } = await signUp(server, 'CUSTOMER');
     const changes = await Promise.all(
-      Array.from({ length: 5 }, () => server.request(ChangePasswordDocument, { current: 'wrong-password', next: 'new-password-9' }, token)),
+      Array.from({ length: 5 }, () =>
+        server.request(ChangePasswordDocument, { current: 'wrong-password', next: 'new-password-9' }, token),
+      ),
     );
     expect(tally(changes)).toEqual({ UNAUTHENTICATED: 3, RATE_LIMITED: 2 });
     expect(codes(await logIn(server.url, email, 'password123'))).toEqual(['RATE_LIMITED']);
@@ -94,11 +103,17 @@ describe('signUp', () => {
   it('is limited per address', async () => {
     const server = await serverWith({ signUpPerAddress: 3, signUpWindowSeconds: 3600 });
     const attempts = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => server.request(SignUpDocument, { input: { email: `s${i}@example.test`, password: PASSWORD, name: 'S', role: 'CUSTOMER' } })),
+      Array.from({ length: 5 }, (_, i) =>
+        server.request(SignUpDocument, {
+          input: { email: `s${i}@example.test`, password: PASSWORD, name: 'S', role: 'CUSTOMER' },
+        }),
+      ),
     );
     expect(tally(attempts)).toEqual({ OK: 3, RATE_LIMITED: 2 });
     expect(retryAfterOf(attempts.find((result) => result.errors)!)).toBeGreaterThan(60);
-    const [{ count }] = await server.sql<{ count: string }>('select count(*) from app_user where email like $1', ['s_@example.test']);
+    const [{ count }] = await server.sql<{ count: string }>('select count(*) from app_user where email like $1', [
+      's_@example.test',
+    ]);
     expect(count).toBe('3');
   });
 });
@@ -111,12 +126,20 @@ describe('mutations', () => {
     const response = await fetch(server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${spender.token}` },
-      body: JSON.stringify({ query: aliased.replace('mutation {', 'mutation ($input: ServiceInput!) {'), variables: { input: SERVICE } }),
+      body: JSON.stringify({
+        query: aliased.replace('mutation {', 'mutation ($input: ServiceInput!) {'),
+        variables: { input: SERVICE },
+      }),
     });
     expect(codes((await response.json()) as GraphQLResult<unknown>)).toEqual(['RATE_LIMITED']);
-    const created = await server.sql('select 1 from service s join provider p on p.id = s.provider_id where p.user_id = $1', [spender.userId]);
+    const created = await server.sql(
+      'select 1 from service s join provider p on p.id = s.provider_id where p.user_id = $1',
+      [spender.userId],
+    );
     expect(created).toHaveLength(4);
-    expect(codes(await server.request(CreateServiceDocument, { input: SERVICE }, spender.token))).toEqual(['RATE_LIMITED']);
+    expect(codes(await server.request(CreateServiceDocument, { input: SERVICE }, spender.token))).toEqual([
+      'RATE_LIMITED',
+    ]);
     expect(codes(await server.request(CreateServiceDocument, { input: SERVICE }, bystander.token))).toEqual([]);
     // Anonymous, the address pays: it has spent 2 of its 4 on the two signUps.
     expect(codes(await logIn(server.url, spender.email, PASSWORD))).toEqual([]);
@@ -144,10 +167,15 @@ describe('across server processes', () => {
     const signed = await fetch(a.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: print(SignUpDocument), variables: { input: { email, password: PASSWORD, name: 'Sh', role: 'CUSTOMER' } } }),
+      body: JSON.stringify({
+        query: print(SignUpDocument),
+        variables: { input: { email, password: PASSWORD, name: 'Sh', role: 'CUSTOMER' } },
+      }),
     });
     expect(((await signed.json()) as GraphQLResult<unknown>).errors).toBeUndefined();
-    const guesses = await Promise.all(Array.from({ length: 24 }, (_, i) => logIn(i % 2 ? b.url : a.url, email, `guess-${i}`)));
+    const guesses = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => logIn(i % 2 ? b.url : a.url, email, `guess-${i}`)),
+    );
     expect(tally(guesses)).toEqual({ UNAUTHENTICATED: 10, RATE_LIMITED: 14 });
     expect(codes(await logIn(b.url, email, PASSWORD))).toEqual(['RATE_LIMITED']);
     expect(codes(await logIn(a.url, email, PASSWORD))).toEqual(['RATE_LIMITED']);

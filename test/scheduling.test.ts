@@ -11,7 +11,15 @@ import {
   SlotsDocument,
   type RecurrenceInput,
 } from '../client/generated/graphql';
-import { createService, dailySlots, daysFromNow, logInAdmin, signUp, statementsDuring, type Account } from './support/fixtures';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  logInAdmin,
+  signUp,
+  statementsDuring,
+  type Account,
+} from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -27,7 +35,11 @@ afterAll(() => server.stop());
 function transitions(zone: string): { year: number; spring: string; fall: string } {
   const year = DateTime.now().year + 2;
   const found: string[] = [];
-  for (let day = DateTime.fromObject({ year, month: 1, day: 1 }, { zone }); day.year === year; day = day.plus({ days: 1 })) {
+  for (
+    let day = DateTime.fromObject({ year, month: 1, day: 1 }, { zone });
+    day.year === year;
+    day = day.plus({ days: 1 })
+  ) {
     if (day.plus({ days: 1 }).offset !== day.offset) found.push(day.toISODate()!);
   }
   return { year, spring: found[0], fall: found[1] };
@@ -35,9 +47,24 @@ function transitions(zone: string): { year: number; spring: string; fall: string
 
 const shift = (date: string, days: number) => DateTime.fromISO(date).plus({ days }).toISODate()!;
 
-async function generate(serviceId: string, recurrence: RecurrenceInput, startTime: string, validFrom: string, from: string, to: string) {
-  const { createSchedule } = await server.ok(CreateScheduleDocument, { serviceId, input: { recurrence, startTime, validFrom } }, owner.token);
-  const { generateSlots } = await server.ok(GenerateSlotsDocument, { scheduleId: createSchedule.id, from, to }, owner.token);
+async function generate(
+  serviceId: string,
+  recurrence: RecurrenceInput,
+  startTime: string,
+  validFrom: string,
+  from: string,
+  to: string,
+) {
+  const { createSchedule } = await server.ok(
+    CreateScheduleDocument,
+    { serviceId, input: { recurrence, startTime, validFrom } },
+    owner.token,
+  );
+  const { generateSlots } = await server.ok(
+    GenerateSlotsDocument,
+    { scheduleId: createSchedule.id, from, to },
+    owner.token,
+  );
   return { schedule: createSchedule, slots: generateSlots };
 }
 
@@ -49,7 +76,14 @@ describe('generating slots across DST', () => {
     const { spring, fall } = transitions(zone);
     const service = await createService(server, owner, { timezone: zone });
     const daily = { frequency: 'DAILY' as const };
-    const aroundSpring = await generate(service.id, daily, '09:00', shift(spring, -2), shift(spring, -1), shift(spring, 1));
+    const aroundSpring = await generate(
+      service.id,
+      daily,
+      '09:00',
+      shift(spring, -2),
+      shift(spring, -1),
+      shift(spring, 1),
+    );
     expect(aroundSpring.slots.map((s) => s.startsAt)).toEqual([
       `${shift(spring, -1)}T${winterUtc}:00.000Z`,
       `${spring}T${summerUtc}:00.000Z`,
@@ -61,7 +95,9 @@ describe('generating slots across DST', () => {
       `${fall}T${winterUtc}:00.000Z`,
       `${shift(fall, 1)}T${winterUtc}:00.000Z`,
     ]);
-    expect(aroundFall.slots[0].endsAt).toBe(new Date(Date.parse(aroundFall.slots[0].startsAt) + 3_600_000).toISOString());
+    expect(aroundFall.slots[0].endsAt).toBe(
+      new Date(Date.parse(aroundFall.slots[0].startsAt) + 3_600_000).toISOString(),
+    );
   });
 
   it('moves a skipped wall time forward by the gap and takes the earlier of a repeated one', async () => {
@@ -87,24 +123,71 @@ describe('recurrences', () => {
 
   it('makes biweekly slots with WEEKLY interval 2', async () => {
     const service = await createService(server, owner, { timezone: 'UTC' });
-    const { schedule, slots } = await generate(service.id, { frequency: 'WEEKLY', interval: 2, weekdays: ['TU', 'TH'] }, '10:00', start, start, '2031-02-06');
+    const { schedule, slots } = await generate(
+      service.id,
+      { frequency: 'WEEKLY', interval: 2, weekdays: ['TU', 'TH'] },
+      '10:00',
+      start,
+      start,
+      '2031-02-06',
+    );
     expect(schedule.rrule).toContain('INTERVAL=2');
-    expect(slots.map((s) => s.startsAt.slice(0, 10))).toEqual(['2031-01-07', '2031-01-09', '2031-01-21', '2031-01-23', '2031-02-04', '2031-02-06']);
+    expect(slots.map((s) => s.startsAt.slice(0, 10))).toEqual([
+      '2031-01-07',
+      '2031-01-09',
+      '2031-01-21',
+      '2031-01-23',
+      '2031-02-04',
+      '2031-02-06',
+    ]);
   });
 
   it('makes monthly slots on the first date of validity, and RRULE slots', async () => {
     const service = await createService(server, owner, { timezone: 'UTC' });
-    const monthly = await generate(service.id, { frequency: 'MONTHLY' }, '10:00', '2031-01-15', '2031-01-01', '2031-04-30');
-    expect(monthly.slots.map((s) => s.startsAt.slice(0, 10))).toEqual(['2031-01-15', '2031-02-15', '2031-03-15', '2031-04-15']);
-    const lastFriday = await generate(service.id, { frequency: 'MONTHLY', rrule: 'RRULE:FREQ=MONTHLY;BYDAY=-1FR' }, '18:00', '2031-01-01', '2031-01-01', '2031-03-31');
-    expect(lastFriday.slots.map((s) => s.startsAt)).toEqual(['2031-01-31T18:00:00.000Z', '2031-02-28T18:00:00.000Z', '2031-03-28T18:00:00.000Z']);
+    const monthly = await generate(
+      service.id,
+      { frequency: 'MONTHLY' },
+      '10:00',
+      '2031-01-15',
+      '2031-01-01',
+      '2031-04-30',
+    );
+    expect(monthly.slots.map((s) => s.startsAt.slice(0, 10))).toEqual([
+      '2031-01-15',
+      '2031-02-15',
+      '2031-03-15',
+      '2031-04-15',
+    ]);
+    const lastFriday = await generate(
+      service.id,
+      { frequency: 'MONTHLY', rrule: 'RRULE:FREQ=MONTHLY;BYDAY=-1FR' },
+      '18:00',
+      '2031-01-01',
+      '2031-01-01',
+      '2031-03-31',
+    );
+    expect(lastFriday.slots.map((s) => s.startsAt)).toEqual([
+      '2031-01-31T18:00:00.000Z',
+      '2031-02-28T18:00:00.000Z',
+      '2031-03-28T18:00:00.000Z',
+    ]);
   });
 
   it('is idempotent and respects validUntil', async () => {
     const service = await createService(server, owner, { timezone: 'UTC' });
     const { createSchedule } = await server.ok(
       CreateScheduleDocument,
-      { serviceId: service.id, input: { recurrence: { frequency: 'DAILY' }, startTime: '08:00', validFrom: '2031-03-01', validUntil: '2031-03-05', capacity: 4, priceAmount: '12.5' } },
+      {
+        serviceId: service.id,
+        input: {
+          recurrence: { frequency: 'DAILY' },
+          startTime: '08:00',
+          validFrom: '2031-03-01',
+          validUntil: '2031-03-05',
+          capacity: 4,
+          priceAmount: '12.5',
+        },
+      },
       owner.token,
     );
     expect(createSchedule.price).toEqual({ amount: '12.50', currency: 'EUR' });
@@ -114,7 +197,9 @@ describe('recurrences', () => {
     expect(first).toHaveLength(5);
     expect(again.map((s) => s.id)).toEqual(first.map((s) => s.id));
     expect(first[0]).toMatchObject({ capacity: 4, price: { amount: '12.50' } });
-    const [{ count }] = await server.sql<{ count: string }>('select count(*) from slot where service_id = $1', [service.id]);
+    const [{ count }] = await server.sql<{ count: string }>('select count(*) from slot where service_id = $1', [
+      service.id,
+    ]);
     expect(count).toBe('5');
   });
 });
@@ -122,13 +207,32 @@ describe('recurrences', () => {
 describe('blackouts', () => {
   it('keeps generation off blacked-out dates, for one service or all of the provider', async () => {
     const provider = await signUp(server, 'PROVIDER');
-    const [a, b] = [await createService(server, provider, { timezone: 'UTC' }), await createService(server, provider, { timezone: 'UTC' })];
-    await server.ok(CreateBlackoutDocument, { input: { serviceId: a.id, startsOn: '2031-05-02', endsOn: '2031-05-03', kind: 'MAINTENANCE', name: 'Repairs' } }, provider.token);
-    const { createBlackout: holiday } = await server.ok(CreateBlackoutDocument, { input: { startsOn: '2031-05-05', endsOn: '2031-05-05', kind: 'HOLIDAY', name: 'Holiday' } }, provider.token);
+    const [a, b] = [
+      await createService(server, provider, { timezone: 'UTC' }),
+      await createService(server, provider, { timezone: 'UTC' }),
+    ];
+    await server.ok(
+      CreateBlackoutDocument,
+      {
+        input: { serviceId: a.id, startsOn: '2031-05-02', endsOn: '2031-05-03', kind: 'MAINTENANCE', name: 'Repairs' },
+      },
+      provider.token,
+    );
+    const { createBlackout: holiday } = await server.ok(
+      CreateBlackoutDocument,
+      { input: { startsOn: '2031-05-05', endsOn: '2031-05-05', kind: 'HOLIDAY', name: 'Holiday' } },
+      provider.token,
+    );
     expect(holiday.service).toBeNull();
     const dates = (slots: { startsAt: string }[]) => slots.map((s) => s.startsAt.slice(8, 10));
     expect(dates(await dailySlots(server, provider, a.id, '2031-05-01', '2031-05-06'))).toEqual(['01', '04', '06']);
-    expect(dates(await dailySlots(server, provider, b.id, '2031-05-01', '2031-05-06'))).toEqual(['01', '02', '03', '04', '06']);
+    expect(dates(await dailySlots(server, provider, b.id, '2031-05-01', '2031-05-06'))).toEqual([
+      '01',
+      '02',
+      '03',
+      '04',
+      '06',
+    ]);
   });
 
   it('makes existing slots unavailable, and available again when deleted', async () => {
@@ -137,23 +241,40 @@ describe('blackouts', () => {
     const day = daysFromNow(10);
     const [slot] = await dailySlots(server, provider, service.id, day, day);
     expect(slot.available).toBe(10);
-    const { createBlackout } = await server.ok(CreateBlackoutDocument, { input: { startsOn: day, endsOn: day, kind: 'WEATHER', name: 'Storm' } }, provider.token);
+    const { createBlackout } = await server.ok(
+      CreateBlackoutDocument,
+      { input: { startsOn: day, endsOn: day, kind: 'WEATHER', name: 'Storm' } },
+      provider.token,
+    );
     const range = { serviceId: service.id, from: slot.startsAt, to: slot.endsAt };
     expect((await server.ok(SlotsDocument, range)).slots[0]).toMatchObject({ available: 0, status: 'OPEN' });
-    const month = (await server.ok(AvailabilityDocument, { serviceId: service.id, month: day.slice(0, 7) })).availability;
+    const month = (await server.ok(AvailabilityDocument, { serviceId: service.id, month: day.slice(0, 7) }))
+      .availability;
     expect(month.days.find((d) => d.date === day)).toMatchObject({ blackout: true, availableSpots: 0, level: 'NONE' });
     const rival = await signUp(server, 'PROVIDER');
-    expect(codes(await server.request(DeleteBlackoutDocument, { id: createBlackout.id }, rival.token))).toEqual(['FORBIDDEN']);
-    expect((await server.ok(DeleteBlackoutDocument, { id: createBlackout.id }, provider.token)).deleteBlackout).toBe(true);
+    expect(codes(await server.request(DeleteBlackoutDocument, { id: createBlackout.id }, rival.token))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect((await server.ok(DeleteBlackoutDocument, { id: createBlackout.id }, provider.token)).deleteBlackout).toBe(
+      true,
+    );
     expect((await server.ok(SlotsDocument, range)).slots[0].available).toBe(10);
   });
 
   it('refuses endsOn before startsOn and another provider’s service', async () => {
     const service = await createService(server, owner);
-    const bad = await server.request(CreateBlackoutDocument, { input: { startsOn: '2031-01-02', endsOn: '2031-01-01', kind: 'CUSTOM', name: 'x' } }, owner.token);
+    const bad = await server.request(
+      CreateBlackoutDocument,
+      { input: { startsOn: '2031-01-02', endsOn: '2031-01-01', kind: 'CUSTOM', name: 'x' } },
+      owner.token,
+    );
     expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'endsOn' });
     const rival = await signUp(server, 'PROVIDER');
-    const foreign = await server.request(CreateBlackoutDocument, { input: { serviceId: service.id, startsOn: '2031-01-01', endsOn: '2031-01-01', kind: 'CUSTOM', name: 'x' } }, rival.token);
+    const foreign = await server.request(
+      CreateBlackoutDocument,
+      { input: { serviceId: service.id, startsOn: '2031-01-01', endsOn: '2031-01-01', kind: 'CUSTOM', name: 'x' } },
+      rival.token,
+    );
     expect(codes(foreign)).toEqual(['FORBIDDEN']);
   });
 });
@@ -162,14 +283,34 @@ describe('setAvailability', () => {
   it('closes and reopens the slots of a range, but not over booked or held seats', async () => {
     const service = await createService(server, owner);
     const [first, second, third] = await dailySlots(server, owner, service.id, daysFromNow(20), daysFromNow(22));
-    const closed = (await server.ok(SetAvailabilityDocument, { serviceId: service.id, from: first.startsAt, to: third.startsAt, open: false }, owner.token)).setAvailability;
-    expect(closed.map((s) => [s.id, s.status, s.available])).toEqual([[first.id, 'CLOSED', 0], [second.id, 'CLOSED', 0]]);
+    const closed = (
+      await server.ok(
+        SetAvailabilityDocument,
+        { serviceId: service.id, from: first.startsAt, to: third.startsAt, open: false },
+        owner.token,
+      )
+    ).setAvailability;
+    expect(closed.map((s) => [s.id, s.status, s.available])).toEqual([
+      [first.id, 'CLOSED', 0],
+      [second.id, 'CLOSED', 0],
+    ]);
     await server.sql('update slot set held = 1 where id = $1', [third.id]);
-    const refused = await server.request(SetAvailabilityDocument, { serviceId: service.id, from: first.startsAt, to: third.endsAt, open: true }, owner.token);
+    const refused = await server.request(
+      SetAvailabilityDocument,
+      { serviceId: service.id, from: first.startsAt, to: third.endsAt, open: true },
+      owner.token,
+    );
     expect(refused.errors).toBeUndefined();
-    const busy = await server.request(SetAvailabilityDocument, { serviceId: service.id, from: first.startsAt, to: third.endsAt, open: false }, owner.token);
+    const busy = await server.request(
+      SetAvailabilityDocument,
+      { serviceId: service.id, from: first.startsAt, to: third.endsAt, open: false },
+      owner.token,
+    );
     expect(busy.errors![0].extensions).toMatchObject({ code: 'HAS_BOOKINGS', slotId: third.id });
-    const statuses = await server.sql<{ status: string }>('select status from slot where service_id = $1 order by starts_at', [service.id]);
+    const statuses = await server.sql<{ status: string }>(
+      'select status from slot where service_id = $1 order by starts_at',
+      [service.id],
+    );
     expect(statuses.map((r) => r.status)).toEqual(['OPEN', 'OPEN', 'OPEN']);
   });
 });
@@ -181,13 +322,20 @@ describe('availability', () => {
     const slots = await dailySlots(server, owner, service.id, `${month}-01`, `${month}-05`, { startTime: '10:00' });
     await dailySlots(server, owner, service.id, `${month}-01`, `${month}-01`, { startTime: '15:00' });
     const booked = [0, 5, 8, 9, 10]; // day 1 also has an empty 15:00 slot
-    for (const [index, seats] of booked.entries()) await server.sql('update slot set booked = $1 where id = $2', [seats, slots[index].id]);
+    for (const [index, seats] of booked.entries())
+      await server.sql('update slot set booked = $1 where id = $2', [seats, slots[index].id]);
     const [closed] = await dailySlots(server, owner, service.id, `${month}-06`, `${month}-06`, { startTime: '10:00' });
     await server.sql(`update slot set status = 'CLOSED' where id = $1`, [closed.id]); // not counted
-    await server.ok(CreateBlackoutDocument, { input: { serviceId: service.id, startsOn: `${month}-07`, endsOn: `${month}-08`, kind: 'CUSTOM', name: 'Off' } }, owner.token);
+    await server.ok(
+      CreateBlackoutDocument,
+      { input: { serviceId: service.id, startsOn: `${month}-07`, endsOn: `${month}-08`, kind: 'CUSTOM', name: 'Off' } },
+      owner.token,
+    );
     const { availability } = await server.ok(AvailabilityDocument, { serviceId: service.id, month });
     expect(availability.days).toHaveLength(DateTime.fromISO(`${month}-01`).daysInMonth!);
-    expect(availability.days.slice(0, 9).map((d) => [d.date.slice(8), d.slotCount, d.availableSpots, d.level, d.blackout])).toEqual([
+    expect(
+      availability.days.slice(0, 9).map((d) => [d.date.slice(8), d.slotCount, d.availableSpots, d.level, d.blackout]),
+    ).toEqual([
       ['01', 2, 20, 'HIGH', false],
       ['02', 1, 5, 'HIGH', false],
       ['03', 1, 2, 'MEDIUM', false],
@@ -206,9 +354,17 @@ describe('availability', () => {
       const result = await server.request(AvailabilityDocument, { serviceId: service.id, month });
       expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'month' });
     }
-    const reversed = await server.request(SlotsDocument, { serviceId: service.id, from: '2031-02-01T00:00:00Z', to: '2031-01-01T00:00:00Z' });
+    const reversed = await server.request(SlotsDocument, {
+      serviceId: service.id,
+      from: '2031-02-01T00:00:00Z',
+      to: '2031-01-01T00:00:00Z',
+    });
     expect(reversed.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
-    const long = await server.request(SlotsDocument, { serviceId: service.id, from: '2031-01-01T00:00:00Z', to: '2032-06-01T00:00:00Z' });
+    const long = await server.request(SlotsDocument, {
+      serviceId: service.id,
+      from: '2031-01-01T00:00:00Z',
+      to: '2032-06-01T00:00:00Z',
+    });
     expect(long.errors![0].extensions.field).toBe('to');
     const malformed = await server.request(SlotsDocument, { serviceId: service.id, from: '2031-01-01', to: 'soon' });
     expect(codes(malformed)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
@@ -219,14 +375,22 @@ describe('availability', () => {
     const service = await createService(server, owner, { timezone: 'UTC' });
     await dailySlots(server, owner, service.id, '2031-01-01', '2031-12-31');
     const statements = (run: () => Promise<unknown>) => statementsDuring(server, run);
-    const day = await statements(() => server.ok(SlotsDocument, { serviceId: service.id, from: '2031-01-01T00:00:00Z', to: '2031-01-02T00:00:00Z' }));
+    const day = await statements(() =>
+      server.ok(SlotsDocument, { serviceId: service.id, from: '2031-01-01T00:00:00Z', to: '2031-01-02T00:00:00Z' }),
+    );
     const year = await statements(async () => {
-      const { slots } = await server.ok(SlotsDocument, { serviceId: service.id, from: '2031-01-01T00:00:00Z', to: '2031-12-31T23:00:00Z' });
+      const { slots } = await server.ok(SlotsDocument, {
+        serviceId: service.id,
+        from: '2031-01-01T00:00:00Z',
+        to: '2031-12-31T23:00:00Z',
+      });
       expect(slots).toHaveLength(365);
     });
     expect(year).toBe(day);
     expect(year).toBeLessThanOrEqual(2);
-    const nested = await statements(() => server.ok(ServiceSlotsDocument, { id: service.id, from: '2031-01-01T00:00:00Z', to: '2031-12-31T23:00:00Z' }));
+    const nested = await statements(() =>
+      server.ok(ServiceSlotsDocument, { id: service.id, from: '2031-01-01T00:00:00Z', to: '2031-12-31T23:00:00Z' }),
+    );
     expect(nested).toBeLessThanOrEqual(2);
     const month = await statements(() => server.ok(AvailabilityDocument, { serviceId: service.id, month: '2031-03' }));
     expect(month).toBe(1);
@@ -237,10 +401,16 @@ describe('authorization and bad input', () => {
   it('lets only the owner or an admin manage schedules and slots; anyone reads them', async () => {
     const service = await createService(server, owner);
     const input = { recurrence: { frequency: 'DAILY' as const }, startTime: '09:00', validFrom: '2031-01-01' };
-    expect(codes(await server.request(CreateScheduleDocument, { serviceId: service.id, input }))).toEqual(['UNAUTHENTICATED']);
-    expect(codes(await server.request(CreateScheduleDocument, { serviceId: service.id, input }, customer.token))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.request(CreateScheduleDocument, { serviceId: service.id, input }))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
+    expect(
+      codes(await server.request(CreateScheduleDocument, { serviceId: service.id, input }, customer.token)),
+    ).toEqual(['FORBIDDEN']);
     const rival = await signUp(server, 'PROVIDER');
-    expect(codes(await server.request(CreateScheduleDocument, { serviceId: service.id, input }, rival.token))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.request(CreateScheduleDocument, { serviceId: service.id, input }, rival.token))).toEqual([
+      'FORBIDDEN',
+    ]);
     const { createSchedule } = await server.ok(CreateScheduleDocument, { serviceId: service.id, input }, owner.token);
     const range = { scheduleId: createSchedule.id, from: '2031-01-01', to: '2031-01-02' };
     expect(codes(await server.request(GenerateSlotsDocument, range, rival.token))).toEqual(['FORBIDDEN']);
@@ -248,8 +418,24 @@ describe('authorization and bad input', () => {
     expect((await server.ok(GenerateSlotsDocument, range, admin.token)).generateSlots).toHaveLength(2);
     const slot = { serviceId: service.id, startsAt: '2031-02-01T10:00:00Z', endsAt: '2031-02-01T11:00:00Z' };
     expect(codes(await server.request(CreateSlotDocument, slot, rival.token))).toEqual(['FORBIDDEN']);
-    expect(codes(await server.request(SetAvailabilityDocument, { serviceId: service.id, from: slot.startsAt, to: slot.endsAt, open: false }, rival.token))).toEqual(['FORBIDDEN']);
-    expect((await server.ok(SlotsDocument, { serviceId: service.id, from: '2031-01-01T00:00:00Z', to: '2031-01-03T00:00:00Z' })).slots).toHaveLength(2);
+    expect(
+      codes(
+        await server.request(
+          SetAvailabilityDocument,
+          { serviceId: service.id, from: slot.startsAt, to: slot.endsAt, open: false },
+          rival.token,
+        ),
+      ),
+    ).toEqual(['FORBIDDEN']);
+    expect(
+      (
+        await server.ok(SlotsDocument, {
+          serviceId: service.id,
+          from: '2031-01-01T00:00:00Z',
+          to: '2031-01-03T00:00:00Z',
+        })
+      ).slots,
+    ).toHaveLength(2);
   });
 
   it('names the field of every bad schedule or slot, and stores nothing', async () => {
@@ -268,22 +454,50 @@ describe('authorization and bad input', () => {
       [{ validUntil: '2030-12-31' }, 'validUntil'],
     ];
     for (const [override, field] of cases) {
-      const result = await server.request(CreateScheduleDocument, { serviceId: service.id, input: { ...base, ...override } as typeof base }, owner.token);
-      expect([field, result.errors?.[0].extensions]).toEqual([field, expect.objectContaining({ code: 'BAD_USER_INPUT', field })]);
+      const result = await server.request(
+        CreateScheduleDocument,
+        { serviceId: service.id, input: { ...base, ...override } as typeof base },
+        owner.token,
+      );
+      expect([field, result.errors?.[0].extensions]).toEqual([
+        field,
+        expect.objectContaining({ code: 'BAD_USER_INPUT', field }),
+      ]);
     }
     expect(await server.sql('select id from schedule where service_id = $1', [service.id])).toHaveLength(0);
 
-    const { createSchedule } = await server.ok(CreateScheduleDocument, { serviceId: service.id, input: base }, owner.token);
-    const reversed = await server.request(GenerateSlotsDocument, { scheduleId: createSchedule.id, from: '2031-02-01', to: '2031-01-01' }, owner.token);
+    const { createSchedule } = await server.ok(
+      CreateScheduleDocument,
+      { serviceId: service.id, input: base },
+      owner.token,
+    );
+    const reversed = await server.request(
+      GenerateSlotsDocument,
+      { scheduleId: createSchedule.id, from: '2031-02-01', to: '2031-01-01' },
+      owner.token,
+    );
     expect(reversed.errors![0].extensions.field).toBe('to');
-    const tooLong = await server.request(GenerateSlotsDocument, { scheduleId: createSchedule.id, from: '2031-01-01', to: '2032-06-01' }, owner.token);
+    const tooLong = await server.request(
+      GenerateSlotsDocument,
+      { scheduleId: createSchedule.id, from: '2031-01-01', to: '2032-06-01' },
+      owner.token,
+    );
     expect(tooLong.errors![0].extensions.field).toBe('to');
-    const badDate = await server.request(GenerateSlotsDocument, { scheduleId: createSchedule.id, from: '2031-02-30', to: '2031-03-01' }, owner.token);
+    const badDate = await server.request(
+      GenerateSlotsDocument,
+      { scheduleId: createSchedule.id, from: '2031-02-30', to: '2031-03-01' },
+      owner.token,
+    );
     expect(codes(badDate)).toEqual(['BAD_USER_INPUT']);
 
     const slot = { serviceId: service.id, startsAt: '2031-02-01T10:00:00Z', endsAt: '2031-02-01T11:00:00Z' };
-    expect((await server.request(CreateSlotDocument, { ...slot, endsAt: slot.startsAt }, owner.token)).errors![0].extensions.field).toBe('endsAt');
-    expect((await server.request(CreateSlotDocument, { ...slot, capacity: -1 }, owner.token)).errors![0].extensions.field).toBe('capacity');
+    expect(
+      (await server.request(CreateSlotDocument, { ...slot, endsAt: slot.startsAt }, owner.token)).errors![0].extensions
+        .field,
+    ).toBe('endsAt');
+    expect(
+      (await server.request(CreateSlotDocument, { ...slot, capacity: -1 }, owner.token)).errors![0].extensions.field,
+    ).toBe('capacity');
     const { createSlot } = await server.ok(CreateSlotDocument, { ...slot, capacity: 3 }, owner.token);
     expect(createSlot).toMatchObject({ capacity: 3, booked: 0, held: 0, available: 3, status: 'OPEN' });
     expect((await server.request(CreateSlotDocument, slot, owner.token)).errors![0].extensions.field).toBe('startsAt');

@@ -27,7 +27,9 @@ const PASSWORD = 'password123';
 
 async function account(role: 'CUSTOMER' | 'PROVIDER' = 'CUSTOMER') {
   const email = `s-${Math.random().toString(36).slice(2)}@example.test`;
-  const { signUp: payload } = await server.ok(SignUpDocument, { input: { email, password: PASSWORD, name: 'Sam', role } });
+  const { signUp: payload } = await server.ok(SignUpDocument, {
+    input: { email, password: PASSWORD, name: 'Sam', role },
+  });
   return { email, ...payload };
 }
 
@@ -72,7 +74,9 @@ describe('access tokens', () => {
     const provider = await account('PROVIDER');
     expect(codes(await server.request(CreateServiceDocument, { input: SERVICE }, provider.token))).toEqual([]);
     await server.sql(`update app_user set role = 'CUSTOMER' where id = $1`, [provider.user.id]);
-    expect(codes(await server.request(CreateServiceDocument, { input: SERVICE }, provider.token))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.request(CreateServiceDocument, { input: SERVICE }, provider.token))).toEqual([
+      'FORBIDDEN',
+    ]);
     expect((await server.ok(MeDocument, {}, provider.token)).me!.role).toBe('CUSTOMER');
   });
 
@@ -85,7 +89,9 @@ describe('access tokens', () => {
       expect(await me(token)).toEqual(['UNAUTHENTICATED']);
       expect(await socketAnswer(token)).toBe(4403);
     }
-    expect(codes(await server.request(LogInDocument, { email: off.email, password: PASSWORD }))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await server.request(LogInDocument, { email: off.email, password: PASSWORD }))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
     expect(codes(await refresh(off.refreshToken))).toEqual(['UNAUTHENTICATED']);
   });
 
@@ -123,7 +129,9 @@ describe('refresh tokens', () => {
 
   it('expire after 30 days without use, and are stored only as a hash', async () => {
     const { refreshToken, user } = await account();
-    const rows = await server.sql<{ refresh_hash: string }>('select refresh_hash from session where user_id = $1', [user.id]);
+    const rows = await server.sql<{ refresh_hash: string }>('select refresh_hash from session where user_id = $1', [
+      user.id,
+    ]);
     expect(rows).toHaveLength(1);
     expect(rows[0].refresh_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(rows[0].refresh_hash).not.toContain(refreshToken);
@@ -155,20 +163,30 @@ describe('changePassword', () => {
   it('ends every other session, keeps the caller signed in with a new pair, and swaps the passwords', async () => {
     const phone = await account();
     const { logIn: laptop } = await server.ok(LogInDocument, { email: phone.email, password: PASSWORD });
-    const { changePassword } = await server.ok(ChangePasswordDocument, { current: PASSWORD, next: 'new-password-9' }, phone.token);
+    const { changePassword } = await server.ok(
+      ChangePasswordDocument,
+      { current: PASSWORD, next: 'new-password-9' },
+      phone.token,
+    );
     expect(await me(laptop.token)).toEqual(['UNAUTHENTICATED']);
     expect(codes(await refresh(laptop.refreshToken))).toEqual(['UNAUTHENTICATED']);
     expect(await me(changePassword.token)).toEqual([]);
     expect(codes(await refresh(phone.refreshToken))).toEqual(['UNAUTHENTICATED']);
     expect(codes(await refresh(changePassword.refreshToken))).toEqual([]);
-    expect(codes(await server.request(LogInDocument, { email: phone.email, password: PASSWORD }))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await server.request(LogInDocument, { email: phone.email, password: PASSWORD }))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
     expect(codes(await server.request(LogInDocument, { email: phone.email, password: 'new-password-9' }))).toEqual([]);
   });
 
   it('refuses a wrong current password or a short new one and changes nothing', async () => {
     const phone = await account();
     const { logIn: laptop } = await server.ok(LogInDocument, { email: phone.email, password: PASSWORD });
-    const wrong = await server.request(ChangePasswordDocument, { current: 'not-the-password', next: 'new-password-9' }, phone.token);
+    const wrong = await server.request(
+      ChangePasswordDocument,
+      { current: 'not-the-password', next: 'new-password-9' },
+      phone.token,
+    );
     expect(codes(wrong)).toEqual(['UNAUTHENTICATED']);
     const short = await server.request(ChangePasswordDocument, { current: PASSWORD, next: 'short' }, phone.token);
     expect(short.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'next' });
@@ -191,6 +209,8 @@ describe('the administrator', () => {
     await restartWith('rotated-admin-password');
     expect(await me(admin.token)).toEqual(['UNAUTHENTICATED']);
     expect(codes(await server.request(LogInDocument, ADMIN))).toEqual(['UNAUTHENTICATED']);
-    expect(codes(await server.request(LogInDocument, { email: ADMIN.email, password: 'rotated-admin-password' }))).toEqual([]);
+    expect(
+      codes(await server.request(LogInDocument, { email: ADMIN.email, password: 'rotated-admin-password' })),
+    ).toEqual([]);
   });
 });

@@ -7,7 +7,11 @@ import { print } from 'graphql';
 import { runUntilExit, startServerProcess } from './support/process';
 
 async function post(url: string, document: typeof SignUpDocument | typeof LogInDocument, variables: object) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: print(document), variables }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: print(document), variables }),
+  });
   return (await response.json()) as { data?: Record<string, { user: { email: string } }>; errors?: unknown[] };
 }
 
@@ -32,13 +36,19 @@ describe('npm start without DATABASE_URL', () => {
     const user = { email: 'keeper@example.test', password: 'password123', name: 'Keeper', role: 'CUSTOMER' };
     expect((await post(first.url, SignUpDocument, { input: user })).errors).toBeUndefined();
     // The output is in the comparison so that a failed stop says which step failed.
-    expect({ code: await first.stop('SIGTERM'), output: first.output() }).toEqual({ code: 0, output: expect.not.stringMatching(/shutdown step/) });
+    expect({ code: await first.stop('SIGTERM'), output: first.output() }).toEqual({
+      code: 0,
+      output: expect.not.stringMatching(/shutdown step/),
+    });
     expect(postgresRunningIn(dataDir)).toBe(false);
 
     const second = await startServerProcess({ DATA_DIR: dataDir });
     const login = await post(second.url, LogInDocument, { email: user.email, password: user.password });
     expect(login.errors).toBeUndefined();
-    expect({ code: await second.stop('SIGINT'), output: second.output() }).toEqual({ code: 0, output: expect.not.stringMatching(/shutdown step/) });
+    expect({ code: await second.stop('SIGINT'), output: second.output() }).toEqual({
+      code: 0,
+      output: expect.not.stringMatching(/shutdown step/),
+    });
     expect(postgresRunningIn(dataDir)).toBe(false);
   });
 });
@@ -48,11 +58,20 @@ describe('settings', () => {
     [{ PORT: 'eighty' }, 'PORT must be a port number (0 to 65535), got "eighty"'],
     [{ PORT: '70000' }, 'PORT must be a port number (0 to 65535), got "70000"'],
     [{ WORKER: 'no' }, 'WORKER must be on or off, got "no"'],
-    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
+    [
+      { LOG_LEVEL: 'verbose' },
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"',
+    ],
     [{ HOLD_MINUTES: '-1' }, 'HOLD_MINUTES must be a non-negative number, got "-1"'],
-    [{ CORS_ORIGINS: 'https://a.example/' }, 'CORS_ORIGINS must list origins such as https://app.example.com, got "https://a.example/"'],
+    [
+      { CORS_ORIGINS: 'https://a.example/' },
+      'CORS_ORIGINS must list origins such as https://app.example.com, got "https://a.example/"',
+    ],
   ])('refuses %j at start in one line naming the variable', async (env, message) => {
-    expect(await runUntilExit({ DATABASE_URL: 'postgres://unused@127.0.0.1:1/none', ...env })).toEqual({ code: 1, lines: [message] });
+    expect(await runUntilExit({ DATABASE_URL: 'postgres://unused@127.0.0.1:1/none', ...env })).toEqual({
+      code: 1,
+      lines: [message],
+    });
   });
 
   it('says in one line that the embedded PostgreSQL cannot reach a 0700 folder, instead of an initdb stack', async () => {
@@ -60,7 +79,10 @@ describe('settings', () => {
     const hidden = fs.mkdtempSync(path.join(os.tmpdir(), 'booking-hidden-')); // 0700, as mktemp -d makes
     try {
       const { code, lines } = await runUntilExit({ DATA_DIR: path.join(hidden, 'data'), JWT_SECRET: 'a-secret' });
-      expect({ code, lines }).toEqual({ code: 1, lines: [expect.stringContaining(`cannot enter ${hidden} (mode 700): run \`chmod o+x ${hidden}\``)] });
+      expect({ code, lines }).toEqual({
+        code: 1,
+        lines: [expect.stringContaining(`cannot enter ${hidden} (mode 700): run \`chmod o+x ${hidden}\``)],
+      });
     } finally {
       fs.rmSync(hidden, { recursive: true, force: true });
     }

@@ -32,14 +32,26 @@ afterAll(async () => {
   await closed?.stop();
 });
 
-const page = (target: TestServer, path: string, headers: Record<string, string> = {}) => fetch(target.url.replace('/graphql', path), { headers });
+const page = (target: TestServer, path: string, headers: Record<string, string> = {}) =>
+  fetch(target.url.replace('/graphql', path), { headers });
 const post = (target: TestServer, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(target.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe('settings', () => {
   it('reads EXPLORER and CORS_ORIGINS, and refuses an origin that a browser would never send', () => {
     expect(loadConfig({})).toMatchObject({ explorer: true, corsOrigins: [] });
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-secret', EXPLORER: 'off', CORS_ORIGINS: ' https://a.example , http://localhost:3000' })).toMatchObject({
+    expect(
+      loadConfig({
+        NODE_ENV: 'production',
+        JWT_SECRET: 'a-secret',
+        EXPLORER: 'off',
+        CORS_ORIGINS: ' https://a.example , http://localhost:3000',
+      }),
+    ).toMatchObject({
       explorer: false,
       corsOrigins: ['https://a.example', 'http://localhost:3000'],
     });
@@ -63,14 +75,18 @@ describe('the explorer', () => {
   it('leaves GraphQL over GET and POST as it was, and answers introspection in production', async () => {
     const get = await page(server, '/graphql?query=%7B__typename%7D', { 'apollo-require-preflight': 'true' });
     expect(await get.json()).toEqual({ data: { __typename: 'Query' } });
-    const introspection = (await (await post(server, { query: getIntrospectionQuery() })).json()) as { data: { __schema: { queryType: { name: string } } } };
+    const introspection = (await (await post(server, { query: getIntrospectionQuery() })).json()) as {
+      data: { __schema: { queryType: { name: string } } };
+    };
     expect(introspection.data.__schema.queryType.name).toBe('Query');
   });
 
   it('is off with introspection, over HTTP and WebSocket, when EXPLORER=off', async () => {
     const response = await page(closed, '/graphql', { accept: BROWSER_ACCEPT });
     expect(await response.text()).not.toContain('explorer.js');
-    const overHttp = (await (await post(closed, { query: '{ __schema { queryType { name } } }' })).json()) as { errors: { extensions: { code: string } }[] };
+    const overHttp = (await (await post(closed, { query: '{ __schema { queryType { name } } }' })).json()) as {
+      errors: { extensions: { code: string } }[];
+    };
     expect(overHttp.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(await (await post(closed, { query: '{ __typename }' })).json()).toEqual({ data: { __typename: 'Query' } });
     let socketClosed!: () => void;
@@ -78,7 +94,10 @@ describe('the explorer', () => {
     const client = liveClient(closed.url, undefined, () => socketClosed());
     try {
       const overSocket = await new Promise<{ data?: unknown }[]>((resolve) => {
-        client.subscribe({ query: '{ __schema { queryType { name } } }' }, { next: (result) => resolve([result]), error: (errors) => resolve(errors as []), complete: () => {} });
+        client.subscribe(
+          { query: '{ __schema { queryType { name } } }' },
+          { next: (result) => resolve([result]), error: (errors) => resolve(errors as []), complete: () => {} },
+        );
       });
       // Refused (the error's wording is the WebSocket formatter's business), with no schema in it.
       expect(overSocket.length).toBeGreaterThan(0);
@@ -94,7 +113,11 @@ describe('CORS', () => {
   const preflight = (target: TestServer, origin: string) =>
     fetch(target.url, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,authorization',
+      },
     });
 
   it('answers the preflight of a listed origin with 204 and lets its requests be read', async () => {
@@ -115,7 +138,8 @@ describe('CORS', () => {
       [closed, APP_ORIGIN],
     ] as const) {
       const answers = [await preflight(target, origin), await post(target, { query: '{ __typename }' }, { origin })];
-      for (const answer of answers) expect([...answer.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([]);
+      for (const answer of answers)
+        expect([...answer.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([]);
     }
   });
 });

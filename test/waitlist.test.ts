@@ -15,7 +15,15 @@ import {
 } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
-import { createService, dailySlots, daysFromNow, jobsSettled, runJobsNow, signUp, type Account } from './support/fixtures';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  jobsSettled,
+  runJobsNow,
+  signUp,
+  type Account,
+} from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';
 
 let stripe: FakeStripe;
@@ -26,7 +34,10 @@ const HOUR = 3_600_000;
 
 beforeAll(async () => {
   stripe = await FakeStripe.start();
-  server = await startTestServer({ stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url }, waitlistOfferHours: 24 }, clock);
+  server = await startTestServer(
+    { stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url }, waitlistOfferHours: 24 },
+    clock,
+  );
   owner = await signUp(server, 'PROVIDER');
 });
 afterAll(async () => {
@@ -42,14 +53,20 @@ async function fullSlot(capacity: number, input: Parameters<typeof createService
   const startTime = `${String(nextHour++).padStart(2, '0')}:00`;
   const [slot] = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5), { startTime });
   const first = await signUp(server, 'CUSTOMER');
-  const { book } = await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: capacity } } }, first.token);
+  const { book } = await server.ok(
+    BookDocument,
+    { input: { slotIds: [slot.id], party: { adults: capacity } } },
+    first.token,
+  );
   return { service, slot, first, booking: book };
 }
 
 const join = (input: WaitlistInput, who: Account) => server.request(JoinWaitlistDocument, { input }, who.token);
-const joined = async (input: WaitlistInput, who: Account) => (await server.ok(JoinWaitlistDocument, { input }, who.token)).joinWaitlist;
+const joined = async (input: WaitlistInput, who: Account) =>
+  (await server.ok(JoinWaitlistDocument, { input }, who.token)).joinWaitlist;
 const entryOf = async (who: Account) => (await server.ok(MyWaitlistDocument, {}, who.token)).myWaitlist[0];
-const seats = async (slotId: string) => (await server.sql<{ booked: number; held: number }>('select booked, held from slot where id = $1', [slotId]))[0];
+const seats = async (slotId: string) =>
+  (await server.sql<{ booked: number; held: number }>('select booked, held from slot where id = $1', [slotId]))[0];
 
 describe('waitlist', () => {
   it('offers freed seats by priority then age, passes over a party that does not fit, expires offers after 24 hours and passes them on, and converts one claim of two', async () => {
@@ -61,11 +78,22 @@ describe('waitlist', () => {
     const e3 = await joined({ ...target, partySize: 2 }, w3);
     await joined({ ...target, partySize: 1 }, w4);
     expect(e3).toMatchObject({ status: 'ACTIVE', position: 3, priority: 0 });
-    const { setWaitlistPriority } = await server.ok(SetWaitlistPriorityDocument, { id: e3.id, priority: 5 }, owner.token);
+    const { setWaitlistPriority } = await server.ok(
+      SetWaitlistPriorityDocument,
+      { id: e3.id, priority: 5 },
+      owner.token,
+    );
     expect(setWaitlistPriority).toMatchObject({ priority: 5, position: 1 });
-    expect(codes(await server.request(SetWaitlistPriorityDocument, { id: e3.id, priority: 9 }, w3.token))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.request(SetWaitlistPriorityDocument, { id: e3.id, priority: 9 }, w3.token))).toEqual([
+      'FORBIDDEN',
+    ]);
     const queue = (await server.ok(ServiceWaitlistDocument, { serviceId: service.id }, owner.token)).serviceWaitlist;
-    expect(queue.map((entry) => [entry.partySize, entry.position])).toEqual([[2, 1], [3, 2], [1, 3], [1, 4]]);
+    expect(queue.map((entry) => [entry.partySize, entry.position])).toEqual([
+      [2, 1],
+      [3, 2],
+      [1, 3],
+      [1, 4],
+    ]);
 
     // 3 seats freed: w3 (priority 5, party 2) first; w1's party of 3 no longer fits and keeps its place; w2 takes the last seat.
     await server.ok(CancelBookingDocument, { id: booking.id }, first.token);
@@ -76,14 +104,23 @@ describe('waitlist', () => {
     const w2Entry = await entryOf(w2);
     expect(w2Entry.status).toBe('OFFERED');
     expect(new Date(w2Entry.offerExpiresAt!).getTime() - clock.now().getTime()).toBeGreaterThan(24 * HOUR - 60_000);
-    const [offerMail] = await server.sql<{ subject: string; text: string }>('select subject, text from message where "to" = $1', [w2.email]);
+    const [offerMail] = await server.sql<{ subject: string; text: string }>(
+      'select subject, text from message where "to" = $1',
+      [w2.email],
+    );
     expect(offerMail.subject).toBe('A place is free for you: Beach sector A');
     expect(offerMail.text).toContain('1 seat(s) are held for you');
 
     const { claimWaitlistOffer } = await server.ok(ClaimWaitlistOfferDocument, { id: e3.id }, w3.token);
-    expect(claimWaitlistOffer).toMatchObject({ status: 'CONFIRMED', party: { adults: 2 }, slots: [{ booked: 2, held: 1 }] });
+    expect(claimWaitlistOffer).toMatchObject({
+      status: 'CONFIRMED',
+      party: { adults: 2 },
+      slots: [{ booked: 2, held: 1 }],
+    });
     expect(await entryOf(w3)).toMatchObject({ status: 'CONVERTED', booking: { id: claimWaitlistOffer.id } });
-    expect(codes(await server.request(ClaimWaitlistOfferDocument, { id: e3.id }, w3.token))).toEqual(['INVALID_TRANSITION']);
+    expect(codes(await server.request(ClaimWaitlistOfferDocument, { id: e3.id }, w3.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
 
     clock.advance(23 * HOUR);
     await runJobsNow(server, 'expire_waitlist_offer');
@@ -91,16 +128,25 @@ describe('waitlist', () => {
     clock.advance(2 * HOUR);
     await runJobsNow(server, 'expire_waitlist_offer');
     expect((await entryOf(w2)).status).toBe('EXPIRED');
-    expect(codes(await server.request(ClaimWaitlistOfferDocument, { id: w2Entry.id }, w2.token))).toEqual(['INVALID_TRANSITION']);
+    expect(codes(await server.request(ClaimWaitlistOfferDocument, { id: w2Entry.id }, w2.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
     // The seat went on: w1 (3) still does not fit, w4 (1) does.
     expect(await entryOf(w1)).toMatchObject({ status: 'ACTIVE', position: 1 });
     const w4Entry = await entryOf(w4);
     expect(w4Entry.status).toBe('OFFERED');
     expect(await seats(slot.id)).toEqual({ booked: 2, held: 1 });
 
-    expect(codes(await server.request(ClaimWaitlistOfferDocument, { id: w4Entry.id }, stranger.token))).toEqual(['FORBIDDEN']);
-    const claims = await Promise.all([1, 2].map(() => server.request(ClaimWaitlistOfferDocument, { id: w4Entry.id }, w4.token)));
-    expect(claims.map((claim) => (claim.data?.claimWaitlistOffer ? 'booked' : codes(claim)[0])).sort()).toEqual(['INVALID_TRANSITION', 'booked']);
+    expect(codes(await server.request(ClaimWaitlistOfferDocument, { id: w4Entry.id }, stranger.token))).toEqual([
+      'FORBIDDEN',
+    ]);
+    const claims = await Promise.all(
+      [1, 2].map(() => server.request(ClaimWaitlistOfferDocument, { id: w4Entry.id }, w4.token)),
+    );
+    expect(claims.map((claim) => (claim.data?.claimWaitlistOffer ? 'booked' : codes(claim)[0])).sort()).toEqual([
+      'INVALID_TRANSITION',
+      'booked',
+    ]);
     expect(await server.sql('select id from booking where customer_id = $1', [w4.userId])).toHaveLength(1);
     expect(await seats(slot.id)).toEqual({ booked: 3, held: 0 });
   });
@@ -109,21 +155,40 @@ describe('waitlist', () => {
     const service = await createService(server, owner, { capacity: 1, requiresPayment: true, priceAmount: '25.00' });
     const [slot] = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5));
     const [first, waiting] = await Promise.all([signUp(server, 'CUSTOMER'), signUp(server, 'CUSTOMER')]);
-    const { book } = await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, first.token);
+    const { book } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slot.id], party: { adults: 1 } } },
+      first.token,
+    );
     const entry = await joined({ serviceId: service.id, slotId: slot.id, partySize: 1 }, waiting);
-    const intent = (await server.sql<{ intent_id: string }>('select intent_id from payment p join booking b on b.payment_id = p.id where b.id = $1', [book.id]))[0].intent_id;
+    const intent = (
+      await server.sql<{ intent_id: string }>(
+        'select intent_id from payment p join booking b on b.payment_id = p.id where b.id = $1',
+        [book.id],
+      )
+    )[0].intent_id;
     await stripe.deliver(server.url, stripe.settle(intent, 'payment_failed'));
     await jobsSettled(server);
     expect(await entryOf(waiting)).toMatchObject({ status: 'OFFERED' });
     expect(await seats(slot.id)).toEqual({ booked: 0, held: 1 });
 
-    const { claimWaitlistOffer: pending } = await server.ok(ClaimWaitlistOfferDocument, { id: entry.id }, waiting.token);
-    expect(pending).toMatchObject({ status: 'PENDING_PAYMENT', slots: [{ booked: 0, held: 1 }], payment: { status: 'REQUIRES_ACTION' } });
+    const { claimWaitlistOffer: pending } = await server.ok(
+      ClaimWaitlistOfferDocument,
+      { id: entry.id },
+      waiting.token,
+    );
+    expect(pending).toMatchObject({
+      status: 'PENDING_PAYMENT',
+      slots: [{ booked: 0, held: 1 }],
+      payment: { status: 'REQUIRES_ACTION' },
+    });
     const paidIntent = pending.payment!.clientSecret!.split('_secret_')[0];
     await stripe.deliver(server.url, stripe.settle(paidIntent, 'succeeded'));
     await jobsSettled(server);
     expect(await seats(slot.id)).toEqual({ booked: 1, held: 0 });
-    expect((await server.sql<{ status: string }>('select status from booking where id = $1', [pending.id]))[0].status).toBe('CONFIRMED');
+    expect(
+      (await server.sql<{ status: string }>('select status from booking where id = $1', [pending.id]))[0].status,
+    ).toBe('CONFIRMED');
   });
 
   it('queues for a whole date and is offered when capacity is raised, a slot reopens or a blackout is lifted', async () => {
@@ -135,19 +200,33 @@ describe('waitlist', () => {
     const { setSlotCapacity } = await server.ok(SetSlotCapacityDocument, { id: slot.id, capacity: 3 }, owner.token);
     expect(setSlotCapacity).toMatchObject({ capacity: 3, booked: 2, held: 1, available: 0 });
     expect(await entryOf(byDate)).toMatchObject({ status: 'OFFERED', slot: { id: slot.id } });
-    expect(codes(await server.request(SetSlotCapacityDocument, { id: slot.id, capacity: 2 }, owner.token))).toEqual(['HAS_BOOKINGS']);
+    expect(codes(await server.request(SetSlotCapacityDocument, { id: slot.id, capacity: 2 }, owner.token))).toEqual([
+      'HAS_BOOKINGS',
+    ]);
 
     // A closed slot with a free seat reopens: the seat goes to the queue first (the day's queue: a closed slot has none of its own).
     const other = await fullSlot(1);
     await server.ok(CancelBookingDocument, { id: other.booking.id }, other.first.token);
-    await server.ok(SetAvailabilityDocument, { serviceId: other.service.id, from: other.slot.startsAt, to: other.slot.endsAt, open: false }, owner.token);
+    await server.ok(
+      SetAvailabilityDocument,
+      { serviceId: other.service.id, from: other.slot.startsAt, to: other.slot.endsAt, open: false },
+      owner.token,
+    );
     await joined({ serviceId: other.service.id, date, partySize: 1 }, bySlot);
-    await server.ok(SetAvailabilityDocument, { serviceId: other.service.id, from: other.slot.startsAt, to: other.slot.endsAt, open: true }, owner.token);
+    await server.ok(
+      SetAvailabilityDocument,
+      { serviceId: other.service.id, from: other.slot.startsAt, to: other.slot.endsAt, open: true },
+      owner.token,
+    );
     expect(await entryOf(bySlot)).toMatchObject({ status: 'OFFERED' });
 
     const third = await fullSlot(1);
     await server.ok(CancelBookingDocument, { id: third.booking.id }, third.first.token);
-    const { createBlackout } = await server.ok(CreateBlackoutDocument, { input: { serviceId: third.service.id, startsOn: date, endsOn: date, kind: 'WEATHER', name: 'Storm' } }, owner.token);
+    const { createBlackout } = await server.ok(
+      CreateBlackoutDocument,
+      { input: { serviceId: third.service.id, startsOn: date, endsOn: date, kind: 'WEATHER', name: 'Storm' } },
+      owner.token,
+    );
     await joined({ serviceId: third.service.id, date, partySize: 1 }, second);
     expect(await entryOf(second)).toMatchObject({ status: 'ACTIVE' });
     await server.ok(DeleteBlackoutDocument, { id: createBlackout.id }, owner.token);
@@ -162,18 +241,31 @@ describe('waitlist', () => {
   it('refuses bad joins with clear codes and changes nothing', async () => {
     const { service, slot } = await fullSlot(2, { maxPartySize: 5 });
     const who = await signUp(server, 'CUSTOMER');
-    expect(codes(await join({ serviceId: service.id, slotId: slot.id, partySize: 3 }, who))).toEqual(['BAD_USER_INPUT']); // larger than the slot
-    expect(codes(await join({ serviceId: service.id, slotId: slot.id, date: daysFromNow(5), partySize: 1 }, who))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await join({ serviceId: service.id, slotId: slot.id, partySize: 3 }, who))).toEqual([
+      'BAD_USER_INPUT',
+    ]); // larger than the slot
+    expect(
+      codes(await join({ serviceId: service.id, slotId: slot.id, date: daysFromNow(5), partySize: 1 }, who)),
+    ).toEqual(['BAD_USER_INPUT']);
     expect(codes(await join({ serviceId: service.id, slotId: slot.id, partySize: 1 }, owner))).toEqual(['OWN_SERVICE']);
-    const twice = await Promise.all([1, 2].map(() => join({ serviceId: service.id, slotId: slot.id, partySize: 1 }, who)));
-    expect(twice.map((result) => (result.data ? 'joined' : codes(result)[0])).sort()).toEqual(['BAD_USER_INPUT', 'joined']);
-    expect(codes(await join({ serviceId: service.id, slotId: slot.id, partySize: 2 }, who))).toEqual(['BAD_USER_INPUT']);
+    const twice = await Promise.all(
+      [1, 2].map(() => join({ serviceId: service.id, slotId: slot.id, partySize: 1 }, who)),
+    );
+    expect(twice.map((result) => (result.data ? 'joined' : codes(result)[0])).sort()).toEqual([
+      'BAD_USER_INPUT',
+      'joined',
+    ]);
+    expect(codes(await join({ serviceId: service.id, slotId: slot.id, partySize: 2 }, who))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
     expect((await server.ok(MyWaitlistDocument, {}, who.token)).myWaitlist).toHaveLength(1);
     const roomy = await createService(server, owner, { capacity: 5 });
     const [free] = await dailySlots(server, owner, roomy.id, daysFromNow(5), daysFromNow(5));
     expect(codes(await join({ serviceId: roomy.id, slotId: free.id, partySize: 1 }, who))).toEqual(['BAD_USER_INPUT']); // book instead
     const entry = (await server.ok(MyWaitlistDocument, {}, who.token)).myWaitlist[0];
     expect(codes(await server.request(LeaveWaitlistDocument, { id: entry.id }, owner.token))).toEqual(['FORBIDDEN']);
-    expect(codes(await server.request(ClaimWaitlistOfferDocument, { id: entry.id }, who.token))).toEqual(['INVALID_TRANSITION']); // not offered
+    expect(codes(await server.request(ClaimWaitlistOfferDocument, { id: entry.id }, who.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]); // not offered
   });
 });

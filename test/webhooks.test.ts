@@ -9,7 +9,16 @@ import {
   WebhookDeliveriesDocument,
   WebhookEndpointsDocument,
 } from '../client/generated/graphql';
-import { createService, dailySlots, daysFromNow, jobsSettled, logInAdmin, runJobsNow, signUp, type Account } from './support/fixtures';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  jobsSettled,
+  logInAdmin,
+  runJobsNow,
+  signUp,
+  type Account,
+} from './support/fixtures';
 import { Receiver, verifySignature } from './support/receiver';
 import { codes, startTestServer, type TestServer } from './support/server';
 
@@ -33,7 +42,11 @@ beforeEach(() => {
 });
 
 async function endpoint(events: string[], who: Account = owner, path = '/hook') {
-  const { createWebhookEndpoint } = await server.ok(CreateWebhookEndpointDocument, { url: receiver.url(path), events }, who.token);
+  const { createWebhookEndpoint } = await server.ok(
+    CreateWebhookEndpointDocument,
+    { url: receiver.url(path), events },
+    who.token,
+  );
   return createWebhookEndpoint;
 }
 
@@ -47,14 +60,21 @@ async function slotsOf(provider: Account, input: Parameters<typeof createService
   return dailySlots(server, provider, service.id, daysFromNow(5), daysFromNow(8));
 }
 
-const book = (slotId: string, adults = 1, who: Account = customer) => server.request(BookDocument, { input: { slotIds: [slotId], party: { adults } } }, who.token);
+const book = (slotId: string, adults = 1, who: Account = customer) =>
+  server.request(BookDocument, { input: { slotIds: [slotId], party: { adults } } }, who.token);
 
 describe('outgoing webhooks', () => {
   it('POST each subscribed event, signed, once the change commits; a refused change sends nothing', async () => {
     const { endpoint: hook, secret } = await endpoint(['booking.created', 'booking.cancelled']);
-    expect(hook).toMatchObject({ url: receiver.url('/hook'), events: ['booking.created', 'booking.cancelled'], active: true });
+    expect(hook).toMatchObject({
+      url: receiver.url('/hook'),
+      events: ['booking.created', 'booking.cancelled'],
+      active: true,
+    });
     expect(secret).toMatch(/^whsec_/);
-    expect((await server.ok(WebhookEndpointsDocument, {}, owner.token)).webhookEndpoints.map((e) => e.id)).toEqual([hook.id]);
+    expect((await server.ok(WebhookEndpointsDocument, {}, owner.token)).webhookEndpoints.map((e) => e.id)).toEqual([
+      hook.id,
+    ]);
     const stored = await server.sql<{ secret: string }>('select secret from webhook_endpoint where id = $1', [hook.id]);
     expect(stored[0].secret).toBe(`plain:${secret}`); // no WEBHOOK_ENCRYPTION_KEY in this server
 
@@ -67,7 +87,10 @@ describe('outgoing webhooks', () => {
     expect(verifySignature('whsec_wrong', String(first.headers['webhook-signature']), first.body)).toBe(false);
     const event = JSON.parse(first.body);
     expect(event).toMatchObject({ id: expect.any(String), type: 'booking.created', createdAt: expect.any(String) });
-    expect(event.data).toMatchObject({ action: 'booking.created', booking: { id: data!.book.id, reference: data!.book.reference, status: 'CONFIRMED', slotIds: [slots[0].id] } });
+    expect(event.data).toMatchObject({
+      action: 'booking.created',
+      booking: { id: data!.book.id, reference: data!.book.reference, status: 'CONFIRMED', slotIds: [slots[0].id] },
+    });
 
     // Refused before anything is written, or at the seat write by a twin (whose statement carried the delivery): nothing is queued.
     expect(codes(await book(slots[0].id))).toEqual(['CAPACITY_EXCEEDED']);
@@ -82,9 +105,16 @@ describe('outgoing webhooks', () => {
       ['booking.created', 'DELIVERED', 1, 200],
       ['booking.created', 'DELIVERED', 1, 200],
     ]);
-    expect(log[2]).toMatchObject({ eventId: event.id, deliveredAt: expect.any(String), attemptLog: [{ responseStatus: 200, error: null }] });
+    expect(log[2]).toMatchObject({
+      eventId: event.id,
+      deliveredAt: expect.any(String),
+      attemptLog: [{ responseStatus: 200, error: null }],
+    });
     expect(receiver.received.length).toBe(seen + 3);
-    expect(JSON.parse(receiver.received[seen + 2].body)).toMatchObject({ type: 'booking.cancelled', data: { action: 'booking.cancelled', booking: { status: 'CANCELLED' } } });
+    expect(JSON.parse(receiver.received[seen + 2].body)).toMatchObject({
+      type: 'booking.cancelled',
+      data: { action: 'booking.cancelled', booking: { status: 'CANCELLED' } },
+    });
     await server.ok(DeleteWebhookEndpointDocument, { id: hook.id }, owner.token);
   });
 
@@ -94,7 +124,12 @@ describe('outgoing webhooks', () => {
     receiver.answer = 500;
     await book(slots[0].id);
     const [failed] = await deliveries(hook.id);
-    expect(failed).toMatchObject({ status: 'PENDING', attempts: 1, responseStatus: 500, lastError: 'HTTP 500: not now' });
+    expect(failed).toMatchObject({
+      status: 'PENDING',
+      attempts: 1,
+      responseStatus: 500,
+      lastError: 'HTTP 500: not now',
+    });
     const [job] = await server.sql<{ max_attempts: number; wait: number }>(
       `select max_attempts, extract(epoch from run_at - now())::float as wait from graphile_worker.jobs where key = $1`,
       [`webhook-delivery:${failed.id}`],
@@ -106,14 +141,22 @@ describe('outgoing webhooks', () => {
     receiver.answer = 200;
     await runJobsNow(server, 'deliver_webhook');
     const [delivered] = await deliveries(hook.id);
-    expect(delivered).toMatchObject({ id: failed.id, status: 'DELIVERED', attempts: 2, responseStatus: 200, lastError: null });
+    expect(delivered).toMatchObject({
+      id: failed.id,
+      status: 'DELIVERED',
+      attempts: 2,
+      responseStatus: 200,
+      lastError: null,
+    });
     expect(delivered.attemptLog.map((attempt) => attempt.responseStatus)).toEqual([500, 200]);
 
     // The last of 21 attempts fails: the delivery is FAILED and stays so.
     receiver.answer = 503;
     await book(slots[1].id);
     const [pending] = await deliveries(hook.id);
-    await server.sql(`update graphile_worker._private_jobs set attempts = max_attempts - 1 where key = $1`, [`webhook-delivery:${pending.id}`]);
+    await server.sql(`update graphile_worker._private_jobs set attempts = max_attempts - 1 where key = $1`, [
+      `webhook-delivery:${pending.id}`,
+    ]);
     await runJobsNow(server, 'deliver_webhook');
     const [gaveUp] = await deliveries(hook.id);
     expect(gaveUp).toMatchObject({ id: pending.id, status: 'FAILED', attempts: 2, responseStatus: 503 });
@@ -134,7 +177,12 @@ describe('outgoing webhooks', () => {
     receiver.answer = 'hang';
     await book(slots[0].id);
     const [hung] = await deliveries(hook.id);
-    expect(hung).toMatchObject({ status: 'PENDING', attempts: 1, responseStatus: null, lastError: 'no answer within 1000 ms' });
+    expect(hung).toMatchObject({
+      status: 'PENDING',
+      attempts: 1,
+      responseStatus: null,
+      lastError: 'no answer within 1000 ms',
+    });
 
     receiver.answer = 'endless';
     await runJobsNow(server, 'deliver_webhook');
@@ -147,10 +195,14 @@ describe('outgoing webhooks', () => {
     await book(slots[1].id);
     const [gone] = await deliveries(hook.id);
     expect(gone).toMatchObject({ status: 'FAILED', attempts: 1, responseStatus: 410 });
-    expect((await server.ok(WebhookEndpointsDocument, {}, owner.token)).webhookEndpoints).toEqual([expect.objectContaining({ id: hook.id, active: false })]);
+    expect((await server.ok(WebhookEndpointsDocument, {}, owner.token)).webhookEndpoints).toEqual([
+      expect.objectContaining({ id: hook.id, active: false }),
+    ]);
     await book(slots[2].id);
     expect(await deliveries(hook.id)).toHaveLength(3); // nothing more is queued for it
-    expect(codes(await server.request(RedeliverWebhookDocument, { deliveryId: gone.id }, owner.token))).toEqual(['INVALID_TRANSITION']);
+    expect(codes(await server.request(RedeliverWebhookDocument, { deliveryId: gone.id }, owner.token))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
     await server.ok(DeleteWebhookEndpointDocument, { id: hook.id }, owner.token);
   });
 
@@ -161,38 +213,66 @@ describe('outgoing webhooks', () => {
     const { endpoint: everything } = await endpoint(['proposal.changed'], admin, '/admin');
 
     expect((await server.ok(WebhookEndpointsDocument, {}, rival.token)).webhookEndpoints).toEqual([]);
-    expect((await server.ok(WebhookEndpointsDocument, {}, admin.token)).webhookEndpoints.map((e) => e.id)).toEqual(expect.arrayContaining([mine.id, everything.id]));
-    expect(codes(await server.request(WebhookDeliveriesDocument, { endpointId: mine.id }, rival.token))).toEqual(['FORBIDDEN']);
-    expect(codes(await server.request(DeleteWebhookEndpointDocument, { id: mine.id }, rival.token))).toEqual(['FORBIDDEN']);
+    expect((await server.ok(WebhookEndpointsDocument, {}, admin.token)).webhookEndpoints.map((e) => e.id)).toEqual(
+      expect.arrayContaining([mine.id, everything.id]),
+    );
+    expect(codes(await server.request(WebhookDeliveriesDocument, { endpointId: mine.id }, rival.token))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(codes(await server.request(DeleteWebhookEndpointDocument, { id: mine.id }, rival.token))).toEqual([
+      'FORBIDDEN',
+    ]);
     expect(codes(await server.request(WebhookEndpointsDocument, {}, customer.token))).toEqual(['FORBIDDEN']);
-    expect(codes(await server.request(WebhookDeliveriesDocument, { endpointId: '999999' }, owner.token))).toEqual(['NOT_FOUND']);
+    expect(codes(await server.request(WebhookDeliveriesDocument, { endpointId: '999999' }, owner.token))).toEqual([
+      'NOT_FOUND',
+    ]);
 
     // A proposal on the owner's service reaches the owner's endpoint and the admin's; a booking on the rival's service neither.
     const service = await createService(server, owner, { bookingMode: 'APPROVAL' });
     const [slot] = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5));
-    const { propose } = await server.ok(ProposeDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, customer.token);
+    const { propose } = await server.ok(
+      ProposeDocument,
+      { input: { slotIds: [slot.id], party: { adults: 1 } } },
+      customer.token,
+    );
     const rivalSlots = await slotsOf(rival);
     await book(rivalSlots[0].id);
     const [toOwner] = await deliveries(mine.id);
     expect(toOwner).toMatchObject({ event: 'proposal.changed', status: 'DELIVERED' });
     const [toAdmin] = await deliveries(everything.id, admin);
     expect(toAdmin).toMatchObject({ event: 'proposal.changed', eventId: toOwner.eventId, status: 'DELIVERED' });
-    expect(codes(await server.request(RedeliverWebhookDocument, { deliveryId: toOwner.id }, rival.token))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.request(RedeliverWebhookDocument, { deliveryId: toOwner.id }, rival.token))).toEqual([
+      'FORBIDDEN',
+    ]);
     const sent = receiver.received.find((request) => JSON.parse(request.body).id === toOwner.eventId)!;
-    expect(JSON.parse(sent.body).data).toEqual({ kind: 'received', proposal: { id: propose.id, status: 'PENDING', serviceId: service.id, customerId: customer.userId } });
+    expect(JSON.parse(sent.body).data).toEqual({
+      kind: 'received',
+      proposal: { id: propose.id, status: 'PENDING', serviceId: service.id, customerId: customer.userId },
+    });
     expect(await deliveries(mine.id)).toHaveLength(1); // the rival's booking is not the owner's business
     await server.ok(DeleteWebhookEndpointDocument, { id: everything.id }, admin.token);
     await server.ok(DeleteWebhookEndpointDocument, { id: mine.id }, owner.token);
   });
 
   it('refuse unknown events and bad receivers, naming the field', async () => {
-    const refused = await server.request(CreateWebhookEndpointDocument, { url: receiver.url(), events: ['booking.created', 'booking.exploded'] }, owner.token);
+    const refused = await server.request(
+      CreateWebhookEndpointDocument,
+      { url: receiver.url(), events: ['booking.created', 'booking.exploded'] },
+      owner.token,
+    );
     expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'events' });
     const empty = await server.request(CreateWebhookEndpointDocument, { url: receiver.url(), events: [] }, owner.token);
     expect(empty.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'events' });
     for (const url of ['not a url', 'ftp://example.com/hook', 'https://user:pass@example.com/hook']) {
-      const bad = await server.request(CreateWebhookEndpointDocument, { url, events: ['booking.created'] }, owner.token);
-      expect([url, bad.errors?.[0].extensions]).toEqual([url, expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'url' })]);
+      const bad = await server.request(
+        CreateWebhookEndpointDocument,
+        { url, events: ['booking.created'] },
+        owner.token,
+      );
+      expect([url, bad.errors?.[0].extensions]).toEqual([
+        url,
+        expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'url' }),
+      ]);
     }
     expect((await server.ok(WebhookEndpointsDocument, {}, owner.token)).webhookEndpoints).toEqual([]);
   });

@@ -1,6 +1,23 @@
 import ICAL from 'ical.js';
-import { BookDocument, BookingDocument, CancelBookingDocument, CreateServiceDocument, ModifyBookingDocument, UpdateServiceDocument } from '../client/generated/graphql';
-import { createService, dailySlots, daysFromNow, jobsSettled, runJobsNow, SERVICE, signUp, storedMails, type Account } from './support/fixtures';
+import {
+  BookDocument,
+  BookingDocument,
+  CancelBookingDocument,
+  CreateServiceDocument,
+  ModifyBookingDocument,
+  UpdateServiceDocument,
+} from '../client/generated/graphql';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  jobsSettled,
+  runJobsNow,
+  SERVICE,
+  signUp,
+  storedMails,
+  type Account,
+} from './support/fixtures';
 import { FakeZoom, ZOOM_CREDENTIALS } from './support/fake-zoom';
 import { codes, startTestServer, type TestServer } from './support/server';
 
@@ -25,9 +42,11 @@ beforeEach(() => {
   zoom.mode = 'ok';
 });
 
-const book = async (slotId: string) => (await server.ok(BookDocument, { input: { slotIds: [slotId], party: { adults: 1 } } }, customer.token)).book;
+const book = async (slotId: string) =>
+  (await server.ok(BookDocument, { input: { slotIds: [slotId], party: { adults: 1 } } }, customer.token)).book;
 const meetingUrl = async (id: string) => (await server.ok(BookingDocument, { id }, customer.token)).booking?.meetingUrl;
-const meetingsOf = (reference: string) => [...zoom.meetings.values()].filter((meeting) => meeting.topic.endsWith(`(${reference})`));
+const meetingsOf = (reference: string) =>
+  [...zoom.meetings.values()].filter((meeting) => meeting.topic.endsWith(`(${reference})`));
 
 describe('Zoom meetings', () => {
   it('make a meeting for a booking confirmed without waiting, move it with the booking, delete it on cancel', async () => {
@@ -37,7 +56,12 @@ describe('Zoom meetings', () => {
 
     const [meeting] = meetingsOf(booking.reference);
     expect(meetingsOf(booking.reference)).toHaveLength(1);
-    expect(meeting).toMatchObject({ topic: `Video consult (${booking.reference})`, start_time: booking.startsAt.replace('.000Z', 'Z'), duration: 60, timezone: 'Europe/Rome' });
+    expect(meeting).toMatchObject({
+      topic: `Video consult (${booking.reference})`,
+      start_time: booking.startsAt.replace('.000Z', 'Z'),
+      duration: 60,
+      timezone: 'Europe/Rome',
+    });
     expect(await meetingUrl(booking.id)).toBe(meeting.join_url);
     // One token for every call, asked for with the account's credentials.
     const tokenCalls = zoom.called('POST', /^\/oauth\/token$/);
@@ -46,13 +70,25 @@ describe('Zoom meetings', () => {
 
     // The link follows the confirmation in its own email, with the invite updated (SEQUENCE 1, LOCATION).
     const mails = await storedMails(server, customer.email);
-    expect(mails.map((mail) => mail.subject)).toEqual([`Booking confirmed: Video consult (${booking.reference})`, `Your meeting link: Video consult (${booking.reference})`]);
+    expect(mails.map((mail) => mail.subject)).toEqual([
+      `Booking confirmed: Video consult (${booking.reference})`,
+      `Your meeting link: Video consult (${booking.reference})`,
+    ]);
     expect(mails[1].text).toContain(`Meeting: ${meeting.join_url}`);
-    const [linked] = await server.sql<{ calendar: string }>(`select calendar from message where "to" = $1 and subject like 'Your meeting link%'`, [customer.email]);
+    const [linked] = await server.sql<{ calendar: string }>(
+      `select calendar from message where "to" = $1 and subject like 'Your meeting link%'`,
+      [customer.email],
+    );
     const event = new ICAL.Event(new ICAL.Component(ICAL.parse(linked.calendar)).getFirstSubcomponent('vevent')!);
-    expect([event.uid, event.sequence, event.location]).toEqual([`${booking.reference}@booking-calendar-api`, 1, meeting.join_url]);
+    expect([event.uid, event.sequence, event.location]).toEqual([
+      `${booking.reference}@booking-calendar-api`,
+      1,
+      meeting.join_url,
+    ]);
 
-    const moved = (await server.ok(ModifyBookingDocument, { id: booking.id, input: { slotIds: [slots[1].id] } }, customer.token)).modifyBooking;
+    const moved = (
+      await server.ok(ModifyBookingDocument, { id: booking.id, input: { slotIds: [slots[1].id] } }, customer.token)
+    ).modifyBooking;
     await jobsSettled(server);
     expect(zoom.meetings.get(meeting.id)?.start_time).toBe(moved.startsAt.replace('.000Z', 'Z'));
     expect(await meetingUrl(booking.id)).toBe(meeting.join_url); // Zoom keeps the link of a moved meeting
@@ -69,29 +105,32 @@ describe('Zoom meetings', () => {
     ['error', 'HTTP 500'],
     ['hang', 'no answer within 500 ms'],
     ['lose', 'could not be reached'],
-  ] as const)('keep the booking confirmed while Zoom is %s, retry with backoff, and end with exactly one meeting', async (mode, error) => {
-    const slot = slots[2 + ['down', 'error', 'hang', 'lose'].indexOf(mode)];
-    zoom.mode = mode;
-    const booking = await book(slot.id);
-    expect(booking.status).toBe('CONFIRMED');
-    await jobsSettled(server, ['zoom_meeting']);
-    expect(await meetingUrl(booking.id)).toBeNull();
-    const [job] = await server.sql<{ attempts: number; last_error: string; wait: number }>(
-      `select attempts, last_error, extract(epoch from run_at - now())::float as wait from graphile_worker.jobs where key = $1`,
-      [`zoom-meeting:${booking.id}`],
-    );
-    expect(job.attempts).toBe(1);
-    expect(job.last_error).toContain(error);
-    expect(job.wait).toBeGreaterThan(0); // retried later, not at once
-    if (mode === 'lose') expect(meetingsOf(booking.reference)).toHaveLength(1); // Zoom made it; the answer was lost
+  ] as const)(
+    'keep the booking confirmed while Zoom is %s, retry with backoff, and end with exactly one meeting',
+    async (mode, error) => {
+      const slot = slots[2 + ['down', 'error', 'hang', 'lose'].indexOf(mode)];
+      zoom.mode = mode;
+      const booking = await book(slot.id);
+      expect(booking.status).toBe('CONFIRMED');
+      await jobsSettled(server, ['zoom_meeting']);
+      expect(await meetingUrl(booking.id)).toBeNull();
+      const [job] = await server.sql<{ attempts: number; last_error: string; wait: number }>(
+        `select attempts, last_error, extract(epoch from run_at - now())::float as wait from graphile_worker.jobs where key = $1`,
+        [`zoom-meeting:${booking.id}`],
+      );
+      expect(job.attempts).toBe(1);
+      expect(job.last_error).toContain(error);
+      expect(job.wait).toBeGreaterThan(0); // retried later, not at once
+      if (mode === 'lose') expect(meetingsOf(booking.reference)).toHaveLength(1); // Zoom made it; the answer was lost
 
-    zoom.mode = 'ok';
-    await runJobsNow(server, 'zoom_meeting');
-    const made = meetingsOf(booking.reference);
-    expect(made).toHaveLength(1);
-    expect(await meetingUrl(booking.id)).toBe(made[0].join_url);
-    expect((await server.ok(BookingDocument, { id: booking.id }, customer.token)).booking?.status).toBe('CONFIRMED');
-  });
+      zoom.mode = 'ok';
+      await runJobsNow(server, 'zoom_meeting');
+      const made = meetingsOf(booking.reference);
+      expect(made).toHaveLength(1);
+      expect(await meetingUrl(booking.id)).toBe(made[0].join_url);
+      expect((await server.ok(BookingDocument, { id: booking.id }, customer.token)).booking?.status).toBe('CONFIRMED');
+    },
+  );
 
   it('renew a token Zoom no longer accepts, once', async () => {
     const tokens = zoom.called('POST', /^\/oauth\/token$/).length;
@@ -114,12 +153,22 @@ describe('Zoom not configured', () => {
 
   it('refuse ZOOM on createService and updateService, naming the field', async () => {
     const provider = await signUp(bare, 'PROVIDER');
-    const refused = await bare.request(CreateServiceDocument, { input: { ...SERVICE, meetingProvider: 'ZOOM' } }, provider.token);
+    const refused = await bare.request(
+      CreateServiceDocument,
+      { input: { ...SERVICE, meetingProvider: 'ZOOM' } },
+      provider.token,
+    );
     expect(codes(refused)).toEqual(['BAD_USER_INPUT']);
     expect(refused.errors![0].extensions.field).toBe('meetingProvider');
     const { createService: service } = await bare.ok(CreateServiceDocument, { input: SERVICE }, provider.token);
-    const update = await bare.request(UpdateServiceDocument, { id: service.id, input: { meetingProvider: 'ZOOM' } }, provider.token);
+    const update = await bare.request(
+      UpdateServiceDocument,
+      { id: service.id, input: { meetingProvider: 'ZOOM' } },
+      provider.token,
+    );
     expect(codes(update)).toEqual(['BAD_USER_INPUT']);
-    expect(await bare.sql('select count(*)::int as n from service where meeting_provider = $1', ['ZOOM'])).toEqual([{ n: 0 }]);
+    expect(await bare.sql('select count(*)::int as n from service where meeting_provider = $1', ['ZOOM'])).toEqual([
+      { n: 0 },
+    ]);
   });
 });

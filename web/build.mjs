@@ -9,35 +9,43 @@ function newest(paths) {
   for (const entry of paths) {
     if (!fs.existsSync(entry)) continue;
     const stat = fs.statSync(entry);
-    time = Math.max(time, stat.isDirectory() ? newest(fs.readdirSync(entry).map((name) => path.join(entry, name))) : stat.mtimeMs);
+    time = Math.max(
+      time,
+      stat.isDirectory() ? newest(fs.readdirSync(entry).map((name) => path.join(entry, name))) : stat.mtimeMs,
+    );
   }
   return time;
 }
 
-const outputs = ['explorer.js', 'calendar.js', 'editor.worker.js', 'json.worker.js', 'graphql.worker.js'].map((name) => path.join('dist/web', name));
+const outputs = ['explorer.js', 'calendar.js', 'editor.worker.js', 'json.worker.js', 'graphql.worker.js'].map((name) =>
+  path.join('dist/web', name),
+);
 // `npm start` builds first: a bundle newer than its sources and the lock file is kept, so starting takes no bundling.
-const current = outputs.every((file) => fs.existsSync(file)) && Math.min(...outputs.map((file) => fs.statSync(file).mtimeMs)) > newest(['web', 'package-lock.json']);
+const current =
+  outputs.every((file) => fs.existsSync(file)) &&
+  Math.min(...outputs.map((file) => fs.statSync(file).mtimeMs)) > newest(['web', 'package-lock.json']);
 
 const common = { bundle: true, minify: true, logLevel: 'warning', define: { 'process.env.NODE_ENV': '"production"' } };
 const monaco = 'monaco-editor/esm/vs';
 
-if (!current) await Promise.all([
-  build({
-    ...common,
-    entryPoints: { explorer: 'web/explorer.tsx', calendar: 'web/calendar.ts' },
-    outdir: 'dist/web',
-    format: 'iife',
-    loader: { '.ttf': 'file' },
-    jsx: 'automatic',
-  }),
-  build({
-    ...common,
-    entryPoints: {
-      'editor.worker': `${monaco}/editor/editor.worker.js`,
-      'json.worker': `${monaco}/language/json/json.worker.js`,
-      'graphql.worker': 'monaco-graphql/esm/graphql.worker.js',
-    },
-    outdir: 'dist/web',
-    format: 'iife',
-  }),
-]);
+if (!current)
+  await Promise.all([
+    build({
+      ...common,
+      entryPoints: { explorer: 'web/explorer.tsx', calendar: 'web/calendar.ts' },
+      outdir: 'dist/web',
+      format: 'iife',
+      loader: { '.ttf': 'file' },
+      jsx: 'automatic',
+    }),
+    build({
+      ...common,
+      entryPoints: {
+        'editor.worker': `${monaco}/editor/editor.worker.js`,
+        'json.worker': `${monaco}/language/json/json.worker.js`,
+        'graphql.worker': 'monaco-graphql/esm/graphql.worker.js',
+      },
+      outdir: 'dist/web',
+      format: 'iife',
+    }),
+  ]);

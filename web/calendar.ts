@@ -15,7 +15,8 @@ async function readMonth(serviceId: string): Promise<CalendarDay[]> {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      query: 'query ($serviceId: ID!, $month: String!) { availability(serviceId: $serviceId, month: $month) { days { date slotCount availableSpots level blackout } } }',
+      query:
+        'query ($serviceId: ID!, $month: String!) { availability(serviceId: $serviceId, month: $month) { days { date slotCount availableSpots level blackout } } }',
       variables: { serviceId, month },
     }),
   });
@@ -26,7 +27,9 @@ async function readMonth(serviceId: string): Promise<CalendarDay[]> {
 
 function draw(serviceId: string, days: CalendarDay[]): void {
   for (const day of days) {
-    const cell = table.querySelector<HTMLTableCellElement>(`td[data-service-id="${serviceId}"][data-date="${day.date}"]`);
+    const cell = table.querySelector<HTMLTableCellElement>(
+      `td[data-service-id="${serviceId}"][data-date="${day.date}"]`,
+    );
     if (!cell) continue;
     const view = cellView(day);
     cell.textContent = view.text;
@@ -47,7 +50,10 @@ function refresh(serviceId: string): void {
   }
   reading.add(serviceId);
   readMonth(serviceId)
-    .then((days) => draw(serviceId, days), (error) => console.error(error))
+    .then(
+      (days) => draw(serviceId, days),
+      (error) => console.error(error),
+    )
     .finally(() => {
       reading.delete(serviceId);
       if (stale.delete(serviceId)) refresh(serviceId);

@@ -9,6 +9,14 @@ const endpoint = `${location.origin}/graphql`;
 const toolkitFetcher = createGraphiQLFetcher({ url: endpoint, subscriptionUrl: endpoint.replace(/^http/, 'ws') });
 // Header names are case-insensitive in HTTP but not in connectionParams, where the server reads `authorization`.
 const fetcher: Fetcher = (params, options) =>
-  toolkitFetcher(params, options && { ...options, headers: Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])) });
+  toolkitFetcher(
+    params,
+    options && {
+      ...options,
+      headers: Object.fromEntries(
+        Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+      ),
+    },
+  );
 
 createRoot(document.getElementById('explorer')!).render(<GraphiQL fetcher={fetcher} />);

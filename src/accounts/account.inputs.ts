@@ -25,23 +25,36 @@ export class MeInput {
   @Field(() => String, { nullable: true, description: 'A new display name, 1 to 200 characters on one line.' })
   name?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'A new IANA time zone (e.g. "Europe/Rome"), in which emails show times to this user.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'A new IANA time zone (e.g. "Europe/Rome"), in which emails show times to this user.',
+  })
   timezone?: string | null;
 }
 
-@InputType('ProviderProfileInput', { description: "Changes to the calling provider's public profile; fields left out stay." })
+@InputType('ProviderProfileInput', {
+  description: "Changes to the calling provider's public profile; fields left out stay.",
+})
 export class ProviderProfileInput {
   @Field(() => String, { nullable: true, description: 'The public name, 1 to 200 characters on one line.' })
   name?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The public biography, at most 5,000 characters; an empty text removes it.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The public biography, at most 5,000 characters; an empty text removes it.',
+  })
   bio?: string | null;
 }
 
-@ObjectType('AuthPayload', { description: 'A session: an access token for the Authorization header and a refresh token to renew it.' })
+@ObjectType('AuthPayload', {
+  description: 'A session: an access token for the Authorization header and a refresh token to renew it.',
+})
 export class AuthPayload {
   /** The access token, for `Authorization: Bearer <token>`, valid until `expiresAt`. */
-  @Field({ description: 'Access token: send as `Authorization: Bearer <token>` (HTTP) or connectionParams.authorization (WebSocket); valid until expiresAt.' })
+  @Field({
+    description:
+      'Access token: send as `Authorization: Bearer <token>` (HTTP) or connectionParams.authorization (WebSocket); valid until expiresAt.',
+  })
   token!: string;
 
   @Field({ description: 'Single use: `refreshToken(refreshToken)` trades it for a new pair.' })

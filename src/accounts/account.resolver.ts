@@ -13,17 +13,29 @@ export class AccountResolver {
     private readonly sessions: SessionService,
   ) {}
 
-  @Query(() => User, { description: 'The signed-in account (from the Bearer token); null without a token.', nullable: true })
+  @Query(() => User, {
+    description: 'The signed-in account (from the Bearer token); null without a token.',
+    nullable: true,
+  })
   me(@Ctx() ctx: RequestContext): Promise<User | null> {
     return this.accounts.me(ctx);
   }
 
-  @Mutation(() => AuthPayload, { description: 'Makes a CUSTOMER or PROVIDER account (a provider also gets a Provider profile) and signs it in. ADMIN is FORBIDDEN; a taken email is BAD_USER_INPUT; limited per address (RATE_LIMITED).' })
-  signUp(@Ctx() ctx: RequestContext, @Arg('input', () => SignUpInput, { description: 'The new account.' }) input: SignUpInput): Promise<AuthPayload> {
+  @Mutation(() => AuthPayload, {
+    description:
+      'Makes a CUSTOMER or PROVIDER account (a provider also gets a Provider profile) and signs it in. ADMIN is FORBIDDEN; a taken email is BAD_USER_INPUT; limited per address (RATE_LIMITED).',
+  })
+  signUp(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => SignUpInput, { description: 'The new account.' }) input: SignUpInput,
+  ): Promise<AuthPayload> {
     return this.accounts.signUp(ctx, input);
   }
 
-  @Mutation(() => AuthPayload, { description: 'Signs in with email and password; a wrong pair is UNAUTHENTICATED. Failed attempts are limited per account and per address (RATE_LIMITED with extensions.retryAfter).' })
+  @Mutation(() => AuthPayload, {
+    description:
+      'Signs in with email and password; a wrong pair is UNAUTHENTICATED. Failed attempts are limited per account and per address (RATE_LIMITED with extensions.retryAfter).',
+  })
   logIn(
     @Ctx() ctx: RequestContext,
     @Arg('email', () => String, { description: "The account's email, any case." }) email: string,
@@ -32,13 +44,23 @@ export class AccountResolver {
     return this.accounts.logIn(ctx, email, password);
   }
 
-  @Mutation(() => AuthPayload, { description: 'Trades a refresh token (single use) for a new access token and refresh token.' })
-  refreshToken(@Ctx() ctx: RequestContext, @Arg('refreshToken', () => String, { description: 'The refresh token from the last AuthPayload; a used or expired one is UNAUTHENTICATED.' }) refreshToken: string): Promise<AuthPayload> {
+  @Mutation(() => AuthPayload, {
+    description: 'Trades a refresh token (single use) for a new access token and refresh token.',
+  })
+  refreshToken(
+    @Ctx() ctx: RequestContext,
+    @Arg('refreshToken', () => String, {
+      description: 'The refresh token from the last AuthPayload; a used or expired one is UNAUTHENTICATED.',
+    })
+    refreshToken: string,
+  ): Promise<AuthPayload> {
     return this.sessions.refresh(ctx, refreshToken);
   }
 
   @Authorized()
-  @Mutation(() => Boolean, { description: "Ends the caller's session: its refresh token and access tokens stop working." })
+  @Mutation(() => Boolean, {
+    description: "Ends the caller's session: its refresh token and access tokens stop working.",
+  })
   async logOut(@Ctx() ctx: RequestContext): Promise<boolean> {
     await this.accounts.logOut(ctx);
     return true;
@@ -48,19 +70,29 @@ export class AccountResolver {
   @Mutation(() => AuthPayload, { description: "Changes the caller's password and ends every other session." })
   changePassword(
     @Ctx() ctx: RequestContext,
-    @Arg('current', () => String, { description: "The caller's current password (a wrong one is UNAUTHENTICATED)." }) current: string,
+    @Arg('current', () => String, { description: "The caller's current password (a wrong one is UNAUTHENTICATED)." })
+    current: string,
     @Arg('next', () => String, { description: 'The new password, at least 8 characters.' }) next: string,
   ): Promise<AuthPayload> {
     return this.accounts.changePassword(ctx, current, next);
   }
 
   @Authorized()
-  @Mutation(() => User, { description: "Changes the caller's display name and time zone; the zone must be an IANA zone (BAD_USER_INPUT on `timezone`)." })
-  updateMe(@Ctx() ctx: RequestContext, @Arg('input', () => MeInput, { description: 'The fields to change.' }) input: MeInput): Promise<User> {
+  @Mutation(() => User, {
+    description:
+      "Changes the caller's display name and time zone; the zone must be an IANA zone (BAD_USER_INPUT on `timezone`).",
+  })
+  updateMe(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => MeInput, { description: 'The fields to change.' }) input: MeInput,
+  ): Promise<User> {
     return this.accounts.updateMe(ctx, input);
   }
 
-  @FieldResolver(() => Provider, { description: 'The provider profile of a PROVIDER account; null for customers and admins.', nullable: true })
+  @FieldResolver(() => Provider, {
+    description: 'The provider profile of a PROVIDER account; null for customers and admins.',
+    nullable: true,
+  })
   provider(@Root() user: User): Promise<Provider | null> | null {
     return user.provider ? user.provider.load() : null;
   }

@@ -16,7 +16,8 @@ import { User } from './user.entity';
 
 export function parseName(value: string): string {
   const name = value.trim();
-  if (!name || name.length > 200 || /[\r\n]/.test(name)) throw new BadInput('name', 'must be 1 to 200 characters on one line');
+  if (!name || name.length > 200 || /[\r\n]/.test(name))
+    throw new BadInput('name', 'must be 1 to 200 characters on one line');
   return name;
 }
 
@@ -75,7 +76,8 @@ export class AccountService {
     parsePassword('next', next);
     const user = await ctx.em.findOneOrFail(User, actor.userId, { populate: ['passwordHash'] });
     await this.limits.passwordAttempt(ctx, user.email, async () => {
-      if (!(await passwordMatches(current, user.passwordHash))) throw new Unauthenticated('The current password is wrong');
+      if (!(await passwordMatches(current, user.passwordHash)))
+        throw new Unauthenticated('The current password is wrong');
     });
     const passwordHash = await hashPassword(next);
     return inTransaction(ctx, async (tx) => {
@@ -121,7 +123,13 @@ export class AccountService {
     await em.transactional(async (tx) => {
       const existing = await tx.findOne(User, { email }, { populate: ['passwordHash'] });
       if (!existing) {
-        tx.create(User, { email, name: 'Administrator', role: Role.ADMIN, timezone: 'UTC', passwordHash: await hashPassword(password) });
+        tx.create(User, {
+          email,
+          name: 'Administrator',
+          role: Role.ADMIN,
+          timezone: 'UTC',
+          passwordHash: await hashPassword(password),
+        });
         return;
       }
       if (existing.role !== Role.ADMIN) throw new DomainError('FORBIDDEN', `${email} exists and is not an admin`);

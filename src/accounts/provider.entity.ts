@@ -23,7 +23,10 @@ export class Provider {
   @Property({ type: 'text', nullable: true })
   bio?: string | null;
 
-  @OneToMany(() => Service, (service) => service.provider)
+  @OneToMany(
+    () => Service,
+    (service) => service.provider,
+  )
   services = new Collection<Service>(this);
 
   /** The profile picture, an image the provider's user uploaded (setProviderAvatar). */

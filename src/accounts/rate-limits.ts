@@ -36,7 +36,10 @@ export class RateLimits {
    * back when the password was right: only failures use up the budget.
    */
   async passwordAttempt<T>(ctx: RequestContext, account: string, check: () => Promise<T>): Promise<T> {
-    const charges: [Limit, string][] = [['loginPerAddress', addressOf(ctx)], ['loginPerAccount', account]];
+    const charges: [Limit, string][] = [
+      ['loginPerAddress', addressOf(ctx)],
+      ['loginPerAccount', account],
+    ];
     for (const [limit, key] of charges) await this.consume(ctx, limit, key);
     const result = await check();
     await Promise.all(charges.map(([limit, key]) => this.limiter(ctx, limit)?.reward(key, 1)));
@@ -49,7 +52,11 @@ export class RateLimits {
 
   /** One mutation of the caller: a signed-in account, else an address. */
   mutation(ctx: RequestContext): Promise<void> {
-    return this.consume(ctx, 'mutationsPerClient', ctx.actor ? `user:${ctx.actor.userId}` : `address:${addressOf(ctx)}`);
+    return this.consume(
+      ctx,
+      'mutationsPerClient',
+      ctx.actor ? `user:${ctx.actor.userId}` : `address:${addressOf(ctx)}`,
+    );
   }
 
   /** One image upload of a signed-in account. */

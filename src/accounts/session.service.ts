@@ -21,7 +21,12 @@ export class SessionService {
   /** Starts a session for a user who has just proved who they are. */
   async open(ctx: RequestContext, user: User): Promise<AuthPayload> {
     const refreshToken = newRefreshToken();
-    const session = ctx.em.create(Session, { user, refreshHash: digest(refreshToken), createdAt: ctx.clock.now(), expiresAt: this.expiry(ctx) });
+    const session = ctx.em.create(Session, {
+      user,
+      refreshHash: digest(refreshToken),
+      createdAt: ctx.clock.now(),
+      expiresAt: this.expiry(ctx),
+    });
     await ctx.em.flush();
     return this.payload(user, session.id, refreshToken);
   }
@@ -42,7 +47,11 @@ export class SessionService {
       [digest(next), this.expiry(ctx), presented, ctx.clock.now()],
     );
     if (!row) {
-      await ctx.em.nativeUpdate(Session, { previousRefreshHash: presented, revokedAt: null }, { revokedAt: ctx.clock.now() });
+      await ctx.em.nativeUpdate(
+        Session,
+        { previousRefreshHash: presented, revokedAt: null },
+        { revokedAt: ctx.clock.now() },
+      );
       throw new Unauthenticated('The refresh token is invalid, used or expired: sign in again');
     }
     return this.payload(await ctx.em.findOneOrFail(User, row.user_id), row.id, next);
@@ -57,7 +66,11 @@ export class SessionService {
   async keepOnly(ctx: RequestContext, user: User, keep: number): Promise<AuthPayload> {
     await ctx.em.nativeUpdate(Session, { user, id: { $ne: keep }, revokedAt: null }, { revokedAt: ctx.clock.now() });
     const refreshToken = newRefreshToken();
-    await ctx.em.nativeUpdate(Session, { id: keep }, { refreshHash: digest(refreshToken), previousRefreshHash: null, expiresAt: this.expiry(ctx) });
+    await ctx.em.nativeUpdate(
+      Session,
+      { id: keep },
+      { refreshHash: digest(refreshToken), previousRefreshHash: null, expiresAt: this.expiry(ctx) },
+    );
     return this.payload(user, keep, refreshToken);
   }
 

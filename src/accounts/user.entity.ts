@@ -24,15 +24,23 @@ export class User {
   @Property({ length: 200 })
   name!: string;
 
-  @Field(() => Role, { description: 'What the account may do: CUSTOMER books, PROVIDER offers services, ADMIN manages everything.' })
+  @Field(() => Role, {
+    description: 'What the account may do: CUSTOMER books, PROVIDER offers services, ADMIN manages everything.',
+  })
   @Enum({ items: () => Role, nativeEnumName: 'role' })
   role!: Role;
 
-  @Field({ description: 'IANA time zone (e.g. Europe/Rome) used to show times in emails; UTC when not given at sign-up.' })
+  @Field({
+    description: 'IANA time zone (e.g. Europe/Rome) used to show times in emails; UTC when not given at sign-up.',
+  })
   @Property({ length: 64 })
   timezone!: string;
 
-  @OneToOne(() => Provider, (provider) => provider.user, { nullable: true, ref: true })
+  @OneToOne(
+    () => Provider,
+    (provider) => provider.user,
+    { nullable: true, ref: true },
+  )
   provider?: Ref<Provider>;
 
   @Property({ type: 'timestamptz' })

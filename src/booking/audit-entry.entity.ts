@@ -25,7 +25,10 @@ export class AuditEntry {
   @ManyToOne(() => User, { ref: true, nullable: true })
   actor?: Ref<User> | null;
 
-  @Field(() => JSONScalar, { description: "The booking's relevant fields before the change (null on creation).", nullable: true })
+  @Field(() => JSONScalar, {
+    description: "The booking's relevant fields before the change (null on creation).",
+    nullable: true,
+  })
   @Property({ type: 'json', nullable: true })
   before?: object | null;
 

@@ -3,7 +3,10 @@ import type { TxContext } from '../core/context';
 import type { BookingChanged } from './booking-events';
 
 /** Appends an audit entry of a booking to the transaction: who (the actor), from where, when, and the given what and why. */
-export function recordAudit(tx: TxContext, entry: Pick<AuditRow, 'bookingId' | 'action' | 'before' | 'after' | 'reason'>): void {
+export function recordAudit(
+  tx: TxContext,
+  entry: Pick<AuditRow, 'bookingId' | 'action' | 'before' | 'after' | 'reason'>,
+): void {
   tx.effects.audit({
     ...entry,
     actorId: tx.actor?.userId ?? null,
@@ -15,5 +18,11 @@ export function recordAudit(tx: TxContext, entry: Pick<AuditRow, 'bookingId' | '
 
 /** Listener: the audit entry of every booking change (who, before, after, why, from where), written with the change. */
 export function auditTrail(tx: TxContext, change: BookingChanged): void {
-  recordAudit(tx, { bookingId: change.booking.id, action: change.action, before: change.before, after: change.after, reason: change.reason });
+  recordAudit(tx, {
+    bookingId: change.booking.id,
+    action: change.action,
+    before: change.before,
+    after: change.after,
+    reason: change.reason,
+  });
 }

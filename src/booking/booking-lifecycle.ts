@@ -56,7 +56,13 @@ const ACTION_ON_ENTER: Record<BookingStatus, BookingAction> = {
 export class BookingLifecycle {
   constructor(private readonly events: Events) {}
 
-  async move(tx: TxContext, booking: Booking, to: BookingStatus, by: Mover, reason: string | null = null): Promise<void> {
+  async move(
+    tx: TxContext,
+    booking: Booking,
+    to: BookingStatus,
+    by: Mover,
+    reason: string | null = null,
+  ): Promise<void> {
     BOOKING_STATES.assertMove(booking.status, to, by);
     const before = snapshot(booking);
     const from = seatColumn(booking.status);
@@ -87,13 +93,31 @@ export class BookingLifecycle {
     await this.changed(tx, booking, 'booking.meeting_linked', before);
   }
 
-  async changed(tx: TxContext, booking: Booking, action: BookingAction, before: BookingSnapshot | null, reason: string | null = null): Promise<void> {
-    await this.events.publish(tx, 'bookingChanged', { action, booking: facts(booking), before, after: snapshot(booking), reason });
+  async changed(
+    tx: TxContext,
+    booking: Booking,
+    action: BookingAction,
+    before: BookingSnapshot | null,
+    reason: string | null = null,
+  ): Promise<void> {
+    await this.events.publish(tx, 'bookingChanged', {
+      action,
+      booking: facts(booking),
+      before,
+      after: snapshot(booking),
+      reason,
+    });
   }
 
   /** Publishes a booking being made, from its facts (it is written in the same statement as its effects). */
   async placed(tx: TxContext, booking: BookingFacts, after: BookingSnapshot): Promise<void> {
-    await this.events.publish(tx, 'bookingChanged', { action: 'booking.created', booking, before: null, after, reason: null });
+    await this.events.publish(tx, 'bookingChanged', {
+      action: 'booking.created',
+      booking,
+      before: null,
+      after,
+      reason: null,
+    });
   }
 
   async seatsFreed(tx: TxContext, slotIds: number[]): Promise<void> {

@@ -8,7 +8,10 @@ import { Booking } from './booking.entity';
  * time. Every use case that changes a booking locks it first, then its slots (in id order), then waitlist
  * entries: one lock order.
  */
-export async function lockBookingWhere(tx: RequestContext, where: { id: number } | { payment: Payment | number }): Promise<Booking | null> {
+export async function lockBookingWhere(
+  tx: RequestContext,
+  where: { id: number } | { payment: Payment | number },
+): Promise<Booking | null> {
   // One query: the booking row locked (and only it), with what every change reads of it joined in.
   return tx.em.findOne(Booking, where, {
     lockMode: LockMode.PESSIMISTIC_WRITE,

@@ -27,9 +27,19 @@ function currentUnitPrice(slot: Slot, service: Service): string {
  * The terms of a party on these slots. Slots whose price was already agreed (kept by a modification) keep
  * it; the others take today's price (CONTRACT.md, "Money rules").
  */
-export function bookingTerms(service: Service, slots: Slot[], party: PartySize, agreed: ReadonlyMap<number, string> = new Map()): BookingTerms {
+export function bookingTerms(
+  service: Service,
+  slots: Slot[],
+  party: PartySize,
+  agreed: ReadonlyMap<number, string> = new Map(),
+): BookingTerms {
   const unitPrices = new Map(slots.map((slot) => [slot.id, agreed.get(slot.id) ?? currentUnitPrice(slot, service)]));
-  const rates = { childRate: service.childRateValue, infantRate: service.infantRateValue, taxRate: service.taxRateValue, currency: service.currency };
+  const rates = {
+    childRate: service.childRateValue,
+    infantRate: service.infantRateValue,
+    taxRate: service.taxRateValue,
+    currency: service.currency,
+  };
   return {
     ...party,
     seats: partySize(party),

@@ -34,7 +34,11 @@ export class BookingQueryService {
     return ctx.em.find(Booking, this.mineWhere(ctx, status), { orderBy: BY_START, limit: MAX_ROWS.bookings });
   }
 
-  mineConnection(ctx: RequestContext, status: BookingStatus | null | undefined, page: PageArgs): Promise<Page<Booking>> {
+  mineConnection(
+    ctx: RequestContext,
+    status: BookingStatus | null | undefined,
+    page: PageArgs,
+  ): Promise<Page<Booking>> {
     return paginate(ctx.em, Booking, this.mineWhere(ctx, status), BY_START, page);
   }
 
@@ -57,7 +61,8 @@ export class BookingQueryService {
     const where: FilterQuery<Booking> = {};
     if (actor.role !== Role.ADMIN) where.service = { provider: (await actingProvider(ctx)).id };
     if (filter.status) where.status = filter.status;
-    if (filter.from || filter.to) where.startsAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
+    if (filter.from || filter.to)
+      where.startsAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
     return where;
   }
 }

@@ -13,7 +13,8 @@ export const MAX_NOTE_LENGTH = 2_000;
 /** Distinct, well-formed slot ids, at most MAX_SLOTS_PER_BOOKING. */
 export function parseSlotIds(ids: readonly string[]): number[] {
   if (ids.length === 0) throw new BadInput('slotIds', 'name at least one slot');
-  if (ids.length > MAX_SLOTS_PER_BOOKING) throw new BadInput('slotIds', `at most ${MAX_SLOTS_PER_BOOKING} slots per booking`);
+  if (ids.length > MAX_SLOTS_PER_BOOKING)
+    throw new BadInput('slotIds', `at most ${MAX_SLOTS_PER_BOOKING} slots per booking`);
   const parsed = ids.map((id) => parseId('slotIds', id));
   if (new Set(parsed).size !== parsed.length) throw new BadInput('slotIds', 'a slot is named twice');
   return parsed;
@@ -28,7 +29,10 @@ export function parseParty(input: PartyInput, service: Service): PartySize {
   }
   const size = party.adults + party.children + party.infants;
   if (size < service.minPartySize || size > service.maxPartySize) {
-    throw new BadInput('party', `a party of ${size} is outside ${service.minPartySize} to ${service.maxPartySize} people`);
+    throw new BadInput(
+      'party',
+      `a party of ${size} is outside ${service.minPartySize} to ${service.maxPartySize} people`,
+    );
   }
   return party;
 }
@@ -59,8 +63,10 @@ export function checkSlots(ids: number[], found: Slot[], service: Service, now: 
     if (slot.blackedOut) throw unavailable(slot, 'falls on a blackout');
     if (slot.calendarBusy) throw unavailable(slot, "overlaps a busy time in the provider's calendar");
     // A slot its own bookings fill is full (CAPACITY_EXCEEDED, the waitlist's case), not the provider's time taken elsewhere.
-    if (slot.providerBusy && !moving && slot.booked + slot.held < slot.capacity) throw slotUnavailable(slot.id, 'is taken: the provider is booked at that time (buffers included)', PROVIDER_BUSY);
-    if (slot.startsAt.getTime() < earliest) throw unavailable(slot, `starts within ${service.cutoffHours} hours or has started`);
+    if (slot.providerBusy && !moving && slot.booked + slot.held < slot.capacity)
+      throw slotUnavailable(slot.id, 'is taken: the provider is booked at that time (buffers included)', PROVIDER_BUSY);
+    if (slot.startsAt.getTime() < earliest)
+      throw unavailable(slot, `starts within ${service.cutoffHours} hours or has started`);
     if (slot.startsAt.getTime() > latest) throw unavailable(slot, `starts more than ${service.advanceDays} days ahead`);
   }
   return slots;

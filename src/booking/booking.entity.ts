@@ -1,4 +1,18 @@
-import { Check, Collection, Entity, Enum, Index, ManyToOne, OneToMany, OneToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import {
+  Check,
+  Collection,
+  Entity,
+  Enum,
+  Index,
+  ManyToOne,
+  OneToMany,
+  OneToOne,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  Unique,
+  type Ref,
+} from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../accounts/user.entity';
 import { CalendarSync } from '../calendars/calendar.entity';
@@ -11,7 +25,10 @@ import { BookingStatus } from './booking.enums';
 import type { Contact } from './contact';
 
 /** Seats taken by a party on one or more slots of one service. */
-@ObjectType('Booking', { description: 'Seats on one or more slots of one service for a party. Visible to its customer, the provider of its service and admins.' })
+@ObjectType('Booking', {
+  description:
+    'Seats on one or more slots of one service for a party. Visible to its customer, the provider of its service and admins.',
+})
 @Entity()
 @Index({ properties: ['customer', 'startsAt'] })
 @Index({ properties: ['service', 'startsAt'] })
@@ -33,7 +50,10 @@ export class Booking {
   @ManyToOne(() => User, { ref: true })
   customer!: Ref<User>;
 
-  @Field(() => BookingStatus, { description: 'Where the booking is in its life; changes only along the allowed transitions (else INVALID_TRANSITION).' })
+  @Field(() => BookingStatus, {
+    description:
+      'Where the booking is in its life; changes only along the allowed transitions (else INVALID_TRANSITION).',
+  })
   @Enum({ items: () => BookingStatus, nativeEnumName: 'booking_status' })
   status!: BookingStatus;
 
@@ -78,11 +98,19 @@ export class Booking {
   @Property({ type: 'decimal', precision: 14, scale: 4, nullable: true })
   refundedAmount?: string | null;
 
-  @Field(() => Date, { description: 'While PENDING_PAYMENT: when the held seats are released and the booking EXPIRES unless paid; null otherwise.', nullable: true })
+  @Field(() => Date, {
+    description:
+      'While PENDING_PAYMENT: when the held seats are released and the booking EXPIRES unless paid; null otherwise.',
+    nullable: true,
+  })
   @Property({ type: 'timestamptz', nullable: true })
   holdExpiresAt?: Date | null;
 
-  @Field(() => String, { description: 'Link of the online meeting (Jitsi, Google Meet, Zoom) when the service has one; null otherwise or until made.', nullable: true })
+  @Field(() => String, {
+    description:
+      'Link of the online meeting (Jitsi, Google Meet, Zoom) when the service has one; null otherwise or until made.',
+    nullable: true,
+  })
   @Property({ length: 500, nullable: true })
   meetingUrl?: string | null;
 
@@ -104,7 +132,10 @@ export class Booking {
   @Property({ type: 'text', nullable: true })
   accessibilityNeeds?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Why the booking was cancelled, as its canceller (or the provider cancelling its slot) gave it.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the booking was cancelled, as its canceller (or the provider cancelling its slot) gave it.',
+  })
   @Property({ type: 'text', nullable: true })
   cancellationReason?: string | null;
 
@@ -119,14 +150,26 @@ export class Booking {
   @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
 
-  @OneToMany(() => BookingSlot, (bookingSlot) => bookingSlot.booking, { orderBy: { slot: 'asc' }, orphanRemoval: true })
+  @OneToMany(
+    () => BookingSlot,
+    (bookingSlot) => bookingSlot.booking,
+    { orderBy: { slot: 'asc' }, orphanRemoval: true },
+  )
   slots = new Collection<BookingSlot>(this);
 
-  @OneToMany(() => AuditEntry, (entry) => entry.booking, { orderBy: { id: 'asc' } })
+  @OneToMany(
+    () => AuditEntry,
+    (entry) => entry.booking,
+    { orderBy: { id: 'asc' } },
+  )
   history = new Collection<AuditEntry>(this);
 
   /** Its event's state in each connected calendar of the provider. */
-  @OneToMany(() => CalendarSync, (sync) => sync.booking, { orderBy: { connection: 'asc' } })
+  @OneToMany(
+    () => CalendarSync,
+    (sync) => sync.booking,
+    { orderBy: { connection: 'asc' } },
+  )
   calendarSyncs = new Collection<CalendarSync>(this);
 
   get partySize(): number {

@@ -11,7 +11,8 @@ export enum BookingStatus {
 }
 registerEnumType(BookingStatus, {
   name: 'BookingStatus',
-  description: 'Where a booking is in its life. Moves: PENDING_PAYMENT -> CONFIRMED | CANCELLED | EXPIRED; CONFIRMED -> COMPLETED | NO_SHOW | CANCELLED; CANCELLED or COMPLETED -> REFUNDED; EXPIRED -> CONFIRMED (late payment, seats still free).',
+  description:
+    'Where a booking is in its life. Moves: PENDING_PAYMENT -> CONFIRMED | CANCELLED | EXPIRED; CONFIRMED -> COMPLETED | NO_SHOW | CANCELLED; CANCELLED or COMPLETED -> REFUNDED; EXPIRED -> CONFIRMED (late payment, seats still free).',
   valuesConfig: {
     PENDING_PAYMENT: { description: 'Paid service: seats are held until holdExpiresAt while the customer pays.' },
     CONFIRMED: { description: 'Seats are booked.' },

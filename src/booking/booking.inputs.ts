@@ -5,27 +5,48 @@ import { ContactInput } from './contact';
 @InputType('PartyInput', { description: 'Who comes; each person takes a seat.' })
 export class PartyInput {
   @Field(() => Int, { description: 'At least 1.' }) adults!: number;
-  @Field(() => Int, { description: 'Children, 0 by default.', nullable: true, defaultValue: 0 }) children?: number | null;
+  @Field(() => Int, { description: 'Children, 0 by default.', nullable: true, defaultValue: 0 }) children?:
+    | number
+    | null;
   @Field(() => Int, { description: 'Infants, 0 by default.', nullable: true, defaultValue: 0 }) infants?: number | null;
 }
 
 @InputType('BookInput', { description: 'What `book` takes.' })
 export class BookInput {
-  @Field(() => [ID], { description: 'One or more slots of one service; seats are taken on every slot or on none.' }) slotIds!: string[];
-  @Field(() => PartyInput, { description: "Who comes; must fit the service's minPartySize..maxPartySize." }) party!: PartyInput;
+  @Field(() => [ID], { description: 'One or more slots of one service; seats are taken on every slot or on none.' })
+  slotIds!: string[];
+  @Field(() => PartyInput, { description: "Who comes; must fit the service's minPartySize..maxPartySize." })
+  party!: PartyInput;
   @Field(() => String, { description: 'Notes for the provider.', nullable: true }) notes?: string | null;
-  @Field(() => String, { description: 'Accessibility, diet or other needs.', nullable: true }) specialRequirements?: string | null;
-  @Field(() => ContactInput, { nullable: true, description: 'Who the booking is for, when not the account holder: booking emails go to this address too.' })
+  @Field(() => String, { description: 'Accessibility, diet or other needs.', nullable: true }) specialRequirements?:
+    | string
+    | null;
+  @Field(() => ContactInput, {
+    nullable: true,
+    description: 'Who the booking is for, when not the account holder: booking emails go to this address too.',
+  })
   contact?: ContactInput | null;
-  @Field(() => String, { nullable: true, description: 'Dietary restrictions of the party, at most 2,000 characters; shown to the booking\'s participants only.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Dietary restrictions of the party, at most 2,000 characters; shown to the booking's participants only.",
+  })
   dietaryRestrictions?: string | null;
-  @Field(() => String, { nullable: true, description: 'Accessibility needs of the party, at most 2,000 characters; shown to the booking\'s participants only.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Accessibility needs of the party, at most 2,000 characters; shown to the booking's participants only.",
+  })
   accessibilityNeeds?: string | null;
 }
 
 @InputType('ModifyBookingInput', { description: 'What `modifyBooking` changes; omitted fields stay.' })
 export class ModifyBookingInput {
-  @Field(() => [ID], { description: 'The new slots (same service); slots kept keep their agreed price.', nullable: true }) slotIds?: string[] | null;
+  @Field(() => [ID], {
+    description: 'The new slots (same service); slots kept keep their agreed price.',
+    nullable: true,
+  })
+  slotIds?: string[] | null;
   @Field(() => PartyInput, { description: 'The new party.', nullable: true }) party?: PartyInput | null;
   @Field(() => String, { description: 'Why, kept in the history.', nullable: true }) reason?: string | null;
 }
@@ -38,9 +59,14 @@ export class Party {
   @Field(() => Int, { description: 'Seats taken on each slot: adults + children + infants.' }) total!: number;
 }
 
-@ObjectType('PriceBreakdown', { description: "What a booking costs: total = subtotal - discount + tax, exact decimals in the service's currency." })
+@ObjectType('PriceBreakdown', {
+  description: "What a booking costs: total = subtotal - discount + tax, exact decimals in the service's currency.",
+})
 export class PriceBreakdown {
-  @Field(() => Money, { description: 'Sum over the slots of slot price x (adults + children x childRate + infants x infantRate).' }) subtotal!: Money;
+  @Field(() => Money, {
+    description: 'Sum over the slots of slot price x (adults + children x childRate + infants x infantRate).',
+  })
+  subtotal!: Money;
   @Field(() => Money, { description: 'Amount taken off the subtotal (0 when none).' }) discount!: Money;
   @Field(() => Money, { description: "subtotal x taxRate, rounded half-up to the currency's minor unit." }) tax!: Money;
   @Field(() => Money, { description: 'What the customer pays.' }) total!: Money;

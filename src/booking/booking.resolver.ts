@@ -26,13 +26,29 @@ export class BookingResolver {
     private readonly queries: BookingQueryService,
   ) {}
 
-  @Query(() => Booking, { description: 'One booking, for its customer, the provider of its service and admins (anyone else: FORBIDDEN). Null when no booking has this id.', nullable: true })
-  booking(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: "The booking's id." }) id: string): Promise<Booking | null> {
+  @Query(() => Booking, {
+    description:
+      'One booking, for its customer, the provider of its service and admins (anyone else: FORBIDDEN). Null when no booking has this id.',
+    nullable: true,
+  })
+  booking(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: "The booking's id." }) id: string,
+  ): Promise<Booking | null> {
     return this.queries.byId(ctx, id);
   }
 
-  @Query(() => Booking, { description: 'One booking by its readable reference (e.g. BK-20261201-7KQ2ZD); visible as `booking` is.', nullable: true })
-  bookingByReference(@Ctx() ctx: RequestContext, @Arg('reference', () => String, { description: 'The reference printed on the confirmation, e.g. BK-20261201-7KQ2ZD.' }) reference: string): Promise<Booking | null> {
+  @Query(() => Booking, {
+    description: 'One booking by its readable reference (e.g. BK-20261201-7KQ2ZD); visible as `booking` is.',
+    nullable: true,
+  })
+  bookingByReference(
+    @Ctx() ctx: RequestContext,
+    @Arg('reference', () => String, {
+      description: 'The reference printed on the confirmation, e.g. BK-20261201-7KQ2ZD.',
+    })
+    reference: string,
+  ): Promise<Booking | null> {
     return this.queries.byReference(ctx, reference);
   }
 
@@ -42,16 +58,30 @@ export class BookingResolver {
     deprecationReason: 'use myBookingsConnection',
     complexity: listCost(10),
   })
-  myBookings(@Ctx() ctx: RequestContext, @Arg('status', () => BookingStatus, { description: 'Only bookings in this status; all statuses when omitted.', nullable: true }) status?: BookingStatus | null): Promise<Booking[]> {
+  myBookings(
+    @Ctx() ctx: RequestContext,
+    @Arg('status', () => BookingStatus, {
+      description: 'Only bookings in this status; all statuses when omitted.',
+      nullable: true,
+    })
+    status?: BookingStatus | null,
+  ): Promise<Booking[]> {
     return this.queries.mine(ctx, status);
   }
 
   @Authorized()
-  @Query(() => BookingConnection, { description: "The caller's bookings by start, a page at a time.", complexity: listCost(10) })
+  @Query(() => BookingConnection, {
+    description: "The caller's bookings by start, a page at a time.",
+    complexity: listCost(10),
+  })
   myBookingsConnection(
     @Ctx() ctx: RequestContext,
     @Args(() => PageArgs) page: PageArgs,
-    @Arg('status', () => BookingStatus, { description: 'Only bookings in this status; all statuses when omitted.', nullable: true }) status?: BookingStatus | null,
+    @Arg('status', () => BookingStatus, {
+      description: 'Only bookings in this status; all statuses when omitted.',
+      nullable: true,
+    })
+    status?: BookingStatus | null,
   ): Promise<Page<Booking>> {
     return this.queries.mineConnection(ctx, status, page);
   }
@@ -64,67 +94,113 @@ export class BookingResolver {
   })
   providerBookings(
     @Ctx() ctx: RequestContext,
-    @Arg('from', () => Date, { description: 'Only bookings starting at or after this instant.', nullable: true }) from?: Date | null,
-    @Arg('to', () => Date, { description: 'Only bookings starting before this instant.', nullable: true }) to?: Date | null,
-    @Arg('status', () => BookingStatus, { description: 'Only bookings in this status; all statuses when omitted.', nullable: true }) status?: BookingStatus | null,
+    @Arg('from', () => Date, { description: 'Only bookings starting at or after this instant.', nullable: true })
+    from?: Date | null,
+    @Arg('to', () => Date, { description: 'Only bookings starting before this instant.', nullable: true })
+    to?: Date | null,
+    @Arg('status', () => BookingStatus, {
+      description: 'Only bookings in this status; all statuses when omitted.',
+      nullable: true,
+    })
+    status?: BookingStatus | null,
   ): Promise<Booking[]> {
     return this.queries.ofProvider(ctx, { from, to, status });
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Query(() => BookingConnection, { description: "Bookings on the caller's services (admins: all) by start, a page at a time.", complexity: listCost(10) })
+  @Query(() => BookingConnection, {
+    description: "Bookings on the caller's services (admins: all) by start, a page at a time.",
+    complexity: listCost(10),
+  })
   providerBookingsConnection(
     @Ctx() ctx: RequestContext,
     @Args(() => PageArgs) page: PageArgs,
-    @Arg('from', () => Date, { description: 'Only bookings starting at or after this instant.', nullable: true }) from?: Date | null,
-    @Arg('to', () => Date, { description: 'Only bookings starting before this instant.', nullable: true }) to?: Date | null,
-    @Arg('status', () => BookingStatus, { description: 'Only bookings in this status; all statuses when omitted.', nullable: true }) status?: BookingStatus | null,
+    @Arg('from', () => Date, { description: 'Only bookings starting at or after this instant.', nullable: true })
+    from?: Date | null,
+    @Arg('to', () => Date, { description: 'Only bookings starting before this instant.', nullable: true })
+    to?: Date | null,
+    @Arg('status', () => BookingStatus, {
+      description: 'Only bookings in this status; all statuses when omitted.',
+      nullable: true,
+    })
+    status?: BookingStatus | null,
   ): Promise<Page<Booking>> {
     return this.queries.ofProviderConnection(ctx, { from, to, status }, page);
   }
 
   @Authorized()
-  @Mutation(() => Booking, { description: "Books seats on open slots of one INSTANT service for a party (customers and admins; not on one's own service: OWN_SERVICE). Free services confirm at once; paid ones start PENDING_PAYMENT with seats held. Errors: SLOT_UNAVAILABLE (extensions.slotId), CAPACITY_EXCEEDED (extensions.waitlistAvailable), APPROVAL_REQUIRED, PAYMENT_PROVIDER_UNAVAILABLE." })
-  book(@Ctx() ctx: RequestContext, @Arg('input', () => BookInput, { description: 'The slots and the party.' }) input: BookInput): Promise<Booking> {
+  @Mutation(() => Booking, {
+    description:
+      "Books seats on open slots of one INSTANT service for a party (customers and admins; not on one's own service: OWN_SERVICE). Free services confirm at once; paid ones start PENDING_PAYMENT with seats held. Errors: SLOT_UNAVAILABLE (extensions.slotId), CAPACITY_EXCEEDED (extensions.waitlistAvailable), APPROVAL_REQUIRED, PAYMENT_PROVIDER_UNAVAILABLE.",
+  })
+  book(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => BookInput, { description: 'The slots and the party.' }) input: BookInput,
+  ): Promise<Booking> {
     return this.bookings.book(ctx, input);
   }
 
   @Authorized()
-  @Mutation(() => Booking, { description: 'Moves a CONFIRMED or PENDING_PAYMENT booking to other slots and/or another party at once, or changes nothing; the price is recomputed (a lower paid total refunds the difference within the policy; a higher one is PAYMENT_REQUIRED). Its customer, its provider or an admin.' })
+  @Mutation(() => Booking, {
+    description:
+      'Moves a CONFIRMED or PENDING_PAYMENT booking to other slots and/or another party at once, or changes nothing; the price is recomputed (a lower paid total refunds the difference within the policy; a higher one is PAYMENT_REQUIRED). Its customer, its provider or an admin.',
+  })
   modifyBooking(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The booking to change.' }) id: string,
-    @Arg('input', () => ModifyBookingInput, { description: 'What changes; omitted fields stay.' }) input: ModifyBookingInput,
+    @Arg('input', () => ModifyBookingInput, { description: 'What changes; omitted fields stay.' })
+    input: ModifyBookingInput,
   ): Promise<Booking> {
     return this.bookings.modify(ctx, id, input);
   }
 
   @Authorized()
-  @Mutation(() => Booking, { description: 'Cancels a booking and frees its seats. A paid booking is refunded in full when the provider cancels or the customer cancels at least cutoffHours before the start. Its customer, its provider or an admin.' })
+  @Mutation(() => Booking, {
+    description:
+      'Cancels a booking and frees its seats. A paid booking is refunded in full when the provider cancels or the customer cancels at least cutoffHours before the start. Its customer, its provider or an admin.',
+  })
   cancelBooking(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The booking to cancel.' }) id: string,
-    @Arg('reason', () => String, { description: 'Why, told to the other side and kept in the history.', nullable: true }) reason?: string | null,
+    @Arg('reason', () => String, {
+      description: 'Why, told to the other side and kept in the history.',
+      nullable: true,
+    })
+    reason?: string | null,
   ): Promise<Booking> {
     return this.bookings.cancel(ctx, id, reason);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Booking, { description: 'The provider (or an admin) marks a CONFIRMED booking as COMPLETED, or NO_SHOW, after it started.' })
+  @Mutation(() => Booking, {
+    description: 'The provider (or an admin) marks a CONFIRMED booking as COMPLETED, or NO_SHOW, after it started.',
+  })
   completeBooking(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The booking.' }) id: string,
-    @Arg('noShow', () => Boolean, { description: 'true: the customer did not come (NO_SHOW).', nullable: true, defaultValue: false }) noShow?: boolean | null,
+    @Arg('noShow', () => Boolean, {
+      description: 'true: the customer did not come (NO_SHOW).',
+      nullable: true,
+      defaultValue: false,
+    })
+    noShow?: boolean | null,
   ): Promise<Booking> {
     return this.bookings.complete(ctx, id, noShow ?? false);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Booking, { description: 'The provider (or an admin) gives money back on a paid booking; partial refunds add up in `refunded` until the amount paid is used up. The booking reads REFUNDED only once the bank confirmed everything.' })
+  @Mutation(() => Booking, {
+    description:
+      'The provider (or an admin) gives money back on a paid booking; partial refunds add up in `refunded` until the amount paid is used up. The booking reads REFUNDED only once the bank confirmed everything.',
+  })
   refundBooking(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The booking.' }) id: string,
-    @Arg('amount', () => String, { description: 'Decimal amount in the booking\'s currency, e.g. "20.00"; omitted: everything not yet refunded.', nullable: true }) amount?: string | null,
+    @Arg('amount', () => String, {
+      description: 'Decimal amount in the booking\'s currency, e.g. "20.00"; omitted: everything not yet refunded.',
+      nullable: true,
+    })
+    amount?: string | null,
   ): Promise<Booking> {
     return this.bookings.refund(ctx, id, amount);
   }
@@ -139,7 +215,10 @@ export class BookingResolver {
     return booking.customer.loadOrFail();
   }
 
-  @FieldResolver(() => Payment, { description: 'The card payment of a paid booking; null for free bookings.', nullable: true })
+  @FieldResolver(() => Payment, {
+    description: 'The card payment of a paid booking; null for free bookings.',
+    nullable: true,
+  })
   payment(@Root() booking: Booking): Promise<Payment | null> | null {
     return booking.payment ? booking.payment.load() : null;
   }
@@ -156,33 +235,56 @@ export class BookingResolver {
     return { adults: booking.adults, children: booking.children, infants: booking.infants, total: booking.partySize };
   }
 
-  @FieldResolver(() => PriceBreakdown, { description: 'What it costs, computed with exact decimals when booked or modified.' })
+  @FieldResolver(() => PriceBreakdown, {
+    description: 'What it costs, computed with exact decimals when booked or modified.',
+  })
   price(@Root() booking: Booking): PriceBreakdown {
     const money = (amount: string) => Money.of(amount, booking.currency);
-    return { subtotal: money(booking.subtotal), discount: money(booking.discount), tax: money(booking.tax), total: money(booking.total) };
+    return {
+      subtotal: money(booking.subtotal),
+      discount: money(booking.discount),
+      tax: money(booking.tax),
+      total: money(booking.total),
+    };
   }
 
-  @FieldResolver(() => Money, { nullable: true, description: 'Money given back so far (null when nothing was refunded).' })
+  @FieldResolver(() => Money, {
+    nullable: true,
+    description: 'Money given back so far (null when nothing was refunded).',
+  })
   refunded(@Root() booking: Booking): Money | null {
     return booking.refundedAmount ? Money.of(booking.refundedAmount, booking.currency) : null;
   }
 
-  @FieldResolver(() => Contact, { nullable: true, description: "Who the booking is for, when not the account holder: the booking's participants (its customer, its provider, admins) only; null for anyone else." })
+  @FieldResolver(() => Contact, {
+    nullable: true,
+    description:
+      "Who the booking is for, when not the account holder: the booking's participants (its customer, its provider, admins) only; null for anyone else.",
+  })
   async contact(@Ctx() ctx: RequestContext, @Root() booking: Booking): Promise<Contact | null> {
     return booking.contact && (await isParticipant(ctx, booking)) ? booking.contact : null;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "The party's dietary restrictions: the booking's participants only; null for anyone else." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The party's dietary restrictions: the booking's participants only; null for anyone else.",
+  })
   async dietaryRestrictions(@Ctx() ctx: RequestContext, @Root() booking: Booking): Promise<string | null> {
     return booking.dietaryRestrictions && (await isParticipant(ctx, booking)) ? booking.dietaryRestrictions : null;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "The party's accessibility needs: the booking's participants only; null for anyone else." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The party's accessibility needs: the booking's participants only; null for anyone else.",
+  })
   async accessibilityNeeds(@Ctx() ctx: RequestContext, @Root() booking: Booking): Promise<string | null> {
     return booking.accessibilityNeeds && (await isParticipant(ctx, booking)) ? booking.accessibilityNeeds : null;
   }
 
-  @FieldResolver(() => [AuditEntry], { description: 'Every change to the booking (audit trail), oldest first.', complexity: listCost(1) })
+  @FieldResolver(() => [AuditEntry], {
+    description: 'Every change to the booking (audit trail), oldest first.',
+    complexity: listCost(1),
+  })
   async history(@Root() booking: Booking): Promise<AuditEntry[]> {
     return (await booking.history.load()).getItems();
   }
@@ -194,19 +296,29 @@ export class BookingResolver {
  */
 @Resolver(() => AuditEntry)
 export class AuditEntryResolver {
-  @FieldResolver(() => User, { nullable: true, description: "The account that made the change: shown to admins and to that account only (see actorName and actorRole)." })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description:
+      'The account that made the change: shown to admins and to that account only (see actorName and actorRole).',
+  })
   actor(@Root() entry: AuditEntry, @Ctx() ctx: RequestContext): Promise<User | null> | null {
     const viewer = ctx.actor;
     if (!entry.actor || !viewer || (viewer.role !== Role.ADMIN && viewer.userId !== entry.actor.id)) return null;
     return entry.actor.load();
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'The display name of who made the change; null when the server acted on its own.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'The display name of who made the change; null when the server acted on its own.',
+  })
   async actorName(@Root() entry: AuditEntry): Promise<string | null> {
     return entry.actor ? (await entry.actor.loadOrFail()).name : null;
   }
 
-  @FieldResolver(() => Role, { nullable: true, description: 'The role of who made the change; null when the server acted on its own.' })
+  @FieldResolver(() => Role, {
+    nullable: true,
+    description: 'The role of who made the change; null when the server acted on its own.',
+  })
   async actorRole(@Root() entry: AuditEntry): Promise<Role | null> {
     return entry.actor ? (await entry.actor.loadOrFail()).role : null;
   }

@@ -64,13 +64,21 @@ export class BookingService {
    * service of that mode that is not the caller's own, are bookable now, and can seat the party now.
    * One query reads the slots with their service and provider.
    */
-  async plan(ctx: RequestContext, customerId: number, slotIds: number[], partyInput: PartyInput, mode: BookingMode): Promise<BookingPlan> {
+  async plan(
+    ctx: RequestContext,
+    customerId: number,
+    slotIds: number[],
+    partyInput: PartyInput,
+    mode: BookingMode,
+  ): Promise<BookingPlan> {
     const found = await ctx.em.find(Slot, { id: { $in: slotIds } }, { populate: ['service.provider'] });
     if (found.length === 0) throw new NotFound('Slot', slotIds[0]);
     const service = found[0].service.getEntity();
-    if (service.provider.getEntity().user.id === customerId) throw new DomainError('OWN_SERVICE', 'You cannot book your own service');
+    if (service.provider.getEntity().user.id === customerId)
+      throw new DomainError('OWN_SERVICE', 'You cannot book your own service');
     if (service.bookingMode !== mode) {
-      if (mode === BookingMode.INSTANT) throw new DomainError('APPROVAL_REQUIRED', 'This service takes proposals: use propose');
+      if (mode === BookingMode.INSTANT)
+        throw new DomainError('APPROVAL_REQUIRED', 'This service takes proposals: use propose');
       throw new BadInput('slotIds', 'this service books instantly: use book');
     }
     if (!service.active) throw new NotFound('Slot', slotIds[0]); // an unpublished service does not show its slots
@@ -79,11 +87,26 @@ export class BookingService {
   }
 
   /** The plan of a party on slots already checked as bookable; a slot already full fails here, before anything is written. */
-  planFor(ctx: RequestContext, service: Service, customerId: number, slots: Slot[], party: PartySize, seatsHeld = false): BookingPlan {
+  planFor(
+    ctx: RequestContext,
+    service: Service,
+    customerId: number,
+    slots: Slot[],
+    party: PartySize,
+    seatsHeld = false,
+  ): BookingPlan {
     const terms = bookingTerms(service, slots, party);
-    if (new Decimal(terms.total).gt(MAX_AMOUNT)) throw new BadInput('party', `the total would exceed ${MAX_AMOUNT.toFixed(2)} ${terms.currency}: book fewer seats or slots`);
+    if (new Decimal(terms.total).gt(MAX_AMOUNT))
+      throw new BadInput(
+        'party',
+        `the total would exceed ${MAX_AMOUNT.toFixed(2)} ${terms.currency}: book fewer seats or slots`,
+      );
     for (const slot of slots) {
-      if (terms.seats > slot.capacity) throw new BadInput('party', `a party of ${terms.seats} is larger than slot ${slot.id} (${slot.capacity} seats)`);
+      if (terms.seats > slot.capacity)
+        throw new BadInput(
+          'party',
+          `a party of ${terms.seats} is larger than slot ${slot.id} (${slot.capacity} seats)`,
+        );
     }
     if (!seatsHeld) assertRoom(slots, terms.seats);
     return { service, customerId, slots, terms, seatsHeld };
@@ -96,14 +119,28 @@ export class BookingService {
    * proposal, a claimed offer), given the placement to call where it belongs.
    */
   place(ctx: RequestContext, plan: BookingPlan): Promise<Booking>;
-  place<T>(ctx: RequestContext, plan: BookingPlan, within: (tx: TxContext, place: (tx: TxContext) => Promise<Booking>) => Promise<T>): Promise<T>;
-  async place<T>(ctx: RequestContext, plan: BookingPlan, within?: (tx: TxContext, place: (tx: TxContext) => Promise<Booking>) => Promise<T>): Promise<T | Booking> {
-    const [{ id }] = await ctx.em.execute<{ id: number }[]>(`select nextval(pg_get_serial_sequence('booking', 'id'))::int as id`);
+  place<T>(
+    ctx: RequestContext,
+    plan: BookingPlan,
+    within: (tx: TxContext, place: (tx: TxContext) => Promise<Booking>) => Promise<T>,
+  ): Promise<T>;
+  async place<T>(
+    ctx: RequestContext,
+    plan: BookingPlan,
+    within?: (tx: TxContext, place: (tx: TxContext) => Promise<Booking>) => Promise<T>,
+  ): Promise<T | Booking> {
+    const [{ id }] = await ctx.em.execute<{ id: number }[]>(
+      `select nextval(pg_get_serial_sequence('booking', 'id'))::int as id`,
+    );
     const reference = newReference(ctx.clock.now());
-    const intent = isPaid(plan) ? await this.payments.startIntent({ id, reference, total: plan.terms.total, currency: plan.terms.currency }) : null;
+    const intent = isPaid(plan)
+      ? await this.payments.startIntent({ id, reference, total: plan.terms.total, currency: plan.terms.currency })
+      : null;
     const placement = { id, reference, plan, intent, holdMinutes: this.payments.holdMinutes };
     const place = (tx: TxContext) => placeBooking(tx, this.lifecycle, placement);
-    return this.payments.withIntent<T | Booking>(intent, () => (within ? inTransaction(ctx, (tx) => within(tx, place)) : inOneStatement(ctx, place)));
+    return this.payments.withIntent<T | Booking>(intent, () =>
+      within ? inTransaction(ctx, (tx) => within(tx, place)) : inOneStatement(ctx, place),
+    );
   }
 
   /**
@@ -118,14 +155,25 @@ export class BookingService {
       await assertParticipant(tx, booking);
       const column = seatColumn(booking.status);
       if (!column) throw new DomainError('INVALID_TRANSITION', `A ${booking.status} booking cannot be changed`);
-      if (booking.startsAt <= tx.clock.now()) throw new DomainError('INVALID_TRANSITION', 'This booking has started: it can no longer be changed', { rule: 'STARTED' });
+      if (booking.startsAt <= tx.clock.now())
+        throw new DomainError('INVALID_TRANSITION', 'This booking has started: it can no longer be changed', {
+          rule: 'STARTED',
+        });
       const service = await booking.service.loadOrFail();
       const before = snapshot(booking);
       const oldSeats = seatsOf(booking);
-      const party = input.party ? parseParty(input.party, service) : { adults: booking.adults, children: booking.children, infants: booking.infants };
+      const party = input.party
+        ? parseParty(input.party, service)
+        : { adults: booking.adults, children: booking.children, infants: booking.infants };
       const ids = newIds ?? [...oldSeats.keys()];
       const found = await tx.em.find(Slot, { id: { $in: ids } });
-      checkSlots(ids.filter((slotId) => !oldSeats.has(slotId)), found, service, tx.clock.now(), true);
+      checkSlots(
+        ids.filter((slotId) => !oldSeats.has(slotId)),
+        found,
+        service,
+        tx.clock.now(),
+        true,
+      );
       const slots = ids.map((slotId) => found.find((slot) => slot.id === slotId)!);
       const agreed = new Map(booking.slots.getItems().map((entry) => [entry.slot.id, entry.unitPrice]));
       const next = bookingTerms(service, slots, party, agreed);
@@ -136,13 +184,25 @@ export class BookingService {
       const deltas = new Map<number, number>();
       for (const [slotId, count] of oldSeats) deltas.set(slotId, -count);
       for (const slotId of ids) deltas.set(slotId, (deltas.get(slotId) ?? 0) + next.seats);
-      await changeSeats(tx, service.id, new Map([...deltas].map(([slotId, delta]) => [slotId, { held: column === 'held' ? delta : 0, booked: column === 'booked' ? delta : 0 }])));
+      await changeSeats(
+        tx,
+        service.id,
+        new Map(
+          [...deltas].map(([slotId, delta]) => [
+            slotId,
+            { held: column === 'held' ? delta : 0, booked: column === 'booked' ? delta : 0 },
+          ]),
+        ),
+      );
       this.relink(tx, booking, next.seats, next.unitPrices);
       const { unitPrices: _prices, seats: _seats, ...columns } = next;
       Object.assign(booking, columns);
       booking.inviteSequence += 1; // the invite is sent again with the new times
       await this.lifecycle.changed(tx, booking, 'booking.modified', before, reason);
-      await this.lifecycle.seatsFreed(tx, [...deltas].filter(([, delta]) => delta < 0).map(([slotId]) => slotId));
+      await this.lifecycle.seatsFreed(
+        tx,
+        [...deltas].filter(([, delta]) => delta < 0).map(([slotId]) => slotId),
+      );
       return booking;
     });
   }
@@ -154,7 +214,10 @@ export class BookingService {
     for (const [slotId, unitPrice] of unitPrices) {
       const entry = kept.get(slotId);
       if (entry) Object.assign(entry, { seats, unitPrice });
-      else booking.slots.add(tx.em.create(BookingSlot, { booking, slot: tx.em.getReference(Slot, slotId), seats, unitPrice }));
+      else
+        booking.slots.add(
+          tx.em.create(BookingSlot, { booking, slot: tx.em.getReference(Slot, slotId), seats, unitPrice }),
+        );
     }
   }
 
@@ -163,15 +226,28 @@ export class BookingService {
    * (PAYMENT_REQUIRED); a lower one gives the difference back, except when the customer makes the change
    * inside the cutoff (as a late cancel would refund nothing).
    */
-  private async settleDifference(tx: TxContext, booking: Booking, service: Service, difference: Decimal, reason: string | null): Promise<void> {
+  private async settleDifference(
+    tx: TxContext,
+    booking: Booking,
+    service: Service,
+    difference: Decimal,
+    reason: string | null,
+  ): Promise<void> {
     const payment = (await booking.payment?.loadOrFail()) ?? null;
     if (!payment || difference.isZero()) return;
     if (difference.gt(0)) {
       const amount = formatAmount(difference, booking.currency);
-      throw new DomainError('PAYMENT_REQUIRED', `This change costs ${amount} ${booking.currency} more: cancel and book the new slots instead`, { amount });
+      throw new DomainError(
+        'PAYMENT_REQUIRED',
+        `This change costs ${amount} ${booking.currency} more: cancel and book the new slots instead`,
+        { amount },
+      );
     }
     if (payment.status !== PaymentStatus.SUCCEEDED) {
-      throw new DomainError('PAYMENT_REQUIRED', 'The payment of this booking is in progress for its current price: change it once it is paid, or cancel and book again');
+      throw new DomainError(
+        'PAYMENT_REQUIRED',
+        'The payment of this booking is in progress for its current price: change it once it is paid, or cancel and book again',
+      );
     }
     const byCustomer = booking.customer.id === tx.actor?.userId;
     if (byCustomer && !beforeCutoff(booking, service, tx.clock.now())) return;
@@ -191,7 +267,9 @@ export class BookingService {
       const byCustomer = booking.customer.id === tx.actor?.userId && tx.actor?.role !== Role.ADMIN;
       BOOKING_STATES.assertMove(booking.status, BookingStatus.CANCELLED, 'user');
       if (byCustomer && booking.startsAt <= tx.clock.now()) {
-        throw new DomainError('INVALID_TRANSITION', 'This booking has started: only the provider can cancel it now', { rule: 'STARTED' });
+        throw new DomainError('INVALID_TRANSITION', 'This booking has started: only the provider can cancel it now', {
+          rule: 'STARTED',
+        });
       }
       await this.cancelLocked(tx, booking, reason, byCustomer);
       return booking;
@@ -213,7 +291,13 @@ export class BookingService {
       return;
     }
     if (!byCustomer || beforeCutoff(booking, service, tx.clock.now())) {
-      await this.payments.refund(tx, booking, payment, this.payments.refundable(booking, payment), 'cancelled: refunded in full');
+      await this.payments.refund(
+        tx,
+        booking,
+        payment,
+        this.payments.refundable(booking, payment),
+        'cancelled: refunded in full',
+      );
     }
   }
 
@@ -224,7 +308,10 @@ export class BookingService {
       await assertProviderOf(tx, booking);
       const target = noShow ? BookingStatus.NO_SHOW : BookingStatus.COMPLETED;
       BOOKING_STATES.assertMove(booking.status, target, 'user');
-      if (booking.startsAt > tx.clock.now()) throw new DomainError('INVALID_TRANSITION', 'A booking can be completed only after it starts', { rule: 'NOT_STARTED' });
+      if (booking.startsAt > tx.clock.now())
+        throw new DomainError('INVALID_TRANSITION', 'A booking can be completed only after it starts', {
+          rule: 'NOT_STARTED',
+        });
       await this.lifecycle.move(tx, booking, target, 'user');
       return booking;
     });
@@ -243,8 +330,10 @@ export class BookingService {
       const payment = (await booking.payment?.loadOrFail()) ?? null;
       const left = this.payments.refundable(booking, payment);
       const amount = amountInput == null ? left : new Decimal(parseAmount('amount', amountInput, booking.currency));
-      if (amount.lte(0)) throw new BadInput('amount', left.isZero() ? 'nothing is left to refund' : 'must be more than zero');
-      if (amount.gt(left)) throw new BadInput('amount', `must not exceed what is left to refund, ${formatAmount(left, booking.currency)}`);
+      if (amount.lte(0))
+        throw new BadInput('amount', left.isZero() ? 'nothing is left to refund' : 'must be more than zero');
+      if (amount.gt(left))
+        throw new BadInput('amount', `must not exceed what is left to refund, ${formatAmount(left, booking.currency)}`);
       await this.payments.refund(tx, booking, payment, amount, null);
       return booking;
     });

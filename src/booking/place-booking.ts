@@ -37,7 +37,16 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
   const holdExpiresAt = intent ? new Date(now.getTime() + placement.holdMinutes * 60_000) : null;
   const seats = new Map(plan.slots.map((slot) => [slot.id, terms.seats]));
   const deltas = seatMove(seats, plan.seatsHeld ? 'held' : null, intent ? 'held' : 'booked');
-  const facts: BookingFacts = { id, reference, status, customerId: plan.customerId, serviceId: service.id, startsAt: terms.startsAt, endsAt: terms.endsAt, inviteSequence: 0 };
+  const facts: BookingFacts = {
+    id,
+    reference,
+    status,
+    customerId: plan.customerId,
+    serviceId: service.id,
+    startsAt: terms.startsAt,
+    endsAt: terms.endsAt,
+    inviteSequence: 0,
+  };
   await lifecycle.placed(tx, facts, {
     status,
     slotIds: plan.slots.map((slot) => String(slot.id)),
@@ -48,10 +57,21 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
   if (holdExpiresAt) tx.effects.addJob(jobs.holdExpiry(id, holdExpiresAt));
 
   const seatCall = takeSeatsCall(deltas);
-  const booking: StatementParts = { ctes: [`seats as (select ${seatCall.sql} as changed)`], cteParams: [...seatCall.params], calls: ['b.*', '(select count(*) from links) as fx_links', '(select changed from seats) as fx_seats'], callParams: [] };
+  const booking: StatementParts = {
+    ctes: [`seats as (select ${seatCall.sql} as changed)`],
+    cteParams: [...seatCall.params],
+    calls: ['b.*', '(select count(*) from links) as fx_links', '(select changed from seats) as fx_seats'],
+    callParams: [],
+  };
   if (deltas.size > 0) {
     // Every slot of a new booking changes the same way; its live notice carries the counters take_seats answers.
-    const notice = slotsNoticeCall(tx, service.id, [...deltas.keys()], seatReason([...deltas.values()][0]), '(select changed from seats)');
+    const notice = slotsNoticeCall(
+      tx,
+      service.id,
+      [...deltas.keys()],
+      seatReason([...deltas.values()][0]),
+      '(select changed from seats)',
+    );
     booking.calls.push(`${notice.sql} as fx_notice`);
     booking.callParams.push(...notice.params);
   }
@@ -68,11 +88,33 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
       select b.id, u.slot_id, ?, u.unit_price from b, unnest(?::int[], ?::numeric[]) as u(slot_id, unit_price) returning 1)`,
   );
   booking.cteParams.push(
-    id, reference, service.id, plan.customerId, status, terms.startsAt, terms.endsAt, terms.adults, terms.children, terms.infants,
-    terms.subtotal, terms.discount, terms.tax, terms.total, terms.currency, holdExpiresAt,
+    id,
+    reference,
+    service.id,
+    plan.customerId,
+    status,
+    terms.startsAt,
+    terms.endsAt,
+    terms.adults,
+    terms.children,
+    terms.infants,
+    terms.subtotal,
+    terms.discount,
+    terms.tax,
+    terms.total,
+    terms.currency,
+    holdExpiresAt,
     service.meetingProvider === MeetingProvider.JITSI ? `https://meet.jit.si/${reference}` : null,
-    plan.notes ?? null, plan.specialRequirements ?? null, plan.contact ? JSON.stringify(plan.contact) : null, plan.dietaryRestrictions ?? null, plan.accessibilityNeeds ?? null, now, now,
-    terms.seats, pgArray([...terms.unitPrices.keys()]), pgArray([...terms.unitPrices.values()]),
+    plan.notes ?? null,
+    plan.specialRequirements ?? null,
+    plan.contact ? JSON.stringify(plan.contact) : null,
+    plan.dietaryRestrictions ?? null,
+    plan.accessibilityNeeds ?? null,
+    now,
+    now,
+    terms.seats,
+    pgArray([...terms.unitPrices.keys()]),
+    pgArray([...terms.unitPrices.values()]),
   );
   const { sql, params } = statement([booking, tx.effects.take()], 'b');
   let row: Record<string, unknown>;

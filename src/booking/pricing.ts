@@ -26,7 +26,12 @@ export interface PriceBreakdownAmounts {
  * slots and rounded half-up to the minor unit; tax = subtotal x taxRate rounded half-up; total =
  * subtotal - discount + tax. Decimal arithmetic throughout, never binary floating point.
  */
-export function priceBooking(slotPrices: string[], party: PartySize, rates: Rates, discount = '0'): PriceBreakdownAmounts {
+export function priceBooking(
+  slotPrices: string[],
+  party: PartySize,
+  rates: Rates,
+  discount = '0',
+): PriceBreakdownAmounts {
   const seats = new Decimal(party.adults)
     .plus(new Decimal(party.children).times(rates.childRate))
     .plus(new Decimal(party.infants).times(rates.infantRate));

@@ -31,7 +31,11 @@ export function takeSeatsCall(deltas: SeatDeltas): { sql: string; params: unknow
   const ids = [...deltas.keys()];
   return {
     sql: 'take_seats(?::int[], ?::int[], ?::int[])',
-    params: [pgArray(ids), pgArray(ids.map((id) => deltas.get(id)!.held)), pgArray(ids.map((id) => deltas.get(id)!.booked))],
+    params: [
+      pgArray(ids),
+      pgArray(ids.map((id) => deltas.get(id)!.held)),
+      pgArray(ids.map((id) => deltas.get(id)!.booked)),
+    ],
   };
 }
 
@@ -54,7 +58,8 @@ export function seatReason({ held, booked }: SeatDelta): SlotChangeReason {
 /** Announces the changed slots to live calendars when the transaction commits, with the counters the change left. */
 export function announceSeats(tx: TxContext, serviceId: number, deltas: SeatDeltas, changed: SlotCounters[]): void {
   const byReason = new Map<SlotChangeReason, number[]>();
-  for (const [slotId, delta] of deltas) byReason.set(seatReason(delta), [...(byReason.get(seatReason(delta)) ?? []), slotId]);
+  for (const [slotId, delta] of deltas)
+    byReason.set(seatReason(delta), [...(byReason.get(seatReason(delta)) ?? []), slotId]);
   for (const [reason, slotIds] of byReason) announceSlots(tx, serviceId, slotIds, reason, changed);
 }
 

@@ -22,7 +22,8 @@ export async function changingBusyTimes(tx: TxContext, providerId: number, chang
   const after = await busySlots(tx, providerId);
   const announce = (from: Map<number, number>, to: Map<number, number>, reason: SlotChangeReason) => {
     const byService = new Map<number, number[]>();
-    for (const [slotId, serviceId] of from) if (!to.has(slotId)) byService.set(serviceId, [...(byService.get(serviceId) ?? []), slotId]);
+    for (const [slotId, serviceId] of from)
+      if (!to.has(slotId)) byService.set(serviceId, [...(byService.get(serviceId) ?? []), slotId]);
     for (const [serviceId, slotIds] of byService) announceSlots(tx, serviceId, slotIds, reason);
   };
   announce(after, before, SlotChangeReason.CLOSED);

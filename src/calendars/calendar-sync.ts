@@ -47,7 +47,9 @@ function pendingSyncs(name: string, source: string, sourceParams: unknown[], at:
     ],
     cteParams: [at.toISOString(), ...sourceParams],
     // The job key is jobKeys.calendarSync(booking, connection).
-    calls: [`(select count(graphile_worker.add_job(?, json_build_object('bookingId', booking_id, 'connectionId', connection_id), job_key => 'calendar-sync:' || booking_id || ':' || connection_id, max_attempts => ?)) from ${name}) as ${name}`],
+    calls: [
+      `(select count(graphile_worker.add_job(?, json_build_object('bookingId', booking_id, 'connectionId', connection_id), job_key => 'calendar-sync:' || booking_id || ':' || connection_id, max_attempts => ?)) from ${name}) as ${name}`,
+    ],
     callParams: ['calendar_sync' satisfies TaskName, CALENDAR_JOB_ATTEMPTS],
   };
 }
@@ -92,19 +94,35 @@ export class CalendarSyncer {
   /** The refresh token of a connection; one sealed with an older CALENDAR_TOKEN_KEY is sealed again with the newest. */
   async token(ctx: RequestContext, connection: CalendarConnection): Promise<string> {
     const { secret, stale } = this.tokens.unseal(connection.refreshToken!);
-    if (stale) await ctx.em.nativeUpdate(CalendarConnection, { id: connection.id, refreshToken: connection.refreshToken }, { refreshToken: this.tokens.seal(secret) });
+    if (stale)
+      await ctx.em.nativeUpdate(
+        CalendarConnection,
+        { id: connection.id, refreshToken: connection.refreshToken },
+        { refreshToken: this.tokens.seal(secret) },
+      );
     return secret;
   }
 
   /** The calendar_sync job: the booking's event in one connection's calendar made to match the booking. */
   async sync(ctx: RequestContext, bookingId: number, connectionId: number): Promise<void> {
-    const row = await ctx.em.findOne(CalendarSync, { booking: bookingId, connection: connectionId }, { populate: ['connection'] });
+    const row = await ctx.em.findOne(
+      CalendarSync,
+      { booking: bookingId, connection: connectionId },
+      { populate: ['connection'] },
+    );
     if (!row || row.status !== PENDING) return;
     const connection = row.connection.getEntity();
     if (connection.status !== ACTIVE || !connection.calendarId) {
       // Queued before the account needed the provider: it cannot succeed until they reconnect (which resyncs).
-      const lastError = connection.status === DISCONNECTED ? 'the account was disconnected' : 'needs reconnect: Google refused the grant';
-      await ctx.em.nativeUpdate(CalendarSync, { id: row.id, status: PENDING, generation: row.generation }, { status: FAILED, lastError, updatedAt: ctx.clock.now() });
+      const lastError =
+        connection.status === DISCONNECTED
+          ? 'the account was disconnected'
+          : 'needs reconnect: Google refused the grant';
+      await ctx.em.nativeUpdate(
+        CalendarSync,
+        { id: row.id, status: PENDING, generation: row.generation },
+        { status: FAILED, lastError, updatedAt: ctx.clock.now() },
+      );
       return;
     }
     const booking = await ctx.em.findOne(Booking, bookingId, { populate: ['service.provider', 'customer'] });
@@ -112,7 +130,11 @@ export class CalendarSyncer {
     let outcome: SyncOutcome;
     try {
       if (booking && hasEvent(booking.status)) {
-        const event = await this.google.putEvent(token, connection.calendarId, eventOf(booking, booking.service.getEntity(), booking.customer.getEntity(), this.providerLink(booking)));
+        const event = await this.google.putEvent(
+          token,
+          connection.calendarId,
+          eventOf(booking, booking.service.getEntity(), booking.customer.getEntity(), this.providerLink(booking)),
+        );
         outcome = { eventId: event.id ?? eventIdOf(bookingId), meetUrl: meetLinkOf(event) };
       } else {
         await this.google.deleteEvent(token, connection.calendarId, eventIdOf(bookingId));
@@ -124,7 +146,14 @@ export class CalendarSyncer {
     await this.recordSync(ctx, row.id, row.generation, bookingId, connectionId, outcome);
   }
 
-  private async recordSync(ctx: RequestContext, syncId: number, generation: number, bookingId: number, connectionId: number, outcome: SyncOutcome): Promise<void> {
+  private async recordSync(
+    ctx: RequestContext,
+    syncId: number,
+    generation: number,
+    bookingId: number,
+    connectionId: number,
+    outcome: SyncOutcome,
+  ): Promise<void> {
     await inTransaction(ctx, async (tx) => {
       const now = tx.clock.now();
       if ('kind' in outcome && outcome.kind === 'grant') return this.lostGrant(tx, connectionId, outcome.message);
@@ -136,11 +165,25 @@ export class CalendarSyncer {
         if (!current) return;
         Object.assign(sync, { attempts: sync.attempts + 1, lastError: outcome.message, updatedAt: now });
         if (outcome.kind === 'gone') sync.status = FAILED;
-        else tx.effects.addJob(jobs.calendarSync(bookingId, connectionId, new Date(now.getTime() + retryDelayMs(sync.attempts, outcome.retryAfterSeconds))));
+        else
+          tx.effects.addJob(
+            jobs.calendarSync(
+              bookingId,
+              connectionId,
+              new Date(now.getTime() + retryDelayMs(sync.attempts, outcome.retryAfterSeconds)),
+            ),
+          );
         return;
       }
       await tx.em.nativeUpdate(CalendarConnection, { id: connectionId }, { lastSyncedAt: now, lastError: null });
-      if (current) Object.assign(sync, { status: SYNCED, externalEventId: outcome.eventId, attempts: sync.attempts + 1, lastError: null, updatedAt: now });
+      if (current)
+        Object.assign(sync, {
+          status: SYNCED,
+          externalEventId: outcome.eventId,
+          attempts: sync.attempts + 1,
+          lastError: null,
+          updatedAt: now,
+        });
       if (outcome.meetUrl) {
         const booking = await lockBookingWhere(tx, { id: bookingId });
         if (booking) await this.lifecycle.linkMeeting(tx, booking, outcome.meetUrl);
@@ -154,24 +197,49 @@ export class CalendarSyncer {
    * busy times stop blocking, and open calendars hear of the slots that reopen.
    */
   private async lostGrant(tx: TxContext, connectionId: number, message: string): Promise<void> {
-    const connection = await tx.em.findOne(CalendarConnection, connectionId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true, populate: ['provider'] });
+    const connection = await tx.em.findOne(CalendarConnection, connectionId, {
+      lockMode: LockMode.PESSIMISTIC_WRITE,
+      refresh: true,
+      populate: ['provider'],
+    });
     if (!connection) return;
-    await tx.em.nativeUpdate(CalendarSync, { connection: connectionId, status: PENDING }, { status: FAILED, lastError: 'needs reconnect: Google refused the grant', updatedAt: tx.clock.now() });
+    await tx.em.nativeUpdate(
+      CalendarSync,
+      { connection: connectionId, status: PENDING },
+      { status: FAILED, lastError: 'needs reconnect: Google refused the grant', updatedAt: tx.clock.now() },
+    );
     if (connection.status !== ACTIVE) return;
     CALENDAR_CONNECTION_STATES.assertMove(connection.status, NEEDS_REAUTH, 'server');
     await changingBusyTimes(tx, connection.provider.id, async () => {
       connection.status = NEEDS_REAUTH;
       connection.lastError = message;
     });
-    await this.notifications.calendarNeedsReconnect(tx, connection.provider.getEntity().user.id, connection.accountEmail);
+    await this.notifications.calendarNeedsReconnect(
+      tx,
+      connection.provider.getEntity().user.id,
+      connection.accountEmail,
+    );
   }
 
   /** A connection-wide call failed: a lost grant as above; otherwise noted, and tried again later unless the calendar is gone. */
-  private async connectionCallFailed(ctx: RequestContext, connectionId: number, failure: GoogleFailure, again: (runAt: Date) => Job): Promise<void> {
+  private async connectionCallFailed(
+    ctx: RequestContext,
+    connectionId: number,
+    failure: GoogleFailure,
+    again: (runAt: Date) => Job,
+  ): Promise<void> {
     await inTransaction(ctx, async (tx) => {
       if (failure.kind === 'grant') return this.lostGrant(tx, connectionId, failure.message);
       await tx.em.nativeUpdate(CalendarConnection, { id: connectionId }, { lastError: failure.message });
-      if (failure.kind === 'retry') tx.effects.addJob(again(new Date(tx.clock.now().getTime() + (failure.retryAfterSeconds ? failure.retryAfterSeconds * 1000 : CONNECTION_RETRY_MS))));
+      if (failure.kind === 'retry')
+        tx.effects.addJob(
+          again(
+            new Date(
+              tx.clock.now().getTime() +
+                (failure.retryAfterSeconds ? failure.retryAfterSeconds * 1000 : CONNECTION_RETRY_MS),
+            ),
+          ),
+        );
     });
   }
 
@@ -186,12 +254,18 @@ export class CalendarSyncer {
     if (!connection || connection.status !== ACTIVE || !connection.calendarId) return;
     const now = ctx.clock.now();
     const token = await this.token(ctx, connection);
-    const bookings = await ctx.em.find(Booking, { service: { provider: connection.provider.id }, endsAt: { $gt: now } }, { populate: ['service.provider', 'customer'] });
+    const bookings = await ctx.em.find(
+      Booking,
+      { service: { provider: connection.provider.id }, endsAt: { $gt: now } },
+      { populate: ['service.provider', 'customer'] },
+    );
     let events;
     try {
       events = await this.google.listEvents(token, connection.calendarId, now);
     } catch (error) {
-      return this.connectionCallFailed(ctx, connectionId, googleFailure(error), (runAt) => jobs.calendarResync(connectionId, runAt));
+      return this.connectionCallFailed(ctx, connectionId, googleFailure(error), (runAt) =>
+        jobs.calendarResync(connectionId, runAt),
+      );
     }
     const found = new Map(events.map((event) => [event.id, event]));
     const stale: number[] = [];
@@ -199,23 +273,49 @@ export class CalendarSyncer {
     for (const booking of bookings) {
       const event = found.get(eventIdOf(booking.id));
       const live = event !== undefined && event.status !== 'cancelled';
-      const matches = hasEvent(booking.status) ? live && !differs(event, eventOf(booking, booking.service.getEntity(), booking.customer.getEntity(), this.providerLink(booking))) : !live;
+      const matches = hasEvent(booking.status)
+        ? live &&
+          !differs(
+            event,
+            eventOf(booking, booking.service.getEntity(), booking.customer.getEntity(), this.providerLink(booking)),
+          )
+        : !live;
       (matches ? inStep : stale).push(booking.id);
     }
     const known = new Set(bookings.map((booking) => booking.id));
-    const strays = events.filter((event) => event.status !== 'cancelled').map((event) => bookingIdOfEvent(event.id)).filter((id): id is number => id !== null && !known.has(id));
-    const ours = strays.length ? (await ctx.em.find(Booking, { id: { $in: strays }, service: { provider: connection.provider.id } }, { fields: ['id'] })).map((booking) => booking.id) : [];
+    const strays = events
+      .filter((event) => event.status !== 'cancelled')
+      .map((event) => bookingIdOfEvent(event.id))
+      .filter((id): id is number => id !== null && !known.has(id));
+    const ours = strays.length
+      ? (
+          await ctx.em.find(
+            Booking,
+            { id: { $in: strays }, service: { provider: connection.provider.id } },
+            { fields: ['id'] },
+          )
+        ).map((booking) => booking.id)
+      : [];
     stale.push(...ours);
     try {
-      for (const orphan of strays.filter((id) => !ours.includes(id))) await this.google.deleteEvent(token, connection.calendarId, eventIdOf(orphan));
+      for (const orphan of strays.filter((id) => !ours.includes(id)))
+        await this.google.deleteEvent(token, connection.calendarId, eventIdOf(orphan));
     } catch (error) {
-      return this.connectionCallFailed(ctx, connectionId, googleFailure(error), (runAt) => jobs.calendarResync(connectionId, runAt));
+      return this.connectionCallFailed(ctx, connectionId, googleFailure(error), (runAt) =>
+        jobs.calendarResync(connectionId, runAt),
+      );
     }
     await inTransaction(ctx, async (tx) => {
-      const row = await tx.em.findOne(CalendarConnection, connectionId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      const row = await tx.em.findOne(CalendarConnection, connectionId, {
+        lockMode: LockMode.PESSIMISTIC_WRITE,
+        refresh: true,
+      });
       if (row?.status !== ACTIVE) return;
       Object.assign(row, { lastSyncedAt: now, lastError: null });
-      if (stale.length) tx.effects.writeRows((name) => pendingSyncs(name, 'select unnest(?::int[]), ?::int', [`{${stale.join(',')}}`, connectionId], now));
+      if (stale.length)
+        tx.effects.writeRows((name) =>
+          pendingSyncs(name, 'select unnest(?::int[]), ?::int', [`{${stale.join(',')}}`, connectionId], now),
+        );
       if (inStep.length) {
         // Bookings already in step (also those made before the account was connected) read SYNCED; a queued sync is left to run.
         await tx.em.execute(
@@ -239,14 +339,20 @@ export class CalendarSyncer {
     try {
       periods = await this.google.busy(token, connection.calendarId, now, new Date(now.getTime() + BUSY_AHEAD_MS));
     } catch (error) {
-      return this.connectionCallFailed(ctx, connectionId, googleFailure(error), (runAt) => jobs.calendarBusy(connectionId, runAt));
+      return this.connectionCallFailed(ctx, connectionId, googleFailure(error), (runAt) =>
+        jobs.calendarBusy(connectionId, runAt),
+      );
     }
     await inTransaction(ctx, async (tx) => {
-      const row = await tx.em.findOne(CalendarConnection, connectionId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      const row = await tx.em.findOne(CalendarConnection, connectionId, {
+        lockMode: LockMode.PESSIMISTIC_WRITE,
+        refresh: true,
+      });
       if (row?.status !== ACTIVE || !row.blocksAvailability) return;
       await changingBusyTimes(tx, row.provider.id, async () => {
         await tx.em.nativeDelete(CalendarBusy, { connection: connectionId });
-        for (const period of periods) tx.em.create(CalendarBusy, { connection: row, startsAt: period.start, endsAt: period.end });
+        for (const period of periods)
+          tx.em.create(CalendarBusy, { connection: row, startsAt: period.start, endsAt: period.end });
       });
       Object.assign(row, { busyReadAt: now, lastError: null });
       tx.effects.addJob(jobs.calendarBusy(connectionId, new Date(now.getTime() + BUSY_REFRESH_MS)));

@@ -1,17 +1,33 @@
-import { Entity, Enum, Formula, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import {
+  Entity,
+  Enum,
+  Formula,
+  Index,
+  ManyToOne,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  Unique,
+  type Ref,
+} from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Provider } from '../accounts/provider.entity';
 import { Booking } from '../booking/booking.entity';
 import { CalendarConnectionStatus, CalendarSyncStatus } from './calendar.enums';
 
 /** A provider's Google account: its sealed refresh token and the dedicated calendar made in it. */
-@ObjectType('CalendarConnection', { description: "A provider's connected calendar account and the dedicated calendar the server keeps in step with its bookings." })
+@ObjectType('CalendarConnection', {
+  description:
+    "A provider's connected calendar account and the dedicated calendar the server keeps in step with its bookings.",
+})
 @Entity()
 @Unique({ properties: ['provider', 'kind', 'accountEmail'] })
 export class CalendarConnection {
   [OptionalProps]?: 'kind' | 'status' | 'blocksAvailability' | 'sharedWith' | 'createdAt' | 'pendingSyncs';
 
-  @Field(() => ID, { description: 'The connection id, for disconnectCalendar, setCalendarBlocking and resyncCalendar.' })
+  @Field(() => ID, {
+    description: 'The connection id, for disconnectCalendar, setCalendarBlocking and resyncCalendar.',
+  })
   @PrimaryKey()
   id!: number;
 
@@ -31,7 +47,10 @@ export class CalendarConnection {
   @Property({ type: 'text', nullable: true })
   refreshToken?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The id of the dedicated calendar "<provider name> bookings" made in the account.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The id of the dedicated calendar "<provider name> bookings" made in the account.',
+  })
   @Property({ length: 1024, nullable: true })
   calendarId?: string | null;
 
@@ -47,15 +66,24 @@ export class CalendarConnection {
   @Property()
   blocksAvailability: boolean = false;
 
-  @Field(() => Int, { description: 'Bookings whose event in this calendar is not yet in step (queued or being retried).' })
-  @Formula((alias) => `(select count(*)::int from calendar_sync cs where cs.connection_id = ${alias}.id and cs.status = 'PENDING')`, { lazy: false })
+  @Field(() => Int, {
+    description: 'Bookings whose event in this calendar is not yet in step (queued or being retried).',
+  })
+  @Formula(
+    (alias) =>
+      `(select count(*)::int from calendar_sync cs where cs.connection_id = ${alias}.id and cs.status = 'PENDING')`,
+    { lazy: false },
+  )
   pendingSyncs: number = 0;
 
   @Field(() => Date, { nullable: true, description: 'When a call to this calendar last succeeded.' })
   @Property({ type: 'timestamptz', nullable: true })
   lastSyncedAt?: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'What the last failed call to this account said; null after a success.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the last failed call to this account said; null after a success.',
+  })
   @Property({ type: 'text', nullable: true })
   lastError?: string | null;
 
@@ -84,11 +112,17 @@ export class CalendarSync {
   @ManyToOne(() => CalendarConnection, { ref: true, deleteRule: 'cascade' })
   connection!: Ref<CalendarConnection>;
 
-  @Field(() => CalendarSyncStatus, { description: 'PENDING while its calls are queued or retried, SYNCED once the calendar matches the booking, FAILED when only the provider can mend it.' })
+  @Field(() => CalendarSyncStatus, {
+    description:
+      'PENDING while its calls are queued or retried, SYNCED once the calendar matches the booking, FAILED when only the provider can mend it.',
+  })
   @Enum({ items: () => CalendarSyncStatus, nativeEnumName: 'calendar_sync_status' })
   status: CalendarSyncStatus = CalendarSyncStatus.PENDING;
 
-  @Field(() => String, { nullable: true, description: "The event's id in the calendar (derived from the booking), once written." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The event's id in the calendar (derived from the booking), once written.",
+  })
   @Property({ length: 1024, nullable: true })
   externalEventId?: string | null;
 

@@ -10,7 +10,9 @@ registerEnumType(CalendarConnectionStatus, {
   description: 'Whether the server can use a connected calendar account.',
   valuesConfig: {
     ACTIVE: { description: 'Bookings are written to its dedicated calendar and its busy times are read.' },
-    NEEDS_REAUTH: { description: 'Google refused the grant (revoked or expired): connect the same account again to resume.' },
+    NEEDS_REAUTH: {
+      description: 'Google refused the grant (revoked or expired): connect the same account again to resume.',
+    },
     DISCONNECTED: { description: 'The provider disconnected it; the token was revoked and no call is made for it.' },
   },
 });

@@ -10,7 +10,9 @@ export class CalendarResolver {
   constructor(private readonly calendars: CalendarService) {}
 
   @Authorized(Role.PROVIDER)
-  @Query(() => [CalendarConnection], { description: "The calling provider's connected calendar accounts, oldest first." })
+  @Query(() => [CalendarConnection], {
+    description: "The calling provider's connected calendar accounts, oldest first.",
+  })
   myCalendarConnections(@Ctx() ctx: RequestContext): Promise<CalendarConnection[]> {
     return this.calendars.mine(ctx);
   }
@@ -25,24 +27,42 @@ export class CalendarResolver {
   }
 
   @Authorized(Role.PROVIDER)
-  @Mutation(() => Boolean, { description: 'Stops syncing with the account and revokes its grant at Google; the events already written stay in its calendar.' })
-  disconnectCalendar(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The connection to disconnect.' }) id: string): Promise<boolean> {
+  @Mutation(() => Boolean, {
+    description:
+      'Stops syncing with the account and revokes its grant at Google; the events already written stay in its calendar.',
+  })
+  disconnectCalendar(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The connection to disconnect.' }) id: string,
+  ): Promise<boolean> {
     return this.calendars.disconnect(ctx, id);
   }
 
   @Authorized(Role.PROVIDER)
-  @Mutation(() => CalendarConnection, { description: "Whether busy times in the account's other calendars close the provider's overlapping slots; turning it on reads them at once." })
+  @Mutation(() => CalendarConnection, {
+    description:
+      "Whether busy times in the account's other calendars close the provider's overlapping slots; turning it on reads them at once.",
+  })
   setCalendarBlocking(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The connection to change.' }) id: string,
-    @Arg('blocksAvailability', () => Boolean, { description: 'True: its busy times close overlapping slots; false: they no longer do.' }) blocksAvailability: boolean,
+    @Arg('blocksAvailability', () => Boolean, {
+      description: 'True: its busy times close overlapping slots; false: they no longer do.',
+    })
+    blocksAvailability: boolean,
   ): Promise<CalendarConnection> {
     return this.calendars.setBlocking(ctx, id, blocksAvailability);
   }
 
   @Authorized(Role.PROVIDER)
-  @Mutation(() => CalendarConnection, { description: 'Compares every future booking with the dedicated calendar and mends what differs, in the background (watch pendingSyncs).' })
-  resyncCalendar(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The ACTIVE connection to check.' }) id: string): Promise<CalendarConnection> {
+  @Mutation(() => CalendarConnection, {
+    description:
+      'Compares every future booking with the dedicated calendar and mends what differs, in the background (watch pendingSyncs).',
+  })
+  resyncCalendar(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The ACTIVE connection to check.' }) id: string,
+  ): Promise<CalendarConnection> {
     return this.calendars.resync(ctx, id);
   }
 }
@@ -60,7 +80,10 @@ export class CalendarSyncResolver {
 export class BookingCalendarResolver {
   constructor(private readonly calendars: CalendarService) {}
 
-  @FieldResolver(() => [CalendarSync], { description: "The booking's event in each of the provider's connected calendars: shown to the provider and admins; empty for the customer." })
+  @FieldResolver(() => [CalendarSync], {
+    description:
+      "The booking's event in each of the provider's connected calendars: shown to the provider and admins; empty for the customer.",
+  })
   calendarSyncs(@Ctx() ctx: RequestContext, @Root() booking: Booking): Promise<CalendarSync[]> {
     return this.calendars.syncsOf(ctx, booking);
   }

@@ -43,7 +43,11 @@ export class CalendarService {
   ) {}
 
   private api(): GoogleApi {
-    if (!this.google) throw new DomainError('CALENDARS_NOT_CONFIGURED', 'Google Calendar is not set up on this server (no GOOGLE_CLIENT_ID)');
+    if (!this.google)
+      throw new DomainError(
+        'CALENDARS_NOT_CONFIGURED',
+        'Google Calendar is not set up on this server (no GOOGLE_CLIENT_ID)',
+      );
     return this.google;
   }
 
@@ -68,14 +72,29 @@ export class CalendarService {
    */
   async completeConsent(ctx: RequestContext, answer: ConsentAnswer): Promise<ConsentPage> {
     const google = this.api();
-    const refused = (message: string): ConsentPage => ({ status: 400, title: 'Google Calendar was not connected', message });
+    const refused = (message: string): ConsentPage => ({
+      status: 400,
+      title: 'Google Calendar was not connected',
+      message,
+    });
     if (!answer.state) return refused('The answer from Google has no state. Start again from your account page.');
     const providerId = await inTransaction(ctx, async (tx) => {
-      const rows = await tx.em.execute<{ provider_id: number }[]>('delete from oauth_state where hash = ? and expires_at > ? returning provider_id', [hashOf(answer.state!), tx.clock.now().toISOString()]);
+      const rows = await tx.em.execute<{ provider_id: number }[]>(
+        'delete from oauth_state where hash = ? and expires_at > ? returning provider_id',
+        [hashOf(answer.state!), tx.clock.now().toISOString()],
+      );
       return rows[0]?.provider_id;
     });
-    if (!providerId) return refused('This link is not valid: it was already used, has expired, or was not made by this server. Start again from your account page.');
-    if (answer.error) return refused(answer.error === 'access_denied' ? 'You declined access in Google, so nothing was connected.' : `Google answered "${answer.error.slice(0, 100)}"; nothing was connected.`);
+    if (!providerId)
+      return refused(
+        'This link is not valid: it was already used, has expired, or was not made by this server. Start again from your account page.',
+      );
+    if (answer.error)
+      return refused(
+        answer.error === 'access_denied'
+          ? 'You declined access in Google, so nothing was connected.'
+          : `Google answered "${answer.error.slice(0, 100)}"; nothing was connected.`,
+      );
     if (!answer.code) return refused('The answer from Google has no code. Start again from your account page.');
 
     const provider = await ctx.em.findOneOrFail(Provider, providerId, { populate: ['user'] });
@@ -85,24 +104,48 @@ export class CalendarService {
     let sharedWith: string[];
     try {
       account = await google.exchange(answer.code);
-      const existing = await ctx.em.findOne(CalendarConnection, { provider, kind: 'google', accountEmail: account.email });
+      const existing = await ctx.em.findOne(CalendarConnection, {
+        provider,
+        kind: 'google',
+        accountEmail: account.email,
+      });
       // A reconnected account keeps its calendar unless it was deleted in Google meanwhile (the resync queued
       // below then fills a new one); the owner of the account needs no share of its own calendar.
       sharedWith = existing?.sharedWith ?? (owner.email.toLowerCase() === account.email ? [] : [owner.email]);
-      const kept = existing?.calendarId && (await google.calendarExists(account.refreshToken, existing.calendarId)) ? existing.calendarId : undefined;
-      calendarId = kept ?? (await google.createCalendar(account.refreshToken, `${provider.name} bookings`, owner.timezone, sharedWith));
+      const kept =
+        existing?.calendarId && (await google.calendarExists(account.refreshToken, existing.calendarId))
+          ? existing.calendarId
+          : undefined;
+      calendarId =
+        kept ??
+        (await google.createCalendar(account.refreshToken, `${provider.name} bookings`, owner.timezone, sharedWith));
     } catch (error) {
       const failure = googleFailure(error);
-      return { status: 502, title: 'Google Calendar was not connected', message: `Google could not complete the connection (${failure.message}). Start again from your account page.` };
+      return {
+        status: 502,
+        title: 'Google Calendar was not connected',
+        message: `Google could not complete the connection (${failure.message}). Start again from your account page.`,
+      };
     }
 
     const connection = await inTransaction(ctx, async (tx) => {
-      let row = await tx.em.findOne(CalendarConnection, { provider, kind: 'google', accountEmail: account.email }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      let row = await tx.em.findOne(
+        CalendarConnection,
+        { provider, kind: 'google', accountEmail: account.email },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
       if (!row) {
-        if ((await tx.em.count(CalendarConnection, { provider, status: { $ne: DISCONNECTED } })) >= MAX_CONNECTIONS) return null;
+        if ((await tx.em.count(CalendarConnection, { provider, status: { $ne: DISCONNECTED } })) >= MAX_CONNECTIONS)
+          return null;
         row = tx.em.create(CalendarConnection, { provider, accountEmail: account.email, createdAt: tx.clock.now() });
       } else CALENDAR_CONNECTION_STATES.assertMove(row.status, ACTIVE, 'user');
-      Object.assign(row, { status: ACTIVE, refreshToken: this.tokens.seal(account.refreshToken), calendarId, sharedWith, lastError: null });
+      Object.assign(row, {
+        status: ACTIVE,
+        refreshToken: this.tokens.seal(account.refreshToken),
+        calendarId,
+        sharedWith,
+        lastError: null,
+      });
       await tx.em.flush();
       tx.effects.addJob(jobs.calendarResync(row.id));
       if (row.blocksAvailability) tx.effects.addJob(jobs.calendarBusy(row.id));
@@ -132,7 +175,11 @@ export class CalendarService {
         connection.status = DISCONNECTED;
         await tx.em.nativeDelete(CalendarBusy, { connection });
       });
-      await tx.em.nativeUpdate(CalendarSync, { connection, status: CalendarSyncStatus.PENDING }, { status: CalendarSyncStatus.FAILED, lastError: 'the account was disconnected', updatedAt: tx.clock.now() });
+      await tx.em.nativeUpdate(
+        CalendarSync,
+        { connection, status: CalendarSyncStatus.PENDING },
+        { status: CalendarSyncStatus.FAILED, lastError: 'the account was disconnected', updatedAt: tx.clock.now() },
+      );
       tx.effects.addJob(jobs.calendarRevoke(connection.id));
       return true;
     });
@@ -159,7 +206,12 @@ export class CalendarService {
   async resync(ctx: RequestContext, id: string): Promise<CalendarConnection> {
     return inTransaction(ctx, async (tx) => {
       const connection = await this.owned(tx, id);
-      if (connection.status !== ACTIVE) throw new DomainError('INVALID_TRANSITION', `This connection is ${connection.status}: connect the account again first`, { status: connection.status });
+      if (connection.status !== ACTIVE)
+        throw new DomainError(
+          'INVALID_TRANSITION',
+          `This connection is ${connection.status}: connect the account again first`,
+          { status: connection.status },
+        );
       tx.effects.addJob(jobs.calendarResync(connection.id));
       if (connection.blocksAvailability) tx.effects.addJob(jobs.calendarBusy(connection.id));
       return connection;
@@ -177,9 +229,12 @@ export class CalendarService {
   /** A connection of the calling provider, locked for the change (inside its transaction); another provider's is FORBIDDEN. */
   private async owned(ctx: TxContext, id: string): Promise<CalendarConnection> {
     const actor = requireActor(ctx);
-    const connection = await ctx.em.findOne(CalendarConnection, parseId('id', id), { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const connection = await ctx.em.findOne(CalendarConnection, parseId('id', id), {
+      lockMode: LockMode.PESSIMISTIC_WRITE,
+    });
     if (!connection) throw new NotFound('CalendarConnection', id);
-    if ((await connection.provider.loadOrFail()).user.id !== actor.userId) throw new Forbidden('This calendar connection belongs to someone else');
+    if ((await connection.provider.loadOrFail()).user.id !== actor.userId)
+      throw new Forbidden('This calendar connection belongs to someone else');
     return connection;
   }
 }

@@ -24,7 +24,10 @@ export function feedRoute(deps: FeedRouteDeps): Router {
       res.set({ 'cache-control': 'private, max-age=300', 'x-robots-tag': 'noindex', 'referrer-policy': 'no-referrer' });
       if (!feed) return void res.status(404).type('text/plain').send('No such calendar feed');
       res.set('last-modified', feed.lastModified.toUTCString());
-      res.type('text/calendar; charset=utf-8').set('content-disposition', 'inline; filename="bookings.ics"').send(feed.body);
+      res
+        .type('text/calendar; charset=utf-8')
+        .set('content-disposition', 'inline; filename="bookings.ics"')
+        .send(feed.body);
     } catch (error) {
       deps.log.error({ err: error }, 'calendar feed failed');
       res.status(500).type('text/plain').send('The calendar could not be read. Try again in a moment.');

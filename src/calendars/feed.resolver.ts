@@ -16,7 +16,10 @@ export class CalendarFeedResolver {
   }
 
   @Authorized()
-  @Mutation(() => String, { description: "Replaces the caller's ICS feed URL with a new secret one and answers it; the old URL answers 404 from then on." })
+  @Mutation(() => String, {
+    description:
+      "Replaces the caller's ICS feed URL with a new secret one and answers it; the old URL answers 404 from then on.",
+  })
   rotateCalendarFeed(@Ctx() ctx: RequestContext): Promise<string> {
     return this.feeds.rotate(ctx);
   }

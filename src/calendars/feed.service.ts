@@ -15,7 +15,13 @@ const MAX_EVENTS = 5_000;
 /** How often calendar apps are asked to fetch the feed again (REFRESH-INTERVAL and X-PUBLISHED-TTL). */
 const REFRESH_SECONDS = 3_600;
 /** Bookings never confirmed (awaiting payment, or whose hold ran out) are not in any calendar. */
-const SHOWN: BookingStatus[] = [BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW, BookingStatus.CANCELLED, BookingStatus.REFUNDED];
+const SHOWN: BookingStatus[] = [
+  BookingStatus.CONFIRMED,
+  BookingStatus.COMPLETED,
+  BookingStatus.NO_SHOW,
+  BookingStatus.CANCELLED,
+  BookingStatus.REFUNDED,
+];
 const CANCELLED: ReadonlySet<string> = new Set([BookingStatus.CANCELLED, BookingStatus.REFUNDED]);
 /** 32 bytes of HMAC, base64url: what a feed URL carries. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
@@ -87,13 +93,14 @@ export class CalendarFeedService {
     return inTransaction(ctx, async (tx) => {
       const nonce = randomBytes(16).toString('hex');
       // Made by the first call; a concurrent first call waits for it and then reads the row it made.
-      await tx.em.execute(`insert into calendar_feed (user_id, nonce, token_hash, created_at) values (?, ?, ?, ?) on conflict (user_id) do nothing`, [
-        userId,
-        nonce,
-        sha256(this.token(userId, nonce)),
-        tx.clock.now(),
-      ]);
-      const [row] = await tx.em.execute<{ nonce: string; token_hash: string }[]>('select nonce, token_hash from calendar_feed where user_id = ?', [userId]);
+      await tx.em.execute(
+        `insert into calendar_feed (user_id, nonce, token_hash, created_at) values (?, ?, ?, ?) on conflict (user_id) do nothing`,
+        [userId, nonce, sha256(this.token(userId, nonce)), tx.clock.now()],
+      );
+      const [row] = await tx.em.execute<{ nonce: string; token_hash: string }[]>(
+        'select nonce, token_hash from calendar_feed where user_id = ?',
+        [userId],
+      );
       const token = this.token(userId, row.nonce);
       // A feed made under another server key (JWT_SECRET changed) can no longer be shown: it is replaced.
       return sha256(token) === row.token_hash ? this.url(token) : this.replace(tx, userId);
@@ -135,7 +142,13 @@ export class CalendarFeedService {
        from booking b join service s on s.id = b.service_id join provider p on p.id = s.provider_id join app_user c on c.id = b.customer_id
        where ${asProvider ? 's.provider_id' : 'b.customer_id'} = ? and b.status = any(?::booking_status[]) and b.starts_at >= ? and b.starts_at < ?
        order by b.starts_at, b.id limit ?`,
-      [asProvider ? owner.provider_id : owner.user_id, `{${SHOWN.join(',')}}`, new Date(now - FEED_WINDOW.pastDays * DAY_MS), new Date(now + FEED_WINDOW.futureDays * DAY_MS), MAX_EVENTS],
+      [
+        asProvider ? owner.provider_id : owner.user_id,
+        `{${SHOWN.join(',')}}`,
+        new Date(now - FEED_WINDOW.pastDays * DAY_MS),
+        new Date(now + FEED_WINDOW.futureDays * DAY_MS),
+        MAX_EVENTS,
+      ],
     );
     const calendar = ical({
       prodId: PRODUCT_ID,
@@ -153,7 +166,9 @@ export class CalendarFeedService {
         cancelled: CANCELLED.has(row.status),
         start: new Date(row.starts_at),
         end: new Date(row.ends_at),
-        summary: asProvider ? `${row.service_name}: ${row.customer_name} (${row.reference})` : `${row.service_name} (${row.reference})`,
+        summary: asProvider
+          ? `${row.service_name}: ${row.customer_name} (${row.reference})`
+          : `${row.service_name} (${row.reference})`,
         description: this.description(row, asProvider, owner.user_id),
         url: this.links.booking(row.id, owner.user_id),
         location: row.meeting_url,

@@ -33,12 +33,25 @@ export function googleCallback(deps: GoogleCallbackDeps): Router {
   const router = Router();
   router.get('/oauth/google/callback', async (req, res) => {
     try {
-      const result = await deps.calendars.completeConsent(systemContext(deps.orm, deps.clock), { code: text(req.query.code), state: text(req.query.state), error: text(req.query.error) });
+      const result = await deps.calendars.completeConsent(systemContext(deps.orm, deps.clock), {
+        code: text(req.query.code),
+        state: text(req.query.state),
+        error: text(req.query.error),
+      });
       res.status(result.status).type('html').set('cache-control', 'no-store').send(page(result));
     } catch (error) {
       const known = error instanceof DomainError;
       if (!known) deps.log.error({ err: error }, 'Google callback failed');
-      res.status(known ? 404 : 500).type('html').send(page({ status: 500, title: 'Google Calendar was not connected', message: known ? error.message : 'Something went wrong. Start again from your account page.' }));
+      res
+        .status(known ? 404 : 500)
+        .type('html')
+        .send(
+          page({
+            status: 500,
+            title: 'Google Calendar was not connected',
+            message: known ? error.message : 'Something went wrong. Start again from your account page.',
+          }),
+        );
     }
   });
   return router;

@@ -22,7 +22,11 @@ export type GoogleFailure = { kind: 'grant' | 'gone' | 'retry'; message: string;
 interface ErrorShape {
   message?: string;
   status?: number;
-  response?: { status?: number; data?: unknown; headers?: { get?(name: string): string | null } | Record<string, string> };
+  response?: {
+    status?: number;
+    data?: unknown;
+    headers?: { get?(name: string): string | null } | Record<string, string>;
+  };
 }
 
 function header(error: ErrorShape, name: string): string | undefined {
@@ -38,10 +42,16 @@ export function googleFailure(error: unknown): GoogleFailure {
   const status = shape.response?.status ?? shape.status;
   const data = shape.response?.data as { error?: unknown; error_description?: string } | undefined;
   const message = (shape.message ?? String(error)).slice(0, 500);
-  if (data?.error === 'invalid_grant') return { kind: 'grant', message: `Google refused the grant (invalid_grant): reconnect the account` };
-  if (status === 404 || status === 410) return { kind: 'gone', message: 'The dedicated calendar no longer exists in the Google account' };
+  if (data?.error === 'invalid_grant')
+    return { kind: 'grant', message: `Google refused the grant (invalid_grant): reconnect the account` };
+  if (status === 404 || status === 410)
+    return { kind: 'gone', message: 'The dedicated calendar no longer exists in the Google account' };
   const retryAfter = Number(header(shape, 'retry-after'));
-  return { kind: 'retry', message: status ? `Google answered ${status}: ${message}` : message, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}) };
+  return {
+    kind: 'retry',
+    message: status ? `Google answered ${status}: ${message}` : message,
+    ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
+  };
 }
 
 const statusOf = (error: unknown) => (error as ErrorShape).response?.status ?? (error as ErrorShape).status;
@@ -68,7 +78,14 @@ export class GoogleApi {
       redirectUri: this.redirectUri,
       transporterOptions: { timeout: this.settings.timeoutMs, fetchImplementation: fetch },
       ...(this.base
-        ? { endpoints: { oauth2AuthBaseUrl: `${this.base}/o/oauth2/v2/auth`, oauth2TokenUrl: `${this.base}/token`, oauth2RevokeUrl: `${this.base}/revoke`, tokenInfoUrl: `${this.base}/tokeninfo` } }
+        ? {
+            endpoints: {
+              oauth2AuthBaseUrl: `${this.base}/o/oauth2/v2/auth`,
+              oauth2TokenUrl: `${this.base}/token`,
+              oauth2RevokeUrl: `${this.base}/revoke`,
+              tokenInfoUrl: `${this.base}/tokeninfo`,
+            },
+          }
         : {}),
     });
     if (refreshToken) client.setCredentials({ refresh_token: refreshToken });
@@ -77,7 +94,13 @@ export class GoogleApi {
 
   private options(refreshToken?: string) {
     // Node's own fetch: gaxios would otherwise import node-fetch on first use.
-    return { auth: this.client(refreshToken), timeout: this.settings.timeoutMs, retry: false, fetchImplementation: fetch, ...(this.base ? { rootUrl: `${this.base}/` } : {}) };
+    return {
+      auth: this.client(refreshToken),
+      timeout: this.settings.timeoutMs,
+      retry: false,
+      fetchImplementation: fetch,
+      ...(this.base ? { rootUrl: `${this.base}/` } : {}),
+    };
   }
 
   private calendar(refreshToken: string): calendar_v3.Calendar {
@@ -86,7 +109,13 @@ export class GoogleApi {
 
   /** Google's consent page: offline access (a refresh token), asked again each time so one is always given. */
   consentUrl(state: string): string {
-    return this.client().generateAuthUrl({ access_type: 'offline', prompt: 'consent', scope: SCOPES, state, include_granted_scopes: true });
+    return this.client().generateAuthUrl({
+      access_type: 'offline',
+      prompt: 'consent',
+      scope: SCOPES,
+      state,
+      include_granted_scopes: true,
+    });
   }
 
   /** Trades the callback's code for the account's refresh token and reads the account's address. */
@@ -114,10 +143,20 @@ export class GoogleApi {
   /** Makes the dedicated calendar and shares it (role writer) with each address. */
   async createCalendar(refreshToken: string, summary: string, timeZone: string, shareWith: string[]): Promise<string> {
     const api = this.calendar(refreshToken);
-    const { data } = await api.calendars.insert({ requestBody: { summary, timeZone, description: 'Kept in step with your bookings by the booking server; changes made here are put back.' } });
+    const { data } = await api.calendars.insert({
+      requestBody: {
+        summary,
+        timeZone,
+        description: 'Kept in step with your bookings by the booking server; changes made here are put back.',
+      },
+    });
     const calendarId = data.id!;
     for (const address of shareWith) {
-      await api.acl.insert({ calendarId, sendNotifications: true, requestBody: { role: 'writer', scope: { type: 'user', value: address } } });
+      await api.acl.insert({
+        calendarId,
+        sendNotifications: true,
+        requestBody: { role: 'writer', scope: { type: 'user', value: address } },
+      });
     }
     return calendarId;
   }
@@ -130,7 +169,8 @@ export class GoogleApi {
       return (await api.events.insert({ calendarId, conferenceDataVersion, requestBody: event })).data;
     } catch (error) {
       if (statusOf(error) !== 409) throw error;
-      return (await api.events.update({ calendarId, eventId: event.id, conferenceDataVersion, requestBody: event })).data;
+      return (await api.events.update({ calendarId, eventId: event.id, conferenceDataVersion, requestBody: event }))
+        .data;
     }
   }
 
@@ -155,7 +195,13 @@ export class GoogleApi {
     const events: calendar_v3.Schema$Event[] = [];
     let pageToken: string | undefined;
     do {
-      const { data } = await api.events.list({ calendarId, timeMin: from.toISOString(), singleEvents: true, maxResults: 2500, pageToken });
+      const { data } = await api.events.list({
+        calendarId,
+        timeMin: from.toISOString(),
+        singleEvents: true,
+        maxResults: 2500,
+        pageToken,
+      });
       events.push(...(data.items ?? []));
       pageToken = data.nextPageToken ?? undefined;
     } while (pageToken);
@@ -163,12 +209,19 @@ export class GoogleApi {
   }
 
   /** Busy times of the account's calendars other than the dedicated one, in [from, to). */
-  async busy(refreshToken: string, dedicatedCalendarId: string | null | undefined, from: Date, to: Date): Promise<{ start: Date; end: Date }[]> {
+  async busy(
+    refreshToken: string,
+    dedicatedCalendarId: string | null | undefined,
+    from: Date,
+    to: Date,
+  ): Promise<{ start: Date; end: Date }[]> {
     const api = this.calendar(refreshToken);
     const { data: list } = await api.calendarList.list({ minAccessRole: 'freeBusyReader', maxResults: 250 });
     const ids = (list.items ?? []).map((entry) => entry.id!).filter((id) => id && id !== dedicatedCalendarId);
     if (ids.length === 0) return [];
-    const { data } = await api.freebusy.query({ requestBody: { timeMin: from.toISOString(), timeMax: to.toISOString(), items: ids.map((id) => ({ id })) } });
+    const { data } = await api.freebusy.query({
+      requestBody: { timeMin: from.toISOString(), timeMax: to.toISOString(), items: ids.map((id) => ({ id })) },
+    });
     return Object.values(data.calendars ?? {})
       .flatMap((entry) => entry.busy ?? [])
       .map((period) => ({ start: new Date(period.start!), end: new Date(period.end!) }))

@@ -50,12 +50,17 @@ export function eventOf(booking: Booking, service: Service, customer: User, link
     status: 'confirmed',
     source: { title: booking.reference, url: link },
     ...(meet
-      ? { conferenceData: { createRequest: { requestId: booking.reference, conferenceSolutionKey: { type: 'hangoutsMeet' } } } }
+      ? {
+          conferenceData: {
+            createRequest: { requestId: booking.reference, conferenceSolutionKey: { type: 'hangoutsMeet' } },
+          },
+        }
       : {}),
   };
 }
 
-const instant = (time: calendar_v3.Schema$EventDateTime | undefined) => (time?.dateTime ? new Date(time.dateTime).getTime() : NaN);
+const instant = (time: calendar_v3.Schema$EventDateTime | undefined) =>
+  time?.dateTime ? new Date(time.dateTime).getTime() : NaN;
 
 /** Whether the event in the calendar differs from what the booking says it should be (times, title, text, cancelled). */
 export function differs(found: calendar_v3.Schema$Event, wanted: EventBody): boolean {

@@ -112,10 +112,15 @@ export class ZoomClient {
     const { accountId, clientId, clientSecret } = this.settings;
     const response = await this.send(`${this.oauthBase}/oauth/token`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ grant_type: 'account_credentials', account_id: accountId }).toString(),
     });
-    const { access_token: value, expires_in: seconds } = await answer<{ access_token: string; expires_in: number }>(response);
+    const { access_token: value, expires_in: seconds } = await answer<{ access_token: string; expires_in: number }>(
+      response,
+    );
     this.token = { value, expiresAt: Date.now() + seconds * 1000 - TOKEN_MARGIN_MS };
     return value;
   }
@@ -125,7 +130,12 @@ export class ZoomClient {
       return await fetch(url, { ...init, signal: AbortSignal.timeout(this.settings.timeoutMs) });
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';
-      throw new ZoomError(null, timedOut ? `Zoom gave no answer within ${this.settings.timeoutMs} ms` : `Zoom could not be reached: ${(error as Error).message}`);
+      throw new ZoomError(
+        null,
+        timedOut
+          ? `Zoom gave no answer within ${this.settings.timeoutMs} ms`
+          : `Zoom could not be reached: ${(error as Error).message}`,
+      );
     }
   }
 }

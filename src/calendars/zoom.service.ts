@@ -8,7 +8,13 @@ import { jobKeys, ZOOM_ATTEMPTS, type TaskName } from '../jobs';
 import type { ZoomClient, ZoomMeeting, ZoomMeetingTerms } from './zoom-client';
 
 /** Changes after which a booking's meeting may have to be made, moved or deleted. */
-const RELEVANT: ReadonlySet<BookingAction> = new Set(['booking.created', 'booking.confirmed', 'booking.modified', 'booking.cancelled', 'booking.expired']);
+const RELEVANT: ReadonlySet<BookingAction> = new Set([
+  'booking.created',
+  'booking.confirmed',
+  'booking.modified',
+  'booking.cancelled',
+  'booking.expired',
+]);
 /** A booking in one of these no longer takes place: its meeting is deleted. */
 const GONE: ReadonlySet<string> = new Set([BookingStatus.CANCELLED, BookingStatus.EXPIRED, BookingStatus.REFUNDED]);
 
@@ -51,7 +57,12 @@ export class ZoomMeetings {
 
   /** Listener of bookingChanged: the job, for a ZOOM service's booking or one that has (or may have) a meeting. */
   bookingChanged(tx: TxContext, { action, booking }: BookingChanged): void {
-    if (!this.client || !RELEVANT.has(action) || (action === 'booking.created' && booking.status !== BookingStatus.CONFIRMED)) return;
+    if (
+      !this.client ||
+      !RELEVANT.has(action) ||
+      (action === 'booking.created' && booking.status !== BookingStatus.CONFIRMED)
+    )
+      return;
     tx.effects.writeRows((name) => ({
       ctes: [],
       cteParams: [],
@@ -59,7 +70,16 @@ export class ZoomMeetings {
         `(select (graphile_worker.add_job(?, json_build_object('bookingId', ?::int), queue_name => ?, job_key => ?, max_attempts => ?)).id
           where (select meeting_provider from service where id = ?) = ? or exists (select 1 from zoom_meeting where booking_id = ?)) as ${name}`,
       ],
-      callParams: ['zoom_meeting' satisfies TaskName, booking.id, jobKeys.zoomMeeting(booking.id), jobKeys.zoomMeeting(booking.id), ZOOM_ATTEMPTS, booking.serviceId, MeetingProvider.ZOOM, booking.id],
+      callParams: [
+        'zoom_meeting' satisfies TaskName,
+        booking.id,
+        jobKeys.zoomMeeting(booking.id),
+        jobKeys.zoomMeeting(booking.id),
+        ZOOM_ATTEMPTS,
+        booking.serviceId,
+        MeetingProvider.ZOOM,
+        booking.id,
+      ],
     }));
   }
 
@@ -72,10 +92,16 @@ export class ZoomMeetings {
       topic: `${state.service_name}${marker(state.reference)}`,
       agenda: `Booking ${state.reference} with ${state.provider_name}`,
       start: new Date(state.starts_at),
-      durationMinutes: Math.max(1, Math.round((new Date(state.ends_at).getTime() - new Date(state.starts_at).getTime()) / 60_000)),
+      durationMinutes: Math.max(
+        1,
+        Math.round((new Date(state.ends_at).getTime() - new Date(state.starts_at).getTime()) / 60_000),
+      ),
       timezone: state.timezone,
     };
-    if (state.status === BookingStatus.CONFIRMED && terms.start.getTime() + terms.durationMinutes * 60_000 > ctx.clock.now().getTime()) {
+    if (
+      state.status === BookingStatus.CONFIRMED &&
+      terms.start.getTime() + terms.durationMinutes * 60_000 > ctx.clock.now().getTime()
+    ) {
       if (state.meeting_id) {
         if (!sameTerms(state, terms)) {
           await this.client.updateMeeting(state.meeting_id, terms);
@@ -85,7 +111,8 @@ export class ZoomMeetings {
       }
       if (state.meeting_provider !== MeetingProvider.ZOOM) return;
       let meeting = state.requested_at ? await this.client.findMeeting(marker(state.reference)) : null;
-      if (meeting) await this.client.updateMeeting(meeting.id, terms); // made by a lost call, maybe for times since changed
+      if (meeting)
+        await this.client.updateMeeting(meeting.id, terms); // made by a lost call, maybe for times since changed
       else {
         await this.requested(ctx, bookingId);
         meeting = await this.client.createMeeting(terms);
@@ -123,12 +150,25 @@ export class ZoomMeetings {
    * Records the meeting as Zoom has it, and a new link on the booking (BookingLifecycle.linkMeeting; a
    * booking that was cancelled meanwhile keeps only the meeting id, for its own job to delete it).
    */
-  private async linked(ctx: RequestContext, bookingId: number, meeting: ZoomMeeting, terms: ZoomMeetingTerms): Promise<void> {
+  private async linked(
+    ctx: RequestContext,
+    bookingId: number,
+    meeting: ZoomMeeting,
+    terms: ZoomMeetingTerms,
+  ): Promise<void> {
     await inTransaction(ctx, async (tx) => {
       const booking = await lockBookingWhere(tx, { id: bookingId });
       await tx.em.execute(
         `update zoom_meeting set meeting_id = ?, join_url = coalesce(nullif(?, ''), join_url), starts_at = ?, duration_minutes = ?, topic = ?, updated_at = ? where booking_id = ?`,
-        [meeting.id, meeting.joinUrl, terms.start, terms.durationMinutes, terms.topic.slice(0, 200), tx.clock.now(), bookingId],
+        [
+          meeting.id,
+          meeting.joinUrl,
+          terms.start,
+          terms.durationMinutes,
+          terms.topic.slice(0, 200),
+          tx.clock.now(),
+          bookingId,
+        ],
       );
       if (booking && meeting.joinUrl) await this.lifecycle.linkMeeting(tx, booking, meeting.joinUrl);
     });
@@ -136,5 +176,10 @@ export class ZoomMeetings {
 }
 
 function sameTerms(state: MeetingState, terms: ZoomMeetingTerms): boolean {
-  return state.meeting_starts_at !== null && new Date(state.meeting_starts_at).getTime() === terms.start.getTime() && state.duration_minutes === terms.durationMinutes && state.topic === terms.topic;
+  return (
+    state.meeting_starts_at !== null &&
+    new Date(state.meeting_starts_at).getTime() === terms.start.getTime() &&
+    state.duration_minutes === terms.durationMinutes &&
+    state.topic === terms.topic
+  );
 }

@@ -25,8 +25,10 @@ export const LIMITS = {
 function applyTerms(service: Service, input: ServiceUpdateInput, zoomConfigured: boolean): void {
   if (input.name != null) service.name = text('name', input.name, 200, { singleLine: true });
   if (input.description !== undefined) service.description = optionalText('description', input.description, 10_000);
-  if (input.category !== undefined) service.category = optionalText('category', input.category, 100)?.toLowerCase() ?? null;
-  if (input.durationMinutes != null) service.durationMinutes = intInRange('durationMinutes', input.durationMinutes, 1, LIMITS.durationMinutes);
+  if (input.category !== undefined)
+    service.category = optionalText('category', input.category, 100)?.toLowerCase() ?? null;
+  if (input.durationMinutes != null)
+    service.durationMinutes = intInRange('durationMinutes', input.durationMinutes, 1, LIMITS.durationMinutes);
   if (input.capacity != null) service.capacity = intInRange('capacity', input.capacity, 1, LIMITS.capacity);
   if (input.priceAmount != null) service.priceAmount = parseAmount('priceAmount', input.priceAmount, service.currency);
   if (input.childRate != null) service.childRateValue = rate('childRate', input.childRate, 1);
@@ -34,27 +36,46 @@ function applyTerms(service: Service, input: ServiceUpdateInput, zoomConfigured:
   if (input.taxRate != null) service.taxRateValue = rate('taxRate', input.taxRate, 1);
   if (input.bookingMode != null) service.bookingMode = input.bookingMode;
   if (input.requiresPayment != null) service.requiresPayment = input.requiresPayment;
-  if (input.minPartySize != null) service.minPartySize = intInRange('minPartySize', input.minPartySize, 1, LIMITS.capacity);
-  if (input.maxPartySize != null) service.maxPartySize = intInRange('maxPartySize', input.maxPartySize, 1, LIMITS.capacity);
-  if (input.cutoffHours != null) service.cutoffHours = intInRange('cutoffHours', input.cutoffHours, 0, LIMITS.cutoffHours);
-  if (input.advanceDays != null) service.advanceDays = intInRange('advanceDays', input.advanceDays, 1, LIMITS.advanceDays);
+  if (input.minPartySize != null)
+    service.minPartySize = intInRange('minPartySize', input.minPartySize, 1, LIMITS.capacity);
+  if (input.maxPartySize != null)
+    service.maxPartySize = intInRange('maxPartySize', input.maxPartySize, 1, LIMITS.capacity);
+  if (input.cutoffHours != null)
+    service.cutoffHours = intInRange('cutoffHours', input.cutoffHours, 0, LIMITS.cutoffHours);
+  if (input.advanceDays != null)
+    service.advanceDays = intInRange('advanceDays', input.advanceDays, 1, LIMITS.advanceDays);
   if (input.meetingProvider === MeetingProvider.ZOOM && !zoomConfigured) {
-    throw new BadInput('meetingProvider', 'ZOOM is not available: this server has no Zoom account configured (ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET)');
+    throw new BadInput(
+      'meetingProvider',
+      'ZOOM is not available: this server has no Zoom account configured (ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET)',
+    );
   }
   if (input.meetingProvider != null) service.meetingProvider = input.meetingProvider;
   if (input.maxActiveBookingsPerCustomer != null) {
-    service.maxActiveBookingsPerCustomer = intInRange('maxActiveBookingsPerCustomer', input.maxActiveBookingsPerCustomer, 0, LIMITS.capacity);
+    service.maxActiveBookingsPerCustomer = intInRange(
+      'maxActiveBookingsPerCustomer',
+      input.maxActiveBookingsPerCustomer,
+      0,
+      LIMITS.capacity,
+    );
   }
   if (input.allowOverlappingBookings != null) service.allowOverlappingBookings = input.allowOverlappingBookings;
-  if (input.bufferBeforeMinutes != null) service.bufferBeforeMinutes = intInRange('bufferBeforeMinutes', input.bufferBeforeMinutes, 0, LIMITS.bufferMinutes);
-  if (input.bufferAfterMinutes != null) service.bufferAfterMinutes = intInRange('bufferAfterMinutes', input.bufferAfterMinutes, 0, LIMITS.bufferMinutes);
+  if (input.bufferBeforeMinutes != null)
+    service.bufferBeforeMinutes = intInRange('bufferBeforeMinutes', input.bufferBeforeMinutes, 0, LIMITS.bufferMinutes);
+  if (input.bufferAfterMinutes != null)
+    service.bufferAfterMinutes = intInRange('bufferAfterMinutes', input.bufferAfterMinutes, 0, LIMITS.bufferMinutes);
   if (input.active != null) service.active = input.active;
   if (service.minPartySize > service.maxPartySize) throw new BadInput('minPartySize', 'must not exceed maxPartySize');
 }
 
 /** An ILIKE pattern for a search text (its own % and _ match literally); null for no search. */
 function likePattern(search: string | null | undefined): string | null {
-  return search?.trim() ? `%${search.trim().slice(0, 200).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  return search?.trim()
+    ? `%${search
+        .trim()
+        .slice(0, 200)
+        .replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    : null;
 }
 
 const BIO_LENGTH = 5_000;
@@ -65,7 +86,8 @@ export async function isVisible(ctx: RequestContext, service: Pick<Service, 'act
 }
 
 /** isVisible for a service read as a row: whether it is active, and its provider's user. */
-export const isVisibleRow = (ctx: RequestContext, active: boolean, ownerUserId: number): boolean => active || managesUserOf(ctx, ownerUserId);
+export const isVisibleRow = (ctx: RequestContext, active: boolean, ownerUserId: number): boolean =>
+  active || managesUserOf(ctx, ownerUserId);
 
 type ServiceFilter = { search?: string | null; category?: string | null; providerId?: string | null };
 const BY_ID = { id: 'asc' } as const;
@@ -74,7 +96,11 @@ function servicesWhere(filter: ServiceFilter): FilterQuery<Service> {
   const where: FilterQuery<Service> = { active: true };
   const pattern = likePattern(filter.search);
   if (pattern) {
-    where.$or = [{ name: { $ilike: pattern } }, { description: { $ilike: pattern } }, { provider: { name: { $ilike: pattern } } }];
+    where.$or = [
+      { name: { $ilike: pattern } },
+      { description: { $ilike: pattern } },
+      { provider: { name: { $ilike: pattern } } },
+    ];
   }
   if (filter.category?.trim()) where.category = filter.category.trim().toLowerCase();
   if (filter.providerId) where.provider = parseId('providerId', filter.providerId);
@@ -131,13 +157,19 @@ export class CatalogService {
   }
 
   /** Providers with at least one active service (in `category`, if given) whose name or bio matches `search`, by name. */
-  async listProviders(ctx: RequestContext, filter: { search?: string | null; category?: string | null }): Promise<Provider[]> {
+  async listProviders(
+    ctx: RequestContext,
+    filter: { search?: string | null; category?: string | null },
+  ): Promise<Provider[]> {
     const category = filter.category?.trim().toLowerCase() || null;
     const pattern = likePattern(filter.search);
     const qb = ctx.em
       .createQueryBuilder(Provider, 'p')
       .select('p.*')
-      .where(`exists (select 1 from service s where s.provider_id = p.id and s.active and (?::text is null or s.category = ?))`, [category, category])
+      .where(
+        `exists (select 1 from service s where s.provider_id = p.id and s.active and (?::text is null or s.category = ?))`,
+        [category, category],
+      )
       .orderBy({ name: 'asc', id: 'asc' })
       .limit(MAX_ROWS.providers);
     if (pattern) qb.andWhere('(p.name ilike ? or p.bio ilike ?)', [pattern, pattern]);
@@ -145,7 +177,10 @@ export class CatalogService {
   }
 
   /** The calling provider changes its public name and bio. */
-  async updateProviderProfile(ctx: RequestContext, input: { name?: string | null; bio?: string | null }): Promise<Provider> {
+  async updateProviderProfile(
+    ctx: RequestContext,
+    input: { name?: string | null; bio?: string | null },
+  ): Promise<Provider> {
     const name = input.name == null ? null : text('name', input.name, 200, { singleLine: true });
     const bio = input.bio === undefined ? undefined : optionalText('bio', input.bio, BIO_LENGTH);
     return inTransaction(ctx, async (tx) => {

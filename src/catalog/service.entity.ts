@@ -5,10 +5,31 @@ import { Money } from '../core/money.type';
 import { BookingMode, MeetingProvider } from './service.enums';
 
 /** What is booked: a sector, a tour, a consultation. */
-@ObjectType('Service', { description: 'What is booked: a sector, a tour, a consultation. Its slots carry the seats; its provider manages it.' })
+@ObjectType('Service', {
+  description: 'What is booked: a sector, a tour, a consultation. Its slots carry the seats; its provider manages it.',
+})
 @Entity()
 export class Service {
-  [OptionalProps]?: 'childRateValue' | 'infantRateValue' | 'taxRateValue' | 'bookingMode' | 'requiresPayment' | 'minPartySize' | 'cutoffHours' | 'advanceDays' | 'meetingProvider' | 'maxActiveBookingsPerCustomer' | 'allowOverlappingBookings' | 'bufferBeforeMinutes' | 'bufferAfterMinutes' | 'active' | 'createdAt' | 'price' | 'childRate' | 'infantRate' | 'taxRate';
+  [OptionalProps]?:
+    | 'childRateValue'
+    | 'infantRateValue'
+    | 'taxRateValue'
+    | 'bookingMode'
+    | 'requiresPayment'
+    | 'minPartySize'
+    | 'cutoffHours'
+    | 'advanceDays'
+    | 'meetingProvider'
+    | 'maxActiveBookingsPerCustomer'
+    | 'allowOverlappingBookings'
+    | 'bufferBeforeMinutes'
+    | 'bufferAfterMinutes'
+    | 'active'
+    | 'createdAt'
+    | 'price'
+    | 'childRate'
+    | 'infantRate'
+    | 'taxRate';
 
   @Field(() => ID, { description: 'Stable identifier of the service.' })
   @PrimaryKey()
@@ -26,12 +47,18 @@ export class Service {
   @Property({ type: 'text', nullable: true })
   description?: string | null;
 
-  @Field(() => String, { description: 'Free-form category, stored lower-case, used by the `services(category)` filter; null when none.', nullable: true })
+  @Field(() => String, {
+    description: 'Free-form category, stored lower-case, used by the `services(category)` filter; null when none.',
+    nullable: true,
+  })
   @Property({ length: 100, nullable: true })
   category?: string | null;
 
   /** IANA zone in which schedules, blackouts and availability dates are read. */
-  @Field({ description: 'IANA time zone of the place (e.g. Europe/Rome): schedule times and availability dates are local to it.' })
+  @Field({
+    description:
+      'IANA time zone of the place (e.g. Europe/Rome): schedule times and availability dates are local to it.',
+  })
   @Property({ length: 64 })
   timezone!: string;
 
@@ -59,11 +86,15 @@ export class Service {
   @Property({ type: 'decimal', precision: 6, scale: 4 })
   taxRateValue: string = '0';
 
-  @Field(() => BookingMode, { description: 'INSTANT: `book` directly; APPROVAL: customers `propose` and the provider accepts.' })
+  @Field(() => BookingMode, {
+    description: 'INSTANT: `book` directly; APPROVAL: customers `propose` and the provider accepts.',
+  })
   @Enum({ items: () => BookingMode, nativeEnumName: 'booking_mode' })
   bookingMode: BookingMode = BookingMode.INSTANT;
 
-  @Field({ description: 'Whether bookings are paid by card (they start PENDING_PAYMENT); free services confirm at once.' })
+  @Field({
+    description: 'Whether bookings are paid by card (they start PENDING_PAYMENT); free services confirm at once.',
+  })
   @Property()
   requiresPayment: boolean = false;
 
@@ -75,7 +106,10 @@ export class Service {
   @Property()
   maxPartySize!: number;
 
-  @Field(() => Int, { description: "Bookings close this many hours before a slot starts; a customer's cancel at least this long before the start is refunded in full. 0 by default." })
+  @Field(() => Int, {
+    description:
+      "Bookings close this many hours before a slot starts; a customer's cancel at least this long before the start is refunded in full. 0 by default.",
+  })
   @Property()
   cutoffHours: number = 0;
 
@@ -83,19 +117,28 @@ export class Service {
   @Property()
   advanceDays: number = 365;
 
-  @Field(() => Int, { description: 'At most this many bookings awaiting payment or confirmed per customer at once; 0 means no limit.' })
+  @Field(() => Int, {
+    description: 'At most this many bookings awaiting payment or confirmed per customer at once; 0 means no limit.',
+  })
   @Property()
   maxActiveBookingsPerCustomer: number = 0;
 
-  @Field({ description: 'Whether one customer may hold bookings of this service that overlap in time (false by default).' })
+  @Field({
+    description: 'Whether one customer may hold bookings of this service that overlap in time (false by default).',
+  })
   @Property()
   allowOverlappingBookings: boolean = false;
 
-  @Field(() => Int, { description: "Minutes kept free before each appointment of this service (capacity-1 services share the provider's time; README, \"Appointments and buffers\")." })
+  @Field(() => Int, {
+    description:
+      'Minutes kept free before each appointment of this service (capacity-1 services share the provider\'s time; README, "Appointments and buffers").',
+  })
   @Property()
   bufferBeforeMinutes: number = 0;
 
-  @Field(() => Int, { description: 'Minutes kept free after each appointment of this service, before the provider can be booked again.' })
+  @Field(() => Int, {
+    description: 'Minutes kept free after each appointment of this service, before the provider can be booked again.',
+  })
   @Property()
   bufferAfterMinutes: number = 0;
 

@@ -9,7 +9,10 @@ registerEnumType(BookingMode, {
   description: 'How a service is booked.',
   valuesConfig: {
     INSTANT: { description: 'Customers book open slots directly with `book`.' },
-    APPROVAL: { description: 'Customers `propose`; the provider accepts (which books), declines or counter-proposes. `book` answers APPROVAL_REQUIRED.' },
+    APPROVAL: {
+      description:
+        'Customers `propose`; the provider accepts (which books), declines or counter-proposes. `book` answers APPROVAL_REQUIRED.',
+    },
   },
 });
 
@@ -26,6 +29,9 @@ registerEnumType(MeetingProvider, {
     NONE: { description: 'No online meeting (an in-person service).' },
     JITSI: { description: 'A Jitsi Meet link made per booking; needs no account.' },
     GOOGLE_MEET: { description: "A Google Meet link from the provider's connected Google Calendar event." },
-    ZOOM: { description: 'A Zoom meeting made for each booking (the server needs Zoom credentials); its link follows on the booking, by email and in the invite.' },
+    ZOOM: {
+      description:
+        'A Zoom meeting made for each booking (the server needs Zoom credentials); its link follows on the booking, by email and in the invite.',
+    },
   },
 });

@@ -8,10 +8,17 @@ export const MAX_PAGE_SIZE = 100;
 
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { defaultValue: 20, description: `How many rows this page holds, 1 to ${MAX_PAGE_SIZE} (BAD_USER_INPUT otherwise).` })
+  @Field(() => Int, {
+    defaultValue: 20,
+    description: `How many rows this page holds, 1 to ${MAX_PAGE_SIZE} (BAD_USER_INPUT otherwise).`,
+  })
   first!: number;
 
-  @Field(() => String, { nullable: true, description: "Start after this row: the `endCursor` (or an edge's `cursor`) of the page before; omitted: the first page. Cursors stay valid when rows are added." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Start after this row: the `endCursor` (or an edge's `cursor`) of the page before; omitted: the first page. Cursors stay valid when rows are added.",
+  })
   after?: string | null;
 }
 
@@ -23,10 +30,16 @@ export class PageInfo {
   @Field({ description: 'Whether rows come before this page (true when `after` was given).' })
   hasPreviousPage!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'Cursor of the first row of the page; null when the page is empty.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor of the first row of the page; null when the page is empty.',
+  })
   startCursor!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Cursor of the last row of the page, for the next page\'s `after`; null when the page is empty.' })
+  @Field(() => String, {
+    nullable: true,
+    description: "Cursor of the last row of the page, for the next page's `after`; null when the page is empty.",
+  })
   endCursor!: string | null;
 }
 
@@ -52,7 +65,9 @@ export function connectionType<T extends object>(node: ClassType<T>, name: strin
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${name} rows, in a stable order, with the total across all pages.` })
+  @ObjectType(`${name}Connection`, {
+    description: `A page of ${name} rows, in a stable order, with the total across all pages.`,
+  })
   class Connection {
     @Field(() => [Edge], { description: 'The rows of this page with their cursors.' })
     edges!: Edge[];
@@ -81,7 +96,8 @@ export async function paginate<T extends object>(
   orderBy: OrderDefinition<T>,
   page: PageArgs,
 ): Promise<Page<T>> {
-  if (!Number.isInteger(page.first) || page.first < 1 || page.first > MAX_PAGE_SIZE) throw new BadInput('first', `must be from 1 to ${MAX_PAGE_SIZE}`);
+  if (!Number.isInteger(page.first) || page.first < 1 || page.first > MAX_PAGE_SIZE)
+    throw new BadInput('first', `must be from 1 to ${MAX_PAGE_SIZE}`);
   const keys = Object.keys(orderBy as object).length;
   if (page.after != null) {
     let decoded: unknown;
@@ -90,16 +106,30 @@ export async function paginate<T extends object>(
     } catch {
       decoded = undefined;
     }
-    if (!Array.isArray(decoded) || decoded.length !== keys || decoded.some((value) => value === null || (typeof value === 'object' && !types.isDate(value)))) {
+    if (
+      !Array.isArray(decoded) ||
+      decoded.length !== keys ||
+      decoded.some((value) => value === null || (typeof value === 'object' && !types.isDate(value)))
+    ) {
       throw new BadInput('after', 'is not a cursor of this list');
     }
   }
-  const cursor = await em.findByCursor(entity, where, { first: page.first, after: page.after ?? undefined, orderBy, includeCount: true });
+  const cursor = await em.findByCursor(entity, where, {
+    first: page.first,
+    after: page.after ?? undefined,
+    orderBy,
+    includeCount: true,
+  });
   const nodes = cursor.items as T[];
   return {
     edges: nodes.map((node) => ({ cursor: cursor.from(node), node })),
     nodes,
-    pageInfo: { hasNextPage: cursor.hasNextPage, hasPreviousPage: cursor.hasPrevPage, startCursor: cursor.startCursor, endCursor: cursor.endCursor },
+    pageInfo: {
+      hasNextPage: cursor.hasNextPage,
+      hasPreviousPage: cursor.hasPrevPage,
+      startCursor: cursor.startCursor,
+      endCursor: cursor.endCursor,
+    },
     totalCount: cursor.totalCount,
   };
 }

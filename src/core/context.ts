@@ -72,7 +72,12 @@ const ATTEMPTS = 4;
 /** A lock cycle or a serialization failure: PostgreSQL undid the whole transaction, so it can simply run again. */
 function retryable(error: unknown): boolean {
   const code = (error as { code?: string }).code;
-  return error instanceof DeadlockException || error instanceof LockWaitTimeoutException || code === '40P01' || code === '40001';
+  return (
+    error instanceof DeadlockException ||
+    error instanceof LockWaitTimeoutException ||
+    code === '40P01' ||
+    code === '40001'
+  );
 }
 
 /**
@@ -137,7 +142,9 @@ export async function inOneStatement<T>(ctx: RequestContext, work: (tx: TxContex
 export async function trySavepoint(tx: TxContext, work: (tx: TxContext) => Promise<void>): Promise<boolean> {
   const effects = new Effects(); // kept only if the savepoint stands
   try {
-    await tx.em.transactional((em) => work({ ...tx, em: em as EntityManager, effects }), { propagation: TransactionPropagation.NESTED });
+    await tx.em.transactional((em) => work({ ...tx, em: em as EntityManager, effects }), {
+      propagation: TransactionPropagation.NESTED,
+    });
     tx.effects.absorb(effects);
     return true;
   } catch (error) {

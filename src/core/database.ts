@@ -27,15 +27,34 @@ export function connectionSettings(connectTimeoutMs: number) {
 }
 
 /** Socket errors, and the SQLSTATEs of a server shutting down, crashed or starting up. */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
 /** pg's errors for a connection that ended or never opened carry no code, only these messages. */
-const UNAVAILABLE_MESSAGE = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
+const UNAVAILABLE_MESSAGE =
+  /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
 
 /** Whether an error (or one it wraps) says PostgreSQL cannot be reached right now, as during a restart. */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   // Duck-typed: errors raised by Node's sockets need not be `instanceof` this realm's Error (Jest's sandbox).
   if (typeof error !== 'object' || error === null || depth > 5) return false;
-  const { code, name, message, cause, originalError } = error as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; originalError?: unknown };
+  const { code, name, message, cause, originalError } = error as {
+    code?: unknown;
+    name?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    originalError?: unknown;
+  };
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true; // class 08: connection exception
   if (name === 'KnexTimeoutError' || (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message))) return true;
   return isDatabaseUnavailable(cause, depth + 1) || isDatabaseUnavailable(originalError, depth + 1);
@@ -71,7 +90,10 @@ function checkReachableByPostgresUser(dir: string): void {
 }
 
 /** Starts (initialising once) a PostgreSQL cluster that keeps its files in `dir`. */
-export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<{ cluster: EmbeddedPostgres; port: number }> {
+export async function startEmbeddedPostgres(
+  dir: string,
+  log: Logger,
+): Promise<{ cluster: EmbeddedPostgres; port: number }> {
   fs.mkdirSync(dir, { recursive: true });
   checkReachableByPostgresUser(dir);
   const port = await freePort();

@@ -97,10 +97,22 @@ export class Effects {
     const parts: StatementParts = { ctes: [], cteParams: [], calls: [], callParams: [] };
     if (this.audits.length > 0) {
       const rows = this.audits.map((row) => {
-        parts.cteParams.push(row.bookingId, row.action, row.actorId, JSON.stringify(row.before), JSON.stringify(row.after), row.reason, row.ip, row.userAgent, row.at.toISOString());
+        parts.cteParams.push(
+          row.bookingId,
+          row.action,
+          row.actorId,
+          JSON.stringify(row.before),
+          JSON.stringify(row.after),
+          row.reason,
+          row.ip,
+          row.userAgent,
+          row.at.toISOString(),
+        );
         return '(?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::timestamptz)';
       });
-      parts.ctes.push(`audit as (insert into audit_entry (booking_id, action, actor_id, before, after, reason, ip, user_agent, created_at) values ${rows.join(', ')} returning 1)`);
+      parts.ctes.push(
+        `audit as (insert into audit_entry (booking_id, action, actor_id, before, after, reason, ip, user_agent, created_at) values ${rows.join(', ')} returning 1)`,
+      );
       parts.calls.push('(select count(*) from audit) as fx_audit');
     }
     for (const { channel, payload } of this.notices) {
@@ -114,8 +126,16 @@ export class Effects {
         continue;
       }
       const { task, payload, runAt, jobKey, maxAttempts } = op.add;
-      parts.callParams.push(task, JSON.stringify(payload), runAt?.toISOString() ?? null, jobKey ?? null, maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
-      parts.calls.push(`(graphile_worker.add_job(?, ?::json, run_at => coalesce(?::timestamptz, now()), job_key => ?, max_attempts => ?)).id as fx_${parts.calls.length}`);
+      parts.callParams.push(
+        task,
+        JSON.stringify(payload),
+        runAt?.toISOString() ?? null,
+        jobKey ?? null,
+        maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      );
+      parts.calls.push(
+        `(graphile_worker.add_job(?, ?::json, run_at => coalesce(?::timestamptz, now()), job_key => ?, max_attempts => ?)).id as fx_${parts.calls.length}`,
+      );
     }
     for (const rows of this.rows) {
       parts.ctes.push(...rows.ctes);

@@ -32,19 +32,26 @@ export const MAX_AMOUNT = new Decimal(10).pow(MAX_WHOLE_DIGITS).minus('0.0001');
 export function parseAmount(field: string, value: string, currency: string): string {
   const digits = minorDigits(currency);
   const match = new RegExp(`^([0-9]+)${digits === 0 ? '' : `(\\.[0-9]{1,${digits}})?`}$`).exec(value.trim());
-  if (!match) throw new BadInput(field, `"${value.slice(0, 40)}" is not a decimal amount with at most ${digits} decimals`);
-  if (match[1].replace(/^0+/, '').length > MAX_WHOLE_DIGITS) throw new BadInput(field, `must have at most ${MAX_WHOLE_DIGITS} digits before the point`);
+  if (!match)
+    throw new BadInput(field, `"${value.slice(0, 40)}" is not a decimal amount with at most ${digits} decimals`);
+  if (match[1].replace(/^0+/, '').length > MAX_WHOLE_DIGITS)
+    throw new BadInput(field, `must have at most ${MAX_WHOLE_DIGITS} digits before the point`);
   return new Decimal(value.trim()).toFixed(digits);
 }
 
 /** Rounds half-up to the currency's minor unit and formats with exactly that many digits. */
 export function formatAmount(value: Decimal.Value, currency: string): string {
-  return new Decimal(value).toDecimalPlaces(minorDigits(currency), Decimal.ROUND_HALF_UP).toFixed(minorDigits(currency));
+  return new Decimal(value)
+    .toDecimalPlaces(minorDigits(currency), Decimal.ROUND_HALF_UP)
+    .toFixed(minorDigits(currency));
 }
 
 /** An amount in the currency's minor unit (cents), as card networks count it. */
 export function toMinor(value: Decimal.Value, currency: string): number {
-  return new Decimal(value).times(new Decimal(10).pow(minorDigits(currency))).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber();
+  return new Decimal(value)
+    .times(new Decimal(10).pow(minorDigits(currency)))
+    .toDecimalPlaces(0, Decimal.ROUND_HALF_UP)
+    .toNumber();
 }
 
 export function fromMinor(minor: number, currency: string): string {

@@ -3,7 +3,10 @@ import { formatAmount } from './money';
 
 @ObjectType('Money', { description: 'Exact decimal amount with the currency minor-unit digits, ISO 4217 code.' })
 export class Money {
-  @Field({ description: 'Exact decimal amount as a string with the currency\'s minor-unit digits, e.g. "192.50"; never a binary float.' })
+  @Field({
+    description:
+      'Exact decimal amount as a string with the currency\'s minor-unit digits, e.g. "192.50"; never a binary float.',
+  })
   amount!: string;
 
   @Field({ description: 'ISO 4217 currency code, e.g. EUR.' })

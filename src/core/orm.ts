@@ -1,4 +1,10 @@
-import { DataloaderType, DefaultLogger, type LogContext, type LoggerNamespace, type LoggerOptions } from '@mikro-orm/core';
+import {
+  DataloaderType,
+  DefaultLogger,
+  type LogContext,
+  type LoggerNamespace,
+  type LoggerOptions,
+} from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
@@ -33,7 +39,12 @@ interface PooledConnection {
  * the ORM's pool: PostgreSQL then plans it once per connection, not per request (for a month of availability
  * the planning cost more than the run). `text` must be the same for a name. Outside a transaction only.
  */
-export async function preparedRead<R>(ctx: RequestContext, name: string, text: string, values: unknown[]): Promise<R[]> {
+export async function preparedRead<R>(
+  ctx: RequestContext,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<R[]> {
   const { client } = ctx.knex ?? ctx.em.getKnex();
   const connection = (await client.acquireConnection()) as PooledConnection;
   try {
@@ -46,16 +57,32 @@ export async function preparedRead<R>(ctx: RequestContext, name: string, text: s
 
 /** knex's hook on each new pooled connection: sets its statement_timeout (0 leaves PostgreSQL's default, none). */
 function statementTimeout(ms: number) {
-  return (connection: { query(sql: string, done: (error?: Error) => void): void }, done: (error: Error | undefined, connection: unknown) => void) =>
-    connection.query(`set statement_timeout = ${Math.round(ms)}`, (error) => done(error, connection));
+  return (
+    connection: { query(sql: string, done: (error?: Error) => void): void },
+    done: (error: Error | undefined, connection: unknown) => void,
+  ) => connection.query(`set statement_timeout = ${Math.round(ms)}`, (error) => done(error, connection));
 }
 
-export function ormOptions(clientUrl: string, write: (message: string) => void = () => {}, debug: LoggerNamespace[] = [], statementTimeoutMs = 0, connectTimeoutMs = CONNECT_TIMEOUT_MS): Options {
+export function ormOptions(
+  clientUrl: string,
+  write: (message: string) => void = () => {},
+  debug: LoggerNamespace[] = [],
+  statementTimeoutMs = 0,
+  connectTimeoutMs = CONNECT_TIMEOUT_MS,
+): Options {
   return {
     clientUrl,
     entities: ENTITIES,
     extensions: [Migrator],
-    migrations: { migrationsList: migrations, path: 'migrations', pathTs: 'migrations', transactional: true, allOrNothing: true, snapshot: false, emit: 'ts' },
+    migrations: {
+      migrationsList: migrations,
+      path: 'migrations',
+      pathTs: 'migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      emit: 'ts',
+    },
     // rate-limiter-flexible's counters live there, made by a migration but mapped by no entity.
     schemaGenerator: { ignoreSchema: ['rate_limit'] },
     // Reference.load() and Collection.load() are batched per tick: lists cost one query per relation.
@@ -75,7 +102,11 @@ export function ormOptions(clientUrl: string, write: (message: string) => void =
  * every statement (requests and jobs) is cancelled after `statementTimeoutMs`. Migrations run on a pool of
  * their own without that limit: an index on a large table may take longer than any request should.
  */
-export async function openOrm(clientUrl: string, log: Logger, settings: { statementTimeoutMs: number; dbConnectTimeoutMs: number }): Promise<MikroORM> {
+export async function openOrm(
+  clientUrl: string,
+  log: Logger,
+  settings: { statementTimeoutMs: number; dbConnectTimeoutMs: number },
+): Promise<MikroORM> {
   const write = (message: string) => log.debug(message);
   const migrating = await MikroORM.init(ormOptions(clientUrl, write, [], 0, settings.dbConnectTimeoutMs));
   try {

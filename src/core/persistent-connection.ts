@@ -42,7 +42,11 @@ export class PersistentConnection {
   /** Opens the connection; fails if PostgreSQL cannot be reached. */
   async start(): Promise<void> {
     const { url, applicationName, connectTimeoutMs, setup, log } = this.options;
-    const client = new Client({ connectionString: url, application_name: applicationName, ...connectionSettings(connectTimeoutMs) });
+    const client = new Client({
+      connectionString: url,
+      application_name: applicationName,
+      ...connectionSettings(connectTimeoutMs),
+    });
     client.on('error', (error) => {
       log.warn({ err: error }, `${applicationName} connection failed`);
       this.dropped(client);

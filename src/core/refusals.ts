@@ -2,14 +2,20 @@ import { DomainError } from './errors';
 import { businessMetrics } from './metrics';
 
 export function slotUnavailable(slotId: number, why: string, reason?: string): DomainError {
-  return new DomainError('SLOT_UNAVAILABLE', `Slot ${slotId} ${why}`, { slotId: String(slotId), ...(reason ? { reason } : {}) });
+  return new DomainError('SLOT_UNAVAILABLE', `Slot ${slotId} ${why}`, {
+    slotId: String(slotId),
+    ...(reason ? { reason } : {}),
+  });
 }
 
 /** The provider's time is taken (README, "Appointments and buffers"): why a slot reads `available: 0` without being full. */
 export const PROVIDER_BUSY = 'PROVIDER_BUSY';
 
 export function capacityExceeded(slotId: number): DomainError {
-  return new DomainError('CAPACITY_EXCEEDED', `Slot ${slotId} has not enough free seats`, { slotId: String(slotId), waitlistAvailable: true });
+  return new DomainError('CAPACITY_EXCEEDED', `Slot ${slotId} has not enough free seats`, {
+    slotId: String(slotId),
+    waitlistAvailable: true,
+  });
 }
 
 /**
@@ -25,15 +31,24 @@ export function databaseRefusal(error: unknown): DomainError | undefined {
       businessMetrics.capacityErrors.inc(); // a race lost after the read check passed
       return capacityExceeded(Number(detail));
     case 'BK003':
-      return new DomainError('BAD_USER_INPUT', `slotIds: this service takes at most ${detail} live booking(s) per customer, and you hold them`, {
-        field: 'slotIds',
-        rule: 'MAX_ACTIVE_BOOKINGS',
-      });
+      return new DomainError(
+        'BAD_USER_INPUT',
+        `slotIds: this service takes at most ${detail} live booking(s) per customer, and you hold them`,
+        {
+          field: 'slotIds',
+          rule: 'MAX_ACTIVE_BOOKINGS',
+        },
+      );
     case 'BK004':
-      return new DomainError('BAD_USER_INPUT', 'slotIds: you already hold a booking of this service at that time', { field: 'slotIds', rule: 'NO_OVERLAP' });
+      return new DomainError('BAD_USER_INPUT', 'slotIds: you already hold a booking of this service at that time', {
+        field: 'slotIds',
+        rule: 'NO_OVERLAP',
+      });
     case 'BK005':
       businessMetrics.capacityErrors.inc(); // a race for the provider's time lost after the read check passed
-      return new DomainError('SLOT_UNAVAILABLE', 'The provider is already booked at that time (buffers included)', { reason: PROVIDER_BUSY });
+      return new DomainError('SLOT_UNAVAILABLE', 'The provider is already booked at that time (buffers included)', {
+        reason: PROVIDER_BUSY,
+      });
     default:
       return undefined;
   }

@@ -39,12 +39,18 @@ export class SecretBox {
   unseal(stored: string): { secret: string; stale: boolean } {
     if (stored.startsWith('plain:')) return { secret: stored.slice('plain:'.length), stale: this.keys.length > 0 };
     if (this.keys.length === 0) throw new Error(`this secret is sealed: set ${this.setting} to read it`);
-    const [iv, tag, sealed] = stored.slice('gcm:'.length).split('.').map((part) => Buffer.from(part, 'base64url'));
+    const [iv, tag, sealed] = stored
+      .slice('gcm:'.length)
+      .split('.')
+      .map((part) => Buffer.from(part, 'base64url'));
     for (const [index, key] of this.keys.entries()) {
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, iv);
         decipher.setAuthTag(tag);
-        return { secret: Buffer.concat([decipher.update(sealed), decipher.final()]).toString('utf8'), stale: index > 0 };
+        return {
+          secret: Buffer.concat([decipher.update(sealed), decipher.final()]).toString('utf8'),
+          stale: index > 0,
+        };
       } catch {
         // Sealed under another of the keys (the tag does not verify): try the next.
       }

@@ -34,6 +34,11 @@ export function text(field: string, value: string, max: number, opts: { singleLi
   return trimmed;
 }
 
-export function optionalText(field: string, value: string | null | undefined, max: number, opts: { singleLine?: boolean } = {}): string | null {
+export function optionalText(
+  field: string,
+  value: string | null | undefined,
+  max: number,
+  opts: { singleLine?: boolean } = {},
+): string | null {
   return value === null || value === undefined || value.trim() === '' ? null : text(field, value, max, opts);
 }

@@ -69,7 +69,10 @@ export class WorkerLeases {
   /** Workers that lock jobs but whose lease is free now. */
   private async withoutLease(): Promise<string[]> {
     this.assertConnected();
-    const rows = await this.query<{ locked_by: string }>('select distinct locked_by from graphile_worker.jobs where locked_by is not null', []);
+    const rows = await this.query<{ locked_by: string }>(
+      'select distinct locked_by from graphile_worker.jobs where locked_by is not null',
+      [],
+    );
     const free: string[] = [];
     for (const { locked_by: workerId } of rows) {
       if (this.held.has(workerId) || !(await this.query<{ free: boolean }>(TRY_LOCK, [workerId]))[0]?.free) continue;

@@ -1,5 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { Logger as WorkerLogger, run, runMigrations, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
+import {
+  Logger as WorkerLogger,
+  run,
+  runMigrations,
+  type Runner,
+  type TaskList,
+  type WorkerEvents,
+} from 'graphile-worker';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
@@ -7,8 +14,16 @@ import { connectionSettings } from './database';
 import { metrics } from './metrics';
 import { WorkerLeases } from './worker-leases';
 
-const lostWorkers = new Counter({ name: 'job_workers_lost_total', help: 'Job workers that stopped because the database went away mid-job (each is replaced)', registers: [metrics] });
-const releasedWorkers = new Counter({ name: 'job_dead_workers_released_total', help: 'Dead workers (of any process) whose locked jobs were unlocked to run again', registers: [metrics] });
+const lostWorkers = new Counter({
+  name: 'job_workers_lost_total',
+  help: 'Job workers that stopped because the database went away mid-job (each is replaced)',
+  registers: [metrics],
+});
+const releasedWorkers = new Counter({
+  name: 'job_dead_workers_released_total',
+  help: 'Dead workers (of any process) whose locked jobs were unlocked to run again',
+  registers: [metrics],
+});
 
 /** How often a process looks for jobs locked by dead workers (it also does at start). */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -58,12 +73,18 @@ export class JobRunner {
   ) {}
 
   static async start(options: JobRunnerOptions): Promise<JobRunner> {
-    const pool = new Pool({ connectionString: options.databaseUrl, max: 10, application_name: 'booking-jobs', ...connectionSettings(options.connectTimeoutMs) });
+    const pool = new Pool({
+      connectionString: options.databaseUrl,
+      max: 10,
+      application_name: 'booking-jobs',
+      ...connectionSettings(options.connectTimeoutMs),
+    });
     const leases = new WorkerLeases(options.databaseUrl, options.log, options.connectTimeoutMs);
     await leases.start();
     const jobs = new JobRunner(options, pool, leases);
     jobs.runner = await jobs.run();
-    const sweep = () => void jobs.sweep().catch((error) => options.log.warn({ err: error }, 'could not look for dead job workers'));
+    const sweep = () =>
+      void jobs.sweep().catch((error) => options.log.warn({ err: error }, 'could not look for dead job workers'));
     sweep();
     jobs.sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS);
     jobs.sweepTimer.unref();
@@ -74,14 +95,31 @@ export class JobRunner {
     const { taskList, log } = this.options;
     const events: WorkerEvents = new EventEmitter();
     const warn = (what: string) => (error: unknown) => log.warn({ err: error }, what);
-    events.on('worker:create', ({ worker }) => void this.leases.take(worker.workerId).catch(warn('job worker lease not taken yet')));
-    events.on('worker:stop', ({ worker }) => void this.leases.give(worker.workerId).catch(warn('job worker lease not given back')));
+    events.on(
+      'worker:create',
+      ({ worker }) => void this.leases.take(worker.workerId).catch(warn('job worker lease not taken yet')),
+    );
+    events.on(
+      'worker:stop',
+      ({ worker }) => void this.leases.give(worker.workerId).catch(warn('job worker lease not given back')),
+    );
     events.on('worker:fatalError', ({ worker }) => {
       lostWorkers.inc();
-      log.warn({ workerId: worker.workerId }, 'a job worker lost the database mid-job; the job runner is replaced once the database answers');
+      log.warn(
+        { workerId: worker.workerId },
+        'a job worker lost the database mid-job; the job runner is replaced once the database answers',
+      );
       this.repair();
     });
-    return run({ pgPool: this.pool, concurrency: 4, pollInterval: 1_000, noHandleSignals: true, logger: workerLogger(log), taskList, events });
+    return run({
+      pgPool: this.pool,
+      concurrency: 4,
+      pollInterval: 1_000,
+      noHandleSignals: true,
+      logger: workerLogger(log),
+      taskList,
+      events,
+    });
   }
 
   private async sweep(): Promise<void> {
@@ -103,7 +141,9 @@ export class JobRunner {
   private async replaceRunner(): Promise<void> {
     while (this.damaged && !this.stopped) {
       this.damaged = false;
-      await this.runner?.stop().catch((error) => this.options.log.warn({ err: error }, 'damaged job runner did not stop cleanly'));
+      await this.runner
+        ?.stop()
+        .catch((error) => this.options.log.warn({ err: error }, 'damaged job runner did not stop cleanly'));
       this.runner = await this.whenDatabaseAnswers('job runner not restarted yet', async () => {
         const runner = await this.run();
         if (!this.stopped) return runner;

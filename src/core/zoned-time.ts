@@ -18,18 +18,20 @@ export function inYears(range: YearRange, year: number): boolean {
 
 /** A YYYY-MM-DD date (already well formed) whose year lies in the range. */
 export function dateInYears(field: string, date: string, range: YearRange): string {
-  if (!inYears(range, Number(date.slice(0, 4)))) throw new BadInput(field, `must be in the years ${range.first} to ${range.last}`);
+  if (!inYears(range, Number(date.slice(0, 4))))
+    throw new BadInput(field, `must be in the years ${range.first} to ${range.last}`);
   return date;
 }
 
 /** An instant whose UTC year lies in the range. */
 export function instantInYears(field: string, instant: Date, range: YearRange): Date {
-  if (!inYears(range, instant.getUTCFullYear())) throw new BadInput(field, `must be in the years ${range.first} to ${range.last}`);
+  if (!inYears(range, instant.getUTCFullYear()))
+    throw new BadInput(field, `must be in the years ${range.first} to ${range.last}`);
   return instant;
 }
 
 export function parseZone(field: string, zone: string): string {
-  if (!zone || !IANAZone.isValidZone(zone) || !zone.includes('/') && zone !== 'UTC') {
+  if (!zone || !IANAZone.isValidZone(zone) || (!zone.includes('/') && zone !== 'UTC')) {
     throw new BadInput(field, `"${String(zone).slice(0, 64)}" is not an IANA time zone`);
   }
   return new IANAZone(zone).name;
@@ -47,7 +49,12 @@ export function parseWallTime(field: string, value: string): { hour: number; min
  * (luxon's choice); a time repeated by fall-back takes the earlier instant (luxon would take the later).
  */
 export function zonedInstant(date: string, time: { hour: number; minute: number }, zone: string): Date {
-  const local = DateTime.fromISO(date, { zone }).set({ hour: time.hour, minute: time.minute, second: 0, millisecond: 0 });
+  const local = DateTime.fromISO(date, { zone }).set({
+    hour: time.hour,
+    minute: time.minute,
+    second: 0,
+    millisecond: 0,
+  });
   const [earliest] = local
     .getPossibleOffsets()
     .map((candidate) => candidate.toMillis())
@@ -64,4 +71,3 @@ export function localDate(instant: Date, zone: string): string {
 export function daysBetween(from: string, to: string): number {
   return DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days;
 }
-

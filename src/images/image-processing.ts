@@ -15,9 +15,14 @@ export interface ProcessedImage {
 }
 
 /** Lossy formats at a quality where artefacts are hard to see; PNG stays lossless. */
-const OUTPUT: Record<ImageFormat, JpegOptions | PngOptions | WebpOptions> = { jpeg: { quality: 82 }, png: {}, webp: { quality: 82 } };
+const OUTPUT: Record<ImageFormat, JpegOptions | PngOptions | WebpOptions> = {
+  jpeg: { quality: 82 },
+  png: {},
+  webp: { quality: 82 },
+};
 
-const isAccepted = (format: string | undefined): format is ImageFormat => format !== undefined && Object.hasOwn(IMAGE_FORMATS, format);
+const isAccepted = (format: string | undefined): format is ImageFormat =>
+  format !== undefined && Object.hasOwn(IMAGE_FORMATS, format);
 
 const notAnImage = () => new BadInput('file', 'must be a JPEG, PNG or WebP image');
 

@@ -3,7 +3,11 @@ import { User } from '../accounts/user.entity';
 import { Service } from '../catalog/service.entity';
 
 /** The formats an upload may be, each stored again in its own format. */
-export const IMAGE_FORMATS = { jpeg: { ext: 'jpg', contentType: 'image/jpeg' }, png: { ext: 'png', contentType: 'image/png' }, webp: { ext: 'webp', contentType: 'image/webp' } } as const;
+export const IMAGE_FORMATS = {
+  jpeg: { ext: 'jpg', contentType: 'image/jpeg' },
+  png: { ext: 'png', contentType: 'image/png' },
+  webp: { ext: 'webp', contentType: 'image/webp' },
+} as const;
 export type ImageFormat = keyof typeof IMAGE_FORMATS;
 
 /** The object's name in storage and the last part of its URL: the image's id and its format's extension. */

@@ -12,12 +12,19 @@ export class ImageResolver {
   constructor(private readonly imageService: ImageService) {}
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Service, { description: 'Shows an image the caller uploaded (POST /uploads) with a service the caller manages; attaching it again changes its alt text.' })
+  @Mutation(() => Service, {
+    description:
+      'Shows an image the caller uploaded (POST /uploads) with a service the caller manages; attaching it again changes its alt text.',
+  })
   attachServiceImage(
     @Ctx() ctx: RequestContext,
     @Arg('serviceId', () => ID, { description: 'A service the caller manages.' }) serviceId: string,
     @Arg('imageId', () => ID, { description: 'The id POST /uploads answered to the caller.' }) imageId: string,
-    @Arg('alt', () => String, { nullable: true, description: 'Text describing the image for screen readers; one line, up to 300 characters.' }) alt?: string | null,
+    @Arg('alt', () => String, {
+      nullable: true,
+      description: 'Text describing the image for screen readers; one line, up to 300 characters.',
+    })
+    alt?: string | null,
   ): Promise<Service> {
     return this.imageService.attach(ctx, serviceId, imageId, alt);
   }
@@ -33,10 +40,16 @@ export class ImageResolver {
   }
 
   @Authorized(Role.PROVIDER)
-  @Mutation(() => Provider, { description: "Sets the caller's profile picture to an image it uploaded; null removes it." })
+  @Mutation(() => Provider, {
+    description: "Sets the caller's profile picture to an image it uploaded; null removes it.",
+  })
   setProviderAvatar(
     @Ctx() ctx: RequestContext,
-    @Arg('imageId', () => ID, { nullable: true, description: 'The id POST /uploads answered to the caller; null clears the avatar.' }) imageId?: string | null,
+    @Arg('imageId', () => ID, {
+      nullable: true,
+      description: 'The id POST /uploads answered to the caller; null clears the avatar.',
+    })
+    imageId?: string | null,
   ): Promise<Provider> {
     return this.imageService.setAvatar(ctx, imageId);
   }
@@ -46,7 +59,10 @@ export class ImageResolver {
 export class ServiceImagesResolver {
   constructor(private readonly imageService: ImageService) {}
 
-  @FieldResolver(() => [ImageView], { description: `The service's images in the order attached; at most ${MAX_ROWS.serviceImages}.`, complexity: listCost(5) })
+  @FieldResolver(() => [ImageView], {
+    description: `The service's images in the order attached; at most ${MAX_ROWS.serviceImages}.`,
+    complexity: listCost(5),
+  })
   images(@Ctx() ctx: RequestContext, @Root() service: Service): Promise<ImageView[]> {
     return this.imageService.ofService(ctx, service);
   }
@@ -56,7 +72,10 @@ export class ServiceImagesResolver {
 export class ProviderAvatarResolver {
   constructor(private readonly imageService: ImageService) {}
 
-  @FieldResolver(() => ImageView, { nullable: true, description: "The provider's profile picture; null when none is set." })
+  @FieldResolver(() => ImageView, {
+    nullable: true,
+    description: "The provider's profile picture; null when none is set.",
+  })
   avatar(@Root() provider: Provider): Promise<ImageView | null> {
     return this.imageService.avatarOf(provider);
   }

@@ -72,7 +72,8 @@ export class ImageService {
         attached.alt = text;
         return service;
       }
-      if ((await tx.em.count(ServiceImage, { service })) >= MAX_ROWS.serviceImages) throw new BadInput('imageId', `a service shows at most ${MAX_ROWS.serviceImages} images`);
+      if ((await tx.em.count(ServiceImage, { service })) >= MAX_ROWS.serviceImages)
+        throw new BadInput('imageId', `a service shows at most ${MAX_ROWS.serviceImages} images`);
       tx.em.create(ServiceImage, { service, image, alt: text, createdAt: tx.clock.now() });
       return service;
     });
@@ -82,7 +83,9 @@ export class ImageService {
     return inTransaction(ctx, async (tx) => {
       const service = await this.catalog.getService(tx, serviceId);
       await assertManages(tx, service.provider);
-      const removed = UUID.test(imageId) ? await tx.em.nativeDelete(ServiceImage, { service, image: imageId.toLowerCase() }) : 0;
+      const removed = UUID.test(imageId)
+        ? await tx.em.nativeDelete(ServiceImage, { service, image: imageId.toLowerCase() })
+        : 0;
       if (removed === 0) throw new BadInput('imageId', 'is not an image of this service');
       return service;
     });
@@ -92,7 +95,8 @@ export class ImageService {
   async setAvatar(ctx: RequestContext, imageId: string | null | undefined): Promise<Provider> {
     return inTransaction(ctx, async (tx) => {
       const provider = await actingProvider(tx);
-      provider.avatar = imageId == null ? null : tx.em.getReference(Image, (await this.ownImage(tx, imageId)).id, { wrapped: true });
+      provider.avatar =
+        imageId == null ? null : tx.em.getReference(Image, (await this.ownImage(tx, imageId)).id, { wrapped: true });
       return provider;
     });
   }
@@ -101,8 +105,16 @@ export class ImageService {
   async ofService(ctx: RequestContext, service: Service): Promise<ImageView[]> {
     const em = ctx.em;
     return requestLoader<number, ImageView[]>(em, 'service-images', async (ids) => {
-      const rows = await em.find(ServiceImage, { service: { $in: [...ids] } }, { populate: ['image'], orderBy: { createdAt: 'asc' } });
-      return ids.map((id) => rows.filter((row) => row.service.id === id).map((row) => ({ ...this.view(row.image.getEntity()), alt: row.alt ?? null })));
+      const rows = await em.find(
+        ServiceImage,
+        { service: { $in: [...ids] } },
+        { populate: ['image'], orderBy: { createdAt: 'asc' } },
+      );
+      return ids.map((id) =>
+        rows
+          .filter((row) => row.service.id === id)
+          .map((row) => ({ ...this.view(row.image.getEntity()), alt: row.alt ?? null })),
+      );
     }).load(service.id);
   }
 
@@ -121,6 +133,12 @@ export class ImageService {
   }
 
   private view(image: Image): ImageView {
-    return { id: image.id, url: `${this.publicUrl}/images/${image.key}`, width: image.width, height: image.height, alt: null };
+    return {
+      id: image.id,
+      url: `${this.publicUrl}/images/${image.key}`,
+      width: image.width,
+      height: image.height,
+      alt: null,
+    };
   }
 }

@@ -1,9 +1,13 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 
 /** The public view of an image: where it is served and how large it is; `alt` when attached with one. */
-@ObjectType('Image', { description: 'A picture uploaded with POST /uploads and attached to a service or set as a provider avatar.' })
+@ObjectType('Image', {
+  description: 'A picture uploaded with POST /uploads and attached to a service or set as a provider avatar.',
+})
 export class ImageView {
-  @Field(() => ID, { description: 'The id POST /uploads answered; pass it to attachServiceImage or setProviderAvatar.' })
+  @Field(() => ID, {
+    description: 'The id POST /uploads answered; pass it to attachServiceImage or setProviderAvatar.',
+  })
   id!: string;
 
   @Field({ description: 'Where the image is served (GET, cacheable for a year: its content never changes).' })
@@ -15,6 +19,9 @@ export class ImageView {
   @Field(() => Int, { description: 'Height in pixels of the stored copy.' })
   height!: number;
 
-  @Field(() => String, { nullable: true, description: 'Text describing the image for screen readers, given when it was attached; null for an avatar.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Text describing the image for screen readers, given when it was attached; null for an avatar.',
+  })
   alt?: string | null;
 }

@@ -64,12 +64,24 @@ const IDS_PER_NOTICE = 500;
 const COUNTED_PER_NOTICE = 100;
 
 /** Announces changed slots of one service when the caller's transaction commits, with their counters after a seat change. */
-export function announceSlots(tx: TxContext, serviceId: number, slotIds: number[], reason: SlotChangeReason, counters?: SeatCounters[]): void {
+export function announceSlots(
+  tx: TxContext,
+  serviceId: number,
+  slotIds: number[],
+  reason: SlotChangeReason,
+  counters?: SeatCounters[],
+): void {
   const at = tx.clock.now().toISOString();
   const size = counters ? COUNTED_PER_NOTICE : IDS_PER_NOTICE;
   for (let start = 0; start < slotIds.length; start += size) {
     const ids = slotIds.slice(start, start + size);
-    const notice: SlotsNotice = { serviceId, slotIds: ids, reason, at, ...(counters ? { counters: counters.filter((slot) => ids.includes(slot.id)) } : {}) };
+    const notice: SlotsNotice = {
+      serviceId,
+      slotIds: ids,
+      reason,
+      at,
+      ...(counters ? { counters: counters.filter((slot) => ids.includes(slot.id)) } : {}),
+    };
     tx.effects.notify(CHANNELS.slots, notice);
   }
 }
@@ -78,9 +90,18 @@ export function announceSlots(tx: TxContext, serviceId: number, slotIds: number[
  * The NOTIFY of a seat change made in the same statement, as a select-list call: its counters are only
  * known there, from `countersSql` (the jsonb that `take_seats` answers).
  */
-export function slotsNoticeCall(tx: TxContext, serviceId: number, slotIds: number[], reason: SlotChangeReason, countersSql: string): { sql: string; params: unknown[] } {
+export function slotsNoticeCall(
+  tx: TxContext,
+  serviceId: number,
+  slotIds: number[],
+  reason: SlotChangeReason,
+  countersSql: string,
+): { sql: string; params: unknown[] } {
   const notice: SlotsNotice = { serviceId, slotIds, reason, at: tx.clock.now().toISOString() };
-  return { sql: `pg_notify(?, (?::jsonb || jsonb_build_object('counters', ${countersSql}))::text)`, params: [CHANNELS.slots, JSON.stringify(notice)] };
+  return {
+    sql: `pg_notify(?, (?::jsonb || jsonb_build_object('counters', ${countersSql}))::text)`,
+    params: [CHANNELS.slots, JSON.stringify(notice)],
+  };
 }
 
 /** Announces a changed booking when the caller's transaction commits. */

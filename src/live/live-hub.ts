@@ -9,7 +9,11 @@ import { CHANNELS, type BookingNotice, type ProposalNotice, type SlotsNotice } f
 import { SlotChange } from './slot-change.type';
 import { SubscriberQueue } from './subscriber-queue';
 
-const subscriptionsGauge = new Gauge({ name: 'live_subscriptions', help: 'Open subscriptions on this process', registers: [metrics] });
+const subscriptionsGauge = new Gauge({
+  name: 'live_subscriptions',
+  help: 'Open subscriptions on this process',
+  registers: [metrics],
+});
 
 class Topics<T> {
   private readonly byKey = new Map<number, Set<SubscriberQueue<T>>>();
@@ -88,12 +92,19 @@ export class LiveHub {
   private async slotsChanged(notice: SlotsNotice): Promise<void> {
     const subscribers = this.slots.subscribers(notice.serviceId);
     if (!subscribers?.size) return;
-    const slots = await this.orm.em.fork().find(Slot, { id: { $in: notice.slotIds } }, { populate: ['service'], orderBy: { startsAt: 'asc' } });
+    const slots = await this.orm.em
+      .fork()
+      .find(Slot, { id: { $in: notice.slotIds } }, { populate: ['service'], orderBy: { startsAt: 'asc' } });
     const counters = new Map(notice.counters?.map((seats) => [seats.id, seats]));
     for (const slot of slots) {
       const asChanged = counters.get(slot.id);
       if (asChanged) Object.assign(slot, { booked: asChanged.booked, held: asChanged.held });
-      const change = Object.assign(new SlotChange(), { serviceId: String(notice.serviceId), slot, reason: notice.reason, at: new Date(notice.at) });
+      const change = Object.assign(new SlotChange(), {
+        serviceId: String(notice.serviceId),
+        slot,
+        reason: notice.reason,
+        at: new Date(notice.at),
+      });
       for (const subscriber of subscribers) subscriber.push(change);
     }
   }
@@ -106,7 +117,11 @@ export class LiveHub {
   }
 
   private async proposalChanged(notice: ProposalNotice): Promise<void> {
-    const subscribers = new Set([notice.customerId, notice.providerUserId, ALL_PROPOSALS].flatMap((key) => [...(this.proposals.subscribers(key) ?? [])]));
+    const subscribers = new Set(
+      [notice.customerId, notice.providerUserId, ALL_PROPOSALS].flatMap((key) => [
+        ...(this.proposals.subscribers(key) ?? []),
+      ]),
+    );
     if (!subscribers.size) return;
     const proposal = await this.orm.em.fork().findOne(Proposal, notice.proposalId);
     if (proposal) for (const subscriber of subscribers) subscriber.push(proposal);

@@ -9,7 +9,12 @@ const LISTENER_APPLICATION_NAME = 'booking-live-listener';
  * One LISTEN connection per process. When the connection drops it reconnects and listens again; notices
  * sent while it was away are not replayed (README: "Live updates").
  */
-export function liveListener(databaseUrl: string, onNotice: (channel: string, payload: string) => void, log: Logger, connectTimeoutMs: number): PersistentConnection {
+export function liveListener(
+  databaseUrl: string,
+  onNotice: (channel: string, payload: string) => void,
+  log: Logger,
+  connectTimeoutMs: number,
+): PersistentConnection {
   return new PersistentConnection({
     url: databaseUrl,
     applicationName: LISTENER_APPLICATION_NAME,

@@ -16,9 +16,13 @@ type SubscribeData = SubscribeResolverData<unknown, Record<string, unknown>, Liv
 export class LiveResolver {
   @Subscription(() => SlotChange, {
     description: 'Public: one SlotChange per changed slot of these services, after the change commits.',
-    subscribe: ({ args, context }: SubscribeData) => context.live.followAvailability(context, args.serviceIds as string[]),
+    subscribe: ({ args, context }: SubscribeData) =>
+      context.live.followAvailability(context, args.serviceIds as string[]),
   })
-  availabilityChanged(@Root() change: SlotChange, @Arg('serviceIds', () => [ID], { description: 'The services to watch (at least one).' }) _serviceIds: string[]): SlotChange {
+  availabilityChanged(
+    @Root() change: SlotChange,
+    @Arg('serviceIds', () => [ID], { description: 'The services to watch (at least one).' }) _serviceIds: string[],
+  ): SlotChange {
     return change;
   }
 
@@ -26,7 +30,10 @@ export class LiveResolver {
     description: "For the booking's customer, its provider and admins.",
     subscribe: ({ args, context }: SubscribeData) => context.live.followBooking(context, args.id as string),
   })
-  bookingChanged(@Root() booking: Booking, @Arg('id', () => ID, { description: 'The booking to watch.' }) _id: string): Booking {
+  bookingChanged(
+    @Root() booking: Booking,
+    @Arg('id', () => ID, { description: 'The booking to watch.' }) _id: string,
+  ): Booking {
     return booking;
   }
 

@@ -33,7 +33,9 @@ export class LiveService {
   ) {
     this.services = new DataLoader(
       async (ids) => {
-        const found = await orm.em.fork().find(Service, { id: { $in: [...ids] } }, { fields: ['id', 'active', 'provider'] });
+        const found = await orm.em
+          .fork()
+          .find(Service, { id: { $in: [...ids] } }, { fields: ['id', 'active', 'provider'] });
         return ids.map((id) => found.find((service) => service.id === id));
       },
       { cache: false, batchScheduleFn: (run) => setTimeout(run, SERVICE_BATCH_MS) },
@@ -46,7 +48,11 @@ export class LiveService {
     }
     const serviceIds = [...new Set(ids.map((id) => parseId('serviceIds', id)))];
     const found = await this.services.loadMany(serviceIds);
-    const visible = await Promise.all(found.map(async (service) => (service && !(service instanceof Error) && (await isVisible(ctx, service)) ? service.id : null)));
+    const visible = await Promise.all(
+      found.map(async (service) =>
+        service && !(service instanceof Error) && (await isVisible(ctx, service)) ? service.id : null,
+      ),
+    );
     const missing = serviceIds.find((id) => !visible.includes(id));
     if (missing) throw new NotFound('Service', missing);
     return this.hub.availability(serviceIds);

@@ -68,18 +68,26 @@ export interface BookingBefore {
   total: string;
 }
 
-const partyText = (party: BookingBefore['party']) => `${party.adults} adult(s), ${party.children} child(ren), ${party.infants} infant(s)`;
+const partyText = (party: BookingBefore['party']) =>
+  `${party.adults} adult(s), ${party.children} child(ren), ${party.infants} infant(s)`;
 
 /** A change's differences, one line each, in the reader's time. */
 function changeLines(booking: Booking, before: BookingBefore, when: (date: Date) => string): string[] {
   const lines: string[] = [];
-  if (before.startsAt.getTime() !== booking.startsAt.getTime() || before.endsAt.getTime() !== booking.endsAt.getTime()) {
-    lines.push(`Time: was ${when(before.startsAt)} to ${when(before.endsAt)}; now ${when(booking.startsAt)} to ${when(booking.endsAt)}`);
+  if (
+    before.startsAt.getTime() !== booking.startsAt.getTime() ||
+    before.endsAt.getTime() !== booking.endsAt.getTime()
+  ) {
+    lines.push(
+      `Time: was ${when(before.startsAt)} to ${when(before.endsAt)}; now ${when(booking.startsAt)} to ${when(booking.endsAt)}`,
+    );
   }
   const party = partyText(booking);
   if (partyText(before.party) !== party) lines.push(`Party: was ${partyText(before.party)}; now ${party}`);
   if (!new Decimal(before.total).eq(booking.total)) {
-    lines.push(`Total: was ${formatAmount(before.total, booking.currency)} ${booking.currency}; now ${formatAmount(booking.total, booking.currency)} ${booking.currency}`);
+    lines.push(
+      `Total: was ${formatAmount(before.total, booking.currency)} ${booking.currency}; now ${formatAmount(booking.total, booking.currency)} ${booking.currency}`,
+    );
   }
   return lines;
 }
@@ -92,24 +100,46 @@ const ACTOR_NAMES: Record<ChangeActor, (facts: BookingMailFacts) => string> = {
 };
 
 /** The lines only one kind of email has, for one reader. */
-function kindLines(kind: BookingMailKind, booking: Booking, service: Service, facts: BookingMailFacts, reader: MailReader, when: (date: Date) => string): string[] {
-  const by = facts.actor ? [`${kind === 'cancelled' ? 'Cancelled' : 'Changed'} by: ${ACTOR_NAMES[facts.actor](facts)}`] : [];
+function kindLines(
+  kind: BookingMailKind,
+  booking: Booking,
+  service: Service,
+  facts: BookingMailFacts,
+  reader: MailReader,
+  when: (date: Date) => string,
+): string[] {
+  const by = facts.actor
+    ? [`${kind === 'cancelled' ? 'Cancelled' : 'Changed'} by: ${ACTOR_NAMES[facts.actor](facts)}`]
+    : [];
   const reason = facts.reason ? [`Reason: ${facts.reason}`] : [];
   switch (kind) {
     case 'cancelled':
       return [...by, ...reason, ...(facts.refund ? [`Refund: ${facts.refund}`] : [])];
     case 'changed':
-      return [...by, ...reason, ...(facts.before ? ['What changed:', ...changeLines(booking, facts.before, when).map((line) => `- ${line}`)] : [])];
+      return [
+        ...by,
+        ...reason,
+        ...(facts.before
+          ? ['What changed:', ...changeLines(booking, facts.before, when).map((line) => `- ${line}`)]
+          : []),
+      ];
     case 'payment_failed':
       return ['Released by: the system (the payment was not completed in time)'];
     case 'refunded':
-      return booking.refundedAmount ? [`Refunded: ${formatAmount(booking.refundedAmount, booking.currency)} ${booking.currency}`] : [];
+      return booking.refundedAmount
+        ? [`Refunded: ${formatAmount(booking.refundedAmount, booking.currency)} ${booking.currency}`]
+        : [];
     case 'refund_failed':
-      return ['The bank refused a refund of this booking; the customer has not been paid back. Refund by other means or try again.'];
+      return [
+        'The bank refused a refund of this booking; the customer has not been paid back. Refund by other means or try again.',
+      ];
     case 'completed':
       return [`Thank you for booking with ${facts.providerName}.`, `You can review it at ${reader.reviewLink}`];
     case 'no_show':
-      return [`${facts.providerName} marked this booking as a no-show. If you did attend, contact them.`, ...(booking.payment ? ['A no-show is not refunded.'] : [])];
+      return [
+        `${facts.providerName} marked this booking as a no-show. If you did attend, contact them.`,
+        ...(booking.payment ? ['A no-show is not refunded.'] : []),
+      ];
     case 'follow_up':
       return [`We hope you enjoyed ${service.name}. Tell others how it was: review it at ${reader.reviewLink}`];
     default:
@@ -127,7 +157,13 @@ function otherParty(booking: Booking, facts: BookingMailFacts, reader: MailReade
 }
 
 /** Subject, plain text and HTML of a booking email for one reader, with times in the reader's zone and a link back. */
-export function bookingMail(kind: BookingMailKind, booking: Booking, service: Service, facts: BookingMailFacts, reader: MailReader): { subject: string; text: string; html: string } {
+export function bookingMail(
+  kind: BookingMailKind,
+  booking: Booking,
+  service: Service,
+  facts: BookingMailFacts,
+  reader: MailReader,
+): { subject: string; text: string; html: string } {
   const when = (date: Date) => readerTime(date, reader.zone, service.timezone);
   const subject = oneLine(`${SUBJECTS[kind]}: ${service.name} (${booking.reference})`);
   const lines = [
@@ -147,12 +183,22 @@ export function bookingMail(kind: BookingMailKind, booking: Booking, service: Se
     '',
     `See it at ${reader.link}`,
   ];
-  return { subject, ...mailBody(lines.filter((line, index) => line !== '' || lines[index - 1] !== ''), reader.link, `Open booking ${booking.reference}`) };
+  return {
+    subject,
+    ...mailBody(
+      lines.filter((line, index) => line !== '' || lines[index - 1] !== ''),
+      reader.link,
+      `Open booking ${booking.reference}`,
+    ),
+  };
 }
 
 /** Plain text and HTML of an email from its lines, with a link at the end when there is a page to link to. */
 export function mailBody(lines: string[], link: string | null, linkLabel: string): { text: string; html: string } {
-  const paragraph = `<p>${lines.filter((line) => line !== '').map(escapeHtml).join('<br>\n')}</p>`;
+  const paragraph = `<p>${lines
+    .filter((line) => line !== '')
+    .map(escapeHtml)
+    .join('<br>\n')}</p>`;
   const html = link ? `${paragraph}\n<p><a href="${escapeHtml(link)}">${escapeHtml(linkLabel)}</a></p>` : paragraph;
   return { text: lines.join('\n'), html };
 }

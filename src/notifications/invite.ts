@@ -48,8 +48,13 @@ export const PRODUCT_ID = { company: 'booking-calendar-api', product: 'bookings'
 
 /** An iCalendar invite: one UID per booking, SEQUENCE rising with each change, METHOD:CANCEL on cancel. */
 export function invite(details: InviteDetails): string {
-  const calendar = ical({ prodId: PRODUCT_ID, method: details.cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST });
-  addBookingEvent(calendar, details).organizer(details.organizer).attendees([{ ...details.attendee, rsvp: false }]);
+  const calendar = ical({
+    prodId: PRODUCT_ID,
+    method: details.cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
+  });
+  addBookingEvent(calendar, details)
+    .organizer(details.organizer)
+    .attendees([{ ...details.attendee, rsvp: false }]);
   return withZoneHeader(calendar.toString(), details.timezone);
 }
 

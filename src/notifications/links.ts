@@ -58,7 +58,9 @@ export class Links {
   }
 
   private sign(bookingId: number, readerId: number): string {
-    const mac = createHmac('sha256', this.settings.linkSecret).update(`booking-page:${bookingId}:${readerId}`).digest('base64url');
+    const mac = createHmac('sha256', this.settings.linkSecret)
+      .update(`booking-page:${bookingId}:${readerId}`)
+      .digest('base64url');
     return `${readerId}.${mac}`;
   }
 }

@@ -15,7 +15,12 @@ export class Mailer {
     private readonly from: string,
     private readonly log: Logger,
   ) {
-    const options: SMTPTransport.Options = { url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 };
+    const options: SMTPTransport.Options = {
+      url: smtpUrl,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
+    };
     this.transport = smtpUrl ? nodemailer.createTransport(options) : undefined;
   }
 
@@ -42,7 +47,8 @@ export class Mailer {
       return { outcome: 'sent' };
     } catch (error) {
       const code = (error as { responseCode?: number }).responseCode;
-      if (code !== undefined && code >= 500 && code < 600) return { outcome: 'refused', error: (error as Error).message };
+      if (code !== undefined && code >= 500 && code < 600)
+        return { outcome: 'refused', error: (error as Error).message };
       throw error;
     }
   }

@@ -5,7 +5,9 @@ import { User } from '../accounts/user.entity';
 export type MessageStatus = 'PENDING' | 'SENT' | 'FAILED' | 'LOGGED';
 
 /** A notification, stored before it is sent so that none is lost; a job sends it and records the outcome. */
-@ObjectType('Message', { description: 'A notification to the caller (email), stored before it is sent so none is lost.' })
+@ObjectType('Message', {
+  description: 'A notification to the caller (email), stored before it is sent so none is lost.',
+})
 @Entity()
 @Index({ properties: ['recipient', 'createdAt'] })
 export class Message {
@@ -38,7 +40,9 @@ export class Message {
   calendar?: string | null;
 
   /** PENDING until sent; SENT; FAILED after a permanent refusal or the last retry; LOGGED when no SMTP_URL is set. */
-  @Field({ description: 'PENDING (queued), SENT, FAILED (gave up after retries) or LOGGED (no SMTP_URL: logged, not sent).' })
+  @Field({
+    description: 'PENDING (queued), SENT, FAILED (gave up after retries) or LOGGED (no SMTP_URL: logged, not sent).',
+  })
   @Property({ length: 10 })
   status: MessageStatus = 'PENDING';
 

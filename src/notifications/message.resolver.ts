@@ -22,7 +22,10 @@ export class MessageResolver {
   }
 
   @Authorized()
-  @Query(() => MessageConnection, { description: "The caller's notifications, newest first, a page at a time.", complexity: listCost(10) })
+  @Query(() => MessageConnection, {
+    description: "The caller's notifications, newest first, a page at a time.",
+    complexity: listCost(10),
+  })
   myMessagesConnection(@Ctx() ctx: RequestContext, @Args(() => PageArgs) page: PageArgs): Promise<Page<Message>> {
     return this.notifications.myMessagesConnection(ctx, page);
   }

@@ -18,7 +18,14 @@ import { Proposal } from '../proposals/proposal.entity';
 import { byStart, Slot } from '../scheduling/slot.entity';
 import type { WaitlistOffered } from '../waitlist/waitlist-events';
 import { WaitlistEntry } from '../waitlist/waitlist-entry.entity';
-import { bookingMail, type BookingBefore, type BookingMailFacts, type BookingMailKind, type ChangeActor, type MailReader } from './booking-mail';
+import {
+  bookingMail,
+  type BookingBefore,
+  type BookingMailFacts,
+  type BookingMailKind,
+  type ChangeActor,
+  type MailReader,
+} from './booking-mail';
 import { calendarReconnectMail } from './calendar-mail';
 import { invite } from './invite';
 import type { Links } from './links';
@@ -81,7 +88,10 @@ export class NotificationService {
   bookingChanged(tx: TxContext, change: BookingChanged): void {
     const { booking } = change;
     const kind = mailFor(change);
-    const told: MailedChange | undefined = kind && TELLS_CHANGE.has(kind) ? { actorId: tx.actor?.userId ?? null, reason: change.reason, before: change.before } : undefined;
+    const told: MailedChange | undefined =
+      kind && TELLS_CHANGE.has(kind)
+        ? { actorId: tx.actor?.userId ?? null, reason: change.reason, before: change.before }
+        : undefined;
     if (kind) tx.effects.addJob(jobs.bookingMail(booking.id, kind, booking.inviteSequence, told));
     if (booking.status !== BookingStatus.CONFIRMED) tx.effects.removeJob(jobKeys.reminder(booking.id));
     else if (RESCHEDULES.has(change.action)) {
@@ -110,7 +120,13 @@ export class NotificationService {
   }
 
   /** The booking_mail job: the messages of one change, with the invite at the sequence the change had. */
-  async mailBooking(ctx: RequestContext, bookingId: number, kind: BookingMailKind, sequence: number, change?: MailedChange): Promise<void> {
+  async mailBooking(
+    ctx: RequestContext,
+    bookingId: number,
+    kind: BookingMailKind,
+    sequence: number,
+    change?: MailedChange,
+  ): Promise<void> {
     await inTransaction(ctx, async (tx) => {
       const booking = await tx.em.findOne(Booking, bookingId, { populate: ['service.provider'] });
       if (booking) await this.store(tx, await this.bookingMessages(tx, booking, kind, sequence, change));
@@ -142,11 +158,23 @@ export class NotificationService {
   /** The proposal_mail job: the email for the side that has to know. */
   async mailProposal(ctx: RequestContext, proposalId: number, kind: ProposalMailKind): Promise<void> {
     await inTransaction(ctx, async (tx) => {
-      const proposal = await tx.em.findOne(Proposal, proposalId, { populate: ['service.provider', 'slots', 'counterSlots'] });
+      const proposal = await tx.em.findOne(Proposal, proposalId, {
+        populate: ['service.provider', 'slots', 'counterSlots'],
+      });
       if (!proposal) return;
       const service = proposal.service.getEntity();
-      const recipient = await tx.em.findOneOrFail(User, PROPOSAL_MAIL_TO[kind] === 'provider' ? service.provider.getEntity().user.id : proposal.customer.id);
-      const { subject, text, html } = proposalMail(kind, proposal, service, proposal.slots.getItems().sort(byStart), this.links.proposal(proposal.id), recipient.timezone);
+      const recipient = await tx.em.findOneOrFail(
+        User,
+        PROPOSAL_MAIL_TO[kind] === 'provider' ? service.provider.getEntity().user.id : proposal.customer.id,
+      );
+      const { subject, text, html } = proposalMail(
+        kind,
+        proposal,
+        service,
+        proposal.slots.getItems().sort(byStart),
+        this.links.proposal(proposal.id),
+        recipient.timezone,
+      );
       await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
     });
   }
@@ -159,11 +187,19 @@ export class NotificationService {
   /** The review_mail job: the provider learns of a new review. */
   async mailReview(ctx: RequestContext, reviewId: number): Promise<void> {
     await inTransaction(ctx, async (tx) => {
-      const review = await tx.em.findOne(Review, reviewId, { populate: ['booking', 'service', 'provider.user', 'author'] });
+      const review = await tx.em.findOne(Review, reviewId, {
+        populate: ['booking', 'service', 'provider.user', 'author'],
+      });
       if (!review) return;
       const recipient = review.provider.getEntity().user.getEntity();
       const booking = review.booking.getEntity();
-      const { subject, text, html } = reviewMail(review, review.author.getEntity().name, booking, review.service.getEntity(), this.links.booking(booking.id, recipient.id));
+      const { subject, text, html } = reviewMail(
+        review,
+        review.author.getEntity().name,
+        booking,
+        review.service.getEntity(),
+        this.links.booking(booking.id, recipient.id),
+      );
       await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
     });
   }
@@ -175,13 +211,25 @@ export class NotificationService {
       if (!entry?.offeredSlot) return;
       const recipient = entry.customer.getEntity();
       const link = this.links.waitlistEntry(entry.id);
-      const { subject, text, html } = waitlistOfferMail(entry, entry.offeredSlot.getEntity(), entry.service.getEntity(), link, recipient.timezone);
+      const { subject, text, html } = waitlistOfferMail(
+        entry,
+        entry.offeredSlot.getEntity(),
+        entry.service.getEntity(),
+        link,
+        recipient.timezone,
+      );
       await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
     });
   }
 
   /** The messages of one booking email: with the invite to both sides, or to the one side it concerns, each in its reader's words. */
-  private async bookingMessages(tx: TxContext, booking: Booking, kind: BookingMailKind, sequence: number, change?: MailedChange): Promise<Message[]> {
+  private async bookingMessages(
+    tx: TxContext,
+    booking: Booking,
+    kind: BookingMailKind,
+    sequence: number,
+    change?: MailedChange,
+  ): Promise<Message[]> {
     const service = booking.service.getEntity();
     const provider = service.provider.getEntity();
     const ids = [booking.customer.id, provider.user.id, ...(change?.actorId != null ? [change.actorId] : [])];
@@ -190,18 +238,31 @@ export class NotificationService {
     const owner = people.find((user) => user.id === provider.user.id)!;
     const facts: BookingMailFacts = { customerName: customer.name, providerName: provider.name };
     if (change) {
-      facts.actor = actorOf(change.actorId, customer, owner, people.find((user) => user.id === change.actorId));
+      facts.actor = actorOf(
+        change.actorId,
+        customer,
+        owner,
+        people.find((user) => user.id === change.actorId),
+      );
       facts.reason = change.reason;
       if (kind === 'cancelled') facts.refund = await refundConsequence(booking, service);
       if (kind === 'changed' && change.before) facts.before = await bookingBefore(tx, change.before);
     }
     const recipients: [User, MailReader['side']][] = INVITES.has(kind)
-      ? [[customer, 'customer'], [owner, 'provider']]
+      ? [
+          [customer, 'customer'],
+          [owner, 'provider'],
+        ]
       : kind === 'refund_failed'
         ? [[owner, 'provider']]
         : [[customer, 'customer']];
     return recipients.flatMap(([recipient, side]) => {
-      const reader: MailReader = { side, zone: recipient.timezone, link: this.links.booking(booking.id, recipient.id), reviewLink: this.links.review(booking.id, recipient.id) };
+      const reader: MailReader = {
+        side,
+        zone: recipient.timezone,
+        link: this.links.booking(booking.id, recipient.id),
+        reviewLink: this.links.review(booking.id, recipient.id),
+      };
       const { subject, text, html } = bookingMail(kind, booking, service, facts, reader);
       const calendar = !INVITES.has(kind)
         ? null
@@ -222,7 +283,9 @@ export class NotificationService {
       const message = tx.em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar });
       // The guest the booking is for hears what its customer hears (CONTRACT.md: "emails go to both").
       const guest = side === 'customer' ? booking.contact?.email : undefined;
-      return guest && guest !== recipient.email ? [message, tx.em.create(Message, { recipient: null, to: guest, subject, text, html, calendar })] : [message];
+      return guest && guest !== recipient.email
+        ? [message, tx.em.create(Message, { recipient: null, to: guest, subject, text, html, calendar })]
+        : [message];
     });
   }
 
@@ -264,10 +327,15 @@ function actorOf(actorId: number | null, customer: User, owner: User, actor: Use
 async function refundConsequence(booking: Booking, service: Service): Promise<string | null> {
   const amount = (value: Decimal.Value) => `${formatAmount(value, booking.currency)} ${booking.currency}`;
   const payment = (await booking.payment?.loadOrFail()) ?? null;
-  if (!payment) return new Decimal(booking.total).isZero() ? null : 'no card payment was taken here; money paid in other ways is refunded by the provider';
+  if (!payment)
+    return new Decimal(booking.total).isZero()
+      ? null
+      : 'no card payment was taken here; money paid in other ways is refunded by the provider';
   const refunded = new Decimal(booking.refundedAmount ?? 0);
-  if (refunded.gt(0)) return `${amount(refunded)}${refunded.gte(payment.amount) ? ' (the full amount)' : ''} is being refunded to the card`;
-  if (payment.status !== PaymentStatus.SUCCEEDED && payment.status !== PaymentStatus.REFUNDED) return 'the card payment was stopped; nothing was charged';
+  if (refunded.gt(0))
+    return `${amount(refunded)}${refunded.gte(payment.amount) ? ' (the full amount)' : ''} is being refunded to the card`;
+  if (payment.status !== PaymentStatus.SUCCEEDED && payment.status !== PaymentStatus.REFUNDED)
+    return 'the card payment was stopped; nothing was charged';
   return `none: the booking was cancelled less than ${service.cutoffHours} hours before it starts (the refund policy); the provider may still refund by hand`;
 }
 

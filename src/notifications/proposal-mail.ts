@@ -4,7 +4,14 @@ import { byStart, type Slot } from '../scheduling/slot.entity';
 import { mailBody, oneLine } from './booking-mail';
 import { readerTime } from './mail-time';
 
-export type ProposalMailKind = 'received' | 'accepted' | 'declined' | 'withdrawn' | 'expired' | 'countered' | 'counter_accepted';
+export type ProposalMailKind =
+  | 'received'
+  | 'accepted'
+  | 'declined'
+  | 'withdrawn'
+  | 'expired'
+  | 'countered'
+  | 'counter_accepted';
 
 const SUBJECTS: Record<ProposalMailKind, string> = {
   received: 'New booking proposal',
@@ -32,7 +39,10 @@ function counterOffer(proposal: Proposal, when: (date: Date) => string): string[
   return [
     '',
     'Offered instead:',
-    ...proposal.counterSlots.getItems().sort(byStart).map((slot) => `Slot: ${when(slot.startsAt)} to ${when(slot.endsAt)}`),
+    ...proposal.counterSlots
+      .getItems()
+      .sort(byStart)
+      .map((slot) => `Slot: ${when(slot.startsAt)} to ${when(slot.endsAt)}`),
     ...(proposal.counterMessage ? [`Their message: ${proposal.counterMessage}`] : []),
     `Accept by: ${when(proposal.expiresAt)}`,
   ];
@@ -45,7 +55,14 @@ const API_ACTIONS: Partial<Record<ProposalMailKind, string>> = {
 };
 
 /** A proposal email in the reader's zone; `link` is the front end's proposal page, or null when there is none (the API call is named instead). */
-export function proposalMail(kind: ProposalMailKind, proposal: Proposal, service: Service, slots: Slot[], link: string | null, readerZone: string): { subject: string; text: string; html: string } {
+export function proposalMail(
+  kind: ProposalMailKind,
+  proposal: Proposal,
+  service: Service,
+  slots: Slot[],
+  link: string | null,
+  readerZone: string,
+): { subject: string; text: string; html: string } {
   const when = (date: Date) => readerTime(date, readerZone, service.timezone);
   const action = API_ACTIONS[kind];
   const lines = [

@@ -6,7 +6,12 @@ import { Message } from './message.entity';
  * The send_message job: sends one stored message; idempotent (a message already sent or failed is left
  * alone). A throw is retried. No transaction is held open while the mail server answers.
  */
-export async function sendMessage(ctx: RequestContext, mailer: Mailer, messageId: number, lastAttempt: boolean): Promise<void> {
+export async function sendMessage(
+  ctx: RequestContext,
+  mailer: Mailer,
+  messageId: number,
+  lastAttempt: boolean,
+): Promise<void> {
   const message = await ctx.em.findOne(Message, messageId);
   if (!message || message.status !== 'PENDING') return;
   message.attempts += 1;

@@ -8,7 +8,13 @@ import { readerTime } from './mail-time';
  * The email telling a waiting customer that seats are held for them until the offer ends, in their zone;
  * `link` is the front end's page, or null when there is none (the API call is named instead).
  */
-export function waitlistOfferMail(entry: WaitlistEntry, slot: Slot, service: Service, link: string | null, readerZone: string): { subject: string; text: string; html: string } {
+export function waitlistOfferMail(
+  entry: WaitlistEntry,
+  slot: Slot,
+  service: Service,
+  link: string | null,
+  readerZone: string,
+): { subject: string; text: string; html: string } {
   const when = (date: Date) => readerTime(date, readerZone, service.timezone);
   const lines = [
     `A place is free for you: ${entry.partySize} seat(s) are held for you.`,

@@ -55,7 +55,12 @@ export class PaymentEventService {
       const event = await tx.em.findOne(StripeEvent, eventId, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!event || event.processedAt) return;
       const object = (event.payload as { data: { object: IntentObject } }).data.object;
-      const intentId = object.object === 'payment_intent' ? object.id : typeof object.payment_intent === 'string' ? object.payment_intent : object.payment_intent?.id;
+      const intentId =
+        object.object === 'payment_intent'
+          ? object.id
+          : typeof object.payment_intent === 'string'
+            ? object.payment_intent
+            : object.payment_intent?.id;
       let outcome = 'ignored';
       if (intentId && (event.type.startsWith('payment_intent.') || event.type === 'charge.refunded')) {
         const payment = await tx.em.findOne(Payment, { intentId });
@@ -69,12 +74,24 @@ export class PaymentEventService {
     });
   }
 
-  private async applyTo(tx: TxContext, type: string, object: IntentObject, payment: Payment, booking: Booking): Promise<string> {
+  private async applyTo(
+    tx: TxContext,
+    type: string,
+    object: IntentObject,
+    payment: Payment,
+    booking: Booking,
+  ): Promise<string> {
     switch (type) {
       case 'payment_intent.succeeded':
         return this.succeeded(tx, payment, booking);
       case 'payment_intent.payment_failed':
-        return this.ended(tx, payment, booking, PaymentStatus.FAILED, `the payment failed: ${object.last_payment_error?.message ?? 'declined'}`);
+        return this.ended(
+          tx,
+          payment,
+          booking,
+          PaymentStatus.FAILED,
+          `the payment failed: ${object.last_payment_error?.message ?? 'declined'}`,
+        );
       case 'payment_intent.canceled':
         return this.ended(tx, payment, booking, PaymentStatus.CANCELED, 'the payment was cancelled');
       case 'payment_intent.processing':
@@ -101,17 +118,32 @@ export class PaymentEventService {
       return 'confirmed';
     }
     const late = 'paid after the hold ended; the seats were still free';
-    if (booking.status === BookingStatus.EXPIRED && (await trySavepoint(tx, (inner) => this.lifecycle.move(inner, booking, BookingStatus.CONFIRMED, 'bank', late)))) {
+    if (
+      booking.status === BookingStatus.EXPIRED &&
+      (await trySavepoint(tx, (inner) => this.lifecycle.move(inner, booking, BookingStatus.CONFIRMED, 'bank', late)))
+    ) {
       return 'confirmed late';
     }
     const before = snapshot(booking);
-    await this.lifecycle.changed(tx, booking, 'booking.payment_refunded', before, `paid while ${booking.status.toLowerCase()}: refunded in full`);
+    await this.lifecycle.changed(
+      tx,
+      booking,
+      'booking.payment_refunded',
+      before,
+      `paid while ${booking.status.toLowerCase()}: refunded in full`,
+    );
     await this.payments.refund(tx, booking, payment, this.payments.refundable(booking, payment), null);
     return 'refunded: booking no longer stands';
   }
 
   /** A failed or cancelled payment ends a booking still awaiting it; after a success it changes nothing. */
-  private async ended(tx: TxContext, payment: Payment, booking: Booking, status: PaymentStatus.FAILED | PaymentStatus.CANCELED, reason: string): Promise<string> {
+  private async ended(
+    tx: TxContext,
+    payment: Payment,
+    booking: Booking,
+    status: PaymentStatus.FAILED | PaymentStatus.CANCELED,
+    reason: string,
+  ): Promise<string> {
     if (!PAYMENT_STATES.canMove(payment.status, status, 'bank')) return 'stale';
     if (booking.status !== BookingStatus.PENDING_PAYMENT) {
       this.payments.move(payment, status, 'bank');
@@ -128,7 +160,13 @@ export class PaymentEventService {
       const booking = await lockBookingWhere(tx, { id: bookingId });
       if (!booking || booking.status !== BookingStatus.PENDING_PAYMENT || !booking.holdExpiresAt) return;
       if (requeuedIfEarly(tx, jobs.holdExpiry(bookingId, booking.holdExpiresAt))) return;
-      await this.lifecycle.move(tx, booking, BookingStatus.EXPIRED, 'server', 'the hold ended before the payment succeeded');
+      await this.lifecycle.move(
+        tx,
+        booking,
+        BookingStatus.EXPIRED,
+        'server',
+        'the hold ended before the payment succeeded',
+      );
       this.payments.stop(tx, await booking.payment!.loadOrFail(), PaymentStatus.CANCELED, 'server');
     });
   }

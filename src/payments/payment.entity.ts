@@ -34,7 +34,10 @@ export class Payment {
   @Property({ length: 255, unique: true })
   intentId!: string;
 
-  @Field(() => String, { nullable: true, description: "For the customer's browser to confirm the payment with Stripe.js; shown only to the customer." })
+  @Field(() => String, {
+    nullable: true,
+    description: "For the customer's browser to confirm the payment with Stripe.js; shown only to the customer.",
+  })
   @Property({ length: 500, nullable: true })
   clientSecret?: string | null;
 

@@ -30,7 +30,11 @@ export class PaymentService {
   ) {}
 
   assertConfigured(): StripeGateway {
-    if (!this.gateway) throw new DomainError('PAYMENTS_NOT_CONFIGURED', 'This service takes card payments, which this server is not set up for (no STRIPE_SECRET_KEY)');
+    if (!this.gateway)
+      throw new DomainError(
+        'PAYMENTS_NOT_CONFIGURED',
+        'This service takes card payments, which this server is not set up for (no STRIPE_SECRET_KEY)',
+      );
     return this.gateway;
   }
 
@@ -49,7 +53,10 @@ export class PaymentService {
       });
     } catch (error) {
       this.log.warn({ err: error, bookingId: booking.id }, 'Stripe did not create the PaymentIntent');
-      throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', 'The card payment could not be started, so nothing was booked. Please try again in a moment.');
+      throw new DomainError(
+        'PAYMENT_PROVIDER_UNAVAILABLE',
+        'The card payment could not be started, so nothing was booked. Please try again in a moment.',
+      );
     }
   }
 
@@ -61,7 +68,12 @@ export class PaymentService {
     try {
       return await work();
     } catch (error) {
-      if (intent) this.gateway?.cancelIntent(intent.id).catch((cancelError) => this.log.warn({ err: cancelError, intentId: intent.id }, 'abandoned PaymentIntent not cancelled'));
+      if (intent)
+        this.gateway
+          ?.cancelIntent(intent.id)
+          .catch((cancelError) =>
+            this.log.warn({ err: cancelError, intentId: intent.id }, 'abandoned PaymentIntent not cancelled'),
+          );
       throw error;
     }
   }
@@ -90,7 +102,13 @@ export class PaymentService {
    * retried job; the bank's answer decides the rest. Without a card payment (cash, transfer) the provider's
    * word is the confirmation.
    */
-  async refund(tx: TxContext, booking: Booking, payment: Payment | null, amount: Decimal, reason: string | null): Promise<void> {
+  async refund(
+    tx: TxContext,
+    booking: Booking,
+    payment: Payment | null,
+    amount: Decimal,
+    reason: string | null,
+  ): Promise<void> {
     if (amount.lte(0)) return;
     const before = snapshot(booking);
     booking.refundedAmount = new Decimal(booking.refundedAmount ?? 0).plus(amount).toFixed();
@@ -105,9 +123,15 @@ export class PaymentService {
   }
 
   /** Once all that was paid came back, the booking is REFUNDED; before that, the customer hears of the part refunded. */
-  private async refundConfirmed(tx: TxContext, booking: Booking, payment: Payment | null, by: Mover, reason: string | null): Promise<void> {
+  private async refundConfirmed(
+    tx: TxContext,
+    booking: Booking,
+    payment: Payment | null,
+    by: Mover,
+    reason: string | null,
+  ): Promise<void> {
     const paid = new Decimal(payment ? payment.amount : booking.total);
-    const returned = new Decimal(payment ? payment.refundedAmount : booking.refundedAmount ?? 0);
+    const returned = new Decimal(payment ? payment.refundedAmount : (booking.refundedAmount ?? 0));
     if (returned.gte(paid) && BOOKING_STATES.canMove(booking.status, BookingStatus.REFUNDED, by)) {
       await this.lifecycle.move(tx, booking, BookingStatus.REFUNDED, by, reason);
     } else {
@@ -119,20 +143,34 @@ export class PaymentService {
    * The bank's word on how much of a payment came back in all (it only grows): the payment becomes
    * REFUNDED when all of it did, and the booking follows. A refund made from Stripe's dashboard counts too.
    */
-  async bankReturned(tx: TxContext, booking: Booking, payment: Payment, total: Decimal.Value, reason: string): Promise<void> {
+  async bankReturned(
+    tx: TxContext,
+    booking: Booking,
+    payment: Payment,
+    total: Decimal.Value,
+    reason: string,
+  ): Promise<void> {
     const returned = Decimal.min(payment.amount, Decimal.max(payment.refundedAmount, total));
     if (returned.lte(payment.refundedAmount)) return;
     payment.refundedAmount = returned.toFixed();
     if (returned.gt(booking.refundedAmount ?? 0)) booking.refundedAmount = returned.toFixed();
     const full = returned.gte(payment.amount);
-    if (full && PAYMENT_STATES.canMove(payment.status, PaymentStatus.REFUNDED, 'bank')) this.move(payment, PaymentStatus.REFUNDED, 'bank');
-    if (full && booking.status === BookingStatus.CONFIRMED) await this.lifecycle.move(tx, booking, BookingStatus.CANCELLED, 'bank', 'refunded in full at Stripe');
+    if (full && PAYMENT_STATES.canMove(payment.status, PaymentStatus.REFUNDED, 'bank'))
+      this.move(payment, PaymentStatus.REFUNDED, 'bank');
+    if (full && booking.status === BookingStatus.CONFIRMED)
+      await this.lifecycle.move(tx, booking, BookingStatus.CANCELLED, 'bank', 'refunded in full at Stripe');
     await this.refundConfirmed(tx, booking, payment, 'bank', reason);
   }
 
   /** Stripe's word on a charge's refunds, in minor units. */
   bankReturnedMinor(tx: TxContext, booking: Booking, payment: Payment, amountRefundedMinor: number): Promise<void> {
-    return this.bankReturned(tx, booking, payment, fromMinor(amountRefundedMinor, payment.currency), 'refunded at Stripe');
+    return this.bankReturned(
+      tx,
+      booking,
+      payment,
+      fromMinor(amountRefundedMinor, payment.currency),
+      'refunded at Stripe',
+    );
   }
 
   /**
@@ -147,7 +185,11 @@ export class PaymentService {
     const payment = refund.payment.getEntity();
     let answer: { id: string | null; status: string | null; error?: string };
     try {
-      answer = await gateway.refund({ intentId: payment.intentId, amountMinor: toMinor(refund.amount, payment.currency), idempotencyKey: `refund-${refund.id}` });
+      answer = await gateway.refund({
+        intentId: payment.intentId,
+        amountMinor: toMinor(refund.amount, payment.currency),
+        idempotencyKey: `refund-${refund.id}`,
+      });
     } catch (error) {
       if (!lastAttempt) throw error;
       answer = { id: null, status: 'failed', error: (error as Error).message };

@@ -8,8 +8,18 @@ const { REQUIRES_ACTION, PROCESSING, SUCCEEDED, FAILED, CANCELED, REFUNDED } = P
  * same PaymentIntent, so FAILED and CANCELED can still become SUCCEEDED when Stripe says so.
  */
 export const PAYMENT_STATES = new StateTable<PaymentStatus>('payment', {
-  [REQUIRES_ACTION]: { [PROCESSING]: ['bank'], [SUCCEEDED]: ['bank'], [FAILED]: ['bank'], [CANCELED]: ['bank', 'user', 'server'] },
-  [PROCESSING]: { [REQUIRES_ACTION]: ['bank'], [SUCCEEDED]: ['bank'], [FAILED]: ['bank'], [CANCELED]: ['bank', 'user', 'server'] },
+  [REQUIRES_ACTION]: {
+    [PROCESSING]: ['bank'],
+    [SUCCEEDED]: ['bank'],
+    [FAILED]: ['bank'],
+    [CANCELED]: ['bank', 'user', 'server'],
+  },
+  [PROCESSING]: {
+    [REQUIRES_ACTION]: ['bank'],
+    [SUCCEEDED]: ['bank'],
+    [FAILED]: ['bank'],
+    [CANCELED]: ['bank', 'user', 'server'],
+  },
   [FAILED]: { [SUCCEEDED]: ['bank'], [CANCELED]: ['bank', 'user', 'server'] },
   [CANCELED]: { [SUCCEEDED]: ['bank'] },
   [SUCCEEDED]: { [REFUNDED]: ['bank'] },

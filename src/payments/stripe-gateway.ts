@@ -24,16 +24,28 @@ export class StripeGateway {
   constructor(private readonly settings: StripeSettings) {
     const url = settings.apiUrl ? new URL(settings.apiUrl) : undefined;
     this.stripe = new Stripe(settings.secretKey, {
-      ...(url ? { host: url.hostname, port: url.port || undefined, protocol: url.protocol === 'http:' ? 'http' : 'https' } : {}),
+      ...(url
+        ? { host: url.hostname, port: url.port || undefined, protocol: url.protocol === 'http:' ? 'http' : 'https' }
+        : {}),
       timeout: settings.timeoutMs ?? 10_000,
       maxNetworkRetries: 2,
       telemetry: false,
     });
   }
 
-  async createIntent(input: { amountMinor: number; currency: string; metadata: Record<string, string>; idempotencyKey: string }): Promise<Intent> {
+  async createIntent(input: {
+    amountMinor: number;
+    currency: string;
+    metadata: Record<string, string>;
+    idempotencyKey: string;
+  }): Promise<Intent> {
     const intent = await this.stripe.paymentIntents.create(
-      { amount: input.amountMinor, currency: input.currency.toLowerCase(), metadata: input.metadata, automatic_payment_methods: { enabled: true } },
+      {
+        amount: input.amountMinor,
+        currency: input.currency.toLowerCase(),
+        metadata: input.metadata,
+        automatic_payment_methods: { enabled: true },
+      },
       { idempotencyKey: input.idempotencyKey },
     );
     return { id: intent.id, clientSecret: intent.client_secret, status: intent.status };
@@ -44,13 +56,21 @@ export class StripeGateway {
     try {
       await this.stripe.paymentIntents.cancel(id);
     } catch (error) {
-      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'payment_intent_unexpected_state') return;
+      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'payment_intent_unexpected_state')
+        return;
       throw error;
     }
   }
 
-  async refund(input: { intentId: string; amountMinor: number; idempotencyKey: string }): Promise<{ id: string; status: string | null }> {
-    const refund = await this.stripe.refunds.create({ payment_intent: input.intentId, amount: input.amountMinor }, { idempotencyKey: input.idempotencyKey });
+  async refund(input: {
+    intentId: string;
+    amountMinor: number;
+    idempotencyKey: string;
+  }): Promise<{ id: string; status: string | null }> {
+    const refund = await this.stripe.refunds.create(
+      { payment_intent: input.intentId, amount: input.amountMinor },
+      { idempotencyKey: input.idempotencyKey },
+    );
     return { id: refund.id, status: refund.status };
   }
 

@@ -1,4 +1,16 @@
-import { Collection, Entity, Enum, Index, ManyToMany, ManyToOne, OneToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import {
+  Collection,
+  Entity,
+  Enum,
+  Index,
+  ManyToMany,
+  ManyToOne,
+  OneToOne,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  type Ref,
+} from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../accounts/user.entity';
 import { Booking } from '../booking/booking.entity';
@@ -7,7 +19,10 @@ import { Slot } from '../scheduling/slot.entity';
 import { ProposalStatus } from './proposal.enums';
 
 /** A customer's request to book slots of an APPROVAL service; it takes no seats until the provider accepts. */
-@ObjectType('Proposal', { description: "A customer's request to book slots of an APPROVAL service; the provider accepts (which books), declines or counter-proposes." })
+@ObjectType('Proposal', {
+  description:
+    "A customer's request to book slots of an APPROVAL service; the provider accepts (which books), declines or counter-proposes.",
+})
 @Entity()
 @Index({ properties: ['service', 'createdAt'] })
 @Index({ properties: ['customer', 'createdAt'] })
@@ -52,7 +67,10 @@ export class Proposal {
   @Enum({ items: () => ProposalStatus, nativeEnumName: 'proposal_status' })
   status: ProposalStatus = ProposalStatus.PENDING;
 
-  @Field({ description: "When it EXPIRES unless answered: the earlier of PROPOSAL_TTL_HOURS after it was made and the first slot's cutoff." })
+  @Field({
+    description:
+      "When it EXPIRES unless answered: the earlier of PROPOSAL_TTL_HOURS after it was made and the first slot's cutoff.",
+  })
   @Property({ type: 'timestamptz' })
   expiresAt!: Date;
 

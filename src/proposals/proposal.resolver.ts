@@ -24,21 +24,41 @@ export class ProposalResolver {
   })
   proposals(
     @Ctx() ctx: RequestContext,
-    @Arg('incoming', () => Boolean, { description: "true: the proposals customers made on the caller's services (a provider; an admin sees all); false: the proposals the caller made." }) incoming: boolean,
-    @Arg('status', () => ProposalStatus, { description: 'Only proposals in this status; all statuses when omitted.', nullable: true }) status?: ProposalStatus | null,
+    @Arg('incoming', () => Boolean, {
+      description:
+        "true: the proposals customers made on the caller's services (a provider; an admin sees all); false: the proposals the caller made.",
+    })
+    incoming: boolean,
+    @Arg('status', () => ProposalStatus, {
+      description: 'Only proposals in this status; all statuses when omitted.',
+      nullable: true,
+    })
+    status?: ProposalStatus | null,
   ): Promise<Proposal[]> {
     return this.proposalService.list(ctx, incoming, status);
   }
 
   @Authorized()
-  @Mutation(() => Proposal, { description: 'A customer asks for slots of an APPROVAL service (checked like `book`, no seats taken); the provider answers before expiresAt.' })
-  propose(@Ctx() ctx: RequestContext, @Arg('input', () => ProposalInput, { description: 'The slots, party and message.' }) input: ProposalInput): Promise<Proposal> {
+  @Mutation(() => Proposal, {
+    description:
+      'A customer asks for slots of an APPROVAL service (checked like `book`, no seats taken); the provider answers before expiresAt.',
+  })
+  propose(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => ProposalInput, { description: 'The slots, party and message.' }) input: ProposalInput,
+  ): Promise<Proposal> {
     return this.proposalService.propose(ctx, input);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Proposal, { description: 'The provider (or an admin) accepts a PENDING proposal: seats are taken and a booking is made as `book` would (CAPACITY_EXCEEDED if gone).' })
-  acceptProposal(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The proposal.' }) id: string): Promise<Proposal> {
+  @Mutation(() => Proposal, {
+    description:
+      'The provider (or an admin) accepts a PENDING proposal: seats are taken and a booking is made as `book` would (CAPACITY_EXCEEDED if gone).',
+  })
+  acceptProposal(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The proposal.' }) id: string,
+  ): Promise<Proposal> {
     return this.proposalService.accept(ctx, id);
   }
 
@@ -58,20 +78,29 @@ export class ProposalResolver {
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The PENDING proposal.' }) id: string,
     @Arg('slotIds', () => [ID], { description: 'Other slots of the same service offered instead.' }) slotIds: string[],
-    @Arg('message', () => String, { description: 'A message to the customer with the offer.', nullable: true }) message?: string | null,
+    @Arg('message', () => String, { description: 'A message to the customer with the offer.', nullable: true })
+    message?: string | null,
   ): Promise<Proposal> {
     return this.proposalService.counter(ctx, id, slotIds, message);
   }
 
   @Authorized()
-  @Mutation(() => Proposal, { description: "The customer books the provider's counter-offer, as acceptProposal would." })
-  acceptCounterProposal(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The COUNTERED proposal.' }) id: string): Promise<Proposal> {
+  @Mutation(() => Proposal, {
+    description: "The customer books the provider's counter-offer, as acceptProposal would.",
+  })
+  acceptCounterProposal(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The COUNTERED proposal.' }) id: string,
+  ): Promise<Proposal> {
     return this.proposalService.acceptCounter(ctx, id);
   }
 
   @Authorized()
   @Mutation(() => Proposal, { description: 'The customer withdraws a PENDING or COUNTERED proposal.' })
-  withdrawProposal(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The proposal.' }) id: string): Promise<Proposal> {
+  withdrawProposal(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The proposal.' }) id: string,
+  ): Promise<Proposal> {
     return this.proposalService.withdraw(ctx, id);
   }
 
@@ -90,14 +119,21 @@ export class ProposalResolver {
     return (await proposal.slots.load()).getItems().sort(byStart);
   }
 
-  @FieldResolver(() => [Slot], { description: "The provider's counter-offer, when COUNTERED (and after it was accepted)." })
+  @FieldResolver(() => [Slot], {
+    description: "The provider's counter-offer, when COUNTERED (and after it was accepted).",
+  })
   async counterSlots(@Root() proposal: Proposal): Promise<Slot[]> {
     return (await proposal.counterSlots.load()).getItems().sort(byStart);
   }
 
   @FieldResolver(() => Party, { description: 'Who would come.' })
   party(@Root() proposal: Proposal): Party {
-    return { adults: proposal.adults, children: proposal.children, infants: proposal.infants, total: partySize(proposal) };
+    return {
+      adults: proposal.adults,
+      children: proposal.children,
+      infants: proposal.infants,
+      total: partySize(proposal),
+    };
   }
 
   @FieldResolver(() => Booking, { description: 'The booking made when it was accepted; null before.', nullable: true })

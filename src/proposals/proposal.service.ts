@@ -38,11 +38,23 @@ export class ProposalService {
     const actor = requireActor(ctx);
     const slotIds = parseSlotIds(input.slotIds);
     const message = optionalText('message', input.message, MAX_NOTE_LENGTH);
-    const { service, slots, terms } = await this.bookings.plan(ctx, actor.userId, slotIds, input.party, BookingMode.APPROVAL);
+    const { service, slots, terms } = await this.bookings.plan(
+      ctx,
+      actor.userId,
+      slotIds,
+      input.party,
+      BookingMode.APPROVAL,
+    );
     return inTransaction(ctx, async (tx) => {
       const party = { adults: terms.adults, children: terms.children, infants: terms.infants };
       const expiresAt = this.expiry(tx, terms.startsAt, service);
-      const proposal = tx.em.create(Proposal, { service, customer: tx.em.getReference(User, actor.userId), ...party, message, expiresAt });
+      const proposal = tx.em.create(Proposal, {
+        service,
+        customer: tx.em.getReference(User, actor.userId),
+        ...party,
+        message,
+        expiresAt,
+      });
       proposal.slots.set(slots);
       await tx.em.flush();
       tx.effects.addJob(jobs.proposalExpiry(proposal.id, proposal.expiresAt));
@@ -62,7 +74,12 @@ export class ProposalService {
    * The provider offers other slots of the service to the same party instead, checked as a proposal's are;
    * the customer then has until the new expiry (the time to live, or the first new slot's cutoff) to accept.
    */
-  async counter(ctx: RequestContext, id: string, slotIdsInput: string[], messageInput?: string | null): Promise<Proposal> {
+  async counter(
+    ctx: RequestContext,
+    id: string,
+    slotIdsInput: string[],
+    messageInput?: string | null,
+  ): Promise<Proposal> {
     const slotIds = parseSlotIds(slotIdsInput);
     const message = optionalText('message', messageInput, MAX_NOTE_LENGTH);
     const proposal = await this.live(ctx, id, false, [ProposalStatus.PENDING]);
@@ -87,17 +104,33 @@ export class ProposalService {
   async acceptCounter(ctx: RequestContext, id: string): Promise<Proposal> {
     const actor = requireActor(ctx);
     const proposal = await this.live(ctx, id, false, [ProposalStatus.COUNTERED]);
-    if (proposal.customer.id !== actor.userId) throw new Forbidden('Only the customer who proposed can accept the counter-offer');
+    if (proposal.customer.id !== actor.userId)
+      throw new Forbidden('Only the customer who proposed can accept the counter-offer');
     await proposal.counterSlots.init();
     return this.book(ctx, id, proposal, proposal.counterSlots.getItems(), ProposalStatus.COUNTERED, 'counter_accepted');
   }
 
   /** Books `slots` for the proposal's party and marks it ACCEPTED, if it is still in status `from` once locked. */
-  private async book(ctx: RequestContext, id: string, proposal: Proposal, slots: Slot[], from: ProposalStatus, kind: ProposalMailKind): Promise<Proposal> {
+  private async book(
+    ctx: RequestContext,
+    id: string,
+    proposal: Proposal,
+    slots: Slot[],
+    from: ProposalStatus,
+    kind: ProposalMailKind,
+  ): Promise<Proposal> {
     const service = await proposal.service.loadOrFail();
     const party = { adults: proposal.adults, children: proposal.children, infants: proposal.infants };
-    const checked = checkSlots(slots.map((slot) => slot.id), slots, service, ctx.clock.now());
-    const plan = { ...this.bookings.planFor(ctx, service, proposal.customer.id, checked, party), notes: proposal.message };
+    const checked = checkSlots(
+      slots.map((slot) => slot.id),
+      slots,
+      service,
+      ctx.clock.now(),
+    );
+    const plan = {
+      ...this.bookings.planFor(ctx, service, proposal.customer.id, checked, party),
+      notes: proposal.message,
+    };
     return this.bookings.place(ctx, plan, async (tx, place) => {
       const locked = await this.live(tx, id, true, [from]);
       const booking = await place(tx);
@@ -145,7 +178,12 @@ export class ProposalService {
 
   /** The earlier of the time to live from now and the cutoff of the first slot. */
   private expiry(ctx: RequestContext, startsAt: Date, service: Service): Date {
-    return new Date(Math.min(ctx.clock.now().getTime() + this.ttlHours * 3_600_000, startsAt.getTime() - service.cutoffHours * 3_600_000));
+    return new Date(
+      Math.min(
+        ctx.clock.now().getTime() + this.ttlHours * 3_600_000,
+        startsAt.getTime() - service.cutoffHours * 3_600_000,
+      ),
+    );
   }
 
   /** A person's move on a live proposal. */
@@ -168,11 +206,21 @@ export class ProposalService {
   }
 
   /** A proposal in one of `statuses` (locked inside a transaction); any other, or one past its expiry, is INVALID_TRANSITION. */
-  private async live(ctx: RequestContext, id: string, lock: boolean, statuses: readonly ProposalStatus[]): Promise<Proposal> {
-    const proposal = await ctx.em.findOne(Proposal, parseId('id', id), lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {});
+  private async live(
+    ctx: RequestContext,
+    id: string,
+    lock: boolean,
+    statuses: readonly ProposalStatus[],
+  ): Promise<Proposal> {
+    const proposal = await ctx.em.findOne(
+      Proposal,
+      parseId('id', id),
+      lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {},
+    );
     if (!proposal) throw new NotFound('Proposal', id);
     await this.assertParty(ctx, proposal);
-    if (!statuses.includes(proposal.status)) throw new DomainError('INVALID_TRANSITION', `This proposal is ${proposal.status.toLowerCase()}`);
+    if (!statuses.includes(proposal.status))
+      throw new DomainError('INVALID_TRANSITION', `This proposal is ${proposal.status.toLowerCase()}`);
     if (proposal.expiresAt <= ctx.clock.now()) throw new DomainError('INVALID_TRANSITION', 'This proposal has expired');
     await proposal.slots.init();
     return proposal;

@@ -8,7 +8,13 @@ const { PENDING, ACCEPTED, DECLINED, WITHDRAWN, EXPIRED, COUNTERED } = ProposalS
  * then accepts), the customer withdraws, or time ends it.
  */
 export const PROPOSAL_STATES = new StateTable<ProposalStatus>('proposal', {
-  [PENDING]: { [ACCEPTED]: ['user'], [DECLINED]: ['user'], [WITHDRAWN]: ['user'], [EXPIRED]: ['server'], [COUNTERED]: ['user'] },
+  [PENDING]: {
+    [ACCEPTED]: ['user'],
+    [DECLINED]: ['user'],
+    [WITHDRAWN]: ['user'],
+    [EXPIRED]: ['server'],
+    [COUNTERED]: ['user'],
+  },
   [COUNTERED]: { [ACCEPTED]: ['user'], [WITHDRAWN]: ['user'], [EXPIRED]: ['server'] },
   [ACCEPTED]: {},
   [DECLINED]: {},

@@ -14,5 +14,11 @@ export interface ReviewCreated {
 
 /** Listener: the review is part of its booking's history. */
 export function auditReview(tx: TxContext, review: ReviewCreated): void {
-  recordAudit(tx, { bookingId: review.bookingId, action: 'review.created', before: null, after: { reviewId: String(review.reviewId), rating: review.rating }, reason: null });
+  recordAudit(tx, {
+    bookingId: review.bookingId,
+    action: 'review.created',
+    before: null,
+    after: { reviewId: String(review.reviewId), rating: review.rating },
+    reason: null,
+  });
 }

@@ -21,10 +21,12 @@ const COLUMN: Record<ReviewOwner, 'service_id' | 'provider_id'> = { service: 'se
 export function ratingSummary(em: EntityManager, owner: ReviewOwner, id: number): Promise<RatingSummary> {
   const column = COLUMN[owner];
   return requestLoader<number, RatingSummary>(em, `review-summary:${owner}`, async (ids) => {
-    const rows = await em.getConnection().execute<{ owner: number; rating: number; count: number }[]>(
-      `select ${column} as owner, avg(rating)::float8 as rating, count(*)::int as count from review where status = 'VISIBLE' and ${column} = any(?::int[]) group by ${column}`,
-      [intArray(ids)],
-    );
+    const rows = await em
+      .getConnection()
+      .execute<{ owner: number; rating: number; count: number }[]>(
+        `select ${column} as owner, avg(rating)::float8 as rating, count(*)::int as count from review where status = 'VISIBLE' and ${column} = any(?::int[]) group by ${column}`,
+        [intArray(ids)],
+      );
     const byOwner = new Map(rows.map((row) => [row.owner, { rating: row.rating, count: row.count }]));
     return ids.map((key) => byOwner.get(key) ?? { rating: null, count: 0 });
   }).load(id);
@@ -41,6 +43,8 @@ export function latestReviews(em: EntityManager, owner: ReviewOwner, id: number)
       [intArray(ids), MAX_ROWS.reviews],
     );
     const reviews = rows.map((row) => em.map(Review, row));
-    return ids.map((key) => reviews.filter((review) => (owner === 'service' ? review.service.id : review.provider.id) === key));
+    return ids.map((key) =>
+      reviews.filter((review) => (owner === 'service' ? review.service.id : review.provider.id) === key),
+    );
   }).load(id);
 }

@@ -10,7 +10,10 @@ import { ReviewStatus } from './review.enums';
  * A customer's review of a completed booking. Public: the author is shown by display name only; the
  * booking (and through it the account) only to its participants and admins (see ReviewResolver).
  */
-@ObjectType('Review', { description: "A customer's rating and comment on a completed booking, with the provider's reply. Shows the author's display name, never the account; the booking only to its participants." })
+@ObjectType('Review', {
+  description:
+    "A customer's rating and comment on a completed booking, with the provider's reply. Shows the author's display name, never the account; the booking only to its participants.",
+})
 @Entity()
 export class Review {
   [OptionalProps]?: 'status' | 'createdAt';
@@ -37,7 +40,10 @@ export class Review {
   @Property({ type: 'smallint' })
   rating!: number;
 
-  @Field(() => String, { nullable: true, description: "The customer's words, up to 2,000 characters; null when only a rating was given." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The customer's words, up to 2,000 characters; null when only a rating was given.",
+  })
   @Property({ type: 'text', nullable: true })
   comment?: string | null;
 

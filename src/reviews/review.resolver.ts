@@ -19,7 +19,8 @@ export class ReviewResolver {
   @Mutation(() => Review, { description: 'Reviews a COMPLETED booking of the caller, once per booking.' })
   createReview(
     @Ctx() ctx: RequestContext,
-    @Arg('bookingId', () => ID, { description: 'A COMPLETED booking of the caller that has no review yet.' }) bookingId: string,
+    @Arg('bookingId', () => ID, { description: 'A COMPLETED booking of the caller that has no review yet.' })
+    bookingId: string,
     @Arg('rating', () => Int, { description: 'From 1 (poor) to 5 (excellent).' }) rating: number,
     @Arg('comment', () => String, { nullable: true, description: 'Up to 2,000 characters.' }) comment?: string | null,
   ): Promise<Review> {
@@ -37,8 +38,13 @@ export class ReviewResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => Boolean, { description: "Hides a review (admins): it leaves every list and no longer counts in ratings." })
-  hideReview(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The review.' }) id: string): Promise<boolean> {
+  @Mutation(() => Boolean, {
+    description: 'Hides a review (admins): it leaves every list and no longer counts in ratings.',
+  })
+  hideReview(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The review.' }) id: string,
+  ): Promise<boolean> {
     return this.reviewService.hide(ctx, id);
   }
 
@@ -52,7 +58,10 @@ export class ReviewResolver {
     return this.reviewService.authorName(review);
   }
 
-  @FieldResolver(() => Booking, { nullable: true, description: "The reviewed booking: for its customer, its service's provider and admins; null for anyone else." })
+  @FieldResolver(() => Booking, {
+    nullable: true,
+    description: "The reviewed booking: for its customer, its service's provider and admins; null for anyone else.",
+  })
   booking(@Ctx() ctx: RequestContext, @Root() review: Review): Promise<Booking | null> {
     return this.reviewService.bookingOf(ctx, review);
   }
@@ -71,12 +80,22 @@ export class ServiceReviewsResolver {
     return this.reviewService.latest(ctx, 'service', service);
   }
 
-  @FieldResolver(() => ReviewConnection, { description: "The service's visible reviews, newest first, a page at a time.", complexity: listCost(5) })
-  reviewsConnection(@Ctx() ctx: RequestContext, @Root() service: Service, @Args(() => PageArgs) page: PageArgs): Promise<Page<Review>> {
+  @FieldResolver(() => ReviewConnection, {
+    description: "The service's visible reviews, newest first, a page at a time.",
+    complexity: listCost(5),
+  })
+  reviewsConnection(
+    @Ctx() ctx: RequestContext,
+    @Root() service: Service,
+    @Args(() => PageArgs) page: PageArgs,
+  ): Promise<Page<Review>> {
     return this.reviewService.page(ctx, 'service', service, page);
   }
 
-  @FieldResolver(() => Float, { nullable: true, description: 'The mean rating of the visible reviews; null with none.' })
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description: 'The mean rating of the visible reviews; null with none.',
+  })
   async rating(@Ctx() ctx: RequestContext, @Root() service: Service): Promise<number | null> {
     return (await this.reviewService.summary(ctx, 'service', service)).rating;
   }
@@ -100,12 +119,22 @@ export class ProviderReviewsResolver {
     return this.reviewService.latest(ctx, 'provider', provider);
   }
 
-  @FieldResolver(() => ReviewConnection, { description: "The visible reviews of all the provider's services, newest first, a page at a time.", complexity: listCost(5) })
-  reviewsConnection(@Ctx() ctx: RequestContext, @Root() provider: Provider, @Args(() => PageArgs) page: PageArgs): Promise<Page<Review>> {
+  @FieldResolver(() => ReviewConnection, {
+    description: "The visible reviews of all the provider's services, newest first, a page at a time.",
+    complexity: listCost(5),
+  })
+  reviewsConnection(
+    @Ctx() ctx: RequestContext,
+    @Root() provider: Provider,
+    @Args(() => PageArgs) page: PageArgs,
+  ): Promise<Page<Review>> {
     return this.reviewService.page(ctx, 'provider', provider, page);
   }
 
-  @FieldResolver(() => Float, { nullable: true, description: "The mean rating of the visible reviews of the provider's services; null with none." })
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description: "The mean rating of the visible reviews of the provider's services; null with none.",
+  })
   async rating(@Ctx() ctx: RequestContext, @Root() provider: Provider): Promise<number | null> {
     return (await this.reviewService.summary(ctx, 'provider', provider)).rating;
   }

@@ -36,11 +36,22 @@ export class ReviewService {
     const words = optionalText('comment', comment, MAX_REVIEW_TEXT);
     return inTransaction(ctx, async (tx) => {
       const booking = await lockBookingWhere(tx, { id });
-      if (!booking || booking.customer.id !== actor.userId) throw new BadInput('bookingId', 'is not a booking of yours');
-      if (booking.status !== BookingStatus.COMPLETED) throw new BadInput('bookingId', `can be reviewed once the booking is COMPLETED; it is ${booking.status}`);
-      if ((await tx.em.count(Review, { booking: booking.id })) > 0) throw new BadInput('bookingId', 'already has a review: a booking takes one');
+      if (!booking || booking.customer.id !== actor.userId)
+        throw new BadInput('bookingId', 'is not a booking of yours');
+      if (booking.status !== BookingStatus.COMPLETED)
+        throw new BadInput('bookingId', `can be reviewed once the booking is COMPLETED; it is ${booking.status}`);
+      if ((await tx.em.count(Review, { booking: booking.id })) > 0)
+        throw new BadInput('bookingId', 'already has a review: a booking takes one');
       const service = booking.service.getEntity();
-      const review = tx.em.create(Review, { booking, service, provider: service.provider, author: tx.em.getReference(User, actor.userId), rating: stars, comment: words, createdAt: tx.clock.now() });
+      const review = tx.em.create(Review, {
+        booking,
+        service,
+        provider: service.provider,
+        author: tx.em.getReference(User, actor.userId),
+        rating: stars,
+        comment: words,
+        createdAt: tx.clock.now(),
+      });
       await tx.em.flush();
       await this.events.publish(tx, 'reviewCreated', {
         reviewId: review.id,
@@ -102,14 +113,23 @@ export class ReviewService {
 
   /** A page of the visible reviews of a service or a provider, newest first. */
   page(ctx: RequestContext, owner: ReviewOwner, of: Service | Provider, page: PageArgs): Promise<Page<Review>> {
-    return paginate(ctx.em, Review, { [owner]: of.id, status: ReviewStatus.VISIBLE } as FilterQuery<Review>, { createdAt: 'desc', id: 'desc' }, page);
+    return paginate(
+      ctx.em,
+      Review,
+      { [owner]: of.id, status: ReviewStatus.VISIBLE } as FilterQuery<Review>,
+      { createdAt: 'desc', id: 'desc' },
+      page,
+    );
   }
 
   /** The reviewed booking, for its customer (the author), its provider and admins; null for anyone else. */
   async bookingOf(ctx: RequestContext, review: Review): Promise<Booking | null> {
     const actor = ctx.actor;
     if (!actor) return null;
-    const participant = actor.role === Role.ADMIN || review.author.id === actor.userId || (await review.provider.loadOrFail()).user.id === actor.userId;
+    const participant =
+      actor.role === Role.ADMIN ||
+      review.author.id === actor.userId ||
+      (await review.provider.loadOrFail()).user.id === actor.userId;
     return participant ? review.booking.loadOrFail() : null;
   }
 

@@ -6,7 +6,9 @@ import { BlackoutKind } from './scheduling.enums';
 import { DateScalar } from '../core/scalars';
 
 /** Whole local dates on which one service, or every service of a provider, cannot be booked. */
-@ObjectType('Blackout', { description: "Whole local dates on which a service (or all of a provider's services) cannot be booked." })
+@ObjectType('Blackout', {
+  description: "Whole local dates on which a service (or all of a provider's services) cannot be booked.",
+})
 @Entity()
 @Index({ properties: ['provider', 'startsOn', 'endsOn'] })
 @Check({ name: 'blackout_dates_check', expression: 'ends_on >= starts_on' })

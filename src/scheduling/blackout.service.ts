@@ -69,9 +69,13 @@ export class BlackoutService {
    * Blackouts touching [from, to], by first date: of one service (its own and its provider's whole-provider
    * ones), else all of the calling provider's (an admin's: everyone's). Only those who manage them see them.
    */
-  async list(ctx: RequestContext, filter: { serviceId?: string | null; from?: string | null; to?: string | null }): Promise<Blackout[]> {
+  async list(
+    ctx: RequestContext,
+    filter: { serviceId?: string | null; from?: string | null; to?: string | null },
+  ): Promise<Blackout[]> {
     const actor = requireActor(ctx);
-    if (filter.from && filter.to && daysBetween(filter.from, filter.to) < 0) throw new BadInput('to', 'must not be before from');
+    if (filter.from && filter.to && daysBetween(filter.from, filter.to) < 0)
+      throw new BadInput('to', 'must not be before from');
     const where: FilterQuery<Blackout> = {};
     if (filter.serviceId) {
       const service = await this.catalog.getService(ctx, filter.serviceId);

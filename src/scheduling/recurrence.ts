@@ -28,9 +28,13 @@ const MAX_RULE_LENGTH = 400;
 
 function parseCustomRule(text: string): Partial<Options> {
   const body = text.trim().replace(/^RRULE:/i, '');
-  if (body.length > MAX_RULE_LENGTH) throw new BadInput('recurrence.rrule', `must be at most ${MAX_RULE_LENGTH} characters`);
+  if (body.length > MAX_RULE_LENGTH)
+    throw new BadInput('recurrence.rrule', `must be at most ${MAX_RULE_LENGTH} characters`);
   if (!body || /[\r\n]/.test(body) || /DTSTART|BYHOUR|BYMINUTE|BYSECOND|BYEASTER/i.test(body)) {
-    throw new BadInput('recurrence.rrule', 'give one RRULE line without DTSTART, times (startTime sets the time) or BYEASTER');
+    throw new BadInput(
+      'recurrence.rrule',
+      'give one RRULE line without DTSTART, times (startTime sets the time) or BYEASTER',
+    );
   }
   let options: Partial<Options>;
   try {
@@ -142,7 +146,10 @@ function ruleNear(options: Partial<Options>, validFrom: string, from: string): R
   const start = DateTime.fromJSDate(dtstart, { zone: 'UTC' });
   const intervals = Math.floor(DateTime.fromISO(from, { zone: 'UTC' }).diff(start, unit).get(unit) / interval) - 1;
   if (intervals <= 0) return new RRule({ ...options, dtstart });
-  return new RRule({ ...pinDerivedDays(options, dtstart), dtstart: start.plus({ [unit]: intervals * interval }).toJSDate() });
+  return new RRule({
+    ...pinDerivedDays(options, dtstart),
+    dtstart: start.plus({ [unit]: intervals * interval }).toJSDate(),
+  });
 }
 
 /**

@@ -19,33 +19,50 @@ export class ScheduleResolver {
   constructor(private readonly scheduling: SchedulingService) {}
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Schedule, { description: 'Adds a recurrence to a service (its provider or an admin); `generateSlots` then makes its slots.' })
+  @Mutation(() => Schedule, {
+    description: 'Adds a recurrence to a service (its provider or an admin); `generateSlots` then makes its slots.',
+  })
   createSchedule(
     @Ctx() ctx: RequestContext,
     @Arg('serviceId', () => ID, { description: 'The service.' }) serviceId: string,
-    @Arg('input', () => ScheduleInput, { description: 'The recurrence, times, capacity and price.' }) input: ScheduleInput,
+    @Arg('input', () => ScheduleInput, { description: 'The recurrence, times, capacity and price.' })
+    input: ScheduleInput,
   ): Promise<Schedule> {
     return this.scheduling.createSchedule(ctx, serviceId, input);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Query(() => [Schedule], { description: `The schedules of a service, active or not, by id: its provider and admins only; at most ${MAX_ROWS.schedules}.`, complexity: listCost(5) })
-  schedules(@Ctx() ctx: RequestContext, @Arg('serviceId', () => ID, { description: 'The service whose schedules to list.' }) serviceId: string): Promise<Schedule[]> {
+  @Query(() => [Schedule], {
+    description: `The schedules of a service, active or not, by id: its provider and admins only; at most ${MAX_ROWS.schedules}.`,
+    complexity: listCost(5),
+  })
+  schedules(
+    @Ctx() ctx: RequestContext,
+    @Arg('serviceId', () => ID, { description: 'The service whose schedules to list.' }) serviceId: string,
+  ): Promise<Schedule[]> {
     return this.scheduling.schedules(ctx, serviceId);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Schedule, { description: 'Edits or deactivates a schedule; its future slots with no seats taken follow, booked ones keep their terms (README, "Managing schedules and slots").' })
+  @Mutation(() => Schedule, {
+    description:
+      'Edits or deactivates a schedule; its future slots with no seats taken follow, booked ones keep their terms (README, "Managing schedules and slots").',
+  })
   updateSchedule(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The schedule to change.' }) id: string,
-    @Arg('input', () => ScheduleUpdateInput, { description: 'The fields to change; those left out stay.' }) input: ScheduleUpdateInput,
+    @Arg('input', () => ScheduleUpdateInput, { description: 'The fields to change; those left out stay.' })
+    input: ScheduleUpdateInput,
   ): Promise<Schedule> {
     return this.scheduling.updateSchedule(ctx, id, input);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => [Slot], { description: "Makes one slot per occurrence of the schedule whose local date lies in [from, to] and in the schedule's validity, skipping blackouts; idempotent (existing slots stay). Answers the slots of the range.", complexity: listCost(20) })
+  @Mutation(() => [Slot], {
+    description:
+      "Makes one slot per occurrence of the schedule whose local date lies in [from, to] and in the schedule's validity, skipping blackouts; idempotent (existing slots stay). Answers the slots of the range.",
+    complexity: listCost(20),
+  })
   generateSlots(
     @Ctx() ctx: RequestContext,
     @Arg('scheduleId', () => ID, { description: 'The schedule.' }) scheduleId: string,
@@ -74,39 +91,59 @@ export class SlotResolver {
     private readonly catalog: CatalogService,
   ) {}
 
-  @Query(() => [Slot], { description: 'Slots starting in [from, to), every status; at most 366 days.', complexity: listCost(20) })
+  @Query(() => [Slot], {
+    description: 'Slots starting in [from, to), every status; at most 366 days.',
+    complexity: listCost(20),
+  })
   async slots(
     @Ctx() ctx: RequestContext,
     @Arg('serviceId', () => ID, { description: 'The service whose slots are listed.' }) serviceId: string,
     @Arg('from', () => Date, { description: 'Start of the window (inclusive), an instant.' }) from: Date,
-    @Arg('to', () => Date, { description: 'End of the window (exclusive); at most 366 days after `from` (BAD_USER_INPUT otherwise).' }) to: Date,
+    @Arg('to', () => Date, {
+      description: 'End of the window (exclusive); at most 366 days after `from` (BAD_USER_INPUT otherwise).',
+    })
+    to: Date,
   ): Promise<SlotRow[]> {
     return this.scheduling.listSlots(ctx, await this.catalog.getService(ctx, serviceId), from, to);
   }
 
-  @Query(() => MonthAvailability, { description: "A month of a service's availability, one entry per local date of the service's time zone; public. The data behind a booking calendar.", complexity: AVAILABILITY_COST })
+  @Query(() => MonthAvailability, {
+    description:
+      "A month of a service's availability, one entry per local date of the service's time zone; public. The data behind a booking calendar.",
+    complexity: AVAILABILITY_COST,
+  })
   async availability(
     @Ctx() ctx: RequestContext,
     @Arg('serviceId', () => ID, { description: 'The service whose availability is computed.' }) serviceId: string,
-    @Arg('month', () => String, { description: "The month as YYYY-MM, in the service's time zone (BAD_USER_INPUT otherwise)." }) month: string,
+    @Arg('month', () => String, {
+      description: "The month as YYYY-MM, in the service's time zone (BAD_USER_INPUT otherwise).",
+    })
+    month: string,
   ): Promise<MonthAvailability> {
     return this.scheduling.monthAvailability(ctx, serviceId, month);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Slot, { description: 'Adds one slot by hand (its provider or an admin); a slot is unique per service and start.' })
+  @Mutation(() => Slot, {
+    description: 'Adds one slot by hand (its provider or an admin); a slot is unique per service and start.',
+  })
   createSlot(
     @Ctx() ctx: RequestContext,
     @Arg('serviceId', () => ID, { description: 'The service.' }) serviceId: string,
     @Arg('startsAt', () => Date, { description: 'When it starts.' }) startsAt: Date,
     @Arg('endsAt', () => Date, { description: 'When it ends; after startsAt.' }) endsAt: Date,
-    @Arg('capacity', () => Int, { description: "Seats; the service's capacity when omitted.", nullable: true }) capacity?: number | null,
+    @Arg('capacity', () => Int, { description: "Seats; the service's capacity when omitted.", nullable: true })
+    capacity?: number | null,
   ): Promise<Slot> {
     return this.scheduling.createSlot(ctx, serviceId, startsAt, endsAt, capacity);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => [Slot], { description: 'Closes (or reopens) every slot of a service starting in [from, to). Closing fails with HAS_BOOKINGS, changing nothing, if any has booked or held seats.', complexity: listCost(20) })
+  @Mutation(() => [Slot], {
+    description:
+      'Closes (or reopens) every slot of a service starting in [from, to). Closing fails with HAS_BOOKINGS, changing nothing, if any has booked or held seats.',
+    complexity: listCost(20),
+  })
   setAvailability(
     @Ctx() ctx: RequestContext,
     @Arg('serviceId', () => ID, { description: 'The service.' }) serviceId: string,
@@ -118,19 +155,29 @@ export class SlotResolver {
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Slot, { description: 'Not below its booked and held seats (HAS_BOOKINGS); added seats go to the waitlist first.' })
-  setSlotCapacity(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The slot.' }) id: string, @Arg('capacity', () => Int, { description: 'The new number of seats.' }) capacity: number): Promise<Slot> {
+  @Mutation(() => Slot, {
+    description: 'Not below its booked and held seats (HAS_BOOKINGS); added seats go to the waitlist first.',
+  })
+  setSlotCapacity(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The slot.' }) id: string,
+    @Arg('capacity', () => Int, { description: 'The new number of seats.' }) capacity: number,
+  ): Promise<Slot> {
     return this.scheduling.setSlotCapacity(ctx, id, capacity);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Mutation(() => Slot, {
-    description: 'Cancels one departure for good: the slot becomes CANCELLED with the reason, every booking on it is cancelled by the provider with a full refund and told why, and its waitlist entries end.',
+    description:
+      'Cancels one departure for good: the slot becomes CANCELLED with the reason, every booking on it is cancelled by the provider with a full refund and told why, and its waitlist entries end.',
   })
   cancelSlot(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The slot to cancel; it must not have started.' }) id: string,
-    @Arg('reason', () => String, { description: 'Why, told to every customer booked on it (at most 2,000 characters).' }) reason: string,
+    @Arg('reason', () => String, {
+      description: 'Why, told to every customer booked on it (at most 2,000 characters).',
+    })
+    reason: string,
   ): Promise<Slot> {
     return this.scheduling.cancelSlot(ctx, id, reason);
   }
@@ -139,19 +186,28 @@ export class SlotResolver {
   @FieldResolver(() => Service, { description: 'The service this slot belongs to.' })
   service(@Ctx() ctx: RequestContext, @Root() slot: Slot | SlotRow): Promise<Service> {
     // A reference load: the rows of one list share one batched read of their services (the ORM's dataloader).
-    return (slot instanceof Slot ? slot.service : ctx.em.getReference(Service, slot.serviceId, { wrapped: true })).loadOrFail();
+    return (
+      slot instanceof Slot ? slot.service : ctx.em.getReference(Service, slot.serviceId, { wrapped: true })
+    ).loadOrFail();
   }
 
-  @FieldResolver(() => Int, { description: 'Seats that can be booked now: capacity - booked - held while OPEN, not under a blackout, not closed by a blocking calendar or by the provider\'s time taken by another appointment, and not started; otherwise 0.' })
+  @FieldResolver(() => Int, {
+    description:
+      "Seats that can be booked now: capacity - booked - held while OPEN, not under a blackout, not closed by a blocking calendar or by the provider's time taken by another appointment, and not started; otherwise 0.",
+  })
   available(@Ctx() ctx: RequestContext, @Root() slot: Slot | SlotRow): number {
     return slot instanceof Slot ? slot.seatsAvailable(ctx.clock.now()) : slot.available;
   }
 
-  @FieldResolver(() => Money, { description: "Price of one adult seat: the slot's own, else its schedule's, else the service's." })
+  @FieldResolver(() => Money, {
+    description: "Price of one adult seat: the slot's own, else its schedule's, else the service's.",
+  })
   price(@Root() slot: Slot | SlotRow): Money | Promise<Money> {
     // A row answers at once: a promise per row of a month's list would cost graphql-js a deferred object each.
     if (!(slot instanceof Slot)) return slot.price;
-    return slot.service.loadOrFail().then((service) => Money.of(slot.priceAmount ?? service.priceAmount, service.currency));
+    return slot.service
+      .loadOrFail()
+      .then((service) => Money.of(slot.priceAmount ?? service.priceAmount, service.currency));
   }
 }
 
@@ -160,13 +216,28 @@ export class SlotResolver {
 export class ServiceCalendarResolver {
   constructor(private readonly scheduling: SchedulingService) {}
 
-  @FieldResolver(() => [Slot], { description: 'Slots starting in [from, to), every status; at most 366 days.', complexity: listCost(20) })
-  slots(@Ctx() ctx: RequestContext, @Root() service: Service, @Arg('from', () => Date, { description: 'Start of the window (inclusive), an instant.' }) from: Date, @Arg('to', () => Date, { description: 'End of the window (exclusive); at most 366 days after `from`.' }) to: Date): Promise<SlotRow[]> {
+  @FieldResolver(() => [Slot], {
+    description: 'Slots starting in [from, to), every status; at most 366 days.',
+    complexity: listCost(20),
+  })
+  slots(
+    @Ctx() ctx: RequestContext,
+    @Root() service: Service,
+    @Arg('from', () => Date, { description: 'Start of the window (inclusive), an instant.' }) from: Date,
+    @Arg('to', () => Date, { description: 'End of the window (exclusive); at most 366 days after `from`.' }) to: Date,
+  ): Promise<SlotRow[]> {
     return this.scheduling.listSlots(ctx, service, from, to);
   }
 
-  @FieldResolver(() => MonthAvailability, { description: "A month of this service's availability, one entry per local date; see Query.availability.", complexity: AVAILABILITY_COST })
-  availability(@Ctx() ctx: RequestContext, @Root() service: Service, @Arg('month', () => String, { description: "The month as YYYY-MM, in the service's time zone." }) month: string): Promise<MonthAvailability> {
+  @FieldResolver(() => MonthAvailability, {
+    description: "A month of this service's availability, one entry per local date; see Query.availability.",
+    complexity: AVAILABILITY_COST,
+  })
+  availability(
+    @Ctx() ctx: RequestContext,
+    @Root() service: Service,
+    @Arg('month', () => String, { description: "The month as YYYY-MM, in the service's time zone." }) month: string,
+  ): Promise<MonthAvailability> {
     return this.scheduling.monthAvailability(ctx, service, month);
   }
 }
@@ -182,26 +253,44 @@ export class BlackoutResolver {
   })
   blackouts(
     @Ctx() ctx: RequestContext,
-    @Arg('serviceId', () => ID, { nullable: true, description: 'Only this service\'s blackouts and its provider\'s whole-provider ones.' }) serviceId?: string | null,
-    @Arg('from', () => DateScalar, { nullable: true, description: 'Only blackouts ending on or after this date.' }) from?: string | null,
-    @Arg('to', () => DateScalar, { nullable: true, description: 'Only blackouts starting on or before this date.' }) to?: string | null,
+    @Arg('serviceId', () => ID, {
+      nullable: true,
+      description: "Only this service's blackouts and its provider's whole-provider ones.",
+    })
+    serviceId?: string | null,
+    @Arg('from', () => DateScalar, { nullable: true, description: 'Only blackouts ending on or after this date.' })
+    from?: string | null,
+    @Arg('to', () => DateScalar, { nullable: true, description: 'Only blackouts starting on or before this date.' })
+    to?: string | null,
   ): Promise<Blackout[]> {
     return this.blackoutService.list(ctx, { serviceId, from, to });
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Blackout, { description: "Blocks whole local dates of one service, or of all the provider's services: no slots are generated there and existing ones are unavailable (bookings stay)." })
-  createBlackout(@Ctx() ctx: RequestContext, @Arg('input', () => BlackoutInput, { description: 'The dates and what they are.' }) input: BlackoutInput): Promise<Blackout> {
+  @Mutation(() => Blackout, {
+    description:
+      "Blocks whole local dates of one service, or of all the provider's services: no slots are generated there and existing ones are unavailable (bookings stay).",
+  })
+  createBlackout(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => BlackoutInput, { description: 'The dates and what they are.' }) input: BlackoutInput,
+  ): Promise<Blackout> {
     return this.blackoutService.createBlackout(ctx, input);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Mutation(() => Boolean, { description: 'Removes a blackout; its dates become bookable again. True when done.' })
-  deleteBlackout(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The blackout.' }) id: string): Promise<boolean> {
+  deleteBlackout(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The blackout.' }) id: string,
+  ): Promise<boolean> {
     return this.blackoutService.deleteBlackout(ctx, id);
   }
 
-  @FieldResolver(() => Service, { description: 'The service covered; null: every service of the provider.', nullable: true })
+  @FieldResolver(() => Service, {
+    description: 'The service covered; null: every service of the provider.',
+    nullable: true,
+  })
   service(@Root() blackout: Blackout): Promise<Service | null> | null {
     return blackout.service ? blackout.service.load() : null;
   }

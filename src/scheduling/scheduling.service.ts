@@ -18,7 +18,15 @@ import { BadInput, DomainError, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { parseAmount } from '../core/money';
 import { intInRange, optionalText, text } from '../core/validate';
-import { dateInYears, daysBetween, instantInYears, localDate, parseWallTime, SLOT_YEARS, zonedInstant } from '../core/zoned-time';
+import {
+  dateInYears,
+  daysBetween,
+  instantInYears,
+  localDate,
+  parseWallTime,
+  SLOT_YEARS,
+  zonedInstant,
+} from '../core/zoned-time';
 import { announceSlots, SlotChangeReason } from '../live/live-events';
 import { monthRange, type DaySummary } from './availability';
 import { Blackout } from './blackout.entity';
@@ -78,7 +86,8 @@ export class SchedulingService {
     parseWallTime('startTime', input.startTime);
     dateInYears('validFrom', input.validFrom, SLOT_YEARS);
     if (input.validUntil) dateInYears('validUntil', input.validUntil, SLOT_YEARS);
-    if (input.validUntil && input.validUntil < input.validFrom) throw new BadInput('validUntil', 'must not be before validFrom');
+    if (input.validUntil && input.validUntil < input.validFrom)
+      throw new BadInput('validUntil', 'must not be before validFrom');
     return inTransaction(ctx, async (tx) => {
       const service = await this.managedService(tx, serviceId);
       return tx.em.create(Schedule, {
@@ -86,7 +95,12 @@ export class SchedulingService {
         name: optionalText('name', input.name, 200, { singleLine: true }),
         rrule: ruleFor(input.recurrence, input.validFrom),
         startTime: input.startTime,
-        durationMinutes: intInRange('durationMinutes', input.durationMinutes ?? service.durationMinutes, 1, LIMITS.durationMinutes),
+        durationMinutes: intInRange(
+          'durationMinutes',
+          input.durationMinutes ?? service.durationMinutes,
+          1,
+          LIMITS.durationMinutes,
+        ),
         capacity: intInRange('capacity', input.capacity ?? service.capacity, 1, LIMITS.capacity),
         priceAmount: input.priceAmount == null ? null : parseAmount('priceAmount', input.priceAmount, service.currency),
         validFrom: input.validFrom,
@@ -117,11 +131,15 @@ export class SchedulingService {
         await assertManages(tx, service.provider);
         if (input.name !== undefined) schedule.name = optionalText('name', input.name, 200, { singleLine: true });
         if (input.startTime != null) schedule.startTime = input.startTime;
-        if (input.durationMinutes != null) schedule.durationMinutes = intInRange('durationMinutes', input.durationMinutes, 1, LIMITS.durationMinutes);
+        if (input.durationMinutes != null)
+          schedule.durationMinutes = intInRange('durationMinutes', input.durationMinutes, 1, LIMITS.durationMinutes);
         if (input.capacity != null) schedule.capacity = intInRange('capacity', input.capacity, 1, LIMITS.capacity);
-        if (input.priceAmount !== undefined) schedule.priceAmount = input.priceAmount == null ? null : parseAmount('priceAmount', input.priceAmount, service.currency);
+        if (input.priceAmount !== undefined)
+          schedule.priceAmount =
+            input.priceAmount == null ? null : parseAmount('priceAmount', input.priceAmount, service.currency);
         if (input.validUntil !== undefined) {
-          if (input.validUntil && input.validUntil < schedule.validFrom) throw new BadInput('validUntil', 'must not be before validFrom');
+          if (input.validUntil && input.validUntil < schedule.validFrom)
+            throw new BadInput('validUntil', 'must not be before validFrom');
           schedule.validUntil = input.validUntil ?? null;
         }
         if (input.active != null) schedule.active = input.active;
@@ -129,7 +147,8 @@ export class SchedulingService {
         return schedule;
       });
     } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw new BadInput('startTime', 'a slot of the service already starts at one of the new times');
+      if (error instanceof UniqueConstraintViolationException)
+        throw new BadInput('startTime', 'a slot of the service already starts at one of the new times');
       throw error;
     }
   }
@@ -137,7 +156,10 @@ export class SchedulingService {
   /** Brings the schedule's future slots with no seats taken in line with it (see updateSchedule). */
   private async followSchedule(tx: TxContext, schedule: Schedule, service: Service): Promise<void> {
     const now = tx.clock.now();
-    const rows: { id: number }[] = await tx.em.execute(`select id from slot where schedule_id = ? and starts_at > ? and status <> 'CANCELLED'`, [schedule.id, now]);
+    const rows: { id: number }[] = await tx.em.execute(
+      `select id from slot where schedule_id = ? and starts_at > ? and status <> 'CANCELLED'`,
+      [schedule.id, now],
+    );
     const slots = await lockSlots(tx, { ids: rows.map((row) => row.id) });
     const time = parseWallTime('startTime', schedule.startTime);
     const closed: number[] = [];
@@ -152,8 +174,17 @@ export class SchedulingService {
       }
       const startsAt = zonedInstant(slot.localDate, time, service.timezone);
       if (startsAt <= now) continue; // moved into the past: left as it was rather than made unbookable
-      const next = { startsAt, endsAt: new Date(startsAt.getTime() + schedule.durationMinutes * 60_000), capacity: schedule.capacity, priceAmount: schedule.priceAmount ?? null };
-      const same = slot.startsAt.getTime() === next.startsAt.getTime() && slot.endsAt.getTime() === next.endsAt.getTime() && slot.capacity === next.capacity && slot.priceAmount === next.priceAmount;
+      const next = {
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + schedule.durationMinutes * 60_000),
+        capacity: schedule.capacity,
+        priceAmount: schedule.priceAmount ?? null,
+      };
+      const same =
+        slot.startsAt.getTime() === next.startsAt.getTime() &&
+        slot.endsAt.getTime() === next.endsAt.getTime() &&
+        slot.capacity === next.capacity &&
+        slot.priceAmount === next.priceAmount;
       if (same) continue;
       Object.assign(slot, next);
       changed.push(slot.id);
@@ -181,7 +212,10 @@ export class SchedulingService {
       const [slot] = await lockSlots(tx, { ids: [slotId] });
       // A booking committed between the first look and the slot's lock: no other can come now.
       bookings.push(...(await this.lockLiveBookings(tx, slotId, bookings)));
-      if (slot.startsAt <= tx.clock.now()) throw new DomainError('INVALID_TRANSITION', 'This slot has started: cancel its bookings one by one', { rule: 'STARTED' });
+      if (slot.startsAt <= tx.clock.now())
+        throw new DomainError('INVALID_TRANSITION', 'This slot has started: cancel its bookings one by one', {
+          rule: 'STARTED',
+        });
       moveSlot(slot, SlotStatus.CANCELLED);
       slot.cancellationReason = reason;
       await tx.em.flush();
@@ -222,8 +256,18 @@ export class SchedulingService {
       const blackouts = await blackoutsOf(tx.em, service, first, last);
       const now = tx.clock.now();
       // Past occurrences make no slot: nobody could book one (README, "Managing schedules and slots").
-      const wanted = occurrences(schedule.rrule, schedule.validFrom, parseWallTime('startTime', schedule.startTime), service.timezone, first, last)
-        .filter((occurrence) => occurrence.startsAt > now && !blackouts.some((b) => b.startsOn <= occurrence.localDate && occurrence.localDate <= b.endsOn));
+      const wanted = occurrences(
+        schedule.rrule,
+        schedule.validFrom,
+        parseWallTime('startTime', schedule.startTime),
+        service.timezone,
+        first,
+        last,
+      ).filter(
+        (occurrence) =>
+          occurrence.startsAt > now &&
+          !blackouts.some((b) => b.startsOn <= occurrence.localDate && occurrence.localDate <= b.endsOn),
+      );
       if (wanted.length === 0) return [];
       const inserted = await tx.em
         .createQueryBuilder(Slot)
@@ -242,15 +286,31 @@ export class SchedulingService {
         .ignore()
         .returning('id')
         .execute('all');
-      announceSlots(tx, service.id, inserted.map((row: { id: number }) => row.id), SlotChangeReason.CREATED);
-      return tx.em.find(Slot, { service: service.id, startsAt: { $in: wanted.map((o) => o.startsAt) } }, { orderBy: { startsAt: 'asc' } });
+      announceSlots(
+        tx,
+        service.id,
+        inserted.map((row: { id: number }) => row.id),
+        SlotChangeReason.CREATED,
+      );
+      return tx.em.find(
+        Slot,
+        { service: service.id, startsAt: { $in: wanted.map((o) => o.startsAt) } },
+        { orderBy: { startsAt: 'asc' } },
+      );
     });
   }
 
-  async createSlot(ctx: RequestContext, serviceId: string, startsAt: Date, endsAt: Date, capacity?: number | null): Promise<Slot> {
+  async createSlot(
+    ctx: RequestContext,
+    serviceId: string,
+    startsAt: Date,
+    endsAt: Date,
+    capacity?: number | null,
+  ): Promise<Slot> {
     instantInYears('startsAt', startsAt, SLOT_YEARS);
     if (endsAt <= startsAt) throw new BadInput('endsAt', 'must be after startsAt');
-    if (endsAt.getTime() - startsAt.getTime() > LIMITS.durationMinutes * 60_000) throw new BadInput('endsAt', 'the slot is longer than 7 days');
+    if (endsAt.getTime() - startsAt.getTime() > LIMITS.durationMinutes * 60_000)
+      throw new BadInput('endsAt', 'the slot is longer than 7 days');
     try {
       const slot = await inTransaction(ctx, async (tx) => {
         const service = await this.managedService(tx, serviceId);
@@ -268,7 +328,8 @@ export class SchedulingService {
       // Reads the blackout formula, which only the database computes.
       return ctx.em.findOneOrFail(Slot, slot.id, { refresh: true });
     } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw new BadInput('startsAt', 'the service already has a slot starting then');
+      if (error instanceof UniqueConstraintViolationException)
+        throw new BadInput('startsAt', 'the service already has a slot starting then');
       throw error;
     }
   }
@@ -286,14 +347,24 @@ export class SchedulingService {
       const changing = slots.filter((slot) => slot.status === (open ? SlotStatus.CLOSED : SlotStatus.OPEN));
       const taken = changing.find((slot) => slot.booked + slot.held > 0);
       if (!open && taken) {
-        throw new DomainError('HAS_BOOKINGS', `The slot at ${taken.startsAt.toISOString()} has booked or held seats`, { slotId: String(taken.id) });
+        throw new DomainError('HAS_BOOKINGS', `The slot at ${taken.startsAt.toISOString()} has booked or held seats`, {
+          slotId: String(taken.id),
+        });
       }
       changing.forEach((slot) => moveSlot(slot, target));
       const reason = open ? SlotChangeReason.OPENED : SlotChangeReason.CLOSED;
-      announceSlots(tx, service.id, changing.map((slot) => slot.id), reason);
+      announceSlots(
+        tx,
+        service.id,
+        changing.map((slot) => slot.id),
+        reason,
+      );
       if (open && changing.length > 0) {
         await tx.em.flush();
-        await this.lifecycle.seatsFreed(tx, changing.map((slot) => slot.id));
+        await this.lifecycle.seatsFreed(
+          tx,
+          changing.map((slot) => slot.id),
+        );
       }
       return slots.sort(byStart);
     });
@@ -311,7 +382,9 @@ export class SchedulingService {
       const service = await slot.service.loadOrFail();
       await assertManages(tx, service.provider);
       if (value < slot.booked + slot.held) {
-        throw new DomainError('HAS_BOOKINGS', `The slot has ${slot.booked + slot.held} seats booked or held`, { slotId: String(slot.id) });
+        throw new DomainError('HAS_BOOKINGS', `The slot has ${slot.booked + slot.held} seats booked or held`, {
+          slotId: String(slot.id),
+        });
       }
       const raised = value > slot.capacity;
       slot.capacity = value;
@@ -328,10 +401,14 @@ export class SchedulingService {
    */
   async listSlots(ctx: RequestContext, service: Service, from: Date, to: Date): Promise<SlotRow[]> {
     instantRange(from, to);
-    const loader = requestLoader<number, SlotRow[]>(ctx.em, `slots:${from.toISOString()}/${to.toISOString()}`, async (ids) => {
-      const byService = await readSlots(ctx.em, ids, from, to, ctx.clock.now());
-      return ids.map((id) => byService.get(id) ?? []);
-    });
+    const loader = requestLoader<number, SlotRow[]>(
+      ctx.em,
+      `slots:${from.toISOString()}/${to.toISOString()}`,
+      async (ids) => {
+        const byService = await readSlots(ctx.em, ids, from, to, ctx.clock.now());
+        return ids.map((id) => byService.get(id) ?? []);
+      },
+    );
     return loader.load(service.id);
   }
 
@@ -339,12 +416,17 @@ export class SchedulingService {
    * A month of a service, in one statement: of a service given by id, one the caller may see (NOT_FOUND
    * otherwise, as getService); of a loaded service, one the caller has been shown already.
    */
-  async monthAvailability(ctx: RequestContext, service: string | Service, month: string): Promise<{ month: string; days: DaySummary[] }> {
+  async monthAvailability(
+    ctx: RequestContext,
+    service: string | Service,
+    month: string,
+  ): Promise<{ month: string; days: DaySummary[] }> {
     const { first, last } = monthRange(month);
     const byId = typeof service === 'string';
     const days = await readMonth(ctx, byId ? parseId('serviceId', service) : service.id, first, last);
     const [day] = days;
-    if (!day || (byId && !isVisibleRow(ctx, day.active, day.owner_user_id))) throw new NotFound('Service', byId ? service : service.id);
+    if (!day || (byId && !isVisibleRow(ctx, day.active, day.owner_user_id)))
+      throw new NotFound('Service', byId ? service : service.id);
     return { month, days: days.map(daySummaryOf) };
   }
 }

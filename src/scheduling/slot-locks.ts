@@ -7,11 +7,19 @@ import { Slot } from './slot.entity';
  * not conflict with the KEY SHARE lock a new booking's slot link takes, so a slot being closed or offered
  * and a booking being made wait for each other only in one direction. Answers the fresh rows.
  */
-export async function lockSlots(tx: RequestContext, where: { ids: number[] } | { serviceId: number; from: Date; to: Date }): Promise<Slot[]> {
+export async function lockSlots(
+  tx: RequestContext,
+  where: { ids: number[] } | { serviceId: number; from: Date; to: Date },
+): Promise<Slot[]> {
   const rows: { id: number }[] =
     'ids' in where
-      ? await tx.em.execute('select id from slot where id = any(?::int[]) order by id for no key update', [pgArray(where.ids)])
-      : await tx.em.execute('select id from slot where service_id = ? and starts_at >= ? and starts_at < ? order by id for no key update', [where.serviceId, where.from, where.to]);
+      ? await tx.em.execute('select id from slot where id = any(?::int[]) order by id for no key update', [
+          pgArray(where.ids),
+        ])
+      : await tx.em.execute(
+          'select id from slot where service_id = ? and starts_at >= ? and starts_at < ? order by id for no key update',
+          [where.serviceId, where.from, where.to],
+        );
   if (rows.length === 0) return [];
   return tx.em.find(Slot, { id: { $in: rows.map((row) => row.id) } }, { orderBy: { id: 'asc' }, refresh: true });
 }

@@ -42,7 +42,12 @@ export interface RawSlot {
  * The slot read, with SQL for its inputs: `at` the instant of "now", `serviceIds` an int[] of services,
  * [from, to) the window of starts. The server binds them as parameters; the bench sends the same statement.
  */
-export const slotsSql = (at: string, serviceIds: string, from: string, to: string) => `select s.id, s.service_id, (extract(epoch from s.starts_at) * 1000)::float8 as starts_at, (extract(epoch from s.ends_at) * 1000)::float8 as ends_at, s.capacity, s.booked, s.held, s.status,
+export const slotsSql = (
+  at: string,
+  serviceIds: string,
+  from: string,
+  to: string,
+) => `select s.id, s.service_id, (extract(epoch from s.starts_at) * 1000)::float8 as starts_at, (extract(epoch from s.ends_at) * 1000)::float8 as ends_at, s.capacity, s.booked, s.held, s.status,
     ${seatsAvailableSql('s', at, { alias: 'svc' })} as available, coalesce(s.price_amount, svc.price_amount) as price_amount, svc.currency
   from slot s join service svc on svc.id = s.service_id
   where s.service_id = any(${serviceIds}) and s.starts_at >= ${from} and s.starts_at < ${to}
@@ -66,7 +71,13 @@ export function slotRowOf(row: RawSlot): SlotRow {
 }
 
 /** The slots of these services starting in [from, to), by service and start, in one statement. */
-export async function readSlots(em: EntityManager, serviceIds: readonly number[], from: Date, to: Date, now: Date): Promise<Map<number, SlotRow[]>> {
+export async function readSlots(
+  em: EntityManager,
+  serviceIds: readonly number[],
+  from: Date,
+  to: Date,
+  now: Date,
+): Promise<Map<number, SlotRow[]>> {
   const rows = await em.execute<RawSlot[]>(SLOTS, [now, `{${serviceIds.join(',')}}`, from, to]);
   const byService = new Map<number, SlotRow[]>(serviceIds.map((id) => [id, []]));
   for (const row of rows) byService.get(row.service_id)?.push(slotRowOf(row));
@@ -109,7 +120,13 @@ export interface RawMonthDay {
 }
 
 export function daySummaryOf(row: RawMonthDay): DaySummary {
-  return { date: row.local_date, slotCount: row.slots, availableSpots: row.seats_available, level: availabilityLevel(row.seats_available, row.capacity), blackout: row.blackout };
+  return {
+    date: row.local_date,
+    slotCount: row.slots,
+    availableSpots: row.seats_available,
+    level: availabilityLevel(row.seats_available, row.capacity),
+    blackout: row.blackout,
+  };
 }
 
 /** The month [first, last] of a service, a row per date; none when the service does not exist. */

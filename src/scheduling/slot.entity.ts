@@ -1,4 +1,16 @@
-import { OptionalProps, Check, Entity, Enum, Formula, Index, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import {
+  OptionalProps,
+  Check,
+  Entity,
+  Enum,
+  Formula,
+  Index,
+  ManyToOne,
+  PrimaryKey,
+  Property,
+  Unique,
+  type Ref,
+} from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Service } from '../catalog/service.entity';
 import { Schedule } from './schedule.entity';
@@ -25,11 +37,21 @@ const blockingBusySql = (service: string): string =>
 
 /** SQL: whether a busy interval read from one of the provider's blocking calendars overlaps the slot. */
 export const calendarBusySql = (slot: string, service?: string): string =>
-  overService(slot, service, (v) => `exists (select 1 from ${blockingBusySql(v)} and cb.starts_at < ${slot}.ends_at and cb.ends_at > ${slot}.starts_at)`);
+  overService(
+    slot,
+    service,
+    (v) =>
+      `exists (select 1 from ${blockingBusySql(v)} and cb.starts_at < ${slot}.ends_at and cb.ends_at > ${slot}.starts_at)`,
+  );
 
 /** SQL: whether a blackout of the slot's service or of its whole provider covers the slot's local date. */
 export const blackedOutSql = (slot: string, service?: string): string =>
-  overService(slot, service, (v) => `exists (select 1 from ${serviceBlackoutsSql(v)} and ${slot}.local_date between covering.starts_on and covering.ends_on)`);
+  overService(
+    slot,
+    service,
+    (v) =>
+      `exists (select 1 from ${serviceBlackoutsSql(v)} and ${slot}.local_date between covering.starts_on and covering.ends_on)`,
+  );
 
 /**
  * Whether a slot of an appointment service (capacity 1) overlaps, widened by its service's buffers, a time
@@ -133,7 +155,10 @@ export class Slot {
   @Enum({ items: () => SlotStatus, nativeEnumName: 'slot_status' })
   status: SlotStatus = SlotStatus.OPEN;
 
-  @Field(() => String, { nullable: true, description: 'Why the provider cancelled this slot (`cancelSlot`); null unless CANCELLED that way.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the provider cancelled this slot (`cancelSlot`); null unless CANCELLED that way.',
+  })
   @Property({ type: 'text', nullable: true })
   cancellationReason?: string | null;
 
@@ -155,7 +180,14 @@ export class Slot {
 
   /** Seats that can still be taken now (CONTRACT.md, "Catalog, schedules, slots"). */
   seatsAvailable(now: Date): number {
-    if (this.status !== SlotStatus.OPEN || this.blackedOut || this.calendarBusy || this.providerBusy || this.startsAt <= now) return 0;
+    if (
+      this.status !== SlotStatus.OPEN ||
+      this.blackedOut ||
+      this.calendarBusy ||
+      this.providerBusy ||
+      this.startsAt <= now
+    )
+      return 0;
     return this.capacity - this.booked - this.held;
   }
 }

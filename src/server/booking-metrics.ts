@@ -13,11 +13,14 @@ const UTILIZATION_DAYS = 30;
  * Sent through knex, around the ORM's statement counter, so that a scrape does not count itself in db_statements_total.
  */
 async function slotUtilization(orm: MikroORM, now: Date): Promise<number> {
-  const { rows } = await orm.em.getConnection().getKnex().raw<{ rows: { percentage: string | null }[] }>(
-    `select 100.0 * sum(booked + held) / nullif(sum(capacity), 0) as percentage from slot
+  const { rows } = await orm.em
+    .getConnection()
+    .getKnex()
+    .raw<{ rows: { percentage: string | null }[] }>(
+      `select 100.0 * sum(booked + held) / nullif(sum(capacity), 0) as percentage from slot
       where status = 'OPEN' and starts_at >= ? and starts_at < ?`,
-    [now, new Date(now.getTime() + UTILIZATION_DAYS * 86_400_000)],
-  );
+      [now, new Date(now.getTime() + UTILIZATION_DAYS * 86_400_000)],
+    );
   return Number(rows[0]?.percentage ?? 0);
 }
 
@@ -57,7 +60,9 @@ export function bookingMetrics(orm: MikroORM, clock: Clock): ApolloServerPlugin<
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors }) {
-          const conflicts = errors.filter((error) => error.originalError instanceof DomainError && error.originalError.code === 'CAPACITY_EXCEEDED');
+          const conflicts = errors.filter(
+            (error) => error.originalError instanceof DomainError && error.originalError.code === 'CAPACITY_EXCEEDED',
+          );
           if (conflicts.length > 0) businessMetrics.bookingConflicts.inc(conflicts.length);
         },
       };

@@ -26,7 +26,11 @@ export interface BookingPageDeps {
 export function bookingPage(deps: BookingPageDeps): Router {
   const router = Router();
   router.get('/bookings/:id', async (req, res) => {
-    res.set({ 'content-security-policy': CONTENT_SECURITY_POLICY, 'cache-control': 'private, no-store', 'referrer-policy': 'no-referrer' });
+    res.set({
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'cache-control': 'private, no-store',
+      'referrer-policy': 'no-referrer',
+    });
     const id = /^\d{1,10}$/.test(req.params.id) ? Number(req.params.id) : null;
     const readerId = id === null || typeof req.query.sig !== 'string' ? null : deps.links.reader(id, req.query.sig);
     try {
@@ -51,11 +55,23 @@ interface BookingView {
 /** The booking as its participant `readerId` sees it; null when it is gone or they are no participant (any more). */
 async function readView(orm: MikroORM, id: number, readerId: number): Promise<BookingView | null> {
   const em = orm.em.fork();
-  const [booking, reader] = await Promise.all([em.findOne(Booking, id, { populate: ['service.provider', 'customer'] }), em.findOne(User, readerId)]);
+  const [booking, reader] = await Promise.all([
+    em.findOne(Booking, id, { populate: ['service.provider', 'customer'] }),
+    em.findOne(User, readerId),
+  ]);
   if (!booking || !reader) return null;
-  const side = reader.id === booking.customer.id ? 'customer' : reader.id === booking.service.getEntity().provider.getEntity().user.id ? 'provider' : null;
+  const side =
+    reader.id === booking.customer.id
+      ? 'customer'
+      : reader.id === booking.service.getEntity().provider.getEntity().user.id
+        ? 'provider'
+        : null;
   if (!side) return null;
-  const cancelled = await em.findOne(AuditEntry, { booking: id, action: 'booking.cancelled' }, { orderBy: { id: 'desc' } });
+  const cancelled = await em.findOne(
+    AuditEntry,
+    { booking: id, action: 'booking.cancelled' },
+    { orderBy: { id: 'desc' } },
+  );
   return { booking, reader, side, cancellationReason: cancelled?.reason ?? null };
 }
 
@@ -64,7 +80,9 @@ function bookingBody({ booking, reader, side, cancellationReason }: BookingView)
   const when = (date: Date) => readerTime(date, reader.timezone, service.timezone);
   const rows: [string, string][] = [
     ['Service', escapeHtml(service.name)],
-    side === 'customer' ? ['With', escapeHtml(service.provider.getEntity().name)] : ['Booked by', escapeHtml(booking.customer.getEntity().name)],
+    side === 'customer'
+      ? ['With', escapeHtml(service.provider.getEntity().name)]
+      : ['Booked by', escapeHtml(booking.customer.getEntity().name)],
     ['Reference', escapeHtml(booking.reference)],
     ['Status', escapeHtml(booking.status.replace('_', ' ').toLowerCase())],
     ['From', escapeHtml(when(booking.startsAt))],
@@ -72,9 +90,14 @@ function bookingBody({ booking, reader, side, cancellationReason }: BookingView)
     ['Party', escapeHtml(`${booking.adults} adult(s), ${booking.children} child(ren), ${booking.infants} infant(s)`)],
     ['Total', escapeHtml(`${formatAmount(booking.total, booking.currency)} ${booking.currency}`)],
   ];
-  if (booking.meetingUrl) rows.push(['Meeting', `<a href="${escapeHtml(booking.meetingUrl)}" rel="noreferrer">${escapeHtml(booking.meetingUrl)}</a>`]);
+  if (booking.meetingUrl)
+    rows.push([
+      'Meeting',
+      `<a href="${escapeHtml(booking.meetingUrl)}" rel="noreferrer">${escapeHtml(booking.meetingUrl)}</a>`,
+    ]);
   if (side === 'provider' && booking.specialRequirements) rows.push(['Needs', escapeHtml(booking.specialRequirements)]);
-  if (booking.status === BookingStatus.CANCELLED && cancellationReason) rows.push(['Cancellation reason', escapeHtml(cancellationReason)]);
+  if (booking.status === BookingStatus.CANCELLED && cancellationReason)
+    rows.push(['Cancellation reason', escapeHtml(cancellationReason)]);
   const review =
     side === 'customer' && booking.status === BookingStatus.COMPLETED
       ? `<h2>Review it</h2>

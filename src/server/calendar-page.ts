@@ -56,15 +56,27 @@ export function calendarPage(deps: CalendarPageDeps): Router {
     try {
       parseId('providerId', providerId);
       if (asked !== undefined) monthRange(asked);
-      const { provider } = await query<{ provider: { name: string; services: ServiceRow[] } | null }>(SERVICES, { providerId });
+      const { provider } = await query<{ provider: { name: string; services: ServiceRow[] } | null }>(SERVICES, {
+        providerId,
+      });
       if (!provider) return notFound(res, providerId);
       const month = asked ?? currentMonth(deps.clock, provider.services[0]?.timezone ?? 'UTC');
-      const { provider: days } = await query<{ provider: { services: { id: string; availability: { days: CalendarDay[] } }[] } }>(AVAILABILITY, { providerId, month });
+      const { provider: days } = await query<{
+        provider: { services: { id: string; availability: { days: CalendarDay[] } }[] };
+      }>(AVAILABILITY, { providerId, month });
       const daysOf = new Map(days.services.map((service) => [service.id, service.availability.days]));
-      return page(res, 200, `${provider.name}: ${monthTitle(month)}`, calendarBody(provider.name, month, provider.services, daysOf));
+      return page(
+        res,
+        200,
+        `${provider.name}: ${monthTitle(month)}`,
+        calendarBody(provider.name, month, provider.services, daysOf),
+      );
     } catch (error) {
       // A bad month is the visitor's to fix; an id that is no id names no provider.
-      if (error instanceof BadInput) return error.details.field === 'month' ? page(res, 400, 'Bad month', `<p>${escapeHtml(error.message)}</p>`) : notFound(res, providerId);
+      if (error instanceof BadInput)
+        return error.details.field === 'month'
+          ? page(res, 400, 'Bad month', `<p>${escapeHtml(error.message)}</p>`)
+          : notFound(res, providerId);
       deps.log.error({ err: error, providerId }, 'calendar page failed');
       return page(res, 500, 'Something went wrong', '<p>The calendar could not be read. Try again in a moment.</p>');
     }
@@ -84,9 +96,18 @@ function shiftMonth(month: string, months: number): string {
   return DateTime.fromISO(`${month}-01`).plus({ months }).toFormat('yyyy-MM');
 }
 
-function calendarBody(providerName: string, month: string, services: ServiceRow[], daysOf: Map<string, CalendarDay[]>): string {
-  const dates = Array.from({ length: DateTime.fromISO(`${month}-01`).daysInMonth! }, (_, index) => DateTime.fromISO(`${month}-01`).plus({ days: index }));
-  const head = dates.map((date) => `<th scope="col"><span>${date.toFormat('ccccc', { locale: 'en' })}</span>${date.day}</th>`).join('');
+function calendarBody(
+  providerName: string,
+  month: string,
+  services: ServiceRow[],
+  daysOf: Map<string, CalendarDay[]>,
+): string {
+  const dates = Array.from({ length: DateTime.fromISO(`${month}-01`).daysInMonth! }, (_, index) =>
+    DateTime.fromISO(`${month}-01`).plus({ days: index }),
+  );
+  const head = dates
+    .map((date) => `<th scope="col"><span>${date.toFormat('ccccc', { locale: 'en' })}</span>${date.day}</th>`)
+    .join('');
   const rows = services.map((service) => serviceRow(service, daysOf.get(service.id) ?? [])).join('\n');
   return `<header>
 <h1>${escapeHtml(providerName)}</h1>
@@ -108,7 +129,9 @@ ${rows}
 function serviceRow(service: ServiceRow, days: CalendarDay[]): string {
   const cells = days.map((day) => {
     const view = cellView(day);
-    const attributes = Object.entries(view.attributes).map(([name, value]) => ` ${name}="${escapeHtml(value)}"`).join('');
+    const attributes = Object.entries(view.attributes)
+      .map(([name, value]) => ` ${name}="${escapeHtml(value)}"`)
+      .join('');
     return `<td data-service-id="${service.id}"${attributes} class="${view.className}" title="${escapeHtml(view.title)}">${escapeHtml(view.text)}</td>`;
   });
   return `<tr data-service-id="${service.id}"><th scope="row">${escapeHtml(service.name)}</th>${cells.join('')}</tr>`;
@@ -120,7 +143,10 @@ function notFound(res: Response, providerId: string): void {
 
 /** A whole HTML page of the server's own (calendar, booking): `title` is escaped here, `body` is the caller's escaped HTML. */
 export function page(res: Response, status: number, title: string, body: string): void {
-  res.status(status).type('html').send(`<!doctype html>
+  res
+    .status(status)
+    .type('html')
+    .send(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">

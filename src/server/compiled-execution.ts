@@ -21,7 +21,11 @@ export function compiledExecution(schema: GraphQLSchema): ApolloServerOptionsWit
         // Variables are checked by graphql-js first: its errors name the variable's node, which is how Apollo
         // answers them as BAD_USER_INPUT (400); graphql-jit's do not. The compiled query coerces them itself.
         const operation = request.operation as OperationDefinitionNode;
-        const badVariables = getVariableValues(schema, operation.variableDefinitions ?? [], request.request.variables ?? {}).errors;
+        const badVariables = getVariableValues(
+          schema,
+          operation.variableDefinitions ?? [],
+          request.request.variables ?? {},
+        ).errors;
         if (badVariables) return { errors: badVariables };
         const key = `${request.queryHash}:${request.operationName ?? ''}`;
         const query = compiled(key, () => compileQuery(schema, request.document, request.operationName ?? undefined));
@@ -41,7 +45,11 @@ export function compiledExecution(schema: GraphQLSchema): ApolloServerOptionsWit
 function asGraphQLErrors(result: ExecutionResult): ExecutionResult {
   if (!result.errors) return result;
   const errors = result.errors.map((error) => {
-    const own = new GraphQLError(error.message, { path: error.path, originalError: error.originalError ?? undefined, extensions: error.extensions });
+    const own = new GraphQLError(error.message, {
+      path: error.path,
+      originalError: error.originalError ?? undefined,
+      extensions: error.extensions,
+    });
     return Object.assign(own, { locations: error.locations });
   });
   return { ...result, errors };

@@ -41,8 +41,13 @@ export function errorFormatter(log: Logger) {
   return (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
     let error = unwrapResolverError(raw);
     if (error instanceof GraphQLError) error = asTokenLimit(error) ?? error;
-    const base = { message: withoutSuggestions(formatted.message), locations: formatted.locations, path: formatted.path };
-    const domain = error instanceof DomainError ? error : error instanceof GraphQLError ? error.originalError : undefined;
+    const base = {
+      message: withoutSuggestions(formatted.message),
+      locations: formatted.locations,
+      path: formatted.path,
+    };
+    const domain =
+      error instanceof DomainError ? error : error instanceof GraphQLError ? error.originalError : undefined;
     if (domain instanceof DomainError) {
       return { ...base, message: domain.message, extensions: { code: domain.code, ...domain.details } };
     }
@@ -52,11 +57,16 @@ export function errorFormatter(log: Logger) {
       return { ...base, message, extensions: { code: 'SERVICE_UNAVAILABLE' satisfies ErrorCode } };
     }
     if (error instanceof AuthenticationError) return { ...base, extensions: { code: 'UNAUTHENTICATED' } };
-    if (error instanceof AuthorizationError) return { ...base, message: 'Not allowed for your role', extensions: { code: 'FORBIDDEN' } };
+    if (error instanceof AuthorizationError)
+      return { ...base, message: 'Not allowed for your role', extensions: { code: 'FORBIDDEN' } };
     const original = error instanceof GraphQLError ? error.originalError : undefined;
     if (isStatementTimeout(error) || isStatementTimeout(original)) {
       log.warn({ err: error }, 'statement timed out');
-      return { ...base, message: 'A database statement took too long and was cancelled; what it was part of was not saved', extensions: { code: 'TIMEOUT' } };
+      return {
+        ...base,
+        message: 'A database statement took too long and was cancelled; what it was part of was not saved',
+        extensions: { code: 'TIMEOUT' },
+      };
     }
     if (original instanceof InvalidScalarValue) return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
     const code = codeOf(error) ?? formatted.extensions?.code;
@@ -65,6 +75,11 @@ export function errorFormatter(log: Logger) {
       return { ...base, extensions: { code } };
     }
     log.error({ err: error }, 'unexpected error');
-    return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return {
+      message: 'Internal server error',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
   };
 }

@@ -48,7 +48,10 @@ const MAX_BODY = '4mb';
 /** How long a client may take to send a whole request (Node's default is 5 minutes). */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-export type HttpSettings = Pick<Config, 'trustProxy' | 'metricsToken' | 'production' | 'operationTimeoutMs' | 'explorer' | 'corsOrigins' | 'shutdownTimeoutMs'>;
+export type HttpSettings = Pick<
+  Config,
+  'trustProxy' | 'metricsToken' | 'production' | 'operationTimeoutMs' | 'explorer' | 'corsOrigins' | 'shutdownTimeoutMs'
+>;
 
 export interface HttpDeps {
   orm: MikroORM;
@@ -78,7 +81,8 @@ function describeRequestError(error: { status?: number; type?: string }): { stat
   const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
   if (error.type === 'entity.parse.failed') return { status, message: 'The body is not valid JSON' };
   if (error.type === 'entity.too.large') return { status, message: `The body is larger than ${MAX_BODY}` };
-  if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') return { status, message: 'The body must be UTF-8 JSON' };
+  if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported')
+    return { status, message: 'The body must be UTF-8 JSON' };
   return { status, message: status === 500 ? 'Internal server error' : 'Bad request' };
 }
 
@@ -101,7 +105,10 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     // Apollo's landing page loads Sandbox from a CDN; ours is bundled (explorer.ts).
     plugins: [
       // In-flight requests get half of the shutdown time; then their connections are closed, so stopping ends in time.
-      ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: deps.settings.shutdownTimeoutMs / 2 }),
+      ApolloServerPluginDrainHttpServer({
+        httpServer: server,
+        stopGracePeriodMillis: deps.settings.shutdownTimeoutMs / 2,
+      }),
       ApolloServerPluginLandingPageDisabled(),
       // Apollo's default plugins serve Apollo's cloud and HTTP caches, neither used here; cache control alone
       // wraps every field resolver.
@@ -117,7 +124,14 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
 
   // GraphQL first: its requests, nearly all of them, pass no other route on the way.
   // Only the listed origins get CORS headers (preflights included); others get none, so browsers refuse them.
-  app.use('/graphql', cors({ origin: (origin, allow) => allow(null, origin !== undefined && deps.settings.corsOrigins.includes(origin)), methods: ['GET', 'POST'], maxAge: 600 }));
+  app.use(
+    '/graphql',
+    cors({
+      origin: (origin, allow) => allow(null, origin !== undefined && deps.settings.corsOrigins.includes(origin)),
+      methods: ['GET', 'POST'],
+      maxAge: 600,
+    }),
+  );
   if (deps.settings.explorer) app.get('/graphql', explorerPage());
   app.use(
     '/graphql',
@@ -127,7 +141,10 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
       context: async ({ req, res }): Promise<RequestContext> => {
         // A bad, expired or revoked token refuses the whole request (401); no token is anonymous. The session
         // check is one raw statement: it needs no EntityManager of the request's own.
-        const actor = 'actor' in res.locals ? (res.locals.actor as Actor | undefined) : await deps.tokens.authenticate(deps.orm.em, req.headers.authorization);
+        const actor =
+          'actor' in res.locals
+            ? (res.locals.actor as Actor | undefined)
+            : await deps.tokens.authenticate(deps.orm.em, req.headers.authorization);
         const context = new LazyContext(deps.orm, deps.clock, { actor, ip: req.ip, userAgent: req.get('user-agent') });
         startDeadline(context, deps.settings.operationTimeoutMs);
         return context;
@@ -151,7 +168,16 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   app.use(WEB_ASSETS_PATH, webAssets());
   app.use(calendarPage({ schema: deps.schema, orm: deps.orm, clock: deps.clock, log: deps.log }));
   app.use(feedRoute({ orm: deps.orm, clock: deps.clock, log: deps.log, feeds: deps.feeds }));
-  app.use(imageRoutes({ orm: deps.orm, tokens: deps.tokens, clock: deps.clock, images: deps.images, rateLimits: deps.rateLimits, log: deps.log }));
+  app.use(
+    imageRoutes({
+      orm: deps.orm,
+      tokens: deps.tokens,
+      clock: deps.clock,
+      images: deps.images,
+      rateLimits: deps.rateLimits,
+      log: deps.log,
+    }),
+  );
   app.use(bookingPage({ orm: deps.orm, links: deps.links, log: deps.log }));
   app.use(stripeWebhook({ orm: deps.orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log: deps.log }));
   app.use(googleCallback({ orm: deps.orm, clock: deps.clock, log: deps.log, calendars: deps.calendars }));

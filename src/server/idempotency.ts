@@ -38,8 +38,15 @@ function isMutation(body: unknown): boolean {
   const { query, operationName } = (body ?? {}) as { query?: unknown; operationName?: unknown };
   if (typeof query !== 'string') return false;
   try {
-    const operations = parse(query).definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
-    const operation = typeof operationName === 'string' ? operations.find((candidate) => candidate.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+    const operations = parse(query).definitions.filter(
+      (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+    );
+    const operation =
+      typeof operationName === 'string'
+        ? operations.find((candidate) => candidate.name?.value === operationName)
+        : operations.length === 1
+          ? operations[0]
+          : undefined;
     return operation?.operation === 'mutation';
   } catch {
     return false;
@@ -50,7 +57,10 @@ function isMutation(body: unknown): boolean {
 function nothingDone(status: number, body: string): boolean {
   if (status >= 500) return true;
   try {
-    const { data, errors } = JSON.parse(body) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] };
+    const { data, errors } = JSON.parse(body) as {
+      data?: Record<string, unknown> | null;
+      errors?: { extensions?: { code?: string } }[];
+    };
     const someDone = Object.values(data ?? {}).some((value) => value !== null);
     return !someDone && !!errors?.length && errors.every((error) => NOTHING_DONE.has(error.extensions?.code ?? ''));
   } catch {
@@ -59,7 +69,9 @@ function nothingDone(status: number, body: string): boolean {
 }
 
 function refuse(res: Response, status: number, problem: string): void {
-  res.status(status).json({ errors: [{ message: `${HEADER}: ${problem}`, extensions: { code: 'BAD_USER_INPUT', field: HEADER } }] });
+  res
+    .status(status)
+    .json({ errors: [{ message: `${HEADER}: ${problem}`, extensions: { code: 'BAD_USER_INPUT', field: HEADER } }] });
 }
 
 /**
@@ -69,7 +81,8 @@ function refuse(res: Response, status: number, problem: string): void {
  * so of concurrent twins exactly one runs.
  */
 export function idempotency(deps: IdempotencyDeps) {
-  const sql = <T extends object>(text: string, params: unknown[]) => deps.orm.em.fork().getConnection().execute<T[]>(text, params);
+  const sql = <T extends object>(text: string, params: unknown[]) =>
+    deps.orm.em.fork().getConnection().execute<T[]>(text, params);
 
   /** Inserts the key (or takes over an expired or abandoned one): true when this request is to run. */
   async function claim(caller: string, key: string, fingerprint: string): Promise<boolean> {
@@ -93,7 +106,10 @@ export function idempotency(deps: IdempotencyDeps) {
   async function settle(caller: string, key: string, fingerprint: string): Promise<StoredKey | undefined> {
     for (;;) {
       if (await claim(caller, key, fingerprint)) return undefined;
-      const [row] = await sql<StoredKey>('select fingerprint, status_code, body from idempotency_key where caller = ? and key = ?', [caller, key]);
+      const [row] = await sql<StoredKey>(
+        'select fingerprint, status_code, body from idempotency_key where caller = ? and key = ?',
+        [caller, key],
+      );
       if (row && (row.fingerprint !== fingerprint || row.body !== null)) return row;
       if (row) await sleep(POLL_MS); // the first request is still running; without a row it gave the key back
     }
@@ -106,7 +122,12 @@ export function idempotency(deps: IdempotencyDeps) {
       const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
       const kept = nothingDone(res.statusCode, body)
         ? sql('delete from idempotency_key where caller = ? and key = ?', [caller, key])
-        : sql('update idempotency_key set status_code = ?, body = ? where caller = ? and key = ?', [res.statusCode, body, caller, key]);
+        : sql('update idempotency_key set status_code = ?, body = ? where caller = ? and key = ?', [
+            res.statusCode,
+            body,
+            caller,
+            key,
+          ]);
       kept.then(
         () => send(body),
         (error: unknown) => {
@@ -121,7 +142,8 @@ export function idempotency(deps: IdempotencyDeps) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const key = req.get(HEADER);
     if (key === undefined || req.method !== 'POST' || !isMutation(req.body)) return next();
-    if (key.length === 0 || key.length > MAX_KEY_LENGTH) return refuse(res, 400, `must be 1 to ${MAX_KEY_LENGTH} characters`);
+    if (key.length === 0 || key.length > MAX_KEY_LENGTH)
+      return refuse(res, 400, `must be 1 to ${MAX_KEY_LENGTH} characters`);
     // A bad token is refused by the GraphQL request itself (401); nothing is kept for it.
     const actor = await deps.tokens.authenticate(deps.orm.em.fork(), req.headers.authorization).catch(() => null);
     if (actor === null) return next();
@@ -133,7 +155,8 @@ export function idempotency(deps: IdempotencyDeps) {
       keepAnswer(res, caller, key);
       return next();
     }
-    if (stored.fingerprint !== fingerprint) return refuse(res, 422, 'was already used with another request; use a new key');
+    if (stored.fingerprint !== fingerprint)
+      return refuse(res, 422, 'was already used with another request; use a new key');
     res.status(stored.status_code!).set('idempotent-replayed', 'true').type('application/json').send(stored.body);
   };
 }

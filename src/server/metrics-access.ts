@@ -23,6 +23,9 @@ export function metricsAccess(settings: Pick<Config, 'metricsToken' | 'productio
       next();
       return;
     }
-    res.status(401).set('www-authenticate', 'Bearer').json(errorBody('GET /metrics needs its Bearer token (METRICS_TOKEN)', 'UNAUTHENTICATED'));
+    res
+      .status(401)
+      .set('www-authenticate', 'Bearer')
+      .json(errorBody('GET /metrics needs its Bearer token (METRICS_TOKEN)', 'UNAUTHENTICATED'));
   };
 }

@@ -10,7 +10,10 @@ type WithDeadline = { [DEADLINE]?: { at: number; ms: number } };
 
 class OperationTimedOut extends DomainError {
   constructor(ms: number) {
-    super('TIMEOUT', `The operation ran longer than ${ms / 1000} s and was stopped; the fields it had not reached were not resolved`);
+    super(
+      'TIMEOUT',
+      `The operation ran longer than ${ms / 1000} s and was stopped; the fields it had not reached were not resolved`,
+    );
   }
 }
 

@@ -3,7 +3,15 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, getOperationAST, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationContext, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  getOperationAST,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ParseOptions,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { DomainError } from '../core/errors';
@@ -31,7 +39,8 @@ export function asTokenLimit(error: GraphQLError): GraphQLError | undefined {
 }
 
 // graphql-armor names its refusals "Syntax Error: …"; they are not syntax errors.
-const reject = (context: ValidationContext | null, error: GraphQLError) => context?.reportError(tooComplex(error.message.replace(/^Syntax Error: /, '')));
+const reject = (context: ValidationContext | null, error: GraphQLError) =>
+  context?.reportError(tooComplex(error.message.replace(/^Syntax Error: /, '')));
 const armor = { propagateOnRejection: false, onReject: [reject] };
 
 /** Depth (fragments flattened), alias and directive limits, as validation rules for both transports. */
@@ -49,32 +58,57 @@ const ESTIMATORS = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplex
  * are left to execution, which names them (BAD_USER_INPUT). Fragments that expand past
  * graphql-query-complexity's node limit are refused too.
  */
-export function costError(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null): GraphQLError | undefined {
+export function costError(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName?: string | null,
+): GraphQLError | undefined {
   const operation = getOperationAST(document, operationName);
-  if (!operation || getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors) return undefined;
+  if (!operation || getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors)
+    return undefined;
   let cost: number;
   try {
-    cost = getComplexity({ schema, query: document, variables, operationName: operationName ?? undefined, estimators: ESTIMATORS });
+    cost = getComplexity({
+      schema,
+      query: document,
+      variables,
+      operationName: operationName ?? undefined,
+      estimators: ESTIMATORS,
+    });
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
     return tooComplex(`Query cost limit of ${OPERATION_LIMITS.cost} exceeded: ${error.message}`);
   }
-  return cost > OPERATION_LIMITS.cost ? tooComplex(`Query cost limit of ${OPERATION_LIMITS.cost} exceeded, found ${cost}.`) : undefined;
+  return cost > OPERATION_LIMITS.cost
+    ? tooComplex(`Query cost limit of ${OPERATION_LIMITS.cost} exceeded, found ${cost}.`)
+    : undefined;
 }
 
 /** How many operations' costs each schema keeps (see cachedCostError). */
 const KEPT_COSTS = 500;
-const keptCosts = new WeakMap<GraphQLSchema, (key: string, make: () => GraphQLError | undefined) => GraphQLError | undefined>();
+const keptCosts = new WeakMap<
+  GraphQLSchema,
+  (key: string, make: () => GraphQLError | undefined) => GraphQLError | undefined
+>();
 
 /**
  * costError of an operation given by its text, kept for the KEPT_COSTS most recent operations of the schema:
  * the cost depends on the text, the operation and the variables alone, so it is kept by a digest of them
  * (large variables are not kept), and a calendar that asks the same month again is not costed again.
  */
-export function cachedCostError(schema: GraphQLSchema, query: string, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null): GraphQLError | undefined {
+export function cachedCostError(
+  schema: GraphQLSchema,
+  query: string,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName?: string | null,
+): GraphQLError | undefined {
   let costs = keptCosts.get(schema);
   if (!costs) keptCosts.set(schema, (costs = recentlyUsed<GraphQLError | undefined>(KEPT_COSTS)));
-  const key = createHash('sha256').update(JSON.stringify([query, operationName ?? null, variables ?? {}])).digest('base64');
+  const key = createHash('sha256')
+    .update(JSON.stringify([query, operationName ?? null, variables ?? {}]))
+    .digest('base64');
   return costs(key, () => costError(schema, document, variables, operationName));
 }
 

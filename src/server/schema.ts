@@ -14,7 +14,12 @@ import { ProposalResolver } from '../proposals/proposal.resolver';
 import { ProviderReviewsResolver, ReviewResolver, ServiceReviewsResolver } from '../reviews/review.resolver';
 import { WaitlistResolver } from '../waitlist/waitlist.resolver';
 import { WebhookDeliveryResolver, WebhookResolver } from '../webhooks/webhook.resolver';
-import { BlackoutResolver, ScheduleResolver, ServiceCalendarResolver, SlotResolver } from '../scheduling/scheduling.resolver';
+import {
+  BlackoutResolver,
+  ScheduleResolver,
+  ServiceCalendarResolver,
+  SlotResolver,
+} from '../scheduling/scheduling.resolver';
 import { BookingCalendarResolver, CalendarResolver, CalendarSyncResolver } from '../calendars/calendar.resolver';
 import type { Domain } from '../domain';
 import { authChecker } from './auth-checker';
@@ -83,7 +88,11 @@ export function buildGraphQLSchema(domain?: Domain): GraphQLSchema {
   // value); graphql-js reads it. Field resolvers, guarded and renamed fields keep theirs.
   const guarded = [...metadata.authorizedFields, ...metadata.middlewares];
   for (const field of metadata.fields) {
-    if (field.schemaName === field.name && !guarded.some((it) => it.target === field.target && it.fieldName === field.name)) field.simple = true;
+    if (
+      field.schemaName === field.name &&
+      !guarded.some((it) => it.target === field.target && it.fieldName === field.name)
+    )
+      field.simple = true;
   }
   const instances = new Map(domain ? RESOLVERS.map(([resolver, make]) => [resolver, make(domain)]) : []);
   const container: ContainerType = { get: (resolver) => instances.get(resolver as Function) };

@@ -1,4 +1,10 @@
-import { execute, type ExecutionArgs, type ExecutionResult, type GraphQLError, type GraphQLFormattedError } from 'graphql';
+import {
+  execute,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLError,
+  type GraphQLFormattedError,
+} from 'graphql';
 import { WebSocket } from 'ws';
 
 /** Bytes a socket may have waiting to be sent before it counts as a slow consumer and is closed. */

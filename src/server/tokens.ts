@@ -70,7 +70,8 @@ export class Tokens {
       const { payload } = await jwtVerify(match[1], this.key, { algorithms: ['HS256'], currentDate: this.clock.now() });
       const userId = Number(payload.sub);
       const sessionId = payload.sid;
-      if (Number.isSafeInteger(userId) && typeof sessionId === 'number' && Number.isSafeInteger(sessionId)) return { userId, sessionId };
+      if (Number.isSafeInteger(userId) && typeof sessionId === 'number' && Number.isSafeInteger(sessionId))
+        return { userId, sessionId };
     } catch {
       // jose's reasons (expired, bad signature, malformed) are all the same answer for the client.
     }

@@ -32,7 +32,10 @@ function readFile(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 11 } });
+      parser = busboy({
+        headers: req.headers,
+        limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 11 },
+      });
     } catch {
       reject(new BadInput('file', 'send multipart/form-data with the image in the field "file"'));
       return;
@@ -53,7 +56,9 @@ function readFile(req: IncomingMessage): Promise<Buffer> {
         if (!stream.truncated) file = Buffer.concat(chunks);
       });
     });
-    parser.on('close', () => (file ? resolve(file) : reject(new BadInput('file', 'is missing: send the image in the multipart field "file"'))));
+    parser.on('close', () =>
+      file ? resolve(file) : reject(new BadInput('file', 'is missing: send the image in the multipart field "file"')),
+    );
     parser.on('error', () => reject(new BadInput('file', 'the multipart body is malformed')));
     req.pipe(parser);
   });
@@ -63,7 +68,14 @@ function readFile(req: IncomingMessage): Promise<Buffer> {
  * POST /uploads (signed in with the Bearer token, multipart field `file`): answers 201 with
  * `{ id, url, width, height }`. GET /images/<id>.<ext> serves a stored image for a year of caching.
  */
-export function imageRoutes(deps: { orm: MikroORM; tokens: Tokens; clock: Clock; images: ImageService; rateLimits: RateLimits; log: Logger }): Router {
+export function imageRoutes(deps: {
+  orm: MikroORM;
+  tokens: Tokens;
+  clock: Clock;
+  images: ImageService;
+  rateLimits: RateLimits;
+  log: Logger;
+}): Router {
   const router = express.Router();
 
   router.post('/uploads', async (req: Request, res: Response) => {
@@ -75,7 +87,9 @@ export function imageRoutes(deps: { orm: MikroORM; tokens: Tokens; clock: Clock;
       else if (error instanceof DomainError) res.status(STATUS[error.code] ?? 400);
       else {
         deps.log.error({ err: error }, 'upload failed');
-        res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+        res
+          .status(500)
+          .json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
         return;
       }
       if (error.code === 'RATE_LIMITED') res.set('retry-after', String(error.details.retryAfter));
@@ -101,7 +115,12 @@ export function imageRoutes(deps: { orm: MikroORM; tokens: Tokens; clock: Clock;
       res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
       return;
     }
-    res.set({ 'content-type': image.contentType, 'cache-control': 'public, max-age=31536000, immutable', etag: image.etag, 'x-content-type-options': 'nosniff' });
+    res.set({
+      'content-type': image.contentType,
+      'cache-control': 'public, max-age=31536000, immutable',
+      etag: image.etag,
+      'x-content-type-options': 'nosniff',
+    });
     if (req.get('if-none-match') === image.etag) {
       image.body.destroy();
       res.status(304).end();

@@ -1,6 +1,17 @@
 import type http from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, createSourceEventStream, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  createSourceEventStream,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLSchema,
+} from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import type { Disposable, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -39,7 +50,8 @@ export interface WebSocketDeps {
   introspection: boolean;
 }
 
-const requestError = (error: GraphQLError, code: string) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code } });
+const requestError = (error: GraphQLError, code: string) =>
+  new GraphQLError(error.message, { nodes: error.nodes, extensions: { code } });
 
 /**
  * What Apollo does for HTTP, done for a subscribe message: parse (token limit), validate (with the
@@ -59,18 +71,33 @@ function operationChecker(schema: GraphQLSchema, introspection: boolean) {
       return [requestError(error, 'GRAPHQL_PARSE_FAILED')]; // the error formatter tells the token limit apart
     }
     const invalid = validate(schema, document, rules);
-    return invalid.length ? invalid.map((error) => (error.originalError ? error : requestError(error, 'GRAPHQL_VALIDATION_FAILED'))) : document;
+    return invalid.length
+      ? invalid.map((error) => (error.originalError ? error : requestError(error, 'GRAPHQL_VALIDATION_FAILED')))
+      : document;
   };
   return (payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] => {
     const document = documents(payload.query, () => checkDocument(payload.query));
     if (Array.isArray(document)) return document;
     const operation = getOperationAST(document as DocumentNode, payload.operationName);
-    if (!operation) return [new GraphQLError('Name the operation to run (operationName)', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+    if (!operation)
+      return [
+        new GraphQLError('Name the operation to run (operationName)', {
+          extensions: { code: 'OPERATION_RESOLUTION_FAILURE' },
+        }),
+      ];
     const variables = payload.variables ?? {};
     const badVariables = getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors;
     if (badVariables) return badVariables.map((error) => requestError(error, 'BAD_USER_INPUT'));
-    const tooCostly = cachedCostError(schema, payload.query, document as DocumentNode, variables, payload.operationName);
-    return tooCostly ? [tooCostly] : { schema, document: document as DocumentNode, variableValues: variables, operationName: payload.operationName };
+    const tooCostly = cachedCostError(
+      schema,
+      payload.query,
+      document as DocumentNode,
+      variables,
+      payload.operationName,
+    );
+    return tooCostly
+      ? [tooCostly]
+      : { schema, document: document as DocumentNode, variableValues: variables, operationName: payload.operationName };
   };
 }
 
@@ -81,7 +108,10 @@ class SocketCap {
   constructor(private readonly deps: Pick<WebSocketDeps, 'clientAddress' | 'maxSocketsPerClient'>) {}
 
   /** ws's verifyClient: when it accepts, ws emits 'connection' in the same tick, so no handshake slips between. */
-  readonly verify = (info: { req: http.IncomingMessage }, accept: (ok: boolean, code?: number, message?: string) => void): void => {
+  readonly verify = (
+    info: { req: http.IncomingMessage },
+    accept: (ok: boolean, code?: number, message?: string) => void,
+  ): void => {
     if ((this.open.get(this.deps.clientAddress(info.req)) ?? 0) < this.deps.maxSocketsPerClient) accept(true);
     else accept(false, 429, `At most ${this.deps.maxSocketsPerClient} connections per client`);
   };
@@ -106,7 +136,12 @@ class SocketCap {
  */
 export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> } {
   const cap = new SocketCap(deps);
-  const wss = new WebSocketServer({ server: deps.server, path: '/graphql', maxPayload: 256 * 1024, verifyClient: cap.verify });
+  const wss = new WebSocketServer({
+    server: deps.server,
+    path: '/graphql',
+    maxPayload: 256 * 1024,
+    verifyClient: cap.verify,
+  });
   wss.on('connection', cap.track);
   const format = errorFormatter(deps.log);
   const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => format(error.toJSON(), error));
@@ -135,13 +170,22 @@ export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> }
       },
       context: (ctx, id, payload, args): LiveContext => {
         const actor = ctx.extra.actor;
-        const base = new LazyContext(deps.orm, deps.clock, { actor, ip: deps.clientAddress(ctx.extra.request), userAgent: ctx.extra.request.headers['user-agent'] });
+        const base = new LazyContext(deps.orm, deps.clock, {
+          actor,
+          ip: deps.clientAddress(ctx.extra.request),
+          userAgent: ctx.extra.request.headers['user-agent'],
+        });
         const context: LiveContext = Object.assign(base, { live: deps.live });
         if (getOperationAST(args.document, args.operationName)?.operation === 'subscription') {
           relayTargets.set(context, {
             socket: ctx.extra.socket,
             id,
-            shape: JSON.stringify([payload.query, payload.operationName ?? null, payload.variables ?? {}, actor ? actor.userId : null]),
+            shape: JSON.stringify([
+              payload.query,
+              payload.operationName ?? null,
+              payload.variables ?? {},
+              actor ? actor.userId : null,
+            ]),
             formatErrors: formatAll,
           });
         } else {
@@ -152,9 +196,16 @@ export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> }
       // The subscription's resolver runs (who may follow what, joining the hub); its events go through the relay.
       subscribe: async (args) => {
         const stream = await createSourceEventStream(args);
-        return Symbol.asyncIterator in stream ? new SubscriptionRelay(stream as AsyncIterableIterator<unknown>, args, relayTargets.get(args.contextValue as object)!) : stream;
+        return Symbol.asyncIterator in stream
+          ? new SubscriptionRelay(
+              stream as AsyncIterableIterator<unknown>,
+              args,
+              relayTargets.get(args.contextValue as object)!,
+            )
+          : stream;
       },
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatAll(result.errors) } : undefined),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: formatAll(result.errors) } : undefined,
       onError: (_ctx, _id, _payload, errors) => formatAll(errors),
     },
     wss,

@@ -1,4 +1,16 @@
-import { Check, Entity, Enum, Index, ManyToOne, OneToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import {
+  Check,
+  Entity,
+  Enum,
+  Index,
+  ManyToOne,
+  OneToOne,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  Unique,
+  type Ref,
+} from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { User } from '../accounts/user.entity';
 import { Booking } from '../booking/booking.entity';
@@ -12,7 +24,10 @@ import { WaitlistStatus } from './waitlist.enums';
  * first fitting entry is OFFERED: seats are held for it on `offeredSlot` until `offerExpiresAt`.
  * The database keeps one live (ACTIVE or OFFERED) entry per customer and slot or date.
  */
-@ObjectType('WaitlistEntry', { description: 'A customer queued for one slot, or for any slot of a service on a local date; offered freed seats in order.' })
+@ObjectType('WaitlistEntry', {
+  description:
+    'A customer queued for one slot, or for any slot of a service on a local date; offered freed seats in order.',
+})
 @Entity()
 @Index({ properties: ['slot', 'status'] })
 @Index({ properties: ['service', 'date', 'status'] })
@@ -43,7 +58,10 @@ export class WaitlistEntry {
   @ManyToOne(() => Slot, { ref: true, nullable: true })
   slot?: Ref<Slot> | null;
 
-  @Field(() => DateScalar, { description: 'For a date entry: the local date queued for; null for a slot entry.', nullable: true })
+  @Field(() => DateScalar, {
+    description: 'For a date entry: the local date queued for; null for a slot entry.',
+    nullable: true,
+  })
   @Property({ type: 'date', nullable: true })
   date?: string | null;
 
@@ -89,6 +107,9 @@ export class WaitlistEntry {
   updatedAt: Date = new Date();
 
   /** 1-based rank among the ACTIVE entries of the same slot or date; computed when read, not stored. */
-  @Field(() => Int, { description: '1-based rank among the ACTIVE entries of the same slot or date; null when not ACTIVE.', nullable: true })
+  @Field(() => Int, {
+    description: '1-based rank among the ACTIVE entries of the same slot or date; null when not ACTIVE.',
+    nullable: true,
+  })
   position?: number | null;
 }

@@ -46,7 +46,11 @@ export class WaitlistOffers {
       if (free <= 0) continue;
       const waiting = await tx.em.find(
         WaitlistEntry,
-        { status: WaitlistStatus.ACTIVE, service: slot.service.id, $or: [{ slot: slot.id }, { slot: null, date: slot.localDate }] },
+        {
+          status: WaitlistStatus.ACTIVE,
+          service: slot.service.id,
+          $or: [{ slot: slot.id }, { slot: null, date: slot.localDate }],
+        },
         { orderBy: QUEUE_ORDER, lockMode: LockMode.PESSIMISTIC_WRITE },
       );
       for (const entry of waiting) {
@@ -74,7 +78,12 @@ export class WaitlistOffers {
     entry.offeredSlot = ref(slot);
     entry.offerExpiresAt = new Date(tx.clock.now().getTime() + this.offerHours * 3_600_000);
     tx.effects.addJob(jobs.offerExpiry(entry.id, entry.offerExpiresAt));
-    await this.events.publish(tx, 'waitlistOffered', { entryId: entry.id, customerId: entry.customer.id, serviceId: slot.service.id, slotId: slot.id });
+    await this.events.publish(tx, 'waitlistOffered', {
+      entryId: entry.id,
+      customerId: entry.customer.id,
+      serviceId: slot.service.id,
+      slotId: slot.id,
+    });
   }
 
   /**
@@ -84,7 +93,12 @@ export class WaitlistOffers {
   async slotCancelled(tx: TxContext, { slotId }: SlotCancelled): Promise<void> {
     const entries = await tx.em.find(
       WaitlistEntry,
-      { $or: [{ slot: slotId, status: WaitlistStatus.ACTIVE }, { offeredSlot: slotId, status: WaitlistStatus.OFFERED }] },
+      {
+        $or: [
+          { slot: slotId, status: WaitlistStatus.ACTIVE },
+          { offeredSlot: slotId, status: WaitlistStatus.OFFERED },
+        ],
+      },
       { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE },
     );
     for (const entry of entries) {
@@ -96,7 +110,12 @@ export class WaitlistOffers {
   }
 
   /** Ends an offer (expired, or left by its customer): its seats are freed and offered to the next in line. */
-  async endOffer(tx: TxContext, entry: WaitlistEntry, status: WaitlistStatus.EXPIRED | WaitlistStatus.CANCELLED, by: Mover): Promise<void> {
+  async endOffer(
+    tx: TxContext,
+    entry: WaitlistEntry,
+    status: WaitlistStatus.EXPIRED | WaitlistStatus.CANCELLED,
+    by: Mover,
+  ): Promise<void> {
     const slotId = entry.offeredSlot!.id;
     await changeSeats(tx, entry.service.id, new Map([[slotId, { held: -entry.partySize, booked: 0 }]]));
     moveEntry(entry, status, by);

@@ -15,7 +15,10 @@ export class WaitlistResolver {
   constructor(private readonly waitlist: WaitlistService) {}
 
   @Authorized()
-  @Query(() => [WaitlistEntry], { description: `The caller's waitlist entries, newest first; at most ${MAX_ROWS.myWaitlist}.`, complexity: listCost(10) })
+  @Query(() => [WaitlistEntry], {
+    description: `The caller's waitlist entries, newest first; at most ${MAX_ROWS.myWaitlist}.`,
+    complexity: listCost(10),
+  })
   myWaitlist(@Ctx() ctx: RequestContext): Promise<WaitlistEntry[]> {
     return this.waitlist.mine(ctx);
   }
@@ -27,33 +30,63 @@ export class WaitlistResolver {
   })
   serviceWaitlist(
     @Ctx() ctx: RequestContext,
-    @Arg('serviceId', () => ID, { description: 'The service whose waitlist is read; its provider or an admin only (else FORBIDDEN).' }) serviceId: string,
-    @Arg('status', () => WaitlistStatus, { description: 'Only entries in this status; ACTIVE and OFFERED entries when omitted.', nullable: true }) status?: WaitlistStatus | null,
+    @Arg('serviceId', () => ID, {
+      description: 'The service whose waitlist is read; its provider or an admin only (else FORBIDDEN).',
+    })
+    serviceId: string,
+    @Arg('status', () => WaitlistStatus, {
+      description: 'Only entries in this status; ACTIVE and OFFERED entries when omitted.',
+      nullable: true,
+    })
+    status?: WaitlistStatus | null,
   ): Promise<WaitlistEntry[]> {
     return this.waitlist.ofService(ctx, serviceId, status);
   }
 
   @Authorized()
-  @Mutation(() => WaitlistEntry, { description: 'A customer queues for one slot or for a local date of a service; offered freed seats in order of priority, then age.' })
-  joinWaitlist(@Ctx() ctx: RequestContext, @Arg('input', () => WaitlistInput, { description: 'What to queue for.' }) input: WaitlistInput): Promise<WaitlistEntry> {
+  @Mutation(() => WaitlistEntry, {
+    description:
+      'A customer queues for one slot or for a local date of a service; offered freed seats in order of priority, then age.',
+  })
+  joinWaitlist(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => WaitlistInput, { description: 'What to queue for.' }) input: WaitlistInput,
+  ): Promise<WaitlistEntry> {
     return this.waitlist.join(ctx, input);
   }
 
   @Authorized()
-  @Mutation(() => WaitlistEntry, { description: 'The customer leaves the waitlist (an offer it holds is released to the next entry).' })
-  leaveWaitlist(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The entry.' }) id: string): Promise<WaitlistEntry> {
+  @Mutation(() => WaitlistEntry, {
+    description: 'The customer leaves the waitlist (an offer it holds is released to the next entry).',
+  })
+  leaveWaitlist(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The entry.' }) id: string,
+  ): Promise<WaitlistEntry> {
     return this.waitlist.leave(ctx, id);
   }
 
   @Authorized()
-  @Mutation(() => Booking, { description: "The customer turns an OFFERED entry's held seats into a booking before offerExpiresAt (the entry becomes CONVERTED)." })
-  claimWaitlistOffer(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The OFFERED entry.' }) id: string): Promise<Booking> {
+  @Mutation(() => Booking, {
+    description:
+      "The customer turns an OFFERED entry's held seats into a booking before offerExpiresAt (the entry becomes CONVERTED).",
+  })
+  claimWaitlistOffer(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The OFFERED entry.' }) id: string,
+  ): Promise<Booking> {
     return this.waitlist.claim(ctx, id);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => WaitlistEntry, { description: 'Higher priorities are offered first (-1000 to 1000, default 0); for the provider and admins.' })
-  setWaitlistPriority(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The entry.' }) id: string, @Arg('priority', () => Int, { description: 'The new priority, -1000 to 1000.' }) priority: number): Promise<WaitlistEntry> {
+  @Mutation(() => WaitlistEntry, {
+    description: 'Higher priorities are offered first (-1000 to 1000, default 0); for the provider and admins.',
+  })
+  setWaitlistPriority(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The entry.' }) id: string,
+    @Arg('priority', () => Int, { description: 'The new priority, -1000 to 1000.' }) priority: number,
+  ): Promise<WaitlistEntry> {
     return this.waitlist.setPriority(ctx, id, priority);
   }
 
@@ -62,13 +95,19 @@ export class WaitlistResolver {
     return entry.service.loadOrFail();
   }
 
-  @FieldResolver(() => Slot, { nullable: true, description: 'The slot queued for, or, for a date entry, the slot of its offer.' })
+  @FieldResolver(() => Slot, {
+    nullable: true,
+    description: 'The slot queued for, or, for a date entry, the slot of its offer.',
+  })
   slot(@Root() entry: WaitlistEntry): Promise<Slot | null> | null {
     const slot = entry.slot ?? entry.offeredSlot;
     return slot ? slot.load() : null;
   }
 
-  @FieldResolver(() => Booking, { description: 'The booking made when the offer was claimed; null before.', nullable: true })
+  @FieldResolver(() => Booking, {
+    description: 'The booking made when the offer was claimed; null before.',
+    nullable: true,
+  })
   booking(@Root() entry: WaitlistEntry): Promise<Booking | null> | null {
     return entry.booking ? entry.booking.load() : null;
   }

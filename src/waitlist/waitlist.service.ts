@@ -50,15 +50,26 @@ export class WaitlistService {
       return await inTransaction(ctx, async (tx) => {
         const service = await this.catalog.getService(tx, input.serviceId);
         const provider = await service.provider.loadOrFail();
-        if (provider.user.id === actor.userId) throw new DomainError('OWN_SERVICE', 'You cannot queue for your own service');
+        if (provider.user.id === actor.userId)
+          throw new DomainError('OWN_SERVICE', 'You cannot queue for your own service');
         const partySize = intInRange('partySize', input.partySize, service.minPartySize, service.maxPartySize);
         const party = input.party ? parseParty(input.party, service) : { adults: partySize, children: 0, infants: 0 };
-        if (partySize !== party.adults + party.children + party.infants) throw new BadInput('party', `must add up to partySize (${partySize})`);
+        if (partySize !== party.adults + party.children + party.infants)
+          throw new BadInput('party', `must add up to partySize (${partySize})`);
         const slots = await this.targetSlots(tx, service, input, partySize);
         const now = tx.clock.now();
-        if (slots.some((slot) => slot.seatsAvailable(now) >= partySize)) throw new BadInput(field, 'there are free seats for this party: book instead');
+        if (slots.some((slot) => slot.seatsAvailable(now) >= partySize))
+          throw new BadInput(field, 'there are free seats for this party: book instead');
         const target = input.slotId != null ? { slot: slots[0].id } : { date: input.date! };
-        if (await tx.em.count(WaitlistEntry, { customer: actor.userId, service: service.id, status: { $in: LIVE }, ...target })) throw alreadyQueued(field);
+        if (
+          await tx.em.count(WaitlistEntry, {
+            customer: actor.userId,
+            service: service.id,
+            status: { $in: LIVE },
+            ...target,
+          })
+        )
+          throw alreadyQueued(field);
         const entry = tx.em.create(WaitlistEntry, {
           service,
           customer: tx.em.getReference(User, actor.userId),
@@ -77,20 +88,27 @@ export class WaitlistService {
   }
 
   /** The slot of a slot entry, or the slots of a date entry's date; either must be able to seat the party at all. */
-  private async targetSlots(tx: RequestContext, service: Service, input: WaitlistInput, partySize: number): Promise<Slot[]> {
+  private async targetSlots(
+    tx: RequestContext,
+    service: Service,
+    input: WaitlistInput,
+    partySize: number,
+  ): Promise<Slot[]> {
     const now = tx.clock.now();
     if (input.slotId != null) {
       const slot = await tx.em.findOne(Slot, parseId('slotId', input.slotId));
       if (!slot || slot.service.id !== service.id) throw new NotFound('Slot', input.slotId);
       // A slot that could not be booked even with free seats (closed, cancelled, blacked out, past) has no queue.
       checkSlots([slot.id], [slot], service, now);
-      if (partySize > slot.capacity) throw new BadInput('partySize', `a party of ${partySize} is larger than the slot (${slot.capacity} seats)`);
+      if (partySize > slot.capacity)
+        throw new BadInput('partySize', `a party of ${partySize} is larger than the slot (${slot.capacity} seats)`);
       return [slot];
     }
     if (input.date! < localDate(now, service.timezone)) throw new BadInput('date', 'is in the past');
     const slots = await tx.em.find(Slot, { service: service.id, localDate: input.date! });
     const largest = Math.max(service.capacity, ...slots.map((slot) => slot.capacity));
-    if (partySize > largest) throw new BadInput('partySize', `a party of ${partySize} is larger than any slot (${largest} seats)`);
+    if (partySize > largest)
+      throw new BadInput('partySize', `a party of ${partySize} is larger than any slot (${largest} seats)`);
     return slots;
   }
 
@@ -129,7 +147,8 @@ export class WaitlistService {
   }
 
   private assertClaimable(ctx: RequestContext, entry: WaitlistEntry): WaitlistEntry {
-    if (entry.status !== WaitlistStatus.OFFERED) throw new DomainError('INVALID_TRANSITION', `This entry is ${entry.status.toLowerCase()}, not offered`);
+    if (entry.status !== WaitlistStatus.OFFERED)
+      throw new DomainError('INVALID_TRANSITION', `This entry is ${entry.status.toLowerCase()}, not offered`);
     if (entry.offerExpiresAt! <= ctx.clock.now()) throw new DomainError('INVALID_TRANSITION', 'This offer has expired');
     return entry;
   }
@@ -146,7 +165,11 @@ export class WaitlistService {
 
   async mine(ctx: RequestContext): Promise<WaitlistEntry[]> {
     const actor = requireActor(ctx);
-    const entries = await ctx.em.find(WaitlistEntry, { customer: actor.userId }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: MAX_ROWS.myWaitlist });
+    const entries = await ctx.em.find(
+      WaitlistEntry,
+      { customer: actor.userId },
+      { orderBy: { createdAt: 'desc', id: 'desc' }, limit: MAX_ROWS.myWaitlist },
+    );
     return this.withPositions(ctx.em, entries);
   }
 
@@ -154,7 +177,11 @@ export class WaitlistService {
   async ofService(ctx: RequestContext, serviceId: string, status?: WaitlistStatus | null): Promise<WaitlistEntry[]> {
     const service = await this.catalog.getService(ctx, serviceId);
     await assertManages(ctx, service.provider);
-    const entries = await ctx.em.find(WaitlistEntry, { service: service.id, status: status ?? { $in: LIVE } }, { orderBy: QUEUE_ORDER, limit: MAX_ROWS.serviceWaitlist });
+    const entries = await ctx.em.find(
+      WaitlistEntry,
+      { service: service.id, status: status ?? { $in: LIVE } },
+      { orderBy: QUEUE_ORDER, limit: MAX_ROWS.serviceWaitlist },
+    );
     return this.withPositions(ctx.em, entries);
   }
 
@@ -174,9 +201,14 @@ export class WaitlistService {
   /** The caller's own entry (an admin may act on any), locked when asked (inside a transaction). */
   private async own(ctx: RequestContext, id: string, lock: boolean): Promise<WaitlistEntry> {
     const actor = requireActor(ctx);
-    const entry = await ctx.em.findOne(WaitlistEntry, parseId('id', id), lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {});
+    const entry = await ctx.em.findOne(
+      WaitlistEntry,
+      parseId('id', id),
+      lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {},
+    );
     if (!entry) throw new NotFound('WaitlistEntry', id);
-    if (entry.customer.id !== actor.userId && actor.role !== Role.ADMIN) throw new Forbidden('This waitlist entry is not yours');
+    if (entry.customer.id !== actor.userId && actor.role !== Role.ADMIN)
+      throw new Forbidden('This waitlist entry is not yours');
     return entry;
   }
 

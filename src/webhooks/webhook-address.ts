@@ -9,7 +9,10 @@ const MAX_URL_LENGTH = 2_000;
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
   const parsed = ipaddr.parse(address);
-  const ip = parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
+  const ip =
+    parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()
+      ? (parsed as ipaddr.IPv6).toIPv4Address()
+      : parsed;
   return ip.range() === 'unicast';
 }
 
@@ -32,14 +35,20 @@ export function parseReceiverUrl(value: string, allowHttp: boolean): string {
   } catch {
     throw new BadInput('url', 'is not a valid URL');
   }
-  if (url.protocol !== 'https:' && !(allowHttp && url.protocol === 'http:')) throw new BadInput('url', 'must start with https://');
+  if (url.protocol !== 'https:' && !(allowHttp && url.protocol === 'http:'))
+    throw new BadInput('url', 'must start with https://');
   if (url.username || url.password) throw new BadInput('url', 'must not carry a user name or password');
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!allowHttp && (net.isIP(host) ? !isPublicAddress(host) : isLocalName(host))) throw new BadInput('url', 'must be on a public address');
+  if (!allowHttp && (net.isIP(host) ? !isPublicAddress(host) : isLocalName(host)))
+    throw new BadInput('url', 'must be on a public address');
   return url.toString();
 }
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | dns.LookupAddress[],
+  family?: number,
+) => void;
 
 /**
  * A `lookup` for http(s).request that refuses a host resolving to a non-public address, so that a public
@@ -49,7 +58,11 @@ export function publicOnlyLookup(hostname: string, options: dns.LookupOptions, c
   dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, '');
     const refused = addresses.find((entry) => !isPublicAddress(entry.address));
-    if (refused) return callback(Object.assign(new Error(`${hostname} resolves to a non-public address`), { code: 'EADDRNOTPUBLIC' }), '');
+    if (refused)
+      return callback(
+        Object.assign(new Error(`${hostname} resolves to a non-public address`), { code: 'EADDRNOTPUBLIC' }),
+        '',
+      );
     if (options.all) return callback(null, addresses);
     return callback(null, addresses[0].address, addresses[0].family);
   });

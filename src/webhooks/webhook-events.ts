@@ -21,7 +21,9 @@ function queue(tx: TxContext, type: WebhookEvent, serviceId: number, data: objec
         returning id)`,
     ],
     cteParams: [randomUUID(), type, JSON.stringify(data), tx.clock.now().toISOString(), type, serviceId],
-    calls: [`(select count(graphile_worker.add_job(?, json_build_object('deliveryId', id), job_key => ? || id, max_attempts => ?)) from ${name}) as ${name}`],
+    calls: [
+      `(select count(graphile_worker.add_job(?, json_build_object('deliveryId', id), job_key => ? || id, max_attempts => ?)) from ${name}) as ${name}`,
+    ],
     callParams: ['deliver_webhook' satisfies TaskName, jobKeys.webhookDelivery(''), WEBHOOK_ATTEMPTS],
   }));
 }
@@ -38,7 +40,14 @@ export const webhookListeners = {
     const { booking, after, before, action, reason } = change;
     queue(tx, bookingEvent(change), booking.serviceId, {
       action,
-      booking: { id: String(booking.id), reference: booking.reference, serviceId: String(booking.serviceId), customerId: String(booking.customerId), startsAt: booking.startsAt, ...after },
+      booking: {
+        id: String(booking.id),
+        reference: booking.reference,
+        serviceId: String(booking.serviceId),
+        customerId: String(booking.customerId),
+        startsAt: booking.startsAt,
+        ...after,
+      },
       before,
       reason,
     });
@@ -47,19 +56,35 @@ export const webhookListeners = {
   proposalChanged(tx: TxContext, change: ProposalChanged): void {
     queue(tx, 'proposal.changed', change.serviceId, {
       kind: change.kind,
-      proposal: { id: String(change.proposalId), status: change.status, serviceId: String(change.serviceId), customerId: String(change.customerId) },
+      proposal: {
+        id: String(change.proposalId),
+        status: change.status,
+        serviceId: String(change.serviceId),
+        customerId: String(change.customerId),
+      },
     });
   },
 
   reviewCreated(tx: TxContext, review: ReviewCreated): void {
     queue(tx, 'review.created', review.serviceId, {
-      review: { id: String(review.reviewId), bookingId: String(review.bookingId), serviceId: String(review.serviceId), rating: review.rating, comment: review.comment },
+      review: {
+        id: String(review.reviewId),
+        bookingId: String(review.bookingId),
+        serviceId: String(review.serviceId),
+        rating: review.rating,
+        comment: review.comment,
+      },
     });
   },
 
   waitlistOffered(tx: TxContext, offer: WaitlistOffered): void {
     queue(tx, 'waitlist.offered', offer.serviceId, {
-      entry: { id: String(offer.entryId), serviceId: String(offer.serviceId), slotId: String(offer.slotId), customerId: String(offer.customerId) },
+      entry: {
+        id: String(offer.entryId),
+        serviceId: String(offer.serviceId),
+        slotId: String(offer.slotId),
+        customerId: String(offer.customerId),
+      },
     });
   },
 };

@@ -32,19 +32,44 @@ export function signature(secret: string, body: string, at: Date): string {
  * POSTs one signed body. No redirect is followed, the whole exchange is bounded by `timeoutMs`, and at most
  * MAX_RESPONSE_BYTES of the answer are read before the connection is dropped. Never throws: a failure is an outcome.
  */
-export async function postSigned(settings: WebhookSettings, url: string, body: string, secret: string, at: Date): Promise<SendOutcome> {
+export async function postSigned(
+  settings: WebhookSettings,
+  url: string,
+  body: string,
+  secret: string,
+  at: Date,
+): Promise<SendOutcome> {
   const started = Date.now();
-  const outcome = (responseStatus: number | null, error: string | null): SendOutcome => ({ responseStatus, error, durationMs: Date.now() - started });
+  const outcome = (responseStatus: number | null, error: string | null): SendOutcome => ({
+    responseStatus,
+    error,
+    durationMs: Date.now() - started,
+  });
   const target = new URL(url);
   const host = target.hostname.replace(/^\[|\]$/g, '');
-  if (!settings.allowHttp && (target.protocol !== 'https:' || (net.isIP(host) && !isPublicAddress(host)))) return outcome(null, 'the receiver is not a public https address');
+  if (!settings.allowHttp && (target.protocol !== 'https:' || (net.isIP(host) && !isPublicAddress(host))))
+    return outcome(null, 'the receiver is not a public https address');
   return new Promise((resolve) => {
     let status: number | null = null;
     let text = '';
     // The first of: the whole answer, the cap, the time-out or a failure; a status already received stands.
     const finish = (failure?: Error) => {
-      if (status !== null) resolve(outcome(status, status >= 200 && status < 300 ? null : `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`));
-      else resolve(outcome(null, failure?.name === 'AbortError' ? `no answer within ${settings.timeoutMs} ms` : (failure?.message ?? 'the connection closed without an answer')));
+      if (status !== null)
+        resolve(
+          outcome(
+            status,
+            status >= 200 && status < 300 ? null : `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`,
+          ),
+        );
+      else
+        resolve(
+          outcome(
+            null,
+            failure?.name === 'AbortError'
+              ? `no answer within ${settings.timeoutMs} ms`
+              : (failure?.message ?? 'the connection closed without an answer'),
+          ),
+        );
     };
     const request = (target.protocol === 'https:' ? https : http).request(target, {
       method: 'POST',

@@ -4,7 +4,9 @@ import { Provider } from '../accounts/provider.entity';
 import { WebhookDeliveryStatus } from './webhook.enums';
 
 /** A receiver of signed event POSTs: a provider's (its own services' events) or an admin's (every provider's). */
-@ObjectType('WebhookEndpoint', { description: 'A URL the server POSTs signed events to, for a provider (its services) or an admin (all).' })
+@ObjectType('WebhookEndpoint', {
+  description: 'A URL the server POSTs signed events to, for a provider (its services) or an admin (all).',
+})
 @Entity()
 export class WebhookEndpoint {
   [OptionalProps]?: 'active' | 'createdAt';
@@ -113,7 +115,10 @@ export class WebhookAttempt {
   @Property({ nullable: true })
   responseStatus?: number | null;
 
-  @Field(() => String, { description: 'Why it failed (time-out, connection refused, non-2xx); null on success.', nullable: true })
+  @Field(() => String, {
+    description: 'Why it failed (time-out, connection refused, non-2xx); null on success.',
+    nullable: true,
+  })
   @Property({ type: 'text', nullable: true })
   error?: string | null;
 

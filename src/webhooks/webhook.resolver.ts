@@ -22,47 +22,79 @@ export class WebhookResolver {
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Query(() => [WebhookDelivery], {
-    description: 'Deliveries to one endpoint, newest first; at most 200, older ones cut off silently (webhookDeliveriesConnection reads them all).',
+    description:
+      'Deliveries to one endpoint, newest first; at most 200, older ones cut off silently (webhookDeliveriesConnection reads them all).',
     deprecationReason: 'use webhookDeliveriesConnection',
   })
   webhookDeliveries(
     @Ctx() ctx: RequestContext,
-    @Arg('endpointId', () => ID, { description: "The endpoint (one of the caller's own, or any for an admin)." }) endpointId: string,
-    @Arg('status', () => WebhookDeliveryStatus, { description: 'Only deliveries in this status; all when omitted.', nullable: true }) status?: WebhookDeliveryStatus | null,
+    @Arg('endpointId', () => ID, { description: "The endpoint (one of the caller's own, or any for an admin)." })
+    endpointId: string,
+    @Arg('status', () => WebhookDeliveryStatus, {
+      description: 'Only deliveries in this status; all when omitted.',
+      nullable: true,
+    })
+    status?: WebhookDeliveryStatus | null,
   ): Promise<WebhookDelivery[]> {
     return this.webhooks.deliveries(ctx, endpointId, status);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Query(() => WebhookDeliveryConnection, { description: 'Deliveries to one endpoint, newest first, a page at a time.', complexity: listCost(10) })
+  @Query(() => WebhookDeliveryConnection, {
+    description: 'Deliveries to one endpoint, newest first, a page at a time.',
+    complexity: listCost(10),
+  })
   webhookDeliveriesConnection(
     @Ctx() ctx: RequestContext,
     @Args(() => PageArgs) page: PageArgs,
-    @Arg('endpointId', () => ID, { description: "The endpoint (one of the caller's own, or any for an admin)." }) endpointId: string,
-    @Arg('status', () => WebhookDeliveryStatus, { description: 'Only deliveries in this status; all when omitted.', nullable: true }) status?: WebhookDeliveryStatus | null,
+    @Arg('endpointId', () => ID, { description: "The endpoint (one of the caller's own, or any for an admin)." })
+    endpointId: string,
+    @Arg('status', () => WebhookDeliveryStatus, {
+      description: 'Only deliveries in this status; all when omitted.',
+      nullable: true,
+    })
+    status?: WebhookDeliveryStatus | null,
   ): Promise<Page<WebhookDelivery>> {
     return this.webhooks.deliveriesConnection(ctx, endpointId, status, page);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => WebhookEndpointCreated, { description: 'A provider (or admin) registers an endpoint for events; answers the signing secret once. An unknown event name or a non-public URL is BAD_USER_INPUT.' })
+  @Mutation(() => WebhookEndpointCreated, {
+    description:
+      'A provider (or admin) registers an endpoint for events; answers the signing secret once. An unknown event name or a non-public URL is BAD_USER_INPUT.',
+  })
   createWebhookEndpoint(
     @Ctx() ctx: RequestContext,
-    @Arg('url', () => String, { description: 'https URL on a public address (http and private addresses only with WEBHOOKS_ALLOW_HTTP=1).' }) url: string,
-    @Arg('events', () => [String], { description: 'Event names: booking.created, booking.changed, booking.cancelled, proposal.changed, waitlist.offered, review.created.' }) events: string[],
+    @Arg('url', () => String, {
+      description: 'https URL on a public address (http and private addresses only with WEBHOOKS_ALLOW_HTTP=1).',
+    })
+    url: string,
+    @Arg('events', () => [String], {
+      description:
+        'Event names: booking.created, booking.changed, booking.cancelled, proposal.changed, waitlist.offered, review.created.',
+    })
+    events: string[],
   ): Promise<WebhookEndpointCreated> {
     return this.webhooks.create(ctx, url, events);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Boolean, { description: 'Stops and removes an endpoint of the caller (an admin: any); true when done.' })
-  deleteWebhookEndpoint(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The endpoint.' }) id: string): Promise<boolean> {
+  @Mutation(() => Boolean, {
+    description: 'Stops and removes an endpoint of the caller (an admin: any); true when done.',
+  })
+  deleteWebhookEndpoint(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The endpoint.' }) id: string,
+  ): Promise<boolean> {
     return this.webhooks.delete(ctx, id);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Mutation(() => WebhookDelivery, { description: 'Sends a delivery again now, with the same event id.' })
-  redeliverWebhook(@Ctx() ctx: RequestContext, @Arg('deliveryId', () => ID, { description: 'The delivery.' }) deliveryId: string): Promise<WebhookDelivery> {
+  redeliverWebhook(
+    @Ctx() ctx: RequestContext,
+    @Arg('deliveryId', () => ID, { description: 'The delivery.' }) deliveryId: string,
+  ): Promise<WebhookDelivery> {
     return this.webhooks.redeliver(ctx, deliveryId);
   }
 }

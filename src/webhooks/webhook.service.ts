@@ -23,7 +23,8 @@ const NEWEST_FIRST = { createdAt: 'desc', id: 'desc' } as const;
 function parseEvents(events: readonly string[]): WebhookEvent[] {
   if (events.length === 0) throw new BadInput('events', 'name at least one event');
   const unknown = events.find((event) => !(WEBHOOK_EVENTS as readonly string[]).includes(event));
-  if (unknown !== undefined) throw new BadInput('events', `"${unknown.slice(0, 40)}" is not an event; use ${WEBHOOK_EVENTS.join(', ')}`);
+  if (unknown !== undefined)
+    throw new BadInput('events', `"${unknown.slice(0, 40)}" is not an event; use ${WEBHOOK_EVENTS.join(', ')}`);
   return [...new Set(events)] as WebhookEvent[];
 }
 
@@ -51,9 +52,16 @@ export class WebhookService {
     const url = parseReceiverUrl(urlInput, this.settings.allowHttp);
     const events = parseEvents(eventsInput);
     const provider = actor.role === Role.ADMIN ? null : await actingProvider(ctx);
-    if ((await ctx.em.count(WebhookEndpoint, { provider })) >= MAX_ENDPOINTS) throw new BadInput('url', `at most ${MAX_ENDPOINTS} endpoints; delete one first`);
+    if ((await ctx.em.count(WebhookEndpoint, { provider })) >= MAX_ENDPOINTS)
+      throw new BadInput('url', `at most ${MAX_ENDPOINTS} endpoints; delete one first`);
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
-    const endpoint = ctx.em.create(WebhookEndpoint, { provider, url, events, secret: this.secrets.seal(secret), createdAt: ctx.clock.now() });
+    const endpoint = ctx.em.create(WebhookEndpoint, {
+      provider,
+      url,
+      events,
+      secret: this.secrets.seal(secret),
+      createdAt: ctx.clock.now(),
+    });
     await ctx.em.flush();
     return { endpoint, secret };
   }
@@ -72,15 +80,31 @@ export class WebhookService {
   }
 
   /** An endpoint's deliveries, newest first. */
-  async deliveries(ctx: RequestContext, endpointId: string, status?: WebhookDeliveryStatus | null): Promise<WebhookDelivery[]> {
-    return ctx.em.find(WebhookDelivery, await this.deliveriesWhere(ctx, endpointId, status), { orderBy: NEWEST_FIRST, limit: LIST_LIMIT });
+  async deliveries(
+    ctx: RequestContext,
+    endpointId: string,
+    status?: WebhookDeliveryStatus | null,
+  ): Promise<WebhookDelivery[]> {
+    return ctx.em.find(WebhookDelivery, await this.deliveriesWhere(ctx, endpointId, status), {
+      orderBy: NEWEST_FIRST,
+      limit: LIST_LIMIT,
+    });
   }
 
-  async deliveriesConnection(ctx: RequestContext, endpointId: string, status: WebhookDeliveryStatus | null | undefined, page: PageArgs): Promise<Page<WebhookDelivery>> {
+  async deliveriesConnection(
+    ctx: RequestContext,
+    endpointId: string,
+    status: WebhookDeliveryStatus | null | undefined,
+    page: PageArgs,
+  ): Promise<Page<WebhookDelivery>> {
     return paginate(ctx.em, WebhookDelivery, await this.deliveriesWhere(ctx, endpointId, status), NEWEST_FIRST, page);
   }
 
-  private async deliveriesWhere(ctx: RequestContext, endpointId: string, status?: WebhookDeliveryStatus | null): Promise<FilterQuery<WebhookDelivery>> {
+  private async deliveriesWhere(
+    ctx: RequestContext,
+    endpointId: string,
+    status?: WebhookDeliveryStatus | null,
+  ): Promise<FilterQuery<WebhookDelivery>> {
     return { endpoint: await this.endpoint(ctx, endpointId, 'endpointId'), ...(status ? { status } : {}) };
   }
 
@@ -94,8 +118,18 @@ export class WebhookService {
       const original = await tx.em.findOne(WebhookDelivery, parseId('deliveryId', deliveryId));
       if (!original) throw new NotFound('WebhookDelivery', deliveryId);
       const endpoint = await this.endpoint(tx, String(original.endpoint.id), 'deliveryId');
-      if (!endpoint.active) throw new DomainError('INVALID_TRANSITION', 'This endpoint was switched off (it answered 410 Gone): register it again');
-      const again = tx.em.create(WebhookDelivery, { endpoint, eventId: original.eventId, event: original.event, payload: original.payload, createdAt: original.createdAt });
+      if (!endpoint.active)
+        throw new DomainError(
+          'INVALID_TRANSITION',
+          'This endpoint was switched off (it answered 410 Gone): register it again',
+        );
+      const again = tx.em.create(WebhookDelivery, {
+        endpoint,
+        eventId: original.eventId,
+        event: original.event,
+        payload: original.payload,
+        createdAt: original.createdAt,
+      });
       await tx.em.flush();
       tx.effects.addJob(jobs.deliverWebhook(again.id));
       return again;
@@ -111,12 +145,21 @@ export class WebhookService {
     if (!delivery || delivery.status !== WebhookDeliveryStatus.PENDING) return;
     const endpoint = delivery.endpoint.getEntity();
     const at = ctx.clock.now();
-    const outcome = endpoint.active ? await this.post(endpoint, delivery, at) : { responseStatus: null, error: 'the endpoint is switched off', durationMs: 0 };
+    const outcome = endpoint.active
+      ? await this.post(endpoint, delivery, at)
+      : { responseStatus: null, error: 'the endpoint is switched off', durationMs: 0 };
     const pending = await inTransaction(ctx, async (tx) => {
-      const row = await tx.em.findOne(WebhookDelivery, deliveryId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      const row = await tx.em.findOne(WebhookDelivery, deliveryId, {
+        lockMode: LockMode.PESSIMISTIC_WRITE,
+        refresh: true,
+      });
       if (!row || row.status !== WebhookDeliveryStatus.PENDING) return false;
       tx.em.create(WebhookAttempt, { delivery: row, at, ...outcome });
-      Object.assign(row, { attempts: row.attempts + 1, responseStatus: outcome.responseStatus, lastError: outcome.error });
+      Object.assign(row, {
+        attempts: row.attempts + 1,
+        responseStatus: outcome.responseStatus,
+        lastError: outcome.error,
+      });
       if (succeeded(outcome)) {
         settle(row, WebhookDeliveryStatus.DELIVERED);
         row.deliveredAt = tx.clock.now();
@@ -130,7 +173,12 @@ export class WebhookService {
   }
 
   private async post(endpoint: WebhookEndpoint, delivery: WebhookDelivery, at: Date): Promise<SendOutcome> {
-    const body = JSON.stringify({ id: delivery.eventId, type: delivery.event, createdAt: delivery.createdAt.toISOString(), data: delivery.payload });
+    const body = JSON.stringify({
+      id: delivery.eventId,
+      type: delivery.event,
+      createdAt: delivery.createdAt.toISOString(),
+      data: delivery.payload,
+    });
     let secret: string;
     try {
       secret = this.secrets.open(endpoint.secret);
@@ -145,7 +193,8 @@ export class WebhookService {
     const actor = requireActor(ctx);
     const endpoint = await ctx.em.findOne(WebhookEndpoint, parseId(field, id), { populate: ['provider'] });
     if (!endpoint) throw new NotFound('WebhookEndpoint', id);
-    if (actor.role !== Role.ADMIN && endpoint.provider?.getEntity().user.id !== actor.userId) throw new Forbidden('This webhook endpoint belongs to someone else');
+    if (actor.role !== Role.ADMIN && endpoint.provider?.getEntity().user.id !== actor.userId)
+      throw new Forbidden('This webhook endpoint belongs to someone else');
     return endpoint;
   }
 }

@@ -31,7 +31,8 @@ export class OfflineBrowser {
   ) {}
 
   static async launch(origin: string): Promise<OfflineBrowser> {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`The browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
+    if (!fs.existsSync(CHROMIUM))
+      throw new Error(`The browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
     const { host } = new URL(origin);
     const context = await chromium.launchPersistentContext(profile, {

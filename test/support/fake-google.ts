@@ -130,7 +130,12 @@ export class FakeGoogle {
       if (fault.kind === 'down') return void req.socket.destroy();
       if (fault.kind === 'hang') return void this.hung.push(res);
       if (fault.kind === '500') return send(500, { error: { code: 500, message: 'Backend Error' } });
-      if (fault.kind === '429') return send(429, { error: { code: 429, message: 'Rate Limit Exceeded' } }, { 'retry-after': String(fault.retryAfter ?? 1) });
+      if (fault.kind === '429')
+        return send(
+          429,
+          { error: { code: 429, message: 'Rate Limit Exceeded' } },
+          { 'retry-after': String(fault.retryAfter ?? 1) },
+        );
     }
     const body = raw && req.headers['content-type']?.includes('json') ? JSON.parse(raw) : {};
     const answer = (status: number, value?: unknown) => (lose ? req.socket.destroy() : send(status, value));
@@ -146,30 +151,55 @@ export class FakeGoogle {
       this.refreshTokens.set(refresh, email);
       const access = id('ya29.');
       this.accessTokens.set(access, email);
-      return send(200, { access_token: access, refresh_token: refresh, expires_in: 3599, token_type: 'Bearer', scope: 'https://www.googleapis.com/auth/calendar' });
+      return send(200, {
+        access_token: access,
+        refresh_token: refresh,
+        expires_in: 3599,
+        token_type: 'Bearer',
+        scope: 'https://www.googleapis.com/auth/calendar',
+      });
     }
     const refresh = form.get('refresh_token') ?? '';
     const email = this.refreshTokens.get(refresh);
-    if (!email || this.revoked.has(refresh)) return send(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
+    if (!email || this.revoked.has(refresh))
+      return send(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
     const access = id('ya29.');
     this.accessTokens.set(access, email);
     return send(200, { access_token: access, expires_in: 3599, token_type: 'Bearer' });
   }
 
-  private calendarApi(method: string, url: URL, body: Record<string, unknown>, account: string, answer: (status: number, value?: unknown) => void): void {
+  private calendarApi(
+    method: string,
+    url: URL,
+    body: Record<string, unknown>,
+    account: string,
+    answer: (status: number, value?: unknown) => void,
+  ): void {
     const parts = url.pathname.replace('/calendar/v3/', '').split('/').map(decodeURIComponent);
     const notFound = () => answer(404, { error: { code: 404, message: 'Not Found' } });
     if (parts[0] === 'users' && parts[2] === 'calendarList') {
-      return answer(200, { items: [...this.calendars.values()].filter((calendar) => calendar.owner === account).map((calendar) => ({ id: calendar.id, summary: calendar.summary, accessRole: 'owner' })) });
+      return answer(200, {
+        items: [...this.calendars.values()]
+          .filter((calendar) => calendar.owner === account)
+          .map((calendar) => ({ id: calendar.id, summary: calendar.summary, accessRole: 'owner' })),
+      });
     }
     if (parts[0] === 'freeBusy' && method === 'POST') {
       const calendars: Record<string, { busy: { start: string; end: string }[] }> = {};
-      for (const item of body.items as { id: string }[]) calendars[item.id] = { busy: this.calendars.get(item.id)?.busy ?? [] };
+      for (const item of body.items as { id: string }[])
+        calendars[item.id] = { busy: this.calendars.get(item.id)?.busy ?? [] };
       return answer(200, { kind: 'calendar#freeBusy', calendars });
     }
     if (parts[0] !== 'calendars') return notFound();
     if (parts.length === 1 && method === 'POST') {
-      const calendar = { id: `${id('c')}@group.calendar.google.com`, owner: account, summary: String(body.summary), acl: [], events: new Map(), busy: [] };
+      const calendar = {
+        id: `${id('c')}@group.calendar.google.com`,
+        owner: account,
+        summary: String(body.summary),
+        acl: [],
+        events: new Map(),
+        busy: [],
+      };
       this.calendars.set(calendar.id, calendar);
       return answer(200, { id: calendar.id, summary: calendar.summary });
     }
@@ -185,7 +215,11 @@ export class FakeGoogle {
     const withMeet = (event: FakeEvent): FakeEvent => {
       if (url.searchParams.get('conferenceDataVersion') === '1' && event.conferenceData && !event.hangoutLink) {
         const link = `https://meet.google.com/${event.id.slice(-3)}-fake-meet`;
-        return { ...event, hangoutLink: link, conferenceData: { entryPoints: [{ entryPointType: 'video', uri: link }] } };
+        return {
+          ...event,
+          hangoutLink: link,
+          conferenceData: { entryPoints: [{ entryPointType: 'video', uri: link }] },
+        };
       }
       return event;
     };
@@ -196,7 +230,8 @@ export class FakeGoogle {
     }
     if (!eventId && method === 'POST') {
       const event = withMeet({ ...(body as FakeEvent), status: (body.status as string) ?? 'confirmed' });
-      if (calendar.events.has(event.id)) return answer(409, { error: { code: 409, message: 'The requested identifier already exists.' } });
+      if (calendar.events.has(event.id))
+        return answer(409, { error: { code: 409, message: 'The requested identifier already exists.' } });
       calendar.events.set(event.id, event);
       return answer(200, event);
     }
@@ -204,13 +239,21 @@ export class FakeGoogle {
     if (method === 'GET') return existing ? answer(200, existing) : notFound();
     if (method === 'PUT' || method === 'PATCH') {
       if (!existing) return notFound();
-      const event = withMeet({ ...(method === 'PATCH' ? existing : {}), ...(body as FakeEvent), id: eventId, status: (body.status as string) ?? existing.status, hangoutLink: existing.hangoutLink, ...(existing.hangoutLink ? { conferenceData: existing.conferenceData } : {}) });
+      const event = withMeet({
+        ...(method === 'PATCH' ? existing : {}),
+        ...(body as FakeEvent),
+        id: eventId,
+        status: (body.status as string) ?? existing.status,
+        hangoutLink: existing.hangoutLink,
+        ...(existing.hangoutLink ? { conferenceData: existing.conferenceData } : {}),
+      });
       calendar.events.set(eventId, event);
       return answer(200, event);
     }
     if (method === 'DELETE') {
       if (!existing) return notFound();
-      if (existing.status === 'cancelled') return answer(410, { error: { code: 410, message: 'Resource has been deleted' } });
+      if (existing.status === 'cancelled')
+        return answer(410, { error: { code: 410, message: 'Resource has been deleted' } });
       calendar.events.set(eventId, { ...existing, status: 'cancelled' });
       return answer(204);
     }

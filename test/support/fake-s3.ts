@@ -45,7 +45,10 @@ export class FakeS3 {
       res.writeHead(404, { 'content-type': 'application/xml' }).end(req.method === 'HEAD' ? undefined : xml);
       return;
     }
-    res.writeHead(200, { 'content-type': object.contentType ?? 'application/octet-stream', 'content-length': String(object.body.length) });
+    res.writeHead(200, {
+      'content-type': object.contentType ?? 'application/octet-stream',
+      'content-length': String(object.body.length),
+    });
     res.end(req.method === 'HEAD' ? undefined : object.body);
   }
 

@@ -69,7 +69,8 @@ export class FakeStripe {
       res.writeHead(status, { 'content-type': 'application/json', 'request-id': id('req') });
       res.end(JSON.stringify(payload));
     };
-    if (this.mode === 'error') return send(500, { error: { type: 'api_error', message: 'Something went wrong on Stripe' } });
+    if (this.mode === 'error')
+      return send(500, { error: { type: 'api_error', message: 'Something went wrong on Stripe' } });
     const replay = idempotencyKey && this.replays.get(`${req.url} ${idempotencyKey}`);
     if (replay) return send(replay.status, replay.body);
     const [status, payload] = this.answer(req.method!, req.url!, params);
@@ -87,7 +88,11 @@ export class FakeStripe {
         currency: params.currency,
         status: 'requires_payment_method',
         client_secret: `${intentId}_secret_${randomBytes(6).toString('hex')}`,
-        metadata: Object.fromEntries(Object.entries(params).flatMap(([key, value]) => (key.startsWith('metadata[') ? [[key.slice(9, -1), value]] : []))),
+        metadata: Object.fromEntries(
+          Object.entries(params).flatMap(([key, value]) =>
+            key.startsWith('metadata[') ? [[key.slice(9, -1), value]] : [],
+          ),
+        ),
         amount_refunded: 0,
       };
       this.intents.set(intentId, intent);
@@ -96,25 +101,65 @@ export class FakeStripe {
     const cancel = /^\/v1\/payment_intents\/([^/]+)\/cancel$/.exec(path);
     if (method === 'POST' && cancel) {
       const intent = this.intents.get(cancel[1]);
-      if (!intent) return [404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such payment_intent' } }];
+      if (!intent)
+        return [
+          404,
+          { error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such payment_intent' } },
+        ];
       if (intent.status === 'succeeded' || intent.status === 'canceled') {
-        return [400, { error: { type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message: `This PaymentIntent is ${intent.status}` } }];
+        return [
+          400,
+          {
+            error: {
+              type: 'invalid_request_error',
+              code: 'payment_intent_unexpected_state',
+              message: `This PaymentIntent is ${intent.status}`,
+            },
+          },
+        ];
       }
       intent.status = 'canceled';
       return [200, intent];
     }
     if (method === 'POST' && path === '/v1/refunds') {
       const intent = this.intents.get(params.payment_intent);
-      if (!intent) return [404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such payment_intent' } }];
+      if (!intent)
+        return [
+          404,
+          { error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such payment_intent' } },
+        ];
       const amount = Number(params.amount ?? intent.amount - intent.amount_refunded);
       if (intent.status !== 'succeeded' || amount > intent.amount - intent.amount_refunded) {
-        return [400, { error: { type: 'invalid_request_error', code: 'charge_already_refunded', message: 'Cannot refund that much' } }];
+        return [
+          400,
+          {
+            error: {
+              type: 'invalid_request_error',
+              code: 'charge_already_refunded',
+              message: 'Cannot refund that much',
+            },
+          },
+        ];
       }
-      if (this.refundOutcome === 'failed') return [200, { id: id('re'), object: 'refund', amount, payment_intent: intent.id, status: 'failed', failure_reason: 'expired_or_canceled_card' }];
+      if (this.refundOutcome === 'failed')
+        return [
+          200,
+          {
+            id: id('re'),
+            object: 'refund',
+            amount,
+            payment_intent: intent.id,
+            status: 'failed',
+            failure_reason: 'expired_or_canceled_card',
+          },
+        ];
       intent.amount_refunded += amount;
       return [200, { id: id('re'), object: 'refund', amount, payment_intent: intent.id, status: 'succeeded' }];
     }
-    return [404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path})` } }];
+    return [
+      404,
+      { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path})` } },
+    ];
   }
 
   /** What the customer's bank does to an intent, and the event Stripe would send about it. */
@@ -122,24 +167,47 @@ export class FakeStripe {
     const intent = this.intents.get(intentId);
     if (!intent) throw new Error(`unknown intent ${intentId}`);
     intent.status = outcome === 'payment_failed' ? 'requires_payment_method' : outcome;
-    const object = outcome === 'payment_failed' ? { ...intent, last_payment_error: { message: 'Your card was declined.' } } : { ...intent };
+    const object =
+      outcome === 'payment_failed'
+        ? { ...intent, last_payment_error: { message: 'Your card was declined.' } }
+        : { ...intent };
     return this.event(`payment_intent.${outcome}`, object);
   }
 
   /** The charge.refunded event of an intent's refunds so far. */
   refundedEvent(intentId: string): Stripe.Event {
     const intent = this.intents.get(intentId)!;
-    return this.event('charge.refunded', { id: id('ch'), object: 'charge', payment_intent: intentId, amount: intent.amount, amount_refunded: intent.amount_refunded, refunded: intent.amount_refunded >= intent.amount });
+    return this.event('charge.refunded', {
+      id: id('ch'),
+      object: 'charge',
+      payment_intent: intentId,
+      amount: intent.amount,
+      amount_refunded: intent.amount_refunded,
+      refunded: intent.amount_refunded >= intent.amount,
+    });
   }
 
   event(type: string, object: object): Stripe.Event {
-    return { id: id('evt'), object: 'event', type, api_version: '2025-01-01', created: Math.floor(Date.now() / 1000), livemode: false, pending_webhooks: 1, request: null, data: { object } } as unknown as Stripe.Event;
+    return {
+      id: id('evt'),
+      object: 'event',
+      type,
+      api_version: '2025-01-01',
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      pending_webhooks: 1,
+      request: null,
+      data: { object },
+    } as unknown as Stripe.Event;
   }
 
   /** Posts an event to a server's webhook, signed as Stripe signs it (or with the given signature header). */
   async deliver(graphqlUrl: string, event: Stripe.Event | string, signature?: string | null): Promise<Response> {
     const payload = typeof event === 'string' ? event : JSON.stringify(event);
-    const header = signature === undefined ? this.stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }) : signature;
+    const header =
+      signature === undefined
+        ? this.stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })
+        : signature;
     return fetch(graphqlUrl.replace('/graphql', '/webhooks/stripe'), {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(header === null ? {} : { 'stripe-signature': header }) },

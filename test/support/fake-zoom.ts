@@ -66,23 +66,41 @@ export class FakeZoom {
     if (req.method === 'POST' && url.pathname === '/oauth/token') {
       const params = new URLSearchParams(body);
       const basic = `Basic ${Buffer.from(`${ZOOM_CREDENTIALS.clientId}:${ZOOM_CREDENTIALS.clientSecret}`).toString('base64')}`;
-      if (req.headers.authorization !== basic || params.get('grant_type') !== 'account_credentials' || params.get('account_id') !== ZOOM_CREDENTIALS.accountId) {
+      if (
+        req.headers.authorization !== basic ||
+        params.get('grant_type') !== 'account_credentials' ||
+        params.get('account_id') !== ZOOM_CREDENTIALS.accountId
+      ) {
         return send(400, { reason: 'Invalid client_id or client_secret', error: 'invalid_client' });
       }
       const token = `tok-${this.tokens.size + 1}`;
       this.tokens.add(token);
       return send(200, { access_token: token, token_type: 'bearer', expires_in: 3599, scope: 'meeting:write:admin' });
     }
-    if (!this.tokens.has(req.headers.authorization?.replace(/^Bearer /, '') ?? '')) return send(401, { code: 124, message: 'Invalid access token.' });
+    if (!this.tokens.has(req.headers.authorization?.replace(/^Bearer /, '') ?? ''))
+      return send(401, { code: 124, message: 'Invalid access token.' });
     if (url.pathname === '/v2/users/me/meetings' && req.method === 'POST') {
       const input = JSON.parse(body) as Omit<FakeMeeting, 'id' | 'join_url'>;
       const id = this.nextId++;
-      const meeting = { id, topic: input.topic, agenda: input.agenda, start_time: input.start_time, duration: input.duration, timezone: input.timezone, join_url: `https://zoom.example.test/j/${id}` };
+      const meeting = {
+        id,
+        topic: input.topic,
+        agenda: input.agenda,
+        start_time: input.start_time,
+        duration: input.duration,
+        timezone: input.timezone,
+        join_url: `https://zoom.example.test/j/${id}`,
+      };
       this.meetings.set(id, meeting);
       return send(201, meeting);
     }
     if (url.pathname === '/v2/users/me/meetings' && req.method === 'GET') {
-      return send(200, { page_size: 300, total_records: this.meetings.size, next_page_token: '', meetings: [...this.meetings.values()] });
+      return send(200, {
+        page_size: 300,
+        total_records: this.meetings.size,
+        next_page_token: '',
+        meetings: [...this.meetings.values()],
+      });
     }
     const one = /^\/v2\/meetings\/(\d+)$/.exec(url.pathname);
     const meeting = one && this.meetings.get(Number(one[1]));

@@ -23,7 +23,9 @@ export interface Account {
 
 export async function signUp(server: TestServer, role: Role, name = 'Test User'): Promise<Account> {
   const email = `${role.toLowerCase()}-${randomBytes(4).toString('hex')}@example.test`;
-  const { signUp: payload } = await server.ok(SignUpDocument, { input: { email, password: 'password123', name, role } });
+  const { signUp: payload } = await server.ok(SignUpDocument, {
+    input: { email, password: 'password123', name, role },
+  });
   return { token: payload.token, userId: payload.user.id, providerId: payload.user.provider?.id, email };
 }
 
@@ -42,7 +44,11 @@ export const SERVICE: ServiceInput = {
 };
 
 export async function createService(server: TestServer, provider: Account, input: Partial<ServiceInput> = {}) {
-  const { createService: service } = await server.ok(CreateServiceDocument, { input: { ...SERVICE, ...input } }, provider.token);
+  const { createService: service } = await server.ok(
+    CreateServiceDocument,
+    { input: { ...SERVICE, ...input } },
+    provider.token,
+  );
   return service;
 }
 
@@ -60,7 +66,11 @@ export async function dailySlots(
     { serviceId, input: { recurrence: { frequency: 'DAILY' }, startTime: '09:00', validFrom: from, ...input } },
     provider.token,
   );
-  const { generateSlots } = await server.ok(GenerateSlotsDocument, { scheduleId: createSchedule.id, from, to }, provider.token);
+  const { generateSlots } = await server.ok(
+    GenerateSlotsDocument,
+    { scheduleId: createSchedule.id, from, to },
+    provider.token,
+  );
   return generateSlots;
 }
 
@@ -102,17 +112,31 @@ export async function runJobsNow(server: TestServer, ...tasks: string[]): Promis
 /** The stored emails of one address, oldest first, once the jobs that build them have run (the jobs of one change run in any order). */
 export async function storedMails(server: TestServer, email: string): Promise<{ subject: string; text: string }[]> {
   await jobsSettled(server);
-  return server.sql<{ subject: string; text: string }>('select subject, text from message where "to" = $1 order by id', [email]);
+  return server.sql<{ subject: string; text: string }>(
+    'select subject, text from message where "to" = $1 order by id',
+    [email],
+  );
 }
 
 /**
  * Expects a service's availability for `month` to say, date by date, what its slot list says (OPEN slots
  * and their free seats, by local date): the month read's shortcuts must not change an answer.
  */
-export async function expectMonthAsSlots(server: TestServer, serviceId: string, month: string, token?: string): Promise<void> {
-  const [{ timezone }] = await server.sql<{ timezone: string }>('select timezone from service where id = $1', [serviceId]);
+export async function expectMonthAsSlots(
+  server: TestServer,
+  serviceId: string,
+  month: string,
+  token?: string,
+): Promise<void> {
+  const [{ timezone }] = await server.sql<{ timezone: string }>('select timezone from service where id = $1', [
+    serviceId,
+  ]);
   const start = DateTime.fromISO(`${month}-01`, { zone: timezone });
-  const { slots } = await server.ok(SlotsDocument, { serviceId, from: start.toISO()!, to: start.plus({ months: 1 }).toISO()! }, token);
+  const { slots } = await server.ok(
+    SlotsDocument,
+    { serviceId, from: start.toISO()!, to: start.plus({ months: 1 }).toISO()! },
+    token,
+  );
   const byDate = new Map<string, [number, number]>();
   for (const slot of slots.filter((s) => s.status === 'OPEN')) {
     const date = DateTime.fromISO(slot.startsAt, { zone: timezone }).toISODate()!;
@@ -120,6 +144,10 @@ export async function expectMonthAsSlots(server: TestServer, serviceId: string, 
     byDate.set(date, [count + 1, free + slot.available]);
   }
   const { availability } = await server.ok(AvailabilityDocument, { serviceId, month }, token);
-  const days = availability.days.filter((day) => day.slotCount > 0).map((day) => [day.date, day.slotCount, day.availableSpots]);
-  expect(days).toEqual([...byDate].sort(([a], [b]) => a.localeCompare(b)).map(([date, [count, free]]) => [date, count, free]));
+  const days = availability.days
+    .filter((day) => day.slotCount > 0)
+    .map((day) => [day.date, day.slotCount, day.availableSpots]);
+  expect(days).toEqual(
+    [...byDate].sort(([a], [b]) => a.localeCompare(b)).map(([date, [count, free]]) => [date, count, free]),
+  );
 }

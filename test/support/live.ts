@@ -11,7 +11,9 @@ export function liveClient(httpUrl: string, token?: string, onClose?: (code: num
     retryAttempts: 0,
     lazy: false,
     onNonLazyError: () => {}, // a refused connection is what some tests expect; they watch `closed`
-    on: onClose ? { closed: (event) => onClose((event as { code: number }).code, String((event as { reason: unknown }).reason)) } : undefined,
+    on: onClose
+      ? { closed: (event) => onClose((event as { code: number }).code, String((event as { reason: unknown }).reason)) }
+      : undefined,
   });
 }
 
@@ -25,7 +27,10 @@ export class Subscription<T, V = Record<string, unknown>> {
   constructor(client: Client, document: TypedDocumentNode<T, V>, variables: V) {
     this.dispose = subscribe(client, document, variables, {
       next: (result) => this.add(result as GraphQLResult<T>),
-      error: (error) => this.add({ errors: Array.isArray(error) ? error : [{ message: String(error), extensions: { code: 'CLOSED' } }] } as GraphQLResult<T>),
+      error: (error) =>
+        this.add({
+          errors: Array.isArray(error) ? error : [{ message: String(error), extensions: { code: 'CLOSED' } }],
+        } as GraphQLResult<T>),
       complete: () => {
         this.completed = true;
         this.wake();

@@ -38,6 +38,8 @@ export class Mailbox {
   }
 
   to(address: string): ParsedMail[] {
-    return this.mails.filter((mail) => (Array.isArray(mail.to) ? mail.to : [mail.to]).some((to) => to?.text.includes(address)));
+    return this.mails.filter((mail) =>
+      (Array.isArray(mail.to) ? mail.to : [mail.to]).some((to) => to?.text.includes(address)),
+    );
   }
 }

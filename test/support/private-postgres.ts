@@ -37,10 +37,17 @@ export class PrivatePostgres {
   static async start(): Promise<PrivatePostgres> {
     const dir = path.resolve('.data', `private-postgres-${process.pid}-${randomBytes(3).toString('hex')}`);
     const child = spawn(process.execPath, ['-e', CLUSTER_PROCESS], {
-      env: { PATH: process.env.PATH ?? '', DATABASE_MODULE: path.resolve('dist/src/core/database.js'), CLUSTER_DIR: dir },
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATABASE_MODULE: path.resolve('dist/src/core/database.js'),
+        CLUSTER_DIR: dir,
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    const [ready] = (await Promise.race([once(child, 'message'), once(child, 'exit').then(() => [{ error: 'the cluster process exited' }])])) as [{ port?: number; error?: string }];
+    const [ready] = (await Promise.race([
+      once(child, 'message'),
+      once(child, 'exit').then(() => [{ error: 'the cluster process exited' }]),
+    ])) as [{ port?: number; error?: string }];
     if (!ready.port) throw new Error(`private PostgreSQL did not start: ${ready.error}`);
     return new PrivatePostgres(child, dir, ready.port);
   }

@@ -13,7 +13,10 @@ export interface ServerProcess {
 
 /** Runs the built server with exactly `env` until it exits by itself (it refuses to start): its exit code and output lines. */
 export async function runUntilExit(env: Record<string, string>): Promise<{ code: number | null; lines: string[] }> {
-  const child = spawn(process.execPath, [path.resolve('dist/src/main.js')], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.resolve('dist/src/main.js')], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -60,6 +63,11 @@ export function startServerProcess(env: Record<string, string>, script = 'dist/s
 
 /** A server process seen as a TestServer, so that the fixtures work on it; its `stop` sends SIGTERM. */
 export function asTestServer(server: ServerProcess, databaseUrl: string): TestServer {
-  const app = { url: server.url, port: Number(new URL(server.url).port), log: pino({ level: 'silent' }), stop: async () => void (await server.stop()) };
+  const app = {
+    url: server.url,
+    port: Number(new URL(server.url).port),
+    log: pino({ level: 'silent' }),
+    stop: async () => void (await server.stop()),
+  };
   return new TestServer(app, databaseUrl, async () => {});
 }

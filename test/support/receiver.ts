@@ -17,7 +17,11 @@ export type Answer = number | 'hang' | 'endless' | 'stall';
 export function verifySignature(secret: string, header: string, body: string, now = Date.now()): boolean {
   const { t, v1 } = Object.fromEntries(header.split(',').map((part) => part.split('=')));
   const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
-  return v1?.length === expected.length && timingSafeEqual(Buffer.from(v1), Buffer.from(expected)) && Math.abs(now / 1000 - Number(t)) < 300;
+  return (
+    v1?.length === expected.length &&
+    timingSafeEqual(Buffer.from(v1), Buffer.from(expected)) &&
+    Math.abs(now / 1000 - Number(t)) < 300
+  );
 }
 
 /** A real local HTTP server that records webhook POSTs and answers as told. */

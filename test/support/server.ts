@@ -84,7 +84,10 @@ export class TestServer {
   }
 
   /** Runs SQL on the server's database (fixtures and checks that the API does not expose). */
-  async sql<R extends Record<string, unknown> = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<R[]> {
+  async sql<R extends Record<string, unknown> = Record<string, unknown>>(
+    text: string,
+    params: unknown[] = [],
+  ): Promise<R[]> {
     const client = new Client({ connectionString: this.databaseUrl });
     await client.connect();
     try {
@@ -100,7 +103,10 @@ export class TestServer {
   }
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}, clock: Clock = systemClock): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  clock: Clock = systemClock,
+): Promise<TestServer> {
   const database = await createTestDatabase();
   const app = await startApp(testConfig(database.url, overrides), clock);
   return new TestServer(app, database.url, database.drop);
@@ -108,7 +114,9 @@ export async function startTestServer(overrides: Partial<Config> = {}, clock: Cl
 
 /** One value from a server's /metrics, given its GraphQL URL (a process of ours or a spawned one). */
 export async function serverMetric(graphqlUrl: string, name: string): Promise<number> {
-  const response = await fetch(graphqlUrl.replace('/graphql', '/metrics'), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  const response = await fetch(graphqlUrl.replace('/graphql', '/metrics'), {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
   const text = await response.text();
   return Number(new RegExp(`^${name} ([0-9.e+]+)`, 'm').exec(text)?.[1] ?? NaN);
 }

@@ -31,6 +31,13 @@ describe('calendar rules', () => {
     expect(loadConfig({}).google).toBeUndefined();
     expect(() => loadConfig({ GOOGLE_CLIENT_ID: 'id' })).toThrow(/together/);
     expect(() => loadConfig({ GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret' })).toThrow(/CALENDAR_TOKEN_KEY/);
-    expect(loadConfig({ GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret', CALENDAR_TOKEN_KEY: 'k', GOOGLE_API_URL: 'http://127.0.0.1:9' }).google).toMatchObject({ apiUrl: 'http://127.0.0.1:9', timeoutMs: 10_000 });
+    expect(
+      loadConfig({
+        GOOGLE_CLIENT_ID: 'id',
+        GOOGLE_CLIENT_SECRET: 'secret',
+        CALENDAR_TOKEN_KEY: 'k',
+        GOOGLE_API_URL: 'http://127.0.0.1:9',
+      }).google,
+    ).toMatchObject({ apiUrl: 'http://127.0.0.1:9', timeoutMs: 10_000 });
   });
 });

@@ -14,7 +14,9 @@ describe('printable and text', () => {
     ['NEL', '\u0085'],
     ['APC', '\u009f'],
   ])('refuses %s', (_name, control) => {
-    expect(() => printable('notes', `a${control}b`)).toThrow(new BadInput('notes', 'must not contain control characters'));
+    expect(() => printable('notes', `a${control}b`)).toThrow(
+      new BadInput('notes', 'must not contain control characters'),
+    );
   });
 
   it('keeps tab and line feed in multi-line text, and refuses them on one line', () => {
@@ -29,7 +31,9 @@ describe('parseAmount', () => {
   it('takes what decimal(14,4) holds: at most 10 digits before the point', () => {
     expect(parseAmount('priceAmount', '9999999999.99', 'EUR')).toBe('9999999999.99');
     expect(parseAmount('priceAmount', '000000000001.5', 'EUR')).toBe('1.50');
-    expect(() => parseAmount('priceAmount', '10000000000', 'EUR')).toThrow('priceAmount: must have at most 10 digits before the point');
+    expect(() => parseAmount('priceAmount', '10000000000', 'EUR')).toThrow(
+      'priceAmount: must have at most 10 digits before the point',
+    );
     expect(() => parseAmount('amount', '99999999999.99', 'EUR')).toThrow('amount:');
     expect(() => parseAmount('priceAmount', `${'0'.repeat(1 << 20)}x`, 'EUR')).toThrow('is not a decimal amount');
   });
@@ -38,6 +42,8 @@ describe('parseAmount', () => {
 describe('dates at the end of the calendar', () => {
   it('keeps schedules and slots in their years', () => {
     expect(dateInYears('validFrom', '2100-12-31', SLOT_YEARS)).toBe('2100-12-31');
-    expect(() => dateInYears('validFrom', '1999-12-31', SLOT_YEARS)).toThrow('validFrom: must be in the years 2000 to 2100');
+    expect(() => dateInYears('validFrom', '1999-12-31', SLOT_YEARS)).toThrow(
+      'validFrom: must be in the years 2000 to 2100',
+    );
   });
 });

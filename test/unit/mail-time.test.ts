@@ -20,6 +20,8 @@ describe('zone abbreviations in emails', () => {
 
   it("adds the service's wall time only when the reader's zone reads differently", () => {
     expect(readerTime(WINTER, 'Europe/Rome', 'Europe/Rome')).toBe('Sat 10 Jan 2026, 09:00 (CET)');
-    expect(readerTime(WINTER, 'America/New_York', 'Europe/Rome')).toBe('Sat 10 Jan 2026, 03:00 (EST); at the service: Sat 10 Jan 2026, 09:00 (CET)');
+    expect(readerTime(WINTER, 'America/New_York', 'Europe/Rome')).toBe(
+      'Sat 10 Jan 2026, 03:00 (EST); at the service: Sat 10 Jan 2026, 09:00 (CET)',
+    );
   });
 });

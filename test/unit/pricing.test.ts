@@ -19,12 +19,37 @@ describe('priceBooking', () => {
 });
 
 describe('bookingTerms', () => {
-  const service = { priceAmount: '50.00', childRateValue: '1', infantRateValue: '0', taxRateValue: '0', currency: 'EUR' } as Service;
-  const slot = (id: number, hour: number) => ({ id, startsAt: new Date(Date.UTC(2027, 0, 1, hour)), endsAt: new Date(Date.UTC(2027, 0, 1, hour + 1)), priceAmount: null }) as unknown as Slot;
+  const service = {
+    priceAmount: '50.00',
+    childRateValue: '1',
+    infantRateValue: '0',
+    taxRateValue: '0',
+    currency: 'EUR',
+  } as Service;
+  const slot = (id: number, hour: number) =>
+    ({
+      id,
+      startsAt: new Date(Date.UTC(2027, 0, 1, hour)),
+      endsAt: new Date(Date.UTC(2027, 0, 1, hour + 1)),
+      priceAmount: null,
+    }) as unknown as Slot;
 
   it('keeps the agreed unit price of kept slots and prices new ones at today’s price', () => {
-    const terms = bookingTerms(service, [slot(1, 9), slot(2, 10)], { adults: 2, children: 0, infants: 0 }, new Map([[1, '40.00']]));
-    expect([...terms.unitPrices]).toEqual([[1, '40.00'], [2, '50.00']]);
-    expect(terms).toMatchObject({ total: '180.00', seats: 2, startsAt: new Date(Date.UTC(2027, 0, 1, 9)), endsAt: new Date(Date.UTC(2027, 0, 1, 11)) });
+    const terms = bookingTerms(
+      service,
+      [slot(1, 9), slot(2, 10)],
+      { adults: 2, children: 0, infants: 0 },
+      new Map([[1, '40.00']]),
+    );
+    expect([...terms.unitPrices]).toEqual([
+      [1, '40.00'],
+      [2, '50.00'],
+    ]);
+    expect(terms).toMatchObject({
+      total: '180.00',
+      seats: 2,
+      startsAt: new Date(Date.UTC(2027, 0, 1, 9)),
+      endsAt: new Date(Date.UTC(2027, 0, 1, 11)),
+    });
   });
 });

@@ -8,9 +8,13 @@ const nine = { hour: 9, minute: 0 };
 describe('ruleFor', () => {
   it('writes RRULEs for the simple frequencies', () => {
     expect(ruleFor({ frequency: Frequency.ONCE }, '2027-01-04')).toBe('RRULE:FREQ=DAILY;COUNT=1');
-    expect(ruleFor({ frequency: Frequency.WEEKLY, interval: 2, weekdays: [Weekday.MO, Weekday.FR] }, '2027-01-04')).toBe('RRULE:INTERVAL=2;FREQ=WEEKLY;BYDAY=MO,FR');
+    expect(
+      ruleFor({ frequency: Frequency.WEEKLY, interval: 2, weekdays: [Weekday.MO, Weekday.FR] }, '2027-01-04'),
+    ).toBe('RRULE:INTERVAL=2;FREQ=WEEKLY;BYDAY=MO,FR');
     expect(ruleFor({ frequency: Frequency.MONTHLY }, '2027-01-04')).toBe('RRULE:INTERVAL=1;FREQ=MONTHLY');
-    expect(ruleFor({ frequency: Frequency.DAILY, rrule: 'FREQ=WEEKLY;BYDAY=SA' }, '2027-01-04')).toBe('RRULE:FREQ=WEEKLY;BYDAY=SA');
+    expect(ruleFor({ frequency: Frequency.DAILY, rrule: 'FREQ=WEEKLY;BYDAY=SA' }, '2027-01-04')).toBe(
+      'RRULE:FREQ=WEEKLY;BYDAY=SA',
+    );
   });
 
   it('needs no frequency when rrule is given', () => {
@@ -19,7 +23,12 @@ describe('ruleFor', () => {
   });
 
   it('takes rare and sparse rules that do occur, in their phase from validFrom (a Monday)', () => {
-    for (const rule of ['FREQ=DAILY;INTERVAL=7;BYDAY=MO', 'FREQ=YEARLY;INTERVAL=100', 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO', 'FREQ=DAILY;COUNT=3']) {
+    for (const rule of [
+      'FREQ=DAILY;INTERVAL=7;BYDAY=MO',
+      'FREQ=YEARLY;INTERVAL=100',
+      'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO',
+      'FREQ=DAILY;COUNT=3',
+    ]) {
       expect(ruleFor({ rrule: rule }, '2027-01-04')).toBe(`RRULE:${rule}`);
     }
   });
@@ -53,7 +62,14 @@ describe('occurrences', () => {
   });
 
   it('starts biweekly rules on validFrom, not on the window', () => {
-    const found = occurrences(ruleFor({ frequency: Frequency.WEEKLY, interval: 2 }, '2027-01-04'), '2027-01-04', nine, 'UTC', '2027-01-10', '2027-02-01');
+    const found = occurrences(
+      ruleFor({ frequency: Frequency.WEEKLY, interval: 2 }, '2027-01-04'),
+      '2027-01-04',
+      nine,
+      'UTC',
+      '2027-01-10',
+      '2027-02-01',
+    );
     expect(found.map((o) => o.localDate)).toEqual(['2027-01-18', '2027-02-01']);
   });
 });
@@ -61,8 +77,13 @@ describe('occurrences', () => {
 describe('occurrences of an old schedule', () => {
   /** What rrule itself gives when it walks every period from validFrom: the slow oracle. */
   function walked(rule: string, validFrom: string, from: string, to: string): string[] {
-    const recurrence = new RRule({ ...RRule.parseString(rule.replace(/^RRULE:/, '')), dtstart: new Date(`${validFrom}T00:00:00Z`) });
-    return recurrence.between(new Date(`${from}T00:00:00Z`), new Date(`${to}T23:59:59.999Z`), true).map((day) => day.toISOString().slice(0, 10));
+    const recurrence = new RRule({
+      ...RRule.parseString(rule.replace(/^RRULE:/, '')),
+      dtstart: new Date(`${validFrom}T00:00:00Z`),
+    });
+    return recurrence
+      .between(new Date(`${from}T00:00:00Z`), new Date(`${to}T23:59:59.999Z`), true)
+      .map((day) => day.toISOString().slice(0, 10));
   }
 
   it.each([
@@ -83,16 +104,28 @@ describe('occurrences of an old schedule', () => {
     ['RRULE:FREQ=DAILY;COUNT=40000', '2000-01-01'],
     ['RRULE:FREQ=DAILY;UNTIL=20991231T000000Z', '2000-01-01'],
   ])('%s from %s gives what walking from validFrom gives', (rule, validFrom) => {
-    for (const [from, to] of [['2000-01-01', '2000-03-01'], ['2099-03-01', '2100-02-28'], ['2037-12-20', '2038-01-10']]) {
-      expect(occurrences(rule, validFrom, nine, 'UTC', from, to).map((o) => o.localDate)).toEqual(walked(rule, validFrom, from, to));
+    for (const [from, to] of [
+      ['2000-01-01', '2000-03-01'],
+      ['2099-03-01', '2100-02-28'],
+      ['2037-12-20', '2038-01-10'],
+    ]) {
+      expect(occurrences(rule, validFrom, nine, 'UTC', from, to).map((o) => o.localDate)).toEqual(
+        walked(rule, validFrom, from, to),
+      );
     }
   });
 });
 
 describe('zonedInstant', () => {
   it('moves skipped times forward and takes the earlier repeated instant', () => {
-    expect(zonedInstant('2027-03-28', { hour: 2, minute: 30 }, 'Europe/Rome').toISOString()).toBe('2027-03-28T01:30:00.000Z');
-    expect(zonedInstant('2027-10-31', { hour: 2, minute: 30 }, 'Europe/Rome').toISOString()).toBe('2027-10-31T00:30:00.000Z');
-    expect(zonedInstant('2027-11-07', { hour: 1, minute: 30 }, 'America/New_York').toISOString()).toBe('2027-11-07T05:30:00.000Z');
+    expect(zonedInstant('2027-03-28', { hour: 2, minute: 30 }, 'Europe/Rome').toISOString()).toBe(
+      '2027-03-28T01:30:00.000Z',
+    );
+    expect(zonedInstant('2027-10-31', { hour: 2, minute: 30 }, 'Europe/Rome').toISOString()).toBe(
+      '2027-10-31T00:30:00.000Z',
+    );
+    expect(zonedInstant('2027-11-07', { hour: 1, minute: 30 }, 'America/New_York').toISOString()).toBe(
+      '2027-11-07T05:30:00.000Z',
+    );
   });
 });

@@ -18,50 +18,95 @@ const ALLOWED: [StateTable<string>, string[]][] = [
   [
     BOOKING_STATES as StateTable<string>,
     [
-      `${PENDING_PAYMENT}>${CONFIRMED}:bank`, `${PENDING_PAYMENT}>${CANCELLED}:user`, `${PENDING_PAYMENT}>${EXPIRED}:bank`, `${PENDING_PAYMENT}>${EXPIRED}:server`,
-      `${CONFIRMED}>${COMPLETED}:user`, `${CONFIRMED}>${NO_SHOW}:user`, `${CONFIRMED}>${CANCELLED}:user`, `${CONFIRMED}>${CANCELLED}:bank`,
-      `${CANCELLED}>${REFUNDED}:user`, `${CANCELLED}>${REFUNDED}:bank`, `${COMPLETED}>${REFUNDED}:user`, `${COMPLETED}>${REFUNDED}:bank`,
+      `${PENDING_PAYMENT}>${CONFIRMED}:bank`,
+      `${PENDING_PAYMENT}>${CANCELLED}:user`,
+      `${PENDING_PAYMENT}>${EXPIRED}:bank`,
+      `${PENDING_PAYMENT}>${EXPIRED}:server`,
+      `${CONFIRMED}>${COMPLETED}:user`,
+      `${CONFIRMED}>${NO_SHOW}:user`,
+      `${CONFIRMED}>${CANCELLED}:user`,
+      `${CONFIRMED}>${CANCELLED}:bank`,
+      `${CANCELLED}>${REFUNDED}:user`,
+      `${CANCELLED}>${REFUNDED}:bank`,
+      `${COMPLETED}>${REFUNDED}:user`,
+      `${COMPLETED}>${REFUNDED}:bank`,
       `${EXPIRED}>${CONFIRMED}:bank`,
     ],
   ],
   [
     PAYMENT_STATES as StateTable<string>,
     [
-      'REQUIRES_ACTION>PROCESSING:bank', 'REQUIRES_ACTION>SUCCEEDED:bank', 'REQUIRES_ACTION>FAILED:bank',
-      'REQUIRES_ACTION>CANCELED:bank', 'REQUIRES_ACTION>CANCELED:user', 'REQUIRES_ACTION>CANCELED:server',
-      'PROCESSING>REQUIRES_ACTION:bank', 'PROCESSING>SUCCEEDED:bank', 'PROCESSING>FAILED:bank',
-      'PROCESSING>CANCELED:bank', 'PROCESSING>CANCELED:user', 'PROCESSING>CANCELED:server',
-      'FAILED>SUCCEEDED:bank', 'FAILED>CANCELED:bank', 'FAILED>CANCELED:user', 'FAILED>CANCELED:server',
-      'CANCELED>SUCCEEDED:bank', 'SUCCEEDED>REFUNDED:bank',
+      'REQUIRES_ACTION>PROCESSING:bank',
+      'REQUIRES_ACTION>SUCCEEDED:bank',
+      'REQUIRES_ACTION>FAILED:bank',
+      'REQUIRES_ACTION>CANCELED:bank',
+      'REQUIRES_ACTION>CANCELED:user',
+      'REQUIRES_ACTION>CANCELED:server',
+      'PROCESSING>REQUIRES_ACTION:bank',
+      'PROCESSING>SUCCEEDED:bank',
+      'PROCESSING>FAILED:bank',
+      'PROCESSING>CANCELED:bank',
+      'PROCESSING>CANCELED:user',
+      'PROCESSING>CANCELED:server',
+      'FAILED>SUCCEEDED:bank',
+      'FAILED>CANCELED:bank',
+      'FAILED>CANCELED:user',
+      'FAILED>CANCELED:server',
+      'CANCELED>SUCCEEDED:bank',
+      'SUCCEEDED>REFUNDED:bank',
     ],
   ],
   [REFUND_STATES as StateTable<string>, ['PENDING>SUCCEEDED:bank', 'PENDING>FAILED:bank']],
   [
     PROPOSAL_STATES as StateTable<string>,
     [
-      'PENDING>ACCEPTED:user', 'PENDING>DECLINED:user', 'PENDING>WITHDRAWN:user', 'PENDING>EXPIRED:server', 'PENDING>COUNTERED:user',
-      'COUNTERED>ACCEPTED:user', 'COUNTERED>WITHDRAWN:user', 'COUNTERED>EXPIRED:server',
+      'PENDING>ACCEPTED:user',
+      'PENDING>DECLINED:user',
+      'PENDING>WITHDRAWN:user',
+      'PENDING>EXPIRED:server',
+      'PENDING>COUNTERED:user',
+      'COUNTERED>ACCEPTED:user',
+      'COUNTERED>WITHDRAWN:user',
+      'COUNTERED>EXPIRED:server',
     ],
   ],
   [WEBHOOK_DELIVERY_STATES as StateTable<string>, ['PENDING>DELIVERED:server', 'PENDING>FAILED:server']],
-  [SLOT_STATES as StateTable<string>, ['OPEN>CLOSED:user', 'OPEN>CANCELLED:user', 'CLOSED>OPEN:user', 'CLOSED>CANCELLED:user']],
-  [WAITLIST_STATES as StateTable<string>, ['ACTIVE>OFFERED:server', 'ACTIVE>CANCELLED:user', 'OFFERED>CONVERTED:user', 'OFFERED>EXPIRED:server', 'OFFERED>CANCELLED:user']],
+  [
+    SLOT_STATES as StateTable<string>,
+    ['OPEN>CLOSED:user', 'OPEN>CANCELLED:user', 'CLOSED>OPEN:user', 'CLOSED>CANCELLED:user'],
+  ],
+  [
+    WAITLIST_STATES as StateTable<string>,
+    [
+      'ACTIVE>OFFERED:server',
+      'ACTIVE>CANCELLED:user',
+      'OFFERED>CONVERTED:user',
+      'OFFERED>EXPIRED:server',
+      'OFFERED>CANCELLED:user',
+    ],
+  ],
   [REVIEW_STATES as StateTable<string>, ['VISIBLE>HIDDEN:user']],
 ];
 
-describe.each(ALLOWED.map(([table, allowed]) => [table.name, table, allowed] as const))('the %s state table', (_name, table, allowed) => {
-  it('allows exactly the listed moves, for every pair of statuses and every mover', () => {
-    for (const from of table.statuses) {
-      for (const to of table.statuses) {
-        for (const by of MOVERS) {
-          const move = `${from}>${to}:${by}`;
-          expect([move, table.canMove(from, to, by)]).toEqual([move, allowed.includes(move)]);
-          if (!allowed.includes(move)) expect(() => table.assertMove(from, to, by)).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
+describe.each(ALLOWED.map(([table, allowed]) => [table.name, table, allowed] as const))(
+  'the %s state table',
+  (_name, table, allowed) => {
+    it('allows exactly the listed moves, for every pair of statuses and every mover', () => {
+      for (const from of table.statuses) {
+        for (const to of table.statuses) {
+          for (const by of MOVERS) {
+            const move = `${from}>${to}:${by}`;
+            expect([move, table.canMove(from, to, by)]).toEqual([move, allowed.includes(move)]);
+            if (!allowed.includes(move))
+              expect(() => table.assertMove(from, to, by)).toThrow(
+                expect.objectContaining({ code: 'INVALID_TRANSITION' }),
+              );
+          }
         }
       }
-    }
-  });
-});
+    });
+  },
+);
 
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -71,9 +116,20 @@ function sources(dir: string): string[] {
 }
 
 it('lets no code outside the lifecycle and the state helpers assign a booking, payment, refund, proposal, waitlist, webhook delivery or slot status', () => {
-  const writers = new Set(['src/scheduling/slot.state.ts', 'src/booking/booking-lifecycle.ts', 'src/payments/payment.service.ts', 'src/proposals/proposal.service.ts', 'src/waitlist/waitlist-offers.ts', 'src/webhooks/webhook.service.ts']);
+  const writers = new Set([
+    'src/scheduling/slot.state.ts',
+    'src/booking/booking-lifecycle.ts',
+    'src/payments/payment.service.ts',
+    'src/proposals/proposal.service.ts',
+    'src/waitlist/waitlist-offers.ts',
+    'src/webhooks/webhook.service.ts',
+  ]);
   const offenders = sources('src')
     .filter((file) => !writers.has(file))
-    .filter((file) => /\b(booking|payment|refund|row|proposal|locked|entry|delivery|slot)\.status\s*=[^=]/.test(fs.readFileSync(file, 'utf8')));
+    .filter((file) =>
+      /\b(booking|payment|refund|row|proposal|locked|entry|delivery|slot)\.status\s*=[^=]/.test(
+        fs.readFileSync(file, 'utf8'),
+      ),
+    );
   expect(offenders).toEqual([]);
 });

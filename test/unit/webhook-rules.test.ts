@@ -45,7 +45,9 @@ describe('webhook receivers', () => {
     expect(isPublicAddress('8.8.8.8')).toBe(true);
     expect(isPublicAddress('2606:4700:4700::1111')).toBe(true);
     expect(isPublicAddress('::ffff:10.0.0.1')).toBe(false);
-    const error = await new Promise<NodeJS.ErrnoException | null>((resolve) => publicOnlyLookup('localhost', {}, (err) => resolve(err)));
+    const error = await new Promise<NodeJS.ErrnoException | null>((resolve) =>
+      publicOnlyLookup('localhost', {}, (err) => resolve(err)),
+    );
     expect(error).toMatchObject({ code: 'EADDRNOTPUBLIC' });
   });
 });
@@ -57,7 +59,9 @@ describe('webhook signing', () => {
     expect(header).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
     expect(verifySignature('whsec_abc', header, body)).toBe(true);
     expect(verifySignature('whsec_abc', header, body.replace('e1', 'e2'))).toBe(false);
-    expect(verifySignature('whsec_abc', signature('whsec_abc', body, new Date(Date.now() - 600_000)), body)).toBe(false);
+    expect(verifySignature('whsec_abc', signature('whsec_abc', body, new Date(Date.now() - 600_000)), body)).toBe(
+      false,
+    );
   });
 
   it('keeps secrets sealed at rest when a key is set, and readable only with that key', () => {
