@@ -22,12 +22,17 @@ function serverUrl(): string {
   return url;
 }
 
-/** A fresh database on the test PostgreSQL server; dropped again by the returned function. */
+/**
+ * A fresh database on the test PostgreSQL server, a copy of the run's migrated template; dropped again by
+ * the returned function.
+ */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const template = process.env.TEST_TEMPLATE_DATABASE;
+  if (!template) throw new Error('TEST_TEMPLATE_DATABASE is set by the jest global setup');
   const admin = new Client({ connectionString: serverUrl() });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(`create database ${name} template ${template}`);
   await admin.end();
   const url = new URL(serverUrl());
   url.pathname = `/${name}`;
