@@ -1,4 +1,3 @@
-import { IntegrationError } from '../src/integrations/integration-error';
 import {
   MemoryTokenCache,
   MICROSOFT_DEFAULTS,
@@ -9,6 +8,7 @@ import {
   MicrosoftClient,
   SCHEDULE_WINDOW_DAYS,
 } from '../src/integrations/microsoft/microsoft-graph';
+import { integrationFailure } from './support/integration-failure';
 import { FakeMicrosoft, WORK_TENANT } from './support/fake-microsoft';
 
 const APP = {
@@ -34,16 +34,6 @@ const settings = (more: Partial<MicrosoftSettings> = {}): MicrosoftSettings => (
   maxRetryWaitSeconds: 5,
   ...more,
 });
-
-/** What the refused call threw, for its kind, status and code. */
-async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
-  const error = await promise.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(IntegrationError);
-  return error as IntegrationError;
-}
 
 /** The whole connect flow: consent URL, the user consenting at the fake, the callback's code redeemed. */
 async function connect(email: string, on = client) {
@@ -108,7 +98,7 @@ describe('connecting an account', () => {
     expect(fake.calls(/^GET graph\/v1\.0\/me$/)).toBe(1);
 
     // A code is good once (AADSTS54005): the second redemption is a refused grant.
-    const again = await failure(client.connect(code, codeVerifier, REDIRECT));
+    const again = await integrationFailure(client.connect(code, codeVerifier, REDIRECT));
     expect(again).toMatchObject({ kind: 'reconnect', code: 'invalid_grant' });
     expect(again.message).toContain('AADSTS54005');
   });
@@ -117,7 +107,7 @@ describe('connecting an account', () => {
     const first = await client.consentUrl(REDIRECT, 's1');
     const second = await client.consentUrl(REDIRECT, 's2');
     const code = new URL(fake.consent(first.url, 'ada@contoso.example')).searchParams.get('code')!;
-    const refused = await failure(client.connect(code, second.codeVerifier, REDIRECT));
+    const refused = await integrationFailure(client.connect(code, second.codeVerifier, REDIRECT));
     expect(refused).toMatchObject({ kind: 'reconnect', code: 'invalid_grant' });
     expect(refused.message).toContain('AADSTS501481');
 
@@ -143,7 +133,7 @@ describe('connecting an account', () => {
 
     fake.revokeGrants('ada@contoso.example');
     fake.advance(2 * HOUR);
-    const lost = await failure(graph.me());
+    const lost = await integrationFailure(graph.me());
     expect(lost).toMatchObject({ kind: 'reconnect', code: 'invalid_grant' });
     expect(lost.message).toContain('AADSTS50173');
   });
@@ -151,7 +141,7 @@ describe('connecting an account', () => {
   test('a refresh token unused for 90 days has expired', async () => {
     const { graph } = await connect('ada@contoso.example');
     fake.advance(91 * DAY);
-    const lost = await failure(graph.me());
+    const lost = await integrationFailure(graph.me());
     expect(lost).toMatchObject({ kind: 'reconnect', code: 'invalid_grant' });
     expect(lost.message).toContain('AADSTS700082');
   });
@@ -167,7 +157,7 @@ describe('the dedicated calendar and its events', () => {
 
     fake.deleteCalendar('ada@contoso.example', calendar.id);
     expect(await graph.calendarExists(calendar.id)).toBe(false);
-    const gone = await failure(graph.putEvent(calendar.id, 'booking-1', fields(new Date(Date.now() + DAY))));
+    const gone = await integrationFailure(graph.putEvent(calendar.id, 'booking-1', fields(new Date(Date.now() + DAY))));
     expect(gone).toMatchObject({ kind: 'gone', status: 404, code: 'ErrorItemNotFound' });
   });
 
@@ -254,7 +244,7 @@ describe('faults and retries', () => {
     expect(eventsIn('Ada bookings')).toHaveLength(1);
 
     fake.fault = { kind: '429', times: 1, retryAfter: 120 };
-    const throttled = await failure(
+    const throttled = await integrationFailure(
       graph.putEvent(calendar.id, 'booking-2', fields(new Date(Date.UTC(2031, 1, 2, 9)))),
     );
     expect(throttled).toMatchObject({
@@ -265,7 +255,9 @@ describe('faults and retries', () => {
     });
 
     fake.fault = { kind: '503', times: 10, retryAfter: 1 };
-    const busy = await failure(graph.putEvent(calendar.id, 'booking-2', fields(new Date(Date.UTC(2031, 1, 2, 9)))));
+    const busy = await integrationFailure(
+      graph.putEvent(calendar.id, 'booking-2', fields(new Date(Date.UTC(2031, 1, 2, 9)))),
+    );
     expect(busy).toMatchObject({ kind: 'throttled', status: 503, retryAfterSeconds: 1 });
     // The first call and its three retries.
     expect(fake.fault.times).toBe(6);
@@ -276,7 +268,9 @@ describe('faults and retries', () => {
     const { graph } = await connect('ada@contoso.example');
     const calendar = await graph.createCalendar('Ada bookings');
     fake.fault = { kind: 'lose', times: 1, match: /^POST .*\/events$/ };
-    const lost = await failure(graph.putEvent(calendar.id, 'booking-1', fields(new Date(Date.UTC(2031, 1, 1, 9)))));
+    const lost = await integrationFailure(
+      graph.putEvent(calendar.id, 'booking-1', fields(new Date(Date.UTC(2031, 1, 1, 9)))),
+    );
     expect(lost).toMatchObject({ kind: 'failed', status: null });
     expect(eventsIn('Ada bookings')).toHaveLength(1);
 
@@ -289,13 +283,13 @@ describe('faults and retries', () => {
     const quick = new MicrosoftClient(settings({ timeoutMs: 300 }));
     const { graph } = await connect('ada@contoso.example', quick);
     fake.fault = { kind: 'hang', times: 1 };
-    expect(await failure(graph.me())).toMatchObject({
+    expect(await integrationFailure(graph.me())).toMatchObject({
       kind: 'failed',
       status: null,
       message: 'Microsoft Graph gave no answer in time',
     });
     fake.fault = { kind: 'down', times: 1 };
-    expect(await failure(graph.me())).toMatchObject({ kind: 'failed', status: null });
+    expect(await integrationFailure(graph.me())).toMatchObject({ kind: 'failed', status: null });
     expect((await graph.me()).email).toBe('ada@contoso.example');
   });
 });

@@ -1,20 +1,11 @@
-import { IntegrationError } from '../src/integrations/integration-error';
 import { WHEREBY_DEFAULTS, WherebyClient } from '../src/integrations/whereby/whereby-client';
+import { integrationFailure } from './support/integration-failure';
 import { FakeWhereby, WHEREBY_API_KEY } from './support/fake-whereby';
 
 const HOUR = 3_600_000;
 
 let fake: FakeWhereby;
 let whereby: WherebyClient;
-
-async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
-  const error = await promise.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(IntegrationError);
-  return error as IntegrationError;
-}
 
 beforeAll(async () => {
   fake = await FakeWhereby.start();
@@ -57,16 +48,16 @@ test('Whereby deletes a room an hour after its end date', async () => {
 });
 
 test('refusals: an end date in the past, a bad prefix, a wrong API key', async () => {
-  const past = await failure(whereby.createMeeting({ endDate: new Date(fake.now() - HOUR) }));
+  const past = await integrationFailure(whereby.createMeeting({ endDate: new Date(fake.now() - HOUR) }));
   expect(past).toMatchObject({ kind: 'failed', status: 400 });
   expect(past.message).toContain('endDate');
-  const prefix = await failure(
+  const prefix = await integrationFailure(
     whereby.createMeeting({ endDate: new Date(fake.now() + HOUR), roomNamePrefix: 'Not_Allowed' }),
   );
   expect(prefix).toMatchObject({ kind: 'failed', status: 400 });
 
   const stranger = new WherebyClient({ ...WHEREBY_DEFAULTS, apiKey: 'wrong', apiUrl: fake.url, timeoutMs: 2_000 });
-  expect(await failure(stranger.createMeeting({ endDate: new Date(fake.now() + HOUR) }))).toMatchObject({
+  expect(await integrationFailure(stranger.createMeeting({ endDate: new Date(fake.now() + HOUR) }))).toMatchObject({
     kind: 'failed',
     status: 401,
   });
@@ -78,7 +69,7 @@ test("over the minute's points (a create costs 3) Whereby answers 429 with Retry
   const endDate = new Date(fake.now() + HOUR);
   await whereby.createMeeting({ endDate });
   await whereby.createMeeting({ endDate });
-  const throttled = await failure(whereby.createMeeting({ endDate }));
+  const throttled = await integrationFailure(whereby.createMeeting({ endDate }));
   expect(throttled).toMatchObject({ kind: 'throttled', status: 429 });
   expect(throttled.retryAfterSeconds).toBeGreaterThan(0);
   expect(throttled.retryAfterSeconds).toBeLessThanOrEqual(60);
@@ -90,11 +81,11 @@ test("over the minute's points (a create costs 3) Whereby answers 429 with Retry
 test('Whereby down, failing or losing the answer is a failure to retry later', async () => {
   const endDate = new Date(fake.now() + HOUR);
   fake.mode = 'down';
-  expect(await failure(whereby.createMeeting({ endDate }))).toMatchObject({ kind: 'failed', status: null });
+  expect(await integrationFailure(whereby.createMeeting({ endDate }))).toMatchObject({ kind: 'failed', status: null });
   fake.mode = 'error';
-  expect(await failure(whereby.createMeeting({ endDate }))).toMatchObject({ kind: 'failed', status: 500 });
+  expect(await integrationFailure(whereby.createMeeting({ endDate }))).toMatchObject({ kind: 'failed', status: 500 });
   fake.mode = 'lose';
-  expect(await failure(whereby.createMeeting({ endDate }))).toMatchObject({ kind: 'failed', status: null });
+  expect(await integrationFailure(whereby.createMeeting({ endDate }))).toMatchObject({ kind: 'failed', status: null });
   // The room of the lost answer exists; it is never used and Whereby deletes it after its end.
   expect(fake.rooms.size).toBe(1);
 });
