@@ -174,17 +174,14 @@ export class MicrosoftGraph {
     });
   }
 
-  private async call<T>(send: (api: (path: string) => GraphRequest) => Promise<T>): Promise<T> {
-    for (const forceRefresh of [false, true]) {
-      const token = await this.auth.accessToken(this.app, forceRefresh);
-      try {
-        return await send((path) => this.client.api(path).header('Authorization', `Bearer ${token}`));
-      } catch (error) {
-        if (!forceRefresh && error instanceof GraphError && error.statusCode === 401) continue;
-        throw graphFailure(error);
-      }
+  private async call<T>(send: (api: (path: string) => GraphRequest) => Promise<T>, forceRefresh = false): Promise<T> {
+    const token = await this.auth.accessToken(this.app, forceRefresh);
+    try {
+      return await send((path) => this.client.api(path).header('Authorization', `Bearer ${token}`));
+    } catch (error) {
+      if (!forceRefresh && error instanceof GraphError && error.statusCode === 401) return this.call(send, true);
+      throw graphFailure(error);
     }
-    throw new IntegrationError('microsoft', 'failed', 'unreachable');
   }
 
   private async pages<T>(first: (api: (path: string) => GraphRequest) => Promise<Page<T>>): Promise<T[]> {
