@@ -13,7 +13,7 @@
  */
 import type { Pool } from 'pg';
 import { minorDigits } from '../src/core/money';
-import { seatsAvailableSql, serviceBlackoutsSql } from '../src/scheduling/slot.entity';
+import { seatsAvailableSql, wholeDayBlackoutSql } from '../src/scheduling/slot.entity';
 import { monthSql } from '../src/scheduling/slot-reads';
 
 /** The currencies whose minor unit is not 2 digits, as Intl (and so our Money) knows them. */
@@ -61,7 +61,7 @@ const SCHEMA = `
          and s.local_date between ($2 || '-01')::date and ($2 || '-01')::date + interval '1 month - 1 day'
        group by s.local_date)
     select d::date, coalesce(t.slots, 0), coalesce(t.seats_available, 0), ${levelSql('t.seats_available', 't.capacity')},
-           exists (select 1 from public.service v, ${serviceBlackoutsSql('v')} and v.id = $1 and d::date between covering.starts_on and covering.ends_on)
+           (select ${wholeDayBlackoutSql('v', 'd::date')} from public.service v where v.id = $1)
       from generate_series(($2 || '-01')::date, ($2 || '-01')::date + interval '1 month - 1 day', interval '1 day') d
       left join totals t on t.local_date = d::date
      order by d

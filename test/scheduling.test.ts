@@ -15,7 +15,9 @@ import {
   createService,
   dailySlots,
   daysFromNow,
+  dstTransitions,
   logInAdmin,
+  shiftDate,
   signUp,
   statementsDuring,
   type Account,
@@ -30,22 +32,6 @@ beforeAll(async () => {
   [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
 });
 afterAll(() => server.stop());
-
-/** The spring-forward and fall-back dates of a zone in a year two years from now. */
-function transitions(zone: string): { year: number; spring: string; fall: string } {
-  const year = DateTime.now().year + 2;
-  const found: string[] = [];
-  for (
-    let day = DateTime.fromObject({ year, month: 1, day: 1 }, { zone });
-    day.year === year;
-    day = day.plus({ days: 1 })
-  ) {
-    if (day.plus({ days: 1 }).offset !== day.offset) found.push(day.toISODate()!);
-  }
-  return { year, spring: found[0], fall: found[1] };
-}
-
-const shift = (date: string, days: number) => DateTime.fromISO(date).plus({ days }).toISODate()!;
 
 async function generate(
   serviceId: string,
@@ -73,27 +59,34 @@ describe('generating slots across DST', () => {
     ['Europe/Rome', '08:00', '07:00'],
     ['America/New_York', '14:00', '13:00'],
   ])('keeps 09:00 wall time in %s (UTC %s in winter, %s in summer)', async (zone, winterUtc, summerUtc) => {
-    const { spring, fall } = transitions(zone);
+    const { spring, fall } = dstTransitions(zone);
     const service = await createService(server, owner, { timezone: zone });
     const daily = { frequency: 'DAILY' as const };
     const aroundSpring = await generate(
       service.id,
       daily,
       '09:00',
-      shift(spring, -2),
-      shift(spring, -1),
-      shift(spring, 1),
+      shiftDate(spring, -2),
+      shiftDate(spring, -1),
+      shiftDate(spring, 1),
     );
     expect(aroundSpring.slots.map((s) => s.startsAt)).toEqual([
-      `${shift(spring, -1)}T${winterUtc}:00.000Z`,
+      `${shiftDate(spring, -1)}T${winterUtc}:00.000Z`,
       `${spring}T${summerUtc}:00.000Z`,
-      `${shift(spring, 1)}T${summerUtc}:00.000Z`,
+      `${shiftDate(spring, 1)}T${summerUtc}:00.000Z`,
     ]);
-    const aroundFall = await generate(service.id, daily, '09:00', shift(fall, -1), shift(fall, -1), shift(fall, 1));
+    const aroundFall = await generate(
+      service.id,
+      daily,
+      '09:00',
+      shiftDate(fall, -1),
+      shiftDate(fall, -1),
+      shiftDate(fall, 1),
+    );
     expect(aroundFall.slots.map((s) => s.startsAt)).toEqual([
-      `${shift(fall, -1)}T${summerUtc}:00.000Z`,
+      `${shiftDate(fall, -1)}T${summerUtc}:00.000Z`,
       `${fall}T${winterUtc}:00.000Z`,
-      `${shift(fall, 1)}T${winterUtc}:00.000Z`,
+      `${shiftDate(fall, 1)}T${winterUtc}:00.000Z`,
     ]);
     expect(aroundFall.slots[0].endsAt).toBe(
       new Date(Date.parse(aroundFall.slots[0].startsAt) + 3_600_000).toISOString(),
@@ -101,7 +94,7 @@ describe('generating slots across DST', () => {
   });
 
   it('moves a skipped wall time forward by the gap and takes the earlier of a repeated one', async () => {
-    const rome = transitions('Europe/Rome');
+    const rome = dstTransitions('Europe/Rome');
     const romeService = await createService(server, owner, { timezone: 'Europe/Rome' });
     const once = { frequency: 'ONCE' as const };
     const skipped = await generate(romeService.id, once, '02:30', rome.spring, rome.spring, rome.spring);
@@ -109,7 +102,7 @@ describe('generating slots across DST', () => {
     const repeated = await generate(romeService.id, once, '02:30', rome.fall, rome.fall, rome.fall);
     expect(repeated.slots.map((s) => s.startsAt)).toEqual([`${rome.fall}T00:30:00.000Z`]); // 02:30 CEST, not CET
 
-    const ny = transitions('America/New_York');
+    const ny = dstTransitions('America/New_York');
     const nyService = await createService(server, owner, { timezone: 'America/New_York' });
     const nySkipped = await generate(nyService.id, once, '02:30', ny.spring, ny.spring, ny.spring);
     expect(nySkipped.slots.map((s) => s.startsAt)).toEqual([`${ny.spring}T07:30:00.000Z`]); // 03:30 EDT

@@ -1,6 +1,7 @@
 import type { Ref } from '@mikro-orm/core';
 import type { Actor, RequestContext } from '../core/context';
-import { Forbidden, Unauthenticated } from '../core/errors';
+import { BadInput, Forbidden, NotFound, Unauthenticated } from '../core/errors';
+import { parseId } from '../core/ids';
 import { Provider } from './provider.entity';
 import { Role } from './role';
 
@@ -15,6 +16,23 @@ export async function actingProvider(ctx: RequestContext): Promise<Provider> {
   const provider = await ctx.em.findOne(Provider, { user: actor.userId });
   if (!provider) throw new Forbidden('Only providers can do this');
   return provider;
+}
+
+/**
+ * The provider a change is made for: the calling provider itself (naming another is FORBIDDEN), or the one an
+ * admin acting for a provider names in `providerId` (required then).
+ */
+export async function providerActedFor(ctx: RequestContext, providerId: string | null | undefined): Promise<Provider> {
+  if (requireActor(ctx).role === Role.ADMIN) {
+    if (providerId == null) throw new BadInput('providerId', 'an admin names the provider it acts for');
+    const provider = await ctx.em.findOne(Provider, parseId('providerId', providerId));
+    if (!provider) throw new NotFound('Provider', providerId);
+    return provider;
+  }
+  const own = await actingProvider(ctx);
+  if (providerId != null && parseId('providerId', providerId) !== own.id)
+    throw new Forbidden('A provider acts only for itself');
+  return own;
 }
 
 /** Whether the caller manages what the provider whose user is `ownerUserId` owns: a provider its own, an admin everything. */

@@ -5,22 +5,27 @@ import { Service } from '../catalog/service.entity';
 import { BlackoutKind } from './scheduling.enums';
 import { DateScalar } from '../core/scalars';
 
-/** Whole local dates on which one service, or every service of a provider, cannot be booked. */
+/**
+ * Local dates, or a time of each of them, on which one service, every service of a provider, or (no
+ * provider: an admin's global blackout) every service cannot be booked. An inactive one blocks nothing.
+ */
 @ObjectType('Blackout', {
-  description: "Whole local dates on which a service (or all of a provider's services) cannot be booked.",
+  description:
+    "Local dates (whole, or a time of each) on which a service, all of a provider's services, or every service (global) cannot be booked.",
 })
 @Entity()
 @Index({ properties: ['provider', 'startsOn', 'endsOn'] })
 @Check({ name: 'blackout_dates_check', expression: 'ends_on >= starts_on' })
 export class Blackout {
-  [OptionalProps]?: 'createdAt';
+  [OptionalProps]?: 'createdAt' | 'allDay' | 'active';
 
   @Field(() => ID, { description: 'Stable identifier of the blackout.' })
   @PrimaryKey()
   id!: number;
 
-  @ManyToOne(() => Provider, { ref: true })
-  provider!: Ref<Provider>;
+  /** Null: a global blackout, every service of every provider. */
+  @ManyToOne(() => Provider, { ref: true, nullable: true })
+  provider?: Ref<Provider> | null;
 
   /** Null: every service of the provider. */
   @ManyToOne(() => Service, { ref: true, nullable: true, deleteRule: 'cascade' })
@@ -33,6 +38,21 @@ export class Blackout {
   @Field(() => DateScalar, { description: 'Last local date covered (inclusive).' })
   @Property({ type: 'date' })
   endsOn!: string;
+
+  @Field({ description: 'true: whole dates; false: from startTime to endTime of each date.' })
+  @Property()
+  allDay: boolean = true;
+
+  /** HH:mm:ss as PostgreSQL's time type reads; a part-day blackout's window on each date, in the covered service's zone. */
+  @Property({ type: 'time', nullable: true })
+  startTime?: string | null;
+
+  @Property({ type: 'time', nullable: true })
+  endTime?: string | null;
+
+  @Field({ description: 'false: blocks nothing (kept for later).' })
+  @Property()
+  active: boolean = true;
 
   @Field(() => BlackoutKind, { description: 'Why the dates are blocked.' })
   @Enum({ items: () => BlackoutKind, nativeEnumName: 'blackout_kind' })

@@ -1,40 +1,83 @@
 import { ref, type FilterQuery } from '@mikro-orm/core';
-import { actingProvider, assertManages, requireActor } from '../accounts/ownership';
+import { actingProvider, assertManages, providerActedFor, requireActor } from '../accounts/ownership';
 import { Role } from '../accounts/role';
 import type { CatalogService } from '../catalog/catalog.service';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
-import { BadInput, NotFound } from '../core/errors';
+import { BadInput, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { MAX_ROWS } from '../core/limits';
 import { optionalText, text } from '../core/validate';
 import { daysBetween } from '../core/zoned-time';
 import { announceSlots, SlotChangeReason } from '../live/live-events';
 import { Blackout } from './blackout.entity';
-import { Slot } from './slot.entity';
+import { blackoutCoversSql, SLOT_SPAN_DAYS } from './slot.entity';
 import type { BlackoutInput } from './scheduling.inputs';
+import { hhmm, minutesOf } from './working-hours';
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
+
+/** The blackout's part of the day: none for a whole-day one, else its start and end as PostgreSQL's time reads them. */
+function partOfDay(input: BlackoutInput): { allDay: boolean; startTime: string | null; endTime: string | null } {
+  if (input.allDay !== false) {
+    if (input.startTime != null || input.endTime != null)
+      throw new BadInput(
+        input.startTime != null ? 'startTime' : 'endTime',
+        'is for a part-day blackout (allDay: false)',
+      );
+    return { allDay: true, startTime: null, endTime: null };
+  }
+  if (input.startTime == null) throw new BadInput('startTime', 'is required when allDay is false');
+  if (input.endTime == null) throw new BadInput('endTime', 'is required when allDay is false');
+  const start = minutesOf('startTime', input.startTime);
+  const end = minutesOf('endTime', input.endTime, true);
+  if (end <= start) throw new BadInput('endTime', 'must be after startTime on the same date');
+  return { allDay: false, startTime: `${hhmm(start)}:00`, endTime: `${hhmm(end)}:00` };
+}
+
+/**
+ * The slots a blackout covers, active or not (blackoutCoversSql over the blackout's values, so that it
+ * reads the same before and after the row changes), by service.
+ */
+async function coveredSlots(tx: TxContext, blackout: Blackout): Promise<Map<number, number[]>> {
+  const rows: { id: number; service_id: number }[] = await tx.em.execute(
+    `select s.id, s.service_id
+       from (select ?::date as starts_on, ?::date as ends_on, ?::boolean as all_day, ?::time as start_time, ?::time as end_time,
+                    ?::int as provider_id, ?::int as service_id) b
+       join service v on (b.provider_id is null or v.provider_id = b.provider_id) and (b.service_id is null or v.id = b.service_id)
+       join slot s on s.service_id = v.id and s.local_date between b.starts_on - ${SLOT_SPAN_DAYS} and b.ends_on
+      where ${blackoutCoversSql('b', 's', 'v')}
+      order by s.id`,
+    [
+      blackout.startsOn,
+      blackout.endsOn,
+      blackout.allDay,
+      blackout.startTime ?? null,
+      blackout.endTime ?? null,
+      blackout.provider?.id ?? null,
+      blackout.service?.id ?? null,
+    ],
+  );
+  const byService = new Map<number, number[]>();
+  for (const row of rows) byService.set(row.service_id, [...(byService.get(row.service_id) ?? []), row.id]);
+  return byService;
+}
 
 /** Tells live calendars about the slots a blackout covers, which become unavailable or available again; returns their ids. */
 async function announceCoveredSlots(tx: TxContext, blackout: Blackout): Promise<number[]> {
-  const slots = await tx.em.find(
-    Slot,
-    {
-      service: blackout.service ? blackout.service.id : { provider: blackout.provider.id },
-      localDate: { $gte: blackout.startsOn, $lte: blackout.endsOn },
-    },
-    { fields: ['id', 'service'] },
-  );
-  const byService = new Map<number, number[]>();
-  for (const slot of slots) {
-    const ids = byService.get(slot.service.id) ?? [];
-    ids.push(slot.id);
-    byService.set(slot.service.id, ids);
-  }
+  const byService = await coveredSlots(tx, blackout);
   for (const [serviceId, slotIds] of byService) announceSlots(tx, serviceId, slotIds, SlotChangeReason.UPDATED);
-  return slots.map((slot) => slot.id);
+  return [...byService.values()].flat();
 }
 
-/** Dates on which a service, or all of a provider's services, cannot be booked. */
+/** Who may change a blackout: a global one only admins, any other its provider and admins. */
+async function assertManagesBlackout(ctx: RequestContext, blackout: Blackout): Promise<void> {
+  if (blackout.provider) return assertManages(ctx, blackout.provider);
+  if (requireActor(ctx).role !== Role.ADMIN) throw new Forbidden('Only admins manage global blackouts');
+}
+
+/**
+ * Dates, or times of dates, on which a service, all of a provider's services, or every service (global)
+ * cannot be booked.
+ */
 export class BlackoutService {
   constructor(
     private readonly catalog: CatalogService,
@@ -43,31 +86,37 @@ export class BlackoutService {
 
   async createBlackout(ctx: RequestContext, input: BlackoutInput): Promise<Blackout> {
     if (daysBetween(input.startsOn, input.endsOn) < 0) throw new BadInput('endsOn', 'must not be before startsOn');
+    const scopes = [input.serviceId != null, input.providerId != null, input.global === true].filter(Boolean);
+    if (scopes.length > 1) throw new BadInput('global', 'name at most one of serviceId, providerId and global');
+    const times = partOfDay(input);
     return inTransaction(ctx, async (tx) => {
       const blackout = new Blackout();
-      if (input.serviceId) {
+      if (input.global) {
+        if (requireActor(tx).role !== Role.ADMIN) throw new Forbidden('Only admins make global blackouts');
+        blackout.provider = null;
+      } else if (input.serviceId) {
         const service = await this.catalog.getService(tx, input.serviceId);
         await assertManages(tx, service.provider);
         blackout.service = ref(service);
         blackout.provider = service.provider;
-      } else {
-        if (tx.actor?.role === Role.ADMIN) throw new BadInput('serviceId', 'an admin must name the service');
-        blackout.provider = ref(await actingProvider(tx));
-      }
+      } else blackout.provider = ref(await providerActedFor(tx, input.providerId));
       blackout.startsOn = input.startsOn;
       blackout.endsOn = input.endsOn;
+      Object.assign(blackout, times);
+      blackout.active = input.active ?? true;
       blackout.kind = input.kind;
       blackout.name = text('name', input.name, 200, { singleLine: true });
       blackout.description = optionalText('description', input.description, 10_000);
       tx.em.persist(blackout);
-      await announceCoveredSlots(tx, blackout);
+      if (blackout.active) await announceCoveredSlots(tx, blackout);
       return blackout;
     });
   }
 
   /**
-   * Blackouts touching [from, to], by first date: of one service (its own and its provider's whole-provider
-   * ones), else all of the calling provider's (an admin's: everyone's). Only those who manage them see them.
+   * Blackouts touching [from, to], by first date: of one service (its own, its provider's whole-provider ones
+   * and the global ones), else all of the calling provider's and the global ones (an admin's: everyone's).
+   * Only those who manage them see them.
    */
   async list(
     ctx: RequestContext,
@@ -80,22 +129,47 @@ export class BlackoutService {
     if (filter.serviceId) {
       const service = await this.catalog.getService(ctx, filter.serviceId);
       await assertManages(ctx, service.provider);
-      Object.assign(where, { provider: service.provider.id, $or: [{ service: null }, { service: service.id }] });
-    } else if (actor.role !== Role.ADMIN) where.provider = (await actingProvider(ctx)).id;
+      where.$and = [
+        { $or: [{ provider: null }, { provider: service.provider.id }] },
+        { $or: [{ service: null }, { service: service.id }] },
+      ];
+    } else if (actor.role !== Role.ADMIN)
+      where.$or = [{ provider: null }, { provider: (await actingProvider(ctx)).id }];
     if (filter.to) where.startsOn = { $lte: filter.to };
     if (filter.from) where.endsOn = { $gte: filter.from };
     return ctx.em.find(Blackout, where, { orderBy: { startsOn: 'asc', id: 'asc' }, limit: MAX_ROWS.blackouts });
   }
 
+  /**
+   * Turns a blackout on or off: its slots close, or become bookable again (their freed seats go to the
+   * waitlist first). Setting what it already is changes nothing.
+   */
+  async setActive(ctx: RequestContext, id: string, active: boolean): Promise<Blackout> {
+    return inTransaction(ctx, async (tx) => {
+      const blackout = await this.managed(tx, id);
+      if (blackout.active === active) return blackout;
+      blackout.active = active;
+      await tx.em.flush(); // the slots' blackout formula must see it
+      const slotIds = await announceCoveredSlots(tx, blackout);
+      if (!active) await this.lifecycle.seatsFreed(tx, slotIds);
+      return blackout;
+    });
+  }
+
   async deleteBlackout(ctx: RequestContext, id: string): Promise<boolean> {
     return inTransaction(ctx, async (tx) => {
-      const blackout = await tx.em.findOne(Blackout, parseId('id', id));
-      if (!blackout) throw new NotFound('Blackout', id);
-      await assertManages(tx, blackout.provider);
+      const blackout = await this.managed(tx, id);
       tx.em.remove(blackout);
       await tx.em.flush(); // the slots' blackout formula must see it gone
-      await this.lifecycle.seatsFreed(tx, await announceCoveredSlots(tx, blackout));
+      if (blackout.active) await this.lifecycle.seatsFreed(tx, await announceCoveredSlots(tx, blackout));
       return true;
     });
+  }
+
+  private async managed(tx: TxContext, id: string): Promise<Blackout> {
+    const blackout = await tx.em.findOne(Blackout, parseId('id', id));
+    if (!blackout) throw new NotFound('Blackout', id);
+    await assertManagesBlackout(tx, blackout);
+    return blackout;
   }
 }

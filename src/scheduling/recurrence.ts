@@ -3,6 +3,7 @@ import { Frequency as RFrequency, RRule, type Options, type Weekday as RWeekday 
 import { BadInput } from '../core/errors';
 import { zonedInstant } from '../core/zoned-time';
 import { Frequency, Weekday } from './scheduling.enums';
+import type { WallTime } from './working-hours';
 
 export interface RecurrenceSpec {
   frequency?: Frequency | null;
@@ -153,21 +154,23 @@ function ruleNear(options: Partial<Options>, validFrom: string, from: string): R
 }
 
 /**
- * Occurrences of `rule` starting on `validFrom` at the wall time `startTime` in `zone`, whose local
- * date lies in [from, to] (the caller has already intersected it with the schedule's validity).
+ * Occurrences of `rule` starting on `validFrom`, one at each wall time of `times` in `zone` on each of its
+ * days whose local date lies in [from, to] (the caller has already intersected it with the schedule's
+ * validity). Two wall times that fall on one instant (both inside a spring-forward gap) make one occurrence.
  */
 export function occurrences(
   rule: string,
   validFrom: string,
-  startTime: { hour: number; minute: number },
+  times: readonly WallTime[],
   zone: string,
   from: string,
   to: string,
 ): Occurrence[] {
   return ruleNear(RRule.parseString(rule.replace(/^RRULE:/, '')), validFrom, from)
     .between(floating(from), new Date(floating(to).getTime() + 86_399_999), true)
-    .map((day) => {
+    .flatMap((day) => {
       const localDate = day.toISOString().slice(0, 10);
-      return { localDate, startsAt: zonedInstant(localDate, startTime, zone) };
+      const instants = [...new Set(times.map((time) => zonedInstant(localDate, time, zone).getTime()))];
+      return instants.map((instant) => ({ localDate, startsAt: new Date(instant) }));
     });
 }

@@ -2,9 +2,24 @@ import { OptionalProps, Entity, ManyToOne, PrimaryKey, Property, type Ref } from
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Service } from '../catalog/service.entity';
 import { DateScalar } from '../core/scalars';
+import { parseWallTime } from '../core/zoned-time';
+import { hhmm, slotStarts, type TimeRange, type WallTime, type WorkingHours } from './working-hours';
 
-/** A recurrence that turns into slots: `startTime` is wall time in the service's zone. */
-@ObjectType('Schedule', { description: 'A recurrence that `generateSlots` turns into slots of a service.' })
+@ObjectType('TimeRange', { description: 'A stretch of one day in wall time, e.g. a lunch break 12:00 to 13:00.' })
+export class TimeRangeType implements TimeRange {
+  @Field({ description: 'Start, HH:mm.' }) start!: string;
+  @Field({ description: 'End, HH:mm (24:00 is the end of the day); after the start.' }) end!: string;
+}
+
+/**
+ * A recurrence that turns into slots: `startTime` is wall time in the service's zone. With `endTime` it is
+ * working hours: every day of the recurrence gets a slot every `slotMinutes` from startTime to endTime,
+ * less the breaks.
+ */
+@ObjectType('Schedule', {
+  description:
+    'A recurrence that `generateSlots` turns into slots of a service: one slot a day at startTime, or working hours (endTime) split into slots.',
+})
 @Entity()
 export class Schedule {
   [OptionalProps]?: 'active' | 'createdAt';
@@ -26,9 +41,30 @@ export class Schedule {
   rrule!: string;
 
   /** HH:mm wall time. */
-  @Field({ description: "Wall-clock start in the service's time zone, HH:MM; held across DST changes." })
+  @Field({
+    description:
+      "Wall-clock start in the service's time zone, HH:MM; held across DST changes. For working hours: when they begin.",
+  })
   @Property({ length: 5 })
   startTime!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'For working hours: when they end, HH:mm (24:00 for midnight); null for one slot a day at startTime.',
+  })
+  @Property({ length: 5, nullable: true })
+  endTime?: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'For working hours: minutes from one slot start to the next; null for one slot a day.',
+  })
+  @Property({ nullable: true })
+  slotMinutes?: number | null;
+
+  /** Inside the working hours, in order, not overlapping. */
+  @Property({ type: 'json', nullable: true })
+  breaks?: TimeRange[] | null;
 
   @Field(() => Int, { description: 'Length of each slot in minutes.' })
   @Property()
@@ -55,4 +91,24 @@ export class Schedule {
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
+
+  /** Its working hours; null for a schedule of one slot a day. */
+  workingHours(): WorkingHours | null {
+    if (!this.endTime || !this.slotMinutes) return null;
+    return {
+      startTime: this.startTime,
+      endTime: this.endTime,
+      slotMinutes: this.slotMinutes,
+      breaks: this.breaks ?? [],
+    };
+  }
+
+  /** The wall times at which the slots of one of its days start. */
+  slotStarts(): WallTime[] {
+    const hours = this.workingHours();
+    return hours ? slotStarts(hours, this.durationMinutes) : [parseWallTime('startTime', this.startTime)];
+  }
 }
+
+/** HH:mm of a wall time. */
+export const wallClock = (time: WallTime): string => hhmm(time.hour * 60 + time.minute);

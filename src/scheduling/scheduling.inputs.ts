@@ -28,7 +28,16 @@ export class RecurrenceInput {
   rrule?: string | null;
 }
 
-@InputType('ScheduleInput', { description: 'A new schedule.' })
+@InputType('TimeRangeInput', { description: 'A stretch of one day in wall time, e.g. a lunch break.' })
+export class TimeRangeInput {
+  @Field({ description: 'Start, HH:mm.' }) start!: string;
+  @Field({ description: 'End, HH:mm (24:00 for midnight); after the start.' }) end!: string;
+}
+
+@InputType('ScheduleInput', {
+  description:
+    'A new schedule: one slot a day at startTime, or, with endTime, working hours split into slots (e.g. 09:00 to 17:00, a slot every 30 minutes, lunch 12:00 to 13:00 off).',
+})
 export class ScheduleInput {
   @Field(() => String, { description: 'Optional label, one line.', nullable: true }) name?: string | null;
   @Field(() => RecurrenceInput, { description: 'How often it repeats.' }) recurrence!: RecurrenceInput;
@@ -37,6 +46,23 @@ export class ScheduleInput {
       "Wall-clock start in the service's time zone, HH:MM (24 h). A time skipped by spring-forward moves forward by the gap; an ambiguous one takes the earlier instant.",
   })
   startTime!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Makes the schedule working hours: they end at this wall time (HH:mm, 24:00 for midnight), after startTime on the same day. Each day of the recurrence then gets a slot at startTime and every slotMinutes after it, as long as a slot of durationMinutes ends by endTime (or by the next break). Omitted: one slot a day at startTime.',
+  })
+  endTime?: string | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'With endTime: minutes from one slot start to the next, 5 to 1440; durationMinutes when omitted.',
+  })
+  slotMinutes?: number | null;
+  @Field(() => [TimeRangeInput], {
+    nullable: true,
+    description:
+      'With endTime: stretches inside the working hours with no slot (e.g. lunch), not overlapping, at most 20; after a break, slots start again at its end.',
+  })
+  breaks?: TimeRangeInput[] | null;
   @Field(() => Int, { description: "Slot length in minutes; the service's when omitted.", nullable: true })
   durationMinutes?: number | null;
   @Field(() => Int, { description: "Seats per slot; the service's when omitted.", nullable: true }) capacity?:
@@ -57,9 +83,22 @@ export class ScheduleUpdateInput {
   @Field(() => String, { nullable: true, description: 'A new name, at most 200 characters.' }) name?: string | null;
   @Field(() => String, {
     nullable: true,
-    description: "A new wall time HH:mm in the service's zone: future free slots move to it.",
+    description:
+      "A new wall time HH:mm in the service's zone: future free slots move to it (working hours: they begin then).",
   })
   startTime?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Working hours only: a new end, HH:mm (24:00 for midnight).',
+  })
+  endTime?: string | null;
+  @Field(() => Int, { nullable: true, description: 'Working hours only: new minutes from one slot start to the next.' })
+  slotMinutes?: number | null;
+  @Field(() => [TimeRangeInput], {
+    nullable: true,
+    description: 'Working hours only: the new breaks, replacing the old ones (an empty list removes them).',
+  })
+  breaks?: TimeRangeInput[] | null;
   @Field(() => Int, { nullable: true, description: 'A new length of each slot in minutes: future free slots take it.' })
   durationMinutes?: number | null;
   @Field(() => Int, { nullable: true, description: 'New seats per slot: future free slots take it.' }) capacity?:
@@ -82,15 +121,52 @@ export class ScheduleUpdateInput {
   active?: boolean | null;
 }
 
-@InputType('BlackoutInput', { description: 'A new blackout.' })
+@InputType('BlackoutInput', {
+  description:
+    "A new blackout: whole local dates, or (allDay false) a time of each of those dates, of one service, of all of a provider's services, or (an admin's, global) of every service.",
+})
 export class BlackoutInput {
   @Field(() => ID, {
-    description: "The service covered; omitted: every service of the caller's provider.",
+    description:
+      "The service covered; omitted: every service of the caller's provider (or of providerId, or every service with global).",
     nullable: true,
   })
   serviceId?: string | null;
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Admins acting for a provider: every service of this provider (a provider may name only itself, else FORBIDDEN). Not with serviceId.',
+  })
+  providerId?: string | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description:
+      'Admins only (else FORBIDDEN): every service of every provider, e.g. a national holiday. Not with serviceId or providerId.',
+  })
+  global?: boolean | null;
   @Field(() => DateScalar, { description: 'First local date (inclusive).' }) startsOn!: string;
   @Field(() => DateScalar, { description: 'Last local date (inclusive); not before startsOn.' }) endsOn!: string;
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: true,
+    description:
+      "true (default): the whole of each date. false: only startTime to endTime of each date, in each covered service's time zone; slots overlapping that time close.",
+  })
+  allDay?: boolean | null;
+  @Field(() => String, { nullable: true, description: 'With allDay false: when the block starts each date, HH:mm.' })
+  startTime?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'With allDay false: when the block ends each date, HH:mm (24:00 for midnight), after startTime.',
+  })
+  endTime?: string | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: true,
+    description: 'false: recorded but blocking nothing until activated (setBlackoutActive). true by default.',
+  })
+  active?: boolean | null;
   @Field(() => BlackoutKind, { description: 'Why the dates are blocked.' }) kind!: BlackoutKind;
   @Field({ description: 'Short label, one line.' }) name!: string;
   @Field(() => String, { description: 'Longer explanation.', nullable: true }) description?: string | null;

@@ -9,7 +9,7 @@ import { Blackout } from './blackout.entity';
 import type { BlackoutService } from './blackout.service';
 import { BlackoutInput, MonthAvailability, ScheduleInput, ScheduleUpdateInput } from './scheduling.inputs';
 import type { SchedulingService } from './scheduling.service';
-import { Schedule } from './schedule.entity';
+import { Schedule, TimeRangeType, wallClock } from './schedule.entity';
 import { Slot } from './slot.entity';
 import type { SlotRow } from './slot-reads';
 import { AVAILABILITY_COST, listCost, MAX_ROWS } from '../core/limits';
@@ -75,6 +75,20 @@ export class ScheduleResolver {
   @FieldResolver(() => Service, { description: 'The service it makes slots for.' })
   service(@Root() schedule: Schedule): Promise<Service> {
     return schedule.service.loadOrFail();
+  }
+
+  @FieldResolver(() => [TimeRangeType], {
+    description: 'For working hours: the stretches without slots, in order; empty otherwise.',
+  })
+  breaks(@Root() schedule: Schedule): TimeRangeType[] {
+    return schedule.breaks ?? [];
+  }
+
+  @FieldResolver(() => [String], {
+    description: "The wall times (HH:mm, in the service's zone) at which the slots of each of its days start.",
+  })
+  slotTimes(@Root() schedule: Schedule): string[] {
+    return schedule.slotStarts().map(wallClock);
   }
 
   @FieldResolver(() => Money, { description: "Adult price of its slots; null: the service's.", nullable: true })
@@ -269,7 +283,7 @@ export class BlackoutResolver {
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Mutation(() => Blackout, {
     description:
-      "Blocks whole local dates of one service, or of all the provider's services: no slots are generated there and existing ones are unavailable (bookings stay).",
+      "Blocks local dates (whole, or a time of each with allDay false) of one service, of all of a provider's services, or (admins, global) of every service: no slots are generated there and existing ones are unavailable (bookings stay).",
   })
   createBlackout(
     @Ctx() ctx: RequestContext,
@@ -279,7 +293,23 @@ export class BlackoutResolver {
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Boolean, { description: 'Removes a blackout; its dates become bookable again. True when done.' })
+  @Mutation(() => Blackout, {
+    description:
+      'Turns a blackout on (its slots close) or off (they become bookable again, freed seats offered to the waitlist first); its provider or an admin, a global one admins only.',
+  })
+  setBlackoutActive(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The blackout.' }) id: string,
+    @Arg('active', () => Boolean, { description: 'true: it blocks; false: it blocks nothing.' }) active: boolean,
+  ): Promise<Blackout> {
+    return this.blackoutService.setActive(ctx, id, active);
+  }
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Mutation(() => Boolean, {
+    description:
+      'Removes a blackout; its dates become bookable again. True when done. Its provider or an admin; a global one admins only.',
+  })
   deleteBlackout(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The blackout.' }) id: string,
@@ -288,10 +318,31 @@ export class BlackoutResolver {
   }
 
   @FieldResolver(() => Service, {
-    description: 'The service covered; null: every service of the provider.',
+    description: 'The service covered; null: every service of the provider (or, global, of every provider).',
     nullable: true,
   })
   service(@Root() blackout: Blackout): Promise<Service | null> | null {
     return blackout.service ? blackout.service.load() : null;
+  }
+
+  @FieldResolver(() => Boolean, { description: "true: an admin's blackout of every service of every provider." })
+  global(@Root() blackout: Blackout): boolean {
+    return !blackout.provider;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "A part-day blackout's start on each date, HH:mm in each covered service's zone; null when allDay.",
+  })
+  startTime(@Root() blackout: Blackout): string | null {
+    return blackout.startTime?.slice(0, 5) ?? null;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "A part-day blackout's end on each date, HH:mm (24:00: midnight); null when allDay.",
+  })
+  endTime(@Root() blackout: Blackout): string | null {
+    return blackout.endTime?.slice(0, 5) ?? null;
   }
 }

@@ -31,6 +31,8 @@ import { announceSlots, SlotChangeReason } from '../live/live-events';
 import { monthRange, type DaySummary } from './availability';
 import { Blackout } from './blackout.entity';
 import { occurrences, ruleFor } from './recurrence';
+import { blackoutCovers } from './blackout-periods';
+import { parseWorkingHours, type WallTime, type WorkingHours } from './working-hours';
 import type { ScheduleInput, ScheduleUpdateInput } from './scheduling.inputs';
 import { SlotStatus } from './scheduling.enums';
 import { Schedule } from './schedule.entity';
@@ -57,14 +59,33 @@ function instantRange(from: Date, to: Date): void {
   }
 }
 
-/** Blackouts of one service or of its whole provider that touch [from, to]. */
+/** The active blackouts of one service, of its whole provider and global ones that touch [from, to]. */
 export function blackoutsOf(em: EntityManager, service: Service, from: string, to: string): Promise<Blackout[]> {
   return em.find(Blackout, {
-    provider: service.provider.id,
-    $or: [{ service: null }, { service: service.id }],
+    active: true,
+    $and: [
+      { $or: [{ provider: null }, { provider: service.provider.id }] },
+      { $or: [{ service: null }, { service: service.id }] },
+    ],
     startsOn: { $lte: to },
     endsOn: { $gte: from },
   });
+}
+
+/** Most slots one generateSlots makes: working hours every 5 minutes would otherwise make 105,000 in a year. */
+export const MAX_GENERATED_SLOTS = 10_000;
+
+/** Working hours given with a schedule, checked, or none; their fields without endTime are refused. */
+function workingHoursOf(
+  input: Pick<ScheduleInput, 'startTime' | 'endTime' | 'slotMinutes' | 'breaks'>,
+  durationMinutes: number,
+): WorkingHours | null {
+  if (input.endTime == null) {
+    if (input.slotMinutes != null) throw new BadInput('slotMinutes', 'is for working hours: give endTime too');
+    if (input.breaks != null) throw new BadInput('breaks', 'are for working hours: give endTime too');
+    return null;
+  }
+  return parseWorkingHours({ ...input, endTime: input.endTime }, durationMinutes);
 }
 
 /** Schedules, the slots they make, and the open or closed state of slots. */
@@ -90,17 +111,22 @@ export class SchedulingService {
       throw new BadInput('validUntil', 'must not be before validFrom');
     return inTransaction(ctx, async (tx) => {
       const service = await this.managedService(tx, serviceId);
+      const durationMinutes = intInRange(
+        'durationMinutes',
+        input.durationMinutes ?? service.durationMinutes,
+        1,
+        LIMITS.durationMinutes,
+      );
+      const hours = workingHoursOf(input, durationMinutes);
       return tx.em.create(Schedule, {
         service,
         name: optionalText('name', input.name, 200, { singleLine: true }),
         rrule: ruleFor(input.recurrence, input.validFrom),
         startTime: input.startTime,
-        durationMinutes: intInRange(
-          'durationMinutes',
-          input.durationMinutes ?? service.durationMinutes,
-          1,
-          LIMITS.durationMinutes,
-        ),
+        endTime: hours?.endTime ?? null,
+        slotMinutes: hours?.slotMinutes ?? null,
+        breaks: hours?.breaks ?? null,
+        durationMinutes,
         capacity: intInRange('capacity', input.capacity ?? service.capacity, 1, LIMITS.capacity),
         priceAmount: input.priceAmount == null ? null : parseAmount('priceAmount', input.priceAmount, service.currency),
         validFrom: input.validFrom,
@@ -137,6 +163,19 @@ export class SchedulingService {
         if (input.priceAmount !== undefined)
           schedule.priceAmount =
             input.priceAmount == null ? null : parseAmount('priceAmount', input.priceAmount, service.currency);
+        const hours = schedule.workingHours();
+        if (hours) {
+          const next = parseWorkingHours(
+            {
+              startTime: schedule.startTime,
+              endTime: input.endTime ?? hours.endTime,
+              slotMinutes: input.slotMinutes ?? hours.slotMinutes,
+              breaks: input.breaks ?? hours.breaks,
+            },
+            schedule.durationMinutes,
+          );
+          Object.assign(schedule, { endTime: next.endTime, slotMinutes: next.slotMinutes, breaks: next.breaks });
+        } else workingHoursOf({ ...input, startTime: schedule.startTime }, schedule.durationMinutes); // refuses them
         if (input.validUntil !== undefined) {
           if (input.validUntil && input.validUntil < schedule.validFrom)
             throw new BadInput('validUntil', 'must not be before validFrom');
@@ -161,18 +200,18 @@ export class SchedulingService {
       [schedule.id, now],
     );
     const slots = await lockSlots(tx, { ids: rows.map((row) => row.id) });
-    const time = parseWallTime('startTime', schedule.startTime);
+    const times = schedule.slotStarts();
     const closed: number[] = [];
     const changed: number[] = [];
     for (const slot of slots.filter((candidate) => candidate.booked + candidate.held === 0)) {
-      if (!schedule.active || (schedule.validUntil && slot.localDate > schedule.validUntil)) {
+      const startsAt = this.startUnder(schedule, times, slot, service.timezone);
+      if (!startsAt) {
         if (slot.status === SlotStatus.OPEN) {
           moveSlot(slot, SlotStatus.CLOSED);
           closed.push(slot.id);
         }
         continue;
       }
-      const startsAt = zonedInstant(slot.localDate, time, service.timezone);
       if (startsAt <= now) continue; // moved into the past: left as it was rather than made unbookable
       const next = {
         startsAt,
@@ -193,6 +232,18 @@ export class SchedulingService {
     announceSlots(tx, service.id, closed, SlotChangeReason.CLOSED);
     announceSlots(tx, service.id, changed, SlotChangeReason.UPDATED);
     await this.lifecycle.seatsFreed(tx, changed); // more seats, or seats at a new time, go to the waitlist first
+  }
+
+  /**
+   * Where a free slot of the schedule starts now that it changed, or null when it no longer belongs to it
+   * (deactivated, after validUntil, or, for working hours, a time the new hours no longer hold): one slot a
+   * day moves to the new start time on its date; a slot of working hours keeps its start.
+   */
+  private startUnder(schedule: Schedule, times: WallTime[], slot: Slot, zone: string): Date | null {
+    if (!schedule.active || (schedule.validUntil && slot.localDate > schedule.validUntil)) return null;
+    const starts = times.map((time) => zonedInstant(slot.localDate, time, zone));
+    if (!schedule.workingHours()) return starts[0];
+    return starts.some((start) => start.getTime() === slot.startsAt.getTime()) ? slot.startsAt : null;
   }
 
   /**
@@ -259,16 +310,32 @@ export class SchedulingService {
       const wanted = occurrences(
         schedule.rrule,
         schedule.validFrom,
-        parseWallTime('startTime', schedule.startTime),
+        schedule.slotStarts(),
         service.timezone,
         first,
         last,
-      ).filter(
-        (occurrence) =>
-          occurrence.startsAt > now &&
-          !blackouts.some((b) => b.startsOn <= occurrence.localDate && occurrence.localDate <= b.endsOn),
-      );
+      )
+        .map((occurrence) => ({
+          ...occurrence,
+          endsAt: new Date(occurrence.startsAt.getTime() + schedule.durationMinutes * 60_000),
+        }))
+        .filter(
+          (occurrence) =>
+            occurrence.startsAt > now &&
+            !blackouts.some((blackout) =>
+              blackoutCovers(
+                blackout,
+                { start: occurrence.startsAt, end: occurrence.endsAt, localDate: occurrence.localDate },
+                service.timezone,
+              ),
+            ),
+        );
       if (wanted.length === 0) return [];
+      if (wanted.length > MAX_GENERATED_SLOTS)
+        throw new BadInput(
+          'to',
+          `the range makes ${wanted.length} slots, more than ${MAX_GENERATED_SLOTS} at once: generate a shorter range`,
+        );
       const inserted = await tx.em
         .createQueryBuilder(Slot)
         .insert(
@@ -276,7 +343,7 @@ export class SchedulingService {
             service: service.id,
             schedule: schedule.id,
             startsAt: occurrence.startsAt,
-            endsAt: new Date(occurrence.startsAt.getTime() + schedule.durationMinutes * 60_000),
+            endsAt: occurrence.endsAt,
             localDate: occurrence.localDate,
             capacity: schedule.capacity,
             priceAmount: schedule.priceAmount ?? null,
@@ -343,6 +410,13 @@ export class SchedulingService {
     return inTransaction(ctx, async (tx) => {
       const service = await this.managedService(tx, serviceId);
       const slots = await lockSlots(tx, { serviceId: service.id, from, to });
+      const cancelled = open && slots.find((slot) => slot.status === SlotStatus.CANCELLED);
+      if (cancelled)
+        throw new DomainError(
+          'INVALID_TRANSITION',
+          `The slot at ${cancelled.startsAt.toISOString()} was cancelled for good and cannot be reopened: narrow the range to leave it out`,
+          { slotId: String(cancelled.id), from: SlotStatus.CANCELLED, to: SlotStatus.OPEN },
+        );
       const target = open ? SlotStatus.OPEN : SlotStatus.CLOSED;
       const changing = slots.filter((slot) => slot.status === (open ? SlotStatus.CLOSED : SlotStatus.OPEN));
       const taken = changing.find((slot) => slot.booked + slot.held > 0);

@@ -4,7 +4,7 @@ import { SlotStatus } from './scheduling.enums';
 import type { RequestContext } from '../core/context';
 import { preparedRead } from '../core/orm';
 import { availabilityLevel, type DaySummary } from './availability';
-import { closureGuardsSql, seatsAvailableSql, serviceBlackoutsSql } from './slot.entity';
+import { closureGuardsSql, seatsAvailableSql, wholeDayBlackoutSql } from './slot.entity';
 
 /**
  * A slot as the calendar reads it: a plain row with its free seats and price worked out by PostgreSQL,
@@ -87,12 +87,12 @@ export async function readSlots(
 /**
  * A month of one service, with SQL for its inputs: `at` the instant of "now", the service, [first, last] as
  * dates. One row per date (none when the service does not exist): its open slots, their seats and free seats,
- * whether a blackout covers it, and who may see the service. The service-level parts of "closed" are looked
+ * whether a whole-day blackout covers it, and who may see the service. The service-level parts of "closed" are looked
  * for once (closureGuardsSql), so a month without blackouts or busy times costs a scan of its slots.
  */
 export const monthSql = (at: string, serviceId: string, first: string, last: string): string => {
   const guards = closureGuardsSql('v', at, first, last);
-  return `with v as materialized (select v.id, v.provider_id, v.capacity, v.buffer_before_minutes, v.buffer_after_minutes, v.active, p.user_id as owner_user_id
+  return `with v as materialized (select v.id, v.provider_id, v.timezone, v.capacity, v.buffer_before_minutes, v.buffer_after_minutes, v.active, p.user_id as owner_user_id
       from service v join provider p on p.id = v.provider_id where v.id = ${serviceId}),
     g as materialized (select ${guards.blackedOut} as blacked_out, ${guards.calendarBusy} as calendar_busy, ${guards.providerBusy} as provider_busy from v),
     totals as (select s.local_date, count(*)::int as slots, sum(s.capacity)::int as capacity,
@@ -100,7 +100,7 @@ export const monthSql = (at: string, serviceId: string, first: string, last: str
       from v cross join g join slot s on s.service_id = v.id
       where s.local_date between ${first} and ${last} and s.status = 'OPEN' group by s.local_date)
   select d::date::text as local_date, coalesce(t.slots, 0) as slots, coalesce(t.capacity, 0) as capacity, coalesce(t.seats_available, 0) as seats_available,
-      g.blacked_out and exists (select 1 from ${serviceBlackoutsSql('v')} and d::date between covering.starts_on and covering.ends_on) as blackout,
+      g.blacked_out and ${wholeDayBlackoutSql('v', 'd::date')} as blackout,
       v.active, v.owner_user_id
     from v cross join g cross join generate_series(${first}, ${last}, interval '1 day') d
     left join totals t on t.local_date = d::date

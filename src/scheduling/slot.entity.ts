@@ -12,6 +12,7 @@ import {
   type Ref,
 } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { LIMITS } from '../catalog/catalog.service';
 import { Service } from '../catalog/service.entity';
 import { Schedule } from './schedule.entity';
 import { SlotStatus } from './scheduling.enums';
@@ -23,9 +24,31 @@ import { SlotStatus } from './scheduling.enums';
 const overService = (slot: string, service: string | undefined, rule: (service: string) => string): string =>
   service ? rule(service) : `exists (select 1 from service own where own.id = ${slot}.service_id and ${rule('own')})`;
 
-/** FROM and WHERE of the blackouts that apply to the service `service`: its own and its whole provider's. */
+/**
+ * FROM and WHERE of the active blackouts that apply to the service `service`: its own, its whole provider's,
+ * and the global ones (no provider).
+ */
 export const serviceBlackoutsSql = (service: string): string =>
-  `blackout covering where covering.provider_id = ${service}.provider_id and (covering.service_id is null or covering.service_id = ${service}.id)`;
+  `blackout covering where covering.active and (covering.provider_id is null or covering.provider_id = ${service}.provider_id) and (covering.service_id is null or covering.service_id = ${service}.id)`;
+
+/** The local dates a slot may reach past its first: a slot lasts at most LIMITS.durationMinutes. */
+export const SLOT_SPAN_DAYS = Math.ceil(LIMITS.durationMinutes / (24 * 60));
+
+/**
+ * SQL: whether blackout `b` covers slot `slot` of service `service`. A whole-day one covers the slot's local
+ * date; a part-day one covers its time on each of its dates, from start_time to end_time in the service's
+ * zone (the dates a slot reaches are from its local date to that of its end). A wall time skipped by
+ * spring-forward reads as PostgreSQL reads it, moved forward by the gap, as schedules do.
+ */
+export const blackoutCoversSql = (b: string, slot: string, service: string): string =>
+  `(case when ${b}.all_day then ${slot}.local_date between ${b}.starts_on and ${b}.ends_on ` +
+  `else ${b}.ends_on >= ${slot}.local_date and ${b}.starts_on <= ${slot}.local_date + ${SLOT_SPAN_DAYS} and exists (select 1 from ` +
+  `generate_series(greatest(${b}.starts_on, ${slot}.local_date)::timestamp, least(${b}.ends_on, (${slot}.ends_at at time zone ${service}.timezone)::date)::timestamp, interval '1 day') covered_day ` +
+  `where (covered_day::date + ${b}.start_time) at time zone ${service}.timezone < ${slot}.ends_at and (covered_day::date + ${b}.end_time) at time zone ${service}.timezone > ${slot}.starts_at) end)`;
+
+/** SQL: whether an active whole-day blackout of the service `service` covers the local date `date`. */
+export const wholeDayBlackoutSql = (service: string, date: string): string =>
+  `exists (select 1 from ${serviceBlackoutsSql(service)} and covering.all_day and ${date} between covering.starts_on and covering.ends_on)`;
 
 /** FROM and WHERE of the times of the provider of `service` held by live bookings. */
 const providerTimeSql = (service: string): string => `provider_busy pb where pb.provider_id = ${service}.provider_id`;
@@ -44,13 +67,12 @@ export const calendarBusySql = (slot: string, service?: string): string =>
       `exists (select 1 from ${blockingBusySql(v)} and cb.starts_at < ${slot}.ends_at and cb.ends_at > ${slot}.starts_at)`,
   );
 
-/** SQL: whether a blackout of the slot's service or of its whole provider covers the slot's local date. */
+/** SQL: whether an active blackout of the slot's service, of its whole provider or global covers the slot (blackoutCoversSql). */
 export const blackedOutSql = (slot: string, service?: string): string =>
   overService(
     slot,
     service,
-    (v) =>
-      `exists (select 1 from ${serviceBlackoutsSql(v)} and ${slot}.local_date between covering.starts_on and covering.ends_on)`,
+    (v) => `exists (select 1 from ${serviceBlackoutsSql(v)} and ${blackoutCoversSql('covering', slot, v)})`,
   );
 
 /**
@@ -73,7 +95,7 @@ export const providerBusySql = (slot: string, service?: string): string =>
  * its test in the rule for every such slot, so where a guard is false PostgreSQL skips that test per slot.
  */
 export const closureGuardsSql = (service: string, at: string, first: string, last: string): ClosureGuards => ({
-  blackedOut: `exists (select 1 from ${serviceBlackoutsSql(service)} and covering.starts_on <= ${last} and covering.ends_on >= ${first})`,
+  blackedOut: `exists (select 1 from ${serviceBlackoutsSql(service)} and covering.starts_on <= ${last} + ${SLOT_SPAN_DAYS} and covering.ends_on >= ${first})`,
   calendarBusy: `exists (select 1 from ${blockingBusySql(service)} and cb.ends_at > ${at})`,
   providerBusy: `(${service}.capacity = 1 and exists (select 1 from ${providerTimeSql(service)} and upper(pb.during) > ${at} - make_interval(mins => ${service}.buffer_before_minutes)))`,
 });
@@ -166,7 +188,7 @@ export class Slot {
   @Property({ type: 'decimal', precision: 14, scale: 4, nullable: true })
   priceAmount?: string | null;
 
-  /** Whether a blackout of its service or of the whole provider covers its local date. */
+  /** Whether an active blackout of its service, of the whole provider or global covers it (blackoutCoversSql). */
   @Formula((alias) => blackedOutSql(`${alias}`), { lazy: false })
   blackedOut: boolean = false;
 

@@ -79,6 +79,23 @@ export function daysFromNow(days: number, zone = 'Europe/Rome'): string {
   return DateTime.now().setZone(zone).plus({ days }).toISODate()!;
 }
 
+/** The spring-forward and fall-back dates of a zone in a year two years from now. */
+export function dstTransitions(zone: string): { year: number; spring: string; fall: string } {
+  const year = DateTime.now().year + 2;
+  const found: string[] = [];
+  for (
+    let day = DateTime.fromObject({ year, month: 1, day: 1 }, { zone });
+    day.year === year;
+    day = day.plus({ days: 1 })
+  ) {
+    if (day.plus({ days: 1 }).offset !== day.offset) found.push(day.toISODate()!);
+  }
+  return { year, spring: found[0], fall: found[1] };
+}
+
+/** A YYYY-MM-DD date `days` later (earlier when negative). */
+export const shiftDate = (date: string, days: number): string => DateTime.fromISO(date).plus({ days }).toISODate()!;
+
 /** SQL statements the server sends while `run` runs, once background jobs have settled. */
 export async function statementsDuring(server: TestServer, run: () => Promise<unknown>): Promise<number> {
   await jobsSettled(server);

@@ -3,7 +3,7 @@ import { occurrences, ruleFor } from '../../src/scheduling/recurrence';
 import { Frequency, Weekday } from '../../src/scheduling/scheduling.enums';
 import { zonedInstant } from '../../src/core/zoned-time';
 
-const nine = { hour: 9, minute: 0 };
+const nine = [{ hour: 9, minute: 0 }];
 
 describe('ruleFor', () => {
   it('writes RRULEs for the simple frequencies', () => {
