@@ -32,6 +32,7 @@ import { ProposalService } from './proposals/proposal.service';
 import { auditReview } from './reviews/review-events';
 import { ReviewService } from './reviews/review.service';
 import { BlackoutService } from './scheduling/blackout.service';
+import { AvailabilityCheckService } from './scheduling/availability-check.service';
 import { SchedulingService } from './scheduling/scheduling.service';
 import { WaitlistOffers } from './waitlist/waitlist-offers';
 import { WaitlistService } from './waitlist/waitlist.service';
@@ -49,6 +50,7 @@ export interface Domain {
   catalog: CatalogService;
   scheduling: SchedulingService;
   blackouts: BlackoutService;
+  availabilityChecks: AvailabilityCheckService;
   bookings: BookingService;
   bookingQueries: BookingQueryService;
   notifications: NotificationService;
@@ -148,6 +150,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     catalog,
     scheduling: new SchedulingService(catalog, lifecycle, bookings, events),
     blackouts: new BlackoutService(catalog, lifecycle),
+    availabilityChecks: new AvailabilityCheckService(catalog),
     bookings,
     bookingQueries: new BookingQueryService(),
     notifications,

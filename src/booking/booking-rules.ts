@@ -3,7 +3,7 @@ import { BadInput, NotFound } from '../core/errors';
 import { capacityExceeded, PROVIDER_BUSY, slotUnavailable } from '../core/refusals';
 import { parseId } from '../core/ids';
 import type { Slot } from '../scheduling/slot.entity';
-import { SlotStatus } from '../scheduling/scheduling.enums';
+import { SlotStatus, UnavailableReason } from '../scheduling/scheduling.enums';
 import type { PartyInput } from './booking.inputs';
 import type { PartySize } from './pricing';
 
@@ -20,15 +20,28 @@ export function parseSlotIds(ids: readonly string[]): number[] {
   return parsed;
 }
 
-/** Adults >= 1; every person takes a seat; the party fits the service's limits. */
-export function parseParty(input: PartyInput, service: Service): PartySize {
+/** A well-formed party: adults >= 1, no negative count; each person takes a seat. */
+export function partyOf(input: PartyInput): PartySize {
   const party = { adults: input.adults, children: input.children ?? 0, infants: input.infants ?? 0 };
   if (!Number.isInteger(party.adults) || party.adults < 1) throw new BadInput('party.adults', 'at least one adult');
   for (const key of ['children', 'infants'] as const) {
     if (!Number.isInteger(party[key]) || party[key] < 0) throw new BadInput(`party.${key}`, 'must not be negative');
   }
-  const size = party.adults + party.children + party.infants;
-  if (size < service.minPartySize || size > service.maxPartySize) {
+  return party;
+}
+
+/** Why a party of `size` is outside the service's limits, or null when it fits them. */
+export function partyLimit(size: number, service: Service): UnavailableReason | null {
+  if (size < service.minPartySize) return UnavailableReason.PARTY_TOO_SMALL;
+  if (size > service.maxPartySize) return UnavailableReason.PARTY_TOO_LARGE;
+  return null;
+}
+
+/** Adults >= 1; every person takes a seat; the party fits the service's limits. */
+export function parseParty(input: PartyInput, service: Service): PartySize {
+  const party = partyOf(input);
+  const size = partySize(party);
+  if (partyLimit(size, service)) {
     throw new BadInput(
       'party',
       `a party of ${size} is outside ${service.minPartySize} to ${service.maxPartySize} people`,
@@ -41,12 +54,44 @@ export function partySize(party: PartySize): number {
   return party.adults + party.children + party.infants;
 }
 
-const unavailable = (slot: Slot, why: string) => slotUnavailable(slot.id, why);
+/** Why a slot cannot be booked now, whoever asks: what a person is told, and the extension `reason` when it has one. */
+export interface SlotClosure {
+  reason: UnavailableReason;
+  why: string;
+  extension?: string;
+}
 
 /**
- * The named slots, all of `service`, each open, outside blackouts and the provider's taken time, at least
- * cutoffHours and at most advanceDays ahead. A booking being moved holds some of that time itself: for it
- * (`moving`) the database alone judges the provider's time.
+ * Why a slot of `service` cannot be booked at `now` whatever the party (not open, a blackout, the provider's
+ * time, the cutoff or the advance window), or null. A booking being moved holds some of that time itself:
+ * for it (`moving`) the database alone judges the provider's time.
+ */
+export function slotClosure(slot: Slot, service: Service, now: Date, moving = false): SlotClosure | null {
+  if (slot.status !== SlotStatus.OPEN)
+    return { reason: UnavailableReason.CLOSED, why: `is ${slot.status.toLowerCase()}` };
+  if (slot.blackedOut) return { reason: UnavailableReason.BLACKED_OUT, why: 'falls on a blackout' };
+  if (slot.calendarBusy)
+    return { reason: UnavailableReason.PROVIDER_BUSY, why: "overlaps a busy time in the provider's calendar" };
+  // A slot its own bookings fill is full (CAPACITY_EXCEEDED, the waitlist's case), not the provider's time taken elsewhere.
+  if (slot.providerBusy && !moving && slot.booked + slot.held < slot.capacity)
+    return {
+      reason: UnavailableReason.PROVIDER_BUSY,
+      why: 'is taken: the provider is booked at that time (buffers included)',
+      extension: PROVIDER_BUSY,
+    };
+  if (slot.startsAt.getTime() < now.getTime() + service.cutoffHours * 3_600_000)
+    return {
+      reason: UnavailableReason.CUTOFF_PASSED,
+      why: `starts within ${service.cutoffHours} hours or has started`,
+    };
+  if (slot.startsAt.getTime() > now.getTime() + service.advanceDays * 86_400_000)
+    return { reason: UnavailableReason.NOT_YET_BOOKABLE, why: `starts more than ${service.advanceDays} days ahead` };
+  return null;
+}
+
+/**
+ * The named slots, all of `service`, each bookable now (slotClosure), else SLOT_UNAVAILABLE naming the
+ * first that is not.
  */
 export function checkSlots(ids: number[], found: Slot[], service: Service, now: Date, moving = false): Slot[] {
   const byId = new Map(found.map((slot) => [slot.id, slot]));
@@ -55,19 +100,10 @@ export function checkSlots(ids: number[], found: Slot[], service: Service, now: 
     if (!slot) throw new NotFound('Slot', id);
     return slot;
   });
-  const earliest = now.getTime() + service.cutoffHours * 3_600_000;
-  const latest = now.getTime() + service.advanceDays * 86_400_000;
   for (const slot of slots) {
     if (slot.service.id !== service.id) throw new BadInput('slotIds', 'all slots must belong to one service');
-    if (slot.status !== SlotStatus.OPEN) throw unavailable(slot, `is ${slot.status.toLowerCase()}`);
-    if (slot.blackedOut) throw unavailable(slot, 'falls on a blackout');
-    if (slot.calendarBusy) throw unavailable(slot, "overlaps a busy time in the provider's calendar");
-    // A slot its own bookings fill is full (CAPACITY_EXCEEDED, the waitlist's case), not the provider's time taken elsewhere.
-    if (slot.providerBusy && !moving && slot.booked + slot.held < slot.capacity)
-      throw slotUnavailable(slot.id, 'is taken: the provider is booked at that time (buffers included)', PROVIDER_BUSY);
-    if (slot.startsAt.getTime() < earliest)
-      throw unavailable(slot, `starts within ${service.cutoffHours} hours or has started`);
-    if (slot.startsAt.getTime() > latest) throw unavailable(slot, `starts more than ${service.advanceDays} days ahead`);
+    const closure = slotClosure(slot, service, now, moving);
+    if (closure) throw slotUnavailable(slot.id, closure.why, closure.extension);
   }
   return slots;
 }

@@ -15,6 +15,8 @@ export const MAX_ROWS = {
   providers: 500,
   schedules: 500,
   blackouts: 500,
+  /** Slots one availability check reads: a range holding more is refused. */
+  checkedSlots: 1_000,
 } as const;
 
 /**

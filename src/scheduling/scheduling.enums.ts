@@ -88,3 +88,33 @@ registerEnumType(AvailabilityLevel, {
     NONE: { description: 'No seat is free (or there is no open slot).' },
   },
 });
+
+export enum UnavailableReason {
+  FULL = 'FULL',
+  CLOSED = 'CLOSED',
+  BLACKED_OUT = 'BLACKED_OUT',
+  PROVIDER_BUSY = 'PROVIDER_BUSY',
+  CUTOFF_PASSED = 'CUTOFF_PASSED',
+  NOT_YET_BOOKABLE = 'NOT_YET_BOOKABLE',
+  PARTY_TOO_SMALL = 'PARTY_TOO_SMALL',
+  PARTY_TOO_LARGE = 'PARTY_TOO_LARGE',
+  NO_SLOTS = 'NO_SLOTS',
+}
+registerEnumType(UnavailableReason, {
+  name: 'UnavailableReason',
+  description: 'Why a party cannot book a slot (or a day) now.',
+  valuesConfig: {
+    FULL: { description: 'Not enough free seats for the party: its waitlist takes the party (waitlistOpen).' },
+    CLOSED: { description: 'The slot is CLOSED or CANCELLED by the provider.' },
+    BLACKED_OUT: { description: 'A blackout (whole-day or part-day) covers it.' },
+    PROVIDER_BUSY: {
+      description:
+        "The provider is busy then: another appointment (buffers included) or a blocking calendar's busy time.",
+    },
+    CUTOFF_PASSED: { description: 'It starts within cutoffHours, or has started.' },
+    NOT_YET_BOOKABLE: { description: 'It starts more than advanceDays ahead.' },
+    PARTY_TOO_SMALL: { description: "The party is smaller than the service's minPartySize." },
+    PARTY_TOO_LARGE: { description: "The party is larger than the service's maxPartySize or the slot's capacity." },
+    NO_SLOTS: { description: 'The day has no slot.' },
+  },
+});

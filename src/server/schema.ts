@@ -21,6 +21,7 @@ import {
   SlotResolver,
 } from '../scheduling/scheduling.resolver';
 import { BookingCalendarResolver, CalendarResolver, CalendarSyncResolver } from '../calendars/calendar.resolver';
+import { AvailabilityCheckResolver } from '../scheduling/availability-check.resolver';
 import type { Domain } from '../domain';
 import { authChecker } from './auth-checker';
 import { enforceDeadlines } from './operation-deadline';
@@ -36,6 +37,7 @@ const RESOLVERS: Factory[] = [
   [ScheduleResolver, (d) => new ScheduleResolver(d.scheduling)],
   [SlotResolver, (d) => new SlotResolver(d.scheduling, d.catalog)],
   [BlackoutResolver, (d) => new BlackoutResolver(d.blackouts)],
+  [AvailabilityCheckResolver, (d) => new AvailabilityCheckResolver(d.availabilityChecks)],
   [BookingResolver, (d) => new BookingResolver(d.bookings, d.bookingQueries)],
   [AuditEntryResolver, () => new AuditEntryResolver()],
   [LiveResolver, () => new LiveResolver()],
