@@ -1,5 +1,6 @@
 import {
   BookDocument,
+  BookingDetailsDocument,
   CancelBookingDocument,
   ClaimWaitlistOfferDocument,
   CreateBlackoutDocument,
@@ -22,6 +23,7 @@ import {
   jobsSettled,
   runJobsNow,
   signUp,
+  storedMails,
   type Account,
 } from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';
@@ -267,5 +269,43 @@ describe('waitlist', () => {
     expect(codes(await server.request(ClaimWaitlistOfferDocument, { id: entry.id }, who.token))).toEqual([
       'INVALID_TRANSITION',
     ]); // not offered
+  });
+
+  it('carries contact details and notes, shown to the provider, told of the offer, kept with the booking', async () => {
+    const { service, slot, first, booking } = await fullSlot(1);
+    const waiting = await signUp(server, 'CUSTOMER');
+    const contact = { name: 'Ada Guest', email: 'Ada.Guest@Example.test', phone: '+39 06 1234', company: 'Lido' };
+    const bad = await join(
+      { serviceId: service.id, slotId: slot.id, partySize: 1, contact: { ...contact, email: 'nope' } },
+      waiting,
+    );
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contact.email' });
+    const long = await join(
+      { serviceId: service.id, slotId: slot.id, partySize: 1, notes: 'x'.repeat(2_001) },
+      waiting,
+    );
+    expect(long.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'notes' });
+    const entry = await joined(
+      { serviceId: service.id, slotId: slot.id, partySize: 1, contact, notes: 'Flexible on time' },
+      waiting,
+    );
+    const shown = { ...contact, email: 'ada.guest@example.test' };
+    expect(entry).toMatchObject({ notes: 'Flexible on time', contact: shown });
+    const { serviceWaitlist } = await server.ok(ServiceWaitlistDocument, { serviceId: service.id }, owner.token);
+    expect(serviceWaitlist.map((e) => [e.id, e.notes, e.contact])).toEqual([[entry.id, 'Flexible on time', shown]]);
+    const rival = await signUp(server, 'PROVIDER');
+    expect(codes(await server.request(ServiceWaitlistDocument, { serviceId: service.id }, rival.token))).toEqual([
+      'FORBIDDEN',
+    ]);
+
+    await server.ok(CancelBookingDocument, { id: booking.id }, first.token);
+    expect((await storedMails(server, shown.email)).map((mail) => mail.subject)).toEqual([
+      expect.stringMatching(/^A place is free for you/),
+    ]);
+    const { claimWaitlistOffer } = await server.ok(ClaimWaitlistOfferDocument, { id: entry.id }, waiting.token);
+    const { booking: made } = await server.ok(BookingDetailsDocument, { id: claimWaitlistOffer.id }, owner.token);
+    expect(made?.contact).toEqual(shown);
+    const [{ notes }] = await server.sql<{ notes: string }>('select notes from booking where id = $1', [made!.id]);
+    expect(notes).toBe('Flexible on time');
   });
 });

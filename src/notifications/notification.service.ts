@@ -218,7 +218,15 @@ export class NotificationService {
         link,
         recipient.timezone,
       );
-      await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
+      const message = tx.em.create(Message, { recipient, to: recipient.email, subject, text, html });
+      // The guest the seats are for hears of them too, as a booking's guest does.
+      const guest = entry.contact?.email;
+      await this.store(
+        tx,
+        guest && guest !== recipient.email
+          ? [message, tx.em.create(Message, { recipient: null, to: guest, subject, text, html })]
+          : [message],
+      );
     });
   }
 

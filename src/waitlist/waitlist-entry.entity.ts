@@ -14,6 +14,7 @@ import {
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { User } from '../accounts/user.entity';
 import { Booking } from '../booking/booking.entity';
+import { Contact } from '../booking/contact';
 import { Service } from '../catalog/service.entity';
 import { DateScalar } from '../core/scalars';
 import { Slot } from '../scheduling/slot.entity';
@@ -78,6 +79,22 @@ export class WaitlistEntry {
 
   @Property()
   infants!: number;
+
+  /** Who the seats are for when not the account holder; the offer email goes to them too. */
+  @Field(() => Contact, {
+    nullable: true,
+    description:
+      "Who the seats are for, when not the account holder (name, email, phone, company): shown to the entry's customer, the service's provider and admins.",
+  })
+  @Property({ type: 'json', nullable: true })
+  contact?: Contact | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Notes for the provider, e.g. "Flexible on time"; kept with the booking an offer becomes.',
+  })
+  @Property({ type: 'text', nullable: true })
+  notes?: string | null;
 
   /** Higher first; set by the provider or an admin. */
   @Field(() => Int, { description: 'Higher is offered first (-1000 to 1000, default 0); set by the provider.' })

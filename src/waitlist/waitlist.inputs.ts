@@ -1,4 +1,5 @@
 import { PartyInput } from '../booking/booking.inputs';
+import { ContactInput } from '../booking/contact';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { DateScalar } from '../core/scalars';
 
@@ -16,4 +17,16 @@ export class WaitlistInput {
     description: 'Priced as a booking would be when the offer is claimed; partySize must then match its total.',
   })
   party?: PartyInput | null;
+  @Field(() => ContactInput, {
+    nullable: true,
+    description:
+      'Who the seats are for, when not the account holder: shown to the provider, mailed the offer too, and the contact of the booking a claimed offer makes.',
+  })
+  contact?: ContactInput | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Notes for the provider, at most 2,000 characters, e.g. "Flexible on time": shown in the service\'s waitlist and kept as the notes of the booking a claimed offer makes.',
+  })
+  notes?: string | null;
 }

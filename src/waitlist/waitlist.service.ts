@@ -13,8 +13,9 @@ import { parseId } from '../core/ids';
 import { businessMetrics } from '../core/metrics';
 import { requeuedIfEarly } from '../core/jobs';
 import { jobKeys, jobs } from '../jobs';
-import { checkSlots, parseParty } from '../booking/booking-rules';
-import { intInRange } from '../core/validate';
+import { checkSlots, MAX_NOTE_LENGTH, parseParty } from '../booking/booking-rules';
+import { parseContact } from '../booking/contact';
+import { intInRange, optionalText } from '../core/validate';
 import { localDate } from '../core/zoned-time';
 import { Slot } from '../scheduling/slot.entity';
 import { WaitlistEntry } from './waitlist-entry.entity';
@@ -46,6 +47,8 @@ export class WaitlistService {
     const actor = requireActor(ctx);
     if ((input.slotId == null) === (input.date == null)) throw new BadInput('slotId', 'name either a slot or a date');
     const field = input.slotId != null ? 'slotId' : 'date';
+    const contact = parseContact(input.contact);
+    const notes = optionalText('notes', input.notes, MAX_NOTE_LENGTH);
     try {
       return await inTransaction(ctx, async (tx) => {
         const service = await this.catalog.getService(tx, input.serviceId);
@@ -77,6 +80,8 @@ export class WaitlistService {
           date: input.date ?? null,
           partySize,
           ...party,
+          contact,
+          notes,
         });
         await tx.em.flush();
         return (await this.withPositions(tx.em, [entry]))[0];
@@ -134,7 +139,11 @@ export class WaitlistService {
     const slot = await entry.offeredSlot!.loadOrFail();
     const service = await entry.service.loadOrFail();
     const party = { adults: entry.adults, children: entry.children, infants: entry.infants };
-    const plan = this.bookings.planFor(ctx, service, entry.customer.id, [slot], party, true);
+    const plan = {
+      ...this.bookings.planFor(ctx, service, entry.customer.id, [slot], party, true),
+      contact: entry.contact ?? null,
+      notes: entry.notes ?? null,
+    };
     return this.bookings.place(ctx, plan, async (tx, place) => {
       const locked = this.assertClaimable(tx, await this.own(tx, id, true));
       const booking = await place(tx);
