@@ -152,7 +152,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     blackouts: new BlackoutService(catalog, lifecycle),
     availabilityChecks: new AvailabilityCheckService(catalog),
     bookings,
-    bookingQueries: new BookingQueryService(),
+    bookingQueries: new BookingQueryService(rateLimits),
     notifications,
     links,
     payments,

@@ -4,7 +4,13 @@ import type { RateLimitSettings } from '../config';
 import type { RequestContext } from '../core/context';
 import { DomainError } from '../core/errors';
 
-type Limit = 'loginPerAccount' | 'loginPerAddress' | 'signUpPerAddress' | 'mutationsPerClient' | 'uploadsPerAccount';
+type Limit =
+  | 'loginPerAccount'
+  | 'loginPerAddress'
+  | 'signUpPerAddress'
+  | 'mutationsPerClient'
+  | 'uploadsPerAccount'
+  | 'lookupsPerAddress';
 
 const WINDOWS: Record<Limit, keyof RateLimitSettings> = {
   loginPerAccount: 'loginWindowSeconds',
@@ -12,6 +18,7 @@ const WINDOWS: Record<Limit, keyof RateLimitSettings> = {
   signUpPerAddress: 'signUpWindowSeconds',
   mutationsPerClient: 'mutationsWindowSeconds',
   uploadsPerAccount: 'uploadsWindowSeconds',
+  lookupsPerAddress: 'lookupWindowSeconds',
 };
 
 function limited(res: RateLimiterRes): DomainError {
@@ -30,19 +37,37 @@ export class RateLimits {
 
   constructor(private readonly settings: RateLimitSettings) {}
 
+  /** Runs a password check as one attempt on the account and the caller's address (see attempt). */
+  passwordAttempt<T>(ctx: RequestContext, account: string, check: () => Promise<T>): Promise<T> {
+    return this.attempt(
+      ctx,
+      [
+        ['loginPerAddress', addressOf(ctx)],
+        ['loginPerAccount', account],
+      ],
+      check,
+    );
+  }
+
+  /** Runs a public booking lookup as one attempt on the caller's address; one that found a booking is given back. */
+  bookingLookup<T>(ctx: RequestContext, lookUp: () => Promise<T | null>): Promise<T | null> {
+    return this.attempt(ctx, [['lookupsPerAddress', addressOf(ctx)]], lookUp, (found) => found !== null);
+  }
+
   /**
-   * Runs a password check as one attempt on the account and the caller's address. The attempt is
-   * counted before the check, so that concurrent guesses cannot slip past the limit together, and given
-   * back when the password was right: only failures use up the budget.
+   * Runs `check` as one attempt on each limit and key. The attempt is counted before the check, so that
+   * concurrent attempts cannot slip past the limit together, and given back when it succeeded (it did not
+   * throw, and `succeeded` holds): only failures use up the budget.
    */
-  async passwordAttempt<T>(ctx: RequestContext, account: string, check: () => Promise<T>): Promise<T> {
-    const charges: [Limit, string][] = [
-      ['loginPerAddress', addressOf(ctx)],
-      ['loginPerAccount', account],
-    ];
+  private async attempt<T>(
+    ctx: RequestContext,
+    charges: [Limit, string][],
+    check: () => Promise<T>,
+    succeeded: (result: T) => boolean = () => true,
+  ): Promise<T> {
     for (const [limit, key] of charges) await this.consume(ctx, limit, key);
     const result = await check();
-    await Promise.all(charges.map(([limit, key]) => this.limiter(ctx, limit)?.reward(key, 1)));
+    if (succeeded(result)) await Promise.all(charges.map(([limit, key]) => this.limiter(ctx, limit)?.reward(key, 1)));
     return result;
   }
 

@@ -1,5 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
+import { parseEmail } from '../accounts/email';
 import { actingProvider, requireActor } from '../accounts/ownership';
+import type { RateLimits } from '../accounts/rate-limits';
 import { Role } from '../accounts/role';
 import type { RequestContext } from '../core/context';
 import { paginate, type Page, type PageArgs } from '../core/connection';
@@ -7,6 +9,7 @@ import { BadInput } from '../core/errors';
 import { parseId } from '../core/ids';
 import { MAX_ROWS } from '../core/limits';
 import { assertParticipant } from './booking-access';
+import { type BookingLookup, lookupOf } from './booking-lookup';
 import { Booking } from './booking.entity';
 import type { BookingStatus } from './booking.enums';
 
@@ -15,6 +18,8 @@ const BY_START = { startsAt: 'asc', id: 'asc' } as const;
 
 /** Reading bookings: one by id or reference for those who may see it, and the lists of customers and providers. */
 export class BookingQueryService {
+  constructor(private readonly rateLimits: RateLimits) {}
+
   private async visible(ctx: RequestContext, booking: Booking | null): Promise<Booking | null> {
     if (booking) await assertParticipant(ctx, booking);
     return booking;
@@ -28,6 +33,24 @@ export class BookingQueryService {
   async byReference(ctx: RequestContext, reference: string): Promise<Booking | null> {
     requireActor(ctx);
     return this.visible(ctx, await ctx.em.findOne(Booking, { reference: reference.trim().toUpperCase().slice(0, 20) }));
+  }
+
+  /**
+   * The public lookup: the booking with this reference whose customer or guest contact has this email, else
+   * null (the same for an unknown reference and a wrong email). Failed lookups count against the caller's
+   * address.
+   */
+  async lookup(ctx: RequestContext, reference: string, emailInput: string): Promise<BookingLookup | null> {
+    const email = parseEmail(emailInput);
+    return this.rateLimits.bookingLookup(ctx, async () => {
+      const booking = await ctx.em.findOne(
+        Booking,
+        { reference: reference.trim().toUpperCase().slice(0, 20) },
+        { populate: ['customer', 'service.provider', 'slots.slot'] },
+      );
+      const owns = booking && (booking.customer.getEntity().email === email || booking.contact?.email === email);
+      return owns ? lookupOf(booking) : null;
+    });
   }
 
   async mine(ctx: RequestContext, status?: BookingStatus | null): Promise<Booking[]> {

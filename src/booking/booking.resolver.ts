@@ -13,6 +13,8 @@ import { Booking } from './booking.entity';
 import { BookingStatus } from './booking.enums';
 import { BookInput, ModifyBookingInput, Party, PriceBreakdown } from './booking.inputs';
 import { isParticipant } from './booking-access';
+import { BookingLookup } from './booking-lookup';
+import { bookedParty, bookedPrice, refundedOf } from './booking-view';
 import { Contact } from './contact';
 import type { BookingService } from './booking.service';
 import { listCost, MAX_ROWS } from '../core/limits';
@@ -50,6 +52,22 @@ export class BookingResolver {
     reference: string,
   ): Promise<Booking | null> {
     return this.queries.byReference(ctx, reference);
+  }
+
+  @Query(() => BookingLookup, {
+    nullable: true,
+    description:
+      "Public, no sign-in: a booking found by its reference AND the email it was made with (the customer's or the guest contact's), with what its customer needs (times, status, party, price) and nothing private. Null alike for an unknown reference and a wrong email. Failed lookups are limited per client address (RATE_LIMITED).",
+  })
+  lookupBooking(
+    @Ctx() ctx: RequestContext,
+    @Arg('reference', () => String, {
+      description: 'The reference on the confirmation, e.g. BK-20261201-7KQ2ZD; any case.',
+    })
+    reference: string,
+    @Arg('email', () => String, { description: 'The email the booking was made with; any case.' }) email: string,
+  ): Promise<BookingLookup | null> {
+    return this.queries.lookup(ctx, reference, email);
   }
 
   @Authorized()
@@ -232,20 +250,14 @@ export class BookingResolver {
 
   @FieldResolver(() => Party, { description: 'Who comes: adults, children, infants; each person takes a seat.' })
   party(@Root() booking: Booking): Party {
-    return { adults: booking.adults, children: booking.children, infants: booking.infants, total: booking.partySize };
+    return bookedParty(booking);
   }
 
   @FieldResolver(() => PriceBreakdown, {
     description: 'What it costs, computed with exact decimals when booked or modified.',
   })
   price(@Root() booking: Booking): PriceBreakdown {
-    const money = (amount: string) => Money.of(amount, booking.currency);
-    return {
-      subtotal: money(booking.subtotal),
-      discount: money(booking.discount),
-      tax: money(booking.tax),
-      total: money(booking.total),
-    };
+    return bookedPrice(booking);
   }
 
   @FieldResolver(() => Money, {
@@ -253,7 +265,7 @@ export class BookingResolver {
     description: 'Money given back so far (null when nothing was refunded).',
   })
   refunded(@Root() booking: Booking): Money | null {
-    return booking.refundedAmount ? Money.of(booking.refundedAmount, booking.currency) : null;
+    return refundedOf(booking);
   }
 
   @FieldResolver(() => Contact, {

@@ -1,0 +1,24 @@
+import { Money } from '../core/money.type';
+import type { Booking } from './booking.entity';
+import type { Party, PriceBreakdown } from './booking.inputs';
+
+/** Who a booking is for, as its `party` field shows it. */
+export function bookedParty(booking: Booking): Party {
+  return { adults: booking.adults, children: booking.children, infants: booking.infants, total: booking.partySize };
+}
+
+/** What a booking costs, as its `price` field shows it. */
+export function bookedPrice(booking: Booking): PriceBreakdown {
+  const money = (amount: string) => Money.of(amount, booking.currency);
+  return {
+    subtotal: money(booking.subtotal),
+    discount: money(booking.discount),
+    tax: money(booking.tax),
+    total: money(booking.total),
+  };
+}
+
+/** Money given back so far; null when nothing was refunded. */
+export function refundedOf(booking: Booking): Money | null {
+  return booking.refundedAmount ? Money.of(booking.refundedAmount, booking.currency) : null;
+}
