@@ -1,11 +1,12 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { parseEmail } from '../accounts/email';
-import { actingProvider, requireActor } from '../accounts/ownership';
+import { actingProvider, assertManages, requireActor } from '../accounts/ownership';
 import type { RateLimits } from '../accounts/rate-limits';
 import { Role } from '../accounts/role';
 import type { RequestContext } from '../core/context';
 import { paginate, type Page, type PageArgs } from '../core/connection';
-import { BadInput } from '../core/errors';
+import { BadInput, NotFound } from '../core/errors';
+import { Service } from '../catalog/service.entity';
 import { parseId } from '../core/ids';
 import { MAX_ROWS } from '../core/limits';
 import { assertParticipant } from './booking-access';
@@ -13,7 +14,12 @@ import { type BookingLookup, lookupOf } from './booking-lookup';
 import { Booking } from './booking.entity';
 import type { BookingStatus } from './booking.enums';
 
-type ProviderFilter = { from?: Date | null; to?: Date | null; status?: BookingStatus | null };
+type ProviderFilter = {
+  from?: Date | null;
+  to?: Date | null;
+  status?: BookingStatus | null;
+  serviceId?: string | null;
+};
 const BY_START = { startsAt: 'asc', id: 'asc' } as const;
 
 /** Reading bookings: one by id or reference for those who may see it, and the lists of customers and providers. */
@@ -77,12 +83,18 @@ export class BookingQueryService {
     return { customer: requireActor(ctx).userId, ...(status ? { status } : {}) };
   }
 
-  /** Bookings on the provider's services (every service for an admin) starting in [from, to). */
+  /** Bookings on the provider's services (every service for an admin), or on one of them, starting in [from, to). */
   private async providerWhere(ctx: RequestContext, filter: ProviderFilter): Promise<FilterQuery<Booking>> {
     const actor = requireActor(ctx);
     if (filter.from && filter.to && filter.to <= filter.from) throw new BadInput('to', 'must be after from');
     const where: FilterQuery<Booking> = {};
     if (actor.role !== Role.ADMIN) where.service = { provider: (await actingProvider(ctx)).id };
+    if (filter.serviceId) {
+      const service = await ctx.em.findOne(Service, parseId('serviceId', filter.serviceId));
+      if (!service) throw new NotFound('Service', filter.serviceId);
+      await assertManages(ctx, service.provider);
+      where.service = service.id;
+    }
     if (filter.status) where.status = filter.status;
     if (filter.from || filter.to)
       where.startsAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };

@@ -21,6 +21,11 @@ import { listCost, MAX_ROWS } from '../core/limits';
 
 const BookingConnection = connectionType(Booking, 'Booking');
 
+const SERVICE_FILTER = {
+  nullable: true,
+  description: "Only bookings of this service (the caller's own, else FORBIDDEN; any for admins).",
+} as const;
+
 @Resolver(() => Booking)
 export class BookingResolver {
   constructor(
@@ -121,8 +126,9 @@ export class BookingResolver {
       nullable: true,
     })
     status?: BookingStatus | null,
+    @Arg('serviceId', () => ID, SERVICE_FILTER) serviceId?: string | null,
   ): Promise<Booking[]> {
-    return this.queries.ofProvider(ctx, { from, to, status });
+    return this.queries.ofProvider(ctx, { from, to, status, serviceId });
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
@@ -142,8 +148,9 @@ export class BookingResolver {
       nullable: true,
     })
     status?: BookingStatus | null,
+    @Arg('serviceId', () => ID, SERVICE_FILTER) serviceId?: string | null,
   ): Promise<Page<Booking>> {
-    return this.queries.ofProviderConnection(ctx, { from, to, status }, page);
+    return this.queries.ofProviderConnection(ctx, { from, to, status, serviceId }, page);
   }
 
   @Authorized()

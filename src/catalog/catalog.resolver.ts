@@ -75,8 +75,11 @@ export class ServiceResolver {
     return this.catalog.findService(ctx, id);
   }
 
-  @Authorized(Role.PROVIDER)
-  @Mutation(() => Service, { description: 'A provider creates a service, active at once.' })
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Mutation(() => Service, {
+    description:
+      'A provider creates a service, active at once; an admin may create one for a provider (input.providerId).',
+  })
   createService(
     @Ctx() ctx: RequestContext,
     @Arg('input', () => ServiceInput, { description: 'The new service.' }) input: ServiceInput,

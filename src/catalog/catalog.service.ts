@@ -1,5 +1,5 @@
 import { ref, type FilterQuery } from '@mikro-orm/core';
-import { actingProvider, assertManages, manages, managesUserOf } from '../accounts/ownership';
+import { actingProvider, assertManages, manages, managesUserOf, providerActedFor } from '../accounts/ownership';
 import { Provider } from '../accounts/provider.entity';
 import { paginate, type Page, type PageArgs } from '../core/connection';
 import { inTransaction, type RequestContext } from '../core/context';
@@ -115,7 +115,7 @@ export class CatalogService {
   async createService(ctx: RequestContext, input: ServiceInput): Promise<Service> {
     return inTransaction(ctx, async (tx) => {
       const service = new Service();
-      service.provider = ref(await actingProvider(tx));
+      service.provider = ref(await providerActedFor(tx, input.providerId));
       service.timezone = parseZone('timezone', input.timezone);
       service.currency = parseCurrency('currency', input.currency);
       service.maxPartySize = input.maxPartySize ?? intInRange('capacity', input.capacity, 1, LIMITS.capacity);

@@ -1,10 +1,16 @@
-import { Field, Float, InputType, Int } from 'type-graphql';
+import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { BookingMode, MeetingProvider } from './service.enums';
 
 @InputType('ServiceInput', {
   description: 'A new service. Omitted optional fields take the defaults described on Service.',
 })
 export class ServiceInput {
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Admins acting for a provider: the provider the service is made for (required then). A provider may name only itself (else FORBIDDEN).',
+  })
+  providerId?: string | null;
   @Field({ description: 'Display name, one line.' }) name!: string;
   @Field(() => String, { description: 'Free-text description.', nullable: true }) description?: string | null;
   @Field(() => String, { description: 'Free-form category (stored lower-case).', nullable: true }) category?:
