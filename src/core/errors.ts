@@ -1,4 +1,4 @@
-/** Stable error codes of the public API (CONTRACT.md, "Transport"). */
+/** Stable error codes of the public API (README, "How it behaves": "Errors"). */
 export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
