@@ -26,6 +26,12 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+/** How the address listened on is written in a URL: a wildcard (every interface) reads as localhost. */
+function displayHost(host: string | undefined): string {
+  if (!host || host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 /** The composition root: database, migrations, domain, schema, HTTP; `stop` undoes them in reverse. */
 export async function startApp(config: Config, clock: Clock = systemClock): Promise<RunningApp> {
   const log = createLogger(config.logLevel);
@@ -86,10 +92,10 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, resolve);
+      server.listen({ port: config.port, host: config.host }, resolve);
     });
     const port = (server.address() as AddressInfo).port;
-    const url = `http://localhost:${port}/graphql`;
+    const url = `http://${displayHost(config.host)}:${port}/graphql`;
     return {
       url,
       port,

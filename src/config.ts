@@ -11,6 +11,8 @@ import type { WebhookSettings } from './webhooks/webhook-sender';
 export interface Config {
   databaseUrl?: string;
   dataDir: string;
+  /** The address to listen on (HOST); unset: every interface. */
+  host?: string;
   port: number;
   jwtSecret: string;
   /** How long an access token (`token`) and a refresh token stay valid. */
@@ -101,8 +103,16 @@ const number = (fallback: number) =>
       .default(fallback),
   );
 const text = () => z.preprocess(blank, z.string().optional());
-const onOff = (fallback: 'on' | 'off') =>
-  z.preprocess(blank, z.enum(['on', 'off'], { error: 'must be on or off' }).default(fallback));
+/** Every switch takes the same words, in any case: on/true/1 and off/false/0. */
+const SWITCH_WORDS: Record<string, boolean> = { on: true, true: true, '1': true, off: false, false: false, '0': false };
+const onOff = (fallback: boolean) =>
+  z.preprocess(
+    (raw) => {
+      const value = blank(raw);
+      return typeof value === 'string' ? (SWITCH_WORDS[value.trim().toLowerCase()] ?? value) : value;
+    },
+    z.boolean({ error: 'must be on, off, true, false, 1 or 0' }).default(fallback),
+  );
 
 /** CORS_ORIGINS: the origins allowed to call the API from a browser, each exactly as browsers send it. */
 const origins = z
@@ -120,13 +130,18 @@ const origins = z
     'must list origins such as https://app.example.com',
   );
 
-/** TRUST_PROXY as Express takes it: true/false, a hop count, or a list of addresses and subnets. */
+/**
+ * TRUST_PROXY as Express takes it: a switch word (on/true, off/false), a hop count, or a list of addresses
+ * and subnets. Digits are a hop count here, not a switch: `1` trusts the one proxy in front.
+ */
 const trustProxy = z
   .string()
   .optional()
-  .transform((raw): boolean | number | string =>
-    !raw || raw === 'false' ? false : raw === 'true' ? true : /^\d+$/.test(raw) ? Number(raw) : raw,
-  );
+  .transform((raw): boolean | number | string => {
+    const value = raw?.trim() ?? '';
+    if (/^\d+$/.test(value)) return Number(value);
+    return SWITCH_WORDS[value.toLowerCase()] ?? (value || false);
+  });
 
 /**
  * Every environment variable the server reads, checked at start: a bad value stops it with one line
@@ -136,6 +151,7 @@ const ENV = z.object({
   NODE_ENV: text(),
   DATABASE_URL: text(),
   DATA_DIR: z.preprocess(blank, z.string().default('.data')),
+  HOST: text(),
   PORT: z.preprocess(
     blank,
     z.coerce
@@ -187,17 +203,14 @@ const ENV = z.object({
   S3_ENDPOINT: text(),
   S3_REGION: text(),
   AWS_REGION: text(),
-  S3_FORCE_PATH_STYLE: z.preprocess(
-    blank,
-    z.enum(['0', '1', 'true', 'false'], { error: 'must be 0, 1, true or false' }).default('0'),
-  ),
+  S3_FORCE_PATH_STYLE: onOff(false),
   HOLD_MINUTES: number(15),
   PROPOSAL_TTL_HOURS: number(48),
   WAITLIST_OFFER_HOURS: number(24),
-  WEBHOOKS_ALLOW_HTTP: z.preprocess(blank, z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('0')),
+  WEBHOOKS_ALLOW_HTTP: onOff(false),
   WEBHOOK_TIMEOUT_MS: number(10_000),
   WEBHOOK_ENCRYPTION_KEY: text(),
-  WORKER: onOff('on'),
+  WORKER: onOff(true),
   LOG_LEVEL: z.preprocess(blank, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
   METRICS_TOKEN: text(),
   TRUST_PROXY: trustProxy,
@@ -206,11 +219,14 @@ const ENV = z.object({
   STATEMENT_TIMEOUT_MS: number(10_000),
   DB_CONNECT_TIMEOUT_MS: number(5_000),
   SHUTDOWN_TIMEOUT_MS: number(10_000),
-  EXPLORER: onOff('on'),
+  EXPLORER: onOff(true),
   CORS_ORIGINS: origins,
 });
 
 type Env = z.infer<typeof ENV>;
+
+/** The name of every environment variable the server reads (.env.example lists each; a test holds them equal). */
+export const SETTING_NAMES = Object.keys(ENV.shape);
 
 /** ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET: all three, or none (Zoom off). */
 function zoom(e: Env): ZoomSettings | undefined {
@@ -248,7 +264,7 @@ function images(e: Env): ImageSettings {
           bucket: e.S3_BUCKET,
           endpoint: e.S3_ENDPOINT,
           region: e.S3_REGION ?? e.AWS_REGION ?? 'us-east-1',
-          forcePathStyle: e.S3_FORCE_PATH_STYLE === '1' || e.S3_FORCE_PATH_STYLE === 'true',
+          forcePathStyle: e.S3_FORCE_PATH_STYLE,
         }
       : undefined,
   };
@@ -275,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
+    host: e.HOST,
     port: e.PORT,
     jwtSecret,
     accessTokenMinutes: e.ACCESS_TOKEN_MINUTES,
@@ -312,11 +329,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     proposalTtlHours: e.PROPOSAL_TTL_HOURS,
     waitlistOfferHours: e.WAITLIST_OFFER_HOURS,
     webhooks: {
-      allowHttp: e.WEBHOOKS_ALLOW_HTTP === '1',
+      allowHttp: e.WEBHOOKS_ALLOW_HTTP,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       encryptionKey: e.WEBHOOK_ENCRYPTION_KEY,
     },
-    runWorker: e.WORKER === 'on',
+    runWorker: e.WORKER,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
     production,
     jwtSecretGenerated: !e.JWT_SECRET,
@@ -327,7 +344,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
     dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    explorer: e.EXPLORER === 'on',
+    explorer: e.EXPLORER,
     corsOrigins: e.CORS_ORIGINS,
     images: images(e),
   };

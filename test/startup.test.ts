@@ -57,7 +57,7 @@ describe('settings', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT must be a port number (0 to 65535), got "eighty"'],
     [{ PORT: '70000' }, 'PORT must be a port number (0 to 65535), got "70000"'],
-    [{ WORKER: 'no' }, 'WORKER must be on or off, got "no"'],
+    [{ WORKER: 'no' }, 'WORKER must be on, off, true, false, 1 or 0, got "no"'],
     [
       { LOG_LEVEL: 'verbose' },
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"',

@@ -22,7 +22,7 @@ function isLocalName(hostname: string): boolean {
 }
 
 /**
- * A receiver's URL: `https://` on a public host, without credentials; `allowHttp` (WEBHOOKS_ALLOW_HTTP=1,
+ * A receiver's URL: `https://` on a public host, without credentials; `allowHttp` (WEBHOOKS_ALLOW_HTTP=on,
  * development) also takes `http://` and loopback or private hosts. A host name is checked again at each
  * delivery, on the addresses it resolves to then (`publicOnlyLookup`).
  */

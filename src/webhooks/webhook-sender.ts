@@ -5,7 +5,7 @@ import net from 'node:net';
 import { isPublicAddress, publicOnlyLookup } from './webhook-address';
 
 export interface WebhookSettings {
-  /** WEBHOOKS_ALLOW_HTTP=1: plain http and loopback or private receivers (development and tests). */
+  /** WEBHOOKS_ALLOW_HTTP=on: plain http and loopback or private receivers (development and tests). */
   allowHttp: boolean;
   /** WEBHOOK_TIMEOUT_MS: how long one POST may take, from connecting to the last byte read. */
   timeoutMs: number;
