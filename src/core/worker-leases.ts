@@ -36,8 +36,10 @@ export class WorkerLeases {
     return this.connection.start();
   }
 
-  stop(): Promise<void> {
-    return this.connection.stop();
+  /** Closes the connection once the statements queued on it (leases given back by stopping workers) are done. */
+  async stop(): Promise<void> {
+    await this.last;
+    await this.connection.stop();
   }
 
   /**
