@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import path from 'node:path';
+import { MetadataStorage } from '@mikro-orm/core';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import pino from 'pino';
@@ -43,6 +44,9 @@ async function migratedTemplate(serverUrl: string): Promise<string> {
     await migrate(url.toString(), orm, pino({ level: 'warn' }));
   } finally {
     await orm.close();
+    // MikroORM keeps entity metadata on globalThis; a test file run in this process (jest runs a lone file
+    // in band) would otherwise find this realm's metadata instead of making its own.
+    MetadataStorage.clear();
   }
   return name;
 }
