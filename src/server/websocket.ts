@@ -15,12 +15,12 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import type { Disposable, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { LazyContext, type Actor } from '../core/context';
 import type { Clock } from '../core/clock';
 import { DomainError } from '../core/errors';
-import { recentlyUsed } from '../core/recently-used';
 import type { LiveContext } from '../live/live.resolver';
 import type { LiveService } from '../live/live.service';
 import { errorFormatter } from './errors';
@@ -60,7 +60,7 @@ const requestError = (error: GraphQLError, code: string) =>
  * text alone, and are kept for the most recent CHECKED_DOCUMENTS; the cost is kept as for HTTP (cachedCostError).
  */
 function operationChecker(schema: GraphQLSchema, introspection: boolean) {
-  const documents = recentlyUsed<DocumentNode | readonly GraphQLError[]>(CHECKED_DOCUMENTS);
+  const documents = new LRUCache<string, DocumentNode | readonly GraphQLError[]>({ max: CHECKED_DOCUMENTS });
   const rules = [...specifiedRules, ...LIMIT_RULES, ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
   const checkDocument = (query: string): DocumentNode | readonly GraphQLError[] => {
     let document;
@@ -76,7 +76,8 @@ function operationChecker(schema: GraphQLSchema, introspection: boolean) {
       : document;
   };
   return (payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] => {
-    const document = documents(payload.query, () => checkDocument(payload.query));
+    let document = documents.get(payload.query);
+    if (!document) documents.set(payload.query, (document = checkDocument(payload.query)));
     if (Array.isArray(document)) return document;
     const operation = getOperationAST(document as DocumentNode, payload.operationName);
     if (!operation)
