@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import { actingProvider, requireActor } from '../accounts/ownership';
 import { Role } from '../accounts/role';
@@ -9,7 +8,7 @@ import { parseId } from '../core/ids';
 import { jobs } from '../jobs';
 import { SecretBox } from '../core/secret-box';
 import { parseReceiverUrl } from './webhook-address';
-import { postSigned, type SendOutcome, type WebhookSettings } from './webhook-sender';
+import { newSecret, postSigned, signedHeaders, type SendOutcome, type WebhookSettings } from './webhook-sender';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhook.entity';
 import { WEBHOOK_EVENTS, WebhookDeliveryStatus, type WebhookEvent } from './webhook.enums';
 import { WEBHOOK_DELIVERY_STATES } from './webhook.state';
@@ -54,7 +53,7 @@ export class WebhookService {
     const provider = actor.role === Role.ADMIN ? null : await actingProvider(ctx);
     if ((await ctx.em.count(WebhookEndpoint, { provider })) >= MAX_ENDPOINTS)
       throw new BadInput('url', `at most ${MAX_ENDPOINTS} endpoints; delete one first`);
-    const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+    const secret = newSecret();
     const endpoint = ctx.em.create(WebhookEndpoint, {
       provider,
       url,
@@ -185,7 +184,7 @@ export class WebhookService {
     } catch (error) {
       return { responseStatus: null, error: (error as Error).message, durationMs: 0 };
     }
-    return postSigned(this.settings, endpoint.url, body, secret, at);
+    return postSigned(this.settings, endpoint.url, body, signedHeaders(secret, delivery.eventId, body, at));
   }
 
   /** An endpoint the caller manages: its provider's, or any for an admin. */
