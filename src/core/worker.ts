@@ -11,6 +11,7 @@ import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { connectionSettings } from './database';
+import { timedTasks } from './job-timing';
 import { metrics } from './metrics';
 import { WorkerLeases } from './worker-leases';
 
@@ -117,7 +118,7 @@ export class JobRunner {
       pollInterval: 1_000,
       noHandleSignals: true,
       logger: workerLogger(log),
-      taskList,
+      taskList: timedTasks(taskList, log),
       events,
     });
   }

@@ -10,6 +10,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import compression from 'compression';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -21,9 +22,11 @@ import type { CalendarFeedService } from '../calendars/feed.service';
 import { feedRoute } from '../calendars/feed-route';
 import { LazyContext, type Actor, type RequestContext } from '../core/context';
 import { metrics } from '../core/metrics';
+import { accessLog } from './access-log';
 import { bookingMetrics } from './booking-metrics';
 import { errorBody, errorFormatter } from './errors';
 import { idempotency } from './idempotency';
+import { requestIdInErrors } from './request-id-errors';
 import { metricsAccess } from './metrics-access';
 import { compiledExecution } from './compiled-execution';
 import { startDeadline } from './operation-deadline';
@@ -91,6 +94,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.settings.trustProxy);
+  app.use(accessLog(deps.log), compression());
   const server = http.createServer(app);
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   const apollo = new ApolloServer<RequestContext>({
@@ -118,6 +122,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
       ApolloServerPluginSchemaReportingDisabled(),
       costLimitPlugin,
       bookingMetrics(deps.orm, deps.clock),
+      requestIdInErrors,
     ],
   });
   await apollo.start();
