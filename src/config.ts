@@ -211,6 +211,9 @@ const ENV = z.object({
   WEBHOOK_TIMEOUT_MS: number(10_000),
   WEBHOOK_ENCRYPTION_KEY: text(),
   WORKER: onOff(true),
+  // Read by the OpenTelemetry SDK itself (src/tracing.ts): checked here, so that a bad value stops the start.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(blank, z.url('must be a URL such as http://collector:4318').optional()),
+  OTEL_SERVICE_NAME: text(),
   LOG_LEVEL: z.preprocess(blank, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
   METRICS_TOKEN: text(),
   TRUST_PROXY: trustProxy,

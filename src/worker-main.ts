@@ -1,4 +1,5 @@
 /** npm run worker: runs only the background jobs, for servers started with WORKER=off. */
+import { stopTracing } from './tracing'; // first: it instruments the modules loaded after it
 import 'reflect-metadata';
 import { createLogger } from './core/logger';
 import { loadConfig } from './config';
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
       config.shutdownTimeoutMs,
       log,
     );
+    await stopTracing();
     process.exit(unfinished.length ? 1 : 0); // each unfinished step was logged
   };
   process.on('SIGINT', stop);

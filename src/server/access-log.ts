@@ -53,7 +53,9 @@ export function accessLog(log: Logger): RequestHandler {
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-    customSuccessMessage: (req, res) => `${req.method} ${routeOf(req.url)} ${res.statusCode}`,
+    // Express has cut the mount path off req.url by then: originalUrl is the path asked for.
+    customSuccessMessage: (req, res) =>
+      `${req.method} ${routeOf((req as { originalUrl?: string }).originalUrl ?? req.url)} ${res.statusCode}`,
   });
   return (req, res, next) => {
     const end = requestDuration.startTimer({ route: routeOf(req.url), method: req.method });
