@@ -1,6 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { Client } from 'graphql-ws';
-import { BookingClient, subscribe } from '../../client';
+import { BookingClient, subscribe } from '../../client/index';
 import WebSocket from 'ws';
 import type { GraphQLResult } from './server';
 
