@@ -88,7 +88,8 @@ describe('observability', () => {
     expect(kept.headers.get('x-request-id')).toBe('client-req-0001');
     // Not signed in: the error names the request, for the integrator to quote.
     expect(await kept.json()).toMatchObject({
-      errors: [{ extensions: { code: 'UNAUTHENTICATED', requestId: 'client-req-0001' } }],
+      errors: [{ extensions: { code: 'UNAUTHENTICATED' } }],
+      extensions: { requestId: 'client-req-0001' },
     });
     for (const refused of ['x'.repeat(129), 'has spaces in it', 'quote"d']) {
       const answer = await post(server, MyBookingsDocument, {}, { 'x-request-id': refused });

@@ -80,6 +80,9 @@ export class JobRunner {
       application_name: 'booking-jobs',
       ...connectionSettings(options.connectTimeoutMs),
     });
+    // graphile-worker watches the pool's idle clients only while its runner runs: between runners, and once
+    // stopped, a connection that drops (a restart, a dropped database) must not end the process.
+    pool.on('error', (error) => options.log.debug({ err: error }, 'an idle job connection closed'));
     const leases = new WorkerLeases(options.databaseUrl, options.log, options.connectTimeoutMs);
     await leases.start();
     const jobs = new JobRunner(options, pool, leases);

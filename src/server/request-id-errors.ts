@@ -1,15 +1,17 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { currentRequestId } from '../core/request-id';
 
-/** Every error of a GraphQL answer over HTTP carries the request's id (`extensions.requestId`), to quote when reporting it. */
+/**
+ * A GraphQL answer over HTTP that carries errors names its request (`extensions.requestId` of the answer,
+ * beside `errors`), for the integrator to quote when reporting it.
+ */
 export const requestIdInErrors: ApolloServerPlugin = {
   async requestDidStart() {
     return {
       async willSendResponse({ response }) {
         const requestId = currentRequestId();
-        if (!requestId || response.body.kind !== 'single') return;
-        for (const error of response.body.singleResult.errors ?? [])
-          (error as { extensions?: Record<string, unknown> }).extensions = { ...error.extensions, requestId };
+        if (!requestId || response.body.kind !== 'single' || !response.body.singleResult.errors?.length) return;
+        response.body.singleResult.extensions = { ...response.body.singleResult.extensions, requestId };
       },
     };
   },
