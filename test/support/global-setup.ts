@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import path from 'node:path';
-import { MetadataStorage } from '@mikro-orm/core';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import pino from 'pino';
@@ -44,9 +43,10 @@ async function migratedTemplate(serverUrl: string): Promise<string> {
     await migrate(url.toString(), orm, pino({ level: 'warn' }));
   } finally {
     await orm.close();
-    // MikroORM keeps entity metadata on globalThis; a test file run in this process (jest runs a lone file
-    // in band) would otherwise find this realm's metadata instead of making its own.
-    MetadataStorage.clear();
   }
+  // The ORM's metadata lives on globalThis; a test file run in this process (in band) would see Jest copy
+  // it into its sandbox, as a foreign realm's objects, and MikroORM.init would fail there.
+  for (const key of Object.keys(globalThis))
+    if (key.startsWith('mikro-orm-')) delete (globalThis as Record<string, unknown>)[key];
   return name;
 }
