@@ -44,5 +44,9 @@ async function migratedTemplate(serverUrl: string): Promise<string> {
   } finally {
     await orm.close();
   }
+  // MikroORM keeps entity metadata on globalThis; a test file run in this process (one file runs in band)
+  // would inherit this realm's copy through Jest's node globals, and MikroORM's cloning of it then fails.
+  for (const key of Object.keys(globalThis))
+    if (key.startsWith('mikro-orm-')) delete (globalThis as Record<string, unknown>)[key];
   return name;
 }
