@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { SESSION_CHANNEL } from './accounts/session-check';
 import type { Config } from './config';
 import { systemClock, type Clock } from './core/clock';
 import { openDatabase } from './core/database';
@@ -10,6 +11,7 @@ import { assertStopped, stopInOrder } from './core/shutdown';
 import { JobRunner } from './core/worker';
 import { createDomain } from './domain';
 import { LiveHub } from './live/live-hub';
+import { CHANNELS } from './live/live-events';
 import { liveListener } from './live/live-listener';
 import { LiveService } from './live/live.service';
 import { Mailer } from './notifications/mailer';
@@ -66,9 +68,15 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
     const hub = new LiveHub(orm, log);
     const listener = liveListener(
       database.url,
-      (channel, payload) => void hub.receive(channel, payload),
+      {
+        ...Object.fromEntries(
+          Object.values(CHANNELS).map((channel) => [channel, (payload: string) => void hub.receive(channel, payload)]),
+        ),
+        [SESSION_CHANNEL]: (payload) => domain.sessionChecks.heard(payload),
+      },
       log,
       config.dbConnectTimeoutMs,
+      (up) => domain.sessionChecks.setListening(up),
     );
     await listener.start();
     const sockets = attachWebSocket({
@@ -76,6 +84,7 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
       schema,
       orm,
       tokens: domain.tokens,
+      sessionChecks: domain.sessionChecks,
       clock,
       live: new LiveService(hub, orm),
       log,

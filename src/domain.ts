@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/account.service';
 import { RateLimits } from './accounts/rate-limits';
+import { SessionCheck } from './accounts/session-check';
 import { SessionService } from './accounts/session.service';
 import { auditTrail } from './booking/audit';
 import type { BookingChanged } from './booking/booking-events';
@@ -42,6 +43,8 @@ import { WebhookService } from './webhooks/webhook.service';
 
 /** The domain services, made once per process and shared by every request and job. */
 export interface Domain {
+  /** Session checks kept in memory; the LISTEN connection feeds them the database's revocation notices. */
+  sessionChecks: SessionCheck;
   tokens: Tokens;
   sessions: SessionService;
   rateLimits: RateLimits;
@@ -91,8 +94,9 @@ function countOffer(tx: TxContext): void {
  */
 export function createDomain(config: Config, clock: Clock, log: Logger): Domain {
   const events = new EventBus<DomainEvents>();
-  const tokens = new Tokens(config.jwtSecret, config.accessTokenMinutes, clock);
-  const sessions = new SessionService(tokens, config.refreshTokenDays);
+  const sessionChecks = new SessionCheck(clock);
+  const tokens = new Tokens(config.jwtSecret, config.accessTokenMinutes, clock, sessionChecks);
+  const sessions = new SessionService(tokens, config.refreshTokenDays, sessionChecks);
   const rateLimits = new RateLimits(config.rateLimits);
   const links = new Links(config);
   const notifications = new NotificationService(links, config.followUpHours);
@@ -141,6 +145,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     .on('slotCancelled', (tx, cancelled) => offers.slotCancelled(tx, cancelled));
 
   return {
+    sessionChecks,
     tokens,
     sessions,
     rateLimits,

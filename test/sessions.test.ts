@@ -11,7 +11,7 @@ import {
   SignUpDocument,
 } from '../client/generated/graphql';
 import { startApp } from '../src/app';
-import { SERVICE, logInAdmin, signUp, statementsDuring } from './support/fixtures';
+import { SERVICE, logInAdmin, noticed, signUp, statementsDuring } from './support/fixtures';
 import { TestClock } from './support/clock';
 import { ADMIN, codes, startTestServer, testConfig, type TestServer } from './support/server';
 
@@ -73,7 +73,7 @@ describe('access tokens', () => {
   it('take the role from the account, not from the token', async () => {
     const provider = await account('PROVIDER');
     expect(codes(await server.request(CreateServiceDocument, { input: SERVICE }, provider.token))).toEqual([]);
-    await server.sql(`update app_user set role = 'CUSTOMER' where id = $1`, [provider.user.id]);
+    await noticed(server, () => server.sql(`update app_user set role = 'CUSTOMER' where id = $1`, [provider.user.id]));
     expect(codes(await server.request(CreateServiceDocument, { input: SERVICE }, provider.token))).toEqual([
       'FORBIDDEN',
     ]);
@@ -95,7 +95,7 @@ describe('access tokens', () => {
     expect(codes(await refresh(off.refreshToken))).toEqual(['UNAUTHENTICATED']);
   });
 
-  it('cost one query per signed-in request and none for an anonymous one', async () => {
+  it('cost one query for a session’s first request and none for an anonymous one', async () => {
     const { token } = await signUp(server, 'CUSTOMER');
     const anonymous = await statementsDuring(server, () => server.ok(ServicesDocument, {}));
     const signedIn = await statementsDuring(server, () => server.ok(ServicesDocument, {}, token));

@@ -67,7 +67,8 @@ export class AccountService {
 
   /** Ends the caller's session. */
   async logOut(ctx: RequestContext): Promise<void> {
-    await this.sessions.end(ctx, requireActor(ctx).sessionId);
+    const { userId, sessionId } = requireActor(ctx);
+    await this.sessions.end(ctx, userId, sessionId);
   }
 
   /** Checks the current password as a log-in would (and counts failures alike), then ends every other session. */

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { RequestContext } from '../core/context';
+import type { RequestContext, TxContext } from '../core/context';
 import { Unauthenticated } from '../core/errors';
 import type { Tokens } from '../server/tokens';
 import { AuthPayload } from './account.inputs';
+import type { SessionCheck } from './session-check';
 import { Session } from './session.entity';
 import { User } from './user.entity';
 
@@ -16,6 +17,7 @@ export class SessionService {
   constructor(
     private readonly tokens: Tokens,
     private readonly refreshDays: number,
+    private readonly checks: SessionCheck,
   ) {}
 
   /** Starts a session for a user who has just proved who they are. */
@@ -47,24 +49,29 @@ export class SessionService {
       [digest(next), this.expiry(ctx), presented, ctx.clock.now()],
     );
     if (!row) {
-      await ctx.em.nativeUpdate(
-        Session,
-        { previousRefreshHash: presented, revokedAt: null },
-        { revokedAt: ctx.clock.now() },
+      const [replayed] = await ctx.em.execute<{ user_id: number }[]>(
+        'update session set revoked_at = ? where previous_refresh_hash = ? and revoked_at is null returning user_id',
+        [ctx.clock.now(), presented],
       );
+      if (replayed) this.checks.changed(replayed.user_id);
       throw new Unauthenticated('The refresh token is invalid, used or expired: sign in again');
     }
     return this.payload(await ctx.em.findOneOrFail(User, row.user_id), row.id, next);
   }
 
-  /** Ends a session: its refresh token and every access token it gave stop working. */
-  async end(ctx: RequestContext, sessionId: number): Promise<void> {
+  /**
+   * Ends a session: its refresh token and every access token it gave stop working, in this process at
+   * once and in every other one when the database's notice reaches it.
+   */
+  async end(ctx: RequestContext, userId: number, sessionId: number): Promise<void> {
     await ctx.em.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: ctx.clock.now() });
+    this.checks.changed(userId);
   }
 
   /** Ends every session of the user but `keep`, and gives `keep` a new refresh token (after a password change). */
-  async keepOnly(ctx: RequestContext, user: User, keep: number): Promise<AuthPayload> {
+  async keepOnly(ctx: TxContext, user: User, keep: number): Promise<AuthPayload> {
     await ctx.em.nativeUpdate(Session, { user, id: { $ne: keep }, revokedAt: null }, { revokedAt: ctx.clock.now() });
+    ctx.effects.afterCommit(() => this.checks.changed(user.id));
     const refreshToken = newRefreshToken();
     await ctx.em.nativeUpdate(
       Session,

@@ -12,6 +12,7 @@ import {
   type ScheduleInput,
   type ServiceInput,
 } from '../../client/generated/graphql';
+import { eventually } from './live';
 import { ADMIN, serverMetric, type TestServer } from './server';
 
 export interface Account {
@@ -85,6 +86,16 @@ export async function statementsDuring(server: TestServer, run: () => Promise<un
   const before = await serverMetric(server.url, 'db_statements_total');
   await run();
   return (await serverMetric(server.url, 'db_statements_total')) - before;
+}
+
+/**
+ * Runs a change of sessions or accounts made outside the API (SQL) and waits until `server` heard the
+ * database's notice of it: each process keeps its session checks until that notice.
+ */
+export async function noticed(server: TestServer, change: () => Promise<unknown>): Promise<void> {
+  const before = await serverMetric(server.url, 'session_notices_total');
+  await change();
+  await eventually(async () => (await serverMetric(server.url, 'session_notices_total')) > before);
 }
 
 /** Waits until no background job (of these tasks, if named) is due, e.g. so that statement counts see only the request measured. */
