@@ -14,6 +14,7 @@ import { Migration20261123120000_google_calendar } from './Migration202611231200
 import { Migration20261123140000_reviews_images } from './Migration20261123140000_reviews_images';
 import { Migration20261123150000_management } from './Migration20261123150000_management';
 import { Migration20261201090000_session_notices } from './Migration20261201090000_session_notices';
+import { Migration20261201091000_refresh_grace } from './Migration20261201091000_refresh_grace';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -32,4 +33,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261123140000_reviews_images', class: Migration20261123140000_reviews_images }, // reviews, images, service images, provider avatars
   { name: 'Migration20261123150000_management', class: Migration20261123150000_management }, // buffers, provider_busy, cancelled slots, booking contact
   { name: 'Migration20261201090000_session_notices', class: Migration20261201090000_session_notices }, // NOTIFY session_changed when a session or account changes
+  { name: 'Migration20261201091000_refresh_grace', class: Migration20261201091000_refresh_grace }, // session.rotated_at
 ];

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/account.service';
 import { RateLimits } from './accounts/rate-limits';
@@ -96,7 +97,12 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const events = new EventBus<DomainEvents>();
   const sessionChecks = new SessionCheck(clock);
   const tokens = new Tokens(config.jwtSecret, config.accessTokenMinutes, clock, sessionChecks);
-  const sessions = new SessionService(tokens, config.refreshTokenDays, sessionChecks);
+  const sessions = new SessionService(
+    tokens,
+    config.refreshTokenDays,
+    sessionChecks,
+    createHmac('sha256', config.jwtSecret).update('refresh-tokens').digest('hex'),
+  );
   const rateLimits = new RateLimits(config.rateLimits);
   const links = new Links(config);
   const notifications = new NotificationService(links, config.followUpHours);
