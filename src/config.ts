@@ -71,7 +71,7 @@ export interface Config {
 
 /** Counts per window, shared by every process through PostgreSQL; a count of 0 turns that limit off. */
 export interface RateLimitSettings {
-  /** Failed `logIn`s (and `changePassword`s) per account, and per client address, in one window. */
+  /** Failed `logIn`s (and `changePassword`s) per account from one client address, and per client address, in one window. */
   loginPerAccount: number;
   loginPerAddress: number;
   loginWindowSeconds: number;

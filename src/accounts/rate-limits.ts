@@ -31,14 +31,16 @@ export class RateLimits {
   constructor(private readonly settings: RateLimitSettings) {}
 
   /**
-   * Runs a password check as one attempt on the account and the caller's address. The attempt is
-   * counted before the check, so that concurrent guesses cannot slip past the limit together, and given
-   * back when the password was right: only failures use up the budget.
+   * Runs a password check as one attempt on the account from the caller's address, and on that address.
+   * The account is counted per address, so that guesses from elsewhere never lock its owner out: a
+   * stranger exhausts only their own address's budget for it. The attempt is counted before the check,
+   * so that concurrent guesses cannot slip past the limit together, and given back when the password was
+   * right: only failures use up the budget.
    */
   async passwordAttempt<T>(ctx: RequestContext, account: string, check: () => Promise<T>): Promise<T> {
     const charges: [Limit, string][] = [
       ['loginPerAddress', addressOf(ctx)],
-      ['loginPerAccount', account],
+      ['loginPerAccount', `${account} ${addressOf(ctx)}`], // no email holds a space
     ];
     for (const [limit, key] of charges) await this.consume(ctx, limit, key);
     const result = await check();
