@@ -34,7 +34,7 @@ export class AccountResolver {
 
   @Mutation(() => AuthPayload, {
     description:
-      'Signs in with email and password; a wrong pair is UNAUTHENTICATED. Failed attempts are limited per account and per address (RATE_LIMITED with extensions.retryAfter).',
+      'Signs in with email and password; a wrong pair is UNAUTHENTICATED. Failed attempts are limited per account and address together, and per address (RATE_LIMITED with extensions.retryAfter).',
   })
   logIn(
     @Ctx() ctx: RequestContext,
