@@ -2,6 +2,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Logger } from 'pino';
 import type { Message } from './message.entity';
+import { isPlainAddress } from '../accounts/email';
 import { oneLine } from './booking-mail';
 
 export type Delivery = { outcome: 'sent' | 'logged' } | { outcome: 'refused'; error: string };
@@ -29,6 +30,8 @@ export class Mailer {
    * cannot help. A server that is down or slow throws, so that the job is retried with backoff.
    */
   async deliver(message: Message): Promise<Delivery> {
+    // Addresses are checked when given; one stored before that check must still reach no one else.
+    if (!isPlainAddress(message.to)) return { outcome: 'refused', error: 'not one plain email address' };
     if (!this.transport) {
       this.log.info({ to: message.to, subject: message.subject }, 'no SMTP_URL: message stored and logged, not sent');
       return { outcome: 'logged' };
@@ -37,7 +40,8 @@ export class Mailer {
     try {
       await this.transport.sendMail({
         from: this.from,
-        to: oneLine(message.to),
+        // An address object, never a string: nodemailer splits a string at commas and semicolons.
+        to: { name: '', address: message.to },
         subject: oneLine(message.subject),
         text: message.text,
         html: message.html,
