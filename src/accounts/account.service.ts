@@ -2,6 +2,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, DomainError, Forbidden, Unauthenticated } from '../core/errors';
+import { text } from '../core/validate';
 import { parseZone } from '../core/zoned-time';
 import type { AuthPayload, MeInput, SignUpInput } from './account.inputs';
 import { parseEmail } from './email';
@@ -14,11 +15,9 @@ import { Session } from './session.entity';
 import type { SessionService } from './session.service';
 import { User } from './user.entity';
 
+/** An account's display name: 1 to 200 visible characters on one line (core/validate's `text`). */
 export function parseName(value: string): string {
-  const name = value.trim();
-  if (!name || name.length > 200 || /[\r\n]/.test(name))
-    throw new BadInput('name', 'must be 1 to 200 characters on one line');
-  return name;
+  return text('name', value, 200, { singleLine: true });
 }
 
 function parsePassword(field: string, value: string): string {
