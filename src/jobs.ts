@@ -38,6 +38,8 @@ declare global {
       calendar_busy: { connectionId: number };
       /** Revokes a disconnected account's grant at Google and forgets its token. */
       calendar_revoke: { connectionId: number };
+      /** Deletes an image (its row, then its stored bytes) if nothing shows it any more. */
+      discard_image: { imageId: string; key: string };
     }
   }
 }
@@ -190,6 +192,13 @@ export const jobs = {
     runAt,
     jobKey: jobKeys.calendarBusy(connectionId),
     maxAttempts: CALENDAR_JOB_ATTEMPTS,
+  }),
+  /** One per image: a later one (an image detached now) replaces a waiting one (an upload's check a day later). */
+  discardImage: (imageId: string, key: string, runAt?: Date): Job<'discard_image'> => ({
+    task: 'discard_image',
+    payload: { imageId, key },
+    runAt,
+    jobKey: `discard-image:${imageId}`,
   }),
   calendarRevoke: (connectionId: number): Job<'calendar_revoke'> => ({
     task: 'calendar_revoke',
