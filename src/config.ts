@@ -83,6 +83,9 @@ export interface RateLimitSettings {
   /** Image uploads (POST /uploads) per account. */
   uploadsPerAccount: number;
   uploadsWindowSeconds: number;
+  /** `redeliverWebhook` calls per account. */
+  redeliveriesPerAccount: number;
+  redeliveriesWindowSeconds: number;
 }
 /** A setting that makes starting pointless; main prints its message alone. */
 export class ConfigError extends Error {}
@@ -157,6 +160,8 @@ const ENV = z.object({
   RATE_LIMIT_MUTATIONS_WINDOW_SECONDS: number(60),
   RATE_LIMIT_UPLOADS_PER_ACCOUNT: number(100),
   RATE_LIMIT_UPLOADS_WINDOW_SECONDS: number(3600),
+  RATE_LIMIT_REDELIVERIES_PER_ACCOUNT: number(20),
+  RATE_LIMIT_REDELIVERIES_WINDOW_SECONDS: number(3600),
   ADMIN_EMAIL: text(),
   ADMIN_PASSWORD: text(),
   PUBLIC_URL: z.preprocess(blank, z.url('must be a URL such as https://bookings.example.com').optional()),
@@ -289,6 +294,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       mutationsWindowSeconds: e.RATE_LIMIT_MUTATIONS_WINDOW_SECONDS,
       uploadsPerAccount: e.RATE_LIMIT_UPLOADS_PER_ACCOUNT,
       uploadsWindowSeconds: e.RATE_LIMIT_UPLOADS_WINDOW_SECONDS,
+      redeliveriesPerAccount: e.RATE_LIMIT_REDELIVERIES_PER_ACCOUNT,
+      redeliveriesWindowSeconds: e.RATE_LIMIT_REDELIVERIES_WINDOW_SECONDS,
     },
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,

@@ -167,7 +167,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     paymentEvents: new PaymentEventService(payments, lifecycle, log),
     proposals: new ProposalService(bookings, events, config.proposalTtlHours),
     waitlist: new WaitlistService(catalog, bookings, offers),
-    webhooks: new WebhookService(config.webhooks),
+    webhooks: new WebhookService(config.webhooks, rateLimits),
     feeds: new CalendarFeedService(config.publicUrl, config.jwtSecret, links),
     zoom,
     calendars: new CalendarService(google, calendarTokens),

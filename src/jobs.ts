@@ -89,6 +89,9 @@ export const CALENDAR_JOB_ATTEMPTS = 25;
  */
 export const WEBHOOK_ATTEMPTS = 21;
 
+/** Attempts of a redelivery asked for by hand: its last comes about 1.5 minutes after the first, while someone watches. */
+export const REDELIVERY_ATTEMPTS = 5;
+
 /** Attempts of one Zoom meeting change, with the same backoff: the last comes about three days after the first. */
 export const ZOOM_ATTEMPTS = 21;
 
@@ -166,11 +169,11 @@ export const jobs = {
     runAt,
     jobKey: jobKeys.offerExpiry(entryId),
   }),
-  deliverWebhook: (deliveryId: number): Job<'deliver_webhook'> => ({
+  deliverWebhook: (deliveryId: number, maxAttempts = WEBHOOK_ATTEMPTS): Job<'deliver_webhook'> => ({
     task: 'deliver_webhook',
     payload: { deliveryId },
     jobKey: jobKeys.webhookDelivery(deliveryId),
-    maxAttempts: WEBHOOK_ATTEMPTS,
+    maxAttempts,
   }),
   calendarSync: (bookingId: number, connectionId: number, runAt?: Date): Job<'calendar_sync'> => ({
     task: 'calendar_sync',

@@ -4,7 +4,13 @@ import type { RateLimitSettings } from '../config';
 import type { RequestContext } from '../core/context';
 import { DomainError } from '../core/errors';
 
-type Limit = 'loginPerAccount' | 'loginPerAddress' | 'signUpPerAddress' | 'mutationsPerClient' | 'uploadsPerAccount';
+type Limit =
+  | 'loginPerAccount'
+  | 'loginPerAddress'
+  | 'signUpPerAddress'
+  | 'mutationsPerClient'
+  | 'uploadsPerAccount'
+  | 'redeliveriesPerAccount';
 
 const WINDOWS: Record<Limit, keyof RateLimitSettings> = {
   loginPerAccount: 'loginWindowSeconds',
@@ -12,6 +18,7 @@ const WINDOWS: Record<Limit, keyof RateLimitSettings> = {
   signUpPerAddress: 'signUpWindowSeconds',
   mutationsPerClient: 'mutationsWindowSeconds',
   uploadsPerAccount: 'uploadsWindowSeconds',
+  redeliveriesPerAccount: 'redeliveriesWindowSeconds',
 };
 
 function limited(res: RateLimiterRes): DomainError {
@@ -64,6 +71,11 @@ export class RateLimits {
   /** One image upload of a signed-in account. */
   upload(ctx: RequestContext, userId: number): Promise<void> {
     return this.consume(ctx, 'uploadsPerAccount', `user:${userId}`);
+  }
+
+  /** One webhook redelivery asked for by a signed-in account. */
+  redelivery(ctx: RequestContext, userId: number): Promise<void> {
+    return this.consume(ctx, 'redeliveriesPerAccount', `user:${userId}`);
   }
 
   private async consume(ctx: RequestContext, limit: Limit, key: string): Promise<void> {
