@@ -15,6 +15,7 @@ import { Migration20261123140000_reviews_images } from './Migration2026112314000
 import { Migration20261123150000_management } from './Migration20261123150000_management';
 import { Migration20261201090000_session_notices } from './Migration20261201090000_session_notices';
 import { Migration20261201091000_refresh_grace } from './Migration20261201091000_refresh_grace';
+import { Migration20261201092000_hold_limits } from './Migration20261201092000_hold_limits';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -34,4 +35,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261123150000_management', class: Migration20261123150000_management }, // buffers, provider_busy, cancelled slots, booking contact
   { name: 'Migration20261201090000_session_notices', class: Migration20261201090000_session_notices }, // NOTIFY session_changed when a session or account changes
   { name: 'Migration20261201091000_refresh_grace', class: Migration20261201091000_refresh_grace }, // session.rotated_at
+  { name: 'Migration20261201092000_hold_limits', class: Migration20261201092000_hold_limits }, // hold_policy, hold_release, check_hold and its trigger
 ];

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { SESSION_CHANNEL } from './accounts/session-check';
+import { saveHoldPolicy } from './booking/hold-policy';
 import type { Config } from './config';
 import { systemClock, type Clock } from './core/clock';
 import { openDatabase } from './core/database';
@@ -46,6 +47,7 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
           connectTimeoutMs: config.dbConnectTimeoutMs,
         })
       : undefined;
+    await saveHoldPolicy(orm.em.fork(), config.holds);
     if (config.adminEmail && config.adminPassword) {
       await domain.accounts.ensureAdmin(orm.em.fork(), config.adminEmail, config.adminPassword);
     }

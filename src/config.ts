@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import type { HoldSettings } from './booking/hold-policy';
 import type { GoogleSettings } from './calendars/google-client';
 import type { ZoomSettings } from './calendars/zoom-client';
 import type { ImageSettings } from './images/image-storage';
@@ -34,6 +35,8 @@ export interface Config {
   zoom?: ZoomSettings;
   /** How long seats stay held for a payment, a proposal waits, and a waitlist offer stands. */
   holdMinutes: number;
+  /** Caps on one customer's unpaid holds, and the cooldown before holding a released slot again. */
+  holds: HoldSettings;
   proposalTtlHours: number;
   waitlistOfferHours: number;
   /** Outgoing webhooks: plain http and private addresses (development), the time one delivery may take, the key that seals endpoint secrets. */
@@ -197,6 +200,11 @@ const ENV = z.object({
     z.enum(['0', '1', 'true', 'false'], { error: 'must be 0, 1, true or false' }).default('0'),
   ),
   HOLD_MINUTES: number(15),
+  HOLD_LIMIT_BOOKINGS_PER_SERVICE: number(3),
+  HOLD_LIMIT_SEATS_PER_SERVICE: number(100),
+  HOLD_LIMIT_BOOKINGS: number(10),
+  HOLD_LIMIT_SEATS: number(200),
+  HOLD_COOLDOWN_MINUTES: number(15),
   PROPOSAL_TTL_HOURS: number(48),
   WAITLIST_OFFER_HOURS: number(24),
   WEBHOOKS_ALLOW_HTTP: z.preprocess(blank, z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('0')),
@@ -316,6 +324,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     zoom: zoom(e),
     google: google(e),
     holdMinutes: e.HOLD_MINUTES,
+    holds: {
+      bookingsPerService: Math.floor(e.HOLD_LIMIT_BOOKINGS_PER_SERVICE),
+      seatsPerService: Math.floor(e.HOLD_LIMIT_SEATS_PER_SERVICE),
+      bookings: Math.floor(e.HOLD_LIMIT_BOOKINGS),
+      seats: Math.floor(e.HOLD_LIMIT_SEATS),
+      cooldownMinutes: e.HOLD_COOLDOWN_MINUTES,
+    },
     proposalTtlHours: e.PROPOSAL_TTL_HOURS,
     waitlistOfferHours: e.WAITLIST_OFFER_HOURS,
     webhooks: {
