@@ -16,6 +16,7 @@ import { Migration20261123150000_management } from './Migration20261123150000_ma
 import { Migration20261201090000_session_notices } from './Migration20261201090000_session_notices';
 import { Migration20261201091000_refresh_grace } from './Migration20261201091000_refresh_grace';
 import { Migration20261201092000_hold_limits } from './Migration20261201092000_hold_limits';
+import { Migration20261201093000_oauth_flows } from './Migration20261201093000_oauth_flows';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -36,4 +37,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261201090000_session_notices', class: Migration20261201090000_session_notices }, // NOTIFY session_changed when a session or account changes
   { name: 'Migration20261201091000_refresh_grace', class: Migration20261201091000_refresh_grace }, // session.rotated_at
   { name: 'Migration20261201092000_hold_limits', class: Migration20261201092000_hold_limits }, // hold_policy, hold_release, check_hold and its trigger
+  { name: 'Migration20261201093000_oauth_flows', class: Migration20261201093000_oauth_flows }, // oauth_flow (replaces oauth_state)
 ];

@@ -15,6 +15,7 @@ import { ZoomMeetings } from './calendars/zoom.service';
 import { calendarListener, CalendarSyncer } from './calendars/calendar-sync';
 import { CalendarService } from './calendars/calendar.service';
 import { GoogleApi } from './calendars/google-client';
+import { OAuthFlows } from './calendars/oauth-flow';
 import { CatalogService } from './catalog/catalog.service';
 import type { Config } from './config';
 import type { Clock } from './core/clock';
@@ -170,7 +171,11 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     webhooks: new WebhookService(config.webhooks, rateLimits),
     feeds: new CalendarFeedService(config.publicUrl, config.jwtSecret, links),
     zoom,
-    calendars: new CalendarService(google, calendarTokens),
+    calendars: new CalendarService(
+      google,
+      calendarTokens,
+      new OAuthFlows(config.publicUrl, createHmac('sha256', config.jwtSecret).update('oauth-pkce').digest('hex')),
+    ),
     calendarSync,
     reviews: new ReviewService(events),
     images: new ImageService(imageStorage(config.images), config.publicUrl, catalog),
