@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Holds cannot be hoarded. `hold_policy` (one row, written by each server at start from its HOLD_*
+ * Holds cannot be hoarded. `booking_policy` (one row, written by each server at start from its HOLD_*
  * settings) caps the unpaid holds (PENDING_PAYMENT bookings) of one customer: bookings and seats (a
  * booking's seats summed over its slots) per service and in all; `hold_release` remembers when a
  * customer's hold on a slot was cancelled or ran out, and a new hold of that slot by that customer waits
@@ -12,14 +12,14 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261201092000_hold_limits extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`create table "hold_policy" (
+    this.addSql(`create table "booking_policy" (
       "id" boolean primary key default true check ("id"),
       "bookings_per_service" int not null check ("bookings_per_service" >= 0),
       "seats_per_service" int not null check ("seats_per_service" >= 0),
       "bookings" int not null check ("bookings" >= 0),
       "seats" int not null check ("seats" >= 0),
       "cooldown_seconds" int not null check ("cooldown_seconds" >= 0));`);
-    this.addSql(`insert into "hold_policy" values (true, 3, 100, 10, 200, 900);`);
+    this.addSql(`insert into "booking_policy" values (true, 3, 100, 10, 200, 900);`);
     this.addSql(`create table "hold_release" (
       "customer_id" int not null references "app_user" ("id") on delete cascade,
       "slot_id" int not null references "slot" ("id") on delete cascade,
@@ -32,11 +32,11 @@ export class Migration20261201092000_hold_limits extends Migration {
 create function check_hold(customer int, service int, slots int[], adding_bookings int, adding_seats int, at timestamptz)
 returns void language plpgsql as $$
 declare
-  policy hold_policy;
+  policy booking_policy;
   held record;
   cooled record;
 begin
-  select * into policy from hold_policy;
+  select * into policy from booking_policy;
   if not found then return; end if;
   select count(distinct b.id) filter (where b.service_id = service) + adding_bookings as service_bookings,
          count(distinct b.id) + adding_bookings as bookings,
@@ -88,6 +88,6 @@ end $$;`);
     this.addSql(`drop function check_hold(int, int, int[], int, int, timestamptz);`);
     this.addSql(`drop index "booking_holds_index";`);
     this.addSql(`drop table "hold_release";`);
-    this.addSql(`drop table "hold_policy";`);
+    this.addSql(`drop table "booking_policy";`);
   }
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { SESSION_CHANNEL } from './accounts/session-check';
-import { saveHoldPolicy } from './booking/hold-policy';
+import { saveBookingPolicy } from './booking/hold-policy';
 import type { Config } from './config';
 import { systemClock, type Clock } from './core/clock';
 import { openDatabase } from './core/database';
@@ -47,7 +47,7 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
           connectTimeoutMs: config.dbConnectTimeoutMs,
         })
       : undefined;
-    await saveHoldPolicy(orm.em.fork(), config.holds);
+    await saveBookingPolicy(orm.em.fork(), config);
     if (config.adminEmail && config.adminPassword) {
       await domain.accounts.ensureAdmin(orm.em.fork(), config.adminEmail, config.adminPassword);
     }
@@ -65,6 +65,7 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
       images: domain.images,
       rateLimits: domain.rateLimits,
       links: domain.links,
+      accounts: domain.accounts,
       settings: config,
     });
     const hub = new LiveHub(orm, log);

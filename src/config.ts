@@ -37,6 +37,8 @@ export interface Config {
   holdMinutes: number;
   /** Caps on one customer's unpaid holds, and the cooldown before holding a released slot again. */
   holds: HoldSettings;
+  /** Distinct outside addresses (booking contacts) one account may have mailed in 24 hours; 0: no limit. */
+  guestAddressesPerDay: number;
   proposalTtlHours: number;
   waitlistOfferHours: number;
   /** Outgoing webhooks: plain http and private addresses (development), the time one delivery may take, the key that seals endpoint secrets. */
@@ -89,6 +91,9 @@ export interface RateLimitSettings {
   /** `redeliverWebhook` calls per account. */
   redeliveriesPerAccount: number;
   redeliveriesWindowSeconds: number;
+  /** Links confirming an account's address mailed to it again (`requestEmailVerification`). */
+  verificationMailsPerAccount: number;
+  verificationMailsWindowSeconds: number;
 }
 /** A setting that makes starting pointless; main prints its message alone. */
 export class ConfigError extends Error {}
@@ -165,6 +170,9 @@ const ENV = z.object({
   RATE_LIMIT_UPLOADS_WINDOW_SECONDS: number(3600),
   RATE_LIMIT_REDELIVERIES_PER_ACCOUNT: number(20),
   RATE_LIMIT_REDELIVERIES_WINDOW_SECONDS: number(3600),
+  RATE_LIMIT_VERIFICATION_MAILS_PER_ACCOUNT: number(5),
+  RATE_LIMIT_VERIFICATION_MAILS_WINDOW_SECONDS: number(86_400),
+  GUEST_ADDRESSES_PER_DAY: number(10),
   ADMIN_EMAIL: text(),
   ADMIN_PASSWORD: text(),
   PUBLIC_URL: z.preprocess(blank, z.url('must be a URL such as https://bookings.example.com').optional()),
@@ -304,6 +312,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uploadsWindowSeconds: e.RATE_LIMIT_UPLOADS_WINDOW_SECONDS,
       redeliveriesPerAccount: e.RATE_LIMIT_REDELIVERIES_PER_ACCOUNT,
       redeliveriesWindowSeconds: e.RATE_LIMIT_REDELIVERIES_WINDOW_SECONDS,
+      verificationMailsPerAccount: e.RATE_LIMIT_VERIFICATION_MAILS_PER_ACCOUNT,
+      verificationMailsWindowSeconds: e.RATE_LIMIT_VERIFICATION_MAILS_WINDOW_SECONDS,
     },
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
@@ -331,6 +341,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       seats: Math.floor(e.HOLD_LIMIT_SEATS),
       cooldownMinutes: e.HOLD_COOLDOWN_MINUTES,
     },
+    guestAddressesPerDay: Math.floor(e.GUEST_ADDRESSES_PER_DAY),
     proposalTtlHours: e.PROPOSAL_TTL_HOURS,
     waitlistOfferHours: e.WAITLIST_OFFER_HOURS,
     webhooks: {

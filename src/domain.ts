@@ -156,7 +156,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     tokens,
     sessions,
     rateLimits,
-    accounts: new AccountService(sessions, rateLimits),
+    accounts: new AccountService(sessions, rateLimits, links),
     catalog,
     scheduling: new SchedulingService(catalog, lifecycle, bookings, events),
     blackouts: new BlackoutService(catalog, lifecycle),

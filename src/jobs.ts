@@ -20,6 +20,8 @@ declare global {
       /** Tells the provider of a new review. */
       review_mail: { reviewId: number };
       send_message: { messageId: number };
+      /** Mails an account the link that confirms its address (at sign-up, or asked for again). */
+      verification_mail: { userId: number };
       apply_stripe_event: { eventId: string };
       expire_payment_hold: { bookingId: number };
       cancel_payment_intent: { intentId: string };
@@ -129,6 +131,10 @@ export const jobs = {
     task: 'review_mail',
     payload: { reviewId },
     jobKey: `review-mail:${reviewId}`,
+  }),
+  verificationMail: (userId: number): Job<'verification_mail'> => ({
+    task: 'verification_mail',
+    payload: { userId },
   }),
   sendMessage: (messageId: number): Job<'send_message'> => ({
     task: 'send_message',

@@ -10,7 +10,8 @@ type Limit =
   | 'signUpPerAddress'
   | 'mutationsPerClient'
   | 'uploadsPerAccount'
-  | 'redeliveriesPerAccount';
+  | 'redeliveriesPerAccount'
+  | 'verificationMailsPerAccount';
 
 const WINDOWS: Record<Limit, keyof RateLimitSettings> = {
   loginPerAccount: 'loginWindowSeconds',
@@ -19,6 +20,7 @@ const WINDOWS: Record<Limit, keyof RateLimitSettings> = {
   mutationsPerClient: 'mutationsWindowSeconds',
   uploadsPerAccount: 'uploadsWindowSeconds',
   redeliveriesPerAccount: 'redeliveriesWindowSeconds',
+  verificationMailsPerAccount: 'verificationMailsWindowSeconds',
 };
 
 function limited(res: RateLimiterRes): DomainError {
@@ -71,6 +73,11 @@ export class RateLimits {
   /** One image upload of a signed-in account. */
   upload(ctx: RequestContext, userId: number): Promise<void> {
     return this.consume(ctx, 'uploadsPerAccount', `user:${userId}`);
+  }
+
+  /** One more link confirming a signed-in account's address, mailed to it. */
+  verificationMail(ctx: RequestContext, userId: number): Promise<void> {
+    return this.consume(ctx, 'verificationMailsPerAccount', `user:${userId}`);
   }
 
   /** One webhook redelivery asked for by a signed-in account. */

@@ -18,18 +18,25 @@ export interface HoldSettings {
 }
 
 /**
- * Writes the settings where the database's hold rule reads them (`hold_policy`, migration
- * 20261201092000): each server does at start, so every process on a database must share them.
+ * Writes the settings where the database's booking rules read them (`booking_policy`: the hold caps and
+ * cooldown, and the distinct guest addresses an account may name in a day): each server does at start,
+ * so every process on a database must share them.
  */
-export async function saveHoldPolicy(em: EntityManager, settings: HoldSettings): Promise<void> {
+export async function saveBookingPolicy(
+  em: EntityManager,
+  settings: { holds: HoldSettings; guestAddressesPerDay: number },
+): Promise<void> {
+  const { holds } = settings;
   await em.execute(
-    'update hold_policy set bookings_per_service = ?, seats_per_service = ?, bookings = ?, seats = ?, cooldown_seconds = ?',
+    `update booking_policy set bookings_per_service = ?, seats_per_service = ?, bookings = ?, seats = ?,
+      cooldown_seconds = ?, guest_addresses_per_day = ?`,
     [
-      settings.bookingsPerService,
-      settings.seatsPerService,
-      settings.bookings,
-      settings.seats,
-      Math.round(settings.cooldownMinutes * 60),
+      holds.bookingsPerService,
+      holds.seatsPerService,
+      holds.bookings,
+      holds.seats,
+      Math.round(holds.cooldownMinutes * 60),
+      settings.guestAddressesPerDay,
     ],
   );
 }

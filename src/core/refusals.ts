@@ -61,6 +61,12 @@ export function databaseRefusal(error: unknown): DomainError | undefined {
         `Your hold on slot ${detail} ended a moment ago: you can hold it again in ${hint} seconds`,
         { slotId: detail, retryAfter: Number(hint) },
       );
+    case 'BK008':
+      return new DomainError(
+        'RATE_LIMITED',
+        `contact.email: bookings may name at most ${detail} other people's addresses a day; try again in ${hint} seconds`,
+        { field: 'contact.email', max: Number(detail), retryAfter: Number(hint) },
+      );
     default:
       return undefined;
   }

@@ -2,6 +2,9 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Logger } from 'pino';
 import type { Message } from './message.entity';
+
+/** What is sent: a stored message, or what stands in for it (send-message.ts). */
+export type OutgoingMail = Pick<Message, 'id' | 'to' | 'subject' | 'text' | 'html'> & { calendar?: string | null };
 import { isPlainAddress } from '../accounts/email';
 import { oneLine } from './booking-mail';
 
@@ -29,7 +32,7 @@ export class Mailer {
    * Delivers one message. A permanent refusal (an SMTP 5xx answer) is returned, not thrown: retrying
    * cannot help. A server that is down or slow throws, so that the job is retried with backoff.
    */
-  async deliver(message: Message): Promise<Delivery> {
+  async deliver(message: OutgoingMail): Promise<Delivery> {
     // Addresses are checked when given; one stored before that check must still reach no one else.
     if (!isPlainAddress(message.to)) return { outcome: 'refused', error: 'not one plain email address' };
     if (!this.transport) {

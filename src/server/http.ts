@@ -29,6 +29,7 @@ import { compiledExecution } from './compiled-execution';
 import { startDeadline } from './operation-deadline';
 import { costLimitPlugin, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits';
 import { bookingPage } from './booking-page';
+import { verifyEmailPage } from './verify-email-page';
 import { calendarPage } from './calendar-page';
 import { explorerPage } from './explorer';
 import type { Links } from '../notifications/links';
@@ -38,6 +39,7 @@ import { stripeWebhook } from './stripe-webhook';
 import { oauthRoutes } from '../calendars/oauth-routes';
 import type { CalendarService } from '../calendars/calendar.service';
 import type { ImageService } from '../images/image.service';
+import type { AccountService } from '../accounts/account.service';
 import type { RateLimits } from '../accounts/rate-limits';
 import { imageRoutes } from './uploads';
 import type { Tokens } from './tokens';
@@ -73,6 +75,7 @@ export interface HttpDeps {
   images: ImageService;
   rateLimits: RateLimits;
   links: Links;
+  accounts: AccountService;
   settings: HttpSettings;
 }
 
@@ -186,6 +189,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     }),
   );
   app.use(bookingPage({ orm: deps.orm, links: deps.links, log: deps.log }));
+  app.use(verifyEmailPage({ orm: deps.orm, clock: deps.clock, log: deps.log, accounts: deps.accounts }));
   app.use(stripeWebhook({ orm: deps.orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log: deps.log }));
   app.use(
     oauthRoutes({
