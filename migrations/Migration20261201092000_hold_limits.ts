@@ -34,6 +34,7 @@ returns void language plpgsql as $$
 declare
   policy booking_policy;
   held record;
+  over record;
   cooled record;
 begin
   select * into policy from booking_policy;
@@ -45,17 +46,14 @@ begin
     into held
     from booking b join booking_slot bs on bs.booking_id = b.id
     where b.customer_id = customer and b.status = 'PENDING_PAYMENT';
-  if policy.bookings_per_service > 0 and held.service_bookings > policy.bookings_per_service then
-    raise exception 'HOLD_LIMIT' using errcode = 'BK006', detail = 'BOOKINGS_PER_SERVICE', hint = policy.bookings_per_service::text;
-  end if;
-  if policy.seats_per_service > 0 and held.service_seats > policy.seats_per_service then
-    raise exception 'HOLD_LIMIT' using errcode = 'BK006', detail = 'SEATS_PER_SERVICE', hint = policy.seats_per_service::text;
-  end if;
-  if policy.bookings > 0 and held.bookings > policy.bookings then
-    raise exception 'HOLD_LIMIT' using errcode = 'BK006', detail = 'BOOKINGS', hint = policy.bookings::text;
-  end if;
-  if policy.seats > 0 and held.seats > policy.seats then
-    raise exception 'HOLD_LIMIT' using errcode = 'BK006', detail = 'SEATS', hint = policy.seats::text;
+  select * into over from (values
+      ('BOOKINGS_PER_SERVICE', held.service_bookings, policy.bookings_per_service),
+      ('SEATS_PER_SERVICE', held.service_seats, policy.seats_per_service),
+      ('BOOKINGS', held.bookings, policy.bookings),
+      ('SEATS', held.seats, policy.seats)) as cap(name, held, allowed)
+    where cap.allowed > 0 and cap.held > cap.allowed limit 1;
+  if found then
+    raise exception 'HOLD_LIMIT' using errcode = 'BK006', detail = over.name, hint = over.allowed::text;
   end if;
   select r.slot_id, r.released_at + make_interval(secs => policy.cooldown_seconds) as until into cooled
     from hold_release r

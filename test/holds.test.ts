@@ -3,7 +3,7 @@ import { loadConfig } from '../src/config';
 import { TestClock } from './support/clock';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
 import { createService, dailySlots, daysFromNow, runJobsNow, signUp, type Account } from './support/fixtures';
-import { codes, startTestServer, type GraphQLResult, type TestServer } from './support/server';
+import { codes, startTestServer, type TestServer, tally } from './support/server';
 
 const MINUTE = 60_000;
 const clock = new TestClock();
@@ -37,12 +37,6 @@ async function paidSlots(days: number, capacity = 1) {
 
 const book = (who: Account, slotIds: string[], adults = 1) =>
   server.request(BookDocument, { input: { slotIds, party: { adults } } satisfies BookInput }, who.token);
-
-const tally = (results: GraphQLResult<unknown>[]) =>
-  results.reduce<Record<string, number>>((counts, result) => {
-    const key = codes(result).join() || 'OK';
-    return { ...counts, [key]: (counts[key] ?? 0) + 1 };
-  }, {});
 
 const intents = () => stripe.calls(/^POST \/v1\/payment_intents$/).length;
 

@@ -10,7 +10,7 @@ import {
 import { createService, dailySlots, daysFromNow, jobsSettled, signUp, type Account } from './support/fixtures';
 import { eventually } from './support/live';
 import { Mailbox } from './support/mailbox';
-import { codes, startTestServer, type GraphQLResult, type TestServer } from './support/server';
+import { codes, startTestServer, type TestServer, tally } from './support/server';
 
 const mailbox = new Mailbox();
 let server: TestServer;
@@ -41,11 +41,6 @@ function linkIn(mail: ParsedMail): URL {
   const url = new URL(link);
   return new URL(`${base()}${url.pathname}${url.search}`);
 }
-const tally = (results: GraphQLResult<unknown>[]) =>
-  results.reduce<Record<string, number>>((counts, result) => {
-    const key = codes(result).join() || 'OK';
-    return { ...counts, [key]: (counts[key] ?? 0) + 1 };
-  }, {});
 const SPAM = 'Cheap pills at spam.example';
 
 describe('an email address', () => {

@@ -8,7 +8,14 @@ import {
 } from '../client/generated/graphql';
 import { SERVICE, signUp } from './support/fixtures';
 import { startServerProcess, type ServerProcess } from './support/process';
-import { codes, createTestDatabase, startTestServer, type GraphQLResult, type TestServer } from './support/server';
+import {
+  codes,
+  createTestDatabase,
+  startTestServer,
+  type GraphQLResult,
+  type TestServer,
+  tally,
+} from './support/server';
 
 const PASSWORD = 'password123';
 const DEFAULTS = loadConfig({}).rateLimits;
@@ -40,12 +47,6 @@ async function logIn(url: string, email: string, password: string, address?: str
   });
   return (await response.json()) as GraphQLResult<unknown>;
 }
-
-const tally = (results: GraphQLResult<unknown>[]) =>
-  results.reduce<Record<string, number>>((counts, result) => {
-    const key = codes(result).join() || 'OK';
-    return { ...counts, [key]: (counts[key] ?? 0) + 1 };
-  }, {});
 
 const retryAfterOf = (result: GraphQLResult<unknown>) => result.errors![0].extensions.retryAfter as number;
 

@@ -4,6 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
 import { systemContext } from '../core/context';
+import { page } from '../server/calendar-page';
 import type { ConsentPage, ConsentProvider, OAuthFlows } from './oauth-flow';
 
 export interface OAuthRouteDeps {
@@ -21,18 +22,6 @@ export interface OAuthRouteDeps {
 const COOKIE = 'oauth_browser';
 const COOKIE_PATH = '/oauth/';
 
-function page(result: ConsentPage): string {
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(result.title)}</title></head>
-<body>
-<h1>${escapeHtml(result.title)}</h1>
-<p>${escapeHtml(result.message)}</p>
-</body>
-</html>
-`;
-}
-
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 function browserCookie(req: Request): string | undefined {
@@ -44,7 +33,8 @@ function browserCookie(req: Request): string | undefined {
 }
 
 function show(res: Response, result: ConsentPage): void {
-  res.status(result.status).type('html').set('cache-control', 'no-store').send(page(result));
+  res.set('cache-control', 'no-store');
+  page(res, result.status, result.title, `<h1>${escapeHtml(result.title)}</h1>\n<p>${escapeHtml(result.message)}</p>`);
 }
 
 const notConnected = (status: number, message: string): ConsentPage => ({
