@@ -79,6 +79,9 @@ export class JobRunner {
       application_name: 'booking-jobs',
       ...connectionSettings(options.connectTimeoutMs),
     });
+    // graphile-worker listens to its pool only while a runner runs: an idle connection that PostgreSQL ends
+    // between runners, or while stopping, must not become an unhandled 'error' that ends the process.
+    pool.on('error', (error) => options.log.warn({ err: { message: error.message } }, 'a job connection was closed'));
     const leases = new WorkerLeases(options.databaseUrl, options.log, options.connectTimeoutMs);
     await leases.start();
     const jobs = new JobRunner(options, pool, leases);
