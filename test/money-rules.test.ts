@@ -57,21 +57,21 @@ async function paidBooking(slotIds: string[], adults = 2) {
 }
 
 /**
- * Moves a booking (and its slots) so that it starts `hours` from now, whatever the time of day the test
- * runs at, since the server's clock is not ours to turn here.
+ * Moves a booking (and its slots) so that it starts `hours` from now (negative: started that long ago),
+ * since the server's clock is not ours to turn here; relative to now, so the time of day does not matter.
  */
 async function startIn(bookingId: string, hours: number) {
-  const [{ interval }] = await server.sql<{ interval: string }>(
-    'select (now() + $2::interval - starts_at)::text as interval from booking where id = $1',
+  const [{ shift }] = await server.sql<{ shift: string }>(
+    `select (now() + $2::interval - starts_at)::text as shift from booking where id = $1`,
     [bookingId, `${hours} hours`],
   );
   await server.sql(
     `update slot set starts_at = starts_at + $2::interval, ends_at = ends_at + $2::interval where id in (select slot_id from booking_slot where booking_id = $1)`,
-    [bookingId, interval],
+    [bookingId, shift],
   );
   await server.sql(
     `update booking set starts_at = starts_at + $2::interval, ends_at = ends_at + $2::interval where id = $1`,
-    [bookingId, interval],
+    [bookingId, shift],
   );
 }
 

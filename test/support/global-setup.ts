@@ -44,8 +44,8 @@ async function migratedTemplate(serverUrl: string): Promise<string> {
   } finally {
     await orm.close();
   }
-  // MikroORM keeps entity metadata on globalThis; a test file run in this process (one file runs in band)
-  // would inherit this realm's copy through Jest's node globals, and MikroORM's cloning of it then fails.
+  // The ORM's metadata lives on globalThis; a test file run in this process (in band) would see Jest copy
+  // it into its sandbox, as a foreign realm's objects, and MikroORM.init would fail there.
   for (const key of Object.keys(globalThis))
     if (key.startsWith('mikro-orm-')) delete (globalThis as Record<string, unknown>)[key];
   return name;
