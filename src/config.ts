@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import type { HoldSettings } from './booking/hold-policy';
 import type { GoogleSettings } from './calendars/google-client';
 import type { ZoomSettings } from './calendars/zoom-client';
 import type { ImageSettings } from './images/image-storage';
@@ -36,6 +37,10 @@ export interface Config {
   zoom?: ZoomSettings;
   /** How long seats stay held for a payment, a proposal waits, and a waitlist offer stands. */
   holdMinutes: number;
+  /** Caps on one customer's unpaid holds, and the cooldown before holding a released slot again. */
+  holds: HoldSettings;
+  /** Distinct outside addresses (booking contacts) one account may have mailed in 24 hours; 0: no limit. */
+  guestAddressesPerDay: number;
   proposalTtlHours: number;
   waitlistOfferHours: number;
   /** Outgoing webhooks: plain http and private addresses (development), the time one delivery may take, the key that seals endpoint secrets. */
@@ -73,7 +78,7 @@ export interface Config {
 
 /** Counts per window, shared by every process through PostgreSQL; a count of 0 turns that limit off. */
 export interface RateLimitSettings {
-  /** Failed `logIn`s (and `changePassword`s) per account, and per client address, in one window. */
+  /** Failed `logIn`s (and `changePassword`s) per account from one client address, and per client address, in one window. */
   loginPerAccount: number;
   loginPerAddress: number;
   loginWindowSeconds: number;
@@ -85,6 +90,12 @@ export interface RateLimitSettings {
   /** Image uploads (POST /uploads) per account. */
   uploadsPerAccount: number;
   uploadsWindowSeconds: number;
+  /** `redeliverWebhook` calls per account. */
+  redeliveriesPerAccount: number;
+  redeliveriesWindowSeconds: number;
+  /** Links confirming an account's address mailed to it again (`requestEmailVerification`). */
+  verificationMailsPerAccount: number;
+  verificationMailsWindowSeconds: number;
 }
 /** A setting that makes starting pointless; main prints its message alone. */
 export class ConfigError extends Error {}
@@ -173,6 +184,11 @@ const ENV = z.object({
   RATE_LIMIT_MUTATIONS_WINDOW_SECONDS: number(60),
   RATE_LIMIT_UPLOADS_PER_ACCOUNT: number(100),
   RATE_LIMIT_UPLOADS_WINDOW_SECONDS: number(3600),
+  RATE_LIMIT_REDELIVERIES_PER_ACCOUNT: number(20),
+  RATE_LIMIT_REDELIVERIES_WINDOW_SECONDS: number(3600),
+  RATE_LIMIT_VERIFICATION_MAILS_PER_ACCOUNT: number(5),
+  RATE_LIMIT_VERIFICATION_MAILS_WINDOW_SECONDS: number(86_400),
+  GUEST_ADDRESSES_PER_DAY: number(10),
   ADMIN_EMAIL: text(),
   ADMIN_PASSWORD: text(),
   PUBLIC_URL: z.preprocess(blank, z.url('must be a URL such as https://bookings.example.com').optional()),
@@ -205,6 +221,11 @@ const ENV = z.object({
   AWS_REGION: text(),
   S3_FORCE_PATH_STYLE: onOff(false),
   HOLD_MINUTES: number(15),
+  HOLD_LIMIT_BOOKINGS_PER_SERVICE: number(3),
+  HOLD_LIMIT_SEATS_PER_SERVICE: number(100),
+  HOLD_LIMIT_BOOKINGS: number(10),
+  HOLD_LIMIT_SEATS: number(200),
+  HOLD_COOLDOWN_MINUTES: number(15),
   PROPOSAL_TTL_HOURS: number(48),
   WAITLIST_OFFER_HOURS: number(24),
   WEBHOOKS_ALLOW_HTTP: onOff(false),
@@ -309,6 +330,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       mutationsWindowSeconds: e.RATE_LIMIT_MUTATIONS_WINDOW_SECONDS,
       uploadsPerAccount: e.RATE_LIMIT_UPLOADS_PER_ACCOUNT,
       uploadsWindowSeconds: e.RATE_LIMIT_UPLOADS_WINDOW_SECONDS,
+      redeliveriesPerAccount: e.RATE_LIMIT_REDELIVERIES_PER_ACCOUNT,
+      redeliveriesWindowSeconds: e.RATE_LIMIT_REDELIVERIES_WINDOW_SECONDS,
+      verificationMailsPerAccount: e.RATE_LIMIT_VERIFICATION_MAILS_PER_ACCOUNT,
+      verificationMailsWindowSeconds: e.RATE_LIMIT_VERIFICATION_MAILS_WINDOW_SECONDS,
     },
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
@@ -329,6 +354,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     zoom: zoom(e),
     google: google(e),
     holdMinutes: e.HOLD_MINUTES,
+    holds: {
+      bookingsPerService: Math.floor(e.HOLD_LIMIT_BOOKINGS_PER_SERVICE),
+      seatsPerService: Math.floor(e.HOLD_LIMIT_SEATS_PER_SERVICE),
+      bookings: Math.floor(e.HOLD_LIMIT_BOOKINGS),
+      seats: Math.floor(e.HOLD_LIMIT_SEATS),
+      cooldownMinutes: e.HOLD_COOLDOWN_MINUTES,
+    },
+    guestAddressesPerDay: Math.floor(e.GUEST_ADDRESSES_PER_DAY),
     proposalTtlHours: e.PROPOSAL_TTL_HOURS,
     waitlistOfferHours: e.WAITLIST_OFFER_HOURS,
     webhooks: {

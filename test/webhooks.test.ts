@@ -195,6 +195,42 @@ describe('outgoing webhooks', () => {
     await server.ok(DeleteWebhookEndpointDocument, { id: hook.id }, owner.token);
   });
 
+  it('redeliver on demand as one pending delivery per event and endpoint, with 5 attempts, at most 20 asks an hour', async () => {
+    const provider = await signUp(server, 'PROVIDER');
+    const { endpoint: hook } = await endpoint(['booking.created'], provider, '/redelivered');
+    const [slot] = await slotsOf(provider);
+    await book(slot.id);
+    const [delivered] = await deliveries(hook.id, provider);
+    expect(delivered.status).toBe('DELIVERED');
+
+    receiver.answer = 500;
+    const before = receiver.received.length;
+    const asks = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        server.request(RedeliverWebhookDocument, { deliveryId: delivered.id }, provider.token),
+      ),
+    );
+    const answered = asks.filter((ask) => !ask.errors);
+    expect(answered).toHaveLength(20);
+    expect(asks.filter((ask) => codes(ask).join() === 'RATE_LIMITED')).toHaveLength(10);
+    // Thirty asks at once: one new delivery, which every answer names.
+    const ids = new Set(answered.map((ask) => ask.data!.redeliverWebhook.id));
+    expect(ids.size).toBe(1);
+    const [again] = ids;
+    const [job] = await server.sql<{ max_attempts: number }>(
+      'select max_attempts from graphile_worker.jobs where key = $1',
+      [`webhook-delivery:${again}`],
+    );
+    expect(job.max_attempts).toBe(5);
+    const list = await deliveries(hook.id, provider);
+    expect(list.map((delivery) => delivery.id).sort()).toEqual([delivered.id, again].sort());
+    const redelivery = list.find((delivery) => delivery.id === again)!;
+    expect(redelivery.status).toBe('PENDING');
+    // Every POST since is an attempt of that one delivery.
+    expect(receiver.received.length - before).toBe(redelivery.attempts);
+    await server.ok(DeleteWebhookEndpointDocument, { id: hook.id }, provider.token);
+  });
+
   it('let no hung or endless receiver hold a worker, and switch off an endpoint that answers 410 Gone', async () => {
     const { endpoint: hook } = await endpoint(['booking.created']);
     const slots = await slotsOf(owner);

@@ -32,15 +32,17 @@ import { compiledExecution } from './compiled-execution';
 import { startDeadline } from './operation-deadline';
 import { costLimitPlugin, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits';
 import { bookingPage } from './booking-page';
+import { verifyEmailPage } from './verify-email-page';
 import { calendarPage } from './calendar-page';
 import { explorerPage } from './explorer';
 import type { Links } from '../notifications/links';
 import type { PaymentEventService } from '../payments/payment-events.service';
 import type { StripeGateway } from '../payments/stripe-gateway';
 import { stripeWebhook } from './stripe-webhook';
-import { googleCallback } from '../calendars/google-callback';
+import { oauthRoutes } from '../calendars/oauth-routes';
 import type { CalendarService } from '../calendars/calendar.service';
 import type { ImageService } from '../images/image.service';
+import type { AccountService } from '../accounts/account.service';
 import type { RateLimits } from '../accounts/rate-limits';
 import { imageRoutes } from './uploads';
 import type { Tokens } from './tokens';
@@ -53,7 +55,14 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 export type HttpSettings = Pick<
   Config,
-  'trustProxy' | 'metricsToken' | 'production' | 'operationTimeoutMs' | 'explorer' | 'corsOrigins' | 'shutdownTimeoutMs'
+  | 'trustProxy'
+  | 'metricsToken'
+  | 'production'
+  | 'operationTimeoutMs'
+  | 'explorer'
+  | 'corsOrigins'
+  | 'shutdownTimeoutMs'
+  | 'publicUrl'
 >;
 
 export interface HttpDeps {
@@ -69,6 +78,7 @@ export interface HttpDeps {
   images: ImageService;
   rateLimits: RateLimits;
   links: Links;
+  accounts: AccountService;
   settings: HttpSettings;
 }
 
@@ -184,8 +194,18 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     }),
   );
   app.use(bookingPage({ orm: deps.orm, links: deps.links, log: deps.log }));
+  app.use(verifyEmailPage({ orm: deps.orm, clock: deps.clock, log: deps.log, accounts: deps.accounts }));
   app.use(stripeWebhook({ orm: deps.orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log: deps.log }));
-  app.use(googleCallback({ orm: deps.orm, clock: deps.clock, log: deps.log, calendars: deps.calendars }));
+  app.use(
+    oauthRoutes({
+      orm: deps.orm,
+      clock: deps.clock,
+      log: deps.log,
+      flows: deps.calendars.flows,
+      providers: deps.calendars.consentProviders(),
+      secure: deps.settings.publicUrl.startsWith('https:'),
+    }),
+  );
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json(errorBody('Not found', 'NOT_FOUND'));

@@ -131,3 +131,11 @@ export async function serverMetric(graphqlUrl: string, name: string): Promise<nu
 export function codes(result: GraphQLResult<unknown>): string[] {
   return (result.errors ?? []).map((error) => error.extensions.code);
 }
+
+/** How many results answered each way: their codes joined, or OK. */
+export function tally(results: GraphQLResult<unknown>[]): Record<string, number> {
+  return results.reduce<Record<string, number>>((counts, result) => {
+    const key = codes(result).join() || 'OK';
+    return { ...counts, [key]: (counts[key] ?? 0) + 1 };
+  }, {});
+}

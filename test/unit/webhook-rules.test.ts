@@ -35,6 +35,15 @@ describe('webhook receivers', () => {
       'https://[fd00::1]/in',
       'https://[fe80::1]/in',
       'https://[::ffff:127.0.0.1]/in',
+      // IPv4-compatible IPv6 (::/96): the IPv4 address in its last 32 bits is what is judged.
+      'https://[::127.0.0.1]/in',
+      'https://[::7f00:1]/in',
+      'https://[::10.0.0.1]/in',
+      'https://[::169.254.169.254]/in',
+      'https://[::0.0.0.0]/in',
+      'https://[::ffff:0:127.0.0.1]/in',
+      'https://[64:ff9b::127.0.0.1]/in',
+      'https://[2002:7f00:1::1]/in',
     ]) {
       expect([url, refused(url)]).toEqual([url, 'url']);
     }
@@ -46,6 +55,9 @@ describe('webhook receivers', () => {
     expect(isPublicAddress('8.8.8.8')).toBe(true);
     expect(isPublicAddress('2606:4700:4700::1111')).toBe(true);
     expect(isPublicAddress('::ffff:10.0.0.1')).toBe(false);
+    expect(isPublicAddress('::127.0.0.1')).toBe(false);
+    expect(isPublicAddress('::192.168.0.1')).toBe(false);
+    expect(isPublicAddress('::ffff:8.8.8.8')).toBe(true);
     const error = await new Promise<NodeJS.ErrnoException | null>((resolve) =>
       publicOnlyLookup('localhost', {}, (err) => resolve(err)),
     );
