@@ -10,6 +10,8 @@ type Limit =
   | 'signUpPerAddress'
   | 'mutationsPerClient'
   | 'uploadsPerAccount'
+  | 'redeliveriesPerAccount'
+  | 'verificationMailsPerAccount'
   | 'lookupsPerAddress';
 
 const WINDOWS: Record<Limit, keyof RateLimitSettings> = {
@@ -18,6 +20,8 @@ const WINDOWS: Record<Limit, keyof RateLimitSettings> = {
   signUpPerAddress: 'signUpWindowSeconds',
   mutationsPerClient: 'mutationsWindowSeconds',
   uploadsPerAccount: 'uploadsWindowSeconds',
+  redeliveriesPerAccount: 'redeliveriesWindowSeconds',
+  verificationMailsPerAccount: 'verificationMailsWindowSeconds',
   lookupsPerAddress: 'lookupWindowSeconds',
 };
 
@@ -37,13 +41,17 @@ export class RateLimits {
 
   constructor(private readonly settings: RateLimitSettings) {}
 
-  /** Runs a password check as one attempt on the account and the caller's address (see attempt). */
+  /**
+   * Runs a password check as one attempt on the account from the caller's address, and on that address
+   * (see attempt). The account is counted per address, so that guesses from elsewhere never lock its owner
+   * out: a stranger exhausts only their own address's budget for it.
+   */
   passwordAttempt<T>(ctx: RequestContext, account: string, check: () => Promise<T>): Promise<T> {
     return this.attempt(
       ctx,
       [
         ['loginPerAddress', addressOf(ctx)],
-        ['loginPerAccount', account],
+        ['loginPerAccount', `${account} ${addressOf(ctx)}`], // no email holds a space
       ],
       check,
     );
@@ -87,6 +95,16 @@ export class RateLimits {
   /** One image upload of a signed-in account. */
   upload(ctx: RequestContext, userId: number): Promise<void> {
     return this.consume(ctx, 'uploadsPerAccount', `user:${userId}`);
+  }
+
+  /** One more link confirming a signed-in account's address, mailed to it. */
+  verificationMail(ctx: RequestContext, userId: number): Promise<void> {
+    return this.consume(ctx, 'verificationMailsPerAccount', `user:${userId}`);
+  }
+
+  /** One webhook redelivery asked for by a signed-in account. */
+  redelivery(ctx: RequestContext, userId: number): Promise<void> {
+    return this.consume(ctx, 'redeliveriesPerAccount', `user:${userId}`);
   }
 
   private async consume(ctx: RequestContext, limit: Limit, key: string): Promise<void> {

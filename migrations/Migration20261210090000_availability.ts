@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * working hours split into slots, part-day and inactive blackouts and an admin's global ones (no provider),
  * and a waitlist entry's contact and notes.
  */
-export class Migration20261125090000_availability extends Migration {
+export class Migration20261210090000_availability extends Migration {
   override async up(): Promise<void> {
     // end_time set: working hours from start_time to end_time less the breaks, a slot every slot_minutes.
     this.addSql(
