@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
@@ -46,7 +48,7 @@ import type { AccountService } from '../accounts/account.service';
 import type { RateLimits } from '../accounts/rate-limits';
 import { imageRoutes } from './uploads';
 import type { Tokens } from './tokens';
-import { WEB_ASSETS_PATH, webAssets } from './web-assets';
+import { packageRoot, WEB_ASSETS_PATH, webAssets } from './web-assets';
 
 /** Larger than any valid request, so that long notes are refused by the domain with a named field. */
 const MAX_BODY = '4mb';
@@ -98,6 +100,12 @@ function describeRequestError(error: { status?: number; type?: string }): { stat
     return { status, message: 'The body must be UTF-8 JSON' };
   return { status, message: status === 500 ? 'Internal server error' : 'Bad request' };
 }
+
+/** What /health names: this package's name and version, read once from its package.json. */
+const SERVED: { service: string; version: string } = (() => {
+  const { name, version } = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8'));
+  return { service: name, version };
+})();
 
 /** The HTTP server: GraphQL (and its explorer) on /graphql, /health, /metrics, the calendar pages and the Stripe webhook. Apollo drains it on stop. */
 export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
@@ -170,9 +178,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   app.get('/health', async (_req, res) => {
     try {
       await deps.orm.em.getConnection().execute('select 1');
-      res.json({ status: 'ok' });
+      res.json({ status: 'ok', ...SERVED });
     } catch {
-      res.status(503).json({ status: 'unavailable' });
+      res.status(503).json({ status: 'unavailable', ...SERVED });
     }
   });
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 
 /** The package's root, found from the compiled (dist/src/server) or the source (src/server) tree alike. */
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = __dirname;
   while (!fs.existsSync(path.join(dir, 'package.json'))) {
     if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
