@@ -79,5 +79,14 @@ describe("npm run seed, then the README's Try it", () => {
       nodes: [{ status: 'CONFIRMED', service: { name: 'Sector A umbrellas' }, customer: { name: 'Ann Demo' } }],
     });
     expect((answer('generateSlots') as unknown[]).length).toBeGreaterThanOrEqual(6);
+    const reference = (answer('book') as { reference: string }).reference;
+    expect(answer('lookupBooking')).toMatchObject({ reference, status: 'CONFIRMED', party: { total: 2 } });
+    const checked = answer('checkAvailability') as { timezone: string; slotCount: number; days: unknown[] };
+    expect(checked).toMatchObject({ timezone: 'America/New_York' });
+    expect(checked.days).toHaveLength(7);
+    expect(checked.slotCount).toBeGreaterThan(0);
+    expect(answer('createBlackout')).toMatchObject({ allDay: false, startTime: '12:00', endTime: '14:00' });
+    const workingHours = answers.filter((each) => each.data?.generateSlots).map((each) => each.data!.generateSlots);
+    expect((workingHours[1] as unknown[]).length).toBeGreaterThanOrEqual(5 * 7); // a working week at least
   });
 });
