@@ -299,6 +299,11 @@ describe('waitlist', () => {
     expect((await storedMails(server, shown.email)).map((mail) => mail.subject)).toEqual([
       expect.stringMatching(/^A place is free for you/),
     ]);
+    // Sent on the customer's behalf: withheld while their own address is unconfirmed, as a booking's guest mail is.
+    const [{ sender_id }] = await server.sql<{ sender_id: number }>('select sender_id from message where "to" = $1', [
+      shown.email,
+    ]);
+    expect(String(sender_id)).toBe(waiting.userId);
     const { claimWaitlistOffer } = await server.ok(ClaimWaitlistOfferDocument, { id: entry.id }, waiting.token);
     const { booking: made } = await server.ok(BookingDetailsDocument, { id: claimWaitlistOffer.id }, owner.token);
     expect(made?.contact).toEqual(shown);

@@ -220,12 +220,12 @@ export class NotificationService {
         recipient.timezone,
       );
       const message = tx.em.create(Message, { recipient, to: recipient.email, subject, text, html });
-      // The guest the seats are for hears of them too, as a booking's guest does.
+      // The guest the seats are for hears of them too, as a booking's guest does, on the customer's behalf.
       const guest = entry.contact?.email;
       await this.store(
         tx,
         guest && guest !== recipient.email
-          ? [message, tx.em.create(Message, { recipient: null, to: guest, subject, text, html })]
+          ? [message, tx.em.create(Message, { recipient: null, sender: recipient, to: guest, subject, text, html })]
           : [message],
       );
     });
