@@ -5,6 +5,7 @@ import path from 'node:path';
 import { LogInDocument, SignUpDocument } from '../client/generated/graphql';
 import { print } from 'graphql';
 import { runUntilExit, startServerProcess } from './support/process';
+import { HEALTHY } from './support/server';
 
 async function post(url: string, document: typeof SignUpDocument | typeof LogInDocument, variables: object) {
   const response = await fetch(url, {
@@ -32,7 +33,7 @@ describe('npm start without DATABASE_URL', () => {
     const first = await startServerProcess({ DATA_DIR: dataDir });
     expect(first.output()).toContain('Booking API ready at http://localhost:');
     const health = await fetch(first.url.replace('/graphql', '/health'));
-    expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
+    expect([health.status, await health.json()]).toEqual([200, HEALTHY]);
     const user = { email: 'keeper@example.test', password: 'password123', name: 'Keeper', role: 'CUSTOMER' };
     expect((await post(first.url, SignUpDocument, { input: user })).errors).toBeUndefined();
     // A second server on the same data folder says, in one line, what is wrong.

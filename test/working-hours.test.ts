@@ -166,6 +166,17 @@ describe('working hours split into slots', () => {
     expect(status.get('16:00')).toBe('CLOSED'); // free and outside the new hours
     expect(status.get('16:30')).toBe('OPEN'); // booked: it stands
     expect(status.get('15:30')).toBe('OPEN');
+
+    // A schedule of one start a day has no hours to change.
+    const [single] = await dailySlots(server, owner, service.id, shiftDate(day, 1), shiftDate(day, 1));
+    const [{ schedule_id: singleId }] = await server.sql<{ schedule_id: number }>(
+      'select schedule_id from slot where id = $1',
+      [single.id],
+    );
+    for (const input of [{ endTime: '17:00' }, { slotMinutes: 30 }, { breaks: [] }]) {
+      const refused = await server.request(UpdateScheduleDocument, { id: String(singleId), input }, owner.token);
+      expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: Object.keys(input)[0] });
+    }
   });
 
   it('refuses bad hours naming the field, and more slots than one call makes', async () => {

@@ -175,7 +175,10 @@ export class SchedulingService {
             schedule.durationMinutes,
           );
           Object.assign(schedule, { endTime: next.endTime, slotMinutes: next.slotMinutes, breaks: next.breaks });
-        } else workingHoursOf({ ...input, startTime: schedule.startTime }, schedule.durationMinutes); // refuses them
+        } else {
+          const given = (['endTime', 'slotMinutes', 'breaks'] as const).find((field) => input[field] != null);
+          if (given) throw new BadInput(given, 'is for working hours: this schedule makes one slot a day at startTime');
+        }
         if (input.validUntil !== undefined) {
           if (input.validUntil && input.validUntil < schedule.validFrom)
             throw new BadInput('validUntil', 'must not be before validFrom');

@@ -5,9 +5,14 @@ import { Client } from 'pg';
 import { startApp, type RunningApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { systemClock, type Clock } from '../../src/core/clock';
+import packageJson from '../../package.json';
 
 export const ADMIN = { email: 'admin@example.test', password: 'admin-password' };
 export const JWT_SECRET = 'test-secret-shared-by-every-test-process';
+/** What GET /health answers while the database answers: the status, the service's name and version. */
+export const HEALTHY = { status: 'ok', service: packageJson.name, version: packageJson.version };
+/** What GET /health answers while the database does not (HTTP 503). */
+export const UNHEALTHY = { ...HEALTHY, status: 'unavailable' };
 /** GET /metrics asks every test server (in-process or spawned) for this Bearer token. */
 export const METRICS_TOKEN = 'test-metrics-token';
 
