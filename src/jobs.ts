@@ -3,7 +3,7 @@
  * the waiting one), declared once. graphile-worker's `GraphileWorker.Tasks` types each task's payload;
  * `tasks.ts` runs them, the domain queues them with the builders below.
  */
-import type { BookingSnapshot } from './booking/booking-events';
+import type { BookingSnapshot, MoneyOutcome } from './booking/booking-events';
 import type { BookingMailKind } from './notifications/booking-mail';
 import type { ProposalMailKind } from './notifications/proposal-mail';
 
@@ -44,11 +44,12 @@ declare global {
 
 export type TaskName = keyof GraphileWorker.Tasks;
 
-/** The facts of a change that its email tells: who made it (null: the server or the bank), why, and what the booking was before. */
+/** The facts of a change that its email tells: who made it (null: the server or the bank), why, what the booking was before, and what it did to the money. */
 export interface MailedChange {
   actorId: number | null;
   reason: string | null;
   before: BookingSnapshot | null;
+  money?: MoneyOutcome;
 }
 
 export interface Job<K extends TaskName = TaskName> {

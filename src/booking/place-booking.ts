@@ -24,7 +24,8 @@ export interface Placement {
 
 /**
  * Writes a new booking in ONE statement: its seats taken (`take_seats`, slot-id order, or a named
- * refusal that undoes everything), the booking, its slot links with their agreed unit prices, its
+ * refusal that undoes everything), the booking with its agreed terms and price lines, its slot links with
+ * their agreed unit prices, its
  * payment, and every effect its listeners asked for (audit entry, live notices, jobs). Alone it is a
  * transaction of its own; inside a use case's transaction it is one of its statements. No entity is
  * hydrated from a query: the booking answered is the row the insert returned.
@@ -82,8 +83,8 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
   }
   booking.ctes.push(
     `b as (insert into booking (id, reference, service_id, customer_id, status, starts_at, ends_at, adults, children, infants, subtotal, discount, tax, total,
-        currency, payment_id, hold_expires_at, meeting_url, notes, special_requirements, contact, dietary_restrictions, accessibility_needs, invite_sequence, created_at, updated_at)
-      select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${intent ? '(select id from pay)' : 'null'}, ?, ?, ?, ?, ?::jsonb, ?, ?, 0, ?, ? from seats returning *)`,
+        currency, terms, lines, payment_id, hold_expires_at, meeting_url, notes, special_requirements, contact, dietary_restrictions, accessibility_needs, invite_sequence, created_at, updated_at)
+      select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ${intent ? '(select id from pay)' : 'null'}, ?, ?, ?, ?, ?::jsonb, ?, ?, 0, ?, ? from seats returning *)`,
     `links as (insert into booking_slot (booking_id, slot_id, seats, unit_price)
       select b.id, u.slot_id, ?, u.unit_price from b, unnest(?::int[], ?::numeric[]) as u(slot_id, unit_price) returning 1)`,
   );
@@ -103,6 +104,8 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
     terms.tax,
     terms.total,
     terms.currency,
+    JSON.stringify(terms.agreed),
+    JSON.stringify(terms.lines),
     holdExpiresAt,
     service.meetingProvider === MeetingProvider.JITSI ? `https://meet.jit.si/${reference}` : null,
     plan.notes ?? null,

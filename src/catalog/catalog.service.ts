@@ -34,6 +34,8 @@ function applyTerms(service: Service, input: ServiceUpdateInput, zoomConfigured:
   if (input.childRate != null) service.childRateValue = rate('childRate', input.childRate, 1);
   if (input.infantRate != null) service.infantRateValue = rate('infantRate', input.infantRate, 1);
   if (input.taxRate != null) service.taxRateValue = rate('taxRate', input.taxRate, 1);
+  if (input.lateCancellationRefund != null)
+    service.lateCancellationRefundValue = rate('lateCancellationRefund', input.lateCancellationRefund, 1);
   if (input.bookingMode != null) service.bookingMode = input.bookingMode;
   if (input.requiresPayment != null) service.requiresPayment = input.requiresPayment;
   if (input.minPartySize != null)

@@ -15,6 +15,7 @@ export const MAX_ROWS = {
   providers: 500,
   schedules: 500,
   blackouts: 500,
+  paymentDiscrepancies: 500,
 } as const;
 
 /**

@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import type { MoneyOutcome } from '../booking/booking-events';
 import type { Booking } from '../booking/booking.entity';
 import type { Service } from '../catalog/service.entity';
 import { formatAmount } from '../core/money';
@@ -15,7 +16,8 @@ export type BookingMailKind =
   | 'meeting_link'
   | 'completed'
   | 'no_show'
-  | 'follow_up';
+  | 'follow_up'
+  | 'payment_mismatch';
 
 const SUBJECTS: Record<BookingMailKind, string> = {
   created: 'Booking confirmed',
@@ -29,11 +31,17 @@ const SUBJECTS: Record<BookingMailKind, string> = {
   completed: 'Booking completed',
   no_show: 'Booking marked as a no-show',
   follow_up: 'How was it? Review your booking',
+  payment_mismatch: 'A payment was reported for the wrong amount',
 };
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 /** Header values never carry line breaks, whatever users typed. */
 export const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ').trim();
+
+/** An amount as every email writes it: the currency's minor-unit digits, then the ISO code ("80.00 EUR"). */
+export function moneyText(amount: Decimal.Value, currency: string): string {
+  return `${formatAmount(amount, currency)} ${currency}`;
+}
 
 /** Who made a change, as the email names them. */
 export type ChangeActor = 'customer' | 'provider' | 'admin' | 'system';
@@ -55,8 +63,8 @@ export interface BookingMailFacts {
   /** Who made the change (a cancellation, a change), and why, when they said. */
   actor?: ChangeActor;
   reason?: string | null;
-  /** A cancellation's consequence for the money paid. */
-  refund?: string | null;
+  /** What the change did to the money paid, as it was decided then. */
+  money?: MoneyOutcome;
   /** What a changed booking was before the change. */
   before?: BookingBefore;
 }
@@ -86,10 +94,34 @@ function changeLines(booking: Booking, before: BookingBefore, when: (date: Date)
   if (partyText(before.party) !== party) lines.push(`Party: was ${partyText(before.party)}; now ${party}`);
   if (!new Decimal(before.total).eq(booking.total)) {
     lines.push(
-      `Total: was ${formatAmount(before.total, booking.currency)} ${booking.currency}; now ${formatAmount(booking.total, booking.currency)} ${booking.currency}`,
+      `Total: was ${moneyText(before.total, booking.currency)}; now ${moneyText(booking.total, booking.currency)}`,
     );
   }
   return lines;
+}
+
+/** What a cancellation or a change did to the money paid, in one line for the reader, or none. */
+function refundLine(money: MoneyOutcome | undefined, currency: string): string[] {
+  switch (money?.kind) {
+    case 'refund':
+      return [
+        `Refund: ${moneyText(money.amount, currency)}${money.full ? ' (the full amount)' : ''} ${money.byCard ? 'is being refunded to the card; you will be told when the bank has paid it' : 'was recorded as given back'}`,
+      ];
+    case 'late':
+      return new Decimal(money.amount).isZero()
+        ? [
+            `Refund: none. Nothing comes back: this was done less than ${money.cutoffHours} hours before the start, and the refund policy agreed at booking gives nothing back then. The provider may still refund by hand.`,
+          ]
+        : [
+            `Refund: ${moneyText(money.amount, currency)} only, the share the refund policy agreed at booking gives back less than ${money.cutoffHours} hours before the start; it is being refunded to the card.`,
+          ];
+    case 'stopped':
+      return ['Refund: none needed: the card payment was stopped; nothing was charged'];
+    case 'offline':
+      return ['Refund: no card payment was taken here; money paid in other ways is refunded by the provider'];
+    default:
+      return [];
+  }
 }
 
 const ACTOR_NAMES: Record<ChangeActor, (facts: BookingMailFacts) => string> = {
@@ -112,9 +144,10 @@ function kindLines(
     ? [`${kind === 'cancelled' ? 'Cancelled' : 'Changed'} by: ${ACTOR_NAMES[facts.actor](facts)}`]
     : [];
   const reason = facts.reason ? [`Reason: ${facts.reason}`] : [];
+  const money = facts.money;
   switch (kind) {
     case 'cancelled':
-      return [...by, ...reason, ...(facts.refund ? [`Refund: ${facts.refund}`] : [])];
+      return [...by, ...reason, ...refundLine(money, booking.currency)];
     case 'changed':
       return [
         ...by,
@@ -122,17 +155,38 @@ function kindLines(
         ...(facts.before
           ? ['What changed:', ...changeLines(booking, facts.before, when).map((line) => `- ${line}`)]
           : []),
+        ...refundLine(money, booking.currency),
       ];
     case 'payment_failed':
       return ['Released by: the system (the payment was not completed in time)'];
     case 'refunded':
-      return booking.refundedAmount
-        ? [`Refunded: ${formatAmount(booking.refundedAmount, booking.currency)} ${booking.currency}`]
-        : [];
-    case 'refund_failed':
       return [
-        'The bank refused a refund of this booking; the customer has not been paid back. Refund by other means or try again.',
+        ...(money?.kind === 'returned'
+          ? [
+              `${reader.side === 'customer' ? 'Refunded to you' : 'Refunded to the customer'}: ${moneyText(money.amount, booking.currency)}${booking.payment ? ' (the bank confirmed it)' : ''}`,
+            ]
+          : []),
+        `Refunded in all: ${moneyText(booking.refundedAmount ?? 0, booking.currency)} of ${moneyText(booking.total, booking.currency)}`,
       ];
+    case 'refund_failed': {
+      const what = money?.kind === 'refused' ? `${moneyText(money.amount, booking.currency)} ` : '';
+      const why = money?.kind === 'refused' ? [`The bank's reason: ${money.why}`] : [];
+      return reader.side === 'provider'
+        ? [
+            `The bank refused a refund of ${what}on this booking: the customer has not been paid it back. Refund by other means or try again (refundBooking).`,
+            ...why,
+          ]
+        : [
+            `The refund of ${what}on this booking that we told you of did not reach you: the bank returned it. The provider has been told.`,
+            ...why,
+          ];
+    }
+    case 'payment_mismatch':
+      return money?.kind === 'mismatch'
+        ? [
+            `Stripe reported a payment of ${money.reported} for this booking, which costs ${money.expected}. It did not confirm the booking: check the payment in your Stripe dashboard.`,
+          ]
+        : [];
     case 'completed':
       return [`Thank you for booking with ${facts.providerName}.`, `You can review it at ${reader.reviewLink}`];
     case 'no_show':
@@ -177,7 +231,7 @@ export function bookingMail(
     `From: ${when(booking.startsAt)}`,
     `To: ${when(booking.endsAt)}`,
     `Party: ${partyText(booking)}`,
-    `Total: ${formatAmount(booking.total, booking.currency)} ${booking.currency}`,
+    `Total: ${moneyText(booking.total, booking.currency)}`,
     ...(booking.meetingUrl ? [`Meeting: ${booking.meetingUrl}`] : []),
     ...(booking.notes ? [`Notes: ${booking.notes}`] : []),
     '',

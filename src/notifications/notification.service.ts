@@ -1,4 +1,3 @@
-import Decimal from 'decimal.js';
 import type { FilterQuery } from '@mikro-orm/core';
 import { paginate, type Page, type PageArgs } from '../core/connection';
 import { requireActor } from '../accounts/ownership';
@@ -7,12 +6,9 @@ import { User } from '../accounts/user.entity';
 import type { BookingAction, BookingChanged, BookingSnapshot } from '../booking/booking-events';
 import { Booking } from '../booking/booking.entity';
 import { BookingStatus } from '../booking/booking.enums';
-import type { Service } from '../catalog/service.entity';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { requeuedIfEarly } from '../core/jobs';
-import { formatAmount } from '../core/money';
 import { jobKeys, jobs, type MailedChange } from '../jobs';
-import { PaymentStatus } from '../payments/payment.enums';
 import type { ProposalChanged } from '../proposals/proposal-events';
 import { Proposal } from '../proposals/proposal.entity';
 import { byStart, Slot } from '../scheduling/slot.entity';
@@ -52,16 +48,32 @@ const MAIL_FOR: Partial<Record<BookingAction, BookingMailKind>> = {
   'booking.refunded': 'refunded',
   'booking.refund_failed': 'refund_failed',
   'booking.meeting_linked': 'meeting_link',
+  'booking.payment_mismatch': 'payment_mismatch',
 };
 
 /** Changes after which the booking's start may differ: the reminder is set again. */
 const RESCHEDULES: ReadonlySet<BookingAction> = new Set(['booking.created', 'booking.confirmed', 'booking.modified']);
 
-/** Emails that carry the calendar invite and go to both sides; a refused refund is the provider's; the rest the customer's. */
+/** Emails that carry the calendar invite and go to both sides. */
 const INVITES: ReadonlySet<BookingMailKind> = new Set(['created', 'changed', 'cancelled', 'meeting_link']);
 
-/** Emails that say who made the change and why: the job carries those facts. */
-const TELLS_CHANGE: ReadonlySet<BookingMailKind> = new Set(['changed', 'cancelled']);
+/** Who reads the emails without an invite (the rest go to the customer): money that came back goes to both sides. */
+const READERS: Partial<Record<BookingMailKind, (change?: MailedChange) => MailReader['side'][]>> = {
+  refunded: () => ['customer', 'provider'],
+  // The customer hears of a refused refund only if they had been told it was done.
+  refund_failed: (change) =>
+    change?.money?.kind === 'refused' && change.money.wasConfirmed ? ['provider', 'customer'] : ['provider'],
+  payment_mismatch: () => ['provider'],
+};
+
+/** Emails that say who made the change and why, and what it did to the money: the job carries those facts. */
+const TELLS_CHANGE: ReadonlySet<BookingMailKind> = new Set([
+  'changed',
+  'cancelled',
+  'refunded',
+  'refund_failed',
+  'payment_mismatch',
+]);
 
 /** Statuses after which a follow-up still makes sense (checked again when it comes due). */
 const FOLLOWED_UP: ReadonlySet<BookingStatus> = new Set([BookingStatus.CONFIRMED, BookingStatus.COMPLETED]);
@@ -90,7 +102,12 @@ export class NotificationService {
     const kind = mailFor(change);
     const told: MailedChange | undefined =
       kind && TELLS_CHANGE.has(kind)
-        ? { actorId: tx.actor?.userId ?? null, reason: change.reason, before: change.before }
+        ? {
+            actorId: tx.actor?.userId ?? null,
+            reason: change.reason,
+            before: change.before,
+            ...(change.money ? { money: change.money } : {}),
+          }
         : undefined;
     if (kind) tx.effects.addJob(jobs.bookingMail(booking.id, kind, booking.inviteSequence, told));
     if (booking.status !== BookingStatus.CONFIRMED) tx.effects.removeJob(jobKeys.reminder(booking.id));
@@ -159,7 +176,7 @@ export class NotificationService {
   async mailProposal(ctx: RequestContext, proposalId: number, kind: ProposalMailKind): Promise<void> {
     await inTransaction(ctx, async (tx) => {
       const proposal = await tx.em.findOne(Proposal, proposalId, {
-        populate: ['service.provider', 'slots', 'counterSlots'],
+        populate: ['service.provider', 'slots', 'counterSlots', 'customer', 'booking.payment'],
       });
       if (!proposal) return;
       const service = proposal.service.getEntity();
@@ -167,14 +184,14 @@ export class NotificationService {
         User,
         PROPOSAL_MAIL_TO[kind] === 'provider' ? service.provider.getEntity().user.id : proposal.customer.id,
       );
-      const { subject, text, html } = proposalMail(
-        kind,
-        proposal,
-        service,
-        proposal.slots.getItems().sort(byStart),
-        this.links.proposal(proposal.id),
-        recipient.timezone,
-      );
+      const booking = proposal.booking?.getEntity() ?? null;
+      const { subject, text, html } = proposalMail(kind, proposal, service, proposal.slots.getItems().sort(byStart), {
+        zone: recipient.timezone,
+        link: this.links.proposal(proposal.id),
+        customerName: proposal.customer.getEntity().name,
+        booking,
+        bookingLink: booking ? this.links.booking(booking.id, recipient.id) : null,
+      });
       await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
     });
   }
@@ -245,17 +262,13 @@ export class NotificationService {
         people.find((user) => user.id === change.actorId),
       );
       facts.reason = change.reason;
-      if (kind === 'cancelled') facts.refund = await refundConsequence(booking, service);
+      facts.money = change.money;
       if (kind === 'changed' && change.before) facts.before = await bookingBefore(tx, change.before);
     }
-    const recipients: [User, MailReader['side']][] = INVITES.has(kind)
-      ? [
-          [customer, 'customer'],
-          [owner, 'provider'],
-        ]
-      : kind === 'refund_failed'
-        ? [[owner, 'provider']]
-        : [[customer, 'customer']];
+    const sides: MailReader['side'][] = INVITES.has(kind)
+      ? ['customer', 'provider']
+      : (READERS[kind]?.(change) ?? ['customer']);
+    const recipients = sides.map((side): [User, MailReader['side']] => [side === 'customer' ? customer : owner, side]);
     return recipients.flatMap(([recipient, side]) => {
       const reader: MailReader = {
         side,
@@ -321,22 +334,6 @@ function actorOf(actorId: number | null, customer: User, owner: User, actor: Use
   if (actor?.role === Role.ADMIN) return 'admin';
   if (actorId === customer.id) return 'customer';
   return actorId === owner.id ? 'provider' : 'admin';
-}
-
-/** What a cancellation did to the money paid, as the booking's cancel left it (CONTRACT.md, "Money rules"). */
-async function refundConsequence(booking: Booking, service: Service): Promise<string | null> {
-  const amount = (value: Decimal.Value) => `${formatAmount(value, booking.currency)} ${booking.currency}`;
-  const payment = (await booking.payment?.loadOrFail()) ?? null;
-  if (!payment)
-    return new Decimal(booking.total).isZero()
-      ? null
-      : 'no card payment was taken here; money paid in other ways is refunded by the provider';
-  const refunded = new Decimal(booking.refundedAmount ?? 0);
-  if (refunded.gt(0))
-    return `${amount(refunded)}${refunded.gte(payment.amount) ? ' (the full amount)' : ''} is being refunded to the card`;
-  if (payment.status !== PaymentStatus.SUCCEEDED && payment.status !== PaymentStatus.REFUNDED)
-    return 'the card payment was stopped; nothing was charged';
-  return `none: the booking was cancelled less than ${service.cutoffHours} hours before it starts (the refund policy); the provider may still refund by hand`;
 }
 
 /** What a changed booking was: its times from the slots it had, its party and total from the change's snapshot. */

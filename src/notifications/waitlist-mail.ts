@@ -1,7 +1,8 @@
 import type { Service } from '../catalog/service.entity';
 import type { Slot } from '../scheduling/slot.entity';
 import type { WaitlistEntry } from '../waitlist/waitlist-entry.entity';
-import { mailBody, oneLine } from './booking-mail';
+import { priceOf } from '../booking/pricing';
+import { mailBody, moneyText, oneLine } from './booking-mail';
 import { readerTime } from './mail-time';
 
 /**
@@ -21,6 +22,11 @@ export function waitlistOfferMail(
     '',
     `Service: ${service.name}`,
     `Slot: ${when(slot.startsAt)} to ${when(slot.endsAt)}`,
+    ...(entry.lines
+      ? [
+          `Price: ${moneyText(priceOf(entry.lines, entry.terms.currency).total, entry.terms.currency)} (at the prices of when you joined)`,
+        ]
+      : []),
     `Claim it before: ${when(entry.offerExpiresAt!)}`,
     '',
     link ? `Claim it at ${link}` : `Claim it with claimWaitlistOffer(id: "${entry.id}") in the API.`,

@@ -1,5 +1,7 @@
 import { LockMode, ref } from '@mikro-orm/core';
 import type { SeatsFreed } from '../booking/booking-events';
+import { currentUnitPrice } from '../booking/booking-plan';
+import { priceLines } from '../booking/pricing';
 import { changeSeats } from '../booking/seat-ledger';
 import { pgArray } from '../core/sql';
 import type { TxContext } from '../core/context';
@@ -72,10 +74,16 @@ export class WaitlistOffers {
     return waiting;
   }
 
+  /**
+   * Holds the seats for an entry and prices the offer: the slot at the price it had when the customer
+   * joined (today's, for a slot of the date made since), at the terms they joined at.
+   */
   private async offer(tx: TxContext, entry: WaitlistEntry, slot: Slot): Promise<void> {
     await changeSeats(tx, slot.service.id, new Map([[slot.id, { held: entry.partySize, booked: 0 }]]));
     moveEntry(entry, WaitlistStatus.OFFERED, 'server');
     entry.offeredSlot = ref(slot);
+    const price = entry.slotPrices[slot.id] ?? currentUnitPrice(slot, await slot.service.loadOrFail());
+    entry.lines = priceLines([{ id: slot.id, price }], entry, entry.terms);
     entry.offerExpiresAt = new Date(tx.clock.now().getTime() + this.offerHours * 3_600_000);
     tx.effects.addJob(jobs.offerExpiry(entry.id, entry.offerExpiresAt));
     await this.events.publish(tx, 'waitlistOffered', {

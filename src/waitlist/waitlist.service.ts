@@ -13,7 +13,9 @@ import { parseId } from '../core/ids';
 import { businessMetrics } from '../core/metrics';
 import { requeuedIfEarly } from '../core/jobs';
 import { jobKeys, jobs } from '../jobs';
+import { currentUnitPrice } from '../booking/booking-plan';
 import { checkSlots, parseParty } from '../booking/booking-rules';
+import { currentTerms } from '../booking/terms';
 import { intInRange } from '../core/validate';
 import { localDate } from '../core/zoned-time';
 import { Slot } from '../scheduling/slot.entity';
@@ -77,6 +79,9 @@ export class WaitlistService {
           date: input.date ?? null,
           partySize,
           ...party,
+          // What the customer queues for, at today's terms and prices: an offer is priced at them.
+          terms: currentTerms(service),
+          slotPrices: Object.fromEntries(slots.map((slot) => [slot.id, currentUnitPrice(slot, service)])),
         });
         await tx.em.flush();
         return (await this.withPositions(tx.em, [entry]))[0];
@@ -125,8 +130,8 @@ export class WaitlistService {
   }
 
   /**
-   * Turns an offer into a booking on the seats already held, priced for the entry's party exactly as `book`
-   * would (a paid service starts its payment first). The entry is locked, so of two concurrent claims one
+   * Turns an offer into a booking on the seats already held, for the entry's party at the offer's price
+   * (the terms and slot prices of when the customer joined; a paid service starts its payment first). The entry is locked, so of two concurrent claims one
    * books and one is refused.
    */
   async claim(ctx: RequestContext, id: string): Promise<Booking> {
@@ -134,7 +139,8 @@ export class WaitlistService {
     const slot = await entry.offeredSlot!.loadOrFail();
     const service = await entry.service.loadOrFail();
     const party = { adults: entry.adults, children: entry.children, infants: entry.infants };
-    const plan = this.bookings.planFor(ctx, service, entry.customer.id, [slot], party, true);
+    const offer = { terms: entry.terms, lines: entry.lines! };
+    const plan = this.bookings.planFor(ctx, service, entry.customer.id, [slot], party, { seatsHeld: true, offer });
     return this.bookings.place(ctx, plan, async (tx, place) => {
       const locked = this.assertClaimable(tx, await this.own(tx, id, true));
       const booking = await place(tx);

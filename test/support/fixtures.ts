@@ -79,6 +79,25 @@ export function daysFromNow(days: number, zone = 'Europe/Rome'): string {
   return DateTime.now().setZone(zone).plus({ days }).toISODate()!;
 }
 
+/**
+ * Moves a booking (and its slots) so that it starts `hours` from now: the server's clock is not the tests'
+ * to turn by days (the slots of the tests after would be past their cutoff).
+ */
+export async function shiftStart(server: TestServer, bookingId: string, hours: number): Promise<void> {
+  const [{ offset }] = await server.sql<{ offset: string }>(
+    `select ((now() + $2 * interval '1 hour') - starts_at)::text as offset from booking where id = $1`,
+    [bookingId, hours],
+  );
+  await server.sql(
+    `update slot set starts_at = starts_at + $2::interval, ends_at = ends_at + $2::interval where id in (select slot_id from booking_slot where booking_id = $1)`,
+    [bookingId, offset],
+  );
+  await server.sql(
+    `update booking set starts_at = starts_at + $2::interval, ends_at = ends_at + $2::interval where id = $1`,
+    [bookingId, offset],
+  );
+}
+
 /** SQL statements the server sends while `run` runs, once background jobs have settled. */
 export async function statementsDuring(server: TestServer, run: () => Promise<unknown>): Promise<number> {
   await jobsSettled(server);
