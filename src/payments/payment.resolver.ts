@@ -61,8 +61,14 @@ export class PaymentDiscrepancyResolver {
     return Money.of(discrepancy.expectedAmount, discrepancy.expectedCurrency);
   }
 
-  @FieldResolver(() => Money, { description: 'What Stripe said was paid.' })
+  @FieldResolver(() => Money, {
+    description: 'What Stripe said was paid (in its currency, which may be none we know).',
+  })
   reported(@Root() discrepancy: PaymentDiscrepancy): Money {
-    return Object.assign(new Money(), { amount: discrepancy.reportedAmount, currency: discrepancy.reportedCurrency });
+    try {
+      return Money.of(discrepancy.reportedAmount, discrepancy.reportedCurrency);
+    } catch {
+      return Object.assign(new Money(), { amount: discrepancy.reportedAmount, currency: discrepancy.reportedCurrency });
+    }
   }
 }
