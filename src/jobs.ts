@@ -24,6 +24,8 @@ declare global {
       expire_payment_hold: { bookingId: number };
       cancel_payment_intent: { intentId: string };
       send_refund: { refundId: number };
+      /** Asks Stripe where a refund still on its way stands, in case its events never came; queues itself again. */
+      check_refund: { refundId: number; round: number };
       expire_proposal: { proposalId: number };
       expire_waitlist_offer: { entryId: number };
       /** POSTs one webhook delivery; retried by graphile-worker's exponential backoff for about 3 days. */
@@ -152,6 +154,12 @@ export const jobs = {
     task: 'send_refund',
     payload: { refundId },
     jobKey: `refund:${refundId}`,
+  }),
+  checkRefund: (refundId: number, round: number, runAt: Date): Job<'check_refund'> => ({
+    task: 'check_refund',
+    payload: { refundId, round },
+    runAt,
+    jobKey: `refund-check:${refundId}`,
   }),
   proposalExpiry: (proposalId: number, runAt: Date): TimedJob<'expire_proposal'> => ({
     task: 'expire_proposal',

@@ -25,6 +25,7 @@ import {
   daysFromNow,
   jobsSettled,
   logInAdmin,
+  runJobsNow,
   shiftStart,
   signUp,
   type Account,
@@ -365,6 +366,14 @@ describe('refunds follow the bank', () => {
       const { refundBooking } = await server.ok(RefundBookingDocument, { id: booking.id }, owner.token);
       expect(refundBooking.refundPending).toEqual({ amount: '80.00' });
     }
+  });
+
+  it('asks Stripe again where a refund on its way stands when its events never come', async () => {
+    const { booking, refundId } = await cancelledWithRefund('pending');
+    stripe.settleRefund(refundId, 'succeeded'); // the events are lost on the way
+    await runJobsNow(server, 'check_refund');
+    expect(await money(booking.id)).toMatchObject({ status: 'REFUNDED', refunded: { amount: '80.00' } });
+    expect(stripe.calls(new RegExp(`^/v1/refunds/${refundId}$`)).map((call) => call.method)).toEqual(['GET']);
   });
 
   it('changes nothing on a repeated or out-of-date refund event', async () => {

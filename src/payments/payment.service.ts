@@ -41,6 +41,11 @@ const STRIPE_REFUND_STATUS: Record<string, RefundStatus> = {
   canceled: RefundStatus.CANCELED,
 };
 
+/** While a refund is on its way, Stripe is asked again after 1, 2, 4, ... hours, then daily, for about four weeks. */
+const CHECK_ROUNDS = 32;
+const checkDelayMs = (round: number) => Math.min(24, 2 ** round) * 3_600_000;
+const ON_ITS_WAY: ReadonlySet<RefundStatus> = new Set([RefundStatus.PENDING, RefundStatus.REQUIRES_ACTION]);
+
 const sum = (refunds: Refund[]) => refunds.reduce((total, refund) => total.plus(refund.amount), new Decimal(0));
 
 /** A Stripe refund object as its events carry it. */
@@ -276,9 +281,10 @@ export class PaymentService {
    */
   async refundEvent(tx: TxContext, booking: Booking, payment: Payment, object: StripeRefundObject): Promise<string> {
     const refunds = (await booking.refunds.load()).getItems();
-    let refund = refunds.find(
-      (known) => known.stripeRefundId === object.id || String(known.id) === object.metadata?.refundId,
+    const known = refunds.find(
+      (ours) => ours.stripeRefundId === object.id || String(ours.id) === object.metadata?.refundId,
     );
+    let refund = known;
     if (!refund) {
       const before = snapshot(booking);
       const now = tx.clock.now();
@@ -295,11 +301,13 @@ export class PaymentService {
       booking.refunds.add(refund);
       await this.lifecycle.changed(tx, booking, 'booking.refund_requested', before, refund.reason);
     }
-    return this.bankSaid(tx, booking, refund, {
+    const outcome = await this.bankSaid(tx, booking, refund, {
       id: object.id,
       status: object.status ?? null,
       failureReason: object.failure_reason,
     });
+    if (!known) this.watch(tx, refund, 0);
+    return outcome;
   }
 
   /**
@@ -336,6 +344,32 @@ export class PaymentService {
         { refundId, stripeRefundId: answer.id, status: answer.status, outcome },
         'Stripe answered a refund',
       );
+      this.watch(tx, row, 0);
+    });
+  }
+
+  /** Asks Stripe again later where a refund on its way stands: its events may never come (a webhook missed). */
+  private watch(tx: TxContext, refund: Refund, round: number): void {
+    if (!ON_ITS_WAY.has(refund.status) || !refund.stripeRefundId) return;
+    if (round >= CHECK_ROUNDS) {
+      this.log.warn({ refundId: refund.id }, 'a refund is still on its way after four weeks: no more checks');
+      return;
+    }
+    tx.effects.addJob(jobs.checkRefund(refund.id, round, new Date(tx.clock.now().getTime() + checkDelayMs(round))));
+  }
+
+  /** The check_refund job: Stripe's word on a refund still on its way, applied as its events would be. */
+  async checkRefund(ctx: RequestContext, refundId: number, round: number): Promise<void> {
+    const gateway = this.assertConfigured();
+    const refund = await ctx.em.fork().findOne(Refund, refundId);
+    if (!refund?.stripeRefundId || !ON_ITS_WAY.has(refund.status)) return;
+    const answer = await gateway.retrieveRefund(refund.stripeRefundId);
+    await inTransaction(ctx, async (tx) => {
+      const booking = (await lockBookingWhere(tx, { id: refund.booking.id }))!;
+      const row = await tx.em.findOneOrFail(Refund, refundId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      const outcome = await this.bankSaid(tx, booking, row, answer);
+      this.log.info({ refundId, status: answer.status, outcome, round }, 'refund checked at Stripe');
+      this.watch(tx, row, round + 1);
     });
   }
 

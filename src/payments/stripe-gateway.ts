@@ -93,6 +93,12 @@ export class StripeGateway {
     }
   }
 
+  /** Where a refund stands at Stripe now. */
+  async retrieveRefund(id: string): Promise<BankRefund> {
+    const refund = await this.stripe.refunds.retrieve(id);
+    return { id: refund.id, status: refund.status, failureReason: refund.failure_reason ?? null };
+  }
+
   /** The event, if `signature` proves Stripe sent exactly this body; throws otherwise. */
   verifyEvent(rawBody: Buffer, signature: string | undefined): Stripe.Event {
     if (!this.settings.webhookSecret) throw new Error('STRIPE_WEBHOOK_SECRET is not set');

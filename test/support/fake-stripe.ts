@@ -66,7 +66,7 @@ const invalid = (message: string, code?: string, param?: string): [number, unkno
 
 /**
  * A local HTTP server speaking the parts of Stripe's API the server uses (PaymentIntents create and cancel,
- * refunds create and cancel), with Stripe's idempotency-key replay, its refund statuses and their events,
+ * refunds create, retrieve and cancel), with Stripe's idempotency-key replay, its refund statuses and their events,
  * its documented refusals, and switches to make it fail or hang.
  */
 export class FakeStripe {
@@ -201,6 +201,22 @@ export class FakeStripe {
       };
       this.refunds.set(refund.id, refund);
       if (COUNTED.has(refund.status)) intent.amount_refunded += amount;
+      return [200, { ...refund }];
+    }
+    const readRefund = /^\/v1\/refunds\/([^/]+)$/.exec(path);
+    if (method === 'GET' && readRefund) {
+      const refund = this.refunds.get(readRefund[1]);
+      if (!refund)
+        return [
+          404,
+          {
+            error: {
+              type: 'invalid_request_error',
+              code: 'resource_missing',
+              message: `No such refund: '${readRefund[1]}'`,
+            },
+          },
+        ];
       return [200, { ...refund }];
     }
     const cancelRefund = /^\/v1\/refunds\/([^/]+)\/cancel$/.exec(path);
