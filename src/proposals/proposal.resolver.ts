@@ -55,7 +55,7 @@ export class ProposalResolver {
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Mutation(() => Proposal, {
     description:
-      'The provider (or an admin) accepts a PENDING proposal: seats are taken and a booking is made as `book` would (CAPACITY_EXCEEDED if gone).',
+      'The provider (or an admin) accepts a PENDING proposal: seats are taken and a booking is made as `book` would, at the price proposed (CAPACITY_EXCEEDED if gone). For another price, counterPropose with it.',
   })
   acceptProposal(
     @Ctx() ctx: RequestContext,
@@ -75,7 +75,10 @@ export class ProposalResolver {
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Proposal, { description: 'The provider offers other slots of the service instead (COUNTERED).' })
+  @Mutation(() => Proposal, {
+    description:
+      'The provider offers other slots of the service (or the same ones), at their price today or another adult price per slot, instead (COUNTERED).',
+  })
   counterPropose(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The PENDING proposal.' }) id: string,
@@ -94,7 +97,7 @@ export class ProposalResolver {
 
   @Authorized()
   @Mutation(() => Proposal, {
-    description: "The customer books the provider's counter-offer, as acceptProposal would.",
+    description: "The customer books the provider's counter-offer at its price, as acceptProposal would.",
   })
   acceptCounterProposal(
     @Ctx() ctx: RequestContext,
