@@ -8,7 +8,7 @@ import { TestClock } from './support/clock';
 import { FakeGoogle } from './support/fake-google';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
 import { FakeZoom, ZOOM_CREDENTIALS } from './support/fake-zoom';
-import { createService, dailySlots, daysFromNow, jobsSettled, runJobsNow, signUp } from './support/fixtures';
+import { createService, dailySlots, daysFromNow, intentOf, jobsSettled, runJobsNow, signUp } from './support/fixtures';
 import { eventually } from './support/live';
 import { Receiver } from './support/receiver';
 import { startTestServer, type TestServer } from './support/server';
@@ -86,10 +86,7 @@ it('a payment that succeeds after its hold ended sends its booking.* webhook and
     { input: { slotIds: [slot.id], party: { adults: 1 } } },
     customer.token,
   );
-  const [{ intent_id: intentId }] = await server.sql<{ intent_id: string }>(
-    'select p.intent_id from payment p join booking b on b.payment_id = p.id where b.id = $1',
-    [book.id],
-  );
+  const intentId = await intentOf(server, book.id);
   clock.advance(16 * 60_000);
   await runJobsNow(server, 'expire_payment_hold');
   expect((await server.ok(BookingDocument, { id: book.id }, customer.token)).booking!.status).toBe('EXPIRED');

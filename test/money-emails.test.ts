@@ -14,6 +14,7 @@ import {
   createService,
   dailySlots,
   daysFromNow,
+  intentOf,
   jobsSettled,
   shiftStart,
   signUp,
@@ -75,10 +76,7 @@ async function paidBooking(adults = 2) {
   });
   const [slot] = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5));
   const { book } = await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults } } }, customer.token);
-  const [{ intent_id: intentId }] = await server.sql<{ intent_id: string }>(
-    'select p.intent_id from payment p join booking b on b.payment_id = p.id where b.id = $1',
-    [book.id],
-  );
+  const intentId = await intentOf(server, book.id);
   await deliver(stripe.settle(intentId, 'succeeded'));
   return { booking: book, intentId };
 }

@@ -23,6 +23,7 @@ import {
   createService,
   dailySlots,
   daysFromNow,
+  intentOf,
   jobsSettled,
   logInAdmin,
   runJobsNow,
@@ -76,18 +77,10 @@ async function deliver(...events: Stripe.Event[]): Promise<void> {
   await jobsSettled(server);
 }
 
-const intentOf = async (bookingId: string) =>
-  (
-    await server.sql<{ intent_id: string }>(
-      'select p.intent_id from payment p join booking b on b.payment_id = p.id where b.id = $1',
-      [bookingId],
-    )
-  )[0].intent_id;
-
 /** A booking paid by card (the bank's success delivered and applied). */
 async function paidBooking(slotIds: string[], party: { adults: number; children?: number } = { adults: 2 }) {
   const { book } = await server.ok(BookDocument, { input: { slotIds, party } }, customer.token);
-  const intentId = await intentOf(book.id);
+  const intentId = await intentOf(server, book.id);
   await deliver(stripe.settle(intentId, 'succeeded'));
   return { booking: await readBooking(book.id), intentId };
 }
@@ -501,7 +494,7 @@ describe("Stripe's word is checked", () => {
         { input: { slotIds: [slots[0].id], party: { adults: 2 } } },
         customer.token,
       );
-      const intentId = await intentOf(book.id);
+      const intentId = await intentOf(server, book.id);
       const honest = stripe.settle(intentId, 'succeeded');
       const forged = {
         ...honest,

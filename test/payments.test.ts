@@ -14,6 +14,7 @@ import {
   createService,
   dailySlots,
   daysFromNow,
+  intentOf,
   jobsSettled,
   runJobsNow,
   shiftStart,
@@ -58,13 +59,6 @@ async function paidSlots(days = 1, capacity = 10, cutoffHours = 24) {
 const book = (input: BookInput, who: Account = customer) => server.request(BookDocument, { input }, who.token);
 const readBooking = async (id: string, who: Account = customer) =>
   (await server.ok(BookingDocument, { id }, who.token)).booking!;
-const intentOf = async (bookingId: string) =>
-  (
-    await server.sql<{ intent_id: string }>(
-      'select p.intent_id from payment p join booking b on b.payment_id = p.id where b.id = $1',
-      [bookingId],
-    )
-  )[0].intent_id;
 const slotCounts = async (slotId: string) =>
   (await server.sql<{ booked: number; held: number }>('select booked, held from slot where id = $1', [slotId]))[0];
 
@@ -81,7 +75,7 @@ async function pendingBooking(slotId: string, who: Account = customer, adults = 
     { input: { slotIds: [slotId], party: { adults } } },
     who.token,
   );
-  return { booking, intentId: await intentOf(booking.id) };
+  return { booking, intentId: await intentOf(server, booking.id) };
 }
 
 async function confirmedBooking(slotId: string, who: Account = customer, adults = 2) {

@@ -79,6 +79,15 @@ export function daysFromNow(days: number, zone = 'Europe/Rome'): string {
   return DateTime.now().setZone(zone).plus({ days }).toISODate()!;
 }
 
+/** The Stripe PaymentIntent of a paid booking. */
+export async function intentOf(server: TestServer, bookingId: string): Promise<string> {
+  const [{ intent_id: intentId }] = await server.sql<{ intent_id: string }>(
+    'select p.intent_id from payment p join booking b on b.payment_id = p.id where b.id = $1',
+    [bookingId],
+  );
+  return intentId;
+}
+
 /**
  * Moves a booking (and its slots) so that it starts `hours` from now: the server's clock is not the tests'
  * to turn by days (the slots of the tests after would be past their cutoff).
