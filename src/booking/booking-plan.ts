@@ -54,7 +54,7 @@ export function offerNow(
   };
 }
 
-/** The terms of a party on these slots at agreed price lines (CONTRACT.md, "Money rules"). */
+/** The terms of a party on these slots at agreed price lines (README, "Money: agreed terms, refunds and Stripe's word"). */
 export function bookingTerms(slots: Slot[], party: PartySize, { terms, lines }: Offer): BookingTerms {
   return {
     ...party,

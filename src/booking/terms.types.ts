@@ -9,6 +9,11 @@ import type { AgreedTerms } from './terms';
 registerEnumType(PartyCategory, {
   name: 'PartyCategory',
   description: 'Who a price line is for: adults pay the slot price, children and infants their agreed share of it.',
+  valuesConfig: {
+    ADULT: { description: 'Adults: the slot price.' },
+    CHILD: { description: 'Children: the slot price times the agreed childRate.' },
+    INFANT: { description: 'Infants: the slot price times the agreed infantRate.' },
+  },
 });
 
 @ObjectType('CancellationPolicy', {
