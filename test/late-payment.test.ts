@@ -5,6 +5,7 @@ import {
   CreateWebhookEndpointDocument,
 } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
+import { CookieJar } from './support/cookie-jar';
 import { FakeGoogle } from './support/fake-google';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
 import { FakeZoom, ZOOM_CREDENTIALS } from './support/fake-zoom';
@@ -67,13 +68,13 @@ it('a payment that succeeds after its hold ended sends its booking.* webhook and
     priceAmount: '40.00',
   });
   const [slot] = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5));
-  // The provider's Google account, connected through the consent page, and a webhook endpoint.
-  const { connectGoogleCalendar: consent } = await server.ok(ConnectGoogleCalendarDocument, {}, owner.token);
-  const state = new URL(consent).searchParams.get('state')!;
-  const callback = await fetch(
-    `${server.url.replace(/\/graphql$/, '')}/oauth/google/callback?code=${encodeURIComponent(google.consent('dr.late@gmail.test'))}&state=${encodeURIComponent(state)}`,
-  );
-  expect(callback.status).toBe(200);
+  // The provider's Google account, connected through the consent page as a browser would, and a webhook endpoint.
+  const local = (url: string) =>
+    `${server.url.replace(/\/graphql$/, '')}${new URL(url).pathname}${new URL(url).search}`;
+  const browser = new CookieJar();
+  const { connectGoogleCalendar: start } = await server.ok(ConnectGoogleCalendarDocument, {}, owner.token);
+  const consent = new URL((await browser.fetch(local(start))).headers.get('location')!);
+  expect((await browser.fetch(local(google.approve(consent, 'dr.late@gmail.test')))).status).toBe(200);
   await server.ok(
     CreateWebhookEndpointDocument,
     { url: receiver.url('/late'), events: ['booking.created', 'booking.changed', 'booking.cancelled'] },

@@ -7,7 +7,6 @@ import {
   JoinWaitlistDocument,
   ModifyBookingDocument,
   ProposeDocument,
-  SignUpDocument,
 } from '../client/generated/graphql';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
 import {
@@ -39,11 +38,7 @@ beforeAll(async () => {
     stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 1_000 },
   });
   owner = await signUp(server, 'PROVIDER', 'Lido Azzurro');
-  const email = `ann-${Math.random().toString(36).slice(2, 8)}@example.test`;
-  const { signUp: payload } = await server.ok(SignUpDocument, {
-    input: { email, password: 'password123', name: 'Ann Arbor', role: 'CUSTOMER', timezone: 'America/New_York' },
-  });
-  customer = { token: payload.token, userId: payload.user.id, email };
+  customer = await signUp(server, 'CUSTOMER', 'Ann Arbor', { timezone: 'America/New_York' });
 });
 afterAll(async () => {
   await server.stop();

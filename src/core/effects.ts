@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Job } from '../jobs';
+import { currentRequestId } from './request-id';
 
 /** An audit row of a booking change (the `audit_entry` table). */
 export interface AuditRow {
@@ -49,6 +50,12 @@ export type Effect =
 
 const DEFAULT_MAX_ATTEMPTS = 12;
 
+/** A job queued while serving a request names it (`requestId`), so that the job's log lines lead back to the request's. */
+function withRequest(payload: object): object {
+  const requestId = currentRequestId();
+  return requestId ? { ...payload, requestId } : payload;
+}
+
 /** What one effect adds to the statement that writes them all; `index` makes its names unique there. */
 function written(effect: Exclude<Effect, { kind: 'audit' | 'afterCommit' }>, index: number): StatementParts {
   const name = `fx_${index}`;
@@ -77,7 +84,7 @@ function written(effect: Exclude<Effect, { kind: 'audit' | 'afterCommit' }>, ind
         ],
         callParams: [
           task,
-          JSON.stringify(payload),
+          JSON.stringify(withRequest(payload)),
           runAt?.toISOString() ?? null,
           jobKey ?? null,
           maxAttempts ?? DEFAULT_MAX_ATTEMPTS,

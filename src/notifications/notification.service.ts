@@ -22,6 +22,7 @@ import {
   type ChangeActor,
   type MailReader,
 } from './booking-mail';
+import { verificationMail } from './address-mail';
 import { calendarReconnectMail } from './calendar-mail';
 import { invite } from './invite';
 import type { Links } from './links';
@@ -294,11 +295,29 @@ export class NotificationService {
             location: booking.meetingUrl,
           });
       const message = tx.em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar });
-      // The guest the booking is for hears what its customer hears (CONTRACT.md: "emails go to both").
+      // The guest the booking is for hears what its customer hears (README, "How it behaves": "Emails").
       const guest = side === 'customer' ? booking.contact?.email : undefined;
+      // Sent on the customer's behalf: only once the customer's own address is confirmed (send-message.ts).
       return guest && guest !== recipient.email
-        ? [message, tx.em.create(Message, { recipient: null, to: guest, subject, text, html, calendar })]
+        ? [
+            message,
+            tx.em.create(Message, { recipient: null, sender: recipient, to: guest, subject, text, html, calendar }),
+          ]
         : [message];
+    });
+  }
+
+  /** The verification_mail job: the link that confirms the account's address, to that address (a fixed text). */
+  async mailVerification(ctx: RequestContext, userId: number): Promise<void> {
+    await inTransaction(ctx, async (tx) => {
+      const user = await tx.em.findOne(User, userId);
+      if (!user) return;
+      const { subject, text, html } = verificationMail(
+        this.links.site,
+        this.links.emailVerification(user.id, user.email, tx.clock.now()),
+      );
+      // No recipient: not a message of the account's own (myMessages), and sent whether or not confirmed.
+      await this.store(tx, [tx.em.create(Message, { recipient: null, to: user.email, subject, text, html })]);
     });
   }
 
