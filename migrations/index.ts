@@ -13,6 +13,8 @@ import { Migration20261123130000_feeds_zoom } from './Migration20261123130000_fe
 import { Migration20261123120000_google_calendar } from './Migration20261123120000_google_calendar';
 import { Migration20261123140000_reviews_images } from './Migration20261123140000_reviews_images';
 import { Migration20261123150000_management } from './Migration20261123150000_management';
+import { Migration20261124131500_slot_runs } from './Migration20261124131500_slot_runs';
+import { Migration20261124132000_calendar_state } from './Migration20261124132000_calendar_state';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -30,4 +32,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261123120000_google_calendar', class: Migration20261123120000_google_calendar }, // Google Calendar connections, syncs, busy times
   { name: 'Migration20261123140000_reviews_images', class: Migration20261123140000_reviews_images }, // reviews, images, service images, provider avatars
   { name: 'Migration20261123150000_management', class: Migration20261123150000_management }, // buffers, provider_busy, cancelled slots, booking contact
+  { name: 'Migration20261124131500_slot_runs', class: Migration20261124131500_slot_runs }, // the provider's time per run of slots, invites per run
+  { name: 'Migration20261124132000_calendar_state', class: Migration20261124132000_calendar_state }, // sync retries and event ids, unreadable busy times
 ];

@@ -155,8 +155,13 @@ describe('emails that name the other party, who acted and why', () => {
     const [changed] = await mailsOf(book.reference, owner.email, 'Booking changed');
     expect(changed.text).toContain('Changed by: the customer (Ann)');
     expect(changed.text).toContain('Reason: a friend joins');
-    expect(changed.text).toContain('- Time: was Thu 1 Apr 2027, 08:00 (UTC)');
-    expect(changed.text).toContain('now Fri 2 Apr 2027, 08:00 (UTC)');
+    // Before → after, in the reader's zone, the service's below it.
+    expect(changed.text).toContain(
+      [
+        '- Time: Thu 1 Apr 2027, 08:00 to 09:00 (UTC) → Fri 2 Apr 2027, 08:00 to 09:00 (UTC)',
+        '  at the service: Thu 1 Apr 2027, 10:00 to 11:00 (CEST) → Fri 2 Apr 2027, 10:00 to 11:00 (CEST)',
+      ].join('\n'),
+    );
     expect(changed.text).toContain(
       '- Party: was 1 adult(s), 0 child(ren), 0 infant(s); now 2 adult(s), 0 child(ren), 0 infant(s)',
     );

@@ -2,7 +2,7 @@ import type { Service } from '../catalog/service.entity';
 import type { Proposal } from '../proposals/proposal.entity';
 import { byStart, type Slot } from '../scheduling/slot.entity';
 import { mailBody, oneLine } from './booking-mail';
-import { readerTime } from './mail-time';
+import { readerRange, readerTime } from './mail-time';
 
 export type ProposalMailKind =
   | 'received'
@@ -35,14 +35,14 @@ export const PROPOSAL_MAIL_TO: Record<ProposalMailKind, 'provider' | 'customer'>
 };
 
 /** The slots the provider offers instead, its message, and until when the customer may accept. */
-function counterOffer(proposal: Proposal, when: (date: Date) => string): string[] {
+function counterOffer(proposal: Proposal, when: (date: Date) => string, span: (slot: Slot) => string): string[] {
   return [
     '',
     'Offered instead:',
     ...proposal.counterSlots
       .getItems()
       .sort(byStart)
-      .map((slot) => `Slot: ${when(slot.startsAt)} to ${when(slot.endsAt)}`),
+      .map((slot) => `Slot: ${span(slot)}`),
     ...(proposal.counterMessage ? [`Their message: ${proposal.counterMessage}`] : []),
     `Accept by: ${when(proposal.expiresAt)}`,
   ];
@@ -64,17 +64,18 @@ export function proposalMail(
   readerZone: string,
 ): { subject: string; text: string; html: string } {
   const when = (date: Date) => readerTime(date, readerZone, service.timezone);
+  const span = (slot: Slot) => readerRange(slot.startsAt, slot.endsAt, readerZone, service.timezone);
   const action = API_ACTIONS[kind];
   const lines = [
     `${SUBJECTS[kind]}.`,
     '',
     `Service: ${service.name}`,
-    ...slots.map((slot) => `Slot: ${when(slot.startsAt)} to ${when(slot.endsAt)}`),
+    ...slots.map((slot) => `Slot: ${span(slot)}`),
     `Party: ${proposal.adults} adult(s), ${proposal.children} child(ren), ${proposal.infants} infant(s)`,
     ...(proposal.message ? [`Message: ${proposal.message}`] : []),
     ...(kind === 'declined' && proposal.declineReason ? [`Reason: ${proposal.declineReason}`] : []),
     ...(kind === 'received' ? [`Answer by: ${when(proposal.expiresAt)}`] : []),
-    ...(kind === 'countered' ? counterOffer(proposal, when) : []),
+    ...(kind === 'countered' ? counterOffer(proposal, when, span) : []),
     '',
     link ? `See it at ${link}` : `Proposal id: ${proposal.id}${action ? ` (answer with ${action} in the API)` : ''}`,
   ];
