@@ -1,5 +1,6 @@
 import { auth, calendar, type calendar_v3 } from '@googleapis/calendar';
 import { oauth2 } from '@googleapis/oauth2';
+import { retryAfterSeconds } from '../core/retry-after';
 import type { BusyPeriod, CalendarApi, CalendarFailure } from './calendar-api';
 import type { CalendarEvent, StoredEvent } from './calendar-event';
 import { googleEventBody, meetLinkOf, storedEvent } from './google-event';
@@ -31,13 +32,6 @@ function header(error: ErrorShape, name: string): string | undefined {
   if (!headers) return undefined;
   if (typeof headers.get === 'function') return headers.get(name) ?? undefined;
   return (headers as Record<string, string>)[name];
-}
-
-/** Retry-After in seconds, given as seconds or as an HTTP date. */
-export function retryAfterSeconds(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const seconds = /^\d+$/.test(value.trim()) ? Number(value) : (Date.parse(value) - now) / 1000;
-  return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined;
 }
 
 /**
