@@ -15,6 +15,7 @@ import { Migration20261123140000_reviews_images } from './Migration2026112314000
 import { Migration20261123150000_management } from './Migration20261123150000_management';
 import { Migration20261124131500_slot_runs } from './Migration20261124131500_slot_runs';
 import { Migration20261124132000_calendar_state } from './Migration20261124132000_calendar_state';
+import { Migration20261124133000_audit_subjects } from './Migration20261124133000_audit_subjects';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -34,4 +35,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261123150000_management', class: Migration20261123150000_management }, // buffers, provider_busy, cancelled slots, booking contact
   { name: 'Migration20261124131500_slot_runs', class: Migration20261124131500_slot_runs }, // the provider's time per run of slots, invites per run
   { name: 'Migration20261124132000_calendar_state', class: Migration20261124132000_calendar_state }, // sync retries and event ids, unreadable busy times
+  { name: 'Migration20261124133000_audit_subjects', class: Migration20261124133000_audit_subjects }, // audit trails of proposals, waitlist entries, services, schedules, slots
 ];

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/account.service';
+import { AuditService } from './audit/audit.service';
 import { RateLimits } from './accounts/rate-limits';
 import { SessionService } from './accounts/session.service';
 import { auditTrail } from './booking/audit';
@@ -15,6 +16,7 @@ import { CalendarService } from './calendars/calendar.service';
 import { GoogleApi } from './calendars/google-client';
 import { CatalogService } from './catalog/catalog.service';
 import type { Config } from './config';
+import { auditRecord } from './core/audit';
 import type { Clock } from './core/clock';
 import type { TxContext } from './core/context';
 import { EventBus } from './core/event-bus';
@@ -28,6 +30,7 @@ import { NotificationService } from './notifications/notification.service';
 import { PaymentEventService } from './payments/payment-events.service';
 import { PaymentService } from './payments/payment.service';
 import { StripeGateway } from './payments/stripe-gateway';
+import { auditProposal } from './proposals/proposal-events';
 import { ProposalService } from './proposals/proposal.service';
 import { auditReview } from './reviews/review-events';
 import { ReviewService } from './reviews/review.service';
@@ -51,6 +54,7 @@ export interface Domain {
   blackouts: BlackoutService;
   bookings: BookingService;
   bookingQueries: BookingQueryService;
+  audits: AuditService;
   notifications: NotificationService;
   /** The links emails carry; the server's booking page checks its signatures with them. */
   links: Links;
@@ -98,7 +102,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const notifications = new NotificationService(links, config.followUpHours);
   const lifecycle = new BookingLifecycle(events);
   const zoom = new ZoomMeetings(config.zoom ? new ZoomClient(config.zoom) : undefined, lifecycle);
-  const catalog = new CatalogService(zoom.configured);
+  const catalog = new CatalogService(events, zoom.configured);
   const stripe = config.stripe ? new StripeGateway(config.stripe) : undefined;
   const payments = new PaymentService(stripe, config.holdMinutes, lifecycle, log);
   const offers = new WaitlistOffers(events, config.waitlistOfferHours);
@@ -121,6 +125,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
     .on(
       'proposalChanged',
+      auditProposal,
       (tx, change) => notifications.proposalChanged(tx, change),
       (tx, { proposalId, customerId, providerUserId }) =>
         announceProposal(tx, { proposalId, customerId, providerUserId }),
@@ -138,7 +143,8 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
       (tx, review) => notifications.reviewCreated(tx, review),
       webhookListeners.reviewCreated,
     )
-    .on('slotCancelled', (tx, cancelled) => offers.slotCancelled(tx, cancelled));
+    .on('slotCancelled', (tx, cancelled) => offers.slotCancelled(tx, cancelled))
+    .on('recordChanged', auditRecord);
 
   return {
     tokens,
@@ -150,6 +156,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     blackouts: new BlackoutService(catalog, lifecycle),
     bookings,
     bookingQueries: new BookingQueryService(),
+    audits: new AuditService(),
     notifications,
     links,
     payments,

@@ -1,18 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Job } from '../jobs';
-
-/** An audit row of a booking change (the `audit_entry` table). */
-export interface AuditRow {
-  bookingId: number;
-  action: string;
-  actorId: number | null;
-  before: object | null;
-  after: object;
-  reason: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  at: Date;
-}
+import { AuditSubject, type AuditRow } from './audit';
 
 type JobOp = { add: Job } | { remove: string };
 
@@ -98,7 +86,9 @@ export class Effects {
     if (this.audits.length > 0) {
       const rows = this.audits.map((row) => {
         parts.cteParams.push(
-          row.bookingId,
+          row.subject,
+          row.subjectId,
+          row.subject === AuditSubject.BOOKING ? row.subjectId : null,
           row.action,
           row.actorId,
           JSON.stringify(row.before),
@@ -108,10 +98,10 @@ export class Effects {
           row.userAgent,
           row.at.toISOString(),
         );
-        return '(?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::timestamptz)';
+        return '(?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::timestamptz)';
       });
       parts.ctes.push(
-        `audit as (insert into audit_entry (booking_id, action, actor_id, before, after, reason, ip, user_agent, created_at) values ${rows.join(', ')} returning 1)`,
+        `audit as (insert into audit_entry (subject_type, subject_id, booking_id, action, actor_id, before, after, reason, ip, user_agent, created_at) values ${rows.join(', ')} returning 1)`,
       );
       parts.calls.push('(select count(*) from audit) as fx_audit');
     }

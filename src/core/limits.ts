@@ -15,6 +15,8 @@ export const MAX_ROWS = {
   providers: 500,
   schedules: 500,
   blackouts: 500,
+  /** Entries of one audit trail (auditTrail). */
+  auditEntries: 1_000,
 } as const;
 
 /**
