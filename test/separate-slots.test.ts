@@ -7,9 +7,9 @@ import {
   ConnectGoogleCalendarDocument,
   CreateSlotDocument,
   ModifyBookingDocument,
-  SignUpDocument,
   SlotsDocument,
 } from '../client/generated/graphql';
+import { CookieJar } from './support/cookie-jar';
 import { createService, jobsSettled, signUp, type Account } from './support/fixtures';
 import { FakeGoogle } from './support/fake-google';
 import { eventually } from './support/live';
@@ -44,17 +44,7 @@ beforeAll(async () => {
   });
   owner = await signUp(server, 'PROVIDER', 'Dr Split');
   other = await signUp(server, 'CUSTOMER', 'Olga Other');
-  const email = `nina-${Date.now()}@example.test`;
-  const { signUp: made } = await server.ok(SignUpDocument, {
-    input: {
-      email,
-      password: 'password123',
-      name: 'Nina',
-      role: 'CUSTOMER',
-      timezone: 'America/New_York',
-    },
-  });
-  customer = { token: made.token, userId: made.user.id, email };
+  customer = await signUp(server, 'CUSTOMER', 'Nina', { timezone: 'America/New_York' });
   // An appointment service: the provider's time is one resource.
   serviceId = (await createService(server, owner, { name: 'Therapy session', capacity: 1 })).id;
   slots = [];
@@ -66,12 +56,12 @@ beforeAll(async () => {
     );
     slots.push(createSlot);
   }
-  // The provider's Google account, connected through the consent page.
-  const { connectGoogleCalendar } = await server.ok(ConnectGoogleCalendarDocument, {}, owner.token);
-  const state = new URL(connectGoogleCalendar).searchParams.get('state')!;
-  await fetch(
-    `${server.url.replace('/graphql', '')}/oauth/google/callback?code=${google.consent('split@gmail.test')}&state=${state}`,
-  );
+  // The provider's Google account, connected as its browser would: the start link, Google's consent, the callback.
+  const local = (url: string) => `${server.url.replace('/graphql', '')}${new URL(url).pathname}${new URL(url).search}`;
+  const browser = new CookieJar();
+  const { connectGoogleCalendar: start } = await server.ok(ConnectGoogleCalendarDocument, {}, owner.token);
+  const consent = new URL((await browser.fetch(local(start))).headers.get('location')!);
+  expect((await browser.fetch(local(google.approve(consent, 'split@gmail.test')))).status).toBe(200);
   await jobsSettled(server);
 });
 afterAll(async () => {

@@ -1,4 +1,4 @@
-/** Stable error codes of the public API (CONTRACT.md, "Transport"). */
+/** Stable error codes of the public API (README, "How it behaves": "Errors"). */
 export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
@@ -17,6 +17,10 @@ export type ErrorCode =
   /** Stripe could not be reached or failed while a payment was being started; nothing was booked. */
   | 'PAYMENT_PROVIDER_UNAVAILABLE'
   | 'RATE_LIMITED'
+  /** The customer holds as many unpaid bookings or seats as allowed (`limit` says which cap, `max` its value): pay or cancel one first. */
+  | 'HOLD_LIMIT_REACHED'
+  /** The customer's hold on this slot was cancelled or ran out a moment ago: it can be held again after `retryAfter` seconds. */
+  | 'HOLD_COOLDOWN'
   /** The operation is over a depth, alias, directive, token or cost limit; nothing of it ran. */
   | 'QUERY_TOO_COMPLEX'
   /** The operation, or one database statement of it, ran out of time and was stopped. */

@@ -2,7 +2,7 @@ import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref
 import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../accounts/user.entity';
 
-export type MessageStatus = 'PENDING' | 'SENT' | 'FAILED' | 'LOGGED';
+export type MessageStatus = 'PENDING' | 'SENT' | 'FAILED' | 'LOGGED' | 'WITHHELD';
 
 /** A notification, stored before it is sent so that none is lost; a job sends it and records the outcome. */
 @ObjectType('Message', {
@@ -11,7 +11,7 @@ export type MessageStatus = 'PENDING' | 'SENT' | 'FAILED' | 'LOGGED';
 @Entity()
 @Index({ properties: ['recipient', 'createdAt'] })
 export class Message {
-  [OptionalProps]?: 'status' | 'attempts' | 'createdAt' | 'moreInvites';
+  [OptionalProps]?: 'status' | 'attempts' | 'createdAt' | 'sender' | 'moreInvites';
 
   @Field(() => ID, { description: 'Stable identifier of the message.' })
   @PrimaryKey()
@@ -19,6 +19,10 @@ export class Message {
 
   @ManyToOne(() => User, { ref: true, nullable: true })
   recipient?: Ref<User> | null;
+
+  /** For a message to an outside address (a booking's contact): the account it goes out on behalf of. */
+  @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'set null' })
+  sender?: Ref<User> | null;
 
   @Field({ description: 'The address it is sent to.' })
   @Property({ length: 254 })
@@ -43,9 +47,13 @@ export class Message {
   @Property({ type: 'json' })
   moreInvites: string[] = [];
 
-  /** PENDING until sent; SENT; FAILED after a permanent refusal or the last retry; LOGGED when no SMTP_URL is set. */
+  /**
+   * PENDING until sent; SENT; FAILED after a permanent refusal or the last retry; LOGGED when no SMTP_URL
+   * is set; WITHHELD: an outside address whose sender had not confirmed their own address.
+   */
   @Field({
-    description: 'PENDING (queued), SENT, FAILED (gave up after retries) or LOGGED (no SMTP_URL: logged, not sent).',
+    description:
+      'PENDING (queued), SENT, FAILED (gave up after retries), LOGGED (no SMTP_URL: logged, not sent) or WITHHELD (never sent: to an outside address, on behalf of an account whose own address was not confirmed).',
   })
   @Property({ length: 10 })
   status: MessageStatus = 'PENDING';

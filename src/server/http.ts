@@ -10,6 +10,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import compression from 'compression';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -21,23 +22,27 @@ import type { CalendarFeedService } from '../calendars/feed.service';
 import { feedRoute } from '../calendars/feed-route';
 import { LazyContext, type Actor, type RequestContext } from '../core/context';
 import { metrics } from '../core/metrics';
+import { accessLog } from './access-log';
 import { bookingMetrics } from './booking-metrics';
 import { errorBody, errorFormatter } from './errors';
 import { idempotency } from './idempotency';
+import { requestIdInErrors } from './request-id-errors';
 import { metricsAccess } from './metrics-access';
 import { compiledExecution } from './compiled-execution';
 import { startDeadline } from './operation-deadline';
 import { costLimitPlugin, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits';
 import { bookingPage } from './booking-page';
+import { verifyEmailPage } from './verify-email-page';
 import { calendarPage } from './calendar-page';
 import { explorerPage } from './explorer';
 import type { Links } from '../notifications/links';
 import type { PaymentEventService } from '../payments/payment-events.service';
 import type { StripeGateway } from '../payments/stripe-gateway';
 import { stripeWebhook } from './stripe-webhook';
-import { googleCallback } from '../calendars/google-callback';
+import { oauthRoutes } from '../calendars/oauth-routes';
 import type { CalendarService } from '../calendars/calendar.service';
 import type { ImageService } from '../images/image.service';
+import type { AccountService } from '../accounts/account.service';
 import type { RateLimits } from '../accounts/rate-limits';
 import { imageRoutes } from './uploads';
 import type { Tokens } from './tokens';
@@ -50,7 +55,14 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 export type HttpSettings = Pick<
   Config,
-  'trustProxy' | 'metricsToken' | 'production' | 'operationTimeoutMs' | 'explorer' | 'corsOrigins' | 'shutdownTimeoutMs'
+  | 'trustProxy'
+  | 'metricsToken'
+  | 'production'
+  | 'operationTimeoutMs'
+  | 'explorer'
+  | 'corsOrigins'
+  | 'shutdownTimeoutMs'
+  | 'publicUrl'
 >;
 
 export interface HttpDeps {
@@ -66,6 +78,7 @@ export interface HttpDeps {
   images: ImageService;
   rateLimits: RateLimits;
   links: Links;
+  accounts: AccountService;
   settings: HttpSettings;
 }
 
@@ -91,6 +104,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.settings.trustProxy);
+  app.use(accessLog(deps.log), compression());
   const server = http.createServer(app);
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   const apollo = new ApolloServer<RequestContext>({
@@ -118,6 +132,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
       ApolloServerPluginSchemaReportingDisabled(),
       costLimitPlugin,
       bookingMetrics(deps.orm, deps.clock),
+      requestIdInErrors,
     ],
   });
   await apollo.start();
@@ -179,8 +194,18 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     }),
   );
   app.use(bookingPage({ orm: deps.orm, links: deps.links, log: deps.log }));
+  app.use(verifyEmailPage({ orm: deps.orm, clock: deps.clock, log: deps.log, accounts: deps.accounts }));
   app.use(stripeWebhook({ orm: deps.orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log: deps.log }));
-  app.use(googleCallback({ orm: deps.orm, clock: deps.clock, log: deps.log, calendars: deps.calendars }));
+  app.use(
+    oauthRoutes({
+      orm: deps.orm,
+      clock: deps.clock,
+      log: deps.log,
+      flows: deps.calendars.flows,
+      providers: deps.calendars.consentProviders(),
+      secure: deps.settings.publicUrl.startsWith('https:'),
+    }),
+  );
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json(errorBody('Not found', 'NOT_FOUND'));

@@ -15,7 +15,7 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { DomainError } from '../core/errors';
-import { recentlyUsed } from '../core/recently-used';
+import { LRUCache } from 'lru-cache';
 import { OPERATION_LIMITS } from '../core/limits';
 
 /** An operation over one of OPERATION_LIMITS; raised while parsing or validating, before any resolver runs. */
@@ -87,10 +87,8 @@ export function costError(
 
 /** How many operations' costs each schema keeps (see cachedCostError). */
 const KEPT_COSTS = 500;
-const keptCosts = new WeakMap<
-  GraphQLSchema,
-  (key: string, make: () => GraphQLError | undefined) => GraphQLError | undefined
->();
+/** `false`: costed, and within the limits (the cache keeps no undefined). */
+const keptCosts = new WeakMap<GraphQLSchema, LRUCache<string, GraphQLError | false>>();
 
 /**
  * costError of an operation given by its text, kept for the KEPT_COSTS most recent operations of the schema:
@@ -105,11 +103,13 @@ export function cachedCostError(
   operationName?: string | null,
 ): GraphQLError | undefined {
   let costs = keptCosts.get(schema);
-  if (!costs) keptCosts.set(schema, (costs = recentlyUsed<GraphQLError | undefined>(KEPT_COSTS)));
+  if (!costs) keptCosts.set(schema, (costs = new LRUCache<string, GraphQLError | false>({ max: KEPT_COSTS })));
   const key = createHash('sha256')
     .update(JSON.stringify([query, operationName ?? null, variables ?? {}]))
     .digest('base64');
-  return costs(key, () => costError(schema, document, variables, operationName));
+  let error = costs.get(key);
+  if (error === undefined) costs.set(key, (error = costError(schema, document, variables, operationName) ?? false));
+  return error || undefined;
 }
 
 /** Apollo checks the cost once the operation and its variables are known, before executing it. */

@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * ids of its events: one per run of consecutive slots), and a connection says when its busy times cannot
  * be read (README, "Connecting Google Calendar").
  */
-export class Migration20261124132000_calendar_state extends Migration {
+export class Migration20261202101000_calendar_state extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter type "calendar_sync_status" add value if not exists 'RETRYING' after 'PENDING';`);
     this.addSql(

@@ -20,7 +20,7 @@ const canonical = (column: string) => `(
  * each entry names its subject (`subject_type`, `subject_id`); a booking's entries keep `booking_id`, its
  * history. Amounts already written are put in the one money format.
  */
-export class Migration20261124133000_audit_subjects extends Migration {
+export class Migration20261202102000_audit_subjects extends Migration {
   override async up(): Promise<void> {
     this.addSql(
       `alter table "audit_entry" add column "subject_type" varchar(20) not null default 'booking', add column "subject_id" int null;`,

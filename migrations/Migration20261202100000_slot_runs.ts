@@ -7,7 +7,7 @@ import { Migration } from '@mikro-orm/migrations';
  * The rows follow the booking's status and times, and its slot links (a modification may swap a slot in
  * the middle). Emails carry one invite per run: `message.more_invites` holds those after the first.
  */
-export class Migration20261124131500_slot_runs extends Migration {
+export class Migration20261202100000_slot_runs extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table "message" add column "more_invites" jsonb not null default '[]';`);
 
