@@ -1,3 +1,4 @@
+import { AuditSubject } from '../src/core/audit';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { BookDocument } from '../client/generated/graphql';
@@ -43,7 +44,8 @@ function oneOfEach(tag: string, ran: string[]): { [K in Effect['kind']]: Extract
     audit: {
       kind: 'audit',
       row: {
-        bookingId,
+        subject: AuditSubject.BOOKING,
+        subjectId: bookingId,
         action: `test.${tag}`,
         actorId: null,
         before: null,

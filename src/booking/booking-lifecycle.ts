@@ -1,4 +1,5 @@
 import type { TxContext } from '../core/context';
+import { formatAmount } from '../core/money';
 import type { Mover } from '../core/state-table';
 import type { Events } from '../events';
 import { jobKeys } from '../jobs';
@@ -9,15 +10,15 @@ import { BOOKING_STATES, seatColumn } from './booking.state';
 import { holdReleased } from './hold-policy';
 import { changeSeats, seatMove } from './seat-ledger';
 
-/** What an audit entry keeps of a booking before and after a change. */
+/** What an audit entry keeps of a booking before and after a change; amounts in the currency's format (formatAmount). */
 export function snapshot(booking: Booking): BookingSnapshot {
   return {
     status: booking.status,
     slotIds: booking.slots.getItems().map((entry) => String(entry.slot.id)),
     party: { adults: booking.adults, children: booking.children, infants: booking.infants },
-    total: booking.total,
+    total: formatAmount(booking.total, booking.currency),
     currency: booking.currency,
-    ...(booking.refundedAmount ? { refundedAmount: booking.refundedAmount } : {}),
+    ...(booking.refundedAmount ? { refundedAmount: formatAmount(booking.refundedAmount, booking.currency) } : {}),
   };
 }
 

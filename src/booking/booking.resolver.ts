@@ -366,4 +366,22 @@ export class AuditEntryResolver {
   async actorRole(@Root() entry: AuditEntry): Promise<Role | null> {
     return entry.actor ? (await entry.actor.loadOrFail()).role : null;
   }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'The client address of the request that made the change: shown to admins only; null otherwise, and for changes the server made on its own.',
+  })
+  ip(@Root() entry: AuditEntry, @Ctx() ctx: RequestContext): string | null {
+    return ctx.actor?.role === Role.ADMIN ? (entry.ip ?? null) : null;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'The User-Agent of the request that made the change: shown to admins only; null otherwise, and for changes the server made on its own.',
+  })
+  userAgent(@Root() entry: AuditEntry, @Ctx() ctx: RequestContext): string | null {
+    return ctx.actor?.role === Role.ADMIN ? (entry.userAgent ?? null) : null;
+  }
 }

@@ -8,6 +8,7 @@ import type { BookingLifecycle } from './booking-lifecycle';
 import type { BookingPlan } from './booking-plan';
 import { Booking } from './booking.entity';
 import { BookingStatus } from './booking.enums';
+import { formatAmount } from '../core/money';
 import { databaseRefusal } from '../core/refusals';
 import { pgArray } from '../core/sql';
 import { slotsNoticeCall } from '../live/live-events';
@@ -52,7 +53,7 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
     status,
     slotIds: plan.slots.map((slot) => String(slot.id)),
     party: { adults: terms.adults, children: terms.children, infants: terms.infants },
-    total: terms.total,
+    total: formatAmount(terms.total, terms.currency),
     currency: terms.currency,
   });
   if (holdExpiresAt) tx.effects.addJob(jobs.holdExpiry(id, holdExpiresAt));

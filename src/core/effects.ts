@@ -1,19 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Job } from '../jobs';
+import { AuditSubject, type AuditRow } from './audit';
 import { currentRequestId } from './request-id';
-
-/** An audit row of a booking change (the `audit_entry` table). */
-export interface AuditRow {
-  bookingId: number;
-  action: string;
-  actorId: number | null;
-  before: object | null;
-  after: object;
-  reason: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  at: Date;
-}
 
 /** Pieces of one SQL statement: `with <ctes> select <calls>`, parameters in the order they appear. */
 export interface StatementParts {
@@ -105,7 +93,9 @@ function auditRows(rows: AuditRow[]): StatementParts {
   const cteParams: unknown[] = [];
   const values = rows.map((row) => {
     cteParams.push(
-      row.bookingId,
+      row.subject,
+      row.subjectId,
+      row.subject === AuditSubject.BOOKING ? row.subjectId : null,
       row.action,
       row.actorId,
       JSON.stringify(row.before),
@@ -115,11 +105,11 @@ function auditRows(rows: AuditRow[]): StatementParts {
       row.userAgent,
       row.at.toISOString(),
     );
-    return '(?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::timestamptz)';
+    return '(?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::timestamptz)';
   });
   return {
     ctes: [
-      `audit as (insert into audit_entry (booking_id, action, actor_id, before, after, reason, ip, user_agent, created_at) values ${values.join(', ')} returning 1)`,
+      `audit as (insert into audit_entry (subject_type, subject_id, booking_id, action, actor_id, before, after, reason, ip, user_agent, created_at) values ${values.join(', ')} returning 1)`,
     ],
     cteParams,
     calls: ['(select count(*) from audit) as fx_audit'],

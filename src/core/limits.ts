@@ -16,6 +16,8 @@ export const MAX_ROWS = {
   schedules: 500,
   blackouts: 500,
   paymentDiscrepancies: 500,
+  /** Entries of one audit trail (auditTrail). */
+  auditEntries: 1_000,
 } as const;
 
 /**

@@ -2,8 +2,10 @@ import Decimal from 'decimal.js';
 import type { MoneyOutcome } from '../booking/booking-events';
 import type { Booking } from '../booking/booking.entity';
 import type { Service } from '../catalog/service.entity';
+import type { TimeRun } from '../booking/booking-runs';
+import { guestLines } from '../booking/guest-lines';
 import { formatAmount } from '../core/money';
-import { readerTime } from './mail-time';
+import { readerSpan, readerTime } from './mail-time';
 
 export type BookingMailKind =
   | 'created'
@@ -60,6 +62,8 @@ export interface MailReader {
 export interface BookingMailFacts {
   customerName: string;
   providerName: string;
+  /** The booking's runs of consecutive slots now (booking-runs.ts): one time line each. */
+  runs: TimeRun[];
   /** Who made the change (a cancellation, a change), and why, when they said. */
   actor?: ChangeActor;
   reason?: string | null;
@@ -70,8 +74,7 @@ export interface BookingMailFacts {
 }
 
 export interface BookingBefore {
-  startsAt: Date;
-  endsAt: Date;
+  runs: TimeRun[];
   party: { adults: number; children: number; infants: number };
   total: string;
 }
@@ -79,17 +82,42 @@ export interface BookingBefore {
 const partyText = (party: BookingBefore['party']) =>
   `${party.adults} adult(s), ${party.children} child(ren), ${party.infants} infant(s)`;
 
-/** A change's differences, one line each, in the reader's time. */
-function changeLines(booking: Booking, before: BookingBefore, when: (date: Date) => string): string[] {
-  const lines: string[] = [];
-  if (
-    before.startsAt.getTime() !== booking.startsAt.getTime() ||
-    before.endsAt.getTime() !== booking.endsAt.getTime()
-  ) {
-    lines.push(
-      `Time: was ${when(before.startsAt)} to ${when(before.endsAt)}; now ${when(booking.startsAt)} to ${when(booking.endsAt)}`,
-    );
+const sameRun = (a: TimeRun, b: TimeRun): boolean =>
+  a.startsAt.getTime() === b.startsAt.getTime() && a.endsAt.getTime() === b.endsAt.getTime();
+
+/** A run of slots in the reader's zone, and at the service when that reads differently. */
+type Span = (run: TimeRun) => { reader: string; service: string | null };
+
+/**
+ * How the booking's times moved, before → after, in the reader's zone with the service's below it when it
+ * reads differently. One run of slots each: one line; several: one item per run, paired in order (a run
+ * with no partner was added or removed).
+ */
+function timeChangeLines(before: TimeRun[], after: TimeRun[], span: Span): string[] {
+  if (before.length === after.length && before.every((run, index) => sameRun(run, after[index]))) return [];
+  const moved = (was: TimeRun | undefined, now: TimeRun | undefined, indent: string): string[] => {
+    const [from, to] = [was && span(was), now && span(now)];
+    if (from && to && sameRun(was!, now!))
+      return [`${from.reader}, unchanged`, ...(from.service ? [`${indent}at the service: ${from.service}`] : [])];
+    const side = (which: 'reader' | 'service') => [from?.[which] ?? 'added', to?.[which] ?? 'removed'].join(' → ');
+    return [side('reader'), ...((from ?? to)!.service ? [`${indent}at the service: ${side('service')}`] : [])];
+  };
+  if (before.length === 1 && after.length === 1) {
+    const [first, ...rest] = moved(before[0], after[0], '  ');
+    return [`Time: ${first}`, ...rest];
   }
+  return [
+    'Times:',
+    ...Array.from({ length: Math.max(before.length, after.length) }, (_, index) => {
+      const [first, ...rest] = moved(before[index], after[index], '    ');
+      return [`  - ${first}`, ...rest];
+    }).flat(),
+  ];
+}
+
+/** A change's differences, one line each, in the reader's time. */
+function changeLines(booking: Booking, before: BookingBefore, runs: TimeRun[], span: Span): string[] {
+  const lines = timeChangeLines(before.runs, runs, span);
   const party = partyText(booking);
   if (partyText(before.party) !== party) lines.push(`Party: was ${partyText(before.party)}; now ${party}`);
   if (!new Decimal(before.total).eq(booking.total)) {
@@ -138,7 +166,7 @@ function kindLines(
   service: Service,
   facts: BookingMailFacts,
   reader: MailReader,
-  when: (date: Date) => string,
+  span: Span,
 ): string[] {
   const by = facts.actor
     ? [`${kind === 'cancelled' ? 'Cancelled' : 'Changed'} by: ${ACTOR_NAMES[facts.actor](facts)}`]
@@ -153,7 +181,12 @@ function kindLines(
         ...by,
         ...reason,
         ...(facts.before
-          ? ['What changed:', ...changeLines(booking, facts.before, when).map((line) => `- ${line}`)]
+          ? [
+              'What changed:',
+              ...changeLines(booking, facts.before, facts.runs, span).map((line) =>
+                line.startsWith('  ') ? line : `- ${line}`,
+              ),
+            ]
           : []),
         ...refundLine(money, booking.currency),
       ];
@@ -201,12 +234,24 @@ function kindLines(
   }
 }
 
-/** Who the email is with: the provider names the customer (and their party and needs), the customer the provider. */
+/**
+ * Who the email is with: the provider names who booked, the guest it is for (name and how to reach them:
+ * the provider may need to), the party's needs, diet and accessibility (a safety matter); the customer the provider.
+ */
 function otherParty(booking: Booking, facts: BookingMailFacts, reader: MailReader): string[] {
   if (reader.side === 'customer') return [`With: ${facts.providerName}`];
+  return [`Booked by: ${facts.customerName}`, ...guestLines(booking)];
+}
+
+/** When the booking takes place: From and To for one run of slots, one item per run for separate ones. */
+function timeLines(runs: TimeRun[], when: (date: Date) => string, span: Span): string[] {
+  if (runs.length === 1) return [`From: ${when(runs[0].startsAt)}`, `To: ${when(runs[0].endsAt)}`];
   return [
-    `Booked by: ${facts.customerName}`,
-    ...(booking.specialRequirements ? [`Needs: ${booking.specialRequirements}`] : []),
+    `When (${runs.length} separate times):`,
+    ...runs.flatMap((run) => {
+      const { reader, service } = span(run);
+      return [`  - ${reader}`, ...(service ? [`    at the service: ${service}`] : [])];
+    }),
   ];
 }
 
@@ -219,17 +264,17 @@ export function bookingMail(
   reader: MailReader,
 ): { subject: string; text: string; html: string } {
   const when = (date: Date) => readerTime(date, reader.zone, service.timezone);
+  const span: Span = (run) => readerSpan(run.startsAt, run.endsAt, reader.zone, service.timezone);
   const subject = oneLine(`${SUBJECTS[kind]}: ${service.name} (${booking.reference})`);
   const lines = [
     `${SUBJECTS[kind]}.`,
     '',
-    ...kindLines(kind, booking, service, facts, reader, when),
+    ...kindLines(kind, booking, service, facts, reader, span),
     '',
     `Service: ${service.name}`,
     ...otherParty(booking, facts, reader),
     `Reference: ${booking.reference}`,
-    `From: ${when(booking.startsAt)}`,
-    `To: ${when(booking.endsAt)}`,
+    ...timeLines(facts.runs, when, span),
     `Party: ${partyText(booking)}`,
     `Total: ${moneyText(booking.total, booking.currency)}`,
     ...(booking.meetingUrl ? [`Meeting: ${booking.meetingUrl}`] : []),

@@ -5,6 +5,7 @@ import { Role } from '../accounts/role';
 import { User } from '../accounts/user.entity';
 import type { BookingAction, BookingChanged, BookingSnapshot } from '../booking/booking-events';
 import { Booking } from '../booking/booking.entity';
+import { bookingRuns, runLabel, runsOf, type TimeRun } from '../booking/booking-runs';
 import { BookingStatus } from '../booking/booking.enums';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { requeuedIfEarly } from '../core/jobs';
@@ -23,8 +24,8 @@ import {
   type MailReader,
 } from './booking-mail';
 import { verificationMail } from './address-mail';
-import { calendarReconnectMail } from './calendar-mail';
-import { invite } from './invite';
+import { calendarBusyUnreadableMail, calendarReconnectMail } from './calendar-mail';
+import { invite, type InviteDetails } from './invite';
 import type { Links } from './links';
 import { Message } from './message.entity';
 import { PROPOSAL_MAIL_TO, proposalMail, type ProposalMailKind } from './proposal-mail';
@@ -146,7 +147,7 @@ export class NotificationService {
     change?: MailedChange,
   ): Promise<void> {
     await inTransaction(ctx, async (tx) => {
-      const booking = await tx.em.findOne(Booking, bookingId, { populate: ['service.provider'] });
+      const booking = await tx.em.findOne(Booking, bookingId, { populate: ['service.provider', 'slots.slot'] });
       if (booking) await this.store(tx, await this.bookingMessages(tx, booking, kind, sequence, change));
     });
   }
@@ -154,7 +155,7 @@ export class NotificationService {
   /** The reminder job: sends only if the booking still stands and still starts when the reminder was set for. */
   async remind(ctx: RequestContext, bookingId: number, startsAt: string): Promise<void> {
     await inTransaction(ctx, async (tx) => {
-      const booking = await tx.em.findOne(Booking, bookingId, { populate: ['service.provider'] });
+      const booking = await tx.em.findOne(Booking, bookingId, { populate: ['service.provider', 'slots.slot'] });
       if (!booking || booking.status !== BookingStatus.CONFIRMED || booking.startsAt.toISOString() !== startsAt) return;
       await this.store(tx, await this.bookingMessages(tx, booking, 'reminder', booking.inviteSequence));
     });
@@ -166,7 +167,7 @@ export class NotificationService {
    */
   async followUp(ctx: RequestContext, bookingId: number, endsAt: string): Promise<void> {
     await inTransaction(ctx, async (tx) => {
-      const booking = await tx.em.findOne(Booking, bookingId, { populate: ['service.provider'] });
+      const booking = await tx.em.findOne(Booking, bookingId, { populate: ['service.provider', 'slots.slot'] });
       if (!booking || !FOLLOWED_UP.has(booking.status) || booking.endsAt.toISOString() !== endsAt) return;
       if (requeuedIfEarly(tx, this.followUpJob(booking.id, booking.endsAt))) return;
       await this.store(tx, await this.bookingMessages(tx, booking, 'follow_up', booking.inviteSequence));
@@ -254,7 +255,8 @@ export class NotificationService {
     const people = await tx.em.find(User, { id: { $in: ids } });
     const customer = people.find((user) => user.id === booking.customer.id)!;
     const owner = people.find((user) => user.id === provider.user.id)!;
-    const facts: BookingMailFacts = { customerName: customer.name, providerName: provider.name };
+    const runs = bookingRuns(booking);
+    const facts: BookingMailFacts = { customerName: customer.name, providerName: provider.name, runs };
     if (change) {
       facts.actor = actorOf(
         change.actorId,
@@ -278,33 +280,74 @@ export class NotificationService {
         reviewLink: this.links.review(booking.id, recipient.id),
       };
       const { subject, text, html } = bookingMail(kind, booking, service, facts, reader);
-      const calendar = !INVITES.has(kind)
-        ? null
-        : invite({
-            reference: booking.reference,
-            sequence,
-            cancelled: kind === 'cancelled',
-            start: booking.startsAt,
-            end: booking.endsAt,
+      const [calendar = null, ...moreInvites] = !INVITES.has(kind)
+        ? []
+        : this.invites(booking, service.name, runs, facts.before?.runs ?? [], kind === 'cancelled', sequence, {
             timezone: service.timezone,
-            summary: `${service.name} (${booking.reference})`,
             description: text,
             organizer: { name: provider.name, email: owner.email },
             attendee: { name: customer.name, email: customer.email },
             url: reader.link,
             location: booking.meetingUrl,
           });
-      const message = tx.em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar });
+      const message = tx.em.create(Message, {
+        recipient,
+        to: recipient.email,
+        subject,
+        text,
+        html,
+        calendar,
+        moreInvites,
+      });
       // The guest the booking is for hears what its customer hears (README, "How it behaves": "Emails").
       const guest = side === 'customer' ? booking.contact?.email : undefined;
       // Sent on the customer's behalf: only once the customer's own address is confirmed (send-message.ts).
       return guest && guest !== recipient.email
         ? [
             message,
-            tx.em.create(Message, { recipient: null, sender: recipient, to: guest, subject, text, html, calendar }),
+            tx.em.create(Message, {
+              recipient: null,
+              sender: recipient,
+              to: guest,
+              subject,
+              text,
+              html,
+              calendar,
+              moreInvites,
+            }),
           ]
         : [message];
     });
+  }
+
+  /**
+   * The invites of one booking email, one per run of consecutive slots (each its own UID); runs the booking
+   * had before a change and no longer has are cancelled (METHOD:CANCEL), so that calendars drop them.
+   */
+  private invites(
+    booking: Booking,
+    title: string,
+    runs: TimeRun[],
+    before: TimeRun[],
+    cancelled: boolean,
+    sequence: number,
+    common: Omit<InviteDetails, 'reference' | 'run' | 'sequence' | 'cancelled' | 'start' | 'end' | 'summary'>,
+  ): string[] {
+    const one = (run: number, { startsAt, endsAt }: TimeRun, gone: boolean, count: number) =>
+      invite({
+        ...common,
+        summary: `${title} (${booking.reference}${runLabel(run, count)})`,
+        reference: booking.reference,
+        run,
+        sequence,
+        cancelled: gone,
+        start: startsAt,
+        end: endsAt,
+      });
+    return [
+      ...runs.map((run, index) => one(index, run, cancelled, runs.length)),
+      ...before.slice(runs.length).map((run, index) => one(runs.length + index, run, true, before.length)),
+    ];
   }
 
   /** The verification_mail job: the link that confirms the account's address, to that address (a fixed text). */
@@ -325,6 +368,18 @@ export class NotificationService {
   async calendarNeedsReconnect(tx: TxContext, providerUserId: number, accountEmail: string): Promise<void> {
     const recipient = await tx.em.findOneOrFail(User, providerUserId);
     const { subject, text, html } = calendarReconnectMail(accountEmail, this.links.calendars());
+    await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
+  }
+
+  /** Tells a provider, in the caller's transaction, that the busy times of a calendar account cannot be read. */
+  async calendarBusyUnreadable(
+    tx: TxContext,
+    providerUserId: number,
+    accountEmail: string,
+    error: string,
+  ): Promise<void> {
+    const recipient = await tx.em.findOneOrFail(User, providerUserId);
+    const { subject, text, html } = calendarBusyUnreadableMail(accountEmail, error, this.links.calendars());
     await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
   }
 
@@ -355,13 +410,8 @@ function actorOf(actorId: number | null, customer: User, owner: User, actor: Use
   return actorId === owner.id ? 'provider' : 'admin';
 }
 
-/** What a changed booking was: its times from the slots it had, its party and total from the change's snapshot. */
+/** What a changed booking was: its runs of slots from the slots it had, its party and total from the change's snapshot. */
 async function bookingBefore(tx: TxContext, before: BookingSnapshot): Promise<BookingBefore> {
   const slots = await tx.em.find(Slot, { id: { $in: before.slotIds.map(Number) } });
-  return {
-    startsAt: new Date(Math.min(...slots.map((slot) => slot.startsAt.getTime()))),
-    endsAt: new Date(Math.max(...slots.map((slot) => slot.endsAt.getTime()))),
-    party: before.party,
-    total: before.total,
-  };
+  return { runs: runsOf(slots), party: before.party, total: before.total };
 }

@@ -6,7 +6,7 @@ import type { Service } from '../catalog/service.entity';
 import type { Proposal } from '../proposals/proposal.entity';
 import { byStart, type Slot } from '../scheduling/slot.entity';
 import { mailBody, moneyText, oneLine } from './booking-mail';
-import { readerTime } from './mail-time';
+import { readerRange, readerTime } from './mail-time';
 
 export type ProposalMailKind =
   | 'received'
@@ -75,12 +75,17 @@ function priceText(
 }
 
 /** The slots the provider offers instead, at what price, its message, and (while open) until when the customer may accept. */
-function counterOffer(proposal: Proposal, when: (date: Date) => string, open: boolean): string[] {
+function counterOffer(
+  proposal: Proposal,
+  when: (date: Date) => string,
+  span: (slot: Slot) => string,
+  open: boolean,
+): string[] {
   const slots = proposal.counterSlots.getItems().sort(byStart);
   return [
     '',
     'Offered instead:',
-    ...slots.map((slot) => `Slot: ${when(slot.startsAt)} to ${when(slot.endsAt)}`),
+    ...slots.map((slot) => `Slot: ${span(slot)}`),
     ...(proposal.counterLines && proposal.counterTerms
       ? priceText('Price of the offer', proposal.counterLines, proposal.counterTerms.currency, slots, when)
       : []),
@@ -121,6 +126,7 @@ export function proposalMail(
   reader: ProposalReader,
 ): { subject: string; text: string; html: string } {
   const when = (date: Date) => readerTime(date, reader.zone, service.timezone);
+  const span = (slot: Slot) => readerRange(slot.startsAt, slot.endsAt, reader.zone, service.timezone);
   const action = API_ACTIONS[kind];
   const currency = proposal.terms.currency;
   const lines = [
@@ -128,7 +134,7 @@ export function proposalMail(
     '',
     `Service: ${service.name}`,
     ...(PROPOSAL_MAIL_TO[kind] === 'provider' ? [`Proposed by: ${reader.customerName}`] : []),
-    ...slots.map((slot) => `Slot: ${when(slot.startsAt)} to ${when(slot.endsAt)}`),
+    ...slots.map((slot) => `Slot: ${span(slot)}`),
     `Party: ${proposal.adults} adult(s), ${proposal.children} child(ren), ${proposal.infants} infant(s)`,
     ...(kind === 'received' || kind === 'withdrawn'
       ? priceText('Proposed price', proposal.lines, currency, slots, when)
@@ -136,7 +142,9 @@ export function proposalMail(
     ...(proposal.message ? [`Message: ${proposal.message}`] : []),
     ...(kind === 'declined' && proposal.declineReason ? [`Reason: ${proposal.declineReason}`] : []),
     ...(kind === 'received' ? [`Answer by: ${when(proposal.expiresAt)}`] : []),
-    ...(kind === 'countered' || kind === 'counter_accepted' ? counterOffer(proposal, when, kind === 'countered') : []),
+    ...(kind === 'countered' || kind === 'counter_accepted'
+      ? counterOffer(proposal, when, span, kind === 'countered')
+      : []),
     ...(kind === 'accepted' && reader.booking ? ['', ...payment(reader.booking, reader, when)] : []),
     '',
     reader.link

@@ -19,6 +19,7 @@ import { optionalText } from '../core/validate';
 import type { ProposalMailKind } from '../notifications/proposal-mail';
 import type { Slot } from '../scheduling/slot.entity';
 import { Proposal } from './proposal.entity';
+import { proposalSnapshot } from './proposal-events';
 import { ProposalStatus } from './proposal.enums';
 import { PROPOSAL_STATES } from './proposal.state';
 import type { ProposalInput } from './proposal.inputs';
@@ -62,7 +63,7 @@ export class ProposalService {
       proposal.slots.set(slots);
       await tx.em.flush();
       tx.effects.addJob(jobs.proposalExpiry(proposal.id, proposal.expiresAt));
-      await this.changed(tx, proposal, 'received');
+      await this.changed(tx, proposal, 'received', null);
       return proposal;
     });
   }
@@ -102,6 +103,7 @@ export class ProposalService {
     if (plan.service.id !== service.id) throw new BadInput('slotIds', "must be slots of the proposal's service");
     return inTransaction(ctx, async (tx) => {
       const locked = await this.live(tx, id, true, [ProposalStatus.PENDING]);
+      const before = await proposalSnapshot(locked);
       this.move(locked, ProposalStatus.COUNTERED);
       locked.counterSlots.set(plan.slots);
       locked.counterTerms = plan.terms.agreed;
@@ -109,7 +111,7 @@ export class ProposalService {
       locked.counterMessage = message;
       locked.expiresAt = this.expiry(tx, plan.terms.startsAt, service);
       tx.effects.addJob(jobs.proposalExpiry(locked.id, locked.expiresAt));
-      await this.changed(tx, locked, 'countered');
+      await this.changed(tx, locked, 'countered', before, message ?? null);
       return locked;
     });
   }
@@ -160,10 +162,11 @@ export class ProposalService {
     };
     return this.bookings.place(ctx, plan, async (tx, place) => {
       const locked = await this.live(tx, id, true, [from]);
+      const before = await proposalSnapshot(locked);
       const booking = await place(tx);
       this.move(locked, ProposalStatus.ACCEPTED);
       locked.booking = ref(booking);
-      await this.changed(tx, locked, kind);
+      await this.changed(tx, locked, kind, before);
       return locked;
     });
   }
@@ -173,9 +176,10 @@ export class ProposalService {
     return inTransaction(ctx, async (tx) => {
       const proposal = await this.live(tx, id, true, [ProposalStatus.PENDING]);
       await assertManages(tx, (await proposal.service.loadOrFail()).provider);
+      const before = await proposalSnapshot(proposal);
       this.move(proposal, ProposalStatus.DECLINED);
       proposal.declineReason = reason;
-      await this.changed(tx, proposal, 'declined');
+      await this.changed(tx, proposal, 'declined', before, reason);
       return proposal;
     });
   }
@@ -185,8 +189,9 @@ export class ProposalService {
     return inTransaction(ctx, async (tx) => {
       const proposal = await this.live(tx, id, true, LIVE);
       if (proposal.customer.id !== actor.userId) throw new Forbidden('Only the customer who proposed can withdraw');
+      const before = await proposalSnapshot(proposal);
       this.move(proposal, ProposalStatus.WITHDRAWN);
-      await this.changed(tx, proposal, 'withdrawn');
+      await this.changed(tx, proposal, 'withdrawn', before);
       return proposal;
     });
   }
@@ -198,8 +203,9 @@ export class ProposalService {
       if (!proposal || !LIVE.includes(proposal.status)) return;
       if (requeuedIfEarly(tx, jobs.proposalExpiry(proposal.id, proposal.expiresAt))) return;
       PROPOSAL_STATES.assertMove(proposal.status, ProposalStatus.EXPIRED, 'server');
+      const before = await proposalSnapshot(proposal);
       proposal.status = ProposalStatus.EXPIRED;
-      await this.changed(tx, proposal, 'expired');
+      await this.changed(tx, proposal, 'expired', before);
     });
   }
 
@@ -261,7 +267,14 @@ export class ProposalService {
     if (provider.user.id !== actor.userId) throw new Forbidden('This proposal is not yours');
   }
 
-  private async changed(tx: TxContext, proposal: Proposal, kind: ProposalMailKind): Promise<void> {
+  /** Publishes a change of a proposal; `before` is proposalSnapshot of it before the change (null when made). */
+  private async changed(
+    tx: TxContext,
+    proposal: Proposal,
+    kind: ProposalMailKind,
+    before: object | null,
+    reason: string | null = null,
+  ): Promise<void> {
     if (!LIVE.includes(proposal.status)) tx.effects.removeJob(jobKeys.proposalExpiry(proposal.id));
     const service = await proposal.service.loadOrFail();
     const provider = await service.provider.loadOrFail();
@@ -272,6 +285,9 @@ export class ProposalService {
       customerId: proposal.customer.id,
       providerUserId: provider.user.id,
       kind,
+      before,
+      after: await proposalSnapshot(proposal),
+      reason,
     });
   }
 }

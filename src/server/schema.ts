@@ -1,6 +1,7 @@
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, getMetadataStorage, type ContainerType, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { AccountResolver } from '../accounts/account.resolver';
+import { AuditResolver } from '../audit/audit.resolver';
 import { AuditEntryResolver, BookingResolver } from '../booking/booking.resolver';
 import { PriceLineResolver } from '../booking/terms.types';
 import { CalendarFeedResolver } from '../calendars/feed.resolver';
@@ -39,6 +40,7 @@ const RESOLVERS: Factory[] = [
   [BlackoutResolver, (d) => new BlackoutResolver(d.blackouts)],
   [BookingResolver, (d) => new BookingResolver(d.bookings, d.bookingQueries)],
   [AuditEntryResolver, () => new AuditEntryResolver()],
+  [AuditResolver, (d) => new AuditResolver(d.audits)],
   [LiveResolver, () => new LiveResolver()],
   [MessageResolver, (d) => new MessageResolver(d.notifications)],
   [PaymentResolver, () => new PaymentResolver()],

@@ -22,7 +22,8 @@ import { Slot } from '../scheduling/slot.entity';
 import { WaitlistEntry } from './waitlist-entry.entity';
 import { WaitlistStatus } from './waitlist.enums';
 import type { WaitlistInput } from './waitlist.inputs';
-import { moveEntry, QUEUE_ORDER, type WaitlistOffers } from './waitlist-offers';
+import { QUEUE_ORDER, type WaitlistOffers } from './waitlist-offers';
+import { entrySnapshot } from './waitlist-events';
 import { MAX_ROWS } from '../core/limits';
 
 const MAX_PRIORITY = 1_000;
@@ -84,6 +85,7 @@ export class WaitlistService {
           slotPrices: Object.fromEntries(slots.map((slot) => [slot.id, currentUnitPrice(slot, service)])),
         });
         await tx.em.flush();
+        await this.offers.recorded(tx, entry, 'waitlist_entry.created', null);
         return (await this.withPositions(tx.em, [entry]))[0];
       });
     } catch (error) {
@@ -124,7 +126,7 @@ export class WaitlistService {
       if (entry.status === WaitlistStatus.OFFERED) {
         tx.effects.removeJob(jobKeys.offerExpiry(entry.id));
         await this.offers.endOffer(tx, entry, WaitlistStatus.CANCELLED, 'user');
-      } else moveEntry(entry, WaitlistStatus.CANCELLED, 'user');
+      } else await this.offers.move(tx, entry, WaitlistStatus.CANCELLED, 'user');
       return entry;
     });
   }
@@ -144,8 +146,9 @@ export class WaitlistService {
     return this.bookings.place(ctx, plan, async (tx, place) => {
       const locked = this.assertClaimable(tx, await this.own(tx, id, true));
       const booking = await place(tx);
-      moveEntry(locked, WaitlistStatus.CONVERTED, 'user');
-      locked.booking = ref(booking);
+      await this.offers.move(tx, locked, WaitlistStatus.CONVERTED, 'user', () => {
+        locked.booking = ref(booking);
+      });
       tx.effects.removeJob(jobKeys.offerExpiry(locked.id));
       tx.effects.afterCommit(() => businessMetrics.waitlistConversions.inc());
       return booking;
@@ -198,8 +201,10 @@ export class WaitlistService {
       const entry = await tx.em.findOne(WaitlistEntry, parseId('id', id), { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!entry) throw new NotFound('WaitlistEntry', id);
       await assertManages(tx, (await entry.service.loadOrFail()).provider);
+      const before = entrySnapshot(entry);
       entry.priority = value;
       await tx.em.flush();
+      await this.offers.recorded(tx, entry, 'waitlist_entry.priority_changed', before);
       return (await this.withPositions(tx.em, [entry]))[0];
     });
   }
