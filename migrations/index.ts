@@ -18,6 +18,10 @@ import { Migration20261201091000_refresh_grace } from './Migration20261201091000
 import { Migration20261201092000_hold_limits } from './Migration20261201092000_hold_limits';
 import { Migration20261201093000_oauth_flows } from './Migration20261201093000_oauth_flows';
 import { Migration20261201094000_verified_addresses } from './Migration20261201094000_verified_addresses';
+import { Migration20261202100000_slot_runs } from './Migration20261202100000_slot_runs';
+import { Migration20261202101000_calendar_state } from './Migration20261202101000_calendar_state';
+import { Migration20261202102000_audit_subjects } from './Migration20261202102000_audit_subjects';
+import { Migration20261207100000_agreed_terms } from './Migration20261207100000_agreed_terms';
 import { Migration20261210090000_availability } from './Migration20261210090000_availability';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
@@ -41,5 +45,9 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261201092000_hold_limits', class: Migration20261201092000_hold_limits }, // booking_policy, hold_release, check_hold and its trigger
   { name: 'Migration20261201093000_oauth_flows', class: Migration20261201093000_oauth_flows }, // oauth_flow (replaces oauth_state)
   { name: 'Migration20261201094000_verified_addresses', class: Migration20261201094000_verified_addresses }, // email_verified_at, message.sender_id, the guest address limit
+  { name: 'Migration20261202100000_slot_runs', class: Migration20261202100000_slot_runs }, // the provider's time per run of slots, invites per run
+  { name: 'Migration20261202101000_calendar_state', class: Migration20261202101000_calendar_state }, // sync retries and event ids, unreadable busy times
+  { name: 'Migration20261202102000_audit_subjects', class: Migration20261202102000_audit_subjects }, // audit trails of proposals, waitlist entries, services, schedules, slots
+  { name: 'Migration20261207100000_agreed_terms', class: Migration20261207100000_agreed_terms }, // agreed terms and price lines, refunds by booking and Stripe status, payment discrepancies
   { name: 'Migration20261210090000_availability', class: Migration20261210090000_availability }, // working hours, part-day and global blackouts, waitlist contacts
 ];

@@ -49,6 +49,8 @@ export interface Config {
   google?: GoogleSettings;
   /** Whether this process also runs the background jobs (WORKER=off leaves them to `npm run worker`). */
   runWorker: boolean;
+  /** The port of `npm run worker`'s own GET /metrics (WORKER_METRICS_PORT). */
+  workerMetricsPort: number;
   logLevel: string;
   /** NODE_ENV=production: refuses a random JWT secret and hides /metrics unless METRICS_TOKEN is set. */
   production: boolean;
@@ -157,6 +159,18 @@ const trustProxy = z
     return SWITCH_WORDS[value.toLowerCase()] ?? (value || false);
   });
 
+/** A TCP port (0: any free one). */
+const portNumber = (fallback: number) =>
+  z.preprocess(
+    blank,
+    z.coerce
+      .number({ error: 'must be a port number (0 to 65535)' })
+      .int('must be a port number (0 to 65535)')
+      .min(0, 'must be a port number (0 to 65535)')
+      .max(65_535, 'must be a port number (0 to 65535)')
+      .default(fallback),
+  );
+
 /**
  * Every environment variable the server reads, checked at start: a bad value stops it with one line
  * naming the variable. A new setting is one line here (and one in `loadConfig` and the README).
@@ -166,15 +180,7 @@ const ENV = z.object({
   DATABASE_URL: text(),
   DATA_DIR: z.preprocess(blank, z.string().default('.data')),
   HOST: text(),
-  PORT: z.preprocess(
-    blank,
-    z.coerce
-      .number({ error: 'must be a port number (0 to 65535)' })
-      .int('must be a port number (0 to 65535)')
-      .min(0, 'must be a port number (0 to 65535)')
-      .max(65_535, 'must be a port number (0 to 65535)')
-      .default(4000),
-  ),
+  PORT: portNumber(4000),
   JWT_SECRET: text(),
   ACCESS_TOKEN_MINUTES: number(15),
   REFRESH_TOKEN_DAYS: number(30),
@@ -237,6 +243,7 @@ const ENV = z.object({
   WEBHOOK_TIMEOUT_MS: number(10_000),
   WEBHOOK_ENCRYPTION_KEY: text(),
   WORKER: onOff(true),
+  WORKER_METRICS_PORT: portNumber(9464),
   // Read by the OpenTelemetry SDK itself (src/tracing.ts): checked here, so that a bad value stops the start.
   OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(blank, z.url('must be a URL such as http://collector:4318').optional()),
   OTEL_SERVICE_NAME: text(),
@@ -377,6 +384,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       encryptionKey: e.WEBHOOK_ENCRYPTION_KEY,
     },
     runWorker: e.WORKER,
+    workerMetricsPort: e.WORKER_METRICS_PORT,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
     production,
     jwtSecretGenerated: !e.JWT_SECRET,

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/account.service';
+import { AuditService } from './audit/audit.service';
 import { RateLimits } from './accounts/rate-limits';
 import { SessionCheck } from './accounts/session-check';
 import { SessionService } from './accounts/session.service';
@@ -18,6 +19,7 @@ import { GoogleApi } from './calendars/google-client';
 import { OAuthFlows } from './calendars/oauth-flow';
 import { CatalogService } from './catalog/catalog.service';
 import type { Config } from './config';
+import { auditRecord } from './core/audit';
 import type { Clock } from './core/clock';
 import type { TxContext } from './core/context';
 import { EventBus } from './core/event-bus';
@@ -31,6 +33,7 @@ import { NotificationService } from './notifications/notification.service';
 import { PaymentEventService } from './payments/payment-events.service';
 import { PaymentService } from './payments/payment.service';
 import { StripeGateway } from './payments/stripe-gateway';
+import { auditProposal } from './proposals/proposal-events';
 import { ProposalService } from './proposals/proposal.service';
 import { auditReview } from './reviews/review-events';
 import { ReviewService } from './reviews/review.service';
@@ -58,6 +61,7 @@ export interface Domain {
   availabilityChecks: AvailabilityCheckService;
   bookings: BookingService;
   bookingQueries: BookingQueryService;
+  audits: AuditService;
   notifications: NotificationService;
   /** The links emails carry; the server's booking page checks its signatures with them. */
   links: Links;
@@ -111,7 +115,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const notifications = new NotificationService(links, config.followUpHours);
   const lifecycle = new BookingLifecycle(events);
   const zoom = new ZoomMeetings(config.zoom ? new ZoomClient(config.zoom) : undefined, lifecycle);
-  const catalog = new CatalogService(zoom.configured);
+  const catalog = new CatalogService(events, zoom.configured);
   const stripe = config.stripe ? new StripeGateway(config.stripe) : undefined;
   const payments = new PaymentService(stripe, config.holdMinutes, lifecycle, log);
   const offers = new WaitlistOffers(events, config.waitlistOfferHours);
@@ -134,6 +138,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
     .on(
       'proposalChanged',
+      auditProposal,
       (tx, change) => notifications.proposalChanged(tx, change),
       (tx, { proposalId, customerId, providerUserId }) =>
         announceProposal(tx, { proposalId, customerId, providerUserId }),
@@ -151,7 +156,8 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
       (tx, review) => notifications.reviewCreated(tx, review),
       webhookListeners.reviewCreated,
     )
-    .on('slotCancelled', (tx, cancelled) => offers.slotCancelled(tx, cancelled));
+    .on('slotCancelled', (tx, cancelled) => offers.slotCancelled(tx, cancelled))
+    .on('recordChanged', auditRecord);
 
   return {
     sessionChecks,
@@ -165,6 +171,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     availabilityChecks: new AvailabilityCheckService(catalog),
     bookings,
     bookingQueries: new BookingQueryService(rateLimits),
+    audits: new AuditService(),
     notifications,
     links,
     payments,

@@ -8,6 +8,7 @@ import { CalendarBusy, CalendarConnection, CalendarSync } from './calendars/cale
 import { Service } from './catalog/service.entity';
 import { Message } from './notifications/message.entity';
 import { Payment } from './payments/payment.entity';
+import { PaymentDiscrepancy } from './payments/payment-discrepancy.entity';
 import { Refund } from './payments/refund.entity';
 import { StripeEvent } from './payments/stripe-event.entity';
 import { Proposal } from './proposals/proposal.entity';
@@ -33,6 +34,7 @@ export const ENTITIES = [
   AuditEntry,
   Message,
   Payment,
+  PaymentDiscrepancy,
   Refund,
   StripeEvent,
   Proposal,

@@ -1,4 +1,5 @@
 import type { BookingChanged, SeatsFreed } from './booking/booking-events';
+import type { RecordChanged } from './core/audit';
 import { EventBus } from './core/event-bus';
 import type { ProposalChanged } from './proposals/proposal-events';
 import type { ReviewCreated } from './reviews/review-events';
@@ -13,6 +14,7 @@ export interface DomainEvents {
   waitlistOffered: WaitlistOffered;
   reviewCreated: ReviewCreated;
   slotCancelled: SlotCancelled;
+  recordChanged: RecordChanged;
 }
 
 export type Events = EventBus<DomainEvents>;

@@ -3,7 +3,7 @@
  * the waiting one), declared once. graphile-worker's `GraphileWorker.Tasks` types each task's payload;
  * `tasks.ts` runs them, the domain queues them with the builders below.
  */
-import type { BookingSnapshot } from './booking/booking-events';
+import type { BookingSnapshot, MoneyOutcome } from './booking/booking-events';
 import type { BookingMailKind } from './notifications/booking-mail';
 import type { ProposalMailKind } from './notifications/proposal-mail';
 
@@ -26,6 +26,8 @@ declare global {
       expire_payment_hold: { bookingId: number };
       cancel_payment_intent: { intentId: string };
       send_refund: { refundId: number };
+      /** Asks Stripe where a refund still on its way stands, in case its events never came; queues itself again. */
+      check_refund: { refundId: number; round: number };
       expire_proposal: { proposalId: number };
       expire_waitlist_offer: { entryId: number };
       /** POSTs one webhook delivery; retried by graphile-worker's exponential backoff for about 3 days. */
@@ -48,11 +50,12 @@ declare global {
 
 export type TaskName = keyof GraphileWorker.Tasks;
 
-/** The facts of a change that its email tells: who made it (null: the server or the bank), why, and what the booking was before. */
+/** The facts of a change that its email tells: who made it (null: the server or the bank), why, what the booking was before, and what it did to the money. */
 export interface MailedChange {
   actorId: number | null;
   reason: string | null;
   before: BookingSnapshot | null;
+  money?: MoneyOutcome;
 }
 
 export interface Job<K extends TaskName = TaskName> {
@@ -162,6 +165,12 @@ export const jobs = {
     task: 'send_refund',
     payload: { refundId },
     jobKey: `refund:${refundId}`,
+  }),
+  checkRefund: (refundId: number, round: number, runAt: Date): Job<'check_refund'> => ({
+    task: 'check_refund',
+    payload: { refundId, round },
+    runAt,
+    jobKey: `refund-check:${refundId}`,
   }),
   proposalExpiry: (proposalId: number, runAt: Date): TimedJob<'expire_proposal'> => ({
     task: 'expire_proposal',

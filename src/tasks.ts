@@ -29,6 +29,7 @@ export function taskList(orm: MikroORM, domain: Domain, mailer: Mailer, clock: C
     cancel_payment_intent: ({ intentId }) => domain.payments.cancelIntent(intentId),
     send_refund: ({ refundId }, helpers) =>
       domain.payments.sendRefund(ctx(), refundId, helpers.job.attempts >= helpers.job.max_attempts),
+    check_refund: ({ refundId, round }) => domain.payments.checkRefund(ctx(), refundId, round),
     expire_proposal: ({ proposalId }) => domain.proposals.expire(ctx(), proposalId),
     expire_waitlist_offer: ({ entryId }) => domain.waitlist.expireOffer(ctx(), entryId),
     deliver_webhook: ({ deliveryId }, helpers) =>

@@ -9,6 +9,8 @@ import { stopInOrder } from './core/shutdown';
 import { createDomain } from './domain';
 import { Mailer } from './notifications/mailer';
 import { JobRunner } from './core/worker';
+import { metrics } from './core/metrics';
+import { startMetricsServer } from './server/metrics-server';
 import { taskList } from './tasks';
 
 async function main(): Promise<void> {
@@ -24,7 +26,10 @@ async function main(): Promise<void> {
     log,
     connectTimeoutMs: config.dbConnectTimeoutMs,
   });
-  log.info('Worker ready');
+  // What this process's jobs change is counted here and scraped here; slot utilization is the servers' to read.
+  metrics.removeSingleMetric('slot_utilization_percentage');
+  const metricsServer = await startMetricsServer(config.workerMetricsPort, config);
+  log.info(`Worker ready at ${metricsServer.url}`);
   let stopping = false;
   const stop = async () => {
     if (stopping) process.exit(1); // a second signal: stop now
@@ -32,6 +37,7 @@ async function main(): Promise<void> {
     const unfinished = await stopInOrder(
       [
         ['jobs', () => worker.stop()],
+        ['metrics', () => metricsServer.close()],
         ['mailer', () => mailer.close()],
         ['orm', () => orm.close()],
       ],

@@ -4,6 +4,7 @@ import {
   BookingCalendarSyncsDocument,
   CancelBookingDocument,
   ConnectGoogleCalendarDocument,
+  CreateSlotDocument,
   DisconnectCalendarDocument,
   ModifyBookingDocument,
   MyCalendarConnectionsDocument,
@@ -53,6 +54,7 @@ afterAll(async () => {
 });
 afterEach(() => {
   google.fault = undefined;
+  google.freeBusyMaxDays = 60;
 });
 
 const base = () => server.url.replace(/\/graphql$/, '');
@@ -192,27 +194,36 @@ describe('Google Calendar', () => {
     });
   });
 
-  it('ends with exactly one event per live booking through Google down, 500s, 429s, a lost answer and a hung call', async () => {
+  it('ends with exactly one event per live booking through Google down, 500s, 429s, 403 rate limits, a lost answer and a hung call', async () => {
     const { provider, slots } = await connectedProvider('Fay Faults', 'fay@gmail.test');
     const [calendar] = google.dedicated('fay@gmail.test');
     const booked = [];
-    for (const [index, kind] of (['down', '500', '429', 'lose', 'hang'] as const).entries()) {
-      google.fault = { kind, times: 1, retryAfter: 2 };
+    for (const [index, kind] of (
+      ['down', '500', '429', '403-rate', '403-user-rate', 'lose', 'hang'] as const
+    ).entries()) {
+      google.fault = { kind, times: 1, ...(kind === '429' ? { retryAfter: 2 } : {}) };
       const booking = await book(slots[index].id);
       booked.push(booking);
       await jobsSettled(server, ['calendar_sync']);
       if (kind !== 'lose') {
         const [sync] = (await syncs(booking.id, provider)).calendarSyncs;
-        expect(sync).toMatchObject({ status: 'PENDING', attempts: 1, lastError: expect.any(String) });
+        // The try failed: RETRYING, with when the next one is due.
+        expect(sync).toMatchObject({
+          status: 'RETRYING',
+          attempts: 1,
+          lastError: expect.any(String),
+          nextAttemptAt: expect.any(String),
+        });
+        expect(Date.parse(sync.nextAttemptAt!)).toBeGreaterThan(Date.now() - 1_000);
       }
-      if (kind === '429') {
-        // Google's Retry-After (2 s) decides when the next try comes.
+      if (kind === '429' || kind.startsWith('403')) {
+        // Google's Retry-After (2 s) decides when the next try comes; without one, exponential backoff (5 s first).
         const [job] = await server.sql<{ wait: number }>(
           `select extract(epoch from run_at - now())::float as wait from graphile_worker.jobs where key = $1`,
           [`calendar-sync:${booking.id}:${(await connections(provider))[0].id}`],
         );
-        expect(job.wait).toBeGreaterThan(0.5);
-        expect(job.wait).toBeLessThanOrEqual(2.5);
+        expect(job.wait).toBeGreaterThan(kind === '429' ? 0.5 : 3);
+        expect(job.wait).toBeLessThanOrEqual(kind === '429' ? 2.5 : 5.5);
       }
       await settle();
     }
@@ -503,6 +514,149 @@ describe('Google Calendar', () => {
     expect((await connections(provider))[0].status).toBe('ACTIVE');
     const admin = await logInAdmin(server);
     expect(admin.token).toBeTruthy();
+  });
+  it('asks free/busy in windows Google takes (at most 60 days) as far ahead as bookings go, so a busy time 100 days ahead closes its slot', async () => {
+    const { provider, service } = await connectedProvider('Wes Windows', 'wes@gmail.test');
+    const far = new Date(Date.now() + 100 * 86_400_000);
+    far.setUTCHours(9, 0, 0, 0);
+    const { createSlot: slot } = await server.ok(
+      CreateSlotDocument,
+      { serviceId: service.id, startsAt: far.toISOString(), endsAt: new Date(far.getTime() + 3_600_000).toISOString() },
+      provider.token,
+    );
+    google.calendars.get('wes@gmail.test')!.busy = [{ start: slot.startsAt, end: slot.endsAt }];
+    const [connection] = await connections(provider);
+    const asked = google.freeBusyQueries.length;
+    const before = Date.now();
+    await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: true }, provider.token);
+    await jobsSettled(server, ['calendar_busy']);
+    const available = async () =>
+      (await server.ok(SlotsDocument, { serviceId: service.id, from: slot.startsAt, to: slot.endsAt })).slots[0]
+        .available;
+    expect(await available()).toBe(0);
+    expect((await connections(provider))[0]).toMatchObject({
+      busyTimesFailing: false,
+      busyTimesError: null,
+      busyTimesReadAt: expect.any(String),
+    });
+    // Windows of at most 60 days, one after the other, from now to the service's advanceDays (365) and a day.
+    const windows = google.freeBusyQueries.slice(asked);
+    for (const window of windows)
+      expect(Date.parse(window.timeMax) - Date.parse(window.timeMin)).toBeLessThanOrEqual(60 * 86_400_000);
+    for (const [index, window] of windows.slice(1).entries()) expect(window.timeMin).toBe(windows[index].timeMax);
+    expect(Date.parse(windows[0].timeMin)).toBeGreaterThanOrEqual(before - 1_000);
+    expect(Date.parse(windows.at(-1)!.timeMax) - Date.parse(windows[0].timeMin)).toBe(366 * 86_400_000);
+    expect(windows).toHaveLength(7);
+  });
+
+  it('a connection whose busy times cannot be read says so, tells the provider once, and recovers when reads work again', async () => {
+    const { provider, service, slots } = await connectedProvider('Fred Failing', 'fred@gmail.test');
+    google.calendars.get('fred@gmail.test')!.busy = [{ start: slots[1].startsAt, end: slots[1].endsAt }];
+    const [connection] = await connections(provider);
+    const unreadable = async () =>
+      (await storedMails(server, provider.email)).filter((mail) =>
+        mail.subject.startsWith('Busy times of your Google Calendar cannot be read'),
+      );
+    const available = async () =>
+      (await server.ok(SlotsDocument, { serviceId: service.id, from: slots[1].startsAt, to: slots[1].endsAt })).slots[0]
+        .available;
+
+    // Google fails for a while: the first failures are waited out with backoff; the third in a row counts.
+    google.fault = { kind: '500', times: 100, only: /freeBusy/ };
+    await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: true }, provider.token);
+    await jobsSettled(server, ['calendar_busy']);
+    const [{ wait }] = await server.sql<{ wait: number }>(
+      `select extract(epoch from run_at - now())::float as wait from graphile_worker.jobs where key = $1`,
+      [`calendar-busy:${connection.id}`],
+    );
+    expect(wait).toBeGreaterThan(50); // a minute after the first failure, then doubling
+    await runJobsNow(server, 'calendar_busy');
+    expect((await connections(provider))[0]).toMatchObject({ status: 'ACTIVE', busyTimesFailing: false });
+    expect(await unreadable()).toHaveLength(0);
+    await runJobsNow(server, 'calendar_busy');
+    expect((await connections(provider))[0]).toMatchObject({
+      status: 'ACTIVE',
+      busyTimesFailing: true,
+      busyTimesError: expect.stringContaining('500'),
+      lastError: expect.stringContaining('500'),
+      busyTimesReadAt: null,
+    });
+    await runJobsNow(server, 'calendar_busy');
+    const told = await unreadable();
+    expect(told).toHaveLength(1); // once, however long it lasts
+    expect(told[0].text).toContain('fred@gmail.test');
+    expect(await available()).toBe(1);
+
+    // Google answers again: the busy times are read, the slot closes, the flag clears.
+    google.fault = undefined;
+    await runJobsNow(server, 'calendar_busy');
+    expect((await connections(provider))[0]).toMatchObject({
+      busyTimesFailing: false,
+      busyTimesError: null,
+      lastError: null,
+      busyTimesReadAt: expect.any(String),
+    });
+    expect(await available()).toBe(0);
+    expect(await unreadable()).toHaveLength(1);
+  });
+
+  it('a refusal of the free/busy range (400 timeRangeTooLong) counts at once, and reads work again once Google takes the range', async () => {
+    const { provider } = await connectedProvider('Tina Toolong', 'tina@gmail.test');
+    const [connection] = await connections(provider);
+    google.freeBusyMaxDays = 30; // Google now takes less than the server asks for
+    await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: true }, provider.token);
+    await jobsSettled(server, ['calendar_busy']);
+    expect((await connections(provider))[0]).toMatchObject({
+      busyTimesFailing: true,
+      busyTimesError: expect.stringContaining('timeRangeTooLong'),
+    });
+    expect(
+      (await storedMails(server, provider.email)).filter((mail) => mail.subject.startsWith('Busy times')),
+    ).toHaveLength(1);
+    google.freeBusyMaxDays = 60;
+    await runJobsNow(server, 'calendar_busy');
+    expect((await connections(provider))[0]).toMatchObject({ busyTimesFailing: false, busyTimesError: null });
+  });
+
+  it('a Meet booking in two calendars: one write each, both SYNCED after one try, and the booking keeps the first Meet link', async () => {
+    const { provider, slots } = await providerWithSlots('Gina Twomeet', { meetingProvider: 'GOOGLE_MEET' });
+    await connect(provider, 'gina.one@gmail.test');
+    await connect(provider, 'gina.two@gmail.test');
+    await settle();
+    const booking = await book(slots[0].id);
+    await settle();
+    const calendars = [...google.dedicated('gina.one@gmail.test'), ...google.dedicated('gina.two@gmail.test')];
+    for (const calendar of calendars) {
+      expect(google.calls(new RegExp(`^POST .*/calendars/${encodeURIComponent(calendar.id)}/events$`))).toBe(1);
+      expect(google.calls(new RegExp(`^PUT .*/calendars/${encodeURIComponent(calendar.id)}/events/`))).toBe(0);
+    }
+    const view = await syncs(booking.id, provider);
+    expect(view.calendarSyncs).toEqual([
+      expect.objectContaining({ status: 'SYNCED', attempts: 1, nextAttemptAt: null }),
+      expect.objectContaining({ status: 'SYNCED', attempts: 1, nextAttemptAt: null }),
+    ]);
+    const links = calendars.map((calendar) => google.live(calendar)[0].hangoutLink);
+    expect(links).toContain(view.meetingUrl);
+    const linked = (await storedMails(server, customer.email)).filter(
+      (mail) => mail.subject.startsWith('Your meeting link') && mail.subject.includes(booking.reference),
+    );
+    expect(linked).toHaveLength(1);
+  });
+
+  it("counts an event already deleted by hand (Google's 410 deleted) as deleted when its booking is cancelled", async () => {
+    const { provider, slots } = await connectedProvider('Hal Handdeleted', 'hal@gmail.test');
+    const booking = await book(slots[0].id);
+    await settle();
+    const [calendar] = google.dedicated('hal@gmail.test');
+    calendar.events.get(`booking${booking.id}`)!.status = 'cancelled'; // deleted in Google by hand
+    await server.ok(CancelBookingDocument, { id: booking.id }, customer.token);
+    await settle();
+    expect((await syncs(booking.id, provider)).calendarSyncs[0]).toMatchObject({
+      status: 'SYNCED',
+      externalEventIds: [],
+      lastError: null,
+    });
+    expect(google.calls(new RegExp(`^DELETE .*/events/booking${booking.id}$`))).toBe(1);
   });
 });
 

@@ -124,7 +124,12 @@ describe('compose.yaml, without Docker', () => {
         return {
           name,
           command: service.command ?? base.command,
-          env: { ...env, PORT: String(port) } as Record<string, string>,
+          // A worker's /metrics takes any free port too (WORKER_METRICS_PORT=0).
+          env: {
+            ...env,
+            PORT: String(port),
+            ...(env.WORKER_METRICS_PORT ? { WORKER_METRICS_PORT: '0' } : {}),
+          } as Record<string, string>,
         };
       }),
     );

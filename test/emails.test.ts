@@ -5,6 +5,8 @@ import {
   CompleteBookingDocument,
   CreateSlotDocument,
   ModifyBookingDocument,
+  ProposeDocument,
+  UpdateMeDocument,
 } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
 import { createService, runJobsNow, signUp, type Account } from './support/fixtures';
@@ -149,8 +151,13 @@ describe('emails that name the other party, who acted and why', () => {
     const [changed] = await mailsOf(book.reference, owner.email, 'Booking changed');
     expect(changed.text).toContain('Changed by: the customer (Ann)');
     expect(changed.text).toContain('Reason: a friend joins');
-    expect(changed.text).toContain('- Time: was Thu 1 Apr 2027, 08:00 (UTC)');
-    expect(changed.text).toContain('now Fri 2 Apr 2027, 08:00 (UTC)');
+    // Before → after, in the reader's zone, the service's below it.
+    expect(changed.text).toContain(
+      [
+        '- Time: Thu 1 Apr 2027, 08:00 to 09:00 (UTC) → Fri 2 Apr 2027, 08:00 to 09:00 (UTC)',
+        '  at the service: Thu 1 Apr 2027, 10:00 to 11:00 (CEST) → Fri 2 Apr 2027, 10:00 to 11:00 (CEST)',
+      ].join('\n'),
+    );
     expect(changed.text).toContain(
       '- Party: was 1 adult(s), 0 child(ren), 0 infant(s); now 2 adult(s), 0 child(ren), 0 infant(s)',
     );
@@ -171,6 +178,63 @@ describe('emails that name the other party, who acted and why', () => {
     const [byCustomer] = await mailsOf(second2.reference, owner.email, 'Booking cancelled');
     expect(byCustomer.text).toContain('Cancelled by: the customer (Ann)');
     expect(byCustomer.text).not.toContain('Reason:');
+  });
+});
+
+describe('what each reader needs', () => {
+  it("tells the provider whom the booking is for, how to reach them and what they need (diet, accessibility), in the provider's own zone", async () => {
+    const provider = await signUp(server, 'PROVIDER', 'Trattoria Tokyo');
+    await server.ok(UpdateMeDocument, { input: { timezone: 'Asia/Tokyo' } }, provider.token);
+    const service = await createService(server, provider, { name: 'Cooking lesson' });
+    const slot = await slotAt(server, provider, service.id, new Date('2027-01-20T08:00:00Z'));
+    const { book } = await server.ok(
+      BookDocument,
+      {
+        input: {
+          slotIds: [slot.id],
+          party: { adults: 2 },
+          contact: { name: 'Grace Guest', email: 'grace@example.test', phone: '+39 06 1234 5678', company: 'Navy' },
+          dietaryRestrictions: 'Coeliac: no gluten at all',
+          accessibilityNeeds: 'Wheelchair, step-free entrance',
+          specialRequirements: 'A high chair',
+        },
+      },
+      customer.token,
+    );
+    const [toProvider] = await mailsOf(book.reference, provider.email, 'Booking confirmed');
+    expect(toProvider.text).toContain('Booked by: Ann');
+    expect(toProvider.text).toContain('Guest: Grace Guest, grace@example.test, +39 06 1234 5678, Navy');
+    expect(toProvider.text).toContain('Needs: A high chair');
+    expect(toProvider.text).toContain('Dietary restrictions: Coeliac: no gluten at all');
+    expect(toProvider.text).toContain('Accessibility needs: Wheelchair, step-free entrance');
+    expect(toProvider.text).toContain(
+      'From: Wed 20 Jan 2027, 17:00 (GMT+9); at the service: Wed 20 Jan 2027, 09:00 (CET)',
+    );
+    // The guest hears what the customer hears: the booking, not the provider's notes about the party.
+    const [toGuest] = await mailsOf(book.reference, 'grace@example.test', 'Booking confirmed');
+    expect(toGuest.text).toContain('With: Trattoria Tokyo');
+    expect(toGuest.text).not.toContain('Dietary restrictions');
+  });
+
+  it("writes a proposal's slots as spans in the reader's zone", async () => {
+    const provider = await signUp(server, 'PROVIDER', 'Atelier Tokyo');
+    await server.ok(UpdateMeDocument, { input: { timezone: 'Asia/Tokyo' } }, provider.token);
+    const service = await createService(server, provider, { name: 'Portrait', bookingMode: 'APPROVAL' });
+    const slot = await slotAt(server, provider, service.id, new Date('2027-01-21T08:00:00Z'));
+    const { propose } = await server.ok(
+      ProposeDocument,
+      { input: { slotIds: [slot.id], party: { adults: 1 } } },
+      customer.token,
+    );
+    await eventually(
+      async () => mailbox.to(provider.email).some((mail) => mail.subject?.startsWith('New booking proposal')),
+      15_000,
+    );
+    const [received] = mailbox.to(provider.email).filter((mail) => mail.subject?.startsWith('New booking proposal'));
+    expect(received.text).toContain(
+      'Slot: Thu 21 Jan 2027, 17:00 to 18:00 (GMT+9); at the service: Thu 21 Jan 2027, 09:00 to 10:00 (CET)',
+    );
+    expect(propose.id).toBeTruthy();
   });
 });
 

@@ -23,6 +23,7 @@ import {
   createService,
   dailySlots,
   daysFromNow,
+  intentOf,
   jobsSettled,
   logInAdmin,
   signUp,
@@ -224,10 +225,7 @@ describe('schedules, blackouts and slots', () => {
         { input: { slotIds: [slot.id], party: { adults: 1 } } },
         customer.token,
       );
-      const [{ intent_id: intentId }] = await server.sql<{ intent_id: string }>(
-        'select p.intent_id from payment p join booking b on b.payment_id = p.id where b.id = $1',
-        [book.id],
-      );
+      const intentId = await intentOf(server, book.id);
       expect((await stripe.deliver(server.url, stripe.settle(intentId, 'succeeded'))).status).toBe(200);
       bookings.push({ id: book.id, customer, intentId });
     }
@@ -262,7 +260,7 @@ describe('schedules, blackouts and slots', () => {
         refunded: { amount: '40.00' },
       });
       expect(stripe.calls(/^\/v1\/refunds$/).filter((call) => call.params.payment_intent === intentId)).toEqual([
-        expect.objectContaining({ params: { payment_intent: intentId, amount: '4000' } }),
+        expect.objectContaining({ params: expect.objectContaining({ payment_intent: intentId, amount: '4000' }) }),
       ]);
       expect((await storedMails(server, customer.email)).map((mail) => mail.subject)).toContainEqual(
         expect.stringMatching(/^Booking cancelled/),

@@ -19,6 +19,7 @@ import {
   type Account,
 } from './support/fixtures';
 import { FakeZoom, ZOOM_CREDENTIALS } from './support/fake-zoom';
+import { eventually } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -32,7 +33,7 @@ beforeAll(async () => {
   server = await startTestServer({ zoom: { ...ZOOM_CREDENTIALS, apiUrl: zoom.url, timeoutMs: 500 } });
   [owner, customer] = await Promise.all([signUp(server, 'PROVIDER', 'Dr Zoom'), signUp(server, 'CUSTOMER', 'Carla')]);
   const service = await createService(server, owner, { name: 'Video consult', meetingProvider: 'ZOOM', capacity: 1 });
-  slots = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(14));
+  slots = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(16));
 });
 afterAll(async () => {
   await server?.stop();
@@ -40,6 +41,8 @@ afterAll(async () => {
 });
 beforeEach(() => {
   zoom.mode = 'ok';
+  zoom.perSecond.Medium = 20;
+  zoom.dailyCreateUpdate = 100;
 });
 
 const book = async (slotId: string) =>
@@ -134,11 +137,66 @@ describe('Zoom meetings', () => {
 
   it('renew a token Zoom no longer accepts, once', async () => {
     const tokens = zoom.called('POST', /^\/oauth\/token$/).length;
-    (zoom as unknown as { tokens: Set<string> }).tokens.clear(); // Zoom revoked every token
+    zoom.revokeTokens();
     const booking = await book(slots[6].id);
     await jobsSettled(server);
     expect(meetingsOf(booking.reference)).toHaveLength(1);
     expect(zoom.called('POST', /^\/oauth\/token$/)).toHaveLength(tokens + 1);
+  });
+  it('waits out a per-second limit (429, Retry-After: 1) without counting it as a failure', async () => {
+    zoom.perSecond.Medium = 0; // every create is over the limit until it is lifted
+    const booking = await book(slots[7].id);
+    await eventually(async () => zoom.calls.some((call) => call.status === 429));
+    // Between two tries the job waits, queued again for when Zoom said (a second), not counted as failed.
+    let waiting: { attempts: number; wait: number } | undefined;
+    await eventually(async () => {
+      [waiting] = await server.sql<{ attempts: number; wait: number }>(
+        `select attempts, extract(epoch from run_at - now())::float as wait from graphile_worker.jobs where key = $1 and locked_at is null`,
+        [`zoom-meeting:${booking.id}`],
+      );
+      return waiting !== undefined;
+    });
+    expect(waiting!.attempts).toBe(0);
+    expect(waiting!.wait).toBeLessThanOrEqual(1.5);
+    expect(meetingsOf(booking.reference)).toHaveLength(0);
+    zoom.perSecond.Medium = 20;
+    await runJobsNow(server, 'zoom_meeting');
+    expect(meetingsOf(booking.reference)).toHaveLength(1);
+    expect(await meetingUrl(booking.id)).toBe(meetingsOf(booking.reference)[0].join_url);
+  });
+
+  it("waits for the next UTC day when Zoom's daily create/update limit is reached, the booking confirmed meanwhile", async () => {
+    zoom.dailyCreateUpdate = 0;
+    const booking = await book(slots[8].id);
+    expect(booking.status).toBe('CONFIRMED');
+    await jobsSettled(server, ['zoom_meeting']);
+    const [job] = await server.sql<{ attempts: number; run_at: Date }>(
+      `select attempts, run_at from graphile_worker.jobs where key = $1`,
+      [`zoom-meeting:${booking.id}`],
+    );
+    const midnight = new Date(Math.floor(Date.now() / 86_400_000 + 1) * 86_400_000);
+    expect(job.attempts).toBe(0);
+    expect(Math.abs(job.run_at.getTime() - midnight.getTime())).toBeLessThan(2_000);
+    zoom.dailyCreateUpdate = 100; // the next day
+    await runJobsNow(server, 'zoom_meeting');
+    expect(meetingsOf(booking.reference)).toHaveLength(1);
+  });
+
+  it('makes a new meeting when the one it had was deleted in Zoom (404, code 3001), and sends the new link', async () => {
+    const booking = await book(slots[9].id);
+    await jobsSettled(server);
+    const [first] = meetingsOf(booking.reference);
+    zoom.meetings.delete(first.id); // deleted in Zoom by hand
+    await server.ok(ModifyBookingDocument, { id: booking.id, input: { slotIds: [slots[10].id] } }, customer.token);
+    await jobsSettled(server);
+    expect(zoom.called('PATCH', new RegExp(`/v2/meetings/${first.id}$`)).map((call) => call.status)).toEqual([404]);
+    const [again] = meetingsOf(booking.reference);
+    expect(again.id).not.toBe(first.id);
+    expect(await meetingUrl(booking.id)).toBe(again.join_url);
+    const linked = (await storedMails(server, customer.email)).filter(
+      (mail) => mail.subject.startsWith('Your meeting link') && mail.subject.includes(booking.reference),
+    );
+    expect(linked.at(-1)!.text).toContain(again.join_url);
   });
 });
 

@@ -1,23 +1,24 @@
 import type { TxContext } from '../core/context';
+import { formatAmount } from '../core/money';
 import type { Mover } from '../core/state-table';
 import type { Events } from '../events';
 import { jobKeys } from '../jobs';
-import type { BookingAction, BookingFacts, BookingSnapshot } from './booking-events';
+import type { BookingAction, BookingFacts, BookingSnapshot, MoneyOutcome } from './booking-events';
 import type { Booking } from './booking.entity';
 import { BookingStatus } from './booking.enums';
 import { BOOKING_STATES, seatColumn } from './booking.state';
 import { holdReleased } from './hold-policy';
 import { changeSeats, seatMove } from './seat-ledger';
 
-/** What an audit entry keeps of a booking before and after a change. */
+/** What an audit entry keeps of a booking before and after a change; amounts in the currency's format (formatAmount). */
 export function snapshot(booking: Booking): BookingSnapshot {
   return {
     status: booking.status,
     slotIds: booking.slots.getItems().map((entry) => String(entry.slot.id)),
     party: { adults: booking.adults, children: booking.children, infants: booking.infants },
-    total: booking.total,
+    total: formatAmount(booking.total, booking.currency),
     currency: booking.currency,
-    ...(booking.refundedAmount ? { refundedAmount: booking.refundedAmount } : {}),
+    ...(booking.refundedAmount ? { refundedAmount: formatAmount(booking.refundedAmount, booking.currency) } : {}),
   };
 }
 
@@ -57,12 +58,14 @@ const ACTION_ON_ENTER: Record<BookingStatus, BookingAction> = {
 export class BookingLifecycle {
   constructor(private readonly events: Events) {}
 
+  /** `told` names the change when entering the status is not the news itself, and what it did to the money. */
   async move(
     tx: TxContext,
     booking: Booking,
     to: BookingStatus,
     by: Mover,
     reason: string | null = null,
+    told: { action?: BookingAction; money?: MoneyOutcome } = {},
   ): Promise<void> {
     BOOKING_STATES.assertMove(booking.status, to, by);
     const before = snapshot(booking);
@@ -77,11 +80,10 @@ export class BookingLifecycle {
       tx.effects.removeJob(jobKeys.hold(booking.id));
     }
     if (to === BookingStatus.CANCELLED) booking.inviteSequence += 1; // the invite's METHOD:CANCEL
-    await this.changed(tx, booking, ACTION_ON_ENTER[to], before, reason);
+    await this.changed(tx, booking, told.action ?? ACTION_ON_ENTER[to], before, reason, told.money);
     if (from && !next) await this.seatsFreed(tx, [...seats.keys()]);
   }
 
-  /** Publishes a change of a booking other than its status (modified, refunds). */
   /**
    * A meeting link arrived after the booking (Zoom's meeting, Google's Meet): it goes on a confirmed booking
    * with its invite SEQUENCE one higher, published as `booking.meeting_linked`, so that both sides get the
@@ -95,12 +97,14 @@ export class BookingLifecycle {
     await this.changed(tx, booking, 'booking.meeting_linked', before);
   }
 
+  /** Publishes a change of a booking other than its status (modified, refunds). */
   async changed(
     tx: TxContext,
     booking: Booking,
     action: BookingAction,
     before: BookingSnapshot | null,
     reason: string | null = null,
+    money?: MoneyOutcome,
   ): Promise<void> {
     await this.events.publish(tx, 'bookingChanged', {
       action,
@@ -108,6 +112,7 @@ export class BookingLifecycle {
       before,
       after: snapshot(booking),
       reason,
+      ...(money ? { money } : {}),
     });
   }
 

@@ -3,9 +3,10 @@ import type { Service } from '../catalog/service.entity';
 import type { Slot } from '../scheduling/slot.entity';
 import { partySize } from './booking-rules';
 import type { Contact } from './contact';
-import { priceBooking, type PartySize, type PriceBreakdownAmounts } from './pricing';
+import { priceLines, priceOf, type PartySize, type PriceBreakdownAmounts, type PriceLine } from './pricing';
+import { currentTerms, type AgreedTerms } from './terms';
 
-/** What a booking's slots, party and agreed unit prices decide: the seats, the time span and the price. */
+/** What a booking's slots, party and agreed price lines decide: the seats, the time span and the price. */
 export interface BookingTerms extends PriceBreakdownAmounts {
   adults: number;
   children: number;
@@ -14,40 +15,57 @@ export interface BookingTerms extends PriceBreakdownAmounts {
   startsAt: Date;
   endsAt: Date;
   currency: string;
-  /** The unit price of each slot, as sold. */
+  /** The rates and cancellation policy agreed. */
+  agreed: AgreedTerms;
+  lines: PriceLine[];
+  /** The adult price of each slot, as sold. */
   unitPrices: Map<number, string>;
 }
 
 /** Today's price of a slot: its own, else its service's. */
-function currentUnitPrice(slot: Slot, service: Service): string {
+export function currentUnitPrice(slot: Slot, service: Service): string {
   return slot.priceAmount ?? service.priceAmount;
 }
 
+/** What a customer agrees to: the terms and the price lines of a party on some slots. */
+export interface Offer {
+  terms: AgreedTerms;
+  lines: PriceLine[];
+}
+
 /**
- * The terms of a party on these slots. Slots whose price was already agreed (kept by a modification) keep
- * it; the others take today's price (README, "How it behaves": "Prices").
+ * A party on slots at the service's terms today, each slot at `price` (by default today's): what a
+ * customer who agrees now agrees to.
  */
-export function bookingTerms(
+export function offerNow(
   service: Service,
   slots: Slot[],
   party: PartySize,
-  agreed: ReadonlyMap<number, string> = new Map(),
-): BookingTerms {
-  const unitPrices = new Map(slots.map((slot) => [slot.id, agreed.get(slot.id) ?? currentUnitPrice(slot, service)]));
-  const rates = {
-    childRate: service.childRateValue,
-    infantRate: service.infantRateValue,
-    taxRate: service.taxRateValue,
-    currency: service.currency,
+  price: (slot: Slot) => string = (slot) => currentUnitPrice(slot, service),
+): Offer {
+  const terms = currentTerms(service);
+  return {
+    terms,
+    lines: priceLines(
+      slots.map((slot) => ({ id: slot.id, price: price(slot) })),
+      party,
+      terms,
+    ),
   };
+}
+
+/** The terms of a party on these slots at agreed price lines (README, "Money: agreed terms, refunds and Stripe's word"). */
+export function bookingTerms(slots: Slot[], party: PartySize, { terms, lines }: Offer): BookingTerms {
   return {
     ...party,
     seats: partySize(party),
     startsAt: new Date(Math.min(...slots.map((slot) => slot.startsAt.getTime()))),
     endsAt: new Date(Math.max(...slots.map((slot) => slot.endsAt.getTime()))),
-    ...priceBooking([...unitPrices.values()], party, rates),
-    currency: service.currency,
-    unitPrices,
+    ...priceOf(lines, terms.currency),
+    currency: terms.currency,
+    agreed: terms,
+    lines,
+    unitPrices: new Map(slots.map((slot) => [slot.id, lines.find((line) => line.slotId === slot.id)!.slotPrice])),
   };
 }
 

@@ -1,21 +1,16 @@
 import { Money } from '../core/money.type';
 import type { Booking } from './booking.entity';
 import type { Party, PriceBreakdown } from './booking.inputs';
+import { priceBreakdown } from './terms.types';
 
 /** Who a booking is for, as its `party` field shows it. */
 export function bookedParty(booking: Booking): Party {
   return { adults: booking.adults, children: booking.children, infants: booking.infants, total: booking.partySize };
 }
 
-/** What a booking costs, as its `price` field shows it. */
+/** What a booking costs, line by line at the terms agreed, as its `price` field shows it. */
 export function bookedPrice(booking: Booking): PriceBreakdown {
-  const money = (amount: string) => Money.of(amount, booking.currency);
-  return {
-    subtotal: money(booking.subtotal),
-    discount: money(booking.discount),
-    tax: money(booking.tax),
-    total: money(booking.total),
-  };
+  return priceBreakdown(booking, booking.lines, booking.currency);
 }
 
 /** Money given back so far; null when nothing was refunded. */

@@ -18,11 +18,14 @@ import { User } from '../accounts/user.entity';
 import { CalendarSync } from '../calendars/calendar.entity';
 import { Service } from '../catalog/service.entity';
 import { Payment } from '../payments/payment.entity';
+import { Refund } from '../payments/refund.entity';
 import { Slot } from '../scheduling/slot.entity';
 import { AuditEntry } from './audit-entry.entity';
 import { partySize } from './booking-rules';
 import { BookingStatus } from './booking.enums';
 import type { Contact } from './contact';
+import type { PriceLine } from './pricing';
+import type { AgreedTerms } from './terms';
 
 /** Seats taken by a party on one or more slots of one service. */
 @ObjectType('Booking', {
@@ -90,13 +93,29 @@ export class Booking {
   @Property({ length: 3 })
   currency!: string;
 
+  /** The rates and cancellation policy the customer agreed to; never re-read from the service. */
+  @Property({ type: 'json' })
+  terms!: AgreedTerms;
+
+  /** What the price is made of, as agreed (a change keeps what it keeps, README "Money rules"). */
+  @Property({ type: 'json' })
+  lines!: PriceLine[];
+
   /** The card payment of a paid booking. */
   @OneToOne(() => Payment, { owner: true, ref: true, nullable: true, unique: true })
   payment?: Ref<Payment> | null;
 
-  /** Money given back so far (by card or recorded by the provider). */
+  /** Money the bank confirmed given back so far (card refunds SUCCEEDED, and those recorded by the provider). */
   @Property({ type: 'decimal', precision: 14, scale: 4, nullable: true })
   refundedAmount?: string | null;
+
+  /** Every refund asked for, oldest first, with where it is. */
+  @OneToMany(
+    () => Refund,
+    (refund) => refund.booking,
+    { orderBy: { id: 'asc' } },
+  )
+  refunds = new Collection<Refund>(this);
 
   @Field(() => Date, {
     description:

@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Money } from '../core/money.type';
 import { ContactInput } from './contact';
+import { PriceLineView } from './terms.types';
 
 @InputType('PartyInput', { description: 'Who comes; each person takes a seat.' })
 export class PartyInput {
@@ -70,4 +71,8 @@ export class PriceBreakdown {
   @Field(() => Money, { description: 'Amount taken off the subtotal (0 when none).' }) discount!: Money;
   @Field(() => Money, { description: "subtotal x taxRate, rounded half-up to the currency's minor unit." }) tax!: Money;
   @Field(() => Money, { description: 'What the customer pays.' }) total!: Money;
+  @Field(() => [PriceLineView], {
+    description: 'What the price is made of: one line per slot, category and agreed unit price, by slot.',
+  })
+  lines!: PriceLineView[];
 }

@@ -5,7 +5,13 @@ import { Service } from '../catalog/service.entity';
 import { connectionType, PageArgs, type Page } from '../core/connection';
 import type { RequestContext } from '../core/context';
 import { Money } from '../core/money.type';
+import { manages } from '../accounts/ownership';
+import { RefundStatus } from '../payments/payment.enums';
 import { Payment } from '../payments/payment.entity';
+import { PaymentDiscrepancy } from '../payments/payment-discrepancy.entity';
+import { Refund } from '../payments/refund.entity';
+import Decimal from 'decimal.js';
+import { AgreedTermsView, termsView } from './terms.types';
 import { byStart, Slot } from '../scheduling/slot.entity';
 import { AuditEntry } from './audit-entry.entity';
 import type { BookingQueryService } from './booking-query.service';
@@ -261,18 +267,62 @@ export class BookingResolver {
   }
 
   @FieldResolver(() => PriceBreakdown, {
-    description: 'What it costs, computed with exact decimals when booked or modified.',
+    description:
+      'What it costs, computed with exact decimals when booked or modified, at the terms agreed (a change keeps them for what it keeps).',
   })
   price(@Root() booking: Booking): PriceBreakdown {
     return bookedPrice(booking);
   }
 
+  @FieldResolver(() => AgreedTermsView, {
+    description:
+      'The rates, currency and cancellation policy the customer agreed to when booking (or proposing, or joining the waitlist); later changes to the service do not touch them.',
+  })
+  terms(@Root() booking: Booking): AgreedTermsView {
+    return termsView(booking.terms);
+  }
+
   @FieldResolver(() => Money, {
     nullable: true,
-    description: 'Money given back so far (null when nothing was refunded).',
+    description:
+      'Money the bank confirmed given back so far (null when none): SUCCEEDED refunds only; see refunds for those on their way.',
   })
   refunded(@Root() booking: Booking): Money | null {
     return refundedOf(booking);
+  }
+
+  @FieldResolver(() => Money, {
+    nullable: true,
+    description:
+      'Money asked back and not yet confirmed by the bank (PENDING or REQUIRES_ACTION refunds); null when none.',
+  })
+  async refundPending(@Root() booking: Booking): Promise<Money | null> {
+    const pending = (await booking.refunds.load())
+      .getItems()
+      .filter((refund) => refund.status === RefundStatus.PENDING || refund.status === RefundStatus.REQUIRES_ACTION);
+    if (pending.length === 0) return null;
+    return Money.of(
+      pending.reduce((sum, refund) => sum.plus(refund.amount), new Decimal(0)),
+      booking.currency,
+    );
+  }
+
+  @FieldResolver(() => [Refund], {
+    description: 'Every refund asked for, oldest first, with where it is (only SUCCEEDED ones count in refunded).',
+    complexity: listCost(1),
+  })
+  async refunds(@Root() booking: Booking): Promise<Refund[]> {
+    return (await booking.refunds.load()).getItems();
+  }
+
+  @FieldResolver(() => [PaymentDiscrepancy], {
+    description:
+      "Payment successes Stripe reported for another amount or currency than the booking's (none confirmed it): its provider and admins only; empty for anyone else.",
+    complexity: listCost(1),
+  })
+  async paymentDiscrepancies(@Ctx() ctx: RequestContext, @Root() booking: Booking): Promise<PaymentDiscrepancy[]> {
+    if (!(await manages(ctx, (await booking.service.loadOrFail()).provider))) return [];
+    return ctx.em.find(PaymentDiscrepancy, { booking: booking.id }, { orderBy: { id: 'asc' } });
   }
 
   @FieldResolver(() => Contact, {
@@ -340,5 +390,23 @@ export class AuditEntryResolver {
   })
   async actorRole(@Root() entry: AuditEntry): Promise<Role | null> {
     return entry.actor ? (await entry.actor.loadOrFail()).role : null;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'The client address of the request that made the change: shown to admins only; null otherwise, and for changes the server made on its own.',
+  })
+  ip(@Root() entry: AuditEntry, @Ctx() ctx: RequestContext): string | null {
+    return ctx.actor?.role === Role.ADMIN ? (entry.ip ?? null) : null;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'The User-Agent of the request that made the change: shown to admins only; null otherwise, and for changes the server made on its own.',
+  })
+  userAgent(@Root() entry: AuditEntry, @Ctx() ctx: RequestContext): string | null {
+    return ctx.actor?.role === Role.ADMIN ? (entry.userAgent ?? null) : null;
   }
 }

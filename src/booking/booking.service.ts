@@ -9,12 +9,14 @@ import { parseId } from '../core/ids';
 import { MAX_AMOUNT, formatAmount, parseAmount } from '../core/money';
 import { optionalText } from '../core/validate';
 import { PaymentStatus } from '../payments/payment.enums';
+import type { Payment } from '../payments/payment.entity';
 import type { PaymentService } from '../payments/payment.service';
 import { Slot } from '../scheduling/slot.entity';
 import { assertParticipant, assertProviderOf } from './booking-access';
+import type { MoneyOutcome } from './booking-events';
 import { snapshot, seatsOf, type BookingLifecycle } from './booking-lifecycle';
 import { lockBookingWhere } from './booking-locks';
-import { bookingTerms, isPaid, type BookingPlan } from './booking-plan';
+import { bookingTerms, currentUnitPrice, isPaid, offerNow, type BookingPlan, type Offer } from './booking-plan';
 import { MAX_NOTE_LENGTH, assertRoom, checkSlots, parseParty, parseSlotIds } from './booking-rules';
 import { Booking, BookingSlot } from './booking.entity';
 import { parseContact } from './contact';
@@ -23,16 +25,19 @@ import type { BookInput, ModifyBookingInput, PartyInput } from './booking.inputs
 import { BOOKING_STATES, seatColumn } from './booking.state';
 import { assertMayHold } from './hold-policy';
 import { placeBooking } from './place-booking';
-import type { PartySize } from './pricing';
+import { repriceLines, type PartySize } from './pricing';
 import { newReference } from './reference';
 import { changeSeats } from './seat-ledger';
+import { currentTerms, dueBack } from './terms';
 
-const HOUR_MS = 3_600_000;
-
-/** Whether `at` is at least the service's cutoff before the booking's first slot: the refund policy's line. */
-function beforeCutoff(booking: Booking, service: Service, at: Date): boolean {
-  return booking.startsAt.getTime() - at.getTime() >= service.cutoffHours * HOUR_MS;
-}
+/** Statuses whose money the provider may give back with refundBooking (a CONFIRMED one only in part). */
+const REFUNDABLE: ReadonlySet<BookingStatus> = new Set([
+  BookingStatus.CONFIRMED,
+  BookingStatus.CANCELLED,
+  BookingStatus.COMPLETED,
+  BookingStatus.NO_SHOW,
+  BookingStatus.EXPIRED,
+]);
 
 /** Book, modify, cancel, complete and refund: each one transaction (book: one statement) that moves seats and publishes its change. */
 export class BookingService {
@@ -71,6 +76,8 @@ export class BookingService {
     slotIds: number[],
     partyInput: PartyInput,
     mode: BookingMode,
+    /** Another adult price per slot than today's (a provider's counter-offer). */
+    price: string | null = null,
   ): Promise<BookingPlan> {
     const found = await ctx.em.find(Slot, { id: { $in: slotIds } }, { populate: ['service.provider'] });
     if (found.length === 0) throw new NotFound('Slot', slotIds[0]);
@@ -84,19 +91,25 @@ export class BookingService {
     }
     if (!service.active) throw new NotFound('Slot', slotIds[0]); // an unpublished service does not show its slots
     const party = parseParty(partyInput, service);
-    return this.planFor(ctx, service, customerId, checkSlots(slotIds, found, service, ctx.clock.now()), party);
+    const slots = checkSlots(slotIds, found, service, ctx.clock.now());
+    const offer = price === null ? undefined : offerNow(service, slots, party, () => price);
+    return this.planFor(ctx, service, customerId, slots, party, { offer });
   }
 
-  /** The plan of a party on slots already checked as bookable; a slot already full fails here, before anything is written. */
+  /**
+   * The plan of a party on slots already checked as bookable, at the terms the customer agreed to (`offer`:
+   * a proposal's, a counter-offer's, a waitlist entry's; by default the service's today). A slot already
+   * full fails here, before anything is written.
+   */
   planFor(
     ctx: RequestContext,
     service: Service,
     customerId: number,
     slots: Slot[],
     party: PartySize,
-    seatsHeld = false,
+    { seatsHeld = false, offer = offerNow(service, slots, party) }: { seatsHeld?: boolean; offer?: Offer } = {},
   ): BookingPlan {
-    const terms = bookingTerms(service, slots, party);
+    const terms = bookingTerms(slots, party, offer);
     if (new Decimal(terms.total).gt(MAX_AMOUNT))
       throw new BadInput(
         'party',
@@ -177,11 +190,13 @@ export class BookingService {
         true,
       );
       const slots = ids.map((slotId) => found.find((slot) => slot.id === slotId)!);
-      const agreed = new Map(booking.slots.getItems().map((entry) => [entry.slot.id, entry.unitPrice]));
-      const next = bookingTerms(service, slots, party, agreed);
+      const priced = slots.map((slot) => ({ id: slot.id, price: currentUnitPrice(slot, service) }));
+      const lines = repriceLines(booking.lines, priced, party, currentTerms(service));
+      const next = bookingTerms(slots, party, { terms: booking.terms, lines });
       const tooSmall = slots.find((slot) => next.seats > slot.capacity);
       if (tooSmall) throw new BadInput('party', `a party of ${next.seats} is larger than slot ${tooSmall.id}`);
-      await this.settleDifference(tx, booking, service, new Decimal(next.total).minus(booking.total), reason);
+      const difference = new Decimal(next.total).minus(booking.total);
+      const settle = await this.settleDifference(tx, booking, difference);
 
       const deltas = new Map<number, number>();
       for (const [slotId, count] of oldSeats) deltas.set(slotId, -count);
@@ -197,10 +212,18 @@ export class BookingService {
         ),
       );
       this.relink(tx, booking, next.seats, next.unitPrices);
-      const { unitPrices: _prices, seats: _seats, ...columns } = next;
+      const { unitPrices: _prices, seats: _seats, agreed: _agreed, ...columns } = next;
       Object.assign(booking, columns);
       booking.inviteSequence += 1; // the invite is sent again with the new times
-      await this.lifecycle.changed(tx, booking, 'booking.modified', before, reason);
+      await this.lifecycle.changed(tx, booking, 'booking.modified', before, reason, settle?.money);
+      if (settle?.refund)
+        await this.payments.refund(
+          tx,
+          booking,
+          settle.payment,
+          settle.refund,
+          reason ?? 'the change lowered the price',
+        );
       await this.lifecycle.seatsFreed(
         tx,
         [...deltas].filter(([, delta]) => delta < 0).map(([slotId]) => slotId),
@@ -226,17 +249,15 @@ export class BookingService {
   /**
    * The money rules of a change to a card-paid booking: a higher total needs a new payment
    * (PAYMENT_REQUIRED); a lower one gives the difference back, except when the customer makes the change
-   * inside the cutoff (as a late cancel would refund nothing).
+   * inside the agreed cutoff: then only the policy's late share of it comes back, as of a late cancel.
    */
   private async settleDifference(
     tx: TxContext,
     booking: Booking,
-    service: Service,
     difference: Decimal,
-    reason: string | null,
-  ): Promise<void> {
+  ): Promise<{ money: MoneyOutcome; payment: Payment; refund: Decimal } | undefined> {
     const payment = (await booking.payment?.loadOrFail()) ?? null;
-    if (!payment || difference.isZero()) return;
+    if (!payment || difference.isZero()) return undefined;
     if (difference.gt(0)) {
       const amount = formatAmount(difference, booking.currency);
       throw new DomainError(
@@ -252,14 +273,34 @@ export class BookingService {
       );
     }
     const byCustomer = booking.customer.id === tx.actor?.userId;
-    if (byCustomer && !beforeCutoff(booking, service, tx.clock.now())) return;
-    await this.payments.refund(tx, booking, payment, difference.neg(), reason ?? 'the change lowered the price');
+    const { money, refund } = this.moneyBack(tx, booking, payment, difference.neg(), byCustomer);
+    return { money, payment, refund };
+  }
+
+  /** What giving back `due` of a card payment comes to: all of it, or, for the customer, the agreed policy's share. */
+  private moneyBack(
+    tx: TxContext,
+    booking: Booking,
+    payment: Payment,
+    due: Decimal,
+    byCustomer: boolean,
+  ): { money: MoneyOutcome; refund: Decimal } {
+    const { amount, late } = byCustomer
+      ? dueBack(booking.terms, booking.startsAt, tx.clock.now(), due)
+      : { amount: due, late: false };
+    const shown = formatAmount(amount, booking.currency);
+    return {
+      refund: amount,
+      money: late
+        ? { kind: 'late', amount: shown, cutoffHours: booking.terms.cutoffHours, byCard: true }
+        : { kind: 'refund', amount: shown, full: amount.gte(payment.amount), byCard: true },
+    };
   }
 
   /**
    * Frees the seats. A card payment in progress is stopped; one made is refunded in full when the provider
-   * cancels or the customer cancels at least cutoffHours before the start. A customer cannot cancel once
-   * the first slot started.
+   * cancels or the customer cancels at least the agreed cutoff before the start (later: the policy's late
+   * share). A customer cannot cancel once the first slot started, nobody once the booking ended.
    */
   async cancel(ctx: RequestContext, id: string, reasonInput?: string | null): Promise<Booking> {
     const reason = optionalText('reason', reasonInput, MAX_NOTE_LENGTH);
@@ -273,6 +314,13 @@ export class BookingService {
           rule: 'STARTED',
         });
       }
+      if (booking.endsAt <= tx.clock.now()) {
+        throw new DomainError(
+          'INVALID_TRANSITION',
+          'This booking has ended: mark it completed or a no-show instead (refundBooking gives money back)',
+          { rule: 'ENDED' },
+        );
+      }
       await this.cancelLocked(tx, booking, reason, byCustomer);
       return booking;
     });
@@ -280,27 +328,31 @@ export class BookingService {
 
   /**
    * Cancels a booking the caller locked: its seats freed, its reason kept, a card payment in progress
-   * stopped, one made refunded in full unless the customer (`byCustomer`) cancels inside the cutoff.
+   * stopped, one made refunded in full unless the customer (`byCustomer`) cancels inside the agreed cutoff.
    */
   async cancelLocked(tx: TxContext, booking: Booking, reason: string | null, byCustomer: boolean): Promise<void> {
-    const service = await booking.service.loadOrFail();
     booking.cancellationReason = reason;
-    await this.lifecycle.move(tx, booking, BookingStatus.CANCELLED, 'user', reason);
     const payment = (await booking.payment?.loadOrFail()) ?? null;
-    if (!payment) return;
+    if (!payment) {
+      const money: MoneyOutcome | undefined = new Decimal(booking.total).isZero() ? undefined : { kind: 'offline' };
+      await this.lifecycle.move(tx, booking, BookingStatus.CANCELLED, 'user', reason, { money });
+      return;
+    }
     if (payment.status !== PaymentStatus.SUCCEEDED) {
+      await this.lifecycle.move(tx, booking, BookingStatus.CANCELLED, 'user', reason, { money: { kind: 'stopped' } });
       this.payments.stop(tx, payment, PaymentStatus.CANCELED, 'user');
       return;
     }
-    if (!byCustomer || beforeCutoff(booking, service, tx.clock.now())) {
-      await this.payments.refund(
-        tx,
-        booking,
-        payment,
-        this.payments.refundable(booking, payment),
-        'cancelled: refunded in full',
-      );
-    }
+    const left = await this.payments.refundable(booking, payment);
+    const { money, refund } = this.moneyBack(tx, booking, payment, left, byCustomer);
+    await this.lifecycle.move(tx, booking, BookingStatus.CANCELLED, 'user', reason, { money });
+    await this.payments.refund(
+      tx,
+      booking,
+      payment,
+      refund,
+      money.kind === 'late' ? "cancelled inside the cutoff: the policy's share" : 'cancelled: refunded in full',
+    );
   }
 
   /** The provider marks a started booking COMPLETED, or NO_SHOW. */
@@ -320,23 +372,32 @@ export class BookingService {
   }
 
   /**
-   * Gives money back on a cancelled or completed booking: all that is left unless an amount is given;
-   * partial refunds add up until what was paid is used up. A card payment is refunded through Stripe;
-   * otherwise the refund is recorded (cash, transfer).
+   * Gives money back, as the provider decides (a goodwill refund): all that is left unless an amount is
+   * given; partial refunds add up until what was paid is used up. A CONFIRMED, COMPLETED or NO_SHOW booking
+   * stays as it is (a CONFIRMED one can be refunded only in part: giving everything back is cancelling it).
+   * A card payment is refunded through Stripe; otherwise the refund is recorded (cash, transfer).
    */
   async refund(ctx: RequestContext, id: string, amountInput?: string | null): Promise<Booking> {
     return inTransaction(ctx, async (tx) => {
       const booking = await this.lockBooking(tx, id);
       await assertProviderOf(tx, booking);
-      BOOKING_STATES.assertMove(booking.status, BookingStatus.REFUNDED, 'user');
+      if (!REFUNDABLE.has(booking.status))
+        throw new DomainError('INVALID_TRANSITION', `A ${booking.status} booking cannot be refunded`, {
+          from: booking.status,
+        });
       const payment = (await booking.payment?.loadOrFail()) ?? null;
-      const left = this.payments.refundable(booking, payment);
+      const left = await this.payments.refundable(booking, payment);
       const amount = amountInput == null ? left : new Decimal(parseAmount('amount', amountInput, booking.currency));
       if (amount.lte(0))
         throw new BadInput('amount', left.isZero() ? 'nothing is left to refund' : 'must be more than zero');
       if (amount.gt(left))
         throw new BadInput('amount', `must not exceed what is left to refund, ${formatAmount(left, booking.currency)}`);
-      await this.payments.refund(tx, booking, payment, amount, null);
+      if (booking.status === BookingStatus.CONFIRMED && amount.gte(left))
+        throw new BadInput(
+          'amount',
+          `a confirmed booking can be refunded in part only (less than ${formatAmount(left, booking.currency)}): to give everything back, cancel it`,
+        );
+      await this.payments.refund(tx, booking, payment, amount, 'a refund by the provider');
       return booking;
     });
   }

@@ -9,10 +9,11 @@ export const BOOKING_STATES = new StateTable<BookingStatus>('booking', {
   [CONFIRMED]: { [COMPLETED]: ['user'], [NO_SHOW]: ['user'], [CANCELLED]: ['user', 'bank'] },
   [CANCELLED]: { [REFUNDED]: ['user', 'bank'] },
   [COMPLETED]: { [REFUNDED]: ['user', 'bank'] },
+  [NO_SHOW]: { [REFUNDED]: ['user', 'bank'] },
   // Paid after the hold ended while every seat was still free (README, "Payments").
   [EXPIRED]: { [CONFIRMED]: ['bank'] },
-  [NO_SHOW]: {},
-  [REFUNDED]: {},
+  // A refund the bank confirmed and later failed: the booking is again what it was before (README, "Refunds").
+  [REFUNDED]: { [CANCELLED]: ['bank'], [COMPLETED]: ['bank'], [NO_SHOW]: ['bank'] },
 });
 
 export type SeatColumn = 'held' | 'booked';

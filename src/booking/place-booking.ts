@@ -8,6 +8,7 @@ import type { BookingLifecycle } from './booking-lifecycle';
 import type { BookingPlan } from './booking-plan';
 import { Booking } from './booking.entity';
 import { BookingStatus } from './booking.enums';
+import { formatAmount } from '../core/money';
 import { databaseRefusal } from '../core/refusals';
 import { pgArray } from '../core/sql';
 import { slotsNoticeCall } from '../live/live-events';
@@ -24,7 +25,8 @@ export interface Placement {
 
 /**
  * Writes a new booking in ONE statement: its seats taken (`take_seats`, slot-id order, or a named
- * refusal that undoes everything), the booking, its slot links with their agreed unit prices, its
+ * refusal that undoes everything), the booking with its agreed terms and price lines, its slot links with
+ * their agreed unit prices, its
  * payment, and every effect its listeners asked for (audit entry, live notices, jobs). Alone it is a
  * transaction of its own; inside a use case's transaction it is one of its statements. No entity is
  * hydrated from a query: the booking answered is the row the insert returned.
@@ -51,7 +53,7 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
     status,
     slotIds: plan.slots.map((slot) => String(slot.id)),
     party: { adults: terms.adults, children: terms.children, infants: terms.infants },
-    total: terms.total,
+    total: formatAmount(terms.total, terms.currency),
     currency: terms.currency,
   });
   if (holdExpiresAt) tx.effects.addJob(jobs.holdExpiry(id, holdExpiresAt));
@@ -82,8 +84,8 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
   }
   booking.ctes.push(
     `b as (insert into booking (id, reference, service_id, customer_id, status, starts_at, ends_at, adults, children, infants, subtotal, discount, tax, total,
-        currency, payment_id, hold_expires_at, meeting_url, notes, special_requirements, contact, dietary_restrictions, accessibility_needs, invite_sequence, created_at, updated_at)
-      select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${intent ? '(select id from pay)' : 'null'}, ?, ?, ?, ?, ?::jsonb, ?, ?, 0, ?, ? from seats returning *)`,
+        currency, terms, lines, payment_id, hold_expires_at, meeting_url, notes, special_requirements, contact, dietary_restrictions, accessibility_needs, invite_sequence, created_at, updated_at)
+      select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ${intent ? '(select id from pay)' : 'null'}, ?, ?, ?, ?, ?::jsonb, ?, ?, 0, ?, ? from seats returning *)`,
     `links as (insert into booking_slot (booking_id, slot_id, seats, unit_price)
       select b.id, u.slot_id, ?, u.unit_price from b, unnest(?::int[], ?::numeric[]) as u(slot_id, unit_price) returning 1)`,
   );
@@ -103,6 +105,8 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
     terms.tax,
     terms.total,
     terms.currency,
+    JSON.stringify(terms.agreed),
+    JSON.stringify(terms.lines),
     holdExpiresAt,
     service.meetingProvider === MeetingProvider.JITSI ? `https://meet.jit.si/${reference}` : null,
     plan.notes ?? null,

@@ -1,51 +1,64 @@
 import { LockMode } from '@mikro-orm/core';
 import { Booking } from '../booking/booking.entity';
+import type { BookingAction, BookingChanged } from '../booking/booking-events';
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import { lockBookingWhere } from '../booking/booking-locks';
-import type { Links } from '../notifications/links';
-import { changingBusyTimes } from './calendar-busy';
-import type { BookingChanged } from '../booking/booking-events';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import type { StatementParts } from '../core/effects';
 import type { SecretBox } from '../core/secret-box';
-import { CALENDAR_JOB_ATTEMPTS, jobs, type Job, type TaskName } from '../jobs';
+import { CALENDAR_JOB_ATTEMPTS, jobs, type TaskName } from '../jobs';
+import type { Links } from '../notifications/links';
 import type { NotificationService } from '../notifications/notification.service';
+import type { CalendarApi, CalendarFailure } from './calendar-api';
+import { changingBusyTimes } from './calendar-busy';
+import { bookingEvents, bookingIdOfEvent, differs, eventIdOf, hasEvent, type StoredEvent } from './calendar-event';
 import { CalendarBusy, CalendarConnection, CalendarSync } from './calendar.entity';
 import { CalendarConnectionStatus, CalendarSyncStatus } from './calendar.enums';
 import { CALENDAR_CONNECTION_STATES } from './calendar.state';
-import { googleFailure, type GoogleApi, type GoogleFailure } from './google-client';
-import { bookingIdOfEvent, differs, eventIdOf, eventOf, hasEvent, meetLinkOf } from './google-event';
 
 const { ACTIVE, NEEDS_REAUTH, DISCONNECTED } = CalendarConnectionStatus;
-const { PENDING, SYNCED, FAILED } = CalendarSyncStatus;
+const { PENDING, RETRYING, SYNCED, FAILED } = CalendarSyncStatus;
+const DAY_MS = 86_400_000;
 
-/** Busy times are read again this often, and this far ahead. */
+/** Busy times are read again this often, as far ahead as the provider's services take bookings (at most 400 days). */
 export const BUSY_REFRESH_MS = 5 * 60_000;
-const BUSY_AHEAD_MS = 400 * 86_400_000;
-/** A failed connection-wide call (events.list, free/busy) is tried again after this, unless Google asks for longer. */
+const BUSY_AHEAD_MAX_DAYS = 400;
+/** Failed reads of busy times in a row after which they count as unreadable (a refusal counts at once). */
+export const BUSY_FAILURES_TO_FAIL = 3;
+/** A failed connection-wide call is tried again after this, doubling with each failure in a row, unless the service asks for longer. */
 const CONNECTION_RETRY_MS = 60_000;
 const MAX_BACKOFF_MS = 3_600_000;
 
-/** The wait before the next try of a booking's sync: Google's Retry-After when given, else 5 s doubling up to an hour. */
+/** The wait before the next try of a booking's sync: the service's Retry-After when given, else 5 s doubling up to an hour. */
 export function retryDelayMs(attempts: number, retryAfterSeconds?: number): number {
   if (retryAfterSeconds) return retryAfterSeconds * 1000;
   return Math.min(5_000 * 2 ** Math.min(Math.max(attempts - 1, 0), 20), MAX_BACKOFF_MS);
 }
 
+/** The wait before a connection-wide call is tried again after `failures` failures in a row: a minute doubling up to an hour. */
+function connectionRetryMs(failures: number, retryAfterSeconds?: number): number {
+  if (retryAfterSeconds) return retryAfterSeconds * 1000;
+  return Math.min(CONNECTION_RETRY_MS * 2 ** Math.min(Math.max(failures - 1, 0), 20), MAX_BACKOFF_MS);
+}
+
 /**
  * Marks the syncs of (booking, connection) pairs PENDING (a new generation, so that a job still calling
- * Google for an older state does not record it) and queues one calendar_sync job per pair, keyed so that
- * waiting jobs of a pair coalesce. `source` is a select of (booking_id, connection_id).
+ * the service for an older state does not record it as in step) and queues one calendar_sync job per pair,
+ * keyed so that waiting jobs of a pair coalesce. Tries already made since the pair was last in step keep
+ * counting. `source` is a select of (booking_id, connection_id).
  */
 function pendingSyncs(name: string, source: string, sourceParams: unknown[], at: Date): StatementParts {
   return {
     ctes: [
-      `${name} as (insert into calendar_sync (booking_id, connection_id, status, attempts, generation, updated_at)
-        select pair.booking_id, pair.connection_id, 'PENDING', 0, 0, ?::timestamptz from (${source}) as pair (booking_id, connection_id)
-        on conflict (booking_id, connection_id) do update set status = 'PENDING', attempts = 0, last_error = null, generation = calendar_sync.generation + 1, updated_at = excluded.updated_at
+      `${name} as (insert into calendar_sync (booking_id, connection_id, status, attempts, generation, next_attempt_at, updated_at)
+        select pair.booking_id, pair.connection_id, 'PENDING', 0, 0, ?::timestamptz, ?::timestamptz from (${source}) as pair (booking_id, connection_id)
+        on conflict (booking_id, connection_id) do update set status = 'PENDING',
+          attempts = case when calendar_sync.status in ('PENDING', 'RETRYING') then calendar_sync.attempts else 0 end,
+          last_error = case when calendar_sync.status in ('PENDING', 'RETRYING') then calendar_sync.last_error end,
+          generation = calendar_sync.generation + 1, next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at
         returning booking_id, connection_id)`,
     ],
-    cteParams: [at.toISOString(), ...sourceParams],
+    cteParams: [at.toISOString(), at.toISOString(), ...sourceParams],
     // The job key is jobKeys.calendarSync(booking, connection).
     calls: [
       `(select count(graphile_worker.add_job(?, json_build_object('bookingId', booking_id, 'connectionId', connection_id), job_key => 'calendar-sync:' || booking_id || ':' || connection_id, max_attempts => ?)) from ${name}) as ${name}`,
@@ -54,41 +67,66 @@ function pendingSyncs(name: string, source: string, sourceParams: unknown[], at:
   };
 }
 
+/** Changes that leave a booking's events as they were, as long as its status keeps (or lacks) events alike. */
+const LEAVES_EVENTS: ReadonlySet<BookingAction> = new Set([
+  'booking.completed',
+  'booking.no_show',
+  'booking.refund_requested',
+  'booking.refund_succeeded',
+  'booking.refund_failed',
+  'booking.payment_refunded',
+]);
+
 /**
- * Listener of booking changes (registered in `domain.ts`): the booking's event in each ACTIVE connection
- * of the service's provider is to be put in step, by a job. Written in the change's own statement, so it
- * exists exactly when the change committed. A booking that never had an event (awaiting payment) needs none.
+ * Listener of booking changes (registered in `domain.ts`): the booking's events in each ACTIVE connection
+ * of the service's provider are to be put in step, by a job. Written in the change's own statement, so it
+ * exists exactly when the change committed. A booking that never had events (awaiting payment) needs none,
+ * and a change that leaves its events as they are keeps its syncs as they stand: a Meet link arrives from
+ * the calendar's own answer, and the events do not show it in their text.
  */
-export function calendarListener(tx: TxContext, { booking, before, after }: BookingChanged): void {
-  if (!hasEvent(after.status) && !(before && hasEvent(before.status))) return;
+export function calendarListener(tx: TxContext, { action, booking, before, after }: BookingChanged): void {
+  const had = before !== null && hasEvent(before.status);
+  if (!hasEvent(after.status) && !had) return;
+  if (had === hasEvent(after.status) && LEAVES_EVENTS.has(action)) return;
+  const meetLink = action === 'booking.meeting_linked' ? ` and s.meeting_provider <> 'GOOGLE_MEET'` : '';
   tx.effects.writeRows((name) =>
     pendingSyncs(
       name,
-      `select ?::int, c.id from calendar_connection c join service s on s.provider_id = c.provider_id where s.id = ? and c.status = 'ACTIVE'`,
+      `select ?::int, c.id from calendar_connection c join service s on s.provider_id = c.provider_id where s.id = ? and c.status = 'ACTIVE'${meetLink}`,
       [booking.id, booking.serviceId],
       tx.clock.now(),
     ),
   );
 }
 
-type SyncOutcome = { eventId: string | null; meetUrl: string | null } | GoogleFailure;
+/** What one try of a sync left in the calendar: the ids of the booking's events there now, and a failure if it failed. */
+interface SyncOutcome {
+  eventIds: string[];
+  meetingUrl: string | null;
+  failure?: CalendarFailure;
+}
+
+const waiting = (status: CalendarSyncStatus) => status === PENDING || status === RETRYING;
 
 /**
- * The calendar jobs. Each reads the CURRENT state when it runs (so coalesced or out-of-order jobs
- * converge), calls Google with no transaction open, and records the outcome in a short transaction that
- * queues the next try itself (backoff, Google's Retry-After), so a sync is retried until it is done.
+ * The calendar jobs, independent of the calendar service (the CalendarApi adapter keeps its rules). Each
+ * reads the CURRENT state when it runs (so coalesced or out-of-order jobs converge), calls the service
+ * with no transaction open, and records the outcome in a short transaction that queues the next try
+ * itself (backoff, the service's Retry-After), so a sync is retried until it is done.
  */
 export class CalendarSyncer {
   constructor(
-    private readonly google: GoogleApi,
+    private readonly api: CalendarApi,
     private readonly tokens: SecretBox,
     private readonly notifications: NotificationService,
     private readonly links: Links,
     private readonly lifecycle: BookingLifecycle,
   ) {}
 
-  private providerLink(booking: Booking): string {
-    return this.links.booking(booking.id, booking.service.getEntity().provider.getEntity().user.id);
+  private wantedEvents(booking: Booking) {
+    const provider = booking.service.getEntity().provider.getEntity();
+    const link = this.links.booking(booking.id, provider.user.id);
+    return bookingEvents(booking, booking.service.getEntity(), booking.customer.getEntity(), link);
   }
 
   /** The refresh token of a connection; one sealed with an older CALENDAR_TOKEN_KEY is sealed again with the newest. */
@@ -103,14 +141,17 @@ export class CalendarSyncer {
     return secret;
   }
 
-  /** The calendar_sync job: the booking's event in one connection's calendar made to match the booking. */
+  /**
+   * The calendar_sync job: the booking's events in one connection's calendar made to match the booking,
+   * one per run of its consecutive slots; events of runs it no longer has are deleted.
+   */
   async sync(ctx: RequestContext, bookingId: number, connectionId: number): Promise<void> {
     const row = await ctx.em.findOne(
       CalendarSync,
       { booking: bookingId, connection: connectionId },
       { populate: ['connection'] },
     );
-    if (!row || row.status !== PENDING) return;
+    if (!row || !waiting(row.status)) return;
     const connection = row.connection.getEntity();
     if (connection.status !== ACTIVE || !connection.calendarId) {
       // Queued before the account needed the provider: it cannot succeed until they reconnect (which resyncs).
@@ -120,28 +161,37 @@ export class CalendarSyncer {
           : 'needs reconnect: Google refused the grant';
       await ctx.em.nativeUpdate(
         CalendarSync,
-        { id: row.id, status: PENDING, generation: row.generation },
-        { status: FAILED, lastError, updatedAt: ctx.clock.now() },
+        { id: row.id, status: { $in: [PENDING, RETRYING] }, generation: row.generation },
+        { status: FAILED, lastError, nextAttemptAt: null, updatedAt: ctx.clock.now() },
       );
       return;
     }
-    const booking = await ctx.em.findOne(Booking, bookingId, { populate: ['service.provider', 'customer'] });
+    const booking = await ctx.em.findOne(Booking, bookingId, {
+      populate: ['service.provider', 'customer', 'slots.slot'],
+    });
     const token = await this.token(ctx, connection);
+    const wanted = booking && hasEvent(booking.status) ? this.wantedEvents(booking) : [];
+    const keep = new Set(wanted.map((event) => event.id));
+    // A booking never written here may still have its first event (a resync found it in step, or an older server wrote it).
+    const previous = row.eventIds.length || wanted.length ? row.eventIds : [eventIdOf(bookingId)];
+    const written: string[] = [];
+    let meetingUrl: string | null = null;
     let outcome: SyncOutcome;
     try {
-      if (booking && hasEvent(booking.status)) {
-        const event = await this.google.putEvent(
-          token,
-          connection.calendarId,
-          eventOf(booking, booking.service.getEntity(), booking.customer.getEntity(), this.providerLink(booking)),
-        );
-        outcome = { eventId: event.id ?? eventIdOf(bookingId), meetUrl: meetLinkOf(event) };
-      } else {
-        await this.google.deleteEvent(token, connection.calendarId, eventIdOf(bookingId));
-        outcome = { eventId: null, meetUrl: null };
+      for (const event of wanted) {
+        const put = await this.api.putEvent(token, connection.calendarId, event);
+        written.push(event.id);
+        meetingUrl ??= put.meetingUrl;
       }
+      for (const id of previous.filter((id) => !keep.has(id)))
+        await this.api.deleteEvent(token, connection.calendarId, id);
+      outcome = { eventIds: [...keep], meetingUrl };
     } catch (error) {
-      outcome = googleFailure(error);
+      outcome = {
+        eventIds: [...new Set([...previous, ...written])],
+        meetingUrl,
+        failure: this.api.failure(error),
+      };
     }
     await this.recordSync(ctx, row.id, row.generation, bookingId, connectionId, outcome);
   }
@@ -152,47 +202,44 @@ export class CalendarSyncer {
     generation: number,
     bookingId: number,
     connectionId: number,
-    outcome: SyncOutcome,
+    { eventIds, meetingUrl, failure }: SyncOutcome,
   ): Promise<void> {
     await inTransaction(ctx, async (tx) => {
       const now = tx.clock.now();
-      if ('kind' in outcome && outcome.kind === 'grant') return this.lostGrant(tx, connectionId, outcome.message);
+      if (failure?.kind === 'grant') return this.lostGrant(tx, connectionId, failure.message);
       const sync = await tx.em.findOne(CalendarSync, syncId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-      // A change came while Google was called: the job it queued records the newer state.
-      const current = sync !== null && sync.status === PENDING && sync.generation === generation;
-      if ('kind' in outcome) {
-        await tx.em.nativeUpdate(CalendarConnection, { id: connectionId }, { lastError: outcome.message });
+      if (!sync) return;
+      // A change came while the service was called: the job it queued puts the newer state in step.
+      const current = waiting(sync.status) && sync.generation === generation;
+      Object.assign(sync, {
+        attempts: sync.attempts + 1,
+        eventIds,
+        externalEventId: eventIds[0] ?? null,
+        updatedAt: now,
+      });
+      if (failure) {
+        await tx.em.nativeUpdate(CalendarConnection, { id: connectionId }, { lastError: failure.message });
+        sync.lastError = failure.message;
         if (!current) return;
-        Object.assign(sync, { attempts: sync.attempts + 1, lastError: outcome.message, updatedAt: now });
-        if (outcome.kind === 'gone') sync.status = FAILED;
-        else
-          tx.effects.addJob(
-            jobs.calendarSync(
-              bookingId,
-              connectionId,
-              new Date(now.getTime() + retryDelayMs(sync.attempts, outcome.retryAfterSeconds)),
-            ),
-          );
+        if (failure.kind === 'retry') {
+          const next = new Date(now.getTime() + retryDelayMs(sync.attempts, failure.retryAfterSeconds));
+          Object.assign(sync, { status: RETRYING, nextAttemptAt: next });
+          tx.effects.addJob(jobs.calendarSync(bookingId, connectionId, next));
+        } else Object.assign(sync, { status: FAILED, nextAttemptAt: null });
         return;
       }
       await tx.em.nativeUpdate(CalendarConnection, { id: connectionId }, { lastSyncedAt: now, lastError: null });
-      if (current)
-        Object.assign(sync, {
-          status: SYNCED,
-          externalEventId: outcome.eventId,
-          attempts: sync.attempts + 1,
-          lastError: null,
-          updatedAt: now,
-        });
-      if (outcome.meetUrl) {
+      if (current) Object.assign(sync, { status: SYNCED, lastError: null, nextAttemptAt: null });
+      if (meetingUrl) {
+        // The first conference made keeps the booking's link: another calendar's event has a Meet of its own.
         const booking = await lockBookingWhere(tx, { id: bookingId });
-        if (booking) await this.lifecycle.linkMeeting(tx, booking, outcome.meetUrl);
+        if (booking && !booking.meetingUrl) await this.lifecycle.linkMeeting(tx, booking, meetingUrl);
       }
     });
   }
 
   /**
-   * Google refused the grant: the connection needs the provider (NEEDS_REAUTH), its waiting syncs cannot
+   * The grant was refused: the connection needs the provider (NEEDS_REAUTH), its waiting syncs cannot
    * succeed until then, and the provider is told once (the move happens once, under the row's lock). Its
    * busy times stop blocking, and open calendars hear of the slots that reopen.
    */
@@ -205,8 +252,13 @@ export class CalendarSyncer {
     if (!connection) return;
     await tx.em.nativeUpdate(
       CalendarSync,
-      { connection: connectionId, status: PENDING },
-      { status: FAILED, lastError: 'needs reconnect: Google refused the grant', updatedAt: tx.clock.now() },
+      { connection: connectionId, status: { $in: [PENDING, RETRYING] } },
+      {
+        status: FAILED,
+        lastError: 'needs reconnect: Google refused the grant',
+        nextAttemptAt: null,
+        updatedAt: tx.clock.now(),
+      },
     );
     if (connection.status !== ACTIVE) return;
     CALENDAR_CONNECTION_STATES.assertMove(connection.status, NEEDS_REAUTH, 'server');
@@ -221,23 +273,16 @@ export class CalendarSyncer {
     );
   }
 
-  /** A connection-wide call failed: a lost grant as above; otherwise noted, and tried again later unless the calendar is gone. */
-  private async connectionCallFailed(
-    ctx: RequestContext,
-    connectionId: number,
-    failure: GoogleFailure,
-    again: (runAt: Date) => Job,
-  ): Promise<void> {
+  /** A resync's call failed: a lost grant as above; otherwise noted, and tried again later unless the calendar is gone. */
+  private async resyncFailed(ctx: RequestContext, connectionId: number, failure: CalendarFailure): Promise<void> {
     await inTransaction(ctx, async (tx) => {
       if (failure.kind === 'grant') return this.lostGrant(tx, connectionId, failure.message);
       await tx.em.nativeUpdate(CalendarConnection, { id: connectionId }, { lastError: failure.message });
       if (failure.kind === 'retry')
         tx.effects.addJob(
-          again(
-            new Date(
-              tx.clock.now().getTime() +
-                (failure.retryAfterSeconds ? failure.retryAfterSeconds * 1000 : CONNECTION_RETRY_MS),
-            ),
+          jobs.calendarResync(
+            connectionId,
+            new Date(tx.clock.now().getTime() + connectionRetryMs(1, failure.retryAfterSeconds)),
           ),
         );
     });
@@ -245,8 +290,8 @@ export class CalendarSyncer {
 
   /**
    * The calendar_resync job: reads the dedicated calendar and every booking of the provider that has not
-   * ended, and queues a sync for each booking whose event is missing or differs (hand edits, bookings
-   * made before the account was connected, events of bookings that no longer have one). Events of ours
+   * ended, and queues a sync for each booking whose events are missing or differ (hand edits, bookings
+   * made before the account was connected, events of bookings that no longer have them). Events of ours
    * whose booking no longer exists are deleted here.
    */
   async resync(ctx: RequestContext, connectionId: number): Promise<void> {
@@ -257,36 +302,37 @@ export class CalendarSyncer {
     const bookings = await ctx.em.find(
       Booking,
       { service: { provider: connection.provider.id }, endsAt: { $gt: now } },
-      { populate: ['service.provider', 'customer'] },
+      { populate: ['service.provider', 'customer', 'slots.slot'] },
     );
-    let events;
+    let events: StoredEvent[];
     try {
-      events = await this.google.listEvents(token, connection.calendarId, now);
+      events = await this.api.listEvents(token, connection.calendarId, now);
     } catch (error) {
-      return this.connectionCallFailed(ctx, connectionId, googleFailure(error), (runAt) =>
-        jobs.calendarResync(connectionId, runAt),
-      );
+      return this.resyncFailed(ctx, connectionId, this.api.failure(error));
     }
-    const found = new Map(events.map((event) => [event.id, event]));
+    const liveOf = new Map<number, StoredEvent[]>();
+    for (const event of events.filter((found) => !found.cancelled)) {
+      const id = bookingIdOfEvent(event.id);
+      if (id !== null) liveOf.set(id, [...(liveOf.get(id) ?? []), event]);
+    }
     const stale: number[] = [];
-    const inStep: number[] = [];
+    const inStep: { id: number; eventIds: string[] }[] = [];
     for (const booking of bookings) {
-      const event = found.get(eventIdOf(booking.id));
-      const live = event !== undefined && event.status !== 'cancelled';
-      const matches = hasEvent(booking.status)
-        ? live &&
-          !differs(
-            event,
-            eventOf(booking, booking.service.getEntity(), booking.customer.getEntity(), this.providerLink(booking)),
-          )
-        : !live;
-      (matches ? inStep : stale).push(booking.id);
+      const wanted = hasEvent(booking.status) ? this.wantedEvents(booking) : [];
+      // Events that ended are not listed: only those still to come are compared.
+      const ahead = wanted.filter((event) => event.end > now);
+      const live = new Map((liveOf.get(booking.id) ?? []).map((event) => [event.id, event]));
+      const matches =
+        live.size === ahead.length &&
+        ahead.every((event) => {
+          const found = live.get(event.id);
+          return found !== undefined && !differs(found, event);
+        });
+      if (matches) inStep.push({ id: booking.id, eventIds: wanted.map((event) => event.id) });
+      else stale.push(booking.id);
     }
     const known = new Set(bookings.map((booking) => booking.id));
-    const strays = events
-      .filter((event) => event.status !== 'cancelled')
-      .map((event) => bookingIdOfEvent(event.id))
-      .filter((id): id is number => id !== null && !known.has(id));
+    const strays = [...liveOf.keys()].filter((id) => !known.has(id));
     const ours = strays.length
       ? (
           await ctx.em.find(
@@ -299,11 +345,9 @@ export class CalendarSyncer {
     stale.push(...ours);
     try {
       for (const orphan of strays.filter((id) => !ours.includes(id)))
-        await this.google.deleteEvent(token, connection.calendarId, eventIdOf(orphan));
+        for (const event of liveOf.get(orphan)!) await this.api.deleteEvent(token, connection.calendarId, event.id);
     } catch (error) {
-      return this.connectionCallFailed(ctx, connectionId, googleFailure(error), (runAt) =>
-        jobs.calendarResync(connectionId, runAt),
-      );
+      return this.resyncFailed(ctx, connectionId, this.api.failure(error));
     }
     await inTransaction(ctx, async (tx) => {
       const row = await tx.em.findOne(CalendarConnection, connectionId, {
@@ -319,14 +363,25 @@ export class CalendarSyncer {
       if (inStep.length) {
         // Bookings already in step (also those made before the account was connected) read SYNCED; a queued sync is left to run.
         await tx.em.execute(
-          `insert into calendar_sync (booking_id, connection_id, status, external_event_id, attempts, generation, updated_at)
-           select pair.id, ?, 'SYNCED', pair.event_id, 0, 0, ? from unnest(?::int[], ?::text[]) as pair (id, event_id)
-           on conflict (booking_id, connection_id) do update set status = 'SYNCED', external_event_id = excluded.external_event_id, last_error = null, updated_at = excluded.updated_at
-           where calendar_sync.status <> 'PENDING'`,
-          [connectionId, now.toISOString(), `{${inStep.join(',')}}`, `{${inStep.map(eventIdOf).join(',')}}`],
+          `insert into calendar_sync (booking_id, connection_id, status, external_event_id, event_ids, attempts, generation, updated_at)
+           select (pair->>'id')::int, ?, 'SYNCED', pair->'eventIds'->>0, array(select json_array_elements_text(pair->'eventIds')), 0, 0, ?
+           from json_array_elements(?::json) as pair
+           on conflict (booking_id, connection_id) do update set status = 'SYNCED', external_event_id = excluded.external_event_id,
+             event_ids = excluded.event_ids, last_error = null, next_attempt_at = null, updated_at = excluded.updated_at
+           where calendar_sync.status not in ('PENDING', 'RETRYING')`,
+          [connectionId, now.toISOString(), JSON.stringify(inStep)],
         );
       }
     });
+  }
+
+  /** How far ahead busy times matter: as far as the provider's active services take bookings, and a day more. */
+  private async busyHorizonMs(ctx: RequestContext, providerId: number): Promise<number> {
+    const [{ days }] = await ctx.em.execute<{ days: number }[]>(
+      'select coalesce(max(advance_days), 0)::int as days from service where provider_id = ? and active',
+      [providerId],
+    );
+    return Math.min(days + 1, BUSY_AHEAD_MAX_DAYS) * DAY_MS;
   }
 
   /** The calendar_busy job: the busy times of a blocking connection's other calendars replace the ones read before. */
@@ -335,13 +390,12 @@ export class CalendarSyncer {
     if (!connection || connection.status !== ACTIVE || !connection.blocksAvailability) return;
     const now = ctx.clock.now();
     const token = await this.token(ctx, connection);
+    const until = new Date(now.getTime() + (await this.busyHorizonMs(ctx, connection.provider.id)));
     let periods;
     try {
-      periods = await this.google.busy(token, connection.calendarId, now, new Date(now.getTime() + BUSY_AHEAD_MS));
+      periods = await this.api.busy(token, connection.calendarId, now, until);
     } catch (error) {
-      return this.connectionCallFailed(ctx, connectionId, googleFailure(error), (runAt) =>
-        jobs.calendarBusy(connectionId, runAt),
-      );
+      return this.busyReadFailed(ctx, connectionId, this.api.failure(error));
     }
     await inTransaction(ctx, async (tx) => {
       const row = await tx.em.findOne(CalendarConnection, connectionId, {
@@ -354,21 +408,56 @@ export class CalendarSyncer {
         for (const period of periods)
           tx.em.create(CalendarBusy, { connection: row, startsAt: period.start, endsAt: period.end });
       });
-      Object.assign(row, { busyReadAt: now, lastError: null });
+      Object.assign(row, {
+        busyTimesReadAt: now,
+        lastError: null,
+        busyFailures: 0,
+        busyTimesError: null,
+        busyTimesFailing: false,
+      });
       tx.effects.addJob(jobs.calendarBusy(connectionId, new Date(now.getTime() + BUSY_REFRESH_MS)));
     });
   }
 
-  /** The calendar_revoke job: a disconnected account's grant is revoked at Google, then its token forgotten. */
+  /**
+   * A read of busy times failed. The busy times read before keep closing slots; the read is tried again
+   * with backoff. Refused for good, or failed BUSY_FAILURES_TO_FAIL times in a row, the connection shows
+   * `busyTimesFailing` and the provider is emailed, once (under the row's lock), until a read works again.
+   */
+  private async busyReadFailed(ctx: RequestContext, connectionId: number, failure: CalendarFailure): Promise<void> {
+    await inTransaction(ctx, async (tx) => {
+      if (failure.kind === 'grant') return this.lostGrant(tx, connectionId, failure.message);
+      const row = await tx.em.findOne(CalendarConnection, connectionId, {
+        lockMode: LockMode.PESSIMISTIC_WRITE,
+        refresh: true,
+        populate: ['provider'],
+      });
+      if (row?.status !== ACTIVE || !row.blocksAvailability) return;
+      Object.assign(row, {
+        lastError: failure.message,
+        busyTimesError: failure.message,
+        busyFailures: row.busyFailures + 1,
+      });
+      const unreadable = failure.kind !== 'retry' || row.busyFailures >= BUSY_FAILURES_TO_FAIL;
+      if (unreadable && !row.busyTimesFailing) {
+        row.busyTimesFailing = true;
+        await this.notifications.calendarBusyUnreadable(
+          tx,
+          row.provider.getEntity().user.id,
+          row.accountEmail,
+          failure.message,
+        );
+      }
+      const wait = connectionRetryMs(row.busyFailures, failure.retryAfterSeconds);
+      tx.effects.addJob(jobs.calendarBusy(connectionId, new Date(tx.clock.now().getTime() + wait)));
+    });
+  }
+
+  /** The calendar_revoke job: a disconnected account's grant is revoked, then its token forgotten. */
   async revoke(ctx: RequestContext, connectionId: number): Promise<void> {
     const connection = await ctx.em.findOne(CalendarConnection, connectionId);
     if (!connection || connection.status !== DISCONNECTED || !connection.refreshToken) return;
-    try {
-      await this.google.revoke(this.tokens.open(connection.refreshToken));
-    } catch (error) {
-      // 400: Google no longer knows the token (already revoked or expired), which is what was wanted.
-      if ((error as { response?: { status?: number } }).response?.status !== 400) throw error;
-    }
+    await this.api.revoke(this.tokens.open(connection.refreshToken));
     await ctx.em.nativeUpdate(CalendarConnection, { id: connectionId, status: DISCONNECTED }, { refreshToken: null });
   }
 }

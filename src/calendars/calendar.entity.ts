@@ -23,7 +23,15 @@ import { CalendarConnectionStatus, CalendarSyncStatus } from './calendar.enums';
 @Entity()
 @Unique({ properties: ['provider', 'kind', 'accountEmail'] })
 export class CalendarConnection {
-  [OptionalProps]?: 'kind' | 'status' | 'blocksAvailability' | 'sharedWith' | 'createdAt' | 'pendingSyncs';
+  [OptionalProps]?:
+    | 'kind'
+    | 'status'
+    | 'blocksAvailability'
+    | 'sharedWith'
+    | 'createdAt'
+    | 'pendingSyncs'
+    | 'busyTimesFailing'
+    | 'busyFailures';
 
   @Field(() => ID, {
     description: 'The connection id, for disconnectCalendar, setCalendarBlocking and resyncCalendar.',
@@ -71,7 +79,7 @@ export class CalendarConnection {
   })
   @Formula(
     (alias) =>
-      `(select count(*)::int from calendar_sync cs where cs.connection_id = ${alias}.id and cs.status = 'PENDING')`,
+      `(select count(*)::int from calendar_sync cs where cs.connection_id = ${alias}.id and cs.status in ('PENDING', 'RETRYING'))`,
     { lazy: false },
   )
   pendingSyncs: number = 0;
@@ -87,9 +95,31 @@ export class CalendarConnection {
   @Property({ type: 'text', nullable: true })
   lastError?: string | null;
 
-  /** When its busy times were last read (free/busy). */
-  @Property({ type: 'timestamptz', nullable: true })
-  busyReadAt?: Date | null;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "When the busy times of the account's other calendars were last read (free/busy), while blocking is on.",
+  })
+  @Property({ type: 'timestamptz', nullable: true, fieldName: 'busy_read_at' })
+  busyTimesReadAt?: Date | null;
+
+  @Field({
+    description:
+      "True while the account's busy times cannot be read (a refusal, or failures several times in a row): slots it should close may be open. The provider is emailed once when it turns true; it turns false at the next good read.",
+  })
+  @Property()
+  busyTimesFailing: boolean = false;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the last read of busy times failed; null after a good read.',
+  })
+  @Property({ type: 'text', nullable: true })
+  busyTimesError?: string | null;
+
+  /** Reads of busy times that failed in a row (their backoff, and when the connection counts as failing). */
+  @Property()
+  busyFailures: number = 0;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
@@ -101,7 +131,7 @@ export class CalendarConnection {
 @Unique({ properties: ['booking', 'connection'] })
 @Index({ properties: ['connection', 'status'] })
 export class CalendarSync {
-  [OptionalProps]?: 'status' | 'attempts' | 'generation' | 'updatedAt';
+  [OptionalProps]?: 'status' | 'attempts' | 'generation' | 'updatedAt' | 'eventIds';
 
   @PrimaryKey()
   id!: number;
@@ -114,21 +144,39 @@ export class CalendarSync {
 
   @Field(() => CalendarSyncStatus, {
     description:
-      'PENDING while its calls are queued or retried, SYNCED once the calendar matches the booking, FAILED when only the provider can mend it.',
+      'PENDING while a job to put the calendar in step is queued, RETRYING after a failed try, SYNCED once the calendar matches the booking, FAILED when only the provider can mend it.',
   })
   @Enum({ items: () => CalendarSyncStatus, nativeEnumName: 'calendar_sync_status' })
   status: CalendarSyncStatus = CalendarSyncStatus.PENDING;
 
   @Field(() => String, {
     nullable: true,
-    description: "The event's id in the calendar (derived from the booking), once written.",
+    description:
+      "The id of the booking's (first) event in the calendar (derived from the booking), once written; see externalEventIds.",
   })
   @Property({ length: 1024, nullable: true })
   externalEventId?: string | null;
 
-  @Field(() => Int, { description: 'Calls made for this booking in this calendar since it was last in step.' })
+  @Field(() => [String], {
+    name: 'externalEventIds',
+    description:
+      "The ids of the booking's events in the calendar, one per run of consecutive slots, as last written (empty when it has none).",
+  })
+  @Property({ type: 'text[]' })
+  eventIds: string[] = [];
+
+  @Field(() => Int, {
+    description: 'Tries made (each writes or deletes every event of the booking) since the calendar was last in step.',
+  })
   @Property()
   attempts: number = 0;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'While PENDING or RETRYING: when the next try is due; null otherwise.',
+  })
+  @Property({ type: 'timestamptz', nullable: true })
+  nextAttemptAt?: Date | null;
 
   @Field(() => String, { nullable: true, description: 'What the last failed call said; null once in step.' })
   @Property({ type: 'text', nullable: true })

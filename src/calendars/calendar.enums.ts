@@ -19,6 +19,7 @@ registerEnumType(CalendarConnectionStatus, {
 
 export enum CalendarSyncStatus {
   PENDING = 'PENDING',
+  RETRYING = 'RETRYING',
   SYNCED = 'SYNCED',
   FAILED = 'FAILED',
 }
@@ -26,7 +27,14 @@ registerEnumType(CalendarSyncStatus, {
   name: 'CalendarSyncStatus',
   description: "Whether a booking's event in one connected calendar matches the booking.",
   valuesConfig: {
-    PENDING: { description: 'Its calls are queued or being retried.' },
+    PENDING: {
+      description:
+        'The calendar does not show the booking as it is now; a job to put it in step is queued (due at nextAttemptAt).',
+    },
+    RETRYING: {
+      description:
+        "Its last try failed (see lastError); the next one is at nextAttemptAt, after a backoff or the service's Retry-After.",
+    },
     SYNCED: { description: 'The calendar matches the booking.' },
     FAILED: { description: 'It cannot succeed without the provider (the grant is gone or the calendar was deleted).' },
   },

@@ -18,6 +18,9 @@ import type { ConsentPage, ConsentProvider, OAuthFlows } from './oauth-flow';
 const { ACTIVE, DISCONNECTED } = CalendarConnectionStatus;
 const MAX_CONNECTIONS = 10;
 
+/** A connection whose busy times are not read (blocking off) or not yet read again (reconnected): nothing to report. */
+const BUSY_TIMES_UNREAD = { busyTimesFailing: false, busyTimesError: null, busyFailures: 0 };
+
 /** A provider's calendar accounts: connecting one (OAuth consent), listing, blocking, resyncing, disconnecting. */
 export class CalendarService {
   constructor(
@@ -123,6 +126,7 @@ export class CalendarService {
         calendarId,
         sharedWith,
         lastError: null,
+        ...BUSY_TIMES_UNREAD,
       });
       await tx.em.flush();
       tx.effects.addJob(jobs.calendarResync(row.id));
@@ -155,8 +159,13 @@ export class CalendarService {
       });
       await tx.em.nativeUpdate(
         CalendarSync,
-        { connection, status: CalendarSyncStatus.PENDING },
-        { status: CalendarSyncStatus.FAILED, lastError: 'the account was disconnected', updatedAt: tx.clock.now() },
+        { connection, status: { $in: [CalendarSyncStatus.PENDING, CalendarSyncStatus.RETRYING] } },
+        {
+          status: CalendarSyncStatus.FAILED,
+          lastError: 'the account was disconnected',
+          nextAttemptAt: null,
+          updatedAt: tx.clock.now(),
+        },
       );
       tx.effects.addJob(jobs.calendarRevoke(connection.id));
       return true;
@@ -169,7 +178,7 @@ export class CalendarService {
       const connection = await this.owned(tx, id);
       if (!blocks) {
         await changingBusyTimes(tx, connection.provider.id, async () => {
-          connection.blocksAvailability = false;
+          Object.assign(connection, { blocksAvailability: false, ...BUSY_TIMES_UNREAD });
           await tx.em.nativeDelete(CalendarBusy, { connection });
         });
       } else {

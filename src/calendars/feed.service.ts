@@ -3,6 +3,9 @@ import ical, { ICalCalendarMethod } from 'ical-generator';
 import { requireActor } from '../accounts/ownership';
 import { Role } from '../accounts/role';
 import { BookingStatus } from '../booking/booking.enums';
+import { runLabel, runsOf } from '../booking/booking-runs';
+import type { Contact } from '../booking/contact';
+import { guestLines } from '../booking/guest-lines';
 import { inOneStatement, inTransaction, type RequestContext } from '../core/context';
 import type { Links } from '../notifications/links';
 import { addBookingEvent, PRODUCT_ID, withZoneHeader } from '../notifications/invite';
@@ -47,12 +50,18 @@ interface FeedRow {
   infants: number;
   meeting_url: string | null;
   notes: string | null;
+  contact: Contact | null;
+  special_requirements: string | null;
+  dietary_restrictions: string | null;
+  accessibility_needs: string | null;
   invite_sequence: number;
   updated_at: Date;
   service_name: string;
   provider_name: string;
   customer_name: string;
   customer_email: string;
+  /** The booking's slots' times, for its runs of consecutive slots. */
+  slot_times: { startsAt: string; endsAt: string }[];
 }
 
 /** An ICS feed as served: the calendar text and when what it shows last changed. */
@@ -138,7 +147,9 @@ export class CalendarFeedService {
     const now = ctx.clock.now().getTime();
     const rows = await ctx.em.execute<FeedRow[]>(
       `select b.id, b.reference, b.status, b.starts_at, b.ends_at, b.adults, b.children, b.infants, b.meeting_url, b.notes, b.invite_sequence, b.updated_at,
-         s.name as service_name, p.name as provider_name, c.name as customer_name, c.email as customer_email
+         b.contact, b.special_requirements, b.dietary_restrictions, b.accessibility_needs,
+         s.name as service_name, p.name as provider_name, c.name as customer_name, c.email as customer_email,
+         (select json_agg(json_build_object('startsAt', t.starts_at, 'endsAt', t.ends_at)) from booking_slot bs join slot t on t.id = bs.slot_id where bs.booking_id = b.id) as slot_times
        from booking b join service s on s.id = b.service_id join provider p on p.id = s.provider_id join app_user c on c.id = b.customer_id
        where ${asProvider ? 's.provider_id' : 'b.customer_id'} = ? and b.status = any(?::booking_status[]) and b.starts_at >= ? and b.starts_at < ?
        order by b.starts_at, b.id limit ?`,
@@ -160,27 +171,40 @@ export class CalendarFeedService {
     for (const row of rows) {
       const updatedAt = new Date(row.updated_at);
       if (updatedAt > lastModified) lastModified = updatedAt;
-      addBookingEvent(calendar, {
-        reference: row.reference,
-        sequence: row.invite_sequence,
-        cancelled: CANCELLED.has(row.status),
-        start: new Date(row.starts_at),
-        end: new Date(row.ends_at),
-        summary: asProvider
-          ? `${row.service_name}: ${row.customer_name} (${row.reference})`
-          : `${row.service_name} (${row.reference})`,
-        description: this.description(row, asProvider, owner.user_id),
-        url: this.links.booking(row.id, owner.user_id),
-        location: row.meeting_url,
-        stamp: updatedAt,
-      });
+      // One event per run of consecutive slots: the gaps between separate sessions are not booked time.
+      const runs = runsOf(row.slot_times.map((t) => ({ startsAt: new Date(t.startsAt), endsAt: new Date(t.endsAt) })));
+      for (const [run, { startsAt, endsAt }] of runs.entries()) {
+        addBookingEvent(calendar, {
+          reference: row.reference,
+          run,
+          sequence: row.invite_sequence,
+          cancelled: CANCELLED.has(row.status),
+          start: startsAt,
+          end: endsAt,
+          summary: `${asProvider ? `${row.service_name}: ${row.customer_name}` : row.service_name} (${row.reference}${runLabel(run, runs.length)})`,
+          description: this.description(row, asProvider, owner.user_id),
+          url: this.links.booking(row.id, owner.user_id),
+          location: row.meeting_url,
+          stamp: updatedAt,
+        });
+      }
     }
     return { body: withZoneHeader(calendar.toString(), owner.timezone), lastModified };
   }
 
   private description(row: FeedRow, asProvider: boolean, readerId: number): string {
     return [
-      asProvider ? `Customer: ${row.customer_name} <${row.customer_email}>` : `With: ${row.provider_name}`,
+      ...(asProvider
+        ? [
+            `Customer: ${row.customer_name} <${row.customer_email}>`,
+            ...guestLines({
+              contact: row.contact,
+              specialRequirements: row.special_requirements,
+              dietaryRestrictions: row.dietary_restrictions,
+              accessibilityNeeds: row.accessibility_needs,
+            }),
+          ]
+        : [`With: ${row.provider_name}`]),
       `Reference: ${row.reference}`,
       `Status: ${row.status}`,
       `Party: ${row.adults} adult(s), ${row.children} child(ren), ${row.infants} infant(s)`,

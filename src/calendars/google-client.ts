@@ -1,5 +1,9 @@
 import { auth, calendar, type calendar_v3 } from '@googleapis/calendar';
 import { oauth2 } from '@googleapis/oauth2';
+import { retryAfterSeconds } from '../core/retry-after';
+import type { BusyPeriod, CalendarApi, CalendarFailure } from './calendar-api';
+import type { CalendarEvent, StoredEvent } from './calendar-event';
+import { googleEventBody, meetLinkOf, storedEvent } from './google-event';
 
 /** GOOGLE_CLIENT_ID / _SECRET, GOOGLE_API_URL (every Google call goes there when set), the call timeout, CALENDAR_TOKEN_KEY. */
 export interface GoogleSettings {
@@ -12,12 +16,6 @@ export interface GoogleSettings {
 }
 
 const SCOPES = ['https://www.googleapis.com/auth/calendar', 'https://www.googleapis.com/auth/userinfo.email'];
-
-/** An event as the server writes it to a dedicated calendar. */
-export type EventBody = calendar_v3.Schema$Event & { id: string };
-
-/** Why a call failed: the grant is gone, the calendar is gone, or try again (after `retryAfterSeconds` when Google said so). */
-export type GoogleFailure = { kind: 'grant' | 'gone' | 'retry'; message: string; retryAfterSeconds?: number };
 
 interface ErrorShape {
   message?: string;
@@ -36,32 +34,54 @@ function header(error: ErrorShape, name: string): string | undefined {
   return (headers as Record<string, string>)[name];
 }
 
-/** Reads a failed googleapis / google-auth-library call. */
-export function googleFailure(error: unknown): GoogleFailure {
+/**
+ * 403 reasons Google documents as limits to wait out with exponential backoff (rateLimitExceeded,
+ * userRateLimitExceeded, the project's dailyLimitExceeded and the Calendar usage limits' quotaExceeded);
+ * any other 403 is a refusal that asking again cannot change.
+ */
+const RATE_LIMIT_REASONS = new Set([
+  'rateLimitExceeded',
+  'userRateLimitExceeded',
+  'dailyLimitExceeded',
+  'quotaExceeded',
+]);
+
+/** Reads a failed googleapis / google-auth-library call (Google's "Handle API errors" guide). */
+export function googleFailure(error: unknown): CalendarFailure {
   const shape = error as ErrorShape;
   const status = shape.response?.status ?? shape.status;
-  const data = shape.response?.data as { error?: unknown; error_description?: string } | undefined;
-  const message = (shape.message ?? String(error)).slice(0, 500);
+  const data = shape.response?.data as
+    | { error?: string | { errors?: { reason?: string }[]; message?: string }; error_description?: string }
+    | undefined;
   if (data?.error === 'invalid_grant')
     return { kind: 'grant', message: `Google refused the grant (invalid_grant): reconnect the account` };
+  const reason = typeof data?.error === 'object' ? data.error.errors?.[0]?.reason : undefined;
+  const message = `${status ? `Google answered ${status}${reason ? ` (${reason})` : ''}: ` : ''}${(shape.message ?? String(error)).slice(0, 500)}`;
   if (status === 404 || status === 410)
     return { kind: 'gone', message: 'The dedicated calendar no longer exists in the Google account' };
-  const retryAfter = Number(header(shape, 'retry-after'));
-  return {
-    kind: 'retry',
-    message: status ? `Google answered ${status}: ${message}` : message,
-    ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
-  };
+  const retryAfter = retryAfterSeconds(header(shape, 'retry-after'));
+  const later = { kind: 'retry' as const, message, ...(retryAfter ? { retryAfterSeconds: retryAfter } : {}) };
+  if (status === undefined || status >= 500 || status === 429 || status === 401 || status === 409 || status === 412)
+    return later;
+  if (status === 403 && reason && RATE_LIMIT_REASONS.has(reason)) return later;
+  return { kind: 'refused', message };
 }
 
 const statusOf = (error: unknown) => (error as ErrorShape).response?.status ?? (error as ErrorShape).status;
+
+/** Google refuses free/busy ranges that are too long (400 timeRangeTooLong, the limit undocumented; 60 days are safe). */
+export const FREE_BUSY_WINDOW_MS = 60 * 86_400_000;
+/** The most calendars one free/busy call may name (calendarExpansionMax). */
+const FREE_BUSY_CALENDARS = 50;
+/** The largest page of the calendar list. */
+const CALENDAR_LIST_PAGE = 250;
 
 /**
  * Every call the server makes to Google, through the official clients. With GOOGLE_API_URL set, the OAuth
  * endpoints (consent, token, revoke), userinfo and Calendar v3 all go to that base URL. Calls are not
  * retried here: the jobs that make them retry with their own backoff.
  */
-export class GoogleApi {
+export class GoogleApi implements CalendarApi {
   private readonly base?: string;
 
   constructor(
@@ -171,19 +191,25 @@ export class GoogleApi {
   }
 
   /** Writes the event under its own id: a second insert (a retry after a lost answer) answers 409 and becomes an update. */
-  async putEvent(refreshToken: string, calendarId: string, event: EventBody): Promise<calendar_v3.Schema$Event> {
+  async putEvent(
+    refreshToken: string,
+    calendarId: string,
+    event: CalendarEvent,
+  ): Promise<{ id: string; meetingUrl: string | null }> {
     const api = this.calendar(refreshToken);
-    const conferenceDataVersion = event.conferenceData ? 1 : 0;
+    const requestBody = googleEventBody(event);
+    const conferenceDataVersion = requestBody.conferenceData ? 1 : 0;
+    let written: calendar_v3.Schema$Event;
     try {
-      return (await api.events.insert({ calendarId, conferenceDataVersion, requestBody: event })).data;
+      written = (await api.events.insert({ calendarId, conferenceDataVersion, requestBody })).data;
     } catch (error) {
       if (statusOf(error) !== 409) throw error;
-      return (await api.events.update({ calendarId, eventId: event.id, conferenceDataVersion, requestBody: event }))
-        .data;
+      written = (await api.events.update({ calendarId, eventId: event.id, conferenceDataVersion, requestBody })).data;
     }
+    return { id: written.id ?? event.id, meetingUrl: meetLinkOf(written) };
   }
 
-  /** Deletes the event; one that is already gone is fine. */
+  /** Deletes the event; one that is already gone (410 deleted, or 404 in a calendar that still exists) is fine. */
   async deleteEvent(refreshToken: string, calendarId: string, eventId: string): Promise<void> {
     try {
       await this.calendar(refreshToken).events.delete({ calendarId, eventId, sendUpdates: 'none' });
@@ -199,9 +225,9 @@ export class GoogleApi {
   }
 
   /** The events of the dedicated calendar ending after `from`, every page. */
-  async listEvents(refreshToken: string, calendarId: string, from: Date): Promise<calendar_v3.Schema$Event[]> {
+  async listEvents(refreshToken: string, calendarId: string, from: Date): Promise<StoredEvent[]> {
     const api = this.calendar(refreshToken);
-    const events: calendar_v3.Schema$Event[] = [];
+    const events: StoredEvent[] = [];
     let pageToken: string | undefined;
     do {
       const { data } = await api.events.list({
@@ -211,34 +237,64 @@ export class GoogleApi {
         maxResults: 2500,
         pageToken,
       });
-      events.push(...(data.items ?? []));
+      events.push(...(data.items ?? []).map(storedEvent));
       pageToken = data.nextPageToken ?? undefined;
     } while (pageToken);
     return events;
   }
 
-  /** Busy times of the account's calendars other than the dedicated one, in [from, to). */
+  /**
+   * Busy times of the account's calendars other than the dedicated one, in [from, to): asked in windows of
+   * at most FREE_BUSY_WINDOW_MS and groups of at most 50 calendars, as Google takes them. A calendar Google
+   * could not read (its `errors` in the answer) fails the whole read: busy times are known or they are not.
+   */
   async busy(
     refreshToken: string,
     dedicatedCalendarId: string | null | undefined,
     from: Date,
     to: Date,
-  ): Promise<{ start: Date; end: Date }[]> {
+  ): Promise<BusyPeriod[]> {
     const api = this.calendar(refreshToken);
-    const { data: list } = await api.calendarList.list({ minAccessRole: 'freeBusyReader', maxResults: 250 });
-    const ids = (list.items ?? []).map((entry) => entry.id!).filter((id) => id && id !== dedicatedCalendarId);
-    if (ids.length === 0) return [];
-    const { data } = await api.freebusy.query({
-      requestBody: { timeMin: from.toISOString(), timeMax: to.toISOString(), items: ids.map((id) => ({ id })) },
-    });
-    return Object.values(data.calendars ?? {})
-      .flatMap((entry) => entry.busy ?? [])
-      .map((period) => ({ start: new Date(period.start!), end: new Date(period.end!) }))
-      .filter((period) => period.end > period.start);
+    const ids: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const { data } = await api.calendarList.list({
+        minAccessRole: 'freeBusyReader',
+        maxResults: CALENDAR_LIST_PAGE,
+        pageToken,
+      });
+      ids.push(...(data.items ?? []).map((entry) => entry.id!).filter((id) => id && id !== dedicatedCalendarId));
+      pageToken = data.nextPageToken ?? undefined;
+    } while (pageToken);
+    const periods: BusyPeriod[] = [];
+    for (let group = 0; group < ids.length; group += FREE_BUSY_CALENDARS) {
+      const items = ids.slice(group, group + FREE_BUSY_CALENDARS).map((id) => ({ id }));
+      for (let start = from.getTime(); start < to.getTime(); start += FREE_BUSY_WINDOW_MS) {
+        const end = Math.min(start + FREE_BUSY_WINDOW_MS, to.getTime());
+        const { data } = await api.freebusy.query({
+          requestBody: { timeMin: new Date(start).toISOString(), timeMax: new Date(end).toISOString(), items },
+        });
+        for (const [id, entry] of Object.entries(data.calendars ?? {})) {
+          const reason = entry.errors?.[0]?.reason;
+          if (reason) throw new Error(`Google could not read the busy times of ${id} (${reason})`);
+          for (const period of entry.busy ?? [])
+            periods.push({ start: new Date(period.start!), end: new Date(period.end!) });
+        }
+      }
+    }
+    return periods.filter((period) => period.end > period.start);
   }
 
-  /** Revokes the grant at Google. */
+  /** Revokes the grant at Google; 400 means Google no longer knows the token (revoked or expired already), which is what was wanted. */
   async revoke(refreshToken: string): Promise<void> {
-    await this.client().revokeToken(refreshToken);
+    try {
+      await this.client().revokeToken(refreshToken);
+    } catch (error) {
+      if (statusOf(error) !== 400) throw error;
+    }
+  }
+
+  failure(error: unknown): CalendarFailure {
+    return googleFailure(error);
   }
 }

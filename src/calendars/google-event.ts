@@ -1,58 +1,23 @@
 import type { calendar_v3 } from '@googleapis/calendar';
-import type { User } from '../accounts/user.entity';
-import type { Booking } from '../booking/booking.entity';
-import { BookingStatus } from '../booking/booking.enums';
-import type { Service } from '../catalog/service.entity';
-import { MeetingProvider } from '../catalog/service.enums';
-import type { EventBody } from './google-client';
+import type { CalendarEvent, StoredEvent } from './calendar-event';
 
-/** Bookings that have an event: confirmed ones and those that took place; the rest have none. */
-const WITH_EVENT = new Set([BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW]);
+/** An event as the server writes it to a dedicated Google calendar. */
+export type GoogleEventBody = calendar_v3.Schema$Event & { id: string };
 
-export function hasEvent(status: BookingStatus): boolean {
-  return WITH_EVENT.has(status);
-}
-
-const EVENT_ID_PREFIX = 'booking';
-
-/**
- * The event id of a booking in every dedicated calendar. Google event ids use the characters a-v and 0-9
- * (base32hex) and are 5 to 1024 long; being derived from the booking, a repeated insert (a retry after a
- * lost answer) hits the same event instead of making a second one.
- */
-export function eventIdOf(bookingId: number): string {
-  return `${EVENT_ID_PREFIX}${bookingId}`;
-}
-
-/** The booking an event id of ours names, or null for an event someone else made. */
-export function bookingIdOfEvent(eventId: string | null | undefined): number | null {
-  const match = /^booking([1-9][0-9]{0,9})$/.exec(eventId ?? '');
-  return match ? Number(match[1]) : null;
-}
-
-/** The event a live booking should be. */
-/** `link` is the provider's own link to the booking's page. */
-export function eventOf(booking: Booking, service: Service, customer: User, link: string): EventBody {
-  const meet = service.meetingProvider === MeetingProvider.GOOGLE_MEET;
-  const description = [
-    `Booking ${booking.reference} for ${customer.name} <${customer.email}>, party of ${booking.partySize}.`,
-    ...(booking.notes ? [`Notes: ${booking.notes}`] : []),
-    // A Meet link is the event's own conference; other links are written out.
-    ...(booking.meetingUrl && !meet ? [`Meeting: ${booking.meetingUrl}`] : []),
-    link,
-  ].join('\n');
+/** A booking's event in Google's words: a Meet conference asked for by the booking's reference when wanted. */
+export function googleEventBody(event: CalendarEvent): GoogleEventBody {
   return {
-    id: eventIdOf(booking.id),
-    summary: `${service.name}: ${customer.name} (${booking.reference})`,
-    description,
-    start: { dateTime: booking.startsAt.toISOString(), timeZone: service.timezone },
-    end: { dateTime: booking.endsAt.toISOString(), timeZone: service.timezone },
+    id: event.id,
+    summary: event.title,
+    description: event.description,
+    start: { dateTime: event.start.toISOString(), timeZone: event.timezone },
+    end: { dateTime: event.end.toISOString(), timeZone: event.timezone },
     status: 'confirmed',
-    source: { title: booking.reference, url: link },
-    ...(meet
+    source: event.source,
+    ...(event.conference
       ? {
           conferenceData: {
-            createRequest: { requestId: booking.reference, conferenceSolutionKey: { type: 'hangoutsMeet' } },
+            createRequest: { requestId: event.source.title, conferenceSolutionKey: { type: 'hangoutsMeet' } },
           },
         }
       : {}),
@@ -60,18 +25,19 @@ export function eventOf(booking: Booking, service: Service, customer: User, link
 }
 
 const instant = (time: calendar_v3.Schema$EventDateTime | undefined) =>
-  time?.dateTime ? new Date(time.dateTime).getTime() : NaN;
+  time?.dateTime ? new Date(time.dateTime) : null;
 
-/** Whether the event in the calendar differs from what the booking says it should be (times, title, text, cancelled). */
-export function differs(found: calendar_v3.Schema$Event, wanted: EventBody): boolean {
-  return (
-    found.status === 'cancelled' ||
-    instant(found.start) !== instant(wanted.start) ||
-    instant(found.end) !== instant(wanted.end) ||
-    found.summary !== wanted.summary ||
-    (found.description ?? '') !== wanted.description ||
-    (wanted.conferenceData !== undefined && !found.hangoutLink && !found.conferenceData)
-  );
+/** An event read from Google, for comparing with what it should be. */
+export function storedEvent(event: calendar_v3.Schema$Event): StoredEvent {
+  return {
+    id: event.id ?? '',
+    cancelled: event.status === 'cancelled',
+    start: instant(event.start),
+    end: instant(event.end),
+    title: event.summary ?? '',
+    description: event.description ?? '',
+    hasConference: Boolean(event.hangoutLink || event.conferenceData),
+  };
 }
 
 /** The Meet link of an event, when Google made one. */

@@ -1,3 +1,5 @@
+import { retryAfterSeconds } from '../core/retry-after';
+
 /** Zoom server-to-server OAuth credentials; `apiUrl` points every call, the token's too, at another host (tests). */
 export interface ZoomSettings {
   accountId: string;
@@ -23,14 +25,25 @@ export interface ZoomMeeting {
   topic: string;
 }
 
-/** A call Zoom refused or that did not complete; `status` is null when no answer came. */
+/**
+ * A call Zoom refused or that did not complete; `status` is null when no answer came, `code` is Zoom's own
+ * (3001: no such meeting), and `retryAfterSeconds` what a 429's Retry-After asked for (a per-second limit,
+ * or the next day for a daily one).
+ */
 export class ZoomError extends Error {
   constructor(
     readonly status: number | null,
     message: string,
+    readonly code?: number,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ZoomError';
+  }
+
+  /** Zoom no longer has the meeting (deleted in Zoom, or it ended and was removed). */
+  get gone(): boolean {
+    return this.status === 404;
   }
 }
 
@@ -73,7 +86,7 @@ export class ZoomClient {
     try {
       await this.call('DELETE', `/v2/meetings/${encodeURIComponent(id)}`);
     } catch (error) {
-      if (!(error instanceof ZoomError && error.status === 404)) throw error;
+      if (!(error instanceof ZoomError && error.gone)) throw error;
     }
   }
 
@@ -163,14 +176,20 @@ async function answer<T>(response: Response): Promise<T> {
     throw new ZoomError(null, `Zoom's answer was cut off: ${(error as Error).message}`);
   }
   if (!response.ok) {
-    const message = (() => {
+    const body = (() => {
       try {
-        return (JSON.parse(text) as { message?: string; reason?: string }).message ?? text;
+        return JSON.parse(text) as { code?: number; message?: string; reason?: string };
       } catch {
-        return text;
+        return { message: text };
       }
     })();
-    throw new ZoomError(response.status, `Zoom answered HTTP ${response.status}: ${message.slice(0, 300)}`);
+    const message = body.message ?? body.reason ?? text;
+    throw new ZoomError(
+      response.status,
+      `Zoom answered HTTP ${response.status}${body.code ? ` (code ${body.code})` : ''}: ${message.slice(0, 300)}`,
+      body.code,
+      response.status === 429 ? retryAfterSeconds(response.headers.get('retry-after')) : undefined,
+    );
   }
   return (text ? JSON.parse(text) : {}) as T;
 }

@@ -5,7 +5,7 @@ import { lockBookingWhere } from '../booking/booking-locks';
 import { MeetingProvider } from '../catalog/service.enums';
 import { inOneStatement, inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { jobKeys, ZOOM_ATTEMPTS, type TaskName } from '../jobs';
-import type { ZoomClient, ZoomMeeting, ZoomMeetingTerms } from './zoom-client';
+import { type ZoomClient, ZoomError, type ZoomMeeting, type ZoomMeetingTerms } from './zoom-client';
 
 /** Changes after which a booking's meeting may have to be made, moved or deleted. */
 const RELEVANT: ReadonlySet<BookingAction> = new Set([
@@ -37,6 +37,15 @@ interface MeetingState {
 /** How a meeting's topic ends: the booking's reference, unique, so that a meeting made by a lost call is found again. */
 const marker = (reference: string) => ` (${reference})`;
 
+/** A booking's zoom_meeting job, due at `runAt` (now when null): one queue per booking, so that its jobs run one at a time. */
+function zoomJobCall(bookingId: number, runAt: Date | null): { sql: string; params: unknown[] } {
+  const key = jobKeys.zoomMeeting(bookingId);
+  return {
+    sql: `(graphile_worker.add_job(?, json_build_object('bookingId', ?::int), queue_name => ?, job_key => ?, max_attempts => ?, run_at => coalesce(?::timestamptz, now()))).id`,
+    params: ['zoom_meeting' satisfies TaskName, bookingId, key, key, ZOOM_ATTEMPTS, runAt?.toISOString() ?? null],
+  };
+}
+
 /**
  * Zoom meetings of ZOOM services. A booking is confirmed without waiting for Zoom: a listener queues the
  * `zoom_meeting` job in the change's transaction, and the job makes, moves or deletes the meeting until it
@@ -63,29 +72,34 @@ export class ZoomMeetings {
       (action === 'booking.created' && booking.status !== BookingStatus.CONFIRMED)
     )
       return;
+    const job = zoomJobCall(booking.id, null);
     tx.effects.writeRows((name) => ({
       ctes: [],
       cteParams: [],
       calls: [
-        `(select (graphile_worker.add_job(?, json_build_object('bookingId', ?::int), queue_name => ?, job_key => ?, max_attempts => ?)).id
-          where (select meeting_provider from service where id = ?) = ? or exists (select 1 from zoom_meeting where booking_id = ?)) as ${name}`,
+        `(select ${job.sql} where (select meeting_provider from service where id = ?) = ? or exists (select 1 from zoom_meeting where booking_id = ?)) as ${name}`,
       ],
-      callParams: [
-        'zoom_meeting' satisfies TaskName,
-        booking.id,
-        jobKeys.zoomMeeting(booking.id),
-        jobKeys.zoomMeeting(booking.id),
-        ZOOM_ATTEMPTS,
-        booking.serviceId,
-        MeetingProvider.ZOOM,
-        booking.id,
-      ],
+      callParams: [...job.params, booking.serviceId, MeetingProvider.ZOOM, booking.id],
     }));
   }
 
-  /** The zoom_meeting job: brings the booking's meeting in line with the booking. Throws (and is retried) while Zoom fails. */
+  /**
+   * The zoom_meeting job: brings the booking's meeting in line with the booking. Zoom's rate limits (429) are
+   * waited out as its Retry-After says (the next second, or the next day for a daily limit) by queueing the
+   * job again then; other failures throw, and graphile-worker retries with backoff.
+   */
   async sync(ctx: RequestContext, bookingId: number): Promise<void> {
     if (!this.client) return; // queued before Zoom was switched off: nothing can be done
+    try {
+      await this.bringInLine(ctx, this.client, bookingId);
+    } catch (error) {
+      if (!(error instanceof ZoomError && error.status === 429 && error.retryAfterSeconds)) throw error;
+      const job = zoomJobCall(bookingId, new Date(ctx.clock.now().getTime() + error.retryAfterSeconds * 1000));
+      await inOneStatement(ctx, (tx) => tx.em.execute(`select ${job.sql}`, job.params));
+    }
+  }
+
+  private async bringInLine(ctx: RequestContext, client: ZoomClient, bookingId: number): Promise<void> {
     const state = await this.read(ctx, bookingId);
     if (!state) return;
     const terms: ZoomMeetingTerms = {
@@ -103,24 +117,29 @@ export class ZoomMeetings {
       terms.start.getTime() + terms.durationMinutes * 60_000 > ctx.clock.now().getTime()
     ) {
       if (state.meeting_id) {
-        if (!sameTerms(state, terms)) {
-          await this.client.updateMeeting(state.meeting_id, terms);
-          await this.linked(ctx, bookingId, { id: state.meeting_id, joinUrl: '', topic: terms.topic }, terms);
+        if (sameTerms(state, terms)) return;
+        try {
+          await client.updateMeeting(state.meeting_id, terms);
+          return await this.linked(ctx, bookingId, { id: state.meeting_id, joinUrl: '', topic: terms.topic }, terms);
+        } catch (error) {
+          if (!(error instanceof ZoomError && error.gone)) throw error;
+          // Deleted in Zoom meanwhile: a new one is made below, recorded as asked for first (a lost answer is found again).
+          await this.requested(ctx, bookingId);
+          state.requested_at = ctx.clock.now();
         }
-        return;
       }
       if (state.meeting_provider !== MeetingProvider.ZOOM) return;
-      let meeting = state.requested_at ? await this.client.findMeeting(marker(state.reference)) : null;
+      let meeting = state.requested_at ? await client.findMeeting(marker(state.reference)) : null;
       if (meeting)
-        await this.client.updateMeeting(meeting.id, terms); // made by a lost call, maybe for times since changed
+        await client.updateMeeting(meeting.id, terms); // made by a lost call, maybe for times since changed
       else {
         await this.requested(ctx, bookingId);
-        meeting = await this.client.createMeeting(terms);
+        meeting = await client.createMeeting(terms);
       }
       await this.linked(ctx, bookingId, meeting, terms);
     } else if (GONE.has(state.status) && (state.meeting_id || state.requested_at)) {
-      const id = state.meeting_id ?? (await this.client.findMeeting(marker(state.reference)))?.id;
-      if (id) await this.client.deleteMeeting(id);
+      const id = state.meeting_id ?? (await client.findMeeting(marker(state.reference)))?.id;
+      if (id) await client.deleteMeeting(id);
       await inOneStatement(ctx, (tx) => tx.em.execute('delete from zoom_meeting where booking_id = ?', [bookingId]));
     }
   }
@@ -136,11 +155,14 @@ export class ZoomMeetings {
     return state;
   }
 
-  /** Recorded before a create is sent, so that a retry knows a meeting may exist although no answer came. */
+  /**
+   * Recorded before a create is sent, so that a retry knows a meeting may exist although no answer came; a
+   * meeting Zoom no longer has is forgotten with it.
+   */
   private async requested(ctx: RequestContext, bookingId: number): Promise<void> {
     await inOneStatement(ctx, (tx) =>
       tx.em.execute(
-        `insert into zoom_meeting (booking_id, requested_at, updated_at) values (?, ?, ?) on conflict (booking_id) do update set requested_at = excluded.requested_at, updated_at = excluded.updated_at`,
+        `insert into zoom_meeting (booking_id, requested_at, updated_at) values (?, ?, ?) on conflict (booking_id) do update set requested_at = excluded.requested_at, meeting_id = null, updated_at = excluded.updated_at`,
         [bookingId, tx.clock.now(), tx.clock.now()],
       ),
     );

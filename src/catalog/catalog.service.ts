@@ -2,10 +2,12 @@ import { ref, type FilterQuery } from '@mikro-orm/core';
 import { actingProvider, assertManages, manages, managesUserOf, providerActedFor } from '../accounts/ownership';
 import { Provider } from '../accounts/provider.entity';
 import { paginate, type Page, type PageArgs } from '../core/connection';
-import { inTransaction, type RequestContext } from '../core/context';
+import { AuditSubject } from '../core/audit';
+import { inTransaction, type RequestContext, type TxContext } from '../core/context';
+import type { Events } from '../events';
 import { BadInput, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
-import { parseAmount, parseCurrency } from '../core/money';
+import { formatAmount, parseAmount, parseCurrency } from '../core/money';
 import { intInRange, optionalText, rate, text } from '../core/validate';
 import { parseZone } from '../core/zoned-time';
 import type { ServiceInput, ServiceUpdateInput } from './service.inputs';
@@ -34,6 +36,8 @@ function applyTerms(service: Service, input: ServiceUpdateInput, zoomConfigured:
   if (input.childRate != null) service.childRateValue = rate('childRate', input.childRate, 1);
   if (input.infantRate != null) service.infantRateValue = rate('infantRate', input.infantRate, 1);
   if (input.taxRate != null) service.taxRateValue = rate('taxRate', input.taxRate, 1);
+  if (input.lateCancellationRefund != null)
+    service.lateCancellationRefundValue = rate('lateCancellationRefund', input.lateCancellationRefund, 1);
   if (input.bookingMode != null) service.bookingMode = input.bookingMode;
   if (input.requiresPayment != null) service.requiresPayment = input.requiresPayment;
   if (input.minPartySize != null)
@@ -107,10 +111,41 @@ function servicesWhere(filter: ServiceFilter): FilterQuery<Service> {
   return where;
 }
 
+/** What an audit entry keeps of a service: its terms, amounts in the currency's format. */
+export function serviceSnapshot(service: Service): object {
+  return {
+    name: service.name,
+    category: service.category ?? null,
+    timezone: service.timezone,
+    durationMinutes: service.durationMinutes,
+    capacity: service.capacity,
+    price: formatAmount(service.priceAmount, service.currency),
+    currency: service.currency,
+    childRate: service.childRateValue,
+    infantRate: service.infantRateValue,
+    taxRate: service.taxRateValue,
+    bookingMode: service.bookingMode,
+    requiresPayment: service.requiresPayment,
+    minPartySize: service.minPartySize,
+    maxPartySize: service.maxPartySize,
+    cutoffHours: service.cutoffHours,
+    advanceDays: service.advanceDays,
+    maxActiveBookingsPerCustomer: service.maxActiveBookingsPerCustomer,
+    allowOverlappingBookings: service.allowOverlappingBookings,
+    bufferBeforeMinutes: service.bufferBeforeMinutes,
+    bufferAfterMinutes: service.bufferAfterMinutes,
+    meetingProvider: service.meetingProvider,
+    active: service.active,
+  };
+}
+
 /** What can be booked: services and the providers who publish them. */
 export class CatalogService {
   /** `zoomConfigured`: whether services may choose ZOOM meetings. */
-  constructor(private readonly zoomConfigured = false) {}
+  constructor(
+    private readonly events: Events,
+    private readonly zoomConfigured = false,
+  ) {}
 
   async createService(ctx: RequestContext, input: ServiceInput): Promise<Service> {
     return inTransaction(ctx, async (tx) => {
@@ -120,7 +155,8 @@ export class CatalogService {
       service.currency = parseCurrency('currency', input.currency);
       service.maxPartySize = input.maxPartySize ?? intInRange('capacity', input.capacity, 1, LIMITS.capacity);
       applyTerms(service, input, this.zoomConfigured);
-      tx.em.persist(service);
+      await tx.em.persist(service).flush();
+      await this.changed(tx, service, 'service.created', null);
       return service;
     });
   }
@@ -129,9 +165,22 @@ export class CatalogService {
     return inTransaction(ctx, async (tx) => {
       const service = await this.getService(tx, id);
       await assertManages(tx, service.provider);
+      const before = serviceSnapshot(service);
       applyTerms(service, input, this.zoomConfigured);
       await tx.em.flush();
+      await this.changed(tx, service, 'service.updated', before);
       return service;
+    });
+  }
+
+  private async changed(tx: TxContext, service: Service, action: string, before: object | null): Promise<void> {
+    await this.events.publish(tx, 'recordChanged', {
+      subject: AuditSubject.SERVICE,
+      id: service.id,
+      action,
+      before,
+      after: serviceSnapshot(service),
+      reason: null,
     });
   }
 

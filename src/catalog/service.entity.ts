@@ -14,6 +14,7 @@ export class Service {
     | 'childRateValue'
     | 'infantRateValue'
     | 'taxRateValue'
+    | 'lateCancellationRefundValue'
     | 'bookingMode'
     | 'requiresPayment'
     | 'minPartySize'
@@ -29,7 +30,8 @@ export class Service {
     | 'price'
     | 'childRate'
     | 'infantRate'
-    | 'taxRate';
+    | 'taxRate'
+    | 'lateCancellationRefund';
 
   @Field(() => ID, { description: 'Stable identifier of the service.' })
   @PrimaryKey()
@@ -86,6 +88,9 @@ export class Service {
   @Property({ type: 'decimal', precision: 6, scale: 4 })
   taxRateValue: string = '0';
 
+  @Property({ type: 'decimal', precision: 6, scale: 4 })
+  lateCancellationRefundValue: string = '0';
+
   @Field(() => BookingMode, {
     description: 'INSTANT: `book` directly; APPROVAL: customers `propose` and the provider accepts.',
   })
@@ -108,7 +113,7 @@ export class Service {
 
   @Field(() => Int, {
     description:
-      "Bookings close this many hours before a slot starts; a customer's cancel at least this long before the start is refunded in full. 0 by default.",
+      "Bookings close this many hours before a slot starts; a customer's cancel at least this long before the start is refunded in full (for bookings made from now on: each booking keeps the policy it was made with). 0 by default.",
   })
   @Property()
   cutoffHours: number = 0;
@@ -171,5 +176,13 @@ export class Service {
   @Field(() => Float, { description: 'Tax added to the subtotal, as a fraction (0.22 is 22%); 0 by default.' })
   get taxRate(): number {
     return Number(this.taxRateValue);
+  }
+
+  @Field(() => Float, {
+    description:
+      "The share of what was paid that a customer's cancellation (or cheaper change) later than cutoffHours before the start gets back: 0 by default (nothing), 0.5 half, 1 all. New bookings agree to it; existing ones keep theirs.",
+  })
+  get lateCancellationRefund(): number {
+    return Number(this.lateCancellationRefundValue);
   }
 }

@@ -28,6 +28,11 @@ export class ServiceInput {
   infantRate?: number | null;
   @Field(() => Float, { description: 'Tax as a fraction of the subtotal, e.g. 0.22 (default 0).', nullable: true })
   taxRate?: number | null;
+  @Field(() => Float, {
+    description: "Share of what was paid a customer's cancellation inside the cutoff gets back, 0 to 1 (default 0).",
+    nullable: true,
+  })
+  lateCancellationRefund?: number | null;
   @Field(() => BookingMode, { description: 'INSTANT (default) or APPROVAL.', nullable: true })
   bookingMode?: BookingMode | null;
   @Field(() => Boolean, {
@@ -95,6 +100,11 @@ export class ServiceUpdateInput {
     | number
     | null;
   @Field(() => Float, { description: 'Tax as a fraction of the subtotal.', nullable: true }) taxRate?: number | null;
+  @Field(() => Float, {
+    description: "Share of what was paid a customer's cancellation inside the cutoff gets back, 0 to 1 (new bookings).",
+    nullable: true,
+  })
+  lateCancellationRefund?: number | null;
   @Field(() => BookingMode, { description: 'INSTANT or APPROVAL.', nullable: true }) bookingMode?: BookingMode | null;
   @Field(() => Boolean, { description: 'Whether bookings are paid by card.', nullable: true }) requiresPayment?:
     | boolean

@@ -1,21 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Job } from '../jobs';
+import { AuditSubject, type AuditRow } from './audit';
 import { currentRequestId } from './request-id';
-
-/** An audit row of a booking change (the `audit_entry` table). */
-export interface AuditRow {
-  bookingId: number;
-  action: string;
-  actorId: number | null;
-  before: object | null;
-  after: object;
-  reason: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  at: Date;
-}
-
-type JobOp = { add: Job } | { remove: string };
 
 /** Pieces of one SQL statement: `with <ctes> select <calls>`, parameters in the order they appear. */
 export interface StatementParts {
@@ -35,6 +21,21 @@ export function statement(all: StatementParts[], from = ''): { sql: string; para
   };
 }
 
+/**
+ * One thing a use case leaves behind besides its own rows. Every kind is a value of this one union, kept
+ * in one list, so that nothing that moves effects around (a savepoint that stood, the statement that
+ * writes them) can forget a kind: the compiler checks that `written` handles each.
+ */
+export type Effect =
+  | { kind: 'audit'; row: AuditRow }
+  | { kind: 'notice'; channel: string; payload: string }
+  | { kind: 'job'; job: Job }
+  | { kind: 'removeJob'; jobKey: string }
+  /** Rows a listener writes with SQL of its own; `name` (unique in the statement) is given when it is written. */
+  | { kind: 'rows'; build: (name: string) => StatementParts }
+  /** Runs in this process once the transaction committed (metrics); never written. */
+  | { kind: 'afterCommit'; run: () => void };
+
 const DEFAULT_MAX_ATTEMPTS = 12;
 
 /** A job queued while serving a request names it (`requestId`), so that the job's log lines lead back to the request's. */
@@ -43,32 +44,106 @@ function withRequest(payload: object): object {
   return requestId ? { ...payload, requestId } : payload;
 }
 
+/** What one effect adds to the statement that writes them all; `index` makes its names unique there. */
+function written(effect: Exclude<Effect, { kind: 'audit' | 'afterCommit' }>, index: number): StatementParts {
+  const name = `fx_${index}`;
+  switch (effect.kind) {
+    case 'notice':
+      return {
+        ctes: [],
+        cteParams: [],
+        calls: [`pg_notify(?, ?) as ${name}`],
+        callParams: [effect.channel, effect.payload],
+      };
+    case 'removeJob':
+      return {
+        ctes: [],
+        cteParams: [],
+        calls: [`(graphile_worker.remove_job(?)).id as ${name}`],
+        callParams: [effect.jobKey],
+      };
+    case 'job': {
+      const { task, payload, runAt, jobKey, maxAttempts } = effect.job;
+      return {
+        ctes: [],
+        cteParams: [],
+        calls: [
+          `(graphile_worker.add_job(?, ?::json, run_at => coalesce(?::timestamptz, now()), job_key => ?, max_attempts => ?)).id as ${name}`,
+        ],
+        callParams: [
+          task,
+          JSON.stringify(withRequest(payload)),
+          runAt?.toISOString() ?? null,
+          jobKey ?? null,
+          maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+        ],
+      };
+    }
+    case 'rows':
+      return effect.build(name);
+    default: {
+      const unknown: never = effect;
+      throw new Error(`an effect of unknown kind: ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** The audit rows of a change, as one insert. */
+function auditRows(rows: AuditRow[]): StatementParts {
+  const cteParams: unknown[] = [];
+  const values = rows.map((row) => {
+    cteParams.push(
+      row.subject,
+      row.subjectId,
+      row.subject === AuditSubject.BOOKING ? row.subjectId : null,
+      row.action,
+      row.actorId,
+      JSON.stringify(row.before),
+      JSON.stringify(row.after),
+      row.reason,
+      row.ip,
+      row.userAgent,
+      row.at.toISOString(),
+    );
+    return '(?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::timestamptz)';
+  });
+  return {
+    ctes: [
+      `audit as (insert into audit_entry (subject_type, subject_id, booking_id, action, actor_id, before, after, reason, ip, user_agent, created_at) values ${values.join(', ')} returning 1)`,
+    ],
+    cteParams,
+    calls: ['(select count(*) from audit) as fx_audit'],
+    callParams: [],
+  };
+}
+
 /**
- * What a use case leaves behind besides its own rows: audit entries, NOTIFYs and jobs, collected while it
- * runs (listeners only append here, they make no round trip) and written in ONE statement just before
- * commit, so they exist exactly when the change does. `afterCommit` runs in this process once it committed.
+ * What a use case leaves behind besides its own rows (audit entries, NOTIFYs, jobs, listeners' rows),
+ * collected while it runs (listeners only append here, they make no round trip) and written in ONE
+ * statement just before commit, so they exist exactly when the change does. After-commit calls run in
+ * this process once it committed.
  */
 export class Effects {
-  private readonly audits: AuditRow[] = [];
-  private readonly notices: { channel: string; payload: string }[] = [];
-  private readonly jobOps: JobOp[] = [];
-  private readonly committed: (() => void)[] = [];
-  private readonly rows: StatementParts[] = [];
+  private readonly list: Effect[] = [];
+
+  add(effect: Effect): void {
+    this.list.push(effect);
+  }
 
   audit(row: AuditRow): void {
-    this.audits.push(row);
+    this.add({ kind: 'audit', row });
   }
 
   notify(channel: string, payload: object): void {
-    this.notices.push({ channel, payload: JSON.stringify(payload) });
+    this.add({ kind: 'notice', channel, payload: JSON.stringify(payload) });
   }
 
   addJob(job: Job): void {
-    this.jobOps.push({ add: job });
+    this.add({ kind: 'job', job });
   }
 
   removeJob(jobKey: string): void {
-    this.jobOps.push({ remove: jobKey });
+    this.add({ kind: 'removeJob', jobKey });
   }
 
   /**
@@ -76,84 +151,51 @@ export class Effects {
    * carried in the same statement as every other effect; `name` is unique in that statement, for its CTEs.
    */
   writeRows(build: (name: string) => StatementParts): void {
-    this.rows.push(build(`fx_rows_${this.rows.length}`));
+    this.add({ kind: 'rows', build });
   }
 
   afterCommit(run: () => void): void {
-    this.committed.push(run);
+    this.add({ kind: 'afterCommit', run });
   }
 
-  /** Takes over what a savepoint's work collected, once that work stood. */
+  /** Takes over everything a savepoint's work collected, once that work stood, in the order it was asked for. */
   absorb(other: Effects): void {
-    this.audits.push(...other.audits);
-    this.notices.push(...other.notices);
-    this.jobOps.push(...other.jobOps);
-    this.committed.push(...other.committed);
+    this.list.push(...other.list.splice(0));
   }
 
+  /** The effects collected so far, of every kind (for tests and for `absorb`). */
+  get all(): readonly Effect[] {
+    return this.list;
+  }
+
+  /** Whether anything is left to write (after-commit calls are not written). */
   get empty(): boolean {
-    return this.audits.length + this.notices.length + this.jobOps.length + this.rows.length === 0;
+    return this.list.every((effect) => effect.kind === 'afterCommit');
   }
 
   /**
-   * What writes everything collected (in the order it was asked for), as parts of one statement: CTEs
-   * and select-list calls, each with its parameters. Taking the parts empties the collection, so that a
-   * use case that writes its rows in one statement can carry its effects in the same one.
+   * What writes everything collected (audit rows in one insert, the rest in the order asked for), as parts
+   * of one statement: CTEs and select-list calls, each with its parameters. Taking the parts removes what
+   * they write from the collection (after-commit calls stay), so that a use case that writes its rows in
+   * one statement can carry its effects in the same one.
    */
   take(): StatementParts {
     const parts: StatementParts = { ctes: [], cteParams: [], calls: [], callParams: [] };
-    if (this.audits.length > 0) {
-      const rows = this.audits.map((row) => {
-        parts.cteParams.push(
-          row.bookingId,
-          row.action,
-          row.actorId,
-          JSON.stringify(row.before),
-          JSON.stringify(row.after),
-          row.reason,
-          row.ip,
-          row.userAgent,
-          row.at.toISOString(),
-        );
-        return '(?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::timestamptz)';
-      });
-      parts.ctes.push(
-        `audit as (insert into audit_entry (booking_id, action, actor_id, before, after, reason, ip, user_agent, created_at) values ${rows.join(', ')} returning 1)`,
-      );
-      parts.calls.push('(select count(*) from audit) as fx_audit');
+    const audits: AuditRow[] = [];
+    const rest: StatementParts[] = [];
+    const kept: Effect[] = [];
+    for (const effect of this.list) {
+      if (effect.kind === 'afterCommit') kept.push(effect);
+      else if (effect.kind === 'audit') audits.push(effect.row);
+      else rest.push(written(effect, rest.length));
     }
-    for (const { channel, payload } of this.notices) {
-      parts.callParams.push(channel, payload);
-      parts.calls.push(`pg_notify(?, ?) as fx_${parts.calls.length}`);
+    this.list.splice(0, this.list.length, ...kept);
+    for (const part of audits.length ? [auditRows(audits), ...rest] : rest) {
+      parts.ctes.push(...part.ctes);
+      parts.cteParams.push(...part.cteParams);
+      parts.calls.push(...part.calls);
+      parts.callParams.push(...part.callParams);
     }
-    for (const op of this.jobOps) {
-      if ('remove' in op) {
-        parts.callParams.push(op.remove);
-        parts.calls.push(`(graphile_worker.remove_job(?)).id as fx_${parts.calls.length}`);
-        continue;
-      }
-      const { task, payload, runAt, jobKey, maxAttempts } = op.add;
-      parts.callParams.push(
-        task,
-        JSON.stringify(withRequest(payload)),
-        runAt?.toISOString() ?? null,
-        jobKey ?? null,
-        maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      );
-      parts.calls.push(
-        `(graphile_worker.add_job(?, ?::json, run_at => coalesce(?::timestamptz, now()), job_key => ?, max_attempts => ?)).id as fx_${parts.calls.length}`,
-      );
-    }
-    for (const rows of this.rows) {
-      parts.ctes.push(...rows.ctes);
-      parts.cteParams.push(...rows.cteParams);
-      parts.calls.push(...rows.calls);
-      parts.callParams.push(...rows.callParams);
-    }
-    this.audits.length = 0;
-    this.notices.length = 0;
-    this.jobOps.length = 0;
-    this.rows.length = 0;
     return parts;
   }
 
@@ -165,6 +207,6 @@ export class Effects {
   }
 
   runAfterCommit(): void {
-    for (const run of this.committed) run();
+    for (const effect of this.list) if (effect.kind === 'afterCommit') effect.run();
   }
 }

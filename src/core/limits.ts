@@ -15,6 +15,9 @@ export const MAX_ROWS = {
   providers: 500,
   schedules: 500,
   blackouts: 500,
+  paymentDiscrepancies: 500,
+  /** Entries of one audit trail (auditTrail). */
+  auditEntries: 1_000,
   /** Slots one availability check reads: a range holding more is refused. */
   checkedSlots: 1_000,
 } as const;

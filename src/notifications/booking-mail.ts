@@ -1,8 +1,11 @@
 import Decimal from 'decimal.js';
+import type { MoneyOutcome } from '../booking/booking-events';
 import type { Booking } from '../booking/booking.entity';
 import type { Service } from '../catalog/service.entity';
+import type { TimeRun } from '../booking/booking-runs';
+import { guestLines } from '../booking/guest-lines';
 import { formatAmount } from '../core/money';
-import { readerTime } from './mail-time';
+import { readerSpan, readerTime } from './mail-time';
 
 export type BookingMailKind =
   | 'created'
@@ -15,7 +18,8 @@ export type BookingMailKind =
   | 'meeting_link'
   | 'completed'
   | 'no_show'
-  | 'follow_up';
+  | 'follow_up'
+  | 'payment_mismatch';
 
 const SUBJECTS: Record<BookingMailKind, string> = {
   created: 'Booking confirmed',
@@ -29,11 +33,17 @@ const SUBJECTS: Record<BookingMailKind, string> = {
   completed: 'Booking completed',
   no_show: 'Booking marked as a no-show',
   follow_up: 'How was it? Review your booking',
+  payment_mismatch: 'A payment was reported for the wrong amount',
 };
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 /** Header values never carry line breaks, whatever users typed. */
 export const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ').trim();
+
+/** An amount as every email writes it: the currency's minor-unit digits, then the ISO code ("80.00 EUR"). */
+export function moneyText(amount: Decimal.Value, currency: string): string {
+  return `${formatAmount(amount, currency)} ${currency}`;
+}
 
 /** Who made a change, as the email names them. */
 export type ChangeActor = 'customer' | 'provider' | 'admin' | 'system';
@@ -52,18 +62,19 @@ export interface MailReader {
 export interface BookingMailFacts {
   customerName: string;
   providerName: string;
+  /** The booking's runs of consecutive slots now (booking-runs.ts): one time line each. */
+  runs: TimeRun[];
   /** Who made the change (a cancellation, a change), and why, when they said. */
   actor?: ChangeActor;
   reason?: string | null;
-  /** A cancellation's consequence for the money paid. */
-  refund?: string | null;
+  /** What the change did to the money paid, as it was decided then. */
+  money?: MoneyOutcome;
   /** What a changed booking was before the change. */
   before?: BookingBefore;
 }
 
 export interface BookingBefore {
-  startsAt: Date;
-  endsAt: Date;
+  runs: TimeRun[];
   party: { adults: number; children: number; infants: number };
   total: string;
 }
@@ -71,25 +82,74 @@ export interface BookingBefore {
 const partyText = (party: BookingBefore['party']) =>
   `${party.adults} adult(s), ${party.children} child(ren), ${party.infants} infant(s)`;
 
-/** A change's differences, one line each, in the reader's time. */
-function changeLines(booking: Booking, before: BookingBefore, when: (date: Date) => string): string[] {
-  const lines: string[] = [];
-  if (
-    before.startsAt.getTime() !== booking.startsAt.getTime() ||
-    before.endsAt.getTime() !== booking.endsAt.getTime()
-  ) {
-    lines.push(
-      `Time: was ${when(before.startsAt)} to ${when(before.endsAt)}; now ${when(booking.startsAt)} to ${when(booking.endsAt)}`,
-    );
+const sameRun = (a: TimeRun, b: TimeRun): boolean =>
+  a.startsAt.getTime() === b.startsAt.getTime() && a.endsAt.getTime() === b.endsAt.getTime();
+
+/** A run of slots in the reader's zone, and at the service when that reads differently. */
+type Span = (run: TimeRun) => { reader: string; service: string | null };
+
+/**
+ * How the booking's times moved, before → after, in the reader's zone with the service's below it when it
+ * reads differently. One run of slots each: one line; several: one item per run, paired in order (a run
+ * with no partner was added or removed).
+ */
+function timeChangeLines(before: TimeRun[], after: TimeRun[], span: Span): string[] {
+  if (before.length === after.length && before.every((run, index) => sameRun(run, after[index]))) return [];
+  const moved = (was: TimeRun | undefined, now: TimeRun | undefined, indent: string): string[] => {
+    const [from, to] = [was && span(was), now && span(now)];
+    if (from && to && sameRun(was!, now!))
+      return [`${from.reader}, unchanged`, ...(from.service ? [`${indent}at the service: ${from.service}`] : [])];
+    const side = (which: 'reader' | 'service') => [from?.[which] ?? 'added', to?.[which] ?? 'removed'].join(' → ');
+    return [side('reader'), ...((from ?? to)!.service ? [`${indent}at the service: ${side('service')}`] : [])];
+  };
+  if (before.length === 1 && after.length === 1) {
+    const [first, ...rest] = moved(before[0], after[0], '  ');
+    return [`Time: ${first}`, ...rest];
   }
+  return [
+    'Times:',
+    ...Array.from({ length: Math.max(before.length, after.length) }, (_, index) => {
+      const [first, ...rest] = moved(before[index], after[index], '    ');
+      return [`  - ${first}`, ...rest];
+    }).flat(),
+  ];
+}
+
+/** A change's differences, one line each, in the reader's time. */
+function changeLines(booking: Booking, before: BookingBefore, runs: TimeRun[], span: Span): string[] {
+  const lines = timeChangeLines(before.runs, runs, span);
   const party = partyText(booking);
   if (partyText(before.party) !== party) lines.push(`Party: was ${partyText(before.party)}; now ${party}`);
   if (!new Decimal(before.total).eq(booking.total)) {
     lines.push(
-      `Total: was ${formatAmount(before.total, booking.currency)} ${booking.currency}; now ${formatAmount(booking.total, booking.currency)} ${booking.currency}`,
+      `Total: was ${moneyText(before.total, booking.currency)}; now ${moneyText(booking.total, booking.currency)}`,
     );
   }
   return lines;
+}
+
+/** What a cancellation or a change did to the money paid, in one line for the reader, or none. */
+function refundLine(money: MoneyOutcome | undefined, currency: string): string[] {
+  switch (money?.kind) {
+    case 'refund':
+      return [
+        `Refund: ${moneyText(money.amount, currency)}${money.full ? ' (the full amount)' : ''} ${money.byCard ? 'is being refunded to the card; you will be told when the bank has paid it' : 'was recorded as given back'}`,
+      ];
+    case 'late':
+      return new Decimal(money.amount).isZero()
+        ? [
+            `Refund: none. Nothing comes back: this was done less than ${money.cutoffHours} hours before the start, and the refund policy agreed at booking gives nothing back then. The provider may still refund by hand.`,
+          ]
+        : [
+            `Refund: ${moneyText(money.amount, currency)} only, the share the refund policy agreed at booking gives back less than ${money.cutoffHours} hours before the start; it is being refunded to the card.`,
+          ];
+    case 'stopped':
+      return ['Refund: none needed: the card payment was stopped; nothing was charged'];
+    case 'offline':
+      return ['Refund: no card payment was taken here; money paid in other ways is refunded by the provider'];
+    default:
+      return [];
+  }
 }
 
 const ACTOR_NAMES: Record<ChangeActor, (facts: BookingMailFacts) => string> = {
@@ -106,33 +166,60 @@ function kindLines(
   service: Service,
   facts: BookingMailFacts,
   reader: MailReader,
-  when: (date: Date) => string,
+  span: Span,
 ): string[] {
   const by = facts.actor
     ? [`${kind === 'cancelled' ? 'Cancelled' : 'Changed'} by: ${ACTOR_NAMES[facts.actor](facts)}`]
     : [];
   const reason = facts.reason ? [`Reason: ${facts.reason}`] : [];
+  const money = facts.money;
   switch (kind) {
     case 'cancelled':
-      return [...by, ...reason, ...(facts.refund ? [`Refund: ${facts.refund}`] : [])];
+      return [...by, ...reason, ...refundLine(money, booking.currency)];
     case 'changed':
       return [
         ...by,
         ...reason,
         ...(facts.before
-          ? ['What changed:', ...changeLines(booking, facts.before, when).map((line) => `- ${line}`)]
+          ? [
+              'What changed:',
+              ...changeLines(booking, facts.before, facts.runs, span).map((line) =>
+                line.startsWith('  ') ? line : `- ${line}`,
+              ),
+            ]
           : []),
+        ...refundLine(money, booking.currency),
       ];
     case 'payment_failed':
       return ['Released by: the system (the payment was not completed in time)'];
     case 'refunded':
-      return booking.refundedAmount
-        ? [`Refunded: ${formatAmount(booking.refundedAmount, booking.currency)} ${booking.currency}`]
-        : [];
-    case 'refund_failed':
       return [
-        'The bank refused a refund of this booking; the customer has not been paid back. Refund by other means or try again.',
+        ...(money?.kind === 'returned'
+          ? [
+              `${reader.side === 'customer' ? 'Refunded to you' : 'Refunded to the customer'}: ${moneyText(money.amount, booking.currency)}${booking.payment ? ' (the bank confirmed it)' : ''}`,
+            ]
+          : []),
+        `Refunded in all: ${moneyText(booking.refundedAmount ?? 0, booking.currency)} of ${moneyText(booking.total, booking.currency)}`,
       ];
+    case 'refund_failed': {
+      const what = money?.kind === 'refused' ? `${moneyText(money.amount, booking.currency)} ` : '';
+      const why = money?.kind === 'refused' ? [`The bank's reason: ${money.why}`] : [];
+      return reader.side === 'provider'
+        ? [
+            `The bank refused a refund of ${what}on this booking: the customer has not been paid it back. Refund by other means or try again (refundBooking).`,
+            ...why,
+          ]
+        : [
+            `The refund of ${what}on this booking that we told you of did not reach you: the bank returned it. The provider has been told.`,
+            ...why,
+          ];
+    }
+    case 'payment_mismatch':
+      return money?.kind === 'mismatch'
+        ? [
+            `Stripe reported a payment of ${money.reported} for this booking, which costs ${money.expected}. It did not confirm the booking: check the payment in your Stripe dashboard.`,
+          ]
+        : [];
     case 'completed':
       return [`Thank you for booking with ${facts.providerName}.`, `You can review it at ${reader.reviewLink}`];
     case 'no_show':
@@ -147,12 +234,24 @@ function kindLines(
   }
 }
 
-/** Who the email is with: the provider names the customer (and their party and needs), the customer the provider. */
+/**
+ * Who the email is with: the provider names who booked, the guest it is for (name and how to reach them:
+ * the provider may need to), the party's needs, diet and accessibility (a safety matter); the customer the provider.
+ */
 function otherParty(booking: Booking, facts: BookingMailFacts, reader: MailReader): string[] {
   if (reader.side === 'customer') return [`With: ${facts.providerName}`];
+  return [`Booked by: ${facts.customerName}`, ...guestLines(booking)];
+}
+
+/** When the booking takes place: From and To for one run of slots, one item per run for separate ones. */
+function timeLines(runs: TimeRun[], when: (date: Date) => string, span: Span): string[] {
+  if (runs.length === 1) return [`From: ${when(runs[0].startsAt)}`, `To: ${when(runs[0].endsAt)}`];
   return [
-    `Booked by: ${facts.customerName}`,
-    ...(booking.specialRequirements ? [`Needs: ${booking.specialRequirements}`] : []),
+    `When (${runs.length} separate times):`,
+    ...runs.flatMap((run) => {
+      const { reader, service } = span(run);
+      return [`  - ${reader}`, ...(service ? [`    at the service: ${service}`] : [])];
+    }),
   ];
 }
 
@@ -165,19 +264,19 @@ export function bookingMail(
   reader: MailReader,
 ): { subject: string; text: string; html: string } {
   const when = (date: Date) => readerTime(date, reader.zone, service.timezone);
+  const span: Span = (run) => readerSpan(run.startsAt, run.endsAt, reader.zone, service.timezone);
   const subject = oneLine(`${SUBJECTS[kind]}: ${service.name} (${booking.reference})`);
   const lines = [
     `${SUBJECTS[kind]}.`,
     '',
-    ...kindLines(kind, booking, service, facts, reader, when),
+    ...kindLines(kind, booking, service, facts, reader, span),
     '',
     `Service: ${service.name}`,
     ...otherParty(booking, facts, reader),
     `Reference: ${booking.reference}`,
-    `From: ${when(booking.startsAt)}`,
-    `To: ${when(booking.endsAt)}`,
+    ...timeLines(facts.runs, when, span),
     `Party: ${partyText(booking)}`,
-    `Total: ${formatAmount(booking.total, booking.currency)} ${booking.currency}`,
+    `Total: ${moneyText(booking.total, booking.currency)}`,
     ...(booking.meetingUrl ? [`Meeting: ${booking.meetingUrl}`] : []),
     ...(booking.notes ? [`Notes: ${booking.notes}`] : []),
     '',

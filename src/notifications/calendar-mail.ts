@@ -20,3 +20,27 @@ export function calendarReconnectMail(
     ...mailBody(lines, link, 'Reconnect'),
   };
 }
+
+/** The one email telling a provider that the busy times of a calendar account cannot be read, so slots they should close may be booked. */
+export function calendarBusyUnreadableMail(
+  accountEmail: string,
+  error: string,
+  link: string | null,
+): { subject: string; text: string; html: string } {
+  const lines = [
+    `The busy times of the Google calendars of ${accountEmail} cannot be read right now, so they may not close your slots.`,
+    `Google answered: ${error}`,
+    '',
+    'Busy times read before still close the slots they overlap, and the server keeps trying. Until a read works again,',
+    'a time you are busy in that calendar and made busy since may be booked. If it goes on, check the account, or turn',
+    'blocking off (setCalendarBlocking) and close those slots by hand.',
+    '',
+    link
+      ? `Your calendar connections: ${link}`
+      : 'See your connections with the myCalendarConnections query of the API.',
+  ];
+  return {
+    subject: oneLine(`Busy times of your Google Calendar cannot be read (${accountEmail})`),
+    ...mailBody(lines, link, 'Your calendar connections'),
+  };
+}

@@ -1,13 +1,19 @@
 import { ICalCalendarMethod, ICalEventStatus, default as ical, type ICalCalendar } from 'ical-generator';
 
-/** The iCalendar UID of a booking, the same in every invite and feed, so that calendars update one event. */
-export function bookingUid(reference: string): string {
-  return `${reference}@booking-calendar-api`;
+/**
+ * The iCalendar UID of one run of a booking's consecutive slots (booking-runs.ts), the same in every invite
+ * and feed, so that calendars update one event: the first run's is the booking's own, the next ones carry
+ * their rank (`<reference>-2@booking-calendar-api`).
+ */
+export function bookingUid(reference: string, run = 0): string {
+  return `${reference}${run > 0 ? `-${run + 1}` : ''}@booking-calendar-api`;
 }
 
 /** A booking as one iCalendar event, as both the email invites and the ICS feeds write it. */
 export interface BookingEventDetails {
   reference: string;
+  /** Which run of the booking's consecutive slots this event is (0 for the first, or only, one). */
+  run: number;
   sequence: number;
   cancelled: boolean;
   start: Date;
@@ -30,7 +36,7 @@ export interface InviteDetails extends BookingEventDetails {
 /** Adds a booking's event to a calendar: its UID, SEQUENCE and STATUS follow the booking. Times are written in UTC. */
 export function addBookingEvent(calendar: ICalCalendar, details: BookingEventDetails) {
   return calendar.createEvent({
-    id: bookingUid(details.reference),
+    id: bookingUid(details.reference, details.run),
     sequence: details.sequence,
     start: details.start,
     end: details.end,

@@ -28,3 +28,33 @@ export function readerTime(date: Date, readerZone: string, serviceZone: string):
   const local = wallTime(date, serviceZone);
   return reader === local ? reader : `${reader}; at the service: ${local}`;
 }
+
+/** A span as a reader in `zone` reads it: "Sat 10 Jan 2026, 09:00 to 11:00 (CET)", the end's date written only when it differs. */
+export function wallRange(start: Date, end: Date, zone: string): string {
+  const from = DateTime.fromJSDate(start, { zone }).setLocale('en-GB');
+  const to = DateTime.fromJSDate(end, { zone }).setLocale('en-GB');
+  const [startZone, endZone] = [zoneAbbreviation(start, zone), zoneAbbreviation(end, zone)];
+  const day = 'ccc d LLL yyyy, HH:mm';
+  const endText = to.toFormat(from.hasSame(to, 'day') ? 'HH:mm' : day);
+  return startZone === endZone
+    ? `${from.toFormat(day)} to ${endText} (${endZone})`
+    : `${from.toFormat(day)} (${startZone}) to ${endText} (${endZone})`;
+}
+
+/** A span in the reader's zone, and at the service when that reads differently (as readerTime). */
+export function readerSpan(
+  start: Date,
+  end: Date,
+  readerZone: string,
+  serviceZone: string,
+): { reader: string; service: string | null } {
+  const reader = wallRange(start, end, readerZone);
+  const service = wallRange(start, end, serviceZone);
+  return { reader, service: reader === service ? null : service };
+}
+
+/** A span in the reader's zone, followed by the span at the service when that reads differently. */
+export function readerRange(start: Date, end: Date, readerZone: string, serviceZone: string): string {
+  const { reader, service } = readerSpan(start, end, readerZone, serviceZone);
+  return service ? `${reader}; at the service: ${service}` : reader;
+}

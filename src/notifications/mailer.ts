@@ -4,7 +4,10 @@ import type { Logger } from 'pino';
 import type { Message } from './message.entity';
 
 /** What is sent: a stored message, or what stands in for it (send-message.ts). */
-export type OutgoingMail = Pick<Message, 'id' | 'to' | 'subject' | 'text' | 'html'> & { calendar?: string | null };
+export type OutgoingMail = Pick<Message, 'id' | 'to' | 'subject' | 'text' | 'html'> & {
+  calendar?: string | null;
+  moreInvites?: string[];
+};
 import { isPlainAddress } from '../accounts/email';
 import { oneLine } from './booking-mail';
 
@@ -39,7 +42,7 @@ export class Mailer {
       this.log.info({ to: message.to, subject: message.subject }, 'no SMTP_URL: message stored and logged, not sent');
       return { outcome: 'logged' };
     }
-    const method = message.calendar ? /METHOD:(\w+)/.exec(message.calendar)?.[1] : undefined;
+    const method = (calendar: string) => /METHOD:(\w+)/.exec(calendar)?.[1];
     try {
       await this.transport.sendMail({
         from: this.from,
@@ -48,7 +51,15 @@ export class Mailer {
         subject: oneLine(message.subject),
         text: message.text,
         html: message.html,
-        icalEvent: message.calendar ? { method, filename: 'invite.ics', content: message.calendar } : undefined,
+        icalEvent: message.calendar
+          ? { method: method(message.calendar), filename: 'invite.ics', content: message.calendar }
+          : undefined,
+        // One iCalendar object per event (each run of a booking's slots has its own UID), as iTIP expects.
+        attachments: (message.moreInvites ?? []).map((content, index) => ({
+          filename: `invite-${index + 2}.ics`,
+          content,
+          contentType: `text/calendar; charset=utf-8; method=${method(content)}`,
+        })),
         headers: { 'X-Message-Id': String(message.id) },
       });
       return { outcome: 'sent' };

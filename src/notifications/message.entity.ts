@@ -11,7 +11,7 @@ export type MessageStatus = 'PENDING' | 'SENT' | 'FAILED' | 'LOGGED' | 'WITHHELD
 @Entity()
 @Index({ properties: ['recipient', 'createdAt'] })
 export class Message {
-  [OptionalProps]?: 'status' | 'attempts' | 'createdAt' | 'sender';
+  [OptionalProps]?: 'status' | 'attempts' | 'createdAt' | 'sender' | 'moreInvites';
 
   @Field(() => ID, { description: 'Stable identifier of the message.' })
   @PrimaryKey()
@@ -39,9 +39,13 @@ export class Message {
   @Property({ type: 'text' })
   html!: string;
 
-  /** The iCalendar invite sent with the message, if any. */
+  /** The iCalendar invite sent with the message, if any: of a booking's first (or only) run of consecutive slots. */
   @Property({ type: 'text', nullable: true })
   calendar?: string | null;
+
+  /** The invites of a booking's other runs of slots (and cancellations of runs it no longer has), sent as attachments. */
+  @Property({ type: 'json' })
+  moreInvites: string[] = [];
 
   /**
    * PENDING until sent; SENT; FAILED after a permanent refusal or the last retry; LOGGED when no SMTP_URL

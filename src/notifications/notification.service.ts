@@ -1,4 +1,3 @@
-import Decimal from 'decimal.js';
 import type { FilterQuery } from '@mikro-orm/core';
 import { paginate, type Page, type PageArgs } from '../core/connection';
 import { requireActor } from '../accounts/ownership';
@@ -6,13 +5,11 @@ import { Role } from '../accounts/role';
 import { User } from '../accounts/user.entity';
 import type { BookingAction, BookingChanged, BookingSnapshot } from '../booking/booking-events';
 import { Booking } from '../booking/booking.entity';
+import { bookingRuns, runLabel, runsOf, type TimeRun } from '../booking/booking-runs';
 import { BookingStatus } from '../booking/booking.enums';
-import type { Service } from '../catalog/service.entity';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { requeuedIfEarly } from '../core/jobs';
-import { formatAmount } from '../core/money';
 import { jobKeys, jobs, type MailedChange } from '../jobs';
-import { PaymentStatus } from '../payments/payment.enums';
 import type { ProposalChanged } from '../proposals/proposal-events';
 import { Proposal } from '../proposals/proposal.entity';
 import { byStart, Slot } from '../scheduling/slot.entity';
@@ -27,8 +24,8 @@ import {
   type MailReader,
 } from './booking-mail';
 import { verificationMail } from './address-mail';
-import { calendarReconnectMail } from './calendar-mail';
-import { invite } from './invite';
+import { calendarBusyUnreadableMail, calendarReconnectMail } from './calendar-mail';
+import { invite, type InviteDetails } from './invite';
 import type { Links } from './links';
 import { Message } from './message.entity';
 import { PROPOSAL_MAIL_TO, proposalMail, type ProposalMailKind } from './proposal-mail';
@@ -53,16 +50,32 @@ const MAIL_FOR: Partial<Record<BookingAction, BookingMailKind>> = {
   'booking.refunded': 'refunded',
   'booking.refund_failed': 'refund_failed',
   'booking.meeting_linked': 'meeting_link',
+  'booking.payment_mismatch': 'payment_mismatch',
 };
 
 /** Changes after which the booking's start may differ: the reminder is set again. */
 const RESCHEDULES: ReadonlySet<BookingAction> = new Set(['booking.created', 'booking.confirmed', 'booking.modified']);
 
-/** Emails that carry the calendar invite and go to both sides; a refused refund is the provider's; the rest the customer's. */
+/** Emails that carry the calendar invite and go to both sides. */
 const INVITES: ReadonlySet<BookingMailKind> = new Set(['created', 'changed', 'cancelled', 'meeting_link']);
 
-/** Emails that say who made the change and why: the job carries those facts. */
-const TELLS_CHANGE: ReadonlySet<BookingMailKind> = new Set(['changed', 'cancelled']);
+/** Who reads the emails without an invite (the rest go to the customer): money that came back goes to both sides. */
+const READERS: Partial<Record<BookingMailKind, (change?: MailedChange) => MailReader['side'][]>> = {
+  refunded: () => ['customer', 'provider'],
+  // The customer hears of a refused refund only if they had been told it was done.
+  refund_failed: (change) =>
+    change?.money?.kind === 'refused' && change.money.wasConfirmed ? ['provider', 'customer'] : ['provider'],
+  payment_mismatch: () => ['provider'],
+};
+
+/** Emails that say who made the change and why, and what it did to the money: the job carries those facts. */
+const TELLS_CHANGE: ReadonlySet<BookingMailKind> = new Set([
+  'changed',
+  'cancelled',
+  'refunded',
+  'refund_failed',
+  'payment_mismatch',
+]);
 
 /** Statuses after which a follow-up still makes sense (checked again when it comes due). */
 const FOLLOWED_UP: ReadonlySet<BookingStatus> = new Set([BookingStatus.CONFIRMED, BookingStatus.COMPLETED]);
@@ -91,7 +104,12 @@ export class NotificationService {
     const kind = mailFor(change);
     const told: MailedChange | undefined =
       kind && TELLS_CHANGE.has(kind)
-        ? { actorId: tx.actor?.userId ?? null, reason: change.reason, before: change.before }
+        ? {
+            actorId: tx.actor?.userId ?? null,
+            reason: change.reason,
+            before: change.before,
+            ...(change.money ? { money: change.money } : {}),
+          }
         : undefined;
     if (kind) tx.effects.addJob(jobs.bookingMail(booking.id, kind, booking.inviteSequence, told));
     if (booking.status !== BookingStatus.CONFIRMED) tx.effects.removeJob(jobKeys.reminder(booking.id));
@@ -129,7 +147,7 @@ export class NotificationService {
     change?: MailedChange,
   ): Promise<void> {
     await inTransaction(ctx, async (tx) => {
-      const booking = await tx.em.findOne(Booking, bookingId, { populate: ['service.provider'] });
+      const booking = await tx.em.findOne(Booking, bookingId, { populate: ['service.provider', 'slots.slot'] });
       if (booking) await this.store(tx, await this.bookingMessages(tx, booking, kind, sequence, change));
     });
   }
@@ -137,7 +155,7 @@ export class NotificationService {
   /** The reminder job: sends only if the booking still stands and still starts when the reminder was set for. */
   async remind(ctx: RequestContext, bookingId: number, startsAt: string): Promise<void> {
     await inTransaction(ctx, async (tx) => {
-      const booking = await tx.em.findOne(Booking, bookingId, { populate: ['service.provider'] });
+      const booking = await tx.em.findOne(Booking, bookingId, { populate: ['service.provider', 'slots.slot'] });
       if (!booking || booking.status !== BookingStatus.CONFIRMED || booking.startsAt.toISOString() !== startsAt) return;
       await this.store(tx, await this.bookingMessages(tx, booking, 'reminder', booking.inviteSequence));
     });
@@ -149,7 +167,7 @@ export class NotificationService {
    */
   async followUp(ctx: RequestContext, bookingId: number, endsAt: string): Promise<void> {
     await inTransaction(ctx, async (tx) => {
-      const booking = await tx.em.findOne(Booking, bookingId, { populate: ['service.provider'] });
+      const booking = await tx.em.findOne(Booking, bookingId, { populate: ['service.provider', 'slots.slot'] });
       if (!booking || !FOLLOWED_UP.has(booking.status) || booking.endsAt.toISOString() !== endsAt) return;
       if (requeuedIfEarly(tx, this.followUpJob(booking.id, booking.endsAt))) return;
       await this.store(tx, await this.bookingMessages(tx, booking, 'follow_up', booking.inviteSequence));
@@ -160,7 +178,7 @@ export class NotificationService {
   async mailProposal(ctx: RequestContext, proposalId: number, kind: ProposalMailKind): Promise<void> {
     await inTransaction(ctx, async (tx) => {
       const proposal = await tx.em.findOne(Proposal, proposalId, {
-        populate: ['service.provider', 'slots', 'counterSlots'],
+        populate: ['service.provider', 'slots', 'counterSlots', 'customer', 'booking.payment'],
       });
       if (!proposal) return;
       const service = proposal.service.getEntity();
@@ -168,14 +186,14 @@ export class NotificationService {
         User,
         PROPOSAL_MAIL_TO[kind] === 'provider' ? service.provider.getEntity().user.id : proposal.customer.id,
       );
-      const { subject, text, html } = proposalMail(
-        kind,
-        proposal,
-        service,
-        proposal.slots.getItems().sort(byStart),
-        this.links.proposal(proposal.id),
-        recipient.timezone,
-      );
+      const booking = proposal.booking?.getEntity() ?? null;
+      const { subject, text, html } = proposalMail(kind, proposal, service, proposal.slots.getItems().sort(byStart), {
+        zone: recipient.timezone,
+        link: this.links.proposal(proposal.id),
+        customerName: proposal.customer.getEntity().name,
+        booking,
+        bookingLink: booking ? this.links.booking(booking.id, recipient.id) : null,
+      });
       await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
     });
   }
@@ -245,7 +263,8 @@ export class NotificationService {
     const people = await tx.em.find(User, { id: { $in: ids } });
     const customer = people.find((user) => user.id === booking.customer.id)!;
     const owner = people.find((user) => user.id === provider.user.id)!;
-    const facts: BookingMailFacts = { customerName: customer.name, providerName: provider.name };
+    const runs = bookingRuns(booking);
+    const facts: BookingMailFacts = { customerName: customer.name, providerName: provider.name, runs };
     if (change) {
       facts.actor = actorOf(
         change.actorId,
@@ -254,17 +273,13 @@ export class NotificationService {
         people.find((user) => user.id === change.actorId),
       );
       facts.reason = change.reason;
-      if (kind === 'cancelled') facts.refund = await refundConsequence(booking, service);
+      facts.money = change.money;
       if (kind === 'changed' && change.before) facts.before = await bookingBefore(tx, change.before);
     }
-    const recipients: [User, MailReader['side']][] = INVITES.has(kind)
-      ? [
-          [customer, 'customer'],
-          [owner, 'provider'],
-        ]
-      : kind === 'refund_failed'
-        ? [[owner, 'provider']]
-        : [[customer, 'customer']];
+    const sides: MailReader['side'][] = INVITES.has(kind)
+      ? ['customer', 'provider']
+      : (READERS[kind]?.(change) ?? ['customer']);
+    const recipients = sides.map((side): [User, MailReader['side']] => [side === 'customer' ? customer : owner, side]);
     return recipients.flatMap(([recipient, side]) => {
       const reader: MailReader = {
         side,
@@ -273,33 +288,74 @@ export class NotificationService {
         reviewLink: this.links.review(booking.id, recipient.id),
       };
       const { subject, text, html } = bookingMail(kind, booking, service, facts, reader);
-      const calendar = !INVITES.has(kind)
-        ? null
-        : invite({
-            reference: booking.reference,
-            sequence,
-            cancelled: kind === 'cancelled',
-            start: booking.startsAt,
-            end: booking.endsAt,
+      const [calendar = null, ...moreInvites] = !INVITES.has(kind)
+        ? []
+        : this.invites(booking, service.name, runs, facts.before?.runs ?? [], kind === 'cancelled', sequence, {
             timezone: service.timezone,
-            summary: `${service.name} (${booking.reference})`,
             description: text,
             organizer: { name: provider.name, email: owner.email },
             attendee: { name: customer.name, email: customer.email },
             url: reader.link,
             location: booking.meetingUrl,
           });
-      const message = tx.em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar });
+      const message = tx.em.create(Message, {
+        recipient,
+        to: recipient.email,
+        subject,
+        text,
+        html,
+        calendar,
+        moreInvites,
+      });
       // The guest the booking is for hears what its customer hears (README, "How it behaves": "Emails").
       const guest = side === 'customer' ? booking.contact?.email : undefined;
       // Sent on the customer's behalf: only once the customer's own address is confirmed (send-message.ts).
       return guest && guest !== recipient.email
         ? [
             message,
-            tx.em.create(Message, { recipient: null, sender: recipient, to: guest, subject, text, html, calendar }),
+            tx.em.create(Message, {
+              recipient: null,
+              sender: recipient,
+              to: guest,
+              subject,
+              text,
+              html,
+              calendar,
+              moreInvites,
+            }),
           ]
         : [message];
     });
+  }
+
+  /**
+   * The invites of one booking email, one per run of consecutive slots (each its own UID); runs the booking
+   * had before a change and no longer has are cancelled (METHOD:CANCEL), so that calendars drop them.
+   */
+  private invites(
+    booking: Booking,
+    title: string,
+    runs: TimeRun[],
+    before: TimeRun[],
+    cancelled: boolean,
+    sequence: number,
+    common: Omit<InviteDetails, 'reference' | 'run' | 'sequence' | 'cancelled' | 'start' | 'end' | 'summary'>,
+  ): string[] {
+    const one = (run: number, { startsAt, endsAt }: TimeRun, gone: boolean, count: number) =>
+      invite({
+        ...common,
+        summary: `${title} (${booking.reference}${runLabel(run, count)})`,
+        reference: booking.reference,
+        run,
+        sequence,
+        cancelled: gone,
+        start: startsAt,
+        end: endsAt,
+      });
+    return [
+      ...runs.map((run, index) => one(index, run, cancelled, runs.length)),
+      ...before.slice(runs.length).map((run, index) => one(runs.length + index, run, true, before.length)),
+    ];
   }
 
   /** The verification_mail job: the link that confirms the account's address, to that address (a fixed text). */
@@ -320,6 +376,18 @@ export class NotificationService {
   async calendarNeedsReconnect(tx: TxContext, providerUserId: number, accountEmail: string): Promise<void> {
     const recipient = await tx.em.findOneOrFail(User, providerUserId);
     const { subject, text, html } = calendarReconnectMail(accountEmail, this.links.calendars());
+    await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
+  }
+
+  /** Tells a provider, in the caller's transaction, that the busy times of a calendar account cannot be read. */
+  async calendarBusyUnreadable(
+    tx: TxContext,
+    providerUserId: number,
+    accountEmail: string,
+    error: string,
+  ): Promise<void> {
+    const recipient = await tx.em.findOneOrFail(User, providerUserId);
+    const { subject, text, html } = calendarBusyUnreadableMail(accountEmail, error, this.links.calendars());
     await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
   }
 
@@ -350,29 +418,8 @@ function actorOf(actorId: number | null, customer: User, owner: User, actor: Use
   return actorId === owner.id ? 'provider' : 'admin';
 }
 
-/** What a cancellation did to the money paid, as the booking's cancel left it (README, "How it behaves": "Refunds"). */
-async function refundConsequence(booking: Booking, service: Service): Promise<string | null> {
-  const amount = (value: Decimal.Value) => `${formatAmount(value, booking.currency)} ${booking.currency}`;
-  const payment = (await booking.payment?.loadOrFail()) ?? null;
-  if (!payment)
-    return new Decimal(booking.total).isZero()
-      ? null
-      : 'no card payment was taken here; money paid in other ways is refunded by the provider';
-  const refunded = new Decimal(booking.refundedAmount ?? 0);
-  if (refunded.gt(0))
-    return `${amount(refunded)}${refunded.gte(payment.amount) ? ' (the full amount)' : ''} is being refunded to the card`;
-  if (payment.status !== PaymentStatus.SUCCEEDED && payment.status !== PaymentStatus.REFUNDED)
-    return 'the card payment was stopped; nothing was charged';
-  return `none: the booking was cancelled less than ${service.cutoffHours} hours before it starts (the refund policy); the provider may still refund by hand`;
-}
-
-/** What a changed booking was: its times from the slots it had, its party and total from the change's snapshot. */
+/** What a changed booking was: its runs of slots from the slots it had, its party and total from the change's snapshot. */
 async function bookingBefore(tx: TxContext, before: BookingSnapshot): Promise<BookingBefore> {
   const slots = await tx.em.find(Slot, { id: { $in: before.slotIds.map(Number) } });
-  return {
-    startsAt: new Date(Math.min(...slots.map((slot) => slot.startsAt.getTime()))),
-    endsAt: new Date(Math.max(...slots.map((slot) => slot.endsAt.getTime()))),
-    party: before.party,
-    total: before.total,
-  };
+  return { runs: runsOf(slots), party: before.party, total: before.total };
 }

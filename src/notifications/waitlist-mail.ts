@@ -1,8 +1,9 @@
 import type { Service } from '../catalog/service.entity';
 import type { Slot } from '../scheduling/slot.entity';
 import type { WaitlistEntry } from '../waitlist/waitlist-entry.entity';
-import { mailBody, oneLine } from './booking-mail';
-import { readerTime } from './mail-time';
+import { priceOf } from '../booking/pricing';
+import { mailBody, moneyText, oneLine } from './booking-mail';
+import { readerRange, readerTime } from './mail-time';
 
 /**
  * The email telling a waiting customer that seats are held for them until the offer ends, in their zone;
@@ -16,11 +17,17 @@ export function waitlistOfferMail(
   readerZone: string,
 ): { subject: string; text: string; html: string } {
   const when = (date: Date) => readerTime(date, readerZone, service.timezone);
+  const span = (slot: Slot) => readerRange(slot.startsAt, slot.endsAt, readerZone, service.timezone);
   const lines = [
     `A place is free for you: ${entry.partySize} seat(s) are held for you.`,
     '',
     `Service: ${service.name}`,
-    `Slot: ${when(slot.startsAt)} to ${when(slot.endsAt)}`,
+    `Slot: ${span(slot)}`,
+    ...(entry.lines
+      ? [
+          `Price: ${moneyText(priceOf(entry.lines, entry.terms.currency).total, entry.terms.currency)} (at the prices of when you joined)`,
+        ]
+      : []),
     `Claim it before: ${when(entry.offerExpiresAt!)}`,
     '',
     link ? `Claim it at ${link}` : `Claim it with claimWaitlistOffer(id: "${entry.id}") in the API.`,

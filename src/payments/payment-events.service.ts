@@ -9,22 +9,39 @@ import type { Booking } from '../booking/booking.entity';
 import { BookingStatus } from '../booking/booking.enums';
 import { inTransaction, trySavepoint, type RequestContext, type TxContext } from '../core/context';
 import { requeuedIfEarly } from '../core/jobs';
+import { formatAmount, fromMinor, minorDigits, toMinor } from '../core/money';
 import { jobs } from '../jobs';
 import { PaymentStatus } from './payment.enums';
 import { Payment } from './payment.entity';
-import type { PaymentService } from './payment.service';
+import { PaymentDiscrepancy } from './payment-discrepancy.entity';
+import type { PaymentService, StripeRefundObject } from './payment.service';
 import { PAYMENT_STATES } from './payment.state';
 import { StripeEvent } from './stripe-event.entity';
 
 /** Thrown while an event names a PaymentIntent we do not know yet: its booking may still be committing. */
 class UnknownIntent extends Error {}
 
-interface IntentObject {
-  id: string;
+/** The object of an event we act on: a PaymentIntent, a charge or a refund, as far as we read it. */
+interface EventObject extends StripeRefundObject {
   object: string;
   payment_intent?: string | { id: string };
-  amount_refunded?: number;
+  amount?: number;
+  amount_received?: number;
+  currency?: string;
   last_payment_error?: { message?: string } | null;
+}
+
+/** Events about a refund: each carries the refund object, with its status. */
+const REFUND_EVENTS = new Set(['refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated']);
+
+/** An amount in minor units of a currency that may not be one (an event can say anything). */
+function reportedAmount(minor: number, currency: string): string {
+  try {
+    minorDigits(currency);
+    return fromMinor(minor, currency);
+  } catch {
+    return fromMinor(minor, 'EUR');
+  }
 }
 
 /**
@@ -54,7 +71,7 @@ export class PaymentEventService {
     await inTransaction(ctx, async (tx) => {
       const event = await tx.em.findOne(StripeEvent, eventId, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!event || event.processedAt) return;
-      const object = (event.payload as { data: { object: IntentObject } }).data.object;
+      const object = (event.payload as { data: { object: EventObject } }).data.object;
       const intentId =
         object.object === 'payment_intent'
           ? object.id
@@ -62,11 +79,11 @@ export class PaymentEventService {
             ? object.payment_intent
             : object.payment_intent?.id;
       let outcome = 'ignored';
-      if (intentId && (event.type.startsWith('payment_intent.') || event.type === 'charge.refunded')) {
+      if (intentId && (event.type.startsWith('payment_intent.') || REFUND_EVENTS.has(event.type))) {
         const payment = await tx.em.findOne(Payment, { intentId });
         if (!payment) throw new UnknownIntent(`No payment for PaymentIntent ${intentId} (yet)`);
         const booking = await lockBookingWhere(tx, { payment });
-        outcome = booking ? await this.applyTo(tx, event.type, object, payment, booking) : 'no booking';
+        outcome = booking ? await this.applyTo(tx, event, object, payment, booking) : 'no booking';
       }
       event.processedAt = tx.clock.now();
       event.outcome = outcome;
@@ -76,14 +93,16 @@ export class PaymentEventService {
 
   private async applyTo(
     tx: TxContext,
-    type: string,
-    object: IntentObject,
+    event: StripeEvent,
+    object: EventObject,
     payment: Payment,
     booking: Booking,
   ): Promise<string> {
+    const type = event.type;
+    if (REFUND_EVENTS.has(type)) return this.payments.refundEvent(tx, booking, payment, object);
     switch (type) {
       case 'payment_intent.succeeded':
-        return this.succeeded(tx, payment, booking);
+        return (await this.mismatch(tx, event, object, payment, booking)) ?? this.succeeded(tx, payment, booking);
       case 'payment_intent.payment_failed':
         return this.ended(
           tx,
@@ -101,12 +120,53 @@ export class PaymentEventService {
         this.payments.move(payment, to, 'bank');
         return 'payment status updated';
       }
-      case 'charge.refunded':
-        await this.payments.bankReturnedMinor(tx, booking, payment, object.amount_refunded ?? 0);
-        return 'refund recorded';
       default:
         return 'ignored';
     }
+  }
+
+  /**
+   * Stripe's word is checked: a success for another amount or currency than the intent's confirms nothing.
+   * It is logged, stored (`paymentDiscrepancies`), kept in the booking's history and told to the provider.
+   */
+  private async mismatch(
+    tx: TxContext,
+    event: StripeEvent,
+    object: EventObject,
+    payment: Payment,
+    booking: Booking,
+  ): Promise<string | null> {
+    const expected = toMinor(payment.amount, payment.currency);
+    const currency = (object.currency ?? '').toUpperCase();
+    const received = object.amount_received ?? object.amount ?? 0;
+    if (currency === payment.currency && object.amount === expected && received === expected) return null;
+    const reported = reportedAmount(received, currency || payment.currency);
+    const discrepancy = tx.em.create(PaymentDiscrepancy, {
+      booking,
+      payment,
+      eventId: event.id,
+      eventType: event.type,
+      expectedAmount: payment.amount,
+      expectedCurrency: payment.currency,
+      reportedAmount: reported,
+      reportedCurrency: currency.slice(0, 3),
+      createdAt: tx.clock.now(),
+    });
+    this.log.error(
+      {
+        eventId: event.id,
+        bookingId: booking.id,
+        expected: `${payment.amount} ${payment.currency}`,
+        reported: `${reported} ${currency}`,
+      },
+      'Stripe reported a payment for another amount or currency: not confirmed',
+    );
+    await this.lifecycle.changed(tx, booking, 'booking.payment_mismatch', null, 'Stripe reported another amount', {
+      kind: 'mismatch',
+      reported: `${reported} ${discrepancy.reportedCurrency}`,
+      expected: `${formatAmount(payment.amount, payment.currency)} ${payment.currency}`,
+    });
+    return 'amount or currency differs: not confirmed';
   }
 
   /** Held seats become booked. After the hold ended, the booking is confirmed only if its seats are still free; else the money goes back. */
@@ -132,7 +192,13 @@ export class PaymentEventService {
       before,
       `paid while ${booking.status.toLowerCase()}: refunded in full`,
     );
-    await this.payments.refund(tx, booking, payment, this.payments.refundable(booking, payment), null);
+    await this.payments.refund(
+      tx,
+      booking,
+      payment,
+      await this.payments.refundable(booking, payment),
+      'the booking no longer stood when the payment arrived',
+    );
     return 'refunded: booking no longer stands';
   }
 

@@ -7,6 +7,13 @@ export interface StripeSettings {
   timeoutMs?: number;
 }
 
+/** What Stripe said of a refund: its id and status (pending, requires_action, succeeded, failed, canceled). */
+export interface BankRefund {
+  id: string | null;
+  status: string | null;
+  failureReason?: string | null;
+}
+
 /** A PaymentIntent as far as we use it. */
 export interface Intent {
   id: string;
@@ -62,16 +69,34 @@ export class StripeGateway {
     }
   }
 
+  /**
+   * Asks for a refund; `metadata` lets its events be matched before its id is recorded. A request Stripe
+   * refuses (HTTP 4xx: already refunded, more than is left, a disputed charge) is its final answer, a
+   * failed refund; anything else (5xx, a timeout, 429) is thrown, for the job to try again.
+   */
   async refund(input: {
     intentId: string;
     amountMinor: number;
     idempotencyKey: string;
-  }): Promise<{ id: string; status: string | null }> {
-    const refund = await this.stripe.refunds.create(
-      { payment_intent: input.intentId, amount: input.amountMinor },
-      { idempotencyKey: input.idempotencyKey },
-    );
-    return { id: refund.id, status: refund.status };
+    metadata: Record<string, string>;
+  }): Promise<BankRefund> {
+    try {
+      const refund = await this.stripe.refunds.create(
+        { payment_intent: input.intentId, amount: input.amountMinor, metadata: input.metadata },
+        { idempotencyKey: input.idempotencyKey },
+      );
+      return { id: refund.id, status: refund.status, failureReason: refund.failure_reason ?? null };
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeInvalidRequestError)
+        return { id: null, status: 'failed', failureReason: `Stripe refused the refund: ${error.message}` };
+      throw error;
+    }
+  }
+
+  /** Where a refund stands at Stripe now. */
+  async retrieveRefund(id: string): Promise<BankRefund> {
+    const refund = await this.stripe.refunds.retrieve(id);
+    return { id: refund.id, status: refund.status, failureReason: refund.failure_reason ?? null };
   }
 
   /** The event, if `signature` proves Stripe sent exactly this body; throws otherwise. */

@@ -15,6 +15,8 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../accounts/user.entity';
 import { Booking } from '../booking/booking.entity';
 import { Service } from '../catalog/service.entity';
+import type { PriceLine } from '../booking/pricing';
+import type { AgreedTerms } from '../booking/terms';
 import { Slot } from '../scheduling/slot.entity';
 import { ProposalStatus } from './proposal.enums';
 
@@ -54,6 +56,20 @@ export class Proposal {
 
   @Property()
   infants: number = 0;
+
+  /** The terms and price lines the customer proposed at: accepting books at them. */
+  @Property({ type: 'json' })
+  terms!: AgreedTerms;
+
+  @Property({ type: 'json' })
+  lines!: PriceLine[];
+
+  /** The terms and price lines of the provider's counter-offer: accepting it books at them. */
+  @Property({ type: 'json', nullable: true })
+  counterTerms?: AgreedTerms | null;
+
+  @Property({ type: 'json', nullable: true })
+  counterLines?: PriceLine[] | null;
 
   @Field(() => String, { description: "The customer's message to the provider.", nullable: true })
   @Property({ type: 'text', nullable: true })

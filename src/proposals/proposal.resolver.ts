@@ -3,7 +3,9 @@ import { Role } from '../accounts/role';
 import { User } from '../accounts/user.entity';
 import { partySize } from '../booking/booking-rules';
 import { Booking } from '../booking/booking.entity';
-import { Party } from '../booking/booking.inputs';
+import { Party, PriceBreakdown } from '../booking/booking.inputs';
+import { priceOf } from '../booking/pricing';
+import { AgreedTermsView, priceBreakdown, termsView } from '../booking/terms.types';
 import { Service } from '../catalog/service.entity';
 import type { RequestContext } from '../core/context';
 import { byStart, Slot } from '../scheduling/slot.entity';
@@ -53,7 +55,7 @@ export class ProposalResolver {
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Mutation(() => Proposal, {
     description:
-      'The provider (or an admin) accepts a PENDING proposal: seats are taken and a booking is made as `book` would (CAPACITY_EXCEEDED if gone).',
+      'The provider (or an admin) accepts a PENDING proposal: seats are taken and a booking is made as `book` would, at the price proposed (CAPACITY_EXCEEDED if gone). For another price, counterPropose with it.',
   })
   acceptProposal(
     @Ctx() ctx: RequestContext,
@@ -73,20 +75,29 @@ export class ProposalResolver {
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => Proposal, { description: 'The provider offers other slots of the service instead (COUNTERED).' })
+  @Mutation(() => Proposal, {
+    description:
+      'The provider offers other slots of the service (or the same ones), at their price today or another adult price per slot, instead (COUNTERED).',
+  })
   counterPropose(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The PENDING proposal.' }) id: string,
     @Arg('slotIds', () => [ID], { description: 'Other slots of the same service offered instead.' }) slotIds: string[],
     @Arg('message', () => String, { description: 'A message to the customer with the offer.', nullable: true })
     message?: string | null,
+    @Arg('priceAmount', () => String, {
+      nullable: true,
+      description:
+        'Another adult price per slot for the offer, a decimal in the service\'s currency (e.g. "30.00"); omitted: each slot\'s price today. The customer who accepts pays it.',
+    })
+    priceAmount?: string | null,
   ): Promise<Proposal> {
-    return this.proposalService.counter(ctx, id, slotIds, message);
+    return this.proposalService.counter(ctx, id, slotIds, message, priceAmount);
   }
 
   @Authorized()
   @Mutation(() => Proposal, {
-    description: "The customer books the provider's counter-offer, as acceptProposal would.",
+    description: "The customer books the provider's counter-offer at its price, as acceptProposal would.",
   })
   acceptCounterProposal(
     @Ctx() ctx: RequestContext,
@@ -134,6 +145,37 @@ export class ProposalResolver {
       infants: proposal.infants,
       total: partySize(proposal),
     };
+  }
+
+  @FieldResolver(() => AgreedTermsView, {
+    description: 'The rates, currency and cancellation policy the customer proposed at: accepting books at them.',
+  })
+  terms(@Root() proposal: Proposal): AgreedTermsView {
+    return termsView(proposal.terms);
+  }
+
+  @FieldResolver(() => PriceBreakdown, {
+    description: 'What the proposal costs, priced when it was made: accepting it books at this price.',
+  })
+  price(@Root() proposal: Proposal): PriceBreakdown {
+    return priceBreakdown(priceOf(proposal.lines, proposal.terms.currency), proposal.lines, proposal.terms.currency);
+  }
+
+  @FieldResolver(() => AgreedTermsView, {
+    nullable: true,
+    description: "The terms of the provider's counter-offer; null when there is none.",
+  })
+  counterTerms(@Root() proposal: Proposal): AgreedTermsView | null {
+    return proposal.counterTerms ? termsView(proposal.counterTerms) : null;
+  }
+
+  @FieldResolver(() => PriceBreakdown, {
+    nullable: true,
+    description: "What the provider's counter-offer costs: accepting it books at this price. Null when there is none.",
+  })
+  counterPrice(@Root() proposal: Proposal): PriceBreakdown | null {
+    const { counterLines: lines, counterTerms: terms } = proposal;
+    return lines && terms ? priceBreakdown(priceOf(lines, terms.currency), lines, terms.currency) : null;
   }
 
   @FieldResolver(() => Booking, { description: 'The booking made when it was accepted; null before.', nullable: true })

@@ -4,12 +4,14 @@ import { Provider } from '../accounts/provider.entity';
 import { Role } from '../accounts/role';
 import { User } from '../accounts/user.entity';
 import { MAX_NOTE_LENGTH, checkSlots, parseSlotIds } from '../booking/booking-rules';
+import type { Offer } from '../booking/booking-plan';
 import type { BookingService } from '../booking/booking.service';
 import type { Service } from '../catalog/service.entity';
 import { BookingMode } from '../catalog/service.enums';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { BadInput, DomainError, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
+import { parseAmount } from '../core/money';
 import { requeuedIfEarly } from '../core/jobs';
 import type { Events } from '../events';
 import { jobKeys, jobs } from '../jobs';
@@ -17,6 +19,7 @@ import { optionalText } from '../core/validate';
 import type { ProposalMailKind } from '../notifications/proposal-mail';
 import type { Slot } from '../scheduling/slot.entity';
 import { Proposal } from './proposal.entity';
+import { proposalSnapshot } from './proposal-events';
 import { ProposalStatus } from './proposal.enums';
 import { PROPOSAL_STATES } from './proposal.state';
 import type { ProposalInput } from './proposal.inputs';
@@ -52,50 +55,63 @@ export class ProposalService {
         service,
         customer: tx.em.getReference(User, actor.userId),
         ...party,
+        terms: terms.agreed,
+        lines: terms.lines,
         message,
         expiresAt,
       });
       proposal.slots.set(slots);
       await tx.em.flush();
       tx.effects.addJob(jobs.proposalExpiry(proposal.id, proposal.expiresAt));
-      await this.changed(tx, proposal, 'received');
+      await this.changed(tx, proposal, 'received', null);
       return proposal;
     });
   }
 
-  /** Makes the booking exactly as `book` would (CAPACITY_EXCEEDED if the seats are gone; the proposal then stays PENDING). */
+  /**
+   * Makes the booking exactly as `book` would, at the price proposed (CAPACITY_EXCEEDED if the seats are
+   * gone; the proposal then stays PENDING). A provider who wants another price counter-proposes with it.
+   */
   async accept(ctx: RequestContext, id: string): Promise<Proposal> {
     const proposal = await this.live(ctx, id, false, [ProposalStatus.PENDING]);
     await assertManages(ctx, (await proposal.service.loadOrFail()).provider);
-    return this.book(ctx, id, proposal, proposal.slots.getItems(), ProposalStatus.PENDING, 'accepted');
+    const offer = { terms: proposal.terms, lines: proposal.lines };
+    return this.book(ctx, id, proposal, proposal.slots.getItems(), offer, ProposalStatus.PENDING, 'accepted');
   }
 
   /**
-   * The provider offers other slots of the service to the same party instead, checked as a proposal's are;
-   * the customer then has until the new expiry (the time to live, or the first new slot's cutoff) to accept.
+   * The provider offers other slots of the service (or the same ones) to the same party instead, checked as
+   * a proposal's are, at the service's terms today and, when given, another adult price per slot; the
+   * customer then has until the new expiry (the time to live, or the first new slot's cutoff) to accept it,
+   * at that price.
    */
   async counter(
     ctx: RequestContext,
     id: string,
     slotIdsInput: string[],
     messageInput?: string | null,
+    priceInput?: string | null,
   ): Promise<Proposal> {
     const slotIds = parseSlotIds(slotIdsInput);
     const message = optionalText('message', messageInput, MAX_NOTE_LENGTH);
     const proposal = await this.live(ctx, id, false, [ProposalStatus.PENDING]);
     const service = await proposal.service.loadOrFail();
     await assertManages(ctx, service.provider);
+    const price = priceInput == null ? null : parseAmount('priceAmount', priceInput, service.currency);
     const party = { adults: proposal.adults, children: proposal.children, infants: proposal.infants };
-    const plan = await this.bookings.plan(ctx, proposal.customer.id, slotIds, party, BookingMode.APPROVAL);
+    const plan = await this.bookings.plan(ctx, proposal.customer.id, slotIds, party, BookingMode.APPROVAL, price);
     if (plan.service.id !== service.id) throw new BadInput('slotIds', "must be slots of the proposal's service");
     return inTransaction(ctx, async (tx) => {
       const locked = await this.live(tx, id, true, [ProposalStatus.PENDING]);
+      const before = await proposalSnapshot(locked);
       this.move(locked, ProposalStatus.COUNTERED);
       locked.counterSlots.set(plan.slots);
+      locked.counterTerms = plan.terms.agreed;
+      locked.counterLines = plan.terms.lines;
       locked.counterMessage = message;
       locked.expiresAt = this.expiry(tx, plan.terms.startsAt, service);
       tx.effects.addJob(jobs.proposalExpiry(locked.id, locked.expiresAt));
-      await this.changed(tx, locked, 'countered');
+      await this.changed(tx, locked, 'countered', before, message ?? null);
       return locked;
     });
   }
@@ -107,15 +123,28 @@ export class ProposalService {
     if (proposal.customer.id !== actor.userId)
       throw new Forbidden('Only the customer who proposed can accept the counter-offer');
     await proposal.counterSlots.init();
-    return this.book(ctx, id, proposal, proposal.counterSlots.getItems(), ProposalStatus.COUNTERED, 'counter_accepted');
+    const offer = { terms: proposal.counterTerms!, lines: proposal.counterLines! };
+    return this.book(
+      ctx,
+      id,
+      proposal,
+      proposal.counterSlots.getItems(),
+      offer,
+      ProposalStatus.COUNTERED,
+      'counter_accepted',
+    );
   }
 
-  /** Books `slots` for the proposal's party and marks it ACCEPTED, if it is still in status `from` once locked. */
+  /**
+   * Books `slots` for the proposal's party at the price agreed (`offer`) and marks it ACCEPTED, if it is
+   * still in status `from` once locked.
+   */
   private async book(
     ctx: RequestContext,
     id: string,
     proposal: Proposal,
     slots: Slot[],
+    offer: Offer,
     from: ProposalStatus,
     kind: ProposalMailKind,
   ): Promise<Proposal> {
@@ -128,15 +157,16 @@ export class ProposalService {
       ctx.clock.now(),
     );
     const plan = {
-      ...this.bookings.planFor(ctx, service, proposal.customer.id, checked, party),
+      ...this.bookings.planFor(ctx, service, proposal.customer.id, checked, party, { offer }),
       notes: proposal.message,
     };
     return this.bookings.place(ctx, plan, async (tx, place) => {
       const locked = await this.live(tx, id, true, [from]);
+      const before = await proposalSnapshot(locked);
       const booking = await place(tx);
       this.move(locked, ProposalStatus.ACCEPTED);
       locked.booking = ref(booking);
-      await this.changed(tx, locked, kind);
+      await this.changed(tx, locked, kind, before);
       return locked;
     });
   }
@@ -146,9 +176,10 @@ export class ProposalService {
     return inTransaction(ctx, async (tx) => {
       const proposal = await this.live(tx, id, true, [ProposalStatus.PENDING]);
       await assertManages(tx, (await proposal.service.loadOrFail()).provider);
+      const before = await proposalSnapshot(proposal);
       this.move(proposal, ProposalStatus.DECLINED);
       proposal.declineReason = reason;
-      await this.changed(tx, proposal, 'declined');
+      await this.changed(tx, proposal, 'declined', before, reason);
       return proposal;
     });
   }
@@ -158,8 +189,9 @@ export class ProposalService {
     return inTransaction(ctx, async (tx) => {
       const proposal = await this.live(tx, id, true, LIVE);
       if (proposal.customer.id !== actor.userId) throw new Forbidden('Only the customer who proposed can withdraw');
+      const before = await proposalSnapshot(proposal);
       this.move(proposal, ProposalStatus.WITHDRAWN);
-      await this.changed(tx, proposal, 'withdrawn');
+      await this.changed(tx, proposal, 'withdrawn', before);
       return proposal;
     });
   }
@@ -171,8 +203,9 @@ export class ProposalService {
       if (!proposal || !LIVE.includes(proposal.status)) return;
       if (requeuedIfEarly(tx, jobs.proposalExpiry(proposal.id, proposal.expiresAt))) return;
       PROPOSAL_STATES.assertMove(proposal.status, ProposalStatus.EXPIRED, 'server');
+      const before = await proposalSnapshot(proposal);
       proposal.status = ProposalStatus.EXPIRED;
-      await this.changed(tx, proposal, 'expired');
+      await this.changed(tx, proposal, 'expired', before);
     });
   }
 
@@ -234,7 +267,14 @@ export class ProposalService {
     if (provider.user.id !== actor.userId) throw new Forbidden('This proposal is not yours');
   }
 
-  private async changed(tx: TxContext, proposal: Proposal, kind: ProposalMailKind): Promise<void> {
+  /** Publishes a change of a proposal; `before` is proposalSnapshot of it before the change (null when made). */
+  private async changed(
+    tx: TxContext,
+    proposal: Proposal,
+    kind: ProposalMailKind,
+    before: object | null,
+    reason: string | null = null,
+  ): Promise<void> {
     if (!LIVE.includes(proposal.status)) tx.effects.removeJob(jobKeys.proposalExpiry(proposal.id));
     const service = await proposal.service.loadOrFail();
     const provider = await service.provider.loadOrFail();
@@ -245,6 +285,9 @@ export class ProposalService {
       customerId: proposal.customer.id,
       providerUserId: provider.user.id,
       kind,
+      before,
+      after: await proposalSnapshot(proposal),
+      reason,
     });
   }
 }

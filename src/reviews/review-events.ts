@@ -1,4 +1,4 @@
-import { recordAudit } from '../booking/audit';
+import { AuditSubject, recordAudit } from '../core/audit';
 import type { TxContext } from '../core/context';
 
 /** ReviewCreated: published inside the transaction that stored a new review. */
@@ -15,7 +15,8 @@ export interface ReviewCreated {
 /** Listener: the review is part of its booking's history. */
 export function auditReview(tx: TxContext, review: ReviewCreated): void {
   recordAudit(tx, {
-    bookingId: review.bookingId,
+    subject: AuditSubject.BOOKING,
+    subjectId: review.bookingId,
     action: 'review.created',
     before: null,
     after: { reviewId: String(review.reviewId), rating: review.rating },

@@ -39,6 +39,8 @@ import { Schedule } from './schedule.entity';
 import { byStart, Slot } from './slot.entity';
 import { moveSlot } from './slot.state';
 import { daySummaryOf, readMonth, readSlots, type SlotRow } from './slot-reads';
+import { scheduleSnapshot, slotSnapshot } from './slot-events';
+import { AuditSubject } from '../core/audit';
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import { seatColumn } from '../booking/booking.state';
 
@@ -97,6 +99,19 @@ export class SchedulingService {
     private readonly events: Events,
   ) {}
 
+  /** Publishes a change of a schedule or a slot, for its audit trail. */
+  private async recorded(
+    tx: TxContext,
+    subject: AuditSubject.SCHEDULE | AuditSubject.SLOT,
+    id: number,
+    action: string,
+    before: object | null,
+    after: object,
+    reason: string | null = null,
+  ): Promise<void> {
+    await this.events.publish(tx, 'recordChanged', { subject, id, action, before, after, reason });
+  }
+
   private async managedService(ctx: RequestContext, serviceId: string): Promise<Service> {
     const service = await this.catalog.getService(ctx, serviceId);
     await assertManages(ctx, service.provider);
@@ -118,7 +133,7 @@ export class SchedulingService {
         LIMITS.durationMinutes,
       );
       const hours = workingHoursOf(input, durationMinutes);
-      return tx.em.create(Schedule, {
+      const schedule = tx.em.create(Schedule, {
         service,
         name: optionalText('name', input.name, 200, { singleLine: true }),
         rrule: ruleFor(input.recurrence, input.validFrom),
@@ -132,6 +147,10 @@ export class SchedulingService {
         validFrom: input.validFrom,
         validUntil: input.validUntil ?? null,
       });
+      await tx.em.flush();
+      const after = scheduleSnapshot(schedule, service.currency);
+      await this.recorded(tx, AuditSubject.SCHEDULE, schedule.id, 'schedule.created', null, after);
+      return schedule;
     });
   }
 
@@ -155,6 +174,7 @@ export class SchedulingService {
         if (!schedule) throw new NotFound('Schedule', id);
         const service = schedule.service.getEntity();
         await assertManages(tx, service.provider);
+        const before = scheduleSnapshot(schedule, service.currency);
         if (input.name !== undefined) schedule.name = optionalText('name', input.name, 200, { singleLine: true });
         if (input.startTime != null) schedule.startTime = input.startTime;
         if (input.durationMinutes != null)
@@ -186,6 +206,8 @@ export class SchedulingService {
         }
         if (input.active != null) schedule.active = input.active;
         await this.followSchedule(tx, schedule, service);
+        const after = scheduleSnapshot(schedule, service.currency);
+        await this.recorded(tx, AuditSubject.SCHEDULE, schedule.id, 'schedule.updated', before, after);
         return schedule;
       });
     } catch (error) {
@@ -206,12 +228,15 @@ export class SchedulingService {
     const times = schedule.slotStarts();
     const closed: number[] = [];
     const changed: number[] = [];
+    const records: { slot: Slot; action: string; before: object }[] = [];
     for (const slot of slots.filter((candidate) => candidate.booked + candidate.held === 0)) {
+      const before = slotSnapshot(slot, service.currency);
       const startsAt = this.startUnder(schedule, times, slot, service.timezone);
       if (!startsAt) {
         if (slot.status === SlotStatus.OPEN) {
           moveSlot(slot, SlotStatus.CLOSED);
           closed.push(slot.id);
+          records.push({ slot, action: 'slot.closed', before });
         }
         continue;
       }
@@ -230,8 +255,11 @@ export class SchedulingService {
       if (same) continue;
       Object.assign(slot, next);
       changed.push(slot.id);
+      records.push({ slot, action: 'slot.updated', before });
     }
     await tx.em.flush();
+    for (const { slot, action, before } of records)
+      await this.recorded(tx, AuditSubject.SLOT, slot.id, action, before, slotSnapshot(slot, service.currency));
     announceSlots(tx, service.id, closed, SlotChangeReason.CLOSED);
     announceSlots(tx, service.id, changed, SlotChangeReason.UPDATED);
     await this.lifecycle.seatsFreed(tx, changed); // more seats, or seats at a new time, go to the waitlist first
@@ -270,9 +298,12 @@ export class SchedulingService {
         throw new DomainError('INVALID_TRANSITION', 'This slot has started: cancel its bookings one by one', {
           rule: 'STARTED',
         });
+      const before = slotSnapshot(slot, service.currency);
       moveSlot(slot, SlotStatus.CANCELLED);
       slot.cancellationReason = reason;
       await tx.em.flush();
+      const after = slotSnapshot(slot, service.currency);
+      await this.recorded(tx, AuditSubject.SLOT, slot.id, 'slot.cancelled', before, after, reason);
       announceSlots(tx, service.id, [slot.id], SlotChangeReason.CANCELLED);
       for (const booking of bookings) await this.bookings.cancelLocked(tx, booking, reason, false);
       await this.events.publish(tx, 'slotCancelled', { slotId, serviceId: service.id, reason });
@@ -356,12 +387,15 @@ export class SchedulingService {
         .ignore()
         .returning('id')
         .execute('all');
-      announceSlots(
-        tx,
-        service.id,
-        inserted.map((row: { id: number }) => row.id),
-        SlotChangeReason.CREATED,
-      );
+      const made = inserted.map((row: { id: number }) => row.id);
+      announceSlots(tx, service.id, made, SlotChangeReason.CREATED);
+      // One entry on the schedule names the slots it made (a year of them would be a year of entries).
+      if (made.length > 0)
+        await this.recorded(tx, AuditSubject.SCHEDULE, schedule.id, 'schedule.slots_generated', null, {
+          from: first,
+          to: last,
+          slotIds: made.map(String),
+        });
       return tx.em.find(
         Slot,
         { service: service.id, startsAt: { $in: wanted.map((o) => o.startsAt) } },
@@ -393,6 +427,8 @@ export class SchedulingService {
         });
         await tx.em.flush();
         announceSlots(tx, service.id, [created.id], SlotChangeReason.CREATED);
+        const after = slotSnapshot(created, service.currency);
+        await this.recorded(tx, AuditSubject.SLOT, created.id, 'slot.created', null, after);
         return created;
       });
       // Reads the blackout formula, which only the database computes.
@@ -428,7 +464,12 @@ export class SchedulingService {
           slotId: String(taken.id),
         });
       }
-      changing.forEach((slot) => moveSlot(slot, target));
+      for (const slot of changing) {
+        const before = slotSnapshot(slot, service.currency);
+        moveSlot(slot, target);
+        const action = open ? 'slot.opened' : 'slot.closed';
+        await this.recorded(tx, AuditSubject.SLOT, slot.id, action, before, slotSnapshot(slot, service.currency));
+      }
       const reason = open ? SlotChangeReason.OPENED : SlotChangeReason.CLOSED;
       announceSlots(
         tx,
@@ -464,8 +505,11 @@ export class SchedulingService {
         });
       }
       const raised = value > slot.capacity;
+      const before = slotSnapshot(slot, service.currency);
       slot.capacity = value;
       await tx.em.flush();
+      const after = slotSnapshot(slot, service.currency);
+      await this.recorded(tx, AuditSubject.SLOT, slot.id, 'slot.capacity_changed', before, after);
       announceSlots(tx, service.id, [slot.id], SlotChangeReason.UPDATED);
       if (raised) await this.lifecycle.seatsFreed(tx, [slot.id]);
       return slot;

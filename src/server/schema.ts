@@ -1,14 +1,16 @@
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, getMetadataStorage, type ContainerType, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { AccountResolver } from '../accounts/account.resolver';
+import { AuditResolver } from '../audit/audit.resolver';
 import { AuditEntryResolver, BookingResolver } from '../booking/booking.resolver';
+import { PriceLineResolver } from '../booking/terms.types';
 import { CalendarFeedResolver } from '../calendars/feed.resolver';
 import { ProviderResolver, ServiceResolver } from '../catalog/catalog.resolver';
 import { refuseControlCharacters } from '../core/argument-guard';
 import { DateTimeScalar } from '../core/scalars';
 import { LiveResolver } from '../live/live.resolver';
 import { MessageResolver } from '../notifications/message.resolver';
-import { PaymentResolver } from '../payments/payment.resolver';
+import { PaymentDiscrepancyResolver, PaymentResolver, RefundResolver } from '../payments/payment.resolver';
 import { ImageResolver, ProviderAvatarResolver, ServiceImagesResolver } from '../images/image.resolver';
 import { ProposalResolver } from '../proposals/proposal.resolver';
 import { ProviderReviewsResolver, ReviewResolver, ServiceReviewsResolver } from '../reviews/review.resolver';
@@ -40,9 +42,13 @@ const RESOLVERS: Factory[] = [
   [AvailabilityCheckResolver, (d) => new AvailabilityCheckResolver(d.availabilityChecks)],
   [BookingResolver, (d) => new BookingResolver(d.bookings, d.bookingQueries)],
   [AuditEntryResolver, () => new AuditEntryResolver()],
+  [AuditResolver, (d) => new AuditResolver(d.audits)],
   [LiveResolver, () => new LiveResolver()],
   [MessageResolver, (d) => new MessageResolver(d.notifications)],
   [PaymentResolver, () => new PaymentResolver()],
+  [RefundResolver, () => new RefundResolver()],
+  [PaymentDiscrepancyResolver, (d) => new PaymentDiscrepancyResolver(d.payments)],
+  [PriceLineResolver, () => new PriceLineResolver()],
   [ProposalResolver, (d) => new ProposalResolver(d.proposals)],
   [WaitlistResolver, (d) => new WaitlistResolver(d.waitlist)],
   [WebhookResolver, (d) => new WebhookResolver(d.webhooks)],

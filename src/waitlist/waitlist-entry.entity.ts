@@ -17,6 +17,8 @@ import { Booking } from '../booking/booking.entity';
 import { Contact } from '../booking/contact';
 import { Service } from '../catalog/service.entity';
 import { DateScalar } from '../core/scalars';
+import type { PriceLine } from '../booking/pricing';
+import type { AgreedTerms } from '../booking/terms';
 import { Slot } from '../scheduling/slot.entity';
 import { WaitlistStatus } from './waitlist.enums';
 
@@ -44,7 +46,7 @@ import { WaitlistStatus } from './waitlist.enums';
 @Check({ name: 'waitlist_entry_target_check', expression: '(slot_id is null) <> (date is null)' })
 @Check({ name: 'waitlist_entry_party_check', expression: 'party_size > 0' })
 export class WaitlistEntry {
-  [OptionalProps]?: 'priority' | 'status' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'priority' | 'status' | 'slotPrices' | 'createdAt' | 'updatedAt';
 
   @Field(() => ID, { description: 'Stable identifier of the entry.' })
   @PrimaryKey()
@@ -95,6 +97,18 @@ export class WaitlistEntry {
   })
   @Property({ type: 'text', nullable: true })
   notes?: string | null;
+
+  /** The terms the customer joined at; a claimed offer is booked at them. */
+  @Property({ type: 'json' })
+  terms!: AgreedTerms;
+
+  /** The adult price of each slot queued for (the slot, or the date's slots) when the customer joined. */
+  @Property({ type: 'json' })
+  slotPrices: Record<string, string> = {};
+
+  /** The price lines of the offer, set when it is offered: what claiming it costs. */
+  @Property({ type: 'json', nullable: true })
+  lines?: PriceLine[] | null;
 
   /** Higher first; set by the provider or an admin. */
   @Field(() => Int, { description: 'Higher is offered first (-1000 to 1000, default 0); set by the provider.' })

@@ -1,5 +1,7 @@
 import { LockMode, ref } from '@mikro-orm/core';
 import type { SeatsFreed } from '../booking/booking-events';
+import { currentUnitPrice } from '../booking/booking-plan';
+import { priceLines } from '../booking/pricing';
 import { changeSeats } from '../booking/seat-ledger';
 import { pgArray } from '../core/sql';
 import type { TxContext } from '../core/context';
@@ -12,15 +14,11 @@ import type { Slot } from '../scheduling/slot.entity';
 import { WaitlistEntry } from './waitlist-entry.entity';
 import { WaitlistStatus } from './waitlist.enums';
 import { WAITLIST_STATES } from './waitlist.state';
+import { entrySnapshot } from './waitlist-events';
+import { AuditSubject } from '../core/audit';
 
 /** Queue order: priority high first, then first come (id breaks ties of the same instant). */
 export const QUEUE_ORDER = { priority: 'desc', createdAt: 'asc', id: 'asc' } as const;
-
-/** Moves an entry's status through the waitlist's state table. */
-export function moveEntry(entry: WaitlistEntry, to: WaitlistStatus, by: Mover): void {
-  WAITLIST_STATES.assertMove(entry.status, to, by);
-  entry.status = to;
-}
 
 /**
  * Turns freed seats into offers, inside the transaction that freed them (the listener of seatsFreed): for
@@ -32,6 +30,36 @@ export class WaitlistOffers {
     private readonly events: Events,
     private readonly offerHours: number,
   ) {}
+
+  /**
+   * The only writer of an entry's status: the move is checked against the state table, and published
+   * (`waitlist_entry.<status>`, for its audit trail) after `change` set what goes with it.
+   */
+  async move(
+    tx: TxContext,
+    entry: WaitlistEntry,
+    to: WaitlistStatus,
+    by: Mover,
+    change: () => void = () => undefined,
+  ): Promise<void> {
+    WAITLIST_STATES.assertMove(entry.status, to, by);
+    const before = entrySnapshot(entry);
+    entry.status = to;
+    change();
+    await this.recorded(tx, entry, `waitlist_entry.${to.toLowerCase()}`, before);
+  }
+
+  /** Publishes a change of an entry (`before` as entrySnapshot read it), for its audit trail. */
+  async recorded(tx: TxContext, entry: WaitlistEntry, action: string, before: object | null): Promise<void> {
+    await this.events.publish(tx, 'recordChanged', {
+      subject: AuditSubject.WAITLIST_ENTRY,
+      id: entry.id,
+      action,
+      before,
+      after: entrySnapshot(entry),
+      reason: null,
+    });
+  }
 
   async seatsFreed(tx: TxContext, { slotIds }: SeatsFreed): Promise<void> {
     if (!(await this.anyoneWaiting(tx, slotIds))) return;
@@ -72,12 +100,20 @@ export class WaitlistOffers {
     return waiting;
   }
 
+  /**
+   * Holds the seats for an entry and prices the offer: the slot at the price it had when the customer
+   * joined (today's, for a slot of the date made since), at the terms they joined at.
+   */
   private async offer(tx: TxContext, entry: WaitlistEntry, slot: Slot): Promise<void> {
     await changeSeats(tx, slot.service.id, new Map([[slot.id, { held: entry.partySize, booked: 0 }]]));
-    moveEntry(entry, WaitlistStatus.OFFERED, 'server');
-    entry.offeredSlot = ref(slot);
-    entry.offerExpiresAt = new Date(tx.clock.now().getTime() + this.offerHours * 3_600_000);
-    tx.effects.addJob(jobs.offerExpiry(entry.id, entry.offerExpiresAt));
+    const expiresAt = new Date(tx.clock.now().getTime() + this.offerHours * 3_600_000);
+    const price = entry.slotPrices[slot.id] ?? currentUnitPrice(slot, await slot.service.loadOrFail());
+    await this.move(tx, entry, WaitlistStatus.OFFERED, 'server', () => {
+      entry.offeredSlot = ref(slot);
+      entry.lines = priceLines([{ id: slot.id, price }], entry, entry.terms);
+      entry.offerExpiresAt = expiresAt;
+    });
+    tx.effects.addJob(jobs.offerExpiry(entry.id, expiresAt));
     await this.events.publish(tx, 'waitlistOffered', {
       entryId: entry.id,
       customerId: entry.customer.id,
@@ -105,7 +141,7 @@ export class WaitlistOffers {
       if (entry.status === WaitlistStatus.OFFERED) {
         await this.endOffer(tx, entry, WaitlistStatus.CANCELLED, 'user');
         tx.effects.removeJob(jobKeys.offerExpiry(entry.id));
-      } else moveEntry(entry, WaitlistStatus.CANCELLED, 'user');
+      } else await this.move(tx, entry, WaitlistStatus.CANCELLED, 'user');
     }
   }
 
@@ -118,7 +154,7 @@ export class WaitlistOffers {
   ): Promise<void> {
     const slotId = entry.offeredSlot!.id;
     await changeSeats(tx, entry.service.id, new Map([[slotId, { held: -entry.partySize, booked: 0 }]]));
-    moveEntry(entry, status, by);
+    await this.move(tx, entry, status, by);
     await tx.em.flush();
     await this.events.publish(tx, 'seatsFreed', { slotIds: [slotId] });
   }

@@ -1,6 +1,9 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../accounts/role';
 import { Booking } from '../booking/booking.entity';
+import { PriceBreakdown } from '../booking/booking.inputs';
+import { priceOf } from '../booking/pricing';
+import { AgreedTermsView, priceBreakdown, termsView } from '../booking/terms.types';
 import { Service } from '../catalog/service.entity';
 import type { RequestContext } from '../core/context';
 import { Slot } from '../scheduling/slot.entity';
@@ -102,6 +105,25 @@ export class WaitlistResolver {
   slot(@Root() entry: WaitlistEntry): Promise<Slot | null> | null {
     const slot = entry.slot ?? entry.offeredSlot;
     return slot ? slot.load() : null;
+  }
+
+  @FieldResolver(() => AgreedTermsView, {
+    description:
+      'The rates, currency and cancellation policy of when the customer joined: a claimed offer is booked at them.',
+  })
+  terms(@Root() entry: WaitlistEntry): AgreedTermsView {
+    return termsView(entry.terms);
+  }
+
+  @FieldResolver(() => PriceBreakdown, {
+    nullable: true,
+    description:
+      'What claiming the offer costs (the slot at its price when the customer joined, at the terms joined at); null until offered.',
+  })
+  price(@Root() entry: WaitlistEntry): PriceBreakdown | null {
+    return entry.lines
+      ? priceBreakdown(priceOf(entry.lines, entry.terms.currency), entry.lines, entry.terms.currency)
+      : null;
   }
 
   @FieldResolver(() => Booking, {

@@ -13,15 +13,18 @@ import { parseId } from '../core/ids';
 import { businessMetrics } from '../core/metrics';
 import { requeuedIfEarly } from '../core/jobs';
 import { jobKeys, jobs } from '../jobs';
+import { currentUnitPrice } from '../booking/booking-plan';
 import { checkSlots, MAX_NOTE_LENGTH, parseParty } from '../booking/booking-rules';
 import { parseContact } from '../booking/contact';
+import { currentTerms } from '../booking/terms';
 import { intInRange, optionalText } from '../core/validate';
 import { localDate } from '../core/zoned-time';
 import { Slot } from '../scheduling/slot.entity';
 import { WaitlistEntry } from './waitlist-entry.entity';
 import { WaitlistStatus } from './waitlist.enums';
 import type { WaitlistInput } from './waitlist.inputs';
-import { moveEntry, QUEUE_ORDER, type WaitlistOffers } from './waitlist-offers';
+import { QUEUE_ORDER, type WaitlistOffers } from './waitlist-offers';
+import { entrySnapshot } from './waitlist-events';
 import { MAX_ROWS } from '../core/limits';
 
 const MAX_PRIORITY = 1_000;
@@ -82,8 +85,12 @@ export class WaitlistService {
           ...party,
           contact,
           notes,
+          // What the customer queues for, at today's terms and prices: an offer is priced at them.
+          terms: currentTerms(service),
+          slotPrices: Object.fromEntries(slots.map((slot) => [slot.id, currentUnitPrice(slot, service)])),
         });
         await tx.em.flush();
+        await this.offers.recorded(tx, entry, 'waitlist_entry.created', null);
         return (await this.withPositions(tx.em, [entry]))[0];
       });
     } catch (error) {
@@ -124,14 +131,14 @@ export class WaitlistService {
       if (entry.status === WaitlistStatus.OFFERED) {
         tx.effects.removeJob(jobKeys.offerExpiry(entry.id));
         await this.offers.endOffer(tx, entry, WaitlistStatus.CANCELLED, 'user');
-      } else moveEntry(entry, WaitlistStatus.CANCELLED, 'user');
+      } else await this.offers.move(tx, entry, WaitlistStatus.CANCELLED, 'user');
       return entry;
     });
   }
 
   /**
-   * Turns an offer into a booking on the seats already held, priced for the entry's party exactly as `book`
-   * would (a paid service starts its payment first). The entry is locked, so of two concurrent claims one
+   * Turns an offer into a booking on the seats already held, for the entry's party at the offer's price
+   * (the terms and slot prices of when the customer joined; a paid service starts its payment first). The entry is locked, so of two concurrent claims one
    * books and one is refused.
    */
   async claim(ctx: RequestContext, id: string): Promise<Booking> {
@@ -139,16 +146,18 @@ export class WaitlistService {
     const slot = await entry.offeredSlot!.loadOrFail();
     const service = await entry.service.loadOrFail();
     const party = { adults: entry.adults, children: entry.children, infants: entry.infants };
+    const offer = { terms: entry.terms, lines: entry.lines! };
     const plan = {
-      ...this.bookings.planFor(ctx, service, entry.customer.id, [slot], party, true),
+      ...this.bookings.planFor(ctx, service, entry.customer.id, [slot], party, { seatsHeld: true, offer }),
       contact: entry.contact ?? null,
       notes: entry.notes ?? null,
     };
     return this.bookings.place(ctx, plan, async (tx, place) => {
       const locked = this.assertClaimable(tx, await this.own(tx, id, true));
       const booking = await place(tx);
-      moveEntry(locked, WaitlistStatus.CONVERTED, 'user');
-      locked.booking = ref(booking);
+      await this.offers.move(tx, locked, WaitlistStatus.CONVERTED, 'user', () => {
+        locked.booking = ref(booking);
+      });
       tx.effects.removeJob(jobKeys.offerExpiry(locked.id));
       tx.effects.afterCommit(() => businessMetrics.waitlistConversions.inc());
       return booking;
@@ -201,8 +210,10 @@ export class WaitlistService {
       const entry = await tx.em.findOne(WaitlistEntry, parseId('id', id), { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!entry) throw new NotFound('WaitlistEntry', id);
       await assertManages(tx, (await entry.service.loadOrFail()).provider);
+      const before = entrySnapshot(entry);
       entry.priority = value;
       await tx.em.flush();
+      await this.offers.recorded(tx, entry, 'waitlist_entry.priority_changed', before);
       return (await this.withPositions(tx.em, [entry]))[0];
     });
   }

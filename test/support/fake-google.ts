@@ -39,8 +39,36 @@ const CODE_TTL_MS = 10 * 60_000;
 /** RFC 7636: a verifier is 43 to 128 unreserved characters. */
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 
-/** What the next calendar API calls get: a dropped connection, an error status, an answer lost after the work was done, or none at all. */
-export type Fault = 'down' | '500' | '429' | 'lose' | 'hang';
+/**
+ * What the next calendar API calls get: a dropped connection, an error status (500 backendError; 429 and
+ * 403 rateLimitExceeded / userRateLimitExceeded, the limits Google's error guide says to back off from),
+ * an answer lost after the work was done, or none at all.
+ */
+export type Fault = 'down' | '500' | '429' | '403-rate' | '403-user-rate' | 'lose' | 'hang';
+
+/** calendarExpansionMax: the most calendars one free/busy query may name. */
+const FREE_BUSY_MAX_CALENDARS = 50;
+/** Page sizes Google caps list calls at: the calendar list (250) and events (2500). */
+const PAGE_CAP = { calendarList: 250, events: 2500 };
+
+/** An error answer as Google's API writes it: `{ error: { errors: [{ domain, reason, message }], code, message } }`. */
+export function googleError(code: number, reason: string, message: string, domain = 'global') {
+  return { error: { errors: [{ domain, reason, message }], code, message } };
+}
+
+const ERRORS = {
+  notFound: googleError(404, 'notFound', 'Not Found'),
+  deleted: googleError(410, 'deleted', 'Resource has been deleted'),
+  duplicate: googleError(409, 'duplicate', 'The requested identifier already exists.'),
+};
+
+/** One page of a list, as Google pages it: maxResults (capped at `cap`), and a nextPageToken while more remain. */
+function page<T>(items: T[], url: URL, cap: number, byDefault: number): { items: T[]; nextPageToken?: string } {
+  const size = Math.min(Number(url.searchParams.get('maxResults') ?? byDefault), cap);
+  const start = Number(url.searchParams.get('pageToken') ?? 0);
+  const next = start + size;
+  return { items: items.slice(start, next), ...(next < items.length ? { nextPageToken: String(next) } : {}) };
+}
 
 const id = (prefix: string) => `${prefix}${randomBytes(8).toString('hex')}`;
 
@@ -61,7 +89,16 @@ export class FakeGoogle {
   private readonly refreshTokens = new Map<string, string>();
   private readonly accessTokens = new Map<string, string>();
   private readonly hung: http.ServerResponse[] = [];
-  fault?: { kind: Fault; times: number; retryAfter?: number };
+  /** The next `times` calendar API calls (those matching `only`, when given) fail as `kind` says. */
+  fault?: { kind: Fault; times: number; retryAfter?: number; only?: RegExp };
+  /**
+   * The longest free/busy range answered. Google refuses longer ones with 400 timeRangeTooLong and does not
+   * document its limit (reports put it near 90 days); 60 days are known to pass, so the fake refuses
+   * anything longer: it must never be kinder than Google. A test may lower it (Google changing its mind).
+   */
+  freeBusyMaxDays = 60;
+  /** Every free/busy query asked, as Google received it. */
+  readonly freeBusyQueries: { timeMin: string; timeMax: string; items: string[] }[] = [];
 
   private constructor(private readonly server: http.Server) {}
 
@@ -176,22 +213,69 @@ export class FakeGoogle {
 
     const fault = this.fault;
     let lose = false;
-    if (fault && fault.times > 0) {
+    if (fault && fault.times > 0 && (!fault.only || fault.only.test(`${method} ${url.pathname}`))) {
       fault.times -= 1;
       lose = fault.kind === 'lose';
+      const retryAfter: Record<string, string> = fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {};
       if (fault.kind === 'down') return void req.socket.destroy();
       if (fault.kind === 'hang') return void this.hung.push(res);
-      if (fault.kind === '500') return send(500, { error: { code: 500, message: 'Backend Error' } });
+      if (fault.kind === '500') return send(500, googleError(500, 'backendError', 'Backend Error'));
       if (fault.kind === '429')
+        return send(429, googleError(429, 'rateLimitExceeded', 'Rate Limit Exceeded', 'usageLimits'), retryAfter);
+      if (fault.kind === '403-rate')
+        return send(403, googleError(403, 'rateLimitExceeded', 'Rate Limit Exceeded', 'usageLimits'), retryAfter);
+      if (fault.kind === '403-user-rate')
         return send(
-          429,
-          { error: { code: 429, message: 'Rate Limit Exceeded' } },
-          { 'retry-after': String(fault.retryAfter ?? 1) },
+          403,
+          googleError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded', 'usageLimits'),
+          retryAfter,
         );
     }
     const body = raw && req.headers['content-type']?.includes('json') ? JSON.parse(raw) : {};
     const answer = (status: number, value?: unknown) => (lose ? req.socket.destroy() : send(status, value));
     return this.calendarApi(method, url, body, account, answer);
+  }
+
+  /**
+   * freebusy.query as Google answers it: timeMin and timeMax required, an empty range refused
+   * (timeRangeEmpty), a range over freeBusyMaxDays refused (timeRangeTooLong), at most 50 calendars
+   * (tooManyCalendarsRequested); a calendar the account cannot read answers `errors` of its own (notFound).
+   */
+  private freeBusy(
+    body: Record<string, unknown>,
+    account: string,
+    answer: (status: number, value?: unknown) => void,
+    invalid: (reason: string, message: string) => void,
+  ): void {
+    const { timeMin, timeMax } = body as { timeMin?: string; timeMax?: string };
+    const items = ((body.items as { id: string }[] | undefined) ?? []).map((item) => item.id);
+    if (!timeMin) return invalid('required', 'Missing timeMin parameter.');
+    if (!timeMax) return invalid('required', 'Missing timeMax parameter.');
+    const [from, to] = [Date.parse(timeMin), Date.parse(timeMax)];
+    if (Number.isNaN(from) || Number.isNaN(to)) return invalid('invalid', 'Invalid value for timeMin or timeMax.');
+    if (to <= from) return invalid('timeRangeEmpty', 'The specified time range is empty.');
+    if (to - from > this.freeBusyMaxDays * 86_400_000)
+      return invalid('timeRangeTooLong', 'The requested time range is too long.');
+    if (items.length > FREE_BUSY_MAX_CALENDARS)
+      return invalid('tooManyCalendarsRequested', 'The number of calendars requested is too large.');
+    this.freeBusyQueries.push({ timeMin, timeMax, items });
+    const calendars: Record<string, unknown> = {};
+    for (const id of items) {
+      const calendar = this.calendars.get(id);
+      calendars[id] =
+        calendar?.owner === account
+          ? {
+              // Periods that meet the range, cut to it.
+              busy: calendar.busy
+                .filter((period) => Date.parse(period.end) > from && Date.parse(period.start) < to)
+                .map((period) => ({
+                  start: new Date(Math.max(Date.parse(period.start), from)).toISOString(),
+                  end: new Date(Math.min(Date.parse(period.end), to)).toISOString(),
+                })),
+            }
+          : { errors: [{ domain: 'global', reason: 'notFound' }], busy: [] };
+    }
+    return answer(200, { kind: 'calendar#freeBusy', timeMin, timeMax, calendars });
   }
 
   private token(form: URLSearchParams, send: (status: number, body?: unknown) => void): void {
@@ -245,20 +329,15 @@ export class FakeGoogle {
     answer: (status: number, value?: unknown) => void,
   ): void {
     const parts = url.pathname.replace('/calendar/v3/', '').split('/').map(decodeURIComponent);
-    const notFound = () => answer(404, { error: { code: 404, message: 'Not Found' } });
+    const notFound = () => answer(404, ERRORS.notFound);
+    const invalid = (reason: string, message: string) => answer(400, googleError(400, reason, message));
     if (parts[0] === 'users' && parts[2] === 'calendarList') {
-      return answer(200, {
-        items: [...this.calendars.values()]
-          .filter((calendar) => calendar.owner === account)
-          .map((calendar) => ({ id: calendar.id, summary: calendar.summary, accessRole: 'owner' })),
-      });
+      const items = [...this.calendars.values()]
+        .filter((calendar) => calendar.owner === account)
+        .map((calendar) => ({ id: calendar.id, summary: calendar.summary, accessRole: 'owner' }));
+      return answer(200, page(items, url, PAGE_CAP.calendarList, 100));
     }
-    if (parts[0] === 'freeBusy' && method === 'POST') {
-      const calendars: Record<string, { busy: { start: string; end: string }[] }> = {};
-      for (const item of body.items as { id: string }[])
-        calendars[item.id] = { busy: this.calendars.get(item.id)?.busy ?? [] };
-      return answer(200, { kind: 'calendar#freeBusy', calendars });
-    }
+    if (parts[0] === 'freeBusy' && method === 'POST') return this.freeBusy(body, account, answer, invalid);
     if (parts[0] !== 'calendars') return notFound();
     if (parts.length === 1 && method === 'POST') {
       const calendar = {
@@ -283,7 +362,8 @@ export class FakeGoogle {
     const eventId = parts[3];
     const withMeet = (event: FakeEvent): FakeEvent => {
       if (url.searchParams.get('conferenceDataVersion') === '1' && event.conferenceData && !event.hangoutLink) {
-        const link = `https://meet.google.com/${event.id.slice(-3)}-fake-meet`;
+        // Each conference Google makes is a meeting of its own, with its own link.
+        const link = `https://meet.google.com/${randomBytes(5).toString('hex')}`;
         return {
           ...event,
           hangoutLink: link,
@@ -294,13 +374,17 @@ export class FakeGoogle {
     };
     if (!eventId && method === 'GET') {
       const from = url.searchParams.get('timeMin');
-      const items = this.live(calendar).filter((event) => !from || (event.end?.dateTime ?? '') > from);
-      return answer(200, { items });
+      const items = this.live(calendar).filter(
+        (event) => !from || new Date(event.end?.dateTime ?? 0).getTime() > new Date(from).getTime(),
+      );
+      return answer(200, page(items, url, PAGE_CAP.events, 250));
     }
     if (!eventId && method === 'POST') {
       const event = withMeet({ ...(body as FakeEvent), status: (body.status as string) ?? 'confirmed' });
-      if (calendar.events.has(event.id))
-        return answer(409, { error: { code: 409, message: 'The requested identifier already exists.' } });
+      // Ids of events made by a client: base32hex (a-v, 0-9), 5 to 1024 characters.
+      if (typeof event.id !== 'string' || !/^[a-v0-9]{5,1024}$/.test(event.id))
+        return invalid('invalid', 'Invalid resource id value.');
+      if (calendar.events.has(event.id)) return answer(409, ERRORS.duplicate);
       calendar.events.set(event.id, event);
       return answer(200, event);
     }
@@ -321,8 +405,7 @@ export class FakeGoogle {
     }
     if (method === 'DELETE') {
       if (!existing) return notFound();
-      if (existing.status === 'cancelled')
-        return answer(410, { error: { code: 410, message: 'Resource has been deleted' } });
+      if (existing.status === 'cancelled') return answer(410, ERRORS.deleted);
       calendar.events.set(eventId, { ...existing, status: 'cancelled' });
       return answer(204);
     }

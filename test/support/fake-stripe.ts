@@ -10,12 +10,45 @@ export interface FakeIntent {
   id: string;
   object: 'payment_intent';
   amount: number;
+  /** What the bank took: the amount once succeeded, 0 before (Stripe's PaymentIntent.amount_received). */
+  amount_received: number;
   currency: string;
   status: string;
   client_secret: string;
   metadata: Record<string, string>;
+  /** Refunded or on its way back (pending, requires_action, succeeded refunds): Stripe's charge.amount_refunded. */
   amount_refunded: number;
 }
+
+/** Stripe's refund statuses (docs.stripe.com/api/refunds/object). */
+export type RefundState = 'pending' | 'requires_action' | 'succeeded' | 'failed' | 'canceled';
+
+export interface FakeRefund {
+  id: string;
+  object: 'refund';
+  amount: number;
+  currency: string;
+  payment_intent: string;
+  status: RefundState;
+  failure_reason: string | null;
+  metadata: Record<string, string>;
+}
+
+/**
+ * The moves Stripe documents for a refund: pending and requires_action settle as succeeded, failed or
+ * canceled; a succeeded card refund may still fail later (test card 4000000000005126); failed and
+ * canceled are final.
+ */
+const REFUND_MOVES: Record<RefundState, RefundState[]> = {
+  pending: ['succeeded', 'failed', 'canceled', 'requires_action'],
+  requires_action: ['pending', 'succeeded', 'failed', 'canceled'],
+  succeeded: ['failed'],
+  failed: [],
+  canceled: [],
+};
+
+/** Refunds that give (or will give) money back count in the charge's amount_refunded. */
+const COUNTED: ReadonlySet<RefundState> = new Set(['pending', 'requires_action', 'succeeded']);
 
 export interface Recorded {
   method: string;
@@ -26,17 +59,27 @@ export interface Recorded {
 
 const id = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 
+const invalid = (message: string, code?: string, param?: string): [number, unknown] => [
+  400,
+  { error: { type: 'invalid_request_error', message, ...(code ? { code } : {}), ...(param ? { param } : {}) } },
+];
+
 /**
  * A local HTTP server speaking the parts of Stripe's API the server uses (PaymentIntents create and cancel,
- * refunds create), with Stripe's idempotency-key replay, and switches to make it fail or hang.
+ * refunds create, retrieve and cancel), with Stripe's idempotency-key replay, its refund statuses and their events,
+ * its documented refusals, and switches to make it fail or hang.
  */
 export class FakeStripe {
   readonly intents = new Map<string, FakeIntent>();
+  readonly refunds = new Map<string, FakeRefund>();
   readonly requests: Recorded[] = [];
   /** What the next requests get: normal answers, HTTP 500, or no answer at all. */
   mode: 'ok' | 'error' | 'hang' = 'ok';
-  /** What the bank says of new refunds: granted, or refused (a closed card account). */
-  refundOutcome: 'succeeded' | 'failed' = 'succeeded';
+  /**
+   * What Stripe answers a new refund: succeeded at once, pending (the bank has not paid it yet, as card
+   * refunds often are), requires_action, or failed at once (a closed card account).
+   */
+  refundOutcome: 'succeeded' | 'pending' | 'requires_action' | 'failed' = 'succeeded';
   private readonly replays = new Map<string, { status: number; body: unknown }>();
   private readonly stripe = new Stripe(SECRET_KEY);
 
@@ -85,6 +128,7 @@ export class FakeStripe {
         id: intentId,
         object: 'payment_intent',
         amount: Number(params.amount),
+        amount_received: 0,
         currency: params.currency,
         status: 'requires_payment_method',
         client_secret: `${intentId}_secret_${randomBytes(6).toString('hex')}`,
@@ -124,37 +168,67 @@ export class FakeStripe {
     if (method === 'POST' && path === '/v1/refunds') {
       const intent = this.intents.get(params.payment_intent);
       if (!intent)
+        return invalid(`No such payment_intent: '${params.payment_intent}'`, 'resource_missing', 'payment_intent');
+      if (params.amount !== undefined && !/^[1-9][0-9]*$/.test(params.amount))
+        return invalid('Invalid positive integer', 'parameter_invalid_integer', 'amount');
+      if (intent.status !== 'succeeded')
+        return invalid(
+          `This PaymentIntent (${intent.id}) does not have a successful charge to refund.`,
+          'charge_not_refundable',
+        );
+      const left = intent.amount - intent.amount_refunded;
+      if (left <= 0) return invalid(`Charge for ${intent.id} has already been refunded.`, 'charge_already_refunded');
+      const amount = Number(params.amount ?? left);
+      if (amount > left)
+        return invalid(
+          `Refund amount (${amount}) is greater than unrefunded amount on charge (${left})`,
+          'amount_too_large',
+          'amount',
+        );
+      const refund: FakeRefund = {
+        id: id('re'),
+        object: 'refund',
+        amount,
+        currency: intent.currency,
+        payment_intent: intent.id,
+        status: this.refundOutcome,
+        failure_reason: this.refundOutcome === 'failed' ? 'expired_or_canceled_card' : null,
+        metadata: Object.fromEntries(
+          Object.entries(params).flatMap(([key, value]) =>
+            key.startsWith('metadata[') ? [[key.slice(9, -1), value]] : [],
+          ),
+        ),
+      };
+      this.refunds.set(refund.id, refund);
+      if (COUNTED.has(refund.status)) intent.amount_refunded += amount;
+      return [200, { ...refund }];
+    }
+    const readRefund = /^\/v1\/refunds\/([^/]+)$/.exec(path);
+    if (method === 'GET' && readRefund) {
+      const refund = this.refunds.get(readRefund[1]);
+      if (!refund)
         return [
           404,
-          { error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such payment_intent' } },
-        ];
-      const amount = Number(params.amount ?? intent.amount - intent.amount_refunded);
-      if (intent.status !== 'succeeded' || amount > intent.amount - intent.amount_refunded) {
-        return [
-          400,
           {
             error: {
               type: 'invalid_request_error',
-              code: 'charge_already_refunded',
-              message: 'Cannot refund that much',
+              code: 'resource_missing',
+              message: `No such refund: '${readRefund[1]}'`,
             },
           },
         ];
-      }
-      if (this.refundOutcome === 'failed')
-        return [
-          200,
-          {
-            id: id('re'),
-            object: 'refund',
-            amount,
-            payment_intent: intent.id,
-            status: 'failed',
-            failure_reason: 'expired_or_canceled_card',
-          },
-        ];
-      intent.amount_refunded += amount;
-      return [200, { id: id('re'), object: 'refund', amount, payment_intent: intent.id, status: 'succeeded' }];
+      return [200, { ...refund }];
+    }
+    const cancelRefund = /^\/v1\/refunds\/([^/]+)\/cancel$/.exec(path);
+    if (method === 'POST' && cancelRefund) {
+      const refund = this.refunds.get(cancelRefund[1]);
+      if (!refund)
+        return [404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such refund' } }];
+      // Only refunds waiting for the customer's action can be cancelled (docs.stripe.com/api/refunds/cancel).
+      if (refund.status !== 'requires_action')
+        return invalid(`You can't cancel a refund with status ${refund.status}.`);
+      this.settleRefund(refund.id, 'canceled', 'merchant_request');
+      return [200, { ...refund }];
     }
     return [
       404,
@@ -167,6 +241,7 @@ export class FakeStripe {
     const intent = this.intents.get(intentId);
     if (!intent) throw new Error(`unknown intent ${intentId}`);
     intent.status = outcome === 'payment_failed' ? 'requires_payment_method' : outcome;
+    if (outcome === 'succeeded') intent.amount_received = intent.amount;
     const object =
       outcome === 'payment_failed'
         ? { ...intent, last_payment_error: { message: 'Your card was declined.' } }
@@ -174,17 +249,53 @@ export class FakeStripe {
     return this.event(`payment_intent.${outcome}`, object);
   }
 
-  /** The charge.refunded event of an intent's refunds so far. */
-  refundedEvent(intentId: string): Stripe.Event {
-    const intent = this.intents.get(intentId)!;
-    return this.event('charge.refunded', {
-      id: id('ch'),
-      object: 'charge',
-      payment_intent: intentId,
-      amount: intent.amount,
-      amount_refunded: intent.amount_refunded,
-      refunded: intent.amount_refunded >= intent.amount,
+  /**
+   * What the bank later does to a refund, and the events Stripe sends about it: `refund.updated` and
+   * `charge.refund.updated` (with the previous status), and `refund.failed` when it failed. A move Stripe
+   * does not make throws.
+   */
+  settleRefund(refundId: string, status: RefundState, failureReason = 'expired_or_canceled_card'): Stripe.Event[] {
+    const refund = this.refunds.get(refundId);
+    if (!refund) throw new Error(`unknown refund ${refundId}`);
+    if (!REFUND_MOVES[refund.status].includes(status))
+      throw new Error(`Stripe does not move a ${refund.status} refund to ${status}`);
+    const previous = refund.status;
+    const intent = this.intents.get(refund.payment_intent)!;
+    if (COUNTED.has(previous) && !COUNTED.has(status)) intent.amount_refunded -= refund.amount; // back to the balance
+    refund.status = status;
+    refund.failure_reason = status === 'failed' || status === 'canceled' ? failureReason : null;
+    const updated = (type: string) => ({
+      ...this.event(type, { ...refund }),
+      data: { object: { ...refund }, previous_attributes: { status: previous } },
     });
+    return [
+      updated('refund.updated'),
+      updated('charge.refund.updated'),
+      ...(status === 'failed' ? [this.event('refund.failed', { ...refund })] : []),
+    ] as Stripe.Event[];
+  }
+
+  /** The refunds asked of an intent, oldest first. */
+  refundsOf(intentId: string): FakeRefund[] {
+    return [...this.refunds.values()].filter((refund) => refund.payment_intent === intentId);
+  }
+
+  /** A refund made in Stripe's dashboard (no metadata of ours), and its refund.created event. */
+  dashboardRefund(intentId: string, amount: number, status: RefundState = 'succeeded'): Stripe.Event {
+    const intent = this.intents.get(intentId)!;
+    const refund: FakeRefund = {
+      id: id('re'),
+      object: 'refund',
+      amount,
+      currency: intent.currency,
+      payment_intent: intentId,
+      status,
+      failure_reason: null,
+      metadata: {},
+    };
+    this.refunds.set(refund.id, refund);
+    if (COUNTED.has(status)) intent.amount_refunded += amount;
+    return this.event('refund.created', { ...refund });
   }
 
   event(type: string, object: object): Stripe.Event {

@@ -109,6 +109,34 @@ export function dstTransitions(zone: string): { year: number; spring: string; fa
 /** A YYYY-MM-DD date `days` later (earlier when negative). */
 export const shiftDate = (date: string, days: number): string => DateTime.fromISO(date).plus({ days }).toISODate()!;
 
+/** The Stripe PaymentIntent of a paid booking. */
+export async function intentOf(server: TestServer, bookingId: string): Promise<string> {
+  const [{ intent_id: intentId }] = await server.sql<{ intent_id: string }>(
+    'select p.intent_id from payment p join booking b on b.payment_id = p.id where b.id = $1',
+    [bookingId],
+  );
+  return intentId;
+}
+
+/**
+ * Moves a booking (and its slots) so that it starts `hours` from now: the server's clock is not the tests'
+ * to turn by days (the slots of the tests after would be past their cutoff).
+ */
+export async function shiftStart(server: TestServer, bookingId: string, hours: number): Promise<void> {
+  const [{ offset }] = await server.sql<{ offset: string }>(
+    `select ((now() + $2 * interval '1 hour') - starts_at)::text as offset from booking where id = $1`,
+    [bookingId, hours],
+  );
+  await server.sql(
+    `update slot set starts_at = starts_at + $2::interval, ends_at = ends_at + $2::interval where id in (select slot_id from booking_slot where booking_id = $1)`,
+    [bookingId, offset],
+  );
+  await server.sql(
+    `update booking set starts_at = starts_at + $2::interval, ends_at = ends_at + $2::interval where id = $1`,
+    [bookingId, offset],
+  );
+}
+
 /** SQL statements the server sends while `run` runs, once background jobs have settled. */
 export async function statementsDuring(server: TestServer, run: () => Promise<unknown>): Promise<number> {
   await jobsSettled(server);

@@ -30,7 +30,12 @@ const ALLOWED: [StateTable<string>, string[]][] = [
       `${CANCELLED}>${REFUNDED}:bank`,
       `${COMPLETED}>${REFUNDED}:user`,
       `${COMPLETED}>${REFUNDED}:bank`,
+      `${NO_SHOW}>${REFUNDED}:user`,
+      `${NO_SHOW}>${REFUNDED}:bank`,
       `${EXPIRED}>${CONFIRMED}:bank`,
+      `${REFUNDED}>${CANCELLED}:bank`,
+      `${REFUNDED}>${COMPLETED}:bank`,
+      `${REFUNDED}>${NO_SHOW}:bank`,
     ],
   ],
   [
@@ -54,9 +59,24 @@ const ALLOWED: [StateTable<string>, string[]][] = [
       'FAILED>CANCELED:server',
       'CANCELED>SUCCEEDED:bank',
       'SUCCEEDED>REFUNDED:bank',
+      'REFUNDED>SUCCEEDED:bank',
     ],
   ],
-  [REFUND_STATES as StateTable<string>, ['PENDING>SUCCEEDED:bank', 'PENDING>FAILED:bank']],
+  [
+    REFUND_STATES as StateTable<string>,
+    [
+      'PENDING>REQUIRES_ACTION:bank',
+      'PENDING>SUCCEEDED:bank',
+      'PENDING>FAILED:bank',
+      'PENDING>FAILED:server',
+      'PENDING>CANCELED:bank',
+      'REQUIRES_ACTION>PENDING:bank',
+      'REQUIRES_ACTION>SUCCEEDED:bank',
+      'REQUIRES_ACTION>FAILED:bank',
+      'REQUIRES_ACTION>CANCELED:bank',
+      'SUCCEEDED>FAILED:bank',
+    ],
+  ],
   [
     PROPOSAL_STATES as StateTable<string>,
     [
