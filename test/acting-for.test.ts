@@ -1,4 +1,5 @@
 import {
+  AuditTrailDocument,
   BookDocument,
   CancelBookingDocument,
   CreateScheduleDocument,
@@ -77,6 +78,21 @@ describe('an admin acting for a provider', () => {
       admin.token,
     );
     expect(generateSlots).toHaveLength(1);
+    // The audit says an admin made them, for whom.
+    const trail = async (subject: 'SERVICE' | 'SCHEDULE', id: string, token: string) =>
+      (await server.ok(AuditTrailDocument, { subject, id }, token)).auditTrail.map((entry) => [
+        entry.action,
+        entry.actorRole,
+        entry.reason,
+      ]);
+    const note = `An admin acting for provider ${owner.providerId} (Spirit Tours)`;
+    expect(await trail('SERVICE', service.id, owner.token)).toEqual([['service.created', 'ADMIN', note]]);
+    expect(await trail('SCHEDULE', createSchedule.id, admin.token)).toEqual([
+      ['schedule.created', 'ADMIN', note],
+      ['schedule.slots_generated', 'ADMIN', note],
+    ]);
+    expect(await trail('SERVICE', own.id, owner.token)).toEqual([['service.created', 'PROVIDER', null]]);
+
     // The provider manages what was made for it; other providers do not.
     const { createSchedule: byOwner } = await server.ok(
       CreateScheduleDocument,

@@ -35,6 +35,16 @@ export async function providerActedFor(ctx: RequestContext, providerId: string |
   return own;
 }
 
+/**
+ * What the audit entry of a change to a provider's service or schedule says when an admin made it: that it
+ * acted for that provider, named; null for anyone else.
+ */
+export async function actingForNote(ctx: RequestContext, owner: Ref<Provider>): Promise<string | null> {
+  if (ctx.actor?.role !== Role.ADMIN) return null;
+  const provider = await owner.loadOrFail();
+  return `An admin acting for provider ${provider.id} (${provider.name})`;
+}
+
 /** Whether the caller manages what the provider whose user is `ownerUserId` owns: a provider its own, an admin everything. */
 export function managesUserOf(ctx: RequestContext, ownerUserId: number | undefined): boolean {
   if (ctx.actor?.role === Role.ADMIN) return true;

@@ -1,5 +1,12 @@
 import { ref, type FilterQuery } from '@mikro-orm/core';
-import { actingProvider, assertManages, manages, managesUserOf, providerActedFor } from '../accounts/ownership';
+import {
+  actingForNote,
+  actingProvider,
+  assertManages,
+  manages,
+  managesUserOf,
+  providerActedFor,
+} from '../accounts/ownership';
 import { Provider } from '../accounts/provider.entity';
 import { paginate, type Page, type PageArgs } from '../core/connection';
 import { AuditSubject } from '../core/audit';
@@ -180,7 +187,7 @@ export class CatalogService {
       action,
       before,
       after: serviceSnapshot(service),
-      reason: null,
+      reason: await actingForNote(tx, service.provider),
     });
   }
 

@@ -179,7 +179,11 @@ export class DayAvailability {
   @Field(() => Int, { description: "The sum of `available` over that day's slots." }) availableSpots!: number;
   @Field(() => AvailabilityLevel, { description: 'How full the day is, for colouring a calendar cell.' })
   level!: AvailabilityLevel;
-  @Field({ description: 'Whether a blackout covers the date (its slots are then unavailable).' }) blackout!: boolean;
+  @Field({
+    description:
+      'Whether an active whole-day blackout covers the date (its slots are then unavailable); a part-day one closes only the slots it overlaps.',
+  })
+  blackout!: boolean;
 }
 
 @ObjectType('MonthAvailability', { description: "A service's availability over one month, for a calendar." })

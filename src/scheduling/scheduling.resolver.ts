@@ -262,7 +262,7 @@ export class BlackoutResolver {
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Query(() => [Blackout], {
-    description: `Blackouts touching [from, to], by first date: of one service (with its provider's whole-provider ones), else all of the caller's (an admin's: all); at most ${MAX_ROWS.blackouts}.`,
+    description: `Blackouts touching [from, to], by first date, active or not: of one service (with its provider's whole-provider ones and the global ones), else all of the caller's and the global ones (an admin's: all); at most ${MAX_ROWS.blackouts}.`,
     complexity: listCost(5),
   })
   blackouts(

@@ -9,7 +9,7 @@ import { requestLoader } from '../core/request-loaders';
 import { pgArray } from '../core/sql';
 import { lockSlots } from './slot-locks';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { assertManages } from '../accounts/ownership';
+import { actingForNote, assertManages } from '../accounts/ownership';
 import type { CatalogService } from '../catalog/catalog.service';
 import { isVisibleRow, LIMITS } from '../catalog/catalog.service';
 import type { Service } from '../catalog/service.entity';
@@ -149,7 +149,8 @@ export class SchedulingService {
       });
       await tx.em.flush();
       const after = scheduleSnapshot(schedule, service.currency);
-      await this.recorded(tx, AuditSubject.SCHEDULE, schedule.id, 'schedule.created', null, after);
+      const note = await actingForNote(tx, service.provider);
+      await this.recorded(tx, AuditSubject.SCHEDULE, schedule.id, 'schedule.created', null, after, note);
       return schedule;
     });
   }
@@ -207,7 +208,8 @@ export class SchedulingService {
         if (input.active != null) schedule.active = input.active;
         await this.followSchedule(tx, schedule, service);
         const after = scheduleSnapshot(schedule, service.currency);
-        await this.recorded(tx, AuditSubject.SCHEDULE, schedule.id, 'schedule.updated', before, after);
+        const note = await actingForNote(tx, service.provider);
+        await this.recorded(tx, AuditSubject.SCHEDULE, schedule.id, 'schedule.updated', before, after, note);
         return schedule;
       });
     } catch (error) {
@@ -391,11 +393,15 @@ export class SchedulingService {
       announceSlots(tx, service.id, made, SlotChangeReason.CREATED);
       // One entry on the schedule names the slots it made (a year of them would be a year of entries).
       if (made.length > 0)
-        await this.recorded(tx, AuditSubject.SCHEDULE, schedule.id, 'schedule.slots_generated', null, {
-          from: first,
-          to: last,
-          slotIds: made.map(String),
-        });
+        await this.recorded(
+          tx,
+          AuditSubject.SCHEDULE,
+          schedule.id,
+          'schedule.slots_generated',
+          null,
+          { from: first, to: last, slotIds: made.map(String) },
+          await actingForNote(tx, service.provider),
+        );
       return tx.em.find(
         Slot,
         { service: service.id, startsAt: { $in: wanted.map((o) => o.startsAt) } },
