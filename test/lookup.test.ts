@@ -74,6 +74,10 @@ describe('the public booking lookup', () => {
           tax: { amount: '6.00' },
           total: { amount: '66.00', currency: 'EUR' },
         },
+        terms: {
+          currency: 'EUR',
+          cancellationPolicy: { cutoffHours: 0, refundBeforeCutoff: 1, refundAfterCutoff: 0 },
+        },
         refunded: null,
         holdExpiresAt: null,
         cancellationReason: null,

@@ -5,6 +5,7 @@ import type { Booking } from './booking.entity';
 import { BookingStatus } from './booking.enums';
 import { Party, PriceBreakdown } from './booking.inputs';
 import { bookedParty, bookedPrice, refundedOf } from './booking-view';
+import { AgreedTermsView, termsView } from './terms.types';
 
 @ObjectType('BookedTime', { description: 'When one slot of a booking starts and ends.' })
 export class BookedTime {
@@ -18,7 +19,7 @@ export class BookedTime {
  */
 @ObjectType('BookingLookup', {
   description:
-    'A booking as anyone holding its reference and email sees it: times, status, party and price; nothing private.',
+    'A booking as anyone holding its reference and email sees it: times, status, party, price and the terms agreed; nothing private.',
 })
 export class BookingLookup {
   @Field({ description: 'The reference, e.g. BK-20261201-7KQ2ZD.' }) reference!: string;
@@ -30,7 +31,11 @@ export class BookingLookup {
   @Field({ description: 'End of its last slot.' }) endsAt!: Date;
   @Field(() => [BookedTime], { description: 'Each slot booked, by start.' }) times!: BookedTime[];
   @Field(() => Party, { description: 'Who comes.' }) party!: Party;
-  @Field(() => PriceBreakdown, { description: 'What it costs.' }) price!: PriceBreakdown;
+  @Field(() => PriceBreakdown, { description: 'What it costs, line by line.' }) price!: PriceBreakdown;
+  @Field(() => AgreedTermsView, {
+    description: 'The rates and the cancellation policy agreed when booking: what cancelling would give back.',
+  })
+  terms!: AgreedTermsView;
   @Field(() => Money, { nullable: true, description: 'Money given back so far; null when none.' })
   refunded?: Money | null;
   @Field(() => Date, {
@@ -60,6 +65,7 @@ export function lookupOf(booking: Booking): BookingLookup {
       .map(({ startsAt, endsAt }) => ({ startsAt, endsAt })),
     party: bookedParty(booking),
     price: bookedPrice(booking),
+    terms: termsView(booking.terms),
     refunded: refundedOf(booking),
     holdExpiresAt: booking.holdExpiresAt ?? null,
     cancellationReason: booking.cancellationReason ?? null,
