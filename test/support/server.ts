@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BookingClient, type VariablesArgument } from '../../client/index';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
@@ -5,11 +7,17 @@ import { Client } from 'pg';
 import { startApp, type RunningApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { systemClock, type Clock } from '../../src/core/clock';
-import packageJson from '../../package.json';
 
 export const ADMIN = { email: 'admin@example.test', password: 'admin-password' };
 export const JWT_SECRET = 'test-secret-shared-by-every-test-process';
-/** What GET /health answers while the database answers: the status, the service's name and version. */
+/**
+ * What GET /health answers while the database answers: the status, the service's name and version. Read
+ * from the file, not imported: an import would make `tsc -p tsconfig.json` (npm run bench) copy it into dist.
+ */
+const packageJson = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+};
 export const HEALTHY = { status: 'ok', service: packageJson.name, version: packageJson.version };
 /** What GET /health answers while the database does not (HTTP 503). */
 export const UNHEALTHY = { ...HEALTHY, status: 'unavailable' };
