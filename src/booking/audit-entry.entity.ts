@@ -3,6 +3,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../accounts/user.entity';
 import { JSONScalar } from '../core/scalars';
 import { Booking } from './booking.entity';
+import { textCost } from '../core/limits';
 
 /** One change to a booking: who, what it was before and after, why, and from where. */
 @ObjectType('AuditEntry', { description: 'One recorded change to a booking: who, what, when and why.' })
@@ -36,7 +37,11 @@ export class AuditEntry {
   @Property({ type: 'json', nullable: true })
   after?: object | null;
 
-  @Field(() => String, { description: 'The reason given with the change, if any.', nullable: true })
+  @Field(() => String, {
+    description: 'The reason given with the change, if any.',
+    nullable: true,
+    complexity: textCost(2_000),
+  })
   @Property({ type: 'text', nullable: true })
   reason?: string | null;
 

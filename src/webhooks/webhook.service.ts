@@ -6,7 +6,8 @@ import { paginate, type Page, type PageArgs } from '../core/connection';
 import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, DomainError, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
-import { jobs } from '../jobs';
+import { MAX_ROWS } from '../core/limits';
+import { jobs, WEBHOOK_ATTEMPTS } from '../jobs';
 import { SecretBox } from '../core/secret-box';
 import { parseReceiverUrl } from './webhook-address';
 import { postSigned, type SendOutcome, type WebhookSettings } from './webhook-sender';
@@ -16,7 +17,6 @@ import { WEBHOOK_DELIVERY_STATES } from './webhook.state';
 import type { WebhookEndpointCreated } from './webhook.types';
 
 const MAX_ENDPOINTS = 20;
-const LIST_LIMIT = 200;
 const NEWEST_FIRST = { createdAt: 'desc', id: 'desc' } as const;
 
 /** One or more known event names, each once. */
@@ -70,7 +70,7 @@ export class WebhookService {
   async list(ctx: RequestContext): Promise<WebhookEndpoint[]> {
     const actor = requireActor(ctx);
     const where = actor.role === Role.ADMIN ? {} : { provider: await actingProvider(ctx) };
-    return ctx.em.find(WebhookEndpoint, where, { orderBy: { id: 'asc' } });
+    return ctx.em.find(WebhookEndpoint, where, { orderBy: { id: 'asc' }, limit: MAX_ROWS.webhookEndpoints });
   }
 
   async delete(ctx: RequestContext, id: string): Promise<boolean> {
@@ -87,7 +87,7 @@ export class WebhookService {
   ): Promise<WebhookDelivery[]> {
     return ctx.em.find(WebhookDelivery, await this.deliveriesWhere(ctx, endpointId, status), {
       orderBy: NEWEST_FIRST,
-      limit: LIST_LIMIT,
+      limit: MAX_ROWS.webhookDeliveries,
     });
   }
 
@@ -109,7 +109,7 @@ export class WebhookService {
   }
 
   attemptLog(ctx: RequestContext, delivery: WebhookDelivery): Promise<WebhookAttempt[]> {
-    return ctx.em.find(WebhookAttempt, { delivery }, { orderBy: { id: 'asc' } });
+    return ctx.em.find(WebhookAttempt, { delivery }, { orderBy: { id: 'asc' }, limit: WEBHOOK_ATTEMPTS });
   }
 
   /** Sends an event again as a new delivery (same event id, same body) to its endpoint, with the full retry schedule. */
