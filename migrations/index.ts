@@ -13,6 +13,7 @@ import { Migration20261123130000_feeds_zoom } from './Migration20261123130000_fe
 import { Migration20261123120000_google_calendar } from './Migration20261123120000_google_calendar';
 import { Migration20261123140000_reviews_images } from './Migration20261123140000_reviews_images';
 import { Migration20261123150000_management } from './Migration20261123150000_management';
+import { Migration20261130120000_sealed_idempotency } from './Migration20261130120000_sealed_idempotency';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -30,4 +31,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261123120000_google_calendar', class: Migration20261123120000_google_calendar }, // Google Calendar connections, syncs, busy times
   { name: 'Migration20261123140000_reviews_images', class: Migration20261123140000_reviews_images }, // reviews, images, service images, provider avatars
   { name: 'Migration20261123150000_management', class: Migration20261123150000_management }, // buffers, provider_busy, cancelled slots, booking contact
+  { name: 'Migration20261130120000_sealed_idempotency', class: Migration20261130120000_sealed_idempotency }, // idempotent answers sealed: clear ones dropped
 ];

@@ -6,6 +6,7 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
   GraphQLError,
   getOperationAST,
+  OperationTypeNode,
   type DocumentNode,
   type GraphQLSchema,
   type ParseOptions,
@@ -14,22 +15,29 @@ import {
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
-import { DomainError } from '../core/errors';
+import { DomainError, type ErrorCode } from '../core/errors';
 import { recentlyUsed } from '../core/recently-used';
 import { OPERATION_LIMITS } from '../core/limits';
-
-/** An operation over one of OPERATION_LIMITS; raised while parsing or validating, before any resolver runs. */
-class QueryTooComplex extends DomainError {
-  constructor(message: string) {
-    super('QUERY_TOO_COMPLEX', message);
-  }
-}
 
 /** graphql-js stops parsing past this many tokens, so a huge document costs no more than a small one. */
 export const PARSE_OPTIONS: ParseOptions = { maxTokens: OPERATION_LIMITS.tokens };
 
-function tooComplex(message: string): GraphQLError {
-  return new GraphQLError(message, { originalError: new QueryTooComplex(message) });
+/** A refusal of the whole operation before any resolver runs: HTTP 400 with its code. */
+export function refusal(code: ErrorCode, message: string, details?: Record<string, unknown>): GraphQLError {
+  return new GraphQLError(message, {
+    originalError: new DomainError(code, message, details),
+    extensions: { http: { status: 400 } },
+  });
+}
+
+/** An operation over one of OPERATION_LIMITS. */
+const tooComplex = (message: string) => refusal('QUERY_TOO_COMPLEX', message);
+
+/** A query text longer than OPERATION_LIMITS.queryLength, refused before it is parsed (over HTTP and WebSocket). */
+export function queryTooLong(query: unknown): GraphQLError | undefined {
+  return typeof query === 'string' && query.length > OPERATION_LIMITS.queryLength
+    ? tooComplex(`The query is longer than ${OPERATION_LIMITS.queryLength} characters.`)
+    : undefined;
 }
 
 /** graphql-js's token-limit syntax error (no code of its own; "more that N tokens" in 16.x) as the refusal it is. */
@@ -55,7 +63,8 @@ const ESTIMATORS = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplex
 
 /**
  * The cost refusal of a valid operation, if it is over the limit. Variables must coerce first: bad ones
- * are left to execution, which names them (BAD_USER_INPUT). Fragments that expand past
+ * are left to execution, which names them (BAD_USER_INPUT); an argument they make wrong (a null `first`
+ * where a value is required) is BAD_USER_INPUT naming it. Fragments that expand past
  * graphql-query-complexity's node limit are refused too.
  */
 export function costError(
@@ -78,6 +87,9 @@ export function costError(
     });
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
+    // graphql-js's argument errors name the argument first: `Argument "first" of non-null type ...`.
+    const argument = /^Argument "(\w+)"/.exec(error.message)?.[1];
+    if (argument) return refusal('BAD_USER_INPUT', `${argument}: ${error.message}`, { field: argument });
     return tooComplex(`Query cost limit of ${OPERATION_LIMITS.cost} exceeded: ${error.message}`);
   }
   return cost > OPERATION_LIMITS.cost
@@ -112,11 +124,27 @@ export function cachedCostError(
   return costs(key, () => costError(schema, document, variables, operationName));
 }
 
-/** Apollo checks the cost once the operation and its variables are known, before executing it. */
+/**
+ * Once Apollo knows the operation and its variables, before executing it: an operation name the document
+ * does not hold, a subscription (over HTTP: they run over WebSocket) and an operation over the cost limit
+ * are refused with 400.
+ */
 export const costLimitPlugin: ApolloServerPlugin = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ request, document, schema, source }) {
+      async didResolveOperation({ request, document, schema, source, operation }) {
+        if (!operation)
+          throw new GraphQLError(
+            request.operationName
+              ? `The document has no operation named "${request.operationName}"`
+              : 'Name the operation to run (operationName)',
+            { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } },
+          );
+        if (operation.operation === OperationTypeNode.SUBSCRIPTION)
+          throw refusal(
+            'OPERATION_NOT_SUPPORTED',
+            'Subscriptions run over WebSocket (graphql-transport-ws) on /graphql, not over HTTP',
+          );
         const error = cachedCostError(schema, source, document, request.variables, request.operationName);
         if (error) throw error;
       },

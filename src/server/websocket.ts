@@ -4,6 +4,7 @@ import {
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
   createSourceEventStream,
+  execute,
   getOperationAST,
   parse,
   specifiedRules,
@@ -23,10 +24,12 @@ import { DomainError } from '../core/errors';
 import { recentlyUsed } from '../core/recently-used';
 import type { LiveContext } from '../live/live.resolver';
 import type { LiveService } from '../live/live.service';
+import { endAnswer, refusedAnswer, startAnswer } from './answer-budget';
 import { errorFormatter } from './errors';
 import { startDeadline } from './operation-deadline';
 import { SubscriptionRelay, type RelayTarget } from './subscription-relay';
-import { cachedCostError, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits';
+import { cachedCostError, LIMIT_RULES, PARSE_OPTIONS, queryTooLong, refusal } from './operation-limits';
+import { MAX_JSON_DEPTH, nestedTooDeep } from './request-limits';
 import type { Tokens } from './tokens';
 
 const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
@@ -76,6 +79,10 @@ function operationChecker(schema: GraphQLSchema, introspection: boolean) {
       : document;
   };
   return (payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] => {
+    const tooLong = queryTooLong(payload.query);
+    if (tooLong) return [tooLong];
+    if (nestedTooDeep(payload.variables))
+      return [refusal('BAD_REQUEST', `The variables nest deeper than ${MAX_JSON_DEPTH} levels`)];
     const document = documents(payload.query, () => checkDocument(payload.query));
     if (Array.isArray(document)) return document;
     const operation = getOperationAST(document as DocumentNode, payload.operationName);
@@ -189,7 +196,9 @@ export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> }
             formatErrors: formatAll,
           });
         } else {
-          startDeadline(context, deps.operationTimeoutMs); // a query or mutation sent over the socket has the time limit it has over HTTP
+          // A query or mutation sent over the socket has the time limit and the answer budget it has over HTTP.
+          startDeadline(context, deps.operationTimeoutMs);
+          startAnswer(context);
         }
         return context;
       },
@@ -204,8 +213,21 @@ export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> }
             )
           : stream;
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: formatAll(result.errors) } : undefined,
+      execute: async (args) => {
+        try {
+          return await execute(args);
+        } finally {
+          endAnswer(args.contextValue as object);
+        }
+      },
+      onNext: (_ctx, _id, _payload, args, result) => {
+        const refusal = refusedAnswer(
+          args.contextValue as object,
+          () => getOperationAST(args.document, args.operationName)?.operation,
+        );
+        if (refusal) return { errors: [refusal.error] };
+        return result.errors ? { ...result, errors: formatAll(result.errors) } : undefined;
+      },
       onError: (_ctx, _id, _payload, errors) => formatAll(errors),
     },
     wss,
