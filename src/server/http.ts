@@ -31,6 +31,7 @@ import { startDeadline } from './operation-deadline';
 import { costLimitPlugin, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits';
 import { bookingPage } from './booking-page';
 import { jsonBody, MAX_BODY, MAX_JSON_DEPTH, queryLength } from './request-limits';
+import { securityHeaders } from './security-headers';
 import { calendarPage } from './calendar-page';
 import { explorerPage } from './explorer';
 import type { Links } from '../notifications/links';
@@ -102,6 +103,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.settings.trustProxy);
+  app.use(securityHeaders(deps.settings));
   const server = http.createServer(
     // Headers get no longer than the whole request (Node's own default gives them 60 s).
     {
