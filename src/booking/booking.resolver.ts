@@ -288,7 +288,7 @@ export class BookingResolver {
   }
 
   @FieldResolver(() => [AuditEntry], {
-    description: `The changes to the booking (audit trail), oldest first: the newest ${MAX_ROWS.history}.`,
+    description: `The changes to the booking (audit trail), oldest first: at most the newest ${MAX_ROWS.history}.`,
     complexity: listCost(1, MAX_ROWS.history),
   })
   history(@Ctx() ctx: RequestContext, @Root() booking: Booking): Promise<AuditEntry[]> {

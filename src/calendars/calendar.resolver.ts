@@ -83,8 +83,7 @@ export class BookingCalendarResolver {
   constructor(private readonly calendars: CalendarService) {}
 
   @FieldResolver(() => [CalendarSync], {
-    description:
-      "The booking's event in each of the provider's connected calendars: shown to the provider and admins; empty for the customer.",
+    description: `The booking's event in each of the provider's connected calendars (at most ${MAX_ROWS.calendarConnections}): shown to the provider and admins; empty for the customer.`,
     complexity: listCost(1, MAX_ROWS.calendarConnections),
   })
   calendarSyncs(@Ctx() ctx: RequestContext, @Root() booking: Booking): Promise<CalendarSync[]> {

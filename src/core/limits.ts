@@ -50,13 +50,20 @@ export const OPERATION_LIMITS = {
 } as const;
 
 /**
- * What answers may hold while they are built, in cost units (about 100 bytes of JSON each): one
- * operation's, and every running operation's together (answer-budget.ts). The second bounds the memory
- * that answers take whatever the number of clients.
+ * What answers may hold while they are built, in cost units (a value 1, a long text 1 per 100
+ * characters: 17 to 100 bytes of JSON each): one operation's, and every running operation's together,
+ * which bounds the memory answers take whatever the number of clients. Operations whose cost may pass
+ * `heavyCost` (more than a month of a service's slots) run `heavyAtOnce` at a time in a process; the
+ * others wait up to `heavyWaitMs`, at most `heavyWaiting` of them (answer-budget.ts), so that the event
+ * loop (and /health) is never shared among many large answers at once.
  */
 export const ANSWER_LIMITS = {
   operation: 100_000,
   process: 500_000,
+  heavyCost: 20_000,
+  heavyAtOnce: 2,
+  heavyWaiting: 100,
+  heavyWaitMs: 10_000,
 } as const;
 
 /** How many rows a list field answers at most, from its coerced arguments. */

@@ -81,7 +81,8 @@ export async function readSlots(
   now: Date,
   limit: number,
 ): Promise<Map<number, SlotRow[]>> {
-  const rows = await em.execute<RawSlot[]>(SLOTS, [now, `{${serviceIds.join(',')}}`, from, to, limit]);
+  // The placeholders in the order they appear in the text: now, the window and limit (lateral), then the services.
+  const rows = await em.execute<RawSlot[]>(SLOTS, [now, from, to, limit, `{${serviceIds.join(',')}}`]);
   const byService = new Map<number, SlotRow[]>(serviceIds.map((id) => [id, []]));
   for (const row of rows) byService.get(row.service_id)?.push(slotRowOf(row));
   return byService;

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   defaultFieldResolver,
+  GraphQLError,
   OperationTypeNode,
   type GraphQLFormattedError,
   getNamedType,
@@ -25,8 +26,10 @@ import { ANSWER_LIMITS } from '../core/limits';
 const SPENT = Symbol('answer');
 interface Spent {
   units: number;
-  /** The answer went over ANSWER_LIMITS.operation (tooLarge) or found the process's budget spent (busy). */
+  /** The answer went over ANSWER_LIMITS.operation, or found the process's budget spent or no turn free. */
   refused?: AnswerTooLarge | ServerBusy;
+  /** A heavy operation holding one of the turns (takeTurn). */
+  turn?: boolean;
 }
 type WithSpent = { [SPENT]?: Spent };
 
@@ -40,7 +43,7 @@ class AnswerTooLarge extends DomainError {
   constructor() {
     super(
       'RESPONSE_TOO_LARGE',
-      `The answer would be larger than about ${ANSWER_LIMITS.operation / 10_000} MB (${ANSWER_LIMITS.operation} units): ask for fewer rows or fields (a shorter window, a smaller first, fewer aliases)`,
+      `The answer would hold more than ${ANSWER_LIMITS.operation} units (a value is 1, a long text 1 per 100 characters): ask for fewer rows or fields (a shorter window, a smaller first, fewer aliases)`,
     );
   }
 }
@@ -59,12 +62,54 @@ export function startAnswer(context: object): void {
   (context as WithSpent)[SPENT] = { units: 0 };
 }
 
-/** The operation is answered: what its answer held no longer counts against the process. */
+/** No turn came: nothing of the operation ran, so it may be sent again (503, whatever the operation). */
+const busy = () =>
+  new GraphQLError(new ServerBusy().message, {
+    originalError: new ServerBusy(),
+    extensions: { http: { status: 503, headers: new Map([['retry-after', '1']]) } },
+  });
+
+/** Heavy operations running, and those waiting for a turn (oldest first). */
+let heavyRunning = 0;
+const waiting: (() => void)[] = [];
+
+/**
+ * An operation whose cost (at worst) is over ANSWER_LIMITS.heavyCost is heavy: it may read and build
+ * much, which takes the event loop for a while. `heavyAtOnce` of them run at once, the others wait
+ * their turn in order (at most `heavyWaiting` of them, each at most `heavyWaitMs`, else the server is
+ * busy: 503), so that light requests (and /health) are never queued behind many at once.
+ */
+export async function takeTurn(context: object, cost: number): Promise<void> {
+  const spent = (context as WithSpent)[SPENT];
+  if (!spent || cost <= ANSWER_LIMITS.heavyCost) return;
+  if (heavyRunning < ANSWER_LIMITS.heavyAtOnce) heavyRunning += 1;
+  else if (waiting.length >= ANSWER_LIMITS.heavyWaiting) throw busy();
+  else
+    await new Promise<void>((resolve, reject) => {
+      const turn = () => {
+        clearTimeout(timer);
+        resolve(); // the turn is handed over: heavyRunning stays as it is
+      };
+      const timer = setTimeout(() => {
+        waiting.splice(waiting.indexOf(turn), 1);
+        reject(busy());
+      }, ANSWER_LIMITS.heavyWaitMs);
+      waiting.push(turn);
+    });
+  spent.turn = true;
+}
+
+/** The operation is answered: what its answer held no longer counts against the process, and its turn passes on. */
 export function endAnswer(context: object): void {
   const spent = (context as WithSpent)[SPENT];
   if (!spent) return;
   inFlight -= spent.units;
   spent.units = 0;
+  if (!spent.turn) return;
+  spent.turn = false;
+  const next = waiting.shift();
+  if (next) next();
+  else heavyRunning -= 1;
 }
 
 /**

@@ -18,6 +18,7 @@ import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphq
 import { DomainError, type ErrorCode } from '../core/errors';
 import { recentlyUsed } from '../core/recently-used';
 import { OPERATION_LIMITS } from '../core/limits';
+import { takeTurn } from './answer-budget';
 
 /** graphql-js stops parsing past this many tokens, so a huge document costs no more than a small one. */
 export const PARSE_OPTIONS: ParseOptions = { maxTokens: OPERATION_LIMITS.tokens };
@@ -61,21 +62,24 @@ export const LIMIT_RULES: ValidationRule[] = [
 /** Each field costs its `complexity` (list fields: see core/limits.ts), else 1, plus its selection. */
 const ESTIMATORS = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
 
+/** What an operation costs at most, or why it is refused. */
+export type Costed = { cost: number; error?: undefined } | { cost?: undefined; error: GraphQLError };
+
 /**
- * The cost refusal of a valid operation, if it is over the limit. Variables must coerce first: bad ones
- * are left to execution, which names them (BAD_USER_INPUT); an argument they make wrong (a null `first`
- * where a value is required) is BAD_USER_INPUT naming it. Fragments that expand past
- * graphql-query-complexity's node limit are refused too.
+ * The cost of a valid operation, or its refusal if it is over the limit. Variables must coerce first: bad
+ * ones are left to execution, which names them (BAD_USER_INPUT), and cost nothing; an argument they make
+ * wrong (a null `first` where a value is required) is BAD_USER_INPUT naming it. Fragments that expand
+ * past graphql-query-complexity's node limit are refused too.
  */
-export function costError(
+export function operationCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown> | undefined,
   operationName?: string | null,
-): GraphQLError | undefined {
+): Costed {
   const operation = getOperationAST(document, operationName);
   if (!operation || getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors)
-    return undefined;
+    return { cost: 0 };
   let cost: number;
   try {
     cost = getComplexity({
@@ -89,50 +93,47 @@ export function costError(
     if (!(error instanceof GraphQLError)) throw error;
     // graphql-js's argument errors name the argument first: `Argument "first" of non-null type ...`.
     const argument = /^Argument "(\w+)"/.exec(error.message)?.[1];
-    if (argument) return refusal('BAD_USER_INPUT', `${argument}: ${error.message}`, { field: argument });
-    return tooComplex(`Query cost limit of ${OPERATION_LIMITS.cost} exceeded: ${error.message}`);
+    if (argument) return { error: refusal('BAD_USER_INPUT', `${argument}: ${error.message}`, { field: argument }) };
+    return { error: tooComplex(`Query cost limit of ${OPERATION_LIMITS.cost} exceeded: ${error.message}`) };
   }
   return cost > OPERATION_LIMITS.cost
-    ? tooComplex(`Query cost limit of ${OPERATION_LIMITS.cost} exceeded, found ${cost}.`)
-    : undefined;
+    ? { error: tooComplex(`Query cost limit of ${OPERATION_LIMITS.cost} exceeded, found ${cost}.`) }
+    : { cost };
 }
 
-/** How many operations' costs each schema keeps (see cachedCostError). */
+/** How many operations' costs each schema keeps (see cachedCost). */
 const KEPT_COSTS = 500;
-const keptCosts = new WeakMap<
-  GraphQLSchema,
-  (key: string, make: () => GraphQLError | undefined) => GraphQLError | undefined
->();
+const keptCosts = new WeakMap<GraphQLSchema, (key: string, make: () => Costed) => Costed>();
 
 /**
- * costError of an operation given by its text, kept for the KEPT_COSTS most recent operations of the schema:
- * the cost depends on the text, the operation and the variables alone, so it is kept by a digest of them
- * (large variables are not kept), and a calendar that asks the same month again is not costed again.
+ * operationCost of an operation given by its text, kept for the KEPT_COSTS most recent operations of the
+ * schema: the cost depends on the text, the operation and the variables alone, so it is kept by a digest
+ * of them, and a calendar that asks the same month again is not costed again.
  */
-export function cachedCostError(
+export function cachedCost(
   schema: GraphQLSchema,
   query: string,
   document: DocumentNode,
   variables: Record<string, unknown> | undefined,
   operationName?: string | null,
-): GraphQLError | undefined {
+): Costed {
   let costs = keptCosts.get(schema);
-  if (!costs) keptCosts.set(schema, (costs = recentlyUsed<GraphQLError | undefined>(KEPT_COSTS)));
+  if (!costs) keptCosts.set(schema, (costs = recentlyUsed<Costed>(KEPT_COSTS)));
   const key = createHash('sha256')
     .update(JSON.stringify([query, operationName ?? null, variables ?? {}]))
     .digest('base64');
-  return costs(key, () => costError(schema, document, variables, operationName));
+  return costs(key, () => operationCost(schema, document, variables, operationName));
 }
 
 /**
  * Once Apollo knows the operation and its variables, before executing it: an operation name the document
  * does not hold, a subscription (over HTTP: they run over WebSocket) and an operation over the cost limit
- * are refused with 400.
+ * are refused with 400; a heavy one waits its turn (answer-budget.ts).
  */
-export const costLimitPlugin: ApolloServerPlugin = {
+export const costLimitPlugin: ApolloServerPlugin<object> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ request, document, schema, source, operation }) {
+      async didResolveOperation({ request, document, schema, source, operation, contextValue }) {
         if (!operation)
           throw new GraphQLError(
             request.operationName
@@ -145,8 +146,9 @@ export const costLimitPlugin: ApolloServerPlugin = {
             'OPERATION_NOT_SUPPORTED',
             'Subscriptions run over WebSocket (graphql-transport-ws) on /graphql, not over HTTP',
           );
-        const error = cachedCostError(schema, source, document, request.variables, request.operationName);
+        const { cost, error } = cachedCost(schema, source, document, request.variables, request.operationName);
         if (error) throw error;
+        await takeTurn(contextValue, cost);
       },
     };
   },

@@ -24,11 +24,11 @@ import { DomainError } from '../core/errors';
 import { recentlyUsed } from '../core/recently-used';
 import type { LiveContext } from '../live/live.resolver';
 import type { LiveService } from '../live/live.service';
-import { endAnswer, refusedAnswer, startAnswer } from './answer-budget';
+import { endAnswer, refusedAnswer, startAnswer, takeTurn } from './answer-budget';
 import { errorFormatter } from './errors';
 import { startDeadline } from './operation-deadline';
 import { SubscriptionRelay, type RelayTarget } from './subscription-relay';
-import { cachedCostError, LIMIT_RULES, PARSE_OPTIONS, queryTooLong, refusal } from './operation-limits';
+import { cachedCost, LIMIT_RULES, PARSE_OPTIONS, queryTooLong, refusal } from './operation-limits';
 import { MAX_JSON_DEPTH, nestedTooDeep } from './request-limits';
 import type { Tokens } from './tokens';
 
@@ -60,7 +60,8 @@ const requestError = (error: GraphQLError, code: string) =>
  * What Apollo does for HTTP, done for a subscribe message: parse (token limit), validate (with the
  * depth, alias and directive limits), coerce the variables, then check the cost. Errors carry the codes
  * HTTP gives them; a valid operation comes back ready to execute. Parse and validation depend on the
- * text alone, and are kept for the most recent CHECKED_DOCUMENTS; the cost is kept as for HTTP (cachedCostError).
+ * text alone, and are kept for the most recent CHECKED_DOCUMENTS; the cost is kept as for HTTP (cachedCost),
+ * and with the operation's arguments (`costs`) for its turn (answer-budget.ts).
  */
 function operationChecker(schema: GraphQLSchema, introspection: boolean) {
   const documents = recentlyUsed<DocumentNode | readonly GraphQLError[]>(CHECKED_DOCUMENTS);
@@ -95,18 +96,27 @@ function operationChecker(schema: GraphQLSchema, introspection: boolean) {
     const variables = payload.variables ?? {};
     const badVariables = getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors;
     if (badVariables) return badVariables.map((error) => requestError(error, 'BAD_USER_INPUT'));
-    const tooCostly = cachedCostError(
+    const { cost, error } = cachedCost(
       schema,
       payload.query,
       document as DocumentNode,
       variables,
       payload.operationName,
     );
-    return tooCostly
-      ? [tooCostly]
-      : { schema, document: document as DocumentNode, variableValues: variables, operationName: payload.operationName };
+    if (error) return [error];
+    const args = {
+      schema,
+      document: document as DocumentNode,
+      variableValues: variables,
+      operationName: payload.operationName,
+    };
+    costs.set(args, cost);
+    return args;
   };
 }
+
+/** The cost of each operation checked, by the arguments graphql-ws executes it with (the same object). */
+const costs = new WeakMap<object, number>();
 
 /** Open sockets per client address; a client at the limit is refused at the handshake with 429. */
 class SocketCap {
@@ -214,10 +224,15 @@ export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> }
           : stream;
       },
       execute: async (args) => {
+        const context = args.contextValue as object;
         try {
+          await takeTurn(context, costs.get(args) ?? 0);
           return await execute(args);
+        } catch (error) {
+          if (error instanceof GraphQLError) return { errors: [error] }; // no turn came: busy
+          throw error;
         } finally {
-          endAnswer(args.contextValue as object);
+          endAnswer(context);
         }
       },
       onNext: (_ctx, _id, _payload, args, result) => {
