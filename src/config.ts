@@ -7,7 +7,7 @@ import type { ImageSettings } from './images/image-storage';
 import type { StripeSettings } from './payments/stripe-gateway';
 import type { WebhookSettings } from './webhooks/webhook-sender';
 
-/** Settings from the environment (CONTRACT.md, "Settings"). */
+/** Settings from the environment (README, "Settings (environment)"). */
 export interface Config {
   databaseUrl?: string;
   dataDir: string;

@@ -36,7 +36,6 @@ export const ERROR_CODES = [
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
   /** A fault of the server's, logged; the answer says nothing more. */
   'INTERNAL_SERVER_ERROR',
 ] as const;

@@ -281,7 +281,7 @@ export class NotificationService {
             location: booking.meetingUrl,
           });
       const message = tx.em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar });
-      // The guest the booking is for hears what its customer hears (CONTRACT.md: "emails go to both").
+      // The guest the booking is for hears what its customer hears: emails go to both.
       const guest = side === 'customer' ? booking.contact?.email : undefined;
       return guest && guest !== recipient.email
         ? [message, tx.em.create(Message, { recipient: null, to: guest, subject, text, html, calendar })]
@@ -323,7 +323,7 @@ function actorOf(actorId: number | null, customer: User, owner: User, actor: Use
   return actorId === owner.id ? 'provider' : 'admin';
 }
 
-/** What a cancellation did to the money paid, as the booking's cancel left it (CONTRACT.md, "Money rules"). */
+/** What a cancellation did to the money paid, as the booking's cancel left it (README, "How it behaves": Refunds). */
 async function refundConsequence(booking: Booking, service: Service): Promise<string | null> {
   const amount = (value: Decimal.Value) => `${formatAmount(value, booking.currency)} ${booking.currency}`;
   const payment = (await booking.payment?.loadOrFail()) ?? null;

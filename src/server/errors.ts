@@ -15,7 +15,6 @@ const REQUEST_CODES = new Set<ErrorCode>([
   'BAD_REQUEST',
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
 function codeOf(error: unknown): string | undefined {

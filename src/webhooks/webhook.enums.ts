@@ -15,7 +15,7 @@ registerEnumType(WebhookDeliveryStatus, {
   },
 });
 
-/** The events an endpoint can subscribe to (CONTRACT.md, "Integrations"). */
+/** The events an endpoint can subscribe to (README, "Webhooks"). */
 export const WEBHOOK_EVENTS = [
   'booking.created',
   'booking.changed',
