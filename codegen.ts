@@ -18,7 +18,8 @@ const config: CodegenConfig = {
       },
     },
   },
-  silent: true,
+  // Only failures are worth printing: an invalid operation names its file, line and error.
+  errorsOnly: true,
 };
 
 export default config;

@@ -36,6 +36,7 @@ import pino from 'pino';
 import { systemClock } from '../src/core/clock';
 import { startEmbeddedPostgres, createDatabaseIfMissing } from '../src/core/database';
 import { Tokens } from '../src/server/tokens';
+import { SessionCheck } from '../src/accounts/session-check';
 import { startServerProcess, type ServerProcess } from '../test/support/process';
 import { JWT_SECRET, serverMetric } from '../test/support/server';
 import { fanOut, FANOUT_SUBSCRIBERS } from './fanout';
@@ -161,7 +162,7 @@ async function main(): Promise<void> {
     }
     servers.push(await startServerProcess(env));
     servers.push(await startServerProcess(env));
-    const tokens = new Tokens(JWT_SECRET, 60, systemClock);
+    const tokens = new Tokens(JWT_SECRET, 60, systemClock, new SessionCheck(systemClock)); // only issues tokens here
     // Customers are seeded in SQL, and so are their sessions.
     const tokenOf = async (userId: number) => {
       const session = await db.query(

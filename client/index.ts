@@ -1,7 +1,9 @@
 /**
  * A small typed client of the booking API for integrators: queries and mutations over fetch, subscriptions
- * over graphql-ws. Pass it typed documents (TypedDocumentNode, e.g. made by `npm run codegen` from
- * schema.graphql) and the answers and variables are typed.
+ * over graphql-ws. Pass it typed documents (TypedDocumentNode: `booking-calendar-client/operations` holds
+ * one per operation of the API, made by `npm run codegen`) and the answers and variables are typed; an
+ * operation's variables are required exactly when it has a required one. Plain TypeScript that Node runs
+ * as it is (no parameter properties, no enums, type-only imports marked), published built for ESM and CommonJS.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
@@ -28,8 +30,18 @@ export interface BookingClientOptions {
   headers?: Record<string, string>;
 }
 
+/**
+ * The variables argument of an operation: required when the operation has a required variable, optional
+ * when it has none or only optional ones; an unknown variable does not compile.
+ */
+export type VariablesArgument<V> = Record<string, never> extends V ? [variables?: V] : [variables: V];
+
 export class BookingClient {
-  constructor(private readonly options: BookingClientOptions) {}
+  private readonly options: BookingClientOptions;
+
+  constructor(options: BookingClientOptions) {
+    this.options = options;
+  }
 
   /** The same client acting as another account (or anonymous, without a token). */
   as(token: string | undefined): BookingClient {
@@ -37,10 +49,14 @@ export class BookingClient {
   }
 
   /** Runs a query or mutation over HTTP POST; GraphQL errors come back in `errors`, not as exceptions. */
+  /** The same client sending these headers too with every request (e.g. an `Idempotency-Key`). */
+  withHeaders(headers: Record<string, string>): BookingClient {
+    return new BookingClient({ ...this.options, headers: { ...this.options.headers, ...headers } });
+  }
+
   async request<T, V>(
     document: TypedDocumentNode<T, V>,
-    variables?: V,
-    headers: Record<string, string> = {},
+    ...[variables]: VariablesArgument<NoInfer<V>>
   ): Promise<GraphQLResponse<T>> {
     const response = await fetch(this.options.url, {
       method: 'POST',
@@ -48,7 +64,6 @@ export class BookingClient {
         'content-type': 'application/json',
         ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
         ...this.options.headers,
-        ...headers,
       },
       body: JSON.stringify({ query: print(document), variables }),
     });
@@ -56,8 +71,8 @@ export class BookingClient {
   }
 
   /** The data of an operation that must succeed; throws with the errors otherwise. */
-  async data<T, V>(document: TypedDocumentNode<T, V>, variables?: V): Promise<T> {
-    const result = await this.request(document, variables);
+  async data<T, V>(document: TypedDocumentNode<T, V>, ...[variables]: VariablesArgument<NoInfer<V>>): Promise<T> {
+    const result = await this.request<T, V>(document, ...([variables] as VariablesArgument<NoInfer<V>>));
     if (result.errors?.length || !result.data) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
     return result.data;
   }
@@ -79,7 +94,7 @@ export class BookingClient {
 export function subscribe<T, V>(
   socket: Client,
   document: TypedDocumentNode<T, V>,
-  variables: V,
+  variables: NoInfer<V>,
   sink: {
     next: (result: GraphQLResponse<T>) => void;
     error?: (error: unknown) => void;

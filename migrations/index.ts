@@ -13,7 +13,12 @@ import { Migration20261123130000_feeds_zoom } from './Migration20261123130000_fe
 import { Migration20261123120000_google_calendar } from './Migration20261123120000_google_calendar';
 import { Migration20261123140000_reviews_images } from './Migration20261123140000_reviews_images';
 import { Migration20261123150000_management } from './Migration20261123150000_management';
-import { Migration20261130120000_sealed_idempotency } from './Migration20261130120000_sealed_idempotency';
+import { Migration20261201090000_session_notices } from './Migration20261201090000_session_notices';
+import { Migration20261201091000_refresh_grace } from './Migration20261201091000_refresh_grace';
+import { Migration20261201092000_hold_limits } from './Migration20261201092000_hold_limits';
+import { Migration20261201093000_oauth_flows } from './Migration20261201093000_oauth_flows';
+import { Migration20261201094000_verified_addresses } from './Migration20261201094000_verified_addresses';
+import { Migration20261202100000_sealed_idempotency } from './Migration20261202100000_sealed_idempotency';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -31,5 +36,10 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261123120000_google_calendar', class: Migration20261123120000_google_calendar }, // Google Calendar connections, syncs, busy times
   { name: 'Migration20261123140000_reviews_images', class: Migration20261123140000_reviews_images }, // reviews, images, service images, provider avatars
   { name: 'Migration20261123150000_management', class: Migration20261123150000_management }, // buffers, provider_busy, cancelled slots, booking contact
-  { name: 'Migration20261130120000_sealed_idempotency', class: Migration20261130120000_sealed_idempotency }, // idempotent answers sealed: clear ones dropped
+  { name: 'Migration20261201090000_session_notices', class: Migration20261201090000_session_notices }, // NOTIFY session_changed when a session or account changes
+  { name: 'Migration20261201091000_refresh_grace', class: Migration20261201091000_refresh_grace }, // session.rotated_at
+  { name: 'Migration20261201092000_hold_limits', class: Migration20261201092000_hold_limits }, // booking_policy, hold_release, check_hold and its trigger
+  { name: 'Migration20261201093000_oauth_flows', class: Migration20261201093000_oauth_flows }, // oauth_flow (replaces oauth_state)
+  { name: 'Migration20261201094000_verified_addresses', class: Migration20261201094000_verified_addresses }, // email_verified_at, message.sender_id, the guest address limit
+  { name: 'Migration20261202100000_sealed_idempotency', class: Migration20261202100000_sealed_idempotency }, // idempotent answers sealed: clear ones dropped
 ];

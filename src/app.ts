@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { SESSION_CHANNEL } from './accounts/session-check';
+import { saveBookingPolicy } from './booking/hold-policy';
 import type { Config } from './config';
 import { systemClock, type Clock } from './core/clock';
 import { openDatabase } from './core/database';
@@ -10,6 +12,7 @@ import { assertStopped, stopInOrder } from './core/shutdown';
 import { JobRunner } from './core/worker';
 import { createDomain } from './domain';
 import { LiveHub } from './live/live-hub';
+import { CHANNELS } from './live/live-events';
 import { liveListener } from './live/live-listener';
 import { LiveService } from './live/live.service';
 import { Mailer } from './notifications/mailer';
@@ -24,6 +27,12 @@ export interface RunningApp {
   port: number;
   log: Logger;
   stop(): Promise<void>;
+}
+
+/** How the address listened on is written in a URL: a wildcard (every interface) reads as localhost. */
+function displayHost(host: string | undefined): string {
+  if (!host || host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** The composition root: database, migrations, domain, schema, HTTP; `stop` undoes them in reverse. */
@@ -44,6 +53,7 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
           connectTimeoutMs: config.dbConnectTimeoutMs,
         })
       : undefined;
+    await saveBookingPolicy(orm.em.fork(), config);
     if (config.adminEmail && config.adminPassword) {
       await domain.accounts.ensureAdmin(orm.em.fork(), config.adminEmail, config.adminPassword);
     }
@@ -61,14 +71,21 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
       images: domain.images,
       rateLimits: domain.rateLimits,
       links: domain.links,
+      accounts: domain.accounts,
       settings: config,
     });
     const hub = new LiveHub(orm, log);
     const listener = liveListener(
       database.url,
-      (channel, payload) => void hub.receive(channel, payload),
+      {
+        ...Object.fromEntries(
+          Object.values(CHANNELS).map((channel) => [channel, (payload: string) => void hub.receive(channel, payload)]),
+        ),
+        [SESSION_CHANNEL]: (payload) => domain.sessionChecks.heard(payload),
+      },
       log,
       config.dbConnectTimeoutMs,
+      (up) => domain.sessionChecks.setListening(up),
     );
     await listener.start();
     const sockets = attachWebSocket({
@@ -76,6 +93,7 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
       schema,
       orm,
       tokens: domain.tokens,
+      sessionChecks: domain.sessionChecks,
       clock,
       live: new LiveService(hub, orm),
       log,
@@ -86,10 +104,10 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, resolve);
+      server.listen({ port: config.port, host: config.host }, resolve);
     });
     const port = (server.address() as AddressInfo).port;
-    const url = `http://localhost:${port}/graphql`;
+    const url = `http://${displayHost(config.host)}:${port}/graphql`;
     return {
       url,
       port,

@@ -1,16 +1,19 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import type { HoldSettings } from './booking/hold-policy';
 import type { GoogleSettings } from './calendars/google-client';
 import type { ZoomSettings } from './calendars/zoom-client';
 import type { ImageSettings } from './images/image-storage';
 import type { StripeSettings } from './payments/stripe-gateway';
 import type { WebhookSettings } from './webhooks/webhook-sender';
 
-/** Settings from the environment (README, "Settings (environment)"). */
+/** Settings from the environment (README, "Settings"; every one is listed in .env.example). */
 export interface Config {
   databaseUrl?: string;
   dataDir: string;
+  /** The address to listen on (HOST); unset: every interface. */
+  host?: string;
   port: number;
   jwtSecret: string;
   /** How long an access token (`token`) and a refresh token stay valid. */
@@ -34,6 +37,10 @@ export interface Config {
   zoom?: ZoomSettings;
   /** How long seats stay held for a payment, a proposal waits, and a waitlist offer stands. */
   holdMinutes: number;
+  /** Caps on one customer's unpaid holds, and the cooldown before holding a released slot again. */
+  holds: HoldSettings;
+  /** Distinct outside addresses (booking contacts) one account may have mailed in 24 hours; 0: no limit. */
+  guestAddressesPerDay: number;
   proposalTtlHours: number;
   waitlistOfferHours: number;
   /** Outgoing webhooks: plain http and private addresses (development), the time one delivery may take, the key that seals endpoint secrets. */
@@ -71,7 +78,7 @@ export interface Config {
 
 /** Counts per window, shared by every process through PostgreSQL; a count of 0 turns that limit off. */
 export interface RateLimitSettings {
-  /** Failed `logIn`s (and `changePassword`s) per account, and per client address, in one window. */
+  /** Failed `logIn`s (and `changePassword`s) per account from one client address, and per client address, in one window. */
   loginPerAccount: number;
   loginPerAddress: number;
   loginWindowSeconds: number;
@@ -83,6 +90,12 @@ export interface RateLimitSettings {
   /** Image uploads (POST /uploads) per account. */
   uploadsPerAccount: number;
   uploadsWindowSeconds: number;
+  /** `redeliverWebhook` calls per account. */
+  redeliveriesPerAccount: number;
+  redeliveriesWindowSeconds: number;
+  /** Links confirming an account's address mailed to it again (`requestEmailVerification`). */
+  verificationMailsPerAccount: number;
+  verificationMailsWindowSeconds: number;
 }
 /** A setting that makes starting pointless; main prints its message alone. */
 export class ConfigError extends Error {}
@@ -101,8 +114,16 @@ const number = (fallback: number) =>
       .default(fallback),
   );
 const text = () => z.preprocess(blank, z.string().optional());
-const onOff = (fallback: 'on' | 'off') =>
-  z.preprocess(blank, z.enum(['on', 'off'], { error: 'must be on or off' }).default(fallback));
+/** Every switch takes the same words, in any case: on/true/1 and off/false/0. */
+const SWITCH_WORDS: Record<string, boolean> = { on: true, true: true, '1': true, off: false, false: false, '0': false };
+const onOff = (fallback: boolean) =>
+  z.preprocess(
+    (raw) => {
+      const value = blank(raw);
+      return typeof value === 'string' ? (SWITCH_WORDS[value.trim().toLowerCase()] ?? value) : value;
+    },
+    z.boolean({ error: 'must be on, off, true, false, 1 or 0' }).default(fallback),
+  );
 
 /** CORS_ORIGINS: the origins allowed to call the API from a browser, each exactly as browsers send it. */
 const origins = z
@@ -120,13 +141,18 @@ const origins = z
     'must list origins such as https://app.example.com',
   );
 
-/** TRUST_PROXY as Express takes it: true/false, a hop count, or a list of addresses and subnets. */
+/**
+ * TRUST_PROXY as Express takes it: a switch word (on/true, off/false), a hop count, or a list of addresses
+ * and subnets. Digits are a hop count here, not a switch: `1` trusts the one proxy in front.
+ */
 const trustProxy = z
   .string()
   .optional()
-  .transform((raw): boolean | number | string =>
-    !raw || raw === 'false' ? false : raw === 'true' ? true : /^\d+$/.test(raw) ? Number(raw) : raw,
-  );
+  .transform((raw): boolean | number | string => {
+    const value = raw?.trim() ?? '';
+    if (/^\d+$/.test(value)) return Number(value);
+    return SWITCH_WORDS[value.toLowerCase()] ?? (value || false);
+  });
 
 /**
  * Every environment variable the server reads, checked at start: a bad value stops it with one line
@@ -136,6 +162,7 @@ const ENV = z.object({
   NODE_ENV: text(),
   DATABASE_URL: text(),
   DATA_DIR: z.preprocess(blank, z.string().default('.data')),
+  HOST: text(),
   PORT: z.preprocess(
     blank,
     z.coerce
@@ -157,6 +184,11 @@ const ENV = z.object({
   RATE_LIMIT_MUTATIONS_WINDOW_SECONDS: number(60),
   RATE_LIMIT_UPLOADS_PER_ACCOUNT: number(100),
   RATE_LIMIT_UPLOADS_WINDOW_SECONDS: number(3600),
+  RATE_LIMIT_REDELIVERIES_PER_ACCOUNT: number(20),
+  RATE_LIMIT_REDELIVERIES_WINDOW_SECONDS: number(3600),
+  RATE_LIMIT_VERIFICATION_MAILS_PER_ACCOUNT: number(5),
+  RATE_LIMIT_VERIFICATION_MAILS_WINDOW_SECONDS: number(86_400),
+  GUEST_ADDRESSES_PER_DAY: number(10),
   ADMIN_EMAIL: text(),
   ADMIN_PASSWORD: text(),
   PUBLIC_URL: z.preprocess(blank, z.url('must be a URL such as https://bookings.example.com').optional()),
@@ -187,17 +219,22 @@ const ENV = z.object({
   S3_ENDPOINT: text(),
   S3_REGION: text(),
   AWS_REGION: text(),
-  S3_FORCE_PATH_STYLE: z.preprocess(
-    blank,
-    z.enum(['0', '1', 'true', 'false'], { error: 'must be 0, 1, true or false' }).default('0'),
-  ),
+  S3_FORCE_PATH_STYLE: onOff(false),
   HOLD_MINUTES: number(15),
+  HOLD_LIMIT_BOOKINGS_PER_SERVICE: number(3),
+  HOLD_LIMIT_SEATS_PER_SERVICE: number(100),
+  HOLD_LIMIT_BOOKINGS: number(10),
+  HOLD_LIMIT_SEATS: number(200),
+  HOLD_COOLDOWN_MINUTES: number(15),
   PROPOSAL_TTL_HOURS: number(48),
   WAITLIST_OFFER_HOURS: number(24),
-  WEBHOOKS_ALLOW_HTTP: z.preprocess(blank, z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('0')),
+  WEBHOOKS_ALLOW_HTTP: onOff(false),
   WEBHOOK_TIMEOUT_MS: number(10_000),
   WEBHOOK_ENCRYPTION_KEY: text(),
-  WORKER: onOff('on'),
+  WORKER: onOff(true),
+  // Read by the OpenTelemetry SDK itself (src/tracing.ts): checked here, so that a bad value stops the start.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(blank, z.url('must be a URL such as http://collector:4318').optional()),
+  OTEL_SERVICE_NAME: text(),
   LOG_LEVEL: z.preprocess(blank, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
   METRICS_TOKEN: text(),
   TRUST_PROXY: trustProxy,
@@ -206,11 +243,14 @@ const ENV = z.object({
   STATEMENT_TIMEOUT_MS: number(10_000),
   DB_CONNECT_TIMEOUT_MS: number(5_000),
   SHUTDOWN_TIMEOUT_MS: number(10_000),
-  EXPLORER: onOff('on'),
+  EXPLORER: onOff(true),
   CORS_ORIGINS: origins,
 });
 
 type Env = z.infer<typeof ENV>;
+
+/** The name of every environment variable the server reads (.env.example lists each; a test holds them equal). */
+export const SETTING_NAMES = Object.keys(ENV.shape);
 
 /** ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET: all three, or none (Zoom off). */
 function zoom(e: Env): ZoomSettings | undefined {
@@ -248,7 +288,7 @@ function images(e: Env): ImageSettings {
           bucket: e.S3_BUCKET,
           endpoint: e.S3_ENDPOINT,
           region: e.S3_REGION ?? e.AWS_REGION ?? 'us-east-1',
-          forcePathStyle: e.S3_FORCE_PATH_STYLE === '1' || e.S3_FORCE_PATH_STYLE === 'true',
+          forcePathStyle: e.S3_FORCE_PATH_STYLE,
         }
       : undefined,
   };
@@ -275,6 +315,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
+    host: e.HOST,
     port: e.PORT,
     jwtSecret,
     accessTokenMinutes: e.ACCESS_TOKEN_MINUTES,
@@ -289,6 +330,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       mutationsWindowSeconds: e.RATE_LIMIT_MUTATIONS_WINDOW_SECONDS,
       uploadsPerAccount: e.RATE_LIMIT_UPLOADS_PER_ACCOUNT,
       uploadsWindowSeconds: e.RATE_LIMIT_UPLOADS_WINDOW_SECONDS,
+      redeliveriesPerAccount: e.RATE_LIMIT_REDELIVERIES_PER_ACCOUNT,
+      redeliveriesWindowSeconds: e.RATE_LIMIT_REDELIVERIES_WINDOW_SECONDS,
+      verificationMailsPerAccount: e.RATE_LIMIT_VERIFICATION_MAILS_PER_ACCOUNT,
+      verificationMailsWindowSeconds: e.RATE_LIMIT_VERIFICATION_MAILS_WINDOW_SECONDS,
     },
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
@@ -309,14 +354,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     zoom: zoom(e),
     google: google(e),
     holdMinutes: e.HOLD_MINUTES,
+    holds: {
+      bookingsPerService: Math.floor(e.HOLD_LIMIT_BOOKINGS_PER_SERVICE),
+      seatsPerService: Math.floor(e.HOLD_LIMIT_SEATS_PER_SERVICE),
+      bookings: Math.floor(e.HOLD_LIMIT_BOOKINGS),
+      seats: Math.floor(e.HOLD_LIMIT_SEATS),
+      cooldownMinutes: e.HOLD_COOLDOWN_MINUTES,
+    },
+    guestAddressesPerDay: Math.floor(e.GUEST_ADDRESSES_PER_DAY),
     proposalTtlHours: e.PROPOSAL_TTL_HOURS,
     waitlistOfferHours: e.WAITLIST_OFFER_HOURS,
     webhooks: {
-      allowHttp: e.WEBHOOKS_ALLOW_HTTP === '1',
+      allowHttp: e.WEBHOOKS_ALLOW_HTTP,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       encryptionKey: e.WEBHOOK_ENCRYPTION_KEY,
     },
-    runWorker: e.WORKER === 'on',
+    runWorker: e.WORKER,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
     production,
     jwtSecretGenerated: !e.JWT_SECRET,
@@ -327,7 +380,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
     dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    explorer: e.EXPLORER === 'on',
+    explorer: e.EXPLORER,
     corsOrigins: e.CORS_ORIGINS,
     images: images(e),
   };

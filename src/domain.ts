@@ -1,6 +1,8 @@
+import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/account.service';
 import { RateLimits } from './accounts/rate-limits';
+import { SessionCheck } from './accounts/session-check';
 import { SessionService } from './accounts/session.service';
 import { auditTrail } from './booking/audit';
 import type { BookingChanged } from './booking/booking-events';
@@ -13,6 +15,7 @@ import { ZoomMeetings } from './calendars/zoom.service';
 import { calendarListener, CalendarSyncer } from './calendars/calendar-sync';
 import { CalendarService } from './calendars/calendar.service';
 import { GoogleApi } from './calendars/google-client';
+import { OAuthFlows } from './calendars/oauth-flow';
 import { CatalogService } from './catalog/catalog.service';
 import type { Config } from './config';
 import type { Clock } from './core/clock';
@@ -42,6 +45,8 @@ import { WebhookService } from './webhooks/webhook.service';
 
 /** The domain services, made once per process and shared by every request and job. */
 export interface Domain {
+  /** Session checks kept in memory; the LISTEN connection feeds them the database's revocation notices. */
+  sessionChecks: SessionCheck;
   tokens: Tokens;
   sessions: SessionService;
   rateLimits: RateLimits;
@@ -91,8 +96,14 @@ function countOffer(tx: TxContext): void {
  */
 export function createDomain(config: Config, clock: Clock, log: Logger): Domain {
   const events = new EventBus<DomainEvents>();
-  const tokens = new Tokens(config.jwtSecret, config.accessTokenMinutes, clock);
-  const sessions = new SessionService(tokens, config.refreshTokenDays);
+  const sessionChecks = new SessionCheck(clock);
+  const tokens = new Tokens(config.jwtSecret, config.accessTokenMinutes, clock, sessionChecks);
+  const sessions = new SessionService(
+    tokens,
+    config.refreshTokenDays,
+    sessionChecks,
+    createHmac('sha256', config.jwtSecret).update('refresh-tokens').digest('hex'),
+  );
   const rateLimits = new RateLimits(config.rateLimits);
   const links = new Links(config);
   const notifications = new NotificationService(links, config.followUpHours);
@@ -141,10 +152,11 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     .on('slotCancelled', (tx, cancelled) => offers.slotCancelled(tx, cancelled));
 
   return {
+    sessionChecks,
     tokens,
     sessions,
     rateLimits,
-    accounts: new AccountService(sessions, rateLimits),
+    accounts: new AccountService(sessions, rateLimits, links),
     catalog,
     scheduling: new SchedulingService(catalog, lifecycle, bookings, events),
     blackouts: new BlackoutService(catalog, lifecycle),
@@ -156,10 +168,14 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     paymentEvents: new PaymentEventService(payments, lifecycle, log),
     proposals: new ProposalService(bookings, events, config.proposalTtlHours),
     waitlist: new WaitlistService(catalog, bookings, offers),
-    webhooks: new WebhookService(config.webhooks),
+    webhooks: new WebhookService(config.webhooks, rateLimits),
     feeds: new CalendarFeedService(config.publicUrl, config.jwtSecret, links),
     zoom,
-    calendars: new CalendarService(google, calendarTokens),
+    calendars: new CalendarService(
+      google,
+      calendarTokens,
+      new OAuthFlows(config.publicUrl, createHmac('sha256', config.jwtSecret).update('oauth-pkce').digest('hex')),
+    ),
     calendarSync,
     reviews: new ReviewService(events),
     images: new ImageService(imageStorage(config.images), config.publicUrl, catalog),

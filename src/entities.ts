@@ -4,7 +4,7 @@ import { User } from './accounts/user.entity';
 import { AuditEntry } from './booking/audit-entry.entity';
 import { Booking, BookingSlot } from './booking/booking.entity';
 import { CalendarFeed } from './calendars/feed.entity';
-import { CalendarBusy, CalendarConnection, CalendarSync, OAuthState } from './calendars/calendar.entity';
+import { CalendarBusy, CalendarConnection, CalendarSync } from './calendars/calendar.entity';
 import { Service } from './catalog/service.entity';
 import { Message } from './notifications/message.entity';
 import { Payment } from './payments/payment.entity';
@@ -43,7 +43,6 @@ export const ENTITIES = [
   CalendarFeed,
   CalendarConnection,
   CalendarSync,
-  OAuthState,
   CalendarBusy,
   Review,
   Image,

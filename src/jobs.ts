@@ -20,6 +20,8 @@ declare global {
       /** Tells the provider of a new review. */
       review_mail: { reviewId: number };
       send_message: { messageId: number };
+      /** Mails an account the link that confirms its address (at sign-up, or asked for again). */
+      verification_mail: { userId: number };
       apply_stripe_event: { eventId: string };
       expire_payment_hold: { bookingId: number };
       cancel_payment_intent: { intentId: string };
@@ -38,6 +40,8 @@ declare global {
       calendar_busy: { connectionId: number };
       /** Revokes a disconnected account's grant at Google and forgets its token. */
       calendar_revoke: { connectionId: number };
+      /** Deletes an image (its row, then its stored bytes) if nothing shows it any more. */
+      discard_image: { imageId: string; key: string };
     }
   }
 }
@@ -87,6 +91,9 @@ export const CALENDAR_JOB_ATTEMPTS = 25;
  */
 export const WEBHOOK_ATTEMPTS = 21;
 
+/** Attempts of a redelivery asked for by hand: its last comes about 1.5 minutes after the first, while someone watches. */
+export const REDELIVERY_ATTEMPTS = 5;
+
 /** Attempts of one Zoom meeting change, with the same backoff: the last comes about three days after the first. */
 export const ZOOM_ATTEMPTS = 21;
 
@@ -124,6 +131,10 @@ export const jobs = {
     task: 'review_mail',
     payload: { reviewId },
     jobKey: `review-mail:${reviewId}`,
+  }),
+  verificationMail: (userId: number): Job<'verification_mail'> => ({
+    task: 'verification_mail',
+    payload: { userId },
   }),
   sendMessage: (messageId: number): Job<'send_message'> => ({
     task: 'send_message',
@@ -164,11 +175,11 @@ export const jobs = {
     runAt,
     jobKey: jobKeys.offerExpiry(entryId),
   }),
-  deliverWebhook: (deliveryId: number): Job<'deliver_webhook'> => ({
+  deliverWebhook: (deliveryId: number, maxAttempts = WEBHOOK_ATTEMPTS): Job<'deliver_webhook'> => ({
     task: 'deliver_webhook',
     payload: { deliveryId },
     jobKey: jobKeys.webhookDelivery(deliveryId),
-    maxAttempts: WEBHOOK_ATTEMPTS,
+    maxAttempts,
   }),
   calendarSync: (bookingId: number, connectionId: number, runAt?: Date): Job<'calendar_sync'> => ({
     task: 'calendar_sync',
@@ -190,6 +201,13 @@ export const jobs = {
     runAt,
     jobKey: jobKeys.calendarBusy(connectionId),
     maxAttempts: CALENDAR_JOB_ATTEMPTS,
+  }),
+  /** One per image: a later one (an image detached now) replaces a waiting one (an upload's check a day later). */
+  discardImage: (imageId: string, key: string, runAt?: Date): Job<'discard_image'> => ({
+    task: 'discard_image',
+    payload: { imageId, key },
+    runAt,
+    jobKey: `discard-image:${imageId}`,
   }),
   calendarRevoke: (connectionId: number): Job<'calendar_revoke'> => ({
     task: 'calendar_revoke',

@@ -1,3 +1,4 @@
+import { stopTracing } from './tracing'; // first: it instruments the modules loaded after it
 import { startApp } from './app';
 import { ConfigError, loadConfig } from './config';
 
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'shutting down');
     app.stop().then(
-      () => process.exit(0),
+      () => stopTracing().finally(() => process.exit(0)),
       (error) => {
         app.log.error({ err: error }, 'shutdown failed');
         process.exit(1);

@@ -21,8 +21,9 @@ export function taskList(orm: MikroORM, domain: Domain, mailer: Mailer, clock: C
     proposal_mail: ({ proposalId, kind }) => domain.notifications.mailProposal(ctx(), proposalId, kind),
     waitlist_offer_mail: ({ entryId }) => domain.notifications.mailWaitlistOffer(ctx(), entryId),
     review_mail: ({ reviewId }) => domain.notifications.mailReview(ctx(), reviewId),
+    verification_mail: ({ userId }) => domain.notifications.mailVerification(ctx(), userId),
     send_message: ({ messageId }, helpers) =>
-      sendMessage(ctx(), mailer, messageId, helpers.job.attempts >= helpers.job.max_attempts),
+      sendMessage(ctx(), mailer, domain.links, messageId, helpers.job.attempts >= helpers.job.max_attempts),
     apply_stripe_event: ({ eventId }) => domain.paymentEvents.apply(ctx(), eventId),
     expire_payment_hold: ({ bookingId }) => domain.paymentEvents.expireHold(ctx(), bookingId),
     cancel_payment_intent: ({ intentId }) => domain.payments.cancelIntent(intentId),
@@ -37,5 +38,6 @@ export function taskList(orm: MikroORM, domain: Domain, mailer: Mailer, clock: C
     calendar_resync: async ({ connectionId }) => domain.calendarSync?.resync(ctx(), connectionId),
     calendar_busy: async ({ connectionId }) => domain.calendarSync?.readBusy(ctx(), connectionId),
     calendar_revoke: async ({ connectionId }) => domain.calendarSync?.revoke(ctx(), connectionId),
+    discard_image: ({ imageId, key }) => domain.images.discard(ctx(), imageId, key),
   };
 }

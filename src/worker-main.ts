@@ -1,7 +1,8 @@
 /** npm run worker: runs only the background jobs, for servers started with WORKER=off. */
+import { stopTracing } from './tracing'; // first: it instruments the modules loaded after it
 import 'reflect-metadata';
 import { createLogger } from './core/logger';
-import { loadConfig } from './config';
+import { ConfigError, loadConfig } from './config';
 import { systemClock } from './core/clock';
 import { openOrm } from './core/orm';
 import { stopInOrder } from './core/shutdown';
@@ -13,7 +14,7 @@ import { taskList } from './tasks';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  if (!config.databaseUrl) throw new Error('npm run worker needs DATABASE_URL: the database the servers use');
+  if (!config.databaseUrl) throw new ConfigError('npm run worker needs DATABASE_URL: the database the servers use');
   const orm = await openOrm(config.databaseUrl, log, config);
   const mailer = new Mailer(config.smtpUrl, config.mailFrom, log);
   const tasks = taskList(orm, createDomain(config, systemClock, log), mailer, systemClock);
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
       config.shutdownTimeoutMs,
       log,
     );
+    await stopTracing();
     process.exit(unfinished.length ? 1 : 0); // each unfinished step was logged
   };
   process.on('SIGINT', stop);
@@ -44,6 +46,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error);
+  console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
 });

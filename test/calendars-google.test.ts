@@ -23,6 +23,7 @@ import {
   storedMails,
   type Account,
 } from './support/fixtures';
+import { CookieJar } from './support/cookie-jar';
 import { FakeGoogle } from './support/fake-google';
 import { eventually, liveClient, sleep, Subscription } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
@@ -69,15 +70,24 @@ async function settle(): Promise<void> {
   throw new Error('calendar jobs did not settle');
 }
 
-/** Goes through the consent as a browser would: the consent URL, then Google's redirect to the callback. */
+/** A URL on PUBLIC_URL (what the server answers) as served by this test server, which listens on a port of its own. */
+const local = (url: string) => `${base()}${new URL(url).pathname}${new URL(url).search}`;
+
+/** The provider's browser opens the start link `connectGoogleCalendar` answers: the consent URL it is sent to. */
+async function startConsent(provider: Account, browser: CookieJar): Promise<URL> {
+  const { connectGoogleCalendar: start } = await server.ok(ConnectGoogleCalendarDocument, {}, provider.token);
+  const started = await browser.fetch(local(start));
+  expect(started.status).toBe(303);
+  return new URL(started.headers.get('location')!);
+}
+
+/** Goes through the consent as a browser would: the start link, Google's consent page, Google's redirect to the callback. */
 async function connect(provider: Account, email: string) {
-  const { connectGoogleCalendar: consent } = await server.ok(ConnectGoogleCalendarDocument, {}, provider.token);
-  const url = new URL(consent);
-  const state = url.searchParams.get('state')!;
-  const response = await fetch(
-    `${base()}/oauth/google/callback?code=${encodeURIComponent(google.consent(email))}&state=${encodeURIComponent(state)}`,
-  );
-  return { consent: url, state, response, html: await response.text() };
+  const browser = new CookieJar();
+  const consent = await startConsent(provider, browser);
+  const state = consent.searchParams.get('state')!;
+  const response = await browser.fetch(local(google.approve(consent, email)));
+  return { consent, state, browser, response, html: await response.text() };
 }
 
 async function connections(provider: Account) {
@@ -108,7 +118,7 @@ const syncs = async (bookingId: string, who: Account) =>
 describe('Google Calendar', () => {
   it('connects through the consent page: the dedicated calendar is made and shared; a reused, forged or declined state stores nothing', async () => {
     const { provider } = await providerWithSlots('Paula Provider');
-    const { consent, state, response, html } = await connect(provider, 'paula.work@gmail.test');
+    const { consent, state, browser, response, html } = await connect(provider, 'paula.work@gmail.test');
     expect(consent.origin + consent.pathname).toBe(`${google.url}/o/oauth2/v2/auth`);
     expect(consent.searchParams.get('access_type')).toBe('offline');
     expect(consent.searchParams.get('prompt')).toBe('consent');
@@ -131,19 +141,15 @@ describe('Google Calendar', () => {
     expect(calendar.acl).toEqual([{ role: 'writer', scope: { type: 'user', value: provider.email } }]);
 
     // The same state again, a forged one, a declined consent: a clear page, nothing stored.
-    const again = await fetch(
-      `${base()}/oauth/google/callback?code=${google.consent('other@gmail.test')}&state=${state}`,
-    );
+    const again = await browser.fetch(local(google.approve(consent, 'other@gmail.test')));
     expect(again.status).toBe(400);
     expect(await again.text()).toContain('already used');
-    const forged = await fetch(
-      `${base()}/oauth/google/callback?code=${google.consent('other@gmail.test')}&state=forged-state`,
+    const forged = await browser.fetch(
+      `${base()}/oauth/google/callback?code=${encodeURIComponent(new URL(google.approve(consent, 'other@gmail.test')).searchParams.get('code')!)}&state=forged-state`,
     );
     expect(forged.status).toBe(400);
-    const { connectGoogleCalendar } = await server.ok(ConnectGoogleCalendarDocument, {}, provider.token);
-    const declined = await fetch(
-      `${base()}/oauth/google/callback?error=access_denied&state=${new URL(connectGoogleCalendar).searchParams.get('state')}`,
-    );
+    const declining = new CookieJar();
+    const declined = await declining.fetch(local(google.deny(await startConsent(provider, declining))));
     expect(declined.status).toBe(400);
     expect(await declined.text()).toContain('declined');
     expect(await connections(provider)).toHaveLength(1);

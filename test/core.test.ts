@@ -123,6 +123,7 @@ describe('the booking core', () => {
     const customer = await signUp(server, 'CUSTOMER');
     const live = new Subscription(liveClient(server.url), AvailabilityChangedDocument, { serviceIds: [service.id] });
     await eventually(async () => (await serverMetric(server.url, 'live_subscriptions')) >= 1);
+    await jobsSettled(server); // the sign-up's mail jobs come and go meanwhile
     const jobsBefore = await server.sql<{ n: string }>('select count(*) as n from graphile_worker.jobs');
     // The audit trail's store refuses: the audit listener's entry cannot be written.
     await server.sql(

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import sharp from 'sharp';
 import {
   AttachServiceImageDocument,
@@ -10,7 +11,7 @@ import {
   SetProviderAvatarDocument,
 } from '../client/generated/graphql';
 import { FakeS3 } from './support/fake-s3';
-import { createService, signUp, type Account } from './support/fixtures';
+import { createService, jobsSettled, runJobsNow, signUp, type Account } from './support/fixtures';
 import { startTestServer, type GraphQLResult, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -65,6 +66,25 @@ const photo = () =>
     .withExif({ IFD0: { Copyright: 'Somebody', Artist: 'Camera owner' } })
     .jpeg()
     .toBuffer();
+
+/** A valid PNG of `width` x `height` black pixels, 16 bits per sample (RGB): small, and width x height x 6 bytes once decoded. */
+function pngBomb(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([16, 2, 0, 0, 0], 8); // 16 bits, RGB, deflate, no filter method, no interlace
+  const rows = zlib.deflateSync(Buffer.alloc(height * (1 + width * 6)), { level: 9 }); // each row: filter 0, zeros
+  const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
+  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', rows), chunk('IEND', Buffer.alloc(0))]);
+}
 
 const imageRows = async (on: TestServer) =>
   Number((await on.sql<{ n: string }>('select count(*) as n from image'))[0].n);
@@ -139,6 +159,23 @@ describe('image uploads', () => {
       400,
       'file',
     ]);
+    expect(await imageRows(server)).toBe(before);
+  });
+
+  it('refuse a 7000 x 7000 16-bit PNG (290 kB, 294 MB decoded) from its header, before decoding it', async () => {
+    const before = await imageRows(server);
+    const bomb = pngBomb(7000, 7000);
+    expect(bomb.length).toBeLessThan(1_000_000);
+    expect(await sharp(bomb).metadata()).toMatchObject({ format: 'png', width: 7000, height: 7000, depth: 'ushort' });
+    const { status, json } = await upload(server, bomb, 'bomb.png', 'image/png', owner.token);
+    expect(status).toBe(400);
+    expect(json.errors![0]).toMatchObject({
+      message: expect.stringContaining('7000 x 7000 pixels of 16 bits'),
+      extensions: { code: 'BAD_USER_INPUT', field: 'file' },
+    });
+    // The pixel bound alone: 8 bits and 41 megapixels.
+    const wide = await upload(server, pngBomb(8200, 5000), 'wide.png', 'image/png', owner.token);
+    expect([wide.status, wide.json.errors![0].extensions.field]).toEqual([400, 'file']);
     expect(await imageRows(server)).toBe(before);
   });
 
@@ -230,5 +267,69 @@ describe('image uploads', () => {
         )
       ).status,
     ).toBe(404);
+  });
+});
+
+describe('stored images', () => {
+  const png = () =>
+    sharp({ create: { width: 60, height: 40, channels: 3, background: '#123456' } })
+      .png()
+      .toBuffer();
+  const stored = (on: TestServer, id: unknown, ext: string) =>
+    on === server ? fs.existsSync(path.join(uploadsDir, `${id}.${ext}`)) : s3.objects.has(`/pictures/${id}.${ext}`);
+
+  it.each([
+    ['on disk', () => server],
+    ['in S3', () => s3Server],
+  ])(
+    '%s are deleted when removed from their last service or replaced as the avatar, not while shown elsewhere',
+    async (_where, target) => {
+      const on = target();
+      const provider = await signUp(on, 'PROVIDER');
+      const [first, second] = await Promise.all([createService(on, provider), createService(on, provider)]);
+      const shared = (await upload(on, await png(), 'a.png', 'image/png', provider.token)).json;
+      const avatar = (await upload(on, await png(), 'b.png', 'image/png', provider.token)).json;
+      const next = (await upload(on, await png(), 'c.png', 'image/png', provider.token)).json;
+      for (const service of [first, second])
+        await on.ok(AttachServiceImageDocument, { serviceId: service.id, imageId: String(shared.id) }, provider.token);
+      await on.ok(SetProviderAvatarDocument, { imageId: String(avatar.id) }, provider.token);
+
+      // Removed from one service, still shown on the other: kept.
+      await on.ok(RemoveServiceImageDocument, { serviceId: first.id, imageId: String(shared.id) }, provider.token);
+      await jobsSettled(on);
+      expect(stored(on, shared.id, 'png')).toBe(true);
+      expect((await fetch(local(on, shared.url))).status).toBe(200);
+      // Removed from the last one: its row and its bytes go, and its URL answers 404.
+      await on.ok(RemoveServiceImageDocument, { serviceId: second.id, imageId: String(shared.id) }, provider.token);
+      await jobsSettled(on);
+      expect(stored(on, shared.id, 'png')).toBe(false);
+      expect((await on.sql('select 1 from image where id = $1', [shared.id])).length).toBe(0);
+      expect((await fetch(local(on, shared.url))).status).toBe(404);
+
+      // A replaced avatar goes; the new one stays.
+      await on.ok(SetProviderAvatarDocument, { imageId: String(next.id) }, provider.token);
+      await jobsSettled(on);
+      expect([stored(on, avatar.id, 'png'), stored(on, next.id, 'png')]).toEqual([false, true]);
+      // A cleared one too.
+      await on.ok(SetProviderAvatarDocument, { imageId: null }, provider.token);
+      await jobsSettled(on);
+      expect(stored(on, next.id, 'png')).toBe(false);
+    },
+  );
+
+  it('an upload that nothing shows a day later is deleted; one attached by then is kept', async () => {
+    const provider = await signUp(server, 'PROVIDER');
+    const service = await createService(server, provider);
+    const unused = (await upload(server, await png(), 'u.png', 'image/png', provider.token)).json;
+    const used = (await upload(server, await png(), 'v.png', 'image/png', provider.token)).json;
+    await server.ok(AttachServiceImageDocument, { serviceId: service.id, imageId: String(used.id) }, provider.token);
+    const [{ run_at }] = await server.sql<{ run_at: Date }>(`select run_at from graphile_worker.jobs where key = $1`, [
+      `discard-image:${unused.id}`,
+    ]);
+    expect(new Date(run_at).getTime() - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    await runJobsNow(server, 'discard_image'); // as a day later
+    expect([stored(server, unused.id, 'png'), stored(server, used.id, 'png')]).toEqual([false, true]);
+    const rows = await server.sql<{ id: string }>('select id from image where id = any($1)', [[unused.id, used.id]]);
+    expect(rows.map((row) => row.id)).toEqual([used.id]);
   });
 });

@@ -6,7 +6,6 @@ import {
   CreateSlotDocument,
   ModifyBookingDocument,
   MyMessagesDocument,
-  SignUpDocument,
 } from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, jobsSettled, signUp, type Account } from './support/fixtures';
 import { eventually } from './support/live';
@@ -128,9 +127,7 @@ describe('booking emails with calendar invites', () => {
   }, 60_000);
 
   it('stops at a permanent refusal, keeps its error, and lets no header be injected', async () => {
-    const { signUp: refused } = await server.ok(SignUpDocument, {
-      input: { email: 'refused@example.test', password: 'password123', name: 'Ref Used', role: 'CUSTOMER' },
-    });
+    const refused = await signUp(server, 'CUSTOMER', 'Ref Used', { email: 'refused@example.test' });
     const service = await createService(server, owner);
     const [slot] = await dailySlots(server, owner, service.id, daysFromNow(8), daysFromNow(8));
     const { book } = await server.ok(
@@ -140,12 +137,12 @@ describe('booking emails with calendar invites', () => {
     );
     await eventually(async () => {
       const rows = await server.sql<{ status: string; attempts: number; last_error: string }>(
-        `select status, attempts, last_error from message where "to" = 'refused@example.test'`,
+        `select status, attempts, last_error from message where "to" = 'refused@example.test' and subject like 'Booking%'`,
       );
       return rows.length === 1 && rows[0].status === 'FAILED';
     });
     const [row] = await server.sql<{ attempts: number; last_error: string }>(
-      `select attempts, last_error from message where "to" = 'refused@example.test'`,
+      `select attempts, last_error from message where "to" = 'refused@example.test' and subject like 'Booking%'`,
     );
     expect(row.attempts).toBe(1);
     expect(row.last_error).toContain('550');

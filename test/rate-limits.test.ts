@@ -8,7 +8,14 @@ import {
 } from '../client/generated/graphql';
 import { SERVICE, signUp } from './support/fixtures';
 import { startServerProcess, type ServerProcess } from './support/process';
-import { codes, createTestDatabase, startTestServer, type GraphQLResult, type TestServer } from './support/server';
+import {
+  codes,
+  createTestDatabase,
+  startTestServer,
+  type GraphQLResult,
+  type TestServer,
+  tally,
+} from './support/server';
 
 const PASSWORD = 'password123';
 const DEFAULTS = loadConfig({}).rateLimits;
@@ -16,7 +23,8 @@ const DEFAULTS = loadConfig({}).rateLimits;
 // One server per test, stopped after it: each holds its own connections to PostgreSQL.
 let running: TestServer | undefined;
 async function serverWith(limits: Partial<RateLimitSettings>): Promise<TestServer> {
-  running = await startTestServer({ rateLimits: { ...DEFAULTS, ...limits } });
+  // Behind a proxy on loopback: X-Forwarded-For names the client's address.
+  running = await startTestServer({ rateLimits: { ...DEFAULTS, ...limits }, trustProxy: 'loopback' });
   return running;
 }
 afterEach(async () => {
@@ -30,42 +38,46 @@ async function accountOn(server: TestServer) {
   return email;
 }
 
-/** logIn over HTTP to a server's URL (one of ours or a spawned process). */
-async function logIn(url: string, email: string, password: string): Promise<GraphQLResult<unknown>> {
+/** logIn over HTTP to a server's URL (one of ours or a spawned process), from `address` when its proxy is trusted. */
+async function logIn(url: string, email: string, password: string, address?: string): Promise<GraphQLResult<unknown>> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(address ? { 'x-forwarded-for': address } : {}) },
     body: JSON.stringify({ query: print(LogInDocument), variables: { email, password } }),
   });
   return (await response.json()) as GraphQLResult<unknown>;
 }
 
-const tally = (results: GraphQLResult<unknown>[]) =>
-  results.reduce<Record<string, number>>((counts, result) => {
-    const key = codes(result).join() || 'OK';
-    return { ...counts, [key]: (counts[key] ?? 0) + 1 };
-  }, {});
-
 const retryAfterOf = (result: GraphQLResult<unknown>) => result.errors![0].extensions.retryAfter as number;
 
 describe('failed logIns', () => {
-  it('default to 10 per account in 60 seconds, however many arrive at once; another account still logs in', async () => {
+  it('default to 10 per account and address in 60 seconds, however many arrive at once; the owner elsewhere still logs in', async () => {
     expect(DEFAULTS).toMatchObject({ loginPerAccount: 10, loginPerAddress: 100, loginWindowSeconds: 60 });
     const server = await serverWith({});
     const [victim, other] = [await accountOn(server), await accountOn(server)];
-    const guesses = await Promise.all(Array.from({ length: 30 }, (_, i) => logIn(server.url, victim, `guess-${i}`)));
+    const stranger = '198.51.100.7';
+    const guesses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => logIn(server.url, victim, `guess-${i}`, stranger)),
+    );
     expect(tally(guesses)).toEqual({ UNAUTHENTICATED: 10, RATE_LIMITED: 20 });
     const limited = guesses.find((result) => codes(result)[0] === 'RATE_LIMITED')!;
     expect(retryAfterOf(limited)).toBeGreaterThan(0);
     expect(retryAfterOf(limited)).toBeLessThanOrEqual(60);
 
-    // The right password does not get through either until the window ends; another account does.
-    expect(codes(await logIn(server.url, victim, PASSWORD))).toEqual(['RATE_LIMITED']);
-    expect(codes(await logIn(server.url, other, PASSWORD))).toEqual([]);
+    // The guesser's address gets no further for this account, even with the right password; another
+    // account from there does, and so does the account's owner from their own address: nobody is locked out.
+    expect(codes(await logIn(server.url, victim, PASSWORD, stranger))).toEqual(['RATE_LIMITED']);
+    expect(codes(await logIn(server.url, other, PASSWORD, stranger))).toEqual([]);
+    expect(codes(await logIn(server.url, victim, PASSWORD, '203.0.113.20'))).toEqual([]);
+    // Guesses from many addresses still cost each address its own budget.
+    const spread = await Promise.all(
+      Array.from({ length: 3 }, (_, i) => logIn(server.url, victim, 'wrong', `192.0.2.${i + 1}`)),
+    );
+    expect(tally(spread)).toEqual({ UNAUTHENTICATED: 3 });
 
-    // The window's end (here: its counter's expiry moved to the past) lets the account in again.
+    // The window's end (here: its counters' expiry moved to the past) lets the guesser's address try again.
     await server.sql(`update rate_limit.counter set expire = 0 where key like 'loginPerAccount:%'`);
-    expect(codes(await logIn(server.url, victim, PASSWORD))).toEqual([]);
+    expect(codes(await logIn(server.url, victim, PASSWORD, stranger))).toEqual([]);
   });
 
   it('do not count right passwords', async () => {
@@ -86,7 +98,7 @@ describe('failed logIns', () => {
     expect(codes(await logIn(server.url, email, PASSWORD))).toEqual(['RATE_LIMITED']);
   });
 
-  it('include wrong current passwords given to changePassword', async () => {
+  it('include wrong current passwords given to changePassword, from the same address', async () => {
     const server = await serverWith({ loginPerAccount: 3 });
     const { token, email } = await signUp(server, 'CUSTOMER');
     const changes = await Promise.all(
@@ -96,6 +108,7 @@ describe('failed logIns', () => {
     );
     expect(tally(changes)).toEqual({ UNAUTHENTICATED: 3, RATE_LIMITED: 2 });
     expect(codes(await logIn(server.url, email, 'password123'))).toEqual(['RATE_LIMITED']);
+    expect(codes(await logIn(server.url, email, 'password123', '203.0.113.20'))).toEqual([]);
   });
 });
 

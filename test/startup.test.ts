@@ -35,10 +35,22 @@ describe('npm start without DATABASE_URL', () => {
     expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
     const user = { email: 'keeper@example.test', password: 'password123', name: 'Keeper', role: 'CUSTOMER' };
     expect((await post(first.url, SignUpDocument, { input: user })).errors).toBeUndefined();
-    // The output is in the comparison so that a failed stop says which step failed.
+    // A second server on the same data folder says, in one line, what is wrong.
+    const twin = await runUntilExit({ DATA_DIR: dataDir, JWT_SECRET: 'a-secret', PORT: '0' });
+    expect(twin).toEqual({
+      code: 1,
+      lines: [
+        expect.stringMatching(
+          new RegExp(
+            `^The data folder ${dataDir}/postgres is in use by another running server \\(its PostgreSQL has PID \\d+\\): stop that server first`,
+          ),
+        ),
+      ],
+    });
+    // A clean stop logs no warning, error or stack. The output is in the comparison so that a failed stop says why.
     expect({ code: await first.stop('SIGTERM'), output: first.output() }).toEqual({
       code: 0,
-      output: expect.not.stringMatching(/shutdown step/),
+      output: expect.not.stringMatching(/shutdown step|"stack"|"level":(40|50|60)/),
     });
     expect(postgresRunningIn(dataDir)).toBe(false);
 
@@ -47,7 +59,7 @@ describe('npm start without DATABASE_URL', () => {
     expect(login.errors).toBeUndefined();
     expect({ code: await second.stop('SIGINT'), output: second.output() }).toEqual({
       code: 0,
-      output: expect.not.stringMatching(/shutdown step/),
+      output: expect.not.stringMatching(/shutdown step|"stack"|"level":(40|50|60)/),
     });
     expect(postgresRunningIn(dataDir)).toBe(false);
   });
@@ -57,7 +69,7 @@ describe('settings', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT must be a port number (0 to 65535), got "eighty"'],
     [{ PORT: '70000' }, 'PORT must be a port number (0 to 65535), got "70000"'],
-    [{ WORKER: 'no' }, 'WORKER must be on or off, got "no"'],
+    [{ WORKER: 'no' }, 'WORKER must be on, off, true, false, 1 or 0, got "no"'],
     [
       { LOG_LEVEL: 'verbose' },
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"',

@@ -22,6 +22,7 @@ import {
   jobsSettled,
   runJobsNow,
   signUp,
+  storedMails,
   type Account,
 } from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';
@@ -104,10 +105,7 @@ describe('waitlist', () => {
     const w2Entry = await entryOf(w2);
     expect(w2Entry.status).toBe('OFFERED');
     expect(new Date(w2Entry.offerExpiresAt!).getTime() - clock.now().getTime()).toBeGreaterThan(24 * HOUR - 60_000);
-    const [offerMail] = await server.sql<{ subject: string; text: string }>(
-      'select subject, text from message where "to" = $1',
-      [w2.email],
-    );
+    const [offerMail] = await storedMails(server, w2.email);
     expect(offerMail.subject).toBe('A place is free for you: Beach sector A');
     expect(offerMail.text).toContain('1 seat(s) are held for you');
 

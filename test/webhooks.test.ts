@@ -19,7 +19,8 @@ import {
   signUp,
   type Account,
 } from './support/fixtures';
-import { Receiver, verifySignature } from './support/receiver';
+import { readmeBlocks } from './support/readme';
+import { Receiver, verified } from './support/receiver';
 import { codes, startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -83,9 +84,19 @@ describe('outgoing webhooks', () => {
     const { data } = await book(slots[0].id, 2);
     const [first] = (await receiver.requests(seen + 1)).slice(seen);
     expect(first.headers['content-type']).toBe('application/json');
-    expect(verifySignature(secret, String(first.headers['webhook-signature']), first.body)).toBe(true);
-    expect(verifySignature('whsec_wrong', String(first.headers['webhook-signature']), first.body)).toBe(false);
+    // Standard Webhooks: the standardwebhooks package verifies it with the secret as given, as the README's receiver does.
+    expect(verified(secret, first)).toBe(true);
+    const [readmeReceiver] = readmeBlocks('Webhooks', 'js');
+    const receive = new Function('require', `${readmeReceiver}; return receive;`)(require);
+    expect(receive(secret, first.headers, first.body)).toEqual(JSON.parse(first.body));
+    expect(() => receive(secret, first.headers, first.body.replace('booking', 'b00king'))).toThrow();
+    expect(verified(`whsec_${Buffer.alloc(32, 1).toString('base64')}`, first)).toBe(false);
     const event = JSON.parse(first.body);
+    expect(first.headers).toMatchObject({
+      'webhook-id': event.id,
+      'webhook-timestamp': expect.stringMatching(/^\d+$/),
+      'webhook-signature': expect.stringMatching(/^v1,/),
+    });
     expect(event).toMatchObject({ id: expect.any(String), type: 'booking.created', createdAt: expect.any(String) });
     expect(event.data).toMatchObject({
       action: 'booking.created',
@@ -115,6 +126,19 @@ describe('outgoing webhooks', () => {
       type: 'booking.cancelled',
       data: { action: 'booking.cancelled', booking: { status: 'CANCELLED' } },
     });
+    await server.ok(DeleteWebhookEndpointDocument, { id: hook.id }, owner.token);
+  });
+
+  it('keep signing for an endpoint registered before Standard Webhooks, verifiable with its secret in base64', async () => {
+    const { endpoint: hook } = await endpoint(['booking.created'], owner, '/old');
+    const bytes = Buffer.from('a secret from the older releases!', 'utf8').subarray(0, 32);
+    const before = `whsec_${bytes.toString('base64url')}`; // as secrets were written then (base64url)
+    await server.sql('update webhook_endpoint set secret = $1 where id = $2', [`plain:${before}`, hook.id]);
+    const slots = await slotsOf(owner);
+    const seen = receiver.received.length;
+    await book(slots[0].id);
+    const [delivery] = (await receiver.requests(seen + 1)).slice(seen);
+    expect(verified(`whsec_${bytes.toString('base64')}`, delivery)).toBe(true); // the README's conversion
     await server.ok(DeleteWebhookEndpointDocument, { id: hook.id }, owner.token);
   });
 
@@ -169,6 +193,42 @@ describe('outgoing webhooks', () => {
     const bodies = receiver.received.slice(-2).map((request) => JSON.parse(request.body));
     expect(bodies[1]).toEqual(bodies[0]); // the same event, byte for byte the same body
     await server.ok(DeleteWebhookEndpointDocument, { id: hook.id }, owner.token);
+  });
+
+  it('redeliver on demand as one pending delivery per event and endpoint, with 5 attempts, at most 20 asks an hour', async () => {
+    const provider = await signUp(server, 'PROVIDER');
+    const { endpoint: hook } = await endpoint(['booking.created'], provider, '/redelivered');
+    const [slot] = await slotsOf(provider);
+    await book(slot.id);
+    const [delivered] = await deliveries(hook.id, provider);
+    expect(delivered.status).toBe('DELIVERED');
+
+    receiver.answer = 500;
+    const before = receiver.received.length;
+    const asks = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        server.request(RedeliverWebhookDocument, { deliveryId: delivered.id }, provider.token),
+      ),
+    );
+    const answered = asks.filter((ask) => !ask.errors);
+    expect(answered).toHaveLength(20);
+    expect(asks.filter((ask) => codes(ask).join() === 'RATE_LIMITED')).toHaveLength(10);
+    // Thirty asks at once: one new delivery, which every answer names.
+    const ids = new Set(answered.map((ask) => ask.data!.redeliverWebhook.id));
+    expect(ids.size).toBe(1);
+    const [again] = ids;
+    const [job] = await server.sql<{ max_attempts: number }>(
+      'select max_attempts from graphile_worker.jobs where key = $1',
+      [`webhook-delivery:${again}`],
+    );
+    expect(job.max_attempts).toBe(5);
+    const list = await deliveries(hook.id, provider);
+    expect(list.map((delivery) => delivery.id).sort()).toEqual([delivered.id, again].sort());
+    const redelivery = list.find((delivery) => delivery.id === again)!;
+    expect(redelivery.status).toBe('PENDING');
+    // Every POST since is an attempt of that one delivery.
+    expect(receiver.received.length - before).toBe(redelivery.attempts);
+    await server.ok(DeleteWebhookEndpointDocument, { id: hook.id }, provider.token);
   });
 
   it('let no hung or endless receiver hold a worker, and switch off an endpoint that answers 410 Gone', async () => {

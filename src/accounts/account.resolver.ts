@@ -34,7 +34,7 @@ export class AccountResolver {
 
   @Mutation(() => AuthPayload, {
     description:
-      'Signs in with email and password; a wrong pair is UNAUTHENTICATED. Failed attempts are limited per account and per address (RATE_LIMITED with extensions.retryAfter).',
+      'Signs in with email and password; a wrong pair is UNAUTHENTICATED. Failed attempts are limited per account and address together, and per address (RATE_LIMITED with extensions.retryAfter).',
   })
   logIn(
     @Ctx() ctx: RequestContext,
@@ -87,6 +87,33 @@ export class AccountResolver {
     @Arg('input', () => MeInput, { description: 'The fields to change.' }) input: MeInput,
   ): Promise<User> {
     return this.accounts.updateMe(ctx, input);
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      "Confirms an account's email address with the token of the link its sign-up mailed (valid 7 days); true also when it was confirmed before. Needs no sign-in. A token that is not one, or has expired, is BAD_USER_INPUT on `token`. Until confirmed, mail to the address carries no user's words and the account's booking contacts are not mailed.",
+  })
+  verifyEmail(
+    @Ctx() ctx: RequestContext,
+    @Arg('token', () => String, { description: 'The `token` of the link (…/verify-email?token=…).' }) token: string,
+  ): Promise<boolean> {
+    return this.accounts.verifyEmail(ctx, token);
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, {
+    description:
+      "Mails the caller's address a new link to confirm it; false (and no mail) when it is confirmed already. Limited per account (RATE_LIMITED).",
+  })
+  requestEmailVerification(@Ctx() ctx: RequestContext): Promise<boolean> {
+    return this.accounts.requestEmailVerification(ctx);
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: "Whether the account's email address was confirmed (the link its sign-up mailed).",
+  })
+  emailVerified(@Root() user: User): boolean {
+    return user.emailVerifiedAt != null;
   }
 
   @FieldResolver(() => Provider, {

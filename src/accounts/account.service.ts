@@ -2,7 +2,10 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, DomainError, Forbidden, Unauthenticated } from '../core/errors';
+import { text } from '../core/validate';
 import { parseZone } from '../core/zoned-time';
+import { jobs } from '../jobs';
+import type { Links } from '../notifications/links';
 import type { AuthPayload, MeInput, SignUpInput } from './account.inputs';
 import { parseEmail } from './email';
 import { requireActor } from './ownership';
@@ -14,11 +17,9 @@ import { Session } from './session.entity';
 import type { SessionService } from './session.service';
 import { User } from './user.entity';
 
+/** An account's display name: 1 to 200 visible characters on one line (core/validate's `text`). */
 export function parseName(value: string): string {
-  const name = value.trim();
-  if (!name || name.length > 200 || /[\r\n]/.test(name))
-    throw new BadInput('name', 'must be 1 to 200 characters on one line');
-  return name;
+  return text('name', value, 200, { singleLine: true });
 }
 
 function parsePassword(field: string, value: string): string {
@@ -31,6 +32,7 @@ export class AccountService {
   constructor(
     private readonly sessions: SessionService,
     private readonly limits: RateLimits,
+    private readonly links: Links,
   ) {}
 
   async signUp(ctx: RequestContext, input: SignUpInput): Promise<AuthPayload> {
@@ -45,7 +47,9 @@ export class AccountService {
       return await inTransaction(ctx, async (tx) => {
         const user = tx.em.create(User, { email, name, role: input.role, timezone, passwordHash });
         if (input.role === Role.PROVIDER) tx.em.create(Provider, { user, name });
-        return this.sessions.open(tx, user);
+        const payload = await this.sessions.open(tx, user);
+        tx.effects.addJob(jobs.verificationMail(user.id));
+        return payload;
       });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw new BadInput('email', 'is already registered');
@@ -67,7 +71,8 @@ export class AccountService {
 
   /** Ends the caller's session. */
   async logOut(ctx: RequestContext): Promise<void> {
-    await this.sessions.end(ctx, requireActor(ctx).sessionId);
+    const { userId, sessionId } = requireActor(ctx);
+    await this.sessions.end(ctx, userId, sessionId);
   }
 
   /** Checks the current password as a log-in would (and counts failures alike), then ends every other session. */
@@ -84,6 +89,30 @@ export class AccountService {
       await tx.em.nativeUpdate(User, { id: user.id }, { passwordHash });
       return this.sessions.keepOnly(tx, user, actor.sessionId);
     });
+  }
+
+  /**
+   * Confirms an account's address with the token of the link mailed to it (valid 7 days, for that
+   * address): true, also when it was confirmed before; a token that is not one, or no longer, is
+   * BAD_USER_INPUT on `token`. Needs no sign-in: the link is the proof.
+   */
+  async verifyEmail(ctx: RequestContext, token: string): Promise<boolean> {
+    const named = this.links.emailVerified(token);
+    const user = named && (await ctx.em.findOne(User, named.userId));
+    if (!user || !named.confirms(user.email, ctx.clock.now()))
+      throw new BadInput('token', 'is not a valid link to confirm an address, or it has expired: ask for a new one');
+    await ctx.em.nativeUpdate(User, { id: user.id, emailVerifiedAt: null }, { emailVerifiedAt: ctx.clock.now() });
+    return true;
+  }
+
+  /** Mails the caller's address a new confirmation link (limited per account); false when it is confirmed already. */
+  async requestEmailVerification(ctx: RequestContext): Promise<boolean> {
+    const actor = requireActor(ctx);
+    const user = await ctx.em.findOneOrFail(User, actor.userId);
+    if (user.emailVerifiedAt) return false;
+    await this.limits.verificationMail(ctx, user.id);
+    await inTransaction(ctx, async (tx) => tx.effects.addJob(jobs.verificationMail(user.id)));
+    return true;
   }
 
   async me(ctx: RequestContext): Promise<User | null> {
@@ -129,10 +158,12 @@ export class AccountService {
           role: Role.ADMIN,
           timezone: 'UTC',
           passwordHash: await hashPassword(password),
+          emailVerifiedAt: new Date(), // the operator's own address (ADMIN_EMAIL)
         });
         return;
       }
       if (existing.role !== Role.ADMIN) throw new DomainError('FORBIDDEN', `${email} exists and is not an admin`);
+      existing.emailVerifiedAt ??= new Date();
       if (await passwordMatches(password, existing.passwordHash)) return;
       existing.passwordHash = await hashPassword(password);
       await tx.nativeUpdate(Session, { user: existing, revokedAt: null }, { revokedAt: new Date() });

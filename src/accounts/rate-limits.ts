@@ -4,7 +4,14 @@ import type { RateLimitSettings } from '../config';
 import type { RequestContext } from '../core/context';
 import { DomainError } from '../core/errors';
 
-type Limit = 'loginPerAccount' | 'loginPerAddress' | 'signUpPerAddress' | 'mutationsPerClient' | 'uploadsPerAccount';
+type Limit =
+  | 'loginPerAccount'
+  | 'loginPerAddress'
+  | 'signUpPerAddress'
+  | 'mutationsPerClient'
+  | 'uploadsPerAccount'
+  | 'redeliveriesPerAccount'
+  | 'verificationMailsPerAccount';
 
 const WINDOWS: Record<Limit, keyof RateLimitSettings> = {
   loginPerAccount: 'loginWindowSeconds',
@@ -12,6 +19,8 @@ const WINDOWS: Record<Limit, keyof RateLimitSettings> = {
   signUpPerAddress: 'signUpWindowSeconds',
   mutationsPerClient: 'mutationsWindowSeconds',
   uploadsPerAccount: 'uploadsWindowSeconds',
+  redeliveriesPerAccount: 'redeliveriesWindowSeconds',
+  verificationMailsPerAccount: 'verificationMailsWindowSeconds',
 };
 
 function limited(res: RateLimiterRes): DomainError {
@@ -31,14 +40,16 @@ export class RateLimits {
   constructor(private readonly settings: RateLimitSettings) {}
 
   /**
-   * Runs a password check as one attempt on the account and the caller's address. The attempt is
-   * counted before the check, so that concurrent guesses cannot slip past the limit together, and given
-   * back when the password was right: only failures use up the budget.
+   * Runs a password check as one attempt on the account from the caller's address, and on that address.
+   * The account is counted per address, so that guesses from elsewhere never lock its owner out: a
+   * stranger exhausts only their own address's budget for it. The attempt is counted before the check,
+   * so that concurrent guesses cannot slip past the limit together, and given back when the password was
+   * right: only failures use up the budget.
    */
   async passwordAttempt<T>(ctx: RequestContext, account: string, check: () => Promise<T>): Promise<T> {
     const charges: [Limit, string][] = [
       ['loginPerAddress', addressOf(ctx)],
-      ['loginPerAccount', account],
+      ['loginPerAccount', `${account} ${addressOf(ctx)}`], // no email holds a space
     ];
     for (const [limit, key] of charges) await this.consume(ctx, limit, key);
     const result = await check();
@@ -62,6 +73,16 @@ export class RateLimits {
   /** One image upload of a signed-in account. */
   upload(ctx: RequestContext, userId: number): Promise<void> {
     return this.consume(ctx, 'uploadsPerAccount', `user:${userId}`);
+  }
+
+  /** One more link confirming a signed-in account's address, mailed to it. */
+  verificationMail(ctx: RequestContext, userId: number): Promise<void> {
+    return this.consume(ctx, 'verificationMailsPerAccount', `user:${userId}`);
+  }
+
+  /** One webhook redelivery asked for by a signed-in account. */
+  redelivery(ctx: RequestContext, userId: number): Promise<void> {
+    return this.consume(ctx, 'redeliveriesPerAccount', `user:${userId}`);
   }
 
   private async consume(ctx: RequestContext, limit: Limit, key: string): Promise<void> {

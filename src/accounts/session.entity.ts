@@ -7,7 +7,7 @@ import { User } from './user.entity';
  */
 @Entity()
 export class Session {
-  [OptionalProps]?: 'createdAt' | 'revokedAt' | 'previousRefreshHash';
+  [OptionalProps]?: 'createdAt' | 'revokedAt' | 'previousRefreshHash' | 'rotatedAt';
 
   @PrimaryKey()
   id!: number;
@@ -32,4 +32,8 @@ export class Session {
 
   @Property({ type: 'timestamptz', nullable: true })
   revokedAt?: Date | null;
+
+  /** When the refresh token was last traded: a concurrent twin of that trade, shortly after, gets the same pair. */
+  @Property({ type: 'timestamptz', nullable: true })
+  rotatedAt?: Date | null;
 }

@@ -1,12 +1,15 @@
-import { createHash, randomBytes } from 'node:crypto';
-import type { RequestContext } from '../core/context';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type { RequestContext, TxContext } from '../core/context';
 import { Unauthenticated } from '../core/errors';
 import type { Tokens } from '../server/tokens';
 import { AuthPayload } from './account.inputs';
+import type { SessionCheck } from './session-check';
 import { Session } from './session.entity';
 import { User } from './user.entity';
 
 const DAY_MS = 86_400_000;
+/** How long after a trade the same refresh token, presented again (a concurrent twin), gets the same pair. */
+export const REFRESH_GRACE_MS = 20_000;
 
 const newRefreshToken = () => randomBytes(32).toString('base64url');
 const digest = (refreshToken: string) => createHash('sha256').update(refreshToken).digest('hex');
@@ -16,6 +19,9 @@ export class SessionService {
   constructor(
     private readonly tokens: Tokens,
     private readonly refreshDays: number,
+    private readonly checks: SessionCheck,
+    /** Derives each refresh token from the one it replaces, so that twins of one trade get the same. */
+    private readonly refreshKey: string,
   ) {}
 
   /** Starts a session for a user who has just proved who they are. */
@@ -33,38 +39,59 @@ export class SessionService {
 
   /**
    * Trades a refresh token for a new pair. One conditional update takes the token, so of two uses of
-   * the same token only one succeeds; a token already traded in (a copy in someone else's hands, or a
-   * replay) ends its session.
+   * the same token only one trades it. The new refresh token is derived from the one given (an HMAC under
+   * a server key), so a twin of that trade within REFRESH_GRACE_MS (two tabs or retries refreshing at
+   * once) gets the same pair rather than signing the client out. Later, a token already traded in (a
+   * copy in someone else's hands, or a replay) ends its session.
    */
   async refresh(ctx: RequestContext, refreshToken: string): Promise<AuthPayload> {
     const presented = digest(refreshToken);
-    const next = newRefreshToken();
+    const next = createHmac('sha256', this.refreshKey).update(refreshToken).digest('base64url');
+    const now = ctx.clock.now();
     const [row] = await ctx.em.execute<{ id: number; user_id: number }[]>(
-      `update session s set refresh_hash = ?, previous_refresh_hash = s.refresh_hash, expires_at = ?
+      `update session s set refresh_hash = ?, previous_refresh_hash = s.refresh_hash, rotated_at = ?, expires_at = ?
         from app_user u
         where s.refresh_hash = ? and u.id = s.user_id and s.revoked_at is null and s.expires_at > ? and u.deactivated_at is null
         returning s.id, s.user_id`,
-      [digest(next), this.expiry(ctx), presented, ctx.clock.now()],
+      [digest(next), now, this.expiry(ctx), presented, now],
     );
-    if (!row) {
-      await ctx.em.nativeUpdate(
-        Session,
-        { previousRefreshHash: presented, revokedAt: null },
-        { revokedAt: ctx.clock.now() },
+    const session = row ?? (await this.justTraded(ctx, presented, digest(next)));
+    if (!session) {
+      const [replayed] = await ctx.em.execute<{ user_id: number }[]>(
+        'update session set revoked_at = ? where previous_refresh_hash = ? and revoked_at is null returning user_id',
+        [now, presented],
       );
+      if (replayed) this.checks.changed(replayed.user_id);
       throw new Unauthenticated('The refresh token is invalid, used or expired: sign in again');
     }
-    return this.payload(await ctx.em.findOneOrFail(User, row.user_id), row.id, next);
+    return this.payload(await ctx.em.findOneOrFail(User, session.user_id), session.id, next);
   }
 
-  /** Ends a session: its refresh token and every access token it gave stop working. */
-  async end(ctx: RequestContext, sessionId: number): Promise<void> {
+  /** The live session that traded `presented` for `nextHash` within the grace, and has not traded since. */
+  private async justTraded(ctx: RequestContext, presented: string, nextHash: string) {
+    const now = ctx.clock.now();
+    const [row] = await ctx.em.execute<{ id: number; user_id: number }[]>(
+      `select s.id, s.user_id from session s join app_user u on u.id = s.user_id
+        where s.previous_refresh_hash = ? and s.refresh_hash = ? and s.rotated_at > ?
+          and s.revoked_at is null and s.expires_at > ? and u.deactivated_at is null`,
+      [presented, nextHash, new Date(now.getTime() - REFRESH_GRACE_MS), now],
+    );
+    return row;
+  }
+
+  /**
+   * Ends a session: its refresh token and every access token it gave stop working, in this process at
+   * once and in every other one when the database's notice reaches it.
+   */
+  async end(ctx: RequestContext, userId: number, sessionId: number): Promise<void> {
     await ctx.em.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: ctx.clock.now() });
+    this.checks.changed(userId);
   }
 
   /** Ends every session of the user but `keep`, and gives `keep` a new refresh token (after a password change). */
-  async keepOnly(ctx: RequestContext, user: User, keep: number): Promise<AuthPayload> {
+  async keepOnly(ctx: TxContext, user: User, keep: number): Promise<AuthPayload> {
     await ctx.em.nativeUpdate(Session, { user, id: { $ne: keep }, revokedAt: null }, { revokedAt: ctx.clock.now() });
+    ctx.effects.afterCommit(() => this.checks.changed(user.id));
     const refreshToken = newRefreshToken();
     await ctx.em.nativeUpdate(
       Session,

@@ -6,7 +6,7 @@ import { Provider } from './provider.entity';
 @ObjectType('User', { description: 'An account: a customer, a provider or an admin.' })
 @Entity({ tableName: 'app_user' })
 export class User {
-  [OptionalProps]?: 'createdAt' | 'deactivatedAt';
+  [OptionalProps]?: 'createdAt' | 'deactivatedAt' | 'emailVerifiedAt';
 
   @Field(() => ID, { description: 'Stable identifier of the account.' })
   @PrimaryKey()
@@ -45,6 +45,13 @@ export class User {
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
+
+  /**
+   * When the account's address was confirmed (the link its sign-up sent); until then mail to it carries
+   * no user's words, and its bookings' contacts are not mailed (README, "Running in production").
+   */
+  @Property({ type: 'timestamptz', nullable: true })
+  emailVerifiedAt?: Date | null;
 
   /** A deactivated account can neither log in nor use the tokens it already has. */
   @Property({ type: 'timestamptz', nullable: true })

@@ -6,6 +6,7 @@ import type { BookingAction, BookingFacts, BookingSnapshot } from './booking-eve
 import type { Booking } from './booking.entity';
 import { BookingStatus } from './booking.enums';
 import { BOOKING_STATES, seatColumn } from './booking.state';
+import { holdReleased } from './hold-policy';
 import { changeSeats, seatMove } from './seat-ledger';
 
 /** What an audit entry keeps of a booking before and after a change. */
@@ -69,6 +70,7 @@ export class BookingLifecycle {
     const next = seatColumn(to);
     const seats = seatsOf(booking);
     await changeSeats(tx, booking.service.id, seatMove(seats, from, next));
+    if (from === 'held' && !next) holdReleased(tx, booking.customer.id, [...seats.keys()]); // cancelled or ran out
     booking.status = to;
     if (next !== 'held' && booking.holdExpiresAt) {
       booking.holdExpiresAt = null;

@@ -25,7 +25,7 @@ function currentUnitPrice(slot: Slot, service: Service): string {
 
 /**
  * The terms of a party on these slots. Slots whose price was already agreed (kept by a modification) keep
- * it; the others take today's price (README, "How it behaves": Prices).
+ * it; the others take today's price (README, "How it behaves": "Prices").
  */
 export function bookingTerms(
   service: Service,

@@ -21,6 +21,7 @@ import { parseContact } from './contact';
 import { BookingStatus } from './booking.enums';
 import type { BookInput, ModifyBookingInput, PartyInput } from './booking.inputs';
 import { BOOKING_STATES, seatColumn } from './booking.state';
+import { assertMayHold } from './hold-policy';
 import { placeBooking } from './place-booking';
 import type { PartySize } from './pricing';
 import { newReference } from './reference';
@@ -133,6 +134,7 @@ export class BookingService {
       `select nextval(pg_get_serial_sequence('booking', 'id'))::int as id`,
     );
     const reference = newReference(ctx.clock.now());
+    if (isPaid(plan)) await assertMayHold(ctx, plan);
     const intent = isPaid(plan)
       ? await this.payments.startIntent({ id, reference, total: plan.terms.total, currency: plan.terms.currency })
       : null;

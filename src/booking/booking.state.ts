@@ -3,7 +3,7 @@ import { BookingStatus } from './booking.enums';
 
 const { PENDING_PAYMENT, CONFIRMED, CANCELLED, EXPIRED, COMPLETED, NO_SHOW, REFUNDED } = BookingStatus;
 
-/** The only moves a booking's status can make, and who makes them (README, "How it behaves"). */
+/** The only moves a booking's status can make, and who makes them (README, "Code map" and "How it behaves"). */
 export const BOOKING_STATES = new StateTable<BookingStatus>('booking', {
   [PENDING_PAYMENT]: { [CONFIRMED]: ['bank'], [CANCELLED]: ['user'], [EXPIRED]: ['bank', 'server'] },
   [CONFIRMED]: { [COMPLETED]: ['user'], [NO_SHOW]: ['user'], [CANCELLED]: ['user', 'bank'] },

@@ -142,20 +142,6 @@ export class CalendarSync {
   updatedAt: Date = new Date();
 }
 
-/** A single-use `state` of a started Google consent, stored hashed: it binds the callback to the provider. */
-@Entity({ tableName: 'oauth_state' })
-export class OAuthState {
-  /** SHA-256 (hex) of the state sent to Google. */
-  @PrimaryKey({ type: 'character', length: 64 })
-  hash!: string;
-
-  @ManyToOne(() => Provider, { ref: true, deleteRule: 'cascade' })
-  provider!: Ref<Provider>;
-
-  @Property({ type: 'timestamptz' })
-  expiresAt!: Date;
-}
-
 /** A busy interval read from a connection's calendars (free/busy); it closes the provider's overlapping slots. */
 @Entity()
 @Index({ properties: ['connection', 'startsAt'] })

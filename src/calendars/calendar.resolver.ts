@@ -22,7 +22,7 @@ export class CalendarResolver {
   @Authorized(Role.PROVIDER)
   @Mutation(() => String, {
     description:
-      "Google's consent URL to open in the provider's browser (offline access to calendars, valid 10 minutes, usable once); GET /oauth/google/callback completes the connection. CALENDARS_NOT_CONFIGURED when the server has no Google client.",
+      "A start link on this server (PUBLIC_URL/oauth/google/start?ticket=…) to open at once in the provider's browser (usable once, within 2 minutes): it binds the consent to that browser with a cookie and sends it to Google's consent page (offline access to calendars, PKCE); GET /oauth/google/callback then connects the account, for that browser only. CALENDARS_NOT_CONFIGURED when the server has no Google client.",
   })
   connectGoogleCalendar(@Ctx() ctx: RequestContext): Promise<string> {
     return this.calendars.connect(ctx);

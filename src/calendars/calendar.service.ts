@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import { actingProvider, manages, requireActor } from '../accounts/ownership';
 import { Provider } from '../accounts/provider.entity';
@@ -8,39 +7,24 @@ import { inTransaction, type RequestContext, type TxContext } from '../core/cont
 import { DomainError, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { MAX_ROWS } from '../core/limits';
-import { SecretBox } from '../core/secret-box';
+import type { SecretBox } from '../core/secret-box';
 import { jobs } from '../jobs';
 import { changingBusyTimes } from './calendar-busy';
-import { CalendarBusy, CalendarConnection, CalendarSync, OAuthState } from './calendar.entity';
+import { CalendarBusy, CalendarConnection, CalendarSync } from './calendar.entity';
 import { CalendarConnectionStatus, CalendarSyncStatus } from './calendar.enums';
 import { CALENDAR_CONNECTION_STATES } from './calendar.state';
 import { googleFailure, type GoogleApi } from './google-client';
+import type { ConsentPage, ConsentProvider, OAuthFlows } from './oauth-flow';
 
 const { ACTIVE, DISCONNECTED } = CalendarConnectionStatus;
-const STATE_TTL_MS = 10 * 60_000;
 const MAX_CONNECTIONS = 10;
-
-const hashOf = (state: string) => createHash('sha256').update(state).digest('hex');
-
-/** What the OAuth callback shows the provider's browser. */
-export interface ConsentPage {
-  status: number;
-  title: string;
-  message: string;
-}
-
-/** The callback's query: Google sends `code` and `state`, or `error` (e.g. access_denied) and `state`. */
-export interface ConsentAnswer {
-  code?: string;
-  state?: string;
-  error?: string;
-}
 
 /** A provider's calendar accounts: connecting one (OAuth consent), listing, blocking, resyncing, disconnecting. */
 export class CalendarService {
   constructor(
     private readonly google: GoogleApi | undefined,
     private readonly tokens: SecretBox,
+    readonly flows: OAuthFlows,
   ) {}
 
   private api(): GoogleApi {
@@ -52,59 +36,53 @@ export class CalendarService {
     return this.google;
   }
 
-  /** Google's consent URL, with a single-use `state` bound to the calling provider (stored hashed, 10 minutes). */
+  /**
+   * The start link of a Google consent for the calling provider (single use, 2 minutes), to open in the
+   * provider's browser: it binds the consent to that browser, then sends it to Google (oauth-flow.ts).
+   */
   async connect(ctx: RequestContext): Promise<string> {
-    const google = this.api();
+    this.api();
     const provider = await actingProvider(ctx);
-    const state = randomBytes(32).toString('base64url');
-    const now = ctx.clock.now();
-    await inTransaction(ctx, async (tx) => {
-      await tx.em.nativeDelete(OAuthState, { expiresAt: { $lte: now } });
-      tx.em.create(OAuthState, { hash: hashOf(state), provider, expiresAt: new Date(now.getTime() + STATE_TTL_MS) });
-    });
-    return google.consentUrl(state);
+    return this.flows.ticket(ctx, 'google', provider.id);
+  }
+
+  /** The consent providers this server has set up, by the kind in their routes. */
+  consentProviders(): Record<string, ConsentProvider> {
+    const google = this.google;
+    if (!google) return {};
+    return {
+      google: {
+        consentUrl: (state, codeChallenge) => google.consentUrl(state, codeChallenge),
+        complete: (ctx, providerId, code, codeVerifier) => this.connectGoogle(ctx, providerId, code, codeVerifier),
+      },
+    };
   }
 
   /**
-   * GET /oauth/google/callback. The state is used up first (whatever follows); then, with no transaction
-   * open, the code is exchanged, the account's address read and the dedicated calendar made and shared;
-   * only then is the connection stored (a reconnected account becomes ACTIVE again) and its first resync
-   * queued. Anything refused or failed stores nothing.
+   * A consent come back to the browser that started it (oauth-flow.ts). With no transaction open, the code
+   * is exchanged (with its PKCE verifier), the account's address read and the dedicated calendar made and
+   * shared; only then is the connection stored (a reconnected account becomes ACTIVE again) and its first
+   * resync queued. Anything refused or failed stores nothing.
    */
-  async completeConsent(ctx: RequestContext, answer: ConsentAnswer): Promise<ConsentPage> {
+  private async connectGoogle(
+    ctx: RequestContext,
+    providerId: number,
+    code: string,
+    codeVerifier: string,
+  ): Promise<ConsentPage> {
     const google = this.api();
     const refused = (message: string): ConsentPage => ({
       status: 400,
       title: 'Google Calendar was not connected',
       message,
     });
-    if (!answer.state) return refused('The answer from Google has no state. Start again from your account page.');
-    const providerId = await inTransaction(ctx, async (tx) => {
-      const rows = await tx.em.execute<{ provider_id: number }[]>(
-        'delete from oauth_state where hash = ? and expires_at > ? returning provider_id',
-        [hashOf(answer.state!), tx.clock.now().toISOString()],
-      );
-      return rows[0]?.provider_id;
-    });
-    if (!providerId)
-      return refused(
-        'This link is not valid: it was already used, has expired, or was not made by this server. Start again from your account page.',
-      );
-    if (answer.error)
-      return refused(
-        answer.error === 'access_denied'
-          ? 'You declined access in Google, so nothing was connected.'
-          : `Google answered "${answer.error.slice(0, 100)}"; nothing was connected.`,
-      );
-    if (!answer.code) return refused('The answer from Google has no code. Start again from your account page.');
-
     const provider = await ctx.em.findOneOrFail(Provider, providerId, { populate: ['user'] });
     const owner = provider.user.getEntity();
     let account: { refreshToken: string; email: string };
     let calendarId: string;
     let sharedWith: string[];
     try {
-      account = await google.exchange(answer.code);
+      account = await google.exchange(code, codeVerifier);
       const existing = await ctx.em.findOne(CalendarConnection, {
         provider,
         kind: 'google',

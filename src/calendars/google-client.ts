@@ -107,21 +107,30 @@ export class GoogleApi {
     return calendar({ version: 'v3', ...this.options(refreshToken) });
   }
 
-  /** Google's consent page: offline access (a refresh token), asked again each time so one is always given. */
-  consentUrl(state: string): string {
-    return this.client().generateAuthUrl({
-      access_type: 'offline',
-      prompt: 'consent',
-      scope: SCOPES,
-      state,
-      include_granted_scopes: true,
-    });
+  /**
+   * Google's consent page: offline access (a refresh token), asked again each time so one is always given,
+   * with a PKCE challenge (S256) that only the verifier `exchange` is given answers.
+   */
+  consentUrl(state: string, codeChallenge: string): string {
+    const url = new URL(
+      this.client().generateAuthUrl({
+        access_type: 'offline',
+        prompt: 'consent',
+        scope: SCOPES,
+        state,
+        include_granted_scopes: true,
+      }),
+    );
+    // Set here rather than through generateAuthUrl, whose typing wants google-auth-library's own enum.
+    url.searchParams.set('code_challenge', codeChallenge);
+    url.searchParams.set('code_challenge_method', 'S256');
+    return url.toString();
   }
 
-  /** Trades the callback's code for the account's refresh token and reads the account's address. */
-  async exchange(code: string): Promise<{ refreshToken: string; email: string }> {
+  /** Trades the callback's code (with its PKCE verifier) for the account's refresh token and reads the account's address. */
+  async exchange(code: string, codeVerifier: string): Promise<{ refreshToken: string; email: string }> {
     const client = this.client();
-    const { tokens } = await client.getToken(code);
+    const { tokens } = await client.getToken({ code, codeVerifier });
     if (!tokens.refresh_token) throw new Error('Google gave no refresh token');
     client.setCredentials(tokens);
     const { data } = await oauth2({ version: 'v2', ...this.options(), auth: client }).userinfo.get();

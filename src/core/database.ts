@@ -109,12 +109,33 @@ export async function startEmbeddedPostgres(
     persistent: true,
     // As root, initdb and postgres must run as an unprivileged user.
     createPostgresUser: true,
-    onLog: (message: unknown) => log.debug({ postgres: String(message).trim() }),
-    onError: (message: unknown) => log.debug({ postgres: String(message).trim() }),
+    onLog: (message: unknown) => heard(message),
+    onError: (message: unknown) => heard(message),
   });
+  let said = '';
+  function heard(message: unknown): void {
+    said = `${said}${String(message)}`.slice(-4_000);
+    log.debug({ postgres: String(message).trim() });
+  }
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await cluster.initialise();
-  await cluster.start();
+  // The package rejects with nothing when postgres exits at start: say why, from what postgres said.
+  await cluster.start().catch(() => {
+    throw whyPostgresStopped(dir, said);
+  });
   return { cluster, port };
+}
+
+/** One line for an embedded PostgreSQL that exited while starting, from its own log. */
+function whyPostgresStopped(dir: string, said: string): ConfigError {
+  const owner = /another (?:postmaster|postgres) \(PID (\d+)\)/i.exec(said);
+  if (owner)
+    return new ConfigError(
+      `The data folder ${dir} is in use by another running server (its PostgreSQL has PID ${owner[1]}): stop that server first, or give this one another DATA_DIR (or a DATABASE_URL)`,
+    );
+  const fatal = /FATAL:\s*(.+)/.exec(said)?.[1]?.trim();
+  return new ConfigError(
+    `The embedded PostgreSQL in ${dir} did not start: ${fatal ?? (said.trim().split('\n').pop() || 'it exited at once')}`,
+  );
 }
 
 export async function createDatabaseIfMissing(serverUrl: string, name: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Job } from '../jobs';
+import { currentRequestId } from './request-id';
 
 /** An audit row of a booking change (the `audit_entry` table). */
 export interface AuditRow {
@@ -35,6 +36,12 @@ export function statement(all: StatementParts[], from = ''): { sql: string; para
 }
 
 const DEFAULT_MAX_ATTEMPTS = 12;
+
+/** A job queued while serving a request names it (`requestId`), so that the job's log lines lead back to the request's. */
+function withRequest(payload: object): object {
+  const requestId = currentRequestId();
+  return requestId ? { ...payload, requestId } : payload;
+}
 
 /**
  * What a use case leaves behind besides its own rows: audit entries, NOTIFYs and jobs, collected while it
@@ -128,7 +135,7 @@ export class Effects {
       const { task, payload, runAt, jobKey, maxAttempts } = op.add;
       parts.callParams.push(
         task,
-        JSON.stringify(payload),
+        JSON.stringify(withRequest(payload)),
         runAt?.toISOString() ?? null,
         jobKey ?? null,
         maxAttempts ?? DEFAULT_MAX_ATTEMPTS,

@@ -20,6 +20,10 @@ export const ERROR_CODES = [
   /** Stripe could not be reached or failed while a payment was being started; nothing was booked. */
   'PAYMENT_PROVIDER_UNAVAILABLE',
   'RATE_LIMITED',
+  /** The customer holds as many unpaid bookings or seats as allowed (`limit` says which cap, `max` its value): pay or cancel one first. */
+  'HOLD_LIMIT_REACHED',
+  /** The customer's hold on this slot was cancelled or ran out a moment ago: it can be held again after `retryAfter` seconds. */
+  'HOLD_COOLDOWN',
   /** The operation is over a length, depth, alias, directive, token or cost limit; nothing of it ran. */
   'QUERY_TOO_COMPLEX',
   /** The answer would be larger than one operation's budget; a query's is refused whole. */
@@ -28,6 +32,8 @@ export const ERROR_CODES = [
   'TIMEOUT',
   /** The database cannot be reached for now, or the server is busy with other large answers: retry in a moment. */
   'SERVICE_UNAVAILABLE',
+  /** The bundled proxy (compose.yaml) could not reach an API process. */
+  'BAD_GATEWAY',
   /** A subscription sent over HTTP: subscriptions run over WebSocket. */
   'OPERATION_NOT_SUPPORTED',
   // Refusals of the request itself, as graphql-js and Apollo name them.

@@ -9,6 +9,8 @@ export interface PersistentConnectionOptions {
   connectTimeoutMs: number;
   /** Runs on every new connection before it counts as up: LISTEN, locks to take again. */
   setup: (client: Client) => Promise<void>;
+  /** Runs when the connection is found gone (it then comes back by itself, through `setup`). */
+  onDrop?: () => void;
   log: Logger;
 }
 
@@ -67,6 +69,7 @@ export class PersistentConnection {
   private dropped(client: Client): void {
     if (this.current !== client) return;
     this.current = undefined;
+    this.options.onDrop?.();
     void discard(client);
     this.scheduleReconnect();
   }

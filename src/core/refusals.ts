@@ -19,8 +19,8 @@ export function capacityExceeded(slotId: number): DomainError {
 }
 
 /**
- * The refusals the database itself makes (SQLSTATEs raised by `take_seats` and the booking limits
- * trigger and the provider's time, see their migrations), as the domain's errors; undefined for anything else.
+ * The refusals the database itself makes (SQLSTATEs raised by `take_seats`, the booking limits
+ * trigger, the provider's time and the hold rule, see their migrations), as the domain's errors; undefined for anything else.
  */
 export function databaseRefusal(error: unknown): DomainError | undefined {
   const { code, detail, hint } = error as { code?: string; detail?: string; hint?: string };
@@ -49,6 +49,24 @@ export function databaseRefusal(error: unknown): DomainError | undefined {
       return new DomainError('SLOT_UNAVAILABLE', 'The provider is already booked at that time (buffers included)', {
         reason: PROVIDER_BUSY,
       });
+    case 'BK006':
+      return new DomainError(
+        'HOLD_LIMIT_REACHED',
+        `You already hold as many unpaid ${detail?.startsWith('SEATS') ? 'seats' : 'bookings'} as allowed${detail?.endsWith('PER_SERVICE') ? ' for this service' : ''} (${hint}): pay for or cancel one first`,
+        { limit: detail, max: Number(hint) },
+      );
+    case 'BK007':
+      return new DomainError(
+        'HOLD_COOLDOWN',
+        `Your hold on slot ${detail} ended a moment ago: you can hold it again in ${hint} seconds`,
+        { slotId: detail, retryAfter: Number(hint) },
+      );
+    case 'BK008':
+      return new DomainError(
+        'RATE_LIMITED',
+        `contact.email: bookings may name at most ${detail} other people's addresses a day; try again in ${hint} seconds`,
+        { field: 'contact.email', max: Number(detail), retryAfter: Number(hint) },
+      );
     default:
       return undefined;
   }

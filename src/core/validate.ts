@@ -6,6 +6,27 @@ import { BadInput } from './errors';
  */
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
+/**
+ * Bidirectional embeddings, overrides and isolates: they make text show in another order than it is
+ * stored and read, so what a reader sees is not what was written (a name, a note, a reason).
+ */
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+
+/**
+ * What a one-line display text (a name, a label) must not hold: characters a reader cannot see or that
+ * change how text is shown (format characters such as zero-width spaces and bidi marks, other
+ * default-ignorables such as Hangul fillers, line and paragraph separators, private-use, unassigned and
+ * lone surrogates), so that two names that look alike are alike and no name is blank. Kept: the
+ * zero-width joiner and non-joiner (emoji sequences, Persian and Indic scripts), variation selectors and
+ * tag characters (emoji presentation, subdivision flags). Written as a string: TypeScript's target
+ * predates the `v` flag that set subtraction needs.
+ */
+const INVISIBLE_IN_NAMES = new RegExp(
+  '[[\\p{Cf}\\p{Default_Ignorable_Code_Point}\\p{Zl}\\p{Zp}\\p{Co}\\p{Cn}\\p{Cs}]--[\\u200C\\u200D\\uFE00-\\uFE0F\\u{E0020}-\\u{E007F}\\u{E0100}-\\u{E01EF}]]',
+  'v',
+);
+const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
+
 /** Small checks that name the field they refuse. */
 export function intInRange(field: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -33,11 +54,24 @@ export function printable(field: string, value: string): string {
   return value;
 }
 
+/**
+ * A text to show: trimmed, not empty, at most `max` characters, without bidi controls; a `singleLine` one
+ * (a name, a label) is one line without tabs or invisible characters, and has something visible in it.
+ */
 export function text(field: string, value: string, max: number, opts: { singleLine?: boolean } = {}): string {
   const trimmed = printable(field, value).trim();
   if (!trimmed) throw new BadInput(field, 'must not be empty');
   if (trimmed.length > max) throw new BadInput(field, `must be at most ${max} characters`);
-  if (opts.singleLine && /[\t\n]/.test(trimmed)) throw new BadInput(field, 'must be one line, without tabs');
+  if (BIDI_CONTROL.test(trimmed))
+    throw new BadInput(field, 'must not contain bidirectional control characters (U+202A to U+202E, U+2066 to U+2069)');
+  if (!opts.singleLine) return trimmed;
+  if (/[\t\n]/.test(trimmed)) throw new BadInput(field, 'must be one line, without tabs');
+  if (INVISIBLE_IN_NAMES.test(trimmed))
+    throw new BadInput(
+      field,
+      'must not contain invisible or formatting characters (zero-width spaces, bidi marks, ...)',
+    );
+  if (!VISIBLE.test(trimmed)) throw new BadInput(field, 'must contain a visible character');
   return trimmed;
 }
 

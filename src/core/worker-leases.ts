@@ -36,8 +36,15 @@ export class WorkerLeases {
     return this.connection.start();
   }
 
-  stop(): Promise<void> {
-    return this.connection.stop();
+  /**
+   * Closes the connection once the statements queued on it (leases given back by stopping workers) are
+   * done, or after a second: closing it gives every lease back anyway.
+   */
+  async stop(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.last, new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
+    clearTimeout(timer);
+    await this.connection.stop();
   }
 
   /**

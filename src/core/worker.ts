@@ -11,6 +11,7 @@ import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { connectionSettings } from './database';
+import { timedTasks } from './job-timing';
 import { metrics } from './metrics';
 import { WorkerLeases } from './worker-leases';
 
@@ -79,6 +80,9 @@ export class JobRunner {
       application_name: 'booking-jobs',
       ...connectionSettings(options.connectTimeoutMs),
     });
+    // graphile-worker watches the pool's idle clients only while its runner runs: between runners, and once
+    // stopped, a connection that drops (a restart, a dropped database) must not end the process.
+    pool.on('error', (error) => options.log.debug({ err: error }, 'an idle job connection closed'));
     const leases = new WorkerLeases(options.databaseUrl, options.log, options.connectTimeoutMs);
     await leases.start();
     const jobs = new JobRunner(options, pool, leases);
@@ -117,7 +121,7 @@ export class JobRunner {
       pollInterval: 1_000,
       noHandleSignals: true,
       logger: workerLogger(log),
-      taskList,
+      taskList: timedTasks(taskList, log),
       events,
     });
   }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
 /** S3-compatible storage; credentials come from the usual AWS variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, profiles, roles). */
 export interface S3Settings {
@@ -31,6 +31,8 @@ export interface ImageStorage {
   put(key: string, body: Buffer, contentType: string): Promise<void>;
   /** The object under `key`, or null when there is none. */
   get(key: string): Promise<StoredObject | null>;
+  /** Removes the object under `key`; one already gone is fine. */
+  delete(key: string): Promise<void>;
 }
 
 /** Files in one folder; a write goes to a temporary name first, so that a reader never sees half a file. */
@@ -53,6 +55,10 @@ export class DiskStorage implements ImageStorage {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
+  }
+
+  async delete(key: string): Promise<void> {
+    await fs.rm(path.join(this.dir, key), { force: true });
   }
 }
 
@@ -95,6 +101,11 @@ export class S3Storage implements ImageStorage {
         return null;
       throw error;
     }
+  }
+
+  /** S3 answers 204 whether or not the key exists. */
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: key }));
   }
 }
 

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
 import { actingProvider, assertManages, requireActor } from '../accounts/ownership';
-import type { Provider } from '../accounts/provider.entity';
+import { Provider } from '../accounts/provider.entity';
 import { User } from '../accounts/user.entity';
 import type { CatalogService } from '../catalog/catalog.service';
 import type { Service } from '../catalog/service.entity';
-import { inTransaction, type RequestContext } from '../core/context';
+import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { BadInput } from '../core/errors';
 import { MAX_ROWS } from '../core/limits';
 import { requestLoader } from '../core/request-loaders';
 import { optionalText } from '../core/validate';
+import { jobs } from '../jobs';
 import { reencode } from './image-processing';
 import type { ImageStorage, StoredObject } from './image-storage';
 import { Image, IMAGE_FORMATS, imageKey, ServiceImage, type ImageFormat } from './image.entity';
@@ -17,6 +19,8 @@ import type { ImageView } from './image.types';
 /** An image's file name in URLs and storage: its id and the extension of its format. */
 const KEY = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(jpg|png|webp)$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An upload that nothing shows this long after it was made is deleted. */
+const UNUSED_UPLOAD_MS = 24 * 3_600_000;
 
 export interface ServedImage extends StoredObject {
   contentType: string;
@@ -37,8 +41,8 @@ export class ImageService {
     const processed = await reencode(bytes);
     const id = randomUUID();
     await this.storage.put(imageKey(id, processed.format), processed.data, IMAGE_FORMATS[processed.format].contentType);
-    const image = await inTransaction(ctx, async (tx) =>
-      tx.em.create(Image, {
+    const image = await inTransaction(ctx, async (tx) => {
+      const made = tx.em.create(Image, {
         id,
         uploader: tx.em.getReference(User, actor.userId),
         format: processed.format,
@@ -46,9 +50,33 @@ export class ImageService {
         height: processed.height,
         bytes: processed.data.length,
         createdAt: tx.clock.now(),
-      }),
-    );
+      });
+      tx.effects.addJob(jobs.discardImage(id, made.key, new Date(tx.clock.now().getTime() + UNUSED_UPLOAD_MS)));
+      return made;
+    });
     return this.view(image);
+  }
+
+  /**
+   * The discard_image job: deletes the image if nothing shows it (no service, no avatar), its row first,
+   * under a lock that attaching it waits for, then its bytes with no transaction open; a retry after the
+   * row went deletes the bytes again (a no-op when gone).
+   */
+  async discard(ctx: RequestContext, imageId: string, key: string): Promise<void> {
+    const kept = await inTransaction(ctx, async (tx) => {
+      const image = await tx.em.findOne(Image, imageId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!image) return false;
+      if ((await tx.em.count(ServiceImage, { image })) + (await tx.em.count(Provider, { avatar: image })) > 0)
+        return true;
+      await tx.em.nativeDelete(Image, { id: imageId });
+      return false;
+    });
+    if (!kept) await this.storage.delete(key);
+  }
+
+  /** Queues the deletion of an image that may be shown nowhere any more, in the change's transaction. */
+  private released(tx: TxContext, image: Image): void {
+    tx.effects.addJob(jobs.discardImage(image.id, image.key));
   }
 
   /** The stored image named `file` (`<id>.<ext>`), or null. Ids are never reused, so the id is its ETag. */
@@ -83,10 +111,12 @@ export class ImageService {
     return inTransaction(ctx, async (tx) => {
       const service = await this.catalog.getService(tx, serviceId);
       await assertManages(tx, service.provider);
-      const removed = UUID.test(imageId)
-        ? await tx.em.nativeDelete(ServiceImage, { service, image: imageId.toLowerCase() })
-        : 0;
-      if (removed === 0) throw new BadInput('imageId', 'is not an image of this service');
+      const attached = UUID.test(imageId)
+        ? await tx.em.findOne(ServiceImage, { service, image: imageId.toLowerCase() }, { populate: ['image'] })
+        : null;
+      if (!attached) throw new BadInput('imageId', 'is not an image of this service');
+      await tx.em.nativeDelete(ServiceImage, { service, image: attached.image });
+      this.released(tx, attached.image.getEntity());
       return service;
     });
   }
@@ -95,8 +125,10 @@ export class ImageService {
   async setAvatar(ctx: RequestContext, imageId: string | null | undefined): Promise<Provider> {
     return inTransaction(ctx, async (tx) => {
       const provider = await actingProvider(tx);
-      provider.avatar =
-        imageId == null ? null : tx.em.getReference(Image, (await this.ownImage(tx, imageId)).id, { wrapped: true });
+      const before = await provider.avatar?.load();
+      const after = imageId == null ? null : await this.ownImage(tx, imageId);
+      provider.avatar = after && tx.em.getReference(Image, after.id, { wrapped: true });
+      if (before && before.id !== after?.id) this.released(tx, before);
       return provider;
     });
   }
@@ -124,10 +156,15 @@ export class ImageService {
     return image ? this.view(image) : null;
   }
 
-  /** An image the caller uploaded; any other id is refused alike, so that others' images are not revealed. */
-  private async ownImage(ctx: RequestContext, id: string): Promise<Image> {
+  /**
+   * An image the caller uploaded, locked so that its discarding waits (inside the change's transaction);
+   * any other id is refused alike, so that others' images are not revealed.
+   */
+  private async ownImage(ctx: TxContext, id: string): Promise<Image> {
     const actor = requireActor(ctx);
-    const image = UUID.test(id) ? await ctx.em.findOne(Image, id.toLowerCase()) : null;
+    const image = UUID.test(id)
+      ? await ctx.em.findOne(Image, id.toLowerCase(), { lockMode: LockMode.PESSIMISTIC_READ })
+      : null;
     if (!image || image.uploader.id !== actor.userId) throw new BadInput('imageId', 'is not an image you uploaded');
     return image;
   }

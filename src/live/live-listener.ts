@@ -1,19 +1,20 @@
 import type { Logger } from 'pino';
 import { PersistentConnection } from '../core/persistent-connection';
-import { CHANNELS } from './live-events';
 
 /** The name tests and operators find the connection by in pg_stat_activity. */
 const LISTENER_APPLICATION_NAME = 'booking-live-listener';
 
 /**
- * One LISTEN connection per process. When the connection drops it reconnects and listens again; notices
- * sent while it was away are not replayed (README: "Live updates").
+ * One LISTEN connection per process, on every channel of `handlers`. When the connection drops it
+ * reconnects and listens again; notices sent while it was away are not replayed (README: "Live
+ * updates"), which `listening` is told: false when it drops, true once it listens again.
  */
 export function liveListener(
   databaseUrl: string,
-  onNotice: (channel: string, payload: string) => void,
+  handlers: Record<string, (payload: string) => void>,
   log: Logger,
   connectTimeoutMs: number,
+  listening: (up: boolean) => void,
 ): PersistentConnection {
   return new PersistentConnection({
     url: databaseUrl,
@@ -21,8 +22,10 @@ export function liveListener(
     connectTimeoutMs,
     log,
     setup: async (client) => {
-      client.on('notification', (message) => onNotice(message.channel, message.payload ?? ''));
-      for (const channel of Object.values(CHANNELS)) await client.query(`listen ${channel}`);
+      client.on('notification', (message) => handlers[message.channel]?.(message.payload ?? ''));
+      for (const channel of Object.keys(handlers)) await client.query(`listen ${channel}`);
+      listening(true);
     },
+    onDrop: () => listening(false),
   });
 }

@@ -1,5 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+/** How long a link confirming an email address works. */
+const VERIFICATION_DAYS = 7;
+
 export interface LinkSettings {
   /** The server's own address (PUBLIC_URL): its signed booking page. */
   publicUrl: string;
@@ -17,6 +20,11 @@ export interface LinkSettings {
  */
 export class Links {
   constructor(private readonly settings: LinkSettings) {}
+
+  /** Where users reach the service: the front end, or this server. */
+  get site(): string {
+    return this.settings.appUrl ?? this.settings.publicUrl;
+  }
 
   get toFrontEnd(): boolean {
     return this.settings.appUrl !== undefined;
@@ -57,10 +65,35 @@ export class Links {
     return expected.length === given.length && timingSafeEqual(expected, given) ? readerId : null;
   }
 
+  /**
+   * The link that confirms `email` as the address of account `userId`, for 7 days: the front end's
+   * `/verify-email` page (it calls `verifyEmail`), or the server's own. Its token is signed for that
+   * address, so it stops working if the account's address changes.
+   */
+  emailVerification(userId: number, email: string, now: Date): string {
+    const expires = Math.floor(now.getTime() / 1000) + VERIFICATION_DAYS * 86_400;
+    const token = `${userId}.${expires}.${this.mac(`verify-email:${userId}:${email}:${expires}`)}`;
+    return `${this.site}/verify-email?token=${token}`;
+  }
+
+  /** The account a verification token names, and whether it confirms `email` at `now`; null when it is not one. */
+  emailVerified(token: string): { userId: number; confirms(email: string, now: Date): boolean } | null {
+    const match = /^(\d{1,10})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
+    if (!match) return null;
+    const [userId, expires] = [Number(match[1]), Number(match[2])];
+    return {
+      userId,
+      confirms: (email, now) =>
+        expires * 1000 > now.getTime() &&
+        timingSafeEqual(Buffer.from(this.mac(`verify-email:${userId}:${email}:${expires}`)), Buffer.from(match[3])),
+    };
+  }
+
+  private mac(text: string): string {
+    return createHmac('sha256', this.settings.linkSecret).update(text).digest('base64url');
+  }
+
   private sign(bookingId: number, readerId: number): string {
-    const mac = createHmac('sha256', this.settings.linkSecret)
-      .update(`booking-page:${bookingId}:${readerId}`)
-      .digest('base64url');
-    return `${readerId}.${mac}`;
+    return `${readerId}.${this.mac(`booking-page:${bookingId}:${readerId}`)}`;
   }
 }

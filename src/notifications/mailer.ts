@@ -2,6 +2,10 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Logger } from 'pino';
 import type { Message } from './message.entity';
+
+/** What is sent: a stored message, or what stands in for it (send-message.ts). */
+export type OutgoingMail = Pick<Message, 'id' | 'to' | 'subject' | 'text' | 'html'> & { calendar?: string | null };
+import { isPlainAddress } from '../accounts/email';
 import { oneLine } from './booking-mail';
 
 export type Delivery = { outcome: 'sent' | 'logged' } | { outcome: 'refused'; error: string };
@@ -28,7 +32,9 @@ export class Mailer {
    * Delivers one message. A permanent refusal (an SMTP 5xx answer) is returned, not thrown: retrying
    * cannot help. A server that is down or slow throws, so that the job is retried with backoff.
    */
-  async deliver(message: Message): Promise<Delivery> {
+  async deliver(message: OutgoingMail): Promise<Delivery> {
+    // Addresses are checked when given; one stored before that check must still reach no one else.
+    if (!isPlainAddress(message.to)) return { outcome: 'refused', error: 'not one plain email address' };
     if (!this.transport) {
       this.log.info({ to: message.to, subject: message.subject }, 'no SMTP_URL: message stored and logged, not sent');
       return { outcome: 'logged' };
@@ -37,7 +43,8 @@ export class Mailer {
     try {
       await this.transport.sendMail({
         from: this.from,
-        to: oneLine(message.to),
+        // An address object, never a string: nodemailer splits a string at commas and semicolons.
+        to: { name: '', address: message.to },
         subject: oneLine(message.subject),
         text: message.text,
         html: message.html,

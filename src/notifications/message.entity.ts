@@ -3,7 +3,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../accounts/user.entity';
 import { textCost } from '../core/limits';
 
-export type MessageStatus = 'PENDING' | 'SENT' | 'FAILED' | 'LOGGED';
+export type MessageStatus = 'PENDING' | 'SENT' | 'FAILED' | 'LOGGED' | 'WITHHELD';
 
 /** A notification, stored before it is sent so that none is lost; a job sends it and records the outcome. */
 @ObjectType('Message', {
@@ -12,7 +12,7 @@ export type MessageStatus = 'PENDING' | 'SENT' | 'FAILED' | 'LOGGED';
 @Entity()
 @Index({ properties: ['recipient', 'createdAt'] })
 export class Message {
-  [OptionalProps]?: 'status' | 'attempts' | 'createdAt';
+  [OptionalProps]?: 'status' | 'attempts' | 'createdAt' | 'sender';
 
   @Field(() => ID, { description: 'Stable identifier of the message.' })
   @PrimaryKey()
@@ -20,6 +20,10 @@ export class Message {
 
   @ManyToOne(() => User, { ref: true, nullable: true })
   recipient?: Ref<User> | null;
+
+  /** For a message to an outside address (a booking's contact): the account it goes out on behalf of. */
+  @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'set null' })
+  sender?: Ref<User> | null;
 
   @Field({ description: 'The address it is sent to.' })
   @Property({ length: 254 })
@@ -40,9 +44,13 @@ export class Message {
   @Property({ type: 'text', nullable: true })
   calendar?: string | null;
 
-  /** PENDING until sent; SENT; FAILED after a permanent refusal or the last retry; LOGGED when no SMTP_URL is set. */
+  /**
+   * PENDING until sent; SENT; FAILED after a permanent refusal or the last retry; LOGGED when no SMTP_URL
+   * is set; WITHHELD: an outside address whose sender had not confirmed their own address.
+   */
   @Field({
-    description: 'PENDING (queued), SENT, FAILED (gave up after retries) or LOGGED (no SMTP_URL: logged, not sent).',
+    description:
+      'PENDING (queued), SENT, FAILED (gave up after retries), LOGGED (no SMTP_URL: logged, not sent) or WITHHELD (never sent: to an outside address, on behalf of an account whose own address was not confirmed).',
   })
   @Property({ length: 10 })
   status: MessageStatus = 'PENDING';

@@ -26,6 +26,7 @@ import {
   type ChangeActor,
   type MailReader,
 } from './booking-mail';
+import { verificationMail } from './address-mail';
 import { calendarReconnectMail } from './calendar-mail';
 import { invite } from './invite';
 import type { Links } from './links';
@@ -281,11 +282,29 @@ export class NotificationService {
             location: booking.meetingUrl,
           });
       const message = tx.em.create(Message, { recipient, to: recipient.email, subject, text, html, calendar });
-      // The guest the booking is for hears what its customer hears: emails go to both.
+      // The guest the booking is for hears what its customer hears (README, "How it behaves": "Emails").
       const guest = side === 'customer' ? booking.contact?.email : undefined;
+      // Sent on the customer's behalf: only once the customer's own address is confirmed (send-message.ts).
       return guest && guest !== recipient.email
-        ? [message, tx.em.create(Message, { recipient: null, to: guest, subject, text, html, calendar })]
+        ? [
+            message,
+            tx.em.create(Message, { recipient: null, sender: recipient, to: guest, subject, text, html, calendar }),
+          ]
         : [message];
+    });
+  }
+
+  /** The verification_mail job: the link that confirms the account's address, to that address (a fixed text). */
+  async mailVerification(ctx: RequestContext, userId: number): Promise<void> {
+    await inTransaction(ctx, async (tx) => {
+      const user = await tx.em.findOne(User, userId);
+      if (!user) return;
+      const { subject, text, html } = verificationMail(
+        this.links.site,
+        this.links.emailVerification(user.id, user.email, tx.clock.now()),
+      );
+      // No recipient: not a message of the account's own (myMessages), and sent whether or not confirmed.
+      await this.store(tx, [tx.em.create(Message, { recipient: null, to: user.email, subject, text, html })]);
     });
   }
 
@@ -323,7 +342,7 @@ function actorOf(actorId: number | null, customer: User, owner: User, actor: Use
   return actorId === owner.id ? 'provider' : 'admin';
 }
 
-/** What a cancellation did to the money paid, as the booking's cancel left it (README, "How it behaves": Refunds). */
+/** What a cancellation did to the money paid, as the booking's cancel left it (README, "How it behaves": "Refunds"). */
 async function refundConsequence(booking: Booking, service: Service): Promise<string | null> {
   const amount = (value: Decimal.Value) => `${formatAmount(value, booking.currency)} ${booking.currency}`;
   const payment = (await booking.payment?.loadOrFail()) ?? null;

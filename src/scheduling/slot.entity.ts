@@ -178,7 +178,7 @@ export class Slot {
   @Formula((alias) => providerBusySql(String(alias)), { lazy: false })
   providerBusy: boolean = false;
 
-  /** Seats that can still be taken now (README, "How it behaves": Slots). */
+  /** Seats that can still be taken now (README, "How it behaves": "Slots"). */
   seatsAvailable(now: Date): number {
     if (
       this.status !== SlotStatus.OPEN ||

@@ -2,7 +2,7 @@ import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import { GraphQLError, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
-import { recentlyUsed } from '../core/recently-used';
+import { LRUCache } from 'lru-cache';
 
 /** Compiled operations kept; the least recently used leaves first. */
 const CACHED_OPERATIONS = 500;
@@ -13,7 +13,7 @@ const CACHED_OPERATIONS = 500;
  * executor is its gateway interface, which hands the executor the parsed, validated document.
  */
 export function compiledExecution(schema: GraphQLSchema): ApolloServerOptionsWithGateway<object>['gateway'] {
-  const compiled = recentlyUsed<CompiledQuery | ExecutionResult>(CACHED_OPERATIONS);
+  const compiled = new LRUCache<string, CompiledQuery | ExecutionResult>({ max: CACHED_OPERATIONS });
   return {
     load: async () => ({
       schema,
@@ -28,7 +28,9 @@ export function compiledExecution(schema: GraphQLSchema): ApolloServerOptionsWit
         ).errors;
         if (badVariables) return { errors: badVariables };
         const key = `${request.queryHash}:${request.operationName ?? ''}`;
-        const query = compiled(key, () => compileQuery(schema, request.document, request.operationName ?? undefined));
+        let query = compiled.get(key);
+        if (!query)
+          compiled.set(key, (query = compileQuery(schema, request.document, request.operationName ?? undefined)));
         if (!isCompiledQuery(query)) return query;
         return asGraphQLErrors(await query.query(undefined, request.context, request.request.variables));
       },

@@ -10,6 +10,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import compression from 'compression';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -21,10 +22,12 @@ import type { CalendarFeedService } from '../calendars/feed.service';
 import { feedRoute } from '../calendars/feed-route';
 import { LazyContext, type Actor, type RequestContext } from '../core/context';
 import { metrics } from '../core/metrics';
+import { accessLog } from './access-log';
 import { answerBudgetPlugin } from './answer-budget';
 import { bookingMetrics } from './booking-metrics';
 import { errorBody, errorFormatter } from './errors';
 import { idempotency } from './idempotency';
+import { requestIdInErrors } from './request-id-errors';
 import { metricsAccess } from './metrics-access';
 import { compiledExecution } from './compiled-execution';
 import { startDeadline } from './operation-deadline';
@@ -32,15 +35,17 @@ import { costLimitPlugin, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits'
 import { bookingPage } from './booking-page';
 import { jsonBody, MAX_BODY, MAX_JSON_DEPTH, queryLength } from './request-limits';
 import { securityHeaders } from './security-headers';
+import { verifyEmailPage } from './verify-email-page';
 import { calendarPage } from './calendar-page';
 import { explorerPage } from './explorer';
 import type { Links } from '../notifications/links';
 import type { PaymentEventService } from '../payments/payment-events.service';
 import type { StripeGateway } from '../payments/stripe-gateway';
 import { stripeWebhook } from './stripe-webhook';
-import { googleCallback } from '../calendars/google-callback';
+import { oauthRoutes } from '../calendars/oauth-routes';
 import type { CalendarService } from '../calendars/calendar.service';
 import type { ImageService } from '../images/image.service';
+import type { AccountService } from '../accounts/account.service';
 import type { RateLimits } from '../accounts/rate-limits';
 import { imageRoutes } from './uploads';
 import type { Tokens } from './tokens';
@@ -61,6 +66,7 @@ export type HttpSettings = Pick<
   | 'corsOrigins'
   | 'shutdownTimeoutMs'
   | 'jwtSecret'
+  | 'publicUrl'
 >;
 
 export interface HttpDeps {
@@ -76,6 +82,7 @@ export interface HttpDeps {
   images: ImageService;
   rateLimits: RateLimits;
   links: Links;
+  accounts: AccountService;
   settings: HttpSettings;
 }
 
@@ -103,7 +110,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.settings.trustProxy);
-  app.use(securityHeaders(deps.settings));
+  app.use(accessLog(deps.log), compression(), securityHeaders(deps.settings));
   const server = http.createServer(
     // Headers get no longer than the whole request (Node's own default gives them 60 s).
     {
@@ -139,6 +146,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
       costLimitPlugin,
       answerBudgetPlugin,
       bookingMetrics(deps.orm, deps.clock),
+      requestIdInErrors,
     ],
   });
   await apollo.start();
@@ -207,8 +215,18 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     }),
   );
   app.use(bookingPage({ orm: deps.orm, links: deps.links, log: deps.log }));
+  app.use(verifyEmailPage({ orm: deps.orm, clock: deps.clock, log: deps.log, accounts: deps.accounts }));
   app.use(stripeWebhook({ orm: deps.orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log: deps.log }));
-  app.use(googleCallback({ orm: deps.orm, clock: deps.clock, log: deps.log, calendars: deps.calendars }));
+  app.use(
+    oauthRoutes({
+      orm: deps.orm,
+      clock: deps.clock,
+      log: deps.log,
+      flows: deps.calendars.flows,
+      providers: deps.calendars.consentProviders(),
+      secure: deps.settings.publicUrl.startsWith('https:'),
+    }),
+  );
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json(errorBody('Not found', 'NOT_FOUND'));

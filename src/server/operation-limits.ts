@@ -16,7 +16,7 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { DomainError, type ErrorCode } from '../core/errors';
-import { recentlyUsed } from '../core/recently-used';
+import { LRUCache } from 'lru-cache';
 import { OPERATION_LIMITS } from '../core/limits';
 import { takeTurn } from './answer-budget';
 
@@ -103,7 +103,7 @@ export function operationCost(
 
 /** How many operations' costs each schema keeps (see cachedCost). */
 const KEPT_COSTS = 500;
-const keptCosts = new WeakMap<GraphQLSchema, (key: string, make: () => Costed) => Costed>();
+const keptCosts = new WeakMap<GraphQLSchema, LRUCache<string, Costed>>();
 
 /**
  * operationCost of an operation given by its text, kept for the KEPT_COSTS most recent operations of the
@@ -118,11 +118,13 @@ export function cachedCost(
   operationName?: string | null,
 ): Costed {
   let costs = keptCosts.get(schema);
-  if (!costs) keptCosts.set(schema, (costs = recentlyUsed<Costed>(KEPT_COSTS)));
+  if (!costs) keptCosts.set(schema, (costs = new LRUCache<string, Costed>({ max: KEPT_COSTS })));
   const key = createHash('sha256')
     .update(JSON.stringify([query, operationName ?? null, variables ?? {}]))
     .digest('base64');
-  return costs(key, () => operationCost(schema, document, variables, operationName));
+  let costed = costs.get(key);
+  if (!costed) costs.set(key, (costed = operationCost(schema, document, variables, operationName)));
+  return costed;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { SignJWT, jwtVerify } from 'jose';
-import type { Role } from '../accounts/role';
+import type { SessionCheck } from '../accounts/session-check';
 import type { Clock } from '../core/clock';
 import type { Actor } from '../core/context';
 import { Unauthenticated } from '../core/errors';
@@ -11,9 +11,11 @@ export interface AccessToken {
   expiresAt: Date;
 }
 
-// The session must be live and its account active; the role is the account's, not the token's.
-const LIVE_SESSION = `select u.role from session s join app_user u on u.id = s.user_id
-  where s.id = ? and s.user_id = ? and s.revoked_at is null and s.expires_at > ? and u.deactivated_at is null`;
+/** A signed-in actor and when the token that signed it in expires (a socket closes then). */
+export interface TokenSession {
+  actor: Actor;
+  expiresAt: Date;
+}
 
 /** UNAUTHENTICATED for the whole request: HTTP answers 401 before any field runs. */
 function refused(message: string): GraphQLError {
@@ -24,9 +26,9 @@ function refused(message: string): GraphQLError {
 }
 
 /**
- * Short-lived access tokens (HS256) that name a user and a session. Every use checks, in one indexed
- * query, that the session was not ended and the account is still active, so logOut and deactivation
- * take effect at once.
+ * Short-lived access tokens (HS256) that name a user and a session. Every use checks that the session was
+ * not ended and the account is still active (SessionCheck: in memory while revocation notices are heard,
+ * else one indexed query), so logOut and deactivation take effect at once.
  */
 export class Tokens {
   private readonly key: Uint8Array;
@@ -35,6 +37,7 @@ export class Tokens {
     secret: string,
     private readonly ttlMinutes: number,
     private readonly clock: Clock,
+    private readonly sessions: SessionCheck,
   ) {
     this.key = new TextEncoder().encode(secret);
   }
@@ -56,14 +59,25 @@ export class Tokens {
    * a refusal for a malformed, forged, expired or revoked token, or a deactivated or deleted account.
    */
   async authenticate(em: EntityManager, authorization: unknown): Promise<Actor | undefined> {
-    if (authorization === undefined) return undefined;
-    const claims = await this.verify(authorization);
-    const [row] = await em.execute<{ role: Role }[]>(LIVE_SESSION, [claims.sessionId, claims.userId, this.clock.now()]);
-    if (!row) throw refused('This session has ended: sign in again');
-    return { ...claims, role: row.role };
+    return (await this.session(em, authorization))?.actor;
   }
 
-  private async verify(authorization: unknown): Promise<Omit<Actor, 'role'>> {
+  /** As `authenticate`, with the token's expiry. */
+  async session(em: EntityManager, authorization: unknown): Promise<TokenSession | undefined> {
+    if (authorization === undefined) return undefined;
+    const { expiresAt, ...claims } = await this.verify(authorization);
+    const actor = await this.recheck(em, { ...claims, role: undefined });
+    if (!actor) throw refused('This session has ended: sign in again');
+    return { actor, expiresAt };
+  }
+
+  /** The actor as its session stands now (its account's role may have changed), or undefined once it ended. */
+  async recheck(em: EntityManager, actor: Omit<Actor, 'role'> & { role?: unknown }): Promise<Actor | undefined> {
+    const role = await this.sessions.role(em, actor.sessionId, actor.userId);
+    return role && { userId: actor.userId, sessionId: actor.sessionId, role };
+  }
+
+  private async verify(authorization: unknown): Promise<Omit<Actor, 'role'> & { expiresAt: Date }> {
     const match = typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization.trim()) : null;
     if (!match) throw refused('Send the token as "Bearer <token>"');
     try {
@@ -71,7 +85,7 @@ export class Tokens {
       const userId = Number(payload.sub);
       const sessionId = payload.sid;
       if (Number.isSafeInteger(userId) && typeof sessionId === 'number' && Number.isSafeInteger(sessionId))
-        return { userId, sessionId };
+        return { userId, sessionId, expiresAt: new Date((payload.exp ?? 0) * 1000) };
     } catch {
       // jose's reasons (expired, bad signature, malformed) are all the same answer for the client.
     }

@@ -16,12 +16,13 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import type { Disposable, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { SessionCheck } from '../accounts/session-check';
 import { LazyContext, type Actor } from '../core/context';
 import type { Clock } from '../core/clock';
-import { DomainError } from '../core/errors';
-import { recentlyUsed } from '../core/recently-used';
+import { DomainError, Unauthenticated } from '../core/errors';
 import type { LiveContext } from '../live/live.resolver';
 import type { LiveService } from '../live/live.service';
 import { endAnswer, refusedAnswer, startAnswer, takeTurn } from './answer-budget';
@@ -30,7 +31,7 @@ import { startDeadline } from './operation-deadline';
 import { SubscriptionRelay, type RelayTarget } from './subscription-relay';
 import { cachedCost, LIMIT_RULES, PARSE_OPTIONS, queryTooLong, refusal } from './operation-limits';
 import { MAX_JSON_DEPTH, nestedTooDeep } from './request-limits';
-import type { Tokens } from './tokens';
+import type { TokenSession, Tokens } from './tokens';
 
 const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
 const KEEP_ALIVE_MS = 12_000;
@@ -42,6 +43,7 @@ export interface WebSocketDeps {
   schema: GraphQLSchema;
   orm: MikroORM;
   tokens: Tokens;
+  sessionChecks: SessionCheck;
   clock: Clock;
   live: LiveService;
   log: Logger;
@@ -64,7 +66,7 @@ const requestError = (error: GraphQLError, code: string) =>
  * and with the operation's arguments (`costs`) for its turn (answer-budget.ts).
  */
 function operationChecker(schema: GraphQLSchema, introspection: boolean) {
-  const documents = recentlyUsed<DocumentNode | readonly GraphQLError[]>(CHECKED_DOCUMENTS);
+  const documents = new LRUCache<string, DocumentNode | readonly GraphQLError[]>({ max: CHECKED_DOCUMENTS });
   const rules = [...specifiedRules, ...LIMIT_RULES, ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
   const checkDocument = (query: string): DocumentNode | readonly GraphQLError[] => {
     let document;
@@ -84,7 +86,8 @@ function operationChecker(schema: GraphQLSchema, introspection: boolean) {
     if (tooLong) return [tooLong];
     if (nestedTooDeep(payload.variables))
       return [refusal('BAD_REQUEST', `The variables nest deeper than ${MAX_JSON_DEPTH} levels`)];
-    const document = documents(payload.query, () => checkDocument(payload.query));
+    let document = documents.get(payload.query);
+    if (!document) documents.set(payload.query, (document = checkDocument(payload.query)));
     if (Array.isArray(document)) return document;
     const operation = getOperationAST(document as DocumentNode, payload.operationName);
     if (!operation)
@@ -144,10 +147,80 @@ class SocketCap {
   };
 }
 
+/** The close code of a socket whose session is refused or has ended (graphql-ws's Forbidden). */
+const SESSION_ENDED = 4403;
+/** setTimeout's longest wait; a token that outlives it is looked at again then. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+interface SocketSession extends TokenSession {
+  socket: WebSocket;
+  timer?: NodeJS.Timeout;
+}
+
 /**
- * graphql-ws (graphql-transport-ws) on the HTTP server's /graphql. The token is checked once at
- * connection_init, as on HTTP: a bad, expired or revoked one closes the socket with 4403; no token is
- * anonymous. Each operation gets a context of its own, whose EntityManager is made only if a resolver
+ * This process's signed-in sockets, by account: a socket lives no longer than its session. Each operation
+ * checks the session as HTTP does (through SessionCheck, in memory while revocation notices are heard); a
+ * notice about the account checks its sockets at once; the token's expiry closes its socket. A socket whose
+ * session ended (logOut, a password change, revocation, deactivation, expiry) closes with 4403.
+ */
+class SignedInSockets {
+  private readonly byUser = new Map<number, Set<SocketSession>>();
+
+  constructor(private readonly deps: Pick<WebSocketDeps, 'orm' | 'tokens' | 'clock' | 'log'>) {}
+
+  add(socket: WebSocket, signedIn: TokenSession): SocketSession {
+    const session: SocketSession = { ...signedIn, socket };
+    const userId = session.actor.userId;
+    const open = this.byUser.get(userId) ?? new Set();
+    open.add(session);
+    this.byUser.set(userId, open);
+    this.arm(session);
+    socket.once('close', () => {
+      clearTimeout(session.timer);
+      open.delete(session);
+      if (open.size === 0 && this.byUser.get(userId) === open) this.byUser.delete(userId);
+    });
+    return session;
+  }
+
+  /** The socket's actor as its session stands now (its role may have changed); undefined, and the socket closing, once it ended. */
+  async current(session: SocketSession): Promise<Actor | undefined> {
+    if (session.expiresAt <= this.deps.clock.now()) return this.end(session);
+    const actor = await this.deps.tokens.recheck(this.deps.orm.em, session.actor);
+    if (!actor) return this.end(session);
+    session.actor = actor;
+    return actor;
+  }
+
+  /** Checks the sockets of an account (or all of them) again, after a notice. */
+  recheck(userId: number | 'all'): void {
+    const sessions =
+      userId === 'all' ? [...this.byUser.values()].flatMap((open) => [...open]) : this.byUser.get(userId);
+    for (const session of sessions ?? [])
+      this.current(session).catch((error) => this.deps.log.warn({ err: error }, 'socket session check failed'));
+  }
+
+  private arm(session: SocketSession): void {
+    const left = session.expiresAt.getTime() - this.deps.clock.now().getTime();
+    session.timer = setTimeout(
+      () => (session.expiresAt <= this.deps.clock.now() ? this.end(session) : this.arm(session)),
+      Math.min(Math.max(left, 0), LONGEST_TIMER_MS),
+    );
+    session.timer.unref();
+  }
+
+  /** Closes the socket once what is being answered (the refusal of an operation) has been sent. */
+  private end(session: SocketSession): undefined {
+    setImmediate(() => session.socket.close(SESSION_ENDED, 'Forbidden: the session has ended'));
+    return undefined;
+  }
+}
+
+/**
+ * graphql-ws (graphql-transport-ws) on the HTTP server's /graphql. The token is checked at connection_init,
+ * as on HTTP: a bad, expired or revoked one closes the socket with 4403; no token is anonymous. A signed-in
+ * socket's session is checked again for every operation and whenever a notice says it changed
+ * (SignedInSockets). Each operation gets a context of its own, whose EntityManager is made only if a resolver
  * asks for one. A subscription's events are relayed (subscription-relay.ts): executed and serialized
  * once per event and subscription shape, not once per subscriber.
  */
@@ -164,20 +237,27 @@ export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> }
   const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => format(error.toJSON(), error));
   const checkOperation = operationChecker(deps.schema, deps.introspection);
   const relayTargets = new WeakMap<object, RelayTarget>();
-  const disposable: Disposable = useServer<Record<string, unknown>, { actor?: Actor }>(
+  const signedIn = new SignedInSockets(deps);
+  const unwatch = deps.sessionChecks.watch((userId) => signedIn.recheck(userId));
+  const disposable: Disposable = useServer<Record<string, unknown>, { session?: SocketSession }>(
     {
       schema: deps.schema,
       onConnect: async (ctx) => {
         try {
-          // The session check is one raw statement: no EntityManager of its own per connection.
-          ctx.extra.actor = await deps.tokens.authenticate(deps.orm.em, ctx.connectionParams?.authorization);
+          // The session check is one raw statement at most: no EntityManager of its own per connection.
+          const session = await deps.tokens.session(deps.orm.em, ctx.connectionParams?.authorization);
+          if (session) ctx.extra.session = signedIn.add(ctx.extra.socket, session);
           return true;
         } catch (error) {
           if (error instanceof GraphQLError) return false; // refused: close 4403
           throw error;
         }
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
+        if (ctx.extra.session && !(await signedIn.current(ctx.extra.session))) {
+          const message = 'This session has ended: sign in again';
+          return [new GraphQLError(message, { originalError: new Unauthenticated(message) })];
+        }
         // The count already includes the subscription being started.
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           const message = `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`;
@@ -186,7 +266,7 @@ export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> }
         return checkOperation(payload);
       },
       context: (ctx, id, payload, args): LiveContext => {
-        const actor = ctx.extra.actor;
+        const actor = ctx.extra.session?.actor;
         const base = new LazyContext(deps.orm, deps.clock, {
           actor,
           ip: deps.clientAddress(ctx.extra.request),
@@ -250,6 +330,7 @@ export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> }
   );
   return {
     async close() {
+      unwatch();
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -5,13 +5,19 @@ import { BadInput } from '../core/errors';
 
 const MAX_URL_LENGTH = 2_000;
 
+/**
+ * IPv6 prefixes whose last 32 bits are an IPv4 address that a stack may reach instead: IPv4-compatible
+ * (`::a.b.c.d`, deprecated but still routed by some), IPv4-mapped (`::ffff:a.b.c.d`).
+ */
+const CARRIES_IPV4 = ['::/96', '::ffff:0:0/96'].map((cidr) => ipaddr.IPv6.parseCIDR(cidr));
+
 /** A public unicast address: not loopback, private, link-local, unique-local, carrier NAT, multicast or reserved. */
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
   const parsed = ipaddr.parse(address);
   const ip =
-    parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()
-      ? (parsed as ipaddr.IPv6).toIPv4Address()
+    parsed.kind() === 'ipv6' && CARRIES_IPV4.some((cidr) => (parsed as ipaddr.IPv6).match(cidr))
+      ? ipaddr.fromByteArray(parsed.toByteArray().slice(-4))
       : parsed;
   return ip.range() === 'unicast';
 }
@@ -22,7 +28,7 @@ function isLocalName(hostname: string): boolean {
 }
 
 /**
- * A receiver's URL: `https://` on a public host, without credentials; `allowHttp` (WEBHOOKS_ALLOW_HTTP=1,
+ * A receiver's URL: `https://` on a public host, without credentials; `allowHttp` (WEBHOOKS_ALLOW_HTTP=on,
  * development) also takes `http://` and loopback or private hosts. A host name is checked again at each
  * delivery, on the addresses it resolves to then (`publicOnlyLookup`).
  */

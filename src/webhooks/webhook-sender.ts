@@ -1,11 +1,11 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { isPublicAddress, publicOnlyLookup } from './webhook-address';
 
 export interface WebhookSettings {
-  /** WEBHOOKS_ALLOW_HTTP=1: plain http and loopback or private receivers (development and tests). */
+  /** WEBHOOKS_ALLOW_HTTP=on: plain http and loopback or private receivers (development and tests). */
   allowHttp: boolean;
   /** WEBHOOK_TIMEOUT_MS: how long one POST may take, from connecting to the last byte read. */
   timeoutMs: number;
@@ -22,10 +22,24 @@ export interface SendOutcome {
   durationMs: number;
 }
 
-/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, as receivers verify it (README, "Webhooks"). */
-export function signature(secret: string, body: string, at: Date): string {
-  const t = Math.floor(at.getTime() / 1000);
-  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+const SECRET_PREFIX = 'whsec_';
+
+/** A new endpoint secret as Standard Webhooks writes one: `whsec_` and 32 random bytes in base64. */
+export function newSecret(): string {
+  return `${SECRET_PREFIX}${randomBytes(32).toString('base64')}`;
+}
+
+/**
+ * The Standard Webhooks headers of one attempt (standardwebhooks.com): the event's id (the same on every
+ * retry and redelivery), the attempt's time in Unix seconds, and `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`
+ * under the secret's bytes. Node reads base64 and base64url alike, so the key of a secret made before these
+ * headers (`whsec_` and base64url) is the same bytes as the base64 form its owner now verifies with.
+ */
+export function signedHeaders(secret: string, eventId: string, body: string, at: Date): Record<string, string> {
+  const key = Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
+  const timestamp = String(Math.floor(at.getTime() / 1000));
+  const mac = createHmac('sha256', key).update(`${eventId}.${timestamp}.${body}`).digest('base64');
+  return { 'webhook-id': eventId, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${mac}` };
 }
 
 /**
@@ -36,8 +50,7 @@ export async function postSigned(
   settings: WebhookSettings,
   url: string,
   body: string,
-  secret: string,
-  at: Date,
+  signed: Record<string, string>,
 ): Promise<SendOutcome> {
   const started = Date.now();
   const outcome = (responseStatus: number | null, error: string | null): SendOutcome => ({
@@ -77,7 +90,7 @@ export async function postSigned(
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(body),
         'user-agent': 'booking-calendar-api-webhooks',
-        'webhook-signature': signature(secret, body, at),
+        ...signed,
       },
       agent: false, // a connection of its own, closed with the delivery
       signal: AbortSignal.timeout(settings.timeoutMs),

@@ -94,7 +94,10 @@ export class WebhookResolver {
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Mutation(() => WebhookDelivery, { description: 'Sends a delivery again now, with the same event id.' })
+  @Mutation(() => WebhookDelivery, {
+    description:
+      'Sends a delivery again now, with the same event id, as a new delivery tried at most 5 times; while one of that event to that endpoint is PENDING, answers it instead. Limited per account (RATE_LIMITED).',
+  })
   redeliverWebhook(
     @Ctx() ctx: RequestContext,
     @Arg('deliveryId', () => ID, { description: 'The delivery.' }) deliveryId: string,

@@ -1,16 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import { actingProvider, requireActor } from '../accounts/ownership';
+import type { RateLimits } from '../accounts/rate-limits';
 import { Role } from '../accounts/role';
 import { paginate, type Page, type PageArgs } from '../core/connection';
 import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, DomainError, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { MAX_ROWS } from '../core/limits';
-import { jobs, WEBHOOK_ATTEMPTS } from '../jobs';
+import { jobs, REDELIVERY_ATTEMPTS, WEBHOOK_ATTEMPTS } from '../jobs';
 import { SecretBox } from '../core/secret-box';
 import { parseReceiverUrl } from './webhook-address';
-import { postSigned, type SendOutcome, type WebhookSettings } from './webhook-sender';
+import { newSecret, postSigned, signedHeaders, type SendOutcome, type WebhookSettings } from './webhook-sender';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhook.entity';
 import { WEBHOOK_EVENTS, WebhookDeliveryStatus, type WebhookEvent } from './webhook.enums';
 import { WEBHOOK_DELIVERY_STATES } from './webhook.state';
@@ -42,7 +42,10 @@ function settle(delivery: WebhookDelivery, to: WebhookDeliveryStatus): void {
 export class WebhookService {
   private readonly secrets: SecretBox;
 
-  constructor(private readonly settings: WebhookSettings) {
+  constructor(
+    private readonly settings: WebhookSettings,
+    private readonly limits: RateLimits,
+  ) {
     this.secrets = new SecretBox(settings.encryptionKey, 'WEBHOOK_ENCRYPTION_KEY');
   }
 
@@ -54,7 +57,7 @@ export class WebhookService {
     const provider = actor.role === Role.ADMIN ? null : await actingProvider(ctx);
     if ((await ctx.em.count(WebhookEndpoint, { provider })) >= MAX_ENDPOINTS)
       throw new BadInput('url', `at most ${MAX_ENDPOINTS} endpoints; delete one first`);
-    const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+    const secret = newSecret();
     const endpoint = ctx.em.create(WebhookEndpoint, {
       provider,
       url,
@@ -112,10 +115,17 @@ export class WebhookService {
     return ctx.em.find(WebhookAttempt, { delivery }, { orderBy: { id: 'asc' }, limit: WEBHOOK_ATTEMPTS });
   }
 
-  /** Sends an event again as a new delivery (same event id, same body) to its endpoint, with the full retry schedule. */
+  /**
+   * Sends an event again as a new delivery (same event id, same body) to its endpoint, with a short retry
+   * schedule (REDELIVERY_ATTEMPTS): someone is watching. Limited per account (RATE_LIMITED), and at most
+   * one delivery of an event to an endpoint is pending: asked again meanwhile, it answers that one. The
+   * endpoint's row is locked first, so that concurrent asks see each other.
+   */
   async redeliver(ctx: RequestContext, deliveryId: string): Promise<WebhookDelivery> {
+    const id = parseId('deliveryId', deliveryId);
+    await this.limits.redelivery(ctx, requireActor(ctx).userId);
     return inTransaction(ctx, async (tx) => {
-      const original = await tx.em.findOne(WebhookDelivery, parseId('deliveryId', deliveryId));
+      const original = await tx.em.findOne(WebhookDelivery, id);
       if (!original) throw new NotFound('WebhookDelivery', deliveryId);
       const endpoint = await this.endpoint(tx, String(original.endpoint.id), 'deliveryId');
       if (!endpoint.active)
@@ -123,6 +133,13 @@ export class WebhookService {
           'INVALID_TRANSITION',
           'This endpoint was switched off (it answered 410 Gone): register it again',
         );
+      await tx.em.lock(endpoint, LockMode.PESSIMISTIC_WRITE);
+      const pending = await tx.em.findOne(
+        WebhookDelivery,
+        { endpoint, eventId: original.eventId, status: WebhookDeliveryStatus.PENDING },
+        { refresh: true },
+      );
+      if (pending) return pending;
       const again = tx.em.create(WebhookDelivery, {
         endpoint,
         eventId: original.eventId,
@@ -131,7 +148,7 @@ export class WebhookService {
         createdAt: original.createdAt,
       });
       await tx.em.flush();
-      tx.effects.addJob(jobs.deliverWebhook(again.id));
+      tx.effects.addJob(jobs.deliverWebhook(again.id, REDELIVERY_ATTEMPTS));
       return again;
     });
   }
@@ -185,7 +202,7 @@ export class WebhookService {
     } catch (error) {
       return { responseStatus: null, error: (error as Error).message, durationMs: 0 };
     }
-    return postSigned(this.settings, endpoint.url, body, secret, at);
+    return postSigned(this.settings, endpoint.url, body, signedHeaders(secret, delivery.eventId, body, at));
   }
 
   /** An endpoint the caller manages: its provider's, or any for an admin. */

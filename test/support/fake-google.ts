@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -24,6 +24,21 @@ interface FakeCalendar {
   busy: { start: string; end: string }[];
 }
 
+/** A consent Google gave: the authorization request it answers, for the token request to be checked against. */
+interface GrantedCode {
+  email: string;
+  clientId: string;
+  redirectUri: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: string;
+  expiresAt: number;
+}
+
+/** Google's authorization codes last 10 minutes. */
+const CODE_TTL_MS = 10 * 60_000;
+/** RFC 7636: a verifier is 43 to 128 unreserved characters. */
+const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
+
 /** What the next calendar API calls get: a dropped connection, an error status, an answer lost after the work was done, or none at all. */
 export type Fault = 'down' | '500' | '429' | 'lose' | 'hang';
 
@@ -31,14 +46,18 @@ const id = (prefix: string) => `${prefix}${randomBytes(8).toString('hex')}`;
 
 /**
  * A local HTTP server speaking the parts of Google's API that googleapis calls for the server: OAuth 2
- * token (code and refresh grants) and revoke, userinfo, Calendar v3 calendars, ACL, events, calendar
- * list and free/busy. Fault switches apply to the Calendar API calls.
+ * consent (`approve`/`deny` play the user on the consent page), token (code and refresh grants) and
+ * revoke, userinfo, Calendar v3 calendars, ACL, events, calendar list and free/busy. Fault switches apply
+ * to the Calendar API calls. As Google does, a code is single use and lasts 10 minutes, the token request
+ * must name the client and the redirect URI of its authorization request, and PKCE is checked: a code
+ * asked for with a `code_challenge` (S256, or plain when no method is named) is traded only with its
+ * verifier, and a verifier sent for a code asked for without one is refused.
  */
 export class FakeGoogle {
   readonly calendars = new Map<string, FakeCalendar>();
   readonly requests: { method: string; path: string }[] = [];
   readonly revoked = new Set<string>();
-  private readonly codes = new Map<string, string>();
+  private readonly codes = new Map<string, GrantedCode>();
   private readonly refreshTokens = new Map<string, string>();
   private readonly accessTokens = new Map<string, string>();
   private readonly hung: http.ServerResponse[] = [];
@@ -58,14 +77,47 @@ export class FakeGoogle {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** The code Google would give the callback after `email` consented; also makes the account's primary calendar. */
-  consent(email: string): string {
-    const code = id('code-');
-    this.codes.set(code, email);
+  /**
+   * The user `email` approves the consent page at `consentUrl` (as the server built it): the URL Google
+   * then sends the browser to, the redirect URI with `code` and `state`. Also makes the account's
+   * primary calendar.
+   */
+  approve(consentUrl: string | URL, email: string): string {
+    const request = this.authorizationRequest(consentUrl);
+    const code = id('4/0A');
+    this.codes.set(code, { ...request.grant, email, expiresAt: Date.now() + CODE_TTL_MS });
     if (![...this.calendars.values()].some((calendar) => calendar.owner === email && calendar.id === email)) {
       this.calendars.set(email, { id: email, owner: email, summary: email, acl: [], events: new Map(), busy: [] });
     }
-    return code;
+    return request.answer({ code, scope: 'https://www.googleapis.com/auth/calendar' });
+  }
+
+  /** The user declines the consent page: where Google sends the browser, with `error=access_denied`. */
+  deny(consentUrl: string | URL): string {
+    return this.authorizationRequest(consentUrl).answer({ error: 'access_denied' });
+  }
+
+  private authorizationRequest(consentUrl: string | URL) {
+    const url = new URL(consentUrl);
+    if (url.origin + url.pathname !== `${this.url}/o/oauth2/v2/auth`) throw new Error(`not a consent URL: ${url}`);
+    const param = (name: string) => url.searchParams.get(name) ?? undefined;
+    const [clientId, redirectUri] = [param('client_id'), param('redirect_uri')];
+    if (!clientId || !redirectUri || param('response_type') !== 'code') throw new Error('invalid_request');
+    const codeChallenge = param('code_challenge');
+    const codeChallengeMethod = codeChallenge ? (param('code_challenge_method') ?? 'plain') : undefined;
+    if (codeChallengeMethod && !['S256', 'plain'].includes(codeChallengeMethod)) throw new Error('invalid_request');
+    return {
+      grant: { clientId, redirectUri, codeChallenge, codeChallengeMethod },
+      answer: (params: Record<string, string>) => {
+        const back = new URL(redirectUri);
+        for (const [name, value] of Object.entries({
+          ...params,
+          ...(param('state') ? { state: param('state')! } : {}),
+        }))
+          back.searchParams.set(name, value);
+        return back.toString();
+      },
+    };
   }
 
   /** Every refresh token issued for an account (one per consent). */
@@ -144,9 +196,26 @@ export class FakeGoogle {
 
   private token(form: URLSearchParams, send: (status: number, body?: unknown) => void): void {
     if (form.get('grant_type') === 'authorization_code') {
-      const email = this.codes.get(form.get('code') ?? '');
-      if (!email) return send(400, { error: 'invalid_grant', error_description: 'Bad code' });
-      this.codes.delete(form.get('code')!);
+      const grant = this.codes.get(form.get('code') ?? '');
+      this.codes.delete(form.get('code') ?? ''); // single use, whatever the outcome
+      if (!grant || grant.expiresAt < Date.now())
+        return send(400, { error: 'invalid_grant', error_description: 'Malformed auth code.' });
+      if (form.get('client_id') !== grant.clientId)
+        return send(401, { error: 'invalid_client', error_description: 'The OAuth client was not found.' });
+      if (form.get('redirect_uri') !== grant.redirectUri)
+        return send(400, { error: 'redirect_uri_mismatch', error_description: 'Bad Request' });
+      const verifier = form.get('code_verifier');
+      if (!grant.codeChallenge && verifier)
+        return send(400, { error: 'invalid_grant', error_description: 'code_verifier or verifier is not needed.' });
+      if (grant.codeChallenge && !verifier)
+        return send(400, { error: 'invalid_grant', error_description: 'Missing code verifier.' });
+      if (grant.codeChallenge) {
+        const answered =
+          grant.codeChallengeMethod === 'S256' ? createHash('sha256').update(verifier!).digest('base64url') : verifier;
+        if (!VERIFIER.test(verifier!) || answered !== grant.codeChallenge)
+          return send(400, { error: 'invalid_grant', error_description: 'Invalid code verifier.' });
+      }
+      const email = grant.email;
       const refresh = id('1//refresh-');
       this.refreshTokens.set(refresh, email);
       const access = id('ya29.');

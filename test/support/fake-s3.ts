@@ -8,7 +8,8 @@ export interface StoredObject {
 
 /**
  * A local HTTP server speaking the parts of S3 the server uses, path-style (`/<bucket>/<key>`): PutObject,
- * GetObject and HeadObject, with S3's XML error for a missing key. It records each request's signature
+ * GetObject, HeadObject and DeleteObject (204 whether or not the key exists, as S3 answers without
+ * versioning), with S3's XML error for a missing key. It records each request's signature
  * header, so that a test sees the real SDK signed it.
  */
 export class FakeS3 {
@@ -37,6 +38,11 @@ export class FakeS3 {
     if (req.method === 'PUT') {
       this.objects.set(path, { body: Buffer.concat(chunks), contentType: req.headers['content-type'] });
       res.writeHead(200, { etag: `"${this.objects.size}"` }).end();
+      return;
+    }
+    if (req.method === 'DELETE') {
+      this.objects.delete(path);
+      res.writeHead(204).end();
       return;
     }
     const object = this.objects.get(path);

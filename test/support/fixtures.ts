@@ -11,7 +11,10 @@ import {
   type Role,
   type ScheduleInput,
   type ServiceInput,
+  type SignUpInput,
 } from '../../client/generated/graphql';
+import { VERIFICATION_SUBJECT } from '../../src/notifications/address-mail';
+import { eventually } from './live';
 import { ADMIN, serverMetric, type TestServer } from './server';
 
 export interface Account {
@@ -21,11 +24,21 @@ export interface Account {
   email: string;
 }
 
-export async function signUp(server: TestServer, role: Role, name = 'Test User'): Promise<Account> {
+/**
+ * A new account whose email address is confirmed (as its sign-up link would), so that mail to it, and to
+ * its bookings' contacts, goes out in full; `confirmed: false` leaves it as sign-up does.
+ */
+export async function signUp(
+  server: TestServer,
+  role: Role,
+  name = 'Test User',
+  { confirmed = true, ...input }: Partial<SignUpInput> & { confirmed?: boolean } = {},
+): Promise<Account> {
   const email = `${role.toLowerCase()}-${randomBytes(4).toString('hex')}@example.test`;
   const { signUp: payload } = await server.ok(SignUpDocument, {
-    input: { email, password: 'password123', name, role },
+    input: { email, password: 'password123', name, role, ...input },
   });
+  if (confirmed) await server.sql('update app_user set email_verified_at = now() where id = $1', [payload.user.id]);
   return { token: payload.token, userId: payload.user.id, providerId: payload.user.provider?.id, email };
 }
 
@@ -87,6 +100,16 @@ export async function statementsDuring(server: TestServer, run: () => Promise<un
   return (await serverMetric(server.url, 'db_statements_total')) - before;
 }
 
+/**
+ * Runs a change of sessions or accounts made outside the API (SQL) and waits until `server` heard the
+ * database's notice of it: each process keeps its session checks until that notice.
+ */
+export async function noticed(server: TestServer, change: () => Promise<unknown>): Promise<void> {
+  const before = await serverMetric(server.url, 'session_notices_total');
+  await change();
+  await eventually(async () => (await serverMetric(server.url, 'session_notices_total')) > before);
+}
+
 /** Waits until no background job (of these tasks, if named) is due, e.g. so that statement counts see only the request measured. */
 export async function jobsSettled(server: TestServer, tasks?: string[]): Promise<void> {
   for (let tries = 0; tries < 100; tries += 1) {
@@ -109,12 +132,15 @@ export async function runJobsNow(server: TestServer, ...tasks: string[]): Promis
   await jobsSettled(server, tasks);
 }
 
-/** The stored emails of one address, oldest first, once the jobs that build them have run (the jobs of one change run in any order). */
+/**
+ * The stored emails of one address, oldest first, once the jobs that build them have run (the jobs of one
+ * change run in any order); the link its sign-up mailed is left out.
+ */
 export async function storedMails(server: TestServer, email: string): Promise<{ subject: string; text: string }[]> {
   await jobsSettled(server);
   return server.sql<{ subject: string; text: string }>(
-    'select subject, text from message where "to" = $1 order by id',
-    [email],
+    'select subject, text from message where "to" = $1 and subject <> $2 order by id',
+    [email, VERIFICATION_SUBJECT],
   );
 }
 

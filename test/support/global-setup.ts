@@ -44,5 +44,9 @@ async function migratedTemplate(serverUrl: string): Promise<string> {
   } finally {
     await orm.close();
   }
+  // The ORM's metadata lives on globalThis; a test file run in this process (in band) would see Jest copy
+  // it into its sandbox, as a foreign realm's objects, and MikroORM.init would fail there.
+  for (const key of Object.keys(globalThis))
+    if (key.startsWith('mikro-orm-')) delete (globalThis as Record<string, unknown>)[key];
   return name;
 }

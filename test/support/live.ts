@@ -1,6 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { Client } from 'graphql-ws';
-import { BookingClient, subscribe } from '../../client';
+import { BookingClient, subscribe } from '../../client/index';
 import WebSocket from 'ws';
 import type { GraphQLResult } from './server';
 
@@ -17,6 +17,13 @@ export function liveClient(httpUrl: string, token?: string, onClose?: (code: num
   });
 }
 
+/** What graphql-ws gave instead of a result: its errors, or the socket's close. */
+function failure<T>(error: unknown): GraphQLResult<T> {
+  return {
+    errors: Array.isArray(error) ? error : [{ message: String(error), extensions: { code: 'CLOSED' } }],
+  } as GraphQLResult<T>;
+}
+
 /** The results of one subscription as they come, with a way to wait for the next. */
 export class Subscription<T, V = Record<string, unknown>> {
   readonly results: GraphQLResult<T>[] = [];
@@ -27,10 +34,7 @@ export class Subscription<T, V = Record<string, unknown>> {
   constructor(client: Client, document: TypedDocumentNode<T, V>, variables: V) {
     this.dispose = subscribe(client, document, variables, {
       next: (result) => this.add(result as GraphQLResult<T>),
-      error: (error) =>
-        this.add({
-          errors: Array.isArray(error) ? error : [{ message: String(error), extensions: { code: 'CLOSED' } }],
-        } as GraphQLResult<T>),
+      error: (error) => this.add(failure(error)),
       complete: () => {
         this.completed = true;
         this.wake();
@@ -69,6 +73,24 @@ export class Subscription<T, V = Record<string, unknown>> {
   stop(): void {
     this.dispose();
   }
+}
+
+/** One query or mutation over a socket: its result, or the errors graphql-ws answered (or the socket's close) instead. */
+export function overSocket<T, V>(
+  client: Client,
+  document: TypedDocumentNode<T, V>,
+  variables?: V,
+): Promise<GraphQLResult<T>> {
+  return new Promise((resolve) => {
+    let last: GraphQLResult<T> = {};
+    subscribe(client, document, (variables ?? {}) as V, {
+      next: (result) => {
+        last = result as GraphQLResult<T>;
+      },
+      error: (error) => resolve(failure(error)),
+      complete: () => resolve(last),
+    });
+  });
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 
 export interface Received {
   headers: http.IncomingHttpHeaders;
@@ -11,17 +11,16 @@ export interface Received {
 export type Answer = number | 'hang' | 'endless' | 'stall';
 
 /**
- * The README's verification, as a receiver writes it: the HMAC of "t.body" under the endpoint's secret,
- * compared in constant time, and a timestamp no older than five minutes.
+ * The README's verification, as a receiver writes it: the `standardwebhooks` package checks the
+ * signature of "id.timestamp.body" and that the timestamp is within five minutes.
  */
-export function verifySignature(secret: string, header: string, body: string, now = Date.now()): boolean {
-  const { t, v1 } = Object.fromEntries(header.split(',').map((part) => part.split('=')));
-  const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
-  return (
-    v1?.length === expected.length &&
-    timingSafeEqual(Buffer.from(v1), Buffer.from(expected)) &&
-    Math.abs(now / 1000 - Number(t)) < 300
-  );
+export function verified(secret: string, received: Received): boolean {
+  try {
+    new Webhook(secret).verify(received.body, received.headers as Record<string, string>);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A real local HTTP server that records webhook POSTs and answers as told. */

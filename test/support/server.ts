@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { BookingClient } from '../../client';
+import { BookingClient, type VariablesArgument } from '../../client/index';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { Client } from 'pg';
 import { startApp, type RunningApp } from '../../src/app';
@@ -80,12 +80,13 @@ export class TestServer {
 
   /** Sends one typed operation over real HTTP, with the integrators' client (client/index.ts). */
   async request<T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<GraphQLResult<T>> {
-    return (await new BookingClient({ url: this.app.url, token }).request(document, variables)) as GraphQLResult<T>;
+    const client = new BookingClient({ url: this.app.url, token });
+    return (await client.request(document, ...([variables] as VariablesArgument<V>))) as GraphQLResult<T>;
   }
 
   /** The data of an operation that must succeed. */
   ok<T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<T> {
-    return new BookingClient({ url: this.app.url, token }).data(document, variables);
+    return new BookingClient({ url: this.app.url, token }).data(document, ...([variables] as VariablesArgument<V>));
   }
 
   /** Runs SQL on the server's database (fixtures and checks that the API does not expose). */
@@ -129,4 +130,12 @@ export async function serverMetric(graphqlUrl: string, name: string): Promise<nu
 /** The error codes of a result, in order. */
 export function codes(result: GraphQLResult<unknown>): string[] {
   return (result.errors ?? []).map((error) => error.extensions.code);
+}
+
+/** How many results answered each way: their codes joined, or OK. */
+export function tally(results: GraphQLResult<unknown>[]): Record<string, number> {
+  return results.reduce<Record<string, number>>((counts, result) => {
+    const key = codes(result).join() || 'OK';
+    return { ...counts, [key]: (counts[key] ?? 0) + 1 };
+  }, {});
 }

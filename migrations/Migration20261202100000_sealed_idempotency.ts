@@ -6,7 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * SHA-256 fingerprints of bodies (passwords among them): they are dropped. They lived 24 hours at most;
  * a client repeating one of them runs its request again.
  */
-export class Migration20261130120000_sealed_idempotency extends Migration {
+export class Migration20261202100000_sealed_idempotency extends Migration {
   override async up(): Promise<void> {
     this.addSql(`delete from "idempotency_key";`);
   }

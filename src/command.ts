@@ -1,0 +1,36 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { ConfigError, loadConfig, type Config } from './config';
+import { openDatabase } from './core/database';
+import { createLogger } from './core/logger';
+import { openOrm } from './core/orm';
+
+/**
+ * A one-off command on the server's database (DATABASE_URL, or the embedded PostgreSQL in DATA_DIR, started
+ * and stopped around it): migrates first, as every process does, runs `work`, and exits 0, or 1 with one
+ * line saying why.
+ */
+export async function runCommand(
+  name: string,
+  work: (deps: { config: Config; orm: MikroORM; log: Logger }) => Promise<void>,
+): Promise<void> {
+  try {
+    const config = loadConfig();
+    const log = createLogger(config.logLevel);
+    const database = await openDatabase(config.databaseUrl, config.dataDir, log);
+    try {
+      const orm = await openOrm(database.url, log, config);
+      try {
+        await work({ config, orm, log });
+      } finally {
+        await orm.close();
+      }
+    } finally {
+      await database.stop();
+    }
+    process.exit(0);
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : `npm run ${name} failed: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
