@@ -39,6 +39,18 @@ interface Answer<T> {
   result: GraphQLResult<T>;
 }
 
+/** A body POSTed with an Idempotency-Key. */
+const post = (key: string, body: string, token?: string) =>
+  fetch(server.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'idempotency-key': key,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body,
+  });
+
 /** One operation over HTTP with an Idempotency-Key, keeping the raw answer. */
 async function send<T, V>(
   key: string,
@@ -46,15 +58,7 @@ async function send<T, V>(
   variables: V,
   token?: string,
 ): Promise<Answer<T>> {
-  const response = await fetch(server.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'idempotency-key': key,
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query: print(document), variables }),
-  });
+  const response = await post(key, JSON.stringify({ query: print(document), variables }), token);
   const text = await response.text();
   return {
     status: response.status,
@@ -226,15 +230,7 @@ describe('Idempotency-Key', () => {
     const body = JSON.stringify({ query: `mutation { logOut ${'__typename '.repeat(80_000)}}` });
     for (const token of [undefined, customer.token]) {
       const key = newKey();
-      const response = await fetch(server.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'idempotency-key': key,
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body,
-      });
+      const response = await post(key, body, token);
       const result = (await response.json()) as GraphQLResult<unknown>;
       expect([response.status, codes(result), result.errors?.[0].message]).toEqual([
         400,
