@@ -12,7 +12,10 @@ import type { SchedulingService } from './scheduling.service';
 import { Schedule } from './schedule.entity';
 import { Slot } from './slot.entity';
 import type { SlotRow } from './slot-reads';
-import { AVAILABILITY_COST, listCost, MAX_ROWS } from '../core/limits';
+import { AVAILABILITY_COST, datesIn, listCost, MAX_ROWS } from '../core/limits';
+
+/** The bound every slot list states. */
+const SLOT_LIST = `Slots starting in [from, to), every status, by start: a window of at most 42 days holding at most ${MAX_ROWS.slots} slots of the service (else BAD_USER_INPUT on \`to\`: ask for a shorter window).`;
 
 @Resolver(() => Schedule)
 export class ScheduleResolver {
@@ -34,7 +37,7 @@ export class ScheduleResolver {
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Query(() => [Schedule], {
     description: `The schedules of a service, active or not, by id: its provider and admins only; at most ${MAX_ROWS.schedules}.`,
-    complexity: listCost(5),
+    complexity: listCost(5, MAX_ROWS.schedules),
   })
   schedules(
     @Ctx() ctx: RequestContext,
@@ -60,8 +63,8 @@ export class ScheduleResolver {
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Mutation(() => [Slot], {
     description:
-      "Makes one slot per occurrence of the schedule whose local date lies in [from, to] and in the schedule's validity, skipping blackouts; idempotent (existing slots stay). Answers the slots of the range.",
-    complexity: listCost(20),
+      "Makes one slot per occurrence of the schedule whose local date lies in [from, to] (at most 366 days) and in the schedule's validity, skipping blackouts; idempotent (existing slots stay). Answers the slots of those occurrences: at most one a day.",
+    complexity: listCost(20, ({ from, to }) => datesIn(from, to)),
   })
   generateSlots(
     @Ctx() ctx: RequestContext,
@@ -92,15 +95,15 @@ export class SlotResolver {
   ) {}
 
   @Query(() => [Slot], {
-    description: 'Slots starting in [from, to), every status; at most 366 days.',
-    complexity: listCost(20),
+    description: SLOT_LIST,
+    complexity: listCost(20, MAX_ROWS.slots),
   })
   async slots(
     @Ctx() ctx: RequestContext,
     @Arg('serviceId', () => ID, { description: 'The service whose slots are listed.' }) serviceId: string,
     @Arg('from', () => Date, { description: 'Start of the window (inclusive), an instant.' }) from: Date,
     @Arg('to', () => Date, {
-      description: 'End of the window (exclusive); at most 366 days after `from` (BAD_USER_INPUT otherwise).',
+      description: 'End of the window (exclusive); at most 42 days after `from` (BAD_USER_INPUT otherwise).',
     })
     to: Date,
   ): Promise<SlotRow[]> {
@@ -140,15 +143,14 @@ export class SlotResolver {
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Mutation(() => [Slot], {
-    description:
-      'Closes (or reopens) every slot of a service starting in [from, to). Closing fails with HAS_BOOKINGS, changing nothing, if any has booked or held seats.',
-    complexity: listCost(20),
+    description: `Closes (or reopens) every slot of a service starting in [from, to): at most 42 days holding at most ${MAX_ROWS.slots} slots (else BAD_USER_INPUT on \`to\`). Closing fails with HAS_BOOKINGS, changing nothing, if any has booked or held seats.`,
+    complexity: listCost(20, MAX_ROWS.slots),
   })
   setAvailability(
     @Ctx() ctx: RequestContext,
     @Arg('serviceId', () => ID, { description: 'The service.' }) serviceId: string,
     @Arg('from', () => Date, { description: 'Start of the window (inclusive).' }) from: Date,
-    @Arg('to', () => Date, { description: 'End of the window (exclusive).' }) to: Date,
+    @Arg('to', () => Date, { description: 'End of the window (exclusive); at most 42 days after `from`.' }) to: Date,
     @Arg('open', () => Boolean, { description: 'false closes the slots, true reopens them.' }) open: boolean,
   ): Promise<Slot[]> {
     return this.scheduling.setAvailability(ctx, serviceId, from, to, open);
@@ -217,14 +219,14 @@ export class ServiceCalendarResolver {
   constructor(private readonly scheduling: SchedulingService) {}
 
   @FieldResolver(() => [Slot], {
-    description: 'Slots starting in [from, to), every status; at most 366 days.',
-    complexity: listCost(20),
+    description: SLOT_LIST,
+    complexity: listCost(20, MAX_ROWS.slots),
   })
   slots(
     @Ctx() ctx: RequestContext,
     @Root() service: Service,
     @Arg('from', () => Date, { description: 'Start of the window (inclusive), an instant.' }) from: Date,
-    @Arg('to', () => Date, { description: 'End of the window (exclusive); at most 366 days after `from`.' }) to: Date,
+    @Arg('to', () => Date, { description: 'End of the window (exclusive); at most 42 days after `from`.' }) to: Date,
   ): Promise<SlotRow[]> {
     return this.scheduling.listSlots(ctx, service, from, to);
   }
@@ -249,7 +251,7 @@ export class BlackoutResolver {
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Query(() => [Blackout], {
     description: `Blackouts touching [from, to], by first date: of one service (with its provider's whole-provider ones), else all of the caller's (an admin's: all); at most ${MAX_ROWS.blackouts}.`,
-    complexity: listCost(5),
+    complexity: listCost(5, MAX_ROWS.blackouts),
   })
   blackouts(
     @Ctx() ctx: RequestContext,

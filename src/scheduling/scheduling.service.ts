@@ -4,7 +4,7 @@ import { lockBookingWhere } from '../booking/booking-locks';
 import type { Booking } from '../booking/booking.entity';
 import { MAX_NOTE_LENGTH } from '../booking/booking-rules';
 import type { Events } from '../events';
-import { MAX_ROWS } from '../core/limits';
+import { MAX_ROWS, MAX_SLOT_RANGE_MS } from '../core/limits';
 import { requestLoader } from '../core/request-loaders';
 import { pgArray } from '../core/sql';
 import { lockSlots } from './slot-locks';
@@ -52,12 +52,15 @@ function dateRange(from: string, to: string): void {
   if (days > MAX_RANGE_DAYS) throw new BadInput('to', `must be at most ${MAX_RANGE_DAYS} days after from`);
 }
 
-function instantRange(from: Date, to: Date): void {
+/** The window of a slot list, [from, to): at most six weeks (MAX_SLOT_RANGE_MS). */
+function slotWindow(from: Date, to: Date): void {
   if (to <= from) throw new BadInput('to', 'must be after from');
-  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
-    throw new BadInput('to', `must be at most ${MAX_RANGE_DAYS} days after from`);
-  }
+  if (to.getTime() - from.getTime() > MAX_SLOT_RANGE_MS) throw new BadInput('to', 'must be at most 42 days after from');
 }
+
+/** A window holding more slots than one list answers: refused rather than cut, so that no slot goes unseen. */
+const tooManySlots = () =>
+  new BadInput('to', `the window holds more than ${MAX_ROWS.slots} slots of the service: ask for a shorter one`);
 
 /** Blackouts of one service or of its whole provider that touch [from, to]. */
 export function blackoutsOf(em: EntityManager, service: Service, from: string, to: string): Promise<Blackout[]> {
@@ -375,10 +378,11 @@ export class SchedulingService {
    * them has booked or held seats; the rows stay locked until commit, so no booking slips in between.
    */
   async setAvailability(ctx: RequestContext, serviceId: string, from: Date, to: Date, open: boolean): Promise<Slot[]> {
-    instantRange(from, to);
+    slotWindow(from, to);
     return inTransaction(ctx, async (tx) => {
       const service = await this.managedService(tx, serviceId);
-      const slots = await lockSlots(tx, { serviceId: service.id, from, to });
+      const slots = await lockSlots(tx, { serviceId: service.id, from, to, limit: MAX_ROWS.slots + 1 });
+      if (slots.length > MAX_ROWS.slots) throw tooManySlots();
       const target = open ? SlotStatus.OPEN : SlotStatus.CLOSED;
       const changing = slots.filter((slot) => slot.status === (open ? SlotStatus.CLOSED : SlotStatus.OPEN));
       const taken = changing.find((slot) => slot.booked + slot.held > 0);
@@ -444,13 +448,16 @@ export class SchedulingService {
    * same range are read together: a list of services with their slots costs one statement.
    */
   async listSlots(ctx: RequestContext, service: Service, from: Date, to: Date): Promise<SlotRow[]> {
-    instantRange(from, to);
+    slotWindow(from, to);
     const loader = requestLoader<number, SlotRow[]>(
       ctx.em,
       `slots:${from.toISOString()}/${to.toISOString()}`,
       async (ids) => {
-        const byService = await readSlots(ctx.em, ids, from, to, ctx.clock.now());
-        return ids.map((id) => byService.get(id) ?? []);
+        const byService = await readSlots(ctx.em, ids, from, to, ctx.clock.now(), MAX_ROWS.slots + 1);
+        return ids.map((id) => {
+          const rows = byService.get(id) ?? [];
+          return rows.length > MAX_ROWS.slots ? tooManySlots() : rows;
+        });
       },
     );
     return loader.load(service.id);
