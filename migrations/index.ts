@@ -22,6 +22,7 @@ import { Migration20261202100000_slot_runs } from './Migration20261202100000_slo
 import { Migration20261202101000_calendar_state } from './Migration20261202101000_calendar_state';
 import { Migration20261202102000_audit_subjects } from './Migration20261202102000_audit_subjects';
 import { Migration20261207100000_agreed_terms } from './Migration20261207100000_agreed_terms';
+import { Migration20261202100000_sealed_idempotency } from './Migration20261202100000_sealed_idempotency';
 import { Migration20261210090000_availability } from './Migration20261210090000_availability';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
@@ -49,5 +50,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261202101000_calendar_state', class: Migration20261202101000_calendar_state }, // sync retries and event ids, unreadable busy times
   { name: 'Migration20261202102000_audit_subjects', class: Migration20261202102000_audit_subjects }, // audit trails of proposals, waitlist entries, services, schedules, slots
   { name: 'Migration20261207100000_agreed_terms', class: Migration20261207100000_agreed_terms }, // agreed terms and price lines, refunds by booking and Stripe status, payment discrepancies
+  { name: 'Migration20261202100000_sealed_idempotency', class: Migration20261202100000_sealed_idempotency }, // idempotent answers sealed: clear ones dropped
   { name: 'Migration20261210090000_availability', class: Migration20261210090000_availability }, // working hours, part-day and global blackouts, waitlist contacts
 ];

@@ -252,7 +252,7 @@ function literal(value: unknown): string {
 
 interface Case {
   field: string;
-  operation: 'query' | 'mutation';
+  operation: 'query' | 'mutation' | 'subscription';
   args: Record<string, unknown>;
   inline: boolean;
   label: string;
@@ -297,8 +297,8 @@ function corpus(fx: Fixtures): { right: Case[]; wrong: Case[] } {
   return { right, wrong };
 }
 
-function requestBody(c: Case): string {
-  const field = (c.operation === 'query' ? schema.getQueryType()! : schema.getMutationType()!).getFields()[c.field];
+function requestBody(c: Case, operationName?: string): string {
+  const field = rootOf(c.operation).getFields()[c.field];
   const names = Object.keys(c.args);
   if (c.inline) {
     const args = names.length ? `(${names.map((name) => `${name}: ${literal(c.args[name])}`).join(', ')})` : '';
@@ -307,8 +307,15 @@ function requestBody(c: Case): string {
   const declared = field.args.map((arg) => `$${arg.name}: ${arg.type.toString()}`).join(', ');
   const passed = field.args.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
   const query = `${c.operation} Fuzz${declared ? `(${declared})` : ''} { ${c.field}${passed ? `(${passed})` : ''} ${selection(field.type)} }`;
-  return JSON.stringify({ query, variables: c.args });
+  return JSON.stringify({ query, variables: c.args, ...(operationName ? { operationName } : {}) });
 }
+
+const rootOf = (operation: Case['operation']) =>
+  operation === 'query'
+    ? schema.getQueryType()!
+    : operation === 'mutation'
+      ? schema.getMutationType()!
+      : schema.getSubscriptionType()!;
 
 /**
  * INTERNAL_SERVER_ERRORs found in code this test's author does not own, as `field argument.path=value`.
@@ -402,8 +409,19 @@ interface Answer {
   admitted: boolean;
 }
 
-async function send(c: Case, role: Role): Promise<Answer> {
+/** Posts a body as a role, once more on a socket closed under it (a kept-alive connection can time out as it is reused). */
+function post(body: string, role: Role): Promise<Response> {
   const token = tokens[role];
+  const once = () =>
+    fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body,
+    });
+  return once().catch(once);
+}
+
+async function send(c: Case, role: Role): Promise<Answer> {
   const failure = (status: number, errors: unknown) => ({
     key: `${c.field} ${c.label}`,
     role,
@@ -411,16 +429,9 @@ async function send(c: Case, role: Role): Promise<Answer> {
     errors,
     variables: JSON.stringify(c.args).slice(0, 300),
   });
-  const post = () =>
-    fetch(server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: requestBody(c),
-    });
   let response: Response;
   try {
-    // Once more on a socket that was closed under it: a kept-alive connection can time out as it is reused.
-    response = await post().catch(post);
+    response = await post(requestBody(c), role);
   } catch (error) {
     return { failure: failure(0, String((error as Error).cause ?? error)), admitted: true }; // no answer at all
   }
@@ -479,4 +490,99 @@ describe('fuzzing every query and mutation', () => {
     const { services } = await server.ok(ServicesDocument, {});
     expect(services.map((service) => service.id)).toContain(fixtures.ids.service);
   }, 180_000); // bounded by its ~1,700 requests; a busy machine only makes them slower
+});
+
+/** The HTTP status of an answer and the code (and field) of its first error. */
+interface Refusal {
+  status: number;
+  code?: string;
+  field?: unknown;
+}
+
+async function refusalOf(body: string, role: Role): Promise<Refusal> {
+  const response = await post(body, role);
+  const { errors } = (await response.json().catch(() => ({}))) as {
+    errors?: { extensions?: { code?: string; field?: unknown } }[];
+  };
+  const [first] = errors ?? [];
+  return { status: response.status, code: first?.extensions?.code, field: first?.extensions?.field };
+}
+
+/** A GraphQL body whose variables nest `depth` arrays deep, as text: the server must refuse it before parsing it. */
+function deepBody(c: Case, depth: number): string {
+  const { query } = JSON.parse(requestBody(c)) as { query: string };
+  return `{"query":${JSON.stringify(query)},"variables":{"deep":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+}
+
+/** How the argument guard names a string inside an argument: its path inside an input object, else the argument. */
+function fieldNamed(c: Case, path: string[]): string {
+  const [argument, ...inside] = path.filter((part) => !/^\d+$/.test(part));
+  const value = c.args[argument];
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? inside.join('.') : argument;
+}
+
+describe('requests the server cannot make sense of', () => {
+  it('are 4xx with a precise code for every operation: lone surrogates, deep JSON, unknown operation names, subscriptions over HTTP', async () => {
+    const { right } = corpus(fixtures);
+    const subscriptions: Case[] = Object.values(schema.getSubscriptionType()!.getFields()).map((field) => ({
+      field: field.name,
+      operation: 'subscription',
+      args: Object.fromEntries(
+        field.args.map((arg) => [arg.name, validValue(arg.name, arg.type, fixtures, field.name, 0)]),
+      ),
+      inline: false,
+      label: 'over HTTP',
+      draw: 0,
+    }));
+    const checks: { name: string; body: string; expected: Refusal }[] = [];
+    for (const c of [...right, ...subscriptions]) {
+      checks.push({
+        name: `${c.field} unknown operationName`,
+        body: requestBody(c, 'NoSuchOperation'),
+        expected: { status: 400, code: 'OPERATION_RESOLUTION_FAILURE' },
+      });
+      checks.push({
+        name: `${c.field} variables 10,000 arrays deep`,
+        body: deepBody(c, 10_000),
+        expected: { status: 400, code: 'BAD_REQUEST' },
+      });
+    }
+    for (const c of subscriptions)
+      checks.push({
+        name: `${c.field} over HTTP`,
+        body: requestBody(c),
+        expected: { status: 400, code: 'OPERATION_NOT_SUPPORTED' },
+      });
+    // A lone surrogate in each text and id, alone wrong in a request that is otherwise right.
+    for (const c of right) {
+      const field = rootOf(c.operation).getFields()[c.field];
+      for (const { path, typeName } of leaves(field, c.args)) {
+        if (typeName !== 'String' && typeName !== 'ID') continue;
+        const wrong = { ...c, args: replaced(structuredClone(c.args), path, 'a\ud800b') };
+        checks.push({
+          name: `${c.field} ${path.join('.')}=lone surrogate`,
+          body: requestBody(wrong),
+          expected: { status: 200, code: 'BAD_USER_INPUT', field: fieldNamed(wrong, path) },
+        });
+      }
+    }
+    expect(checks.length).toBeGreaterThan(250);
+    const answers: Refusal[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < checks.length) {
+          const index = next++;
+          answers[index] = await refusalOf(checks[index].body, 'anonymous');
+        }
+      }),
+    );
+    const wrong = checks.flatMap((check, index) => {
+      const { field, ...answer } = answers[index];
+      const got = check.expected.field === undefined ? answer : { ...answer, field };
+      return JSON.stringify(got) === JSON.stringify(check.expected) ? [] : [{ name: check.name, got }];
+    });
+    expect(wrong).toEqual([]);
+    expect((await fetch(server.url.replace('/graphql', '/health'))).status).toBe(200);
+  }, 120_000);
 });

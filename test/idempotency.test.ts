@@ -1,7 +1,13 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { BookDocument, MyBookingsDocument, SignUpDocument } from '../client/generated/graphql';
+import {
+  BookDocument,
+  LogInDocument,
+  MyBookingsDocument,
+  RefreshTokenDocument,
+  SignUpDocument,
+} from '../client/generated/graphql';
 import { TestClock } from './support/clock';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
 import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
@@ -33,6 +39,18 @@ interface Answer<T> {
   result: GraphQLResult<T>;
 }
 
+/** A body POSTed with an Idempotency-Key. */
+const post = (key: string, body: string, token?: string) =>
+  fetch(server.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'idempotency-key': key,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body,
+  });
+
 /** One operation over HTTP with an Idempotency-Key, keeping the raw answer. */
 async function send<T, V>(
   key: string,
@@ -40,15 +58,7 @@ async function send<T, V>(
   variables: V,
   token?: string,
 ): Promise<Answer<T>> {
-  const response = await fetch(server.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'idempotency-key': key,
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query: print(document), variables }),
-  });
+  const response = await post(key, JSON.stringify({ query: print(document), variables }), token);
   const text = await response.text();
   return {
     status: response.status,
@@ -167,5 +177,67 @@ describe('Idempotency-Key', () => {
     const later = await send(daily, BookDocument, book, customer.token);
     expect(later.replayed).toBe(false);
     expect(later.result.data?.book.id).not.toBe(first.result.data?.book.id);
+  });
+
+  it('keeps no token, secret or password in the clear: answers are sealed, fingerprints keyed', async () => {
+    const email = `sealed-${randomBytes(4).toString('hex')}@example.test`;
+    const password = 'a-password-to-hide';
+    const signUpInput = { input: { email, password, name: 'Sealed', role: 'CUSTOMER' as const } };
+    const signedUp = await send(newKey(), SignUpDocument, signUpInput);
+    const logInKey = newKey();
+    const logIns = [
+      await send(logInKey, LogInDocument, { email, password }),
+      await send(logInKey, LogInDocument, { email, password }),
+    ];
+    expect(logIns.map((answer) => answer.replayed)).toEqual([false, true]);
+    expect(logIns[1].text).toBe(logIns[0].text); // the same tokens come back
+    const refreshToken = logIns[0].result.data!.logIn.refreshToken;
+    const refreshed = await send(newKey(), RefreshTokenDocument, { refreshToken });
+    const [paid] = await slots({ requiresPayment: true });
+    const booked = await send(
+      newKey(),
+      BookDocument,
+      { input: { slotIds: [paid.id], party: { adults: 1 } } },
+      customer.token,
+    );
+    const secrets = [
+      signedUp.result.data!.signUp.token,
+      signedUp.result.data!.signUp.refreshToken,
+      logIns[0].result.data!.logIn.token,
+      refreshToken,
+      refreshed.result.data!.refreshToken.token,
+      refreshed.result.data!.refreshToken.refreshToken,
+      booked.result.data!.book.payment!.clientSecret!,
+    ];
+    expect(secrets.every((secret) => typeof secret === 'string' && secret.length > 10)).toBe(true);
+    const rows = await server.sql<{ body: string; fingerprint: string }>(
+      'select body, fingerprint from idempotency_key where body is not null',
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    const stored = JSON.stringify(rows);
+    expect(secrets.filter((secret) => stored.includes(secret))).toEqual([]);
+    expect(stored).not.toMatch(/"data"|refreshToken|clientSecret/);
+    // A fingerprint that is a plain hash of the body would let anyone with the table test passwords.
+    const logInBody = JSON.stringify({ query: print(LogInDocument), variables: { email, password } });
+    const plain = createHash('sha256')
+      .update(JSON.stringify(JSON.parse(logInBody)))
+      .digest('hex');
+    expect(rows.map((row) => row.fingerprint)).not.toContain(plain);
+  });
+
+  it('refuses a query text over the length limit before parsing or storing it, anonymous or not', async () => {
+    // 880 KB of tokens: within the body limit, far past the query's length and token limits.
+    const body = JSON.stringify({ query: `mutation { logOut ${'__typename '.repeat(80_000)}}` });
+    for (const token of [undefined, customer.token]) {
+      const key = newKey();
+      const response = await post(key, body, token);
+      const result = (await response.json()) as GraphQLResult<unknown>;
+      expect([response.status, codes(result), result.errors?.[0].message]).toEqual([
+        400,
+        ['QUERY_TOO_COMPLEX'],
+        'The query is longer than 100000 characters.',
+      ]);
+      expect(await server.sql('select 1 from idempotency_key where key = $1', [key])).toEqual([]);
+    }
   });
 });

@@ -5,6 +5,10 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import {
   Kind,
   getIntrospectionQuery,
+  getNamedType,
+  getNullableType,
+  isObjectType,
+  type GraphQLObjectType,
   isEnumType,
   isInputObjectType,
   isListType,
@@ -19,9 +23,9 @@ import {
 } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { Client as PgClient } from 'pg';
-import { OPERATION_LIMITS } from '../src/core/limits';
+import { MAX_ROWS, OPERATION_LIMITS } from '../src/core/limits';
 import { buildGraphQLSchema } from '../src/server/schema';
-import { costError } from '../src/server/operation-limits';
+import { operationCost } from '../src/server/operation-limits';
 import { createService, dailySlots, daysFromNow, jobsSettled, signUp } from './support/fixtures';
 import { liveClient } from './support/live';
 import { codes, serverMetric, startTestServer, type GraphQLResult, type TestServer } from './support/server';
@@ -151,10 +155,10 @@ describe('operation limits', () => {
         name: operation.name?.value,
         errors: [],
       });
-      const halfCost = costError(schema, document, sampleVariables(schema, operation), operation.name?.value);
-      expect({ name: operation.name?.value, cost: halfCost?.message }).toEqual({
+      const { cost } = operationCost(schema, document, sampleVariables(schema, operation), operation.name?.value);
+      expect({ name: operation.name?.value, halfCost: cost! <= OPERATION_LIMITS.cost / 2 }).toEqual({
         name: operation.name?.value,
-        cost: undefined,
+        halfCost: true,
       });
     }
   });
@@ -312,3 +316,90 @@ function sampleVariables(schema: GraphQLSchema, operation: OperationDefinitionNo
     ]),
   );
 }
+
+describe('what lists may hold', () => {
+  const schema = buildGraphQLSchema();
+  /** Every field that lists objects, but a connection's rows (bounded by its `first`). */
+  const lists = Object.values(schema.getTypeMap())
+    .filter((type) => isObjectType(type) && !type.name.startsWith('__') && !type.name.endsWith('Connection'))
+    .flatMap((type) =>
+      Object.values((type as GraphQLObjectType).getFields())
+        .filter((field) => isListType(getNullableType(field.type)) && isObjectType(getNamedType(field.type)))
+        .map((field) => ({ name: `${type.name}.${field.name}`, field })),
+    );
+  const cost = (query: string, variables?: Record<string, unknown>) =>
+    operationCost(schema, parse(query), variables).cost ?? NaN;
+
+  it('bounds every list of the schema, states the bound, and prices it', () => {
+    expect(lists.length).toBeGreaterThan(25);
+    const unbounded = lists.filter(
+      ({ field }) =>
+        field.extensions.complexity === undefined || !/at most|one entry per/i.test(field.description ?? ''),
+    );
+    expect(unbounded.map(({ name }) => name)).toEqual([]);
+  });
+
+  it('prices a list at its real bound: first, the dates of a range, the cap of a window', () => {
+    const page = (first: number) => cost(`{ servicesConnection(first: ${first}) { nodes { id name } } }`);
+    const row = page(2) - page(1);
+    expect([page(50) - page(1), page(100) - page(1)]).toEqual([49 * row, 99 * row]);
+    const generate = (from: string, to: string) =>
+      cost(`mutation { generateSlots(scheduleId: 1, from: "${from}", to: "${to}") { id } }`);
+    // Working hours make up to 288 slots a day (every 5 minutes); a generation answers at most a slot list's cap.
+    expect([generate('2027-03-01', '2027-03-01'), generate('2027-03-01', '2027-03-31')]).toEqual([
+      20 + 288,
+      20 + MAX_ROWS.slots,
+    ]);
+    const slots = cost('{ slots(serviceId: 1, from: "2027-03-01T00:00:00Z", to: "2027-03-02T00:00:00Z") { id } }');
+    expect(slots).toBe(20 + MAX_ROWS.slots);
+    // A long text weighs by what it may hold: a service's description up to 10,000 characters.
+    expect(cost('{ services { description } }') - cost('{ services { id } }')).toBe(MAX_ROWS.services * 99);
+  });
+
+  it('refuses a slot window over 42 days or holding over 1,000 slots, naming `to`, over HTTP and for every slot list', async () => {
+    const server = await startTestServer();
+    try {
+      const owner = await signUp(server, 'PROVIDER');
+      const { id } = await createService(server, owner, { durationMinutes: 15 });
+      const start = Date.parse(`${daysFromNow(2)}T00:00:00Z`);
+      await server.sql(
+        `insert into slot (service_id, starts_at, ends_at, local_date, capacity)
+         select $1, at, at + interval '15 minutes', at::date, 5 from generate_series($2::timestamptz, $2::timestamptz + interval '15 minutes' * 1199, interval '15 minutes') at`,
+        [id, new Date(start)],
+      );
+      const at = (days: number) => new Date(start + days * 86_400_000).toISOString();
+      const window = (days: number) => `from: "${at(0)}", to: "${at(days)}"`;
+      // Both lists are refused; the first refusal may end the operation before the second is read.
+      const refusal = (result: GraphQLResult<unknown>) => [
+        [...new Set(codes(result))],
+        result.errors?.[0].extensions.field,
+      ];
+      const [tooLong, tooMany, fits] = await Promise.all(
+        [window(43), window(12.5), window(10)].map((range) =>
+          overHttp(
+            server,
+            `{ slots(serviceId: ${id}, ${range}) { id } service(id: ${id}) { slots(${range}) { id } } }`,
+          ),
+        ),
+      );
+      expect(refusal(tooLong)).toEqual([['BAD_USER_INPUT'], 'to']);
+      expect(refusal(tooMany)).toEqual([['BAD_USER_INPUT'], 'to']);
+      expect(fits.errors).toBeUndefined();
+      expect((fits.data!.slots as unknown[]).length).toBe(960);
+      const closing = await overHttp(
+        server,
+        `mutation { setAvailability(serviceId: ${id}, ${window(12.5)}, open: false) { id } }`,
+        undefined,
+        owner.token,
+      );
+      expect(refusal(closing)).toEqual([['BAD_USER_INPUT'], 'to']);
+      const [{ closed }] = await server.sql<{ closed: number }>(
+        `select count(*)::int as closed from slot where service_id = $1 and status = 'CLOSED'`,
+        [id],
+      );
+      expect(closed).toBe(0);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -364,25 +364,25 @@ describe('availability', () => {
     expect(malformed.errors![0].message).toContain('$from');
   });
 
-  it('costs the same few SQL statements for a day or a year of slots', async () => {
+  it('costs the same few SQL statements for a day or the longest window of slots (42 days)', async () => {
     const service = await createService(server, owner, { timezone: 'UTC' });
-    await dailySlots(server, owner, service.id, '2031-01-01', '2031-12-31');
+    await dailySlots(server, owner, service.id, '2031-01-01', '2031-03-31');
     const statements = (run: () => Promise<unknown>) => statementsDuring(server, run);
     const day = await statements(() =>
       server.ok(SlotsDocument, { serviceId: service.id, from: '2031-01-01T00:00:00Z', to: '2031-01-02T00:00:00Z' }),
     );
-    const year = await statements(async () => {
+    const weeks = await statements(async () => {
       const { slots } = await server.ok(SlotsDocument, {
         serviceId: service.id,
         from: '2031-01-01T00:00:00Z',
-        to: '2031-12-31T23:00:00Z',
+        to: '2031-02-12T00:00:00Z',
       });
-      expect(slots).toHaveLength(365);
+      expect(slots).toHaveLength(42);
     });
-    expect(year).toBe(day);
-    expect(year).toBeLessThanOrEqual(2);
+    expect(weeks).toBe(day);
+    expect(weeks).toBeLessThanOrEqual(2);
     const nested = await statements(() =>
-      server.ok(ServiceSlotsDocument, { id: service.id, from: '2031-01-01T00:00:00Z', to: '2031-12-31T23:00:00Z' }),
+      server.ok(ServiceSlotsDocument, { id: service.id, from: '2031-01-01T00:00:00Z', to: '2031-02-12T00:00:00Z' }),
     );
     expect(nested).toBeLessThanOrEqual(2);
     const month = await statements(() => server.ok(AvailabilityDocument, { serviceId: service.id, month: '2031-03' }));

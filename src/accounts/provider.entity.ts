@@ -3,6 +3,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from './user.entity';
 import { Service } from '../catalog/service.entity';
 import { Image } from '../images/image.entity';
+import { textCost } from '../core/limits';
 
 /** The public profile of a user who publishes services. */
 @ObjectType('Provider', { description: 'The public profile of a business or person that offers services.' })
@@ -19,7 +20,11 @@ export class Provider {
   @Property({ length: 200 })
   name!: string;
 
-  @Field(() => String, { description: 'Free-text presentation; null when not written.', nullable: true })
+  @Field(() => String, {
+    description: 'Free-text presentation; null when not written.',
+    nullable: true,
+    complexity: textCost(5_000),
+  })
   @Property({ type: 'text', nullable: true })
   bio?: string | null;
 

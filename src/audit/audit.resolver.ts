@@ -12,7 +12,7 @@ export class AuditResolver {
   @Authorized()
   @Query(() => [AuditEntry], {
     description: `Every recorded change of one booking, proposal, waitlist entry, service, schedule or slot, oldest first (at most ${MAX_ROWS.auditEntries}): to admins, to the provider it belongs to, and to the customer of a booking, proposal or waitlist entry. Admins also read each entry's ip and userAgent.`,
-    complexity: listCost(10),
+    complexity: listCost(10, MAX_ROWS.auditEntries),
   })
   auditTrail(
     @Ctx() ctx: RequestContext,

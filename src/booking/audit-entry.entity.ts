@@ -4,6 +4,7 @@ import { User } from '../accounts/user.entity';
 import { AuditSubject } from '../core/audit';
 import { JSONScalar } from '../core/scalars';
 import { Booking } from './booking.entity';
+import { textCost } from '../core/limits';
 
 /** One change to a booking, a proposal, a waitlist entry, a service, a schedule or a slot: who, what it was before and after, why, and from where. */
 @ObjectType('AuditEntry', {
@@ -53,7 +54,11 @@ export class AuditEntry {
   @Property({ type: 'json', nullable: true })
   after?: object | null;
 
-  @Field(() => String, { description: 'The reason given with the change, if any.', nullable: true })
+  @Field(() => String, {
+    description: 'The reason given with the change, if any.',
+    nullable: true,
+    complexity: textCost(2_000),
+  })
   @Property({ type: 'text', nullable: true })
   reason?: string | null;
 

@@ -1,9 +1,11 @@
 import { Field, ObjectType } from 'type-graphql';
+import { listCost } from '../core/limits';
 import { Money } from '../core/money.type';
 import { byStart } from '../scheduling/slot.entity';
 import type { Booking } from './booking.entity';
 import { BookingStatus } from './booking.enums';
 import { Party, PriceBreakdown } from './booking.inputs';
+import { MAX_SLOTS_PER_BOOKING } from './booking-rules';
 import { bookedParty, bookedPrice, refundedOf } from './booking-view';
 import { AgreedTermsView, termsView } from './terms.types';
 
@@ -29,7 +31,11 @@ export class BookingLookup {
   @Field({ description: "The service's IANA time zone, for showing the times." }) timezone!: string;
   @Field({ description: 'Start of its first slot.' }) startsAt!: Date;
   @Field({ description: 'End of its last slot.' }) endsAt!: Date;
-  @Field(() => [BookedTime], { description: 'Each slot booked, by start.' }) times!: BookedTime[];
+  @Field(() => [BookedTime], {
+    description: `Each slot booked, by start: at most ${MAX_SLOTS_PER_BOOKING}.`,
+    complexity: listCost(0, MAX_SLOTS_PER_BOOKING),
+  })
+  times!: BookedTime[];
   @Field(() => Party, { description: 'Who comes.' }) party!: Party;
   @Field(() => PriceBreakdown, { description: 'What it costs, line by line.' }) price!: PriceBreakdown;
   @Field(() => AgreedTermsView, {

@@ -9,6 +9,8 @@ import { BadInput, NotFound } from '../core/errors';
 import { Service } from '../catalog/service.entity';
 import { parseId } from '../core/ids';
 import { MAX_ROWS } from '../core/limits';
+import { requestLoader } from '../core/request-loaders';
+import { AuditEntry } from './audit-entry.entity';
 import { assertParticipant } from './booking-access';
 import { type BookingLookup, lookupOf } from './booking-lookup';
 import { Booking } from './booking.entity';
@@ -77,6 +79,20 @@ export class BookingQueryService {
 
   async ofProviderConnection(ctx: RequestContext, filter: ProviderFilter, page: PageArgs): Promise<Page<Booking>> {
     return paginate(ctx.em, Booking, await this.providerWhere(ctx, filter), BY_START, page);
+  }
+
+  /** The newest MAX_ROWS.history changes of a booking, oldest first; those of a list's bookings are read in one statement. */
+  history(ctx: RequestContext, booking: Booking): Promise<AuditEntry[]> {
+    return requestLoader<number, AuditEntry[]>(ctx.em, 'booking-history', async (ids) => {
+      const rows = await ctx.em.getConnection().execute<Record<string, unknown>[]>(
+        `select a.* from audit_entry a join (select id, row_number() over (partition by booking_id order by id desc) as position
+          from audit_entry where booking_id = any(?::int[])) ranked on ranked.id = a.id where ranked.position <= ? order by a.id`,
+        [`{${ids.join(',')}}`, MAX_ROWS.history],
+      );
+      const byBooking = new Map<number, AuditEntry[]>(ids.map((id) => [id, []]));
+      for (const entry of rows.map((row) => ctx.em.map(AuditEntry, row))) byBooking.get(entry.booking!.id)?.push(entry);
+      return ids.map((id) => byBooking.get(id)!);
+    }).load(booking.id);
   }
 
   private mineWhere(ctx: RequestContext, status?: BookingStatus | null): FilterQuery<Booking> {

@@ -26,6 +26,7 @@ import { BookingStatus } from './booking.enums';
 import type { Contact } from './contact';
 import type { PriceLine } from './pricing';
 import type { AgreedTerms } from './terms';
+import { textCost } from '../core/limits';
 
 /** Seats taken by a party on one or more slots of one service. */
 @ObjectType('Booking', {
@@ -133,11 +134,19 @@ export class Booking {
   @Property({ length: 500, nullable: true })
   meetingUrl?: string | null;
 
-  @Field(() => String, { description: "The customer's notes for the provider.", nullable: true })
+  @Field(() => String, {
+    description: "The customer's notes for the provider.",
+    nullable: true,
+    complexity: textCost(2_000),
+  })
   @Property({ type: 'text', nullable: true })
   notes?: string | null;
 
-  @Field(() => String, { description: 'Accessibility, diet or other needs the customer stated.', nullable: true })
+  @Field(() => String, {
+    description: 'Accessibility, diet or other needs the customer stated.',
+    nullable: true,
+    complexity: textCost(2_000),
+  })
   @Property({ type: 'text', nullable: true })
   specialRequirements?: string | null;
 

@@ -1,5 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { listCost } from '../core/limits';
 import { Money } from '../core/money.type';
+import { MAX_SLOTS_PER_BOOKING } from './booking-rules';
 import { ContactInput } from './contact';
 import { PriceLineView } from './terms.types';
 
@@ -72,7 +74,8 @@ export class PriceBreakdown {
   @Field(() => Money, { description: "subtotal x taxRate, rounded half-up to the currency's minor unit." }) tax!: Money;
   @Field(() => Money, { description: 'What the customer pays.' }) total!: Money;
   @Field(() => [PriceLineView], {
-    description: 'What the price is made of: one line per slot, category and agreed unit price, by slot.',
+    description: `What the price is made of: one line per slot, category and agreed unit price, by slot; at most ${3 * MAX_SLOTS_PER_BOOKING} (three categories of each slot).`,
+    complexity: listCost(0, 3 * MAX_SLOTS_PER_BOOKING),
   })
   lines!: PriceLineView[];
 }

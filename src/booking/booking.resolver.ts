@@ -21,9 +21,10 @@ import { BookInput, ModifyBookingInput, Party, PriceBreakdown } from './booking.
 import { isParticipant } from './booking-access';
 import { BookingLookup } from './booking-lookup';
 import { bookedParty, bookedPrice, refundedOf } from './booking-view';
+import { MAX_NOTE_LENGTH, MAX_SLOTS_PER_BOOKING } from './booking-rules';
 import { Contact } from './contact';
 import type { BookingService } from './booking.service';
-import { listCost, MAX_ROWS } from '../core/limits';
+import { listCost, MAX_ROWS, pageCost, textCost } from '../core/limits';
 
 const BookingConnection = connectionType(Booking, 'Booking');
 
@@ -85,7 +86,7 @@ export class BookingResolver {
   @Query(() => [Booking], {
     description: `The caller's bookings by start; at most ${MAX_ROWS.bookings}, the rest cut off silently (myBookingsConnection reads them all).`,
     deprecationReason: 'use myBookingsConnection',
-    complexity: listCost(10),
+    complexity: listCost(10, MAX_ROWS.bookings),
   })
   myBookings(
     @Ctx() ctx: RequestContext,
@@ -101,7 +102,7 @@ export class BookingResolver {
   @Authorized()
   @Query(() => BookingConnection, {
     description: "The caller's bookings by start, a page at a time.",
-    complexity: listCost(10),
+    complexity: pageCost(10),
   })
   myBookingsConnection(
     @Ctx() ctx: RequestContext,
@@ -119,7 +120,7 @@ export class BookingResolver {
   @Query(() => [Booking], {
     description: `Bookings on the caller's services (admins: all) by start; at most ${MAX_ROWS.bookings}, the rest cut off silently (providerBookingsConnection reads them all).`,
     deprecationReason: 'use providerBookingsConnection',
-    complexity: listCost(10),
+    complexity: listCost(10, MAX_ROWS.bookings),
   })
   providerBookings(
     @Ctx() ctx: RequestContext,
@@ -140,7 +141,7 @@ export class BookingResolver {
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Query(() => BookingConnection, {
     description: "Bookings on the caller's services (admins: all) by start, a page at a time.",
-    complexity: listCost(10),
+    complexity: pageCost(10),
   })
   providerBookingsConnection(
     @Ctx() ctx: RequestContext,
@@ -254,7 +255,10 @@ export class BookingResolver {
     return booking.payment ? booking.payment.load() : null;
   }
 
-  @FieldResolver(() => [Slot], { description: 'The slots whose seats it takes, by start.', complexity: listCost(1) })
+  @FieldResolver(() => [Slot], {
+    description: `The slots whose seats it takes, by start; at most ${MAX_SLOTS_PER_BOOKING}.`,
+    complexity: listCost(1, MAX_SLOTS_PER_BOOKING),
+  })
   async slots(@Root() booking: Booking): Promise<Slot[]> {
     const entries = await booking.slots.load();
     const slots = await Promise.all(entries.getItems().map((entry) => entry.slot.loadOrFail()));
@@ -308,21 +312,24 @@ export class BookingResolver {
   }
 
   @FieldResolver(() => [Refund], {
-    description: 'Every refund asked for, oldest first, with where it is (only SUCCEEDED ones count in refunded).',
-    complexity: listCost(1),
+    description: `Every refund asked for, oldest first, at most ${MAX_ROWS.bookingRefunds}, with where it is (only SUCCEEDED ones count in refunded).`,
+    complexity: listCost(1, MAX_ROWS.bookingRefunds),
   })
   async refunds(@Root() booking: Booking): Promise<Refund[]> {
-    return (await booking.refunds.load()).getItems();
+    return (await booking.refunds.load()).getItems().slice(0, MAX_ROWS.bookingRefunds);
   }
 
   @FieldResolver(() => [PaymentDiscrepancy], {
-    description:
-      "Payment successes Stripe reported for another amount or currency than the booking's (none confirmed it): its provider and admins only; empty for anyone else.",
-    complexity: listCost(1),
+    description: `Payment successes Stripe reported for another amount or currency than the booking's (none confirmed it), at most ${MAX_ROWS.bookingRefunds}: its provider and admins only; empty for anyone else.`,
+    complexity: listCost(1, MAX_ROWS.bookingRefunds),
   })
   async paymentDiscrepancies(@Ctx() ctx: RequestContext, @Root() booking: Booking): Promise<PaymentDiscrepancy[]> {
     if (!(await manages(ctx, (await booking.service.loadOrFail()).provider))) return [];
-    return ctx.em.find(PaymentDiscrepancy, { booking: booking.id }, { orderBy: { id: 'asc' } });
+    return ctx.em.find(
+      PaymentDiscrepancy,
+      { booking: booking.id },
+      { orderBy: { id: 'asc' }, limit: MAX_ROWS.bookingRefunds },
+    );
   }
 
   @FieldResolver(() => Contact, {
@@ -337,6 +344,7 @@ export class BookingResolver {
   @FieldResolver(() => String, {
     nullable: true,
     description: "The party's dietary restrictions: the booking's participants only; null for anyone else.",
+    complexity: textCost(MAX_NOTE_LENGTH),
   })
   async dietaryRestrictions(@Ctx() ctx: RequestContext, @Root() booking: Booking): Promise<string | null> {
     return booking.dietaryRestrictions && (await isParticipant(ctx, booking)) ? booking.dietaryRestrictions : null;
@@ -345,17 +353,18 @@ export class BookingResolver {
   @FieldResolver(() => String, {
     nullable: true,
     description: "The party's accessibility needs: the booking's participants only; null for anyone else.",
+    complexity: textCost(MAX_NOTE_LENGTH),
   })
   async accessibilityNeeds(@Ctx() ctx: RequestContext, @Root() booking: Booking): Promise<string | null> {
     return booking.accessibilityNeeds && (await isParticipant(ctx, booking)) ? booking.accessibilityNeeds : null;
   }
 
   @FieldResolver(() => [AuditEntry], {
-    description: 'Every change to the booking (audit trail), oldest first.',
-    complexity: listCost(1),
+    description: `The changes to the booking (audit trail), oldest first: at most the newest ${MAX_ROWS.history}.`,
+    complexity: listCost(1, MAX_ROWS.history),
   })
-  async history(@Root() booking: Booking): Promise<AuditEntry[]> {
-    return (await booking.history.load()).getItems();
+  history(@Ctx() ctx: RequestContext, @Root() booking: Booking): Promise<AuditEntry[]> {
+    return this.queries.history(ctx, booking);
   }
 }
 

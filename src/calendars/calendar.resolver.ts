@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Roo
 import { Role } from '../accounts/role';
 import { Booking } from '../booking/booking.entity';
 import type { RequestContext } from '../core/context';
+import { listCost, MAX_ROWS } from '../core/limits';
 import { CalendarConnection, CalendarSync } from './calendar.entity';
 import type { CalendarService } from './calendar.service';
 
@@ -11,7 +12,8 @@ export class CalendarResolver {
 
   @Authorized(Role.PROVIDER)
   @Query(() => [CalendarConnection], {
-    description: "The calling provider's connected calendar accounts, oldest first.",
+    description: `The calling provider's connected calendar accounts, oldest first; at most ${MAX_ROWS.calendarConnections}.`,
+    complexity: listCost(5, MAX_ROWS.calendarConnections),
   })
   myCalendarConnections(@Ctx() ctx: RequestContext): Promise<CalendarConnection[]> {
     return this.calendars.mine(ctx);
@@ -81,8 +83,8 @@ export class BookingCalendarResolver {
   constructor(private readonly calendars: CalendarService) {}
 
   @FieldResolver(() => [CalendarSync], {
-    description:
-      "The booking's event in each of the provider's connected calendars: shown to the provider and admins; empty for the customer.",
+    description: `The booking's event in each of the provider's connected calendars (at most ${MAX_ROWS.calendarConnections}): shown to the provider and admins; empty for the customer.`,
+    complexity: listCost(1, MAX_ROWS.calendarConnections),
   })
   calendarSyncs(@Ctx() ctx: RequestContext, @Root() booking: Booking): Promise<CalendarSync[]> {
     return this.calendars.syncsOf(ctx, booking);

@@ -6,6 +6,7 @@ import type { Booking } from '../booking/booking.entity';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { DomainError, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
+import { MAX_ROWS } from '../core/limits';
 import type { SecretBox } from '../core/secret-box';
 import { jobs } from '../jobs';
 import { changingBusyTimes } from './calendar-busy';
@@ -144,7 +145,11 @@ export class CalendarService {
   /** The calling provider's connections. */
   async mine(ctx: RequestContext): Promise<CalendarConnection[]> {
     const provider = await actingProvider(ctx);
-    return ctx.em.find(CalendarConnection, { provider }, { orderBy: { id: 'asc' } });
+    return ctx.em.find(
+      CalendarConnection,
+      { provider },
+      { orderBy: { id: 'asc' }, limit: MAX_ROWS.calendarConnections },
+    );
   }
 
   /** Stops every call for the account: DISCONNECTED at once, its busy times dropped, its grant revoked by a job. */
@@ -210,7 +215,7 @@ export class CalendarService {
     if (ctx.actor?.role !== Role.ADMIN && ctx.actor?.role !== Role.PROVIDER) return [];
     const service = await booking.service.loadOrFail();
     if (!(await manages(ctx, service.provider))) return [];
-    return (await booking.calendarSyncs.load()).getItems();
+    return (await booking.calendarSyncs.load()).getItems().slice(0, MAX_ROWS.calendarConnections);
   }
 
   /** A connection of the calling provider, locked for the change (inside its transaction); another provider's is FORBIDDEN. */

@@ -7,7 +7,7 @@ import type { CatalogService } from './catalog.service';
 import { ServiceInput, ServiceUpdateInput } from './service.inputs';
 import { ProviderProfileInput } from '../accounts/account.inputs';
 import { Service } from './service.entity';
-import { listCost, MAX_ROWS } from '../core/limits';
+import { listCost, MAX_ROWS, pageCost } from '../core/limits';
 
 const ServiceConnection = connectionType(Service, 'Service');
 
@@ -18,7 +18,7 @@ export class ServiceResolver {
   @Query(() => [Service], {
     description: `Active services, by id; at most ${MAX_ROWS.services}, the rest cut off silently (servicesConnection reads them all).`,
     deprecationReason: 'use servicesConnection',
-    complexity: listCost(10),
+    complexity: listCost(10, MAX_ROWS.services),
   })
   services(
     @Ctx() ctx: RequestContext,
@@ -41,7 +41,7 @@ export class ServiceResolver {
 
   @Query(() => ServiceConnection, {
     description: 'Active services, by id, a page at a time.',
-    complexity: listCost(10),
+    complexity: pageCost(10),
   })
   servicesConnection(
     @Ctx() ctx: RequestContext,
@@ -123,7 +123,7 @@ export class ProviderResolver {
 
   @Query(() => [Provider], {
     description: `Providers with at least one active service, by name; at most ${MAX_ROWS.providers}.`,
-    complexity: listCost(10),
+    complexity: listCost(10, MAX_ROWS.providers),
   })
   providers(
     @Ctx() ctx: RequestContext,
@@ -151,9 +151,8 @@ export class ProviderResolver {
   }
 
   @FieldResolver(() => [Service], {
-    description:
-      "The provider's active services, by id (its own inactive ones too when the provider or an admin asks).",
-    complexity: listCost(10),
+    description: `The provider's active services, by id (its own inactive ones too when the provider or an admin asks); at most ${MAX_ROWS.services}.`,
+    complexity: listCost(10, MAX_ROWS.services),
   })
   services(@Ctx() ctx: RequestContext, @Root() provider: Provider): Promise<Service[]> {
     return this.catalog.providerServices(ctx, provider);

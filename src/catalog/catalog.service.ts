@@ -156,8 +156,15 @@ export class CatalogService {
 
   async createService(ctx: RequestContext, input: ServiceInput): Promise<Service> {
     return inTransaction(ctx, async (tx) => {
+      const provider = await providerActedFor(tx, input.providerId);
+      // Provider.services lists them all: its bound is this one.
+      if ((await tx.em.count(Service, { provider })) >= MAX_ROWS.services)
+        throw new BadInput(
+          'input',
+          `a provider has at most ${MAX_ROWS.services} services: deactivate and edit one instead`,
+        );
       const service = new Service();
-      service.provider = ref(await providerActedFor(tx, input.providerId));
+      service.provider = ref(provider);
       service.timezone = parseZone('timezone', input.timezone);
       service.currency = parseCurrency('currency', input.currency);
       service.maxPartySize = input.maxPartySize ?? intInRange('capacity', input.capacity, 1, LIMITS.capacity);
@@ -253,7 +260,7 @@ export class CatalogService {
 
   /** The provider's active services; to the provider itself and admins, the inactive ones too. */
   async providerServices(ctx: RequestContext, provider: Provider): Promise<Service[]> {
-    const services = (await provider.services.load()).getItems();
+    const services = (await provider.services.load()).getItems().slice(0, MAX_ROWS.services);
     return (await manages(ctx, ref(provider))) ? services : services.filter((service) => service.active);
   }
 }

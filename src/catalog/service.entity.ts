@@ -3,6 +3,7 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Provider } from '../accounts/provider.entity';
 import { Money } from '../core/money.type';
 import { BookingMode, MeetingProvider } from './service.enums';
+import { textCost } from '../core/limits';
 
 /** What is booked: a sector, a tour, a consultation. */
 @ObjectType('Service', {
@@ -45,7 +46,11 @@ export class Service {
   @Property({ length: 200 })
   name!: string;
 
-  @Field(() => String, { description: 'Free-text description; null when not written.', nullable: true })
+  @Field(() => String, {
+    description: 'Free-text description; null when not written.',
+    nullable: true,
+    complexity: textCost(10_000),
+  })
   @Property({ type: 'text', nullable: true })
   description?: string | null;
 

@@ -6,12 +6,12 @@ const perRequest = new WeakMap<EntityManager, Map<string, DataLoader<unknown, un
 
 /**
  * The request's loader named `name`: every key asked for in one tick is read by ONE call of `batch`
- * (which answers in the order of the keys), so that a list resolves its rows' fields without a query per row.
+ * (which answers in the order of the keys, an Error refusing one key), so that a list resolves its rows' fields without a query per row.
  */
 export function requestLoader<K, V>(
   em: EntityManager,
   name: string,
-  batch: (keys: readonly K[]) => Promise<V[]>,
+  batch: (keys: readonly K[]) => Promise<(V | Error)[]>,
 ): DataLoader<K, V> {
   let loaders = perRequest.get(em);
   if (!loaders) perRequest.set(em, (loaders = new Map()));

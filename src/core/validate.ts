@@ -41,9 +41,16 @@ export function rate(field: string, value: number, max: number): string {
   return String(value);
 }
 
-/** Any string the API takes: no control characters but tab and line feed. */
+/**
+ * A UTF-16 surrogate without its pair (JSON's "\ud800"): not a character, so not storable as UTF-8 text;
+ * PostgreSQL refuses it in JSON and the driver would change it silently elsewhere.
+ */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/** Any string the API takes: valid Unicode, no control characters but tab and line feed. */
 export function printable(field: string, value: string): string {
   if (CONTROL_CHARACTER.test(value)) throw new BadInput(field, 'must not contain control characters');
+  if (LONE_SURROGATE.test(value)) throw new BadInput(field, 'must be valid Unicode (it holds a lone surrogate)');
   return value;
 }
 

@@ -61,7 +61,7 @@ export class ServiceImagesResolver {
 
   @FieldResolver(() => [ImageView], {
     description: `The service's images in the order attached; at most ${MAX_ROWS.serviceImages}.`,
-    complexity: listCost(5),
+    complexity: listCost(5, MAX_ROWS.serviceImages),
   })
   images(@Ctx() ctx: RequestContext, @Root() service: Service): Promise<ImageView[]> {
     return this.imageService.ofService(ctx, service);

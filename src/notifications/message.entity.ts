@@ -1,6 +1,7 @@
 import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../accounts/user.entity';
+import { textCost } from '../core/limits';
 
 export type MessageStatus = 'PENDING' | 'SENT' | 'FAILED' | 'LOGGED' | 'WITHHELD';
 
@@ -32,7 +33,7 @@ export class Message {
   @Property({ length: 300 })
   subject!: string;
 
-  @Field({ description: "The email's plain-text body." })
+  @Field({ description: "The email's plain-text body.", complexity: textCost(10_000) })
   @Property({ type: 'text' })
   text!: string;
 

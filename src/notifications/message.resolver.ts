@@ -3,7 +3,7 @@ import { connectionType, PageArgs, type Page } from '../core/connection';
 import type { RequestContext } from '../core/context';
 import { Message } from './message.entity';
 import type { NotificationService } from './notification.service';
-import { listCost, MAX_ROWS } from '../core/limits';
+import { listCost, MAX_ROWS, pageCost } from '../core/limits';
 
 const MessageConnection = connectionType(Message, 'Message');
 
@@ -15,7 +15,7 @@ export class MessageResolver {
   @Query(() => [Message], {
     description: `The caller's notifications, newest first; at most ${MAX_ROWS.messages}, older ones cut off silently (myMessagesConnection reads them all).`,
     deprecationReason: 'use myMessagesConnection',
-    complexity: listCost(10),
+    complexity: listCost(10, MAX_ROWS.messages),
   })
   myMessages(@Ctx() ctx: RequestContext): Promise<Message[]> {
     return this.notifications.myMessages(ctx);
@@ -24,7 +24,7 @@ export class MessageResolver {
   @Authorized()
   @Query(() => MessageConnection, {
     description: "The caller's notifications, newest first, a page at a time.",
-    complexity: listCost(10),
+    complexity: pageCost(10),
   })
   myMessagesConnection(@Ctx() ctx: RequestContext, @Args(() => PageArgs) page: PageArgs): Promise<Page<Message>> {
     return this.notifications.myMessagesConnection(ctx, page);

@@ -45,7 +45,7 @@ export class PaymentDiscrepancyResolver {
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Query(() => [PaymentDiscrepancy], {
     description: `Payment successes Stripe reported for another amount or currency than the booking's, newest first: on the caller's services (admins: all); at most ${MAX_ROWS.paymentDiscrepancies}. None of them confirmed a booking.`,
-    complexity: listCost(10),
+    complexity: listCost(10, MAX_ROWS.paymentDiscrepancies),
   })
   paymentDiscrepancies(@Ctx() ctx: RequestContext): Promise<PaymentDiscrepancy[]> {
     return this.payments.discrepancies(ctx);

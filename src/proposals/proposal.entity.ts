@@ -19,6 +19,7 @@ import type { PriceLine } from '../booking/pricing';
 import type { AgreedTerms } from '../booking/terms';
 import { Slot } from '../scheduling/slot.entity';
 import { ProposalStatus } from './proposal.enums';
+import { textCost } from '../core/limits';
 
 /** A customer's request to book slots of an APPROVAL service; it takes no seats until the provider accepts. */
 @ObjectType('Proposal', {
@@ -71,11 +72,19 @@ export class Proposal {
   @Property({ type: 'json', nullable: true })
   counterLines?: PriceLine[] | null;
 
-  @Field(() => String, { description: "The customer's message to the provider.", nullable: true })
+  @Field(() => String, {
+    description: "The customer's message to the provider.",
+    nullable: true,
+    complexity: textCost(2_000),
+  })
   @Property({ type: 'text', nullable: true })
   message?: string | null;
 
-  @Field(() => String, { nullable: true, description: "The provider's message with a counter-offer." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The provider's message with a counter-offer.",
+    complexity: textCost(2_000),
+  })
   @Property({ type: 'text', nullable: true })
   counterMessage?: string | null;
 

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../accounts/role';
 import { User } from '../accounts/user.entity';
-import { partySize } from '../booking/booking-rules';
+import { MAX_SLOTS_PER_BOOKING, partySize } from '../booking/booking-rules';
 import { Booking } from '../booking/booking.entity';
 import { Party, PriceBreakdown } from '../booking/booking.inputs';
 import { priceOf } from '../booking/pricing';
@@ -22,7 +22,7 @@ export class ProposalResolver {
   @Authorized()
   @Query(() => [Proposal], {
     description: `incoming: true lists the proposals on the caller's services; false, the caller's own. Newest first; at most ${MAX_ROWS.proposals}.`,
-    complexity: listCost(10),
+    complexity: listCost(10, MAX_ROWS.proposals),
   })
   proposals(
     @Ctx() ctx: RequestContext,
@@ -125,13 +125,17 @@ export class ProposalResolver {
     return proposal.customer.loadOrFail();
   }
 
-  @FieldResolver(() => [Slot], { description: 'The slots asked for, by start.', complexity: listCost(1) })
+  @FieldResolver(() => [Slot], {
+    description: `The slots asked for, by start; at most ${MAX_SLOTS_PER_BOOKING}.`,
+    complexity: listCost(1, MAX_SLOTS_PER_BOOKING),
+  })
   async slots(@Root() proposal: Proposal): Promise<Slot[]> {
     return (await proposal.slots.load()).getItems().sort(byStart);
   }
 
   @FieldResolver(() => [Slot], {
-    description: "The provider's counter-offer, when COUNTERED (and after it was accepted).",
+    description: `The provider's counter-offer, when COUNTERED (and after it was accepted); at most ${MAX_SLOTS_PER_BOOKING} slots.`,
+    complexity: listCost(1, MAX_SLOTS_PER_BOOKING),
   })
   async counterSlots(@Root() proposal: Proposal): Promise<Slot[]> {
     return (await proposal.counterSlots.load()).getItems().sort(byStart);

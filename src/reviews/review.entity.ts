@@ -5,6 +5,7 @@ import { User } from '../accounts/user.entity';
 import { Booking } from '../booking/booking.entity';
 import { Service } from '../catalog/service.entity';
 import { ReviewStatus } from './review.enums';
+import { textCost } from '../core/limits';
 
 /**
  * A customer's review of a completed booking. Public: the author is shown by display name only; the
@@ -43,11 +44,16 @@ export class Review {
   @Field(() => String, {
     nullable: true,
     description: "The customer's words, up to 2,000 characters; null when only a rating was given.",
+    complexity: textCost(2_000),
   })
   @Property({ type: 'text', nullable: true })
   comment?: string | null;
 
-  @Field(() => String, { nullable: true, description: "The provider's one reply (replyToReview); null until given." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The provider's one reply (replyToReview); null until given.",
+    complexity: textCost(2_000),
+  })
   @Property({ type: 'text', nullable: true })
   reply?: string | null;
 

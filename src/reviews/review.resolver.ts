@@ -5,7 +5,7 @@ import { Booking } from '../booking/booking.entity';
 import { Service } from '../catalog/service.entity';
 import { connectionType, PageArgs, type Page } from '../core/connection';
 import type { RequestContext } from '../core/context';
-import { listCost, MAX_ROWS } from '../core/limits';
+import { listCost, MAX_ROWS, pageCost } from '../core/limits';
 import { Review } from './review.entity';
 import type { ReviewService } from './review.service';
 
@@ -74,7 +74,7 @@ export class ServiceReviewsResolver {
   @FieldResolver(() => [Review], {
     description: `The service's visible reviews, newest first; at most ${MAX_ROWS.reviews}, the rest cut off silently (reviewsConnection reads them all).`,
     deprecationReason: 'use reviewsConnection',
-    complexity: listCost(5),
+    complexity: listCost(5, MAX_ROWS.reviews),
   })
   reviews(@Ctx() ctx: RequestContext, @Root() service: Service): Promise<Review[]> {
     return this.reviewService.latest(ctx, 'service', service);
@@ -82,7 +82,7 @@ export class ServiceReviewsResolver {
 
   @FieldResolver(() => ReviewConnection, {
     description: "The service's visible reviews, newest first, a page at a time.",
-    complexity: listCost(5),
+    complexity: pageCost(5),
   })
   reviewsConnection(
     @Ctx() ctx: RequestContext,
@@ -113,7 +113,7 @@ export class ProviderReviewsResolver {
   @FieldResolver(() => [Review], {
     description: `The visible reviews of all the provider's services, newest first; at most ${MAX_ROWS.reviews}, the rest cut off silently (reviewsConnection reads them all).`,
     deprecationReason: 'use reviewsConnection',
-    complexity: listCost(5),
+    complexity: listCost(5, MAX_ROWS.reviews),
   })
   reviews(@Ctx() ctx: RequestContext, @Root() provider: Provider): Promise<Review[]> {
     return this.reviewService.latest(ctx, 'provider', provider);
@@ -121,7 +121,7 @@ export class ProviderReviewsResolver {
 
   @FieldResolver(() => ReviewConnection, {
     description: "The visible reviews of all the provider's services, newest first, a page at a time.",
-    complexity: listCost(5),
+    complexity: pageCost(5),
   })
   reviewsConnection(
     @Ctx() ctx: RequestContext,

@@ -2,8 +2,8 @@ import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-gr
 import { PartyInput } from '../booking/booking.inputs';
 import type { RequestContext } from '../core/context';
 import { listCost } from '../core/limits';
-import { MAX_ALTERNATIVES, MAX_CHECK_DAYS, type AvailabilityCheckService } from './availability-check.service';
-import { AvailabilityCheck, AvailabilityCheckInput, SlotCheck } from './availability-check.types';
+import { MAX_ALTERNATIVES, type AvailabilityCheckService } from './availability-check.service';
+import { AvailabilityCheck, AvailabilityCheckInput, MAX_CHECK_DAYS, SlotCheck } from './availability-check.types';
 import { Slot } from './slot.entity';
 
 const FIRST = {
@@ -18,7 +18,7 @@ export class AvailabilityCheckResolver {
 
   @Query(() => AvailabilityCheck, {
     description: `Public: a service's slots over 1 to ${MAX_CHECK_DAYS} dates of any time zone, date by date, for a party: whether it fits, why not, whether the waitlist takes it, the dates blackouts cover and the counts. For one date and a party, give that date as from and to.`,
-    // Its rows are bounded (42 dates, 1,000 slots) and read in two statements, whatever is selected.
+    // Read in two statements whatever is selected; its rows are priced in days and slots (types).
     complexity: ({ childComplexity }) => 100 + childComplexity,
   })
   checkAvailability(
@@ -31,8 +31,8 @@ export class AvailabilityCheckResolver {
 
   @Query(() => [Slot], {
     description:
-      "Public: the nearest other slots of a slot's service, before or after it, that the party can book now (e.g. when the slot is full), nearest first.",
-    complexity: listCost(5),
+      "Public: the nearest other slots of a slot's service, before or after it, that the party can book now (e.g. when the slot is full), nearest first; at most `first`.",
+    complexity: listCost(5, MAX_ALTERNATIVES),
   })
   slotAlternatives(
     @Ctx() ctx: RequestContext,
@@ -46,8 +46,8 @@ export class AvailabilityCheckResolver {
 
   @FieldResolver(() => [Slot], {
     description:
-      'When the party cannot book this slot (FULL, or closed...): the nearest other slots of the service it can book now, nearest first; empty when it fits here or the party is outside the service’s limits.',
-    complexity: listCost(5),
+      'When the party cannot book this slot (FULL, or closed...): the nearest other slots of the service it can book now, nearest first, at most `first`; empty when it fits here or the party is outside the service’s limits.',
+    complexity: listCost(5, MAX_ALTERNATIVES),
   })
   alternatives(
     @Ctx() ctx: RequestContext,

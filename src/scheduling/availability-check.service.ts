@@ -11,19 +11,18 @@ import { MAX_ROWS } from '../core/limits';
 import { requestLoader } from '../core/request-loaders';
 import { intInRange } from '../core/validate';
 import { daysBetween, localDate, parseZone } from '../core/zoned-time';
-import type {
-  AvailabilityCheck,
-  AvailabilityCheckDay,
-  AvailabilityCheckInput,
-  SlotCheck,
+import {
+  MAX_CHECK_DAYS,
+  type AvailabilityCheck,
+  type AvailabilityCheckDay,
+  type AvailabilityCheckInput,
+  type SlotCheck,
 } from './availability-check.types';
 import { blackoutPeriods, covered } from './blackout-periods';
 import { blackoutsOf } from './scheduling.service';
 import { UnavailableReason } from './scheduling.enums';
 import { byStart, seatsAvailableSql, Slot } from './slot.entity';
 
-/** The longest range one check covers: six weeks, what a month's grid shows. */
-export const MAX_CHECK_DAYS = 42;
 export const MAX_ALTERNATIVES = 10;
 
 /** A day's reason when none of its slots fits: the one nearest to fitting comes first. */
@@ -92,10 +91,10 @@ export class AvailabilityCheckService {
     const slots = await ctx.em.find(
       Slot,
       { service: service.id, startsAt: { $gte: start, $lt: end } },
-      { orderBy: { startsAt: 'asc' }, limit: MAX_ROWS.checkedSlots + 1 },
+      { orderBy: { startsAt: 'asc' }, limit: MAX_ROWS.slots + 1 },
     );
-    if (slots.length > MAX_ROWS.checkedSlots)
-      throw new BadInput('to', `the range holds more than ${MAX_ROWS.checkedSlots} slots: check fewer days`);
+    if (slots.length > MAX_ROWS.slots)
+      throw new BadInput('to', `the range holds more than ${MAX_ROWS.slots} slots: check fewer days`);
     const first = localDate(start, service.timezone);
     const last = localDate(end, service.timezone);
     const periods = (await blackoutsOf(ctx.em, service, first, last)).flatMap((blackout) =>

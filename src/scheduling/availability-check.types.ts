@@ -1,8 +1,14 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { listCost, MAX_ROWS } from '../core/limits';
 import { Party, PartyInput } from '../booking/booking.inputs';
 import { DateScalar } from '../core/scalars';
 import { UnavailableReason } from './scheduling.enums';
 import { Slot } from './slot.entity';
+
+/** The longest range one check covers: six weeks, what a month's grid shows. */
+export const MAX_CHECK_DAYS = 42;
+/** A day's slots as priced: with the days, at least the slots a whole check may hold (MAX_ROWS.slots). */
+const SLOTS_A_DAY_PRICED = Math.ceil(MAX_ROWS.slots / MAX_CHECK_DAYS);
 
 @InputType('AvailabilityCheckInput', {
   description: 'What `checkAvailability` takes: a service, a range of dates in a time zone, and a party.',
@@ -52,7 +58,11 @@ export class SlotCheck {
 export class AvailabilityCheckDay {
   @Field(() => DateScalar, { description: "The date, in the check's time zone." }) date!: string;
   @Field({ description: 'Whether blackouts cover the whole date (in the check’s time zone).' }) blocked!: boolean;
-  @Field(() => [SlotCheck], { description: 'The slots starting that date, every status, by start.' })
+  // At most MAX_ROWS.slots in all the days of a check, so days x SLOTS_A_DAY_PRICED bounds the answer's slots.
+  @Field(() => [SlotCheck], {
+    description: `The slots starting that date, every status, by start; at most ${MAX_ROWS.slots} over the whole check.`,
+    complexity: listCost(0, SLOTS_A_DAY_PRICED),
+  })
   slots!: SlotCheck[];
   @Field({ description: 'Whether the party can book at least one slot of the date now.' }) fits!: boolean;
   @Field(() => UnavailableReason, {
@@ -74,7 +84,10 @@ export class AvailabilityCheck {
   @Field(() => DateScalar, { description: 'First date checked.' }) from!: string;
   @Field(() => DateScalar, { description: 'Last date checked.' }) to!: string;
   @Field(() => Party, { description: 'The party checked.' }) party!: Party;
-  @Field(() => [AvailabilityCheckDay], { description: 'One entry per date from `from` to `to`, in order.' })
+  @Field(() => [AvailabilityCheckDay], {
+    description: `One entry per date from \`from\` to \`to\`, in order: at most ${MAX_CHECK_DAYS}.`,
+    complexity: listCost(0, MAX_CHECK_DAYS),
+  })
   days!: AvailabilityCheckDay[];
   @Field(() => [DateScalar], {
     description: 'The dates blackouts cover whole (in the time zone), in order: nothing can be booked on them.',

@@ -1,4 +1,5 @@
 import { Field, InputType, Int, ObjectType, ID } from 'type-graphql';
+import { listCost } from '../core/limits';
 import { DateScalar } from '../core/scalars';
 import { AvailabilityLevel, BlackoutKind, Frequency, Weekday } from './scheduling.enums';
 
@@ -189,6 +190,9 @@ export class DayAvailability {
 @ObjectType('MonthAvailability', { description: "A service's availability over one month, for a calendar." })
 export class MonthAvailability {
   @Field({ description: 'The month, YYYY-MM.' }) month!: string;
-  @Field(() => [DayAvailability], { description: 'One entry per local date of the month, in order.' })
+  @Field(() => [DayAvailability], {
+    description: 'One entry per local date of the month, in order.',
+    complexity: listCost(0, 31),
+  })
   days!: DayAvailability[];
 }

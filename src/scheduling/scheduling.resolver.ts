@@ -10,9 +10,13 @@ import type { BlackoutService } from './blackout.service';
 import { BlackoutInput, MonthAvailability, ScheduleInput, ScheduleUpdateInput } from './scheduling.inputs';
 import type { SchedulingService } from './scheduling.service';
 import { Schedule, TimeRangeType, wallClock } from './schedule.entity';
+import { MAX_BREAKS, MAX_SLOTS_A_DAY } from './working-hours';
 import { Slot } from './slot.entity';
 import type { SlotRow } from './slot-reads';
-import { AVAILABILITY_COST, listCost, MAX_ROWS } from '../core/limits';
+import { AVAILABILITY_COST, datesIn, listCost, MAX_ROWS } from '../core/limits';
+
+/** The bound every slot list states. */
+const SLOT_LIST = `Slots starting in [from, to), every status, by start: a window of at most 42 days holding at most ${MAX_ROWS.slots} slots of the service (else BAD_USER_INPUT on \`to\`: ask for a shorter window).`;
 
 @Resolver(() => Schedule)
 export class ScheduleResolver {
@@ -34,7 +38,7 @@ export class ScheduleResolver {
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Query(() => [Schedule], {
     description: `The schedules of a service, active or not, by id: its provider and admins only; at most ${MAX_ROWS.schedules}.`,
-    complexity: listCost(5),
+    complexity: listCost(5, MAX_ROWS.schedules),
   })
   schedules(
     @Ctx() ctx: RequestContext,
@@ -59,9 +63,8 @@ export class ScheduleResolver {
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Mutation(() => [Slot], {
-    description:
-      "Makes one slot per occurrence of the schedule whose local date lies in [from, to] and in the schedule's validity, skipping blackouts; idempotent (existing slots stay). Answers the slots of the range.",
-    complexity: listCost(20),
+    description: `Makes one slot per occurrence of the schedule (one a day, or each slot time of its working hours) whose local date lies in [from, to] (at most 366 days) and in the schedule's validity, skipping blackouts; idempotent (existing slots stay). Answers the slots of those occurrences: at most ${MAX_ROWS.slots} (more is BAD_USER_INPUT on \`to\`: generate a shorter range).`,
+    complexity: listCost(20, ({ from, to }) => Math.min(MAX_ROWS.slots, datesIn(from, to) * MAX_SLOTS_A_DAY)),
   })
   generateSlots(
     @Ctx() ctx: RequestContext,
@@ -78,7 +81,8 @@ export class ScheduleResolver {
   }
 
   @FieldResolver(() => [TimeRangeType], {
-    description: 'For working hours: the stretches without slots, in order; empty otherwise.',
+    description: `For working hours: the stretches without slots, in order, at most ${MAX_BREAKS}; empty otherwise.`,
+    complexity: listCost(0, MAX_BREAKS),
   })
   breaks(@Root() schedule: Schedule): TimeRangeType[] {
     return schedule.breaks ?? [];
@@ -106,15 +110,15 @@ export class SlotResolver {
   ) {}
 
   @Query(() => [Slot], {
-    description: 'Slots starting in [from, to), every status; at most 366 days.',
-    complexity: listCost(20),
+    description: SLOT_LIST,
+    complexity: listCost(20, MAX_ROWS.slots),
   })
   async slots(
     @Ctx() ctx: RequestContext,
     @Arg('serviceId', () => ID, { description: 'The service whose slots are listed.' }) serviceId: string,
     @Arg('from', () => Date, { description: 'Start of the window (inclusive), an instant.' }) from: Date,
     @Arg('to', () => Date, {
-      description: 'End of the window (exclusive); at most 366 days after `from` (BAD_USER_INPUT otherwise).',
+      description: 'End of the window (exclusive); at most 42 days after `from` (BAD_USER_INPUT otherwise).',
     })
     to: Date,
   ): Promise<SlotRow[]> {
@@ -154,15 +158,14 @@ export class SlotResolver {
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Mutation(() => [Slot], {
-    description:
-      'Closes (or reopens) every slot of a service starting in [from, to). Closing fails with HAS_BOOKINGS, changing nothing, if any has booked or held seats.',
-    complexity: listCost(20),
+    description: `Closes (or reopens) every slot of a service starting in [from, to): at most 42 days holding at most ${MAX_ROWS.slots} slots (else BAD_USER_INPUT on \`to\`). Closing fails with HAS_BOOKINGS, changing nothing, if any has booked or held seats.`,
+    complexity: listCost(20, MAX_ROWS.slots),
   })
   setAvailability(
     @Ctx() ctx: RequestContext,
     @Arg('serviceId', () => ID, { description: 'The service.' }) serviceId: string,
     @Arg('from', () => Date, { description: 'Start of the window (inclusive).' }) from: Date,
-    @Arg('to', () => Date, { description: 'End of the window (exclusive).' }) to: Date,
+    @Arg('to', () => Date, { description: 'End of the window (exclusive); at most 42 days after `from`.' }) to: Date,
     @Arg('open', () => Boolean, { description: 'false closes the slots, true reopens them.' }) open: boolean,
   ): Promise<Slot[]> {
     return this.scheduling.setAvailability(ctx, serviceId, from, to, open);
@@ -231,14 +234,14 @@ export class ServiceCalendarResolver {
   constructor(private readonly scheduling: SchedulingService) {}
 
   @FieldResolver(() => [Slot], {
-    description: 'Slots starting in [from, to), every status; at most 366 days.',
-    complexity: listCost(20),
+    description: SLOT_LIST,
+    complexity: listCost(20, MAX_ROWS.slots),
   })
   slots(
     @Ctx() ctx: RequestContext,
     @Root() service: Service,
     @Arg('from', () => Date, { description: 'Start of the window (inclusive), an instant.' }) from: Date,
-    @Arg('to', () => Date, { description: 'End of the window (exclusive); at most 366 days after `from`.' }) to: Date,
+    @Arg('to', () => Date, { description: 'End of the window (exclusive); at most 42 days after `from`.' }) to: Date,
   ): Promise<SlotRow[]> {
     return this.scheduling.listSlots(ctx, service, from, to);
   }
@@ -263,7 +266,7 @@ export class BlackoutResolver {
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Query(() => [Blackout], {
     description: `Blackouts touching [from, to], by first date, active or not: of one service (with its provider's whole-provider ones and the global ones), else all of the caller's and the global ones (an admin's: all); at most ${MAX_ROWS.blackouts}.`,
-    complexity: listCost(5),
+    complexity: listCost(5, MAX_ROWS.blackouts),
   })
   blackouts(
     @Ctx() ctx: RequestContext,

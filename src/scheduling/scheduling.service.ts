@@ -4,7 +4,7 @@ import { lockBookingWhere } from '../booking/booking-locks';
 import type { Booking } from '../booking/booking.entity';
 import { MAX_NOTE_LENGTH } from '../booking/booking-rules';
 import type { Events } from '../events';
-import { MAX_ROWS } from '../core/limits';
+import { MAX_ROWS, MAX_SLOT_RANGE_MS } from '../core/limits';
 import { requestLoader } from '../core/request-loaders';
 import { pgArray } from '../core/sql';
 import { lockSlots } from './slot-locks';
@@ -54,12 +54,15 @@ function dateRange(from: string, to: string): void {
   if (days > MAX_RANGE_DAYS) throw new BadInput('to', `must be at most ${MAX_RANGE_DAYS} days after from`);
 }
 
-function instantRange(from: Date, to: Date): void {
+/** The window of a slot list, [from, to): at most six weeks (MAX_SLOT_RANGE_MS). */
+function slotWindow(from: Date, to: Date): void {
   if (to <= from) throw new BadInput('to', 'must be after from');
-  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
-    throw new BadInput('to', `must be at most ${MAX_RANGE_DAYS} days after from`);
-  }
+  if (to.getTime() - from.getTime() > MAX_SLOT_RANGE_MS) throw new BadInput('to', 'must be at most 42 days after from');
 }
+
+/** A window holding more slots than one list answers: refused rather than cut, so that no slot goes unseen. */
+const tooManySlots = () =>
+  new BadInput('to', `the window holds more than ${MAX_ROWS.slots} slots of the service: ask for a shorter one`);
 
 /** The active blackouts of one service, of its whole provider and global ones that touch [from, to]. */
 export function blackoutsOf(em: EntityManager, service: Service, from: string, to: string): Promise<Blackout[]> {
@@ -73,9 +76,6 @@ export function blackoutsOf(em: EntityManager, service: Service, from: string, t
     endsOn: { $gte: from },
   });
 }
-
-/** Most slots one generateSlots makes: working hours every 5 minutes would otherwise make 105,000 in a year. */
-export const MAX_GENERATED_SLOTS = 10_000;
 
 /** Working hours given with a schedule, checked, or none; their fields without endTime are refused. */
 function workingHoursOf(
@@ -367,10 +367,11 @@ export class SchedulingService {
             ),
         );
       if (wanted.length === 0) return [];
-      if (wanted.length > MAX_GENERATED_SLOTS)
+      // Its answer is a slot list, bounded as every slot list is (working hours make many a day).
+      if (wanted.length > MAX_ROWS.slots)
         throw new BadInput(
           'to',
-          `the range makes ${wanted.length} slots, more than ${MAX_GENERATED_SLOTS} at once: generate a shorter range`,
+          `the range makes ${wanted.length} slots, more than ${MAX_ROWS.slots} at once: generate a shorter range`,
         );
       const inserted = await tx.em
         .createQueryBuilder(Slot)
@@ -451,10 +452,11 @@ export class SchedulingService {
    * them has booked or held seats; the rows stay locked until commit, so no booking slips in between.
    */
   async setAvailability(ctx: RequestContext, serviceId: string, from: Date, to: Date, open: boolean): Promise<Slot[]> {
-    instantRange(from, to);
+    slotWindow(from, to);
     return inTransaction(ctx, async (tx) => {
       const service = await this.managedService(tx, serviceId);
-      const slots = await lockSlots(tx, { serviceId: service.id, from, to });
+      const slots = await lockSlots(tx, { serviceId: service.id, from, to, limit: MAX_ROWS.slots + 1 });
+      if (slots.length > MAX_ROWS.slots) throw tooManySlots();
       const cancelled = open && slots.find((slot) => slot.status === SlotStatus.CANCELLED);
       if (cancelled)
         throw new DomainError(
@@ -527,13 +529,16 @@ export class SchedulingService {
    * same range are read together: a list of services with their slots costs one statement.
    */
   async listSlots(ctx: RequestContext, service: Service, from: Date, to: Date): Promise<SlotRow[]> {
-    instantRange(from, to);
+    slotWindow(from, to);
     const loader = requestLoader<number, SlotRow[]>(
       ctx.em,
       `slots:${from.toISOString()}/${to.toISOString()}`,
       async (ids) => {
-        const byService = await readSlots(ctx.em, ids, from, to, ctx.clock.now());
-        return ids.map((id) => byService.get(id) ?? []);
+        const byService = await readSlots(ctx.em, ids, from, to, ctx.clock.now(), MAX_ROWS.slots + 1);
+        return ids.map((id) => {
+          const rows = byService.get(id) ?? [];
+          return rows.length > MAX_ROWS.slots ? tooManySlots() : rows;
+        });
       },
     );
     return loader.load(service.id);

@@ -9,7 +9,7 @@ import { Slot } from './slot.entity';
  */
 export async function lockSlots(
   tx: RequestContext,
-  where: { ids: number[] } | { serviceId: number; from: Date; to: Date },
+  where: { ids: number[] } | { serviceId: number; from: Date; to: Date; limit: number },
 ): Promise<Slot[]> {
   const rows: { id: number }[] =
     'ids' in where
@@ -17,8 +17,8 @@ export async function lockSlots(
           pgArray(where.ids),
         ])
       : await tx.em.execute(
-          'select id from slot where service_id = ? and starts_at >= ? and starts_at < ? order by id for no key update',
-          [where.serviceId, where.from, where.to],
+          'select id from slot where service_id = ? and starts_at >= ? and starts_at < ? order by id limit ? for no key update',
+          [where.serviceId, where.from, where.to, where.limit],
         );
   if (rows.length === 0) return [];
   return tx.em.find(Slot, { id: { $in: rows.map((row) => row.id) } }, { orderBy: { id: 'asc' }, refresh: true });

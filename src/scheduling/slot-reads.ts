@@ -40,20 +40,22 @@ export interface RawSlot {
 
 /**
  * The slot read, with SQL for its inputs: `at` the instant of "now", `serviceIds` an int[] of services,
- * [from, to) the window of starts. The server binds them as parameters; the bench sends the same statement.
+ * [from, to) the window of starts, `limit` the most rows read per service. The server binds them as
+ * parameters; the bench sends the same statement.
  */
 export const slotsSql = (
   at: string,
   serviceIds: string,
   from: string,
   to: string,
+  limit: string,
 ) => `select s.id, s.service_id, (extract(epoch from s.starts_at) * 1000)::float8 as starts_at, (extract(epoch from s.ends_at) * 1000)::float8 as ends_at, s.capacity, s.booked, s.held, s.status,
     ${seatsAvailableSql('s', at, { alias: 'svc' })} as available, coalesce(s.price_amount, svc.price_amount) as price_amount, svc.currency
-  from slot s join service svc on svc.id = s.service_id
-  where s.service_id = any(${serviceIds}) and s.starts_at >= ${from} and s.starts_at < ${to}
+  from service svc cross join lateral (select * from slot where slot.service_id = svc.id and slot.starts_at >= ${from} and slot.starts_at < ${to} order by slot.starts_at limit ${limit}) s
+  where svc.id = any(${serviceIds})
   order by s.service_id, s.starts_at`;
 
-const SLOTS = slotsSql('?', '?::int[]', '?', '?');
+const SLOTS = slotsSql('?', '?::int[]', '?', '?', '?');
 
 export function slotRowOf(row: RawSlot): SlotRow {
   return {
@@ -70,15 +72,17 @@ export function slotRowOf(row: RawSlot): SlotRow {
   };
 }
 
-/** The slots of these services starting in [from, to), by service and start, in one statement. */
+/** The slots of these services starting in [from, to), by service and start, at most `limit` of each, in one statement. */
 export async function readSlots(
   em: EntityManager,
   serviceIds: readonly number[],
   from: Date,
   to: Date,
   now: Date,
+  limit: number,
 ): Promise<Map<number, SlotRow[]>> {
-  const rows = await em.execute<RawSlot[]>(SLOTS, [now, `{${serviceIds.join(',')}}`, from, to]);
+  // The placeholders in the order they appear in the text: now, the window and limit (lateral), then the services.
+  const rows = await em.execute<RawSlot[]>(SLOTS, [now, from, to, limit, `{${serviceIds.join(',')}}`]);
   const byService = new Map<number, SlotRow[]>(serviceIds.map((id) => [id, []]));
   for (const row of rows) byService.get(row.service_id)?.push(slotRowOf(row));
   return byService;

@@ -23,7 +23,9 @@ export interface WallTime {
 
 const DAY_MINUTES = 24 * 60;
 export const MIN_SLOT_MINUTES = 5;
-const MAX_BREAKS = 20;
+/** The most slots one day of working hours makes (00:00 to 24:00, a slot every 5 minutes). */
+export const MAX_SLOTS_A_DAY = DAY_MINUTES / MIN_SLOT_MINUTES;
+export const MAX_BREAKS = 20;
 
 /** Minutes after midnight of an HH:mm; an end may be 24:00, the end of the day. */
 export function minutesOf(field: string, value: string, end = false): number {

@@ -9,7 +9,8 @@ import { BookingStatus } from '../booking/booking.enums';
 import { formatAmount } from '../core/money';
 import type { Links } from '../notifications/links';
 import { readerTime } from '../notifications/mail-time';
-import { CONTENT_SECURITY_POLICY, page } from './calendar-page';
+import { page } from './calendar-page';
+import { pagePolicy } from './security-headers';
 
 export interface BookingPageDeps {
   orm: MikroORM;
@@ -25,12 +26,8 @@ export interface BookingPageDeps {
  */
 export function bookingPage(deps: BookingPageDeps): Router {
   const router = Router();
-  router.get('/bookings/:id', async (req, res) => {
-    res.set({
-      'content-security-policy': CONTENT_SECURITY_POLICY,
-      'cache-control': 'private, no-store',
-      'referrer-policy': 'no-referrer',
-    });
+  router.get('/bookings/:id', pagePolicy, async (req, res) => {
+    res.set('cache-control', 'private, no-store'); // Referrer-Policy: no-referrer comes with every answer
     const id = /^\d{1,10}$/.test(req.params.id) ? Number(req.params.id) : null;
     const readerId = id === null || typeof req.query.sig !== 'string' ? null : deps.links.reader(id, req.query.sig);
     try {

@@ -10,6 +10,7 @@ import { BadInput } from '../core/errors';
 import { parseId } from '../core/ids';
 import { monthRange } from '../scheduling/availability';
 import { cellView, type CalendarDay } from './pages/calendar-cell';
+import { pagePolicy } from './security-headers';
 import { WEB_ASSETS_PATH } from './web-assets';
 
 export interface CalendarPageDeps {
@@ -33,9 +34,6 @@ const AVAILABILITY = `query CalendarAvailability($providerId: ID!, $month: Strin
   provider(id: $providerId) { services { id availability(month: $month) { days { date slotCount availableSpots level blackout } } } }
 }`;
 
-// Only the page's own scripts, styles and socket: a name that slipped past escaping still could not run.
-export const CONTENT_SECURITY_POLICY = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-
 /**
  * The public live calendar of a provider, GET /calendar/:providerId?month=YYYY-MM: its active services in
  * rows, the month's days in columns. Read through the public GraphQL API, like any visitor would.
@@ -49,8 +47,7 @@ export function calendarPage(deps: CalendarPageDeps): Router {
     return result.data as T;
   };
 
-  router.get('/calendar/:providerId', async (req, res) => {
-    res.set('content-security-policy', CONTENT_SECURITY_POLICY);
+  router.get('/calendar/:providerId', pagePolicy, async (req, res) => {
     const providerId = req.params.providerId;
     const asked = typeof req.query.month === 'string' ? req.query.month : undefined;
     try {

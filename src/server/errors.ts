@@ -8,18 +8,24 @@ import { InvalidScalarValue } from '../core/scalars';
 import { asTokenLimit } from './operation-limits';
 
 /** Codes that graphql-js and Apollo produce for a bad request: the client's fault, safe to show. */
-const REQUEST_CODES = new Set([
+const REQUEST_CODES = new Set<ErrorCode>([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',
   'BAD_REQUEST',
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
 function codeOf(error: unknown): string | undefined {
   return error instanceof GraphQLError ? (error.extensions?.code as string | undefined) : undefined;
+}
+
+/** A refusal of Apollo's own that it gives no code but a 4xx status (an APQ hash that does not match its query). */
+function isUncodedRequestError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.originalError || codeOf(error)) return false;
+  const status = (error.extensions?.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 /** PostgreSQL's query_canceled: here, always statement_timeout (the server cancels nothing else). */
@@ -29,8 +35,8 @@ const isStatementTimeout = (error: unknown) => error instanceof Error && (error 
 const withoutSuggestions = (message: string) => message.replace(/ ?Did you mean [^?]*\?/g, '');
 
 /** The body of an HTTP answer that is not GraphQL's own: GraphQL-shaped, so every answer is JSON with a code. */
-export function errorBody(message: string, code: string) {
-  return { errors: [{ message, extensions: { code } }] };
+export function errorBody(message: string, code: ErrorCode, details: Record<string, unknown> = {}) {
+  return { errors: [{ message, extensions: { code, ...details } }] };
 }
 
 /**
@@ -54,7 +60,7 @@ export function errorFormatter(log: Logger) {
     if (isDatabaseUnavailable(error)) {
       log.warn({ err: error }, 'database unavailable');
       const message = 'The service cannot reach its database right now. Please retry in a moment.';
-      return { ...base, message, extensions: { code: 'SERVICE_UNAVAILABLE' satisfies ErrorCode } };
+      return { ...base, message, extensions: { code: 'SERVICE_UNAVAILABLE' } };
     }
     if (error instanceof AuthenticationError) return { ...base, extensions: { code: 'UNAUTHENTICATED' } };
     if (error instanceof AuthorizationError)
@@ -71,9 +77,14 @@ export function errorFormatter(log: Logger) {
     if (original instanceof InvalidScalarValue) return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
     const code = codeOf(error) ?? formatted.extensions?.code;
     // A request error that wraps an unexpected exception is not the client's fault.
-    if (typeof code === 'string' && REQUEST_CODES.has(code) && (!original || original instanceof GraphQLError)) {
+    if (
+      typeof code === 'string' &&
+      REQUEST_CODES.has(code as ErrorCode) &&
+      (!original || original instanceof GraphQLError)
+    ) {
       return { ...base, extensions: { code } };
     }
+    if (isUncodedRequestError(error)) return { ...base, extensions: { code: 'BAD_REQUEST' } };
     log.error({ err: error }, 'unexpected error');
     return {
       message: 'Internal server error',

@@ -25,6 +25,7 @@ import { feedRoute } from '../calendars/feed-route';
 import { LazyContext, type Actor, type RequestContext } from '../core/context';
 import { metrics } from '../core/metrics';
 import { accessLog } from './access-log';
+import { answerBudgetPlugin } from './answer-budget';
 import { bookingMetrics } from './booking-metrics';
 import { errorBody, errorFormatter } from './errors';
 import { idempotency } from './idempotency';
@@ -34,6 +35,8 @@ import { compiledExecution } from './compiled-execution';
 import { startDeadline } from './operation-deadline';
 import { costLimitPlugin, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits';
 import { bookingPage } from './booking-page';
+import { jsonBody, MAX_BODY, MAX_JSON_DEPTH, queryLength } from './request-limits';
+import { securityHeaders } from './security-headers';
 import { verifyEmailPage } from './verify-email-page';
 import { calendarPage } from './calendar-page';
 import { explorerPage } from './explorer';
@@ -50,10 +53,10 @@ import { imageRoutes } from './uploads';
 import type { Tokens } from './tokens';
 import { packageRoot, WEB_ASSETS_PATH, webAssets } from './web-assets';
 
-/** Larger than any valid request, so that long notes are refused by the domain with a named field. */
-const MAX_BODY = '4mb';
-/** How long a client may take to send a whole request (Node's default is 5 minutes). */
+/** How long a client may take to send a whole request, headers and body (Node's default is 5 minutes). */
 const REQUEST_TIMEOUT_MS = 30_000;
+/** How often Node looks for requests past that time: its default of 30 s let a slow client keep its socket up to 60 s. */
+const TIMEOUT_CHECK_MS = 1_000;
 
 export type HttpSettings = Pick<
   Config,
@@ -64,6 +67,7 @@ export type HttpSettings = Pick<
   | 'explorer'
   | 'corsOrigins'
   | 'shutdownTimeoutMs'
+  | 'jwtSecret'
   | 'publicUrl'
 >;
 
@@ -96,6 +100,8 @@ function describeRequestError(error: { status?: number; type?: string }): { stat
   const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
   if (error.type === 'entity.parse.failed') return { status, message: 'The body is not valid JSON' };
   if (error.type === 'entity.too.large') return { status, message: `The body is larger than ${MAX_BODY}` };
+  if (error.type === 'entity.too.deep')
+    return { status, message: `The body nests deeper than ${MAX_JSON_DEPTH} levels` };
   if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported')
     return { status, message: 'The body must be UTF-8 JSON' };
   return { status, message: status === 500 ? 'Internal server error' : 'Bad request' };
@@ -112,9 +118,16 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.settings.trustProxy);
-  app.use(accessLog(deps.log), compression());
-  const server = http.createServer(app);
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  app.use(accessLog(deps.log), compression(), securityHeaders(deps.settings));
+  const server = http.createServer(
+    // Headers get no longer than the whole request (Node's own default gives them 60 s).
+    {
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      headersTimeout: REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+    },
+    app,
+  );
   const apollo = new ApolloServer<RequestContext>({
     gateway: compiledExecution(deps.schema),
     formatError: errorFormatter(deps.log),
@@ -139,6 +152,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       costLimitPlugin,
+      answerBudgetPlugin,
       bookingMetrics(deps.orm, deps.clock),
       requestIdInErrors,
     ],
@@ -158,8 +172,15 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   if (deps.settings.explorer) app.get('/graphql', explorerPage());
   app.use(
     '/graphql',
-    express.json({ limit: MAX_BODY }),
-    idempotency({ orm: deps.orm, clock: deps.clock, log: deps.log, tokens: deps.tokens }),
+    jsonBody(),
+    queryLength,
+    idempotency({
+      orm: deps.orm,
+      clock: deps.clock,
+      log: deps.log,
+      tokens: deps.tokens,
+      secret: deps.settings.jwtSecret,
+    }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => {
         // A bad, expired or revoked token refuses the whole request (401); no token is anonymous. The session

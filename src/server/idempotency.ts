@@ -1,10 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { NextFunction, Request, Response } from 'express';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
+import { SecretBox } from '../core/secret-box';
+import { PARSE_OPTIONS } from './operation-limits';
 import type { Tokens } from './tokens';
 
 const HEADER = 'Idempotency-Key';
@@ -25,6 +27,8 @@ export interface IdempotencyDeps {
   clock: Clock;
   log: Logger;
   tokens: Tokens;
+  /** The server's secret (JWT_SECRET): fingerprints and kept answers are keyed with it. */
+  secret: string;
 }
 
 interface StoredKey {
@@ -33,12 +37,15 @@ interface StoredKey {
   body: string | null;
 }
 
-/** Whether a GraphQL request body runs a mutation (a body that does not parse is Apollo's to refuse). */
+/**
+ * Whether a GraphQL request body runs a mutation (a body that does not parse is Apollo's to refuse). The
+ * query's length was checked before (request-limits.ts), and parsing stops at the token limit.
+ */
 function isMutation(body: unknown): boolean {
   const { query, operationName } = (body ?? {}) as { query?: unknown; operationName?: unknown };
   if (typeof query !== 'string') return false;
   try {
-    const operations = parse(query).definitions.filter(
+    const operations = parse(query, PARSE_OPTIONS).definitions.filter(
       (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
     );
     const operation =
@@ -83,6 +90,13 @@ function refuse(res: Response, status: number, problem: string): void {
 export function idempotency(deps: IdempotencyDeps) {
   const sql = <T extends object>(text: string, params: unknown[]) =>
     deps.orm.em.fork().getConnection().execute<T[]>(text, params);
+  const keyed = (...parts: string[]) => createHmac('sha256', deps.secret).update(parts.join('\0')).digest('hex');
+  /**
+   * Answers hold tokens (signUp, logIn, refresh) and payment secrets: each is sealed (AES-256-GCM) under a
+   * key derived from the server's secret, the caller and the Idempotency-Key, so the table alone reveals
+   * none of them. A body's fingerprint is keyed likewise, since a logIn body holds a password.
+   */
+  const answers = (caller: string, key: string) => new SecretBox(keyed('answer', caller, key));
 
   /** Inserts the key (or takes over an expired or abandoned one): true when this request is to run. */
   async function claim(caller: string, key: string, fingerprint: string): Promise<boolean> {
@@ -124,7 +138,7 @@ export function idempotency(deps: IdempotencyDeps) {
         ? sql('delete from idempotency_key where caller = ? and key = ?', [caller, key])
         : sql('update idempotency_key set status_code = ?, body = ? where caller = ? and key = ?', [
             res.statusCode,
-            body,
+            answers(caller, key).seal(body),
             caller,
             key,
           ]);
@@ -149,7 +163,7 @@ export function idempotency(deps: IdempotencyDeps) {
     if (actor === null) return next();
     res.locals.actor = actor; // the GraphQL context takes it from here: one session check per request
     const caller = actor ? `user:${actor.userId}` : `ip:${req.ip}`; // whose key it is
-    const fingerprint = createHash('sha256').update(JSON.stringify(req.body)).digest('hex');
+    const fingerprint = keyed('body', JSON.stringify(req.body));
     const stored = await settle(caller, key, fingerprint);
     if (!stored) {
       keepAnswer(res, caller, key);
@@ -157,6 +171,13 @@ export function idempotency(deps: IdempotencyDeps) {
     }
     if (stored.fingerprint !== fingerprint)
       return refuse(res, 422, 'was already used with another request; use a new key');
-    res.status(stored.status_code!).set('idempotent-replayed', 'true').type('application/json').send(stored.body);
+    let answer: string;
+    try {
+      answer = answers(caller, key).open(stored.body!);
+    } catch {
+      // Sealed under another JWT_SECRET: what the first request did is done, but its answer is lost.
+      return refuse(res, 422, 'its answer can no longer be read (the server secret changed); use a new key');
+    }
+    res.status(stored.status_code!).set('idempotent-replayed', 'true').type('application/json').send(answer);
   };
 }

@@ -6,6 +6,7 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
   GraphQLError,
   getOperationAST,
+  OperationTypeNode,
   type DocumentNode,
   type GraphQLSchema,
   type ParseOptions,
@@ -14,22 +15,30 @@ import {
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
-import { DomainError } from '../core/errors';
+import { DomainError, type ErrorCode } from '../core/errors';
 import { LRUCache } from 'lru-cache';
 import { OPERATION_LIMITS } from '../core/limits';
-
-/** An operation over one of OPERATION_LIMITS; raised while parsing or validating, before any resolver runs. */
-class QueryTooComplex extends DomainError {
-  constructor(message: string) {
-    super('QUERY_TOO_COMPLEX', message);
-  }
-}
+import { takeTurn } from './answer-budget';
 
 /** graphql-js stops parsing past this many tokens, so a huge document costs no more than a small one. */
 export const PARSE_OPTIONS: ParseOptions = { maxTokens: OPERATION_LIMITS.tokens };
 
-function tooComplex(message: string): GraphQLError {
-  return new GraphQLError(message, { originalError: new QueryTooComplex(message) });
+/** A refusal of the whole operation before any resolver runs: HTTP 400 with its code. */
+export function refusal(code: ErrorCode, message: string, details?: Record<string, unknown>): GraphQLError {
+  return new GraphQLError(message, {
+    originalError: new DomainError(code, message, details),
+    extensions: { http: { status: 400 } },
+  });
+}
+
+/** An operation over one of OPERATION_LIMITS. */
+const tooComplex = (message: string) => refusal('QUERY_TOO_COMPLEX', message);
+
+/** A query text longer than OPERATION_LIMITS.queryLength, refused before it is parsed (over HTTP and WebSocket). */
+export function queryTooLong(query: unknown): GraphQLError | undefined {
+  return typeof query === 'string' && query.length > OPERATION_LIMITS.queryLength
+    ? tooComplex(`The query is longer than ${OPERATION_LIMITS.queryLength} characters.`)
+    : undefined;
 }
 
 /** graphql-js's token-limit syntax error (no code of its own; "more that N tokens" in 16.x) as the refusal it is. */
@@ -53,20 +62,24 @@ export const LIMIT_RULES: ValidationRule[] = [
 /** Each field costs its `complexity` (list fields: see core/limits.ts), else 1, plus its selection. */
 const ESTIMATORS = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
 
+/** What an operation costs at most, or why it is refused. */
+export type Costed = { cost: number; error?: undefined } | { cost?: undefined; error: GraphQLError };
+
 /**
- * The cost refusal of a valid operation, if it is over the limit. Variables must coerce first: bad ones
- * are left to execution, which names them (BAD_USER_INPUT). Fragments that expand past
- * graphql-query-complexity's node limit are refused too.
+ * The cost of a valid operation, or its refusal if it is over the limit. Variables must coerce first: bad
+ * ones are left to execution, which names them (BAD_USER_INPUT), and cost nothing; an argument they make
+ * wrong (a null `first` where a value is required) is BAD_USER_INPUT naming it. Fragments that expand
+ * past graphql-query-complexity's node limit are refused too.
  */
-export function costError(
+export function operationCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown> | undefined,
   operationName?: string | null,
-): GraphQLError | undefined {
+): Costed {
   const operation = getOperationAST(document, operationName);
   if (!operation || getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors)
-    return undefined;
+    return { cost: 0 };
   let cost: number;
   try {
     cost = getComplexity({
@@ -78,47 +91,66 @@ export function costError(
     });
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
-    return tooComplex(`Query cost limit of ${OPERATION_LIMITS.cost} exceeded: ${error.message}`);
+    // graphql-js's argument errors name the argument first: `Argument "first" of non-null type ...`.
+    const argument = /^Argument "(\w+)"/.exec(error.message)?.[1];
+    if (argument) return { error: refusal('BAD_USER_INPUT', `${argument}: ${error.message}`, { field: argument }) };
+    return { error: tooComplex(`Query cost limit of ${OPERATION_LIMITS.cost} exceeded: ${error.message}`) };
   }
   return cost > OPERATION_LIMITS.cost
-    ? tooComplex(`Query cost limit of ${OPERATION_LIMITS.cost} exceeded, found ${cost}.`)
-    : undefined;
+    ? { error: tooComplex(`Query cost limit of ${OPERATION_LIMITS.cost} exceeded, found ${cost}.`) }
+    : { cost };
 }
 
-/** How many operations' costs each schema keeps (see cachedCostError). */
+/** How many operations' costs each schema keeps (see cachedCost). */
 const KEPT_COSTS = 500;
-/** `false`: costed, and within the limits (the cache keeps no undefined). */
-const keptCosts = new WeakMap<GraphQLSchema, LRUCache<string, GraphQLError | false>>();
+const keptCosts = new WeakMap<GraphQLSchema, LRUCache<string, Costed>>();
 
 /**
- * costError of an operation given by its text, kept for the KEPT_COSTS most recent operations of the schema:
- * the cost depends on the text, the operation and the variables alone, so it is kept by a digest of them
- * (large variables are not kept), and a calendar that asks the same month again is not costed again.
+ * operationCost of an operation given by its text, kept for the KEPT_COSTS most recent operations of the
+ * schema: the cost depends on the text, the operation and the variables alone, so it is kept by a digest
+ * of them, and a calendar that asks the same month again is not costed again.
  */
-export function cachedCostError(
+export function cachedCost(
   schema: GraphQLSchema,
   query: string,
   document: DocumentNode,
   variables: Record<string, unknown> | undefined,
   operationName?: string | null,
-): GraphQLError | undefined {
+): Costed {
   let costs = keptCosts.get(schema);
-  if (!costs) keptCosts.set(schema, (costs = new LRUCache<string, GraphQLError | false>({ max: KEPT_COSTS })));
+  if (!costs) keptCosts.set(schema, (costs = new LRUCache<string, Costed>({ max: KEPT_COSTS })));
   const key = createHash('sha256')
     .update(JSON.stringify([query, operationName ?? null, variables ?? {}]))
     .digest('base64');
-  let error = costs.get(key);
-  if (error === undefined) costs.set(key, (error = costError(schema, document, variables, operationName) ?? false));
-  return error || undefined;
+  let costed = costs.get(key);
+  if (!costed) costs.set(key, (costed = operationCost(schema, document, variables, operationName)));
+  return costed;
 }
 
-/** Apollo checks the cost once the operation and its variables are known, before executing it. */
-export const costLimitPlugin: ApolloServerPlugin = {
+/**
+ * Once Apollo knows the operation and its variables, before executing it: an operation name the document
+ * does not hold, a subscription (over HTTP: they run over WebSocket) and an operation over the cost limit
+ * are refused with 400; a heavy one waits its turn (answer-budget.ts).
+ */
+export const costLimitPlugin: ApolloServerPlugin<object> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ request, document, schema, source }) {
-        const error = cachedCostError(schema, source, document, request.variables, request.operationName);
+      async didResolveOperation({ request, document, schema, source, operation, contextValue }) {
+        if (!operation)
+          throw new GraphQLError(
+            request.operationName
+              ? `The document has no operation named "${request.operationName}"`
+              : 'Name the operation to run (operationName)',
+            { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } },
+          );
+        if (operation.operation === OperationTypeNode.SUBSCRIPTION)
+          throw refusal(
+            'OPERATION_NOT_SUPPORTED',
+            'Subscriptions run over WebSocket (graphql-transport-ws) on /graphql, not over HTTP',
+          );
+        const { cost, error } = cachedCost(schema, source, document, request.variables, request.operationName);
         if (error) throw error;
+        await takeTurn(contextValue, cost);
       },
     };
   },

@@ -26,6 +26,7 @@ import { BookingCalendarResolver, CalendarResolver, CalendarSyncResolver } from 
 import { AvailabilityCheckResolver } from '../scheduling/availability-check.resolver';
 import type { Domain } from '../domain';
 import { authChecker } from './auth-checker';
+import { countAnswers } from './answer-budget';
 import { enforceDeadlines } from './operation-deadline';
 
 type Factory = [resolver: Function, make: (domain: Domain) => object];
@@ -115,7 +116,7 @@ export function buildGraphQLSchema(domain?: Domain): GraphQLSchema {
   for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
     if (root) root.description = ROOT_DESCRIPTIONS[root.name as keyof typeof ROOT_DESCRIPTIONS];
   }
-  return enforceDeadlines(refuseControlCharacters(schema));
+  return countAnswers(enforceDeadlines(refuseControlCharacters(schema)));
 }
 
 export function schemaText(): string {

@@ -6,7 +6,8 @@ import type { AccountService } from '../accounts/account.service';
 import type { Clock } from '../core/clock';
 import { systemContext } from '../core/context';
 import { DomainError } from '../core/errors';
-import { CONTENT_SECURITY_POLICY, page } from './calendar-page';
+import { page } from './calendar-page';
+import { pagePolicy } from './security-headers';
 
 export interface VerifyEmailPageDeps {
   orm: MikroORM;
@@ -21,12 +22,8 @@ export interface VerifyEmailPageDeps {
  */
 export function verifyEmailPage(deps: VerifyEmailPageDeps): Router {
   const router = Router();
-  router.use('/verify-email', (_req, res, next) => {
-    res.set({
-      'content-security-policy': CONTENT_SECURITY_POLICY,
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-    });
+  router.use('/verify-email', pagePolicy, (_req, res, next) => {
+    res.set('cache-control', 'no-store'); // Referrer-Policy: no-referrer comes with every answer
     next();
   });
   router.get('/verify-email', (req, res) => {

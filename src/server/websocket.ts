@@ -4,6 +4,7 @@ import {
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
   createSourceEventStream,
+  execute,
   getOperationAST,
   parse,
   specifiedRules,
@@ -24,10 +25,12 @@ import type { Clock } from '../core/clock';
 import { DomainError, Unauthenticated } from '../core/errors';
 import type { LiveContext } from '../live/live.resolver';
 import type { LiveService } from '../live/live.service';
+import { endAnswer, refusedAnswer, startAnswer, takeTurn } from './answer-budget';
 import { errorFormatter } from './errors';
 import { startDeadline } from './operation-deadline';
 import { SubscriptionRelay, type RelayTarget } from './subscription-relay';
-import { cachedCostError, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits';
+import { cachedCost, LIMIT_RULES, PARSE_OPTIONS, queryTooLong, refusal } from './operation-limits';
+import { MAX_JSON_DEPTH, nestedTooDeep } from './request-limits';
 import type { TokenSession, Tokens } from './tokens';
 
 const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
@@ -59,7 +62,8 @@ const requestError = (error: GraphQLError, code: string) =>
  * What Apollo does for HTTP, done for a subscribe message: parse (token limit), validate (with the
  * depth, alias and directive limits), coerce the variables, then check the cost. Errors carry the codes
  * HTTP gives them; a valid operation comes back ready to execute. Parse and validation depend on the
- * text alone, and are kept for the most recent CHECKED_DOCUMENTS; the cost is kept as for HTTP (cachedCostError).
+ * text alone, and are kept for the most recent CHECKED_DOCUMENTS; the cost is kept as for HTTP (cachedCost),
+ * and with the operation's arguments (`costs`) for its turn (answer-budget.ts).
  */
 function operationChecker(schema: GraphQLSchema, introspection: boolean) {
   const documents = new LRUCache<string, DocumentNode | readonly GraphQLError[]>({ max: CHECKED_DOCUMENTS });
@@ -78,6 +82,10 @@ function operationChecker(schema: GraphQLSchema, introspection: boolean) {
       : document;
   };
   return (payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] => {
+    const tooLong = queryTooLong(payload.query);
+    if (tooLong) return [tooLong];
+    if (nestedTooDeep(payload.variables))
+      return [refusal('BAD_REQUEST', `The variables nest deeper than ${MAX_JSON_DEPTH} levels`)];
     let document = documents.get(payload.query);
     if (!document) documents.set(payload.query, (document = checkDocument(payload.query)));
     if (Array.isArray(document)) return document;
@@ -91,18 +99,27 @@ function operationChecker(schema: GraphQLSchema, introspection: boolean) {
     const variables = payload.variables ?? {};
     const badVariables = getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors;
     if (badVariables) return badVariables.map((error) => requestError(error, 'BAD_USER_INPUT'));
-    const tooCostly = cachedCostError(
+    const { cost, error } = cachedCost(
       schema,
       payload.query,
       document as DocumentNode,
       variables,
       payload.operationName,
     );
-    return tooCostly
-      ? [tooCostly]
-      : { schema, document: document as DocumentNode, variableValues: variables, operationName: payload.operationName };
+    if (error) return [error];
+    const args = {
+      schema,
+      document: document as DocumentNode,
+      variableValues: variables,
+      operationName: payload.operationName,
+    };
+    costs.set(args, cost);
+    return args;
   };
 }
+
+/** The cost of each operation checked, by the arguments graphql-ws executes it with (the same object). */
+const costs = new WeakMap<object, number>();
 
 /** Open sockets per client address; a client at the limit is refused at the handshake with 429. */
 class SocketCap {
@@ -269,7 +286,9 @@ export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> }
             formatErrors: formatAll,
           });
         } else {
-          startDeadline(context, deps.operationTimeoutMs); // a query or mutation sent over the socket has the time limit it has over HTTP
+          // A query or mutation sent over the socket has the time limit and the answer budget it has over HTTP.
+          startDeadline(context, deps.operationTimeoutMs);
+          startAnswer(context);
         }
         return context;
       },
@@ -284,8 +303,26 @@ export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> }
             )
           : stream;
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: formatAll(result.errors) } : undefined,
+      execute: async (args) => {
+        const context = args.contextValue as object;
+        try {
+          await takeTurn(context, costs.get(args) ?? 0);
+          return await execute(args);
+        } catch (error) {
+          if (error instanceof GraphQLError) return { errors: [error] }; // no turn came: busy
+          throw error;
+        } finally {
+          endAnswer(context);
+        }
+      },
+      onNext: (_ctx, _id, _payload, args, result) => {
+        const refusal = refusedAnswer(
+          args.contextValue as object,
+          () => getOperationAST(args.document, args.operationName)?.operation,
+        );
+        if (refusal) return { errors: [refusal.error] };
+        return result.errors ? { ...result, errors: formatAll(result.errors) } : undefined;
+      },
       onError: (_ctx, _id, _payload, errors) => formatAll(errors),
     },
     wss,

@@ -20,7 +20,7 @@ export class WaitlistResolver {
   @Authorized()
   @Query(() => [WaitlistEntry], {
     description: `The caller's waitlist entries, newest first; at most ${MAX_ROWS.myWaitlist}.`,
-    complexity: listCost(10),
+    complexity: listCost(10, MAX_ROWS.myWaitlist),
   })
   myWaitlist(@Ctx() ctx: RequestContext): Promise<WaitlistEntry[]> {
     return this.waitlist.mine(ctx);
@@ -29,7 +29,7 @@ export class WaitlistResolver {
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Query(() => [WaitlistEntry], {
     description: `A service's waitlist in offer order (ACTIVE and OFFERED entries unless a status is given); for its provider and admins. At most ${MAX_ROWS.serviceWaitlist}.`,
-    complexity: listCost(10),
+    complexity: listCost(10, MAX_ROWS.serviceWaitlist),
   })
   serviceWaitlist(
     @Ctx() ctx: RequestContext,

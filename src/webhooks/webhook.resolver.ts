@@ -2,7 +2,8 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import { Role } from '../accounts/role';
 import { connectionType, PageArgs, type Page } from '../core/connection';
 import type { RequestContext } from '../core/context';
-import { listCost } from '../core/limits';
+import { listCost, MAX_ROWS, pageCost } from '../core/limits';
+import { WEBHOOK_ATTEMPTS } from '../jobs';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhook.entity';
 import { WebhookDeliveryStatus } from './webhook.enums';
 import type { WebhookService } from './webhook.service';
@@ -15,16 +16,19 @@ export class WebhookResolver {
   constructor(private readonly webhooks: WebhookService) {}
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
-  @Query(() => [WebhookEndpoint], { description: "The caller's webhook endpoints (an admin's: all)." })
+  @Query(() => [WebhookEndpoint], {
+    description: `The caller's webhook endpoints (an admin's: all), oldest first; at most ${MAX_ROWS.webhookEndpoints}.`,
+    complexity: listCost(5, MAX_ROWS.webhookEndpoints),
+  })
   webhookEndpoints(@Ctx() ctx: RequestContext): Promise<WebhookEndpoint[]> {
     return this.webhooks.list(ctx);
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Query(() => [WebhookDelivery], {
-    description:
-      'Deliveries to one endpoint, newest first; at most 200, older ones cut off silently (webhookDeliveriesConnection reads them all).',
+    description: `Deliveries to one endpoint, newest first; at most ${MAX_ROWS.webhookDeliveries}, older ones cut off silently (webhookDeliveriesConnection reads them all).`,
     deprecationReason: 'use webhookDeliveriesConnection',
+    complexity: listCost(10, MAX_ROWS.webhookDeliveries),
   })
   webhookDeliveries(
     @Ctx() ctx: RequestContext,
@@ -42,7 +46,7 @@ export class WebhookResolver {
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Query(() => WebhookDeliveryConnection, {
     description: 'Deliveries to one endpoint, newest first, a page at a time.',
-    complexity: listCost(10),
+    complexity: pageCost(10),
   })
   webhookDeliveriesConnection(
     @Ctx() ctx: RequestContext,
@@ -111,7 +115,10 @@ export class WebhookDeliveryResolver {
     return delivery.endpoint.loadOrFail();
   }
 
-  @FieldResolver(() => [WebhookAttempt], { description: 'Every POST of this delivery, oldest first.' })
+  @FieldResolver(() => [WebhookAttempt], {
+    description: `Every POST of this delivery, oldest first (at most ${WEBHOOK_ATTEMPTS}).`,
+    complexity: listCost(1, WEBHOOK_ATTEMPTS),
+  })
   attemptLog(@Ctx() ctx: RequestContext, @Root() delivery: WebhookDelivery): Promise<WebhookAttempt[]> {
     return this.webhooks.attemptLog(ctx, delivery);
   }

@@ -6,7 +6,8 @@ import { paginate, type Page, type PageArgs } from '../core/connection';
 import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, DomainError, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
-import { jobs, REDELIVERY_ATTEMPTS } from '../jobs';
+import { MAX_ROWS } from '../core/limits';
+import { jobs, REDELIVERY_ATTEMPTS, WEBHOOK_ATTEMPTS } from '../jobs';
 import { SecretBox } from '../core/secret-box';
 import { parseReceiverUrl } from './webhook-address';
 import { newSecret, postSigned, signedHeaders, type SendOutcome, type WebhookSettings } from './webhook-sender';
@@ -16,7 +17,6 @@ import { WEBHOOK_DELIVERY_STATES } from './webhook.state';
 import type { WebhookEndpointCreated } from './webhook.types';
 
 const MAX_ENDPOINTS = 20;
-const LIST_LIMIT = 200;
 const NEWEST_FIRST = { createdAt: 'desc', id: 'desc' } as const;
 
 /** One or more known event names, each once. */
@@ -73,7 +73,7 @@ export class WebhookService {
   async list(ctx: RequestContext): Promise<WebhookEndpoint[]> {
     const actor = requireActor(ctx);
     const where = actor.role === Role.ADMIN ? {} : { provider: await actingProvider(ctx) };
-    return ctx.em.find(WebhookEndpoint, where, { orderBy: { id: 'asc' } });
+    return ctx.em.find(WebhookEndpoint, where, { orderBy: { id: 'asc' }, limit: MAX_ROWS.webhookEndpoints });
   }
 
   async delete(ctx: RequestContext, id: string): Promise<boolean> {
@@ -90,7 +90,7 @@ export class WebhookService {
   ): Promise<WebhookDelivery[]> {
     return ctx.em.find(WebhookDelivery, await this.deliveriesWhere(ctx, endpointId, status), {
       orderBy: NEWEST_FIRST,
-      limit: LIST_LIMIT,
+      limit: MAX_ROWS.webhookDeliveries,
     });
   }
 
@@ -112,7 +112,7 @@ export class WebhookService {
   }
 
   attemptLog(ctx: RequestContext, delivery: WebhookDelivery): Promise<WebhookAttempt[]> {
-    return ctx.em.find(WebhookAttempt, { delivery }, { orderBy: { id: 'asc' } });
+    return ctx.em.find(WebhookAttempt, { delivery }, { orderBy: { id: 'asc' }, limit: WEBHOOK_ATTEMPTS });
   }
 
   /**
