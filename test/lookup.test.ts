@@ -76,6 +76,9 @@ describe('the public booking lookup', () => {
         },
         terms: {
           currency: 'EUR',
+          childRate: 0.5,
+          infantRate: 0,
+          taxRate: 0.1,
           cancellationPolicy: { cutoffHours: 0, refundBeforeCutoff: 1, refundAfterCutoff: 0 },
         },
         refunded: null,
