@@ -35,6 +35,8 @@ import { PaymentService } from './payments/payment.service';
 import { StripeGateway } from './payments/stripe-gateway';
 import { auditProposal } from './proposals/proposal-events';
 import { ProposalService } from './proposals/proposal.service';
+import { promoUses } from './promotions/promo-uses';
+import { PromoCodeService } from './promotions/promo.service';
 import { auditReview } from './reviews/review-events';
 import { ReviewService } from './reviews/review.service';
 import { BlackoutService } from './scheduling/blackout.service';
@@ -58,6 +60,7 @@ export interface Domain {
   catalog: CatalogService;
   scheduling: SchedulingService;
   blackouts: BlackoutService;
+  promoCodes: PromoCodeService;
   availabilityChecks: AvailabilityCheckService;
   bookings: BookingService;
   bookingQueries: BookingQueryService;
@@ -133,6 +136,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
       webhookListeners.bookingChanged,
       (tx, change) => zoom.bookingChanged(tx, change),
       calendarListener,
+      promoUses,
       countChange,
     )
     .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
@@ -168,6 +172,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     catalog,
     scheduling: new SchedulingService(catalog, lifecycle, bookings, events),
     blackouts: new BlackoutService(catalog, lifecycle),
+    promoCodes: new PromoCodeService(catalog, events),
     availabilityChecks: new AvailabilityCheckService(catalog),
     bookings,
     bookingQueries: new BookingQueryService(rateLimits),
