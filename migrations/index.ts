@@ -25,6 +25,7 @@ import { Migration20261207100000_agreed_terms } from './Migration20261207100000_
 import { Migration20261202100000_sealed_idempotency } from './Migration20261202100000_sealed_idempotency';
 import { Migration20261210090000_availability } from './Migration20261210090000_availability';
 import { Migration20261223090000_promo_codes } from './Migration20261223090000_promo_codes';
+import { Migration20261223100000_minimum_capacity } from './Migration20261223100000_minimum_capacity';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -54,4 +55,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261202100000_sealed_idempotency', class: Migration20261202100000_sealed_idempotency }, // idempotent answers sealed: clear ones dropped
   { name: 'Migration20261210090000_availability', class: Migration20261210090000_availability }, // working hours, part-day and global blackouts, waitlist contacts
   { name: 'Migration20261223090000_promo_codes', class: Migration20261223090000_promo_codes }, // promo codes, use_promo_code, promo_code audit subject
+  { name: 'Migration20261223100000_minimum_capacity', class: Migration20261223100000_minimum_capacity }, // schedules' and slots' minimum capacity and its deadline
 ];

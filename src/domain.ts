@@ -42,6 +42,7 @@ import { ReviewService } from './reviews/review.service';
 import { BlackoutService } from './scheduling/blackout.service';
 import { AvailabilityCheckService } from './scheduling/availability-check.service';
 import { SchedulingService } from './scheduling/scheduling.service';
+import { MinimumCapacity } from './scheduling/minimum-capacity';
 import { WaitlistOffers } from './waitlist/waitlist-offers';
 import { WaitlistService } from './waitlist/waitlist.service';
 import { Tokens } from './server/tokens';
@@ -61,6 +62,7 @@ export interface Domain {
   scheduling: SchedulingService;
   blackouts: BlackoutService;
   promoCodes: PromoCodeService;
+  minimumCapacity: MinimumCapacity;
   availabilityChecks: AvailabilityCheckService;
   bookings: BookingService;
   bookingQueries: BookingQueryService;
@@ -125,6 +127,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const bookings = new BookingService(lifecycle, payments);
   const google = config.google ? new GoogleApi(config.google, `${config.publicUrl}/oauth/google/callback`) : undefined;
   const calendarTokens = new SecretBox(config.google?.tokenKey, 'CALENDAR_TOKEN_KEY');
+  const scheduling = new SchedulingService(catalog, lifecycle, bookings, events);
   const calendarSync = google ? new CalendarSyncer(google, calendarTokens, notifications, links, lifecycle) : undefined;
 
   events
@@ -170,7 +173,8 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     rateLimits,
     accounts: new AccountService(sessions, rateLimits, links),
     catalog,
-    scheduling: new SchedulingService(catalog, lifecycle, bookings, events),
+    scheduling,
+    minimumCapacity: new MinimumCapacity(scheduling),
     blackouts: new BlackoutService(catalog, lifecycle),
     promoCodes: new PromoCodeService(catalog, events),
     availabilityChecks: new AvailabilityCheckService(catalog),

@@ -25,6 +25,7 @@ import {
 } from '../scheduling/scheduling.resolver';
 import { BookingCalendarResolver, CalendarResolver, CalendarSyncResolver } from '../calendars/calendar.resolver';
 import { AvailabilityCheckResolver } from '../scheduling/availability-check.resolver';
+import { SlotMinimumResolver } from '../scheduling/minimum-capacity';
 import type { Domain } from '../domain';
 import { authChecker } from './auth-checker';
 import { countAnswers } from './answer-budget';
@@ -42,6 +43,7 @@ const RESOLVERS: Factory[] = [
   [SlotResolver, (d) => new SlotResolver(d.scheduling, d.catalog)],
   [BlackoutResolver, (d) => new BlackoutResolver(d.blackouts)],
   [PromoCodeResolver, (d) => new PromoCodeResolver(d.promoCodes)],
+  [SlotMinimumResolver, () => new SlotMinimumResolver()],
   [AvailabilityCheckResolver, (d) => new AvailabilityCheckResolver(d.availabilityChecks)],
   [BookingResolver, (d) => new BookingResolver(d.bookings, d.bookingQueries)],
   [AuditEntryResolver, () => new AuditEntryResolver()],
