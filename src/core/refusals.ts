@@ -8,7 +8,7 @@ export function slotUnavailable(slotId: number, why: string, reason?: string): D
   });
 }
 
-/** The provider's time is taken (README, "Appointments and buffers"): why a slot reads `available: 0` without being full. */
+/** The provider's time is taken (docs/booking.md, "Appointments and buffers"): why a slot reads `available: 0` without being full. */
 export const PROVIDER_BUSY = 'PROVIDER_BUSY';
 
 export function capacityExceeded(slotId: number): DomainError {

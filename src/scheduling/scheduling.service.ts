@@ -361,7 +361,7 @@ export class SchedulingService {
 
       const blackouts = await blackoutsOf(tx.em, service, first, last);
       const now = tx.clock.now();
-      // Past occurrences make no slot: nobody could book one (README, "Managing schedules and slots").
+      // Past occurrences make no slot: nobody could book one (docs/booking.md, "Managing schedules and slots").
       const wanted = occurrences(
         schedule.rrule,
         schedule.validFrom,

@@ -77,7 +77,7 @@ export const blackedOutSql = (slot: string, service?: string): string =>
 
 /**
  * Whether a slot of an appointment service (capacity 1) overlaps, widened by its service's buffers, a time
- * of its provider held by a live booking (`provider_busy`, README "Appointments and buffers"): such a slot
+ * of its provider held by a live booking (`provider_busy`, docs/booking.md, "Appointments and buffers"): such a slot
  * is closed for booking. The slot's own booking counts too; the slot is full then anyway.
  */
 export const providerBusySql = (slot: string, service?: string): string =>
@@ -208,7 +208,7 @@ export class Slot {
   @Formula((alias) => providerBusySql(String(alias)), { lazy: false })
   providerBusy: boolean = false;
 
-  /** Seats that can still be taken now (README, "How it behaves": "Slots"). */
+  /** Seats that can still be taken now (docs/booking.md, "How it behaves": "Slots"). */
   seatsAvailable(now: Date): number {
     if (
       this.status !== SlotStatus.OPEN ||
