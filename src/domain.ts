@@ -13,6 +13,8 @@ import { BookingService } from './booking/booking.service';
 import { CalendarFeedService } from './calendars/feed.service';
 import { ZoomClient } from './calendars/zoom-client';
 import { ZoomMeetings } from './calendars/zoom.service';
+import { WherebyClient } from './integrations/whereby/whereby-client';
+import { WherebyMeetings } from './integrations/whereby/whereby-meetings';
 import { calendarListener, CalendarSyncer } from './calendars/calendar-sync';
 import { CalendarService } from './calendars/calendar.service';
 import { GoogleApi } from './calendars/google-client';
@@ -72,6 +74,7 @@ export interface Domain {
   webhooks: WebhookService;
   feeds: CalendarFeedService;
   zoom: ZoomMeetings;
+  whereby: WherebyMeetings;
   calendars: CalendarService;
   /** The calendar jobs (sync, resync, busy times, revoke); without Google settings there is no connection to run them for. */
   calendarSync?: CalendarSyncer;
@@ -115,7 +118,8 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const notifications = new NotificationService(links, config.followUpHours);
   const lifecycle = new BookingLifecycle(events);
   const zoom = new ZoomMeetings(config.zoom ? new ZoomClient(config.zoom) : undefined, lifecycle);
-  const catalog = new CatalogService(events, zoom.configured);
+  const whereby = new WherebyMeetings(config.whereby ? new WherebyClient(config.whereby) : undefined, lifecycle);
+  const catalog = new CatalogService(events, { zoom: zoom.configured, whereby: whereby.configured });
   const stripe = config.stripe ? new StripeGateway(config.stripe) : undefined;
   const payments = new PaymentService(stripe, config.holdMinutes, lifecycle, log);
   const offers = new WaitlistOffers(events, config.waitlistOfferHours);
@@ -132,6 +136,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
       (tx, change) => notifications.bookingChanged(tx, change),
       webhookListeners.bookingChanged,
       (tx, change) => zoom.bookingChanged(tx, change),
+      (tx, change) => whereby.bookingChanged(tx, change),
       calendarListener,
       countChange,
     )
@@ -181,6 +186,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     webhooks: new WebhookService(config.webhooks, rateLimits),
     feeds: new CalendarFeedService(config.publicUrl, config.jwtSecret, links),
     zoom,
+    whereby,
     calendars: new CalendarService(
       google,
       calendarTokens,

@@ -1,3 +1,4 @@
+import { MeetingProvider } from '../catalog/service.enums';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { listCost } from '../core/limits';
 import { Money } from '../core/money.type';
@@ -41,6 +42,12 @@ export class BookInput {
       "Accessibility needs of the party, at most 2,000 characters; shown to the booking's participants only.",
   })
   accessibilityNeeds?: string | null;
+  @Field(() => MeetingProvider, {
+    nullable: true,
+    description:
+      "Where the online meeting takes place: one of the service's meetingProviders (or its meetingProvider); omitted: the service's meetingProvider. Another is refused (BAD_USER_INPUT, field meetingProvider).",
+  })
+  meetingProvider?: MeetingProvider | null;
 }
 
 @InputType('ModifyBookingInput', { description: 'What `modifyBooking` changes; omitted fields stay.' })
