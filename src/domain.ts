@@ -10,6 +10,7 @@ import type { BookingChanged } from './booking/booking-events';
 import { BookingLifecycle } from './booking/booking-lifecycle';
 import { BookingQueryService } from './booking/booking-query.service';
 import { BookingService } from './booking/booking.service';
+import { SeriesService } from './booking/series.service';
 import { CalendarFeedService } from './calendars/feed.service';
 import { ZoomClient } from './calendars/zoom-client';
 import { ZoomMeetings } from './calendars/zoom.service';
@@ -63,6 +64,8 @@ export interface Domain {
   availabilityChecks: AvailabilityCheckService;
   bookings: BookingService;
   bookingQueries: BookingQueryService;
+  /** Recurring bookings (bookSeries). */
+  series: SeriesService;
   audits: AuditService;
   notifications: NotificationService;
   /** The links emails carry; the server's booking page checks its signatures with them. */
@@ -176,6 +179,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     availabilityChecks: new AvailabilityCheckService(catalog),
     bookings,
     bookingQueries: new BookingQueryService(rateLimits),
+    series: new SeriesService(bookings, lifecycle),
     audits: new AuditService(),
     notifications,
     links,
