@@ -148,11 +148,34 @@ export function serviceSnapshot(service: Service): object {
 
 /** What can be booked: services and the providers who publish them. */
 export class CatalogService {
-  /** `zoomConfigured`: whether services may choose ZOOM meetings. */
+  /** `zoomConfigured`, `teamsConfigured`: whether services may choose ZOOM, MICROSOFT_TEAMS meetings. */
   constructor(
     private readonly events: Events,
     private readonly zoomConfigured = false,
+    private readonly teamsConfigured = false,
   ) {}
+
+  /**
+   * A Teams meeting is made by the booking's event in the provider's Microsoft 365 calendar: choosing it
+   * needs Teams on this server and a connected (ACTIVE) Microsoft account.
+   */
+  private async checkTeams(tx: TxContext, providerId: number, input: ServiceUpdateInput): Promise<void> {
+    if (input.meetingProvider !== MeetingProvider.MICROSOFT_TEAMS) return;
+    if (!this.teamsConfigured)
+      throw new BadInput(
+        'meetingProvider',
+        'MICROSOFT_TEAMS is not available: this server has no Microsoft app with Teams (MICROSOFT_CLIENT_ID, MICROSOFT_TEAMS)',
+      );
+    const [{ connected }] = await tx.em.execute<{ connected: boolean }[]>(
+      `select exists (select 1 from calendar_connection where provider_id = ? and kind = 'microsoft' and status = 'ACTIVE') as connected`,
+      [providerId],
+    );
+    if (!connected)
+      throw new BadInput(
+        'meetingProvider',
+        'MICROSOFT_TEAMS needs a connected Microsoft 365 account: connect one first (connectMicrosoftCalendar)',
+      );
+  }
 
   async createService(ctx: RequestContext, input: ServiceInput): Promise<Service> {
     return inTransaction(ctx, async (tx) => {
@@ -169,6 +192,7 @@ export class CatalogService {
       service.currency = parseCurrency('currency', input.currency);
       service.maxPartySize = input.maxPartySize ?? intInRange('capacity', input.capacity, 1, LIMITS.capacity);
       applyTerms(service, input, this.zoomConfigured);
+      await this.checkTeams(tx, provider.id, input);
       await tx.em.persist(service).flush();
       await this.changed(tx, service, 'service.created', null);
       return service;
@@ -181,6 +205,7 @@ export class CatalogService {
       await assertManages(tx, service.provider);
       const before = serviceSnapshot(service);
       applyTerms(service, input, this.zoomConfigured);
+      await this.checkTeams(tx, service.provider.id, input);
       await tx.em.flush();
       await this.changed(tx, service, 'service.updated', before);
       return service;
