@@ -155,15 +155,25 @@ export class CalendarSyncer {
    */
   async account(ctx: RequestContext, connection: CalendarConnection): Promise<CalendarAccount> {
     const { secret, stale } = this.tokens.unseal(connection.refreshToken!);
-    const save = async (next: string) => {
+    if (stale)
       await ctx.em.nativeUpdate(
         CalendarConnection,
-        { id: connection.id, status: { $ne: DISCONNECTED } },
-        { refreshToken: this.tokens.seal(next) },
+        { id: connection.id, refreshToken: connection.refreshToken },
+        { refreshToken: this.tokens.seal(secret) },
       );
+    const account: CalendarAccount = {
+      secret,
+      email: connection.accountEmail,
+      save: async (next) => {
+        account.secret = next;
+        await ctx.em.nativeUpdate(
+          CalendarConnection,
+          { id: connection.id, status: { $ne: DISCONNECTED } },
+          { refreshToken: this.tokens.seal(next) },
+        );
+      },
     };
-    if (stale) await save(secret);
-    return { secret, email: connection.accountEmail, save };
+    return account;
   }
 
   /**

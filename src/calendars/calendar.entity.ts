@@ -186,7 +186,7 @@ export class CalendarSync {
   @Property({ type: 'text', nullable: true })
   lastError?: string | null;
 
-  /** Raised by every booking change: a job records its outcome only if no change came while it called Google. */
+  /** Raised by every booking change: a job records its outcome only if no change came while it called the calendar service. */
   @Property()
   generation: number = 0;
 
