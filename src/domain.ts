@@ -36,11 +36,14 @@ import { PaymentService } from './payments/payment.service';
 import { StripeGateway } from './payments/stripe-gateway';
 import { auditProposal } from './proposals/proposal-events';
 import { ProposalService } from './proposals/proposal.service';
+import { promoUses } from './promotions/promo-uses';
+import { PromoCodeService } from './promotions/promo.service';
 import { auditReview } from './reviews/review-events';
 import { ReviewService } from './reviews/review.service';
 import { BlackoutService } from './scheduling/blackout.service';
 import { AvailabilityCheckService } from './scheduling/availability-check.service';
 import { SchedulingService } from './scheduling/scheduling.service';
+import { MinimumCapacity } from './scheduling/minimum-capacity';
 import { WaitlistOffers } from './waitlist/waitlist-offers';
 import { WaitlistService } from './waitlist/waitlist.service';
 import { Tokens } from './server/tokens';
@@ -59,6 +62,8 @@ export interface Domain {
   catalog: CatalogService;
   scheduling: SchedulingService;
   blackouts: BlackoutService;
+  promoCodes: PromoCodeService;
+  minimumCapacity: MinimumCapacity;
   availabilityChecks: AvailabilityCheckService;
   bookings: BookingService;
   bookingQueries: BookingQueryService;
@@ -126,6 +131,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     ? new MicrosoftCalendar(config.microsoft, `${config.publicUrl}/oauth/microsoft/callback`)
     : undefined;
   const calendarTokens = new SecretBox(config.google?.tokenKey ?? config.microsoft?.tokenKey, 'CALENDAR_TOKEN_KEY');
+  const scheduling = new SchedulingService(catalog, lifecycle, bookings, events);
   const calendarSync =
     google || microsoft
       ? new CalendarSyncer({ google, microsoft }, calendarTokens, notifications, links, lifecycle)
@@ -140,6 +146,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
       webhookListeners.bookingChanged,
       (tx, change) => zoom.bookingChanged(tx, change),
       calendarListener,
+      promoUses,
       countChange,
     )
     .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
@@ -173,8 +180,10 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     rateLimits,
     accounts: new AccountService(sessions, rateLimits, links),
     catalog,
-    scheduling: new SchedulingService(catalog, lifecycle, bookings, events),
+    scheduling,
+    minimumCapacity: new MinimumCapacity(scheduling),
     blackouts: new BlackoutService(catalog, lifecycle),
+    promoCodes: new PromoCodeService(catalog, events),
     availabilityChecks: new AvailabilityCheckService(catalog),
     bookings,
     bookingQueries: new BookingQueryService(rateLimits),
