@@ -9,7 +9,7 @@ import type { ImageSettings } from './images/image-storage';
 import type { StripeSettings } from './payments/stripe-gateway';
 import type { WebhookSettings } from './webhooks/webhook-sender';
 
-/** Settings from the environment (README, "Settings"; every one is listed in .env.example). */
+/** Settings from the environment (docs/operations.md, "Settings"; every one is listed in .env.example). */
 export interface Config {
   databaseUrl?: string;
   dataDir: string;
@@ -176,7 +176,7 @@ const portNumber = (fallback: number) =>
 
 /**
  * Every environment variable the server reads, checked at start: a bad value stops it with one line
- * naming the variable. A new setting is one line here (and one in `loadConfig` and the README).
+ * naming the variable. A new setting is one line here (and one in `loadConfig` and docs/operations.md).
  */
 const ENV = z.object({
   NODE_ENV: text(),

@@ -38,11 +38,14 @@ import { PaymentService } from './payments/payment.service';
 import { StripeGateway } from './payments/stripe-gateway';
 import { auditProposal } from './proposals/proposal-events';
 import { ProposalService } from './proposals/proposal.service';
+import { promoUses } from './promotions/promo-uses';
+import { PromoCodeService } from './promotions/promo.service';
 import { auditReview } from './reviews/review-events';
 import { ReviewService } from './reviews/review.service';
 import { BlackoutService } from './scheduling/blackout.service';
 import { AvailabilityCheckService } from './scheduling/availability-check.service';
 import { SchedulingService } from './scheduling/scheduling.service';
+import { MinimumCapacity } from './scheduling/minimum-capacity';
 import { WaitlistOffers } from './waitlist/waitlist-offers';
 import { WaitlistService } from './waitlist/waitlist.service';
 import { Tokens } from './server/tokens';
@@ -61,6 +64,8 @@ export interface Domain {
   catalog: CatalogService;
   scheduling: SchedulingService;
   blackouts: BlackoutService;
+  promoCodes: PromoCodeService;
+  minimumCapacity: MinimumCapacity;
   availabilityChecks: AvailabilityCheckService;
   bookings: BookingService;
   bookingQueries: BookingQueryService;
@@ -129,6 +134,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const bookings = new BookingService(lifecycle, payments);
   const google = config.google ? new GoogleApi(config.google, `${config.publicUrl}/oauth/google/callback`) : undefined;
   const calendarTokens = new SecretBox(config.google?.tokenKey, 'CALENDAR_TOKEN_KEY');
+  const scheduling = new SchedulingService(catalog, lifecycle, bookings, events);
   const calendarSync = google ? new CalendarSyncer(google, calendarTokens, notifications, links, lifecycle) : undefined;
 
   events
@@ -141,6 +147,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
       (tx, change) => zoom.bookingChanged(tx, change),
       (tx, change) => whereby.bookingChanged(tx, change),
       calendarListener,
+      promoUses,
       countChange,
     )
     .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
@@ -174,8 +181,10 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     rateLimits,
     accounts: new AccountService(sessions, rateLimits, links),
     catalog,
-    scheduling: new SchedulingService(catalog, lifecycle, bookings, events),
+    scheduling,
+    minimumCapacity: new MinimumCapacity(scheduling),
     blackouts: new BlackoutService(catalog, lifecycle),
+    promoCodes: new PromoCodeService(catalog, events),
     availabilityChecks: new AvailabilityCheckService(catalog),
     bookings,
     bookingQueries: new BookingQueryService(rateLimits),

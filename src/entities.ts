@@ -20,6 +20,7 @@ import { Slot } from './scheduling/slot.entity';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhooks/webhook.entity';
 import { Image, ServiceImage } from './images/image.entity';
 import { Review } from './reviews/review.entity';
+import { PromoCode } from './promotions/promo-code.entity';
 
 /** Every entity the ORM maps; migrations are generated from these. */
 export const ENTITIES = [
@@ -51,4 +52,5 @@ export const ENTITIES = [
   Review,
   Image,
   ServiceImage,
+  PromoCode,
 ];

@@ -44,6 +44,8 @@ declare global {
       calendar_busy: { connectionId: number };
       /** Revokes a disconnected account's grant at Google and forgets its token. */
       calendar_revoke: { connectionId: number };
+      /** At a departure's minimum-capacity deadline: cancels and refunds it when too few people booked. */
+      check_minimum_capacity: { slotId: number };
       /** Deletes an image (its row, then its stored bytes) if nothing shows it any more. */
       discard_image: { imageId: string; key: string };
     }
@@ -85,6 +87,7 @@ export const jobKeys = {
   calendarSync: (bookingId: number, connectionId: number | string) => `calendar-sync:${bookingId}:${connectionId}`,
   calendarResync: (connectionId: number) => `calendar-resync:${connectionId}`,
   calendarBusy: (connectionId: number) => `calendar-busy:${connectionId}`,
+  minimumCapacity: (slotId: number) => `minimum-capacity:${slotId}`,
 };
 
 /** Calendar jobs queue themselves again with their own backoff; these attempts only cover unexpected failures (the database away). */
@@ -220,6 +223,12 @@ export const jobs = {
     payload: { imageId, key },
     runAt,
     jobKey: `discard-image:${imageId}`,
+  }),
+  minimumCapacity: (slotId: number, runAt: Date): TimedJob<'check_minimum_capacity'> => ({
+    task: 'check_minimum_capacity',
+    payload: { slotId },
+    runAt,
+    jobKey: jobKeys.minimumCapacity(slotId),
   }),
   calendarRevoke: (connectionId: number): Job<'calendar_revoke'> => ({
     task: 'calendar_revoke',

@@ -40,6 +40,7 @@ export function taskList(orm: MikroORM, domain: Domain, mailer: Mailer, clock: C
     calendar_resync: async ({ connectionId }) => domain.calendarSync?.resync(ctx(), connectionId),
     calendar_busy: async ({ connectionId }) => domain.calendarSync?.readBusy(ctx(), connectionId),
     calendar_revoke: async ({ connectionId }) => domain.calendarSync?.revoke(ctx(), connectionId),
+    check_minimum_capacity: ({ slotId }) => domain.minimumCapacity.check(ctx(), slotId),
     discard_image: ({ imageId, key }) => domain.images.discard(ctx(), imageId, key),
   };
 }

@@ -3,6 +3,7 @@ import type { Service } from '../catalog/service.entity';
 import { MeetingProvider } from '../catalog/service.enums';
 import { BadInput } from '../core/errors';
 import type { Slot } from '../scheduling/slot.entity';
+import { discountOf } from '../promotions/discount';
 import { partySize } from './booking-rules';
 import type { Contact } from './contact';
 import { priceLines, priceOf, type PartySize, type PriceBreakdownAmounts, type PriceLine } from './pricing';
@@ -58,12 +59,13 @@ export function offerNow(
 
 /** The terms of a party on these slots at agreed price lines (README, "Money: agreed terms, refunds and Stripe's word"). */
 export function bookingTerms(slots: Slot[], party: PartySize, { terms, lines }: Offer): BookingTerms {
+  const discount = discountOf(terms.promo, priceOf(lines, terms.currency), terms.currency);
   return {
     ...party,
     seats: partySize(party),
     startsAt: new Date(Math.min(...slots.map((slot) => slot.startsAt.getTime()))),
     endsAt: new Date(Math.max(...slots.map((slot) => slot.endsAt.getTime()))),
-    ...priceOf(lines, terms.currency),
+    ...priceOf(lines, terms.currency, discount),
     currency: terms.currency,
     agreed: terms,
     lines,

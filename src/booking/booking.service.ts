@@ -32,6 +32,7 @@ import { BookingStatus } from './booking.enums';
 import type { BookInput, ModifyBookingInput, PartyInput } from './booking.inputs';
 import { BOOKING_STATES, seatColumn } from './booking.state';
 import { assertMayHold } from './hold-policy';
+import { withPromoCode } from '../promotions/promo-uses';
 import { placeBooking } from './place-booking';
 import { repriceLines, type PartySize } from './pricing';
 import { newReference } from './reference';
@@ -87,7 +88,8 @@ export class BookingService {
     const contact = parseContact(input.contact);
     const dietaryRestrictions = optionalText('dietaryRestrictions', input.dietaryRestrictions, MAX_NOTE_LENGTH);
     const accessibilityNeeds = optionalText('accessibilityNeeds', input.accessibilityNeeds, MAX_NOTE_LENGTH);
-    const plan = await this.plan(ctx, actor.userId, slotIds, input.party, BookingMode.INSTANT);
+    const planned = await this.plan(ctx, actor.userId, slotIds, input.party, BookingMode.INSTANT);
+    const plan = input.promoCode == null ? planned : await withPromoCode(ctx, input.promoCode, planned);
     const meetingProvider = meetingProviderOf(plan.service, input.meetingProvider);
     return this.place(ctx, {
       ...plan,

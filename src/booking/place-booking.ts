@@ -79,6 +79,11 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
     booking.calls.push(`${notice.sql} as fx_notice`);
     booking.callParams.push(...notice.params);
   }
+  if (terms.agreed.promo) {
+    // The use is counted here, under the code's row lock: a code used up meanwhile refuses the whole booking (BK009).
+    booking.calls.push('use_promo_code(?, ?) as fx_promo');
+    booking.callParams.push(terms.agreed.promo.codeId, now);
+  }
   if (intent) {
     booking.ctes.push(`pay as (insert into payment (payer_id, status, amount, currency, intent_id, client_secret, provider, refunded_amount, created_at, updated_at)
       select ?, 'REQUIRES_ACTION', ?, ?, ?, ?, 'stripe', 0, ?, ? from seats returning id)`);
