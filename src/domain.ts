@@ -183,7 +183,8 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
       webhookListeners.reviewCreated,
     )
     .on('slotCancelled', (tx, cancelled) => offers.slotCancelled(tx, cancelled))
-    .on('recordChanged', auditRecord);
+    .on('recordChanged', auditRecord)
+    .on('promoCodeChanged', webhookListeners.promoCodeChanged);
 
   return {
     sessionChecks,
