@@ -5,6 +5,7 @@ import type { HoldSettings } from './booking/hold-policy';
 import type { GoogleSettings } from './calendars/google-client';
 import { MICROSOFT_DEFAULTS, type MicrosoftSettings } from './integrations/microsoft/microsoft-auth';
 import type { ZoomSettings } from './calendars/zoom-client';
+import { WHEREBY_DEFAULTS, type WherebySettings } from './integrations/whereby/whereby-client';
 import type { ImageSettings } from './images/image-storage';
 import type { StripeSettings } from './payments/stripe-gateway';
 import type { WebhookSettings } from './webhooks/webhook-sender';
@@ -36,6 +37,8 @@ export interface Config {
   stripe?: StripeSettings;
   /** Zoom meetings for ZOOM services: on only with all three credentials; ZOOM_API_URL points every call at another host (tests). */
   zoom?: ZoomSettings;
+  /** Whereby rooms for WHEREBY bookings: on only with WHEREBY_API_KEY; WHEREBY_API_URL points the calls at another host (tests). */
+  whereby?: WherebySettings;
   /** How long seats stay held for a payment, a proposal waits, and a waitlist offer stands. */
   holdMinutes: number;
   /** Caps on one customer's unpaid holds, and the cooldown before holding a released slot again. */
@@ -223,6 +226,9 @@ const ENV = z.object({
   ZOOM_CLIENT_SECRET: text(),
   ZOOM_API_URL: text(),
   ZOOM_TIMEOUT_MS: number(10_000),
+  WHEREBY_API_KEY: text(),
+  WHEREBY_API_URL: text(),
+  WHEREBY_TIMEOUT_MS: number(WHEREBY_DEFAULTS.timeoutMs),
   GOOGLE_CLIENT_ID: text(),
   GOOGLE_CLIENT_SECRET: text(),
   GOOGLE_API_URL: text(),
@@ -404,6 +410,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     zoom: zoom(e),
+    whereby: e.WHEREBY_API_KEY
+      ? {
+          apiKey: e.WHEREBY_API_KEY,
+          apiUrl: e.WHEREBY_API_URL ?? WHEREBY_DEFAULTS.apiUrl,
+          timeoutMs: e.WHEREBY_TIMEOUT_MS,
+        }
+      : undefined,
     google: google(e),
     microsoft: microsoft(e),
     holdMinutes: e.HOLD_MINUTES,

@@ -10,9 +10,12 @@ import type { BookingChanged } from './booking/booking-events';
 import { BookingLifecycle } from './booking/booking-lifecycle';
 import { BookingQueryService } from './booking/booking-query.service';
 import { BookingService } from './booking/booking.service';
+import { SeriesService } from './booking/series.service';
 import { CalendarFeedService } from './calendars/feed.service';
 import { ZoomClient } from './calendars/zoom-client';
 import { ZoomMeetings } from './calendars/zoom.service';
+import { WherebyClient } from './integrations/whereby/whereby-client';
+import { WherebyMeetings } from './integrations/whereby/whereby-meetings';
 import { calendarListener, CalendarSyncer } from './calendars/calendar-sync';
 import { CalendarService } from './calendars/calendar.service';
 import { GoogleApi } from './calendars/google-client';
@@ -67,6 +70,8 @@ export interface Domain {
   availabilityChecks: AvailabilityCheckService;
   bookings: BookingService;
   bookingQueries: BookingQueryService;
+  /** Recurring bookings (bookSeries). */
+  series: SeriesService;
   audits: AuditService;
   notifications: NotificationService;
   /** The links emails carry; the server's booking page checks its signatures with them. */
@@ -78,6 +83,7 @@ export interface Domain {
   webhooks: WebhookService;
   feeds: CalendarFeedService;
   zoom: ZoomMeetings;
+  whereby: WherebyMeetings;
   calendars: CalendarService;
   /** The calendar jobs (sync, resync, busy times, revoke); without Google or Microsoft settings there is no connection to run them for. */
   calendarSync?: CalendarSyncer;
@@ -121,7 +127,12 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const notifications = new NotificationService(links, config.followUpHours);
   const lifecycle = new BookingLifecycle(events);
   const zoom = new ZoomMeetings(config.zoom ? new ZoomClient(config.zoom) : undefined, lifecycle);
-  const catalog = new CatalogService(events, zoom.configured, config.microsoft?.teams ?? false);
+  const whereby = new WherebyMeetings(config.whereby ? new WherebyClient(config.whereby) : undefined, lifecycle);
+  const catalog = new CatalogService(events, {
+    zoom: zoom.configured,
+    whereby: whereby.configured,
+    teams: config.microsoft?.teams ?? false,
+  });
   const stripe = config.stripe ? new StripeGateway(config.stripe) : undefined;
   const payments = new PaymentService(stripe, config.holdMinutes, lifecycle, log);
   const offers = new WaitlistOffers(events, config.waitlistOfferHours);
@@ -145,6 +156,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
       (tx, change) => notifications.bookingChanged(tx, change),
       webhookListeners.bookingChanged,
       (tx, change) => zoom.bookingChanged(tx, change),
+      (tx, change) => whereby.bookingChanged(tx, change),
       calendarListener,
       promoUses,
       countChange,
@@ -171,7 +183,8 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
       webhookListeners.reviewCreated,
     )
     .on('slotCancelled', (tx, cancelled) => offers.slotCancelled(tx, cancelled))
-    .on('recordChanged', auditRecord);
+    .on('recordChanged', auditRecord)
+    .on('promoCodeChanged', webhookListeners.promoCodeChanged);
 
   return {
     sessionChecks,
@@ -187,6 +200,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     availabilityChecks: new AvailabilityCheckService(catalog),
     bookings,
     bookingQueries: new BookingQueryService(rateLimits),
+    series: new SeriesService(bookings, lifecycle),
     audits: new AuditService(),
     notifications,
     links,
@@ -197,6 +211,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     webhooks: new WebhookService(config.webhooks, rateLimits),
     feeds: new CalendarFeedService(config.publicUrl, config.jwtSecret, links),
     zoom,
+    whereby,
     calendars: new CalendarService(
       google,
       microsoft,

@@ -3,6 +3,7 @@ import { Session } from './accounts/session.entity';
 import { User } from './accounts/user.entity';
 import { AuditEntry } from './booking/audit-entry.entity';
 import { Booking, BookingSlot } from './booking/booking.entity';
+import { BookingSeries } from './booking/series.entity';
 import { CalendarFeed } from './calendars/feed.entity';
 import { CalendarBusy, CalendarConnection, CalendarSync } from './calendars/calendar.entity';
 import { Service } from './catalog/service.entity';
@@ -32,6 +33,7 @@ export const ENTITIES = [
   Blackout,
   Booking,
   BookingSlot,
+  BookingSeries,
   AuditEntry,
   Message,
   Payment,

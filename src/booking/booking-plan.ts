@@ -1,5 +1,7 @@
 import Decimal from 'decimal.js';
 import type { Service } from '../catalog/service.entity';
+import { MeetingProvider } from '../catalog/service.enums';
+import { BadInput } from '../core/errors';
 import type { Slot } from '../scheduling/slot.entity';
 import { discountOf } from '../promotions/discount';
 import { partySize } from './booking-rules';
@@ -84,9 +86,27 @@ export interface BookingPlan {
   accessibilityNeeds?: string | null;
   /** The seats are already held for this customer (a waitlist offer); otherwise they are taken now. */
   seatsHeld?: boolean;
+  /** The customer's choice of meeting provider (checked against the service's); by default the service's. */
+  meetingProvider?: MeetingProvider;
+  /** The series the booking is an occurrence of (bookSeries). */
+  seriesId?: number;
 }
 
 /** Whether the plan's booking is paid by card (a paying service, a price above zero). */
 export function isPaid(plan: BookingPlan): boolean {
   return plan.service.requiresPayment && new Decimal(plan.terms.total).gt(0);
+}
+
+/**
+ * The meeting provider of a booking: the customer's `choice` when the service offers it (one of its
+ * meetingProviders, or its own meetingProvider), else the service's; any other choice is refused, naming
+ * the field.
+ */
+export function meetingProviderOf(service: Service, choice: MeetingProvider | null | undefined): MeetingProvider {
+  if (choice == null || choice === service.meetingProvider) return service.meetingProvider;
+  if (!service.meetingProviders.includes(choice)) {
+    const offered = [...new Set([service.meetingProvider, ...service.meetingProviders])].join(', ');
+    throw new BadInput('meetingProvider', `this service does not offer ${choice} meetings: choose one of ${offered}`);
+  }
+  return choice;
 }

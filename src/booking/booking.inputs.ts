@@ -1,3 +1,4 @@
+import { MeetingProvider } from '../catalog/service.enums';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { listCost } from '../core/limits';
 import { Money } from '../core/money.type';
@@ -47,6 +48,12 @@ export class BookInput {
       "A promo code of the service's provider: its discount is shown in the price and kept with the booking. An unknown, inactive, not yet or no longer valid, used-up code, or one for another service, is BAD_USER_INPUT on promoCode (extensions.rule says which).",
   })
   promoCode?: string | null;
+  @Field(() => MeetingProvider, {
+    nullable: true,
+    description:
+      "Where the online meeting takes place: one of the service's meetingProviders (or its meetingProvider); omitted: the service's meetingProvider. Another is refused (BAD_USER_INPUT, field meetingProvider).",
+  })
+  meetingProvider?: MeetingProvider | null;
 }
 
 @InputType('ModifyBookingInput', { description: 'What `modifyBooking` changes; omitted fields stay.' })

@@ -79,7 +79,7 @@ export function bookingEvents(
   link: string,
   kind: CalendarKind,
 ): CalendarEvent[] {
-  const meet = CONFERENCE_KIND[service.meetingProvider] === kind;
+  const meet = booking.meetingProvider != null && CONFERENCE_KIND[booking.meetingProvider] === kind;
   const runs = bookingRuns(booking);
   return runs.map(({ startsAt, endsAt }, run) => ({
     id: eventIdOf(booking.id, run),

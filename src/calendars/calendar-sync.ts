@@ -3,6 +3,7 @@ import { Booking } from '../booking/booking.entity';
 import type { BookingAction, BookingChanged } from '../booking/booking-events';
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import { lockBookingWhere } from '../booking/booking-locks';
+import { MeetingProvider } from '../catalog/service.enums';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import type { StatementParts } from '../core/effects';
 import type { SecretBox } from '../core/secret-box';
@@ -17,7 +18,15 @@ import {
   type CalendarKind,
 } from './calendar-api';
 import { changingBusyTimes } from './calendar-busy';
-import { bookingEvents, bookingIdOfEvent, differs, eventIdOf, hasEvent, type StoredEvent } from './calendar-event';
+import {
+  bookingEvents,
+  bookingIdOfEvent,
+  CONFERENCE_KIND,
+  differs,
+  eventIdOf,
+  hasEvent,
+  type StoredEvent,
+} from './calendar-event';
 import { CalendarBusy, CalendarConnection, CalendarSync } from './calendar.entity';
 import { CalendarConnectionStatus, CalendarSyncStatus } from './calendar.enums';
 import { CALENDAR_CONNECTION_STATES } from './calendar.state';
@@ -95,15 +104,12 @@ export function calendarListener(tx: TxContext, { action, booking, before, after
   if (!hasEvent(after.status) && !had) return;
   if (had === hasEvent(after.status) && LEAVES_EVENTS.has(action)) return;
   // A link the calendar's own event made (Meet in Google, Teams in Microsoft) is already there; other calendars write it out.
-  const meetLink =
-    action === 'booking.meeting_linked'
-      ? ` and not (s.meeting_provider = 'GOOGLE_MEET' and c.kind = 'google' or s.meeting_provider = 'MICROSOFT_TEAMS' and c.kind = 'microsoft')`
-      : '';
+  const made = action === 'booking.meeting_linked' ? CONFERENCE_KIND[booking.meetingProvider] : undefined;
   tx.effects.writeRows((name) =>
     pendingSyncs(
       name,
-      `select ?::int, c.id from calendar_connection c join service s on s.provider_id = c.provider_id where s.id = ? and c.status = 'ACTIVE'${meetLink}`,
-      [booking.id, booking.serviceId],
+      `select ?::int, c.id from calendar_connection c join service s on s.provider_id = c.provider_id where s.id = ? and c.status = 'ACTIVE'${made ? ' and c.kind <> ?' : ''}`,
+      made ? [booking.id, booking.serviceId, made] : [booking.id, booking.serviceId],
       tx.clock.now(),
     ),
   );

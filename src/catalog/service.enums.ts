@@ -21,6 +21,7 @@ export enum MeetingProvider {
   JITSI = 'JITSI',
   GOOGLE_MEET = 'GOOGLE_MEET',
   ZOOM = 'ZOOM',
+  WHEREBY = 'WHEREBY',
   MICROSOFT_TEAMS = 'MICROSOFT_TEAMS',
 }
 registerEnumType(MeetingProvider, {
@@ -33,6 +34,10 @@ registerEnumType(MeetingProvider, {
     ZOOM: {
       description:
         'A Zoom meeting made for each booking (the server needs Zoom credentials); its link follows on the booking, by email and in the invite.',
+    },
+    WHEREBY: {
+      description:
+        'A Whereby room made for each booking (the server needs WHEREBY_API_KEY); its link follows on the booking, by email and in the invite.',
     },
     MICROSOFT_TEAMS: {
       description:

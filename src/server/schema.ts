@@ -4,6 +4,7 @@ import { AccountResolver } from '../accounts/account.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
 import { AuditEntryResolver, BookingResolver } from '../booking/booking.resolver';
 import { PriceLineResolver } from '../booking/terms.types';
+import { BookingSeriesResolver, SeriesResolver } from '../booking/series.resolver';
 import { CalendarFeedResolver } from '../calendars/feed.resolver';
 import { ProviderResolver, ServiceResolver } from '../catalog/catalog.resolver';
 import { refuseControlCharacters } from '../core/argument-guard';
@@ -47,6 +48,8 @@ const RESOLVERS: Factory[] = [
   [AvailabilityCheckResolver, (d) => new AvailabilityCheckResolver(d.availabilityChecks)],
   [BookingResolver, (d) => new BookingResolver(d.bookings, d.bookingQueries)],
   [AuditEntryResolver, () => new AuditEntryResolver()],
+  [SeriesResolver, (d) => new SeriesResolver(d.series)],
+  [BookingSeriesResolver, () => new BookingSeriesResolver()],
   [AuditResolver, (d) => new AuditResolver(d.audits)],
   [LiveResolver, () => new LiveResolver()],
   [MessageResolver, (d) => new MessageResolver(d.notifications)],
