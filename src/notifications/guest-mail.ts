@@ -26,7 +26,12 @@ export function guestBookingMail(
     ];
     return { subject: `Confirm your booking (${reference})`, ...mailBody(lines, link, 'Confirm my booking') };
   }
-  const what = kind === 'manage_link' ? 'Your new link to your booking' : SUBJECTS[kind];
+  const what =
+    kind === 'manage_link'
+      ? 'Your new link to your booking'
+      : kind === 'payment_failed' && !booking.payment
+        ? 'Booking not confirmed in time, released' // a free booking's hold ran out: there was no payment
+        : SUBJECTS[kind];
   const lines = [
     `${what}: booking ${reference}, made with this email address at ${site}.`,
     '',
