@@ -2,6 +2,7 @@ import Decimal from 'decimal.js';
 import type { Service } from '../catalog/service.entity';
 import type { Slot } from '../scheduling/slot.entity';
 import { partySize } from './booking-rules';
+import type { BookingAnswer } from './answers';
 import type { Contact } from './contact';
 import { priceLines, priceOf, type PartySize, type PriceBreakdownAmounts, type PriceLine } from './pricing';
 import { currentTerms, type AgreedTerms } from './terms';
@@ -80,6 +81,8 @@ export interface BookingPlan {
   contact?: Contact | null;
   dietaryRestrictions?: string | null;
   accessibilityNeeds?: string | null;
+  /** The answers to the service's questions, checked against them. */
+  answers?: BookingAnswer[];
   /** The seats are already held for this customer (a waitlist offer); otherwise they are taken now. */
   seatsHeld?: boolean;
 }

@@ -20,6 +20,7 @@ import { Service } from '../catalog/service.entity';
 import { Payment } from '../payments/payment.entity';
 import { Refund } from '../payments/refund.entity';
 import { Slot } from '../scheduling/slot.entity';
+import type { BookingAnswer } from './answers';
 import { AuditEntry } from './audit-entry.entity';
 import { partySize } from './booking-rules';
 import { BookingStatus } from './booking.enums';
@@ -38,7 +39,15 @@ import { textCost } from '../core/limits';
 @Index({ properties: ['service', 'startsAt'] })
 @Check({ name: 'booking_party_check', expression: 'adults >= 1 and children >= 0 and infants >= 0' })
 export class Booking {
-  [OptionalProps]?: 'discount' | 'createdAt' | 'updatedAt' | 'children' | 'infants' | 'partySize' | 'inviteSequence';
+  [OptionalProps]?:
+    | 'discount'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'children'
+    | 'infants'
+    | 'partySize'
+    | 'inviteSequence'
+    | 'answers';
 
   @Field(() => ID, { description: 'Stable identifier of the booking.' })
   @PrimaryKey()
@@ -156,6 +165,10 @@ export class Booking {
 
   @Property({ type: 'text', nullable: true })
   dietaryRestrictions?: string | null;
+
+  /** The answers to the service's questions, each with the question as it was asked (answers.ts). */
+  @Property({ type: 'json' })
+  answers: BookingAnswer[] = [];
 
   @Property({ type: 'text', nullable: true })
   accessibilityNeeds?: string | null;

@@ -12,6 +12,7 @@ import { PaymentStatus } from '../payments/payment.enums';
 import type { Payment } from '../payments/payment.entity';
 import type { PaymentService } from '../payments/payment.service';
 import { Slot } from '../scheduling/slot.entity';
+import { parseAnswers } from './answers';
 import { assertParticipant, assertProviderOf } from './booking-access';
 import type { MoneyOutcome } from './booking-events';
 import { snapshot, seatsOf, type BookingLifecycle } from './booking-lifecycle';
@@ -62,7 +63,16 @@ export class BookingService {
     const dietaryRestrictions = optionalText('dietaryRestrictions', input.dietaryRestrictions, MAX_NOTE_LENGTH);
     const accessibilityNeeds = optionalText('accessibilityNeeds', input.accessibilityNeeds, MAX_NOTE_LENGTH);
     const plan = await this.plan(ctx, actor.userId, slotIds, input.party, BookingMode.INSTANT);
-    return this.place(ctx, { ...plan, notes, specialRequirements, contact, dietaryRestrictions, accessibilityNeeds });
+    const answers = parseAnswers(plan.service.questions, input.answers);
+    return this.place(ctx, {
+      ...plan,
+      notes,
+      specialRequirements,
+      contact,
+      dietaryRestrictions,
+      accessibilityNeeds,
+      answers,
+    });
   }
 
   /**

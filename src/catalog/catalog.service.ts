@@ -17,6 +17,7 @@ import { parseId } from '../core/ids';
 import { formatAmount, parseAmount, parseCurrency } from '../core/money';
 import { intInRange, optionalText, rate, text } from '../core/validate';
 import { parseZone } from '../core/zoned-time';
+import { parseQuestions } from './service-questions';
 import type { ServiceInput, ServiceUpdateInput } from './service.inputs';
 import { Service } from './service.entity';
 import { MeetingProvider } from './service.enums';
@@ -76,6 +77,7 @@ function applyTerms(service: Service, input: ServiceUpdateInput, zoomConfigured:
   if (input.bufferAfterMinutes != null)
     service.bufferAfterMinutes = intInRange('bufferAfterMinutes', input.bufferAfterMinutes, 0, LIMITS.bufferMinutes);
   if (input.active != null) service.active = input.active;
+  if (input.questions != null) service.questions = parseQuestions(input.questions);
   if (service.minPartySize > service.maxPartySize) throw new BadInput('minPartySize', 'must not exceed maxPartySize');
 }
 
@@ -143,6 +145,7 @@ export function serviceSnapshot(service: Service): object {
     bufferAfterMinutes: service.bufferAfterMinutes,
     meetingProvider: service.meetingProvider,
     active: service.active,
+    questions: service.questions,
   };
 }
 

@@ -279,6 +279,9 @@ export function bookingMail(
     `Total: ${moneyText(booking.total, booking.currency)}`,
     ...(booking.meetingUrl ? [`Meeting: ${booking.meetingUrl}`] : []),
     ...(booking.notes ? [`Notes: ${booking.notes}`] : []),
+    ...(booking.answers.length > 0
+      ? ['Answers:', ...booking.answers.map((answer) => `- ${answer.question} ${answer.value}`)]
+      : []),
     '',
     `See it at ${reader.link}`,
   ];

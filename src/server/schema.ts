@@ -2,6 +2,7 @@ import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, getMetadataStorage, type ContainerType, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { AccountResolver } from '../accounts/account.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
+import { BookingAnswersResolver } from '../booking/answers';
 import { AuditEntryResolver, BookingResolver } from '../booking/booking.resolver';
 import { PriceLineResolver } from '../booking/terms.types';
 import { CalendarFeedResolver } from '../calendars/feed.resolver';
@@ -43,6 +44,7 @@ const RESOLVERS: Factory[] = [
   [AvailabilityCheckResolver, (d) => new AvailabilityCheckResolver(d.availabilityChecks)],
   [BookingResolver, (d) => new BookingResolver(d.bookings, d.bookingQueries)],
   [AuditEntryResolver, () => new AuditEntryResolver()],
+  [BookingAnswersResolver, () => new BookingAnswersResolver()],
   [AuditResolver, (d) => new AuditResolver(d.audits)],
   [LiveResolver, () => new LiveResolver()],
   [MessageResolver, (d) => new MessageResolver(d.notifications)],
