@@ -25,6 +25,7 @@ import { Migration20261207100000_agreed_terms } from './Migration20261207100000_
 import { Migration20261202100000_sealed_idempotency } from './Migration20261202100000_sealed_idempotency';
 import { Migration20261210090000_availability } from './Migration20261210090000_availability';
 import { Migration20261222090000_booking_questions } from './Migration20261222090000_booking_questions';
+import { Migration20261222100000_locales } from './Migration20261222100000_locales';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -54,4 +55,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261202100000_sealed_idempotency', class: Migration20261202100000_sealed_idempotency }, // idempotent answers sealed: clear ones dropped
   { name: 'Migration20261210090000_availability', class: Migration20261210090000_availability }, // working hours, part-day and global blackouts, waitlist contacts
   { name: 'Migration20261222090000_booking_questions', class: Migration20261222090000_booking_questions }, // service questions, booking and proposal answers
+  { name: 'Migration20261222100000_locales', class: Migration20261222100000_locales }, // the language of an account's emails
 ];

@@ -236,6 +236,7 @@ export class NotificationService {
         entry.service.getEntity(),
         link,
         recipient.timezone,
+        recipient.locale,
       );
       const message = tx.em.create(Message, { recipient, to: recipient.email, subject, text, html });
       // The guest the seats are for hears of them too, as a booking's guest does, on the customer's behalf.
@@ -284,6 +285,7 @@ export class NotificationService {
       const reader: MailReader = {
         side,
         zone: recipient.timezone,
+        locale: recipient.locale,
         link: this.links.booking(booking.id, recipient.id),
         reviewLink: this.links.review(booking.id, recipient.id),
       };

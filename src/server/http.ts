@@ -189,7 +189,12 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
           'actor' in res.locals
             ? (res.locals.actor as Actor | undefined)
             : await deps.tokens.authenticate(deps.orm.em, req.headers.authorization);
-        const context = new LazyContext(deps.orm, deps.clock, { actor, ip: req.ip, userAgent: req.get('user-agent') });
+        const context = new LazyContext(deps.orm, deps.clock, {
+          actor,
+          ip: req.ip,
+          userAgent: req.get('user-agent'),
+          acceptLanguage: req.get('accept-language'),
+        });
         startDeadline(context, deps.settings.operationTimeoutMs);
         return context;
       },
