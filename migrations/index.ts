@@ -26,6 +26,7 @@ import { Migration20261202100000_sealed_idempotency } from './Migration202612021
 import { Migration20261210090000_availability } from './Migration20261210090000_availability';
 import { Migration20261222090000_booking_questions } from './Migration20261222090000_booking_questions';
 import { Migration20261222100000_locales } from './Migration20261222100000_locales';
+import { Migration20261222110000_embed_origins } from './Migration20261222110000_embed_origins';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -56,4 +57,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261210090000_availability', class: Migration20261210090000_availability }, // working hours, part-day and global blackouts, waitlist contacts
   { name: 'Migration20261222090000_booking_questions', class: Migration20261222090000_booking_questions }, // service questions, booking and proposal answers
   { name: 'Migration20261222100000_locales', class: Migration20261222100000_locales }, // the language of an account's emails
+  { name: 'Migration20261222110000_embed_origins', class: Migration20261222110000_embed_origins }, // sites that may frame a provider's calendar pages
 ];

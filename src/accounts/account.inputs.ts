@@ -53,6 +53,13 @@ export class ProviderProfileInput {
     description: 'The public biography, at most 5,000 characters; an empty text removes it.',
   })
   bio?: string | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      "The sites that may show the provider's calendar pages in an <iframe>, as origins (https://www.example.com), at most 10; [] allows none (docs/public-page.md).",
+  })
+  embedOrigins?: string[] | null;
 }
 
 @ObjectType('AuthPayload', {

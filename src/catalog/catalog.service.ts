@@ -17,6 +17,7 @@ import { parseId } from '../core/ids';
 import { formatAmount, parseAmount, parseCurrency } from '../core/money';
 import { intInRange, optionalText, rate, text } from '../core/validate';
 import { parseZone } from '../core/zoned-time';
+import { MAX_EMBED_ORIGINS, parseEmbedOrigin } from './embed-origins';
 import { parseQuestions } from './service-questions';
 import type { ServiceInput, ServiceUpdateInput } from './service.inputs';
 import { Service } from './service.entity';
@@ -245,14 +246,18 @@ export class CatalogService {
   /** The calling provider changes its public name and bio. */
   async updateProviderProfile(
     ctx: RequestContext,
-    input: { name?: string | null; bio?: string | null },
+    input: { name?: string | null; bio?: string | null; embedOrigins?: string[] | null },
   ): Promise<Provider> {
     const name = input.name == null ? null : text('name', input.name, 200, { singleLine: true });
     const bio = input.bio === undefined ? undefined : optionalText('bio', input.bio, BIO_LENGTH);
+    if (input.embedOrigins && input.embedOrigins.length > MAX_EMBED_ORIGINS)
+      throw new BadInput('embedOrigins', `at most ${MAX_EMBED_ORIGINS} sites`);
+    const embedOrigins = input.embedOrigins?.map((origin, index) => parseEmbedOrigin(`embedOrigins.${index}`, origin));
     return inTransaction(ctx, async (tx) => {
       const provider = await actingProvider(tx);
       if (name) provider.name = name;
       if (bio !== undefined) provider.bio = bio;
+      if (embedOrigins) provider.embedOrigins = [...new Set(embedOrigins)];
       return provider;
     });
   }

@@ -39,6 +39,7 @@ import { jsonBody, MAX_BODY, MAX_JSON_DEPTH, queryLength } from './request-limit
 import { securityHeaders } from './security-headers';
 import { verifyEmailPage } from './verify-email-page';
 import { calendarPage } from './calendar-page';
+import { servicePage } from './service-page';
 import { explorerPage } from './explorer';
 import type { Links } from '../notifications/links';
 import type { PaymentEventService } from '../payments/payment-events.service';
@@ -216,6 +217,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
 
   app.use(WEB_ASSETS_PATH, webAssets());
   app.use(calendarPage({ schema: deps.schema, orm: deps.orm, clock: deps.clock, log: deps.log }));
+  app.use(servicePage({ schema: deps.schema, orm: deps.orm, clock: deps.clock, log: deps.log }));
   app.use(feedRoute({ orm: deps.orm, clock: deps.clock, log: deps.log, feeds: deps.feeds }));
   app.use(
     imageRoutes({
