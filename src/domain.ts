@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { GuestBookingService } from './guests/guest-booking.service';
+import { ManageService } from './guests/manage.service';
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/account.service';
 import { AuditService } from './audit/audit.service';
@@ -79,6 +81,9 @@ export interface Domain {
   images: ImageService;
   /** The Stripe client, when card payments are configured (the webhook verifies events with it). */
   stripe?: StripeGateway;
+  /** bookAsGuest and manage links (docs/guest-bookings.md). */
+  guests: GuestBookingService;
+  manage: ManageService;
 }
 
 /** Listener: counts a booking change once it committed. */
@@ -159,6 +164,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     .on('slotCancelled', (tx, cancelled) => offers.slotCancelled(tx, cancelled))
     .on('recordChanged', auditRecord);
 
+  const proposals = new ProposalService(bookings, events, config.proposalTtlHours);
   return {
     sessionChecks,
     tokens,
@@ -176,7 +182,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     links,
     payments,
     paymentEvents: new PaymentEventService(payments, lifecycle, log),
-    proposals: new ProposalService(bookings, events, config.proposalTtlHours),
+    proposals,
     waitlist: new WaitlistService(catalog, bookings, offers),
     webhooks: new WebhookService(config.webhooks, rateLimits),
     feeds: new CalendarFeedService(config.publicUrl, config.jwtSecret, links),
@@ -190,5 +196,15 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     reviews: new ReviewService(events),
     images: new ImageService(imageStorage(config.images), config.publicUrl, catalog),
     stripe,
+    guests: new GuestBookingService(
+      bookings,
+      lifecycle,
+      payments,
+      rateLimits,
+      links,
+      config.guestConfirmMinutes,
+      proposals,
+    ),
+    manage: new ManageService(bookings, lifecycle, links),
   };
 }

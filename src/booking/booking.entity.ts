@@ -47,7 +47,8 @@ export class Booking {
     | 'infants'
     | 'partySize'
     | 'inviteSequence'
-    | 'answers';
+    | 'answers'
+    | 'manageGeneration';
 
   @Field(() => ID, { description: 'Stable identifier of the booking.' })
   @PrimaryKey()
@@ -129,11 +130,15 @@ export class Booking {
 
   @Field(() => Date, {
     description:
-      'While PENDING_PAYMENT: when the held seats are released and the booking EXPIRES unless paid; null otherwise.',
+      'While PENDING_PAYMENT (or PENDING_CONFIRMATION): when the held seats are released and the booking EXPIRES unless paid (or confirmed); null otherwise.',
     nullable: true,
   })
   @Property({ type: 'timestamptz', nullable: true })
   holdExpiresAt?: Date | null;
+
+  /** Manage links carry it (guests/manage-links.ts); revoking them raises it, ending every link made before. */
+  @Property({ default: 0 })
+  manageGeneration: number = 0;
 
   @Field(() => String, {
     description:

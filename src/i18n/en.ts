@@ -16,6 +16,7 @@ export const en = {
   'booking.no_show': 'Booking marked as a no-show',
   'booking.follow_up': 'How was it? Review your booking',
   'booking.payment_mismatch': 'A payment was reported for the wrong amount',
+  'booking.awaiting_confirmation': 'Confirm your booking',
 
   party: '{adults} adult(s), {children} child(ren), {infants} infant(s)',
   'field.service': 'Service: {value}',
@@ -42,6 +43,7 @@ export const en = {
   'when.range': '{from} to {to}',
   'see.it': 'See it at {link}',
   'open.booking': 'Open booking {reference}',
+  'manage.link': 'Cancel or move it (no sign-in needed): {link}',
 
   'change.cancelledBy': 'Cancelled by: {who}',
   'change.changedBy': 'Changed by: {who}',
@@ -94,6 +96,16 @@ export const en = {
   'waitlist.claimAt': 'Claim it at {link}',
   'waitlist.claimApi': 'Claim it with claimWaitlistOffer(id: "{id}") in the API.',
   'waitlist.claim': 'Claim your place',
+
+  // What a guest's address gets (src/notifications/guest-mail.ts): fixed texts, no words of the booker's.
+  'guest.made': 'A booking ({reference}) was made with this email address at {site}.',
+  'guest.held': 'Its places are held until {until} UTC. To confirm it, open this link and press Confirm: {link}',
+  'guest.notYou': 'If it was not you, ignore this email: the booking is released on its own.',
+  'guest.confirm': 'Confirm my booking',
+  'guest.newLink': 'Your new link to your booking',
+  'guest.about': '{what}: booking {reference}, made with this email address at {site}.',
+  'guest.manage': 'See it, cancel it or move it here (the link works until the booking ends): {link}',
+  'guest.notYours': 'If you did not make this booking, ignore this email.',
 
   // The booking page (src/server/service-page.ts, web/book.ts).
   'page.notFound': 'No such service is open for booking.',

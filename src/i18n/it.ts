@@ -14,6 +14,7 @@ export const it: Record<MessageKey, string> = {
   'booking.no_show': 'Prenotazione segnata come mancata presenza',
   'booking.follow_up': 'Com’è andata? Lascia una recensione',
   'booking.payment_mismatch': 'Un pagamento è stato segnalato per un importo errato',
+  'booking.awaiting_confirmation': 'Conferma la tua prenotazione',
 
   party: '{adults} adulti, {children} bambini, {infants} neonati',
   'field.service': 'Servizio: {value}',
@@ -40,6 +41,7 @@ export const it: Record<MessageKey, string> = {
   'when.range': '{from} – {to}',
   'see.it': 'Vedila su {link}',
   'open.booking': 'Apri la prenotazione {reference}',
+  'manage.link': 'Annullala o spostala (senza accedere): {link}',
 
   'change.cancelledBy': 'Annullata da: {who}',
   'change.changedBy': 'Modificata da: {who}',
@@ -93,6 +95,17 @@ export const it: Record<MessageKey, string> = {
   'waitlist.claimAt': 'Prendilo su {link}',
   'waitlist.claimApi': 'Prendilo con claimWaitlistOffer(id: "{id}") nell’API.',
   'waitlist.claim': 'Prendi il tuo posto',
+
+  // What a guest's address gets (src/notifications/guest-mail.ts): fixed texts, no words of the booker's.
+  'guest.made': 'Una prenotazione ({reference}) è stata fatta con questo indirizzo email su {site}.',
+  'guest.held':
+    'I suoi posti sono tenuti fino alle {until} UTC. Per confermarla, apri questo link e premi Conferma: {link}',
+  'guest.notYou': 'Se non sei stato tu, ignora questa email: la prenotazione si libera da sola.',
+  'guest.confirm': 'Conferma la mia prenotazione',
+  'guest.newLink': 'Il tuo nuovo link alla prenotazione',
+  'guest.about': '{what}: prenotazione {reference}, fatta con questo indirizzo email su {site}.',
+  'guest.manage': 'Vedila, annullala o spostala qui (il link funziona fino alla fine della prenotazione): {link}',
+  'guest.notYours': 'Se non hai fatto tu questa prenotazione, ignora questa email.',
 
   // The booking page (src/server/service-page.ts, web/book.ts).
   'page.notFound': 'Nessun servizio del genere è prenotabile.',

@@ -20,7 +20,8 @@ export type BookingMailKind =
   | 'completed'
   | 'no_show'
   | 'follow_up'
-  | 'payment_mismatch';
+  | 'payment_mismatch'
+  | 'awaiting_confirmation';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 /** Header values never carry line breaks, whatever users typed. */
@@ -44,6 +45,8 @@ export interface MailReader {
   /** The reader's link to the booking and, for the customer, to its review. */
   link: string;
   reviewLink: string;
+  /** The customer's manage link (see, confirm, cancel, move it without signing in); none for the provider. */
+  manageLink?: string;
 }
 
 /** What one booking email says besides the booking itself: the people, and the facts of the change. */
@@ -290,6 +293,7 @@ export function bookingMail(
     ...answerLines(t, booking),
     '',
     t('see.it', { link: reader.link }),
+    ...(reader.manageLink ? [t('manage.link', { link: reader.manageLink })] : []),
   ];
   return {
     subject,

@@ -317,7 +317,7 @@ export class SchedulingService {
   private async lockLiveBookings(tx: TxContext, slotId: number, known: Booking[]): Promise<Booking[]> {
     const rows: { id: number }[] = await tx.em.execute(
       `select distinct b.id from booking_slot bs join booking b on b.id = bs.booking_id
-       where bs.slot_id = ? and b.status in ('PENDING_PAYMENT', 'CONFIRMED') and not (b.id = any(?::int[])) order by b.id`,
+       where bs.slot_id = ? and b.status in ('PENDING_PAYMENT', 'PENDING_CONFIRMATION', 'CONFIRMED') and not (b.id = any(?::int[])) order by b.id`,
       [slotId, pgArray(known.map((booking) => booking.id))],
     );
     const locked: Booking[] = [];
