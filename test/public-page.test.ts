@@ -16,7 +16,7 @@ let another: Account;
 beforeAll(async () => {
   server = await startTestServer();
   // The visitor is abroad: the page shows times in their zone, not the venue's.
-  browser = await OfflineBrowser.launch(server.url, { timezoneId: VISITOR_ZONE });
+  browser = await OfflineBrowser.launch(server.url, [], { timezoneId: VISITOR_ZONE });
   [owner, customer, another] = await Promise.all([
     signUp(server, 'PROVIDER', 'Lido Azzurro'),
     signUp(server, 'CUSTOMER'),
