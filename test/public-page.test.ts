@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
 import { BookDocument, CreateSlotDocument, UpdateProviderProfileDocument } from '../client/generated/graphql';
 import { OfflineBrowser } from './support/browser';
-import { createService, daysFromNow, signUp, type Account } from './support/fixtures';
+import { createService, daysFromNow, signUp, storedMails, type Account } from './support/fixtures';
 import { eventually } from './support/live';
 import { serverMetric, startTestServer, type TestServer } from './support/server';
 
@@ -140,6 +140,90 @@ describe('the booking page of a service', () => {
     await page.goto(`${origin()}/calendar/${owner.providerId}?month=${date.slice(0, 7)}`);
     await page.getByRole('link', { name: 'Cabine' }).click();
     await page.locator('h1', { hasText: 'Cabine' }).waitFor();
+    await page.close();
+  });
+
+  it('books a free slot as a guest, in Italian, with answers: the seats are held and the confirmation mailed in Italian', async () => {
+    const service = await createService(server, owner, {
+      name: 'Ombrelloni',
+      priceAmount: '0',
+      questions: [
+        { label: 'Cane?', kind: 'YES_NO', required: true },
+        { label: 'Fila', kind: 'CHOICE', choices: ['Prima', 'Seconda'] },
+      ],
+    });
+    const date = daysFromNow(11);
+    const [slot] = await morning(service.id, date, [9]);
+    const page = await openPage(service.id, date, '&lang=it');
+    await slotButton(page, slot.id).click();
+    await page.getByLabel('Adulti').fill('2');
+    await page.getByLabel('Nome', { exact: true }).fill('Giulia Rossi');
+    await page.getByLabel('Email', { exact: true }).fill('not-an-email');
+    await page.getByRole('button', { name: 'Prenota', exact: true }).click();
+    // Refusals in words, naming the field as the visitor saw it; a required answer first.
+    await page.locator('#outcome.error').waitFor();
+    await expect(page.locator('#outcome').textContent()).resolves.toMatch(
+      /^Controlla “(Email|Cane\? \(obbligatoria\)|Cane\?)”: /,
+    );
+    await page.getByLabel('Email', { exact: true }).fill('giulia@example.test');
+    await page.getByLabel(/^Cane\?/).selectOption('yes');
+    await page.getByLabel('Fila').selectOption('Prima');
+    await page.getByLabel(/^Esigenze/).fill('Sedia a rotelle');
+    await page.getByRole('button', { name: 'Prenota', exact: true }).click();
+    await page.locator('#outcome.success').waitFor();
+    await expect(page.locator('#outcome').textContent()).resolves.toMatch(
+      /^Quasi fatto: abbiamo inviato un link a giulia@example\.test\. Seguilo entro le \d\d:\d\d per confermare la prenotazione BK-/,
+    );
+    const [booking] = await server.sql<{ status: string; answers: unknown; special_requirements: string }>(
+      'select status, answers, special_requirements from booking where service_id = $1',
+      [service.id],
+    );
+    expect(booking).toEqual({
+      status: 'PENDING_CONFIRMATION',
+      special_requirements: 'Sedia a rotelle',
+      answers: [
+        { questionId: 'q1', question: 'Cane?', kind: 'YES_NO', value: 'yes' },
+        { questionId: 'q2', question: 'Fila', kind: 'CHOICE', value: 'Prima' },
+      ],
+    });
+    // The held seats show on the page at once (live), and the guest's email is in Italian.
+    await page.locator(`button[data-slot-id="${slot.id}"][data-available="8"]`).waitFor();
+    const [mail] = await storedMails(server, 'giulia@example.test');
+    expect(mail.subject).toMatch(/^Conferma la tua prenotazione \(BK-/);
+    await page.close();
+  });
+
+  it('selects a range of consecutive slots and sends the provider a proposal as a guest', async () => {
+    const service = await createService(server, owner, {
+      name: 'Gazebo',
+      bookingMode: 'APPROVAL',
+      priceAmount: '30.00',
+    });
+    const date = daysFromNow(12);
+    const [nine, ten, eleven, noon] = await morning(service.id, date, [9, 10, 11, 12]);
+    const page = await openPage(service.id, date);
+    await slotButton(page, ten.id).click();
+    await slotButton(page, eleven.id).click();
+    await slotButton(page, nine.id).click();
+    for (const slot of [nine, ten, eleven])
+      await expect(slotButton(page, slot.id).getAttribute('aria-pressed')).resolves.toBe('true');
+    await expect(slotButton(page, noon.id).getAttribute('aria-pressed')).resolves.toBe('false');
+    await expect(page.locator('#price').textContent()).resolves.toBe(
+      'Price: 90.00 EUR, tax included, as it will be charged',
+    );
+    await page.getByLabel('Name', { exact: true }).fill('Marco Bianchi');
+    await page.getByLabel('Email', { exact: true }).fill('marco@example.test');
+    await page.getByRole('button', { name: 'Send the proposal' }).click();
+    await page.locator('#outcome.success').waitFor();
+    await expect(page.locator('#outcome').textContent()).resolves.toBe(
+      'Your proposal was sent. The provider answers by email to marco@example.test.',
+    );
+    const proposals = await server.sql<{ status: string; slots: number[] }>(
+      `select p.status, array_agg(ps.slot_id order by ps.slot_id) as slots from proposal p
+         join proposal_slot ps on ps.proposal_id = p.id where p.service_id = $1 group by p.id`,
+      [service.id],
+    );
+    expect(proposals).toEqual([{ status: 'PENDING', slots: [nine, ten, eleven].map((slot) => Number(slot.id)) }]);
     await page.close();
   });
 
