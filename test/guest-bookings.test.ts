@@ -147,6 +147,8 @@ describe('bookAsGuest on a free service', () => {
     expect(await slotCounts(freeSlots[1])).toEqual({ booked: 0, held: 0 });
     const late = await server.request(ConfirmBookingByManageTokenDocument, { token });
     expect(codes(late)).toEqual(['INVALID_TRANSITION']);
+    const [, released] = await mailsTo(contact.email, 2);
+    expect(released.subject).toBe(`Booking not confirmed in time, released (${bookAsGuest.booking!.reference})`);
     expect(bookAsGuest.booking!.holdExpiresAt).toBeTruthy();
   });
 });

@@ -102,6 +102,7 @@ export const en = {
   'guest.held': 'Its places are held until {until} UTC. To confirm it, open this link and press Confirm: {link}',
   'guest.notYou': 'If it was not you, ignore this email: the booking is released on its own.',
   'guest.confirm': 'Confirm my booking',
+  'guest.notConfirmedInTime': 'Booking not confirmed in time, released',
   'guest.newLink': 'Your new link to your booking',
   'guest.about': '{what}: booking {reference}, made with this email address at {site}.',
   'guest.manage': 'See it, cancel it or move it here (the link works until the booking ends): {link}',

@@ -102,6 +102,7 @@ export const it: Record<MessageKey, string> = {
     'I suoi posti sono tenuti fino alle {until} UTC. Per confermarla, apri questo link e premi Conferma: {link}',
   'guest.notYou': 'Se non sei stato tu, ignora questa email: la prenotazione si libera da sola.',
   'guest.confirm': 'Conferma la mia prenotazione',
+  'guest.notConfirmedInTime': 'Prenotazione non confermata in tempo, liberata',
   'guest.newLink': 'Il tuo nuovo link alla prenotazione',
   'guest.about': '{what}: prenotazione {reference}, fatta con questo indirizzo email su {site}.',
   'guest.manage': 'Vedila, annullala o spostala qui (il link funziona fino alla fine della prenotazione): {link}',

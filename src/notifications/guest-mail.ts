@@ -32,7 +32,12 @@ export function guestBookingMail(
       ...mailBody(lines, link, t('guest.confirm')),
     };
   }
-  const what = kind === 'manage_link' ? t('guest.newLink') : t(`booking.${kind}`);
+  const what =
+    kind === 'manage_link'
+      ? t('guest.newLink')
+      : kind === 'payment_failed' && !booking.payment
+        ? t('guest.notConfirmedInTime') // a free booking's hold ran out: there was no payment
+        : t(`booking.${kind}`);
   const lines = [t('guest.about', { what, reference, site }), '', t('guest.manage', { link }), '', t('guest.notYours')];
   return { subject: `${what} (${reference})`, ...mailBody(lines, link, t('open.booking', { reference })) };
 }
