@@ -118,6 +118,8 @@ export class FakeMicrosoft {
   private readonly accessTokens = new Map<string, { email: string; scopes: string[]; expiresAt: number }>();
   private readonly hung: ServerResponse[] = [];
   private offsetMs = 0;
+  /** Whether the request being answered asked for text bodies (Prefer: outlook.body-content-type="text"); HTML otherwise. */
+  private textBodies = false;
   private signingKey?: Awaited<ReturnType<typeof importPKCS8>>;
 
   private constructor(
@@ -213,6 +215,16 @@ export class FakeMicrosoft {
     for (const token of this.refreshTokens.values()) if (token.email === email) token.revoked = true;
   }
 
+  /** The account's access tokens reach the end of their lifetime (an hour or so has passed), as the fake's clock would say. */
+  expireAccessTokens(email: string): void {
+    for (const token of this.accessTokens.values()) if (token.email === email) token.expiresAt = this.now() - 1;
+  }
+
+  /** The refresh tokens given out for an account (to check that none is stored readable). */
+  refreshTokensOf(email: string): string[] {
+    return [...this.refreshTokens].filter(([, token]) => token.email === email).map(([value]) => value);
+  }
+
   calls(pattern: RegExp): number {
     return this.requests.filter((request) => pattern.test(`${request.method} ${request.path}`)).length;
   }
@@ -296,6 +308,7 @@ export class FakeMicrosoft {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', side === 'login' ? this.loginUrl : this.graphUrl);
     const method = req.method ?? 'GET';
+    this.textBodies = /outlook\.body-content-type="text"/.test(String(req.headers.prefer ?? ''));
     this.requests.push({ method, path: `${side === 'login' ? 'login' : 'graph'}${url.pathname}` });
     const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
@@ -723,7 +736,13 @@ export class FakeMicrosoft {
       id: event.id,
       changeKey: event.changeKey,
       subject: event.subject,
-      body: { contentType: 'text', content: event.body },
+      // Graph answers bodies as HTML unless the request prefers text.
+      body: this.textBodies
+        ? { contentType: 'text', content: event.body }
+        : {
+            contentType: 'html',
+            content: `<html><body>${event.body.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('\n', '<br>')}</body></html>`,
+          },
       start: graphTime(event.start),
       end: graphTime(event.end),
       location: { displayName: event.location },
