@@ -348,6 +348,28 @@ describe('Microsoft 365 calendar', () => {
     expect((await syncs(first.id, provider)).calendarSyncs[0].status).toBe('SYNCED');
   });
 
+  it('a dedicated calendar deleted in Outlook (404): its syncs FAILED; connecting again makes a new one with every live booking', async () => {
+    const { provider, slots, calendar } = await connectedProvider('Dora Deleted', 'dora@contoso.example');
+    const first = await book(slots[0].id);
+    await settle();
+    microsoft.deleteCalendar('dora@contoso.example', calendar.id);
+    const second = await book(slots[1].id);
+    await settle();
+    expect((await syncs(second.id, provider)).calendarSyncs[0]).toMatchObject({
+      status: 'FAILED',
+      lastError: expect.stringContaining('no longer exists'),
+    });
+
+    await connect(provider, 'dora@contoso.example');
+    await settle();
+    const made = microsoft.calendarNamed('dora@contoso.example', 'Dora Deleted bookings')!;
+    expect(made.id).not.toBe(calendar.id);
+    expect((await connections(provider))[0]).toMatchObject({ status: 'ACTIVE', calendarId: made.id });
+    expect(eventsOf(made).map((event) => event.key)).toEqual([first, second].map((b) => `booking${b.id}`).sort());
+    for (const booking of [first, second])
+      expect((await syncs(booking.id, provider)).calendarSyncs[0].status).toBe('SYNCED');
+  });
+
   it("busy times of the account's main calendar (getSchedule, windows under 62 days) close overlapping slots until blocking is turned off", async () => {
     const { provider, service, slots } = await connectedProvider('Bea Busy', 'bea@contoso.example');
     microsoft.addEvent('bea@contoso.example', new Date(slots[1].startsAt), new Date(slots[1].endsAt));

@@ -2,6 +2,7 @@ import { print } from 'graphql';
 import type { ParsedMail } from 'mailparser';
 import {
   BookAsGuestDocument,
+  BookDocument,
   BookingByManageTokenDocument,
   CancelBookingByManageTokenDocument,
   ConfirmBookingByManageTokenDocument,
@@ -301,6 +302,28 @@ describe('a manage link', () => {
     const revoked = await server.request(BookingByManageTokenDocument, { token });
     expect(revoked.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'REVOKED' });
     expect(await slotCounts(freeSlots[8])).toEqual({ booked: 1, held: 0 });
+  });
+
+  it("comes in a signed-in customer's emails too, and acts as that customer", async () => {
+    const customer = await signUp(server, 'CUSTOMER');
+    const { book } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [freeSlots[5]], party: { adults: 1 } } },
+      customer.token,
+    );
+    const mail = (await mailsTo(customer.email, 2)).find((m) => m.subject?.startsWith('Booking confirmed'))!;
+    expect(mail.text).toContain('Cancel or move it (no sign-in needed): http://localhost:4000/manage/');
+    const { token } = manageLinkIn(mail);
+    const { cancelBookingByManageToken } = await server.ok(CancelBookingByManageTokenDocument, {
+      token,
+      reason: 'ill',
+    });
+    expect(cancelBookingByManageToken.booking).toMatchObject({ reference: book.reference, status: 'CANCELLED' });
+    const [entry] = await server.sql<{ actor_id: number }>(
+      `select actor_id from audit_entry where booking_id = $1 and action = 'booking.cancelled'`,
+      [book.id],
+    );
+    expect(String(entry.actor_id)).toBe(customer.userId);
   });
 
   it('expires once its booking has ended', async () => {
