@@ -260,6 +260,11 @@ export class SchedulingService {
         slot.priceAmount === next.priceAmount;
       if (same) continue;
       Object.assign(slot, next);
+      if (slot.minDeadline) {
+        // Its minimum's deadline moves with its start (a deadline after the start would never be checked in time).
+        Object.assign(slot, slotMinimum(schedule, startsAt));
+        if (slot.minDeadline) tx.effects.addJob(jobs.minimumCapacity(slot.id, slot.minDeadline));
+      }
       changed.push(slot.id);
       records.push({ slot, action: 'slot.updated', before });
     }
