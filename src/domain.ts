@@ -191,6 +191,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     .on('recordChanged', auditRecord)
     .on('promoCodeChanged', webhookListeners.promoCodeChanged);
 
+  const proposals = new ProposalService(bookings, events, config.proposalTtlHours);
   return {
     sessionChecks,
     tokens,
@@ -211,7 +212,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     links,
     payments,
     paymentEvents: new PaymentEventService(payments, lifecycle, log),
-    proposals: new ProposalService(bookings, events, config.proposalTtlHours),
+    proposals,
     waitlist: new WaitlistService(catalog, bookings, offers),
     webhooks: new WebhookService(config.webhooks, rateLimits),
     feeds: new CalendarFeedService(config.publicUrl, config.jwtSecret, links),
@@ -227,7 +228,15 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     reviews: new ReviewService(events),
     images: new ImageService(imageStorage(config.images), config.publicUrl, catalog),
     stripe,
-    guests: new GuestBookingService(bookings, lifecycle, payments, rateLimits, links, config.guestConfirmMinutes),
+    guests: new GuestBookingService(
+      bookings,
+      lifecycle,
+      payments,
+      rateLimits,
+      links,
+      config.guestConfirmMinutes,
+      proposals,
+    ),
     manage: new ManageService(bookings, lifecycle, links),
   };
 }

@@ -149,8 +149,8 @@ describe('bookAsGuest on a free service', () => {
     const late = await server.request(ConfirmBookingByManageTokenDocument, { token });
     expect(codes(late)).toEqual(['INVALID_TRANSITION']);
     const [, released] = await mailsTo(contact.email, 2);
-    expect(released.subject).toBe(`Booking not confirmed in time, released (${bookAsGuest.booking.reference})`);
-    expect(bookAsGuest.booking.holdExpiresAt).toBeTruthy();
+    expect(released.subject).toBe(`Booking not confirmed in time, released (${bookAsGuest.booking!.reference})`);
+    expect(bookAsGuest.booking!.holdExpiresAt).toBeTruthy();
   });
 });
 
@@ -189,10 +189,18 @@ describe('bookAsGuest refuses', () => {
     expect(fourth.body.errors[0].extensions.retryAfter).toBeGreaterThan(0);
   });
 
-  it('a service that takes proposals, and a slot that does not exist', async () => {
+  it('a service that takes proposals gets one (the seats stay free), and a slot that does not exist', async () => {
     const approval = await createService(server, owner, { bookingMode: 'APPROVAL' });
     const [slot] = await dailySlots(server, owner, approval.id, daysFromNow(3), daysFromNow(3));
-    expect(codes(await server.request(BookAsGuestDocument, { input: input(slot.id) }))).toEqual(['APPROVAL_REQUIRED']);
+    const { bookAsGuest: proposed } = await server.ok(BookAsGuestDocument, { input: input(slot.id) });
+    expect(proposed).toMatchObject({ nextStep: 'WAIT_FOR_PROVIDER', booking: null, holdExpiresAt: null });
+    expect(
+      await server.sql('select status from proposal where id = $1 and service_id = $2', [
+        proposed.proposalId,
+        approval.id,
+      ]),
+    ).toEqual([{ status: 'PENDING' }]);
+    expect(await slotCounts(slot.id)).toEqual({ booked: 0, held: 0 });
     expect(codes(await server.request(BookAsGuestDocument, { input: input('999999') }))).toEqual(['NOT_FOUND']);
   });
 });
@@ -219,7 +227,7 @@ describe('bookAsGuest on a paid service', () => {
     await eventually(async () => (await slotCounts(paidSlots[0])).booked === 2);
     const [payment] = await server.sql<{ status: string; intent_id: string }>(
       `select p.status, p.intent_id from payment p join booking b on b.payment_id = p.id where b.reference = $1`,
-      [bookAsGuest.booking.reference],
+      [bookAsGuest.booking!.reference],
     );
     expect(payment).toEqual({ status: 'SUCCEEDED', intent_id: session.payment_intent });
 
@@ -344,7 +352,7 @@ describe('a guest who signs up with that email', () => {
     expect(await server.ok(VerifyEmailDocument, { token: verifyToken })).toEqual({ verifyEmail: true });
     const after = await server.ok(MyBookingsPageDocument, { first: 10 }, account.token);
     const [adopted] = await server.sql<{ id: number }>('select id from booking where reference = $1', [
-      bookAsGuest.booking.reference,
+      bookAsGuest.booking!.reference,
     ]);
     expect(after.myBookingsConnection.edges.map((edge) => edge.node.id)).toEqual([String(adopted.id)]);
     expect(await server.sql('select id from app_user where email = $1 and guest', [contact.email])).toEqual([]);

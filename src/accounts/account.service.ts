@@ -1,3 +1,4 @@
+import { parseLocale, requestLocale } from '../i18n';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction, type RequestContext } from '../core/context';
@@ -43,10 +44,11 @@ export class AccountService {
     const name = parseName(input.name);
     const password = parsePassword('password', input.password);
     const timezone = parseZone('timezone', input.timezone ?? 'UTC');
+    const locale = input.locale == null ? requestLocale(ctx) : parseLocale('locale', input.locale);
     const passwordHash = await hashPassword(password);
     try {
       return await inTransaction(ctx, async (tx) => {
-        const user = tx.em.create(User, { email, name, role: input.role, timezone, passwordHash });
+        const user = tx.em.create(User, { email, name, role: input.role, timezone, locale, passwordHash });
         if (input.role === Role.PROVIDER) tx.em.create(Provider, { user, name });
         const payload = await this.sessions.open(tx, user);
         tx.effects.addJob(jobs.verificationMail(user.id));
@@ -124,15 +126,17 @@ export class AccountService {
     return ctx.actor ? ctx.em.findOne(User, ctx.actor.userId) : null;
   }
 
-  /** Changes the caller's display name and time zone (an IANA zone, checked with luxon). */
+  /** Changes the caller's display name, time zone (an IANA zone, checked with luxon) and language. */
   async updateMe(ctx: RequestContext, input: MeInput): Promise<User> {
     const actor = requireActor(ctx);
     const name = input.name == null ? null : parseName(input.name);
     const timezone = input.timezone == null ? null : parseZone('timezone', input.timezone);
+    const locale = input.locale == null ? null : parseLocale('locale', input.locale);
     return inTransaction(ctx, async (tx) => {
       const user = await tx.em.findOneOrFail(User, actor.userId);
       if (name) user.name = name;
       if (timezone) user.timezone = timezone;
+      if (locale) user.locale = locale;
       return user;
     });
   }

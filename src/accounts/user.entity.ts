@@ -6,7 +6,7 @@ import { Provider } from './provider.entity';
 @ObjectType('User', { description: 'An account: a customer, a provider or an admin.' })
 @Entity({ tableName: 'app_user' })
 export class User {
-  [OptionalProps]?: 'createdAt' | 'deactivatedAt' | 'emailVerifiedAt' | 'guest';
+  [OptionalProps]?: 'createdAt' | 'deactivatedAt' | 'emailVerifiedAt' | 'locale' | 'guest';
 
   @Field(() => ID, { description: 'Stable identifier of the account.' })
   @PrimaryKey()
@@ -35,6 +35,13 @@ export class User {
   })
   @Property({ length: 64 })
   timezone!: string;
+
+  @Field({
+    description:
+      'Language of the emails this account receives: "en" (English, the default) or "it" (Italian); at sign-up, the request\'s Accept-Language when not given.',
+  })
+  @Property({ length: 8 })
+  locale: string = 'en';
 
   @OneToOne(
     () => Provider,

@@ -5,6 +5,7 @@ import { BadInput } from '../core/errors';
 import type { Slot } from '../scheduling/slot.entity';
 import { discountOf } from '../promotions/discount';
 import { partySize } from './booking-rules';
+import type { BookingAnswer } from './answers';
 import type { Contact } from './contact';
 import { priceLines, priceOf, type PartySize, type PriceBreakdownAmounts, type PriceLine } from './pricing';
 import { currentTerms, type AgreedTerms } from './terms';
@@ -84,6 +85,8 @@ export interface BookingPlan {
   contact?: Contact | null;
   dietaryRestrictions?: string | null;
   accessibilityNeeds?: string | null;
+  /** The answers to the service's questions, checked against them. */
+  answers?: BookingAnswer[];
   /** The seats are already held for this customer (a waitlist offer); otherwise they are taken now. */
   seatsHeld?: boolean;
   /** The customer's choice of meeting provider (checked against the service's); by default the service's. */

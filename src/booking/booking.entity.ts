@@ -21,6 +21,7 @@ import { MeetingProvider } from '../catalog/service.enums';
 import { Payment } from '../payments/payment.entity';
 import { Refund } from '../payments/refund.entity';
 import { Slot } from '../scheduling/slot.entity';
+import type { BookingAnswer } from './answers';
 import { AuditEntry } from './audit-entry.entity';
 import { partySize } from './booking-rules';
 import { BookingStatus } from './booking.enums';
@@ -47,6 +48,7 @@ export class Booking {
     | 'infants'
     | 'partySize'
     | 'inviteSequence'
+    | 'answers'
     | 'manageGeneration';
 
   @Field(() => ID, { description: 'Stable identifier of the booking.' })
@@ -180,6 +182,10 @@ export class Booking {
 
   @Property({ type: 'text', nullable: true })
   dietaryRestrictions?: string | null;
+
+  /** The answers to the service's questions, each with the question as it was asked (answers.ts). */
+  @Property({ type: 'json' })
+  answers: BookingAnswer[] = [];
 
   @Property({ type: 'text', nullable: true })
   accessibilityNeeds?: string | null;

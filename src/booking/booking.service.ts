@@ -12,6 +12,7 @@ import { PaymentStatus } from '../payments/payment.enums';
 import type { Payment } from '../payments/payment.entity';
 import type { PaymentService } from '../payments/payment.service';
 import { Slot } from '../scheduling/slot.entity';
+import { parseAnswers } from './answers';
 import { assertParticipant, assertProviderOf } from './booking-access';
 import type { MoneyOutcome } from './booking-events';
 import { snapshot, seatsOf, type BookingLifecycle } from './booking-lifecycle';
@@ -91,6 +92,7 @@ export class BookingService {
     const planned = await this.plan(ctx, actor.userId, slotIds, input.party, BookingMode.INSTANT);
     const plan = input.promoCode == null ? planned : await withPromoCode(ctx, input.promoCode, planned);
     const meetingProvider = meetingProviderOf(plan.service, input.meetingProvider);
+    const answers = parseAnswers(plan.service.questions, input.answers);
     return this.place(ctx, {
       ...plan,
       notes,
@@ -98,6 +100,7 @@ export class BookingService {
       contact,
       dietaryRestrictions,
       accessibilityNeeds,
+      answers,
       meetingProvider,
     });
   }

@@ -111,8 +111,8 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
   }
   booking.ctes.push(
     `b as (insert into booking (id, reference, service_id, customer_id, status, starts_at, ends_at, adults, children, infants, subtotal, discount, tax, total,
-        currency, terms, lines, payment_id, hold_expires_at, meeting_provider, series_id, meeting_url, notes, special_requirements, contact, dietary_restrictions, accessibility_needs, invite_sequence, created_at, updated_at)
-      select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ${paid ? '(select id from pay)' : 'null'}, ?, ?::meeting_provider, ?, ?, ?, ?, ?::jsonb, ?, ?, 0, ?, ? from seats returning *)`,
+        currency, terms, lines, payment_id, hold_expires_at, meeting_provider, series_id, meeting_url, notes, special_requirements, contact, dietary_restrictions, accessibility_needs, answers, invite_sequence, created_at, updated_at)
+      select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ${paid ? '(select id from pay)' : 'null'}, ?, ?::meeting_provider, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, 0, ?, ? from seats returning *)`,
     `links as (insert into booking_slot (booking_id, slot_id, seats, unit_price)
       select b.id, u.slot_id, ?, u.unit_price from b, unnest(?::int[], ?::numeric[]) as u(slot_id, unit_price) returning 1)`,
   );
@@ -143,6 +143,7 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
     plan.contact ? JSON.stringify(plan.contact) : null,
     plan.dietaryRestrictions ?? null,
     plan.accessibilityNeeds ?? null,
+    JSON.stringify(plan.answers ?? []),
     now,
     now,
     terms.seats,

@@ -1,6 +1,7 @@
 import { Role } from '../accounts/role';
 import type { RateLimits } from '../accounts/rate-limits';
 import { BookingMode } from '../catalog/service.enums';
+import { parseAnswers } from '../booking/answers';
 import { lookupOf } from '../booking/booking-lookup';
 import { isPaid } from '../booking/booking-plan';
 import { MAX_NOTE_LENGTH, parseSlotIds } from '../booking/booking-rules';
@@ -12,10 +13,12 @@ import { placeBooking, type Placement } from '../booking/place-booking';
 import { newReference } from '../booking/reference';
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import { inOneStatement, type Actor, type RequestContext } from '../core/context';
-import { DomainError, NotFound, Unauthenticated } from '../core/errors';
+import { NotFound, Unauthenticated } from '../core/errors';
 import { optionalText } from '../core/validate';
 import type { Links } from '../notifications/links';
 import type { PaymentService } from '../payments/payment.service';
+import { parseLocale, requestLocale } from '../i18n';
+import type { ProposalService } from '../proposals/proposal.service';
 import { Slot } from '../scheduling/slot.entity';
 import { GuestNextStep, type GuestBookInput, type GuestBooking } from './guest.types';
 
@@ -42,6 +45,7 @@ export class GuestBookingService {
     private readonly limits: RateLimits,
     private readonly links: Links,
     private readonly confirmMinutes: number,
+    private readonly proposals: ProposalService,
   ) {}
 
   async book(ctx: RequestContext, input: GuestBookInput): Promise<GuestBooking> {
@@ -51,15 +55,26 @@ export class GuestBookingService {
     const specialRequirements = optionalText('specialRequirements', input.specialRequirements, MAX_NOTE_LENGTH);
     const dietaryRestrictions = optionalText('dietaryRestrictions', input.dietaryRestrictions, MAX_NOTE_LENGTH);
     const accessibilityNeeds = optionalText('accessibilityNeeds', input.accessibilityNeeds, MAX_NOTE_LENGTH);
+    const locale = input.locale == null ? requestLocale(ctx) : parseLocale('locale', input.locale);
     const first = await ctx.em.findOne(Slot, slotIds[0], { populate: ['service'] });
     if (!first) throw new NotFound('Slot', slotIds[0]);
-    if (first.service.getEntity().bookingMode !== BookingMode.INSTANT)
-      throw new DomainError('APPROVAL_REQUIRED', 'This service takes proposals: sign in and use propose');
     await this.limits.guestBooking(ctx, contact.email);
-    const guestId = await this.guestFor(ctx, contact);
+    const guestId = await this.guestFor(ctx, contact, locale);
     const guestCtx = actingAsCustomer(ctx, guestId);
+    if (first.service.getEntity().bookingMode === BookingMode.APPROVAL) {
+      // A proposal holds no seats and confirms nothing: the provider's answer is what the guest waits for.
+      const proposal = await this.proposals.propose(guestCtx, { ...input, message: notes });
+      return {
+        nextStep: GuestNextStep.WAIT_FOR_PROVIDER,
+        booking: null,
+        proposalId: String(proposal.id),
+        holdExpiresAt: null,
+      };
+    }
+    const planned = await this.bookings.plan(guestCtx, guestId, slotIds, input.party, BookingMode.INSTANT);
     const plan = {
-      ...(await this.bookings.plan(guestCtx, guestId, slotIds, input.party, BookingMode.INSTANT)),
+      ...planned,
+      answers: parseAnswers(planned.service.questions, input.answers),
       notes,
       specialRequirements,
       contact,
@@ -116,15 +131,15 @@ export class GuestBookingService {
    * The guest identity of the contact's email, made on its first booking (its name follows the latest).
    * An address that has an account books through it: signed in, with `book`.
    */
-  private async guestFor(ctx: RequestContext, contact: Contact): Promise<number> {
+  private async guestFor(ctx: RequestContext, contact: Contact, locale: string): Promise<number> {
     const [account] = await ctx.em.execute('select 1 from app_user where email = ? and not guest', [contact.email]);
     if (account)
       throw new Unauthenticated('This email address has an account: sign in to book with it (book), or use another');
     const [row] = await ctx.em.execute<{ id: number }[]>(
-      `insert into app_user (email, password_hash, name, role, timezone, created_at, guest)
-         values (?, '', ?, 'CUSTOMER', 'UTC', ?, true)
-         on conflict (email) where guest do update set name = excluded.name returning id`,
-      [contact.email, contact.name, ctx.clock.now()],
+      `insert into app_user (email, password_hash, name, role, timezone, locale, created_at, guest)
+         values (?, '', ?, 'CUSTOMER', 'UTC', ?, ?, true)
+         on conflict (email) where guest do update set name = excluded.name, locale = excluded.locale returning id`,
+      [contact.email, contact.name, locale, ctx.clock.now()],
     );
     return row.id;
   }

@@ -23,7 +23,7 @@ export class GuestResolver {
 
   @Mutation(() => GuestBooking, {
     description:
-      "Books one INSTANT service without an account, for a contact (name, email). Free: PENDING_CONFIRMATION, seats held until the guest confirms from the link mailed to the email. Paid: PENDING_PAYMENT, pay at checkoutUrl (Stripe Checkout). An email that has an account is UNAUTHENTICATED (sign in and book); limited per client address and per email (RATE_LIMITED); the email's holds count against the HOLD_LIMIT caps. Else as `book`.",
+      "Books without an account, for a contact (name, email); on an APPROVAL service, sends a proposal instead (WAIT_FOR_PROVIDER, proposalId). Free: PENDING_CONFIRMATION, seats held until the guest confirms from the link mailed to the email. Paid: PENDING_PAYMENT, pay at checkoutUrl (Stripe Checkout). An email that has an account is UNAUTHENTICATED (sign in and book); limited per client address and per email (RATE_LIMITED); the email's holds count against the HOLD_LIMIT caps. Else as `book`.",
   })
   bookAsGuest(
     @Ctx() ctx: RequestContext,

@@ -1,6 +1,7 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { PartyInput } from '../booking/booking.inputs';
 import { BookingLookup } from '../booking/booking-lookup';
+import { AnswerInput } from '../booking/answers';
 import { ContactInput } from '../booking/contact';
 
 @InputType('GuestBookInput', {
@@ -25,11 +26,23 @@ export class GuestBookInput {
   dietaryRestrictions?: string | null;
   @Field(() => String, { nullable: true, description: 'Accessibility needs of the party, at most 2,000 characters.' })
   accessibilityNeeds?: string | null;
+  @Field(() => [AnswerInput], {
+    nullable: true,
+    description: "Answers to the service's questions, as in book (BAD_USER_INPUT on `answers.<questionId>`).",
+  })
+  answers?: AnswerInput[] | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The language of the emails to the guest: "en" or "it"; when omitted, the Accept-Language of the request, else "en".',
+  })
+  locale?: string | null;
 }
 
 export enum GuestNextStep {
   CONFIRM_BY_EMAIL = 'CONFIRM_BY_EMAIL',
   PAY_AT_CHECKOUT = 'PAY_AT_CHECKOUT',
+  WAIT_FOR_PROVIDER = 'WAIT_FOR_PROVIDER',
 }
 registerEnumType(GuestNextStep, {
   name: 'GuestNextStep',
@@ -37,17 +50,28 @@ registerEnumType(GuestNextStep, {
   valuesConfig: {
     CONFIRM_BY_EMAIL: { description: 'Follow the link mailed to the contact email before holdExpiresAt.' },
     PAY_AT_CHECKOUT: { description: 'Pay at checkoutUrl (Stripe Checkout) before holdExpiresAt.' },
+    WAIT_FOR_PROVIDER: {
+      description: 'An APPROVAL service: a proposal was sent (proposalId); the provider answers by email.',
+    },
   },
 });
 
 @ObjectType('GuestBooking', { description: 'A booking made by bookAsGuest, and what the guest does next.' })
 export class GuestBooking {
   @Field(() => GuestNextStep, { description: 'What the guest does next.' }) nextStep!: GuestNextStep;
-  @Field(() => BookingLookup, { description: 'The booking as its customer sees it without signing in.' })
-  booking!: BookingLookup;
+  @Field(() => BookingLookup, {
+    nullable: true,
+    description: 'The booking as its customer sees it without signing in; null for a proposal (WAIT_FOR_PROVIDER).',
+  })
+  booking!: BookingLookup | null;
+  @Field(() => ID, { nullable: true, description: 'WAIT_FOR_PROVIDER: the proposal sent.' }) proposalId?: string | null;
   @Field(() => String, { nullable: true, description: 'PAY_AT_CHECKOUT: the Stripe Checkout page to pay at.' })
   checkoutUrl?: string | null;
-  @Field({ description: 'When the held seats are released unless confirmed (or paid).' }) holdExpiresAt!: Date;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the held seats are released unless confirmed (or paid); null for a proposal, which holds none.',
+  })
+  holdExpiresAt!: Date | null;
 }
 
 @ObjectType('ManagedBooking', {

@@ -242,6 +242,7 @@ export class NotificationService {
         entry.service.getEntity(),
         link,
         recipient.timezone,
+        recipient.locale,
       );
       const message = tx.em.create(Message, { recipient, to: recipient.email, subject, text, html });
       // The guest the seats are for hears of them too, as a booking's guest does, on the customer's behalf.
@@ -290,12 +291,13 @@ export class NotificationService {
     return recipients.flatMap(([recipient, side]) => {
       // No account behind the address: a fixed text with the manage link (guest-mail.ts), sent as it is.
       if (side === 'customer' && recipient.guest) {
-        const mail = guestBookingMail(kind, booking, this.links.site, manageLink);
+        const mail = guestBookingMail(kind, booking, this.links.site, manageLink, recipient.locale);
         return [tx.em.create(Message, { recipient: null, to: recipient.email, ...mail })];
       }
       const reader: MailReader = {
         side,
         zone: recipient.timezone,
+        locale: recipient.locale,
         link: this.links.booking(booking.id, recipient.id),
         reviewLink: this.links.review(booking.id, recipient.id),
         ...(side === 'customer' ? { manageLink } : {}),
@@ -379,7 +381,7 @@ export class NotificationService {
       const customer = booking.customer.getEntity();
       const link = this.links.manage(booking.id, booking.manageGeneration);
       // A fixed text, to the customer's own address: no recipient, so that it goes whether or not confirmed.
-      const mail = guestBookingMail('manage_link', booking, this.links.site, link);
+      const mail = guestBookingMail('manage_link', booking, this.links.site, link, customer.locale);
       await this.store(tx, [tx.em.create(Message, { recipient: null, to: customer.email, ...mail })]);
     });
   }

@@ -41,6 +41,7 @@ import { verifyEmailPage } from './verify-email-page';
 import { managePage } from './manage-page';
 import type { ManageService } from '../guests/manage.service';
 import { calendarPage } from './calendar-page';
+import { servicePage } from './service-page';
 import { explorerPage } from './explorer';
 import type { Links } from '../notifications/links';
 import type { PaymentEventService } from '../payments/payment-events.service';
@@ -192,7 +193,12 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
           'actor' in res.locals
             ? (res.locals.actor as Actor | undefined)
             : await deps.tokens.authenticate(deps.orm.em, req.headers.authorization);
-        const context = new LazyContext(deps.orm, deps.clock, { actor, ip: req.ip, userAgent: req.get('user-agent') });
+        const context = new LazyContext(deps.orm, deps.clock, {
+          actor,
+          ip: req.ip,
+          userAgent: req.get('user-agent'),
+          acceptLanguage: req.get('accept-language'),
+        });
         startDeadline(context, deps.settings.operationTimeoutMs);
         return context;
       },
@@ -214,6 +220,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
 
   app.use(WEB_ASSETS_PATH, webAssets());
   app.use(calendarPage({ schema: deps.schema, orm: deps.orm, clock: deps.clock, log: deps.log }));
+  app.use(servicePage({ schema: deps.schema, orm: deps.orm, clock: deps.clock, log: deps.log }));
   app.use(feedRoute({ orm: deps.orm, clock: deps.clock, log: deps.log, feeds: deps.feeds }));
   app.use(
     imageRoutes({

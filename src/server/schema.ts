@@ -2,6 +2,7 @@ import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, getMetadataStorage, type ContainerType, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { AccountResolver } from '../accounts/account.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
+import { BookingAnswersResolver } from '../booking/answers';
 import { AuditEntryResolver, BookingResolver } from '../booking/booking.resolver';
 import { PriceLineResolver } from '../booking/terms.types';
 import { BookingSeriesResolver, SeriesResolver } from '../booking/series.resolver';
@@ -49,6 +50,7 @@ const RESOLVERS: Factory[] = [
   [AvailabilityCheckResolver, (d) => new AvailabilityCheckResolver(d.availabilityChecks)],
   [BookingResolver, (d) => new BookingResolver(d.bookings, d.bookingQueries)],
   [AuditEntryResolver, () => new AuditEntryResolver()],
+  [BookingAnswersResolver, () => new BookingAnswersResolver()],
   [SeriesResolver, (d) => new SeriesResolver(d.series)],
   [BookingSeriesResolver, () => new BookingSeriesResolver()],
   [AuditResolver, (d) => new AuditResolver(d.audits)],

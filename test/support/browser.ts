@@ -31,7 +31,12 @@ export class OfflineBrowser {
     private readonly profile: string,
   ) {}
 
-  static async launch(origin: string, others: string[] = []): Promise<OfflineBrowser> {
+  /** `timezoneId`: the zone the browser lives in (the machine's by default). */
+  static async launch(
+    origin: string,
+    others: string[] = [],
+    { timezoneId }: { timezoneId?: string } = {},
+  ): Promise<OfflineBrowser> {
     if (!fs.existsSync(CHROMIUM))
       throw new Error(`The browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
@@ -39,6 +44,7 @@ export class OfflineBrowser {
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
+      timezoneId,
       // The network itself knows no other host either: a request that slipped past routing would fail.
       args: [...ARGS, `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE ${new URL(origin).hostname}`],
     });
