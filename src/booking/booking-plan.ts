@@ -82,6 +82,8 @@ export interface BookingPlan {
   accessibilityNeeds?: string | null;
   /** The seats are already held for this customer (a waitlist offer); otherwise they are taken now. */
   seatsHeld?: boolean;
+  /** The new booking's id, when it was taken from its sequence with the read of the slots. */
+  bookingId?: number | null;
 }
 
 /** Whether the plan's booking is paid by card (a paying service, a price above zero). */

@@ -25,6 +25,7 @@ import type { BookInput, ModifyBookingInput, PartyInput } from './booking.inputs
 import { BOOKING_STATES, seatColumn } from './booking.state';
 import { assertMayHold } from './hold-policy';
 import { placeBooking } from './place-booking';
+import { bookingSlots } from './booking-reads';
 import { repriceLines, type PartySize } from './pricing';
 import { newReference } from './reference';
 import { changeSeats } from './seat-ledger';
@@ -79,7 +80,8 @@ export class BookingService {
     /** Another adult price per slot than today's (a provider's counter-offer). */
     price: string | null = null,
   ): Promise<BookingPlan> {
-    const found = await ctx.em.find(Slot, { id: { $in: slotIds } }, { populate: ['service.provider'] });
+    // A booking (INSTANT) takes its id with the read: no round trip of its own for it.
+    const { slots: found, bookingId } = await bookingSlots(ctx, slotIds, mode === BookingMode.INSTANT);
     if (found.length === 0) throw new NotFound('Slot', slotIds[0]);
     const service = found[0].service.getEntity();
     if (service.provider.getEntity().user.id === customerId)
@@ -93,7 +95,7 @@ export class BookingService {
     const party = parseParty(partyInput, service);
     const slots = checkSlots(slotIds, found, service, ctx.clock.now());
     const offer = price === null ? undefined : offerNow(service, slots, party, () => price);
-    return this.planFor(ctx, service, customerId, slots, party, { offer });
+    return { ...this.planFor(ctx, service, customerId, slots, party, { offer }), bookingId };
   }
 
   /**
@@ -143,9 +145,10 @@ export class BookingService {
     plan: BookingPlan,
     within?: (tx: TxContext, place: (tx: TxContext) => Promise<Booking>) => Promise<T>,
   ): Promise<T | Booking> {
-    const [{ id }] = await ctx.em.execute<{ id: number }[]>(
-      `select nextval(pg_get_serial_sequence('booking', 'id'))::int as id`,
-    );
+    const id =
+      plan.bookingId ??
+      (await ctx.em.execute<{ id: number }[]>(`select nextval(pg_get_serial_sequence('booking', 'id'))::int as id`))[0]
+        .id;
     const reference = newReference(ctx.clock.now());
     if (isPaid(plan)) await assertMayHold(ctx, plan);
     const intent = isPaid(plan)
