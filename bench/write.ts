@@ -248,7 +248,7 @@ async function startSide(label: string, script: string, serverUrl: string, env: 
     proxied.hostname = '127.0.0.1';
     proxied.port = String(await proxy.listen());
     side.proxies.push(proxy);
-    side.servers.push(await startServerProcess({ ...env, DATABASE_URL: proxied.toString() }, script));
+    side.servers.push(await startServerProcess({ ...env, DATABASE_URL: proxied.toString() }, script, 180_000));
   }
   const tokens = new Tokens(JWT_SECRET, 600, systemClock, new SessionCheck(systemClock)); // only issues tokens here
   side.tokenOf = async (userId: number) => {

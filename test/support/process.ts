@@ -25,7 +25,12 @@ export async function runUntilExit(env: Record<string, string>): Promise<{ code:
 }
 
 /** Runs the built server (`node dist/src/main.js`, as `npm start` does), or another built `script` that logs `ready at <url>`, as a separate process. */
-export function startServerProcess(env: Record<string, string>, script = 'dist/src/main.js'): Promise<ServerProcess> {
+export function startServerProcess(
+  env: Record<string, string>,
+  script = 'dist/src/main.js',
+  /** How long it may take to be ready (the bench's A/B starts servers on a busy machine). */
+  startMs = 30_000,
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, [path.resolve(script)], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', JWT_SECRET, METRICS_TOKEN, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -36,7 +41,7 @@ export function startServerProcess(env: Record<string, string>, script = 'dist/s
     const timer = setTimeout(() => {
       child.kill('SIGKILL'); // not left running behind a failed test
       reject(new Error(`server did not start:\n${output}`));
-    }, 30_000);
+    }, startMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const ready = /ready at (http:\/\/\S+)"/.exec(output);
