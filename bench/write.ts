@@ -69,8 +69,8 @@ async function bookDirectly(db: Pool, customerId: number, slotId: number): Promi
     if (!taken.rowCount) throw new Error('slot full');
     const { service_id: serviceId, starts_at: startsAt, ends_at: endsAt } = taken.rows[0];
     const booking = await client.query(
-      `insert into booking (reference, service_id, customer_id, status, starts_at, ends_at, adults, children, infants, subtotal, discount, tax, total, currency, terms, lines, created_at, updated_at)
-       values ($1, $2, $3, 'CONFIRMED', $4, $5, 1, 0, 0, '10', '0', '0', '10', 'EUR', '{}', '[]', now(), now()) returning id`,
+      `insert into booking (reference, service_id, customer_id, status, starts_at, ends_at, adults, children, infants, subtotal, discount, tax, total, currency, terms, lines, meeting_provider, created_at, updated_at)
+       values ($1, $2, $3, 'CONFIRMED', $4, $5, 1, 0, 0, '10', '0', '0', '10', 'EUR', '{}', '[]', 'NONE', now(), now()) returning id`,
       [reference(), serviceId, customerId, startsAt, endsAt],
     );
     const bookingId = booking.rows[0].id;
@@ -104,8 +104,8 @@ async function bookDirectly(db: Pool, customerId: number, slotId: number): Promi
 async function bookInOneStatement(db: Pool, customerId: number, slotId: number): Promise<void> {
   const { rowCount } = await db.query(
     `with s as (update slot set booked = booked + 1 where id = $1 and status = 'OPEN' and booked + held + 1 <= capacity returning id, service_id, starts_at, ends_at),
-          b as (insert into booking (reference, service_id, customer_id, status, starts_at, ends_at, adults, children, infants, subtotal, discount, tax, total, currency, terms, lines, created_at, updated_at)
-                select $2, service_id, $3, 'CONFIRMED', starts_at, ends_at, 1, 0, 0, '10', '0', '0', '10', 'EUR', '{}', '[]', now(), now() from s returning id),
+          b as (insert into booking (reference, service_id, customer_id, status, starts_at, ends_at, adults, children, infants, subtotal, discount, tax, total, currency, terms, lines, meeting_provider, created_at, updated_at)
+                select $2, service_id, $3, 'CONFIRMED', starts_at, ends_at, 1, 0, 0, '10', '0', '0', '10', 'EUR', '{}', '[]', 'NONE', now(), now() from s returning id),
           l as (insert into booking_slot (booking_id, slot_id, seats, unit_price) select b.id, s.id, 1, '10' from b, s returning 1),
           a as (insert into audit_entry (subject_type, subject_id, booking_id, action, actor_id, after, created_at) select 'booking', id, id, 'booking.created', $3, '{}', now() from b returning 1)
      select pg_notify('live_slots', json_build_object('serviceId', s.service_id, 'slotIds', json_build_array(s.id), 'reason', 'BOOKED', 'at', now())::text) from s`,
@@ -248,7 +248,7 @@ async function startSide(label: string, script: string, serverUrl: string, env: 
     proxied.hostname = '127.0.0.1';
     proxied.port = String(await proxy.listen());
     side.proxies.push(proxy);
-    side.servers.push(await startServerProcess({ ...env, DATABASE_URL: proxied.toString() }, script, 180_000));
+    side.servers.push(await startServerProcess({ ...env, DATABASE_URL: proxied.toString() }, script));
   }
   const tokens = new Tokens(JWT_SECRET, 600, systemClock, new SessionCheck(systemClock)); // only issues tokens here
   side.tokenOf = async (userId: number) => {

@@ -4,11 +4,12 @@ import { z } from 'zod';
 import type { HoldSettings } from './booking/hold-policy';
 import type { GoogleSettings } from './calendars/google-client';
 import type { ZoomSettings } from './calendars/zoom-client';
+import { WHEREBY_DEFAULTS, type WherebySettings } from './integrations/whereby/whereby-client';
 import type { ImageSettings } from './images/image-storage';
 import type { StripeSettings } from './payments/stripe-gateway';
 import type { WebhookSettings } from './webhooks/webhook-sender';
 
-/** Settings from the environment (README, "Settings"; every one is listed in .env.example). */
+/** Settings from the environment (docs/operations.md, "Settings"; every one is listed in .env.example). */
 export interface Config {
   databaseUrl?: string;
   dataDir: string;
@@ -35,6 +36,8 @@ export interface Config {
   stripe?: StripeSettings;
   /** Zoom meetings for ZOOM services: on only with all three credentials; ZOOM_API_URL points every call at another host (tests). */
   zoom?: ZoomSettings;
+  /** Whereby rooms for WHEREBY bookings: on only with WHEREBY_API_KEY; WHEREBY_API_URL points the calls at another host (tests). */
+  whereby?: WherebySettings;
   /** How long seats stay held for a payment, a proposal waits, and a waitlist offer stands. */
   holdMinutes: number;
   /** Caps on one customer's unpaid holds, and the cooldown before holding a released slot again. */
@@ -173,7 +176,7 @@ const portNumber = (fallback: number) =>
 
 /**
  * Every environment variable the server reads, checked at start: a bad value stops it with one line
- * naming the variable. A new setting is one line here (and one in `loadConfig` and the README).
+ * naming the variable. A new setting is one line here (and one in `loadConfig` and docs/operations.md).
  */
 const ENV = z.object({
   NODE_ENV: text(),
@@ -220,6 +223,9 @@ const ENV = z.object({
   ZOOM_CLIENT_SECRET: text(),
   ZOOM_API_URL: text(),
   ZOOM_TIMEOUT_MS: number(10_000),
+  WHEREBY_API_KEY: text(),
+  WHEREBY_API_URL: text(),
+  WHEREBY_TIMEOUT_MS: number(WHEREBY_DEFAULTS.timeoutMs),
   GOOGLE_CLIENT_ID: text(),
   GOOGLE_CLIENT_SECRET: text(),
   GOOGLE_API_URL: text(),
@@ -366,6 +372,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     zoom: zoom(e),
+    whereby: e.WHEREBY_API_KEY
+      ? {
+          apiKey: e.WHEREBY_API_KEY,
+          apiUrl: e.WHEREBY_API_URL ?? WHEREBY_DEFAULTS.apiUrl,
+          timeoutMs: e.WHEREBY_TIMEOUT_MS,
+        }
+      : undefined,
     google: google(e),
     holdMinutes: e.HOLD_MINUTES,
     holds: {

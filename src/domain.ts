@@ -10,9 +10,12 @@ import type { BookingChanged } from './booking/booking-events';
 import { BookingLifecycle } from './booking/booking-lifecycle';
 import { BookingQueryService } from './booking/booking-query.service';
 import { BookingService } from './booking/booking.service';
+import { SeriesService } from './booking/series.service';
 import { CalendarFeedService } from './calendars/feed.service';
 import { ZoomClient } from './calendars/zoom-client';
 import { ZoomMeetings } from './calendars/zoom.service';
+import { WherebyClient } from './integrations/whereby/whereby-client';
+import { WherebyMeetings } from './integrations/whereby/whereby-meetings';
 import { calendarListener, CalendarSyncer } from './calendars/calendar-sync';
 import { CalendarService } from './calendars/calendar.service';
 import { GoogleApi } from './calendars/google-client';
@@ -35,11 +38,14 @@ import { PaymentService } from './payments/payment.service';
 import { StripeGateway } from './payments/stripe-gateway';
 import { auditProposal } from './proposals/proposal-events';
 import { ProposalService } from './proposals/proposal.service';
+import { promoUses } from './promotions/promo-uses';
+import { PromoCodeService } from './promotions/promo.service';
 import { auditReview } from './reviews/review-events';
 import { ReviewService } from './reviews/review.service';
 import { BlackoutService } from './scheduling/blackout.service';
 import { AvailabilityCheckService } from './scheduling/availability-check.service';
 import { SchedulingService } from './scheduling/scheduling.service';
+import { MinimumCapacity } from './scheduling/minimum-capacity';
 import { WaitlistOffers } from './waitlist/waitlist-offers';
 import { WaitlistService } from './waitlist/waitlist.service';
 import { Tokens } from './server/tokens';
@@ -58,9 +64,13 @@ export interface Domain {
   catalog: CatalogService;
   scheduling: SchedulingService;
   blackouts: BlackoutService;
+  promoCodes: PromoCodeService;
+  minimumCapacity: MinimumCapacity;
   availabilityChecks: AvailabilityCheckService;
   bookings: BookingService;
   bookingQueries: BookingQueryService;
+  /** Recurring bookings (bookSeries). */
+  series: SeriesService;
   audits: AuditService;
   notifications: NotificationService;
   /** The links emails carry; the server's booking page checks its signatures with them. */
@@ -72,6 +82,7 @@ export interface Domain {
   webhooks: WebhookService;
   feeds: CalendarFeedService;
   zoom: ZoomMeetings;
+  whereby: WherebyMeetings;
   calendars: CalendarService;
   /** The calendar jobs (sync, resync, busy times, revoke); without Google settings there is no connection to run them for. */
   calendarSync?: CalendarSyncer;
@@ -115,13 +126,15 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const notifications = new NotificationService(links, config.followUpHours);
   const lifecycle = new BookingLifecycle(events);
   const zoom = new ZoomMeetings(config.zoom ? new ZoomClient(config.zoom) : undefined, lifecycle);
-  const catalog = new CatalogService(events, zoom.configured);
+  const whereby = new WherebyMeetings(config.whereby ? new WherebyClient(config.whereby) : undefined, lifecycle);
+  const catalog = new CatalogService(events, { zoom: zoom.configured, whereby: whereby.configured });
   const stripe = config.stripe ? new StripeGateway(config.stripe) : undefined;
   const payments = new PaymentService(stripe, config.holdMinutes, lifecycle, log);
   const offers = new WaitlistOffers(events, config.waitlistOfferHours);
   const bookings = new BookingService(lifecycle, payments);
   const google = config.google ? new GoogleApi(config.google, `${config.publicUrl}/oauth/google/callback`) : undefined;
   const calendarTokens = new SecretBox(config.google?.tokenKey, 'CALENDAR_TOKEN_KEY');
+  const scheduling = new SchedulingService(catalog, lifecycle, bookings, events);
   const calendarSync = google ? new CalendarSyncer(google, calendarTokens, notifications, links, lifecycle) : undefined;
 
   events
@@ -132,7 +145,9 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
       (tx, change) => notifications.bookingChanged(tx, change),
       webhookListeners.bookingChanged,
       (tx, change) => zoom.bookingChanged(tx, change),
+      (tx, change) => whereby.bookingChanged(tx, change),
       calendarListener,
+      promoUses,
       countChange,
     )
     .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
@@ -166,11 +181,14 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     rateLimits,
     accounts: new AccountService(sessions, rateLimits, links),
     catalog,
-    scheduling: new SchedulingService(catalog, lifecycle, bookings, events),
+    scheduling,
+    minimumCapacity: new MinimumCapacity(scheduling),
     blackouts: new BlackoutService(catalog, lifecycle),
+    promoCodes: new PromoCodeService(catalog, events),
     availabilityChecks: new AvailabilityCheckService(catalog),
     bookings,
     bookingQueries: new BookingQueryService(rateLimits),
+    series: new SeriesService(bookings, lifecycle),
     audits: new AuditService(),
     notifications,
     links,
@@ -181,6 +199,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     webhooks: new WebhookService(config.webhooks, rateLimits),
     feeds: new CalendarFeedService(config.publicUrl, config.jwtSecret, links),
     zoom,
+    whereby,
     calendars: new CalendarService(
       google,
       calendarTokens,

@@ -7,7 +7,7 @@ import { BookDocument, LogInDocument, SlotsDocument } from '../client/generated/
 import { daysFromNow } from './support/fixtures';
 import { eventually } from './support/live';
 import { asTestServer, startServerProcess, type ServerProcess } from './support/process';
-import { readmeBlocks } from './support/readme';
+import { docBlocks } from './support/docs';
 import { createTestDatabase } from './support/server';
 
 const run = promisify(execFile);
@@ -152,8 +152,8 @@ describe('the client package, from a scratch project on Node 24', () => {
     expect(stdout).toBe('function Document\n');
   });
 
-  it("runs the README's snippet as written: signs in, reads bookings, and hears a change live", async () => {
-    const [snippet] = readmeBlocks('The client', 'ts');
+  it("runs the API guide's snippet as written: signs in, reads bookings, and hears a change live", async () => {
+    const [snippet] = docBlocks('docs/api-guide.md', 'The client', 'ts');
     fs.writeFileSync(path.join(scratch, 'app.ts'), snippet);
     const child = spawn(process.execPath, ['app.ts'], {
       cwd: scratch,

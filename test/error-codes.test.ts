@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ERROR_CODES } from '../src/core/errors';
+import { docSection } from './support/docs';
 
 /** Every .ts file under a folder. */
 function sources(dir: string): string[] {
@@ -15,12 +16,9 @@ function sources(dir: string): string[] {
     );
 }
 
-/** The rows of the README's "Error codes" table: code, HTTP status, when, what to do. */
-function readmeTable(): { code: string; status: string; when: string; action: string }[] {
-  const readme = fs.readFileSync('README.md', 'utf8');
-  const section = readme.slice(readme.indexOf('## Error codes'));
-  const body = section.slice(0, section.indexOf('\n## ', 1));
-  return body
+/** The rows of the API guide's "Error codes" table: code, HTTP status, when, what to do. */
+function guideTable(): { code: string; status: string; when: string; action: string }[] {
+  return docSection('docs/api-guide.md', 'Error codes')
     .split('\n')
     .filter((line) => /^\| `[A-Z_]+` \|/.test(line))
     .map((line) => {
@@ -47,8 +45,8 @@ const CODE_GIVEN = [
 describe('the error codes', () => {
   const files = sources('src').map((file) => ({ file, text: fs.readFileSync(file, 'utf8') }));
 
-  it('are one list in the source, and the README gives each its status, when and what to do', () => {
-    const rows = readmeTable();
+  it('are one list in the source, and the API guide gives each its status, when and what to do', () => {
+    const rows = guideTable();
     expect(rows.map((row) => row.code)).toEqual([...ERROR_CODES]);
     for (const row of rows) {
       expect({

@@ -90,7 +90,7 @@ describe('a PostgreSQL restart', () => {
     });
     expect(await healthBody()).toEqual(HEALTHY);
 
-    // The LISTEN connection comes back by itself; changes committed before it did are not pushed (README).
+    // The LISTEN connection comes back by itself; changes committed before it did are not pushed (docs/operations.md).
     await eventually(
       async () =>
         (

@@ -3,7 +3,7 @@ import { createService, signUp } from './support/fixtures';
 import { asTestServer, startServerProcess, type ServerProcess } from './support/process';
 import { createTestDatabase, type GraphQLResult, type TestServer } from './support/server';
 
-/** The budget this test holds the server to: its peak resident memory (README, "Running in production"). */
+/** The budget this test holds the server to: its peak resident memory (docs/operations.md, "Running in production"). */
 const MEMORY_BUDGET_MB = 1024;
 /** Slots of one service, every 15 minutes from tomorrow on: 96 a day, over a year in all. */
 const SLOTS = 40_000;

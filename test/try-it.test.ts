@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { readmeBlocks } from './support/readme';
+import { docBlocks } from './support/docs';
 import { startServerProcess, type ServerProcess } from './support/process';
 import { createTestDatabase } from './support/server';
 
@@ -56,7 +56,7 @@ describe("npm run seed, then the README's Try it", () => {
 
   it('runs the Try it block as written: a booking is made, the provider sees it and publishes a service', async () => {
     server = await startServerProcess({ DATABASE_URL: database.url });
-    const [, snippet] = readmeBlocks('Try it');
+    const [, snippet] = docBlocks('README.md', 'Try it');
     expect(snippet).toContain('gql()');
     const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', snippet], {
       env: { PATH: process.env.PATH, API: server.url },

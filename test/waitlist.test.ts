@@ -47,7 +47,7 @@ afterAll(async () => {
   await stripe.stop();
 });
 
-/** Each full slot starts an hour after the last: the owner's capacity-1 services share its time (README, "Appointments and buffers"). */
+/** Each full slot starts an hour after the last: the owner's capacity-1 services share its time (docs/booking.md, "Appointments and buffers"). */
 let nextHour = 10; // after the 09:00 slots the other tests make
 
 async function fullSlot(capacity: number, input: Parameters<typeof createService>[2] = {}) {

@@ -19,7 +19,7 @@ import {
   signUp,
   type Account,
 } from './support/fixtures';
-import { readmeBlocks } from './support/readme';
+import { docBlocks } from './support/docs';
 import { Receiver, verified } from './support/receiver';
 import { codes, startTestServer, type TestServer } from './support/server';
 
@@ -84,10 +84,10 @@ describe('outgoing webhooks', () => {
     const { data } = await book(slots[0].id, 2);
     const [first] = (await receiver.requests(seen + 1)).slice(seen);
     expect(first.headers['content-type']).toBe('application/json');
-    // Standard Webhooks: the standardwebhooks package verifies it with the secret as given, as the README's receiver does.
+    // Standard Webhooks: the standardwebhooks package verifies it with the secret as given, as the API guide's receiver does.
     expect(verified(secret, first)).toBe(true);
-    const [readmeReceiver] = readmeBlocks('Webhooks', 'js');
-    const receive = new Function('require', `${readmeReceiver}; return receive;`)(require);
+    const [guideReceiver] = docBlocks('docs/api-guide.md', 'Webhooks', 'js');
+    const receive = new Function('require', `${guideReceiver}; return receive;`)(require);
     expect(receive(secret, first.headers, first.body)).toEqual(JSON.parse(first.body));
     expect(() => receive(secret, first.headers, first.body.replace('booking', 'b00king'))).toThrow();
     expect(verified(`whsec_${Buffer.alloc(32, 1).toString('base64')}`, first)).toBe(false);
@@ -138,7 +138,7 @@ describe('outgoing webhooks', () => {
     const seen = receiver.received.length;
     await book(slots[0].id);
     const [delivery] = (await receiver.requests(seen + 1)).slice(seen);
-    expect(verified(`whsec_${bytes.toString('base64')}`, delivery)).toBe(true); // the README's conversion
+    expect(verified(`whsec_${bytes.toString('base64')}`, delivery)).toBe(true); // the API guide's conversion
     await server.ok(DeleteWebhookEndpointDocument, { id: hook.id }, owner.token);
   });
 

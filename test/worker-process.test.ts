@@ -54,7 +54,7 @@ describe('a separate worker process', () => {
     expect(await sample(worker.url, 'bookings_created_total')).toBe(0);
     expect(await sample(apiMetrics, 'bookings_created_total')).toBe(1);
     expect(await sample(apiMetrics, linked)).toBe(0);
-    // Summed over processes, as the README's alert rules do, every change is there once.
+    // Summed over processes, as the alert rules of docs/operations.md do, every change is there once.
     const everyChange = async (action: string) =>
       (await sample(apiMetrics, `booking_changes_total{action="${action}"}`)) +
       (await sample(worker.url, `booking_changes_total{action="${action}"}`));

@@ -48,7 +48,7 @@ export class User {
 
   /**
    * When the account's address was confirmed (the link its sign-up sent); until then mail to it carries
-   * no user's words, and its bookings' contacts are not mailed (README, "Running in production").
+   * no user's words, and its bookings' contacts are not mailed (docs/operations.md, "Running in production").
    */
   @Property({ type: 'timestamptz', nullable: true })
   emailVerifiedAt?: Date | null;

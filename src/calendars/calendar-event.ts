@@ -64,7 +64,7 @@ export function bookingIdOfEvent(eventId: string | null | undefined): number | n
  * The provider's calendar says who booked, whom for, and what the party needs (diet, accessibility).
  */
 export function bookingEvents(booking: Booking, service: Service, customer: User, link: string): CalendarEvent[] {
-  const meet = service.meetingProvider === MeetingProvider.GOOGLE_MEET;
+  const meet = booking.meetingProvider === MeetingProvider.GOOGLE_MEET;
   const runs = bookingRuns(booking);
   return runs.map(({ startsAt, endsAt }, run) => ({
     id: eventIdOf(booking.id, run),

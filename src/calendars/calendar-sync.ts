@@ -3,6 +3,7 @@ import { Booking } from '../booking/booking.entity';
 import type { BookingAction, BookingChanged } from '../booking/booking-events';
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import { lockBookingWhere } from '../booking/booking-locks';
+import { MeetingProvider } from '../catalog/service.enums';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import type { StatementParts } from '../core/effects';
 import type { SecretBox } from '../core/secret-box';
@@ -88,11 +89,12 @@ export function calendarListener(tx: TxContext, { action, booking, before, after
   const had = before !== null && hasEvent(before.status);
   if (!hasEvent(after.status) && !had) return;
   if (had === hasEvent(after.status) && LEAVES_EVENTS.has(action)) return;
-  const meetLink = action === 'booking.meeting_linked' ? ` and s.meeting_provider <> 'GOOGLE_MEET'` : '';
+  // A Meet link came from the calendar's own answer: its events already show it.
+  if (action === 'booking.meeting_linked' && booking.meetingProvider === MeetingProvider.GOOGLE_MEET) return;
   tx.effects.writeRows((name) =>
     pendingSyncs(
       name,
-      `select ?::int, c.id from calendar_connection c join service s on s.provider_id = c.provider_id where s.id = ? and c.status = 'ACTIVE'${meetLink}`,
+      `select ?::int, c.id from calendar_connection c join service s on s.provider_id = c.provider_id where s.id = ? and c.status = 'ACTIVE'`,
       [booking.id, booking.serviceId],
       tx.clock.now(),
     ),

@@ -64,7 +64,7 @@ export class ZoomMeetings {
     return this.client !== undefined;
   }
 
-  /** Listener of bookingChanged: the job, for a ZOOM service's booking or one that has (or may have) a meeting. */
+  /** Listener of bookingChanged: the job, for a ZOOM booking or one that has (or may have) a meeting. */
   bookingChanged(tx: TxContext, { action, booking }: BookingChanged): void {
     if (
       !this.client ||
@@ -77,9 +77,9 @@ export class ZoomMeetings {
       ctes: [],
       cteParams: [],
       calls: [
-        `(select ${job.sql} where (select meeting_provider from service where id = ?) = ? or exists (select 1 from zoom_meeting where booking_id = ?)) as ${name}`,
+        `(select ${job.sql} where ?::boolean or exists (select 1 from zoom_meeting where booking_id = ?)) as ${name}`,
       ],
-      callParams: [...job.params, booking.serviceId, MeetingProvider.ZOOM, booking.id],
+      callParams: [...job.params, booking.meetingProvider === MeetingProvider.ZOOM, booking.id],
     }));
   }
 
@@ -146,7 +146,7 @@ export class ZoomMeetings {
 
   private async read(ctx: RequestContext, bookingId: number): Promise<MeetingState | undefined> {
     const [state] = await ctx.em.execute<MeetingState[]>(
-      `select b.status, b.reference, b.starts_at, b.ends_at, s.name as service_name, s.timezone, s.meeting_provider, p.name as provider_name,
+      `select b.status, b.reference, b.starts_at, b.ends_at, s.name as service_name, s.timezone, b.meeting_provider, p.name as provider_name,
          z.meeting_id, z.requested_at, z.starts_at as meeting_starts_at, z.duration_minutes, z.topic
        from booking b join service s on s.id = b.service_id join provider p on p.id = s.provider_id left join zoom_meeting z on z.booking_id = b.id
        where b.id = ?`,

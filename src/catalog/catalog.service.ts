@@ -31,7 +31,31 @@ export const LIMITS = {
 };
 
 /** Copies the given fields, each checked and named, onto the service: never a blind assignment. */
-function applyTerms(service: Service, input: ServiceUpdateInput, zoomConfigured: boolean): void {
+/** How many meeting providers a service lets its customers choose from at most. */
+const MAX_MEETING_CHOICES = 6;
+
+/** Which meeting providers need server settings, and whether this server has them. */
+export interface MeetingSettings {
+  zoom: boolean;
+  whereby: boolean;
+}
+
+/** A meeting provider a service may offer: ZOOM and WHEREBY only on a server with their credentials. */
+function meetingProvider(field: string, provider: MeetingProvider, configured: MeetingSettings): MeetingProvider {
+  if (provider === MeetingProvider.ZOOM && !configured.zoom)
+    throw new BadInput(
+      field,
+      'ZOOM is not available: this server has no Zoom account configured (ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET)',
+    );
+  if (provider === MeetingProvider.WHEREBY && !configured.whereby)
+    throw new BadInput(
+      field,
+      'WHEREBY is not available: this server has no Whereby API key configured (WHEREBY_API_KEY)',
+    );
+  return provider;
+}
+
+function applyTerms(service: Service, input: ServiceUpdateInput, configured: MeetingSettings): void {
   if (input.name != null) service.name = text('name', input.name, 200, { singleLine: true });
   if (input.description !== undefined) service.description = optionalText('description', input.description, 10_000);
   if (input.category !== undefined)
@@ -55,13 +79,17 @@ function applyTerms(service: Service, input: ServiceUpdateInput, zoomConfigured:
     service.cutoffHours = intInRange('cutoffHours', input.cutoffHours, 0, LIMITS.cutoffHours);
   if (input.advanceDays != null)
     service.advanceDays = intInRange('advanceDays', input.advanceDays, 1, LIMITS.advanceDays);
-  if (input.meetingProvider === MeetingProvider.ZOOM && !zoomConfigured) {
-    throw new BadInput(
-      'meetingProvider',
-      'ZOOM is not available: this server has no Zoom account configured (ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET)',
+  if (input.meetingProvider != null)
+    service.meetingProvider = meetingProvider('meetingProvider', input.meetingProvider, configured);
+  if (input.meetingProviders != null) {
+    if (input.meetingProviders.length > MAX_MEETING_CHOICES)
+      throw new BadInput('meetingProviders', `at most ${MAX_MEETING_CHOICES} providers`);
+    if (new Set(input.meetingProviders).size !== input.meetingProviders.length)
+      throw new BadInput('meetingProviders', 'a provider is named twice');
+    service.meetingProviders = input.meetingProviders.map((choice) =>
+      meetingProvider('meetingProviders', choice, configured),
     );
   }
-  if (input.meetingProvider != null) service.meetingProvider = input.meetingProvider;
   if (input.maxActiveBookingsPerCustomer != null) {
     service.maxActiveBookingsPerCustomer = intInRange(
       'maxActiveBookingsPerCustomer',
@@ -142,16 +170,17 @@ export function serviceSnapshot(service: Service): object {
     bufferBeforeMinutes: service.bufferBeforeMinutes,
     bufferAfterMinutes: service.bufferAfterMinutes,
     meetingProvider: service.meetingProvider,
+    meetingProviders: service.meetingProviders,
     active: service.active,
   };
 }
 
 /** What can be booked: services and the providers who publish them. */
 export class CatalogService {
-  /** `zoomConfigured`: whether services may choose ZOOM meetings. */
+  /** `meetings`: whether services may choose ZOOM and WHEREBY meetings. */
   constructor(
     private readonly events: Events,
-    private readonly zoomConfigured = false,
+    private readonly meetings: MeetingSettings = { zoom: false, whereby: false },
   ) {}
 
   async createService(ctx: RequestContext, input: ServiceInput): Promise<Service> {
@@ -168,7 +197,7 @@ export class CatalogService {
       service.timezone = parseZone('timezone', input.timezone);
       service.currency = parseCurrency('currency', input.currency);
       service.maxPartySize = input.maxPartySize ?? intInRange('capacity', input.capacity, 1, LIMITS.capacity);
-      applyTerms(service, input, this.zoomConfigured);
+      applyTerms(service, input, this.meetings);
       await tx.em.persist(service).flush();
       await this.changed(tx, service, 'service.created', null);
       return service;
@@ -180,7 +209,7 @@ export class CatalogService {
       const service = await this.getService(tx, id);
       await assertManages(tx, service.provider);
       const before = serviceSnapshot(service);
-      applyTerms(service, input, this.zoomConfigured);
+      applyTerms(service, input, this.meetings);
       await tx.em.flush();
       await this.changed(tx, service, 'service.updated', before);
       return service;

@@ -1,5 +1,5 @@
 /**
- * Every code the API answers in `extensions.code`, the one list of them: the README's table ("Error
+ * Every code the API answers in `extensions.code`, the one list of them: the table in docs/api-guide.md ("Error
  * codes") gives each its HTTP status, when it is answered and what to do, and a test holds the two together.
  */
 export const ERROR_CODES = [

@@ -19,6 +19,8 @@ export const MAX_ROWS = {
   providers: 500,
   schedules: 500,
   blackouts: 500,
+  /** Promo codes listed at once. */
+  promoCodes: 500,
   paymentDiscrepancies: 500,
   /** Refunds, and payment discrepancies, listed on one booking. */
   bookingRefunds: 100,
@@ -41,7 +43,7 @@ export const MAX_ROWS = {
 export const MAX_SLOT_RANGE_MS = (42 * 24 + 1) * 3_600_000;
 
 /**
- * What one GraphQL operation may ask for, over HTTP and WebSocket alike (README, "Running in
+ * What one GraphQL operation may ask for, over HTTP and WebSocket alike (docs/operations.md, "Running in
  * production"). Fragments do not count as depth; `__typename` is not an alias. `queryLength` is checked
  * before anything is parsed.
  */

@@ -4,7 +4,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export const metrics = new Registry();
 collectDefaultMetrics({ register: metrics });
 
-/** What the business runs on (README, "Metrics"); unlabelled but for the bounded booking action. */
+/** What the business runs on (docs/operations.md, "Metrics"); unlabelled but for the bounded booking action. */
 export const businessMetrics = {
   bookingChanges: new Counter({
     name: 'booking_changes_total',

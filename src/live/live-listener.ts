@@ -6,7 +6,7 @@ const LISTENER_APPLICATION_NAME = 'booking-live-listener';
 
 /**
  * One LISTEN connection per process, on every channel of `handlers`. When the connection drops it
- * reconnects and listens again; notices sent while it was away are not replayed (README: "Live
+ * reconnects and listens again; notices sent while it was away are not replayed (docs/booking.md: "Live
  * updates"), which `listening` is told: false when it drops, true once it listens again.
  */
 export function liveListener(

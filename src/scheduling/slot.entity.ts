@@ -77,7 +77,7 @@ export const blackedOutSql = (slot: string, service?: string): string =>
 
 /**
  * Whether a slot of an appointment service (capacity 1) overlaps, widened by its service's buffers, a time
- * of its provider held by a live booking (`provider_busy`, README "Appointments and buffers"): such a slot
+ * of its provider held by a live booking (`provider_busy`, docs/booking.md, "Appointments and buffers"): such a slot
  * is closed for booking. The slot's own booking counts too; the slot is full then anyway.
  */
 export const providerBusySql = (slot: string, service?: string): string =>
@@ -184,6 +184,14 @@ export class Slot {
   @Property({ type: 'text', nullable: true })
   cancellationReason?: string | null;
 
+  /** Fewest confirmed seats needed by `minDeadline` (from its schedule at generation); null: no minimum. */
+  @Property({ nullable: true })
+  minCapacity?: number | null;
+
+  /** When the minimum is checked; the check_minimum_capacity job runs then. */
+  @Property({ type: 'timestamptz', nullable: true })
+  minDeadline?: Date | null;
+
   /** The slot's own price, else (at generation) its schedule's; null means the service's. */
   @Property({ type: 'decimal', precision: 14, scale: 4, nullable: true })
   priceAmount?: string | null;
@@ -200,7 +208,7 @@ export class Slot {
   @Formula((alias) => providerBusySql(String(alias)), { lazy: false })
   providerBusy: boolean = false;
 
-  /** Seats that can still be taken now (README, "How it behaves": "Slots"). */
+  /** Seats that can still be taken now (docs/booking.md, "How it behaves": "Slots"). */
   seatsAvailable(now: Date): number {
     if (
       this.status !== SlotStatus.OPEN ||

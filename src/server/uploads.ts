@@ -11,7 +11,7 @@ import { BadInput, DomainError } from '../core/errors';
 import type { ImageService } from '../images/image.service';
 import type { Tokens } from './tokens';
 
-/** The largest upload (5 MB, README "Images and uploads"); a multipart body may carry a little more for its headers. */
+/** The largest upload (5 MB, docs/booking.md, "Images and uploads"); a multipart body may carry a little more for its headers. */
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 const MULTIPART_OVERHEAD = 64 * 1024;
 

@@ -15,7 +15,7 @@ registerEnumType(WebhookDeliveryStatus, {
   },
 });
 
-/** The events an endpoint can subscribe to (README, "Webhooks"). */
+/** The events an endpoint can subscribe to (docs/api-guide.md, "Webhooks"). */
 export const WEBHOOK_EVENTS = [
   'booking.created',
   'booking.changed',

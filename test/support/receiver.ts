@@ -11,7 +11,7 @@ export interface Received {
 export type Answer = number | 'hang' | 'endless' | 'stall';
 
 /**
- * The README's verification, as a receiver writes it: the `standardwebhooks` package checks the
+ * The API guide's verification, as a receiver writes it: the `standardwebhooks` package checks the
  * signature of "id.timestamp.body" and that the timestamp is within five minutes.
  */
 export function verified(secret: string, received: Received): boolean {

@@ -13,7 +13,7 @@ import { WEBHOOK_DELIVERY_STATES } from '../../src/webhooks/webhook.state';
 const MOVERS: Mover[] = ['user', 'bank', 'server'];
 const { PENDING_PAYMENT, CONFIRMED, CANCELLED, EXPIRED, COMPLETED, NO_SHOW, REFUNDED } = BookingStatus;
 
-/** Every allowed move as `FROM>TO:mover`, written out from the README's state tables so that a change to a table shows here. */
+/** Every allowed move as `FROM>TO:mover`, written out from the state tables in docs/booking.md so that a change to a table shows here. */
 const ALLOWED: [StateTable<string>, string[]][] = [
   [
     BOOKING_STATES as StateTable<string>,

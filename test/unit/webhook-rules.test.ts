@@ -94,7 +94,7 @@ describe('webhook signing', () => {
     const before = `whsec_${bytes.toString('base64url')}`; // how secrets were written until Standard Webhooks
     const body = '{"id":"e1"}';
     const headers = signedHeaders(before, 'e1', body, new Date());
-    const rewritten = `whsec_${Buffer.from(before.slice('whsec_'.length), 'base64url').toString('base64')}`; // the README's line
+    const rewritten = `whsec_${Buffer.from(before.slice('whsec_'.length), 'base64url').toString('base64')}`; // the API guide's line
     expect(rewritten).toBe(`whsec_${bytes.toString('base64')}`);
     expect(verified(rewritten, { body, headers })).toBe(true);
   });
