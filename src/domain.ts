@@ -19,6 +19,7 @@ import { WherebyMeetings } from './integrations/whereby/whereby-meetings';
 import { calendarListener, CalendarSyncer } from './calendars/calendar-sync';
 import { CalendarService } from './calendars/calendar.service';
 import { GoogleApi } from './calendars/google-client';
+import { MicrosoftCalendar } from './calendars/microsoft-calendar';
 import { OAuthFlows } from './calendars/oauth-flow';
 import { CatalogService } from './catalog/catalog.service';
 import type { Config } from './config';
@@ -84,7 +85,7 @@ export interface Domain {
   zoom: ZoomMeetings;
   whereby: WherebyMeetings;
   calendars: CalendarService;
-  /** The calendar jobs (sync, resync, busy times, revoke); without Google settings there is no connection to run them for. */
+  /** The calendar jobs (sync, resync, busy times, revoke); without Google or Microsoft settings there is no connection to run them for. */
   calendarSync?: CalendarSyncer;
   reviews: ReviewService;
   images: ImageService;
@@ -127,15 +128,25 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const lifecycle = new BookingLifecycle(events);
   const zoom = new ZoomMeetings(config.zoom ? new ZoomClient(config.zoom) : undefined, lifecycle);
   const whereby = new WherebyMeetings(config.whereby ? new WherebyClient(config.whereby) : undefined, lifecycle);
-  const catalog = new CatalogService(events, { zoom: zoom.configured, whereby: whereby.configured });
+  const catalog = new CatalogService(events, {
+    zoom: zoom.configured,
+    whereby: whereby.configured,
+    teams: config.microsoft?.teams ?? false,
+  });
   const stripe = config.stripe ? new StripeGateway(config.stripe) : undefined;
   const payments = new PaymentService(stripe, config.holdMinutes, lifecycle, log);
   const offers = new WaitlistOffers(events, config.waitlistOfferHours);
   const bookings = new BookingService(lifecycle, payments);
   const google = config.google ? new GoogleApi(config.google, `${config.publicUrl}/oauth/google/callback`) : undefined;
-  const calendarTokens = new SecretBox(config.google?.tokenKey, 'CALENDAR_TOKEN_KEY');
+  const microsoft = config.microsoft
+    ? new MicrosoftCalendar(config.microsoft, `${config.publicUrl}/oauth/microsoft/callback`)
+    : undefined;
+  const calendarTokens = new SecretBox(config.google?.tokenKey ?? config.microsoft?.tokenKey, 'CALENDAR_TOKEN_KEY');
   const scheduling = new SchedulingService(catalog, lifecycle, bookings, events);
-  const calendarSync = google ? new CalendarSyncer(google, calendarTokens, notifications, links, lifecycle) : undefined;
+  const calendarSync =
+    google || microsoft
+      ? new CalendarSyncer({ google, microsoft }, calendarTokens, notifications, links, lifecycle)
+      : undefined;
 
   events
     .on(
@@ -172,7 +183,8 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
       webhookListeners.reviewCreated,
     )
     .on('slotCancelled', (tx, cancelled) => offers.slotCancelled(tx, cancelled))
-    .on('recordChanged', auditRecord);
+    .on('recordChanged', auditRecord)
+    .on('promoCodeChanged', webhookListeners.promoCodeChanged);
 
   return {
     sessionChecks,
@@ -202,6 +214,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     whereby,
     calendars: new CalendarService(
       google,
+      microsoft,
       calendarTokens,
       new OAuthFlows(config.publicUrl, createHmac('sha256', config.jwtSecret).update('oauth-pkce').digest('hex')),
     ),

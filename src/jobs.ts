@@ -105,11 +105,8 @@ export const WEBHOOK_ATTEMPTS = 21;
 /** Attempts of a redelivery asked for by hand: its last comes about 1.5 minutes after the first, while someone watches. */
 export const REDELIVERY_ATTEMPTS = 5;
 
-/** Attempts of one Zoom meeting change, with the same backoff: the last comes about three days after the first. */
-export const ZOOM_ATTEMPTS = 21;
-
-/** Attempts of one Whereby room change, as Zoom's: the last about three days after the first. */
-export const WHEREBY_ATTEMPTS = ZOOM_ATTEMPTS;
+/** Attempts of one Zoom or Whereby meeting change, with the same backoff: the last comes about three days after the first. */
+export const MEETING_ATTEMPTS = 21;
 
 export const jobs = {
   bookingMail: (

@@ -6,6 +6,7 @@ import {
   BookingDiscountDocument,
   CancelBookingDocument,
   CreatePromoCodeDocument,
+  CreateWebhookEndpointDocument,
   DeactivatePromoCodeDocument,
   ModifyBookingDocument,
   PromoCodesDocument,
@@ -13,6 +14,7 @@ import {
   type PromoCodeInput,
 } from '../client/generated/graphql';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
+import { Receiver, verified } from './support/receiver';
 import {
   createService,
   dailySlots,
@@ -26,21 +28,23 @@ import {
 import { codes, startTestServer, type GraphQLResult, type TestServer } from './support/server';
 
 let stripe: FakeStripe;
+let receiver: Receiver;
 let server: TestServer;
 let owner: Account;
 let customer: Account;
 let codeCount = 0;
 
 beforeAll(async () => {
-  stripe = await FakeStripe.start();
+  [stripe, receiver] = await Promise.all([FakeStripe.start(), Receiver.start()]);
   server = await startTestServer({
     stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 300 },
+    webhooks: { allowHttp: true, timeoutMs: 1_000 },
   });
   [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
 });
 afterAll(async () => {
   await server.stop();
-  await stripe.stop();
+  await Promise.all([stripe.stop(), receiver.stop()]);
 });
 
 /** A service (40.00 a seat unless told) with one slot 5 days ahead. */
@@ -288,6 +292,11 @@ describe('refusals name promoCode and change nothing', () => {
 describe('managing promo codes', () => {
   it('lists, updates and deactivates a code, keeps its audit trail, and lets nobody else change it', async () => {
     const { service } = await oneSlot();
+    const { createWebhookEndpoint } = await server.ok(
+      CreateWebhookEndpointDocument,
+      { url: receiver.url('/promo'), events: ['promo_code.changed'] },
+      owner.token,
+    );
     const code = await promo({ serviceId: service.id, maxUses: 3 });
     const listed = (await server.ok(PromoCodesDocument, { serviceId: service.id }, owner.token)).promoCodes;
     expect(listed.map((item) => item.id)).toContain(code.id);
@@ -310,6 +319,21 @@ describe('managing promo codes', () => {
       owner.token,
     );
     expect(duplicate.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'code' });
+
+    // The provider's endpoint heard each change, signed; the stranger's failed change sent nothing.
+    const heard = await receiver.requests(3);
+    expect(heard.every((request) => verified(createWebhookEndpoint.secret, request))).toBe(true);
+    expect(heard.map((request) => JSON.parse(request.body))).toEqual(
+      ['promo_code.created', 'promo_code.updated', 'promo_code.deactivated'].map((action) =>
+        expect.objectContaining({
+          type: 'promo_code.changed',
+          data: expect.objectContaining({
+            action,
+            promoCode: expect.objectContaining({ id: code.id, code: code.code, serviceId: service.id }),
+          }),
+        }),
+      ),
+    );
 
     const admin = await logInAdmin(server);
     const { auditTrail } = await server.ok(AuditTrailDocument, { subject: 'PROMO_CODE', id: code.id }, admin.token);

@@ -7,7 +7,16 @@ import {
   type BookSeriesMutation,
   CancelBookingSeriesDocument,
 } from '../client/generated/graphql';
-import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
+import { DateTime } from 'luxon';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  dstTransitions,
+  shiftDate,
+  signUp,
+  type Account,
+} from './support/fixtures';
 import { codes, startTestServer, type GraphQLResult, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -149,6 +158,20 @@ describe('recurring bookings', () => {
       expect.objectContaining({ occurrence: 11, slotId: null, code: 'SLOT_UNAVAILABLE' }),
     ]);
     expect(skipping.body.data!.bookSeries.bookings).toHaveLength(10);
+  });
+
+  it('keep the local time across a DST change', async () => {
+    const { spring } = dstTransitions('Europe/Rome');
+    const service = await createService(server, owner, { name: 'Spring lesson', capacity: 2, advanceDays: 1000 });
+    const from = shiftDate(spring, -14);
+    const slots = await dailySlots(server, owner, service.id, from, shiftDate(from, 28));
+    const { bookings } = (
+      await bookSeries(customers[2].token, { slotId: slots[0].id, occurrences: 4, party: { adults: 1 } })
+    ).body.data!.bookSeries;
+    const local = bookings.map((one) => DateTime.fromISO(one.startsAt, { zone: 'Europe/Rome' }));
+    expect(local.map((time) => time.toFormat('HH:mm'))).toEqual(['09:00', '09:00', '09:00', '09:00']);
+    expect(local.map((time) => time.offset)).toEqual([60, 60, 120, 120]);
+    expect(local.map((time) => time.toISODate())).toEqual([0, 7, 14, 21].map((days) => shiftDate(from, days)));
   });
 
   it('refuse bad input naming the field, changing nothing', async () => {

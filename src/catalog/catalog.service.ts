@@ -38,9 +38,10 @@ const MAX_MEETING_CHOICES = 6;
 export interface MeetingSettings {
   zoom: boolean;
   whereby: boolean;
+  teams: boolean;
 }
 
-/** A meeting provider a service may offer: ZOOM and WHEREBY only on a server with their credentials. */
+/** A meeting provider a service may offer: ZOOM, WHEREBY and MICROSOFT_TEAMS only on a server with their credentials. */
 function meetingProvider(field: string, provider: MeetingProvider, configured: MeetingSettings): MeetingProvider {
   if (provider === MeetingProvider.ZOOM && !configured.zoom)
     throw new BadInput(
@@ -51,6 +52,11 @@ function meetingProvider(field: string, provider: MeetingProvider, configured: M
     throw new BadInput(
       field,
       'WHEREBY is not available: this server has no Whereby API key configured (WHEREBY_API_KEY)',
+    );
+  if (provider === MeetingProvider.MICROSOFT_TEAMS && !configured.teams)
+    throw new BadInput(
+      field,
+      'MICROSOFT_TEAMS is not available: this server has no Microsoft app with Teams (MICROSOFT_CLIENT_ID, MICROSOFT_TEAMS)',
     );
   return provider;
 }
@@ -177,11 +183,35 @@ export function serviceSnapshot(service: Service): object {
 
 /** What can be booked: services and the providers who publish them. */
 export class CatalogService {
-  /** `meetings`: whether services may choose ZOOM and WHEREBY meetings. */
+  /** `meetings`: whether services may choose ZOOM, WHEREBY and MICROSOFT_TEAMS meetings. */
   constructor(
     private readonly events: Events,
-    private readonly meetings: MeetingSettings = { zoom: false, whereby: false },
+    private readonly meetings: MeetingSettings = { zoom: false, whereby: false, teams: false },
   ) {}
+
+  /**
+   * A Teams meeting is made by the booking's event in the provider's Microsoft 365 calendar: choosing it
+   * needs Teams on this server and a connected (ACTIVE) Microsoft account.
+   */
+  private async checkTeams(tx: TxContext, providerId: number, input: ServiceUpdateInput): Promise<void> {
+    const teams = MeetingProvider.MICROSOFT_TEAMS;
+    const field =
+      input.meetingProvider === teams
+        ? 'meetingProvider'
+        : input.meetingProviders?.includes(teams)
+          ? 'meetingProviders'
+          : undefined;
+    if (!field) return;
+    const [{ connected }] = await tx.em.execute<{ connected: boolean }[]>(
+      `select exists (select 1 from calendar_connection where provider_id = ? and kind = 'microsoft' and status = 'ACTIVE') as connected`,
+      [providerId],
+    );
+    if (!connected)
+      throw new BadInput(
+        field,
+        'MICROSOFT_TEAMS needs a connected Microsoft 365 account: connect one first (connectMicrosoftCalendar)',
+      );
+  }
 
   async createService(ctx: RequestContext, input: ServiceInput): Promise<Service> {
     return inTransaction(ctx, async (tx) => {
@@ -198,6 +228,7 @@ export class CatalogService {
       service.currency = parseCurrency('currency', input.currency);
       service.maxPartySize = input.maxPartySize ?? intInRange('capacity', input.capacity, 1, LIMITS.capacity);
       applyTerms(service, input, this.meetings);
+      await this.checkTeams(tx, provider.id, input);
       await tx.em.persist(service).flush();
       await this.changed(tx, service, 'service.created', null);
       return service;
@@ -210,6 +241,7 @@ export class CatalogService {
       await assertManages(tx, service.provider);
       const before = serviceSnapshot(service);
       applyTerms(service, input, this.meetings);
+      await this.checkTeams(tx, service.provider.id, input);
       await tx.em.flush();
       await this.changed(tx, service, 'service.updated', before);
       return service;

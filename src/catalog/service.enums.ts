@@ -40,7 +40,8 @@ registerEnumType(MeetingProvider, {
         'A Whereby room made for each booking (the server needs WHEREBY_API_KEY); its link follows on the booking, by email and in the invite.',
     },
     MICROSOFT_TEAMS: {
-      description: "A Microsoft Teams meeting from the provider's connected Microsoft 365 calendar event.",
+      description:
+        "A Microsoft Teams meeting made with the booking's event in the provider's connected Microsoft 365 calendar (a work or school account; the server needs MICROSOFT_TEAMS); its join link follows on the booking, by email and in the invite.",
     },
   },
 });

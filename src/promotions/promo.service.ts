@@ -38,6 +38,15 @@ function parseValue(kind: PromoCodeKind, value: string, currency: string): strin
   return amount;
 }
 
+/** A promo code created, updated or deactivated (`action`): what it was and is, for the provider's webhooks. */
+export interface PromoCodeChanged {
+  promoCodeId: number;
+  providerId: number;
+  action: string;
+  before: object | null;
+  after: object;
+}
+
 function snapshot(code: PromoCode): object {
   return {
     code: code.code,
@@ -80,14 +89,23 @@ export class PromoCodeService {
     if (validFrom && validUntil && validUntil <= validFrom) throw new BadInput('validUntil', 'must be after validFrom');
   }
 
+  /** Publishes a change of a code: its audit entry (recordChanged) and its webhook (promoCodeChanged). */
   private async recorded(tx: TxContext, code: PromoCode, action: string, before: object | null): Promise<void> {
+    const after = snapshot(code);
     await this.events.publish(tx, 'recordChanged', {
       subject: AuditSubject.PROMO_CODE,
       id: code.id,
       action,
       before,
-      after: snapshot(code),
+      after,
       reason: null,
+    });
+    await this.events.publish(tx, 'promoCodeChanged', {
+      promoCodeId: code.id,
+      providerId: code.provider.id,
+      action,
+      before,
+      after,
     });
   }
 

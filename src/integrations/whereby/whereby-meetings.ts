@@ -1,24 +1,12 @@
-import type { BookingAction, BookingChanged } from '../../booking/booking-events';
+import type { BookingChanged } from '../../booking/booking-events';
 import type { BookingLifecycle } from '../../booking/booking-lifecycle';
 import { BookingStatus } from '../../booking/booking.enums';
 import { lockBookingWhere } from '../../booking/booking-locks';
 import { MeetingProvider } from '../../catalog/service.enums';
 import { inOneStatement, inTransaction, type RequestContext, type TxContext } from '../../core/context';
-import { jobKeys, WHEREBY_ATTEMPTS, type TaskName } from '../../jobs';
+import { GONE, queueMeetingJob, runMeetingJob } from '../meeting-jobs';
 import { IntegrationError } from '../integration-error';
 import type { WherebyClient, WherebyMeeting } from './whereby-client';
-
-/** Changes after which a booking's room may have to be made, replaced or deleted. */
-const RELEVANT: ReadonlySet<BookingAction> = new Set([
-  'booking.created',
-  'booking.confirmed',
-  'booking.modified',
-  'booking.cancelled',
-  'booking.expired',
-  'booking.refunded',
-]);
-/** A booking in one of these no longer takes place: its room is deleted. */
-const GONE: ReadonlySet<string> = new Set([BookingStatus.CANCELLED, BookingStatus.EXPIRED, BookingStatus.REFUNDED]);
 
 /** Whereby's normal rooms seat 4 people; a larger party (with its host) gets a group room. */
 const NORMAL_ROOM_PEOPLE = 4;
@@ -31,15 +19,6 @@ interface RoomState {
   meeting_provider: MeetingProvider;
   meeting_id: string | null;
   end_date: Date | null;
-}
-
-/** A booking's whereby_meeting job, due at `runAt` (now when null): one queue per booking, its jobs one at a time. */
-function wherebyJobCall(bookingId: number, runAt: Date | null): { sql: string; params: unknown[] } {
-  const key = jobKeys.wherebyMeeting(bookingId);
-  return {
-    sql: `(graphile_worker.add_job(?, json_build_object('bookingId', ?::int), queue_name => ?, job_key => ?, max_attempts => ?, run_at => coalesce(?::timestamptz, now()))).id`,
-    params: ['whereby_meeting' satisfies TaskName, bookingId, key, key, WHEREBY_ATTEMPTS, runAt?.toISOString() ?? null],
-  };
 }
 
 /**
@@ -61,35 +40,22 @@ export class WherebyMeetings {
     return this.client !== undefined;
   }
 
-  /** Listener of bookingChanged: the job, for a confirmed or changed WHEREBY booking, or one that has a room. */
-  bookingChanged(tx: TxContext, { action, booking }: BookingChanged): void {
-    if (
-      !this.client ||
-      !RELEVANT.has(action) ||
-      (action === 'booking.created' && booking.status !== BookingStatus.CONFIRMED)
-    )
-      return;
-    const job = wherebyJobCall(booking.id, null);
-    tx.effects.writeRows((name) => ({
-      ctes: [],
-      cteParams: [],
-      calls: [
-        `(select ${job.sql} where ?::boolean or exists (select 1 from whereby_meeting where booking_id = ?)) as ${name}`,
-      ],
-      callParams: [...job.params, booking.meetingProvider === MeetingProvider.WHEREBY, booking.id],
-    }));
+  /** Listener of bookingChanged: the job, for a WHEREBY booking or one that has a room. */
+  bookingChanged(tx: TxContext, change: BookingChanged): void {
+    if (this.client) queueMeetingJob(tx, change, 'whereby_meeting', MeetingProvider.WHEREBY, 'whereby_meeting');
   }
 
   /** The whereby_meeting job: brings the booking's room in line with the booking. */
   async sync(ctx: RequestContext, bookingId: number): Promise<void> {
-    if (!this.client) return; // queued before Whereby was switched off: nothing can be done
-    try {
-      await this.bringInLine(ctx, this.client, bookingId);
-    } catch (error) {
-      if (!(error instanceof IntegrationError && error.kind === 'throttled' && error.retryAfterSeconds)) throw error;
-      const job = wherebyJobCall(bookingId, new Date(ctx.clock.now().getTime() + error.retryAfterSeconds * 1000));
-      await inOneStatement(ctx, (tx) => tx.em.execute(`select ${job.sql}`, job.params));
-    }
+    const client = this.client;
+    if (!client) return; // queued before Whereby was switched off: nothing can be done
+    await runMeetingJob(
+      ctx,
+      'whereby_meeting',
+      bookingId,
+      () => this.bringInLine(ctx, client, bookingId),
+      (error) => (error instanceof IntegrationError && error.kind === 'throttled' ? error.retryAfterSeconds : null),
+    );
   }
 
   private async bringInLine(ctx: RequestContext, client: WherebyClient, bookingId: number): Promise<void> {
