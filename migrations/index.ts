@@ -28,6 +28,7 @@ import { Migration20261223090000_promo_codes } from './Migration20261223090000_p
 import { Migration20261223100000_minimum_capacity } from './Migration20261223100000_minimum_capacity';
 import { Migration20261224090000_meetings_series } from './Migration20261224090000_meetings_series';
 import { Migration20261220100000_microsoft_teams } from './Migration20261220100000_microsoft_teams';
+import { Migration20261221100000_guest_bookings } from './Migration20261221100000_guest_bookings';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -60,4 +61,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261223100000_minimum_capacity', class: Migration20261223100000_minimum_capacity }, // schedules' and slots' minimum capacity and its deadline
   { name: 'Migration20261224090000_meetings_series', class: Migration20261224090000_meetings_series }, // Whereby and Teams, meeting choices, Whereby rooms, booking series
   { name: 'Migration20261220100000_microsoft_teams', class: Migration20261220100000_microsoft_teams }, // MICROSOFT_TEAMS meetings
+  { name: 'Migration20261221100000_guest_bookings', class: Migration20261221100000_guest_bookings }, // guest identities, PENDING_CONFIRMATION, manage links, Checkout Sessions
 ];

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { GuestBookingService } from './guests/guest-booking.service';
+import { ManageService } from './guests/manage.service';
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/account.service';
 import { AuditService } from './audit/audit.service';
@@ -91,6 +93,9 @@ export interface Domain {
   images: ImageService;
   /** The Stripe client, when card payments are configured (the webhook verifies events with it). */
   stripe?: StripeGateway;
+  /** bookAsGuest and manage links (docs/guest-bookings.md). */
+  guests: GuestBookingService;
+  manage: ManageService;
 }
 
 /** Listener: counts a booking change once it committed. */
@@ -222,5 +227,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     reviews: new ReviewService(events),
     images: new ImageService(imageStorage(config.images), config.publicUrl, catalog),
     stripe,
+    guests: new GuestBookingService(bookings, lifecycle, payments, rateLimits, links, config.guestConfirmMinutes),
+    manage: new ManageService(bookings, lifecycle, links),
   };
 }

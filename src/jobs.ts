@@ -24,9 +24,13 @@ declare global {
       send_message: { messageId: number };
       /** Mails an account the link that confirms its address (at sign-up, or asked for again). */
       verification_mail: { userId: number };
+      /** Mails a booking's customer its new manage link (its links were revoked). */
+      manage_link_mail: { bookingId: number };
       apply_stripe_event: { eventId: string };
       expire_payment_hold: { bookingId: number };
       cancel_payment_intent: { intentId: string };
+      /** Expires a guest's Stripe Checkout Session that must no longer be paid (its booking expired or was cancelled). */
+      expire_checkout_session: { sessionId: string };
       send_refund: { refundId: number };
       /** Asks Stripe where a refund still on its way stands, in case its events never came; queues itself again. */
       check_refund: { refundId: number; round: number };
@@ -151,6 +155,10 @@ export const jobs = {
     task: 'verification_mail',
     payload: { userId },
   }),
+  manageLinkMail: (bookingId: number): Job<'manage_link_mail'> => ({
+    task: 'manage_link_mail',
+    payload: { bookingId },
+  }),
   sendMessage: (messageId: number): Job<'send_message'> => ({
     task: 'send_message',
     payload: { messageId },
@@ -172,6 +180,11 @@ export const jobs = {
     task: 'cancel_payment_intent',
     payload: { intentId },
     jobKey: `cancel-intent:${intentId}`,
+  }),
+  expireCheckout: (sessionId: string): Job<'expire_checkout_session'> => ({
+    task: 'expire_checkout_session',
+    payload: { sessionId },
+    jobKey: `expire-checkout:${sessionId}`,
   }),
   sendRefund: (refundId: number): Job<'send_refund'> => ({
     task: 'send_refund',

@@ -23,11 +23,13 @@ export function taskList(orm: MikroORM, domain: Domain, mailer: Mailer, clock: C
     waitlist_offer_mail: ({ entryId }) => domain.notifications.mailWaitlistOffer(ctx(), entryId),
     review_mail: ({ reviewId }) => domain.notifications.mailReview(ctx(), reviewId),
     verification_mail: ({ userId }) => domain.notifications.mailVerification(ctx(), userId),
+    manage_link_mail: ({ bookingId }) => domain.notifications.mailManageLink(ctx(), bookingId),
     send_message: ({ messageId }, helpers) =>
       sendMessage(ctx(), mailer, domain.links, messageId, helpers.job.attempts >= helpers.job.max_attempts),
     apply_stripe_event: ({ eventId }) => domain.paymentEvents.apply(ctx(), eventId),
     expire_payment_hold: ({ bookingId }) => domain.paymentEvents.expireHold(ctx(), bookingId),
     cancel_payment_intent: ({ intentId }) => domain.payments.cancelIntent(intentId),
+    expire_checkout_session: ({ sessionId }) => domain.payments.expireCheckout(sessionId),
     send_refund: ({ refundId }, helpers) =>
       domain.payments.sendRefund(ctx(), refundId, helpers.job.attempts >= helpers.job.max_attempts),
     check_refund: ({ refundId, round }) => domain.payments.checkRefund(ctx(), refundId, round),

@@ -39,7 +39,15 @@ import { textCost } from '../core/limits';
 @Index({ properties: ['service', 'startsAt'] })
 @Check({ name: 'booking_party_check', expression: 'adults >= 1 and children >= 0 and infants >= 0' })
 export class Booking {
-  [OptionalProps]?: 'discount' | 'createdAt' | 'updatedAt' | 'children' | 'infants' | 'partySize' | 'inviteSequence';
+  [OptionalProps]?:
+    | 'discount'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'children'
+    | 'infants'
+    | 'partySize'
+    | 'inviteSequence'
+    | 'manageGeneration';
 
   @Field(() => ID, { description: 'Stable identifier of the booking.' })
   @PrimaryKey()
@@ -121,11 +129,15 @@ export class Booking {
 
   @Field(() => Date, {
     description:
-      'While PENDING_PAYMENT: when the held seats are released and the booking EXPIRES unless paid; null otherwise.',
+      'While PENDING_PAYMENT (or PENDING_CONFIRMATION): when the held seats are released and the booking EXPIRES unless paid (or confirmed); null otherwise.',
     nullable: true,
   })
   @Property({ type: 'timestamptz', nullable: true })
   holdExpiresAt?: Date | null;
+
+  /** Manage links carry it (guests/manage-links.ts); revoking them raises it, ending every link made before. */
+  @Property({ default: 0 })
+  manageGeneration: number = 0;
 
   @Field(() => String, {
     description:

@@ -19,9 +19,10 @@ export type BookingMailKind =
   | 'completed'
   | 'no_show'
   | 'follow_up'
-  | 'payment_mismatch';
+  | 'payment_mismatch'
+  | 'awaiting_confirmation';
 
-const SUBJECTS: Record<BookingMailKind, string> = {
+export const SUBJECTS: Record<BookingMailKind, string> = {
   created: 'Booking confirmed',
   changed: 'Booking changed',
   cancelled: 'Booking cancelled',
@@ -34,6 +35,7 @@ const SUBJECTS: Record<BookingMailKind, string> = {
   no_show: 'Booking marked as a no-show',
   follow_up: 'How was it? Review your booking',
   payment_mismatch: 'A payment was reported for the wrong amount',
+  awaiting_confirmation: 'Confirm your booking',
 };
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -56,6 +58,8 @@ export interface MailReader {
   /** The reader's link to the booking and, for the customer, to its review. */
   link: string;
   reviewLink: string;
+  /** The customer's manage link (see, confirm, cancel, move it without signing in); none for the provider. */
+  manageLink?: string;
 }
 
 /** What one booking email says besides the booking itself: the people, and the facts of the change. */
@@ -281,6 +285,7 @@ export function bookingMail(
     ...(booking.notes ? [`Notes: ${booking.notes}`] : []),
     '',
     `See it at ${reader.link}`,
+    ...(reader.manageLink ? [`Cancel or move it (no sign-in needed): ${reader.manageLink}`] : []),
   ];
   return {
     subject,

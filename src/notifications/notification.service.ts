@@ -25,6 +25,7 @@ import {
   type MailReader,
 } from './booking-mail';
 import { verificationMail } from './address-mail';
+import { guestBookingMail } from './guest-mail';
 import type { CalendarKind } from '../calendars/calendar-api';
 import { calendarBusyUnreadableMail, calendarReconnectMail } from './calendar-mail';
 import { invite, type InviteDetails } from './invite';
@@ -68,6 +69,7 @@ const READERS: Partial<Record<BookingMailKind, (change?: MailedChange) => MailRe
   refund_failed: (change) =>
     change?.money?.kind === 'refused' && change.money.wasConfirmed ? ['provider', 'customer'] : ['provider'],
   payment_mismatch: () => ['provider'],
+  awaiting_confirmation: () => ['customer'],
 };
 
 /** Emails that say who made the change and why, and what it did to the money: the job carries those facts. */
@@ -83,7 +85,10 @@ const TELLS_CHANGE: ReadonlySet<BookingMailKind> = new Set([
 const FOLLOWED_UP: ReadonlySet<BookingStatus> = new Set([BookingStatus.CONFIRMED, BookingStatus.COMPLETED]);
 
 function mailFor({ action, booking }: BookingChanged): BookingMailKind | undefined {
-  if (action === 'booking.created') return booking.status === BookingStatus.CONFIRMED ? 'created' : undefined;
+  if (action === 'booking.created') {
+    if (booking.status === BookingStatus.PENDING_CONFIRMATION) return 'awaiting_confirmation';
+    return booking.status === BookingStatus.CONFIRMED ? 'created' : undefined;
+  }
   return MAIL_FOR[action];
 }
 
@@ -310,12 +315,19 @@ export class NotificationService {
       ? ['customer', 'provider']
       : (READERS[kind]?.(change) ?? ['customer']);
     const recipients = sides.map((side): [User, MailReader['side']] => [side === 'customer' ? customer : owner, side]);
+    const manageLink = this.links.manage(booking.id, booking.manageGeneration);
     return recipients.flatMap(([recipient, side]) => {
+      // No account behind the address: a fixed text with the manage link (guest-mail.ts), sent as it is.
+      if (side === 'customer' && recipient.guest) {
+        const mail = guestBookingMail(kind, booking, this.links.site, manageLink);
+        return [tx.em.create(Message, { recipient: null, to: recipient.email, ...mail })];
+      }
       const reader: MailReader = {
         side,
         zone: recipient.timezone,
         link: this.links.booking(booking.id, recipient.id),
         reviewLink: this.links.review(booking.id, recipient.id),
+        ...(side === 'customer' ? { manageLink } : {}),
       };
       const { subject, text, html } = bookingMail(kind, booking, service, facts, reader);
       const [calendar = null, ...moreInvites] = !INVITES.has(kind)
@@ -386,6 +398,19 @@ export class NotificationService {
       ...runs.map((run, index) => one(index, run, cancelled, runs.length)),
       ...before.slice(runs.length).map((run, index) => one(runs.length + index, run, true, before.length)),
     ];
+  }
+
+  /** The manage_link_mail job: a booking's customer gets its manage link again (after its links were revoked). */
+  async mailManageLink(ctx: RequestContext, bookingId: number): Promise<void> {
+    await inTransaction(ctx, async (tx) => {
+      const booking = await tx.em.findOne(Booking, bookingId, { populate: ['customer'] });
+      if (!booking) return;
+      const customer = booking.customer.getEntity();
+      const link = this.links.manage(booking.id, booking.manageGeneration);
+      // A fixed text, to the customer's own address: no recipient, so that it goes whether or not confirmed.
+      const mail = guestBookingMail('manage_link', booking, this.links.site, link);
+      await this.store(tx, [tx.em.create(Message, { recipient: null, to: customer.email, ...mail })]);
+    });
   }
 
   /** The verification_mail job: the link that confirms the account's address, to that address (a fixed text). */

@@ -38,6 +38,8 @@ import { bookingPage } from './booking-page';
 import { jsonBody, MAX_BODY, MAX_JSON_DEPTH, queryLength } from './request-limits';
 import { securityHeaders } from './security-headers';
 import { verifyEmailPage } from './verify-email-page';
+import { managePage } from './manage-page';
+import type { ManageService } from '../guests/manage.service';
 import { calendarPage } from './calendar-page';
 import { explorerPage } from './explorer';
 import type { Links } from '../notifications/links';
@@ -85,6 +87,7 @@ export interface HttpDeps {
   rateLimits: RateLimits;
   links: Links;
   accounts: AccountService;
+  manage: ManageService;
   settings: HttpSettings;
 }
 
@@ -223,6 +226,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     }),
   );
   app.use(bookingPage({ orm: deps.orm, links: deps.links, log: deps.log }));
+  app.use(managePage({ orm: deps.orm, clock: deps.clock, log: deps.log, manage: deps.manage }));
   app.use(verifyEmailPage({ orm: deps.orm, clock: deps.clock, log: deps.log, accounts: deps.accounts }));
   app.use(stripeWebhook({ orm: deps.orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log: deps.log }));
   app.use(

@@ -27,6 +27,7 @@ import {
 import { BookingCalendarResolver, CalendarResolver, CalendarSyncResolver } from '../calendars/calendar.resolver';
 import { AvailabilityCheckResolver } from '../scheduling/availability-check.resolver';
 import { SlotMinimumResolver } from '../scheduling/minimum-capacity';
+import { GuestResolver } from '../guests/guest.resolver';
 import type { Domain } from '../domain';
 import { authChecker } from './auth-checker';
 import { countAnswers } from './answer-budget';
@@ -71,6 +72,7 @@ const RESOLVERS: Factory[] = [
   [ImageResolver, (d) => new ImageResolver(d.images)],
   [ServiceImagesResolver, (d) => new ServiceImagesResolver(d.images)],
   [ProviderAvatarResolver, (d) => new ProviderAvatarResolver(d.images)],
+  [GuestResolver, (d) => new GuestResolver(d.guests, d.manage)],
 ];
 
 /**
