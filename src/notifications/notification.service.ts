@@ -114,7 +114,8 @@ export class NotificationService {
     const { booking } = change;
     const kind = mailFor(change);
     if (change.action === 'booking.created') {
-      if (kind) tx.effects.addJob(jobs.bookingCreated(booking.id, booking.inviteSequence));
+      if (kind === 'created') tx.effects.addJob(jobs.bookingCreated(booking.id, booking.inviteSequence));
+      else if (kind) tx.effects.addJob(jobs.bookingMail(booking.id, kind, booking.inviteSequence));
       return;
     }
     const told: MailedChange | undefined =
