@@ -12,6 +12,8 @@ declare global {
     interface Tasks {
       /** Builds and stores the emails (and invites) of one booking change, then queues their sending. */
       booking_mail: { bookingId: number; kind: BookingMailKind; sequence: number; change?: MailedChange };
+      /** A new confirmed booking: queues its email, reminder and follow-up (one job in the write instead of three). */
+      booking_created: { bookingId: number; sequence: number };
       booking_reminder: { bookingId: number; startsAt: string };
       /** The email a while after a booking ended, inviting a review; sent only if it still ended then and was not cancelled or a no-show. */
       booking_follow_up: { bookingId: number; endsAt: string };
@@ -119,6 +121,10 @@ export const jobs = {
   ): Job<'booking_mail'> => ({
     task: 'booking_mail',
     payload: { bookingId, kind, sequence, ...(change ? { change } : {}) },
+  }),
+  bookingCreated: (bookingId: number, sequence: number): Job<'booking_created'> => ({
+    task: 'booking_created',
+    payload: { bookingId, sequence },
   }),
   reminder: (bookingId: number, startsAt: Date, runAt: Date): Job<'booking_reminder'> => ({
     task: 'booking_reminder',

@@ -16,6 +16,7 @@ export function taskList(orm: MikroORM, domain: Domain, mailer: Mailer, clock: C
   return {
     booking_mail: ({ bookingId, kind, sequence, change }) =>
       domain.notifications.mailBooking(ctx(), bookingId, kind, sequence, change),
+    booking_created: ({ bookingId, sequence }) => domain.notifications.bookingCreated(ctx(), bookingId, sequence),
     booking_reminder: ({ bookingId, startsAt }) => domain.notifications.remind(ctx(), bookingId, startsAt),
     booking_follow_up: ({ bookingId, endsAt }) => domain.notifications.followUp(ctx(), bookingId, endsAt),
     proposal_mail: ({ proposalId, kind }) => domain.notifications.mailProposal(ctx(), proposalId, kind),

@@ -162,6 +162,7 @@ describe('reminders', () => {
       { input: { slotIds: [slots[0].id], party: { adults: 1 } } },
       customer.token,
     );
+    await jobsSettled(server, ['booking_created']); // a new booking's one job queues its reminder
     const reminder = async () =>
       server.sql<{ run_at: Date }>(`select run_at from graphile_worker.jobs where key = $1`, [
         `booking-reminder:${book.id}`,

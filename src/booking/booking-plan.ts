@@ -89,6 +89,8 @@ export interface BookingPlan {
   answers?: BookingAnswer[];
   /** The seats are already held for this customer (a waitlist offer); otherwise they are taken now. */
   seatsHeld?: boolean;
+  /** The new booking's id, when it was taken from its sequence with the read of the slots. */
+  bookingId?: number | null;
   /** The customer's choice of meeting provider (checked against the service's); by default the service's. */
   meetingProvider?: MeetingProvider;
   /** The series the booking is an occurrence of (bookSeries). */

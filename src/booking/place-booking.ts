@@ -10,6 +10,7 @@ import { Booking } from './booking.entity';
 import { BookingStatus } from './booking.enums';
 import { formatAmount } from '../core/money';
 import { databaseRefusal } from '../core/refusals';
+import { preparedStatement } from '../core/orm';
 import { pgArray } from '../core/sql';
 import { slotsNoticeCall } from '../live/live-events';
 import { seatMove, seatReason, showCounters, takeSeatsCall, type SlotCounters } from './seat-ledger';
@@ -33,7 +34,8 @@ export interface Placement {
  * their agreed unit prices, its
  * payment, and every effect its listeners asked for (audit entry, live notices, jobs). Alone it is a
  * transaction of its own; inside a use case's transaction it is one of its statements. No entity is
- * hydrated from a query: the booking answered is the row the insert returned.
+ * hydrated from a query: the booking answered is the row the insert returned. Alone it is sent as a named
+ * prepared statement with its values bound.
  */
 export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, placement: Placement): Promise<Booking> {
   const { id, reference, plan, intent, checkout = null } = placement;
@@ -153,7 +155,7 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
   const { sql, params } = statement([booking, tx.effects.take()], 'b');
   let row: Record<string, unknown>;
   try {
-    [row] = await tx.em.execute(sql, params);
+    [row] = await preparedStatement<Record<string, unknown>>(tx, sql, params);
   } catch (error) {
     throw databaseRefusal(error) ?? error;
   }

@@ -1,4 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/core';
+import { lockBookingWhere } from '../booking/booking-locks';
 import { paginate, type Page, type PageArgs } from '../core/connection';
 import { requireActor } from '../accounts/ownership';
 import { Role } from '../accounts/role';
@@ -104,10 +105,19 @@ export class NotificationService {
     private readonly followUpHours: number,
   ) {}
 
-  /** Listener of bookingChanged: the email job, and the reminder and follow-up set, moved or removed. */
+  /**
+   * Listener of bookingChanged: the email job, and the reminder and follow-up set, moved or removed. A new
+   * booking has neither to move or remove: its one job (booking_created) queues its email, reminder and
+   * follow-up after commit, so that the write adds one job, not three.
+   */
   bookingChanged(tx: TxContext, change: BookingChanged): void {
     const { booking } = change;
     const kind = mailFor(change);
+    if (change.action === 'booking.created') {
+      if (kind === 'created') tx.effects.addJob(jobs.bookingCreated(booking.id, booking.inviteSequence));
+      else if (kind) tx.effects.addJob(jobs.bookingMail(booking.id, kind, booking.inviteSequence));
+      return;
+    }
     const told: MailedChange | undefined =
       kind && TELLS_CHANGE.has(kind)
         ? {
@@ -119,19 +129,39 @@ export class NotificationService {
         : undefined;
     if (kind) tx.effects.addJob(jobs.bookingMail(booking.id, kind, booking.inviteSequence, told));
     if (booking.status !== BookingStatus.CONFIRMED) tx.effects.removeJob(jobKeys.reminder(booking.id));
-    else if (RESCHEDULES.has(change.action)) {
-      const remindAt = new Date(booking.startsAt.getTime() - REMINDER_LEAD_MS);
-      if (remindAt > tx.clock.now()) tx.effects.addJob(jobs.reminder(booking.id, booking.startsAt, remindAt));
-      else tx.effects.removeJob(jobKeys.reminder(booking.id));
-    }
+    else if (RESCHEDULES.has(change.action)) this.remindAt(tx, booking);
     if (!FOLLOWED_UP.has(booking.status)) tx.effects.removeJob(jobKeys.followUp(booking.id));
     else if (this.followUpHours > 0 && RESCHEDULES.has(change.action) && booking.status === BookingStatus.CONFIRMED) {
       tx.effects.addJob(this.followUpJob(booking.id, booking.endsAt));
     }
   }
 
+  /** The reminder of a confirmed booking, set (or moved) to the day before it starts, or removed when that has passed. */
+  private remindAt(tx: TxContext, booking: { id: number; startsAt: Date }): void {
+    const remindAt = new Date(booking.startsAt.getTime() - REMINDER_LEAD_MS);
+    if (remindAt > tx.clock.now()) tx.effects.addJob(jobs.reminder(booking.id, booking.startsAt, remindAt));
+    else tx.effects.removeJob(jobKeys.reminder(booking.id));
+  }
+
   private followUpJob(bookingId: number, endsAt: Date) {
     return jobs.followUp(bookingId, endsAt, new Date(endsAt.getTime() + this.followUpHours * HOUR_MS));
+  }
+
+  /**
+   * The booking_created job: fans out into the email job of a new confirmed booking and, while it stands,
+   * its reminder and follow-up, set from the booking as it is when this runs (a booking changed since has
+   * set its own; one cancelled since gets none). The booking is locked as every change of it locks it, so a
+   * cancellation waits for this job, or is seen by it.
+   */
+  async bookingCreated(ctx: RequestContext, bookingId: number, sequence: number): Promise<void> {
+    await inTransaction(ctx, async (tx) => {
+      const booking = await lockBookingWhere(tx, { id: bookingId });
+      if (!booking) return;
+      tx.effects.addJob(jobs.bookingMail(booking.id, 'created', sequence));
+      if (booking.status !== BookingStatus.CONFIRMED) return;
+      this.remindAt(tx, booking);
+      if (this.followUpHours > 0) tx.effects.addJob(this.followUpJob(booking.id, booking.endsAt));
+    });
   }
 
   /** Listener of proposalChanged. */
