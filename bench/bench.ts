@@ -184,10 +184,8 @@ async function main(): Promise<void> {
       contentionTokens.map((token, i) => book(servers[i % 2].url, token, contention.slotIds[0])),
     );
     const latencies = outcomes.map((o) => o.ms).sort((a, b) => a - b);
-    const byCode = outcomes.reduce<Record<string, number>>(
-      (counts, o) => ({ ...counts, [o.code]: (counts[o.code] ?? 0) + 1 }),
-      {},
-    );
+    const byCode: Record<string, number> = {};
+    for (const o of outcomes) byCode[o.code] = (byCode[o.code] ?? 0) + 1;
     const [{ booked }] = (await db.query('select booked from slot where id = $1', [contention.slotIds[0]])).rows;
     table(
       `1. Contention: ${CONTENTION_REQUESTS} concurrent one-seat bookings, one capacity-${CONTENTION_CAPACITY} slot, two server processes`,

@@ -143,7 +143,7 @@ describe('availabilityChanged', () => {
     const { service } = await serviceWithSlots(1);
     const baseline = await openSubscriptions(a.url);
     const quiet = Array.from({ length: 25 }, () => liveClient(a.url));
-    quiet.forEach((client) => new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] }));
+    for (const client of quiet) new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] });
     await eventually(async () => (await openSubscriptions(a.url)) === baseline + 25);
     await Promise.all(quiet.map((client) => client.dispose()));
     await eventually(async () => (await openSubscriptions(a.url)) === baseline, 5_000);

@@ -50,7 +50,7 @@ export class Subscription<T, V = Record<string, unknown>> {
   private wake(): void {
     const waiters = this.waiters;
     this.waiters = [];
-    waiters.forEach((wake) => wake());
+    for (const wake of waiters) wake();
   }
 
   /** Resolves once `count` results have arrived, or rejects after `ms`. */
