@@ -35,7 +35,7 @@ import { Pool } from 'pg';
 import pino from 'pino';
 import { systemClock } from '../src/core/clock';
 import { startEmbeddedPostgres, createDatabaseIfMissing } from '../src/core/database';
-import { Tokens } from '../src/server/tokens';
+import { Tokens } from '../src/accounts/tokens';
 import { SessionCheck } from '../src/accounts/session-check';
 import { startServerProcess, type ServerProcess } from '../test/support/process';
 import { JWT_SECRET, serverMetric } from '../test/support/server';

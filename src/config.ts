@@ -7,6 +7,7 @@ import type { ZoomSettings } from './calendars/zoom-client';
 import type { ImageSettings } from './images/image-storage';
 import type { StripeSettings } from './payments/stripe-gateway';
 import type { WebhookSettings } from './webhooks/webhook-sender';
+import { ConfigError } from './core/errors';
 
 /** Settings from the environment (docs/operations.md, "Settings"; every one is listed in .env.example). */
 export interface Config {
@@ -102,8 +103,6 @@ export interface RateLimitSettings {
   lookupsPerAddress: number;
   lookupWindowSeconds: number;
 }
-/** A setting that makes starting pointless; main prints its message alone. */
-export class ConfigError extends Error {}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

@@ -42,7 +42,7 @@ import { AvailabilityCheckService } from './scheduling/availability-check.servic
 import { SchedulingService } from './scheduling/scheduling.service';
 import { WaitlistOffers } from './waitlist/waitlist-offers';
 import { WaitlistService } from './waitlist/waitlist.service';
-import { Tokens } from './server/tokens';
+import { Tokens } from './accounts/tokens';
 import { SecretBox } from './core/secret-box';
 import { webhookListeners } from './webhooks/webhook-events';
 import { WebhookService } from './webhooks/webhook.service';

@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { RequestContext, TxContext } from '../core/context';
 import { Unauthenticated } from '../core/errors';
-import type { Tokens } from '../server/tokens';
+import type { Tokens } from './tokens';
 import { AuthPayload } from './account.inputs';
 import type { SessionCheck } from './session-check';
 import { Session } from './session.entity';

@@ -31,7 +31,7 @@ import { startDeadline } from './operation-deadline';
 import { SubscriptionRelay, type RelayTarget } from './subscription-relay';
 import { cachedCost, LIMIT_RULES, PARSE_OPTIONS, queryTooLong, refusal } from './operation-limits';
 import { MAX_JSON_DEPTH, nestedTooDeep } from './request-limits';
-import type { TokenSession, Tokens } from './tokens';
+import type { TokenSession, Tokens } from '../accounts/tokens';
 import { kept } from '../core/kept';
 
 const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;

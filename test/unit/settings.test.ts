@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { ConfigError, loadConfig, SETTING_NAMES } from '../../src/config';
+import { loadConfig, SETTING_NAMES } from '../../src/config';
+import { ConfigError } from '../../src/core/errors';
 
 /** The variables .env.example names, set or commented out (`# NAME=value`). */
 function exampleNames(): string[] {
