@@ -26,7 +26,7 @@ import {
 } from './support/fixtures';
 import { CookieJar } from './support/cookie-jar';
 import { FakeGoogle } from './support/fake-google';
-import { eventually, liveClient, sleep, Subscription } from './support/live';
+import { eventually, liveClient, Subscription, subscribed } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
 
 const TASKS = ['calendar_sync', 'calendar_resync', 'calendar_busy', 'calendar_revoke'];
@@ -381,8 +381,11 @@ describe('Google Calendar', () => {
     };
     expect(await available()).toEqual([1, 1, 1]);
     const client = liveClient(server.url);
-    const live = new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] });
-    await sleep(300); // the subscription has joined the hub
+    const live = await subscribed(
+      server,
+      1,
+      () => new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] }),
+    );
     await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: true }, provider.token);
     await jobsSettled(server, ['calendar_busy']);
     expect(await available()).toEqual([1, 0, 1]);
@@ -429,8 +432,11 @@ describe('Google Calendar', () => {
         .available;
     expect(await available()).toBe(0);
     const client = liveClient(server.url);
-    const live = new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] });
-    await sleep(300); // the subscription has joined the hub
+    const live = await subscribed(
+      server,
+      1,
+      () => new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] }),
+    );
     google.revokeAll('lena@gmail.test');
     await book(slots[0].id); // its calendar sync meets the refused grant
     await settle();
