@@ -6,5 +6,6 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFiles: ['reflect-metadata'],
-  testTimeout: 60_000,
+  // A deadline for a hung test, not a wait: whole-server tests take minutes on a loaded 2-core machine.
+  testTimeout: 180_000,
 };

@@ -24,6 +24,10 @@ import { Migration20261202102000_audit_subjects } from './Migration2026120210200
 import { Migration20261207100000_agreed_terms } from './Migration20261207100000_agreed_terms';
 import { Migration20261202100000_sealed_idempotency } from './Migration20261202100000_sealed_idempotency';
 import { Migration20261210090000_availability } from './Migration20261210090000_availability';
+import { Migration20261223090000_promo_codes } from './Migration20261223090000_promo_codes';
+import { Migration20261223100000_minimum_capacity } from './Migration20261223100000_minimum_capacity';
+import { Migration20261224090000_meetings_series } from './Migration20261224090000_meetings_series';
+import { Migration20261220100000_microsoft_teams } from './Migration20261220100000_microsoft_teams';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -52,4 +56,8 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261207100000_agreed_terms', class: Migration20261207100000_agreed_terms }, // agreed terms and price lines, refunds by booking and Stripe status, payment discrepancies
   { name: 'Migration20261202100000_sealed_idempotency', class: Migration20261202100000_sealed_idempotency }, // idempotent answers sealed: clear ones dropped
   { name: 'Migration20261210090000_availability', class: Migration20261210090000_availability }, // working hours, part-day and global blackouts, waitlist contacts
+  { name: 'Migration20261223090000_promo_codes', class: Migration20261223090000_promo_codes }, // promo codes, use_promo_code, promo_code audit subject
+  { name: 'Migration20261223100000_minimum_capacity', class: Migration20261223100000_minimum_capacity }, // schedules' and slots' minimum capacity and its deadline
+  { name: 'Migration20261224090000_meetings_series', class: Migration20261224090000_meetings_series }, // Whereby and Teams, meeting choices, Whereby rooms, booking series
+  { name: 'Migration20261220100000_microsoft_teams', class: Migration20261220100000_microsoft_teams }, // MICROSOFT_TEAMS meetings
 ];

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { HoldSettings } from './booking/hold-policy';
 import type { GoogleSettings } from './calendars/google-client';
+import { MICROSOFT_DEFAULTS, type MicrosoftSettings } from './integrations/microsoft/microsoft-auth';
 import type { ZoomSettings } from './calendars/zoom-client';
+import { WHEREBY_DEFAULTS, type WherebySettings } from './integrations/whereby/whereby-client';
 import type { ImageSettings } from './images/image-storage';
 import type { StripeSettings } from './payments/stripe-gateway';
 import type { WebhookSettings } from './webhooks/webhook-sender';
@@ -36,6 +38,8 @@ export interface Config {
   stripe?: StripeSettings;
   /** Zoom meetings for ZOOM services: on only with all three credentials; ZOOM_API_URL points every call at another host (tests). */
   zoom?: ZoomSettings;
+  /** Whereby rooms for WHEREBY bookings: on only with WHEREBY_API_KEY; WHEREBY_API_URL points the calls at another host (tests). */
+  whereby?: WherebySettings;
   /** How long seats stay held for a payment, a proposal waits, and a waitlist offer stands. */
   holdMinutes: number;
   /** Caps on one customer's unpaid holds, and the cooldown before holding a released slot again. */
@@ -48,6 +52,8 @@ export interface Config {
   webhooks: WebhookSettings;
   /** Google Calendar is on only with GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET, and then needs CALENDAR_TOKEN_KEY; GOOGLE_API_URL points every Google call at another host (tests). */
   google?: GoogleSettings;
+  /** Microsoft 365 calendars (and Teams with MICROSOFT_TEAMS) are on only with MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET, and then need CALENDAR_TOKEN_KEY; the login and Graph URLs point elsewhere in tests. */
+  microsoft?: MicrosoftSettings & { tokenKey: string };
   /** Whether this process also runs the background jobs (WORKER=off leaves them to `npm run worker`). */
   runWorker: boolean;
   /** The port of `npm run worker`'s own GET /metrics (WORKER_METRICS_PORT). */
@@ -219,11 +225,27 @@ const ENV = z.object({
   ZOOM_CLIENT_SECRET: text(),
   ZOOM_API_URL: text(),
   ZOOM_TIMEOUT_MS: number(10_000),
+  WHEREBY_API_KEY: text(),
+  WHEREBY_API_URL: text(),
+  WHEREBY_TIMEOUT_MS: number(WHEREBY_DEFAULTS.timeoutMs),
   GOOGLE_CLIENT_ID: text(),
   GOOGLE_CLIENT_SECRET: text(),
   GOOGLE_API_URL: text(),
   GOOGLE_TIMEOUT_MS: number(10_000),
   CALENDAR_TOKEN_KEY: text(),
+  MICROSOFT_CLIENT_ID: text(),
+  MICROSOFT_CLIENT_SECRET: text(),
+  MICROSOFT_TENANT: z.preprocess(blank, z.string().default(MICROSOFT_DEFAULTS.tenant)),
+  MICROSOFT_LOGIN_URL: z.preprocess(
+    blank,
+    z.url({ protocol: /^https$/, error: 'must be an https URL' }).default(MICROSOFT_DEFAULTS.loginUrl),
+  ),
+  MICROSOFT_GRAPH_URL: z.preprocess(
+    blank,
+    z.url({ protocol: /^https$/, error: 'must be an https URL' }).default(MICROSOFT_DEFAULTS.graphUrl),
+  ),
+  MICROSOFT_TIMEOUT_MS: number(MICROSOFT_DEFAULTS.timeoutMs),
+  MICROSOFT_TEAMS: onOff(MICROSOFT_DEFAULTS.teams),
   UPLOADS_DIR: text(),
   S3_BUCKET: text(),
   S3_ENDPOINT: text(),
@@ -286,6 +308,28 @@ function google(e: Env): GoogleSettings | undefined {
     clientSecret: e.GOOGLE_CLIENT_SECRET,
     apiUrl: e.GOOGLE_API_URL,
     timeoutMs: e.GOOGLE_TIMEOUT_MS,
+    tokenKey: e.CALENDAR_TOKEN_KEY,
+  };
+}
+
+/** Microsoft's Entra app; its token caches hold refresh tokens, so they are sealed with CALENDAR_TOKEN_KEY as Google's are. */
+function microsoft(e: Env): Config['microsoft'] {
+  if (!e.MICROSOFT_CLIENT_ID && !e.MICROSOFT_CLIENT_SECRET) return undefined;
+  if (!e.MICROSOFT_CLIENT_ID || !e.MICROSOFT_CLIENT_SECRET)
+    throw new ConfigError('MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET must be set together');
+  if (!e.CALENDAR_TOKEN_KEY)
+    throw new ConfigError(
+      'CALENDAR_TOKEN_KEY must be set with MICROSOFT_CLIENT_ID: it seals the Microsoft tokens at rest',
+    );
+  return {
+    ...MICROSOFT_DEFAULTS,
+    clientId: e.MICROSOFT_CLIENT_ID,
+    clientSecret: e.MICROSOFT_CLIENT_SECRET,
+    tenant: e.MICROSOFT_TENANT,
+    loginUrl: e.MICROSOFT_LOGIN_URL,
+    graphUrl: e.MICROSOFT_GRAPH_URL,
+    timeoutMs: e.MICROSOFT_TIMEOUT_MS,
+    teams: e.MICROSOFT_TEAMS,
     tokenKey: e.CALENDAR_TOKEN_KEY,
   };
 }
@@ -365,7 +409,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     zoom: zoom(e),
+    whereby: e.WHEREBY_API_KEY
+      ? {
+          apiKey: e.WHEREBY_API_KEY,
+          apiUrl: e.WHEREBY_API_URL ?? WHEREBY_DEFAULTS.apiUrl,
+          timeoutMs: e.WHEREBY_TIMEOUT_MS,
+        }
+      : undefined,
     google: google(e),
+    microsoft: microsoft(e),
     holdMinutes: e.HOLD_MINUTES,
     holds: {
       bookingsPerService: Math.floor(e.HOLD_LIMIT_BOOKINGS_PER_SERVICE),

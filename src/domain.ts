@@ -10,12 +10,16 @@ import type { BookingChanged } from './booking/booking-events';
 import { BookingLifecycle } from './booking/booking-lifecycle';
 import { BookingQueryService } from './booking/booking-query.service';
 import { BookingService } from './booking/booking.service';
+import { SeriesService } from './booking/series.service';
 import { CalendarFeedService } from './calendars/feed.service';
 import { ZoomClient } from './calendars/zoom-client';
 import { ZoomMeetings } from './calendars/zoom.service';
+import { WherebyClient } from './integrations/whereby/whereby-client';
+import { WherebyMeetings } from './integrations/whereby/whereby-meetings';
 import { calendarListener, CalendarSyncer } from './calendars/calendar-sync';
 import { CalendarService } from './calendars/calendar.service';
 import { GoogleApi } from './calendars/google-client';
+import { MicrosoftCalendar } from './calendars/microsoft-calendar';
 import { OAuthFlows } from './calendars/oauth-flow';
 import { CatalogService } from './catalog/catalog.service';
 import type { Config } from './config';
@@ -35,11 +39,14 @@ import { PaymentService } from './payments/payment.service';
 import { StripeGateway } from './payments/stripe-gateway';
 import { auditProposal } from './proposals/proposal-events';
 import { ProposalService } from './proposals/proposal.service';
+import { promoUses } from './promotions/promo-uses';
+import { PromoCodeService } from './promotions/promo.service';
 import { auditReview } from './reviews/review-events';
 import { ReviewService } from './reviews/review.service';
 import { BlackoutService } from './scheduling/blackout.service';
 import { AvailabilityCheckService } from './scheduling/availability-check.service';
 import { SchedulingService } from './scheduling/scheduling.service';
+import { MinimumCapacity } from './scheduling/minimum-capacity';
 import { WaitlistOffers } from './waitlist/waitlist-offers';
 import { WaitlistService } from './waitlist/waitlist.service';
 import { Tokens } from './accounts/tokens';
@@ -58,9 +65,13 @@ export interface Domain {
   catalog: CatalogService;
   scheduling: SchedulingService;
   blackouts: BlackoutService;
+  promoCodes: PromoCodeService;
+  minimumCapacity: MinimumCapacity;
   availabilityChecks: AvailabilityCheckService;
   bookings: BookingService;
   bookingQueries: BookingQueryService;
+  /** Recurring bookings (bookSeries). */
+  series: SeriesService;
   audits: AuditService;
   notifications: NotificationService;
   /** The links emails carry; the server's booking page checks its signatures with them. */
@@ -72,8 +83,9 @@ export interface Domain {
   webhooks: WebhookService;
   feeds: CalendarFeedService;
   zoom: ZoomMeetings;
+  whereby: WherebyMeetings;
   calendars: CalendarService;
-  /** The calendar jobs (sync, resync, busy times, revoke); without Google settings there is no connection to run them for. */
+  /** The calendar jobs (sync, resync, busy times, revoke); without Google or Microsoft settings there is no connection to run them for. */
   calendarSync?: CalendarSyncer;
   reviews: ReviewService;
   images: ImageService;
@@ -115,14 +127,26 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const notifications = new NotificationService(links, config.followUpHours);
   const lifecycle = new BookingLifecycle(events);
   const zoom = new ZoomMeetings(config.zoom ? new ZoomClient(config.zoom) : undefined, lifecycle);
-  const catalog = new CatalogService(events, zoom.configured);
+  const whereby = new WherebyMeetings(config.whereby ? new WherebyClient(config.whereby) : undefined, lifecycle);
+  const catalog = new CatalogService(events, {
+    zoom: zoom.configured,
+    whereby: whereby.configured,
+    teams: config.microsoft?.teams ?? false,
+  });
   const stripe = config.stripe ? new StripeGateway(config.stripe) : undefined;
   const payments = new PaymentService(stripe, config.holdMinutes, lifecycle, log);
   const offers = new WaitlistOffers(events, config.waitlistOfferHours);
   const bookings = new BookingService(lifecycle, payments);
   const google = config.google ? new GoogleApi(config.google, `${config.publicUrl}/oauth/google/callback`) : undefined;
-  const calendarTokens = new SecretBox(config.google?.tokenKey, 'CALENDAR_TOKEN_KEY');
-  const calendarSync = google ? new CalendarSyncer(google, calendarTokens, notifications, links, lifecycle) : undefined;
+  const microsoft = config.microsoft
+    ? new MicrosoftCalendar(config.microsoft, `${config.publicUrl}/oauth/microsoft/callback`)
+    : undefined;
+  const calendarTokens = new SecretBox(config.google?.tokenKey ?? config.microsoft?.tokenKey, 'CALENDAR_TOKEN_KEY');
+  const scheduling = new SchedulingService(catalog, lifecycle, bookings, events);
+  const calendarSync =
+    google || microsoft
+      ? new CalendarSyncer({ google, microsoft }, calendarTokens, notifications, links, lifecycle)
+      : undefined;
 
   events
     .on(
@@ -132,7 +156,9 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
       (tx, change) => notifications.bookingChanged(tx, change),
       webhookListeners.bookingChanged,
       (tx, change) => zoom.bookingChanged(tx, change),
+      (tx, change) => whereby.bookingChanged(tx, change),
       calendarListener,
+      promoUses,
       countChange,
     )
     .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
@@ -157,7 +183,8 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
       webhookListeners.reviewCreated,
     )
     .on('slotCancelled', (tx, cancelled) => offers.slotCancelled(tx, cancelled))
-    .on('recordChanged', auditRecord);
+    .on('recordChanged', auditRecord)
+    .on('promoCodeChanged', webhookListeners.promoCodeChanged);
 
   return {
     sessionChecks,
@@ -166,11 +193,14 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     rateLimits,
     accounts: new AccountService(sessions, rateLimits, links),
     catalog,
-    scheduling: new SchedulingService(catalog, lifecycle, bookings, events),
+    scheduling,
+    minimumCapacity: new MinimumCapacity(scheduling),
     blackouts: new BlackoutService(catalog, lifecycle),
+    promoCodes: new PromoCodeService(catalog, events),
     availabilityChecks: new AvailabilityCheckService(catalog),
     bookings,
     bookingQueries: new BookingQueryService(rateLimits),
+    series: new SeriesService(bookings, lifecycle),
     audits: new AuditService(),
     notifications,
     links,
@@ -181,8 +211,10 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     webhooks: new WebhookService(config.webhooks, rateLimits),
     feeds: new CalendarFeedService(config.publicUrl, config.jwtSecret, links),
     zoom,
+    whereby,
     calendars: new CalendarService(
       google,
+      microsoft,
       calendarTokens,
       new OAuthFlows(config.publicUrl, createHmac('sha256', config.jwtSecret).update('oauth-pkce').digest('hex')),
     ),

@@ -3,6 +3,7 @@ import { Session } from './accounts/session.entity';
 import { User } from './accounts/user.entity';
 import { AuditEntry } from './booking/audit-entry.entity';
 import { Booking, BookingSlot } from './booking/booking.entity';
+import { BookingSeries } from './booking/series.entity';
 import { CalendarFeed } from './calendars/feed.entity';
 import { CalendarBusy, CalendarConnection, CalendarSync } from './calendars/calendar.entity';
 import { Service } from './catalog/service.entity';
@@ -19,6 +20,7 @@ import { Slot } from './scheduling/slot.entity';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhooks/webhook.entity';
 import { Image, ServiceImage } from './images/image.entity';
 import { Review } from './reviews/review.entity';
+import { PromoCode } from './promotions/promo-code.entity';
 
 /** Every entity the ORM maps; migrations are generated from these. */
 export const ENTITIES = [
@@ -31,6 +33,7 @@ export const ENTITIES = [
   Blackout,
   Booking,
   BookingSlot,
+  BookingSeries,
   AuditEntry,
   Message,
   Payment,
@@ -49,4 +52,5 @@ export const ENTITIES = [
   Review,
   Image,
   ServiceImage,
+  PromoCode,
 ];

@@ -1,6 +1,7 @@
 import type { BookingChanged, SeatsFreed } from './booking/booking-events';
 import type { RecordChanged } from './core/audit';
 import type { EventBus } from './core/event-bus';
+import type { PromoCodeChanged } from './promotions/promo.service';
 import type { ProposalChanged } from './proposals/proposal-events';
 import type { ReviewCreated } from './reviews/review-events';
 import type { SlotCancelled } from './scheduling/slot-events';
@@ -15,6 +16,7 @@ export interface DomainEvents {
   reviewCreated: ReviewCreated;
   slotCancelled: SlotCancelled;
   recordChanged: RecordChanged;
+  promoCodeChanged: PromoCodeChanged;
 }
 
 export type Events = EventBus<DomainEvents>;

@@ -34,6 +34,8 @@ declare global {
       deliver_webhook: { deliveryId: number };
       /** Makes, moves or deletes the Zoom meeting of one booking so that it matches the booking. */
       zoom_meeting: { bookingId: number };
+      /** Makes or deletes the Whereby room of one booking so that it matches the booking. */
+      whereby_meeting: { bookingId: number };
       /** Puts one booking's event in one connection's calendar in step with the booking as it is when the job runs. */
       calendar_sync: { bookingId: number; connectionId: number };
       /** Compares a connection's calendar with every future booking and queues calendar_sync for what differs. */
@@ -42,6 +44,8 @@ declare global {
       calendar_busy: { connectionId: number };
       /** Revokes a disconnected account's grant at Google and forgets its token. */
       calendar_revoke: { connectionId: number };
+      /** At a departure's minimum-capacity deadline: cancels and refunds it when too few people booked. */
+      check_minimum_capacity: { slotId: number };
       /** Deletes an image (its row, then its stored bytes) if nothing shows it any more. */
       discard_image: { imageId: string; key: string };
     }
@@ -78,10 +82,12 @@ export const jobKeys = {
   offerExpiry: (entryId: number) => `waitlist-offer:${entryId}`,
   webhookDelivery: (deliveryId: number | string) => `webhook-delivery:${deliveryId}`,
   zoomMeeting: (bookingId: number) => `zoom-meeting:${bookingId}`,
+  wherebyMeeting: (bookingId: number) => `whereby-meeting:${bookingId}`,
   /** One job per (booking, connection): changes while one waits coalesce, and it reads the booking when it runs. */
   calendarSync: (bookingId: number, connectionId: number | string) => `calendar-sync:${bookingId}:${connectionId}`,
   calendarResync: (connectionId: number) => `calendar-resync:${connectionId}`,
   calendarBusy: (connectionId: number) => `calendar-busy:${connectionId}`,
+  minimumCapacity: (slotId: number) => `minimum-capacity:${slotId}`,
 };
 
 /** Calendar jobs queue themselves again with their own backoff; these attempts only cover unexpected failures (the database away). */
@@ -97,8 +103,8 @@ export const WEBHOOK_ATTEMPTS = 21;
 /** Attempts of a redelivery asked for by hand: its last comes about 1.5 minutes after the first, while someone watches. */
 export const REDELIVERY_ATTEMPTS = 5;
 
-/** Attempts of one Zoom meeting change, with the same backoff: the last comes about three days after the first. */
-export const ZOOM_ATTEMPTS = 21;
+/** Attempts of one Zoom or Whereby meeting change, with the same backoff: the last comes about three days after the first. */
+export const MEETING_ATTEMPTS = 21;
 
 export const jobs = {
   bookingMail: (
@@ -217,6 +223,12 @@ export const jobs = {
     payload: { imageId, key },
     runAt,
     jobKey: `discard-image:${imageId}`,
+  }),
+  minimumCapacity: (slotId: number, runAt: Date): TimedJob<'check_minimum_capacity'> => ({
+    task: 'check_minimum_capacity',
+    payload: { slotId },
+    runAt,
+    jobKey: jobKeys.minimumCapacity(slotId),
   }),
   calendarRevoke: (connectionId: number): Job<'calendar_revoke'> => ({
     task: 'calendar_revoke',

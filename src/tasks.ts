@@ -35,10 +35,12 @@ export function taskList(orm: MikroORM, domain: Domain, mailer: Mailer, clock: C
     deliver_webhook: ({ deliveryId }, helpers) =>
       domain.webhooks.deliver(ctx(), deliveryId, helpers.job.attempts >= helpers.job.max_attempts),
     zoom_meeting: ({ bookingId }) => domain.zoom.sync(ctx(), bookingId),
+    whereby_meeting: ({ bookingId }) => domain.whereby.sync(ctx(), bookingId),
     calendar_sync: async ({ bookingId, connectionId }) => domain.calendarSync?.sync(ctx(), bookingId, connectionId),
     calendar_resync: async ({ connectionId }) => domain.calendarSync?.resync(ctx(), connectionId),
     calendar_busy: async ({ connectionId }) => domain.calendarSync?.readBusy(ctx(), connectionId),
     calendar_revoke: async ({ connectionId }) => domain.calendarSync?.revoke(ctx(), connectionId),
+    check_minimum_capacity: ({ slotId }) => domain.minimumCapacity.check(ctx(), slotId),
     discard_image: ({ imageId, key }) => domain.images.discard(ctx(), imageId, key),
   };
 }

@@ -13,9 +13,7 @@ import {
   SlotsDocument,
 } from '../client/generated/graphql';
 import {
-  createService,
-  dailySlots,
-  daysFromNow,
+  type createService,
   expectMonthAsSlots,
   jobsSettled,
   logInAdmin,
@@ -25,11 +23,15 @@ import {
   type Account,
 } from './support/fixtures';
 import { CookieJar } from './support/cookie-jar';
+import {
+  expectStoredNowhere,
+  onTestServer,
+  providerWithSlots as slotsOfProvider,
+  settleCalendars,
+} from './support/calendars';
 import { FakeGoogle } from './support/fake-google';
 import { eventually, liveClient, Subscription, subscribed } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
-
-const TASKS = ['calendar_sync', 'calendar_resync', 'calendar_busy', 'calendar_revoke'];
 
 let google: FakeGoogle;
 let server: TestServer;
@@ -57,23 +59,9 @@ afterEach(() => {
   google.freeBusyMaxDays = 60;
 });
 
-const base = () => server.url.replace(/\/graphql$/, '');
+const settle = () => settleCalendars(server);
 
-/** Runs the calendar jobs until none is waiting, also those queued for later (retries, refreshes). */
-async function settle(): Promise<void> {
-  for (let round = 0; round < 8; round += 1) {
-    await runJobsNow(server, ...TASKS.filter((task) => task !== 'calendar_busy'));
-    const [{ waiting }] = await server.sql<{ waiting: string }>(
-      `select count(*) as waiting from graphile_worker.jobs where task_identifier = any($1) and attempts < max_attempts`,
-      [TASKS.filter((task) => task !== 'calendar_busy')],
-    );
-    if (waiting === '0') return;
-  }
-  throw new Error('calendar jobs did not settle');
-}
-
-/** A URL on PUBLIC_URL (what the server answers) as served by this test server, which listens on a port of its own. */
-const local = (url: string) => `${base()}${new URL(url).pathname}${new URL(url).search}`;
+const local = (url: string) => onTestServer(server, url);
 
 /** The provider's browser opens the start link `connectGoogleCalendar` answers: the consent URL it is sent to. */
 async function startConsent(provider: Account, browser: CookieJar): Promise<URL> {
@@ -96,12 +84,8 @@ async function connections(provider: Account) {
   return (await server.ok(MyCalendarConnectionsDocument, {}, provider.token)).myCalendarConnections;
 }
 
-async function providerWithSlots(name: string, input: Parameters<typeof createService>[2] = {}) {
-  const provider = await signUp(server, 'PROVIDER', name);
-  const service = await createService(server, provider, { capacity: 1, ...input });
-  const slots = await dailySlots(server, provider, service.id, daysFromNow(3), daysFromNow(9));
-  return { provider, service, slots };
-}
+const providerWithSlots = (name: string, input: Parameters<typeof createService>[2] = {}) =>
+  slotsOfProvider(server, name, input);
 
 /** A provider with slots whose Google account is connected, its first jobs run. */
 async function connectedProvider(name: string, email: string, input: Parameters<typeof createService>[2] = {}) {
@@ -147,7 +131,9 @@ describe('Google Calendar', () => {
     expect(again.status).toBe(400);
     expect(await again.text()).toContain('already used');
     const forged = await browser.fetch(
-      `${base()}/oauth/google/callback?code=${encodeURIComponent(new URL(google.approve(consent, 'other@gmail.test')).searchParams.get('code')!)}&state=forged-state`,
+      local(
+        `http://localhost/oauth/google/callback?code=${encodeURIComponent(new URL(google.approve(consent, 'other@gmail.test')).searchParams.get('code')!)}&state=forged-state`,
+      ),
     );
     expect(forged.status).toBe(400);
     const declining = new CookieJar();
@@ -477,19 +463,7 @@ describe('Google Calendar', () => {
     const { provider } = await providerWithSlots('Olga Owner');
     await connect(provider, 'olga@gmail.test');
     const tokens = google.tokensOf('olga@gmail.test');
-    const columns = await server.sql<{ table_schema: string; table_name: string; column_name: string }>(
-      `select table_schema, table_name, column_name from information_schema.columns where table_schema in ('public', 'graphile_worker') and data_type in ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY')`,
-    );
-    for (const { table_schema, table_name, column_name } of columns) {
-      const hits = await server.sql(
-        `select 1 from "${table_schema}"."${table_name}" where "${column_name}"::text like any($1) limit 1`,
-        [tokens.map((token) => `%${token}%`)],
-      );
-      expect({ table: `${table_name}.${column_name}`, hits: hits.length }).toEqual({
-        table: `${table_name}.${column_name}`,
-        hits: 0,
-      });
-    }
+    await expectStoredNowhere(server, tokens);
     const [stored] = await server.sql<{ refresh_token: string }>(
       `select refresh_token from calendar_connection where account_email = 'olga@gmail.test'`,
     );

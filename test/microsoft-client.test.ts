@@ -1,3 +1,4 @@
+import { CryptoProvider } from '@azure/msal-node';
 import {
   MemoryTokenCache,
   MICROSOFT_DEFAULTS,
@@ -35,9 +36,15 @@ const settings = (more: Partial<MicrosoftSettings> = {}): MicrosoftSettings => (
   ...more,
 });
 
+/** A consent URL with a fresh PKCE pair, as the OAuth flow makes one: the URL and the verifier the callback redeems with. */
+async function consentUrl(on: MicrosoftClient, state: string) {
+  const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
+  return { url: await on.consentUrl(REDIRECT, state, challenge), codeVerifier: verifier };
+}
+
 /** The whole connect flow: consent URL, the user consenting at the fake, the callback's code redeemed. */
 async function connect(email: string, on = client) {
-  const { url, codeVerifier } = await on.consentUrl(REDIRECT, 'state-123');
+  const { url, codeVerifier } = await consentUrl(on, 'state-123');
   const callback = new URL(fake.consent(url, email));
   expect(callback.searchParams.get('state')).toBe('state-123');
   const { account, tokenCache } = await on.connect(callback.searchParams.get('code')!, codeVerifier, REDIRECT);
@@ -75,7 +82,7 @@ beforeEach(() => {
 
 describe('connecting an account', () => {
   test('authorize URL with PKCE, code redeemed once, the account read from Graph', async () => {
-    const { url, codeVerifier } = await client.consentUrl(REDIRECT, 'state-123');
+    const { url, codeVerifier } = await consentUrl(client, 'state-123');
     const authorize = new URL(url);
     expect(`${authorize.origin}${authorize.pathname}`).toBe(`${fake.loginUrl}/common/oauth2/v2.0/authorize`);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
@@ -104,8 +111,8 @@ describe('connecting an account', () => {
   });
 
   test('a verifier that is not the one of the consent URL is refused (PKCE), as is a declined consent', async () => {
-    const first = await client.consentUrl(REDIRECT, 's1');
-    const second = await client.consentUrl(REDIRECT, 's2');
+    const first = await consentUrl(client, 's1');
+    const second = await consentUrl(client, 's2');
     const code = new URL(fake.consent(first.url, 'ada@contoso.example')).searchParams.get('code')!;
     const refused = await integrationFailure(client.connect(code, second.codeVerifier, REDIRECT));
     expect(refused).toMatchObject({ kind: 'reconnect', code: 'invalid_grant' });

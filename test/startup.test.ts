@@ -63,7 +63,7 @@ describe('npm start without DATABASE_URL', () => {
       output: expect.not.stringMatching(/shutdown step|"stack"|"level":(40|50|60)/),
     });
     expect(postgresRunningIn(dataDir)).toBe(false);
-  });
+  }, 300_000); // two starts on an embedded PostgreSQL, the first with initdb
 });
 
 describe('settings', () => {

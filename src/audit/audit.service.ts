@@ -20,6 +20,7 @@ const OWNERS: Record<AuditSubject, string> = {
     'select null as customer_id, v.provider_id from schedule s join service v on v.id = s.service_id where s.id = ?',
   [AuditSubject.SLOT]:
     'select null as customer_id, v.provider_id from slot s join service v on v.id = s.service_id where s.id = ?',
+  [AuditSubject.PROMO_CODE]: 'select null as customer_id, p.provider_id from promo_code p where p.id = ?',
 };
 
 /** Audit trails: every recorded change of one booking, proposal, waitlist entry, service, schedule or slot. */

@@ -1,3 +1,4 @@
+import type { MeetingProvider } from '../catalog/service.enums';
 import type { BookingStatus } from './booking.enums';
 
 /** What happened to a booking; also the audit entry's `action`. */
@@ -39,6 +40,8 @@ export interface BookingFacts {
   startsAt: Date;
   endsAt: Date;
   inviteSequence: number;
+  /** Where its online meeting takes place (the customer's choice, or the service's). */
+  meetingProvider: MeetingProvider;
 }
 
 /**

@@ -32,6 +32,7 @@ export function facts(booking: Booking): BookingFacts {
     startsAt: booking.startsAt,
     endsAt: booking.endsAt,
     inviteSequence: booking.inviteSequence,
+    meetingProvider: booking.meetingProvider,
   };
 }
 

@@ -1,6 +1,9 @@
 import Decimal from 'decimal.js';
 import type { Service } from '../catalog/service.entity';
+import type { MeetingProvider } from '../catalog/service.enums';
+import { BadInput } from '../core/errors';
 import type { Slot } from '../scheduling/slot.entity';
+import { discountOf } from '../promotions/discount';
 import { partySize } from './booking-rules';
 import type { Contact } from './contact';
 import { priceLines, priceOf, type PartySize, type PriceBreakdownAmounts, type PriceLine } from './pricing';
@@ -56,12 +59,13 @@ export function offerNow(
 
 /** The terms of a party on these slots at agreed price lines (README, "Money: agreed terms, refunds and Stripe's word"). */
 export function bookingTerms(slots: Slot[], party: PartySize, { terms, lines }: Offer): BookingTerms {
+  const discount = discountOf(terms.promo, priceOf(lines, terms.currency), terms.currency);
   return {
     ...party,
     seats: partySize(party),
     startsAt: new Date(Math.min(...slots.map((slot) => slot.startsAt.getTime()))),
     endsAt: new Date(Math.max(...slots.map((slot) => slot.endsAt.getTime()))),
-    ...priceOf(lines, terms.currency),
+    ...priceOf(lines, terms.currency, discount),
     currency: terms.currency,
     agreed: terms,
     lines,
@@ -82,9 +86,27 @@ export interface BookingPlan {
   accessibilityNeeds?: string | null;
   /** The seats are already held for this customer (a waitlist offer); otherwise they are taken now. */
   seatsHeld?: boolean;
+  /** The customer's choice of meeting provider (checked against the service's); by default the service's. */
+  meetingProvider?: MeetingProvider;
+  /** The series the booking is an occurrence of (bookSeries). */
+  seriesId?: number;
 }
 
 /** Whether the plan's booking is paid by card (a paying service, a price above zero). */
 export function isPaid(plan: BookingPlan): boolean {
   return plan.service.requiresPayment && new Decimal(plan.terms.total).gt(0);
+}
+
+/**
+ * The meeting provider of a booking: the customer's `choice` when the service offers it (one of its
+ * meetingProviders, or its own meetingProvider), else the service's; any other choice is refused, naming
+ * the field.
+ */
+export function meetingProviderOf(service: Service, choice: MeetingProvider | null | undefined): MeetingProvider {
+  if (choice == null || choice === service.meetingProvider) return service.meetingProvider;
+  if (!service.meetingProviders.includes(choice)) {
+    const offered = [...new Set([service.meetingProvider, ...service.meetingProviders])].join(', ');
+    throw new BadInput('meetingProvider', `this service does not offer ${choice} meetings: choose one of ${offered}`);
+  }
+  return choice;
 }

@@ -10,7 +10,7 @@ export function bookedParty(booking: Booking): Party {
 
 /** What a booking costs, line by line at the terms agreed, as its `price` field shows it. */
 export function bookedPrice(booking: Booking): PriceBreakdown {
-  return priceBreakdown(booking, booking.lines, booking.currency);
+  return priceBreakdown(booking, booking.lines, booking.currency, booking.terms.promo);
 }
 
 /** Money given back so far; null when nothing was refunded. */

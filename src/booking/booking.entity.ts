@@ -17,6 +17,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../accounts/user.entity';
 import { CalendarSync } from '../calendars/calendar.entity';
 import { Service } from '../catalog/service.entity';
+import { MeetingProvider } from '../catalog/service.enums';
 import { Payment } from '../payments/payment.entity';
 import { Refund } from '../payments/refund.entity';
 import { Slot } from '../scheduling/slot.entity';
@@ -128,11 +129,22 @@ export class Booking {
 
   @Field(() => String, {
     description:
-      'Link of the online meeting (Jitsi, Google Meet, Zoom) when the service has one; null otherwise or until made.',
+      'Link of the online meeting (Jitsi, Google Meet, Zoom, Whereby, Teams) when the booking has one; null otherwise or until made.',
     nullable: true,
   })
   @Property({ length: 500, nullable: true })
   meetingUrl?: string | null;
+
+  @Field(() => MeetingProvider, {
+    description:
+      "Where its online meeting takes place: the customer's choice among the service's meetingProviders, else the service's meetingProvider when booked.",
+  })
+  @Enum({ items: () => MeetingProvider, nativeEnumName: 'meeting_provider' })
+  meetingProvider!: MeetingProvider;
+
+  /** The series it is one occurrence of (bookSeries), if any. */
+  @Property({ nullable: true })
+  seriesId?: number | null;
 
   @Field(() => String, {
     description: "The customer's notes for the provider.",

@@ -1,9 +1,10 @@
+import { MeetingProvider } from '../catalog/service.enums';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { listCost } from '../core/limits';
 import { Money } from '../core/money.type';
 import { MAX_SLOTS_PER_BOOKING } from './booking-rules';
 import { ContactInput } from './contact';
-import { PriceLineView } from './terms.types';
+import { DiscountLineView, PriceLineView } from './terms.types';
 
 @InputType('PartyInput', { description: 'Who comes; each person takes a seat.' })
 export class PartyInput {
@@ -41,6 +42,18 @@ export class BookInput {
       "Accessibility needs of the party, at most 2,000 characters; shown to the booking's participants only.",
   })
   accessibilityNeeds?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "A promo code of the service's provider: its discount is shown in the price and kept with the booking. An unknown, inactive, not yet or no longer valid, used-up code, or one for another service, is BAD_USER_INPUT on promoCode (extensions.rule says which).",
+  })
+  promoCode?: string | null;
+  @Field(() => MeetingProvider, {
+    nullable: true,
+    description:
+      "Where the online meeting takes place: one of the service's meetingProviders (or its meetingProvider); omitted: the service's meetingProvider. Another is refused (BAD_USER_INPUT, field meetingProvider).",
+  })
+  meetingProvider?: MeetingProvider | null;
 }
 
 @InputType('ModifyBookingInput', { description: 'What `modifyBooking` changes; omitted fields stay.' })
@@ -70,7 +83,7 @@ export class PriceBreakdown {
     description: 'Sum over the slots of slot price x (adults + children x childRate + infants x infantRate).',
   })
   subtotal!: Money;
-  @Field(() => Money, { description: 'Amount taken off the subtotal (0 when none).' }) discount!: Money;
+  @Field(() => Money, { description: 'Amount a promo code took off (0 when none): see discounts.' }) discount!: Money;
   @Field(() => Money, { description: "subtotal x taxRate, rounded half-up to the currency's minor unit." }) tax!: Money;
   @Field(() => Money, { description: 'What the customer pays.' }) total!: Money;
   @Field(() => [PriceLineView], {
@@ -78,4 +91,8 @@ export class PriceBreakdown {
     complexity: listCost(0, 3 * MAX_SLOTS_PER_BOOKING),
   })
   lines!: PriceLineView[];
+  @Field(() => [DiscountLineView], {
+    description: 'What the discount is made of: the promo code the booking was made with, if any (at most one).',
+  })
+  discounts!: DiscountLineView[];
 }

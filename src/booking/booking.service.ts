@@ -16,7 +16,15 @@ import { assertParticipant, assertProviderOf } from './booking-access';
 import type { MoneyOutcome } from './booking-events';
 import { snapshot, seatsOf, type BookingLifecycle } from './booking-lifecycle';
 import { lockBookingWhere } from './booking-locks';
-import { bookingTerms, currentUnitPrice, isPaid, offerNow, type BookingPlan, type Offer } from './booking-plan';
+import {
+  bookingTerms,
+  currentUnitPrice,
+  isPaid,
+  meetingProviderOf,
+  offerNow,
+  type BookingPlan,
+  type Offer,
+} from './booking-plan';
 import { MAX_NOTE_LENGTH, assertRoom, checkSlots, parseParty, parseSlotIds } from './booking-rules';
 import { Booking, BookingSlot } from './booking.entity';
 import { parseContact } from './contact';
@@ -24,6 +32,7 @@ import { BookingStatus } from './booking.enums';
 import type { BookInput, ModifyBookingInput, PartyInput } from './booking.inputs';
 import { BOOKING_STATES, seatColumn } from './booking.state';
 import { assertMayHold } from './hold-policy';
+import { withPromoCode } from '../promotions/promo-uses';
 import { placeBooking } from './place-booking';
 import { repriceLines, type PartySize } from './pricing';
 import { newReference } from './reference';
@@ -38,6 +47,24 @@ const REFUNDABLE: ReadonlySet<BookingStatus> = new Set([
   BookingStatus.NO_SHOW,
   BookingStatus.EXPIRED,
 ]);
+
+/**
+ * The service of slots read with their service and provider, if this customer may book it in this mode: it
+ * is not their own, takes that mode and is published (else its slots do not show: NOT_FOUND).
+ */
+export function bookableService(found: Slot[], firstId: number, customerId: number, mode: BookingMode): Service {
+  if (found.length === 0) throw new NotFound('Slot', firstId);
+  const service = found[0].service.getEntity();
+  if (service.provider.getEntity().user.id === customerId)
+    throw new DomainError('OWN_SERVICE', 'You cannot book your own service');
+  if (service.bookingMode !== mode) {
+    if (mode === BookingMode.INSTANT)
+      throw new DomainError('APPROVAL_REQUIRED', 'This service takes proposals: use propose');
+    throw new BadInput('slotIds', 'this service books instantly: use book');
+  }
+  if (!service.active) throw new NotFound('Slot', firstId); // an unpublished service does not show its slots
+  return service;
+}
 
 /** Book, modify, cancel, complete and refund: each one transaction (book: one statement) that moves seats and publishes its change. */
 export class BookingService {
@@ -61,8 +88,18 @@ export class BookingService {
     const contact = parseContact(input.contact);
     const dietaryRestrictions = optionalText('dietaryRestrictions', input.dietaryRestrictions, MAX_NOTE_LENGTH);
     const accessibilityNeeds = optionalText('accessibilityNeeds', input.accessibilityNeeds, MAX_NOTE_LENGTH);
-    const plan = await this.plan(ctx, actor.userId, slotIds, input.party, BookingMode.INSTANT);
-    return this.place(ctx, { ...plan, notes, specialRequirements, contact, dietaryRestrictions, accessibilityNeeds });
+    const planned = await this.plan(ctx, actor.userId, slotIds, input.party, BookingMode.INSTANT);
+    const plan = input.promoCode == null ? planned : await withPromoCode(ctx, input.promoCode, planned);
+    const meetingProvider = meetingProviderOf(plan.service, input.meetingProvider);
+    return this.place(ctx, {
+      ...plan,
+      notes,
+      specialRequirements,
+      contact,
+      dietaryRestrictions,
+      accessibilityNeeds,
+      meetingProvider,
+    });
   }
 
   /**
@@ -80,16 +117,7 @@ export class BookingService {
     price: string | null = null,
   ): Promise<BookingPlan> {
     const found = await ctx.em.find(Slot, { id: { $in: slotIds } }, { populate: ['service.provider'] });
-    if (found.length === 0) throw new NotFound('Slot', slotIds[0]);
-    const service = found[0].service.getEntity();
-    if (service.provider.getEntity().user.id === customerId)
-      throw new DomainError('OWN_SERVICE', 'You cannot book your own service');
-    if (service.bookingMode !== mode) {
-      if (mode === BookingMode.INSTANT)
-        throw new DomainError('APPROVAL_REQUIRED', 'This service takes proposals: use propose');
-      throw new BadInput('slotIds', 'this service books instantly: use book');
-    }
-    if (!service.active) throw new NotFound('Slot', slotIds[0]); // an unpublished service does not show its slots
+    const service = bookableService(found, slotIds[0], customerId, mode);
     const party = parseParty(partyInput, service);
     const slots = checkSlots(slotIds, found, service, ctx.clock.now());
     const offer = price === null ? undefined : offerNow(service, slots, party, () => price);
@@ -306,24 +334,32 @@ export class BookingService {
     const reason = optionalText('reason', reasonInput, MAX_NOTE_LENGTH);
     return inTransaction(ctx, async (tx) => {
       const booking = await this.lockBooking(tx, id);
-      await assertParticipant(tx, booking);
-      const byCustomer = booking.customer.id === tx.actor?.userId && tx.actor?.role !== Role.ADMIN;
-      BOOKING_STATES.assertMove(booking.status, BookingStatus.CANCELLED, 'user');
-      if (byCustomer && booking.startsAt <= tx.clock.now()) {
-        throw new DomainError('INVALID_TRANSITION', 'This booking has started: only the provider can cancel it now', {
-          rule: 'STARTED',
-        });
-      }
-      if (booking.endsAt <= tx.clock.now()) {
-        throw new DomainError(
-          'INVALID_TRANSITION',
-          'This booking has ended: mark it completed or a no-show instead (refundBooking gives money back)',
-          { rule: 'ENDED' },
-        );
-      }
-      await this.cancelLocked(tx, booking, reason, byCustomer);
+      await this.cancelByActor(tx, booking, reason);
       return booking;
     });
+  }
+
+  /**
+   * Cancels a booking the caller locked, as the actor may: its customer, its provider or an admin; a
+   * customer not once it started, nobody once it ended.
+   */
+  async cancelByActor(tx: TxContext, booking: Booking, reason: string | null): Promise<void> {
+    await assertParticipant(tx, booking);
+    const byCustomer = booking.customer.id === tx.actor?.userId && tx.actor?.role !== Role.ADMIN;
+    BOOKING_STATES.assertMove(booking.status, BookingStatus.CANCELLED, 'user');
+    if (byCustomer && booking.startsAt <= tx.clock.now()) {
+      throw new DomainError('INVALID_TRANSITION', 'This booking has started: only the provider can cancel it now', {
+        rule: 'STARTED',
+      });
+    }
+    if (booking.endsAt <= tx.clock.now()) {
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        'This booking has ended: mark it completed or a no-show instead (refundBooking gives money back)',
+        { rule: 'ENDED' },
+      );
+    }
+    await this.cancelLocked(tx, booking, reason, byCustomer);
   }
 
   /**

@@ -37,6 +37,7 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
   const now = tx.clock.now();
   const status = intent ? BookingStatus.PENDING_PAYMENT : BookingStatus.CONFIRMED;
   const holdExpiresAt = intent ? new Date(now.getTime() + placement.holdMinutes * 60_000) : null;
+  const meetingProvider = plan.meetingProvider ?? service.meetingProvider;
   const seats = new Map(plan.slots.map((slot) => [slot.id, terms.seats]));
   const deltas = seatMove(seats, plan.seatsHeld ? 'held' : null, intent ? 'held' : 'booked');
   const facts: BookingFacts = {
@@ -48,6 +49,7 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
     startsAt: terms.startsAt,
     endsAt: terms.endsAt,
     inviteSequence: 0,
+    meetingProvider,
   };
   await lifecycle.placed(tx, facts, {
     status,
@@ -77,6 +79,11 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
     booking.calls.push(`${notice.sql} as fx_notice`);
     booking.callParams.push(...notice.params);
   }
+  if (terms.agreed.promo) {
+    // The use is counted here, under the code's row lock: a code used up meanwhile refuses the whole booking (BK009).
+    booking.calls.push('use_promo_code(?, ?) as fx_promo');
+    booking.callParams.push(terms.agreed.promo.codeId, now);
+  }
   if (intent) {
     booking.ctes.push(`pay as (insert into payment (payer_id, status, amount, currency, intent_id, client_secret, provider, refunded_amount, created_at, updated_at)
       select ?, 'REQUIRES_ACTION', ?, ?, ?, ?, 'stripe', 0, ?, ? from seats returning id)`);
@@ -84,8 +91,8 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
   }
   booking.ctes.push(
     `b as (insert into booking (id, reference, service_id, customer_id, status, starts_at, ends_at, adults, children, infants, subtotal, discount, tax, total,
-        currency, terms, lines, payment_id, hold_expires_at, meeting_url, notes, special_requirements, contact, dietary_restrictions, accessibility_needs, invite_sequence, created_at, updated_at)
-      select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ${intent ? '(select id from pay)' : 'null'}, ?, ?, ?, ?, ?::jsonb, ?, ?, 0, ?, ? from seats returning *)`,
+        currency, terms, lines, payment_id, hold_expires_at, meeting_provider, series_id, meeting_url, notes, special_requirements, contact, dietary_restrictions, accessibility_needs, invite_sequence, created_at, updated_at)
+      select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ${intent ? '(select id from pay)' : 'null'}, ?, ?::meeting_provider, ?, ?, ?, ?, ?::jsonb, ?, ?, 0, ?, ? from seats returning *)`,
     `links as (insert into booking_slot (booking_id, slot_id, seats, unit_price)
       select b.id, u.slot_id, ?, u.unit_price from b, unnest(?::int[], ?::numeric[]) as u(slot_id, unit_price) returning 1)`,
   );
@@ -108,7 +115,9 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
     JSON.stringify(terms.agreed),
     JSON.stringify(terms.lines),
     holdExpiresAt,
-    service.meetingProvider === MeetingProvider.JITSI ? `https://meet.jit.si/${reference}` : null,
+    meetingProvider,
+    plan.seriesId ?? null,
+    meetingProvider === MeetingProvider.JITSI ? `https://meet.jit.si/${reference}` : null,
     plan.notes ?? null,
     plan.specialRequirements ?? null,
     plan.contact ? JSON.stringify(plan.contact) : null,

@@ -1,6 +1,7 @@
 import Decimal from 'decimal.js';
 import type { Service } from '../catalog/service.entity';
 import { formatAmount } from '../core/money';
+import type { AgreedPromo } from '../promotions/discount';
 import type { Rates } from './pricing';
 
 const HOUR_MS = 3_600_000;
@@ -17,6 +18,8 @@ export interface AgreedTerms extends Rates {
   refundBeforeCutoff: string;
   /** The share that comes back later than that (the service's `lateCancellationRefund`). */
   refundAfterCutoff: string;
+  /** The promo code a booking was made with, as it was then (docs/promo-codes.md); absent: none. */
+  promo?: AgreedPromo;
 }
 
 /** The terms the service offers today: what a customer who agrees now agrees to. */

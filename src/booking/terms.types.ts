@@ -4,6 +4,8 @@ import { Money } from '../core/money.type';
 import { Slot } from '../scheduling/slot.entity';
 import type { PriceBreakdown } from './booking.inputs';
 import { lineAmount, PartyCategory, type PriceBreakdownAmounts, type PriceLine, unitPrice } from './pricing';
+import type { AgreedPromo } from '../promotions/discount';
+import { PromoCodeKind } from '../promotions/promo-code.entity';
 import type { AgreedTerms } from './terms';
 
 registerEnumType(PartyCategory, {
@@ -70,10 +72,36 @@ export class PriceLineView {
   @Field(() => Float, { description: 'The tax rate agreed for this line.' }) taxRate!: number;
 }
 
-/** A price breakdown of stored amounts and lines, in `currency`. */
-export function priceBreakdown(amounts: PriceBreakdownAmounts, lines: PriceLine[], currency: string): PriceBreakdown {
+@ObjectType('DiscountLine', {
+  description: 'What a promo code took off the price, as agreed when the booking was made.',
+})
+export class DiscountLineView {
+  @Field({ description: 'The promo code, in capitals.' }) code!: string;
+  @Field(() => PromoCodeKind, { description: 'A percentage or a fixed amount off.' }) kind!: PromoCodeKind;
+  @Field(() => Float, { description: 'PERCENT: the percentage off (10 is 10%); null for FIXED.', nullable: true })
+  percentOff!: number | null;
+  @Field(() => Money, { description: 'What it took off subtotal + tax; never more than that.' }) amount!: Money;
+}
+
+/** A price breakdown of stored amounts and lines, in `currency`, with the promo code agreed, if any. */
+export function priceBreakdown(
+  amounts: PriceBreakdownAmounts,
+  lines: PriceLine[],
+  currency: string,
+  promo?: AgreedPromo,
+): PriceBreakdown {
   const money = (amount: { toString(): string }) => Money.of(amount, currency);
   return {
+    discounts: promo
+      ? [
+          Object.assign(new DiscountLineView(), {
+            code: promo.code,
+            kind: promo.kind,
+            percentOff: promo.kind === PromoCodeKind.PERCENT ? Number(promo.value) : null,
+            amount: money(amounts.discount),
+          }),
+        ]
+      : [],
     subtotal: money(amounts.subtotal),
     discount: money(amounts.discount),
     tax: money(amounts.tax),

@@ -11,6 +11,24 @@ export type CalendarFailure = {
   retryAfterSeconds?: number;
 };
 
+/** The calendar services a provider can connect accounts of, by the `kind` of their connections and routes. */
+export type CalendarKind = 'google' | 'microsoft';
+
+/** How the provider knows each service: in pages, mails and a connection's errors. */
+export const CALENDAR_NAMES: Record<CalendarKind, { calendar: string; company: string; connect: string }> = {
+  google: { calendar: 'Google Calendar', company: 'Google', connect: 'connectGoogleCalendar' },
+  microsoft: { calendar: 'Microsoft 365 calendar', company: 'Microsoft', connect: 'connectMicrosoftCalendar' },
+};
+
+/** A connected account, as an adapter needs it for a call. */
+export interface CalendarAccount {
+  /** What is sealed at rest for it: Google's refresh token, Microsoft's MSAL token cache. */
+  secret: string;
+  email: string;
+  /** Stores a secret the service replaced (MSAL's cache with a new access token or a rotated refresh token), sealed. */
+  save(secret: string): Promise<void>;
+}
+
 /** A busy interval read from an account's calendars. */
 export interface BusyPeriod {
   start: Date;
@@ -19,28 +37,28 @@ export interface BusyPeriod {
 
 /**
  * What the provider-independent sync (calendar-sync.ts) asks of a calendar service for one connected
- * account, whose adapter (google-client.ts) keeps that service's rules: its limits, its errors, its ids.
+ * account, whose adapter (google-client.ts, microsoft-calendar.ts) keeps that service's rules: its limits, its errors, its ids.
  */
 export interface CalendarApi {
   /** Writes the event under its own id (a repeat updates it); answers the id and a conference link the service made. */
   putEvent(
-    refreshToken: string,
+    account: CalendarAccount,
     calendarId: string,
     event: CalendarEvent,
   ): Promise<{ id: string; meetingUrl: string | null }>;
   /** Deletes an event; one already gone is fine, a calendar gone is not. */
-  deleteEvent(refreshToken: string, calendarId: string, eventId: string): Promise<void>;
+  deleteEvent(account: CalendarAccount, calendarId: string, eventId: string): Promise<void>;
   /** The events of the dedicated calendar ending after `from`. */
-  listEvents(refreshToken: string, calendarId: string, from: Date): Promise<StoredEvent[]>;
+  listEvents(account: CalendarAccount, calendarId: string, from: Date): Promise<StoredEvent[]>;
   /** Busy times in [from, to) of the account's calendars other than the dedicated one. */
   busy(
-    refreshToken: string,
+    account: CalendarAccount,
     dedicatedCalendarId: string | null | undefined,
     from: Date,
     to: Date,
   ): Promise<BusyPeriod[]>;
   /** Revokes the grant; one the service no longer knows is fine. */
-  revoke(refreshToken: string): Promise<void>;
+  revoke(account: CalendarAccount): Promise<void>;
   /** Reads a failed call. */
   failure(error: unknown): CalendarFailure;
 }

@@ -5,9 +5,16 @@ import { bookingRuns, runLabel } from '../booking/booking-runs';
 import { guestLines } from '../booking/guest-lines';
 import type { Service } from '../catalog/service.entity';
 import { MeetingProvider } from '../catalog/service.enums';
+import type { CalendarKind } from './calendar-api';
+
+/** The calendar service whose event makes a booking's meeting (a Meet, a Teams meeting), for the meeting providers that are one. */
+export const CONFERENCE_KIND: Partial<Record<MeetingProvider, CalendarKind>> = {
+  [MeetingProvider.GOOGLE_MEET]: 'google',
+  [MeetingProvider.MICROSOFT_TEAMS]: 'microsoft',
+};
 
 /**
- * A booking's events as any calendar service holds them (Google today; the adapters translate): one per
+ * A booking's events as any calendar service holds them (the adapters translate): one per
  * run of the booking's consecutive slots, so that the gap between separate sessions stays free.
  */
 export interface CalendarEvent {
@@ -19,7 +26,7 @@ export interface CalendarEvent {
   end: Date;
   /** The service's zone, for how calendar apps show it. */
   timezone: string;
-  /** Ask the calendar service for a video conference (Google Meet): on the first run only, whose link the booking keeps. */
+  /** Ask the calendar service for its video conference (Google Meet, Teams): on the first run only, whose link the booking keeps. */
   conference: boolean;
   /** The booking's reference and the provider's link to its page. */
   source: { title: string; url: string };
@@ -60,11 +67,19 @@ export function bookingIdOfEvent(eventId: string | null | undefined): number | n
 }
 
 /**
- * The events a live booking should have (its slots loaded), with the provider's own `link` to its page.
- * The provider's calendar says who booked, whom for, and what the party needs (diet, accessibility).
+ * The events a live booking should have in a calendar of `kind` (its slots loaded), with the provider's own
+ * `link` to its page. The provider's calendar says who booked, whom for, and what the party needs (diet,
+ * accessibility). The first event in a calendar of the service that makes the booking's meeting is that
+ * meeting; every other event writes the link out.
  */
-export function bookingEvents(booking: Booking, service: Service, customer: User, link: string): CalendarEvent[] {
-  const meet = service.meetingProvider === MeetingProvider.GOOGLE_MEET;
+export function bookingEvents(
+  booking: Booking,
+  service: Service,
+  customer: User,
+  link: string,
+  kind: CalendarKind,
+): CalendarEvent[] {
+  const meet = booking.meetingProvider != null && CONFERENCE_KIND[booking.meetingProvider] === kind;
   const runs = bookingRuns(booking);
   return runs.map(({ startsAt, endsAt }, run) => ({
     id: eventIdOf(booking.id, run),
@@ -73,7 +88,7 @@ export function bookingEvents(booking: Booking, service: Service, customer: User
       `Booking ${booking.reference} for ${customer.name} <${customer.email}>, party of ${booking.partySize}.`,
       ...guestLines(booking),
       ...(booking.notes ? [`Notes: ${booking.notes}`] : []),
-      // A Meet link is the first event's own conference; other links (and the Meet link on later runs) are written out.
+      // A Meet or Teams link is the first event's own conference; other links (and that one on later runs) are written out.
       ...(booking.meetingUrl && !(meet && run === 0) ? [`Meeting: ${booking.meetingUrl}`] : []),
       link,
     ].join('\n'),

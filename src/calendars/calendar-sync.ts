@@ -9,9 +9,23 @@ import type { SecretBox } from '../core/secret-box';
 import { CALENDAR_JOB_ATTEMPTS, jobs, type TaskName } from '../jobs';
 import type { Links } from '../notifications/links';
 import type { NotificationService } from '../notifications/notification.service';
-import type { CalendarApi, CalendarFailure } from './calendar-api';
+import {
+  CALENDAR_NAMES,
+  type CalendarAccount,
+  type CalendarApi,
+  type CalendarFailure,
+  type CalendarKind,
+} from './calendar-api';
 import { changingBusyTimes } from './calendar-busy';
-import { bookingEvents, bookingIdOfEvent, differs, eventIdOf, hasEvent, type StoredEvent } from './calendar-event';
+import {
+  bookingEvents,
+  bookingIdOfEvent,
+  CONFERENCE_KIND,
+  differs,
+  eventIdOf,
+  hasEvent,
+  type StoredEvent,
+} from './calendar-event';
 import { CalendarBusy, CalendarConnection, CalendarSync } from './calendar.entity';
 import { CalendarConnectionStatus, CalendarSyncStatus } from './calendar.enums';
 import { CALENDAR_CONNECTION_STATES } from './calendar.state';
@@ -82,18 +96,19 @@ const LEAVES_EVENTS: ReadonlySet<BookingAction> = new Set([
  * of the service's provider are to be put in step, by a job. Written in the change's own statement, so it
  * exists exactly when the change committed. A booking that never had events (awaiting payment) needs none,
  * and a change that leaves its events as they are keeps its syncs as they stand: a Meet link arrives from
- * the calendar's own answer, and the events do not show it in their text.
+ * the calendar's own answer, and the events of the calendar that made it do not show it in their text.
  */
 export function calendarListener(tx: TxContext, { action, booking, before, after }: BookingChanged): void {
   const had = before !== null && hasEvent(before.status);
   if (!hasEvent(after.status) && !had) return;
   if (had === hasEvent(after.status) && LEAVES_EVENTS.has(action)) return;
-  const meetLink = action === 'booking.meeting_linked' ? ` and s.meeting_provider <> 'GOOGLE_MEET'` : '';
+  // A link the calendar's own event made (Meet in Google, Teams in Microsoft) is already there; other calendars write it out.
+  const made = action === 'booking.meeting_linked' ? CONFERENCE_KIND[booking.meetingProvider] : undefined;
   tx.effects.writeRows((name) =>
     pendingSyncs(
       name,
-      `select ?::int, c.id from calendar_connection c join service s on s.provider_id = c.provider_id where s.id = ? and c.status = 'ACTIVE'${meetLink}`,
-      [booking.id, booking.serviceId],
+      `select ?::int, c.id from calendar_connection c join service s on s.provider_id = c.provider_id where s.id = ? and c.status = 'ACTIVE'${made ? ' and c.kind <> ?' : ''}`,
+      made ? [booking.id, booking.serviceId, made] : [booking.id, booking.serviceId],
       tx.clock.now(),
     ),
   );
@@ -108,29 +123,42 @@ interface SyncOutcome {
 
 const waiting = (status: CalendarSyncStatus) => status === PENDING || status === RETRYING;
 
+/** Why a connection's sync cannot run until the provider acts. */
+const needsReconnect = (kind: CalendarKind) => `needs reconnect: ${CALENDAR_NAMES[kind].company} refused the grant`;
+
 /**
- * The calendar jobs, independent of the calendar service (the CalendarApi adapter keeps its rules). Each
+ * The calendar jobs, independent of the calendar service (each connection's kind has its CalendarApi
+ * adapter, which keeps that service's rules). Each
  * reads the CURRENT state when it runs (so coalesced or out-of-order jobs converge), calls the service
  * with no transaction open, and records the outcome in a short transaction that queues the next try
  * itself (backoff, the service's Retry-After), so a sync is retried until it is done.
  */
 export class CalendarSyncer {
   constructor(
-    private readonly api: CalendarApi,
+    private readonly apis: Partial<Record<CalendarKind, CalendarApi>>,
     private readonly tokens: SecretBox,
     private readonly notifications: NotificationService,
     private readonly links: Links,
     private readonly lifecycle: BookingLifecycle,
   ) {}
 
-  private wantedEvents(booking: Booking) {
+  private wantedEvents(booking: Booking, kind: CalendarKind) {
     const provider = booking.service.getEntity().provider.getEntity();
     const link = this.links.booking(booking.id, provider.user.id);
-    return bookingEvents(booking, booking.service.getEntity(), booking.customer.getEntity(), link);
+    return bookingEvents(booking, booking.service.getEntity(), booking.customer.getEntity(), link, kind);
   }
 
-  /** The refresh token of a connection; one sealed with an older CALENDAR_TOKEN_KEY is sealed again with the newest. */
-  async token(ctx: RequestContext, connection: CalendarConnection): Promise<string> {
+  /** The adapter of a connection's service; none when this server no longer has that service's settings. */
+  private apiOf(connection: CalendarConnection): CalendarApi | undefined {
+    return this.apis[connection.kind];
+  }
+
+  /**
+   * A connection's account for its adapter. A secret sealed with an older CALENDAR_TOKEN_KEY is sealed again
+   * with the newest; one the service replaced is stored (one short statement, no transaction held), unless
+   * the account was disconnected meanwhile.
+   */
+  async account(ctx: RequestContext, connection: CalendarConnection): Promise<CalendarAccount> {
     const { secret, stale } = this.tokens.unseal(connection.refreshToken!);
     if (stale)
       await ctx.em.nativeUpdate(
@@ -138,7 +166,19 @@ export class CalendarSyncer {
         { id: connection.id, refreshToken: connection.refreshToken },
         { refreshToken: this.tokens.seal(secret) },
       );
-    return secret;
+    const account: CalendarAccount = {
+      secret,
+      email: connection.accountEmail,
+      save: async (next) => {
+        account.secret = next;
+        await ctx.em.nativeUpdate(
+          CalendarConnection,
+          { id: connection.id, status: { $ne: DISCONNECTED } },
+          { refreshToken: this.tokens.seal(next) },
+        );
+      },
+    };
+    return account;
   }
 
   /**
@@ -153,12 +193,15 @@ export class CalendarSyncer {
     );
     if (!row || !waiting(row.status)) return;
     const connection = row.connection.getEntity();
-    if (connection.status !== ACTIVE || !connection.calendarId) {
+    const api = this.apiOf(connection);
+    if (connection.status !== ACTIVE || !connection.calendarId || !api) {
       // Queued before the account needed the provider: it cannot succeed until they reconnect (which resyncs).
       const lastError =
         connection.status === DISCONNECTED
           ? 'the account was disconnected'
-          : 'needs reconnect: Google refused the grant';
+          : !api
+            ? `${CALENDAR_NAMES[connection.kind].calendar} is not set up on this server any more`
+            : needsReconnect(connection.kind);
       await ctx.em.nativeUpdate(
         CalendarSync,
         { id: row.id, status: { $in: [PENDING, RETRYING] }, generation: row.generation },
@@ -169,8 +212,8 @@ export class CalendarSyncer {
     const booking = await ctx.em.findOne(Booking, bookingId, {
       populate: ['service.provider', 'customer', 'slots.slot'],
     });
-    const token = await this.token(ctx, connection);
-    const wanted = booking && hasEvent(booking.status) ? this.wantedEvents(booking) : [];
+    const account = await this.account(ctx, connection);
+    const wanted = booking && hasEvent(booking.status) ? this.wantedEvents(booking, connection.kind) : [];
     const keep = new Set(wanted.map((event) => event.id));
     // A booking never written here may still have its first event (a resync found it in step, or an older server wrote it).
     const previous = row.eventIds.length || wanted.length ? row.eventIds : [eventIdOf(bookingId)];
@@ -179,18 +222,18 @@ export class CalendarSyncer {
     let outcome: SyncOutcome;
     try {
       for (const event of wanted) {
-        const put = await this.api.putEvent(token, connection.calendarId, event);
+        const put = await api.putEvent(account, connection.calendarId, event);
         written.push(event.id);
         meetingUrl ??= put.meetingUrl;
       }
       for (const id of previous.filter((id) => !keep.has(id)))
-        await this.api.deleteEvent(token, connection.calendarId, id);
+        await api.deleteEvent(account, connection.calendarId, id);
       outcome = { eventIds: [...keep], meetingUrl };
     } catch (error) {
       outcome = {
         eventIds: [...new Set([...previous, ...written])],
         meetingUrl,
-        failure: this.api.failure(error),
+        failure: api.failure(error),
       };
     }
     await this.recordSync(ctx, row.id, row.generation, bookingId, connectionId, outcome);
@@ -255,7 +298,7 @@ export class CalendarSyncer {
       { connection: connectionId, status: { $in: [PENDING, RETRYING] } },
       {
         status: FAILED,
-        lastError: 'needs reconnect: Google refused the grant',
+        lastError: needsReconnect(connection.kind),
         nextAttemptAt: null,
         updatedAt: tx.clock.now(),
       },
@@ -269,6 +312,7 @@ export class CalendarSyncer {
     await this.notifications.calendarNeedsReconnect(
       tx,
       connection.provider.getEntity().user.id,
+      connection.kind,
       connection.accountEmail,
     );
   }
@@ -296,9 +340,10 @@ export class CalendarSyncer {
    */
   async resync(ctx: RequestContext, connectionId: number): Promise<void> {
     const connection = await ctx.em.findOne(CalendarConnection, connectionId);
-    if (!connection || connection.status !== ACTIVE || !connection.calendarId) return;
+    const api = connection && this.apiOf(connection);
+    if (!connection || !api || connection.status !== ACTIVE || !connection.calendarId) return;
     const now = ctx.clock.now();
-    const token = await this.token(ctx, connection);
+    const account = await this.account(ctx, connection);
     const bookings = await ctx.em.find(
       Booking,
       { service: { provider: connection.provider.id }, endsAt: { $gt: now } },
@@ -306,9 +351,9 @@ export class CalendarSyncer {
     );
     let events: StoredEvent[];
     try {
-      events = await this.api.listEvents(token, connection.calendarId, now);
+      events = await api.listEvents(account, connection.calendarId, now);
     } catch (error) {
-      return this.resyncFailed(ctx, connectionId, this.api.failure(error));
+      return this.resyncFailed(ctx, connectionId, api.failure(error));
     }
     const liveOf = new Map<number, StoredEvent[]>();
     for (const event of events.filter((found) => !found.cancelled)) {
@@ -318,7 +363,7 @@ export class CalendarSyncer {
     const stale: number[] = [];
     const inStep: { id: number; eventIds: string[] }[] = [];
     for (const booking of bookings) {
-      const wanted = hasEvent(booking.status) ? this.wantedEvents(booking) : [];
+      const wanted = hasEvent(booking.status) ? this.wantedEvents(booking, connection.kind) : [];
       // Events that ended are not listed: only those still to come are compared.
       const ahead = wanted.filter((event) => event.end > now);
       const live = new Map((liveOf.get(booking.id) ?? []).map((event) => [event.id, event]));
@@ -345,9 +390,9 @@ export class CalendarSyncer {
     stale.push(...ours);
     try {
       for (const orphan of strays.filter((id) => !ours.includes(id)))
-        for (const event of liveOf.get(orphan)!) await this.api.deleteEvent(token, connection.calendarId, event.id);
+        for (const event of liveOf.get(orphan)!) await api.deleteEvent(account, connection.calendarId, event.id);
     } catch (error) {
-      return this.resyncFailed(ctx, connectionId, this.api.failure(error));
+      return this.resyncFailed(ctx, connectionId, api.failure(error));
     }
     await inTransaction(ctx, async (tx) => {
       const row = await tx.em.findOne(CalendarConnection, connectionId, {
@@ -387,15 +432,16 @@ export class CalendarSyncer {
   /** The calendar_busy job: the busy times of a blocking connection's other calendars replace the ones read before. */
   async readBusy(ctx: RequestContext, connectionId: number): Promise<void> {
     const connection = await ctx.em.findOne(CalendarConnection, connectionId);
-    if (!connection || connection.status !== ACTIVE || !connection.blocksAvailability) return;
+    const api = connection && this.apiOf(connection);
+    if (!connection || !api || connection.status !== ACTIVE || !connection.blocksAvailability) return;
     const now = ctx.clock.now();
-    const token = await this.token(ctx, connection);
+    const account = await this.account(ctx, connection);
     const until = new Date(now.getTime() + (await this.busyHorizonMs(ctx, connection.provider.id)));
     let periods;
     try {
-      periods = await this.api.busy(token, connection.calendarId, now, until);
+      periods = await api.busy(account, connection.calendarId, now, until);
     } catch (error) {
-      return this.busyReadFailed(ctx, connectionId, this.api.failure(error));
+      return this.busyReadFailed(ctx, connectionId, api.failure(error));
     }
     await inTransaction(ctx, async (tx) => {
       const row = await tx.em.findOne(CalendarConnection, connectionId, {
@@ -444,6 +490,7 @@ export class CalendarSyncer {
         await this.notifications.calendarBusyUnreadable(
           tx,
           row.provider.getEntity().user.id,
+          row.kind,
           row.accountEmail,
           failure.message,
         );
@@ -457,7 +504,8 @@ export class CalendarSyncer {
   async revoke(ctx: RequestContext, connectionId: number): Promise<void> {
     const connection = await ctx.em.findOne(CalendarConnection, connectionId);
     if (!connection || connection.status !== DISCONNECTED || !connection.refreshToken) return;
-    await this.api.revoke(this.tokens.open(connection.refreshToken));
+    const secret = this.tokens.open(connection.refreshToken);
+    await this.apiOf(connection)?.revoke({ secret, email: connection.accountEmail, save: async () => {} });
     await ctx.em.nativeUpdate(CalendarConnection, { id: connectionId, status: DISCONNECTED }, { refreshToken: null });
   }
 }

@@ -13,9 +13,10 @@ import {
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Provider } from '../accounts/provider.entity';
 import { Booking } from '../booking/booking.entity';
+import type { CalendarKind } from './calendar-api';
 import { CalendarConnectionStatus, CalendarSyncStatus } from './calendar.enums';
 
-/** A provider's Google account: its sealed refresh token and the dedicated calendar made in it. */
+/** A provider's Google or Microsoft account: its sealed secret and the dedicated calendar made in it. */
 @ObjectType('CalendarConnection', {
   description:
     "A provider's connected calendar account and the dedicated calendar the server keeps in step with its bookings.",
@@ -43,15 +44,18 @@ export class CalendarConnection {
   @ManyToOne(() => Provider, { ref: true, deleteRule: 'cascade' })
   provider!: Ref<Provider>;
 
-  @Field({ description: 'The calendar service: "google".' })
-  @Property({ length: 20 })
-  kind: string = 'google';
+  @Field(() => String, { description: 'The calendar service: "google" or "microsoft" (Microsoft 365, Outlook).' })
+  @Property({ type: 'string', length: 20 })
+  kind: CalendarKind = 'google';
 
-  @Field({ description: 'The address of the connected Google account.' })
+  @Field({ description: 'The address of the connected account.' })
   @Property({ length: 254 })
   accountEmail!: string;
 
-  /** The refresh token sealed with CALENDAR_TOKEN_KEY (core/secret-box.ts); null once revoked. */
+  /**
+   * Sealed with CALENDAR_TOKEN_KEY (core/secret-box.ts): Google's refresh token, or Microsoft's MSAL token
+   * cache (which holds the refresh token Microsoft rotates); null once revoked.
+   */
   @Property({ type: 'text', nullable: true })
   refreshToken?: string | null;
 
@@ -182,7 +186,7 @@ export class CalendarSync {
   @Property({ type: 'text', nullable: true })
   lastError?: string | null;
 
-  /** Raised by every booking change: a job records its outcome only if no change came while it called Google. */
+  /** Raised by every booking change: a job records its outcome only if no change came while it called the calendar service. */
   @Property()
   generation: number = 0;
 

@@ -11,7 +11,8 @@ registerEnumType(CalendarConnectionStatus, {
   valuesConfig: {
     ACTIVE: { description: 'Bookings are written to its dedicated calendar and its busy times are read.' },
     NEEDS_REAUTH: {
-      description: 'Google refused the grant (revoked or expired): connect the same account again to resume.',
+      description:
+        'Google or Microsoft refused the grant (revoked, expired, or missing a permission): connect the same account again to resume.',
     },
     DISCONNECTED: { description: 'The provider disconnected it; the token was revoked and no call is made for it.' },
   },

@@ -25,13 +25,22 @@ export class CalendarResolver {
       "A start link on this server (PUBLIC_URL/oauth/google/start?ticket=…) to open at once in the provider's browser (usable once, within 2 minutes): it binds the consent to that browser with a cookie and sends it to Google's consent page (offline access to calendars, PKCE); GET /oauth/google/callback then connects the account, for that browser only. CALENDARS_NOT_CONFIGURED when the server has no Google client.",
   })
   connectGoogleCalendar(@Ctx() ctx: RequestContext): Promise<string> {
-    return this.calendars.connect(ctx);
+    return this.calendars.connect(ctx, 'google');
+  }
+
+  @Authorized(Role.PROVIDER)
+  @Mutation(() => String, {
+    description:
+      "A start link on this server (PUBLIC_URL/oauth/microsoft/start?ticket=…) to open at once in the provider's browser (usable once, within 2 minutes): it binds the consent to that browser with a cookie and sends it to Microsoft's sign-in page (a work, school or personal account; calendars with offline access, Teams meetings when the server offers them; PKCE); GET /oauth/microsoft/callback then connects the account, for that browser only, beside any Google accounts. CALENDARS_NOT_CONFIGURED when the server has no Microsoft app.",
+  })
+  connectMicrosoftCalendar(@Ctx() ctx: RequestContext): Promise<string> {
+    return this.calendars.connect(ctx, 'microsoft');
   }
 
   @Authorized(Role.PROVIDER)
   @Mutation(() => Boolean, {
     description:
-      'Stops syncing with the account and revokes its grant at Google; the events already written stay in its calendar.',
+      "Stops syncing with the account and revokes its grant at Google (a Microsoft account's tokens are forgotten; its owner removes the app's access in their account); the events already written stay in its calendar.",
   })
   disconnectCalendar(
     @Ctx() ctx: RequestContext,

@@ -13,7 +13,9 @@ import { changingBusyTimes } from './calendar-busy';
 import { CalendarBusy, CalendarConnection, CalendarSync } from './calendar.entity';
 import { CalendarConnectionStatus, CalendarSyncStatus } from './calendar.enums';
 import { CALENDAR_CONNECTION_STATES } from './calendar.state';
+import { CALENDAR_NAMES, type CalendarFailure, type CalendarKind } from './calendar-api';
 import { googleFailure, type GoogleApi } from './google-client';
+import { microsoftFailure, type MicrosoftCalendar } from './microsoft-calendar';
 import type { ConsentPage, ConsentProvider, OAuthFlows } from './oauth-flow';
 
 const { ACTIVE, DISCONNECTED } = CalendarConnectionStatus;
@@ -22,110 +24,166 @@ const MAX_CONNECTIONS = 10;
 /** A connection whose busy times are not read (blocking off) or not yet read again (reconnected): nothing to report. */
 const BUSY_TIMES_UNREAD = { busyTimesFailing: false, busyTimesError: null, busyFailures: 0 };
 
+/** What connecting an account made, before anything is stored: its address, its secret, and the dedicated calendar. */
+interface ConnectedAccount {
+  email: string;
+  secret: string;
+  calendarId: string;
+  sharedWith: string[];
+}
+
 /** A provider's calendar accounts: connecting one (OAuth consent), listing, blocking, resyncing, disconnecting. */
 export class CalendarService {
   constructor(
     private readonly google: GoogleApi | undefined,
+    private readonly microsoft: MicrosoftCalendar | undefined,
     private readonly tokens: SecretBox,
     readonly flows: OAuthFlows,
   ) {}
 
-  private api(): GoogleApi {
-    if (!this.google)
+  private configured(kind: CalendarKind): void {
+    if (!this[kind])
       throw new DomainError(
         'CALENDARS_NOT_CONFIGURED',
-        'Google Calendar is not set up on this server (no GOOGLE_CLIENT_ID)',
+        kind === 'google'
+          ? 'Google Calendar is not set up on this server (no GOOGLE_CLIENT_ID)'
+          : 'Microsoft 365 calendars are not set up on this server (no MICROSOFT_CLIENT_ID)',
       );
-    return this.google;
   }
 
   /**
-   * The start link of a Google consent for the calling provider (single use, 2 minutes), to open in the
-   * provider's browser: it binds the consent to that browser, then sends it to Google (oauth-flow.ts).
+   * The start link of a consent at Google or Microsoft for the calling provider (single use, 2 minutes), to
+   * open in the provider's browser: it binds the consent to that browser, then sends it to the consent page (oauth-flow.ts).
    */
-  async connect(ctx: RequestContext): Promise<string> {
-    this.api();
+  async connect(ctx: RequestContext, kind: CalendarKind): Promise<string> {
+    this.configured(kind);
     const provider = await actingProvider(ctx);
-    return this.flows.ticket(ctx, 'google', provider.id);
+    return this.flows.ticket(ctx, kind, provider.id);
   }
 
   /** The consent providers this server has set up, by the kind in their routes. */
   consentProviders(): Record<string, ConsentProvider> {
-    const google = this.google;
-    if (!google) return {};
+    const { google, microsoft } = this;
     return {
-      google: {
-        consentUrl: (state, codeChallenge) => google.consentUrl(state, codeChallenge),
-        complete: (ctx, providerId, code, codeVerifier) => this.connectGoogle(ctx, providerId, code, codeVerifier),
-      },
-    };
+      ...(google
+        ? {
+            google: {
+              consentUrl: (state, codeChallenge) => google.consentUrl(state, codeChallenge),
+              complete: (ctx, providerId, code, codeVerifier) =>
+                this.complete(ctx, providerId, 'google', googleFailure, (provider, existing) =>
+                  this.connectGoogle(provider, existing, code, codeVerifier),
+                ),
+            },
+          }
+        : {}),
+      ...(microsoft
+        ? {
+            microsoft: {
+              consentUrl: (state, codeChallenge) => microsoft.consentUrl(state, codeChallenge),
+              complete: (ctx, providerId, code, codeVerifier) =>
+                this.complete(ctx, providerId, 'microsoft', microsoftFailure, (provider, existing) =>
+                  this.connectMicrosoft(microsoft, provider, existing, code, codeVerifier),
+                ),
+            },
+          }
+        : {}),
+    } satisfies Record<string, ConsentProvider>;
+  }
+
+  /** Google: the code exchanged, the dedicated calendar kept (unless deleted in Google meanwhile) or made and shared. */
+  private async connectGoogle(
+    provider: Provider,
+    existing: (email: string) => Promise<CalendarConnection | null>,
+    code: string,
+    codeVerifier: string,
+  ): Promise<ConnectedAccount> {
+    const google = this.google!;
+    const owner = provider.user.getEntity();
+    const account = await google.exchange(code, codeVerifier);
+    const found = await existing(account.email);
+    // The owner of the account needs no share of its own calendar.
+    const sharedWith = found?.sharedWith ?? (owner.email.toLowerCase() === account.email ? [] : [owner.email]);
+    const kept =
+      found?.calendarId && (await google.calendarExists(account.refreshToken, found.calendarId))
+        ? found.calendarId
+        : undefined;
+    const calendarId =
+      kept ??
+      (await google.createCalendar(account.refreshToken, `${provider.name} bookings`, owner.timezone, sharedWith));
+    return { email: account.email, secret: account.refreshToken, calendarId, sharedWith };
+  }
+
+  /** Microsoft: the code redeemed through MSAL, the dedicated calendar kept (unless deleted in Outlook meanwhile) or made. */
+  private async connectMicrosoft(
+    microsoft: MicrosoftCalendar,
+    provider: Provider,
+    existing: (email: string) => Promise<CalendarConnection | null>,
+    code: string,
+    codeVerifier: string,
+  ): Promise<ConnectedAccount> {
+    const redeemed = await microsoft.exchange(code, codeVerifier);
+    const account = microsoft.pending(redeemed.email, redeemed.secret);
+    const found = await existing(account.email);
+    const kept =
+      found?.calendarId && (await microsoft.calendarExists(account, found.calendarId)) ? found.calendarId : undefined;
+    const calendarId = kept ?? (await microsoft.createCalendar(account, `${provider.name} bookings`));
+    // The cache as MSAL left it after these calls (a newer access token is kept, not asked again).
+    return { email: account.email, secret: account.secret, calendarId, sharedWith: [] };
   }
 
   /**
-   * A consent come back to the browser that started it (oauth-flow.ts). With no transaction open, the code
-   * is exchanged (with its PKCE verifier), the account's address read and the dedicated calendar made and
-   * shared; only then is the connection stored (a reconnected account becomes ACTIVE again) and its first
-   * resync queued. Anything refused or failed stores nothing.
+   * A consent come back to the browser that started it (oauth-flow.ts). With no transaction open, the
+   * account is connected at its service (`connect`: the code exchanged with its PKCE verifier, the
+   * account's address read, the dedicated calendar made); only then is the connection stored (a
+   * reconnected account becomes ACTIVE again) and its first resync queued. Anything refused or failed
+   * stores nothing.
    */
-  private async connectGoogle(
+  private async complete(
     ctx: RequestContext,
     providerId: number,
-    code: string,
-    codeVerifier: string,
+    kind: CalendarKind,
+    failureOf: (error: unknown) => CalendarFailure,
+    connect: (
+      provider: Provider,
+      existing: (email: string) => Promise<CalendarConnection | null>,
+    ) => Promise<ConnectedAccount>,
   ): Promise<ConsentPage> {
-    const google = this.api();
-    const refused = (message: string): ConsentPage => ({
-      status: 400,
-      title: 'Google Calendar was not connected',
-      message,
-    });
+    const names = CALENDAR_NAMES[kind];
     const provider = await ctx.em.findOneOrFail(Provider, providerId, { populate: ['user'] });
-    const owner = provider.user.getEntity();
-    let account: { refreshToken: string; email: string };
-    let calendarId: string;
-    let sharedWith: string[];
+    let account: ConnectedAccount;
     try {
-      account = await google.exchange(code, codeVerifier);
-      const existing = await ctx.em.findOne(CalendarConnection, {
-        provider,
-        kind: 'google',
-        accountEmail: account.email,
-      });
-      // A reconnected account keeps its calendar unless it was deleted in Google meanwhile (the resync queued
-      // below then fills a new one); the owner of the account needs no share of its own calendar.
-      sharedWith = existing?.sharedWith ?? (owner.email.toLowerCase() === account.email ? [] : [owner.email]);
-      const kept =
-        existing?.calendarId && (await google.calendarExists(account.refreshToken, existing.calendarId))
-          ? existing.calendarId
-          : undefined;
-      calendarId =
-        kept ??
-        (await google.createCalendar(account.refreshToken, `${provider.name} bookings`, owner.timezone, sharedWith));
+      account = await connect(provider, (accountEmail) =>
+        ctx.em.findOne(CalendarConnection, { provider, kind, accountEmail }),
+      );
     } catch (error) {
-      const failure = googleFailure(error);
       return {
         status: 502,
-        title: 'Google Calendar was not connected',
-        message: `Google could not complete the connection (${failure.message}). Start again from your account page.`,
+        title: `${names.calendar} was not connected`,
+        message: `${names.company} could not complete the connection (${failureOf(error).message}). Start again from your account page.`,
       };
     }
 
     const connection = await inTransaction(ctx, async (tx) => {
       let row = await tx.em.findOne(
         CalendarConnection,
-        { provider, kind: 'google', accountEmail: account.email },
+        { provider, kind, accountEmail: account.email },
         { lockMode: LockMode.PESSIMISTIC_WRITE },
       );
       if (!row) {
         if ((await tx.em.count(CalendarConnection, { provider, status: { $ne: DISCONNECTED } })) >= MAX_CONNECTIONS)
           return null;
-        row = tx.em.create(CalendarConnection, { provider, accountEmail: account.email, createdAt: tx.clock.now() });
+        row = tx.em.create(CalendarConnection, {
+          provider,
+          kind,
+          accountEmail: account.email,
+          createdAt: tx.clock.now(),
+        });
       } else CALENDAR_CONNECTION_STATES.assertMove(row.status, ACTIVE, 'user');
       Object.assign(row, {
         status: ACTIVE,
-        refreshToken: this.tokens.seal(account.refreshToken),
-        calendarId,
-        sharedWith,
+        refreshToken: this.tokens.seal(account.secret),
+        calendarId: account.calendarId,
+        sharedWith: account.sharedWith,
         lastError: null,
         ...BUSY_TIMES_UNREAD,
       });
@@ -134,11 +192,17 @@ export class CalendarService {
       if (row.blocksAvailability) tx.effects.addJob(jobs.calendarBusy(row.id));
       return row;
     });
-    if (!connection) return refused(`You already have ${MAX_CONNECTIONS} connected accounts: disconnect one first.`);
+    if (!connection)
+      return {
+        status: 400,
+        title: `${names.calendar} was not connected`,
+        message: `You already have ${MAX_CONNECTIONS} connected accounts: disconnect one first.`,
+      };
+    const shared = account.sharedWith.length ? `, shared with ${account.sharedWith.join(', ')}` : '';
     return {
       status: 200,
-      title: 'Google Calendar connected',
-      message: `Your bookings are being copied to the calendar "${provider.name} bookings" of ${account.email}${sharedWith.length ? `, shared with ${sharedWith.join(', ')}` : ''}. You can close this page.`,
+      title: `${names.calendar} connected`,
+      message: `Your bookings are being copied to the calendar "${provider.name} bookings" of ${account.email}${shared}. You can close this page.`,
     };
   }
 

@@ -1,7 +1,7 @@
 import { auth, calendar, type calendar_v3 } from '@googleapis/calendar';
 import { oauth2 } from '@googleapis/oauth2';
 import { retryAfterSeconds } from '../core/retry-after';
-import type { BusyPeriod, CalendarApi, CalendarFailure } from './calendar-api';
+import type { BusyPeriod, CalendarAccount, CalendarApi, CalendarFailure } from './calendar-api';
 import type { CalendarEvent, StoredEvent } from './calendar-event';
 import { googleEventBody, meetLinkOf, storedEvent } from './google-event';
 
@@ -192,11 +192,11 @@ export class GoogleApi implements CalendarApi {
 
   /** Writes the event under its own id: a second insert (a retry after a lost answer) answers 409 and becomes an update. */
   async putEvent(
-    refreshToken: string,
+    account: CalendarAccount,
     calendarId: string,
     event: CalendarEvent,
   ): Promise<{ id: string; meetingUrl: string | null }> {
-    const api = this.calendar(refreshToken);
+    const api = this.calendar(account.secret);
     const requestBody = googleEventBody(event);
     const conferenceDataVersion = requestBody.conferenceData ? 1 : 0;
     let written: calendar_v3.Schema$Event;
@@ -210,7 +210,8 @@ export class GoogleApi implements CalendarApi {
   }
 
   /** Deletes the event; one that is already gone (410 deleted, or 404 in a calendar that still exists) is fine. */
-  async deleteEvent(refreshToken: string, calendarId: string, eventId: string): Promise<void> {
+  async deleteEvent(account: CalendarAccount, calendarId: string, eventId: string): Promise<void> {
+    const refreshToken = account.secret;
     try {
       await this.calendar(refreshToken).events.delete({ calendarId, eventId, sendUpdates: 'none' });
     } catch (error) {
@@ -225,8 +226,8 @@ export class GoogleApi implements CalendarApi {
   }
 
   /** The events of the dedicated calendar ending after `from`, every page. */
-  async listEvents(refreshToken: string, calendarId: string, from: Date): Promise<StoredEvent[]> {
-    const api = this.calendar(refreshToken);
+  async listEvents(account: CalendarAccount, calendarId: string, from: Date): Promise<StoredEvent[]> {
+    const api = this.calendar(account.secret);
     const events: StoredEvent[] = [];
     let pageToken: string | undefined;
     do {
@@ -249,12 +250,12 @@ export class GoogleApi implements CalendarApi {
    * could not read (its `errors` in the answer) fails the whole read: busy times are known or they are not.
    */
   async busy(
-    refreshToken: string,
+    account: CalendarAccount,
     dedicatedCalendarId: string | null | undefined,
     from: Date,
     to: Date,
   ): Promise<BusyPeriod[]> {
-    const api = this.calendar(refreshToken);
+    const api = this.calendar(account.secret);
     const ids: string[] = [];
     let pageToken: string | undefined;
     do {
@@ -286,9 +287,9 @@ export class GoogleApi implements CalendarApi {
   }
 
   /** Revokes the grant at Google; 400 means Google no longer knows the token (revoked or expired already), which is what was wanted. */
-  async revoke(refreshToken: string): Promise<void> {
+  async revoke(account: CalendarAccount): Promise<void> {
     try {
-      await this.client().revokeToken(refreshToken);
+      await this.client().revokeToken(account.secret);
     } catch (error) {
       if (statusOf(error) !== 400) throw error;
     }

@@ -10,10 +10,10 @@ const randomToken = () => randomBytes(32).toString('base64url');
 /** base64url of 32 bytes: the shape of every ticket, state and browser value this module makes. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-/** What one OAuth provider (Google; Microsoft next) adds to the flow. */
+/** What one OAuth provider (Google, Microsoft) adds to the flow. */
 export interface ConsentProvider {
   /** The provider's consent page for this `state`, with a PKCE challenge (S256 of the verifier). */
-  consentUrl(state: string, codeChallenge: string): string;
+  consentUrl(state: string, codeChallenge: string): string | Promise<string>;
   /** Connects the account a consent came back with: the code is traded with the verifier `consentUrl` was challenged for. */
   complete(ctx: RequestContext, providerId: number, code: string, codeVerifier: string): Promise<ConsentPage>;
 }
@@ -87,7 +87,7 @@ export class OAuthFlows {
       [digest(state), digest(browser), new Date(now.getTime() + CONSENT_TTL_MS), kind, digest(ticket), now],
     );
     if (!row) return null;
-    return { consentUrl: provider.consentUrl(state, this.challenge(this.verifier(state, browser))), browser };
+    return { consentUrl: await provider.consentUrl(state, this.challenge(this.verifier(state, browser))), browser };
   }
 
   /** Uses up a returned consent's state and checks that it came back to the browser that started it. */

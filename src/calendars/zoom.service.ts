@@ -1,22 +1,11 @@
-import type { BookingAction, BookingChanged } from '../booking/booking-events';
+import type { BookingChanged } from '../booking/booking-events';
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import { BookingStatus } from '../booking/booking.enums';
 import { lockBookingWhere } from '../booking/booking-locks';
 import { MeetingProvider } from '../catalog/service.enums';
 import { inOneStatement, inTransaction, type RequestContext, type TxContext } from '../core/context';
-import { jobKeys, ZOOM_ATTEMPTS, type TaskName } from '../jobs';
+import { GONE, queueMeetingJob, runMeetingJob } from '../integrations/meeting-jobs';
 import { type ZoomClient, ZoomError, type ZoomMeeting, type ZoomMeetingTerms } from './zoom-client';
-
-/** Changes after which a booking's meeting may have to be made, moved or deleted. */
-const RELEVANT: ReadonlySet<BookingAction> = new Set([
-  'booking.created',
-  'booking.confirmed',
-  'booking.modified',
-  'booking.cancelled',
-  'booking.expired',
-]);
-/** A booking in one of these no longer takes place: its meeting is deleted. */
-const GONE: ReadonlySet<string> = new Set([BookingStatus.CANCELLED, BookingStatus.EXPIRED, BookingStatus.REFUNDED]);
 
 interface MeetingState {
   status: BookingStatus;
@@ -37,15 +26,6 @@ interface MeetingState {
 /** How a meeting's topic ends: the booking's reference, unique, so that a meeting made by a lost call is found again. */
 const marker = (reference: string) => ` (${reference})`;
 
-/** A booking's zoom_meeting job, due at `runAt` (now when null): one queue per booking, so that its jobs run one at a time. */
-function zoomJobCall(bookingId: number, runAt: Date | null): { sql: string; params: unknown[] } {
-  const key = jobKeys.zoomMeeting(bookingId);
-  return {
-    sql: `(graphile_worker.add_job(?, json_build_object('bookingId', ?::int), queue_name => ?, job_key => ?, max_attempts => ?, run_at => coalesce(?::timestamptz, now()))).id`,
-    params: ['zoom_meeting' satisfies TaskName, bookingId, key, key, ZOOM_ATTEMPTS, runAt?.toISOString() ?? null],
-  };
-}
-
 /**
  * Zoom meetings of ZOOM services. A booking is confirmed without waiting for Zoom: a listener queues the
  * `zoom_meeting` job in the change's transaction, and the job makes, moves or deletes the meeting until it
@@ -64,39 +44,25 @@ export class ZoomMeetings {
     return this.client !== undefined;
   }
 
-  /** Listener of bookingChanged: the job, for a ZOOM service's booking or one that has (or may have) a meeting. */
-  bookingChanged(tx: TxContext, { action, booking }: BookingChanged): void {
-    if (
-      !this.client ||
-      !RELEVANT.has(action) ||
-      (action === 'booking.created' && booking.status !== BookingStatus.CONFIRMED)
-    )
-      return;
-    const job = zoomJobCall(booking.id, null);
-    tx.effects.writeRows((name) => ({
-      ctes: [],
-      cteParams: [],
-      calls: [
-        `(select ${job.sql} where (select meeting_provider from service where id = ?) = ? or exists (select 1 from zoom_meeting where booking_id = ?)) as ${name}`,
-      ],
-      callParams: [...job.params, booking.serviceId, MeetingProvider.ZOOM, booking.id],
-    }));
+  /** Listener of bookingChanged: the job, for a ZOOM booking or one that has (or may have) a meeting. */
+  bookingChanged(tx: TxContext, change: BookingChanged): void {
+    if (this.client) queueMeetingJob(tx, change, 'zoom_meeting', MeetingProvider.ZOOM, 'zoom_meeting');
   }
 
   /**
    * The zoom_meeting job: brings the booking's meeting in line with the booking. Zoom's rate limits (429) are
-   * waited out as its Retry-After says (the next second, or the next day for a daily limit) by queueing the
-   * job again then; other failures throw, and graphile-worker retries with backoff.
+   * waited out as its Retry-After says (the next second, or the next day for a daily limit).
    */
   async sync(ctx: RequestContext, bookingId: number): Promise<void> {
-    if (!this.client) return; // queued before Zoom was switched off: nothing can be done
-    try {
-      await this.bringInLine(ctx, this.client, bookingId);
-    } catch (error) {
-      if (!(error instanceof ZoomError && error.status === 429 && error.retryAfterSeconds)) throw error;
-      const job = zoomJobCall(bookingId, new Date(ctx.clock.now().getTime() + error.retryAfterSeconds * 1000));
-      await inOneStatement(ctx, (tx) => tx.em.execute(`select ${job.sql}`, job.params));
-    }
+    const client = this.client;
+    if (!client) return; // queued before Zoom was switched off: nothing can be done
+    await runMeetingJob(
+      ctx,
+      'zoom_meeting',
+      bookingId,
+      () => this.bringInLine(ctx, client, bookingId),
+      (error) => (error instanceof ZoomError && error.status === 429 ? (error.retryAfterSeconds ?? null) : null),
+    );
   }
 
   private async bringInLine(ctx: RequestContext, client: ZoomClient, bookingId: number): Promise<void> {
@@ -146,7 +112,7 @@ export class ZoomMeetings {
 
   private async read(ctx: RequestContext, bookingId: number): Promise<MeetingState | undefined> {
     const [state] = await ctx.em.execute<MeetingState[]>(
-      `select b.status, b.reference, b.starts_at, b.ends_at, s.name as service_name, s.timezone, s.meeting_provider, p.name as provider_name,
+      `select b.status, b.reference, b.starts_at, b.ends_at, s.name as service_name, s.timezone, b.meeting_provider, p.name as provider_name,
          z.meeting_id, z.requested_at, z.starts_at as meeting_starts_at, z.duration_minutes, z.topic
        from booking b join service s on s.id = b.service_id join provider p on p.id = s.provider_id left join zoom_meeting z on z.booking_id = b.id
        where b.id = ?`,

@@ -31,7 +31,37 @@ export const LIMITS = {
 };
 
 /** Copies the given fields, each checked and named, onto the service: never a blind assignment. */
-function applyTerms(service: Service, input: ServiceUpdateInput, zoomConfigured: boolean): void {
+/** How many meeting providers a service lets its customers choose from at most. */
+const MAX_MEETING_CHOICES = 6;
+
+/** Which meeting providers need server settings, and whether this server has them. */
+export interface MeetingSettings {
+  zoom: boolean;
+  whereby: boolean;
+  teams: boolean;
+}
+
+/** A meeting provider a service may offer: ZOOM, WHEREBY and MICROSOFT_TEAMS only on a server with their credentials. */
+function meetingProvider(field: string, provider: MeetingProvider, configured: MeetingSettings): MeetingProvider {
+  if (provider === MeetingProvider.ZOOM && !configured.zoom)
+    throw new BadInput(
+      field,
+      'ZOOM is not available: this server has no Zoom account configured (ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET)',
+    );
+  if (provider === MeetingProvider.WHEREBY && !configured.whereby)
+    throw new BadInput(
+      field,
+      'WHEREBY is not available: this server has no Whereby API key configured (WHEREBY_API_KEY)',
+    );
+  if (provider === MeetingProvider.MICROSOFT_TEAMS && !configured.teams)
+    throw new BadInput(
+      field,
+      'MICROSOFT_TEAMS is not available: this server has no Microsoft app with Teams (MICROSOFT_CLIENT_ID, MICROSOFT_TEAMS)',
+    );
+  return provider;
+}
+
+function applyTerms(service: Service, input: ServiceUpdateInput, configured: MeetingSettings): void {
   if (input.name != null) service.name = text('name', input.name, 200, { singleLine: true });
   if (input.description !== undefined) service.description = optionalText('description', input.description, 10_000);
   if (input.category !== undefined)
@@ -55,13 +85,17 @@ function applyTerms(service: Service, input: ServiceUpdateInput, zoomConfigured:
     service.cutoffHours = intInRange('cutoffHours', input.cutoffHours, 0, LIMITS.cutoffHours);
   if (input.advanceDays != null)
     service.advanceDays = intInRange('advanceDays', input.advanceDays, 1, LIMITS.advanceDays);
-  if (input.meetingProvider === MeetingProvider.ZOOM && !zoomConfigured) {
-    throw new BadInput(
-      'meetingProvider',
-      'ZOOM is not available: this server has no Zoom account configured (ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET)',
+  if (input.meetingProvider != null)
+    service.meetingProvider = meetingProvider('meetingProvider', input.meetingProvider, configured);
+  if (input.meetingProviders != null) {
+    if (input.meetingProviders.length > MAX_MEETING_CHOICES)
+      throw new BadInput('meetingProviders', `at most ${MAX_MEETING_CHOICES} providers`);
+    if (new Set(input.meetingProviders).size !== input.meetingProviders.length)
+      throw new BadInput('meetingProviders', 'a provider is named twice');
+    service.meetingProviders = input.meetingProviders.map((choice) =>
+      meetingProvider('meetingProviders', choice, configured),
     );
   }
-  if (input.meetingProvider != null) service.meetingProvider = input.meetingProvider;
   if (input.maxActiveBookingsPerCustomer != null) {
     service.maxActiveBookingsPerCustomer = intInRange(
       'maxActiveBookingsPerCustomer',
@@ -142,17 +176,42 @@ export function serviceSnapshot(service: Service): object {
     bufferBeforeMinutes: service.bufferBeforeMinutes,
     bufferAfterMinutes: service.bufferAfterMinutes,
     meetingProvider: service.meetingProvider,
+    meetingProviders: service.meetingProviders,
     active: service.active,
   };
 }
 
 /** What can be booked: services and the providers who publish them. */
 export class CatalogService {
-  /** `zoomConfigured`: whether services may choose ZOOM meetings. */
+  /** `meetings`: whether services may choose ZOOM, WHEREBY and MICROSOFT_TEAMS meetings. */
   constructor(
     private readonly events: Events,
-    private readonly zoomConfigured = false,
+    private readonly meetings: MeetingSettings = { zoom: false, whereby: false, teams: false },
   ) {}
+
+  /**
+   * A Teams meeting is made by the booking's event in the provider's Microsoft 365 calendar: choosing it
+   * needs Teams on this server and a connected (ACTIVE) Microsoft account.
+   */
+  private async checkTeams(tx: TxContext, providerId: number, input: ServiceUpdateInput): Promise<void> {
+    const teams = MeetingProvider.MICROSOFT_TEAMS;
+    const field =
+      input.meetingProvider === teams
+        ? 'meetingProvider'
+        : input.meetingProviders?.includes(teams)
+          ? 'meetingProviders'
+          : undefined;
+    if (!field) return;
+    const [{ connected }] = await tx.em.execute<{ connected: boolean }[]>(
+      `select exists (select 1 from calendar_connection where provider_id = ? and kind = 'microsoft' and status = 'ACTIVE') as connected`,
+      [providerId],
+    );
+    if (!connected)
+      throw new BadInput(
+        field,
+        'MICROSOFT_TEAMS needs a connected Microsoft 365 account: connect one first (connectMicrosoftCalendar)',
+      );
+  }
 
   async createService(ctx: RequestContext, input: ServiceInput): Promise<Service> {
     return inTransaction(ctx, async (tx) => {
@@ -168,7 +227,8 @@ export class CatalogService {
       service.timezone = parseZone('timezone', input.timezone);
       service.currency = parseCurrency('currency', input.currency);
       service.maxPartySize = input.maxPartySize ?? intInRange('capacity', input.capacity, 1, LIMITS.capacity);
-      applyTerms(service, input, this.zoomConfigured);
+      applyTerms(service, input, this.meetings);
+      await this.checkTeams(tx, provider.id, input);
       await tx.em.persist(service).flush();
       await this.changed(tx, service, 'service.created', null);
       return service;
@@ -180,7 +240,8 @@ export class CatalogService {
       const service = await this.getService(tx, id);
       await assertManages(tx, service.provider);
       const before = serviceSnapshot(service);
-      applyTerms(service, input, this.zoomConfigured);
+      applyTerms(service, input, this.meetings);
+      await this.checkTeams(tx, service.provider.id, input);
       await tx.em.flush();
       await this.changed(tx, service, 'service.updated', before);
       return service;

@@ -22,6 +22,7 @@ export class Service {
     | 'cutoffHours'
     | 'advanceDays'
     | 'meetingProvider'
+    | 'meetingProviders'
     | 'maxActiveBookingsPerCustomer'
     | 'allowOverlappingBookings'
     | 'bufferBeforeMinutes'
@@ -155,6 +156,13 @@ export class Service {
   @Field(() => MeetingProvider, { description: 'Which online meeting link bookings get, if any.' })
   @Enum({ items: () => MeetingProvider, nativeEnumName: 'meeting_provider' })
   meetingProvider: MeetingProvider = MeetingProvider.NONE;
+
+  @Field(() => [MeetingProvider], {
+    description:
+      'The meeting providers a customer may choose from when booking, at most 6; empty: every booking gets meetingProvider.',
+  })
+  @Property({ type: 'text[]' })
+  meetingProviders: MeetingProvider[] = [];
 
   @Field({ description: 'Published: inactive services are hidden from customers and cannot be booked.' })
   @Property()

@@ -21,6 +21,8 @@ export enum MeetingProvider {
   JITSI = 'JITSI',
   GOOGLE_MEET = 'GOOGLE_MEET',
   ZOOM = 'ZOOM',
+  WHEREBY = 'WHEREBY',
+  MICROSOFT_TEAMS = 'MICROSOFT_TEAMS',
 }
 registerEnumType(MeetingProvider, {
   name: 'MeetingProvider',
@@ -32,6 +34,14 @@ registerEnumType(MeetingProvider, {
     ZOOM: {
       description:
         'A Zoom meeting made for each booking (the server needs Zoom credentials); its link follows on the booking, by email and in the invite.',
+    },
+    WHEREBY: {
+      description:
+        'A Whereby room made for each booking (the server needs WHEREBY_API_KEY); its link follows on the booking, by email and in the invite.',
+    },
+    MICROSOFT_TEAMS: {
+      description:
+        "A Microsoft Teams meeting made with the booking's event in the provider's connected Microsoft 365 calendar (a work or school account; the server needs MICROSOFT_TEAMS); its join link follows on the booking, by email and in the invite.",
     },
   },
 });

@@ -55,6 +55,12 @@ export class ServiceInput {
   advanceDays?: number | null;
   @Field(() => MeetingProvider, { description: 'Online meeting links for bookings (default NONE).', nullable: true })
   meetingProvider?: MeetingProvider | null;
+  @Field(() => [MeetingProvider], {
+    description:
+      'The meeting providers a customer may choose from when booking (`BookInput.meetingProvider`), at most 6, distinct; empty (default): every booking gets meetingProvider.',
+    nullable: true,
+  })
+  meetingProviders?: MeetingProvider[] | null;
   @Field(() => Int, {
     description:
       'At most this many PENDING_PAYMENT or CONFIRMED bookings per customer at once; 0 (default) means no limit.',
@@ -118,6 +124,12 @@ export class ServiceUpdateInput {
     | null;
   @Field(() => MeetingProvider, { description: 'Online meeting links for new bookings.', nullable: true })
   meetingProvider?: MeetingProvider | null;
+  @Field(() => [MeetingProvider], {
+    description:
+      'The meeting providers a customer may choose from when booking (`BookInput.meetingProvider`), at most 6, distinct, for new bookings; empty: every booking gets meetingProvider.',
+    nullable: true,
+  })
+  meetingProviders?: MeetingProvider[] | null;
   @Field(() => Int, {
     description: 'At most this many active bookings per customer; 0 means no limit.',
     nullable: true,

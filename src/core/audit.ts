@@ -9,6 +9,7 @@ export enum AuditSubject {
   SERVICE = 'service',
   SCHEDULE = 'schedule',
   SLOT = 'slot',
+  PROMO_CODE = 'promo_code',
 }
 registerEnumType(AuditSubject, {
   name: 'AuditSubject',
@@ -20,12 +21,13 @@ registerEnumType(AuditSubject, {
     SERVICE: { description: 'A service.' },
     SCHEDULE: { description: 'A schedule (the slots it generates are counted on it).' },
     SLOT: { description: 'A slot.' },
+    PROMO_CODE: { description: 'A promo code.' },
   },
 });
 
 /**
- * RecordChanged: published inside the transaction of a change to a service, a schedule, a slot or a
- * waitlist entry (bookings and proposals have events of their own), for its audit trail. `action` names
+ * RecordChanged: published inside the transaction of a change to a service, a schedule, a slot, a promo
+ * code or a waitlist entry (bookings and proposals have events of their own), for its audit trail. `action` names
  * what happened (`service.updated`, `slot.closed`, `waitlist_entry.offered`, ...).
  */
 export interface RecordChanged {

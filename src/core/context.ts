@@ -138,9 +138,13 @@ export async function inOneStatement<T>(ctx: RequestContext, work: (tx: TxContex
 
 /**
  * Tries `work` in a savepoint: a domain refusal undoes only what it did (its rows and its effects) and
- * answers false; any other error fails the whole transaction.
+ * answers false, told to `refused` when given; any other error fails the whole transaction.
  */
-export async function trySavepoint(tx: TxContext, work: (tx: TxContext) => Promise<void>): Promise<boolean> {
+export async function trySavepoint(
+  tx: TxContext,
+  work: (tx: TxContext) => Promise<void>,
+  refused?: (refusal: DomainError) => void,
+): Promise<boolean> {
   const effects = new Effects(); // kept only if the savepoint stands
   try {
     await tx.em.transactional((em) => work({ ...tx, em: em as EntityManager, effects }), {
@@ -149,7 +153,8 @@ export async function trySavepoint(tx: TxContext, work: (tx: TxContext) => Promi
     tx.effects.absorb(effects);
     return true;
   } catch (error) {
-    if (error instanceof DomainError) return false;
-    throw error;
+    if (!(error instanceof DomainError)) throw error;
+    refused?.(error);
+    return false;
   }
 }

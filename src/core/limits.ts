@@ -19,6 +19,8 @@ export const MAX_ROWS = {
   providers: 500,
   schedules: 500,
   blackouts: 500,
+  /** Promo codes listed at once. */
+  promoCodes: 500,
   paymentDiscrepancies: 500,
   /** Refunds, and payment discrepancies, listed on one booking. */
   bookingRefunds: 100,

@@ -18,6 +18,11 @@ export function capacityExceeded(slotId: number): DomainError {
   });
 }
 
+/** Why a promo code cannot be used now: BAD_USER_INPUT naming promoCode, with the rule it breaks. */
+export function promoRefusal(rule: string, problem: string): DomainError {
+  return new DomainError('BAD_USER_INPUT', `promoCode: ${problem}`, { field: 'promoCode', rule });
+}
+
 /**
  * The refusals the database itself makes (SQLSTATEs raised by `take_seats`, the booking limits
  * trigger, the provider's time and the hold rule, see their migrations), as the domain's errors; undefined for anything else.
@@ -67,6 +72,9 @@ export function databaseRefusal(error: unknown): DomainError | undefined {
         `contact.email: bookings may name at most ${detail} other people's addresses a day; try again in ${hint} seconds`,
         { field: 'contact.email', max: Number(detail), retryAfter: Number(hint) },
       );
+    case 'BK009':
+      // Counted by use_promo_code in the booking's own statement: another booking took the last use, or the code ended meanwhile.
+      return promoRefusal('USED_UP', 'this promo code has been used as many times as allowed, or is no longer valid');
     default:
       return undefined;
   }

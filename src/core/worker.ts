@@ -71,6 +71,7 @@ export class JobRunner {
     private readonly options: JobRunnerOptions,
     private readonly pool: Pool,
     private readonly leases: WorkerLeases,
+    private readonly closings: Set<Promise<void>>,
   ) {}
 
   static async start(options: JobRunnerOptions): Promise<JobRunner> {
@@ -83,9 +84,17 @@ export class JobRunner {
     // graphile-worker watches the pool's idle clients only while its runner runs: between runners, and once
     // stopped, a connection that drops (a restart, a dropped database) must not end the process.
     pool.on('error', (error) => options.log.debug({ err: error }, 'an idle job connection closed'));
+    // pg-pool's end() resolves before its sockets close: a stop waits for each one, so that a database stopped
+    // right after (the embedded one) never ends a connection graphile-worker still watches.
+    const closings = new Set<Promise<void>>();
+    pool.on('connect', (client) => {
+      const closed: Promise<void> = new Promise((resolve) => client.once('end', resolve));
+      closings.add(closed);
+      void closed.then(() => closings.delete(closed));
+    });
     const leases = new WorkerLeases(options.databaseUrl, options.log, options.connectTimeoutMs);
     await leases.start();
-    const jobs = new JobRunner(options, pool, leases);
+    const jobs = new JobRunner(options, pool, leases, closings);
     jobs.runner = await jobs.run();
     const sweep = () =>
       void jobs.sweep().catch((error) => options.log.warn({ err: error }, 'could not look for dead job workers'));
@@ -179,5 +188,6 @@ export class JobRunner {
     await this.runner?.stop();
     await this.leases.stop();
     await this.pool.end();
+    await Promise.all(this.closings);
   }
 }

@@ -24,6 +24,7 @@ import {
   type MailReader,
 } from './booking-mail';
 import { verificationMail } from './address-mail';
+import type { CalendarKind } from '../calendars/calendar-api';
 import { calendarBusyUnreadableMail, calendarReconnectMail } from './calendar-mail';
 import { invite, type InviteDetails } from './invite';
 import type { Links } from './links';
@@ -373,9 +374,14 @@ export class NotificationService {
   }
 
   /** Tells a provider, in the caller's transaction, that a calendar account must be connected again. */
-  async calendarNeedsReconnect(tx: TxContext, providerUserId: number, accountEmail: string): Promise<void> {
+  async calendarNeedsReconnect(
+    tx: TxContext,
+    providerUserId: number,
+    kind: CalendarKind,
+    accountEmail: string,
+  ): Promise<void> {
     const recipient = await tx.em.findOneOrFail(User, providerUserId);
-    const { subject, text, html } = calendarReconnectMail(accountEmail, this.links.calendars());
+    const { subject, text, html } = calendarReconnectMail(kind, accountEmail, this.links.calendars());
     await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
   }
 
@@ -383,11 +389,12 @@ export class NotificationService {
   async calendarBusyUnreadable(
     tx: TxContext,
     providerUserId: number,
+    kind: CalendarKind,
     accountEmail: string,
     error: string,
   ): Promise<void> {
     const recipient = await tx.em.findOneOrFail(User, providerUserId);
-    const { subject, text, html } = calendarBusyUnreadableMail(accountEmail, error, this.links.calendars());
+    const { subject, text, html } = calendarBusyUnreadableMail(kind, accountEmail, error, this.links.calendars());
     await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
   }
 

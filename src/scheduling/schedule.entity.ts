@@ -77,6 +77,21 @@ export class Schedule {
   @Property({ type: 'decimal', precision: 14, scale: 4, nullable: true })
   priceAmount?: string | null;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Fewest people each departure (slot) needs, in confirmed seats, by minCapacityHours before its start; below it then, the departure is cancelled and refunded in full. Null: no minimum.',
+  })
+  @Property({ nullable: true })
+  minCapacity?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Hours before each start when minCapacity is checked; null with it.',
+  })
+  @Property({ nullable: true })
+  minCapacityHours?: number | null;
+
   @Field(() => DateScalar, { description: 'First local date occurrences may fall on.' })
   @Property({ type: 'date' })
   validFrom!: string;

@@ -71,6 +71,17 @@ export class ScheduleInput {
     | null;
   @Field(() => String, { description: "Adult price as a decimal string; the service's when omitted.", nullable: true })
   priceAmount?: string | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Fewest people each departure needs (confirmed seats, at most the capacity); below it minCapacityHours before the start, the departure is cancelled, its bookings refunded in full and told why. Give both or neither.',
+  })
+  minCapacity?: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Hours before each start (0 to 8760) when minCapacity is checked.',
+  })
+  minCapacityHours?: number | null;
   @Field(() => DateScalar, { description: 'First local date (inclusive).' }) validFrom!: string;
   @Field(() => DateScalar, { description: 'Last local date (inclusive); no end when omitted.', nullable: true })
   validUntil?: string | null;

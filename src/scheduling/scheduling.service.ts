@@ -38,6 +38,8 @@ import { SlotStatus } from './scheduling.enums';
 import { Schedule } from './schedule.entity';
 import { byStart, Slot } from './slot.entity';
 import { moveSlot } from './slot.state';
+import { minimumOf, slotMinimum } from './minimum-capacity';
+import { jobs } from '../jobs';
 import { daySummaryOf, readMonth, readSlots, type SlotRow } from './slot-reads';
 import { scheduleSnapshot, slotSnapshot } from './slot-events';
 import { AuditSubject } from '../core/audit';
@@ -133,6 +135,7 @@ export class SchedulingService {
         LIMITS.durationMinutes,
       );
       const hours = workingHoursOf(input, durationMinutes);
+      const capacity = intInRange('capacity', input.capacity ?? service.capacity, 1, LIMITS.capacity);
       const schedule = tx.em.create(Schedule, {
         service,
         name: optionalText('name', input.name, 200, { singleLine: true }),
@@ -142,7 +145,8 @@ export class SchedulingService {
         slotMinutes: hours?.slotMinutes ?? null,
         breaks: hours?.breaks ?? null,
         durationMinutes,
-        capacity: intInRange('capacity', input.capacity ?? service.capacity, 1, LIMITS.capacity),
+        capacity,
+        ...minimumOf(input, capacity),
         priceAmount: input.priceAmount == null ? null : parseAmount('priceAmount', input.priceAmount, service.currency),
         validFrom: input.validFrom,
         validUntil: input.validUntil ?? null,
@@ -290,27 +294,42 @@ export class SchedulingService {
     return inTransaction(ctx, async (tx) => {
       const found = await tx.em.findOne(Slot, slotId, { populate: ['service'] });
       if (!found) throw new NotFound('Slot', id);
-      const service = found.service.getEntity();
-      await assertManages(tx, service.provider);
-      const bookings = await this.lockLiveBookings(tx, slotId, []);
-      const [slot] = await lockSlots(tx, { ids: [slotId] });
-      // A booking committed between the first look and the slot's lock: no other can come now.
-      bookings.push(...(await this.lockLiveBookings(tx, slotId, bookings)));
-      if (slot.startsAt <= tx.clock.now())
-        throw new DomainError('INVALID_TRANSITION', 'This slot has started: cancel its bookings one by one', {
-          rule: 'STARTED',
-        });
-      const before = slotSnapshot(slot, service.currency);
-      moveSlot(slot, SlotStatus.CANCELLED);
-      slot.cancellationReason = reason;
-      await tx.em.flush();
-      const after = slotSnapshot(slot, service.currency);
-      await this.recorded(tx, AuditSubject.SLOT, slot.id, 'slot.cancelled', before, after, reason);
-      announceSlots(tx, service.id, [slot.id], SlotChangeReason.CANCELLED);
-      for (const booking of bookings) await this.bookings.cancelLocked(tx, booking, reason, false);
-      await this.events.publish(tx, 'slotCancelled', { slotId, serviceId: service.id, reason });
-      return slot;
+      await assertManages(tx, found.service.getEntity().provider);
+      return (await this.cancelDeparture(tx, found, reason, () => true))!;
     });
+  }
+
+  /**
+   * Cancels a departure once its bookings and then the slot are locked, if `still` holds of the slot as
+   * locked (else null, nothing changed): the provider's cancelSlot, or a departure below its minimum.
+   */
+  async cancelDeparture(
+    tx: TxContext,
+    found: Slot,
+    reason: string,
+    still: (slot: Slot) => boolean,
+  ): Promise<Slot | null> {
+    const slotId = found.id;
+    const service = found.service.getEntity();
+    const bookings = await this.lockLiveBookings(tx, slotId, []);
+    const [slot] = await lockSlots(tx, { ids: [slotId] });
+    // A booking committed between the first look and the slot's lock: no other can come now.
+    bookings.push(...(await this.lockLiveBookings(tx, slotId, bookings)));
+    if (!still(slot)) return null;
+    if (slot.startsAt <= tx.clock.now())
+      throw new DomainError('INVALID_TRANSITION', 'This slot has started: cancel its bookings one by one', {
+        rule: 'STARTED',
+      });
+    const before = slotSnapshot(slot, service.currency);
+    moveSlot(slot, SlotStatus.CANCELLED);
+    slot.cancellationReason = reason;
+    await tx.em.flush();
+    const after = slotSnapshot(slot, service.currency);
+    await this.recorded(tx, AuditSubject.SLOT, slot.id, 'slot.cancelled', before, after, reason);
+    announceSlots(tx, service.id, [slot.id], SlotChangeReason.CANCELLED);
+    for (const booking of bookings) await this.bookings.cancelLocked(tx, booking, reason, false);
+    await this.events.publish(tx, 'slotCancelled', { slotId, serviceId: service.id, reason });
+    return slot;
   }
 
   /** The live bookings on a slot not in `known`, each locked, in id order. */
@@ -384,6 +403,7 @@ export class SchedulingService {
             localDate: occurrence.localDate,
             capacity: schedule.capacity,
             priceAmount: schedule.priceAmount ?? null,
+            ...slotMinimum(schedule, occurrence.startsAt),
           })),
         )
         .onConflict(['service_id', 'starts_at'])
@@ -403,11 +423,15 @@ export class SchedulingService {
           { from: first, to: last, slotIds: made.map(String) },
           await actingForNote(tx, service.provider),
         );
-      return tx.em.find(
+      const slots = await tx.em.find(
         Slot,
         { service: service.id, startsAt: { $in: wanted.map((o) => o.startsAt) } },
         { orderBy: { startsAt: 'asc' } },
       );
+      for (const slot of slots)
+        if (slot.minDeadline && made.includes(slot.id))
+          tx.effects.addJob(jobs.minimumCapacity(slot.id, slot.minDeadline));
+      return slots;
     });
   }
 

@@ -184,6 +184,14 @@ export class Slot {
   @Property({ type: 'text', nullable: true })
   cancellationReason?: string | null;
 
+  /** Fewest confirmed seats needed by `minDeadline` (from its schedule at generation); null: no minimum. */
+  @Property({ nullable: true })
+  minCapacity?: number | null;
+
+  /** When the minimum is checked; the check_minimum_capacity job runs then. */
+  @Property({ type: 'timestamptz', nullable: true })
+  minDeadline?: Date | null;
+
   /** The slot's own price, else (at generation) its schedule's; null means the service's. */
   @Property({ type: 'decimal', precision: 14, scale: 4, nullable: true })
   priceAmount?: string | null;

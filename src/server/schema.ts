@@ -4,6 +4,7 @@ import { AccountResolver } from '../accounts/account.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
 import { AuditEntryResolver, BookingResolver } from '../booking/booking.resolver';
 import { PriceLineResolver } from '../booking/terms.types';
+import { BookingSeriesResolver, SeriesResolver } from '../booking/series.resolver';
 import { CalendarFeedResolver } from '../calendars/feed.resolver';
 import { ProviderResolver, ServiceResolver } from '../catalog/catalog.resolver';
 import { refuseControlCharacters } from '../core/argument-guard';
@@ -13,6 +14,7 @@ import { MessageResolver } from '../notifications/message.resolver';
 import { PaymentDiscrepancyResolver, PaymentResolver, RefundResolver } from '../payments/payment.resolver';
 import { ImageResolver, ProviderAvatarResolver, ServiceImagesResolver } from '../images/image.resolver';
 import { ProposalResolver } from '../proposals/proposal.resolver';
+import { PromoCodeResolver } from '../promotions/promo.resolver';
 import { ProviderReviewsResolver, ReviewResolver, ServiceReviewsResolver } from '../reviews/review.resolver';
 import { WaitlistResolver } from '../waitlist/waitlist.resolver';
 import { WebhookDeliveryResolver, WebhookResolver } from '../webhooks/webhook.resolver';
@@ -24,6 +26,7 @@ import {
 } from '../scheduling/scheduling.resolver';
 import { BookingCalendarResolver, CalendarResolver, CalendarSyncResolver } from '../calendars/calendar.resolver';
 import { AvailabilityCheckResolver } from '../scheduling/availability-check.resolver';
+import { SlotMinimumResolver } from '../scheduling/minimum-capacity';
 import type { Domain } from '../domain';
 import { authChecker } from './auth-checker';
 import { countAnswers } from './answer-budget';
@@ -42,9 +45,13 @@ const RESOLVERS: Factory[] = [
   [ScheduleResolver, (d) => new ScheduleResolver(d.scheduling)],
   [SlotResolver, (d) => new SlotResolver(d.scheduling, d.catalog)],
   [BlackoutResolver, (d) => new BlackoutResolver(d.blackouts)],
+  [PromoCodeResolver, (d) => new PromoCodeResolver(d.promoCodes)],
+  [SlotMinimumResolver, () => new SlotMinimumResolver()],
   [AvailabilityCheckResolver, (d) => new AvailabilityCheckResolver(d.availabilityChecks)],
   [BookingResolver, (d) => new BookingResolver(d.bookings, d.bookingQueries)],
   [AuditEntryResolver, () => new AuditEntryResolver()],
+  [SeriesResolver, (d) => new SeriesResolver(d.series)],
+  [BookingSeriesResolver, () => new BookingSeriesResolver()],
   [AuditResolver, (d) => new AuditResolver(d.audits)],
   [LiveResolver, () => new LiveResolver()],
   [MessageResolver, (d) => new MessageResolver(d.notifications)],

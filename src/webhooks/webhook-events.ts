@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BookingChanged } from '../booking/booking-events';
 import type { TxContext } from '../core/context';
 import { jobKeys, WEBHOOK_ATTEMPTS, type TaskName } from '../jobs';
+import type { PromoCodeChanged } from '../promotions/promo.service';
 import type { ProposalChanged } from '../proposals/proposal-events';
 import type { ReviewCreated } from '../reviews/review-events';
 import type { WaitlistOffered } from '../waitlist/waitlist-events';
@@ -12,15 +13,22 @@ import type { WebhookEvent } from './webhook.enums';
  * admins' (which receive every provider's). The rows and their jobs are written in the change's own
  * statement, so an event exists exactly when its change committed; with no endpoint it inserts nothing.
  */
-function queue(tx: TxContext, type: WebhookEvent, serviceId: number, data: object): void {
+function queue(
+  tx: TxContext,
+  type: WebhookEvent,
+  owner: { serviceId: number } | { providerId: number },
+  data: object,
+): void {
+  const providerId = 'providerId' in owner ? owner.providerId : null;
+  const serviceId = 'serviceId' in owner ? owner.serviceId : null;
   tx.effects.writeRows((name) => ({
     ctes: [
       `${name} as (insert into webhook_delivery (endpoint_id, event_id, event, payload, status, attempts, created_at)
         select e.id, ?::uuid, ?, ?::jsonb, 'PENDING', 0, ?::timestamptz from webhook_endpoint e
-        where e.active and ? = any(e.events) and (e.provider_id is null or e.provider_id = (select s.provider_id from service s where s.id = ?))
+        where e.active and ? = any(e.events) and (e.provider_id is null or e.provider_id = coalesce(?::int, (select s.provider_id from service s where s.id = ?)))
         returning id)`,
     ],
-    cteParams: [randomUUID(), type, JSON.stringify(data), tx.clock.now().toISOString(), type, serviceId],
+    cteParams: [randomUUID(), type, JSON.stringify(data), tx.clock.now().toISOString(), type, providerId, serviceId],
     calls: [
       `(select count(graphile_worker.add_job(?, json_build_object('deliveryId', id), job_key => ? || id, max_attempts => ?)) from ${name}) as ${name}`,
     ],
@@ -38,53 +46,86 @@ function bookingEvent(change: BookingChanged): WebhookEvent {
 export const webhookListeners = {
   bookingChanged(tx: TxContext, change: BookingChanged): void {
     const { booking, after, before, action, reason } = change;
-    queue(tx, bookingEvent(change), booking.serviceId, {
-      action,
-      booking: {
-        id: String(booking.id),
-        reference: booking.reference,
-        serviceId: String(booking.serviceId),
-        customerId: String(booking.customerId),
-        startsAt: booking.startsAt,
-        ...after,
+    queue(
+      tx,
+      bookingEvent(change),
+      { serviceId: booking.serviceId },
+      {
+        action,
+        booking: {
+          id: String(booking.id),
+          reference: booking.reference,
+          serviceId: String(booking.serviceId),
+          customerId: String(booking.customerId),
+          startsAt: booking.startsAt,
+          ...after,
+        },
+        before,
+        reason,
       },
-      before,
-      reason,
-    });
+    );
   },
 
   proposalChanged(tx: TxContext, change: ProposalChanged): void {
-    queue(tx, 'proposal.changed', change.serviceId, {
-      kind: change.kind,
-      proposal: {
-        id: String(change.proposalId),
-        status: change.status,
-        serviceId: String(change.serviceId),
-        customerId: String(change.customerId),
+    queue(
+      tx,
+      'proposal.changed',
+      { serviceId: change.serviceId },
+      {
+        kind: change.kind,
+        proposal: {
+          id: String(change.proposalId),
+          status: change.status,
+          serviceId: String(change.serviceId),
+          customerId: String(change.customerId),
+        },
       },
-    });
+    );
   },
 
   reviewCreated(tx: TxContext, review: ReviewCreated): void {
-    queue(tx, 'review.created', review.serviceId, {
-      review: {
-        id: String(review.reviewId),
-        bookingId: String(review.bookingId),
-        serviceId: String(review.serviceId),
-        rating: review.rating,
-        comment: review.comment,
+    queue(
+      tx,
+      'review.created',
+      { serviceId: review.serviceId },
+      {
+        review: {
+          id: String(review.reviewId),
+          bookingId: String(review.bookingId),
+          serviceId: String(review.serviceId),
+          rating: review.rating,
+          comment: review.comment,
+        },
       },
-    });
+    );
   },
 
   waitlistOffered(tx: TxContext, offer: WaitlistOffered): void {
-    queue(tx, 'waitlist.offered', offer.serviceId, {
-      entry: {
-        id: String(offer.entryId),
-        serviceId: String(offer.serviceId),
-        slotId: String(offer.slotId),
-        customerId: String(offer.customerId),
+    queue(
+      tx,
+      'waitlist.offered',
+      { serviceId: offer.serviceId },
+      {
+        entry: {
+          id: String(offer.entryId),
+          serviceId: String(offer.serviceId),
+          slotId: String(offer.slotId),
+          customerId: String(offer.customerId),
+        },
       },
-    });
+    );
+  },
+
+  promoCodeChanged(tx: TxContext, change: PromoCodeChanged): void {
+    queue(
+      tx,
+      'promo_code.changed',
+      { providerId: change.providerId },
+      {
+        action: change.action,
+        promoCode: { id: String(change.promoCodeId), ...change.after },
+        before: change.before,
+      },
+    );
   },
 };

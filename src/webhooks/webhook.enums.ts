@@ -23,6 +23,7 @@ export const WEBHOOK_EVENTS = [
   'proposal.changed',
   'waitlist.offered',
   'review.created',
+  'promo_code.changed',
 ] as const;
 
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

@@ -1,4 +1,7 @@
 import { createHash, createPublicKey, randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -97,6 +100,34 @@ function readTime(value: unknown, field: string): Date {
 }
 
 /**
+ * One self-signed certificate per process, trusted by its TLS clients (Node's fetch, which MSAL and the
+ * Graph client use; Node 22.19+/24.5+). Every fake of the process uses it, also those of test files that
+ * share a jest worker (each with globals of its own, hence a file named by the process): Node's fetch keeps
+ * trusting what it trusted first, so a second certificate would not be trusted.
+ */
+async function processCertificate(): Promise<{ private: string; cert: string }> {
+  const file = path.join(os.tmpdir(), `fake-microsoft-certificate-${process.pid}.json`);
+  let pems: { private: string; cert: string };
+  try {
+    pems = JSON.parse(fs.readFileSync(file, 'utf8')) as { private: string; cert: string };
+  } catch {
+    pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+      keyType: 'ec',
+      algorithm: 'sha256',
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+    });
+    fs.writeFileSync(file, JSON.stringify({ private: pems.private, cert: pems.cert }), { mode: 0o600 });
+  }
+  const roots = tls as unknown as {
+    getCACertificates(which: 'default'): string[];
+    setDefaultCACertificates(certificates: string[]): void;
+  };
+  const trusted = roots.getCACertificates('default');
+  if (!trusted.includes(pems.cert)) roots.setDefaultCACertificates([...trusted, pems.cert]);
+  return pems;
+}
+
+/**
  * A local Microsoft identity platform (v2.0 endpoints) and Microsoft Graph v1.0, each on its own HTTPS
  * port (MSAL refuses an authority that is not HTTPS) with a self-signed certificate this process trusts.
  * It keeps the documented rules the server depends on: PKCE, single-use 10-minute codes, rotating
@@ -118,6 +149,8 @@ export class FakeMicrosoft {
   private readonly accessTokens = new Map<string, { email: string; scopes: string[]; expiresAt: number }>();
   private readonly hung: ServerResponse[] = [];
   private offsetMs = 0;
+  /** Whether the request being answered asked for text bodies (Prefer: outlook.body-content-type="text"); HTML otherwise. */
+  private textBodies = false;
   private signingKey?: Awaited<ReturnType<typeof importPKCS8>>;
 
   private constructor(
@@ -128,17 +161,7 @@ export class FakeMicrosoft {
   ) {}
 
   static async start(app: { clientId: string; clientSecret: string; redirectUris: string[] }): Promise<FakeMicrosoft> {
-    const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-      keyType: 'ec',
-      algorithm: 'sha256',
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-    });
-    // Trusted by this process's TLS clients (Node's fetch, which MSAL and the Graph client use); Node 22.19+/24.5+.
-    const roots = tls as unknown as {
-      getCACertificates(which: 'default'): string[];
-      setDefaultCACertificates(certificates: string[]): void;
-    };
-    roots.setDefaultCACertificates([...roots.getCACertificates('default'), pems.cert]);
+    const pems = await processCertificate();
     const options = { key: pems.private, cert: pems.cert };
     const fake = new FakeMicrosoft(app, pems.private, https.createServer(options), https.createServer(options));
     fake.signingKey = await importPKCS8(pems.private, 'ES256');
@@ -211,6 +234,16 @@ export class FakeMicrosoft {
   /** The user revokes the app's consent (or their password is reset): every refresh token stops working. */
   revokeGrants(email: string): void {
     for (const token of this.refreshTokens.values()) if (token.email === email) token.revoked = true;
+  }
+
+  /** The account's access tokens reach the end of their lifetime (an hour or so has passed), as the fake's clock would say. */
+  expireAccessTokens(email: string): void {
+    for (const token of this.accessTokens.values()) if (token.email === email) token.expiresAt = this.now() - 1;
+  }
+
+  /** The refresh tokens given out for an account (to check that none is stored readable). */
+  refreshTokensOf(email: string): string[] {
+    return [...this.refreshTokens].filter(([, token]) => token.email === email).map(([value]) => value);
   }
 
   calls(pattern: RegExp): number {
@@ -296,6 +329,7 @@ export class FakeMicrosoft {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', side === 'login' ? this.loginUrl : this.graphUrl);
     const method = req.method ?? 'GET';
+    this.textBodies = /outlook\.body-content-type="text"/.test(String(req.headers.prefer ?? ''));
     this.requests.push({ method, path: `${side === 'login' ? 'login' : 'graph'}${url.pathname}` });
     const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
@@ -723,7 +757,13 @@ export class FakeMicrosoft {
       id: event.id,
       changeKey: event.changeKey,
       subject: event.subject,
-      body: { contentType: 'text', content: event.body },
+      // Graph answers bodies as HTML unless the request prefers text.
+      body: this.textBodies
+        ? { contentType: 'text', content: event.body }
+        : {
+            contentType: 'html',
+            content: `<html><body>${event.body.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('\n', '<br>')}</body></html>`,
+          },
       start: graphTime(event.start),
       end: graphTime(event.end),
       location: { displayName: event.location },

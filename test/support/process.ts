@@ -11,6 +11,9 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** A deadline, not a wait: a first start runs initdb, which takes far longer on a loaded 2-core machine. */
+const START_DEADLINE_MS = 120_000;
+
 /** Runs the built server with exactly `env` until it exits by itself (it refuses to start): its exit code and output lines. */
 export async function runUntilExit(env: Record<string, string>): Promise<{ code: number | null; lines: string[] }> {
   const child = spawn(process.execPath, [path.resolve('dist/src/main.js')], {
@@ -36,7 +39,7 @@ export function startServerProcess(env: Record<string, string>, script = 'dist/s
     const timer = setTimeout(() => {
       child.kill('SIGKILL'); // not left running behind a failed test
       reject(new Error(`server did not start:\n${output}`));
-    }, 30_000);
+    }, START_DEADLINE_MS);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const ready = /ready at (http:\/\/\S+)"/.exec(output);

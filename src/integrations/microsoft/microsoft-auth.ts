@@ -2,7 +2,6 @@ import {
   type AccountInfo,
   AuthError,
   ConfidentialClientApplication,
-  CryptoProvider,
   type ICachePlugin,
   type INetworkModule,
   InteractionRequiredAuthError,
@@ -169,26 +168,21 @@ export class MicrosoftAuth {
   }
 
   /**
-   * Microsoft's sign-in and consent page, and the PKCE verifier to keep (with the state) until the
-   * callback. `select_account` lets a provider with several accounts pick the one to connect.
+   * Microsoft's sign-in and consent page for a PKCE challenge (S256) whose verifier the caller keeps (the
+   * OAuth flow remakes it from the state and the browser) until the callback. `select_account` lets a
+   * provider with several accounts pick the one to connect.
    */
-  async consentUrl(
-    redirectUri: string,
-    state: string,
-    loginHint?: string,
-  ): Promise<{ url: string; codeVerifier: string }> {
-    const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
-    const url = await this.app().getAuthCodeUrl({
+  consentUrl(redirectUri: string, state: string, codeChallenge: string, loginHint?: string): Promise<string> {
+    return this.app().getAuthCodeUrl({
       scopes: this.scopes,
       redirectUri,
       state,
-      codeChallenge: challenge,
+      codeChallenge,
       codeChallengeMethod: 'S256',
       prompt: 'select_account',
       responseMode: 'query',
       ...(loginHint ? { loginHint } : {}),
     });
-    return { url, codeVerifier: verifier };
   }
 
   /** Trades the callback's code (with the verifier of its consent URL) for tokens, written to `store`. */

@@ -36,6 +36,8 @@ export interface CalendarEvent {
   id: string;
   key: string | null;
   subject: string;
+  /** The body as plain text (asked for with Prefer: outlook.body-content-type="text"), line ends as \n. */
+  body: string;
   start: Date;
   end: Date;
   /** The Teams join link, once Graph made the meeting. */
@@ -60,6 +62,7 @@ const DAY_MS = 86_400_000;
 interface GraphEventBody {
   id: string;
   subject?: string;
+  body?: { contentType?: string; content?: string };
   start: { dateTime: string; timeZone: string };
   end: { dateTime: string; timeZone: string };
   showAs?: string;
@@ -89,6 +92,7 @@ function eventOf(body: GraphEventBody): CalendarEvent {
     id: body.id,
     key: body.singleValueExtendedProperties?.find((property) => property.id === EVENT_KEY_PROPERTY)?.value ?? null,
     subject: body.subject ?? '',
+    body: (body.body?.content ?? '').replaceAll('\r\n', '\n').trim(),
     start: readUtc(body.start),
     end: readUtc(body.end),
     joinUrl: body.onlineMeeting?.joinUrl ?? null,
@@ -184,13 +188,17 @@ export class MicrosoftGraph {
     }
   }
 
-  private async pages<T>(first: (api: (path: string) => GraphRequest) => Promise<Page<T>>): Promise<T[]> {
+  /** Every page of a list; `headers` (a Prefer) go with each page's request, as Graph reads them per request. */
+  private async pages<T>(
+    first: (api: (path: string) => GraphRequest) => Promise<Page<T>>,
+    headers: Record<string, string> = {},
+  ): Promise<T[]> {
     const items: T[] = [];
     let page = await this.call(first);
     items.push(...page.value);
     while (page['@odata.nextLink']) {
       const next = page['@odata.nextLink'];
-      page = await this.call((api) => api(next).get());
+      page = await this.call((api) => api(next).headers(headers).get());
       items.push(...page.value);
     }
     return items;
@@ -309,18 +317,22 @@ export class MicrosoftGraph {
     }
   }
 
-  /** The events of a calendar (`default`: the account's main one) in [from, to), every page. */
+  /** The events of a calendar (`default`: the account's main one) in [from, to), every page, bodies as text. */
   async listEvents(calendarId: string | 'default', from: Date, to: Date): Promise<CalendarEvent[]> {
     const path =
       calendarId === 'default'
         ? '/me/calendar/calendarView'
         : `/me/calendars/${encodeURIComponent(calendarId)}/calendarView`;
-    const events = await this.pages<GraphEventBody>((api) =>
-      api(path)
-        .query({ startDateTime: from.toISOString(), endDateTime: to.toISOString() })
-        .expand(`singleValueExtendedProperties($filter=id eq ${quoted(EVENT_KEY_PROPERTY)})`)
-        .top(500)
-        .get(),
+    const prefer = { Prefer: 'outlook.body-content-type="text"' };
+    const events = await this.pages<GraphEventBody>(
+      (api) =>
+        api(path)
+          .headers(prefer)
+          .query({ startDateTime: from.toISOString(), endDateTime: to.toISOString() })
+          .expand(`singleValueExtendedProperties($filter=id eq ${quoted(EVENT_KEY_PROPERTY)})`)
+          .top(500)
+          .get(),
+      prefer,
     );
     return events.filter((event) => !event.isCancelled).map(eventOf);
   }
@@ -393,8 +405,8 @@ export class MicrosoftClient {
     this.auth = new MicrosoftAuth(settings);
   }
 
-  consentUrl(redirectUri: string, state: string, loginHint?: string) {
-    return this.auth.consentUrl(redirectUri, state, loginHint);
+  consentUrl(redirectUri: string, state: string, codeChallenge: string, loginHint?: string) {
+    return this.auth.consentUrl(redirectUri, state, codeChallenge, loginHint);
   }
 
   /** The callback's code redeemed: the account, and its token cache (to seal and store with the connection). */
