@@ -9,6 +9,7 @@ import { WHEREBY_DEFAULTS, type WherebySettings } from './integrations/whereby/w
 import type { ImageSettings } from './images/image-storage';
 import type { StripeSettings } from './payments/stripe-gateway';
 import type { WebhookSettings } from './webhooks/webhook-sender';
+import { ConfigError } from './core/errors';
 
 /** Settings from the environment (docs/operations.md, "Settings"; every one is listed in .env.example). */
 export interface Config {
@@ -113,8 +114,6 @@ export interface RateLimitSettings {
   guestBookingsPerEmail: number;
   guestBookingsWindowSeconds: number;
 }
-/** A setting that makes starting pointless; main prints its message alone. */
-export class ConfigError extends Error {}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

@@ -51,7 +51,7 @@ import { SchedulingService } from './scheduling/scheduling.service';
 import { MinimumCapacity } from './scheduling/minimum-capacity';
 import { WaitlistOffers } from './waitlist/waitlist-offers';
 import { WaitlistService } from './waitlist/waitlist.service';
-import { Tokens } from './server/tokens';
+import { Tokens } from './accounts/tokens';
 import { SecretBox } from './core/secret-box';
 import { webhookListeners } from './webhooks/webhook-events';
 import { WebhookService } from './webhooks/webhook.service';

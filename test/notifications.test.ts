@@ -121,7 +121,14 @@ describe('booking emails with calendar invites', () => {
         forBooking(book.reference, customer.email).length === 1 && forBooking(book.reference, owner.email).length === 1,
       30_000,
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Both recorded SENT: a send job that ran again would skip a message no longer PENDING.
+    await eventually(async () =>
+      (
+        await server.sql<{ status: string }>(`select status from message where subject like $1`, [
+          `%${book.reference}%`,
+        ])
+      ).every((row) => row.status === 'SENT'),
+    );
     expect(forBooking(book.reference, customer.email)).toHaveLength(1);
     expect(forBooking(book.reference, owner.email)).toHaveLength(1);
   }, 60_000);

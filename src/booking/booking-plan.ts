@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import type { Service } from '../catalog/service.entity';
-import { MeetingProvider } from '../catalog/service.enums';
+import type { MeetingProvider } from '../catalog/service.enums';
 import { BadInput } from '../core/errors';
 import type { Slot } from '../scheduling/slot.entity';
 import { discountOf } from '../promotions/discount';

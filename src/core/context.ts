@@ -56,7 +56,8 @@ export class LazyContext implements RequestContext {
   }
 
   get em(): EntityManager {
-    return (this.forked ??= this.orm.em.fork());
+    this.forked ??= this.orm.em.fork();
+    return this.forked;
   }
 
   /** Needs no fork: a read sent past the unit of work (a month of availability) makes none. */

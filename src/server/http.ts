@@ -53,7 +53,7 @@ import type { ImageService } from '../images/image.service';
 import type { AccountService } from '../accounts/account.service';
 import type { RateLimits } from '../accounts/rate-limits';
 import { imageRoutes } from './uploads';
-import type { Tokens } from './tokens';
+import type { Tokens } from '../accounts/tokens';
 import { packageRoot, WEB_ASSETS_PATH, webAssets } from './web-assets';
 
 /** How long a client may take to send a whole request, headers and body (Node's default is 5 minutes). */

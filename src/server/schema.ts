@@ -34,7 +34,9 @@ import { authChecker } from './auth-checker';
 import { countAnswers } from './answer-budget';
 import { enforceDeadlines } from './operation-deadline';
 
-type Factory = [resolver: Function, make: (domain: Domain) => object];
+/** A resolver class: type-graphql makes none itself, the container below hands out the instances. */
+type ResolverClass = abstract new (...args: never[]) => object;
+type Factory = [resolver: ResolverClass, make: (domain: Domain) => object];
 
 /** Every resolver class with how it is made from the domain services it calls. */
 const RESOLVERS: Factory[] = [
@@ -115,9 +117,9 @@ export function buildGraphQLSchema(domain?: Domain): GraphQLSchema {
       field.simple = true;
   }
   const instances = new Map(domain ? RESOLVERS.map(([resolver, make]) => [resolver, make(domain)]) : []);
-  const container: ContainerType = { get: (resolver) => instances.get(resolver as Function) };
+  const container: ContainerType = { get: (resolver) => instances.get(resolver as ResolverClass) };
   const schema = buildSchemaSync({
-    resolvers: RESOLVERS.map(([resolver]) => resolver) as NonEmptyArray<Function>,
+    resolvers: RESOLVERS.map(([resolver]) => resolver) as NonEmptyArray<ResolverClass>,
     container,
     authChecker,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
