@@ -69,7 +69,10 @@ afterAll(async () => {
 });
 
 const base = () => server.url.replace('/graphql', '');
-const newGuest = () => ({ name: 'Giulia Guest', email: `guest-${(guestNumber += 1)}-${Date.now()}@example.test` });
+const newGuest = () => {
+  guestNumber += 1;
+  return { name: 'Giulia Guest', email: `guest-${guestNumber}-${Date.now()}@example.test` };
+};
 const input = (slotId: string, contact = newGuest(), adults = 1): GuestBookInput => ({
   slotIds: [slotId],
   party: { adults },
@@ -77,6 +80,7 @@ const input = (slotId: string, contact = newGuest(), adults = 1): GuestBookInput
 });
 
 /** One GraphQL request over plain HTTP, with its status: what a browser's fetch sees. */
+// biome-ignore lint/suspicious/noExplicitAny: each test reads the fields its own operation answers
 async function post(document: Parameters<typeof print>[0], variables: object): Promise<{ status: number; body: any }> {
   const response = await fetch(server.url, {
     method: 'POST',

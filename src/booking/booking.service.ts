@@ -35,7 +35,7 @@ import { BOOKING_STATES, seatColumn } from './booking.state';
 import { assertMayHold } from './hold-policy';
 import { withPromoCode } from '../promotions/promo-uses';
 import { placeBooking } from './place-booking';
-import { bookingSlots } from './booking-reads';
+import { bookingSlots } from './booking-reads.sql';
 import { repriceLines, type PartySize } from './pricing';
 import { newReference } from './reference';
 import { changeSeats } from './seat-ledger';

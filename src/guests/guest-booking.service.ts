@@ -21,6 +21,8 @@ import { parseLocale, requestLocale } from '../i18n';
 import type { ProposalService } from '../proposals/proposal.service';
 import { Slot } from '../scheduling/slot.entity';
 import { GuestNextStep, type GuestBookInput, type GuestBooking } from './guest.types';
+import { run } from '../core/sql';
+import { accountOfEmail, nextBookingId, upsertGuest } from './guest.sql';
 
 /**
  * The context of `ctx` acting as `userId`, a customer: a guest booking (its guest identity) or the holder of
@@ -81,9 +83,7 @@ export class GuestBookingService {
       dietaryRestrictions,
       accessibilityNeeds,
     };
-    const [{ id }] = await ctx.em.execute<{ id: number }[]>(
-      `select nextval(pg_get_serial_sequence('booking', 'id'))::int as id`,
-    );
+    const [{ id }] = await run(ctx.em, nextBookingId());
     const reference = newReference(ctx.clock.now());
     await assertMayHold(guestCtx, plan); // before Stripe is asked for anything
     const paid = isPaid(plan);
@@ -132,15 +132,10 @@ export class GuestBookingService {
    * An address that has an account books through it: signed in, with `book`.
    */
   private async guestFor(ctx: RequestContext, contact: Contact, locale: string): Promise<number> {
-    const [account] = await ctx.em.execute('select 1 from app_user where email = ? and not guest', [contact.email]);
+    const [account] = await run(ctx.em, accountOfEmail(contact.email));
     if (account)
       throw new Unauthenticated('This email address has an account: sign in to book with it (book), or use another');
-    const [row] = await ctx.em.execute<{ id: number }[]>(
-      `insert into app_user (email, password_hash, name, role, timezone, locale, created_at, guest)
-         values (?, '', ?, 'CUSTOMER', 'UTC', ?, ?, true)
-         on conflict (email) where guest do update set name = excluded.name, locale = excluded.locale returning id`,
-      [contact.email, contact.name, locale, ctx.clock.now()],
-    );
+    const [row] = await run(ctx.em, upsertGuest(contact.email, contact.name, locale, ctx.clock.now()));
     return row.id;
   }
 }

@@ -265,7 +265,7 @@ export class PaymentEventService {
   async expireHold(ctx: RequestContext, bookingId: number): Promise<void> {
     await inTransaction(ctx, async (tx) => {
       const booking = await lockBookingWhere(tx, { id: bookingId });
-      if (!booking || !booking.holdExpiresAt) return;
+      if (!booking?.holdExpiresAt) return;
       const unconfirmed = booking.status === BookingStatus.PENDING_CONFIRMATION;
       if (booking.status !== BookingStatus.PENDING_PAYMENT && !unconfirmed) return;
       if (requeuedIfEarly(tx, jobs.holdExpiry(bookingId, booking.holdExpiresAt))) return;
