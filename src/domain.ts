@@ -142,6 +142,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const payments = new PaymentService(stripe, config.holdMinutes, lifecycle, log);
   const offers = new WaitlistOffers(events, config.waitlistOfferHours);
   const bookings = new BookingService(lifecycle, payments);
+  const waitlist = new WaitlistService(catalog, bookings, offers);
   const google = config.google ? new GoogleApi(config.google, `${config.publicUrl}/oauth/google/callback`) : undefined;
   const microsoft = config.microsoft
     ? new MicrosoftCalendar(config.microsoft, `${config.publicUrl}/oauth/microsoft/callback`)
@@ -213,7 +214,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     payments,
     paymentEvents: new PaymentEventService(payments, lifecycle, log),
     proposals,
-    waitlist: new WaitlistService(catalog, bookings, offers),
+    waitlist,
     webhooks: new WebhookService(config.webhooks, rateLimits),
     feeds: new CalendarFeedService(config.publicUrl, config.jwtSecret, links),
     zoom,
@@ -236,6 +237,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
       links,
       config.guestConfirmMinutes,
       proposals,
+      waitlist,
     ),
     manage: new ManageService(bookings, lifecycle, links),
   };

@@ -20,7 +20,9 @@ import type { PaymentService } from '../payments/payment.service';
 import { parseLocale, requestLocale } from '../i18n';
 import type { ProposalService } from '../proposals/proposal.service';
 import { Slot } from '../scheduling/slot.entity';
-import { GuestNextStep, type GuestBookInput, type GuestBooking } from './guest.types';
+import { GuestNextStep, type GuestBookInput, type GuestBooking, type GuestWaitlistInput } from './guest.types';
+import type { WaitlistEntry } from '../waitlist/waitlist-entry.entity';
+import type { WaitlistService } from '../waitlist/waitlist.service';
 import { run } from '../core/sql';
 import { accountOfEmail, nextBookingId, upsertGuest } from './guest.sql';
 
@@ -48,7 +50,21 @@ export class GuestBookingService {
     private readonly links: Links,
     private readonly confirmMinutes: number,
     private readonly proposals: ProposalService,
+    private readonly waitlist: WaitlistService,
   ) {}
+
+  /**
+   * joinWaitlistAsGuest: queues the guest identity of the contact's email as joinWaitlist queues a customer
+   * (the same fair order, offers, holds and emails), under the guest bookings' limits.
+   */
+  async joinWaitlist(ctx: RequestContext, input: GuestWaitlistInput): Promise<WaitlistEntry> {
+    const contact = parseContact(input.contact)!;
+    const locale = input.locale == null ? requestLocale(ctx) : parseLocale('locale', input.locale);
+    await this.limits.guestBooking(ctx, contact.email);
+    const guestId = await this.guestFor(ctx, contact, locale);
+    const { locale: _, ...entry } = input;
+    return this.waitlist.join(actingAsCustomer(ctx, guestId), entry);
+  }
 
   async book(ctx: RequestContext, input: GuestBookInput): Promise<GuestBooking> {
     const contact = parseContact(input.contact)!;
@@ -133,8 +149,7 @@ export class GuestBookingService {
    */
   private async guestFor(ctx: RequestContext, contact: Contact, locale: string): Promise<number> {
     const [account] = await run(ctx.em, accountOfEmail(contact.email));
-    if (account)
-      throw new Unauthenticated('This email address has an account: sign in to book with it (book), or use another');
+    if (account) throw new Unauthenticated('This email address has an account: sign in to use it, or use another');
     const [row] = await run(ctx.em, upsertGuest(contact.email, contact.name, locale, ctx.clock.now()));
     return row.id;
   }

@@ -3,7 +3,8 @@ import { MAX_NOTE_LENGTH } from '../booking/booking-rules';
 import type { RequestContext } from '../core/context';
 import { textCost } from '../core/limits';
 import type { GuestBookingService } from './guest-booking.service';
-import { GuestBooking, GuestBookInput, ManagedBooking } from './guest.types';
+import { GuestBooking, GuestBookInput, GuestWaitlistInput, ManagedBooking } from './guest.types';
+import { WaitlistEntry } from '../waitlist/waitlist-entry.entity';
 import type { ManageService } from './manage.service';
 
 const TOKEN = { description: 'The manage token, from the link `<PUBLIC_URL>/manage/<token>` a booking email carries.' };
@@ -30,6 +31,18 @@ export class GuestResolver {
     @Arg('input', () => GuestBookInput, { description: 'The slots, the party and who books.' }) input: GuestBookInput,
   ): Promise<GuestBooking> {
     return this.guests.book(ctx, input);
+  }
+
+  @Mutation(() => WaitlistEntry, {
+    description:
+      'Queues without an account for a full slot or date, as `joinWaitlist` (the same order, offers and emails), for a contact (name, email): the offer email goes to the email and carries a link that claims it. An email that has an account is UNAUTHENTICATED (sign in and joinWaitlist); limited as bookAsGuest is (RATE_LIMITED).',
+  })
+  joinWaitlistAsGuest(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => GuestWaitlistInput, { description: 'What to queue for and who queues.' })
+    input: GuestWaitlistInput,
+  ): Promise<WaitlistEntry> {
+    return this.guests.joinWaitlist(ctx, input);
   }
 
   @Query(() => ManagedBooking, {

@@ -3,6 +3,7 @@ import { PartyInput } from '../booking/booking.inputs';
 import { BookingLookup } from '../booking/booking-lookup';
 import { AnswerInput } from '../booking/answers';
 import { ContactInput } from '../booking/contact';
+import { WaitlistInput } from '../waitlist/waitlist.inputs';
 
 @InputType('GuestBookInput', {
   description: 'What `bookAsGuest` takes: the slots and party, as `book`, and who books.',
@@ -95,4 +96,21 @@ export class ManagedBooking {
     description: 'While PENDING_PAYMENT for a guest: the Stripe Checkout page to pay at.',
   })
   checkoutUrl?: string | null;
+}
+
+@InputType('GuestWaitlistInput', {
+  description: 'What `joinWaitlistAsGuest` takes: what to queue for, as `joinWaitlist`, and who queues.',
+})
+export class GuestWaitlistInput extends WaitlistInput {
+  @Field(() => ContactInput, {
+    description:
+      'Who queues: name and email (required), phone and company (optional). The offer email goes to the email.',
+  })
+  override contact!: ContactInput;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The language of the emails to the guest: "en" or "it"; when omitted, the Accept-Language of the request, else "en".',
+  })
+  locale?: string | null;
 }
