@@ -73,6 +73,7 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
       links: domain.links,
       accounts: domain.accounts,
       manage: domain.manage,
+      guests: domain.guests,
       settings: config,
     });
     const hub = new LiveHub(orm, log);

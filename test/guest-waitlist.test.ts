@@ -1,6 +1,7 @@
 import { print } from 'graphql';
 import {
   BookDocument,
+  ClaimWaitlistOfferAsGuestDocument,
   CancelBookingDocument,
   JoinWaitlistAsGuestDocument,
   ServiceWaitlistDocument,
@@ -82,6 +83,37 @@ describe('joinWaitlistAsGuest', () => {
     const [offer] = await storedMails(server, contact.email);
     expect(offer.subject).toContain(service.name); // in Italian, the guest's language
     expect(offer.text).toContain('1 posti sono tenuti per te');
+
+    // The offer's link claims it: GET shows a form (changing nothing), its POST books the held seat.
+    const link = /http:\/\/localhost:4000\/waitlist-offer\/(\S+)/.exec(offer.text);
+    expect(link).not.toBeNull();
+    const url = `${server.url.replace('/graphql', '')}/waitlist-offer/${link![1]}`;
+    const shown = await fetch(url);
+    expect(shown.status).toBe(200);
+    expect(await shown.text()).toContain('Claim my place');
+    const forged = await server.request(ClaimWaitlistOfferAsGuestDocument, {
+      token: `${link![1].split('.')[0]}.${'A'.repeat(43)}`,
+    });
+    expect(codes(forged)).toEqual(['NOT_FOUND']);
+    const claimed = await fetch(`${url}/claim`, { method: 'POST' });
+    expect(claimed.status).toBe(200);
+    expect(await claimed.text()).toContain('data-status="CONFIRMED"');
+    const again = await server.request(ClaimWaitlistOfferAsGuestDocument, { token: link![1] });
+    expect(codes(again)).toEqual(['INVALID_TRANSITION']);
+    const converted = await server.ok(
+      ServiceWaitlistDocument,
+      { serviceId: service.id, status: 'CONVERTED' },
+      owner.token,
+    );
+    expect(converted.serviceWaitlist.map((entry) => entry.contact?.email)).toEqual([contact.email]);
+  });
+
+  it('a paid service: BAD_USER_INPUT on serviceId (a claimed offer is paid by an account)', async () => {
+    const paid = await createService(server, owner, { capacity: 1, requiresPayment: true, priceAmount: '20.00' });
+    const [slot] = await dailySlots(server, owner, paid.id, daysFromNow(7), daysFromNow(7));
+    const answer = await post({ input: { serviceId: paid.id, slotId: slot.id, partySize: 1, contact: newGuest() } });
+    expect(answer.status).toBe(200);
+    expect(answer.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'serviceId' });
   });
 
   it('refuses: already queued, free seats, an email with an account, bad contact, and past the per-email limit', async () => {

@@ -13,7 +13,9 @@ import { placeBooking, type Placement } from '../booking/place-booking';
 import { newReference } from '../booking/reference';
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import { inOneStatement, type Actor, type RequestContext } from '../core/context';
-import { NotFound, Unauthenticated } from '../core/errors';
+import { BadInput, NotFound, Unauthenticated } from '../core/errors';
+import { parseId } from '../core/ids';
+import { Service } from '../catalog/service.entity';
 import { optionalText } from '../core/validate';
 import type { Links } from '../notifications/links';
 import type { PaymentService } from '../payments/payment.service';
@@ -21,7 +23,7 @@ import { parseLocale, requestLocale } from '../i18n';
 import type { ProposalService } from '../proposals/proposal.service';
 import { Slot } from '../scheduling/slot.entity';
 import { GuestNextStep, type GuestBookInput, type GuestBooking, type GuestWaitlistInput } from './guest.types';
-import type { WaitlistEntry } from '../waitlist/waitlist-entry.entity';
+import { WaitlistEntry } from '../waitlist/waitlist-entry.entity';
 import type { WaitlistService } from '../waitlist/waitlist.service';
 import { run } from '../core/sql';
 import { accountOfEmail, nextBookingId, upsertGuest } from './guest.sql';
@@ -60,10 +62,26 @@ export class GuestBookingService {
   async joinWaitlist(ctx: RequestContext, input: GuestWaitlistInput): Promise<WaitlistEntry> {
     const contact = parseContact(input.contact)!;
     const locale = input.locale == null ? requestLocale(ctx) : parseLocale('locale', input.locale);
+    const service = await ctx.em.findOne(Service, parseId('serviceId', input.serviceId));
+    // A claimed offer of a paid service is paid in the signed-in app: a guest has no way to pay for it.
+    if (service?.requiresPayment)
+      throw new BadInput('serviceId', "a paid service's waitlist is for accounts: sign in to join it");
     await this.limits.guestBooking(ctx, contact.email);
     const guestId = await this.guestFor(ctx, contact, locale);
     const { locale: _, ...entry } = input;
     return this.waitlist.join(actingAsCustomer(ctx, guestId), entry);
+  }
+
+  /**
+   * Claims the waitlist offer a claim link names (the link mailed to the guest proves the address), as its
+   * customer claims with claimWaitlistOffer; answers the manage token of the booking it makes.
+   */
+  async claimOffer(ctx: RequestContext, token: string): Promise<string> {
+    const entryId = this.links.waitlistClaimed(token);
+    const entry = entryId == null ? null : await ctx.em.findOne(WaitlistEntry, entryId);
+    if (!entry) throw new NotFound('WaitlistEntry', token);
+    const booking = await this.waitlist.claim(actingAsCustomer(ctx, entry.customer.id), String(entry.id));
+    return this.links.manageToken(booking.id, booking.manageGeneration);
   }
 
   async book(ctx: RequestContext, input: GuestBookInput): Promise<GuestBooking> {

@@ -45,6 +45,20 @@ export class GuestResolver {
     return this.guests.joinWaitlist(ctx, input);
   }
 
+  @Mutation(() => ManagedBooking, {
+    description:
+      "Claims a guest's waitlist offer as claimWaitlistOffer does, before offerExpiresAt: the seats held become a CONFIRMED booking, opened by its manage token. A forged or altered token is NOT_FOUND; an offer no longer open, INVALID_TRANSITION.",
+  })
+  async claimWaitlistOfferAsGuest(
+    @Ctx() ctx: RequestContext,
+    @Arg('token', () => String, {
+      description: 'The claim token, from the link `<PUBLIC_URL>/waitlist-offer/<token>` the offer email carries.',
+    })
+    token: string,
+  ): Promise<ManagedBooking> {
+    return this.manage.view(ctx, await this.guests.claimOffer(ctx, token));
+  }
+
   @Query(() => ManagedBooking, {
     description:
       'The booking a manage token opens, and what may be done with it. A forged, altered or revoked token is NOT_FOUND (extensions.reason INVALID or REVOKED); one whose booking has ended, NOT_FOUND with reason EXPIRED.',

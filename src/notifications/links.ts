@@ -89,6 +89,22 @@ export class Links {
   }
 
   /**
+   * Where a guest claims a waitlist offer (docs/guest-bookings.md): this server's page
+   * `/waitlist-offer/<token>`, the token the entry's id signed; it claims that entry and no other.
+   */
+  waitlistClaim(entryId: number): string {
+    return `${this.settings.publicUrl}/waitlist-offer/${entryId}.${this.mac(`waitlist-claim:${entryId}`)}`;
+  }
+
+  /** The waitlist entry a claim token names; null when it is not one of ours (forged, altered). */
+  waitlistClaimed(token: string): number | null {
+    const match = /^(\d{1,10})\.([A-Za-z0-9_-]{43})$/.exec(token);
+    if (!match) return null;
+    const expected = Buffer.from(this.mac(`waitlist-claim:${match[1]}`));
+    return timingSafeEqual(expected, Buffer.from(match[2])) ? Number(match[1]) : null;
+  }
+
+  /**
    * The link that confirms `email` as the address of account `userId`, for 7 days: the front end's
    * `/verify-email` page (it calls `verifyEmail`), or the server's own. Its token is signed for that
    * address, so it stops working if the account's address changes.

@@ -265,7 +265,8 @@ export class NotificationService {
       const entry = await tx.em.findOne(WaitlistEntry, entryId, { populate: ['service', 'offeredSlot', 'customer'] });
       if (!entry?.offeredSlot) return;
       const recipient = entry.customer.getEntity();
-      const link = this.links.waitlistEntry(entry.id);
+      // A guest has no account to claim with: its link claims the offer itself.
+      const link = recipient.guest ? this.links.waitlistClaim(entry.id) : this.links.waitlistEntry(entry.id);
       const { subject, text, html } = waitlistOfferMail(
         entry,
         entry.offeredSlot.getEntity(),

@@ -40,6 +40,7 @@ import { securityHeaders } from './security-headers';
 import { verifyEmailPage } from './verify-email-page';
 import { managePage } from './manage-page';
 import type { ManageService } from '../guests/manage.service';
+import type { GuestBookingService } from '../guests/guest-booking.service';
 import { calendarPage } from './calendar-page';
 import { servicePage } from './service-page';
 import { explorerPage } from './explorer';
@@ -89,6 +90,7 @@ export interface HttpDeps {
   links: Links;
   accounts: AccountService;
   manage: ManageService;
+  guests: GuestBookingService;
   settings: HttpSettings;
 }
 
@@ -233,7 +235,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     }),
   );
   app.use(bookingPage({ orm: deps.orm, links: deps.links, log: deps.log }));
-  app.use(managePage({ orm: deps.orm, clock: deps.clock, log: deps.log, manage: deps.manage }));
+  app.use(managePage({ orm: deps.orm, clock: deps.clock, log: deps.log, manage: deps.manage, guests: deps.guests }));
   app.use(verifyEmailPage({ orm: deps.orm, clock: deps.clock, log: deps.log, accounts: deps.accounts }));
   app.use(stripeWebhook({ orm: deps.orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log: deps.log }));
   app.use(

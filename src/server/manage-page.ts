@@ -9,6 +9,8 @@ import { DomainError } from '../core/errors';
 import { formatAmount } from '../core/money';
 import { ManageLinkClosed, type ManageService } from '../guests/manage.service';
 import type { ManagedBooking } from '../guests/guest.types';
+import type { GuestBookingService } from '../guests/guest-booking.service';
+import { NotFound } from '../core/errors';
 import { readerTime } from '../notifications/mail-time';
 import { byStart, Slot } from '../scheduling/slot.entity';
 import { page } from './calendar-page';
@@ -19,6 +21,7 @@ export interface ManagePageDeps {
   clock: Clock;
   log: Logger;
   manage: ManageService;
+  guests: GuestBookingService;
 }
 
 /** How many of the service's next free slots the page offers to move to. */
@@ -29,6 +32,8 @@ const CHOICES = 40;
  * It shows the booking in its service's zone; its forms POST the actions (confirm, cancel with a reason,
  * move to another free slot), which ManageService runs as the API's manage mutations do. GET changes
  * nothing (mail scanners open links). Plain forms: no script, no inline style, under the pages' CSP.
+ * GET /waitlist-offer/:token, the link of a guest's waitlist offer email: a form whose POST claims the offer
+ * (as claimWaitlistOfferAsGuest) and shows the booking it made, as its manage link does.
  */
 export function managePage(deps: ManagePageDeps): Router {
   const router = Router();
@@ -38,7 +43,7 @@ export function managePage(deps: ManagePageDeps): Router {
     ip: req.ip,
     userAgent: req.get('user-agent')?.slice(0, 500),
   });
-  router.use('/manage', pagePolicy, (_req, res, next) => {
+  router.use(['/manage', '/waitlist-offer'], pagePolicy, (_req, res, next) => {
     res.set('cache-control', 'private, no-store'); // Referrer-Policy: no-referrer comes with every answer
     next();
   });
@@ -91,6 +96,35 @@ export function managePage(deps: ManagePageDeps): Router {
       deps.manage.reschedule(context(req), req.params.token, [field(req, 'slotId') ?? ''], field(req, 'reason')),
     ),
   );
+  router.get('/waitlist-offer/:token', (req, res) =>
+    page(
+      res,
+      200,
+      'A place is held for you',
+      `<h1>A place is held for you</h1>
+<p>The seats the email names are held for you until the time it gives. Claim them to book them.</p>
+<form method="post" action="/waitlist-offer/${encodeURIComponent(req.params.token)}/claim"><button type="submit">Claim my place</button></form>`,
+    ),
+  );
+  router.post('/waitlist-offer/:token/claim', form, async (req, res) => {
+    let token: string;
+    try {
+      token = await deps.guests.claimOffer(context(req), req.params.token);
+    } catch (error) {
+      if (error instanceof NotFound)
+        return page(res, 404, 'This link does not open an offer', '<h1>This link does not open an offer</h1>');
+      if (error instanceof DomainError)
+        return page(
+          res,
+          409,
+          'This offer cannot be claimed',
+          `<h1>This offer cannot be claimed</h1><p>${escapeHtml(error.message)}.</p>`,
+        );
+      deps.log.error({ err: error }, 'waitlist offer page failed');
+      return page(res, 500, 'Something went wrong', '<p>The offer could not be claimed. Try again in a moment.</p>');
+    }
+    return show(req, res, 200, 'Your place is booked.', () => deps.manage.view(context(req), token));
+  });
   return router;
 }
 
