@@ -193,6 +193,27 @@ describe('the booking page of a service', () => {
     await page.close();
   });
 
+  it('lets a guest join the waitlist of a full slot', async () => {
+    const service = await createService(server, owner, { name: 'Cabins', capacity: 2, priceAmount: '0' });
+    const date = daysFromNow(13);
+    const [slot] = await morning(service.id, date, [9]);
+    await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 2 } } }, customer.token);
+    const page = await openPage(service.id, date);
+    await slotButton(page, slot.id).click();
+    await expect(page.locator('#full-note').textContent()).resolves.toMatch(/join its waitlist/);
+    await page.getByLabel('Name', { exact: true }).fill('Marco Guest');
+    await page.getByLabel('Email', { exact: true }).fill('marco-waits@example.test');
+    await page.getByRole('button', { name: 'Join the waitlist', exact: true }).click();
+    await page.locator('#outcome.success').waitFor();
+    await expect(page.locator('#outcome').textContent()).resolves.toMatch(/^You are on the waitlist\./);
+    const entries = await server.sql<{ status: string; party_size: number }>(
+      'select status, party_size from waitlist_entry where slot_id = $1',
+      [slot.id],
+    );
+    expect(entries).toEqual([{ status: 'ACTIVE', party_size: 1 }]);
+    await page.close();
+  });
+
   it('selects a range of consecutive slots and sends the provider a proposal as a guest', async () => {
     const service = await createService(server, owner, {
       name: 'Gazebo',

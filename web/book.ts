@@ -25,6 +25,7 @@ interface SlotView {
   price: string;
   fits: boolean;
   full: boolean;
+  waitlistOpen: boolean;
   startTime: string;
   endTime: string;
   date: string;
@@ -165,6 +166,7 @@ async function readMonth(): Promise<SlotView[]> {
       price: check.slot.price.amount,
       fits: check.fits,
       full: check.reason === 'FULL',
+      waitlistOpen: check.waitlistOpen,
       startTime: check.startTime,
       endTime: check.endTime,
       date: check.date,
@@ -276,10 +278,18 @@ function drawForm(): void {
   form.querySelector('#chosen-text')!.textContent = text;
   form.querySelector('#price')!.textContent = priceText(run);
   const full = run.some((slot) => !slot.fits);
-  form.querySelector('#full-note')!.textContent = full ? t('page.fullChoice') : '';
+  const waiting = waitable(run);
+  form.querySelector('#full-note')!.textContent = waiting ? t('page.fullWaitlist') : full ? t('page.fullChoice') : '';
   const submit = form.querySelector<HTMLButtonElement>('#submit')!;
-  submit.disabled = full;
-  submit.textContent = t(approval ? 'page.propose' : data.paid === 'true' ? 'page.bookAndPay' : 'page.book');
+  submit.disabled = full && !waiting;
+  submit.textContent = t(
+    waiting ? 'page.joinWaitlist' : approval ? 'page.propose' : data.paid === 'true' ? 'page.bookAndPay' : 'page.book',
+  );
+}
+
+/** A full single slot whose waitlist is open: a guest may queue for it (a paid service's waitlist is for accounts). */
+function waitable(run: ReturnType<typeof chosenSlots>): boolean {
+  return run.length === 1 && !run[0].fits && run[0].waitlistOpen && data.paid !== 'true';
 }
 
 function field(label: string, input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement): HTMLElement {
@@ -382,6 +392,8 @@ interface GuestAnswer {
   };
 }
 
+const GUEST_WAIT = `mutation ($input: GuestWaitlistInput!) { joinWaitlistAsGuest(input: $input) { id position } }`;
+
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   const values = new FormData(form);
@@ -391,6 +403,25 @@ form.addEventListener('submit', async (event) => {
   outcome.className = '';
   outcome.textContent = t('page.sending');
   try {
+    const run = chosenSlots();
+    if (waitable(run)) {
+      await graphqlRequest(GUEST_WAIT, {
+        input: {
+          serviceId,
+          slotId: run[0].id,
+          partySize: party.adults + party.children + party.infants,
+          party,
+          contact: { name: text('name'), email: text('email'), phone: text('phone') || null },
+          notes: text('needs') || null,
+          locale: text('locale'),
+        },
+      });
+      outcome.className = 'success';
+      outcome.textContent = t('page.waitlistJoined', { email: text('email') });
+      chosen = [];
+      form.hidden = true;
+      return;
+    }
     const { bookAsGuest: booked } = await graphqlRequest<GuestAnswer>(GUEST_BOOK, {
       input: {
         slotIds: chosen,

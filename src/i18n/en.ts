@@ -149,6 +149,11 @@ export const en = {
   'page.proposalSent': 'Your proposal was sent. The provider answers by email to {email}.',
   'page.toCheckout': 'Taking you to the payment page…',
   'page.fullChoice': 'This time is full for your party: choose another, or sign in to join its waitlist.',
+  'page.fullWaitlist':
+    'This time is full for your party: join its waitlist, and you are emailed when a place frees up.',
+  'page.joinWaitlist': 'Join the waitlist',
+  'page.waitlistJoined':
+    'You are on the waitlist. When a place frees up, it is held for you and {email} gets a link to claim it.',
   'error.SLOT_UNAVAILABLE': 'One of the chosen times can no longer be booked. Choose another time.',
   'error.CAPACITY_EXCEEDED': 'Someone was quicker: there are no longer enough free places. Choose another time.',
   'error.RATE_LIMITED': 'Too many bookings from here for now. Try again later.',

@@ -150,6 +150,11 @@ export const it: Record<MessageKey, string> = {
   'page.toCheckout': 'Ti portiamo alla pagina di pagamento…',
   'page.fullChoice':
     'Questo orario è completo per il tuo gruppo: scegline un altro, o accedi per entrare in lista d’attesa.',
+  'page.fullWaitlist':
+    'Questo orario è al completo per il tuo gruppo: mettiti in lista d’attesa, ti scriviamo quando si libera un posto.',
+  'page.joinWaitlist': 'Mettiti in lista d’attesa',
+  'page.waitlistJoined':
+    'Sei in lista d’attesa. Quando si libera un posto, è tenuto per te e {email} riceve un link per prenderlo.',
   'error.SLOT_UNAVAILABLE': 'Uno degli orari scelti non è più prenotabile. Scegli un altro orario.',
   'error.CAPACITY_EXCEEDED':
     'Qualcuno è stato più veloce: non ci sono più abbastanza posti liberi. Scegli un altro orario.',
