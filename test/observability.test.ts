@@ -132,7 +132,7 @@ describe('observability', () => {
       lines().some((line) => line.msg === 'job done' && line.requestId === 'book-request-42'),
     );
     expect(lines().find((line) => line.msg === 'job done' && line.requestId === 'book-request-42')).toMatchObject({
-      job: { task: expect.stringMatching(/mail|message|sync/) },
+      job: { task: expect.stringMatching(/booking_created|mail|message|sync/) },
       durationMs: expect.any(Number),
     });
   });
@@ -145,7 +145,7 @@ describe('observability', () => {
       /^http_request_duration_seconds_bucket\{le="0\.1",route="\/graphql",method="POST",status="200"\} \d+/m,
     );
     expect(text).toMatch(/^http_request_duration_seconds_count\{route="\/health",method="GET",status="200"\} [1-9]/m);
-    expect(text).toMatch(/^job_duration_seconds_count\{task="booking_mail",outcome="success"\} [1-9]/m);
+    expect(text).toMatch(/^job_duration_seconds_count\{task="booking_created",outcome="success"\} [1-9]/m);
   });
 
   it('exports OpenTelemetry traces of HTTP requests and their SQL to the configured OTLP endpoint', async () => {

@@ -100,6 +100,7 @@ export class PriceBreakdown {
   lines!: PriceLineView[];
   @Field(() => [DiscountLineView], {
     description: 'What the discount is made of: the promo code the booking was made with, if any (at most one).',
+    complexity: listCost(0, 1),
   })
   discounts!: DiscountLineView[];
 }

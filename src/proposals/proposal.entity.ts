@@ -84,7 +84,7 @@ export class Proposal {
 
   /** The answers to the service's questions, with the questions as asked: the booking made from it keeps them. */
   @Field(() => [BookingAnswer], {
-    description: "The answers to the service's questions given when proposing, with the questions as asked then.",
+    description: `The answers to the service's questions given when proposing, with the questions as asked then (at most ${QUESTION_LIMITS.questions}).`,
     complexity: listCost(1, QUESTION_LIMITS.questions),
   })
   @Property({ type: 'json' })
