@@ -7,7 +7,7 @@ import {
   SignUpDocument,
   UpdateMyLanguageDocument,
 } from '../client/generated/graphql';
-import { createService, signUp, type Account } from './support/fixtures';
+import { createService, jobsSettled, signUp, type Account } from './support/fixtures';
 import { eventually } from './support/live';
 import { Mailbox } from './support/mailbox';
 import { startTestServer, type TestServer } from './support/server';
@@ -99,6 +99,14 @@ describe("emails in the reader's language", () => {
     expect(response.status).toBe(200);
     const { data } = (await response.json()) as { data: { signUp: { token: string } } };
     expect((await server.ok(MyLanguageDocument, {}, data.signUp.token)).me!.locale).toBe('it');
+    // The link confirming the address comes in that language too.
+    await jobsSettled(server);
+    const [confirm] = await server.sql<{ subject: string; text: string }>(
+      'select subject, text from message where "to" = $1',
+      ['marco@example.test'],
+    );
+    expect(confirm.subject).toBe('Conferma il tuo indirizzo email');
+    expect(confirm.text).toContain('conferma l’indirizzo (il link vale 7 giorni)');
 
     const english = await signUp(server, 'CUSTOMER', 'Emma');
     expect((await server.ok(MyLanguageDocument, {}, english.token)).me!.locale).toBe('en');

@@ -165,6 +165,17 @@ export const en = {
     'Payments cannot be taken right now; nothing was booked. Try again in a moment.',
   'error.other': 'Something went wrong; nothing was booked. Try again in a moment.',
   'error.field': 'Check “{field}”: {problem}',
+  'address.subject': 'Confirm your email address',
+  'address.made': 'An account was made with this email address at {site}.',
+  'address.confirm': 'If it was you, confirm the address (the link works for 7 days): {link}',
+  'address.notYou':
+    'If it was not you, ignore this email: nothing will be sent to this address in full until it is confirmed.',
+  'address.button': 'Confirm my email address',
+  'address.noticeSubject': 'You have a new message',
+  'address.newMessage': 'There is a new message for your account at {site}: sign in to read it.',
+  'address.unconfirmed':
+    'This email address has not been confirmed yet, so messages are not sent to it in full. Confirm it (the link works for 7 days): {link}',
+  'address.noAccount': 'If you made no account there, ignore this email.',
 };
 
 export type MessageKey = keyof typeof en;

@@ -167,4 +167,15 @@ export const it: Record<MessageKey, string> = {
     'Non è possibile pagare in questo momento; non è stato prenotato nulla. Riprova tra poco.',
   'error.other': 'Qualcosa è andato storto; non è stato prenotato nulla. Riprova tra poco.',
   'error.field': 'Controlla “{field}”: {problem}',
+  'address.subject': 'Conferma il tuo indirizzo email',
+  'address.made': 'È stato creato un account con questo indirizzo email su {site}.',
+  'address.confirm': 'Se sei stato tu, conferma l’indirizzo (il link vale 7 giorni): {link}',
+  'address.notYou':
+    'Se non sei stato tu, ignora questa email: a questo indirizzo non verrà inviato nulla per intero finché non è confermato.',
+  'address.button': 'Conferma il mio indirizzo email',
+  'address.noticeSubject': 'Hai un nuovo messaggio',
+  'address.newMessage': 'C’è un nuovo messaggio per il tuo account su {site}: accedi per leggerlo.',
+  'address.unconfirmed':
+    'Questo indirizzo email non è ancora confermato, quindi i messaggi non vi vengono inviati per intero. Confermalo (il link vale 7 giorni): {link}',
+  'address.noAccount': 'Se non hai creato alcun account, ignora questa email.',
 };

@@ -425,6 +425,7 @@ export class NotificationService {
       const { subject, text, html } = verificationMail(
         this.links.site,
         this.links.emailVerification(user.id, user.email, tx.clock.now()),
+        user.locale,
       );
       // No recipient: not a message of the account's own (myMessages), and sent whether or not confirmed.
       await this.store(tx, [tx.em.create(Message, { recipient: null, to: user.email, subject, text, html })]);

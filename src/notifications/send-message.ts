@@ -17,7 +17,7 @@ function outgoing(message: Message, links: Links, now: Date): OutgoingMail | nul
     return {
       id: message.id,
       to: message.to,
-      ...unconfirmedNotice(links.site, links.emailVerification(recipient.id, recipient.email, now)),
+      ...unconfirmedNotice(links.site, links.emailVerification(recipient.id, recipient.email, now), recipient.locale),
     };
   if (!recipient && message.sender && !message.sender.getEntity().emailVerifiedAt) return null;
   return message;

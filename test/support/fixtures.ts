@@ -14,7 +14,7 @@ import {
   type ServiceInput,
   type SignUpInput,
 } from '../../client/generated/graphql';
-import { VERIFICATION_SUBJECT } from '../../src/notifications/address-mail';
+import { LOCALES, translator } from '../../src/i18n';
 import { eventually } from './live';
 import { ADMIN, serverMetric, startTestServer, type TestServer } from './server';
 
@@ -208,8 +208,8 @@ export async function rescheduleJobs(
 export async function storedMails(server: TestServer, email: string): Promise<{ subject: string; text: string }[]> {
   await jobsSettled(server);
   return server.sql<{ subject: string; text: string }>(
-    'select subject, text from message where "to" = $1 and subject <> $2 order by id',
-    [email, VERIFICATION_SUBJECT],
+    'select subject, text from message where "to" = $1 and subject <> all($2) order by id',
+    [email, LOCALES.map((locale) => translator(locale)('address.subject'))],
   );
 }
 
