@@ -176,6 +176,12 @@ export const en = {
   'address.unconfirmed':
     'This email address has not been confirmed yet, so messages are not sent to it in full. Confirm it (the link works for 7 days): {link}',
   'address.noAccount': 'If you made no account there, ignore this email.',
+  'review.subject': 'New review ({rating}/5): {service}',
+  'review.rated': '{author} reviewed {service}: {rating} out of 5.',
+  'review.booking': 'Booking: {reference}',
+  'review.answer': 'You may answer it once, with replyToReview (review {id}).',
+  'review.link': 'The booking: {link}',
+  'review.button': 'See the booking',
 };
 
 export type MessageKey = keyof typeof en;

@@ -178,4 +178,10 @@ export const it: Record<MessageKey, string> = {
   'address.unconfirmed':
     'Questo indirizzo email non è ancora confermato, quindi i messaggi non vi vengono inviati per intero. Confermalo (il link vale 7 giorni): {link}',
   'address.noAccount': 'Se non hai creato alcun account, ignora questa email.',
+  'review.subject': 'Nuova recensione ({rating}/5): {service}',
+  'review.rated': '{author} ha recensito {service}: {rating} su 5.',
+  'review.booking': 'Prenotazione: {reference}',
+  'review.answer': 'Puoi rispondere una volta, con replyToReview (recensione {id}).',
+  'review.link': 'La prenotazione: {link}',
+  'review.button': 'Vedi la prenotazione',
 };

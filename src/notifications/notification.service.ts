@@ -254,6 +254,7 @@ export class NotificationService {
         booking,
         review.service.getEntity(),
         this.links.booking(booking.id, recipient.id),
+        recipient.locale,
       );
       await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
     });
