@@ -182,6 +182,27 @@ export const en = {
   'review.answer': 'You may answer it once, with replyToReview (review {id}).',
   'review.link': 'The booking: {link}',
   'review.button': 'See the booking',
+  'calendar.revoked':
+    '{company} no longer lets this server write to the calendar of {account} (the access was revoked or has expired).',
+  'calendar.safe':
+    'Your bookings are safe, but they are not copied to that calendar until you connect the account again.',
+  'calendar.resync': 'Once you do, everything missed is put back in step.',
+  'calendar.reconnectAt': 'Reconnect at {link}',
+  'calendar.reconnectApi': 'Reconnect it with the {mutation} mutation of the API (or your booking app).',
+  'calendar.reconnectSubject': 'Reconnect your {calendar} ({account})',
+  'calendar.reconnect': 'Reconnect',
+  'calendar.unreadable':
+    'The busy times of the {company} calendars of {account} cannot be read right now, so they may not close your slots.',
+  'calendar.answered': '{company} answered: {error}',
+  'calendar.busyKept':
+    'Busy times read before still close the slots they overlap, and the server keeps trying. Until a read works again,',
+  'calendar.busyRisk':
+    'a time you are busy in that calendar and made busy since may be booked. If it goes on, check the account, or turn',
+  'calendar.busyCheck': 'blocking off (setCalendarBlocking) and close those slots by hand.',
+  'calendar.connectionsAt': 'Your calendar connections: {link}',
+  'calendar.connectionsApi': 'See your connections with the myCalendarConnections query of the API.',
+  'calendar.unreadableSubject': 'Busy times of your {calendar} cannot be read ({account})',
+  'calendar.connections': 'Your calendar connections',
 };
 
 export type MessageKey = keyof typeof en;

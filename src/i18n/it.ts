@@ -184,4 +184,25 @@ export const it: Record<MessageKey, string> = {
   'review.answer': 'Puoi rispondere una volta, con replyToReview (recensione {id}).',
   'review.link': 'La prenotazione: {link}',
   'review.button': 'Vedi la prenotazione',
+  'calendar.revoked':
+    '{company} non permette più a questo server di scrivere nel calendario di {account} (l’accesso è stato revocato o è scaduto).',
+  'calendar.safe':
+    'Le tue prenotazioni sono al sicuro, ma non vengono copiate in quel calendario finché non colleghi di nuovo l’account.',
+  'calendar.resync': 'Quando lo fai, tutto ciò che è mancato viene rimesso in pari.',
+  'calendar.reconnectAt': 'Ricollegalo su {link}',
+  'calendar.reconnectApi': 'Ricollegalo con la mutation {mutation} dell’API (o con la tua app di prenotazione).',
+  'calendar.reconnectSubject': 'Ricollega il tuo {calendar} ({account})',
+  'calendar.reconnect': 'Ricollega',
+  'calendar.unreadable':
+    'Gli orari occupati dei calendari {company} di {account} non si possono leggere ora, quindi potrebbero non chiudere i tuoi orari.',
+  'calendar.answered': '{company} ha risposto: {error}',
+  'calendar.busyKept':
+    'Gli orari occupati letti prima chiudono ancora gli orari che toccano, e il server continua a provare. Finché una lettura non riesce,',
+  'calendar.busyRisk':
+    'un momento in cui sei occupato in quel calendario, segnato da allora, può essere prenotato. Se continua, controlla l’account, o disattiva',
+  'calendar.busyCheck': 'il blocco (setCalendarBlocking) e chiudi quegli orari a mano.',
+  'calendar.connectionsAt': 'I tuoi calendari collegati: {link}',
+  'calendar.connectionsApi': 'Vedi i tuoi collegamenti con la query myCalendarConnections dell’API.',
+  'calendar.unreadableSubject': 'Gli orari occupati del tuo {calendar} non si possono leggere ({account})',
+  'calendar.connections': 'I tuoi calendari collegati',
 };

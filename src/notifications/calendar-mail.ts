@@ -1,49 +1,52 @@
 import { CALENDAR_NAMES, type CalendarKind } from '../calendars/calendar-api';
+import { translator } from '../i18n';
 import { mailBody, oneLine } from './booking-mail';
 
-/** The one email telling a provider that Google or Microsoft took back a calendar grant and how to resume the sync. */
+/** The one email telling a provider that Google or Microsoft took back a calendar grant and how to resume the sync; in the provider's language. */
 export function calendarReconnectMail(
   kind: CalendarKind,
   accountEmail: string,
   link: string | null,
+  locale: string,
 ): { subject: string; text: string; html: string } {
+  const t = translator(locale);
   const names = CALENDAR_NAMES[kind];
   const lines = [
-    `${names.company} no longer lets this server write to the calendar of ${accountEmail} (the access was revoked or has expired).`,
+    t('calendar.revoked', { company: names.company, account: accountEmail }),
     '',
-    'Your bookings are safe, but they are not copied to that calendar until you connect the account again.',
-    'Once you do, everything missed is put back in step.',
+    t('calendar.safe'),
+    t('calendar.resync'),
     '',
-    link ? `Reconnect at ${link}` : `Reconnect it with the ${names.connect} mutation of the API (or your booking app).`,
+    link ? t('calendar.reconnectAt', { link }) : t('calendar.reconnectApi', { mutation: names.connect }),
   ];
   return {
-    subject: oneLine(`Reconnect your ${names.calendar} (${accountEmail})`),
-    ...mailBody(lines, link, 'Reconnect'),
+    subject: oneLine(t('calendar.reconnectSubject', { calendar: names.calendar, account: accountEmail })),
+    ...mailBody(lines, link, t('calendar.reconnect')),
   };
 }
 
-/** The one email telling a provider that the busy times of a calendar account cannot be read, so slots they should close may be booked. */
+/** The one email telling a provider that the busy times of a calendar account cannot be read, so slots they should close may be booked; in the provider's language. */
 export function calendarBusyUnreadableMail(
   kind: CalendarKind,
   accountEmail: string,
   error: string,
   link: string | null,
+  locale: string,
 ): { subject: string; text: string; html: string } {
+  const t = translator(locale);
   const names = CALENDAR_NAMES[kind];
   const lines = [
-    `The busy times of the ${names.company} calendars of ${accountEmail} cannot be read right now, so they may not close your slots.`,
-    `${names.company} answered: ${error}`,
+    t('calendar.unreadable', { company: names.company, account: accountEmail }),
+    t('calendar.answered', { company: names.company, error }),
     '',
-    'Busy times read before still close the slots they overlap, and the server keeps trying. Until a read works again,',
-    'a time you are busy in that calendar and made busy since may be booked. If it goes on, check the account, or turn',
-    'blocking off (setCalendarBlocking) and close those slots by hand.',
+    t('calendar.busyKept'),
+    t('calendar.busyRisk'),
+    t('calendar.busyCheck'),
     '',
-    link
-      ? `Your calendar connections: ${link}`
-      : 'See your connections with the myCalendarConnections query of the API.',
+    link ? t('calendar.connectionsAt', { link }) : t('calendar.connectionsApi'),
   ];
   return {
-    subject: oneLine(`Busy times of your ${names.calendar} cannot be read (${accountEmail})`),
-    ...mailBody(lines, link, 'Your calendar connections'),
+    subject: oneLine(t('calendar.unreadableSubject', { calendar: names.calendar, account: accountEmail })),
+    ...mailBody(lines, link, t('calendar.connections')),
   };
 }

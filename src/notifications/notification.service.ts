@@ -441,7 +441,7 @@ export class NotificationService {
     accountEmail: string,
   ): Promise<void> {
     const recipient = await tx.em.findOneOrFail(User, providerUserId);
-    const { subject, text, html } = calendarReconnectMail(kind, accountEmail, this.links.calendars());
+    const { subject, text, html } = calendarReconnectMail(kind, accountEmail, this.links.calendars(), recipient.locale);
     await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
   }
 
@@ -454,7 +454,13 @@ export class NotificationService {
     error: string,
   ): Promise<void> {
     const recipient = await tx.em.findOneOrFail(User, providerUserId);
-    const { subject, text, html } = calendarBusyUnreadableMail(kind, accountEmail, error, this.links.calendars());
+    const { subject, text, html } = calendarBusyUnreadableMail(
+      kind,
+      accountEmail,
+      error,
+      this.links.calendars(),
+      recipient.locale,
+    );
     await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
   }
 
