@@ -14,8 +14,8 @@ import { CalendarBusy, CalendarConnection, CalendarSync } from './calendar.entit
 import { CalendarConnectionStatus, CalendarSyncStatus } from './calendar.enums';
 import { CALENDAR_CONNECTION_STATES } from './calendar.state';
 import { CALENDAR_NAMES, type CalendarFailure, type CalendarKind } from './calendar-api';
-import { googleFailure, type GoogleApi } from './google-client';
-import { microsoftFailure, type MicrosoftCalendar } from './microsoft-calendar';
+import { googleFailure, type GoogleApi } from '../integrations/google/google-client';
+import { microsoftFailure, type MicrosoftCalendar } from '../integrations/microsoft/microsoft-calendar';
 import type { ConsentPage, ConsentProvider, OAuthFlows } from './oauth-flow';
 
 const { ACTIVE, DISCONNECTED } = CalendarConnectionStatus;

@@ -42,7 +42,7 @@ import { calendarPage } from './calendar-page';
 import { explorerPage } from './explorer';
 import type { Links } from '../notifications/links';
 import type { PaymentEventService } from '../payments/payment-events.service';
-import type { StripeGateway } from '../payments/stripe-gateway';
+import type { StripeGateway } from '../integrations/stripe/stripe-gateway';
 import { stripeWebhook } from './stripe-webhook';
 import { oauthRoutes } from '../calendars/oauth-routes';
 import type { CalendarService } from '../calendars/calendar.service';
