@@ -125,7 +125,6 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const lifecycle = new BookingLifecycle(events);
   const integrations = buildIntegrations(config, lifecycle);
   const { zoom, whereby } = integrations.meetings;
-  const { google, microsoft } = integrations.calendars;
   const catalog = new CatalogService(events, integrations.meetingProviders);
   const stripe = integrations.payments;
   const payments = new PaymentService(stripe, config.holdMinutes, lifecycle, log);
@@ -133,10 +132,9 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const bookings = new BookingService(lifecycle, payments);
   const calendarTokens = new SecretBox(integrations.calendarTokenKey, 'CALENDAR_TOKEN_KEY');
   const scheduling = new SchedulingService(catalog, lifecycle, bookings, events);
-  const calendarSync =
-    google || microsoft
-      ? new CalendarSyncer(integrations.calendars, calendarTokens, notifications, links, lifecycle)
-      : undefined;
+  const calendarSync = Object.values(integrations.calendars).some(Boolean)
+    ? new CalendarSyncer(integrations.calendars, calendarTokens, notifications, links, lifecycle)
+    : undefined;
 
   events
     .on(
@@ -204,8 +202,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     zoom,
     whereby,
     calendars: new CalendarService(
-      google,
-      microsoft,
+      integrations.calendars,
       calendarTokens,
       new OAuthFlows(config.publicUrl, createHmac('sha256', config.jwtSecret).update('oauth-pkce').digest('hex')),
     ),

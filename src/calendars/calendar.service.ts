@@ -34,12 +34,18 @@ interface ConnectedAccount {
 
 /** A provider's calendar accounts: connecting one (OAuth consent), listing, blocking, resyncing, disconnecting. */
 export class CalendarService {
+  private readonly google: GoogleApi | undefined;
+  private readonly microsoft: MicrosoftCalendar | undefined;
+
+  /** `calendars`: the adapters the settings turned on (src/integrations/registry.ts). */
   constructor(
-    private readonly google: GoogleApi | undefined,
-    private readonly microsoft: MicrosoftCalendar | undefined,
+    calendars: { google?: GoogleApi; microsoft?: MicrosoftCalendar },
     private readonly tokens: SecretBox,
     readonly flows: OAuthFlows,
-  ) {}
+  ) {
+    this.google = calendars.google;
+    this.microsoft = calendars.microsoft;
+  }
 
   private configured(kind: CalendarKind): void {
     if (!this[kind])
