@@ -71,9 +71,11 @@ async function measure(db: Pool, server: ServerProcess, seeded: Seeded): Promise
     clients.push(client);
   }
   const deadline = Date.now() + 120_000;
-  let held = 0;
-  while ((held = await serverMetric(url, 'live_subscriptions')) < FANOUT_SUBSCRIBERS && Date.now() < deadline)
+  let held = await serverMetric(url, 'live_subscriptions');
+  while (held < FANOUT_SUBSCRIBERS && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100));
+    held = await serverMetric(url, 'live_subscriptions');
+  }
   const connectSeconds = (performance.now() - connecting) / 1000;
   await collectGarbage(server);
   const rssAfter = await serverMetric(url, 'process_resident_memory_bytes');

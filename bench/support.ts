@@ -1,6 +1,6 @@
 /** What the bench's sections share: seeding, concurrent clients, rates and the printed tables. */
 import { spawn } from 'node:child_process';
-import http from 'node:http';
+import type http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Pool } from 'pg';
@@ -115,7 +115,14 @@ export function startChild<T>(name: string, env: Record<string, string>): Promis
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const ready = /^ready (.*)$/m.exec(output);
-      if (ready) resolve({ ready: JSON.parse(ready[1]) as T, stop: () => (child.kill('SIGTERM'), exited) });
+      if (ready)
+        resolve({
+          ready: JSON.parse(ready[1]) as T,
+          stop: () => {
+            child.kill('SIGTERM');
+            return exited;
+          },
+        });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);

@@ -28,6 +28,10 @@ import { Migration20261223090000_promo_codes } from './Migration20261223090000_p
 import { Migration20261223100000_minimum_capacity } from './Migration20261223100000_minimum_capacity';
 import { Migration20261224090000_meetings_series } from './Migration20261224090000_meetings_series';
 import { Migration20261220100000_microsoft_teams } from './Migration20261220100000_microsoft_teams';
+import { Migration20261221100000_guest_bookings } from './Migration20261221100000_guest_bookings';
+import { Migration20261222090000_booking_questions } from './Migration20261222090000_booking_questions';
+import { Migration20261222100000_locales } from './Migration20261222100000_locales';
+import { Migration20261222110000_embed_origins } from './Migration20261222110000_embed_origins';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -60,4 +64,8 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261223100000_minimum_capacity', class: Migration20261223100000_minimum_capacity }, // schedules' and slots' minimum capacity and its deadline
   { name: 'Migration20261224090000_meetings_series', class: Migration20261224090000_meetings_series }, // Whereby and Teams, meeting choices, Whereby rooms, booking series
   { name: 'Migration20261220100000_microsoft_teams', class: Migration20261220100000_microsoft_teams }, // MICROSOFT_TEAMS meetings
+  { name: 'Migration20261221100000_guest_bookings', class: Migration20261221100000_guest_bookings }, // guest identities, PENDING_CONFIRMATION, manage links, Checkout Sessions
+  { name: 'Migration20261222090000_booking_questions', class: Migration20261222090000_booking_questions }, // service questions, booking and proposal answers
+  { name: 'Migration20261222100000_locales', class: Migration20261222100000_locales }, // the language of an account's emails
+  { name: 'Migration20261222110000_embed_origins', class: Migration20261222110000_embed_origins }, // sites that may frame a provider's calendar pages
 ];

@@ -72,6 +72,7 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
       rateLimits: domain.rateLimits,
       links: domain.links,
       accounts: domain.accounts,
+      manage: domain.manage,
       settings: config,
     });
     const hub = new LiveHub(orm, log);

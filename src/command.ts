@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { ConfigError, loadConfig, type Config } from './config';
+import { loadConfig, type Config } from './config';
+import { ConfigError } from './core/errors';
 import { openDatabase } from './core/database';
 import { createLogger } from './core/logger';
 import { openOrm } from './core/orm';

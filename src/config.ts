@@ -9,6 +9,7 @@ import { WHEREBY_DEFAULTS, type WherebySettings } from './integrations/whereby/w
 import type { ImageSettings } from './images/image-storage';
 import type { StripeSettings } from './integrations/stripe/stripe-gateway';
 import type { WebhookSettings } from './webhooks/webhook-sender';
+import { ConfigError } from './core/errors';
 
 /** Settings from the environment (docs/operations.md, "Settings"; every one is listed in .env.example). */
 export interface Config {
@@ -41,6 +42,8 @@ export interface Config {
   whereby?: WherebySettings;
   /** How long seats stay held for a payment, a proposal waits, and a waitlist offer stands. */
   holdMinutes: number;
+  /** How long a guest's free booking holds its seats for the guest to confirm it from the emailed link. */
+  guestConfirmMinutes: number;
   /** Caps on one customer's unpaid holds, and the cooldown before holding a released slot again. */
   holds: HoldSettings;
   /** Distinct outside addresses (booking contacts) one account may have mailed in 24 hours; 0: no limit. */
@@ -107,9 +110,10 @@ export interface RateLimitSettings {
   /** Failed public booking lookups (`lookupBooking`: a reference and an email that do not match) per client address. */
   lookupsPerAddress: number;
   lookupWindowSeconds: number;
+  guestBookingsPerAddress: number;
+  guestBookingsPerEmail: number;
+  guestBookingsWindowSeconds: number;
 }
-/** A setting that makes starting pointless; main prints its message alone. */
-export class ConfigError extends Error {}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -206,6 +210,9 @@ const ENV = z.object({
   GUEST_ADDRESSES_PER_DAY: number(10),
   RATE_LIMIT_LOOKUPS_PER_ADDRESS: number(20),
   RATE_LIMIT_LOOKUP_WINDOW_SECONDS: number(3600),
+  RATE_LIMIT_GUEST_BOOKINGS_PER_ADDRESS: number(20),
+  RATE_LIMIT_GUEST_BOOKINGS_PER_EMAIL: number(5),
+  RATE_LIMIT_GUEST_BOOKINGS_WINDOW_SECONDS: number(3600),
   ADMIN_EMAIL: text(),
   ADMIN_PASSWORD: text(),
   PUBLIC_URL: z.preprocess(blank, z.url('must be a URL such as https://bookings.example.com').optional()),
@@ -254,6 +261,7 @@ const ENV = z.object({
   AWS_REGION: text(),
   S3_FORCE_PATH_STYLE: onOff(false),
   HOLD_MINUTES: number(15),
+  GUEST_CONFIRM_MINUTES: number(30),
   HOLD_LIMIT_BOOKINGS_PER_SERVICE: number(3),
   HOLD_LIMIT_SEATS_PER_SERVICE: number(100),
   HOLD_LIMIT_BOOKINGS: number(10),
@@ -392,6 +400,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       verificationMailsWindowSeconds: e.RATE_LIMIT_VERIFICATION_MAILS_WINDOW_SECONDS,
       lookupsPerAddress: e.RATE_LIMIT_LOOKUPS_PER_ADDRESS,
       lookupWindowSeconds: e.RATE_LIMIT_LOOKUP_WINDOW_SECONDS,
+      guestBookingsPerAddress: e.RATE_LIMIT_GUEST_BOOKINGS_PER_ADDRESS,
+      guestBookingsPerEmail: e.RATE_LIMIT_GUEST_BOOKINGS_PER_EMAIL,
+      guestBookingsWindowSeconds: e.RATE_LIMIT_GUEST_BOOKINGS_WINDOW_SECONDS,
     },
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
@@ -420,6 +431,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     google: google(e),
     microsoft: microsoft(e),
     holdMinutes: e.HOLD_MINUTES,
+    guestConfirmMinutes: e.GUEST_CONFIRM_MINUTES,
     holds: {
       bookingsPerService: Math.floor(e.HOLD_LIMIT_BOOKINGS_PER_SERVICE),
       seatsPerService: Math.floor(e.HOLD_LIMIT_SEATS_PER_SERVICE),

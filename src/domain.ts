@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { GuestBookingService } from './guests/guest-booking.service';
+import { ManageService } from './guests/manage.service';
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/account.service';
 import { AuditService } from './audit/audit.service';
@@ -46,7 +48,7 @@ import { SchedulingService } from './scheduling/scheduling.service';
 import { MinimumCapacity } from './scheduling/minimum-capacity';
 import { WaitlistOffers } from './waitlist/waitlist-offers';
 import { WaitlistService } from './waitlist/waitlist.service';
-import { Tokens } from './server/tokens';
+import { Tokens } from './accounts/tokens';
 import { SecretBox } from './core/secret-box';
 import { webhookListeners } from './webhooks/webhook-events';
 import { WebhookService } from './webhooks/webhook.service';
@@ -88,6 +90,9 @@ export interface Domain {
   images: ImageService;
   /** The Stripe client, when card payments are configured (the webhook verifies events with it). */
   stripe?: StripeGateway;
+  /** bookAsGuest and manage links (docs/guest-bookings.md). */
+  guests: GuestBookingService;
+  manage: ManageService;
 }
 
 /** Listener: counts a booking change once it committed. */
@@ -175,6 +180,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     .on('recordChanged', auditRecord)
     .on('promoCodeChanged', webhookListeners.promoCodeChanged);
 
+  const proposals = new ProposalService(bookings, events, config.proposalTtlHours);
   return {
     sessionChecks,
     tokens,
@@ -195,7 +201,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     links,
     payments,
     paymentEvents: new PaymentEventService(payments, lifecycle, log),
-    proposals: new ProposalService(bookings, events, config.proposalTtlHours),
+    proposals,
     waitlist: new WaitlistService(catalog, bookings, offers),
     webhooks: new WebhookService(config.webhooks, rateLimits),
     feeds: new CalendarFeedService(config.publicUrl, config.jwtSecret, links),
@@ -210,5 +216,15 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     reviews: new ReviewService(events),
     images: new ImageService(imageStorage(config.images), config.publicUrl, catalog),
     stripe,
+    guests: new GuestBookingService(
+      bookings,
+      lifecycle,
+      payments,
+      rateLimits,
+      links,
+      config.guestConfirmMinutes,
+      proposals,
+    ),
+    manage: new ManageService(bookings, lifecycle, links),
   };
 }

@@ -1,6 +1,6 @@
 import type { BookingChanged, SeatsFreed } from './booking/booking-events';
 import type { RecordChanged } from './core/audit';
-import { EventBus } from './core/event-bus';
+import type { EventBus } from './core/event-bus';
 import type { PromoCodeChanged } from './promotions/promo.service';
 import type { ProposalChanged } from './proposals/proposal-events';
 import type { ReviewCreated } from './reviews/review-events';

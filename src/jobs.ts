@@ -12,6 +12,8 @@ declare global {
     interface Tasks {
       /** Builds and stores the emails (and invites) of one booking change, then queues their sending. */
       booking_mail: { bookingId: number; kind: BookingMailKind; sequence: number; change?: MailedChange };
+      /** A new confirmed booking: queues its email, reminder and follow-up (one job in the write instead of three). */
+      booking_created: { bookingId: number; sequence: number };
       booking_reminder: { bookingId: number; startsAt: string };
       /** The email a while after a booking ended, inviting a review; sent only if it still ended then and was not cancelled or a no-show. */
       booking_follow_up: { bookingId: number; endsAt: string };
@@ -22,9 +24,13 @@ declare global {
       send_message: { messageId: number };
       /** Mails an account the link that confirms its address (at sign-up, or asked for again). */
       verification_mail: { userId: number };
+      /** Mails a booking's customer its new manage link (its links were revoked). */
+      manage_link_mail: { bookingId: number };
       apply_stripe_event: { eventId: string };
       expire_payment_hold: { bookingId: number };
       cancel_payment_intent: { intentId: string };
+      /** Expires a guest's Stripe Checkout Session that must no longer be paid (its booking expired or was cancelled). */
+      expire_checkout_session: { sessionId: string };
       send_refund: { refundId: number };
       /** Asks Stripe where a refund still on its way stands, in case its events never came; queues itself again. */
       check_refund: { refundId: number; round: number };
@@ -116,6 +122,10 @@ export const jobs = {
     task: 'booking_mail',
     payload: { bookingId, kind, sequence, ...(change ? { change } : {}) },
   }),
+  bookingCreated: (bookingId: number, sequence: number): Job<'booking_created'> => ({
+    task: 'booking_created',
+    payload: { bookingId, sequence },
+  }),
   reminder: (bookingId: number, startsAt: Date, runAt: Date): Job<'booking_reminder'> => ({
     task: 'booking_reminder',
     payload: { bookingId, startsAt: startsAt.toISOString() },
@@ -145,6 +155,10 @@ export const jobs = {
     task: 'verification_mail',
     payload: { userId },
   }),
+  manageLinkMail: (bookingId: number): Job<'manage_link_mail'> => ({
+    task: 'manage_link_mail',
+    payload: { bookingId },
+  }),
   sendMessage: (messageId: number): Job<'send_message'> => ({
     task: 'send_message',
     payload: { messageId },
@@ -166,6 +180,11 @@ export const jobs = {
     task: 'cancel_payment_intent',
     payload: { intentId },
     jobKey: `cancel-intent:${intentId}`,
+  }),
+  expireCheckout: (sessionId: string): Job<'expire_checkout_session'> => ({
+    task: 'expire_checkout_session',
+    payload: { sessionId },
+    jobKey: `expire-checkout:${sessionId}`,
   }),
   sendRefund: (refundId: number): Job<'send_refund'> => ({
     task: 'send_refund',

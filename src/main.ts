@@ -1,6 +1,7 @@
 import { stopTracing } from './tracing'; // first: it instruments the modules loaded after it
 import { startApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { loadConfig } from './config';
+import { ConfigError } from './core/errors';
 
 async function main(): Promise<void> {
   const app = await startApp(loadConfig());

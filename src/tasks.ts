@@ -21,17 +21,20 @@ export function taskList(
   return {
     booking_mail: ({ bookingId, kind, sequence, change }) =>
       domain.notifications.mailBooking(ctx(), bookingId, kind, sequence, change),
+    booking_created: ({ bookingId, sequence }) => domain.notifications.bookingCreated(ctx(), bookingId, sequence),
     booking_reminder: ({ bookingId, startsAt }) => domain.notifications.remind(ctx(), bookingId, startsAt),
     booking_follow_up: ({ bookingId, endsAt }) => domain.notifications.followUp(ctx(), bookingId, endsAt),
     proposal_mail: ({ proposalId, kind }) => domain.notifications.mailProposal(ctx(), proposalId, kind),
     waitlist_offer_mail: ({ entryId }) => domain.notifications.mailWaitlistOffer(ctx(), entryId),
     review_mail: ({ reviewId }) => domain.notifications.mailReview(ctx(), reviewId),
     verification_mail: ({ userId }) => domain.notifications.mailVerification(ctx(), userId),
+    manage_link_mail: ({ bookingId }) => domain.notifications.mailManageLink(ctx(), bookingId),
     send_message: ({ messageId }, helpers) =>
       sendMessage(ctx(), mailer, domain.links, messageId, helpers.job.attempts >= helpers.job.max_attempts),
     apply_stripe_event: ({ eventId }) => domain.paymentEvents.apply(ctx(), eventId),
     expire_payment_hold: ({ bookingId }) => domain.paymentEvents.expireHold(ctx(), bookingId),
     cancel_payment_intent: ({ intentId }) => domain.payments.cancelIntent(intentId),
+    expire_checkout_session: ({ sessionId }) => domain.payments.expireCheckout(sessionId),
     send_refund: ({ refundId }, helpers) =>
       domain.payments.sendRefund(ctx(), refundId, helpers.job.attempts >= helpers.job.max_attempts),
     check_refund: ({ refundId, round }) => domain.payments.checkRefund(ctx(), refundId, round),

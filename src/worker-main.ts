@@ -2,7 +2,8 @@
 import { stopTracing } from './tracing'; // first: it instruments the modules loaded after it
 import 'reflect-metadata';
 import { createLogger } from './core/logger';
-import { ConfigError, loadConfig } from './config';
+import { loadConfig } from './config';
+import { ConfigError } from './core/errors';
 import { systemClock } from './core/clock';
 import { openOrm } from './core/orm';
 import { stopInOrder } from './core/shutdown';

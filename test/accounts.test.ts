@@ -84,7 +84,7 @@ describe('sign up and log in', () => {
 
   it('refuses a malformed or forged token on the whole request, and takes no token as anonymous', async () => {
     const account = await signUp(server, 'CUSTOMER');
-    const forged = account.token.slice(0, -4) + 'AAAA';
+    const forged = `${account.token.slice(0, -4)}AAAA`;
     for (const authorization of [`Bearer ${forged}`, 'Bearer', `Basic ${account.token}`, 'Bearer not.a.token']) {
       const response = await fetch(server.url, {
         method: 'POST',

@@ -12,16 +12,13 @@ import {
   type AvailabilityCheckInput,
   type PartyInput,
 } from '../client/generated/graphql';
-import { createService, daysFromNow, shiftDate, signUp, type Account } from './support/fixtures';
-import { codes, startTestServer, type TestServer } from './support/server';
+import { createService, daysFromNow, shiftDate, signUp, type Account, startWithAccounts } from './support/fixtures';
+import { codes, type TestServer } from './support/server';
 
 let server: TestServer;
 let owner: Account;
 let customer: Account;
-beforeAll(async () => {
-  server = await startTestServer();
-  [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
-});
+beforeAll(async () => ({ server, owner, customer } = await startWithAccounts()));
 afterAll(() => server.stop());
 
 /** Working hours of a Rome service from `from` to `to`: a slot at each hour from startTime while it ends by endTime. */

@@ -15,16 +15,13 @@ import {
   SlotsDocument,
   UpdateServiceDocument,
 } from '../client/generated/graphql';
-import { SERVICE, createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
-import { codes, startTestServer, type GraphQLResult, type TestServer } from './support/server';
+import { SERVICE, createService, dailySlots, daysFromNow, type Account, startWithAccounts } from './support/fixtures';
+import { codes, type GraphQLResult, type TestServer } from './support/server';
 
 let server: TestServer;
 let owner: Account;
 let customer: Account;
-beforeAll(async () => {
-  server = await startTestServer();
-  [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
-});
+beforeAll(async () => ({ server, owner, customer } = await startWithAccounts()));
 afterAll(() => server.stop());
 
 const refusal = (result: GraphQLResult<unknown>) => result.errors?.[0].extensions;

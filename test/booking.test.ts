@@ -23,16 +23,14 @@ import {
   signUp,
   statementsDuring,
   type Account,
+  startWithAccounts,
 } from './support/fixtures';
-import { codes, startTestServer, type TestServer } from './support/server';
+import { codes, type TestServer } from './support/server';
 
 let server: TestServer;
 let owner: Account;
 let customer: Account;
-beforeAll(async () => {
-  server = await startTestServer();
-  [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
-});
+beforeAll(async () => ({ server, owner, customer } = await startWithAccounts()));
 afterAll(() => server.stop());
 
 /** A service of the owner with `days` daily slots starting `offset` days from now. */

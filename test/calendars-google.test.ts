@@ -13,9 +13,7 @@ import {
   SlotsDocument,
 } from '../client/generated/graphql';
 import {
-  createService,
-  dailySlots,
-  daysFromNow,
+  type createService,
   expectMonthAsSlots,
   jobsSettled,
   logInAdmin,
@@ -32,7 +30,7 @@ import {
   settleCalendars,
 } from './support/calendars';
 import { FakeGoogle } from './support/fake-google';
-import { eventually, liveClient, sleep, Subscription } from './support/live';
+import { eventually, liveClient, Subscription, subscribed } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
 
 let google: FakeGoogle;
@@ -369,8 +367,11 @@ describe('Google Calendar', () => {
     };
     expect(await available()).toEqual([1, 1, 1]);
     const client = liveClient(server.url);
-    const live = new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] });
-    await sleep(300); // the subscription has joined the hub
+    const live = await subscribed(
+      server,
+      1,
+      () => new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] }),
+    );
     await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: true }, provider.token);
     await jobsSettled(server, ['calendar_busy']);
     expect(await available()).toEqual([1, 0, 1]);
@@ -417,8 +418,11 @@ describe('Google Calendar', () => {
         .available;
     expect(await available()).toBe(0);
     const client = liveClient(server.url);
-    const live = new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] });
-    await sleep(300); // the subscription has joined the hub
+    const live = await subscribed(
+      server,
+      1,
+      () => new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] }),
+    );
     google.revokeAll('lena@gmail.test');
     await book(slots[0].id); // its calendar sync meets the refused grant
     await settle();

@@ -26,17 +26,16 @@ import {
 import { FakeGoogle } from './support/fake-google';
 import { type FakeCalendar, FakeMicrosoft } from './support/fake-microsoft';
 import {
-  createService,
+  type createService,
   dailySlots,
   daysFromNow,
   jobsSettled,
-  runJobsNow,
   SERVICE,
   signUp,
   storedMails,
   type Account,
 } from './support/fixtures';
-import { liveClient, sleep, Subscription } from './support/live';
+import { liveClient, Subscription, subscribed } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
 
 const REDIRECT = 'http://localhost:4000/oauth/microsoft/callback';
@@ -385,8 +384,11 @@ describe('Microsoft 365 calendar', () => {
       ).slots.map((slot) => slot.available);
     expect(await available()).toEqual([1, 1, 1]);
     const client = liveClient(server.url);
-    const live = new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] });
-    await sleep(300); // the subscription has joined the hub
+    const live = await subscribed(
+      server,
+      1,
+      () => new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] }),
+    );
     const asked = microsoft.calls(/^POST graph\/v1\.0\/me\/calendar\/getSchedule$/);
     await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: true }, provider.token);
     await jobsSettled(server, ['calendar_busy']);

@@ -168,6 +168,7 @@ describe('compose.yaml, without Docker', () => {
     for (const service of [...api, compose.services.worker])
       expect(service.environment).toMatchObject({ WORKER: 'off', NODE_ENV: 'production' });
     expect(compose.services.worker.command).toEqual(['node', 'dist/src/worker-main.js']);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose's own interpolation, as compose.yaml spells it
     expect(compose.services.proxy.ports).toEqual(['${PORT:-8080}:8080']);
     // JWT_SECRET is required, as NODE_ENV=production requires it.
     expect(() => interpolate(String(compose.services['api-1'].environment!.JWT_SECRET), {})).toThrow(/JWT_SECRET/);

@@ -17,19 +17,17 @@ import {
   signUp,
   storedMails,
   type Account,
+  startWithAccounts,
 } from './support/fixtures';
-import { liveClient, sleep, Subscription } from './support/live';
-import { codes, startTestServer, type TestServer } from './support/server';
+import { liveClient, Subscription, subscribed } from './support/live';
+import { codes, type TestServer } from './support/server';
 
 let server: TestServer;
 let owner: Account;
 let customer: Account;
 const clock = new TestClock();
 
-beforeAll(async () => {
-  server = await startTestServer({ proposalTtlHours: 48 }, clock);
-  [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
-});
+beforeAll(async () => ({ server, owner, customer } = await startWithAccounts({ proposalTtlHours: 48 }, clock)));
 afterAll(() => server.stop());
 
 async function approvalSlots(capacity = 4) {
@@ -52,8 +50,9 @@ describe('counter-proposals', () => {
   it('let the provider offer other slots, which the customer books as acceptProposal would, told by email and live', async () => {
     const slots = await approvalSlots();
     const clients = [owner, customer].map((who) => liveClient(server.url, who.token));
-    const [ownerFeed, customerFeed] = clients.map((client) => new Subscription(client, ProposalChangedDocument, {}));
-    await sleep(200); // subscribed
+    const [ownerFeed, customerFeed] = await subscribed(server, 2, () =>
+      clients.map((client) => new Subscription(client, ProposalChangedDocument, {})),
+    );
     const asked = await proposal(slots[0].id);
 
     const { counterPropose } = await server.ok(

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { BookDocument, BookingDocument } from '../client/generated/graphql';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
-import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
+import { createService, dailySlots, daysFromNow, rescheduleJobs, signUp, type Account } from './support/fixtures';
 import { eventually } from './support/live';
 import { asTestServer, startServerProcess, type ServerProcess } from './support/process';
 import { createTestDatabase, type TestServer } from './support/server';
@@ -98,9 +98,7 @@ describe('a server killed with kill -9', () => {
     await blocker.query('begin');
     await blocker.query('select 1 from slot where id = any($1) for update', [[slots[0].id, slots[1].id]]);
     await api.sql(`update booking set hold_expires_at = now() - interval '1 second' where id = $1`, [expiring.id]);
-    await api.sql('update graphile_worker._private_jobs set run_at = now() where key = $1', [
-      `payment-hold:${expiring.id}`,
-    ]);
+    await rescheduleJobs(database.url, { keys: [`payment-hold:${expiring.id}`] }, { runAt: new Date() });
     expect((await stripe.deliver(api.url, stripe.settle(paidIntent, 'succeeded'))).status).toBe(200);
     const waiting = () =>
       api.sql(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);

@@ -6,7 +6,7 @@ import {
   SetAvailabilityDocument,
 } from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
-import { liveClient, Subscription } from './support/live';
+import { liveClient, Subscription, subscribed } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -96,9 +96,12 @@ describe('live slot changes', () => {
     const service = await createService(server, owner, { capacity: 10 });
     const [slot] = await dailySlots(server, owner, service.id, daysFromNow(8), daysFromNow(8));
     const client = liveClient(server.url);
-    const live = new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] });
+    const live = await subscribed(
+      server,
+      1,
+      () => new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] }),
+    );
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300)); // the subscription has joined the hub
       const customers = await Promise.all(Array.from({ length: 7 }, () => signUp(server, 'CUSTOMER')));
       await Promise.all(
         customers.map((customer) =>

@@ -9,7 +9,7 @@ import {
   UpdateMeDocument,
 } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
-import { createService, runJobsNow, signUp, type Account } from './support/fixtures';
+import { createService, jobsSettled, runJobsNow, signUp, type Account } from './support/fixtures';
 import { eventually } from './support/live';
 import { Mailbox } from './support/mailbox';
 import { startTestServer, type TestServer } from './support/server';
@@ -253,6 +253,7 @@ describe('completion, no-show and the follow-up', () => {
       { input: { slotIds: [missed.id], party: { adults: 1 } } },
       customer.token,
     );
+    await jobsSettled(server, ['booking_created']); // a new booking's one job queues its follow-up
     const followUps = async () =>
       server.sql<{ key: string; run_at: Date }>(
         `select key, run_at from graphile_worker.jobs where task_identifier = 'booking_follow_up' and key in ($1, $2) order by key`,

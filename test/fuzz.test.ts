@@ -277,7 +277,7 @@ function corpus(fx: Fixtures): { right: Case[]; wrong: Case[] } {
     for (const field of Object.values(root.getFields()) as GraphQLField<unknown, unknown>[]) {
       const base = () =>
         Object.fromEntries(
-          field.args.map((arg) => [arg.name, validValue(arg.name, arg.type, fx, field.name, (serial += 1))]),
+          field.args.map((arg) => [arg.name, validValue(arg.name, arg.type, fx, field.name, ++serial)]),
         );
       right.push({ field: field.name, operation, args: base(), inline: false, label: 'right', draw: 0 });
       for (const { path, typeName } of leaves(field, base())) {

@@ -5,17 +5,14 @@ import {
   JoinWaitlistDocument,
   ModifyBookingDocument,
 } from '../client/generated/graphql';
-import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
-import { codes, serverMetric, startTestServer, type TestServer } from './support/server';
+import { createService, dailySlots, daysFromNow, signUp, type Account, startWithAccounts } from './support/fixtures';
+import { codes, serverMetric, type TestServer } from './support/server';
 
 let server: TestServer;
 let owner: Account;
 let customer: Account;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
-});
+beforeAll(async () => ({ server, owner, customer } = await startWithAccounts()));
 afterAll(() => server.stop());
 
 const NAMES = [

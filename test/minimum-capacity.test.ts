@@ -4,6 +4,7 @@ import {
   CreateScheduleDocument,
   ScheduleMinimumsDocument,
   SlotMinimumsDocument,
+  UpdateScheduleDocument,
 } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
@@ -106,6 +107,21 @@ describe('minimum capacity', () => {
 
     const mails = await storedMails(server, ann.email);
     expect(mails.some((mail) => /needed at least 3 people/.test(mail.text))).toBe(true);
+  });
+
+  it('moves the deadline with a departure its schedule moves', async () => {
+    const service = await createService(server, owner, { capacity: 4 });
+    const [slot] = await dailySlots(server, owner, service.id, daysFromNow(8), daysFromNow(8), {
+      minCapacity: 2,
+      minCapacityHours: 0,
+    });
+    const [{ id: scheduleId }] = (await server.ok(ScheduleMinimumsDocument, { serviceId: service.id }, owner.token))
+      .schedules;
+    await server.ok(UpdateScheduleDocument, { id: scheduleId, input: { startTime: '08:00' } }, owner.token);
+    const from = new Date(Date.parse(slot.startsAt) - 2 * 3_600_000).toISOString();
+    const [moved] = (await server.ok(SlotMinimumsDocument, { serviceId: service.id, from, to: slot.endsAt })).slots;
+    const startsAt = new Date(Date.parse(slot.startsAt) - 3_600_000).toISOString();
+    expect(moved).toMatchObject({ id: slot.id, minimum: { people: 2, deadline: startsAt, reached: false } });
   });
 
   it('refuses a minimum above the capacity, or without its deadline, naming the field', async () => {

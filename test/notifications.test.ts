@@ -121,7 +121,14 @@ describe('booking emails with calendar invites', () => {
         forBooking(book.reference, customer.email).length === 1 && forBooking(book.reference, owner.email).length === 1,
       30_000,
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Both recorded SENT: a send job that ran again would skip a message no longer PENDING.
+    await eventually(async () =>
+      (
+        await server.sql<{ status: string }>(`select status from message where subject like $1`, [
+          `%${book.reference}%`,
+        ])
+      ).every((row) => row.status === 'SENT'),
+    );
     expect(forBooking(book.reference, customer.email)).toHaveLength(1);
     expect(forBooking(book.reference, owner.email)).toHaveLength(1);
   }, 60_000);
@@ -162,6 +169,7 @@ describe('reminders', () => {
       { input: { slotIds: [slots[0].id], party: { adults: 1 } } },
       customer.token,
     );
+    await jobsSettled(server, ['booking_created']); // a new booking's one job queues its reminder
     const reminder = async () =>
       server.sql<{ run_at: Date }>(`select run_at from graphile_worker.jobs where key = $1`, [
         `booking-reminder:${book.id}`,

@@ -20,7 +20,7 @@ import {
   storedMails,
   type Account,
 } from './support/fixtures';
-import { liveClient, sleep, Subscription } from './support/live';
+import { liveClient, Subscription, subscribed } from './support/live';
 import { codes, startTestServer, type TestServer } from './support/server';
 
 let stripe: FakeStripe;
@@ -56,10 +56,9 @@ describe('proposals', () => {
     const slots = await approvalSlots({ requiresPayment: true, priceAmount: '30.00' });
     const stranger = await signUp(server, 'CUSTOMER');
     const clients = [owner, customer, stranger].map((who) => liveClient(server.url, who.token));
-    const [ownerFeed, customerFeed, strangerFeed] = clients.map(
-      (client) => new Subscription(client, ProposalChangedDocument, {}),
+    const [ownerFeed, customerFeed, strangerFeed] = await subscribed(server, 3, () =>
+      clients.map((client) => new Subscription(client, ProposalChangedDocument, {})),
     );
-    await sleep(200); // subscribed
 
     const { propose: proposal } = await server.ok(
       ProposeDocument,
@@ -113,12 +112,14 @@ describe('proposals', () => {
       [2, 0],
     ]);
 
-    await ownerFeed.waitFor(2);
-    await customerFeed.waitFor(2);
-    await sleep(200);
-    expect(ownerFeed.results.map((result) => result.data?.proposalChanged.status)).toEqual(['PENDING', 'ACCEPTED']);
-    expect(customerFeed.results.map((result) => result.data?.proposalChanged.status)).toEqual(['PENDING', 'ACCEPTED']);
-    expect(strangerFeed.results).toEqual([]);
+    // Markers: a proposal of the stranger's, then one more of the customer's, must be the next each feed hears.
+    for (const who of [stranger, customer])
+      await server.ok(ProposeDocument, { input: { slotIds: [slots[0].id], party: { adults: 1 } } }, who.token);
+    const statuses = async (feed: typeof ownerFeed, count: number) =>
+      (await feed.waitFor(count)).map((result) => result.data?.proposalChanged.status);
+    expect(await statuses(ownerFeed, 4)).toEqual(['PENDING', 'ACCEPTED', 'PENDING', 'PENDING']);
+    expect(await statuses(customerFeed, 3)).toEqual(['PENDING', 'ACCEPTED', 'PENDING']);
+    expect(await statuses(strangerFeed, 1)).toEqual(['PENDING']);
     await Promise.all(clients.map((client) => client.dispose()));
   });
 

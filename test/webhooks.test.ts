@@ -15,6 +15,7 @@ import {
   daysFromNow,
   jobsSettled,
   logInAdmin,
+  rescheduleJobs,
   runJobsNow,
   signUp,
   type Account,
@@ -178,9 +179,12 @@ describe('outgoing webhooks', () => {
     receiver.answer = 503;
     await book(slots[1].id);
     const [pending] = await deliveries(hook.id);
-    await server.sql(`update graphile_worker._private_jobs set attempts = max_attempts - 1 where key = $1`, [
-      `webhook-delivery:${pending.id}`,
-    ]);
+    const jobKey = `webhook-delivery:${pending.id}`;
+    const [{ max_attempts }] = await server.sql<{ max_attempts: number }>(
+      'select max_attempts from graphile_worker.jobs where key = $1',
+      [jobKey],
+    );
+    await rescheduleJobs(server.databaseUrl, { keys: [jobKey] }, { attempts: max_attempts - 1 });
     await runJobsNow(server, 'deliver_webhook');
     const [gaveUp] = await deliveries(hook.id);
     expect(gaveUp).toMatchObject({ id: pending.id, status: 'FAILED', attempts: 2, responseStatus: 503 });

@@ -17,13 +17,19 @@ function newest(paths) {
   return time;
 }
 
-const outputs = ['explorer.js', 'calendar.js', 'editor.worker.js', 'json.worker.js', 'graphql.worker.js'].map((name) =>
-  path.join('dist/web', name),
-);
+const outputs = [
+  'explorer.js',
+  'calendar.js',
+  'book.js',
+  'editor.worker.js',
+  'json.worker.js',
+  'graphql.worker.js',
+].map((name) => path.join('dist/web', name));
 // `npm start` builds first: a bundle newer than its sources and the lock file is kept, so starting takes no bundling.
 const current =
   outputs.every((file) => fs.existsSync(file)) &&
-  Math.min(...outputs.map((file) => fs.statSync(file).mtimeMs)) > newest(['web', 'package-lock.json']);
+  Math.min(...outputs.map((file) => fs.statSync(file).mtimeMs)) >
+    newest(['web', 'src/i18n', 'src/booking/pricing.ts', 'src/server/pages', 'package-lock.json']);
 
 const common = { bundle: true, minify: true, logLevel: 'warning', define: { 'process.env.NODE_ENV': '"production"' } };
 const monaco = 'monaco-editor/esm/vs';
@@ -32,7 +38,7 @@ if (!current)
   await Promise.all([
     build({
       ...common,
-      entryPoints: { explorer: 'web/explorer.tsx', calendar: 'web/calendar.ts' },
+      entryPoints: { explorer: 'web/explorer.tsx', calendar: 'web/calendar.ts', book: 'web/book.ts' },
       outdir: 'dist/web',
       format: 'iife',
       loader: { '.ttf': 'file' },

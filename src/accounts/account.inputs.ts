@@ -18,6 +18,12 @@ export class SignUpInput {
 
   @Field(() => String, { description: 'IANA time zone, e.g. Europe/Rome; UTC when omitted.', nullable: true })
   timezone?: string | null;
+
+  @Field(() => String, {
+    description: 'Language of emails: "en" or "it"; when omitted, the Accept-Language of the request, else "en".',
+    nullable: true,
+  })
+  locale?: string | null;
 }
 
 @InputType('MeInput', { description: "Changes to the caller's own account; fields left out stay." })
@@ -30,6 +36,9 @@ export class MeInput {
     description: 'A new IANA time zone (e.g. "Europe/Rome"), in which emails show times to this user.',
   })
   timezone?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The language of emails to this user: "en" or "it".' })
+  locale?: string | null;
 }
 
 @InputType('ProviderProfileInput', {
@@ -44,6 +53,13 @@ export class ProviderProfileInput {
     description: 'The public biography, at most 5,000 characters; an empty text removes it.',
   })
   bio?: string | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      "The sites that may show the provider's calendar pages in an <iframe>, as origins (https://www.example.com), at most 10; [] allows none (docs/public-page.md).",
+  })
+  embedOrigins?: string[] | null;
 }
 
 @ObjectType('AuthPayload', {

@@ -1,9 +1,11 @@
+import { parseLocale, requestLocale } from '../i18n';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, DomainError, Forbidden, Unauthenticated } from '../core/errors';
 import { text } from '../core/validate';
 import { parseZone } from '../core/zoned-time';
+import { adoptGuest } from '../guests/adopt-guest';
 import { jobs } from '../jobs';
 import type { Links } from '../notifications/links';
 import type { AuthPayload, MeInput, SignUpInput } from './account.inputs';
@@ -42,10 +44,11 @@ export class AccountService {
     const name = parseName(input.name);
     const password = parsePassword('password', input.password);
     const timezone = parseZone('timezone', input.timezone ?? 'UTC');
+    const locale = input.locale == null ? requestLocale(ctx) : parseLocale('locale', input.locale);
     const passwordHash = await hashPassword(password);
     try {
       return await inTransaction(ctx, async (tx) => {
-        const user = tx.em.create(User, { email, name, role: input.role, timezone, passwordHash });
+        const user = tx.em.create(User, { email, name, role: input.role, timezone, locale, passwordHash });
         if (input.role === Role.PROVIDER) tx.em.create(Provider, { user, name });
         const payload = await this.sessions.open(tx, user);
         tx.effects.addJob(jobs.verificationMail(user.id));
@@ -61,7 +64,7 @@ export class AccountService {
   async logIn(ctx: RequestContext, emailInput: string, password: string): Promise<AuthPayload> {
     const email = parseEmail(emailInput);
     const user = await this.limits.passwordAttempt(ctx, email, async () => {
-      const found = await ctx.em.findOne(User, { email }, { populate: ['passwordHash'] });
+      const found = await ctx.em.findOne(User, { email, guest: false }, { populate: ['passwordHash'] });
       if (!(await passwordMatches(password, found?.passwordHash))) throw new Unauthenticated('Wrong email or password');
       return found!;
     });
@@ -94,14 +97,18 @@ export class AccountService {
   /**
    * Confirms an account's address with the token of the link mailed to it (valid 7 days, for that
    * address): true, also when it was confirmed before; a token that is not one, or no longer, is
-   * BAD_USER_INPUT on `token`. Needs no sign-in: the link is the proof.
+   * BAD_USER_INPUT on `token`. Needs no sign-in: the link is the proof. The bookings made as a guest with
+   * the address become the account's (guests/adopt-guest.ts).
    */
   async verifyEmail(ctx: RequestContext, token: string): Promise<boolean> {
     const named = this.links.emailVerified(token);
     const user = named && (await ctx.em.findOne(User, named.userId));
     if (!user || !named.confirms(user.email, ctx.clock.now()))
       throw new BadInput('token', 'is not a valid link to confirm an address, or it has expired: ask for a new one');
-    await ctx.em.nativeUpdate(User, { id: user.id, emailVerifiedAt: null }, { emailVerifiedAt: ctx.clock.now() });
+    await inTransaction(ctx, async (tx) => {
+      await tx.em.nativeUpdate(User, { id: user.id, emailVerifiedAt: null }, { emailVerifiedAt: tx.clock.now() });
+      if (!user.guest) await adoptGuest(tx, user);
+    });
     return true;
   }
 
@@ -119,15 +126,17 @@ export class AccountService {
     return ctx.actor ? ctx.em.findOne(User, ctx.actor.userId) : null;
   }
 
-  /** Changes the caller's display name and time zone (an IANA zone, checked with luxon). */
+  /** Changes the caller's display name, time zone (an IANA zone, checked with luxon) and language. */
   async updateMe(ctx: RequestContext, input: MeInput): Promise<User> {
     const actor = requireActor(ctx);
     const name = input.name == null ? null : parseName(input.name);
     const timezone = input.timezone == null ? null : parseZone('timezone', input.timezone);
+    const locale = input.locale == null ? null : parseLocale('locale', input.locale);
     return inTransaction(ctx, async (tx) => {
       const user = await tx.em.findOneOrFail(User, actor.userId);
       if (name) user.name = name;
       if (timezone) user.timezone = timezone;
+      if (locale) user.locale = locale;
       return user;
     });
   }
@@ -150,7 +159,7 @@ export class AccountService {
 
   private async upsertAdmin(em: EntityManager, email: string, password: string): Promise<void> {
     await em.transactional(async (tx) => {
-      const existing = await tx.findOne(User, { email }, { populate: ['passwordHash'] });
+      const existing = await tx.findOne(User, { email, guest: false }, { populate: ['passwordHash'] });
       if (!existing) {
         tx.create(User, {
           email,

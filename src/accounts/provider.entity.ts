@@ -1,4 +1,14 @@
-import { Collection, Entity, ManyToOne, OneToMany, OneToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import {
+  Collection,
+  Entity,
+  ManyToOne,
+  OneToMany,
+  OneToOne,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  type Ref,
+} from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from './user.entity';
 import { Service } from '../catalog/service.entity';
@@ -9,6 +19,8 @@ import { textCost } from '../core/limits';
 @ObjectType('Provider', { description: 'The public profile of a business or person that offers services.' })
 @Entity()
 export class Provider {
+  [OptionalProps]?: 'embedOrigins';
+
   @Field(() => ID, { description: 'Stable identifier of the provider profile.' })
   @PrimaryKey()
   id!: number;
@@ -33,6 +45,13 @@ export class Provider {
     (service) => service.provider,
   )
   services = new Collection<Service>(this);
+
+  @Field(() => [String], {
+    description:
+      "Sites (origins such as https://www.example.com) that may show the provider's calendar pages in an <iframe> (CSP frame-ancestors); empty: none may.",
+  })
+  @Property({ type: 'json' })
+  embedOrigins: string[] = [];
 
   /** The profile picture, an image the provider's user uploaded (setProviderAvatar). */
   @ManyToOne(() => Image, { ref: true, nullable: true, deleteRule: 'set null' })

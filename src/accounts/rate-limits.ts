@@ -12,7 +12,9 @@ type Limit =
   | 'uploadsPerAccount'
   | 'redeliveriesPerAccount'
   | 'verificationMailsPerAccount'
-  | 'lookupsPerAddress';
+  | 'lookupsPerAddress'
+  | 'guestBookingsPerAddress'
+  | 'guestBookingsPerEmail';
 
 const WINDOWS: Record<Limit, keyof RateLimitSettings> = {
   loginPerAccount: 'loginWindowSeconds',
@@ -23,6 +25,8 @@ const WINDOWS: Record<Limit, keyof RateLimitSettings> = {
   redeliveriesPerAccount: 'redeliveriesWindowSeconds',
   verificationMailsPerAccount: 'verificationMailsWindowSeconds',
   lookupsPerAddress: 'lookupWindowSeconds',
+  guestBookingsPerAddress: 'guestBookingsWindowSeconds',
+  guestBookingsPerEmail: 'guestBookingsWindowSeconds',
 };
 
 function limited(res: RateLimiterRes): DomainError {
@@ -77,6 +81,12 @@ export class RateLimits {
     const result = await check();
     if (succeeded(result)) await Promise.all(charges.map(([limit, key]) => this.limiter(ctx, limit)?.reward(key, 1)));
     return result;
+  }
+
+  /** One guest booking, counted on the caller's address and on the email it is for (each mailed a link). */
+  async guestBooking(ctx: RequestContext, email: string): Promise<void> {
+    await this.consume(ctx, 'guestBookingsPerAddress', addressOf(ctx));
+    await this.consume(ctx, 'guestBookingsPerEmail', email);
   }
 
   signUp(ctx: RequestContext): Promise<void> {

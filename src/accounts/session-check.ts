@@ -3,6 +3,8 @@ import { Counter } from 'prom-client';
 import type { Clock } from '../core/clock';
 import { metrics } from '../core/metrics';
 import type { Role } from './role';
+import { liveSession } from './session.sql';
+import { run } from '../core/sql';
 
 /** The channel on which PostgreSQL announces, by account id, a session or account change (migration 20261201090000). */
 export const SESSION_CHANNEL = 'session_changed';
@@ -16,10 +18,6 @@ const noticesHeard = new Counter({
   help: 'Session and account change notices this process heard (each drops its checks of one account)',
   registers: [metrics],
 });
-
-// The session must be live and its account active; the role is the account's, not the token's.
-const LIVE_SESSION = `select u.role, s.expires_at from session s join app_user u on u.id = s.user_id
-  where s.id = ? and s.user_id = ? and s.revoked_at is null and s.expires_at > ? and u.deactivated_at is null`;
 
 interface Checked {
   userId: number;
@@ -55,11 +53,7 @@ export class SessionCheck {
     const known = this.checked.get(sessionId);
     if (known && known.userId === userId && known.sessionEnds > now && known.trustedUntil > now) return known.role;
     const generation = this.generation;
-    const [row] = await em.execute<{ role: Role; expires_at: Date }[]>(LIVE_SESSION, [
-      sessionId,
-      userId,
-      new Date(now),
-    ]);
+    const [row] = await run(em, liveSession(sessionId, userId, new Date(now)));
     this.checked.delete(sessionId);
     if (!row) return undefined;
     if (this.listening && generation === this.generation) {

@@ -1,11 +1,13 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { RequestContext, TxContext } from '../core/context';
 import { Unauthenticated } from '../core/errors';
-import type { Tokens } from '../server/tokens';
+import type { Tokens } from './tokens';
 import { AuthPayload } from './account.inputs';
 import type { SessionCheck } from './session-check';
 import { Session } from './session.entity';
 import { User } from './user.entity';
+import { justTraded, revokeReplayed, tradeRefresh } from './session.sql';
+import { run } from '../core/sql';
 
 const DAY_MS = 86_400_000;
 /** How long after a trade the same refresh token, presented again (a concurrent twin), gets the same pair. */
@@ -48,19 +50,10 @@ export class SessionService {
     const presented = digest(refreshToken);
     const next = createHmac('sha256', this.refreshKey).update(refreshToken).digest('base64url');
     const now = ctx.clock.now();
-    const [row] = await ctx.em.execute<{ id: number; user_id: number }[]>(
-      `update session s set refresh_hash = ?, previous_refresh_hash = s.refresh_hash, rotated_at = ?, expires_at = ?
-        from app_user u
-        where s.refresh_hash = ? and u.id = s.user_id and s.revoked_at is null and s.expires_at > ? and u.deactivated_at is null
-        returning s.id, s.user_id`,
-      [digest(next), now, this.expiry(ctx), presented, now],
-    );
+    const [row] = await run(ctx.em, tradeRefresh(presented, digest(next), now, this.expiry(ctx)));
     const session = row ?? (await this.justTraded(ctx, presented, digest(next)));
     if (!session) {
-      const [replayed] = await ctx.em.execute<{ user_id: number }[]>(
-        'update session set revoked_at = ? where previous_refresh_hash = ? and revoked_at is null returning user_id',
-        [now, presented],
-      );
+      const [replayed] = await run(ctx.em, revokeReplayed(presented, now));
       if (replayed) this.checks.changed(replayed.user_id);
       throw new Unauthenticated('The refresh token is invalid, used or expired: sign in again');
     }
@@ -70,12 +63,7 @@ export class SessionService {
   /** The live session that traded `presented` for `nextHash` within the grace, and has not traded since. */
   private async justTraded(ctx: RequestContext, presented: string, nextHash: string) {
     const now = ctx.clock.now();
-    const [row] = await ctx.em.execute<{ id: number; user_id: number }[]>(
-      `select s.id, s.user_id from session s join app_user u on u.id = s.user_id
-        where s.previous_refresh_hash = ? and s.refresh_hash = ? and s.rotated_at > ?
-          and s.revoked_at is null and s.expires_at > ? and u.deactivated_at is null`,
-      [presented, nextHash, new Date(now.getTime() - REFRESH_GRACE_MS), now],
-    );
+    const [row] = await run(ctx.em, justTraded(presented, nextHash, new Date(now.getTime() - REFRESH_GRACE_MS), now));
     return row;
   }
 

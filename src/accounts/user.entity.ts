@@ -6,7 +6,7 @@ import { Provider } from './provider.entity';
 @ObjectType('User', { description: 'An account: a customer, a provider or an admin.' })
 @Entity({ tableName: 'app_user' })
 export class User {
-  [OptionalProps]?: 'createdAt' | 'deactivatedAt' | 'emailVerifiedAt';
+  [OptionalProps]?: 'createdAt' | 'deactivatedAt' | 'emailVerifiedAt' | 'locale' | 'guest';
 
   @Field(() => ID, { description: 'Stable identifier of the account.' })
   @PrimaryKey()
@@ -36,6 +36,13 @@ export class User {
   @Property({ length: 64 })
   timezone!: string;
 
+  @Field({
+    description:
+      'Language of the emails this account receives: "en" (English, the default) or "it" (Italian); at sign-up, the request\'s Accept-Language when not given.',
+  })
+  @Property({ length: 8 })
+  locale: string = 'en';
+
   @OneToOne(
     () => Provider,
     (provider) => provider.user,
@@ -52,6 +59,13 @@ export class User {
    */
   @Property({ type: 'timestamptz', nullable: true })
   emailVerifiedAt?: Date | null;
+
+  /**
+   * A guest: made by bookAsGuest for one email, with no password (it cannot sign in). An email is unique among
+   * accounts and among guests; an account whose address is verified adopts its guest's bookings.
+   */
+  @Property({ default: false })
+  guest: boolean = false;
 
   /** A deactivated account can neither log in nor use the tokens it already has. */
   @Property({ type: 'timestamptz', nullable: true })

@@ -43,6 +43,7 @@ export function seatsOf(booking: Booking): Map<number, number> {
 
 const ACTION_ON_ENTER: Record<BookingStatus, BookingAction> = {
   [BookingStatus.PENDING_PAYMENT]: 'booking.created',
+  [BookingStatus.PENDING_CONFIRMATION]: 'booking.created',
   [BookingStatus.CONFIRMED]: 'booking.confirmed',
   [BookingStatus.CANCELLED]: 'booking.cancelled',
   [BookingStatus.EXPIRED]: 'booking.expired',

@@ -1,10 +1,11 @@
 import Decimal from 'decimal.js';
 import type { Service } from '../catalog/service.entity';
-import { MeetingProvider } from '../catalog/service.enums';
+import type { MeetingProvider } from '../catalog/service.enums';
 import { BadInput } from '../core/errors';
 import type { Slot } from '../scheduling/slot.entity';
 import { discountOf } from '../promotions/discount';
 import { partySize } from './booking-rules';
+import type { BookingAnswer } from './answers';
 import type { Contact } from './contact';
 import { priceLines, priceOf, type PartySize, type PriceBreakdownAmounts, type PriceLine } from './pricing';
 import { currentTerms, type AgreedTerms } from './terms';
@@ -84,8 +85,12 @@ export interface BookingPlan {
   contact?: Contact | null;
   dietaryRestrictions?: string | null;
   accessibilityNeeds?: string | null;
+  /** The answers to the service's questions, checked against them. */
+  answers?: BookingAnswer[];
   /** The seats are already held for this customer (a waitlist offer); otherwise they are taken now. */
   seatsHeld?: boolean;
+  /** The new booking's id, when it was taken from its sequence with the read of the slots. */
+  bookingId?: number | null;
   /** The customer's choice of meeting provider (checked against the service's); by default the service's. */
   meetingProvider?: MeetingProvider;
   /** The series the booking is an occurrence of (bookSeries). */

@@ -21,6 +21,7 @@ import { MeetingProvider } from '../catalog/service.enums';
 import { Payment } from '../payments/payment.entity';
 import { Refund } from '../payments/refund.entity';
 import { Slot } from '../scheduling/slot.entity';
+import type { BookingAnswer } from './answers';
 import { AuditEntry } from './audit-entry.entity';
 import { partySize } from './booking-rules';
 import { BookingStatus } from './booking.enums';
@@ -39,7 +40,16 @@ import { textCost } from '../core/limits';
 @Index({ properties: ['service', 'startsAt'] })
 @Check({ name: 'booking_party_check', expression: 'adults >= 1 and children >= 0 and infants >= 0' })
 export class Booking {
-  [OptionalProps]?: 'discount' | 'createdAt' | 'updatedAt' | 'children' | 'infants' | 'partySize' | 'inviteSequence';
+  [OptionalProps]?:
+    | 'discount'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'children'
+    | 'infants'
+    | 'partySize'
+    | 'inviteSequence'
+    | 'answers'
+    | 'manageGeneration';
 
   @Field(() => ID, { description: 'Stable identifier of the booking.' })
   @PrimaryKey()
@@ -121,11 +131,15 @@ export class Booking {
 
   @Field(() => Date, {
     description:
-      'While PENDING_PAYMENT: when the held seats are released and the booking EXPIRES unless paid; null otherwise.',
+      'While PENDING_PAYMENT (or PENDING_CONFIRMATION): when the held seats are released and the booking EXPIRES unless paid (or confirmed); null otherwise.',
     nullable: true,
   })
   @Property({ type: 'timestamptz', nullable: true })
   holdExpiresAt?: Date | null;
+
+  /** Manage links carry it (guests/manage-links.ts); revoking them raises it, ending every link made before. */
+  @Property({ default: 0 })
+  manageGeneration: number = 0;
 
   @Field(() => String, {
     description:
@@ -168,6 +182,10 @@ export class Booking {
 
   @Property({ type: 'text', nullable: true })
   dietaryRestrictions?: string | null;
+
+  /** The answers to the service's questions, each with the question as it was asked (answers.ts). */
+  @Property({ type: 'json' })
+  answers: BookingAnswer[] = [];
 
   @Property({ type: 'text', nullable: true })
   accessibilityNeeds?: string | null;

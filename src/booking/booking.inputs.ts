@@ -3,6 +3,7 @@ import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { listCost } from '../core/limits';
 import { Money } from '../core/money.type';
 import { MAX_SLOTS_PER_BOOKING } from './booking-rules';
+import { AnswerInput } from './answers';
 import { ContactInput } from './contact';
 import { DiscountLineView, PriceLineView } from './terms.types';
 
@@ -42,6 +43,12 @@ export class BookInput {
       "Accessibility needs of the party, at most 2,000 characters; shown to the booking's participants only.",
   })
   accessibilityNeeds?: string | null;
+  @Field(() => [AnswerInput], {
+    nullable: true,
+    description:
+      "Answers to the service's questions (Service.questions): every required one answered, else BAD_USER_INPUT on `answers.<questionId>`.",
+  })
+  answers?: AnswerInput[] | null;
   @Field(() => String, {
     nullable: true,
     description:

@@ -12,6 +12,7 @@ import { PaymentStatus } from '../payments/payment.enums';
 import type { Payment } from '../payments/payment.entity';
 import type { PaymentService } from '../payments/payment.service';
 import { Slot } from '../scheduling/slot.entity';
+import { parseAnswers } from './answers';
 import { assertParticipant, assertProviderOf } from './booking-access';
 import type { MoneyOutcome } from './booking-events';
 import { snapshot, seatsOf, type BookingLifecycle } from './booking-lifecycle';
@@ -34,6 +35,7 @@ import { BOOKING_STATES, seatColumn } from './booking.state';
 import { assertMayHold } from './hold-policy';
 import { withPromoCode } from '../promotions/promo-uses';
 import { placeBooking } from './place-booking';
+import { bookingSlots } from './booking-reads.sql';
 import { repriceLines, type PartySize } from './pricing';
 import { newReference } from './reference';
 import { changeSeats } from './seat-ledger';
@@ -91,6 +93,7 @@ export class BookingService {
     const planned = await this.plan(ctx, actor.userId, slotIds, input.party, BookingMode.INSTANT);
     const plan = input.promoCode == null ? planned : await withPromoCode(ctx, input.promoCode, planned);
     const meetingProvider = meetingProviderOf(plan.service, input.meetingProvider);
+    const answers = parseAnswers(plan.service.questions, input.answers);
     return this.place(ctx, {
       ...plan,
       notes,
@@ -98,6 +101,7 @@ export class BookingService {
       contact,
       dietaryRestrictions,
       accessibilityNeeds,
+      answers,
       meetingProvider,
     });
   }
@@ -116,12 +120,13 @@ export class BookingService {
     /** Another adult price per slot than today's (a provider's counter-offer). */
     price: string | null = null,
   ): Promise<BookingPlan> {
-    const found = await ctx.em.find(Slot, { id: { $in: slotIds } }, { populate: ['service.provider'] });
+    // A booking (INSTANT) takes its id with the read: no round trip of its own for it.
+    const { slots: found, bookingId } = await bookingSlots(ctx, slotIds, mode === BookingMode.INSTANT);
     const service = bookableService(found, slotIds[0], customerId, mode);
     const party = parseParty(partyInput, service);
     const slots = checkSlots(slotIds, found, service, ctx.clock.now());
     const offer = price === null ? undefined : offerNow(service, slots, party, () => price);
-    return this.planFor(ctx, service, customerId, slots, party, { offer });
+    return { ...this.planFor(ctx, service, customerId, slots, party, { offer }), bookingId };
   }
 
   /**
@@ -171,9 +176,10 @@ export class BookingService {
     plan: BookingPlan,
     within?: (tx: TxContext, place: (tx: TxContext) => Promise<Booking>) => Promise<T>,
   ): Promise<T | Booking> {
-    const [{ id }] = await ctx.em.execute<{ id: number }[]>(
-      `select nextval(pg_get_serial_sequence('booking', 'id'))::int as id`,
-    );
+    const id =
+      plan.bookingId ??
+      (await ctx.em.execute<{ id: number }[]>(`select nextval(pg_get_serial_sequence('booking', 'id'))::int as id`))[0]
+        .id;
     const reference = newReference(ctx.clock.now());
     if (isPaid(plan)) await assertMayHold(ctx, plan);
     const intent = isPaid(plan)

@@ -1,3 +1,4 @@
+import { translator } from '../i18n';
 import type { Contact } from './contact';
 
 /** What a booking says of whom it is for and what they need. */
@@ -12,18 +13,21 @@ export interface GuestFacts {
  * The lines that tell a provider whom a booking is for (the guest's name and how to reach them) and what
  * the party needs, diet and accessibility (a safety matter): the same in its emails and its calendars.
  */
-export function guestLines({
-  contact,
-  specialRequirements,
-  dietaryRestrictions,
-  accessibilityNeeds,
-}: GuestFacts): string[] {
+export function guestLines(
+  { contact, specialRequirements, dietaryRestrictions, accessibilityNeeds }: GuestFacts,
+  locale = 'en',
+): string[] {
+  const t = translator(locale);
   return [
     ...(contact
-      ? [`Guest: ${[contact.name, contact.email, contact.phone, contact.company].filter(Boolean).join(', ')}`]
+      ? [
+          t('field.guest', {
+            value: [contact.name, contact.email, contact.phone, contact.company].filter(Boolean).join(', '),
+          }),
+        ]
       : []),
-    ...(specialRequirements ? [`Needs: ${specialRequirements}`] : []),
-    ...(dietaryRestrictions ? [`Dietary restrictions: ${dietaryRestrictions}`] : []),
-    ...(accessibilityNeeds ? [`Accessibility needs: ${accessibilityNeeds}`] : []),
+    ...(specialRequirements ? [t('field.needs', { value: specialRequirements })] : []),
+    ...(dietaryRestrictions ? [t('field.diet', { value: dietaryRestrictions })] : []),
+    ...(accessibilityNeeds ? [t('field.accessibility', { value: accessibilityNeeds })] : []),
   ];
 }

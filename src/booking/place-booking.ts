@@ -10,6 +10,7 @@ import { Booking } from './booking.entity';
 import { BookingStatus } from './booking.enums';
 import { formatAmount } from '../core/money';
 import { databaseRefusal } from '../core/refusals';
+import { preparedStatement } from '../core/orm';
 import { pgArray } from '../core/sql';
 import { slotsNoticeCall } from '../live/live-events';
 import { seatMove, seatReason, showCounters, takeSeatsCall, type SlotCounters } from './seat-ledger';
@@ -20,6 +21,10 @@ export interface Placement {
   reference: string;
   plan: BookingPlan;
   intent: Intent | null;
+  /** A guest's card payment: a Stripe Checkout Session in place of the PaymentIntent (guests/guest-booking.service.ts). */
+  checkout?: { id: string; url: string } | null;
+  /** A guest's free booking: PENDING_CONFIRMATION, its seats held until the guest confirms it from the emailed link. */
+  awaitsConfirmation?: boolean;
   holdMinutes: number;
 }
 
@@ -29,17 +34,24 @@ export interface Placement {
  * their agreed unit prices, its
  * payment, and every effect its listeners asked for (audit entry, live notices, jobs). Alone it is a
  * transaction of its own; inside a use case's transaction it is one of its statements. No entity is
- * hydrated from a query: the booking answered is the row the insert returned.
+ * hydrated from a query: the booking answered is the row the insert returned. Alone it is sent as a named
+ * prepared statement with its values bound.
  */
 export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, placement: Placement): Promise<Booking> {
-  const { id, reference, plan, intent } = placement;
+  const { id, reference, plan, intent, checkout = null } = placement;
   const { terms, service } = plan;
   const now = tx.clock.now();
-  const status = intent ? BookingStatus.PENDING_PAYMENT : BookingStatus.CONFIRMED;
-  const holdExpiresAt = intent ? new Date(now.getTime() + placement.holdMinutes * 60_000) : null;
+  const paid = intent !== null || checkout !== null;
+  const status = paid
+    ? BookingStatus.PENDING_PAYMENT
+    : placement.awaitsConfirmation
+      ? BookingStatus.PENDING_CONFIRMATION
+      : BookingStatus.CONFIRMED;
+  const held = status !== BookingStatus.CONFIRMED;
+  const holdExpiresAt = held ? new Date(now.getTime() + placement.holdMinutes * 60_000) : null;
   const meetingProvider = plan.meetingProvider ?? service.meetingProvider;
   const seats = new Map(plan.slots.map((slot) => [slot.id, terms.seats]));
-  const deltas = seatMove(seats, plan.seatsHeld ? 'held' : null, intent ? 'held' : 'booked');
+  const deltas = seatMove(seats, plan.seatsHeld ? 'held' : null, held ? 'held' : 'booked');
   const facts: BookingFacts = {
     id,
     reference,
@@ -84,15 +96,25 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
     booking.calls.push('use_promo_code(?, ?) as fx_promo');
     booking.callParams.push(terms.agreed.promo.codeId, now);
   }
-  if (intent) {
-    booking.ctes.push(`pay as (insert into payment (payer_id, status, amount, currency, intent_id, client_secret, provider, refunded_amount, created_at, updated_at)
-      select ?, 'REQUIRES_ACTION', ?, ?, ?, ?, 'stripe', 0, ?, ? from seats returning id)`);
-    booking.cteParams.push(plan.customerId, terms.total, terms.currency, intent.id, intent.clientSecret, now, now);
+  if (paid) {
+    booking.ctes.push(`pay as (insert into payment (payer_id, status, amount, currency, intent_id, client_secret, checkout_session_id, checkout_url, provider, refunded_amount, created_at, updated_at)
+      select ?, 'REQUIRES_ACTION', ?, ?, ?, ?, ?, ?, 'stripe', 0, ?, ? from seats returning id)`);
+    booking.cteParams.push(
+      plan.customerId,
+      terms.total,
+      terms.currency,
+      intent?.id ?? null,
+      intent?.clientSecret ?? null,
+      checkout?.id ?? null,
+      checkout?.url ?? null,
+      now,
+      now,
+    );
   }
   booking.ctes.push(
     `b as (insert into booking (id, reference, service_id, customer_id, status, starts_at, ends_at, adults, children, infants, subtotal, discount, tax, total,
-        currency, terms, lines, payment_id, hold_expires_at, meeting_provider, series_id, meeting_url, notes, special_requirements, contact, dietary_restrictions, accessibility_needs, invite_sequence, created_at, updated_at)
-      select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ${intent ? '(select id from pay)' : 'null'}, ?, ?::meeting_provider, ?, ?, ?, ?, ?::jsonb, ?, ?, 0, ?, ? from seats returning *)`,
+        currency, terms, lines, payment_id, hold_expires_at, meeting_provider, series_id, meeting_url, notes, special_requirements, contact, dietary_restrictions, accessibility_needs, answers, invite_sequence, created_at, updated_at)
+      select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ${paid ? '(select id from pay)' : 'null'}, ?, ?::meeting_provider, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, 0, ?, ? from seats returning *)`,
     `links as (insert into booking_slot (booking_id, slot_id, seats, unit_price)
       select b.id, u.slot_id, ?, u.unit_price from b, unnest(?::int[], ?::numeric[]) as u(slot_id, unit_price) returning 1)`,
   );
@@ -123,6 +145,7 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
     plan.contact ? JSON.stringify(plan.contact) : null,
     plan.dietaryRestrictions ?? null,
     plan.accessibilityNeeds ?? null,
+    JSON.stringify(plan.answers ?? []),
     now,
     now,
     terms.seats,
@@ -132,7 +155,7 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
   const { sql, params } = statement([booking, tx.effects.take()], 'b');
   let row: Record<string, unknown>;
   try {
-    [row] = await tx.em.execute(sql, params);
+    [row] = await preparedStatement<Record<string, unknown>>(tx, sql, params);
   } catch (error) {
     throw databaseRefusal(error) ?? error;
   }

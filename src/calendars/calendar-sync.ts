@@ -3,7 +3,6 @@ import { Booking } from '../booking/booking.entity';
 import type { BookingAction, BookingChanged } from '../booking/booking-events';
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import { lockBookingWhere } from '../booking/booking-locks';
-import { MeetingProvider } from '../catalog/service.enums';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import type { StatementParts } from '../core/effects';
 import type { SecretBox } from '../core/secret-box';

@@ -17,6 +17,8 @@ import { parseId } from '../core/ids';
 import { formatAmount, parseAmount, parseCurrency } from '../core/money';
 import { intInRange, optionalText, rate, text } from '../core/validate';
 import { parseZone } from '../core/zoned-time';
+import { MAX_EMBED_ORIGINS, parseEmbedOrigin } from './embed-origins';
+import { parseQuestions } from './service-questions';
 import type { ServiceInput, ServiceUpdateInput } from './service.inputs';
 import { Service } from './service.entity';
 import { MeetingProvider } from './service.enums';
@@ -110,6 +112,7 @@ function applyTerms(service: Service, input: ServiceUpdateInput, configured: Mee
   if (input.bufferAfterMinutes != null)
     service.bufferAfterMinutes = intInRange('bufferAfterMinutes', input.bufferAfterMinutes, 0, LIMITS.bufferMinutes);
   if (input.active != null) service.active = input.active;
+  if (input.questions != null) service.questions = parseQuestions(input.questions);
   if (service.minPartySize > service.maxPartySize) throw new BadInput('minPartySize', 'must not exceed maxPartySize');
 }
 
@@ -178,6 +181,7 @@ export function serviceSnapshot(service: Service): object {
     meetingProvider: service.meetingProvider,
     meetingProviders: service.meetingProviders,
     active: service.active,
+    questions: service.questions,
   };
 }
 
@@ -303,14 +307,18 @@ export class CatalogService {
   /** The calling provider changes its public name and bio. */
   async updateProviderProfile(
     ctx: RequestContext,
-    input: { name?: string | null; bio?: string | null },
+    input: { name?: string | null; bio?: string | null; embedOrigins?: string[] | null },
   ): Promise<Provider> {
     const name = input.name == null ? null : text('name', input.name, 200, { singleLine: true });
     const bio = input.bio === undefined ? undefined : optionalText('bio', input.bio, BIO_LENGTH);
+    if (input.embedOrigins && input.embedOrigins.length > MAX_EMBED_ORIGINS)
+      throw new BadInput('embedOrigins', `at most ${MAX_EMBED_ORIGINS} sites`);
+    const embedOrigins = input.embedOrigins?.map((origin, index) => parseEmbedOrigin(`embedOrigins.${index}`, origin));
     return inTransaction(ctx, async (tx) => {
       const provider = await actingProvider(tx);
       if (name) provider.name = name;
       if (bio !== undefined) provider.bio = bio;
+      if (embedOrigins) provider.embedOrigins = [...new Set(embedOrigins)];
       return provider;
     });
   }

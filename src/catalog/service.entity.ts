@@ -3,7 +3,8 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Provider } from '../accounts/provider.entity';
 import { Money } from '../core/money.type';
 import { BookingMode, MeetingProvider } from './service.enums';
-import { textCost } from '../core/limits';
+import { listCost, textCost } from '../core/limits';
+import { QUESTION_LIMITS, ServiceQuestion } from './service-questions';
 
 /** What is booked: a sector, a tour, a consultation. */
 @ObjectType('Service', {
@@ -33,7 +34,8 @@ export class Service {
     | 'childRate'
     | 'infantRate'
     | 'taxRate'
-    | 'lateCancellationRefund';
+    | 'lateCancellationRefund'
+    | 'questions';
 
   @Field(() => ID, { description: 'Stable identifier of the service.' })
   @PrimaryKey()
@@ -167,6 +169,13 @@ export class Service {
   @Field({ description: 'Published: inactive services are hidden from customers and cannot be booked.' })
   @Property()
   active: boolean = true;
+
+  @Field(() => [ServiceQuestion], {
+    description: `What whoever books is asked, in order (at most ${QUESTION_LIMITS.questions}); answers go in \`answers\` of book.`,
+    complexity: listCost(1, QUESTION_LIMITS.questions),
+  })
+  @Property({ type: 'json' })
+  questions: ServiceQuestion[] = [];
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

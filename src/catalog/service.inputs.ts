@@ -1,4 +1,5 @@
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
+import { ServiceQuestionInput } from './service-questions';
 import { BookingMode, MeetingProvider } from './service.enums';
 
 @InputType('ServiceInput', {
@@ -79,6 +80,11 @@ export class ServiceInput {
   bufferBeforeMinutes?: number | null;
   @Field(() => Int, { nullable: true, description: 'Minutes kept free after each appointment, 0 to 1440 (default 0).' })
   bufferAfterMinutes?: number | null;
+  @Field(() => [ServiceQuestionInput], {
+    nullable: true,
+    description: 'Questions asked whoever books, in order (default none).',
+  })
+  questions?: ServiceQuestionInput[] | null;
 }
 
 @InputType('ServiceUpdateInput', {
@@ -149,4 +155,10 @@ export class ServiceUpdateInput {
   bufferBeforeMinutes?: number | null;
   @Field(() => Int, { nullable: true, description: 'Minutes kept free after each appointment, 0 to 1440 (default 0).' })
   bufferAfterMinutes?: number | null;
+  @Field(() => [ServiceQuestionInput], {
+    nullable: true,
+    description:
+      'The questions asked from now on, replacing the list (bookings made keep the questions they answered); [] asks none.',
+  })
+  questions?: ServiceQuestionInput[] | null;
 }

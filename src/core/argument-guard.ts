@@ -11,7 +11,7 @@ const isInputObject = (value: unknown): value is Record<string, unknown> =>
  */
 function checkStrings(path: string, value: unknown): void {
   if (typeof value === 'string') printable(path, value);
-  else if (Array.isArray(value)) value.forEach((item) => checkStrings(path, item));
+  else if (Array.isArray(value)) for (const item of value) checkStrings(path, item);
   else if (isInputObject(value)) {
     for (const [key, item] of Object.entries(value)) checkStrings(path ? `${path}.${key}` : key, item);
   }

@@ -26,6 +26,8 @@ export interface RequestContext {
   clock: Clock;
   ip?: string;
   userAgent?: string;
+  /** The request's Accept-Language header: the language of what it makes for someone without one of their own. */
+  acceptLanguage?: string;
   /** Inside a transaction: the audit rows, NOTIFYs and jobs it will write just before commit. */
   effects?: Effects;
 }
@@ -43,17 +45,19 @@ export class LazyContext implements RequestContext {
   actor?: Actor;
   ip?: string;
   userAgent?: string;
+  acceptLanguage?: string;
 
   constructor(
     private readonly orm: MikroORM,
     readonly clock: Clock,
-    fields: Pick<RequestContext, 'actor' | 'ip' | 'userAgent'> = {},
+    fields: Pick<RequestContext, 'actor' | 'ip' | 'userAgent' | 'acceptLanguage'> = {},
   ) {
     Object.assign(this, fields);
   }
 
   get em(): EntityManager {
-    return (this.forked ??= this.orm.em.fork());
+    this.forked ??= this.orm.em.fork();
+    return this.forked;
   }
 
   /** Needs no fork: a read sent past the unit of work (a month of availability) makes none. */

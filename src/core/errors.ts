@@ -83,3 +83,6 @@ export class Unauthenticated extends DomainError {
     super('UNAUTHENTICATED', message);
   }
 }
+
+/** A setting that makes starting pointless; main prints its message alone. */
+export class ConfigError extends Error {}

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   DataloaderType,
   DefaultLogger,
@@ -53,6 +54,36 @@ export async function preparedRead<R>(
   } finally {
     await client.releaseConnection(connection);
   }
+}
+
+const placeholders = new Map<string, { name: string; text: string }>();
+
+/** A statement with knex's `?` placeholders (`\\?` a literal question mark) as pg's `$n`, named by its text. */
+function numbered(sql: string): { name: string; text: string } {
+  let known = placeholders.get(sql);
+  if (!known) {
+    let n = 0;
+    const text = sql.replace(/\\\?|\?\??/g, (match) => {
+      if (match === '\\?') return '?';
+      if (match === '??') throw new Error('identifier placeholders are not sent as prepared statements');
+      return `$${++n}`;
+    });
+    known = { name: `s_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text };
+    if (placeholders.size < 1_000) placeholders.set(sql, known);
+  }
+  return known;
+}
+
+/**
+ * Sends a statement of the request path (knex `?` placeholders) as a named prepared statement with its
+ * values bound, so that PostgreSQL parses and plans it once per connection and no value is formatted into
+ * SQL. Alone it runs on a pooled connection (a statement atomic by itself); inside a transaction, on the
+ * transaction's connection through the ORM.
+ */
+export async function preparedStatement<R>(ctx: RequestContext, sql: string, values: unknown[]): Promise<R[]> {
+  if (ctx.em.isInTransaction()) return ctx.em.execute<R[]>(sql, values);
+  const { name, text } = numbered(sql);
+  return preparedRead<R>(ctx, name, text, values);
 }
 
 /** knex's hook on each new pooled connection: sets its statement_timeout (0 leaves PostgreSQL's default, none). */

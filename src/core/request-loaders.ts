@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { kept } from './kept';
 
 /** Loaders live as long as the request (or job) whose EntityManager fork they read with. */
 const perRequest = new WeakMap<EntityManager, Map<string, DataLoader<unknown, unknown>>>();
@@ -13,13 +14,11 @@ export function requestLoader<K, V>(
   name: string,
   batch: (keys: readonly K[]) => Promise<(V | Error)[]>,
 ): DataLoader<K, V> {
-  let loaders = perRequest.get(em);
-  if (!loaders) perRequest.set(em, (loaders = new Map()));
-  let loader = loaders.get(name) as DataLoader<K, V> | undefined;
-  if (!loader) {
-    // Batching only, no memo: a later mutation field of the same operation must read what the earlier one wrote.
-    loader = new DataLoader<K, V>(batch, { cache: false });
-    loaders.set(name, loader as DataLoader<unknown, unknown>);
-  }
-  return loader;
+  const loaders = kept(perRequest, em, () => new Map<string, DataLoader<unknown, unknown>>());
+  // Batching only, no memo: a later mutation field of the same operation must read what the earlier one wrote.
+  return kept(
+    loaders,
+    name,
+    () => new DataLoader<K, V>(batch, { cache: false }) as DataLoader<unknown, unknown>,
+  ) as DataLoader<K, V>;
 }

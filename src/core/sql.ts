@@ -1,2 +1,17 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
 /** A PostgreSQL array literal of numbers or decimal strings, which never need quoting: one parameter for a whole list. */
 export const pgArray = (values: readonly (number | string)[]): string => `{${values.join(',')}}`;
+
+/** One SQL statement with its parameters (`?` placeholders, as MikroORM's `execute` takes them) and the rows it answers. */
+export interface Statement<Row> {
+  sql: string;
+  params: unknown[];
+  /** Never set: carries the row type from the `*.sql.ts` file that writes the statement to the code that runs it. */
+  row?: Row;
+}
+
+/** Runs a statement of a `*.sql.ts` file on the transaction's (or request's) connection. */
+export function run<Row>(em: { execute: EntityManager['execute'] }, statement: Statement<Row>): Promise<Row[]> {
+  return em.execute<Row[]>(statement.sql, statement.params);
+}

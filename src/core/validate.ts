@@ -4,6 +4,7 @@ import { BadInput } from './errors';
  * C0 and C1 control characters and DEL, except tab and line feed (multi-line texts keep those).
  * PostgreSQL cannot store NUL in text; the others garble logs, mail headers and screens.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
 /**
@@ -21,6 +22,7 @@ const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
  * tag characters (emoji presentation, subdivision flags). Written as a string: TypeScript's target
  * predates the `v` flag that set subtraction needs.
  */
+// biome-ignore lint/complexity/useRegexLiterals: a literal with the v flag does not compile for TypeScript's target
 const INVISIBLE_IN_NAMES = new RegExp(
   '[[\\p{Cf}\\p{Default_Ignorable_Code_Point}\\p{Zl}\\p{Zp}\\p{Co}\\p{Cn}\\p{Cs}]--[\\u200C\\u200D\\uFE00-\\uFE0F\\u{E0020}-\\u{E007F}\\u{E0100}-\\u{E01EF}]]',
   'v',

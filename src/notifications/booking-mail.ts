@@ -5,6 +5,7 @@ import type { Service } from '../catalog/service.entity';
 import type { TimeRun } from '../booking/booking-runs';
 import { guestLines } from '../booking/guest-lines';
 import { formatAmount } from '../core/money';
+import { translator, type Translate } from '../i18n';
 import { readerSpan, readerTime } from './mail-time';
 
 export type BookingMailKind =
@@ -19,22 +20,8 @@ export type BookingMailKind =
   | 'completed'
   | 'no_show'
   | 'follow_up'
-  | 'payment_mismatch';
-
-const SUBJECTS: Record<BookingMailKind, string> = {
-  created: 'Booking confirmed',
-  changed: 'Booking changed',
-  cancelled: 'Booking cancelled',
-  reminder: 'Reminder: your booking is tomorrow',
-  payment_failed: 'Payment not completed, booking released',
-  refunded: 'Refund issued',
-  refund_failed: 'A refund was refused by the bank',
-  meeting_link: 'Your meeting link',
-  completed: 'Booking completed',
-  no_show: 'Booking marked as a no-show',
-  follow_up: 'How was it? Review your booking',
-  payment_mismatch: 'A payment was reported for the wrong amount',
-};
+  | 'payment_mismatch'
+  | 'awaiting_confirmation';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 /** Header values never carry line breaks, whatever users typed. */
@@ -53,9 +40,13 @@ export interface MailReader {
   side: 'customer' | 'provider';
   /** The reader's own zone (`User.timezone`): every time in the email is written in it. */
   zone: string;
+  /** The reader's language (`User.locale`): every word of the email is written in it. */
+  locale: string;
   /** The reader's link to the booking and, for the customer, to its review. */
   link: string;
   reviewLink: string;
+  /** The customer's manage link (see, confirm, cancel, move it without signing in); none for the provider. */
+  manageLink?: string;
 }
 
 /** What one booking email says besides the booking itself: the people, and the facts of the change. */
@@ -79,8 +70,8 @@ export interface BookingBefore {
   total: string;
 }
 
-const partyText = (party: BookingBefore['party']) =>
-  `${party.adults} adult(s), ${party.children} child(ren), ${party.infants} infant(s)`;
+const partyText = (t: Translate, party: BookingBefore['party']) =>
+  t('party', { adults: party.adults, children: party.children, infants: party.infants });
 
 const sameRun = (a: TimeRun, b: TimeRun): boolean =>
   a.startsAt.getTime() === b.startsAt.getTime() && a.endsAt.getTime() === b.endsAt.getTime();
@@ -93,21 +84,26 @@ type Span = (run: TimeRun) => { reader: string; service: string | null };
  * reads differently. One run of slots each: one line; several: one item per run, paired in order (a run
  * with no partner was added or removed).
  */
-function timeChangeLines(before: TimeRun[], after: TimeRun[], span: Span): string[] {
+function timeChangeLines(t: Translate, before: TimeRun[], after: TimeRun[], span: Span): string[] {
   if (before.length === after.length && before.every((run, index) => sameRun(run, after[index]))) return [];
+  const atService = (indent: string, value: string) => `${indent}${t('when.atService', { value })}`;
   const moved = (was: TimeRun | undefined, now: TimeRun | undefined, indent: string): string[] => {
     const [from, to] = [was && span(was), now && span(now)];
     if (from && to && sameRun(was!, now!))
-      return [`${from.reader}, unchanged`, ...(from.service ? [`${indent}at the service: ${from.service}`] : [])];
-    const side = (which: 'reader' | 'service') => [from?.[which] ?? 'added', to?.[which] ?? 'removed'].join(' → ');
-    return [side('reader'), ...((from ?? to)!.service ? [`${indent}at the service: ${side('service')}`] : [])];
+      return [
+        t('change.unchanged', { value: from.reader }),
+        ...(from.service ? [atService(indent, from.service)] : []),
+      ];
+    const side = (which: 'reader' | 'service') =>
+      [from?.[which] ?? t('change.added'), to?.[which] ?? t('change.removed')].join(' → ');
+    return [side('reader'), ...((from ?? to)!.service ? [atService(indent, side('service'))] : [])];
   };
   if (before.length === 1 && after.length === 1) {
     const [first, ...rest] = moved(before[0], after[0], '  ');
-    return [`Time: ${first}`, ...rest];
+    return [t('change.time', { value: first }), ...rest];
   }
   return [
-    'Times:',
+    t('change.times'),
     ...Array.from({ length: Math.max(before.length, after.length) }, (_, index) => {
       const [first, ...rest] = moved(before[index], after[index], '    ');
       return [`  - ${first}`, ...rest];
@@ -116,51 +112,55 @@ function timeChangeLines(before: TimeRun[], after: TimeRun[], span: Span): strin
 }
 
 /** A change's differences, one line each, in the reader's time. */
-function changeLines(booking: Booking, before: BookingBefore, runs: TimeRun[], span: Span): string[] {
-  const lines = timeChangeLines(before.runs, runs, span);
-  const party = partyText(booking);
-  if (partyText(before.party) !== party) lines.push(`Party: was ${partyText(before.party)}; now ${party}`);
+function changeLines(t: Translate, booking: Booking, before: BookingBefore, runs: TimeRun[], span: Span): string[] {
+  const lines = timeChangeLines(t, before.runs, runs, span);
+  const party = partyText(t, booking);
+  if (partyText(t, before.party) !== party)
+    lines.push(t('change.party', { was: partyText(t, before.party), now: party }));
   if (!new Decimal(before.total).eq(booking.total)) {
     lines.push(
-      `Total: was ${moneyText(before.total, booking.currency)}; now ${moneyText(booking.total, booking.currency)}`,
+      t('change.total', {
+        was: moneyText(before.total, booking.currency),
+        now: moneyText(booking.total, booking.currency),
+      }),
     );
   }
   return lines;
 }
 
 /** What a cancellation or a change did to the money paid, in one line for the reader, or none. */
-function refundLine(money: MoneyOutcome | undefined, currency: string): string[] {
+function refundLine(t: Translate, money: MoneyOutcome | undefined, currency: string): string[] {
   switch (money?.kind) {
     case 'refund':
       return [
-        `Refund: ${moneyText(money.amount, currency)}${money.full ? ' (the full amount)' : ''} ${money.byCard ? 'is being refunded to the card; you will be told when the bank has paid it' : 'was recorded as given back'}`,
+        t(money.byCard ? 'refund.card' : 'refund.recorded', {
+          amount: moneyText(money.amount, currency),
+          full: money.full ? t('refund.full') : '',
+        }),
       ];
     case 'late':
       return new Decimal(money.amount).isZero()
-        ? [
-            `Refund: none. Nothing comes back: this was done less than ${money.cutoffHours} hours before the start, and the refund policy agreed at booking gives nothing back then. The provider may still refund by hand.`,
-          ]
-        : [
-            `Refund: ${moneyText(money.amount, currency)} only, the share the refund policy agreed at booking gives back less than ${money.cutoffHours} hours before the start; it is being refunded to the card.`,
-          ];
+        ? [t('refund.lateNone', { hours: money.cutoffHours })]
+        : [t('refund.lateShare', { amount: moneyText(money.amount, currency), hours: money.cutoffHours })];
     case 'stopped':
-      return ['Refund: none needed: the card payment was stopped; nothing was charged'];
+      return [t('refund.stopped')];
     case 'offline':
-      return ['Refund: no card payment was taken here; money paid in other ways is refunded by the provider'];
+      return [t('refund.offline')];
     default:
       return [];
   }
 }
 
-const ACTOR_NAMES: Record<ChangeActor, (facts: BookingMailFacts) => string> = {
-  customer: (facts) => `the customer (${facts.customerName})`,
-  provider: (facts) => `the provider (${facts.providerName})`,
-  admin: () => 'an administrator',
-  system: () => 'the system',
+const ACTOR_NAMES: Record<ChangeActor, (t: Translate, facts: BookingMailFacts) => string> = {
+  customer: (t, facts) => t('actor.customer', { name: facts.customerName }),
+  provider: (t, facts) => t('actor.provider', { name: facts.providerName }),
+  admin: (t) => t('actor.admin'),
+  system: (t) => t('actor.system'),
 };
 
 /** The lines only one kind of email has, for one reader. */
 function kindLines(
+  t: Translate,
   kind: BookingMailKind,
   booking: Booking,
   service: Service,
@@ -169,66 +169,63 @@ function kindLines(
   span: Span,
 ): string[] {
   const by = facts.actor
-    ? [`${kind === 'cancelled' ? 'Cancelled' : 'Changed'} by: ${ACTOR_NAMES[facts.actor](facts)}`]
+    ? [t(kind === 'cancelled' ? 'change.cancelledBy' : 'change.changedBy', { who: ACTOR_NAMES[facts.actor](t, facts) })]
     : [];
-  const reason = facts.reason ? [`Reason: ${facts.reason}`] : [];
+  const reason = facts.reason ? [t('field.reason', { value: facts.reason })] : [];
   const money = facts.money;
   switch (kind) {
     case 'cancelled':
-      return [...by, ...reason, ...refundLine(money, booking.currency)];
+      return [...by, ...reason, ...refundLine(t, money, booking.currency)];
     case 'changed':
       return [
         ...by,
         ...reason,
         ...(facts.before
           ? [
-              'What changed:',
-              ...changeLines(booking, facts.before, facts.runs, span).map((line) =>
+              t('change.what'),
+              ...changeLines(t, booking, facts.before, facts.runs, span).map((line) =>
                 line.startsWith('  ') ? line : `- ${line}`,
               ),
             ]
           : []),
-        ...refundLine(money, booking.currency),
+        ...refundLine(t, money, booking.currency),
       ];
     case 'payment_failed':
-      return ['Released by: the system (the payment was not completed in time)'];
+      return [t('released.system')];
     case 'refunded':
       return [
         ...(money?.kind === 'returned'
           ? [
-              `${reader.side === 'customer' ? 'Refunded to you' : 'Refunded to the customer'}: ${moneyText(money.amount, booking.currency)}${booking.payment ? ' (the bank confirmed it)' : ''}`,
+              t(reader.side === 'customer' ? 'refunded.toYou' : 'refunded.toCustomer', {
+                amount: moneyText(money.amount, booking.currency),
+                confirmed: booking.payment ? t('refunded.confirmed') : '',
+              }),
             ]
           : []),
-        `Refunded in all: ${moneyText(booking.refundedAmount ?? 0, booking.currency)} of ${moneyText(booking.total, booking.currency)}`,
+        t('refunded.inAll', {
+          refunded: moneyText(booking.refundedAmount ?? 0, booking.currency),
+          total: moneyText(booking.total, booking.currency),
+        }),
       ];
     case 'refund_failed': {
       const what = money?.kind === 'refused' ? `${moneyText(money.amount, booking.currency)} ` : '';
-      const why = money?.kind === 'refused' ? [`The bank's reason: ${money.why}`] : [];
-      return reader.side === 'provider'
-        ? [
-            `The bank refused a refund of ${what}on this booking: the customer has not been paid it back. Refund by other means or try again (refundBooking).`,
-            ...why,
-          ]
-        : [
-            `The refund of ${what}on this booking that we told you of did not reach you: the bank returned it. The provider has been told.`,
-            ...why,
-          ];
+      const why = money?.kind === 'refused' ? [t('refundFailed.why', { why: money.why })] : [];
+      return [
+        t(reader.side === 'provider' ? 'refundFailed.provider' : 'refundFailed.customer', { amount: what }),
+        ...why,
+      ];
     }
     case 'payment_mismatch':
-      return money?.kind === 'mismatch'
-        ? [
-            `Stripe reported a payment of ${money.reported} for this booking, which costs ${money.expected}. It did not confirm the booking: check the payment in your Stripe dashboard.`,
-          ]
-        : [];
+      return money?.kind === 'mismatch' ? [t('mismatch', { reported: money.reported, expected: money.expected })] : [];
     case 'completed':
-      return [`Thank you for booking with ${facts.providerName}.`, `You can review it at ${reader.reviewLink}`];
-    case 'no_show':
       return [
-        `${facts.providerName} marked this booking as a no-show. If you did attend, contact them.`,
-        ...(booking.payment ? ['A no-show is not refunded.'] : []),
+        t('completed.thanks', { provider: facts.providerName }),
+        t('completed.review', { link: reader.reviewLink }),
       ];
+    case 'no_show':
+      return [t('noShow.marked', { provider: facts.providerName }), ...(booking.payment ? [t('noShow.noRefund')] : [])];
     case 'follow_up':
-      return [`We hope you enjoyed ${service.name}. Tell others how it was: review it at ${reader.reviewLink}`];
+      return [t('followUp.review', { service: service.name, link: reader.reviewLink })];
     default:
       return [];
   }
@@ -238,19 +235,31 @@ function kindLines(
  * Who the email is with: the provider names who booked, the guest it is for (name and how to reach them:
  * the provider may need to), the party's needs, diet and accessibility (a safety matter); the customer the provider.
  */
-function otherParty(booking: Booking, facts: BookingMailFacts, reader: MailReader): string[] {
-  if (reader.side === 'customer') return [`With: ${facts.providerName}`];
-  return [`Booked by: ${facts.customerName}`, ...guestLines(booking)];
+function otherParty(t: Translate, booking: Booking, facts: BookingMailFacts, reader: MailReader): string[] {
+  if (reader.side === 'customer') return [t('field.with', { value: facts.providerName })];
+  return [t('field.bookedBy', { value: facts.customerName }), ...guestLines(booking, reader.locale)];
+}
+
+/** The answers to the service's questions, as asked, a yes or no in the reader's words. */
+function answerLines(t: Translate, booking: Booking): string[] {
+  if (booking.answers.length === 0) return [];
+  const shown = (value: string, kind: string) =>
+    kind === 'YES_NO' ? t(value === 'yes' ? 'answer.yes' : 'answer.no') : value;
+  return [
+    t('field.answers'),
+    ...booking.answers.map((answer) => `- ${answer.question} ${shown(answer.value, answer.kind)}`),
+  ];
 }
 
 /** When the booking takes place: From and To for one run of slots, one item per run for separate ones. */
-function timeLines(runs: TimeRun[], when: (date: Date) => string, span: Span): string[] {
-  if (runs.length === 1) return [`From: ${when(runs[0].startsAt)}`, `To: ${when(runs[0].endsAt)}`];
+function timeLines(t: Translate, runs: TimeRun[], when: (date: Date) => string, span: Span): string[] {
+  if (runs.length === 1)
+    return [t('field.from', { value: when(runs[0].startsAt) }), t('field.to', { value: when(runs[0].endsAt) })];
   return [
-    `When (${runs.length} separate times):`,
+    t('when.separate', { count: runs.length }),
     ...runs.flatMap((run) => {
       const { reader, service } = span(run);
-      return [`  - ${reader}`, ...(service ? [`    at the service: ${service}`] : [])];
+      return [`  - ${reader}`, ...(service ? [`    ${t('when.atService', { value: service })}`] : [])];
     }),
   ];
 }
@@ -263,31 +272,35 @@ export function bookingMail(
   facts: BookingMailFacts,
   reader: MailReader,
 ): { subject: string; text: string; html: string } {
-  const when = (date: Date) => readerTime(date, reader.zone, service.timezone);
-  const span: Span = (run) => readerSpan(run.startsAt, run.endsAt, reader.zone, service.timezone);
-  const subject = oneLine(`${SUBJECTS[kind]}: ${service.name} (${booking.reference})`);
+  const t = translator(reader.locale);
+  const when = (date: Date) => readerTime(date, reader.zone, service.timezone, reader.locale);
+  const span: Span = (run) => readerSpan(run.startsAt, run.endsAt, reader.zone, service.timezone, reader.locale);
+  const title = t(`booking.${kind}`);
+  const subject = oneLine(`${title}: ${service.name} (${booking.reference})`);
   const lines = [
-    `${SUBJECTS[kind]}.`,
+    `${title}.`,
     '',
-    ...kindLines(kind, booking, service, facts, reader, span),
+    ...kindLines(t, kind, booking, service, facts, reader, span),
     '',
-    `Service: ${service.name}`,
-    ...otherParty(booking, facts, reader),
-    `Reference: ${booking.reference}`,
-    ...timeLines(facts.runs, when, span),
-    `Party: ${partyText(booking)}`,
-    `Total: ${moneyText(booking.total, booking.currency)}`,
-    ...(booking.meetingUrl ? [`Meeting: ${booking.meetingUrl}`] : []),
-    ...(booking.notes ? [`Notes: ${booking.notes}`] : []),
+    t('field.service', { value: service.name }),
+    ...otherParty(t, booking, facts, reader),
+    t('field.reference', { value: booking.reference }),
+    ...timeLines(t, facts.runs, when, span),
+    t('field.party', { value: partyText(t, booking) }),
+    t('field.total', { value: moneyText(booking.total, booking.currency) }),
+    ...(booking.meetingUrl ? [t('field.meeting', { value: booking.meetingUrl })] : []),
+    ...(booking.notes ? [t('field.notes', { value: booking.notes })] : []),
+    ...answerLines(t, booking),
     '',
-    `See it at ${reader.link}`,
+    t('see.it', { link: reader.link }),
+    ...(reader.manageLink ? [t('manage.link', { link: reader.manageLink })] : []),
   ];
   return {
     subject,
     ...mailBody(
       lines.filter((line, index) => line !== '' || lines[index - 1] !== ''),
       reader.link,
-      `Open booking ${booking.reference}`,
+      t('open.booking', { reference: booking.reference }),
     ),
   };
 }

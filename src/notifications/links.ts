@@ -55,6 +55,29 @@ export class Links {
     return this.settings.appUrl ? `${this.settings.appUrl}/waitlist/${entryId}` : null;
   }
 
+  /**
+   * The manage link of a booking (docs/guest-bookings.md): this server's page `/manage/<token>`, where whoever
+   * got it sees the booking and confirms, cancels or moves it as its customer. The token names the booking
+   * and its links' generation (revoking them raises it), signed: it opens that booking and no other.
+   */
+  manage(bookingId: number, generation: number): string {
+    return `${this.settings.publicUrl}/manage/${this.manageToken(bookingId, generation)}`;
+  }
+
+  manageToken(bookingId: number, generation: number): string {
+    return `${bookingId}.${generation}.${this.mac(`manage:${bookingId}:${generation}`)}`;
+  }
+
+  /** The booking and generation a manage token names; null when it is not one of ours (forged, altered). */
+  managed(token: string): { bookingId: number; generation: number } | null {
+    const match = /^(\d{1,10})\.(\d{1,10})\.([A-Za-z0-9_-]{43})$/.exec(token);
+    if (!match) return null;
+    const [bookingId, generation] = [Number(match[1]), Number(match[2])];
+    const expected = Buffer.from(this.manageToken(bookingId, generation).split('.')[2]);
+    const given = Buffer.from(match[3]);
+    return timingSafeEqual(expected, given) ? { bookingId, generation } : null;
+  }
+
   /** The reader a booking page signature was made for, or null when it is not ours (forged, altered, another booking's). */
   reader(bookingId: number, signature: string): number | null {
     const match = /^(\d{1,10})\.([A-Za-z0-9_-]{43})$/.exec(signature);

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { dateLocale, translator } from '../i18n';
 
 /**
  * English locales whose CLDR data name different zones' abbreviations: en-US knows the North American
@@ -14,31 +15,33 @@ export function zoneAbbreviation(date: Date, zone: string): string {
   return names.find((name) => !OFFSET_ONLY.test(name)) ?? names[0];
 }
 
-/** An instant as a reader in `zone` reads it: "Sat 10 Jan 2026, 09:00 (CET)". */
-export function wallTime(date: Date, zone: string): string {
-  return `${DateTime.fromJSDate(date, { zone }).setLocale('en-GB').toFormat('ccc d LLL yyyy, HH:mm')} (${zoneAbbreviation(date, zone)})`;
+const DAY_AND_TIME = 'ccc d LLL yyyy, HH:mm';
+
+/** An instant as a reader in `zone` reads it in their language: "Sat 10 Jan 2026, 09:00 (CET)", "sab 10 gen 2026, 09:00 (CET)". */
+export function wallTime(date: Date, zone: string, locale = 'en'): string {
+  return `${DateTime.fromJSDate(date, { zone }).setLocale(dateLocale(locale)).toFormat(DAY_AND_TIME)} (${zoneAbbreviation(date, zone)})`;
 }
 
 /**
  * An instant in the reader's zone, followed by the service's wall time when that reads differently (a
  * customer abroad, or an account left at its default zone, UTC, still sees the time at the venue).
  */
-export function readerTime(date: Date, readerZone: string, serviceZone: string): string {
-  const reader = wallTime(date, readerZone);
-  const local = wallTime(date, serviceZone);
-  return reader === local ? reader : `${reader}; at the service: ${local}`;
+export function readerTime(date: Date, readerZone: string, serviceZone: string, locale = 'en'): string {
+  const reader = wallTime(date, readerZone, locale);
+  const local = wallTime(date, serviceZone, locale);
+  return reader === local ? reader : translator(locale)('when.both', { reader, service: local });
 }
 
 /** A span as a reader in `zone` reads it: "Sat 10 Jan 2026, 09:00 to 11:00 (CET)", the end's date written only when it differs. */
-export function wallRange(start: Date, end: Date, zone: string): string {
-  const from = DateTime.fromJSDate(start, { zone }).setLocale('en-GB');
-  const to = DateTime.fromJSDate(end, { zone }).setLocale('en-GB');
+export function wallRange(start: Date, end: Date, zone: string, locale = 'en'): string {
+  const from = DateTime.fromJSDate(start, { zone }).setLocale(dateLocale(locale));
+  const to = DateTime.fromJSDate(end, { zone }).setLocale(dateLocale(locale));
   const [startZone, endZone] = [zoneAbbreviation(start, zone), zoneAbbreviation(end, zone)];
-  const day = 'ccc d LLL yyyy, HH:mm';
-  const endText = to.toFormat(from.hasSame(to, 'day') ? 'HH:mm' : day);
+  const endText = to.toFormat(from.hasSame(to, 'day') ? 'HH:mm' : DAY_AND_TIME);
+  const t = translator(locale);
   return startZone === endZone
-    ? `${from.toFormat(day)} to ${endText} (${endZone})`
-    : `${from.toFormat(day)} (${startZone}) to ${endText} (${endZone})`;
+    ? `${t('when.range', { from: from.toFormat(DAY_AND_TIME), to: endText })} (${endZone})`
+    : t('when.range', { from: `${from.toFormat(DAY_AND_TIME)} (${startZone})`, to: `${endText} (${endZone})` });
 }
 
 /** A span in the reader's zone, and at the service when that reads differently (as readerTime). */
@@ -47,14 +50,15 @@ export function readerSpan(
   end: Date,
   readerZone: string,
   serviceZone: string,
+  locale = 'en',
 ): { reader: string; service: string | null } {
-  const reader = wallRange(start, end, readerZone);
-  const service = wallRange(start, end, serviceZone);
+  const reader = wallRange(start, end, readerZone, locale);
+  const service = wallRange(start, end, serviceZone, locale);
   return { reader, service: reader === service ? null : service };
 }
 
 /** A span in the reader's zone, followed by the span at the service when that reads differently. */
-export function readerRange(start: Date, end: Date, readerZone: string, serviceZone: string): string {
-  const { reader, service } = readerSpan(start, end, readerZone, serviceZone);
-  return service ? `${reader}; at the service: ${service}` : reader;
+export function readerRange(start: Date, end: Date, readerZone: string, serviceZone: string, locale = 'en'): string {
+  const { reader, service } = readerSpan(start, end, readerZone, serviceZone, locale);
+  return service ? translator(locale)('when.both', { reader, service }) : reader;
 }

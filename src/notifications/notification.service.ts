@@ -1,4 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/core';
+import { lockBookingWhere } from '../booking/booking-locks';
 import { paginate, type Page, type PageArgs } from '../core/connection';
 import { requireActor } from '../accounts/ownership';
 import { Role } from '../accounts/role';
@@ -24,6 +25,7 @@ import {
   type MailReader,
 } from './booking-mail';
 import { verificationMail } from './address-mail';
+import { guestBookingMail } from './guest-mail';
 import type { CalendarKind } from '../calendars/calendar-api';
 import { calendarBusyUnreadableMail, calendarReconnectMail } from './calendar-mail';
 import { invite, type InviteDetails } from './invite';
@@ -67,6 +69,7 @@ const READERS: Partial<Record<BookingMailKind, (change?: MailedChange) => MailRe
   refund_failed: (change) =>
     change?.money?.kind === 'refused' && change.money.wasConfirmed ? ['provider', 'customer'] : ['provider'],
   payment_mismatch: () => ['provider'],
+  awaiting_confirmation: () => ['customer'],
 };
 
 /** Emails that say who made the change and why, and what it did to the money: the job carries those facts. */
@@ -82,7 +85,10 @@ const TELLS_CHANGE: ReadonlySet<BookingMailKind> = new Set([
 const FOLLOWED_UP: ReadonlySet<BookingStatus> = new Set([BookingStatus.CONFIRMED, BookingStatus.COMPLETED]);
 
 function mailFor({ action, booking }: BookingChanged): BookingMailKind | undefined {
-  if (action === 'booking.created') return booking.status === BookingStatus.CONFIRMED ? 'created' : undefined;
+  if (action === 'booking.created') {
+    if (booking.status === BookingStatus.PENDING_CONFIRMATION) return 'awaiting_confirmation';
+    return booking.status === BookingStatus.CONFIRMED ? 'created' : undefined;
+  }
   return MAIL_FOR[action];
 }
 
@@ -99,10 +105,19 @@ export class NotificationService {
     private readonly followUpHours: number,
   ) {}
 
-  /** Listener of bookingChanged: the email job, and the reminder and follow-up set, moved or removed. */
+  /**
+   * Listener of bookingChanged: the email job, and the reminder and follow-up set, moved or removed. A new
+   * booking has neither to move or remove: its one job (booking_created) queues its email, reminder and
+   * follow-up after commit, so that the write adds one job, not three.
+   */
   bookingChanged(tx: TxContext, change: BookingChanged): void {
     const { booking } = change;
     const kind = mailFor(change);
+    if (change.action === 'booking.created') {
+      if (kind === 'created') tx.effects.addJob(jobs.bookingCreated(booking.id, booking.inviteSequence));
+      else if (kind) tx.effects.addJob(jobs.bookingMail(booking.id, kind, booking.inviteSequence));
+      return;
+    }
     const told: MailedChange | undefined =
       kind && TELLS_CHANGE.has(kind)
         ? {
@@ -114,19 +129,39 @@ export class NotificationService {
         : undefined;
     if (kind) tx.effects.addJob(jobs.bookingMail(booking.id, kind, booking.inviteSequence, told));
     if (booking.status !== BookingStatus.CONFIRMED) tx.effects.removeJob(jobKeys.reminder(booking.id));
-    else if (RESCHEDULES.has(change.action)) {
-      const remindAt = new Date(booking.startsAt.getTime() - REMINDER_LEAD_MS);
-      if (remindAt > tx.clock.now()) tx.effects.addJob(jobs.reminder(booking.id, booking.startsAt, remindAt));
-      else tx.effects.removeJob(jobKeys.reminder(booking.id));
-    }
+    else if (RESCHEDULES.has(change.action)) this.remindAt(tx, booking);
     if (!FOLLOWED_UP.has(booking.status)) tx.effects.removeJob(jobKeys.followUp(booking.id));
     else if (this.followUpHours > 0 && RESCHEDULES.has(change.action) && booking.status === BookingStatus.CONFIRMED) {
       tx.effects.addJob(this.followUpJob(booking.id, booking.endsAt));
     }
   }
 
+  /** The reminder of a confirmed booking, set (or moved) to the day before it starts, or removed when that has passed. */
+  private remindAt(tx: TxContext, booking: { id: number; startsAt: Date }): void {
+    const remindAt = new Date(booking.startsAt.getTime() - REMINDER_LEAD_MS);
+    if (remindAt > tx.clock.now()) tx.effects.addJob(jobs.reminder(booking.id, booking.startsAt, remindAt));
+    else tx.effects.removeJob(jobKeys.reminder(booking.id));
+  }
+
   private followUpJob(bookingId: number, endsAt: Date) {
     return jobs.followUp(bookingId, endsAt, new Date(endsAt.getTime() + this.followUpHours * HOUR_MS));
+  }
+
+  /**
+   * The booking_created job: fans out into the email job of a new confirmed booking and, while it stands,
+   * its reminder and follow-up, set from the booking as it is when this runs (a booking changed since has
+   * set its own; one cancelled since gets none). The booking is locked as every change of it locks it, so a
+   * cancellation waits for this job, or is seen by it.
+   */
+  async bookingCreated(ctx: RequestContext, bookingId: number, sequence: number): Promise<void> {
+    await inTransaction(ctx, async (tx) => {
+      const booking = await lockBookingWhere(tx, { id: bookingId });
+      if (!booking) return;
+      tx.effects.addJob(jobs.bookingMail(booking.id, 'created', sequence));
+      if (booking.status !== BookingStatus.CONFIRMED) return;
+      this.remindAt(tx, booking);
+      if (this.followUpHours > 0) tx.effects.addJob(this.followUpJob(booking.id, booking.endsAt));
+    });
   }
 
   /** Listener of proposalChanged. */
@@ -237,6 +272,7 @@ export class NotificationService {
         entry.service.getEntity(),
         link,
         recipient.timezone,
+        recipient.locale,
       );
       const message = tx.em.create(Message, { recipient, to: recipient.email, subject, text, html });
       // The guest the seats are for hears of them too, as a booking's guest does, on the customer's behalf.
@@ -281,12 +317,20 @@ export class NotificationService {
       ? ['customer', 'provider']
       : (READERS[kind]?.(change) ?? ['customer']);
     const recipients = sides.map((side): [User, MailReader['side']] => [side === 'customer' ? customer : owner, side]);
+    const manageLink = this.links.manage(booking.id, booking.manageGeneration);
     return recipients.flatMap(([recipient, side]) => {
+      // No account behind the address: a fixed text with the manage link (guest-mail.ts), sent as it is.
+      if (side === 'customer' && recipient.guest) {
+        const mail = guestBookingMail(kind, booking, this.links.site, manageLink, recipient.locale);
+        return [tx.em.create(Message, { recipient: null, to: recipient.email, ...mail })];
+      }
       const reader: MailReader = {
         side,
         zone: recipient.timezone,
+        locale: recipient.locale,
         link: this.links.booking(booking.id, recipient.id),
         reviewLink: this.links.review(booking.id, recipient.id),
+        ...(side === 'customer' ? { manageLink } : {}),
       };
       const { subject, text, html } = bookingMail(kind, booking, service, facts, reader);
       const [calendar = null, ...moreInvites] = !INVITES.has(kind)
@@ -357,6 +401,19 @@ export class NotificationService {
       ...runs.map((run, index) => one(index, run, cancelled, runs.length)),
       ...before.slice(runs.length).map((run, index) => one(runs.length + index, run, true, before.length)),
     ];
+  }
+
+  /** The manage_link_mail job: a booking's customer gets its manage link again (after its links were revoked). */
+  async mailManageLink(ctx: RequestContext, bookingId: number): Promise<void> {
+    await inTransaction(ctx, async (tx) => {
+      const booking = await tx.em.findOne(Booking, bookingId, { populate: ['customer'] });
+      if (!booking) return;
+      const customer = booking.customer.getEntity();
+      const link = this.links.manage(booking.id, booking.manageGeneration);
+      // A fixed text, to the customer's own address: no recipient, so that it goes whether or not confirmed.
+      const mail = guestBookingMail('manage_link', booking, this.links.site, link, customer.locale);
+      await this.store(tx, [tx.em.create(Message, { recipient: null, to: customer.email, ...mail })]);
+    });
   }
 
   /** The verification_mail job: the link that confirms the account's address, to that address (a fixed text). */

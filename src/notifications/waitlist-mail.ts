@@ -3,11 +3,12 @@ import type { Slot } from '../scheduling/slot.entity';
 import type { WaitlistEntry } from '../waitlist/waitlist-entry.entity';
 import { priceOf } from '../booking/pricing';
 import { mailBody, moneyText, oneLine } from './booking-mail';
+import { translator } from '../i18n';
 import { readerRange, readerTime } from './mail-time';
 
 /**
  * The email telling a waiting customer that seats are held for them until the offer ends, in their zone;
- * `link` is the front end's page, or null when there is none (the API call is named instead).
+ * in their language; `link` is the front end's page, or null when there is none (the API call is named instead).
  */
 export function waitlistOfferMail(
   entry: WaitlistEntry,
@@ -15,22 +16,29 @@ export function waitlistOfferMail(
   service: Service,
   link: string | null,
   readerZone: string,
+  locale: string,
 ): { subject: string; text: string; html: string } {
-  const when = (date: Date) => readerTime(date, readerZone, service.timezone);
-  const span = (slot: Slot) => readerRange(slot.startsAt, slot.endsAt, readerZone, service.timezone);
+  const t = translator(locale);
+  const when = (date: Date) => readerTime(date, readerZone, service.timezone, locale);
+  const span = (slot: Slot) => readerRange(slot.startsAt, slot.endsAt, readerZone, service.timezone, locale);
   const lines = [
-    `A place is free for you: ${entry.partySize} seat(s) are held for you.`,
+    t('waitlist.held', { seats: entry.partySize }),
     '',
-    `Service: ${service.name}`,
-    `Slot: ${span(slot)}`,
+    t('field.service', { value: service.name }),
+    t('waitlist.slot', { value: span(slot) }),
     ...(entry.lines
       ? [
-          `Price: ${moneyText(priceOf(entry.lines, entry.terms.currency).total, entry.terms.currency)} (at the prices of when you joined)`,
+          t('waitlist.price', {
+            value: moneyText(priceOf(entry.lines, entry.terms.currency).total, entry.terms.currency),
+          }),
         ]
       : []),
-    `Claim it before: ${when(entry.offerExpiresAt!)}`,
+    t('waitlist.before', { value: when(entry.offerExpiresAt!) }),
     '',
-    link ? `Claim it at ${link}` : `Claim it with claimWaitlistOffer(id: "${entry.id}") in the API.`,
+    link ? t('waitlist.claimAt', { link }) : t('waitlist.claimApi', { id: entry.id }),
   ];
-  return { subject: oneLine(`A place is free for you: ${service.name}`), ...mailBody(lines, link, 'Claim your place') };
+  return {
+    subject: oneLine(t('waitlist.subject', { service: service.name })),
+    ...mailBody(lines, link, t('waitlist.claim')),
+  };
 }

@@ -29,6 +29,9 @@ interface EventObject extends StripeRefundObject {
   amount_received?: number;
   currency?: string;
   last_payment_error?: { message?: string } | null;
+  /** A Checkout Session's: what it charged in all, and whether it is paid (paid, unpaid, no_payment_required). */
+  amount_total?: number;
+  payment_status?: string;
 }
 
 /** Events about a refund: each carries the refund object, with its status. */
@@ -79,7 +82,12 @@ export class PaymentEventService {
             ? object.payment_intent
             : object.payment_intent?.id;
       let outcome = 'ignored';
-      if (intentId && (event.type.startsWith('payment_intent.') || REFUND_EVENTS.has(event.type))) {
+      if (object.object === 'checkout.session' && event.type.startsWith('checkout.session.')) {
+        const payment = await tx.em.findOne(Payment, { checkoutSessionId: object.id });
+        if (!payment) throw new UnknownIntent(`No payment for Checkout Session ${object.id} (yet)`);
+        const booking = await lockBookingWhere(tx, { payment });
+        outcome = booking ? await this.checkout(tx, event, object, intentId, payment, booking) : 'no booking';
+      } else if (intentId && (event.type.startsWith('payment_intent.') || REFUND_EVENTS.has(event.type))) {
         const payment = await tx.em.findOne(Payment, { intentId });
         if (!payment) throw new UnknownIntent(`No payment for PaymentIntent ${intentId} (yet)`);
         const booking = await lockBookingWhere(tx, { payment });
@@ -120,6 +128,36 @@ export class PaymentEventService {
         this.payments.move(payment, to, 'bank');
         return 'payment status updated';
       }
+      default:
+        return 'ignored';
+    }
+  }
+
+  /**
+   * A guest's Checkout Session: once complete it names the PaymentIntent Stripe made (its later events then
+   * find the payment), and a paid one confirms the booking as `payment_intent.succeeded` does; an expired
+   * one, or a failed delayed payment, ends a booking still awaiting it.
+   */
+  private async checkout(
+    tx: TxContext,
+    event: StripeEvent,
+    session: EventObject,
+    intentId: string | undefined,
+    payment: Payment,
+    booking: Booking,
+  ): Promise<string> {
+    if (intentId && !payment.intentId) payment.intentId = intentId;
+    switch (event.type) {
+      case 'checkout.session.completed':
+      case 'checkout.session.async_payment_succeeded': {
+        if (session.payment_status !== 'paid') return 'completed, payment not yet received';
+        const charged = { ...session, amount: session.amount_total, amount_received: session.amount_total };
+        return (await this.mismatch(tx, event, charged, payment, booking)) ?? this.succeeded(tx, payment, booking);
+      }
+      case 'checkout.session.async_payment_failed':
+        return this.ended(tx, payment, booking, PaymentStatus.FAILED, 'the payment failed');
+      case 'checkout.session.expired':
+        return this.ended(tx, payment, booking, PaymentStatus.CANCELED, 'the checkout expired before it was paid');
       default:
         return 'ignored';
     }
@@ -220,20 +258,25 @@ export class PaymentEventService {
     return 'expired';
   }
 
-  /** The expire_payment_hold job: a booking still awaiting payment when its hold ends is EXPIRED and its seats freed. */
+  /**
+   * The expire_payment_hold job: a booking still awaiting payment (or a guest's confirmation) when its hold
+   * ends is EXPIRED and its seats freed.
+   */
   async expireHold(ctx: RequestContext, bookingId: number): Promise<void> {
     await inTransaction(ctx, async (tx) => {
       const booking = await lockBookingWhere(tx, { id: bookingId });
-      if (!booking || booking.status !== BookingStatus.PENDING_PAYMENT || !booking.holdExpiresAt) return;
+      if (!booking?.holdExpiresAt) return;
+      const unconfirmed = booking.status === BookingStatus.PENDING_CONFIRMATION;
+      if (booking.status !== BookingStatus.PENDING_PAYMENT && !unconfirmed) return;
       if (requeuedIfEarly(tx, jobs.holdExpiry(bookingId, booking.holdExpiresAt))) return;
       await this.lifecycle.move(
         tx,
         booking,
         BookingStatus.EXPIRED,
         'server',
-        'the hold ended before the payment succeeded',
+        unconfirmed ? 'the hold ended before the guest confirmed it' : 'the hold ended before the payment succeeded',
       );
-      this.payments.stop(tx, await booking.payment!.loadOrFail(), PaymentStatus.CANCELED, 'server');
+      if (!unconfirmed) this.payments.stop(tx, await booking.payment!.loadOrFail(), PaymentStatus.CANCELED, 'server');
     });
   }
 }

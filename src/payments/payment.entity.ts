@@ -31,8 +31,16 @@ export class Payment {
   @Property({ type: 'decimal', precision: 14, scale: 4 })
   refundedAmount: string = '0';
 
-  @Property({ length: 255, unique: true })
-  intentId!: string;
+  /** Null while a Stripe Checkout Session is open: Stripe makes its PaymentIntent when it completes. */
+  @Property({ length: 255, unique: true, nullable: true })
+  intentId?: string | null;
+
+  /** A guest's payment: the Stripe Checkout Session paying it, and its hosted page. */
+  @Property({ length: 255, unique: true, nullable: true })
+  checkoutSessionId?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  checkoutUrl?: string | null;
 
   @Field(() => String, {
     nullable: true,

@@ -121,11 +121,15 @@ export class PaymentService {
     payment.status = to;
   }
 
-  /** Stops a payment that has not succeeded; the intent is cancelled at Stripe by a retried job. */
+  /**
+   * Stops a payment that has not succeeded; the intent is cancelled at Stripe by a retried job (a Checkout
+   * Session not completed yet has none: the session is expired instead, so it can no longer be paid).
+   */
   stop(tx: TxContext, payment: Payment, status: PaymentStatus.CANCELED | PaymentStatus.FAILED, by: Mover): void {
     if (!PAYMENT_STATES.canMove(payment.status, status, by)) return;
     payment.status = status;
-    tx.effects.addJob(jobs.cancelIntent(payment.intentId));
+    if (payment.intentId) tx.effects.addJob(jobs.cancelIntent(payment.intentId));
+    else if (payment.checkoutSessionId) tx.effects.addJob(jobs.expireCheckout(payment.checkoutSessionId));
   }
 
   /**
@@ -326,7 +330,7 @@ export class PaymentService {
     let by: Mover = 'bank';
     try {
       answer = await gateway.refund({
-        intentId: payment.intentId,
+        intentId: payment.intentId!, // only a succeeded payment is refunded, and it has its intent
         amountMinor: toMinor(refund.amount, payment.currency),
         idempotencyKey: `refund-${refund.id}`,
         metadata: { refundId: String(refund.id), bookingId: String(refund.booking.id) },
@@ -384,5 +388,46 @@ export class PaymentService {
   /** The cancel_payment_intent job. */
   async cancelIntent(intentId: string): Promise<void> {
     await this.assertConfigured().cancelIntent(intentId);
+  }
+
+  /** The expire_checkout_session job. */
+  async expireCheckout(sessionId: string): Promise<void> {
+    await this.assertConfigured().expireCheckoutSession(sessionId);
+  }
+
+  /**
+   * Opens the Stripe Checkout Session of a guest's booking about to be made, before its transaction (as
+   * startIntent does), open for the hold and at least the 30 minutes Stripe asks; when the hold ends
+   * first, the session is expired (stop). Its idempotency key is the booking's.
+   */
+  async startCheckout(booking: {
+    id: number;
+    reference: string;
+    total: string;
+    currency: string;
+    name: string;
+    email: string;
+    returnUrl: string;
+    now: Date;
+  }): Promise<{ id: string; url: string }> {
+    const gateway = this.assertConfigured();
+    try {
+      return await gateway.createCheckoutSession({
+        amountMinor: toMinor(booking.total, booking.currency),
+        currency: booking.currency,
+        name: booking.name,
+        email: booking.email,
+        metadata: { bookingId: String(booking.id), reference: booking.reference },
+        returnUrl: booking.returnUrl,
+        expiresAt: new Date(booking.now.getTime() + Math.max(30, this.holdMinutes + 1) * 60_000),
+        idempotencyKey: `booking-${booking.id}-checkout`,
+      });
+    } catch (error) {
+      this.log.warn({ err: error, bookingId: booking.id }, 'Stripe did not create the Checkout Session');
+      throw new DomainError(
+        'PAYMENT_PROVIDER_UNAVAILABLE',
+        'The card payment could not be started, so nothing was booked. Please try again in a moment.',
+      );
+    }
   }
 }

@@ -8,7 +8,6 @@ import type { Service } from '../catalog/service.entity';
 import { AuditSubject } from '../core/audit';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { BadInput, NotFound } from '../core/errors';
-import { promoRefusal } from '../core/refusals';
 import { parseId } from '../core/ids';
 import { MAX_ROWS } from '../core/limits';
 import { parseAmount } from '../core/money';

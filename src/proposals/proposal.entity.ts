@@ -19,7 +19,9 @@ import type { PriceLine } from '../booking/pricing';
 import type { AgreedTerms } from '../booking/terms';
 import { Slot } from '../scheduling/slot.entity';
 import { ProposalStatus } from './proposal.enums';
-import { textCost } from '../core/limits';
+import { listCost, textCost } from '../core/limits';
+import { BookingAnswer } from '../booking/answers';
+import { QUESTION_LIMITS } from '../catalog/service-questions';
 
 /** A customer's request to book slots of an APPROVAL service; it takes no seats until the provider accepts. */
 @ObjectType('Proposal', {
@@ -30,7 +32,7 @@ import { textCost } from '../core/limits';
 @Index({ properties: ['service', 'createdAt'] })
 @Index({ properties: ['customer', 'createdAt'] })
 export class Proposal {
-  [OptionalProps]?: 'status' | 'children' | 'infants' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'status' | 'children' | 'infants' | 'createdAt' | 'updatedAt' | 'answers';
 
   @Field(() => ID, { description: 'Stable identifier of the proposal.' })
   @PrimaryKey()
@@ -79,6 +81,14 @@ export class Proposal {
   })
   @Property({ type: 'text', nullable: true })
   message?: string | null;
+
+  /** The answers to the service's questions, with the questions as asked: the booking made from it keeps them. */
+  @Field(() => [BookingAnswer], {
+    description: "The answers to the service's questions given when proposing, with the questions as asked then.",
+    complexity: listCost(1, QUESTION_LIMITS.questions),
+  })
+  @Property({ type: 'json' })
+  answers: BookingAnswer[] = [];
 
   @Field(() => String, {
     nullable: true,

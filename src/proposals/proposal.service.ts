@@ -3,6 +3,7 @@ import { assertManages, requireActor } from '../accounts/ownership';
 import { Provider } from '../accounts/provider.entity';
 import { Role } from '../accounts/role';
 import { User } from '../accounts/user.entity';
+import { parseAnswers } from '../booking/answers';
 import { MAX_NOTE_LENGTH, checkSlots, parseSlotIds } from '../booking/booking-rules';
 import type { Offer } from '../booking/booking-plan';
 import type { BookingService } from '../booking/booking.service';
@@ -48,6 +49,7 @@ export class ProposalService {
       input.party,
       BookingMode.APPROVAL,
     );
+    const answers = parseAnswers(service.questions, input.answers);
     return inTransaction(ctx, async (tx) => {
       const party = { adults: terms.adults, children: terms.children, infants: terms.infants };
       const expiresAt = this.expiry(tx, terms.startsAt, service);
@@ -58,6 +60,7 @@ export class ProposalService {
         terms: terms.agreed,
         lines: terms.lines,
         message,
+        answers,
         expiresAt,
       });
       proposal.slots.set(slots);
@@ -159,6 +162,7 @@ export class ProposalService {
     const plan = {
       ...this.bookings.planFor(ctx, service, proposal.customer.id, checked, party, { offer }),
       notes: proposal.message,
+      answers: proposal.answers,
     };
     return this.bookings.place(ctx, plan, async (tx, place) => {
       const locked = await this.live(tx, id, true, [from]);

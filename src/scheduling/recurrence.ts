@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { Frequency as RFrequency, RRule, type Options, type Weekday as RWeekday } from 'rrule';
 import { BadInput } from '../core/errors';
 import { zonedInstant } from '../core/zoned-time';
-import { Frequency, Weekday } from './scheduling.enums';
+import { Frequency, type Weekday } from './scheduling.enums';
 import type { WallTime } from './working-hours';
 
 export interface RecurrenceSpec {

@@ -260,6 +260,11 @@ export class SchedulingService {
         slot.priceAmount === next.priceAmount;
       if (same) continue;
       Object.assign(slot, next);
+      if (slot.minDeadline) {
+        // Its minimum's deadline moves with its start (a deadline after the start would never be checked in time).
+        Object.assign(slot, slotMinimum(schedule, startsAt));
+        if (slot.minDeadline) tx.effects.addJob(jobs.minimumCapacity(slot.id, slot.minDeadline));
+      }
       changed.push(slot.id);
       records.push({ slot, action: 'slot.updated', before });
     }
@@ -336,7 +341,7 @@ export class SchedulingService {
   private async lockLiveBookings(tx: TxContext, slotId: number, known: Booking[]): Promise<Booking[]> {
     const rows: { id: number }[] = await tx.em.execute(
       `select distinct b.id from booking_slot bs join booking b on b.id = bs.booking_id
-       where bs.slot_id = ? and b.status in ('PENDING_PAYMENT', 'CONFIRMED') and not (b.id = any(?::int[])) order by b.id`,
+       where bs.slot_id = ? and b.status in ('PENDING_PAYMENT', 'PENDING_CONFIRMATION', 'CONFIRMED') and not (b.id = any(?::int[])) order by b.id`,
       [slotId, pgArray(known.map((booking) => booking.id))],
     );
     const locked: Booking[] = [];

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Money } from '../core/money.type';
-import { SlotStatus } from './scheduling.enums';
+import type { SlotStatus } from './scheduling.enums';
 import type { RequestContext } from '../core/context';
 import { preparedRead } from '../core/orm';
 import { availabilityLevel, type DaySummary } from './availability';

@@ -10,7 +10,7 @@ import { BadInput } from '../core/errors';
 import { parseId } from '../core/ids';
 import { monthRange } from '../scheduling/availability';
 import { cellView, type CalendarDay } from './pages/calendar-cell';
-import { pagePolicy } from './security-headers';
+import { embeddablePage } from './embedding';
 import { WEB_ASSETS_PATH } from './web-assets';
 
 export interface CalendarPageDeps {
@@ -47,7 +47,7 @@ export function calendarPage(deps: CalendarPageDeps): Router {
     return result.data as T;
   };
 
-  router.get('/calendar/:providerId', pagePolicy, async (req, res) => {
+  router.get('/calendar/:providerId', embeddablePage(deps.orm), async (req, res) => {
     const providerId = req.params.providerId;
     const asked = typeof req.query.month === 'string' ? req.query.month : undefined;
     try {
@@ -66,7 +66,7 @@ export function calendarPage(deps: CalendarPageDeps): Router {
         res,
         200,
         `${provider.name}: ${monthTitle(month)}`,
-        calendarBody(provider.name, month, provider.services, daysOf),
+        calendarBody(providerId, provider.name, month, provider.services, daysOf),
       );
     } catch (error) {
       // A bad month is the visitor's to fix; an id that is no id names no provider.
@@ -94,6 +94,7 @@ function shiftMonth(month: string, months: number): string {
 }
 
 function calendarBody(
+  providerId: string,
   providerName: string,
   month: string,
   services: ServiceRow[],
@@ -105,7 +106,9 @@ function calendarBody(
   const head = dates
     .map((date) => `<th scope="col"><span>${date.toFormat('ccccc', { locale: 'en' })}</span>${date.day}</th>`)
     .join('');
-  const rows = services.map((service) => serviceRow(service, daysOf.get(service.id) ?? [])).join('\n');
+  const rows = services
+    .map((service) => serviceRow(providerId, month, service, daysOf.get(service.id) ?? []))
+    .join('\n');
   return `<header>
 <h1>${escapeHtml(providerName)}</h1>
 <nav><a rel="prev" href="?month=${shiftMonth(month, -1)}">&larr; ${monthTitle(shiftMonth(month, -1))}</a>
@@ -119,11 +122,11 @@ ${services.length ? '' : '<p>No services are open for booking.</p>'}
 ${rows}
 </tbody>
 </table>
-<p class="legend"><span class="level-high">many seats</span> <span class="level-medium">some</span> <span class="level-low">few</span> <span class="level-none">none</span> · seats left per day, updated live</p>
+<p class="legend"><span class="level-high">many seats</span> <span class="level-medium">some</span> <span class="level-low">few</span> <span class="level-none">none</span> · seats left per day, updated live. Choose a service's name to book it.</p>
 <script src="${WEB_ASSETS_PATH}/calendar.js"></script>`;
 }
 
-function serviceRow(service: ServiceRow, days: CalendarDay[]): string {
+function serviceRow(providerId: string, month: string, service: ServiceRow, days: CalendarDay[]): string {
   const cells = days.map((day) => {
     const view = cellView(day);
     const attributes = Object.entries(view.attributes)
@@ -131,20 +134,23 @@ function serviceRow(service: ServiceRow, days: CalendarDay[]): string {
       .join('');
     return `<td data-service-id="${service.id}"${attributes} class="${view.className}" title="${escapeHtml(view.title)}">${escapeHtml(view.text)}</td>`;
   });
-  return `<tr data-service-id="${service.id}"><th scope="row">${escapeHtml(service.name)}</th>${cells.join('')}</tr>`;
+  return `<tr data-service-id="${service.id}"><th scope="row"><a href="/calendar/${providerId}/${service.id}?month=${month}">${escapeHtml(service.name)}</a></th>${cells.join('')}</tr>`;
 }
 
 function notFound(res: Response, providerId: string): void {
   page(res, 404, 'No such calendar', `<p>There is no provider ${escapeHtml(providerId)}.</p>`);
 }
 
-/** A whole HTML page of the server's own (calendar, booking): `title` is escaped here, `body` is the caller's escaped HTML. */
-export function page(res: Response, status: number, title: string, body: string): void {
+/**
+ * A whole HTML page of the server's own (calendar, booking): `title` is escaped here, `body` is the
+ * caller's escaped HTML; `lang` the language it is written in.
+ */
+export function page(res: Response, status: number, title: string, body: string, lang = 'en'): void {
   res
     .status(status)
     .type('html')
     .send(`<!doctype html>
-<html lang="en">
+<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -3,6 +3,7 @@ import { GraphQLError, type ExecutionResult, type GraphQLSchema, type OperationD
 import { getVariableValues } from 'graphql/execution/values';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
+import { kept } from '../core/kept';
 
 /** Compiled operations kept; the least recently used leaves first. */
 const CACHED_OPERATIONS = 500;
@@ -28,9 +29,9 @@ export function compiledExecution(schema: GraphQLSchema): ApolloServerOptionsWit
         ).errors;
         if (badVariables) return { errors: badVariables };
         const key = `${request.queryHash}:${request.operationName ?? ''}`;
-        let query = compiled.get(key);
-        if (!query)
-          compiled.set(key, (query = compileQuery(schema, request.document, request.operationName ?? undefined)));
+        const query = kept(compiled, key, () =>
+          compileQuery(schema, request.document, request.operationName ?? undefined),
+        );
         if (!isCompiledQuery(query)) return query;
         return asGraphQLErrors(await query.query(undefined, request.context, request.request.variables));
       },

@@ -38,7 +38,10 @@ import { bookingPage } from './booking-page';
 import { jsonBody, MAX_BODY, MAX_JSON_DEPTH, queryLength } from './request-limits';
 import { securityHeaders } from './security-headers';
 import { verifyEmailPage } from './verify-email-page';
+import { managePage } from './manage-page';
+import type { ManageService } from '../guests/manage.service';
 import { calendarPage } from './calendar-page';
+import { servicePage } from './service-page';
 import { explorerPage } from './explorer';
 import type { Links } from '../notifications/links';
 import type { PaymentEventService } from '../payments/payment-events.service';
@@ -50,7 +53,7 @@ import type { ImageService } from '../images/image.service';
 import type { AccountService } from '../accounts/account.service';
 import type { RateLimits } from '../accounts/rate-limits';
 import { imageRoutes } from './uploads';
-import type { Tokens } from './tokens';
+import type { Tokens } from '../accounts/tokens';
 import { packageRoot, WEB_ASSETS_PATH, webAssets } from './web-assets';
 
 /** How long a client may take to send a whole request, headers and body (Node's default is 5 minutes). */
@@ -85,6 +88,7 @@ export interface HttpDeps {
   rateLimits: RateLimits;
   links: Links;
   accounts: AccountService;
+  manage: ManageService;
   settings: HttpSettings;
 }
 
@@ -189,7 +193,12 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
           'actor' in res.locals
             ? (res.locals.actor as Actor | undefined)
             : await deps.tokens.authenticate(deps.orm.em, req.headers.authorization);
-        const context = new LazyContext(deps.orm, deps.clock, { actor, ip: req.ip, userAgent: req.get('user-agent') });
+        const context = new LazyContext(deps.orm, deps.clock, {
+          actor,
+          ip: req.ip,
+          userAgent: req.get('user-agent'),
+          acceptLanguage: req.get('accept-language'),
+        });
         startDeadline(context, deps.settings.operationTimeoutMs);
         return context;
       },
@@ -211,6 +220,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
 
   app.use(WEB_ASSETS_PATH, webAssets());
   app.use(calendarPage({ schema: deps.schema, orm: deps.orm, clock: deps.clock, log: deps.log }));
+  app.use(servicePage({ schema: deps.schema, orm: deps.orm, clock: deps.clock, log: deps.log }));
   app.use(feedRoute({ orm: deps.orm, clock: deps.clock, log: deps.log, feeds: deps.feeds }));
   app.use(
     imageRoutes({
@@ -223,6 +233,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     }),
   );
   app.use(bookingPage({ orm: deps.orm, links: deps.links, log: deps.log }));
+  app.use(managePage({ orm: deps.orm, clock: deps.clock, log: deps.log, manage: deps.manage }));
   app.use(verifyEmailPage({ orm: deps.orm, clock: deps.clock, log: deps.log, accounts: deps.accounts }));
   app.use(stripeWebhook({ orm: deps.orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log: deps.log }));
   app.use(

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
 import { SecretBox } from '../core/secret-box';
 import { PARSE_OPTIONS } from './operation-limits';
-import type { Tokens } from './tokens';
+import type { Tokens } from '../accounts/tokens';
 
 const HEADER = 'Idempotency-Key';
 const MAX_KEY_LENGTH = 255;

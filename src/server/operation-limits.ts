@@ -19,6 +19,7 @@ import { DomainError, type ErrorCode } from '../core/errors';
 import { LRUCache } from 'lru-cache';
 import { OPERATION_LIMITS } from '../core/limits';
 import { takeTurn } from './answer-budget';
+import { kept } from '../core/kept';
 
 /** graphql-js stops parsing past this many tokens, so a huge document costs no more than a small one. */
 export const PARSE_OPTIONS: ParseOptions = { maxTokens: OPERATION_LIMITS.tokens };
@@ -117,14 +118,11 @@ export function cachedCost(
   variables: Record<string, unknown> | undefined,
   operationName?: string | null,
 ): Costed {
-  let costs = keptCosts.get(schema);
-  if (!costs) keptCosts.set(schema, (costs = new LRUCache<string, Costed>({ max: KEPT_COSTS })));
+  const costs = kept(keptCosts, schema, () => new LRUCache<string, Costed>({ max: KEPT_COSTS }));
   const key = createHash('sha256')
     .update(JSON.stringify([query, operationName ?? null, variables ?? {}]))
     .digest('base64');
-  let costed = costs.get(key);
-  if (!costed) costs.set(key, (costed = operationCost(schema, document, variables, operationName)));
-  return costed;
+  return kept(costs, key, () => operationCost(schema, document, variables, operationName));
 }
 
 /**

@@ -2,6 +2,7 @@ import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, getMetadataStorage, type ContainerType, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { AccountResolver } from '../accounts/account.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
+import { BookingAnswersResolver } from '../booking/answers';
 import { AuditEntryResolver, BookingResolver } from '../booking/booking.resolver';
 import { PriceLineResolver } from '../booking/terms.types';
 import { BookingSeriesResolver, SeriesResolver } from '../booking/series.resolver';
@@ -27,12 +28,15 @@ import {
 import { BookingCalendarResolver, CalendarResolver, CalendarSyncResolver } from '../calendars/calendar.resolver';
 import { AvailabilityCheckResolver } from '../scheduling/availability-check.resolver';
 import { SlotMinimumResolver } from '../scheduling/minimum-capacity';
+import { GuestResolver } from '../guests/guest.resolver';
 import type { Domain } from '../domain';
 import { authChecker } from './auth-checker';
 import { countAnswers } from './answer-budget';
 import { enforceDeadlines } from './operation-deadline';
 
-type Factory = [resolver: Function, make: (domain: Domain) => object];
+/** A resolver class: type-graphql makes none itself, the container below hands out the instances. */
+type ResolverClass = abstract new (...args: never[]) => object;
+type Factory = [resolver: ResolverClass, make: (domain: Domain) => object];
 
 /** Every resolver class with how it is made from the domain services it calls. */
 const RESOLVERS: Factory[] = [
@@ -48,6 +52,7 @@ const RESOLVERS: Factory[] = [
   [AvailabilityCheckResolver, (d) => new AvailabilityCheckResolver(d.availabilityChecks)],
   [BookingResolver, (d) => new BookingResolver(d.bookings, d.bookingQueries)],
   [AuditEntryResolver, () => new AuditEntryResolver()],
+  [BookingAnswersResolver, () => new BookingAnswersResolver()],
   [SeriesResolver, (d) => new SeriesResolver(d.series)],
   [BookingSeriesResolver, () => new BookingSeriesResolver()],
   [AuditResolver, (d) => new AuditResolver(d.audits)],
@@ -71,6 +76,7 @@ const RESOLVERS: Factory[] = [
   [ImageResolver, (d) => new ImageResolver(d.images)],
   [ServiceImagesResolver, (d) => new ServiceImagesResolver(d.images)],
   [ProviderAvatarResolver, (d) => new ProviderAvatarResolver(d.images)],
+  [GuestResolver, (d) => new GuestResolver(d.guests, d.manage)],
 ];
 
 /**
@@ -111,9 +117,9 @@ export function buildGraphQLSchema(domain?: Domain): GraphQLSchema {
       field.simple = true;
   }
   const instances = new Map(domain ? RESOLVERS.map(([resolver, make]) => [resolver, make(domain)]) : []);
-  const container: ContainerType = { get: (resolver) => instances.get(resolver as Function) };
+  const container: ContainerType = { get: (resolver) => instances.get(resolver as ResolverClass) };
   const schema = buildSchemaSync({
-    resolvers: RESOLVERS.map(([resolver]) => resolver) as NonEmptyArray<Function>,
+    resolvers: RESOLVERS.map(([resolver]) => resolver) as NonEmptyArray<ResolverClass>,
     container,
     authChecker,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

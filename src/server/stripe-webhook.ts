@@ -28,7 +28,7 @@ export function stripeWebhook(deps: {
           .json({ error: 'Stripe webhooks are not configured (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET)' });
         return;
       }
-      let event;
+      let event: ReturnType<StripeGateway['verifyEvent']>;
       try {
         event = deps.stripe.verifyEvent(
           Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),

@@ -6,6 +6,7 @@ import {
   type GraphQLFormattedError,
 } from 'graphql';
 import { WebSocket } from 'ws';
+import { kept } from '../core/kept';
 
 /** Bytes a socket may have waiting to be sent before it counts as a slow consumer and is closed. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -20,11 +21,11 @@ const SLOW_CONSUMER_CLOSE = 1013;
 const payloads = new WeakMap<object, Map<string, Promise<string>>>();
 
 function payloadOf(event: object, shape: string, render: () => Promise<string>): Promise<string> {
-  let byShape = payloads.get(event);
-  if (!byShape) payloads.set(event, (byShape = new Map()));
-  let payload = byShape.get(shape);
-  if (!payload) byShape.set(shape, (payload = render()));
-  return payload;
+  return kept(
+    kept(payloads, event, () => new Map<string, Promise<string>>()),
+    shape,
+    render,
+  );
 }
 
 export interface RelayTarget {

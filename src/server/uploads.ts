@@ -9,7 +9,7 @@ import type { Clock } from '../core/clock';
 import type { RequestContext } from '../core/context';
 import { BadInput, DomainError } from '../core/errors';
 import type { ImageService } from '../images/image.service';
-import type { Tokens } from './tokens';
+import type { Tokens } from '../accounts/tokens';
 
 /** The largest upload (5 MB, docs/booking.md, "Images and uploads"); a multipart body may carry a little more for its headers. */
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;

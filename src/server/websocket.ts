@@ -31,7 +31,8 @@ import { startDeadline } from './operation-deadline';
 import { SubscriptionRelay, type RelayTarget } from './subscription-relay';
 import { cachedCost, LIMIT_RULES, PARSE_OPTIONS, queryTooLong, refusal } from './operation-limits';
 import { MAX_JSON_DEPTH, nestedTooDeep } from './request-limits';
-import type { TokenSession, Tokens } from './tokens';
+import type { TokenSession, Tokens } from '../accounts/tokens';
+import { kept } from '../core/kept';
 
 const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
 const KEEP_ALIVE_MS = 12_000;
@@ -69,7 +70,7 @@ function operationChecker(schema: GraphQLSchema, introspection: boolean) {
   const documents = new LRUCache<string, DocumentNode | readonly GraphQLError[]>({ max: CHECKED_DOCUMENTS });
   const rules = [...specifiedRules, ...LIMIT_RULES, ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
   const checkDocument = (query: string): DocumentNode | readonly GraphQLError[] => {
-    let document;
+    let document: DocumentNode;
     try {
       document = parse(query, PARSE_OPTIONS);
     } catch (error) {
@@ -86,8 +87,7 @@ function operationChecker(schema: GraphQLSchema, introspection: boolean) {
     if (tooLong) return [tooLong];
     if (nestedTooDeep(payload.variables))
       return [refusal('BAD_REQUEST', `The variables nest deeper than ${MAX_JSON_DEPTH} levels`)];
-    let document = documents.get(payload.query);
-    if (!document) documents.set(payload.query, (document = checkDocument(payload.query)));
+    const document = kept(documents, payload.query, () => checkDocument(payload.query));
     if (Array.isArray(document)) return document;
     const operation = getOperationAST(document as DocumentNode, payload.operationName);
     if (!operation)

@@ -18,8 +18,9 @@ const ARGS = [
 ];
 
 /**
- * A fresh Chromium profile that may reach only `origin`: every request or socket to another host is
- * refused and recorded in `offHost`, which a test expects to stay empty (the pages work offline).
+ * A fresh Chromium profile that may reach only `origin` (and the local fakes of outside services named in
+ * `others`, e.g. Stripe's hosted Checkout page): every request or socket to another host is refused and
+ * recorded in `offHost`, which a test expects to stay empty (the pages work offline).
  */
 export class OfflineBrowser {
   readonly offHost: string[] = [];
@@ -30,7 +31,12 @@ export class OfflineBrowser {
     private readonly profile: string,
   ) {}
 
-  static async launch(origin: string): Promise<OfflineBrowser> {
+  /** `timezoneId`: the zone the browser lives in (the machine's by default). */
+  static async launch(
+    origin: string,
+    others: string[] = [],
+    { timezoneId }: { timezoneId?: string } = {},
+  ): Promise<OfflineBrowser> {
     if (!fs.existsSync(CHROMIUM))
       throw new Error(`The browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
@@ -38,11 +44,13 @@ export class OfflineBrowser {
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
+      timezoneId,
       // The network itself knows no other host either: a request that slipped past routing would fail.
       args: [...ARGS, `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE ${new URL(origin).hostname}`],
     });
     const browser = new OfflineBrowser(context, profile);
-    const elsewhere = (url: URL) => url.host !== host;
+    const allowed = new Set([host, ...others.map((other) => new URL(other).host)]);
+    const elsewhere = (url: URL) => !allowed.has(url.host);
     await context.route(elsewhere, (route) => {
       browser.offHost.push(route.request().url());
       return route.abort('blockedbyclient');

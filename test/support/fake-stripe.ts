@@ -50,6 +50,32 @@ const REFUND_MOVES: Record<RefundState, RefundState[]> = {
 /** Refunds that give (or will give) money back count in the charge's amount_refunded. */
 const COUNTED: ReadonlySet<RefundState> = new Set(['pending', 'requires_action', 'succeeded']);
 
+/**
+ * A Checkout Session (docs.stripe.com/api/checkout/sessions/object): `open` until paid (`complete`, with
+ * payment_status `paid` and the PaymentIntent Stripe made then) or expired (at expires_at, or by the expire
+ * call, which only an open session takes). payment_intent is null until it completes.
+ */
+export interface FakeCheckoutSession {
+  id: string;
+  object: 'checkout.session';
+  status: 'open' | 'complete' | 'expired';
+  payment_status: 'unpaid' | 'paid';
+  mode: 'payment';
+  amount_total: number;
+  currency: string;
+  customer_email: string | null;
+  client_reference_id: string | null;
+  metadata: Record<string, string>;
+  payment_intent: string | null;
+  success_url: string;
+  cancel_url: string | null;
+  expires_at: number;
+  created: number;
+  url: string | null;
+  /** Not Stripe's: the PaymentIntent's metadata to be (payment_intent_data[metadata]). */
+  intentMetadata: Record<string, string>;
+}
+
 export interface Recorded {
   method: string;
   path: string;
@@ -72,6 +98,9 @@ const invalid = (message: string, code?: string, param?: string): [number, unkno
 export class FakeStripe {
   readonly intents = new Map<string, FakeIntent>();
   readonly refunds = new Map<string, FakeRefund>();
+  readonly sessions = new Map<string, FakeCheckoutSession>();
+  /** Where Stripe sends events about Checkout Sessions completed on its hosted page (a server's GraphQL URL). */
+  webhookFor?: string;
   readonly requests: Recorded[] = [];
   /** What the next requests get: normal answers, HTTP 500, or no answer at all. */
   mode: 'ok' | 'error' | 'hang' = 'ok';
@@ -104,6 +133,7 @@ export class FakeStripe {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     let body = '';
     for await (const chunk of req) body += chunk;
+    if (req.url!.startsWith('/c/pay/')) return this.hostedPage(req, res);
     const params = Object.fromEntries(new URLSearchParams(body));
     const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
     this.requests.push({ method: req.method!, path: req.url!, idempotencyKey, params });
@@ -122,6 +152,7 @@ export class FakeStripe {
   }
 
   private answer(method: string, path: string, params: Record<string, string>): [number, unknown] {
+    if (path.startsWith('/v1/checkout/sessions')) return this.checkout(method, path, params);
     if (method === 'POST' && path === '/v1/payment_intents') {
       const intentId = id('pi');
       const intent: FakeIntent = {
@@ -234,6 +265,141 @@ export class FakeStripe {
       404,
       { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path})` } },
     ];
+  }
+
+  /** Checkout Sessions: create (with Stripe's checks on what this server sends), retrieve, expire. */
+  private checkout(method: string, path: string, params: Record<string, string>): [number, unknown] {
+    const now = Math.floor(Date.now() / 1000);
+    const metadataOf = (prefix: string) =>
+      Object.fromEntries(
+        Object.entries(params).flatMap(([key, value]) =>
+          key.startsWith(prefix) ? [[key.slice(prefix.length, -1), value]] : [],
+        ),
+      );
+    if (method === 'POST' && path === '/v1/checkout/sessions') {
+      if (params.mode !== 'payment') return invalid('Missing required param: mode.', 'parameter_missing', 'mode');
+      if (!params.success_url)
+        return invalid('Missing required param: success_url.', 'parameter_missing', 'success_url');
+      const unit = Number(params['line_items[0][price_data][unit_amount]']);
+      const quantity = Number(params['line_items[0][quantity]'] ?? 1);
+      const currency = params['line_items[0][price_data][currency]'];
+      if (!Number.isInteger(unit) || unit < 1 || !currency)
+        return invalid('Invalid line_items[0][price_data]', 'parameter_invalid_integer', 'line_items[0][price_data]');
+      const expiresAt = params.expires_at === undefined ? now + 86_400 : Number(params.expires_at);
+      // "The Epoch time in seconds at which the Checkout Session will expire. It can be anywhere from 30 minutes to 24 hours after Checkout Session creation."
+      if (!Number.isInteger(expiresAt) || expiresAt < now + 1800 - 5 || expiresAt > now + 86_400)
+        return invalid(
+          'The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.',
+          'parameter_invalid_integer',
+          'expires_at',
+        );
+      const sessionId = `cs_test_${randomBytes(12).toString('hex')}`;
+      const session: FakeCheckoutSession = {
+        id: sessionId,
+        object: 'checkout.session',
+        status: 'open',
+        payment_status: 'unpaid',
+        mode: 'payment',
+        amount_total: unit * quantity,
+        currency,
+        customer_email: params.customer_email ?? null,
+        client_reference_id: params.client_reference_id ?? null,
+        metadata: metadataOf('metadata['),
+        payment_intent: null,
+        success_url: params.success_url,
+        cancel_url: params.cancel_url ?? null,
+        expires_at: expiresAt,
+        created: now,
+        url: `${this.url}/c/pay/${sessionId}`,
+        intentMetadata: metadataOf('payment_intent_data[metadata]['),
+      };
+      this.sessions.set(sessionId, session);
+      return [200, this.shown(session)];
+    }
+    const match = /^\/v1\/checkout\/sessions\/([^/]+)(\/expire)?$/.exec(path);
+    const session = match && this.sessions.get(match[1]);
+    if (!match || !session)
+      return [
+        404,
+        { error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such checkout.session' } },
+      ];
+    if (method === 'GET' && !match[2]) return [200, this.shown(session)];
+    if (method === 'POST' && match[2]) {
+      if (session.status !== 'open')
+        return invalid(
+          `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of \`${session.status}\`.`,
+        );
+      this.expireSession(session.id);
+      return [200, this.shown(session)];
+    }
+    return [
+      404,
+      { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path})` } },
+    ];
+  }
+
+  /** A session as the API shows it: an expired or completed one has no url any more. */
+  private shown(session: FakeCheckoutSession): object {
+    const { intentMetadata: _metadata, ...shown } = session;
+    return { ...shown, url: session.status === 'open' ? session.url : null };
+  }
+
+  /** The session expires (its time is up, or it was expired), and the checkout.session.expired event Stripe sends. */
+  expireSession(sessionId: string): Stripe.Event {
+    const session = this.sessions.get(sessionId)!;
+    session.status = 'expired';
+    return this.event('checkout.session.expired', this.shown(session));
+  }
+
+  /**
+   * The customer pays on the hosted page: Stripe makes a succeeded PaymentIntent and completes the session,
+   * and sends checkout.session.completed and payment_intent.succeeded.
+   */
+  completeSession(sessionId: string): Stripe.Event[] {
+    const session = this.sessions.get(sessionId)!;
+    const intentId = id('pi');
+    const intent: FakeIntent = {
+      id: intentId,
+      object: 'payment_intent',
+      amount: session.amount_total,
+      amount_received: session.amount_total,
+      currency: session.currency,
+      status: 'succeeded',
+      client_secret: `${intentId}_secret_${randomBytes(6).toString('hex')}`,
+      metadata: session.intentMetadata,
+      amount_refunded: 0,
+    };
+    this.intents.set(intentId, intent);
+    Object.assign(session, { status: 'complete', payment_status: 'paid', payment_intent: intentId });
+    return [
+      this.event('checkout.session.completed', this.shown(session)),
+      this.event('payment_intent.succeeded', { ...intent }),
+    ];
+  }
+
+  /** The hosted Checkout page: GET shows what is paid and a Pay button; its POST pays, sends the events, and goes back to success_url. */
+  private async hostedPage(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const session = this.sessions.get(req.url!.slice('/c/pay/'.length));
+    const html = (status: number, body: string) => {
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Checkout</title></head><body>${body}</body></html>`,
+      );
+    };
+    if (!session) return html(404, '<h1>Something went wrong</h1>');
+    if (session.status !== 'open') return html(410, `<h1>This checkout session is ${session.status}</h1>`);
+    if (req.method === 'GET')
+      return html(
+        200,
+        `<h1>Pay ${(session.amount_total / 100).toFixed(2)} ${session.currency.toUpperCase()}</h1>
+<p>${session.customer_email ?? ''}</p>
+<form method="post"><label>Card number <input name="card" value="4242 4242 4242 4242"></label><button type="submit">Pay</button></form>`,
+      );
+    for (const event of this.completeSession(session.id)) {
+      if (this.webhookFor) await this.deliver(this.webhookFor, event);
+    }
+    res.writeHead(303, { location: session.success_url });
+    res.end();
   }
 
   /** What the customer's bank does to an intent, and the event Stripe would send about it. */

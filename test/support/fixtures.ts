@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { makeWorkerUtils } from 'graphile-worker';
 import { DateTime } from 'luxon';
 import {
   AvailabilityDocument,
@@ -15,7 +16,7 @@ import {
 } from '../../client/generated/graphql';
 import { VERIFICATION_SUBJECT } from '../../src/notifications/address-mail';
 import { eventually } from './live';
-import { ADMIN, serverMetric, type TestServer } from './server';
+import { ADMIN, serverMetric, startTestServer, type TestServer } from './server';
 
 export interface Account {
   token: string;
@@ -170,11 +171,34 @@ export async function jobsSettled(server: TestServer, tasks?: string[]): Promise
 
 /** Makes the waiting jobs of these tasks due now (after a test clock moved ahead) and waits until they have run. */
 export async function runJobsNow(server: TestServer, ...tasks: string[]): Promise<void> {
-  await server.sql(
-    `update graphile_worker._private_jobs set run_at = now() where locked_at is null and task_id in (select id from graphile_worker._private_tasks where identifier = any($1))`,
-    [tasks],
-  );
+  await rescheduleJobs(server.databaseUrl, { tasks }, { runAt: new Date() });
   await jobsSettled(server, tasks);
+}
+
+/**
+ * Changes waiting jobs (those with these keys or of these tasks that no worker holds) through graphile-worker's
+ * own API, never its private tables.
+ */
+export async function rescheduleJobs(
+  databaseUrl: string,
+  which: { keys?: string[]; tasks?: string[] },
+  change: { runAt?: Date; attempts?: number },
+): Promise<void> {
+  const utils = await makeWorkerUtils({ connectionString: databaseUrl });
+  try {
+    const { rows } = await utils.withPgClient((client) =>
+      client.query<{ id: string }>(
+        'select id::text from graphile_worker.jobs where locked_at is null and (key = any($1) or task_identifier = any($2))',
+        [which.keys ?? [], which.tasks ?? []],
+      ),
+    );
+    await utils.rescheduleJobs(
+      rows.map((row) => row.id),
+      change,
+    );
+  } finally {
+    await utils.release();
+  }
 }
 
 /**
@@ -221,4 +245,13 @@ export async function expectMonthAsSlots(
   expect(days).toEqual(
     [...byDate].sort(([a], [b]) => a.localeCompare(b)).map(([date, [count, free]]) => [date, count, free]),
   );
+}
+
+/** A test file's server (started as startTestServer starts it) with a provider and a customer signed up on it. */
+export async function startWithAccounts(
+  ...settings: Parameters<typeof startTestServer>
+): Promise<{ server: TestServer; owner: Account; customer: Account }> {
+  const server = await startTestServer(...settings);
+  const [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
+  return { server, owner, customer };
 }

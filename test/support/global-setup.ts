@@ -3,7 +3,7 @@ import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import pino from 'pino';
-import { ConfigError } from '../../src/config';
+import { ConfigError } from '../../src/core/errors';
 import { startEmbeddedPostgres } from '../../src/core/database';
 import { migrate } from '../../src/core/migrate';
 import { ormOptions } from '../../src/core/orm';

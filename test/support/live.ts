@@ -2,7 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { Client } from 'graphql-ws';
 import { BookingClient, subscribe } from '../../client/index';
 import WebSocket from 'ws';
-import type { GraphQLResult } from './server';
+import { type GraphQLResult, serverMetric } from './server';
 
 /** A real graphql-ws client on a server's /graphql. */
 export function liveClient(httpUrl: string, token?: string, onClose?: (code: number, reason: string) => void): Client {
@@ -50,7 +50,7 @@ export class Subscription<T, V = Record<string, unknown>> {
   private wake(): void {
     const waiters = this.waiters;
     this.waiters = [];
-    waiters.forEach((wake) => wake());
+    for (const wake of waiters) wake();
   }
 
   /** Resolves once `count` results have arrived, or rejects after `ms`. */
@@ -93,13 +93,19 @@ export function overSocket<T, V>(
   });
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Polls `check` until it holds, or fails after `ms`. */
 export async function eventually(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(100);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Starts `count` subscriptions and waits until the server's hub holds them: a change committed after this is heard. */
+export async function subscribed<T>(server: { url: string }, count: number, start: () => T): Promise<T> {
+  const before = await serverMetric(server.url, 'live_subscriptions');
+  const started = start();
+  await eventually(async () => (await serverMetric(server.url, 'live_subscriptions')) >= before + count);
+  return started;
 }

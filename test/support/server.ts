@@ -147,8 +147,10 @@ export function codes(result: GraphQLResult<unknown>): string[] {
 
 /** How many results answered each way: their codes joined, or OK. */
 export function tally(results: GraphQLResult<unknown>[]): Record<string, number> {
-  return results.reduce<Record<string, number>>((counts, result) => {
+  const counts: Record<string, number> = {};
+  for (const result of results) {
     const key = codes(result).join() || 'OK';
-    return { ...counts, [key]: (counts[key] ?? 0) + 1 };
-  }, {});
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
 }

@@ -32,7 +32,10 @@ export class SilentProxy {
     const upstream = this.track(net.connect(targetPort, '127.0.0.1'));
     client.pipe(upstream);
     upstream.pipe(client);
-    const close = () => [client, upstream].forEach((socket) => socket.destroy());
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+    };
     client.on('close', close);
     upstream.on('close', close);
   }

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { ConfigError, loadConfig, SETTING_NAMES } from '../../src/config';
+import { loadConfig, SETTING_NAMES } from '../../src/config';
+import { ConfigError } from '../../src/core/errors';
 
 /** The variables .env.example names, set or commented out (`# NAME=value`). */
 function exampleNames(): string[] {
@@ -66,7 +67,7 @@ describe('the tree', () => {
   it('points no one at files a user of the project does not have', () => {
     const shared = ['..', 'shared'].join('/');
     const machine = ['', 'work', ''].join('/'); // the folders of the machine the project was written on
-    const pattern = ['CONTRACT', 'md'].join('\\.') + `|${shared.replace(/\./g, '\\.')}|${machine}`;
+    const pattern = `${['CONTRACT', 'md'].join('\\.')}|${shared.replace(/\./g, '\\.')}|${machine}`;
     const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { encoding: 'utf8' })
       .split('\n')
       .filter((file) => file && fs.existsSync(file) && !/(^|\/)package-lock\.json$|\.png$/.test(file));

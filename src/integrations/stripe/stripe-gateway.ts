@@ -45,6 +45,57 @@ export class StripeGateway implements PaymentGateway {
     return { id: intent.id, clientSecret: intent.client_secret, status: intent.status };
   }
 
+  /**
+   * A Stripe Checkout Session paying one amount (a guest's booking), open until `expiresAt` (Stripe accepts
+   * 30 minutes to 24 hours from now); Stripe makes its PaymentIntent, with `metadata`, when it completes.
+   */
+  async createCheckoutSession(input: {
+    amountMinor: number;
+    currency: string;
+    name: string;
+    email: string;
+    metadata: Record<string, string>;
+    returnUrl: string;
+    expiresAt: Date;
+    idempotencyKey: string;
+  }): Promise<{ id: string; url: string }> {
+    const session = await this.stripe.checkout.sessions.create(
+      {
+        mode: 'payment',
+        line_items: [
+          {
+            quantity: 1,
+            price_data: {
+              currency: input.currency.toLowerCase(),
+              unit_amount: input.amountMinor,
+              product_data: { name: input.name },
+            },
+          },
+        ],
+        customer_email: input.email,
+        client_reference_id: input.metadata.bookingId,
+        metadata: input.metadata,
+        payment_intent_data: { metadata: input.metadata },
+        success_url: input.returnUrl,
+        cancel_url: input.returnUrl,
+        expires_at: Math.floor(input.expiresAt.getTime() / 1000),
+      },
+      { idempotencyKey: input.idempotencyKey },
+    );
+    if (!session.url) throw new Error(`Checkout Session ${session.id} has no url`);
+    return { id: session.id, url: session.url };
+  }
+
+  /** Expires a session still open; one already completed or expired is left as it is. */
+  async expireCheckoutSession(id: string): Promise<void> {
+    try {
+      await this.stripe.checkout.sessions.expire(id);
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 400) return;
+      throw error;
+    }
+  }
+
   /** Cancels an intent that can still be cancelled; one already succeeded or cancelled is left as it is. */
   async cancelIntent(id: string): Promise<void> {
     try {

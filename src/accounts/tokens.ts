@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { SignJWT, jwtVerify } from 'jose';
-import type { SessionCheck } from '../accounts/session-check';
+import type { SessionCheck } from './session-check';
 import type { Clock } from '../core/clock';
 import type { Actor } from '../core/context';
 import { Unauthenticated } from '../core/errors';

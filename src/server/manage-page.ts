@@ -1,0 +1,175 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import escapeHtml from 'escape-html';
+import express, { Router, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { partySize } from '../booking/booking-rules';
+import type { Clock } from '../core/clock';
+import type { RequestContext } from '../core/context';
+import { DomainError } from '../core/errors';
+import { formatAmount } from '../core/money';
+import { ManageLinkClosed, type ManageService } from '../guests/manage.service';
+import type { ManagedBooking } from '../guests/guest.types';
+import { readerTime } from '../notifications/mail-time';
+import { byStart, Slot } from '../scheduling/slot.entity';
+import { page } from './calendar-page';
+import { pagePolicy } from './security-headers';
+
+export interface ManagePageDeps {
+  orm: MikroORM;
+  clock: Clock;
+  log: Logger;
+  manage: ManageService;
+}
+
+/** How many of the service's next free slots the page offers to move to. */
+const CHOICES = 40;
+
+/**
+ * GET /manage/:token: the page a booking email's manage link opens (docs/guest-bookings.md), no sign-in.
+ * It shows the booking in its service's zone; its forms POST the actions (confirm, cancel with a reason,
+ * move to another free slot), which ManageService runs as the API's manage mutations do. GET changes
+ * nothing (mail scanners open links). Plain forms: no script, no inline style, under the pages' CSP.
+ */
+export function managePage(deps: ManagePageDeps): Router {
+  const router = Router();
+  const context = (req: Request): RequestContext => ({
+    em: deps.orm.em.fork(),
+    clock: deps.clock,
+    ip: req.ip,
+    userAgent: req.get('user-agent')?.slice(0, 500),
+  });
+  router.use('/manage', pagePolicy, (_req, res, next) => {
+    res.set('cache-control', 'private, no-store'); // Referrer-Policy: no-referrer comes with every answer
+    next();
+  });
+
+  const show = async (
+    req: Request,
+    res: Response,
+    status: number,
+    notice: string,
+    run: () => Promise<ManagedBooking>,
+  ) => {
+    try {
+      const view = await run();
+      const slots = view.canReschedule ? await freeSlots(deps.orm, deps.clock, view) : [];
+      page(res, status, `Booking ${view.booking.reference}`, manageBody(view, slots, notice));
+    } catch (error) {
+      if (error instanceof ManageLinkClosed)
+        return page(
+          res,
+          error.reason === 'EXPIRED' ? 410 : 404,
+          'This link does not open a booking',
+          `<h1>This link does not open a booking</h1><p>${escapeHtml(error.message)}.</p>`,
+        );
+      if (error instanceof DomainError) {
+        // The action was refused (a started booking, a full slot): the booking as it is, and why.
+        const token = req.params.token as string;
+        return show(req, res, 409, error.message, () => deps.manage.view(context(req), token));
+      }
+      deps.log.error({ err: error }, 'manage page failed');
+      page(res, 500, 'Something went wrong', '<p>The booking could not be read. Try again in a moment.</p>');
+    }
+  };
+
+  router.get('/manage/:token', (req, res) =>
+    show(req, res, 200, '', () => deps.manage.view(context(req), req.params.token)),
+  );
+  const form = express.urlencoded({ extended: false, limit: '8kb' });
+  const field = (req: Request, name: string): string | null =>
+    typeof req.body?.[name] === 'string' && req.body[name] !== '' ? req.body[name] : null;
+  router.post('/manage/:token/confirm', form, (req, res) =>
+    show(req, res, 200, 'Your booking is confirmed.', () => deps.manage.confirm(context(req), req.params.token)),
+  );
+  router.post('/manage/:token/cancel', form, (req, res) =>
+    show(req, res, 200, 'Your booking is cancelled.', () =>
+      deps.manage.cancel(context(req), req.params.token, field(req, 'reason')),
+    ),
+  );
+  router.post('/manage/:token/reschedule', form, (req, res) =>
+    show(req, res, 200, 'Your booking was moved.', () =>
+      deps.manage.reschedule(context(req), req.params.token, [field(req, 'slotId') ?? ''], field(req, 'reason')),
+    ),
+  );
+  return router;
+}
+
+/** The service's next open slots with room for the booking's party, other than those it has. */
+async function freeSlots(orm: MikroORM, clock: Clock, view: ManagedBooking): Promise<Slot[]> {
+  const now = clock.now();
+  const seats = partySize(view.booking.party);
+  const taken = new Set(view.booking.times.map((time) => time.startsAt.getTime()));
+  const slots = await orm.em
+    .fork()
+    .find(
+      Slot,
+      { service: Number(view.serviceId), startsAt: { $gt: now } },
+      { orderBy: { startsAt: 'asc' }, limit: 200 },
+    );
+  return slots
+    .filter((slot) => slot.seatsAvailable(now) >= seats && !taken.has(slot.startsAt.getTime()))
+    .sort(byStart)
+    .slice(0, CHOICES);
+}
+
+function manageBody(view: ManagedBooking, slots: Slot[], notice: string): string {
+  const { booking, token } = view;
+  const when = (date: Date) => escapeHtml(readerTime(date, booking.timezone, booking.timezone));
+  const action = (name: string) => `/manage/${encodeURIComponent(token)}/${name}`;
+  const rows: [string, string][] = [
+    ['Service', escapeHtml(booking.serviceName)],
+    ['With', escapeHtml(booking.providerName)],
+    ['Reference', escapeHtml(booking.reference)],
+    [
+      'Status',
+      `<span data-status="${booking.status}">${escapeHtml(booking.status.replace('_', ' ').toLowerCase())}</span>`,
+    ],
+    ...booking.times.map((time): [string, string] => ['When', `${when(time.startsAt)} to ${when(time.endsAt)}`]),
+    [
+      'Party',
+      escapeHtml(
+        `${booking.party.adults} adult(s), ${booking.party.children} child(ren), ${booking.party.infants} infant(s)`,
+      ),
+    ],
+    [
+      'Total',
+      escapeHtml(
+        `${formatAmount(booking.price.total.amount, booking.price.total.currency)} ${booking.price.total.currency}`,
+      ),
+    ],
+    ['Times shown in', escapeHtml(booking.timezone)],
+  ];
+  if (booking.holdExpiresAt) rows.push(['Held until', when(booking.holdExpiresAt)]);
+  if (booking.cancellationReason) rows.push(['Cancellation reason', escapeHtml(booking.cancellationReason)]);
+  const parts = [
+    `<h1>Booking ${escapeHtml(booking.reference)}</h1>`,
+    notice ? `<p role="status">${escapeHtml(notice)}</p>` : '',
+    `<dl>\n${rows.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('\n')}\n</dl>`,
+  ];
+  if (view.canConfirm)
+    parts.push(`<form method="post" action="${action('confirm')}"><button type="submit">Confirm</button></form>`);
+  if (view.checkoutUrl)
+    parts.push(`<p><a href="${escapeHtml(view.checkoutUrl)}" rel="noreferrer">Pay now</a> to confirm it.</p>`);
+  if (view.canReschedule && slots.length > 0)
+    parts.push(`<h2>Move it</h2>
+<form method="post" action="${action('reschedule')}">
+<fieldset><legend>Another time</legend>
+${slots
+  .map(
+    (slot) =>
+      `<label><input type="radio" name="slotId" value="${slot.id}" required> ${when(slot.startsAt)} to ${when(slot.endsAt)}</label><br>`,
+  )
+  .join('\n')}
+</fieldset>
+<label for="move-reason">Why (optional)</label> <input id="move-reason" name="reason" maxlength="2000">
+<button type="submit">Move my booking</button>
+</form>`);
+  if (view.canCancel)
+    parts.push(`<h2>Cancel it</h2>
+<p>What cancelling gives back follows the cancellation policy agreed when booking.</p>
+<form method="post" action="${action('cancel')}">
+<label for="cancel-reason">Why (optional)</label> <input id="cancel-reason" name="reason" maxlength="2000">
+<button type="submit">Cancel my booking</button>
+</form>`);
+  return parts.filter(Boolean).join('\n');
+}

@@ -1,0 +1,117 @@
+import net from 'node:net';
+import type { Page } from 'playwright-core';
+import { BookAsGuestDocument } from '../client/generated/graphql';
+import { OfflineBrowser } from './support/browser';
+import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
+import { createService, dailySlots, daysFromNow, jobsSettled, signUp } from './support/fixtures';
+import { eventually } from './support/live';
+import { Mailbox } from './support/mailbox';
+import { startTestServer, type TestServer } from './support/server';
+
+const mailbox = new Mailbox();
+let stripe: FakeStripe;
+let server: TestServer;
+let browser: OfflineBrowser;
+let freeSlots: string[];
+let paidSlots: string[];
+
+/** A port free now: the server's PUBLIC_URL must be where the browser reaches it (emails and Checkout link back there). */
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** The browser resolves no name but the server's (localhost): the local Stripe is reached by it too. */
+const onLocalhost = (url: string) => url.replace('//127.0.0.1:', '//localhost:');
+
+beforeAll(async () => {
+  stripe = await FakeStripe.start();
+  const port = await freePort();
+  server = await startTestServer({
+    port,
+    publicUrl: `http://localhost:${port}`,
+    smtpUrl: `smtp://127.0.0.1:${await mailbox.start()}`,
+    stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 2000 },
+  });
+  stripe.webhookFor = server.url;
+  browser = await OfflineBrowser.launch(server.url, [onLocalhost(stripe.url)]);
+  const owner = await signUp(server, 'PROVIDER', 'Lido Azzurro');
+  const free = await createService(server, owner, { capacity: 4, priceAmount: '0.00' });
+  freeSlots = (await dailySlots(server, owner, free.id, daysFromNow(3), daysFromNow(5))).map((slot) => slot.id);
+  const paid = await createService(server, owner, { capacity: 4, requiresPayment: true, priceAmount: '25.00' });
+  paidSlots = (await dailySlots(server, owner, paid.id, daysFromNow(3), daysFromNow(4))).map((slot) => slot.id);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await mailbox.stop();
+  await stripe?.stop();
+});
+afterEach(() => {
+  expect(browser.offHost).toEqual([]);
+  expect(browser.errors).toEqual([]);
+});
+
+const guest = (name: string) => ({ name, email: `${name.toLowerCase()}-${Date.now()}@example.test` });
+
+/** The link the latest mail to `address` carries to its booking's manage page. */
+async function manageLink(address: string, count = 1): Promise<string> {
+  await jobsSettled(server);
+  await eventually(async () => mailbox.to(address).length >= count);
+  return /(http:\/\/localhost:\d+\/manage\/\S+)/.exec(mailbox.to(address)[count - 1].text ?? '')![1];
+}
+
+const status = (page: Page) => page.locator('[data-status]').getAttribute('data-status');
+
+describe('a guest in the browser', () => {
+  it('confirms a free booking from the emailed link, moves it to another day and cancels it', async () => {
+    const contact = guest('Giulia');
+    await server.ok(BookAsGuestDocument, { input: { slotIds: [freeSlots[0]], party: { adults: 2 }, contact } });
+    const page = await browser.newPage();
+    await page.goto(await manageLink(contact.email));
+    expect(await status(page)).toBe('PENDING_CONFIRMATION');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('status').getByText('Your booking is confirmed.').waitFor();
+    expect(await status(page)).toBe('CONFIRMED');
+
+    // Keyboard only: pick the first other time, then move.
+    await page.getByRole('radio').first().focus();
+    await page.keyboard.press('Space');
+    await page.getByLabel('Why (optional)').first().fill('one day later');
+    await page.getByRole('button', { name: 'Move my booking' }).click();
+    await page.getByRole('status').getByText('Your booking was moved.').waitFor();
+    const [moved] = await server.sql<{ slot_id: number }>(
+      'select bs.slot_id from booking_slot bs join booking b on b.id = bs.booking_id where b.contact->>$1 = $2',
+      ['email', contact.email],
+    );
+    expect(String(moved.slot_id)).toBe(freeSlots[1]);
+
+    await page.locator('#cancel-reason').fill('we cannot come');
+    await page.getByRole('button', { name: 'Cancel my booking' }).click();
+    await page.getByRole('status').getByText('Your booking is cancelled.').waitFor();
+    expect(await status(page)).toBe('CANCELLED');
+    await page.getByText('we cannot come').waitFor();
+    await page.close();
+  });
+
+  it("pays a paid slot on Stripe's Checkout page and comes back to the confirmed booking", async () => {
+    const contact = guest('Marco');
+    const { bookAsGuest } = await server.ok(BookAsGuestDocument, {
+      input: { slotIds: [paidSlots[0]], party: { adults: 1 }, contact },
+    });
+    const page = await browser.newPage();
+    await page.goto(onLocalhost(bookAsGuest.checkoutUrl!));
+    await page.getByRole('heading', { name: 'Pay 25.00 EUR' }).waitFor();
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await page.waitForURL(/\/manage\//);
+    await jobsSettled(server);
+    await eventually(async () => {
+      await page.reload();
+      return (await status(page)) === 'CONFIRMED';
+    });
+    await page.close();
+  });
+});
