@@ -23,6 +23,19 @@ export interface PaymentGateway {
     metadata: Record<string, string>;
     idempotencyKey: string;
   }): Promise<Intent>;
+  /** A hosted checkout page for a payment (a guest's), open until `expiresAt`; its intent carries `metadata`. */
+  createCheckoutSession(input: {
+    amountMinor: number;
+    currency: string;
+    name: string;
+    email: string;
+    metadata: Record<string, string>;
+    returnUrl: string;
+    expiresAt: Date;
+    idempotencyKey: string;
+  }): Promise<{ id: string; url: string }>;
+  /** Expires a checkout still open; one already completed or expired is left as it is. */
+  expireCheckoutSession(id: string): Promise<void>;
   /** Cancels an intent that can still be cancelled; one already succeeded or cancelled is left as it is. */
   cancelIntent(id: string): Promise<void>;
   /** Asks for a refund; one the gateway refuses for good is answered as a failed refund, anything else is thrown. */
