@@ -259,9 +259,9 @@ describe('schedules, blackouts and slots', () => {
         cancellationReason: 'Storm warning',
         refunded: { amount: '40.00' },
       });
-      expect(stripe.calls(/^\/v1\/refunds$/).filter((call) => call.params.payment_intent === intentId)).toEqual([
-        expect.objectContaining({ params: expect.objectContaining({ payment_intent: intentId, amount: '4000' }) }),
-      ]);
+      expect(stripe.distinctCalls(/^\/v1\/refunds$/).filter((call) => call.params.payment_intent === intentId)).toEqual(
+        [expect.objectContaining({ params: expect.objectContaining({ payment_intent: intentId, amount: '4000' }) })],
+      );
       expect((await storedMails(server, customer.email)).map((mail) => mail.subject)).toContainEqual(
         expect.stringMatching(/^Booking cancelled/),
       );

@@ -214,7 +214,7 @@ describe('money rules of a discount', () => {
     await jobsSettled(server);
     expect(
       stripe
-        .calls(/^\/v1\/refunds$/)
+        .distinctCalls(/^\/v1\/refunds$/)
         .filter((call) => call.params.payment_intent === intentId)
         .map((call) => call.params.amount),
     ).toEqual(['7920']);

@@ -130,6 +130,17 @@ export class FakeStripe {
     return this.requests.filter((request) => path.test(request.path));
   }
 
+  /** The requests to `path` as Stripe acts on them: a retry with the same idempotency key is the same request (replayed). */
+  distinctCalls(path: RegExp): Recorded[] {
+    const seen = new Set<string>();
+    return this.calls(path).filter((call) => {
+      if (!call.idempotencyKey) return true;
+      if (seen.has(call.idempotencyKey)) return false;
+      seen.add(call.idempotencyKey);
+      return true;
+    });
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     let body = '';
     for await (const chunk of req) body += chunk;
