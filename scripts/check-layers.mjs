@@ -31,11 +31,6 @@ const EXCEPTIONS = [
     why: "a request's actor carries its role (a type); role.ts is imported from 40 files",
   },
   { from: 'src/core/orm.ts', to: 'src/entities.ts', why: 'MikroORM is started with every entity class' },
-  {
-    from: 'src/calendars/oauth-routes.ts',
-    to: 'src/server/calendar-page.ts',
-    why: 'a route file in calendars/: to move to server/ once the Microsoft 365 work on calendars/ has merged',
-  },
 ];
 
 function sources(dir) {

@@ -15,7 +15,7 @@ import { LiveHub } from './live/live-hub';
 import { CHANNELS } from './live/live-events';
 import { liveListener } from './live/live-listener';
 import { LiveService } from './live/live.service';
-import { Mailer } from './notifications/mailer';
+import { Mailer } from './integrations/smtp/smtp-mailer';
 import { createHttpServer } from './server/http';
 import { chargeMutations } from './server/mutation-budget';
 import { attachWebSocket } from './server/websocket';

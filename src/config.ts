@@ -2,12 +2,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import type { HoldSettings } from './booking/hold-policy';
-import type { GoogleSettings } from './calendars/google-client';
+import type { GoogleSettings } from './integrations/google/google-client';
 import { MICROSOFT_DEFAULTS, type MicrosoftSettings } from './integrations/microsoft/microsoft-auth';
-import type { ZoomSettings } from './calendars/zoom-client';
+import type { ZoomSettings } from './integrations/zoom/zoom-client';
 import { WHEREBY_DEFAULTS, type WherebySettings } from './integrations/whereby/whereby-client';
 import type { ImageSettings } from './images/image-storage';
-import type { StripeSettings } from './payments/stripe-gateway';
+import type { StripeSettings } from './integrations/stripe/stripe-gateway';
 import type { WebhookSettings } from './webhooks/webhook-sender';
 import { ConfigError } from './core/errors';
 

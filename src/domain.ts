@@ -14,14 +14,10 @@ import { BookingQueryService } from './booking/booking-query.service';
 import { BookingService } from './booking/booking.service';
 import { SeriesService } from './booking/series.service';
 import { CalendarFeedService } from './calendars/feed.service';
-import { ZoomClient } from './calendars/zoom-client';
-import { ZoomMeetings } from './calendars/zoom.service';
-import { WherebyClient } from './integrations/whereby/whereby-client';
-import { WherebyMeetings } from './integrations/whereby/whereby-meetings';
+import type { ZoomMeetings } from './integrations/zoom/zoom-meetings';
+import type { WherebyMeetings } from './integrations/whereby/whereby-meetings';
 import { calendarListener, CalendarSyncer } from './calendars/calendar-sync';
 import { CalendarService } from './calendars/calendar.service';
-import { GoogleApi } from './calendars/google-client';
-import { MicrosoftCalendar } from './calendars/microsoft-calendar';
 import { OAuthFlows } from './calendars/oauth-flow';
 import { CatalogService } from './catalog/catalog.service';
 import type { Config } from './config';
@@ -38,7 +34,8 @@ import { Links } from './notifications/links';
 import { NotificationService } from './notifications/notification.service';
 import { PaymentEventService } from './payments/payment-events.service';
 import { PaymentService } from './payments/payment.service';
-import { StripeGateway } from './payments/stripe-gateway';
+import type { StripeGateway } from './integrations/stripe/stripe-gateway';
+import { buildIntegrations } from './integrations/registry';
 import { auditProposal } from './proposals/proposal-events';
 import { ProposalService } from './proposals/proposal.service';
 import { promoUses } from './promotions/promo-uses';
@@ -131,28 +128,19 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const links = new Links(config);
   const notifications = new NotificationService(links, config.followUpHours);
   const lifecycle = new BookingLifecycle(events);
-  const zoom = new ZoomMeetings(config.zoom ? new ZoomClient(config.zoom) : undefined, lifecycle);
-  const whereby = new WherebyMeetings(config.whereby ? new WherebyClient(config.whereby) : undefined, lifecycle);
-  const catalog = new CatalogService(events, {
-    zoom: zoom.configured,
-    whereby: whereby.configured,
-    teams: config.microsoft?.teams ?? false,
-  });
-  const stripe = config.stripe ? new StripeGateway(config.stripe) : undefined;
+  const integrations = buildIntegrations(config, lifecycle);
+  const { zoom, whereby } = integrations.meetings;
+  const catalog = new CatalogService(events, integrations.meetingProviders);
+  const stripe = integrations.payments;
   const payments = new PaymentService(stripe, config.holdMinutes, lifecycle, log);
   const offers = new WaitlistOffers(events, config.waitlistOfferHours);
   const bookings = new BookingService(lifecycle, payments);
   const waitlist = new WaitlistService(catalog, bookings, offers);
-  const google = config.google ? new GoogleApi(config.google, `${config.publicUrl}/oauth/google/callback`) : undefined;
-  const microsoft = config.microsoft
-    ? new MicrosoftCalendar(config.microsoft, `${config.publicUrl}/oauth/microsoft/callback`)
-    : undefined;
-  const calendarTokens = new SecretBox(config.google?.tokenKey ?? config.microsoft?.tokenKey, 'CALENDAR_TOKEN_KEY');
+  const calendarTokens = new SecretBox(integrations.calendarTokenKey, 'CALENDAR_TOKEN_KEY');
   const scheduling = new SchedulingService(catalog, lifecycle, bookings, events);
-  const calendarSync =
-    google || microsoft
-      ? new CalendarSyncer({ google, microsoft }, calendarTokens, notifications, links, lifecycle)
-      : undefined;
+  const calendarSync = Object.values(integrations.calendars).some(Boolean)
+    ? new CalendarSyncer(integrations.calendars, calendarTokens, notifications, links, lifecycle)
+    : undefined;
 
   events
     .on(
@@ -161,8 +149,9 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
       (tx, change) => announceBooking(tx, change.booking.id),
       (tx, change) => notifications.bookingChanged(tx, change),
       webhookListeners.bookingChanged,
-      (tx, change) => zoom.bookingChanged(tx, change),
-      (tx, change) => whereby.bookingChanged(tx, change),
+      ...Object.values(integrations.meetings).map(
+        (meetings) => (tx: TxContext, change: BookingChanged) => meetings.bookingChanged(tx, change),
+      ),
       calendarListener,
       promoUses,
       countChange,
@@ -220,8 +209,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     zoom,
     whereby,
     calendars: new CalendarService(
-      google,
-      microsoft,
+      integrations.calendars,
       calendarTokens,
       new OAuthFlows(config.publicUrl, createHmac('sha256', config.jwtSecret).update('oauth-pkce').digest('hex')),
     ),

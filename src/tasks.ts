@@ -4,14 +4,19 @@ import type { Clock } from './core/clock';
 import { systemContext } from './core/context';
 import type { Domain } from './domain';
 import type { TaskName } from './jobs';
-import type { Mailer } from './notifications/mailer';
+import type { MailTransport } from './notifications/mail-transport';
 import { sendMessage } from './notifications/send-message';
 
 /**
  * Every background job (declared in `jobs.ts`), each a call into the domain with a context of its own:
  * a fresh EntityManager, the server's clock, and no actor. Payloads are typed by graphile-worker.
  */
-export function taskList(orm: MikroORM, domain: Domain, mailer: Mailer, clock: Clock): { [K in TaskName]: Task<K> } {
+export function taskList(
+  orm: MikroORM,
+  domain: Domain,
+  mailer: MailTransport,
+  clock: Clock,
+): { [K in TaskName]: Task<K> } {
   const ctx = () => systemContext(orm, clock);
   return {
     booking_mail: ({ bookingId, kind, sequence, change }) =>

@@ -8,7 +8,7 @@ import { systemClock } from './core/clock';
 import { openOrm } from './core/orm';
 import { stopInOrder } from './core/shutdown';
 import { createDomain } from './domain';
-import { Mailer } from './notifications/mailer';
+import { Mailer } from './integrations/smtp/smtp-mailer';
 import { JobRunner } from './core/worker';
 import { metrics } from './core/metrics';
 import { startMetricsServer } from './server/metrics-server';

@@ -2,7 +2,7 @@ import { MeetingProvider } from '../catalog/service.enums';
 import type { TxContext } from '../core/context';
 import { statement, type StatementParts } from '../core/effects';
 import { jobs } from '../jobs';
-import type { Intent } from '../payments/stripe-gateway';
+import type { Intent } from '../payments/payment-gateway';
 import type { BookingFacts } from './booking-events';
 import type { BookingLifecycle } from './booking-lifecycle';
 import type { BookingPlan } from './booking-plan';

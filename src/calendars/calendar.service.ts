@@ -14,8 +14,8 @@ import { CalendarBusy, CalendarConnection, CalendarSync } from './calendar.entit
 import { CalendarConnectionStatus, CalendarSyncStatus } from './calendar.enums';
 import { CALENDAR_CONNECTION_STATES } from './calendar.state';
 import { CALENDAR_NAMES, type CalendarFailure, type CalendarKind } from './calendar-api';
-import { googleFailure, type GoogleApi } from './google-client';
-import { microsoftFailure, type MicrosoftCalendar } from './microsoft-calendar';
+import { googleFailure, type GoogleApi } from '../integrations/google/google-client';
+import { microsoftFailure, type MicrosoftCalendar } from '../integrations/microsoft/microsoft-calendar';
 import type { ConsentPage, ConsentProvider, OAuthFlows } from './oauth-flow';
 
 const { ACTIVE, DISCONNECTED } = CalendarConnectionStatus;
@@ -34,12 +34,18 @@ interface ConnectedAccount {
 
 /** A provider's calendar accounts: connecting one (OAuth consent), listing, blocking, resyncing, disconnecting. */
 export class CalendarService {
+  private readonly google: GoogleApi | undefined;
+  private readonly microsoft: MicrosoftCalendar | undefined;
+
+  /** `calendars`: the adapters the settings turned on (src/integrations/registry.ts). */
   constructor(
-    private readonly google: GoogleApi | undefined,
-    private readonly microsoft: MicrosoftCalendar | undefined,
+    calendars: { google?: GoogleApi; microsoft?: MicrosoftCalendar },
     private readonly tokens: SecretBox,
     readonly flows: OAuthFlows,
-  ) {}
+  ) {
+    this.google = calendars.google;
+    this.microsoft = calendars.microsoft;
+  }
 
   private configured(kind: CalendarKind): void {
     if (!this[kind])

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../core/context';
 import { unconfirmedNotice } from './address-mail';
 import type { Links } from './links';
-import type { Mailer, OutgoingMail } from './mailer';
+import type { MailTransport, OutgoingMail } from './mail-transport';
 import { Message } from './message.entity';
 
 /**
@@ -29,7 +29,7 @@ function outgoing(message: Message, links: Links, now: Date): OutgoingMail | nul
  */
 export async function sendMessage(
   ctx: RequestContext,
-  mailer: Mailer,
+  mailer: MailTransport,
   links: Links,
   messageId: number,
   lastAttempt: boolean,

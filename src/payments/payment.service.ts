@@ -21,7 +21,7 @@ import type { Payment } from './payment.entity';
 import { PaymentDiscrepancy } from './payment-discrepancy.entity';
 import { PAYMENT_STATES, REFUND_STATES } from './payment.state';
 import { Refund } from './refund.entity';
-import type { BankRefund, Intent, StripeGateway } from './stripe-gateway';
+import type { BankRefund, Intent, PaymentGateway } from './payment-gateway';
 
 const PAID = new Set([PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED]);
 
@@ -60,13 +60,13 @@ export interface StripeRefundObject {
 /** Card money of bookings through Stripe: starting a payment, stopping one, and giving money back. */
 export class PaymentService {
   constructor(
-    private readonly gateway: StripeGateway | undefined,
+    private readonly gateway: PaymentGateway | undefined,
     readonly holdMinutes: number,
     private readonly lifecycle: BookingLifecycle,
     private readonly log: Logger,
   ) {}
 
-  assertConfigured(): StripeGateway {
+  assertConfigured(): PaymentGateway {
     if (!this.gateway)
       throw new DomainError(
         'PAYMENTS_NOT_CONFIGURED',

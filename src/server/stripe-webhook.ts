@@ -2,7 +2,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { PaymentEventService } from '../payments/payment-events.service';
-import type { StripeGateway } from '../payments/stripe-gateway';
+import type { StripeGateway } from '../integrations/stripe/stripe-gateway';
 
 /** Far above any Stripe event we act on; larger bodies are refused unread (413). */
 const MAX_BODY = '512kb';

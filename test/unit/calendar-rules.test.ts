@@ -1,7 +1,7 @@
 import { runsOf } from '../../src/booking/booking-runs';
 import { bookingIdOfEvent, eventIdOf } from '../../src/calendars/calendar-event';
 import { retryDelayMs } from '../../src/calendars/calendar-sync';
-import { googleFailure } from '../../src/calendars/google-client';
+import { googleFailure } from '../../src/integrations/google/google-client';
 import { retryAfterSeconds } from '../../src/core/retry-after';
 import { loadConfig } from '../../src/config';
 import { SecretBox } from '../../src/core/secret-box';

@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import type { BankRefund, Intent, PaymentGateway } from '../../payments/payment-gateway';
 
 export interface StripeSettings {
   secretKey: string;
@@ -7,25 +8,11 @@ export interface StripeSettings {
   timeoutMs?: number;
 }
 
-/** What Stripe said of a refund: its id and status (pending, requires_action, succeeded, failed, canceled). */
-export interface BankRefund {
-  id: string | null;
-  status: string | null;
-  failureReason?: string | null;
-}
-
-/** A PaymentIntent as far as we use it. */
-export interface Intent {
-  id: string;
-  clientSecret: string | null;
-  status: string;
-}
-
 /**
  * The parts of Stripe's API this server uses. Every call that moves money carries an idempotency key, so a
  * retry (Stripe's own network retries, or a job run again after a crash) never charges or refunds twice.
  */
-export class StripeGateway {
+export class StripeGateway implements PaymentGateway {
   private readonly stripe: Stripe;
 
   constructor(private readonly settings: StripeSettings) {

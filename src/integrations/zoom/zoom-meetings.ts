@@ -1,10 +1,10 @@
-import type { BookingChanged } from '../booking/booking-events';
-import type { BookingLifecycle } from '../booking/booking-lifecycle';
-import { BookingStatus } from '../booking/booking.enums';
-import { lockBookingWhere } from '../booking/booking-locks';
-import { MeetingProvider } from '../catalog/service.enums';
-import { inOneStatement, inTransaction, type RequestContext, type TxContext } from '../core/context';
-import { GONE, queueMeetingJob, runMeetingJob } from '../integrations/meeting-jobs';
+import type { BookingChanged } from '../../booking/booking-events';
+import type { BookingLifecycle } from '../../booking/booking-lifecycle';
+import { BookingStatus } from '../../booking/booking.enums';
+import { lockBookingWhere } from '../../booking/booking-locks';
+import { MeetingProvider } from '../../catalog/service.enums';
+import { inOneStatement, inTransaction, type RequestContext, type TxContext } from '../../core/context';
+import { GONE, queueMeetingJob, runMeetingJob } from '../meeting-jobs';
 import { type ZoomClient, ZoomError, type ZoomMeeting, type ZoomMeetingTerms } from './zoom-client';
 
 interface MeetingState {

@@ -1,12 +1,8 @@
-import { IntegrationError } from '../integrations/integration-error';
-import {
-  isPersonalTenant,
-  type MicrosoftSettings,
-  type TokenCacheStore,
-} from '../integrations/microsoft/microsoft-auth';
-import { graphFailure, MicrosoftClient, type MicrosoftGraph } from '../integrations/microsoft/microsoft-graph';
-import type { BusyPeriod, CalendarAccount, CalendarApi, CalendarFailure } from './calendar-api';
-import type { CalendarEvent, StoredEvent } from './calendar-event';
+import { IntegrationError } from '../integration-error';
+import { isPersonalTenant, type MicrosoftSettings, type TokenCacheStore } from './microsoft-auth';
+import { graphFailure, MicrosoftClient, type MicrosoftGraph } from './microsoft-graph';
+import type { BusyPeriod, CalendarAccount, CalendarApi, CalendarFailure } from '../../calendars/calendar-api';
+import type { CalendarEvent, StoredEvent } from '../../calendars/calendar-event';
 
 /** How far ahead a resync reads the dedicated calendar (calendarView needs an end; bookings are taken at most this far ahead in practice). */
 const LIST_AHEAD_MS = 5 * 365 * 86_400_000;

@@ -4,8 +4,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
 import { systemContext } from '../core/context';
-import { page } from '../server/calendar-page';
-import type { ConsentPage, ConsentProvider, OAuthFlows } from './oauth-flow';
+import { page } from './calendar-page';
+import type { ConsentPage, ConsentProvider, OAuthFlows } from '../calendars/oauth-flow';
 
 export interface OAuthRouteDeps {
   orm: MikroORM;

@@ -1,8 +1,8 @@
 import { auth, calendar, type calendar_v3 } from '@googleapis/calendar';
 import { oauth2 } from '@googleapis/oauth2';
-import { retryAfterSeconds } from '../core/retry-after';
-import type { BusyPeriod, CalendarAccount, CalendarApi, CalendarFailure } from './calendar-api';
-import type { CalendarEvent, StoredEvent } from './calendar-event';
+import { retryAfterSeconds } from '../../core/retry-after';
+import type { BusyPeriod, CalendarAccount, CalendarApi, CalendarFailure } from '../../calendars/calendar-api';
+import type { CalendarEvent, StoredEvent } from '../../calendars/calendar-event';
 import { googleEventBody, meetLinkOf, storedEvent } from './google-event';
 
 /** GOOGLE_CLIENT_ID / _SECRET, GOOGLE_API_URL (every Google call goes there when set), the call timeout, CALENDAR_TOKEN_KEY. */

@@ -1,5 +1,5 @@
 import type { calendar_v3 } from '@googleapis/calendar';
-import type { CalendarEvent, StoredEvent } from './calendar-event';
+import type { CalendarEvent, StoredEvent } from '../../calendars/calendar-event';
 
 /** An event as the server writes it to a dedicated Google calendar. */
 export type GoogleEventBody = calendar_v3.Schema$Event & { id: string };

@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
-import type { CalendarFeedService } from './feed.service';
+import type { CalendarFeedService } from '../calendars/feed.service';
 
 export interface FeedRouteDeps {
   orm: MikroORM;

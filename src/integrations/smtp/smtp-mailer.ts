@@ -1,20 +1,12 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Logger } from 'pino';
-import type { Message } from './message.entity';
-
-/** What is sent: a stored message, or what stands in for it (send-message.ts). */
-export type OutgoingMail = Pick<Message, 'id' | 'to' | 'subject' | 'text' | 'html'> & {
-  calendar?: string | null;
-  moreInvites?: string[];
-};
-import { isPlainAddress } from '../accounts/email';
-import { oneLine } from './booking-mail';
-
-export type Delivery = { outcome: 'sent' | 'logged' } | { outcome: 'refused'; error: string };
+import { isPlainAddress } from '../../accounts/email';
+import { oneLine } from '../../notifications/booking-mail';
+import type { Delivery, MailTransport, OutgoingMail } from '../../notifications/mail-transport';
 
 /** Sends stored messages over SMTP_URL; without it, logs them instead. */
-export class Mailer {
+export class Mailer implements MailTransport {
   private readonly transport?: Transporter;
 
   constructor(

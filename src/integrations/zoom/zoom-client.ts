@@ -1,4 +1,4 @@
-import { retryAfterSeconds } from '../core/retry-after';
+import { retryAfterSeconds } from '../../core/retry-after';
 
 /** Zoom server-to-server OAuth credentials; `apiUrl` points every call, the token's too, at another host (tests). */
 export interface ZoomSettings {
