@@ -1,9 +1,11 @@
 import type { ParsedMail } from 'mailparser';
 import {
+  AcceptProposalDocument,
   BookDocument,
   CancelBookingDocument,
   CreateSlotDocument,
   MyLanguageDocument,
+  ProposeDocument,
   SignUpDocument,
   UpdateMyLanguageDocument,
 } from '../client/generated/graphql';
@@ -85,6 +87,56 @@ describe("emails in the reader's language", () => {
     expect(cancelled.subject).toBe(`Prenotazione annullata: Ombrellone (${book.reference})`);
     expect(cancelled.text).toContain('Annullata da: il cliente (Giulia)');
     expect(cancelled.text).toContain('Motivo: Piove');
+  });
+
+  it('proposal emails: each reader in their own language, the Italian provider and customer in Italian, the English provider in English', async () => {
+    const customer = await signUp(server, 'CUSTOMER', 'Chiara', { timezone: 'Europe/Rome', locale: 'it' });
+    const italianOwner = await signUp(server, 'PROVIDER', 'Bagni Marconi', { timezone: 'Europe/Rome', locale: 'it' });
+    const proposeTo = async (provider: Account, name: string) => {
+      const service = await createService(server, provider, { name, bookingMode: 'APPROVAL' });
+      const { createSlot: slot } = await server.ok(
+        CreateSlotDocument,
+        { serviceId: service.id, startsAt: '2027-01-16T08:00:00Z', endsAt: '2027-01-16T09:00:00Z' },
+        provider.token,
+      );
+      const { propose } = await server.ok(
+        ProposeDocument,
+        { input: { slotIds: [slot.id], party: { adults: 2, children: 1 }, message: 'Con il cane' } },
+        customer.token,
+      );
+      return propose;
+    };
+
+    const first = await proposeTo(italianOwner, 'Cabina');
+    const [received] = await delivered(italianOwner.email, 'Cabina');
+    expect(received.subject).toBe('Nuova proposta di prenotazione: Cabina');
+    for (const line of [
+      'Nuova proposta di prenotazione.',
+      'Servizio: Cabina',
+      'Proposta da: Chiara',
+      'Orario: sab 16 gen 2027, 09:00 – 10:00 (CET)',
+      'Persone: 2 adulti, 1 bambini, 0 neonati',
+      'Prezzo proposto: 60.00 EUR',
+      '- sab 16 gen 2027, 09:00 (CET): 2 adulti x 20.00 EUR = 40.00 EUR',
+      'Messaggio: Con il cane',
+      'Rispondi entro: ',
+      // No front end is set here: the API calls to answer with are named instead of a link.
+      `Id della proposta: ${first.id} (rispondi con acceptProposal, counterPropose o declineProposal nell’API)`,
+    ])
+      expect(received.text).toContain(line);
+
+    // The English provider reads the same customer's proposal in English; the customer's answer comes in Italian.
+    const proposal = await proposeTo(owner, 'Pedalò');
+    const [toOwner] = await delivered(owner.email, 'Pedalò');
+    expect(toOwner.subject).toBe('New booking proposal: Pedalò');
+    expect(toOwner.text).toContain('Proposed by: Chiara');
+    expect(toOwner.text).toContain('Party: 2 adult(s), 1 child(ren), 0 infant(s)');
+    await server.ok(AcceptProposalDocument, { id: proposal.id }, owner.token);
+    const [accepted] = await delivered(customer.email, 'La tua proposta è stata accettata');
+    expect(accepted.subject).toBe('La tua proposta è stata accettata: Pedalò');
+    expect(accepted.text).toContain('Orario: sab 16 gen 2027, 09:00 – 10:00 (CET)');
+    expect(accepted.text).toMatch(/Prenotazione: \S+, 60\.00 EUR, non pagata con carta qui/);
+    expect(accepted.text).toContain(`Id della proposta: ${proposal.id}`);
   });
 
   it("takes the sign-up request's Accept-Language when no locale is given, and refuses a language it does not have", async () => {

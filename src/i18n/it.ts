@@ -96,6 +96,45 @@ export const it: Record<MessageKey, string> = {
   'waitlist.claimApi': 'Prendilo con claimWaitlistOffer(id: "{id}") nell’API.',
   'waitlist.claim': 'Prendi il tuo posto',
 
+  // Proposal emails (src/notifications/proposal-mail.ts): subjects, and the first line of each.
+  'proposal.received': 'Nuova proposta di prenotazione',
+  'proposal.accepted': 'La tua proposta è stata accettata',
+  'proposal.declined': 'La tua proposta è stata rifiutata',
+  'proposal.withdrawn': 'Una proposta è stata ritirata',
+  'proposal.expired': 'La tua proposta è scaduta senza risposta',
+  'proposal.countered': 'La tua proposta ha una controproposta',
+  'proposal.counter_accepted': 'La tua controproposta è stata accettata',
+  'proposal.proposedBy': 'Proposta da: {value}',
+  'proposal.slot': 'Orario: {value}',
+  'proposal.slotId': 'orario {id}',
+  'proposal.proposedPrice': 'Prezzo proposto: {value}',
+  'proposal.offerPrice': 'Prezzo della controproposta: {value}',
+  'proposal.line': '- {slot}: {count} {category} x {unit} = {amount}',
+  'proposal.tax': '- imposte: {value}',
+  'category.ADULT': 'adulti',
+  'category.CHILD': 'bambini',
+  'category.INFANT': 'neonati',
+  'proposal.message': 'Messaggio: {value}',
+  'proposal.answerBy': 'Rispondi entro: {value}',
+  'proposal.offered': 'Proposto invece:',
+  'proposal.theirMessage': 'Il suo messaggio: {value}',
+  'proposal.acceptBy': 'Accetta entro: {value}',
+  'proposal.free': 'Prenotazione: {reference}, gratuita',
+  'proposal.payOffline':
+    'Prenotazione: {reference}, {total}, non pagata con carta qui: paga il fornitore come concordato con lui',
+  'proposal.booking': 'Prenotazione: {reference}',
+  'proposal.toPay': 'Da pagare: {total} con carta',
+  'proposal.payBy':
+    'Paga entro: {time}. Fino ad allora i posti restano riservati per te; se non paghi, vengono liberati.',
+  'proposal.payAt': 'Come pagare: apri {link} e paga con carta.',
+  'proposal.payApi':
+    'Come pagare: nell’app da cui hai inviato la proposta, che completa il pagamento con carta tramite Stripe (il payment.clientSecret di booking(id: "{id}") nell’API).',
+  'proposal.id': 'Id della proposta: {id}',
+  'proposal.apiReceived':
+    'Id della proposta: {id} (rispondi con acceptProposal, counterPropose o declineProposal nell’API)',
+  'proposal.apiCountered': 'Id della proposta: {id} (rispondi con acceptCounterProposal nell’API)',
+  'proposal.open': 'Apri la proposta',
+
   // What a guest's address gets (src/notifications/guest-mail.ts): fixed texts, no words of the booker's.
   'guest.made': 'Una prenotazione ({reference}) è stata fatta con questo indirizzo email su {site}.',
   'guest.held':

@@ -225,6 +225,7 @@ export class NotificationService {
       const booking = proposal.booking?.getEntity() ?? null;
       const { subject, text, html } = proposalMail(kind, proposal, service, proposal.slots.getItems().sort(byStart), {
         zone: recipient.timezone,
+        locale: recipient.locale,
         link: this.links.proposal(proposal.id),
         customerName: proposal.customer.getEntity().name,
         booking,

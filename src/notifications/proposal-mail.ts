@@ -4,6 +4,7 @@ import { BookingStatus } from '../booking/booking.enums';
 import { lineAmount, priceOf, unitPrice, type PriceLine } from '../booking/pricing';
 import type { Service } from '../catalog/service.entity';
 import type { Proposal } from '../proposals/proposal.entity';
+import { translator, type Translate } from '../i18n';
 import { byStart, type Slot } from '../scheduling/slot.entity';
 import { mailBody, moneyText, oneLine } from './booking-mail';
 import { readerRange, readerTime } from './mail-time';
@@ -16,16 +17,6 @@ export type ProposalMailKind =
   | 'expired'
   | 'countered'
   | 'counter_accepted';
-
-const SUBJECTS: Record<ProposalMailKind, string> = {
-  received: 'New booking proposal',
-  accepted: 'Your proposal was accepted',
-  declined: 'Your proposal was declined',
-  withdrawn: 'A proposal was withdrawn',
-  expired: 'Your proposal expired without an answer',
-  countered: 'Your proposal has a counter-offer',
-  counter_accepted: 'Your counter-offer was accepted',
-};
 
 /** Who reads each proposal email: the provider learns of new and withdrawn ones, the customer of the answer. */
 export const PROPOSAL_MAIL_TO: Record<ProposalMailKind, 'provider' | 'customer'> = {
@@ -41,6 +32,8 @@ export const PROPOSAL_MAIL_TO: Record<ProposalMailKind, 'provider' | 'customer'>
 /** The reader of a proposal email and what it tells them besides the proposal. */
 export interface ProposalReader {
   zone: string;
+  /** The reader's language (`User.locale`): every word of the email is written in it. */
+  locale: string;
   /** The front end's proposal page, or null when there is none (the API call is named instead). */
   link: string | null;
   customerName: string;
@@ -49,11 +42,10 @@ export interface ProposalReader {
   bookingLink: string | null;
 }
 
-const CATEGORY_NAMES = { ADULT: 'adult(s)', CHILD: 'child(ren)', INFANT: 'infant(s)' } as const;
-
 /** A price as its lines, tax and total, each line on its slot's time. */
 function priceText(
-  label: string,
+  t: Translate,
+  label: 'proposal.proposedPrice' | 'proposal.offerPrice',
   lines: PriceLine[],
   currency: string,
   slots: Slot[],
@@ -62,20 +54,26 @@ function priceText(
   const { tax, total } = priceOf(lines, currency);
   const slotTime = (slotId: number) => {
     const slot = slots.find((one) => one.id === slotId);
-    return slot ? when(slot.startsAt) : `slot ${slotId}`;
+    return slot ? when(slot.startsAt) : t('proposal.slotId', { id: slotId });
   };
   return [
-    `${label}: ${moneyText(total, currency)}`,
-    ...lines.map(
-      (line) =>
-        `- ${slotTime(line.slotId)}: ${line.count} ${CATEGORY_NAMES[line.category]} x ${moneyText(unitPrice(line), currency)} = ${moneyText(lineAmount(line), currency)}`,
+    t(label, { value: moneyText(total, currency) }),
+    ...lines.map((line) =>
+      t('proposal.line', {
+        slot: slotTime(line.slotId),
+        count: line.count,
+        category: t(`category.${line.category}`),
+        unit: moneyText(unitPrice(line), currency),
+        amount: moneyText(lineAmount(line), currency),
+      }),
     ),
-    ...(new Decimal(tax).isZero() ? [] : [`- tax: ${moneyText(tax, currency)}`]),
+    ...(new Decimal(tax).isZero() ? [] : [t('proposal.tax', { value: moneyText(tax, currency) })]),
   ];
 }
 
 /** The slots the provider offers instead, at what price, its message, and (while open) until when the customer may accept. */
 function counterOffer(
+  t: Translate,
   proposal: Proposal,
   when: (date: Date) => string,
   span: (slot: Slot) => string,
@@ -84,40 +82,38 @@ function counterOffer(
   const slots = proposal.counterSlots.getItems().sort(byStart);
   return [
     '',
-    'Offered instead:',
-    ...slots.map((slot) => `Slot: ${span(slot)}`),
+    t('proposal.offered'),
+    ...slots.map((slot) => t('proposal.slot', { value: span(slot) })),
     ...(proposal.counterLines && proposal.counterTerms
-      ? priceText('Price of the offer', proposal.counterLines, proposal.counterTerms.currency, slots, when)
+      ? priceText(t, 'proposal.offerPrice', proposal.counterLines, proposal.counterTerms.currency, slots, when)
       : []),
-    ...(proposal.counterMessage ? [`Their message: ${proposal.counterMessage}`] : []),
-    ...(open ? [`Accept by: ${when(proposal.expiresAt)}`] : []),
+    ...(proposal.counterMessage ? [t('proposal.theirMessage', { value: proposal.counterMessage })] : []),
+    ...(open ? [t('proposal.acceptBy', { value: when(proposal.expiresAt) })] : []),
   ];
 }
 
 /** What an accepted proposal's customer pays, by when, and how; or that nothing is paid by card here. */
-function payment(booking: Booking, reader: ProposalReader, when: (date: Date) => string): string[] {
-  const total = moneyText(booking.total, booking.currency);
+function payment(t: Translate, booking: Booking, reader: ProposalReader, when: (date: Date) => string): string[] {
+  const [reference, total] = [booking.reference, moneyText(booking.total, booking.currency)];
   if (booking.status !== BookingStatus.PENDING_PAYMENT || !booking.holdExpiresAt)
     return new Decimal(booking.total).isZero()
-      ? [`Booking: ${booking.reference}, free of charge`]
-      : [`Booking: ${booking.reference}, ${total}, not paid by card here: pay the provider as agreed with them`];
+      ? [t('proposal.free', { reference })]
+      : [t('proposal.payOffline', { reference, total })];
   return [
-    `Booking: ${booking.reference}`,
-    `To pay: ${total} by card`,
-    `Pay by: ${when(booking.holdExpiresAt)}. The seats are held for you until then; unpaid, they are released.`,
-    reader.link
-      ? `How to pay: open ${reader.bookingLink} and pay by card.`
-      : `How to pay: in the app you proposed from, which completes the card payment with Stripe (the payment.clientSecret of booking(id: "${booking.id}") in the API).`,
+    t('proposal.booking', { reference }),
+    t('proposal.toPay', { total }),
+    t('proposal.payBy', { time: when(booking.holdExpiresAt) }),
+    reader.link ? t('proposal.payAt', { link: reader.bookingLink ?? '' }) : t('proposal.payApi', { id: booking.id }),
   ];
 }
 
-/** What the reader can do about the proposal, through the API, when there is no front end to link to. */
-const API_ACTIONS: Partial<Record<ProposalMailKind, string>> = {
-  received: 'acceptProposal, counterPropose or declineProposal',
-  countered: 'acceptCounterProposal',
+/** The proposal's id, with what the reader can do about it through the API, when there is no front end to link to. */
+const API_LINES: Partial<Record<ProposalMailKind, 'proposal.apiReceived' | 'proposal.apiCountered'>> = {
+  received: 'proposal.apiReceived',
+  countered: 'proposal.apiCountered',
 };
 
-/** A proposal email in the reader's zone, with the price of what it is about. */
+/** A proposal email in the reader's zone and language, with the price of what it is about. */
 export function proposalMail(
   kind: ProposalMailKind,
   proposal: Proposal,
@@ -125,34 +121,35 @@ export function proposalMail(
   slots: Slot[],
   reader: ProposalReader,
 ): { subject: string; text: string; html: string } {
-  const when = (date: Date) => readerTime(date, reader.zone, service.timezone);
-  const span = (slot: Slot) => readerRange(slot.startsAt, slot.endsAt, reader.zone, service.timezone);
-  const action = API_ACTIONS[kind];
+  const t = translator(reader.locale);
+  const when = (date: Date) => readerTime(date, reader.zone, service.timezone, reader.locale);
+  const span = (slot: Slot) => readerRange(slot.startsAt, slot.endsAt, reader.zone, service.timezone, reader.locale);
   const currency = proposal.terms.currency;
+  const title = t(`proposal.${kind}`);
   const lines = [
-    `${SUBJECTS[kind]}.`,
+    `${title}.`,
     '',
-    `Service: ${service.name}`,
-    ...(PROPOSAL_MAIL_TO[kind] === 'provider' ? [`Proposed by: ${reader.customerName}`] : []),
-    ...slots.map((slot) => `Slot: ${span(slot)}`),
-    `Party: ${proposal.adults} adult(s), ${proposal.children} child(ren), ${proposal.infants} infant(s)`,
+    t('field.service', { value: service.name }),
+    ...(PROPOSAL_MAIL_TO[kind] === 'provider' ? [t('proposal.proposedBy', { value: reader.customerName })] : []),
+    ...slots.map((slot) => t('proposal.slot', { value: span(slot) })),
+    t('field.party', {
+      value: t('party', { adults: proposal.adults, children: proposal.children, infants: proposal.infants }),
+    }),
     ...(kind === 'received' || kind === 'withdrawn'
-      ? priceText('Proposed price', proposal.lines, currency, slots, when)
+      ? priceText(t, 'proposal.proposedPrice', proposal.lines, currency, slots, when)
       : []),
-    ...(proposal.message ? [`Message: ${proposal.message}`] : []),
-    ...(kind === 'declined' && proposal.declineReason ? [`Reason: ${proposal.declineReason}`] : []),
-    ...(kind === 'received' ? [`Answer by: ${when(proposal.expiresAt)}`] : []),
+    ...(proposal.message ? [t('proposal.message', { value: proposal.message })] : []),
+    ...(kind === 'declined' && proposal.declineReason ? [t('field.reason', { value: proposal.declineReason })] : []),
+    ...(kind === 'received' ? [t('proposal.answerBy', { value: when(proposal.expiresAt) })] : []),
     ...(kind === 'countered' || kind === 'counter_accepted'
-      ? counterOffer(proposal, when, span, kind === 'countered')
+      ? counterOffer(t, proposal, when, span, kind === 'countered')
       : []),
-    ...(kind === 'accepted' && reader.booking ? ['', ...payment(reader.booking, reader, when)] : []),
+    ...(kind === 'accepted' && reader.booking ? ['', ...payment(t, reader.booking, reader, when)] : []),
     '',
-    reader.link
-      ? `See it at ${reader.link}`
-      : `Proposal id: ${proposal.id}${action ? ` (answer with ${action} in the API)` : ''}`,
+    reader.link ? t('see.it', { link: reader.link }) : t(API_LINES[kind] ?? 'proposal.id', { id: proposal.id }),
   ];
   return {
-    subject: oneLine(`${SUBJECTS[kind]}: ${service.name}`),
-    ...mailBody(lines, reader.link, 'Open proposal'),
+    subject: oneLine(`${title}: ${service.name}`),
+    ...mailBody(lines, reader.link, t('proposal.open')),
   };
 }
