@@ -16,6 +16,18 @@ export interface Intent {
  * What payments ask of a card gateway (src/integrations/stripe is the one there is). Every call that moves
  * money carries an idempotency key, so a retry never charges or refunds twice.
  */
+/** What a Checkout Session pays for, and for whom. */
+export interface CheckoutInput {
+  amountMinor: number;
+  currency: string;
+  name: string;
+  email: string;
+  metadata: Record<string, string>;
+  returnUrl: string;
+  expiresAt: Date;
+  idempotencyKey: string;
+}
+
 export interface PaymentGateway {
   createIntent(input: {
     amountMinor: number;
@@ -24,16 +36,7 @@ export interface PaymentGateway {
     idempotencyKey: string;
   }): Promise<Intent>;
   /** A hosted checkout page for a payment (a guest's), open until `expiresAt`; its intent carries `metadata`. */
-  createCheckoutSession(input: {
-    amountMinor: number;
-    currency: string;
-    name: string;
-    email: string;
-    metadata: Record<string, string>;
-    returnUrl: string;
-    expiresAt: Date;
-    idempotencyKey: string;
-  }): Promise<{ id: string; url: string }>;
+  createCheckoutSession(input: CheckoutInput): Promise<{ id: string; url: string }>;
   /** Expires a checkout still open; one already completed or expired is left as it is. */
   expireCheckoutSession(id: string): Promise<void>;
   /** Cancels an intent that can still be cancelled; one already succeeded or cancelled is left as it is. */

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import type { BankRefund, Intent, PaymentGateway } from '../../payments/payment-gateway';
+import type { BankRefund, CheckoutInput, Intent, PaymentGateway } from '../../payments/payment-gateway';
 
 export interface StripeSettings {
   secretKey: string;
@@ -49,16 +49,7 @@ export class StripeGateway implements PaymentGateway {
    * A Stripe Checkout Session paying one amount (a guest's booking), open until `expiresAt` (Stripe accepts
    * 30 minutes to 24 hours from now); Stripe makes its PaymentIntent, with `metadata`, when it completes.
    */
-  async createCheckoutSession(input: {
-    amountMinor: number;
-    currency: string;
-    name: string;
-    email: string;
-    metadata: Record<string, string>;
-    returnUrl: string;
-    expiresAt: Date;
-    idempotencyKey: string;
-  }): Promise<{ id: string; url: string }> {
+  async createCheckoutSession(input: CheckoutInput): Promise<{ id: string; url: string }> {
     const session = await this.stripe.checkout.sessions.create(
       {
         mode: 'payment',
