@@ -72,3 +72,14 @@ export async function bookingSlots(
     });
   return { slots, bookingId: first.booking_id as number | null };
 }
+
+/** A slot's free seats as they stand, read past the unit of work (the seat gate's fresh look). */
+export async function seatsLeft(ctx: RequestContext, slotId: number): Promise<number> {
+  const [row] = await preparedRead<{ left: number }>(
+    ctx,
+    'seats_left',
+    'select capacity - booked - held as left from slot where id = $1',
+    [slotId],
+  );
+  return row?.left ?? 0;
+}
