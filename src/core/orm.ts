@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import {
   DataloaderType,
   DefaultLogger,
+  type EntityClass,
+  type EntityData,
   type LogContext,
   type LoggerNamespace,
   type LoggerOptions,
 } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { type EntityManager, MikroORM, type Options } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { migrations } from '../../migrations';
@@ -146,4 +148,14 @@ export async function openOrm(
     await migrating.close();
   }
   return MikroORM.init(ormOptions(clientUrl, write, [], settings.statementTimeoutMs, settings.dbConnectTimeoutMs));
+}
+
+/**
+ * A row the database answered as a managed entity, as `em.map` makes it, without what the write path does
+ * not need: the row is not validated again (it comes from the database), and it is merged on its own, not
+ * cascaded through its relations (what it references is mapped first, or stays a reference).
+ */
+export function mapRow<T extends object>(em: EntityManager, entity: EntityClass<T>, row: object): T {
+  const data = em.getDriver().mapResult(row as EntityData<T>, em.getMetadata().get<T>(entity.name))!;
+  return em.merge(entity, data, { refresh: true, convertCustomTypes: true, validate: false, cascade: false });
 }
