@@ -15,3 +15,15 @@ export interface Statement<Row> {
 export function run<Row>(em: { execute: EntityManager['execute'] }, statement: Statement<Row>): Promise<Row[]> {
   return em.execute<Row[]>(statement.sql, statement.params);
 }
+
+/** A connection of `pg` itself: the ones opened outside the ORM (the migration lock, the job leases, a new database's). */
+interface PgConnection {
+  query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/** Runs a statement of a `*.sql.ts` file on a connection of `pg` itself, which numbers its placeholders (`$1`, `$2`, ...). */
+export async function runOn<Row>(connection: PgConnection, statement: Statement<Row>): Promise<Row[]> {
+  let n = 0;
+  const text = statement.sql.replace(/\?/g, () => `$${++n}`);
+  return (await connection.query(text, statement.params)).rows as Row[];
+}
