@@ -17,6 +17,7 @@ import { ENTITIES } from '../entities';
 import type { RequestContext } from './context';
 import { CONNECT_TIMEOUT_MS, connectionSettings } from './database';
 import { metrics } from './metrics';
+import { numberedPlaceholders } from './sql';
 import { migrate } from './migrate';
 
 const sqlStatements = new Counter({
@@ -64,12 +65,7 @@ const placeholders = new Map<string, { name: string; text: string }>();
 function numbered(sql: string): { name: string; text: string } {
   let known = placeholders.get(sql);
   if (!known) {
-    let n = 0;
-    const text = sql.replace(/\\\?|\?\??/g, (match) => {
-      if (match === '\\?') return '?';
-      if (match === '??') throw new Error('identifier placeholders are not sent as prepared statements');
-      return `$${++n}`;
-    });
+    const text = numberedPlaceholders(sql);
     known = { name: `s_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text };
     if (placeholders.size < 1_000) placeholders.set(sql, known);
   }

@@ -23,7 +23,15 @@ interface PgConnection {
 
 /** Runs a statement of a `*.sql.ts` file on a connection of `pg` itself, which numbers its placeholders (`$1`, `$2`, ...). */
 export async function runOn<Row>(connection: PgConnection, statement: Statement<Row>): Promise<Row[]> {
+  return (await connection.query(numberedPlaceholders(statement.sql), statement.params)).rows as Row[];
+}
+
+/** A statement's knex placeholders (`?`; `\\?` a literal question mark) as pg's numbered ones (`$1`, `$2`, ...). */
+export function numberedPlaceholders(sql: string): string {
   let n = 0;
-  const text = statement.sql.replace(/\?/g, () => `$${++n}`);
-  return (await connection.query(text, statement.params)).rows as Row[];
+  return sql.replace(/\\\?|\?\??/g, (match) => {
+    if (match === '\\?') return '?';
+    if (match === '??') throw new Error('identifier placeholders are not sent numbered');
+    return `$${++n}`;
+  });
 }
