@@ -17,7 +17,9 @@ import { parseId } from '../core/ids';
 import { formatAmount, parseAmount, parseCurrency } from '../core/money';
 import { intInRange, optionalText, rate, text } from '../core/validate';
 import { parseZone } from '../core/zoned-time';
+import { run } from '../core/sql';
 import { MAX_EMBED_ORIGINS, parseEmbedOrigin } from './embed-origins';
+import { microsoftConnected, offersActiveService } from './catalog.sql';
 import { parseQuestions } from './service-questions';
 import type { ServiceInput, ServiceUpdateInput } from './service.inputs';
 import { Service } from './service.entity';
@@ -206,10 +208,7 @@ export class CatalogService {
           ? 'meetingProviders'
           : undefined;
     if (!field) return;
-    const [{ connected }] = await tx.em.execute<{ connected: boolean }[]>(
-      `select exists (select 1 from calendar_connection where provider_id = ? and kind = 'microsoft' and status = 'ACTIVE') as connected`,
-      [providerId],
-    );
+    const [{ connected }] = await run(tx.em, microsoftConnected(providerId));
     if (!connected)
       throw new BadInput(
         field,
@@ -291,13 +290,11 @@ export class CatalogService {
   ): Promise<Provider[]> {
     const category = filter.category?.trim().toLowerCase() || null;
     const pattern = likePattern(filter.search);
+    const active = offersActiveService(category);
     const qb = ctx.em
       .createQueryBuilder(Provider, 'p')
       .select('p.*')
-      .where(
-        `exists (select 1 from service s where s.provider_id = p.id and s.active and (?::text is null or s.category = ?))`,
-        [category, category],
-      )
+      .where(active.sql, active.params)
       .orderBy({ name: 'asc', id: 'asc' })
       .limit(MAX_ROWS.providers);
     if (pattern) qb.andWhere('(p.name ilike ? or p.bio ilike ?)', [pattern, pattern]);

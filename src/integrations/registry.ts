@@ -1,13 +1,14 @@
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import type { CalendarKind } from '../calendars/calendar-api';
 import type { Config } from '../config';
+import { MeetingJobs } from './meeting-jobs';
 import { GoogleApi } from './google/google-client';
 import { MicrosoftCalendar } from './microsoft/microsoft-calendar';
 import { StripeGateway } from './stripe/stripe-gateway';
 import { WherebyClient } from './whereby/whereby-client';
-import { WherebyMeetings } from './whereby/whereby-meetings';
+import { WherebyMeetingApi } from './whereby/whereby-meetings';
 import { ZoomClient } from './zoom/zoom-client';
-import { ZoomMeetings } from './zoom/zoom-meetings';
+import { ZoomMeetingApi } from './zoom/zoom-meetings';
 
 /**
  * The outside services the settings turn on, each built from its own settings: the one place (with
@@ -15,8 +16,11 @@ import { ZoomMeetings } from './zoom/zoom-meetings';
  */
 export function buildIntegrations(config: Config, lifecycle: BookingLifecycle) {
   const callback = (kind: CalendarKind) => `${config.publicUrl}/oauth/${kind}/callback`;
-  const zoom = new ZoomMeetings(config.zoom ? new ZoomClient(config.zoom) : undefined, lifecycle);
-  const whereby = new WherebyMeetings(config.whereby ? new WherebyClient(config.whereby) : undefined, lifecycle);
+  const zoom = new MeetingJobs(config.zoom && new ZoomMeetingApi(new ZoomClient(config.zoom)), lifecycle);
+  const whereby = new MeetingJobs(
+    config.whereby && new WherebyMeetingApi(new WherebyClient(config.whereby)),
+    lifecycle,
+  );
   return {
     calendars: {
       google: config.google ? new GoogleApi(config.google, callback('google')) : undefined,
