@@ -38,30 +38,17 @@ export const LIMITS = {
 /** How many meeting providers a service lets its customers choose from at most. */
 const MAX_MEETING_CHOICES = 6;
 
-/** Which meeting providers need server settings, and whether this server has them. */
-export interface MeetingSettings {
-  zoom: boolean;
-  whereby: boolean;
-  teams: boolean;
-}
+/**
+ * The meeting providers that need server settings (Zoom's account, Whereby's key, Teams with the Microsoft
+ * app): whether this server has them, and what they are, for the refusal when it does not.
+ */
+export type MeetingSettings = Partial<Record<MeetingProvider, { configured: boolean; needs: string }>>;
 
-/** A meeting provider a service may offer: ZOOM, WHEREBY and MICROSOFT_TEAMS only on a server with their credentials. */
-function meetingProvider(field: string, provider: MeetingProvider, configured: MeetingSettings): MeetingProvider {
-  if (provider === MeetingProvider.ZOOM && !configured.zoom)
-    throw new BadInput(
-      field,
-      'ZOOM is not available: this server has no Zoom account configured (ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET)',
-    );
-  if (provider === MeetingProvider.WHEREBY && !configured.whereby)
-    throw new BadInput(
-      field,
-      'WHEREBY is not available: this server has no Whereby API key configured (WHEREBY_API_KEY)',
-    );
-  if (provider === MeetingProvider.MICROSOFT_TEAMS && !configured.teams)
-    throw new BadInput(
-      field,
-      'MICROSOFT_TEAMS is not available: this server has no Microsoft app with Teams (MICROSOFT_CLIENT_ID, MICROSOFT_TEAMS)',
-    );
+/** A meeting provider a service may offer: one that needs settings only on a server that has them. */
+function meetingProvider(field: string, provider: MeetingProvider, settings: MeetingSettings): MeetingProvider {
+  const needed = settings[provider];
+  if (needed && !needed.configured)
+    throw new BadInput(field, `${provider} is not available: this server has no ${needed.needs}`);
   return provider;
 }
 
@@ -189,10 +176,10 @@ export function serviceSnapshot(service: Service): object {
 
 /** What can be booked: services and the providers who publish them. */
 export class CatalogService {
-  /** `meetings`: whether services may choose ZOOM, WHEREBY and MICROSOFT_TEAMS meetings. */
+  /** `meetings`: the meeting providers that need settings, and whether this server has them. */
   constructor(
     private readonly events: Events,
-    private readonly meetings: MeetingSettings = { zoom: false, whereby: false, teams: false },
+    private readonly meetings: MeetingSettings,
   ) {}
 
   /**

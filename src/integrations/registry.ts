@@ -1,5 +1,7 @@
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import type { CalendarKind } from '../calendars/calendar-api';
+import type { MeetingSettings } from '../catalog/catalog.service';
+import { MeetingProvider } from '../catalog/service.enums';
 import type { Config } from '../config';
 import { MeetingJobs } from './meeting-jobs';
 import { GoogleApi } from './google/google-client';
@@ -30,8 +32,21 @@ export function buildIntegrations(config: Config, lifecycle: BookingLifecycle) {
     calendarTokenKey: config.google?.tokenKey ?? config.microsoft?.tokenKey,
     /** The meeting services that make a link per booking, each listening to booking changes. */
     meetings: { zoom, whereby },
-    /** Which meeting providers a service may choose (Teams comes with the Microsoft calendar's grant). */
-    meetingProviders: { zoom: zoom.configured, whereby: whereby.configured, teams: config.microsoft?.teams ?? false },
+    /** The meeting providers that need settings, and whether they are set (Teams comes with the Microsoft calendar's grant). */
+    meetingProviders: {
+      [MeetingProvider.ZOOM]: {
+        configured: zoom.configured,
+        needs: 'Zoom account configured (ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET)',
+      },
+      [MeetingProvider.WHEREBY]: {
+        configured: whereby.configured,
+        needs: 'Whereby API key configured (WHEREBY_API_KEY)',
+      },
+      [MeetingProvider.MICROSOFT_TEAMS]: {
+        configured: config.microsoft?.teams ?? false,
+        needs: 'Microsoft app with Teams (MICROSOFT_CLIENT_ID, MICROSOFT_TEAMS)',
+      },
+    } satisfies MeetingSettings,
     payments: config.stripe ? new StripeGateway(config.stripe) : undefined,
   };
 }
