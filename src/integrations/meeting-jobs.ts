@@ -58,10 +58,10 @@ export interface MeetingApi<Recorded extends RecordedMeeting = RecordedMeeting, 
   /** Whether the recorded meeting still serves the booking as it is now. */
   fits(booking: MeetingBooking<Recorded>): boolean;
   /**
-   * Moves a meeting to the booking's times, answering it as it is to be recorded. Absent: meetings cannot
-   * change, and a new one replaces one that no longer fits.
+   * Moves a meeting to the booking's times, answering it as it is to be recorded, or null when the
+   * service no longer has it. Absent: meetings cannot change, and a new one replaces one that no longer fits.
    */
-  update?(meetingId: string, booking: MeetingBooking<Recorded>): Promise<Made>;
+  update?(meetingId: string, booking: MeetingBooking<Recorded>): Promise<Made | null>;
   /**
    * For a service where a meeting made by a call whose answer was lost can be found again: `requested` is
    * recorded before each create, and `find` looks for the meeting then. Absent: such a meeting is never used.
@@ -72,8 +72,6 @@ export interface MeetingApi<Recorded extends RecordedMeeting = RecordedMeeting, 
   };
   /** Records a meeting made or moved for the booking. */
   record(booking: MeetingBooking<Recorded>, meeting: Made, now: Date): Statement<never>;
-  /** The service no longer has the meeting (the error of a call on it). */
-  gone(error: unknown): boolean;
   /** How long a rate limit asked to wait (the error of a call), else null. */
   retryAfterSeconds(error: unknown): number | null;
 }
@@ -152,21 +150,18 @@ export class MeetingJobs<Recorded extends RecordedMeeting = RecordedMeeting, Mad
       if (meetingId) {
         if (api.fits(booking)) return;
         if (api.update) {
-          try {
-            return await this.linked(ctx, api, booking, await api.update(meetingId, booking));
-          } catch (error) {
-            if (!api.gone(error)) throw error;
-            // Deleted in the service meanwhile: a new one is made below, recorded as asked for first.
-            await this.requested(ctx, api, bookingId);
-            requested = true;
-          }
+          const moved = await api.update(meetingId, booking);
+          if (moved) return this.linked(ctx, api, booking, moved);
+          // Deleted in the service meanwhile: a new one is made below, recorded as asked for first.
+          await this.requested(ctx, api, bookingId);
+          requested = true;
         }
       }
       if (booking.meetingProvider !== api.provider) return;
       let meeting = requested && api.lost ? await api.lost.find(booking) : null;
-      if (meeting)
-        await api.update?.(meeting.id, booking); // made by a lost call, maybe for times since changed
-      else {
+      // One made by a lost call is moved to the booking's times, which may have changed since.
+      if (meeting && api.update && !(await api.update(meeting.id, booking))) meeting = null;
+      if (!meeting) {
         await this.requested(ctx, api, bookingId);
         meeting = await api.create(booking);
       }

@@ -57,10 +57,6 @@ export class WherebyMeetingApi implements MeetingApi<WherebyRecord, Room> {
     return wherebyLinked(booking.id, room, now);
   }
 
-  gone(error: unknown): boolean {
-    return error instanceof IntegrationError && error.kind === 'gone';
-  }
-
   retryAfterSeconds(error: unknown): number | null {
     return error instanceof IntegrationError && error.kind === 'throttled' ? error.retryAfterSeconds : null;
   }

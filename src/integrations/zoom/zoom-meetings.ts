@@ -56,9 +56,14 @@ export class ZoomMeetingApi implements MeetingApi<ZoomRecord, ZoomMeeting> {
     return this.client.deleteMeeting(meetingId);
   }
 
-  async update(meetingId: string, booking: ZoomBooking): Promise<ZoomMeeting> {
+  async update(meetingId: string, booking: ZoomBooking): Promise<ZoomMeeting | null> {
     const wanted = terms(booking);
-    await this.client.updateMeeting(meetingId, wanted);
+    try {
+      await this.client.updateMeeting(meetingId, wanted);
+    } catch (error) {
+      if (error instanceof ZoomError && error.gone) return null; // deleted in Zoom
+      throw error;
+    }
     return { id: meetingId, joinUrl: '', topic: wanted.topic };
   }
 
@@ -75,10 +80,6 @@ export class ZoomMeetingApi implements MeetingApi<ZoomRecord, ZoomMeeting> {
 
   record(booking: ZoomBooking, meeting: ZoomMeeting, now: Date) {
     return zoomLinked(booking.id, meeting, terms(booking), now);
-  }
-
-  gone(error: unknown): boolean {
-    return error instanceof ZoomError && error.gone;
   }
 
   /** Zoom's rate limits (429) are waited out as its Retry-After says (the next second, or the next day for a daily limit). */
