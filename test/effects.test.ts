@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { BookDocument } from '../client/generated/graphql';
 import { inTransaction, trySavepoint, type TxContext } from '../src/core/context';
 import { Effects, type Effect } from '../src/core/effects';
+import { raw, sql } from '../src/core/sql';
 import { systemClock } from '../src/core/clock';
 import { DomainError } from '../src/core/errors';
 import { ormOptions } from '../src/core/orm';
@@ -66,11 +67,9 @@ function oneOfEach(tag: string, ran: string[]): { [K in Effect['kind']]: Extract
       kind: 'rows',
       build: (name) => ({
         ctes: [
-          `${name} as (insert into stripe_event (id, type, payload, received_at) values (?, 'test', '{}', now()) returning id)`,
+          sql`${raw(name)} as (insert into stripe_event (id, type, payload, received_at) values (${`evt_effects_${tag}`}, 'test', '{}', now()) returning id)`,
         ],
-        cteParams: [`evt_effects_${tag}`],
-        calls: [`(select count(*) from ${name}) as ${name}`],
-        callParams: [],
+        calls: [raw(`(select count(*) from ${name}) as ${name}`)],
       }),
     },
     afterCommit: { kind: 'afterCommit', run: () => ran.push(tag) },

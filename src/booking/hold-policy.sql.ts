@@ -1,5 +1,5 @@
 import type { StatementParts } from '../core/effects';
-import { pgArray, type Statement } from '../core/sql';
+import { pgArray, raw, sql, type Statement } from '../core/sql';
 import type { HoldSettings } from './hold-policy';
 
 /** Writes the settings the database's booking rules read (`booking_policy`, one row). */
@@ -36,10 +36,8 @@ export const holdReleaseParts = (
   now: Date,
 ): StatementParts => ({
   ctes: [
-    `${name} as (insert into hold_release (customer_id, slot_id, released_at) select ?, unnest(?::int[]), ?
+    sql`${raw(name)} as (insert into hold_release (customer_id, slot_id, released_at) select ${customerId}, unnest(${pgArray(slotIds)}::int[]), ${now}
       on conflict (customer_id, slot_id) do update set released_at = excluded.released_at returning 1)`,
   ],
-  cteParams: [customerId, pgArray(slotIds), now],
-  calls: [`(select count(*) from ${name}) as ${name}`],
-  callParams: [],
+  calls: [raw(`(select count(*) from ${name}) as ${name}`)],
 });

@@ -2,7 +2,8 @@ import { mapRow } from '../core/orm';
 import { wrap } from '@mikro-orm/core';
 import type { TxContext } from '../core/context';
 import { databaseRefusal } from '../core/refusals';
-import { pgArray } from '../core/sql';
+import { run } from '../core/sql';
+import { changeSeatsStatement } from './seat-ledger.sql';
 import { announceSlots, SlotChangeReason, type SeatCounters } from '../live/live-events';
 import type { SeatColumn } from './booking.state';
 import { Slot } from '../scheduling/slot.entity';
@@ -25,19 +26,6 @@ export function seatMove(seats: Map<number, number>, from: SeatColumn | null, to
     if (delta.held !== 0 || delta.booked !== 0) deltas.set(slotId, delta);
   }
   return deltas;
-}
-
-/** The call of `take_seats` (see its migration) for these deltas, as SQL and parameters. */
-export function takeSeatsCall(deltas: SeatDeltas): { sql: string; params: unknown[] } {
-  const ids = [...deltas.keys()];
-  return {
-    sql: 'take_seats(?::int[], ?::int[], ?::int[])',
-    params: [
-      pgArray(ids),
-      pgArray(ids.map((id) => deltas.get(id)!.held)),
-      pgArray(ids.map((id) => deltas.get(id)!.booked)),
-    ],
-  };
 }
 
 /** What `take_seats` answers for each slot it changed. */
@@ -70,10 +58,9 @@ export function announceSeats(tx: TxContext, serviceId: number, deltas: SeatDelt
  */
 export async function changeSeats(tx: TxContext, serviceId: number, deltas: SeatDeltas): Promise<void> {
   if (deltas.size === 0) return;
-  const call = takeSeatsCall(deltas);
   let changed: SlotCounters[];
   try {
-    [{ changed }] = await tx.em.execute(`select ${call.sql} as changed`, call.params);
+    [{ changed }] = await run(tx.em, changeSeatsStatement(deltas));
   } catch (error) {
     throw databaseRefusal(error) ?? error;
   }

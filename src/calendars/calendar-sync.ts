@@ -5,6 +5,7 @@ import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import { lockBookingWhere } from '../booking/booking-locks';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import type { StatementParts } from '../core/effects';
+import { type Fragment, pgArray, raw, sql } from '../core/sql';
 import type { SecretBox } from '../core/secret-box';
 import { CALENDAR_JOB_ATTEMPTS, jobs, type TaskName } from '../jobs';
 import type { Links } from '../notifications/links';
@@ -61,23 +62,22 @@ function connectionRetryMs(failures: number, retryAfterSeconds?: number): number
  * keyed so that waiting jobs of a pair coalesce. Tries already made since the pair was last in step keep
  * counting. `source` is a select of (booking_id, connection_id).
  */
-function pendingSyncs(name: string, source: string, sourceParams: unknown[], at: Date): StatementParts {
+function pendingSyncs(name: string, source: Fragment, at: Date): StatementParts {
+  const [since, task] = [at.toISOString(), 'calendar_sync' satisfies TaskName];
   return {
     ctes: [
-      `${name} as (insert into calendar_sync (booking_id, connection_id, status, attempts, generation, next_attempt_at, updated_at)
-        select pair.booking_id, pair.connection_id, 'PENDING', 0, 0, ?::timestamptz, ?::timestamptz from (${source}) as pair (booking_id, connection_id)
+      sql`${raw(name)} as (insert into calendar_sync (booking_id, connection_id, status, attempts, generation, next_attempt_at, updated_at)
+        select pair.booking_id, pair.connection_id, 'PENDING', 0, 0, ${since}::timestamptz, ${since}::timestamptz from (${source}) as pair (booking_id, connection_id)
         on conflict (booking_id, connection_id) do update set status = 'PENDING',
           attempts = case when calendar_sync.status in ('PENDING', 'RETRYING') then calendar_sync.attempts else 0 end,
           last_error = case when calendar_sync.status in ('PENDING', 'RETRYING') then calendar_sync.last_error end,
           generation = calendar_sync.generation + 1, next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at
         returning booking_id, connection_id)`,
     ],
-    cteParams: [at.toISOString(), at.toISOString(), ...sourceParams],
     // The job key is jobKeys.calendarSync(booking, connection).
     calls: [
-      `(select count(graphile_worker.add_job(?, json_build_object('bookingId', booking_id, 'connectionId', connection_id), job_key => 'calendar-sync:' || booking_id || ':' || connection_id, max_attempts => ?)) from ${name}) as ${name}`,
+      sql`(select count(graphile_worker.add_job(${task}, json_build_object('bookingId', booking_id, 'connectionId', connection_id), job_key => 'calendar-sync:' || booking_id || ':' || connection_id, max_attempts => ${CALENDAR_JOB_ATTEMPTS})) from ${raw(name)}) as ${raw(name)}`,
     ],
-    callParams: ['calendar_sync' satisfies TaskName, CALENDAR_JOB_ATTEMPTS],
   };
 }
 
@@ -107,8 +107,7 @@ export function calendarListener(tx: TxContext, { action, booking, before, after
   tx.effects.writeRows((name) =>
     pendingSyncs(
       name,
-      `select ?::int, c.id from calendar_connection c join service s on s.provider_id = c.provider_id where s.id = ? and c.status = 'ACTIVE'${made ? ' and c.kind <> ?' : ''}`,
-      made ? [booking.id, booking.serviceId, made] : [booking.id, booking.serviceId],
+      sql`select ${booking.id}::int, c.id from calendar_connection c join service s on s.provider_id = c.provider_id where s.id = ${booking.serviceId} and c.status = 'ACTIVE'${made ? sql` and c.kind <> ${made}` : raw('')}`,
       tx.clock.now(),
     ),
   );
@@ -403,7 +402,7 @@ export class CalendarSyncer {
       Object.assign(row, { lastSyncedAt: now, lastError: null });
       if (stale.length)
         tx.effects.writeRows((name) =>
-          pendingSyncs(name, 'select unnest(?::int[]), ?::int', [`{${stale.join(',')}}`, connectionId], now),
+          pendingSyncs(name, sql`select unnest(${pgArray(stale)}::int[]), ${connectionId}::int`, now),
         );
       if (inStep.length) {
         // Bookings already in step (also those made before the account was connected) read SYNCED; a queued sync is left to run.

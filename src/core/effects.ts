@@ -1,24 +1,21 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Job } from '../jobs';
-import { AuditSubject, type AuditRow } from './audit';
+import type { AuditRow } from './audit';
+import { addJobCall, auditInsert, noticeCall, removeJobCall } from './effects.sql';
 import { currentRequestId } from './request-id';
+import { type Fragment, joined, raw, sql } from './sql';
 
-/** Pieces of one SQL statement: `with <ctes> select <calls>`, parameters in the order they appear. */
+/** Pieces of one SQL statement, `with <ctes> select <calls>`, each carrying its values. */
 export interface StatementParts {
-  ctes: string[];
-  cteParams: unknown[];
-  calls: string[];
-  callParams: unknown[];
+  ctes: Fragment[];
+  calls: Fragment[];
 }
 
 /** Joins statement parts into one statement; `from` names what the select reads from, if anything. */
-export function statement(all: StatementParts[], from = ''): { sql: string; params: unknown[] } {
+export function statement(all: StatementParts[], from = ''): Fragment {
   const ctes = all.flatMap((part) => part.ctes);
   const calls = all.flatMap((part) => part.calls);
-  return {
-    sql: `${ctes.length ? `with ${ctes.join(', ')} ` : ''}select ${calls.join(', ') || '1'}${from ? ` from ${from}` : ''}`,
-    params: [...all.flatMap((part) => part.cteParams), ...all.flatMap((part) => part.callParams)],
-  };
+  return sql`${raw(ctes.length ? 'with ' : '')}${joined(ctes)} select ${calls.length ? joined(calls) : raw('1')}${raw(from ? ` from ${from}` : '')}`;
 }
 
 /**
@@ -49,35 +46,19 @@ function written(effect: Exclude<Effect, { kind: 'audit' | 'afterCommit' }>, ind
   const name = `fx_${index}`;
   switch (effect.kind) {
     case 'notice':
-      return {
-        ctes: [],
-        cteParams: [],
-        calls: [`pg_notify(?, ?) as ${name}`],
-        callParams: [effect.channel, effect.payload],
-      };
+      return { ctes: [], calls: [noticeCall(name, effect.channel, effect.payload)] };
     case 'removeJob':
-      return {
-        ctes: [],
-        cteParams: [],
-        calls: [`(graphile_worker.remove_job(?)).id as ${name}`],
-        callParams: [effect.jobKey],
-      };
+      return { ctes: [], calls: [removeJobCall(name, effect.jobKey)] };
     case 'job': {
       const { task, payload, runAt, jobKey, maxAttempts } = effect.job;
-      return {
-        ctes: [],
-        cteParams: [],
-        calls: [
-          `(graphile_worker.add_job(?, ?::json, run_at => coalesce(?::timestamptz, now()), job_key => ?, max_attempts => ?)).id as ${name}`,
-        ],
-        callParams: [
-          task,
-          JSON.stringify(withRequest(payload)),
-          runAt?.toISOString() ?? null,
-          jobKey ?? null,
-          maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-        ],
-      };
+      const call = addJobCall(name, {
+        task,
+        payload: JSON.stringify(withRequest(payload)),
+        runAt: runAt?.toISOString() ?? null,
+        jobKey: jobKey ?? null,
+        maxAttempts: maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      });
+      return { ctes: [], calls: [call] };
     }
     case 'rows':
       return effect.build(name);
@@ -90,31 +71,8 @@ function written(effect: Exclude<Effect, { kind: 'audit' | 'afterCommit' }>, ind
 
 /** The audit rows of a change, as one insert. */
 function auditRows(rows: AuditRow[]): StatementParts {
-  const cteParams: unknown[] = [];
-  const values = rows.map((row) => {
-    cteParams.push(
-      row.subject,
-      row.subjectId,
-      row.subject === AuditSubject.BOOKING ? row.subjectId : null,
-      row.action,
-      row.actorId,
-      JSON.stringify(row.before),
-      JSON.stringify(row.after),
-      row.reason,
-      row.ip,
-      row.userAgent,
-      row.at.toISOString(),
-    );
-    return '(?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::timestamptz)';
-  });
-  return {
-    ctes: [
-      `audit as (insert into audit_entry (subject_type, subject_id, booking_id, action, actor_id, before, after, reason, ip, user_agent, created_at) values ${values.join(', ')} returning 1)`,
-    ],
-    cteParams,
-    calls: ['(select count(*) from audit) as fx_audit'],
-    callParams: [],
-  };
+  const { cte, call } = auditInsert(rows);
+  return { ctes: [cte], calls: [call] };
 }
 
 /**
@@ -175,12 +133,12 @@ export class Effects {
 
   /**
    * What writes everything collected (audit rows in one insert, the rest in the order asked for), as parts
-   * of one statement: CTEs and select-list calls, each with its parameters. Taking the parts removes what
+   * of one statement: CTEs and select-list calls, each carrying its values. Taking the parts removes what
    * they write from the collection (after-commit calls stay), so that a use case that writes its rows in
    * one statement can carry its effects in the same one.
    */
   take(): StatementParts {
-    const parts: StatementParts = { ctes: [], cteParams: [], calls: [], callParams: [] };
+    const parts: StatementParts = { ctes: [], calls: [] };
     const audits: AuditRow[] = [];
     const rest: StatementParts[] = [];
     const kept: Effect[] = [];
@@ -192,9 +150,7 @@ export class Effects {
     this.list.splice(0, this.list.length, ...kept);
     for (const part of audits.length ? [auditRows(audits), ...rest] : rest) {
       parts.ctes.push(...part.ctes);
-      parts.cteParams.push(...part.cteParams);
       parts.calls.push(...part.calls);
-      parts.callParams.push(...part.callParams);
     }
     return parts;
   }
@@ -202,8 +158,8 @@ export class Effects {
   /** Writes what is collected, in one statement. */
   async write(em: EntityManager): Promise<void> {
     if (this.empty) return;
-    const { sql, params } = statement([this.take()]);
-    await em.execute(sql, params);
+    const { text, values } = statement([this.take()]);
+    await em.execute(text, [...values]);
   }
 
   runAfterCommit(): void {

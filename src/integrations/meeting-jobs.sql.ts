@@ -1,24 +1,15 @@
 import type { BookingStatus } from '../booking/booking.enums';
 import type { MeetingProvider } from '../catalog/service.enums';
 import type { StatementParts } from '../core/effects';
-import type { Statement } from '../core/sql';
+import { type Fragment, raw, sql, type Statement } from '../core/sql';
 import type { TaskName } from '../jobs';
 
 /** The table where a meeting service records each booking's meeting (`booking_id` its key, `meeting_id` the service's id), named by its adapter. */
 export type MeetingTable = `${string}_meeting`;
 
 /** A booking's meeting job as a call: one queue per booking, so that its jobs run one at a time; due at `runAt` (now when null). */
-function addJob(
-  task: TaskName,
-  bookingId: number,
-  key: string,
-  attempts: number,
-  runAt: Date | null,
-): { sql: string; params: unknown[] } {
-  return {
-    sql: `(graphile_worker.add_job(?, json_build_object('bookingId', ?::int), queue_name => ?, job_key => ?, max_attempts => ?, run_at => coalesce(?::timestamptz, now()))).id`,
-    params: [task, bookingId, key, key, attempts, runAt?.toISOString() ?? null],
-  };
+function addJob(task: TaskName, bookingId: number, key: string, attempts: number, runAt: Date | null): Fragment {
+  return sql`(graphile_worker.add_job(${task}, json_build_object('bookingId', ${bookingId}::int), queue_name => ${key}, job_key => ${key}, max_attempts => ${attempts}, run_at => coalesce(${runAt?.toISOString() ?? null}::timestamptz, now()))).id`;
 }
 
 /** The part of a change's statement that queues the job when the booking meets on this service (`ours`) or has a meeting recorded in `table`. */
@@ -31,9 +22,9 @@ export const queueMeetingJob = (
   const call = addJob(job.task, job.bookingId, job.key, job.attempts, null);
   return {
     ctes: [],
-    cteParams: [],
-    calls: [`(select ${call.sql} where ?::boolean or exists (select 1 from ${table} where booking_id = ?)) as ${name}`],
-    callParams: [...call.params, ours, job.bookingId],
+    calls: [
+      sql`(select ${call} where ${ours}::boolean or exists (select 1 from ${raw(table)} where booking_id = ${job.bookingId})) as ${raw(name)}`,
+    ],
   };
 };
 
@@ -42,8 +33,7 @@ export const requeueMeetingJob = (
   job: { task: TaskName; bookingId: number; key: string; attempts: number },
   runAt: Date,
 ): Statement<never> => {
-  const call = addJob(job.task, job.bookingId, job.key, job.attempts, runAt);
-  return { sql: `select ${call.sql}`, params: call.params };
+  return sql`select ${addJob(job.task, job.bookingId, job.key, job.attempts, runAt)}`.statement();
 };
 
 /** The booking as its meeting job needs it, with the row recorded for it in `table` (null when none). */

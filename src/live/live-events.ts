@@ -1,4 +1,6 @@
 import { registerEnumType } from 'type-graphql';
+import type { Fragment } from '../core/sql';
+import { slotsNotice } from './live-events.sql';
 import type { TxContext } from '../core/context';
 
 export enum SlotChangeReason {
@@ -88,20 +90,17 @@ export function announceSlots(
 
 /**
  * The NOTIFY of a seat change made in the same statement, as a select-list call: its counters are only
- * known there, from `countersSql` (the jsonb that `take_seats` answers).
+ * known there, from `counters` (the jsonb that `take_seats` answers).
  */
 export function slotsNoticeCall(
   tx: TxContext,
   serviceId: number,
   slotIds: number[],
   reason: SlotChangeReason,
-  countersSql: string,
-): { sql: string; params: unknown[] } {
+  counters: Fragment,
+): Fragment {
   const notice: SlotsNotice = { serviceId, slotIds, reason, at: tx.clock.now().toISOString() };
-  return {
-    sql: `pg_notify(?, (?::jsonb || jsonb_build_object('counters', ${countersSql}))::text)`,
-    params: [CHANNELS.slots, JSON.stringify(notice)],
-  };
+  return slotsNotice(CHANNELS.slots, JSON.stringify(notice), counters);
 }
 
 /** Announces a changed booking when the caller's transaction commits. */

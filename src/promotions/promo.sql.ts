@@ -1,5 +1,5 @@
 import type { StatementParts } from '../core/effects';
-import type { Statement } from '../core/sql';
+import { raw, sql, type Statement } from '../core/sql';
 
 /** The currencies of a provider's services. */
 export const providerCurrencies = (providerId: number): Statement<{ currency: string }> => ({
@@ -16,10 +16,8 @@ export const promoUse = (
   change: { bookingId: number; ended: boolean; withCardPayment: boolean; now: Date },
 ): StatementParts => ({
   ctes: [
-    `${name} as (update promo_code p set uses = p.uses ${change.ended ? '- 1' : '+ 1'}, updated_at = ?
-      from booking b where b.id = ? and p.id = (b.terms->'promo'->>'codeId')::int and (? or b.payment_id is null) returning 1)`,
+    sql`${raw(name)} as (update promo_code p set uses = p.uses + ${change.ended ? -1 : 1}, updated_at = ${change.now}
+      from booking b where b.id = ${change.bookingId} and p.id = (b.terms->'promo'->>'codeId')::int and (${change.withCardPayment} or b.payment_id is null) returning 1)`,
   ],
-  cteParams: [change.now, change.bookingId, change.withCardPayment],
-  calls: [`(select count(*) from ${name}) as ${name}`],
-  callParams: [],
+  calls: [raw(`(select count(*) from ${name}) as ${name}`)],
 });

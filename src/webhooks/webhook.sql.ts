@@ -1,4 +1,5 @@
 import type { StatementParts } from '../core/effects';
+import { raw, sql } from '../core/sql';
 import { jobKeys, type TaskName, WEBHOOK_ATTEMPTS } from '../jobs';
 import type { WebhookEvent } from './webhook.enums';
 
@@ -17,24 +18,17 @@ export const queueDeliveries = (
     serviceId: number | null;
     now: Date;
   },
-): StatementParts => ({
-  ctes: [
-    `${name} as (insert into webhook_delivery (endpoint_id, event_id, event, payload, status, attempts, created_at)
-      select e.id, ?::uuid, ?, ?::jsonb, 'PENDING', 0, ?::timestamptz from webhook_endpoint e
-      where e.active and ? = any(e.events) and (e.provider_id is null or e.provider_id = coalesce(?::int, (select s.provider_id from service s where s.id = ?)))
-      returning id)`,
-  ],
-  cteParams: [
-    event.eventId,
-    event.type,
-    JSON.stringify(event.data),
-    event.now.toISOString(),
-    event.type,
-    event.providerId,
-    event.serviceId,
-  ],
-  calls: [
-    `(select count(graphile_worker.add_job(?, json_build_object('deliveryId', id), job_key => ? || id, max_attempts => ?)) from ${name}) as ${name}`,
-  ],
-  callParams: ['deliver_webhook' satisfies TaskName, jobKeys.webhookDelivery(''), WEBHOOK_ATTEMPTS],
-});
+): StatementParts => {
+  const [data, at, task] = [JSON.stringify(event.data), event.now.toISOString(), 'deliver_webhook' satisfies TaskName];
+  return {
+    ctes: [
+      sql`${raw(name)} as (insert into webhook_delivery (endpoint_id, event_id, event, payload, status, attempts, created_at)
+        select e.id, ${event.eventId}::uuid, ${event.type}, ${data}::jsonb, 'PENDING', 0, ${at}::timestamptz from webhook_endpoint e
+        where e.active and ${event.type} = any(e.events) and (e.provider_id is null or e.provider_id = coalesce(${event.providerId}::int, (select s.provider_id from service s where s.id = ${event.serviceId})))
+        returning id)`,
+    ],
+    calls: [
+      sql`(select count(graphile_worker.add_job(${task}, json_build_object('deliveryId', id), job_key => ${jobKeys.webhookDelivery('')} || id, max_attempts => ${WEBHOOK_ATTEMPTS})) from ${raw(name)}) as ${raw(name)}`,
+    ],
+  };
+};
