@@ -36,7 +36,6 @@ const ALLOWLIST = {
   'src/scheduling/slot-reads.ts': 2,
   'src/scheduling/slot.entity.ts': 9,
   'src/server/booking-metrics.ts': 1,
-  'src/server/http.ts': 1,
   'src/server/idempotency.ts': 4,
   'src/waitlist/waitlist-offers.ts': 1,
   'src/waitlist/waitlist.service.ts': 1,
