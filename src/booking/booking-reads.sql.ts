@@ -4,7 +4,7 @@ import { counted } from '../accounts/rate-limits';
 import { countCharge } from '../accounts/rate-limits.sql';
 import { Service } from '../catalog/service.entity';
 import type { RequestContext } from '../core/context';
-import { preparedRead } from '../core/orm';
+import { preparedRead, mapRow } from '../core/orm';
 import { Slot } from '../scheduling/slot.entity';
 
 /** The columns of an entity's table (formulas worked out over `alias`), each named `<alias>__<column>`. */
@@ -66,9 +66,9 @@ export async function bookingSlots(
   const slots = rows
     .filter((row) => row.s__id !== null)
     .map((row) => {
-      ctx.em.map(Provider, part(row, 'p'));
-      ctx.em.map(Service, part(row, 'sv'));
-      return ctx.em.map(Slot, part(row, 's'));
+      mapRow(ctx.em, Provider, part(row, 'p'));
+      mapRow(ctx.em, Service, part(row, 'sv'));
+      return mapRow(ctx.em, Slot, part(row, 's'));
     });
   return { slots, bookingId: first.booking_id as number | null };
 }
