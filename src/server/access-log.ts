@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { requestDuration } from '../core/latency-metrics';
 import { requestIdOf, withRequestId } from '../core/request-id';
+import type { NodeMiddleware } from './graphql-route';
 
 /** The first path segments the server routes; any other path is counted as `other`, so labels stay few. */
 const ROUTES = new Set([
@@ -35,7 +35,7 @@ function routeOf(url: string | undefined): string {
  * X-Request-Id header and carried by everything the request runs (its error answers, the jobs it queues);
  * one access log line (pino-http) and the latency histogram record how it ended.
  */
-export function accessLog(log: Logger): RequestHandler {
+export function accessLog(log: Logger): NodeMiddleware {
   const logRequest = pinoHttp<IncomingMessage, ServerResponse>({
     logger: log,
     genReqId: (req, res) => {

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
@@ -37,6 +38,15 @@ const withoutSuggestions = (message: string) => message.replace(/ ?Did you mean 
 /** The body of an HTTP answer that is not GraphQL's own: GraphQL-shaped, so every answer is JSON with a code. */
 export function errorBody(message: string, code: ErrorCode, details: Record<string, unknown> = {}) {
   return { errors: [{ message, extensions: { code, ...details } }] };
+}
+
+/** A JSON answer on Node's own response, as Express's `res.status(status).json(body)` writes it. */
+export function sendJson(res: ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.end(text);
 }
 
 /**

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
@@ -10,11 +11,9 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import compression from 'compression';
-import cors from 'cors';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import proxyAddr from 'proxy-addr';
@@ -22,20 +21,21 @@ import type { Config } from '../config';
 import type { Clock } from '../core/clock';
 import type { CalendarFeedService } from '../calendars/feed.service';
 import { feedRoute } from './feed-route';
-import { LazyContext, type Actor, type RequestContext } from '../core/context';
+import type { RequestContext } from '../core/context';
+import { run } from '../core/sql';
 import { metrics } from '../core/metrics';
 import { accessLog } from './access-log';
 import { answerBudgetPlugin } from './answer-budget';
 import { bookingMetrics } from './booking-metrics';
 import { errorBody, errorFormatter } from './errors';
-import { idempotency } from './idempotency';
+import { graphqlRoute, type NodeMiddleware } from './graphql-route';
+import { ping } from './health.sql';
 import { requestIdInErrors } from './request-id-errors';
 import { metricsAccess } from './metrics-access';
 import { compiledExecution } from './compiled-execution';
-import { startDeadline } from './operation-deadline';
 import { costLimitPlugin, LIMIT_RULES, PARSE_OPTIONS } from './operation-limits';
 import { bookingPage } from './booking-page';
-import { jsonBody, MAX_BODY, MAX_JSON_DEPTH, queryLength } from './request-limits';
+import { answerRequestError } from './request-limits';
 import { securityHeaders } from './security-headers';
 import { verifyEmailPage } from './verify-email-page';
 import { managePage } from './manage-page';
@@ -43,7 +43,6 @@ import type { ManageService } from '../guests/manage.service';
 import type { GuestBookingService } from '../guests/guest-booking.service';
 import { calendarPage } from './calendar-page';
 import { servicePage } from './service-page';
-import { explorerPage } from './explorer';
 import type { Links } from '../notifications/links';
 import type { PaymentEventService } from '../payments/payment-events.service';
 import type { StripeGateway } from '../integrations/stripe/stripe-gateway';
@@ -101,39 +100,31 @@ export interface HttpServer {
   clientAddress(request: http.IncomingMessage): string;
 }
 
-/** What the client did wrong, in our words: body-parser's own messages quote the body. */
-function describeRequestError(error: { status?: number; type?: string }): { status: number; message: string } {
-  const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-  if (error.type === 'entity.parse.failed') return { status, message: 'The body is not valid JSON' };
-  if (error.type === 'entity.too.large') return { status, message: `The body is larger than ${MAX_BODY}` };
-  if (error.type === 'entity.too.deep')
-    return { status, message: `The body nests deeper than ${MAX_JSON_DEPTH} levels` };
-  if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported')
-    return { status, message: 'The body must be UTF-8 JSON' };
-  return { status, message: status === 500 ? 'Internal server error' : 'Bad request' };
-}
-
 /** What /health names: this package's name and version, read once from its package.json. */
 const SERVED: { service: string; version: string } = (() => {
   const { name, version } = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8'));
   return { service: name, version };
 })();
 
-/** The HTTP server: GraphQL (and its explorer) on /graphql, /health, /metrics, the calendar pages and the Stripe webhook. Apollo drains it on stop. */
-export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', deps.settings.trustProxy);
-  app.use(accessLog(deps.log), compression(), securityHeaders(deps.settings));
-  const server = http.createServer(
-    // Headers get no longer than the whole request (Node's own default gives them 60 s).
-    {
-      requestTimeout: REQUEST_TIMEOUT_MS,
-      headersTimeout: REQUEST_TIMEOUT_MS,
-      connectionsCheckingInterval: TIMEOUT_CHECK_MS,
-    },
-    app,
-  );
+/** The client may send a request this long, headers included (Node's defaults: 5 minutes, headers 60 s). */
+const SERVER_OPTIONS: http.ServerOptions = {
+  requestTimeout: REQUEST_TIMEOUT_MS,
+  headersTimeout: REQUEST_TIMEOUT_MS,
+  connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+};
+
+/** Whether the request came over https, as Express's `req.secure` reads it: from the socket, or a trusted proxy's X-Forwarded-Proto. */
+function overHttps(trust: (address: string | undefined, hop: number) => boolean) {
+  return (req: http.IncomingMessage): boolean => {
+    const own = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
+    if (!trust(req.socket.remoteAddress, 0)) return own === 'https';
+    const header = String(req.headers['x-forwarded-proto'] || own);
+    return header.split(',')[0].trim() === 'https';
+  };
+}
+
+/** Apollo Server, started: it drains `server` on stop. */
+async function startApollo(deps: HttpDeps, server: http.Server): Promise<ApolloServer<RequestContext>> {
   const apollo = new ApolloServer<RequestContext>({
     gateway: compiledExecution(deps.schema),
     formatError: errorFormatter(deps.log),
@@ -164,99 +155,75 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     ],
   });
   await apollo.start();
+  return apollo;
+}
 
-  // GraphQL first: its requests, nearly all of them, pass no other route on the way.
-  // Only the listed origins get CORS headers (preflights included); others get none, so browsers refuse them.
-  app.use(
-    '/graphql',
-    cors({
-      origin: (origin, allow) => allow(null, origin !== undefined && deps.settings.corsOrigins.includes(origin)),
-      methods: ['GET', 'POST'],
-      maxAge: 600,
-    }),
-  );
-  if (deps.settings.explorer) app.get('/graphql', explorerPage());
-  app.use(
-    '/graphql',
-    jsonBody(),
-    queryLength,
-    idempotency({
-      orm: deps.orm,
-      clock: deps.clock,
-      log: deps.log,
-      tokens: deps.tokens,
-      secret: deps.settings.jwtSecret,
-    }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<RequestContext> => {
-        // A bad, expired or revoked token refuses the whole request (401); no token is anonymous. The session
-        // check is one raw statement: it needs no EntityManager of the request's own.
-        const actor =
-          'actor' in res.locals
-            ? (res.locals.actor as Actor | undefined)
-            : await deps.tokens.authenticate(deps.orm.em, req.headers.authorization);
-        const context = new LazyContext(deps.orm, deps.clock, {
-          actor,
-          ip: req.ip,
-          userAgent: req.get('user-agent'),
-          acceptLanguage: req.get('accept-language'),
-        });
-        startDeadline(context, deps.settings.operationTimeoutMs);
-        return context;
-      },
-    }),
-  );
-
+/** /health and /metrics: what operators and their probes ask. */
+function operatorRoutes(app: Express, deps: HttpDeps): void {
   app.get('/health', async (_req, res) => {
     try {
-      await deps.orm.em.getConnection().execute('select 1');
+      await run(deps.orm.em, ping());
       res.json({ status: 'ok', ...SERVED });
     } catch {
       res.status(503).json({ status: 'unavailable', ...SERVED });
     }
   });
-
   app.get('/metrics', metricsAccess(deps.settings), async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
+}
 
+/** The pages and the routes beside GraphQL: assets, calendar and booking pages, feeds, uploads, webhooks, OAuth. */
+function pageRoutes(app: Express, deps: HttpDeps): void {
+  const { orm, clock, log } = deps;
   app.use(WEB_ASSETS_PATH, webAssets());
-  app.use(calendarPage({ schema: deps.schema, orm: deps.orm, clock: deps.clock, log: deps.log }));
-  app.use(servicePage({ schema: deps.schema, orm: deps.orm, clock: deps.clock, log: deps.log }));
-  app.use(feedRoute({ orm: deps.orm, clock: deps.clock, log: deps.log, feeds: deps.feeds }));
-  app.use(
-    imageRoutes({
-      orm: deps.orm,
-      tokens: deps.tokens,
-      clock: deps.clock,
-      images: deps.images,
-      rateLimits: deps.rateLimits,
-      log: deps.log,
-    }),
-  );
-  app.use(bookingPage({ orm: deps.orm, links: deps.links, log: deps.log }));
-  app.use(managePage({ orm: deps.orm, clock: deps.clock, log: deps.log, manage: deps.manage, guests: deps.guests }));
-  app.use(verifyEmailPage({ orm: deps.orm, clock: deps.clock, log: deps.log, accounts: deps.accounts }));
-  app.use(stripeWebhook({ orm: deps.orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log: deps.log }));
+  app.use(calendarPage({ schema: deps.schema, orm, clock, log }));
+  app.use(servicePage({ schema: deps.schema, orm, clock, log }));
+  app.use(feedRoute({ orm, clock, log, feeds: deps.feeds }));
+  app.use(imageRoutes({ orm, tokens: deps.tokens, clock, images: deps.images, rateLimits: deps.rateLimits, log }));
+  app.use(bookingPage({ orm, links: deps.links, log }));
+  app.use(managePage({ orm, clock, log, manage: deps.manage, guests: deps.guests }));
+  app.use(verifyEmailPage({ orm, clock, log, accounts: deps.accounts }));
+  app.use(stripeWebhook({ orm, stripe: deps.stripe, paymentEvents: deps.paymentEvents, log }));
   app.use(
     oauthRoutes({
-      orm: deps.orm,
-      clock: deps.clock,
-      log: deps.log,
+      orm,
+      clock,
+      log,
       flows: deps.calendars.flows,
       providers: deps.calendars.consentProviders(),
       secure: deps.settings.publicUrl.startsWith('https:'),
     }),
   );
+}
 
+/** What no route answered: 404, and every error as JSON (Express's own handler answers HTML with the stack). */
+function fallbacks(app: Express, log: Logger): void {
+  const failed = answerRequestError(log);
   app.use((_req: Request, res: Response) => {
     res.status(404).json(errorBody('Not found', 'NOT_FOUND'));
   });
-  // Express's own handler answers HTML with the stack outside production: every error is answered here.
-  app.use((error: { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    const { status, message } = describeRequestError(error);
-    if (status === 500) deps.log.error({ err: error }, 'request failed');
-    res.status(status).json(errorBody(message, status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST'));
-  });
-  return { server, apollo, clientAddress: (request) => proxyAddr(request, app.get('trust proxy fn')) };
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => failed(error, res));
+}
+
+/** The HTTP server: GraphQL (and its explorer) on /graphql, /health, /metrics, the calendar pages and the Stripe webhook. Apollo drains it on stop. */
+export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.settings.trustProxy);
+  const trust = app.get('trust proxy fn');
+  const clientAddress = (request: http.IncomingMessage) => proxyAddr(request, trust);
+  // Connect middleware: its types name Express's request, but it needs only Node's.
+  const compress = compression() as unknown as NodeMiddleware;
+  const common = [accessLog(deps.log), compress, securityHeaders(deps.settings, overHttps(trust))];
+  app.use(...common);
+  const server = http.createServer(SERVER_OPTIONS);
+  const apollo = await startApollo(deps, server);
+  // GraphQL first: its requests, nearly all of them, pass no other route on the way.
+  const graphql = graphqlRoute(app, { ...deps, apollo, clientAddress, common });
+  operatorRoutes(app, deps);
+  pageRoutes(app, deps);
+  fallbacks(app, deps.log);
+  server.on('request', (req, res) => graphql(req, res) || app(req, res));
+  return { server, apollo, clientAddress };
 }

@@ -1,6 +1,8 @@
-import type { IncomingMessage } from 'node:http';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { errorBody } from './errors';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
+import type { Logger } from 'pino';
+import { errorBody, sendJson } from './errors';
+import type { NodeMiddleware } from './graphql-route';
 import { queryTooLong } from './operation-limits';
 
 /** The largest JSON body: far more than any valid request, so that long notes are refused by the domain with a named field. */
@@ -42,7 +44,7 @@ export function nestedTooDeep(value: unknown, depth = 0): boolean {
  * JSON bodies of at most MAX_BODY, nesting at most MAX_JSON_DEPTH: a deeper one is refused (400) before
  * it is parsed, since what later walks it (variables coercion, fingerprints) recurses.
  */
-export function jsonBody() {
+export function jsonBody(): NodeMiddleware {
   return express.json({
     limit: MAX_BODY,
     verify: (_req: IncomingMessage, _res: unknown, body: Buffer) => {
@@ -56,9 +58,34 @@ export function jsonBody() {
  * A GraphQL query text (POST body or GET parameter) longer than OPERATION_LIMITS.queryLength is refused
  * before anything parses it: the idempotency check, APQ and Apollo all parse what reaches them.
  */
-export function queryLength(req: Request, res: Response, next: NextFunction): void {
-  const query = (req.body as { query?: unknown } | undefined)?.query ?? req.query.query;
+export function queryLength(req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: () => void): void {
+  const search = req.url?.split('?')[1];
+  const query =
+    (req.body as { query?: unknown } | undefined)?.query ?? (search && new URLSearchParams(search).get('query'));
   const refused = queryTooLong(query);
   if (!refused) return next();
-  res.status(400).json(errorBody(refused.message, 'QUERY_TOO_COMPLEX'));
+  sendJson(res, 400, errorBody(refused.message, 'QUERY_TOO_COMPLEX'));
+}
+
+/** What the client did wrong, in our words: body-parser's own messages quote the body. */
+function describeRequestError(error: { status?: number; type?: string }): { status: number; message: string } {
+  const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+  if (error.type === 'entity.parse.failed') return { status, message: 'The body is not valid JSON' };
+  if (error.type === 'entity.too.large') return { status, message: `The body is larger than ${MAX_BODY}` };
+  if (error.type === 'entity.too.deep')
+    return { status, message: `The body nests deeper than ${MAX_JSON_DEPTH} levels` };
+  if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported')
+    return { status, message: 'The body must be UTF-8 JSON' };
+  return { status, message: status === 500 ? 'Internal server error' : 'Bad request' };
+}
+
+/** Answers a request that failed (a body refused, or a fault of ours: logged) with JSON, never Express's HTML page. */
+export function answerRequestError(log: Logger) {
+  return (error: unknown, res: ServerResponse): void => {
+    const { status, message } = describeRequestError(error as { status?: number; type?: string });
+    if (status === 500) log.error({ err: error }, 'request failed');
+    // Part of the answer went out already: only closing the connection tells the client it is incomplete.
+    if (res.headersSent) return void res.destroy();
+    sendJson(res, status, errorBody(message, status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST'));
+  };
 }

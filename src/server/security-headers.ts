@@ -1,5 +1,6 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
+import type { NodeMiddleware } from './graphql-route';
 
 /**
  * The Content-Security-Policy of every answer. The pages (the explorer, the calendar page, booking pages)
@@ -39,19 +40,22 @@ const hsts = helmet.strictTransportSecurity();
  * Security headers on every answer (helmet): the CSP above, `X-Content-Type-Options: nosniff`,
  * `X-Frame-Options: DENY`, `Referrer-Policy: no-referrer` (booking links carry their signature),
  * `Cross-Origin-Resource-Policy: same-origin` but for uploaded images, which other sites show. HSTS in
- * production, or when the request came over https (`TRUST_PROXY` lets a proxy say so).
+ * production, or when the request came over https (`overHttps`: `TRUST_PROXY` lets a proxy say so).
  */
-export function securityHeaders(settings: { production: boolean }): RequestHandler {
+export function securityHeaders(
+  settings: { production: boolean },
+  overHttps: (req: IncomingMessage) => boolean,
+): NodeMiddleware {
   const headers = helmet({
     contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
     strictTransportSecurity: false,
     xFrameOptions: { action: 'deny' },
   });
-  return (req: Request, res: Response, next: NextFunction) =>
+  return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) =>
     headers(req, res, (error?: unknown) => {
       if (error) return next(error);
-      if (req.path.startsWith('/images/')) res.setHeader('cross-origin-resource-policy', 'cross-origin');
-      if (settings.production || req.secure) hsts(req, res, next);
+      if (req.url?.startsWith('/images/')) res.setHeader('cross-origin-resource-policy', 'cross-origin');
+      if (settings.production || overHttps(req)) hsts(req, res, next);
       else next();
     });
 }
