@@ -138,7 +138,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const waitlist = new WaitlistService(catalog, bookings, offers);
   const calendarTokens = new SecretBox(integrations.calendarTokenKey, 'CALENDAR_TOKEN_KEY');
   const scheduling = new SchedulingService(catalog, lifecycle, bookings, events);
-  const calendarSync = Object.values(integrations.calendars).some(Boolean)
+  const calendarSync = integrations.calendars.configured().length
     ? new CalendarSyncer(integrations.calendars, calendarTokens, notifications, links, lifecycle)
     : undefined;
 

@@ -26,7 +26,7 @@ import {
 } from './booking-mail';
 import { verificationMail } from './address-mail';
 import { guestBookingMail } from './guest-mail';
-import type { CalendarKind } from '../calendars/calendar-api';
+import type { CalendarNames } from '../calendars/calendar-connector';
 import { calendarBusyUnreadableMail, calendarReconnectMail } from './calendar-mail';
 import { invite, type InviteDetails } from './invite';
 import type { Links } from './links';
@@ -438,11 +438,16 @@ export class NotificationService {
   async calendarNeedsReconnect(
     tx: TxContext,
     providerUserId: number,
-    kind: CalendarKind,
+    names: CalendarNames,
     accountEmail: string,
   ): Promise<void> {
     const recipient = await tx.em.findOneOrFail(User, providerUserId);
-    const { subject, text, html } = calendarReconnectMail(kind, accountEmail, this.links.calendars(), recipient.locale);
+    const { subject, text, html } = calendarReconnectMail(
+      names,
+      accountEmail,
+      this.links.calendars(),
+      recipient.locale,
+    );
     await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
   }
 
@@ -450,13 +455,13 @@ export class NotificationService {
   async calendarBusyUnreadable(
     tx: TxContext,
     providerUserId: number,
-    kind: CalendarKind,
+    names: CalendarNames,
     accountEmail: string,
     error: string,
   ): Promise<void> {
     const recipient = await tx.em.findOneOrFail(User, providerUserId);
     const { subject, text, html } = calendarBusyUnreadableMail(
-      kind,
+      names,
       accountEmail,
       error,
       this.links.calendars(),
