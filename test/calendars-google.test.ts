@@ -54,17 +54,8 @@ afterEach(() => {
   google.freeBusyMaxDays = 60;
 });
 
-const {
-  local,
-  settle,
-  connections,
-  book,
-  syncs,
-  providerWithSlots,
-  expectInStep,
-  bookIntoLostGrant,
-  expectBlockingRoundTrip,
-} = calendarSteps(() => ({ server, customer }));
+const steps = calendarSteps(() => ({ server, customer }));
+const { local, settle, connections, book, syncs, providerWithSlots } = steps;
 
 /** The provider's browser opens the start link `connectGoogleCalendar` answers: the consent URL it is sent to. */
 async function startConsent(provider: Account, browser: CookieJar): Promise<URL> {
@@ -212,7 +203,7 @@ describe('Google Calendar', () => {
       }
       await settle();
     }
-    await expectInStep(
+    await steps.expectInStep(
       provider,
       booked,
       google
@@ -260,7 +251,7 @@ describe('Google Calendar', () => {
   it('invalid_grant: NEEDS_REAUTH, the syncs FAILED, one email; connecting again resumes the sync', async () => {
     const { provider, slots } = await connectedProvider('Nina Reauth', 'nina@gmail.test');
     google.revokeAll('nina@gmail.test');
-    const { connection, first } = await bookIntoLostGrant(provider, slots, 'Reconnect your Google Calendar');
+    const { connection, first } = await steps.bookIntoLostGrant(provider, slots, 'Reconnect your Google Calendar');
 
     await connect(provider, 'nina@gmail.test');
     await settle();
@@ -338,7 +329,7 @@ describe('Google Calendar', () => {
     const made = await connectedProvider('Bea Busy', 'bea@gmail.test');
     const { service, slots } = made;
     google.calendars.get('bea@gmail.test')!.busy = [{ start: slots[1].startsAt, end: slots[1].endsAt }];
-    await expectBlockingRoundTrip(made, async (connectionId) => {
+    await steps.expectBlockingRoundTrip(made, async (connectionId) => {
       await expectMonthAsSlots(server, service.id, slots[1].startsAt.slice(0, 7), customer.token);
       // The next refresh is queued a few minutes ahead.
       expect(await jobWait(server, `calendar-busy:${connectionId}`)).toBeGreaterThan(200);

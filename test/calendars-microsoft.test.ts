@@ -68,17 +68,8 @@ afterEach(() => {
   google.fault = undefined;
 });
 
-const {
-  local,
-  settle,
-  connections,
-  book,
-  syncs,
-  providerWithSlots,
-  expectInStep,
-  bookIntoLostGrant,
-  expectBlockingRoundTrip,
-} = calendarSteps(() => ({ server, customer }));
+const steps = calendarSteps(() => ({ server, customer }));
+const { local, settle, connections, book, syncs, providerWithSlots } = steps;
 
 /** The provider's browser opens the start link `connectMicrosoftCalendar` answers: Microsoft's authorize URL it is sent to. */
 async function startLink(provider: Account): Promise<string> {
@@ -226,7 +217,7 @@ describe('Microsoft 365 calendar', () => {
       }
       await settle();
     }
-    await expectInStep(
+    await steps.expectInStep(
       provider,
       booked,
       eventsOf(calendar).map((event) => String(event.key)),
@@ -286,7 +277,7 @@ describe('Microsoft 365 calendar', () => {
     // The user revokes the app's consent; an hour later the access token has run out too.
     microsoft.revokeGrants('nina@contoso.example');
     microsoft.expireAccessTokens('nina@contoso.example');
-    const { connection, first, mails } = await bookIntoLostGrant(
+    const { connection, first, mails } = await steps.bookIntoLostGrant(
       provider,
       slots,
       'Reconnect your Microsoft 365 calendar',
@@ -330,7 +321,7 @@ describe('Microsoft 365 calendar', () => {
     microsoft.addEvent('bea@contoso.example', new Date(slots[1].startsAt), new Date(slots[1].endsAt));
     microsoft.addEvent('bea@contoso.example', new Date(slots[2].startsAt), new Date(slots[2].endsAt), 'free');
     const asked = microsoft.calls(/^POST graph\/v1\.0\/me\/calendar\/getSchedule$/);
-    await expectBlockingRoundTrip(made, async () => {
+    await steps.expectBlockingRoundTrip(made, async () => {
       // From now to the service's advanceDays (365) and a day, in windows of 61 days.
       expect(microsoft.calls(/^POST graph\/v1\.0\/me\/calendar\/getSchedule$/) - asked).toBe(6);
       expect((await connections(provider))[0]).toMatchObject({

@@ -435,38 +435,33 @@ export class NotificationService {
   }
 
   /** Tells a provider, in the caller's transaction, that a calendar account must be connected again. */
-  async calendarNeedsReconnect(
-    tx: TxContext,
-    providerUserId: number,
-    names: CalendarNames,
-    accountEmail: string,
-  ): Promise<void> {
-    const recipient = await tx.em.findOneOrFail(User, providerUserId);
-    const { subject, text, html } = calendarReconnectMail(
-      names,
-      accountEmail,
-      this.links.calendars(),
-      recipient.locale,
+  calendarNeedsReconnect(tx: TxContext, providerUserId: number, names: CalendarNames, accountEmail: string) {
+    return this.mailAboutCalendar(tx, providerUserId, (link, locale) =>
+      calendarReconnectMail(names, accountEmail, link, locale),
     );
-    await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
   }
 
   /** Tells a provider, in the caller's transaction, that the busy times of a calendar account cannot be read. */
-  async calendarBusyUnreadable(
+  calendarBusyUnreadable(
     tx: TxContext,
     providerUserId: number,
     names: CalendarNames,
     accountEmail: string,
     error: string,
+  ) {
+    return this.mailAboutCalendar(tx, providerUserId, (link, locale) =>
+      calendarBusyUnreadableMail(names, accountEmail, error, link, locale),
+    );
+  }
+
+  /** A mail about the provider's calendar accounts, in its language, linking to its calendar page when there is one. */
+  private async mailAboutCalendar(
+    tx: TxContext,
+    providerUserId: number,
+    mail: (link: string | null, locale: string) => { subject: string; text: string; html: string },
   ): Promise<void> {
     const recipient = await tx.em.findOneOrFail(User, providerUserId);
-    const { subject, text, html } = calendarBusyUnreadableMail(
-      names,
-      accountEmail,
-      error,
-      this.links.calendars(),
-      recipient.locale,
-    );
+    const { subject, text, html } = mail(this.links.calendars(), recipient.locale);
     await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
   }
 

@@ -11,16 +11,8 @@ import {
 import type { Config } from '../../src/config';
 import { CookieJar } from './cookie-jar';
 import type { FakeGoogle } from './fake-google';
-import {
-  type Account,
-  createService,
-  dailySlots,
-  daysFromNow,
-  jobsSettled,
-  runJobsNow,
-  signUp,
-  storedMails,
-} from './fixtures';
+import type { Account } from './fixtures';
+import { createService, dailySlots, daysFromNow, jobsSettled, runJobsNow, signUp, storedMails } from './fixtures';
 import { liveClient, Subscription, subscribed } from './live';
 import { codes, type GraphQLResult, startTestServer, type TestServer } from './server';
 
