@@ -9,12 +9,12 @@
  *     would write it: our seat rule (seatsAvailableSql) for each open slot, summed by date, our level rule,
  *     and the blackout test of our rule for each date;
  *   - `bench_month_statement(service_id, month)`: the same answer from our server's own month statement
- *     (src/scheduling/slot-reads.ts monthSql), which looks for the service-level parts of the rule once.
+ *     (src/scheduling/slot-reads.sql.ts monthSql), which looks for the service-level parts of the rule once.
  */
 import type { Pool } from 'pg';
 import { minorDigits } from '../src/core/money';
-import { seatsAvailableSql, wholeDayBlackoutSql } from '../src/scheduling/slot.entity';
-import { monthSql } from '../src/scheduling/slot-reads';
+import { seatsAvailableSql, wholeDayBlackoutSql } from '../src/scheduling/slot.sql';
+import { monthSql } from '../src/scheduling/slot-reads.sql';
 
 /** The currencies whose minor unit is not 2 digits, as Intl (and so our Money) knows them. */
 const minorDigitsSql = (currency: string): string => {

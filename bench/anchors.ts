@@ -12,11 +12,12 @@ import { Pool } from 'pg';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { monthRange } from '../src/scheduling/availability';
-import { daySummaryOf, monthSql, slotRowOf, slotsSql, type RawMonthDay } from '../src/scheduling/slot-reads';
+import { daySummaryOf, slotRowOf } from '../src/scheduling/slot-reads';
+import { monthSql, slotsSql, type RawMonthDay } from '../src/scheduling/slot-reads.sql';
 import { MAX_ROWS } from '../src/core/limits';
 import { announceReady, listen } from './support';
 
-/** Our server's read statements (src/scheduling/slot-reads.ts) for one service, at now(). */
+/** Our server's read statements (src/scheduling/slot-reads.sql.ts) for one service, at now(). */
 const SLOTS_SQL = slotsSql('now()', 'array[$1::int]', '$2', '$3', String(MAX_ROWS.slots + 1));
 /** Sent as a named prepared statement, as the server sends it (src/core/orm.ts preparedRead). */
 const MONTH_SQL = monthSql('now()', '$1', '$2::date', '$3::date');

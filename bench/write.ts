@@ -3,7 +3,8 @@
  * baseline built from a git ref (BENCH_BASELINE, default `main`; built once per commit into the temporary
  * folder, with this tree's node_modules), each on a database of its own in the same PostgreSQL, in
  * alternating rounds (BENCH_ROUNDS, default 3) so that both see the same machine. Per round and side:
- *   - throughput: WRITE_BOOKINGS bookings on distinct slots by 16 HTTP clients on one server process;
+ *   - throughput: WRITE_BOOKINGS bookings on distinct slots by 16 HTTP clients on one server process, each
+ *     customer's session first seen by a query (as a customer looks at the slots before booking);
  *     beside it, on the same side's tables, the one-statement floor and the same writes statement by
  *     statement, sent straight to PostgreSQL with `pg`;
  *   - CPU per booking, read from /proc: the server process (all its threads) and the PostgreSQL backends
@@ -53,6 +54,19 @@ async function book(url: string, token: string, slotId: number): Promise<Outcome
   });
   const body = (await response.json()) as { errors?: { extensions: { code: string } }[] };
   return { code: body.errors ? body.errors[0].extensions.code : 'BOOKED', ms: performance.now() - started };
+}
+
+/**
+ * A signed-in customer's first request on a process: its session is checked once there, and trusted (until a
+ * notice says otherwise) by the `book` that follows, as for a customer who looked at the slots first.
+ */
+async function lookAround(url: string, token: string): Promise<void> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: '{ me { id } }' }),
+  });
+  await response.json();
 }
 
 const reference = () => `BK-BENCH-${Math.random().toString(36).slice(2, 12).toUpperCase()}`;
@@ -276,6 +290,7 @@ async function round(side: Side, warmUp: boolean): Promise<RoundFigures> {
   const [proxy] = side.proxies;
   const seeded = await seed(side.db, WRITE_BOOKINGS + WARM_UP, WRITE_BOOKINGS + WARM_UP, 10);
   const tokens = await Promise.all(seeded.customerIds.map(side.tokenOf));
+  await pool(tokens.length, CLIENTS, (i) => lookAround(server.url, tokens[i]));
   if (warmUp) await pool(WARM_UP, CLIENTS, (i) => book(server.url, tokens[i], seeded.slotIds[i]));
   const failures: string[] = [];
   const before = { server: cpuMs(server.child.pid!), pg: await backendCpu(side, proxy), proxy: new Map(proxy.counts) };
@@ -302,6 +317,7 @@ async function round(side: Side, warmUp: boolean): Promise<RoundFigures> {
 
   const contention = await seed(side.db, CONTENTION_REQUESTS, 2, CONTENTION_CAPACITY);
   const contentionTokens = await Promise.all(contention.customerIds.map(side.tokenOf));
+  await pool(contentionTokens.length, CLIENTS, (i) => lookAround(side.servers[i % 2].url, contentionTokens[i]));
   for (const s of side.servers) await book(s.url, contentionTokens[0], contention.slotIds[1]); // warm-up on the other slot
   const outcomes = await Promise.all(
     contentionTokens.map((token, i) => book(side.servers[i % 2].url, token, contention.slotIds[0])),

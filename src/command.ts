@@ -7,18 +7,19 @@ import { createLogger } from './core/logger';
 import { openOrm } from './core/orm';
 
 /**
- * A one-off command on the server's database (DATABASE_URL, or the embedded PostgreSQL in DATA_DIR, started
- * and stopped around it): migrates first, as every process does, runs `work`, and exits 0, or 1 with one
- * line saying why.
+ * A one-off command on the server's database (DATABASE_URL, or the embedded PostgreSQL in DATA_DIR, or in
+ * `dataDir` when given, started and stopped around it): migrates first, as every process does, runs `work`,
+ * and exits 0, or 1 with one line saying why.
  */
 export async function runCommand(
   name: string,
   work: (deps: { config: Config; orm: MikroORM; log: Logger }) => Promise<void>,
+  dataDir?: string,
 ): Promise<void> {
   try {
     const config = loadConfig();
     const log = createLogger(config.logLevel);
-    const database = await openDatabase(config.databaseUrl, config.dataDir, log);
+    const database = await openDatabase(config.databaseUrl, dataDir ?? config.dataDir, log);
     try {
       const orm = await openOrm(database.url, log, config);
       try {

@@ -24,7 +24,7 @@ import type { Config } from './config';
 import { auditRecord } from './core/audit';
 import type { Clock } from './core/clock';
 import type { TxContext } from './core/context';
-import { EventBus } from './core/event-bus';
+import { EventBus, type Listener } from './core/event-bus';
 import { imageStorage } from './images/image-storage';
 import { ImageService } from './images/image.service';
 import { businessMetrics } from './core/metrics';
@@ -111,11 +111,25 @@ function countOffer(tx: TxContext): void {
 
 /**
  * The composition root of the domain: services made with plain `new`, and the ONE place where reactions
- * to domain events are registered, in the order they run inside the change's transaction. To react to a
- * booking change (calendar sync, webhooks, ...), add a listener here.
+ * to domain events are registered (registerListeners), in the order they run inside the change's
+ * transaction. To react to a booking change (calendar sync, webhooks, ...), add a listener there.
  */
 export function createDomain(config: Config, clock: Clock, log: Logger): Domain {
   const events = new EventBus<DomainEvents>();
+  const base = baseServices(config, clock, log, events);
+  registerListeners(events, base);
+  const { lifecycle, integrations, offers, calendarTokens, ...shared } = base;
+  return {
+    ...shared,
+    zoom: integrations.meetings.zoom,
+    whereby: integrations.meetings.whereby,
+    stripe: integrations.payments,
+    ...topServices(config, log, events, base),
+  };
+}
+
+/** The services other services are made from, with the integrations they call. */
+function baseServices(config: Config, clock: Clock, log: Logger, events: EventBus<DomainEvents>) {
   const sessionChecks = new SessionCheck(clock);
   const tokens = new Tokens(config.jwtSecret, config.accessTokenMinutes, clock, sessionChecks);
   const sessions = new SessionService(
@@ -129,10 +143,8 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const notifications = new NotificationService(links, config.followUpHours);
   const lifecycle = new BookingLifecycle(events);
   const integrations = buildIntegrations(config, lifecycle);
-  const { zoom, whereby } = integrations.meetings;
   const catalog = new CatalogService(events, integrations.meetingProviders);
-  const stripe = integrations.payments;
-  const payments = new PaymentService(stripe, config.holdMinutes, lifecycle, log);
+  const payments = new PaymentService(integrations.payments, config.holdMinutes, lifecycle, log);
   const offers = new WaitlistOffers(events, config.waitlistOfferHours);
   const bookings = new BookingService(lifecycle, payments);
   const waitlist = new WaitlistService(catalog, bookings, offers);
@@ -141,21 +153,20 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
   const calendarSync = integrations.calendars.configured().length
     ? new CalendarSyncer(integrations.calendars, calendarTokens, notifications, links, lifecycle)
     : undefined;
+  const proposals = new ProposalService(bookings, events, config.proposalTtlHours);
+  const shared = { sessionChecks, tokens, sessions, rateLimits, links, notifications, catalog, payments, bookings };
+  return { ...shared, lifecycle, integrations, offers, waitlist, calendarTokens, scheduling, calendarSync, proposals };
+}
 
+type BaseServices = ReturnType<typeof baseServices>;
+
+/** The ONE list of reactions to each domain event, in the order they run inside the change's transaction. */
+function registerListeners(
+  events: EventBus<DomainEvents>,
+  { notifications, offers, integrations }: BaseServices,
+): void {
   events
-    .on(
-      'bookingChanged',
-      auditTrail,
-      (tx, change) => announceBooking(tx, change.booking.id),
-      (tx, change) => notifications.bookingChanged(tx, change),
-      webhookListeners.bookingChanged,
-      ...Object.values(integrations.meetings).map(
-        (meetings) => (tx: TxContext, change: BookingChanged) => meetings.bookingChanged(tx, change),
-      ),
-      calendarListener,
-      promoUses,
-      countChange,
-    )
+    .on('bookingChanged', ...bookingListeners(notifications, integrations.meetings))
     .on('seatsFreed', (tx, freed) => offers.seatsFreed(tx, freed))
     .on(
       'proposalChanged',
@@ -180,43 +191,49 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
     .on('slotCancelled', (tx, cancelled) => offers.slotCancelled(tx, cancelled))
     .on('recordChanged', auditRecord)
     .on('promoCodeChanged', webhookListeners.promoCodeChanged);
+}
 
-  const proposals = new ProposalService(bookings, events, config.proposalTtlHours);
+/** The reactions to a booking change, in the order they run. */
+function bookingListeners(
+  notifications: NotificationService,
+  meetings: BaseServices['integrations']['meetings'],
+): Listener<BookingChanged>[] {
+  return [
+    auditTrail,
+    (tx, change) => announceBooking(tx, change.booking.id),
+    (tx, change) => notifications.bookingChanged(tx, change),
+    webhookListeners.bookingChanged,
+    ...Object.values(meetings).map(
+      (meeting) => (tx: TxContext, change: BookingChanged) => meeting.bookingChanged(tx, change),
+    ),
+    calendarListener,
+    promoUses,
+    countChange,
+  ];
+}
+
+/** The services no other service is made from. */
+function topServices(config: Config, log: Logger, events: EventBus<DomainEvents>, base: BaseServices) {
+  const { sessions, rateLimits, links, catalog, scheduling, bookings, lifecycle, payments, proposals } = base;
   return {
-    sessionChecks,
-    tokens,
-    sessions,
-    rateLimits,
     accounts: new AccountService(sessions, rateLimits, links),
-    catalog,
-    scheduling,
     minimumCapacity: new MinimumCapacity(scheduling),
     blackouts: new BlackoutService(catalog, lifecycle),
     promoCodes: new PromoCodeService(catalog, events),
     availabilityChecks: new AvailabilityCheckService(catalog),
-    bookings,
     bookingQueries: new BookingQueryService(rateLimits),
     series: new SeriesService(bookings, lifecycle),
     audits: new AuditService(),
-    notifications,
-    links,
-    payments,
     paymentEvents: new PaymentEventService(payments, lifecycle, log),
-    proposals,
-    waitlist,
     webhooks: new WebhookService(config.webhooks, rateLimits),
     feeds: new CalendarFeedService(config.publicUrl, config.jwtSecret, links),
-    zoom,
-    whereby,
     calendars: new CalendarService(
-      integrations.calendars,
-      calendarTokens,
+      base.integrations.calendars,
+      base.calendarTokens,
       new OAuthFlows(config.publicUrl, createHmac('sha256', config.jwtSecret).update('oauth-pkce').digest('hex')),
     ),
-    calendarSync,
     reviews: new ReviewService(events),
     images: new ImageService(imageStorage(config.images), config.publicUrl, catalog),
-    stripe,
     guests: new GuestBookingService(
       bookings,
       lifecycle,
@@ -225,7 +242,7 @@ export function createDomain(config: Config, clock: Clock, log: Logger): Domain 
       links,
       config.guestConfirmMinutes,
       proposals,
-      waitlist,
+      base.waitlist,
     ),
     manage: new ManageService(bookings, lifecycle, links),
   };

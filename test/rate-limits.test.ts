@@ -1,12 +1,13 @@
 import { print } from 'graphql';
 import { loadConfig, type RateLimitSettings } from '../src/config';
 import {
+  BookDocument,
   ChangePasswordDocument,
   CreateServiceDocument,
   LogInDocument,
   SignUpDocument,
 } from '../client/generated/graphql';
-import { SERVICE, signUp } from './support/fixtures';
+import { createService, dailySlots, daysFromNow, SERVICE, signUp } from './support/fixtures';
 import { startServerProcess, type ServerProcess } from './support/process';
 import {
   codes,
@@ -158,6 +159,43 @@ describe('mutations', () => {
     expect(codes(await logIn(server.url, spender.email, PASSWORD))).toEqual([]);
     expect(codes(await logIn(server.url, spender.email, PASSWORD))).toEqual([]);
     expect(codes(await logIn(server.url, spender.email, PASSWORD))).toEqual(['RATE_LIMITED']);
+  });
+});
+
+describe('book', () => {
+  it('is counted in its slot read, in the same budget, and counted after when it fails before reading', async () => {
+    const server = await serverWith({ mutationsPerClient: 5 });
+    const provider = await signUp(server, 'PROVIDER');
+    const customer = await signUp(server, 'CUSTOMER');
+    const service = await createService(server, provider);
+    const [first, second] = await dailySlots(server, provider, service.id, daysFromNow(2), daysFromNow(3));
+    const book = (slotIds: string[]) =>
+      server.request(BookDocument, { input: { slotIds, party: { adults: 1 } } }, customer.token);
+    const counter = async () =>
+      (
+        await server.sql<{ points: number }>('select points from rate_limit.counter where key = $1', [
+          `mutationsPerClient:user:${customer.userId}`,
+        ])
+      )[0]?.points;
+    expect(codes(await book([first.id]))).toEqual([]);
+    expect(await counter()).toBe(1);
+    expect(codes(await book(['abc']))).toEqual(['BAD_USER_INPUT']); // refused before its read: counted after
+    expect(await counter()).toBe(2);
+    expect(codes(await book(['2147483000']))).toEqual(['NOT_FOUND']); // the read found no slot, and counted
+    expect(await counter()).toBe(3);
+    expect(codes(await server.request(CreateServiceDocument, { input: SERVICE }, customer.token))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(await counter()).toBe(4); // one budget for every mutation
+    expect(codes(await book([second.id]))).toEqual([]);
+    const refused = await book([second.id]);
+    expect(codes(refused)).toEqual(['RATE_LIMITED']);
+    expect(retryAfterOf(refused)).toBeGreaterThan(0);
+    expect(codes(await book(['abc']))).toEqual(['RATE_LIMITED']);
+    const [{ count }] = await server.sql<{ count: string }>('select count(*) from booking where customer_id = $1', [
+      customer.userId,
+    ]);
+    expect(count).toBe('2');
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimitSettings } from '../config';
-import type { RequestContext } from '../core/context';
+import type { CarriedCharge, RequestContext } from '../core/context';
 import { DomainError } from '../core/errors';
 
 type Limit =
@@ -29,12 +29,19 @@ const WINDOWS: Record<Limit, keyof RateLimitSettings> = {
   guestBookingsPerEmail: 'guestBookingsWindowSeconds',
 };
 
-function limited(res: RateLimiterRes): DomainError {
+function limited(res: Pick<RateLimiterRes, 'msBeforeNext'>): DomainError {
   const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
   return new DomainError('RATE_LIMITED', `Too many attempts: try again in ${retryAfter} seconds`, { retryAfter });
 }
 
 const addressOf = (ctx: RequestContext) => ctx.ip ?? 'unknown';
+const mutationKey = (ctx: RequestContext) => (ctx.actor ? `user:${ctx.actor.userId}` : `address:${addressOf(ctx)}`);
+
+/** What the statement that carried a charge counted: a refusal once past the budget. */
+export function counted(charge: CarriedCharge, points: number, expire: number, now: number): void {
+  charge.counted = true;
+  if (points > charge.points) throw limited({ msBeforeNext: expire - now });
+}
 
 /**
  * Fixed-window counters in PostgreSQL (rate-limiter-flexible's RateLimiterPostgres on the table that
@@ -95,11 +102,23 @@ export class RateLimits {
 
   /** One mutation of the caller: a signed-in account, else an address. */
   mutation(ctx: RequestContext): Promise<void> {
-    return this.consume(
-      ctx,
-      'mutationsPerClient',
-      ctx.actor ? `user:${ctx.actor.userId}` : `address:${addressOf(ctx)}`,
-    );
+    return this.consume(ctx, 'mutationsPerClient', mutationKey(ctx));
+  }
+
+  /**
+   * One mutation of the caller as a charge its use case's first statement counts (a booking's slot read),
+   * in the same counter and window as `mutation`; none when the budget is off.
+   */
+  carriedMutation(ctx: RequestContext): CarriedCharge | undefined {
+    const points = this.settings.mutationsPerClient;
+    if (!(points > 0)) return undefined;
+    const durationMs = this.settings[WINDOWS.mutationsPerClient] * 1000;
+    return { key: `mutationsPerClient:${mutationKey(ctx)}`, points, durationMs, counted: false };
+  }
+
+  /** A carried charge its use case ended without counting (it failed first): counted on its own. */
+  async settle(ctx: RequestContext, charge: CarriedCharge): Promise<void> {
+    if (!charge.counted) await this.mutation(ctx);
   }
 
   /** One image upload of a signed-in account. */

@@ -10,7 +10,9 @@ import { Service } from '../catalog/service.entity';
 import { parseId } from '../core/ids';
 import { MAX_ROWS } from '../core/limits';
 import { requestLoader } from '../core/request-loaders';
+import { run } from '../core/sql';
 import { AuditEntry } from './audit-entry.entity';
+import { latestBookingHistories } from './booking-query.sql';
 import { assertParticipant } from './booking-access';
 import { type BookingLookup, lookupOf } from './booking-lookup';
 import { Booking } from './booking.entity';
@@ -84,11 +86,7 @@ export class BookingQueryService {
   /** The newest MAX_ROWS.history changes of a booking, oldest first; those of a list's bookings are read in one statement. */
   history(ctx: RequestContext, booking: Booking): Promise<AuditEntry[]> {
     return requestLoader<number, AuditEntry[]>(ctx.em, 'booking-history', async (ids) => {
-      const rows = await ctx.em.getConnection().execute<Record<string, unknown>[]>(
-        `select a.* from audit_entry a join (select id, row_number() over (partition by booking_id order by id desc) as position
-          from audit_entry where booking_id = any(?::int[])) ranked on ranked.id = a.id where ranked.position <= ? order by a.id`,
-        [`{${ids.join(',')}}`, MAX_ROWS.history],
-      );
+      const rows = await run(ctx.em, latestBookingHistories(ids, MAX_ROWS.history));
       const byBooking = new Map<number, AuditEntry[]>(ids.map((id) => [id, []]));
       for (const entry of rows.map((row) => ctx.em.map(AuditEntry, row))) byBooking.get(entry.booking!.id)?.push(entry);
       return ids.map((id) => byBooking.get(id)!);

@@ -1,4 +1,16 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  Extensions,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { Role } from '../accounts/role';
 import { User } from '../accounts/user.entity';
 import { Service } from '../catalog/service.entity';
@@ -161,6 +173,7 @@ export class BookingResolver {
   }
 
   @Authorized()
+  @Extensions({ chargedByStatement: true })
   @Mutation(() => Booking, {
     description:
       "Books seats on open slots of one INSTANT service for a party (customers and admins; not on one's own service: OWN_SERVICE). Free services confirm at once; paid ones start PENDING_PAYMENT with seats held. Errors: SLOT_UNAVAILABLE (extensions.slotId), CAPACITY_EXCEEDED (extensions.waitlistAvailable), APPROVAL_REQUIRED, PAYMENT_PROVIDER_UNAVAILABLE.",

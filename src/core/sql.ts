@@ -15,3 +15,23 @@ export interface Statement<Row> {
 export function run<Row>(em: { execute: EntityManager['execute'] }, statement: Statement<Row>): Promise<Row[]> {
   return em.execute<Row[]>(statement.sql, statement.params);
 }
+
+/** A connection of `pg` itself: the ones opened outside the ORM (the migration lock, the job leases, a new database's). */
+interface PgConnection {
+  query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/** Runs a statement of a `*.sql.ts` file on a connection of `pg` itself, which numbers its placeholders (`$1`, `$2`, ...). */
+export async function runOn<Row>(connection: PgConnection, statement: Statement<Row>): Promise<Row[]> {
+  return (await connection.query(numberedPlaceholders(statement.sql), statement.params)).rows as Row[];
+}
+
+/** A statement's knex placeholders (`?`; `\\?` a literal question mark) as pg's numbered ones (`$1`, `$2`, ...). */
+export function numberedPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\\\?|\?\??/g, (match) => {
+    if (match === '\\?') return '?';
+    if (match === '??') throw new Error('identifier placeholders are not sent numbered');
+    return `$${++n}`;
+  });
+}

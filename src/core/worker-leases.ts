@@ -1,11 +1,8 @@
-import type { QueryResultRow } from 'pg';
 import type { Logger } from 'pino';
 import { PersistentConnection } from './persistent-connection';
+import { runOn, type Statement } from './sql';
+import { giveLease, jobLockers, takeLease, tryLease, unlockWorkersJobs } from './worker-leases.sql';
 
-/** A worker's lease is a session advisory lock on a 64-bit hash of its id. */
-const LOCK = 'select pg_advisory_lock(hashtextextended($1, 0))';
-const TRY_LOCK = 'select pg_try_advisory_lock(hashtextextended($1, 0)) as free';
-const UNLOCK = 'select pg_advisory_unlock(hashtextextended($1, 0))';
 /** Longer than a living process takes to reconnect its lease connection (its backoff stops at 2 s). */
 const LEASE_GRACE_MS = 5_000;
 
@@ -27,7 +24,7 @@ export class WorkerLeases {
       log,
       // After a reconnect (a PostgreSQL restart ends every session) the living workers take theirs again.
       setup: async (client) => {
-        for (const workerId of this.held) await client.query(LOCK, [workerId]);
+        for (const workerId of this.held) await runOn(client, takeLease(workerId));
       },
     });
   }
@@ -51,8 +48,11 @@ export class WorkerLeases {
    * Runs one statement at a time on the lease connection (pg no longer wants to queue them itself).
    * While the connection is down there is nothing to do: a reconnect takes the held leases again.
    */
-  private query<R extends QueryResultRow>(text: string, params: unknown[]): Promise<R[]> {
-    const run = this.last.then(async () => (await this.connection.client?.query<R>(text, params))?.rows ?? []);
+  private query<R>(statement: Statement<R>): Promise<R[]> {
+    const run = this.last.then(async () => {
+      const client = this.connection.client;
+      return client ? runOn(client, statement) : [];
+    });
     this.last = run.catch(() => {});
     return run;
   }
@@ -60,13 +60,13 @@ export class WorkerLeases {
   /** A worker of ours started. */
   async take(workerId: string): Promise<void> {
     this.held.add(workerId);
-    await this.query(LOCK, [workerId]);
+    await this.query(takeLease(workerId));
   }
 
   /** A worker of ours stopped (normally, or because it lost the database mid-job). */
   async give(workerId: string): Promise<void> {
     this.held.delete(workerId);
-    await this.query(UNLOCK, [workerId]);
+    await this.query(giveLease(workerId));
   }
 
   private assertConnected(): void {
@@ -76,15 +76,12 @@ export class WorkerLeases {
   /** Workers that lock jobs but whose lease is free now. */
   private async withoutLease(): Promise<string[]> {
     this.assertConnected();
-    const rows = await this.query<{ locked_by: string }>(
-      'select distinct locked_by from graphile_worker.jobs where locked_by is not null',
-      [],
-    );
+    const rows = await this.query(jobLockers());
     const free: string[] = [];
     for (const { locked_by: workerId } of rows) {
-      if (this.held.has(workerId) || !(await this.query<{ free: boolean }>(TRY_LOCK, [workerId]))[0]?.free) continue;
+      if (this.held.has(workerId) || !(await this.query(tryLease(workerId)))[0]?.free) continue;
       free.push(workerId);
-      await this.query(UNLOCK, [workerId]);
+      await this.query(giveLease(workerId));
     }
     return free;
   }
@@ -101,7 +98,7 @@ export class WorkerLeases {
     const dead = (await this.withoutLease()).filter((workerId) => suspects.includes(workerId));
     if (!dead.length) return [];
     this.assertConnected();
-    await this.query('select graphile_worker.force_unlock_workers($1::text[])', [dead]);
+    await this.query(unlockWorkersJobs(dead));
     return dead;
   }
 }

@@ -9,6 +9,7 @@ import { BadInput, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { MAX_ROWS } from '../core/limits';
 import { requestLoader } from '../core/request-loaders';
+import { run } from '../core/sql';
 import { intInRange } from '../core/validate';
 import { daysBetween, localDate, parseZone } from '../core/zoned-time';
 import {
@@ -21,7 +22,8 @@ import {
 import { blackoutPeriods, covered } from './blackout-periods';
 import { blackoutsOf } from './scheduling.service';
 import { UnavailableReason } from './scheduling.enums';
-import { byStart, seatsAvailableSql, Slot } from './slot.entity';
+import { byStart, Slot } from './slot.entity';
+import { nearestSlots } from './slot.sql';
 
 export const MAX_ALTERNATIVES = 10;
 
@@ -46,26 +48,6 @@ function verdict(slot: Slot, service: Service, seats: number, now: Date): Unavai
   if (closure) return closure.reason;
   return slot.capacity - slot.booked - slot.held < seats ? UnavailableReason.FULL : null;
 }
-
-/** The nearest other slots of the same service that `seats` people can book now, up to `first` of each target. */
-const alternativesSql = `with p as (select ?::timestamptz as now, ?::int as seats, ?::int as k)
-  select t.id as target_id, a.id, a.distance::float8 as distance
-    from p cross join slot t cross join lateral (
-      (select s.id, extract(epoch from s.starts_at - t.starts_at) as distance from slot s join service svc on svc.id = s.service_id
-        where s.service_id = t.service_id and s.starts_at > t.starts_at
-          and s.starts_at <= p.now + make_interval(days => svc.advance_days)
-          and ${seatsAvailableSql('s', 'p.now', { alias: 'svc' })} >= p.seats
-          and s.starts_at >= p.now + make_interval(hours => svc.cutoff_hours)
-        order by s.starts_at limit p.k)
-      union all
-      (select s.id, extract(epoch from s.starts_at - t.starts_at) as distance from slot s join service svc on svc.id = s.service_id
-        where s.service_id = t.service_id and s.starts_at < t.starts_at
-          and s.starts_at >= p.now + make_interval(hours => svc.cutoff_hours)
-          and s.starts_at <= p.now + make_interval(days => svc.advance_days)
-          and ${seatsAvailableSql('s', 'p.now', { alias: 'svc' })} >= p.seats
-        order by s.starts_at desc limit p.k)
-    ) a
-   where t.id = any(?::int[])`;
 
 /**
  * The availability check: a service's slots over dates of any time zone for one party (whether it fits, why
@@ -171,12 +153,7 @@ export class AvailabilityCheckService {
   async alternatives(ctx: RequestContext, slot: Slot, seats: number, first: number): Promise<Slot[]> {
     const count = intInRange('first', first, 1, MAX_ALTERNATIVES);
     const loader = requestLoader<number, Slot[]>(ctx.em, `alternatives:${seats}:${count}`, async (ids) => {
-      const rows = await ctx.em.execute<{ target_id: number; id: number; distance: number }[]>(alternativesSql, [
-        ctx.clock.now(),
-        seats,
-        count,
-        `{${ids.join(',')}}`,
-      ]);
+      const rows = await run(ctx.em, nearestSlots(ctx.clock.now(), seats, count, ids));
       const found = new Map(
         (await ctx.em.find(Slot, { id: { $in: rows.map((row) => row.id) } })).map((found) => [found.id, found]),
       );

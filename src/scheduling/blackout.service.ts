@@ -6,11 +6,12 @@ import { inTransaction, type RequestContext, type TxContext } from '../core/cont
 import { BadInput, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { MAX_ROWS } from '../core/limits';
+import { run } from '../core/sql';
 import { optionalText, text } from '../core/validate';
 import { daysBetween } from '../core/zoned-time';
 import { announceSlots, SlotChangeReason } from '../live/live-events';
 import { Blackout } from './blackout.entity';
-import { blackoutCoversSql, SLOT_SPAN_DAYS } from './slot.entity';
+import { slotsCoveredBy } from './blackout.sql';
 import type { BlackoutInput } from './scheduling.inputs';
 import { hhmm, minutesOf } from './working-hours';
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
@@ -33,29 +34,9 @@ function partOfDay(input: BlackoutInput): { allDay: boolean; startTime: string |
   return { allDay: false, startTime: `${hhmm(start)}:00`, endTime: `${hhmm(end)}:00` };
 }
 
-/**
- * The slots a blackout covers, active or not (blackoutCoversSql over the blackout's values, so that it
- * reads the same before and after the row changes), by service.
- */
+/** The slots a blackout covers, active or not, by service. */
 async function coveredSlots(tx: TxContext, blackout: Blackout): Promise<Map<number, number[]>> {
-  const rows: { id: number; service_id: number }[] = await tx.em.execute(
-    `select s.id, s.service_id
-       from (select ?::date as starts_on, ?::date as ends_on, ?::boolean as all_day, ?::time as start_time, ?::time as end_time,
-                    ?::int as provider_id, ?::int as service_id) b
-       join service v on (b.provider_id is null or v.provider_id = b.provider_id) and (b.service_id is null or v.id = b.service_id)
-       join slot s on s.service_id = v.id and s.local_date between b.starts_on - ${SLOT_SPAN_DAYS} and b.ends_on
-      where ${blackoutCoversSql('b', 's', 'v')}
-      order by s.id`,
-    [
-      blackout.startsOn,
-      blackout.endsOn,
-      blackout.allDay,
-      blackout.startTime ?? null,
-      blackout.endTime ?? null,
-      blackout.provider?.id ?? null,
-      blackout.service?.id ?? null,
-    ],
-  );
+  const rows = await run(tx.em, slotsCoveredBy(blackout));
   const byService = new Map<number, number[]>();
   for (const row of rows) byService.set(row.service_id, [...(byService.get(row.service_id) ?? []), row.id]);
   return byService;

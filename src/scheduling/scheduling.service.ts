@@ -6,8 +6,9 @@ import { MAX_NOTE_LENGTH } from '../booking/booking-rules';
 import type { Events } from '../events';
 import { MAX_ROWS, MAX_SLOT_RANGE_MS } from '../core/limits';
 import { requestLoader } from '../core/request-loaders';
-import { pgArray } from '../core/sql';
+import { run } from '../core/sql';
 import { lockSlots } from './slot-locks';
+import { liveBookingsOnSlot, scheduleFutureSlots } from './slot.sql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { actingForNote, assertManages } from '../accounts/ownership';
 import type { CatalogService } from '../catalog/catalog.service';
@@ -226,10 +227,7 @@ export class SchedulingService {
   /** Brings the schedule's future slots with no seats taken in line with it (see updateSchedule). */
   private async followSchedule(tx: TxContext, schedule: Schedule, service: Service): Promise<void> {
     const now = tx.clock.now();
-    const rows: { id: number }[] = await tx.em.execute(
-      `select id from slot where schedule_id = ? and starts_at > ? and status <> 'CANCELLED'`,
-      [schedule.id, now],
-    );
+    const rows = await run(tx.em, scheduleFutureSlots(schedule.id, now));
     const slots = await lockSlots(tx, { ids: rows.map((row) => row.id) });
     const times = schedule.slotStarts();
     const closed: number[] = [];
@@ -339,10 +337,12 @@ export class SchedulingService {
 
   /** The live bookings on a slot not in `known`, each locked, in id order. */
   private async lockLiveBookings(tx: TxContext, slotId: number, known: Booking[]): Promise<Booking[]> {
-    const rows: { id: number }[] = await tx.em.execute(
-      `select distinct b.id from booking_slot bs join booking b on b.id = bs.booking_id
-       where bs.slot_id = ? and b.status in ('PENDING_PAYMENT', 'PENDING_CONFIRMATION', 'CONFIRMED') and not (b.id = any(?::int[])) order by b.id`,
-      [slotId, pgArray(known.map((booking) => booking.id))],
+    const rows = await run(
+      tx.em,
+      liveBookingsOnSlot(
+        slotId,
+        known.map((booking) => booking.id),
+      ),
     );
     const locked: Booking[] = [];
     for (const { id } of rows) {

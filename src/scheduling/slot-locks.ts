@@ -1,6 +1,7 @@
 import type { RequestContext } from '../core/context';
-import { pgArray } from '../core/sql';
+import { run } from '../core/sql';
 import { Slot } from './slot.entity';
+import { lockSlotIds, lockSlotsStarting } from './slot.sql';
 
 /**
  * Locks slots in id order with FOR NO KEY UPDATE, the lock every seat change takes (`take_seats`): it does
@@ -11,15 +12,10 @@ export async function lockSlots(
   tx: RequestContext,
   where: { ids: number[] } | { serviceId: number; from: Date; to: Date; limit: number },
 ): Promise<Slot[]> {
-  const rows: { id: number }[] =
-    'ids' in where
-      ? await tx.em.execute('select id from slot where id = any(?::int[]) order by id for no key update', [
-          pgArray(where.ids),
-        ])
-      : await tx.em.execute(
-          'select id from slot where service_id = ? and starts_at >= ? and starts_at < ? order by id limit ? for no key update',
-          [where.serviceId, where.from, where.to, where.limit],
-        );
+  const rows = await run(
+    tx.em,
+    'ids' in where ? lockSlotIds(where.ids) : lockSlotsStarting(where.serviceId, where.from, where.to, where.limit),
+  );
   if (rows.length === 0) return [];
   return tx.em.find(Slot, { id: { $in: rows.map((row) => row.id) } }, { orderBy: { id: 'asc' }, refresh: true });
 }

@@ -1,10 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Knex, MikroORM } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
 import type { Clock } from '../core/clock';
 import type { RequestContext } from '../core/context';
 import { DomainError } from '../core/errors';
 import { businessMetrics, measureSlotUtilization } from '../core/metrics';
+import { slotUtilization } from './booking-metrics.sql';
 
 const UTILIZATION_DAYS = 30;
 
@@ -12,15 +13,12 @@ const UTILIZATION_DAYS = 30;
  * The share (0 to 100) of the seats of open slots starting in the next 30 days that are booked or held.
  * Sent through knex, around the ORM's statement counter, so that a scrape does not count itself in db_statements_total.
  */
-async function slotUtilization(orm: MikroORM, now: Date): Promise<number> {
+async function utilization(orm: MikroORM, now: Date): Promise<number> {
+  const { sql, params } = slotUtilization(now, new Date(now.getTime() + UTILIZATION_DAYS * 86_400_000));
   const { rows } = await orm.em
     .getConnection()
     .getKnex()
-    .raw<{ rows: { percentage: string | null }[] }>(
-      `select 100.0 * sum(booked + held) / nullif(sum(capacity), 0) as percentage from slot
-      where status = 'OPEN' and starts_at >= ? and starts_at < ?`,
-      [now, new Date(now.getTime() + UTILIZATION_DAYS * 86_400_000)],
-    );
+    .raw<{ rows: { percentage: string | null }[] }>(sql, params as Knex.RawBinding[]);
   return Number(rows[0]?.percentage ?? 0);
 }
 
@@ -50,7 +48,7 @@ export function bookingMetrics(orm: MikroORM, clock: Clock): ApolloServerPlugin<
   return {
     async serverWillStart({ schema }) {
       timeBookings(schema);
-      const stop = measureSlotUtilization(() => slotUtilization(orm, clock.now()));
+      const stop = measureSlotUtilization(() => utilization(orm, clock.now()));
       return {
         async serverWillStop() {
           stop();

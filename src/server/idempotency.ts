@@ -8,6 +8,8 @@ import type { Clock } from '../core/clock';
 import { SecretBox } from '../core/secret-box';
 import { PARSE_OPTIONS } from './operation-limits';
 import type { Tokens } from '../accounts/tokens';
+import { run, type Statement } from '../core/sql';
+import { claimKey, dropKey, keepKeyAnswer, type StoredKey, storedKey } from './idempotency.sql';
 
 const HEADER = 'Idempotency-Key';
 const MAX_KEY_LENGTH = 255;
@@ -29,12 +31,6 @@ export interface IdempotencyDeps {
   tokens: Tokens;
   /** The server's secret (JWT_SECRET): fingerprints and kept answers are keyed with it. */
   secret: string;
-}
-
-interface StoredKey {
-  fingerprint: string;
-  status_code: number | null;
-  body: string | null;
 }
 
 /**
@@ -88,8 +84,7 @@ function refuse(res: Response, status: number, problem: string): void {
  * so of concurrent twins exactly one runs.
  */
 export function idempotency(deps: IdempotencyDeps) {
-  const sql = <T extends object>(text: string, params: unknown[]) =>
-    deps.orm.em.fork().getConnection().execute<T[]>(text, params);
+  const query = <Row>(statement: Statement<Row>) => run(deps.orm.em.fork(), statement);
   const keyed = (...parts: string[]) => createHmac('sha256', deps.secret).update(parts.join('\0')).digest('hex');
   /**
    * Answers hold tokens (signUp, logIn, refresh) and payment secrets: each is sealed (AES-256-GCM) under a
@@ -103,16 +98,7 @@ export function idempotency(deps: IdempotencyDeps) {
     const now = deps.clock.now();
     const expired = new Date(now.getTime() - KEPT_MS);
     const abandoned = new Date(now.getTime() - IN_FLIGHT_MS);
-    const rows = await sql(
-      `with purge as (
-         delete from idempotency_key where ctid in (
-           select ctid from idempotency_key where created_at < ? and not (caller = ? and key = ?) order by created_at limit ${PURGE_BATCH} for update skip locked))
-       insert into idempotency_key (caller, key, fingerprint, created_at) values (?, ?, ?, ?)
-       on conflict (caller, key) do update set fingerprint = excluded.fingerprint, status_code = null, body = null, created_at = excluded.created_at
-         where idempotency_key.created_at < ? or (idempotency_key.body is null and idempotency_key.created_at < ? and idempotency_key.fingerprint = excluded.fingerprint)
-       returning 1`,
-      [expired, caller, key, caller, key, fingerprint, now, expired, abandoned],
-    );
+    const rows = await query(claimKey(caller, key, fingerprint, { now, expired, abandoned }, PURGE_BATCH));
     return rows.length === 1;
   }
 
@@ -120,10 +106,7 @@ export function idempotency(deps: IdempotencyDeps) {
   async function settle(caller: string, key: string, fingerprint: string): Promise<StoredKey | undefined> {
     for (;;) {
       if (await claim(caller, key, fingerprint)) return undefined;
-      const [row] = await sql<StoredKey>(
-        'select fingerprint, status_code, body from idempotency_key where caller = ? and key = ?',
-        [caller, key],
-      );
+      const [row] = await query(storedKey(caller, key));
       if (row && (row.fingerprint !== fingerprint || row.body !== null)) return row;
       if (row) await sleep(POLL_MS); // the first request is still running; without a row it gave the key back
     }
@@ -134,14 +117,11 @@ export function idempotency(deps: IdempotencyDeps) {
     const send = res.send.bind(res);
     res.send = (payload?: unknown) => {
       const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
-      const kept = nothingDone(res.statusCode, body)
-        ? sql('delete from idempotency_key where caller = ? and key = ?', [caller, key])
-        : sql('update idempotency_key set status_code = ?, body = ? where caller = ? and key = ?', [
-            res.statusCode,
-            answers(caller, key).seal(body),
-            caller,
-            key,
-          ]);
+      const kept = query(
+        nothingDone(res.statusCode, body)
+          ? dropKey(caller, key)
+          : keepKeyAnswer(caller, key, res.statusCode, answers(caller, key).seal(body)),
+      );
       kept.then(
         () => send(body),
         (error: unknown) => {

@@ -11,11 +11,12 @@ import {
   validate,
   type DocumentNode,
   type ExecutionArgs,
+  type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
-import type { Disposable, SubscribePayload } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
+import type { Disposable, ServerOptions, SubscribePayload } from 'graphql-ws';
+import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -216,6 +217,10 @@ class SignedInSockets {
   }
 }
 
+/** graphql-ws's options as this server gives them: its connection carries the signed-in session, if any. */
+type SocketServerOptions = ServerOptions<Record<string, unknown>, Extra & { session?: SocketSession }>;
+type FormatAll = (errors: readonly GraphQLError[]) => GraphQLFormattedError[];
+
 /**
  * graphql-ws (graphql-transport-ws) on the HTTP server's /graphql. The token is checked at connection_init,
  * as on HTTP: a bad, expired or revoked one closes the socket with 4403; no token is anonymous. A signed-in
@@ -233,98 +238,10 @@ export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> }
     verifyClient: cap.verify,
   });
   wss.on('connection', cap.track);
-  const format = errorFormatter(deps.log);
-  const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => format(error.toJSON(), error));
-  const checkOperation = operationChecker(deps.schema, deps.introspection);
-  const relayTargets = new WeakMap<object, RelayTarget>();
   const signedIn = new SignedInSockets(deps);
   const unwatch = deps.sessionChecks.watch((userId) => signedIn.recheck(userId));
   const disposable: Disposable = useServer<Record<string, unknown>, { session?: SocketSession }>(
-    {
-      schema: deps.schema,
-      onConnect: async (ctx) => {
-        try {
-          // The session check is one raw statement at most: no EntityManager of its own per connection.
-          const session = await deps.tokens.session(deps.orm.em, ctx.connectionParams?.authorization);
-          if (session) ctx.extra.session = signedIn.add(ctx.extra.socket, session);
-          return true;
-        } catch (error) {
-          if (error instanceof GraphQLError) return false; // refused: close 4403
-          throw error;
-        }
-      },
-      onSubscribe: async (ctx, _id, payload) => {
-        if (ctx.extra.session && !(await signedIn.current(ctx.extra.session))) {
-          const message = 'This session has ended: sign in again';
-          return [new GraphQLError(message, { originalError: new Unauthenticated(message) })];
-        }
-        // The count already includes the subscription being started.
-        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-          const message = `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`;
-          return [new GraphQLError(message, { originalError: new DomainError('RATE_LIMITED', message) })];
-        }
-        return checkOperation(payload);
-      },
-      context: (ctx, id, payload, args): LiveContext => {
-        const actor = ctx.extra.session?.actor;
-        const base = new LazyContext(deps.orm, deps.clock, {
-          actor,
-          ip: deps.clientAddress(ctx.extra.request),
-          userAgent: ctx.extra.request.headers['user-agent'],
-        });
-        const context: LiveContext = Object.assign(base, { live: deps.live });
-        if (getOperationAST(args.document, args.operationName)?.operation === 'subscription') {
-          relayTargets.set(context, {
-            socket: ctx.extra.socket,
-            id,
-            shape: JSON.stringify([
-              payload.query,
-              payload.operationName ?? null,
-              payload.variables ?? {},
-              actor ? actor.userId : null,
-            ]),
-            formatErrors: formatAll,
-          });
-        } else {
-          // A query or mutation sent over the socket has the time limit and the answer budget it has over HTTP.
-          startDeadline(context, deps.operationTimeoutMs);
-          startAnswer(context);
-        }
-        return context;
-      },
-      // The subscription's resolver runs (who may follow what, joining the hub); its events go through the relay.
-      subscribe: async (args) => {
-        const stream = await createSourceEventStream(args);
-        return Symbol.asyncIterator in stream
-          ? new SubscriptionRelay(
-              stream as AsyncIterableIterator<unknown>,
-              args,
-              relayTargets.get(args.contextValue as object)!,
-            )
-          : stream;
-      },
-      execute: async (args) => {
-        const context = args.contextValue as object;
-        try {
-          await takeTurn(context, costs.get(args) ?? 0);
-          return await execute(args);
-        } catch (error) {
-          if (error instanceof GraphQLError) return { errors: [error] }; // no turn came: busy
-          throw error;
-        } finally {
-          endAnswer(context);
-        }
-      },
-      onNext: (_ctx, _id, _payload, args, result) => {
-        const refusal = refusedAnswer(
-          args.contextValue as object,
-          () => getOperationAST(args.document, args.operationName)?.operation,
-        );
-        if (refusal) return { errors: [refusal.error] };
-        return result.errors ? { ...result, errors: formatAll(result.errors) } : undefined;
-      },
-      onError: (_ctx, _id, _payload, errors) => formatAll(errors),
-    },
+    serverOptions(deps, signedIn),
     wss,
     KEEP_ALIVE_MS,
   );
@@ -335,4 +252,121 @@ export function attachWebSocket(deps: WebSocketDeps): { close(): Promise<void> }
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** Who may connect and subscribe, each operation's context, how it runs, and its answers' errors as HTTP formats them. */
+function serverOptions(deps: WebSocketDeps, signedIn: SignedInSockets): SocketServerOptions {
+  const format = errorFormatter(deps.log);
+  const formatAll: FormatAll = (errors) => errors.map((error) => format(error.toJSON(), error));
+  const relayTargets = new WeakMap<object, RelayTarget>();
+  return {
+    schema: deps.schema,
+    ...admission(deps, signedIn),
+    context: operationContext(deps, relayTargets, formatAll),
+    // The subscription's resolver runs (who may follow what, joining the hub); its events go through the relay.
+    subscribe: async (args) => {
+      const stream = await createSourceEventStream(args);
+      return Symbol.asyncIterator in stream
+        ? new SubscriptionRelay(
+            stream as AsyncIterableIterator<unknown>,
+            args,
+            relayTargets.get(args.contextValue as object)!,
+          )
+        : stream;
+    },
+    execute: executeInTurn,
+    onNext: (_ctx, _id, _payload, args, result) => {
+      const refusal = refusedAnswer(
+        args.contextValue as object,
+        () => getOperationAST(args.document, args.operationName)?.operation,
+      );
+      if (refusal) return { errors: [refusal.error] };
+      return result.errors ? { ...result, errors: formatAll(result.errors) } : undefined;
+    },
+    onError: (_ctx, _id, _payload, errors) => formatAll(errors),
+  };
+}
+
+/** The token at connection_init, then for each operation: the session still live, the subscription limit, the operation's checks. */
+function admission(
+  deps: WebSocketDeps,
+  signedIn: SignedInSockets,
+): Pick<SocketServerOptions, 'onConnect' | 'onSubscribe'> {
+  const checkOperation = operationChecker(deps.schema, deps.introspection);
+  return {
+    onConnect: async (ctx) => {
+      try {
+        // The session check is one raw statement at most: no EntityManager of its own per connection.
+        const session = await deps.tokens.session(deps.orm.em, ctx.connectionParams?.authorization);
+        if (session) ctx.extra.session = signedIn.add(ctx.extra.socket, session);
+        return true;
+      } catch (error) {
+        if (error instanceof GraphQLError) return false; // refused: close 4403
+        throw error;
+      }
+    },
+    onSubscribe: async (ctx, _id, payload) => {
+      if (ctx.extra.session && !(await signedIn.current(ctx.extra.session))) {
+        const message = 'This session has ended: sign in again';
+        return [new GraphQLError(message, { originalError: new Unauthenticated(message) })];
+      }
+      // The count already includes the subscription being started.
+      if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+        const message = `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`;
+        return [new GraphQLError(message, { originalError: new DomainError('RATE_LIMITED', message) })];
+      }
+      return checkOperation(payload);
+    },
+  };
+}
+
+/**
+ * Each operation's context: a subscription's names the socket and shape its events are relayed to; a query
+ * or mutation sent over the socket gets the time limit and the answer budget it has over HTTP.
+ */
+function operationContext(
+  deps: WebSocketDeps,
+  relayTargets: WeakMap<object, RelayTarget>,
+  formatAll: FormatAll,
+): Extract<SocketServerOptions['context'], (...args: never[]) => unknown> {
+  return (ctx, id, payload, args): LiveContext => {
+    const actor = ctx.extra.session?.actor;
+    const base = new LazyContext(deps.orm, deps.clock, {
+      actor,
+      ip: deps.clientAddress(ctx.extra.request),
+      userAgent: ctx.extra.request.headers['user-agent'],
+    });
+    const context: LiveContext = Object.assign(base, { live: deps.live });
+    if (getOperationAST(args.document, args.operationName)?.operation === 'subscription') {
+      relayTargets.set(context, {
+        socket: ctx.extra.socket,
+        id,
+        shape: JSON.stringify([
+          payload.query,
+          payload.operationName ?? null,
+          payload.variables ?? {},
+          actor?.userId ?? null,
+        ]),
+        formatErrors: formatAll,
+      });
+    } else {
+      startDeadline(context, deps.operationTimeoutMs);
+      startAnswer(context);
+    }
+    return context;
+  };
+}
+
+/** Runs a query or mutation in its turn of the answer budget (answer-budget.ts); no turn coming is a busy refusal. */
+async function executeInTurn(args: ExecutionArgs) {
+  const context = args.contextValue as object;
+  try {
+    await takeTurn(context, costs.get(args) ?? 0);
+    return await execute(args);
+  } catch (error) {
+    if (error instanceof GraphQLError) return { errors: [error] }; // no turn came: busy
+    throw error;
+  } finally {
+    endAnswer(context);
+  }
 }
