@@ -50,7 +50,8 @@ export interface CalendarConnector extends CalendarApi {
  */
 export interface CalendarAdapter<Settings> {
   kind: CalendarKind;
-  names: Omit<CalendarNames, 'connect'> & Partial<Pick<CalendarNames, 'connect'>>;
+  /** `connect` only for a service with a connect mutation of its own; by default `connectCalendar(kind: "<kind>")`. */
+  names: Omit<CalendarNames, 'connect'> & { connect?: string };
   connector(settings: Settings, redirectUri: string): CalendarConnector;
 }
 
@@ -78,9 +79,17 @@ export class CalendarConnectors {
     return this;
   }
 
-  /** The names of a kind; a kind this code no longer knows (an old row) goes by its own name. */
+  /** The names of a kind; a kind this server does not know (asked for, or an old row's) goes by its own name. */
   names(kind: CalendarKind): CalendarNames {
-    return this.known.get(kind)?.names ?? { calendar: kind, company: kind, setting: kind, connect: 'connectCalendar' };
+    const known = this.known.get(kind)?.names;
+    if (known) return known;
+    const name = kind.slice(0, 40);
+    return {
+      calendar: `The calendar service "${name}"`,
+      company: name,
+      setting: 'such service',
+      connect: `connectCalendar(kind: "${name}")`,
+    };
   }
 
   /** The connector of a kind set up on this server; none when its settings are unset. */
@@ -88,8 +97,8 @@ export class CalendarConnectors {
     return this.known.get(kind)?.connector;
   }
 
-  /** The kinds set up on this server. */
-  configured(): CalendarKind[] {
-    return [...this.known].filter(([, known]) => known.connector).map(([kind]) => kind);
+  /** The services set up on this server, with their connectors. */
+  configured(): { kind: CalendarKind; connector: CalendarConnector }[] {
+    return [...this.known].flatMap(([kind, { connector }]) => (connector ? [{ kind, connector }] : []));
   }
 }

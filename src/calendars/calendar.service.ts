@@ -59,8 +59,7 @@ export class CalendarService {
   /** The consent providers this server has set up, by the kind in their routes. */
   consentProviders(): Record<string, ConsentProvider> {
     return Object.fromEntries(
-      this.calendars.configured().map((kind) => {
-        const connector = this.calendars.connector(kind)!;
+      this.calendars.configured().map(({ kind, connector }) => {
         const provider: ConsentProvider = {
           consentUrl: (state, codeChallenge) => connector.consentUrl(state, codeChallenge),
           complete: (ctx, providerId, code, codeVerifier) =>
