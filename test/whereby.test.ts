@@ -2,27 +2,18 @@ import ICAL from 'ical.js';
 import { print } from 'graphql';
 import {
   BookDocument,
-  BookingDocument,
   CancelBookingDocument,
   CreateServiceDocument,
   ModifyBookingDocument,
   UpdateServiceDocument,
 } from '../client/generated/graphql';
-import {
-  createService,
-  dailySlots,
-  daysFromNow,
-  jobsSettled,
-  runJobsNow,
-  SERVICE,
-  signUp,
-  storedMails,
-  type Account,
-} from './support/fixtures';
+import { jobsSettled, runJobsNow, SERVICE, signUp, storedMails, type Account } from './support/fixtures';
 import { FakeWhereby, WHEREBY_API_KEY } from './support/fake-whereby';
 import { eventually } from './support/live';
+import { MeetingBed } from './support/meetings';
 import { codes, startTestServer, type TestServer } from './support/server';
 
+let bed: MeetingBed<FakeWhereby>;
 let server: TestServer;
 let whereby: FakeWhereby;
 let owner: Account;
@@ -31,49 +22,39 @@ let serviceId: string;
 let slots: { id: string; startsAt: string; endsAt: string }[];
 
 beforeAll(async () => {
-  whereby = await FakeWhereby.start();
-  server = await startTestServer({ whereby: { apiKey: WHEREBY_API_KEY, apiUrl: whereby.url, timeoutMs: 500 } });
-  [owner, customer] = await Promise.all([signUp(server, 'PROVIDER', 'Dr Room'), signUp(server, 'CUSTOMER', 'Wanda')]);
-  const service = await createService(server, owner, {
-    name: 'Video consult',
-    meetingProvider: 'JITSI',
-    meetingProviders: ['WHEREBY', 'NONE'],
-    capacity: 1,
-  });
-  serviceId = service.id;
-  expect(service).toMatchObject({ meetingProvider: 'JITSI', meetingProviders: ['WHEREBY', 'NONE'] });
-  slots = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(12));
+  bed = await MeetingBed.start(
+    await FakeWhereby.start(),
+    (url) => ({ whereby: { apiKey: WHEREBY_API_KEY, apiUrl: url, timeoutMs: 500 } }),
+    {
+      people: ['Dr Room', 'Wanda'],
+      service: { name: 'Video consult', meetingProvider: 'JITSI', meetingProviders: ['WHEREBY', 'NONE'] },
+      lastDay: 12,
+      jobKey: 'whereby-meeting:',
+    },
+  );
+  ({ server, fake: whereby, owner, customer, slots } = bed);
+  serviceId = bed.service.id;
+  expect(bed.service).toMatchObject({ meetingProvider: 'JITSI', meetingProviders: ['WHEREBY', 'NONE'] });
 });
-afterAll(async () => {
-  await server?.stop();
-  await whereby?.stop();
-});
+afterAll(() => bed?.stop());
 beforeEach(() => {
   whereby.mode = 'ok';
   whereby.pointsPerMinute = 100;
 });
 
-const book = (slotId: string, meetingProvider?: 'WHEREBY' | 'ZOOM' | 'NONE' | 'JITSI') =>
-  server.request(BookDocument, { input: { slotIds: [slotId], party: { adults: 1 }, meetingProvider } }, customer.token);
-const booked = async (slotId: string, meetingProvider?: 'WHEREBY' | 'NONE' | 'JITSI') => {
-  const result = await book(slotId, meetingProvider);
-  expect(result.errors).toBeUndefined();
-  return result.data!.book;
-};
-const meetingUrl = async (id: string) => (await server.ok(BookingDocument, { id }, customer.token)).booking?.meetingUrl;
 const roomsOf = (reference: string) =>
   [...whereby.rooms.values()].filter((room) => room.roomName.startsWith(`/${reference.toLowerCase()}`));
 
 describe('Whereby meetings chosen by the customer', () => {
   it('make a room after the booking is confirmed, link it by email and invite, and delete it on cancel', async () => {
-    const booking = await booked(slots[0].id, 'WHEREBY');
+    const booking = await bed.book(slots[0].id, 'WHEREBY');
     expect(booking).toMatchObject({ status: 'CONFIRMED', meetingProvider: 'WHEREBY', meetingUrl: null });
     await jobsSettled(server);
 
     const [room] = roomsOf(booking.reference);
     expect(roomsOf(booking.reference)).toHaveLength(1);
     expect(room).toMatchObject({ endDate: slots[0].endsAt, roomMode: 'normal' });
-    expect(await meetingUrl(booking.id)).toBe(room.roomUrl);
+    expect(await bed.meetingUrl(booking.id)).toBe(room.roomUrl);
     // The link works: Whereby knows the room it names.
     const got = await fetch(`${whereby.url}/meetings/${room.meetingId}`, {
       headers: { authorization: `Bearer ${WHEREBY_API_KEY}` },
@@ -108,7 +89,7 @@ describe('Whereby meetings chosen by the customer', () => {
     expect(roomsOf(booking.reference)).toHaveLength(1);
     expect(next.meetingId).not.toBe(room.meetingId);
     expect(next.endDate).toBe(slots[1].endsAt);
-    expect(await meetingUrl(booking.id)).toBe(next.roomUrl);
+    expect(await bed.meetingUrl(booking.id)).toBe(next.roomUrl);
 
     await server.ok(CancelBookingDocument, { id: booking.id }, customer.token);
     await jobsSettled(server);
@@ -120,9 +101,9 @@ describe('Whereby meetings chosen by the customer', () => {
   });
 
   it("without a choice a booking gets the service's provider; another listed one is kept without a room", async () => {
-    const jitsi = await booked(slots[2].id);
+    const jitsi = await bed.book(slots[2].id);
     expect(jitsi).toMatchObject({ meetingProvider: 'JITSI', meetingUrl: `https://meet.jit.si/${jitsi.reference}` });
-    const none = await booked(slots[3].id, 'NONE');
+    const none = await bed.book(slots[3].id, 'NONE');
     expect(none).toMatchObject({ meetingProvider: 'NONE', meetingUrl: null });
     await jobsSettled(server);
     expect(roomsOf(jitsi.reference)).toHaveLength(0);
@@ -150,25 +131,22 @@ describe('Whereby meetings chosen by the customer', () => {
 
   it('keep the booking confirmed while Whereby is down, retry with backoff, and then link one room', async () => {
     whereby.mode = 'down';
-    const booking = await booked(slots[5].id, 'WHEREBY');
+    const booking = await bed.book(slots[5].id, 'WHEREBY');
     await jobsSettled(server, ['whereby_meeting']);
-    const [job] = await server.sql<{ attempts: number; last_error: string }>(
-      `select attempts, last_error from graphile_worker.jobs where key = $1`,
-      [`whereby-meeting:${booking.id}`],
-    );
+    const job = await bed.job(booking.id);
     expect(job.attempts).toBe(1);
     expect(job.last_error).toContain('could not be reached');
-    expect(await meetingUrl(booking.id)).toBeNull();
+    expect(await bed.meetingUrl(booking.id)).toBeNull();
     whereby.mode = 'ok';
     await runJobsNow(server, 'whereby_meeting');
     expect(roomsOf(booking.reference)).toHaveLength(1);
-    expect(await meetingUrl(booking.id)).toBe(roomsOf(booking.reference)[0].roomUrl);
+    expect(await bed.meetingUrl(booking.id)).toBe(roomsOf(booking.reference)[0].roomUrl);
   });
 
   it("waits out Whereby's rate limit (429, Retry-After) without counting it a failure", async () => {
     whereby.advance(60_000);
     whereby.pointsPerMinute = 0;
-    const booking = await booked(slots[6].id, 'WHEREBY');
+    const booking = await bed.book(slots[6].id, 'WHEREBY');
     let waiting: { attempts: number } | undefined;
     await eventually(async () => {
       [waiting] = await server.sql<{ attempts: number }>(

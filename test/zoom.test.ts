@@ -1,59 +1,49 @@
 import ICAL from 'ical.js';
 import {
-  BookDocument,
   BookingDocument,
   CancelBookingDocument,
   CreateServiceDocument,
   ModifyBookingDocument,
   UpdateServiceDocument,
 } from '../client/generated/graphql';
-import {
-  createService,
-  dailySlots,
-  daysFromNow,
-  jobsSettled,
-  runJobsNow,
-  SERVICE,
-  signUp,
-  storedMails,
-  type Account,
-} from './support/fixtures';
+import { jobsSettled, runJobsNow, SERVICE, signUp, storedMails, type Account } from './support/fixtures';
 import { FakeZoom, ZOOM_CREDENTIALS } from './support/fake-zoom';
 import { eventually } from './support/live';
+import { MeetingBed } from './support/meetings';
 import { codes, startTestServer, type TestServer } from './support/server';
 
+let bed: MeetingBed<FakeZoom>;
 let server: TestServer;
 let zoom: FakeZoom;
-let owner: Account;
 let customer: Account;
 let slots: { id: string; startsAt: string }[];
 
 beforeAll(async () => {
-  zoom = await FakeZoom.start();
-  server = await startTestServer({ zoom: { ...ZOOM_CREDENTIALS, apiUrl: zoom.url, timeoutMs: 500 } });
-  [owner, customer] = await Promise.all([signUp(server, 'PROVIDER', 'Dr Zoom'), signUp(server, 'CUSTOMER', 'Carla')]);
-  const service = await createService(server, owner, { name: 'Video consult', meetingProvider: 'ZOOM', capacity: 1 });
-  slots = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(16));
+  bed = await MeetingBed.start(
+    await FakeZoom.start(),
+    (url) => ({ zoom: { ...ZOOM_CREDENTIALS, apiUrl: url, timeoutMs: 500 } }),
+    {
+      people: ['Dr Zoom', 'Carla'],
+      service: { name: 'Video consult', meetingProvider: 'ZOOM' },
+      lastDay: 16,
+      jobKey: 'zoom-meeting:',
+    },
+  );
+  ({ server, fake: zoom, customer, slots } = bed);
 });
-afterAll(async () => {
-  await server?.stop();
-  await zoom.stop();
-});
+afterAll(() => bed?.stop());
 beforeEach(() => {
   zoom.mode = 'ok';
   zoom.perSecond.Medium = 20;
   zoom.dailyCreateUpdate = 100;
 });
 
-const book = async (slotId: string) =>
-  (await server.ok(BookDocument, { input: { slotIds: [slotId], party: { adults: 1 } } }, customer.token)).book;
-const meetingUrl = async (id: string) => (await server.ok(BookingDocument, { id }, customer.token)).booking?.meetingUrl;
 const meetingsOf = (reference: string) =>
   [...zoom.meetings.values()].filter((meeting) => meeting.topic.endsWith(`(${reference})`));
 
 describe('Zoom meetings', () => {
   it('make a meeting for a booking confirmed without waiting, move it with the booking, delete it on cancel', async () => {
-    const booking = await book(slots[0].id);
+    const booking = await bed.book(slots[0].id);
     expect(booking).toMatchObject({ status: 'CONFIRMED', meetingUrl: null });
     await jobsSettled(server);
 
@@ -65,7 +55,7 @@ describe('Zoom meetings', () => {
       duration: 60,
       timezone: 'Europe/Rome',
     });
-    expect(await meetingUrl(booking.id)).toBe(meeting.join_url);
+    expect(await bed.meetingUrl(booking.id)).toBe(meeting.join_url);
     // One token for every call, asked for with the account's credentials.
     const tokenCalls = zoom.called('POST', /^\/oauth\/token$/);
     expect(tokenCalls).toHaveLength(1);
@@ -94,7 +84,7 @@ describe('Zoom meetings', () => {
     ).modifyBooking;
     await jobsSettled(server);
     expect(zoom.meetings.get(meeting.id)?.start_time).toBe(moved.startsAt.replace('.000Z', 'Z'));
-    expect(await meetingUrl(booking.id)).toBe(meeting.join_url); // Zoom keeps the link of a moved meeting
+    expect(await bed.meetingUrl(booking.id)).toBe(meeting.join_url); // Zoom keeps the link of a moved meeting
 
     await server.ok(CancelBookingDocument, { id: booking.id }, customer.token);
     await jobsSettled(server);
@@ -113,14 +103,11 @@ describe('Zoom meetings', () => {
     async (mode, error) => {
       const slot = slots[2 + ['down', 'error', 'hang', 'lose'].indexOf(mode)];
       zoom.mode = mode;
-      const booking = await book(slot.id);
+      const booking = await bed.book(slot.id);
       expect(booking.status).toBe('CONFIRMED');
       await jobsSettled(server, ['zoom_meeting']);
-      expect(await meetingUrl(booking.id)).toBeNull();
-      const [job] = await server.sql<{ attempts: number; last_error: string; wait: number }>(
-        `select attempts, last_error, extract(epoch from run_at - now())::float as wait from graphile_worker.jobs where key = $1`,
-        [`zoom-meeting:${booking.id}`],
-      );
+      expect(await bed.meetingUrl(booking.id)).toBeNull();
+      const job = await bed.job(booking.id);
       expect(job.attempts).toBe(1);
       expect(job.last_error).toContain(error);
       expect(job.wait).toBeGreaterThan(0); // retried later, not at once
@@ -130,7 +117,7 @@ describe('Zoom meetings', () => {
       await runJobsNow(server, 'zoom_meeting');
       const made = meetingsOf(booking.reference);
       expect(made).toHaveLength(1);
-      expect(await meetingUrl(booking.id)).toBe(made[0].join_url);
+      expect(await bed.meetingUrl(booking.id)).toBe(made[0].join_url);
       expect((await server.ok(BookingDocument, { id: booking.id }, customer.token)).booking?.status).toBe('CONFIRMED');
     },
   );
@@ -138,14 +125,14 @@ describe('Zoom meetings', () => {
   it('renew a token Zoom no longer accepts, once', async () => {
     const tokens = zoom.called('POST', /^\/oauth\/token$/).length;
     zoom.revokeTokens();
-    const booking = await book(slots[6].id);
+    const booking = await bed.book(slots[6].id);
     await jobsSettled(server);
     expect(meetingsOf(booking.reference)).toHaveLength(1);
     expect(zoom.called('POST', /^\/oauth\/token$/)).toHaveLength(tokens + 1);
   });
   it('waits out a per-second limit (429, Retry-After: 1) without counting it as a failure', async () => {
     zoom.perSecond.Medium = 0; // every create is over the limit until it is lifted
-    const booking = await book(slots[7].id);
+    const booking = await bed.book(slots[7].id);
     await eventually(async () => zoom.calls.some((call) => call.status === 429));
     // Between two tries the job waits, queued again for when Zoom said (a second), not counted as failed.
     let waiting: { attempts: number; wait: number } | undefined;
@@ -162,18 +149,15 @@ describe('Zoom meetings', () => {
     zoom.perSecond.Medium = 20;
     await runJobsNow(server, 'zoom_meeting');
     expect(meetingsOf(booking.reference)).toHaveLength(1);
-    expect(await meetingUrl(booking.id)).toBe(meetingsOf(booking.reference)[0].join_url);
+    expect(await bed.meetingUrl(booking.id)).toBe(meetingsOf(booking.reference)[0].join_url);
   });
 
   it("waits for the next UTC day when Zoom's daily create/update limit is reached, the booking confirmed meanwhile", async () => {
     zoom.dailyCreateUpdate = 0;
-    const booking = await book(slots[8].id);
+    const booking = await bed.book(slots[8].id);
     expect(booking.status).toBe('CONFIRMED');
     await jobsSettled(server, ['zoom_meeting']);
-    const [job] = await server.sql<{ attempts: number; run_at: Date }>(
-      `select attempts, run_at from graphile_worker.jobs where key = $1`,
-      [`zoom-meeting:${booking.id}`],
-    );
+    const job = await bed.job(booking.id);
     const midnight = new Date(Math.floor(Date.now() / 86_400_000 + 1) * 86_400_000);
     expect(job.attempts).toBe(0);
     expect(Math.abs(job.run_at.getTime() - midnight.getTime())).toBeLessThan(2_000);
@@ -183,7 +167,7 @@ describe('Zoom meetings', () => {
   });
 
   it('makes a new meeting when the one it had was deleted in Zoom (404, code 3001), and sends the new link', async () => {
-    const booking = await book(slots[9].id);
+    const booking = await bed.book(slots[9].id);
     await jobsSettled(server);
     const [first] = meetingsOf(booking.reference);
     zoom.meetings.delete(first.id); // deleted in Zoom by hand
@@ -192,7 +176,7 @@ describe('Zoom meetings', () => {
     expect(zoom.called('PATCH', new RegExp(`/v2/meetings/${first.id}$`)).map((call) => call.status)).toEqual([404]);
     const [again] = meetingsOf(booking.reference);
     expect(again.id).not.toBe(first.id);
-    expect(await meetingUrl(booking.id)).toBe(again.join_url);
+    expect(await bed.meetingUrl(booking.id)).toBe(again.join_url);
     const linked = (await storedMails(server, customer.email)).filter(
       (mail) => mail.subject.startsWith('Your meeting link') && mail.subject.includes(booking.reference),
     );

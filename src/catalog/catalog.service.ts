@@ -17,7 +17,9 @@ import { parseId } from '../core/ids';
 import { formatAmount, parseAmount, parseCurrency } from '../core/money';
 import { intInRange, optionalText, rate, text } from '../core/validate';
 import { parseZone } from '../core/zoned-time';
+import { run } from '../core/sql';
 import { MAX_EMBED_ORIGINS, parseEmbedOrigin } from './embed-origins';
+import { microsoftConnected, offersActiveService } from './catalog.sql';
 import { parseQuestions } from './service-questions';
 import type { ServiceInput, ServiceUpdateInput } from './service.inputs';
 import { Service } from './service.entity';
@@ -36,30 +38,17 @@ export const LIMITS = {
 /** How many meeting providers a service lets its customers choose from at most. */
 const MAX_MEETING_CHOICES = 6;
 
-/** Which meeting providers need server settings, and whether this server has them. */
-export interface MeetingSettings {
-  zoom: boolean;
-  whereby: boolean;
-  teams: boolean;
-}
+/**
+ * The meeting providers that need server settings (Zoom's account, Whereby's key, Teams with the Microsoft
+ * app): whether this server has them, and what they are, for the refusal when it does not.
+ */
+export type MeetingSettings = Partial<Record<MeetingProvider, { configured: boolean; needs: string }>>;
 
-/** A meeting provider a service may offer: ZOOM, WHEREBY and MICROSOFT_TEAMS only on a server with their credentials. */
-function meetingProvider(field: string, provider: MeetingProvider, configured: MeetingSettings): MeetingProvider {
-  if (provider === MeetingProvider.ZOOM && !configured.zoom)
-    throw new BadInput(
-      field,
-      'ZOOM is not available: this server has no Zoom account configured (ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET)',
-    );
-  if (provider === MeetingProvider.WHEREBY && !configured.whereby)
-    throw new BadInput(
-      field,
-      'WHEREBY is not available: this server has no Whereby API key configured (WHEREBY_API_KEY)',
-    );
-  if (provider === MeetingProvider.MICROSOFT_TEAMS && !configured.teams)
-    throw new BadInput(
-      field,
-      'MICROSOFT_TEAMS is not available: this server has no Microsoft app with Teams (MICROSOFT_CLIENT_ID, MICROSOFT_TEAMS)',
-    );
+/** A meeting provider a service may offer: one that needs settings only on a server that has them. */
+function meetingProvider(field: string, provider: MeetingProvider, settings: MeetingSettings): MeetingProvider {
+  const needed = settings[provider];
+  if (needed && !needed.configured)
+    throw new BadInput(field, `${provider} is not available: this server has no ${needed.needs}`);
   return provider;
 }
 
@@ -187,10 +176,10 @@ export function serviceSnapshot(service: Service): object {
 
 /** What can be booked: services and the providers who publish them. */
 export class CatalogService {
-  /** `meetings`: whether services may choose ZOOM, WHEREBY and MICROSOFT_TEAMS meetings. */
+  /** `meetings`: the meeting providers that need settings, and whether this server has them. */
   constructor(
     private readonly events: Events,
-    private readonly meetings: MeetingSettings = { zoom: false, whereby: false, teams: false },
+    private readonly meetings: MeetingSettings,
   ) {}
 
   /**
@@ -206,10 +195,7 @@ export class CatalogService {
           ? 'meetingProviders'
           : undefined;
     if (!field) return;
-    const [{ connected }] = await tx.em.execute<{ connected: boolean }[]>(
-      `select exists (select 1 from calendar_connection where provider_id = ? and kind = 'microsoft' and status = 'ACTIVE') as connected`,
-      [providerId],
-    );
+    const [{ connected }] = await run(tx.em, microsoftConnected(providerId));
     if (!connected)
       throw new BadInput(
         field,
@@ -291,13 +277,11 @@ export class CatalogService {
   ): Promise<Provider[]> {
     const category = filter.category?.trim().toLowerCase() || null;
     const pattern = likePattern(filter.search);
+    const active = offersActiveService(category);
     const qb = ctx.em
       .createQueryBuilder(Provider, 'p')
       .select('p.*')
-      .where(
-        `exists (select 1 from service s where s.provider_id = p.id and s.active and (?::text is null or s.category = ?))`,
-        [category, category],
-      )
+      .where(active.sql, active.params)
       .orderBy({ name: 'asc', id: 'asc' })
       .limit(MAX_ROWS.providers);
     if (pattern) qb.andWhere('(p.name ilike ? or p.bio ilike ?)', [pattern, pattern]);

@@ -10,6 +10,7 @@ import { BookingStatus } from '../booking/booking.enums';
 import { inTransaction, trySavepoint, type RequestContext, type TxContext } from '../core/context';
 import { requeuedIfEarly } from '../core/jobs';
 import { formatAmount, fromMinor, minorDigits, toMinor } from '../core/money';
+import { run } from '../core/sql';
 import { jobs } from '../jobs';
 import { PaymentStatus } from './payment.enums';
 import { Payment } from './payment.entity';
@@ -17,6 +18,7 @@ import { PaymentDiscrepancy } from './payment-discrepancy.entity';
 import type { PaymentService, StripeRefundObject } from './payment.service';
 import { PAYMENT_STATES } from './payment.state';
 import { StripeEvent } from './stripe-event.entity';
+import { storeStripeEvent } from './payment-events.sql';
 
 /** Thrown while an event names a PaymentIntent we do not know yet: its booking may still be committing. */
 class UnknownIntent extends Error {}
@@ -61,12 +63,7 @@ export class PaymentEventService {
 
   /** Stores a verified event and queues the job that applies it, in one statement; a replay is a no-op. */
   async receive(em: EntityManager, event: Stripe.Event): Promise<void> {
-    const job = jobs.applyStripeEvent(event.id);
-    await em.execute(
-      `with stored as (insert into stripe_event (id, type, payload, received_at) values (?, ?, ?, now()) on conflict (id) do nothing returning id)
-       select graphile_worker.add_job(?, ?::json, job_key => ?, max_attempts => ?) from stored`,
-      [event.id, event.type, JSON.stringify(event), job.task, JSON.stringify(job.payload), job.jobKey, job.maxAttempts],
-    );
+    await run(em, storeStripeEvent(event, jobs.applyStripeEvent(event.id)));
   }
 
   /** The apply_stripe_event job. */

@@ -15,6 +15,7 @@ import { DomainError } from '../core/errors';
 import { MAX_ROWS } from '../core/limits';
 import { formatAmount, fromMinor, toMinor } from '../core/money';
 import type { Mover } from '../core/state-table';
+import { run } from '../core/sql';
 import { jobs } from '../jobs';
 import { PaymentStatus, RefundStatus } from './payment.enums';
 import type { Payment } from './payment.entity';
@@ -22,6 +23,7 @@ import { PaymentDiscrepancy } from './payment-discrepancy.entity';
 import { PAYMENT_STATES, REFUND_STATES } from './payment.state';
 import { Refund } from './refund.entity';
 import type { BankRefund, Intent, PaymentGateway } from './payment-gateway';
+import { statusBeforeRefund } from './payment.sql';
 
 const PAID = new Set([PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED]);
 
@@ -267,10 +269,7 @@ export class PaymentService {
     this.log.error({ refundId: refund.id, stripeRefundId: refund.stripeRefundId, why }, 'a refund gave nothing back');
     if (payment?.status === PaymentStatus.REFUNDED) this.move(payment, PaymentStatus.SUCCEEDED, 'bank');
     if (booking.status === BookingStatus.REFUNDED) {
-      const [row] = await tx.em.execute<{ status: BookingStatus | null }[]>(
-        `select before->>'status' as status from audit_entry where booking_id = ? and action = 'booking.refunded' order by id desc limit 1`,
-        [booking.id],
-      );
+      const [row] = await run(tx.em, statusBeforeRefund(booking.id));
       const back = row?.status ?? BookingStatus.CANCELLED;
       await this.lifecycle.move(tx, booking, back, 'bank', why, { action: 'booking.refund_failed', money });
       return;

@@ -7,6 +7,7 @@ import { promoRefusal } from '../core/refusals';
 import { printable } from '../core/validate';
 import type { AgreedPromo } from './discount';
 import { PromoCode } from './promo-code.entity';
+import { promoUse } from './promo.sql';
 import { CODE } from './promo.service';
 
 /**
@@ -51,13 +52,12 @@ export function promoUses(tx: TxContext, { action, before, booking }: BookingCha
   const ended = action === 'booking.cancelled' || action === 'booking.expired';
   const paidLate = action === 'booking.confirmed' && before?.status === BookingStatus.EXPIRED;
   if ((!ended || before?.status === BookingStatus.REFUNDED) && !paidLate) return;
-  tx.effects.writeRows((name) => ({
-    ctes: [
-      `${name} as (update promo_code p set uses = p.uses ${ended ? '- 1' : '+ 1'}, updated_at = ?
-        from booking b where b.id = ? and p.id = (b.terms->'promo'->>'codeId')::int and (? or b.payment_id is null) returning 1)`,
-    ],
-    cteParams: [tx.clock.now(), booking.id, paidLate || before?.status === BookingStatus.PENDING_PAYMENT],
-    calls: [`(select count(*) from ${name}) as ${name}`],
-    callParams: [],
-  }));
+  tx.effects.writeRows((name) =>
+    promoUse(name, {
+      bookingId: booking.id,
+      ended,
+      withCardPayment: paidLate || before?.status === BookingStatus.PENDING_PAYMENT,
+      now: tx.clock.now(),
+    }),
+  );
 }

@@ -10,11 +10,13 @@ import { inTransaction, type RequestContext, type TxContext } from '../core/cont
 import { BadInput, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { MAX_ROWS } from '../core/limits';
+import { run } from '../core/sql';
 import { parseAmount } from '../core/money';
 import { intInRange, printable } from '../core/validate';
 import type { Events } from '../events';
 import { PromoCode, PromoCodeKind } from './promo-code.entity';
 import type { PromoCodeInput, PromoCodeUpdateInput } from './promo.inputs';
+import { providerCurrencies } from './promo.sql';
 
 export const CODE = /^[A-Z0-9_-]{3,40}$/;
 const MAX_USES = 1_000_000;
@@ -70,10 +72,7 @@ export class PromoCodeService {
   /** The currency a code's fixed amount is in: its service's, else the one all the provider's services share. */
   private async currencyOf(tx: TxContext, provider: Provider, service: Service | null): Promise<string> {
     if (service) return service.currency;
-    const rows = await tx.em.execute<{ currency: string }[]>(
-      'select distinct currency from service where provider_id = ? order by currency',
-      [provider.id],
-    );
+    const rows = await run(tx.em, providerCurrencies(provider.id));
     if (rows.length !== 1)
       throw new BadInput(
         'serviceId',

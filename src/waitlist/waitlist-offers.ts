@@ -3,7 +3,8 @@ import type { SeatsFreed } from '../booking/booking-events';
 import { currentUnitPrice } from '../booking/booking-plan';
 import { priceLines } from '../booking/pricing';
 import { changeSeats } from '../booking/seat-ledger';
-import { pgArray } from '../core/sql';
+import { run } from '../core/sql';
+import { anyoneWaiting } from './waitlist.sql';
 import type { TxContext } from '../core/context';
 import type { Mover } from '../core/state-table';
 import type { Events } from '../events';
@@ -92,11 +93,7 @@ export class WaitlistOffers {
 
   /** Whether any entry waits for these slots or their dates: most freed seats have no queue, and cost one query. */
   private async anyoneWaiting(tx: TxContext, slotIds: number[]): Promise<boolean> {
-    const [{ waiting }] = await tx.em.execute<{ waiting: boolean }[]>(
-      `select exists (select 1 from slot s join waitlist_entry e on e.service_id = s.service_id and e.status = 'ACTIVE'
-         and (e.slot_id = s.id or (e.slot_id is null and e.date = s.local_date)) where s.id = any(?::int[])) as waiting`,
-      [pgArray(slotIds)],
-    );
+    const [{ waiting }] = await run(tx.em, anyoneWaiting(slotIds));
     return waiting;
   }
 

@@ -26,6 +26,8 @@ import type { WaitlistInput } from './waitlist.inputs';
 import { QUEUE_ORDER, type WaitlistOffers } from './waitlist-offers';
 import { entrySnapshot } from './waitlist-events';
 import { MAX_ROWS } from '../core/limits';
+import { run } from '../core/sql';
+import { queuePositions } from './waitlist.sql';
 
 const MAX_PRIORITY = 1_000;
 const LIVE = [WaitlistStatus.ACTIVE, WaitlistStatus.OFFERED];
@@ -232,24 +234,10 @@ export class WaitlistService {
     return entry;
   }
 
-  /**
-   * Sets `position` on the ACTIVE entries, counting those ahead that compete for the same seats, in one
-   * query: a slot entry competes with that slot's entries and the entries for its local date; a date
-   * entry with every entry of that date, for any of its slots.
-   */
+  /** Sets `position` on the ACTIVE entries (queuePositions: who competes for the same seats), in one query. */
   private async withPositions(em: EntityManager, entries: WaitlistEntry[]): Promise<WaitlistEntry[]> {
     const active = entries.filter((entry) => entry.status === WaitlistStatus.ACTIVE);
-    const rows: { id: number; position: string }[] = active.length
-      ? await em.execute(
-          `select e.id, 1 + (select count(*) from waitlist_entry o left join slot os on os.id = o.slot_id
-              where o.status = 'ACTIVE' and o.service_id = e.service_id
-                and coalesce(o.date, os.local_date) = coalesce(e.date, es.local_date)
-                and (e.slot_id is null or o.slot_id is null or o.slot_id = e.slot_id)
-                and (o.priority > e.priority or (o.priority = e.priority and (o.created_at, o.id) < (e.created_at, e.id)))) as position
-            from waitlist_entry e left join slot es on es.id = e.slot_id where e.id in (?)`,
-          [active.map((entry) => entry.id)],
-        )
-      : [];
+    const rows = active.length ? await run(em, queuePositions(active.map((entry) => entry.id))) : [];
     const positions = new Map(rows.map((row) => [row.id, Number(row.position)]));
     for (const entry of entries) entry.position = positions.get(entry.id) ?? null;
     return entries;

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { BookingChanged } from '../booking/booking-events';
 import type { TxContext } from '../core/context';
-import { jobKeys, WEBHOOK_ATTEMPTS, type TaskName } from '../jobs';
 import type { PromoCodeChanged } from '../promotions/promo.service';
 import type { ProposalChanged } from '../proposals/proposal-events';
 import type { ReviewCreated } from '../reviews/review-events';
 import type { WaitlistOffered } from '../waitlist/waitlist-events';
 import type { WebhookEvent } from './webhook.enums';
+import { queueDeliveries } from './webhook.sql';
 
 /**
  * Queues one event for every active endpoint that subscribed to it: the provider's of the service and the
@@ -19,21 +19,16 @@ function queue(
   owner: { serviceId: number } | { providerId: number },
   data: object,
 ): void {
-  const providerId = 'providerId' in owner ? owner.providerId : null;
-  const serviceId = 'serviceId' in owner ? owner.serviceId : null;
-  tx.effects.writeRows((name) => ({
-    ctes: [
-      `${name} as (insert into webhook_delivery (endpoint_id, event_id, event, payload, status, attempts, created_at)
-        select e.id, ?::uuid, ?, ?::jsonb, 'PENDING', 0, ?::timestamptz from webhook_endpoint e
-        where e.active and ? = any(e.events) and (e.provider_id is null or e.provider_id = coalesce(?::int, (select s.provider_id from service s where s.id = ?)))
-        returning id)`,
-    ],
-    cteParams: [randomUUID(), type, JSON.stringify(data), tx.clock.now().toISOString(), type, providerId, serviceId],
-    calls: [
-      `(select count(graphile_worker.add_job(?, json_build_object('deliveryId', id), job_key => ? || id, max_attempts => ?)) from ${name}) as ${name}`,
-    ],
-    callParams: ['deliver_webhook' satisfies TaskName, jobKeys.webhookDelivery(''), WEBHOOK_ATTEMPTS],
-  }));
+  tx.effects.writeRows((name) =>
+    queueDeliveries(name, {
+      eventId: randomUUID(),
+      type,
+      data,
+      providerId: 'providerId' in owner ? owner.providerId : null,
+      serviceId: 'serviceId' in owner ? owner.serviceId : null,
+      now: tx.clock.now(),
+    }),
+  );
 }
 
 /** Which webhook event a booking change is: made, cancelled, or any other change (with its action). */

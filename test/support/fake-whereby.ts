@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { FakeHttpApi } from './fake-http';
 
 export const WHEREBY_API_KEY = 'whereby-test-key';
 
@@ -27,7 +27,7 @@ const HOUR = 3_600_000;
  * per-minute points (read 1, delete 2, write 3; 100 on the Build plan), past which it answers 429 with
  * Retry-After and the X-RateLimit headers. `mode` makes the next calls fail.
  */
-export class FakeWhereby {
+export class FakeWhereby extends FakeHttpApi {
   readonly rooms = new Map<string, FakeRoom>();
   readonly calls: { method: string; path: string }[] = [];
   mode: 'ok' | 'down' | 'error' | 'lose' = 'ok';
@@ -36,18 +36,12 @@ export class FakeWhereby {
   private nextId = 93_000_001;
   private offsetMs = 0;
 
-  private constructor(private readonly server: http.Server) {}
-
-  static async start(): Promise<FakeWhereby> {
-    const server = http.createServer();
-    const fake = new FakeWhereby(server);
-    server.on('request', (req, res) => void fake.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return fake;
+  static start(): Promise<FakeWhereby> {
+    return new FakeWhereby().listen();
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+    return `${this.origin}/v1`;
   }
 
   now(): number {
@@ -58,14 +52,7 @@ export class FakeWhereby {
     this.offsetMs += ms;
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', this.url);
     this.calls.push({ method, path: url.pathname });

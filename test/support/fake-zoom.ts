@@ -1,5 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { FakeHttpApi } from './fake-http';
 
 export const ZOOM_CREDENTIALS = { accountId: 'acct-test', clientId: 'client-test', clientSecret: 'secret-test' };
 
@@ -37,7 +37,7 @@ const DAY_MS = 86_400_000;
  * `mode` makes the next calls fail: `down` (connection closed unanswered), `error` (HTTP 500), `hang` (no
  * answer), `lose` (done, then the connection closed unanswered).
  */
-export class FakeZoom {
+export class FakeZoom extends FakeHttpApi {
   readonly meetings = new Map<number, FakeMeeting>();
   readonly calls: ZoomCall[] = [];
   mode: 'ok' | 'down' | 'error' | 'hang' | 'lose' = 'ok';
@@ -50,18 +50,12 @@ export class FakeZoom {
   private nextId = 81_000_000_001;
   private readonly tokens = new Map<string, number>();
 
-  private constructor(private readonly server: http.Server) {}
-
-  static async start(): Promise<FakeZoom> {
-    const server = http.createServer();
-    const fake = new FakeZoom(server);
-    server.on('request', (req, res) => void fake.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return fake;
+  static start(): Promise<FakeZoom> {
+    return new FakeZoom().listen();
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.origin;
   }
 
   called(method: string, path: RegExp): ZoomCall[] {
@@ -73,9 +67,7 @@ export class FakeZoom {
     this.tokens.clear();
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    let body = '';
-    for await (const chunk of req) body += chunk;
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
     const call: ZoomCall = { method: req.method!, path: req.url!, authorization: req.headers.authorization, body };
     this.calls.push(call);
     if (this.mode === 'hang') return;
@@ -195,11 +187,6 @@ export class FakeZoom {
       };
     this.createsToday.count += 1;
     return undefined;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
   }
 }
 
