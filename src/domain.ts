@@ -150,7 +150,7 @@ function baseServices(config: Config, clock: Clock, log: Logger, events: EventBu
   const waitlist = new WaitlistService(catalog, bookings, offers);
   const calendarTokens = new SecretBox(integrations.calendarTokenKey, 'CALENDAR_TOKEN_KEY');
   const scheduling = new SchedulingService(catalog, lifecycle, bookings, events);
-  const calendarSync = Object.values(integrations.calendars).some(Boolean)
+  const calendarSync = integrations.calendars.configured().length
     ? new CalendarSyncer(integrations.calendars, calendarTokens, notifications, links, lifecycle)
     : undefined;
   const proposals = new ProposalService(bookings, events, config.proposalTtlHours);

@@ -1,8 +1,6 @@
 import {
-  AvailabilityChangedDocument,
-  BookDocument,
-  BookingCalendarSyncsDocument,
   CancelBookingDocument,
+  ConnectCalendarDocument,
   ConnectGoogleCalendarDocument,
   CreateSlotDocument,
   DisconnectCalendarDocument,
@@ -11,6 +9,7 @@ import {
   ResyncCalendarDocument,
   SetCalendarBlockingDocument,
   SlotsDocument,
+  AvailabilityChangedDocument,
 } from '../client/generated/graphql';
 import {
   type createService,
@@ -24,14 +23,19 @@ import {
 } from './support/fixtures';
 import { CookieJar } from './support/cookie-jar';
 import {
+  calendarSteps,
+  connectGoogleAccount,
+  connectInBrowser,
+  expectNotConfigured,
   expectStoredNowhere,
-  onTestServer,
-  providerWithSlots as slotsOfProvider,
-  settleCalendars,
+  googleSettings,
+  jobWait,
+  openStartLink,
+  startCalendarServer,
 } from './support/calendars';
 import { FakeGoogle } from './support/fake-google';
 import { eventually, liveClient, Subscription, subscribed } from './support/live';
-import { codes, startTestServer, type TestServer } from './support/server';
+import { codes, type TestServer } from './support/server';
 
 let google: FakeGoogle;
 let server: TestServer;
@@ -39,16 +43,7 @@ let customer: Account;
 
 beforeAll(async () => {
   google = await FakeGoogle.start();
-  server = await startTestServer({
-    google: {
-      clientId: 'client-id',
-      clientSecret: 'client-secret',
-      apiUrl: google.url,
-      timeoutMs: 1_000,
-      tokenKey: 'calendar-key-one',
-    },
-  });
-  customer = await signUp(server, 'CUSTOMER', 'Cora Customer');
+  ({ server, customer } = await startCalendarServer({ google: googleSettings(google) }));
 });
 afterAll(async () => {
   await server.stop();
@@ -59,33 +54,20 @@ afterEach(() => {
   google.freeBusyMaxDays = 60;
 });
 
-const settle = () => settleCalendars(server);
-
-const local = (url: string) => onTestServer(server, url);
+const steps = calendarSteps(() => ({ server, customer }));
+const { local, settle, connections, book, syncs, providerWithSlots } = steps;
 
 /** The provider's browser opens the start link `connectGoogleCalendar` answers: the consent URL it is sent to. */
 async function startConsent(provider: Account, browser: CookieJar): Promise<URL> {
   const { connectGoogleCalendar: start } = await server.ok(ConnectGoogleCalendarDocument, {}, provider.token);
-  const started = await browser.fetch(local(start));
-  expect(started.status).toBe(303);
-  return new URL(started.headers.get('location')!);
+  return openStartLink(server, browser, start);
 }
 
 /** Goes through the consent as a browser would: the start link, Google's consent page, Google's redirect to the callback. */
 async function connect(provider: Account, email: string) {
-  const browser = new CookieJar();
-  const consent = await startConsent(provider, browser);
-  const state = consent.searchParams.get('state')!;
-  const response = await browser.fetch(local(google.approve(consent, email)));
-  return { consent, state, browser, response, html: await response.text() };
+  const connected = await connectGoogleAccount(server, google, provider, email);
+  return { ...connected, state: connected.consent.searchParams.get('state')! };
 }
-
-async function connections(provider: Account) {
-  return (await server.ok(MyCalendarConnectionsDocument, {}, provider.token)).myCalendarConnections;
-}
-
-const providerWithSlots = (name: string, input: Parameters<typeof createService>[2] = {}) =>
-  slotsOfProvider(server, name, input);
 
 /** A provider with slots whose Google account is connected, its first jobs run. */
 async function connectedProvider(name: string, email: string, input: Parameters<typeof createService>[2] = {}) {
@@ -94,12 +76,6 @@ async function connectedProvider(name: string, email: string, input: Parameters<
   await settle();
   return made;
 }
-
-const book = async (slotId: string) =>
-  (await server.ok(BookDocument, { input: { slotIds: [slotId], party: { adults: 1 } } }, customer.token)).book;
-
-const syncs = async (bookingId: string, who: Account) =>
-  (await server.ok(BookingCalendarSyncsDocument, { id: bookingId }, who.token)).booking!;
 
 describe('Google Calendar', () => {
   it('connects through the consent page: the dedicated calendar is made and shared; a reused, forged or declined state stores nothing', async () => {
@@ -142,6 +118,23 @@ describe('Google Calendar', () => {
     expect(await declined.text()).toContain('declined');
     expect(await connections(provider)).toHaveLength(1);
     expect(google.dedicated('other@gmail.test')).toHaveLength(0);
+  });
+
+  it("connectCalendar(kind) starts the same consent as the service's own mutation; a kind the server lacks is CALENDARS_NOT_CONFIGURED", async () => {
+    const { provider } = await providerWithSlots('Kim Kind');
+    const { connectCalendar: start } = await server.ok(ConnectCalendarDocument, { kind: 'google' }, provider.token);
+    expect(start).toMatch(/^http:\/\/localhost:4000\/oauth\/google\/start\?ticket=[A-Za-z0-9_-]{43}$/);
+    const { response, html } = await connectInBrowser(server, start, (consent) =>
+      google.approve(consent, 'kim@gmail.test'),
+    );
+    expect(response.status).toBe(200);
+    expect(html).toContain('Google Calendar connected');
+    expect(await connections(provider)).toEqual([
+      expect.objectContaining({ kind: 'google', accountEmail: 'kim@gmail.test', status: 'ACTIVE' }),
+    ]);
+    expect(codes(await server.request(ConnectCalendarDocument, { kind: 'apple' }, provider.token))).toEqual([
+      'CALENDARS_NOT_CONFIGURED',
+    ]);
   });
 
   it('keeps one event per booking through booking, moving and cancelling; the customer sees no syncs', async () => {
@@ -204,23 +197,20 @@ describe('Google Calendar', () => {
       }
       if (kind === '429' || kind.startsWith('403')) {
         // Google's Retry-After (2 s) decides when the next try comes; without one, exponential backoff (5 s first).
-        const [job] = await server.sql<{ wait: number }>(
-          `select extract(epoch from run_at - now())::float as wait from graphile_worker.jobs where key = $1`,
-          [`calendar-sync:${booking.id}:${(await connections(provider))[0].id}`],
-        );
-        expect(job.wait).toBeGreaterThan(kind === '429' ? 0.5 : 3);
-        expect(job.wait).toBeLessThanOrEqual(kind === '429' ? 2.5 : 5.5);
+        const wait = await jobWait(server, `calendar-sync:${booking.id}:${(await connections(provider))[0].id}`);
+        expect(wait).toBeGreaterThan(kind === '429' ? 0.5 : 3);
+        expect(wait).toBeLessThanOrEqual(kind === '429' ? 2.5 : 5.5);
       }
       await settle();
     }
-    expect(
+    await steps.expectInStep(
+      provider,
+      booked,
       google
         .live(calendar)
         .map((event) => event.id)
         .sort(),
-    ).toEqual(booked.map((booking) => `booking${booking.id}`).sort());
-    for (const booking of booked) expect((await syncs(booking.id, provider)).calendarSyncs[0].status).toBe('SYNCED');
-    expect((await connections(provider))[0].pendingSyncs).toBe(0);
+    );
   });
 
   it('resyncCalendar mends hand edits and copies bookings made before the account was connected', async () => {
@@ -261,25 +251,7 @@ describe('Google Calendar', () => {
   it('invalid_grant: NEEDS_REAUTH, the syncs FAILED, one email; connecting again resumes the sync', async () => {
     const { provider, slots } = await connectedProvider('Nina Reauth', 'nina@gmail.test');
     google.revokeAll('nina@gmail.test');
-    const first = await book(slots[0].id);
-    const second = await book(slots[1].id);
-    await settle();
-    const [connection] = await connections(provider);
-    expect(connection).toMatchObject({ status: 'NEEDS_REAUTH', lastError: expect.stringContaining('invalid_grant') });
-    for (const booking of [first, second])
-      expect((await syncs(booking.id, provider)).calendarSyncs[0]).toMatchObject({
-        status: 'FAILED',
-        lastError: expect.stringContaining('reconnect'),
-      });
-    await book(slots[2].id); // no sync is even tried for a connection that needs the provider
-    await settle();
-    const mails = (await storedMails(server, provider.email)).filter((mail) =>
-      mail.subject.includes('Reconnect your Google Calendar'),
-    );
-    expect(mails).toHaveLength(1);
-    expect(codes(await server.request(ResyncCalendarDocument, { id: connection.id }, provider.token))).toEqual([
-      'INVALID_TRANSITION',
-    ]);
+    const { connection, first } = await steps.bookIntoLostGrant(provider, slots, 'Reconnect your Google Calendar');
 
     await connect(provider, 'nina@gmail.test');
     await settle();
@@ -354,57 +326,14 @@ describe('Google Calendar', () => {
   });
 
   it("busy times of the account's other calendars close overlapping slots until blocking is turned off", async () => {
-    const { provider, service, slots } = await connectedProvider('Bea Busy', 'bea@gmail.test');
+    const made = await connectedProvider('Bea Busy', 'bea@gmail.test');
+    const { service, slots } = made;
     google.calendars.get('bea@gmail.test')!.busy = [{ start: slots[1].startsAt, end: slots[1].endsAt }];
-    const [connection] = await connections(provider);
-    const available = async () => {
-      const { slots: now } = await server.ok(
-        SlotsDocument,
-        { serviceId: service.id, from: slots[0].startsAt, to: slots[2].endsAt },
-        customer.token,
-      );
-      return now.map((slot) => slot.available);
-    };
-    expect(await available()).toEqual([1, 1, 1]);
-    const client = liveClient(server.url);
-    const live = await subscribed(
-      server,
-      1,
-      () => new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] }),
-    );
-    await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: true }, provider.token);
-    await jobsSettled(server, ['calendar_busy']);
-    expect(await available()).toEqual([1, 0, 1]);
-    await expectMonthAsSlots(server, service.id, slots[1].startsAt.slice(0, 7), customer.token);
-    // Open calendars hear of it: the busy slot closed (and, below, reopened), no other.
-    const [closed] = await live.waitFor(1);
-    expect(closed.data!.availabilityChanged).toMatchObject({
-      reason: 'CLOSED',
-      slot: { id: slots[1].id, available: 0 },
+    await steps.expectBlockingRoundTrip(made, async (connectionId) => {
+      await expectMonthAsSlots(server, service.id, slots[1].startsAt.slice(0, 7), customer.token);
+      // The next refresh is queued a few minutes ahead.
+      expect(await jobWait(server, `calendar-busy:${connectionId}`)).toBeGreaterThan(200);
     });
-    expect(
-      codes(
-        await server.request(BookDocument, { input: { slotIds: [slots[1].id], party: { adults: 1 } } }, customer.token),
-      ),
-    ).toEqual(['SLOT_UNAVAILABLE']);
-    // The next refresh is queued a few minutes ahead.
-    const [next] = await server.sql<{ wait: number }>(
-      `select extract(epoch from run_at - now())::float as wait from graphile_worker.jobs where key = $1`,
-      [`calendar-busy:${connection.id}`],
-    );
-    expect(next.wait).toBeGreaterThan(200);
-
-    await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: false }, provider.token);
-    expect(await available()).toEqual([1, 1, 1]);
-    const results = await live.waitFor(2);
-    expect(results[1].data!.availabilityChanged).toMatchObject({
-      reason: 'OPENED',
-      slot: { id: slots[1].id, available: 1 },
-    });
-    live.stop();
-    await client.dispose();
-    expect(live.results).toHaveLength(2);
-    await book(slots[1].id);
   });
 
   it('a lost grant reopens the slots its busy times closed, and open calendars hear of it', async () => {
@@ -545,11 +474,7 @@ describe('Google Calendar', () => {
     google.fault = { kind: '500', times: 100, only: /freeBusy/ };
     await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: true }, provider.token);
     await jobsSettled(server, ['calendar_busy']);
-    const [{ wait }] = await server.sql<{ wait: number }>(
-      `select extract(epoch from run_at - now())::float as wait from graphile_worker.jobs where key = $1`,
-      [`calendar-busy:${connection.id}`],
-    );
-    expect(wait).toBeGreaterThan(50); // a minute after the first failure, then doubling
+    expect(await jobWait(server, `calendar-busy:${connection.id}`)).toBeGreaterThan(50); // a minute after the first failure, then doubling
     await runJobsNow(server, 'calendar_busy');
     expect((await connections(provider))[0]).toMatchObject({ status: 'ACTIVE', busyTimesFailing: false });
     expect(await unreadable()).toHaveLength(0);
@@ -642,14 +567,12 @@ describe('Google Calendar', () => {
 
 describe('Google Calendar without settings', () => {
   it('answers CALENDARS_NOT_CONFIGURED', async () => {
-    const plain = await startTestServer();
-    try {
-      const provider = await signUp(plain, 'PROVIDER');
-      expect(codes(await plain.request(ConnectGoogleCalendarDocument, {}, provider.token))).toEqual([
-        'CALENDARS_NOT_CONFIGURED',
-      ]);
-    } finally {
-      await plain.stop();
-    }
+    await expectNotConfigured(
+      (plain, provider) => plain.request(ConnectGoogleCalendarDocument, {}, provider.token),
+      async (plain, provider) =>
+        expect(codes(await plain.request(ConnectCalendarDocument, { kind: 'google' }, provider.token))).toEqual([
+          'CALENDARS_NOT_CONFIGURED',
+        ]),
+    );
   });
 });

@@ -1,15 +1,10 @@
 import ICAL from 'ical.js';
 import {
-  AvailabilityChangedDocument,
-  BookDocument,
-  BookingCalendarSyncsDocument,
   CancelBookingDocument,
-  ConnectGoogleCalendarDocument,
   ConnectMicrosoftCalendarDocument,
   CreateServiceDocument,
   DisconnectCalendarDocument,
   ModifyBookingDocument,
-  MyCalendarConnectionsDocument,
   ResyncCalendarDocument,
   SetCalendarBlockingDocument,
   SlotsDocument,
@@ -18,25 +13,20 @@ import { MICROSOFT_DEFAULTS } from '../src/integrations/microsoft/microsoft-auth
 import { EVENT_KEY_PROPERTY } from '../src/integrations/microsoft/microsoft-graph';
 import { CookieJar } from './support/cookie-jar';
 import {
+  calendarSteps,
+  connectGoogleAccount,
+  connectInBrowser,
+  expectNotConfigured,
   expectStoredNowhere,
-  onTestServer,
-  providerWithSlots as slotsOfProvider,
-  settleCalendars,
+  googleSettings,
+  jobWait,
+  openStartLink,
+  startCalendarServer,
 } from './support/calendars';
 import { FakeGoogle } from './support/fake-google';
 import { type FakeCalendar, FakeMicrosoft } from './support/fake-microsoft';
-import {
-  type createService,
-  dailySlots,
-  daysFromNow,
-  jobsSettled,
-  SERVICE,
-  signUp,
-  storedMails,
-  type Account,
-} from './support/fixtures';
-import { liveClient, Subscription, subscribed } from './support/live';
-import { codes, startTestServer, type TestServer } from './support/server';
+import { dailySlots, daysFromNow, jobsSettled, SERVICE, signUp, storedMails, type Account } from './support/fixtures';
+import { codes, type TestServer } from './support/server';
 
 const REDIRECT = 'http://localhost:4000/oauth/microsoft/callback';
 const APP = {
@@ -53,14 +43,8 @@ let customer: Account;
 beforeAll(async () => {
   microsoft = await FakeMicrosoft.start(APP);
   google = await FakeGoogle.start();
-  server = await startTestServer({
-    google: {
-      clientId: 'client-id',
-      clientSecret: 'client-secret',
-      apiUrl: google.url,
-      timeoutMs: 1_000,
-      tokenKey: 'calendar-key-one',
-    },
+  ({ server, customer } = await startCalendarServer({
+    google: googleSettings(google),
     microsoft: {
       ...MICROSOFT_DEFAULTS,
       clientId: APP.clientId,
@@ -72,8 +56,7 @@ beforeAll(async () => {
       maxRetryWaitSeconds: 2,
       tokenKey: 'calendar-key-one',
     },
-  });
-  customer = await signUp(server, 'CUSTOMER', 'Cora Customer');
+  }));
 });
 afterAll(async () => {
   await server.stop();
@@ -85,40 +68,26 @@ afterEach(() => {
   google.fault = undefined;
 });
 
-const local = (url: string) => onTestServer(server, url);
-
-const settle = () => settleCalendars(server);
+const steps = calendarSteps(() => ({ server, customer }));
+const { local, settle, connections, book, syncs, providerWithSlots } = steps;
 
 /** The provider's browser opens the start link `connectMicrosoftCalendar` answers: Microsoft's authorize URL it is sent to. */
-async function startConsent(provider: Account, browser: CookieJar): Promise<URL> {
+async function startLink(provider: Account): Promise<string> {
   const { connectMicrosoftCalendar: start } = await server.ok(ConnectMicrosoftCalendarDocument, {}, provider.token);
   expect(start).toMatch(/^http:\/\/localhost:4000\/oauth\/microsoft\/start\?ticket=[A-Za-z0-9_-]{43}$/);
-  const started = await browser.fetch(local(start));
-  expect(started.status).toBe(303);
-  return new URL(started.headers.get('location')!);
+  return start;
 }
+
+const startConsent = async (provider: Account, browser: CookieJar) =>
+  openStartLink(server, browser, await startLink(provider));
 
 /** Goes through the consent as a browser would: the start link, Microsoft's sign-in, its redirect to the callback. */
-async function connect(provider: Account, email: string) {
-  const browser = new CookieJar();
-  const consent = await startConsent(provider, browser);
-  const response = await browser.fetch(local(microsoft.consent(consent.toString(), email)));
-  return { consent, browser, response, html: await response.text() };
-}
+const connect = async (provider: Account, email: string) =>
+  connectInBrowser(server, await startLink(provider), (consent) => microsoft.consent(consent.toString(), email));
 
 async function connectGoogle(provider: Account, email: string) {
-  const browser = new CookieJar();
-  const { connectGoogleCalendar: start } = await server.ok(ConnectGoogleCalendarDocument, {}, provider.token);
-  const consent = new URL((await browser.fetch(local(start))).headers.get('location')!);
-  const response = await browser.fetch(local(google.approve(consent, email)));
-  expect(response.status).toBe(200);
+  expect((await connectGoogleAccount(server, google, provider, email)).response.status).toBe(200);
 }
-
-const connections = async (provider: Account) =>
-  (await server.ok(MyCalendarConnectionsDocument, {}, provider.token)).myCalendarConnections;
-
-const providerWithSlots = (name: string, input: Parameters<typeof createService>[2] = {}) =>
-  slotsOfProvider(server, name, input);
 
 async function connectedProvider(name: string, email: string) {
   microsoft.addAccount(email);
@@ -128,12 +97,6 @@ async function connectedProvider(name: string, email: string) {
   await settle();
   return { ...made, calendar: microsoft.calendarNamed(email, `${name} bookings`)! };
 }
-
-const book = async (slotId: string) =>
-  (await server.ok(BookDocument, { input: { slotIds: [slotId], party: { adults: 1 } } }, customer.token)).book;
-
-const syncs = async (bookingId: string, who: Account) =>
-  (await server.ok(BookingCalendarSyncsDocument, { id: bookingId }, who.token)).booking!;
 
 /** The events of a calendar by our key (the extended property), with their times. */
 const eventsOf = (calendar: FakeCalendar) =>
@@ -247,21 +210,18 @@ describe('Microsoft 365 calendar', () => {
       else {
         expect(sync).toMatchObject({ status: 'RETRYING', attempts: 1, lastError: expect.any(String) });
         if ('retryAfter' in fault) {
-          const [job] = await server.sql<{ wait: number }>(
-            `select extract(epoch from run_at - now())::float as wait from graphile_worker.jobs where key = $1`,
-            [`calendar-sync:${booking.id}:${connection.id}`],
-          );
-          expect(job.wait).toBeGreaterThan(fault.retryAfter - 2);
-          expect(job.wait).toBeLessThanOrEqual(fault.retryAfter + 0.5);
+          const wait = await jobWait(server, `calendar-sync:${booking.id}:${connection.id}`);
+          expect(wait).toBeGreaterThan(fault.retryAfter - 2);
+          expect(wait).toBeLessThanOrEqual(fault.retryAfter + 0.5);
         }
       }
       await settle();
     }
-    expect(eventsOf(calendar).map((event) => event.key)).toEqual(
-      booked.map((booking) => `booking${booking.id}`).sort(),
+    await steps.expectInStep(
+      provider,
+      booked,
+      eventsOf(calendar).map((event) => String(event.key)),
     );
-    for (const booking of booked) expect((await syncs(booking.id, provider)).calendarSyncs[0].status).toBe('SYNCED');
-    expect((await connections(provider))[0].pendingSyncs).toBe(0);
   });
 
   it('resyncCalendar mends hand edits in Outlook and copies bookings made before the account was connected', async () => {
@@ -317,26 +277,12 @@ describe('Microsoft 365 calendar', () => {
     // The user revokes the app's consent; an hour later the access token has run out too.
     microsoft.revokeGrants('nina@contoso.example');
     microsoft.expireAccessTokens('nina@contoso.example');
-    const first = await book(slots[0].id);
-    const second = await book(slots[1].id);
-    await settle();
-    const [connection] = await connections(provider);
-    expect(connection).toMatchObject({ status: 'NEEDS_REAUTH', lastError: expect.stringContaining('invalid_grant') });
-    for (const booking of [first, second])
-      expect((await syncs(booking.id, provider)).calendarSyncs[0]).toMatchObject({
-        status: 'FAILED',
-        lastError: expect.stringContaining('reconnect'),
-      });
-    await book(slots[2].id);
-    await settle();
-    const mails = (await storedMails(server, provider.email)).filter((mail) =>
-      mail.subject.includes('Reconnect your Microsoft 365 calendar'),
+    const { connection, first, mails } = await steps.bookIntoLostGrant(
+      provider,
+      slots,
+      'Reconnect your Microsoft 365 calendar',
     );
-    expect(mails).toHaveLength(1);
     expect(mails[0].text).toContain('connectMicrosoftCalendar');
-    expect(codes(await server.request(ResyncCalendarDocument, { id: connection.id }, provider.token))).toEqual([
-      'INVALID_TRANSITION',
-    ]);
 
     await connect(provider, 'nina@contoso.example');
     await settle();
@@ -370,55 +316,19 @@ describe('Microsoft 365 calendar', () => {
   });
 
   it("busy times of the account's main calendar (getSchedule, windows under 62 days) close overlapping slots until blocking is turned off", async () => {
-    const { provider, service, slots } = await connectedProvider('Bea Busy', 'bea@contoso.example');
+    const made = await connectedProvider('Bea Busy', 'bea@contoso.example');
+    const { provider, slots } = made;
     microsoft.addEvent('bea@contoso.example', new Date(slots[1].startsAt), new Date(slots[1].endsAt));
     microsoft.addEvent('bea@contoso.example', new Date(slots[2].startsAt), new Date(slots[2].endsAt), 'free');
-    const [connection] = await connections(provider);
-    const available = async () =>
-      (
-        await server.ok(
-          SlotsDocument,
-          { serviceId: service.id, from: slots[0].startsAt, to: slots[2].endsAt },
-          customer.token,
-        )
-      ).slots.map((slot) => slot.available);
-    expect(await available()).toEqual([1, 1, 1]);
-    const client = liveClient(server.url);
-    const live = await subscribed(
-      server,
-      1,
-      () => new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] }),
-    );
     const asked = microsoft.calls(/^POST graph\/v1\.0\/me\/calendar\/getSchedule$/);
-    await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: true }, provider.token);
-    await jobsSettled(server, ['calendar_busy']);
-    expect(await available()).toEqual([1, 0, 1]);
-    // From now to the service's advanceDays (365) and a day, in windows of 61 days.
-    expect(microsoft.calls(/^POST graph\/v1\.0\/me\/calendar\/getSchedule$/) - asked).toBe(6);
-    expect((await connections(provider))[0]).toMatchObject({
-      busyTimesFailing: false,
-      busyTimesReadAt: expect.any(String),
+    await steps.expectBlockingRoundTrip(made, async () => {
+      // From now to the service's advanceDays (365) and a day, in windows of 61 days.
+      expect(microsoft.calls(/^POST graph\/v1\.0\/me\/calendar\/getSchedule$/) - asked).toBe(6);
+      expect((await connections(provider))[0]).toMatchObject({
+        busyTimesFailing: false,
+        busyTimesReadAt: expect.any(String),
+      });
     });
-    const [closed] = await live.waitFor(1);
-    expect(closed.data!.availabilityChanged).toMatchObject({
-      reason: 'CLOSED',
-      slot: { id: slots[1].id, available: 0 },
-    });
-    expect(
-      codes(
-        await server.request(BookDocument, { input: { slotIds: [slots[1].id], party: { adults: 1 } } }, customer.token),
-      ),
-    ).toEqual(['SLOT_UNAVAILABLE']);
-
-    await server.ok(SetCalendarBlockingDocument, { id: connection.id, blocksAvailability: false }, provider.token);
-    expect(await available()).toEqual([1, 1, 1]);
-    const results = await live.waitFor(2);
-    expect(results[1].data!.availabilityChanged).toMatchObject({
-      reason: 'OPENED',
-      slot: { id: slots[1].id, available: 1 },
-    });
-    live.stop();
-    await client.dispose();
   });
 
   it('a personal account: busy times through calendarView of its main calendar', async () => {
@@ -537,20 +447,16 @@ describe('Microsoft 365 calendar', () => {
 
 describe('Microsoft 365 without settings', () => {
   it('answers CALENDARS_NOT_CONFIGURED and refuses MICROSOFT_TEAMS', async () => {
-    const plain = await startTestServer();
-    try {
-      const provider = await signUp(plain, 'PROVIDER');
-      expect(codes(await plain.request(ConnectMicrosoftCalendarDocument, {}, provider.token))).toEqual([
-        'CALENDARS_NOT_CONFIGURED',
-      ]);
-      const refused = await plain.request(
-        CreateServiceDocument,
-        { input: { ...SERVICE, meetingProvider: 'MICROSOFT_TEAMS' } },
-        provider.token,
-      );
-      expect(codes(refused)).toEqual(['BAD_USER_INPUT']);
-    } finally {
-      await plain.stop();
-    }
+    await expectNotConfigured(
+      (plain, provider) => plain.request(ConnectMicrosoftCalendarDocument, {}, provider.token),
+      async (plain, provider) => {
+        const refused = await plain.request(
+          CreateServiceDocument,
+          { input: { ...SERVICE, meetingProvider: 'MICROSOFT_TEAMS' } },
+          provider.token,
+        );
+        expect(codes(refused)).toEqual(['BAD_USER_INPUT']);
+      },
+    );
   });
 });

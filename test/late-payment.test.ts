@@ -1,11 +1,6 @@
-import {
-  BookDocument,
-  BookingDocument,
-  ConnectGoogleCalendarDocument,
-  CreateWebhookEndpointDocument,
-} from '../client/generated/graphql';
+import { BookDocument, BookingDocument, CreateWebhookEndpointDocument } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
-import { CookieJar } from './support/cookie-jar';
+import { connectGoogleAccount, googleSettings } from './support/calendars';
 import { FakeGoogle } from './support/fake-google';
 import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
 import { FakeZoom, ZOOM_CREDENTIALS } from './support/fake-zoom';
@@ -36,13 +31,7 @@ beforeAll(async () => {
   server = await startTestServer(
     {
       stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 1_000 },
-      google: {
-        clientId: 'client-id',
-        clientSecret: 'client-secret',
-        apiUrl: google.url,
-        timeoutMs: 1_000,
-        tokenKey: 'calendar-key-one',
-      },
+      google: googleSettings(google),
       zoom: { ...ZOOM_CREDENTIALS, apiUrl: zoom.url, timeoutMs: 1_000 },
       webhooks: { allowHttp: true, timeoutMs: 1_000 },
       holdMinutes: 15,
@@ -69,12 +58,7 @@ it('a payment that succeeds after its hold ended sends its booking.* webhook and
   });
   const [slot] = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5));
   // The provider's Google account, connected through the consent page as a browser would, and a webhook endpoint.
-  const local = (url: string) =>
-    `${server.url.replace(/\/graphql$/, '')}${new URL(url).pathname}${new URL(url).search}`;
-  const browser = new CookieJar();
-  const { connectGoogleCalendar: start } = await server.ok(ConnectGoogleCalendarDocument, {}, owner.token);
-  const consent = new URL((await browser.fetch(local(start))).headers.get('location')!);
-  expect((await browser.fetch(local(google.approve(consent, 'dr.late@gmail.test')))).status).toBe(200);
+  expect((await connectGoogleAccount(server, google, owner, 'dr.late@gmail.test')).response.status).toBe(200);
   await server.ok(
     CreateWebhookEndpointDocument,
     { url: receiver.url('/late'), events: ['booking.created', 'booking.changed', 'booking.cancelled'] },

@@ -1,5 +1,6 @@
 import { ConnectGoogleCalendarDocument, MyCalendarConnectionsDocument } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
+import { googleSettings, onTestServer, openStartLink } from './support/calendars';
 import { CookieJar } from './support/cookie-jar';
 import { FakeGoogle } from './support/fake-google';
 import { signUp, type Account } from './support/fixtures';
@@ -13,13 +14,7 @@ beforeAll(async () => {
   google = await FakeGoogle.start();
   server = await startTestServer(
     {
-      google: {
-        clientId: 'client-id',
-        clientSecret: 'client-secret',
-        apiUrl: google.url,
-        timeoutMs: 1_000,
-        tokenKey: 'calendar-key',
-      },
+      google: googleSettings(google),
     },
     clock,
   );
@@ -29,19 +24,12 @@ afterAll(async () => {
   await google.stop();
 });
 
-const base = () => server.url.replace(/\/graphql$/, '');
-/** A URL on PUBLIC_URL (what the server answers) as served by this test server, which listens on a port of its own. */
-const local = (url: string) => `${base()}${new URL(url).pathname}${new URL(url).search}`;
+const local = (url: string) => onTestServer(server, url);
 
 const startLink = async (provider: Account) =>
   (await server.ok(ConnectGoogleCalendarDocument, {}, provider.token)).connectGoogleCalendar;
 
-/** A browser opens a start link: the consent page it is sent to. */
-async function open(browser: CookieJar, link: string): Promise<URL> {
-  const started = await browser.fetch(local(link));
-  expect(started.status).toBe(303);
-  return new URL(started.headers.get('location')!);
-}
+const open = (browser: CookieJar, link: string) => openStartLink(server, browser, link);
 
 const connections = async (provider: Account) =>
   (await server.ok(MyCalendarConnectionsDocument, {}, provider.token)).myCalendarConnections;

@@ -4,12 +4,11 @@ import {
   BookDocument,
   BookingCalendarSyncsDocument,
   CalendarFeedUrlDocument,
-  ConnectGoogleCalendarDocument,
   CreateSlotDocument,
   ModifyBookingDocument,
   SlotsDocument,
 } from '../client/generated/graphql';
-import { CookieJar } from './support/cookie-jar';
+import { connectGoogleAccount, googleSettings } from './support/calendars';
 import { createService, jobsSettled, signUp, type Account } from './support/fixtures';
 import { FakeGoogle } from './support/fake-google';
 import { eventually } from './support/live';
@@ -40,7 +39,7 @@ beforeAll(async () => {
   const smtpUrl = `smtp://127.0.0.1:${await mailbox.start()}`;
   server = await startTestServer({
     smtpUrl,
-    google: { clientId: 'id', clientSecret: 'secret', apiUrl: google.url, timeoutMs: 1_000, tokenKey: 'key' },
+    google: googleSettings(google),
   });
   owner = await signUp(server, 'PROVIDER', 'Dr Split');
   other = await signUp(server, 'CUSTOMER', 'Olga Other');
@@ -57,11 +56,7 @@ beforeAll(async () => {
     slots.push(createSlot);
   }
   // The provider's Google account, connected as its browser would: the start link, Google's consent, the callback.
-  const local = (url: string) => `${server.url.replace('/graphql', '')}${new URL(url).pathname}${new URL(url).search}`;
-  const browser = new CookieJar();
-  const { connectGoogleCalendar: start } = await server.ok(ConnectGoogleCalendarDocument, {}, owner.token);
-  const consent = new URL((await browser.fetch(local(start))).headers.get('location')!);
-  expect((await browser.fetch(local(google.approve(consent, 'split@gmail.test')))).status).toBe(200);
+  expect((await connectGoogleAccount(server, google, owner, 'split@gmail.test')).response.status).toBe(200);
   await jobsSettled(server);
 });
 afterAll(async () => {

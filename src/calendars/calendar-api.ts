@@ -11,14 +11,8 @@ export type CalendarFailure = {
   retryAfterSeconds?: number;
 };
 
-/** The calendar services a provider can connect accounts of, by the `kind` of their connections and routes. */
-export type CalendarKind = 'google' | 'microsoft';
-
-/** How the provider knows each service: in pages, mails and a connection's errors. */
-export const CALENDAR_NAMES: Record<CalendarKind, { calendar: string; company: string; connect: string }> = {
-  google: { calendar: 'Google Calendar', company: 'Google', connect: 'connectGoogleCalendar' },
-  microsoft: { calendar: 'Microsoft 365 calendar', company: 'Microsoft', connect: 'connectMicrosoftCalendar' },
-};
+/** A calendar service by the `kind` of its connections and routes (`google`, `microsoft`), as its adapter names it. */
+export type CalendarKind = string;
 
 /** A connected account, as an adapter needs it for a call. */
 export interface CalendarAccount {

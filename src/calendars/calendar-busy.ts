@@ -1,13 +1,11 @@
 import type { TxContext } from '../core/context';
+import { run } from '../core/sql';
 import { announceSlots, SlotChangeReason } from '../live/live-events';
-import { calendarBusySql } from '../scheduling/slot.entity';
+import { busySlotsOf } from './calendar-busy.sql';
 
-/** The future slots of a provider that a busy time closes now, with their service. */
+/** The future slots of a provider that a busy time closes now: each slot's service, by slot. */
 async function busySlots(tx: TxContext, providerId: number): Promise<Map<number, number>> {
-  const rows = await tx.em.execute<{ id: number; service_id: number }[]>(
-    `select s.id, s.service_id from slot s join service v on v.id = s.service_id where v.provider_id = ? and s.starts_at > ? and ${calendarBusySql('s', 'v')}`,
-    [providerId, tx.clock.now()],
-  );
+  const rows = await run(tx.em, busySlotsOf(providerId, tx.clock.now()));
   return new Map(rows.map((row) => [row.id, row.service_id]));
 }
 

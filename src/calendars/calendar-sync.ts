@@ -4,19 +4,13 @@ import type { BookingAction, BookingChanged } from '../booking/booking-events';
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import { lockBookingWhere } from '../booking/booking-locks';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
-import type { StatementParts } from '../core/effects';
-import { type Fragment, pgArray, raw, sql } from '../core/sql';
 import type { SecretBox } from '../core/secret-box';
-import { CALENDAR_JOB_ATTEMPTS, jobs, type TaskName } from '../jobs';
+import { run } from '../core/sql';
+import { jobs } from '../jobs';
 import type { Links } from '../notifications/links';
 import type { NotificationService } from '../notifications/notification.service';
-import {
-  CALENDAR_NAMES,
-  type CalendarAccount,
-  type CalendarApi,
-  type CalendarFailure,
-  type CalendarKind,
-} from './calendar-api';
+import type { CalendarAccount, CalendarApi, CalendarFailure, CalendarKind } from './calendar-api';
+import type { CalendarConnectors, CalendarNames } from './calendar-connector';
 import { changingBusyTimes } from './calendar-busy';
 import {
   bookingEvents,
@@ -30,6 +24,13 @@ import {
 import { CalendarBusy, CalendarConnection, CalendarSync } from './calendar.entity';
 import { CalendarConnectionStatus, CalendarSyncStatus } from './calendar.enums';
 import { CALENDAR_CONNECTION_STATES } from './calendar.state';
+import {
+  advanceDaysOf,
+  bookingsWithConnection,
+  bookingWithConnections,
+  pendingSyncs,
+  syncedAsFound,
+} from './calendar-sync.sql';
 
 const { ACTIVE, NEEDS_REAUTH, DISCONNECTED } = CalendarConnectionStatus;
 const { PENDING, RETRYING, SYNCED, FAILED } = CalendarSyncStatus;
@@ -56,31 +57,6 @@ function connectionRetryMs(failures: number, retryAfterSeconds?: number): number
   return Math.min(CONNECTION_RETRY_MS * 2 ** Math.min(Math.max(failures - 1, 0), 20), MAX_BACKOFF_MS);
 }
 
-/**
- * Marks the syncs of (booking, connection) pairs PENDING (a new generation, so that a job still calling
- * the service for an older state does not record it as in step) and queues one calendar_sync job per pair,
- * keyed so that waiting jobs of a pair coalesce. Tries already made since the pair was last in step keep
- * counting. `source` is a select of (booking_id, connection_id).
- */
-function pendingSyncs(name: string, source: Fragment, at: Date): StatementParts {
-  const [since, task] = [at.toISOString(), 'calendar_sync' satisfies TaskName];
-  return {
-    ctes: [
-      sql`${raw(name)} as (insert into calendar_sync (booking_id, connection_id, status, attempts, generation, next_attempt_at, updated_at)
-        select pair.booking_id, pair.connection_id, 'PENDING', 0, 0, ${since}::timestamptz, ${since}::timestamptz from (${source}) as pair (booking_id, connection_id)
-        on conflict (booking_id, connection_id) do update set status = 'PENDING',
-          attempts = case when calendar_sync.status in ('PENDING', 'RETRYING') then calendar_sync.attempts else 0 end,
-          last_error = case when calendar_sync.status in ('PENDING', 'RETRYING') then calendar_sync.last_error end,
-          generation = calendar_sync.generation + 1, next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at
-        returning booking_id, connection_id)`,
-    ],
-    // The job key is jobKeys.calendarSync(booking, connection).
-    calls: [
-      sql`(select count(graphile_worker.add_job(${task}, json_build_object('bookingId', booking_id, 'connectionId', connection_id), job_key => 'calendar-sync:' || booking_id || ':' || connection_id, max_attempts => ${CALENDAR_JOB_ATTEMPTS})) from ${raw(name)}) as ${raw(name)}`,
-    ],
-  };
-}
-
 /** Changes that leave a booking's events as they were, as long as its status keeps (or lacks) events alike. */
 const LEAVES_EVENTS: ReadonlySet<BookingAction> = new Set([
   'booking.completed',
@@ -105,11 +81,7 @@ export function calendarListener(tx: TxContext, { action, booking, before, after
   // A link the calendar's own event made (Meet in Google, Teams in Microsoft) is already there; other calendars write it out.
   const made = action === 'booking.meeting_linked' ? CONFERENCE_KIND[booking.meetingProvider] : undefined;
   tx.effects.writeRows((name) =>
-    pendingSyncs(
-      name,
-      sql`select ${booking.id}::int, c.id from calendar_connection c join service s on s.provider_id = c.provider_id where s.id = ${booking.serviceId} and c.status = 'ACTIVE'${made ? sql` and c.kind <> ${made}` : raw('')}`,
-      tx.clock.now(),
-    ),
+    pendingSyncs(name, bookingWithConnections(booking.id, booking.serviceId, made), tx.clock.now()),
   );
 }
 
@@ -123,7 +95,7 @@ interface SyncOutcome {
 const waiting = (status: CalendarSyncStatus) => status === PENDING || status === RETRYING;
 
 /** Why a connection's sync cannot run until the provider acts. */
-const needsReconnect = (kind: CalendarKind) => `needs reconnect: ${CALENDAR_NAMES[kind].company} refused the grant`;
+const needsReconnect = (names: CalendarNames) => `needs reconnect: ${names.company} refused the grant`;
 
 /**
  * The calendar jobs, independent of the calendar service (each connection's kind has its CalendarApi
@@ -134,7 +106,7 @@ const needsReconnect = (kind: CalendarKind) => `needs reconnect: ${CALENDAR_NAME
  */
 export class CalendarSyncer {
   constructor(
-    private readonly apis: Partial<Record<CalendarKind, CalendarApi>>,
+    private readonly calendars: CalendarConnectors,
     private readonly tokens: SecretBox,
     private readonly notifications: NotificationService,
     private readonly links: Links,
@@ -149,7 +121,7 @@ export class CalendarSyncer {
 
   /** The adapter of a connection's service; none when this server no longer has that service's settings. */
   private apiOf(connection: CalendarConnection): CalendarApi | undefined {
-    return this.apis[connection.kind];
+    return this.calendars.connector(connection.kind);
   }
 
   /**
@@ -199,8 +171,8 @@ export class CalendarSyncer {
         connection.status === DISCONNECTED
           ? 'the account was disconnected'
           : !api
-            ? `${CALENDAR_NAMES[connection.kind].calendar} is not set up on this server any more`
-            : needsReconnect(connection.kind);
+            ? `${this.calendars.names(connection.kind).calendar} is not set up on this server any more`
+            : needsReconnect(this.calendars.names(connection.kind));
       await ctx.em.nativeUpdate(
         CalendarSync,
         { id: row.id, status: { $in: [PENDING, RETRYING] }, generation: row.generation },
@@ -297,7 +269,7 @@ export class CalendarSyncer {
       { connection: connectionId, status: { $in: [PENDING, RETRYING] } },
       {
         status: FAILED,
-        lastError: needsReconnect(connection.kind),
+        lastError: needsReconnect(this.calendars.names(connection.kind)),
         nextAttemptAt: null,
         updatedAt: tx.clock.now(),
       },
@@ -311,7 +283,7 @@ export class CalendarSyncer {
     await this.notifications.calendarNeedsReconnect(
       tx,
       connection.provider.getEntity().user.id,
-      connection.kind,
+      this.calendars.names(connection.kind),
       connection.accountEmail,
     );
   }
@@ -401,30 +373,17 @@ export class CalendarSyncer {
       if (row?.status !== ACTIVE) return;
       Object.assign(row, { lastSyncedAt: now, lastError: null });
       if (stale.length)
-        tx.effects.writeRows((name) =>
-          pendingSyncs(name, sql`select unnest(${pgArray(stale)}::int[]), ${connectionId}::int`, now),
-        );
+        tx.effects.writeRows((name) => pendingSyncs(name, bookingsWithConnection(stale, connectionId), now));
       if (inStep.length) {
         // Bookings already in step (also those made before the account was connected) read SYNCED; a queued sync is left to run.
-        await tx.em.execute(
-          `insert into calendar_sync (booking_id, connection_id, status, external_event_id, event_ids, attempts, generation, updated_at)
-           select (pair->>'id')::int, ?, 'SYNCED', pair->'eventIds'->>0, array(select json_array_elements_text(pair->'eventIds')), 0, 0, ?
-           from json_array_elements(?::json) as pair
-           on conflict (booking_id, connection_id) do update set status = 'SYNCED', external_event_id = excluded.external_event_id,
-             event_ids = excluded.event_ids, last_error = null, next_attempt_at = null, updated_at = excluded.updated_at
-           where calendar_sync.status not in ('PENDING', 'RETRYING')`,
-          [connectionId, now.toISOString(), JSON.stringify(inStep)],
-        );
+        await run(tx.em, syncedAsFound(connectionId, inStep, now));
       }
     });
   }
 
   /** How far ahead busy times matter: as far as the provider's active services take bookings, and a day more. */
   private async busyHorizonMs(ctx: RequestContext, providerId: number): Promise<number> {
-    const [{ days }] = await ctx.em.execute<{ days: number }[]>(
-      'select coalesce(max(advance_days), 0)::int as days from service where provider_id = ? and active',
-      [providerId],
-    );
+    const [{ days }] = await run(ctx.em, advanceDaysOf(providerId));
     return Math.min(days + 1, BUSY_AHEAD_MAX_DAYS) * DAY_MS;
   }
 
@@ -489,7 +448,7 @@ export class CalendarSyncer {
         await this.notifications.calendarBusyUnreadable(
           tx,
           row.provider.getEntity().user.id,
-          row.kind,
+          this.calendars.names(row.kind),
           row.accountEmail,
           failure.message,
         );

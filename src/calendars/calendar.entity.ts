@@ -15,8 +15,9 @@ import { Provider } from '../accounts/provider.entity';
 import { Booking } from '../booking/booking.entity';
 import type { CalendarKind } from './calendar-api';
 import { CalendarConnectionStatus, CalendarSyncStatus } from './calendar.enums';
+import { pendingSyncCount } from './calendar.sql';
 
-/** A provider's Google or Microsoft account: its sealed secret and the dedicated calendar made in it. */
+/** A provider's account at a calendar service: its sealed secret and the dedicated calendar made in it. */
 @ObjectType('CalendarConnection', {
   description:
     "A provider's connected calendar account and the dedicated calendar the server keeps in step with its bookings.",
@@ -25,7 +26,6 @@ import { CalendarConnectionStatus, CalendarSyncStatus } from './calendar.enums';
 @Unique({ properties: ['provider', 'kind', 'accountEmail'] })
 export class CalendarConnection {
   [OptionalProps]?:
-    | 'kind'
     | 'status'
     | 'blocksAvailability'
     | 'sharedWith'
@@ -44,9 +44,11 @@ export class CalendarConnection {
   @ManyToOne(() => Provider, { ref: true, deleteRule: 'cascade' })
   provider!: Ref<Provider>;
 
-  @Field(() => String, { description: 'The calendar service: "google" or "microsoft" (Microsoft 365, Outlook).' })
+  @Field(() => String, {
+    description: 'The calendar service, as connectCalendar takes it: "google", "microsoft" (Microsoft 365, Outlook), …',
+  })
   @Property({ type: 'string', length: 20 })
-  kind: CalendarKind = 'google';
+  kind!: CalendarKind;
 
   @Field({ description: 'The address of the connected account.' })
   @Property({ length: 254 })
@@ -81,11 +83,7 @@ export class CalendarConnection {
   @Field(() => Int, {
     description: 'Bookings whose event in this calendar is not yet in step (queued or being retried).',
   })
-  @Formula(
-    (alias) =>
-      `(select count(*)::int from calendar_sync cs where cs.connection_id = ${alias}.id and cs.status in ('PENDING', 'RETRYING'))`,
-    { lazy: false },
-  )
+  @Formula(pendingSyncCount, { lazy: false })
   pendingSyncs: number = 0;
 
   @Field(() => Date, { nullable: true, description: 'When a call to this calendar last succeeded.' })

@@ -22,6 +22,21 @@ export class CalendarResolver {
   @Authorized(Role.PROVIDER)
   @Mutation(() => String, {
     description:
+      "A start link on this server (PUBLIC_URL/oauth/<kind>/start?ticket=…) to open at once in the provider's browser (usable once, within 2 minutes) for an account of the calendar service `kind`: it binds the consent to that browser with a cookie and sends it to the service's consent page (PKCE); GET /oauth/<kind>/callback then connects the account, for that browser only. The same as the service's own mutation (connectGoogleCalendar, connectMicrosoftCalendar) where it has one. CALENDARS_NOT_CONFIGURED when the server has not set that service up.",
+  })
+  connectCalendar(
+    @Ctx() ctx: RequestContext,
+    @Arg('kind', () => String, {
+      description: 'The calendar service, as CalendarConnection.kind names it: "google", "microsoft", …',
+    })
+    kind: string,
+  ): Promise<string> {
+    return this.calendars.connect(ctx, kind);
+  }
+
+  @Authorized(Role.PROVIDER)
+  @Mutation(() => String, {
+    description:
       "A start link on this server (PUBLIC_URL/oauth/google/start?ticket=…) to open at once in the provider's browser (usable once, within 2 minutes): it binds the consent to that browser with a cookie and sends it to Google's consent page (offline access to calendars, PKCE); GET /oauth/google/callback then connects the account, for that browser only. CALENDARS_NOT_CONFIGURED when the server has no Google client.",
   })
   connectGoogleCalendar(@Ctx() ctx: RequestContext): Promise<string> {

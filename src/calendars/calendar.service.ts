@@ -13,9 +13,8 @@ import { changingBusyTimes } from './calendar-busy';
 import { CalendarBusy, CalendarConnection, CalendarSync } from './calendar.entity';
 import { CalendarConnectionStatus, CalendarSyncStatus } from './calendar.enums';
 import { CALENDAR_CONNECTION_STATES } from './calendar.state';
-import { CALENDAR_NAMES, type CalendarFailure, type CalendarKind } from './calendar-api';
-import { googleFailure, type GoogleApi } from '../integrations/google/google-client';
-import { microsoftFailure, type MicrosoftCalendar } from '../integrations/microsoft/microsoft-calendar';
+import type { CalendarAccount, CalendarKind } from './calendar-api';
+import type { CalendarConnector, CalendarConnectors } from './calendar-connector';
 import type { ConsentPage, ConsentProvider, OAuthFlows } from './oauth-flow';
 
 const { ACTIVE, DISCONNECTED } = CalendarConnectionStatus;
@@ -34,112 +33,83 @@ interface ConnectedAccount {
 
 /** A provider's calendar accounts: connecting one (OAuth consent), listing, blocking, resyncing, disconnecting. */
 export class CalendarService {
-  private readonly google: GoogleApi | undefined;
-  private readonly microsoft: MicrosoftCalendar | undefined;
-
-  /** `calendars`: the adapters the settings turned on (src/integrations/registry.ts). */
+  /** `calendars`: the calendar services of the registry (src/integrations/registry.ts), set up or not. */
   constructor(
-    calendars: { google?: GoogleApi; microsoft?: MicrosoftCalendar },
+    private readonly calendars: CalendarConnectors,
     private readonly tokens: SecretBox,
     readonly flows: OAuthFlows,
-  ) {
-    this.google = calendars.google;
-    this.microsoft = calendars.microsoft;
-  }
-
-  private configured(kind: CalendarKind): void {
-    if (!this[kind])
-      throw new DomainError(
-        'CALENDARS_NOT_CONFIGURED',
-        kind === 'google'
-          ? 'Google Calendar is not set up on this server (no GOOGLE_CLIENT_ID)'
-          : 'Microsoft 365 calendars are not set up on this server (no MICROSOFT_CLIENT_ID)',
-      );
-  }
+  ) {}
 
   /**
-   * The start link of a consent at Google or Microsoft for the calling provider (single use, 2 minutes), to
+   * The start link of a consent at the calendar service of `kind` for the calling provider (single use, 2 minutes), to
    * open in the provider's browser: it binds the consent to that browser, then sends it to the consent page (oauth-flow.ts).
    */
   async connect(ctx: RequestContext, kind: CalendarKind): Promise<string> {
-    this.configured(kind);
+    if (!this.calendars.connector(kind)) {
+      const names = this.calendars.names(kind);
+      throw new DomainError(
+        'CALENDARS_NOT_CONFIGURED',
+        `${names.calendar} is not set up on this server (no ${names.setting})`,
+      );
+    }
     const provider = await actingProvider(ctx);
     return this.flows.ticket(ctx, kind, provider.id);
   }
 
   /** The consent providers this server has set up, by the kind in their routes. */
   consentProviders(): Record<string, ConsentProvider> {
-    const { google, microsoft } = this;
-    return {
-      ...(google
-        ? {
-            google: {
-              consentUrl: (state, codeChallenge) => google.consentUrl(state, codeChallenge),
-              complete: (ctx, providerId, code, codeVerifier) =>
-                this.complete(ctx, providerId, 'google', googleFailure, (provider, existing) =>
-                  this.connectGoogle(provider, existing, code, codeVerifier),
-                ),
-            },
-          }
-        : {}),
-      ...(microsoft
-        ? {
-            microsoft: {
-              consentUrl: (state, codeChallenge) => microsoft.consentUrl(state, codeChallenge),
-              complete: (ctx, providerId, code, codeVerifier) =>
-                this.complete(ctx, providerId, 'microsoft', microsoftFailure, (provider, existing) =>
-                  this.connectMicrosoft(microsoft, provider, existing, code, codeVerifier),
-                ),
-            },
-          }
-        : {}),
-    } satisfies Record<string, ConsentProvider>;
+    return Object.fromEntries(
+      this.calendars.configured().map(({ kind, connector }) => {
+        const provider: ConsentProvider = {
+          consentUrl: (state, codeChallenge) => connector.consentUrl(state, codeChallenge),
+          complete: (ctx, providerId, code, codeVerifier) =>
+            this.complete(ctx, providerId, kind, connector, code, codeVerifier),
+        };
+        return [kind, provider];
+      }),
+    );
   }
 
-  /** Google: the code exchanged, the dedicated calendar kept (unless deleted in Google meanwhile) or made and shared. */
-  private async connectGoogle(
+  /**
+   * The account at its service: the code exchanged, then the dedicated calendar kept (unless deleted there
+   * meanwhile) or made, and shared with the provider's sign-in address when the account is another one.
+   */
+  private async connectAccount(
+    ctx: RequestContext,
     provider: Provider,
-    existing: (email: string) => Promise<CalendarConnection | null>,
+    kind: CalendarKind,
+    connector: CalendarConnector,
     code: string,
     codeVerifier: string,
   ): Promise<ConnectedAccount> {
-    const google = this.google!;
     const owner = provider.user.getEntity();
-    const account = await google.exchange(code, codeVerifier);
-    const found = await existing(account.email);
+    // Not stored yet: a secret the service replaces during these calls (MSAL's cache) is kept here.
+    const account: CalendarAccount = {
+      ...(await connector.exchange(code, codeVerifier)),
+      save: async (next) => {
+        account.secret = next;
+      },
+    };
+    const found = await ctx.em.findOne(CalendarConnection, { provider, kind, accountEmail: account.email });
     // The owner of the account needs no share of its own calendar.
-    const sharedWith = found?.sharedWith ?? (owner.email.toLowerCase() === account.email ? [] : [owner.email]);
+    const shareWith = found?.sharedWith ?? (owner.email.toLowerCase() === account.email ? [] : [owner.email]);
     const kept =
-      found?.calendarId && (await google.calendarExists(account.refreshToken, found.calendarId))
-        ? found.calendarId
+      found?.calendarId && (await connector.calendarExists(account, found.calendarId))
+        ? { id: found.calendarId, sharedWith: shareWith }
         : undefined;
-    const calendarId =
+    const calendar =
       kept ??
-      (await google.createCalendar(account.refreshToken, `${provider.name} bookings`, owner.timezone, sharedWith));
-    return { email: account.email, secret: account.refreshToken, calendarId, sharedWith };
-  }
-
-  /** Microsoft: the code redeemed through MSAL, the dedicated calendar kept (unless deleted in Outlook meanwhile) or made. */
-  private async connectMicrosoft(
-    microsoft: MicrosoftCalendar,
-    provider: Provider,
-    existing: (email: string) => Promise<CalendarConnection | null>,
-    code: string,
-    codeVerifier: string,
-  ): Promise<ConnectedAccount> {
-    const redeemed = await microsoft.exchange(code, codeVerifier);
-    const account = microsoft.pending(redeemed.email, redeemed.secret);
-    const found = await existing(account.email);
-    const kept =
-      found?.calendarId && (await microsoft.calendarExists(account, found.calendarId)) ? found.calendarId : undefined;
-    const calendarId = kept ?? (await microsoft.createCalendar(account, `${provider.name} bookings`));
-    // The cache as MSAL left it after these calls (a newer access token is kept, not asked again).
-    return { email: account.email, secret: account.secret, calendarId, sharedWith: [] };
+      (await connector.createCalendar(account, {
+        name: `${provider.name} bookings`,
+        timezone: owner.timezone,
+        shareWith,
+      }));
+    return { email: account.email, secret: account.secret, calendarId: calendar.id, sharedWith: calendar.sharedWith };
   }
 
   /**
    * A consent come back to the browser that started it (oauth-flow.ts). With no transaction open, the
-   * account is connected at its service (`connect`: the code exchanged with its PKCE verifier, the
+   * account is connected at its service (`connectAccount`: the code exchanged with its PKCE verifier, the
    * account's address read, the dedicated calendar made); only then is the connection stored (a
    * reconnected account becomes ACTIVE again) and its first resync queued. Anything refused or failed
    * stores nothing.
@@ -148,24 +118,20 @@ export class CalendarService {
     ctx: RequestContext,
     providerId: number,
     kind: CalendarKind,
-    failureOf: (error: unknown) => CalendarFailure,
-    connect: (
-      provider: Provider,
-      existing: (email: string) => Promise<CalendarConnection | null>,
-    ) => Promise<ConnectedAccount>,
+    connector: CalendarConnector,
+    code: string,
+    codeVerifier: string,
   ): Promise<ConsentPage> {
-    const names = CALENDAR_NAMES[kind];
+    const names = this.calendars.names(kind);
     const provider = await ctx.em.findOneOrFail(Provider, providerId, { populate: ['user'] });
     let account: ConnectedAccount;
     try {
-      account = await connect(provider, (accountEmail) =>
-        ctx.em.findOne(CalendarConnection, { provider, kind, accountEmail }),
-      );
+      account = await this.connectAccount(ctx, provider, kind, connector, code, codeVerifier);
     } catch (error) {
       return {
         status: 502,
         title: `${names.calendar} was not connected`,
-        message: `${names.company} could not complete the connection (${failureOf(error).message}). Start again from your account page.`,
+        message: `${names.company} could not complete the connection (${connector.failure(error).message}). Start again from your account page.`,
       };
     }
 

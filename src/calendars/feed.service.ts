@@ -4,11 +4,12 @@ import { requireActor } from '../accounts/ownership';
 import { Role } from '../accounts/role';
 import { BookingStatus } from '../booking/booking.enums';
 import { runLabel, runsOf } from '../booking/booking-runs';
-import type { Contact } from '../booking/contact';
 import { guestLines } from '../booking/guest-lines';
 import { inOneStatement, inTransaction, type RequestContext } from '../core/context';
+import { run } from '../core/sql';
 import type { Links } from '../notifications/links';
 import { addBookingEvent, PRODUCT_ID, withZoneHeader } from '../notifications/invite';
+import { createFeed, type FeedRow, feedBookings, feedOf, feedOwner, replaceFeed } from './feed.sql';
 
 const DAY_MS = 24 * 3_600_000;
 /** A provider's feed (and a customer's) shows bookings that start from 30 days ago to 365 days ahead. */
@@ -28,41 +29,6 @@ const SHOWN: BookingStatus[] = [
 const CANCELLED: ReadonlySet<string> = new Set([BookingStatus.CANCELLED, BookingStatus.REFUNDED]);
 /** 32 bytes of HMAC, base64url: what a feed URL carries. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
-
-interface FeedOwner {
-  user_id: number;
-  user_name: string;
-  role: Role;
-  timezone: string;
-  provider_id: number | null;
-  provider_name: string | null;
-  created_at: Date;
-}
-
-interface FeedRow {
-  id: number;
-  reference: string;
-  status: BookingStatus;
-  starts_at: Date;
-  ends_at: Date;
-  adults: number;
-  children: number;
-  infants: number;
-  meeting_url: string | null;
-  notes: string | null;
-  contact: Contact | null;
-  special_requirements: string | null;
-  dietary_restrictions: string | null;
-  accessibility_needs: string | null;
-  invite_sequence: number;
-  updated_at: Date;
-  service_name: string;
-  provider_name: string;
-  customer_name: string;
-  customer_email: string;
-  /** The booking's slots' times, for its runs of consecutive slots. */
-  slot_times: { startsAt: string; endsAt: string }[];
-}
 
 /** An ICS feed as served: the calendar text and when what it shows last changed. */
 export interface RenderedFeed {
@@ -101,15 +67,8 @@ export class CalendarFeedService {
     const { userId } = requireActor(ctx);
     return inTransaction(ctx, async (tx) => {
       const nonce = randomBytes(16).toString('hex');
-      // Made by the first call; a concurrent first call waits for it and then reads the row it made.
-      await tx.em.execute(
-        `insert into calendar_feed (user_id, nonce, token_hash, created_at) values (?, ?, ?, ?) on conflict (user_id) do nothing`,
-        [userId, nonce, sha256(this.token(userId, nonce)), tx.clock.now()],
-      );
-      const [row] = await tx.em.execute<{ nonce: string; token_hash: string }[]>(
-        'select nonce, token_hash from calendar_feed where user_id = ?',
-        [userId],
-      );
+      await run(tx.em, createFeed(userId, nonce, sha256(this.token(userId, nonce)), tx.clock.now()));
+      const [row] = await run(tx.em, feedOf(userId));
       const token = this.token(userId, row.nonce);
       // A feed made under another server key (JWT_SECRET changed) can no longer be shown: it is replaced.
       return sha256(token) === row.token_hash ? this.url(token) : this.replace(tx, userId);
@@ -125,41 +84,26 @@ export class CalendarFeedService {
   private async replace(ctx: RequestContext, userId: number): Promise<string> {
     const nonce = randomBytes(16).toString('hex');
     const token = this.token(userId, nonce);
-    await ctx.em.execute(
-      `insert into calendar_feed (user_id, nonce, token_hash, created_at) values (?, ?, ?, ?)
-       on conflict (user_id) do update set nonce = excluded.nonce, token_hash = excluded.token_hash, created_at = excluded.created_at`,
-      [userId, nonce, sha256(token), ctx.clock.now()],
-    );
+    await run(ctx.em, replaceFeed(userId, nonce, sha256(token), ctx.clock.now()));
     return this.url(token);
   }
 
   /** The feed a token names, in two queries (its owner, then its bookings), or null when no feed has that token. */
   async render(ctx: RequestContext, token: string): Promise<RenderedFeed | null> {
     if (!TOKEN_SHAPE.test(token)) return null;
-    const [owner] = await ctx.em.execute<FeedOwner[]>(
-      `select u.id as user_id, u.name as user_name, u.role, u.timezone, p.id as provider_id, p.name as provider_name, f.created_at
-       from calendar_feed f join app_user u on u.id = f.user_id and u.deactivated_at is null left join provider p on p.user_id = u.id
-       where f.token_hash = ?`,
-      [sha256(token)],
-    );
+    const [owner] = await run(ctx.em, feedOwner(sha256(token)));
     if (!owner) return null;
     const asProvider = owner.role === Role.PROVIDER && owner.provider_id !== null;
     const now = ctx.clock.now().getTime();
-    const rows = await ctx.em.execute<FeedRow[]>(
-      `select b.id, b.reference, b.status, b.starts_at, b.ends_at, b.adults, b.children, b.infants, b.meeting_url, b.notes, b.invite_sequence, b.updated_at,
-         b.contact, b.special_requirements, b.dietary_restrictions, b.accessibility_needs,
-         s.name as service_name, p.name as provider_name, c.name as customer_name, c.email as customer_email,
-         (select json_agg(json_build_object('startsAt', t.starts_at, 'endsAt', t.ends_at)) from booking_slot bs join slot t on t.id = bs.slot_id where bs.booking_id = b.id) as slot_times
-       from booking b join service s on s.id = b.service_id join provider p on p.id = s.provider_id join app_user c on c.id = b.customer_id
-       where ${asProvider ? 's.provider_id' : 'b.customer_id'} = ? and b.status = any(?::booking_status[]) and b.starts_at >= ? and b.starts_at < ?
-       order by b.starts_at, b.id limit ?`,
-      [
-        asProvider ? owner.provider_id : owner.user_id,
-        `{${SHOWN.join(',')}}`,
+    const rows = await run(
+      ctx.em,
+      feedBookings(
+        asProvider ? { column: 'provider_id', id: owner.provider_id! } : { column: 'customer_id', id: owner.user_id },
+        SHOWN,
         new Date(now - FEED_WINDOW.pastDays * DAY_MS),
         new Date(now + FEED_WINDOW.futureDays * DAY_MS),
         MAX_EVENTS,
-      ],
+      ),
     );
     const calendar = ical({
       prodId: PRODUCT_ID,

@@ -1,5 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RequestContext } from '../core/context';
+import { run } from '../core/sql';
+import { finishConsent, insertTicket, startConsent, sweepFlows } from './oauth-flow.sql';
 
 /** How long the start link `connect...` answers may wait to be opened, and a started consent to come back. */
 const TICKET_TTL_MS = 2 * 60_000;
@@ -60,13 +62,8 @@ export class OAuthFlows {
   async ticket(ctx: RequestContext, kind: string, providerId: number): Promise<string> {
     const ticket = randomToken();
     const now = ctx.clock.now();
-    await ctx.em.execute('delete from oauth_flow where expires_at <= ?', [now]);
-    await ctx.em.execute('insert into oauth_flow (kind, provider_id, ticket_hash, expires_at) values (?, ?, ?, ?)', [
-      kind,
-      providerId,
-      digest(ticket),
-      new Date(now.getTime() + TICKET_TTL_MS),
-    ]);
+    await run(ctx.em, sweepFlows(now));
+    await run(ctx.em, insertTicket(kind, providerId, digest(ticket), new Date(now.getTime() + TICKET_TTL_MS)));
     return `${this.publicUrl}/oauth/${kind}/start?ticket=${ticket}`;
   }
 
@@ -81,11 +78,12 @@ export class OAuthFlows {
     const state = randomToken();
     const browser = randomToken();
     const now = ctx.clock.now();
-    const [row] = await ctx.em.execute<{ id: number }[]>(
-      `update oauth_flow set ticket_hash = null, state_hash = ?, browser_hash = ?, expires_at = ?
-        where kind = ? and ticket_hash = ? and expires_at > ? returning id`,
-      [digest(state), digest(browser), new Date(now.getTime() + CONSENT_TTL_MS), kind, digest(ticket), now],
-    );
+    const consent = {
+      stateHash: digest(state),
+      browserHash: digest(browser),
+      expiresAt: new Date(now.getTime() + CONSENT_TTL_MS),
+    };
+    const [row] = await run(ctx.em, startConsent(kind, digest(ticket), consent, now));
     if (!row) return null;
     return { consentUrl: await provider.consentUrl(state, this.challenge(this.verifier(state, browser))), browser };
   }
@@ -98,10 +96,7 @@ export class OAuthFlows {
     browser: string | undefined,
   ): Promise<ReturnedConsent> {
     if (!TOKEN.test(state)) return { ok: false, why: 'unknown' };
-    const [row] = await ctx.em.execute<{ provider_id: number; browser_hash: string }[]>(
-      'delete from oauth_flow where kind = ? and state_hash = ? and expires_at > ? returning provider_id, browser_hash',
-      [kind, digest(state), ctx.clock.now()],
-    );
+    const [row] = await run(ctx.em, finishConsent(kind, digest(state), ctx.clock.now()));
     if (!row) return { ok: false, why: 'unknown' };
     const given = Buffer.from(digest(browser && TOKEN.test(browser) ? browser : ''));
     if (!browser || !timingSafeEqual(given, Buffer.from(row.browser_hash))) return { ok: false, why: 'other-browser' };

@@ -1,11 +1,11 @@
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
-import type { CalendarKind } from '../calendars/calendar-api';
+import { CalendarConnectors } from '../calendars/calendar-connector';
 import type { MeetingSettings } from '../catalog/catalog.service';
 import { MeetingProvider } from '../catalog/service.enums';
 import type { Config } from '../config';
 import { MeetingJobs } from './meeting-jobs';
-import { GoogleApi } from './google/google-client';
-import { MicrosoftCalendar } from './microsoft/microsoft-calendar';
+import { googleCalendar } from './google/google-client';
+import { microsoftCalendar } from './microsoft/microsoft-calendar';
 import { StripeGateway } from './stripe/stripe-gateway';
 import { WherebyClient } from './whereby/whereby-client';
 import { WherebyMeetingApi } from './whereby/whereby-meetings';
@@ -17,17 +17,16 @@ import { ZoomMeetingApi } from './zoom/zoom-meetings';
  * config.ts) that knows which adapters exist. createDomain wires what this answers into the services.
  */
 export function buildIntegrations(config: Config, lifecycle: BookingLifecycle) {
-  const callback = (kind: CalendarKind) => `${config.publicUrl}/oauth/${kind}/callback`;
   const zoom = new MeetingJobs(config.zoom && new ZoomMeetingApi(new ZoomClient(config.zoom)), lifecycle);
   const whereby = new MeetingJobs(
     config.whereby && new WherebyMeetingApi(new WherebyClient(config.whereby)),
     lifecycle,
   );
   return {
-    calendars: {
-      google: config.google ? new GoogleApi(config.google, callback('google')) : undefined,
-      microsoft: config.microsoft ? new MicrosoftCalendar(config.microsoft, callback('microsoft')) : undefined,
-    },
+    /** Every calendar service, each with its settings (unset: known by name, but off). */
+    calendars: new CalendarConnectors((kind) => `${config.publicUrl}/oauth/${kind}/callback`)
+      .add(googleCalendar, config.google)
+      .add(microsoftCalendar, config.microsoft),
     /** The key that seals every calendar service's grants at rest. */
     calendarTokenKey: config.google?.tokenKey ?? config.microsoft?.tokenKey,
     /** The meeting services that make a link per booking, each listening to booking changes. */

@@ -1,16 +1,15 @@
-import { CALENDAR_NAMES, type CalendarKind } from '../calendars/calendar-api';
+import type { CalendarNames } from '../calendars/calendar-connector';
 import { translator } from '../i18n';
 import { mailBody, oneLine } from './booking-mail';
 
 /** The one email telling a provider that Google or Microsoft took back a calendar grant and how to resume the sync; in the provider's language. */
 export function calendarReconnectMail(
-  kind: CalendarKind,
+  names: CalendarNames,
   accountEmail: string,
   link: string | null,
   locale: string,
 ): { subject: string; text: string; html: string } {
   const t = translator(locale);
-  const names = CALENDAR_NAMES[kind];
   const lines = [
     t('calendar.revoked', { company: names.company, account: accountEmail }),
     '',
@@ -27,14 +26,13 @@ export function calendarReconnectMail(
 
 /** The one email telling a provider that the busy times of a calendar account cannot be read, so slots they should close may be booked; in the provider's language. */
 export function calendarBusyUnreadableMail(
-  kind: CalendarKind,
+  names: CalendarNames,
   accountEmail: string,
   error: string,
   link: string | null,
   locale: string,
 ): { subject: string; text: string; html: string } {
   const t = translator(locale);
-  const names = CALENDAR_NAMES[kind];
   const lines = [
     t('calendar.unreadable', { company: names.company, account: accountEmail }),
     t('calendar.answered', { company: names.company, error }),

@@ -26,7 +26,7 @@ import {
 } from './booking-mail';
 import { verificationMail } from './address-mail';
 import { guestBookingMail } from './guest-mail';
-import type { CalendarKind } from '../calendars/calendar-api';
+import type { CalendarNames } from '../calendars/calendar-connector';
 import { calendarBusyUnreadableMail, calendarReconnectMail } from './calendar-mail';
 import { invite, type InviteDetails } from './invite';
 import type { Links } from './links';
@@ -435,33 +435,33 @@ export class NotificationService {
   }
 
   /** Tells a provider, in the caller's transaction, that a calendar account must be connected again. */
-  async calendarNeedsReconnect(
-    tx: TxContext,
-    providerUserId: number,
-    kind: CalendarKind,
-    accountEmail: string,
-  ): Promise<void> {
-    const recipient = await tx.em.findOneOrFail(User, providerUserId);
-    const { subject, text, html } = calendarReconnectMail(kind, accountEmail, this.links.calendars(), recipient.locale);
-    await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
+  calendarNeedsReconnect(tx: TxContext, providerUserId: number, names: CalendarNames, accountEmail: string) {
+    return this.mailAboutCalendar(tx, providerUserId, (link, locale) =>
+      calendarReconnectMail(names, accountEmail, link, locale),
+    );
   }
 
   /** Tells a provider, in the caller's transaction, that the busy times of a calendar account cannot be read. */
-  async calendarBusyUnreadable(
+  calendarBusyUnreadable(
     tx: TxContext,
     providerUserId: number,
-    kind: CalendarKind,
+    names: CalendarNames,
     accountEmail: string,
     error: string,
+  ) {
+    return this.mailAboutCalendar(tx, providerUserId, (link, locale) =>
+      calendarBusyUnreadableMail(names, accountEmail, error, link, locale),
+    );
+  }
+
+  /** A mail about the provider's calendar accounts, in its language, linking to its calendar page when there is one. */
+  private async mailAboutCalendar(
+    tx: TxContext,
+    providerUserId: number,
+    mail: (link: string | null, locale: string) => { subject: string; text: string; html: string },
   ): Promise<void> {
     const recipient = await tx.em.findOneOrFail(User, providerUserId);
-    const { subject, text, html } = calendarBusyUnreadableMail(
-      kind,
-      accountEmail,
-      error,
-      this.links.calendars(),
-      recipient.locale,
-    );
+    const { subject, text, html } = mail(this.links.calendars(), recipient.locale);
     await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
   }
 

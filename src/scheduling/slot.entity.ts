@@ -18,7 +18,6 @@ import { SlotStatus } from './scheduling.enums';
 import { blackedOutSql, calendarBusySql, providerBusySql } from './slot.sql';
 
 // calendars/calendar-busy.ts still imports the rule's part from here; it moves to './slot.sql' with that file.
-export { calendarBusySql } from './slot.sql';
 
 /** One bookable occurrence with its seat counters; the database refuses to oversell it. */
 @ObjectType('Slot', { description: 'One bookable occurrence of a service: a start, an end and a number of seats.' })

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { FakeHttpApi } from './fake-http';
 
 export interface FakeEvent {
   id: string;
@@ -81,7 +81,7 @@ const id = (prefix: string) => `${prefix}${randomBytes(8).toString('hex')}`;
  * asked for with a `code_challenge` (S256, or plain when no method is named) is traded only with its
  * verifier, and a verifier sent for a code asked for without one is refused.
  */
-export class FakeGoogle {
+export class FakeGoogle extends FakeHttpApi {
   readonly calendars = new Map<string, FakeCalendar>();
   readonly requests: { method: string; path: string }[] = [];
   readonly revoked = new Set<string>();
@@ -100,18 +100,12 @@ export class FakeGoogle {
   /** Every free/busy query asked, as Google received it. */
   readonly freeBusyQueries: { timeMin: string; timeMax: string; items: string[] }[] = [];
 
-  private constructor(private readonly server: http.Server) {}
-
-  static async start(): Promise<FakeGoogle> {
-    const server = http.createServer();
-    const fake = new FakeGoogle(server);
-    server.on('request', (req, res) => void fake.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return fake;
+  static start(): Promise<FakeGoogle> {
+    return new FakeGoogle().listen();
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.origin;
   }
 
   /**
@@ -182,14 +176,10 @@ export class FakeGoogle {
 
   async stop(): Promise<void> {
     for (const res of this.hung.splice(0)) res.destroy();
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
+    await super.stop();
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
     const url = new URL(req.url ?? '/', this.url);
     const method = req.method ?? 'GET';
     this.requests.push({ method, path: url.pathname });

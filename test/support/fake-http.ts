@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A fake outside API on a local HTTP server (Zoom's, Whereby's): what every one shares, listening on a
+ * A fake outside API on a local HTTP server (Google's, Zoom's, Whereby's): what every one shares, listening on a
  * free port of 127.0.0.1, reading each request's body whole, and stopping with its connections.
  */
 export abstract class FakeHttpApi {

@@ -1,7 +1,13 @@
 import { auth, calendar, type calendar_v3 } from '@googleapis/calendar';
 import { oauth2 } from '@googleapis/oauth2';
 import { retryAfterSeconds } from '../../core/retry-after';
-import type { BusyPeriod, CalendarAccount, CalendarApi, CalendarFailure } from '../../calendars/calendar-api';
+import type { BusyPeriod, CalendarAccount, CalendarFailure } from '../../calendars/calendar-api';
+import type {
+  CalendarAdapter,
+  CalendarConnector,
+  DedicatedCalendar,
+  ExchangedAccount,
+} from '../../calendars/calendar-connector';
 import type { CalendarEvent, StoredEvent } from '../../calendars/calendar-event';
 import { googleEventBody, meetLinkOf, storedEvent } from './google-event';
 
@@ -81,7 +87,7 @@ const CALENDAR_LIST_PAGE = 250;
  * endpoints (consent, token, revoke), userinfo and Calendar v3 all go to that base URL. Calls are not
  * retried here: the jobs that make them retry with their own backoff.
  */
-export class GoogleApi implements CalendarApi {
+export class GoogleApi implements CalendarConnector {
   private readonly base?: string;
 
   constructor(
@@ -147,21 +153,21 @@ export class GoogleApi implements CalendarApi {
     return url.toString();
   }
 
-  /** Trades the callback's code (with its PKCE verifier) for the account's refresh token and reads the account's address. */
-  async exchange(code: string, codeVerifier: string): Promise<{ refreshToken: string; email: string }> {
+  /** Trades the callback's code (with its PKCE verifier) for the account's refresh token (its secret) and reads the account's address. */
+  async exchange(code: string, codeVerifier: string): Promise<ExchangedAccount> {
     const client = this.client();
     const { tokens } = await client.getToken({ code, codeVerifier });
     if (!tokens.refresh_token) throw new Error('Google gave no refresh token');
     client.setCredentials(tokens);
     const { data } = await oauth2({ version: 'v2', ...this.options(), auth: client }).userinfo.get();
     if (!data.email) throw new Error('Google did not tell the account address');
-    return { refreshToken: tokens.refresh_token, email: data.email.toLowerCase() };
+    return { secret: tokens.refresh_token, email: data.email.toLowerCase() };
   }
 
   /** Whether the calendar is still in the account: its owner may have deleted it in Google. */
-  async calendarExists(refreshToken: string, calendarId: string): Promise<boolean> {
+  async calendarExists(account: CalendarAccount, calendarId: string): Promise<boolean> {
     try {
-      await this.calendar(refreshToken).calendars.get({ calendarId });
+      await this.calendar(account.secret).calendars.get({ calendarId });
       return true;
     } catch (error) {
       if (googleFailure(error).kind === 'gone') return false;
@@ -170,12 +176,15 @@ export class GoogleApi implements CalendarApi {
   }
 
   /** Makes the dedicated calendar and shares it (role writer) with each address. */
-  async createCalendar(refreshToken: string, summary: string, timeZone: string, shareWith: string[]): Promise<string> {
-    const api = this.calendar(refreshToken);
+  async createCalendar(
+    account: CalendarAccount,
+    { name, timezone, shareWith }: DedicatedCalendar,
+  ): Promise<{ id: string; sharedWith: string[] }> {
+    const api = this.calendar(account.secret);
     const { data } = await api.calendars.insert({
       requestBody: {
-        summary,
-        timeZone,
+        summary: name,
+        timeZone: timezone,
         description: 'Kept in step with your bookings by the booking server; changes made here are put back.',
       },
     });
@@ -187,7 +196,7 @@ export class GoogleApi implements CalendarApi {
         requestBody: { role: 'writer', scope: { type: 'user', value: address } },
       });
     }
-    return calendarId;
+    return { id: calendarId, sharedWith: shareWith };
   }
 
   /** Writes the event under its own id: a second insert (a retry after a lost answer) answers 409 and becomes an update. */
@@ -299,3 +308,15 @@ export class GoogleApi implements CalendarApi {
     return googleFailure(error);
   }
 }
+
+/** Google Calendar, as the registry (src/integrations/registry.ts) adds it. */
+export const googleCalendar: CalendarAdapter<GoogleSettings> = {
+  kind: 'google',
+  names: {
+    calendar: 'Google Calendar',
+    company: 'Google',
+    setting: 'GOOGLE_CLIENT_ID',
+    connect: 'connectGoogleCalendar',
+  },
+  connector: (settings, redirectUri) => new GoogleApi(settings, redirectUri),
+};

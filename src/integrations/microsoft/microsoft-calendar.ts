@@ -1,7 +1,13 @@
 import { IntegrationError } from '../integration-error';
 import { isPersonalTenant, type MicrosoftSettings, type TokenCacheStore } from './microsoft-auth';
 import { graphFailure, MicrosoftClient, type MicrosoftGraph } from './microsoft-graph';
-import type { BusyPeriod, CalendarAccount, CalendarApi, CalendarFailure } from '../../calendars/calendar-api';
+import type { BusyPeriod, CalendarAccount, CalendarFailure } from '../../calendars/calendar-api';
+import type {
+  CalendarAdapter,
+  CalendarConnector,
+  DedicatedCalendar,
+  ExchangedAccount,
+} from '../../calendars/calendar-connector';
 import type { CalendarEvent, StoredEvent } from '../../calendars/calendar-event';
 
 /** How far ahead a resync reads the dedicated calendar (calendarView needs an end; bookings are taken at most this far ahead in practice). */
@@ -43,7 +49,7 @@ function personal(tokenCache: string): boolean {
  * loads it, and a cache MSAL changed (a new access token, a rotated refresh token) is saved back sealed.
  * Events are found by our event id, kept on each as a single-value extended property.
  */
-export class MicrosoftCalendar implements CalendarApi {
+export class MicrosoftCalendar implements CalendarConnector {
   private readonly client: MicrosoftClient;
 
   constructor(
@@ -66,31 +72,25 @@ export class MicrosoftCalendar implements CalendarApi {
     return this.client.consentUrl(this.redirectUri, state, codeChallenge);
   }
 
-  /** Redeems the callback's code (with its PKCE verifier): the account's address and its token cache. */
-  async exchange(code: string, codeVerifier: string): Promise<{ email: string; secret: string }> {
+  /** Redeems the callback's code (with its PKCE verifier): the account's address and its token cache (the secret). */
+  async exchange(code: string, codeVerifier: string): Promise<ExchangedAccount> {
     const { account, tokenCache } = await this.client.connect(code, codeVerifier, this.redirectUri);
     return { email: account.email, secret: tokenCache };
-  }
-
-  /** An account of a token cache not stored yet (while connecting): a cache MSAL changes is kept in it. */
-  pending(email: string, secret: string): CalendarAccount {
-    const account: CalendarAccount = {
-      secret,
-      email,
-      save: async (next) => {
-        account.secret = next;
-      },
-    };
-    return account;
   }
 
   calendarExists(account: CalendarAccount, calendarId: string): Promise<boolean> {
     return this.graph(account).calendarExists(calendarId);
   }
 
-  /** Makes the dedicated calendar (or adopts the account's calendar of that name, which Graph allows once). */
-  async createCalendar(account: CalendarAccount, name: string): Promise<string> {
-    return (await this.graph(account).createCalendar(name)).id;
+  /**
+   * Makes the dedicated calendar (or adopts the account's calendar of that name, which Graph allows once);
+   * this adapter shares no calendar, so it is shared with nobody.
+   */
+  async createCalendar(
+    account: CalendarAccount,
+    { name }: DedicatedCalendar,
+  ): Promise<{ id: string; sharedWith: string[] }> {
+    return { id: (await this.graph(account).createCalendar(name)).id, sharedWith: [] };
   }
 
   async putEvent(
@@ -141,3 +141,15 @@ export class MicrosoftCalendar implements CalendarApi {
     return microsoftFailure(error);
   }
 }
+
+/** Microsoft 365 calendars, as the registry (src/integrations/registry.ts) adds them. */
+export const microsoftCalendar: CalendarAdapter<MicrosoftSettings> = {
+  kind: 'microsoft',
+  names: {
+    calendar: 'Microsoft 365 calendar',
+    company: 'Microsoft',
+    setting: 'MICROSOFT_CLIENT_ID',
+    connect: 'connectMicrosoftCalendar',
+  },
+  connector: (settings, redirectUri) => new MicrosoftCalendar(settings, redirectUri),
+};
