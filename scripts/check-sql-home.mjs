@@ -1,11 +1,7 @@
 // The SQL-home check (CONTRIBUTING.md, "SQL"): SQL statements live in `*.sql.ts` files beside their module.
-// Exits 1 when a file outside them holds SQL text, unless it is on the allowlist below with at most that
-// many pieces; the allowlist only shrinks (a listed file that holds fewer must be lowered or removed).
+// Exits 1 when any other file of src/ holds SQL text; `--list` prints what each such file holds.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-
-/** Today's files with SQL outside a `*.sql.ts`, and how many pieces each holds: to be emptied, not grown. */
-const ALLOWLIST = {};
 
 /** Text that reads as SQL: a statement's opening words, or clauses no other text in this code uses. */
 const SQL =
@@ -29,25 +25,12 @@ for (const file of sources('src')) {
   const count = literals(readFileSync(file, 'utf8')).filter((literal) => SQL.test(literal)).length;
   if (count) found[file] = count;
 }
-const problems = [];
-for (const [file, count] of Object.entries(found)) {
-  const allowed = ALLOWLIST[file] ?? 0;
-  if (count > allowed)
-    problems.push(
-      `${file}: ${count} piece(s) of SQL${allowed ? ` (allowed ${allowed})` : ''}: move them to a *.sql.ts file`,
-    );
-}
-for (const [file, allowed] of Object.entries(ALLOWLIST))
-  if ((found[file] ?? 0) < allowed)
-    problems.push(
-      `${file}: now ${found[file] ?? 0} piece(s) of SQL, listed with ${allowed}: lower or remove its entry`,
-    );
 if (process.argv.includes('--list')) console.log(JSON.stringify(found, null, 2));
+const problems = Object.entries(found).map(
+  ([file, count]) => `${file}: ${count} piece(s) of SQL: move them to a *.sql.ts file beside it`,
+);
 if (problems.length) {
   console.error(`SQL outside its home (CONTRIBUTING.md, "SQL"):\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-const left = Object.values(ALLOWLIST).reduce((sum, count) => sum + count, 0);
-console.log(
-  `sql home: no new SQL outside *.sql.ts (${Object.keys(ALLOWLIST).length} files, ${left} pieces still to move)`,
-);
+console.log('sql home: every SQL statement of src/ is in a *.sql.ts file');
