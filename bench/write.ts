@@ -250,7 +250,10 @@ async function startSide(label: string, script: string, serverUrl: string, env: 
   const target = new URL(databaseUrl);
   const side: Side = {
     label,
-    db: new Pool({ connectionString: databaseUrl, max: CLIENTS }),
+    db: new Pool({ connectionString: databaseUrl, max: CLIENTS }).on('error', (error) =>
+      // An idle connection ended under the pool (the database stopping as the bench ends): pg's advice is to listen.
+      console.warn(`${label}: an idle connection ended: ${error.message}`),
+    ),
     servers: [],
     proxies: [],
     tokenOf: async () => '',
