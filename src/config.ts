@@ -358,6 +358,107 @@ function images(e: Env): ImageSettings {
   };
 }
 
+/** The limits on attempts per account, address or client, each over its window. */
+function rateLimits(e: Env): RateLimitSettings {
+  return {
+    loginPerAccount: e.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+    loginPerAddress: e.RATE_LIMIT_LOGIN_PER_ADDRESS,
+    loginWindowSeconds: e.RATE_LIMIT_LOGIN_WINDOW_SECONDS,
+    signUpPerAddress: e.RATE_LIMIT_SIGNUP_PER_ADDRESS,
+    signUpWindowSeconds: e.RATE_LIMIT_SIGNUP_WINDOW_SECONDS,
+    mutationsPerClient: e.RATE_LIMIT_MUTATIONS_PER_CLIENT,
+    mutationsWindowSeconds: e.RATE_LIMIT_MUTATIONS_WINDOW_SECONDS,
+    uploadsPerAccount: e.RATE_LIMIT_UPLOADS_PER_ACCOUNT,
+    uploadsWindowSeconds: e.RATE_LIMIT_UPLOADS_WINDOW_SECONDS,
+    redeliveriesPerAccount: e.RATE_LIMIT_REDELIVERIES_PER_ACCOUNT,
+    redeliveriesWindowSeconds: e.RATE_LIMIT_REDELIVERIES_WINDOW_SECONDS,
+    verificationMailsPerAccount: e.RATE_LIMIT_VERIFICATION_MAILS_PER_ACCOUNT,
+    verificationMailsWindowSeconds: e.RATE_LIMIT_VERIFICATION_MAILS_WINDOW_SECONDS,
+    lookupsPerAddress: e.RATE_LIMIT_LOOKUPS_PER_ADDRESS,
+    lookupWindowSeconds: e.RATE_LIMIT_LOOKUP_WINDOW_SECONDS,
+    guestBookingsPerAddress: e.RATE_LIMIT_GUEST_BOOKINGS_PER_ADDRESS,
+    guestBookingsPerEmail: e.RATE_LIMIT_GUEST_BOOKINGS_PER_EMAIL,
+    guestBookingsWindowSeconds: e.RATE_LIMIT_GUEST_BOOKINGS_WINDOW_SECONDS,
+  };
+}
+
+/** Card payments through Stripe, on only with a secret key. */
+function stripe(e: Env): StripeSettings | undefined {
+  if (!e.STRIPE_SECRET_KEY) return undefined;
+  return {
+    secretKey: e.STRIPE_SECRET_KEY,
+    webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+    apiUrl: e.STRIPE_API_URL,
+    timeoutMs: e.STRIPE_TIMEOUT_MS,
+  };
+}
+
+/** Whereby rooms, when an API key is set. */
+function whereby(e: Env): WherebySettings | undefined {
+  const apiKey = e.WHEREBY_API_KEY;
+  if (!apiKey) return undefined;
+  return { apiKey, apiUrl: e.WHEREBY_API_URL ?? WHEREBY_DEFAULTS.apiUrl, timeoutMs: e.WHEREBY_TIMEOUT_MS };
+}
+
+/** The caps on unpaid holds, as whole numbers. */
+function holds(e: Env): HoldSettings {
+  return {
+    bookingsPerService: Math.floor(e.HOLD_LIMIT_BOOKINGS_PER_SERVICE),
+    seatsPerService: Math.floor(e.HOLD_LIMIT_SEATS_PER_SERVICE),
+    bookings: Math.floor(e.HOLD_LIMIT_BOOKINGS),
+    seats: Math.floor(e.HOLD_LIMIT_SEATS),
+    cooldownMinutes: e.HOLD_COOLDOWN_MINUTES,
+  };
+}
+
+/** Outgoing webhooks' settings. */
+function webhooks(e: Env): WebhookSettings {
+  return { allowHttp: e.WEBHOOKS_ALLOW_HTTP, timeoutMs: e.WEBHOOK_TIMEOUT_MS, encryptionKey: e.WEBHOOK_ENCRYPTION_KEY };
+}
+
+/** The key tokens are signed with; without JWT_SECRET, a random one that lives as long as the process. */
+function signingKey(e: Env, production: boolean): string {
+  if (production && !e.JWT_SECRET)
+    throw new ConfigError(
+      'JWT_SECRET must be set when NODE_ENV=production (tokens signed with a random key die with the process)',
+    );
+  return e.JWT_SECRET || randomBytes(32).toString('hex');
+}
+
+/** How the process runs and is operated: jobs, logs, metrics, proxies, sockets, timeouts, the explorer, CORS. */
+type RunningSettings = Pick<
+  Config,
+  | 'runWorker'
+  | 'workerMetricsPort'
+  | 'logLevel'
+  | 'metricsToken'
+  | 'trustProxy'
+  | 'maxSocketsPerClient'
+  | 'operationTimeoutMs'
+  | 'statementTimeoutMs'
+  | 'dbConnectTimeoutMs'
+  | 'shutdownTimeoutMs'
+  | 'explorer'
+  | 'corsOrigins'
+>;
+
+function running(e: Env): RunningSettings {
+  return {
+    runWorker: e.WORKER,
+    workerMetricsPort: e.WORKER_METRICS_PORT,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
+    metricsToken: e.METRICS_TOKEN,
+    trustProxy: e.TRUST_PROXY,
+    maxSocketsPerClient: e.MAX_SOCKETS_PER_CLIENT,
+    operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
+    statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
+    dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    explorer: e.EXPLORER,
+    corsOrigins: e.CORS_ORIGINS,
+  };
+}
+
 /** The settings, or a ConfigError naming the first bad variable and its value in one line. */
 function parseEnv(env: NodeJS.ProcessEnv): Env {
   const parsed = ENV.safeParse(env);
@@ -370,12 +471,7 @@ function parseEnv(env: NodeJS.ProcessEnv): Env {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parseEnv(env);
   const production = e.NODE_ENV === 'production';
-  if (production && !e.JWT_SECRET)
-    throw new ConfigError(
-      'JWT_SECRET must be set when NODE_ENV=production (tokens signed with a random key die with the process)',
-    );
-  // Without JWT_SECRET tokens are signed with a key that lives as long as the process.
-  const jwtSecret = e.JWT_SECRET || randomBytes(32).toString('hex');
+  const jwtSecret = signingKey(e, production);
   return {
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
@@ -384,26 +480,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret,
     accessTokenMinutes: e.ACCESS_TOKEN_MINUTES,
     refreshTokenDays: e.REFRESH_TOKEN_DAYS,
-    rateLimits: {
-      loginPerAccount: e.RATE_LIMIT_LOGIN_PER_ACCOUNT,
-      loginPerAddress: e.RATE_LIMIT_LOGIN_PER_ADDRESS,
-      loginWindowSeconds: e.RATE_LIMIT_LOGIN_WINDOW_SECONDS,
-      signUpPerAddress: e.RATE_LIMIT_SIGNUP_PER_ADDRESS,
-      signUpWindowSeconds: e.RATE_LIMIT_SIGNUP_WINDOW_SECONDS,
-      mutationsPerClient: e.RATE_LIMIT_MUTATIONS_PER_CLIENT,
-      mutationsWindowSeconds: e.RATE_LIMIT_MUTATIONS_WINDOW_SECONDS,
-      uploadsPerAccount: e.RATE_LIMIT_UPLOADS_PER_ACCOUNT,
-      uploadsWindowSeconds: e.RATE_LIMIT_UPLOADS_WINDOW_SECONDS,
-      redeliveriesPerAccount: e.RATE_LIMIT_REDELIVERIES_PER_ACCOUNT,
-      redeliveriesWindowSeconds: e.RATE_LIMIT_REDELIVERIES_WINDOW_SECONDS,
-      verificationMailsPerAccount: e.RATE_LIMIT_VERIFICATION_MAILS_PER_ACCOUNT,
-      verificationMailsWindowSeconds: e.RATE_LIMIT_VERIFICATION_MAILS_WINDOW_SECONDS,
-      lookupsPerAddress: e.RATE_LIMIT_LOOKUPS_PER_ADDRESS,
-      lookupWindowSeconds: e.RATE_LIMIT_LOOKUP_WINDOW_SECONDS,
-      guestBookingsPerAddress: e.RATE_LIMIT_GUEST_BOOKINGS_PER_ADDRESS,
-      guestBookingsPerEmail: e.RATE_LIMIT_GUEST_BOOKINGS_PER_EMAIL,
-      guestBookingsWindowSeconds: e.RATE_LIMIT_GUEST_BOOKINGS_WINDOW_SECONDS,
-    },
+    rateLimits: rateLimits(e),
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
@@ -412,55 +489,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     followUpHours: e.FOLLOW_UP_HOURS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
-    stripe: e.STRIPE_SECRET_KEY
-      ? {
-          secretKey: e.STRIPE_SECRET_KEY,
-          webhookSecret: e.STRIPE_WEBHOOK_SECRET,
-          apiUrl: e.STRIPE_API_URL,
-          timeoutMs: e.STRIPE_TIMEOUT_MS,
-        }
-      : undefined,
+    stripe: stripe(e),
     zoom: zoom(e),
-    whereby: e.WHEREBY_API_KEY
-      ? {
-          apiKey: e.WHEREBY_API_KEY,
-          apiUrl: e.WHEREBY_API_URL ?? WHEREBY_DEFAULTS.apiUrl,
-          timeoutMs: e.WHEREBY_TIMEOUT_MS,
-        }
-      : undefined,
+    whereby: whereby(e),
     google: google(e),
     microsoft: microsoft(e),
     holdMinutes: e.HOLD_MINUTES,
     guestConfirmMinutes: e.GUEST_CONFIRM_MINUTES,
-    holds: {
-      bookingsPerService: Math.floor(e.HOLD_LIMIT_BOOKINGS_PER_SERVICE),
-      seatsPerService: Math.floor(e.HOLD_LIMIT_SEATS_PER_SERVICE),
-      bookings: Math.floor(e.HOLD_LIMIT_BOOKINGS),
-      seats: Math.floor(e.HOLD_LIMIT_SEATS),
-      cooldownMinutes: e.HOLD_COOLDOWN_MINUTES,
-    },
+    holds: holds(e),
     guestAddressesPerDay: Math.floor(e.GUEST_ADDRESSES_PER_DAY),
     proposalTtlHours: e.PROPOSAL_TTL_HOURS,
     waitlistOfferHours: e.WAITLIST_OFFER_HOURS,
-    webhooks: {
-      allowHttp: e.WEBHOOKS_ALLOW_HTTP,
-      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
-      encryptionKey: e.WEBHOOK_ENCRYPTION_KEY,
-    },
-    runWorker: e.WORKER,
-    workerMetricsPort: e.WORKER_METRICS_PORT,
-    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
+    webhooks: webhooks(e),
     production,
     jwtSecretGenerated: !e.JWT_SECRET,
-    metricsToken: e.METRICS_TOKEN,
-    trustProxy: e.TRUST_PROXY,
-    maxSocketsPerClient: e.MAX_SOCKETS_PER_CLIENT,
-    operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
-    statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
-    dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
-    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    explorer: e.EXPLORER,
-    corsOrigins: e.CORS_ORIGINS,
+    ...running(e),
     images: images(e),
   };
 }

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Task } from 'graphile-worker';
+import type { JobHelpers, Task } from 'graphile-worker';
 import type { Clock } from './core/clock';
 import { systemContext } from './core/context';
 import type { Domain } from './domain';
@@ -7,16 +7,17 @@ import type { TaskName } from './jobs';
 import type { MailTransport } from './notifications/mail-transport';
 import { sendMessage } from './notifications/send-message';
 
+/** Every task by name, its payload typed by graphile-worker. */
+type Tasks = { [K in TaskName]: Task<K> };
+
+/** Whether this run is the job's last attempt: the callee then treats a failure as final. */
+const lastAttempt = (helpers: JobHelpers) => helpers.job.attempts >= helpers.job.max_attempts;
+
 /**
  * Every background job (declared in `jobs.ts`), each a call into the domain with a context of its own:
  * a fresh EntityManager, the server's clock, and no actor. Payloads are typed by graphile-worker.
  */
-export function taskList(
-  orm: MikroORM,
-  domain: Domain,
-  mailer: MailTransport,
-  clock: Clock,
-): { [K in TaskName]: Task<K> } {
+export function taskList(orm: MikroORM, domain: Domain, mailer: MailTransport, clock: Clock): Tasks {
   const ctx = () => systemContext(orm, clock);
   return {
     booking_mail: ({ bookingId, kind, sequence, change }) =>
@@ -29,19 +30,16 @@ export function taskList(
     review_mail: ({ reviewId }) => domain.notifications.mailReview(ctx(), reviewId),
     verification_mail: ({ userId }) => domain.notifications.mailVerification(ctx(), userId),
     manage_link_mail: ({ bookingId }) => domain.notifications.mailManageLink(ctx(), bookingId),
-    send_message: ({ messageId }, helpers) =>
-      sendMessage(ctx(), mailer, domain.links, messageId, helpers.job.attempts >= helpers.job.max_attempts),
+    send_message: ({ messageId }, helpers) => sendMessage(ctx(), mailer, domain.links, messageId, lastAttempt(helpers)),
     apply_stripe_event: ({ eventId }) => domain.paymentEvents.apply(ctx(), eventId),
     expire_payment_hold: ({ bookingId }) => domain.paymentEvents.expireHold(ctx(), bookingId),
     cancel_payment_intent: ({ intentId }) => domain.payments.cancelIntent(intentId),
     expire_checkout_session: ({ sessionId }) => domain.payments.expireCheckout(sessionId),
-    send_refund: ({ refundId }, helpers) =>
-      domain.payments.sendRefund(ctx(), refundId, helpers.job.attempts >= helpers.job.max_attempts),
+    send_refund: ({ refundId }, helpers) => domain.payments.sendRefund(ctx(), refundId, lastAttempt(helpers)),
     check_refund: ({ refundId, round }) => domain.payments.checkRefund(ctx(), refundId, round),
     expire_proposal: ({ proposalId }) => domain.proposals.expire(ctx(), proposalId),
     expire_waitlist_offer: ({ entryId }) => domain.waitlist.expireOffer(ctx(), entryId),
-    deliver_webhook: ({ deliveryId }, helpers) =>
-      domain.webhooks.deliver(ctx(), deliveryId, helpers.job.attempts >= helpers.job.max_attempts),
+    deliver_webhook: ({ deliveryId }, helpers) => domain.webhooks.deliver(ctx(), deliveryId, lastAttempt(helpers)),
     zoom_meeting: ({ bookingId }) => domain.zoom.sync(ctx(), bookingId),
     whereby_meeting: ({ bookingId }) => domain.whereby.sync(ctx(), bookingId),
     calendar_sync: async ({ bookingId, connectionId }) => domain.calendarSync?.sync(ctx(), bookingId, connectionId),
