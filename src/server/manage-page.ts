@@ -27,6 +27,83 @@ export interface ManagePageDeps {
 /** How many of the service's next free slots the page offers to move to. */
 const CHOICES = 40;
 
+/** A request's context: a fresh EntityManager, the clock, and who asks from where (for the audit). */
+function requestContext(deps: ManagePageDeps, req: Request): RequestContext {
+  return { em: deps.orm.em.fork(), clock: deps.clock, ip: req.ip, userAgent: req.get('user-agent')?.slice(0, 500) };
+}
+
+/** A form field's text; absent or empty reads as null. */
+function field(req: Request, name: string): string | null {
+  return typeof req.body?.[name] === 'string' && req.body[name] !== '' ? req.body[name] : null;
+}
+
+/**
+ * Runs an action and answers the booking page it leaves; a refused action answers the booking as it is (409)
+ * with why, a closed link says so.
+ */
+async function show(
+  deps: ManagePageDeps,
+  req: Request,
+  res: Response,
+  status: number,
+  notice: string,
+  run: () => Promise<ManagedBooking>,
+): Promise<void> {
+  try {
+    const view = await run();
+    const slots = view.canReschedule ? await freeSlots(deps.orm, deps.clock, view) : [];
+    page(res, status, `Booking ${view.booking.reference}`, manageBody(view, slots, notice));
+  } catch (error) {
+    if (error instanceof ManageLinkClosed)
+      return page(
+        res,
+        error.reason === 'EXPIRED' ? 410 : 404,
+        'This link does not open a booking',
+        `<h1>This link does not open a booking</h1><p>${escapeHtml(error.message)}.</p>`,
+      );
+    if (error instanceof DomainError) {
+      // The action was refused (a started booking, a full slot): the booking as it is, and why.
+      const token = req.params.token as string;
+      return show(deps, req, res, 409, error.message, () => deps.manage.view(requestContext(deps, req), token));
+    }
+    deps.log.error({ err: error }, 'manage page failed');
+    page(res, 500, 'Something went wrong', '<p>The booking could not be read. Try again in a moment.</p>');
+  }
+}
+
+/** GET /waitlist-offer/:token: only a form, since GET changes nothing (mail scanners open links). */
+function offerPage(res: Response, token: string): void {
+  page(
+    res,
+    200,
+    'A place is held for you',
+    `<h1>A place is held for you</h1>
+<p>The seats the email names are held for you until the time it gives. Claim them to book them.</p>
+<form method="post" action="/waitlist-offer/${encodeURIComponent(token)}/claim"><button type="submit">Claim my place</button></form>`,
+  );
+}
+
+/** POST /waitlist-offer/:token/claim: claims the offer and shows the booking it made, as its manage link does. */
+async function claimOffer(deps: ManagePageDeps, req: Request, res: Response): Promise<void> {
+  let token: string;
+  try {
+    token = await deps.guests.claimOffer(requestContext(deps, req), req.params.token as string);
+  } catch (error) {
+    if (error instanceof NotFound)
+      return page(res, 404, 'This link does not open an offer', '<h1>This link does not open an offer</h1>');
+    if (error instanceof DomainError)
+      return page(
+        res,
+        409,
+        'This offer cannot be claimed',
+        `<h1>This offer cannot be claimed</h1><p>${escapeHtml(error.message)}.</p>`,
+      );
+    deps.log.error({ err: error }, 'waitlist offer page failed');
+    return page(res, 500, 'Something went wrong', '<p>The offer could not be claimed. Try again in a moment.</p>');
+  }
+  return show(deps, req, res, 200, 'Your place is booked.', () => deps.manage.view(requestContext(deps, req), token));
+}
+
 /**
  * GET /manage/:token: the page a booking email's manage link opens (docs/guest-bookings.md), no sign-in.
  * It shows the booking in its service's zone; its forms POST the actions (confirm, cancel with a reason,
@@ -37,94 +114,30 @@ const CHOICES = 40;
  */
 export function managePage(deps: ManagePageDeps): Router {
   const router = Router();
-  const context = (req: Request): RequestContext => ({
-    em: deps.orm.em.fork(),
-    clock: deps.clock,
-    ip: req.ip,
-    userAgent: req.get('user-agent')?.slice(0, 500),
-  });
+  const context = (req: Request) => requestContext(deps, req);
   router.use(['/manage', '/waitlist-offer'], pagePolicy, (_req, res, next) => {
     res.set('cache-control', 'private, no-store'); // Referrer-Policy: no-referrer comes with every answer
     next();
   });
-
-  const show = async (
-    req: Request,
-    res: Response,
-    status: number,
-    notice: string,
-    run: () => Promise<ManagedBooking>,
-  ) => {
-    try {
-      const view = await run();
-      const slots = view.canReschedule ? await freeSlots(deps.orm, deps.clock, view) : [];
-      page(res, status, `Booking ${view.booking.reference}`, manageBody(view, slots, notice));
-    } catch (error) {
-      if (error instanceof ManageLinkClosed)
-        return page(
-          res,
-          error.reason === 'EXPIRED' ? 410 : 404,
-          'This link does not open a booking',
-          `<h1>This link does not open a booking</h1><p>${escapeHtml(error.message)}.</p>`,
-        );
-      if (error instanceof DomainError) {
-        // The action was refused (a started booking, a full slot): the booking as it is, and why.
-        const token = req.params.token as string;
-        return show(req, res, 409, error.message, () => deps.manage.view(context(req), token));
-      }
-      deps.log.error({ err: error }, 'manage page failed');
-      page(res, 500, 'Something went wrong', '<p>The booking could not be read. Try again in a moment.</p>');
-    }
-  };
-
   router.get('/manage/:token', (req, res) =>
-    show(req, res, 200, '', () => deps.manage.view(context(req), req.params.token)),
+    show(deps, req, res, 200, '', () => deps.manage.view(context(req), req.params.token)),
   );
   const form = express.urlencoded({ extended: false, limit: '8kb' });
-  const field = (req: Request, name: string): string | null =>
-    typeof req.body?.[name] === 'string' && req.body[name] !== '' ? req.body[name] : null;
   router.post('/manage/:token/confirm', form, (req, res) =>
-    show(req, res, 200, 'Your booking is confirmed.', () => deps.manage.confirm(context(req), req.params.token)),
+    show(deps, req, res, 200, 'Your booking is confirmed.', () => deps.manage.confirm(context(req), req.params.token)),
   );
   router.post('/manage/:token/cancel', form, (req, res) =>
-    show(req, res, 200, 'Your booking is cancelled.', () =>
+    show(deps, req, res, 200, 'Your booking is cancelled.', () =>
       deps.manage.cancel(context(req), req.params.token, field(req, 'reason')),
     ),
   );
   router.post('/manage/:token/reschedule', form, (req, res) =>
-    show(req, res, 200, 'Your booking was moved.', () =>
+    show(deps, req, res, 200, 'Your booking was moved.', () =>
       deps.manage.reschedule(context(req), req.params.token, [field(req, 'slotId') ?? ''], field(req, 'reason')),
     ),
   );
-  router.get('/waitlist-offer/:token', (req, res) =>
-    page(
-      res,
-      200,
-      'A place is held for you',
-      `<h1>A place is held for you</h1>
-<p>The seats the email names are held for you until the time it gives. Claim them to book them.</p>
-<form method="post" action="/waitlist-offer/${encodeURIComponent(req.params.token)}/claim"><button type="submit">Claim my place</button></form>`,
-    ),
-  );
-  router.post('/waitlist-offer/:token/claim', form, async (req, res) => {
-    let token: string;
-    try {
-      token = await deps.guests.claimOffer(context(req), req.params.token);
-    } catch (error) {
-      if (error instanceof NotFound)
-        return page(res, 404, 'This link does not open an offer', '<h1>This link does not open an offer</h1>');
-      if (error instanceof DomainError)
-        return page(
-          res,
-          409,
-          'This offer cannot be claimed',
-          `<h1>This offer cannot be claimed</h1><p>${escapeHtml(error.message)}.</p>`,
-        );
-      deps.log.error({ err: error }, 'waitlist offer page failed');
-      return page(res, 500, 'Something went wrong', '<p>The offer could not be claimed. Try again in a moment.</p>');
-    }
-    return show(req, res, 200, 'Your place is booked.', () => deps.manage.view(context(req), token));
-  });
+  router.get('/waitlist-offer/:token', (req, res) => offerPage(res, req.params.token));
+  router.post('/waitlist-offer/:token/claim', form, (req, res) => claimOffer(deps, req, res));
   return router;
 }
 
@@ -146,10 +159,8 @@ async function freeSlots(orm: MikroORM, clock: Clock, view: ManagedBooking): Pro
     .slice(0, CHOICES);
 }
 
-function manageBody(view: ManagedBooking, slots: Slot[], notice: string): string {
-  const { booking, token } = view;
-  const when = (date: Date) => escapeHtml(readerTime(date, booking.timezone, booking.timezone));
-  const action = (name: string) => `/manage/${encodeURIComponent(token)}/${name}`;
+/** The booking's facts, as term and value (HTML). */
+function bookingRows(booking: ManagedBooking['booking'], when: (date: Date) => string): [string, string][] {
   const rows: [string, string][] = [
     ['Service', escapeHtml(booking.serviceName)],
     ['With', escapeHtml(booking.providerName)],
@@ -175,18 +186,13 @@ function manageBody(view: ManagedBooking, slots: Slot[], notice: string): string
   ];
   if (booking.holdExpiresAt) rows.push(['Held until', when(booking.holdExpiresAt)]);
   if (booking.cancellationReason) rows.push(['Cancellation reason', escapeHtml(booking.cancellationReason)]);
-  const parts = [
-    `<h1>Booking ${escapeHtml(booking.reference)}</h1>`,
-    notice ? `<p role="status">${escapeHtml(notice)}</p>` : '',
-    `<dl>\n${rows.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('\n')}\n</dl>`,
-  ];
-  if (view.canConfirm)
-    parts.push(`<form method="post" action="${action('confirm')}"><button type="submit">Confirm</button></form>`);
-  if (view.checkoutUrl)
-    parts.push(`<p><a href="${escapeHtml(view.checkoutUrl)}" rel="noreferrer">Pay now</a> to confirm it.</p>`);
-  if (view.canReschedule && slots.length > 0)
-    parts.push(`<h2>Move it</h2>
-<form method="post" action="${action('reschedule')}">
+  return rows;
+}
+
+/** The form that moves the booking to one of `slots`. */
+function moveForm(action: string, slots: Slot[], when: (date: Date) => string): string {
+  return `<h2>Move it</h2>
+<form method="post" action="${action}">
 <fieldset><legend>Another time</legend>
 ${slots
   .map(
@@ -197,7 +203,25 @@ ${slots
 </fieldset>
 <label for="move-reason">Why (optional)</label> <input id="move-reason" name="reason" maxlength="2000">
 <button type="submit">Move my booking</button>
-</form>`);
+</form>`;
+}
+
+/** The page's body: the booking, and a form for each action it allows. */
+function manageBody(view: ManagedBooking, slots: Slot[], notice: string): string {
+  const { booking, token } = view;
+  const when = (date: Date) => escapeHtml(readerTime(date, booking.timezone, booking.timezone));
+  const action = (name: string) => `/manage/${encodeURIComponent(token)}/${name}`;
+  const rows = bookingRows(booking, when);
+  const parts = [
+    `<h1>Booking ${escapeHtml(booking.reference)}</h1>`,
+    notice ? `<p role="status">${escapeHtml(notice)}</p>` : '',
+    `<dl>\n${rows.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('\n')}\n</dl>`,
+  ];
+  if (view.canConfirm)
+    parts.push(`<form method="post" action="${action('confirm')}"><button type="submit">Confirm</button></form>`);
+  if (view.checkoutUrl)
+    parts.push(`<p><a href="${escapeHtml(view.checkoutUrl)}" rel="noreferrer">Pay now</a> to confirm it.</p>`);
+  if (view.canReschedule && slots.length > 0) parts.push(moveForm(action('reschedule'), slots, when));
   if (view.canCancel)
     parts.push(`<h2>Cancel it</h2>
 <p>What cancelling gives back follows the cancellation policy agreed when booking.</p>
