@@ -77,6 +77,88 @@ function refuse(res: Response, status: number, problem: string): void {
     .json({ errors: [{ message: `${HEADER}: ${problem}`, extensions: { code: 'BAD_USER_INPUT', field: HEADER } }] });
 }
 
+/** A statement on a fresh EntityManager: each step of a key is its own transaction. */
+const query = <Row>(deps: IdempotencyDeps, statement: Statement<Row>) => run(deps.orm.em.fork(), statement);
+
+/** An HMAC of the parts under the server's secret. */
+const keyed = (deps: IdempotencyDeps, ...parts: string[]) =>
+  createHmac('sha256', deps.secret).update(parts.join('\0')).digest('hex');
+
+/**
+ * Answers hold tokens (signUp, logIn, refresh) and payment secrets: each is sealed (AES-256-GCM) under a
+ * key derived from the server's secret, the caller and the Idempotency-Key, so the table alone reveals
+ * none of them. A body's fingerprint is keyed likewise, since a logIn body holds a password.
+ */
+const answers = (deps: IdempotencyDeps, caller: string, key: string) =>
+  new SecretBox(keyed(deps, 'answer', caller, key));
+
+/** Inserts the key (or takes over an expired or abandoned one): true when this request is to run. */
+async function claim(deps: IdempotencyDeps, caller: string, key: string, fingerprint: string): Promise<boolean> {
+  const now = deps.clock.now();
+  const expired = new Date(now.getTime() - KEPT_MS);
+  const abandoned = new Date(now.getTime() - IN_FLIGHT_MS);
+  const rows = await query(deps, claimKey(caller, key, fingerprint, { now, expired, abandoned }, PURGE_BATCH));
+  return rows.length === 1;
+}
+
+/** Runs this request, or answers with the first one's (waiting for it): undefined means "run it". */
+async function settle(
+  deps: IdempotencyDeps,
+  caller: string,
+  key: string,
+  fingerprint: string,
+): Promise<StoredKey | undefined> {
+  for (;;) {
+    if (await claim(deps, caller, key, fingerprint)) return undefined;
+    const [row] = await query(deps, storedKey(caller, key));
+    if (row && (row.fingerprint !== fingerprint || row.body !== null)) return row;
+    if (row) await sleep(POLL_MS); // the first request is still running; without a row it gave the key back
+  }
+}
+
+/** Keeps the answer once the request is done, just before it is sent; an answer that did nothing gives the key back. */
+function keepAnswer(deps: IdempotencyDeps, res: Response, caller: string, key: string): void {
+  const send = res.send.bind(res);
+  res.send = (payload?: unknown) => {
+    const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    const kept = query(
+      deps,
+      nothingDone(res.statusCode, body)
+        ? dropKey(caller, key)
+        : keepKeyAnswer(caller, key, res.statusCode, answers(deps, caller, key).seal(body)),
+    );
+    kept.then(
+      () => send(body),
+      (error: unknown) => {
+        deps.log.error({ err: error }, 'could not keep an idempotent answer');
+        send(body);
+      },
+    );
+    return res;
+  };
+}
+
+/** Answers a repeat with the first request's kept answer, or refuses it when its body differs. */
+function replay(
+  deps: IdempotencyDeps,
+  res: Response,
+  stored: StoredKey,
+  fingerprint: string,
+  caller: string,
+  key: string,
+): void {
+  if (stored.fingerprint !== fingerprint)
+    return refuse(res, 422, 'was already used with another request; use a new key');
+  let answer: string;
+  try {
+    answer = answers(deps, caller, key).open(stored.body!);
+  } catch {
+    // Sealed under another JWT_SECRET: what the first request did is done, but its answer is lost.
+    return refuse(res, 422, 'its answer can no longer be read (the server secret changed); use a new key');
+  }
+  res.status(stored.status_code!).set('idempotent-replayed', 'true').type('application/json').send(answer);
+}
+
 /**
  * `Idempotency-Key` on GraphQL mutations over HTTP: per caller and key, the first request runs and its
  * answer is kept for 24 hours; a repeat with the same body gets that answer (waiting for it while the
@@ -84,55 +166,6 @@ function refuse(res: Response, status: number, problem: string): void {
  * so of concurrent twins exactly one runs.
  */
 export function idempotency(deps: IdempotencyDeps) {
-  const query = <Row>(statement: Statement<Row>) => run(deps.orm.em.fork(), statement);
-  const keyed = (...parts: string[]) => createHmac('sha256', deps.secret).update(parts.join('\0')).digest('hex');
-  /**
-   * Answers hold tokens (signUp, logIn, refresh) and payment secrets: each is sealed (AES-256-GCM) under a
-   * key derived from the server's secret, the caller and the Idempotency-Key, so the table alone reveals
-   * none of them. A body's fingerprint is keyed likewise, since a logIn body holds a password.
-   */
-  const answers = (caller: string, key: string) => new SecretBox(keyed('answer', caller, key));
-
-  /** Inserts the key (or takes over an expired or abandoned one): true when this request is to run. */
-  async function claim(caller: string, key: string, fingerprint: string): Promise<boolean> {
-    const now = deps.clock.now();
-    const expired = new Date(now.getTime() - KEPT_MS);
-    const abandoned = new Date(now.getTime() - IN_FLIGHT_MS);
-    const rows = await query(claimKey(caller, key, fingerprint, { now, expired, abandoned }, PURGE_BATCH));
-    return rows.length === 1;
-  }
-
-  /** Runs this request, or answers with the first one's (waiting for it): undefined means "run it". */
-  async function settle(caller: string, key: string, fingerprint: string): Promise<StoredKey | undefined> {
-    for (;;) {
-      if (await claim(caller, key, fingerprint)) return undefined;
-      const [row] = await query(storedKey(caller, key));
-      if (row && (row.fingerprint !== fingerprint || row.body !== null)) return row;
-      if (row) await sleep(POLL_MS); // the first request is still running; without a row it gave the key back
-    }
-  }
-
-  /** Keeps the answer once the request is done, just before it is sent; an answer that did nothing gives the key back. */
-  function keepAnswer(res: Response, caller: string, key: string): void {
-    const send = res.send.bind(res);
-    res.send = (payload?: unknown) => {
-      const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
-      const kept = query(
-        nothingDone(res.statusCode, body)
-          ? dropKey(caller, key)
-          : keepKeyAnswer(caller, key, res.statusCode, answers(caller, key).seal(body)),
-      );
-      kept.then(
-        () => send(body),
-        (error: unknown) => {
-          deps.log.error({ err: error }, 'could not keep an idempotent answer');
-          send(body);
-        },
-      );
-      return res;
-    };
-  }
-
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const key = req.get(HEADER);
     if (key === undefined || req.method !== 'POST' || !isMutation(req.body)) return next();
@@ -143,21 +176,10 @@ export function idempotency(deps: IdempotencyDeps) {
     if (actor === null) return next();
     res.locals.actor = actor; // the GraphQL context takes it from here: one session check per request
     const caller = actor ? `user:${actor.userId}` : `ip:${req.ip}`; // whose key it is
-    const fingerprint = keyed('body', JSON.stringify(req.body));
-    const stored = await settle(caller, key, fingerprint);
-    if (!stored) {
-      keepAnswer(res, caller, key);
-      return next();
-    }
-    if (stored.fingerprint !== fingerprint)
-      return refuse(res, 422, 'was already used with another request; use a new key');
-    let answer: string;
-    try {
-      answer = answers(caller, key).open(stored.body!);
-    } catch {
-      // Sealed under another JWT_SECRET: what the first request did is done, but its answer is lost.
-      return refuse(res, 422, 'its answer can no longer be read (the server secret changed); use a new key');
-    }
-    res.status(stored.status_code!).set('idempotent-replayed', 'true').type('application/json').send(answer);
+    const fingerprint = keyed(deps, 'body', JSON.stringify(req.body));
+    const stored = await settle(deps, caller, key, fingerprint);
+    if (stored) return replay(deps, res, stored, fingerprint, caller, key);
+    keepAnswer(deps, res, caller, key);
+    next();
   };
 }
