@@ -49,6 +49,47 @@ export function sendJson(res: ServerResponse, status: number, body: object): voi
   res.end(text);
 }
 
+/** What an error shows besides its place: a message when not the formatted one, and its code. */
+type Shown = { message?: string; extensions: Record<string, unknown> & { code: string } };
+
+/** A refusal the server knows: the domain's, an unreachable database, the auth checks', a statement timeout. */
+function knownRefusal(error: unknown, original: unknown, log: Logger): Shown | undefined {
+  const domain = error instanceof DomainError ? error : original;
+  if (domain instanceof DomainError)
+    return { message: domain.message, extensions: { code: domain.code, ...domain.details } };
+  if (isDatabaseUnavailable(error)) {
+    log.warn({ err: error }, 'database unavailable');
+    const message = 'The service cannot reach its database right now. Please retry in a moment.';
+    return { message, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+  }
+  if (error instanceof AuthenticationError) return { extensions: { code: 'UNAUTHENTICATED' } };
+  if (error instanceof AuthorizationError)
+    return { message: 'Not allowed for your role', extensions: { code: 'FORBIDDEN' } };
+  if (isStatementTimeout(error) || isStatementTimeout(original)) {
+    log.warn({ err: error }, 'statement timed out');
+    return {
+      message: 'A database statement took too long and was cancelled; what it was part of was not saved',
+      extensions: { code: 'TIMEOUT' },
+    };
+  }
+  return undefined;
+}
+
+/** A bad request, the client's fault: a scalar that does not parse, a request code, an uncoded 4xx of Apollo's. */
+function requestRefusal(error: unknown, original: unknown, formatted: GraphQLFormattedError): Shown | undefined {
+  if (original instanceof InvalidScalarValue) return { extensions: { code: 'BAD_USER_INPUT' } };
+  const code = codeOf(error) ?? formatted.extensions?.code;
+  // A request error that wraps an unexpected exception is not the client's fault.
+  if (
+    typeof code === 'string' &&
+    REQUEST_CODES.has(code as ErrorCode) &&
+    (!original || original instanceof GraphQLError)
+  )
+    return { extensions: { code } };
+  if (isUncodedRequestError(error)) return { extensions: { code: 'BAD_REQUEST' } };
+  return undefined;
+}
+
 /**
  * Maps every error to a stable `extensions.code`. Domain errors and request errors keep their message;
  * anything else is logged and answered as INTERNAL_SERVER_ERROR with an opaque message.
@@ -57,50 +98,11 @@ export function errorFormatter(log: Logger) {
   return (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
     let error = unwrapResolverError(raw);
     if (error instanceof GraphQLError) error = asTokenLimit(error) ?? error;
-    const base = {
-      message: withoutSuggestions(formatted.message),
-      locations: formatted.locations,
-      path: formatted.path,
-    };
-    const domain =
-      error instanceof DomainError ? error : error instanceof GraphQLError ? error.originalError : undefined;
-    if (domain instanceof DomainError) {
-      return { ...base, message: domain.message, extensions: { code: domain.code, ...domain.details } };
-    }
-    if (isDatabaseUnavailable(error)) {
-      log.warn({ err: error }, 'database unavailable');
-      const message = 'The service cannot reach its database right now. Please retry in a moment.';
-      return { ...base, message, extensions: { code: 'SERVICE_UNAVAILABLE' } };
-    }
-    if (error instanceof AuthenticationError) return { ...base, extensions: { code: 'UNAUTHENTICATED' } };
-    if (error instanceof AuthorizationError)
-      return { ...base, message: 'Not allowed for your role', extensions: { code: 'FORBIDDEN' } };
     const original = error instanceof GraphQLError ? error.originalError : undefined;
-    if (isStatementTimeout(error) || isStatementTimeout(original)) {
-      log.warn({ err: error }, 'statement timed out');
-      return {
-        ...base,
-        message: 'A database statement took too long and was cancelled; what it was part of was not saved',
-        extensions: { code: 'TIMEOUT' },
-      };
-    }
-    if (original instanceof InvalidScalarValue) return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
-    const code = codeOf(error) ?? formatted.extensions?.code;
-    // A request error that wraps an unexpected exception is not the client's fault.
-    if (
-      typeof code === 'string' &&
-      REQUEST_CODES.has(code as ErrorCode) &&
-      (!original || original instanceof GraphQLError)
-    ) {
-      return { ...base, extensions: { code } };
-    }
-    if (isUncodedRequestError(error)) return { ...base, extensions: { code: 'BAD_REQUEST' } };
+    const shown = knownRefusal(error, original, log) ?? requestRefusal(error, original, formatted);
+    const place = { locations: formatted.locations, path: formatted.path };
+    if (shown) return { message: withoutSuggestions(formatted.message), ...place, ...shown };
     log.error({ err: error }, 'unexpected error');
-    return {
-      message: 'Internal server error',
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
-    };
+    return { message: 'Internal server error', ...place, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }

@@ -64,71 +64,78 @@ function readFile(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/**
- * POST /uploads (signed in with the Bearer token, multipart field `file`): answers 201 with
- * `{ id, url, width, height }`. GET /images/<id>.<ext> serves a stored image for a year of caching.
- */
-export function imageRoutes(deps: {
+export interface ImageRouteDeps {
   orm: MikroORM;
   tokens: Tokens;
   clock: Clock;
   images: ImageService;
   rateLimits: RateLimits;
   log: Logger;
-}): Router {
+}
+
+/** Answers a failed upload as the API would: its code and details, a 500 for what is not a refusal. */
+function refuseUpload(deps: ImageRouteDeps, req: Request, res: Response, error: unknown): void {
+  // What is left of the body is read and dropped by Node, so the client gets the answer, not a reset.
+  req.unpipe();
+  req.resume();
+  if (error instanceof TooLarge) res.status(413);
+  else if (error instanceof DomainError) res.status(STATUS[error.code] ?? 400);
+  else {
+    deps.log.error({ err: error }, 'upload failed');
+    res
+      .status(500)
+      .json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    return;
+  }
+  if (error.code === 'RATE_LIMITED') res.set('retry-after', String(error.details.retryAfter));
+  res.json({ errors: [{ message: error.message, extensions: { code: error.code, ...error.details } }] });
+}
+
+/** POST /uploads: stores the image of a signed-in user, within the upload rate limit. */
+async function upload(deps: ImageRouteDeps, req: Request, res: Response): Promise<void> {
+  try {
+    const em = deps.orm.em.fork();
+    const actor = await deps.tokens.authenticate(em, req.headers.authorization).catch(() => undefined);
+    if (!actor) throw new DomainError('UNAUTHENTICATED', 'Sign in first: send the Bearer token of your session');
+    const ctx: RequestContext = { em, actor, clock: deps.clock, ip: req.ip, userAgent: req.get('user-agent') };
+    if (Number(req.get('content-length') ?? 0) > MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD) throw new TooLarge();
+    await deps.rateLimits.upload(ctx, actor.userId);
+    const image = await deps.images.upload(ctx, await readFile(req));
+    res.status(201).json({ id: image.id, url: image.url, width: image.width, height: image.height });
+  } catch (error) {
+    refuseUpload(deps, req, res, error);
+  }
+}
+
+/** GET /images/<file>: the stored image, cached for a year by its etag. */
+async function serveImage(deps: ImageRouteDeps, req: Request, res: Response): Promise<void> {
+  const image = await deps.images.serve(String(req.params.file));
+  if (!image) {
+    res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
+    return;
+  }
+  res.set({
+    'content-type': image.contentType,
+    'cache-control': 'public, max-age=31536000, immutable',
+    etag: image.etag,
+    'x-content-type-options': 'nosniff',
+  });
+  if (req.get('if-none-match') === image.etag) {
+    image.body.destroy();
+    res.status(304).end();
+    return;
+  }
+  if (image.length !== undefined) res.set('content-length', String(image.length));
+  await pipeline(image.body, res).catch((error: unknown) => deps.log.warn({ err: error }, 'image not sent whole'));
+}
+
+/**
+ * POST /uploads (signed in with the Bearer token, multipart field `file`): answers 201 with
+ * `{ id, url, width, height }`. GET /images/<id>.<ext> serves a stored image for a year of caching.
+ */
+export function imageRoutes(deps: ImageRouteDeps): Router {
   const router = express.Router();
-
-  router.post('/uploads', async (req: Request, res: Response) => {
-    const refuse = (error: unknown) => {
-      // What is left of the body is read and dropped by Node, so the client gets the answer, not a reset.
-      req.unpipe();
-      req.resume();
-      if (error instanceof TooLarge) res.status(413);
-      else if (error instanceof DomainError) res.status(STATUS[error.code] ?? 400);
-      else {
-        deps.log.error({ err: error }, 'upload failed');
-        res
-          .status(500)
-          .json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-        return;
-      }
-      if (error.code === 'RATE_LIMITED') res.set('retry-after', String(error.details.retryAfter));
-      res.json({ errors: [{ message: error.message, extensions: { code: error.code, ...error.details } }] });
-    };
-    try {
-      const em = deps.orm.em.fork();
-      const actor = await deps.tokens.authenticate(em, req.headers.authorization).catch(() => undefined);
-      if (!actor) throw new DomainError('UNAUTHENTICATED', 'Sign in first: send the Bearer token of your session');
-      const ctx: RequestContext = { em, actor, clock: deps.clock, ip: req.ip, userAgent: req.get('user-agent') };
-      if (Number(req.get('content-length') ?? 0) > MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD) throw new TooLarge();
-      await deps.rateLimits.upload(ctx, actor.userId);
-      const image = await deps.images.upload(ctx, await readFile(req));
-      res.status(201).json({ id: image.id, url: image.url, width: image.width, height: image.height });
-    } catch (error) {
-      refuse(error);
-    }
-  });
-
-  router.get('/images/:file', async (req: Request, res: Response) => {
-    const image = await deps.images.serve(String(req.params.file));
-    if (!image) {
-      res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
-      return;
-    }
-    res.set({
-      'content-type': image.contentType,
-      'cache-control': 'public, max-age=31536000, immutable',
-      etag: image.etag,
-      'x-content-type-options': 'nosniff',
-    });
-    if (req.get('if-none-match') === image.etag) {
-      image.body.destroy();
-      res.status(304).end();
-      return;
-    }
-    if (image.length !== undefined) res.set('content-length', String(image.length));
-    await pipeline(image.body, res).catch((error: unknown) => deps.log.warn({ err: error }, 'image not sent whole'));
-  });
-
+  router.post('/uploads', (req: Request, res: Response) => upload(deps, req, res));
+  router.get('/images/:file', (req: Request, res: Response) => serveImage(deps, req, res));
   return router;
 }
