@@ -13,6 +13,8 @@ import {
   type ExecutionArgs,
   type GraphQLFormattedError,
   type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValidationRule,
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import type { Disposable, ServerOptions, SubscribePayload } from 'graphql-ws';
@@ -60,6 +62,42 @@ export interface WebSocketDeps {
 const requestError = (error: GraphQLError, code: string) =>
   new GraphQLError(error.message, { nodes: error.nodes, extensions: { code } });
 
+/** Parses and validates an operation text: its document, or the errors with the codes HTTP gives them. */
+function checkDocument(
+  schema: GraphQLSchema,
+  rules: ValidationRule[],
+  query: string,
+): DocumentNode | readonly GraphQLError[] {
+  let document: DocumentNode;
+  try {
+    document = parse(query, PARSE_OPTIONS);
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    return [requestError(error, 'GRAPHQL_PARSE_FAILED')]; // the error formatter tells the token limit apart
+  }
+  const invalid = validate(schema, document, rules);
+  return invalid.length
+    ? invalid.map((error) => (error.originalError ? error : requestError(error, 'GRAPHQL_VALIDATION_FAILED')))
+    : document;
+}
+
+/** Coerces the variables of a valid operation and checks its cost: the arguments to execute it with, or why not. */
+function executionArgs(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  payload: SubscribePayload,
+): ExecutionArgs | readonly GraphQLError[] {
+  const variables = payload.variables ?? {};
+  const badVariables = getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors;
+  if (badVariables) return badVariables.map((error) => requestError(error, 'BAD_USER_INPUT'));
+  const { cost, error } = cachedCost(schema, payload.query, document, variables, payload.operationName);
+  if (error) return [error];
+  const args = { schema, document, variableValues: variables, operationName: payload.operationName };
+  costs.set(args, cost);
+  return args;
+}
+
 /**
  * What Apollo does for HTTP, done for a subscribe message: parse (token limit), validate (with the
  * depth, alias and directive limits), coerce the variables, then check the cost. Errors carry the codes
@@ -70,25 +108,12 @@ const requestError = (error: GraphQLError, code: string) =>
 function operationChecker(schema: GraphQLSchema, introspection: boolean) {
   const documents = new LRUCache<string, DocumentNode | readonly GraphQLError[]>({ max: CHECKED_DOCUMENTS });
   const rules = [...specifiedRules, ...LIMIT_RULES, ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
-  const checkDocument = (query: string): DocumentNode | readonly GraphQLError[] => {
-    let document: DocumentNode;
-    try {
-      document = parse(query, PARSE_OPTIONS);
-    } catch (error) {
-      if (!(error instanceof GraphQLError)) throw error;
-      return [requestError(error, 'GRAPHQL_PARSE_FAILED')]; // the error formatter tells the token limit apart
-    }
-    const invalid = validate(schema, document, rules);
-    return invalid.length
-      ? invalid.map((error) => (error.originalError ? error : requestError(error, 'GRAPHQL_VALIDATION_FAILED')))
-      : document;
-  };
   return (payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] => {
     const tooLong = queryTooLong(payload.query);
     if (tooLong) return [tooLong];
     if (nestedTooDeep(payload.variables))
       return [refusal('BAD_REQUEST', `The variables nest deeper than ${MAX_JSON_DEPTH} levels`)];
-    const document = kept(documents, payload.query, () => checkDocument(payload.query));
+    const document = kept(documents, payload.query, () => checkDocument(schema, rules, payload.query));
     if (Array.isArray(document)) return document;
     const operation = getOperationAST(document as DocumentNode, payload.operationName);
     if (!operation)
@@ -97,25 +122,7 @@ function operationChecker(schema: GraphQLSchema, introspection: boolean) {
           extensions: { code: 'OPERATION_RESOLUTION_FAILURE' },
         }),
       ];
-    const variables = payload.variables ?? {};
-    const badVariables = getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors;
-    if (badVariables) return badVariables.map((error) => requestError(error, 'BAD_USER_INPUT'));
-    const { cost, error } = cachedCost(
-      schema,
-      payload.query,
-      document as DocumentNode,
-      variables,
-      payload.operationName,
-    );
-    if (error) return [error];
-    const args = {
-      schema,
-      document: document as DocumentNode,
-      variableValues: variables,
-      operationName: payload.operationName,
-    };
-    costs.set(args, cost);
-    return args;
+    return executionArgs(schema, document as DocumentNode, operation, payload);
   };
 }
 
