@@ -40,27 +40,24 @@ const AVAILABILITY = `query CalendarAvailability($providerId: ID!, $month: Strin
  */
 export function calendarPage(deps: CalendarPageDeps): Router {
   const router = Router();
-  const query = async <T>(source: string, variableValues: Record<string, unknown>): Promise<T> => {
-    const contextValue: RequestContext = { em: deps.orm.em.fork(), clock: deps.clock };
-    const result = await graphql({ schema: deps.schema, source, variableValues, contextValue });
-    if (result.errors?.length) throw result.errors[0];
-    return result.data as T;
-  };
-
   router.get('/calendar/:providerId', embeddablePage(deps.orm), async (req, res) => {
     const providerId = req.params.providerId;
     const asked = typeof req.query.month === 'string' ? req.query.month : undefined;
     try {
       parseId('providerId', providerId);
       if (asked !== undefined) monthRange(asked);
-      const { provider } = await query<{ provider: { name: string; services: ServiceRow[] } | null }>(SERVICES, {
-        providerId,
-      });
+      const { provider } = await pageQuery<{ provider: { name: string; services: ServiceRow[] } | null }>(
+        deps,
+        SERVICES,
+        {
+          providerId,
+        },
+      );
       if (!provider) return notFound(res, providerId);
       const month = asked ?? currentMonth(deps.clock, provider.services[0]?.timezone ?? 'UTC');
-      const { provider: days } = await query<{
+      const { provider: days } = await pageQuery<{
         provider: { services: { id: string; availability: { days: CalendarDay[] } }[] };
-      }>(AVAILABILITY, { providerId, month });
+      }>(deps, AVAILABILITY, { providerId, month });
       const daysOf = new Map(days.services.map((service) => [service.id, service.availability.days]));
       return page(
         res,
@@ -81,7 +78,20 @@ export function calendarPage(deps: CalendarPageDeps): Router {
   return router;
 }
 
-function currentMonth(clock: Clock, zone: string): string {
+/** Runs a query of the public GraphQL API as an anonymous visitor: its data, or its first error thrown. */
+export async function pageQuery<T>(
+  deps: CalendarPageDeps,
+  source: string,
+  variableValues: Record<string, unknown>,
+): Promise<T> {
+  const contextValue: RequestContext = { em: deps.orm.em.fork(), clock: deps.clock };
+  const result = await graphql({ schema: deps.schema, source, variableValues, contextValue });
+  if (result.errors?.length) throw result.errors[0];
+  return result.data as T;
+}
+
+/** The month (YYYY-MM) it is now in `zone`. */
+export function currentMonth(clock: Clock, zone: string): string {
   return DateTime.fromJSDate(clock.now(), { zone }).toFormat('yyyy-MM');
 }
 

@@ -1,13 +1,10 @@
 import escapeHtml from 'escape-html';
 import { Router } from 'express';
-import { graphql } from 'graphql';
-import { DateTime } from 'luxon';
-import type { RequestContext } from '../core/context';
 import { BadInput } from '../core/errors';
 import { parseId } from '../core/ids';
 import { fromAcceptLanguage, isLocale, LOCALES, translator, type Locale } from '../i18n';
 import { monthRange } from '../scheduling/availability';
-import { page, type CalendarPageDeps } from './calendar-page';
+import { currentMonth, page, pageQuery, type CalendarPageDeps } from './calendar-page';
 import { embeddablePage } from './embedding';
 import { WEB_ASSETS_PATH } from './web-assets';
 
@@ -59,17 +56,9 @@ export function servicePage(deps: CalendarPageDeps): Router {
       parseId('providerId', req.params.providerId);
       parseId('serviceId', req.params.serviceId);
       if (asked !== undefined) monthRange(asked);
-      const contextValue: RequestContext = { em: deps.orm.em.fork(), clock: deps.clock };
-      const result = await graphql({
-        schema: deps.schema,
-        source: SERVICE,
-        variableValues: { id: req.params.serviceId },
-        contextValue,
-      });
-      if (result.errors?.length) throw result.errors[0];
-      const service = (result.data as { service: PageService | null }).service;
+      const { service } = await pageQuery<{ service: PageService | null }>(deps, SERVICE, { id: req.params.serviceId });
       if (!service || service.provider.id !== req.params.providerId) return notFound();
-      const month = asked ?? DateTime.fromJSDate(deps.clock.now(), { zone: service.timezone }).toFormat('yyyy-MM');
+      const month = asked ?? currentMonth(deps.clock, service.timezone);
       return page(res, 200, `${service.name} · ${service.provider.name}`, serviceBody(service, month, locale), locale);
     } catch (error) {
       const bad = error instanceof BadInput ? error : (error as { originalError?: unknown }).originalError;
@@ -84,8 +73,8 @@ export function servicePage(deps: CalendarPageDeps): Router {
   return router;
 }
 
-function serviceBody(service: PageService, month: string, locale: Locale): string {
-  const t = translator(locale);
+/** The service's facts for the page's script, as `data-` attributes. */
+function dataAttributes(service: PageService, month: string, locale: Locale): string {
   const data: Record<string, string> = {
     'service-id': service.id,
     'provider-id': service.provider.id,
@@ -101,13 +90,24 @@ function serviceBody(service: PageService, month: string, locale: Locale): strin
     currency: service.price.currency,
     questions: JSON.stringify(service.questions),
   };
-  const attributes = Object.entries(data)
+  return Object.entries(data)
     .map(([name, value]) => ` data-${name}="${escapeHtml(value)}"`)
     .join('');
-  const languages = LOCALES.map(
+}
+
+/** A link to the same month in each language, the current one marked. */
+function languageLinks(month: string, locale: Locale): string {
+  return LOCALES.map(
     (code) =>
       `<a href="?month=${month}&amp;lang=${code}" hreflang="${code}"${code === locale ? ' aria-current="true"' : ''}>${code.toUpperCase()}</a>`,
   ).join(' ');
+}
+
+/** The booking page's markup: the service, month navigation, and the places web/book.ts fills. */
+function serviceBody(service: PageService, month: string, locale: Locale): string {
+  const t = translator(locale);
+  const attributes = dataAttributes(service, month, locale);
+  const languages = languageLinks(month, locale);
   return `<main id="booking"${attributes}>
 <header>
 <p><a href="/calendar/${service.provider.id}?month=${month}">&larr; ${escapeHtml(service.provider.name)}</a> <span class="languages">${languages}</span></p>
