@@ -5,17 +5,14 @@ import {
   JoinWaitlistDocument,
   SetAvailabilityDocument,
 } from '../client/generated/graphql';
-import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
+import { createService, dailySlots, daysFromNow, signUp, type Account, startWithAccounts } from './support/fixtures';
 import { liveClient, Subscription, subscribed } from './support/live';
-import { codes, startTestServer, type TestServer } from './support/server';
+import { codes, type TestServer } from './support/server';
 
 let server: TestServer;
 let owner: Account;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  owner = await signUp(server, 'PROVIDER');
-});
+beforeAll(async () => ({ server, owner } = await startWithAccounts()));
 afterAll(() => server.stop());
 
 /** A slot `days` ahead of a new service of capacity 1, booked full by someone unless `empty`. */

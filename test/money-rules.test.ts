@@ -18,7 +18,7 @@ import {
   UpdateServiceDocument,
   type ServiceUpdateInput,
 } from '../client/generated/graphql';
-import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET, type RefundState } from './support/fake-stripe';
+import type { FakeStripe, RefundState } from './support/fake-stripe';
 import {
   createService,
   dailySlots,
@@ -29,26 +29,19 @@ import {
   runJobsNow,
   shiftStart,
   signUp,
+  startWithStripe,
+  stopAll,
   type Account,
 } from './support/fixtures';
-import { codes, startTestServer, type TestServer } from './support/server';
+import { codes, type TestServer } from './support/server';
 
 let stripe: FakeStripe;
 let server: TestServer;
 let owner: Account;
 let customer: Account;
 
-beforeAll(async () => {
-  stripe = await FakeStripe.start();
-  server = await startTestServer({
-    stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 300 },
-  });
-  [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
-});
-afterAll(async () => {
-  await server.stop();
-  await stripe.stop();
-});
+beforeAll(async () => ({ stripe, server, owner, customer } = await startWithStripe({ stripe: { timeoutMs: 300 } })));
+afterAll(() => stopAll(server, stripe));
 afterEach(() => {
   stripe.refundOutcome = 'succeeded';
 });
