@@ -22,9 +22,9 @@ import {
   dailySlots,
   daysFromNow,
   logInAdmin,
+  ownerAndCustomer,
   signUp,
   type Account,
-  ownerAndCustomer,
 } from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';
 

@@ -14,8 +14,8 @@ import {
   jobsSettled,
   runJobsNow,
   signUp,
-  type Account,
   startWithAccounts,
+  type Account,
 } from './support/fixtures';
 import { Subscription, eventually, liveClient } from './support/live';
 import { startServerProcess } from './support/process';

@@ -55,10 +55,7 @@ afterAll(async () => {
   await browser?.close();
   await stopAll(server, mailbox, stripe);
 });
-afterEach(() => {
-  expect(browser.offHost).toEqual([]);
-  expect(browser.errors).toEqual([]);
-});
+afterEach(() => browser.expectClean());
 
 const guest = (name: string) => ({ name, email: `${name.toLowerCase()}-${Date.now()}@example.test` });
 

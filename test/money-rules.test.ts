@@ -27,6 +27,7 @@ import {
   jobsSettled,
   logInAdmin,
   runJobsNow,
+  serviceWithSlots,
   shiftStart,
   signUp,
   startWithStripe,
@@ -48,13 +49,8 @@ afterEach(() => {
 
 /** A paid service (40.00 a seat, 24 h cutoff unless told) with daily slots from 5 days ahead. */
 async function paidSlots(days = 1, input: Record<string, unknown> = {}) {
-  const service = await createService(server, owner, {
-    requiresPayment: true,
-    priceAmount: '40.00',
-    cutoffHours: 24,
-    ...input,
-  });
-  return { service, slots: await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5 + days - 1)) };
+  const paid = { requiresPayment: true, priceAmount: '40.00', cutoffHours: 24, ...input };
+  return serviceWithSlots(server, owner, paid, 5, 5 + days - 1);
 }
 
 const readBooking = async (id: string, who: Account = customer) =>

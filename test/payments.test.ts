@@ -11,12 +11,10 @@ import {
 import { TestClock } from './support/clock';
 import { type FakeStripe, WEBHOOK_SECRET } from './support/fake-stripe';
 import {
-  createService,
-  dailySlots,
-  daysFromNow,
   intentOf,
   jobsSettled,
   runJobsNow,
+  serviceWithSlots,
   shiftStart,
   signUp,
   startWithStripe,
@@ -42,13 +40,8 @@ beforeAll(
 afterAll(() => stopAll(server, stripe));
 
 async function paidSlots(days = 1, capacity = 10, cutoffHours = 24) {
-  const service = await createService(server, owner, {
-    requiresPayment: true,
-    priceAmount: '40.00',
-    capacity,
-    cutoffHours,
-  });
-  return dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5 + days - 1));
+  const input = { requiresPayment: true, priceAmount: '40.00', capacity, cutoffHours };
+  return (await serviceWithSlots(server, owner, input, 5, 5 + days - 1)).slots;
 }
 
 const book = (input: BookInput, who: Account = customer) => server.request(BookDocument, { input }, who.token);

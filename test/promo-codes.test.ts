@@ -17,11 +17,10 @@ import type { FakeStripe } from './support/fake-stripe';
 import { Receiver, verified } from './support/receiver';
 import {
   createService,
-  dailySlots,
-  daysFromNow,
   intentOf,
   jobsSettled,
   logInAdmin,
+  serviceWithSlots,
   signUp,
   startWithStripe,
   stopAll,
@@ -47,9 +46,8 @@ afterAll(() => stopAll(server, stripe, receiver));
 
 /** A service (40.00 a seat unless told) with one slot 5 days ahead. */
 async function oneSlot(input: Record<string, unknown> = {}) {
-  const service = await createService(server, owner, { priceAmount: '40.00', capacity: 30, ...input });
-  const [slot] = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5));
-  return { service, slot };
+  const { service, slots } = await serviceWithSlots(server, owner, { priceAmount: '40.00', capacity: 30, ...input });
+  return { service, slot: slots[0] };
 }
 
 /** A new promo code of the owner's, with a fresh code. */

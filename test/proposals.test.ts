@@ -16,6 +16,7 @@ import {
   daysFromNow,
   jobsSettled,
   runJobsNow,
+  serviceWithSlots,
   signUp,
   startWithStripe,
   stopAll,
@@ -35,8 +36,7 @@ beforeAll(async () => ({ stripe, server, owner, customer } = await startWithStri
 afterAll(() => stopAll(server, stripe));
 
 async function approvalSlots(input: Parameters<typeof createService>[2] = {}) {
-  const service = await createService(server, owner, { bookingMode: 'APPROVAL', capacity: 4, ...input });
-  return dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(6));
+  return (await serviceWithSlots(server, owner, { bookingMode: 'APPROVAL', capacity: 4, ...input }, 5, 6)).slots;
 }
 
 const propose = (input: ProposalInput, who: Account = customer) =>

@@ -16,8 +16,8 @@ import {
   daysFromNow,
   logInAdmin,
   signUp,
-  type Account,
   startWithAccounts,
+  type Account,
 } from './support/fixtures';
 import { codes, type TestServer } from './support/server';
 

@@ -23,8 +23,8 @@ import {
   logInAdmin,
   shiftDate,
   signUp,
-  type Account,
   startWithAccounts,
+  type Account,
 } from './support/fixtures';
 import { codes, type TestServer } from './support/server';
 

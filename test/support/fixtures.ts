@@ -92,6 +92,18 @@ export async function dailySlots(
   return generateSlots;
 }
 
+/** A new service of the provider's (SERVICE but for `input`) with a daily 09:00 slot from `first` to `last` days from now. */
+export async function serviceWithSlots(
+  server: TestServer,
+  provider: Account,
+  input: Partial<ServiceInput> = {},
+  first = 5,
+  last = first,
+) {
+  const service = await createService(server, provider, input);
+  return { service, slots: await dailySlots(server, provider, service.id, daysFromNow(first), daysFromNow(last)) };
+}
+
 /** A local date `days` from today in a zone: tests never depend on today's date. */
 export function daysFromNow(days: number, zone = 'Europe/Rome'): string {
   return DateTime.now().setZone(zone).plus({ days }).toISODate()!;
