@@ -147,8 +147,9 @@ describe('terms are a snapshot: what changes between agreement and settlement do
   );
 
   it('refuses a counter price that is not an amount of the currency, naming the field', async () => {
-    const service = await createService(server, owner, { bookingMode: 'APPROVAL' });
-    const [slot] = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5));
+    const {
+      slots: [slot],
+    } = await serviceWithSlots(server, owner, { bookingMode: 'APPROVAL' });
     const { propose } = await server.ok(
       ProposeDocument,
       { input: { slotIds: [slot.id], party: { adults: 1 } } },
