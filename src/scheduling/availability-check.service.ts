@@ -20,7 +20,7 @@ import {
   type SlotCheck,
 } from './availability-check.types';
 import { blackoutPeriods, covered } from './blackout-periods';
-import { blackoutsOf } from './scheduling.service';
+import { blackoutsOf } from './schedule-slots';
 import { UnavailableReason } from './scheduling.enums';
 import { byStart, Slot } from './slot.entity';
 import { nearestSlots } from './slot.sql';
