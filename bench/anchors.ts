@@ -14,12 +14,12 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { monthRange } from '../src/scheduling/availability';
 import { daySummaryOf, slotRowOf } from '../src/scheduling/slot-reads';
 import { monthSql, slotsSql, type RawMonthDay } from '../src/scheduling/slot-reads.sql';
-import { MAX_ROWS } from '../src/core/limits';
+import { MAX_ROWS } from '../src/graphql/limits';
 import { announceReady, listen } from './support';
 
 /** Our server's read statements (src/scheduling/slot-reads.sql.ts) for one service, at now(). */
 const SLOTS_SQL = slotsSql('now()', 'array[$1::int]', '$2', '$3', String(MAX_ROWS.slots + 1));
-/** Sent as a named prepared statement, as the server sends it (src/core/orm.ts preparedRead). */
+/** Sent as a named prepared statement, as the server sends it (src/infra/orm.ts preparedRead). */
 const MONTH_SQL = monthSql('now()', '$1', '$2::date', '$3::date');
 
 async function slots(db: Pool, serviceId: number, from: string, to: string): Promise<unknown> {
@@ -57,7 +57,7 @@ async function bareApollo(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  // As many connections as our server's ORM pool (src/core/orm.ts).
+  // As many connections as our server's ORM pool (src/infra/orm.ts).
   const db = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
   announceReady({ sql: await sqlAnchor(db), apollo: await bareApollo() });
 }

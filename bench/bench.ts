@@ -32,7 +32,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
 import pino from 'pino';
-import { startEmbeddedPostgres, createDatabaseIfMissing } from '../src/core/database';
+import { startEmbeddedPostgres, createDatabaseIfMissing } from '../src/infra/database';
 import { startServerProcess, type ServerProcess } from '../test/support/process';
 import { fanOut, FANOUT_SUBSCRIBERS } from './fanout';
 import { reads } from './reads';

@@ -29,7 +29,7 @@ const resolveFilename = (Module as unknown as { _resolveFilename: (request: stri
 };
 
 async function main(): Promise<void> {
-  // As many connections as our server's ORM pool (src/core/orm.ts).
+  // As many connections as our server's ORM pool (src/infra/orm.ts).
   const db = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
   // PostGraphile's production settings: no GraphiQL, no watch, no query log, no stack traces, read-only.
   const { postgraphile } = await import('postgraphile'); // after the hook above

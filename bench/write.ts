@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { systemClock } from '../src/core/clock';
-import { createDatabaseIfMissing } from '../src/core/database';
+import { createDatabaseIfMissing } from '../src/infra/database';
 import { Tokens } from '../src/accounts/tokens';
 import { SessionCheck } from '../src/accounts/session-check';
 import { startServerProcess, type ServerProcess } from '../test/support/process';

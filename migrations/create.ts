@@ -1,7 +1,7 @@
 /** Writes a migration for the difference between the entities and the database at DATABASE_URL. */
 import 'reflect-metadata';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { ormOptions } from '../src/core/orm';
+import { ormOptions } from '../src/infra/orm';
 
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;

@@ -2,9 +2,9 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from './config';
 import { ConfigError } from './core/errors';
-import { openDatabase } from './core/database';
-import { createLogger } from './core/logger';
-import { openOrm } from './core/orm';
+import { openDatabase } from './infra/database';
+import { createLogger } from './infra/logger';
+import { openOrm } from './infra/orm';
 
 /**
  * A one-off command on the server's database (DATABASE_URL, or the embedded PostgreSQL in DATA_DIR, or in

@@ -27,7 +27,7 @@ import type { TxContext } from './core/context';
 import { EventBus, type Listener } from './core/event-bus';
 import { imageStorage } from './images/image-storage';
 import { ImageService } from './images/image.service';
-import { businessMetrics } from './core/metrics';
+import { businessMetrics } from './infra/metrics';
 import type { DomainEvents } from './events';
 import { announceBooking, announceProposal } from './live/live-events';
 import { Links } from './notifications/links';
@@ -49,7 +49,7 @@ import { MinimumCapacity } from './scheduling/minimum-capacity';
 import { WaitlistOffers } from './waitlist/waitlist-offers';
 import { WaitlistService } from './waitlist/waitlist.service';
 import { Tokens } from './accounts/tokens';
-import { SecretBox } from './core/secret-box';
+import { SecretBox } from './infra/secret-box';
 import { webhookListeners } from './webhooks/webhook-events';
 import { WebhookService } from './webhooks/webhook.service';
 

@@ -90,7 +90,8 @@ export const jobKeys = {
   zoomMeeting: (bookingId: number) => `zoom-meeting:${bookingId}`,
   wherebyMeeting: (bookingId: number) => `whereby-meeting:${bookingId}`,
   /** One job per (booking, connection): changes while one waits coalesce, and it reads the booking when it runs. */
-  calendarSync: (bookingId: number, connectionId: number | string) => `calendar-sync:${bookingId}:${connectionId}`,
+  calendarSync: (bookingId: number | string, connectionId: number | string) =>
+    `calendar-sync:${bookingId}:${connectionId}`,
   calendarResync: (connectionId: number) => `calendar-resync:${connectionId}`,
   calendarBusy: (connectionId: number) => `calendar-busy:${connectionId}`,
   minimumCapacity: (slotId: number) => `minimum-capacity:${slotId}`,

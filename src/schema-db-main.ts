@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runCommand } from './command';
-import { DB_FUNCTIONS_FILE, dbFunctionsText } from './core/db-functions';
+import { DB_FUNCTIONS_FILE, dbFunctionsText } from './infra/db-functions';
 
 const scratch = path.resolve('.data', `schema-db-${process.pid}`);
 // After the command has stopped the cluster: the scratch files go however it ends.

@@ -1,16 +1,16 @@
 /** npm run worker: runs only the background jobs, for servers started with WORKER=off. */
 import { stopTracing } from './tracing'; // first: it instruments the modules loaded after it
 import 'reflect-metadata';
-import { createLogger } from './core/logger';
+import { createLogger } from './infra/logger';
 import { loadConfig } from './config';
 import { ConfigError } from './core/errors';
 import { systemClock } from './core/clock';
-import { openOrm } from './core/orm';
-import { stopInOrder } from './core/shutdown';
+import { openOrm } from './infra/orm';
+import { stopInOrder } from './infra/shutdown';
 import { createDomain } from './domain';
 import { Mailer } from './integrations/smtp/smtp-mailer';
-import { JobRunner } from './core/worker';
-import { metrics } from './core/metrics';
+import { JobRunner } from './infra/worker';
+import { metrics } from './infra/metrics';
 import { startMetricsServer } from './server/metrics-server';
 import { taskList } from './tasks';
 

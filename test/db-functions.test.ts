@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { DB_FUNCTIONS_FILE, dbFunctionsText } from '../src/core/db-functions';
-import { ormOptions } from '../src/core/orm';
+import { DB_FUNCTIONS_FILE, dbFunctionsText } from '../src/infra/db-functions';
+import { ormOptions } from '../src/infra/orm';
 import { createTestDatabase } from './support/server';
 
 describe(DB_FUNCTIONS_FILE, () => {

@@ -7,7 +7,7 @@ import { Effects, type Effect } from '../src/core/effects';
 import { raw, sql } from '../src/core/sql';
 import { systemClock } from '../src/core/clock';
 import { DomainError } from '../src/core/errors';
-import { ormOptions } from '../src/core/orm';
+import { ormOptions } from '../src/infra/orm';
 import { createService, dailySlots, daysFromNow, signUp } from './support/fixtures';
 import { eventually } from './support/live';
 import { startTestServer, type TestServer } from './support/server';

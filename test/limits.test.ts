@@ -23,7 +23,7 @@ import {
 } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { Client as PgClient } from 'pg';
-import { MAX_ROWS, OPERATION_LIMITS } from '../src/core/limits';
+import { MAX_ROWS, OPERATION_LIMITS } from '../src/graphql/limits';
 import { buildGraphQLSchema } from '../src/server/schema';
 import { operationCost } from '../src/server/operation-limits';
 import { createService, dailySlots, daysFromNow, jobsSettled, signUp } from './support/fixtures';

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import WebSocket from 'ws';
-import { errorForLog } from '../src/core/logger';
-import { openOrm } from '../src/core/orm';
+import { errorForLog } from '../src/infra/logger';
+import { openOrm } from '../src/infra/orm';
 import { createService, dailySlots, daysFromNow, signUp } from './support/fixtures';
 import { runUntilExit, startServerProcess } from './support/process';
 import { createTestDatabase, METRICS_TOKEN, startTestServer, type TestServer } from './support/server';

@@ -13,7 +13,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from './user.entity';
 import { Service } from '../catalog/service.entity';
 import { Image } from '../images/image.entity';
-import { textCost } from '../core/limits';
+import { textCost } from '../graphql/limits';
 
 /** The public profile of a user who publishes services. */
 @ObjectType('Provider', { description: 'The public profile of a business or person that offers services.' })

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Counter } from 'prom-client';
 import type { Clock } from '../core/clock';
-import { metrics } from '../core/metrics';
+import { metrics } from '../infra/metrics';
 import type { Role } from './role';
 import { liveSession } from './session.sql';
 import { run } from '../core/sql';

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { AuditEntry } from '../booking/audit-entry.entity';
 import { AuditSubject } from '../core/audit';
 import type { RequestContext } from '../core/context';
-import { listCost, MAX_ROWS } from '../core/limits';
+import { listCost, MAX_ROWS } from '../graphql/limits';
 import type { AuditService } from './audit.service';
 
 @Resolver()

@@ -5,7 +5,7 @@ import type { AuditSubject } from '../core/audit';
 import type { RequestContext } from '../core/context';
 import { Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
-import { MAX_ROWS } from '../core/limits';
+import { MAX_ROWS } from '../graphql/limits';
 import { run } from '../core/sql';
 import { providerAccount, subjectOwner } from './audit.sql';
 

@@ -2,7 +2,7 @@ import { Ctx, Field, FieldResolver, ID, InputType, ObjectType, Resolver, Root } 
 import { QUESTION_LIMITS, QuestionKind, type ServiceQuestion } from '../catalog/service-questions';
 import { BadInput } from '../core/errors';
 import type { RequestContext } from '../core/context';
-import { listCost } from '../core/limits';
+import { listCost } from '../graphql/limits';
 import { text } from '../core/validate';
 import { isParticipant } from './booking-access';
 import { Booking } from './booking.entity';

@@ -2,9 +2,9 @@ import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, ty
 import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../accounts/user.entity';
 import { AuditSubject } from '../core/audit';
-import { JSONScalar } from '../core/scalars';
+import { JSONScalar } from '../graphql/scalars';
 import { Booking } from './booking.entity';
-import { textCost } from '../core/limits';
+import { textCost } from '../graphql/limits';
 
 /** One change to a booking, a proposal, a waitlist entry, a service, a schedule or a slot: who, what it was before and after, why, and from where. */
 @ObjectType('AuditEntry', {

@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
-import { listCost } from '../core/limits';
-import { Money } from '../core/money.type';
+import { listCost } from '../graphql/limits';
+import { Money } from '../graphql/money.type';
 import { byStart } from '../scheduling/slot.entity';
 import type { Booking } from './booking.entity';
 import { BookingStatus } from './booking.enums';

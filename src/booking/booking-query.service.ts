@@ -4,11 +4,11 @@ import { actingProvider, assertManages, requireActor } from '../accounts/ownersh
 import type { RateLimits } from '../accounts/rate-limits';
 import { Role } from '../accounts/role';
 import type { RequestContext } from '../core/context';
-import { paginate, type Page, type PageArgs } from '../core/connection';
+import { paginate, type Page, type PageArgs } from '../graphql/connection';
 import { BadInput, NotFound } from '../core/errors';
 import { Service } from '../catalog/service.entity';
 import { parseId } from '../core/ids';
-import { MAX_ROWS } from '../core/limits';
+import { MAX_ROWS } from '../graphql/limits';
 import { requestLoader } from '../core/request-loaders';
 import { run } from '../core/sql';
 import { AuditEntry } from './audit-entry.entity';

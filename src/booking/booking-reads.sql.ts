@@ -4,7 +4,7 @@ import { counted } from '../accounts/rate-limits';
 import { countCharge } from '../accounts/rate-limits.sql';
 import { Service } from '../catalog/service.entity';
 import type { RequestContext } from '../core/context';
-import { preparedRead, mapRow } from '../core/orm';
+import { preparedRead, mapRow } from '../infra/orm';
 import { Slot } from '../scheduling/slot.entity';
 
 /** The columns of an entity's table (formulas worked out over `alias`), each named `<alias>__<column>`. */

@@ -1,4 +1,4 @@
-import { Money } from '../core/money.type';
+import { Money } from '../graphql/money.type';
 import type { Booking } from './booking.entity';
 import type { Party, PriceBreakdown } from './booking.inputs';
 import { priceBreakdown } from './terms.types';

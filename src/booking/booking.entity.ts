@@ -28,7 +28,7 @@ import { BookingStatus } from './booking.enums';
 import type { Contact } from './contact';
 import type { PriceLine } from './pricing';
 import type { AgreedTerms } from './terms';
-import { textCost } from '../core/limits';
+import { textCost } from '../graphql/limits';
 
 /** Seats taken by a party on one or more slots of one service. */
 @ObjectType('Booking', {

@@ -1,7 +1,7 @@
 import { MeetingProvider } from '../catalog/service.enums';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { listCost } from '../core/limits';
-import { Money } from '../core/money.type';
+import { listCost } from '../graphql/limits';
+import { Money } from '../graphql/money.type';
 import { MAX_SLOTS_PER_BOOKING } from './booking-rules';
 import { AnswerInput } from './answers';
 import { ContactInput } from './contact';

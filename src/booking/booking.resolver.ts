@@ -14,9 +14,9 @@ import {
 import { Role } from '../accounts/role';
 import { User } from '../accounts/user.entity';
 import { Service } from '../catalog/service.entity';
-import { connectionType, PageArgs, type Page } from '../core/connection';
+import { connectionType, PageArgs, type Page } from '../graphql/connection';
 import type { RequestContext } from '../core/context';
-import { Money } from '../core/money.type';
+import { Money } from '../graphql/money.type';
 import { manages } from '../accounts/ownership';
 import { RefundStatus } from '../payments/payment.enums';
 import { Payment } from '../payments/payment.entity';
@@ -36,7 +36,7 @@ import { bookedParty, bookedPrice, refundedOf } from './booking-view';
 import { MAX_NOTE_LENGTH, MAX_SLOTS_PER_BOOKING } from './booking-rules';
 import { Contact } from './contact';
 import type { BookingService } from './booking.service';
-import { listCost, MAX_ROWS, pageCost, textCost } from '../core/limits';
+import { listCost, MAX_ROWS, pageCost, textCost } from '../graphql/limits';
 
 const BookingConnection = connectionType(Booking, 'Booking');
 

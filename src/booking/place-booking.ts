@@ -10,7 +10,7 @@ import { Booking } from './booking.entity';
 import { BookingStatus } from './booking.enums';
 import { formatAmount } from '../core/money';
 import { databaseRefusal } from '../core/refusals';
-import { preparedStatement, mapRow } from '../core/orm';
+import { preparedStatement, mapRow } from '../infra/orm';
 import { slotsNoticeCall } from '../live/live-events';
 import { type SeatDeltas, seatMove, seatReason, showCounters, type SlotCounters } from './seat-ledger';
 import { takeSeats } from './seat-ledger.sql';

@@ -1,6 +1,6 @@
 import { Counter } from 'prom-client';
 import type { RequestContext } from '../core/context';
-import { metrics } from '../core/metrics';
+import { metrics } from '../infra/metrics';
 import { capacityExceeded } from '../core/refusals';
 import type { Slot } from '../scheduling/slot.entity';
 

@@ -1,4 +1,4 @@
-import { mapRow } from '../core/orm';
+import { mapRow } from '../infra/orm';
 import { wrap } from '@mikro-orm/core';
 import type { TxContext } from '../core/context';
 import { databaseRefusal } from '../core/refusals';

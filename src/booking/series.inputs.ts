@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { listCost } from '../core/limits';
+import { listCost } from '../graphql/limits';
 import { MeetingProvider } from '../catalog/service.enums';
 import { Booking } from './booking.entity';
 import { PartyInput } from './booking.inputs';

@@ -1,7 +1,7 @@
 import type { ComplexityEstimator } from 'graphql-query-complexity';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../core/context';
-import { listCost } from '../core/limits';
+import { listCost } from '../graphql/limits';
 import { Booking } from './booking.entity';
 import { BookingSeries, MAX_OCCURRENCES } from './series.entity';
 import { BookSeriesInput, BookSeriesResult } from './series.inputs';

@@ -1,6 +1,6 @@
 import { Ctx, Field, FieldResolver, Float, Int, ObjectType, registerEnumType, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../core/context';
-import { Money } from '../core/money.type';
+import { Money } from '../graphql/money.type';
 import { Slot } from '../scheduling/slot.entity';
 import type { PriceBreakdown } from './booking.inputs';
 import { lineAmount, PartyCategory, type PriceBreakdownAmounts, type PriceLine, unitPrice } from './pricing';

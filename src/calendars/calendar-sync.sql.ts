@@ -1,6 +1,6 @@
 import type { StatementParts } from '../core/effects';
 import { type Fragment, pgArray, raw, sql, type Statement } from '../core/sql';
-import { CALENDAR_JOB_ATTEMPTS, type TaskName } from '../jobs';
+import { CALENDAR_JOB_ATTEMPTS, jobKeys, type TaskName } from '../jobs';
 
 /** (booking, connection) pairs whose syncs are to be put in step: a select of (booking_id, connection_id). */
 type Pairs = Fragment;
@@ -32,9 +32,8 @@ export function pendingSyncs(name: string, pairs: Pairs, at: Date): StatementPar
           generation = calendar_sync.generation + 1, next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at
         returning booking_id, connection_id)`,
     ],
-    // The job key is jobKeys.calendarSync(booking, connection).
     calls: [
-      sql`(select count(graphile_worker.add_job(${task}, json_build_object('bookingId', booking_id, 'connectionId', connection_id), job_key => 'calendar-sync:' || booking_id || ':' || connection_id, max_attempts => ${CALENDAR_JOB_ATTEMPTS})) from ${raw(name)}) as ${raw(name)}`,
+      sql`(select count(graphile_worker.add_job(${task}, json_build_object('bookingId', booking_id, 'connectionId', connection_id), job_key => format(${jobKeys.calendarSync('%s', '%s')}, booking_id, connection_id), max_attempts => ${CALENDAR_JOB_ATTEMPTS})) from ${raw(name)}) as ${raw(name)}`,
     ],
   };
 }

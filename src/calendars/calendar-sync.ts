@@ -4,7 +4,7 @@ import type { BookingAction, BookingChanged } from '../booking/booking-events';
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import { lockBookingWhere } from '../booking/booking-locks';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
-import type { SecretBox } from '../core/secret-box';
+import type { SecretBox } from '../infra/secret-box';
 import { run } from '../core/sql';
 import { jobs } from '../jobs';
 import type { Links } from '../notifications/links';

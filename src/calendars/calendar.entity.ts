@@ -55,7 +55,7 @@ export class CalendarConnection {
   accountEmail!: string;
 
   /**
-   * Sealed with CALENDAR_TOKEN_KEY (core/secret-box.ts): Google's refresh token, or Microsoft's MSAL token
+   * Sealed with CALENDAR_TOKEN_KEY (infra/secret-box.ts): Google's refresh token, or Microsoft's MSAL token
    * cache (which holds the refresh token Microsoft rotates); null once revoked.
    */
   @Property({ type: 'text', nullable: true })

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Roo
 import { Role } from '../accounts/role';
 import { Booking } from '../booking/booking.entity';
 import type { RequestContext } from '../core/context';
-import { listCost, MAX_ROWS } from '../core/limits';
+import { listCost, MAX_ROWS } from '../graphql/limits';
 import { CalendarConnection, CalendarSync } from './calendar.entity';
 import type { CalendarService } from './calendar.service';
 

@@ -1,13 +1,13 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Provider } from '../accounts/provider.entity';
 import { Role } from '../accounts/role';
-import { connectionType, PageArgs, type Page } from '../core/connection';
+import { connectionType, PageArgs, type Page } from '../graphql/connection';
 import type { RequestContext } from '../core/context';
 import type { CatalogService } from './catalog.service';
 import { ServiceInput, ServiceUpdateInput } from './service.inputs';
 import { ProviderProfileInput } from '../accounts/account.inputs';
 import { Service } from './service.entity';
-import { listCost, MAX_ROWS, pageCost } from '../core/limits';
+import { listCost, MAX_ROWS, pageCost } from '../graphql/limits';
 
 const ServiceConnection = connectionType(Service, 'Service');
 

@@ -8,7 +8,7 @@ import {
   providerActedFor,
 } from '../accounts/ownership';
 import { Provider } from '../accounts/provider.entity';
-import { paginate, type Page, type PageArgs } from '../core/connection';
+import { paginate, type Page, type PageArgs } from '../graphql/connection';
 import { AuditSubject } from '../core/audit';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import type { Events } from '../events';
@@ -24,7 +24,7 @@ import { parseQuestions } from './service-questions';
 import type { ServiceInput, ServiceUpdateInput } from './service.inputs';
 import { Service } from './service.entity';
 import { MeetingProvider } from './service.enums';
-import { MAX_ROWS } from '../core/limits';
+import { MAX_ROWS } from '../graphql/limits';
 
 export const LIMITS = {
   capacity: 100_000,

@@ -1,9 +1,9 @@
 import { OptionalProps, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Provider } from '../accounts/provider.entity';
-import { Money } from '../core/money.type';
+import { Money } from '../graphql/money.type';
 import { BookingMode, MeetingProvider } from './service.enums';
-import { listCost, textCost } from '../core/limits';
+import { listCost, textCost } from '../graphql/limits';
 import { QUESTION_LIMITS, ServiceQuestion } from './service-questions';
 
 /** What is booked: a sector, a tour, a consultation. */

@@ -1,5 +1,5 @@
 import { DomainError } from './errors';
-import { businessMetrics } from './metrics';
+import { businessMetrics } from '../infra/metrics';
 
 export function slotUnavailable(slotId: number, why: string, reason?: string): DomainError {
   return new DomainError('SLOT_UNAVAILABLE', `Slot ${slotId} ${why}`, {

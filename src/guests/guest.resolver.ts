@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { MAX_NOTE_LENGTH } from '../booking/booking-rules';
 import type { RequestContext } from '../core/context';
-import { textCost } from '../core/limits';
+import { textCost } from '../graphql/limits';
 import type { GuestBookingService } from './guest-booking.service';
 import { GuestBooking, GuestBookInput, GuestWaitlistInput, ManagedBooking } from './guest.types';
 import { WaitlistEntry } from '../waitlist/waitlist-entry.entity';

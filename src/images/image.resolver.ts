@@ -3,7 +3,7 @@ import { Provider } from '../accounts/provider.entity';
 import { Role } from '../accounts/role';
 import { Service } from '../catalog/service.entity';
 import type { RequestContext } from '../core/context';
-import { listCost, MAX_ROWS } from '../core/limits';
+import { listCost, MAX_ROWS } from '../graphql/limits';
 import type { ImageService } from './image.service';
 import { ImageView } from './image.types';
 

@@ -7,7 +7,7 @@ import type { CatalogService } from '../catalog/catalog.service';
 import type { Service } from '../catalog/service.entity';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { BadInput } from '../core/errors';
-import { MAX_ROWS } from '../core/limits';
+import { MAX_ROWS } from '../graphql/limits';
 import { requestLoader } from '../core/request-loaders';
 import { optionalText } from '../core/validate';
 import { jobs } from '../jobs';

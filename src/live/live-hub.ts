@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { Gauge } from 'prom-client';
 import { Booking } from '../booking/booking.entity';
-import { metrics } from '../core/metrics';
+import { metrics } from '../infra/metrics';
 import { Slot } from '../scheduling/slot.entity';
 import { Proposal } from '../proposals/proposal.entity';
 import { CHANNELS, type BookingNotice, type ProposalNotice, type SlotsNotice } from './live-events';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { PersistentConnection } from '../core/persistent-connection';
+import { PersistentConnection } from '../infra/persistent-connection';
 
 /** The name tests and operators find the connection by in pg_stat_activity. */
 const LISTENER_APPLICATION_NAME = 'booking-live-listener';

@@ -1,7 +1,7 @@
 import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../accounts/user.entity';
-import { textCost } from '../core/limits';
+import { textCost } from '../graphql/limits';
 
 export type MessageStatus = 'PENDING' | 'SENT' | 'FAILED' | 'LOGGED' | 'WITHHELD';
 

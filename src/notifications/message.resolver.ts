@@ -1,9 +1,9 @@
 import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
-import { connectionType, PageArgs, type Page } from '../core/connection';
+import { connectionType, PageArgs, type Page } from '../graphql/connection';
 import type { RequestContext } from '../core/context';
 import { Message } from './message.entity';
 import type { NotificationService } from './notification.service';
-import { listCost, MAX_ROWS, pageCost } from '../core/limits';
+import { listCost, MAX_ROWS, pageCost } from '../graphql/limits';
 
 const MessageConnection = connectionType(Message, 'Message');
 

@@ -1,6 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { lockBookingWhere } from '../booking/booking-locks';
-import { paginate, type Page, type PageArgs } from '../core/connection';
+import { paginate, type Page, type PageArgs } from '../graphql/connection';
 import { requireActor } from '../accounts/ownership';
 import { Role } from '../accounts/role';
 import { User } from '../accounts/user.entity';
@@ -36,7 +36,7 @@ import { waitlistOfferMail } from './waitlist-mail';
 import type { ReviewCreated } from '../reviews/review-events';
 import { Review } from '../reviews/review.entity';
 import { reviewMail } from './review-mail';
-import { MAX_ROWS } from '../core/limits';
+import { MAX_ROWS } from '../graphql/limits';
 
 const REMINDER_LEAD_MS = 24 * 3_600_000;
 const HOUR_MS = 3_600_000;

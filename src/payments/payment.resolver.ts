@@ -2,8 +2,8 @@ import { Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-grap
 import { Role } from '../accounts/role';
 import { Booking } from '../booking/booking.entity';
 import type { RequestContext } from '../core/context';
-import { listCost, MAX_ROWS } from '../core/limits';
-import { Money } from '../core/money.type';
+import { listCost, MAX_ROWS } from '../graphql/limits';
+import { Money } from '../graphql/money.type';
 import { Payment } from './payment.entity';
 import { PaymentDiscrepancy } from './payment-discrepancy.entity';
 import type { PaymentService } from './payment.service';

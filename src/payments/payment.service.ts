@@ -12,7 +12,7 @@ import { BookingStatus } from '../booking/booking.enums';
 import { BOOKING_STATES } from '../booking/booking.state';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { DomainError } from '../core/errors';
-import { MAX_ROWS } from '../core/limits';
+import { MAX_ROWS } from '../graphql/limits';
 import { formatAmount, fromMinor, toMinor } from '../core/money';
 import type { Mover } from '../core/state-table';
 import { run } from '../core/sql';

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Roo
 import { Role } from '../accounts/role';
 import { Service } from '../catalog/service.entity';
 import type { RequestContext } from '../core/context';
-import { listCost, MAX_ROWS } from '../core/limits';
+import { listCost, MAX_ROWS } from '../graphql/limits';
 import { PromoCode } from './promo-code.entity';
 import { PromoCodeInput, PromoCodeUpdateInput } from './promo.inputs';
 import type { PromoCodeService } from './promo.service';

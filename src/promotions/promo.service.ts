@@ -9,7 +9,7 @@ import { AuditSubject } from '../core/audit';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { BadInput, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
-import { MAX_ROWS } from '../core/limits';
+import { MAX_ROWS } from '../graphql/limits';
 import { run } from '../core/sql';
 import { parseAmount } from '../core/money';
 import { intInRange, printable } from '../core/validate';

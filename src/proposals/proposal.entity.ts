@@ -19,7 +19,7 @@ import type { PriceLine } from '../booking/pricing';
 import type { AgreedTerms } from '../booking/terms';
 import { Slot } from '../scheduling/slot.entity';
 import { ProposalStatus } from './proposal.enums';
-import { listCost, textCost } from '../core/limits';
+import { listCost, textCost } from '../graphql/limits';
 import { BookingAnswer } from '../booking/answers';
 import { QUESTION_LIMITS } from '../catalog/service-questions';
 

@@ -13,7 +13,7 @@ import { Proposal } from './proposal.entity';
 import { ProposalStatus } from './proposal.enums';
 import { ProposalInput } from './proposal.inputs';
 import type { ProposalService } from './proposal.service';
-import { listCost, MAX_ROWS } from '../core/limits';
+import { listCost, MAX_ROWS } from '../graphql/limits';
 
 @Resolver(() => Proposal)
 export class ProposalResolver {

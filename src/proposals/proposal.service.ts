@@ -24,7 +24,7 @@ import { proposalSnapshot } from './proposal-events';
 import { ProposalStatus } from './proposal.enums';
 import { PROPOSAL_STATES } from './proposal.state';
 import type { ProposalInput } from './proposal.inputs';
-import { MAX_ROWS } from '../core/limits';
+import { MAX_ROWS } from '../graphql/limits';
 
 /** Statuses in which a proposal still waits for an answer (and its expiry job stands). */
 const LIVE: readonly ProposalStatus[] = [ProposalStatus.PENDING, ProposalStatus.COUNTERED];

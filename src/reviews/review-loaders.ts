@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { MAX_ROWS } from '../core/limits';
+import { MAX_ROWS } from '../graphql/limits';
 import { requestLoader } from '../core/request-loaders';
 import { run } from '../core/sql';
 import { Review } from './review.entity';

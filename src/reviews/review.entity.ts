@@ -5,7 +5,7 @@ import { User } from '../accounts/user.entity';
 import { Booking } from '../booking/booking.entity';
 import { Service } from '../catalog/service.entity';
 import { ReviewStatus } from './review.enums';
-import { textCost } from '../core/limits';
+import { textCost } from '../graphql/limits';
 
 /**
  * A customer's review of a completed booking. Public: the author is shown by display name only; the

@@ -3,9 +3,9 @@ import { Provider } from '../accounts/provider.entity';
 import { Role } from '../accounts/role';
 import { Booking } from '../booking/booking.entity';
 import { Service } from '../catalog/service.entity';
-import { connectionType, PageArgs, type Page } from '../core/connection';
+import { connectionType, PageArgs, type Page } from '../graphql/connection';
 import type { RequestContext } from '../core/context';
-import { listCost, MAX_ROWS, pageCost } from '../core/limits';
+import { listCost, MAX_ROWS, pageCost } from '../graphql/limits';
 import { Review } from './review.entity';
 import type { ReviewService } from './review.service';
 

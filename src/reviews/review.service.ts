@@ -7,7 +7,7 @@ import { lockBookingWhere } from '../booking/booking-locks';
 import type { Booking } from '../booking/booking.entity';
 import { BookingStatus } from '../booking/booking.enums';
 import type { Service } from '../catalog/service.entity';
-import { paginate, type Page, type PageArgs } from '../core/connection';
+import { paginate, type Page, type PageArgs } from '../graphql/connection';
 import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';

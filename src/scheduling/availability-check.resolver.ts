@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { PartyInput } from '../booking/booking.inputs';
 import type { RequestContext } from '../core/context';
-import { listCost } from '../core/limits';
+import { listCost } from '../graphql/limits';
 import { MAX_ALTERNATIVES, type AvailabilityCheckService } from './availability-check.service';
 import { AvailabilityCheck, AvailabilityCheckInput, MAX_CHECK_DAYS, SlotCheck } from './availability-check.types';
 import { Slot } from './slot.entity';

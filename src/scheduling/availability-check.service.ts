@@ -7,7 +7,7 @@ import type { Service } from '../catalog/service.entity';
 import type { RequestContext } from '../core/context';
 import { BadInput, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
-import { MAX_ROWS } from '../core/limits';
+import { MAX_ROWS } from '../graphql/limits';
 import { requestLoader } from '../core/request-loaders';
 import { run } from '../core/sql';
 import { intInRange } from '../core/validate';

@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { listCost, MAX_ROWS } from '../core/limits';
+import { listCost, MAX_ROWS } from '../graphql/limits';
 import { Party, PartyInput } from '../booking/booking.inputs';
-import { DateScalar } from '../core/scalars';
+import { DateScalar } from '../graphql/scalars';
 import { UnavailableReason } from './scheduling.enums';
 import { Slot } from './slot.entity';
 

@@ -3,7 +3,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { Provider } from '../accounts/provider.entity';
 import { Service } from '../catalog/service.entity';
 import { BlackoutKind } from './scheduling.enums';
-import { DateScalar } from '../core/scalars';
+import { DateScalar } from '../graphql/scalars';
 
 /**
  * Local dates, or a time of each of them, on which one service, every service of a provider, or (no

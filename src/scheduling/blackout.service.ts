@@ -5,7 +5,7 @@ import type { CatalogService } from '../catalog/catalog.service';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { BadInput, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
-import { MAX_ROWS } from '../core/limits';
+import { MAX_ROWS } from '../graphql/limits';
 import { run } from '../core/sql';
 import { optionalText, text } from '../core/validate';
 import { daysBetween } from '../core/zoned-time';

@@ -1,7 +1,7 @@
 import { OptionalProps, Entity, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Service } from '../catalog/service.entity';
-import { DateScalar } from '../core/scalars';
+import { DateScalar } from '../graphql/scalars';
 import { parseWallTime } from '../core/zoned-time';
 import { hhmm, slotStarts, type TimeRange, type WallTime, type WorkingHours } from './working-hours';
 

@@ -1,6 +1,6 @@
 import { Field, InputType, Int, ObjectType, ID } from 'type-graphql';
-import { listCost } from '../core/limits';
-import { DateScalar } from '../core/scalars';
+import { listCost } from '../graphql/limits';
+import { DateScalar } from '../graphql/scalars';
 import { AvailabilityLevel, BlackoutKind, Frequency, Weekday } from './scheduling.enums';
 
 @InputType('RecurrenceInput', {

@@ -3,8 +3,8 @@ import { Role } from '../accounts/role';
 import type { CatalogService } from '../catalog/catalog.service';
 import { Service } from '../catalog/service.entity';
 import type { RequestContext } from '../core/context';
-import { Money } from '../core/money.type';
-import { DateScalar } from '../core/scalars';
+import { Money } from '../graphql/money.type';
+import { DateScalar } from '../graphql/scalars';
 import { Blackout } from './blackout.entity';
 import type { BlackoutService } from './blackout.service';
 import { BlackoutInput, MonthAvailability, ScheduleInput, ScheduleUpdateInput } from './scheduling.inputs';
@@ -13,7 +13,7 @@ import { Schedule, TimeRangeType, wallClock } from './schedule.entity';
 import { MAX_BREAKS, MAX_SLOTS_A_DAY } from './working-hours';
 import { Slot } from './slot.entity';
 import type { SlotRow } from './slot-reads';
-import { AVAILABILITY_COST, datesIn, listCost, MAX_ROWS } from '../core/limits';
+import { AVAILABILITY_COST, datesIn, listCost, MAX_ROWS } from '../graphql/limits';
 
 /** The bound every slot list states. */
 const SLOT_LIST = `Slots starting in [from, to), every status, by start: a window of at most 42 days holding at most ${MAX_ROWS.slots} slots of the service (else BAD_USER_INPUT on \`to\`: ask for a shorter window).`;

@@ -4,7 +4,7 @@ import { lockBookingWhere } from '../booking/booking-locks';
 import type { Booking } from '../booking/booking.entity';
 import { MAX_NOTE_LENGTH } from '../booking/booking-rules';
 import type { Events } from '../events';
-import { MAX_ROWS, MAX_SLOT_RANGE_MS } from '../core/limits';
+import { MAX_ROWS, MAX_SLOT_RANGE_MS } from '../graphql/limits';
 import { requestLoader } from '../core/request-loaders';
 import { run } from '../core/sql';
 import { lockSlots } from './slot-locks';

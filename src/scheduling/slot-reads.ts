@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Money } from '../core/money.type';
+import { Money } from '../graphql/money.type';
 import type { SlotStatus } from './scheduling.enums';
 import type { RequestContext } from '../core/context';
-import { preparedRead } from '../core/orm';
+import { preparedRead } from '../infra/orm';
 import { run } from '../core/sql';
 import { availabilityLevel, type DaySummary } from './availability';
 import { MONTH, type RawMonthDay, type RawSlot, slotsOfServices } from './slot-reads.sql';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { requestDuration } from '../core/latency-metrics';
+import { requestDuration } from '../infra/latency-metrics';
 import { requestIdOf, withRequestId } from '../core/request-id';
 import type { NodeMiddleware } from './graphql-route';
 

@@ -16,7 +16,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { DomainError } from '../core/errors';
-import { ANSWER_LIMITS } from '../core/limits';
+import { ANSWER_LIMITS } from '../graphql/limits';
 
 /**
  * What an operation's answer holds so far, in cost units (a field 1, a long text a unit per 100

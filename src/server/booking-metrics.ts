@@ -4,7 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Clock } from '../core/clock';
 import type { RequestContext } from '../core/context';
 import { DomainError } from '../core/errors';
-import { businessMetrics, measureSlotUtilization } from '../core/metrics';
+import { businessMetrics, measureSlotUtilization } from '../infra/metrics';
 import { slotUtilization } from './booking-metrics.sql';
 
 const UTILIZATION_DAYS = 30;

@@ -3,9 +3,9 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { AuthenticationError, AuthorizationError } from 'type-graphql';
-import { isDatabaseUnavailable } from '../core/database';
+import { isDatabaseUnavailable } from '../infra/database';
 import { DomainError, type ErrorCode } from '../core/errors';
-import { InvalidScalarValue } from '../core/scalars';
+import { InvalidScalarValue } from '../graphql/scalars';
 import { asTokenLimit } from './operation-limits';
 
 /** Codes that graphql-js and Apollo produce for a bad request: the client's fault, safe to show. */

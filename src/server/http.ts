@@ -23,7 +23,7 @@ import type { CalendarFeedService } from '../calendars/feed.service';
 import { feedRoute } from './feed-route';
 import type { RequestContext } from '../core/context';
 import { run } from '../core/sql';
-import { metrics } from '../core/metrics';
+import { metrics } from '../infra/metrics';
 import { accessLog } from './access-log';
 import { answerBudgetPlugin } from './answer-budget';
 import { bookingMetrics } from './booking-metrics';

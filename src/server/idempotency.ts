@@ -5,7 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
-import { SecretBox } from '../core/secret-box';
+import { SecretBox } from '../infra/secret-box';
 import { PARSE_OPTIONS } from './operation-limits';
 import type { Tokens } from '../accounts/tokens';
 import { run, type Statement } from '../core/sql';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from '../config';
-import { metrics } from '../core/metrics';
+import { metrics } from '../infra/metrics';
 import { errorBody } from './errors';
 import { metricsAccess } from './metrics-access';
 

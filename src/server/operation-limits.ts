@@ -17,7 +17,7 @@ import { getVariableValues } from 'graphql/execution/values';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { DomainError, type ErrorCode } from '../core/errors';
 import { LRUCache } from 'lru-cache';
-import { OPERATION_LIMITS } from '../core/limits';
+import { OPERATION_LIMITS } from '../graphql/limits';
 import { takeTurn } from './answer-budget';
 import { kept } from '../core/kept';
 
@@ -60,7 +60,7 @@ export const LIMIT_RULES: ValidationRule[] = [
   maxDirectivesRule({ ...armor, n: OPERATION_LIMITS.directives }),
 ];
 
-/** Each field costs its `complexity` (list fields: see core/limits.ts), else 1, plus its selection. */
+/** Each field costs its `complexity` (list fields: see graphql/limits.ts), else 1, plus its selection. */
 const ESTIMATORS = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
 
 /** What an operation costs at most, or why it is refused. */

@@ -16,7 +16,7 @@ import { User } from '../accounts/user.entity';
 import { Booking } from '../booking/booking.entity';
 import { Contact } from '../booking/contact';
 import { Service } from '../catalog/service.entity';
-import { DateScalar } from '../core/scalars';
+import { DateScalar } from '../graphql/scalars';
 import type { PriceLine } from '../booking/pricing';
 import type { AgreedTerms } from '../booking/terms';
 import { Slot } from '../scheduling/slot.entity';

@@ -1,7 +1,7 @@
 import { PartyInput } from '../booking/booking.inputs';
 import { ContactInput } from '../booking/contact';
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { DateScalar } from '../core/scalars';
+import { DateScalar } from '../graphql/scalars';
 
 @InputType('WaitlistInput', {
   description: 'What `joinWaitlist` takes: a slot, or a service and a local date (exactly one of slotId and date).',

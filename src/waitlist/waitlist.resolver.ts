@@ -11,7 +11,7 @@ import { WaitlistEntry } from './waitlist-entry.entity';
 import { WaitlistStatus } from './waitlist.enums';
 import { WaitlistInput } from './waitlist.inputs';
 import type { WaitlistService } from './waitlist.service';
-import { listCost, MAX_ROWS } from '../core/limits';
+import { listCost, MAX_ROWS } from '../graphql/limits';
 
 @Resolver(() => WaitlistEntry)
 export class WaitlistResolver {

@@ -10,7 +10,7 @@ import type { Service } from '../catalog/service.entity';
 import { inTransaction, type RequestContext } from '../core/context';
 import { BadInput, DomainError, Forbidden, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
-import { businessMetrics } from '../core/metrics';
+import { businessMetrics } from '../infra/metrics';
 import { requeuedIfEarly } from '../core/jobs';
 import { jobKeys, jobs } from '../jobs';
 import { currentUnitPrice } from '../booking/booking-plan';
@@ -25,7 +25,7 @@ import { WaitlistStatus } from './waitlist.enums';
 import type { WaitlistInput } from './waitlist.inputs';
 import { QUEUE_ORDER, type WaitlistOffers } from './waitlist-offers';
 import { entrySnapshot } from './waitlist-events';
-import { MAX_ROWS } from '../core/limits';
+import { MAX_ROWS } from '../graphql/limits';
 import { run } from '../core/sql';
 import { queuePositions } from './waitlist.sql';
 

@@ -28,7 +28,7 @@ export class WebhookEndpoint {
   @Property({ type: 'text[]' })
   events!: string[];
 
-  /** The signing secret, sealed with WEBHOOK_ENCRYPTION_KEY when one is set (see core/secret-box.ts). */
+  /** The signing secret, sealed with WEBHOOK_ENCRYPTION_KEY when one is set (see infra/secret-box.ts). */
   @Property({ type: 'text' })
   secret!: string;
 

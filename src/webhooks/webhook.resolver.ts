@@ -1,8 +1,8 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../accounts/role';
-import { connectionType, PageArgs, type Page } from '../core/connection';
+import { connectionType, PageArgs, type Page } from '../graphql/connection';
 import type { RequestContext } from '../core/context';
-import { listCost, MAX_ROWS, pageCost } from '../core/limits';
+import { listCost, MAX_ROWS, pageCost } from '../graphql/limits';
 import { WEBHOOK_ATTEMPTS } from '../jobs';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhook.entity';
 import { WebhookDeliveryStatus } from './webhook.enums';

@@ -4,9 +4,9 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import pino from 'pino';
 import { ConfigError } from '../../src/core/errors';
-import { startEmbeddedPostgres } from '../../src/core/database';
-import { migrate } from '../../src/core/migrate';
-import { ormOptions } from '../../src/core/orm';
+import { startEmbeddedPostgres } from '../../src/infra/database';
+import { migrate } from '../../src/infra/migrate';
+import { ormOptions } from '../../src/infra/orm';
 
 /**
  * One PostgreSQL server for the whole run: TEST_DATABASE_URL (a server URL, e.g.

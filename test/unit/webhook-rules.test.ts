@@ -1,5 +1,5 @@
 import { WEBHOOK_ATTEMPTS } from '../../src/jobs';
-import { SecretBox } from '../../src/core/secret-box';
+import { SecretBox } from '../../src/infra/secret-box';
 import { isPublicAddress, parseReceiverUrl, publicOnlyLookup } from '../../src/webhooks/webhook-address';
 import { Webhook } from 'standardwebhooks';
 import { newSecret, signedHeaders } from '../../src/webhooks/webhook-sender';

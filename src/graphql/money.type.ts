@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { formatAmount } from './money';
+import { formatAmount } from '../core/money';
 
 @ObjectType('Money', { description: 'Exact decimal amount with the currency minor-unit digits, ISO 4217 code.' })
 export class Money {

@@ -1,4 +1,4 @@
-import type { Statement } from './sql';
+import type { Statement } from '../core/sql';
 
 // A worker's lease is a session advisory lock on a 64-bit hash of its id.
 

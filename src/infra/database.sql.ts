@@ -1,4 +1,4 @@
-import type { Statement } from './sql';
+import type { Statement } from '../core/sql';
 
 /** Whether a database of that name exists on the server. */
 export const databaseExists = (name: string): Statement<{ one: number }> => ({

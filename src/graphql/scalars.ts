@@ -1,7 +1,7 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { DateTime as Luxon } from 'luxon';
-import { CALENDAR_YEARS, inYears } from './zoned-time';
+import { CALENDAR_YEARS, inYears } from '../core/zoned-time';
 
 /** A value a scalar refuses; the error formatter answers it as BAD_USER_INPUT, also inside a literal. */
 export class InvalidScalarValue extends Error {}

@@ -1,5 +1,5 @@
 import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
-import { printable } from './validate';
+import { printable } from '../core/validate';
 
 /** graphql-js coerces input objects to objects without a prototype (scalars may return a Date, never one of these). */
 const isInputObject = (value: unknown): value is Record<string, unknown> =>

@@ -1,4 +1,4 @@
-import type { Statement } from './sql';
+import type { Statement } from '../core/sql';
 
 /**
  * Schemas whose functions and triggers are not ours: PostgreSQL's catalogs and graphile-worker's queue.

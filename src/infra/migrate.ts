@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { advisoryLock } from './database.sql';
-import { runOn } from './sql';
+import { runOn } from '../core/sql';
 import { migrateJobQueue } from './worker';
 
 /** Any fixed number: every process of this application takes the same advisory lock around its migrations. */

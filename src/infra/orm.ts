@@ -14,10 +14,10 @@ import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { migrations } from '../../migrations';
 import { ENTITIES } from '../entities';
-import type { RequestContext } from './context';
+import type { RequestContext } from '../core/context';
 import { CONNECT_TIMEOUT_MS, connectionSettings } from './database';
 import { metrics } from './metrics';
-import { numberedPlaceholders } from './sql';
+import { numberedPlaceholders } from '../core/sql';
 import { migrate } from './migrate';
 
 const sqlStatements = new Counter({

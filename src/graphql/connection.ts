@@ -1,7 +1,7 @@
 import { types } from 'node:util';
 import { Cursor, type EntityManager, type EntityName, type FilterQuery, type OrderDefinition } from '@mikro-orm/core';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import { BadInput } from './errors';
+import { BadInput } from '../core/errors';
 
 /** The most rows one page may ask for. */
 export const MAX_PAGE_SIZE = 100;

