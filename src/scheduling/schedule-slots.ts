@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Service } from '../catalog/service.entity';
 import type { TxContext } from '../core/context';
 import { BadInput } from '../core/errors';
-import { MAX_ROWS } from '../core/limits';
+import { MAX_ROWS } from '../graphql/limits';
 import { zonedInstant } from '../core/zoned-time';
 import { jobs } from '../jobs';
 import { Blackout } from './blackout.entity';
