@@ -15,6 +15,7 @@ import { changingBusyTimes } from './calendar-busy';
 import {
   bookingEvents,
   bookingIdOfEvent,
+  type CalendarEvent,
   CONFERENCE_KIND,
   differs,
   eventIdOf,
@@ -92,10 +93,93 @@ interface SyncOutcome {
   failure?: CalendarFailure;
 }
 
+/** A booking whose events were found in step, with the ids of its events. */
+interface InStep {
+  id: number;
+  eventIds: string[];
+}
+
 const waiting = (status: CalendarSyncStatus) => status === PENDING || status === RETRYING;
 
 /** Why a connection's sync cannot run until the provider acts. */
 const needsReconnect = (names: CalendarNames) => `needs reconnect: ${names.company} refused the grant`;
+
+/**
+ * One try of a sync: the wanted events written, then those of runs the booking no longer has deleted.
+ * A failure part way keeps every event that may be there now, to be put in step on the next try.
+ */
+async function writeEvents(
+  api: CalendarApi,
+  account: CalendarAccount,
+  calendarId: string,
+  wanted: CalendarEvent[],
+  previous: string[],
+): Promise<SyncOutcome> {
+  const keep = new Set(wanted.map((event) => event.id));
+  const written: string[] = [];
+  let meetingUrl: string | null = null;
+  try {
+    for (const event of wanted) {
+      const put = await api.putEvent(account, calendarId, event);
+      written.push(event.id);
+      meetingUrl ??= put.meetingUrl;
+    }
+    for (const id of previous.filter((id) => !keep.has(id))) await api.deleteEvent(account, calendarId, id);
+    return { eventIds: [...keep], meetingUrl };
+  } catch (error) {
+    return { eventIds: [...new Set([...previous, ...written])], meetingUrl, failure: api.failure(error) };
+  }
+}
+
+/** A failed try, noted on its connection and sync; a current sync is tried again later (backoff, Retry-After) or fails for good. */
+async function recordFailure(
+  tx: TxContext,
+  sync: CalendarSync,
+  current: boolean,
+  failure: CalendarFailure,
+  now: Date,
+): Promise<void> {
+  await tx.em.nativeUpdate(CalendarConnection, { id: sync.connection.id }, { lastError: failure.message });
+  sync.lastError = failure.message;
+  if (!current) return;
+  if (failure.kind === 'retry') {
+    const next = new Date(now.getTime() + retryDelayMs(sync.attempts, failure.retryAfterSeconds));
+    Object.assign(sync, { status: RETRYING, nextAttemptAt: next });
+    tx.effects.addJob(jobs.calendarSync(sync.booking.id, sync.connection.id, next));
+  } else Object.assign(sync, { status: FAILED, nextAttemptAt: null });
+}
+
+/** The events of ours not cancelled, by the booking they belong to. */
+function liveEventsByBooking(events: StoredEvent[]): Map<number, StoredEvent[]> {
+  const liveOf = new Map<number, StoredEvent[]>();
+  for (const event of events.filter((found) => !found.cancelled)) {
+    const id = bookingIdOfEvent(event.id);
+    if (id !== null) liveOf.set(id, [...(liveOf.get(id) ?? []), event]);
+  }
+  return liveOf;
+}
+
+/**
+ * The bookings with events that the resync did not read (already ended, or not the provider's): those
+ * still the provider's are to be synced; the rest are orphans, whose events are deleted.
+ */
+async function strayBookings(
+  ctx: RequestContext,
+  providerId: number,
+  bookings: Booking[],
+  liveOf: Map<number, StoredEvent[]>,
+): Promise<{ ours: number[]; orphans: number[] }> {
+  const known = new Set(bookings.map((booking) => booking.id));
+  const strays = [...liveOf.keys()].filter((id) => !known.has(id));
+  if (!strays.length) return { ours: [], orphans: [] };
+  const found = await ctx.em.find(
+    Booking,
+    { id: { $in: strays }, service: { provider: providerId } },
+    { fields: ['id'] },
+  );
+  const ours = found.map((booking) => booking.id);
+  return { ours, orphans: strays.filter((id) => !ours.includes(id)) };
+}
 
 /**
  * The calendar jobs, independent of the calendar service (each connection's kind has its CalendarApi
@@ -165,51 +249,40 @@ export class CalendarSyncer {
     if (!row || !waiting(row.status)) return;
     const connection = row.connection.getEntity();
     const api = this.apiOf(connection);
-    if (connection.status !== ACTIVE || !connection.calendarId || !api) {
-      // Queued before the account needed the provider: it cannot succeed until they reconnect (which resyncs).
-      const lastError =
-        connection.status === DISCONNECTED
-          ? 'the account was disconnected'
-          : !api
-            ? `${this.calendars.names(connection.kind).calendar} is not set up on this server any more`
-            : needsReconnect(this.calendars.names(connection.kind));
-      await ctx.em.nativeUpdate(
-        CalendarSync,
-        { id: row.id, status: { $in: [PENDING, RETRYING] }, generation: row.generation },
-        { status: FAILED, lastError, nextAttemptAt: null, updatedAt: ctx.clock.now() },
-      );
-      return;
-    }
+    if (connection.status !== ACTIVE || !connection.calendarId || !api)
+      return this.cannotSync(ctx, row, connection, !api);
     const booking = await ctx.em.findOne(Booking, bookingId, {
       populate: ['service.provider', 'customer', 'slots.slot'],
     });
     const account = await this.account(ctx, connection);
     const wanted = booking && hasEvent(booking.status) ? this.wantedEvents(booking, connection.kind) : [];
-    const keep = new Set(wanted.map((event) => event.id));
     // A booking never written here may still have its first event (a resync found it in step, or an older server wrote it).
     const previous = row.eventIds.length || wanted.length ? row.eventIds : [eventIdOf(bookingId)];
-    const written: string[] = [];
-    let meetingUrl: string | null = null;
-    let outcome: SyncOutcome;
-    try {
-      for (const event of wanted) {
-        const put = await api.putEvent(account, connection.calendarId, event);
-        written.push(event.id);
-        meetingUrl ??= put.meetingUrl;
-      }
-      for (const id of previous.filter((id) => !keep.has(id)))
-        await api.deleteEvent(account, connection.calendarId, id);
-      outcome = { eventIds: [...keep], meetingUrl };
-    } catch (error) {
-      outcome = {
-        eventIds: [...new Set([...previous, ...written])],
-        meetingUrl,
-        failure: api.failure(error),
-      };
-    }
+    const outcome = await writeEvents(api, account, connection.calendarId, wanted, previous);
     await this.recordSync(ctx, row.id, row.generation, bookingId, connectionId, outcome);
   }
 
+  /** A sync queued before the account needed the provider: it cannot succeed until they reconnect (which resyncs). */
+  private async cannotSync(
+    ctx: RequestContext,
+    row: CalendarSync,
+    connection: CalendarConnection,
+    noApi: boolean,
+  ): Promise<void> {
+    const lastError =
+      connection.status === DISCONNECTED
+        ? 'the account was disconnected'
+        : noApi
+          ? `${this.calendars.names(connection.kind).calendar} is not set up on this server any more`
+          : needsReconnect(this.calendars.names(connection.kind));
+    await ctx.em.nativeUpdate(
+      CalendarSync,
+      { id: row.id, status: { $in: [PENDING, RETRYING] }, generation: row.generation },
+      { status: FAILED, lastError, nextAttemptAt: null, updatedAt: ctx.clock.now() },
+    );
+  }
+
+  /** The outcome of one try of a sync, recorded unless a newer change came meanwhile; a conference link it made is kept. */
   private async recordSync(
     ctx: RequestContext,
     syncId: number,
@@ -231,17 +304,7 @@ export class CalendarSyncer {
         externalEventId: eventIds[0] ?? null,
         updatedAt: now,
       });
-      if (failure) {
-        await tx.em.nativeUpdate(CalendarConnection, { id: connectionId }, { lastError: failure.message });
-        sync.lastError = failure.message;
-        if (!current) return;
-        if (failure.kind === 'retry') {
-          const next = new Date(now.getTime() + retryDelayMs(sync.attempts, failure.retryAfterSeconds));
-          Object.assign(sync, { status: RETRYING, nextAttemptAt: next });
-          tx.effects.addJob(jobs.calendarSync(bookingId, connectionId, next));
-        } else Object.assign(sync, { status: FAILED, nextAttemptAt: null });
-        return;
-      }
+      if (failure) return recordFailure(tx, sync, current, failure, now);
       await tx.em.nativeUpdate(CalendarConnection, { id: connectionId }, { lastSyncedAt: now, lastError: null });
       if (current) Object.assign(sync, { status: SYNCED, lastError: null, nextAttemptAt: null });
       if (meetingUrl) {
@@ -326,15 +389,30 @@ export class CalendarSyncer {
     } catch (error) {
       return this.resyncFailed(ctx, connectionId, api.failure(error));
     }
-    const liveOf = new Map<number, StoredEvent[]>();
-    for (const event of events.filter((found) => !found.cancelled)) {
-      const id = bookingIdOfEvent(event.id);
-      if (id !== null) liveOf.set(id, [...(liveOf.get(id) ?? []), event]);
+    const liveOf = liveEventsByBooking(events);
+    const { stale, inStep } = this.compareEvents(bookings, liveOf, connection.kind, now);
+    const { ours, orphans } = await strayBookings(ctx, connection.provider.id, bookings, liveOf);
+    stale.push(...ours);
+    try {
+      for (const orphan of orphans)
+        for (const event of liveOf.get(orphan)!) await api.deleteEvent(account, connection.calendarId, event.id);
+    } catch (error) {
+      return this.resyncFailed(ctx, connectionId, api.failure(error));
     }
+    await this.recordResync(ctx, connectionId, now, stale, inStep);
+  }
+
+  /** Which bookings' events are stale (missing or differing) and which are in step, with the ids of their events. */
+  private compareEvents(
+    bookings: Booking[],
+    liveOf: Map<number, StoredEvent[]>,
+    kind: CalendarKind,
+    now: Date,
+  ): { stale: number[]; inStep: InStep[] } {
     const stale: number[] = [];
-    const inStep: { id: number; eventIds: string[] }[] = [];
+    const inStep: InStep[] = [];
     for (const booking of bookings) {
-      const wanted = hasEvent(booking.status) ? this.wantedEvents(booking, connection.kind) : [];
+      const wanted = hasEvent(booking.status) ? this.wantedEvents(booking, kind) : [];
       // Events that ended are not listed: only those still to come are compared.
       const ahead = wanted.filter((event) => event.end > now);
       const live = new Map((liveOf.get(booking.id) ?? []).map((event) => [event.id, event]));
@@ -347,24 +425,17 @@ export class CalendarSyncer {
       if (matches) inStep.push({ id: booking.id, eventIds: wanted.map((event) => event.id) });
       else stale.push(booking.id);
     }
-    const known = new Set(bookings.map((booking) => booking.id));
-    const strays = [...liveOf.keys()].filter((id) => !known.has(id));
-    const ours = strays.length
-      ? (
-          await ctx.em.find(
-            Booking,
-            { id: { $in: strays }, service: { provider: connection.provider.id } },
-            { fields: ['id'] },
-          )
-        ).map((booking) => booking.id)
-      : [];
-    stale.push(...ours);
-    try {
-      for (const orphan of strays.filter((id) => !ours.includes(id)))
-        for (const event of liveOf.get(orphan)!) await api.deleteEvent(account, connection.calendarId, event.id);
-    } catch (error) {
-      return this.resyncFailed(ctx, connectionId, api.failure(error));
-    }
+    return { stale, inStep };
+  }
+
+  /** A resync's outcome, unless the connection stopped being ACTIVE meanwhile: stale bookings get a sync queued. */
+  private async recordResync(
+    ctx: RequestContext,
+    connectionId: number,
+    now: Date,
+    stale: number[],
+    inStep: InStep[],
+  ): Promise<void> {
     await inTransaction(ctx, async (tx) => {
       const row = await tx.em.findOne(CalendarConnection, connectionId, {
         lockMode: LockMode.PESSIMISTIC_WRITE,

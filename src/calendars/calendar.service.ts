@@ -135,7 +135,29 @@ export class CalendarService {
       };
     }
 
-    const connection = await inTransaction(ctx, async (tx) => {
+    const connection = await this.storeConnection(ctx, provider, kind, account);
+    if (!connection)
+      return {
+        status: 400,
+        title: `${names.calendar} was not connected`,
+        message: `You already have ${MAX_CONNECTIONS} connected accounts: disconnect one first.`,
+      };
+    const shared = account.sharedWith.length ? `, shared with ${account.sharedWith.join(', ')}` : '';
+    return {
+      status: 200,
+      title: `${names.calendar} connected`,
+      message: `Your bookings are being copied to the calendar "${provider.name} bookings" of ${account.email}${shared}. You can close this page.`,
+    };
+  }
+
+  /** The connected account stored ACTIVE (a reconnected one again) and its first resync queued; none past MAX_CONNECTIONS. */
+  private async storeConnection(
+    ctx: RequestContext,
+    provider: Provider,
+    kind: CalendarKind,
+    account: ConnectedAccount,
+  ): Promise<CalendarConnection | null> {
+    return inTransaction(ctx, async (tx) => {
       let row = await tx.em.findOne(
         CalendarConnection,
         { provider, kind, accountEmail: account.email },
@@ -164,18 +186,6 @@ export class CalendarService {
       if (row.blocksAvailability) tx.effects.addJob(jobs.calendarBusy(row.id));
       return row;
     });
-    if (!connection)
-      return {
-        status: 400,
-        title: `${names.calendar} was not connected`,
-        message: `You already have ${MAX_CONNECTIONS} connected accounts: disconnect one first.`,
-      };
-    const shared = account.sharedWith.length ? `, shared with ${account.sharedWith.join(', ')}` : '';
-    return {
-      status: 200,
-      title: `${names.calendar} connected`,
-      message: `Your bookings are being copied to the calendar "${provider.name} bookings" of ${account.email}${shared}. You can close this page.`,
-    };
   }
 
   /** The calling provider's connections. */

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import ical, { ICalCalendarMethod } from 'ical-generator';
+import ical, { type ICalCalendar, ICalCalendarMethod } from 'ical-generator';
 import { requireActor } from '../accounts/ownership';
 import { Role } from '../accounts/role';
 import { BookingStatus } from '../booking/booking.enums';
@@ -115,25 +115,29 @@ export class CalendarFeedService {
     for (const row of rows) {
       const updatedAt = new Date(row.updated_at);
       if (updatedAt > lastModified) lastModified = updatedAt;
-      // One event per run of consecutive slots: the gaps between separate sessions are not booked time.
-      const runs = runsOf(row.slot_times.map((t) => ({ startsAt: new Date(t.startsAt), endsAt: new Date(t.endsAt) })));
-      for (const [run, { startsAt, endsAt }] of runs.entries()) {
-        addBookingEvent(calendar, {
-          reference: row.reference,
-          run,
-          sequence: row.invite_sequence,
-          cancelled: CANCELLED.has(row.status),
-          start: startsAt,
-          end: endsAt,
-          summary: `${asProvider ? `${row.service_name}: ${row.customer_name}` : row.service_name} (${row.reference}${runLabel(run, runs.length)})`,
-          description: this.description(row, asProvider, owner.user_id),
-          url: this.links.booking(row.id, owner.user_id),
-          location: row.meeting_url,
-          stamp: updatedAt,
-        });
-      }
+      this.addEvents(calendar, row, asProvider, owner.user_id);
     }
     return { body: withZoneHeader(calendar.toString(), owner.timezone), lastModified };
+  }
+
+  /** A booking's events in a feed: one per run of consecutive slots (the gaps between separate sessions are not booked time). */
+  private addEvents(calendar: ICalCalendar, row: FeedRow, asProvider: boolean, readerId: number): void {
+    const runs = runsOf(row.slot_times.map((t) => ({ startsAt: new Date(t.startsAt), endsAt: new Date(t.endsAt) })));
+    for (const [run, { startsAt, endsAt }] of runs.entries()) {
+      addBookingEvent(calendar, {
+        reference: row.reference,
+        run,
+        sequence: row.invite_sequence,
+        cancelled: CANCELLED.has(row.status),
+        start: startsAt,
+        end: endsAt,
+        summary: `${asProvider ? `${row.service_name}: ${row.customer_name}` : row.service_name} (${row.reference}${runLabel(run, runs.length)})`,
+        description: this.description(row, asProvider, readerId),
+        url: this.links.booking(row.id, readerId),
+        location: row.meeting_url,
+        stamp: new Date(row.updated_at),
+      });
+    }
   }
 
   private description(row: FeedRow, asProvider: boolean, readerId: number): string {

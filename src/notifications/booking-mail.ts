@@ -158,78 +158,85 @@ const ACTOR_NAMES: Record<ChangeActor, (t: Translate, facts: BookingMailFacts) =
   system: (t) => t('actor.system'),
 };
 
-/** The lines only one kind of email has, for one reader. */
-function kindLines(
-  t: Translate,
-  kind: BookingMailKind,
-  booking: Booking,
-  service: Service,
-  facts: BookingMailFacts,
-  reader: MailReader,
-  span: Span,
-): string[] {
-  const by = facts.actor
-    ? [t(kind === 'cancelled' ? 'change.cancelledBy' : 'change.changedBy', { who: ACTOR_NAMES[facts.actor](t, facts) })]
-    : [];
-  const reason = facts.reason ? [t('field.reason', { value: facts.reason })] : [];
-  const money = facts.money;
-  switch (kind) {
-    case 'cancelled':
-      return [...by, ...reason, ...refundLine(t, money, booking.currency)];
-    case 'changed':
-      return [
-        ...by,
-        ...reason,
-        ...(facts.before
-          ? [
-              t('change.what'),
-              ...changeLines(t, booking, facts.before, facts.runs, span).map((line) =>
-                line.startsWith('  ') ? line : `- ${line}`,
-              ),
-            ]
-          : []),
-        ...refundLine(t, money, booking.currency),
-      ];
-    case 'payment_failed':
-      return [t('released.system')];
-    case 'refunded':
-      return [
-        ...(money?.kind === 'returned'
-          ? [
-              t(reader.side === 'customer' ? 'refunded.toYou' : 'refunded.toCustomer', {
-                amount: moneyText(money.amount, booking.currency),
-                confirmed: booking.payment ? t('refunded.confirmed') : '',
-              }),
-            ]
-          : []),
-        t('refunded.inAll', {
-          refunded: moneyText(booking.refundedAmount ?? 0, booking.currency),
-          total: moneyText(booking.total, booking.currency),
-        }),
-      ];
-    case 'refund_failed': {
-      const what = money?.kind === 'refused' ? `${moneyText(money.amount, booking.currency)} ` : '';
-      const why = money?.kind === 'refused' ? [t('refundFailed.why', { why: money.why })] : [];
-      return [
-        t(reader.side === 'provider' ? 'refundFailed.provider' : 'refundFailed.customer', { amount: what }),
-        ...why,
-      ];
-    }
-    case 'payment_mismatch':
-      return money?.kind === 'mismatch' ? [t('mismatch', { reported: money.reported, expected: money.expected })] : [];
-    case 'completed':
-      return [
-        t('completed.thanks', { provider: facts.providerName }),
-        t('completed.review', { link: reader.reviewLink }),
-      ];
-    case 'no_show':
-      return [t('noShow.marked', { provider: facts.providerName }), ...(booking.payment ? [t('noShow.noRefund')] : [])];
-    case 'follow_up':
-      return [t('followUp.review', { service: service.name, link: reader.reviewLink })];
-    default:
-      return [];
-  }
+/** What a booking email's lines are written from: the booking, the facts of the change, the reader. */
+interface MailParts {
+  t: Translate;
+  booking: Booking;
+  service: Service;
+  facts: BookingMailFacts;
+  reader: MailReader;
+  span: Span;
 }
+
+/** Who made a cancellation or a change, and why when they said. */
+function byAndWhy({ t, facts }: MailParts, by: 'change.cancelledBy' | 'change.changedBy'): string[] {
+  return [
+    ...(facts.actor ? [t(by, { who: ACTOR_NAMES[facts.actor](t, facts) })] : []),
+    ...(facts.reason ? [t('field.reason', { value: facts.reason })] : []),
+  ];
+}
+
+/** What a change changed, as a list, when the email knows what the booking was. */
+function changeList({ t, booking, facts, span }: MailParts): string[] {
+  if (!facts.before) return [];
+  const lines = changeLines(t, booking, facts.before, facts.runs, span);
+  return [t('change.what'), ...lines.map((line) => (line.startsWith('  ') ? line : `- ${line}`))];
+}
+
+/** Money that came back: this return, to the reader's side, and how much of the total came back in all. */
+function refundedLines({ t, booking, facts: { money }, reader }: MailParts): string[] {
+  const returned =
+    money?.kind === 'returned'
+      ? [
+          t(reader.side === 'customer' ? 'refunded.toYou' : 'refunded.toCustomer', {
+            amount: moneyText(money.amount, booking.currency),
+            confirmed: booking.payment ? t('refunded.confirmed') : '',
+          }),
+        ]
+      : [];
+  const inAll = t('refunded.inAll', {
+    refunded: moneyText(booking.refundedAmount ?? 0, booking.currency),
+    total: moneyText(booking.total, booking.currency),
+  });
+  return [...returned, inAll];
+}
+
+/** A refund that did not go through: how much, to the reader's side, and why when the bank said. */
+function refundFailedLines({ t, booking, facts: { money }, reader }: MailParts): string[] {
+  const refused = money?.kind === 'refused' ? money : undefined;
+  const what = refused ? `${moneyText(refused.amount, booking.currency)} ` : '';
+  return [
+    t(reader.side === 'provider' ? 'refundFailed.provider' : 'refundFailed.customer', { amount: what }),
+    ...(refused ? [t('refundFailed.why', { why: refused.why })] : []),
+  ];
+}
+
+/** The lines only one kind of email has, for one reader; the kinds not named have none. */
+const KIND_LINES: Partial<Record<BookingMailKind, (parts: MailParts) => string[]>> = {
+  cancelled: (parts) => [
+    ...byAndWhy(parts, 'change.cancelledBy'),
+    ...refundLine(parts.t, parts.facts.money, parts.booking.currency),
+  ],
+  changed: (parts) => [
+    ...byAndWhy(parts, 'change.changedBy'),
+    ...changeList(parts),
+    ...refundLine(parts.t, parts.facts.money, parts.booking.currency),
+  ],
+  payment_failed: ({ t }) => [t('released.system')],
+  refunded: refundedLines,
+  refund_failed: refundFailedLines,
+  payment_mismatch: ({ t, facts: { money } }) =>
+    money?.kind === 'mismatch' ? [t('mismatch', { reported: money.reported, expected: money.expected })] : [],
+  completed: ({ t, facts, reader }) => [
+    t('completed.thanks', { provider: facts.providerName }),
+    t('completed.review', { link: reader.reviewLink }),
+  ],
+  no_show: ({ t, booking, facts }) => [
+    t('noShow.marked', { provider: facts.providerName }),
+    ...(booking.payment ? [t('noShow.noRefund')] : []),
+  ],
+  follow_up: ({ t, service, reader }) => [t('followUp.review', { service: service.name, link: reader.reviewLink })],
+};
 
 /**
  * Who the email is with: the provider names who booked, the guest it is for (name and how to reach them:
@@ -264,24 +271,10 @@ function timeLines(t: Translate, runs: TimeRun[], when: (date: Date) => string, 
   ];
 }
 
-/** Subject, plain text and HTML of a booking email for one reader, with times in the reader's zone and a link back. */
-export function bookingMail(
-  kind: BookingMailKind,
-  booking: Booking,
-  service: Service,
-  facts: BookingMailFacts,
-  reader: MailReader,
-): { subject: string; text: string; html: string } {
-  const t = translator(reader.locale);
+/** The booking itself, as every booking email states it, times in the reader's zone. */
+function bookingLines({ t, booking, service, facts, reader, span }: MailParts): string[] {
   const when = (date: Date) => readerTime(date, reader.zone, service.timezone, reader.locale);
-  const span: Span = (run) => readerSpan(run.startsAt, run.endsAt, reader.zone, service.timezone, reader.locale);
-  const title = t(`booking.${kind}`);
-  const subject = oneLine(`${title}: ${service.name} (${booking.reference})`);
-  const lines = [
-    `${title}.`,
-    '',
-    ...kindLines(t, kind, booking, service, facts, reader, span),
-    '',
+  return [
     t('field.service', { value: service.name }),
     ...otherParty(t, booking, facts, reader),
     t('field.reference', { value: booking.reference }),
@@ -291,6 +284,28 @@ export function bookingMail(
     ...(booking.meetingUrl ? [t('field.meeting', { value: booking.meetingUrl })] : []),
     ...(booking.notes ? [t('field.notes', { value: booking.notes })] : []),
     ...answerLines(t, booking),
+  ];
+}
+
+/** Subject, plain text and HTML of a booking email for one reader, with times in the reader's zone and a link back. */
+export function bookingMail(
+  kind: BookingMailKind,
+  booking: Booking,
+  service: Service,
+  facts: BookingMailFacts,
+  reader: MailReader,
+): { subject: string; text: string; html: string } {
+  const t = translator(reader.locale);
+  const span: Span = (run) => readerSpan(run.startsAt, run.endsAt, reader.zone, service.timezone, reader.locale);
+  const parts: MailParts = { t, booking, service, facts, reader, span };
+  const title = t(`booking.${kind}`);
+  const subject = oneLine(`${title}: ${service.name} (${booking.reference})`);
+  const lines = [
+    `${title}.`,
+    '',
+    ...(KIND_LINES[kind]?.(parts) ?? []),
+    '',
+    ...bookingLines(parts),
     '',
     t('see.it', { link: reader.link }),
     ...(reader.manageLink ? [t('manage.link', { link: reader.manageLink })] : []),

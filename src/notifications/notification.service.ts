@@ -4,6 +4,8 @@ import { paginate, type Page, type PageArgs } from '../graphql/connection';
 import { requireActor } from '../accounts/ownership';
 import { Role } from '../accounts/role';
 import { User } from '../accounts/user.entity';
+import type { Provider } from '../accounts/provider.entity';
+import type { Service } from '../catalog/service.entity';
 import type { BookingAction, BookingChanged, BookingSnapshot } from '../booking/booking-events';
 import { Booking } from '../booking/booking.entity';
 import { bookingRuns, runLabel, runsOf, type TimeRun } from '../booking/booking-runs';
@@ -93,6 +95,32 @@ function mailFor({ action, booking }: BookingChanged): BookingMailKind | undefin
 }
 
 const NEWEST_FIRST = { id: 'desc' } as const;
+
+/** One booking email being written: the booking, who it is about, and the facts of the change it tells. */
+interface BookingEmail {
+  booking: Booking;
+  kind: BookingMailKind;
+  sequence: number;
+  service: Service;
+  provider: Provider;
+  customer: User;
+  owner: User;
+  facts: BookingMailFacts;
+  manageLink: string;
+}
+
+/** The contents of one message, the same to every address it goes to. */
+type MessageBody = Pick<Message, 'subject' | 'text' | 'html'> & Partial<Pick<Message, 'calendar' | 'moreInvites'>>;
+
+/**
+ * A customer's message, and the same to the guest it is for at another address: sent on the customer's
+ * behalf, only once the customer's own address is confirmed (send-message.ts).
+ */
+function withGuestCopy(tx: TxContext, recipient: User, guest: string | undefined, body: MessageBody): Message[] {
+  const message = tx.em.create(Message, { recipient, to: recipient.email, ...body });
+  if (!guest || guest === recipient.email) return [message];
+  return [message, tx.em.create(Message, { recipient: null, sender: recipient, to: guest, ...body })];
+}
 
 /**
  * Emails. In the transaction of a change, listeners only queue a job; the worker builds the messages and
@@ -277,15 +305,8 @@ export class NotificationService {
         recipient.timezone,
         recipient.locale,
       );
-      const message = tx.em.create(Message, { recipient, to: recipient.email, subject, text, html });
       // The guest the seats are for hears of them too, as a booking's guest does, on the customer's behalf.
-      const guest = entry.contact?.email;
-      await this.store(
-        tx,
-        guest && guest !== recipient.email
-          ? [message, tx.em.create(Message, { recipient: null, sender: recipient, to: guest, subject, text, html })]
-          : [message],
-      );
+      await this.store(tx, withGuestCopy(tx, recipient, entry.contact?.email, { subject, text, html }));
     });
   }
 
@@ -297,83 +318,88 @@ export class NotificationService {
     sequence: number,
     change?: MailedChange,
   ): Promise<Message[]> {
+    const email = await this.bookingEmail(tx, booking, kind, sequence, change);
+    const sides: MailReader['side'][] = INVITES.has(kind)
+      ? ['customer', 'provider']
+      : (READERS[kind]?.(change) ?? ['customer']);
+    return sides.flatMap((side) => this.readerMessages(tx, email, side));
+  }
+
+  /** Who a booking email is about, and the facts of the change it tells (read once for all its readers). */
+  private async bookingEmail(
+    tx: TxContext,
+    booking: Booking,
+    kind: BookingMailKind,
+    sequence: number,
+    change?: MailedChange,
+  ): Promise<BookingEmail> {
     const service = booking.service.getEntity();
     const provider = service.provider.getEntity();
     const ids = [booking.customer.id, provider.user.id, ...(change?.actorId != null ? [change.actorId] : [])];
     const people = await tx.em.find(User, { id: { $in: ids } });
     const customer = people.find((user) => user.id === booking.customer.id)!;
     const owner = people.find((user) => user.id === provider.user.id)!;
-    const runs = bookingRuns(booking);
-    const facts: BookingMailFacts = { customerName: customer.name, providerName: provider.name, runs };
+    const facts: BookingMailFacts = {
+      customerName: customer.name,
+      providerName: provider.name,
+      runs: bookingRuns(booking),
+    };
     if (change) {
-      facts.actor = actorOf(
-        change.actorId,
-        customer,
-        owner,
-        people.find((user) => user.id === change.actorId),
-      );
-      facts.reason = change.reason;
-      facts.money = change.money;
+      const actor = people.find((user) => user.id === change.actorId);
+      Object.assign(facts, {
+        actor: actorOf(change.actorId, customer, owner, actor),
+        reason: change.reason,
+        money: change.money,
+      });
       if (kind === 'changed' && change.before) facts.before = await bookingBefore(tx, change.before);
     }
-    const sides: MailReader['side'][] = INVITES.has(kind)
-      ? ['customer', 'provider']
-      : (READERS[kind]?.(change) ?? ['customer']);
-    const recipients = sides.map((side): [User, MailReader['side']] => [side === 'customer' ? customer : owner, side]);
     const manageLink = this.links.manage(booking.id, booking.manageGeneration);
-    return recipients.flatMap(([recipient, side]) => {
-      // No account behind the address: a fixed text with the manage link (guest-mail.ts), sent as it is.
-      if (side === 'customer' && recipient.guest) {
-        const mail = guestBookingMail(kind, booking, this.links.site, manageLink, recipient.locale);
-        return [tx.em.create(Message, { recipient: null, to: recipient.email, ...mail })];
-      }
-      const reader: MailReader = {
-        side,
-        zone: recipient.timezone,
-        locale: recipient.locale,
-        link: this.links.booking(booking.id, recipient.id),
-        reviewLink: this.links.review(booking.id, recipient.id),
-        ...(side === 'customer' ? { manageLink } : {}),
-      };
-      const { subject, text, html } = bookingMail(kind, booking, service, facts, reader);
-      const [calendar = null, ...moreInvites] = !INVITES.has(kind)
-        ? []
-        : this.invites(booking, service.name, runs, facts.before?.runs ?? [], kind === 'cancelled', sequence, {
-            timezone: service.timezone,
-            description: text,
-            organizer: { name: provider.name, email: owner.email },
-            attendee: { name: customer.name, email: customer.email },
-            url: reader.link,
-            location: booking.meetingUrl,
-          });
-      const message = tx.em.create(Message, {
-        recipient,
-        to: recipient.email,
-        subject,
-        text,
-        html,
-        calendar,
-        moreInvites,
-      });
-      // The guest the booking is for hears what its customer hears (README, "How it behaves": "Emails").
-      const guest = side === 'customer' ? booking.contact?.email : undefined;
-      // Sent on the customer's behalf: only once the customer's own address is confirmed (send-message.ts).
-      return guest && guest !== recipient.email
-        ? [
-            message,
-            tx.em.create(Message, {
-              recipient: null,
-              sender: recipient,
-              to: guest,
-              subject,
-              text,
-              html,
-              calendar,
-              moreInvites,
-            }),
-          ]
-        : [message];
-    });
+    return { booking, kind, sequence, service, provider, customer, owner, facts, manageLink };
+  }
+
+  /** The messages of a booking email to one side: its reader's, and a copy to the guest the booking is for. */
+  private readerMessages(tx: TxContext, email: BookingEmail, side: MailReader['side']): Message[] {
+    const { booking, kind, manageLink } = email;
+    const recipient = side === 'customer' ? email.customer : email.owner;
+    // No account behind the address: a fixed text with the manage link (guest-mail.ts), sent as it is.
+    if (side === 'customer' && recipient.guest) {
+      const mail = guestBookingMail(kind, booking, this.links.site, manageLink, recipient.locale);
+      return [tx.em.create(Message, { recipient: null, to: recipient.email, ...mail })];
+    }
+    const reader: MailReader = {
+      side,
+      zone: recipient.timezone,
+      locale: recipient.locale,
+      link: this.links.booking(booking.id, recipient.id),
+      reviewLink: this.links.review(booking.id, recipient.id),
+      ...(side === 'customer' ? { manageLink } : {}),
+    };
+    const mail = bookingMail(kind, booking, email.service, email.facts, reader);
+    const [calendar = null, ...moreInvites] = INVITES.has(kind) ? this.emailInvites(email, mail.text, reader.link) : [];
+    // The guest the booking is for hears what its customer hears (README, "How it behaves": "Emails").
+    const guest = side === 'customer' ? booking.contact?.email : undefined;
+    return withGuestCopy(tx, recipient, guest, { ...mail, calendar, moreInvites });
+  }
+
+  /** The invites a booking email carries, its text as their description. */
+  private emailInvites(email: BookingEmail, description: string, url: string): string[] {
+    const { booking, service, provider, owner, customer, facts } = email;
+    return this.invites(
+      booking,
+      service.name,
+      facts.runs,
+      facts.before?.runs ?? [],
+      email.kind === 'cancelled',
+      email.sequence,
+      {
+        timezone: service.timezone,
+        description,
+        organizer: { name: provider.name, email: owner.email },
+        attendee: { name: customer.name, email: customer.email },
+        url,
+        location: booking.meetingUrl,
+      },
+    );
   }
 
   /**

@@ -42,6 +42,49 @@ export function signedHeaders(secret: string, eventId: string, body: string, at:
   return { 'webhook-id': eventId, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${mac}` };
 }
 
+/** Why a delivery failed, or null: a status other than 2xx (with the start of its answer) stands, else the failure. */
+function deliveryError(
+  status: number | null,
+  text: string,
+  failure: Error | undefined,
+  timeoutMs: number,
+): string | null {
+  if (status !== null)
+    return status >= 200 && status < 300 ? null : `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`;
+  return failure?.name === 'AbortError'
+    ? `no answer within ${timeoutMs} ms`
+    : (failure?.message ?? 'the connection closed without an answer');
+}
+
+/** The POST of one signed body, on a connection of its own, to public addresses only unless http is allowed. */
+function signedRequest(settings: WebhookSettings, target: URL, body: string, signed: Record<string, string>) {
+  return (target.protocol === 'https:' ? https : http).request(target, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      'user-agent': 'booking-calendar-api-webhooks',
+      ...signed,
+    },
+    agent: false, // a connection of its own, closed with the delivery
+    signal: AbortSignal.timeout(settings.timeoutMs),
+    ...(settings.allowHttp ? {} : { lookup: publicOnlyLookup }),
+  });
+}
+
+/** Reads at most MAX_RESPONSE_BYTES of an answer, then drops the connection; `done` when it ends, fails or closes. */
+function readCapped(response: http.IncomingMessage, onText: (text: string) => void, done: () => void): void {
+  let read = 0;
+  response.on('data', (chunk: Buffer) => {
+    onText(chunk.subarray(0, Math.max(0, MAX_RESPONSE_BYTES - read)).toString('utf8'));
+    read += chunk.length;
+    if (read >= MAX_RESPONSE_BYTES) response.destroy();
+  });
+  response.on('end', done);
+  response.on('error', () => done());
+  response.on('close', done); // also after the cap or the time-out cut the body
+}
+
 /**
  * POSTs one signed body. No redirect is followed, the whole exchange is bounded by `timeoutMs`, and at most
  * MAX_RESPONSE_BYTES of the answer are read before the connection is dropped. Never throws: a failure is an outcome.
@@ -66,47 +109,18 @@ export async function postSigned(
     let status: number | null = null;
     let text = '';
     // The first of: the whole answer, the cap, the time-out or a failure; a status already received stands.
-    const finish = (failure?: Error) => {
-      if (status !== null)
-        resolve(
-          outcome(
-            status,
-            status >= 200 && status < 300 ? null : `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`,
-          ),
-        );
-      else
-        resolve(
-          outcome(
-            null,
-            failure?.name === 'AbortError'
-              ? `no answer within ${settings.timeoutMs} ms`
-              : (failure?.message ?? 'the connection closed without an answer'),
-          ),
-        );
-    };
-    const request = (target.protocol === 'https:' ? https : http).request(target, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(body),
-        'user-agent': 'booking-calendar-api-webhooks',
-        ...signed,
-      },
-      agent: false, // a connection of its own, closed with the delivery
-      signal: AbortSignal.timeout(settings.timeoutMs),
-      ...(settings.allowHttp ? {} : { lookup: publicOnlyLookup }),
-    });
+    const finish = (failure?: Error) =>
+      resolve(outcome(status, deliveryError(status, text, failure, settings.timeoutMs)));
+    const request = signedRequest(settings, target, body, signed);
     request.on('response', (response) => {
       status = response.statusCode ?? null;
-      let read = 0;
-      response.on('data', (chunk: Buffer) => {
-        text += chunk.subarray(0, Math.max(0, MAX_RESPONSE_BYTES - read)).toString('utf8');
-        read += chunk.length;
-        if (read >= MAX_RESPONSE_BYTES) response.destroy();
-      });
-      response.on('end', () => finish());
-      response.on('error', () => finish());
-      response.on('close', () => finish()); // also after the cap or the time-out cut the body
+      readCapped(
+        response,
+        (chunk) => {
+          text += chunk;
+        },
+        () => finish(),
+      );
     });
     request.on('error', finish);
     request.end(body);

@@ -101,24 +101,31 @@ export class WherebyClient {
       );
     }
     if (response.ok) return (text ? JSON.parse(text) : {}) as T;
-    const { status } = response;
-    const kind = status === 404 || status === 410 ? 'gone' : status === 429 ? 'throttled' : 'failed';
-    const reason = (() => {
-      try {
-        const parsed = JSON.parse(text) as { error?: string; message?: string };
-        return parsed.error ?? parsed.message ?? text;
-      } catch {
-        return text;
-      }
-    })();
-    throw new IntegrationError(
-      'whereby',
-      kind,
-      `Whereby answered ${status}: ${reason}`.slice(0, 300),
-      status,
-      null,
-      retryAfterSeconds(response.headers.get('retry-after')),
-    );
+    throw refusal(response, text);
+  }
+}
+
+/** Whereby's refusal as an IntegrationError: a room gone, a call throttled (with its Retry-After) or failed. */
+function refusal(response: Response, text: string): IntegrationError {
+  const { status } = response;
+  const kind = status === 404 || status === 410 ? 'gone' : status === 429 ? 'throttled' : 'failed';
+  return new IntegrationError(
+    'whereby',
+    kind,
+    `Whereby answered ${status}: ${reasonOf(text)}`.slice(0, 300),
+    status,
+    null,
+    retryAfterSeconds(response.headers.get('retry-after')),
+  );
+}
+
+/** Why Whereby refused, from its answer's `error` or `message` when it is JSON, else the answer as it is. */
+function reasonOf(text: string): string {
+  try {
+    const parsed = JSON.parse(text) as { error?: string; message?: string };
+    return parsed.error ?? parsed.message ?? text;
+  } catch {
+    return text;
   }
 }
 
