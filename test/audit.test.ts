@@ -17,7 +17,15 @@ import {
   UpdateServiceDocument,
   type AuditSubject,
 } from '../client/generated/graphql';
-import { createService, dailySlots, daysFromNow, logInAdmin, signUp, type Account } from './support/fixtures';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  logInAdmin,
+  ownerAndCustomer,
+  signUp,
+  type Account,
+} from './support/fixtures';
 import { codes, startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -27,11 +35,8 @@ let admin: Account;
 
 beforeAll(async () => {
   server = await startTestServer();
-  [owner, customer, admin] = await Promise.all([
-    signUp(server, 'PROVIDER', 'Audit Owner'),
-    signUp(server, 'CUSTOMER', 'Audit Customer'),
-    logInAdmin(server),
-  ]);
+  ({ owner, customer } = await ownerAndCustomer(server, 'Audit Owner', 'Audit Customer'));
+  admin = await logInAdmin(server);
 });
 afterAll(() => server.stop());
 

@@ -15,7 +15,7 @@ import {
   SlotsDocument,
   UpdateServiceDocument,
 } from '../client/generated/graphql';
-import { SERVICE, createService, dailySlots, daysFromNow, type Account, startWithAccounts } from './support/fixtures';
+import { createService, SERVICE, serviceWithSlots, startWithAccounts, type Account } from './support/fixtures';
 import { codes, type GraphQLResult, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -33,8 +33,10 @@ async function healthy(): Promise<void> {
 
 describe('control characters', () => {
   it('are refused in any string argument, naming it, and nothing is stored', async () => {
-    const service = await createService(server, owner);
-    const [slot] = await dailySlots(server, owner, service.id, daysFromNow(3), daysFromNow(3));
+    const {
+      service,
+      slots: [slot],
+    } = await serviceWithSlots(server, owner, {}, 3);
     const { book } = await server.ok(
       BookDocument,
       { input: { slotIds: [slot.id], party: { adults: 1 } } },

@@ -20,10 +20,11 @@ import {
   dailySlots,
   daysFromNow,
   logInAdmin,
+  serviceWithSlots,
   signUp,
+  startWithAccounts,
   statementsDuring,
   type Account,
-  startWithAccounts,
 } from './support/fixtures';
 import { codes, type TestServer } from './support/server';
 
@@ -34,17 +35,14 @@ beforeAll(async () => ({ server, owner, customer } = await startWithAccounts()))
 afterAll(() => server.stop());
 
 /** A service of the owner with `days` daily slots starting `offset` days from now. */
-async function serviceWithSlots(days = 3, service: Parameters<typeof createService>[2] = {}, offset = 5) {
-  const created = await createService(server, owner, service);
-  const slots = await dailySlots(server, owner, created.id, daysFromNow(offset), daysFromNow(offset + days - 1));
-  return { service: created, slots };
-}
+const ownSlots = (days = 3, service: Parameters<typeof createService>[2] = {}, offset = 5) =>
+  serviceWithSlots(server, owner, service, offset, offset + days - 1);
 
 const book = (input: BookInput, who: Account = customer) => server.request(BookDocument, { input }, who.token);
 
 describe('book', () => {
   it('confirms a free-to-pay booking at once, takes the seats and writes the audit trail', async () => {
-    const { service, slots } = await serviceWithSlots(2, { meetingProvider: 'JITSI' });
+    const { service, slots } = await ownSlots(2, { meetingProvider: 'JITSI' });
     const { book: booking } = await server.ok(
       BookDocument,
       { input: { slotIds: [slots[0].id, slots[1].id], party: { adults: 2, children: 1 }, notes: 'Near the sea' } },
@@ -126,11 +124,11 @@ describe('book', () => {
   });
 
   it('refuses its own service, approval services and paid services without Stripe', async () => {
-    const { slots } = await serviceWithSlots(1);
+    const { slots } = await ownSlots(1);
     expect(codes(await book({ slotIds: [slots[0].id], party: { adults: 1 } }, owner))).toEqual(['OWN_SERVICE']);
-    const approval = await serviceWithSlots(1, { bookingMode: 'APPROVAL' });
+    const approval = await ownSlots(1, { bookingMode: 'APPROVAL' });
     expect(codes(await book({ slotIds: [approval.slots[0].id], party: { adults: 1 } }))).toEqual(['APPROVAL_REQUIRED']);
-    const paid = await serviceWithSlots(1, { requiresPayment: true });
+    const paid = await ownSlots(1, { requiresPayment: true });
     expect(codes(await book({ slotIds: [paid.slots[0].id], party: { adults: 1 } }))).toEqual([
       'PAYMENTS_NOT_CONFIGURED',
     ]);
@@ -165,7 +163,7 @@ describe('book', () => {
       ]);
     }
     const day = daysFromNow(6);
-    const blacked = await serviceWithSlots(1, {}, 6);
+    const blacked = await ownSlots(1, {}, 6);
     await server.ok(
       CreateBlackoutDocument,
       { input: { serviceId: blacked.service.id, startsOn: day, endsOn: day, kind: 'WEATHER', name: 'Storm' } },
@@ -181,8 +179,8 @@ describe('book', () => {
   });
 
   it('names the field of bad slot lists and parties, and changes nothing', async () => {
-    const { service, slots } = await serviceWithSlots(2, { capacity: 4, maxPartySize: 4, minPartySize: 1 });
-    const other = await serviceWithSlots(1);
+    const { service, slots } = await ownSlots(2, { capacity: 4, maxPartySize: 4, minPartySize: 1 });
+    const other = await ownSlots(1);
     const cases: [BookInput, string, string][] = [
       [{ slotIds: [], party: { adults: 1 } }, 'BAD_USER_INPUT', 'slotIds'],
       [{ slotIds: [slots[0].id, slots[0].id], party: { adults: 1 } }, 'BAD_USER_INPUT', 'slotIds'],
@@ -214,7 +212,7 @@ describe('book', () => {
 
 describe('modify, cancel, complete, refund', () => {
   it('moves a booking to other slots and another party atomically, repricing it', async () => {
-    const { service, slots } = await serviceWithSlots(3, { capacity: 4 });
+    const { service, slots } = await ownSlots(3, { capacity: 4 });
     const { book: booking } = await server.ok(
       BookDocument,
       { input: { slotIds: [slots[0].id], party: { adults: 2 } } },
@@ -258,7 +256,7 @@ describe('modify, cancel, complete, refund', () => {
   });
 
   it('cancels once, freeing the seats; only participants may', async () => {
-    const { slots } = await serviceWithSlots(1);
+    const { slots } = await ownSlots(1);
     const { book: booking } = await server.ok(
       BookDocument,
       { input: { slotIds: [slots[0].id], party: { adults: 4 } } },
@@ -289,7 +287,7 @@ describe('modify, cancel, complete, refund', () => {
   });
 
   it('completes only after the start, by the provider; records refunds; refuses other moves', async () => {
-    const { slots } = await serviceWithSlots(2);
+    const { slots } = await ownSlots(2);
     const { book: first } = await server.ok(
       BookDocument,
       { input: { slotIds: [slots[0].id], party: { adults: 2 } } },
@@ -359,7 +357,7 @@ describe('modify, cancel, complete, refund', () => {
   });
 
   it('keeps booked slots from being closed (HAS_BOOKINGS) and keeps bookings under a later blackout', async () => {
-    const { service, slots } = await serviceWithSlots(1, {}, 9);
+    const { service, slots } = await ownSlots(1, {}, 9);
     const { book: booking } = await server.ok(
       BookDocument,
       { input: { slotIds: [slots[0].id], party: { adults: 1 } } },
@@ -383,7 +381,7 @@ describe('modify, cancel, complete, refund', () => {
 
 describe('totals', () => {
   it('refuses a booking whose total the money columns could not hold, naming the party', async () => {
-    const { slots } = await serviceWithSlots(1, { priceAmount: '9999999999.99', allowOverlappingBookings: true });
+    const { slots } = await ownSlots(1, { priceAmount: '9999999999.99', allowOverlappingBookings: true });
     const tooDear = await book({ slotIds: [slots[0].id], party: { adults: 2 } });
     expect([codes(tooDear), tooDear.errors![0].extensions.field]).toEqual([['BAD_USER_INPUT'], 'party']);
     expect((await book({ slotIds: [slots[0].id], party: { adults: 1 } })).errors).toBeUndefined();
@@ -392,7 +390,7 @@ describe('totals', () => {
 
 describe('per-customer limits', () => {
   it('holds a customer to the service’s number of live bookings, also under concurrent requests', async () => {
-    const { slots } = await serviceWithSlots(6, { maxActiveBookingsPerCustomer: 2 });
+    const { slots } = await ownSlots(6, { maxActiveBookingsPerCustomer: 2 });
     const results = await Promise.all(slots.map((slot) => book({ slotIds: [slot.id], party: { adults: 1 } })));
     const refused = results.filter((result) => result.errors);
     expect(results.length - refused.length).toBe(2);
@@ -406,7 +404,7 @@ describe('per-customer limits', () => {
   });
 
   it('refuses a customer two live bookings of one service that overlap in time, unless the service allows it', async () => {
-    const { service, slots } = await serviceWithSlots(1);
+    const { service, slots } = await ownSlots(1);
     const later = new Date(new Date(slots[0].startsAt).getTime() + 30 * 60_000);
     const { createSlot: overlapping } = await server.ok(
       CreateSlotDocument,
@@ -433,7 +431,7 @@ describe('per-customer limits', () => {
 
 describe('reading bookings', () => {
   it('names who changed a booking by display name and role; the account only to admins and to that account', async () => {
-    const { slots } = await serviceWithSlots(1);
+    const { slots } = await ownSlots(1);
     const { book } = await server.ok(
       BookDocument,
       { input: { slotIds: [slots[0].id], party: { adults: 1 } } },
@@ -453,7 +451,7 @@ describe('reading bookings', () => {
   });
 
   it('shows a booking to its customer, its provider and admins only', async () => {
-    const { slots } = await serviceWithSlots(1);
+    const { slots } = await ownSlots(1);
     const { book: booking } = await server.ok(
       BookDocument,
       { input: { slotIds: [slots[0].id], party: { adults: 1 } } },

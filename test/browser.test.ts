@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
 import { BookDocument, CancelBookingDocument } from '../client/generated/graphql';
 import { OfflineBrowser } from './support/browser';
-import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
+import { createService, dailySlots, daysFromNow, ownerAndCustomer, type Account } from './support/fixtures';
 import { eventually } from './support/live';
 import { serverMetric, startTestServer, type TestServer } from './support/server';
 
@@ -14,17 +14,13 @@ let customer: Account;
 beforeAll(async () => {
   server = await startTestServer();
   browser = await OfflineBrowser.launch(server.url);
-  [owner, customer] = await Promise.all([signUp(server, 'PROVIDER', 'Lido Azzurro'), signUp(server, 'CUSTOMER')]);
+  ({ owner, customer } = await ownerAndCustomer(server, 'Lido Azzurro'));
 });
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-afterEach(() => {
-  // Nothing came from another host (no CDN: the pages work offline), and nothing failed in the page.
-  expect(browser.offHost).toEqual([]);
-  expect(browser.errors).toEqual([]);
-});
+afterEach(() => browser.expectClean());
 
 /** Runs `action` and waits until the server holds one more live subscription than before it. */
 async function subscribed<T>(action: () => Promise<T>): Promise<T> {

@@ -14,27 +14,18 @@ import {
   jobsSettled,
   runJobsNow,
   signUp,
+  startWithAccounts,
   type Account,
 } from './support/fixtures';
 import { Subscription, eventually, liveClient } from './support/live';
 import { startServerProcess } from './support/process';
-import {
-  codes,
-  createTestDatabase,
-  serverMetric,
-  startTestServer,
-  type GraphQLResult,
-  type TestServer,
-} from './support/server';
+import { codes, createTestDatabase, serverMetric, type GraphQLResult, type TestServer } from './support/server';
 
 let server: TestServer;
 let owner: Account;
 const clock = new TestClock();
 
-beforeAll(async () => {
-  server = await startTestServer({ waitlistOfferHours: 24 }, clock);
-  owner = await signUp(server, 'PROVIDER');
-});
+beforeAll(async () => ({ server, owner } = await startWithAccounts({ waitlistOfferHours: 24 }, clock)));
 afterAll(() => server.stop());
 
 const RULES = new Set(['CAPACITY_EXCEEDED', 'INVALID_TRANSITION', 'BAD_USER_INPUT']);

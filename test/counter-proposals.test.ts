@@ -9,16 +9,7 @@ import {
   WithdrawProposalDocument,
 } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
-import {
-  createService,
-  dailySlots,
-  daysFromNow,
-  runJobsNow,
-  signUp,
-  storedMails,
-  type Account,
-  startWithAccounts,
-} from './support/fixtures';
+import { runJobsNow, serviceWithSlots, signUp, startWithAccounts, storedMails, type Account } from './support/fixtures';
 import { liveClient, Subscription, subscribed } from './support/live';
 import { codes, type TestServer } from './support/server';
 
@@ -31,8 +22,7 @@ beforeAll(async () => ({ server, owner, customer } = await startWithAccounts({ p
 afterAll(() => server.stop());
 
 async function approvalSlots(capacity = 4) {
-  const service = await createService(server, owner, { bookingMode: 'APPROVAL', capacity });
-  return dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(8));
+  return (await serviceWithSlots(server, owner, { bookingMode: 'APPROVAL', capacity }, 5, 8)).slots;
 }
 
 async function proposal(slotId: string, adults = 2) {

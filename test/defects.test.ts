@@ -5,23 +5,30 @@ import {
   JoinWaitlistDocument,
   SetAvailabilityDocument,
 } from '../client/generated/graphql';
-import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  serviceWithSlots,
+  signUp,
+  startWithAccounts,
+  type Account,
+} from './support/fixtures';
 import { liveClient, Subscription, subscribed } from './support/live';
-import { codes, startTestServer, type TestServer } from './support/server';
+import { codes, type TestServer } from './support/server';
 
 let server: TestServer;
 let owner: Account;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  owner = await signUp(server, 'PROVIDER');
-});
+beforeAll(async () => ({ server, owner } = await startWithAccounts()));
 afterAll(() => server.stop());
 
 /** A slot `days` ahead of a new service of capacity 1, booked full by someone unless `empty`. */
 async function fullSlot(days: number, empty = false) {
-  const service = await createService(server, owner, { capacity: 1 });
-  const [slot] = await dailySlots(server, owner, service.id, daysFromNow(days), daysFromNow(days));
+  const {
+    service,
+    slots: [slot],
+  } = await serviceWithSlots(server, owner, { capacity: 1 }, days);
   const first = await signUp(server, 'CUSTOMER');
   if (!empty) await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 1 } } }, first.token);
   return { service, slot, date: daysFromNow(days) };

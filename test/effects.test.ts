@@ -8,7 +8,7 @@ import { raw, sql } from '../src/core/sql';
 import { systemClock } from '../src/core/clock';
 import { DomainError } from '../src/core/errors';
 import { ormOptions } from '../src/infra/orm';
-import { createService, dailySlots, daysFromNow, signUp } from './support/fixtures';
+import { ownerAndCustomer, serviceWithSlots } from './support/fixtures';
 import { eventually } from './support/live';
 import { startTestServer, type TestServer } from './support/server';
 
@@ -18,9 +18,10 @@ let bookingId: number;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
-  const service = await createService(server, owner);
-  const [slot] = await dailySlots(server, owner, service.id, daysFromNow(3), daysFromNow(3));
+  const { owner, customer } = await ownerAndCustomer(server);
+  const {
+    slots: [slot],
+  } = await serviceWithSlots(server, owner, {}, 3);
   const { book } = await server.ok(
     BookDocument,
     { input: { slotIds: [slot.id], party: { adults: 1 } } },

@@ -15,7 +15,7 @@ import {
 } from '../client/generated/graphql';
 import { loadConfig } from '../src/config';
 import { TestClock } from './support/clock';
-import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
+import type { FakeStripe } from './support/fake-stripe';
 import {
   createService,
   dailySlots,
@@ -23,11 +23,13 @@ import {
   jobsSettled,
   runJobsNow,
   signUp,
+  startWithStripe,
+  stopAll,
   type Account,
 } from './support/fixtures';
 import { eventually } from './support/live';
 import { Mailbox } from './support/mailbox';
-import { codes, startTestServer, type TestServer } from './support/server';
+import { codes, type TestServer } from './support/server';
 
 const mailbox = new Mailbox();
 const clock = new TestClock();
@@ -39,11 +41,10 @@ let paidSlots: string[];
 let guestNumber = 0;
 
 beforeAll(async () => {
-  stripe = await FakeStripe.start();
-  server = await startTestServer(
+  ({ stripe, server } = await startWithStripe(
     {
       smtpUrl: `smtp://127.0.0.1:${await mailbox.start()}`,
-      stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 2000 },
+      stripe: { timeoutMs: 2000 },
       rateLimits: {
         ...loadConfig({}).rateLimits,
         signUpPerAddress: 0,
@@ -54,7 +55,7 @@ beforeAll(async () => {
       holds: { ...loadConfig({}).holds, bookingsPerService: 2 },
     },
     clock,
-  );
+  ));
   stripe.webhookFor = server.url;
   owner = await signUp(server, 'PROVIDER', 'Lido');
   const free = await createService(server, owner, { capacity: 4, priceAmount: '0.00', cutoffHours: 24 });
@@ -62,11 +63,7 @@ beforeAll(async () => {
   const paid = await createService(server, owner, { capacity: 4, requiresPayment: true, priceAmount: '30.00' });
   paidSlots = (await dailySlots(server, owner, paid.id, daysFromNow(3), daysFromNow(6))).map((slot) => slot.id);
 });
-afterAll(async () => {
-  await server.stop();
-  await mailbox.stop();
-  await stripe.stop();
-});
+afterAll(() => stopAll(server, mailbox, stripe));
 
 const base = () => server.url.replace('/graphql', '');
 const newGuest = () => {

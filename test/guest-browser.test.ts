@@ -2,11 +2,19 @@ import net from 'node:net';
 import type { Page } from 'playwright-core';
 import { BookAsGuestDocument } from '../client/generated/graphql';
 import { OfflineBrowser } from './support/browser';
-import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
-import { createService, dailySlots, daysFromNow, jobsSettled, signUp } from './support/fixtures';
+import type { FakeStripe } from './support/fake-stripe';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  jobsSettled,
+  signUp,
+  startWithStripe,
+  stopAll,
+} from './support/fixtures';
 import { eventually } from './support/live';
 import { Mailbox } from './support/mailbox';
-import { startTestServer, type TestServer } from './support/server';
+import type { TestServer } from './support/server';
 
 const mailbox = new Mailbox();
 let stripe: FakeStripe;
@@ -28,14 +36,13 @@ async function freePort(): Promise<number> {
 const onLocalhost = (url: string) => url.replace('//127.0.0.1:', '//localhost:');
 
 beforeAll(async () => {
-  stripe = await FakeStripe.start();
   const port = await freePort();
-  server = await startTestServer({
+  ({ stripe, server } = await startWithStripe({
     port,
     publicUrl: `http://localhost:${port}`,
     smtpUrl: `smtp://127.0.0.1:${await mailbox.start()}`,
-    stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 2000 },
-  });
+    stripe: { timeoutMs: 2000 },
+  }));
   stripe.webhookFor = server.url;
   browser = await OfflineBrowser.launch(server.url, [onLocalhost(stripe.url)]);
   const owner = await signUp(server, 'PROVIDER', 'Lido Azzurro');
@@ -46,14 +53,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
-  await mailbox.stop();
-  await stripe?.stop();
+  await stopAll(server, mailbox, stripe);
 });
-afterEach(() => {
-  expect(browser.offHost).toEqual([]);
-  expect(browser.errors).toEqual([]);
-});
+afterEach(() => browser.expectClean());
 
 const guest = (name: string) => ({ name, email: `${name.toLowerCase()}-${Date.now()}@example.test` });
 

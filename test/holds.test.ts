@@ -1,9 +1,18 @@
 import { BookDocument, CancelBookingDocument, type BookInput } from '../client/generated/graphql';
 import { loadConfig } from '../src/config';
 import { TestClock } from './support/clock';
-import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
-import { createService, dailySlots, daysFromNow, runJobsNow, signUp, type Account } from './support/fixtures';
-import { codes, startTestServer, type TestServer, tally } from './support/server';
+import type { FakeStripe } from './support/fake-stripe';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  runJobsNow,
+  signUp,
+  startWithStripe,
+  stopAll,
+  type Account,
+} from './support/fixtures';
+import { codes, type TestServer, tally } from './support/server';
 
 const MINUTE = 60_000;
 const clock = new TestClock();
@@ -11,16 +20,9 @@ let stripe: FakeStripe;
 let server: TestServer;
 
 beforeAll(async () => {
-  stripe = await FakeStripe.start();
-  server = await startTestServer(
-    { stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 2_000 } },
-    clock,
-  );
+  ({ stripe, server } = await startWithStripe({ stripe: { timeoutMs: 2_000 } }, clock));
 });
-afterAll(async () => {
-  await server.stop();
-  await stripe.stop();
-});
+afterAll(() => stopAll(server, stripe));
 
 /** A paid service's daily slots, `days` of them, of a provider of its own (a provider's own times never overlap). */
 async function paidSlots(days: number, capacity = 1) {

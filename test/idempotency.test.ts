@@ -9,9 +9,17 @@ import {
   SignUpDocument,
 } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
-import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
-import { createService, dailySlots, daysFromNow, signUp, type Account } from './support/fixtures';
-import { codes, startTestServer, type GraphQLResult, type TestServer } from './support/server';
+import type { FakeStripe } from './support/fake-stripe';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  signUp,
+  startWithStripe,
+  stopAll,
+  type Account,
+} from './support/fixtures';
+import { codes, type GraphQLResult, type TestServer } from './support/server';
 
 let stripe: FakeStripe;
 let server: TestServer;
@@ -19,18 +27,10 @@ let owner: Account;
 let customer: Account;
 const clock = new TestClock();
 
-beforeAll(async () => {
-  stripe = await FakeStripe.start();
-  server = await startTestServer(
-    { stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 2_000 } },
-    clock,
-  );
-  [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
-});
-afterAll(async () => {
-  await server.stop();
-  await stripe.stop();
-});
+beforeAll(
+  async () => ({ stripe, server, owner, customer } = await startWithStripe({ stripe: { timeoutMs: 2_000 } }, clock)),
+);
+afterAll(() => stopAll(server, stripe));
 
 interface Answer<T> {
   status: number;

@@ -18,7 +18,7 @@ import {
   UpdateScheduleDocument,
   UpdateServiceDocument,
 } from '../client/generated/graphql';
-import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
+import type { FakeStripe } from './support/fake-stripe';
 import {
   createService,
   dailySlots,
@@ -27,10 +27,12 @@ import {
   jobsSettled,
   logInAdmin,
   signUp,
+  startWithStripe,
+  stopAll,
   storedMails,
   type Account,
 } from './support/fixtures';
-import { codes, startTestServer, type TestServer } from './support/server';
+import { codes, type TestServer } from './support/server';
 
 let stripe: FakeStripe;
 let server: TestServer;
@@ -39,10 +41,7 @@ let rival: Account;
 let customers: Account[];
 
 beforeAll(async () => {
-  stripe = await FakeStripe.start();
-  server = await startTestServer({
-    stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 300 },
-  });
+  ({ stripe, server } = await startWithStripe({ stripe: { timeoutMs: 300 } }));
   [owner, rival, ...customers] = await Promise.all([
     signUp(server, 'PROVIDER', 'Marina Surf School'),
     signUp(server, 'PROVIDER', 'Rival'),
@@ -51,10 +50,7 @@ beforeAll(async () => {
     signUp(server, 'CUSTOMER', 'Cy'),
   ]);
 });
-afterAll(async () => {
-  await server.stop();
-  await stripe.stop();
-});
+afterAll(() => stopAll(server, stripe));
 
 describe('profiles and listings', () => {
   it('lists providers with an active service, searches their name and bio, and finds services by provider name', async () => {

@@ -5,7 +5,15 @@ import {
   JoinWaitlistDocument,
   ModifyBookingDocument,
 } from '../client/generated/graphql';
-import { createService, dailySlots, daysFromNow, signUp, type Account, startWithAccounts } from './support/fixtures';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  serviceWithSlots,
+  signUp,
+  startWithAccounts,
+  type Account,
+} from './support/fixtures';
 import { codes, serverMetric, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -47,9 +55,8 @@ async function movedBy(run: () => Promise<unknown>): Promise<Partial<Record<Name
 }
 
 async function oneSlot(capacity: number, day: number) {
-  const service = await createService(server, owner, { capacity, allowOverlappingBookings: true });
-  const [slot] = await dailySlots(server, owner, service.id, daysFromNow(day), daysFromNow(day));
-  return { service, slot };
+  const { service, slots } = await serviceWithSlots(server, owner, { capacity, allowOverlappingBookings: true }, day);
+  return { service, slot: slots[0] };
 }
 
 const book = (slotId: string, adults: number, who: Account = customer) =>

@@ -7,7 +7,7 @@ import {
   UpdateScheduleDocument,
 } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
-import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
+import type { FakeStripe } from './support/fake-stripe';
 import {
   createService,
   dailySlots,
@@ -16,28 +16,20 @@ import {
   jobsSettled,
   runJobsNow,
   signUp,
+  startWithStripe,
+  stopAll,
   storedMails,
   type Account,
 } from './support/fixtures';
-import { startTestServer, type TestServer } from './support/server';
+import type { TestServer } from './support/server';
 
 const clock = new TestClock();
 let stripe: FakeStripe;
 let server: TestServer;
 let owner: Account;
 
-beforeAll(async () => {
-  stripe = await FakeStripe.start();
-  server = await startTestServer(
-    { stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 300 } },
-    clock,
-  );
-  owner = await signUp(server, 'PROVIDER');
-});
-afterAll(async () => {
-  await server.stop();
-  await stripe.stop();
-});
+beforeAll(async () => ({ stripe, server, owner } = await startWithStripe({ stripe: { timeoutMs: 300 } }, clock)));
+afterAll(() => stopAll(server, stripe));
 
 /** A booking of `adults` paid by card (the bank's success delivered and applied). */
 async function paidBooking(customer: Account, slotId: string, adults: number) {

@@ -8,7 +8,7 @@ import {
   ModifyBookingDocument,
   ProposeDocument,
 } from '../client/generated/graphql';
-import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
+import type { FakeStripe } from './support/fake-stripe';
 import {
   createService,
   dailySlots,
@@ -17,11 +17,13 @@ import {
   jobsSettled,
   shiftStart,
   signUp,
+  startWithStripe,
+  stopAll,
   type Account,
 } from './support/fixtures';
 import { eventually } from './support/live';
 import { Mailbox } from './support/mailbox';
-import { startTestServer, type TestServer } from './support/server';
+import type { TestServer } from './support/server';
 
 /** The emails about money, read as delivered over SMTP: each says what its reader needs, in their zone. */
 const mailbox = new Mailbox();
@@ -31,20 +33,12 @@ let owner: Account;
 let customer: Account;
 
 beforeAll(async () => {
-  stripe = await FakeStripe.start();
   const smtpUrl = `smtp://127.0.0.1:${await mailbox.start()}`;
-  server = await startTestServer({
-    smtpUrl,
-    stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 1_000 },
-  });
+  ({ stripe, server } = await startWithStripe({ smtpUrl, stripe: { timeoutMs: 1_000 } }));
   owner = await signUp(server, 'PROVIDER', 'Lido Azzurro');
   customer = await signUp(server, 'CUSTOMER', 'Ann Arbor', { timezone: 'America/New_York' });
 });
-afterAll(async () => {
-  await server.stop();
-  await stripe.stop();
-  await mailbox.stop();
-});
+afterAll(() => stopAll(server, stripe, mailbox));
 afterEach(() => {
   stripe.refundOutcome = 'succeeded';
 });

@@ -18,7 +18,7 @@ import {
   UpdateServiceDocument,
   type ServiceUpdateInput,
 } from '../client/generated/graphql';
-import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET, type RefundState } from './support/fake-stripe';
+import type { FakeStripe, RefundState } from './support/fake-stripe';
 import {
   createService,
   dailySlots,
@@ -27,41 +27,30 @@ import {
   jobsSettled,
   logInAdmin,
   runJobsNow,
+  serviceWithSlots,
   shiftStart,
   signUp,
+  startWithStripe,
+  stopAll,
   type Account,
 } from './support/fixtures';
-import { codes, startTestServer, type TestServer } from './support/server';
+import { codes, type TestServer } from './support/server';
 
 let stripe: FakeStripe;
 let server: TestServer;
 let owner: Account;
 let customer: Account;
 
-beforeAll(async () => {
-  stripe = await FakeStripe.start();
-  server = await startTestServer({
-    stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 300 },
-  });
-  [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
-});
-afterAll(async () => {
-  await server.stop();
-  await stripe.stop();
-});
+beforeAll(async () => ({ stripe, server, owner, customer } = await startWithStripe({ stripe: { timeoutMs: 300 } })));
+afterAll(() => stopAll(server, stripe));
 afterEach(() => {
   stripe.refundOutcome = 'succeeded';
 });
 
 /** A paid service (40.00 a seat, 24 h cutoff unless told) with daily slots from 5 days ahead. */
 async function paidSlots(days = 1, input: Record<string, unknown> = {}) {
-  const service = await createService(server, owner, {
-    requiresPayment: true,
-    priceAmount: '40.00',
-    cutoffHours: 24,
-    ...input,
-  });
-  return { service, slots: await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5 + days - 1)) };
+  const paid = { requiresPayment: true, priceAmount: '40.00', cutoffHours: 24, ...input };
+  return serviceWithSlots(server, owner, paid, 5, 5 + days - 1);
 }
 
 const readBooking = async (id: string, who: Account = customer) =>
@@ -158,8 +147,9 @@ describe('terms are a snapshot: what changes between agreement and settlement do
   );
 
   it('refuses a counter price that is not an amount of the currency, naming the field', async () => {
-    const service = await createService(server, owner, { bookingMode: 'APPROVAL' });
-    const [slot] = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5));
+    const {
+      slots: [slot],
+    } = await serviceWithSlots(server, owner, { bookingMode: 'APPROVAL' });
     const { propose } = await server.ok(
       ProposeDocument,
       { input: { slotIds: [slot.id], party: { adults: 1 } } },

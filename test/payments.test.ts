@@ -9,20 +9,20 @@ import {
   type BookInput,
 } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
-import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
+import { type FakeStripe, WEBHOOK_SECRET } from './support/fake-stripe';
 import {
-  createService,
-  dailySlots,
-  daysFromNow,
   intentOf,
   jobsSettled,
   runJobsNow,
+  serviceWithSlots,
   shiftStart,
   signUp,
+  startWithStripe,
+  stopAll,
   type Account,
 } from './support/fixtures';
 import { eventually } from './support/live';
-import { codes, startTestServer, type TestServer } from './support/server';
+import { codes, type TestServer } from './support/server';
 
 let stripe: FakeStripe;
 let server: TestServer;
@@ -30,30 +30,18 @@ let owner: Account;
 let customer: Account;
 const clock = new TestClock();
 
-beforeAll(async () => {
-  stripe = await FakeStripe.start();
-  server = await startTestServer(
-    {
-      stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 300 },
-      holdMinutes: 15,
-    },
-    clock,
-  );
-  [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
-});
-afterAll(async () => {
-  await server.stop();
-  await stripe.stop();
-});
+beforeAll(
+  async () =>
+    ({ stripe, server, owner, customer } = await startWithStripe(
+      { stripe: { timeoutMs: 300 }, holdMinutes: 15 },
+      clock,
+    )),
+);
+afterAll(() => stopAll(server, stripe));
 
 async function paidSlots(days = 1, capacity = 10, cutoffHours = 24) {
-  const service = await createService(server, owner, {
-    requiresPayment: true,
-    priceAmount: '40.00',
-    capacity,
-    cutoffHours,
-  });
-  return dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5 + days - 1));
+  const input = { requiresPayment: true, priceAmount: '40.00', capacity, cutoffHours };
+  return (await serviceWithSlots(server, owner, input, 5, 5 + days - 1)).slots;
 }
 
 const book = (input: BookInput, who: Account = customer) => server.request(BookDocument, { input }, who.token);

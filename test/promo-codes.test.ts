@@ -13,19 +13,20 @@ import {
   UpdatePromoCodeDocument,
   type PromoCodeInput,
 } from '../client/generated/graphql';
-import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
+import type { FakeStripe } from './support/fake-stripe';
 import { Receiver, verified } from './support/receiver';
 import {
   createService,
-  dailySlots,
-  daysFromNow,
   intentOf,
   jobsSettled,
   logInAdmin,
+  serviceWithSlots,
   signUp,
+  startWithStripe,
+  stopAll,
   type Account,
 } from './support/fixtures';
-import { codes, startTestServer, type GraphQLResult, type TestServer } from './support/server';
+import { codes, type GraphQLResult, type TestServer } from './support/server';
 
 let stripe: FakeStripe;
 let receiver: Receiver;
@@ -35,23 +36,18 @@ let customer: Account;
 let codeCount = 0;
 
 beforeAll(async () => {
-  [stripe, receiver] = await Promise.all([FakeStripe.start(), Receiver.start()]);
-  server = await startTestServer({
-    stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, timeoutMs: 300 },
+  receiver = await Receiver.start();
+  ({ stripe, server, owner, customer } = await startWithStripe({
+    stripe: { timeoutMs: 300 },
     webhooks: { allowHttp: true, timeoutMs: 1_000 },
-  });
-  [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
+  }));
 });
-afterAll(async () => {
-  await server.stop();
-  await Promise.all([stripe.stop(), receiver.stop()]);
-});
+afterAll(() => stopAll(server, stripe, receiver));
 
 /** A service (40.00 a seat unless told) with one slot 5 days ahead. */
 async function oneSlot(input: Record<string, unknown> = {}) {
-  const service = await createService(server, owner, { priceAmount: '40.00', capacity: 30, ...input });
-  const [slot] = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5));
-  return { service, slot };
+  const { service, slots } = await serviceWithSlots(server, owner, { priceAmount: '40.00', capacity: 30, ...input });
+  return { service, slot: slots[0] };
 }
 
 /** A new promo code of the owner's, with a fresh code. */

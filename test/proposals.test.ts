@@ -9,19 +9,22 @@ import {
   type ProposalInput,
 } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
-import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
+import type { FakeStripe } from './support/fake-stripe';
 import {
   createService,
   dailySlots,
   daysFromNow,
   jobsSettled,
   runJobsNow,
+  serviceWithSlots,
   signUp,
+  startWithStripe,
+  stopAll,
   storedMails,
   type Account,
 } from './support/fixtures';
 import { liveClient, Subscription, subscribed } from './support/live';
-import { codes, startTestServer, type TestServer } from './support/server';
+import { codes, type TestServer } from './support/server';
 
 let stripe: FakeStripe;
 let server: TestServer;
@@ -29,22 +32,11 @@ let owner: Account;
 let customer: Account;
 const clock = new TestClock();
 
-beforeAll(async () => {
-  stripe = await FakeStripe.start();
-  server = await startTestServer(
-    { stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url }, proposalTtlHours: 48 },
-    clock,
-  );
-  [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
-});
-afterAll(async () => {
-  await server.stop();
-  await stripe.stop();
-});
+beforeAll(async () => ({ stripe, server, owner, customer } = await startWithStripe({ proposalTtlHours: 48 }, clock)));
+afterAll(() => stopAll(server, stripe));
 
 async function approvalSlots(input: Parameters<typeof createService>[2] = {}) {
-  const service = await createService(server, owner, { bookingMode: 'APPROVAL', capacity: 4, ...input });
-  return dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(6));
+  return (await serviceWithSlots(server, owner, { bookingMode: 'APPROVAL', capacity: 4, ...input }, 5, 6)).slots;
 }
 
 const propose = (input: ProposalInput, who: Account = customer) =>

@@ -27,10 +27,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-afterEach(() => {
-  expect(browser.offHost).toEqual([]);
-  expect(browser.errors).toEqual([]);
-});
+afterEach(() => browser.expectClean());
 
 const origin = () => new URL(server.url).origin;
 

@@ -11,8 +11,8 @@ import { DateTime } from 'luxon';
 import {
   createService,
   dailySlots,
-  daysFromNow,
   dstTransitions,
+  serviceWithSlots,
   shiftDate,
   signUp,
   type Account,
@@ -48,8 +48,7 @@ async function bookSeries(
 
 /** A service with a slot at 09:00 every day for ten weeks: a weekly series finds one every seventh. */
 async function weeklyService(capacity: number) {
-  const service = await createService(server, owner, { name: 'Weekly lesson', capacity });
-  const slots = await dailySlots(server, owner, service.id, daysFromNow(3), daysFromNow(3 + 7 * 10));
+  const { service, slots } = await serviceWithSlots(server, owner, { name: 'Weekly lesson', capacity }, 3, 3 + 7 * 10);
   return { service, slots, week: (n: number) => slots[n * 7] };
 }
 

@@ -10,15 +10,20 @@ import {
   UpdateServiceDocument,
 } from '../client/generated/graphql';
 import { liveClient, Subscription } from './support/live';
-import { createService, dailySlots, daysFromNow, logInAdmin, signUp, type Account } from './support/fixtures';
-import { codes, startTestServer, type TestServer } from './support/server';
+import {
+  createService,
+  dailySlots,
+  daysFromNow,
+  logInAdmin,
+  signUp,
+  startWithAccounts,
+  type Account,
+} from './support/fixtures';
+import { codes, type TestServer } from './support/server';
 
 let server: TestServer;
 let owner: Account;
-beforeAll(async () => {
-  server = await startTestServer();
-  owner = await signUp(server, 'PROVIDER');
-});
+beforeAll(async () => ({ server, owner } = await startWithAccounts()));
 afterAll(() => server.stop());
 
 describe('an inactive (unpublished) service', () => {

@@ -15,7 +15,7 @@ import {
   type WaitlistInput,
 } from '../client/generated/graphql';
 import { TestClock } from './support/clock';
-import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
+import type { FakeStripe } from './support/fake-stripe';
 import {
   createService,
   dailySlots,
@@ -23,10 +23,12 @@ import {
   jobsSettled,
   runJobsNow,
   signUp,
+  startWithStripe,
+  stopAll,
   storedMails,
   type Account,
 } from './support/fixtures';
-import { codes, startTestServer, type TestServer } from './support/server';
+import { codes, type TestServer } from './support/server';
 
 let stripe: FakeStripe;
 let server: TestServer;
@@ -34,18 +36,8 @@ let owner: Account;
 const clock = new TestClock();
 const HOUR = 3_600_000;
 
-beforeAll(async () => {
-  stripe = await FakeStripe.start();
-  server = await startTestServer(
-    { stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url }, waitlistOfferHours: 24 },
-    clock,
-  );
-  owner = await signUp(server, 'PROVIDER');
-});
-afterAll(async () => {
-  await server.stop();
-  await stripe.stop();
-});
+beforeAll(async () => ({ stripe, server, owner } = await startWithStripe({ waitlistOfferHours: 24 }, clock)));
+afterAll(() => stopAll(server, stripe));
 
 /** Each full slot starts an hour after the last: the owner's capacity-1 services share its time (docs/booking.md, "Appointments and buffers"). */
 let nextHour = 10; // after the 09:00 slots the other tests make

@@ -17,6 +17,7 @@ import {
   logInAdmin,
   rescheduleJobs,
   runJobsNow,
+  serviceWithSlots,
   signUp,
   type Account,
 } from './support/fixtures';
@@ -292,8 +293,10 @@ describe('outgoing webhooks', () => {
     ]);
 
     // A proposal on the owner's service reaches the owner's endpoint and the admin's; a booking on the rival's service neither.
-    const service = await createService(server, owner, { bookingMode: 'APPROVAL' });
-    const [slot] = await dailySlots(server, owner, service.id, daysFromNow(5), daysFromNow(5));
+    const {
+      service,
+      slots: [slot],
+    } = await serviceWithSlots(server, owner, { bookingMode: 'APPROVAL' });
     const { propose } = await server.ok(
       ProposeDocument,
       { input: { slotIds: [slot.id], party: { adults: 1 } } },

@@ -23,21 +23,18 @@ import {
   logInAdmin,
   shiftDate,
   signUp,
+  startWithAccounts,
   type Account,
 } from './support/fixtures';
-import { codes, startTestServer, type TestServer } from './support/server';
+import { codes, type TestServer } from './support/server';
 
 let server: TestServer;
 let owner: Account;
 let customer: Account;
 let admin: Account;
 beforeAll(async () => {
-  server = await startTestServer();
-  [owner, customer, admin] = await Promise.all([
-    signUp(server, 'PROVIDER'),
-    signUp(server, 'CUSTOMER'),
-    logInAdmin(server),
-  ]);
+  ({ server, owner, customer } = await startWithAccounts());
+  admin = await logInAdmin(server);
 });
 afterAll(() => server.stop());
 

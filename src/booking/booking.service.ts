@@ -17,30 +17,22 @@ import { assertParticipant, assertProviderOf } from './booking-access';
 import type { MoneyOutcome } from './booking-events';
 import { snapshot, seatsOf, type BookingLifecycle } from './booking-lifecycle';
 import { lockBookingWhere } from './booking-locks';
-import {
-  bookingTerms,
-  currentUnitPrice,
-  isPaid,
-  meetingProviderOf,
-  offerNow,
-  type BookingPlan,
-  type Offer,
-} from './booking-plan';
+import { bookingTerms, isPaid, meetingProviderOf, offerNow, type BookingPlan, type Offer } from './booking-plan';
 import { MAX_NOTE_LENGTH, assertRoom, checkSlots, parseParty, parseSlotIds } from './booking-rules';
 import { Booking, BookingSlot } from './booking.entity';
 import { parseContact } from './contact';
 import { BookingStatus } from './booking.enums';
 import type { BookInput, ModifyBookingInput, PartyInput } from './booking.inputs';
-import { BOOKING_STATES, seatColumn } from './booking.state';
+import { BOOKING_STATES } from './booking.state';
 import { assertMayHold } from './hold-policy';
 import { withPromoCode } from '../promotions/promo-uses';
 import { placeBooking } from './place-booking';
 import { SeatGate } from './seat-gate';
 import { bookingSlots, seatsLeft } from './booking-reads.sql';
-import { repriceLines, type PartySize } from './pricing';
+import { changeableColumn, changedTerms, moveSeats } from './booking-change';
+import type { PartySize } from './pricing';
 import { newReference } from './reference';
-import { changeSeats } from './seat-ledger';
-import { currentTerms, dueBack } from './terms';
+import { dueBack } from './terms';
 
 /** Statuses whose money the provider may give back with refundBooking (a CONFIRMED one only in part). */
 const REFUNDABLE: ReadonlySet<BookingStatus> = new Set([
@@ -210,49 +202,15 @@ export class BookingService {
     return inTransaction(ctx, async (tx) => {
       const booking = await this.lockBooking(tx, id);
       await assertParticipant(tx, booking);
-      const column = seatColumn(booking.status);
-      if (!column) throw new DomainError('INVALID_TRANSITION', `A ${booking.status} booking cannot be changed`);
-      if (booking.startsAt <= tx.clock.now())
-        throw new DomainError('INVALID_TRANSITION', 'This booking has started: it can no longer be changed', {
-          rule: 'STARTED',
-        });
+      const column = changeableColumn(booking, tx.clock.now());
       const service = await booking.service.loadOrFail();
       const before = snapshot(booking);
       const oldSeats = seatsOf(booking);
-      const party = input.party
-        ? parseParty(input.party, service)
-        : { adults: booking.adults, children: booking.children, infants: booking.infants };
       const ids = newIds ?? [...oldSeats.keys()];
-      const found = await tx.em.find(Slot, { id: { $in: ids } });
-      checkSlots(
-        ids.filter((slotId) => !oldSeats.has(slotId)),
-        found,
-        service,
-        tx.clock.now(),
-        true,
-      );
-      const slots = ids.map((slotId) => found.find((slot) => slot.id === slotId)!);
-      const priced = slots.map((slot) => ({ id: slot.id, price: currentUnitPrice(slot, service) }));
-      const lines = repriceLines(booking.lines, priced, party, currentTerms(service));
-      const next = bookingTerms(slots, party, { terms: booking.terms, lines });
-      const tooSmall = slots.find((slot) => next.seats > slot.capacity);
-      if (tooSmall) throw new BadInput('party', `a party of ${next.seats} is larger than slot ${tooSmall.id}`);
+      const next = await changedTerms(tx, booking, service, input.party, ids, oldSeats);
       const difference = new Decimal(next.total).minus(booking.total);
       const settle = await this.settleDifference(tx, booking, difference);
-
-      const deltas = new Map<number, number>();
-      for (const [slotId, count] of oldSeats) deltas.set(slotId, -count);
-      for (const slotId of ids) deltas.set(slotId, (deltas.get(slotId) ?? 0) + next.seats);
-      await changeSeats(
-        tx,
-        service.id,
-        new Map(
-          [...deltas].map(([slotId, delta]) => [
-            slotId,
-            { held: column === 'held' ? delta : 0, booked: column === 'booked' ? delta : 0 },
-          ]),
-        ),
-      );
+      const freed = await moveSeats(tx, service.id, column, oldSeats, ids, next.seats);
       this.relink(tx, booking, next.seats, next.unitPrices);
       const { unitPrices: _prices, seats: _seats, agreed: _agreed, ...columns } = next;
       Object.assign(booking, columns);
@@ -266,10 +224,7 @@ export class BookingService {
           settle.refund,
           reason ?? 'the change lowered the price',
         );
-      await this.lifecycle.seatsFreed(
-        tx,
-        [...deltas].filter(([, delta]) => delta < 0).map(([slotId]) => slotId),
-      );
+      await this.lifecycle.seatsFreed(tx, freed);
       return booking;
     });
   }

@@ -1,7 +1,7 @@
 import { MeetingProvider } from '../catalog/service.enums';
 import type { TxContext } from '../core/context';
 import { statement, type StatementParts } from '../core/effects';
-import { sql } from '../core/sql';
+import { type Fragment, sql } from '../core/sql';
 import { jobs } from '../jobs';
 import type { Intent } from '../payments/payment-gateway';
 import type { BookingLifecycle } from './booking-lifecycle';
@@ -49,27 +49,7 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
   const meetingProvider = plan.meetingProvider ?? service.meetingProvider;
   const seats = new Map(plan.slots.map((slot) => [slot.id, terms.seats]));
   const deltas = seatMove(seats, plan.seatsHeld ? 'held' : null, held ? 'held' : 'booked');
-  await lifecycle.placed(
-    tx,
-    {
-      id,
-      reference,
-      status,
-      customerId: plan.customerId,
-      serviceId: service.id,
-      startsAt: terms.startsAt,
-      endsAt: terms.endsAt,
-      inviteSequence: 0,
-      meetingProvider,
-    },
-    {
-      status,
-      slotIds: plan.slots.map((slot) => String(slot.id)),
-      party: { adults: terms.adults, children: terms.children, infants: terms.infants },
-      total: formatAmount(terms.total, terms.currency),
-      currency: terms.currency,
-    },
-  );
+  await announce(tx, lifecycle, placement, status, meetingProvider);
   if (holdExpiresAt) tx.effects.addJob(jobs.holdExpiry(id, holdExpiresAt));
   const meetingUrl = meetingProvider === MeetingProvider.JITSI ? `https://meet.jit.si/${reference}` : null;
   const parts = [
@@ -81,7 +61,34 @@ export async function placeBooking(tx: TxContext, lifecycle: BookingLifecycle, p
     ...(terms.agreed.promo ? [promoUsed(terms.agreed.promo.codeId, now)] : []),
     tx.effects.take(),
   ];
-  const { text, values } = statement(parts, 'b');
+  return written(tx, statement(parts, 'b'));
+}
+
+/** Tells the booking's listeners (audit, live notices, jobs...), whose effects the statement then carries. */
+function announce(
+  tx: TxContext,
+  lifecycle: BookingLifecycle,
+  { id, reference, plan }: Placement,
+  status: BookingStatus,
+  meetingProvider: MeetingProvider,
+): Promise<void> {
+  const { terms, service } = plan;
+  const facts = { id, reference, status, customerId: plan.customerId, serviceId: service.id, inviteSequence: 0 };
+  return lifecycle.placed(
+    tx,
+    { ...facts, startsAt: terms.startsAt, endsAt: terms.endsAt, meetingProvider },
+    {
+      status,
+      slotIds: plan.slots.map((slot) => String(slot.id)),
+      party: { adults: terms.adults, children: terms.children, infants: terms.infants },
+      total: formatAmount(terms.total, terms.currency),
+      currency: terms.currency,
+    },
+  );
+}
+
+/** Sends the statement (a named prepared one when alone) and answers the booking row it wrote, as an entity. */
+async function written(tx: TxContext, { text, values }: Fragment): Promise<Booking> {
   let row: Record<string, unknown>;
   try {
     [row] = await preparedStatement<Record<string, unknown>>(tx, text, [...values]);

@@ -52,7 +52,8 @@ function meetingProvider(field: string, provider: MeetingProvider, settings: Mee
   return provider;
 }
 
-function applyTerms(service: Service, input: ServiceUpdateInput, configured: MeetingSettings): void {
+/** Sets what an update gives of the listing and its prices, each checked. */
+function applyListing(service: Service, input: ServiceUpdateInput): void {
   if (input.name != null) service.name = text('name', input.name, 200, { singleLine: true });
   if (input.description !== undefined) service.description = optionalText('description', input.description, 10_000);
   if (input.category !== undefined)
@@ -66,6 +67,10 @@ function applyTerms(service: Service, input: ServiceUpdateInput, configured: Mee
   if (input.taxRate != null) service.taxRateValue = rate('taxRate', input.taxRate, 1);
   if (input.lateCancellationRefund != null)
     service.lateCancellationRefundValue = rate('lateCancellationRefund', input.lateCancellationRefund, 1);
+}
+
+/** Sets what an update gives of how the service is booked: its mode, payment, party sizes and booking window. */
+function applyBookingWindow(service: Service, input: ServiceUpdateInput): void {
   if (input.bookingMode != null) service.bookingMode = input.bookingMode;
   if (input.requiresPayment != null) service.requiresPayment = input.requiresPayment;
   if (input.minPartySize != null)
@@ -76,17 +81,24 @@ function applyTerms(service: Service, input: ServiceUpdateInput, configured: Mee
     service.cutoffHours = intInRange('cutoffHours', input.cutoffHours, 0, LIMITS.cutoffHours);
   if (input.advanceDays != null)
     service.advanceDays = intInRange('advanceDays', input.advanceDays, 1, LIMITS.advanceDays);
+}
+
+/** Sets what an update gives of the meeting providers: each one this server offers, none named twice. */
+function applyMeetings(service: Service, input: ServiceUpdateInput, configured: MeetingSettings): void {
   if (input.meetingProvider != null)
     service.meetingProvider = meetingProvider('meetingProvider', input.meetingProvider, configured);
-  if (input.meetingProviders != null) {
-    if (input.meetingProviders.length > MAX_MEETING_CHOICES)
-      throw new BadInput('meetingProviders', `at most ${MAX_MEETING_CHOICES} providers`);
-    if (new Set(input.meetingProviders).size !== input.meetingProviders.length)
-      throw new BadInput('meetingProviders', 'a provider is named twice');
-    service.meetingProviders = input.meetingProviders.map((choice) =>
-      meetingProvider('meetingProviders', choice, configured),
-    );
-  }
+  if (input.meetingProviders == null) return;
+  if (input.meetingProviders.length > MAX_MEETING_CHOICES)
+    throw new BadInput('meetingProviders', `at most ${MAX_MEETING_CHOICES} providers`);
+  if (new Set(input.meetingProviders).size !== input.meetingProviders.length)
+    throw new BadInput('meetingProviders', 'a provider is named twice');
+  service.meetingProviders = input.meetingProviders.map((choice) =>
+    meetingProvider('meetingProviders', choice, configured),
+  );
+}
+
+/** Sets what an update gives of a customer's bookings side by side: how many, overlapping, the buffers between. */
+function applyBookingLimits(service: Service, input: ServiceUpdateInput): void {
   if (input.maxActiveBookingsPerCustomer != null) {
     service.maxActiveBookingsPerCustomer = intInRange(
       'maxActiveBookingsPerCustomer',
@@ -100,6 +112,14 @@ function applyTerms(service: Service, input: ServiceUpdateInput, configured: Mee
     service.bufferBeforeMinutes = intInRange('bufferBeforeMinutes', input.bufferBeforeMinutes, 0, LIMITS.bufferMinutes);
   if (input.bufferAfterMinutes != null)
     service.bufferAfterMinutes = intInRange('bufferAfterMinutes', input.bufferAfterMinutes, 0, LIMITS.bufferMinutes);
+}
+
+/** Sets each field an update gives, checked in the order its refusals are reported. */
+function applyTerms(service: Service, input: ServiceUpdateInput, configured: MeetingSettings): void {
+  applyListing(service, input);
+  applyBookingWindow(service, input);
+  applyMeetings(service, input, configured);
+  applyBookingLimits(service, input);
   if (input.active != null) service.active = input.active;
   if (input.questions != null) service.questions = parseQuestions(input.questions);
   if (service.minPartySize > service.maxPartySize) throw new BadInput('minPartySize', 'must not exceed maxPartySize');

@@ -84,6 +84,23 @@ export function connectionType<T extends object>(node: ClassType<T>, name: strin
   return Connection;
 }
 
+/** Refuses an `after` that is not a cursor of a list ordered by `keys` columns (no row's order values). */
+function checkCursor(after: string, keys: number): void {
+  let decoded: unknown;
+  try {
+    decoded = Cursor.decode(after);
+  } catch {
+    decoded = undefined;
+  }
+  if (
+    !Array.isArray(decoded) ||
+    decoded.length !== keys ||
+    decoded.some((value) => value === null || (typeof value === 'object' && !types.isDate(value)))
+  ) {
+    throw new BadInput('after', 'is not a cursor of this list');
+  }
+}
+
 /**
  * One page of `entity` rows matching `where` in `orderBy` order (which must end in a unique column, so
  * that a cursor names one place). Keyset paging: a cursor encodes the order values of its row, so rows
@@ -98,22 +115,7 @@ export async function paginate<T extends object>(
 ): Promise<Page<T>> {
   if (!Number.isInteger(page.first) || page.first < 1 || page.first > MAX_PAGE_SIZE)
     throw new BadInput('first', `must be from 1 to ${MAX_PAGE_SIZE}`);
-  const keys = Object.keys(orderBy as object).length;
-  if (page.after != null) {
-    let decoded: unknown;
-    try {
-      decoded = Cursor.decode(page.after);
-    } catch {
-      decoded = undefined;
-    }
-    if (
-      !Array.isArray(decoded) ||
-      decoded.length !== keys ||
-      decoded.some((value) => value === null || (typeof value === 'object' && !types.isDate(value)))
-    ) {
-      throw new BadInput('after', 'is not a cursor of this list');
-    }
-  }
+  if (page.after != null) checkCursor(page.after, Object.keys(orderBy as object).length);
   const cursor = await em.findByCursor(entity, where, {
     first: page.first,
     after: page.after ?? undefined,

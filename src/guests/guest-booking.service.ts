@@ -3,7 +3,7 @@ import type { RateLimits } from '../accounts/rate-limits';
 import { BookingMode } from '../catalog/service.enums';
 import { parseAnswers } from '../booking/answers';
 import { lookupOf } from '../booking/booking-lookup';
-import { isPaid } from '../booking/booking-plan';
+import { isPaid, type BookingPlan } from '../booking/booking-plan';
 import { MAX_NOTE_LENGTH, parseSlotIds } from '../booking/booking-rules';
 import type { BookingService } from '../booking/booking.service';
 import { Booking } from '../booking/booking.entity';
@@ -35,6 +35,16 @@ import { accountOfEmail, nextBookingId, upsertGuest } from './guest.sql';
 export function actingAsCustomer(ctx: RequestContext, userId: number): RequestContext {
   const actor: Actor = { userId, role: Role.CUSTOMER, sessionId: 0 };
   return Object.assign(Object.create(Object.getPrototypeOf(ctx)) as RequestContext, ctx, { actor });
+}
+
+/** What a guest booking says beside its slots and party, each checked. */
+function guestNotes(input: GuestBookInput) {
+  return {
+    notes: optionalText('notes', input.notes, MAX_NOTE_LENGTH),
+    specialRequirements: optionalText('specialRequirements', input.specialRequirements, MAX_NOTE_LENGTH),
+    dietaryRestrictions: optionalText('dietaryRestrictions', input.dietaryRestrictions, MAX_NOTE_LENGTH),
+    accessibilityNeeds: optionalText('accessibilityNeeds', input.accessibilityNeeds, MAX_NOTE_LENGTH),
+  };
 }
 
 /**
@@ -87,53 +97,23 @@ export class GuestBookingService {
   async book(ctx: RequestContext, input: GuestBookInput): Promise<GuestBooking> {
     const contact = parseContact(input.contact)!;
     const slotIds = parseSlotIds(input.slotIds);
-    const notes = optionalText('notes', input.notes, MAX_NOTE_LENGTH);
-    const specialRequirements = optionalText('specialRequirements', input.specialRequirements, MAX_NOTE_LENGTH);
-    const dietaryRestrictions = optionalText('dietaryRestrictions', input.dietaryRestrictions, MAX_NOTE_LENGTH);
-    const accessibilityNeeds = optionalText('accessibilityNeeds', input.accessibilityNeeds, MAX_NOTE_LENGTH);
+    const notes = guestNotes(input);
     const locale = input.locale == null ? requestLocale(ctx) : parseLocale('locale', input.locale);
     const first = await ctx.em.findOne(Slot, slotIds[0], { populate: ['service'] });
     if (!first) throw new NotFound('Slot', slotIds[0]);
     await this.limits.guestBooking(ctx, contact.email);
     const guestId = await this.guestFor(ctx, contact, locale);
     const guestCtx = actingAsCustomer(ctx, guestId);
-    if (first.service.getEntity().bookingMode === BookingMode.APPROVAL) {
-      // A proposal holds no seats and confirms nothing: the provider's answer is what the guest waits for.
-      const proposal = await this.proposals.propose(guestCtx, { ...input, message: notes });
-      return {
-        nextStep: GuestNextStep.WAIT_FOR_PROVIDER,
-        booking: null,
-        proposalId: String(proposal.id),
-        holdExpiresAt: null,
-      };
-    }
+    if (first.service.getEntity().bookingMode === BookingMode.APPROVAL)
+      return this.proposeAsGuest(guestCtx, input, notes.notes);
     const planned = await this.bookings.plan(guestCtx, guestId, slotIds, input.party, BookingMode.INSTANT);
-    const plan = {
-      ...planned,
-      answers: parseAnswers(planned.service.questions, input.answers),
-      notes,
-      specialRequirements,
-      contact,
-      dietaryRestrictions,
-      accessibilityNeeds,
-    };
+    const plan = { ...planned, answers: parseAnswers(planned.service.questions, input.answers), ...notes, contact };
     const [{ id }] = await run(ctx.em, nextBookingId());
     const reference = newReference(ctx.clock.now());
     await assertMayHold(guestCtx, plan); // before Stripe is asked for anything
     const paid = isPaid(plan);
-    const checkout = paid
-      ? await this.payments.startCheckout({
-          id,
-          reference,
-          total: plan.terms.total,
-          currency: plan.terms.currency,
-          name: `${plan.service.name} (${reference})`,
-          email: contact.email,
-          returnUrl: this.links.manage(id, 0),
-          now: ctx.clock.now(),
-        })
-      : null;
-    const placement: Placement = {
+    const checkout = paid ? await this.startCheckout(ctx, id, reference, plan, contact.email) : null;
+    const placed = await this.place(guestCtx, {
       id,
       reference,
       plan,
@@ -141,15 +121,7 @@ export class GuestBookingService {
       checkout,
       awaitsConfirmation: !paid,
       holdMinutes: paid ? this.payments.holdMinutes : this.confirmMinutes,
-    };
-    let placed: Booking;
-    try {
-      placed = await inOneStatement(guestCtx, (tx) => placeBooking(tx, this.lifecycle, placement));
-    } catch (error) {
-      // Nobody got the session's url: it is expired at Stripe, so that it can never be paid.
-      if (checkout) this.payments.expireCheckout(checkout.id).catch(() => undefined);
-      throw error;
-    }
+    });
     const booking = await ctx.em.fork().findOneOrFail(Booking, placed.id, {
       populate: ['service.provider', 'slots.slot'],
     });
@@ -159,6 +131,47 @@ export class GuestBookingService {
       checkoutUrl: checkout?.url ?? null,
       holdExpiresAt: booking.holdExpiresAt!,
     };
+  }
+
+  /** A guest's request to a service that takes proposals: it holds no seats and confirms nothing. */
+  private async proposeAsGuest(
+    guestCtx: RequestContext,
+    input: GuestBookInput,
+    message: string | null,
+  ): Promise<GuestBooking> {
+    // The provider's answer is what the guest waits for.
+    const proposal = await this.proposals.propose(guestCtx, { ...input, message });
+    return {
+      nextStep: GuestNextStep.WAIT_FOR_PROVIDER,
+      booking: null,
+      proposalId: String(proposal.id),
+      holdExpiresAt: null,
+    };
+  }
+
+  /** The Stripe Checkout Session a paid guest booking is paid at, coming back to its manage page. */
+  private startCheckout(ctx: RequestContext, id: number, reference: string, plan: BookingPlan, email: string) {
+    return this.payments.startCheckout({
+      id,
+      reference,
+      total: plan.terms.total,
+      currency: plan.terms.currency,
+      name: `${plan.service.name} (${reference})`,
+      email,
+      returnUrl: this.links.manage(id, 0),
+      now: ctx.clock.now(),
+    });
+  }
+
+  /** Writes the guest's booking; a checkout it started and failed to place is expired at Stripe. */
+  private async place(guestCtx: RequestContext, placement: Placement): Promise<Booking> {
+    try {
+      return await inOneStatement(guestCtx, (tx) => placeBooking(tx, this.lifecycle, placement));
+    } catch (error) {
+      // Nobody got the session's url: it is expired at Stripe, so that it can never be paid.
+      if (placement.checkout) this.payments.expireCheckout(placement.checkout.id).catch(() => undefined);
+      throw error;
+    }
   }
 
   /**

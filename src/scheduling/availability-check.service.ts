@@ -19,8 +19,8 @@ import {
   type AvailabilityCheckInput,
   type SlotCheck,
 } from './availability-check.types';
-import { blackoutPeriods, covered } from './blackout-periods';
-import { blackoutsOf } from './scheduling.service';
+import { blackoutPeriods, covered, type Period } from './blackout-periods';
+import { blackoutsOf } from './schedule-slots';
 import { UnavailableReason } from './scheduling.enums';
 import { byStart, Slot } from './slot.entity';
 import { nearestSlots } from './slot.sql';
@@ -49,6 +49,73 @@ function verdict(slot: Slot, service: Service, seats: number, now: Date): Unavai
   return slot.capacity - slot.booked - slot.held < seats ? UnavailableReason.FULL : null;
 }
 
+/** How many days after its `from` a check's `to` is: refused before `from` or beyond MAX_CHECK_DAYS. */
+function checkDays(input: AvailabilityCheckInput): number {
+  const days = daysBetween(input.from, input.to);
+  if (days < 0) throw new BadInput('to', 'must not be before from');
+  if (days >= MAX_CHECK_DAYS) throw new BadInput('to', `must be at most ${MAX_CHECK_DAYS - 1} days after from`);
+  return days;
+}
+
+const dayStart = (date: DateTime): Date => date.startOf('day').toJSDate();
+const dayEnd = (date: DateTime): Date => date.plus({ days: 1 }).startOf('day').toJSDate();
+
+/** The service's slots starting in [start, end), in order: refused when there are more than one list holds. */
+async function slotsBetween(ctx: RequestContext, service: Service, start: Date, end: Date): Promise<Slot[]> {
+  const slots = await ctx.em.find(
+    Slot,
+    { service: service.id, startsAt: { $gte: start, $lt: end } },
+    { orderBy: { startsAt: 'asc' }, limit: MAX_ROWS.slots + 1 },
+  );
+  if (slots.length > MAX_ROWS.slots)
+    throw new BadInput('to', `the range holds more than ${MAX_ROWS.slots} slots: check fewer days`);
+  return slots.sort(byStart);
+}
+
+/** The instants the service's blackouts block on its local dates from start to end. */
+async function blockedPeriods(ctx: RequestContext, service: Service, start: Date, end: Date): Promise<Period[]> {
+  const first = localDate(start, service.timezone);
+  const last = localDate(end, service.timezone);
+  return (await blackoutsOf(ctx.em, service, first, last)).flatMap((blackout) =>
+    blackoutPeriods(blackout, service.timezone, first, last),
+  );
+}
+
+/** One slot checked for `seats` people now, its times read in `zone`. */
+function slotCheck(slot: Slot, service: Service, seats: number, now: Date, zone: string): SlotCheck {
+  const reason = verdict(slot, service, seats, now);
+  const at = (instant: Date) => DateTime.fromJSDate(instant, { zone });
+  return {
+    slot,
+    date: at(slot.startsAt).toISODate()!,
+    startTime: at(slot.startsAt).toFormat('HH:mm'),
+    endTime: at(slot.endsAt).toFormat('HH:mm'),
+    fits: reason === null,
+    reason,
+    waitlistOpen: reason === UnavailableReason.FULL,
+    seats,
+    seeksAlternatives: reason !== null && partyLimit(seats, service) === null,
+  };
+}
+
+/** One date of the check: its slots, whether blackouts cover it all, and why nothing fits when nothing does. */
+function dayCheck(date: DateTime, checked: SlotCheck[], periods: Period[]): AvailabilityCheckDay {
+  const day = date.toISODate()!;
+  const ofDay = checked.filter((slot) => slot.date === day);
+  const blocked = covered(periods, dayStart(date), dayEnd(date));
+  const fits = ofDay.some((slot) => slot.fits);
+  const reasons = new Set(ofDay.map((slot) => slot.reason));
+  const nearest = NEAREST_FIRST.find((reason) => reasons.has(reason));
+  return {
+    date: day,
+    blocked,
+    slots: ofDay,
+    fits,
+    reason: fits ? null : (nearest ?? (blocked ? UnavailableReason.BLACKED_OUT : UnavailableReason.NO_SLOTS)),
+    waitlistOpen: ofDay.some((slot) => slot.waitlistOpen),
+  };
+}
+
 /**
  * The availability check: a service's slots over dates of any time zone for one party (whether it fits, why
  * not, whether the waitlist takes it), the dates blackouts cover, and the nearest slots that fit instead.
@@ -57,9 +124,7 @@ export class AvailabilityCheckService {
   constructor(private readonly catalog: CatalogService) {}
 
   async check(ctx: RequestContext, input: AvailabilityCheckInput): Promise<AvailabilityCheck> {
-    const days = daysBetween(input.from, input.to);
-    if (days < 0) throw new BadInput('to', 'must not be before from');
-    if (days >= MAX_CHECK_DAYS) throw new BadInput('to', `must be at most ${MAX_CHECK_DAYS - 1} days after from`);
+    const days = checkDays(input);
     const service = await this.catalog.getService(ctx, input.serviceId);
     const zone = input.timezone == null ? service.timezone : parseZone('timezone', input.timezone);
     const party: PartySize = input.party
@@ -67,58 +132,13 @@ export class AvailabilityCheckService {
       : { adults: service.minPartySize, children: 0, infants: 0 };
     const seats = partySize(party);
     const dates = Array.from({ length: days + 1 }, (_, i) => DateTime.fromISO(input.from, { zone }).plus({ days: i }));
-    const start = dates[0].startOf('day').toJSDate();
-    const end = dates[days].plus({ days: 1 }).startOf('day').toJSDate();
-
-    const slots = await ctx.em.find(
-      Slot,
-      { service: service.id, startsAt: { $gte: start, $lt: end } },
-      { orderBy: { startsAt: 'asc' }, limit: MAX_ROWS.slots + 1 },
-    );
-    if (slots.length > MAX_ROWS.slots)
-      throw new BadInput('to', `the range holds more than ${MAX_ROWS.slots} slots: check fewer days`);
-    const first = localDate(start, service.timezone);
-    const last = localDate(end, service.timezone);
-    const periods = (await blackoutsOf(ctx.em, service, first, last)).flatMap((blackout) =>
-      blackoutPeriods(blackout, service.timezone, first, last),
-    );
-
+    const start = dayStart(dates[0]);
+    const end = dayEnd(dates[days]);
+    const slots = await slotsBetween(ctx, service, start, end);
+    const periods = await blockedPeriods(ctx, service, start, end);
     const now = ctx.clock.now();
-    const checked = slots.sort(byStart).map((slot): SlotCheck => {
-      const reason = verdict(slot, service, seats, now);
-      const at = (instant: Date) => DateTime.fromJSDate(instant, { zone });
-      return {
-        slot,
-        date: at(slot.startsAt).toISODate()!,
-        startTime: at(slot.startsAt).toFormat('HH:mm'),
-        endTime: at(slot.endsAt).toFormat('HH:mm'),
-        fits: reason === null,
-        reason,
-        waitlistOpen: reason === UnavailableReason.FULL,
-        seats,
-        seeksAlternatives: reason !== null && partyLimit(seats, service) === null,
-      };
-    });
-    const answerDays = dates.map((date): AvailabilityCheckDay => {
-      const day = date.toISODate()!;
-      const ofDay = checked.filter((slot) => slot.date === day);
-      const blocked = covered(
-        periods,
-        date.startOf('day').toJSDate(),
-        date.plus({ days: 1 }).startOf('day').toJSDate(),
-      );
-      const fits = ofDay.some((slot) => slot.fits);
-      const reasons = new Set(ofDay.map((slot) => slot.reason));
-      const nearest = NEAREST_FIRST.find((reason) => reasons.has(reason));
-      return {
-        date: day,
-        blocked,
-        slots: ofDay,
-        fits,
-        reason: fits ? null : (nearest ?? (blocked ? UnavailableReason.BLACKED_OUT : UnavailableReason.NO_SLOTS)),
-        waitlistOpen: ofDay.some((slot) => slot.waitlistOpen),
-      };
-    });
+    const checked = slots.map((slot) => slotCheck(slot, service, seats, now, zone));
+    const answerDays = dates.map((date) => dayCheck(date, checked, periods));
     return {
       serviceId: String(service.id),
       timezone: zone,

@@ -9,7 +9,6 @@ import { requestLoader } from '../core/request-loaders';
 import { run } from '../core/sql';
 import { lockSlots } from './slot-locks';
 import { liveBookingsOnSlot, scheduleFutureSlots } from './slot.sql';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { actingForNote, assertManages } from '../accounts/ownership';
 import type { CatalogService } from '../catalog/catalog.service';
 import { isVisibleRow, LIMITS } from '../catalog/catalog.service';
@@ -19,28 +18,18 @@ import { BadInput, DomainError, NotFound } from '../core/errors';
 import { parseId } from '../core/ids';
 import { parseAmount } from '../core/money';
 import { intInRange, optionalText, text } from '../core/validate';
-import {
-  dateInYears,
-  daysBetween,
-  instantInYears,
-  localDate,
-  parseWallTime,
-  SLOT_YEARS,
-  zonedInstant,
-} from '../core/zoned-time';
+import { dateInYears, daysBetween, instantInYears, localDate, parseWallTime, SLOT_YEARS } from '../core/zoned-time';
 import { announceSlots, SlotChangeReason } from '../live/live-events';
 import { monthRange, type DaySummary } from './availability';
-import { Blackout } from './blackout.entity';
-import { occurrences, ruleFor } from './recurrence';
-import { blackoutCovers } from './blackout-periods';
-import { parseWorkingHours, type WallTime, type WorkingHours } from './working-hours';
+import { ruleFor } from './recurrence';
+import { parseWorkingHours, type WorkingHours } from './working-hours';
 import type { ScheduleInput, ScheduleUpdateInput } from './scheduling.inputs';
 import { SlotStatus } from './scheduling.enums';
 import { Schedule } from './schedule.entity';
+import { followSlot, insertSlots, occurrencesToMake, slotsMade } from './schedule-slots';
 import { byStart, Slot } from './slot.entity';
 import { moveSlot } from './slot.state';
-import { minimumOf, slotMinimum } from './minimum-capacity';
-import { jobs } from '../jobs';
+import { minimumOf } from './minimum-capacity';
 import { daySummaryOf, readMonth, readSlots, type SlotRow } from './slot-reads';
 import { scheduleSnapshot, slotSnapshot } from './slot-events';
 import { AuditSubject } from '../core/audit';
@@ -67,19 +56,6 @@ function slotWindow(from: Date, to: Date): void {
 const tooManySlots = () =>
   new BadInput('to', `the window holds more than ${MAX_ROWS.slots} slots of the service: ask for a shorter one`);
 
-/** The active blackouts of one service, of its whole provider and global ones that touch [from, to]. */
-export function blackoutsOf(em: EntityManager, service: Service, from: string, to: string): Promise<Blackout[]> {
-  return em.find(Blackout, {
-    active: true,
-    $and: [
-      { $or: [{ provider: null }, { provider: service.provider.id }] },
-      { $or: [{ service: null }, { service: service.id }] },
-    ],
-    startsOn: { $lte: to },
-    endsOn: { $gte: from },
-  });
-}
-
 /** Working hours given with a schedule, checked, or none; their fields without endTime are refused. */
 function workingHoursOf(
   input: Pick<ScheduleInput, 'startTime' | 'endTime' | 'slotMinutes' | 'breaks'>,
@@ -91,6 +67,61 @@ function workingHoursOf(
     return null;
   }
   return parseWorkingHours({ ...input, endTime: input.endTime }, durationMinutes);
+}
+
+/** Sets what a schedule update gives of working hours: refused for a schedule of one slot a day. */
+function updateHours(schedule: Schedule, input: ScheduleUpdateInput): void {
+  const hours = schedule.workingHours();
+  if (!hours) {
+    const given = (['endTime', 'slotMinutes', 'breaks'] as const).find((field) => input[field] != null);
+    if (given) throw new BadInput(given, 'is for working hours: this schedule makes one slot a day at startTime');
+    return;
+  }
+  const next = parseWorkingHours(
+    {
+      startTime: schedule.startTime,
+      endTime: input.endTime ?? hours.endTime,
+      slotMinutes: input.slotMinutes ?? hours.slotMinutes,
+      breaks: input.breaks ?? hours.breaks,
+    },
+    schedule.durationMinutes,
+  );
+  Object.assign(schedule, { endTime: next.endTime, slotMinutes: next.slotMinutes, breaks: next.breaks });
+}
+
+/** Checks and sets each field a schedule update gives, in the order its refusals are reported. */
+function applyScheduleUpdate(schedule: Schedule, input: ScheduleUpdateInput, currency: string): void {
+  if (input.name !== undefined) schedule.name = optionalText('name', input.name, 200, { singleLine: true });
+  if (input.startTime != null) schedule.startTime = input.startTime;
+  if (input.durationMinutes != null)
+    schedule.durationMinutes = intInRange('durationMinutes', input.durationMinutes, 1, LIMITS.durationMinutes);
+  if (input.capacity != null) schedule.capacity = intInRange('capacity', input.capacity, 1, LIMITS.capacity);
+  if (input.priceAmount !== undefined)
+    schedule.priceAmount = input.priceAmount == null ? null : parseAmount('priceAmount', input.priceAmount, currency);
+  updateHours(schedule, input);
+  if (input.validUntil !== undefined) {
+    if (input.validUntil && input.validUntil < schedule.validFrom)
+      throw new BadInput('validUntil', 'must not be before validFrom');
+    schedule.validUntil = input.validUntil ?? null;
+  }
+  if (input.active != null) schedule.active = input.active;
+}
+
+/** Refuses to reopen a slot cancelled for good, and to close one with booked or held seats. */
+function assertMayChange(slots: Slot[], changing: Slot[], open: boolean): void {
+  const cancelled = open && slots.find((slot) => slot.status === SlotStatus.CANCELLED);
+  if (cancelled)
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      `The slot at ${cancelled.startsAt.toISOString()} was cancelled for good and cannot be reopened: narrow the range to leave it out`,
+      { slotId: String(cancelled.id), from: SlotStatus.CANCELLED, to: SlotStatus.OPEN },
+    );
+  const taken = !open && changing.find((slot) => slot.booked + slot.held > 0);
+  if (taken) {
+    throw new DomainError('HAS_BOOKINGS', `The slot at ${taken.startsAt.toISOString()} has booked or held seats`, {
+      slotId: String(taken.id),
+    });
+  }
 }
 
 /** Schedules, the slots they make, and the open or closed state of slots. */
@@ -119,6 +150,14 @@ export class SchedulingService {
     const service = await this.catalog.getService(ctx, serviceId);
     await assertManages(ctx, service.provider);
     return service;
+  }
+
+  /** A schedule, with its service, that the caller manages; `field` names the id in a refusal. */
+  private async managedSchedule(tx: TxContext, field: string, id: string): Promise<Schedule> {
+    const schedule = await tx.em.findOne(Schedule, parseId(field, id), { populate: ['service'] });
+    if (!schedule) throw new NotFound('Schedule', id);
+    await assertManages(tx, schedule.service.getEntity().provider);
+    return schedule;
   }
 
   async createSchedule(ctx: RequestContext, serviceId: string, input: ScheduleInput): Promise<Schedule> {
@@ -176,41 +215,10 @@ export class SchedulingService {
     if (input.validUntil) dateInYears('validUntil', input.validUntil, SLOT_YEARS);
     try {
       return await inTransaction(ctx, async (tx) => {
-        const schedule = await tx.em.findOne(Schedule, parseId('id', id), { populate: ['service'] });
-        if (!schedule) throw new NotFound('Schedule', id);
+        const schedule = await this.managedSchedule(tx, 'id', id);
         const service = schedule.service.getEntity();
-        await assertManages(tx, service.provider);
         const before = scheduleSnapshot(schedule, service.currency);
-        if (input.name !== undefined) schedule.name = optionalText('name', input.name, 200, { singleLine: true });
-        if (input.startTime != null) schedule.startTime = input.startTime;
-        if (input.durationMinutes != null)
-          schedule.durationMinutes = intInRange('durationMinutes', input.durationMinutes, 1, LIMITS.durationMinutes);
-        if (input.capacity != null) schedule.capacity = intInRange('capacity', input.capacity, 1, LIMITS.capacity);
-        if (input.priceAmount !== undefined)
-          schedule.priceAmount =
-            input.priceAmount == null ? null : parseAmount('priceAmount', input.priceAmount, service.currency);
-        const hours = schedule.workingHours();
-        if (hours) {
-          const next = parseWorkingHours(
-            {
-              startTime: schedule.startTime,
-              endTime: input.endTime ?? hours.endTime,
-              slotMinutes: input.slotMinutes ?? hours.slotMinutes,
-              breaks: input.breaks ?? hours.breaks,
-            },
-            schedule.durationMinutes,
-          );
-          Object.assign(schedule, { endTime: next.endTime, slotMinutes: next.slotMinutes, breaks: next.breaks });
-        } else {
-          const given = (['endTime', 'slotMinutes', 'breaks'] as const).find((field) => input[field] != null);
-          if (given) throw new BadInput(given, 'is for working hours: this schedule makes one slot a day at startTime');
-        }
-        if (input.validUntil !== undefined) {
-          if (input.validUntil && input.validUntil < schedule.validFrom)
-            throw new BadInput('validUntil', 'must not be before validFrom');
-          schedule.validUntil = input.validUntil ?? null;
-        }
-        if (input.active != null) schedule.active = input.active;
+        applyScheduleUpdate(schedule, input, service.currency);
         await this.followSchedule(tx, schedule, service);
         const after = scheduleSnapshot(schedule, service.currency);
         const note = await actingForNote(tx, service.provider);
@@ -230,60 +238,27 @@ export class SchedulingService {
     const rows = await run(tx.em, scheduleFutureSlots(schedule.id, now));
     const slots = await lockSlots(tx, { ids: rows.map((row) => row.id) });
     const times = schedule.slotStarts();
-    const closed: number[] = [];
-    const changed: number[] = [];
-    const records: { slot: Slot; action: string; before: object }[] = [];
+    const records: { slot: Slot; action: 'closed' | 'updated'; before: object }[] = [];
     for (const slot of slots.filter((candidate) => candidate.booked + candidate.held === 0)) {
       const before = slotSnapshot(slot, service.currency);
-      const startsAt = this.startUnder(schedule, times, slot, service.timezone);
-      if (!startsAt) {
-        if (slot.status === SlotStatus.OPEN) {
-          moveSlot(slot, SlotStatus.CLOSED);
-          closed.push(slot.id);
-          records.push({ slot, action: 'slot.closed', before });
-        }
-        continue;
-      }
-      if (startsAt <= now) continue; // moved into the past: left as it was rather than made unbookable
-      const next = {
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + schedule.durationMinutes * 60_000),
-        capacity: schedule.capacity,
-        priceAmount: schedule.priceAmount ?? null,
-      };
-      const same =
-        slot.startsAt.getTime() === next.startsAt.getTime() &&
-        slot.endsAt.getTime() === next.endsAt.getTime() &&
-        slot.capacity === next.capacity &&
-        slot.priceAmount === next.priceAmount;
-      if (same) continue;
-      Object.assign(slot, next);
-      if (slot.minDeadline) {
-        // Its minimum's deadline moves with its start (a deadline after the start would never be checked in time).
-        Object.assign(slot, slotMinimum(schedule, startsAt));
-        if (slot.minDeadline) tx.effects.addJob(jobs.minimumCapacity(slot.id, slot.minDeadline));
-      }
-      changed.push(slot.id);
-      records.push({ slot, action: 'slot.updated', before });
+      const action = followSlot(tx, schedule, times, slot, service.timezone, now);
+      if (action) records.push({ slot, action, before });
     }
     await tx.em.flush();
     for (const { slot, action, before } of records)
-      await this.recorded(tx, AuditSubject.SLOT, slot.id, action, before, slotSnapshot(slot, service.currency));
-    announceSlots(tx, service.id, closed, SlotChangeReason.CLOSED);
+      await this.recorded(
+        tx,
+        AuditSubject.SLOT,
+        slot.id,
+        `slot.${action}`,
+        before,
+        slotSnapshot(slot, service.currency),
+      );
+    const idsOf = (action: string) => records.filter((record) => record.action === action).map(({ slot }) => slot.id);
+    const changed = idsOf('updated');
+    announceSlots(tx, service.id, idsOf('closed'), SlotChangeReason.CLOSED);
     announceSlots(tx, service.id, changed, SlotChangeReason.UPDATED);
     await this.lifecycle.seatsFreed(tx, changed); // more seats, or seats at a new time, go to the waitlist first
-  }
-
-  /**
-   * Where a free slot of the schedule starts now that it changed, or null when it no longer belongs to it
-   * (deactivated, after validUntil, or, for working hours, a time the new hours no longer hold): one slot a
-   * day moves to the new start time on its date; a slot of working hours keeps its start.
-   */
-  private startUnder(schedule: Schedule, times: WallTime[], slot: Slot, zone: string): Date | null {
-    if (!schedule.active || (schedule.validUntil && slot.localDate > schedule.validUntil)) return null;
-    const starts = times.map((time) => zonedInstant(slot.localDate, time, zone));
-    if (!schedule.workingHours()) return starts[0];
-    return starts.some((start) => start.getTime() === slot.startsAt.getTime()) ? slot.startsAt : null;
   }
 
   /**
@@ -356,87 +331,22 @@ export class SchedulingService {
   async generateSlots(ctx: RequestContext, scheduleId: string, from: string, to: string): Promise<Slot[]> {
     dateRange(from, to);
     return inTransaction(ctx, async (tx) => {
-      const schedule = await tx.em.findOne(Schedule, parseId('scheduleId', scheduleId), { populate: ['service'] });
-      if (!schedule) throw new NotFound('Schedule', scheduleId);
+      const schedule = await this.managedSchedule(tx, 'scheduleId', scheduleId);
       const service = schedule.service.getEntity();
-      await assertManages(tx, service.provider);
       const first = from > schedule.validFrom ? from : schedule.validFrom;
       const last = schedule.validUntil && schedule.validUntil < to ? schedule.validUntil : to;
       if (!schedule.active || first > last) return [];
-
-      const blackouts = await blackoutsOf(tx.em, service, first, last);
-      const now = tx.clock.now();
-      // Past occurrences make no slot: nobody could book one (docs/booking.md, "Managing schedules and slots").
-      const wanted = occurrences(
-        schedule.rrule,
-        schedule.validFrom,
-        schedule.slotStarts(),
-        service.timezone,
-        first,
-        last,
-      )
-        .map((occurrence) => ({
-          ...occurrence,
-          endsAt: new Date(occurrence.startsAt.getTime() + schedule.durationMinutes * 60_000),
-        }))
-        .filter(
-          (occurrence) =>
-            occurrence.startsAt > now &&
-            !blackouts.some((blackout) =>
-              blackoutCovers(
-                blackout,
-                { start: occurrence.startsAt, end: occurrence.endsAt, localDate: occurrence.localDate },
-                service.timezone,
-              ),
-            ),
-        );
+      const wanted = await occurrencesToMake(tx, schedule, service, first, last);
       if (wanted.length === 0) return [];
-      // Its answer is a slot list, bounded as every slot list is (working hours make many a day).
-      if (wanted.length > MAX_ROWS.slots)
-        throw new BadInput(
-          'to',
-          `the range makes ${wanted.length} slots, more than ${MAX_ROWS.slots} at once: generate a shorter range`,
-        );
-      const inserted = await tx.em
-        .createQueryBuilder(Slot)
-        .insert(
-          wanted.map((occurrence) => ({
-            service: service.id,
-            schedule: schedule.id,
-            startsAt: occurrence.startsAt,
-            endsAt: occurrence.endsAt,
-            localDate: occurrence.localDate,
-            capacity: schedule.capacity,
-            priceAmount: schedule.priceAmount ?? null,
-            ...slotMinimum(schedule, occurrence.startsAt),
-          })),
-        )
-        .onConflict(['service_id', 'starts_at'])
-        .ignore()
-        .returning('id')
-        .execute('all');
-      const made = inserted.map((row: { id: number }) => row.id);
+      const made = await insertSlots(tx, schedule, service, wanted);
       announceSlots(tx, service.id, made, SlotChangeReason.CREATED);
       // One entry on the schedule names the slots it made (a year of them would be a year of entries).
-      if (made.length > 0)
-        await this.recorded(
-          tx,
-          AuditSubject.SCHEDULE,
-          schedule.id,
-          'schedule.slots_generated',
-          null,
-          { from: first, to: last, slotIds: made.map(String) },
-          await actingForNote(tx, service.provider),
-        );
-      const slots = await tx.em.find(
-        Slot,
-        { service: service.id, startsAt: { $in: wanted.map((o) => o.startsAt) } },
-        { orderBy: { startsAt: 'asc' } },
-      );
-      for (const slot of slots)
-        if (slot.minDeadline && made.includes(slot.id))
-          tx.effects.addJob(jobs.minimumCapacity(slot.id, slot.minDeadline));
-      return slots;
+      if (made.length > 0) {
+        const note = await actingForNote(tx, service.provider);
+        const after = { from: first, to: last, slotIds: made.map(String) };
+        await this.recorded(tx, AuditSubject.SCHEDULE, schedule.id, 'schedule.slots_generated', null, after, note);
+      }
+      return slotsMade(tx, service, wanted, made);
     });
   }
 
@@ -486,21 +396,9 @@ export class SchedulingService {
       const service = await this.managedService(tx, serviceId);
       const slots = await lockSlots(tx, { serviceId: service.id, from, to, limit: MAX_ROWS.slots + 1 });
       if (slots.length > MAX_ROWS.slots) throw tooManySlots();
-      const cancelled = open && slots.find((slot) => slot.status === SlotStatus.CANCELLED);
-      if (cancelled)
-        throw new DomainError(
-          'INVALID_TRANSITION',
-          `The slot at ${cancelled.startsAt.toISOString()} was cancelled for good and cannot be reopened: narrow the range to leave it out`,
-          { slotId: String(cancelled.id), from: SlotStatus.CANCELLED, to: SlotStatus.OPEN },
-        );
       const target = open ? SlotStatus.OPEN : SlotStatus.CLOSED;
       const changing = slots.filter((slot) => slot.status === (open ? SlotStatus.CLOSED : SlotStatus.OPEN));
-      const taken = changing.find((slot) => slot.booked + slot.held > 0);
-      if (!open && taken) {
-        throw new DomainError('HAS_BOOKINGS', `The slot at ${taken.startsAt.toISOString()} has booked or held seats`, {
-          slotId: String(taken.id),
-        });
-      }
+      assertMayChange(slots, changing, open);
       for (const slot of changing) {
         const before = slotSnapshot(slot, service.currency);
         moveSlot(slot, target);

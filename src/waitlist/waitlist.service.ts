@@ -36,6 +36,21 @@ function alreadyQueued(field: string): BadInput {
   return new BadInput(field, 'you are already on this waitlist');
 }
 
+/** Refuses a provider queueing for their own service. */
+async function notOwnService(service: Service, userId: number): Promise<void> {
+  const provider = await service.provider.loadOrFail();
+  if (provider.user.id === userId) throw new DomainError('OWN_SERVICE', 'You cannot queue for your own service');
+}
+
+/** The party an entry queues: its size within the service's limits, and its ages adding up to it. */
+function queuedParty(input: WaitlistInput, service: Service) {
+  const partySize = intInRange('partySize', input.partySize, service.minPartySize, service.maxPartySize);
+  const party = input.party ? parseParty(input.party, service) : { adults: partySize, children: 0, infants: 0 };
+  if (partySize !== party.adults + party.children + party.infants)
+    throw new BadInput('party', `must add up to partySize (${partySize})`);
+  return { partySize, ...party };
+}
+
 /** Joining, leaving, ranking and claiming waitlist entries; offers themselves are made by WaitlistOffers. */
 export class WaitlistService {
   constructor(
@@ -57,33 +72,20 @@ export class WaitlistService {
     try {
       return await inTransaction(ctx, async (tx) => {
         const service = await this.catalog.getService(tx, input.serviceId);
-        const provider = await service.provider.loadOrFail();
-        if (provider.user.id === actor.userId)
-          throw new DomainError('OWN_SERVICE', 'You cannot queue for your own service');
-        const partySize = intInRange('partySize', input.partySize, service.minPartySize, service.maxPartySize);
-        const party = input.party ? parseParty(input.party, service) : { adults: partySize, children: 0, infants: 0 };
-        if (partySize !== party.adults + party.children + party.infants)
-          throw new BadInput('party', `must add up to partySize (${partySize})`);
-        const slots = await this.targetSlots(tx, service, input, partySize);
+        await notOwnService(service, actor.userId);
+        const party = queuedParty(input, service);
+        const slots = await this.targetSlots(tx, service, input, party.partySize);
         const now = tx.clock.now();
-        if (slots.some((slot) => slot.seatsAvailable(now) >= partySize))
+        if (slots.some((slot) => slot.seatsAvailable(now) >= party.partySize))
           throw new BadInput(field, 'there are free seats for this party: book instead');
         const target = input.slotId != null ? { slot: slots[0].id } : { date: input.date! };
-        if (
-          await tx.em.count(WaitlistEntry, {
-            customer: actor.userId,
-            service: service.id,
-            status: { $in: LIVE },
-            ...target,
-          })
-        )
-          throw alreadyQueued(field);
+        const live = { customer: actor.userId, service: service.id, status: { $in: LIVE }, ...target };
+        if (await tx.em.count(WaitlistEntry, live)) throw alreadyQueued(field);
         const entry = tx.em.create(WaitlistEntry, {
           service,
           customer: tx.em.getReference(User, actor.userId),
           slot: input.slotId != null ? slots[0] : null,
           date: input.date ?? null,
-          partySize,
           ...party,
           contact,
           notes,

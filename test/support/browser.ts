@@ -74,6 +74,12 @@ export class OfflineBrowser {
     return page;
   }
 
+  /** Expects that nothing came from another host (no CDN: the pages work offline) and nothing failed in a page. */
+  expectClean(): void {
+    expect(this.offHost).toEqual([]);
+    expect(this.errors).toEqual([]);
+  }
+
   async close(): Promise<void> {
     await this.context.close();
     fs.rmSync(this.profile, { recursive: true, force: true });

@@ -14,7 +14,11 @@ import {
   type ServiceInput,
   type SignUpInput,
 } from '../../client/generated/graphql';
+import type { Config } from '../../src/config';
+import type { Clock } from '../../src/core/clock';
 import { LOCALES, translator } from '../../src/i18n';
+import type { StripeSettings } from '../../src/integrations/stripe/stripe-gateway';
+import { FakeStripe, SECRET_KEY, WEBHOOK_SECRET } from './fake-stripe';
 import { eventually } from './live';
 import { ADMIN, serverMetric, startTestServer, type TestServer } from './server';
 
@@ -86,6 +90,18 @@ export async function dailySlots(
     provider.token,
   );
   return generateSlots;
+}
+
+/** A new service of the provider's (SERVICE but for `input`) with a daily 09:00 slot from `first` to `last` days from now. */
+export async function serviceWithSlots(
+  server: TestServer,
+  provider: Account,
+  input: Partial<ServiceInput> = {},
+  first = 5,
+  last = first,
+) {
+  const service = await createService(server, provider, input);
+  return { service, slots: await dailySlots(server, provider, service.id, daysFromNow(first), daysFromNow(last)) };
 }
 
 /** A local date `days` from today in a zone: tests never depend on today's date. */
@@ -247,11 +263,44 @@ export async function expectMonthAsSlots(
   );
 }
 
+/** A provider and a customer signed up on `server` at once. */
+export async function ownerAndCustomer(
+  server: TestServer,
+  ownerName?: string,
+  customerName?: string,
+): Promise<{ owner: Account; customer: Account }> {
+  const [owner, customer] = await Promise.all([
+    signUp(server, 'PROVIDER', ownerName),
+    signUp(server, 'CUSTOMER', customerName),
+  ]);
+  return { owner, customer };
+}
+
 /** A test file's server (started as startTestServer starts it) with a provider and a customer signed up on it. */
 export async function startWithAccounts(
   ...settings: Parameters<typeof startTestServer>
 ): Promise<{ server: TestServer; owner: Account; customer: Account }> {
   const server = await startTestServer(...settings);
-  const [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
-  return { server, owner, customer };
+  return { server, ...(await ownerAndCustomer(server)) };
+}
+
+/**
+ * A fake Stripe and a test file's server paying through it, with a provider and a customer (as
+ * startWithAccounts); `overrides.stripe` adds to the fake's settings, e.g. how long the server waits for it.
+ */
+export async function startWithStripe(
+  { stripe: settings, ...overrides }: Omit<Partial<Config>, 'stripe'> & { stripe?: Partial<StripeSettings> } = {},
+  clock?: Clock,
+): Promise<{ stripe: FakeStripe; server: TestServer; owner: Account; customer: Account }> {
+  const stripe = await FakeStripe.start();
+  const started = await startWithAccounts(
+    { stripe: { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl: stripe.url, ...settings }, ...overrides },
+    clock,
+  );
+  return { stripe, ...started };
+}
+
+/** Stops a test file's server and then the fakes and receivers it talked to, in that order. */
+export async function stopAll(...running: ({ stop(): Promise<unknown> } | undefined)[]): Promise<void> {
+  for (const each of running) await each?.stop();
 }
