@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import cors from 'cors';
 import type { Express } from 'express';
@@ -30,18 +29,17 @@ export interface GraphQLRouteDeps {
   common: NodeMiddleware[];
 }
 
-type Context = (req: IncomingMessage, locals: Record<string, unknown>) => Promise<RequestContext>;
+type Context = (req: IncomingMessage) => Promise<RequestContext>;
 
 /** The GraphQL context of an HTTP request, its deadline started. */
-function graphqlContext(deps: GraphQLRouteDeps): Context {
-  return async (req, locals) => {
+function graphqlContext(deps: GraphQLRouteDeps, actors: WeakMap<IncomingMessage, Actor | undefined>): Context {
+  return async (req) => {
     // A bad, expired or revoked token refuses the whole request (401); no token is anonymous. The session
     // check is one raw statement: it needs no EntityManager of the request's own. An Idempotency-Key
     // request had its token checked already (idempotency.ts).
-    const actor =
-      'actor' in locals
-        ? (locals.actor as Actor | undefined)
-        : await deps.tokens.authenticate(deps.orm.em, req.headers.authorization);
+    const actor = actors.has(req)
+      ? actors.get(req)
+      : await deps.tokens.authenticate(deps.orm.em, req.headers.authorization);
     const context = new LazyContext(deps.orm, deps.clock, {
       actor,
       ip: deps.clientAddress(req),
@@ -78,7 +76,7 @@ async function writeAnswer(res: ServerResponse, answer: HTTPGraphQLResponse): Pr
   res.end();
 }
 
-/** Runs GraphQL for a request whose body is parsed. */
+/** Runs GraphQL for a request whose body (if any) is parsed: Apollo's own HTTP handling, on Node's request and response. */
 function executeGraphQL(apollo: ApolloServer<RequestContext>, context: Context) {
   return async (req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void> => {
     const headers = new HeaderMap();
@@ -88,8 +86,13 @@ function executeGraphQL(apollo: ApolloServer<RequestContext>, context: Context) 
     const url = req.url ?? '';
     const query = url.indexOf('?');
     const answer = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: 'POST', headers, search: query < 0 ? '' : url.slice(query), body: req.body },
-      context: () => context(req, {}),
+      httpGraphQLRequest: {
+        method: req.method ?? 'GET',
+        headers,
+        search: query < 0 ? '' : url.slice(query),
+        body: req.body,
+      },
+      context: () => context(req),
     });
     await writeAnswer(res, answer);
   };
@@ -118,38 +121,27 @@ function chain(
 }
 
 /**
- * GraphQL over HTTP on /graphql. A plain POST, nearly every request, is served straight from Node's
- * request handler with Apollo's own `executeHTTPGraphQLRequest`, through the same middleware Express
- * runs but without Express's router and request/response wrapping (less CPU a request). The rest stays on
- * Express: the explorer and GET queries, preflights, paths Express also matches (`/graphql/`), and
- * Idempotency-Key requests, which idempotency.ts serves as Express middleware. `serve` answers a request
- * it takes and returns true; false leaves it to Express.
+ * GraphQL over HTTP on /graphql: the same steps (CORS, the body's limits, Idempotency-Key) and the same
+ * execution (Apollo's own `executeHTTPGraphQLRequest`) on both ways in. A POST, nearly every request, is
+ * served straight from Node's request handler, without Express's router and request/response wrapping
+ * (less CPU a request); the rest (the explorer and GET queries, preflights, `/graphql/`) reaches them
+ * through Express. The handler answers a request it takes and returns true; false leaves it to Express.
  */
 export function graphqlRoute(app: Express, deps: GraphQLRouteDeps) {
-  const context = graphqlContext(deps);
+  const actors = new WeakMap<IncomingMessage, Actor | undefined>();
+  const execute = executeGraphQL(deps.apollo, graphqlContext(deps, actors));
   const allowOrigins = corsFor(deps.settings.corsOrigins);
-  const parse: NodeMiddleware[] = [jsonBody(), queryLength];
+  const checks: NodeMiddleware[] = [
+    jsonBody(),
+    queryLength,
+    idempotency({ ...deps, secret: deps.settings.jwtSecret, actors }),
+  ];
   app.use('/graphql', allowOrigins);
   if (deps.settings.explorer) app.get('/graphql', explorerPage());
-  app.use(
-    '/graphql',
-    ...parse,
-    idempotency({
-      orm: deps.orm,
-      clock: deps.clock,
-      log: deps.log,
-      tokens: deps.tokens,
-      secret: deps.settings.jwtSecret,
-    }),
-    expressMiddleware(deps.apollo, { context: ({ req, res }) => context(req, res.locals) }),
-  );
-  const direct = chain(
-    [...deps.common, allowOrigins, ...parse],
-    executeGraphQL(deps.apollo, context),
-    answerRequestError(deps.log),
-  );
+  app.use('/graphql', ...checks, (req, res, next) => void execute(req, res).catch(next));
+  const direct = chain([...deps.common, allowOrigins, ...checks], execute, answerRequestError(deps.log));
   return (req: IncomingMessage, res: ServerResponse): boolean => {
-    if (req.method !== 'POST' || req.headers['idempotency-key'] !== undefined) return false;
+    if (req.method !== 'POST') return false;
     const url = req.url ?? '';
     if (url !== '/graphql' && !url.startsWith('/graphql?')) return false;
     direct(req, res);

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
@@ -10,8 +10,12 @@ import { PARSE_OPTIONS } from './operation-limits';
 import type { Tokens } from '../accounts/tokens';
 import { run, type Statement } from '../core/sql';
 import { claimKey, dropKey, keepKeyAnswer, type StoredKey, storedKey } from './idempotency.sql';
+import type { Actor } from '../core/context';
+import { sendJson } from './errors';
+import type { NodeMiddleware } from './graphql-route';
 
 const HEADER = 'Idempotency-Key';
+const HEADER_NAME = HEADER.toLowerCase();
 const MAX_KEY_LENGTH = 255;
 /** How long a key and its answer are kept. */
 const KEPT_MS = 24 * 3_600_000;
@@ -31,7 +35,13 @@ export interface IdempotencyDeps {
   tokens: Tokens;
   /** The server's secret (JWT_SECRET): fingerprints and kept answers are keyed with it. */
   secret: string;
+  /** The client's address, TRUST_PROXY applied: an anonymous caller's keys are its address's. */
+  clientAddress(request: IncomingMessage): string;
+  /** Where the token checked here is left for the request's GraphQL context: one session check a request. */
+  actors: WeakMap<IncomingMessage, Actor | undefined>;
 }
+
+type Request = IncomingMessage & { body?: unknown };
 
 /**
  * Whether a GraphQL request body runs a mutation (a body that does not parse is Apollo's to refuse). The
@@ -71,10 +81,10 @@ function nothingDone(status: number, body: string): boolean {
   }
 }
 
-function refuse(res: Response, status: number, problem: string): void {
-  res
-    .status(status)
-    .json({ errors: [{ message: `${HEADER}: ${problem}`, extensions: { code: 'BAD_USER_INPUT', field: HEADER } }] });
+function refuse(res: ServerResponse, status: number, problem: string): void {
+  sendJson(res, status, {
+    errors: [{ message: `${HEADER}: ${problem}`, extensions: { code: 'BAD_USER_INPUT', field: HEADER } }],
+  });
 }
 
 /** A statement on a fresh EntityManager: each step of a key is its own transaction. */
@@ -116,11 +126,14 @@ async function settle(
   }
 }
 
-/** Keeps the answer once the request is done, just before it is sent; an answer that did nothing gives the key back. */
-function keepAnswer(deps: IdempotencyDeps, res: Response, caller: string, key: string): void {
-  const send = res.send.bind(res);
-  res.send = (payload?: unknown) => {
-    const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+/**
+ * Keeps the answer once the request is done, just before it is sent (at `end`, whoever writes it); an answer
+ * that did nothing gives the key back.
+ */
+function keepAnswer(deps: IdempotencyDeps, res: ServerResponse, caller: string, key: string): void {
+  const end = res.end.bind(res) as (body: string) => ServerResponse;
+  res.end = ((payload?: unknown) => {
+    const body = Buffer.isBuffer(payload) ? payload.toString('utf8') : typeof payload === 'string' ? payload : '';
     const kept = query(
       deps,
       nothingDone(res.statusCode, body)
@@ -128,20 +141,20 @@ function keepAnswer(deps: IdempotencyDeps, res: Response, caller: string, key: s
         : keepKeyAnswer(caller, key, res.statusCode, answers(deps, caller, key).seal(body)),
     );
     kept.then(
-      () => send(body),
+      () => end(body),
       (error: unknown) => {
         deps.log.error({ err: error }, 'could not keep an idempotent answer');
-        send(body);
+        end(body);
       },
     );
     return res;
-  };
+  }) as ServerResponse['end'];
 }
 
 /** Answers a repeat with the first request's kept answer, or refuses it when its body differs. */
 function replay(
   deps: IdempotencyDeps,
-  res: Response,
+  res: ServerResponse,
   stored: StoredKey,
   fingerprint: string,
   caller: string,
@@ -156,7 +169,11 @@ function replay(
     // Sealed under another JWT_SECRET: what the first request did is done, but its answer is lost.
     return refuse(res, 422, 'its answer can no longer be read (the server secret changed); use a new key');
   }
-  res.status(stored.status_code!).set('idempotent-replayed', 'true').type('application/json').send(answer);
+  res.setHeader('idempotent-replayed', 'true');
+  res.statusCode = stored.status_code!;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(answer));
+  res.end(answer);
 }
 
 /**
@@ -165,21 +182,24 @@ function replay(
  * first still runs), one with another body is refused. The key row is inserted before the request runs,
  * so of concurrent twins exactly one runs.
  */
-export function idempotency(deps: IdempotencyDeps) {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const key = req.get(HEADER);
-    if (key === undefined || req.method !== 'POST' || !isMutation(req.body)) return next();
-    if (key.length === 0 || key.length > MAX_KEY_LENGTH)
-      return refuse(res, 400, `must be 1 to ${MAX_KEY_LENGTH} characters`);
-    // A bad token is refused by the GraphQL request itself (401); nothing is kept for it.
-    const actor = await deps.tokens.authenticate(deps.orm.em.fork(), req.headers.authorization).catch(() => null);
-    if (actor === null) return next();
-    res.locals.actor = actor; // the GraphQL context takes it from here: one session check per request
-    const caller = actor ? `user:${actor.userId}` : `ip:${req.ip}`; // whose key it is
-    const fingerprint = keyed(deps, 'body', JSON.stringify(req.body));
-    const stored = await settle(deps, caller, key, fingerprint);
-    if (stored) return replay(deps, res, stored, fingerprint, caller, key);
-    keepAnswer(deps, res, caller, key);
-    next();
-  };
+export function idempotency(deps: IdempotencyDeps): NodeMiddleware {
+  return (req, res, next) => void runOnce(deps, req, res, next).catch(next);
+}
+
+/** Runs a keyed mutation once: the first time, with its answer kept; again, answered from what was kept. */
+async function runOnce(deps: IdempotencyDeps, req: Request, res: ServerResponse, next: () => void): Promise<void> {
+  const key = req.headers[HEADER_NAME] as string | undefined;
+  if (key === undefined || req.method !== 'POST' || !isMutation(req.body)) return next();
+  if (key.length === 0 || key.length > MAX_KEY_LENGTH)
+    return refuse(res, 400, `must be 1 to ${MAX_KEY_LENGTH} characters`);
+  // A bad token is refused by the GraphQL request itself (401); nothing is kept for it.
+  const actor = await deps.tokens.authenticate(deps.orm.em.fork(), req.headers.authorization).catch(() => null);
+  if (actor === null) return next();
+  deps.actors.set(req, actor);
+  const caller = actor ? `user:${actor.userId}` : `ip:${deps.clientAddress(req)}`; // whose key it is
+  const fingerprint = keyed(deps, 'body', JSON.stringify(req.body));
+  const stored = await settle(deps, caller, key, fingerprint);
+  if (stored) return replay(deps, res, stored, fingerprint, caller, key);
+  keepAnswer(deps, res, caller, key);
+  next();
 }
