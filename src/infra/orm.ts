@@ -84,12 +84,21 @@ export async function preparedStatement<R>(ctx: RequestContext, sql: string, val
   return preparedRead<R>(ctx, name, text, values);
 }
 
-/** knex's hook on each new pooled connection: sets its statement_timeout (0 leaves PostgreSQL's default, none). */
-function statementTimeout(ms: number) {
+/**
+ * knex's hook on each new pooled connection: sets its statement_timeout (0 leaves PostgreSQL's default, none),
+ * and plans prepared statements (ours, and those inside functions: take_seats, graphile-worker's add_jobs)
+ * once per connection. PostgreSQL's default replans a statement for its values whenever the generic plan
+ * does not look cheaper; the request path's statements are key lookups and writes whose best plan does not
+ * depend on the values, and replanning them was a third of the database's CPU per booking.
+ */
+function sessionSettings(ms: number) {
   return (
     connection: { query(sql: string, done: (error?: Error) => void): void },
     done: (error: Error | undefined, connection: unknown) => void,
-  ) => connection.query(`set statement_timeout = ${Math.round(ms)}`, (error) => done(error, connection));
+  ) =>
+    connection.query(`set statement_timeout = ${Math.round(ms)}; set plan_cache_mode = force_generic_plan`, (error) =>
+      done(error, connection),
+    );
 }
 
 export function ormOptions(
@@ -121,7 +130,7 @@ export function ormOptions(
     logger: write,
     colors: false,
     loggerFactory: (options: LoggerOptions) => new CountingLogger(options),
-    pool: { min: 0, max: 10, afterCreate: statementTimeout(statementTimeoutMs) },
+    pool: { min: 0, max: 10, afterCreate: sessionSettings(statementTimeoutMs) },
     driverOptions: { connection: connectionSettings(connectTimeoutMs) },
   };
 }
