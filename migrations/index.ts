@@ -32,6 +32,7 @@ import { Migration20261221100000_guest_bookings } from './Migration2026122110000
 import { Migration20261222090000_booking_questions } from './Migration20261222090000_booking_questions';
 import { Migration20261222100000_locales } from './Migration20261222100000_locales';
 import { Migration20261222110000_embed_origins } from './Migration20261222110000_embed_origins';
+import { Migration20261225090000_job_outbox } from './Migration20261225090000_job_outbox';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -68,4 +69,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261222090000_booking_questions', class: Migration20261222090000_booking_questions }, // service questions, booking and proposal answers
   { name: 'Migration20261222100000_locales', class: Migration20261222100000_locales }, // the language of an account's emails
   { name: 'Migration20261222110000_embed_origins', class: Migration20261222110000_embed_origins }, // sites that may frame a provider's calendar pages
+  { name: 'Migration20261225090000_job_outbox', class: Migration20261225090000_job_outbox }, // unkeyed jobs written as rows, moved into the queue in batches
 ];

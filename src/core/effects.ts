@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Job } from '../jobs';
 import type { AuditRow } from './audit';
-import { addJobCall, auditInsert, noticeCall, removeJobCall } from './effects.sql';
+import { addJobCall, auditInsert, noticeCall, type OutboxRow, outboxInsert, removeJobCall } from './effects.sql';
 import { currentRequestId } from './request-id';
 import { type Fragment, joined, raw, sql } from './sql';
 
@@ -41,25 +41,24 @@ function withRequest(payload: object): object {
   return requestId ? { ...payload, requestId } : payload;
 }
 
+/** A job as the queue takes it: its payload with the request that queued it, its attempts defaulted. */
+function outboxRow({ task, payload, runAt, maxAttempts }: Job): OutboxRow {
+  return {
+    task,
+    payload: JSON.stringify(withRequest(payload)),
+    runAt: runAt?.toISOString() ?? null,
+    maxAttempts: maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+  };
+}
+
 /** What one effect adds to the statement that writes them all; `index` makes its names unique there. */
-function written(effect: Exclude<Effect, { kind: 'audit' | 'afterCommit' }>, index: number): StatementParts {
+function written(effect: Exclude<Effect, { kind: 'audit' | 'afterCommit' | 'job' }>, index: number): StatementParts {
   const name = `fx_${index}`;
   switch (effect.kind) {
     case 'notice':
       return { ctes: [], calls: [noticeCall(name, effect.channel, effect.payload)] };
     case 'removeJob':
       return { ctes: [], calls: [removeJobCall(name, effect.jobKey)] };
-    case 'job': {
-      const { task, payload, runAt, jobKey, maxAttempts } = effect.job;
-      const call = addJobCall(name, {
-        task,
-        payload: JSON.stringify(withRequest(payload)),
-        runAt: runAt?.toISOString() ?? null,
-        jobKey: jobKey ?? null,
-        maxAttempts: maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      });
-      return { ctes: [], calls: [call] };
-    }
     case 'rows':
       return effect.build(name);
     default: {
@@ -69,10 +68,24 @@ function written(effect: Exclude<Effect, { kind: 'audit' | 'afterCommit' }>, ind
   }
 }
 
+/** A job with a key, added to graphile-worker's queue by the statement itself: a later change may replace or remove it by its key. */
+function keyedJob(job: Job, jobKey: string, index: number): StatementParts {
+  return { ctes: [], calls: [addJobCall(`fx_${index}`, { ...outboxRow(job), jobKey })] };
+}
+
 /** The audit rows of a change, as one insert. */
 function auditRows(rows: AuditRow[]): StatementParts {
   const { cte, call } = auditInsert(rows);
   return { ctes: [cte], calls: [call] };
+}
+
+/**
+ * The jobs of a change without a key, as one insert into the outbox: no later change can replace or
+ * remove them, so they may reach graphile-worker's queue a moment after commit, in the job runner's batch.
+ */
+function outboxRows(jobs: Job[]): StatementParts {
+  const { cte, calls } = outboxInsert(jobs.map(outboxRow));
+  return { ctes: [cte], calls };
 }
 
 /**
@@ -132,7 +145,8 @@ export class Effects {
   }
 
   /**
-   * What writes everything collected (audit rows in one insert, the rest in the order asked for), as parts
+   * What writes everything collected (audit rows in one insert, jobs without a key in another, the rest in
+   * the order asked for), as parts
    * of one statement: CTEs and select-list calls, each carrying its values. Taking the parts removes what
    * they write from the collection (after-commit calls stay), so that a use case that writes its rows in
    * one statement can carry its effects in the same one.
@@ -140,15 +154,19 @@ export class Effects {
   take(): StatementParts {
     const parts: StatementParts = { ctes: [], calls: [] };
     const audits: AuditRow[] = [];
+    const outboxed: Job[] = [];
     const rest: StatementParts[] = [];
     const kept: Effect[] = [];
     for (const effect of this.list) {
       if (effect.kind === 'afterCommit') kept.push(effect);
       else if (effect.kind === 'audit') audits.push(effect.row);
-      else rest.push(written(effect, rest.length));
+      else if (effect.kind !== 'job') rest.push(written(effect, rest.length));
+      else if (effect.job.jobKey) rest.push(keyedJob(effect.job, effect.job.jobKey, rest.length));
+      else outboxed.push(effect.job);
     }
     this.list.splice(0, this.list.length, ...kept);
-    for (const part of audits.length ? [auditRows(audits), ...rest] : rest) {
+    const together = [...(audits.length ? [auditRows(audits)] : []), ...(outboxed.length ? [outboxRows(outboxed)] : [])];
+    for (const part of [...together, ...rest]) {
       parts.ctes.push(...part.ctes);
       parts.calls.push(...part.calls);
     }

@@ -11,6 +11,7 @@ import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { connectionSettings } from './database';
+import { JobOutbox } from './job-outbox';
 import { timedTasks } from './job-timing';
 import { metrics } from './metrics';
 import { WorkerLeases } from './worker-leases';
@@ -52,8 +53,8 @@ export interface JobRunnerOptions {
 }
 
 /**
- * Runs queued jobs on this process (the server does by default; `npm run worker` runs only this), and
- * keeps them running through database restarts and crashes:
+ * Runs queued jobs on this process (the server does by default; `npm run worker` runs only this), moves
+ * the job outbox into the queue (job-outbox.ts), and keeps jobs running through database restarts and crashes:
  * - a job locked by a worker that died (its process was killed, or it could not record the job's end
  *   while the database was away) is unlocked as soon as a process sees the worker's lease free (at
  *   start, after a repair, and every minute), rather than after graphile-worker's 4 hours;
@@ -71,6 +72,7 @@ export class JobRunner {
     private readonly options: JobRunnerOptions,
     private readonly pool: Pool,
     private readonly leases: WorkerLeases,
+    private readonly outbox: JobOutbox,
     private readonly closings: Set<Promise<void>>,
   ) {}
 
@@ -94,7 +96,9 @@ export class JobRunner {
     });
     const leases = new WorkerLeases(options.databaseUrl, options.log, options.connectTimeoutMs);
     await leases.start();
-    const jobs = new JobRunner(options, pool, leases, closings);
+    const outbox = new JobOutbox(pool, options.databaseUrl, options.log, options.connectTimeoutMs);
+    await outbox.start();
+    const jobs = new JobRunner(options, pool, leases, outbox, closings);
     jobs.runner = await jobs.run();
     const sweep = () =>
       void jobs.sweep().catch((error) => options.log.warn({ err: error }, 'could not look for dead job workers'));
@@ -185,6 +189,7 @@ export class JobRunner {
     this.stopped = true;
     clearInterval(this.sweepTimer);
     await this.repairing;
+    await this.outbox.stop();
     await this.runner?.stop();
     await this.leases.stop();
     await this.pool.end();

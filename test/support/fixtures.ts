@@ -172,11 +172,15 @@ export async function noticed(server: TestServer, change: () => Promise<unknown>
   await eventually(async () => (await serverMetric(server.url, 'session_notices_total')) > before);
 }
 
-/** Waits until no background job (of these tasks, if named) is due, e.g. so that statement counts see only the request measured. */
+/**
+ * Waits until no background job (of these tasks, if named) is due, in the queue or still in the outbox on
+ * its way there, e.g. so that statement counts see only the request measured.
+ */
 export async function jobsSettled(server: TestServer, tasks?: string[]): Promise<void> {
   for (let tries = 0; tries < 100; tries += 1) {
     const [{ due }] = await server.sql<{ due: string }>(
-      `select count(*) as due from graphile_worker.jobs where run_at <= now() and attempts < max_attempts and ($1::text[] is null or task_identifier = any($1))`,
+      `select (select count(*) from graphile_worker.jobs where run_at <= now() and attempts < max_attempts and ($1::text[] is null or task_identifier = any($1)))
+        + (select count(*) from job_outbox where $1::text[] is null or task = any($1)) as due`,
       [tasks ?? null],
     );
     if (due === '0') return;
