@@ -46,7 +46,11 @@ export function errorForLog(value: unknown): Record<string, unknown> {
   };
 }
 
-/** The process's logger: errors logged under `err` go through errorForLog. */
+/**
+ * The process's logger: errors logged under `err` go through errorForLog. Lines are written to stdout
+ * asynchronously (a line logged while a write is under way joins the next one), so that an access log
+ * line per request costs no blocking write; pino writes what is left when the process exits.
+ */
 export function createLogger(level: string): Logger {
-  return pino({ level, serializers: { err: errorForLog } });
+  return pino({ level, serializers: { err: errorForLog } }, pino.destination({ sync: false }));
 }
