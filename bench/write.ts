@@ -229,7 +229,9 @@ function baselineTree(ref: string): { script: string; label: string } {
 async function moveOutbox(db: Pool): Promise<number> {
   const client = await db.connect();
   try {
-    const [{ pid, outbox }] = (await client.query("select pg_backend_pid() as pid, to_regclass('job_outbox') is not null as outbox")).rows;
+    const [{ pid, outbox }] = (
+      await client.query("select pg_backend_pid() as pid, to_regclass('job_outbox') is not null as outbox")
+    ).rows;
     if (!outbox) return 0;
     const before = cpuMs(pid);
     while ((await client.query(moveOutboxRows, [500])).rows[0].moved === 500);

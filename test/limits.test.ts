@@ -25,7 +25,7 @@ import type { Client } from 'graphql-ws';
 import { Client as PgClient } from 'pg';
 import { MAX_ROWS, OPERATION_LIMITS } from '../src/graphql/limits';
 import { buildGraphQLSchema } from '../src/server/schema';
-import { operationCost } from '../src/server/operation-limits';
+import { cachedCost, operationCost } from '../src/server/operation-limits';
 import { createService, dailySlots, daysFromNow, jobsSettled, signUp } from './support/fixtures';
 import { liveClient } from './support/live';
 import { codes, serverMetric, startTestServer, type GraphQLResult, type TestServer } from './support/server';
@@ -354,6 +354,23 @@ describe('what lists may hold', () => {
     expect(slots).toBe(20 + MAX_ROWS.slots);
     // A long text weighs by what it may hold: a service's description up to 10,000 characters.
     expect(cost('{ services { description } }') - cost('{ services { id } }')).toBe(MAX_ROWS.services * 99);
+  });
+
+  it('keeps a cost by the variables it counts: one for every booking input, one per page size and per @include', () => {
+    const kept = (query: string, variables: Record<string, unknown>) =>
+      cachedCost(schema, query, parse(query), variables);
+    const book = 'mutation B($input: BookInput!) { book(input: $input) { id status } }';
+    const input = (slotId: string) => ({ input: { slotIds: [slotId], party: { adults: 1 } } });
+    expect(kept(book, input('1'))).toBe(kept(book, input('2')));
+    expect(kept(book, input('1')).cost).toBe(operationCost(schema, parse(book), input('2')).cost);
+    const page = 'query P($first: Int) { servicesConnection(first: $first) { nodes { id name } } }';
+    expect(kept(page, { first: 2 }).cost).toBeGreaterThan(kept(page, { first: 1 }).cost!);
+    const included = 'query I($all: Boolean!) { me { id } services @include(if: $all) { id name } }';
+    expect(kept(included, { all: true }).cost).toBeGreaterThan(kept(included, { all: false }).cost!);
+    // Variables that do not coerce cost 0 and are left to execution; that 0 is not kept for valid ones.
+    expect(kept(page, { first: 'many' }).cost).toBe(0);
+    expect(kept(page, { first: 'many' }).cost).toBe(0);
+    expect(kept(page, { first: 3 }).cost).toBeGreaterThan(0);
   });
 
   it('refuses a slot window over 42 days or holding over 1,000 slots, naming `to`, over HTTP and for every slot list', async () => {

@@ -30,11 +30,15 @@ export interface OutboxRow {
 /** A change's jobs without a key as one insert into the outbox (`outbox`), the call that counts them, and the notice that wakes the job runner. */
 export function outboxInsert(rows: OutboxRow[]): { cte: Fragment; calls: Fragment[] } {
   const values = rows.map(
-    (row) => sql`(${row.task}, ${row.payload}::json, coalesce(${row.runAt}::timestamptz, now()), ${row.maxAttempts}::smallint)`,
+    (row) =>
+      sql`(${row.task}, ${row.payload}::json, coalesce(${row.runAt}::timestamptz, now()), ${row.maxAttempts}::smallint)`,
   );
   return {
     cte: sql`outbox as (insert into job_outbox (task, payload, run_at, max_attempts) values ${joined(values)} returning 1)`,
-    calls: [raw('(select count(*) from outbox) as fx_outbox'), raw(`pg_notify('${JOB_OUTBOX_CHANNEL}', '') as fx_outbox_notice`)],
+    calls: [
+      raw('(select count(*) from outbox) as fx_outbox'),
+      raw(`pg_notify('${JOB_OUTBOX_CHANNEL}', '') as fx_outbox_notice`),
+    ],
   };
 }
 

@@ -165,7 +165,10 @@ export class Effects {
       else outboxed.push(effect.job);
     }
     this.list.splice(0, this.list.length, ...kept);
-    const together = [...(audits.length ? [auditRows(audits)] : []), ...(outboxed.length ? [outboxRows(outboxed)] : [])];
+    const together = [
+      ...(audits.length ? [auditRows(audits)] : []),
+      ...(outboxed.length ? [outboxRows(outboxed)] : []),
+    ];
     for (const part of [...together, ...rest]) {
       parts.ctes.push(...part.ctes);
       parts.calls.push(...part.calls);

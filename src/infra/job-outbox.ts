@@ -74,7 +74,11 @@ export class JobOutbox {
 
   private async moveAll(): Promise<void> {
     for (;;) {
-      const { rows } = await this.pool.query<{ moved: number }>({ name: 'move_job_outbox', text: moveOutboxRows, values: [BATCH] });
+      const { rows } = await this.pool.query<{ moved: number }>({
+        name: 'move_job_outbox',
+        text: moveOutboxRows,
+        values: [BATCH],
+      });
       moved.inc(rows[0].moved);
       if (rows[0].moved < BATCH || this.stopped) return;
     }

@@ -6,7 +6,12 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
   GraphQLError,
   getOperationAST,
+  Kind,
   OperationTypeNode,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type ASTNode,
   type DocumentNode,
   type GraphQLSchema,
   type ParseOptions,
@@ -105,11 +110,36 @@ export function operationCost(
 /** How many operations' costs each schema keeps (see cachedCost). */
 const KEPT_COSTS = 500;
 const keptCosts = new WeakMap<GraphQLSchema, LRUCache<string, Costed>>();
+/** The variables each parsed document's cost depends on (transports keep a document per query text). */
+const keptCostVariables = new WeakMap<DocumentNode, string[]>();
+
+/**
+ * The variables an operation's cost can depend on: those in the arguments of fields priced by a function of
+ * their arguments (lists: listCost, pageCost), and those of directives (`@skip`, `@include` take a field
+ * out). Any other variable (a booking's input) changes nothing the cost counts.
+ */
+function costVariables(schema: GraphQLSchema, document: DocumentNode): string[] {
+  const names = new Set<string>();
+  const collect = (node: ASTNode) =>
+    visit(node, { [Kind.VARIABLE]: (variable) => void names.add(variable.name.value) });
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        if (typeof typeInfo.getFieldDef()?.extensions?.complexity === 'function') node.arguments?.forEach(collect);
+      },
+      Directive: collect,
+    }),
+  );
+  return [...names].sort();
+}
 
 /**
  * operationCost of an operation given by its text, kept for the KEPT_COSTS most recent operations of the
- * schema: the cost depends on the text, the operation and the variables alone, so it is kept by a digest
- * of them, and a calendar that asks the same month again is not costed again.
+ * schema: the cost depends on the text, the operation and the variables its cost counts alone, so it is
+ * kept by a digest of them. A calendar that asks the same month again, and every `book` whatever its
+ * input, is not costed again. A cost of 0 (variables that do not coerce, refused by execution) is not kept.
  */
 export function cachedCost(
   schema: GraphQLSchema,
@@ -119,10 +149,15 @@ export function cachedCost(
   operationName?: string | null,
 ): Costed {
   const costs = kept(keptCosts, schema, () => new LRUCache<string, Costed>({ max: KEPT_COSTS }));
+  const counted = kept(keptCostVariables, document, () => costVariables(schema, document));
   const key = createHash('sha256')
-    .update(JSON.stringify([query, operationName ?? null, variables ?? {}]))
+    .update(JSON.stringify([query, operationName ?? null, counted.map((name) => variables?.[name] ?? null)]))
     .digest('base64');
-  return kept(costs, key, () => operationCost(schema, document, variables, operationName));
+  const known = costs.get(key);
+  if (known) return known;
+  const costed = operationCost(schema, document, variables, operationName);
+  if (costed.cost !== 0) costs.set(key, costed);
+  return costed;
 }
 
 /**
