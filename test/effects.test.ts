@@ -134,4 +134,27 @@ describe('effects', () => {
       await listener.end();
     }
   });
+
+  it('a job without a key is a row of the outbox, moved into the queue by the job runner at once, or on its next look without a notice', async () => {
+    // Each job is told apart by its run time (the queue's public view shows no payload).
+    const at = (seconds: number) => new Date(FAR.getTime() + seconds * 1000);
+    const queued = async (runAt: Date) =>
+      (
+        await server.sql<{ n: string }>(
+          `select count(*) as n from graphile_worker.jobs where task_identifier = 'send_message' and run_at = $1 and key is null`,
+          [runAt.toISOString()],
+        )
+      )[0].n === '1';
+    await inTransaction({ em: orm.em.fork(), clock: systemClock }, async (tx: TxContext) => {
+      tx.effects.addJob({ task: 'send_message', payload: { messageId: -1 }, runAt: at(7) });
+    });
+    await eventually(() => queued(at(7)));
+    // As if written while the runner's LISTEN connection was away: no notice reaches it.
+    await server.sql(
+      `insert into job_outbox (task, payload, run_at, max_attempts) values ('send_message', '{"messageId":-1}', $1, 1)`,
+      [at(8).toISOString()],
+    );
+    await eventually(() => queued(at(8)));
+    expect(await server.sql('select count(*) as n from job_outbox')).toEqual([{ n: '0' }]);
+  });
 });
