@@ -28,7 +28,7 @@ import { Tokens } from '../src/accounts/tokens';
 import { SessionCheck } from '../src/accounts/session-check';
 import { startServerProcess, type ServerProcess } from '../test/support/process';
 import { JWT_SECRET } from '../test/support/server';
-import { moveOutboxRows } from '../src/infra/job-outbox.sql';
+import { moveOutbox as moveJobOutbox } from '../src/infra/job-outbox';
 import { percentile, pool, seed, table } from './support';
 
 const CONTENTION_REQUESTS = 200;
@@ -223,8 +223,8 @@ function baselineTree(ref: string): { script: string; label: string } {
 }
 
 /**
- * Moves a side's job outbox into the queue as the job runner does (batches of 500), answering the database
- * CPU that took in ms; 0 where there is no outbox (a baseline whose write queues its jobs itself).
+ * Moves a side's job outbox into the queue as the job runner does, answering the database CPU that took in
+ * ms; 0 where there is no outbox (a baseline whose write queues its jobs itself).
  */
 async function moveOutbox(db: Pool): Promise<number> {
   const client = await db.connect();
@@ -234,7 +234,7 @@ async function moveOutbox(db: Pool): Promise<number> {
     ).rows;
     if (!outbox) return 0;
     const before = cpuMs(pid);
-    while ((await client.query(moveOutboxRows, [500])).rows[0].moved === 500);
+    await moveJobOutbox(client);
     return cpuMs(pid) - before;
   } finally {
     client.release();

@@ -9,26 +9,23 @@ export const noticeCall = (name: string, channel: string, payload: string): Frag
 export const removeJobCall = (name: string, jobKey: string): Fragment =>
   sql`(graphile_worker.remove_job(${jobKey})).id as ${raw(name)}`;
 
-/** graphile-worker's add_job of a keyed job (one that a later change may replace or remove), as a call; due now when `runAt` is null. */
-export const addJobCall = (
-  name: string,
-  job: { task: string; payload: string; runAt: string | null; jobKey: string; maxAttempts: number },
-): Fragment =>
-  sql`(graphile_worker.add_job(${job.task}, ${job.payload}::json, run_at => coalesce(${job.runAt}::timestamptz, now()), job_key => ${job.jobKey}, max_attempts => ${job.maxAttempts})).id as ${raw(name)}`;
-
-/** What the job runner listens on to move the outbox's rows into the queue (src/infra/job-outbox.ts). */
-export const JOB_OUTBOX_CHANNEL = 'job_outbox';
-
-/** A job without a key, as the outbox holds it; due now when `runAt` is null. */
-export interface OutboxRow {
+/** A job as the queue (or the outbox) takes it; due now when `runAt` is null. */
+export interface QueuedJob {
   task: string;
   payload: string;
   runAt: string | null;
   maxAttempts: number;
 }
 
+/** graphile-worker's add_job of a keyed job (one that a later change may replace or remove), as a call; due now when `runAt` is null. */
+export const addJobCall = (name: string, job: QueuedJob & { jobKey: string }): Fragment =>
+  sql`(graphile_worker.add_job(${job.task}, ${job.payload}::json, run_at => coalesce(${job.runAt}::timestamptz, now()), job_key => ${job.jobKey}, max_attempts => ${job.maxAttempts})).id as ${raw(name)}`;
+
+/** What the job runner listens on to move the outbox's rows into the queue (src/infra/job-outbox.ts). */
+export const JOB_OUTBOX_CHANNEL = 'job_outbox';
+
 /** A change's jobs without a key as one insert into the outbox (`outbox`), the call that counts them, and the notice that wakes the job runner. */
-export function outboxInsert(rows: OutboxRow[]): { cte: Fragment; calls: Fragment[] } {
+export function outboxInsert(rows: QueuedJob[]): { cte: Fragment; calls: Fragment[] } {
   const values = rows.map(
     (row) =>
       sql`(${row.task}, ${row.payload}::json, coalesce(${row.runAt}::timestamptz, now()), ${row.maxAttempts}::smallint)`,

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Job } from '../jobs';
 import type { AuditRow } from './audit';
-import { addJobCall, auditInsert, noticeCall, type OutboxRow, outboxInsert, removeJobCall } from './effects.sql';
+import { addJobCall, auditInsert, noticeCall, outboxInsert, type QueuedJob, removeJobCall } from './effects.sql';
 import { currentRequestId } from './request-id';
 import { type Fragment, joined, raw, sql } from './sql';
 
@@ -42,7 +42,7 @@ function withRequest(payload: object): object {
 }
 
 /** A job as the queue takes it: its payload with the request that queued it, its attempts defaulted. */
-function outboxRow({ task, payload, runAt, maxAttempts }: Job): OutboxRow {
+function queued({ task, payload, runAt, maxAttempts }: Job): QueuedJob {
   return {
     task,
     payload: JSON.stringify(withRequest(payload)),
@@ -70,11 +70,12 @@ function written(effect: Exclude<Effect, { kind: 'audit' | 'afterCommit' | 'job'
 
 /** A job with a key, added to graphile-worker's queue by the statement itself: a later change may replace or remove it by its key. */
 function keyedJob(job: Job, jobKey: string, index: number): StatementParts {
-  return { ctes: [], calls: [addJobCall(`fx_${index}`, { ...outboxRow(job), jobKey })] };
+  return { ctes: [], calls: [addJobCall(`fx_${index}`, { ...queued(job), jobKey })] };
 }
 
-/** The audit rows of a change, as one insert. */
+/** The audit rows of a change, as one insert (nothing without any). */
 function auditRows(rows: AuditRow[]): StatementParts {
+  if (!rows.length) return { ctes: [], calls: [] };
   const { cte, call } = auditInsert(rows);
   return { ctes: [cte], calls: [call] };
 }
@@ -84,7 +85,8 @@ function auditRows(rows: AuditRow[]): StatementParts {
  * remove them, so they may reach graphile-worker's queue a moment after commit, in the job runner's batch.
  */
 function outboxRows(jobs: Job[]): StatementParts {
-  const { cte, calls } = outboxInsert(jobs.map(outboxRow));
+  if (!jobs.length) return { ctes: [], calls: [] };
+  const { cte, calls } = outboxInsert(jobs.map(queued));
   return { ctes: [cte], calls };
 }
 
@@ -165,11 +167,7 @@ export class Effects {
       else outboxed.push(effect.job);
     }
     this.list.splice(0, this.list.length, ...kept);
-    const together = [
-      ...(audits.length ? [auditRows(audits)] : []),
-      ...(outboxed.length ? [outboxRows(outboxed)] : []),
-    ];
-    for (const part of [...together, ...rest]) {
+    for (const part of [auditRows(audits), outboxRows(outboxed), ...rest]) {
       parts.ctes.push(...part.ctes);
       parts.calls.push(...part.calls);
     }

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { ClientBase, Pool } from 'pg';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { listenOutbox, moveOutboxRows } from './job-outbox.sql';
@@ -13,6 +13,21 @@ const moved = new Counter({
 
 /** Rows moved per statement: one add_jobs call queues them all. */
 const BATCH = 500;
+
+/** Moves everything in the outbox into the queue, a batch per statement; answers how many jobs moved. */
+export async function moveOutbox(db: Pool | ClientBase): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { rows } = await db.query<{ moved: number }>({
+      name: 'move_job_outbox',
+      text: moveOutboxRows,
+      values: [BATCH],
+    });
+    total += rows[0].moved;
+    if (rows[0].moved < BATCH) return total;
+  }
+}
+
 /** How often the outbox is looked at without a notice (one sent while the LISTEN connection was away). */
 const POLL_MS = 1_000;
 
@@ -61,7 +76,8 @@ export class JobOutbox {
       this.again = true;
       return;
     }
-    this.draining = this.moveAll()
+    this.draining = moveOutbox(this.pool)
+      .then((count) => void moved.inc(count))
       .catch((error) => this.log.warn({ err: error }, 'could not move the job outbox yet'))
       .finally(() => {
         this.draining = undefined;
@@ -70,18 +86,6 @@ export class JobOutbox {
           this.drain();
         }
       });
-  }
-
-  private async moveAll(): Promise<void> {
-    for (;;) {
-      const { rows } = await this.pool.query<{ moved: number }>({
-        name: 'move_job_outbox',
-        text: moveOutboxRows,
-        values: [BATCH],
-      });
-      moved.inc(rows[0].moved);
-      if (rows[0].moved < BATCH || this.stopped) return;
-    }
   }
 
   /** Finishes the move under way, then stops listening. */
