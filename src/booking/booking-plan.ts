@@ -1,8 +1,7 @@
 import Decimal from 'decimal.js';
-import type { Service } from '../catalog/service.entity';
 import type { MeetingProvider } from '../catalog/service.enums';
 import { BadInput } from '../core/errors';
-import type { Slot } from '../scheduling/slot.entity';
+import type { BookableService, BookableSlot } from './bookable';
 import { discountOf } from '../promotions/discount';
 import { partySize } from './booking-rules';
 import type { BookingAnswer } from './answers';
@@ -27,7 +26,7 @@ export interface BookingTerms extends PriceBreakdownAmounts {
 }
 
 /** Today's price of a slot: its own, else its service's. */
-export function currentUnitPrice(slot: Slot, service: Service): string {
+export function currentUnitPrice(slot: BookableSlot, service: BookableService): string {
   return slot.priceAmount ?? service.priceAmount;
 }
 
@@ -42,10 +41,10 @@ export interface Offer {
  * customer who agrees now agrees to.
  */
 export function offerNow(
-  service: Service,
-  slots: Slot[],
+  service: BookableService,
+  slots: BookableSlot[],
   party: PartySize,
-  price: (slot: Slot) => string = (slot) => currentUnitPrice(slot, service),
+  price: (slot: BookableSlot) => string = (slot) => currentUnitPrice(slot, service),
 ): Offer {
   const terms = currentTerms(service);
   return {
@@ -59,7 +58,7 @@ export function offerNow(
 }
 
 /** The terms of a party on these slots at agreed price lines (README, "Money: agreed terms, refunds and Stripe's word"). */
-export function bookingTerms(slots: Slot[], party: PartySize, { terms, lines }: Offer): BookingTerms {
+export function bookingTerms(slots: BookableSlot[], party: PartySize, { terms, lines }: Offer): BookingTerms {
   const discount = discountOf(terms.promo, priceOf(lines, terms.currency), terms.currency);
   return {
     ...party,
@@ -76,9 +75,9 @@ export function bookingTerms(slots: Slot[], party: PartySize, { terms, lines }: 
 
 /** A checked request for a new booking, whether from `book`, an accepted proposal or a claimed waitlist offer. */
 export interface BookingPlan {
-  service: Service;
+  service: BookableService;
   customerId: number;
-  slots: Slot[];
+  slots: BookableSlot[];
   terms: BookingTerms;
   notes?: string | null;
   specialRequirements?: string | null;
@@ -107,7 +106,10 @@ export function isPaid(plan: BookingPlan): boolean {
  * meetingProviders, or its own meetingProvider), else the service's; any other choice is refused, naming
  * the field.
  */
-export function meetingProviderOf(service: Service, choice: MeetingProvider | null | undefined): MeetingProvider {
+export function meetingProviderOf(
+  service: BookableService,
+  choice: MeetingProvider | null | undefined,
+): MeetingProvider {
   if (choice == null || choice === service.meetingProvider) return service.meetingProvider;
   if (!service.meetingProviders.includes(choice)) {
     const offered = [...new Set([service.meetingProvider, ...service.meetingProviders])].join(', ');

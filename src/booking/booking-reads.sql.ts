@@ -1,58 +1,114 @@
-import type { EntityMetadata } from '@mikro-orm/core';
-import { Provider } from '../accounts/provider.entity';
 import { counted } from '../accounts/rate-limits';
 import { countCharge } from '../accounts/rate-limits.sql';
-import { Service } from '../catalog/service.entity';
+import type { BookingMode, MeetingProvider } from '../catalog/service.enums';
+import type { ServiceQuestion } from '../catalog/service-questions';
 import type { RequestContext } from '../core/context';
-import { preparedRead, mapRow } from '../infra/orm';
-import { Slot } from '../scheduling/slot.entity';
+import { preparedRead } from '../infra/orm';
+import type { SlotStatus } from '../scheduling/scheduling.enums';
+import { blackedOutSql, calendarBusySql, providerBusySql } from '../scheduling/slot.sql';
+import type { BookableService, BookableSlot } from './bookable';
 
-/** The columns of an entity's table (formulas worked out over `alias`), each named `<alias>__<column>`. */
-function columnsOf(meta: EntityMetadata, alias: string): string[] {
-  const table = { alias, name: meta.tableName, qualifiedName: meta.tableName, toString: () => alias };
-  const columns = meta.createColumnMappingObject();
-  return meta.props.flatMap((prop) => {
-    if (prop.formula) return [`${prop.formula(table, columns)} as "${alias}__${prop.fieldNames[0]}"`];
-    if (prop.persist === false || !prop.fieldNames || (prop.kind !== 'scalar' && !prop.owner && prop.kind !== 'm:1'))
-      return [];
-    return prop.fieldNames.map((column) => `${alias}."${column}" as "${alias}__${column}"`);
-  });
-}
-
-/** The part of a row that `alias` named, keyed by column. */
-function part(row: Record<string, unknown>, alias: string): Record<string, unknown> {
-  const prefix = `${alias}__`;
-  const out: Record<string, unknown> = {};
-  for (const key in row) if (key.startsWith(prefix)) out[key.slice(prefix.length)] = row[key];
-  return out;
-}
-
-let slotsSql: string | undefined;
+/** The service of the slots a booking names, with its provider's user (who may not book it). */
+export type ReadService = BookableService & { provider: { id: number; userId: number } };
 
 /**
- * The slots a booking names with their service and its provider, as ONE named prepared statement (planned
- * once per connection, the values bound, no query built per request) whose rows become managed entities;
- * `reserveId` also takes the new booking's id from its sequence, and the request's carried rate-limit charge
- * is counted, in the same round trip.
+ * One row of the booking read: a slot (all null when none was found) and its service, camel-cased by the SQL;
+ * times as PostgreSQL writes them (the ORM's connection leaves them unparsed).
+ */
+interface SlotRow {
+  id: number | null;
+  serviceId: number;
+  startsAt: string;
+  endsAt: string;
+  capacity: number;
+  booked: number;
+  held: number;
+  status: SlotStatus;
+  priceAmount: string | null;
+  blackedOut: boolean;
+  calendarBusy: boolean;
+  providerBusy: boolean;
+  svName: string;
+  svTimezone: string;
+  svPriceAmount: string;
+  svCurrency: string;
+  svChildRateValue: string;
+  svInfantRateValue: string;
+  svTaxRateValue: string;
+  svLateCancellationRefundValue: string;
+  svBookingMode: BookingMode;
+  svRequiresPayment: boolean;
+  svMinPartySize: number;
+  svMaxPartySize: number;
+  svCutoffHours: number;
+  svAdvanceDays: number;
+  svMeetingProvider: MeetingProvider;
+  svMeetingProviders: MeetingProvider[];
+  svActive: boolean;
+  svQuestions: ServiceQuestion[];
+  providerId: number;
+  providerUserId: number;
+  bookingId: number | null;
+  chargedPoints: string | null;
+  chargedExpire: string | null;
+}
+
+const SLOTS_SQL = `with reserved as (select case when $2 then nextval(pg_get_serial_sequence('booking', 'id'))::int end as booking_id),
+    charged as (${countCharge('$3::text', '$4::bigint', '$5::bigint')})
+  select s.id, s.service_id as "serviceId", s.starts_at as "startsAt", s.ends_at as "endsAt", s.capacity, s.booked, s.held,
+    s.status, s.price_amount as "priceAmount", ${blackedOutSql('s', 'sv')} as "blackedOut",
+    ${calendarBusySql('s', 'sv')} as "calendarBusy", ${providerBusySql('s', 'sv')} as "providerBusy",
+    sv.name as "svName", sv.timezone as "svTimezone", sv.price_amount as "svPriceAmount", sv.currency as "svCurrency",
+    sv.child_rate_value as "svChildRateValue", sv.infant_rate_value as "svInfantRateValue", sv.tax_rate_value as "svTaxRateValue",
+    sv.late_cancellation_refund_value as "svLateCancellationRefundValue", sv.booking_mode as "svBookingMode",
+    sv.requires_payment as "svRequiresPayment", sv.min_party_size as "svMinPartySize", sv.max_party_size as "svMaxPartySize",
+    sv.cutoff_hours as "svCutoffHours", sv.advance_days as "svAdvanceDays", sv.meeting_provider as "svMeetingProvider",
+    sv.meeting_providers as "svMeetingProviders", sv.active as "svActive", sv.questions as "svQuestions",
+    p.id as "providerId", p.user_id as "providerUserId",
+    reserved.booking_id as "bookingId", charged.points as "chargedPoints", charged.expire as "chargedExpire"
+  from reserved left join charged on true
+    left join (slot s join service sv on sv.id = s.service_id join provider p on p.id = sv.provider_id) on s.id = any($1::int[])`;
+
+/** The service of a row: every row of the read carries its slot's. */
+function serviceOf(row: SlotRow): ReadService {
+  return {
+    id: row.serviceId,
+    name: row.svName,
+    timezone: row.svTimezone,
+    priceAmount: row.svPriceAmount,
+    currency: row.svCurrency,
+    childRateValue: row.svChildRateValue,
+    infantRateValue: row.svInfantRateValue,
+    taxRateValue: row.svTaxRateValue,
+    lateCancellationRefundValue: row.svLateCancellationRefundValue,
+    bookingMode: row.svBookingMode,
+    requiresPayment: row.svRequiresPayment,
+    minPartySize: row.svMinPartySize,
+    maxPartySize: row.svMaxPartySize,
+    cutoffHours: row.svCutoffHours,
+    advanceDays: row.svAdvanceDays,
+    meetingProvider: row.svMeetingProvider,
+    meetingProviders: row.svMeetingProviders,
+    active: row.svActive,
+    questions: row.svQuestions,
+    provider: { id: row.providerId, userId: row.providerUserId },
+  };
+}
+
+/**
+ * The slots a booking names and the service of the first, as ONE named prepared statement (planned once per
+ * connection, the values bound, no query built per request) whose rows stay plain: no entity is made on the
+ * write path. `reserveId` also takes the new booking's id from its sequence, and the request's carried
+ * rate-limit charge is counted, in the same round trip.
  */
 export async function bookingSlots(
   ctx: RequestContext,
   slotIds: number[],
   reserveId: boolean,
-): Promise<{ slots: Slot[]; bookingId: number | null }> {
-  const metadata = ctx.em.getMetadata();
-  slotsSql ??= `with reserved as (select case when $2 then nextval(pg_get_serial_sequence('booking', 'id'))::int end as booking_id),
-      charged as (${countCharge('$3::text', '$4::bigint', '$5::bigint')})
-    select ${[
-      ...columnsOf(metadata.get(Slot.name), 's'),
-      ...columnsOf(metadata.get(Service.name), 'sv'),
-      ...columnsOf(metadata.get(Provider.name), 'p'),
-    ].join(', ')}, reserved.booking_id, charged.points as charged_points, charged.expire as charged_expire
-    from reserved left join charged on true
-      left join (slot s join service sv on sv.id = s.service_id join provider p on p.id = sv.provider_id) on s.id = any($1::int[])`;
+): Promise<{ slots: BookableSlot[]; service: ReadService | undefined; bookingId: number | null }> {
   const charge = ctx.carriedCharge;
   const now = Date.now(); // the counter's windows are in real time, as rate-limiter-flexible keeps them
-  const rows = await preparedRead<Record<string, unknown>>(ctx, 'booking_slots', slotsSql, [
+  const rows = await preparedRead<SlotRow>(ctx, 'booking_slots', SLOTS_SQL, [
     slotIds,
     reserveId,
     charge?.key ?? null,
@@ -61,16 +117,24 @@ export async function bookingSlots(
   ]);
   // The one row of a statement that found no slot still carries the charge and the id.
   const [first] = rows;
-  if (charge) counted(charge, Number(first.charged_points), Number(first.charged_expire), now);
-  // Provider first: the service's reference to it then points at the entity made here.
-  const slots = rows
-    .filter((row) => row.s__id !== null)
-    .map((row) => {
-      mapRow(ctx.em, Provider, part(row, 'p'));
-      mapRow(ctx.em, Service, part(row, 'sv'));
-      return mapRow(ctx.em, Slot, part(row, 's'));
-    });
-  return { slots, bookingId: first.booking_id as number | null };
+  if (charge) counted(charge, Number(first.chargedPoints), Number(first.chargedExpire), now);
+  const found = rows.filter((row) => row.id !== null);
+  const platform = ctx.em.getPlatform(); // parses times as the entities' are
+  const slots = found.map((row) => ({
+    id: row.id!,
+    service: { id: row.serviceId },
+    startsAt: platform.parseDate(row.startsAt),
+    endsAt: platform.parseDate(row.endsAt),
+    capacity: row.capacity,
+    booked: row.booked,
+    held: row.held,
+    status: row.status,
+    priceAmount: row.priceAmount,
+    blackedOut: row.blackedOut,
+    calendarBusy: row.calendarBusy,
+    providerBusy: row.providerBusy,
+  }));
+  return { slots, service: found.length ? serviceOf(found[0]) : undefined, bookingId: first.bookingId };
 }
 
 /** A slot's free seats as they stand, read past the unit of work (the seat gate's fresh look). */

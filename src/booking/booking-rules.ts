@@ -1,8 +1,7 @@
-import type { Service } from '../catalog/service.entity';
 import { BadInput, NotFound } from '../core/errors';
 import { capacityExceeded, PROVIDER_BUSY, slotUnavailable } from '../core/refusals';
 import { parseId } from '../core/ids';
-import type { Slot } from '../scheduling/slot.entity';
+import type { BookableService, BookableSlot } from './bookable';
 import { SlotStatus, UnavailableReason } from '../scheduling/scheduling.enums';
 import type { PartyInput } from './booking.inputs';
 import type { PartySize } from './pricing';
@@ -31,14 +30,14 @@ export function partyOf(input: PartyInput): PartySize {
 }
 
 /** Why a party of `size` is outside the service's limits, or null when it fits them. */
-export function partyLimit(size: number, service: Service): UnavailableReason | null {
+export function partyLimit(size: number, service: BookableService): UnavailableReason | null {
   if (size < service.minPartySize) return UnavailableReason.PARTY_TOO_SMALL;
   if (size > service.maxPartySize) return UnavailableReason.PARTY_TOO_LARGE;
   return null;
 }
 
 /** Adults >= 1; every person takes a seat; the party fits the service's limits. */
-export function parseParty(input: PartyInput, service: Service): PartySize {
+export function parseParty(input: PartyInput, service: BookableService): PartySize {
   const party = partyOf(input);
   const size = partySize(party);
   if (partyLimit(size, service)) {
@@ -66,7 +65,12 @@ export interface SlotClosure {
  * time, the cutoff or the advance window), or null. A booking being moved holds some of that time itself:
  * for it (`moving`) the database alone judges the provider's time.
  */
-export function slotClosure(slot: Slot, service: Service, now: Date, moving = false): SlotClosure | null {
+export function slotClosure(
+  slot: BookableSlot,
+  service: BookableService,
+  now: Date,
+  moving = false,
+): SlotClosure | null {
   if (slot.status !== SlotStatus.OPEN)
     return { reason: UnavailableReason.CLOSED, why: `is ${slot.status.toLowerCase()}` };
   if (slot.blackedOut) return { reason: UnavailableReason.BLACKED_OUT, why: 'falls on a blackout' };
@@ -93,7 +97,13 @@ export function slotClosure(slot: Slot, service: Service, now: Date, moving = fa
  * The named slots, all of `service`, each bookable now (slotClosure), else SLOT_UNAVAILABLE naming the
  * first that is not.
  */
-export function checkSlots(ids: number[], found: Slot[], service: Service, now: Date, moving = false): Slot[] {
+export function checkSlots<S extends BookableSlot>(
+  ids: number[],
+  found: S[],
+  service: BookableService,
+  now: Date,
+  moving = false,
+): S[] {
   const byId = new Map(found.map((slot) => [slot.id, slot]));
   const slots = ids.map((id) => {
     const slot = byId.get(id);
@@ -109,7 +119,7 @@ export function checkSlots(ids: number[], found: Slot[], service: Service, now: 
 }
 
 /** A slot already full fails at once, without queueing for its row lock; the conditional update decides the rest. */
-export function assertRoom(slots: Slot[], seats: number): void {
+export function assertRoom(slots: BookableSlot[], seats: number): void {
   const full = slots.find((slot) => slot.capacity - slot.booked - slot.held < seats);
   if (full) throw capacityExceeded(full.id);
 }

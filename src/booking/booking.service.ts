@@ -1,7 +1,6 @@
 import Decimal from 'decimal.js';
 import { requireActor } from '../accounts/ownership';
 import { Role } from '../accounts/role';
-import type { Service } from '../catalog/service.entity';
 import { BookingMode } from '../catalog/service.enums';
 import { inOneStatement, inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { BadInput, DomainError, NotFound } from '../core/errors';
@@ -28,7 +27,8 @@ import { assertMayHold } from './hold-policy';
 import { withPromoCode } from '../promotions/promo-uses';
 import { placeBooking } from './place-booking';
 import { SeatGate } from './seat-gate';
-import { bookingSlots, seatsLeft } from './booking-reads.sql';
+import { bookingSlots, seatsLeft, type ReadService } from './booking-reads.sql';
+import type { BookableService, BookableSlot } from './bookable';
 import { changeableColumn, changedTerms, moveSeats } from './booking-change';
 import type { PartySize } from './pricing';
 import { newReference } from './reference';
@@ -44,14 +44,17 @@ const REFUNDABLE: ReadonlySet<BookingStatus> = new Set([
 ]);
 
 /**
- * The service of slots read with their service and provider, if this customer may book it in this mode: it
- * is not their own, takes that mode and is published (else its slots do not show: NOT_FOUND).
+ * The service of the slots read (bookingSlots), if this customer may book it in this mode: it is not their
+ * own, takes that mode and is published (else its slots do not show: NOT_FOUND).
  */
-export function bookableService(found: Slot[], firstId: number, customerId: number, mode: BookingMode): Service {
-  if (found.length === 0) throw new NotFound('Slot', firstId);
-  const service = found[0].service.getEntity();
-  if (service.provider.getEntity().user.id === customerId)
-    throw new DomainError('OWN_SERVICE', 'You cannot book your own service');
+export function bookableService(
+  service: ReadService | undefined,
+  firstId: number,
+  customerId: number,
+  mode: BookingMode,
+): ReadService {
+  if (!service) throw new NotFound('Slot', firstId);
+  if (service.provider.userId === customerId) throw new DomainError('OWN_SERVICE', 'You cannot book your own service');
   if (service.bookingMode !== mode) {
     if (mode === BookingMode.INSTANT)
       throw new DomainError('APPROVAL_REQUIRED', 'This service takes proposals: use propose');
@@ -117,12 +120,12 @@ export class BookingService {
     price: string | null = null,
   ): Promise<BookingPlan> {
     // A booking (INSTANT) takes its id with the read: no round trip of its own for it.
-    const { slots: found, bookingId } = await bookingSlots(ctx, slotIds, mode === BookingMode.INSTANT);
-    const service = bookableService(found, slotIds[0], customerId, mode);
+    const read = await bookingSlots(ctx, slotIds, mode === BookingMode.INSTANT);
+    const service = bookableService(read.service, slotIds[0], customerId, mode);
     const party = parseParty(partyInput, service);
-    const slots = checkSlots(slotIds, found, service, ctx.clock.now());
+    const slots = checkSlots(slotIds, read.slots, service, ctx.clock.now());
     const offer = price === null ? undefined : offerNow(service, slots, party, () => price);
-    return { ...this.planFor(ctx, service, customerId, slots, party, { offer }), bookingId };
+    return { ...this.planFor(ctx, service, customerId, slots, party, { offer }), bookingId: read.bookingId };
   }
 
   /**
@@ -132,9 +135,9 @@ export class BookingService {
    */
   planFor(
     ctx: RequestContext,
-    service: Service,
+    service: BookableService,
     customerId: number,
-    slots: Slot[],
+    slots: BookableSlot[],
     party: PartySize,
     { seatsHeld = false, offer = offerNow(service, slots, party) }: { seatsHeld?: boolean; offer?: Offer } = {},
   ): BookingPlan {

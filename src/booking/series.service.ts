@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon';
 import { requireActor } from '../accounts/ownership';
-import type { Service } from '../catalog/service.entity';
 import { BookingMode, type MeetingProvider } from '../catalog/service.enums';
 import { inTransaction, trySavepoint, type RequestContext, type TxContext } from '../core/context';
 import { BadInput, DomainError, NotFound } from '../core/errors';
@@ -15,6 +14,8 @@ import { isPaid, meetingProviderOf, type BookingPlan } from './booking-plan';
 import { MAX_NOTE_LENGTH, checkSlots, parseParty, slotClosure } from './booking-rules';
 import { Booking } from './booking.entity';
 import { bookableService, type BookingService } from './booking.service';
+import { bookingSlots } from './booking-reads.sql';
+import type { BookableService, BookableSlot } from './bookable';
 import { placeBooking } from './place-booking';
 import type { PartySize } from './pricing';
 import { newReference } from './reference';
@@ -26,7 +27,7 @@ import { liveOccurrencesFrom, nextBookingIds } from './series.sql';
 interface Occurrence {
   occurrence: number;
   startsAt: Date;
-  slot: Slot | null;
+  slot: BookableSlot | null;
 }
 
 /** A refusal of one occurrence, saying which: the same code and details, the occurrence and its start added. */
@@ -51,8 +52,8 @@ function skippedOf(occurrence: Occurrence, refusal: DomainError): SkippedOccurre
 /** What a series asks for, checked, with its first slot and that slot's service. */
 interface SeriesRequest {
   customerId: number;
-  first: Slot;
-  service: Service;
+  first: BookableSlot;
+  service: BookableService;
   count: number;
   intervalWeeks: number;
   party: PartySize;
@@ -75,11 +76,21 @@ async function seriesRequest(ctx: RequestContext, input: BookSeriesInput): Promi
   const intervalWeeks = intInRange('intervalWeeks', input.intervalWeeks ?? 1, 1, MAX_INTERVAL_WEEKS);
   const notes = optionalText('notes', input.notes, MAX_NOTE_LENGTH);
   const skipUnavailable = input.skipUnavailable ?? false;
-  const first = await ctx.em.findOne(Slot, { id: firstId }, { populate: ['service.provider'] });
-  const service = bookableService(first ? [first] : [], firstId, customerId, BookingMode.INSTANT);
+  const read = await bookingSlots(ctx, [firstId], false);
+  const service = bookableService(read.service, firstId, customerId, BookingMode.INSTANT);
   const party = parseParty(input.party, service);
   const meetingProvider = meetingProviderOf(service, input.meetingProvider);
-  return { customerId, first: first!, service, count, intervalWeeks, party, notes, meetingProvider, skipUnavailable };
+  return {
+    customerId,
+    first: read.slots[0],
+    service,
+    count,
+    intervalWeeks,
+    party,
+    notes,
+    meetingProvider,
+    skipUnavailable,
+  };
 }
 
 /** The series' occurrences: the same wall time in the service's zone every intervalWeeks weeks, across DST changes. */

@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import type { Service } from '../catalog/service.entity';
+import type { BookableService } from './bookable';
 import { formatAmount } from '../core/money';
 import type { AgreedPromo } from '../promotions/discount';
 import type { Rates } from './pricing';
@@ -23,7 +23,7 @@ export interface AgreedTerms extends Rates {
 }
 
 /** The terms the service offers today: what a customer who agrees now agrees to. */
-export function currentTerms(service: Service): AgreedTerms {
+export function currentTerms(service: BookableService): AgreedTerms {
   return {
     currency: service.currency,
     childRate: service.childRateValue,

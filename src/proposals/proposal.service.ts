@@ -7,7 +7,7 @@ import { parseAnswers } from '../booking/answers';
 import { MAX_NOTE_LENGTH, checkSlots, parseSlotIds } from '../booking/booking-rules';
 import type { Offer } from '../booking/booking-plan';
 import type { BookingService } from '../booking/booking.service';
-import type { Service } from '../catalog/service.entity';
+import { Service } from '../catalog/service.entity';
 import { BookingMode } from '../catalog/service.enums';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { BadInput, DomainError, Forbidden, NotFound } from '../core/errors';
@@ -18,7 +18,8 @@ import type { Events } from '../events';
 import { jobKeys, jobs } from '../jobs';
 import { optionalText } from '../core/validate';
 import type { ProposalMailKind } from '../notifications/proposal-mail';
-import type { Slot } from '../scheduling/slot.entity';
+import { Slot } from '../scheduling/slot.entity';
+import type { BookableService } from '../booking/bookable';
 import { Proposal } from './proposal.entity';
 import { proposalSnapshot } from './proposal-events';
 import { ProposalStatus } from './proposal.enums';
@@ -53,8 +54,9 @@ export class ProposalService {
     return inTransaction(ctx, async (tx) => {
       const party = { adults: terms.adults, children: terms.children, infants: terms.infants };
       const expiresAt = this.expiry(tx, terms.startsAt, service);
+      // The plan read plain rows: the proposal names its service and slots by reference.
       const proposal = tx.em.create(Proposal, {
-        service,
+        service: tx.em.getReference(Service, service.id),
         customer: tx.em.getReference(User, actor.userId),
         ...party,
         terms: terms.agreed,
@@ -63,7 +65,7 @@ export class ProposalService {
         answers,
         expiresAt,
       });
-      proposal.slots.set(slots);
+      proposal.slots.set(slots.map((slot) => tx.em.getReference(Slot, slot.id)));
       await tx.em.flush();
       tx.effects.addJob(jobs.proposalExpiry(proposal.id, proposal.expiresAt));
       await this.changed(tx, proposal, 'received', null);
@@ -108,7 +110,7 @@ export class ProposalService {
       const locked = await this.live(tx, id, true, [ProposalStatus.PENDING]);
       const before = await proposalSnapshot(locked);
       this.move(locked, ProposalStatus.COUNTERED);
-      locked.counterSlots.set(plan.slots);
+      locked.counterSlots.set(plan.slots.map((slot) => tx.em.getReference(Slot, slot.id)));
       locked.counterTerms = plan.terms.agreed;
       locked.counterLines = plan.terms.lines;
       locked.counterMessage = message;
@@ -214,7 +216,7 @@ export class ProposalService {
   }
 
   /** The earlier of the time to live from now and the cutoff of the first slot. */
-  private expiry(ctx: RequestContext, startsAt: Date, service: Service): Date {
+  private expiry(ctx: RequestContext, startsAt: Date, service: BookableService): Date {
     return new Date(
       Math.min(
         ctx.clock.now().getTime() + this.ttlHours * 3_600_000,
