@@ -9,7 +9,8 @@
  *     statement, sent straight to PostgreSQL with `pg`;
  *   - CPU per booking, read from /proc: the server process (all its threads) and the PostgreSQL backends
  *     that serve it (their pids from pg_stat_activity, matched by the proxy's ports); beside it, the
- *     database CPU of moving the bookings' jobs from the outbox into the queue, as the job runner does;
+ *     database CPU of moving the bookings' jobs from the outbox into the queue, as the job runner does,
+ *     and the database CPU per booking of the one-statement floor (every backend of the side's database);
  *   - round trips per booking counted on the wire: each server reaches PostgreSQL through a proxy of its
  *     own that counts the frontend messages (Query, Parse, Bind, Execute, Sync); a round trip is a simple
  *     Query or an extended-protocol Sync, so that prepared statements count too;
@@ -258,6 +259,8 @@ interface RoundFigures {
   parses: number;
   failures: number;
   oneStatement: number;
+  /** PostgreSQL CPU per booking of the one-statement floor: the database's own cost of the same rows. */
+  floorPgCpu: number;
   direct: number;
   booked: number;
   refusals: string;
@@ -300,14 +303,24 @@ async function startSide(label: string, script: string, serverUrl: string, env: 
   return side;
 }
 
-/** CPU so far of the PostgreSQL backends that serve a server (through its proxy), by pid. */
-async function backendCpu(side: Side, proxy: CountingProxy): Promise<Map<number, number>> {
+/**
+ * CPU so far of the side's PostgreSQL backends, by pid: those that serve a server (through its proxy), or
+ * every one of the side's database (`proxy` null: the floors, sent by the bench's own pool).
+ */
+async function backendCpu(side: Side, proxy: CountingProxy | null): Promise<Map<number, number>> {
   const { rows } = await side.db.query<{ pid: number; client_port: number }>(
     'select pid, client_port from pg_stat_activity where datname = current_database()',
   );
   return new Map(
-    rows.filter((row) => proxy.upstreamPorts.has(row.client_port)).map((row) => [row.pid, cpuMs(row.pid)]),
+    rows.filter((row) => !proxy || proxy.upstreamPorts.has(row.client_port)).map((row) => [row.pid, cpuMs(row.pid)]),
   );
+}
+
+/** CPU the backends of `before` (and any since) spent after it, in ms. */
+async function backendCpuSince(side: Side, proxy: CountingProxy | null, before: Map<number, number>): Promise<number> {
+  let ms = 0;
+  for (const [pid, now] of await backendCpu(side, proxy)) ms += now - (before.get(pid) ?? 0);
+  return ms;
 }
 
 async function round(side: Side, warmUp: boolean): Promise<RoundFigures> {
@@ -327,20 +340,20 @@ async function round(side: Side, warmUp: boolean): Promise<RoundFigures> {
   const serverCpu = cpuMs(server.child.pid!) - before.server;
   const roundTrips = proxy.roundTrips - (before.proxy.get('Q') ?? 0) - (before.proxy.get('S') ?? 0);
   const parses = proxy.count('P') - (before.proxy.get('P') ?? 0);
-  let pgCpu = 0;
-  for (const [pid, ms] of await backendCpu(side, proxy)) pgCpu += ms - (before.pg.get(pid) ?? 0);
+  const pgCpu = await backendCpuSince(side, proxy, before.pg);
   const moveCpu = await moveOutbox(side.db);
 
   const floor = async (write: (db: Pool, customerId: number, slotId: number) => Promise<void>) => {
     const rows = await seed(side.db, WRITE_BOOKINGS + WARM_UP, WRITE_BOOKINGS + WARM_UP, 10);
     if (warmUp) await pool(WARM_UP, CLIENTS, (i) => write(side.db, rows.customerIds[i], rows.slotIds[i]));
+    const cpuBefore = await backendCpu(side, null);
     const took = await pool(WRITE_BOOKINGS, CLIENTS, (i) =>
       write(side.db, rows.customerIds[WARM_UP + i], rows.slotIds[WARM_UP + i]),
     );
-    return WRITE_BOOKINGS / took;
+    return { rate: WRITE_BOOKINGS / took, pgCpu: (await backendCpuSince(side, null, cpuBefore)) / WRITE_BOOKINGS };
   };
   const oneStatement = await floor(bookInOneStatement);
-  const direct = await floor(bookDirectly);
+  const direct = (await floor(bookDirectly)).rate;
 
   const contention = await seed(side.db, CONTENTION_REQUESTS, 2, CONTENTION_CAPACITY);
   const contentionTokens = await Promise.all(contention.customerIds.map(side.tokenOf));
@@ -361,7 +374,8 @@ async function round(side: Side, warmUp: boolean): Promise<RoundFigures> {
     roundTrips: roundTrips / WRITE_BOOKINGS,
     parses: parses / WRITE_BOOKINGS,
     failures: failures.length,
-    oneStatement,
+    oneStatement: oneStatement.rate,
+    floorPgCpu: oneStatement.pgCpu,
     direct,
     booked: Number(booked),
     refusals: [...byCode].map(([code, n]) => `${n} ${code}`).join(', '),
@@ -402,6 +416,8 @@ export async function writePath(serverUrl: string, env: Record<string, string>):
         row('PostgreSQL CPU per booking, ms (goal <= 2.0)', (f) => f.pgCpu),
         row('  + moving its job from the outbox to the queue (job runner, batched), ms', (f) => f.moveCpu),
         row('  = PostgreSQL CPU per booking with its job queued, ms', (f) => f.pgCpu + f.moveCpu),
+        row('PostgreSQL CPU per booking of the one-statement floor, ms', (f) => f.floorPgCpu),
+        row("ratio of the PostgreSQL CPU to the floor's", (f) => (f.pgCpu + f.moveCpu) / f.floorPgCpu),
         row('round trips per book on the wire (goal <= 2)', (f) => f.roundTrips),
         row('Parse messages per book', (f) => f.parses),
         row('one-statement floor via pg, bookings/s', (f) => f.oneStatement, 0),
