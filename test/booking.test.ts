@@ -26,6 +26,7 @@ import {
   statementsDuring,
   type Account,
 } from './support/fixtures';
+import { parse } from 'graphql';
 import { codes, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -121,6 +122,42 @@ describe('book', () => {
       customer.token,
     );
     expect([up.price.tax.amount, up.price.total.amount]).toEqual(['0.51', '10.61']); // 0.505 -> 0.51, never 0.50 from 0.50499..
+  });
+
+  it('answers with what it wrote when asked only for the booking’s own fields, as a later read answers them', async () => {
+    const { slots } = await ownSlots(2, { meetingProvider: 'JITSI' });
+    // The booking's own fields (columns, party, price, terms, refunded), through a named and an inline fragment.
+    const own = `fragment Own on Booking { __typename id reference status startsAt endsAt holdExpiresAt meetingUrl
+      meetingProvider notes specialRequirements cancellationReason createdAt party { adults children infants total }
+      price { subtotal { amount currency } discount { amount } tax { amount } total { amount currency }
+        lines { category count unitPrice { amount } amount { amount } taxRate slot { id } } }
+      terms { currency childRate infantRate taxRate cancellationPolicy { cutoffHours refundBeforeCutoff refundAfterCutoff } }
+      refunded { amount } }`;
+    const booked = await server.request(
+      parse(
+        `mutation ($input: BookInput!) { book(input: $input) { ...Own ... on Booking { mine: reference } } } ${own}`,
+      ),
+      {
+        input: {
+          slotIds: [slots[0].id, slots[1].id],
+          party: { adults: 2, children: 1, infants: 1 },
+          notes: 'By the window',
+          specialRequirements: 'A high chair',
+        },
+      },
+      customer.token,
+    );
+    expect(booked.errors).toBeUndefined();
+    const { book } = booked.data as { book: { id: string; reference: string; mine: string } };
+    expect(book).toMatchObject({ status: 'CONFIRMED', notes: 'By the window', party: { total: 4 } });
+    expect(book.mine).toBe(book.reference);
+    const read = await server.request(
+      parse(`query ($id: ID!) { booking(id: $id) { ...Own ... on Booking { mine: reference } } } ${own}`),
+      { id: book.id },
+      customer.token,
+    );
+    expect(read.errors).toBeUndefined();
+    expect((read.data as { booking: unknown }).booking).toEqual(book);
   });
 
   it('refuses its own service, approval services and paid services without Stripe', async () => {

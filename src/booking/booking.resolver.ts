@@ -6,6 +6,7 @@ import {
   Extensions,
   FieldResolver,
   ID,
+  Info,
   Mutation,
   Query,
   Resolver,
@@ -36,6 +37,33 @@ import { bookedParty, bookedPrice, refundedOf } from './booking-view';
 import { MAX_NOTE_LENGTH, MAX_SLOTS_PER_BOOKING } from './booking-rules';
 import { Contact } from './contact';
 import type { BookingService } from './booking.service';
+import type { BookingRow } from './place-booking';
+import { selectsOnly } from '../graphql/selection';
+import type { GraphQLResolveInfo } from 'graphql';
+
+/**
+ * The fields of Booking answered from its own row: its columns, and party, price, terms and refunded made
+ * from them. A `book` that selects only these is answered from what its statement wrote, no entity made.
+ */
+const ROW_FIELDS: ReadonlySet<string> = new Set([
+  '__typename',
+  'id',
+  'reference',
+  'status',
+  'startsAt',
+  'endsAt',
+  'holdExpiresAt',
+  'meetingUrl',
+  'meetingProvider',
+  'notes',
+  'specialRequirements',
+  'cancellationReason',
+  'createdAt',
+  'party',
+  'price',
+  'terms',
+  'refunded',
+]);
 import { listCost, MAX_ROWS, pageCost, textCost } from '../graphql/limits';
 
 const BookingConnection = connectionType(Booking, 'Booking');
@@ -178,11 +206,13 @@ export class BookingResolver {
     description:
       "Books seats on open slots of one INSTANT service for a party (customers and admins; not on one's own service: OWN_SERVICE). Free services confirm at once; paid ones start PENDING_PAYMENT with seats held. Errors: SLOT_UNAVAILABLE (extensions.slotId), CAPACITY_EXCEEDED (extensions.waitlistAvailable), APPROVAL_REQUIRED, PAYMENT_PROVIDER_UNAVAILABLE.",
   })
-  book(
+  async book(
     @Ctx() ctx: RequestContext,
     @Arg('input', () => BookInput, { description: 'The slots and the party.' }) input: BookInput,
-  ): Promise<Booking> {
-    return this.bookings.book(ctx, input);
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Booking | BookingRow> {
+    const written = await this.bookings.book(ctx, input);
+    return selectsOnly(info, ROW_FIELDS) ? written.row : written.entity();
   }
 
   @Authorized()
@@ -279,7 +309,7 @@ export class BookingResolver {
   }
 
   @FieldResolver(() => Party, { description: 'Who comes: adults, children, infants; each person takes a seat.' })
-  party(@Root() booking: Booking): Party {
+  party(@Root() booking: BookingRow): Party {
     return bookedParty(booking);
   }
 
@@ -287,7 +317,7 @@ export class BookingResolver {
     description:
       'What it costs, computed with exact decimals when booked or modified, at the terms agreed (a change keeps them for what it keeps).',
   })
-  price(@Root() booking: Booking): PriceBreakdown {
+  price(@Root() booking: BookingRow): PriceBreakdown {
     return bookedPrice(booking);
   }
 
@@ -295,7 +325,7 @@ export class BookingResolver {
     description:
       'The rates, currency and cancellation policy the customer agreed to when booking (or proposing, or joining the waitlist); later changes to the service do not touch them.',
   })
-  terms(@Root() booking: Booking): AgreedTermsView {
+  terms(@Root() booking: BookingRow): AgreedTermsView {
     return termsView(booking.terms);
   }
 
@@ -304,7 +334,7 @@ export class BookingResolver {
     description:
       'Money the bank confirmed given back so far (null when none): SUCCEEDED refunds only; see refunds for those on their way.',
   })
-  refunded(@Root() booking: Booking): Money | null {
+  refunded(@Root() booking: BookingRow): Money | null {
     return refundedOf(booking);
   }
 

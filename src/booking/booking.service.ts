@@ -25,7 +25,7 @@ import type { BookInput, ModifyBookingInput, PartyInput } from './booking.inputs
 import { BOOKING_STATES } from './booking.state';
 import { assertMayHold } from './hold-policy';
 import { withPromoCode } from '../promotions/promo-uses';
-import { placeBooking } from './place-booking';
+import { placeBooking, type WrittenBooking } from './place-booking';
 import { SeatGate } from './seat-gate';
 import { bookingSlots, seatsLeft, type ReadService } from './booking-reads.sql';
 import type { BookableService, BookableSlot } from './bookable';
@@ -81,7 +81,7 @@ export class BookingService {
   }
 
   /** Read, check and price outside any transaction; start the card payment; then write in one statement. */
-  async book(ctx: RequestContext, input: BookInput): Promise<Booking> {
+  async book(ctx: RequestContext, input: BookInput): Promise<WrittenBooking> {
     const actor = requireActor(ctx);
     const slotIds = parseSlotIds(input.slotIds);
     const notes = optionalText('notes', input.notes, MAX_NOTE_LENGTH);
@@ -161,10 +161,11 @@ export class BookingService {
   /**
    * Makes the booking of a plan: CONFIRMED with booked seats when free; PENDING_PAYMENT with held seats
    * when paid, its PaymentIntent created first, outside any transaction. Alone (`book`) the booking is
-   * written in one statement; `within` runs it in a use case's own transaction instead (an accepted
-   * proposal, a claimed offer), given the placement to call where it belongs.
+   * written in one statement, and answered as written; `within` runs it in a use case's own transaction
+   * instead (an accepted proposal, a claimed offer), given the placement to call where it belongs, which
+   * answers the managed booking.
    */
-  place(ctx: RequestContext, plan: BookingPlan): Promise<Booking>;
+  place(ctx: RequestContext, plan: BookingPlan): Promise<WrittenBooking>;
   place<T>(
     ctx: RequestContext,
     plan: BookingPlan,
@@ -174,7 +175,7 @@ export class BookingService {
     ctx: RequestContext,
     plan: BookingPlan,
     within?: (tx: TxContext, place: (tx: TxContext) => Promise<Booking>) => Promise<T>,
-  ): Promise<T | Booking> {
+  ): Promise<T | WrittenBooking> {
     const id =
       plan.bookingId ??
       (await ctx.em.execute<{ id: number }[]>(`select nextval(pg_get_serial_sequence('booking', 'id'))::int as id`))[0]
@@ -186,9 +187,10 @@ export class BookingService {
         ? await this.payments.startIntent({ id, reference, total: plan.terms.total, currency: plan.terms.currency })
         : null;
       const placement = { id, reference, plan, intent, holdMinutes: this.payments.holdMinutes };
-      const place = (tx: TxContext) => placeBooking(tx, this.lifecycle, placement);
-      return this.payments.withIntent<T | Booking>(intent, () =>
-        within ? inTransaction(ctx, (tx) => within(tx, place)) : inOneStatement(ctx, place),
+      const write = (tx: TxContext) => placeBooking(tx, this.lifecycle, placement);
+      const place = async (tx: TxContext) => (await write(tx)).entity();
+      return this.payments.withIntent<T | WrittenBooking>(intent, () =>
+        within ? inTransaction(ctx, (tx) => within(tx, place)) : inOneStatement(ctx, write),
       );
     };
     // Alone, a booking passes the seat gate before its card payment starts: a full slot starts none.

@@ -223,7 +223,8 @@ export class SeriesService {
         intent: null,
         holdMinutes: 0,
       };
-      const placed = async (inner: TxContext) => void booked.push(await placeBooking(inner, this.lifecycle, placement));
+      const placed = async (inner: TxContext) =>
+        void booked.push((await placeBooking(inner, this.lifecycle, placement)).entity());
       if (refusals.skipUnavailable)
         await trySavepoint(tx, placed, (refusal) => refusals.take(occurrence, refusal, lost));
       else await placed(tx).catch((error: unknown) => refusals.take(occurrence, error, lost));

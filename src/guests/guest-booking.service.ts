@@ -9,7 +9,7 @@ import type { BookingService } from '../booking/booking.service';
 import { Booking } from '../booking/booking.entity';
 import { parseContact, type Contact } from '../booking/contact';
 import { assertMayHold } from '../booking/hold-policy';
-import { placeBooking, type Placement } from '../booking/place-booking';
+import { placeBooking, type Placement, type WrittenBooking } from '../booking/place-booking';
 import { newReference } from '../booking/reference';
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import { inOneStatement, type Actor, type RequestContext } from '../core/context';
@@ -122,7 +122,7 @@ export class GuestBookingService {
       awaitsConfirmation: !paid,
       holdMinutes: paid ? this.payments.holdMinutes : this.confirmMinutes,
     });
-    const booking = await ctx.em.fork().findOneOrFail(Booking, placed.id, {
+    const booking = await ctx.em.fork().findOneOrFail(Booking, placed.row.id, {
       populate: ['service.provider', 'slots.slot'],
     });
     return {
@@ -164,7 +164,7 @@ export class GuestBookingService {
   }
 
   /** Writes the guest's booking; a checkout it started and failed to place is expired at Stripe. */
-  private async place(guestCtx: RequestContext, placement: Placement): Promise<Booking> {
+  private async place(guestCtx: RequestContext, placement: Placement): Promise<WrittenBooking> {
     try {
       return await inOneStatement(guestCtx, (tx) => placeBooking(tx, this.lifecycle, placement));
     } catch (error) {

@@ -161,6 +161,15 @@ export async function openOrm(
  * cascaded through its relations (what it references is mapped first, or stays a reference).
  */
 export function mapRow<T extends object>(em: EntityManager, entity: EntityClass<T>, row: object): T {
-  const data = em.getDriver().mapResult(row as EntityData<T>, em.getMetadata().get<T>(entity.name))!;
+  return managed(em, entity, rowData(em, entity, row));
+}
+
+/** A row's values by property, converted as the entity's (times parsed, relations as their ids): no entity yet. */
+export function rowData<T extends object>(em: EntityManager, entity: EntityClass<T>, row: object): EntityData<T> {
+  return em.getDriver().mapResult(row as EntityData<T>, em.getMetadata().get<T>(entity.name))!;
+}
+
+/** A row's values (rowData) as a managed entity, merged as mapRow merges it. */
+export function managed<T extends object>(em: EntityManager, entity: EntityClass<T>, data: EntityData<T>): T {
   return em.merge(entity, data, { refresh: true, convertCustomTypes: true, validate: false, cascade: false });
 }
