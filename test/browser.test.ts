@@ -24,9 +24,9 @@ afterEach(() => browser.expectClean());
 
 /** Runs `action` and waits until the server holds one more live subscription than before it. */
 async function subscribed<T>(action: () => Promise<T>): Promise<T> {
-  const before = await serverMetric(server.url, 'live_subscriptions');
+  const before = await serverMetric(server.url, 'live_subscriptions_opened_total');
   const result = await action();
-  await eventually(async () => (await serverMetric(server.url, 'live_subscriptions')) > before);
+  await eventually(async () => (await serverMetric(server.url, 'live_subscriptions_opened_total')) > before);
   return result;
 }
 

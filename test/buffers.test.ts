@@ -126,11 +126,11 @@ describe("a provider's time across its appointment services", () => {
   it("tells live calendars of the other services' slots a booking closes and frees", async () => {
     const c = await slot(consult, 20 * 24 * 60, 30);
     const d = await slot(demo, 20 * 24 * 60, 60);
-    const before = await serverMetric(server.url, 'live_subscriptions');
+    const before = await serverMetric(server.url, 'live_subscriptions_opened_total');
     const client = liveClient(server.url);
     const live = new Subscription(client, AvailabilityChangedDocument, { serviceIds: [demo] });
     try {
-      await eventually(async () => (await serverMetric(server.url, 'live_subscriptions')) > before);
+      await eventually(async () => (await serverMetric(server.url, 'live_subscriptions_opened_total')) > before);
       const { book: booking } = await server.ok(
         BookDocument,
         { input: { slotIds: [c], party: { adults: 1 } } },

@@ -66,10 +66,10 @@ describe('a PostgreSQL restart', () => {
   it('is answered with SERVICE_UNAVAILABLE and a 503 health while it lasts; then requests, live updates and jobs work again', async () => {
     const service = await createService(server, owner, { capacity: 5, allowOverlappingBookings: true });
     const [slot] = await dailySlots(server, owner, service.id, daysFromNow(3), daysFromNow(3));
-    const before = await serverMetric(server.url, 'live_subscriptions');
+    const before = await serverMetric(server.url, 'live_subscriptions_opened_total');
     const client = liveClient(server.url);
     const live = new Subscription(client, AvailabilityChangedDocument, { serviceIds: [service.id] });
-    await eventually(async () => (await serverMetric(server.url, 'live_subscriptions')) > before);
+    await eventually(async () => (await serverMetric(server.url, 'live_subscriptions_opened_total')) > before);
     const book = () =>
       server.request(BookDocument, { input: { slotIds: [slot.id], party: { adults: 2 } } }, customer.token);
     // A month is a prepared statement on a pooled connection: the connections after the restart prepare it again.

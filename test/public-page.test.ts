@@ -49,9 +49,9 @@ async function morning(serviceId: string, date: string, hours: number[]) {
 /** Opens a service's page and waits until its live subscription is open and its slots are drawn. */
 async function openPage(serviceId: string, date: string, query = ''): Promise<Page> {
   const page = await browser.newPage();
-  const before = await serverMetric(server.url, 'live_subscriptions');
+  const before = await serverMetric(server.url, 'live_subscriptions_opened_total');
   await page.goto(`${origin()}/calendar/${owner.providerId}/${serviceId}?month=${date.slice(0, 7)}${query}`);
-  await eventually(async () => (await serverMetric(server.url, 'live_subscriptions')) > before);
+  await eventually(async () => (await serverMetric(server.url, 'live_subscriptions_opened_total')) > before);
   await page.locator('button.slot').first().waitFor();
   return page;
 }

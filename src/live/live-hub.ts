@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { Booking } from '../booking/booking.entity';
 import { metrics } from '../infra/metrics';
 import { Slot } from '../scheduling/slot.entity';
@@ -12,6 +12,13 @@ import { SubscriberQueue } from './subscriber-queue';
 const subscriptionsGauge = new Gauge({
   name: 'live_subscriptions',
   help: 'Open subscriptions on this process',
+  registers: [metrics],
+});
+
+// Only rises: a subscription opened is seen here even while another one closes (the gauge may not move).
+const subscriptionsOpened = new Counter({
+  name: 'live_subscriptions_opened_total',
+  help: 'Subscriptions opened on this process since it started',
   registers: [metrics],
 });
 
@@ -63,6 +70,7 @@ export class LiveHub {
     });
     topics.add(keys, queue);
     subscriptionsGauge.inc();
+    subscriptionsOpened.inc();
     return queue;
   }
 

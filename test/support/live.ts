@@ -104,8 +104,8 @@ export async function eventually(check: () => Promise<boolean>, ms = 10_000): Pr
 
 /** Starts `count` subscriptions and waits until the server's hub holds them: a change committed after this is heard. */
 export async function subscribed<T>(server: { url: string }, count: number, start: () => T): Promise<T> {
-  const before = await serverMetric(server.url, 'live_subscriptions');
+  const before = await serverMetric(server.url, 'live_subscriptions_opened_total');
   const started = start();
-  await eventually(async () => (await serverMetric(server.url, 'live_subscriptions')) >= before + count);
+  await eventually(async () => (await serverMetric(server.url, 'live_subscriptions_opened_total')) >= before + count);
   return started;
 }
