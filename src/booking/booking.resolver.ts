@@ -40,6 +40,7 @@ import type { BookingService } from './booking.service';
 import type { BookingRow } from './place-booking';
 import { selectsOnly } from '../graphql/selection';
 import type { GraphQLResolveInfo } from 'graphql';
+import { listCost, MAX_ROWS, pageCost, textCost } from '../graphql/limits';
 
 /**
  * The fields of Booking answered from its own row: its columns, and party, price, terms and refunded made
@@ -64,7 +65,6 @@ const ROW_FIELDS: ReadonlySet<string> = new Set([
   'terms',
   'refunded',
 ]);
-import { listCost, MAX_ROWS, pageCost, textCost } from '../graphql/limits';
 
 const BookingConnection = connectionType(Booking, 'Booking');
 
