@@ -258,7 +258,8 @@ interface RoundFigures {
   moveCpu: number;
   roundTrips: number;
   parses: number;
-  failures: number;
+  /** The error codes of the throughput's bookings that failed. */
+  failures: string[];
   oneStatement: number;
   /** PostgreSQL CPU per booking of the one-statement floor: the database's own cost of the same rows. */
   floorPgCpu: number;
@@ -382,7 +383,7 @@ async function round(side: Side, warmUp: boolean): Promise<RoundFigures> {
     moveCpu: moveCpu / WRITE_BOOKINGS,
     roundTrips: roundTrips / WRITE_BOOKINGS,
     parses: parses / WRITE_BOOKINGS,
-    failures: failures.length,
+    failures,
     oneStatement: oneStatement.rate,
     floorPgCpu: oneStatement.pgCpu,
     direct,
@@ -443,9 +444,9 @@ export async function writePath(serverUrl: string, env: Record<string, string>):
       ],
     );
     for (const [i, side] of sides.entries()) {
-      const failed = figures[i].reduce((sum, f) => sum + f.failures, 0);
+      const failed = figures[i].flatMap((f) => f.failures);
       console.log(
-        `${side.label}: contention outcomes ${figures[i].map((f) => f.refusals).join(' / ')}${failed ? `; ${failed} throughput bookings failed` : ''}`,
+        `${side.label}: contention outcomes ${figures[i].map((f) => f.refusals).join(' / ')}${failed.length ? `; ${failed.length} throughput bookings failed: ${failed.join(', ')}` : ''}`,
       );
     }
   } finally {
