@@ -90,6 +90,25 @@ describe('client mistakes are answered 4xx with a precise code, never as a serve
           }),
         ),
       ),
+      // Variables the operation cannot take: checked as the compiled operation runs, answered as graphql-js names them.
+      notAnInt: await said(
+        await post(
+          server.url,
+          JSON.stringify({
+            query: 'query ($first: Int) { servicesConnection(first: $first) { totalCount } }',
+            variables: { first: 'many' },
+          }),
+        ),
+      ),
+      notADateTime: await said(
+        await post(
+          server.url,
+          JSON.stringify({
+            query: `query ($from: DateTime!) { services { slots(from: $from, to: "${daysFromNow(2)}T00:00:00Z") { id } } }`,
+            variables: { from: 'tomorrow' },
+          }),
+        ),
+      ),
       subscriptionOverHttp: await said(
         await post(
           server.url,
@@ -113,6 +132,8 @@ describe('client mistakes are answered 4xx with a precise code, never as a serve
       unknownOperationName: { status: 400, codes: ['OPERATION_RESOLUTION_FAILURE'] },
       overTheCostLimit: { status: 400, codes: ['QUERY_TOO_COMPLEX'] },
       firstNull: { status: 400, codes: ['BAD_USER_INPUT'], field: 'first' },
+      notAnInt: { status: 400, codes: ['BAD_USER_INPUT'] },
+      notADateTime: { status: 400, codes: ['BAD_USER_INPUT'] },
       subscriptionOverHttp: { status: 400, codes: ['OPERATION_NOT_SUPPORTED'] },
       persistedQueryOfAnotherHash: { status: 400, codes: ['BAD_REQUEST'] },
     });

@@ -19,21 +19,22 @@ export function compiledExecution(schema: GraphQLSchema): ApolloServerOptionsWit
     load: async () => ({
       schema,
       executor: async (request) => {
-        // Variables are checked by graphql-js first: its errors name the variable's node, which is how Apollo
-        // answers them as BAD_USER_INPUT (400); graphql-jit's do not. The compiled query coerces them itself.
-        const operation = request.operation as OperationDefinitionNode;
-        const badVariables = getVariableValues(
-          schema,
-          operation.variableDefinitions ?? [],
-          request.request.variables ?? {},
-        ).errors;
-        if (badVariables) return { errors: badVariables };
         const key = `${request.queryHash}:${request.operationName ?? ''}`;
         const query = kept(compiled, key, () =>
           compileQuery(schema, request.document, request.operationName ?? undefined),
         );
         if (!isCompiledQuery(query)) return query;
-        return asGraphQLErrors(await query.query(undefined, request.context, request.request.variables));
+        const variables = request.request.variables ?? {};
+        const result = await query.query(undefined, request.context, variables);
+        // The compiled query coerces the variables itself, and answers ones it cannot with errors and no data.
+        // Only then are they coerced again, by graphql-js: its errors name the variable's node, which is how
+        // Apollo answers them as BAD_USER_INPUT (400); graphql-jit's do not.
+        if (!('data' in result)) {
+          const operation = request.operation as OperationDefinitionNode;
+          const named = getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors;
+          if (named) return { errors: named };
+        }
+        return asGraphQLErrors(result);
       },
     }),
     onSchemaLoadOrUpdate: (callback) => {
