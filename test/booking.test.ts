@@ -27,6 +27,7 @@ import {
   type Account,
 } from './support/fixtures';
 import { parse } from 'graphql';
+import { drawingAgain } from './support/references';
 import { codes, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -42,6 +43,29 @@ const ownSlots = (days = 3, service: Parameters<typeof createService>[2] = {}, o
 const book = (input: BookInput, who: Account = customer) => server.request(BookDocument, { input }, who.token);
 
 describe('book', () => {
+  it('draws another reference when the one drawn was taken that day, and books once under it', async () => {
+    const { slots } = await ownSlots(2, {}, 40);
+    const { book: first } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slots[0].id], party: { adults: 1 } } },
+      customer.token,
+    );
+    const { result: response, drawn } = await drawingAgain(first.reference, () =>
+      book({ slotIds: [slots[1].id], party: { adults: 2 } }),
+    );
+    expect(response.errors).toBeUndefined();
+    const second = response.data!.book;
+    expect(drawn).toBe(12);
+    expect(second.reference).not.toBe(first.reference);
+    expect(second.reference).toMatch(/^BK-\d{8}-[2-9A-HJKMNP-Z]{6}$/);
+    const { booking } = await server.ok(BookingDocument, { id: second.id }, customer.token);
+    expect([booking!.reference, booking!.history.map((entry) => entry.action)]).toEqual([
+      second.reference,
+      ['booking.created'],
+    ]);
+    expect(booking!.slots.map((slot) => slot.booked)).toEqual([2]);
+  });
+
   it('confirms a free-to-pay booking at once, takes the seats and writes the audit trail', async () => {
     const { service, slots } = await ownSlots(2, { meetingProvider: 'JITSI' });
     const { book: booking } = await server.ok(

@@ -24,6 +24,7 @@ import {
   type Account,
 } from './support/fixtures';
 import { liveClient, Subscription, subscribed } from './support/live';
+import { drawingAgain } from './support/references';
 import { codes, type TestServer } from './support/server';
 
 let stripe: FakeStripe;
@@ -113,6 +114,27 @@ describe('proposals', () => {
     expect(await statuses(customerFeed, 3)).toEqual(['PENDING', 'ACCEPTED', 'PENDING']);
     expect(await statuses(strangerFeed, 1)).toEqual(['PENDING']);
     await Promise.all(clients.map((client) => client.dispose()));
+  });
+
+  it('accepts under another reference when the one drawn was taken that day, in the same transaction run again', async () => {
+    const slots = await approvalSlots();
+    const proposed = async (slotId: string) =>
+      (await server.ok(ProposeDocument, { input: { slotIds: [slotId], party: { adults: 1 } } }, customer.token))
+        .propose;
+    const [first, second] = [await proposed(slots[0].id), await proposed(slots[1].id)];
+    const { acceptProposal: accepted } = await server.ok(AcceptProposalDocument, { id: first.id }, owner.token);
+    const read = async (id: string) => (await server.ok(BookingDocument, { id }, customer.token)).booking!;
+    const taken = (await read(accepted.booking!.id)).reference;
+    const { result, drawn } = await drawingAgain(taken, () =>
+      server.request(AcceptProposalDocument, { id: second.id }, owner.token),
+    );
+    expect([result.errors, drawn]).toEqual([undefined, 12]);
+    const booking = await read(result.data!.acceptProposal.booking!.id);
+    expect(booking.reference).not.toBe(taken);
+    expect([booking.status, booking.history.map((entry) => entry.action)]).toEqual(['CONFIRMED', ['booking.created']]);
+    expect((await server.ok(ProposalsDocument, { incoming: false }, customer.token)).proposals).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: second.id, status: 'ACCEPTED' })]),
+    );
   });
 
   it('refuses to accept when the seats are gone, leaving the proposal pending', async () => {

@@ -1,5 +1,5 @@
 import { MeetingProvider } from '../catalog/service.enums';
-import type { TxContext } from '../core/context';
+import { RunAgain, type TxContext } from '../core/context';
 import { statement, type StatementParts } from '../core/effects';
 import { type Fragment, sql } from '../core/sql';
 import { jobs } from '../jobs';
@@ -17,6 +17,7 @@ import { slotsNoticeCall } from '../live/live-events';
 import { type SeatDeltas, seatMove, seatReason, showCounters, type SlotCounters } from './seat-ledger';
 import { takeSeats } from './seat-ledger.sql';
 import { bookingRows, paymentRow, promoUsed, seatsChanged, seatsTaken } from './place-booking.sql';
+import { newReference, referenceTaken } from './reference';
 
 export interface Placement {
   /** Taken from the booking id sequence before, so that effects and the PaymentIntent can name it. */
@@ -96,7 +97,15 @@ export async function placeBooking(
     ...(terms.agreed.promo ? [promoUsed(terms.agreed.promo.codeId, now)] : []),
     tx.effects.take(),
   ];
-  return written(tx, statement(parts, 'b'));
+  try {
+    return await written(tx, statement(parts, 'b'));
+  } catch (error) {
+    if (!referenceTaken(error)) throw error;
+    // The use case runs again under another reference. A card payment started already keeps the first in its
+    // metadata (and a guest's checkout in its name); payments are matched by their intent and the booking id.
+    placement.reference = newReference(now);
+    throw new RunAgain(`booking reference ${reference} was taken`);
+  }
 }
 
 /** Tells the booking's listeners (audit, live notices, jobs...), whose effects the statement then carries. */

@@ -86,10 +86,17 @@ export function systemContext(orm: MikroORM, clock: Clock): RequestContext {
 
 const ATTEMPTS = 4;
 
+/**
+ * Thrown by an attempt that lost a race its next attempt will not meet again, as it draws another value (a
+ * booking reference taken meanwhile): the use case runs again from scratch, as after a lock cycle.
+ */
+export class RunAgain extends Error {}
+
 /** A lock cycle or a serialization failure: PostgreSQL undid the whole transaction, so it can simply run again. */
 function retryable(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   return (
+    error instanceof RunAgain ||
     error instanceof DeadlockException ||
     error instanceof LockWaitTimeoutException ||
     code === '40P01' ||
