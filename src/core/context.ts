@@ -106,7 +106,8 @@ function retryable(error: unknown): boolean {
 
 /**
  * Runs `attempt` again when PostgreSQL undid its transaction for a lock cycle or a serialization failure,
- * so the caller never sees one: each attempt starts from scratch on a fresh EntityManager.
+ * or the attempt asked to (RunAgain), so the caller never sees one: each attempt starts from scratch on a
+ * fresh EntityManager.
  */
 async function retried<T>(ctx: RequestContext, attempt: (em: EntityManager) => Promise<T>): Promise<T> {
   for (let tries = 1; ; tries += 1) {
