@@ -2,6 +2,7 @@ import {
   BookDocument,
   BookingDocument,
   CreateScheduleDocument,
+  LogInDocument,
   ScheduleMinimumsDocument,
   SlotMinimumsDocument,
   UpdateScheduleDocument,
@@ -133,5 +134,82 @@ describe('minimum capacity', () => {
       );
       expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }
+  });
+  it('refuses a later minimum above the capacity, half given, or a capacity below it, naming the field, and changes nothing', async () => {
+    const service = await createService(server, owner, { capacity: 4 });
+    await dailySlots(server, owner, service.id, daysFromNow(30), daysFromNow(30), {
+      minCapacity: 2,
+      minCapacityHours: 24,
+    });
+    const [{ id }] = (await server.ok(ScheduleMinimumsDocument, { serviceId: service.id }, owner.token)).schedules;
+    for (const [field, input] of [
+      ['minCapacity', { minCapacity: 5, minCapacityHours: 24 }],
+      ['minCapacityHours', { minCapacity: 3 }],
+      ['minCapacity', { minCapacityHours: null }],
+      ['capacity', { capacity: 1 }],
+    ] as const) {
+      const result = await server.request(UpdateScheduleDocument, { id, input }, owner.token);
+      expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    const [schedule] = (await server.ok(ScheduleMinimumsDocument, { serviceId: service.id }, owner.token)).schedules;
+    expect(schedule).toMatchObject({ minCapacity: 2, minCapacityHours: 24 });
+  });
+
+  it('takes a minimum given, changed or removed later: future free departures follow, booked ones and those past the new deadline keep theirs', async () => {
+    const service = await createService(server, owner, { capacity: 4 });
+    const [a, b, c] = await dailySlots(server, owner, service.id, daysFromNow(10), daysFromNow(12));
+    const customer = await signUp(server, 'CUSTOMER');
+    await server.ok(BookDocument, { input: { slotIds: [b.id], party: { adults: 1 } } }, customer.token);
+    const [{ id }] = (await server.ok(ScheduleMinimumsDocument, { serviceId: service.id }, owner.token)).schedules;
+    let token = owner.token;
+    const update = (input: { minCapacity?: number | null; minCapacityHours?: number | null }) =>
+      server.ok(UpdateScheduleDocument, { id, input }, token);
+    const minimums = async () =>
+      (await server.ok(SlotMinimumsDocument, { serviceId: service.id, from: a.startsAt, to: c.endsAt })).slots.map(
+        (slot) => [slot.status, slot.minimum && { people: slot.minimum.people, deadline: slot.minimum.deadline }],
+      );
+    const hoursBefore = (startsAt: string, hours: number) =>
+      new Date(Date.parse(startsAt) - hours * 3_600_000).toISOString();
+    /** The server's clock moved to half a day before `startsAt`; the owner signs in again (their token has expired). */
+    const halfADayBefore = async (startsAt: string) => {
+      clock.advance(Date.parse(startsAt) - 12 * 3_600_000 - clock.now().getTime());
+      token = (await server.ok(LogInDocument, { email: owner.email, password: 'password123' })).logIn.token;
+    };
+
+    await update({ minCapacity: 2, minCapacityHours: 24 });
+    expect(await minimums()).toEqual([
+      ['OPEN', { people: 2, deadline: hoursBefore(a.startsAt, 24) }],
+      ['OPEN', null], // booked under no minimum: it keeps none
+      ['OPEN', { people: 2, deadline: hoursBefore(c.startsAt, 24) }],
+    ]);
+    await update({ minCapacity: 3, minCapacityHours: 48 });
+    expect(await minimums()).toEqual([
+      ['OPEN', { people: 3, deadline: hoursBefore(a.startsAt, 48) }],
+      ['OPEN', null],
+      ['OPEN', { people: 3, deadline: hoursBefore(c.startsAt, 48) }],
+    ]);
+    expect((await server.ok(ScheduleMinimumsDocument, { serviceId: service.id }, owner.token)).schedules).toEqual([
+      expect.objectContaining({ minCapacity: 3, minCapacityHours: 48 }),
+    ]);
+    await update({ minCapacity: null, minCapacityHours: null });
+    expect(await minimums()).toEqual([
+      ['OPEN', null],
+      ['OPEN', null],
+      ['OPEN', null],
+    ]);
+
+    // A minimum given half a day before A is past its deadline for A, which keeps none; C takes it.
+    await halfADayBefore(a.startsAt);
+    await update({ minCapacity: 2, minCapacityHours: 24 });
+    expect(await minimums()).toEqual([
+      ['OPEN', null],
+      ['OPEN', null],
+      ['OPEN', { people: 2, deadline: hoursBefore(c.startsAt, 24) }],
+    ]);
+    // Past C's deadline: the checks queued for the minimums removed change nothing, and C, empty, is cancelled.
+    await halfADayBefore(c.startsAt);
+    await runJobsNow(server, 'check_minimum_capacity');
+    await jobsSettled(server);
+    expect((await minimums()).map(([status]) => status)).toEqual(['OPEN', 'OPEN', 'CANCELLED']);
   });
 });

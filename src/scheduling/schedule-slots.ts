@@ -127,7 +127,7 @@ function startUnder(schedule: Schedule, times: WallTime[], slot: Slot, zone: str
 
 /**
  * Brings one free slot of the changed schedule in line with it (updateSchedule): closed when it no longer
- * belongs to it, or moved to its new time, length, seats and price; null when nothing changed.
+ * belongs to it, or given its new time, length, seats, price and minimum; null when nothing changed.
  */
 export function followSlot(
   tx: TxContext,
@@ -144,23 +144,27 @@ export function followSlot(
     return 'closed';
   }
   if (startsAt <= now) return null; // moved into the past: left as it was rather than made unbookable
+  // Its minimum's deadline moves with its start (a deadline after the start would never be checked in time). A
+  // minimum whose deadline has passed would cancel the departure at once: it keeps the one it had.
+  const minimum = slotMinimum(schedule, startsAt);
+  const kept = minimum.minDeadline !== null && minimum.minDeadline <= now;
   const next = {
     startsAt,
     endsAt: slotEnd(schedule, startsAt),
     capacity: schedule.capacity,
     priceAmount: schedule.priceAmount ?? null,
+    ...(kept ? {} : minimum),
   };
   const same =
     slot.startsAt.getTime() === next.startsAt.getTime() &&
     slot.endsAt.getTime() === next.endsAt.getTime() &&
     slot.capacity === next.capacity &&
-    slot.priceAmount === next.priceAmount;
+    slot.priceAmount === next.priceAmount &&
+    (kept ||
+      ((slot.minCapacity ?? null) === minimum.minCapacity &&
+        (slot.minDeadline?.getTime() ?? null) === (minimum.minDeadline?.getTime() ?? null)));
   if (same) return null;
   Object.assign(slot, next);
-  if (slot.minDeadline) {
-    // Its minimum's deadline moves with its start (a deadline after the start would never be checked in time).
-    Object.assign(slot, slotMinimum(schedule, startsAt));
-    if (slot.minDeadline) tx.effects.addJob(jobs.minimumCapacity(slot.id, slot.minDeadline));
-  }
+  if (!kept && minimum.minDeadline) tx.effects.addJob(jobs.minimumCapacity(slot.id, minimum.minDeadline));
   return 'updated';
 }

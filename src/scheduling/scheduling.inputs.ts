@@ -131,6 +131,17 @@ export class ScheduleUpdateInput {
     description: 'false deactivates the schedule: it generates nothing more and its future free slots are closed.',
   })
   active?: boolean | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'A new minimum of people per departure (at most the capacity), given with minCapacityHours; both null remove it. Future free slots take it, unless its deadline has passed for them; booked departures keep theirs.',
+  })
+  minCapacity?: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Hours before each start (0 to 8760) when the new minCapacity is checked; null with it.',
+  })
+  minCapacityHours?: number | null;
 }
 
 @InputType('BlackoutInput', {

@@ -105,6 +105,18 @@ function applyScheduleUpdate(schedule: Schedule, input: ScheduleUpdateInput, cur
     schedule.validUntil = input.validUntil ?? null;
   }
   if (input.active != null) schedule.active = input.active;
+  if (input.minCapacity !== undefined || input.minCapacityHours !== undefined) {
+    // Both, always: both null remove the minimum, and one alone would be read as removing it.
+    if (input.minCapacity === undefined)
+      throw new BadInput('minCapacity', 'is required with minCapacityHours (both null remove the minimum)');
+    if (input.minCapacityHours === undefined)
+      throw new BadInput('minCapacityHours', 'is required with minCapacity (both null remove the minimum)');
+    Object.assign(schedule, minimumOf(input, schedule.capacity));
+  } else if (schedule.minCapacity != null && schedule.minCapacity > schedule.capacity)
+    throw new BadInput(
+      'capacity',
+      `is below the schedule's minimum of ${schedule.minCapacity} people: lower or remove minCapacity with it`,
+    );
 }
 
 /** Refuses to reopen a slot cancelled for good, and to close one with booked or held seats. */

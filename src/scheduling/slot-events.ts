@@ -17,6 +17,9 @@ export function slotSnapshot(slot: Slot, currency: string): object {
     endsAt: slot.endsAt.toISOString(),
     capacity: slot.capacity,
     price: slot.priceAmount == null ? null : formatAmount(slot.priceAmount, currency),
+    ...(slot.minCapacity != null && slot.minDeadline
+      ? { minCapacity: slot.minCapacity, minDeadline: slot.minDeadline.toISOString() }
+      : {}),
     ...(slot.cancellationReason ? { cancellationReason: slot.cancellationReason } : {}),
   };
 }
@@ -37,5 +40,8 @@ export function scheduleSnapshot(schedule: Schedule, currency: string): object {
     validFrom: schedule.validFrom,
     validUntil: schedule.validUntil ?? null,
     active: schedule.active,
+    ...(schedule.minCapacity != null
+      ? { minCapacity: schedule.minCapacity, minCapacityHours: schedule.minCapacityHours }
+      : {}),
   };
 }
