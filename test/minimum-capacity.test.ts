@@ -135,6 +135,7 @@ describe('minimum capacity', () => {
       expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }
   });
+
   it('refuses a later minimum above the capacity, half given, or a capacity below it, naming the field, and changes nothing', async () => {
     const service = await createService(server, owner, { capacity: 4 });
     await dailySlots(server, owner, service.id, daysFromNow(30), daysFromNow(30), {
