@@ -2,6 +2,7 @@ import {
   BookDocument,
   BookingDocument,
   CreateScheduleDocument,
+  CreateSlotWithMinimumDocument,
   LogInDocument,
   ScheduleMinimumsDocument,
   SlotMinimumsDocument,
@@ -154,6 +155,48 @@ describe('minimum capacity', () => {
     }
     const [schedule] = (await server.ok(ScheduleMinimumsDocument, { serviceId: service.id }, owner.token)).schedules;
     expect(schedule).toMatchObject({ minCapacity: 2, minCapacityHours: 24 });
+  });
+
+  it('gives a slot made by hand a minimum of its own, checked at its deadline; refuses one past it, half given or above the capacity', async () => {
+    const service = await createService(server, owner, { capacity: 4 });
+    const startsAt = new Date(clock.now().getTime() + 3 * 3_600_000);
+    const make = (minCapacity: number | null, minCapacityHours: number | null) =>
+      server.request(
+        CreateSlotWithMinimumDocument,
+        {
+          serviceId: service.id,
+          startsAt: startsAt.toISOString(),
+          endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+          minCapacity,
+          minCapacityHours,
+        },
+        owner.token,
+      );
+    for (const [field, minCapacity, minCapacityHours] of [
+      ['minCapacity', 5, 1],
+      ['minCapacityHours', 2, null],
+      ['minCapacityHours', 2, 4], // three hours ahead: a deadline four hours before the start has passed
+    ] as const) {
+      const refused = await make(minCapacity, minCapacityHours);
+      expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    // Nothing was made: the service's one slot at that start is the next.
+    const made = await make(2, 1);
+    expect(made.errors).toBeUndefined();
+    const deadline = new Date(startsAt.getTime() - 3_600_000).toISOString();
+    expect(made.data!.createSlot).toMatchObject({ status: 'OPEN', minimum: { people: 2, deadline, reached: false } });
+
+    clock.advance(2.5 * 3_600_000); // past its deadline, before its start
+    await runJobsNow(server, 'check_minimum_capacity');
+    await jobsSettled(server);
+    const read = {
+      serviceId: service.id,
+      from: startsAt.toISOString(),
+      to: new Date(startsAt.getTime() + 1).toISOString(),
+    };
+    expect((await server.ok(SlotMinimumsDocument, read)).slots).toEqual([
+      expect.objectContaining({ id: made.data!.createSlot.id, status: 'CANCELLED' }),
+    ]);
   });
 
   it('takes a minimum given, changed or removed later: future free departures follow, booked ones and those past the new deadline keep theirs', async () => {

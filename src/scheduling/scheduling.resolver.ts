@@ -152,8 +152,19 @@ export class SlotResolver {
     @Arg('endsAt', () => Date, { description: 'When it ends; after startsAt.' }) endsAt: Date,
     @Arg('capacity', () => Int, { description: "Seats; the service's capacity when omitted.", nullable: true })
     capacity?: number | null,
+    @Arg('minCapacity', () => Int, {
+      nullable: true,
+      description:
+        'Fewest people this departure needs (confirmed seats, at most its capacity); below it minCapacityHours before the start, it is cancelled and its bookings refunded in full. Give both or neither.',
+    })
+    minCapacity?: number | null,
+    @Arg('minCapacityHours', () => Int, {
+      nullable: true,
+      description: 'Hours before the start (0 to 8760) when minCapacity is checked; that time must not have passed.',
+    })
+    minCapacityHours?: number | null,
   ): Promise<Slot> {
-    return this.scheduling.createSlot(ctx, serviceId, startsAt, endsAt, capacity);
+    return this.scheduling.createSlot(ctx, serviceId, startsAt, endsAt, { capacity, minCapacity, minCapacityHours });
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)

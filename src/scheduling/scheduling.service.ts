@@ -23,13 +23,14 @@ import { announceSlots, SlotChangeReason } from '../live/live-events';
 import { monthRange, type DaySummary } from './availability';
 import { ruleFor } from './recurrence';
 import { parseWorkingHours, type WorkingHours } from './working-hours';
+import { jobs } from '../jobs';
 import type { ScheduleInput, ScheduleUpdateInput } from './scheduling.inputs';
 import { SlotStatus } from './scheduling.enums';
 import { Schedule } from './schedule.entity';
 import { followSlot, insertSlots, occurrencesToMake, slotsMade } from './schedule-slots';
 import { byStart, Slot } from './slot.entity';
 import { moveSlot } from './slot.state';
-import { minimumOf } from './minimum-capacity';
+import { minimumOf, slotMinimum } from './minimum-capacity';
 import { daySummaryOf, readMonth, readSlots, type SlotRow } from './slot-reads';
 import { scheduleSnapshot, slotSnapshot } from './slot-events';
 import { AuditSubject } from '../core/audit';
@@ -367,7 +368,7 @@ export class SchedulingService {
     serviceId: string,
     startsAt: Date,
     endsAt: Date,
-    capacity?: number | null,
+    options: Pick<ScheduleInput, 'capacity' | 'minCapacity' | 'minCapacityHours'> = {},
   ): Promise<Slot> {
     instantInYears('startsAt', startsAt, SLOT_YEARS);
     if (endsAt <= startsAt) throw new BadInput('endsAt', 'must be after startsAt');
@@ -376,14 +377,21 @@ export class SchedulingService {
     try {
       const slot = await inTransaction(ctx, async (tx) => {
         const service = await this.managedService(tx, serviceId);
+        const capacity = intInRange('capacity', options.capacity ?? service.capacity, 1, LIMITS.capacity);
+        const minimum = slotMinimum(minimumOf(options, capacity), startsAt);
+        // A deadline already past would cancel the new departure at once.
+        if (minimum.minDeadline && minimum.minDeadline <= tx.clock.now())
+          throw new BadInput('minCapacityHours', 'puts the deadline in the past: the slot starts sooner than that');
         const created = tx.em.create(Slot, {
           service,
           startsAt,
           endsAt,
           localDate: localDate(startsAt, service.timezone),
-          capacity: intInRange('capacity', capacity ?? service.capacity, 1, LIMITS.capacity),
+          capacity,
+          ...minimum,
         });
         await tx.em.flush();
+        if (minimum.minDeadline) tx.effects.addJob(jobs.minimumCapacity(created.id, minimum.minDeadline));
         announceSlots(tx, service.id, [created.id], SlotChangeReason.CREATED);
         const after = slotSnapshot(created, service.currency);
         await this.recorded(tx, AuditSubject.SLOT, created.id, 'slot.created', null, after);
