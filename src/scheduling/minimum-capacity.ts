@@ -30,14 +30,13 @@ export function minimumOf(
 
 /** What a slot starting at `startsAt` carries of a minimum (its schedule's, or its own): the number and the deadline. */
 export function slotMinimum(
-  schedule: Pick<Schedule, 'minCapacity' | 'minCapacityHours'>,
+  minimum: Pick<Schedule, 'minCapacity' | 'minCapacityHours'>,
   startsAt: Date,
 ): { minCapacity: number | null; minDeadline: Date | null } {
-  if (schedule.minCapacity == null || schedule.minCapacityHours == null)
-    return { minCapacity: null, minDeadline: null };
+  if (minimum.minCapacity == null || minimum.minCapacityHours == null) return { minCapacity: null, minDeadline: null };
   return {
-    minCapacity: schedule.minCapacity,
-    minDeadline: new Date(startsAt.getTime() - schedule.minCapacityHours * 3_600_000),
+    minCapacity: minimum.minCapacity,
+    minDeadline: new Date(startsAt.getTime() - minimum.minCapacityHours * 3_600_000),
   };
 }
 
