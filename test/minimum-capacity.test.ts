@@ -199,6 +199,22 @@ describe('minimum capacity', () => {
     ]);
   });
 
+  it('gives no minimum to a departure generated after its deadline, which stays open when the checks run', async () => {
+    const service = await createService(server, owner, { capacity: 4 });
+    const day = (days: number) => new Date(clock.now().getTime() + days * 86_400_000).toISOString().slice(0, 10);
+    const [soon, later] = await dailySlots(server, owner, service.id, day(1), day(4), {
+      minCapacity: 2,
+      minCapacityHours: 48,
+    }).then((slots) => [slots[0], slots.at(-1)!]);
+    await runJobsNow(server, 'check_minimum_capacity');
+    await jobsSettled(server);
+    const slots = (
+      await server.ok(SlotMinimumsDocument, { serviceId: service.id, from: soon.startsAt, to: later.endsAt })
+    ).slots;
+    expect([slots[0].status, slots[0].minimum]).toEqual(['OPEN', null]);
+    expect(slots.at(-1)).toMatchObject({ status: 'OPEN', minimum: { people: 2 } });
+  });
+
   it('takes a minimum given, changed or removed later: future free departures follow, booked ones and those past the new deadline keep theirs', async () => {
     const service = await createService(server, owner, { capacity: 4 });
     const [a, b, c] = await dailySlots(server, owner, service.id, daysFromNow(10), daysFromNow(12));

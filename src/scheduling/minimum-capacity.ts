@@ -40,6 +40,11 @@ export function slotMinimum(
   };
 }
 
+/** Whether a slot's minimum is already past its deadline: checked now, it would cancel the departure at once. */
+export function deadlinePassed(minimum: { minDeadline: Date | null }, now: Date): boolean {
+  return minimum.minDeadline !== null && minimum.minDeadline <= now;
+}
+
 @ObjectType('SlotMinimum', {
   description:
     'The fewest people a departure needs by a deadline; below it then, it is cancelled and every booking refunded in full.',

@@ -7,7 +7,7 @@ import { zonedInstant } from '../core/zoned-time';
 import { jobs } from '../jobs';
 import { Blackout } from './blackout.entity';
 import { blackoutCovers } from './blackout-periods';
-import { slotMinimum } from './minimum-capacity';
+import { deadlinePassed, slotMinimum } from './minimum-capacity';
 import { occurrences } from './recurrence';
 import type { Schedule } from './schedule.entity';
 import { SlotStatus } from './scheduling.enums';
@@ -75,19 +75,24 @@ export async function insertSlots(
   service: Service,
   wanted: Occurrence[],
 ): Promise<number[]> {
+  const now = tx.clock.now();
   const inserted = await tx.em
     .createQueryBuilder(Slot)
     .insert(
-      wanted.map((occurrence) => ({
-        service: service.id,
-        schedule: schedule.id,
-        startsAt: occurrence.startsAt,
-        endsAt: occurrence.endsAt,
-        localDate: occurrence.localDate,
-        capacity: schedule.capacity,
-        priceAmount: schedule.priceAmount ?? null,
-        ...slotMinimum(schedule, occurrence.startsAt),
-      })),
+      wanted.map((occurrence) => {
+        const minimum = slotMinimum(schedule, occurrence.startsAt);
+        return {
+          service: service.id,
+          schedule: schedule.id,
+          startsAt: occurrence.startsAt,
+          endsAt: occurrence.endsAt,
+          localDate: occurrence.localDate,
+          capacity: schedule.capacity,
+          priceAmount: schedule.priceAmount ?? null,
+          // A departure made after its deadline has none: checked at once, it would be cancelled as it is made.
+          ...(deadlinePassed(minimum, now) ? {} : minimum),
+        };
+      }),
     )
     .onConflict(['service_id', 'starts_at'])
     .ignore()
@@ -147,7 +152,7 @@ export function followSlot(
   // Its minimum's deadline moves with its start (a deadline after the start would never be checked in time). A
   // minimum whose deadline has passed would cancel the departure at once: it keeps the one it had.
   const minimum = slotMinimum(schedule, startsAt);
-  const kept = minimum.minDeadline !== null && minimum.minDeadline <= now;
+  const kept = deadlinePassed(minimum, now);
   const next = {
     startsAt,
     endsAt: slotEnd(schedule, startsAt),

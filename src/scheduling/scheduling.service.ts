@@ -30,7 +30,7 @@ import { Schedule } from './schedule.entity';
 import { followSlot, insertSlots, occurrencesToMake, slotsMade } from './schedule-slots';
 import { byStart, Slot } from './slot.entity';
 import { moveSlot } from './slot.state';
-import { minimumOf, slotMinimum } from './minimum-capacity';
+import { deadlinePassed, minimumOf, slotMinimum } from './minimum-capacity';
 import { daySummaryOf, readMonth, readSlots, type SlotRow } from './slot-reads';
 import { scheduleSnapshot, slotSnapshot } from './slot-events';
 import { AuditSubject } from '../core/audit';
@@ -379,8 +379,7 @@ export class SchedulingService {
         const service = await this.managedService(tx, serviceId);
         const capacity = intInRange('capacity', options.capacity ?? service.capacity, 1, LIMITS.capacity);
         const minimum = slotMinimum(minimumOf(options, capacity), startsAt);
-        // A deadline already past would cancel the new departure at once.
-        if (minimum.minDeadline && minimum.minDeadline <= tx.clock.now())
+        if (deadlinePassed(minimum, tx.clock.now()))
           throw new BadInput('minCapacityHours', 'puts the deadline in the past: the slot starts sooner than that');
         const created = tx.em.create(Slot, {
           service,
