@@ -1,6 +1,7 @@
 import { counted } from '../accounts/rate-limits';
 import { countCharge } from '../accounts/rate-limits.sql';
 import type { RequestContext } from '../core/context';
+import type { Statement } from '../core/sql';
 import { preparedRead } from '../infra/orm';
 import type { SlotStatus } from '../scheduling/scheduling.enums';
 import { blackedOutSql, calendarBusySql, providerBusySql } from '../scheduling/slot.sql';
@@ -89,6 +90,12 @@ export async function bookingSlots(
     }));
   return { slots, service: slots[0]?.service, bookingId: first.bookingId };
 }
+
+/** `count` new booking ids, taken from the booking sequence in one round trip (before anything names them). */
+export const nextBookingIds = (count: number): Statement<{ id: number }> => ({
+  sql: `select nextval(pg_get_serial_sequence('booking', 'id'))::int as id from generate_series(1, ?)`,
+  params: [count],
+});
 
 /** A slot's free seats as they stand, read past the unit of work (the seat gate's fresh look). */
 export async function seatsLeft(ctx: RequestContext, slotId: number): Promise<number> {

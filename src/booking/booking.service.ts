@@ -27,7 +27,8 @@ import { assertMayHold } from './hold-policy';
 import { withPromoCode } from '../promotions/promo-uses';
 import { placeBooking, type WrittenBooking } from './place-booking';
 import { SeatGate } from './seat-gate';
-import { bookingSlots, seatsLeft, type ReadService } from './booking-reads.sql';
+import { bookingSlots, nextBookingIds, seatsLeft, type ReadService } from './booking-reads.sql';
+import { run } from '../core/sql';
 import type { BookableService, BookableSlot } from './bookable';
 import { changeableColumn, changedTerms, moveSeats } from './booking-change';
 import type { PartySize } from './pricing';
@@ -176,10 +177,7 @@ export class BookingService {
     plan: BookingPlan,
     within?: (tx: TxContext, place: (tx: TxContext) => Promise<Booking>) => Promise<T>,
   ): Promise<T | WrittenBooking> {
-    const id =
-      plan.bookingId ??
-      (await ctx.em.execute<{ id: number }[]>(`select nextval(pg_get_serial_sequence('booking', 'id'))::int as id`))[0]
-        .id;
+    const id = plan.bookingId ?? (await run(ctx.em, nextBookingIds(1)))[0].id;
     const reference = newReference(ctx.clock.now());
     if (isPaid(plan)) await assertMayHold(ctx, plan);
     const make = async () => {

@@ -21,7 +21,8 @@ import type { PartySize } from './pricing';
 import { newReference } from './reference';
 import { BookingSeries, MAX_INTERVAL_WEEKS, MAX_OCCURRENCES } from './series.entity';
 import type { BookSeriesInput, BookSeriesResult, SkippedOccurrence } from './series.inputs';
-import { liveOccurrencesFrom, nextBookingIds } from './series.sql';
+import { liveOccurrencesFrom } from './series.sql';
+import { nextBookingIds } from './booking-reads.sql';
 
 /** One occurrence of a series: its place (1 for the first), its start, and its slot when the service has one then. */
 interface Occurrence {

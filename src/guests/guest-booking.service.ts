@@ -26,7 +26,8 @@ import { GuestNextStep, type GuestBookInput, type GuestBooking, type GuestWaitli
 import { WaitlistEntry } from '../waitlist/waitlist-entry.entity';
 import type { WaitlistService } from '../waitlist/waitlist.service';
 import { run } from '../core/sql';
-import { accountOfEmail, nextBookingId, upsertGuest } from './guest.sql';
+import { accountOfEmail, upsertGuest } from './guest.sql';
+import { nextBookingIds } from '../booking/booking-reads.sql';
 
 /**
  * The context of `ctx` acting as `userId`, a customer: a guest booking (its guest identity) or the holder of
@@ -108,7 +109,7 @@ export class GuestBookingService {
       return this.proposeAsGuest(guestCtx, input, notes.notes);
     const planned = await this.bookings.plan(guestCtx, guestId, slotIds, input.party, BookingMode.INSTANT);
     const plan = { ...planned, answers: parseAnswers(planned.service.questions, input.answers), ...notes, contact };
-    const [{ id }] = await run(ctx.em, nextBookingId());
+    const [{ id }] = await run(ctx.em, nextBookingIds(1));
     const reference = newReference(ctx.clock.now());
     await assertMayHold(guestCtx, plan); // before Stripe is asked for anything
     const paid = isPaid(plan);

@@ -1,11 +1,5 @@
 import type { Statement } from '../core/sql';
 
-/** A new booking's id, taken before Stripe is asked for a Checkout Session that names it. */
-export const nextBookingId = (): Statement<{ id: number }> => ({
-  sql: `select nextval(pg_get_serial_sequence('booking', 'id'))::int as id`,
-  params: [],
-});
-
 /** Whether the address belongs to an account (which books signed in). */
 export const accountOfEmail = (email: string): Statement<{ one: number }> => ({
   sql: 'select 1 as one from app_user where email = ? and not guest',
