@@ -4,6 +4,7 @@ import type http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Pool } from 'pg';
+import { watchOutput } from '../test/support/process';
 
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -109,25 +110,14 @@ export function startChild<T>(name: string, env: Record<string, string>): Promis
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /^ready (.*)$/m.exec(output);
-      if (ready)
-        resolve({
-          ready: JSON.parse(ready[1]) as T,
-          stop: () => {
-            child.kill('SIGTERM');
-            return exited;
-          },
-        });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then(() => reject(new Error(`${name} exited before it was ready:\n${output}`)));
-  });
+  return watchOutput(child, /^ready (.*)$/m).ready.then((ready) => ({
+    ready: JSON.parse(ready[1]) as T,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  }));
 }
 
 /** Says a bench child is ready, with what the bench needs from it (its URLs). */

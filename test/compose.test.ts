@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { watchOutput } from './support/process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -68,25 +69,9 @@ function start(name: string, command: string[], env: Record<string, string>, rea
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const started: Started = { name, child, output: () => output, exited };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (ready.test(output)) {
-        clearTimeout(timer);
-        resolve(started);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code} before it was ready:\n${output}`));
-    });
-  });
+  const watched = watchOutput(child, ready, 60_000);
+  return watched.ready.then(() => ({ name, child, output: watched.output, exited }));
 }
 
 const READY: Record<string, RegExp> = {
@@ -208,7 +193,8 @@ describe('compose.yaml, without Docker', () => {
   it('spreads requests over both API processes, and every process stops cleanly on SIGTERM', async () => {
     for (let request = 0; request < 4; request += 1) await fetch(front.url.replace('/graphql', '/health'));
     const [api1, api2] = ['api-1', 'api-2'].map((name) => running.find((each) => each.name === name)!);
-    expect([api1, api2].map((each) => /"url":"\/health"/.test(each.output()))).toEqual([true, true]);
+    // Each logged a request (an info line is written within 100 ms).
+    await eventually(async () => [api1, api2].every((each) => /"url":"\/health"/.test(each.output())));
     for (const each of [...running].reverse()) {
       each.child.kill('SIGTERM');
       expect({ name: each.name, code: await each.exited, output: each.output() }).toEqual({

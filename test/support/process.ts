@@ -27,41 +27,70 @@ export async function runUntilExit(env: Record<string, string>): Promise<{ code:
   return { code, lines: output.trim().split('\n') };
 }
 
+/** A child process's output as it comes (stdout and stderr), and the first match of its ready line. */
+export interface Watched {
+  output: () => string;
+  ready: Promise<RegExpExecArray>;
+}
+
+/**
+ * Collects `child`'s output and resolves `ready` with the first match of `pattern`; rejects when the child
+ * exits first, or after `deadlineMs` (then `onLate` runs, e.g. to kill it).
+ */
+export function watchOutput(child: ChildProcess, pattern: RegExp, deadlineMs?: number, onLate = () => {}): Watched {
+  let output = '';
+  const ready = new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer =
+      deadlineMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            onLate();
+            reject(new Error(`${child.spawnargs.join(' ')} did not start:\n${output}`));
+          }, deadlineMs);
+    let started = false;
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      // Only until ready: searching the whole output again for each chunk after that would cost the test
+      // (or bench) process time that grows with every line the child logs.
+      if (started) return;
+      const match = pattern.exec(output);
+      if (!match) return;
+      started = true;
+      clearTimeout(timer);
+      resolve(match);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${child.spawnargs.join(' ')} exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+  return { output: () => output, ready };
+}
+
 /** Runs the built server (`node dist/src/main.js`, as `npm start` does), or another built `script` that logs `ready at <url>`, as a separate process. */
-export function startServerProcess(env: Record<string, string>, script = 'dist/src/main.js'): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  script = 'dist/src/main.js',
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, [path.resolve(script)], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', JWT_SECRET, METRICS_TOKEN, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL'); // not left running behind a failed test
-      reject(new Error(`server did not start:\n${output}`));
-    }, START_DEADLINE_MS);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /ready at (http:\/\/\S+)"/.exec(output);
-      if (!ready) return;
-      clearTimeout(timer);
-      resolve({
-        url: ready[1],
-        child,
-        output: () => output,
-        stop: (signal = 'SIGTERM') => {
-          child.kill(signal);
-          return exited;
-        },
-      });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before it was ready:\n${output}`));
-    });
-  });
+  // not left running behind a failed test
+  const watched = watchOutput(child, /ready at (http:\/\/\S+)"/, START_DEADLINE_MS, () => child.kill('SIGKILL'));
+  const [, url] = await watched.ready;
+  return {
+    url,
+    child,
+    output: watched.output,
+    stop: (signal = 'SIGTERM') => {
+      child.kill(signal);
+      return exited;
+    },
+  };
 }
 
 /** A server process seen as a TestServer, so that the fixtures work on it; its `stop` sends SIGTERM. */
