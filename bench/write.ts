@@ -4,7 +4,10 @@
  * folder, with this tree's node_modules), each on a database of its own in the same PostgreSQL, in
  * alternating rounds (BENCH_ROUNDS, default 3) so that both see the same machine. Per round and side:
  *   - throughput: WRITE_BOOKINGS bookings on distinct slots by 16 HTTP clients on one server process, each
- *     customer's session first seen by a query (as a customer looks at the slots before booking);
+ *     customer's session first seen by a query (as a customer looks at the slots before booking); measured
+ *     on a settled process (after BENCH_SETTLE more unmeasured bookings in the first round: a young
+ *     process spends a third more CPU a booking while V8 compiles its hot code), and in the first round
+ *     also on the young process, its first WRITE_BOOKINGS after a warm-up of 200;
  *     beside it, on the same side's tables, the one-statement floor and the same writes statement by
  *     statement, sent straight to PostgreSQL with `pg`;
  *   - CPU per booking, read from /proc: the server process (all its threads) and the PostgreSQL backends
@@ -15,7 +18,7 @@
  *     own that counts the frontend messages (Query, Parse, Bind, Execute, Sync); a round trip is a simple
  *     Query or an extended-protocol Sync, so that prepared statements count too;
  *   - contention: 200 one-seat bookings on one capacity-20 slot, split across two server processes, the
- *     second having first booked as many as the throughput's warm-up (the first has served the throughput).
+ *     second having first booked as many as the first before its settled window.
  * Figures are printed as the median of the rounds with their range.
  */
 import { execFileSync } from 'node:child_process';
@@ -38,6 +41,8 @@ const CONTENTION_CAPACITY = 20;
 const CLIENTS = 16;
 const WRITE_BOOKINGS = Number(process.env.WRITE_BOOKINGS ?? 1_000);
 const WARM_UP = 200;
+/** Bookings a process serves after its young window before the settled one (unmeasured). */
+const SETTLE = Number(process.env.BENCH_SETTLE ?? 4_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 
@@ -251,13 +256,21 @@ interface Side {
   tokenOf: (userId: number) => Promise<string>;
 }
 
-interface RoundFigures {
+/** A window's figures per booking (its rate per second). */
+interface PerBooking {
   rate: number;
   serverCpu: number;
   pgCpu: number;
-  moveCpu: number;
   roundTrips: number;
   parses: number;
+}
+
+interface RoundFigures {
+  /** The process's first window (after WARM_UP bookings): its first round only. */
+  young?: PerBooking;
+  /** The window after SETTLE more bookings (the first round), or after the earlier rounds. */
+  settled: PerBooking;
+  moveCpu: number;
   /** The error codes of the throughput's bookings that failed. */
   failures: string[];
   oneStatement: number;
@@ -325,29 +338,94 @@ async function backendCpuSince(side: Side, proxy: CountingProxy | null, before: 
   return ms;
 }
 
-async function round(side: Side, warmUp: boolean): Promise<RoundFigures> {
+/** What a window of the throughput measured: its time, and the server's and the database's CPU and traffic in it. */
+interface Window {
+  seconds: number;
+  serverCpu: number;
+  pgCpu: number;
+  roundTrips: number;
+  parses: number;
+  /** The error codes of its bookings that failed. */
+  failures: string[];
+}
+
+function perBooking(window: Window): PerBooking {
+  return {
+    rate: WRITE_BOOKINGS / window.seconds,
+    serverCpu: window.serverCpu / WRITE_BOOKINGS,
+    pgCpu: window.pgCpu / WRITE_BOOKINGS,
+    roundTrips: window.roundTrips / WRITE_BOOKINGS,
+    parses: window.parses / WRITE_BOOKINGS,
+  };
+}
+
+/** Books `count` distinct slots from `from` on (each customer's session seen before), measuring it all. */
+async function measured(side: Side, seeded: Seeded, from: number, count: number): Promise<Window> {
   const [server] = side.servers;
   const [proxy] = side.proxies;
-  const seeded = await seed(side.db, WRITE_BOOKINGS + WARM_UP, WRITE_BOOKINGS + WARM_UP, 10);
-  const tokens = await Promise.all(seeded.customerIds.map(side.tokenOf));
-  await pool(tokens.length, CLIENTS, (i) => lookAround(server.url, tokens[i]));
-  if (warmUp) await pool(WARM_UP, CLIENTS, (i) => book(server.url, tokens[i], seeded.slotIds[i]));
-  await moveOutbox(side.db); // the warm-up's and earlier rounds' jobs
   const failures: string[] = [];
   const before = { server: cpuMs(server.child.pid!), pg: await backendCpu(side, proxy), proxy: new Map(proxy.counts) };
-  const seconds = await pool(WRITE_BOOKINGS, CLIENTS, async (i) => {
-    const outcome = await book(server.url, tokens[WARM_UP + i], seeded.slotIds[WARM_UP + i]);
+  const seconds = await pool(count, CLIENTS, async (i) => {
+    const outcome = await book(server.url, seeded.tokens[from + i], seeded.slotIds[from + i]);
     if (outcome.code !== 'BOOKED') failures.push(outcome.code);
   });
   const serverCpu = cpuMs(server.child.pid!) - before.server;
   const roundTrips = proxy.roundTrips - (before.proxy.get('Q') ?? 0) - (before.proxy.get('S') ?? 0);
   const parses = proxy.count('P') - (before.proxy.get('P') ?? 0);
   const pgCpu = await backendCpuSince(side, proxy, before.pg);
-  const moveCpu = await moveOutbox(side.db);
+  return { seconds, serverCpu, pgCpu, roundTrips, parses, failures };
+}
 
+interface Seeded {
+  slotIds: number[];
+  tokens: string[];
+}
+
+/** `count` free slots and as many signed-in customers, each having looked at the slots on `url`. */
+async function customers(side: Side, url: string, count: number, capacity = 10, slots = count): Promise<Seeded> {
+  const rows = await seed(side.db, count, slots, capacity);
+  const tokens = await Promise.all(rows.customerIds.map(side.tokenOf));
+  await pool(tokens.length, CLIENTS, (i) => lookAround(url, tokens[i]));
+  return { slotIds: rows.slotIds, tokens };
+}
+
+/** 200 one-seat bookings at once on one capacity-20 slot, split across the side's two processes. */
+async function burst(side: Side): Promise<{ booked: number; refusals: string; p50: number; p99: number }> {
+  const rows = await seed(side.db, CONTENTION_REQUESTS, 2, CONTENTION_CAPACITY);
+  const tokens = await Promise.all(rows.customerIds.map(side.tokenOf));
+  await pool(tokens.length, CLIENTS, (i) => lookAround(side.servers[i % 2].url, tokens[i]));
+  for (const s of side.servers) await book(s.url, tokens[0], rows.slotIds[1]); // warm-up on the other slot
+  const outcomes = await Promise.all(tokens.map((token, i) => book(side.servers[i % 2].url, token, rows.slotIds[0])));
+  const latencies = outcomes.map((o) => o.ms).sort((a, b) => a - b);
+  const byCode = new Map<string, number>();
+  for (const outcome of outcomes) byCode.set(outcome.code, (byCode.get(outcome.code) ?? 0) + 1);
+  const [{ booked }] = (await side.db.query('select booked from slot where id = $1', [rows.slotIds[0]])).rows;
+  return {
+    booked: Number(booked),
+    refusals: [...byCode].map(([code, n]) => `${n} ${code}`).join(', '),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+}
+
+async function round(side: Side, first: boolean): Promise<RoundFigures> {
+  const [server] = side.servers;
+  // A process's first round books WARM_UP, measures its young window, then books SETTLE more: from then
+  // on each round measures a process that has settled, its hot code compiled, as a server that has run.
+  const young = first ? WARM_UP : 0;
+  const settled = first ? young + WRITE_BOOKINGS + SETTLE : 0;
+  const seeded = await customers(side, server.url, settled + WRITE_BOOKINGS);
+  const unmeasured = (from: number, count: number) =>
+    pool(count, CLIENTS, (i) => book(server.url, seeded.tokens[from + i], seeded.slotIds[from + i]));
+  await unmeasured(0, young);
+  const youngWindow = first ? await measured(side, seeded, young, WRITE_BOOKINGS) : undefined;
+  if (first) await unmeasured(young + WRITE_BOOKINGS, SETTLE);
+  await moveOutbox(side.db); // the earlier bookings' jobs
+  const window = await measured(side, seeded, settled, WRITE_BOOKINGS);
+  const moveCpu = await moveOutbox(side.db);
   const floor = async (write: (db: Pool, customerId: number, slotId: number) => Promise<void>) => {
     const rows = await seed(side.db, WRITE_BOOKINGS + WARM_UP, WRITE_BOOKINGS + WARM_UP, 10);
-    if (warmUp) await pool(WARM_UP, CLIENTS, (i) => write(side.db, rows.customerIds[i], rows.slotIds[i]));
+    if (first) await pool(WARM_UP, CLIENTS, (i) => write(side.db, rows.customerIds[i], rows.slotIds[i]));
     const cpuBefore = await backendCpu(side, null);
     const took = await pool(WRITE_BOOKINGS, CLIENTS, (i) =>
       write(side.db, rows.customerIds[WARM_UP + i], rows.slotIds[WARM_UP + i]),
@@ -357,40 +435,25 @@ async function round(side: Side, warmUp: boolean): Promise<RoundFigures> {
   const oneStatement = await floor(bookInOneStatement);
   const direct = (await floor(bookDirectly)).rate;
 
-  // The second process has served no booking yet (the first served the throughput's): it books as many as
-  // the warm-up first, so that the burst meets two processes whose code is compiled, as in a running system.
+  // The second process has served no booking yet (the first served the throughput's): in the first round it
+  // books as many as the first had before its settled window, so that the burst meets two processes whose
+  // code is compiled, as in a running system.
   const [, second] = side.servers;
-  const warm = await seed(side.db, WARM_UP, WARM_UP, 10);
-  const warmTokens = await Promise.all(warm.customerIds.map(side.tokenOf));
-  await pool(WARM_UP, CLIENTS, (i) => lookAround(second.url, warmTokens[i]));
-  await pool(WARM_UP, CLIENTS, (i) => book(second.url, warmTokens[i], warm.slotIds[i]));
+  if (first) {
+    const warm = await customers(side, second.url, settled);
+    await pool(settled, CLIENTS, (i) => book(second.url, warm.tokens[i], warm.slotIds[i]));
+  }
 
-  const contention = await seed(side.db, CONTENTION_REQUESTS, 2, CONTENTION_CAPACITY);
-  const contentionTokens = await Promise.all(contention.customerIds.map(side.tokenOf));
-  await pool(contentionTokens.length, CLIENTS, (i) => lookAround(side.servers[i % 2].url, contentionTokens[i]));
-  for (const s of side.servers) await book(s.url, contentionTokens[0], contention.slotIds[1]); // warm-up on the other slot
-  const outcomes = await Promise.all(
-    contentionTokens.map((token, i) => book(side.servers[i % 2].url, token, contention.slotIds[0])),
-  );
-  const latencies = outcomes.map((o) => o.ms).sort((a, b) => a - b);
-  const byCode = new Map<string, number>();
-  for (const outcome of outcomes) byCode.set(outcome.code, (byCode.get(outcome.code) ?? 0) + 1);
-  const [{ booked }] = (await side.db.query('select booked from slot where id = $1', [contention.slotIds[0]])).rows;
+  const contention = await burst(side);
   return {
-    rate: WRITE_BOOKINGS / seconds,
-    serverCpu: serverCpu / WRITE_BOOKINGS,
-    pgCpu: pgCpu / WRITE_BOOKINGS,
+    young: youngWindow && perBooking(youngWindow),
+    settled: perBooking(window),
     moveCpu: moveCpu / WRITE_BOOKINGS,
-    roundTrips: roundTrips / WRITE_BOOKINGS,
-    parses: parses / WRITE_BOOKINGS,
-    failures,
+    failures: [...(youngWindow?.failures ?? []), ...window.failures],
     oneStatement: oneStatement.rate,
     floorPgCpu: oneStatement.pgCpu,
     direct,
-    booked: Number(booked),
-    refusals: [...byCode].map(([code, n]) => `${n} ${code}`).join(', '),
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
+    ...contention,
   };
 }
 
@@ -411,29 +474,43 @@ export async function writePath(serverUrl: string, env: Record<string, string>):
     for (let r = 0; r < ROUNDS; r += 1) {
       // Alternating which side goes first, so that neither always runs on a warmer (or busier) machine.
       const order = r % 2 === 0 ? [0, 1] : [1, 0];
-      for (const i of order) figures[i].push(await round(sides[i], r < 2));
+      for (const i of order) figures[i].push(await round(sides[i], r === 0));
     }
-    const of = (i: number, pick: (f: RoundFigures) => number, digits = 2) => spread(figures[i].map(pick), digits);
-    const row = (label: string, pick: (f: RoundFigures) => number, digits = 2): [string, string] => [
+    // A young figure comes from the first round alone; the others are the median of every round.
+    const of = (i: number, pick: (f: RoundFigures) => number | undefined, digits: number) =>
+      spread(
+        figures[i].map(pick).filter((value) => value !== undefined),
+        digits,
+      );
+    const row = (label: string, pick: (f: RoundFigures) => number | undefined, digits = 2): [string, string] => [
       label,
       sides.map((_, i) => of(i, pick, digits)).join('  |  '),
     ];
+    const settled = `after ${WARM_UP + WRITE_BOOKINGS + SETTLE}+`;
     table(
       `1. book, A/B in the same run (${ROUNDS} alternating rounds, median (range)): ${sides.map((s) => s.label).join('  |  ')}`,
       [
-        row(`bookings/s, ${CLIENTS} clients, distinct slots, one process`, (f) => f.rate, 0),
-        row('server CPU per booking, ms (goal <= 1.2)', (f) => f.serverCpu),
-        row('PostgreSQL CPU per booking, ms (goal <= 2.0)', (f) => f.pgCpu),
+        row(
+          `bookings/s, ${CLIENTS} clients, distinct slots, one process ${settled} bookings`,
+          (f) => f.settled.rate,
+          0,
+        ),
+        row(`  the same, its first ${WRITE_BOOKINGS} after ${WARM_UP} (first round)`, (f) => f.young?.rate, 0),
+        row(`server CPU per booking, ms, ${settled} bookings (goal <= 1.2)`, (f) => f.settled.serverCpu),
+        row(`  the same, its first ${WRITE_BOOKINGS} after ${WARM_UP}`, (f) => f.young?.serverCpu),
+        row(`PostgreSQL CPU per booking, ms, ${settled} bookings (goal <= 2.0)`, (f) => f.settled.pgCpu),
+        row(`  the same, its first ${WRITE_BOOKINGS} after ${WARM_UP}`, (f) => f.young?.pgCpu),
         row('  + moving its job from the outbox to the queue (job runner, batched), ms', (f) => f.moveCpu),
-        row('  = PostgreSQL CPU per booking with its job queued, ms', (f) => f.pgCpu + f.moveCpu),
+        row('  = PostgreSQL CPU per booking with its job queued, ms', (f) => f.settled.pgCpu + f.moveCpu),
         row('PostgreSQL CPU per booking of the one-statement floor, ms', (f) => f.floorPgCpu),
-        row("ratio of the PostgreSQL CPU to the floor's", (f) => (f.pgCpu + f.moveCpu) / f.floorPgCpu),
-        row('round trips per book on the wire (goal <= 2)', (f) => f.roundTrips),
-        row('Parse messages per book', (f) => f.parses),
+        row("ratio of the PostgreSQL CPU to the floor's", (f) => (f.settled.pgCpu + f.moveCpu) / f.floorPgCpu),
+        row('round trips per book on the wire (goal <= 2)', (f) => f.settled.roundTrips),
+        row('Parse messages per book', (f) => f.settled.parses),
         row('one-statement floor via pg, bookings/s', (f) => f.oneStatement, 0),
-        row('ratio to the one-statement floor (goal >= 0.3)', (f) => f.rate / f.oneStatement),
+        row('ratio to the one-statement floor (goal >= 0.3)', (f) => f.settled.rate / f.oneStatement),
+        row('  the same, the young window', (f) => f.young && f.young.rate / f.oneStatement),
         row('same writes statement by statement via pg, bookings/s', (f) => f.direct, 0),
-        row('ratio to the statement-by-statement writes', (f) => f.rate / f.direct),
+        row('ratio to the statement-by-statement writes', (f) => f.settled.rate / f.direct),
         row(
           `contention: booked of ${CONTENTION_REQUESTS} on ${CONTENTION_CAPACITY} seats, 2 processes`,
           (f) => f.booked,
