@@ -1,4 +1,4 @@
-import { BookDocument, SlotsDocument } from '../client/generated/graphql';
+import { BookDocument, CancelBookingDocument, SlotsDocument } from '../client/generated/graphql';
 import { createService, dailySlots, daysFromNow, serviceWithSlots, signUp, type Account } from './support/fixtures';
 import { startServerProcess, type ServerProcess } from './support/process';
 import { startTestServer, tally, type GraphQLResult, type TestServer } from './support/server';
@@ -67,6 +67,15 @@ describe('never overbooks', () => {
       (await server.ok(SlotsDocument, { serviceId: service.id, from: slot.startsAt, to: slot.endsAt })).slots[0]
         .available,
     ).toBe(0);
+  });
+
+  it('books a seat freed after the process saw its slot full', async () => {
+    const { slot } = await slotWithCapacity(1, 6);
+    const [first, second] = customers;
+    const taken = await bookVia(server.url, first.token, [slot.id]);
+    expect(tally([await bookVia(server.url, second.token, [slot.id])])).toEqual({ CAPACITY_EXCEEDED: 1 });
+    await server.ok(CancelBookingDocument, { id: taken.data!.book.id }, first.token);
+    expect(tally([await bookVia(server.url, second.token, [slot.id])])).toEqual({ OK: 1 });
   });
 
   it('takes seats on every slot or on none, and multi-slot bookings in any order never deadlock', async () => {
