@@ -55,8 +55,8 @@ const WARN = 40;
 
 /**
  * The process's logger: errors logged under `err` go through errorForLog. Lines go to stdout
- * asynchronously, gathered up to 4 KB a write: an access log line per request was a write of its own, 6%
- * of the server's CPU per booking. A line waits at most 100 ms; a warning or an error is written at once,
+ * asynchronously, gathered up to 4 KB a write: an access log line per request was a write of its own, about
+ * 2% of the server's CPU per booking. A line waits at most 100 ms; a warning or an error is written at once,
  * and pino writes what is left when the process exits. A process killed outright (SIGKILL, a power cut)
  * loses at most the last 100 ms of info lines.
  */
