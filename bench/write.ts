@@ -6,7 +6,7 @@
  *   - throughput: WRITE_BOOKINGS bookings on distinct slots by 16 HTTP clients on one server process, each
  *     customer's session first seen by a query (as a customer looks at the slots before booking); measured
  *     on a settled process (after BENCH_SETTLE more unmeasured bookings in the first round: a young
- *     process spends a third more CPU a booking while V8 compiles its hot code), and in the first round
+ *     process spends a fifth more CPU a booking while V8 compiles its hot code), and in the first round
  *     also on the young process, its first WRITE_BOOKINGS after a warm-up of 200;
  *     beside it, on the same side's tables, the one-statement floor and the same writes statement by
  *     statement, sent straight to PostgreSQL with `pg`;
@@ -359,13 +359,13 @@ function perBooking(window: Window): PerBooking {
   };
 }
 
-/** Books `count` distinct slots from `from` on (each customer's session seen before), measuring it all. */
-async function measured(side: Side, seeded: Seeded, from: number, count: number): Promise<Window> {
+/** Books WRITE_BOOKINGS distinct slots from `from` on (each customer's session seen before), measuring it all. */
+async function measured(side: Side, seeded: Seeded, from: number): Promise<Window> {
   const [server] = side.servers;
   const [proxy] = side.proxies;
   const failures: string[] = [];
   const before = { server: cpuMs(server.child.pid!), pg: await backendCpu(side, proxy), proxy: new Map(proxy.counts) };
-  const seconds = await pool(count, CLIENTS, async (i) => {
+  const seconds = await pool(WRITE_BOOKINGS, CLIENTS, async (i) => {
     const outcome = await book(server.url, seeded.tokens[from + i], seeded.slotIds[from + i]);
     if (outcome.code !== 'BOOKED') failures.push(outcome.code);
   });
@@ -381,21 +381,26 @@ interface Seeded {
   tokens: string[];
 }
 
-/** `count` free slots and as many signed-in customers, each having looked at the slots on `url`. */
-async function customers(side: Side, url: string, count: number, capacity = 10, slots = count): Promise<Seeded> {
+/** `count` signed-in customers, the i-th having looked at the slots on `urlOf(i)`, and `slots` free slots. */
+async function customers(
+  side: Side,
+  urlOf: (i: number) => string,
+  count: number,
+  { capacity = 10, slots = count } = {},
+): Promise<Seeded> {
   const rows = await seed(side.db, count, slots, capacity);
   const tokens = await Promise.all(rows.customerIds.map(side.tokenOf));
-  await pool(tokens.length, CLIENTS, (i) => lookAround(url, tokens[i]));
+  await pool(tokens.length, CLIENTS, (i) => lookAround(urlOf(i), tokens[i]));
   return { slotIds: rows.slotIds, tokens };
 }
 
 /** 200 one-seat bookings at once on one capacity-20 slot, split across the side's two processes. */
 async function burst(side: Side): Promise<{ booked: number; refusals: string; p50: number; p99: number }> {
-  const rows = await seed(side.db, CONTENTION_REQUESTS, 2, CONTENTION_CAPACITY);
-  const tokens = await Promise.all(rows.customerIds.map(side.tokenOf));
-  await pool(tokens.length, CLIENTS, (i) => lookAround(side.servers[i % 2].url, tokens[i]));
+  const urlOf = (i: number) => side.servers[i % 2].url;
+  const rows = await customers(side, urlOf, CONTENTION_REQUESTS, { capacity: CONTENTION_CAPACITY, slots: 2 });
+  const { tokens } = rows;
   for (const s of side.servers) await book(s.url, tokens[0], rows.slotIds[1]); // warm-up on the other slot
-  const outcomes = await Promise.all(tokens.map((token, i) => book(side.servers[i % 2].url, token, rows.slotIds[0])));
+  const outcomes = await Promise.all(tokens.map((token, i) => book(urlOf(i), token, rows.slotIds[0])));
   const latencies = outcomes.map((o) => o.ms).sort((a, b) => a - b);
   const byCode = new Map<string, number>();
   for (const outcome of outcomes) byCode.set(outcome.code, (byCode.get(outcome.code) ?? 0) + 1);
@@ -414,14 +419,14 @@ async function round(side: Side, first: boolean): Promise<RoundFigures> {
   // on each round measures a process that has settled, its hot code compiled, as a server that has run.
   const young = first ? WARM_UP : 0;
   const settled = first ? young + WRITE_BOOKINGS + SETTLE : 0;
-  const seeded = await customers(side, server.url, settled + WRITE_BOOKINGS);
+  const seeded = await customers(side, () => server.url, settled + WRITE_BOOKINGS);
   const unmeasured = (from: number, count: number) =>
     pool(count, CLIENTS, (i) => book(server.url, seeded.tokens[from + i], seeded.slotIds[from + i]));
   await unmeasured(0, young);
-  const youngWindow = first ? await measured(side, seeded, young, WRITE_BOOKINGS) : undefined;
+  const youngWindow = first ? await measured(side, seeded, young) : undefined;
   if (first) await unmeasured(young + WRITE_BOOKINGS, SETTLE);
   await moveOutbox(side.db); // the earlier bookings' jobs
-  const window = await measured(side, seeded, settled, WRITE_BOOKINGS);
+  const window = await measured(side, seeded, settled);
   const moveCpu = await moveOutbox(side.db);
   const floor = async (write: (db: Pool, customerId: number, slotId: number) => Promise<void>) => {
     const rows = await seed(side.db, WRITE_BOOKINGS + WARM_UP, WRITE_BOOKINGS + WARM_UP, 10);
@@ -440,7 +445,7 @@ async function round(side: Side, first: boolean): Promise<RoundFigures> {
   // code is compiled, as in a running system.
   const [, second] = side.servers;
   if (first) {
-    const warm = await customers(side, second.url, settled);
+    const warm = await customers(side, () => second.url, settled);
     await pool(settled, CLIENTS, (i) => book(second.url, warm.tokens[i], warm.slotIds[i]));
   }
 
