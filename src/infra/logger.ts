@@ -56,19 +56,33 @@ const WARN = 40;
 /**
  * The process's logger: errors logged under `err` go through errorForLog. Lines go to stdout
  * asynchronously, gathered up to 4 KB a write: an access log line per request was a write of its own, about
- * 2% of the server's CPU per booking. A line waits at most 100 ms; a warning or an error is written at once,
- * and pino writes what is left when the process exits. A process killed outright (SIGKILL, a power cut)
- * loses at most the last 100 ms of info lines.
+ * 2% of the server's CPU per booking. A line waits at most about 100 ms; a warning or an error is written at
+ * once (or just after a write under way), and pino writes what is left when the process exits. A process
+ * killed outright (SIGKILL, a power cut) loses at most its last 100 ms of info lines.
  */
 export function createLogger(level: string): Logger {
   const destination = pino.destination({ sync: false, minLength: BUFFER_BYTES });
+  /** Bytes handed to the destination and not written yet. */
+  let unwritten = 0;
   let flushing: NodeJS.Timeout | undefined;
   const flushSoon = () => {
-    if (flushing) return;
+    if (flushing || unwritten === 0) return;
     flushing = setTimeout(() => {
       flushing = undefined;
       destination.flush();
     }, FLUSH_MS).unref();
+  };
+  destination.on('write', (bytes: number) => {
+    unwritten -= bytes;
+  });
+  // A flush asked for while a write was under way writes nothing: the lines that came meanwhile are left
+  // when that write ends, and wait for the next flush.
+  destination.on('drain', flushSoon);
+  const counted = {
+    write(line: string) {
+      unwritten += Buffer.byteLength(line);
+      destination.write(line);
+    },
   };
   return pino(
     {
@@ -82,6 +96,6 @@ export function createLogger(level: string): Logger {
         },
       },
     },
-    destination,
+    counted,
   );
 }
