@@ -82,6 +82,7 @@ export function createLogger(level: string): Logger {
     write(line: string) {
       unwritten += Buffer.byteLength(line);
       destination.write(line);
+      flushSoon();
     },
   };
   return pino(
@@ -92,7 +93,6 @@ export function createLogger(level: string): Logger {
         logMethod(args, method, lineLevel) {
           method.apply(this, args);
           if (lineLevel >= WARN) destination.flush();
-          else flushSoon();
         },
       },
     },

@@ -1,5 +1,5 @@
 import { Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../core/context';
+import type { RequestContext, TxContext } from '../core/context';
 import { inTransaction } from '../core/context';
 import { BadInput } from '../core/errors';
 import { requeuedIfEarly } from '../core/jobs';
@@ -38,6 +38,11 @@ export function slotMinimum(
     minCapacity: minimum.minCapacity,
     minDeadline: new Date(startsAt.getTime() - minimum.minCapacityHours * 3_600_000),
   };
+}
+
+/** Queues the check of a departure's minimum at its deadline (none without a minimum). */
+export function checkMinimumAt(tx: TxContext, slotId: number, minDeadline: Date | null | undefined): void {
+  if (minDeadline) tx.effects.addJob(jobs.minimumCapacity(slotId, minDeadline));
 }
 
 /** Whether a slot's minimum is already past its deadline: checked now, it would cancel the departure at once. */

@@ -4,10 +4,9 @@ import type { TxContext } from '../core/context';
 import { BadInput } from '../core/errors';
 import { MAX_ROWS } from '../graphql/limits';
 import { zonedInstant } from '../core/zoned-time';
-import { jobs } from '../jobs';
 import { Blackout } from './blackout.entity';
 import { blackoutCovers } from './blackout-periods';
-import { deadlinePassed, slotMinimum } from './minimum-capacity';
+import { checkMinimumAt, deadlinePassed, slotMinimum } from './minimum-capacity';
 import { occurrences } from './recurrence';
 import type { Schedule } from './schedule.entity';
 import { SlotStatus } from './scheduling.enums';
@@ -113,8 +112,7 @@ export async function slotsMade(
     { service: service.id, startsAt: { $in: wanted.map((occurrence) => occurrence.startsAt) } },
     { orderBy: { startsAt: 'asc' } },
   );
-  for (const slot of slots)
-    if (slot.minDeadline && made.includes(slot.id)) tx.effects.addJob(jobs.minimumCapacity(slot.id, slot.minDeadline));
+  for (const slot of slots) if (made.includes(slot.id)) checkMinimumAt(tx, slot.id, slot.minDeadline);
   return slots;
 }
 
@@ -170,6 +168,6 @@ export function followSlot(
         (slot.minDeadline?.getTime() ?? null) === (minimum.minDeadline?.getTime() ?? null)));
   if (same) return null;
   Object.assign(slot, next);
-  if (!kept && minimum.minDeadline) tx.effects.addJob(jobs.minimumCapacity(slot.id, minimum.minDeadline));
+  if (!kept) checkMinimumAt(tx, slot.id, minimum.minDeadline);
   return 'updated';
 }

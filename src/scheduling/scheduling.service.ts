@@ -23,14 +23,13 @@ import { announceSlots, SlotChangeReason } from '../live/live-events';
 import { monthRange, type DaySummary } from './availability';
 import { ruleFor } from './recurrence';
 import { parseWorkingHours, type WorkingHours } from './working-hours';
-import { jobs } from '../jobs';
 import type { ScheduleInput, ScheduleUpdateInput } from './scheduling.inputs';
 import { SlotStatus } from './scheduling.enums';
 import { Schedule } from './schedule.entity';
 import { followSlot, insertSlots, occurrencesToMake, slotsMade } from './schedule-slots';
 import { byStart, Slot } from './slot.entity';
 import { moveSlot } from './slot.state';
-import { deadlinePassed, minimumOf, slotMinimum } from './minimum-capacity';
+import { checkMinimumAt, deadlinePassed, minimumOf, slotMinimum } from './minimum-capacity';
 import { daySummaryOf, readMonth, readSlots, type SlotRow } from './slot-reads';
 import { scheduleSnapshot, slotSnapshot } from './slot-events';
 import { AuditSubject } from '../core/audit';
@@ -390,7 +389,7 @@ export class SchedulingService {
           ...minimum,
         });
         await tx.em.flush();
-        if (minimum.minDeadline) tx.effects.addJob(jobs.minimumCapacity(created.id, minimum.minDeadline));
+        checkMinimumAt(tx, created.id, minimum.minDeadline);
         announceSlots(tx, service.id, [created.id], SlotChangeReason.CREATED);
         const after = slotSnapshot(created, service.currency);
         await this.recorded(tx, AuditSubject.SLOT, created.id, 'slot.created', null, after);
