@@ -16,7 +16,7 @@ import { managed, preparedStatement, rowData } from '../infra/orm';
 import { slotsNoticeCall } from '../live/live-events';
 import { type SeatDeltas, seatMove, seatReason, showCounters, type SlotCounters } from './seat-ledger';
 import { takeSeats } from './seat-ledger.sql';
-import { bookingRows, paymentRow, promoUsed, seatsChanged, seatsTaken } from './place-booking.sql';
+import { type BookingColumns, bookingRows, paymentRow, promoUsed, seatsChanged, seatsTaken } from './place-booking.sql';
 import { newReference, referenceTaken } from './reference';
 
 export interface Placement {
@@ -64,11 +64,10 @@ export class WrittenBooking {
 /**
  * Writes a new booking in ONE statement: its seats taken (`take_seats`, slot-id order, or a named
  * refusal that undoes everything), the booking with its agreed terms and price lines, its slot links with
- * their agreed unit prices, its
- * payment, and every effect its listeners asked for (audit entry, live notices, jobs). Alone it is a
- * transaction of its own; inside a use case's transaction it is one of its statements. No entity is
- * hydrated from a query: the booking answered is the row the insert returned. Alone it is sent as a named
- * prepared statement with its values bound.
+ * their agreed unit prices, its payment, and every effect its listeners asked for (audit entry, live notices,
+ * jobs). Alone it is a transaction of its own; inside a use case's transaction it is one of its statements.
+ * No entity is hydrated from a query: the booking answered is its row as written (the values sent, and the
+ * payment id the database gave). Alone it is sent as a named prepared statement with its values bound.
  */
 export async function placeBooking(
   tx: TxContext,
@@ -88,17 +87,18 @@ export async function placeBooking(
   await announce(tx, lifecycle, placement, status, meetingProvider);
   if (holdExpiresAt) tx.effects.addJob(jobs.holdExpiry(id, holdExpiresAt));
   const meetingUrl = meetingProvider === MeetingProvider.JITSI ? `https://meet.jit.si/${reference}` : null;
+  const booking = bookingRows(plan, { id, reference, status, holdExpiresAt, meetingProvider, meetingUrl, now }, paid);
   const parts = [
     seatsTaken(takeSeats(deltas)),
     ...(paid ? [paymentRow(plan, { intent, checkout }, now)] : []),
-    bookingRows(plan, { id, reference, status, holdExpiresAt, meetingProvider, meetingUrl, now }, paid),
+    booking,
     // Every slot of a new booking changes the same way; its live notice carries the counters take_seats answers.
     ...(deltas.size > 0 ? [seatsNotice(tx, service.id, deltas)] : []),
     ...(terms.agreed.promo ? [promoUsed(terms.agreed.promo.codeId, now)] : []),
     tx.effects.take(),
   ];
   try {
-    return await written(tx, statement(parts, 'b'));
+    return await written(tx, statement(parts, 'b'), booking.columns);
   } catch (error) {
     if (!referenceTaken(error)) throw error;
     // The use case runs again under another reference. A card payment started already keeps the first in its
@@ -131,8 +131,8 @@ function announce(
   );
 }
 
-/** Sends the statement (a named prepared one when alone) and answers the booking row it wrote. */
-async function written(tx: TxContext, { text, values }: Fragment): Promise<WrittenBooking> {
+/** Sends the statement (a named prepared one when alone) and answers the booking row it wrote: `columns` and its payment. */
+async function written(tx: TxContext, { text, values }: Fragment, columns: BookingColumns): Promise<WrittenBooking> {
   let row: Record<string, unknown>;
   try {
     [row] = await preparedStatement<Record<string, unknown>>(tx, text, [...values]);
@@ -140,8 +140,7 @@ async function written(tx: TxContext, { text, values }: Fragment): Promise<Writt
     throw databaseRefusal(error) ?? error;
   }
   showCounters(tx, row.fx_seats as SlotCounters[]);
-  const own = Object.fromEntries(Object.entries(row).filter(([key]) => !key.startsWith('fx_')));
-  return new WrittenBooking(tx.em, rowData(tx.em, Booking, own));
+  return new WrittenBooking(tx.em, rowData(tx.em, Booking, { ...columns, payment_id: row.payment_id }));
 }
 
 /** CONFIRMED, unless it waits for a card payment (PENDING_PAYMENT) or for a guest's confirmation. */
