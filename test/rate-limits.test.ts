@@ -197,6 +197,37 @@ describe('book', () => {
     ]);
     expect(count).toBe('2');
   });
+
+  it('counts each of many bookings read together (one statement for the moment’s reads), per customer', async () => {
+    const server = await serverWith({ mutationsPerClient: 5 });
+    const provider = await signUp(server, 'PROVIDER');
+    const [eager, calm] = [await signUp(server, 'CUSTOMER'), await signUp(server, 'CUSTOMER')];
+    const service = await createService(server, provider);
+    const slots = await dailySlots(server, provider, service.id, daysFromNow(2), daysFromNow(11));
+    const book = (who: typeof eager, i: number) =>
+      server.request(BookDocument, { input: { slotIds: [slots[i].id], party: { adults: 1 } } }, who.token);
+    const outcomes = await Promise.all([
+      ...Array.from({ length: 8 }, (_, i) => book(eager, i)),
+      book(calm, 8),
+      book(calm, 9),
+    ]);
+    expect(
+      outcomes
+        .slice(0, 8)
+        .map((outcome) => codes(outcome)[0] ?? 'BOOKED')
+        .sort(),
+    ).toEqual([...Array(5).fill('BOOKED'), ...Array(3).fill('RATE_LIMITED')]);
+    expect(outcomes.slice(8).map(codes)).toEqual([[], []]);
+    const points = await server.sql<{ key: string; points: number }>(
+      'select key, points from rate_limit.counter where key = any($1) order by points',
+      [[`mutationsPerClient:user:${calm.userId}`, `mutationsPerClient:user:${eager.userId}`]],
+    );
+    expect(points.map((row) => row.points)).toEqual([2, 8]);
+    const [{ count }] = await server.sql<{ count: string }>('select count(*) from booking where service_id = $1', [
+      service.id,
+    ]);
+    expect(count).toBe('7');
+  });
 });
 
 describe('across server processes', () => {
