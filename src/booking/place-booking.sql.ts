@@ -46,7 +46,7 @@ export type BookingColumns = Record<string, unknown>;
 /**
  * The booking (`b`) with its agreed terms and price lines, and its slot links at their agreed unit prices.
  * Its row is answered from the values written (`columns`), not sent back: reading the 34 columns back
- * (their description, their parsing, their mapping) was a twentieth of a booking's server CPU. JSON columns
+ * (their description, their parsing, their mapping) was about a seventh of a booking's server CPU. JSON columns
  * are given as the database keeps them: parsed from the text written.
  */
 export function bookingRows(
