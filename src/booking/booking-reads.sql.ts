@@ -88,6 +88,8 @@ async function readBatch(wanted: readonly SlotsWanted[]): Promise<SlotsAnswered[
   return answered;
 }
 
+const MAX_BATCH = 200;
+
 /**
  * The booking reads of one process, per connection pool: a read is sent at once while none is under way, and
  * the reads asked for meanwhile wait for it and go together as the next statement. A hot slot's burst of
@@ -118,7 +120,7 @@ function batcher(): DataLoader<SlotsWanted, SlotsAnswered> {
   );
 }
 
-const MAX_BATCH = 200;
+/** The reads waiting for each pool (a server's knex): one batcher per database a process serves. */
 const batchers = new WeakMap<object, DataLoader<SlotsWanted, SlotsAnswered>>();
 
 /**
