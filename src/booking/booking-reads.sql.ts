@@ -1,7 +1,7 @@
 import { counted } from '../accounts/rate-limits';
 import DataLoader from 'dataloader';
 import { countCharges } from '../accounts/rate-limits.sql';
-import type { RequestContext } from '../core/context';
+import type { CarriedCharge, RequestContext } from '../core/context';
 import type { Statement } from '../core/sql';
 import { preparedRead } from '../infra/orm';
 import type { SlotStatus } from '../scheduling/scheduling.enums';
@@ -66,6 +66,7 @@ interface SlotsWanted {
   ctx: RequestContext;
   slotIds: number[];
   reserveId: boolean;
+  charge: CarriedCharge | undefined;
 }
 
 /** What the batch answered one request: its rows (one at least, carrying its charge and id). */
@@ -74,7 +75,7 @@ type SlotsAnswered = SlotRow[];
 /** Sends a batch of reads as one statement, answering each request its rows. */
 async function readBatch(wanted: readonly SlotsWanted[]): Promise<SlotsAnswered[]> {
   const now = Date.now(); // the counters' windows are in real time, as rate-limiter-flexible keeps them
-  const charges = wanted.map(({ ctx }) => ctx.carriedCharge);
+  const charges = wanted.map((one) => one.charge);
   const rows = await preparedRead<SlotRow>(wanted[0].ctx, 'booking_slots', SLOTS_SQL, [
     wanted.map((one) => one.reserveId),
     charges.map((charge) => charge?.key ?? null),
@@ -142,7 +143,7 @@ export async function bookingSlots(
     batchers.set(knex, batch);
   }
   const charge = ctx.carriedCharge;
-  const rows = await batch.load({ ctx, slotIds, reserveId });
+  const rows = await batch.load({ ctx, slotIds, reserveId, charge });
   // A request whose slots were not found still has its one row, carrying its charge and its id.
   const [first] = rows;
   if (charge) counted(charge, Number(first.chargedPoints), Number(first.chargedExpire), Date.now());
