@@ -22,6 +22,8 @@ let server: TestServer;
 let browser: OfflineBrowser;
 let freeSlots: string[];
 let paidSlots: string[];
+/** Four consecutive hours (09:00 to 13:00) of one day, free to book. */
+let hours: string[];
 
 /** A port free now: the server's PUBLIC_URL must be where the browser reaches it (emails and Checkout link back there). */
 async function freePort(): Promise<number> {
@@ -50,6 +52,10 @@ beforeAll(async () => {
   freeSlots = (await dailySlots(server, owner, free.id, daysFromNow(3), daysFromNow(5))).map((slot) => slot.id);
   const paid = await createService(server, owner, { capacity: 4, requiresPayment: true, priceAmount: '25.00' });
   paidSlots = (await dailySlots(server, owner, paid.id, daysFromNow(3), daysFromNow(4))).map((slot) => slot.id);
+  const hourly = await createService(server, owner, { capacity: 4, priceAmount: '0.00', durationMinutes: 60 });
+  hours = (await dailySlots(server, owner, hourly.id, daysFromNow(3), daysFromNow(3), { endTime: '13:00' })).map(
+    (slot) => slot.id,
+  );
 });
 afterAll(async () => {
   await browser?.close();
@@ -69,6 +75,33 @@ async function manageLink(address: string, count = 1): Promise<string> {
 const status = (page: Page) => page.locator('[data-status]').getAttribute('data-status');
 
 describe('a guest in the browser', () => {
+  it('moves a booking of two hours to two other hours, one of them its own, keeping its length', async () => {
+    const contact = guest('Marco');
+    await server.ok(BookAsGuestDocument, { input: { slotIds: [hours[0], hours[1]], party: { adults: 2 }, contact } });
+    const page = await browser.newPage();
+    await page.goto(await manageLink(contact.email));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('status').getByText('Your booking is confirmed.').waitFor();
+    // The runs of two hours it can move to: 10 to 12 (sharing its 10 o'clock hour) and 11 to 13.
+    const choices = page.getByRole('radio');
+    expect(await choices.count()).toBe(2);
+    expect(await page.locator('fieldset label').first().innerText()).toMatch(/10:00.* to .*12:00/);
+    await choices.first().check();
+    await page.getByRole('button', { name: 'Move my booking' }).click();
+    await page.getByRole('status').getByText('Your booking was moved.').waitFor();
+    const held = await server.sql<{ id: number; booked: number }>(
+      'select id, booked from slot where id = any($1::int[]) order by starts_at',
+      [hours],
+    );
+    expect(held.map((slot) => slot.booked)).toEqual([0, 2, 2, 0]);
+    const moved = await server.sql<{ slot_id: number }>(
+      'select bs.slot_id from booking_slot bs join booking b on b.id = bs.booking_id where b.contact->>$1 = $2 order by 1',
+      ['email', contact.email],
+    );
+    expect(moved.map((link) => String(link.slot_id))).toEqual([hours[1], hours[2]]);
+    await page.close();
+  });
+
   it('confirms a free booking from the emailed link, moves it to another day and cancels it', async () => {
     const contact = guest('Giulia');
     await server.ok(BookAsGuestDocument, { input: { slotIds: [freeSlots[0]], party: { adults: 2 }, contact } });

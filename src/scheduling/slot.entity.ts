@@ -99,8 +99,11 @@ export class Slot {
   @Formula((alias) => providerBusySql(String(alias)), { lazy: false })
   providerBusy: boolean = false;
 
-  /** Seats that can still be taken now (docs/booking.md, "How it behaves": "Slots"). */
-  seatsAvailable(now: Date): number {
+  /**
+   * Seats that can still be taken now (docs/booking.md, "How it behaves": "Slots"); `own` seats (a booking's
+   * own, as it moves) count as free.
+   */
+  seatsAvailable(now: Date, own = 0): number {
     if (
       this.status !== SlotStatus.OPEN ||
       this.blackedOut ||
@@ -109,7 +112,7 @@ export class Slot {
       this.startsAt <= now
     )
       return 0;
-    return this.capacity - this.booked - this.held;
+    return this.capacity - this.booked - this.held + own;
   }
 }
 

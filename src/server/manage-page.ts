@@ -24,7 +24,7 @@ export interface ManagePageDeps {
   guests: GuestBookingService;
 }
 
-/** How many of the service's next free slots the page offers to move to. */
+/** How many of the service's next free times the page offers to move to. */
 const CHOICES = 40;
 
 /** A request's context: a fresh EntityManager, the clock, and who asks from where (for the audit). */
@@ -51,8 +51,8 @@ async function show(
 ): Promise<void> {
   try {
     const view = await run();
-    const slots = view.canReschedule ? await freeSlots(deps.orm, deps.clock, view) : [];
-    page(res, status, `Booking ${view.booking.reference}`, manageBody(view, slots, notice));
+    const runs = view.canReschedule ? await freeRuns(deps.orm, deps.clock, view) : [];
+    page(res, status, `Booking ${view.booking.reference}`, manageBody(view, runs, notice));
   } catch (error) {
     if (error instanceof ManageLinkClosed)
       return page(
@@ -107,7 +107,7 @@ async function claimOffer(deps: ManagePageDeps, req: Request, res: Response): Pr
 /**
  * GET /manage/:token: the page a booking email's manage link opens (docs/guest-bookings.md), no sign-in.
  * It shows the booking in its service's zone; its forms POST the actions (confirm, cancel with a reason,
- * move to another free slot), which ManageService runs as the API's manage mutations do. GET changes
+ * move to other free slots, as many as it has), which ManageService runs as the API's manage mutations do. GET changes
  * nothing (mail scanners open links). Plain forms: no script, no inline style, under the pages' CSP.
  * GET /waitlist-offer/:token, the link of a guest's waitlist offer email: a form whose POST claims the offer
  * (as claimWaitlistOfferAsGuest) and shows the booking it made, as its manage link does.
@@ -133,7 +133,12 @@ export function managePage(deps: ManagePageDeps): Router {
   );
   router.post('/manage/:token/reschedule', form, (req, res) =>
     show(deps, req, res, 200, 'Your booking was moved.', () =>
-      deps.manage.reschedule(context(req), req.params.token, [field(req, 'slotId') ?? ''], field(req, 'reason')),
+      deps.manage.reschedule(
+        context(req),
+        req.params.token,
+        (field(req, 'slotIds') ?? '').split(','),
+        field(req, 'reason'),
+      ),
     ),
   );
   router.get('/waitlist-offer/:token', (req, res) => offerPage(res, req.params.token));
@@ -141,22 +146,33 @@ export function managePage(deps: ManagePageDeps): Router {
   return router;
 }
 
-/** The service's next open slots with room for the booking's party, other than those it has. */
-async function freeSlots(orm: MikroORM, clock: Clock, view: ManagedBooking): Promise<Slot[]> {
+/**
+ * The service's next runs of open slots as long as the booking (each slot starting when the one before ends),
+ * with room for its party, the seats of its own slots counted as free (a move one hour on keeps the hour they
+ * share); the run it has now is left out. A booking of several slots moves whole: one slot would shorten it.
+ */
+async function freeRuns(orm: MikroORM, clock: Clock, view: ManagedBooking): Promise<Slot[][]> {
   const now = clock.now();
   const seats = partySize(view.booking.party);
-  const taken = new Set(view.booking.times.map((time) => time.startsAt.getTime()));
+  const own = new Set(view.booking.times.map((time) => time.startsAt.getTime()));
+  const isOwn = (slot: Slot) => own.has(slot.startsAt.getTime());
+  const length = view.booking.times.length;
   const slots = await orm.em
     .fork()
     .find(
       Slot,
       { service: Number(view.serviceId), startsAt: { $gt: now } },
-      { orderBy: { startsAt: 'asc' }, limit: 200 },
+      { orderBy: { startsAt: 'asc' }, limit: 400 },
     );
-  return slots
-    .filter((slot) => slot.seatsAvailable(now) >= seats && !taken.has(slot.startsAt.getTime()))
-    .sort(byStart)
-    .slice(0, CHOICES);
+  slots.sort(byStart);
+  const runs: Slot[][] = [];
+  for (let first = 0; first + length <= slots.length && runs.length < CHOICES; first += 1) {
+    const run = slots.slice(first, first + length);
+    const follows = run.every((slot, i) => i === 0 || slot.startsAt.getTime() === run[i - 1].endsAt.getTime());
+    const room = run.every((slot) => slot.seatsAvailable(now, isOwn(slot) ? seats : 0) >= seats);
+    if (follows && room && !run.every(isOwn)) runs.push(run);
+  }
+  return runs;
 }
 
 /** The booking's facts, as term and value (HTML). */
@@ -189,15 +205,15 @@ function bookingRows(booking: ManagedBooking['booking'], when: (date: Date) => s
   return rows;
 }
 
-/** The form that moves the booking to one of `slots`. */
-function moveForm(action: string, slots: Slot[], when: (date: Date) => string): string {
+/** The form that moves the booking to one of `runs`. */
+function moveForm(action: string, runs: Slot[][], when: (date: Date) => string): string {
   return `<h2>Move it</h2>
 <form method="post" action="${action}">
 <fieldset><legend>Another time</legend>
-${slots
+${runs
   .map(
-    (slot) =>
-      `<label><input type="radio" name="slotId" value="${slot.id}" required> ${when(slot.startsAt)} to ${when(slot.endsAt)}</label><br>`,
+    (run) =>
+      `<label><input type="radio" name="slotIds" value="${run.map((slot) => slot.id).join(',')}" required> ${when(run[0].startsAt)} to ${when(run.at(-1)!.endsAt)}</label><br>`,
   )
   .join('\n')}
 </fieldset>
@@ -207,7 +223,7 @@ ${slots
 }
 
 /** The page's body: the booking, and a form for each action it allows. */
-function manageBody(view: ManagedBooking, slots: Slot[], notice: string): string {
+function manageBody(view: ManagedBooking, runs: Slot[][], notice: string): string {
   const { booking, token } = view;
   const when = (date: Date) => escapeHtml(readerTime(date, booking.timezone, booking.timezone));
   const action = (name: string) => `/manage/${encodeURIComponent(token)}/${name}`;
@@ -221,7 +237,7 @@ function manageBody(view: ManagedBooking, slots: Slot[], notice: string): string
     parts.push(`<form method="post" action="${action('confirm')}"><button type="submit">Confirm</button></form>`);
   if (view.checkoutUrl)
     parts.push(`<p><a href="${escapeHtml(view.checkoutUrl)}" rel="noreferrer">Pay now</a> to confirm it.</p>`);
-  if (view.canReschedule && slots.length > 0) parts.push(moveForm(action('reschedule'), slots, when));
+  if (view.canReschedule && runs.length > 0) parts.push(moveForm(action('reschedule'), runs, when));
   if (view.canCancel)
     parts.push(`<h2>Cancel it</h2>
 <p>What cancelling gives back follows the cancellation policy agreed when booking.</p>
