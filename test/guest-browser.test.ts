@@ -85,7 +85,7 @@ describe('a guest in the browser', () => {
     // The runs of two hours it can move to: 10 to 12 (sharing its 10 o'clock hour) and 11 to 13.
     const choices = page.getByRole('radio');
     expect(await choices.count()).toBe(2);
-    expect(await page.locator('fieldset label').first().innerText()).toMatch(/10:00.* to .*12:00/);
+    expect(await page.locator('fieldset label').first().textContent()).toMatch(/10:00.* to .*12:00/);
     await choices.first().check();
     await page.getByRole('button', { name: 'Move my booking' }).click();
     await page.getByRole('status').getByText('Your booking was moved.').waitFor();
