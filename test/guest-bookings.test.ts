@@ -6,6 +6,7 @@ import {
   BookingByManageTokenDocument,
   CancelBookingByManageTokenDocument,
   ConfirmBookingByManageTokenDocument,
+  JoinWaitlistAsGuestDocument,
   MyBookingsPageDocument,
   RescheduleBookingByManageTokenDocument,
   RevokeManageLinksDocument,
@@ -249,6 +250,55 @@ describe('bookAsGuest on a paid service', () => {
     expect((await stripe.deliver(server.url, stripe.expireSession(session.id))).status).toBe(200);
     await jobsSettled(server);
     expect(await slotCounts(paidSlots[1])).toEqual({ booked: 0, held: 0 });
+  });
+});
+
+describe('the waitlist of a paid service, as a guest', () => {
+  it('claims a freed seat as a booking that waits for its payment at Checkout; paying confirms it', async () => {
+    const paid = await createService(server, owner, { capacity: 1, requiresPayment: true, priceAmount: '20.00' });
+    const [slot] = await dailySlots(server, owner, paid.id, daysFromNow(8), daysFromNow(8));
+    const { bookAsGuest: first } = await server.ok(BookAsGuestDocument, { input: input(slot.id) });
+    const waiting = newGuest();
+    const { joinWaitlistAsGuest: entry } = await server.ok(JoinWaitlistAsGuestDocument, {
+      input: { serviceId: paid.id, slotId: slot.id, partySize: 1, contact: waiting },
+    });
+    expect(entry).toMatchObject({ status: 'ACTIVE', position: 1 });
+
+    // The first guest never pays: the hold ends, and the seat is offered (held) to the one waiting.
+    const [expiring] = [...stripe.sessions.values()].filter((s) => s.url === first.checkoutUrl);
+    expect((await stripe.deliver(server.url, stripe.expireSession(expiring.id))).status).toBe(200);
+    await jobsSettled(server);
+    const offerLink = /http:\/\/localhost:4000\/waitlist-offer\/(\S+)/;
+    // Mailed as it is (fixed words and the claim link), though a guest's address is never confirmed.
+    await eventually(async () => mailbox.to(waiting.email).some((mail) => offerLink.test(mail.text ?? '')));
+    const link = offerLink.exec(
+      mailbox
+        .to(waiting.email)
+        .map((mail) => mail.text)
+        .join('\n'),
+    );
+    expect(await slotCounts(slot.id)).toEqual({ booked: 0, held: 1 });
+
+    const claimed = await fetch(`${base()}/waitlist-offer/${link![1]}/claim`, { method: 'POST' });
+    expect(claimed.status).toBe(200);
+    const page = await claimed.text();
+    expect(page).toContain('data-status="PENDING_PAYMENT"');
+    const [session] = [...stripe.sessions.values()].filter((s) => s.customer_email === waiting.email);
+    expect(session).toMatchObject({ amount_total: 2000, currency: 'eur', status: 'open' });
+    expect(page).toContain(`<a href="${session.url}" rel="noreferrer">Pay now</a>`);
+    expect(await slotCounts(slot.id)).toEqual({ booked: 0, held: 1 });
+
+    const paying = await fetch(session.url!, { method: 'POST', redirect: 'manual' });
+    expect(paying.status).toBe(303);
+    expect(paying.headers.get('location')).toMatch(/^http:\/\/localhost:4000\/manage\//);
+    await jobsSettled(server);
+    await eventually(async () => (await slotCounts(slot.id)).booked === 1);
+    const [booking] = await server.sql<{ status: string; payment: string }>(
+      `select b.status, p.status as payment from booking b join payment p on p.id = b.payment_id
+       where b.contact->>'email' = $1 or b.customer_id = (select id from app_user where email = $1)`,
+      [waiting.email],
+    );
+    expect(booking).toEqual({ status: 'CONFIRMED', payment: 'SUCCEEDED' });
   });
 });
 

@@ -108,14 +108,6 @@ describe('joinWaitlistAsGuest', () => {
     expect(converted.serviceWaitlist.map((entry) => entry.contact?.email)).toEqual([contact.email]);
   });
 
-  it('a paid service: BAD_USER_INPUT on serviceId (a claimed offer is paid by an account)', async () => {
-    const paid = await createService(server, owner, { capacity: 1, requiresPayment: true, priceAmount: '20.00' });
-    const [slot] = await dailySlots(server, owner, paid.id, daysFromNow(7), daysFromNow(7));
-    const answer = await post({ input: { serviceId: paid.id, slotId: slot.id, partySize: 1, contact: newGuest() } });
-    expect(answer.status).toBe(200);
-    expect(answer.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'serviceId' });
-  });
-
   it('refuses: already queued, free seats, an email with an account, bad contact, and past the per-email limit', async () => {
     const { service, slot } = await fullSlot();
     const target = { serviceId: service.id, slotId: slot.id, partySize: 1 };

@@ -211,6 +211,31 @@ describe('the booking page of a service', () => {
     await page.close();
   });
 
+  it('lets a guest join the waitlist of a full slot of a paid service (a claimed place is paid at Checkout)', async () => {
+    const service = await createService(server, owner, {
+      name: 'Cabanas',
+      capacity: 1,
+      priceAmount: '40.00',
+      requiresPayment: true,
+    });
+    const date = daysFromNow(14);
+    const [slot] = await morning(service.id, date, [9]);
+    // Taken by a booking paid elsewhere (this server has no Stripe to take one through).
+    await server.sql('update slot set booked = capacity where id = $1', [slot.id]);
+    const page = await openPage(service.id, date);
+    await slotButton(page, slot.id).click();
+    await expect(page.locator('#full-note').textContent()).resolves.toMatch(/join its waitlist/);
+    await page.getByLabel('Name', { exact: true }).fill('Paola Guest');
+    await page.getByLabel('Email', { exact: true }).fill('paola-waits@example.test');
+    await page.getByRole('button', { name: 'Join the waitlist', exact: true }).click();
+    await page.locator('#outcome.success').waitFor();
+    const entries = await server.sql<{ status: string }>('select status from waitlist_entry where slot_id = $1', [
+      slot.id,
+    ]);
+    expect(entries).toEqual([{ status: 'ACTIVE' }]);
+    await page.close();
+  });
+
   it('selects a range of consecutive slots and sends the provider a proposal as a guest', async () => {
     const service = await createService(server, owner, {
       name: 'Gazebo',

@@ -287,9 +287,9 @@ function drawForm(): void {
   );
 }
 
-/** A full single slot whose waitlist is open: a guest may queue for it (a paid service's waitlist is for accounts). */
+/** A full single slot whose waitlist is open: a guest may queue for it (a paid one's offer is paid at Checkout). */
 function waitable(run: ReturnType<typeof chosenSlots>): boolean {
-  return run.length === 1 && !run[0].fits && run[0].waitlistOpen && data.paid !== 'true';
+  return run.length === 1 && !run[0].fits && run[0].waitlistOpen;
 }
 
 function field(label: string, input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement): HTMLElement {

@@ -65,6 +65,9 @@ export function bookableService(
   return service;
 }
 
+/** Starts a guest's Stripe Checkout Session for the booking about to be made (id, reference, plan). */
+export type CheckoutFor = (id: number, reference: string, plan: BookingPlan) => Promise<{ id: string; url: string }>;
+
 /** Book, modify, cancel, complete and refund: each one transaction (book: one statement) that moves seats and publishes its change. */
 export class BookingService {
   /** This process's view of hot slots (seat-gate.ts). */
@@ -161,33 +164,38 @@ export class BookingService {
 
   /**
    * Makes the booking of a plan: CONFIRMED with booked seats when free; PENDING_PAYMENT with held seats
-   * when paid, its PaymentIntent created first, outside any transaction. Alone (`book`) the booking is
-   * written in one statement, and answered as written; `within` runs it in a use case's own transaction
-   * instead (an accepted proposal, a claimed offer), given the placement to call where it belongs, which
-   * answers the managed booking.
+   * when paid, its PaymentIntent created first, outside any transaction (or, for a guest, `checkoutFor` its
+   * Stripe Checkout Session). Alone (`book`) the booking is written in one statement, and answered as written;
+   * `within` runs it in a use case's own transaction instead (an accepted proposal, a claimed offer), given the
+   * placement to call where it belongs, which answers the managed booking.
    */
   place(ctx: RequestContext, plan: BookingPlan): Promise<WrittenBooking>;
   place<T>(
     ctx: RequestContext,
     plan: BookingPlan,
     within: (tx: TxContext, place: (tx: TxContext) => Promise<Booking>) => Promise<T>,
+    checkoutFor?: CheckoutFor,
   ): Promise<T>;
   async place<T>(
     ctx: RequestContext,
     plan: BookingPlan,
     within?: (tx: TxContext, place: (tx: TxContext) => Promise<Booking>) => Promise<T>,
+    checkoutFor?: CheckoutFor,
   ): Promise<T | WrittenBooking> {
     const id = plan.bookingId ?? (await run(ctx.em, nextBookingIds(1)))[0].id;
     const reference = newReference(ctx.clock.now());
     if (isPaid(plan)) await assertMayHold(ctx, plan);
     const make = async () => {
-      const intent = isPaid(plan)
-        ? await this.payments.startIntent({ id, reference, total: plan.terms.total, currency: plan.terms.currency })
-        : null;
-      const placement = { id, reference, plan, intent, holdMinutes: this.payments.holdMinutes };
+      const paid = isPaid(plan);
+      const checkout = paid && checkoutFor ? await checkoutFor(id, reference, plan) : null;
+      const intent =
+        paid && !checkout
+          ? await this.payments.startIntent({ id, reference, total: plan.terms.total, currency: plan.terms.currency })
+          : null;
+      const placement = { id, reference, plan, intent, checkout, holdMinutes: this.payments.holdMinutes };
       const write = (tx: TxContext) => placeBooking(tx, this.lifecycle, placement);
       const place = async (tx: TxContext) => (await write(tx)).entity();
-      return this.payments.withIntent<T | WrittenBooking>(intent, () =>
+      return this.payments.withPayment<T | WrittenBooking>({ intent, checkout }, () =>
         within ? inTransaction(ctx, (tx) => within(tx, place)) : inOneStatement(ctx, write),
       );
     };

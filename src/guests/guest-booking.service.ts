@@ -13,9 +13,8 @@ import { placeBooking, type Placement, type WrittenBooking } from '../booking/pl
 import { newReference } from '../booking/reference';
 import type { BookingLifecycle } from '../booking/booking-lifecycle';
 import { inOneStatement, type Actor, type RequestContext } from '../core/context';
-import { BadInput, NotFound, Unauthenticated } from '../core/errors';
+import { NotFound, Unauthenticated } from '../core/errors';
 import { parseId } from '../core/ids';
-import { Service } from '../catalog/service.entity';
 import { optionalText } from '../core/validate';
 import type { Links } from '../notifications/links';
 import type { PaymentService } from '../payments/payment.service';
@@ -73,10 +72,7 @@ export class GuestBookingService {
   async joinWaitlist(ctx: RequestContext, input: GuestWaitlistInput): Promise<WaitlistEntry> {
     const contact = parseContact(input.contact)!;
     const locale = input.locale == null ? requestLocale(ctx) : parseLocale('locale', input.locale);
-    const service = await ctx.em.findOne(Service, parseId('serviceId', input.serviceId));
-    // A claimed offer of a paid service is paid in the signed-in app: a guest has no way to pay for it.
-    if (service?.requiresPayment)
-      throw new BadInput('serviceId', "a paid service's waitlist is for accounts: sign in to join it");
+    parseId('serviceId', input.serviceId); // refused before the guest identity is made
     await this.limits.guestBooking(ctx, contact.email);
     const guestId = await this.guestFor(ctx, contact, locale);
     const { locale: _, ...entry } = input;
@@ -85,13 +81,19 @@ export class GuestBookingService {
 
   /**
    * Claims the waitlist offer a claim link names (the link mailed to the guest proves the address), as its
-   * customer claims with claimWaitlistOffer; answers the manage token of the booking it makes.
+   * customer claims with claimWaitlistOffer; answers the manage token of the booking it makes. A paid
+   * service's booking waits for its payment at Stripe Checkout, which its manage page links to (as bookAsGuest's).
    */
   async claimOffer(ctx: RequestContext, token: string): Promise<string> {
     const entryId = this.links.waitlistClaimed(token);
-    const entry = entryId == null ? null : await ctx.em.findOne(WaitlistEntry, entryId);
+    const entry = entryId == null ? null : await ctx.em.findOne(WaitlistEntry, entryId, { populate: ['customer'] });
     if (!entry) throw new NotFound('WaitlistEntry', token);
-    const booking = await this.waitlist.claim(actingAsCustomer(ctx, entry.customer.id), String(entry.id));
+    const email = entry.customer.getEntity().email;
+    const booking = await this.waitlist.claim(
+      actingAsCustomer(ctx, entry.customer.id),
+      String(entry.id),
+      (id, reference, plan) => this.startCheckout(ctx, id, reference, plan, email),
+    );
     return this.links.manageToken(booking.id, booking.manageGeneration);
   }
 
@@ -165,14 +167,10 @@ export class GuestBookingService {
   }
 
   /** Writes the guest's booking; a checkout it started and failed to place is expired at Stripe. */
-  private async place(guestCtx: RequestContext, placement: Placement): Promise<WrittenBooking> {
-    try {
-      return await inOneStatement(guestCtx, (tx) => placeBooking(tx, this.lifecycle, placement));
-    } catch (error) {
-      // Nobody got the session's url: it is expired at Stripe, so that it can never be paid.
-      if (placement.checkout) this.payments.expireCheckout(placement.checkout.id).catch(() => undefined);
-      throw error;
-    }
+  private place(guestCtx: RequestContext, placement: Placement): Promise<WrittenBooking> {
+    return this.payments.withPayment({ intent: null, checkout: placement.checkout ?? null }, () =>
+      inOneStatement(guestCtx, (tx) => placeBooking(tx, this.lifecycle, placement)),
+    );
   }
 
   /**

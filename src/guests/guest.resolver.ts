@@ -47,7 +47,7 @@ export class GuestResolver {
 
   @Mutation(() => ManagedBooking, {
     description:
-      "Claims a guest's waitlist offer as claimWaitlistOffer does, before offerExpiresAt: the seats held become a CONFIRMED booking, opened by its manage token. A forged or altered token is NOT_FOUND; an offer no longer open, INVALID_TRANSITION.",
+      "Claims a guest's waitlist offer as claimWaitlistOffer does, before offerExpiresAt: the seats held become a booking, opened by its manage token: CONFIRMED, or on a paid service PENDING_PAYMENT with its Stripe Checkout url (checkoutUrl; paying confirms it). A forged or altered token is NOT_FOUND; an offer no longer open, INVALID_TRANSITION.",
   })
   async claimWaitlistOfferAsGuest(
     @Ctx() ctx: RequestContext,

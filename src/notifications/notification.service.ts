@@ -305,8 +305,13 @@ export class NotificationService {
         recipient.timezone,
         recipient.locale,
       );
+      const mail = { subject, text, html };
+      // A guest's address is never confirmed: the offer (no one's words in it: the service, the seats, the
+      // deadline, the link) goes as it is, as a guest's booking emails do (send-message.ts).
+      if (recipient.guest)
+        return this.store(tx, [tx.em.create(Message, { recipient: null, to: recipient.email, ...mail })]);
       // The guest the seats are for hears of them too, as a booking's guest does, on the customer's behalf.
-      await this.store(tx, withGuestCopy(tx, recipient, entry.contact?.email, { subject, text, html }));
+      await this.store(tx, withGuestCopy(tx, recipient, entry.contact?.email, mail));
     });
   }
 

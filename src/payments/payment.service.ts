@@ -100,19 +100,28 @@ export class PaymentService {
   }
 
   /**
-   * Runs `work` (the transaction that makes the booking of `intent`); if it fails, nobody got the intent's
-   * secret, so it cannot be paid: it is cancelled at Stripe, after the transaction, to keep the dashboard tidy.
+   * Runs `work` (the transaction that makes the booking of a payment just started: a PaymentIntent, or a
+   * guest's Checkout Session); if it fails, nobody got the intent's secret or the session's url, so it cannot
+   * be paid: it is cancelled (expired) at Stripe, after the transaction, to keep the dashboard tidy.
    */
-  async withIntent<T>(intent: Intent | null, work: () => Promise<T>): Promise<T> {
+  async withPayment<T>(
+    { intent, checkout }: { intent: Intent | null; checkout: { id: string } | null },
+    work: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      if (intent)
-        this.gateway
-          ?.cancelIntent(intent.id)
-          .catch((cancelError) =>
-            this.log.warn({ err: cancelError, intentId: intent.id }, 'abandoned PaymentIntent not cancelled'),
-          );
+      const abandoned = intent
+        ? this.gateway?.cancelIntent(intent.id)
+        : checkout
+          ? this.gateway?.expireCheckoutSession(checkout.id)
+          : undefined;
+      abandoned?.catch((cancelError) =>
+        this.log.warn(
+          { err: cancelError, intentId: intent?.id, checkoutId: checkout?.id },
+          'abandoned payment not cancelled',
+        ),
+      );
       throw error;
     }
   }
