@@ -190,25 +190,29 @@ describe('the booking page of a service', () => {
     await page.close();
   });
 
+  /** A guest (`name`) queues on the page for `slotId` of `serviceId` on `date`, full; answers the entries of the slot. */
+  async function joinOnThePage(serviceId: string, date: string, slotId: string, name: string) {
+    const page = await openPage(serviceId, date);
+    await slotButton(page, slotId).click();
+    await expect(page.locator('#full-note').textContent()).resolves.toMatch(/join its waitlist/);
+    await page.getByLabel('Name', { exact: true }).fill(`${name} Guest`);
+    await page.getByLabel('Email', { exact: true }).fill(`${name.toLowerCase()}-waits@example.test`);
+    await page.getByRole('button', { name: 'Join the waitlist', exact: true }).click();
+    await page.locator('#outcome.success').waitFor();
+    await expect(page.locator('#outcome').textContent()).resolves.toMatch(/^You are on the waitlist\./);
+    await page.close();
+    return server.sql<{ status: string; party_size: number }>(
+      'select status, party_size from waitlist_entry where slot_id = $1',
+      [slotId],
+    );
+  }
+
   it('lets a guest join the waitlist of a full slot', async () => {
     const service = await createService(server, owner, { name: 'Cabins', capacity: 2, priceAmount: '0' });
     const date = daysFromNow(13);
     const [slot] = await morning(service.id, date, [9]);
     await server.ok(BookDocument, { input: { slotIds: [slot.id], party: { adults: 2 } } }, customer.token);
-    const page = await openPage(service.id, date);
-    await slotButton(page, slot.id).click();
-    await expect(page.locator('#full-note').textContent()).resolves.toMatch(/join its waitlist/);
-    await page.getByLabel('Name', { exact: true }).fill('Marco Guest');
-    await page.getByLabel('Email', { exact: true }).fill('marco-waits@example.test');
-    await page.getByRole('button', { name: 'Join the waitlist', exact: true }).click();
-    await page.locator('#outcome.success').waitFor();
-    await expect(page.locator('#outcome').textContent()).resolves.toMatch(/^You are on the waitlist\./);
-    const entries = await server.sql<{ status: string; party_size: number }>(
-      'select status, party_size from waitlist_entry where slot_id = $1',
-      [slot.id],
-    );
-    expect(entries).toEqual([{ status: 'ACTIVE', party_size: 1 }]);
-    await page.close();
+    expect(await joinOnThePage(service.id, date, slot.id, 'Marco')).toEqual([{ status: 'ACTIVE', party_size: 1 }]);
   });
 
   it('lets a guest join the waitlist of a full slot of a paid service (a claimed place is paid at Checkout)', async () => {
@@ -222,18 +226,7 @@ describe('the booking page of a service', () => {
     const [slot] = await morning(service.id, date, [9]);
     // Taken by a booking paid elsewhere (this server has no Stripe to take one through).
     await server.sql('update slot set booked = capacity where id = $1', [slot.id]);
-    const page = await openPage(service.id, date);
-    await slotButton(page, slot.id).click();
-    await expect(page.locator('#full-note').textContent()).resolves.toMatch(/join its waitlist/);
-    await page.getByLabel('Name', { exact: true }).fill('Paola Guest');
-    await page.getByLabel('Email', { exact: true }).fill('paola-waits@example.test');
-    await page.getByRole('button', { name: 'Join the waitlist', exact: true }).click();
-    await page.locator('#outcome.success').waitFor();
-    const entries = await server.sql<{ status: string }>('select status from waitlist_entry where slot_id = $1', [
-      slot.id,
-    ]);
-    expect(entries).toEqual([{ status: 'ACTIVE' }]);
-    await page.close();
+    expect(await joinOnThePage(service.id, date, slot.id, 'Paola')).toEqual([{ status: 'ACTIVE', party_size: 1 }]);
   });
 
   it('selects a range of consecutive slots and sends the provider a proposal as a guest', async () => {
