@@ -6,6 +6,8 @@ import {
   BookingByManageTokenDocument,
   CancelBookingByManageTokenDocument,
   ConfirmBookingByManageTokenDocument,
+  CounterProposeDocument,
+  DeclineProposalDocument,
   JoinWaitlistAsGuestDocument,
   MyBookingsPageDocument,
   RescheduleBookingByManageTokenDocument,
@@ -299,6 +301,44 @@ describe('the waitlist of a paid service, as a guest', () => {
       [waiting.email],
     );
     expect(booking).toEqual({ status: 'CONFIRMED', payment: 'SUCCEEDED' });
+  });
+});
+
+describe('a proposal sent as a guest', () => {
+  it('hears the provider’s decline and counter-offer by email, with how to answer, and none of its own words', async () => {
+    const approval = await createService(server, owner, { bookingMode: 'APPROVAL', priceAmount: '15.00' });
+    const slots = await dailySlots(server, owner, approval.id, daysFromNow(9), daysFromNow(11));
+    const contact = newGuest();
+    const propose = async (slotId: string) =>
+      (
+        await server.ok(BookAsGuestDocument, {
+          input: { ...input(slotId, contact), notes: 'Click http://phish.example' },
+        })
+      ).bookAsGuest;
+    const [first, second] = [await propose(slots[0].id), await propose(slots[1].id)];
+    expect(first).toMatchObject({ nextStep: 'WAIT_FOR_PROVIDER', booking: null });
+    await server.ok(DeclineProposalDocument, { id: first.proposalId!, reason: 'Closed for an event' }, owner.token);
+    await server.ok(
+      CounterProposeDocument,
+      { id: second.proposalId!, slotIds: [slots[2].id], message: 'The day after?' },
+      owner.token,
+    );
+    await jobsSettled(server);
+    // Sent as they are over SMTP (a guest's address is never confirmed: no "new message" notice in their place).
+    const subjects = ['Your proposal was declined', 'Your proposal has a counter-offer'];
+    await eventually(async () =>
+      subjects.every((subject) => mailbox.to(contact.email).some((m) => m.subject?.startsWith(subject))),
+    );
+    for (const subject of subjects) {
+      const mail = mailbox.to(contact.email).find((m) => m.subject?.startsWith(subject))!;
+      expect(mail.text).toContain('to answer or pay, sign up at http://localhost:4000 with this email address');
+      expect(mail.text).not.toContain('phish');
+    }
+    const [declined, countered] = subjects.map(
+      (subject) => mailbox.to(contact.email).find((m) => m.subject?.startsWith(subject))!,
+    );
+    expect(declined.text).toContain('Closed for an event');
+    expect(countered.text).toContain('The day after?');
   });
 });
 

@@ -251,15 +251,21 @@ export class NotificationService {
         PROPOSAL_MAIL_TO[kind] === 'provider' ? service.provider.getEntity().user.id : proposal.customer.id,
       );
       const booking = proposal.booking?.getEntity() ?? null;
-      const { subject, text, html } = proposalMail(kind, proposal, service, proposal.slots.getItems().sort(byStart), {
+      const guest = recipient.guest;
+      const mail = proposalMail(kind, proposal, service, proposal.slots.getItems().sort(byStart), {
         zone: recipient.timezone,
         locale: recipient.locale,
-        link: this.links.proposal(proposal.id),
+        link: guest ? null : this.links.proposal(proposal.id),
         customerName: proposal.customer.getEntity().name,
         booking,
-        bookingLink: booking ? this.links.booking(booking.id, recipient.id) : null,
+        bookingLink: booking && !guest ? this.links.booking(booking.id, recipient.id) : null,
+        ...(guest ? { guestSite: this.links.site } : {}),
       });
-      await this.store(tx, [tx.em.create(Message, { recipient, to: recipient.email, subject, text, html })]);
+      // A guest's address is never confirmed: its email (none of the guest's words in it) goes as it is, as a
+      // guest's booking emails do (send-message.ts).
+      await this.store(tx, [
+        tx.em.create(Message, { recipient: guest ? null : recipient, to: recipient.email, ...mail }),
+      ]);
     });
   }
 

@@ -40,6 +40,11 @@ export interface ProposalReader {
   /** The booking an accepted proposal made, and the reader's link to it. */
   booking: Booking | null;
   bookingLink: string | null;
+  /**
+   * The server's address when the reader is a guest (no account, an address never proven): the email names
+   * no link of the app and not the proposal's own message, and says how to answer (sign up with the address).
+   */
+  guestSite?: string;
 }
 
 /** A price as its lines, tax and total, each line on its slot's time. */
@@ -103,7 +108,13 @@ function payment(t: Translate, booking: Booking, reader: ProposalReader, when: (
     t('proposal.booking', { reference }),
     t('proposal.toPay', { total }),
     t('proposal.payBy', { time: when(booking.holdExpiresAt) }),
-    reader.link ? t('proposal.payAt', { link: reader.bookingLink ?? '' }) : t('proposal.payApi', { id: booking.id }),
+    ...(reader.guestSite
+      ? []
+      : [
+          reader.link
+            ? t('proposal.payAt', { link: reader.bookingLink ?? '' })
+            : t('proposal.payApi', { id: booking.id }),
+        ]),
   ];
 }
 
@@ -138,7 +149,7 @@ export function proposalMail(
     ...(kind === 'received' || kind === 'withdrawn'
       ? priceText(t, 'proposal.proposedPrice', proposal.lines, currency, slots, when)
       : []),
-    ...(proposal.message ? [t('proposal.message', { value: proposal.message })] : []),
+    ...(proposal.message && !reader.guestSite ? [t('proposal.message', { value: proposal.message })] : []),
     ...(kind === 'declined' && proposal.declineReason ? [t('field.reason', { value: proposal.declineReason })] : []),
     ...(kind === 'received' ? [t('proposal.answerBy', { value: when(proposal.expiresAt) })] : []),
     ...(kind === 'countered' || kind === 'counter_accepted'
@@ -146,7 +157,11 @@ export function proposalMail(
       : []),
     ...(kind === 'accepted' && reader.booking ? ['', ...payment(t, reader.booking, reader, when)] : []),
     '',
-    reader.link ? t('see.it', { link: reader.link }) : t(API_LINES[kind] ?? 'proposal.id', { id: proposal.id }),
+    reader.guestSite
+      ? t('proposal.asGuest', { site: reader.guestSite })
+      : reader.link
+        ? t('see.it', { link: reader.link })
+        : t(API_LINES[kind] ?? 'proposal.id', { id: proposal.id }),
   ];
   return {
     subject: oneLine(`${title}: ${service.name}`),
