@@ -305,7 +305,7 @@ describe('the waitlist of a paid service, as a guest', () => {
 });
 
 describe('a proposal sent as a guest', () => {
-  it('hears the provider’s decline and counter-offer by email, with how to answer, and none of its own words', async () => {
+  it('hears the provider’s decline and counter-offer by email (none of its own words) and accepts the offer from its link', async () => {
     const approval = await createService(server, owner, { bookingMode: 'APPROVAL', priceAmount: '15.00' });
     const slots = await dailySlots(server, owner, approval.id, daysFromNow(9), daysFromNow(11));
     const contact = newGuest();
@@ -329,16 +329,34 @@ describe('a proposal sent as a guest', () => {
     await eventually(async () =>
       subjects.every((subject) => mailbox.to(contact.email).some((m) => m.subject?.startsWith(subject))),
     );
-    for (const subject of subjects) {
-      const mail = mailbox.to(contact.email).find((m) => m.subject?.startsWith(subject))!;
-      expect(mail.text).toContain('to answer or pay, sign up at http://localhost:4000 with this email address');
-      expect(mail.text).not.toContain('phish');
-    }
     const [declined, countered] = subjects.map(
       (subject) => mailbox.to(contact.email).find((m) => m.subject?.startsWith(subject))!,
     );
+    for (const mail of [declined, countered]) expect(mail.text).not.toContain('phish');
     expect(declined.text).toContain('Closed for an event');
+    expect(declined.text).toContain('to answer or pay, sign up at http://localhost:4000 with this email address');
     expect(countered.text).toContain('The day after?');
+
+    // The counter-offer's link accepts it: GET shows a form (changing nothing), its POST books the offered slot.
+    const link = /Accept it at http:\/\/localhost:4000\/counter-offer\/(\S+)/.exec(countered.text ?? '');
+    expect(link).not.toBeNull();
+    const url = `${base()}/counter-offer/${link![1]}`;
+    const shown = await fetch(url);
+    expect(shown.status).toBe(200);
+    expect(await shown.text()).toContain('Accept the offer</button>');
+    expect(
+      (await fetch(`${base()}/counter-offer/${first.proposalId}.${'A'.repeat(43)}/accept`, { method: 'POST' })).status,
+    ).toBe(404);
+    const accepted = await fetch(`${url}/accept`, { method: 'POST' });
+    expect(accepted.status).toBe(200);
+    expect(await accepted.text()).toContain('data-status="CONFIRMED"');
+    const [booked] = await server.sql<{ status: string; slot_id: number }>(
+      `select p.status, bs.slot_id from proposal p join booking_slot bs on bs.booking_id = p.booking_id where p.id = $1`,
+      [second.proposalId],
+    );
+    expect(booked).toEqual({ status: 'ACCEPTED', slot_id: Number(slots[2].id) });
+    const again = await fetch(`${url}/accept`, { method: 'POST' });
+    expect(again.status).toBe(409);
   });
 });
 

@@ -23,6 +23,7 @@ import type { ProposalService } from '../proposals/proposal.service';
 import { Slot } from '../scheduling/slot.entity';
 import { GuestNextStep, type GuestBookInput, type GuestBooking, type GuestWaitlistInput } from './guest.types';
 import { WaitlistEntry } from '../waitlist/waitlist-entry.entity';
+import { Proposal } from '../proposals/proposal.entity';
 import type { WaitlistService } from '../waitlist/waitlist.service';
 import { run } from '../core/sql';
 import { accountOfEmail, upsertGuest } from './guest.sql';
@@ -94,6 +95,25 @@ export class GuestBookingService {
       String(entry.id),
       (id, reference, plan) => this.startCheckout(ctx, id, reference, plan, email),
     );
+    return this.links.manageToken(booking.id, booking.manageGeneration);
+  }
+
+  /**
+   * Accepts the provider's counter-offer a link names (the link mailed to the guest proves the address), as
+   * its customer accepts with acceptCounterProposal; answers the manage token of the booking it makes (on a
+   * paid service, awaiting its payment at Stripe Checkout, which its manage page links to).
+   */
+  async acceptCounterOffer(ctx: RequestContext, token: string): Promise<string> {
+    const proposalId = this.links.counterOffered(token);
+    const proposal = proposalId == null ? null : await ctx.em.findOne(Proposal, proposalId, { populate: ['customer'] });
+    if (!proposal?.customer.getEntity().guest) throw new NotFound('Proposal', token);
+    const email = proposal.customer.getEntity().email;
+    const accepted = await this.proposals.acceptCounter(
+      actingAsCustomer(ctx, proposal.customer.id),
+      String(proposal.id),
+      (id, reference, plan) => this.startCheckout(ctx, id, reference, plan, email),
+    );
+    const booking = accepted.booking!.getEntity();
     return this.links.manageToken(booking.id, booking.manageGeneration);
   }
 

@@ -128,6 +128,7 @@ export const en = {
   'proposal.payAt': 'How to pay: open {link} and pay by card.',
   'proposal.payApi':
     'How to pay: in the app you proposed from, which completes the card payment with Stripe (the payment.clientSecret of booking(id: "{id}") in the API).',
+  'proposal.acceptAt': 'Accept it at {link}',
   'proposal.asGuest':
     'You sent it without an account: to answer or pay, sign up at {site} with this email address. What you sent as a guest becomes your account’s.',
   'proposal.id': 'Proposal id: {id}',

@@ -93,14 +93,37 @@ export class Links {
    * `/waitlist-offer/<token>`, the token the entry's id signed; it claims that entry and no other.
    */
   waitlistClaim(entryId: number): string {
-    return `${this.settings.publicUrl}/waitlist-offer/${entryId}.${this.mac(`waitlist-claim:${entryId}`)}`;
+    return `${this.settings.publicUrl}/waitlist-offer/${this.signedId('waitlist-claim', entryId)}`;
   }
 
   /** The waitlist entry a claim token names; null when it is not one of ours (forged, altered). */
   waitlistClaimed(token: string): number | null {
+    return this.idSigned('waitlist-claim', token);
+  }
+
+  /**
+   * Where a guest accepts a provider's counter-offer (docs/guest-bookings.md): this server's page
+   * `/counter-offer/<token>`, the token the proposal's id signed; it accepts that proposal's offer and no other.
+   */
+  counterOffer(proposalId: number): string {
+    return `${this.settings.publicUrl}/counter-offer/${this.signedId('counter-offer', proposalId)}`;
+  }
+
+  /** The proposal a counter-offer token names; null when it is not one of ours (forged, altered). */
+  counterOffered(token: string): number | null {
+    return this.idSigned('counter-offer', token);
+  }
+
+  /** `<id>.<signature>`: an id that only this server can have signed for `purpose`. */
+  private signedId(purpose: string, id: number): string {
+    return `${id}.${this.mac(`${purpose}:${id}`)}`;
+  }
+
+  /** The id a `signedId` token of `purpose` names, or null when the token is not one. */
+  private idSigned(purpose: string, token: string): number | null {
     const match = /^(\d{1,10})\.([A-Za-z0-9_-]{43})$/.exec(token);
     if (!match) return null;
-    const expected = Buffer.from(this.mac(`waitlist-claim:${match[1]}`));
+    const expected = Buffer.from(this.mac(`${purpose}:${match[1]}`));
     return timingSafeEqual(expected, Buffer.from(match[2])) ? Number(match[1]) : null;
   }
 

@@ -255,7 +255,12 @@ export class NotificationService {
       const mail = proposalMail(kind, proposal, service, proposal.slots.getItems().sort(byStart), {
         zone: recipient.timezone,
         locale: recipient.locale,
-        link: guest ? null : this.links.proposal(proposal.id),
+        // A guest answers a counter-offer on this server's page; else it has no link.
+        link: guest
+          ? kind === 'countered'
+            ? this.links.counterOffer(proposal.id)
+            : null
+          : this.links.proposal(proposal.id),
         customerName: proposal.customer.getEntity().name,
         booking,
         bookingLink: booking && !guest ? this.links.booking(booking.id, recipient.id) : null,

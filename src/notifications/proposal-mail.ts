@@ -42,7 +42,8 @@ export interface ProposalReader {
   bookingLink: string | null;
   /**
    * The server's address when the reader is a guest (no account, an address never proven): the email names
-   * no link of the app and not the proposal's own message, and says how to answer (sign up with the address).
+   * no link of the app and not the proposal's own message; `link` is then the page that accepts a
+   * counter-offer, or null, and the email says how to answer (sign up with the address).
    */
   guestSite?: string;
 }
@@ -158,7 +159,9 @@ export function proposalMail(
     ...(kind === 'accepted' && reader.booking ? ['', ...payment(t, reader.booking, reader, when)] : []),
     '',
     reader.guestSite
-      ? t('proposal.asGuest', { site: reader.guestSite })
+      ? reader.link
+        ? t('proposal.acceptAt', { link: reader.link })
+        : t('proposal.asGuest', { site: reader.guestSite })
       : reader.link
         ? t('see.it', { link: reader.link })
         : t(API_LINES[kind] ?? 'proposal.id', { id: proposal.id }),

@@ -71,23 +71,38 @@ async function show(
   }
 }
 
-/** GET /waitlist-offer/:token: only a form, since GET changes nothing (mail scanners open links). */
-function offerPage(res: Response, token: string): void {
+/**
+ * Something held for a guest that a mailed link accepts (a waitlist offer, a provider's counter-offer): GET
+ * `/<path>/:token` shows only a form, since GET changes nothing (mail scanners open links); its POST
+ * (`/<path>/:token/<action>`) accepts it and shows the booking made, as its manage link does.
+ */
+interface HeldForGuest {
+  path: string;
+  action: string;
+  title: string;
+  explain: string;
+  button: string;
+  /** What the booking page says once it is accepted. */
+  done: string;
+  /** Accepts it as the guest; answers the manage token of the booking made. */
+  accept: (ctx: RequestContext, token: string) => Promise<string>;
+}
+
+function heldPage(res: Response, held: HeldForGuest, token: string): void {
   page(
     res,
     200,
-    'A place is held for you',
-    `<h1>A place is held for you</h1>
-<p>The seats the email names are held for you until the time it gives. Claim them to book them.</p>
-<form method="post" action="/waitlist-offer/${encodeURIComponent(token)}/claim"><button type="submit">Claim my place</button></form>`,
+    held.title,
+    `<h1>${held.title}</h1>
+<p>${held.explain}</p>
+<form method="post" action="/${held.path}/${encodeURIComponent(token)}/${held.action}"><button type="submit">${held.button}</button></form>`,
   );
 }
 
-/** POST /waitlist-offer/:token/claim: claims the offer and shows the booking it made, as its manage link does. */
-async function claimOffer(deps: ManagePageDeps, req: Request, res: Response): Promise<void> {
+async function acceptHeld(deps: ManagePageDeps, req: Request, res: Response, held: HeldForGuest): Promise<void> {
   let token: string;
   try {
-    token = await deps.guests.claimOffer(requestContext(deps, req), req.params.token as string);
+    token = await held.accept(requestContext(deps, req), req.params.token as string);
   } catch (error) {
     if (error instanceof NotFound)
       return page(res, 404, 'This link does not open an offer', '<h1>This link does not open an offer</h1>');
@@ -95,13 +110,13 @@ async function claimOffer(deps: ManagePageDeps, req: Request, res: Response): Pr
       return page(
         res,
         409,
-        'This offer cannot be claimed',
-        `<h1>This offer cannot be claimed</h1><p>${escapeHtml(error.message)}.</p>`,
+        'This offer cannot be accepted',
+        `<h1>This offer cannot be accepted</h1><p>${escapeHtml(error.message)}.</p>`,
       );
-    deps.log.error({ err: error }, 'waitlist offer page failed');
-    return page(res, 500, 'Something went wrong', '<p>The offer could not be claimed. Try again in a moment.</p>');
+    deps.log.error({ err: error, page: held.path }, 'offer page failed');
+    return page(res, 500, 'Something went wrong', '<p>The offer could not be accepted. Try again in a moment.</p>');
   }
-  return show(deps, req, res, 200, 'Your place is booked.', () => deps.manage.view(requestContext(deps, req), token));
+  return show(deps, req, res, 200, held.done, () => deps.manage.view(requestContext(deps, req), token));
 }
 
 /**
@@ -109,13 +124,34 @@ async function claimOffer(deps: ManagePageDeps, req: Request, res: Response): Pr
  * It shows the booking in its service's zone; its forms POST the actions (confirm, cancel with a reason,
  * move to other free slots, as many as it has), which ManageService runs as the API's manage mutations do. GET changes
  * nothing (mail scanners open links). Plain forms: no script, no inline style, under the pages' CSP.
- * GET /waitlist-offer/:token, the link of a guest's waitlist offer email: a form whose POST claims the offer
- * (as claimWaitlistOfferAsGuest) and shows the booking it made, as its manage link does.
+ * GET /waitlist-offer/:token, the link of a guest's waitlist offer email, and GET /counter-offer/:token, that
+ * of a guest's counter-offer email: a form whose POST claims the offer (as claimWaitlistOfferAsGuest) or
+ * accepts the counter-offer (as acceptCounterProposal) and shows the booking made, as its manage link does.
  */
 export function managePage(deps: ManagePageDeps): Router {
   const router = Router();
   const context = (req: Request) => requestContext(deps, req);
-  router.use(['/manage', '/waitlist-offer'], pagePolicy, (_req, res, next) => {
+  const held: HeldForGuest[] = [
+    {
+      path: 'waitlist-offer',
+      action: 'claim',
+      title: 'A place is held for you',
+      explain: 'The seats the email names are held for you until the time it gives. Claim them to book them.',
+      button: 'Claim my place',
+      done: 'Your place is booked.',
+      accept: (ctx, token) => deps.guests.claimOffer(ctx, token),
+    },
+    {
+      path: 'counter-offer',
+      action: 'accept',
+      title: 'The provider offers you another time',
+      explain: 'The email names the times and the price offered, and until when you can accept them.',
+      button: 'Accept the offer',
+      done: 'Your booking is made.',
+      accept: (ctx, token) => deps.guests.acceptCounterOffer(ctx, token),
+    },
+  ];
+  router.use(['/manage', ...held.map((one) => `/${one.path}`)], pagePolicy, (_req, res, next) => {
     res.set('cache-control', 'private, no-store'); // Referrer-Policy: no-referrer comes with every answer
     next();
   });
@@ -141,8 +177,10 @@ export function managePage(deps: ManagePageDeps): Router {
       ),
     ),
   );
-  router.get('/waitlist-offer/:token', (req, res) => offerPage(res, req.params.token));
-  router.post('/waitlist-offer/:token/claim', form, (req, res) => claimOffer(deps, req, res));
+  for (const one of held) {
+    router.get(`/${one.path}/:token`, (req, res) => heldPage(res, one, req.params.token));
+    router.post(`/${one.path}/:token/${one.action}`, form, (req, res) => acceptHeld(deps, req, res, one));
+  }
   return router;
 }
 
