@@ -146,7 +146,7 @@ function baseServices(config: Config, clock: Clock, log: Logger, events: EventBu
   const catalog = new CatalogService(events, integrations.meetingProviders);
   const payments = new PaymentService(integrations.payments, config.holdMinutes, lifecycle, log);
   const offers = new WaitlistOffers(events, config.waitlistOfferHours);
-  const bookings = new BookingService(lifecycle, payments);
+  const bookings = new BookingService(lifecycle, payments, (id) => links.manage(id, 0));
   const waitlist = new WaitlistService(catalog, bookings, offers);
   const calendarTokens = new SecretBox(integrations.calendarTokenKey, 'CALENDAR_TOKEN_KEY');
   const scheduling = new SchedulingService(catalog, lifecycle, bookings, events);

@@ -1,6 +1,7 @@
 import { print } from 'graphql';
 import type { ParsedMail } from 'mailparser';
 import {
+  AcceptProposalDocument,
   BookAsGuestDocument,
   BookDocument,
   BookingByManageTokenDocument,
@@ -101,6 +102,16 @@ function manageLinkIn(mail: ParsedMail): { url: string; token: string } {
   const link = /http:\/\/localhost:4000\/manage\/(\S+)/.exec(mail.text ?? '');
   if (!link) throw new Error(`no manage link in: ${mail.text}`);
   return { url: `${base()}/manage/${link[1]}`, token: link[1] };
+}
+
+/** The first group of `pattern` in a mail that reaches `address` over SMTP (waiting for it). */
+async function mailedLink(address: string, pattern: RegExp): Promise<string> {
+  await jobsSettled(server);
+  await eventually(async () => mailbox.to(address).some((mail) => pattern.test(mail.text ?? '')));
+  return mailbox
+    .to(address)
+    .map((mail) => pattern.exec(mail.text ?? ''))
+    .find(Boolean)![1];
 }
 
 const slotCounts = async (slotId: string) =>
@@ -270,18 +281,11 @@ describe('the waitlist of a paid service, as a guest', () => {
     const [expiring] = [...stripe.sessions.values()].filter((s) => s.url === first.checkoutUrl);
     expect((await stripe.deliver(server.url, stripe.expireSession(expiring.id))).status).toBe(200);
     await jobsSettled(server);
-    const offerLink = /http:\/\/localhost:4000\/waitlist-offer\/(\S+)/;
     // Mailed as it is (fixed words and the claim link), though a guest's address is never confirmed.
-    await eventually(async () => mailbox.to(waiting.email).some((mail) => offerLink.test(mail.text ?? '')));
-    const link = offerLink.exec(
-      mailbox
-        .to(waiting.email)
-        .map((mail) => mail.text)
-        .join('\n'),
-    );
+    const token = await mailedLink(waiting.email, /http:\/\/localhost:4000\/waitlist-offer\/(\S+)/);
     expect(await slotCounts(slot.id)).toEqual({ booked: 0, held: 1 });
 
-    const claimed = await fetch(`${base()}/waitlist-offer/${link![1]}/claim`, { method: 'POST' });
+    const claimed = await fetch(`${base()}/waitlist-offer/${token}/claim`, { method: 'POST' });
     expect(claimed.status).toBe(200);
     const page = await claimed.text();
     expect(page).toContain('data-status="PENDING_PAYMENT"');
@@ -334,7 +338,9 @@ describe('a proposal sent as a guest', () => {
     );
     for (const mail of [declined, countered]) expect(mail.text).not.toContain('phish');
     expect(declined.text).toContain('Closed for an event');
-    expect(declined.text).toContain('to answer or pay, sign up at http://localhost:4000 with this email address');
+    expect(declined.text).toContain(
+      'to answer it another way, sign up at http://localhost:4000 with this email address',
+    );
     expect(countered.text).toContain('The day after?');
 
     // The counter-offer's link accepts it: GET shows a form (changing nothing), its POST books the offered slot.
@@ -357,6 +363,31 @@ describe('a proposal sent as a guest', () => {
     expect(booked).toEqual({ status: 'ACCEPTED', slot_id: Number(slots[2].id) });
     const again = await fetch(`${url}/accept`, { method: 'POST' });
     expect(again.status).toBe(409);
+  });
+
+  it('pays an accepted proposal of a card-paid service at Stripe Checkout, from the link of the acceptance email', async () => {
+    const paid = await createService(server, owner, {
+      bookingMode: 'APPROVAL',
+      requiresPayment: true,
+      priceAmount: '25.00',
+    });
+    const [slot] = await dailySlots(server, owner, paid.id, daysFromNow(13), daysFromNow(13));
+    const contact = newGuest();
+    const { bookAsGuest: proposed } = await server.ok(BookAsGuestDocument, { input: input(slot.id, contact) });
+    await server.ok(AcceptProposalDocument, { id: proposed.proposalId! }, owner.token);
+    await jobsSettled(server);
+    const manage = await mailedLink(
+      contact.email,
+      /How to pay: open (http:\/\/localhost:4000\/manage\/\S+) and pay by card\./,
+    );
+    const shown = await (await fetch(manage.replace('http://localhost:4000', base()))).text();
+    expect(shown).toContain('data-status="PENDING_PAYMENT"');
+    const [session] = [...stripe.sessions.values()].filter((s) => s.customer_email === contact.email);
+    expect(session).toMatchObject({ amount_total: 2500, status: 'open' });
+    expect(shown).toContain(`<a href="${session.url}" rel="noreferrer">Pay now</a>`);
+    expect((await fetch(session.url!, { method: 'POST', redirect: 'manual' })).status).toBe(303);
+    await jobsSettled(server);
+    await eventually(async () => (await slotCounts(slot.id)).booked === 1);
   });
 });
 

@@ -1,6 +1,7 @@
 import Decimal from 'decimal.js';
 import { requireActor } from '../accounts/ownership';
 import { Role } from '../accounts/role';
+import { User } from '../accounts/user.entity';
 import { BookingMode } from '../catalog/service.enums';
 import { inOneStatement, inTransaction, type RequestContext, type TxContext } from '../core/context';
 import { BadInput, DomainError, NotFound } from '../core/errors';
@@ -25,7 +26,7 @@ import type { BookInput, ModifyBookingInput, PartyInput } from './booking.inputs
 import { BOOKING_STATES } from './booking.state';
 import { assertMayHold } from './hold-policy';
 import { withPromoCode } from '../promotions/promo-uses';
-import { placeBooking, type WrittenBooking } from './place-booking';
+import { placeBooking, type Placement, type WrittenBooking } from './place-booking';
 import { SeatGate } from './seat-gate';
 import { bookingSlots, nextBookingIds, seatsLeft, type ReadService } from './booking-reads.sql';
 import { run } from '../core/sql';
@@ -65,8 +66,9 @@ export function bookableService(
   return service;
 }
 
-/** Starts a guest's Stripe Checkout Session for the booking about to be made (id, reference, plan). */
-export type CheckoutFor = (id: number, reference: string, plan: BookingPlan) => Promise<{ id: string; url: string }>;
+/** A card payment started for a booking about to be made (Placement's), or none. */
+type StartedPayment = Pick<Placement, 'intent'> & { checkout: NonNullable<Placement['checkout']> | null };
+const NO_PAYMENT: StartedPayment = { intent: null, checkout: null };
 
 /** Book, modify, cancel, complete and refund: each one transaction (book: one statement) that moves seats and publishes its change. */
 export class BookingService {
@@ -76,6 +78,8 @@ export class BookingService {
   constructor(
     private readonly lifecycle: BookingLifecycle,
     private readonly payments: PaymentService,
+    /** Where a guest's Stripe Checkout comes back to: the booking's manage page. */
+    private readonly manageLink: (bookingId: number) => string,
   ) {}
 
   private async lockBooking(tx: RequestContext, id: string): Promise<Booking> {
@@ -164,43 +168,59 @@ export class BookingService {
 
   /**
    * Makes the booking of a plan: CONFIRMED with booked seats when free; PENDING_PAYMENT with held seats
-   * when paid, its PaymentIntent created first, outside any transaction (or, for a guest, `checkoutFor` its
-   * Stripe Checkout Session). Alone (`book`) the booking is written in one statement, and answered as written;
-   * `within` runs it in a use case's own transaction instead (an accepted proposal, a claimed offer), given the
-   * placement to call where it belongs, which answers the managed booking.
+   * when paid, its card payment started first, outside any transaction (startPayment). Alone (`book`) the
+   * booking is written in one statement, and answered as written; `within` runs it in a use case's own
+   * transaction instead (an accepted proposal, a claimed offer), given the placement to call where it
+   * belongs, which answers the managed booking.
    */
   place(ctx: RequestContext, plan: BookingPlan): Promise<WrittenBooking>;
   place<T>(
     ctx: RequestContext,
     plan: BookingPlan,
     within: (tx: TxContext, place: (tx: TxContext) => Promise<Booking>) => Promise<T>,
-    checkoutFor?: CheckoutFor,
   ): Promise<T>;
   async place<T>(
     ctx: RequestContext,
     plan: BookingPlan,
     within?: (tx: TxContext, place: (tx: TxContext) => Promise<Booking>) => Promise<T>,
-    checkoutFor?: CheckoutFor,
   ): Promise<T | WrittenBooking> {
     const id = plan.bookingId ?? (await run(ctx.em, nextBookingIds(1)))[0].id;
     const reference = newReference(ctx.clock.now());
     if (isPaid(plan)) await assertMayHold(ctx, plan);
     const make = async () => {
-      const paid = isPaid(plan);
-      const checkout = paid && checkoutFor ? await checkoutFor(id, reference, plan) : null;
-      const intent =
-        paid && !checkout
-          ? await this.payments.startIntent({ id, reference, total: plan.terms.total, currency: plan.terms.currency })
-          : null;
-      const placement = { id, reference, plan, intent, checkout, holdMinutes: this.payments.holdMinutes };
+      const payment = isPaid(plan) ? await this.startPayment(ctx, id, reference, plan) : NO_PAYMENT;
+      const placement = { id, reference, plan, ...payment, holdMinutes: this.payments.holdMinutes };
       const write = (tx: TxContext) => placeBooking(tx, this.lifecycle, placement);
       const place = async (tx: TxContext) => (await write(tx)).entity();
-      return this.payments.withPayment<T | WrittenBooking>({ intent, checkout }, () =>
+      return this.payments.withPayment<T | WrittenBooking>(payment, () =>
         within ? inTransaction(ctx, (tx) => within(tx, place)) : inOneStatement(ctx, write),
       );
     };
     // Alone, a booking passes the seat gate before its card payment starts: a full slot starts none.
     return within || plan.seatsHeld ? make() : this.seats.through(ctx, plan.slots, plan.terms.seats, make);
+  }
+
+  /**
+   * Starts the card payment of the booking about to be made: a PaymentIntent, which the customer's app pays;
+   * for a guest (no account, no app) a Stripe Checkout Session that comes back to the booking's manage page,
+   * open for the hold (PaymentService.startCheckout).
+   */
+  async startPayment(ctx: RequestContext, id: number, reference: string, plan: BookingPlan): Promise<StartedPayment> {
+    const payer = await ctx.em.findOneOrFail(User, plan.customerId, { fields: ['guest', 'email'] });
+    const { total, currency } = plan.terms;
+    if (!payer.guest)
+      return { intent: await this.payments.startIntent({ id, reference, total, currency }), checkout: null };
+    const checkout = await this.payments.startCheckout({
+      id,
+      reference,
+      total,
+      currency,
+      name: `${plan.service.name} (${reference})`,
+      email: payer.email,
+      returnUrl: this.manageLink(id),
+      now: ctx.clock.now(),
+    });
+    return { intent: null, checkout };
   }
 
   /**

@@ -3,7 +3,7 @@ import type { RateLimits } from '../accounts/rate-limits';
 import { BookingMode } from '../catalog/service.enums';
 import { parseAnswers } from '../booking/answers';
 import { lookupOf } from '../booking/booking-lookup';
-import { isPaid, type BookingPlan } from '../booking/booking-plan';
+import { isPaid } from '../booking/booking-plan';
 import { MAX_NOTE_LENGTH, parseSlotIds } from '../booking/booking-rules';
 import type { BookingService } from '../booking/booking.service';
 import { Booking } from '../booking/booking.entity';
@@ -87,14 +87,9 @@ export class GuestBookingService {
    */
   async claimOffer(ctx: RequestContext, token: string): Promise<string> {
     const entryId = this.links.waitlistClaimed(token);
-    const entry = entryId == null ? null : await ctx.em.findOne(WaitlistEntry, entryId, { populate: ['customer'] });
+    const entry = entryId == null ? null : await ctx.em.findOne(WaitlistEntry, entryId);
     if (!entry) throw new NotFound('WaitlistEntry', token);
-    const email = entry.customer.getEntity().email;
-    const booking = await this.waitlist.claim(
-      actingAsCustomer(ctx, entry.customer.id),
-      String(entry.id),
-      (id, reference, plan) => this.startCheckout(ctx, id, reference, plan, email),
-    );
+    const booking = await this.waitlist.claim(actingAsCustomer(ctx, entry.customer.id), String(entry.id));
     return this.links.manageToken(booking.id, booking.manageGeneration);
   }
 
@@ -107,11 +102,9 @@ export class GuestBookingService {
     const proposalId = this.links.counterOffered(token);
     const proposal = proposalId == null ? null : await ctx.em.findOne(Proposal, proposalId, { populate: ['customer'] });
     if (!proposal?.customer.getEntity().guest) throw new NotFound('Proposal', token);
-    const email = proposal.customer.getEntity().email;
     const accepted = await this.proposals.acceptCounter(
       actingAsCustomer(ctx, proposal.customer.id),
       String(proposal.id),
-      (id, reference, plan) => this.startCheckout(ctx, id, reference, plan, email),
     );
     const booking = accepted.booking!.getEntity();
     return this.links.manageToken(booking.id, booking.manageGeneration);
@@ -135,7 +128,7 @@ export class GuestBookingService {
     const reference = newReference(ctx.clock.now());
     await assertMayHold(guestCtx, plan); // before Stripe is asked for anything
     const paid = isPaid(plan);
-    const checkout = paid ? await this.startCheckout(ctx, id, reference, plan, contact.email) : null;
+    const { checkout } = paid ? await this.bookings.startPayment(guestCtx, id, reference, plan) : { checkout: null };
     const placed = await this.place(guestCtx, {
       id,
       reference,
@@ -170,20 +163,6 @@ export class GuestBookingService {
       proposalId: String(proposal.id),
       holdExpiresAt: null,
     };
-  }
-
-  /** The Stripe Checkout Session a paid guest booking is paid at, coming back to its manage page. */
-  private startCheckout(ctx: RequestContext, id: number, reference: string, plan: BookingPlan, email: string) {
-    return this.payments.startCheckout({
-      id,
-      reference,
-      total: plan.terms.total,
-      currency: plan.terms.currency,
-      name: `${plan.service.name} (${reference})`,
-      email,
-      returnUrl: this.links.manage(id, 0),
-      now: ctx.clock.now(),
-    });
   }
 
   /** Writes the guest's booking; a checkout it started and failed to place is expired at Stripe. */

@@ -130,7 +130,7 @@ export const en = {
     'How to pay: in the app you proposed from, which completes the card payment with Stripe (the payment.clientSecret of booking(id: "{id}") in the API).',
   'proposal.acceptAt': 'Accept it at {link}',
   'proposal.asGuest':
-    'You sent it without an account: to answer or pay, sign up at {site} with this email address. What you sent as a guest becomes your account’s.',
+    'You sent it without an account: to answer it another way, sign up at {site} with this email address. What you sent as a guest becomes your account’s.',
   'proposal.id': 'Proposal id: {id}',
   'proposal.apiReceived':
     'Proposal id: {id} (answer with acceptProposal, counterPropose or declineProposal in the API)',

@@ -131,7 +131,7 @@ export const it: Record<MessageKey, string> = {
     'Come pagare: nell’app da cui hai inviato la proposta, che completa il pagamento con carta tramite Stripe (il payment.clientSecret di booking(id: "{id}") nell’API).',
   'proposal.acceptAt': 'Accettala su {link}',
   'proposal.asGuest':
-    'L’hai inviata senza account: per rispondere o pagare, registrati su {site} con questo indirizzo email. Ciò che hai inviato come ospite diventa del tuo account.',
+    'L’hai inviata senza account: per rispondere in altro modo, registrati su {site} con questo indirizzo email. Ciò che hai inviato come ospite diventa del tuo account.',
   'proposal.id': 'Id della proposta: {id}',
   'proposal.apiReceived':
     'Id della proposta: {id} (rispondi con acceptProposal, counterPropose o declineProposal nell’API)',

@@ -263,7 +263,11 @@ export class NotificationService {
           : this.links.proposal(proposal.id),
         customerName: proposal.customer.getEntity().name,
         booking,
-        bookingLink: booking && !guest ? this.links.booking(booking.id, recipient.id) : null,
+        bookingLink: booking
+          ? guest
+            ? this.links.manage(booking.id, booking.manageGeneration)
+            : this.links.booking(booking.id, recipient.id)
+          : null,
         ...(guest ? { guestSite: this.links.site } : {}),
       });
       // A guest's address is never confirmed: its email (none of the guest's words in it) goes as it is, as a

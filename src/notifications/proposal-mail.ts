@@ -43,7 +43,8 @@ export interface ProposalReader {
   /**
    * The server's address when the reader is a guest (no account, an address never proven): the email names
    * no link of the app and not the proposal's own message; `link` is then the page that accepts a
-   * counter-offer, or null, and the email says how to answer (sign up with the address).
+   * counter-offer, or null, `bookingLink` the booking's manage page, and the email says how else to answer
+   * (sign up with the address).
    */
   guestSite?: string;
 }
@@ -109,13 +110,10 @@ function payment(t: Translate, booking: Booking, reader: ProposalReader, when: (
     t('proposal.booking', { reference }),
     t('proposal.toPay', { total }),
     t('proposal.payBy', { time: when(booking.holdExpiresAt) }),
-    ...(reader.guestSite
-      ? []
-      : [
-          reader.link
-            ? t('proposal.payAt', { link: reader.bookingLink ?? '' })
-            : t('proposal.payApi', { id: booking.id }),
-        ]),
+    // A guest pays on the booking's manage page (its Checkout link); a customer in the app, or through the API.
+    reader.guestSite || reader.link
+      ? t('proposal.payAt', { link: reader.bookingLink ?? '' })
+      : t('proposal.payApi', { id: booking.id }),
   ];
 }
 

@@ -6,7 +6,7 @@ import { User } from '../accounts/user.entity';
 import { parseAnswers } from '../booking/answers';
 import { MAX_NOTE_LENGTH, checkSlots, parseSlotIds } from '../booking/booking-rules';
 import type { Offer } from '../booking/booking-plan';
-import type { BookingService, CheckoutFor } from '../booking/booking.service';
+import type { BookingService } from '../booking/booking.service';
 import { Service } from '../catalog/service.entity';
 import { BookingMode } from '../catalog/service.enums';
 import { inTransaction, type RequestContext, type TxContext } from '../core/context';
@@ -122,7 +122,7 @@ export class ProposalService {
   }
 
   /** The customer takes the counter-offer: its slots are booked exactly as `acceptProposal` books a proposal's. */
-  async acceptCounter(ctx: RequestContext, id: string, checkoutFor?: CheckoutFor): Promise<Proposal> {
+  async acceptCounter(ctx: RequestContext, id: string): Promise<Proposal> {
     const actor = requireActor(ctx);
     const proposal = await this.live(ctx, id, false, [ProposalStatus.COUNTERED]);
     if (proposal.customer.id !== actor.userId)
@@ -137,13 +137,12 @@ export class ProposalService {
       offer,
       ProposalStatus.COUNTERED,
       'counter_accepted',
-      checkoutFor,
     );
   }
 
   /**
    * Books `slots` for the proposal's party at the price agreed (`offer`) and marks it ACCEPTED, if it is
-   * still in status `from` once locked; a card payment is a guest's Checkout Session by `checkoutFor`.
+   * still in status `from` once locked.
    */
   private async book(
     ctx: RequestContext,
@@ -153,7 +152,6 @@ export class ProposalService {
     offer: Offer,
     from: ProposalStatus,
     kind: ProposalMailKind,
-    checkoutFor?: CheckoutFor,
   ): Promise<Proposal> {
     const service = await proposal.service.loadOrFail();
     const party = { adults: proposal.adults, children: proposal.children, infants: proposal.infants };
@@ -168,20 +166,15 @@ export class ProposalService {
       notes: proposal.message,
       answers: proposal.answers,
     };
-    return this.bookings.place(
-      ctx,
-      plan,
-      async (tx, place) => {
-        const locked = await this.live(tx, id, true, [from]);
-        const before = await proposalSnapshot(locked);
-        const booking = await place(tx);
-        this.move(locked, ProposalStatus.ACCEPTED);
-        locked.booking = ref(booking);
-        await this.changed(tx, locked, kind, before);
-        return locked;
-      },
-      checkoutFor,
-    );
+    return this.bookings.place(ctx, plan, async (tx, place) => {
+      const locked = await this.live(tx, id, true, [from]);
+      const before = await proposalSnapshot(locked);
+      const booking = await place(tx);
+      this.move(locked, ProposalStatus.ACCEPTED);
+      locked.booking = ref(booking);
+      await this.changed(tx, locked, kind, before);
+      return locked;
+    });
   }
 
   async decline(ctx: RequestContext, id: string, reasonInput?: string | null): Promise<Proposal> {

@@ -4,7 +4,7 @@ import { assertManages, requireActor } from '../accounts/ownership';
 import { Role } from '../accounts/role';
 import { User } from '../accounts/user.entity';
 import type { Booking } from '../booking/booking.entity';
-import type { BookingService, CheckoutFor } from '../booking/booking.service';
+import type { BookingService } from '../booking/booking.service';
 import type { CatalogService } from '../catalog/catalog.service';
 import type { Service } from '../catalog/service.entity';
 import { inTransaction, type RequestContext } from '../core/context';
@@ -143,10 +143,10 @@ export class WaitlistService {
   /**
    * Turns an offer into a booking on the seats already held, for the entry's party at the offer's price
    * (the terms and slot prices of when the customer joined; a paid service starts its payment first: a
-   * PaymentIntent, or a guest's Checkout Session by `checkoutFor`). The entry is locked, so of two concurrent
-   * claims one books and one is refused.
+   * PaymentIntent, or a guest's Checkout Session). The entry is locked, so of two concurrent claims one books
+   * and one is refused.
    */
-  async claim(ctx: RequestContext, id: string, checkoutFor?: CheckoutFor): Promise<Booking> {
+  async claim(ctx: RequestContext, id: string): Promise<Booking> {
     const entry = this.assertClaimable(ctx, await this.own(ctx, id, false));
     const slot = await entry.offeredSlot!.loadOrFail();
     const service = await entry.service.loadOrFail();
@@ -157,21 +157,16 @@ export class WaitlistService {
       contact: entry.contact ?? null,
       notes: entry.notes ?? null,
     };
-    return this.bookings.place(
-      ctx,
-      plan,
-      async (tx, place) => {
-        const locked = this.assertClaimable(tx, await this.own(tx, id, true));
-        const booking = await place(tx);
-        await this.offers.move(tx, locked, WaitlistStatus.CONVERTED, 'user', () => {
-          locked.booking = ref(booking);
-        });
-        tx.effects.removeJob(jobKeys.offerExpiry(locked.id));
-        tx.effects.afterCommit(() => businessMetrics.waitlistConversions.inc());
-        return booking;
-      },
-      checkoutFor,
-    );
+    return this.bookings.place(ctx, plan, async (tx, place) => {
+      const locked = this.assertClaimable(tx, await this.own(tx, id, true));
+      const booking = await place(tx);
+      await this.offers.move(tx, locked, WaitlistStatus.CONVERTED, 'user', () => {
+        locked.booking = ref(booking);
+      });
+      tx.effects.removeJob(jobKeys.offerExpiry(locked.id));
+      tx.effects.afterCommit(() => businessMetrics.waitlistConversions.inc());
+      return booking;
+    });
   }
 
   private assertClaimable(ctx: RequestContext, entry: WaitlistEntry): WaitlistEntry {
