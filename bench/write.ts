@@ -26,14 +26,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import { systemClock } from '../src/core/clock';
 import { createDatabaseIfMissing } from '../src/infra/database';
 import { Tokens } from '../src/accounts/tokens';
 import { SessionCheck } from '../src/accounts/session-check';
 import { startServerProcess, type ServerProcess } from '../test/support/process';
 import { JWT_SECRET } from '../test/support/server';
-import { moveOutbox as moveJobOutbox } from '../src/infra/job-outbox';
 import { percentile, pool, seed, table } from './support';
 
 const CONTENTION_REQUESTS = 200;
@@ -230,18 +229,19 @@ function baselineTree(ref: string): { script: string; label: string } {
 }
 
 /**
- * Moves a side's job outbox into the queue as the job runner does, answering the database CPU that took in
- * ms; 0 where there is no outbox (a baseline whose write queues its jobs itself).
+ * Moves a side's job outbox into the queue as its job runner does (with that side's own code: its outbox is
+ * of its own schema), answering the database CPU that took in ms; 0 where there is no outbox (a baseline
+ * whose write queues its jobs itself).
  */
-async function moveOutbox(db: Pool): Promise<number> {
-  const client = await db.connect();
+async function moveOutbox(side: Side): Promise<number> {
+  const client = await side.db.connect();
   try {
     const [{ pid, outbox }] = (
       await client.query("select pg_backend_pid() as pid, to_regclass('job_outbox') is not null as outbox")
     ).rows;
     if (!outbox) return 0;
     const before = cpuMs(pid);
-    await moveJobOutbox(client);
+    await side.moveOutbox(client);
     return cpuMs(pid) - before;
   } finally {
     client.release();
@@ -251,6 +251,8 @@ async function moveOutbox(db: Pool): Promise<number> {
 interface Side {
   label: string;
   db: Pool;
+  /** The side's own job runner's outbox move (src/infra/job-outbox.ts of its tree). */
+  moveOutbox: (client: PoolClient) => Promise<unknown>;
   servers: ServerProcess[];
   proxies: CountingProxy[];
   tokenOf: (userId: number) => Promise<string>;
@@ -288,8 +290,10 @@ async function startSide(label: string, script: string, serverUrl: string, env: 
   await createDatabaseIfMissing(serverUrl, dbName);
   const databaseUrl = serverUrl.replace(/\/[^/]*$/, `/${dbName}`);
   const target = new URL(databaseUrl);
+  const outboxModule = path.resolve(path.dirname(script), 'infra/job-outbox.js');
   const side: Side = {
     label,
+    moveOutbox: fs.existsSync(outboxModule) ? require(outboxModule).moveOutbox : async () => 0,
     db: new Pool({ connectionString: databaseUrl, max: CLIENTS }).on('error', (error) =>
       // An idle connection ended under the pool (the database stopping as the bench ends): pg's advice is to listen.
       console.warn(`${label}: an idle connection ended: ${error.message}`),
@@ -425,9 +429,9 @@ async function round(side: Side, first: boolean): Promise<RoundFigures> {
   await unmeasured(0, young);
   const youngWindow = first ? await measured(side, seeded, young) : undefined;
   if (first) await unmeasured(young + WRITE_BOOKINGS, SETTLE);
-  await moveOutbox(side.db); // the earlier bookings' jobs
+  await moveOutbox(side); // the earlier bookings' jobs
   const window = await measured(side, seeded, settled);
-  const moveCpu = await moveOutbox(side.db);
+  const moveCpu = await moveOutbox(side);
   const floor = async (write: (db: Pool, customerId: number, slotId: number) => Promise<void>) => {
     const rows = await seed(side.db, WRITE_BOOKINGS + WARM_UP, WRITE_BOOKINGS + WARM_UP, 10);
     if (first) await pool(WARM_UP, CLIENTS, (i) => write(side.db, rows.customerIds[i], rows.slotIds[i]));

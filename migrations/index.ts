@@ -33,6 +33,7 @@ import { Migration20261222090000_booking_questions } from './Migration2026122209
 import { Migration20261222100000_locales } from './Migration20261222100000_locales';
 import { Migration20261222110000_embed_origins } from './Migration20261222110000_embed_origins';
 import { Migration20261225090000_job_outbox } from './Migration20261225090000_job_outbox';
+import { Migration20261226090000_job_queues } from './Migration20261226090000_job_queues';
 
 /** Migrations in the order they run; listed here so that they load the same way from ts and js. */
 export const migrations: MigrationObject[] = [
@@ -70,4 +71,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261222100000_locales', class: Migration20261222100000_locales }, // the language of an account's emails
   { name: 'Migration20261222110000_embed_origins', class: Migration20261222110000_embed_origins }, // sites that may frame a provider's calendar pages
   { name: 'Migration20261225090000_job_outbox', class: Migration20261225090000_job_outbox }, // unkeyed jobs written as rows, moved into the queue in batches
+  { name: 'Migration20261226090000_job_queues', class: Migration20261226090000_job_queues }, // a job's named queue: a booking's emails in order
 ];

@@ -75,6 +75,8 @@ export interface Job<K extends TaskName = TaskName> {
   /** A job with the same key replaces the waiting one (how a reminder moves with its booking). */
   jobKey?: string;
   maxAttempts?: number;
+  /** Jobs of one named queue run one at a time, in the order they were added (a booking's emails). */
+  queueName?: string;
 }
 
 /** A job that must not run before its time: expiry jobs check the server's clock and queue themselves again. */
@@ -113,6 +115,9 @@ export const REDELIVERY_ATTEMPTS = 5;
 /** Attempts of one Zoom or Whereby meeting change, with the same backoff: the last comes about three days after the first. */
 export const MEETING_ATTEMPTS = 21;
 
+/** The queue of a booking's email jobs: they run one at a time, in the order of its changes. */
+const bookingEmails = (bookingId: number) => `booking-emails:${bookingId}`;
+
 export const jobs = {
   bookingMail: (
     bookingId: number,
@@ -122,10 +127,12 @@ export const jobs = {
   ): Job<'booking_mail'> => ({
     task: 'booking_mail',
     payload: { bookingId, kind, sequence, ...(change ? { change } : {}) },
+    queueName: bookingEmails(bookingId),
   }),
   bookingCreated: (bookingId: number, sequence: number): Job<'booking_created'> => ({
     task: 'booking_created',
     payload: { bookingId, sequence },
+    queueName: bookingEmails(bookingId),
   }),
   reminder: (bookingId: number, startsAt: Date, runAt: Date): Job<'booking_reminder'> => ({
     task: 'booking_reminder',

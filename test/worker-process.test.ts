@@ -1,5 +1,5 @@
-import { BookDocument } from '../client/generated/graphql';
-import { createService, dailySlots, daysFromNow, signUp } from './support/fixtures';
+import { BookDocument, CancelBookingDocument } from '../client/generated/graphql';
+import { createService, dailySlots, daysFromNow, signUp, storedMails } from './support/fixtures';
 import { FakeZoom, ZOOM_CREDENTIALS } from './support/fake-zoom';
 import { eventually } from './support/live';
 import { startServerProcess, type ServerProcess } from './support/process';
@@ -14,18 +14,22 @@ beforeAll(async () => {
   const zoomSettings = { ...ZOOM_CREDENTIALS, apiUrl: zoom.url, timeoutMs: 5_000 };
   // The API without its in-process worker, and `npm run worker` (the built worker) as a process of its own.
   server = await startTestServer({ runWorker: false, zoom: zoomSettings });
-  worker = await startServerProcess(
+  worker = await startWorker();
+});
+
+function startWorker(): Promise<ServerProcess> {
+  return startServerProcess(
     {
       DATABASE_URL: server.databaseUrl,
       WORKER_METRICS_PORT: '0',
-      ZOOM_ACCOUNT_ID: zoomSettings.accountId,
-      ZOOM_CLIENT_ID: zoomSettings.clientId,
-      ZOOM_CLIENT_SECRET: zoomSettings.clientSecret,
+      ZOOM_ACCOUNT_ID: ZOOM_CREDENTIALS.accountId,
+      ZOOM_CLIENT_ID: ZOOM_CREDENTIALS.clientId,
+      ZOOM_CLIENT_SECRET: ZOOM_CREDENTIALS.clientSecret,
       ZOOM_API_URL: zoom.url,
     },
     'dist/src/worker-main.js',
   );
-});
+}
 afterAll(async () => {
   await worker?.stop();
   await server?.stop();
@@ -64,5 +68,25 @@ describe('a separate worker process', () => {
     const text = await (await fetch(worker.url, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(text).not.toContain('slot_utilization_percentage'); // the servers read it
     expect(text).toContain('process_cpu_seconds_total');
+  });
+
+  it('writes a booking’s emails in the order of its changes, when it first sees them together', async () => {
+    await worker.stop();
+    const [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
+    const service = await createService(server, owner);
+    const [slot] = await dailySlots(server, owner, service.id, daysFromNow(6), daysFromNow(6));
+    const { book } = await server.ok(
+      BookDocument,
+      { input: { slotIds: [slot.id], party: { adults: 1 } } },
+      customer.token,
+    );
+    await server.ok(CancelBookingDocument, { id: book.id }, customer.token);
+    // Both changes' jobs wait in the outbox until a worker runs: it moves and runs them together.
+    worker = await startWorker();
+    const subjects = (await storedMails(server, customer.email)).map((mail) => mail.subject);
+    expect(subjects).toEqual([
+      expect.stringMatching(/^Booking confirmed/),
+      expect.stringMatching(/^Booking cancelled/),
+    ]);
   });
 });

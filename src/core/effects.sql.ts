@@ -15,11 +15,13 @@ export interface QueuedJob {
   payload: string;
   runAt: string | null;
   maxAttempts: number;
+  /** graphile-worker's named queue: its jobs run one at a time, in the order they were added. */
+  queueName: string | null;
 }
 
 /** graphile-worker's add_job of a keyed job (one that a later change may replace or remove), as a call; due now when `runAt` is null. */
 export const addJobCall = (name: string, job: QueuedJob & { jobKey: string }): Fragment =>
-  sql`(graphile_worker.add_job(${job.task}, ${job.payload}::json, run_at => coalesce(${job.runAt}::timestamptz, now()), job_key => ${job.jobKey}, max_attempts => ${job.maxAttempts})).id as ${raw(name)}`;
+  sql`(graphile_worker.add_job(${job.task}, ${job.payload}::json, queue_name => ${job.queueName}::text, run_at => coalesce(${job.runAt}::timestamptz, now()), job_key => ${job.jobKey}, max_attempts => ${job.maxAttempts})).id as ${raw(name)}`;
 
 /** What the job runner listens on to move the outbox's rows into the queue (src/infra/job-outbox.ts). */
 export const JOB_OUTBOX_CHANNEL = 'job_outbox';
@@ -28,10 +30,10 @@ export const JOB_OUTBOX_CHANNEL = 'job_outbox';
 export function outboxInsert(rows: QueuedJob[]): { cte: Fragment; calls: Fragment[] } {
   const values = rows.map(
     (row) =>
-      sql`(${row.task}, ${row.payload}::json, coalesce(${row.runAt}::timestamptz, now()), ${row.maxAttempts}::smallint)`,
+      sql`(${row.task}, ${row.payload}::json, coalesce(${row.runAt}::timestamptz, now()), ${row.maxAttempts}::smallint, ${row.queueName}::text)`,
   );
   return {
-    cte: sql`outbox as (insert into job_outbox (task, payload, run_at, max_attempts) values ${joined(values)} returning 1)`,
+    cte: sql`outbox as (insert into job_outbox (task, payload, run_at, max_attempts, queue_name) values ${joined(values)} returning 1)`,
     calls: [
       raw('(select count(*) from outbox) as fx_outbox'),
       raw(`pg_notify('${JOB_OUTBOX_CHANNEL}', '') as fx_outbox_notice`),

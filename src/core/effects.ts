@@ -42,12 +42,13 @@ function withRequest(payload: object): object {
 }
 
 /** A job as the queue takes it: its payload with the request that queued it, its attempts defaulted. */
-function queued({ task, payload, runAt, maxAttempts }: Job): QueuedJob {
+function queued({ task, payload, runAt, maxAttempts, queueName }: Job): QueuedJob {
   return {
     task,
     payload: JSON.stringify(withRequest(payload)),
     runAt: runAt?.toISOString() ?? null,
     maxAttempts: maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    queueName: queueName ?? null,
   };
 }
 

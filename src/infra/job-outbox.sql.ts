@@ -9,7 +9,7 @@ export const listenOutbox = `listen ${JOB_OUTBOX_CHANNEL}`;
  */
 export const moveOutboxRows = `with moved as (
     delete from job_outbox where id in (select id from job_outbox order by id limit $1 for update skip locked)
-    returning id, task, payload, run_at, max_attempts)
+    returning id, task, payload, run_at, max_attempts, queue_name)
   select case when exists (select 1 from moved) then (select count(*) from graphile_worker.add_jobs(array(
-      select (task, payload, null, run_at, max_attempts, null, null, null)::graphile_worker.job_spec from moved order by id)))
+      select (task, payload, queue_name, run_at, max_attempts, null, null, null)::graphile_worker.job_spec from moved order by id)))
     else 0 end::int as moved`;

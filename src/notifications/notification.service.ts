@@ -176,16 +176,18 @@ export class NotificationService {
   }
 
   /**
-   * The booking_created job: fans out into the email job of a new confirmed booking and, while it stands,
-   * its reminder and follow-up, set from the booking as it is when this runs (a booking changed since has
-   * set its own; one cancelled since gets none). The booking is locked as every change of it locks it, so a
-   * cancellation waits for this job, or is seen by it.
+   * The booking_created job: writes the email of a new confirmed booking and, while it stands, sets its
+   * reminder and follow-up from the booking as it is when this runs (a booking changed since has set its
+   * own; one cancelled since gets none). The booking is locked as every change of it locks it, so a
+   * cancellation waits for this job, or is seen by it. It runs in the booking's email queue, before the
+   * email jobs of its later changes (jobs.bookingMail): a confirmation is never written after its cancellation.
    */
   async bookingCreated(ctx: RequestContext, bookingId: number, sequence: number): Promise<void> {
     await inTransaction(ctx, async (tx) => {
       const booking = await lockBookingWhere(tx, { id: bookingId });
       if (!booking) return;
-      tx.effects.addJob(jobs.bookingMail(booking.id, 'created', sequence));
+      await tx.em.populate(booking, ['service.provider', 'slots.slot']);
+      await this.store(tx, await this.bookingMessages(tx, booking, 'created', sequence));
       if (booking.status !== BookingStatus.CONFIRMED) return;
       this.remindAt(tx, booking);
       if (this.followUpHours > 0) tx.effects.addJob(this.followUpJob(booking.id, booking.endsAt));
