@@ -38,7 +38,9 @@ beforeAll(async () => {
     STRIPE_SECRET_KEY: SECRET_KEY,
     STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     STRIPE_API_URL: stripe.url,
-    STRIPE_TIMEOUT_MS: '300',
+    // Long enough that a call hanging at Stripe (and its retries) outlasts stopping PostgreSQL, even on a
+    // loaded machine: the job then fails while the database is away.
+    STRIPE_TIMEOUT_MS: '3000',
   }));
   [owner, customer] = await Promise.all([signUp(server, 'PROVIDER'), signUp(server, 'CUSTOMER')]);
 });
@@ -145,8 +147,12 @@ describe('a PostgreSQL restart', () => {
     await eventually(async () => new Set(stripe.calls(/\/cancel$/).map((call) => call.path)).size === 4);
 
     await restartPostgres(async () => {
-      // The jobs fail while the database is away, so the workers cannot record it and stop.
-      await eventually(async () => (await serverMetric(server.url, 'job_workers_lost_total')) === lostBefore + 4);
+      // The jobs fail while the database is away (their Stripe calls time out), so the workers cannot
+      // record it and stop.
+      await eventually(
+        async () => (await serverMetric(server.url, 'job_workers_lost_total')) === lostBefore + 4,
+        30_000,
+      );
       stripe.mode = 'ok';
     });
 
