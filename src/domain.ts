@@ -234,16 +234,7 @@ function topServices(config: Config, log: Logger, events: EventBus<DomainEvents>
     ),
     reviews: new ReviewService(events),
     images: new ImageService(imageStorage(config.images), config.publicUrl, catalog),
-    guests: new GuestBookingService(
-      bookings,
-      lifecycle,
-      payments,
-      rateLimits,
-      links,
-      config.guestConfirmMinutes,
-      proposals,
-      base.waitlist,
-    ),
+    guests: new GuestBookingService(bookings, rateLimits, links, config.guestConfirmMinutes, proposals, base.waitlist),
     manage: new ManageService(bookings, lifecycle, links),
   };
 }

@@ -94,6 +94,11 @@ export interface BookingPlan {
   meetingProvider?: MeetingProvider;
   /** The series the booking is an occurrence of (bookSeries). */
   seriesId?: number;
+  /**
+   * A guest's free booking: PENDING_CONFIRMATION, its seats held this many minutes until the guest confirms
+   * it from the emailed link (bookAsGuest). A paid one waits for its payment instead.
+   */
+  confirmWithinMinutes?: number;
 }
 
 /** Whether the plan's booking is paid by card (a paying service, a price above zero). */

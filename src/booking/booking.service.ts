@@ -186,10 +186,13 @@ export class BookingService {
   ): Promise<T | WrittenBooking> {
     const id = plan.bookingId ?? (await run(ctx.em, nextBookingIds(1)))[0].id;
     const reference = newReference(ctx.clock.now());
-    if (isPaid(plan)) await assertMayHold(ctx, plan);
+    const paid = isPaid(plan);
+    const awaitsConfirmation = !paid && plan.confirmWithinMinutes !== undefined;
+    if (paid || awaitsConfirmation) await assertMayHold(ctx, plan); // before Stripe is asked for anything
     const make = async () => {
-      const payment = isPaid(plan) ? await this.startPayment(ctx, id, reference, plan) : NO_PAYMENT;
-      const placement = { id, reference, plan, ...payment, holdMinutes: this.payments.holdMinutes };
+      const payment = paid ? await this.startPayment(ctx, id, reference, plan) : NO_PAYMENT;
+      const holdMinutes = awaitsConfirmation ? plan.confirmWithinMinutes! : this.payments.holdMinutes;
+      const placement = { id, reference, plan, ...payment, awaitsConfirmation, holdMinutes };
       const write = (tx: TxContext) => placeBooking(tx, this.lifecycle, placement);
       const place = async (tx: TxContext) => (await write(tx)).entity();
       return this.payments.withPayment<T | WrittenBooking>(payment, () =>
@@ -205,7 +208,12 @@ export class BookingService {
    * for a guest (no account, no app) a Stripe Checkout Session that comes back to the booking's manage page,
    * open for the hold (PaymentService.startCheckout).
    */
-  async startPayment(ctx: RequestContext, id: number, reference: string, plan: BookingPlan): Promise<StartedPayment> {
+  private async startPayment(
+    ctx: RequestContext,
+    id: number,
+    reference: string,
+    plan: BookingPlan,
+  ): Promise<StartedPayment> {
     const payer = await ctx.em.findOneOrFail(User, plan.customerId, { fields: ['guest', 'email'] });
     const { total, currency } = plan.terms;
     if (!payer.guest)

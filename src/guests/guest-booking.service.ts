@@ -3,21 +3,15 @@ import type { RateLimits } from '../accounts/rate-limits';
 import { BookingMode } from '../catalog/service.enums';
 import { parseAnswers } from '../booking/answers';
 import { lookupOf } from '../booking/booking-lookup';
-import { isPaid } from '../booking/booking-plan';
 import { MAX_NOTE_LENGTH, parseSlotIds } from '../booking/booking-rules';
 import type { BookingService } from '../booking/booking.service';
 import { Booking } from '../booking/booking.entity';
 import { parseContact, type Contact } from '../booking/contact';
-import { assertMayHold } from '../booking/hold-policy';
-import { placeBooking, type Placement, type WrittenBooking } from '../booking/place-booking';
-import { newReference } from '../booking/reference';
-import type { BookingLifecycle } from '../booking/booking-lifecycle';
-import { inOneStatement, type Actor, type RequestContext } from '../core/context';
+import type { Actor, RequestContext } from '../core/context';
 import { NotFound, Unauthenticated } from '../core/errors';
 import { parseId } from '../core/ids';
 import { optionalText } from '../core/validate';
 import type { Links } from '../notifications/links';
-import type { PaymentService } from '../payments/payment.service';
 import { parseLocale, requestLocale } from '../i18n';
 import type { ProposalService } from '../proposals/proposal.service';
 import { Slot } from '../scheduling/slot.entity';
@@ -27,7 +21,6 @@ import { Proposal } from '../proposals/proposal.entity';
 import type { WaitlistService } from '../waitlist/waitlist.service';
 import { run } from '../core/sql';
 import { accountOfEmail, upsertGuest } from './guest.sql';
-import { nextBookingIds } from '../booking/booking-reads.sql';
 
 /**
  * The context of `ctx` acting as `userId`, a customer: a guest booking (its guest identity) or the holder of
@@ -57,8 +50,6 @@ function guestNotes(input: GuestBookInput) {
 export class GuestBookingService {
   constructor(
     private readonly bookings: BookingService,
-    private readonly lifecycle: BookingLifecycle,
-    private readonly payments: PaymentService,
     private readonly limits: RateLimits,
     private readonly links: Links,
     private readonly confirmMinutes: number,
@@ -123,28 +114,17 @@ export class GuestBookingService {
     if (first.service.getEntity().bookingMode === BookingMode.APPROVAL)
       return this.proposeAsGuest(guestCtx, input, notes.notes);
     const planned = await this.bookings.plan(guestCtx, guestId, slotIds, input.party, BookingMode.INSTANT);
-    const plan = { ...planned, answers: parseAnswers(planned.service.questions, input.answers), ...notes, contact };
-    const [{ id }] = await run(ctx.em, nextBookingIds(1));
-    const reference = newReference(ctx.clock.now());
-    await assertMayHold(guestCtx, plan); // before Stripe is asked for anything
-    const paid = isPaid(plan);
-    const { checkout } = paid ? await this.bookings.startPayment(guestCtx, id, reference, plan) : { checkout: null };
-    const placed = await this.place(guestCtx, {
-      id,
-      reference,
-      plan,
-      intent: null,
-      checkout,
-      awaitsConfirmation: !paid,
-      holdMinutes: paid ? this.payments.holdMinutes : this.confirmMinutes,
-    });
+    const answers = parseAnswers(planned.service.questions, input.answers);
+    const plan = { ...planned, answers, ...notes, contact, confirmWithinMinutes: this.confirmMinutes };
+    const placed = await this.bookings.place(guestCtx, plan);
     const booking = await ctx.em.fork().findOneOrFail(Booking, placed.row.id, {
-      populate: ['service.provider', 'slots.slot'],
+      populate: ['service.provider', 'slots.slot', 'payment'],
     });
+    const checkoutUrl = booking.payment?.getEntity().checkoutUrl ?? null;
     return {
-      nextStep: paid ? GuestNextStep.PAY_AT_CHECKOUT : GuestNextStep.CONFIRM_BY_EMAIL,
+      nextStep: checkoutUrl ? GuestNextStep.PAY_AT_CHECKOUT : GuestNextStep.CONFIRM_BY_EMAIL,
       booking: lookupOf(booking),
-      checkoutUrl: checkout?.url ?? null,
+      checkoutUrl,
       holdExpiresAt: booking.holdExpiresAt!,
     };
   }
@@ -163,13 +143,6 @@ export class GuestBookingService {
       proposalId: String(proposal.id),
       holdExpiresAt: null,
     };
-  }
-
-  /** Writes the guest's booking; a checkout it started and failed to place is expired at Stripe. */
-  private place(guestCtx: RequestContext, placement: Placement): Promise<WrittenBooking> {
-    return this.payments.withPayment({ intent: null, checkout: placement.checkout ?? null }, () =>
-      inOneStatement(guestCtx, (tx) => placeBooking(tx, this.lifecycle, placement)),
-    );
   }
 
   /**
